@@ -1,0 +1,208 @@
+//! The one error type of the crate.
+//!
+//! Every fallible function returns [`Result<T>`]. Variants carry the context a user needs to find the
+//! problem: the field (argument or column) name and, for arrays, the index of the first offending
+//! element. The bindings map each variant to a status code (C) or an exception class (Python).
+
+use std::fmt;
+
+/// Convenience alias used throughout the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in `cvm-core`.
+///
+/// Data-dependent failures are always an `Err`, never a panic.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An input that must hold at least one element is empty.
+    #[error("`{field}` is empty: at least one element is required")]
+    Empty {
+        /// Name of the empty input.
+        field: String,
+    },
+
+    /// Two inputs that must have the same length do not.
+    #[error("`{field}` has length {got}, expected {expected} (the length of the other inputs)")]
+    LengthMismatch {
+        /// Name of the input whose length is wrong.
+        field: String,
+        /// The length it should have.
+        expected: usize,
+        /// The length it has.
+        got: usize,
+    },
+
+    /// A value is outside its domain (NaN, negative, out of range, inconsistent with another input).
+    #[error("{}", fmt_invalid(field, *index, reason))]
+    InvalidValue {
+        /// Name of the input or option.
+        field: String,
+        /// Index of the first offending element, for array inputs.
+        index: Option<usize>,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// A name (frequency, time unit, mode, …) is not one of the accepted spellings.
+    #[error("`{field}`: unknown value {value:?}; valid values are {}", valid.join(", "))]
+    UnknownName {
+        /// Name of the option.
+        field: String,
+        /// The value that was given.
+        value: String,
+        /// The accepted spellings.
+        valid: Vec<String>,
+    },
+
+    /// An optimisation did not reach its convergence criterion.
+    #[error(
+        "maximum likelihood did not converge after {iterations} iterations \
+         (gradient norm {gradient_norm:.3e}, log-likelihood {log_likelihood}): {reason}"
+    )]
+    NotConverged {
+        /// Iterations performed.
+        iterations: usize,
+        /// Norm of the gradient of the scaled objective at the last iterate.
+        gradient_norm: f64,
+        /// Log-likelihood at the last iterate.
+        log_likelihood: f64,
+        /// Parameters (natural scale) at the last iterate.
+        params: Vec<f64>,
+        /// Why the optimiser stopped.
+        reason: String,
+    },
+
+    /// A computation produced a non-finite result that cannot be represented.
+    #[error("numerical failure in {context}: {reason}")]
+    Numerical {
+        /// Where it happened.
+        context: String,
+        /// What happened.
+        reason: String,
+    },
+
+    /// A JSON document (model or rules) could not be read.
+    #[error("invalid JSON document at `{path}`: {reason}")]
+    Json {
+        /// JSON path of the problem (`$` for the document itself).
+        path: String,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+fn fmt_invalid(field: &str, index: Option<usize>, reason: &str) -> String {
+    match index {
+        Some(i) => format!("`{field}`[{i}]: {reason}"),
+        None => format!("`{field}`: {reason}"),
+    }
+}
+
+impl Error {
+    /// Builds [`Error::InvalidValue`] for element `index` of `field`.
+    pub fn invalid_at(field: impl Into<String>, index: usize, reason: impl fmt::Display) -> Self {
+        Error::InvalidValue {
+            field: field.into(),
+            index: Some(index),
+            reason: reason.to_string(),
+        }
+    }
+
+    /// Builds [`Error::InvalidValue`] for a scalar option `field`.
+    pub fn invalid(field: impl Into<String>, reason: impl fmt::Display) -> Self {
+        Error::InvalidValue {
+            field: field.into(),
+            index: None,
+            reason: reason.to_string(),
+        }
+    }
+
+    /// Builds [`Error::UnknownName`].
+    pub fn unknown_name(field: impl Into<String>, value: impl Into<String>, valid: &[&str]) -> Self {
+        Error::UnknownName {
+            field: field.into(),
+            value: value.into(),
+            valid: valid.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    /// The field (input or option) the error is about, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::Empty { field }
+            | Error::LengthMismatch { field, .. }
+            | Error::InvalidValue { field, .. }
+            | Error::UnknownName { field, .. } => Some(field),
+            Error::Json { path, .. } => Some(path),
+            Error::NotConverged { .. } | Error::Numerical { .. } => None,
+        }
+    }
+
+    /// The index of the first offending element, for array inputs.
+    pub fn index(&self) -> Option<usize> {
+        match self {
+            Error::InvalidValue { index, .. } => *index,
+            _ => None,
+        }
+    }
+}
+
+/// Input checks shared by every module.
+pub(crate) mod check {
+    use super::{Error, Result};
+
+    /// Fails with [`Error::Empty`] when `n == 0`.
+    pub fn non_empty(field: &str, n: usize) -> Result<()> {
+        if n == 0 {
+            Err(Error::Empty { field: field.into() })
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Fails with [`Error::LengthMismatch`] when `got != expected`.
+    pub fn same_len(field: &str, expected: usize, got: usize) -> Result<()> {
+        if expected != got {
+            Err(Error::LengthMismatch { field: field.into(), expected, got })
+        } else {
+            Ok(())
+        }
+    }
+
+    /// First index whose value fails `ok`, as an [`Error::InvalidValue`] with `reason`.
+    pub fn all(field: &str, xs: &[f64], reason: &str, ok: impl Fn(f64) -> bool) -> Result<()> {
+        match xs.iter().position(|&x| !ok(x)) {
+            Some(i) => Err(Error::invalid_at(field, i, format!("{reason} (got {})", xs[i]))),
+            None => Ok(()),
+        }
+    }
+
+    /// Every value finite.
+    pub fn finite(field: &str, xs: &[f64]) -> Result<()> {
+        all(field, xs, "must be finite", f64::is_finite)
+    }
+
+    /// Every value finite and ≥ 0.
+    pub fn non_negative(field: &str, xs: &[f64]) -> Result<()> {
+        all(field, xs, "must be finite and >= 0", |x| x.is_finite() && x >= 0.0)
+    }
+
+    /// A scalar finite and ≥ 0.
+    pub fn scalar_non_negative(field: &str, x: f64) -> Result<()> {
+        if x.is_finite() && x >= 0.0 {
+            Ok(())
+        } else {
+            Err(Error::invalid(field, format!("must be finite and >= 0 (got {x})")))
+        }
+    }
+
+    /// A scalar finite and > 0.
+    pub fn scalar_positive(field: &str, x: f64) -> Result<()> {
+        if x.is_finite() && x > 0.0 {
+            Ok(())
+        } else {
+            Err(Error::invalid(field, format!("must be finite and > 0 (got {x})")))
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Loyalty stages and churn (work in progress).

@@ -1,0 +1,1 @@
+//! Lifetime ("buy 'til you die") models (work in progress).

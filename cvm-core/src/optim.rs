@@ -1,0 +1,1 @@
+//! Maximum-likelihood optimisation (work in progress).

@@ -1,0 +1,251 @@
+//! RFM scores (recency, frequency, monetary quintiles, 1–5) and a rule table mapping them to named
+//! segments.
+//!
+//! # Scores
+//! Each dimension is scored by the quintile of its mid-rank percentile
+//! `p = (#{values < v} + ½·#{values = v}) / n`: `score = min(5, ⌊5p⌋ + 1)`. Equal values always get
+//! the same score. Recency is scored on the time since the last purchase, `T − recency`, reversed
+//! (recent = 5); frequency and monetary value directly (more = 5).
+//!
+//! # Segments
+//! The segment depends on the recency score `R` and `FM`: the frequency score, or, with monetary
+//! values, `⌊(F + M)/2 + ½⌋` (mean rounded half up). Rules are tried in order and the first whose
+//! ranges contain `(R, FM)` wins. The default table ([`SegmentTable::default`]):
+//!
+//! | segment              | R   | FM  |
+//! |----------------------|-----|-----|
+//! | `champions`          | 4–5 | 4–5 |
+//! | `need_attention`     | 3   | 3   |
+//! | `loyal`              | 3–5 | 3–5 |
+//! | `new`                | 5   | 1   |
+//! | `promising`          | 4   | 1   |
+//! | `potential_loyalist` | 4–5 | 2   |
+//! | `about_to_sleep`     | 3   | 1–2 |
+//! | `cant_lose`          | 1–2 | 5   |
+//! | `cant_lose`          | 1   | 4   |
+//! | `at_risk`            | 1–2 | 3–4 |
+//! | `hibernating`        | 2   | 1–2 |
+//! | `lost`               | 1   | 1–2 |
+//!
+//! A table is checked when used: every one of the 25 `(R, FM)` cells must match a rule.
+//!
+//! # Examples
+//! ```
+//! use cvm_core::rfm::{rfm_segments, SegmentTable};
+//! let freq = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0];
+//! let rec = [0.0, 5.0, 9.0, 2.0, 30.0, 35.0, 39.0, 20.0, 38.0, 39.0];
+//! let t = [40.0; 10];
+//! let r = rfm_segments(&freq, &rec, &t, None, &SegmentTable::default())?;
+//! assert_eq!(r.frequency_score, vec![1, 1, 2, 2, 3, 3, 4, 4, 5, 5]);
+//! assert_eq!(r.segment_name(9), "champions");
+//! assert_eq!(r.segment_name(0), "lost");
+//! # Ok::<(), cvm_core::Error>(())
+//! ```
+
+use crate::error::{check, Error, Result};
+
+/// One row of a segment table: a name and inclusive score ranges.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SegmentRule {
+    /// Segment name.
+    pub name: String,
+    /// Inclusive range of the recency score.
+    pub recency: (u8, u8),
+    /// Inclusive range of the combined frequency–monetary score.
+    pub frequency_monetary: (u8, u8),
+}
+
+impl SegmentRule {
+    /// A rule.
+    pub fn new(name: &str, recency: (u8, u8), frequency_monetary: (u8, u8)) -> Self {
+        SegmentRule { name: name.to_string(), recency, frequency_monetary }
+    }
+
+    fn matches(&self, r: u8, fm: u8) -> bool {
+        (self.recency.0..=self.recency.1).contains(&r)
+            && (self.frequency_monetary.0..=self.frequency_monetary.1).contains(&fm)
+    }
+}
+
+/// An ordered rule table (first match wins).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SegmentTable {
+    /// The rules, tried in order.
+    pub rules: Vec<SegmentRule>,
+}
+
+impl Default for SegmentTable {
+    fn default() -> Self {
+        let r = SegmentRule::new;
+        SegmentTable {
+            rules: vec![
+                r("champions", (4, 5), (4, 5)),
+                r("need_attention", (3, 3), (3, 3)),
+                r("loyal", (3, 5), (3, 5)),
+                r("new", (5, 5), (1, 1)),
+                r("promising", (4, 4), (1, 1)),
+                r("potential_loyalist", (4, 5), (2, 2)),
+                r("about_to_sleep", (3, 3), (1, 2)),
+                r("cant_lose", (1, 2), (5, 5)),
+                r("cant_lose", (1, 1), (4, 4)),
+                r("at_risk", (1, 2), (3, 4)),
+                r("hibernating", (2, 2), (1, 2)),
+                r("lost", (1, 1), (1, 2)),
+            ],
+        }
+    }
+}
+
+impl SegmentTable {
+    /// The distinct segment names, in order of first appearance.
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for rule in &self.rules {
+            if !names.contains(&rule.name) {
+                names.push(rule.name.clone());
+            }
+        }
+        names
+    }
+
+    /// Checks ranges and coverage; returns the 5×5 lookup `[R-1][FM-1] → name index`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] (`rules`, index of the rule) for a range outside 1–5 or reversed;
+    /// (`rules`, no index) for a cell no rule matches.
+    pub fn compile(&self) -> Result<[[u16; 5]; 5]> {
+        for (i, rule) in self.rules.iter().enumerate() {
+            for (lo, hi) in [rule.recency, rule.frequency_monetary] {
+                if !(1..=5).contains(&lo) || !(1..=5).contains(&hi) || lo > hi {
+                    return Err(Error::invalid_at(
+                        "rules",
+                        i,
+                        format!("rule {:?}: ranges must satisfy 1 <= lo <= hi <= 5", rule.name),
+                    ));
+                }
+            }
+        }
+        let names = self.names();
+        let mut table = [[0u16; 5]; 5];
+        for r in 1..=5u8 {
+            for fm in 1..=5u8 {
+                let rule = self.rules.iter().find(|rule| rule.matches(r, fm)).ok_or_else(|| {
+                    Error::invalid("rules", format!("no rule matches R = {r}, FM = {fm}"))
+                })?;
+                table[r as usize - 1][fm as usize - 1] =
+                    names.iter().position(|n| *n == rule.name).expect("name listed") as u16;
+            }
+        }
+        Ok(table)
+    }
+}
+
+/// Scores and segments of every customer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RfmResult {
+    /// Recency score 1–5 (5 = most recent).
+    pub recency_score: Vec<u8>,
+    /// Frequency score 1–5.
+    pub frequency_score: Vec<u8>,
+    /// Monetary score 1–5, when monetary values were given.
+    pub monetary_score: Option<Vec<u8>>,
+    /// Combined frequency–monetary score used by the table.
+    pub frequency_monetary_score: Vec<u8>,
+    /// Index into `names` of each customer's segment.
+    pub segment: Vec<u16>,
+    /// Segment names.
+    pub names: Vec<String>,
+}
+
+impl RfmResult {
+    /// Segment name of customer `i`.
+    pub fn segment_name(&self, i: usize) -> &str {
+        &self.names[self.segment[i] as usize]
+    }
+
+    /// Number of customers in each segment, in the order of `names`.
+    pub fn counts(&self) -> Vec<usize> {
+        let mut c = vec![0; self.names.len()];
+        for &s in &self.segment {
+            c[s as usize] += 1;
+        }
+        c
+    }
+}
+
+/// Quintile scores (1–5) of `values` by mid-rank percentile; see the module docs.
+///
+/// # Errors
+/// [`Error::Empty`] for empty input; [`Error::InvalidValue`] for NaN or infinite values.
+pub fn quintile_scores(field: &str, values: &[f64]) -> Result<Vec<u8>> {
+    check::non_empty(field, values.len())?;
+    check::finite(field, values)?;
+    let n = values.len();
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    order.sort_unstable_by(|&a, &b| values[a as usize].total_cmp(&values[b as usize]));
+    let mut scores = vec![0u8; n];
+    let mut i = 0;
+    while i < n {
+        let v = values[order[i] as usize];
+        let mut j = i;
+        while j < n && values[order[j] as usize] == v {
+            j += 1;
+        }
+        let p = (i as f64 + 0.5 * (j - i) as f64) / n as f64;
+        let s = ((5.0 * p).floor() as u8 + 1).min(5);
+        for &k in &order[i..j] {
+            scores[k as usize] = s;
+        }
+        i = j;
+    }
+    Ok(scores)
+}
+
+/// RFM scores and segments.
+///
+/// # Errors
+/// Length mismatches and non-finite values (field and index), `recency > T`
+/// ([`Error::InvalidValue`] on `recency`), and an invalid `table` (see [`SegmentTable::compile`]).
+pub fn rfm_segments(
+    frequency: &[f64],
+    recency: &[f64],
+    t: &[f64],
+    monetary: Option<&[f64]>,
+    table: &SegmentTable,
+) -> Result<RfmResult> {
+    let n = frequency.len();
+    check::non_empty("frequency", n)?;
+    check::same_len("recency", n, recency.len())?;
+    check::same_len("T", n, t.len())?;
+    check::non_negative("frequency", frequency)?;
+    check::non_negative("recency", recency)?;
+    check::non_negative("T", t)?;
+    if let Some(i) = (0..n).find(|&i| recency[i] > t[i]) {
+        return Err(Error::invalid_at("recency", i, format!("{} exceeds T = {}", recency[i], t[i])));
+    }
+    if let Some(m) = monetary {
+        check::same_len("monetary_value", n, m.len())?;
+    }
+    let lookup = table.compile()?;
+    let since_last: Vec<f64> = (0..n).map(|i| -(t[i] - recency[i])).collect();
+    let recency_score = quintile_scores("recency", &since_last)?;
+    let frequency_score = quintile_scores("frequency", frequency)?;
+    let monetary_score = monetary.map(|m| quintile_scores("monetary_value", m)).transpose()?;
+    let fm: Vec<u8> = match &monetary_score {
+        None => frequency_score.clone(),
+        Some(ms) => frequency_score.iter().zip(ms).map(|(&f, &m)| (f + m).div_ceil(2)).collect(),
+    };
+    let segment = (0..n)
+        .map(|i| lookup[recency_score[i] as usize - 1][fm[i] as usize - 1])
+        .collect();
+    Ok(RfmResult {
+        recency_score,
+        frequency_score,
+        monetary_score,
+        frequency_monetary_score: fm,
+        segment,
+        names: table.names(),
+    })
+}

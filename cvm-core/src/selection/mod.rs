@@ -1,0 +1,1 @@
+//! Customer-selection rules (work in progress).

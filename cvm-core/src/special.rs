@@ -1,0 +1,1 @@
+//! Special functions for the lifetime models (work in progress).

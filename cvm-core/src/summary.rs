@@ -1,0 +1,500 @@
+//! Transaction log → customer summary (frequency, recency, T, monetary value).
+//!
+//! The summary is the data every lifetime model consumes. For each customer:
+//!
+//! * `frequency` — the number of **repeat** purchase periods: transactions falling in the same
+//!   period (`freq`) merge into one, and the first purchase period is not counted;
+//! * `recency` — the customer's age at the last purchase period (0 without repeat purchases);
+//! * `T` — the customer's age at the end of observation (or calibration);
+//! * `monetary_value` — the mean amount of the repeat purchase periods (each period's amount is
+//!   the sum of its transactions), 0 without repeats; optionally the first purchase is included.
+//!
+//! Ages are measured from the start of the first purchase period to the start of the period in
+//! question. With the default `time_unit` they are counted in periods of `freq` (exact integers);
+//! with an explicit `time_unit` they are calendar days divided by the unit's length
+//! (day 1, week 7, month 365.25/12, year 365.25 days).
+//!
+//! Periods: `Day` is the calendar day (UTC), `Week` the ISO week (Monday to Sunday), `Month` the
+//! calendar month, `Year` the calendar year; `freq_multiplier` k groups k consecutive periods
+//! (counted from 1970-01-01, or its ISO week).
+//!
+//! Negative amounts (returns) are allowed and enter the sums as they are.
+//!
+//! # Examples
+//! ```
+//! use cvm_core::summary::{summarize, SummaryOptions, TimestampUnit, TimeUnit, TransactionLog};
+//! use cvm_core::calendar::days_from_civil;
+//! let d = |y, m, dd| days_from_civil(y, m, dd).unwrap();
+//! let ids = [7, 7, 7, 9];
+//! let days = [d(2024, 1, 1), d(2024, 1, 1), d(2024, 1, 15), d(2024, 1, 8)];
+//! let amount = [10.0, 5.0, 20.0, 3.0];
+//! let opts = SummaryOptions {
+//!     timestamp_unit: TimestampUnit::Day,
+//!     time_unit: Some(TimeUnit::Week),
+//!     observation_end: Some(d(2024, 1, 29)),
+//!     ..SummaryOptions::default()
+//! };
+//! let s = summarize(&TransactionLog { customer_id: &ids, timestamp: &days, amount: Some(&amount) }, &opts)?;
+//! assert_eq!(s.customer_id, vec![7, 9]);
+//! assert_eq!(s.frequency, vec![1.0, 0.0]);   // the two Jan-1 orders merge
+//! assert_eq!(s.recency, vec![2.0, 0.0]);     // weeks
+//! assert_eq!(s.t, vec![4.0, 3.0]);
+//! assert_eq!(s.monetary_value.unwrap(), vec![20.0, 0.0]);
+//! # Ok::<(), cvm_core::Error>(())
+//! ```
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::calendar::{civil_from_days, days_from_civil_unchecked};
+use crate::error::{check, Error, Result};
+
+/// A timestamp that is missing (numpy's `NaT` has the same bit pattern).
+pub const MISSING_TIMESTAMP: i64 = i64::MIN;
+
+/// Calendar units for periods and for measuring ages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum TimeUnit {
+    /// Calendar day (`"D"`).
+    Day,
+    /// ISO week, Monday to Sunday, 7 days (`"W"`).
+    Week,
+    /// Calendar month; as a length, 365.25/12 days (`"M"`).
+    Month,
+    /// Calendar year; as a length, 365.25 days (`"Y"`).
+    Year,
+}
+
+impl TimeUnit {
+    /// The spellings [`TimeUnit::parse`] accepts.
+    pub const NAMES: &'static [&'static str] = &["D", "W", "M", "Y"];
+
+    /// Length of the unit in days: 1, 7, 365.25/12, 365.25.
+    pub fn days(self) -> f64 {
+        match self {
+            TimeUnit::Day => 1.0,
+            TimeUnit::Week => 7.0,
+            TimeUnit::Month => 365.25 / 12.0,
+            TimeUnit::Year => 365.25,
+        }
+    }
+
+    /// Parses `"D"`, `"W"`, `"M"`, `"Y"` (also `"day"`, `"week"`, `"month"`, `"year"`, any case).
+    ///
+    /// # Errors
+    /// [`Error::UnknownName`] naming `field` and listing the valid spellings.
+    pub fn parse(text: &str, field: &str) -> Result<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "d" | "day" | "days" => Ok(TimeUnit::Day),
+            "w" | "week" | "weeks" => Ok(TimeUnit::Week),
+            "m" | "month" | "months" => Ok(TimeUnit::Month),
+            "y" | "year" | "years" => Ok(TimeUnit::Year),
+            _ => Err(Error::unknown_name(field, text, Self::NAMES)),
+        }
+    }
+
+    /// The canonical one-letter spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimeUnit::Day => "D",
+            TimeUnit::Week => "W",
+            TimeUnit::Month => "M",
+            TimeUnit::Year => "Y",
+        }
+    }
+}
+
+/// Resolution of the raw timestamps given to [`summarize`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum TimestampUnit {
+    /// Seconds since 1970-01-01T00:00Z.
+    Second,
+    /// Milliseconds since the epoch.
+    Millisecond,
+    /// Microseconds since the epoch.
+    Microsecond,
+    /// Nanoseconds since the epoch (numpy `datetime64[ns]`).
+    #[default]
+    Nanosecond,
+    /// Whole days since 1970-01-01.
+    Day,
+}
+
+impl TimestampUnit {
+    fn per_day(self) -> i64 {
+        match self {
+            TimestampUnit::Second => 86_400,
+            TimestampUnit::Millisecond => 86_400_000,
+            TimestampUnit::Microsecond => 86_400_000_000,
+            TimestampUnit::Nanosecond => 86_400_000_000_000,
+            TimestampUnit::Day => 1,
+        }
+    }
+
+    /// Day number (since 1970-01-01) of a timestamp in this unit.
+    pub fn to_day(self, ts: i64) -> i64 {
+        ts.div_euclid(self.per_day())
+    }
+}
+
+/// Options of [`summarize`]. `Default` gives daily periods, ages in days, nanosecond timestamps,
+/// observation ending at the last transaction, no calibration split.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryOptions {
+    /// Period within which transactions merge (default [`TimeUnit::Day`]).
+    pub freq: TimeUnit,
+    /// Number of `freq` units per period (default 1; must be ≥ 1).
+    pub freq_multiplier: u32,
+    /// Unit of recency and T; `None` (default) counts periods of `freq × freq_multiplier`.
+    pub time_unit: Option<TimeUnit>,
+    /// Resolution of the timestamps (default nanoseconds).
+    pub timestamp_unit: TimestampUnit,
+    /// End of observation, in `timestamp_unit`; default: the last transaction.
+    pub observation_end: Option<i64>,
+    /// End of calibration, in `timestamp_unit`; when set, the summary describes the calibration
+    /// period and also carries holdout counts for `(calibration_end, observation_end]`.
+    pub calibration_end: Option<i64>,
+    /// Include the first purchase period in `monetary_value` (default false: repeat purchases only).
+    pub include_first_purchase: bool,
+}
+
+impl Default for SummaryOptions {
+    fn default() -> Self {
+        SummaryOptions {
+            freq: TimeUnit::Day,
+            freq_multiplier: 1,
+            time_unit: None,
+            timestamp_unit: TimestampUnit::Nanosecond,
+            observation_end: None,
+            calibration_end: None,
+            include_first_purchase: false,
+        }
+    }
+}
+
+/// A transaction log in columns. `amount` is optional; all given columns have the same length.
+#[derive(Debug, Clone, Copy)]
+pub struct TransactionLog<'a> {
+    /// Customer id of each transaction.
+    pub customer_id: &'a [i64],
+    /// Time of each transaction, in [`SummaryOptions::timestamp_unit`];
+    /// [`MISSING_TIMESTAMP`] marks a missing one (an error).
+    pub timestamp: &'a [i64],
+    /// Monetary amount of each transaction (may be negative: returns).
+    pub amount: Option<&'a [f64]>,
+}
+
+/// Holdout-period columns of a calibration/holdout summary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Holdout {
+    /// Number of purchase periods in the holdout period (every period counts).
+    pub frequency: Vec<f64>,
+    /// Mean amount of those periods (0 when none); `None` without amounts.
+    pub monetary_value: Option<Vec<f64>>,
+    /// Length of the holdout period in the summary's time unit (the same for every customer).
+    pub duration: f64,
+}
+
+/// Per-customer summary, sorted by customer id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerSummary {
+    /// Customer ids, ascending.
+    pub customer_id: Vec<i64>,
+    /// Repeat purchase periods.
+    pub frequency: Vec<f64>,
+    /// Age at the last purchase period (0 without repeats).
+    pub recency: Vec<f64>,
+    /// Age at the end of observation (calibration).
+    pub t: Vec<f64>,
+    /// Mean amount of repeat purchase periods; `None` without amounts.
+    pub monetary_value: Option<Vec<f64>>,
+    /// Holdout columns when a calibration end was given.
+    pub holdout: Option<Holdout>,
+    /// Customers left out because their first purchase falls after the calibration end
+    /// (they have no calibration history). Always 0 without a calibration split.
+    pub excluded_customers: usize,
+}
+
+impl CustomerSummary {
+    /// Number of customers.
+    pub fn len(&self) -> usize {
+        self.customer_id.len()
+    }
+
+    /// True when there are no customers.
+    pub fn is_empty(&self) -> bool {
+        self.customer_id.is_empty()
+    }
+}
+
+/// Periods: maps days to period indices and back.
+#[derive(Debug, Clone, Copy)]
+struct Periods {
+    unit: TimeUnit,
+    k: i64,
+}
+
+impl Periods {
+    fn base_of_day(self, day: i64) -> i64 {
+        match self.unit {
+            TimeUnit::Day => day,
+            // 1970-01-05 (day 4) is a Monday.
+            TimeUnit::Week => (day - 4).div_euclid(7),
+            TimeUnit::Month => {
+                let (y, m, _) = civil_from_days(day);
+                y * 12 + (m as i64 - 1)
+            }
+            TimeUnit::Year => civil_from_days(day).0,
+        }
+    }
+
+    fn of_day(self, day: i64) -> i64 {
+        self.base_of_day(day).div_euclid(self.k)
+    }
+
+    fn start_day(self, p: i64) -> i64 {
+        let base = p * self.k;
+        match self.unit {
+            TimeUnit::Day => base,
+            TimeUnit::Week => 4 + 7 * base,
+            TimeUnit::Month => {
+                days_from_civil_unchecked(base.div_euclid(12), (base.rem_euclid(12) + 1) as u32, 1)
+            }
+            TimeUnit::Year => days_from_civil_unchecked(base, 1, 1),
+        }
+    }
+}
+
+/// Measures the age between two periods.
+#[derive(Debug, Clone, Copy)]
+struct Ruler {
+    periods: Periods,
+    unit_days: Option<f64>,
+}
+
+impl Ruler {
+    fn age(self, from: i64, to: i64) -> f64 {
+        match self.unit_days {
+            None => (to - from) as f64,
+            Some(len) => {
+                (self.periods.start_day(to) - self.periods.start_day(from)) as f64 / len
+            }
+        }
+    }
+}
+
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_i64(&mut self, x: i64) {
+        // Fibonacci hashing; the high bits are well mixed, fold them down for hashbrown.
+        let h = (x as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = h ^ (h >> 32);
+    }
+}
+
+type IdMap = HashMap<i64, u32, BuildHasherDefault<IdHasher>>;
+
+/// Builds the customer summary of a transaction log.
+///
+/// See the [module documentation](self) for the definitions.
+///
+/// # Errors
+/// * [`Error::Empty`] for an empty log (`customer_id`);
+/// * [`Error::LengthMismatch`] when `datetime` or `monetary_value` differ in length from `customer_id`;
+/// * [`Error::InvalidValue`] naming the first offending row: a missing timestamp (`datetime`), a
+///   NaN or infinite amount (`monetary_value`), a transaction after the observation end
+///   (`datetime`); and for options: `freq_multiplier` of 0, a calibration end after the
+///   observation end or before every transaction (`calibration_period_end`).
+pub fn summarize(log: &TransactionLog<'_>, opts: &SummaryOptions) -> Result<CustomerSummary> {
+    let n = log.customer_id.len();
+    check::non_empty("customer_id", n)?;
+    check::same_len("datetime", n, log.timestamp.len())?;
+    if let Some(a) = log.amount {
+        check::same_len("monetary_value", n, a.len())?;
+        check::finite("monetary_value", a)?;
+    }
+    if opts.freq_multiplier == 0 {
+        return Err(Error::invalid("freq_multiplier", "must be >= 1 (got 0)"));
+    }
+    if let Some(i) = log.timestamp.iter().position(|&t| t == MISSING_TIMESTAMP) {
+        return Err(Error::invalid_at("datetime", i, "missing timestamp"));
+    }
+
+    let periods = Periods { unit: opts.freq, k: opts.freq_multiplier as i64 };
+    let ruler = Ruler { periods, unit_days: opts.time_unit.map(TimeUnit::days) };
+    let tu = opts.timestamp_unit;
+    let period: Vec<i64> = log.timestamp.iter().map(|&t| periods.of_day(tu.to_day(t))).collect();
+
+    let (obs_end, obs_idx) = match opts.observation_end {
+        Some(e) => (periods.of_day(tu.to_day(e)), None),
+        None => {
+            let (i, &p) = period.iter().enumerate().max_by_key(|&(_, p)| *p).expect("non-empty");
+            (p, Some(i))
+        }
+    };
+    if obs_idx.is_none() {
+        if let Some(i) = period.iter().position(|&p| p > obs_end) {
+            return Err(Error::invalid_at(
+                "datetime",
+                i,
+                "transaction after observation_period_end",
+            ));
+        }
+    }
+    let cal_end = match opts.calibration_end {
+        None => None,
+        Some(c) => {
+            let pc = periods.of_day(tu.to_day(c));
+            if pc > obs_end {
+                return Err(Error::invalid(
+                    "calibration_period_end",
+                    "is after observation_period_end",
+                ));
+            }
+            if period.iter().all(|&p| p > pc) {
+                return Err(Error::invalid(
+                    "calibration_period_end",
+                    "is before every transaction: no customer has a calibration history",
+                ));
+            }
+            Some(pc)
+        }
+    };
+
+    // Dense customer index of each row.
+    let mut map = IdMap::with_capacity_and_hasher(n / 4 + 16, Default::default());
+    let mut ids: Vec<i64> = Vec::new();
+    let dense: Vec<u32> = log
+        .customer_id
+        .iter()
+        .map(|&id| {
+            *map.entry(id).or_insert_with(|| {
+                ids.push(id);
+                (ids.len() - 1) as u32
+            })
+        })
+        .collect();
+    drop(map);
+    let k = ids.len();
+
+    // Counting sort of (period, amount) by customer.
+    let mut start = vec![0usize; k + 1];
+    for &c in &dense {
+        start[c as usize + 1] += 1;
+    }
+    for c in 0..k {
+        start[c + 1] += start[c];
+    }
+    let mut fill = start.clone();
+    let mut rows: Vec<(i64, f64)> = vec![(0, 0.0); n];
+    for (i, &c) in dense.iter().enumerate() {
+        let slot = &mut fill[c as usize];
+        rows[*slot] = (period[i], log.amount.map_or(0.0, |a| a[i]));
+        *slot += 1;
+    }
+    drop(fill);
+    drop(dense);
+    drop(period);
+
+    // Customers in ascending id order.
+    let mut order: Vec<u32> = (0..k as u32).collect();
+    order.sort_unstable_by_key(|&c| ids[c as usize]);
+
+    let with_amount = log.amount.is_some();
+    let end = cal_end.unwrap_or(obs_end);
+    let mut out = CustomerSummary {
+        customer_id: Vec::with_capacity(k),
+        frequency: Vec::with_capacity(k),
+        recency: Vec::with_capacity(k),
+        t: Vec::with_capacity(k),
+        monetary_value: with_amount.then(|| Vec::with_capacity(k)),
+        holdout: cal_end.map(|pc| Holdout {
+            frequency: Vec::with_capacity(k),
+            monetary_value: with_amount.then(|| Vec::with_capacity(k)),
+            duration: ruler.age(pc, obs_end),
+        }),
+        excluded_customers: 0,
+    };
+    for &c in &order {
+        let c = c as usize;
+        let slice = &mut rows[start[c]..start[c + 1]];
+        if !slice.windows(2).all(|w| w[0].0 <= w[1].0) {
+            slice.sort_unstable_by_key(|r| r.0);
+        }
+        let first = slice[0].0;
+        if first > end {
+            out.excluded_customers += 1;
+            continue;
+        }
+        let acc = scan_periods(slice, end, opts.include_first_purchase);
+        out.customer_id.push(ids[c]);
+        out.frequency.push(acc.cal_periods as f64 - 1.0);
+        out.recency.push(ruler.age(first, acc.last));
+        out.t.push(ruler.age(first, end));
+        if let Some(m) = out.monetary_value.as_mut() {
+            m.push(acc.cal_mean);
+        }
+        if let Some(h) = out.holdout.as_mut() {
+            h.frequency.push(acc.hold_periods as f64);
+            if let Some(m) = h.monetary_value.as_mut() {
+                m.push(acc.hold_mean);
+            }
+        }
+    }
+    Ok(out)
+}
+
+struct Scan {
+    cal_periods: usize,
+    last: i64,
+    cal_mean: f64,
+    hold_periods: usize,
+    hold_mean: f64,
+}
+
+/// Walks one customer's rows (sorted by period), merging rows of the same period.
+fn scan_periods(rows: &[(i64, f64)], end: i64, include_first: bool) -> Scan {
+    let mut s = Scan { cal_periods: 0, last: rows[0].0, cal_mean: 0.0, hold_periods: 0, hold_mean: 0.0 };
+    let (mut cal_sum, mut cal_n, mut hold_sum) = (0.0, 0usize, 0.0);
+    let mut i = 0;
+    while i < rows.len() {
+        let p = rows[i].0;
+        let mut amount = 0.0;
+        while i < rows.len() && rows[i].0 == p {
+            amount += rows[i].1;
+            i += 1;
+        }
+        if p <= end {
+            s.cal_periods += 1;
+            s.last = p;
+            if s.cal_periods > 1 || include_first {
+                cal_sum += amount;
+                cal_n += 1;
+            }
+        } else {
+            s.hold_periods += 1;
+            hold_sum += amount;
+        }
+    }
+    if cal_n > 0 {
+        s.cal_mean = cal_sum / cal_n as f64;
+    }
+    if s.hold_periods > 0 {
+        s.hold_mean = hold_sum / s.hold_periods as f64;
+    }
+    s
+}

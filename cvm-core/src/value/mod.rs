@@ -1,0 +1,1 @@
+//! Value models of the customer-value-management method (work in progress).

@@ -1,0 +1,10 @@
+//! Integration tests of cvm-core: one binary, one module per area.
+
+mod common;
+mod loyalty;
+mod models;
+mod optim;
+mod selection;
+mod special;
+mod summary;
+mod value;
