@@ -102,24 +102,20 @@ fn fmt_invalid(field: &str, index: Option<usize>, reason: &str) -> String {
 impl Error {
     /// Builds [`Error::InvalidValue`] for element `index` of `field`.
     pub fn invalid_at(field: impl Into<String>, index: usize, reason: impl fmt::Display) -> Self {
-        Error::InvalidValue {
-            field: field.into(),
-            index: Some(index),
-            reason: reason.to_string(),
-        }
+        Error::InvalidValue { field: field.into(), index: Some(index), reason: reason.to_string() }
     }
 
     /// Builds [`Error::InvalidValue`] for a scalar option `field`.
     pub fn invalid(field: impl Into<String>, reason: impl fmt::Display) -> Self {
-        Error::InvalidValue {
-            field: field.into(),
-            index: None,
-            reason: reason.to_string(),
-        }
+        Error::InvalidValue { field: field.into(), index: None, reason: reason.to_string() }
     }
 
     /// Builds [`Error::UnknownName`].
-    pub fn unknown_name(field: impl Into<String>, value: impl Into<String>, valid: &[&str]) -> Self {
+    pub fn unknown_name(
+        field: impl Into<String>,
+        value: impl Into<String>,
+        valid: &[&str],
+    ) -> Self {
         Error::UnknownName {
             field: field.into(),
             value: value.into(),
@@ -149,6 +145,7 @@ impl Error {
 }
 
 /// Input checks shared by every module.
+#[allow(dead_code)]
 pub(crate) mod check {
     use super::{Error, Result};
 

@@ -223,7 +223,11 @@ pub fn rfm_segments(
     check::non_negative("recency", recency)?;
     check::non_negative("T", t)?;
     if let Some(i) = (0..n).find(|&i| recency[i] > t[i]) {
-        return Err(Error::invalid_at("recency", i, format!("{} exceeds T = {}", recency[i], t[i])));
+        return Err(Error::invalid_at(
+            "recency",
+            i,
+            format!("{} exceeds T = {}", recency[i], t[i]),
+        ));
     }
     if let Some(m) = monetary {
         check::same_len("monetary_value", n, m.len())?;
@@ -237,9 +241,8 @@ pub fn rfm_segments(
         None => frequency_score.clone(),
         Some(ms) => frequency_score.iter().zip(ms).map(|(&f, &m)| (f + m).div_ceil(2)).collect(),
     };
-    let segment = (0..n)
-        .map(|i| lookup[recency_score[i] as usize - 1][fm[i] as usize - 1])
-        .collect();
+    let segment =
+        (0..n).map(|i| lookup[recency_score[i] as usize - 1][fm[i] as usize - 1]).collect();
     Ok(RfmResult {
         recency_score,
         frequency_score,

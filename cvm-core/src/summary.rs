@@ -280,9 +280,7 @@ impl Ruler {
     fn age(self, from: i64, to: i64) -> f64 {
         match self.unit_days {
             None => (to - from) as f64,
-            Some(len) => {
-                (self.periods.start_day(to) - self.periods.start_day(from)) as f64 / len
-            }
+            Some(len) => (self.periods.start_day(to) - self.periods.start_day(from)) as f64 / len,
         }
     }
 }
@@ -468,7 +466,8 @@ struct Scan {
 
 /// Walks one customer's rows (sorted by period), merging rows of the same period.
 fn scan_periods(rows: &[(i64, f64)], end: i64, include_first: bool) -> Scan {
-    let mut s = Scan { cal_periods: 0, last: rows[0].0, cal_mean: 0.0, hold_periods: 0, hold_mean: 0.0 };
+    let mut s =
+        Scan { cal_periods: 0, last: rows[0].0, cal_mean: 0.0, hold_periods: 0, hold_mean: 0.0 };
     let (mut cal_sum, mut cal_n, mut hold_sum) = (0.0, 0usize, 0.0);
     let mut i = 0;
     while i < rows.len() {

@@ -1,1 +1,20 @@
+//! The native module `cvm._cvm`: thin bindings over `cvm-core`. The public API is the pure-Python
+//! package `cvm`; every function here converts inputs, calls the core (without the GIL), maps errors
+//! and wraps results.
 
+use pyo3::prelude::*;
+
+mod conversion;
+mod errors;
+mod summary;
+
+/// The native module.
+#[pymodule]
+fn _cvm(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", cvm_core::VERSION)?;
+    m.add_function(wrap_pyfunction!(summary::summarize, m)?)?;
+    m.add_function(wrap_pyfunction!(summary::compress, m)?)?;
+    m.add_function(wrap_pyfunction!(summary::rfm_segments, m)?)?;
+    m.add_function(wrap_pyfunction!(summary::default_segment_table_json, m)?)?;
+    Ok(())
+}

@@ -1,1 +1,219 @@
-//! Tests of the `summary` area.
+//! Tests of the `summary`, `compress` and `rfm` areas: the CDNOW golden checks and bad input.
+
+use approx::assert_abs_diff_eq;
+use cvm_core::calendar::{days_from_civil, parse_date};
+use cvm_core::{
+    compress, rfm_segments, summarize, Error, SegmentTable, SummaryOptions, TimeUnit,
+    TimestampUnit, TransactionLog,
+};
+
+use crate::common::*;
+
+fn cdnow_options(calibration: bool) -> SummaryOptions {
+    let cal = parse_date("1997-09-30", "cal").unwrap();
+    let obs = parse_date("1998-06-30", "obs").unwrap();
+    SummaryOptions {
+        timestamp_unit: TimestampUnit::Day,
+        time_unit: Some(TimeUnit::Week),
+        observation_end: Some(if calibration { obs } else { cal }),
+        calibration_end: calibration.then_some(cal),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn cdnow_calibration_summary_matches_the_published_file() {
+    let (id, day, amount) = cdnow_transactions();
+    let log = TransactionLog { customer_id: &id, timestamp: &day, amount: Some(&amount) };
+    let s = summarize(&log, &cdnow_options(true)).unwrap();
+    let (fid, ff, fr, ft) = cdnow_summary_file();
+    assert_eq!(s.len(), 2357);
+    assert_eq!(s.customer_id, fid);
+    assert_eq!(s.excluded_customers, 0);
+    assert_eq!(s.frequency.iter().sum::<f64>(), 2457.0);
+    assert_eq!(s.frequency.iter().filter(|&&f| f > 0.0).count(), 946);
+    for i in 0..s.len() {
+        assert_eq!(s.frequency[i], ff[i], "frequency of customer {}", fid[i]);
+        // The file rounds to 2 decimals.
+        assert_abs_diff_eq!(s.recency[i], fr[i], epsilon = 0.005 + 1e-9);
+        assert_abs_diff_eq!(s.t[i], ft[i], epsilon = 0.005 + 1e-9);
+    }
+    let h = s.holdout.as_ref().unwrap();
+    assert_eq!(h.frequency.iter().sum::<f64>(), 1882.0);
+    assert_abs_diff_eq!(h.duration, 273.0 / 7.0, epsilon = 1e-12);
+}
+
+#[test]
+fn cdnow_zbar_matches_the_published_file() {
+    let (id, day, amount) = cdnow_transactions();
+    let log = TransactionLog { customer_id: &id, timestamp: &day, amount: Some(&amount) };
+    let s = summarize(&log, &cdnow_options(true)).unwrap();
+    let text = read_data("cdnow_customers_summary_with_transactions.csv");
+    let mut n = 0;
+    for (i, line) in text.lines().skip(1).filter(|l| !l.trim().is_empty()).enumerate() {
+        let c: Vec<f64> = line.trim().split(',').map(|x| x.parse().unwrap()).collect();
+        assert_eq!(s.customer_id[i] as f64, c[0]);
+        assert_eq!(s.frequency[i], c[1]);
+        assert_abs_diff_eq!(s.monetary_value.as_ref().unwrap()[i], c[4], epsilon = 0.005 + 1e-9);
+        n += 1;
+    }
+    assert_eq!(n, 2357);
+}
+
+#[test]
+fn observation_only_summary_equals_the_calibration_part() {
+    let (f, r, t, m) = cdnow_summary_exact();
+    let (id, day, amount) = cdnow_transactions();
+    let log = TransactionLog { customer_id: &id, timestamp: &day, amount: Some(&amount) };
+    let s = summarize(&log, &cdnow_options(true)).unwrap();
+    assert_eq!(s.frequency, f);
+    assert_eq!(s.recency, r);
+    assert_eq!(s.t, t);
+    assert_eq!(s.monetary_value.unwrap(), m);
+}
+
+#[test]
+fn periods_merge_and_count_in_the_default_unit() {
+    let d = |y, m, dd| days_from_civil(y, m, dd).unwrap();
+    // Monthly periods: Jan 3 and Jan 30 merge; Mar is 2 periods after Jan.
+    let ids = [1, 1, 1, 2];
+    let days = [d(2023, 1, 3), d(2023, 1, 30), d(2023, 3, 9), d(2023, 2, 1)];
+    let amount = [1.0, 2.0, 4.0, 8.0];
+    let opts = SummaryOptions {
+        freq: TimeUnit::Month,
+        timestamp_unit: TimestampUnit::Day,
+        observation_end: Some(d(2023, 6, 30)),
+        include_first_purchase: true,
+        ..Default::default()
+    };
+    let log = TransactionLog { customer_id: &ids, timestamp: &days, amount: Some(&amount) };
+    let s = summarize(&log, &opts).unwrap();
+    assert_eq!(s.frequency, vec![1.0, 0.0]);
+    assert_eq!(s.recency, vec![2.0, 0.0]);
+    assert_eq!(s.t, vec![5.0, 4.0]);
+    assert_eq!(s.monetary_value.unwrap(), vec![3.5, 8.0]);
+
+    // Weekly periods (ISO weeks, Monday start), two weeks per period, nanosecond timestamps.
+    let ns = |day: i64| day * 86_400_000_000_000 + 3_600_000_000_000;
+    let ids = [5, 5, 5];
+    // 2024-01-01 is a Monday.
+    let days = [ns(d(2024, 1, 1)), ns(d(2024, 1, 14)), ns(d(2024, 1, 15))];
+    let opts = SummaryOptions {
+        freq: TimeUnit::Week,
+        freq_multiplier: 2,
+        observation_end: Some(ns(d(2024, 2, 20))),
+        ..Default::default()
+    };
+    let log = TransactionLog { customer_id: &ids, timestamp: &days, amount: None };
+    let s = summarize(&log, &opts).unwrap();
+    // ISO week index w = floor((day - 4) / 7) counts from Monday 1970-01-05; periods are
+    // floor(w / 2). 2024-01-01 -> w 2817 -> period 1408; Jan 14 and 15 -> w 2818, 2819 -> 1409;
+    // 2024-02-20 -> w 2824 -> 1412.
+    assert_eq!(s.frequency, vec![1.0]);
+    assert_eq!(s.recency, vec![1.0]);
+    assert_eq!(s.t, vec![4.0]);
+    assert!(s.monetary_value.is_none());
+}
+
+#[test]
+fn negative_amounts_are_allowed() {
+    let ids = [1, 1, 1];
+    let days = [0, 1, 2];
+    let amount = [10.0, -4.0, 6.0];
+    let opts = SummaryOptions { timestamp_unit: TimestampUnit::Day, ..Default::default() };
+    let s = summarize(
+        &TransactionLog { customer_id: &ids, timestamp: &days, amount: Some(&amount) },
+        &opts,
+    )
+    .unwrap();
+    assert_eq!(s.monetary_value.unwrap(), vec![1.0]);
+}
+
+#[test]
+fn bad_input_is_a_typed_error_naming_field_and_row() {
+    let opts = SummaryOptions { timestamp_unit: TimestampUnit::Day, ..Default::default() };
+    let run = |ids: &[i64], ts: &[i64], amt: Option<&[f64]>, o: &SummaryOptions| {
+        summarize(&TransactionLog { customer_id: ids, timestamp: ts, amount: amt }, o).unwrap_err()
+    };
+    assert_eq!(run(&[], &[], None, &opts), Error::Empty { field: "customer_id".into() });
+    assert_eq!(
+        run(&[1, 2], &[1], None, &opts),
+        Error::LengthMismatch { field: "datetime".into(), expected: 2, got: 1 }
+    );
+    let e = run(&[1, 2, 3], &[1, 2, 3], Some(&[1.0, f64::NAN, f64::INFINITY]), &opts);
+    assert_eq!((e.field(), e.index()), (Some("monetary_value"), Some(1)));
+    let e = run(&[1, 2], &[1, i64::MIN], None, &opts);
+    assert_eq!((e.field(), e.index()), (Some("datetime"), Some(1)));
+    let o = SummaryOptions { observation_end: Some(5), ..opts.clone() };
+    let e = run(&[1, 2, 3], &[1, 9, 7], None, &o);
+    assert_eq!((e.field(), e.index()), (Some("datetime"), Some(1)));
+    let o = SummaryOptions { observation_end: Some(5), calibration_end: Some(6), ..opts.clone() };
+    let e = run(&[1], &[1], None, &o);
+    assert_eq!(e.field(), Some("calibration_period_end"));
+    let o = SummaryOptions { freq_multiplier: 0, ..opts.clone() };
+    assert_eq!(run(&[1], &[1], None, &o).field(), Some("freq_multiplier"));
+    let e = TimeUnit::parse("fortnight", "freq").unwrap_err();
+    assert!(matches!(e, Error::UnknownName { ref valid, .. } if valid.len() == 4));
+}
+
+#[test]
+fn compression_round_trips_cdnow() {
+    let (_, f, r, t) = cdnow_summary_file();
+    let c = compress(&f, &r, &t).unwrap();
+    assert!(c.len() < f.len());
+    assert_eq!(c.weight.iter().sum::<u64>(), 2357);
+    let (f2, r2, t2) = c.expand();
+    assert_eq!((f2, r2, t2), (f, r, t));
+}
+
+#[test]
+fn rfm_segments_cover_every_customer() {
+    let (f, r, t, m) = cdnow_summary_exact();
+    let res = rfm_segments(&f, &r, &t, Some(&m), &SegmentTable::default()).unwrap();
+    assert_eq!(res.counts().iter().sum::<usize>(), 2357);
+    assert_eq!(res.names.len(), 11);
+    // Independent recomputation of one segment from the scores.
+    let champions = (0..f.len())
+        .filter(|&i| {
+            res.recency_score[i] >= 4
+                && (res.frequency_score[i] + res.monetary_score.as_ref().unwrap()[i]).div_ceil(2)
+                    >= 4
+        })
+        .count();
+    let idx = res.names.iter().position(|n| n == "champions").unwrap();
+    assert_eq!(res.counts()[idx], champions);
+}
+
+#[test]
+fn rfm_table_gaps_are_errors() {
+    let mut table = SegmentTable::default();
+    table.rules.pop();
+    let e = table.compile().unwrap_err();
+    assert_eq!(e.field(), Some("rules"));
+}
+
+mod props {
+    use cvm_core::{compress, summarize, SummaryOptions, TimestampUnit, TransactionLog};
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn summary_invariants(rows in proptest::collection::vec((0i64..20, 0i64..400, -50.0f64..500.0), 1..200)) {
+            let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+            let ts: Vec<i64> = rows.iter().map(|r| r.1).collect();
+            let amt: Vec<f64> = rows.iter().map(|r| r.2).collect();
+            let opts = SummaryOptions { timestamp_unit: TimestampUnit::Day, ..Default::default() };
+            let s = summarize(&TransactionLog { customer_id: &ids, timestamp: &ts, amount: Some(&amt) }, &opts).unwrap();
+            let mut uniq = ids.clone(); uniq.sort(); uniq.dedup();
+            prop_assert_eq!(&s.customer_id, &uniq);
+            let distinct_days: usize = { let mut p: Vec<(i64,i64)> = ids.iter().zip(&ts).map(|(a,b)|(*a,*b)).collect(); p.sort(); p.dedup(); p.len() };
+            prop_assert_eq!(s.frequency.iter().sum::<f64>() as usize + uniq.len(), distinct_days);
+            for i in 0..s.len() {
+                prop_assert!(s.recency[i] >= 0.0 && s.recency[i] <= s.t[i]);
+                prop_assert!((s.frequency[i] == 0.0) == (s.recency[i] == 0.0));
+            }
+            let c = compress(&s.frequency, &s.recency, &s.t).unwrap();
+            prop_assert_eq!(c.expand(), (s.frequency.clone(), s.recency.clone(), s.t.clone()));
+        }
+    }
+}

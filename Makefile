@@ -1,0 +1,95 @@
+# cvm — build, test and demo. Needs only the Rust toolchain, Python 3.11, gcc/g++ and make;
+# everything else (a .venv with pinned packages, the pinned cbindgen) is installed here.
+
+PYTHON      ?= python3.11
+VENV        := .venv
+VPY         := $(VENV)/bin/python
+CARGO       ?= cargo
+CBINDGEN_VERSION := 0.29.4
+CBINDGEN    := .tools/bin/cbindgen
+RELEASE_DIR := target/release
+CFLAGS_TEST := -std=c11 -Wall -Wextra -Werror -g -fsanitize=address,undefined -fno-omit-frame-pointer -Iinclude
+CXXFLAGS_TEST := -std=c++17 -Wall -Wextra -Werror -g -fsanitize=address,undefined -fno-omit-frame-pointer -Iinclude
+STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
+
+ifeq ($(shell command -v $(PYTHON) 2>/dev/null),)
+PYTHON := python3
+endif
+
+.PHONY: all demo test test-rust test-c test-python check-header header lib python venv bench bench-python fmt clean
+
+all: lib python
+
+## The walkthrough on the shipped CDNOW data.
+demo: python
+	$(VPY) examples/walkthrough.py
+
+## Every test: Rust (unit, integration, doc), the C and C++ programs, Python; the header drift check.
+test: check-header test-rust test-c test-python
+	@echo "make test: all suites passed"
+
+$(VENV)/.stamp: requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.stamp
+
+lib:
+	$(CARGO) build --release -p cvm-ffi
+
+## Build the extension into .venv (editable install of cvm-py/python).
+python: $(VENV)/.stamp
+	VIRTUAL_ENV=$(abspath $(VENV)) $(VENV)/bin/maturin develop --release --quiet -m cvm-py/Cargo.toml > build-maturin.log 2>&1 || (cat build-maturin.log; exit 1)
+
+test-rust:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) test --release -p cvm-core -p cvm-ffi
+
+build/test_cvm_c: tests/c/test_cvm.c include/cvm.h lib
+	@mkdir -p build
+	gcc $(CFLAGS_TEST) tests/c/test_cvm.c $(RELEASE_DIR)/libcvm.a $(STATIC_LIBS) -o $@
+
+build/test_cvm_cpp: tests/c/test_cvm.cpp include/cvm.h lib
+	@mkdir -p build
+	g++ $(CXXFLAGS_TEST) tests/c/test_cvm.cpp -L$(RELEASE_DIR) -lcvm -Wl,-rpath,$(abspath $(RELEASE_DIR)) -o $@
+
+test-c: build/test_cvm_c build/test_cvm_cpp
+	cd tests/c && ASAN_OPTIONS=detect_leaks=1 ../../build/test_cvm_c
+	cd tests/c && ASAN_OPTIONS=detect_leaks=1 ../../build/test_cvm_cpp
+
+test-python: python
+	cd cvm-py && ../$(VPY) -m pytest -q tests --doctest-modules python/cvm
+
+$(CBINDGEN):
+	$(CARGO) install cbindgen --version $(CBINDGEN_VERSION) --locked --root .tools --quiet
+
+## Regenerate include/cvm.h from cvm-ffi.
+header: $(CBINDGEN)
+	$(CBINDGEN) --quiet --config cvm-ffi/cbindgen.toml --crate cvm-ffi --output include/cvm.h cvm-ffi
+
+## Fail when the committed header differs from what the code generates.
+check-header: $(CBINDGEN)
+	@mkdir -p build
+	$(CBINDGEN) --quiet --config cvm-ffi/cbindgen.toml --crate cvm-ffi --output build/cvm.h cvm-ffi
+	@diff -u include/cvm.h build/cvm.h || (echo "include/cvm.h is out of date: run 'make header'" && exit 1)
+
+## Criterion benchmarks (minutes) and the Python comparison (creates .venv-bench with lifetimes).
+bench:
+	$(CARGO) bench -p cvm-core
+
+.venv-bench/.stamp: benches/requirements-bench.txt
+	$(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/pip install --quiet --disable-pip-version-check -r benches/requirements-bench.txt
+	touch $@
+
+bench-python: .venv-bench/.stamp $(VENV)/.stamp
+	VIRTUAL_ENV=$(abspath .venv-bench) $(VENV)/bin/maturin develop --release --quiet -m cvm-py/Cargo.toml
+	.venv-bench/bin/python benches/compare_summary.py
+
+fmt:
+	$(CARGO) fmt --all
+
+clean:
+	$(CARGO) clean
+	rm -rf build $(VENV) .venv-bench

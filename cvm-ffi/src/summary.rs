@@ -1,0 +1,512 @@
+//! Customer summary, compression and RFM segments over C arrays.
+
+use std::ffi::c_char;
+use std::ptr;
+
+use cvm_core::{
+    compress, rfm_segments, summarize, Compressed, CustomerSummary, Error, RfmResult, SegmentTable,
+    SummaryOptions, TimeUnit, TimestampUnit, TransactionLog,
+};
+
+use crate::{
+    cvm_status, ffi_guard, free_handle, handle, into_handle, need_out, opt_slice, slice, str_arg,
+    write_out, FfiError, FfiResult,
+};
+
+/// Calendar day (`freq`, `time_unit`).
+pub const CVM_UNIT_DAY: u32 = 1;
+/// ISO week, Monday to Sunday; as a length 7 days.
+pub const CVM_UNIT_WEEK: u32 = 2;
+/// Calendar month; as a length 365.25/12 days.
+pub const CVM_UNIT_MONTH: u32 = 3;
+/// Calendar year; as a length 365.25 days.
+pub const CVM_UNIT_YEAR: u32 = 4;
+/// `time_unit` only: count ages in periods of `freq × freq_multiplier` (the default).
+pub const CVM_UNIT_PERIOD: u32 = 0;
+
+/// Timestamps are seconds since 1970-01-01T00:00Z.
+pub const CVM_TIMESTAMP_SECONDS: u32 = 1;
+/// Timestamps are milliseconds since the epoch.
+pub const CVM_TIMESTAMP_MILLISECONDS: u32 = 2;
+/// Timestamps are microseconds since the epoch.
+pub const CVM_TIMESTAMP_MICROSECONDS: u32 = 3;
+/// Timestamps are nanoseconds since the epoch.
+pub const CVM_TIMESTAMP_NANOSECONDS: u32 = 4;
+/// Timestamps are whole days since 1970-01-01.
+pub const CVM_TIMESTAMP_DAYS: u32 = 5;
+
+/// A missing timestamp (an error when met): `INT64_MIN`.
+pub const CVM_TIMESTAMP_MISSING: i64 = i64::MIN;
+
+/// Options of [`cvm_summary_from_transactions`]; start from [`cvm_summary_options_default`].
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct cvm_summary_options {
+    /// Period within which transactions merge: a `CVM_UNIT_*` other than `CVM_UNIT_PERIOD`.
+    pub freq: u32,
+    /// Number of `freq` units per period (>= 1).
+    pub freq_multiplier: u32,
+    /// Unit of recency and T: `CVM_UNIT_PERIOD` (default) or a `CVM_UNIT_*`.
+    pub time_unit: u32,
+    /// Resolution of the timestamps: a `CVM_TIMESTAMP_*` constant.
+    pub timestamp_unit: u32,
+    /// Whether `observation_end` is set (otherwise the last transaction ends observation).
+    pub has_observation_end: bool,
+    /// End of observation, in `timestamp_unit`.
+    pub observation_end: i64,
+    /// Whether `calibration_end` is set (then holdout columns are computed).
+    pub has_calibration_end: bool,
+    /// End of calibration, in `timestamp_unit`.
+    pub calibration_end: i64,
+    /// Include the first purchase in the monetary mean.
+    pub include_first_purchase: bool,
+}
+
+/// Default options: daily periods, ages in periods, timestamps in days, no explicit ends.
+#[no_mangle]
+pub extern "C" fn cvm_summary_options_default() -> cvm_summary_options {
+    cvm_summary_options {
+        freq: CVM_UNIT_DAY,
+        freq_multiplier: 1,
+        time_unit: CVM_UNIT_PERIOD,
+        timestamp_unit: CVM_TIMESTAMP_DAYS,
+        has_observation_end: false,
+        observation_end: 0,
+        has_calibration_end: false,
+        calibration_end: 0,
+        include_first_purchase: false,
+    }
+}
+
+fn unit(code: u32, field: &str) -> FfiResult<TimeUnit> {
+    Ok(match code {
+        CVM_UNIT_DAY => TimeUnit::Day,
+        CVM_UNIT_WEEK => TimeUnit::Week,
+        CVM_UNIT_MONTH => TimeUnit::Month,
+        CVM_UNIT_YEAR => TimeUnit::Year,
+        other => {
+            return Err(Error::unknown_name(
+                field,
+                other.to_string(),
+                &["CVM_UNIT_DAY", "CVM_UNIT_WEEK", "CVM_UNIT_MONTH", "CVM_UNIT_YEAR"],
+            )
+            .into())
+        }
+    })
+}
+
+fn options(o: &cvm_summary_options) -> FfiResult<SummaryOptions> {
+    let timestamp_unit = match o.timestamp_unit {
+        CVM_TIMESTAMP_SECONDS => TimestampUnit::Second,
+        CVM_TIMESTAMP_MILLISECONDS => TimestampUnit::Millisecond,
+        CVM_TIMESTAMP_MICROSECONDS => TimestampUnit::Microsecond,
+        CVM_TIMESTAMP_NANOSECONDS => TimestampUnit::Nanosecond,
+        CVM_TIMESTAMP_DAYS => TimestampUnit::Day,
+        other => {
+            return Err(Error::unknown_name(
+                "timestamp_unit",
+                other.to_string(),
+                &[
+                    "CVM_TIMESTAMP_SECONDS",
+                    "CVM_TIMESTAMP_MILLISECONDS",
+                    "CVM_TIMESTAMP_MICROSECONDS",
+                    "CVM_TIMESTAMP_NANOSECONDS",
+                    "CVM_TIMESTAMP_DAYS",
+                ],
+            )
+            .into())
+        }
+    };
+    Ok(SummaryOptions {
+        freq: unit(o.freq, "freq")?,
+        freq_multiplier: o.freq_multiplier,
+        time_unit: if o.time_unit == CVM_UNIT_PERIOD {
+            None
+        } else {
+            Some(unit(o.time_unit, "time_unit")?)
+        },
+        timestamp_unit,
+        observation_end: o.has_observation_end.then_some(o.observation_end),
+        calibration_end: o.has_calibration_end.then_some(o.calibration_end),
+        include_first_purchase: o.include_first_purchase,
+    })
+}
+
+/// A customer summary (opaque). Owned by the caller; free with [`cvm_summary_free`].
+/// Immutable: safe to read from several threads.
+#[derive(Debug)]
+pub struct cvm_summary(CustomerSummary);
+
+/// Builds the customer summary of a transaction log.
+///
+/// Each array comes with its length; they must agree (`CVM_STATUS_LENGTH_MISMATCH` otherwise).
+/// `amounts` may be NULL (no monetary columns); `options` may be NULL (defaults, timestamps in
+/// days). Rows need not be sorted. Customers come out sorted by id. See the user guide for the
+/// definitions of frequency, recency, T and monetary value.
+///
+/// Errors: `CVM_STATUS_EMPTY_INPUT` (n = 0), `CVM_STATUS_NULL_POINTER`, `CVM_STATUS_INVALID_VALUE`
+/// (missing timestamp, NaN/inf amount, transaction after the observation end — field and row
+/// index set —, bad options), `CVM_STATUS_UNKNOWN_NAME` (unit codes).
+///
+/// # Safety
+/// Each array must hold its stated number of elements; `out` must be valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_summary_from_transactions(
+    customer_ids: *const i64,
+    n_customer_ids: usize,
+    timestamps: *const i64,
+    n_timestamps: usize,
+    amounts: *const f64,
+    n_amounts: usize,
+    options: *const cvm_summary_options,
+    out: *mut *mut cvm_summary,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let ids = unsafe { slice(customer_ids, n_customer_ids, "customer_id") }?;
+        let ts = unsafe { slice(timestamps, n_timestamps, "datetime") }?;
+        let amount = unsafe { opt_slice(amounts, n_amounts) };
+        let opts = match unsafe { options.as_ref() } {
+            Some(o) => self::options(o)?,
+            None => self::options(&cvm_summary_options_default())?,
+        };
+        let s = summarize(&TransactionLog { customer_id: ids, timestamp: ts, amount }, &opts)?;
+        unsafe { write_out(out, into_handle(cvm_summary(s)), "out") }
+    })
+}
+
+/// Number of customers (0 for NULL).
+///
+/// # Safety
+/// `s` must be NULL or a live summary.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_summary_len(s: *const cvm_summary) -> usize {
+    unsafe { s.as_ref() }.map_or(0, |s| s.0.len())
+}
+
+/// Customer ids, ascending.
+///
+/// The array has [`cvm_summary_len`] elements and lives as long as the summary; NULL when `s` is
+/// NULL or the column is absent.
+///
+/// # Safety
+/// `s` must be NULL or a live summary.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_summary_customer_ids(s: *const cvm_summary) -> *const i64 {
+    unsafe { s.as_ref() }.map_or(ptr::null(), |cvm_summary(s)| s.customer_id.as_ptr())
+}
+
+/// Repeat purchase periods (calibration period when split).
+///
+/// The array has [`cvm_summary_len`] elements and lives as long as the summary; NULL when `s` is
+/// NULL or the column is absent.
+///
+/// # Safety
+/// `s` must be NULL or a live summary.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_summary_frequency(s: *const cvm_summary) -> *const f64 {
+    unsafe { s.as_ref() }.map_or(ptr::null(), |cvm_summary(s)| s.frequency.as_ptr())
+}
+
+/// Age at the last purchase period.
+///
+/// The array has [`cvm_summary_len`] elements and lives as long as the summary; NULL when `s` is
+/// NULL or the column is absent.
+///
+/// # Safety
+/// `s` must be NULL or a live summary.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_summary_recency(s: *const cvm_summary) -> *const f64 {
+    unsafe { s.as_ref() }.map_or(ptr::null(), |cvm_summary(s)| s.recency.as_ptr())
+}
+
+/// Age at the end of observation (calibration).
+///
+/// The array has [`cvm_summary_len`] elements and lives as long as the summary; NULL when `s` is
+/// NULL or the column is absent.
+///
+/// # Safety
+/// `s` must be NULL or a live summary.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_summary_T(s: *const cvm_summary) -> *const f64 {
+    unsafe { s.as_ref() }.map_or(ptr::null(), |cvm_summary(s)| s.t.as_ptr())
+}
+
+/// Mean amount of the repeat purchase periods (needs amounts).
+///
+/// The array has [`cvm_summary_len`] elements and lives as long as the summary; NULL when `s` is
+/// NULL or the column is absent.
+///
+/// # Safety
+/// `s` must be NULL or a live summary.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_summary_monetary_value(s: *const cvm_summary) -> *const f64 {
+    unsafe { s.as_ref() }.map_or(ptr::null(), |cvm_summary(s)| {
+        s.monetary_value.as_ref().map_or(ptr::null(), |v| v.as_ptr())
+    })
+}
+
+/// Purchase periods in the holdout period (needs a calibration end).
+///
+/// The array has [`cvm_summary_len`] elements and lives as long as the summary; NULL when `s` is
+/// NULL or the column is absent.
+///
+/// # Safety
+/// `s` must be NULL or a live summary.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_summary_frequency_holdout(s: *const cvm_summary) -> *const f64 {
+    unsafe { s.as_ref() }.map_or(ptr::null(), |cvm_summary(s)| {
+        s.holdout.as_ref().map_or(ptr::null(), |h| h.frequency.as_ptr())
+    })
+}
+
+/// Mean amount of the holdout purchase periods (needs amounts and a calibration end).
+///
+/// The array has [`cvm_summary_len`] elements and lives as long as the summary; NULL when `s` is
+/// NULL or the column is absent.
+///
+/// # Safety
+/// `s` must be NULL or a live summary.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_summary_monetary_value_holdout(s: *const cvm_summary) -> *const f64 {
+    unsafe { s.as_ref() }.map_or(ptr::null(), |cvm_summary(s)| {
+        s.holdout
+            .as_ref()
+            .and_then(|h| h.monetary_value.as_ref())
+            .map_or(ptr::null(), |v| v.as_ptr())
+    })
+}
+
+/// Length of the holdout period in the summary's time unit; NaN without a calibration split.
+///
+/// # Safety
+/// `s` must be NULL or a live summary.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_summary_duration_holdout(s: *const cvm_summary) -> f64 {
+    unsafe { s.as_ref() }.and_then(|s| s.0.holdout.as_ref()).map_or(f64::NAN, |h| h.duration)
+}
+
+/// Customers left out because their first purchase is after the calibration end.
+///
+/// # Safety
+/// `s` must be NULL or a live summary.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_summary_excluded_customers(s: *const cvm_summary) -> usize {
+    unsafe { s.as_ref() }.map_or(0, |s| s.0.excluded_customers)
+}
+
+/// Frees a summary; NULL is a no-op.
+///
+/// # Safety
+/// `s` must be NULL or a summary not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_summary_free(s: *mut cvm_summary) {
+    unsafe { free_handle(s) }
+}
+
+/// Unique `(frequency, recency, T)` rows with weights (opaque). Free with [`cvm_compressed_free`].
+/// Immutable: safe to read from several threads.
+#[derive(Debug)]
+pub struct cvm_compressed(Compressed);
+
+/// Collapses identical `(frequency, recency, T)` rows (one element per customer in each array).
+///
+/// # Safety
+/// Each array must hold its stated number of elements; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_compress(
+    frequency: *const f64,
+    n_frequency: usize,
+    recency: *const f64,
+    n_recency: usize,
+    t: *const f64,
+    n_t: usize,
+    out: *mut *mut cvm_compressed,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let f = unsafe { slice(frequency, n_frequency, "frequency") }?;
+        let r = unsafe { slice(recency, n_recency, "recency") }?;
+        let t = unsafe { slice(t, n_t, "T") }?;
+        let c = compress(f, r, t)?;
+        unsafe { write_out(out, into_handle(cvm_compressed(c)), "out") }
+    })
+}
+
+/// Number of unique rows (0 for NULL).
+///
+/// # Safety
+/// `c` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_compressed_len(c: *const cvm_compressed) -> usize {
+    unsafe { c.as_ref() }.map_or(0, |c| c.0.len())
+}
+
+/// Copies the unique rows into caller arrays of [`cvm_compressed_len`] elements each
+/// (any output may be NULL to skip it). `inverse` (NULL to skip) receives, for each of the
+/// original `n_original` rows, the index of its unique row.
+///
+/// # Safety
+/// Non-NULL outputs must have room for their elements.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_compressed_copy(
+    c: *const cvm_compressed,
+    frequency: *mut f64,
+    recency: *mut f64,
+    t: *mut f64,
+    weight: *mut u64,
+    inverse: *mut u32,
+    n_original: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let c = &unsafe { handle(c, "compressed") }?.0;
+        if !inverse.is_null() && n_original != c.inverse.len() {
+            return Err(Error::LengthMismatch {
+                field: "inverse".into(),
+                expected: c.inverse.len(),
+                got: n_original,
+            }
+            .into());
+        }
+        unsafe {
+            copy_to(&c.frequency, frequency);
+            copy_to(&c.recency, recency);
+            copy_to(&c.t, t);
+            copy_to(&c.weight, weight);
+            copy_to(&c.inverse, inverse);
+        }
+        Ok(())
+    })
+}
+
+/// Copies `src` into `dst` unless `dst` is NULL.
+///
+/// # Safety
+/// `dst` must be NULL or have room for `src.len()` elements.
+pub(crate) unsafe fn copy_to<T: Copy>(src: &[T], dst: *mut T) {
+    if !dst.is_null() {
+        // SAFETY: guaranteed by the caller.
+        unsafe { ptr::copy_nonoverlapping(src.as_ptr(), dst, src.len()) };
+    }
+}
+
+/// Frees a compressed summary; NULL is a no-op.
+///
+/// # Safety
+/// `c` must be NULL or not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_compressed_free(c: *mut cvm_compressed) {
+    unsafe { free_handle(c) }
+}
+
+/// RFM scores and segments (opaque). Free with [`cvm_rfm_free`]. Immutable: thread-safe reads.
+#[derive(Debug)]
+pub struct cvm_rfm {
+    result: RfmResult,
+    names: Vec<std::ffi::CString>,
+}
+
+/// RFM quintile scores and segments (one element per customer in each array).
+///
+/// `monetary_value` may be NULL (segments then use the frequency score alone). `table_json` may
+/// be NULL for the default segment table, or a JSON document
+/// `{"rules": [{"name": "...", "recency": [lo, hi], "frequency_monetary": [lo, hi]}, ...]}`.
+///
+/// # Safety
+/// Arrays must hold their stated number of elements; `table_json` NULL or NUL-terminated; `out`
+/// valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_rfm_segments(
+    frequency: *const f64,
+    n_frequency: usize,
+    recency: *const f64,
+    n_recency: usize,
+    t: *const f64,
+    n_t: usize,
+    monetary_value: *const f64,
+    n_monetary_value: usize,
+    table_json: *const c_char,
+    out: *mut *mut cvm_rfm,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let f = unsafe { slice(frequency, n_frequency, "frequency") }?;
+        let r = unsafe { slice(recency, n_recency, "recency") }?;
+        let t = unsafe { slice(t, n_t, "T") }?;
+        let m = unsafe { opt_slice(monetary_value, n_monetary_value) };
+        let table = if table_json.is_null() {
+            SegmentTable::default()
+        } else {
+            let text = unsafe { str_arg(table_json, "table_json") }?;
+            serde_json::from_str::<SegmentTable>(text).map_err(|e| {
+                FfiError::Core(Error::Json { path: "table_json".into(), reason: e.to_string() })
+            })?
+        };
+        let result = rfm_segments(f, r, t, m, &table)?;
+        let names = result.names.iter().map(|s| crate::cstring(s)).collect();
+        unsafe { write_out(out, into_handle(cvm_rfm { result, names }), "out") }
+    })
+}
+
+/// Copies the scores (1–5) and segment indices into caller arrays of `n` elements (any may be
+/// NULL to skip; `monetary_score` is left untouched without monetary values).
+///
+/// # Safety
+/// `rfm` live; non-NULL outputs have room for `n` elements.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_rfm_copy(
+    rfm: *const cvm_rfm,
+    recency_score: *mut u8,
+    frequency_score: *mut u8,
+    monetary_score: *mut u8,
+    segment: *mut u16,
+    n: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let r = &unsafe { handle(rfm, "rfm") }?.result;
+        if n != r.segment.len() {
+            return Err(Error::LengthMismatch {
+                field: "n".into(),
+                expected: r.segment.len(),
+                got: n,
+            }
+            .into());
+        }
+        unsafe {
+            copy_to(&r.recency_score, recency_score);
+            copy_to(&r.frequency_score, frequency_score);
+            if let Some(m) = &r.monetary_score {
+                copy_to(m, monetary_score);
+            }
+            copy_to(&r.segment, segment);
+        }
+        Ok(())
+    })
+}
+
+/// Number of segment names (0 for NULL).
+///
+/// # Safety
+/// `rfm` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_rfm_segment_count(rfm: *const cvm_rfm) -> usize {
+    unsafe { rfm.as_ref() }.map_or(0, |r| r.names.len())
+}
+
+/// Name of segment `k` (NULL when out of range); valid as long as `rfm`.
+///
+/// # Safety
+/// `rfm` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_rfm_segment_name(rfm: *const cvm_rfm, k: usize) -> *const c_char {
+    unsafe { rfm.as_ref() }.and_then(|r| r.names.get(k)).map_or(ptr::null(), |s| s.as_ptr())
+}
+
+/// Frees an RFM result; NULL is a no-op.
+///
+/// # Safety
+/// NULL or not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_rfm_free(rfm: *mut cvm_rfm) {
+    unsafe { free_handle(rfm) }
+}

@@ -1,0 +1,51 @@
+"""cvm — customer value management.
+
+Measure each customer's value, predict it, and decide which customers to win, keep, grow or let
+go. The numbers come from the Rust core ``cvm-core``; this package is a thin pandas/numpy layer.
+
+Examples
+--------
+>>> import cvm
+>>> log = cvm.datasets.load_cdnow_transactions()
+>>> summary = cvm.summary_from_transactions(log, "customer_id", "date", "amount",
+...     calibration_period_end="1997-09-30", time_unit="W")
+>>> int(summary["frequency"].sum())
+2457
+"""
+
+from __future__ import annotations
+
+from . import _cvm, datasets, exceptions
+from .exceptions import (
+    ConvergenceError,
+    CvmError,
+    EmptyInputError,
+    InvalidInputError,
+    InvalidValueError,
+    LengthMismatchError,
+    NumericalError,
+    SerializationError,
+    UnknownNameError,
+)
+from .summary import compress, default_segment_table, rfm_segments, summary_from_transactions
+
+__version__: str = _cvm.__version__
+
+__all__ = [
+    "__version__",
+    "datasets",
+    "exceptions",
+    "summary_from_transactions",
+    "compress",
+    "rfm_segments",
+    "default_segment_table",
+    "CvmError",
+    "InvalidInputError",
+    "EmptyInputError",
+    "LengthMismatchError",
+    "InvalidValueError",
+    "UnknownNameError",
+    "SerializationError",
+    "ConvergenceError",
+    "NumericalError",
+]

@@ -1,0 +1,87 @@
+"""Exceptions raised by cvm.
+
+Every error is a :class:`CvmError`. Invalid input raises an :class:`InvalidInputError`, which is
+also a :class:`ValueError`; a fit that does not converge raises a :class:`ConvergenceError`, which
+is also a :class:`RuntimeError`. Attributes ``field`` (the argument, column or JSON path) and
+``index`` (the first offending element of an array, or ``None``) locate the problem.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CvmError",
+    "InvalidInputError",
+    "EmptyInputError",
+    "LengthMismatchError",
+    "InvalidValueError",
+    "UnknownNameError",
+    "SerializationError",
+    "ConvergenceError",
+    "NumericalError",
+]
+
+
+class CvmError(Exception):
+    """Base class of every cvm error.
+
+    Attributes
+    ----------
+    field : str or None
+        The argument, column or JSON path the error is about.
+    index : int or None
+        The first offending element, for array inputs.
+    """
+
+    field: str | None = None
+    index: int | None = None
+
+    def __init__(self, message: str, field: str | None = None, index: int | None = None):
+        super().__init__(message)
+        self.field = field
+        self.index = index
+
+
+class InvalidInputError(CvmError, ValueError):
+    """An input is invalid (also a :class:`ValueError`)."""
+
+
+class EmptyInputError(InvalidInputError):
+    """An input that needs at least one element is empty."""
+
+
+class LengthMismatchError(InvalidInputError):
+    """Inputs that must have the same length do not (``expected``, ``got``)."""
+
+    expected: int | None = None
+    got: int | None = None
+
+
+class InvalidValueError(InvalidInputError):
+    """A value is outside its domain (NaN, negative, missing, out of range, ...)."""
+
+
+class UnknownNameError(InvalidInputError):
+    """A name (unit, mode, ...) is not one of the accepted values (``value``, ``valid``)."""
+
+    value: str | None = None
+    valid: list | None = None
+
+
+class SerializationError(InvalidInputError):
+    """A JSON document (model, rules) could not be read."""
+
+
+class ConvergenceError(CvmError, RuntimeError):
+    """A maximum-likelihood fit did not converge (also a :class:`RuntimeError`).
+
+    Carries ``iterations``, ``gradient_norm``, ``log_likelihood`` and ``params`` (the last iterate).
+    """
+
+    iterations: int | None = None
+    gradient_norm: float | None = None
+    log_likelihood: float | None = None
+    params: list | None = None
+
+
+class NumericalError(CvmError, ArithmeticError):
+    """A computation produced a value that cannot be represented."""
