@@ -17,8 +17,6 @@
 //! # Ok::<(), cvm_core::Error>(())
 //! ```
 
-use std::collections::HashMap;
-
 use crate::error::{check, Result};
 
 /// Unique `(frequency, recency, T)` rows, their counts, and the map back to the original rows.
@@ -60,12 +58,13 @@ impl Compressed {
     }
 }
 
+/// Order-preserving map of a finite `f64` to `u64` (−0.0 and +0.0 map alike).
 fn key(x: f64) -> u64 {
-    // +0.0 and -0.0 are the same value.
-    if x == 0.0 {
-        0
+    let b = if x == 0.0 { 0 } else { x.to_bits() };
+    if b >> 63 == 1 {
+        !b
     } else {
-        x.to_bits()
+        b | (1 << 63)
     }
 }
 
@@ -83,38 +82,31 @@ pub fn compress(frequency: &[f64], recency: &[f64], t: &[f64]) -> Result<Compres
     check::finite("recency", recency)?;
     check::finite("T", t)?;
 
-    let mut seen: HashMap<(u64, u64, u64), u32> = HashMap::new();
-    let mut first_row: Vec<usize> = Vec::new();
-    let mut raw_inverse = Vec::with_capacity(n);
-    let mut counts: Vec<u64> = Vec::new();
-    for i in 0..n {
-        let k = (key(frequency[i]), key(recency[i]), key(t[i]));
-        let j = *seen.entry(k).or_insert_with(|| {
-            first_row.push(i);
-            counts.push(0);
-            (first_row.len() - 1) as u32
-        });
-        counts[j as usize] += 1;
-        raw_inverse.push(j);
+    // Sort (key, row) tuples; equal keys are adjacent and in row order.
+    let mut rows: Vec<(u64, u64, u64, u32)> =
+        (0..n).map(|i| (key(frequency[i]), key(recency[i]), key(t[i]), i as u32)).collect();
+    rows.sort_unstable();
+    let mut out = Compressed {
+        frequency: Vec::new(),
+        recency: Vec::new(),
+        t: Vec::new(),
+        weight: Vec::new(),
+        inverse: vec![0; n],
+    };
+    let mut i = 0;
+    while i < n {
+        let (kf, kr, kt, first) = rows[i];
+        let j0 = i;
+        let u = out.weight.len() as u32;
+        while i < n && (rows[i].0, rows[i].1, rows[i].2) == (kf, kr, kt) {
+            out.inverse[rows[i].3 as usize] = u;
+            i += 1;
+        }
+        let first = first as usize;
+        out.frequency.push(frequency[first]);
+        out.recency.push(recency[first]);
+        out.t.push(t[first]);
+        out.weight.push((i - j0) as u64);
     }
-    // Deterministic order: sort unique rows by value.
-    let mut order: Vec<usize> = (0..first_row.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (ia, ib) = (first_row[a], first_row[b]);
-        frequency[ia]
-            .total_cmp(&frequency[ib])
-            .then(recency[ia].total_cmp(&recency[ib]))
-            .then(t[ia].total_cmp(&t[ib]))
-    });
-    let mut rank = vec![0u32; order.len()];
-    for (r, &j) in order.iter().enumerate() {
-        rank[j] = r as u32;
-    }
-    Ok(Compressed {
-        frequency: order.iter().map(|&j| frequency[first_row[j]]).collect(),
-        recency: order.iter().map(|&j| recency[first_row[j]]).collect(),
-        t: order.iter().map(|&j| t[first_row[j]]).collect(),
-        weight: order.iter().map(|&j| counts[j]).collect(),
-        inverse: raw_inverse.iter().map(|&j| rank[j as usize]).collect(),
-    })
+    Ok(out)
 }

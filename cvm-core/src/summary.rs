@@ -43,9 +43,6 @@
 //! # Ok::<(), cvm_core::Error>(())
 //! ```
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
 use crate::calendar::{civil_from_days, days_from_civil_unchecked};
 use crate::error::{check, Error, Result};
 
@@ -285,27 +282,6 @@ impl Ruler {
     }
 }
 
-#[derive(Default)]
-struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-    fn write_i64(&mut self, x: i64) {
-        // Fibonacci hashing; the high bits are well mixed, fold them down for hashbrown.
-        let h = (x as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        self.0 = h ^ (h >> 32);
-    }
-}
-
-type IdMap = HashMap<i64, u32, BuildHasherDefault<IdHasher>>;
-
 /// Builds the customer summary of a transaction log.
 ///
 /// See the [module documentation](self) for the definitions.
@@ -373,73 +349,42 @@ pub fn summarize(log: &TransactionLog<'_>, opts: &SummaryOptions) -> Result<Cust
         }
     };
 
-    // Dense customer index of each row.
-    let mut map = IdMap::with_capacity_and_hasher(n / 4 + 16, Default::default());
-    let mut ids: Vec<i64> = Vec::new();
-    let dense: Vec<u32> = log
-        .customer_id
-        .iter()
-        .map(|&id| {
-            *map.entry(id).or_insert_with(|| {
-                ids.push(id);
-                (ids.len() - 1) as u32
-            })
-        })
-        .collect();
-    drop(map);
-    let k = ids.len();
-
-    // Counting sort of (period, amount) by customer.
-    let mut start = vec![0usize; k + 1];
-    for &c in &dense {
-        start[c as usize + 1] += 1;
-    }
-    for c in 0..k {
-        start[c + 1] += start[c];
-    }
-    let mut fill = start.clone();
-    let mut rows: Vec<(i64, f64)> = vec![(0, 0.0); n];
-    for (i, &c) in dense.iter().enumerate() {
-        let slot = &mut fill[c as usize];
-        rows[*slot] = (period[i], log.amount.map_or(0.0, |a| a[i]));
-        *slot += 1;
-    }
-    drop(fill);
-    drop(dense);
+    // Sort the rows by (customer id, period): one radix sort on a composite key when the id and
+    // period ranges fit in 64 bits (the common case), a comparison sort otherwise.
+    let rows = sort_rows(log.customer_id, &period, log.amount);
     drop(period);
-
-    // Customers in ascending id order.
-    let mut order: Vec<u32> = (0..k as u32).collect();
-    order.sort_unstable_by_key(|&c| ids[c as usize]);
 
     let with_amount = log.amount.is_some();
     let end = cal_end.unwrap_or(obs_end);
     let mut out = CustomerSummary {
-        customer_id: Vec::with_capacity(k),
-        frequency: Vec::with_capacity(k),
-        recency: Vec::with_capacity(k),
-        t: Vec::with_capacity(k),
-        monetary_value: with_amount.then(|| Vec::with_capacity(k)),
+        customer_id: Vec::new(),
+        frequency: Vec::new(),
+        recency: Vec::new(),
+        t: Vec::new(),
+        monetary_value: with_amount.then(Vec::new),
         holdout: cal_end.map(|pc| Holdout {
-            frequency: Vec::with_capacity(k),
-            monetary_value: with_amount.then(|| Vec::with_capacity(k)),
+            frequency: Vec::new(),
+            monetary_value: with_amount.then(Vec::new),
             duration: ruler.age(pc, obs_end),
         }),
         excluded_customers: 0,
     };
-    for &c in &order {
-        let c = c as usize;
-        let slice = &mut rows[start[c]..start[c + 1]];
-        if !slice.windows(2).all(|w| w[0].0 <= w[1].0) {
-            slice.sort_unstable_by_key(|r| r.0);
+    let mut i = 0;
+    while i < n {
+        let id = rows[i].0;
+        let mut j = i + 1;
+        while j < n && rows[j].0 == id {
+            j += 1;
         }
-        let first = slice[0].0;
+        let slice = &rows[i..j];
+        i = j;
+        let first = slice[0].1;
         if first > end {
             out.excluded_customers += 1;
             continue;
         }
         let acc = scan_periods(slice, end, opts.include_first_purchase);
-        out.customer_id.push(ids[c]);
+        out.customer_id.push(id);
         out.frequency.push(acc.cal_periods as f64 - 1.0);
         out.recency.push(ruler.age(first, acc.last));
         out.t.push(ruler.age(first, end));
@@ -465,16 +410,16 @@ struct Scan {
 }
 
 /// Walks one customer's rows (sorted by period), merging rows of the same period.
-fn scan_periods(rows: &[(i64, f64)], end: i64, include_first: bool) -> Scan {
+fn scan_periods(rows: &[(i64, i64, f64)], end: i64, include_first: bool) -> Scan {
     let mut s =
-        Scan { cal_periods: 0, last: rows[0].0, cal_mean: 0.0, hold_periods: 0, hold_mean: 0.0 };
+        Scan { cal_periods: 0, last: rows[0].1, cal_mean: 0.0, hold_periods: 0, hold_mean: 0.0 };
     let (mut cal_sum, mut cal_n, mut hold_sum) = (0.0, 0usize, 0.0);
     let mut i = 0;
     while i < rows.len() {
-        let p = rows[i].0;
+        let p = rows[i].1;
         let mut amount = 0.0;
-        while i < rows.len() && rows[i].0 == p {
-            amount += rows[i].1;
+        while i < rows.len() && rows[i].1 == p {
+            amount += rows[i].2;
             i += 1;
         }
         if p <= end {
@@ -496,4 +441,74 @@ fn scan_periods(rows: &[(i64, f64)], end: i64, include_first: bool) -> Scan {
         s.hold_mean = hold_sum / s.hold_periods as f64;
     }
     s
+}
+
+/// Rows `(customer id, period, amount)` sorted by id, then period (then input order).
+fn sort_rows(ids: &[i64], period: &[i64], amount: Option<&[f64]>) -> Vec<(i64, i64, f64)> {
+    let n = ids.len();
+    let amt = |i: usize| amount.map_or(0.0, |a| a[i]);
+    let (id_lo, id_hi) = min_max(ids);
+    let (p_lo, p_hi) = min_max(period);
+    let id_span = (id_hi as i128 - id_lo as i128) as u128;
+    let p_span = (p_hi as i128 - p_lo as i128) as u128;
+    let bits = |span: u128| 128 - span.leading_zeros();
+    let (id_bits, p_bits) = (bits(id_span), bits(p_span));
+    if id_bits + p_bits > 64 {
+        let mut rows: Vec<(i64, i64, f64)> = (0..n).map(|i| (ids[i], period[i], amt(i))).collect();
+        rows.sort_by_key(|r| (r.0, r.1));
+        return rows;
+    }
+    let keyed: Vec<(u64, f64)> = (0..n)
+        .map(|i| {
+            let id = (ids[i] as i128 - id_lo as i128) as u64;
+            let p = (period[i] as i128 - p_lo as i128) as u64;
+            ((id << p_bits) | p, amt(i))
+        })
+        .collect();
+    let sorted = radix_sort(keyed, id_bits + p_bits);
+    let mask = if p_bits == 0 { 0 } else { u64::MAX >> (64 - p_bits) };
+    sorted
+        .into_iter()
+        .map(|(k, a)| {
+            let id = (id_lo as i128 + (k >> p_bits) as i128) as i64;
+            let p = (p_lo as i128 + (k & mask) as i128) as i64;
+            (id, p, a)
+        })
+        .collect()
+}
+
+fn min_max(xs: &[i64]) -> (i64, i64) {
+    xs.iter().fold((i64::MAX, i64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)))
+}
+
+/// Stable LSD radix sort of `(key, payload)` pairs on the low `bits` bits of the key.
+fn radix_sort(mut data: Vec<(u64, f64)>, bits: u32) -> Vec<(u64, f64)> {
+    const DIGIT: u32 = 11;
+    const BUCKETS: usize = 1 << DIGIT;
+    let mut buf = vec![(0u64, 0.0f64); data.len()];
+    let mut shift = 0;
+    while shift < bits {
+        let mut count = vec![0usize; BUCKETS];
+        for &(k, _) in &data {
+            count[((k >> shift) as usize) & (BUCKETS - 1)] += 1;
+        }
+        if count.iter().any(|&c| c == data.len()) {
+            shift += DIGIT;
+            continue; // every key has the same digit: nothing to do
+        }
+        let mut pos = 0;
+        for c in count.iter_mut() {
+            let here = *c;
+            *c = pos;
+            pos += here;
+        }
+        for &(k, a) in &data {
+            let d = ((k >> shift) as usize) & (BUCKETS - 1);
+            buf[count[d]] = (k, a);
+            count[d] += 1;
+        }
+        std::mem::swap(&mut data, &mut buf);
+        shift += DIGIT;
+    }
+    data
 }

@@ -72,7 +72,7 @@ def timestamp_ns(value: Any, field: str) -> int | None:
         raise InvalidValueError(f"`{field}`: missing timestamp", field=field)
     if ts.tzinfo is not None:
         ts = ts.tz_convert("UTC").tz_localize(None)
-    return int(ts.as_unit("ns").value)
+    return int(ts.value)  # nanoseconds in every pandas version
 
 
 def floats(values: Any, field: str) -> np.ndarray:
