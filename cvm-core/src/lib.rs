@@ -38,6 +38,7 @@
 #![deny(missing_docs)]
 
 pub mod calendar;
+pub mod clv;
 pub mod compress;
 pub mod error;
 pub mod loyalty;

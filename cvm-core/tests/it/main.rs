@@ -1,6 +1,7 @@
 //! Integration tests of cvm-core: one binary, one module per area.
 
 mod common;
+mod lifetime2;
 mod loyalty;
 mod models;
 mod optim;

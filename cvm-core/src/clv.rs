@@ -1,0 +1,1 @@
+//! Probabilistic customer lifetime value (work in progress).

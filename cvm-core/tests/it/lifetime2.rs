@@ -1,0 +1,1 @@
+//! Tests of Gamma-Gamma, BG/BB, shifted-beta-geometric and probabilistic CLV.
