@@ -46,17 +46,20 @@ test-rust:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) test --release -p cvm-core -p cvm-ffi
 
-build/test_cvm_c: tests/c/test_cvm.c include/cvm.h lib
-	@mkdir -p build
-	gcc $(CFLAGS_TEST) tests/c/test_cvm.c $(RELEASE_DIR)/libcvm.a $(STATIC_LIBS) -o $@
+C_TESTS   := $(patsubst tests/c/%.c,build/%,$(wildcard tests/c/test_*.c))
+CXX_TESTS := $(patsubst tests/c/%.cpp,build/%_cpp,$(wildcard tests/c/test_*.cpp))
 
-build/test_cvm_cpp: tests/c/test_cvm.cpp include/cvm.h lib
+build/test_%: tests/c/test_%.c tests/c/cvm_test.h include/cvm.h lib
 	@mkdir -p build
-	g++ $(CXXFLAGS_TEST) tests/c/test_cvm.cpp -L$(RELEASE_DIR) -lcvm -Wl,-rpath,$(abspath $(RELEASE_DIR)) -o $@
+	gcc $(CFLAGS_TEST) $< $(RELEASE_DIR)/libcvm.a $(STATIC_LIBS) -o $@
 
-test-c: build/test_cvm_c build/test_cvm_cpp
-	cd tests/c && ASAN_OPTIONS=detect_leaks=1 ../../build/test_cvm_c
-	cd tests/c && ASAN_OPTIONS=detect_leaks=1 ../../build/test_cvm_cpp
+build/test_%_cpp: tests/c/test_%.cpp tests/c/cvm_test.h include/cvm.h lib
+	@mkdir -p build
+	g++ $(CXXFLAGS_TEST) $< -L$(RELEASE_DIR) -lcvm -Wl,-rpath,$(abspath $(RELEASE_DIR)) -o $@
+
+## C programs link libcvm.a, C++ programs libcvm.so; all run under AddressSanitizer + UBSan.
+test-c: $(C_TESTS) $(CXX_TESTS)
+	@set -e; for t in $^; do (cd tests/c && ASAN_OPTIONS=detect_leaks=1 ../../$$t); done
 
 test-python: python
 	cd cvm-py && ../$(VPY) -m pytest -q tests --doctest-modules python/cvm

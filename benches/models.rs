@@ -1,1 +1,110 @@
-fn main() {}
+//! Benchmarks of the lifetime models on 1M simulated customers.
+//!
+//! Targets (2 cores): BG/NBD fit ≤ 0.5 s, Pareto/NBD fit ≤ 2 s, P(alive) + conditional expected
+//! purchases for every customer ≤ 0.2 s.
+//!
+//! Two versions of each cohort are fitted: exact continuous times (every row distinct, no
+//! compression possible) and times recorded at daily resolution in weeks (what a summary built
+//! from dated transactions looks like), which [`SummaryData`] compresses.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use cvm_core::models::{
+    simulate, BgNbd, BgNbdParams, FitOptions, ParetoNbd, ParetoNbdParams, SimulatedCohort,
+    SimulationOptions, SummaryData, TransactionModel,
+};
+
+const N: usize = 1_000_000;
+
+fn options() -> SimulationOptions {
+    SimulationOptions {
+        n_customers: N,
+        calibration_end: 39.0,
+        birth_window: 12.0,
+        seed: 2024,
+        ..Default::default()
+    }
+}
+
+/// Rounds ages to whole days (in weeks), keeping recency within (0, T] for repeat buyers.
+fn daily(c: &SimulatedCohort) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    let day = |v: f64| (v * 7.0).round() / 7.0;
+    let t: Vec<f64> = c.t.iter().map(|&v| day(v)).collect();
+    let r: Vec<f64> = c
+        .recency
+        .iter()
+        .zip(&c.frequency)
+        .zip(&t)
+        .map(
+            |((&r, &f), &tt)| {
+                if f > 0.0 {
+                    day(r).clamp(1.0 / 7.0, tt.max(1.0 / 7.0))
+                } else {
+                    0.0
+                }
+            },
+        )
+        .collect();
+    let t: Vec<f64> = t.iter().zip(&r).map(|(&tt, &rr)| tt.max(rr)).collect();
+    (c.frequency.clone(), r, t)
+}
+
+fn bench_models(c: &mut Criterion) {
+    let bg_truth = BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap();
+    let bg_sim = simulate::bg_nbd(&bg_truth, &options()).unwrap();
+    let pn_truth = ParetoNbdParams::new(0.553, 10.578, 0.606, 11.669).unwrap();
+    let pn_sim = simulate::pareto_nbd(&pn_truth, &options()).unwrap();
+
+    let mut g = c.benchmark_group("models_1m");
+    g.sample_size(10);
+
+    let bg_exact = SummaryData::new(&bg_sim.frequency, &bg_sim.recency, &bg_sim.t, None).unwrap();
+    g.bench_function("bg_nbd_fit_exact_times", |b| {
+        b.iter(|| BgNbd::fit(&bg_exact, &FitOptions::default()).unwrap())
+    });
+    let (f, r, t) = daily(&bg_sim);
+    let bg_daily = SummaryData::new(&f, &r, &t, None).unwrap();
+    g.bench_function("bg_nbd_fit_daily_summary", |b| {
+        b.iter(|| BgNbd::fit(&bg_daily, &FitOptions::default()).unwrap())
+    });
+    g.bench_function("bg_nbd_summary_and_fit_daily", |b| {
+        b.iter(|| {
+            let d = SummaryData::new(&f, &r, &t, None).unwrap();
+            BgNbd::fit(&d, &FitOptions::default()).unwrap()
+        })
+    });
+
+    let (pf, pr, pt) = daily(&pn_sim);
+    let pn_daily = SummaryData::new(&pf, &pr, &pt, None).unwrap();
+    g.bench_function("pareto_nbd_fit_daily_summary", |b| {
+        b.iter(|| ParetoNbd::fit(&pn_daily, &FitOptions::default()).unwrap())
+    });
+    let pn_exact = SummaryData::new(&pn_sim.frequency, &pn_sim.recency, &pn_sim.t, None).unwrap();
+    g.bench_function("pareto_nbd_fit_exact_times", |b| {
+        b.iter(|| ParetoNbd::fit(&pn_exact, &FitOptions::default()).unwrap())
+    });
+
+    let bg = BgNbd::from_params(bg_truth).unwrap();
+    g.bench_function("bg_nbd_p_alive_and_expected_purchases", |b| {
+        b.iter(|| {
+            let p = bg.probability_alive(&bg_sim.frequency, &bg_sim.recency, &bg_sim.t).unwrap();
+            let e = bg
+                .conditional_expected_purchases(39.0, &bg_sim.frequency, &bg_sim.recency, &bg_sim.t)
+                .unwrap();
+            (p, e)
+        })
+    });
+    let pn = ParetoNbd::from_params(pn_truth).unwrap();
+    g.bench_function("pareto_nbd_p_alive_and_expected_purchases", |b| {
+        b.iter(|| {
+            let p = pn.probability_alive(&pn_sim.frequency, &pn_sim.recency, &pn_sim.t).unwrap();
+            let e = pn
+                .conditional_expected_purchases(39.0, &pn_sim.frequency, &pn_sim.recency, &pn_sim.t)
+                .unwrap();
+            (p, e)
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_models);
+criterion_main!(benches);

@@ -81,12 +81,44 @@ typedef enum cvm_status {
 // Immutable: safe to read from several threads.
 typedef struct cvm_compressed cvm_compressed;
 
+// A fitted (or parameterised) transaction model (opaque). Owned by the caller; free with
+// [`cvm_model_free`]. Immutable: predictions from several threads at once are safe.
+typedef struct cvm_model cvm_model;
+
 // RFM scores and segments (opaque). Free with [`cvm_rfm_free`]. Immutable: thread-safe reads.
 typedef struct cvm_rfm cvm_rfm;
 
 // A customer summary (opaque). Owned by the caller; free with [`cvm_summary_free`].
 // Immutable: safe to read from several threads.
 typedef struct cvm_summary cvm_summary;
+
+// Options of [`cvm_model_fit`]; start from [`cvm_fit_options_default`].
+typedef struct cvm_fit_options {
+  // L2 penalty on the log-parameters (0 = plain maximum likelihood).
+  double penalizer;
+  // Maximum number of quasi-Newton iterations.
+  uint32_t max_iterations;
+  // Convergence tolerance on the gradient norm of the mean log-likelihood.
+  double tolerance;
+} cvm_fit_options;
+
+// Diagnostics of a fit.
+typedef struct cvm_fit_diagnostics {
+  // Log-likelihood at the estimate (in the data's time unit).
+  double log_likelihood;
+  // Akaike information criterion.
+  double aic;
+  // Bayesian information criterion.
+  double bic;
+  // Iterations performed.
+  uint32_t iterations;
+  // Gradient norm at the estimate.
+  double gradient_norm;
+  // Whether the optimiser converged (always true for a returned fit).
+  bool converged;
+  // Number of customers (sum of weights).
+  double n_obs;
+} cvm_fit_diagnostics;
 
 // Options of [`cvm_summary_from_transactions`]; start from [`cvm_summary_options_default`].
 typedef struct cvm_summary_options {
@@ -143,6 +175,194 @@ const char *cvm_version(void);
 // # Safety
 // `text` must be a NUL-terminated string; `out_days` valid for writes.
 enum cvm_status cvm_parse_date(const char *text, int64_t *out_days);
+
+// The default fit options (no penalty, the core's iteration limit and tolerance).
+struct cvm_fit_options cvm_fit_options_default(void);
+
+// Fits `model` (`"bg_nbd"`, `"mbg_nbd"` or `"pareto_nbd"`) by maximum likelihood.
+//
+// `weights` may be NULL (every row one customer). `options` may be NULL (defaults).
+// Errors: `CVM_STATUS_UNKNOWN_NAME` (model), `CVM_STATUS_INVALID_VALUE` / `_LENGTH_MISMATCH` /
+// `_EMPTY_INPUT` (inputs, with field and index), `CVM_STATUS_NOT_CONVERGED` (the message carries
+// the iterations, gradient norm and log-likelihood of the last iterate).
+//
+// # Safety
+// `model` NUL-terminated; arrays hold their stated lengths; `out` valid for writes.
+enum cvm_status cvm_model_fit(const char *model,
+                              const double *frequency,
+                              size_t n_frequency,
+                              const double *recency,
+                              size_t n_recency,
+                              const double *t,
+                              size_t n_t,
+                              const double *weights,
+                              size_t n_weights,
+                              const struct cvm_fit_options *options,
+                              struct cvm_model **out);
+
+// A model with known parameters, in the papers' order (`r, alpha, a, b` or `r, alpha, s, beta`).
+//
+// # Safety
+// `model` NUL-terminated; `params` holds `n_params` values; `out` valid for writes.
+enum cvm_status cvm_model_from_params(const char *model,
+                                      const double *params,
+                                      size_t n_params,
+                                      struct cvm_model **out);
+
+// Reads a model document written by [`cvm_model_to_json`] (or by the Rust/Python libraries).
+//
+// # Safety
+// `json` NUL-terminated; `out` valid for writes.
+enum cvm_status cvm_model_from_json(const char *json, struct cvm_model **out);
+
+// Writes the model's versioned JSON document into `*out_json` (free it with
+// [`cvm_string_free`]).
+//
+// # Safety
+// `m` live; `out_json` valid for writes.
+enum cvm_status cvm_model_to_json(const struct cvm_model *m, char **out_json);
+
+// Frees a string returned by cvm; NULL is a no-op.
+//
+// # Safety
+// `s` NULL or a string from cvm not yet freed.
+void cvm_string_free(char *s);
+
+// The model's kind (`"bg_nbd"`, `"mbg_nbd"`, `"pareto_nbd"`), a static string; NULL for NULL.
+//
+// # Safety
+// `m` NULL or live.
+const char *cvm_model_kind(const struct cvm_model *m);
+
+// Number of parameters (0 for NULL).
+//
+// # Safety
+// `m` NULL or live.
+size_t cvm_model_param_count(const struct cvm_model *m);
+
+// Copies the parameters (papers' order) into `out` (`n_out` = [`cvm_model_param_count`]).
+//
+// # Safety
+// `m` live; `out` has room for `n_out` values.
+enum cvm_status cvm_model_params(const struct cvm_model *m, double *out, size_t n_out);
+
+// Copies the standard errors of the parameters into `out` (`n_out` = parameter count).
+// `CVM_STATUS_INVALID_VALUE` (field `covariance`) for a model that was not fitted.
+//
+// # Safety
+// `m` live; `out` has room for `n_out` values.
+enum cvm_status cvm_model_standard_errors(const struct cvm_model *m, double *out, size_t n_out);
+
+// Diagnostics of the fit. `CVM_STATUS_INVALID_VALUE` (field `diagnostics`) for a model built
+// from parameters.
+//
+// # Safety
+// `m` live; `out` valid for writes.
+enum cvm_status cvm_model_diagnostics(const struct cvm_model *m, struct cvm_fit_diagnostics *out);
+
+// P(alive) at T of each customer into `out` (`n_out` = number of customers).
+//
+// # Safety
+// `m` live; arrays hold their stated lengths.
+enum cvm_status cvm_model_probability_alive(const struct cvm_model *m,
+                                            const double *frequency,
+                                            size_t n_frequency,
+                                            const double *recency,
+                                            size_t n_recency,
+                                            const double *t,
+                                            size_t n_t,
+                                            double *out,
+                                            size_t n_out);
+
+// Expected purchases of each customer in `(T, T + horizon]` into `out`.
+//
+// # Safety
+// `m` live; arrays hold their stated lengths.
+enum cvm_status cvm_model_conditional_expected_purchases(const struct cvm_model *m,
+                                                         double horizon,
+                                                         const double *frequency,
+                                                         size_t n_frequency,
+                                                         const double *recency,
+                                                         size_t n_recency,
+                                                         const double *t,
+                                                         size_t n_t,
+                                                         double *out,
+                                                         size_t n_out);
+
+// Delta-method intervals at `level` for P(alive) (`quantity` 0, logit scale) or for the
+// expected purchases in `(T, T + horizon]` (`quantity` 1, log scale) into `lower` / `upper`.
+// `CVM_STATUS_INVALID_VALUE` (field `covariance`) for a model that was not fitted.
+//
+// # Safety
+// `m` live; arrays hold their stated lengths; `lower`/`upper` have room for `n_out` values.
+enum cvm_status cvm_model_prediction_interval(const struct cvm_model *m,
+                                              uint32_t quantity,
+                                              double horizon,
+                                              const double *frequency,
+                                              size_t n_frequency,
+                                              const double *recency,
+                                              size_t n_recency,
+                                              const double *t,
+                                              size_t n_t,
+                                              double level,
+                                              double *lower,
+                                              double *upper,
+                                              size_t n_out);
+
+// Expected repeat purchases of a new customer in `(0, t]` for each `t` into `out`.
+//
+// # Safety
+// `m` live; arrays hold their stated lengths.
+enum cvm_status cvm_model_expected_purchases_new_customer(const struct cvm_model *m,
+                                                          const double *t,
+                                                          size_t n_t,
+                                                          double *out,
+                                                          size_t n_out);
+
+// P(X(t) = n) for a new customer into `*out`.
+//
+// # Safety
+// `m` live; `out` valid for writes.
+enum cvm_status cvm_model_probability_of_n_purchases(const struct cvm_model *m,
+                                                     uint64_t n,
+                                                     double t,
+                                                     double *out);
+
+// Per-customer log-likelihood into `out`.
+//
+// # Safety
+// `m` live; arrays hold their stated lengths.
+enum cvm_status cvm_model_log_likelihood_individual(const struct cvm_model *m,
+                                                    const double *frequency,
+                                                    size_t n_frequency,
+                                                    const double *recency,
+                                                    size_t n_recency,
+                                                    const double *t,
+                                                    size_t n_t,
+                                                    double *out,
+                                                    size_t n_out);
+
+// Discounted expected residual transactions (Pareto/NBD only) at continuous discount rate
+// `delta` per time unit into `out`. `CVM_STATUS_INVALID_VALUE` (field `model`) for other models.
+//
+// # Safety
+// `m` live; arrays hold their stated lengths.
+enum cvm_status cvm_model_dert(const struct cvm_model *m,
+                               const double *frequency,
+                               size_t n_frequency,
+                               const double *recency,
+                               size_t n_recency,
+                               const double *t,
+                               size_t n_t,
+                               double delta,
+                               double *out,
+                               size_t n_out);
+
+// Frees a model; NULL is a no-op.
+//
+// # Safety
+// `m` NULL or not yet freed.
+void cvm_model_free(struct cvm_model *m);
 
 // Default options: daily periods, ages in periods, timestamps in days, no explicit ends.
 struct cvm_summary_options cvm_summary_options_default(void);

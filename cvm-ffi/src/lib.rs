@@ -18,7 +18,12 @@
 use std::cell::RefCell;
 use std::ffi::{c_char, CStr, CString};
 
+pub mod lifetime2;
+pub mod loyalty;
+pub mod models;
+pub mod selection;
 pub mod summary;
+pub mod value;
 
 /// Status code of every fallible function. Values are stable and never reused.
 #[repr(C)]

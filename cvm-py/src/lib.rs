@@ -6,7 +6,12 @@ use pyo3::prelude::*;
 
 mod conversion;
 mod errors;
+mod lifetime2;
+mod loyalty;
+mod models;
+mod selection;
 mod summary;
+mod value;
 
 /// The native module.
 #[pymodule]
@@ -16,5 +21,11 @@ fn _cvm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(summary::compress, m)?)?;
     m.add_function(wrap_pyfunction!(summary::rfm_segments, m)?)?;
     m.add_function(wrap_pyfunction!(summary::default_segment_table_json, m)?)?;
+    m.add_class::<models::PyModel>()?;
+    m.add_function(wrap_pyfunction!(models::simulate_model, m)?)?;
+    value::register(m)?;
+    lifetime2::register(m)?;
+    selection::register(m)?;
+    loyalty::register(m)?;
     Ok(())
 }

@@ -27,7 +27,13 @@ from .exceptions import (
     SerializationError,
     UnknownNameError,
 )
+from . import lifetime2, loyalty, selection, value
+from .lifetime2 import *  # noqa: F401,F403
+from .loyalty import *  # noqa: F401,F403
+from .models import BetaGeo, ModifiedBetaGeo, ParetoNBD, load_model
+from .selection import *  # noqa: F401,F403
 from .summary import compress, default_segment_table, rfm_segments, summary_from_transactions
+from .value import *  # noqa: F401,F403
 
 __version__: str = _cvm.__version__
 
@@ -39,6 +45,10 @@ __all__ = [
     "compress",
     "rfm_segments",
     "default_segment_table",
+    "BetaGeo",
+    "ModifiedBetaGeo",
+    "ParetoNBD",
+    "load_model",
     "CvmError",
     "InvalidInputError",
     "EmptyInputError",
@@ -48,4 +58,8 @@ __all__ = [
     "SerializationError",
     "ConvergenceError",
     "NumericalError",
+    *value.__all__,
+    *lifetime2.__all__,
+    *selection.__all__,
+    *loyalty.__all__,
 ]

@@ -1,0 +1,718 @@
+//! Oliver's four loyalty phases.
+
+use std::fmt;
+
+use super::{check_finite_scalar, check_len, first_bad, fmt_num};
+use crate::error::{check, Error, Result};
+
+/// A loyalty level (Oliver 1999): attitudinal phases first, behaviour last. Ordered from `None`
+/// to `Action`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum LoyaltyLevel {
+    /// No level's condition holds.
+    None,
+    /// Cognitive loyalty: the customer believes the offer is better than the alternatives.
+    Cognitive,
+    /// Affective loyalty: liking — satisfaction with or preference for the offer.
+    Affective,
+    /// Conative loyalty: a stated intention to buy again.
+    Conative,
+    /// Action loyalty: actual repeat purchase despite obstacles (a higher price, a competitor's
+    /// offer).
+    Action,
+}
+
+impl LoyaltyLevel {
+    /// Every level, lowest first.
+    pub const ALL: [LoyaltyLevel; 5] = [
+        LoyaltyLevel::None,
+        LoyaltyLevel::Cognitive,
+        LoyaltyLevel::Affective,
+        LoyaltyLevel::Conative,
+        LoyaltyLevel::Action,
+    ];
+
+    /// The spellings [`LoyaltyLevel::parse`] accepts.
+    pub const NAMES: &'static [&'static str] =
+        &["none", "cognitive", "affective", "conative", "action"];
+
+    /// The canonical name: `"none"`, `"cognitive"`, `"affective"`, `"conative"`, `"action"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LoyaltyLevel::None => "none",
+            LoyaltyLevel::Cognitive => "cognitive",
+            LoyaltyLevel::Affective => "affective",
+            LoyaltyLevel::Conative => "conative",
+            LoyaltyLevel::Action => "action",
+        }
+    }
+
+    /// Parses a canonical name (any case, surrounding blanks ignored).
+    ///
+    /// # Errors
+    /// [`Error::UnknownName`] naming `field` and listing [`LoyaltyLevel::NAMES`].
+    pub fn parse(text: &str, field: &str) -> Result<Self> {
+        let norm = text.trim().to_ascii_lowercase();
+        LoyaltyLevel::ALL
+            .into_iter()
+            .find(|l| l.as_str() == norm)
+            .ok_or_else(|| Error::unknown_name(field, text, Self::NAMES))
+    }
+
+    /// The signal whose condition defines this level (`None` for [`LoyaltyLevel::None`]).
+    pub fn signal(self) -> Option<LevelSignal> {
+        match self {
+            LoyaltyLevel::None => None,
+            LoyaltyLevel::Cognitive => Some(LevelSignal::BeliefBetter),
+            LoyaltyLevel::Affective => Some(LevelSignal::Satisfaction),
+            LoyaltyLevel::Conative => Some(LevelSignal::RepurchaseIntent),
+            LoyaltyLevel::Action => Some(LevelSignal::RepeatDespiteObstacles),
+        }
+    }
+}
+
+impl fmt::Display for LoyaltyLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The signal behind each level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum LevelSignal {
+    /// Belief that the offer is better (cognitive).
+    BeliefBetter,
+    /// Satisfaction or preference score (affective).
+    Satisfaction,
+    /// Stated repurchase intent (conative).
+    RepurchaseIntent,
+    /// Repeat purchases made despite obstacles (action).
+    RepeatDespiteObstacles,
+}
+
+impl LevelSignal {
+    /// The column name: `"belief_better"`, `"satisfaction"`, `"repurchase_intent"`,
+    /// `"repeat_despite_obstacles"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LevelSignal::BeliefBetter => "belief_better",
+            LevelSignal::Satisfaction => "satisfaction",
+            LevelSignal::RepurchaseIntent => "repurchase_intent",
+            LevelSignal::RepeatDespiteObstacles => "repeat_despite_obstacles",
+        }
+    }
+
+    /// The level this signal defines.
+    pub fn level(self) -> LoyaltyLevel {
+        match self {
+            LevelSignal::BeliefBetter => LoyaltyLevel::Cognitive,
+            LevelSignal::Satisfaction => LoyaltyLevel::Affective,
+            LevelSignal::RepurchaseIntent => LoyaltyLevel::Conative,
+            LevelSignal::RepeatDespiteObstacles => LoyaltyLevel::Action,
+        }
+    }
+}
+
+/// One comparison `value >= threshold` of a signal.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SignalCheck {
+    /// The signal.
+    pub signal: LevelSignal,
+    /// The customer's value.
+    pub value: f64,
+    /// The threshold it was compared with.
+    pub threshold: f64,
+}
+
+impl SignalCheck {
+    /// True when `value >= threshold`.
+    pub fn holds(&self) -> bool {
+        self.value >= self.threshold
+    }
+}
+
+impl fmt::Display for SignalCheck {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let op = if self.holds() { ">=" } else { "<" };
+        write!(f, "{}={}{op}{}", self.signal.as_str(), fmt_num(self.value), fmt_num(self.threshold))
+    }
+}
+
+/// Why a customer has their level: the condition that reached it and the one that stopped the
+/// climb.
+///
+/// Renders as `"<level>: <reached>; <stopped>"`, e.g.
+/// `"conative: repurchase_intent=5>=4; repeat_despite_obstacles=0<1"`, or
+/// `"none: belief_better=0<0.5"`, or `"none: no signal observed"`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct LevelReason {
+    /// The level assigned.
+    pub level: LoyaltyLevel,
+    /// The condition of the level assigned (`None` for [`LoyaltyLevel::None`]).
+    pub reached: Option<SignalCheck>,
+    /// The first failing condition above the level (cumulative rule: the one that stopped the
+    /// climb); `None` when every observed condition above holds or none is observed.
+    pub stopped: Option<SignalCheck>,
+}
+
+impl fmt::Display for LevelReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.level)?;
+        match (self.reached, self.stopped) {
+            (Some(r), Some(s)) => write!(f, "{r}; {s}"),
+            (Some(r), None) => write!(f, "{r}"),
+            (None, Some(s)) => write!(f, "{s}"),
+            (None, None) => f.write_str("no signal observed"),
+        }
+    }
+}
+
+/// How the conditions of the levels combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum LevelRule {
+    /// Oliver's phases are sequential (default): a level is reached when its condition holds and
+    /// no condition below it fails. Climbing from cognitive, the first failing condition stops
+    /// the climb; an unobserved condition (column not given, or a missing value with
+    /// [`MissingSignal::Unobserved`]) neither holds nor stops it.
+    #[default]
+    Cumulative,
+    /// The highest level whose own condition holds, whatever the levels below.
+    Highest,
+}
+
+impl LevelRule {
+    /// The spellings [`LevelRule::parse`] accepts.
+    pub const NAMES: &'static [&'static str] = &["cumulative", "highest"];
+
+    /// `"cumulative"` or `"highest"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LevelRule::Cumulative => "cumulative",
+            LevelRule::Highest => "highest",
+        }
+    }
+
+    /// Parses `"cumulative"` or `"highest"` (any case).
+    ///
+    /// # Errors
+    /// [`Error::UnknownName`] naming `field`.
+    pub fn parse(text: &str, field: &str) -> Result<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "cumulative" => Ok(LevelRule::Cumulative),
+            "highest" => Ok(LevelRule::Highest),
+            _ => Err(Error::unknown_name(field, text, Self::NAMES)),
+        }
+    }
+}
+
+/// What a NaN in a signal column means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum MissingSignal {
+    /// A NaN is an error naming the column and index (default).
+    #[default]
+    Error,
+    /// A NaN is an unanswered question: the condition is unobserved for that customer.
+    Unobserved,
+}
+
+impl MissingSignal {
+    /// The spellings [`MissingSignal::parse`] accepts.
+    pub const NAMES: &'static [&'static str] = &["error", "unobserved"];
+
+    /// `"error"` or `"unobserved"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MissingSignal::Error => "error",
+            MissingSignal::Unobserved => "unobserved",
+        }
+    }
+
+    /// Parses `"error"` or `"unobserved"` (any case).
+    ///
+    /// # Errors
+    /// [`Error::UnknownName`] naming `field`.
+    pub fn parse(text: &str, field: &str) -> Result<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "error" => Ok(MissingSignal::Error),
+            "unobserved" => Ok(MissingSignal::Unobserved),
+            _ => Err(Error::unknown_name(field, text, Self::NAMES)),
+        }
+    }
+}
+
+/// The attitudinal and behavioural signals, one element per customer. At least one column must
+/// be given; a column not given is unobserved for everyone.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LevelInput<'a> {
+    /// Belief that the offer is better than the alternatives: a 0/1 flag or a score (cognitive).
+    pub belief_better: Option<&'a [f64]>,
+    /// Satisfaction or preference score, e.g. 1–5 (affective).
+    pub satisfaction: Option<&'a [f64]>,
+    /// Stated repurchase intent, e.g. 1–5 (conative).
+    pub repurchase_intent: Option<&'a [f64]>,
+    /// Repeat purchases made despite an obstacle — a higher price, a competitor's offer (action;
+    /// a count, ≥ 0).
+    pub repeat_despite_obstacles: Option<&'a [f64]>,
+}
+
+/// Thresholds of the levels (a condition holds when `value >= threshold`) and how they combine.
+///
+/// The default mapping: belief ≥ 0.5 (a 0/1 flag or a share of "better" answers), satisfaction
+/// ≥ 4 and repurchase intent ≥ 4 (on 1–5 scales: "satisfied", "likely"), at least 1 repeat
+/// purchase despite an obstacle; [`LevelRule::Cumulative`]; NaN is an error.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct LevelOptions {
+    /// Threshold of `belief_better` (default 0.5; finite).
+    pub belief_threshold: f64,
+    /// Threshold of `satisfaction` (default 4; finite).
+    pub satisfaction_threshold: f64,
+    /// Threshold of `repurchase_intent` (default 4; finite).
+    pub intent_threshold: f64,
+    /// Threshold of `repeat_despite_obstacles` (default 1; finite, > 0).
+    pub obstacles_threshold: f64,
+    /// How the conditions combine (default [`LevelRule::Cumulative`]).
+    pub rule: LevelRule,
+    /// What a NaN means (default [`MissingSignal::Error`]).
+    pub missing: MissingSignal,
+}
+
+impl Default for LevelOptions {
+    fn default() -> Self {
+        LevelOptions {
+            belief_threshold: 0.5,
+            satisfaction_threshold: 4.0,
+            intent_threshold: 4.0,
+            obstacles_threshold: 1.0,
+            rule: LevelRule::Cumulative,
+            missing: MissingSignal::Error,
+        }
+    }
+}
+
+impl LevelOptions {
+    /// Checks every threshold against its domain.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] naming the option: a threshold not finite, or
+    /// `obstacles_threshold` not > 0.
+    pub fn validate(&self) -> Result<()> {
+        check_finite_scalar("belief_threshold", self.belief_threshold)?;
+        check_finite_scalar("satisfaction_threshold", self.satisfaction_threshold)?;
+        check_finite_scalar("intent_threshold", self.intent_threshold)?;
+        check::scalar_positive("obstacles_threshold", self.obstacles_threshold)
+    }
+
+    fn threshold(&self, s: LevelSignal) -> f64 {
+        match s {
+            LevelSignal::BeliefBetter => self.belief_threshold,
+            LevelSignal::Satisfaction => self.satisfaction_threshold,
+            LevelSignal::RepurchaseIntent => self.intent_threshold,
+            LevelSignal::RepeatDespiteObstacles => self.obstacles_threshold,
+        }
+    }
+}
+
+/// Every customer's level and the reason for it, in input order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Levels {
+    levels: Vec<LoyaltyLevel>,
+    /// Value of the signal of the level reached (0 for `None`).
+    reached: Vec<f64>,
+    /// The first failing condition above the level, if any.
+    stopped_signal: Vec<Option<LevelSignal>>,
+    /// Its value (0 when there is none).
+    stopped: Vec<f64>,
+    options: LevelOptions,
+}
+
+impl Levels {
+    /// Number of customers.
+    pub fn len(&self) -> usize {
+        self.levels.len()
+    }
+
+    /// True when there are no customers (never, for a result of [`loyalty_levels`]).
+    pub fn is_empty(&self) -> bool {
+        self.levels.is_empty()
+    }
+
+    /// The level of every customer.
+    pub fn levels(&self) -> &[LoyaltyLevel] {
+        &self.levels
+    }
+
+    /// The options the levels were assigned with.
+    pub fn options(&self) -> &LevelOptions {
+        &self.options
+    }
+
+    /// The reason of customer `i`.
+    ///
+    /// # Panics
+    /// When `i` is out of range.
+    pub fn reason(&self, i: usize) -> LevelReason {
+        let o = &self.options;
+        let check = |signal: LevelSignal, value: f64| SignalCheck {
+            signal,
+            value,
+            threshold: o.threshold(signal),
+        };
+        let level = self.levels[i];
+        LevelReason {
+            level,
+            reached: level.signal().map(|s| check(s, self.reached[i])),
+            stopped: self.stopped_signal[i].map(|s| check(s, self.stopped[i])),
+        }
+    }
+
+    /// The reasons of all customers, in order.
+    pub fn reasons(&self) -> impl ExactSizeIterator<Item = LevelReason> + '_ {
+        (0..self.len()).map(|i| self.reason(i))
+    }
+
+    /// The reason of customer `i` as text.
+    ///
+    /// # Panics
+    /// When `i` is out of range.
+    pub fn reason_text(&self, i: usize) -> String {
+        self.reason(i).to_string()
+    }
+
+    /// Number of customers at each level, in the order of [`LoyaltyLevel::ALL`].
+    pub fn counts(&self) -> Vec<(LoyaltyLevel, usize)> {
+        LoyaltyLevel::ALL
+            .into_iter()
+            .map(|l| (l, self.levels.iter().filter(|&&x| x == l).count()))
+            .collect()
+    }
+}
+
+/// Assigns each customer a loyalty level from attitudinal and behavioural signals.
+///
+/// # Rules
+/// Each level has one condition, `signal >= threshold` ([`LevelOptions`]):
+/// cognitive — `belief_better`; affective — `satisfaction`; conative — `repurchase_intent`;
+/// action — `repeat_despite_obstacles`. A condition is *unobserved* for a customer when its
+/// column is not given (or, with [`MissingSignal::Unobserved`], the value is NaN).
+///
+/// * [`LevelRule::Cumulative`] (default): climb from cognitive; a holding condition raises the
+///   level to its own, an unobserved one is skipped, the first failing one stops the climb.
+/// * [`LevelRule::Highest`]: the highest level whose condition holds.
+///
+/// No holding condition gives [`LoyaltyLevel::None`]. The [`LevelReason`] names the condition of
+/// the level reached and the first failing condition above it.
+///
+/// # Errors
+/// * [`Error::InvalidValue`] (`signals`) when no column is given; naming the column and the first
+///   index for a NaN (with [`MissingSignal::Error`]) or infinite value, or a negative
+///   `repeat_despite_obstacles`; naming the option for a threshold outside its domain;
+/// * [`Error::Empty`] for empty columns; [`Error::LengthMismatch`] for columns of different
+///   lengths (the first given column sets the length).
+///
+/// # Examples
+/// ```
+/// use cvm_core::loyalty::{loyalty_levels, LevelInput, LevelOptions, LoyaltyLevel};
+/// let input = LevelInput {
+///     belief_better: Some(&[1.0, 1.0, 0.0]),
+///     satisfaction: Some(&[5.0, 3.0, 5.0]),
+///     repurchase_intent: Some(&[4.0, 5.0, 5.0]),
+///     repeat_despite_obstacles: Some(&[0.0, 2.0, 3.0]),
+/// };
+/// let levels = loyalty_levels(&input, &LevelOptions::default())?;
+/// assert_eq!(levels.levels(), &[LoyaltyLevel::Conative, LoyaltyLevel::Cognitive, LoyaltyLevel::None]);
+/// assert_eq!(levels.reason_text(1), "cognitive: belief_better=1>=0.5; satisfaction=3<4");
+/// # Ok::<(), cvm_core::Error>(())
+/// ```
+pub fn loyalty_levels(input: &LevelInput<'_>, options: &LevelOptions) -> Result<Levels> {
+    options.validate()?;
+    let columns: Vec<(LevelSignal, &[f64])> = [
+        (LevelSignal::BeliefBetter, input.belief_better),
+        (LevelSignal::Satisfaction, input.satisfaction),
+        (LevelSignal::RepurchaseIntent, input.repurchase_intent),
+        (LevelSignal::RepeatDespiteObstacles, input.repeat_despite_obstacles),
+    ]
+    .into_iter()
+    .filter_map(|(s, c)| c.map(|c| (s, c)))
+    .collect();
+    let Some(&(first, first_col)) = columns.first() else {
+        return Err(Error::invalid(
+            "signals",
+            "at least one of belief_better, satisfaction, repurchase_intent, \
+             repeat_despite_obstacles is required",
+        ));
+    };
+    let n = first_col.len();
+    check::non_empty(first.as_str(), n)?;
+    for &(s, c) in &columns {
+        check_len(s.as_str(), n, Some(c))?;
+        let field = s.as_str();
+        let nan_ok = options.missing == MissingSignal::Unobserved;
+        if s == LevelSignal::RepeatDespiteObstacles {
+            check_signal(field, c, "must be finite and >= 0", |x| {
+                (nan_ok && x.is_nan()) || (x.is_finite() && x >= 0.0)
+            })?;
+        } else {
+            check_signal(field, c, "must be finite", |x| (nan_ok && x.is_nan()) || x.is_finite())?;
+        }
+    }
+
+    let thresholds: Vec<f64> = columns.iter().map(|&(s, _)| options.threshold(s)).collect();
+    let mut out = Levels {
+        levels: Vec::with_capacity(n),
+        reached: Vec::with_capacity(n),
+        stopped_signal: Vec::with_capacity(n),
+        stopped: Vec::with_capacity(n),
+        options: options.clone(),
+    };
+    for i in 0..n {
+        let mut level = LoyaltyLevel::None;
+        let mut reached = 0.0;
+        let mut stopped = None;
+        match options.rule {
+            LevelRule::Cumulative => {
+                for (&(s, c), &t) in columns.iter().zip(&thresholds) {
+                    let v = c[i];
+                    if v.is_nan() {
+                        continue;
+                    }
+                    if v >= t {
+                        level = s.level();
+                        reached = v;
+                    } else {
+                        stopped = Some((s, v));
+                        break;
+                    }
+                }
+            }
+            LevelRule::Highest => {
+                for (&(s, c), &t) in columns.iter().zip(&thresholds).rev() {
+                    if c[i] >= t {
+                        level = s.level();
+                        reached = c[i];
+                        break;
+                    }
+                }
+                stopped = columns
+                    .iter()
+                    .zip(&thresholds)
+                    .find(|&(&(s, c), &t)| s.level() > level && c[i] < t)
+                    .map(|(&(s, c), _)| (s, c[i]));
+            }
+        }
+        out.levels.push(level);
+        out.reached.push(reached);
+        out.stopped_signal.push(stopped.map(|x| x.0));
+        out.stopped.push(stopped.map_or(0.0, |x| x.1));
+    }
+    Ok(out)
+}
+
+/// Every value of a signal column passes `ok` (fast scan; the error names the first offender).
+fn check_signal(
+    field: &str,
+    c: &[f64],
+    reason: &str,
+    ok: impl Fn(f64) -> bool + Copy,
+) -> Result<()> {
+    if first_bad(c, ok).is_some() {
+        check::all(field, c, reason, ok)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use LoyaltyLevel as L;
+
+    fn run(rows: &[[f64; 4]], o: &LevelOptions) -> Levels {
+        let col = |k: usize| -> Vec<f64> { rows.iter().map(|r| r[k]).collect() };
+        let (b, s, i, a) = (col(0), col(1), col(2), col(3));
+        loyalty_levels(
+            &LevelInput {
+                belief_better: Some(&b),
+                satisfaction: Some(&s),
+                repurchase_intent: Some(&i),
+                repeat_despite_obstacles: Some(&a),
+            },
+            o,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn cumulative_table() {
+        let cases: [([f64; 4], L, &str); 7] = [
+            ([0.0, 5.0, 5.0, 3.0], L::None, "none: belief_better=0<0.5"),
+            (
+                [1.0, 3.0, 5.0, 3.0],
+                L::Cognitive,
+                "cognitive: belief_better=1>=0.5; satisfaction=3<4",
+            ),
+            (
+                [1.0, 4.0, 2.0, 3.0],
+                L::Affective,
+                "affective: satisfaction=4>=4; repurchase_intent=2<4",
+            ),
+            (
+                [1.0, 5.0, 4.0, 0.0],
+                L::Conative,
+                "conative: repurchase_intent=4>=4; repeat_despite_obstacles=0<1",
+            ),
+            ([1.0, 5.0, 5.0, 1.0], L::Action, "action: repeat_despite_obstacles=1>=1"),
+            ([0.6, 4.5, 4.0, 2.0], L::Action, "action: repeat_despite_obstacles=2>=1"),
+            ([0.4, 1.0, 1.0, 0.0], L::None, "none: belief_better=0.4<0.5"),
+        ];
+        let rows: Vec<[f64; 4]> = cases.iter().map(|c| c.0).collect();
+        let out = run(&rows, &LevelOptions::default());
+        for (i, (_, level, text)) in cases.iter().enumerate() {
+            assert_eq!(out.levels()[i], *level, "row {i}");
+            assert_eq!(out.reason_text(i), *text, "row {i}");
+        }
+        let counts: Vec<usize> = out.counts().iter().map(|c| c.1).collect();
+        assert_eq!(counts, vec![2, 1, 1, 1, 2]);
+    }
+
+    #[test]
+    fn highest_table() {
+        let o = LevelOptions { rule: LevelRule::Highest, ..Default::default() };
+        let cases: [([f64; 4], L, &str); 4] = [
+            ([0.0, 5.0, 5.0, 3.0], L::Action, "action: repeat_despite_obstacles=3>=1"),
+            (
+                [0.0, 5.0, 1.0, 0.0],
+                L::Affective,
+                "affective: satisfaction=5>=4; repurchase_intent=1<4",
+            ),
+            ([0.0, 1.0, 1.0, 0.0], L::None, "none: belief_better=0<0.5"),
+            (
+                [1.0, 1.0, 5.0, 0.0],
+                L::Conative,
+                "conative: repurchase_intent=5>=4; repeat_despite_obstacles=0<1",
+            ),
+        ];
+        let rows: Vec<[f64; 4]> = cases.iter().map(|c| c.0).collect();
+        let out = run(&rows, &o);
+        for (i, (_, level, text)) in cases.iter().enumerate() {
+            assert_eq!(out.levels()[i], *level, "row {i}");
+            assert_eq!(out.reason_text(i), *text, "row {i}");
+        }
+    }
+
+    #[test]
+    fn custom_thresholds_on_a_0_to_10_scale() {
+        let o = LevelOptions {
+            satisfaction_threshold: 7.0,
+            intent_threshold: 9.0,
+            obstacles_threshold: 2.0,
+            ..Default::default()
+        };
+        let out = run(&[[1.0, 7.0, 8.0, 5.0], [1.0, 10.0, 9.0, 1.0]], &o);
+        assert_eq!(out.levels(), &[L::Affective, L::Conative]);
+        assert_eq!(out.reason_text(0), "affective: satisfaction=7>=7; repurchase_intent=8<9");
+        assert_eq!(
+            out.reason_text(1),
+            "conative: repurchase_intent=9>=9; repeat_despite_obstacles=1<2"
+        );
+    }
+
+    #[test]
+    fn unobserved_signals_are_skipped() {
+        // Only behaviour and intent known.
+        let input = LevelInput {
+            repurchase_intent: Some(&[5.0, 5.0, 1.0]),
+            repeat_despite_obstacles: Some(&[1.0, 0.0, 4.0]),
+            ..Default::default()
+        };
+        let out = loyalty_levels(&input, &LevelOptions::default()).unwrap();
+        assert_eq!(out.levels(), &[L::Action, L::Conative, L::None]);
+        assert_eq!(out.reason_text(2), "none: repurchase_intent=1<4");
+
+        let o = LevelOptions { missing: MissingSignal::Unobserved, ..Default::default() };
+        let input = LevelInput {
+            belief_better: Some(&[f64::NAN, f64::NAN, 1.0]),
+            satisfaction: Some(&[5.0, f64::NAN, f64::NAN]),
+            ..Default::default()
+        };
+        let out = loyalty_levels(&input, &o).unwrap();
+        assert_eq!(out.levels(), &[L::Affective, L::None, L::Cognitive]);
+        assert_eq!(out.reason_text(1), "none: no signal observed");
+        assert_eq!(out.reason_text(2), "cognitive: belief_better=1>=0.5");
+    }
+
+    #[test]
+    fn bad_input_is_typed() {
+        let o = LevelOptions::default();
+        let e = loyalty_levels(&LevelInput::default(), &o).unwrap_err();
+        assert_eq!(e.field(), Some("signals"));
+        let e = loyalty_levels(
+            &LevelInput { satisfaction: Some(&[1.0, f64::NAN]), ..Default::default() },
+            &o,
+        )
+        .unwrap_err();
+        assert_eq!((e.field(), e.index()), (Some("satisfaction"), Some(1)));
+        let e = loyalty_levels(
+            &LevelInput {
+                satisfaction: Some(&[1.0, 2.0]),
+                repeat_despite_obstacles: Some(&[1.0]),
+                ..Default::default()
+            },
+            &o,
+        )
+        .unwrap_err();
+        assert!(matches!(e, Error::LengthMismatch { ref field, expected: 2, got: 1 }
+            if field == "repeat_despite_obstacles"));
+        let e = loyalty_levels(
+            &LevelInput { repeat_despite_obstacles: Some(&[1.0, -2.0]), ..Default::default() },
+            &LevelOptions { missing: MissingSignal::Unobserved, ..Default::default() },
+        )
+        .unwrap_err();
+        assert_eq!((e.field(), e.index()), (Some("repeat_despite_obstacles"), Some(1)));
+        let e = loyalty_levels(&LevelInput { belief_better: Some(&[]), ..Default::default() }, &o)
+            .unwrap_err();
+        assert!(matches!(e, Error::Empty { .. }));
+        let e = loyalty_levels(
+            &LevelInput { belief_better: Some(&[1.0]), ..Default::default() },
+            &LevelOptions { obstacles_threshold: 0.0, ..Default::default() },
+        )
+        .unwrap_err();
+        assert_eq!((e.field(), e.index()), (Some("obstacles_threshold"), None));
+        let e = loyalty_levels(
+            &LevelInput { belief_better: Some(&[1.0]), ..Default::default() },
+            &LevelOptions { satisfaction_threshold: f64::NAN, ..Default::default() },
+        )
+        .unwrap_err();
+        assert_eq!(e.field(), Some("satisfaction_threshold"));
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for (l, name) in LoyaltyLevel::ALL.into_iter().zip(LoyaltyLevel::NAMES) {
+            assert_eq!(l.as_str(), *name);
+            assert_eq!(LoyaltyLevel::parse(&name.to_uppercase(), "level").unwrap(), l);
+            if let Some(s) = l.signal() {
+                assert_eq!(s.level(), l);
+            }
+        }
+        assert!(LoyaltyLevel::parse("devoted", "level").is_err());
+        assert_eq!(LevelRule::parse("Highest", "rule").unwrap(), LevelRule::Highest);
+        assert_eq!(LevelRule::parse("cumulative", "rule").unwrap().as_str(), "cumulative");
+        assert!(matches!(LevelRule::parse("max", "rule"), Err(Error::UnknownName { .. })));
+        assert_eq!(MissingSignal::parse("unobserved", "m").unwrap().as_str(), "unobserved");
+        assert!(MissingSignal::parse("skip", "m").is_err());
+    }
+}

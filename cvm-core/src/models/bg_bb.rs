@@ -1,0 +1,828 @@
+//! The beta-geometric/beta-Bernoulli (BG/BB) model for discrete transaction opportunities (Fader,
+//! Hardie & Shang 2010, *Customer-base analysis in a discrete-time noncontractual setting*,
+//! Marketing Science 29(6), 1086–1108).
+//!
+//! At each of a series of discrete opportunities (yearly donation drives, annual events, …) an
+//! active customer transacts with probability p; at the start of each opportunity they become
+//! inactive, for good, with probability θ. Across customers p ~ Beta(α, β) and θ ~ Beta(γ, δ).
+//!
+//! A customer's history is `(x, t_x, n)`: `x` transactions in `n` opportunities, the last one at
+//! opportunity `t_x` (`t_x = 0` when `x = 0`). Times (`n`, horizons `m`) are whole numbers of
+//! opportunities.
+//!
+//! # Examples
+//! ```
+//! use cvm_core::models::{BgBb, BgBbParams};
+//! let m = BgBb::from_params(BgBbParams::new(1.204, 0.750, 0.657, 2.783)?)?;
+//! // Fader, Hardie & Shang (2010): a donor who gave in 6 of 6 years is very likely still active.
+//! let p = m.conditional_probability_alive(1, &[6.0], &[6.0], &[6.0])?;
+//! assert!((p[0] - 0.93).abs() < 0.005);
+//! # Ok::<(), cvm_core::Error>(())
+//! ```
+
+use super::{
+    check_params, fit_ml, Covariance, FitDiagnostics, FitOptions, Likelihood, SummaryData,
+    TransactionModel,
+};
+use crate::error::{check, Error, Result};
+use crate::special::{digamma, gamma_ln_ratio, ln_beta, ln_gamma, log_add_exp};
+
+/// Parameters of the BG/BB model.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct BgBbParams {
+    /// First shape of the beta distribution of transaction probabilities p.
+    pub alpha: f64,
+    /// Second shape of the beta distribution of transaction probabilities p.
+    pub beta: f64,
+    /// First shape of the beta distribution of drop-out probabilities θ.
+    pub gamma: f64,
+    /// Second shape of the beta distribution of drop-out probabilities θ.
+    pub delta: f64,
+}
+
+impl BgBbParams {
+    /// Names, as in the paper.
+    pub const NAMES: &'static [&'static str] = &["alpha", "beta", "gamma", "delta"];
+
+    /// Validated parameters.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] naming the first parameter that is not finite and > 0.
+    pub fn new(alpha: f64, beta: f64, gamma: f64, delta: f64) -> Result<Self> {
+        check_params(Self::NAMES, &[alpha, beta, gamma, delta])?;
+        Ok(BgBbParams { alpha, beta, gamma, delta })
+    }
+
+    /// From a slice in the order of [`BgBbParams::NAMES`].
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`] (`params`) or an invalid parameter.
+    pub fn from_slice(v: &[f64]) -> Result<Self> {
+        check::same_len("params", 4, v.len())?;
+        Self::new(v[0], v[1], v[2], v[3])
+    }
+
+    /// `[alpha, beta, gamma, delta]`.
+    pub fn to_vec(&self) -> Vec<f64> {
+        vec![self.alpha, self.beta, self.gamma, self.delta]
+    }
+
+    fn raw(v: &[f64]) -> Self {
+        BgBbParams { alpha: v[0], beta: v[1], gamma: v[2], delta: v[3] }
+    }
+}
+
+/// A BG/BB model: parameters, plus fit diagnostics and covariance when estimated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BgBb {
+    params: BgBbParams,
+    diagnostics: Option<FitDiagnostics>,
+    covariance: Option<Covariance>,
+}
+
+fn is_count(v: f64) -> bool {
+    v.is_finite() && v >= 0.0 && v.fract() == 0.0
+}
+
+/// Validates BG/BB histories: integers with `0 ≤ x ≤ t_x ≤ n`, and `t_x = 0` exactly when
+/// `x = 0`.
+pub(crate) fn check_histories(frequency: &[f64], recency: &[f64], n_periods: &[f64]) -> Result<()> {
+    let n = frequency.len();
+    check::non_empty("frequency", n)?;
+    check::same_len("recency", n, recency.len())?;
+    check::same_len("n_periods", n, n_periods.len())?;
+    check::all("frequency", frequency, "must be a finite non-negative integer", is_count)?;
+    check::all("recency", recency, "must be a finite non-negative integer", is_count)?;
+    check::all("n_periods", n_periods, "must be a finite non-negative integer", is_count)?;
+    for i in 0..n {
+        let (x, tx, np) = (frequency[i], recency[i], n_periods[i]);
+        if tx > np {
+            return Err(Error::invalid_at(
+                "recency",
+                i,
+                format!("must not exceed n_periods (got {tx} > {np})"),
+            ));
+        }
+        if x > tx {
+            return Err(Error::invalid_at(
+                "frequency",
+                i,
+                format!(
+                    "must not exceed recency, the last transaction opportunity (got {x} > {tx})"
+                ),
+            ));
+        }
+        if x == 0.0 && tx > 0.0 {
+            return Err(Error::invalid_at("recency", i, "must be 0 when frequency is 0"));
+        }
+    }
+    Ok(())
+}
+
+fn check_periods(field: &str, m: f64) -> Result<()> {
+    if is_count(m) {
+        Ok(())
+    } else {
+        Err(Error::invalid(field, format!("must be a finite non-negative integer (got {m})")))
+    }
+}
+
+struct Lik;
+
+impl Likelihood for Lik {
+    const NAMES: &'static [&'static str] = BgBbParams::NAMES;
+
+    fn total(&self, data: &SummaryData, v: &[f64], grad: Option<&mut [f64]>) -> f64 {
+        let (a, b, g, d) = (v[0], v[1], v[2], v[3]);
+        let (lb_ab, lb_gd) = (ln_beta(a, b), ln_beta(g, d));
+        let (dg_a, dg_b, dg_ab) = (digamma(a), digamma(b), digamma(a + b));
+        let (dg_g, dg_d, dg_gd) = (digamma(g), digamma(d), digamma(g + d));
+        let dg_g1 = dg_g + 1.0 / g;
+        let (f, rec, np, w) = (data.frequency(), data.recency(), data.t(), data.weight());
+        let want = grad.is_some();
+        let (total, gr) = super::chunked_sum(f.len(), 4, |range, gr| {
+            let mut s = 0.0;
+            for i in range {
+                let (x, tx, n) = (f[i], rec[i], np[i]);
+                // First term: alive through n.
+                let mut ll = ln_beta(a + x, b + n - x) - lb_ab + ln_beta(g, d + n) - lb_gd;
+                let mut gsum = [0.0; 4];
+                let mut acc = |ll_term: f64, gt: [f64; 4], lse: &mut f64, first: bool| {
+                    if first {
+                        *lse = ll_term;
+                        gsum = gt;
+                        return;
+                    }
+                    let new = log_add_exp(*lse, ll_term);
+                    if want {
+                        let (wo, wn) = ((*lse - new).exp(), (ll_term - new).exp());
+                        for j in 0..4 {
+                            gsum[j] = wo * gsum[j] + wn * gt[j];
+                        }
+                    }
+                    *lse = new;
+                };
+                let gt0 = if want {
+                    let dabn = digamma(a + b + n);
+                    let dgdn = digamma(g + d + n);
+                    [
+                        digamma(a + x) - dabn - dg_a + dg_ab,
+                        digamma(b + n - x) - dabn - dg_b + dg_ab,
+                        dg_gd - dgdn,
+                        digamma(d + n) - dgdn - dg_d + dg_gd,
+                    ]
+                } else {
+                    [0.0; 4]
+                };
+                let first_ll = ll;
+                acc(first_ll, gt0, &mut ll, true);
+                // Terms i = 0..n−t_x−1: dead from opportunity t_x + i + 1.
+                let k = (n - tx) as usize;
+                if k > 0 {
+                    let mut lb1 = ln_beta(a + x, b + tx - x);
+                    let mut lb2 = ln_beta(g + 1.0, d + tx);
+                    // Arguments whose digammas move with i.
+                    let (mut yb, mut yab, mut yd, mut ygd) =
+                        (b + tx - x, a + b + tx, d + tx, g + d + 1.0 + tx);
+                    let (mut pb, mut pab, mut pd, mut pgd) = if want {
+                        (digamma(yb), digamma(yab), digamma(yd), digamma(ygd))
+                    } else {
+                        (0.0, 0.0, 0.0, 0.0)
+                    };
+                    let dax = if want { digamma(a + x) } else { 0.0 };
+                    for _ in 0..k {
+                        let term = lb1 - lb_ab + lb2 - lb_gd;
+                        let gt = [
+                            dax - pab - dg_a + dg_ab,
+                            pb - pab - dg_b + dg_ab,
+                            dg_g1 - pgd - dg_g + dg_gd,
+                            pd - pgd - dg_d + dg_gd,
+                        ];
+                        acc(term, gt, &mut ll, false);
+                        lb1 += (yb / yab).ln();
+                        lb2 += (yd / ygd).ln();
+                        if want {
+                            pb += 1.0 / yb;
+                            pab += 1.0 / yab;
+                            pd += 1.0 / yd;
+                            pgd += 1.0 / ygd;
+                        }
+                        yb += 1.0;
+                        yab += 1.0;
+                        yd += 1.0;
+                        ygd += 1.0;
+                    }
+                }
+                s += w[i] * ll;
+                if want {
+                    for j in 0..4 {
+                        gr[j] += w[i] * gsum[j];
+                    }
+                }
+            }
+            s
+        });
+        if let Some(out) = grad {
+            out.copy_from_slice(&gr);
+        }
+        total
+    }
+}
+
+/// `ln L(α, β, γ, δ | x, t_x, n)` (FHS 2010, eq. 5), by log-sum-exp.
+fn ln_lik(p: &BgBbParams, x: f64, tx: f64, n: f64) -> f64 {
+    let BgBbParams { alpha: a, beta: b, gamma: g, delta: d } = *p;
+    let (lb_ab, lb_gd) = (ln_beta(a, b), ln_beta(g, d));
+    let mut ll = ln_beta(a + x, b + n - x) - lb_ab + ln_beta(g, d + n) - lb_gd;
+    let k = (n - tx) as usize;
+    if k > 0 {
+        let mut lb1 = ln_beta(a + x, b + tx - x);
+        let mut lb2 = ln_beta(g + 1.0, d + tx);
+        let (mut yb, mut yab, mut yd, mut ygd) = (b + tx - x, a + b + tx, d + tx, g + d + 1.0 + tx);
+        for _ in 0..k {
+            ll = log_add_exp(ll, lb1 - lb_ab + lb2 - lb_gd);
+            lb1 += (yb / yab).ln();
+            lb2 += (yd / ygd).ln();
+            yb += 1.0;
+            yab += 1.0;
+            yd += 1.0;
+            ygd += 1.0;
+        }
+    }
+    ll
+}
+
+/// `ln P(alive at opportunity n + m | x, t_x, n)`.
+fn ln_p_alive(p: &BgBbParams, m: f64, x: f64, tx: f64, n: f64) -> f64 {
+    let BgBbParams { alpha: a, beta: b, gamma: g, delta: d } = *p;
+    let head = ln_beta(a + x, b + n - x) - ln_beta(a, b) + ln_beta(g, d + n + m) - ln_beta(g, d);
+    (head - ln_lik(p, x, tx, n)).min(0.0)
+}
+
+/// `ln Σ_{k=1}^{m} B(γ, δ+n0+k)/B(γ, δ)`: the log of the expected number of the next `m`
+/// opportunities at which a customer alive at `n0` is still alive (integrated over θ), in closed
+/// form (`−∞` for `m = 0`).
+fn ln_alive_sum(p: &BgBbParams, n0: f64, m: f64) -> f64 {
+    if m <= 0.0 {
+        return f64::NEG_INFINITY;
+    }
+    let BgBbParams { gamma: g, delta: d, .. } = *p;
+    // ln h(j) = ln Γ(δ+j+1) − ln Γ(γ+δ+j); Σ = Γ(γ+δ)/Γ(δ) · (h(n0) − h(n0+m))/(γ−1).
+    let ln_h = |j: f64| gamma_ln_ratio(d + j + 1.0, g + d + j);
+    let ln_scale = gamma_ln_ratio(g + d, d) + ln_h(n0);
+    let ratio = if (g - 1.0).abs() > 1e-4 {
+        -(ln_h(n0 + m) - ln_h(n0)).exp_m1() / (g - 1.0)
+    } else {
+        // Near γ = 1 the log-gamma difference is −(γ−1)·[ψ(ȳ+m) − ψ(ȳ)] to O((γ−1)³), with ȳ
+        // the midpoint of δ+n0+1 and γ+δ+n0: no cancellation.
+        let y = d + n0 + 0.5 * (g + 1.0);
+        let c = digamma(y + m) - digamma(y);
+        let delta = -(g - 1.0) * c;
+        if delta == 0.0 {
+            c
+        } else {
+            c * (delta.exp_m1() / delta)
+        }
+    };
+    ln_scale + ratio.ln()
+}
+
+fn alive_sum(p: &BgBbParams, n0: f64, m: f64) -> f64 {
+    ln_alive_sum(p, n0, m).exp()
+}
+
+fn cond_expected(p: &BgBbParams, m: f64, x: f64, tx: f64, n: f64) -> f64 {
+    if m <= 0.0 {
+        return 0.0;
+    }
+    let BgBbParams { alpha: a, beta: b, .. } = *p;
+    // B(α+x+1, β+n−x)/B(α,β) / L · Σ_{k=1}^{m} B(γ, δ+n+k)/B(γ,δ), in logs.
+    let ln_head = ln_beta(a + x + 1.0, b + n - x) - ln_beta(a, b) - ln_lik(p, x, tx, n);
+    (ln_head + ln_alive_sum(p, n, m)).exp()
+}
+
+fn ln_binom(n: f64, k: f64) -> f64 {
+    ln_gamma(n + 1.0) - ln_gamma(k + 1.0) - ln_gamma(n - k + 1.0)
+}
+
+/// `ln P(X(n) = x)` for a new customer (FHS 2010, eq. 7).
+fn ln_p_x(p: &BgBbParams, x: f64, n: f64) -> f64 {
+    if x > n {
+        return f64::NEG_INFINITY;
+    }
+    let BgBbParams { alpha: a, beta: b, gamma: g, delta: d } = *p;
+    let (lb_ab, lb_gd) = (ln_beta(a, b), ln_beta(g, d));
+    let mut ll = ln_binom(n, x) + ln_beta(a + x, b + n - x) - lb_ab + ln_beta(g, d + n) - lb_gd;
+    let mut i = x;
+    while i < n {
+        let t =
+            ln_binom(i, x) + ln_beta(a + x, b + i - x) - lb_ab + ln_beta(g + 1.0, d + i) - lb_gd;
+        ll = log_add_exp(ll, t);
+        i += 1.0;
+    }
+    ll
+}
+
+impl BgBb {
+    /// A model with known parameters (no diagnostics, no covariance).
+    ///
+    /// # Errors
+    /// An invalid parameter.
+    pub fn from_params(params: BgBbParams) -> Result<Self> {
+        BgBbParams::new(params.alpha, params.beta, params.gamma, params.delta)?;
+        Ok(BgBb { params, diagnostics: None, covariance: None })
+    }
+
+    /// A model with known parameters and, optionally, the diagnostics and covariance of the fit
+    /// that produced them.
+    ///
+    /// # Errors
+    /// An invalid parameter, or a covariance of the wrong size.
+    pub fn from_parts(
+        params: BgBbParams,
+        diagnostics: Option<FitDiagnostics>,
+        covariance: Option<Covariance>,
+    ) -> Result<Self> {
+        let mut m = Self::from_params(params)?;
+        if let Some(c) = &covariance {
+            check::same_len("covariance", 4, c.log_matrix().len())?;
+        }
+        m.diagnostics = diagnostics;
+        m.covariance = covariance;
+        Ok(m)
+    }
+
+    /// Maximum-likelihood fit (see [`crate::models`] for the method) on histories
+    /// `(frequency, recency, n_periods)` with optional weights (e.g. the number of customers
+    /// sharing a history). Starting values (unless `options.initial`): all ones, then
+    /// `(0.5, 0.5, 0.5, 2)`.
+    ///
+    /// # Formula
+    /// FHS (2010), eq. 5:
+    /// `L = B(α+x, β+n−x)/B(α,β) · B(γ, δ+n)/B(γ,δ)
+    ///  + Σ_{i=0}^{n−t_x−1} B(α+x, β+t_x−x+i)/B(α,β) · B(γ+1, δ+t_x+i)/B(γ,δ)`,
+    /// summed in logs; the beta functions of consecutive terms by recurrence.
+    ///
+    /// # Errors
+    /// [`Error::Empty`], [`Error::LengthMismatch`], [`Error::InvalidValue`] naming the field and
+    /// index: counts that are not finite non-negative integers, `recency > n_periods`,
+    /// `frequency > recency`, `recency > 0` with `frequency = 0`, weights not finite and > 0;
+    /// invalid options; [`Error::NotConverged`].
+    ///
+    /// # Examples
+    /// ```
+    /// use cvm_core::models::{BgBb, BgBbParams};
+    /// let truth = BgBb::from_params(BgBbParams::new(1.2, 0.75, 0.66, 2.8)?)?;
+    /// let (x, tx) = truth.simulate(3000, 6, 1)?;
+    /// let m = BgBb::fit(&x, &tx, &vec![6.0; 3000], None, &Default::default())?;
+    /// assert_eq!(m.diagnostics().unwrap().n_obs, 3000.0);
+    /// assert!((m.params().alpha - 1.2).abs() < 0.5);
+    /// # Ok::<(), cvm_core::Error>(())
+    /// ```
+    pub fn fit(
+        frequency: &[f64],
+        recency: &[f64],
+        n_periods: &[f64],
+        weights: Option<&[f64]>,
+        options: &FitOptions,
+    ) -> Result<Self> {
+        check_histories(frequency, recency, n_periods)?;
+        let data = SummaryData::new(frequency, recency, n_periods, weights)?;
+        let fit = match fit_ml(&Lik, &data, options, vec![1.0; 4]) {
+            Ok(f) => f,
+            Err(e) if options.initial.is_none() => {
+                let retry =
+                    FitOptions { initial: Some(vec![0.5, 0.5, 0.5, 2.0]), ..options.clone() };
+                fit_ml(&Lik, &data, &retry, vec![0.5, 0.5, 0.5, 2.0]).map_err(|_| e)?
+            }
+            Err(e) => return Err(e),
+        };
+        Ok(BgBb {
+            params: BgBbParams::raw(&fit.params),
+            diagnostics: Some(fit.diagnostics),
+            covariance: fit.covariance,
+        })
+    }
+
+    /// The parameters.
+    pub fn params(&self) -> &BgBbParams {
+        &self.params
+    }
+
+    /// Diagnostics of the fit (None for a model built from parameters).
+    pub fn diagnostics(&self) -> Option<&FitDiagnostics> {
+        self.diagnostics.as_ref()
+    }
+
+    /// Covariance of the estimates (None for a model built from parameters, or when the Hessian
+    /// at the estimate is not positive definite).
+    pub fn covariance(&self) -> Option<&Covariance> {
+        self.covariance.as_ref()
+    }
+
+    /// Probability that each customer is still active at opportunity `n + m` (`m = 1`: "alive in
+    /// the next period").
+    ///
+    /// # Formula
+    /// FHS (2010), eq. 11: `P(alive at n+m) = B(α+x, β+n−x)/B(α,β) · B(γ, δ+n+m)/B(γ,δ) / L`.
+    ///
+    /// # Errors
+    /// Invalid histories ([`Error::InvalidValue`] naming the field and index).
+    ///
+    /// # Examples
+    /// ```
+    /// use cvm_core::models::{BgBb, BgBbParams};
+    /// let m = BgBb::from_params(BgBbParams::new(1.204, 0.750, 0.657, 2.783)?)?;
+    /// let p = m.conditional_probability_alive(1, &[0.0, 2.0], &[0.0, 4.0], &[6.0, 6.0])?;
+    /// assert!((p[0] - 0.11).abs() < 0.005 && (p[1] - 0.59).abs() < 0.005);
+    /// # Ok::<(), cvm_core::Error>(())
+    /// ```
+    pub fn conditional_probability_alive(
+        &self,
+        m: u64,
+        frequency: &[f64],
+        recency: &[f64],
+        n_periods: &[f64],
+    ) -> Result<Vec<f64>> {
+        check_histories(frequency, recency, n_periods)?;
+        let p = self.params;
+        Ok(super::par_map(frequency.len(), |i| {
+            ln_p_alive(&p, m as f64, frequency[i], recency[i], n_periods[i]).exp()
+        }))
+    }
+
+    /// Expected number of transactions of each customer in the next `m` opportunities
+    /// (`n+1, …, n+m`).
+    ///
+    /// # Formula
+    /// FHS (2010), eq. 13: `E[X(n, n+m)] = 1/L · B(α+x+1, β+n−x)/B(α,β) · δ/(γ−1) ·
+    /// Γ(γ+δ)/Γ(1+δ) · [Γ(1+δ+n)/Γ(γ+δ+n) − Γ(1+δ+n+m)/Γ(γ+δ+n+m)]`, the bracket as
+    /// `−expm1` of a log-gamma difference (its limit, a digamma difference, at γ = 1).
+    ///
+    /// # Errors
+    /// Invalid histories.
+    ///
+    /// # Examples
+    /// ```
+    /// use cvm_core::models::{BgBb, BgBbParams};
+    /// let m = BgBb::from_params(BgBbParams::new(1.204, 0.750, 0.657, 2.783)?)?;
+    /// let e = m.conditional_expected_transactions(5, &[6.0, 0.0], &[6.0, 0.0], &[6.0, 6.0])?;
+    /// assert!(e[0] > 3.0 && e[1] < 0.2);
+    /// # Ok::<(), cvm_core::Error>(())
+    /// ```
+    pub fn conditional_expected_transactions(
+        &self,
+        m: u64,
+        frequency: &[f64],
+        recency: &[f64],
+        n_periods: &[f64],
+    ) -> Result<Vec<f64>> {
+        check_histories(frequency, recency, n_periods)?;
+        let p = self.params;
+        Ok(super::par_map(frequency.len(), |i| {
+            cond_expected(&p, m as f64, frequency[i], recency[i], n_periods[i])
+        }))
+    }
+
+    /// Expected number of transactions of a new customer in the first `n` opportunities.
+    ///
+    /// # Formula
+    /// FHS (2010), eq. 9: `E[X(n)] = α/(α+β) · δ/(γ−1) ·
+    /// [1 − Γ(γ+δ)Γ(1+δ+n)/(Γ(γ+δ+n)Γ(1+δ))]`.
+    ///
+    /// # Examples
+    /// ```
+    /// use cvm_core::models::{BgBb, BgBbParams};
+    /// let m = BgBb::from_params(BgBbParams::new(1.0, 1.0, 1.0, 1.0)?)?;
+    /// // E[p] = 1/2; P(alive at k) = E[(1−θ)^k] = 1/(k+1).
+    /// assert!((m.expected_transactions_new_customer(2) - 0.5 * (0.5 + 1.0 / 3.0)).abs() < 1e-12);
+    /// # Ok::<(), cvm_core::Error>(())
+    /// ```
+    pub fn expected_transactions_new_customer(&self, n: u64) -> f64 {
+        let BgBbParams { alpha: a, beta: b, .. } = self.params;
+        a / (a + b) * alive_sum(&self.params, 0.0, n as f64)
+    }
+
+    /// `P(X(n) = x)`: the probability that a new customer makes `x` transactions in the first
+    /// `n` opportunities.
+    ///
+    /// # Formula
+    /// FHS (2010), eq. 7: `C(n,x) B(α+x, β+n−x)/B(α,β) · B(γ, δ+n)/B(γ,δ)
+    ///  + Σ_{i=x}^{n−1} C(i,x) B(α+x, β+i−x)/B(α,β) · B(γ+1, δ+i)/B(γ,δ)`.
+    ///
+    /// # Examples
+    /// ```
+    /// use cvm_core::models::{BgBb, BgBbParams};
+    /// let m = BgBb::from_params(BgBbParams::new(1.204, 0.750, 0.657, 2.783)?)?;
+    /// let total: f64 = (0..=6).map(|x| m.probability_of_n_transactions(x, 6)).sum();
+    /// assert!((total - 1.0).abs() < 1e-12);
+    /// # Ok::<(), cvm_core::Error>(())
+    /// ```
+    pub fn probability_of_n_transactions(&self, x: u64, n: u64) -> f64 {
+        ln_p_x(&self.params, x as f64, n as f64).exp().clamp(0.0, 1.0)
+    }
+
+    /// Log-likelihood of a set of (weighted) histories at this model's parameters.
+    ///
+    /// # Errors
+    /// Invalid histories or weights.
+    pub fn log_likelihood(
+        &self,
+        frequency: &[f64],
+        recency: &[f64],
+        n_periods: &[f64],
+        weights: Option<&[f64]>,
+    ) -> Result<f64> {
+        check_histories(frequency, recency, n_periods)?;
+        let data = SummaryData::new(frequency, recency, n_periods, weights)?;
+        Ok(Lik.total(&data, &self.params.to_vec(), None))
+    }
+
+    /// Simulates `n_customers` histories over `n_periods` opportunities, deterministically from
+    /// `seed`: `(frequency, recency)` per customer.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] (`n_customers`) when 0.
+    ///
+    /// # Examples
+    /// ```
+    /// use cvm_core::models::{BgBb, BgBbParams};
+    /// let m = BgBb::from_params(BgBbParams::new(1.2, 0.75, 0.66, 2.8)?)?;
+    /// let (x, tx) = m.simulate(100, 6, 1)?;
+    /// assert!(x.iter().zip(&tx).all(|(x, t)| x <= t && *t <= 6.0));
+    /// # Ok::<(), cvm_core::Error>(())
+    /// ```
+    pub fn simulate(
+        &self,
+        n_customers: usize,
+        n_periods: u64,
+        seed: u64,
+    ) -> Result<(Vec<f64>, Vec<f64>)> {
+        if n_customers == 0 {
+            return Err(Error::invalid("n_customers", "must be at least 1"));
+        }
+        let BgBbParams { alpha, beta, gamma, delta } = self.params;
+        Ok((0..n_customers)
+            .map(|i| {
+                let mut rng = super::Rng::stream(seed, i as u64);
+                let p = rng.beta(alpha, beta);
+                let theta = rng.beta(gamma, delta);
+                let (mut x, mut tx) = (0.0, 0.0);
+                for t in 1..=n_periods {
+                    if rng.uniform() < theta {
+                        break;
+                    }
+                    if rng.uniform() < p {
+                        x += 1.0;
+                        tx = t as f64;
+                    }
+                }
+                (x, tx)
+            })
+            .unzip())
+    }
+
+    /// Serialises the model as a versioned JSON document (see [`crate::models::persist`]).
+    ///
+    /// # Errors
+    /// [`Error::Json`] if serialisation fails.
+    #[cfg(feature = "serde")]
+    pub fn to_json(&self) -> Result<String> {
+        super::persist::to_json(
+            super::ModelKind::BgBb,
+            &self.params.to_vec(),
+            self.diagnostics.as_ref(),
+            self.covariance.as_ref(),
+        )
+    }
+
+    /// Reads a model written by [`BgBb::to_json`]; parameters are validated.
+    ///
+    /// # Errors
+    /// [`Error::Json`] for a malformed document, another model, unknown fields or version;
+    /// an invalid parameter.
+    #[cfg(feature = "serde")]
+    pub fn from_json(text: &str) -> Result<Self> {
+        let doc = super::persist::from_json(text, super::ModelKind::BgBb)?;
+        Self::from_parts(BgBbParams::from_slice(&doc.params)?, doc.diagnostics, doc.covariance)
+    }
+}
+
+/// The BG/BB as a [`TransactionModel`]: the customer columns are `(x, t_x, n)` and every time
+/// is a number of opportunities. `probability_alive` is the probability of being alive at
+/// opportunity `n` (use [`BgBb::conditional_probability_alive`] for later opportunities).
+/// Horizons that are not whole numbers are rejected by the vectorised methods; the scalar
+/// kernels continue the closed forms analytically.
+impl TransactionModel for BgBb {
+    fn model_name(&self) -> &'static str {
+        "bg_bb"
+    }
+
+    fn param_names(&self) -> &'static [&'static str] {
+        BgBbParams::NAMES
+    }
+
+    fn params(&self) -> Vec<f64> {
+        self.params.to_vec()
+    }
+
+    fn covariance(&self) -> Option<&Covariance> {
+        self.covariance.as_ref()
+    }
+
+    fn conditional_expected_purchases_at(&self, t: f64, x: f64, t_x: f64, t_cal: f64) -> f64 {
+        cond_expected(&self.params, t, x, t_x, t_cal)
+    }
+
+    fn probability_alive_at(&self, x: f64, t_x: f64, t_cal: f64) -> f64 {
+        ln_p_alive(&self.params, 0.0, x, t_x, t_cal).exp()
+    }
+
+    fn expected_purchases_new_customer_at(&self, t: f64) -> f64 {
+        let BgBbParams { alpha: a, beta: b, .. } = self.params;
+        a / (a + b) * alive_sum(&self.params, 0.0, t)
+    }
+
+    fn log_likelihood_at(&self, x: f64, t_x: f64, t_cal: f64) -> f64 {
+        ln_lik(&self.params, x, t_x, t_cal)
+    }
+
+    fn probability_of_n_purchases_at(&self, n: u64, t: f64) -> f64 {
+        ln_p_x(&self.params, n as f64, t.floor()).exp().clamp(0.0, 1.0)
+    }
+
+    fn conditional_expected_purchases_with(
+        &self,
+        params: &[f64],
+        t: f64,
+        x: f64,
+        t_x: f64,
+        t_cal: f64,
+    ) -> f64 {
+        cond_expected(&BgBbParams::raw(params), t, x, t_x, t_cal)
+    }
+
+    fn probability_alive_with(&self, params: &[f64], x: f64, t_x: f64, t_cal: f64) -> f64 {
+        ln_p_alive(&BgBbParams::raw(params), 0.0, x, t_x, t_cal).exp()
+    }
+
+    fn probability_alive_interval(
+        &self,
+        frequency: &[f64],
+        recency: &[f64],
+        t_cal: &[f64],
+        level: f64,
+    ) -> Result<(Vec<f64>, Vec<f64>)> {
+        check_histories(frequency, recency, t_cal)?;
+        let cov = self.covariance.as_ref().ok_or_else(|| {
+            Error::invalid("covariance", "the model has no covariance (it was not fitted)")
+        })?;
+        let z = super::z_for_level(level)?;
+        let p = self.params.to_vec();
+        Ok((0..frequency.len())
+            .map(|i| {
+                let f = |q: &[f64]| {
+                    ln_p_alive(&BgBbParams::raw(q), 0.0, frequency[i], recency[i], t_cal[i]).exp()
+                };
+                super::delta_interval(&p, cov, z, super::Link::Logit, &f)
+            })
+            .unzip())
+    }
+
+    fn conditional_expected_purchases_interval(
+        &self,
+        t: f64,
+        frequency: &[f64],
+        recency: &[f64],
+        t_cal: &[f64],
+        level: f64,
+    ) -> Result<(Vec<f64>, Vec<f64>)> {
+        check_periods("t", t)?;
+        check_histories(frequency, recency, t_cal)?;
+        let cov = self.covariance.as_ref().ok_or_else(|| {
+            Error::invalid("covariance", "the model has no covariance (it was not fitted)")
+        })?;
+        let z = super::z_for_level(level)?;
+        let p = self.params.to_vec();
+        Ok((0..frequency.len())
+            .map(|i| {
+                let f = |q: &[f64]| {
+                    cond_expected(&BgBbParams::raw(q), t, frequency[i], recency[i], t_cal[i])
+                };
+                super::delta_interval(&p, cov, z, super::Link::Log, &f)
+            })
+            .unzip())
+    }
+
+    fn conditional_expected_purchases(
+        &self,
+        t: f64,
+        frequency: &[f64],
+        recency: &[f64],
+        t_cal: &[f64],
+    ) -> Result<Vec<f64>> {
+        check_periods("t", t)?;
+        self.conditional_expected_transactions(t as u64, frequency, recency, t_cal)
+    }
+
+    fn probability_alive(
+        &self,
+        frequency: &[f64],
+        recency: &[f64],
+        t_cal: &[f64],
+    ) -> Result<Vec<f64>> {
+        self.conditional_probability_alive(0, frequency, recency, t_cal)
+    }
+
+    fn expected_purchases_new_customer(&self, t: &[f64]) -> Result<Vec<f64>> {
+        check::non_empty("t", t.len())?;
+        check::all("t", t, "must be a finite non-negative integer", is_count)?;
+        Ok(t.iter().map(|&v| self.expected_transactions_new_customer(v as u64)).collect())
+    }
+
+    fn log_likelihood_individual(
+        &self,
+        frequency: &[f64],
+        recency: &[f64],
+        t_cal: &[f64],
+    ) -> Result<Vec<f64>> {
+        check_histories(frequency, recency, t_cal)?;
+        let p = self.params;
+        Ok(super::par_map(frequency.len(), |i| ln_lik(&p, frequency[i], recency[i], t_cal[i])))
+    }
+}
+
+impl std::fmt::Display for BgBb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let p = &self.params;
+        write!(
+            f,
+            "BG/BB(alpha={:.4}, beta={:.4}, gamma={:.4}, delta={:.4})",
+            p.alpha, p.beta, p.gamma, p.delta
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gradient_matches_finite_differences() {
+        let x = [0.0, 1.0, 2.0, 6.0, 3.0, 1.0];
+        let tx = [0.0, 1.0, 4.0, 6.0, 9.0, 2.0];
+        let n = [6.0, 6.0, 6.0, 6.0, 12.0, 40.0];
+        let w = [3.0, 1.0, 2.0, 1.0, 5.0, 1.0];
+        let data = SummaryData::new(&x, &tx, &n, Some(&w)).unwrap();
+        for v in [[1.2, 0.75, 0.66, 2.8], [0.1, 5.0, 3.0, 0.2], [20.0, 0.3, 1.0, 10.0]] {
+            let mut g = [0.0; 4];
+            let val = Lik.total(&data, &v, Some(&mut g));
+            let p = BgBbParams::raw(&v);
+            let direct: f64 = (0..6).map(|i| w[i] * ln_lik(&p, x[i], tx[i], n[i])).sum();
+            assert!((val - direct).abs() < 1e-10 * val.abs().max(1.0), "{val} {direct}");
+            for j in 0..4 {
+                let h = 1e-6 * v[j];
+                let (mut up, mut dn) = (v, v);
+                up[j] += h;
+                dn[j] -= h;
+                let fd = (Lik.total(&data, &up, None) - Lik.total(&data, &dn, None)) / (2.0 * h);
+                assert!((fd - g[j]).abs() < 1e-5 * g[j].abs().max(1.0), "{v:?} {j} {fd} {}", g[j]);
+            }
+        }
+    }
+
+    #[test]
+    fn likelihood_sums_to_one_over_histories() {
+        // Σ over all (x, t_x) histories for n opportunities of L = 1 (L counts the ordered
+        // sequences: C(t_x − 1, x − 1) of them share (x, t_x)).
+        let p = BgBbParams::new(1.2, 0.75, 0.66, 2.8).unwrap();
+        let n = 7.0;
+        let mut total = ln_lik(&p, 0.0, 0.0, n).exp();
+        for tx in 1..=7 {
+            for x in 1..=tx {
+                let c = ln_binom(tx as f64 - 1.0, x as f64 - 1.0).exp();
+                total += c * ln_lik(&p, x as f64, tx as f64, n).exp();
+            }
+        }
+        assert!((total - 1.0).abs() < 1e-12, "{total}");
+    }
+
+    #[test]
+    fn closed_form_expectation_matches_sum_and_gamma_one() {
+        for v in [[1.2, 0.75, 0.66, 2.8], [1.2, 0.75, 1.0, 2.8], [0.5, 2.0, 1.0 + 1e-9, 0.7]] {
+            let p = BgBbParams::raw(&v);
+            for &(n0, m) in &[(0.0, 5.0), (6.0, 1.0), (6.0, 30.0), (100.0, 1000.0)] {
+                let mut direct = 0.0;
+                for k in 1..=(m as usize) {
+                    direct += (ln_beta(p.gamma, p.delta + n0 + k as f64)
+                        - ln_beta(p.gamma, p.delta))
+                    .exp();
+                }
+                let got = alive_sum(&p, n0, m);
+                assert!((got - direct).abs() < 1e-9 * direct, "{v:?} {n0} {m}: {got} {direct}");
+            }
+        }
+    }
+}

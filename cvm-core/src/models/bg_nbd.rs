@@ -1,0 +1,522 @@
+//! The BG/NBD model (Fader, Hardie & Lee 2005, *"Counting your customers" the easy way: an
+//! alternative to the Pareto/NBD model*, Marketing Science 24(2), 275–284).
+//!
+//! While active, a customer buys at Poisson rate λ ~ Gamma(r, α); after every purchase they drop
+//! out with probability p ~ Beta(a, b).
+//!
+//! # Examples
+//! ```
+//! use cvm_core::models::{BgNbd, BgNbdParams, TransactionModel};
+//! let m = BgNbd::from_params(BgNbdParams::new(0.243, 4.414, 0.793, 2.426)?)?;
+//! // Fader, Hardie & Lee (2005): a customer with x = 2, t_x = 30.43, T = 38.86 weeks.
+//! let e = m.conditional_expected_purchases(39.0, &[2.0], &[30.43], &[38.86])?;
+//! assert!((e[0] - 1.226).abs() < 1e-3);
+//! # Ok::<(), cvm_core::Error>(())
+//! ```
+
+use super::{
+    check_params, check_t, fit_ml, ln_add, two_term_total, Covariance, FitDiagnostics, FitOptions,
+    Likelihood, Order, SummaryData, TransactionModel, XTerms,
+};
+use crate::error::Result;
+use crate::special::{digamma, gamma_ln_ratio, ln_beta, ln_gamma, trigamma};
+
+/// Parameters of the BG/NBD model.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct BgNbdParams {
+    /// Shape of the gamma distribution of purchase rates.
+    pub r: f64,
+    /// Scale (in time units) of the gamma distribution of purchase rates.
+    pub alpha: f64,
+    /// First shape of the beta distribution of drop-out probabilities.
+    pub a: f64,
+    /// Second shape of the beta distribution of drop-out probabilities.
+    pub b: f64,
+}
+
+impl BgNbdParams {
+    /// Names, as in the paper.
+    pub const NAMES: &'static [&'static str] = &["r", "alpha", "a", "b"];
+
+    /// Validated parameters.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] naming the first parameter that is not finite and > 0.
+    pub fn new(r: f64, alpha: f64, a: f64, b: f64) -> Result<Self> {
+        check_params(Self::NAMES, &[r, alpha, a, b])?;
+        Ok(BgNbdParams { r, alpha, a, b })
+    }
+
+    /// From a slice in the order of [`BgNbdParams::NAMES`].
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`] (`params`) or an invalid parameter.
+    pub fn from_slice(p: &[f64]) -> Result<Self> {
+        crate::error::check::same_len("params", 4, p.len())?;
+        Self::new(p[0], p[1], p[2], p[3])
+    }
+
+    /// `[r, alpha, a, b]`.
+    pub fn to_vec(&self) -> Vec<f64> {
+        vec![self.r, self.alpha, self.a, self.b]
+    }
+
+    fn raw(p: &[f64]) -> Self {
+        BgNbdParams { r: p[0], alpha: p[1], a: p[2], b: p[3] }
+    }
+}
+
+/// A BG/NBD model: parameters, plus fit diagnostics and covariance when estimated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BgNbd {
+    params: BgNbdParams,
+    diagnostics: Option<FitDiagnostics>,
+    covariance: Option<Covariance>,
+}
+
+struct Lik;
+
+impl Lik {
+    /// Per-frequency terms (FHL 2005 eq. 6 as `h(x) + ln(e^{A₁} + e^{A₂})`).
+    fn table(data: &SummaryData, p: &[f64], with_hessian: bool) -> Vec<XTerms> {
+        let (r, alpha, a, b) = (p[0], p[1], p[2], p[3]);
+        let ln_alpha = alpha.ln();
+        let lb = ln_beta(a, b);
+        let (dg_r, dg_b, dg_ab) = (digamma(r), digamma(b), digamma(a + b));
+        let (tg_r, tg_b, tg_ab) = if with_hessian {
+            (trigamma(r), trigamma(b), trigamma(a + b))
+        } else {
+            (0.0, 0.0, 0.0)
+        };
+        data.x_levels()
+            .iter()
+            .map(|&x| {
+                let mut t = XTerms {
+                    head: gamma_ln_ratio(r + x, r) + r * ln_alpha + ln_beta(a, b + x) - lb,
+                    rx: r + x,
+                    two: x > 0.0,
+                    ..Default::default()
+                };
+                let (dr, da) = if x > 0.0 {
+                    (digamma(r + x) - dg_r, dg_ab - digamma(a + b + x))
+                } else {
+                    (0.0, 0.0)
+                };
+                let db = if x > 0.0 { da + digamma(b + x) - dg_b } else { 0.0 };
+                t.head_grad = [dr + ln_alpha, r / alpha, da, db];
+                if with_hessian {
+                    let (hr, ha) = if x > 0.0 {
+                        (trigamma(r + x) - tg_r, tg_ab - trigamma(a + b + x))
+                    } else {
+                        (0.0, 0.0)
+                    };
+                    let hb = if x > 0.0 { ha + trigamma(b + x) - tg_b } else { 0.0 };
+                    t.head_hess = [
+                        [hr, 1.0 / alpha, 0.0, 0.0],
+                        [1.0 / alpha, -r / (alpha * alpha), 0.0, 0.0],
+                        [0.0, 0.0, ha, ha],
+                        [0.0, 0.0, ha, hb],
+                    ];
+                }
+                if x > 0.0 {
+                    let bx = b + x - 1.0;
+                    t.c[1] = a.ln() - bx.ln();
+                    t.c_grad[1] = [1.0 / a, -1.0 / bx];
+                    t.c_hess[1] = [-1.0 / (a * a), 1.0 / (bx * bx)];
+                }
+                t
+            })
+            .collect()
+    }
+}
+
+impl Likelihood for Lik {
+    const NAMES: &'static [&'static str] = BgNbdParams::NAMES;
+
+    fn total(&self, data: &SummaryData, p: &[f64], grad: Option<&mut [f64]>) -> f64 {
+        let table = Self::table(data, p, false);
+        let order = if grad.is_some() { Order::Gradient } else { Order::Value };
+        let (v, g, _) = two_term_total(data, p[1], &table, order);
+        if let Some(out) = grad {
+            out.copy_from_slice(&g);
+        }
+        v
+    }
+
+    fn hessian(&self, data: &SummaryData, p: &[f64]) -> Option<Vec<Vec<f64>>> {
+        let table = Self::table(data, p, true);
+        let (_, _, h) = two_term_total(data, p[1], &table, Order::Hessian);
+        Some(h.iter().map(|r| r.to_vec()).collect())
+    }
+}
+
+/// `ln P(alive)` kernel.
+fn ln_p_alive(p: &BgNbdParams, x: f64, t_x: f64, t_cal: f64) -> f64 {
+    if x == 0.0 {
+        return 0.0;
+    }
+    let l = p.a.ln() - (p.b + x - 1.0).ln()
+        + (p.r + x) * ((p.alpha + t_cal).ln() - (p.alpha + t_x).ln());
+    -crate::special::ln_1p_exp(l)
+}
+
+/// `(c/(a−1))·[1 − ₂F₁(r+x, a−1; c; −t/(α+T))]` with `c = a+b+x−1`: the expected purchases in
+/// `(T, T+t]` of a customer alive at T (FHL 2005 eq. 10 after a Pfaff transformation, which keeps
+/// every term bounded: Hardie's note on the overflow of the original form).
+fn alive_expectation(p: &BgNbdParams, t: f64, x: f64, t_cal: f64) -> f64 {
+    if t == 0.0 {
+        return 0.0;
+    }
+    let eval = |a: f64, b: f64| -> f64 {
+        let c = a + b + x - 1.0;
+        super::bg_expectation(p.r + x, a, c, t, p.alpha + t_cal)
+    };
+    // Removable singularities (a = 1; c = 0 when x = 0 and a + b = 1): average two close points.
+    let h = 1e-5;
+    if (p.a - 1.0).abs() < h {
+        return 0.5 * (eval(1.0 - h, p.b) + eval(1.0 + h, p.b));
+    }
+    if x == 0.0 && (p.a + p.b - 1.0).abs() < h {
+        let b0 = 1.0 - p.a;
+        return 0.5 * (eval(p.a, b0 - h) + eval(p.a, b0 + h));
+    }
+    eval(p.a, p.b)
+}
+
+fn ln_p_n(p: &BgNbdParams, n: f64, t: f64) -> f64 {
+    if t == 0.0 {
+        return if n == 0.0 { 0.0 } else { f64::NEG_INFINITY };
+    }
+    let BgNbdParams { r, alpha, a, b } = *p;
+    let ln_q = -(t / alpha).ln_1p(); // ln(α/(α+t))
+    let ln_z = -(alpha / t).ln_1p(); // ln(t/(α+t))
+    let nb = gamma_ln_ratio(r + n, r) - ln_gamma(n + 1.0) + r * ln_q + n * ln_z;
+    let t1 = ln_beta(a, b + n) - ln_beta(a, b) + nb;
+    if n == 0.0 {
+        return t1;
+    }
+    // P(NB ≥ n) = I_{t/(α+t)}(n, r).
+    let tail = crate::special::ln_beta_inc_reg(n, r, t / (alpha + t));
+    let t2 = ln_beta(a + 1.0, b + n - 1.0) - ln_beta(a, b) + tail;
+    ln_add(t1, t2)
+}
+
+impl BgNbd {
+    /// A model with known parameters (no diagnostics, no covariance).
+    ///
+    /// # Errors
+    /// An invalid parameter (re-validated, e.g. when the struct was built by hand).
+    pub fn from_params(params: BgNbdParams) -> Result<Self> {
+        BgNbdParams::new(params.r, params.alpha, params.a, params.b)?;
+        Ok(BgNbd { params, diagnostics: None, covariance: None })
+    }
+
+    /// A model with known parameters and (optionally) the diagnostics and covariance of the fit
+    /// that produced them (used when reading a JSON document).
+    ///
+    /// # Errors
+    /// An invalid parameter, or a covariance of the wrong size.
+    pub fn from_parts(
+        params: BgNbdParams,
+        diagnostics: Option<FitDiagnostics>,
+        covariance: Option<Covariance>,
+    ) -> Result<Self> {
+        let mut m = Self::from_params(params)?;
+        if let Some(c) = &covariance {
+            crate::error::check::same_len("covariance", 4, c.log_matrix().len())?;
+        }
+        m.diagnostics = diagnostics;
+        m.covariance = covariance;
+        Ok(m)
+    }
+
+    /// Maximum-likelihood fit (see [`crate::models`] for the method).
+    ///
+    /// Starting values (unless `options.initial`): r = 1, α = mean T / (mean x + 1), a = 1, b = 1,
+    /// and all ones if that start fails.
+    ///
+    /// # Errors
+    /// Invalid options; [`Error::NotConverged`] with the diagnostics of the last iterate.
+    ///
+    /// # Examples
+    /// ```
+    /// use cvm_core::models::{simulate, BgNbd, BgNbdParams, FitOptions, SimulationOptions, SummaryData};
+    /// use cvm_core::models::TransactionModel;
+    /// let truth = BgNbdParams::new(0.243, 4.414, 0.793, 2.426)?;
+    /// let sim = simulate::bg_nbd(&truth, &SimulationOptions { n_customers: 5000, ..Default::default() })?;
+    /// let data = SummaryData::new(&sim.frequency, &sim.recency, &sim.t, None)?;
+    /// let m = BgNbd::fit(&data, &FitOptions::default())?;
+    /// let d = m.diagnostics().unwrap();
+    /// assert!(d.converged && d.gradient_norm <= 1e-8);
+    /// // The log-likelihood is the sum of the per-customer values.
+    /// let per = m.log_likelihood_individual(data.frequency(), data.recency(), data.t())?;
+    /// let total: f64 = per.iter().zip(data.weight()).map(|(l, w)| l * w).sum();
+    /// assert!((total - d.log_likelihood).abs() < 1e-8 * total.abs());
+    /// # Ok::<(), cvm_core::Error>(())
+    /// ```
+    pub fn fit(data: &SummaryData, options: &FitOptions) -> Result<Self> {
+        let (mx, _, mt) = data.means();
+        let start = vec![1.0, (mt / (mx + 1.0)).max(1e-3), 1.0, 1.0];
+        let fit = fit_ml(&Lik, data, options, start)?;
+        Ok(BgNbd {
+            params: BgNbdParams::raw(&fit.params),
+            diagnostics: Some(fit.diagnostics),
+            covariance: fit.covariance,
+        })
+    }
+
+    /// The parameters.
+    pub fn params(&self) -> &BgNbdParams {
+        &self.params
+    }
+
+    /// Diagnostics of the fit (None for a model built from parameters).
+    pub fn diagnostics(&self) -> Option<&FitDiagnostics> {
+        self.diagnostics.as_ref()
+    }
+
+    /// Covariance of the estimates (None for a model built from parameters, or when the Hessian
+    /// at the estimate is not positive definite).
+    pub fn covariance(&self) -> Option<&Covariance> {
+        self.covariance.as_ref()
+    }
+
+    /// Simulates a cohort from this model's parameters (see [`super::simulate`]): the calibration
+    /// summary, holdout counts and optionally the transaction log; seeded and reproducible.
+    ///
+    /// # Errors
+    /// Invalid simulation options.
+    pub fn simulate(&self, options: &super::SimulationOptions) -> Result<super::SimulatedCohort> {
+        super::simulate::bg_nbd(&self.params, options)
+    }
+
+    /// Log-likelihood of a whole (weighted) summary at this model's parameters.
+    pub fn log_likelihood(&self, data: &SummaryData) -> f64 {
+        Lik.total(data, &self.params.to_vec(), None)
+    }
+
+    /// P(X(t) = n): the probability that a new customer makes `n` repeat purchases in `(0, t]`.
+    ///
+    /// # Formula
+    /// FHL (2005) eq. 8:
+    /// `B(a, b+n)/B(a, b) · NB(n) + 1{n>0} B(a+1, b+n−1)/B(a, b) · P(NB ≥ n)`, with the NBD
+    /// probability `NB(n) = Γ(r+n)/(Γ(r) n!) (α/(α+t))^r (t/(α+t))^n` and its tail
+    /// `P(NB ≥ n) = I_{t/(α+t)}(n, r)` (regularised incomplete beta, no cancellation).
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] (`t`) for negative or non-finite `t`.
+    ///
+    /// # Examples
+    /// ```
+    /// use cvm_core::models::{BgNbd, BgNbdParams};
+    /// let m = BgNbd::from_params(BgNbdParams::new(0.243, 4.414, 0.793, 2.426)?)?;
+    /// assert!((m.probability_of_n_purchases(0, 39.0)? - 0.5737864).abs() < 1e-6);
+    /// # Ok::<(), cvm_core::Error>(())
+    /// ```
+    pub fn probability_of_n_purchases(&self, n: u64, t: f64) -> Result<f64> {
+        check_t("t", t)?;
+        Ok(self.probability_of_n_purchases_at(n, t))
+    }
+
+    /// Delta-method intervals for P(alive) (see [`crate::models`]): `(lower, upper)` vectors.
+    ///
+    /// # Errors
+    /// No covariance ([`Error::InvalidValue`] `covariance`), invalid level or customers.
+    pub fn probability_alive_interval(
+        &self,
+        frequency: &[f64],
+        recency: &[f64],
+        t_cal: &[f64],
+        level: f64,
+    ) -> Result<(Vec<f64>, Vec<f64>)> {
+        TransactionModel::probability_alive_interval(self, frequency, recency, t_cal, level)
+    }
+
+    /// Serialises the model as a versioned JSON document (see [`crate::models::persist`]).
+    ///
+    /// # Errors
+    /// [`Error::Json`] if serialisation fails.
+    #[cfg(feature = "serde")]
+    pub fn to_json(&self) -> Result<String> {
+        super::persist::to_json(
+            super::ModelKind::BgNbd,
+            &self.params.to_vec(),
+            self.diagnostics.as_ref(),
+            self.covariance.as_ref(),
+        )
+    }
+
+    /// Reads a model written by [`BgNbd::to_json`]; parameters are validated.
+    ///
+    /// # Errors
+    /// [`Error::Json`] for a malformed document, another model, unknown fields or version;
+    /// an invalid parameter.
+    #[cfg(feature = "serde")]
+    pub fn from_json(text: &str) -> Result<Self> {
+        let doc = super::persist::from_json(text, super::ModelKind::BgNbd)?;
+        Self::from_parts(BgNbdParams::from_slice(&doc.params)?, doc.diagnostics, doc.covariance)
+    }
+}
+
+impl TransactionModel for BgNbd {
+    fn model_name(&self) -> &'static str {
+        "bg_nbd"
+    }
+
+    fn param_names(&self) -> &'static [&'static str] {
+        BgNbdParams::NAMES
+    }
+
+    fn params(&self) -> Vec<f64> {
+        self.params.to_vec()
+    }
+
+    fn covariance(&self) -> Option<&Covariance> {
+        self.covariance.as_ref()
+    }
+
+    /// # Formula
+    /// FHL (2005) eq. 10: `(a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^{r+x}
+    /// ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))] · P(alive)`, evaluated as
+    /// `(a+b+x−1)/(a−1) · [1 − ₂F₁(r+x, a−1; a+b+x−1; −t/(α+T))] · P(alive)`.
+    fn conditional_expected_purchases_with(
+        &self,
+        params: &[f64],
+        t: f64,
+        x: f64,
+        t_x: f64,
+        t_cal: f64,
+    ) -> f64 {
+        let p = BgNbdParams::raw(params);
+        alive_expectation(&p, t, x, t_cal) * ln_p_alive(&p, x, t_x, t_cal).exp()
+    }
+
+    /// # Formula
+    /// FHL (2005): `1 / (1 + 1{x>0} a/(b+x−1) ((α+T)/(α+t_x))^{r+x})`, as a logistic of the
+    /// log-ratio (no overflow).
+    fn probability_alive_with(&self, params: &[f64], x: f64, t_x: f64, t_cal: f64) -> f64 {
+        ln_p_alive(&BgNbdParams::raw(params), x, t_x, t_cal).exp()
+    }
+
+    fn conditional_expected_purchases_at(&self, t: f64, x: f64, t_x: f64, t_cal: f64) -> f64 {
+        alive_expectation(&self.params, t, x, t_cal) * ln_p_alive(&self.params, x, t_x, t_cal).exp()
+    }
+
+    fn probability_alive_at(&self, x: f64, t_x: f64, t_cal: f64) -> f64 {
+        ln_p_alive(&self.params, x, t_x, t_cal).exp()
+    }
+
+    fn probability_of_n_purchases_at(&self, n: u64, t: f64) -> f64 {
+        ln_p_n(&self.params, n as f64, t).exp().clamp(0.0, 1.0)
+    }
+
+    /// # Formula
+    /// FHL (2005) eq. 7: `(a+b−1)/(a−1) · [1 − (α/(α+t))^r ₂F₁(r, b; a+b−1; t/(α+t))]`.
+    fn expected_purchases_new_customer_at(&self, t: f64) -> f64 {
+        alive_expectation(&self.params, t, 0.0, 0.0)
+    }
+
+    /// # Formula
+    /// FHL (2005) eq. 6, in logs:
+    /// `ln Γ(r+x) − ln Γ(r) + r ln α + ln B(a, b+x) − ln B(a, b)
+    ///  + ln[(α+T)^{−(r+x)} + 1{x>0} a/(b+x−1) (α+t_x)^{−(r+x)}]`, the bracket by log-sum-exp.
+    fn log_likelihood_at(&self, x: f64, t_x: f64, t_cal: f64) -> f64 {
+        let BgNbdParams { r, alpha, a, b } = self.params;
+        let head = gamma_ln_ratio(r + x, r) + r * alpha.ln() + ln_beta(a, b + x) - ln_beta(a, b);
+        let a3 = -(r + x) * (alpha + t_cal).ln();
+        if x > 0.0 {
+            let a4 = a.ln() - (b + x - 1.0).ln() - (r + x) * (alpha + t_x).ln();
+            head + ln_add(a3, a4)
+        } else {
+            head + a3
+        }
+    }
+}
+
+impl std::fmt::Display for BgNbd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let p = &self.params;
+        write!(f, "BG/NBD(r={:.4}, alpha={:.4}, a={:.4}, b={:.4})", p.r, p.alpha, p.a, p.b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model() -> BgNbd {
+        BgNbd::from_params(BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn params_validation() {
+        for (i, bad) in [[0.0, 1.0, 1.0, 1.0], [1.0, f64::NAN, 1.0, 1.0], [1.0, 1.0, -1.0, 1.0]]
+            .iter()
+            .enumerate()
+        {
+            let e = BgNbdParams::from_slice(bad).unwrap_err();
+            assert_eq!(e.field(), Some(BgNbdParams::NAMES[i]));
+        }
+        let hand = BgNbdParams { r: 1.0, alpha: 1.0, a: 1.0, b: f64::INFINITY };
+        assert_eq!(BgNbd::from_params(hand).unwrap_err().field(), Some("b"));
+    }
+
+    #[test]
+    fn gradient_matches_finite_differences() {
+        let x = [0.0, 1.0, 3.0, 7.0, 0.0, 2.0];
+        let tx = [0.0, 4.0, 20.0, 30.0, 0.0, 0.5];
+        let t = [10.0, 35.0, 38.0, 31.0, 1.0, 40.0];
+        let w = [3.0, 1.0, 2.0, 1.0, 5.0, 1.0];
+        let data = SummaryData::new(&x, &tx, &t, Some(&w)).unwrap();
+        for p in [[0.25, 4.0, 0.8, 2.5], [2.0, 0.5, 3.0, 0.7], [0.01, 100.0, 0.05, 40.0]] {
+            let mut g = [0.0; 4];
+            let v = Lik.total(&data, &p, Some(&mut g));
+            let m = BgNbd::from_params(BgNbdParams::raw(&p)).unwrap();
+            let direct: f64 = (0..6).map(|i| w[i] * m.log_likelihood_at(x[i], tx[i], t[i])).sum();
+            assert!((v - direct).abs() < 1e-10 * v.abs().max(1.0));
+            for j in 0..4 {
+                let h = 1e-6 * p[j];
+                let (mut up, mut dn) = (p, p);
+                up[j] += h;
+                dn[j] -= h;
+                let fd = (Lik.total(&data, &up, None) - Lik.total(&data, &dn, None)) / (2.0 * h);
+                assert!((fd - g[j]).abs() < 1e-6 * g[j].abs().max(1.0), "p={p:?} j={j}");
+                // Column j of the exact Hessian against differences of the analytic gradient.
+                let (mut gu, mut gd) = ([0.0; 4], [0.0; 4]);
+                Lik.total(&data, &up, Some(&mut gu));
+                Lik.total(&data, &dn, Some(&mut gd));
+                let hess = Lik.hessian(&data, &p).unwrap();
+                for i in 0..4 {
+                    let fd = (gu[i] - gd[i]) / (2.0 * h);
+                    let tol = 1e-5 * hess[i][j].abs().max(1.0);
+                    assert!(
+                        (fd - hess[i][j]).abs() < tol,
+                        "p={p:?} H[{i}][{j}] {fd} {}",
+                        hess[i][j]
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn degenerate_points_are_continuous() {
+        let m = model();
+        for &(x, tx, tc) in &[(0.0, 0.0, 0.0), (3.0, 10.0, 10.0), (0.0, 0.0, 20.0)] {
+            let around = |a: f64, b: f64| {
+                let p = BgNbdParams::new(0.5, 3.0, a, b).unwrap();
+                alive_expectation(&p, 10.0, x, tc) * ln_p_alive(&p, x, tx, tc).exp()
+            };
+            let at = around(1.0, 2.0);
+            let near = around(1.0 + 3e-5, 2.0);
+            assert!(at.is_finite() && (at - near).abs() < 1e-4 * at, "{at} {near}");
+            let at0 = around(0.4, 0.6);
+            let near0 = around(0.4, 0.6 + 3e-5);
+            assert!(at0.is_finite() && (at0 - near0).abs() < 1e-4 * at0.max(1e-3));
+        }
+        assert_eq!(m.probability_alive_at(0.0, 0.0, 10.0), 1.0);
+        assert_eq!(m.conditional_expected_purchases_at(0.0, 2.0, 5.0, 10.0), 0.0);
+    }
+}

@@ -1,0 +1,509 @@
+//! The MBG/NBD model (Batislam, Denizel & Filiztekin 2007, *Empirical validation and comparison
+//! of models for customer base analysis*, IJRM 24(3), 201–209).
+//!
+//! As the BG/NBD (purchase rate λ ~ Gamma(r, α), drop-out probability p ~ Beta(a, b)), but the
+//! customer may also drop out right at the first purchase (time 0), so a customer without repeat
+//! purchases is not certainly alive.
+//!
+//! # Examples
+//! ```
+//! use cvm_core::models::{MbgNbd, MbgNbdParams, TransactionModel};
+//! let m = MbgNbd::from_params(MbgNbdParams::new(0.5248, 6.183, 0.8914, 1.614)?)?;
+//! let p = m.probability_alive(&[0.0, 5.0], &[0.0, 30.0], &[38.0, 38.0])?;
+//! assert!(p[0] < 1.0 && p[1] > p[0]);
+//! # Ok::<(), cvm_core::Error>(())
+//! ```
+
+use super::{
+    check_params, check_t, fit_ml, ln_add, two_term_total, Covariance, FitDiagnostics, FitOptions,
+    Likelihood, Order, SummaryData, TransactionModel, XTerms,
+};
+use crate::error::Result;
+use crate::special::{digamma, gamma_ln_ratio, ln_beta, ln_gamma, trigamma};
+
+/// Parameters of the MBG/NBD model.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct MbgNbdParams {
+    /// Shape of the gamma distribution of purchase rates.
+    pub r: f64,
+    /// Scale (in time units) of the gamma distribution of purchase rates.
+    pub alpha: f64,
+    /// First shape of the beta distribution of drop-out probabilities.
+    pub a: f64,
+    /// Second shape of the beta distribution of drop-out probabilities.
+    pub b: f64,
+}
+
+impl MbgNbdParams {
+    /// Names, as in the paper.
+    pub const NAMES: &'static [&'static str] = &["r", "alpha", "a", "b"];
+
+    /// Validated parameters.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] naming the first parameter that is not finite and > 0.
+    pub fn new(r: f64, alpha: f64, a: f64, b: f64) -> Result<Self> {
+        check_params(Self::NAMES, &[r, alpha, a, b])?;
+        Ok(MbgNbdParams { r, alpha, a, b })
+    }
+
+    /// From a slice in the order of [`MbgNbdParams::NAMES`].
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`] (`params`) or an invalid parameter.
+    pub fn from_slice(p: &[f64]) -> Result<Self> {
+        crate::error::check::same_len("params", 4, p.len())?;
+        Self::new(p[0], p[1], p[2], p[3])
+    }
+
+    /// `[r, alpha, a, b]`.
+    pub fn to_vec(&self) -> Vec<f64> {
+        vec![self.r, self.alpha, self.a, self.b]
+    }
+
+    fn raw(p: &[f64]) -> Self {
+        MbgNbdParams { r: p[0], alpha: p[1], a: p[2], b: p[3] }
+    }
+}
+
+/// An MBG/NBD model: parameters, plus fit diagnostics and covariance when estimated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MbgNbd {
+    params: MbgNbdParams,
+    diagnostics: Option<FitDiagnostics>,
+    covariance: Option<Covariance>,
+}
+
+struct Lik;
+
+impl Lik {
+    /// Per-frequency terms (Batislam et al. 2007 as `h(x) + ln(e^{A₁} + e^{A₂})`).
+    fn table(data: &SummaryData, p: &[f64], with_hessian: bool) -> Vec<XTerms> {
+        let (r, alpha, a, b) = (p[0], p[1], p[2], p[3]);
+        let ln_alpha = alpha.ln();
+        let (dg_r, dg_b, dg_ab) = (digamma(r), digamma(b), digamma(a + b));
+        let (tg_r, tg_b, tg_ab) = if with_hessian {
+            (trigamma(r), trigamma(b), trigamma(a + b))
+        } else {
+            (0.0, 0.0, 0.0)
+        };
+        data.x_levels()
+            .iter()
+            .map(|&x| {
+                // C = ln Γ(b+x) − ln Γ(b) + ln Γ(a+b) − ln Γ(a+b+x+1)
+                let c = gamma_ln_ratio(b + x, b) - gamma_ln_ratio(a + b + x + 1.0, a + b);
+                let mut t = XTerms {
+                    head: gamma_ln_ratio(r + x, r) + r * ln_alpha + c,
+                    rx: r + x,
+                    two: true,
+                    ..Default::default()
+                };
+                let dr = if x > 0.0 { digamma(r + x) - dg_r } else { 0.0 };
+                let da = dg_ab - digamma(a + b + x + 1.0);
+                let db = da + if x > 0.0 { digamma(b + x) - dg_b } else { 0.0 };
+                t.head_grad = [dr + ln_alpha, r / alpha, da, db];
+                if with_hessian {
+                    let hr = if x > 0.0 { trigamma(r + x) - tg_r } else { 0.0 };
+                    let ha = tg_ab - trigamma(a + b + x + 1.0);
+                    let hb = ha + if x > 0.0 { trigamma(b + x) - tg_b } else { 0.0 };
+                    t.head_hess = [
+                        [hr, 1.0 / alpha, 0.0, 0.0],
+                        [1.0 / alpha, -r / (alpha * alpha), 0.0, 0.0],
+                        [0.0, 0.0, ha, ha],
+                        [0.0, 0.0, ha, hb],
+                    ];
+                }
+                let bx = b + x;
+                t.c = [bx.ln(), a.ln()];
+                t.c_grad = [[0.0, 1.0 / bx], [1.0 / a, 0.0]];
+                t.c_hess = [[0.0, -1.0 / (bx * bx)], [-1.0 / (a * a), 0.0]];
+                t
+            })
+            .collect()
+    }
+}
+
+impl Likelihood for Lik {
+    const NAMES: &'static [&'static str] = MbgNbdParams::NAMES;
+
+    fn total(&self, data: &SummaryData, p: &[f64], grad: Option<&mut [f64]>) -> f64 {
+        let table = Self::table(data, p, false);
+        let order = if grad.is_some() { Order::Gradient } else { Order::Value };
+        let (v, g, _) = two_term_total(data, p[1], &table, order);
+        if let Some(out) = grad {
+            out.copy_from_slice(&g);
+        }
+        v
+    }
+
+    fn hessian(&self, data: &SummaryData, p: &[f64]) -> Option<Vec<Vec<f64>>> {
+        let table = Self::table(data, p, true);
+        let (_, _, h) = two_term_total(data, p[1], &table, Order::Hessian);
+        Some(h.iter().map(|r| r.to_vec()).collect())
+    }
+}
+
+/// `ln P(alive)`: `−ln(1 + a/(b+x) ((α+T)/(α+t_x))^{r+x})`, also for x = 0.
+fn ln_p_alive(p: &MbgNbdParams, x: f64, t_x: f64, t_cal: f64) -> f64 {
+    let l = p.a.ln() - (p.b + x).ln() + (p.r + x) * ((p.alpha + t_cal).ln() - (p.alpha + t_x).ln());
+    -crate::special::ln_1p_exp(l)
+}
+
+/// `(c/(a−1))·[1 − ₂F₁(r+x, a−1; c; −t/(α+T))]` with `c = a+b+x`: the expected purchases in
+/// `(T, T+t]` of a customer alive at T (Batislam et al. 2007, after a Pfaff transformation that
+/// keeps every term bounded).
+fn alive_expectation(p: &MbgNbdParams, t: f64, x: f64, t_cal: f64) -> f64 {
+    if t == 0.0 {
+        return 0.0;
+    }
+    let eval = |a: f64| -> f64 {
+        let c = a + p.b + x;
+        super::bg_expectation(p.r + x, a, c, t, p.alpha + t_cal)
+    };
+    // Removable singularity at a = 1: average two close points.
+    let h = 1e-5;
+    if (p.a - 1.0).abs() < h {
+        return 0.5 * (eval(1.0 - h) + eval(1.0 + h));
+    }
+    eval(p.a)
+}
+
+/// `ln P(X(t) = n)`: `B(a, b+n+1)/B(a, b) NB(n) + B(a+1, b+n)/B(a, b) P(NB ≥ n)` (a customer
+/// with n purchases either survived the coin after the n-th and made no more, or dropped out
+/// right after it; for n = 0 the tail probability is 1).
+fn ln_p_n(p: &MbgNbdParams, n: f64, t: f64) -> f64 {
+    let MbgNbdParams { r, alpha, a, b } = *p;
+    let lb = ln_beta(a, b);
+    let t2_head = ln_beta(a + 1.0, b + n) - lb;
+    if t == 0.0 {
+        // Nobody buys in an empty interval.
+        return if n == 0.0 { 0.0 } else { f64::NEG_INFINITY };
+    }
+    let ln_q = -(t / alpha).ln_1p(); // ln(α/(α+t))
+    let ln_z = -(alpha / t).ln_1p(); // ln(t/(α+t))
+    let nb = gamma_ln_ratio(r + n, r) - ln_gamma(n + 1.0) + r * ln_q + n * ln_z;
+    let t1 = ln_beta(a, b + n + 1.0) - lb + nb;
+    let tail = if n == 0.0 { 0.0 } else { crate::special::ln_beta_inc_reg(n, r, t / (alpha + t)) };
+    ln_add(t1, t2_head + tail)
+}
+
+impl MbgNbd {
+    /// A model with known parameters (no diagnostics, no covariance).
+    ///
+    /// # Errors
+    /// An invalid parameter (re-validated, e.g. when the struct was built by hand).
+    pub fn from_params(params: MbgNbdParams) -> Result<Self> {
+        MbgNbdParams::new(params.r, params.alpha, params.a, params.b)?;
+        Ok(MbgNbd { params, diagnostics: None, covariance: None })
+    }
+
+    /// A model with known parameters and (optionally) the diagnostics and covariance of the fit
+    /// that produced them (used when reading a JSON document).
+    ///
+    /// # Errors
+    /// An invalid parameter, or a covariance of the wrong size.
+    pub fn from_parts(
+        params: MbgNbdParams,
+        diagnostics: Option<FitDiagnostics>,
+        covariance: Option<Covariance>,
+    ) -> Result<Self> {
+        let mut m = Self::from_params(params)?;
+        if let Some(c) = &covariance {
+            crate::error::check::same_len("covariance", 4, c.log_matrix().len())?;
+        }
+        m.diagnostics = diagnostics;
+        m.covariance = covariance;
+        Ok(m)
+    }
+
+    /// Maximum-likelihood fit (see [`crate::models`] for the method).
+    ///
+    /// Starting values (unless `options.initial`): r = 1, α = mean T / (mean x + 1), a = 1, b = 1,
+    /// and all ones if that start fails.
+    ///
+    /// # Errors
+    /// Invalid options; [`Error::NotConverged`] with the diagnostics of the last iterate.
+    ///
+    /// # Examples
+    /// ```
+    /// use cvm_core::models::{simulate, MbgNbd, MbgNbdParams, FitOptions, SimulationOptions, SummaryData};
+    /// use cvm_core::models::TransactionModel;
+    /// let truth = MbgNbdParams::new(0.525, 6.183, 0.891, 1.614)?;
+    /// let sim = simulate::mbg_nbd(&truth, &SimulationOptions { n_customers: 5000, ..Default::default() })?;
+    /// let data = SummaryData::new(&sim.frequency, &sim.recency, &sim.t, None)?;
+    /// let m = MbgNbd::fit(&data, &FitOptions::default())?;
+    /// let d = m.diagnostics().unwrap();
+    /// assert!(d.converged && d.gradient_norm <= 1e-8);
+    /// // The log-likelihood is the sum of the per-customer values.
+    /// let per = m.log_likelihood_individual(data.frequency(), data.recency(), data.t())?;
+    /// let total: f64 = per.iter().zip(data.weight()).map(|(l, w)| l * w).sum();
+    /// assert!((total - d.log_likelihood).abs() < 1e-8 * total.abs());
+    /// # Ok::<(), cvm_core::Error>(())
+    /// ```
+    pub fn fit(data: &SummaryData, options: &FitOptions) -> Result<Self> {
+        let (mx, _, mt) = data.means();
+        let start = vec![1.0, (mt / (mx + 1.0)).max(1e-3), 1.0, 1.0];
+        let fit = fit_ml(&Lik, data, options, start)?;
+        Ok(MbgNbd {
+            params: MbgNbdParams::raw(&fit.params),
+            diagnostics: Some(fit.diagnostics),
+            covariance: fit.covariance,
+        })
+    }
+
+    /// The parameters.
+    pub fn params(&self) -> &MbgNbdParams {
+        &self.params
+    }
+
+    /// Diagnostics of the fit (None for a model built from parameters).
+    pub fn diagnostics(&self) -> Option<&FitDiagnostics> {
+        self.diagnostics.as_ref()
+    }
+
+    /// Covariance of the estimates (None for a model built from parameters, or when the Hessian
+    /// at the estimate is not positive definite).
+    pub fn covariance(&self) -> Option<&Covariance> {
+        self.covariance.as_ref()
+    }
+
+    /// Simulates a cohort from this model's parameters (see [`super::simulate`]): the calibration
+    /// summary, holdout counts and optionally the transaction log; seeded and reproducible.
+    ///
+    /// # Errors
+    /// Invalid simulation options.
+    pub fn simulate(&self, options: &super::SimulationOptions) -> Result<super::SimulatedCohort> {
+        super::simulate::mbg_nbd(&self.params, options)
+    }
+
+    /// Log-likelihood of a whole (weighted) summary at this model's parameters.
+    pub fn log_likelihood(&self, data: &SummaryData) -> f64 {
+        Lik.total(data, &self.params.to_vec(), None)
+    }
+
+    /// P(X(t) = n): the probability that a new customer makes `n` repeat purchases in `(0, t]`.
+    ///
+    /// # Formula
+    /// Batislam et al. (2007), derived as for FHL (2005) eq. 8:
+    /// `B(a, b+n+1)/B(a, b) · NB(n) + B(a+1, b+n)/B(a, b) · P(NB ≥ n)`, with the NBD
+    /// probability `NB(n) = Γ(r+n)/(Γ(r) n!) (α/(α+t))^r (t/(α+t))^n` and its tail
+    /// `P(NB ≥ n) = I_{t/(α+t)}(n, r)` (regularised incomplete beta, no cancellation).
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] (`t`) for negative or non-finite `t`.
+    ///
+    /// # Examples
+    /// ```
+    /// use cvm_core::models::{MbgNbd, MbgNbdParams};
+    /// let m = MbgNbd::from_params(MbgNbdParams::new(0.5248, 6.183, 0.8914, 1.614)?)?;
+    /// let total: f64 = (0..400).map(|n| m.probability_of_n_purchases(n, 39.0).unwrap()).sum();
+    /// assert!((total - 1.0).abs() < 1e-6);
+    /// # Ok::<(), cvm_core::Error>(())
+    /// ```
+    pub fn probability_of_n_purchases(&self, n: u64, t: f64) -> Result<f64> {
+        check_t("t", t)?;
+        Ok(self.probability_of_n_purchases_at(n, t))
+    }
+
+    /// Delta-method intervals for P(alive) (see [`crate::models`]): `(lower, upper)` vectors.
+    ///
+    /// # Errors
+    /// No covariance ([`Error::InvalidValue`] `covariance`), invalid level or customers.
+    pub fn probability_alive_interval(
+        &self,
+        frequency: &[f64],
+        recency: &[f64],
+        t_cal: &[f64],
+        level: f64,
+    ) -> Result<(Vec<f64>, Vec<f64>)> {
+        TransactionModel::probability_alive_interval(self, frequency, recency, t_cal, level)
+    }
+
+    /// Serialises the model as a versioned JSON document (see [`crate::models::persist`]).
+    ///
+    /// # Errors
+    /// [`Error::Json`] if serialisation fails.
+    #[cfg(feature = "serde")]
+    pub fn to_json(&self) -> Result<String> {
+        super::persist::to_json(
+            super::ModelKind::MbgNbd,
+            &self.params.to_vec(),
+            self.diagnostics.as_ref(),
+            self.covariance.as_ref(),
+        )
+    }
+
+    /// Reads a model written by [`MbgNbd::to_json`]; parameters are validated.
+    ///
+    /// # Errors
+    /// [`Error::Json`] for a malformed document, another model, unknown fields or version;
+    /// an invalid parameter.
+    #[cfg(feature = "serde")]
+    pub fn from_json(text: &str) -> Result<Self> {
+        let doc = super::persist::from_json(text, super::ModelKind::MbgNbd)?;
+        Self::from_parts(MbgNbdParams::from_slice(&doc.params)?, doc.diagnostics, doc.covariance)
+    }
+}
+
+impl TransactionModel for MbgNbd {
+    fn model_name(&self) -> &'static str {
+        "mbg_nbd"
+    }
+
+    fn param_names(&self) -> &'static [&'static str] {
+        MbgNbdParams::NAMES
+    }
+
+    fn params(&self) -> Vec<f64> {
+        self.params.to_vec()
+    }
+
+    fn covariance(&self) -> Option<&Covariance> {
+        self.covariance.as_ref()
+    }
+
+    /// # Formula
+    /// Batislam et al. (2007): `(a+b+x)/(a−1) · [1 − ((α+T)/(α+T+t))^{r+x}
+    /// ₂F₁(r+x, b+x+1; a+b+x; t/(α+T+t))] · P(alive)`, evaluated as
+    /// `(a+b+x)/(a−1) · [1 − ₂F₁(r+x, a−1; a+b+x; −t/(α+T))] · P(alive)`.
+    fn conditional_expected_purchases_with(
+        &self,
+        params: &[f64],
+        t: f64,
+        x: f64,
+        t_x: f64,
+        t_cal: f64,
+    ) -> f64 {
+        let p = MbgNbdParams::raw(params);
+        alive_expectation(&p, t, x, t_cal) * ln_p_alive(&p, x, t_x, t_cal).exp()
+    }
+
+    /// # Formula
+    /// Batislam et al. (2007): `1 / (1 + a/(b+x) ((α+T)/(α+t_x))^{r+x})` (also for x = 0), as a
+    /// logistic of the log-ratio (no overflow).
+    fn probability_alive_with(&self, params: &[f64], x: f64, t_x: f64, t_cal: f64) -> f64 {
+        ln_p_alive(&MbgNbdParams::raw(params), x, t_x, t_cal).exp()
+    }
+
+    fn conditional_expected_purchases_at(&self, t: f64, x: f64, t_x: f64, t_cal: f64) -> f64 {
+        alive_expectation(&self.params, t, x, t_cal) * ln_p_alive(&self.params, x, t_x, t_cal).exp()
+    }
+
+    fn probability_alive_at(&self, x: f64, t_x: f64, t_cal: f64) -> f64 {
+        ln_p_alive(&self.params, x, t_x, t_cal).exp()
+    }
+
+    fn probability_of_n_purchases_at(&self, n: u64, t: f64) -> f64 {
+        ln_p_n(&self.params, n as f64, t).exp().clamp(0.0, 1.0)
+    }
+
+    /// # Formula
+    /// Batislam et al. (2007): `b/(a−1) · [1 − (α/(α+t))^r ₂F₁(r, b+1; a+b; t/(α+t))]`.
+    fn expected_purchases_new_customer_at(&self, t: f64) -> f64 {
+        alive_expectation(&self.params, t, 0.0, 0.0) * ln_p_alive(&self.params, 0.0, 0.0, 0.0).exp()
+    }
+
+    /// # Formula
+    /// Batislam et al. (2007), in logs:
+    /// `ln Γ(r+x) − ln Γ(r) + r ln α + ln[B(a, b+x+1)/B(a, b) (α+T)^{−(r+x)}
+    ///  + B(a+1, b+x)/B(a, b) (α+t_x)^{−(r+x)}]`, the bracket by log-sum-exp.
+    fn log_likelihood_at(&self, x: f64, t_x: f64, t_cal: f64) -> f64 {
+        let MbgNbdParams { r, alpha, a, b } = self.params;
+        let lb = ln_beta(a, b);
+        let head = gamma_ln_ratio(r + x, r) + r * alpha.ln();
+        let a1 = ln_beta(a, b + x + 1.0) - lb - (r + x) * (alpha + t_cal).ln();
+        let a2 = ln_beta(a + 1.0, b + x) - lb - (r + x) * (alpha + t_x).ln();
+        head + ln_add(a1, a2)
+    }
+}
+
+impl std::fmt::Display for MbgNbd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let p = &self.params;
+        write!(f, "MBG/NBD(r={:.4}, alpha={:.4}, a={:.4}, b={:.4})", p.r, p.alpha, p.a, p.b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model() -> MbgNbd {
+        MbgNbd::from_params(MbgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn params_validation() {
+        for (i, bad) in [[0.0, 1.0, 1.0, 1.0], [1.0, f64::NAN, 1.0, 1.0], [1.0, 1.0, -1.0, 1.0]]
+            .iter()
+            .enumerate()
+        {
+            let e = MbgNbdParams::from_slice(bad).unwrap_err();
+            assert_eq!(e.field(), Some(MbgNbdParams::NAMES[i]));
+        }
+        let hand = MbgNbdParams { r: 1.0, alpha: 1.0, a: 1.0, b: f64::INFINITY };
+        assert_eq!(MbgNbd::from_params(hand).unwrap_err().field(), Some("b"));
+    }
+
+    #[test]
+    fn gradient_matches_finite_differences() {
+        let x = [0.0, 1.0, 3.0, 7.0, 0.0, 2.0];
+        let tx = [0.0, 4.0, 20.0, 30.0, 0.0, 0.5];
+        let t = [10.0, 35.0, 38.0, 31.0, 1.0, 40.0];
+        let w = [3.0, 1.0, 2.0, 1.0, 5.0, 1.0];
+        let data = SummaryData::new(&x, &tx, &t, Some(&w)).unwrap();
+        for p in [[0.25, 4.0, 0.8, 2.5], [2.0, 0.5, 3.0, 0.7], [0.01, 100.0, 0.05, 40.0]] {
+            let mut g = [0.0; 4];
+            let v = Lik.total(&data, &p, Some(&mut g));
+            let m = MbgNbd::from_params(MbgNbdParams::raw(&p)).unwrap();
+            let direct: f64 = (0..6).map(|i| w[i] * m.log_likelihood_at(x[i], tx[i], t[i])).sum();
+            assert!((v - direct).abs() < 1e-10 * v.abs().max(1.0));
+            for j in 0..4 {
+                let h = 1e-6 * p[j];
+                let (mut up, mut dn) = (p, p);
+                up[j] += h;
+                dn[j] -= h;
+                let fd = (Lik.total(&data, &up, None) - Lik.total(&data, &dn, None)) / (2.0 * h);
+                assert!((fd - g[j]).abs() < 1e-6 * g[j].abs().max(1.0), "p={p:?} j={j}");
+                // Column j of the exact Hessian against differences of the analytic gradient.
+                let (mut gu, mut gd) = ([0.0; 4], [0.0; 4]);
+                Lik.total(&data, &up, Some(&mut gu));
+                Lik.total(&data, &dn, Some(&mut gd));
+                let hess = Lik.hessian(&data, &p).unwrap();
+                for i in 0..4 {
+                    let fd = (gu[i] - gd[i]) / (2.0 * h);
+                    let tol = 1e-5 * hess[i][j].abs().max(1.0);
+                    assert!(
+                        (fd - hess[i][j]).abs() < tol,
+                        "p={p:?} H[{i}][{j}] {fd} {}",
+                        hess[i][j]
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn degenerate_points_are_continuous() {
+        let m = model();
+        for &(x, tx, tc) in &[(0.0, 0.0, 0.0), (3.0, 10.0, 10.0), (0.0, 0.0, 20.0)] {
+            let around = |a: f64, b: f64| {
+                let p = MbgNbdParams::new(0.5, 3.0, a, b).unwrap();
+                alive_expectation(&p, 10.0, x, tc) * ln_p_alive(&p, x, tx, tc).exp()
+            };
+            let at = around(1.0, 2.0);
+            let near = around(1.0 + 3e-5, 2.0);
+            assert!(at.is_finite() && (at - near).abs() < 1e-4 * at, "{at} {near}");
+            let at0 = around(0.4, 0.6);
+            let near0 = around(0.4, 0.6 + 3e-5);
+            assert!(at0.is_finite() && (at0 - near0).abs() < 1e-4 * at0.max(1e-3));
+        }
+        let p = m.params();
+        let want = p.b / (p.a + p.b);
+        assert!((m.probability_alive_at(0.0, 0.0, 0.0) - want).abs() < 1e-14);
+        assert!(m.probability_alive_at(0.0, 0.0, 10.0) < want);
+        assert_eq!(m.conditional_expected_purchases_at(0.0, 2.0, 5.0, 10.0), 0.0);
+    }
+}

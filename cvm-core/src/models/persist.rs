@@ -1,0 +1,209 @@
+//! Versioned JSON documents for fitted models.
+//!
+//! ```json
+//! {"format": "cvm-model", "version": 1, "model": "bg_nbd",
+//!  "params": {"r": 0.2426, "alpha": 4.4135, "a": 0.7929, "b": 2.4258},
+//!  "fit": {"log_likelihood": -9582.43, "aic": ..., "bic": ..., "iterations": 23,
+//!          "gradient_norm": 3e-10, "converged": true, "n_obs": 2357.0, "penalizer": 0.0},
+//!  "covariance": [[...], ...]}
+//! ```
+//!
+//! `fit` and `covariance` are `null` for a model built from known parameters. `covariance` is the
+//! covariance of the parameters on their natural scale, in the order of `params`. Reading is
+//! strict: unknown fields, another format or version, a different model, missing or extra
+//! parameters, and parameters outside their domain are all [`crate::Error::Json`] errors naming
+//! the JSON path.
+
+use crate::error::{Error, Result};
+
+use super::{Covariance, FitDiagnostics};
+
+/// The document format name.
+pub const FORMAT: &str = "cvm-model";
+/// The document version this crate writes and reads.
+pub const VERSION: u32 = 1;
+
+/// The model families a document can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ModelKind {
+    /// [`super::BgNbd`]
+    BgNbd,
+    /// [`super::MbgNbd`]
+    MbgNbd,
+    /// [`super::ParetoNbd`]
+    ParetoNbd,
+    /// [`super::GammaGamma`]
+    GammaGamma,
+    /// [`super::BgBb`]
+    BgBb,
+    /// [`super::ShiftedBetaGeometric`]
+    ShiftedBetaGeometric,
+}
+
+impl ModelKind {
+    /// The spellings [`ModelKind::parse`] accepts.
+    pub const NAMES: &'static [&'static str] =
+        &["bg_nbd", "mbg_nbd", "pareto_nbd", "gamma_gamma", "bg_bb", "sbg"];
+
+    /// Parses a model name.
+    ///
+    /// # Errors
+    /// [`Error::UnknownName`] listing the valid names.
+    ///
+    /// # Examples
+    /// ```
+    /// use cvm_core::models::ModelKind;
+    /// assert_eq!(ModelKind::parse("pareto_nbd", "model")?, ModelKind::ParetoNbd);
+    /// assert!(ModelKind::parse("bgnbd", "model").is_err());
+    /// # Ok::<(), cvm_core::Error>(())
+    /// ```
+    pub fn parse(text: &str, field: &str) -> Result<Self> {
+        match text {
+            "bg_nbd" => Ok(ModelKind::BgNbd),
+            "mbg_nbd" => Ok(ModelKind::MbgNbd),
+            "pareto_nbd" => Ok(ModelKind::ParetoNbd),
+            "gamma_gamma" => Ok(ModelKind::GammaGamma),
+            "bg_bb" => Ok(ModelKind::BgBb),
+            "sbg" => Ok(ModelKind::ShiftedBetaGeometric),
+            _ => Err(Error::unknown_name(field, text, Self::NAMES)),
+        }
+    }
+
+    /// The name used in documents.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ModelKind::BgNbd => "bg_nbd",
+            ModelKind::MbgNbd => "mbg_nbd",
+            ModelKind::ParetoNbd => "pareto_nbd",
+            ModelKind::GammaGamma => "gamma_gamma",
+            ModelKind::BgBb => "bg_bb",
+            ModelKind::ShiftedBetaGeometric => "sbg",
+        }
+    }
+
+    /// The parameter names of the family.
+    pub fn param_names(self) -> &'static [&'static str] {
+        match self {
+            ModelKind::BgNbd => super::BgNbdParams::NAMES,
+            ModelKind::MbgNbd => super::MbgNbdParams::NAMES,
+            ModelKind::ParetoNbd => super::ParetoNbdParams::NAMES,
+            ModelKind::GammaGamma => super::GammaGammaParams::NAMES,
+            ModelKind::BgBb => super::BgBbParams::NAMES,
+            ModelKind::ShiftedBetaGeometric => super::SbgParams::NAMES,
+        }
+    }
+}
+
+/// The content of a document, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Document {
+    pub params: Vec<f64>,
+    pub diagnostics: Option<FitDiagnostics>,
+    pub covariance: Option<Covariance>,
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDoc {
+    format: String,
+    version: u32,
+    model: String,
+    params: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
+    fit: Option<FitDiagnostics>,
+    #[serde(default)]
+    covariance: Option<Vec<Vec<f64>>>,
+}
+
+fn json_err(path: impl Into<String>, reason: impl std::fmt::Display) -> Error {
+    Error::Json { path: path.into(), reason: reason.to_string() }
+}
+
+/// Writes a document.
+#[cfg(feature = "serde")]
+pub(crate) fn to_json(
+    kind: ModelKind,
+    params: &[f64],
+    diagnostics: Option<&FitDiagnostics>,
+    covariance: Option<&Covariance>,
+) -> Result<String> {
+    use serde_json::{json, Map, Value};
+    let mut p = Map::new();
+    for (n, v) in kind.param_names().iter().zip(params) {
+        p.insert((*n).to_string(), json!(v));
+    }
+    let doc = json!({
+        "format": FORMAT,
+        "version": VERSION,
+        "model": kind.as_str(),
+        "params": Value::Object(p),
+        "fit": diagnostics,
+        "covariance": covariance.map(|c| c.matrix()),
+    });
+    serde_json::to_string_pretty(&doc).map_err(|e| json_err("$", e))
+}
+
+/// Reads and validates a document of the expected kind.
+#[cfg(feature = "serde")]
+pub(crate) fn from_json(text: &str, expected: ModelKind) -> Result<Document> {
+    let raw: RawDoc = serde_json::from_str(text).map_err(|e| json_err("$", e))?;
+    if raw.format != FORMAT {
+        return Err(json_err("$.format", format!("expected {FORMAT:?}, got {:?}", raw.format)));
+    }
+    if raw.version != VERSION {
+        return Err(json_err("$.version", format!("unsupported version {}", raw.version)));
+    }
+    let kind = ModelKind::parse(&raw.model, "model").map_err(|e| json_err("$.model", e))?;
+    if kind != expected {
+        return Err(json_err(
+            "$.model",
+            format!("document holds a {} model, expected {}", kind.as_str(), expected.as_str()),
+        ));
+    }
+    let names = kind.param_names();
+    for key in raw.params.keys() {
+        if !names.contains(&key.as_str()) {
+            return Err(json_err(format!("$.params.{key}"), "unknown parameter"));
+        }
+    }
+    let mut params = Vec::with_capacity(names.len());
+    for n in names {
+        let v = raw
+            .params
+            .get(*n)
+            .ok_or_else(|| json_err(format!("$.params.{n}"), "missing parameter"))?
+            .as_f64()
+            .ok_or_else(|| json_err(format!("$.params.{n}"), "not a number"))?;
+        if !(v.is_finite() && v > 0.0) {
+            return Err(json_err(
+                format!("$.params.{n}"),
+                format!("must be finite and > 0 (got {v})"),
+            ));
+        }
+        params.push(v);
+    }
+    if let Some(fit) = &raw.fit {
+        if !fit.log_likelihood.is_finite() || !(fit.n_obs > 0.0) {
+            return Err(json_err("$.fit", "log_likelihood must be finite and n_obs > 0"));
+        }
+    }
+    let covariance = match raw.covariance {
+        None => None,
+        Some(m) => {
+            let k = params.len();
+            if m.len() != k || m.iter().any(|row| row.len() != k) {
+                return Err(json_err("$.covariance", format!("must be a {k}x{k} matrix")));
+            }
+            let log: Vec<Vec<f64>> = (0..k)
+                .map(|i| (0..k).map(|j| m[i][j] / (params[i] * params[j])).collect())
+                .collect();
+            Some(
+                Covariance::from_log_covariance(params.clone(), log)
+                    .map_err(|e| json_err("$.covariance", e))?,
+            )
+        }
+    };
+    Ok(Document { params, diagnostics: raw.fit, covariance })
+}

@@ -1,0 +1,480 @@
+//! Ready-made rule sets for the method's selection questions.
+//!
+//! Each preset is an ordinary [`RuleSet`] built in code: it serializes to JSON, its thresholds
+//! are documented defaults of an options struct, and everything can be edited afterwards
+//! (weights and bands are public fields; [`RuleSet::rename_attribute`] maps the default column
+//! names to yours).
+//!
+//! | preset | decisions | criteria (weight 1 each) | hard rules |
+//! |---|---|---|---|
+//! | [`good_customer`] | `target` ≥ 7, `develop` ≥ 5, `maintain` ≥ 3, `review` | 9 | `bad_debt` → `decline` |
+//! | [`big_customer_risk`] | `high_risk` ≥ 2, `watch` ≥ 1, `low_risk` | 4 risk flags | — |
+//! | [`elastic_customer`] | `elastic` ≥ 2 qualifiers, `review` | 5 qualifiers | value sign → `not_elastic`, preconditions → `decline` |
+//! | [`dormant_account`] | `dormant` (all 3), `active` | 3 | — |
+
+use super::rules::{Band, CompareOp, Condition, Criterion, HardRule, MissingPolicy, RuleSet};
+use crate::error::{Error, Result};
+
+fn finite(field: &str, x: f64) -> Result<()> {
+    if x.is_finite() {
+        Ok(())
+    } else {
+        Err(Error::invalid(field, format!("must be finite (got {x})")))
+    }
+}
+
+fn cmp(attr: &str, op: CompareOp, t: f64) -> Condition {
+    Condition::compare(attr, op, t)
+}
+
+fn flag(attr: &str, want: bool) -> Condition {
+    Condition::compare(attr, CompareOp::Eq, want)
+}
+
+/// Thresholds of [`good_customer`]; the defaults are those listed per field.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
+pub struct GoodCustomerThresholds {
+    /// `annual_spend ≥` this (default 10 000).
+    pub min_annual_spend: f64,
+    /// `purchase_frequency ≥` this, purchases per year (default 12).
+    pub min_purchase_frequency: f64,
+    /// `high_margin_share ≥` this: share of spend on high-margin products (default 0.3).
+    pub min_high_margin_share: f64,
+    /// `profit_margin ≥` this (default 0.15).
+    pub min_profit_margin: f64,
+    /// `discount_share ≤` this: discounts ÷ gross revenue (default 0.10).
+    pub max_discount_share: f64,
+    /// `days_late ≤` this: mean days payments are late (default 30).
+    pub max_days_late: f64,
+    /// Hard rule: `bad_debt >` this declines (default 0).
+    pub max_bad_debt: f64,
+    /// `service_cost_ratio ≤` this: cost to serve ÷ revenue (default 0.10).
+    pub max_service_cost_ratio: f64,
+    /// `tenure_years ≥` this (default 2).
+    pub min_tenure_years: f64,
+    /// `repeat_rate ≥` this: share of periods with a repeat purchase (default 0.5).
+    pub min_repeat_rate: f64,
+    /// `p_alive ≥` this (default 0.7).
+    pub min_p_alive: f64,
+    /// `clv_growth ≥` this: predicted CLV ÷ current value (default 1.2).
+    pub min_clv_growth: f64,
+    /// Lowest score of `target` (default 7).
+    pub target_score: f64,
+    /// Lowest score of `develop` (default 5).
+    pub develop_score: f64,
+    /// Lowest score of `maintain` (default 3); below is `review`.
+    pub maintain_score: f64,
+}
+
+impl Default for GoodCustomerThresholds {
+    fn default() -> Self {
+        GoodCustomerThresholds {
+            min_annual_spend: 10_000.0,
+            min_purchase_frequency: 12.0,
+            min_high_margin_share: 0.3,
+            min_profit_margin: 0.15,
+            max_discount_share: 0.10,
+            max_days_late: 30.0,
+            max_bad_debt: 0.0,
+            max_service_cost_ratio: 0.10,
+            min_tenure_years: 2.0,
+            min_repeat_rate: 0.5,
+            min_p_alive: 0.7,
+            min_clv_growth: 1.2,
+            target_score: 7.0,
+            develop_score: 5.0,
+            maintain_score: 3.0,
+        }
+    }
+}
+
+/// The method's good-customer profile: nine criteria of weight 1 and a bad-debt hard rule.
+///
+/// | criterion | condition (default columns) |
+/// |---|---|
+/// | `purchase_capacity` | `annual_spend ≥ 10000` and `purchase_frequency ≥ 12` |
+/// | `high_margin_focus` | `high_margin_share ≥ 0.3` |
+/// | `profitability` | `profit_margin ≥ 0.15` |
+/// | `price_insensitivity` | `discount_share ≤ 0.1` |
+/// | `timely_payment` | `days_late ≤ 30` |
+/// | `low_service_cost` | `service_cost_ratio ≤ 0.1` |
+/// | `loyalty` | `tenure_years ≥ 2`, `repeat_rate ≥ 0.5` and `p_alive ≥ 0.7` |
+/// | `growth_potential` | `clv_growth ≥ 1.2` (predicted CLV ÷ current value) |
+/// | `partnership` | `willing_to_partner == true` (boolean) |
+///
+/// Hard rule `bad_debt`: `bad_debt > 0` → `decline`. Bands: `target` [7, ∞), `develop` [5, 7),
+/// `maintain` [3, 5), `review` below 3. Missing values: policy `fail`.
+///
+/// # Errors
+/// [`Error::InvalidValue`] (the threshold's name) for a non-finite threshold;
+/// [`Error::Json`] when the band scores are not decreasing (`$.decisions…`).
+///
+/// # Examples
+/// ```
+/// use cvm_core::selection::presets::{good_customer, GoodCustomerThresholds};
+/// let rules = good_customer(&GoodCustomerThresholds::default())?;
+/// assert_eq!(rules.criteria.len(), 9);
+/// assert_eq!(rules.score_range(), (0.0, 9.0));
+/// # Ok::<(), cvm_core::Error>(())
+/// ```
+pub fn good_customer(t: &GoodCustomerThresholds) -> Result<RuleSet> {
+    use CompareOp::*;
+    for (name, x) in [
+        ("min_annual_spend", t.min_annual_spend),
+        ("min_purchase_frequency", t.min_purchase_frequency),
+        ("min_high_margin_share", t.min_high_margin_share),
+        ("min_profit_margin", t.min_profit_margin),
+        ("max_discount_share", t.max_discount_share),
+        ("max_days_late", t.max_days_late),
+        ("max_bad_debt", t.max_bad_debt),
+        ("max_service_cost_ratio", t.max_service_cost_ratio),
+        ("min_tenure_years", t.min_tenure_years),
+        ("min_repeat_rate", t.min_repeat_rate),
+        ("min_p_alive", t.min_p_alive),
+        ("min_clv_growth", t.min_clv_growth),
+        ("target_score", t.target_score),
+        ("develop_score", t.develop_score),
+        ("maintain_score", t.maintain_score),
+    ] {
+        finite(name, x)?;
+    }
+    let mut r = RuleSet::new(vec![
+        Band::new("target", Some(t.target_score), None),
+        Band::new("develop", Some(t.develop_score), Some(t.target_score)),
+        Band::new("maintain", Some(t.maintain_score), Some(t.develop_score)),
+        Band::new("review", None, Some(t.maintain_score)),
+    ]);
+    r.name = Some("good_customer".into());
+    r.description = Some("The method's good-customer criteria with a bad-debt veto.".into());
+    let c = Criterion::new;
+    r.criteria = vec![
+        c(
+            "purchase_capacity",
+            1.0,
+            Condition::All(vec![
+                cmp("annual_spend", Ge, t.min_annual_spend),
+                cmp("purchase_frequency", Ge, t.min_purchase_frequency),
+            ]),
+        )
+        .describe("strong purchase intent and capacity: spend and frequency"),
+        c("high_margin_focus", 1.0, cmp("high_margin_share", Ge, t.min_high_margin_share))
+            .describe("buys high-margin products"),
+        c("profitability", 1.0, cmp("profit_margin", Ge, t.min_profit_margin)),
+        c("price_insensitivity", 1.0, cmp("discount_share", Le, t.max_discount_share))
+            .describe("low price sensitivity: small share of discounts"),
+        c("timely_payment", 1.0, cmp("days_late", Le, t.max_days_late)),
+        c("low_service_cost", 1.0, cmp("service_cost_ratio", Le, t.max_service_cost_ratio))
+            .describe("cost to serve relative to revenue"),
+        c(
+            "loyalty",
+            1.0,
+            Condition::All(vec![
+                cmp("tenure_years", Ge, t.min_tenure_years),
+                cmp("repeat_rate", Ge, t.min_repeat_rate),
+                cmp("p_alive", Ge, t.min_p_alive),
+            ]),
+        ),
+        c("growth_potential", 1.0, cmp("clv_growth", Ge, t.min_clv_growth))
+            .describe("predicted CLV relative to current value"),
+        c("partnership", 1.0, flag("willing_to_partner", true)),
+    ];
+    r.hard = vec![HardRule::new("bad_debt", cmp("bad_debt", Gt, t.max_bad_debt), "decline")
+        .describe("good credit: any bad debt declines")];
+    r.validate()?;
+    Ok(r)
+}
+
+/// Thresholds of [`big_customer_risk`]; the defaults are those listed per field.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
+pub struct BigCustomerRiskThresholds {
+    /// `heavy_discount` when `discount_share >` this (default 0.2).
+    pub max_discount_share: f64,
+    /// `high_service_cost` when `service_cost_ratio >` this (default 0.15).
+    pub max_service_cost_ratio: f64,
+    /// `payment_risk` when `days_late >` this (default 60) …
+    pub max_days_late: f64,
+    /// … or `bad_debt >` this (default 0).
+    pub max_bad_debt: f64,
+    /// `churn_risk` when `p_alive <` this (default 0.5).
+    pub min_p_alive: f64,
+    /// Lowest number of flags for `high_risk` (default 2).
+    pub high_risk_flags: f64,
+    /// Lowest number of flags for `watch` (default 1); below is `low_risk`.
+    pub watch_flags: f64,
+}
+
+impl Default for BigCustomerRiskThresholds {
+    fn default() -> Self {
+        BigCustomerRiskThresholds {
+            max_discount_share: 0.2,
+            max_service_cost_ratio: 0.15,
+            max_days_late: 60.0,
+            max_bad_debt: 0.0,
+            min_p_alive: 0.5,
+            high_risk_flags: 2.0,
+            watch_flags: 1.0,
+        }
+    }
+}
+
+/// Big-customer risk flags (criteria of weight 1 counting raised flags):
+/// `heavy_discount` (`discount_share > 0.2`), `high_service_cost` (`service_cost_ratio > 0.15`),
+/// `payment_risk` (`days_late > 60` or `bad_debt > 0`), `churn_risk` (`p_alive < 0.5`).
+/// Bands: `high_risk` ≥ 2 flags, `watch` ≥ 1, `low_risk` otherwise. Missing values: `fail`
+/// (a flag that cannot be decided is not raised and is reported `missing`).
+///
+/// # Errors
+/// [`Error::InvalidValue`] (the threshold's name) for a non-finite threshold;
+/// [`Error::Json`] when `high_risk_flags <= watch_flags`.
+///
+/// # Examples
+/// ```
+/// use cvm_core::selection::presets::{big_customer_risk, BigCustomerRiskThresholds};
+/// let rules = big_customer_risk(&BigCustomerRiskThresholds::default())?;
+/// assert_eq!(rules.decision_names(), ["high_risk", "watch", "low_risk"]);
+/// # Ok::<(), cvm_core::Error>(())
+/// ```
+pub fn big_customer_risk(t: &BigCustomerRiskThresholds) -> Result<RuleSet> {
+    use CompareOp::*;
+    for (name, x) in [
+        ("max_discount_share", t.max_discount_share),
+        ("max_service_cost_ratio", t.max_service_cost_ratio),
+        ("max_days_late", t.max_days_late),
+        ("max_bad_debt", t.max_bad_debt),
+        ("min_p_alive", t.min_p_alive),
+        ("high_risk_flags", t.high_risk_flags),
+        ("watch_flags", t.watch_flags),
+    ] {
+        finite(name, x)?;
+    }
+    let mut r = RuleSet::new(vec![
+        Band::new("high_risk", Some(t.high_risk_flags), None),
+        Band::new("watch", Some(t.watch_flags), Some(t.high_risk_flags)),
+        Band::new("low_risk", None, Some(t.watch_flags)),
+    ]);
+    r.name = Some("big_customer_risk".into());
+    let c = Criterion::new;
+    r.criteria = vec![
+        c("heavy_discount", 1.0, cmp("discount_share", Gt, t.max_discount_share)),
+        c("high_service_cost", 1.0, cmp("service_cost_ratio", Gt, t.max_service_cost_ratio)),
+        c(
+            "payment_risk",
+            1.0,
+            Condition::Any(vec![
+                cmp("days_late", Gt, t.max_days_late),
+                cmp("bad_debt", Gt, t.max_bad_debt),
+            ]),
+        ),
+        c("churn_risk", 1.0, cmp("p_alive", Lt, t.min_p_alive)),
+    ];
+    r.validate()?;
+    Ok(r)
+}
+
+/// Options of [`elastic_customer`]; the defaults are those listed per field.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
+pub struct ElasticOptions {
+    /// Frequent small transactions: `purchase_frequency ≥` this (default 12) …
+    pub min_purchase_frequency: f64,
+    /// … and `avg_transaction_value ≤` this (default 100).
+    pub max_avg_transaction: f64,
+    /// Price insensitivity: `discount_share ≤` this (default 0.1).
+    pub max_discount_share: f64,
+    /// Precondition: `implicit_value_ratio ≥` this, the implicit value (referrals, influence,
+    /// learning) ÷ the explicit short-term loss (default 1: the implicit value must cover it).
+    pub min_implicit_ratio: f64,
+    /// Lowest number of qualifiers for `elastic` (default 2); fewer is `review`.
+    pub min_qualifiers: f64,
+}
+
+impl Default for ElasticOptions {
+    fn default() -> Self {
+        ElasticOptions {
+            min_purchase_frequency: 12.0,
+            max_avg_transaction: 100.0,
+            max_discount_share: 0.1,
+            min_implicit_ratio: 1.0,
+            min_qualifiers: 2.0,
+        }
+    }
+}
+
+/// Elastic customers: short-term (current-period) value negative but lifetime value positive,
+/// worth keeping when the method's preconditions hold and enough qualifiers are met.
+///
+/// Hard rules, in order:
+/// * `short_term_value`: `current_value >= 0` → `not_elastic`;
+/// * `lifetime_value`: `lifetime_value <= 0` → `not_elastic`;
+/// * `implicit_value`: `implicit_value_ratio < 1` → `decline` (explicit vs implicit value weighed);
+/// * `service_capacity`: `within_service_capacity == false` → `decline`;
+/// * `finances`: `financially_sound == false` → `decline`.
+///
+/// Qualifiers (criteria of weight 1): `growing_industry` (`industry_growing == true`),
+/// `frequent_small_transactions` (`purchase_frequency ≥ 12` and `avg_transaction_value ≤ 100`),
+/// `price_insensitive` (`discount_share ≤ 0.1`), `innovation` (`innovative == true`),
+/// `market_influence` (`market_influence == true`). Bands: `elastic` ≥ 2 qualifiers, else
+/// `review`. Missing values: `{"decide": "review"}` — an undecidable precondition or qualifier
+/// sends the customer to review rather than letting it pass.
+///
+/// # Errors
+/// [`Error::InvalidValue`] (the option's name) for a non-finite option.
+///
+/// # Examples
+/// ```
+/// use cvm_core::selection::presets::{elastic_customer, ElasticOptions};
+/// let rules = elastic_customer(&ElasticOptions::default())?;
+/// assert_eq!(rules.hard.len(), 5);
+/// assert_eq!(rules.decision_names(), ["elastic", "review", "not_elastic", "decline"]);
+/// # Ok::<(), cvm_core::Error>(())
+/// ```
+pub fn elastic_customer(o: &ElasticOptions) -> Result<RuleSet> {
+    use CompareOp::*;
+    for (name, x) in [
+        ("min_purchase_frequency", o.min_purchase_frequency),
+        ("max_avg_transaction", o.max_avg_transaction),
+        ("max_discount_share", o.max_discount_share),
+        ("min_implicit_ratio", o.min_implicit_ratio),
+        ("min_qualifiers", o.min_qualifiers),
+    ] {
+        finite(name, x)?;
+    }
+    let mut r = RuleSet::new(vec![
+        Band::new("elastic", Some(o.min_qualifiers), None),
+        Band::new("review", None, Some(o.min_qualifiers)),
+    ]);
+    r.name = Some("elastic_customer".into());
+    r.description = Some(
+        "Negative short-term value, positive lifetime value, qualifiers and preconditions.".into(),
+    );
+    r.missing = MissingPolicy::Decide("review".into());
+    let h = HardRule::new;
+    r.hard = vec![
+        h("short_term_value", cmp("current_value", Ge, 0.0), "not_elastic")
+            .describe("elastic customers lose money in the current period"),
+        h("lifetime_value", cmp("lifetime_value", Le, 0.0), "not_elastic")
+            .describe("elastic customers are worth something over their lifetime"),
+        h("implicit_value", cmp("implicit_value_ratio", Lt, o.min_implicit_ratio), "decline")
+            .describe("the implicit value must outweigh the explicit loss"),
+        h("service_capacity", flag("within_service_capacity", false), "decline"),
+        h("finances", flag("financially_sound", false), "decline"),
+    ];
+    let c = Criterion::new;
+    r.criteria = vec![
+        c("growing_industry", 1.0, flag("industry_growing", true)),
+        c(
+            "frequent_small_transactions",
+            1.0,
+            Condition::All(vec![
+                cmp("purchase_frequency", Ge, o.min_purchase_frequency),
+                cmp("avg_transaction_value", Le, o.max_avg_transaction),
+            ]),
+        ),
+        c("price_insensitive", 1.0, cmp("discount_share", Le, o.max_discount_share)),
+        c("innovation", 1.0, flag("innovative", true)),
+        c("market_influence", 1.0, flag("market_influence", true)),
+    ];
+    r.validate()?;
+    Ok(r)
+}
+
+/// Options of [`dormant_account`]: the method's example (zero holdings, cash ≤ 100, no trade for
+/// 3 years) and the column names read.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
+pub struct DormantOptions {
+    /// `holdings_balance ≤` this (default 0).
+    pub max_holdings: f64,
+    /// `cash_balance ≤` this (default 100).
+    pub max_cash: f64,
+    /// `years_since_last_trade ≥` this (default 3).
+    pub min_years_inactive: f64,
+    /// Column of the holdings balance (default `holdings_balance`).
+    pub holdings_column: String,
+    /// Column of the cash balance (default `cash_balance`).
+    pub cash_column: String,
+    /// Column of the years since the last trade (default `years_since_last_trade`).
+    pub years_column: String,
+}
+
+impl Default for DormantOptions {
+    fn default() -> Self {
+        DormantOptions {
+            max_holdings: 0.0,
+            max_cash: 100.0,
+            min_years_inactive: 3.0,
+            holdings_column: "holdings_balance".into(),
+            cash_column: "cash_balance".into(),
+            years_column: "years_since_last_trade".into(),
+        }
+    }
+}
+
+/// Dormant accounts: criteria `holdings` (`holdings_balance ≤ 0`), `cash`
+/// (`cash_balance ≤ 100`) and `inactive` (`years_since_last_trade ≥ 3`), weight 1 each;
+/// `dormant` when all three hold (score 3), else `active`. Missing values: `fail` (an account
+/// with a missing balance is not called dormant; its reason code says `missing`).
+///
+/// # Errors
+/// [`Error::InvalidValue`] (the option's name) for a non-finite threshold or an empty column
+/// name.
+///
+/// # Examples
+/// See the [module docs](super).
+pub fn dormant_account(o: &DormantOptions) -> Result<RuleSet> {
+    use CompareOp::*;
+    finite("max_holdings", o.max_holdings)?;
+    finite("max_cash", o.max_cash)?;
+    finite("min_years_inactive", o.min_years_inactive)?;
+    for (name, col) in [
+        ("holdings_column", &o.holdings_column),
+        ("cash_column", &o.cash_column),
+        ("years_column", &o.years_column),
+    ] {
+        if col.is_empty() {
+            return Err(Error::invalid(name, "a column name must not be empty"));
+        }
+    }
+    let mut r = RuleSet::new(vec![
+        Band::new("dormant", Some(3.0), None),
+        Band::new("active", None, Some(3.0)),
+    ]);
+    r.name = Some("dormant_account".into());
+    let c = Criterion::new;
+    r.criteria = vec![
+        c("holdings", 1.0, cmp(&o.holdings_column, Le, o.max_holdings)),
+        c("cash", 1.0, cmp(&o.cash_column, Le, o.max_cash)),
+        c("inactive", 1.0, cmp(&o.years_column, Ge, o.min_years_inactive)),
+    ];
+    r.validate()?;
+    Ok(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presets_validate_and_reject_nan() {
+        assert!(good_customer(&GoodCustomerThresholds::default()).is_ok());
+        assert!(big_customer_risk(&BigCustomerRiskThresholds::default()).is_ok());
+        assert!(elastic_customer(&ElasticOptions::default()).is_ok());
+        assert!(dormant_account(&DormantOptions::default()).is_ok());
+        let g = GoodCustomerThresholds { min_p_alive: f64::NAN, ..Default::default() };
+        assert_eq!(good_customer(&g).unwrap_err().field(), Some("min_p_alive"));
+        let d = DormantOptions { max_cash: f64::INFINITY, ..Default::default() };
+        assert_eq!(dormant_account(&d).unwrap_err().field(), Some("max_cash"));
+        let d = DormantOptions { cash_column: String::new(), ..Default::default() };
+        assert_eq!(dormant_account(&d).unwrap_err().field(), Some("cash_column"));
+        let b = BigCustomerRiskThresholds { watch_flags: 3.0, ..Default::default() };
+        assert!(matches!(big_customer_risk(&b), Err(Error::Json { .. })));
+        let e = ElasticOptions { min_qualifiers: f64::NAN, ..Default::default() };
+        assert_eq!(elastic_customer(&e).unwrap_err().field(), Some("min_qualifiers"));
+    }
+}

@@ -1,1 +1,0 @@
-//! Special functions for the lifetime models (work in progress).

@@ -1,0 +1,517 @@
+//! Whale curve: cumulative profit by customer rank, the 80-20-30 analysis and the Gini
+//! coefficient of profit.
+
+use crate::error::{check, Error, Result};
+
+/// Options of [`whale_curve`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct WhaleOptions {
+    /// Fraction of customers, from the most profitable, whose share of total profit is reported
+    /// (`top_share`). Default 0.2.
+    pub top: f64,
+    /// Fraction of customers, from the least profitable, whose drain on profit is reported
+    /// (`bottom_consumed`). Default 0.3.
+    pub bottom: f64,
+}
+
+impl Default for WhaleOptions {
+    fn default() -> Self {
+        WhaleOptions { top: 0.2, bottom: 0.3 }
+    }
+}
+
+/// The whale curve of per-customer profit; see [`whale_curve`] for the definitions.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct WhaleCurve {
+    total: f64,
+    peak: f64,
+    peak_rank: usize,
+    top: f64,
+    top_profit: f64,
+    bottom: f64,
+    bottom_consumed: f64,
+    unprofitable_count: usize,
+    gini: Option<f64>,
+    order: Vec<usize>,
+    rank: Vec<usize>,
+    sorted_cumulative: Vec<f64>,
+}
+
+impl WhaleCurve {
+    /// Number of customers `n`.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Always `false`: a curve has at least one customer.
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// Total profit `C(n)`.
+    pub fn total(&self) -> f64 {
+        self.total
+    }
+
+    /// Highest point of the curve, `max_k C(k)` (0 when no customer is profitable).
+    pub fn peak(&self) -> f64 {
+        self.peak
+    }
+
+    /// Number of customers at the peak: the smallest `k` with `C(k) = peak`.
+    pub fn peak_rank(&self) -> usize {
+        self.peak_rank
+    }
+
+    /// `peak / total`, when `total > 0`.
+    pub fn peak_share(&self) -> Option<f64> {
+        ratio(self.peak, self.total)
+    }
+
+    /// The `top` fraction of [`WhaleOptions`].
+    pub fn top(&self) -> f64 {
+        self.top
+    }
+
+    /// Profit of the top fraction of customers: `C(top · n)`.
+    pub fn top_profit(&self) -> f64 {
+        self.top_profit
+    }
+
+    /// Share of total profit from the top fraction: `C(top · n) / total`, when `total > 0`.
+    pub fn top_share(&self) -> Option<f64> {
+        ratio(self.top_profit, self.total)
+    }
+
+    /// The `bottom` fraction of [`WhaleOptions`].
+    pub fn bottom(&self) -> f64 {
+        self.bottom
+    }
+
+    /// Profit the bottom fraction takes away: `C(n − bottom · n) − total`, i.e. minus the profit
+    /// of the least profitable `bottom · n` customers (positive when they lose money).
+    pub fn bottom_consumed(&self) -> f64 {
+        self.bottom_consumed
+    }
+
+    /// `bottom_consumed / peak`: the share of the peak the bottom fraction consumes, when
+    /// `peak > 0`.
+    pub fn bottom_consumed_share(&self) -> Option<f64> {
+        ratio(self.bottom_consumed, self.peak)
+    }
+
+    /// `peak − total`: what every customer after the peak (the unprofitable tail) takes away.
+    pub fn tail_consumed(&self) -> f64 {
+        self.peak - self.total
+    }
+
+    /// Number of customers with negative profit.
+    pub fn unprofitable_count(&self) -> usize {
+        self.unprofitable_count
+    }
+
+    /// Share of customers with negative profit.
+    pub fn unprofitable_share(&self) -> f64 {
+        self.unprofitable_count as f64 / self.len() as f64
+    }
+
+    /// Gini coefficient of profit, when `total > 0`.
+    pub fn gini(&self) -> Option<f64> {
+        self.gini
+    }
+
+    /// Customer indices from the most to the least profitable (rank order).
+    pub fn order(&self) -> &[usize] {
+        &self.order
+    }
+
+    /// Rank of each customer (1 = most profitable), in the input order.
+    pub fn rank(&self) -> &[usize] {
+        &self.rank
+    }
+
+    /// The curve in rank order: element `k − 1` is `C(k)`.
+    pub fn sorted_cumulative(&self) -> &[f64] {
+        &self.sorted_cumulative
+    }
+
+    /// Cumulative profit `C(rank)` at each customer, in the input order.
+    pub fn cumulative_profit(&self) -> Vec<f64> {
+        self.rank.iter().map(|&k| self.sorted_cumulative[k - 1]).collect()
+    }
+
+    /// Cumulative share of total profit `C(rank) / total` at each customer, in the input order,
+    /// when `total > 0`.
+    pub fn cumulative_share(&self) -> Option<Vec<f64>> {
+        (self.total > 0.0).then(|| {
+            self.rank.iter().map(|&k| self.sorted_cumulative[k - 1] / self.total).collect()
+        })
+    }
+
+    /// Share of customers up to and including each customer, `rank / n`, in the input order.
+    pub fn customer_share(&self) -> Vec<f64> {
+        let n = self.len() as f64;
+        self.rank.iter().map(|&k| k as f64 / n).collect()
+    }
+
+    /// The curve at a fraction `x ∈ [0, 1]` of the customers: `C(x · n)`, linear between ranks.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] (`fraction`) outside `[0, 1]` or NaN.
+    pub fn curve_at(&self, fraction: f64) -> Result<f64> {
+        check_fraction("fraction", fraction)?;
+        Ok(interpolate(&self.sorted_cumulative, fraction * self.len() as f64))
+    }
+}
+
+fn ratio(num: f64, den: f64) -> Option<f64> {
+    (den > 0.0).then(|| num / den)
+}
+
+fn check_fraction(field: &str, x: f64) -> Result<()> {
+    if (0.0..=1.0).contains(&x) {
+        Ok(())
+    } else {
+        Err(Error::invalid(field, format!("must be a fraction in [0, 1] (got {x})")))
+    }
+}
+
+/// `C(h)` for a real position `h ∈ [0, n]`, linear between integer ranks; `C(0) = 0`.
+fn interpolate(cum: &[f64], h: f64) -> f64 {
+    let n = cum.len();
+    let h = h.clamp(0.0, n as f64);
+    let j = (h.floor() as usize).min(n);
+    let at = |k: usize| if k == 0 { 0.0 } else { cum[k - 1] };
+    if j == n {
+        return at(n);
+    }
+    let frac = h - j as f64;
+    if frac == 0.0 {
+        at(j)
+    } else {
+        at(j) + frac * (at(j + 1) - at(j))
+    }
+}
+
+/// Neumaier-compensated running sum.
+#[derive(Default)]
+struct Compensated {
+    sum: f64,
+    comp: f64,
+}
+
+impl Compensated {
+    fn add(&mut self, x: f64) {
+        let t = self.sum + x;
+        if self.sum.abs() >= x.abs() {
+            self.comp += (self.sum - t) + x;
+        } else {
+            self.comp += (x - t) + self.sum;
+        }
+        self.sum = t;
+    }
+
+    fn value(&self) -> f64 {
+        self.sum + self.comp
+    }
+}
+
+/// Sort key whose ascending order is descending profit (−0 and +0 are equal).
+fn descending_key(x: f64) -> u64 {
+    let bits = (x + 0.0).to_bits() as i64; // + 0.0 maps −0 to +0
+    let ascending = (bits ^ ((((bits >> 63) as u64) >> 1) as i64)) as u64 ^ (1 << 63);
+    !ascending
+}
+
+/// Inverse of [`descending_key`].
+fn profit_of_key(key: u64) -> f64 {
+    let t = (!key ^ (1 << 63)) as i64;
+    f64::from_bits((t ^ ((((t >> 63) as u64) >> 1) as i64)) as u64)
+}
+
+/// Profits sorted from the most to the least profitable (equal profits in input order) and the
+/// customer index of each.
+fn rank_order(profit: &[f64]) -> (Vec<f64>, Vec<usize>) {
+    if profit.len() > u32::MAX as usize {
+        return rank_order_comparison(profit);
+    }
+    rank_order_radix(profit)
+}
+
+/// Reference ordering by comparison sort on `(key, index)`.
+fn rank_order_comparison(profit: &[f64]) -> (Vec<f64>, Vec<usize>) {
+    let mut keys: Vec<(u64, usize)> =
+        profit.iter().enumerate().map(|(i, &x)| (descending_key(x), i)).collect();
+    keys.sort_unstable();
+    keys.into_iter().map(|(k, i)| (profit_of_key(k), i)).unzip()
+}
+
+/// Radix sort of the keys for at most `u32::MAX` customers.
+///
+/// A least-significant-digit radix sort (8-bit digits, stable) orders the upper 32 bits of the
+/// keys; runs that share them are then finished by a comparison sort on `(key, index)` (runs are
+/// short for all but heavily clustered data). Equal keys keep the input order.
+fn rank_order_radix(profit: &[f64]) -> (Vec<f64>, Vec<usize>) {
+    const BITS: usize = 8;
+    const BUCKETS: usize = 1 << BITS;
+    const LOW: usize = 32; // bits left to the run sort
+    const PASSES: usize = (64 - LOW) / BITS;
+    let n = profit.len();
+    let mut keys: Vec<u64> = profit.iter().map(|&x| descending_key(x)).collect();
+    let mut idx: Vec<u32> = (0..n as u32).collect();
+    let digit = |k: u64, p: usize| ((k >> (LOW + p * BITS)) as usize) & (BUCKETS - 1);
+    let mut hist = vec![[0usize; BUCKETS]; PASSES];
+    for &k in &keys {
+        for (p, h) in hist.iter_mut().enumerate() {
+            h[digit(k, p)] += 1;
+        }
+    }
+    let mut keys_out = vec![0u64; n];
+    let mut idx_out = vec![0u32; n];
+    for (p, h) in hist.iter().enumerate() {
+        if h.contains(&n) {
+            continue; // every key has the same digit: the pass would not move anything
+        }
+        let mut offset = [0usize; BUCKETS];
+        let mut sum = 0;
+        for (o, &c) in offset.iter_mut().zip(h.iter()) {
+            *o = sum;
+            sum += c;
+        }
+        for (&k, &i) in keys.iter().zip(&idx) {
+            let d = digit(k, p);
+            let o = offset[d];
+            keys_out[o] = k;
+            idx_out[o] = i;
+            offset[d] = o + 1;
+        }
+        std::mem::swap(&mut keys, &mut keys_out);
+        std::mem::swap(&mut idx, &mut idx_out);
+    }
+    drop((keys_out, idx_out));
+    // Finish runs with equal upper bits. Within a run the input order is kept so far, so a run
+    // whose keys are already non-decreasing is in its final order.
+    let mut run: Vec<(u64, u32)> = Vec::new();
+    let mut start = 0;
+    while start < n {
+        let high = keys[start] >> LOW;
+        let mut end = start + 1;
+        while end < n && keys[end] >> LOW == high {
+            end += 1;
+        }
+        if end - start > 1 && keys[start..end].windows(2).any(|w| w[0] > w[1]) {
+            run.clear();
+            run.extend(keys[start..end].iter().copied().zip(idx[start..end].iter().copied()));
+            run.sort_unstable();
+            for (j, &(k, i)) in run.iter().enumerate() {
+                keys[start + j] = k;
+                idx[start + j] = i;
+            }
+        }
+        start = end;
+    }
+    (keys.into_iter().map(profit_of_key).collect(), idx.into_iter().map(|i| i as usize).collect())
+}
+
+/// Customers ranked by profit and the whale curve of cumulative profit.
+///
+/// # Formula
+/// The whale curve of customer profitability (Kaplan & Narayanan 2001, *Measuring and managing
+/// customer profitability*, J. Cost Management 15(5)). Customers are ranked from the most to the
+/// least profitable (equal profits: the earlier input first), `x_[1] ≥ … ≥ x_[n]`, and
+/// `C(k) = x_[1] + … + x_[k]` (`C(0) = 0`, `C(n)` = total profit), computed with compensated
+/// summation. Between ranks the curve is linear, so `C(h)` is defined for real `h ∈ [0, n]`.
+/// The curve rises while customers are profitable, peaks, and falls back to the total through
+/// the unprofitable tail (the method's 80-20-30 reading: the top 20 % of customers make most of
+/// the profit and the bottom 30 % give part of it back). The summaries:
+/// * `peak = max_k C(k)` at `peak_rank`, the smallest such `k`; `peak_share = peak / total`;
+/// * `top_profit = C(top · n)`, `top_share = top_profit / total`;
+/// * `bottom_consumed = C(n − bottom · n) − total` = minus the profit of the bottom
+///   `bottom · n` customers; `bottom_consumed_share = bottom_consumed / peak`;
+///   `tail_consumed = peak − total` (everything after the peak);
+/// * `gini = Σ_i (2i − n − 1) x_(i) / (n · total)` with `x_(1) ≤ … ≤ x_(n)` ascending: the
+///   population Gini coefficient, mean absolute difference / (2 × mean profit). It is 0 when all
+///   profits are equal and `(n − 1)/n` when one customer makes all of it; with negative profits
+///   it **can exceed 1** (the losses add to the dispersion). Shares and the Gini coefficient are
+///   `None` when their denominator is not positive.
+///
+/// # Errors
+/// [`Error::Empty`] for no customers; [`Error::InvalidValue`] `profit` (index) for NaN or
+/// infinite values, `top` / `bottom` outside `[0, 1]`.
+///
+/// # Examples
+/// Ten customers (in any order) with profits 100, 60, 30, 20, 10, 0, −5, −10, −25, −40:
+/// ```
+/// use cvm_core::value::{whale_curve, WhaleOptions};
+/// let profit = [-5.0, 100.0, 0.0, -40.0, 20.0, 60.0, -10.0, 30.0, -25.0, 10.0];
+/// let w = whale_curve(&profit, &WhaleOptions::default())?;
+/// assert_eq!(w.total(), 140.0);
+/// assert_eq!((w.peak(), w.peak_rank()), (220.0, 5));     // the five profitable customers
+/// assert_eq!(w.top_profit(), 160.0);                      // top 20 % = 2 customers
+/// assert!((w.top_share().unwrap() - 160.0 / 140.0).abs() < 1e-12);
+/// assert_eq!(w.bottom_consumed(), 75.0);                  // bottom 30 %: −10, −25, −40
+/// assert_eq!(w.tail_consumed(), 80.0);                    // peak − total
+/// assert_eq!((w.unprofitable_count(), w.unprofitable_share()), (4, 0.4));
+/// assert!((w.gini().unwrap() - 2140.0 / 1400.0).abs() < 1e-12);   // > 1: losses
+/// assert_eq!(w.rank()[1], 1);                             // customer 1 (profit 100) is first
+/// assert_eq!(w.cumulative_profit()[5], 160.0);            // customer 5 (60) is second
+/// # Ok::<(), cvm_core::Error>(())
+/// ```
+pub fn whale_curve(profit: &[f64], options: &WhaleOptions) -> Result<WhaleCurve> {
+    check::non_empty("profit", profit.len())?;
+    check::finite("profit", profit)?;
+    check_fraction("top", options.top)?;
+    check_fraction("bottom", options.bottom)?;
+    let n = profit.len();
+
+    // `curve` holds the sorted profits, overwritten in place by the cumulative profit.
+    let (mut curve, order) = rank_order(profit);
+    let mut rank = vec![0usize; n];
+    let mut running = Compensated::default();
+    let mut gini_sum = Compensated::default();
+    let (mut peak, mut peak_rank) = (0.0f64, 0usize);
+    let mut unprofitable_count = 0;
+    let weight0 = n as f64 - 1.0;
+    for (k0, (&i, slot)) in order.iter().zip(curve.iter_mut()).enumerate() {
+        let x = *slot;
+        rank[i] = k0 + 1;
+        running.add(x);
+        let c = running.value();
+        *slot = c;
+        if c > peak {
+            peak = c;
+            peak_rank = k0 + 1;
+        }
+        unprofitable_count += usize::from(x < 0.0);
+        // Ascending position i' = n − k0, weight 2i' − n − 1 = n − 1 − 2·k0.
+        gini_sum.add((weight0 - 2.0 * k0 as f64) * x);
+    }
+    let sorted_cumulative = curve;
+    let total = sorted_cumulative[n - 1];
+    if !total.is_finite() || !peak.is_finite() || !gini_sum.value().is_finite() {
+        return Err(Error::Numerical {
+            context: "whale curve".into(),
+            reason: "the cumulative profit overflows".into(),
+        });
+    }
+    let nf = n as f64;
+    let top_profit = interpolate(&sorted_cumulative, options.top * nf);
+    let bottom_consumed = interpolate(&sorted_cumulative, nf - options.bottom * nf) - total;
+    let gini = (total > 0.0).then(|| gini_sum.value() / (nf * total));
+    Ok(WhaleCurve {
+        total,
+        peak,
+        peak_rank,
+        top: options.top,
+        top_profit,
+        bottom: options.bottom,
+        bottom_consumed,
+        unprofitable_count,
+        gini,
+        order,
+        rank,
+        sorted_cumulative,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_relative_eq;
+
+    #[test]
+    fn ranking_is_descending_then_by_index() {
+        let xs = [-1.5, 0.0, -0.0, 3.0, f64::MAX, f64::MIN, 1e-300, -1e-300, 3.0];
+        let want = vec![4, 3, 8, 6, 1, 2, 7, 0, 5];
+        assert_eq!(rank_order_comparison(&xs).1, want);
+        let (sorted, order) = rank_order_radix(&xs);
+        assert_eq!(order, want);
+        let want_sorted: Vec<f64> = want.iter().map(|&i| xs[i]).collect();
+        assert_eq!(sorted, want_sorted);
+        assert_eq!(rank_order_radix(&[2.0; 5]).1, vec![0, 1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn radix_and_comparison_orders_agree() {
+        // Deterministic pseudo-random profits with many ties and both signs.
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let xs: Vec<f64> = (0..5000)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                ((state % 2001) as f64 - 1000.0) * if state.is_multiple_of(7) { 1e-3 } else { 1.0 }
+            })
+            .collect();
+        assert_eq!(rank_order_radix(&xs), rank_order_comparison(&xs));
+        // Values that differ only in the low bits (long runs finished by the comparison sort).
+        let clustered: Vec<f64> =
+            (0..3000u64).map(|i| f64::from_bits(1.0f64.to_bits() + (i * 7919) % 1013)).collect();
+        assert_eq!(rank_order_radix(&clustered), rank_order_comparison(&clustered));
+    }
+
+    #[test]
+    fn interpolation_between_ranks() {
+        let cum = [10.0, 15.0, 12.0];
+        let cases = [(0.0, 0.0), (0.5, 5.0), (1.0, 10.0), (1.5, 12.5), (2.5, 13.5), (3.0, 12.0)];
+        for (h, want) in cases {
+            assert_relative_eq!(interpolate(&cum, h), want, max_relative = 1e-15);
+        }
+    }
+
+    #[test]
+    fn gini_reference_cases() {
+        // (profits, gini): equal → 0; one customer has everything → (n − 1)/n;
+        // 1, 2, 3, 4: mean |x_i − x_j| over all n² pairs = 20/16, mean 2.5 → 0.25.
+        let cases: [(&[f64], f64); 3] =
+            [(&[5.0, 5.0, 5.0], 0.0), (&[0.0, 0.0, 0.0, 8.0], 0.75), (&[3.0, 1.0, 4.0, 2.0], 0.25)];
+        for (p, want) in cases {
+            let g = whale_curve(p, &WhaleOptions::default()).unwrap().gini().unwrap();
+            assert_relative_eq!(g, want, epsilon = 1e-15);
+        }
+        let w = whale_curve(&[-1.0, 1.0], &WhaleOptions::default()).unwrap();
+        assert_eq!(w.gini(), None);
+        assert_eq!(w.top_share(), None);
+        assert_eq!(w.cumulative_share(), None);
+    }
+
+    #[test]
+    fn all_negative_profits_peak_at_zero() {
+        let w = whale_curve(&[-3.0, -1.0], &WhaleOptions::default()).unwrap();
+        assert_eq!((w.peak(), w.peak_rank(), w.total()), (0.0, 0, -4.0));
+        assert_eq!(w.tail_consumed(), 4.0);
+        assert_eq!(w.bottom_consumed_share(), None);
+        assert_eq!(w.unprofitable_count(), 2);
+    }
+
+    #[test]
+    fn fractional_top_and_bottom_interpolate() {
+        // 3 customers, top 0.5 → C(1.5) = 9 + 0.5 · 6; bottom 0.5 → C(1.5) − total.
+        let w = whale_curve(&[6.0, 9.0, -3.0], &WhaleOptions { top: 0.5, bottom: 0.5 }).unwrap();
+        assert_relative_eq!(w.top_profit(), 12.0, epsilon = 1e-12);
+        assert_relative_eq!(w.bottom_consumed(), 0.0, epsilon = 1e-12);
+        assert_eq!(w.curve_at(1.0).unwrap(), 12.0);
+        assert_eq!(w.curve_at(0.0).unwrap(), 0.0);
+    }
+
+    #[test]
+    fn bad_input_is_a_typed_error() {
+        let o = WhaleOptions::default();
+        let cases: [(&[f64], WhaleOptions, &str, Option<usize>); 5] = [
+            (&[1.0, f64::NAN], o, "profit", Some(1)),
+            (&[f64::INFINITY], o, "profit", Some(0)),
+            (&[1.0], WhaleOptions { top: 1.5, ..o }, "top", None),
+            (&[1.0], WhaleOptions { bottom: -0.1, ..o }, "bottom", None),
+            (&[1.0], WhaleOptions { top: f64::NAN, ..o }, "top", None),
+        ];
+        for (p, opts, field, index) in cases {
+            let e = whale_curve(p, &opts).unwrap_err();
+            assert_eq!((e.field(), e.index()), (Some(field), index), "{p:?} {opts:?}");
+        }
+        assert!(matches!(whale_curve(&[], &o), Err(Error::Empty { .. })));
+        let w = whale_curve(&[1.0], &o).unwrap();
+        assert_eq!(w.curve_at(2.0).unwrap_err().field(), Some("fraction"));
+    }
+}

@@ -1,0 +1,504 @@
+//! Lifetime models (BG/NBD, MBG/NBD, Pareto/NBD) behind one opaque handle, `cvm_model`.
+
+use std::ffi::{c_char, CString};
+use std::ptr;
+
+use cvm_core::models::{AnyModel, FitOptions, ModelKind, SummaryData};
+use cvm_core::Error;
+
+use crate::summary::copy_to;
+use crate::{
+    cvm_status, ffi_guard, free_handle, handle, into_handle, need_out, opt_slice, slice, str_arg,
+    write_out, FfiError, FfiResult,
+};
+
+/// A fitted (or parameterised) transaction model (opaque). Owned by the caller; free with
+/// [`cvm_model_free`]. Immutable: predictions from several threads at once are safe.
+#[derive(Debug)]
+pub struct cvm_model(AnyModel);
+
+/// Options of [`cvm_model_fit`]; start from [`cvm_fit_options_default`].
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct cvm_fit_options {
+    /// L2 penalty on the log-parameters (0 = plain maximum likelihood).
+    pub penalizer: f64,
+    /// Maximum number of quasi-Newton iterations.
+    pub max_iterations: u32,
+    /// Convergence tolerance on the gradient norm of the mean log-likelihood.
+    pub tolerance: f64,
+}
+
+/// Diagnostics of a fit.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct cvm_fit_diagnostics {
+    /// Log-likelihood at the estimate (in the data's time unit).
+    pub log_likelihood: f64,
+    /// Akaike information criterion.
+    pub aic: f64,
+    /// Bayesian information criterion.
+    pub bic: f64,
+    /// Iterations performed.
+    pub iterations: u32,
+    /// Gradient norm at the estimate.
+    pub gradient_norm: f64,
+    /// Whether the optimiser converged (always true for a returned fit).
+    pub converged: bool,
+    /// Number of customers (sum of weights).
+    pub n_obs: f64,
+}
+
+/// The default fit options (no penalty, the core's iteration limit and tolerance).
+#[no_mangle]
+pub extern "C" fn cvm_fit_options_default() -> cvm_fit_options {
+    let d = FitOptions::default();
+    cvm_fit_options {
+        penalizer: d.penalizer,
+        max_iterations: d.max_iterations as u32,
+        tolerance: d.tolerance,
+    }
+}
+
+fn kind(ptr: *const c_char) -> FfiResult<ModelKind> {
+    let name = unsafe { str_arg(ptr, "model") }?;
+    Ok(ModelKind::parse(name, "model")?)
+}
+
+/// Three customer columns `(frequency, recency, T)` with their lengths.
+struct Customers<'a> {
+    f: &'a [f64],
+    r: &'a [f64],
+    t: &'a [f64],
+}
+
+/// # Safety
+/// Pointers must hold their stated lengths.
+unsafe fn customers<'a>(
+    f: *const f64,
+    nf: usize,
+    r: *const f64,
+    nr: usize,
+    t: *const f64,
+    nt: usize,
+) -> FfiResult<Customers<'a>> {
+    Ok(Customers {
+        f: unsafe { slice(f, nf, "frequency") }?,
+        r: unsafe { slice(r, nr, "recency") }?,
+        t: unsafe { slice(t, nt, "T") }?,
+    })
+}
+
+/// Writes `values` into `out` (`n_out` elements, which must equal `values.len()`).
+///
+/// # Safety
+/// `out` must have room for `n_out` values.
+unsafe fn write_array(
+    values: &[f64],
+    out: *mut f64,
+    n_out: usize,
+    field: &'static str,
+) -> FfiResult<()> {
+    if n_out != values.len() {
+        return Err(Error::LengthMismatch {
+            field: field.into(),
+            expected: values.len(),
+            got: n_out,
+        }
+        .into());
+    }
+    if out.is_null() && n_out > 0 {
+        return Err(FfiError::Null(field));
+    }
+    unsafe { copy_to(values, out) };
+    Ok(())
+}
+
+/// Fits `model` (`"bg_nbd"`, `"mbg_nbd"` or `"pareto_nbd"`) by maximum likelihood.
+///
+/// `weights` may be NULL (every row one customer). `options` may be NULL (defaults).
+/// Errors: `CVM_STATUS_UNKNOWN_NAME` (model), `CVM_STATUS_INVALID_VALUE` / `_LENGTH_MISMATCH` /
+/// `_EMPTY_INPUT` (inputs, with field and index), `CVM_STATUS_NOT_CONVERGED` (the message carries
+/// the iterations, gradient norm and log-likelihood of the last iterate).
+///
+/// # Safety
+/// `model` NUL-terminated; arrays hold their stated lengths; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_model_fit(
+    model: *const c_char,
+    frequency: *const f64,
+    n_frequency: usize,
+    recency: *const f64,
+    n_recency: usize,
+    t: *const f64,
+    n_t: usize,
+    weights: *const f64,
+    n_weights: usize,
+    options: *const cvm_fit_options,
+    out: *mut *mut cvm_model,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let k = kind(model)?;
+        let c = unsafe { customers(frequency, n_frequency, recency, n_recency, t, n_t) }?;
+        let w = unsafe { opt_slice(weights, n_weights) };
+        let o = unsafe { options.as_ref() }.copied().unwrap_or_else(|| cvm_fit_options_default());
+        let fit_options = FitOptions {
+            penalizer: o.penalizer,
+            max_iterations: o.max_iterations as usize,
+            tolerance: o.tolerance,
+            initial: None,
+        };
+        let data = SummaryData::new(c.f, c.r, c.t, w)?;
+        let m = AnyModel::fit(k, &data, &fit_options)?;
+        unsafe { write_out(out, into_handle(cvm_model(m)), "out") }
+    })
+}
+
+/// A model with known parameters, in the papers' order (`r, alpha, a, b` or `r, alpha, s, beta`).
+///
+/// # Safety
+/// `model` NUL-terminated; `params` holds `n_params` values; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_model_from_params(
+    model: *const c_char,
+    params: *const f64,
+    n_params: usize,
+    out: *mut *mut cvm_model,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let k = kind(model)?;
+        let p = unsafe { slice(params, n_params, "params") }?;
+        let m = AnyModel::from_params(k, p)?;
+        unsafe { write_out(out, into_handle(cvm_model(m)), "out") }
+    })
+}
+
+/// Reads a model document written by [`cvm_model_to_json`] (or by the Rust/Python libraries).
+///
+/// # Safety
+/// `json` NUL-terminated; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_model_from_json(
+    json: *const c_char,
+    out: *mut *mut cvm_model,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let text = unsafe { str_arg(json, "json") }?;
+        let m = AnyModel::from_json(text)?;
+        unsafe { write_out(out, into_handle(cvm_model(m)), "out") }
+    })
+}
+
+/// Writes the model's versioned JSON document into `*out_json` (free it with
+/// [`cvm_string_free`]).
+///
+/// # Safety
+/// `m` live; `out_json` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_model_to_json(
+    m: *const cvm_model,
+    out_json: *mut *mut c_char,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out_json, "out_json")?;
+        let m = &unsafe { handle(m, "model") }?.0;
+        let text = crate::cstring(&m.to_json()?);
+        unsafe { write_out(out_json, text.into_raw(), "out_json") }
+    })
+}
+
+/// Frees a string returned by cvm; NULL is a no-op.
+///
+/// # Safety
+/// `s` NULL or a string from cvm not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_string_free(s: *mut c_char) {
+    if !s.is_null() {
+        // SAFETY: created by CString::into_raw.
+        drop(unsafe { CString::from_raw(s) });
+    }
+}
+
+/// The model's kind (`"bg_nbd"`, `"mbg_nbd"`, `"pareto_nbd"`), a static string; NULL for NULL.
+///
+/// # Safety
+/// `m` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_model_kind(m: *const cvm_model) -> *const c_char {
+    match unsafe { m.as_ref() }.map(|m| m.0.kind()) {
+        Some(ModelKind::BgNbd) => c"bg_nbd".as_ptr(),
+        Some(ModelKind::MbgNbd) => c"mbg_nbd".as_ptr(),
+        Some(ModelKind::ParetoNbd) => c"pareto_nbd".as_ptr(),
+        _ => ptr::null(),
+    }
+}
+
+/// Number of parameters (0 for NULL).
+///
+/// # Safety
+/// `m` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_model_param_count(m: *const cvm_model) -> usize {
+    unsafe { m.as_ref() }.map_or(0, |m| m.0.as_model().params().len())
+}
+
+/// Copies the parameters (papers' order) into `out` (`n_out` = [`cvm_model_param_count`]).
+///
+/// # Safety
+/// `m` live; `out` has room for `n_out` values.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_model_params(
+    m: *const cvm_model,
+    out: *mut f64,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let m = &unsafe { handle(m, "model") }?.0;
+        unsafe { write_array(&m.as_model().params(), out, n_out, "out") }
+    })
+}
+
+/// Copies the standard errors of the parameters into `out` (`n_out` = parameter count).
+/// `CVM_STATUS_INVALID_VALUE` (field `covariance`) for a model that was not fitted.
+///
+/// # Safety
+/// `m` live; `out` has room for `n_out` values.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_model_standard_errors(
+    m: *const cvm_model,
+    out: *mut f64,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let m = &unsafe { handle(m, "model") }?.0;
+        let cov = m.covariance().ok_or_else(|| {
+            Error::invalid("covariance", "the model has no covariance (it was not fitted)")
+        })?;
+        unsafe { write_array(&cov.standard_errors(), out, n_out, "out") }
+    })
+}
+
+/// Diagnostics of the fit. `CVM_STATUS_INVALID_VALUE` (field `diagnostics`) for a model built
+/// from parameters.
+///
+/// # Safety
+/// `m` live; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_model_diagnostics(
+    m: *const cvm_model,
+    out: *mut cvm_fit_diagnostics,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let m = &unsafe { handle(m, "model") }?.0;
+        let d = m
+            .diagnostics()
+            .ok_or_else(|| Error::invalid("diagnostics", "the model was not fitted"))?;
+        let value = cvm_fit_diagnostics {
+            log_likelihood: d.log_likelihood,
+            aic: d.aic,
+            bic: d.bic,
+            iterations: d.iterations as u32,
+            gradient_norm: d.gradient_norm,
+            converged: d.converged,
+            n_obs: d.n_obs,
+        };
+        unsafe { write_out(out, value, "out") }
+    })
+}
+
+/// P(alive) at T of each customer into `out` (`n_out` = number of customers).
+///
+/// # Safety
+/// `m` live; arrays hold their stated lengths.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_model_probability_alive(
+    m: *const cvm_model,
+    frequency: *const f64,
+    n_frequency: usize,
+    recency: *const f64,
+    n_recency: usize,
+    t: *const f64,
+    n_t: usize,
+    out: *mut f64,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let m = &unsafe { handle(m, "model") }?.0;
+        let c = unsafe { customers(frequency, n_frequency, recency, n_recency, t, n_t) }?;
+        let v = m.as_model().probability_alive(c.f, c.r, c.t)?;
+        unsafe { write_array(&v, out, n_out, "out") }
+    })
+}
+
+/// Expected purchases of each customer in `(T, T + horizon]` into `out`.
+///
+/// # Safety
+/// `m` live; arrays hold their stated lengths.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_model_conditional_expected_purchases(
+    m: *const cvm_model,
+    horizon: f64,
+    frequency: *const f64,
+    n_frequency: usize,
+    recency: *const f64,
+    n_recency: usize,
+    t: *const f64,
+    n_t: usize,
+    out: *mut f64,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let m = &unsafe { handle(m, "model") }?.0;
+        let c = unsafe { customers(frequency, n_frequency, recency, n_recency, t, n_t) }?;
+        let v = m.as_model().conditional_expected_purchases(horizon, c.f, c.r, c.t)?;
+        unsafe { write_array(&v, out, n_out, "out") }
+    })
+}
+
+/// Delta-method intervals at `level` for P(alive) (`quantity` 0, logit scale) or for the
+/// expected purchases in `(T, T + horizon]` (`quantity` 1, log scale) into `lower` / `upper`.
+/// `CVM_STATUS_INVALID_VALUE` (field `covariance`) for a model that was not fitted.
+///
+/// # Safety
+/// `m` live; arrays hold their stated lengths; `lower`/`upper` have room for `n_out` values.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_model_prediction_interval(
+    m: *const cvm_model,
+    quantity: u32,
+    horizon: f64,
+    frequency: *const f64,
+    n_frequency: usize,
+    recency: *const f64,
+    n_recency: usize,
+    t: *const f64,
+    n_t: usize,
+    level: f64,
+    lower: *mut f64,
+    upper: *mut f64,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let m = &unsafe { handle(m, "model") }?.0;
+        let c = unsafe { customers(frequency, n_frequency, recency, n_recency, t, n_t) }?;
+        let (lo, hi) = match quantity {
+            0 => m.as_model().probability_alive_interval(c.f, c.r, c.t, level)?,
+            1 => m
+                .as_model()
+                .conditional_expected_purchases_interval(horizon, c.f, c.r, c.t, level)?,
+            other => {
+                return Err(Error::unknown_name(
+                    "quantity",
+                    other.to_string(),
+                    &["0 (P(alive))", "1 (expected purchases)"],
+                )
+                .into())
+            }
+        };
+        unsafe {
+            write_array(&lo, lower, n_out, "lower")?;
+            write_array(&hi, upper, n_out, "upper")
+        }
+    })
+}
+
+/// Expected repeat purchases of a new customer in `(0, t]` for each `t` into `out`.
+///
+/// # Safety
+/// `m` live; arrays hold their stated lengths.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_model_expected_purchases_new_customer(
+    m: *const cvm_model,
+    t: *const f64,
+    n_t: usize,
+    out: *mut f64,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let m = &unsafe { handle(m, "model") }?.0;
+        let ts = unsafe { slice(t, n_t, "t") }?;
+        let v = m.as_model().expected_purchases_new_customer(ts)?;
+        unsafe { write_array(&v, out, n_out, "out") }
+    })
+}
+
+/// P(X(t) = n) for a new customer into `*out`.
+///
+/// # Safety
+/// `m` live; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_model_probability_of_n_purchases(
+    m: *const cvm_model,
+    n: u64,
+    t: f64,
+    out: *mut f64,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let m = &unsafe { handle(m, "model") }?.0;
+        let p = m.probability_of_n_purchases(n, t)?;
+        unsafe { write_out(out, p, "out") }
+    })
+}
+
+/// Per-customer log-likelihood into `out`.
+///
+/// # Safety
+/// `m` live; arrays hold their stated lengths.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_model_log_likelihood_individual(
+    m: *const cvm_model,
+    frequency: *const f64,
+    n_frequency: usize,
+    recency: *const f64,
+    n_recency: usize,
+    t: *const f64,
+    n_t: usize,
+    out: *mut f64,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let m = &unsafe { handle(m, "model") }?.0;
+        let c = unsafe { customers(frequency, n_frequency, recency, n_recency, t, n_t) }?;
+        let v = m.as_model().log_likelihood_individual(c.f, c.r, c.t)?;
+        unsafe { write_array(&v, out, n_out, "out") }
+    })
+}
+
+/// Discounted expected residual transactions (Pareto/NBD only) at continuous discount rate
+/// `delta` per time unit into `out`. `CVM_STATUS_INVALID_VALUE` (field `model`) for other models.
+///
+/// # Safety
+/// `m` live; arrays hold their stated lengths.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_model_dert(
+    m: *const cvm_model,
+    frequency: *const f64,
+    n_frequency: usize,
+    recency: *const f64,
+    n_recency: usize,
+    t: *const f64,
+    n_t: usize,
+    delta: f64,
+    out: *mut f64,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let m = &unsafe { handle(m, "model") }?.0;
+        let c = unsafe { customers(frequency, n_frequency, recency, n_recency, t, n_t) }?;
+        let v = m.dert(c.f, c.r, c.t, delta)?;
+        unsafe { write_array(&v, out, n_out, "out") }
+    })
+}
+
+/// Frees a model; NULL is a no-op.
+///
+/// # Safety
+/// `m` NULL or not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_model_free(m: *mut cvm_model) {
+    unsafe { free_handle(m) }
+}

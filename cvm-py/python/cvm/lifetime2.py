@@ -1,0 +1,5 @@
+"""The `lifetime2` area of cvm."""
+
+from __future__ import annotations
+
+__all__: list[str] = []

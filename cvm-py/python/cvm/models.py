@@ -1,0 +1,326 @@
+"""Probabilistic lifetime models of non-contractual customer bases ("buy 'til you die").
+
+* :class:`BetaGeo` — BG/NBD, Fader, Hardie & Lee (2005), "Counting Your Customers the Easy Way".
+* :class:`ModifiedBetaGeo` — MBG/NBD, Batislam, Denizel & Filiztekin (2007).
+* :class:`ParetoNBD` — Pareto/NBD, Schmittlein, Morrison & Colombo (1987); Fader & Hardie (2005).
+
+Models are fitted by maximum likelihood on log-parameters (BFGS with analytic gradients) in the
+Rust core; the covariance comes from the Hessian at the estimate. Times are in the unit of the
+summary the model was fitted on (weeks for the CDNOW summary).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Optional
+
+import numpy as np
+import pandas as pd
+
+from . import _convert, _cvm
+
+__all__ = ["BetaGeo", "ModifiedBetaGeo", "ParetoNBD", "load_model"]
+
+
+def _customers(frequency, recency, T):
+    index = frequency.index if isinstance(frequency, pd.Series) else None
+    return (
+        _convert.floats(frequency, "frequency"),
+        _convert.floats(recency, "recency"),
+        _convert.floats(T, "T"),
+        index,
+    )
+
+
+def _wrap(values: np.ndarray, index) -> Any:
+    return pd.Series(values, index=index) if index is not None else values
+
+
+class _TransactionModel:
+    """Shared behaviour of the continuous-time transaction models."""
+
+    _kind: ClassVar[str]
+    _param_names: ClassVar[tuple[str, ...]]
+
+    def __init__(self, penalizer: float = 0.0, max_iterations: Optional[int] = None, tolerance: Optional[float] = None):
+        self.penalizer = float(penalizer)
+        self.max_iterations = max_iterations
+        self.tolerance = tolerance
+        self._model: Optional[_cvm.Model] = None
+
+    # -- fitting ---------------------------------------------------------------------------
+    def fit(self, frequency, recency=None, T=None, weights=None, initial: Optional[dict] = None):
+        """Fit by maximum likelihood.
+
+        Parameters
+        ----------
+        frequency : array-like or pandas.DataFrame
+            Repeat purchases per customer, or a customer summary with ``frequency``, ``recency``
+            and ``T`` columns (and optionally ``weights``).
+        recency, T : array-like
+            Age at the last purchase and at the end of calibration (same unit).
+        weights : array-like, optional
+            Number of customers each row stands for (e.g. from :func:`cvm.compress`).
+        initial : dict, optional
+            Starting values by parameter name (default: automatic).
+
+        Returns
+        -------
+        self
+
+        Raises
+        ------
+        InvalidInputError
+            Negative/NaN values, recency > T, non-integer frequency, frequency > 0 with recency 0,
+            weights <= 0 (``field`` and ``index`` name the first offending value).
+        ConvergenceError
+            The optimiser did not converge; the error carries ``iterations``,
+            ``gradient_norm``, ``log_likelihood`` and ``params`` of the last iterate.
+        """
+        if isinstance(frequency, pd.DataFrame):
+            df = frequency
+            if weights is None and "weights" in df.columns:
+                weights = df["weights"]
+            frequency, recency, T = df["frequency"], df["recency"], df["T"]
+        f, r, t, _ = _customers(frequency, recency, T)
+        w = None if weights is None else _convert.floats(weights, "weights")
+        init = None if initial is None else [float(initial[name]) for name in self._param_names]
+        self._model = _cvm.Model.fit(
+            self._kind, f, r, t, w, self.penalizer, self.max_iterations, self.tolerance, init
+        )
+        return self
+
+    @classmethod
+    def from_params(cls, **params: float):
+        """A model with known parameters (for scoring or simulation)."""
+        missing = [n for n in cls._param_names if n not in params]
+        extra = [n for n in params if n not in cls._param_names]
+        if missing or extra:
+            from .exceptions import InvalidValueError
+
+            raise InvalidValueError(
+                f"`params`: expected {list(cls._param_names)}, missing {missing}, unexpected {extra}",
+                field="params",
+            )
+        self = cls()
+        self._model = _cvm.Model.from_params(cls._kind, [float(params[n]) for n in cls._param_names])
+        return self
+
+    @classmethod
+    def from_json(cls, text: str):
+        """Read a model written by :meth:`to_json`."""
+        model = _cvm.Model.from_json(text)
+        if model.kind != cls._kind:
+            from .exceptions import SerializationError
+
+            raise SerializationError(f"`$.model`: expected {cls._kind!r}, got {model.kind!r}", field="$.model")
+        self = cls()
+        self._model = model
+        return self
+
+    def to_json(self) -> str:
+        """The fitted model as a versioned JSON document."""
+        return self._fitted.to_json()
+
+    def __getstate__(self):
+        return {"penalizer": self.penalizer, "max_iterations": self.max_iterations, "tolerance": self.tolerance,
+                "model": None if self._model is None else self._model.to_json()}
+
+    def __setstate__(self, state):
+        self.penalizer = state["penalizer"]
+        self.max_iterations = state["max_iterations"]
+        self.tolerance = state["tolerance"]
+        self._model = None if state["model"] is None else _cvm.Model.from_json(state["model"])
+
+    @property
+    def _fitted(self) -> _cvm.Model:
+        if self._model is None:
+            from .exceptions import InvalidValueError
+
+            raise InvalidValueError("the model is not fitted: call fit() or from_params() first", field="model")
+        return self._model
+
+    # -- fitted attributes -------------------------------------------------------------------
+    @property
+    def params_(self) -> dict:
+        """Parameters by the papers' names."""
+        return dict(zip(self._param_names, self._fitted.params))
+
+    def _diag(self, key):
+        d = self._fitted.diagnostics
+        return None if d is None else d[key]
+
+    @property
+    def log_likelihood_(self) -> Optional[float]:
+        """Log-likelihood at the estimate (in the data's time unit)."""
+        return self._diag("log_likelihood")
+
+    @property
+    def aic_(self) -> Optional[float]:
+        return self._diag("aic")
+
+    @property
+    def bic_(self) -> Optional[float]:
+        return self._diag("bic")
+
+    @property
+    def converged_(self) -> Optional[bool]:
+        return self._diag("converged")
+
+    @property
+    def iterations_(self) -> Optional[int]:
+        return self._diag("iterations")
+
+    @property
+    def gradient_norm_(self) -> Optional[float]:
+        return self._diag("gradient_norm")
+
+    @property
+    def covariance_(self) -> Optional[pd.DataFrame]:
+        """Covariance of the parameter estimates (natural scale)."""
+        c = self._fitted.covariance
+        return None if c is None else pd.DataFrame(c, index=self._param_names, columns=self._param_names)
+
+    @property
+    def standard_errors_(self) -> Optional[pd.Series]:
+        se = self._fitted.standard_errors
+        return None if se is None else pd.Series(se, index=self._param_names)
+
+    def confidence_intervals(self, level: float = 0.95) -> pd.DataFrame:
+        """Confidence intervals of the parameters, formed on the log scale."""
+        ci = self._fitted.confidence_intervals(level)
+        return pd.DataFrame(ci, index=list(self._param_names), columns=["lower", "upper"])
+
+    # -- predictions -----------------------------------------------------------------------
+    def expected_purchases_new_customer(self, t):
+        """Expected repeat purchases of a new customer in (0, t]."""
+        scalar = np.ndim(t) == 0
+        out = self._fitted.expected_purchases_new_customer(_convert.floats(np.atleast_1d(t), "t"))
+        return float(out[0]) if scalar else out
+
+    def expected_purchases(self, t: float, frequency, recency, T):
+        """Expected purchases in (T, T + t] of customers with history (frequency, recency, T)."""
+        f, r, tt, index = _customers(frequency, recency, T)
+        return _wrap(self._fitted.conditional_expected_purchases(float(t), f, r, tt), index)
+
+    def probability_alive(self, frequency, recency, T):
+        """Probability that each customer is still active at T."""
+        f, r, tt, index = _customers(frequency, recency, T)
+        return _wrap(self._fitted.probability_alive(f, r, tt), index)
+
+    def probability_of_n_purchases(self, n: int, t: float) -> float:
+        """P(X(t) = n): probability that a new customer makes n repeat purchases in (0, t]."""
+        return self._fitted.probability_of_n_purchases(int(n), float(t))
+
+    def log_likelihood_individual(self, frequency, recency, T):
+        f, r, tt, index = _customers(frequency, recency, T)
+        return _wrap(self._fitted.log_likelihood_individual(f, r, tt), index)
+
+    def expected_cumulative_transactions(self, birth, times) -> np.ndarray:
+        """Expected cumulative repeat transactions of a cohort at calendar times (tracking curve).
+
+        ``birth`` is each customer's first-purchase time and ``times`` the calendar times, on one
+        axis in the model's time unit.
+        """
+        return self._fitted.expected_cumulative_transactions(_convert.floats(birth, "birth"), _convert.floats(times, "times"))
+
+    def predict(self, summary: pd.DataFrame, t: float, level: Optional[float] = None) -> pd.DataFrame:
+        """Tidy predictions for a customer summary, indexed like it.
+
+        Columns ``probability_alive`` and ``expected_purchases`` (in (T, T+t]); with ``level``,
+        delta-method intervals ``*_lower``/``*_upper`` (P(alive) on the logit scale, purchases on
+        the log scale).
+        """
+        f, r, tt, _ = _customers(summary["frequency"], summary["recency"], summary["T"])
+        m = self._fitted
+        out = pd.DataFrame(
+            {"probability_alive": m.probability_alive(f, r, tt), "expected_purchases": m.conditional_expected_purchases(float(t), f, r, tt)},
+            index=summary.index,
+        )
+        if level is not None:
+            lo, hi = m.probability_alive_interval(f, r, tt, float(level))
+            out["probability_alive_lower"], out["probability_alive_upper"] = lo, hi
+            lo, hi = m.conditional_expected_purchases_interval(float(t), f, r, tt, float(level))
+            out["expected_purchases_lower"], out["expected_purchases_upper"] = lo, hi
+        return out
+
+    def calibration_holdout_table(self, summary: pd.DataFrame, max_frequency: int = 7) -> pd.DataFrame:
+        """Mean actual vs predicted holdout purchases per calibration-frequency bucket.
+
+        ``summary`` needs ``frequency``, ``recency``, ``T``, ``frequency_holdout`` and
+        ``duration_holdout`` (as returned by :func:`cvm.summary_from_transactions` with a
+        calibration end). The last bucket collects ``frequency >= max_frequency``.
+        """
+        f, r, tt, _ = _customers(summary["frequency"], summary["recency"], summary["T"])
+        h = _convert.floats(summary["frequency_holdout"], "frequency_holdout")
+        d = self._fitted.calibration_holdout_table(f, r, tt, h, float(summary["duration_holdout"].iloc[0]), int(max_frequency))
+        return pd.DataFrame(d).set_index("frequency")
+
+    def repeat_histogram(self, summary: pd.DataFrame, max_count: int = 7) -> tuple[pd.DataFrame, float, int]:
+        """Actual vs expected number of customers by repeat count, with a chi-square statistic.
+
+        Returns ``(table, chi_square, degrees_of_freedom)``.
+        """
+        f = _convert.floats(summary["frequency"], "frequency")
+        tt = _convert.floats(summary["T"], "T")
+        d = self._fitted.repeat_histogram(f, tt, int(max_count))
+        table = pd.DataFrame({"actual": d["actual"], "expected": d["expected"]}, index=pd.Index(d["count"], name="count"))
+        return table, d["chi_square"], d["degrees_of_freedom"]
+
+    def simulate(self, n_customers: int, calibration_end: float, birth_window: float = 0.0, holdout_length: float = 0.0, seed: int = 42) -> pd.DataFrame:
+        """A seeded synthetic cohort drawn from the model: frequency, recency, T, birth, frequency_holdout."""
+        d = _cvm.simulate_model(self._kind, self._fitted.params, int(n_customers), float(calibration_end), float(birth_window), float(holdout_length), int(seed))
+        return pd.DataFrame(d)
+
+    def __repr__(self) -> str:
+        if self._model is None:
+            return f"{type(self).__name__}(penalizer={self.penalizer})"
+        params = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
+        ll = self.log_likelihood_
+        tail = "" if ll is None else f", log_likelihood={ll:.2f}"
+        return f"{type(self).__name__}({params}{tail})"
+
+
+class BetaGeo(_TransactionModel):
+    """BG/NBD model (Fader, Hardie & Lee 2005): parameters ``r, alpha, a, b``.
+
+    Examples
+    --------
+    >>> import cvm
+    >>> m = cvm.BetaGeo().fit(cvm.datasets.load_cdnow_summary())
+    >>> round(m.params_["r"], 3), round(m.params_["b"], 2)
+    (0.243, 2.43)
+    """
+
+    _kind = "bg_nbd"
+    _param_names = ("r", "alpha", "a", "b")
+
+
+class ModifiedBetaGeo(_TransactionModel):
+    """MBG/NBD model (Batislam, Denizel & Filiztekin 2007): parameters ``r, alpha, a, b``."""
+
+    _kind = "mbg_nbd"
+    _param_names = ("r", "alpha", "a", "b")
+
+
+class ParetoNBD(_TransactionModel):
+    """Pareto/NBD model (Schmittlein, Morrison & Colombo 1987): parameters ``r, alpha, s, beta``."""
+
+    _kind = "pareto_nbd"
+    _param_names = ("r", "alpha", "s", "beta")
+
+    def discounted_expected_residual_transactions(self, frequency, recency, T, discount_rate: float):
+        """DERT (Fader, Hardie & Lee 2005, "RFM and CLV") at continuous discount rate ``discount_rate``
+        per unit of time (e.g. ``log(1.15) / 52`` for 15 % a year in weeks)."""
+        f, r, tt, index = _customers(frequency, recency, T)
+        return _wrap(self._fitted.dert(f, r, tt, float(discount_rate)), index)
+
+
+_CLASSES = {cls._kind: cls for cls in (BetaGeo, ModifiedBetaGeo, ParetoNBD)}
+
+
+def load_model(text: str):
+    """Read any model document (its ``model`` field selects the class)."""
+    model = _cvm.Model.from_json(text)
+    self = _CLASSES[model.kind]()
+    self._model = model
+    return self

@@ -1,0 +1,361 @@
+//! Lifetime-model bindings: one native class over `cvm_core::models::AnyModel`.
+
+use numpy::{PyArray1, PyReadonlyArray1};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use cvm_core::models::{
+    calibration_holdout_table, repeat_histogram, simulate, AnyModel, FitOptions, ModelKind,
+    SimulationOptions, SummaryData,
+};
+
+use crate::conversion::{array, opt_slice, slice};
+use crate::errors::IntoPyResult;
+
+/// A fitted (or parameterised) BG/NBD, MBG/NBD or Pareto/NBD model. Immutable.
+#[derive(Debug)]
+#[pyclass(module = "cvm._cvm", name = "Model", frozen)]
+pub struct PyModel {
+    inner: AnyModel,
+}
+
+fn kind(name: &str) -> PyResult<ModelKind> {
+    ModelKind::parse(name, "model").py()
+}
+
+type Arr<'py> = PyReadonlyArray1<'py, f64>;
+
+#[pymethods]
+impl PyModel {
+    /// Fits a model by maximum likelihood.
+    #[staticmethod]
+    #[pyo3(signature = (model, frequency, recency, t, weights=None, penalizer=0.0, max_iterations=None, tolerance=None, initial=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn fit(
+        py: Python<'_>,
+        model: &str,
+        frequency: Arr<'_>,
+        recency: Arr<'_>,
+        t: Arr<'_>,
+        weights: Option<Arr<'_>>,
+        penalizer: f64,
+        max_iterations: Option<usize>,
+        tolerance: Option<f64>,
+        initial: Option<Vec<f64>>,
+    ) -> PyResult<Self> {
+        let k = kind(model)?;
+        let (f, r, tt) =
+            (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t, "T")?);
+        let w = opt_slice(&weights, "weights")?;
+        let defaults = FitOptions::default();
+        let options = FitOptions {
+            penalizer,
+            max_iterations: max_iterations.unwrap_or(defaults.max_iterations),
+            tolerance: tolerance.unwrap_or(defaults.tolerance),
+            initial,
+        };
+        let inner = py
+            .detach(|| {
+                let data = SummaryData::new(f, r, tt, w)?;
+                AnyModel::fit(k, &data, &options)
+            })
+            .py()?;
+        Ok(PyModel { inner })
+    }
+
+    /// A model with known parameters (in the papers' order).
+    #[staticmethod]
+    fn from_params(model: &str, params: Vec<f64>) -> PyResult<Self> {
+        Ok(PyModel { inner: AnyModel::from_params(kind(model)?, &params).py()? })
+    }
+
+    /// Reads a model document.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        Ok(PyModel { inner: AnyModel::from_json(text).py()? })
+    }
+
+    /// The versioned JSON document.
+    fn to_json(&self) -> PyResult<String> {
+        self.inner.to_json().py()
+    }
+
+    /// `bg_nbd`, `mbg_nbd` or `pareto_nbd`.
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.inner.kind().as_str()
+    }
+
+    /// Parameter names, in order.
+    #[getter]
+    fn param_names(&self) -> Vec<&'static str> {
+        self.inner.as_model().param_names().to_vec()
+    }
+
+    /// Parameter values, in order.
+    #[getter]
+    fn params(&self) -> Vec<f64> {
+        self.inner.as_model().params()
+    }
+
+    /// Fit diagnostics as a dict, or None.
+    #[getter]
+    fn diagnostics<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let Some(d) = self.inner.diagnostics() else { return Ok(None) };
+        let out = PyDict::new(py);
+        out.set_item("log_likelihood", d.log_likelihood)?;
+        out.set_item("aic", d.aic)?;
+        out.set_item("bic", d.bic)?;
+        out.set_item("iterations", d.iterations)?;
+        out.set_item("gradient_norm", d.gradient_norm)?;
+        out.set_item("converged", d.converged)?;
+        out.set_item("n_obs", d.n_obs)?;
+        out.set_item("penalizer", d.penalizer)?;
+        Ok(Some(out))
+    }
+
+    /// Covariance of the parameters (natural scale), or None.
+    #[getter]
+    fn covariance(&self) -> Option<Vec<Vec<f64>>> {
+        self.inner.covariance().map(|c| c.matrix())
+    }
+
+    /// Standard errors of the parameters, or None.
+    #[getter]
+    fn standard_errors(&self) -> Option<Vec<f64>> {
+        self.inner.covariance().map(|c| c.standard_errors())
+    }
+
+    /// Confidence intervals (formed on the log scale) at `level`.
+    fn confidence_intervals(&self, level: f64) -> PyResult<Vec<(f64, f64)>> {
+        let cov = self
+            .inner
+            .covariance()
+            .ok_or_else(|| {
+                cvm_core::Error::invalid(
+                    "covariance",
+                    "the model has no covariance (it was not fitted)",
+                )
+            })
+            .py()?;
+        cov.confidence_intervals(level).py()
+    }
+
+    /// Expected purchases in (T, T+t].
+    fn conditional_expected_purchases<'py>(
+        &self,
+        py: Python<'py>,
+        t: f64,
+        frequency: Arr<'py>,
+        recency: Arr<'py>,
+        t_cal: Arr<'py>,
+    ) -> PyResult<Bound<'py, PyArray1<f64>>> {
+        let (f, r, tt) =
+            (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
+        let m = self.inner.as_model();
+        let v = py.detach(|| m.conditional_expected_purchases(t, f, r, tt)).py()?;
+        Ok(array(py, v))
+    }
+
+    /// P(alive) at T.
+    fn probability_alive<'py>(
+        &self,
+        py: Python<'py>,
+        frequency: Arr<'py>,
+        recency: Arr<'py>,
+        t_cal: Arr<'py>,
+    ) -> PyResult<Bound<'py, PyArray1<f64>>> {
+        let (f, r, tt) =
+            (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
+        let m = self.inner.as_model();
+        let v = py.detach(|| m.probability_alive(f, r, tt)).py()?;
+        Ok(array(py, v))
+    }
+
+    /// Delta-method interval for P(alive): (lower, upper).
+    fn probability_alive_interval<'py>(
+        &self,
+        py: Python<'py>,
+        frequency: Arr<'py>,
+        recency: Arr<'py>,
+        t_cal: Arr<'py>,
+        level: f64,
+    ) -> PyResult<(Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>)> {
+        let (f, r, tt) =
+            (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
+        let m = self.inner.as_model();
+        let (lo, hi) = py.detach(|| m.probability_alive_interval(f, r, tt, level)).py()?;
+        Ok((array(py, lo), array(py, hi)))
+    }
+
+    /// Delta-method interval for the expected purchases in (T, T+t]: (lower, upper).
+    fn conditional_expected_purchases_interval<'py>(
+        &self,
+        py: Python<'py>,
+        t: f64,
+        frequency: Arr<'py>,
+        recency: Arr<'py>,
+        t_cal: Arr<'py>,
+        level: f64,
+    ) -> PyResult<(Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>)> {
+        let (f, r, tt) =
+            (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
+        let m = self.inner.as_model();
+        let (lo, hi) =
+            py.detach(|| m.conditional_expected_purchases_interval(t, f, r, tt, level)).py()?;
+        Ok((array(py, lo), array(py, hi)))
+    }
+
+    /// Expected purchases of a new customer in (0, t] for each t.
+    fn expected_purchases_new_customer<'py>(
+        &self,
+        py: Python<'py>,
+        t: Arr<'py>,
+    ) -> PyResult<Bound<'py, PyArray1<f64>>> {
+        let tt = slice(&t, "t")?;
+        Ok(array(py, self.inner.as_model().expected_purchases_new_customer(tt).py()?))
+    }
+
+    /// P(X(t) = n) for a new customer.
+    fn probability_of_n_purchases(&self, n: u64, t: f64) -> PyResult<f64> {
+        self.inner.probability_of_n_purchases(n, t).py()
+    }
+
+    /// Per-customer log-likelihood.
+    fn log_likelihood_individual<'py>(
+        &self,
+        py: Python<'py>,
+        frequency: Arr<'py>,
+        recency: Arr<'py>,
+        t_cal: Arr<'py>,
+    ) -> PyResult<Bound<'py, PyArray1<f64>>> {
+        let (f, r, tt) =
+            (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
+        let m = self.inner.as_model();
+        Ok(array(py, py.detach(|| m.log_likelihood_individual(f, r, tt)).py()?))
+    }
+
+    /// Expected cumulative repeat transactions of a cohort at calendar times.
+    fn expected_cumulative_transactions<'py>(
+        &self,
+        py: Python<'py>,
+        birth: Arr<'py>,
+        times: Arr<'py>,
+    ) -> PyResult<Bound<'py, PyArray1<f64>>> {
+        let (b, ts) = (slice(&birth, "birth")?, slice(&times, "times")?);
+        let m = self.inner.as_model();
+        Ok(array(py, py.detach(|| m.expected_cumulative_transactions(b, ts)).py()?))
+    }
+
+    /// Discounted expected residual transactions (Pareto/NBD), continuous rate `delta`.
+    fn dert<'py>(
+        &self,
+        py: Python<'py>,
+        frequency: Arr<'py>,
+        recency: Arr<'py>,
+        t_cal: Arr<'py>,
+        delta: f64,
+    ) -> PyResult<Bound<'py, PyArray1<f64>>> {
+        let (f, r, tt) =
+            (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
+        let m = &self.inner;
+        Ok(array(py, py.detach(|| m.dert(f, r, tt, delta)).py()?))
+    }
+
+    /// Calibration-vs-holdout table: dict of arrays.
+    fn calibration_holdout_table<'py>(
+        &self,
+        py: Python<'py>,
+        frequency: Arr<'py>,
+        recency: Arr<'py>,
+        t_cal: Arr<'py>,
+        frequency_holdout: Arr<'py>,
+        duration_holdout: f64,
+        max_frequency: u64,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let (f, r, tt) =
+            (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
+        let h = slice(&frequency_holdout, "frequency_holdout")?;
+        let table = calibration_holdout_table(
+            self.inner.as_model(),
+            f,
+            r,
+            tt,
+            h,
+            duration_holdout,
+            max_frequency,
+        )
+        .py()?;
+        let d = PyDict::new(py);
+        d.set_item("frequency", array(py, table.frequency))?;
+        d.set_item("n_customers", array(py, table.n_customers))?;
+        d.set_item("actual", array(py, table.actual))?;
+        d.set_item("predicted", array(py, table.predicted))?;
+        Ok(d)
+    }
+
+    /// Repeat-transaction histogram, actual vs expected, with a chi-square statistic.
+    fn repeat_histogram<'py>(
+        &self,
+        py: Python<'py>,
+        frequency: Arr<'py>,
+        t_cal: Arr<'py>,
+        max_count: u64,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let (f, tt) = (slice(&frequency, "frequency")?, slice(&t_cal, "T")?);
+        let h = repeat_histogram(self.inner.as_model(), f, tt, max_count).py()?;
+        let d = PyDict::new(py);
+        d.set_item("count", array(py, h.count))?;
+        d.set_item("actual", array(py, h.actual))?;
+        d.set_item("expected", array(py, h.expected))?;
+        d.set_item("chi_square", h.chi_square)?;
+        d.set_item("degrees_of_freedom", h.degrees_of_freedom)?;
+        Ok(d)
+    }
+}
+
+/// Simulates a cohort from a model with known parameters: dict of arrays.
+#[pyfunction]
+#[pyo3(signature = (model, params, n_customers, calibration_end, birth_window=0.0, holdout_length=0.0, seed=42, transactions=false))]
+#[allow(clippy::too_many_arguments)]
+pub fn simulate_model<'py>(
+    py: Python<'py>,
+    model: &str,
+    params: Vec<f64>,
+    n_customers: usize,
+    calibration_end: f64,
+    birth_window: f64,
+    holdout_length: f64,
+    seed: u64,
+    transactions: bool,
+) -> PyResult<Bound<'py, PyDict>> {
+    let options = SimulationOptions {
+        n_customers,
+        calibration_end,
+        birth_window,
+        holdout_length,
+        seed,
+        transactions,
+    };
+    let m = AnyModel::from_params(kind(model)?, &params).py()?;
+    let cohort = py
+        .detach(|| match &m {
+            AnyModel::BgNbd(x) => simulate::bg_nbd(x.params(), &options),
+            AnyModel::MbgNbd(x) => simulate::mbg_nbd(x.params(), &options),
+            AnyModel::ParetoNbd(x) => simulate::pareto_nbd(x.params(), &options),
+            #[allow(unreachable_patterns)]
+            _ => Err(cvm_core::Error::invalid("model", "no simulator")),
+        })
+        .py()?;
+    let d = PyDict::new(py);
+    d.set_item("frequency", array(py, cohort.frequency))?;
+    d.set_item("recency", array(py, cohort.recency))?;
+    d.set_item("T", array(py, cohort.t))?;
+    d.set_item("birth", array(py, cohort.birth))?;
+    d.set_item("frequency_holdout", array(py, cohort.holdout_frequency))?;
+    if let (Some(c), Some(t)) = (cohort.transaction_customer, cohort.transaction_time) {
+        d.set_item("transaction_customer", array(py, c))?;
+        d.set_item("transaction_time", array(py, t))?;
+    }
+    Ok(d)
+}
