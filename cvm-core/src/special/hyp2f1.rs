@@ -319,7 +319,7 @@ fn series_best(a: f64, b: f64, c: f64, z: f64, ln_w: f64, max_terms: usize) -> O
 /// not be representable.
 fn cf_one(p: f64, q: f64, x: f64) -> Option<Signed> {
     const TINY: f64 = 1e-300;
-    if !(p > 0.0) {
+    if p.is_nan() || p <= 0.0 {
         return None;
     }
     let qab = p + q;
@@ -414,7 +414,7 @@ fn connection_uniform(a: f64, b: f64, c: f64, w: f64, ln_w: f64) -> Option<Signe
     // Logarithmic / near-logarithmic part: prefactor
     // K ε h₀ = (−1)^m (πε / sin πε) w^m Γ(c)Γ(a+m)Γ(b+m) / (Γ(a)Γ(b)Γ(c−a)Γ(c−b)Γ(m+1)Γ(1−ε)).
     let ln_pe_sin = if eps == 0.0 { 0.0 } else { (std::f64::consts::PI * eps / sin_pi(eps)).ln() };
-    let sign_m = if (m as u64) % 2 == 0 { 1.0 } else { -1.0 };
+    let sign_m = if (m as u64).is_multiple_of(2) { 1.0 } else { -1.0 };
     let (ln_q, sg_q) = if a > 0.0 && b > 0.0 {
         exact_pairing(a, b, c, m, eps)
     } else {
@@ -691,19 +691,20 @@ pub fn ln_hyp2f1_checked(a: f64, b: f64, c: f64, z: f64) -> Result<(f64, f64)> {
             return Err(Error::invalid(name, format!("must be finite (got {v})")));
         }
     }
-    if !(z < 1.0) || !z.is_finite() {
+    if !z.is_finite() || z >= 1.0 {
         return Err(Error::invalid("z", format!("must be finite and < 1 (got {z})")));
     }
     if is_non_positive_integer(c) {
         return Err(Error::invalid("c", format!("must not be 0, -1, -2, ... (got {c})")));
     }
     let s = evaluate(a, b, c, z);
-    if !(s.loss() <= CHECKED_LN_LOSS) && s.sign != 0.0 || s.ln.is_nan() {
+    let lost = s.loss();
+    if s.ln.is_nan() || (s.sign != 0.0 && (lost.is_nan() || lost > CHECKED_LN_LOSS)) {
         return Err(Error::Numerical {
             context: format!("ln_hyp2f1({a}, {b}, {c}, {z})"),
             reason: format!(
                 "cancellation: about {:.0} of 16 significant digits lost",
-                s.loss() / std::f64::consts::LN_10
+                lost / std::f64::consts::LN_10
             ),
         });
     }
@@ -714,7 +715,7 @@ pub fn ln_hyp2f1_checked(a: f64, b: f64, c: f64, z: f64) -> Result<(f64, f64)> {
 fn evaluate(a: f64, b: f64, c: f64, z: f64) -> Signed {
     let nan = Signed { ln: f64::NAN, sign: f64::NAN, peak: f64::NAN };
     let exact = |ln: f64| Signed { ln, sign: 1.0, peak: ln };
-    if a.is_nan() || b.is_nan() || c.is_nan() || z.is_nan() || !(z < 1.0) || !z.is_finite() {
+    if a.is_nan() || b.is_nan() || c.is_nan() || !z.is_finite() || z >= 1.0 {
         return nan;
     }
     if !(a.is_finite() && b.is_finite() && c.is_finite()) || is_non_positive_integer(c) {
