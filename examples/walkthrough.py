@@ -47,6 +47,39 @@ def main() -> None:
     counts["mean spend"] = summary.groupby(seg["segment"], observed=False)["monetary_value"].mean().round(2)
     print(counts.to_string())
 
+    section_models(summary)
+
+
+def section_models(summary: pd.DataFrame) -> None:
+    section("5. Lifetime models (maximum likelihood on the calibration period)")
+    rows = []
+    models = {}
+    for cls in (cvm.BetaGeo, cvm.ModifiedBetaGeo, cvm.ParetoNBD):
+        m = cls().fit(summary)
+        models[cls.__name__] = m
+        predicted = m.expected_purchases(39, summary["frequency"], summary["recency"], summary["T"]).sum()
+        rows.append({"model": cls.__name__, **{k: round(v, 4) for k, v in m.params_.items()},
+                     "log_likelihood": round(m.log_likelihood_, 2), "AIC": round(m.aic_, 1),
+                     "holdout predicted": round(predicted, 1)})
+    table = pd.DataFrame(rows).set_index("model")
+    print(table.to_string())
+    print(f"holdout actual: {int(summary['frequency_holdout'].sum()):,} repeat purchases in 39 weeks")
+
+    bg = models["BetaGeo"]
+    print("\nBG/NBD parameter estimates with 95 % confidence intervals (log scale):")
+    ci = bg.confidence_intervals(0.95)
+    ci.insert(0, "estimate", pd.Series(bg.params_))
+    ci["std. error"] = bg.standard_errors_
+    print(ci.round(4).to_string())
+
+    print("\nCalibration vs holdout: mean purchases per customer by calibration frequency (BG/NBD)")
+    print(bg.calibration_holdout_table(summary).round(3).to_string())
+
+    print("\nThe ten customers with the most expected purchases in the next 39 weeks (BG/NBD, 90 % intervals):")
+    pred = bg.predict(summary, 39, level=0.9)
+    top = pred.sort_values("expected_purchases", ascending=False).head(10)
+    print(top.join(summary[["frequency", "recency", "T"]]).round(3).to_string())
+
 
 if __name__ == "__main__":
     main()

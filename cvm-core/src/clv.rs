@@ -453,30 +453,57 @@ pub fn expected_discounted_purchases(
 ) -> Result<Vec<f64>> {
     options.validate()?;
     check_inputs(model, frequency, recency, t)?;
-    let (d, inverse) = discounted_unique(model, frequency, recency, t, options)?;
-    Ok(inverse.iter().map(|&k| d[k as usize]).collect())
+    discounted_all(model, frequency, recency, t, options)
 }
 
-/// `D` per unique `(x, t_x, T)` row and each customer's row index.
-fn discounted_unique(
+/// `D` per customer.
+///
+/// For the BG/NBD, MBG/NBD, Pareto/NBD and BG/BB the conditional expected purchases factor as
+/// `E(t | x, t_x, T) = P(alive | x, t_x, T) · g(t | x, T)`: recency enters only through
+/// P(alive). So `D` is computed once per distinct `(x, T)` (at the reference recency `t_x = T`,
+/// or 0 when `x = 0`) and scaled by each customer's `P(alive)/P(alive at the reference)`; for
+/// summaries in whole days this needs a few thousand evaluations for millions of customers.
+/// Other models are evaluated per distinct `(x, t_x, T)`.
+fn discounted_all(
     model: &dyn TransactionModel,
     frequency: &[f64],
     recency: &[f64],
     t: &[f64],
     options: &ClvOptions,
-) -> Result<(Vec<f64>, Vec<u32>)> {
-    let c = crate::compress::compress(frequency, recency, t)?;
+) -> Result<Vec<f64>> {
+    let factor = matches!(model.model_name(), "bg_nbd" | "mbg_nbd" | "pareto_nbd" | "bg_bb");
+    let reference: Vec<f64> = if factor {
+        (0..frequency.len()).map(|i| if frequency[i] > 0.0 { t[i] } else { 0.0 }).collect()
+    } else {
+        recency.to_vec()
+    };
+    let c = crate::compress::compress(frequency, &reference, t)?;
     let pl = plan(model, options);
     let params = model.params();
-    let d = par_map(c.len(), |i| pl.discounted(&params, c.frequency[i], c.recency[i], c.t[i]));
-    if let Some(k) = d.iter().position(|v| !v.is_finite()) {
-        let i = c.inverse.iter().position(|&j| j as usize == k).unwrap_or(0);
+    let d_ref = par_map(c.len(), |i| pl.discounted(&params, c.frequency[i], c.recency[i], c.t[i]));
+    let d: Vec<f64> = if factor {
+        let alive_ref = par_map(c.len(), |i| {
+            model.probability_alive_with(&params, c.frequency[i], c.recency[i], c.t[i])
+        });
+        par_map(frequency.len(), |i| {
+            let k = c.inverse[i] as usize;
+            if recency[i] == reference[i] {
+                d_ref[k]
+            } else {
+                let pa = model.probability_alive_with(&params, frequency[i], recency[i], t[i]);
+                d_ref[k] * (pa / alive_ref[k])
+            }
+        })
+    } else {
+        c.inverse.iter().map(|&k| d_ref[k as usize]).collect()
+    };
+    if let Some(i) = d.iter().position(|v| !v.is_finite()) {
         return Err(Error::Numerical {
             context: "expected_discounted_purchases".into(),
-            reason: format!("customer {i}: discounted purchases are not finite ({})", d[k]),
+            reason: format!("customer {i}: discounted purchases are not finite ({})", d[i]),
         });
     }
-    Ok((d, c.inverse))
+    Ok(d)
 }
 
 fn par_map<F>(n: usize, f: F) -> Vec<f64>
@@ -536,8 +563,7 @@ pub fn customer_lifetime_value(
     check_inputs(model, frequency, recency, t)?;
     check::same_len("monetary_value", frequency.len(), monetary_value.len())?;
     let expected_spend = spend.conditional_expected_average_spend(frequency, monetary_value)?;
-    let (d_unique, inverse) = discounted_unique(model, frequency, recency, t, options)?;
-    let discounted_purchases: Vec<f64> = inverse.iter().map(|&k| d_unique[k as usize]).collect();
+    let discounted_purchases = discounted_all(model, frequency, recency, t, options)?;
     let value: Vec<f64> = (0..frequency.len())
         .map(|i| options.margin * expected_spend[i] * discounted_purchases[i])
         .collect();

@@ -1,1 +1,452 @@
-//! C ABI of the `selection` area.
+//! C ABI of the `selection` area: customer tables, selection rules (from JSON or presets),
+//! evaluations with reason codes, relationship trends and look-alike ranking.
+//!
+//! Typical use: build a `cvm_table` column by column, read a `cvm_rules` from JSON (or build a
+//! preset), evaluate into a `cvm_evaluation` and read decisions, scores and reasons from it.
+
+use std::ffi::{c_char, CStr};
+use std::ptr;
+use std::sync::Arc;
+
+use cvm_core::selection::presets::{preset, PresetOption};
+use cvm_core::selection::{
+    lookalike, relationship_trend, Column, Evaluation, Lookalike, LookalikeOptions, RuleSet,
+    SlopeScale, Standardization, Table, Trend, TrendOptions, TrendResult,
+};
+use cvm_core::Error;
+
+use crate::summary::copy_to;
+use crate::{
+    cvm_status, ffi_guard, free_handle, handle, into_handle, need_out, slice, str_arg, write_out,
+    FfiError, FfiResult,
+};
+
+/// Trend type "high and rising" (see [`cvm_trend_types`]).
+pub const CVM_TREND_HIGH_RISING: u32 = 0;
+/// Trend type "high and stable".
+pub const CVM_TREND_HIGH_STABLE: u32 = 1;
+/// Trend type "high but declining".
+pub const CVM_TREND_HIGH_DECLINING: u32 = 2;
+/// Trend type "low but rising".
+pub const CVM_TREND_LOW_RISING: u32 = 3;
+/// Trend type "low and stable".
+pub const CVM_TREND_LOW_STABLE: u32 = 4;
+/// Trend type "low and declining".
+pub const CVM_TREND_LOW_DECLINING: u32 = 5;
+
+/// Slope tolerance as a fraction of the customer's |level| per period (default).
+pub const CVM_SLOPE_RELATIVE: u32 = 0;
+/// Slope tolerance in profit units per period.
+pub const CVM_SLOPE_ABSOLUTE: u32 = 1;
+
+/// Look-alike features scaled by the standard deviation among the loyal customers (default).
+pub const CVM_STANDARDIZE_LOYAL: u32 = 0;
+/// Look-alike features scaled by the standard deviation among loyal customers and candidates.
+pub const CVM_STANDARDIZE_POOLED: u32 = 1;
+
+/// One column owned by a table handle.
+#[derive(Debug, Clone)]
+enum OwnedColumn {
+    Numeric(Vec<f64>),
+    Boolean(Vec<u8>),
+    Categorical { codes: Vec<i32>, categories: Vec<String> },
+}
+
+impl OwnedColumn {
+    fn borrow(&self) -> Column<'_> {
+        match self {
+            OwnedColumn::Numeric(x) => Column::Numeric(x),
+            OwnedColumn::Boolean(x) => Column::Boolean(x),
+            OwnedColumn::Categorical { codes, categories } => {
+                Column::Categorical { codes, categories }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+struct Columns(Vec<(String, OwnedColumn)>);
+
+impl Columns {
+    /// The core table borrowing these columns (validated when each column was added).
+    fn table(&self) -> Table<'_> {
+        let mut t = Table::new();
+        for (name, c) in &self.0 {
+            t.push(name, c.borrow()).expect("columns were validated when added");
+        }
+        t
+    }
+}
+
+/// A table of customer attributes (opaque): named columns of equal length, one row per customer.
+/// Created empty by [`cvm_table_new`], filled with `cvm_table_add_*` (which copy the data),
+/// freed with [`cvm_table_free`]. Adding columns is not thread-safe; once filled, reading it from
+/// several threads at once (evaluating rules) is safe. Evaluations keep their own reference to
+/// the data: the table may be freed or extended while an evaluation is alive.
+#[derive(Debug, Default)]
+pub struct cvm_table(Arc<Columns>);
+
+/// A selection rule set (opaque), from [`cvm_rules_from_json`] or [`cvm_rules_preset`]. Owned by
+/// the caller; free with [`cvm_rules_free`]. Immutable: evaluating it from several threads at
+/// once is safe.
+#[derive(Debug)]
+pub struct cvm_rules(Arc<RuleSet>);
+
+/// The evaluation of a rule set over a table (opaque): decision, score and reasons of every
+/// customer. Owned by the caller; free with [`cvm_evaluation_free`]. It keeps its own reference
+/// to the rules and the data (freeing them first is fine). Immutable: thread-safe to read.
+pub struct cvm_evaluation {
+    /// Borrows `table`, `rules` and `columns` (heap data that never moves); declared first so
+    /// that it is dropped first.
+    ev: Evaluation<'static, 'static>,
+    table: Box<Table<'static>>,
+    _rules: Arc<RuleSet>,
+    _columns: Arc<Columns>,
+}
+
+impl std::fmt::Debug for cvm_evaluation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("cvm_evaluation").field("len", &self.ev.len()).finish()
+    }
+}
+
+/// Relationship trends of customers (opaque), from [`cvm_relationship_trend`]. Free with
+/// [`cvm_trend_free`]. Immutable.
+#[derive(Debug)]
+pub struct cvm_trend(TrendResult);
+
+/// A look-alike ranking (opaque), from [`cvm_lookalike`]. Free with [`cvm_lookalike_free`].
+/// Immutable.
+#[derive(Debug)]
+pub struct cvm_lookalike(Lookalike);
+
+/// Writes `values` into `out` (`n_out` elements, which must equal `values.len()`).
+///
+/// # Safety
+/// `out` must have room for `n_out` values.
+unsafe fn write_array<T: Copy>(
+    values: &[T],
+    out: *mut T,
+    n_out: usize,
+    field: &'static str,
+) -> FfiResult<()> {
+    if n_out != values.len() {
+        return Err(Error::LengthMismatch { field: field.into(), expected: values.len(), got: n_out }
+            .into());
+    }
+    if out.is_null() && n_out > 0 {
+        return Err(FfiError::Null(field));
+    }
+    unsafe { copy_to(values, out) };
+    Ok(())
+}
+
+/// Borrows an array of `n` NUL-terminated UTF-8 strings.
+///
+/// # Safety
+/// `ptr` must hold `n` valid NUL-terminated strings (or be NULL with `n == 0`).
+unsafe fn strings<'a>(
+    ptr: *const *const c_char,
+    n: usize,
+    field: &'static str,
+) -> FfiResult<Vec<&'a str>> {
+    let ptrs = unsafe { slice(ptr, n, field) }?;
+    ptrs.iter()
+        .enumerate()
+        .map(|(i, &p)| {
+            if p.is_null() {
+                return Err(Error::invalid_at(field, i, "NULL string").into());
+            }
+            // SAFETY: the caller guarantees NUL-terminated strings.
+            unsafe { CStr::from_ptr(p) }
+                .to_str()
+                .map_err(|_| Error::invalid_at(field, i, "not valid UTF-8").into())
+        })
+        .collect()
+}
+
+/// Adds a column to a table handle after checking it against the core's rules.
+///
+/// # Safety
+/// `t` NULL or a live table handle; `name` NUL-terminated.
+unsafe fn add_column(
+    t: *mut cvm_table,
+    name: *const c_char,
+    column: impl FnOnce() -> FfiResult<OwnedColumn>,
+) -> FfiResult<()> {
+    // SAFETY: the caller guarantees a live handle.
+    let t = unsafe { t.as_mut() }.ok_or(FfiError::Null("table"))?;
+    let name = unsafe { str_arg(name, "name") }?;
+    let column = column()?;
+    // Validate with the core (name, length, category codes) before storing.
+    t.0.table().push(name, column.borrow())?;
+    Arc::make_mut(&mut t.0).0.push((name.to_string(), column));
+    Ok(())
+}
+
+/// A new, empty table into `*out` (free with [`cvm_table_free`]).
+///
+/// # Safety
+/// `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_table_new(out: *mut *mut cvm_table) -> cvm_status {
+    ffi_guard!({ unsafe { write_out(out, into_handle(cvm_table::default()), "out") } })
+}
+
+/// Adds a numeric column (copied; `NaN` is a missing value).
+///
+/// Errors: `CVM_STATUS_INVALID_VALUE` (field `name`) for an empty or duplicate name,
+/// `CVM_STATUS_LENGTH_MISMATCH` (field: the column name) when `n` differs from the first column's.
+///
+/// # Safety
+/// `t` live; `name` NUL-terminated; `values` holds `n` values.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_table_add_numeric(
+    t: *mut cvm_table,
+    name: *const c_char,
+    values: *const f64,
+    n: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let v = unsafe { slice(values, n, "values") }?;
+        unsafe { add_column(t, name, || Ok(OwnedColumn::Numeric(v.to_vec()))) }
+    })
+}
+
+/// Adds a boolean column (copied): `0` false, `1` true, any other byte (e.g. 255) missing.
+///
+/// Errors as [`cvm_table_add_numeric`].
+///
+/// # Safety
+/// `t` live; `name` NUL-terminated; `values` holds `n` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_table_add_boolean(
+    t: *mut cvm_table,
+    name: *const c_char,
+    values: *const u8,
+    n: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let v = unsafe { slice(values, n, "values") }?;
+        unsafe { add_column(t, name, || Ok(OwnedColumn::Boolean(v.to_vec()))) }
+    })
+}
+
+/// Adds a categorical column (copied): `codes[i]` indexes `categories` (UTF-8 labels), `-1` is
+/// a missing value.
+///
+/// Errors as [`cvm_table_add_numeric`], plus `CVM_STATUS_INVALID_VALUE` (field: the column name,
+/// index: the row) for a code that is neither -1 nor a valid index, and (field `categories`,
+/// index) for a NULL or non-UTF-8 label.
+///
+/// # Safety
+/// `t` live; `name` NUL-terminated; `codes` holds `n` values; `categories` holds
+/// `n_categories` NUL-terminated strings.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_table_add_categorical(
+    t: *mut cvm_table,
+    name: *const c_char,
+    codes: *const i32,
+    n: usize,
+    categories: *const *const c_char,
+    n_categories: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let c = unsafe { slice(codes, n, "codes") }?;
+        let cats = unsafe { strings(categories, n_categories, "categories") }?;
+        unsafe {
+            add_column(t, name, || {
+                let categories = cats.iter().map(|s| s.to_string()).collect();
+                Ok(OwnedColumn::Categorical { codes: c.to_vec(), categories })
+            })
+        }
+    })
+}
+
+/// Number of rows of the table (0 without columns, or for NULL).
+///
+/// # Safety
+/// `t` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_table_n_rows(t: *const cvm_table) -> usize {
+    unsafe { t.as_ref() }.and_then(|t| t.0 .0.first()).map_or(0, |c| c.1.borrow().len())
+}
+
+/// Frees a table; NULL is a no-op. Evaluations made from it stay valid.
+///
+/// # Safety
+/// `t` NULL or not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_table_free(t: *mut cvm_table) {
+    unsafe { free_handle(t) }
+}
+
+/// Reads a rule set from its JSON document (schema in `docs/rules.md`) into `*out`.
+///
+/// Errors: `CVM_STATUS_JSON` with the JSON path of the problem as the field (`$` for malformed
+/// JSON, `$.criteria[0].condition.op` for an unknown operator, `$.decisions[1]` for overlapping
+/// bands, …).
+///
+/// # Safety
+/// `json` NUL-terminated; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_rules_from_json(
+    json: *const c_char,
+    out: *mut *mut cvm_rules,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let text = unsafe { str_arg(json, "json") }?;
+        let r = RuleSet::from_json(text)?;
+        unsafe { write_out(out, into_handle(cvm_rules(Arc::new(r))), "out") }
+    })
+}
+
+/// Builds a preset rule set (`"good_customer"`, `"big_customer_risk"`, `"elastic_customer"`,
+/// `"dormant_account"`) into `*out`.
+///
+/// `option_names[k]` / `option_values[k]` override numeric thresholds by name (e.g.
+/// `"max_cash"`, 60.0; the names are those of `docs/rules.md`); `rename_from[k]` /
+/// `rename_to[k]` read the preset's default column `rename_from[k]` from your column
+/// `rename_to[k]`. Either list may be empty (NULL with length 0).
+///
+/// Errors: `CVM_STATUS_UNKNOWN_NAME` (field `preset` or `options`), `CVM_STATUS_INVALID_VALUE`
+/// (field: the option, for a non-finite value; field `columns`, index k, for a column the preset
+/// does not read), `CVM_STATUS_LENGTH_MISMATCH` when paired arrays differ in length.
+///
+/// # Safety
+/// Strings NUL-terminated; arrays hold their stated lengths; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_rules_preset(
+    name: *const c_char,
+    option_names: *const *const c_char,
+    n_option_names: usize,
+    option_values: *const f64,
+    n_option_values: usize,
+    rename_from: *const *const c_char,
+    n_rename_from: usize,
+    rename_to: *const *const c_char,
+    n_rename_to: usize,
+    out: *mut *mut cvm_rules,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let name = unsafe { str_arg(name, "name") }?;
+        let keys = unsafe { strings(option_names, n_option_names, "option_names") }?;
+        let values = unsafe { slice(option_values, n_option_values, "option_values") }?;
+        let from = unsafe { strings(rename_from, n_rename_from, "rename_from") }?;
+        let to = unsafe { strings(rename_to, n_rename_to, "rename_to") }?;
+        cvm_core::error::check::same_len("option_values", keys.len(), values.len())?;
+        cvm_core::error::check::same_len("rename_to", from.len(), to.len())?;
+        let options: Vec<(&str, PresetOption<'_>)> =
+            keys.iter().zip(values).map(|(k, v)| (*k, PresetOption::Number(*v))).collect();
+        let renames: Vec<(&str, &str)> = from.into_iter().zip(to).collect();
+        let r = preset(name, &options, &renames)?;
+        unsafe { write_out(out, into_handle(cvm_rules(Arc::new(r))), "out") }
+    })
+}
+
+/// Writes the rule set's JSON document into `*out_json` (free it with `cvm_string_free`). Read
+/// back with [`cvm_rules_from_json`], it gives the same rules (numbers bit for bit).
+///
+/// # Safety
+/// `r` live; `out_json` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_rules_to_json(
+    r: *const cvm_rules,
+    out_json: *mut *mut c_char,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out_json, "out_json")?;
+        let r = &unsafe { handle(r, "rules") }?.0;
+        let text = crate::cstring(&r.to_json());
+        unsafe { write_out(out_json, text.into_raw(), "out_json") }
+    })
+}
+
+/// Frees a rule set; NULL is a no-op. Evaluations made from it stay valid.
+///
+/// # Safety
+/// `r` NULL or not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_rules_free(r: *mut cvm_rules) {
+    unsafe { free_handle(r) }
+}
+
+/// Evaluates the rules for every row of the table into `*out` (free with
+/// [`cvm_evaluation_free`]).
+///
+/// Errors: `CVM_STATUS_INVALID_VALUE` with the JSON path as the field for a column the table
+/// lacks (`$.criteria[0].condition.attr`) or a type mismatch (`….value`, `….values[k]`); with
+/// the attribute and row for a missing value under the `error` policy; `CVM_STATUS_JSON` for a
+/// document problem.
+///
+/// # Safety
+/// `r` and `t` live; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_rules_evaluate(
+    r: *const cvm_rules,
+    t: *const cvm_table,
+    out: *mut *mut cvm_evaluation,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let rules = Arc::clone(&unsafe { handle(r, "rules") }?.0);
+        let columns = Arc::clone(&unsafe { handle(t, "table") }?.0);
+        // SAFETY: `rules` and `columns` are reference-counted heap values kept alive by the
+        // evaluation handle, never mutated while shared (tables copy on write), and `table` is
+        // boxed: the references stay valid for the life of the handle, and `ev`, which holds
+        // them, is dropped first.
+        let columns_ref: &'static Columns = unsafe { &*Arc::as_ptr(&columns) };
+        let rules_ref: &'static RuleSet = unsafe { &*Arc::as_ptr(&rules) };
+        let table = Box::new(columns_ref.table());
+        let table_ref: &'static Table<'static> = unsafe { &*(&*table as *const Table<'static>) };
+        let ev = rules_ref.evaluate(table_ref)?;
+        let value = cvm_evaluation { ev, table, _rules: rules, _columns: columns };
+        unsafe { write_out(out, into_handle(value), "out") }
+    })
+}
+
+/// Number of customers evaluated (0 for NULL).
+///
+/// # Safety
+/// `e` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_evaluation_len(e: *const cvm_evaluation) -> usize {
+    unsafe { e.as_ref() }.map_or(0, |e| e.ev.len())
+}
+
+/// Number of distinct decisions (bands, then hard rules, then the missing policy's); the
+/// decision codes index them. 0 for NULL.
+///
+/// # Safety
+/// `e` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_evaluation_decision_count(e: *const cvm_evaluation) -> usize {
+    unsafe { e.as_ref() }.map_or(0, |e| e.ev.decision_names().len())
+}
+
+/// Name of decision code `code` (NUL-terminated, owned by the evaluation: valid until it is
+/// freed); NULL for NULL or an out-of-range code.
+///
+/// # Safety
+/// `e` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_evaluation_decision_name(
+    e: *const cvm_evaluation,
+    code: usize,
+) -> *const c_char {
+    // Names are validated (letters, digits, `_`, `-`, `.` never include NUL), so they are
+    // stored NUL-terminated in `names_c`.
+    unsafe { e.as_ref() }
+        .and_then(|e| e.names_c().get(code).map(|s| s.as_ptr()))
+        .unwrap_or(ptr::null())
+}
+
+impl cvm_evaluation {
+    fn names_c(&self) -> &[std::ffi::CString] {
+        NAMES.with(|_| ());
+        self.table.n_columns(); // keep `table` used (it is borrowed by `ev`)
+        &self.names_cache()
+    }
+}

@@ -905,6 +905,24 @@ impl<'r, 't> Evaluation<'r, 't> {
             .collect()
     }
 
+    /// Reason codes of every customer ([`Evaluation::reason_codes`]), one vector per customer;
+    /// rendered in parallel with the `parallel` feature (identical results without it).
+    pub fn all_reason_codes(&self) -> Vec<Vec<String>> {
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            (0..self.len())
+                .into_par_iter()
+                .with_min_len(1024)
+                .map(|i| self.reason_codes(i))
+                .collect()
+        }
+        #[cfg(not(feature = "parallel"))]
+        {
+            (0..self.len()).map(|i| self.reason_codes(i)).collect()
+        }
+    }
+
     /// Number of customers per decision, in the order of [`Evaluation::decision_names`].
     pub fn counts(&self) -> Vec<usize> {
         let mut c = vec![0; self.names.len()];

@@ -456,6 +456,260 @@ pub fn dormant_account(o: &DormantOptions) -> Result<RuleSet> {
     Ok(r)
 }
 
+/// The presets [`preset`] builds, by name.
+pub const PRESET_NAMES: &[&str] =
+    &["good_customer", "big_customer_risk", "elastic_customer", "dormant_account"];
+
+/// The value of one option given to [`preset`] by name.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PresetOption<'a> {
+    /// A numeric threshold, e.g. `max_cash`.
+    Number(f64),
+    /// A text option, e.g. a column name of [`DormantOptions`] (`cash_column`).
+    Text(&'a str),
+}
+
+fn number(key: &str, v: PresetOption<'_>) -> Result<f64> {
+    match v {
+        PresetOption::Number(x) => Ok(x),
+        PresetOption::Text(t) => {
+            Err(Error::invalid(key, format!("must be a number (got the text {t:?})")))
+        }
+    }
+}
+
+/// Sets the numeric fields of an options struct by name; `None` for an unknown key.
+macro_rules! set_numbers {
+    ($s:expr, $key:expr, $v:expr, [$($f:ident),*]) => {
+        match $key {
+            $(stringify!($f) => {
+                $s.$f = number($key, $v)?;
+                Ok(Some(()))
+            })*
+            _ => Ok(None),
+        }
+    };
+}
+
+impl GoodCustomerThresholds {
+    /// Option names accepted by [`preset`] for `good_customer`.
+    pub const FIELDS: &'static [&'static str] = &[
+        "min_annual_spend",
+        "min_purchase_frequency",
+        "min_high_margin_share",
+        "min_profit_margin",
+        "max_discount_share",
+        "max_days_late",
+        "max_bad_debt",
+        "max_service_cost_ratio",
+        "min_tenure_years",
+        "min_repeat_rate",
+        "min_p_alive",
+        "min_clv_growth",
+        "target_score",
+        "develop_score",
+        "maintain_score",
+    ];
+
+    fn set(&mut self, key: &str, v: PresetOption<'_>) -> Result<Option<()>> {
+        set_numbers!(
+            self,
+            key,
+            v,
+            [
+                min_annual_spend,
+                min_purchase_frequency,
+                min_high_margin_share,
+                min_profit_margin,
+                max_discount_share,
+                max_days_late,
+                max_bad_debt,
+                max_service_cost_ratio,
+                min_tenure_years,
+                min_repeat_rate,
+                min_p_alive,
+                min_clv_growth,
+                target_score,
+                develop_score,
+                maintain_score
+            ]
+        )
+    }
+}
+
+impl BigCustomerRiskThresholds {
+    /// Option names accepted by [`preset`] for `big_customer_risk`.
+    pub const FIELDS: &'static [&'static str] = &[
+        "max_discount_share",
+        "max_service_cost_ratio",
+        "max_days_late",
+        "max_bad_debt",
+        "min_p_alive",
+        "high_risk_flags",
+        "watch_flags",
+    ];
+
+    fn set(&mut self, key: &str, v: PresetOption<'_>) -> Result<Option<()>> {
+        set_numbers!(
+            self,
+            key,
+            v,
+            [
+                max_discount_share,
+                max_service_cost_ratio,
+                max_days_late,
+                max_bad_debt,
+                min_p_alive,
+                high_risk_flags,
+                watch_flags
+            ]
+        )
+    }
+}
+
+impl ElasticOptions {
+    /// Option names accepted by [`preset`] for `elastic_customer`.
+    pub const FIELDS: &'static [&'static str] = &[
+        "min_purchase_frequency",
+        "max_avg_transaction",
+        "max_discount_share",
+        "min_implicit_ratio",
+        "min_qualifiers",
+    ];
+
+    fn set(&mut self, key: &str, v: PresetOption<'_>) -> Result<Option<()>> {
+        set_numbers!(
+            self,
+            key,
+            v,
+            [
+                min_purchase_frequency,
+                max_avg_transaction,
+                max_discount_share,
+                min_implicit_ratio,
+                min_qualifiers
+            ]
+        )
+    }
+}
+
+impl DormantOptions {
+    /// Option names accepted by [`preset`] for `dormant_account`.
+    pub const FIELDS: &'static [&'static str] = &[
+        "max_holdings",
+        "max_cash",
+        "min_years_inactive",
+        "holdings_column",
+        "cash_column",
+        "years_column",
+    ];
+
+    fn set(&mut self, key: &str, v: PresetOption<'_>) -> Result<Option<()>> {
+        let column = match key {
+            "holdings_column" => &mut self.holdings_column,
+            "cash_column" => &mut self.cash_column,
+            "years_column" => &mut self.years_column,
+            _ => return set_numbers!(self, key, v, [max_holdings, max_cash, min_years_inactive]),
+        };
+        match v {
+            PresetOption::Text(t) => {
+                *column = t.to_string();
+                Ok(Some(()))
+            }
+            PresetOption::Number(x) => {
+                Err(Error::invalid(key, format!("must be a column name (got the number {x})")))
+            }
+        }
+    }
+}
+
+/// Builds a preset by name with options given by name and columns renamed: the entry point of
+/// the C and Python bindings.
+///
+/// `name` is one of [`PRESET_NAMES`]; `options` overrides the defaults of the preset's options
+/// struct (its field names, e.g. `("max_cash", Number(60.0))`, listed in its `FIELDS`);
+/// `renames` maps the preset's default column names to yours (`("clv_growth", "growth")`), as
+/// [`RuleSet::rename_attribute`].
+///
+/// # Errors
+/// [`Error::UnknownName`] (`preset`) for an unknown preset; [`Error::UnknownName`] (`options`,
+/// listing the valid names) for an unknown option; [`Error::InvalidValue`] (the option's name)
+/// for a value of the wrong kind or a non-finite threshold; [`Error::InvalidValue`] (`columns`,
+/// position in `renames`) for a column the preset does not read; the preset's own errors.
+///
+/// # Examples
+/// ```
+/// use cvm_core::selection::presets::{preset, PresetOption};
+/// let rules = preset(
+///     "dormant_account",
+///     &[("max_cash", PresetOption::Number(60.0))],
+///     &[("cash_balance", "cash")],
+/// )?;
+/// assert_eq!(rules.attributes(), ["holdings_balance", "cash", "years_since_last_trade"]);
+/// let err = preset("dormant_account", &[("max_kash", PresetOption::Number(1.0))], &[]);
+/// assert_eq!(err.unwrap_err().field(), Some("options"));
+/// # Ok::<(), cvm_core::Error>(())
+/// ```
+pub fn preset(
+    name: &str,
+    options: &[(&str, PresetOption<'_>)],
+    renames: &[(&str, &str)],
+) -> Result<RuleSet> {
+    fn apply<T>(
+        mut o: T,
+        fields: &[&str],
+        options: &[(&str, PresetOption<'_>)],
+        set: impl Fn(&mut T, &str, PresetOption<'_>) -> Result<Option<()>>,
+    ) -> Result<T> {
+        for (key, v) in options {
+            if set(&mut o, key, *v)?.is_none() {
+                return Err(Error::unknown_name("options", *key, fields));
+            }
+        }
+        Ok(o)
+    }
+    let mut rules = match name {
+        "good_customer" => good_customer(&apply(
+            GoodCustomerThresholds::default(),
+            GoodCustomerThresholds::FIELDS,
+            options,
+            GoodCustomerThresholds::set,
+        )?)?,
+        "big_customer_risk" => big_customer_risk(&apply(
+            BigCustomerRiskThresholds::default(),
+            BigCustomerRiskThresholds::FIELDS,
+            options,
+            BigCustomerRiskThresholds::set,
+        )?)?,
+        "elastic_customer" => elastic_customer(&apply(
+            ElasticOptions::default(),
+            ElasticOptions::FIELDS,
+            options,
+            ElasticOptions::set,
+        )?)?,
+        "dormant_account" => dormant_account(&apply(
+            DormantOptions::default(),
+            DormantOptions::FIELDS,
+            options,
+            DormantOptions::set,
+        )?)?,
+        other => return Err(Error::unknown_name("preset", other, PRESET_NAMES)),
+    };
+    for (k, (from, to)) in renames.iter().enumerate() {
+        if to.is_empty() {
+            return Err(Error::invalid_at("columns", k, "a column name must not be empty"));
+        }
+        if rules.rename_attribute(from, to) == 0 {
+            return Err(Error::invalid_at(
+                "columns",
+                k,
+                format!("the preset {name:?} reads no column {from:?}"),
+            ));
+        }
+    }
+    Ok(rules)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -476,5 +730,56 @@ mod tests {
         assert!(matches!(big_customer_risk(&b), Err(Error::Json { .. })));
         let e = ElasticOptions { min_qualifiers: f64::NAN, ..Default::default() };
         assert_eq!(elastic_customer(&e).unwrap_err().field(), Some("min_qualifiers"));
+    }
+
+    #[test]
+    fn preset_by_name_options_and_renames() {
+        use PresetOption::{Number, Text};
+        let r = preset("dormant_account", &[], &[]).unwrap();
+        assert_eq!(r, dormant_account(&DormantOptions::default()).unwrap());
+        let r = preset(
+            "good_customer",
+            &[("min_p_alive", Number(0.5)), ("target_score", Number(8.0))],
+            &[("clv_growth", "growth")],
+        )
+        .unwrap();
+        let want = good_customer(&GoodCustomerThresholds {
+            min_p_alive: 0.5,
+            target_score: 8.0,
+            ..Default::default()
+        })
+        .map(|mut w| {
+            w.rename_attribute("clv_growth", "growth");
+            w
+        })
+        .unwrap();
+        assert_eq!(r, want);
+        let r = preset("dormant_account", &[("cash_column", Text("cash"))], &[]).unwrap();
+        assert_eq!(r.attributes(), ["holdings_balance", "cash", "years_since_last_trade"]);
+        let cases: Vec<(Result<RuleSet>, &str, Option<usize>)> = vec![
+            (preset("vip", &[], &[]), "preset", None),
+            (preset("big_customer_risk", &[("nope", Number(1.0))], &[]), "options", None),
+            (
+                preset("elastic_customer", &[("min_qualifiers", Text("x"))], &[]),
+                "min_qualifiers",
+                None,
+            ),
+            (preset("dormant_account", &[("cash_column", Number(1.0))], &[]), "cash_column", None),
+            (
+                preset("good_customer", &[("min_p_alive", Number(f64::NAN))], &[]),
+                "min_p_alive",
+                None,
+            ),
+            (preset("good_customer", &[], &[("p_alive", "pa"), ("zz", "y")]), "columns", Some(1)),
+            (preset("good_customer", &[], &[("p_alive", "")]), "columns", Some(0)),
+        ];
+        for (got, field, index) in cases {
+            let e = got.unwrap_err();
+            assert_eq!((e.field(), e.index()), (Some(field), index), "{e}");
+        }
+        assert!(matches!(
+            preset("big_customer_risk", &[("nope", Number(1.0))], &[]),
+            Err(Error::UnknownName { .. })
+        ));
     }
 }

