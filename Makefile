@@ -42,9 +42,12 @@ lib:
 python: $(VENV)/.stamp
 	VIRTUAL_ENV=$(abspath $(VENV)) $(VENV)/bin/maturin develop --release --quiet -m cvm-py/Cargo.toml > build-maturin.log 2>&1 || (cat build-maturin.log; exit 1)
 
+## Unit and integration tests in release (the grids and simulations are heavy); doc tests
+## (one small program each) in the faster-to-compile debug profile.
 test-rust:
 	$(CARGO) fmt --all -- --check
-	$(CARGO) test --release -p cvm-core -p cvm-ffi
+	$(CARGO) test --release -p cvm-core -p cvm-ffi --lib --tests
+	$(CARGO) test -p cvm-core --doc
 
 C_TESTS   := $(patsubst tests/c/%.c,build/%,$(wildcard tests/c/test_*.c))
 CXX_TESTS := $(patsubst tests/c/%.cpp,build/%_cpp,$(wildcard tests/c/test_*.cpp))
@@ -89,6 +92,7 @@ bench:
 bench-python: .venv-bench/.stamp $(VENV)/.stamp
 	VIRTUAL_ENV=$(abspath .venv-bench) $(VENV)/bin/maturin develop --release --quiet -m cvm-py/Cargo.toml
 	.venv-bench/bin/python benches/compare_summary.py
+	.venv-bench/bin/python benches/compare_models.py
 
 fmt:
 	$(CARGO) fmt --all

@@ -48,6 +48,10 @@ def main() -> None:
     print(counts.to_string())
 
     section_models(summary)
+    section_lifetime2(log, summary)
+    section_value(log, summary)
+    section_loyalty(log, summary)
+    section_selection(log, summary)
 
 
 def section_models(summary: pd.DataFrame) -> None:
@@ -79,6 +83,161 @@ def section_models(summary: pd.DataFrame) -> None:
     pred = bg.predict(summary, 39, level=0.9)
     top = pred.sort_values("expected_purchases", ascending=False).head(10)
     print(top.join(summary[["frequency", "recency", "T"]]).round(3).to_string())
+
+
+def section_lifetime2(log: pd.DataFrame, summary: pd.DataFrame) -> None:
+    section("6. Spend, discrete-time and contractual models; probabilistic CLV")
+    calib = summary[["frequency", "recency", "T", "monetary_value"]]
+    repeat = calib["frequency"] > 0
+    corr = cvm.frequency_monetary_correlation(calib["frequency"], calib["monetary_value"])
+    gg = cvm.GammaGamma().fit(calib["frequency"], calib["monetary_value"])
+    p = gg.params_
+    print(f"Gamma-Gamma on {int(repeat.sum()):,} repeat buyers: p = {p['p']:.2f}, q = {p['q']:.2f}, "
+          f"gamma = {p['gamma']:.2f}; population mean spend ${gg.population_mean_spend():.2f}; "
+          f"frequency-spend correlation {corr:.2f}")
+    bg = cvm.BetaGeo().fit(calib)
+    clv = cvm.customer_lifetime_value(bg, gg, calib, horizon=12, time_unit="M", discount_rate=0.01, level=0.9)
+    print(f"12-month CLV (BG/NBD × Gamma-Gamma, 1 % a month): total ${clv['clv'].sum():,.0f}, "
+          f"mean ${clv['clv'].mean():.2f}; top 5 customers:")
+    print(clv.sort_values("clv", ascending=False).head(5).round(2).to_string())
+    lt = cvm.customer_lifetime_value(bg, gg, calib, 12, "M", 0.01, method="lifetimes")
+    print(f"lifetimes' convention (12 steps of 4.345 weeks): total ${lt['clv'].sum():,.0f}")
+
+    d = cvm.datasets.load_donations().rename(columns={"periods": "n_periods"})
+    bb = cvm.BetaGeoBetaBinom().fit(d)
+    q = bb.params_
+    pa = bb.conditional_probability_alive(1, [0, 2, 6], [0, 4, 6], [6, 6, 6])
+    print(f"\nBG/BB on {int(d['weights'].sum()):,} donors: alpha {q['alpha']:.3f}, beta {q['beta']:.3f}, "
+          f"gamma {q['gamma']:.3f}, delta {q['delta']:.3f}; P(alive next year) for (x, t_x) = (0,0), (2,4), (6,6): "
+          + ", ".join(f"{v:.2f}" for v in pa))
+
+    r = cvm.datasets.load_retention_survival()
+    sbg = cvm.ShiftedBetaGeo().fit_cohort((r["high_end_pct_alive"] * 10).round().iloc[:8])
+    s = sbg.survival_curve(12)
+    print(f"\nsBG, high-end subscribers (years 0-7): alpha {sbg.params_['alpha']:.3f}, beta {sbg.params_['beta']:.3f}; "
+          f"projected % active in years 8-12: " + ", ".join(f"{100 * v:.1f}" for v in s.iloc[8:])
+          + f"; DERL after 7 renewals at 10 %: {sbg.derl(0.10, [7])[0]:.2f} payments")
+
+
+def section_value(log: pd.DataFrame, summary: pd.DataFrame) -> None:
+    section("7. Customer value: lifetime value, whale curve, value matrix")
+    print("Worked example (acquisition 2,500; cost 500 a year; revenue 1,000, 1,500, then 2,000 a year;"
+          " 15 %; 5 years):")
+    for timing in ("end", "start"):
+        v = cvm.cashflow_clv([1000, 1500, 2000], 0.15, 5, cost=500, acquisition_cost=2500, timing=timing)
+        print(f"  CLV with {timing}-of-year cash flows: {v:,.2f}")
+    b = cvm.cashflow_breakdown([1000, 1500, 2000], 0.15, 5, cost=500, acquisition_cost=2500)
+    print(b[["contribution", "present_value", "cumulative"]].round(2).to_string())
+
+    # Illustrative economics: a 30 % gross margin on spend and a $2 handling cost per order.
+    orders = log.groupby("customer_id")["amount"].agg(spend="sum", orders="size")
+    profit = 0.3 * orders["spend"] - 2.0 * orders["orders"]
+    w = cvm.whale_curve(profit)
+    print(f"\nWhale curve of CDNOW profit to 1998-06-30 (30 % margin, $2 per order), {len(profit):,} customers:")
+    print(f"  total ${w.total:,.2f}; peak ${w.peak:,.2f} after the {w.peak_rank:,} most profitable customers")
+    print(f"  the top 20 % bring {w.top_share:.0%} of the profit; Gini coefficient {w.gini:.3f}")
+    print(f"  unprofitable customers: {w.unprofitable_count:,} ({w.unprofitable_share:.1%}), "
+          f"taking away ${w.tail_consumed:,.2f}")
+
+    # Current value: profit in calibration; potential value: the BG/NBD's expected purchases in the
+    # next year at the customer's mean order margin, kept with retention 0.6 a year, 10 %, 3 years.
+    calibration = log[log["date"] <= "1997-09-30"].groupby("customer_id")["amount"].agg(spend="sum", orders="size")
+    calibration = calibration.reindex(summary.index)
+    current = 0.3 * calibration["spend"] - 2.0 * calibration["orders"]
+    margin_per_order = current / calibration["orders"]
+    bg = cvm.BetaGeo().fit(summary)
+    next_year = bg.expected_purchases(52, summary["frequency"], summary["recency"], summary["T"])
+    potential = cvm.cashflow_clv(pd.Series(next_year, index=summary.index) * margin_per_order, 0.10, 3,
+                                 retention=0.6)
+    m = cvm.value_matrix(current, potential)
+    print(f"\nValue matrix (median splits: current ${m.current_thresholds[0]:,.2f}, "
+          f"potential ${m.potential_thresholds[0]:,.2f}):")
+    print(m.cells[["label", "strategy", "count", "current_sum", "potential_sum"]].round(0).to_string())
+
+
+def section_loyalty(log: pd.DataFrame, summary: pd.DataFrame) -> None:
+    section("8. Loyalty ladder, stage migration and churn risk (26-week lapse window)")
+
+    def ladder_at(end: str, weeks: int) -> pd.DataFrame:
+        upto = log[log["date"] <= pd.Timestamp(end)]
+        s = cvm.summary_from_transactions(upto, "customer_id", "date", observation_period_end=end, time_unit="W")
+        return cvm.loyalty_stages(s, lapse_window=weeks)
+
+    snapshots = {"calibration end": ladder_at("1997-09-30", 26), "end of holdout": ladder_at("1998-06-30", 26)}
+    ladder = pd.DataFrame({name: df["stage"].value_counts(sort=False) for name, df in snapshots.items()})
+    print("Customers on each rung of the ladder:")
+    print(ladder.to_string())
+    print("\nA few customers and the reason for their stage (calibration end):")
+    print(snapshots["calibration end"].groupby("stage", observed=True).head(1).to_string())
+
+    m = cvm.stage_migration(snapshots["calibration end"], snapshots["end of holdout"])
+    print("\nStage migration, calibration end (rows) → end of holdout (columns):")
+    print(m.counts.loc[["repeat", "lapsed"], ["repeat", "lapsed"]].to_string())
+    print(f"repeat buyers who lapsed: {m.count('repeat', 'lapsed'):,} ({m.rate('repeat', 'lapsed'):.1%}); "
+          f"lapsed customers who came back: {m.count('lapsed', 'repeat'):,} ({m.rate('lapsed', 'repeat'):.1%})")
+    wide = cvm.stage_migration(ladder_at("1997-09-30", 52), ladder_at("1998-06-30", 52))
+    print(f"with a 52-week window: {wide.count('first_time', 'repeat'):,} first-time buyers became repeat "
+          f"buyers, {wide.count('first_time', 'lapsed'):,} lapsed")
+
+    bg = cvm.BetaGeo().fit(summary)
+    stages = cvm.loyalty_stages(summary, model=bg, lapse_window=26)
+    print("\nLadder at the calibration end with BG/NBD P(alive) < 0.5 or 26 weeks silent as lapsed:")
+    print(stages["stage"].value_counts(sort=False).to_string())
+    risk = cvm.churn_risk(bg, summary, horizon=39)
+    bands = risk.groupby("band", observed=False).agg(customers=("score", "size"), mean_score=("score", "mean"),
+                                                     mean_p_alive=("p_alive", "mean"))
+    bands["holdout purchases / customer"] = summary.groupby(risk["band"], observed=False)["frequency_holdout"].mean()
+    print("\nChurn-risk bands (BG/NBD P(alive), expected purchases in 39 weeks, overdue ratio):")
+    print(bands.round(3).to_string())
+    print(f"flagged at risk: {int(risk['at_risk'].sum()):,} of {len(risk):,}")
+
+
+def section_selection(log: pd.DataFrame, summary: pd.DataFrame) -> None:
+    section("9. Customer selection: rules with reasons, relationship trends, look-alikes")
+    rules = cvm.SelectionRules.from_dict({
+        "version": 1,
+        "name": "cdnow_key_customers",
+        "criteria": [
+            {"name": "repeat_buyer", "weight": 0.4,
+             "condition": {"attr": "frequency", "op": ">=", "value": 3}},
+            {"name": "big_basket", "weight": 0.3,
+             "condition": {"attr": "monetary_value", "op": ">=", "value": 40}},
+            {"name": "recent", "weight": 0.3,
+             "condition": {"attr": "weeks_since_last", "op": "<=", "value": 13}},
+        ],
+        "hard": [{"name": "one_timer", "decision": "reactivate",
+                  "condition": {"attr": "frequency", "op": "==", "value": 0}}],
+        "decisions": [
+            {"decision": "target", "min": 0.7},
+            {"decision": "develop", "min": 0.3, "max": 0.7},
+            {"decision": "maintain", "max": 0.3},
+        ],
+    })
+    data = summary.assign(weeks_since_last=(summary["T"] - summary["recency"]).round(2),
+                          monetary_value=summary["monetary_value"].round(2))
+    out = rules.evaluate(data)
+    print("Decisions of the calibration customers (rules as JSON, reasons per customer):")
+    print(rules.counts(data).to_string())
+    for decision in ("target", "develop", "reactivate"):
+        cid = out.index[out["decision"] == decision][0]
+        print(f"  customer {cid} → {decision}: " + "; ".join(out.loc[cid, "reasons"]))
+
+    # Quarterly profit (30 % margin) of the customers who bought in at least 4 of the 6 quarters.
+    quarters = log.assign(q=log["date"].dt.to_period("Q"))
+    profit = quarters.pivot_table(index="customer_id", columns="q", values="amount",
+                                  aggfunc="sum", fill_value=0.0) * 0.3
+    active = profit[(profit > 0).sum(axis=1) >= 4]
+    trend = cvm.relationship_trend(active, slope_tolerance=0.1)
+    print(f"\nRelationship trends of {len(active):,} customers active in ≥ 4 of "
+          f"{profit.shape[1]} quarters (high = level ≥ median {trend.attrs['high_level']:.2f}):")
+    print(trend["trend"].value_counts().to_string())
+    print("  e.g. customer", trend.index[0], trend["reason"].iloc[0])
+
+    loyal = data[data["frequency"] >= 10]
+    candidates = data[(data["frequency"] >= 1) & (data["frequency"] < 10)]
+    top = cvm.lookalike(candidates, loyal, ["frequency", "monetary_value", "weeks_since_last"], k=5)
+    print(f"\nThe 5 of {len(candidates):,} repeat buyers most like the {len(loyal):,} most loyal customers:")
+    print(top.join(candidates[["frequency", "monetary_value", "weeks_since_last"]]).round(3).to_string())
 
 
 if __name__ == "__main__":

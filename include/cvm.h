@@ -18,6 +18,120 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// Stage code: known, never purchased, no interest shown.
+#define CVM_STAGE_SUSPECT 0
+
+// Stage code: never purchased, interest shown.
+#define CVM_STAGE_PROSPECT 1
+
+// Stage code: purchased once.
+#define CVM_STAGE_FIRST_TIME 2
+
+// Stage code: purchased repeatedly.
+#define CVM_STAGE_REPEAT 3
+
+// Stage code: a repeat customer who recommends.
+#define CVM_STAGE_ADVOCATE 4
+
+// Stage code: was a customer, lapsed.
+#define CVM_STAGE_LAPSED 5
+
+// Migration state code: not in the first snapshot (outer join only; a row state).
+#define CVM_STATE_NEW 6
+
+// Migration state code: not in the second snapshot (outer join only; a column state).
+#define CVM_STATE_GONE 7
+
+// Level code: no level's condition holds.
+#define CVM_LEVEL_NONE 0
+
+// Level code: cognitive loyalty.
+#define CVM_LEVEL_COGNITIVE 1
+
+// Level code: affective loyalty.
+#define CVM_LEVEL_AFFECTIVE 2
+
+// Level code: conative loyalty.
+#define CVM_LEVEL_CONATIVE 3
+
+// Level code: action loyalty.
+#define CVM_LEVEL_ACTION 4
+
+// Level rule: sequential phases, the first failing condition stops the climb (default).
+#define CVM_LEVEL_RULE_CUMULATIVE 0
+
+// Level rule: the highest level whose own condition holds.
+#define CVM_LEVEL_RULE_HIGHEST 1
+
+// Missing signal (NaN) policy: an error naming the column and index (default).
+#define CVM_MISSING_ERROR 0
+
+// Missing signal (NaN) policy: the condition is unobserved for that customer.
+#define CVM_MISSING_UNOBSERVED 1
+
+// Risk band code: low.
+#define CVM_RISK_LOW 0
+
+// Risk band code: medium.
+#define CVM_RISK_MEDIUM 1
+
+// Risk band code: high.
+#define CVM_RISK_HIGH 2
+
+// Churn type code: active, natural (moved away or died).
+#define CVM_CHURN_ACTIVE_NATURAL 0
+
+// Churn type code: active, competitive (lost to a competitor).
+#define CVM_CHURN_ACTIVE_COMPETITIVE 1
+
+// Churn type code: active, fault (caused by our failure).
+#define CVM_CHURN_ACTIVE_FAULT 2
+
+// Churn type code: passive, retaliatory (dissatisfied and punishing).
+#define CVM_CHURN_PASSIVE_RETALIATORY 3
+
+// Churn type code: passive, non-malicious (e.g. a payment lapse).
+#define CVM_CHURN_PASSIVE_NON_MALICIOUS 4
+
+// Churn type code: no reason field set.
+#define CVM_CHURN_UNKNOWN 5
+
+// Migration policy: both snapshots must hold the same customers (default).
+#define CVM_MIGRATION_STRICT 0
+
+// Migration policy: outer join with the states `new` and `gone`.
+#define CVM_MIGRATION_OUTER_JOIN 1
+
+// Trend type "high and rising" (see [`cvm_trend_types`]).
+#define CVM_TREND_HIGH_RISING 0
+
+// Trend type "high and stable".
+#define CVM_TREND_HIGH_STABLE 1
+
+// Trend type "high but declining".
+#define CVM_TREND_HIGH_DECLINING 2
+
+// Trend type "low but rising".
+#define CVM_TREND_LOW_RISING 3
+
+// Trend type "low and stable".
+#define CVM_TREND_LOW_STABLE 4
+
+// Trend type "low and declining".
+#define CVM_TREND_LOW_DECLINING 5
+
+// Slope tolerance as a fraction of the customer's |level| per period (default).
+#define CVM_SLOPE_RELATIVE 0
+
+// Slope tolerance in profit units per period.
+#define CVM_SLOPE_ABSOLUTE 1
+
+// Look-alike features scaled by the standard deviation among the loyal customers (default).
+#define CVM_STANDARDIZE_LOYAL 0
+
+// Look-alike features scaled by the standard deviation among loyal customers and candidates.
+#define CVM_STANDARDIZE_POOLED 1
+
 // Calendar day (`freq`, `time_unit`).
 #define CVM_UNIT_DAY 1
 
@@ -51,6 +165,38 @@
 // A missing timestamp (an error when met): `INT64_MIN`.
 #define CVM_TIMESTAMP_MISSING INT64_MIN
 
+// [`cvm_series`] kind: not given; the field takes its default (revenue has none).
+#define CVM_SERIES_DEFAULT 0
+
+// [`cvm_series`] kind: one value (`value`) for every period and customer.
+#define CVM_SERIES_CONSTANT 1
+
+// [`cvm_series`] kind: a schedule shared by all customers (`values[t − 1]` is period `t`; the
+// last value repeats).
+#define CVM_SERIES_SCHEDULE 2
+
+// [`cvm_series`] kind: one value per customer (the same in every period).
+#define CVM_SERIES_PER_CUSTOMER 3
+
+// [`cvm_series`] kind: one schedule per customer, row-major customers × `n_periods` (each row's
+// last value repeats).
+#define CVM_SERIES_MATRIX 4
+
+// Cash flows at the end of each period (period `t` discounted by `(1 + d)^t`).
+#define CVM_TIMING_END 0
+
+// Cash flows at the start of each period (period `t` discounted by `(1 + d)^(t − 1)`).
+#define CVM_TIMING_START 1
+
+// The customer is present in period 1 and in period `t` with probability `r_1 … r_(t−1)`.
+#define CVM_RETENTION_PRESENT 0
+
+// The first period must be survived: present in period `t` with probability `r_1 … r_t`.
+#define CVM_RETENTION_SURVIVE 1
+
+// `periods` of [`cvm_cashflow`] / [`cvm_closed_form_clv`]: every period (infinite horizon).
+#define CVM_PERIODS_INFINITE 0
+
 // Status code of every fallible function. Values are stable and never reused.
 typedef enum cvm_status {
   // Success.
@@ -77,9 +223,45 @@ typedef enum cvm_status {
   CVM_STATUS_PANIC = 100,
 } cvm_status;
 
+// A BG/BB model (opaque). Owned by the caller; free with [`cvm_bg_bb_free`]. Immutable.
+typedef struct cvm_bg_bb cvm_bg_bb;
+
+// Period-by-period breakdown of one customer's value (opaque). Owned by the caller; free with
+// [`cvm_breakdown_free`]. Immutable: thread-safe reads.
+typedef struct cvm_breakdown cvm_breakdown;
+
+// Every customer's churn type and reason (opaque), from [`cvm_churn_types`]. Owned by the
+// caller; free with [`cvm_churn_labels_free`]. Immutable.
+typedef struct cvm_churn_labels cvm_churn_labels;
+
 // Unique `(frequency, recency, T)` rows with weights (opaque). Free with [`cvm_compressed_free`].
 // Immutable: safe to read from several threads.
 typedef struct cvm_compressed cvm_compressed;
+
+// The evaluation of a rule set over a table (opaque): decision, score and reasons of every
+// customer. Owned by the caller; free with [`cvm_evaluation_free`]. It keeps its own reference
+// to the rules and the data (freeing them first is fine). Immutable: thread-safe to read.
+typedef struct cvm_evaluation cvm_evaluation;
+
+// A Gamma-Gamma spend model (opaque). Owned by the caller; free with [`cvm_gamma_gamma_free`].
+// Immutable: predictions from several threads at once are safe.
+typedef struct cvm_gamma_gamma cvm_gamma_gamma;
+
+// Every customer's ladder stage and reason (opaque), from [`cvm_loyalty_stages`]. Owned by the
+// caller; free with [`cvm_ladder_free`]. Immutable: safe to read from several threads.
+typedef struct cvm_ladder cvm_ladder;
+
+// Every customer's loyalty level and reason (opaque), from [`cvm_loyalty_levels`]. Owned by the
+// caller; free with [`cvm_levels_free`]. Immutable.
+typedef struct cvm_levels cvm_levels;
+
+// A look-alike ranking (opaque), from [`cvm_lookalike_rank`]. Free with [`cvm_lookalike_free`].
+// Immutable.
+typedef struct cvm_lookalike cvm_lookalike;
+
+// A stage-migration matrix with per-customer moves (opaque), from [`cvm_stage_migration`].
+// Owned by the caller; free with [`cvm_migration_free`]. Immutable.
+typedef struct cvm_migration cvm_migration;
 
 // A fitted (or parameterised) transaction model (opaque). Owned by the caller; free with
 // [`cvm_model_free`]. Immutable: predictions from several threads at once are safe.
@@ -88,9 +270,58 @@ typedef struct cvm_model cvm_model;
 // RFM scores and segments (opaque). Free with [`cvm_rfm_free`]. Immutable: thread-safe reads.
 typedef struct cvm_rfm cvm_rfm;
 
+// A selection rule set (opaque), from [`cvm_rules_from_json`] or [`cvm_rules_preset`]. Owned by
+// the caller; free with [`cvm_rules_free`]. Immutable: evaluating it from several threads at
+// once is safe.
+typedef struct cvm_rules cvm_rules;
+
+// A shifted-beta-geometric model (opaque). Owned by the caller; free with [`cvm_sbg_free`].
+// Immutable.
+typedef struct cvm_sbg cvm_sbg;
+
 // A customer summary (opaque). Owned by the caller; free with [`cvm_summary_free`].
 // Immutable: safe to read from several threads.
 typedef struct cvm_summary cvm_summary;
+
+// A table of customer attributes (opaque): named columns of equal length, one row per customer.
+// Created empty by [`cvm_table_new`], filled with `cvm_table_add_*` (which copy the data),
+// freed with [`cvm_table_free`]. Adding columns is not thread-safe; once filled, reading it from
+// several threads at once (evaluating rules) is safe. Evaluations keep their own reference to
+// the data: the table may be freed or extended while an evaluation is alive.
+typedef struct cvm_table cvm_table;
+
+// Relationship trends of customers (opaque), from [`cvm_relationship_trend`]. Free with
+// [`cvm_trend_free`]. Immutable.
+typedef struct cvm_trend cvm_trend;
+
+// Each customer's cell of the current × potential value matrix, with per-cell counts and sums
+// (opaque). Owned by the caller; free with [`cvm_value_matrix_free`]. Immutable: thread-safe.
+typedef struct cvm_value_matrix cvm_value_matrix;
+
+// The whale curve of per-customer profit (opaque). Owned by the caller; free with
+// [`cvm_whale_curve_free`]. Immutable: thread-safe reads.
+typedef struct cvm_whale_curve cvm_whale_curve;
+
+// Options of [`cvm_clv`] and [`cvm_clv_bg_bb`]. Start from [`cvm_clv_options_default`].
+// The strings are borrowed for the duration of the call only.
+typedef struct cvm_clv_options {
+  // Horizon in `time_unit` (default 12); ≥ 0. With the lifetimes method, a whole number of
+  // months.
+  double horizon;
+  // Unit of the horizon and of the discount rate: `"D"`, `"W"`, `"M"` (default), `"Y"`.
+  const char *time_unit;
+  // Unit of the transaction model's data (default `"W"`); for the BG/BB, the length of one
+  // opportunity.
+  const char *data_time_unit;
+  // Effective discount rate per `time_unit` (default 0.01); > −1.
+  double discount_rate;
+  // Profit margin applied to spend (default 1); ≥ 0.
+  double margin;
+  // `"continuous"` (default) or `"lifetimes"` (lifetimes' monthly steps of 4.345 weeks).
+  const char *method;
+  // Confidence level of delta-method intervals in (0, 1), or 0 for none (default 0).
+  double interval_level;
+} cvm_clv_options;
 
 // Options of [`cvm_model_fit`]; start from [`cvm_fit_options_default`].
 typedef struct cvm_fit_options {
@@ -120,6 +351,67 @@ typedef struct cvm_fit_diagnostics {
   double n_obs;
 } cvm_fit_diagnostics;
 
+// Thresholds of [`cvm_loyalty_stages`]; start from [`cvm_ladder_options_default`].
+typedef struct cvm_ladder_options {
+  // Interest count that makes a non-buyer a prospect (default 1; > 0).
+  double prospect_min_interest;
+  // Repeat purchases that make a buyer a repeat customer (default 1; > 0).
+  double repeat_min_frequency;
+  // Referrals that make a repeat customer an advocate (default 1; > 0).
+  double advocate_min_referrals;
+  // Reviews that make a repeat customer an advocate (default 1; > 0).
+  double advocate_min_reviews;
+  // Recommendations that make a repeat customer an advocate (default 1; > 0).
+  double advocate_min_recommendations;
+  // A buyer with P(alive) below this has lapsed (default 0.5; in (0, 1]).
+  double p_alive_threshold;
+  // Whether `lapse_window` is set (default false: no window).
+  bool has_lapse_window;
+  // A buyer with `T - recency` longer than this has lapsed (summary time unit; > 0).
+  double lapse_window;
+} cvm_ladder_options;
+
+// Options of [`cvm_loyalty_levels`]; start from [`cvm_level_options_default`].
+typedef struct cvm_level_options {
+  // Threshold of `belief_better` (default 0.5; finite).
+  double belief_threshold;
+  // Threshold of `satisfaction` (default 4; finite).
+  double satisfaction_threshold;
+  // Threshold of `repurchase_intent` (default 4; finite).
+  double intent_threshold;
+  // Threshold of `repeat_despite_obstacles` (default 1; > 0).
+  double obstacles_threshold;
+  // `CVM_LEVEL_RULE_CUMULATIVE` (default) or `CVM_LEVEL_RULE_HIGHEST`.
+  uint32_t rule;
+  // `CVM_MISSING_ERROR` (default) or `CVM_MISSING_UNOBSERVED`.
+  uint32_t missing;
+} cvm_level_options;
+
+// Options of [`cvm_churn_risk`]; start from [`cvm_churn_risk_options_default`].
+typedef struct cvm_churn_risk_options {
+  // Weight of `1 - P(alive)` (default 0.5; >= 0).
+  double weight_p_alive;
+  // Weight of the expected-purchases shortfall (default 0.25; >= 0).
+  double weight_expected;
+  // Weight of the overdue component (default 0.25; >= 0).
+  double weight_overdue;
+  // Expected purchases at or above which the shortfall is 0 (default 1; > 0).
+  double expected_purchases_min;
+  // Overdue ratio at which the overdue component reaches 1 (default 3; > 1).
+  double overdue_saturation;
+  // Whether `fallback_interval` is set (default false: the median `recency / frequency` of the
+  // customers with repeat purchases).
+  bool has_fallback_interval;
+  // Inter-purchase interval of customers without repeat purchases (> 0).
+  double fallback_interval;
+  // Lower bound of the medium band (default 1/3; in (0, 1], <= `high_threshold`).
+  double medium_threshold;
+  // Lower bound of the high band (default 2/3; in (0, 1]).
+  double high_threshold;
+  // Score at or above which a customer is flagged at risk (default 0.5; in (0, 1]).
+  double at_risk_threshold;
+} cvm_churn_risk_options;
+
 // Options of [`cvm_summary_from_transactions`]; start from [`cvm_summary_options_default`].
 typedef struct cvm_summary_options {
   // Period within which transactions merge: a `CVM_UNIT_*` other than `CVM_UNIT_PERIOD`.
@@ -141,6 +433,168 @@ typedef struct cvm_summary_options {
   // Include the first purchase in the monetary mean.
   bool include_first_purchase;
 } cvm_summary_options;
+
+// A per-period (or per-customer) input. Build one with [`cvm_series_constant`],
+// [`cvm_series_schedule`], [`cvm_series_per_customer`] or [`cvm_series_matrix`]; the arrays are
+// borrowed (they must outlive the call that reads them).
+typedef struct cvm_series {
+  // A `CVM_SERIES_*` kind.
+  uint32_t kind;
+  // The value of a `CVM_SERIES_CONSTANT`.
+  double value;
+  // The values of the other kinds.
+  const double *values;
+  // Number of elements of `values`.
+  size_t n_values;
+  // Columns of a `CVM_SERIES_MATRIX` (periods per customer).
+  size_t n_periods;
+} cvm_series;
+
+// Configuration of the cash-flow customer lifetime value. Zero-initialise it
+// (`cvm_cashflow c = {0};`) for the defaults: no cost, margin 1, retention 1, no acquisition
+// cost, end-of-period cash flows, customer present in period 1, infinite horizon.
+typedef struct cvm_cashflow {
+  // Revenue per period `R_t` (required).
+  struct cvm_series revenue;
+  // Recurring cost per period `C_t`; default 0.
+  struct cvm_series cost;
+  // Margin rate `m_t` applied to revenue; default 1.
+  struct cvm_series margin;
+  // Retention rate per period `r_t` in `[0, 1]`; default 1.
+  struct cvm_series retention;
+  // One-off acquisition cost at time 0: `CVM_SERIES_CONSTANT` or `CVM_SERIES_PER_CUSTOMER`;
+  // default 0.
+  struct cvm_series acquisition_cost;
+  // Discount rate per period `d > −1`.
+  double discount_rate;
+  // Number of periods (1 to 100,000), or `CVM_PERIODS_INFINITE` (0).
+  size_t periods;
+  // `CVM_TIMING_END` (default) or `CVM_TIMING_START`.
+  uint32_t timing;
+  // `CVM_RETENTION_PRESENT` (default) or `CVM_RETENTION_SURVIVE`.
+  uint32_t convention;
+} cvm_cashflow;
+
+// One period of a [`cvm_breakdown`].
+typedef struct cvm_period_row {
+  // Period number `t` (from 1).
+  size_t period;
+  // Revenue `R_t`.
+  double revenue;
+  // Recurring cost `C_t`.
+  double cost;
+  // Margin rate `m_t`.
+  double margin;
+  // Net cash flow if present: `R_t m_t − C_t`.
+  double contribution;
+  // Probability `P_t` that the customer is present in period `t`.
+  double survival;
+  // Discount factor `(1 + d)^−(t − s)`.
+  double discount_factor;
+  // `contribution · survival · discount_factor`.
+  double present_value;
+  // `−A` plus the present values of periods `1..=t`.
+  double cumulative;
+} cvm_period_row;
+
+// Inputs of [`cvm_value_decomposition`]. Zero-initialise it: every component is 0 unless given.
+typedef struct cvm_decomposition_inputs {
+  // Realised value: NULL (0), one total per customer (`realised_periods` = 0) or a row-major
+  // customers × `realised_periods` history of profit, oldest first, compounded to today.
+  const double *realised;
+  // Elements of `realised`.
+  size_t n_realised;
+  // 0: `realised` are totals; ≥ 1: columns of the history.
+  size_t realised_periods;
+  // Compounding rate per period of the history (> −1; 0 = none).
+  double realised_rate;
+  // Potential value per customer, or NULL.
+  const double *potential;
+  // Elements of `potential`.
+  size_t n_potential;
+  // Potential value from the cash-flow model instead (NULL: not used; not with `potential`).
+  const struct cvm_cashflow *potential_cashflow;
+  // Influence value per customer, or NULL.
+  const double *influence;
+  // Elements of `influence`.
+  size_t n_influence;
+  // Influence from referrals instead: people referred (constant or per customer; kind
+  // `CVM_SERIES_DEFAULT` = not used).
+  struct cvm_series referrals;
+  // Conversion rate of the referred, in [0, 1] (required with `referrals`).
+  struct cvm_series conversion;
+  // Value of one converted referral (required with `referrals`).
+  struct cvm_series referral_value;
+} cvm_decomposition_inputs;
+
+// Options of [`cvm_value_matrix`]. Zero-initialise it for the method's 2 × 2 matrix split at
+// the medians, with its quadrant labels and strategies.
+typedef struct cvm_value_matrix_options {
+  // Cut points of current value (NULL: the median).
+  const double *current_thresholds;
+  // Elements of `current_thresholds`.
+  size_t n_current_thresholds;
+  // Whether `current_thresholds` are quantiles in [0, 1] (else values).
+  bool current_quantile;
+  // Cut points of potential value (NULL: the median).
+  const double *potential_thresholds;
+  // Elements of `potential_thresholds`.
+  size_t n_potential_thresholds;
+  // Whether `potential_thresholds` are quantiles in [0, 1] (else values).
+  bool potential_quantile;
+  // One label per cell, in cell order (NULL: the defaults).
+  const char *const *labels;
+  // Elements of `labels`.
+  size_t n_labels;
+  // One strategy per cell, in cell order (NULL: the defaults).
+  const char *const *strategies;
+  // Elements of `strategies`.
+  size_t n_strategies;
+} cvm_value_matrix_options;
+
+// Summary of a whale curve. `C(k)` is the cumulative profit of the `k` most profitable
+// customers (linear between ranks). A share is defined only when its denominator is positive
+// (`has_*` false otherwise, and the value is 0).
+typedef struct cvm_whale_summary {
+  // Number of customers `n`.
+  size_t n;
+  // Total profit `C(n)`.
+  double total;
+  // Highest point `max_k C(k)` (0 when no customer is profitable).
+  double peak;
+  // Smallest `k` with `C(k) = peak`.
+  size_t peak_rank;
+  // Whether `peak_share` is defined (`total > 0`).
+  bool has_peak_share;
+  // `peak / total`.
+  double peak_share;
+  // The `top` fraction.
+  double top;
+  // `C(top · n)`.
+  double top_profit;
+  // Whether `top_share` is defined (`total > 0`).
+  bool has_top_share;
+  // `top_profit / total`: share of total profit from the top fraction.
+  double top_share;
+  // The `bottom` fraction.
+  double bottom;
+  // Profit the bottom fraction takes away: `C(n − bottom · n) − total`.
+  double bottom_consumed;
+  // Whether `bottom_consumed_share` is defined (`peak > 0`).
+  bool has_bottom_consumed_share;
+  // `bottom_consumed / peak`.
+  double bottom_consumed_share;
+  // `peak − total`.
+  double tail_consumed;
+  // Customers with negative profit.
+  size_t unprofitable_count;
+  // Share of customers with negative profit.
+  double unprofitable_share;
+  // Whether `gini` is defined (`total > 0`).
+  bool has_gini;
+  // Gini coefficient of profit (can exceed 1 with losses).
+  double gini;
+} cvm_whale_summary;
 
 #ifdef __cplusplus
 extern "C" {
@@ -175,6 +629,677 @@ const char *cvm_version(void);
 // # Safety
 // `text` must be a NUL-terminated string; `out_days` valid for writes.
 enum cvm_status cvm_parse_date(const char *text, int64_t *out_days);
+
+// Default CLV options: 12 months, weekly data, 1 % a month, margin 1, continuous, no intervals.
+// The strings are static.
+struct cvm_clv_options cvm_clv_options_default(void);
+
+// Fits the Gamma-Gamma spend model on each customer's number of repeat purchases and their
+// mean value; customers with `frequency == 0` are validated and left out of the likelihood.
+//
+// `weights` may be NULL; `options` may be NULL (defaults). Errors: `CVM_STATUS_INVALID_VALUE`
+// naming `frequency`, `monetary_value` (≤ 0 for a repeat buyer) or `weights` and the index,
+// or `frequency` when there is no repeat buyer; `_LENGTH_MISMATCH`; `_EMPTY_INPUT`;
+// `CVM_STATUS_NOT_CONVERGED`.
+//
+// # Safety
+// Arrays hold their stated lengths; `out` valid for writes.
+enum cvm_status cvm_gamma_gamma_fit(const double *frequency,
+                                    size_t n_frequency,
+                                    const double *monetary_value,
+                                    size_t n_monetary_value,
+                                    const double *weights,
+                                    size_t n_weights,
+                                    const struct cvm_fit_options *options,
+                                    struct cvm_gamma_gamma **out);
+
+// A Gamma-Gamma model with known parameters `p, q, gamma` (each finite and > 0).
+//
+// # Safety
+// `out` valid for writes.
+enum cvm_status cvm_gamma_gamma_from_params(double p,
+                                            double q,
+                                            double gamma,
+                                            struct cvm_gamma_gamma **out);
+
+// Copies `p, q, gamma` into `out` (`n_out` = 3).
+//
+// # Safety
+// `m` live; `out` has room for `n_out` values.
+enum cvm_status cvm_gamma_gamma_params(const struct cvm_gamma_gamma *m, double *out, size_t n_out);
+
+// Standard errors of `p, q, gamma` into `out` (`n_out` = 3). `CVM_STATUS_INVALID_VALUE`
+// (field `covariance`) for a model that was not fitted.
+//
+// # Safety
+// `m` live; `out` has room for `n_out` values.
+enum cvm_status cvm_gamma_gamma_standard_errors(const struct cvm_gamma_gamma *m,
+                                                double *out,
+                                                size_t n_out);
+
+// Diagnostics of the fit (`n_obs` = weighted number of repeat buyers).
+// `CVM_STATUS_INVALID_VALUE` (field `diagnostics`) for a model built from parameters.
+//
+// # Safety
+// `m` live; `out` valid for writes.
+enum cvm_status cvm_gamma_gamma_diagnostics(const struct cvm_gamma_gamma *m,
+                                            struct cvm_fit_diagnostics *out);
+
+// The population mean spend per transaction `p·gamma/(q−1)` into `*out`.
+// `CVM_STATUS_NUMERICAL` when `q ≤ 1` (the mean is infinite).
+//
+// # Safety
+// `m` live; `out` valid for writes.
+enum cvm_status cvm_gamma_gamma_population_mean_spend(const struct cvm_gamma_gamma *m, double *out);
+
+// Expected spend per transaction of each customer into `out` (`n_out` = customers).
+// Customers with `frequency == 0` get the population mean. `CVM_STATUS_NUMERICAL` when a
+// customer's expected spend is infinite (`q ≤ 1`).
+//
+// # Safety
+// `m` live; arrays hold their stated lengths.
+enum cvm_status cvm_gamma_gamma_conditional_expected_average_spend(const struct cvm_gamma_gamma *m,
+                                                                   const double *frequency,
+                                                                   size_t n_frequency,
+                                                                   const double *monetary_value,
+                                                                   size_t n_monetary_value,
+                                                                   double *out,
+                                                                   size_t n_out);
+
+// Weighted Pearson correlation between frequency and mean spend over the repeat buyers into
+// `*out` (the Gamma-Gamma model assumes they are independent). `weights` may be NULL.
+//
+// # Safety
+// Arrays hold their stated lengths; `out` valid for writes.
+enum cvm_status cvm_frequency_monetary_correlation(const double *frequency,
+                                                   size_t n_frequency,
+                                                   const double *monetary_value,
+                                                   size_t n_monetary_value,
+                                                   const double *weights,
+                                                   size_t n_weights,
+                                                   double *out);
+
+// The model's versioned JSON document into `*out_json` (free it with `cvm_string_free`).
+//
+// # Safety
+// `m` live; `out_json` valid for writes.
+enum cvm_status cvm_gamma_gamma_to_json(const struct cvm_gamma_gamma *m, char **out_json);
+
+// Reads a document written by [`cvm_gamma_gamma_to_json`].
+//
+// # Safety
+// `json` NUL-terminated; `out` valid for writes.
+enum cvm_status cvm_gamma_gamma_from_json(const char *json, struct cvm_gamma_gamma **out);
+
+// Frees a Gamma-Gamma model; NULL is a no-op.
+//
+// # Safety
+// `m` NULL or not yet freed.
+void cvm_gamma_gamma_free(struct cvm_gamma_gamma *m);
+
+// Fits the BG/BB on histories `(frequency, recency, n_periods)` — `x` transactions in `n`
+// opportunities, the last at opportunity `t_x` — with optional weights (NULL: one customer a
+// row) and options (NULL: defaults). Errors name the field and index (`recency > n_periods`,
+// `frequency > recency`, non-integer counts, …); `CVM_STATUS_NOT_CONVERGED`.
+//
+// # Safety
+// Arrays hold their stated lengths; `out` valid for writes.
+enum cvm_status cvm_bg_bb_fit(const double *frequency,
+                              size_t n_frequency,
+                              const double *recency,
+                              size_t n_recency,
+                              const double *n_periods,
+                              size_t n_n_periods,
+                              const double *weights,
+                              size_t n_weights,
+                              const struct cvm_fit_options *options,
+                              struct cvm_bg_bb **out);
+
+// A BG/BB model with known parameters `alpha, beta, gamma, delta`.
+//
+// # Safety
+// `out` valid for writes.
+enum cvm_status cvm_bg_bb_from_params(double alpha,
+                                      double beta,
+                                      double gamma,
+                                      double delta,
+                                      struct cvm_bg_bb **out);
+
+// Copies `alpha, beta, gamma, delta` into `out` (`n_out` = 4).
+//
+// # Safety
+// `m` live; `out` has room for `n_out` values.
+enum cvm_status cvm_bg_bb_params(const struct cvm_bg_bb *m, double *out, size_t n_out);
+
+// Standard errors of the four parameters into `out` (`n_out` = 4); `CVM_STATUS_INVALID_VALUE`
+// (field `covariance`) for a model that was not fitted.
+//
+// # Safety
+// `m` live; `out` has room for `n_out` values.
+enum cvm_status cvm_bg_bb_standard_errors(const struct cvm_bg_bb *m, double *out, size_t n_out);
+
+// Diagnostics of the fit; `CVM_STATUS_INVALID_VALUE` (field `diagnostics`) when not fitted.
+//
+// # Safety
+// `m` live; `out` valid for writes.
+enum cvm_status cvm_bg_bb_diagnostics(const struct cvm_bg_bb *m, struct cvm_fit_diagnostics *out);
+
+// Probability that each customer is still active at opportunity `n + m` (`m = 1`: alive in
+// the next period) into `out`.
+//
+// # Safety
+// `m` live; arrays hold their stated lengths.
+enum cvm_status cvm_bg_bb_conditional_probability_alive(const struct cvm_bg_bb *model,
+                                                        uint64_t m,
+                                                        const double *frequency,
+                                                        size_t n_frequency,
+                                                        const double *recency,
+                                                        size_t n_recency,
+                                                        const double *n_periods,
+                                                        size_t n_n_periods,
+                                                        double *out,
+                                                        size_t n_out);
+
+// Expected transactions of each customer in the next `m` opportunities into `out`.
+//
+// # Safety
+// `m` live; arrays hold their stated lengths.
+enum cvm_status cvm_bg_bb_conditional_expected_transactions(const struct cvm_bg_bb *model,
+                                                            uint64_t m,
+                                                            const double *frequency,
+                                                            size_t n_frequency,
+                                                            const double *recency,
+                                                            size_t n_recency,
+                                                            const double *n_periods,
+                                                            size_t n_n_periods,
+                                                            double *out,
+                                                            size_t n_out);
+
+// `P(X(n) = x)` for a new customer into `*out`.
+//
+// # Safety
+// `m` live; `out` valid for writes.
+enum cvm_status cvm_bg_bb_probability_of_n_transactions(const struct cvm_bg_bb *m,
+                                                        uint64_t x,
+                                                        uint64_t n,
+                                                        double *out);
+
+// Expected transactions of a new customer in the first `n` opportunities into `*out`.
+//
+// # Safety
+// `m` live; `out` valid for writes.
+enum cvm_status cvm_bg_bb_expected_transactions_new_customer(const struct cvm_bg_bb *m,
+                                                             uint64_t n,
+                                                             double *out);
+
+// The model's versioned JSON document into `*out_json` (free it with `cvm_string_free`).
+//
+// # Safety
+// `m` live; `out_json` valid for writes.
+enum cvm_status cvm_bg_bb_to_json(const struct cvm_bg_bb *m, char **out_json);
+
+// Reads a document written by [`cvm_bg_bb_to_json`].
+//
+// # Safety
+// `json` NUL-terminated; `out` valid for writes.
+enum cvm_status cvm_bg_bb_from_json(const char *json, struct cvm_bg_bb **out);
+
+// Frees a BG/BB model; NULL is a no-op.
+//
+// # Safety
+// `m` NULL or not yet freed.
+void cvm_bg_bb_free(struct cvm_bg_bb *m);
+
+// Fits the shifted-beta-geometric model on a cohort's survival counts: `alive[t]` customers
+// still active at the start of period `t + 1` (`alive[0]` the cohort size). Errors
+// (`CVM_STATUS_INVALID_VALUE`, field `alive` and index): a count that increases, a cohort of
+// zero, a count that is not a non-negative integer, fewer than two counts.
+//
+// # Safety
+// `alive` holds `n_alive` values; `out` valid for writes.
+enum cvm_status cvm_sbg_fit_cohort(const double *alive,
+                                   size_t n_alive,
+                                   const struct cvm_fit_options *options,
+                                   struct cvm_sbg **out);
+
+// Fits the sBG on per-customer durations: the period of cancellation (`still_active` 0,
+// duration ≥ 1) or the periods survived so far (`still_active` 1). `weights` may be NULL.
+//
+// # Safety
+// Arrays hold their stated lengths; `out` valid for writes.
+enum cvm_status cvm_sbg_fit(const double *duration,
+                            size_t n_duration,
+                            const double *still_active,
+                            size_t n_still_active,
+                            const double *weights,
+                            size_t n_weights,
+                            const struct cvm_fit_options *options,
+                            struct cvm_sbg **out);
+
+// An sBG model with known parameters `alpha, beta`.
+//
+// # Safety
+// `out` valid for writes.
+enum cvm_status cvm_sbg_from_params(double alpha, double beta, struct cvm_sbg **out);
+
+// Copies `alpha, beta` into `out` (`n_out` = 2).
+//
+// # Safety
+// `m` live; `out` has room for `n_out` values.
+enum cvm_status cvm_sbg_params(const struct cvm_sbg *m, double *out, size_t n_out);
+
+// Standard errors of `alpha, beta` into `out` (`n_out` = 2); `CVM_STATUS_INVALID_VALUE`
+// (field `covariance`) for a model that was not fitted.
+//
+// # Safety
+// `m` live; `out` has room for `n_out` values.
+enum cvm_status cvm_sbg_standard_errors(const struct cvm_sbg *m, double *out, size_t n_out);
+
+// Diagnostics of the fit; `CVM_STATUS_INVALID_VALUE` (field `diagnostics`) when not fitted.
+//
+// # Safety
+// `m` live; `out` valid for writes.
+enum cvm_status cvm_sbg_diagnostics(const struct cvm_sbg *m, struct cvm_fit_diagnostics *out);
+
+// Survival `S(t)` (share of a new cohort still active after `t` whole periods) into `out`.
+//
+// # Safety
+// `m` live; arrays hold their stated lengths.
+enum cvm_status cvm_sbg_survival(const struct cvm_sbg *m,
+                                 const double *t,
+                                 size_t n_t,
+                                 double *out,
+                                 size_t n_out);
+
+// Retention rate `r(t) = S(t)/S(t−1)` for periods `t ≥ 1` into `out`.
+//
+// # Safety
+// `m` live; arrays hold their stated lengths.
+enum cvm_status cvm_sbg_retention_rate(const struct cvm_sbg *m,
+                                       const double *t,
+                                       size_t n_t,
+                                       double *out,
+                                       size_t n_out);
+
+// Discounted expected residual lifetime of customers who have renewed `renewals[i]` times, at
+// discount rate `discount_rate` (> 0) per period, into `out`.
+//
+// # Safety
+// `m` live; arrays hold their stated lengths.
+enum cvm_status cvm_sbg_derl(const struct cvm_sbg *m,
+                             double discount_rate,
+                             const double *renewals,
+                             size_t n_renewals,
+                             double *out,
+                             size_t n_out);
+
+// Discounted expected lifetime value of a new customer paying `margin` at the start of every
+// active period, into `*out`.
+//
+// # Safety
+// `m` live; `out` valid for writes.
+enum cvm_status cvm_sbg_expected_lifetime_value(const struct cvm_sbg *m,
+                                                double margin,
+                                                double discount_rate,
+                                                double *out);
+
+// The model's versioned JSON document into `*out_json` (free it with `cvm_string_free`).
+//
+// # Safety
+// `m` live; `out_json` valid for writes.
+enum cvm_status cvm_sbg_to_json(const struct cvm_sbg *m, char **out_json);
+
+// Reads a document written by [`cvm_sbg_to_json`].
+//
+// # Safety
+// `json` NUL-terminated; `out` valid for writes.
+enum cvm_status cvm_sbg_from_json(const char *json, struct cvm_sbg **out);
+
+// Frees an sBG model; NULL is a no-op.
+//
+// # Safety
+// `m` NULL or not yet freed.
+void cvm_sbg_free(struct cvm_sbg *m);
+
+// Probabilistic customer lifetime value of each customer from a continuous-time transaction
+// model (`cvm_model`: BG/NBD, MBG/NBD, Pareto/NBD) and a Gamma-Gamma spend model:
+// `margin · E(spend) · discounted expected purchases over the horizon`.
+//
+// `options` may be NULL (defaults, [`cvm_clv_options_default`]). Outputs: `out_clv` (required),
+// `out_discounted_purchases` and `out_expected_spend` (may be NULL), `out_lower`/`out_upper`
+// (required when `options->interval_level` > 0, otherwise ignored); each has room for
+// `n_out` = number of customers. Errors: `CVM_STATUS_UNKNOWN_NAME` (`time_unit`,
+// `data_time_unit`, `method`), `CVM_STATUS_INVALID_VALUE` (`horizon` < 0, `discount_rate`
+// ≤ −1, customer columns with field and index, `covariance` for intervals of unfitted models),
+// `CVM_STATUS_NUMERICAL` (infinite expected spend, q ≤ 1).
+//
+// # Safety
+// Handles live; arrays hold their stated lengths; outputs as described.
+enum cvm_status cvm_clv(const struct cvm_model *transaction_model,
+                        const struct cvm_gamma_gamma *spend_model,
+                        const double *frequency,
+                        size_t n_frequency,
+                        const double *recency,
+                        size_t n_recency,
+                        const double *t,
+                        size_t n_t,
+                        const double *monetary_value,
+                        size_t n_monetary_value,
+                        const struct cvm_clv_options *options,
+                        double *out_clv,
+                        double *out_discounted_purchases,
+                        double *out_expected_spend,
+                        double *out_lower,
+                        double *out_upper,
+                        size_t n_out);
+
+// As [`cvm_clv`] with a BG/BB transaction model: the customer columns are `(x, t_x, n)` in
+// opportunities, and `options->data_time_unit` is the length of one opportunity (e.g. `"Y"`).
+//
+// # Safety
+// As [`cvm_clv`].
+enum cvm_status cvm_clv_bg_bb(const struct cvm_bg_bb *transaction_model,
+                              const struct cvm_gamma_gamma *spend_model,
+                              const double *frequency,
+                              size_t n_frequency,
+                              const double *recency,
+                              size_t n_recency,
+                              const double *n_periods,
+                              size_t n_n_periods,
+                              const double *monetary_value,
+                              size_t n_monetary_value,
+                              const struct cvm_clv_options *options,
+                              double *out_clv,
+                              double *out_discounted_purchases,
+                              double *out_expected_spend,
+                              double *out_lower,
+                              double *out_upper,
+                              size_t n_out);
+
+// The default ladder thresholds (every count threshold 1, P(alive) threshold 0.5, no window).
+struct cvm_ladder_options cvm_ladder_options_default(void);
+
+// The default level options (belief 0.5, satisfaction 4, intent 4, obstacles 1, cumulative,
+// NaN an error).
+struct cvm_level_options cvm_level_options_default(void);
+
+// The default churn-risk options (see the field docs).
+struct cvm_churn_risk_options cvm_churn_risk_options_default(void);
+
+// The canonical name of a stage code (`"suspect"`, …, `"lapsed"`) or migration state code
+// (`"new"`, `"gone"`); a static string, NULL for an unknown code.
+const char *cvm_stage_name(uint8_t code);
+
+// The canonical name of a level code (`"none"`, `"cognitive"`, …); static, NULL if unknown.
+const char *cvm_level_name(uint8_t code);
+
+// The canonical name of a risk band code (`"low"`, `"medium"`, `"high"`); static, NULL if
+// unknown.
+const char *cvm_risk_band_name(uint8_t code);
+
+// The canonical name of a churn type code (`"active_natural"`, …); static, NULL if unknown.
+const char *cvm_churn_type_name(uint8_t code);
+
+// Places every customer on the loyalty ladder (suspect, prospect, first-time, repeat, advocate,
+// lapsed) into a new handle `*out` (free with [`cvm_ladder_free`]).
+//
+// `frequency`, `recency`, `t` are the customer summary; every other column may be NULL (not
+// given): `purchased` (0/1: whether the customer ever bought; default all 1), `interest`,
+// `referrals`, `reviews`, `recommendations` (counts), `p_alive` (in [0, 1]). `options` may be
+// NULL (defaults). Errors name the column (or option) and the first offending index.
+//
+// # Safety
+// Arrays hold their stated lengths; `options` NULL or valid; `out` valid for writes.
+enum cvm_status cvm_loyalty_stages(const double *frequency,
+                                   size_t n_frequency,
+                                   const double *recency,
+                                   size_t n_recency,
+                                   const double *t,
+                                   size_t n_t,
+                                   const uint8_t *purchased,
+                                   size_t n_purchased,
+                                   const double *interest,
+                                   size_t n_interest,
+                                   const double *referrals,
+                                   size_t n_referrals,
+                                   const double *reviews,
+                                   size_t n_reviews,
+                                   const double *recommendations,
+                                   size_t n_recommendations,
+                                   const double *p_alive,
+                                   size_t n_p_alive,
+                                   const struct cvm_ladder_options *options,
+                                   struct cvm_ladder **out);
+
+// Number of customers on the ladder (0 for NULL).
+//
+// # Safety
+// `l` NULL or live.
+size_t cvm_ladder_len(const struct cvm_ladder *l);
+
+// Copies each customer's stage code (`CVM_STAGE_*`) into `out` (`n_out` = [`cvm_ladder_len`]).
+//
+// # Safety
+// `l` live; `out` has room for `n_out` values.
+enum cvm_status cvm_ladder_stages(const struct cvm_ladder *l, uint8_t *out, size_t n_out);
+
+// Copies the number of customers on each stage, in code order, into `out` (`n_out` = 6).
+//
+// # Safety
+// `l` live; `out` has room for `n_out` values.
+enum cvm_status cvm_ladder_counts(const struct cvm_ladder *l, size_t *out, size_t n_out);
+
+// The reason of customer `row` (e.g. `"lapsed: p_alive=0.12<0.5"`) as a new string in `*out`
+// (free it with `cvm_string_free`). `CVM_STATUS_INVALID_VALUE` (field `row`) when out of range.
+//
+// # Safety
+// `l` live; `out` valid for writes.
+enum cvm_status cvm_ladder_reason(const struct cvm_ladder *l, size_t row, char **out);
+
+// Frees a ladder; NULL is a no-op.
+//
+// # Safety
+// `l` NULL or not yet freed.
+void cvm_ladder_free(struct cvm_ladder *l);
+
+// Assigns each customer one of Oliver's loyalty levels (none, cognitive, affective, conative,
+// action) into a new handle `*out` (free with [`cvm_levels_free`]).
+//
+// Every signal column may be NULL (not given), but at least one is required (else
+// `CVM_STATUS_INVALID_VALUE`, field `signals`). `options` may be NULL (defaults).
+//
+// # Safety
+// Arrays hold their stated lengths; `options` NULL or valid; `out` valid for writes.
+enum cvm_status cvm_loyalty_levels(const double *belief_better,
+                                   size_t n_belief_better,
+                                   const double *satisfaction,
+                                   size_t n_satisfaction,
+                                   const double *repurchase_intent,
+                                   size_t n_repurchase_intent,
+                                   const double *repeat_despite_obstacles,
+                                   size_t n_repeat_despite_obstacles,
+                                   const struct cvm_level_options *options,
+                                   struct cvm_levels **out);
+
+// Number of customers (0 for NULL).
+//
+// # Safety
+// `l` NULL or live.
+size_t cvm_levels_len(const struct cvm_levels *l);
+
+// Copies each customer's level code (`CVM_LEVEL_*`) into `out` (`n_out` = [`cvm_levels_len`]).
+//
+// # Safety
+// `l` live; `out` has room for `n_out` values.
+enum cvm_status cvm_levels_levels(const struct cvm_levels *l, uint8_t *out, size_t n_out);
+
+// The reason of customer `row` (e.g. `"cognitive: belief_better=1>=0.5; satisfaction=3<4"`) as
+// a new string in `*out` (free it with `cvm_string_free`).
+//
+// # Safety
+// `l` live; `out` valid for writes.
+enum cvm_status cvm_levels_reason(const struct cvm_levels *l, size_t row, char **out);
+
+// Frees levels; NULL is a no-op.
+//
+// # Safety
+// `l` NULL or not yet freed.
+void cvm_levels_free(struct cvm_levels *l);
+
+// Churn-risk score, band and at-risk flag of every customer, from the summary and optionally
+// P(alive) and expected purchases (either may be NULL). Writes `score`, `band` (`CVM_RISK_*`),
+// `at_risk` (0/1) and `overdue_ratio` (`(T - recency) / interval`), each of `n_out` elements
+// (= number of customers); any output may be NULL (not wanted). `options` may be NULL.
+//
+// # Safety
+// Arrays hold their stated lengths; non-NULL outputs have room for `n_out` values.
+enum cvm_status cvm_churn_risk(const double *frequency,
+                               size_t n_frequency,
+                               const double *recency,
+                               size_t n_recency,
+                               const double *t,
+                               size_t n_t,
+                               const double *p_alive,
+                               size_t n_p_alive,
+                               const double *expected_purchases,
+                               size_t n_expected_purchases,
+                               const struct cvm_churn_risk_options *options,
+                               double *score,
+                               uint8_t *band,
+                               uint8_t *at_risk,
+                               double *overdue_ratio,
+                               size_t n_out);
+
+// Labels each customer with a churn type (`CVM_CHURN_*`) from 0/1 reason fields, into a new
+// handle `*out` (free with [`cvm_churn_labels_free`]). Every column may be NULL (not given: false
+// for everyone), but at least one is required (field `reasons`). Rule order: moved_or_died,
+// competitor, our_fault, dissatisfied, payment_lapse; none set → unknown.
+//
+// # Safety
+// Arrays hold their stated lengths; `out` valid for writes.
+enum cvm_status cvm_churn_types(const uint8_t *moved_or_died,
+                                size_t n_moved_or_died,
+                                const uint8_t *competitor,
+                                size_t n_competitor,
+                                const uint8_t *our_fault,
+                                size_t n_our_fault,
+                                const uint8_t *dissatisfied,
+                                size_t n_dissatisfied,
+                                const uint8_t *payment_lapse,
+                                size_t n_payment_lapse,
+                                struct cvm_churn_labels **out);
+
+// Number of customers (0 for NULL).
+//
+// # Safety
+// `l` NULL or live.
+size_t cvm_churn_labels_len(const struct cvm_churn_labels *l);
+
+// Copies each customer's churn type code (`CVM_CHURN_*`) into `out` (`n_out` =
+// [`cvm_churn_labels_len`]).
+//
+// # Safety
+// `l` live; `out` has room for `n_out` values.
+enum cvm_status cvm_churn_labels_types(const struct cvm_churn_labels *l,
+                                       uint8_t *out,
+                                       size_t n_out);
+
+// The reason of customer `row` (e.g. `"active_competitive: competitor"`) as a new string in
+// `*out` (free it with `cvm_string_free`).
+//
+// # Safety
+// `l` live; `out` valid for writes.
+enum cvm_status cvm_churn_labels_reason(const struct cvm_churn_labels *l, size_t row, char **out);
+
+// Frees churn labels; NULL is a no-op.
+//
+// # Safety
+// `l` NULL or not yet freed.
+void cvm_churn_labels_free(struct cvm_churn_labels *l);
+
+// The transition matrix between the stages (`CVM_STAGE_*` codes) of two snapshots, matched by
+// customer id, into a new handle `*out` (free with [`cvm_migration_free`]).
+//
+// `policy`: `CVM_MIGRATION_STRICT` (a customer in only one snapshot is
+// `CVM_STATUS_INVALID_VALUE` naming `ids_before`/`ids_after` and the index) or
+// `CVM_MIGRATION_OUTER_JOIN` (adds row `new` and column `gone`). Duplicate ids are errors.
+//
+// # Safety
+// Arrays hold their stated lengths; `out` valid for writes.
+enum cvm_status cvm_stage_migration(const int64_t *ids_before,
+                                    size_t n_ids_before,
+                                    const uint8_t *stages_before,
+                                    size_t n_stages_before,
+                                    const int64_t *ids_after,
+                                    size_t n_ids_after,
+                                    const uint8_t *stages_after,
+                                    size_t n_stages_after,
+                                    uint32_t policy,
+                                    struct cvm_migration **out);
+
+// Number of rows (states before: 6 stages, plus `new` under the outer join); 0 for NULL.
+//
+// # Safety
+// `m` NULL or live.
+size_t cvm_migration_n_rows(const struct cvm_migration *m);
+
+// Number of columns (states after: 6 stages, plus `gone` under the outer join); 0 for NULL.
+//
+// # Safety
+// `m` NULL or live.
+size_t cvm_migration_n_columns(const struct cvm_migration *m);
+
+// Copies the row state codes (`CVM_STAGE_*`, `CVM_STATE_NEW`) into `out` (`n_out` = rows).
+//
+// # Safety
+// `m` live; `out` has room for `n_out` values.
+enum cvm_status cvm_migration_row_states(const struct cvm_migration *m, uint8_t *out, size_t n_out);
+
+// Copies the column state codes (`CVM_STAGE_*`, `CVM_STATE_GONE`) into `out` (`n_out` =
+// columns).
+//
+// # Safety
+// `m` live; `out` has room for `n_out` values.
+enum cvm_status cvm_migration_column_states(const struct cvm_migration *m,
+                                            uint8_t *out,
+                                            size_t n_out);
+
+// Copies the counts, row-major, into `out` (`n_out` = rows × columns).
+//
+// # Safety
+// `m` live; `out` has room for `n_out` values.
+enum cvm_status cvm_migration_counts(const struct cvm_migration *m, uint64_t *out, size_t n_out);
+
+// Copies the row-normalised rates (count / row total; 0 for an empty row), row-major, into
+// `out` (`n_out` = rows × columns).
+//
+// # Safety
+// `m` live; `out` has room for `n_out` values.
+enum cvm_status cvm_migration_rates(const struct cvm_migration *m, double *out, size_t n_out);
+
+// Number of per-customer moves (0 for NULL).
+//
+// # Safety
+// `m` NULL or live.
+size_t cvm_migration_n_moves(const struct cvm_migration *m);
+
+// Copies every customer's move — id, state before, state after (codes) — into `ids`, `from`,
+// `to` (each `n_out` = [`cvm_migration_n_moves`]; any may be NULL). Order: the customers of the
+// first snapshot in its order, then those only in the second.
+//
+// # Safety
+// `m` live; non-NULL outputs have room for `n_out` values.
+enum cvm_status cvm_migration_moves(const struct cvm_migration *m,
+                                    int64_t *ids,
+                                    uint8_t *from,
+                                    uint8_t *to,
+                                    size_t n_out);
+
+// Frees a migration; NULL is a no-op.
+//
+// # Safety
+// `m` NULL or not yet freed.
+void cvm_migration_free(struct cvm_migration *m);
 
 // The default fit options (no penalty, the core's iteration limit and tolerance).
 struct cvm_fit_options cvm_fit_options_default(void);
@@ -363,6 +1488,312 @@ enum cvm_status cvm_model_dert(const struct cvm_model *m,
 // # Safety
 // `m` NULL or not yet freed.
 void cvm_model_free(struct cvm_model *m);
+
+// A new, empty table into `*out` (free with [`cvm_table_free`]).
+//
+// # Safety
+// `out` valid for writes.
+enum cvm_status cvm_table_new(struct cvm_table **out);
+
+// Adds a numeric column (copied; `NaN` is a missing value).
+//
+// Errors: `CVM_STATUS_INVALID_VALUE` (field `name`) for an empty or duplicate name,
+// `CVM_STATUS_LENGTH_MISMATCH` (field: the column name) when `n` differs from the first column's.
+//
+// # Safety
+// `t` live; `name` NUL-terminated; `values` holds `n` values.
+enum cvm_status cvm_table_add_numeric(struct cvm_table *t,
+                                      const char *name,
+                                      const double *values,
+                                      size_t n);
+
+// Adds a boolean column (copied): `0` false, `1` true, any other byte (e.g. 255) missing.
+//
+// Errors as [`cvm_table_add_numeric`].
+//
+// # Safety
+// `t` live; `name` NUL-terminated; `values` holds `n` bytes.
+enum cvm_status cvm_table_add_boolean(struct cvm_table *t,
+                                      const char *name,
+                                      const uint8_t *values,
+                                      size_t n);
+
+// Adds a categorical column (copied): `codes[i]` indexes `categories` (UTF-8 labels), `-1` is
+// a missing value.
+//
+// Errors as [`cvm_table_add_numeric`], plus `CVM_STATUS_INVALID_VALUE` (field: the column name,
+// index: the row) for a code that is neither -1 nor a valid index, and (field `categories`,
+// index) for a NULL or non-UTF-8 label.
+//
+// # Safety
+// `t` live; `name` NUL-terminated; `codes` holds `n` values; `categories` holds
+// `n_categories` NUL-terminated strings.
+enum cvm_status cvm_table_add_categorical(struct cvm_table *t,
+                                          const char *name,
+                                          const int32_t *codes,
+                                          size_t n,
+                                          const char *const *categories,
+                                          size_t n_categories);
+
+// Number of rows of the table (0 without columns, or for NULL).
+//
+// # Safety
+// `t` NULL or live.
+size_t cvm_table_n_rows(const struct cvm_table *t);
+
+// Frees a table; NULL is a no-op. Evaluations made from it stay valid.
+//
+// # Safety
+// `t` NULL or not yet freed.
+void cvm_table_free(struct cvm_table *t);
+
+// Reads a rule set from its JSON document (schema in `docs/rules.md`) into `*out`.
+//
+// Errors: `CVM_STATUS_JSON` with the JSON path of the problem as the field (`$` for malformed
+// JSON, `$.criteria[0].condition.op` for an unknown operator, `$.decisions[1]` for overlapping
+// bands, …).
+//
+// # Safety
+// `json` NUL-terminated; `out` valid for writes.
+enum cvm_status cvm_rules_from_json(const char *json, struct cvm_rules **out);
+
+// Builds a preset rule set (`"good_customer"`, `"big_customer_risk"`, `"elastic_customer"`,
+// `"dormant_account"`) into `*out`.
+//
+// `option_names[k]` / `option_values[k]` override numeric thresholds by name (e.g.
+// `"max_cash"`, 60.0; the names are those of `docs/rules.md`); `rename_from[k]` /
+// `rename_to[k]` read the preset's default column `rename_from[k]` from your column
+// `rename_to[k]`. Either list may be empty (NULL with length 0).
+//
+// Errors: `CVM_STATUS_UNKNOWN_NAME` (field `preset` or `options`), `CVM_STATUS_INVALID_VALUE`
+// (field: the option, for a non-finite value; field `columns`, index k, for a column the preset
+// does not read), `CVM_STATUS_LENGTH_MISMATCH` when paired arrays differ in length.
+//
+// # Safety
+// Strings NUL-terminated; arrays hold their stated lengths; `out` valid for writes.
+enum cvm_status cvm_rules_preset(const char *name,
+                                 const char *const *option_names,
+                                 size_t n_option_names,
+                                 const double *option_values,
+                                 size_t n_option_values,
+                                 const char *const *rename_from,
+                                 size_t n_rename_from,
+                                 const char *const *rename_to,
+                                 size_t n_rename_to,
+                                 struct cvm_rules **out);
+
+// Writes the rule set's JSON document into `*out_json` (free it with `cvm_string_free`). Read
+// back with [`cvm_rules_from_json`], it gives the same rules (numbers bit for bit).
+//
+// # Safety
+// `r` live; `out_json` valid for writes.
+enum cvm_status cvm_rules_to_json(const struct cvm_rules *r, char **out_json);
+
+// Frees a rule set; NULL is a no-op. Evaluations made from it stay valid.
+//
+// # Safety
+// `r` NULL or not yet freed.
+void cvm_rules_free(struct cvm_rules *r);
+
+// Evaluates the rules for every row of the table into `*out` (free with
+// [`cvm_evaluation_free`]).
+//
+// Errors: `CVM_STATUS_INVALID_VALUE` with the JSON path as the field for a column the table
+// lacks (`$.criteria[0].condition.attr`) or a type mismatch (`….value`, `….values[k]`); with
+// the attribute and row for a missing value under the `error` policy; `CVM_STATUS_JSON` for a
+// document problem.
+//
+// # Safety
+// `r` and `t` live; `out` valid for writes.
+enum cvm_status cvm_rules_evaluate(const struct cvm_rules *r,
+                                   const struct cvm_table *t,
+                                   struct cvm_evaluation **out);
+
+// Number of customers evaluated (0 for NULL).
+//
+// # Safety
+// `e` NULL or live.
+size_t cvm_evaluation_len(const struct cvm_evaluation *e);
+
+// Number of distinct decisions (bands, then hard rules, then the missing policy's); the
+// decision codes index them. 0 for NULL.
+//
+// # Safety
+// `e` NULL or live.
+size_t cvm_evaluation_decision_count(const struct cvm_evaluation *e);
+
+// Name of decision code `code` (NUL-terminated, owned by the evaluation: valid until it is
+// freed); NULL for NULL or an out-of-range code.
+//
+// # Safety
+// `e` NULL or live.
+const char *cvm_evaluation_decision_name(const struct cvm_evaluation *e, size_t code);
+
+// Copies each customer's decision code (an index for [`cvm_evaluation_decision_name`]) into
+// `out` (`n_out` = [`cvm_evaluation_len`]).
+//
+// # Safety
+// `e` live; `out` has room for `n_out` values.
+enum cvm_status cvm_evaluation_decision_codes(const struct cvm_evaluation *e,
+                                              uint16_t *out,
+                                              size_t n_out);
+
+// Copies each customer's score (sum of the weights of the criteria that passed) into `out`
+// (`n_out` = [`cvm_evaluation_len`]).
+//
+// # Safety
+// `e` live; `out` has room for `n_out` values.
+enum cvm_status cvm_evaluation_scores(const struct cvm_evaluation *e, double *out, size_t n_out);
+
+// Copies the number of customers per decision code into `out` (`n_out` =
+// [`cvm_evaluation_decision_count`]).
+//
+// # Safety
+// `e` live; `out` has room for `n_out` values.
+enum cvm_status cvm_evaluation_counts(const struct cvm_evaluation *e, size_t *out, size_t n_out);
+
+// Name of the hard rule that decided for customer `row`, or NULL when the score decided (also
+// NULL for a NULL handle or an out-of-range row). Owned by the evaluation.
+//
+// # Safety
+// `e` NULL or live.
+const char *cvm_evaluation_fired_rule(const struct cvm_evaluation *e, size_t row);
+
+// The reason codes of customer `row`, one per criterion then one per hard rule, joined by
+// `'\n'`, into `*out` (a new string: free it with `cvm_string_free`). E.g.
+// `"holdings:pass(holdings_balance=0<=0)\ncash:fail(cash_balance=100.01>100)\n…"`.
+//
+// Errors: `CVM_STATUS_INVALID_VALUE` (field `row`, index `row`) for a row out of range.
+//
+// # Safety
+// `e` live; `out` valid for writes.
+enum cvm_status cvm_evaluation_reasons(const struct cvm_evaluation *e, size_t row, char **out);
+
+// Frees an evaluation; NULL is a no-op.
+//
+// # Safety
+// `e` NULL or not yet freed.
+void cvm_evaluation_free(struct cvm_evaluation *e);
+
+// Classifies each customer's relationship from per-period profit into `*out` (free with
+// [`cvm_trend_free`]).
+//
+// `profit` is row-major, customers × `n_periods` (oldest period first). `high_level` may be
+// NULL (the median level of the customers given); `slope_tolerance` is a fraction of the level
+// (`CVM_SLOPE_RELATIVE`, default 0.05) or profit units per period (`CVM_SLOPE_ABSOLUTE`).
+//
+// Errors: `CVM_STATUS_EMPTY_INPUT` (`profit`), `CVM_STATUS_INVALID_VALUE` (`n_periods` < 2,
+// `profit` length or a non-finite value with its flat index, `high_level`, `slope_tolerance`),
+// `CVM_STATUS_UNKNOWN_NAME` (`slope_scale`).
+//
+// # Safety
+// `profit` holds `n_profit` values; `high_level` NULL or valid; `out` valid for writes.
+enum cvm_status cvm_relationship_trend(const double *profit,
+                                       size_t n_profit,
+                                       size_t n_periods,
+                                       const double *high_level,
+                                       double slope_tolerance,
+                                       uint32_t slope_scale_code,
+                                       struct cvm_trend **out);
+
+// Number of customers of a trend result (0 for NULL).
+//
+// # Safety
+// `t` NULL or live.
+size_t cvm_trend_len(const struct cvm_trend *t);
+
+// The level threshold used (given or median); NaN for NULL.
+//
+// # Safety
+// `t` NULL or live.
+double cvm_trend_high_level(const struct cvm_trend *t);
+
+// Copies the level (mean profit per period), slope (least squares, per period) and slope
+// tolerance applied of each customer into the three arrays (each of `n_out` =
+// [`cvm_trend_len`] values; any may be NULL to skip it).
+//
+// # Safety
+// `t` live; non-NULL arrays have room for `n_out` values.
+enum cvm_status cvm_trend_values(const struct cvm_trend *t,
+                                 double *level,
+                                 double *slope,
+                                 double *threshold,
+                                 size_t n_out);
+
+// Copies each customer's trend type (a `CVM_TREND_*` code) into `out` (`n_out` =
+// [`cvm_trend_len`]).
+//
+// # Safety
+// `t` live; `out` has room for `n_out` values.
+enum cvm_status cvm_trend_types(const struct cvm_trend *t, uint32_t *out, size_t n_out);
+
+// The reason code of customer `row` (e.g. `"high_declining(level=1300>=900; slope=-200<-50)"`)
+// into `*out` (free with `cvm_string_free`). `CVM_STATUS_INVALID_VALUE` (field `row`) out of
+// range.
+//
+// # Safety
+// `t` live; `out` valid for writes.
+enum cvm_status cvm_trend_reason(const struct cvm_trend *t, size_t row, char **out);
+
+// Frees a trend result; NULL is a no-op.
+//
+// # Safety
+// `t` NULL or not yet freed.
+void cvm_trend_free(struct cvm_trend *t);
+
+// Ranks candidates by similarity to the loyal customers on numeric `features` and keeps the
+// `k` most similar, into `*out` (free with [`cvm_lookalike_free`]).
+//
+// Errors: `CVM_STATUS_EMPTY_INPUT` (`features`, `candidates`), `CVM_STATUS_INVALID_VALUE`
+// (`k` = 0; `features`, j for a feature missing from a table, not numeric or without spread;
+// `loyal` with fewer than 2 rows; `candidates.<feature>` / `loyal.<feature>`, row for a
+// missing or infinite value), `CVM_STATUS_UNKNOWN_NAME` (`standardization`).
+//
+// # Safety
+// Tables live; `features` holds `n_features` NUL-terminated strings; `out` valid for writes.
+enum cvm_status cvm_lookalike_rank(const struct cvm_table *candidates,
+                                   const struct cvm_table *loyal,
+                                   const char *const *features,
+                                   size_t n_features,
+                                   size_t k,
+                                   uint32_t standardization,
+                                   struct cvm_lookalike **out);
+
+// Number of candidates ranked (the length of distances and similarities; 0 for NULL).
+//
+// # Safety
+// `l` NULL or live.
+size_t cvm_lookalike_len(const struct cvm_lookalike *l);
+
+// Number of candidates kept (min(k, candidates); 0 for NULL).
+//
+// # Safety
+// `l` NULL or live.
+size_t cvm_lookalike_top_count(const struct cvm_lookalike *l);
+
+// Copies the distance (root-mean-square z-score distance to the loyal profile) and similarity
+// (`1 / (1 + distance)`) of every candidate (`n_out` = [`cvm_lookalike_len`]; either may be
+// NULL).
+//
+// # Safety
+// `l` live; non-NULL arrays have room for `n_out` values.
+enum cvm_status cvm_lookalike_scores(const struct cvm_lookalike *l,
+                                     double *distance,
+                                     double *similarity,
+                                     size_t n_out);
+
+// Copies the indices of the kept candidates, most similar first (ties by lower index), into
+// `out` (`n_out` = [`cvm_lookalike_top_count`]).
+//
+// # Safety
+// `l` live; `out` has room for `n_out` values.
+enum cvm_status cvm_lookalike_top(const struct cvm_lookalike *l, size_t *out, size_t n_out);
+
+// Frees a look-alike result; NULL is a no-op.
+//
+// # Safety
+// `l` NULL or not yet freed.
+void cvm_lookalike_free(struct cvm_lookalike *l);
 
 // Default options: daily periods, ages in periods, timestamps in days, no explicit ends.
 struct cvm_summary_options cvm_summary_options_default(void);
@@ -563,6 +1994,278 @@ const char *cvm_rfm_segment_name(const struct cvm_rfm *rfm, size_t k);
 // # Safety
 // NULL or not yet freed.
 void cvm_rfm_free(struct cvm_rfm *rfm);
+
+// A constant series.
+struct cvm_series cvm_series_constant(double value);
+
+// A schedule shared by all customers (`values[t − 1]` is period `t`; the last value repeats).
+struct cvm_series cvm_series_schedule(const double *values, size_t n_values);
+
+// One value per customer.
+struct cvm_series cvm_series_per_customer(const double *values, size_t n_values);
+
+// One schedule per customer: row-major customers × `n_periods`.
+struct cvm_series cvm_series_matrix(const double *values, size_t n_values, size_t n_periods);
+
+// Number of customers the configuration describes (the common length of its per-customer
+// inputs, or 1 when every input is shared) into `*out`; validates the whole configuration.
+//
+// # Safety
+// `config` valid (its arrays hold their stated lengths); `out` valid for writes.
+enum cvm_status cvm_cashflow_n_customers(const struct cvm_cashflow *config, size_t *out);
+
+// Cash-flow customer lifetime value of every customer into `out` (`n_out` =
+// [`cvm_cashflow_n_customers`]):
+// `CLV = Σ_t (R_t m_t − C_t) P_t / (1 + d)^(t − s) − A` (see `docs/value.md`).
+//
+// Errors (field, index): `discount_rate` ≤ −1, `retention` outside [0, 1] or, with an infinite
+// horizon, a final rate ≥ 1 + d; NaN anywhere; `periods` > 100,000; empty arrays; per-customer
+// inputs of different lengths (`CVM_STATUS_LENGTH_MISMATCH`); unknown kind or mode codes
+// (`CVM_STATUS_UNKNOWN_NAME`). Thread-safe.
+//
+// # Safety
+// `config` valid (its arrays hold their stated lengths); `out` has room for `n_out` values.
+enum cvm_status cvm_cashflow_clv(const struct cvm_cashflow *config, double *out, size_t n_out);
+
+// Breakdown of `customer`'s value (0-based): every period of a finite horizon; for an infinite
+// one the periods up to the end of the longest schedule, at least `min_rows` of them, and the
+// rest summed in [`cvm_breakdown_tail_value`].
+//
+// Errors: as [`cvm_cashflow_clv`]; `CVM_STATUS_INVALID_VALUE` (field `customer`) out of range.
+//
+// # Safety
+// `config` valid; `out` valid for writes.
+enum cvm_status cvm_cashflow_breakdown(const struct cvm_cashflow *config,
+                                       size_t customer,
+                                       size_t min_rows,
+                                       struct cvm_breakdown **out);
+
+// Number of rows (periods listed); 0 for NULL.
+//
+// # Safety
+// `b` NULL or live.
+size_t cvm_breakdown_len(const struct cvm_breakdown *b);
+
+// Copies the rows into `out` (`n_out` = [`cvm_breakdown_len`]).
+//
+// # Safety
+// `b` live; `out` has room for `n_out` rows.
+enum cvm_status cvm_breakdown_rows(const struct cvm_breakdown *b,
+                                   struct cvm_period_row *out,
+                                   size_t n_out);
+
+// The customer lifetime value: last row's `cumulative` + tail value (0 for NULL).
+//
+// # Safety
+// `b` NULL or live.
+double cvm_breakdown_clv(const struct cvm_breakdown *b);
+
+// Present value of the periods after the last row (infinite horizon; 0 otherwise or NULL).
+//
+// # Safety
+// `b` NULL or live.
+double cvm_breakdown_tail_value(const struct cvm_breakdown *b);
+
+// The acquisition cost `A` (0 for NULL).
+//
+// # Safety
+// `b` NULL or live.
+double cvm_breakdown_acquisition_cost(const struct cvm_breakdown *b);
+
+// Frees a breakdown; NULL is a no-op.
+//
+// # Safety
+// `b` NULL or not yet freed.
+void cvm_breakdown_free(struct cvm_breakdown *b);
+
+// Textbook lifetime value of a constant margin, retention rate and discount rate into `*out`:
+// `m / (1 + d − r)` (end of period, present in period 1) and its variants; `periods` =
+// `CVM_PERIODS_INFINITE` or a finite horizon.
+//
+// # Safety
+// `out` valid for writes.
+enum cvm_status cvm_closed_form_clv(double margin,
+                                    double retention,
+                                    double discount_rate,
+                                    size_t periods,
+                                    uint32_t timing_code,
+                                    uint32_t convention_code,
+                                    double *out);
+
+// Per-period retention rates `r_t = S(t) / S(t − 1)` of one or more survival curves
+// (row-major, `n_points` values `S(0) … S(n_points − 1)` each) into `out` (`n_out` =
+// curves × (`n_points` − 1), row-major).
+//
+// # Safety
+// `survival` holds `n_survival` values; `out` has room for `n_out`.
+enum cvm_status cvm_retention_from_survival(const double *survival,
+                                            size_t n_survival,
+                                            size_t n_points,
+                                            double *out,
+                                            size_t n_out);
+
+// Number of customers of a decomposition into `*out`; validates the inputs' shapes.
+//
+// # Safety
+// `inputs` valid; `out` valid for writes.
+enum cvm_status cvm_value_decomposition_n_customers(const struct cvm_decomposition_inputs *inputs,
+                                                    size_t *out);
+
+// Realised, potential, influence and total value per customer
+// (`total = realised + potential + influence`) into caller arrays of `n_out` elements
+// (= [`cvm_value_decomposition_n_customers`]); any output may be NULL to skip it.
+//
+// # Safety
+// `inputs` valid; non-NULL outputs have room for `n_out` values.
+enum cvm_status cvm_value_decomposition(const struct cvm_decomposition_inputs *inputs,
+                                        double *realised,
+                                        double *potential,
+                                        double *influence,
+                                        double *total,
+                                        size_t n_out);
+
+// Places each customer in a cell of the current × potential value matrix. Cells are numbered
+// row-major `current_level · n_cols + potential_level`, levels from 0 (lowest); a value equal to
+// a cut point goes to the higher level. `options` may be NULL (the 2 × 2 median split).
+//
+// Errors (field, index): empty input, `potential` of another length, NaN (`current`,
+// `potential`), quantiles outside [0, 1] or cut points not increasing (`current_thresholds`,
+// `potential_thresholds`), `labels` / `strategies` of the wrong length.
+//
+// # Safety
+// Arrays hold their stated lengths; `options` NULL or valid; `out` valid for writes.
+enum cvm_status cvm_value_matrix_compute(const double *current,
+                                         size_t n_current,
+                                         const double *potential,
+                                         size_t n_potential,
+                                         const struct cvm_value_matrix_options *options,
+                                         struct cvm_value_matrix **out);
+
+// Number of customers (0 for NULL).
+//
+// # Safety
+// `m` NULL or live.
+size_t cvm_value_matrix_len(const struct cvm_value_matrix *m);
+
+// Number of current-value levels (rows; 0 for NULL).
+//
+// # Safety
+// `m` NULL or live.
+size_t cvm_value_matrix_rows(const struct cvm_value_matrix *m);
+
+// Number of potential-value levels (columns; 0 for NULL).
+//
+// # Safety
+// `m` NULL or live.
+size_t cvm_value_matrix_cols(const struct cvm_value_matrix *m);
+
+// Copies the cut points in data units (quantiles resolved) into `current` (`n_current` = rows −
+// 1) and `potential` (`n_potential` = columns − 1); either may be NULL to skip it.
+//
+// # Safety
+// `m` live; non-NULL outputs have room for their stated lengths.
+enum cvm_status cvm_value_matrix_thresholds(const struct cvm_value_matrix *m,
+                                            double *current,
+                                            size_t n_current,
+                                            double *potential,
+                                            size_t n_potential);
+
+// Copies each customer's levels and cell into arrays of `n` (= [`cvm_value_matrix_len`])
+// elements; any may be NULL to skip it.
+//
+// # Safety
+// `m` live; non-NULL outputs have room for `n` values.
+enum cvm_status cvm_value_matrix_customers(const struct cvm_value_matrix *m,
+                                           uint16_t *current_level,
+                                           uint16_t *potential_level,
+                                           size_t *cell,
+                                           size_t n);
+
+// Copies the per-cell customer counts and value sums into arrays of `n_cells` (= rows ×
+// columns) elements, in cell order; any may be NULL to skip it.
+//
+// # Safety
+// `m` live; non-NULL outputs have room for `n_cells` values.
+enum cvm_status cvm_value_matrix_cells(const struct cvm_value_matrix *m,
+                                       size_t *count,
+                                       double *current_sum,
+                                       double *potential_sum,
+                                       size_t n_cells);
+
+// Label of cell `cell` (NULL when out of range or `m` is NULL); valid as long as `m`.
+//
+// # Safety
+// `m` NULL or live.
+const char *cvm_value_matrix_label(const struct cvm_value_matrix *m, size_t cell);
+
+// Recommended strategy of cell `cell` (NULL when out of range or `m` is NULL; `""` when the grid
+// has none); valid as long as `m`.
+//
+// # Safety
+// `m` NULL or live.
+const char *cvm_value_matrix_strategy(const struct cvm_value_matrix *m, size_t cell);
+
+// Frees a value matrix; NULL is a no-op.
+//
+// # Safety
+// `m` NULL or not yet freed.
+void cvm_value_matrix_free(struct cvm_value_matrix *m);
+
+// Ranks customers by profit and builds the whale curve; `top` and `bottom` are fractions of
+// customers in [0, 1] (the method's 0.2 and 0.3).
+//
+// Errors (field, index): empty or NaN `profit`, `top` / `bottom` outside [0, 1].
+//
+// # Safety
+// `profit` holds `n_profit` values; `out` valid for writes.
+enum cvm_status cvm_whale_curve_compute(const double *profit,
+                                        size_t n_profit,
+                                        double top,
+                                        double bottom,
+                                        struct cvm_whale_curve **out);
+
+// The summary figures into `*out`.
+//
+// # Safety
+// `w` live; `out` valid for writes.
+enum cvm_status cvm_whale_curve_summary(const struct cvm_whale_curve *w,
+                                        struct cvm_whale_summary *out);
+
+// Per-customer columns, in the input order, into arrays of `n` (= customers) elements; any may
+// be NULL to skip it: `rank` (1 = most profitable), `cumulative_profit` `C(rank)`,
+// `customer_share` `rank / n`, and `cumulative_share` `C(rank) / total` — the last only when
+// total profit is positive (`CVM_STATUS_INVALID_VALUE`, field `cumulative_share`, otherwise).
+//
+// # Safety
+// `w` live; non-NULL outputs have room for `n` values.
+enum cvm_status cvm_whale_curve_customers(const struct cvm_whale_curve *w,
+                                          size_t *rank,
+                                          double *cumulative_profit,
+                                          double *cumulative_share,
+                                          double *customer_share,
+                                          size_t n);
+
+// The curve in rank order, `C(1) … C(n)`, into `curve` and the customer indices from most to
+// least profitable into `order` (`n` elements each; either may be NULL to skip it).
+//
+// # Safety
+// `w` live; non-NULL outputs have room for `n` values.
+enum cvm_status cvm_whale_curve_sorted(const struct cvm_whale_curve *w,
+                                       double *curve,
+                                       size_t *order,
+                                       size_t n);
+
+// The curve at a fraction `x` ∈ [0, 1] of the customers, `C(x · n)`, into `*out`.
+//
+// # Safety
+// `w` live; `out` valid for writes.
+enum cvm_status cvm_whale_curve_at(const struct cvm_whale_curve *w, double fraction, double *out);
+
+// Frees a whale curve; NULL is a no-op.
+//
+// # Safety
+// `w` NULL or not yet freed.
+void cvm_whale_curve_free(struct cvm_whale_curve *w);
 
 #ifdef __cplusplus
 }  // extern "C"

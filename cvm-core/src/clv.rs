@@ -216,6 +216,78 @@ impl ClvOptions {
         Ok(o)
     }
 
+    /// Options as the bindings receive them: text units and method, margin and an optional
+    /// interval level.
+    ///
+    /// `method` is `"continuous"` ([`ClvMethod::Continuous`]) or `"lifetimes"` (also spelled
+    /// `"lifetimes_steps"`): the convention of the Python package lifetimes, `horizon` monthly
+    /// steps of 4.345 weeks, 1 month or 30 days for weekly, monthly or daily data
+    /// ([`ClvMethod::lifetimes`]), with the discount rate per month. That convention needs
+    /// `time_unit` months and a whole number of months.
+    ///
+    /// # Errors
+    /// [`Error::UnknownName`] (`time_unit`, `data_time_unit`, `method`) listing the valid
+    /// spellings; [`Error::InvalidValue`] (`time_unit`, `horizon`) when the lifetimes convention
+    /// is asked for with another unit or a fractional horizon; invalid values as
+    /// [`ClvOptions::validate`].
+    ///
+    /// # Examples
+    /// ```
+    /// use cvm_core::clv::{ClvMethod, ClvOptions};
+    /// let o = ClvOptions::from_names(12.0, "M", "W", 0.01, 1.0, "lifetimes", None)?;
+    /// assert_eq!(o.method, ClvMethod::LifetimesSteps { step: 4.345, steps: 12 });
+    /// let e = ClvOptions::from_names(12.0, "M", "W", 0.01, 1.0, "monthly", None).unwrap_err();
+    /// assert_eq!(e.field(), Some("method"));
+    /// # Ok::<(), cvm_core::Error>(())
+    /// ```
+    pub fn from_names(
+        horizon: f64,
+        time_unit: &str,
+        data_time_unit: &str,
+        discount_rate: f64,
+        margin: f64,
+        method: &str,
+        interval_level: Option<f64>,
+    ) -> Result<Self> {
+        const METHODS: &[&str] = &["continuous", "lifetimes", "lifetimes_steps"];
+        let time_unit = TimeUnit::parse(time_unit, "time_unit")?;
+        let data_time_unit = TimeUnit::parse(data_time_unit, "data_time_unit")?;
+        let method = match method.trim().to_ascii_lowercase().as_str() {
+            "continuous" => ClvMethod::Continuous,
+            "lifetimes" | "lifetimes_steps" => {
+                if time_unit != TimeUnit::Month {
+                    return Err(Error::invalid(
+                        "time_unit",
+                        format!(
+                            "the lifetimes convention counts the horizon in months (got {})",
+                            time_unit.as_str()
+                        ),
+                    ));
+                }
+                check::scalar_non_negative("horizon", horizon)?;
+                if horizon.fract() != 0.0 {
+                    return Err(Error::invalid(
+                        "horizon",
+                        format!("the lifetimes convention needs whole months (got {horizon})"),
+                    ));
+                }
+                ClvMethod::lifetimes(data_time_unit, horizon as usize)?
+            }
+            _ => return Err(Error::unknown_name("method", method, METHODS)),
+        };
+        let o = ClvOptions {
+            horizon,
+            time_unit,
+            data_time_unit,
+            discount_rate,
+            margin,
+            method,
+            interval_level,
+        };
+        o.validate()?;
+        Ok(o)
+    }
+
     /// Checks the options.
     ///
     /// # Errors
@@ -660,5 +732,40 @@ mod tests {
         let e = ClvMethod::parse("x", "method").unwrap_err();
         assert!(matches!(e, Error::UnknownName { .. }));
         assert!(ClvMethod::lifetimes(TimeUnit::Year, 12).is_err());
+    }
+
+    #[test]
+    fn options_from_names() {
+        let o = ClvOptions::from_names(12.0, "M", "W", 0.01, 1.0, "lifetimes", None).unwrap();
+        assert_eq!(o.method, ClvMethod::LifetimesSteps { step: 4.345, steps: 12 });
+        let o = ClvOptions::from_names(6.0, "month", "D", 0.02, 0.3, "Lifetimes_Steps", Some(0.9))
+            .unwrap();
+        assert_eq!(o.method, ClvMethod::LifetimesSteps { step: 30.0, steps: 6 });
+        assert_eq!((o.margin, o.interval_level), (0.3, Some(0.9)));
+        let o = ClvOptions::from_names(2.5, "Y", "W", 0.1, 1.0, "continuous", None).unwrap();
+        assert_eq!(
+            (o.method, o.time_unit, o.horizon),
+            (ClvMethod::Continuous, TimeUnit::Year, 2.5)
+        );
+        let cases: [(f64, &str, &str, f64, f64, &str, Option<f64>, &str); 9] = [
+            (12.0, "fortnight", "W", 0.01, 1.0, "continuous", None, "time_unit"),
+            (12.0, "M", "sec", 0.01, 1.0, "continuous", None, "data_time_unit"),
+            (12.0, "M", "W", 0.01, 1.0, "monthly", None, "method"),
+            (12.0, "W", "W", 0.01, 1.0, "lifetimes", None, "time_unit"),
+            (12.5, "M", "W", 0.01, 1.0, "lifetimes", None, "horizon"),
+            (-1.0, "M", "W", 0.01, 1.0, "continuous", None, "horizon"),
+            (12.0, "M", "W", -1.0, 1.0, "continuous", None, "discount_rate"),
+            (12.0, "M", "W", 0.01, -1.0, "continuous", None, "margin"),
+            (12.0, "M", "W", 0.01, 1.0, "continuous", Some(1.0), "level"),
+        ];
+        for (h, tu, du, d, m, method, level, field) in cases {
+            let e = ClvOptions::from_names(h, tu, du, d, m, method, level).unwrap_err();
+            assert_eq!(e.field(), Some(field), "{e}");
+        }
+        let e = ClvOptions::from_names(12.0, "M", "W", 0.01, 1.0, "x", None).unwrap_err();
+        match e {
+            Error::UnknownName { valid, .. } => assert!(valid.iter().any(|v| v == "lifetimes")),
+            other => panic!("{other}"),
+        }
     }
 }

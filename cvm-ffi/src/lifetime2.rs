@@ -1,1 +1,1006 @@
-//! C ABI of the `lifetime2` area.
+//! C ABI of the `lifetime2` area: the Gamma-Gamma spend model (`cvm_gamma_gamma`), the BG/BB
+//! model of discrete opportunities (`cvm_bg_bb`), the shifted-beta-geometric retention model
+//! (`cvm_sbg`) and probabilistic customer lifetime value (`cvm_clv`, `cvm_clv_bg_bb`).
+//!
+//! Every handle is owned by the caller and freed with its `_free` function (`_free(NULL)` is a
+//! no-op). Handles are immutable once built: reading one from several threads at once is safe.
+
+use std::ffi::c_char;
+
+use cvm_core::clv::{customer_lifetime_value, ClvOptions, ClvResult};
+use cvm_core::models::{
+    frequency_monetary_correlation, BgBb, BgBbParams, FitDiagnostics, FitOptions, GammaGamma,
+    GammaGammaParams, SbgParams, ShiftedBetaGeometric, TransactionModel,
+};
+use cvm_core::Error;
+
+use crate::models::{cvm_fit_diagnostics, cvm_fit_options, cvm_fit_options_default, cvm_model};
+use crate::summary::copy_to;
+use crate::{
+    cvm_status, ffi_guard, free_handle, handle, into_handle, need_out, opt_slice, slice, str_arg,
+    write_out, FfiError, FfiResult,
+};
+
+/// A Gamma-Gamma spend model (opaque). Owned by the caller; free with [`cvm_gamma_gamma_free`].
+/// Immutable: predictions from several threads at once are safe.
+#[derive(Debug)]
+pub struct cvm_gamma_gamma(GammaGamma);
+
+/// A BG/BB model (opaque). Owned by the caller; free with [`cvm_bg_bb_free`]. Immutable.
+#[derive(Debug)]
+pub struct cvm_bg_bb(BgBb);
+
+/// A shifted-beta-geometric model (opaque). Owned by the caller; free with [`cvm_sbg_free`].
+/// Immutable.
+#[derive(Debug)]
+pub struct cvm_sbg(ShiftedBetaGeometric);
+
+/// Options of [`cvm_clv`] and [`cvm_clv_bg_bb`]. Start from [`cvm_clv_options_default`].
+/// The strings are borrowed for the duration of the call only.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct cvm_clv_options {
+    /// Horizon in `time_unit` (default 12); ≥ 0. With the lifetimes method, a whole number of
+    /// months.
+    pub horizon: f64,
+    /// Unit of the horizon and of the discount rate: `"D"`, `"W"`, `"M"` (default), `"Y"`.
+    pub time_unit: *const c_char,
+    /// Unit of the transaction model's data (default `"W"`); for the BG/BB, the length of one
+    /// opportunity.
+    pub data_time_unit: *const c_char,
+    /// Effective discount rate per `time_unit` (default 0.01); > −1.
+    pub discount_rate: f64,
+    /// Profit margin applied to spend (default 1); ≥ 0.
+    pub margin: f64,
+    /// `"continuous"` (default) or `"lifetimes"` (lifetimes' monthly steps of 4.345 weeks).
+    pub method: *const c_char,
+    /// Confidence level of delta-method intervals in (0, 1), or 0 for none (default 0).
+    pub interval_level: f64,
+}
+
+/// Default CLV options: 12 months, weekly data, 1 % a month, margin 1, continuous, no intervals.
+/// The strings are static.
+#[no_mangle]
+pub extern "C" fn cvm_clv_options_default() -> cvm_clv_options {
+    cvm_clv_options {
+        horizon: 12.0,
+        time_unit: c"M".as_ptr(),
+        data_time_unit: c"W".as_ptr(),
+        discount_rate: 0.01,
+        margin: 1.0,
+        method: c"continuous".as_ptr(),
+        interval_level: 0.0,
+    }
+}
+
+/// `options` (NULL for defaults) as core fit options.
+///
+/// # Safety
+/// `options` NULL or valid.
+unsafe fn fit_options(options: *const cvm_fit_options) -> FitOptions {
+    let o = unsafe { options.as_ref() }.copied().unwrap_or_else(|| cvm_fit_options_default());
+    FitOptions {
+        penalizer: o.penalizer,
+        max_iterations: o.max_iterations as usize,
+        tolerance: o.tolerance,
+        initial: None,
+    }
+}
+
+fn diagnostics(d: Option<&FitDiagnostics>) -> FfiResult<cvm_fit_diagnostics> {
+    let d = d.ok_or_else(|| Error::invalid("diagnostics", "the model was not fitted"))?;
+    Ok(cvm_fit_diagnostics {
+        log_likelihood: d.log_likelihood,
+        aic: d.aic,
+        bic: d.bic,
+        iterations: d.iterations as u32,
+        gradient_norm: d.gradient_norm,
+        converged: d.converged,
+        n_obs: d.n_obs,
+    })
+}
+
+/// Writes `values` into `out` (`n_out` elements, which must equal `values.len()`).
+///
+/// # Safety
+/// `out` must have room for `n_out` values.
+unsafe fn write_array(
+    values: &[f64],
+    out: *mut f64,
+    n_out: usize,
+    field: &'static str,
+) -> FfiResult<()> {
+    if n_out != values.len() {
+        return Err(Error::LengthMismatch {
+            field: field.into(),
+            expected: values.len(),
+            got: n_out,
+        }
+        .into());
+    }
+    if out.is_null() && n_out > 0 {
+        return Err(FfiError::Null(field));
+    }
+    unsafe { copy_to(values, out) };
+    Ok(())
+}
+
+fn standard_errors(cov: Option<&cvm_core::models::Covariance>) -> FfiResult<Vec<f64>> {
+    let cov = cov.ok_or_else(|| {
+        Error::invalid("covariance", "the model has no covariance (it was not fitted)")
+    })?;
+    Ok(cov.standard_errors())
+}
+
+// ------------------------------------------------------------------------------ Gamma-Gamma
+
+/// Fits the Gamma-Gamma spend model on each customer's number of repeat purchases and their
+/// mean value; customers with `frequency == 0` are validated and left out of the likelihood.
+///
+/// `weights` may be NULL; `options` may be NULL (defaults). Errors: `CVM_STATUS_INVALID_VALUE`
+/// naming `frequency`, `monetary_value` (≤ 0 for a repeat buyer) or `weights` and the index,
+/// or `frequency` when there is no repeat buyer; `_LENGTH_MISMATCH`; `_EMPTY_INPUT`;
+/// `CVM_STATUS_NOT_CONVERGED`.
+///
+/// # Safety
+/// Arrays hold their stated lengths; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_gamma_gamma_fit(
+    frequency: *const f64,
+    n_frequency: usize,
+    monetary_value: *const f64,
+    n_monetary_value: usize,
+    weights: *const f64,
+    n_weights: usize,
+    options: *const cvm_fit_options,
+    out: *mut *mut cvm_gamma_gamma,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let f = unsafe { slice(frequency, n_frequency, "frequency") }?;
+        let z = unsafe { slice(monetary_value, n_monetary_value, "monetary_value") }?;
+        let w = unsafe { opt_slice(weights, n_weights) };
+        let m = GammaGamma::fit(f, z, w, &unsafe { fit_options(options) })?;
+        unsafe { write_out(out, into_handle(cvm_gamma_gamma(m)), "out") }
+    })
+}
+
+/// A Gamma-Gamma model with known parameters `p, q, gamma` (each finite and > 0).
+///
+/// # Safety
+/// `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_gamma_gamma_from_params(
+    p: f64,
+    q: f64,
+    gamma: f64,
+    out: *mut *mut cvm_gamma_gamma,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let m = GammaGamma::from_params(GammaGammaParams::new(p, q, gamma)?)?;
+        unsafe { write_out(out, into_handle(cvm_gamma_gamma(m)), "out") }
+    })
+}
+
+/// Copies `p, q, gamma` into `out` (`n_out` = 3).
+///
+/// # Safety
+/// `m` live; `out` has room for `n_out` values.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_gamma_gamma_params(
+    m: *const cvm_gamma_gamma,
+    out: *mut f64,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let m = &unsafe { handle(m, "model") }?.0;
+        unsafe { write_array(&m.params().to_vec(), out, n_out, "out") }
+    })
+}
+
+/// Standard errors of `p, q, gamma` into `out` (`n_out` = 3). `CVM_STATUS_INVALID_VALUE`
+/// (field `covariance`) for a model that was not fitted.
+///
+/// # Safety
+/// `m` live; `out` has room for `n_out` values.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_gamma_gamma_standard_errors(
+    m: *const cvm_gamma_gamma,
+    out: *mut f64,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let m = &unsafe { handle(m, "model") }?.0;
+        unsafe { write_array(&standard_errors(m.covariance())?, out, n_out, "out") }
+    })
+}
+
+/// Diagnostics of the fit (`n_obs` = weighted number of repeat buyers).
+/// `CVM_STATUS_INVALID_VALUE` (field `diagnostics`) for a model built from parameters.
+///
+/// # Safety
+/// `m` live; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_gamma_gamma_diagnostics(
+    m: *const cvm_gamma_gamma,
+    out: *mut cvm_fit_diagnostics,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let m = &unsafe { handle(m, "model") }?.0;
+        unsafe { write_out(out, diagnostics(m.diagnostics())?, "out") }
+    })
+}
+
+/// The population mean spend per transaction `p·gamma/(q−1)` into `*out`.
+/// `CVM_STATUS_NUMERICAL` when `q ≤ 1` (the mean is infinite).
+///
+/// # Safety
+/// `m` live; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_gamma_gamma_population_mean_spend(
+    m: *const cvm_gamma_gamma,
+    out: *mut f64,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let m = &unsafe { handle(m, "model") }?.0;
+        unsafe { write_out(out, m.population_mean_spend()?, "out") }
+    })
+}
+
+/// Expected spend per transaction of each customer into `out` (`n_out` = customers).
+/// Customers with `frequency == 0` get the population mean. `CVM_STATUS_NUMERICAL` when a
+/// customer's expected spend is infinite (`q ≤ 1`).
+///
+/// # Safety
+/// `m` live; arrays hold their stated lengths.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_gamma_gamma_conditional_expected_average_spend(
+    m: *const cvm_gamma_gamma,
+    frequency: *const f64,
+    n_frequency: usize,
+    monetary_value: *const f64,
+    n_monetary_value: usize,
+    out: *mut f64,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let m = &unsafe { handle(m, "model") }?.0;
+        let f = unsafe { slice(frequency, n_frequency, "frequency") }?;
+        let z = unsafe { slice(monetary_value, n_monetary_value, "monetary_value") }?;
+        let v = m.conditional_expected_average_spend(f, z)?;
+        unsafe { write_array(&v, out, n_out, "out") }
+    })
+}
+
+/// Weighted Pearson correlation between frequency and mean spend over the repeat buyers into
+/// `*out` (the Gamma-Gamma model assumes they are independent). `weights` may be NULL.
+///
+/// # Safety
+/// Arrays hold their stated lengths; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_frequency_monetary_correlation(
+    frequency: *const f64,
+    n_frequency: usize,
+    monetary_value: *const f64,
+    n_monetary_value: usize,
+    weights: *const f64,
+    n_weights: usize,
+    out: *mut f64,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let f = unsafe { slice(frequency, n_frequency, "frequency") }?;
+        let z = unsafe { slice(monetary_value, n_monetary_value, "monetary_value") }?;
+        let w = unsafe { opt_slice(weights, n_weights) };
+        unsafe { write_out(out, frequency_monetary_correlation(f, z, w)?, "out") }
+    })
+}
+
+/// The model's versioned JSON document into `*out_json` (free it with `cvm_string_free`).
+///
+/// # Safety
+/// `m` live; `out_json` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_gamma_gamma_to_json(
+    m: *const cvm_gamma_gamma,
+    out_json: *mut *mut c_char,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out_json, "out_json")?;
+        let m = &unsafe { handle(m, "model") }?.0;
+        unsafe { write_out(out_json, crate::cstring(&m.to_json()?).into_raw(), "out_json") }
+    })
+}
+
+/// Reads a document written by [`cvm_gamma_gamma_to_json`].
+///
+/// # Safety
+/// `json` NUL-terminated; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_gamma_gamma_from_json(
+    json: *const c_char,
+    out: *mut *mut cvm_gamma_gamma,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let m = GammaGamma::from_json(unsafe { str_arg(json, "json") }?)?;
+        unsafe { write_out(out, into_handle(cvm_gamma_gamma(m)), "out") }
+    })
+}
+
+/// Frees a Gamma-Gamma model; NULL is a no-op.
+///
+/// # Safety
+/// `m` NULL or not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_gamma_gamma_free(m: *mut cvm_gamma_gamma) {
+    unsafe { free_handle(m) }
+}
+
+// ------------------------------------------------------------------------------------ BG/BB
+
+/// Three history columns `(frequency, recency, n_periods)`.
+///
+/// # Safety
+/// Pointers hold their stated lengths.
+unsafe fn histories<'a>(
+    f: *const f64,
+    nf: usize,
+    r: *const f64,
+    nr: usize,
+    n: *const f64,
+    nn: usize,
+) -> FfiResult<(&'a [f64], &'a [f64], &'a [f64])> {
+    Ok((unsafe { slice(f, nf, "frequency") }?, unsafe { slice(r, nr, "recency") }?, unsafe {
+        slice(n, nn, "n_periods")
+    }?))
+}
+
+/// Fits the BG/BB on histories `(frequency, recency, n_periods)` — `x` transactions in `n`
+/// opportunities, the last at opportunity `t_x` — with optional weights (NULL: one customer a
+/// row) and options (NULL: defaults). Errors name the field and index (`recency > n_periods`,
+/// `frequency > recency`, non-integer counts, …); `CVM_STATUS_NOT_CONVERGED`.
+///
+/// # Safety
+/// Arrays hold their stated lengths; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_bg_bb_fit(
+    frequency: *const f64,
+    n_frequency: usize,
+    recency: *const f64,
+    n_recency: usize,
+    n_periods: *const f64,
+    n_n_periods: usize,
+    weights: *const f64,
+    n_weights: usize,
+    options: *const cvm_fit_options,
+    out: *mut *mut cvm_bg_bb,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let (f, r, n) = unsafe {
+            histories(frequency, n_frequency, recency, n_recency, n_periods, n_n_periods)
+        }?;
+        let w = unsafe { opt_slice(weights, n_weights) };
+        let m = BgBb::fit(f, r, n, w, &unsafe { fit_options(options) })?;
+        unsafe { write_out(out, into_handle(cvm_bg_bb(m)), "out") }
+    })
+}
+
+/// A BG/BB model with known parameters `alpha, beta, gamma, delta`.
+///
+/// # Safety
+/// `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_bg_bb_from_params(
+    alpha: f64,
+    beta: f64,
+    gamma: f64,
+    delta: f64,
+    out: *mut *mut cvm_bg_bb,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let m = BgBb::from_params(BgBbParams::new(alpha, beta, gamma, delta)?)?;
+        unsafe { write_out(out, into_handle(cvm_bg_bb(m)), "out") }
+    })
+}
+
+/// Copies `alpha, beta, gamma, delta` into `out` (`n_out` = 4).
+///
+/// # Safety
+/// `m` live; `out` has room for `n_out` values.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_bg_bb_params(
+    m: *const cvm_bg_bb,
+    out: *mut f64,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let m = &unsafe { handle(m, "model") }?.0;
+        unsafe { write_array(&m.params().to_vec(), out, n_out, "out") }
+    })
+}
+
+/// Standard errors of the four parameters into `out` (`n_out` = 4); `CVM_STATUS_INVALID_VALUE`
+/// (field `covariance`) for a model that was not fitted.
+///
+/// # Safety
+/// `m` live; `out` has room for `n_out` values.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_bg_bb_standard_errors(
+    m: *const cvm_bg_bb,
+    out: *mut f64,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let m = &unsafe { handle(m, "model") }?.0;
+        unsafe { write_array(&standard_errors(m.covariance())?, out, n_out, "out") }
+    })
+}
+
+/// Diagnostics of the fit; `CVM_STATUS_INVALID_VALUE` (field `diagnostics`) when not fitted.
+///
+/// # Safety
+/// `m` live; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_bg_bb_diagnostics(
+    m: *const cvm_bg_bb,
+    out: *mut cvm_fit_diagnostics,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let m = &unsafe { handle(m, "model") }?.0;
+        unsafe { write_out(out, diagnostics(m.diagnostics())?, "out") }
+    })
+}
+
+/// Probability that each customer is still active at opportunity `n + m` (`m = 1`: alive in
+/// the next period) into `out`.
+///
+/// # Safety
+/// `m` live; arrays hold their stated lengths.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_bg_bb_conditional_probability_alive(
+    model: *const cvm_bg_bb,
+    m: u64,
+    frequency: *const f64,
+    n_frequency: usize,
+    recency: *const f64,
+    n_recency: usize,
+    n_periods: *const f64,
+    n_n_periods: usize,
+    out: *mut f64,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let model = &unsafe { handle(model, "model") }?.0;
+        let (f, r, n) = unsafe {
+            histories(frequency, n_frequency, recency, n_recency, n_periods, n_n_periods)
+        }?;
+        let v = model.conditional_probability_alive(m, f, r, n)?;
+        unsafe { write_array(&v, out, n_out, "out") }
+    })
+}
+
+/// Expected transactions of each customer in the next `m` opportunities into `out`.
+///
+/// # Safety
+/// `m` live; arrays hold their stated lengths.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_bg_bb_conditional_expected_transactions(
+    model: *const cvm_bg_bb,
+    m: u64,
+    frequency: *const f64,
+    n_frequency: usize,
+    recency: *const f64,
+    n_recency: usize,
+    n_periods: *const f64,
+    n_n_periods: usize,
+    out: *mut f64,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let model = &unsafe { handle(model, "model") }?.0;
+        let (f, r, n) = unsafe {
+            histories(frequency, n_frequency, recency, n_recency, n_periods, n_n_periods)
+        }?;
+        let v = model.conditional_expected_transactions(m, f, r, n)?;
+        unsafe { write_array(&v, out, n_out, "out") }
+    })
+}
+
+/// `P(X(n) = x)` for a new customer into `*out`.
+///
+/// # Safety
+/// `m` live; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_bg_bb_probability_of_n_transactions(
+    m: *const cvm_bg_bb,
+    x: u64,
+    n: u64,
+    out: *mut f64,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let m = &unsafe { handle(m, "model") }?.0;
+        unsafe { write_out(out, m.probability_of_n_transactions(x, n), "out") }
+    })
+}
+
+/// Expected transactions of a new customer in the first `n` opportunities into `*out`.
+///
+/// # Safety
+/// `m` live; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_bg_bb_expected_transactions_new_customer(
+    m: *const cvm_bg_bb,
+    n: u64,
+    out: *mut f64,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let m = &unsafe { handle(m, "model") }?.0;
+        unsafe { write_out(out, m.expected_transactions_new_customer(n), "out") }
+    })
+}
+
+/// The model's versioned JSON document into `*out_json` (free it with `cvm_string_free`).
+///
+/// # Safety
+/// `m` live; `out_json` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_bg_bb_to_json(
+    m: *const cvm_bg_bb,
+    out_json: *mut *mut c_char,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out_json, "out_json")?;
+        let m = &unsafe { handle(m, "model") }?.0;
+        unsafe { write_out(out_json, crate::cstring(&m.to_json()?).into_raw(), "out_json") }
+    })
+}
+
+/// Reads a document written by [`cvm_bg_bb_to_json`].
+///
+/// # Safety
+/// `json` NUL-terminated; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_bg_bb_from_json(
+    json: *const c_char,
+    out: *mut *mut cvm_bg_bb,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let m = BgBb::from_json(unsafe { str_arg(json, "json") }?)?;
+        unsafe { write_out(out, into_handle(cvm_bg_bb(m)), "out") }
+    })
+}
+
+/// Frees a BG/BB model; NULL is a no-op.
+///
+/// # Safety
+/// `m` NULL or not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_bg_bb_free(m: *mut cvm_bg_bb) {
+    unsafe { free_handle(m) }
+}
+
+// -------------------------------------------------------------------------------------- sBG
+
+/// Fits the shifted-beta-geometric model on a cohort's survival counts: `alive[t]` customers
+/// still active at the start of period `t + 1` (`alive[0]` the cohort size). Errors
+/// (`CVM_STATUS_INVALID_VALUE`, field `alive` and index): a count that increases, a cohort of
+/// zero, a count that is not a non-negative integer, fewer than two counts.
+///
+/// # Safety
+/// `alive` holds `n_alive` values; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_sbg_fit_cohort(
+    alive: *const f64,
+    n_alive: usize,
+    options: *const cvm_fit_options,
+    out: *mut *mut cvm_sbg,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let a = unsafe { slice(alive, n_alive, "alive") }?;
+        let m = ShiftedBetaGeometric::fit_cohort(a, &unsafe { fit_options(options) })?;
+        unsafe { write_out(out, into_handle(cvm_sbg(m)), "out") }
+    })
+}
+
+/// Fits the sBG on per-customer durations: the period of cancellation (`still_active` 0,
+/// duration ≥ 1) or the periods survived so far (`still_active` 1). `weights` may be NULL.
+///
+/// # Safety
+/// Arrays hold their stated lengths; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_sbg_fit(
+    duration: *const f64,
+    n_duration: usize,
+    still_active: *const f64,
+    n_still_active: usize,
+    weights: *const f64,
+    n_weights: usize,
+    options: *const cvm_fit_options,
+    out: *mut *mut cvm_sbg,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let d = unsafe { slice(duration, n_duration, "duration") }?;
+        let a = unsafe { slice(still_active, n_still_active, "still_active") }?;
+        let w = unsafe { opt_slice(weights, n_weights) };
+        let m = ShiftedBetaGeometric::fit(d, a, w, &unsafe { fit_options(options) })?;
+        unsafe { write_out(out, into_handle(cvm_sbg(m)), "out") }
+    })
+}
+
+/// An sBG model with known parameters `alpha, beta`.
+///
+/// # Safety
+/// `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_sbg_from_params(
+    alpha: f64,
+    beta: f64,
+    out: *mut *mut cvm_sbg,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let m = ShiftedBetaGeometric::from_params(SbgParams::new(alpha, beta)?)?;
+        unsafe { write_out(out, into_handle(cvm_sbg(m)), "out") }
+    })
+}
+
+/// Copies `alpha, beta` into `out` (`n_out` = 2).
+///
+/// # Safety
+/// `m` live; `out` has room for `n_out` values.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_sbg_params(
+    m: *const cvm_sbg,
+    out: *mut f64,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let m = &unsafe { handle(m, "model") }?.0;
+        unsafe { write_array(&m.params().to_vec(), out, n_out, "out") }
+    })
+}
+
+/// Standard errors of `alpha, beta` into `out` (`n_out` = 2); `CVM_STATUS_INVALID_VALUE`
+/// (field `covariance`) for a model that was not fitted.
+///
+/// # Safety
+/// `m` live; `out` has room for `n_out` values.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_sbg_standard_errors(
+    m: *const cvm_sbg,
+    out: *mut f64,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let m = &unsafe { handle(m, "model") }?.0;
+        unsafe { write_array(&standard_errors(m.covariance())?, out, n_out, "out") }
+    })
+}
+
+/// Diagnostics of the fit; `CVM_STATUS_INVALID_VALUE` (field `diagnostics`) when not fitted.
+///
+/// # Safety
+/// `m` live; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_sbg_diagnostics(
+    m: *const cvm_sbg,
+    out: *mut cvm_fit_diagnostics,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let m = &unsafe { handle(m, "model") }?.0;
+        unsafe { write_out(out, diagnostics(m.diagnostics())?, "out") }
+    })
+}
+
+/// Survival `S(t)` (share of a new cohort still active after `t` whole periods) into `out`.
+///
+/// # Safety
+/// `m` live; arrays hold their stated lengths.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_sbg_survival(
+    m: *const cvm_sbg,
+    t: *const f64,
+    n_t: usize,
+    out: *mut f64,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let m = &unsafe { handle(m, "model") }?.0;
+        let v = m.survival(unsafe { slice(t, n_t, "t") }?)?;
+        unsafe { write_array(&v, out, n_out, "out") }
+    })
+}
+
+/// Retention rate `r(t) = S(t)/S(t−1)` for periods `t ≥ 1` into `out`.
+///
+/// # Safety
+/// `m` live; arrays hold their stated lengths.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_sbg_retention_rate(
+    m: *const cvm_sbg,
+    t: *const f64,
+    n_t: usize,
+    out: *mut f64,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let m = &unsafe { handle(m, "model") }?.0;
+        let v = m.retention_rate(unsafe { slice(t, n_t, "t") }?)?;
+        unsafe { write_array(&v, out, n_out, "out") }
+    })
+}
+
+/// Discounted expected residual lifetime of customers who have renewed `renewals[i]` times, at
+/// discount rate `discount_rate` (> 0) per period, into `out`.
+///
+/// # Safety
+/// `m` live; arrays hold their stated lengths.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_sbg_derl(
+    m: *const cvm_sbg,
+    discount_rate: f64,
+    renewals: *const f64,
+    n_renewals: usize,
+    out: *mut f64,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let m = &unsafe { handle(m, "model") }?.0;
+        let v = m.derl(discount_rate, unsafe { slice(renewals, n_renewals, "renewals") }?)?;
+        unsafe { write_array(&v, out, n_out, "out") }
+    })
+}
+
+/// Discounted expected lifetime value of a new customer paying `margin` at the start of every
+/// active period, into `*out`.
+///
+/// # Safety
+/// `m` live; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_sbg_expected_lifetime_value(
+    m: *const cvm_sbg,
+    margin: f64,
+    discount_rate: f64,
+    out: *mut f64,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let m = &unsafe { handle(m, "model") }?.0;
+        unsafe { write_out(out, m.expected_lifetime_value(margin, discount_rate)?, "out") }
+    })
+}
+
+/// The model's versioned JSON document into `*out_json` (free it with `cvm_string_free`).
+///
+/// # Safety
+/// `m` live; `out_json` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_sbg_to_json(
+    m: *const cvm_sbg,
+    out_json: *mut *mut c_char,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out_json, "out_json")?;
+        let m = &unsafe { handle(m, "model") }?.0;
+        unsafe { write_out(out_json, crate::cstring(&m.to_json()?).into_raw(), "out_json") }
+    })
+}
+
+/// Reads a document written by [`cvm_sbg_to_json`].
+///
+/// # Safety
+/// `json` NUL-terminated; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_sbg_from_json(
+    json: *const c_char,
+    out: *mut *mut cvm_sbg,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let m = ShiftedBetaGeometric::from_json(unsafe { str_arg(json, "json") }?)?;
+        unsafe { write_out(out, into_handle(cvm_sbg(m)), "out") }
+    })
+}
+
+/// Frees an sBG model; NULL is a no-op.
+///
+/// # Safety
+/// `m` NULL or not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_sbg_free(m: *mut cvm_sbg) {
+    unsafe { free_handle(m) }
+}
+
+// -------------------------------------------------------------------------------------- CLV
+
+/// `options` (NULL: defaults) as core options.
+///
+/// # Safety
+/// `options` NULL or valid, its strings NUL-terminated.
+unsafe fn clv_options(options: *const cvm_clv_options) -> FfiResult<ClvOptions> {
+    let o = unsafe { options.as_ref() }.copied().unwrap_or_else(|| cvm_clv_options_default());
+    let level = if o.interval_level == 0.0 { None } else { Some(o.interval_level) };
+    Ok(ClvOptions::from_names(
+        o.horizon,
+        unsafe { str_arg(o.time_unit, "time_unit") }?,
+        unsafe { str_arg(o.data_time_unit, "data_time_unit") }?,
+        o.discount_rate,
+        o.margin,
+        unsafe { str_arg(o.method, "method") }?,
+        level,
+    )?)
+}
+
+/// Output arrays of the CLV functions (each with room for the number of customers; `lower` and
+/// `upper` only used, and then required, when intervals are asked for).
+struct ClvOut {
+    clv: *mut f64,
+    discounted: *mut f64,
+    spend: *mut f64,
+    lower: *mut f64,
+    upper: *mut f64,
+    n_out: usize,
+}
+
+/// # Safety
+/// The outputs have room for `n_out` values each (or are NULL where allowed).
+unsafe fn write_clv(r: &ClvResult, o: &ClvOut) -> FfiResult<()> {
+    unsafe {
+        write_array(&r.value, o.clv, o.n_out, "out_clv")?;
+        if !o.discounted.is_null() {
+            write_array(
+                &r.discounted_purchases,
+                o.discounted,
+                o.n_out,
+                "out_discounted_purchases",
+            )?;
+        }
+        if !o.spend.is_null() {
+            write_array(&r.expected_spend, o.spend, o.n_out, "out_expected_spend")?;
+        }
+        if let (Some(lo), Some(hi)) = (&r.lower, &r.upper) {
+            write_array(lo, o.lower, o.n_out, "out_lower")?;
+            write_array(hi, o.upper, o.n_out, "out_upper")?;
+        }
+    }
+    Ok(())
+}
+
+/// Checks the outputs before any work: `out_clv` required; `out_lower`/`out_upper` required
+/// when intervals are asked for.
+fn check_clv_out(o: &ClvOut, options: &ClvOptions) -> FfiResult<()> {
+    need_out(o.clv, "out_clv")?;
+    if options.interval_level.is_some() {
+        need_out(o.lower, "out_lower")?;
+        need_out(o.upper, "out_upper")?;
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+unsafe fn clv_common(
+    model: &dyn TransactionModel,
+    spend: *const cvm_gamma_gamma,
+    cols: [(*const f64, usize, &'static str); 4],
+    options: *const cvm_clv_options,
+    out: ClvOut,
+) -> FfiResult<()> {
+    let spend = &unsafe { handle(spend, "spend_model") }?.0;
+    let o = unsafe { clv_options(options) }?;
+    check_clv_out(&out, &o)?;
+    let [f, r, t, z] = cols.map(|(p, n, field)| unsafe { slice(p, n, field) });
+    let r = customer_lifetime_value(model, spend, f?, r?, t?, z?, &o)?;
+    unsafe { write_clv(&r, &out) }
+}
+
+/// Probabilistic customer lifetime value of each customer from a continuous-time transaction
+/// model (`cvm_model`: BG/NBD, MBG/NBD, Pareto/NBD) and a Gamma-Gamma spend model:
+/// `margin · E(spend) · discounted expected purchases over the horizon`.
+///
+/// `options` may be NULL (defaults, [`cvm_clv_options_default`]). Outputs: `out_clv` (required),
+/// `out_discounted_purchases` and `out_expected_spend` (may be NULL), `out_lower`/`out_upper`
+/// (required when `options->interval_level` > 0, otherwise ignored); each has room for
+/// `n_out` = number of customers. Errors: `CVM_STATUS_UNKNOWN_NAME` (`time_unit`,
+/// `data_time_unit`, `method`), `CVM_STATUS_INVALID_VALUE` (`horizon` < 0, `discount_rate`
+/// ≤ −1, customer columns with field and index, `covariance` for intervals of unfitted models),
+/// `CVM_STATUS_NUMERICAL` (infinite expected spend, q ≤ 1).
+///
+/// # Safety
+/// Handles live; arrays hold their stated lengths; outputs as described.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_clv(
+    transaction_model: *const cvm_model,
+    spend_model: *const cvm_gamma_gamma,
+    frequency: *const f64,
+    n_frequency: usize,
+    recency: *const f64,
+    n_recency: usize,
+    t: *const f64,
+    n_t: usize,
+    monetary_value: *const f64,
+    n_monetary_value: usize,
+    options: *const cvm_clv_options,
+    out_clv: *mut f64,
+    out_discounted_purchases: *mut f64,
+    out_expected_spend: *mut f64,
+    out_lower: *mut f64,
+    out_upper: *mut f64,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let m = &unsafe { handle(transaction_model, "transaction_model") }?.0;
+        let cols = [
+            (frequency, n_frequency, "frequency"),
+            (recency, n_recency, "recency"),
+            (t, n_t, "T"),
+            (monetary_value, n_monetary_value, "monetary_value"),
+        ];
+        let out = ClvOut {
+            clv: out_clv,
+            discounted: out_discounted_purchases,
+            spend: out_expected_spend,
+            lower: out_lower,
+            upper: out_upper,
+            n_out,
+        };
+        unsafe { clv_common(m.as_model(), spend_model, cols, options, out) }
+    })
+}
+
+/// As [`cvm_clv`] with a BG/BB transaction model: the customer columns are `(x, t_x, n)` in
+/// opportunities, and `options->data_time_unit` is the length of one opportunity (e.g. `"Y"`).
+///
+/// # Safety
+/// As [`cvm_clv`].
+#[no_mangle]
+pub unsafe extern "C" fn cvm_clv_bg_bb(
+    transaction_model: *const cvm_bg_bb,
+    spend_model: *const cvm_gamma_gamma,
+    frequency: *const f64,
+    n_frequency: usize,
+    recency: *const f64,
+    n_recency: usize,
+    n_periods: *const f64,
+    n_n_periods: usize,
+    monetary_value: *const f64,
+    n_monetary_value: usize,
+    options: *const cvm_clv_options,
+    out_clv: *mut f64,
+    out_discounted_purchases: *mut f64,
+    out_expected_spend: *mut f64,
+    out_lower: *mut f64,
+    out_upper: *mut f64,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let m = &unsafe { handle(transaction_model, "transaction_model") }?.0;
+        let cols = [
+            (frequency, n_frequency, "frequency"),
+            (recency, n_recency, "recency"),
+            (n_periods, n_n_periods, "n_periods"),
+            (monetary_value, n_monetary_value, "monetary_value"),
+        ];
+        let out = ClvOut {
+            clv: out_clv,
+            discounted: out_discounted_purchases,
+            spend: out_expected_spend,
+            lower: out_lower,
+            upper: out_upper,
+            n_out,
+        };
+        unsafe { clv_common(m, spend_model, cols, options, out) }
+    })
+}

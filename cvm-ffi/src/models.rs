@@ -15,7 +15,7 @@ use crate::{
 /// A fitted (or parameterised) transaction model (opaque). Owned by the caller; free with
 /// [`cvm_model_free`]. Immutable: predictions from several threads at once are safe.
 #[derive(Debug)]
-pub struct cvm_model(AnyModel);
+pub struct cvm_model(pub(crate) AnyModel);
 
 /// Options of [`cvm_model_fit`]; start from [`cvm_fit_options_default`].
 #[repr(C)]

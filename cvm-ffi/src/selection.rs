@@ -99,7 +99,9 @@ pub struct cvm_evaluation {
     /// Borrows `table`, `rules` and `columns` (heap data that never moves); declared first so
     /// that it is dropped first.
     ev: Evaluation<'static, 'static>,
-    table: Box<Table<'static>>,
+    _table: Box<Table<'static>>,
+    names: Vec<std::ffi::CString>,
+    hard_names: Vec<std::ffi::CString>,
     _rules: Arc<RuleSet>,
     _columns: Arc<Columns>,
 }
@@ -115,7 +117,7 @@ impl std::fmt::Debug for cvm_evaluation {
 #[derive(Debug)]
 pub struct cvm_trend(TrendResult);
 
-/// A look-alike ranking (opaque), from [`cvm_lookalike`]. Free with [`cvm_lookalike_free`].
+/// A look-alike ranking (opaque), from [`cvm_lookalike_rank`]. Free with [`cvm_lookalike_free`].
 /// Immutable.
 #[derive(Debug)]
 pub struct cvm_lookalike(Lookalike);
@@ -131,14 +133,27 @@ unsafe fn write_array<T: Copy>(
     field: &'static str,
 ) -> FfiResult<()> {
     if n_out != values.len() {
-        return Err(Error::LengthMismatch { field: field.into(), expected: values.len(), got: n_out }
-            .into());
+        return Err(Error::LengthMismatch {
+            field: field.into(),
+            expected: values.len(),
+            got: n_out,
+        }
+        .into());
     }
     if out.is_null() && n_out > 0 {
         return Err(FfiError::Null(field));
     }
     unsafe { copy_to(values, out) };
     Ok(())
+}
+
+/// `got` must equal `expected` (the length of the values `field` pairs with).
+fn same_len(field: &str, expected: usize, got: usize) -> FfiResult<()> {
+    if expected == got {
+        Ok(())
+    } else {
+        Err(Error::LengthMismatch { field: field.into(), expected, got }.into())
+    }
 }
 
 /// Borrows an array of `n` NUL-terminated UTF-8 strings.
@@ -336,8 +351,8 @@ pub unsafe extern "C" fn cvm_rules_preset(
         let values = unsafe { slice(option_values, n_option_values, "option_values") }?;
         let from = unsafe { strings(rename_from, n_rename_from, "rename_from") }?;
         let to = unsafe { strings(rename_to, n_rename_to, "rename_to") }?;
-        cvm_core::error::check::same_len("option_values", keys.len(), values.len())?;
-        cvm_core::error::check::same_len("rename_to", from.len(), to.len())?;
+        same_len("option_values", keys.len(), values.len())?;
+        same_len("rename_to", from.len(), to.len())?;
         let options: Vec<(&str, PresetOption<'_>)> =
             keys.iter().zip(values).map(|(k, v)| (*k, PresetOption::Number(*v))).collect();
         let renames: Vec<(&str, &str)> = from.into_iter().zip(to).collect();
@@ -402,7 +417,16 @@ pub unsafe extern "C" fn cvm_rules_evaluate(
         let table = Box::new(columns_ref.table());
         let table_ref: &'static Table<'static> = unsafe { &*(&*table as *const Table<'static>) };
         let ev = rules_ref.evaluate(table_ref)?;
-        let value = cvm_evaluation { ev, table, _rules: rules, _columns: columns };
+        let names = ev.decision_names().iter().map(|n| crate::cstring(n)).collect();
+        let hard_names = rules_ref.hard.iter().map(|h| crate::cstring(&h.name)).collect();
+        let value = cvm_evaluation {
+            ev,
+            _table: table,
+            names,
+            hard_names,
+            _rules: rules,
+            _columns: columns,
+        };
         unsafe { write_out(out, into_handle(value), "out") }
     })
 }
@@ -436,17 +460,379 @@ pub unsafe extern "C" fn cvm_evaluation_decision_name(
     e: *const cvm_evaluation,
     code: usize,
 ) -> *const c_char {
-    // Names are validated (letters, digits, `_`, `-`, `.` never include NUL), so they are
-    // stored NUL-terminated in `names_c`.
-    unsafe { e.as_ref() }
-        .and_then(|e| e.names_c().get(code).map(|s| s.as_ptr()))
-        .unwrap_or(ptr::null())
+    unsafe { e.as_ref() }.and_then(|e| e.names.get(code)).map_or(ptr::null(), |s| s.as_ptr())
 }
 
-impl cvm_evaluation {
-    fn names_c(&self) -> &[std::ffi::CString] {
-        NAMES.with(|_| ());
-        self.table.n_columns(); // keep `table` used (it is borrowed by `ev`)
-        &self.names_cache()
+/// Copies each customer's decision code (an index for [`cvm_evaluation_decision_name`]) into
+/// `out` (`n_out` = [`cvm_evaluation_len`]).
+///
+/// # Safety
+/// `e` live; `out` has room for `n_out` values.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_evaluation_decision_codes(
+    e: *const cvm_evaluation,
+    out: *mut u16,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let e = unsafe { handle(e, "evaluation") }?;
+        unsafe { write_array(e.ev.decision_codes(), out, n_out, "out") }
+    })
+}
+
+/// Copies each customer's score (sum of the weights of the criteria that passed) into `out`
+/// (`n_out` = [`cvm_evaluation_len`]).
+///
+/// # Safety
+/// `e` live; `out` has room for `n_out` values.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_evaluation_scores(
+    e: *const cvm_evaluation,
+    out: *mut f64,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let e = unsafe { handle(e, "evaluation") }?;
+        unsafe { write_array(e.ev.scores(), out, n_out, "out") }
+    })
+}
+
+/// Copies the number of customers per decision code into `out` (`n_out` =
+/// [`cvm_evaluation_decision_count`]).
+///
+/// # Safety
+/// `e` live; `out` has room for `n_out` values.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_evaluation_counts(
+    e: *const cvm_evaluation,
+    out: *mut usize,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let e = unsafe { handle(e, "evaluation") }?;
+        unsafe { write_array(&e.ev.counts(), out, n_out, "out") }
+    })
+}
+
+/// Name of the hard rule that decided for customer `row`, or NULL when the score decided (also
+/// NULL for a NULL handle or an out-of-range row). Owned by the evaluation.
+///
+/// # Safety
+/// `e` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_evaluation_fired_rule(
+    e: *const cvm_evaluation,
+    row: usize,
+) -> *const c_char {
+    let Some(e) = (unsafe { e.as_ref() }) else { return ptr::null() };
+    if row >= e.ev.len() {
+        return ptr::null();
     }
+    match e.ev.fired_rule(row) {
+        Some(name) => {
+            let k = e.ev.rules().hard.iter().position(|h| h.name == name).expect("listed");
+            e.hard_names[k].as_ptr()
+        }
+        None => ptr::null(),
+    }
+}
+
+/// The reason codes of customer `row`, one per criterion then one per hard rule, joined by
+/// `'\n'`, into `*out` (a new string: free it with `cvm_string_free`). E.g.
+/// `"holdings:pass(holdings_balance=0<=0)\ncash:fail(cash_balance=100.01>100)\n…"`.
+///
+/// Errors: `CVM_STATUS_INVALID_VALUE` (field `row`, index `row`) for a row out of range.
+///
+/// # Safety
+/// `e` live; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_evaluation_reasons(
+    e: *const cvm_evaluation,
+    row: usize,
+    out: *mut *mut c_char,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let e = unsafe { handle(e, "evaluation") }?;
+        if row >= e.ev.len() {
+            let n = e.ev.len();
+            return Err(Error::invalid_at("row", row, format!("out of range (0..{n})")).into());
+        }
+        let text = crate::cstring(&e.ev.reason_codes(row).join("\n"));
+        unsafe { write_out(out, text.into_raw(), "out") }
+    })
+}
+
+/// Frees an evaluation; NULL is a no-op.
+///
+/// # Safety
+/// `e` NULL or not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_evaluation_free(e: *mut cvm_evaluation) {
+    unsafe { free_handle(e) }
+}
+
+fn slope_scale(code: u32) -> FfiResult<SlopeScale> {
+    match code {
+        CVM_SLOPE_RELATIVE => Ok(SlopeScale::RelativeToLevel),
+        CVM_SLOPE_ABSOLUTE => Ok(SlopeScale::Absolute),
+        other => Err(Error::unknown_name(
+            "slope_scale",
+            other.to_string(),
+            &["CVM_SLOPE_RELATIVE", "CVM_SLOPE_ABSOLUTE"],
+        )
+        .into()),
+    }
+}
+
+/// Classifies each customer's relationship from per-period profit into `*out` (free with
+/// [`cvm_trend_free`]).
+///
+/// `profit` is row-major, customers × `n_periods` (oldest period first). `high_level` may be
+/// NULL (the median level of the customers given); `slope_tolerance` is a fraction of the level
+/// (`CVM_SLOPE_RELATIVE`, default 0.05) or profit units per period (`CVM_SLOPE_ABSOLUTE`).
+///
+/// Errors: `CVM_STATUS_EMPTY_INPUT` (`profit`), `CVM_STATUS_INVALID_VALUE` (`n_periods` < 2,
+/// `profit` length or a non-finite value with its flat index, `high_level`, `slope_tolerance`),
+/// `CVM_STATUS_UNKNOWN_NAME` (`slope_scale`).
+///
+/// # Safety
+/// `profit` holds `n_profit` values; `high_level` NULL or valid; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_relationship_trend(
+    profit: *const f64,
+    n_profit: usize,
+    n_periods: usize,
+    high_level: *const f64,
+    slope_tolerance: f64,
+    slope_scale_code: u32,
+    out: *mut *mut cvm_trend,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let p = unsafe { slice(profit, n_profit, "profit") }?;
+        let options = TrendOptions {
+            high_level: unsafe { high_level.as_ref() }.copied(),
+            slope_tolerance,
+            slope_scale: slope_scale(slope_scale_code)?,
+        };
+        let r = relationship_trend(p, n_periods, &options)?;
+        unsafe { write_out(out, into_handle(cvm_trend(r)), "out") }
+    })
+}
+
+/// Number of customers of a trend result (0 for NULL).
+///
+/// # Safety
+/// `t` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_trend_len(t: *const cvm_trend) -> usize {
+    unsafe { t.as_ref() }.map_or(0, |t| t.0.level.len())
+}
+
+/// The level threshold used (given or median); NaN for NULL.
+///
+/// # Safety
+/// `t` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_trend_high_level(t: *const cvm_trend) -> f64 {
+    unsafe { t.as_ref() }.map_or(f64::NAN, |t| t.0.high_level)
+}
+
+/// Copies the level (mean profit per period), slope (least squares, per period) and slope
+/// tolerance applied of each customer into the three arrays (each of `n_out` =
+/// [`cvm_trend_len`] values; any may be NULL to skip it).
+///
+/// # Safety
+/// `t` live; non-NULL arrays have room for `n_out` values.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_trend_values(
+    t: *const cvm_trend,
+    level: *mut f64,
+    slope: *mut f64,
+    threshold: *mut f64,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let t = &unsafe { handle(t, "trend") }?.0;
+        same_len("n_out", t.level.len(), n_out)?;
+        unsafe {
+            copy_to(&t.level, level);
+            copy_to(&t.slope, slope);
+            copy_to(&t.threshold, threshold);
+        }
+        Ok(())
+    })
+}
+
+/// Copies each customer's trend type (a `CVM_TREND_*` code) into `out` (`n_out` =
+/// [`cvm_trend_len`]).
+///
+/// # Safety
+/// `t` live; `out` has room for `n_out` values.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_trend_types(
+    t: *const cvm_trend,
+    out: *mut u32,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let t = &unsafe { handle(t, "trend") }?.0;
+        let codes: Vec<u32> = t
+            .trend
+            .iter()
+            .map(|k| match k {
+                Trend::HighRising => CVM_TREND_HIGH_RISING,
+                Trend::HighStable => CVM_TREND_HIGH_STABLE,
+                Trend::HighDeclining => CVM_TREND_HIGH_DECLINING,
+                Trend::LowRising => CVM_TREND_LOW_RISING,
+                Trend::LowStable => CVM_TREND_LOW_STABLE,
+                _ => CVM_TREND_LOW_DECLINING,
+            })
+            .collect();
+        unsafe { write_array(&codes, out, n_out, "out") }
+    })
+}
+
+/// The reason code of customer `row` (e.g. `"high_declining(level=1300>=900; slope=-200<-50)"`)
+/// into `*out` (free with `cvm_string_free`). `CVM_STATUS_INVALID_VALUE` (field `row`) out of
+/// range.
+///
+/// # Safety
+/// `t` live; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_trend_reason(
+    t: *const cvm_trend,
+    row: usize,
+    out: *mut *mut c_char,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let t = &unsafe { handle(t, "trend") }?.0;
+        if row >= t.level.len() {
+            let n = t.level.len();
+            return Err(Error::invalid_at("row", row, format!("out of range (0..{n})")).into());
+        }
+        let text = crate::cstring(&t.reason(row));
+        unsafe { write_out(out, text.into_raw(), "out") }
+    })
+}
+
+/// Frees a trend result; NULL is a no-op.
+///
+/// # Safety
+/// `t` NULL or not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_trend_free(t: *mut cvm_trend) {
+    unsafe { free_handle(t) }
+}
+
+/// Ranks candidates by similarity to the loyal customers on numeric `features` and keeps the
+/// `k` most similar, into `*out` (free with [`cvm_lookalike_free`]).
+///
+/// Errors: `CVM_STATUS_EMPTY_INPUT` (`features`, `candidates`), `CVM_STATUS_INVALID_VALUE`
+/// (`k` = 0; `features`, j for a feature missing from a table, not numeric or without spread;
+/// `loyal` with fewer than 2 rows; `candidates.<feature>` / `loyal.<feature>`, row for a
+/// missing or infinite value), `CVM_STATUS_UNKNOWN_NAME` (`standardization`).
+///
+/// # Safety
+/// Tables live; `features` holds `n_features` NUL-terminated strings; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_lookalike_rank(
+    candidates: *const cvm_table,
+    loyal: *const cvm_table,
+    features: *const *const c_char,
+    n_features: usize,
+    k: usize,
+    standardization: u32,
+    out: *mut *mut cvm_lookalike,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let cand = unsafe { handle(candidates, "candidates") }?.0.table();
+        let loyal = unsafe { handle(loyal, "loyal") }?.0.table();
+        let f = unsafe { strings(features, n_features, "features") }?;
+        let standardization = match standardization {
+            CVM_STANDARDIZE_LOYAL => Standardization::Loyal,
+            CVM_STANDARDIZE_POOLED => Standardization::Pooled,
+            other => {
+                return Err(Error::unknown_name(
+                    "standardization",
+                    other.to_string(),
+                    &["CVM_STANDARDIZE_LOYAL", "CVM_STANDARDIZE_POOLED"],
+                )
+                .into())
+            }
+        };
+        let r = lookalike(&cand, &loyal, &f, k, &LookalikeOptions { standardization })?;
+        unsafe { write_out(out, into_handle(cvm_lookalike(r)), "out") }
+    })
+}
+
+/// Number of candidates ranked (the length of distances and similarities; 0 for NULL).
+///
+/// # Safety
+/// `l` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_lookalike_len(l: *const cvm_lookalike) -> usize {
+    unsafe { l.as_ref() }.map_or(0, |l| l.0.distance.len())
+}
+
+/// Number of candidates kept (min(k, candidates); 0 for NULL).
+///
+/// # Safety
+/// `l` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_lookalike_top_count(l: *const cvm_lookalike) -> usize {
+    unsafe { l.as_ref() }.map_or(0, |l| l.0.top.len())
+}
+
+/// Copies the distance (root-mean-square z-score distance to the loyal profile) and similarity
+/// (`1 / (1 + distance)`) of every candidate (`n_out` = [`cvm_lookalike_len`]; either may be
+/// NULL).
+///
+/// # Safety
+/// `l` live; non-NULL arrays have room for `n_out` values.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_lookalike_scores(
+    l: *const cvm_lookalike,
+    distance: *mut f64,
+    similarity: *mut f64,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let l = &unsafe { handle(l, "lookalike") }?.0;
+        same_len("n_out", l.distance.len(), n_out)?;
+        unsafe {
+            copy_to(&l.distance, distance);
+            copy_to(&l.similarity, similarity);
+        }
+        Ok(())
+    })
+}
+
+/// Copies the indices of the kept candidates, most similar first (ties by lower index), into
+/// `out` (`n_out` = [`cvm_lookalike_top_count`]).
+///
+/// # Safety
+/// `l` live; `out` has room for `n_out` values.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_lookalike_top(
+    l: *const cvm_lookalike,
+    out: *mut usize,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let l = &unsafe { handle(l, "lookalike") }?.0;
+        unsafe { write_array(&l.top, out, n_out, "out") }
+    })
+}
+
+/// Frees a look-alike result; NULL is a no-op.
+///
+/// # Safety
+/// `l` NULL or not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_lookalike_free(l: *mut cvm_lookalike) {
+    unsafe { free_handle(l) }
 }

@@ -1,8 +1,575 @@
-//! Python bindings of the `lifetime2` area.
+//! Python bindings of the `lifetime2` area: Gamma-Gamma, BG/BB, shifted-beta-geometric and
+//! probabilistic CLV. Conversions only; every rule lives in `cvm_core`.
 
+use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use cvm_core::clv::{customer_lifetime_value, ClvOptions};
+use cvm_core::models::{
+    frequency_monetary_correlation as core_correlation, BgBb, BgBbParams, Covariance,
+    FitDiagnostics, FitOptions, GammaGamma, GammaGammaParams, SbgParams, ShiftedBetaGeometric,
+    TransactionModel,
+};
+
+use crate::conversion::{array, opt_slice, slice};
+use crate::errors::IntoPyResult;
+use crate::models::PyModel;
+
+type Arr<'py> = PyReadonlyArray1<'py, f64>;
+/// `(lower, upper)` arrays of an interval.
+type Bounds<'py> = PyResult<(Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>)>;
+
+fn fit_options(
+    penalizer: f64,
+    max_iterations: Option<usize>,
+    tolerance: Option<f64>,
+    initial: Option<Vec<f64>>,
+) -> FitOptions {
+    let d = FitOptions::default();
+    FitOptions {
+        penalizer,
+        max_iterations: max_iterations.unwrap_or(d.max_iterations),
+        tolerance: tolerance.unwrap_or(d.tolerance),
+        initial,
+    }
+}
+
+fn diagnostics_dict<'py>(
+    py: Python<'py>,
+    d: Option<&FitDiagnostics>,
+) -> PyResult<Option<Bound<'py, PyDict>>> {
+    let Some(d) = d else { return Ok(None) };
+    let out = PyDict::new(py);
+    out.set_item("log_likelihood", d.log_likelihood)?;
+    out.set_item("aic", d.aic)?;
+    out.set_item("bic", d.bic)?;
+    out.set_item("iterations", d.iterations)?;
+    out.set_item("gradient_norm", d.gradient_norm)?;
+    out.set_item("converged", d.converged)?;
+    out.set_item("n_obs", d.n_obs)?;
+    out.set_item("penalizer", d.penalizer)?;
+    Ok(Some(out))
+}
+
+fn no_covariance() -> cvm_core::Error {
+    cvm_core::Error::invalid("covariance", "the model has no covariance (it was not fitted)")
+}
+
+fn intervals(cov: Option<&Covariance>, level: f64) -> PyResult<Vec<(f64, f64)>> {
+    cov.ok_or_else(no_covariance).py()?.confidence_intervals(level).py()
+}
+
+// ------------------------------------------------------------------------------ Gamma-Gamma
+
+/// A fitted (or parameterised) Gamma-Gamma spend model. Immutable.
+#[derive(Debug)]
+#[pyclass(module = "cvm._cvm", name = "GammaGammaModel", frozen)]
+pub struct PyGammaGamma {
+    inner: GammaGamma,
+}
+
+#[pymethods]
+impl PyGammaGamma {
+    /// Fits on (frequency, monetary_value) by maximum likelihood (repeat buyers only).
+    #[staticmethod]
+    #[pyo3(signature = (frequency, monetary_value, weights=None, penalizer=0.0, max_iterations=None, tolerance=None, initial=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn fit(
+        py: Python<'_>,
+        frequency: Arr<'_>,
+        monetary_value: Arr<'_>,
+        weights: Option<Arr<'_>>,
+        penalizer: f64,
+        max_iterations: Option<usize>,
+        tolerance: Option<f64>,
+        initial: Option<Vec<f64>>,
+    ) -> PyResult<Self> {
+        let (f, z) = (slice(&frequency, "frequency")?, slice(&monetary_value, "monetary_value")?);
+        let w = opt_slice(&weights, "weights")?;
+        let o = fit_options(penalizer, max_iterations, tolerance, initial);
+        let inner = py.detach(|| GammaGamma::fit(f, z, w, &o)).py()?;
+        Ok(PyGammaGamma { inner })
+    }
+
+    /// A model with known parameters `[p, q, gamma]`.
+    #[staticmethod]
+    fn from_params(params: Vec<f64>) -> PyResult<Self> {
+        let p = GammaGammaParams::from_slice(&params).py()?;
+        Ok(PyGammaGamma { inner: GammaGamma::from_params(p).py()? })
+    }
+
+    /// Reads a model document.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        Ok(PyGammaGamma { inner: GammaGamma::from_json(text).py()? })
+    }
+
+    /// The versioned JSON document.
+    fn to_json(&self) -> PyResult<String> {
+        self.inner.to_json().py()
+    }
+
+    /// Parameter values `[p, q, gamma]`.
+    #[getter]
+    fn params(&self) -> Vec<f64> {
+        self.inner.params().to_vec()
+    }
+
+    /// Fit diagnostics as a dict, or None.
+    #[getter]
+    fn diagnostics<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        diagnostics_dict(py, self.inner.diagnostics())
+    }
+
+    /// Covariance of the parameters (natural scale), or None.
+    #[getter]
+    fn covariance(&self) -> Option<Vec<Vec<f64>>> {
+        self.inner.covariance().map(|c| c.matrix())
+    }
+
+    /// Standard errors of the parameters, or None.
+    #[getter]
+    fn standard_errors(&self) -> Option<Vec<f64>> {
+        self.inner.covariance().map(|c| c.standard_errors())
+    }
+
+    /// Confidence intervals (log scale) at `level`.
+    fn confidence_intervals(&self, level: f64) -> PyResult<Vec<(f64, f64)>> {
+        intervals(self.inner.covariance(), level)
+    }
+
+    /// True when q > 1 (finite population mean spend).
+    #[getter]
+    fn has_finite_mean(&self) -> bool {
+        self.inner.has_finite_mean()
+    }
+
+    /// Population mean spend p·gamma/(q−1); NumericalError when q ≤ 1.
+    fn population_mean_spend(&self) -> PyResult<f64> {
+        self.inner.population_mean_spend().py()
+    }
+
+    /// Expected spend per transaction of each customer.
+    fn conditional_expected_average_spend<'py>(
+        &self,
+        py: Python<'py>,
+        frequency: Arr<'py>,
+        monetary_value: Arr<'py>,
+    ) -> PyResult<Bound<'py, PyArray1<f64>>> {
+        let (f, z) = (slice(&frequency, "frequency")?, slice(&monetary_value, "monetary_value")?);
+        Ok(array(py, self.inner.conditional_expected_average_spend(f, z).py()?))
+    }
+
+    /// Delta-method interval of the expected spend: (lower, upper).
+    fn conditional_expected_average_spend_interval<'py>(
+        &self,
+        py: Python<'py>,
+        frequency: Arr<'py>,
+        monetary_value: Arr<'py>,
+        level: f64,
+    ) -> Bounds<'py> {
+        let (f, z) = (slice(&frequency, "frequency")?, slice(&monetary_value, "monetary_value")?);
+        let (lo, hi) = self.inner.conditional_expected_average_spend_interval(f, z, level).py()?;
+        Ok((array(py, lo), array(py, hi)))
+    }
+
+    /// Per-customer log-likelihood (0 for customers without repeat purchases).
+    fn log_likelihood_individual<'py>(
+        &self,
+        py: Python<'py>,
+        frequency: Arr<'py>,
+        monetary_value: Arr<'py>,
+    ) -> PyResult<Bound<'py, PyArray1<f64>>> {
+        let (f, z) = (slice(&frequency, "frequency")?, slice(&monetary_value, "monetary_value")?);
+        Ok(array(py, self.inner.log_likelihood_individual(f, z).py()?))
+    }
+}
+
+/// Weighted Pearson correlation of frequency and mean spend over the repeat buyers.
+#[pyfunction]
+#[pyo3(signature = (frequency, monetary_value, weights=None))]
+pub fn frequency_monetary_correlation(
+    frequency: Arr<'_>,
+    monetary_value: Arr<'_>,
+    weights: Option<Arr<'_>>,
+) -> PyResult<f64> {
+    let (f, z) = (slice(&frequency, "frequency")?, slice(&monetary_value, "monetary_value")?);
+    core_correlation(f, z, opt_slice(&weights, "weights")?).py()
+}
+
+// ------------------------------------------------------------------------------------ BG/BB
+
+/// A fitted (or parameterised) BG/BB model. Immutable.
+#[derive(Debug)]
+#[pyclass(module = "cvm._cvm", name = "BgBbModel", frozen)]
+pub struct PyBgBb {
+    inner: BgBb,
+}
+
+fn histories<'a>(
+    f: &'a Arr<'_>,
+    r: &'a Arr<'_>,
+    n: &'a Arr<'_>,
+) -> PyResult<(&'a [f64], &'a [f64], &'a [f64])> {
+    Ok((slice(f, "frequency")?, slice(r, "recency")?, slice(n, "n_periods")?))
+}
+
+#[pymethods]
+impl PyBgBb {
+    /// Fits on histories (frequency, recency, n_periods) by maximum likelihood.
+    #[staticmethod]
+    #[pyo3(signature = (frequency, recency, n_periods, weights=None, penalizer=0.0, max_iterations=None, tolerance=None, initial=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn fit(
+        py: Python<'_>,
+        frequency: Arr<'_>,
+        recency: Arr<'_>,
+        n_periods: Arr<'_>,
+        weights: Option<Arr<'_>>,
+        penalizer: f64,
+        max_iterations: Option<usize>,
+        tolerance: Option<f64>,
+        initial: Option<Vec<f64>>,
+    ) -> PyResult<Self> {
+        let (f, r, n) = histories(&frequency, &recency, &n_periods)?;
+        let w = opt_slice(&weights, "weights")?;
+        let o = fit_options(penalizer, max_iterations, tolerance, initial);
+        let inner = py.detach(|| BgBb::fit(f, r, n, w, &o)).py()?;
+        Ok(PyBgBb { inner })
+    }
+
+    /// A model with known parameters `[alpha, beta, gamma, delta]`.
+    #[staticmethod]
+    fn from_params(params: Vec<f64>) -> PyResult<Self> {
+        let p = BgBbParams::from_slice(&params).py()?;
+        Ok(PyBgBb { inner: BgBb::from_params(p).py()? })
+    }
+
+    /// Reads a model document.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        Ok(PyBgBb { inner: BgBb::from_json(text).py()? })
+    }
+
+    /// The versioned JSON document.
+    fn to_json(&self) -> PyResult<String> {
+        self.inner.to_json().py()
+    }
+
+    /// Parameter values `[alpha, beta, gamma, delta]`.
+    #[getter]
+    fn params(&self) -> Vec<f64> {
+        self.inner.params().to_vec()
+    }
+
+    /// Fit diagnostics as a dict, or None.
+    #[getter]
+    fn diagnostics<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        diagnostics_dict(py, self.inner.diagnostics())
+    }
+
+    /// Covariance of the parameters (natural scale), or None.
+    #[getter]
+    fn covariance(&self) -> Option<Vec<Vec<f64>>> {
+        self.inner.covariance().map(|c| c.matrix())
+    }
+
+    /// Standard errors of the parameters, or None.
+    #[getter]
+    fn standard_errors(&self) -> Option<Vec<f64>> {
+        self.inner.covariance().map(|c| c.standard_errors())
+    }
+
+    /// Confidence intervals (log scale) at `level`.
+    fn confidence_intervals(&self, level: f64) -> PyResult<Vec<(f64, f64)>> {
+        intervals(self.inner.covariance(), level)
+    }
+
+    /// P(alive at opportunity n + m).
+    fn conditional_probability_alive<'py>(
+        &self,
+        py: Python<'py>,
+        m: u64,
+        frequency: Arr<'py>,
+        recency: Arr<'py>,
+        n_periods: Arr<'py>,
+    ) -> PyResult<Bound<'py, PyArray1<f64>>> {
+        let (f, r, n) = histories(&frequency, &recency, &n_periods)?;
+        let model = &self.inner;
+        Ok(array(py, py.detach(|| model.conditional_probability_alive(m, f, r, n)).py()?))
+    }
+
+    /// Expected transactions in the next m opportunities.
+    fn conditional_expected_transactions<'py>(
+        &self,
+        py: Python<'py>,
+        m: u64,
+        frequency: Arr<'py>,
+        recency: Arr<'py>,
+        n_periods: Arr<'py>,
+    ) -> PyResult<Bound<'py, PyArray1<f64>>> {
+        let (f, r, n) = histories(&frequency, &recency, &n_periods)?;
+        let model = &self.inner;
+        Ok(array(py, py.detach(|| model.conditional_expected_transactions(m, f, r, n)).py()?))
+    }
+
+    /// Delta-method interval of the expected transactions in the next m opportunities.
+    fn conditional_expected_transactions_interval<'py>(
+        &self,
+        py: Python<'py>,
+        m: f64,
+        frequency: Arr<'py>,
+        recency: Arr<'py>,
+        n_periods: Arr<'py>,
+        level: f64,
+    ) -> Bounds<'py> {
+        let (f, r, n) = histories(&frequency, &recency, &n_periods)?;
+        let (lo, hi) =
+            self.inner.conditional_expected_purchases_interval(m, f, r, n, level).py()?;
+        Ok((array(py, lo), array(py, hi)))
+    }
+
+    /// Expected transactions of a new customer in the first n opportunities.
+    fn expected_transactions_new_customer(&self, n: u64) -> f64 {
+        self.inner.expected_transactions_new_customer(n)
+    }
+
+    /// P(X(n) = x) for a new customer.
+    fn probability_of_n_transactions(&self, x: u64, n: u64) -> f64 {
+        self.inner.probability_of_n_transactions(x, n)
+    }
+
+    /// Log-likelihood of (weighted) histories at these parameters.
+    #[pyo3(signature = (frequency, recency, n_periods, weights=None))]
+    fn log_likelihood(
+        &self,
+        frequency: Arr<'_>,
+        recency: Arr<'_>,
+        n_periods: Arr<'_>,
+        weights: Option<Arr<'_>>,
+    ) -> PyResult<f64> {
+        let (f, r, n) = histories(&frequency, &recency, &n_periods)?;
+        self.inner.log_likelihood(f, r, n, opt_slice(&weights, "weights")?).py()
+    }
+}
+
+// -------------------------------------------------------------------------------------- sBG
+
+/// A fitted (or parameterised) shifted-beta-geometric model. Immutable.
+#[derive(Debug)]
+#[pyclass(module = "cvm._cvm", name = "SbgModel", frozen)]
+pub struct PySbg {
+    inner: ShiftedBetaGeometric,
+}
+
+#[pymethods]
+impl PySbg {
+    /// Fits on a cohort's survival counts.
+    #[staticmethod]
+    #[pyo3(signature = (alive, penalizer=0.0, max_iterations=None, tolerance=None, initial=None))]
+    fn fit_cohort(
+        alive: Arr<'_>,
+        penalizer: f64,
+        max_iterations: Option<usize>,
+        tolerance: Option<f64>,
+        initial: Option<Vec<f64>>,
+    ) -> PyResult<Self> {
+        let a = slice(&alive, "alive")?;
+        let o = fit_options(penalizer, max_iterations, tolerance, initial);
+        Ok(PySbg { inner: ShiftedBetaGeometric::fit_cohort(a, &o).py()? })
+    }
+
+    /// Fits on per-customer durations with a still-active flag.
+    #[staticmethod]
+    #[pyo3(signature = (duration, still_active, weights=None, penalizer=0.0, max_iterations=None, tolerance=None, initial=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn fit(
+        py: Python<'_>,
+        duration: Arr<'_>,
+        still_active: Arr<'_>,
+        weights: Option<Arr<'_>>,
+        penalizer: f64,
+        max_iterations: Option<usize>,
+        tolerance: Option<f64>,
+        initial: Option<Vec<f64>>,
+    ) -> PyResult<Self> {
+        let (d, a) = (slice(&duration, "duration")?, slice(&still_active, "still_active")?);
+        let w = opt_slice(&weights, "weights")?;
+        let o = fit_options(penalizer, max_iterations, tolerance, initial);
+        let inner = py.detach(|| ShiftedBetaGeometric::fit(d, a, w, &o)).py()?;
+        Ok(PySbg { inner })
+    }
+
+    /// A model with known parameters `[alpha, beta]`.
+    #[staticmethod]
+    fn from_params(params: Vec<f64>) -> PyResult<Self> {
+        let p = SbgParams::from_slice(&params).py()?;
+        Ok(PySbg { inner: ShiftedBetaGeometric::from_params(p).py()? })
+    }
+
+    /// Reads a model document.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        Ok(PySbg { inner: ShiftedBetaGeometric::from_json(text).py()? })
+    }
+
+    /// The versioned JSON document.
+    fn to_json(&self) -> PyResult<String> {
+        self.inner.to_json().py()
+    }
+
+    /// Parameter values `[alpha, beta]`.
+    #[getter]
+    fn params(&self) -> Vec<f64> {
+        self.inner.params().to_vec()
+    }
+
+    /// Fit diagnostics as a dict, or None.
+    #[getter]
+    fn diagnostics<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        diagnostics_dict(py, self.inner.diagnostics())
+    }
+
+    /// Covariance of the parameters (natural scale), or None.
+    #[getter]
+    fn covariance(&self) -> Option<Vec<Vec<f64>>> {
+        self.inner.covariance().map(|c| c.matrix())
+    }
+
+    /// Standard errors of the parameters, or None.
+    #[getter]
+    fn standard_errors(&self) -> Option<Vec<f64>> {
+        self.inner.covariance().map(|c| c.standard_errors())
+    }
+
+    /// Confidence intervals (log scale) at `level`.
+    fn confidence_intervals(&self, level: f64) -> PyResult<Vec<(f64, f64)>> {
+        intervals(self.inner.covariance(), level)
+    }
+
+    /// Log-likelihood of a cohort's survival counts at these parameters.
+    fn log_likelihood_cohort(&self, alive: Arr<'_>) -> PyResult<f64> {
+        self.inner.log_likelihood_cohort(slice(&alive, "alive")?).py()
+    }
+
+    /// S(t) for whole periods t ≥ 0.
+    fn survival<'py>(&self, py: Python<'py>, t: Arr<'py>) -> PyResult<Bound<'py, PyArray1<f64>>> {
+        Ok(array(py, self.inner.survival(slice(&t, "t")?).py()?))
+    }
+
+    /// P(T = t) for periods t ≥ 1.
+    fn churn_probability<'py>(
+        &self,
+        py: Python<'py>,
+        t: Arr<'py>,
+    ) -> PyResult<Bound<'py, PyArray1<f64>>> {
+        Ok(array(py, self.inner.churn_probability(slice(&t, "t")?).py()?))
+    }
+
+    /// Retention rate r(t) for periods t ≥ 1.
+    fn retention_rate<'py>(
+        &self,
+        py: Python<'py>,
+        t: Arr<'py>,
+    ) -> PyResult<Bound<'py, PyArray1<f64>>> {
+        Ok(array(py, self.inner.retention_rate(slice(&t, "t")?).py()?))
+    }
+
+    /// S(0), …, S(n_periods).
+    fn survival_curve<'py>(&self, py: Python<'py>, n_periods: usize) -> Bound<'py, PyArray1<f64>> {
+        array(py, self.inner.survival_curve(n_periods))
+    }
+
+    /// r(1), …, r(n_periods).
+    fn retention_curve<'py>(&self, py: Python<'py>, n_periods: usize) -> Bound<'py, PyArray1<f64>> {
+        array(py, self.inner.retention_curve(n_periods))
+    }
+
+    /// DERL of customers who have renewed `renewals` times.
+    fn derl<'py>(
+        &self,
+        py: Python<'py>,
+        discount_rate: f64,
+        renewals: Arr<'py>,
+    ) -> PyResult<Bound<'py, PyArray1<f64>>> {
+        Ok(array(py, self.inner.derl(discount_rate, slice(&renewals, "renewals")?).py()?))
+    }
+
+    /// Discounted expected lifetime value of a new customer.
+    fn expected_lifetime_value(&self, margin: f64, discount_rate: f64) -> PyResult<f64> {
+        self.inner.expected_lifetime_value(margin, discount_rate).py()
+    }
+}
+
+// -------------------------------------------------------------------------------------- CLV
+
+/// Probabilistic CLV: dict of arrays `clv`, `expected_discounted_purchases`, `expected_spend`
+/// (and `lower`, `upper` with a level). `transaction_model` is a `Model` or a `BgBbModel`.
+#[pyfunction]
+#[pyo3(signature = (transaction_model, spend_model, frequency, recency, t, monetary_value, horizon=12.0, time_unit="M", data_time_unit="W", discount_rate=0.01, margin=1.0, method="continuous", level=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn customer_lifetime_value_native<'py>(
+    py: Python<'py>,
+    transaction_model: &Bound<'py, PyAny>,
+    spend_model: PyRef<'py, PyGammaGamma>,
+    frequency: Arr<'py>,
+    recency: Arr<'py>,
+    t: Arr<'py>,
+    monetary_value: Arr<'py>,
+    horizon: f64,
+    time_unit: &str,
+    data_time_unit: &str,
+    discount_rate: f64,
+    margin: f64,
+    method: &str,
+    level: Option<f64>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let o = ClvOptions::from_names(
+        horizon,
+        time_unit,
+        data_time_unit,
+        discount_rate,
+        margin,
+        method,
+        level,
+    )
+    .py()?;
+    let t_field = if transaction_model.is_instance_of::<PyBgBb>() { "n_periods" } else { "T" };
+    let (f, r, tt) =
+        (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t, t_field)?);
+    let z = slice(&monetary_value, "monetary_value")?;
+    let spend = &spend_model.inner;
+    let result = if let Ok(m) = transaction_model.cast::<PyModel>() {
+        let m = m.get().inner().as_model();
+        py.detach(|| customer_lifetime_value(m, spend, f, r, tt, z, &o))
+    } else if let Ok(m) = transaction_model.cast::<PyBgBb>() {
+        let m: &dyn TransactionModel = &m.get().inner;
+        py.detach(|| customer_lifetime_value(m, spend, f, r, tt, z, &o))
+    } else {
+        Err(cvm_core::Error::invalid(
+            "transaction_model",
+            "expected a fitted BetaGeo, ModifiedBetaGeo, ParetoNBD or BetaGeoBetaBinom model",
+        ))
+    }
+    .py()?;
+    let d = PyDict::new(py);
+    d.set_item("clv", array(py, result.value))?;
+    d.set_item("expected_discounted_purchases", array(py, result.discounted_purchases))?;
+    d.set_item("expected_spend", array(py, result.expected_spend))?;
+    if let (Some(lo), Some(hi)) = (result.lower, result.upper) {
+        d.set_item("lower", array(py, lo))?;
+        d.set_item("upper", array(py, hi))?;
+    }
+    Ok(d)
+}
 
 /// Adds this area's classes and functions to the native module.
-pub fn register(_m: &Bound<'_, PyModule>) -> PyResult<()> {
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyGammaGamma>()?;
+    m.add_class::<PyBgBb>()?;
+    m.add_class::<PySbg>()?;
+    m.add_function(wrap_pyfunction!(frequency_monetary_correlation, m)?)?;
+    m.add_function(wrap_pyfunction!(customer_lifetime_value_native, m)?)?;
     Ok(())
 }

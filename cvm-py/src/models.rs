@@ -19,6 +19,13 @@ pub struct PyModel {
     inner: AnyModel,
 }
 
+impl PyModel {
+    /// The wrapped core model.
+    pub(crate) fn inner(&self) -> &AnyModel {
+        &self.inner
+    }
+}
+
 fn kind(name: &str) -> PyResult<ModelKind> {
     ModelKind::parse(name, "model").py()
 }

@@ -1,8 +1,352 @@
-//! Python bindings of the `value` area.
+//! Python bindings of the `value` area: cash-flow CLV, value decomposition, value matrix and
+//! whale curve.
 
+use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use cvm_core::value::{
+    closed_form_clv as core_closed_form, retention_from_survival as core_retention,
+    value_matrix as core_matrix, whale_curve as core_whale, CashflowClv, Horizon, Influence,
+    Potential, Realised, RetentionConvention, Scalar, Series, Thresholds, Timing,
+    ValueDecomposition, ValueMatrix, WhaleOptions,
+};
+
+use crate::conversion::{array, opt_slice, slice};
+use crate::errors::IntoPyResult;
+
+type Arr<'py> = PyReadonlyArray1<'py, f64>;
+
+/// A per-period input as sent by `cvm.value`: `(kind, values, n_periods)` with kind one of
+/// `"constant"` (values holds one element), `"schedule"`, `"per_customer"`, `"matrix"`.
+type SeriesArg<'py> = (String, Arr<'py>, usize);
+
+fn series<'a>(arg: &'a SeriesArg<'_>, field: &str) -> PyResult<Series<'a>> {
+    let values = slice(&arg.1, field)?;
+    Ok(match arg.0.as_str() {
+        "constant" => Series::Constant(one(values, field)?),
+        "schedule" => Series::Schedule(values),
+        "per_customer" => Series::PerCustomer(values),
+        "matrix" => Series::Matrix { values, n_periods: arg.2 },
+        other => {
+            return Err(cvm_core::Error::unknown_name(
+                field,
+                other,
+                &["constant", "schedule", "per_customer", "matrix"],
+            ))
+            .py()
+        }
+    })
+}
+
+fn scalar<'a>(arg: &'a SeriesArg<'_>, field: &str) -> PyResult<Scalar<'a>> {
+    let values = slice(&arg.1, field)?;
+    Ok(match arg.0.as_str() {
+        "constant" => Scalar::Constant(one(values, field)?),
+        "per_customer" => Scalar::PerCustomer(values),
+        other => {
+            return Err(cvm_core::Error::unknown_name(field, other, &["constant", "per_customer"]))
+                .py()
+        }
+    })
+}
+
+fn one(values: &[f64], field: &str) -> PyResult<f64> {
+    match values {
+        [x] => Ok(*x),
+        _ => Err(cvm_core::Error::invalid(field, "a constant holds exactly one value")).py(),
+    }
+}
+
+fn horizon(periods: Option<usize>) -> Horizon {
+    Horizon::from_periods(periods)
+}
+
+/// The core configuration from the Python arguments.
+#[allow(clippy::too_many_arguments)]
+fn config<'a>(
+    revenue: &'a SeriesArg<'_>,
+    cost: &'a SeriesArg<'_>,
+    margin: &'a SeriesArg<'_>,
+    retention: &'a SeriesArg<'_>,
+    acquisition_cost: &'a SeriesArg<'_>,
+    discount_rate: f64,
+    periods: Option<usize>,
+    timing: &str,
+    convention: &str,
+) -> PyResult<CashflowClv<'a>> {
+    Ok(CashflowClv {
+        cost: series(cost, "cost")?,
+        margin: series(margin, "margin")?,
+        retention: series(retention, "retention")?,
+        acquisition_cost: scalar(acquisition_cost, "acquisition_cost")?,
+        timing: Timing::parse(timing, "timing").py()?,
+        convention: RetentionConvention::parse(convention, "convention").py()?,
+        ..CashflowClv::new(series(revenue, "revenue")?, discount_rate, horizon(periods))
+    })
+}
+
+/// Cash-flow customer lifetime value of every customer (numpy array).
+#[pyfunction]
+#[pyo3(signature = (revenue, cost, margin, retention, acquisition_cost, discount_rate, periods, timing, convention))]
+#[allow(clippy::too_many_arguments)]
+pub fn cashflow_clv<'py>(
+    py: Python<'py>,
+    revenue: SeriesArg<'py>,
+    cost: SeriesArg<'py>,
+    margin: SeriesArg<'py>,
+    retention: SeriesArg<'py>,
+    acquisition_cost: SeriesArg<'py>,
+    discount_rate: f64,
+    periods: Option<usize>,
+    timing: &str,
+    convention: &str,
+) -> PyResult<Bound<'py, PyArray1<f64>>> {
+    let c = config(
+        &revenue,
+        &cost,
+        &margin,
+        &retention,
+        &acquisition_cost,
+        discount_rate,
+        periods,
+        timing,
+        convention,
+    )?;
+    let v = py.detach(|| c.compute()).py()?;
+    Ok(array(py, v))
+}
+
+/// Per-period breakdown of one customer's value: a dict of columns plus `acquisition_cost`,
+/// `tail_value` and `clv`.
+#[pyfunction]
+#[pyo3(signature = (revenue, cost, margin, retention, acquisition_cost, discount_rate, periods, timing, convention, customer, min_rows))]
+#[allow(clippy::too_many_arguments)]
+pub fn cashflow_breakdown<'py>(
+    py: Python<'py>,
+    revenue: SeriesArg<'py>,
+    cost: SeriesArg<'py>,
+    margin: SeriesArg<'py>,
+    retention: SeriesArg<'py>,
+    acquisition_cost: SeriesArg<'py>,
+    discount_rate: f64,
+    periods: Option<usize>,
+    timing: &str,
+    convention: &str,
+    customer: usize,
+    min_rows: usize,
+) -> PyResult<Bound<'py, PyDict>> {
+    let c = config(
+        &revenue,
+        &cost,
+        &margin,
+        &retention,
+        &acquisition_cost,
+        discount_rate,
+        periods,
+        timing,
+        convention,
+    )?;
+    let b = py.detach(|| c.breakdown_rows(customer, min_rows)).py()?;
+    let d = PyDict::new(py);
+    let col =
+        |f: fn(&cvm_core::value::PeriodRow) -> f64| -> Vec<f64> { b.rows.iter().map(f).collect() };
+    d.set_item("period", array(py, b.rows.iter().map(|r| r.period as u64).collect()))?;
+    d.set_item("revenue", array(py, col(|r| r.revenue)))?;
+    d.set_item("cost", array(py, col(|r| r.cost)))?;
+    d.set_item("margin", array(py, col(|r| r.margin)))?;
+    d.set_item("contribution", array(py, col(|r| r.contribution)))?;
+    d.set_item("survival", array(py, col(|r| r.survival)))?;
+    d.set_item("discount_factor", array(py, col(|r| r.discount_factor)))?;
+    d.set_item("present_value", array(py, col(|r| r.present_value)))?;
+    d.set_item("cumulative", array(py, col(|r| r.cumulative)))?;
+    d.set_item("acquisition_cost", b.acquisition_cost)?;
+    d.set_item("tail_value", b.tail_value)?;
+    d.set_item("clv", b.clv)?;
+    Ok(d)
+}
+
+/// Textbook `m / (1 + d − r)` and its variants.
+#[pyfunction]
+#[pyo3(signature = (margin, retention, discount_rate, periods, timing, convention))]
+pub fn closed_form_clv(
+    margin: f64,
+    retention: f64,
+    discount_rate: f64,
+    periods: Option<usize>,
+    timing: &str,
+    convention: &str,
+) -> PyResult<f64> {
+    let t = Timing::parse(timing, "timing").py()?;
+    let c = RetentionConvention::parse(convention, "convention").py()?;
+    core_closed_form(margin, retention, discount_rate, horizon(periods), t, c).py()
+}
+
+/// Retention rates `S(t) / S(t − 1)` of row-major survival curves of `n_points` points each.
+#[pyfunction]
+pub fn retention_from_survival<'py>(
+    py: Python<'py>,
+    survival: Arr<'py>,
+    n_points: usize,
+) -> PyResult<Bound<'py, PyArray1<f64>>> {
+    let s = slice(&survival, "survival")?;
+    Ok(array(py, core_retention(s, n_points).py()?))
+}
+
+/// Realised + potential + influence value: a dict of four arrays.
+#[pyfunction]
+#[pyo3(signature = (realised, realised_periods, rate, potential, influence, referrals, conversion, referral_value))]
+#[allow(clippy::too_many_arguments)]
+pub fn value_decomposition<'py>(
+    py: Python<'py>,
+    realised: Option<Arr<'py>>,
+    realised_periods: Option<usize>,
+    rate: f64,
+    potential: Option<Arr<'py>>,
+    influence: Option<Arr<'py>>,
+    referrals: Option<SeriesArg<'py>>,
+    conversion: Option<SeriesArg<'py>>,
+    referral_value: Option<SeriesArg<'py>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let realised = match (opt_slice(&realised, "realised")?, realised_periods) {
+        (None, _) => Realised::Zero,
+        (Some(v), None) => Realised::Total(v),
+        (Some(v), Some(n)) => Realised::History { profit: v, n_periods: n, rate },
+    };
+    let potential = opt_slice(&potential, "potential")?.map_or(Potential::Zero, Potential::Given);
+    let influence = match (opt_slice(&influence, "influence")?, &referrals) {
+        (None, None) => Influence::Zero,
+        (Some(v), None) => Influence::Given(v),
+        (None, Some(r)) => {
+            let required = |s: &Option<SeriesArg<'py>>, field: &str| -> PyResult<()> {
+                if s.is_none() {
+                    Err(cvm_core::Error::invalid(field, "is required with `referrals`")).py()
+                } else {
+                    Ok(())
+                }
+            };
+            required(&conversion, "conversion")?;
+            required(&referral_value, "referral_value")?;
+            Influence::Referrals {
+                referrals: scalar(r, "referrals")?,
+                conversion: scalar(conversion.as_ref().expect("checked"), "conversion")?,
+                value: scalar(referral_value.as_ref().expect("checked"), "referral_value")?,
+            }
+        }
+        (Some(_), Some(_)) => {
+            return Err(cvm_core::Error::invalid(
+                "referrals",
+                "give either `influence` or `referrals`, not both",
+            ))
+            .py()
+        }
+    };
+    let d = ValueDecomposition { realised, potential, influence };
+    let r = py.detach(|| d.compute()).py()?;
+    let out = PyDict::new(py);
+    out.set_item("realised", array(py, r.realised().to_vec()))?;
+    out.set_item("potential", array(py, r.potential().to_vec()))?;
+    out.set_item("influence", array(py, r.influence().to_vec()))?;
+    out.set_item("total", array(py, r.total().to_vec()))?;
+    Ok(out)
+}
+
+fn thresholds(cuts: Option<Vec<f64>>, quantile: bool, grid: Option<usize>) -> PyResult<Thresholds> {
+    Ok(match (cuts, grid) {
+        (Some(v), _) if quantile => Thresholds::Quantile(v),
+        (Some(v), _) => Thresholds::Absolute(v),
+        (None, Some(k)) => Thresholds::even(k).py()?,
+        (None, None) => Thresholds::default(),
+    })
+}
+
+/// Current × potential value matrix: a dict of per-customer and per-cell arrays.
+#[pyfunction]
+#[pyo3(signature = (current, potential, current_thresholds, current_quantile, potential_thresholds, potential_quantile, grid, labels, strategies))]
+#[allow(clippy::too_many_arguments)]
+pub fn value_matrix<'py>(
+    py: Python<'py>,
+    current: Arr<'py>,
+    potential: Arr<'py>,
+    current_thresholds: Option<Vec<f64>>,
+    current_quantile: bool,
+    potential_thresholds: Option<Vec<f64>>,
+    potential_quantile: bool,
+    grid: Option<usize>,
+    labels: Option<Vec<String>>,
+    strategies: Option<Vec<String>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let (c, p) = (slice(&current, "current")?, slice(&potential, "potential")?);
+    let config = ValueMatrix {
+        current: thresholds(current_thresholds, current_quantile, grid)?,
+        potential: thresholds(potential_thresholds, potential_quantile, grid)?,
+        labels,
+        strategies,
+    };
+    let m = py.detach(|| core_matrix(c, p, &config)).py()?;
+    let d = PyDict::new(py);
+    d.set_item("current_level", array(py, m.current_level().to_vec()))?;
+    d.set_item("potential_level", array(py, m.potential_level().to_vec()))?;
+    d.set_item("cell", array(py, m.cells().into_iter().map(|c| c as u64).collect()))?;
+    d.set_item("n_rows", m.n_rows())?;
+    d.set_item("n_cols", m.n_cols())?;
+    d.set_item("current_thresholds", m.current_thresholds().to_vec())?;
+    d.set_item("potential_thresholds", m.potential_thresholds().to_vec())?;
+    d.set_item("labels", m.labels().to_vec())?;
+    d.set_item("strategies", m.strategies().to_vec())?;
+    d.set_item("count", array(py, m.counts().iter().map(|&c| c as u64).collect()))?;
+    d.set_item("current_sum", array(py, m.current_sum().to_vec()))?;
+    d.set_item("potential_sum", array(py, m.potential_sum().to_vec()))?;
+    Ok(d)
+}
+
+/// Whale curve of per-customer profit: a dict of summary figures and per-customer arrays.
+#[pyfunction]
+#[pyo3(signature = (profit, top, bottom, at=None))]
+pub fn whale_curve<'py>(
+    py: Python<'py>,
+    profit: Arr<'py>,
+    top: f64,
+    bottom: f64,
+    at: Option<Vec<f64>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let p = slice(&profit, "profit")?;
+    let w = py.detach(|| core_whale(p, &WhaleOptions { top, bottom })).py()?;
+    let d = PyDict::new(py);
+    d.set_item("total", w.total())?;
+    d.set_item("peak", w.peak())?;
+    d.set_item("peak_rank", w.peak_rank())?;
+    d.set_item("peak_share", w.peak_share())?;
+    d.set_item("top", w.top())?;
+    d.set_item("top_profit", w.top_profit())?;
+    d.set_item("top_share", w.top_share())?;
+    d.set_item("bottom", w.bottom())?;
+    d.set_item("bottom_consumed", w.bottom_consumed())?;
+    d.set_item("bottom_consumed_share", w.bottom_consumed_share())?;
+    d.set_item("tail_consumed", w.tail_consumed())?;
+    d.set_item("unprofitable_count", w.unprofitable_count())?;
+    d.set_item("unprofitable_share", w.unprofitable_share())?;
+    d.set_item("gini", w.gini())?;
+    d.set_item("rank", array(py, w.rank().iter().map(|&k| k as u64).collect()))?;
+    d.set_item("cumulative_profit", array(py, w.cumulative_profit()))?;
+    d.set_item("cumulative_share", w.cumulative_share().map(|v| array(py, v)))?;
+    d.set_item("customer_share", array(py, w.customer_share()))?;
+    d.set_item("curve", array(py, w.sorted_cumulative().to_vec()))?;
+    if let Some(fractions) = at {
+        let v = fractions.iter().map(|&x| w.curve_at(x)).collect::<cvm_core::Result<Vec<_>>>();
+        d.set_item("at", v.py()?)?;
+    }
+    Ok(d)
+}
 
 /// Adds this area's classes and functions to the native module.
-pub fn register(_m: &Bound<'_, PyModule>) -> PyResult<()> {
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(cashflow_clv, m)?)?;
+    m.add_function(wrap_pyfunction!(cashflow_breakdown, m)?)?;
+    m.add_function(wrap_pyfunction!(closed_form_clv, m)?)?;
+    m.add_function(wrap_pyfunction!(retention_from_survival, m)?)?;
+    m.add_function(wrap_pyfunction!(value_decomposition, m)?)?;
+    m.add_function(wrap_pyfunction!(value_matrix, m)?)?;
+    m.add_function(wrap_pyfunction!(whale_curve, m)?)?;
     Ok(())
 }

@@ -361,8 +361,8 @@ impl BgBb {
     ///
     /// # Formula
     /// FHS (2010), eq. 5:
-    /// `L = B(α+x, β+n−x)/B(α,β) · B(γ, δ+n)/B(γ,δ)
-    ///  + Σ_{i=0}^{n−t_x−1} B(α+x, β+t_x−x+i)/B(α,β) · B(γ+1, δ+t_x+i)/B(γ,δ)`,
+    /// `L = B(α+x, β+n−x)/B(α,β) · B(γ, δ+n)/B(γ,δ) +
+    ///  Σ_{i=0}^{n−t_x−1} B(α+x, β+t_x−x+i)/B(α,β) · B(γ+1, δ+t_x+i)/B(γ,δ)`,
     /// summed in logs; the beta functions of consecutive terms by recurrence.
     ///
     /// # Errors
@@ -509,8 +509,8 @@ impl BgBb {
     /// `n` opportunities.
     ///
     /// # Formula
-    /// FHS (2010), eq. 7: `C(n,x) B(α+x, β+n−x)/B(α,β) · B(γ, δ+n)/B(γ,δ)
-    ///  + Σ_{i=x}^{n−1} C(i,x) B(α+x, β+i−x)/B(α,β) · B(γ+1, δ+i)/B(γ,δ)`.
+    /// FHS (2010), eq. 7: `C(n,x) B(α+x, β+n−x)/B(α,β) · B(γ, δ+n)/B(γ,δ) +
+    ///  Σ_{i=x}^{n−1} C(i,x) B(α+x, β+i−x)/B(α,β) · B(γ+1, δ+i)/B(γ,δ)`.
     ///
     /// # Examples
     /// ```

@@ -225,6 +225,9 @@ impl SpendData {
     }
 }
 
+/// A weighted log-likelihood at natural parameters, writing its gradient when asked for.
+pub(crate) type LogLikelihood<'a> = dyn Fn(&[f64], Option<&mut [f64]>) -> f64 + Sync + 'a;
+
 /// Maximum likelihood on log-parameters for likelihoods that do not take a
 /// [`super::SummaryData`], with the conventions of the shared driver: mean negative
 /// log-likelihood per customer plus `penalizer · Σ ln(θ_j)²`, BFGS from each start in turn until
@@ -235,7 +238,7 @@ pub(crate) fn fit_direct(
     options: &FitOptions,
     n_obs: f64,
     starts: Vec<Vec<f64>>,
-    total: &(dyn Fn(&[f64], Option<&mut [f64]>) -> f64 + Sync),
+    total: &LogLikelihood<'_>,
 ) -> Result<MlFit> {
     options.validate(names)?;
     let k = names.len();
@@ -272,7 +275,7 @@ pub(crate) fn fit_direct(
         let done = res.converged;
         let better = match &last {
             None => true,
-            Some(l) => !(l.value <= res.value) || done,
+            Some(l) => done || res.value < l.value || l.value.is_nan(),
         };
         if better {
             last = Some(res);
@@ -775,6 +778,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::type_complexity)]
     fn validation_table() {
         let cases: Vec<(&[f64], &[f64], Option<&[f64]>, &str, Option<usize>)> = vec![
             (&[1.0, -1.0], &[1.0, 1.0], None, "frequency", Some(1)),

@@ -16,6 +16,7 @@
 
 use crate::error::{Error, Result};
 
+#[cfg(feature = "serde")]
 use super::{Covariance, FitDiagnostics};
 
 /// The document format name.
@@ -96,6 +97,7 @@ impl ModelKind {
 }
 
 /// The content of a document, validated.
+#[cfg(feature = "serde")]
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Document {
     pub params: Vec<f64>,
@@ -117,6 +119,7 @@ struct RawDoc {
     covariance: Option<Vec<Vec<f64>>>,
 }
 
+#[cfg(feature = "serde")]
 fn json_err(path: impl Into<String>, reason: impl std::fmt::Display) -> Error {
     Error::Json { path: path.into(), reason: reason.to_string() }
 }

@@ -174,8 +174,8 @@ impl ShiftedBetaGeometric {
     ///
     /// # Formula
     /// Fader & Hardie (2007), eq. 5–7: `P(T = t) = B(α+1, β+t−1)/B(α, β)`,
-    /// `S(t) = B(α, β+t)/B(α, β)`; `LL = Σ_t (alive[t−1] − alive[t]) ln P(T=t)
-    ///  + alive[n−1] ln S(n−1)`.
+    /// `S(t) = B(α, β+t)/B(α, β)`; `LL = Σ_t (alive[t−1] − alive[t]) ln P(T=t) +
+    ///  alive[n−1] ln S(n−1)`.
     ///
     /// # Errors
     /// [`Error::InvalidValue`] (`alive`, index): fewer than two counts, a count that is not a

@@ -357,6 +357,7 @@ fn bg_bb_donations_predictions() {
 }
 
 #[test]
+#[allow(clippy::type_complexity)]
 fn bg_bb_bad_input() {
     let o = FitOptions::default();
     let cases: Vec<(&[f64], &[f64], &[f64], &str, usize)> = vec![
@@ -883,7 +884,8 @@ mod invariants {
             let v2 = expected_discounted_purchases(&m, &[xf], &[tx], &[tc], &more).unwrap()[0];
             let v3 = expected_discounted_purchases(&m, &[xf], &[tx], &[tc], &longer).unwrap()[0];
             prop_assert!(v.is_finite() && v > 0.0);
-            prop_assert!(v2 < v && v3 > v, "{} {} {}", v, v2, v3);
+            // (A longer horizon adds almost nothing under heavy discounting: allow quadrature noise.)
+            prop_assert!(v2 < v && v3 >= v * (1.0 - 1e-9), "{} {} {}", v, v2, v3);
         }
     }
 }

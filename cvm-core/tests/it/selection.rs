@@ -435,6 +435,11 @@ fn large_table_across_blocks() {
         let from_structs: Vec<String> = ev.reasons(i).iter().map(|r| r.code()).collect();
         assert_eq!(ev.reason_codes(i), from_structs, "row {i}");
     }
+    // All rows at once (in parallel) agree with row by row.
+    let all = ev.all_reason_codes();
+    assert_eq!(all.len(), n);
+    assert_eq!(all[9991], ev.reason_codes(9991));
+    assert!(all.iter().enumerate().all(|(i, codes)| *codes == ev.reason_codes(i)));
 }
 
 #[test]

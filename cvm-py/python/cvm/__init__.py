@@ -63,3 +63,4 @@ __all__ = [
     *selection.__all__,
     *loyalty.__all__,
 ]
+from . import rules  # noqa: E402  (the cvm.rules presets namespace)

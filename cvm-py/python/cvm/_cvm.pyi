@@ -31,3 +31,287 @@ def rfm_segments(
     table_json: Optional[str] = None,
 ) -> dict[str, Any]: ...
 def default_segment_table_json() -> str: ...
+
+# value area: per-period inputs are (kind, values, n_periods) with kind "constant" (one value),
+# "schedule", "per_customer" or "matrix" (row-major customers × n_periods).
+_SeriesArg = tuple[str, npt.NDArray[np.float64], int]
+
+def cashflow_clv(
+    revenue: _SeriesArg,
+    cost: _SeriesArg,
+    margin: _SeriesArg,
+    retention: _SeriesArg,
+    acquisition_cost: _SeriesArg,
+    discount_rate: float,
+    periods: Optional[int],
+    timing: str,
+    convention: str,
+) -> npt.NDArray[np.float64]: ...
+def cashflow_breakdown(
+    revenue: _SeriesArg,
+    cost: _SeriesArg,
+    margin: _SeriesArg,
+    retention: _SeriesArg,
+    acquisition_cost: _SeriesArg,
+    discount_rate: float,
+    periods: Optional[int],
+    timing: str,
+    convention: str,
+    customer: int,
+    min_rows: int,
+) -> dict[str, Any]: ...
+def closed_form_clv(
+    margin: float,
+    retention: float,
+    discount_rate: float,
+    periods: Optional[int],
+    timing: str,
+    convention: str,
+) -> float: ...
+def retention_from_survival(
+    survival: npt.NDArray[np.float64], n_points: int
+) -> npt.NDArray[np.float64]: ...
+def value_decomposition(
+    realised: Optional[npt.NDArray[np.float64]],
+    realised_periods: Optional[int],
+    rate: float,
+    potential: Optional[npt.NDArray[np.float64]],
+    influence: Optional[npt.NDArray[np.float64]],
+    referrals: Optional[_SeriesArg],
+    conversion: Optional[_SeriesArg],
+    referral_value: Optional[_SeriesArg],
+) -> dict[str, npt.NDArray[np.float64]]: ...
+def value_matrix(
+    current: npt.NDArray[np.float64],
+    potential: npt.NDArray[np.float64],
+    current_thresholds: Optional[list[float]],
+    current_quantile: bool,
+    potential_thresholds: Optional[list[float]],
+    potential_quantile: bool,
+    grid: Optional[int],
+    labels: Optional[list[str]],
+    strategies: Optional[list[str]],
+) -> dict[str, Any]: ...
+def whale_curve(
+    profit: npt.NDArray[np.float64],
+    top: float,
+    bottom: float,
+    at: Optional[list[float]] = None,
+) -> dict[str, Any]: ...
+
+# --- selection ---
+_Columns = tuple[
+    list[tuple[str, npt.NDArray[np.float64]]],
+    list[tuple[str, npt.NDArray[np.uint8]]],
+    list[tuple[str, npt.NDArray[np.int32], list[str]]],
+]
+
+class RuleSet:
+    @staticmethod
+    def from_json(text: str) -> RuleSet: ...
+    @staticmethod
+    def preset(
+        name: str,
+        numbers: list[tuple[str, float]] = ...,
+        texts: list[tuple[str, str]] = ...,
+        renames: list[tuple[str, str]] = ...,
+    ) -> RuleSet: ...
+    def to_json(self) -> str: ...
+    @property
+    def name(self) -> Optional[str]: ...
+    @property
+    def attributes(self) -> list[str]: ...
+    @property
+    def decision_names(self) -> list[str]: ...
+    @property
+    def rule_names(self) -> list[str]: ...
+    def rename_attribute(self, old: str, new: str) -> tuple[RuleSet, int]: ...
+    def validate(self) -> None: ...
+    def evaluate(self, columns: _Columns, n_rows: int, reasons: bool = True) -> dict[str, Any]: ...
+
+def preset_names() -> list[str]: ...
+def relationship_trend(
+    profit: npt.NDArray[np.float64],
+    n_periods: int,
+    high_level: Optional[float] = None,
+    slope_tolerance: float = 0.05,
+    slope_scale: str = "relative",
+) -> dict[str, Any]: ...
+def lookalike(
+    candidates: _Columns,
+    loyal: _Columns,
+    features: list[str],
+    k: int,
+    standardization: str = "loyal",
+) -> dict[str, Any]: ...
+
+# -- loyalty ----------------------------------------------------------------------------------
+_F64 = npt.NDArray[np.float64]
+_Bool = npt.NDArray[np.bool_]
+
+def loyalty_names() -> dict[str, list[str]]: ...
+def parse_stages(names: list[str], field: str) -> npt.NDArray[np.uint8]: ...
+def loyalty_stages_native(
+    frequency: _F64,
+    recency: _F64,
+    t: _F64,
+    purchased: Optional[_Bool] = None,
+    interest: Optional[_F64] = None,
+    referrals: Optional[_F64] = None,
+    reviews: Optional[_F64] = None,
+    recommendations: Optional[_F64] = None,
+    p_alive: Optional[_F64] = None,
+    prospect_min_interest: Optional[float] = None,
+    repeat_min_frequency: Optional[float] = None,
+    advocate_min_referrals: Optional[float] = None,
+    advocate_min_reviews: Optional[float] = None,
+    advocate_min_recommendations: Optional[float] = None,
+    p_alive_threshold: Optional[float] = None,
+    lapse_window: Optional[float] = None,
+) -> dict[str, Any]: ...
+def loyalty_levels_native(
+    belief_better: Optional[_F64] = None,
+    satisfaction: Optional[_F64] = None,
+    repurchase_intent: Optional[_F64] = None,
+    repeat_despite_obstacles: Optional[_F64] = None,
+    belief_threshold: Optional[float] = None,
+    satisfaction_threshold: Optional[float] = None,
+    intent_threshold: Optional[float] = None,
+    obstacles_threshold: Optional[float] = None,
+    rule: str = "cumulative",
+    missing: str = "error",
+) -> dict[str, Any]: ...
+def churn_risk_native(
+    frequency: _F64,
+    recency: _F64,
+    t: _F64,
+    p_alive: Optional[_F64] = None,
+    expected_purchases: Optional[_F64] = None,
+    weight_p_alive: Optional[float] = None,
+    weight_expected: Optional[float] = None,
+    weight_overdue: Optional[float] = None,
+    expected_purchases_min: Optional[float] = None,
+    overdue_saturation: Optional[float] = None,
+    fallback_interval: Optional[float] = None,
+    medium_threshold: Optional[float] = None,
+    high_threshold: Optional[float] = None,
+    at_risk_threshold: Optional[float] = None,
+) -> dict[str, Any]: ...
+def churn_types_native(
+    moved_or_died: Optional[_Bool] = None,
+    competitor: Optional[_Bool] = None,
+    our_fault: Optional[_Bool] = None,
+    dissatisfied: Optional[_Bool] = None,
+    payment_lapse: Optional[_Bool] = None,
+) -> dict[str, Any]: ...
+def stage_migration_native(
+    ids_before: npt.NDArray[np.int64],
+    stages_before: npt.NDArray[np.uint8],
+    ids_after: npt.NDArray[np.int64],
+    stages_after: npt.NDArray[np.uint8],
+    policy: str = "strict",
+) -> dict[str, Any]: ...
+
+# -- lifetime2: Gamma-Gamma, BG/BB, sBG, probabilistic CLV --------------------------------------
+_F64 = npt.NDArray[np.float64]
+
+class GammaGammaModel:
+    @staticmethod
+    def fit(frequency: _F64, monetary_value: _F64, weights: Optional[_F64] = None, penalizer: float = 0.0,
+            max_iterations: Optional[int] = None, tolerance: Optional[float] = None,
+            initial: Optional[list[float]] = None) -> GammaGammaModel: ...
+    @staticmethod
+    def from_params(params: list[float]) -> GammaGammaModel: ...
+    @staticmethod
+    def from_json(text: str) -> GammaGammaModel: ...
+    def to_json(self) -> str: ...
+    @property
+    def params(self) -> list[float]: ...
+    @property
+    def diagnostics(self) -> Optional[dict[str, Any]]: ...
+    @property
+    def covariance(self) -> Optional[list[list[float]]]: ...
+    @property
+    def standard_errors(self) -> Optional[list[float]]: ...
+    def confidence_intervals(self, level: float) -> list[tuple[float, float]]: ...
+    @property
+    def has_finite_mean(self) -> bool: ...
+    def population_mean_spend(self) -> float: ...
+    def conditional_expected_average_spend(self, frequency: _F64, monetary_value: _F64) -> _F64: ...
+    def conditional_expected_average_spend_interval(self, frequency: _F64, monetary_value: _F64, level: float) -> tuple[_F64, _F64]: ...
+    def log_likelihood_individual(self, frequency: _F64, monetary_value: _F64) -> _F64: ...
+
+def frequency_monetary_correlation(frequency: _F64, monetary_value: _F64, weights: Optional[_F64] = None) -> float: ...
+
+class BgBbModel:
+    @staticmethod
+    def fit(frequency: _F64, recency: _F64, n_periods: _F64, weights: Optional[_F64] = None, penalizer: float = 0.0,
+            max_iterations: Optional[int] = None, tolerance: Optional[float] = None,
+            initial: Optional[list[float]] = None) -> BgBbModel: ...
+    @staticmethod
+    def from_params(params: list[float]) -> BgBbModel: ...
+    @staticmethod
+    def from_json(text: str) -> BgBbModel: ...
+    def to_json(self) -> str: ...
+    @property
+    def params(self) -> list[float]: ...
+    @property
+    def diagnostics(self) -> Optional[dict[str, Any]]: ...
+    @property
+    def covariance(self) -> Optional[list[list[float]]]: ...
+    @property
+    def standard_errors(self) -> Optional[list[float]]: ...
+    def confidence_intervals(self, level: float) -> list[tuple[float, float]]: ...
+    def conditional_probability_alive(self, m: int, frequency: _F64, recency: _F64, n_periods: _F64) -> _F64: ...
+    def conditional_expected_transactions(self, m: int, frequency: _F64, recency: _F64, n_periods: _F64) -> _F64: ...
+    def conditional_expected_transactions_interval(self, m: float, frequency: _F64, recency: _F64, n_periods: _F64, level: float) -> tuple[_F64, _F64]: ...
+    def expected_transactions_new_customer(self, n: int) -> float: ...
+    def probability_of_n_transactions(self, x: int, n: int) -> float: ...
+    def log_likelihood(self, frequency: _F64, recency: _F64, n_periods: _F64, weights: Optional[_F64] = None) -> float: ...
+
+class SbgModel:
+    @staticmethod
+    def fit_cohort(alive: _F64, penalizer: float = 0.0, max_iterations: Optional[int] = None,
+                   tolerance: Optional[float] = None, initial: Optional[list[float]] = None) -> SbgModel: ...
+    @staticmethod
+    def fit(duration: _F64, still_active: _F64, weights: Optional[_F64] = None, penalizer: float = 0.0,
+            max_iterations: Optional[int] = None, tolerance: Optional[float] = None,
+            initial: Optional[list[float]] = None) -> SbgModel: ...
+    @staticmethod
+    def from_params(params: list[float]) -> SbgModel: ...
+    @staticmethod
+    def from_json(text: str) -> SbgModel: ...
+    def to_json(self) -> str: ...
+    @property
+    def params(self) -> list[float]: ...
+    @property
+    def diagnostics(self) -> Optional[dict[str, Any]]: ...
+    @property
+    def covariance(self) -> Optional[list[list[float]]]: ...
+    @property
+    def standard_errors(self) -> Optional[list[float]]: ...
+    def confidence_intervals(self, level: float) -> list[tuple[float, float]]: ...
+    def log_likelihood_cohort(self, alive: _F64) -> float: ...
+    def survival(self, t: _F64) -> _F64: ...
+    def churn_probability(self, t: _F64) -> _F64: ...
+    def retention_rate(self, t: _F64) -> _F64: ...
+    def survival_curve(self, n_periods: int) -> _F64: ...
+    def retention_curve(self, n_periods: int) -> _F64: ...
+    def derl(self, discount_rate: float, renewals: _F64) -> _F64: ...
+    def expected_lifetime_value(self, margin: float, discount_rate: float) -> float: ...
+
+def customer_lifetime_value_native(
+    transaction_model: Any,
+    spend_model: GammaGammaModel,
+    frequency: _F64,
+    recency: _F64,
+    t: _F64,
+    monetary_value: _F64,
+    horizon: float = 12.0,
+    time_unit: str = "M",
+    data_time_unit: str = "W",
+    discount_rate: float = 0.01,
+    margin: float = 1.0,
+    method: str = "continuous",
+    level: Optional[float] = None,
+) -> dict[str, _F64]: ...

@@ -1,5 +1,555 @@
-"""The `lifetime2` area of cvm."""
+"""Spend, discrete-time and contractual lifetime models, and probabilistic customer lifetime value.
+
+* :class:`GammaGamma` — spend per transaction, Fader, Hardie & Lee (2005), "RFM and CLV: using
+  iso-value curves for customer base analysis" (after Colombo & Jiang 1999).
+* :class:`BetaGeoBetaBinom` — BG/BB, Fader, Hardie & Shang (2010), "Customer-base analysis in a
+  discrete-time noncontractual setting".
+* :class:`ShiftedBetaGeo` — sBG, Fader & Hardie (2007), "How to project customer retention".
+* :func:`customer_lifetime_value` — a transaction model (how many purchases, when) times a
+  Gamma-Gamma spend model (how much each), discounted over a horizon.
+
+All the numbers come from the Rust core; this module converts pandas/numpy values and wraps the
+results.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from typing import Any, ClassVar, Optional
+
+import numpy as np
+import pandas as pd
+
+from . import _convert, _cvm
+
+__all__ = [
+    "GammaGamma",
+    "BetaGeoBetaBinom",
+    "ShiftedBetaGeo",
+    "customer_lifetime_value",
+    "frequency_monetary_correlation",
+]
+
+
+def _index(values) -> Any:
+    return values.index if isinstance(values, pd.Series) else None
+
+
+def _wrap(values: np.ndarray, index) -> Any:
+    return pd.Series(values, index=index) if index is not None else values
+
+
+def _not_fitted():
+    from .exceptions import InvalidValueError
+
+    return InvalidValueError("the model is not fitted: call fit() or from_params() first", field="model")
+
+
+class _Fitted:
+    """Shared behaviour: fitted attributes, persistence, pickling, repr."""
+
+    _native: ClassVar[Any]
+    _param_names: ClassVar[tuple[str, ...]]
+
+    def __init__(self, penalizer: float = 0.0, max_iterations: Optional[int] = None, tolerance: Optional[float] = None):
+        self.penalizer = float(penalizer)
+        self.max_iterations = max_iterations
+        self.tolerance = tolerance
+        self._model: Any = None
+
+    def _initial(self, initial: Optional[dict]):
+        return None if initial is None else [float(initial[name]) for name in self._param_names]
+
+    def _fit_options(self):
+        return self.penalizer, self.max_iterations, self.tolerance
+
+    @classmethod
+    def from_params(cls, **params: float):
+        """A model with known parameters, by the papers' names."""
+        missing = [n for n in cls._param_names if n not in params]
+        extra = [n for n in params if n not in cls._param_names]
+        if missing or extra:
+            from .exceptions import InvalidValueError
+
+            raise InvalidValueError(
+                f"`params`: expected {list(cls._param_names)}, missing {missing}, unexpected {extra}",
+                field="params",
+            )
+        self = cls()
+        self._model = cls._native.from_params([float(params[n]) for n in cls._param_names])
+        return self
+
+    @classmethod
+    def from_json(cls, text: str):
+        """Read a model written by :meth:`to_json`."""
+        self = cls()
+        self._model = cls._native.from_json(text)
+        return self
+
+    def to_json(self) -> str:
+        """The model as a versioned JSON document."""
+        return self._fitted.to_json()
+
+    def __getstate__(self):
+        return {"penalizer": self.penalizer, "max_iterations": self.max_iterations, "tolerance": self.tolerance,
+                "model": None if self._model is None else self._model.to_json()}
+
+    def __setstate__(self, state):
+        self.penalizer = state["penalizer"]
+        self.max_iterations = state["max_iterations"]
+        self.tolerance = state["tolerance"]
+        self._model = None if state["model"] is None else self._native.from_json(state["model"])
+
+    @property
+    def _fitted(self):
+        if self._model is None:
+            raise _not_fitted()
+        return self._model
+
+    @property
+    def params_(self) -> dict:
+        """Parameters by the papers' names."""
+        return dict(zip(self._param_names, self._fitted.params))
+
+    def _diag(self, key):
+        d = self._fitted.diagnostics
+        return None if d is None else d[key]
+
+    @property
+    def log_likelihood_(self) -> Optional[float]:
+        """Log-likelihood at the estimate (None for a model built from parameters)."""
+        return self._diag("log_likelihood")
+
+    @property
+    def aic_(self) -> Optional[float]:
+        """Akaike information criterion of the fit."""
+        return self._diag("aic")
+
+    @property
+    def bic_(self) -> Optional[float]:
+        """Bayesian information criterion of the fit."""
+        return self._diag("bic")
+
+    @property
+    def converged_(self) -> Optional[bool]:
+        """Whether the optimiser converged."""
+        return self._diag("converged")
+
+    @property
+    def n_obs_(self) -> Optional[float]:
+        """Number of (weighted) observations in the likelihood."""
+        return self._diag("n_obs")
+
+    @property
+    def gradient_norm_(self) -> Optional[float]:
+        """Gradient norm at the estimate."""
+        return self._diag("gradient_norm")
+
+    @property
+    def covariance_(self) -> Optional[pd.DataFrame]:
+        """Covariance of the parameter estimates (natural scale)."""
+        c = self._fitted.covariance
+        return None if c is None else pd.DataFrame(c, index=self._param_names, columns=self._param_names)
+
+    @property
+    def standard_errors_(self) -> Optional[pd.Series]:
+        """Standard errors of the parameter estimates."""
+        se = self._fitted.standard_errors
+        return None if se is None else pd.Series(se, index=self._param_names)
+
+    def confidence_intervals(self, level: float = 0.95) -> pd.DataFrame:
+        """Confidence intervals of the parameters, formed on the log scale."""
+        ci = self._fitted.confidence_intervals(float(level))
+        return pd.DataFrame(ci, index=list(self._param_names), columns=["lower", "upper"])
+
+    def __repr__(self) -> str:
+        if self._model is None:
+            return f"{type(self).__name__}(penalizer={self.penalizer})"
+        params = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
+        ll = self.log_likelihood_
+        tail = "" if ll is None else f", log_likelihood={ll:.2f}"
+        return f"{type(self).__name__}({params}{tail})"
+
+
+class GammaGamma(_Fitted):
+    """Gamma-Gamma model of spend per transaction (Fader, Hardie & Lee 2005): ``p, q, gamma``.
+
+    A customer's transaction values are Gamma(p, ν); across customers ν ~ Gamma(q, γ). Fitted on
+    the repeat buyers' number of repeat purchases and mean spend; predicts each customer's
+    expected spend per transaction, shrunk towards the population mean ``pγ/(q−1)``. With
+    ``q <= 1`` that mean is infinite: it is reported as a :class:`cvm.NumericalError`, never as a
+    negative or infinite number.
+
+    Examples
+    --------
+    >>> import cvm
+    >>> s = cvm.datasets.load_cdnow_summary_with_transactions()
+    >>> gg = cvm.GammaGamma().fit(s["x"], s["zbar"])
+    >>> round(gg.params_["p"], 2), round(gg.params_["q"], 2)
+    (6.25, 3.74)
+    >>> round(gg.population_mean_spend(), 2)
+    35.17
+    """
+
+    _native = _cvm.GammaGammaModel
+    _param_names = ("p", "q", "gamma")
+
+    def fit(self, frequency, monetary_value=None, weights=None, initial: Optional[dict] = None):
+        """Fit by maximum likelihood on the repeat buyers.
+
+        Parameters
+        ----------
+        frequency : array-like or pandas.DataFrame
+            Repeat purchases per customer, or a summary with ``frequency`` and
+            ``monetary_value`` columns. Rows with frequency 0 are checked and left out.
+        monetary_value : array-like
+            Mean value of each customer's repeat purchases (> 0 for repeat buyers).
+        weights : array-like, optional
+            Number of customers each row stands for.
+        initial : dict, optional
+            Starting values by parameter name.
+
+        Returns
+        -------
+        self
+
+        Raises
+        ------
+        InvalidInputError
+            Non-integer or negative frequency, non-positive spend of a repeat buyer, no repeat
+            buyer at all, bad weights (``field`` and ``index`` name the first offending value).
+        ConvergenceError
+            The optimiser did not converge.
+        """
+        if isinstance(frequency, pd.DataFrame):
+            df = frequency
+            if weights is None and "weights" in df.columns:
+                weights = df["weights"]
+            frequency, monetary_value = df["frequency"], df["monetary_value"]
+        f = _convert.floats(frequency, "frequency")
+        z = _convert.floats(monetary_value, "monetary_value")
+        w = None if weights is None else _convert.floats(weights, "weights")
+        self._model = _cvm.GammaGammaModel.fit(f, z, w, *self._fit_options(), self._initial(initial))
+        return self
+
+    def population_mean_spend(self) -> float:
+        """The population mean spend per transaction ``pγ/(q−1)``.
+
+        Raises
+        ------
+        NumericalError
+            When ``q <= 1`` (the mean is infinite).
+        """
+        return self._fitted.population_mean_spend()
+
+    @property
+    def has_finite_mean_(self) -> bool:
+        """True when ``q > 1``."""
+        return self._fitted.has_finite_mean
+
+    def conditional_expected_average_spend(self, frequency, monetary_value, level: Optional[float] = None):
+        """Expected spend per transaction of each customer (the population mean for frequency 0).
+
+        With ``level``, returns a DataFrame with ``expected_spend``, ``lower`` and ``upper``
+        (delta-method intervals on the log scale).
+
+        Examples
+        --------
+        >>> import cvm
+        >>> gg = cvm.GammaGamma.from_params(p=6.25, q=3.74, gamma=15.44)
+        >>> [round(float(v), 2) for v in gg.conditional_expected_average_spend([2, 1], [22.35, 11.77])]
+        [24.66, 18.92]
+        """
+        index = _index(frequency)
+        f = _convert.floats(frequency, "frequency")
+        z = _convert.floats(monetary_value, "monetary_value")
+        values = self._fitted.conditional_expected_average_spend(f, z)
+        if level is None:
+            return _wrap(values, index)
+        lo, hi = self._fitted.conditional_expected_average_spend_interval(f, z, float(level))
+        return pd.DataFrame({"expected_spend": values, "lower": lo, "upper": hi}, index=index)
+
+    def log_likelihood_individual(self, frequency, monetary_value):
+        """Per-customer log-likelihood of the mean spend (0 for frequency 0)."""
+        index = _index(frequency)
+        f = _convert.floats(frequency, "frequency")
+        z = _convert.floats(monetary_value, "monetary_value")
+        return _wrap(self._fitted.log_likelihood_individual(f, z), index)
+
+
+def frequency_monetary_correlation(frequency, monetary_value, weights=None) -> float:
+    """Pearson correlation of frequency and mean spend over the repeat buyers.
+
+    The Gamma-Gamma model assumes they are independent: check this is near 0 first.
+
+    Examples
+    --------
+    >>> import cvm
+    >>> round(cvm.frequency_monetary_correlation([1, 2, 3, 0], [10.0, 20.0, 30.0, 0.0]), 6)
+    1.0
+    """
+    f = _convert.floats(frequency, "frequency")
+    z = _convert.floats(monetary_value, "monetary_value")
+    w = None if weights is None else _convert.floats(weights, "weights")
+    return _cvm.frequency_monetary_correlation(f, z, w)
+
+
+class BetaGeoBetaBinom(_Fitted):
+    """BG/BB model of discrete transaction opportunities (Fader, Hardie & Shang 2010).
+
+    Parameters ``alpha, beta`` (transaction probability ~ Beta) and ``gamma, delta`` (dropout
+    probability ~ Beta). A history is ``(frequency, recency, n_periods)``: ``x`` transactions in
+    ``n`` opportunities, the last at opportunity ``t_x`` (0 when ``x = 0``).
+
+    Examples
+    --------
+    >>> import cvm
+    >>> m = cvm.BetaGeoBetaBinom.from_params(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
+    >>> [round(float(v), 2) for v in m.conditional_probability_alive(1, [0, 2, 6], [0, 4, 6], [6, 6, 6])]
+    [0.11, 0.59, 0.93]
+    """
+
+    _native = _cvm.BgBbModel
+    _param_names = ("alpha", "beta", "gamma", "delta")
+
+    def fit(self, frequency, recency=None, n_periods=None, weights=None, initial: Optional[dict] = None):
+        """Fit by maximum likelihood.
+
+        Parameters
+        ----------
+        frequency : array-like or pandas.DataFrame
+            Transactions per customer, or a table with ``frequency``, ``recency``,
+            ``n_periods`` (and optionally ``weights``) columns.
+        recency : array-like
+            Opportunity of the last transaction (0 when frequency is 0).
+        n_periods : array-like
+            Number of opportunities observed.
+        weights : array-like, optional
+            Number of customers sharing each history.
+
+        Returns
+        -------
+        self
+
+        Raises
+        ------
+        InvalidInputError
+            Counts that are not non-negative integers, recency > n_periods, frequency > recency,
+            recency > 0 with frequency 0, bad weights (``field``, ``index``).
+        """
+        if isinstance(frequency, pd.DataFrame):
+            df = frequency
+            if weights is None and "weights" in df.columns:
+                weights = df["weights"]
+            frequency, recency, n_periods = df["frequency"], df["recency"], df["n_periods"]
+        f, r, n = (_convert.floats(v, k) for v, k in ((frequency, "frequency"), (recency, "recency"), (n_periods, "n_periods")))
+        w = None if weights is None else _convert.floats(weights, "weights")
+        self._model = _cvm.BgBbModel.fit(f, r, n, w, *self._fit_options(), self._initial(initial))
+        return self
+
+    def _cols(self, frequency, recency, n_periods):
+        return (
+            _convert.floats(frequency, "frequency"),
+            _convert.floats(recency, "recency"),
+            _convert.floats(n_periods, "n_periods"),
+        )
+
+    def conditional_probability_alive(self, m: int, frequency, recency, n_periods):
+        """Probability that each customer is still active at opportunity ``n + m``."""
+        index = _index(frequency)
+        return _wrap(self._fitted.conditional_probability_alive(int(m), *self._cols(frequency, recency, n_periods)), index)
+
+    def conditional_expected_number_of_transactions(self, m: int, frequency, recency, n_periods):
+        """Expected transactions of each customer in the next ``m`` opportunities."""
+        index = _index(frequency)
+        return _wrap(self._fitted.conditional_expected_transactions(int(m), *self._cols(frequency, recency, n_periods)), index)
+
+    def expected_number_of_transactions_new_customer(self, n: int) -> float:
+        """Expected transactions of a new customer in the first ``n`` opportunities."""
+        return self._fitted.expected_transactions_new_customer(int(n))
+
+    def probability_of_n_transactions(self, x: int, n: int) -> float:
+        """P(X(n) = x): probability that a new customer makes ``x`` transactions in ``n`` opportunities."""
+        return self._fitted.probability_of_n_transactions(int(x), int(n))
+
+    def log_likelihood(self, frequency, recency, n_periods, weights=None) -> float:
+        """Log-likelihood of (weighted) histories at the model's parameters."""
+        w = None if weights is None else _convert.floats(weights, "weights")
+        return self._fitted.log_likelihood(*self._cols(frequency, recency, n_periods), w)
+
+
+class ShiftedBetaGeo(_Fitted):
+    """Shifted-beta-geometric model of contractual retention (Fader & Hardie 2007): ``alpha, beta``.
+
+    Each customer cancels at the end of every period with a constant probability θ ~ Beta(α, β).
+    Time is in whole periods; ``S(0) = 1``.
+
+    Examples
+    --------
+    >>> import cvm
+    >>> alive = [1000, 869, 743, 653, 593, 551, 517, 491]
+    >>> m = cvm.ShiftedBetaGeo().fit_cohort(alive)
+    >>> round(m.params_["alpha"], 3), round(m.params_["beta"], 3)
+    (0.668, 3.806)
+    >>> [round(100 * float(s), 1) for s in m.survival([8, 12])]
+    [46.0, 37.8]
+    >>> round(float(m.derl(0.10, [7])[0]), 2)
+    7.53
+    """
+
+    _native = _cvm.SbgModel
+    _param_names = ("alpha", "beta")
+
+    def fit_cohort(self, alive, initial: Optional[dict] = None):
+        """Fit on a cohort's survival counts (``alive[t]`` still active at the start of period ``t+1``).
+
+        Raises
+        ------
+        InvalidInputError
+            Counts that increase over time, a cohort of zero, counts that are not
+            non-negative integers (``field`` = ``alive``, ``index``).
+        """
+        a = _convert.floats(alive, "alive")
+        self._model = _cvm.SbgModel.fit_cohort(a, *self._fit_options(), self._initial(initial))
+        return self
+
+    def fit(self, duration, still_active=None, weights=None, initial: Optional[dict] = None):
+        """Fit on per-customer durations.
+
+        Parameters
+        ----------
+        duration : array-like or pandas.DataFrame
+            Period of cancellation (``still_active`` 0, ≥ 1) or periods survived so far
+            (``still_active`` 1); or a table with ``duration`` and ``still_active`` columns.
+        still_active : array-like
+            1 for customers still under contract (right-censored), 0 for cancellations.
+        weights : array-like, optional
+            Number of customers each row stands for.
+        """
+        if isinstance(duration, pd.DataFrame):
+            df = duration
+            if weights is None and "weights" in df.columns:
+                weights = df["weights"]
+            duration, still_active = df["duration"], df["still_active"]
+        d = _convert.floats(duration, "duration")
+        a = _convert.floats(still_active, "still_active")
+        w = None if weights is None else _convert.floats(weights, "weights")
+        self._model = _cvm.SbgModel.fit(d, a, w, *self._fit_options(), self._initial(initial))
+        return self
+
+    def log_likelihood_cohort(self, alive) -> float:
+        """Log-likelihood of survival counts at the model's parameters."""
+        return self._fitted.log_likelihood_cohort(_convert.floats(alive, "alive"))
+
+    def survival(self, t) -> np.ndarray:
+        """``S(t)``: share of a new cohort still active after ``t`` whole periods."""
+        return self._fitted.survival(_convert.floats(np.atleast_1d(t), "t"))
+
+    def churn_probability(self, t) -> np.ndarray:
+        """``P(T = t)``: probability of cancelling in period ``t >= 1``."""
+        return self._fitted.churn_probability(_convert.floats(np.atleast_1d(t), "t"))
+
+    def retention_rate(self, t) -> np.ndarray:
+        """Retention rate ``r(t) = S(t)/S(t−1)`` in period ``t >= 1``."""
+        return self._fitted.retention_rate(_convert.floats(np.atleast_1d(t), "t"))
+
+    def survival_curve(self, n_periods: int) -> pd.Series:
+        """Projected survival ``S(0), …, S(n_periods)``, indexed by period."""
+        return pd.Series(self._fitted.survival_curve(int(n_periods)), name="survival").rename_axis("period")
+
+    def retention_curve(self, n_periods: int) -> pd.Series:
+        """Projected retention rates ``r(1), …, r(n_periods)``, indexed by period."""
+        values = self._fitted.retention_curve(int(n_periods))
+        return pd.Series(values, index=pd.RangeIndex(1, int(n_periods) + 1, name="period"), name="retention")
+
+    def derl(self, discount_rate: float, renewals) -> np.ndarray:
+        """Discounted expected residual lifetime of customers who have renewed ``renewals`` times
+        (Fader & Hardie 2010), in payments; multiply by the margin for a residual value."""
+        return self._fitted.derl(float(discount_rate), _convert.floats(np.atleast_1d(renewals), "renewals"))
+
+    def expected_lifetime_value(self, margin: float, discount_rate: float) -> float:
+        """Discounted expected lifetime value of a new customer paying ``margin`` every active period."""
+        return self._fitted.expected_lifetime_value(float(margin), float(discount_rate))
+
+
+def customer_lifetime_value(
+    transaction_model,
+    spend_model: GammaGamma,
+    summary: pd.DataFrame,
+    horizon: float = 12.0,
+    time_unit: str = "M",
+    discount_rate: float = 0.01,
+    margin: float = 1.0,
+    *,
+    method: str = "continuous",
+    level: Optional[float] = None,
+    data_time_unit: str = "W",
+) -> pd.DataFrame:
+    """Probabilistic customer lifetime value: ``margin · E(spend) · discounted expected purchases``.
+
+    Parameters
+    ----------
+    transaction_model : BetaGeo, ModifiedBetaGeo, ParetoNBD or BetaGeoBetaBinom
+        A fitted (or parameterised) transaction model.
+    spend_model : GammaGamma
+        A fitted (or parameterised) spend model.
+    summary : pandas.DataFrame
+        ``frequency``, ``recency``, ``T`` (``n_periods`` for the BG/BB) and ``monetary_value``.
+    horizon : float
+        Horizon in ``time_unit`` (with ``method="lifetimes"``: whole months).
+    time_unit : {"D", "W", "M", "Y"}
+        Unit of the horizon and of the discount rate.
+    discount_rate : float
+        Effective discount rate per ``time_unit`` (> -1).
+    margin : float
+        Profit margin applied to spend.
+    method : {"continuous", "lifetimes"}
+        ``"continuous"``: continuous discounting integrated accurately. ``"lifetimes"``: the
+        convention of the Python package lifetimes (``time=horizon`` monthly steps of 4.345
+        weeks for weekly data, the rate per month), to reproduce its figures.
+    level : float, optional
+        Confidence level of delta-method intervals from both models' parameter uncertainty
+        (adds ``lower`` and ``upper``; needs fitted models).
+    data_time_unit : {"D", "W", "M", "Y"}
+        Unit of ``recency`` and ``T`` (for the BG/BB, the length of one opportunity).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed like ``summary``: ``clv``, ``expected_discounted_purchases``, ``expected_spend``
+        (and ``lower``, ``upper``).
+
+    Raises
+    ------
+    UnknownNameError
+        A time unit or method that is not recognised (``valid`` lists the accepted ones).
+    InvalidInputError
+        ``horizon < 0``, ``discount_rate <= -1``, invalid customer columns (``field``, ``index``).
+    NumericalError
+        An infinite expected spend (Gamma-Gamma with ``q <= 1``).
+
+    Examples
+    --------
+    >>> import cvm
+    >>> s = cvm.datasets.load_cdnow_summary_with_transactions().rename(
+    ...     columns={"x": "frequency", "t_x": "recency", "zbar": "monetary_value"})
+    >>> bg = cvm.BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    >>> gg = cvm.GammaGamma.from_params(p=6.25, q=3.74, gamma=15.44)
+    >>> v = cvm.customer_lifetime_value(bg, gg, s.head(3), horizon=12, time_unit="M", discount_rate=0.01)
+    >>> list(v.columns)
+    ['clv', 'expected_discounted_purchases', 'expected_spend']
+    >>> bool((v["clv"] > 0).all())
+    True
+    """
+    native = getattr(transaction_model, "_model", None)
+    if native is None:
+        raise _not_fitted()
+    t_col = "n_periods" if isinstance(transaction_model, BetaGeoBetaBinom) else "T"
+    f = _convert.floats(summary["frequency"], "frequency")
+    r = _convert.floats(summary["recency"], "recency")
+    t = _convert.floats(summary[t_col], t_col)
+    z = _convert.floats(summary["monetary_value"], "monetary_value")
+    d = _cvm.customer_lifetime_value_native(
+        native, spend_model._fitted, f, r, t, z, float(horizon), str(time_unit), str(data_time_unit),
+        float(discount_rate), float(margin), str(method), None if level is None else float(level),
+    )
+    return pd.DataFrame(d, index=summary.index)

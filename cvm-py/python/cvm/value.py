@@ -1,5 +1,606 @@
-"""The `value` area of cvm."""
+"""Value models: cash-flow customer lifetime value, value decomposition, value matrix, whale curve.
+
+Every number comes from the Rust core (``cvm_core::value``); this module converts pandas/numpy
+inputs and wraps the results.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from typing import Any, Optional, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import _convert
+from . import _cvm
+from .exceptions import InvalidValueError
+
+__all__ = [
+    "cashflow_clv",
+    "cashflow_breakdown",
+    "closed_form_clv",
+    "retention_from_survival",
+    "value_decomposition",
+    "value_matrix",
+    "ValueMatrixResult",
+    "whale_curve",
+    "WhaleCurve",
+]
+
+
+def _is_scalar(x: Any) -> bool:
+    return np.ndim(x) == 0 and not isinstance(x, (pd.Series, pd.DataFrame))
+
+
+def _series(x: Any, field: str) -> tuple[tuple[str, np.ndarray, int], Optional[pd.Index]]:
+    """A per-period input → ``(kind, values, n_periods)`` for the native module, and its index.
+
+    A scalar is a constant; a 1-D list/array a schedule shared by all customers; a pandas Series
+    one value per customer; a DataFrame or 2-D array one schedule per customer (rows).
+    """
+    if isinstance(x, pd.DataFrame):
+        values = x.to_numpy(dtype=np.float64, na_value=np.nan)
+        return ("matrix", np.ascontiguousarray(values.ravel()), values.shape[1]), x.index
+    if isinstance(x, pd.Series):
+        return ("per_customer", _convert.floats(x, field), 0), x.index
+    if _is_scalar(x):
+        return ("constant", np.array([float(x)], dtype=np.float64), 0), None
+    arr = np.asarray(x, dtype=np.float64)
+    if arr.ndim == 1:
+        return ("schedule", np.ascontiguousarray(arr), 0), None
+    if arr.ndim == 2:
+        return ("matrix", np.ascontiguousarray(arr.ravel()), arr.shape[1]), None
+    raise InvalidValueError(f"`{field}`: expected at most 2 dimensions, got {arr.ndim}", field=field)
+
+
+def _scalar(x: Any, field: str) -> tuple[tuple[str, np.ndarray, int], Optional[pd.Index]]:
+    """A per-customer quantity → constant (scalar) or one value per customer (1-D)."""
+    if _is_scalar(x):
+        return ("constant", np.array([float(x)], dtype=np.float64), 0), None
+    index = x.index if isinstance(x, pd.Series) else None
+    return ("per_customer", _convert.floats(x, field), 0), index
+
+
+def _periods(periods: Any) -> Optional[int]:
+    if periods is None:
+        return None
+    if isinstance(periods, (bool, np.bool_)) or not float(periods).is_integer() or periods < 0:
+        raise InvalidValueError(
+            f"`periods`: must be a whole number of periods or None (got {periods!r})", field="periods"
+        )
+    return int(periods)
+
+
+def _cashflow_args(revenue, discount_rate, periods, cost, margin, retention, acquisition_cost,
+                   timing, convention):
+    args, indexes = [], []
+    for field, value, conv in [
+        ("revenue", revenue, _series),
+        ("cost", cost, _series),
+        ("margin", margin, _series),
+        ("retention", retention, _series),
+        ("acquisition_cost", acquisition_cost, _scalar),
+    ]:
+        arg, index = conv(value, field)
+        args.append(arg)
+        if index is not None:
+            indexes.append(index)
+    per_customer = any(a[0] in ("per_customer", "matrix") for a in args)
+    native = (*args, float(discount_rate), _periods(periods), timing, convention)
+    return native, (indexes[0] if indexes else None), per_customer
+
+
+def cashflow_clv(
+    revenue: Any,
+    discount_rate: float,
+    periods: Optional[int],
+    cost: Any = 0.0,
+    margin: Any = 1.0,
+    retention: Any = 1.0,
+    acquisition_cost: Any = 0.0,
+    timing: str = "end",
+    convention: str = "present",
+    breakdown: bool = False,
+) -> Any:
+    """Cash-flow customer lifetime value: the net present value of expected cash flows.
+
+    ``CLV = Σ_{t=1}^{N} (R_t · m_t − C_t) · P_t / (1 + d)^(t − s) − A`` (Berger & Nasr 1998;
+    Gupta & Lehmann 2003), with revenue ``R_t``, margin rate ``m_t``, recurring cost ``C_t``,
+    discount rate ``d``, acquisition cost ``A`` paid at time 0, ``s = 0`` for end-of-period and
+    ``s = 1`` for start-of-period cash flows, and ``P_t`` the probability that the customer is
+    still present in period ``t``: the customer is present in period 1 (just acquired) and in
+    period ``t`` with probability ``r^(t−1)`` (or the product of the schedule's first ``t − 1``
+    rates); with ``convention="survive"`` the first period must already be survived (``r^t``).
+    With constant inputs and ``periods=None`` this is ``m / (1 + d − r)``.
+
+    Parameters
+    ----------
+    revenue, cost, margin, retention : float, sequence, pandas.Series or pandas.DataFrame
+        Per-period inputs. A scalar is the same value in every period for every customer; a 1-D
+        list/array is a schedule shared by all customers (element ``t − 1`` is period ``t``; the
+        last value repeats); a pandas Series is one value per customer; a DataFrame or 2-D array
+        is one schedule per customer (rows = customers, columns = periods; the last column
+        repeats). ``margin`` is a rate applied to revenue; ``retention`` rates are in [0, 1].
+    discount_rate : float
+        Discount rate per period, > −1.
+    periods : int or None
+        Number of periods (1 to 100,000); ``None`` is the infinite horizon (needs a final
+        retention rate below ``1 + discount_rate``).
+    acquisition_cost : float or 1-D array-like
+        One-off acquisition cost, shared or per customer.
+    timing : {"end", "start"}
+        End- or start-of-period cash flows.
+    convention : {"present", "survive"}
+        Whether the customer is present in period 1, or must survive it.
+    breakdown : bool
+        Return the per-period breakdown instead (a DataFrame, see :func:`cashflow_breakdown`)
+        of the first customer; use :func:`cashflow_breakdown` with ``customer=`` for others.
+
+    Returns
+    -------
+    float or pandas.Series
+        One value when every input is shared; otherwise a Series named ``clv``, indexed like the
+        first pandas input (or 0..n−1).
+
+    Raises
+    ------
+    InvalidInputError
+        ``discount_rate`` ≤ −1, ``retention`` outside [0, 1], NaN anywhere, an infinite horizon
+        that does not converge (``r ≥ 1 + d``), empty or mismatched per-customer inputs;
+        ``field`` and ``index`` locate the problem.
+
+    Examples
+    --------
+    The method's worked example (acquisition 2,500, retention cost 500 a year, revenue 1,000,
+    then 1,500, then 2,000 a year, 15 %, 5 years, retention certain):
+
+    >>> import cvm
+    >>> round(cvm.cashflow_clv([1000, 1500, 2000], 0.15, 5, cost=500, acquisition_cost=2500), 2)
+    1280.6
+    >>> round(cvm.cashflow_clv([1000, 1500, 2000], 0.15, 5, cost=500, acquisition_cost=2500,
+    ...                        timing="start"), 2)
+    1847.68
+    >>> import pandas as pd
+    >>> margin = pd.Series([120.0, 40.0], index=["ann", "bob"])
+    >>> cvm.cashflow_clv(margin, 0.1, None, retention=0.8).round(6).to_dict()
+    {'ann': 400.0, 'bob': 133.333333}
+    """
+    if breakdown:
+        return cashflow_breakdown(revenue, discount_rate, periods, cost, margin, retention,
+                                  acquisition_cost, timing, convention)
+    native, index, per_customer = _cashflow_args(revenue, discount_rate, periods, cost, margin,
+                                                 retention, acquisition_cost, timing, convention)
+    values = _cvm.cashflow_clv(*native)
+    if not per_customer:
+        return float(values[0])
+    if index is None:
+        index = pd.RangeIndex(len(values))
+    return pd.Series(values, index=index, name="clv")
+
+
+def cashflow_breakdown(
+    revenue: Any,
+    discount_rate: float,
+    periods: Optional[int],
+    cost: Any = 0.0,
+    margin: Any = 1.0,
+    retention: Any = 1.0,
+    acquisition_cost: Any = 0.0,
+    timing: str = "end",
+    convention: str = "present",
+    customer: int = 0,
+    min_rows: int = 0,
+) -> pd.DataFrame:
+    """Period-by-period breakdown of one customer's cash-flow lifetime value.
+
+    Parameters are those of :func:`cashflow_clv`, plus:
+
+    customer : int
+        Position (0-based) of the customer among the per-customer inputs.
+    min_rows : int
+        For an infinite horizon, list at least this many periods before the tail (finite
+        horizons list every period).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``period`` (from 1), columns ``revenue``, ``cost``, ``margin``,
+        ``contribution`` (``R·m − C``), ``survival`` (``P_t``), ``discount_factor``,
+        ``present_value`` and ``cumulative`` (value so far, from ``−A``). ``attrs`` holds
+        ``acquisition_cost``, ``tail_value`` (present value of the periods after the last row,
+        infinite horizon) and ``clv`` (last ``cumulative`` + ``tail_value``).
+
+    Examples
+    --------
+    >>> import cvm
+    >>> b = cvm.cashflow_breakdown([1000, 1500, 2000], 0.15, 5, cost=500, acquisition_cost=2500)
+    >>> b["contribution"].tolist()
+    [500.0, 1000.0, 1500.0, 1500.0, 1500.0]
+    >>> b["cumulative"].round(2).tolist()
+    [-2065.22, -1309.07, -322.8, 534.83, 1280.6]
+    >>> b = cvm.cashflow_breakdown(100.0, 0.0, None, retention=0.5, min_rows=3)
+    >>> b["present_value"].tolist(), b.attrs["tail_value"], b.attrs["clv"]
+    ([100.0, 50.0, 25.0], 25.0, 200.0)
+    """
+    native, _, _ = _cashflow_args(revenue, discount_rate, periods, cost, margin, retention,
+                                  acquisition_cost, timing, convention)
+    out = _cvm.cashflow_breakdown(*native, int(customer), int(min_rows))
+    attrs = {k: out.pop(k) for k in ("acquisition_cost", "tail_value", "clv")}
+    period = pd.Index(out.pop("period").astype(np.int64), name="period")
+    frame = pd.DataFrame(out, index=period)
+    frame.attrs.update(attrs)
+    return frame
+
+
+def closed_form_clv(
+    margin: float,
+    retention: float,
+    discount_rate: float,
+    periods: Optional[int] = None,
+    timing: str = "end",
+    convention: str = "present",
+) -> float:
+    """Textbook lifetime value of a constant margin ``m``, retention ``r`` and discount ``d``.
+
+    Gupta & Lehmann (2003): with the customer present in period 1 and end-of-period cash flows,
+    ``Σ_{t≥1} m r^(t−1) / (1 + d)^t = m / (1 + d − r)``; ``convention="survive"`` multiplies by
+    ``r``, ``timing="start"`` by ``1 + d``; a finite horizon of ``n`` periods by
+    ``1 − (r / (1 + d))^n``.
+
+    Examples
+    --------
+    >>> import cvm
+    >>> round(cvm.closed_form_clv(100, 0.8, 0.12), 9)
+    312.5
+    >>> round(cvm.closed_form_clv(100, 0.8, 0.12, convention="survive"), 9)
+    250.0
+    """
+    return _cvm.closed_form_clv(float(margin), float(retention), float(discount_rate),
+                                _periods(periods), timing, convention)
+
+
+def retention_from_survival(survival: Any) -> Any:
+    """Per-period retention rates ``r_t = S(t) / S(t − 1)`` from a survival curve.
+
+    Parameters
+    ----------
+    survival : 1-D array-like, pandas.Series, pandas.DataFrame or 2-D array
+        ``S(0), S(1), …`` (``S(0)`` normally 1), one curve, or one curve per row.
+
+    Returns
+    -------
+    numpy.ndarray, pandas.Series or pandas.DataFrame
+        ``n − 1`` rates per curve (columns / index ``1 … n − 1``), usable as the ``retention``
+        schedule of :func:`cashflow_clv` (with the default convention the customer is then
+        present in period ``t`` with probability ``S(t − 1)``).
+
+    Examples
+    --------
+    >>> import cvm
+    >>> cvm.retention_from_survival([1.0, 0.8, 0.6]).round(6).tolist()
+    [0.8, 0.75]
+    """
+    if isinstance(survival, pd.DataFrame):
+        values = survival.to_numpy(dtype=np.float64, na_value=np.nan)
+        rates = _cvm.retention_from_survival(np.ascontiguousarray(values.ravel()), values.shape[1])
+        return pd.DataFrame(rates.reshape(values.shape[0], -1), index=survival.index,
+                            columns=pd.RangeIndex(1, values.shape[1], name="period"))
+    arr = survival.to_numpy(dtype=np.float64, na_value=np.nan) if isinstance(survival, pd.Series) \
+        else np.asarray(survival, dtype=np.float64)
+    if arr.ndim == 2:
+        rates = _cvm.retention_from_survival(np.ascontiguousarray(arr.ravel()), arr.shape[1])
+        return rates.reshape(arr.shape[0], -1)
+    arr = np.ascontiguousarray(arr.ravel())
+    rates = _cvm.retention_from_survival(arr, len(arr))
+    if isinstance(survival, pd.Series):
+        return pd.Series(rates, index=pd.RangeIndex(1, len(arr), name="period"), name="retention")
+    return rates
+
+
+def _first_index(*xs: Any) -> Optional[pd.Index]:
+    for x in xs:
+        if isinstance(x, (pd.Series, pd.DataFrame)):
+            return x.index
+    return None
+
+
+def value_decomposition(
+    realised: Any = None,
+    potential: Any = None,
+    influence: Any = None,
+    *,
+    rate: float = 0.0,
+    referrals: Any = None,
+    conversion: Any = None,
+    referral_value: Any = None,
+) -> pd.DataFrame:
+    """Customer value = realised + potential + influence value.
+
+    Influence by referrals is the customer referral value of Kumar, Petersen & Leone (2007):
+    ``referrals × conversion × referral_value``.
+
+    Parameters
+    ----------
+    realised : 1-D array-like / Series (totals) or DataFrame / 2-D array (history), optional
+        Profit already brought. A history has one column per past period, oldest first, the last
+        ending today; column ``j`` of ``n`` is compounded by ``(1 + rate)^(n − 1 − j)``.
+    potential : 1-D array-like, optional
+        Expected future value per customer (e.g. from :func:`cashflow_clv` or a lifetime model).
+    influence : 1-D array-like, optional
+        Influence value per customer; or give ``referrals``, ``conversion``, ``referral_value``
+        (each a scalar or one value per customer).
+    rate : float
+        Compounding rate per period of a realised history (> −1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``realised``, ``potential``, ``influence``, ``total``, indexed like the first
+        pandas input (or 0..n−1). Missing components are 0.
+
+    Examples
+    --------
+    >>> import cvm
+    >>> d = cvm.value_decomposition([[100, 100, 100], [0, 50, 200]], [400.0, 900.0], rate=0.1,
+    ...                             referrals=[2, 0], conversion=0.25, referral_value=300)
+    >>> d.round(6).to_dict("list")
+    {'realised': [331.0, 255.0], 'potential': [400.0, 900.0], 'influence': [150.0, 0.0], 'total': [881.0, 1155.0]}
+    """
+    index = _first_index(realised, potential, influence, referrals, conversion, referral_value)
+    hist, periods = None, None
+    if realised is not None:
+        if isinstance(realised, pd.DataFrame) or np.ndim(realised) == 2:
+            values = realised.to_numpy(dtype=np.float64, na_value=np.nan) \
+                if isinstance(realised, pd.DataFrame) else np.asarray(realised, dtype=np.float64)
+            hist, periods = np.ascontiguousarray(values.ravel()), values.shape[1]
+        else:
+            hist = _convert.floats(realised, "realised")
+    opt = lambda x, f: None if x is None else _convert.floats(x, f)  # noqa: E731
+    sc = lambda x, f: None if x is None else _scalar(x, f)[0]  # noqa: E731
+    out = _cvm.value_decomposition(
+        hist, periods, float(rate), opt(potential, "potential"), opt(influence, "influence"),
+        sc(referrals, "referrals"), sc(conversion, "conversion"),
+        sc(referral_value, "referral_value"),
+    )
+    n = len(out["total"])
+    if index is None or len(index) != n:
+        index = pd.RangeIndex(n)
+    return pd.DataFrame(out, index=index)
+
+
+class ValueMatrixResult:
+    """Current × potential value matrix of :func:`value_matrix`.
+
+    Attributes
+    ----------
+    customers : pandas.DataFrame
+        Indexed like ``current``: ``current_level``, ``potential_level`` (0 = lowest), ``cell``
+        (``current_level · n_cols + potential_level``), ``label``, ``strategy``.
+    cells : pandas.DataFrame
+        One row per cell: ``current_level``, ``potential_level``, ``label``, ``strategy``,
+        ``count``, ``current_sum``, ``potential_sum``.
+    current_thresholds, potential_thresholds : list of float
+        Cut points in data units (quantiles resolved).
+    shape : (int, int)
+        Number of current and potential levels.
+    """
+
+    def __init__(self, customers: pd.DataFrame, cells: pd.DataFrame, current_thresholds,
+                 potential_thresholds, shape):
+        self.customers = customers
+        self.cells = cells
+        self.current_thresholds = list(current_thresholds)
+        self.potential_thresholds = list(potential_thresholds)
+        self.shape = shape
+
+    def counts(self) -> pd.DataFrame:
+        """Customers per cell as a grid (rows = current level, columns = potential level)."""
+        return self.cells.pivot(index="current_level", columns="potential_level", values="count")
+
+    def __repr__(self) -> str:
+        return (f"ValueMatrixResult({len(self.customers)} customers, {self.shape[0]}×{self.shape[1]}"
+                f" cells, current cut {self.current_thresholds}, potential cut"
+                f" {self.potential_thresholds})")
+
+    def _repr_html_(self) -> str:
+        return f"<p>{self!r}</p>" + self.cells.to_html()
+
+
+def value_matrix(
+    current: Any,
+    potential: Any,
+    current_thresholds: Optional[Sequence[float]] = None,
+    potential_thresholds: Optional[Sequence[float]] = None,
+    *,
+    quantiles: bool = True,
+    grid: Optional[int] = None,
+    labels: Optional[Sequence[str]] = None,
+    strategies: Optional[Sequence[str]] = None,
+) -> ValueMatrixResult:
+    """Place each customer in a cell of the current × potential value matrix.
+
+    A customer's level on an axis is the number of that axis' cut points at or below its value
+    (a value equal to a cut point goes to the higher level). The default 2 × 2 matrix cuts both
+    axes at the median (type-7 sample quantile) and recommends: low current / low potential
+    "be careful before spending resources", low / high "develop", high / low "maintain",
+    high / high "keep and invest".
+
+    Parameters
+    ----------
+    current, potential : array-like or pandas.Series
+        Current and potential value per customer (same length).
+    current_thresholds, potential_thresholds : sequence of float, optional
+        Cut points, strictly increasing: quantiles in [0, 1] when ``quantiles`` (default) or
+        values otherwise. Default: the median (or ``grid``).
+    grid : int, optional
+        ``k``: cut each axis without explicit thresholds at the quantiles ``1/k … (k−1)/k``.
+    labels, strategies : sequence of str, optional
+        One per cell, in cell order (row-major, current level first).
+
+    Returns
+    -------
+    ValueMatrixResult
+
+    Examples
+    --------
+    >>> import pandas as pd, cvm
+    >>> current = pd.Series([10.0, 200.0, 35.0, 500.0], index=list("abcd"))
+    >>> m = cvm.value_matrix(current, [900.0, 50.0, 20.0, 700.0])
+    >>> m.current_thresholds, m.potential_thresholds
+    ([117.5], [375.0])
+    >>> m.customers.loc["a", "strategy"], m.customers.loc["d", "strategy"]
+    ('develop', 'keep and invest')
+    >>> m.cells["count"].tolist()
+    [1, 1, 1, 1]
+    """
+    index = current.index if isinstance(current, pd.Series) else None
+    c = _convert.floats(current, "current")
+    p = _convert.floats(potential, "potential")
+    cut = lambda x: None if x is None else [float(v) for v in x]  # noqa: E731
+    out = _cvm.value_matrix(c, p, cut(current_thresholds), quantiles, cut(potential_thresholds),
+                            quantiles, grid, None if labels is None else list(labels),
+                            None if strategies is None else list(strategies))
+    if index is None:
+        index = pd.RangeIndex(len(c))
+    labels_, strategies_ = out["labels"], out["strategies"]
+    cell = out["cell"].astype(np.int64)
+    customers = pd.DataFrame(
+        {
+            "current_level": out["current_level"].astype(np.int64),
+            "potential_level": out["potential_level"].astype(np.int64),
+            "cell": cell,
+            "label": np.asarray(labels_, dtype=object)[cell],
+            "strategy": np.asarray(strategies_, dtype=object)[cell],
+        },
+        index=index,
+    )
+    n_cols = out["n_cols"]
+    k = np.arange(len(labels_))
+    cells = pd.DataFrame(
+        {
+            "current_level": k // n_cols,
+            "potential_level": k % n_cols,
+            "label": labels_,
+            "strategy": strategies_,
+            "count": out["count"].astype(np.int64),
+            "current_sum": out["current_sum"],
+            "potential_sum": out["potential_sum"],
+        },
+        index=pd.RangeIndex(len(labels_), name="cell"),
+    )
+    return ValueMatrixResult(customers, cells, out["current_thresholds"],
+                             out["potential_thresholds"], (out["n_rows"], n_cols))
+
+
+class WhaleCurve:
+    """Whale curve of :func:`whale_curve`.
+
+    ``C(k)`` is the cumulative profit of the ``k`` most profitable customers (linear between
+    ranks). Shares and ``gini`` are ``None`` when their denominator is not positive.
+
+    Attributes
+    ----------
+    total : float
+        Total profit ``C(n)``.
+    peak, peak_rank : float, int
+        Highest point of the curve and the number of customers at it.
+    peak_share : float or None
+        ``peak / total``.
+    top, top_profit, top_share : float, float, float or None
+        The top fraction, ``C(top · n)`` and its share of total profit.
+    bottom, bottom_consumed, bottom_consumed_share : float, float, float or None
+        The bottom fraction, the profit it takes away ``C(n − bottom · n) − total``, and that
+        as a share of the peak.
+    tail_consumed : float
+        ``peak − total``.
+    unprofitable_count, unprofitable_share : int, float
+        Customers with negative profit.
+    gini : float or None
+        Gini coefficient of profit (can exceed 1 when there are losses).
+    curve : numpy.ndarray
+        ``C(1) … C(n)`` in rank order.
+    table : pandas.DataFrame
+        Indexed like ``profit``: ``profit``, ``rank`` (1 = most profitable),
+        ``cumulative_profit``, ``cumulative_share`` (NaN-free; absent when total ≤ 0),
+        ``customer_share``.
+    """
+
+    _FIELDS = ("total", "peak", "peak_rank", "peak_share", "top", "top_profit", "top_share",
+               "bottom", "bottom_consumed", "bottom_consumed_share", "tail_consumed",
+               "unprofitable_count", "unprofitable_share", "gini")
+
+    def __init__(self, out: dict, table: pd.DataFrame):
+        for name in self._FIELDS:
+            setattr(self, name, out[name])
+        self.curve = out["curve"]
+        self.table = table
+
+    def summary(self) -> dict:
+        """The summary figures as a dict."""
+        return {name: getattr(self, name) for name in self._FIELDS}
+
+    def __repr__(self) -> str:
+        return "WhaleCurve(" + ", ".join(
+            f"{k}={v:.6g}" if isinstance(v, float) else f"{k}={v}" for k, v in self.summary().items()
+        ) + ")"
+
+    def _repr_html_(self) -> str:
+        return pd.Series(self.summary(), name="whale curve").to_frame().to_html()
+
+    def plot(self, ax: Any = None) -> Any:
+        """Plot cumulative profit against the share of customers (needs matplotlib)."""
+        import matplotlib.pyplot as plt  # optional dependency
+
+        if ax is None:
+            _, ax = plt.subplots()
+        n = len(self.curve)
+        x = np.arange(n + 1) / n
+        y = np.concatenate([[0.0], self.curve])
+        ax.plot(x, y)
+        ax.axhline(self.total, linestyle=":", color="grey")
+        ax.set_xlabel("share of customers (most profitable first)")
+        ax.set_ylabel("cumulative profit")
+        ax.set_title("Whale curve")
+        return ax
+
+
+def whale_curve(profit: Any, top: float = 0.2, bottom: float = 0.3) -> WhaleCurve:
+    """Rank customers by profit: the whale curve, the 80-20-30 figures and the Gini coefficient.
+
+    Parameters
+    ----------
+    profit : array-like or pandas.Series
+        Profit per customer (negative for customers who lose money).
+    top, bottom : float
+        Fractions of customers in [0, 1]: the most profitable ``top`` (share of total profit
+        they bring) and the least profitable ``bottom`` (profit they take away).
+
+    Returns
+    -------
+    WhaleCurve
+
+    Examples
+    --------
+    >>> import cvm
+    >>> w = cvm.whale_curve([-5, 100, 0, -40, 20, 60, -10, 30, -25, 10])
+    >>> w.total, w.peak, w.peak_rank, w.top_profit, w.bottom_consumed, w.unprofitable_count
+    (140.0, 220.0, 5, 160.0, 75.0, 4)
+    >>> round(w.gini, 6), round(w.top_share, 6)
+    (1.528571, 1.142857)
+    >>> w.table.loc[1, ["rank", "cumulative_profit"]].tolist()
+    [1.0, 100.0]
+    """
+    index = profit.index if isinstance(profit, pd.Series) else None
+    p = _convert.floats(profit, "profit")
+    out = _cvm.whale_curve(p, float(top), float(bottom))
+    if index is None:
+        index = pd.RangeIndex(len(p))
+    columns = {
+        "profit": p,
+        "rank": out["rank"].astype(np.int64),
+        "cumulative_profit": out["cumulative_profit"],
+    }
+    if out["cumulative_share"] is not None:
+        columns["cumulative_share"] = out["cumulative_share"]
+    columns["customer_share"] = out["customer_share"]
+    return WhaleCurve(out, pd.DataFrame(columns, index=index))

@@ -1,0 +1,166 @@
+"""Ready-made selection rule sets (``cvm.rules.good_customer(...)`` …).
+
+Every preset returns a :class:`cvm.SelectionRules`: thresholds are keyword options with the
+documented defaults, ``columns`` maps the preset's default column names to yours, and the result
+serializes to JSON like any other rule set. The presets are built by the core
+(``cvm_core::selection::presets``); see ``docs/rules.md`` for their criteria.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Optional
+
+from . import _cvm
+from .selection import SelectionRules
+
+__all__ = ["good_customer", "big_customer_risk", "elastic_customer", "dormant_account", "names"]
+
+
+def _preset(name: str, options: dict, columns: Optional[Mapping[str, str]]) -> SelectionRules:
+    numbers = [(k, v) for k, v in options.items() if not isinstance(v, str)]
+    texts = [(k, v) for k, v in options.items() if isinstance(v, str)]
+    renames = list((columns or {}).items())
+    return SelectionRules(_cvm.RuleSet.preset(name, numbers, texts, renames))
+
+
+def names() -> list[str]:
+    """Names of the presets.
+
+    Examples
+    --------
+    >>> import cvm
+    >>> cvm.rules.names()
+    ['good_customer', 'big_customer_risk', 'elastic_customer', 'dormant_account']
+    """
+    return list(_cvm.preset_names())
+
+
+def good_customer(columns: Optional[Mapping[str, str]] = None, **thresholds: float) -> SelectionRules:
+    """The good-customer profile: nine criteria of weight 1 and a bad-debt veto.
+
+    Criteria (default columns): ``purchase_capacity`` (``annual_spend ≥ 10000`` and
+    ``purchase_frequency ≥ 12``), ``high_margin_focus`` (``high_margin_share ≥ 0.3``),
+    ``profitability`` (``profit_margin ≥ 0.15``), ``price_insensitivity``
+    (``discount_share ≤ 0.1``), ``timely_payment`` (``days_late ≤ 30``), ``low_service_cost``
+    (``service_cost_ratio ≤ 0.1``), ``loyalty`` (``tenure_years ≥ 2``, ``repeat_rate ≥ 0.5``,
+    ``p_alive ≥ 0.7``), ``growth_potential`` (``clv_growth ≥ 1.2``), ``partnership``
+    (``willing_to_partner`` true). Hard rule ``bad_debt`` (``bad_debt > 0``) → ``decline``.
+    Decisions: ``target`` ≥ 7, ``develop`` ≥ 5, ``maintain`` ≥ 3, else ``review``.
+
+    Parameters
+    ----------
+    columns : mapping, optional
+        Default column name → your column name, e.g. ``{"clv_growth": "growth"}``.
+    **thresholds : float
+        ``min_annual_spend``, ``min_purchase_frequency``, ``min_high_margin_share``,
+        ``min_profit_margin``, ``max_discount_share``, ``max_days_late``, ``max_bad_debt``,
+        ``max_service_cost_ratio``, ``min_tenure_years``, ``min_repeat_rate``, ``min_p_alive``,
+        ``min_clv_growth``, ``target_score``, ``develop_score``, ``maintain_score``.
+
+    Raises
+    ------
+    UnknownNameError
+        An unknown threshold (``field="options"``, ``valid`` lists them).
+    InvalidValueError
+        A non-finite threshold (``field`` = its name); a column the preset does not read
+        (``field="columns"``, ``index`` = its position).
+
+    Examples
+    --------
+    >>> import cvm
+    >>> rules = cvm.rules.good_customer(min_p_alive=0.5, columns={"clv_growth": "growth"})
+    >>> rules.decision_names
+    ['target', 'develop', 'maintain', 'review', 'decline']
+    >>> "growth" in rules.attributes
+    True
+    """
+    return _preset("good_customer", thresholds, columns)
+
+
+def big_customer_risk(
+    columns: Optional[Mapping[str, str]] = None, **thresholds: float
+) -> SelectionRules:
+    """Risk flags of big customers, one point each: ``heavy_discount``
+    (``discount_share > 0.2``), ``high_service_cost`` (``service_cost_ratio > 0.15``),
+    ``payment_risk`` (``days_late > 60`` or ``bad_debt > 0``), ``churn_risk``
+    (``p_alive < 0.5``). Decisions: ``high_risk`` ≥ 2 flags, ``watch`` ≥ 1, else ``low_risk``.
+
+    Thresholds: ``max_discount_share``, ``max_service_cost_ratio``, ``max_days_late``,
+    ``max_bad_debt``, ``min_p_alive``, ``high_risk_flags``, ``watch_flags``; ``columns`` and
+    errors as :func:`good_customer`.
+
+    Examples
+    --------
+    >>> import cvm
+    >>> cvm.rules.big_customer_risk().rule_names
+    ['heavy_discount', 'high_service_cost', 'payment_risk', 'churn_risk']
+    """
+    return _preset("big_customer_risk", thresholds, columns)
+
+
+def elastic_customer(
+    columns: Optional[Mapping[str, str]] = None, **options: float
+) -> SelectionRules:
+    """Elastic customers: negative short-term value, positive lifetime value, worth keeping
+    when the preconditions hold and at least 2 qualifiers are met.
+
+    Hard rules in order: ``short_term_value`` (``current_value ≥ 0``) and ``lifetime_value``
+    (``lifetime_value ≤ 0``) → ``not_elastic``; ``implicit_value``
+    (``implicit_value_ratio < 1``), ``service_capacity`` (``within_service_capacity`` false) and
+    ``finances`` (``financially_sound`` false) → ``decline``. Qualifiers: ``growing_industry``,
+    ``frequent_small_transactions`` (``purchase_frequency ≥ 12`` and
+    ``avg_transaction_value ≤ 100``), ``price_insensitive`` (``discount_share ≤ 0.1``),
+    ``innovation``, ``market_influence``. Decisions: ``elastic`` ≥ 2 qualifiers, else
+    ``review``; a missing value sends the customer to ``review``.
+
+    Options: ``min_purchase_frequency``, ``max_avg_transaction``, ``max_discount_share``,
+    ``min_implicit_ratio``, ``min_qualifiers``; ``columns`` and errors as
+    :func:`good_customer`.
+
+    Examples
+    --------
+    >>> import cvm
+    >>> cvm.rules.elastic_customer().decision_names
+    ['elastic', 'review', 'not_elastic', 'decline']
+    """
+    return _preset("elastic_customer", options, columns)
+
+
+def dormant_account(
+    max_holdings: float = 0.0,
+    max_cash: float = 100.0,
+    min_years_inactive: float = 3.0,
+    holdings_column: str = "holdings_balance",
+    cash_column: str = "cash_balance",
+    years_column: str = "years_since_last_trade",
+) -> SelectionRules:
+    """Dormant accounts: ``holdings_balance ≤ max_holdings``, ``cash_balance ≤ max_cash`` and
+    ``years_since_last_trade ≥ min_years_inactive`` (criteria ``holdings``, ``cash``,
+    ``inactive``) → ``dormant``, else ``active``. An account with a missing value is not called
+    dormant (its reason code says ``missing``).
+
+    Raises
+    ------
+    InvalidValueError
+        A non-finite threshold or an empty column name (``field`` = the option).
+
+    Examples
+    --------
+    >>> import pandas as pd, cvm
+    >>> df = pd.DataFrame({"holdings_balance": [0.0, 0.0], "cash_balance": [80.0, 80.0],
+    ...                    "years_since_last_trade": [4.0, 1.0]})
+    >>> out = cvm.rules.dormant_account().evaluate(df)
+    >>> out["decision"].tolist()
+    ['dormant', 'active']
+    >>> out["reasons"][1][2]
+    'inactive:fail(years_since_last_trade=1<3)'
+    """
+    options = {
+        "max_holdings": max_holdings,
+        "max_cash": max_cash,
+        "min_years_inactive": min_years_inactive,
+        "holdings_column": holdings_column,
+        "cash_column": cash_column,
+        "years_column": years_column,
+    }
+    return _preset("dormant_account", options, None)
