@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import _convert, _cvm
+from ._fitted import _Fitted
 
 __all__ = ["BetaGeo", "ModifiedBetaGeo", "ParetoNBD", "load_model"]
 
@@ -35,17 +36,11 @@ def _wrap(values: np.ndarray, index) -> Any:
     return pd.Series(values, index=index) if index is not None else values
 
 
-class _TransactionModel:
+class _TransactionModel(_Fitted):
     """Shared behaviour of the continuous-time transaction models."""
 
     _kind: ClassVar[str]
     _param_names: ClassVar[tuple[str, ...]]
-
-    def __init__(self, penalizer: float = 0.0, max_iterations: Optional[int] = None, tolerance: Optional[float] = None):
-        self.penalizer = float(penalizer)
-        self.max_iterations = max_iterations
-        self.tolerance = tolerance
-        self._model: Optional[_cvm.Model] = None
 
     # -- fitting ---------------------------------------------------------------------------
     def fit(self, frequency, recency=None, T=None, weights=None, initial: Optional[dict] = None):
@@ -83,112 +78,22 @@ class _TransactionModel:
             frequency, recency, T = df["frequency"], df["recency"], df["T"]
         f, r, t, _ = _customers(frequency, recency, T)
         w = None if weights is None else _convert.floats(weights, "weights")
-        init = None if initial is None else [float(initial[name]) for name in self._param_names]
-        self._model = _cvm.Model.fit(
-            self._kind, f, r, t, w, self.penalizer, self.max_iterations, self.tolerance, init
-        )
+        init = self._initial(initial)
+        self._model = _cvm.Model.fit(self._kind, f, r, t, w, *self._fit_options(), init)
         return self
 
     @classmethod
-    def from_params(cls, **params: float):
-        """A model with known parameters (for scoring or simulation)."""
-        missing = [n for n in cls._param_names if n not in params]
-        extra = [n for n in params if n not in cls._param_names]
-        if missing or extra:
-            from .exceptions import InvalidValueError
-
-            raise InvalidValueError(
-                f"`params`: expected {list(cls._param_names)}, missing {missing}, unexpected {extra}",
-                field="params",
-            )
-        self = cls()
-        self._model = _cvm.Model.from_params(cls._kind, [float(params[n]) for n in cls._param_names])
-        return self
+    def _native_from_params(cls, params: list):
+        return _cvm.Model.from_params(cls._kind, params)
 
     @classmethod
-    def from_json(cls, text: str):
-        """Read a model written by :meth:`to_json`."""
+    def _native_from_json(cls, text: str):
         model = _cvm.Model.from_json(text)
         if model.kind != cls._kind:
             from .exceptions import SerializationError
 
             raise SerializationError(f"`$.model`: expected {cls._kind!r}, got {model.kind!r}", field="$.model")
-        self = cls()
-        self._model = model
-        return self
-
-    def to_json(self) -> str:
-        """The fitted model as a versioned JSON document."""
-        return self._fitted.to_json()
-
-    def __getstate__(self):
-        return {"penalizer": self.penalizer, "max_iterations": self.max_iterations, "tolerance": self.tolerance,
-                "model": None if self._model is None else self._model.to_json()}
-
-    def __setstate__(self, state):
-        self.penalizer = state["penalizer"]
-        self.max_iterations = state["max_iterations"]
-        self.tolerance = state["tolerance"]
-        self._model = None if state["model"] is None else _cvm.Model.from_json(state["model"])
-
-    @property
-    def _fitted(self) -> _cvm.Model:
-        if self._model is None:
-            from .exceptions import InvalidValueError
-
-            raise InvalidValueError("the model is not fitted: call fit() or from_params() first", field="model")
-        return self._model
-
-    # -- fitted attributes -------------------------------------------------------------------
-    @property
-    def params_(self) -> dict:
-        """Parameters by the papers' names."""
-        return dict(zip(self._param_names, self._fitted.params))
-
-    def _diag(self, key):
-        d = self._fitted.diagnostics
-        return None if d is None else d[key]
-
-    @property
-    def log_likelihood_(self) -> Optional[float]:
-        """Log-likelihood at the estimate (in the data's time unit)."""
-        return self._diag("log_likelihood")
-
-    @property
-    def aic_(self) -> Optional[float]:
-        return self._diag("aic")
-
-    @property
-    def bic_(self) -> Optional[float]:
-        return self._diag("bic")
-
-    @property
-    def converged_(self) -> Optional[bool]:
-        return self._diag("converged")
-
-    @property
-    def iterations_(self) -> Optional[int]:
-        return self._diag("iterations")
-
-    @property
-    def gradient_norm_(self) -> Optional[float]:
-        return self._diag("gradient_norm")
-
-    @property
-    def covariance_(self) -> Optional[pd.DataFrame]:
-        """Covariance of the parameter estimates (natural scale)."""
-        c = self._fitted.covariance
-        return None if c is None else pd.DataFrame(c, index=self._param_names, columns=self._param_names)
-
-    @property
-    def standard_errors_(self) -> Optional[pd.Series]:
-        se = self._fitted.standard_errors
-        return None if se is None else pd.Series(se, index=self._param_names)
-
-    def confidence_intervals(self, level: float = 0.95) -> pd.DataFrame:
-        """Confidence intervals of the parameters, formed on the log scale."""
-        ci = self._fitted.confidence_intervals(level)
-        return pd.DataFrame(ci, index=list(self._param_names), columns=["lower", "upper"])
+        return model
 
     # -- predictions -----------------------------------------------------------------------
     def expected_purchases_new_customer(self, t):
@@ -270,14 +175,6 @@ class _TransactionModel:
         """A seeded synthetic cohort drawn from the model: frequency, recency, T, birth, frequency_holdout."""
         d = _cvm.simulate_model(self._kind, self._fitted.params, int(n_customers), float(calibration_end), float(birth_window), float(holdout_length), int(seed))
         return pd.DataFrame(d)
-
-    def __repr__(self) -> str:
-        if self._model is None:
-            return f"{type(self).__name__}(penalizer={self.penalizer})"
-        params = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
-        ll = self.log_likelihood_
-        tail = "" if ll is None else f", log_likelihood={ll:.2f}"
-        return f"{type(self).__name__}({params}{tail})"
 
 
 class BetaGeo(_TransactionModel):

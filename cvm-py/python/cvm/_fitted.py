@@ -1,0 +1,154 @@
+"""The shared behaviour of every fitted model class: fitted attributes, persistence, pickling,
+repr. Subclasses name their parameters and their native class (or override the two
+``_native_*`` hooks)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Optional
+
+import pandas as pd
+
+
+def _not_fitted():
+    from .exceptions import InvalidValueError
+
+    return InvalidValueError("the model is not fitted: call fit() or from_params() first", field="model")
+
+
+class _Fitted:
+    """Shared behaviour: fitted attributes, persistence, pickling, repr."""
+
+    _native: ClassVar[Any]
+    _param_names: ClassVar[tuple[str, ...]]
+
+    def __init__(self, penalizer: float = 0.0, max_iterations: Optional[int] = None, tolerance: Optional[float] = None):
+        self.penalizer = float(penalizer)
+        self.max_iterations = max_iterations
+        self.tolerance = tolerance
+        self._model: Any = None
+
+    @classmethod
+    def _native_from_params(cls, params: list):
+        return cls._native.from_params(params)
+
+    @classmethod
+    def _native_from_json(cls, text: str):
+        return cls._native.from_json(text)
+
+    def _initial(self, initial: Optional[dict]):
+        return None if initial is None else [float(initial[name]) for name in self._param_names]
+
+    def _fit_options(self):
+        return self.penalizer, self.max_iterations, self.tolerance
+
+    @classmethod
+    def from_params(cls, **params: float):
+        """A model with known parameters, by the papers' names."""
+        missing = [n for n in cls._param_names if n not in params]
+        extra = [n for n in params if n not in cls._param_names]
+        if missing or extra:
+            from .exceptions import InvalidValueError
+
+            raise InvalidValueError(
+                f"`params`: expected {list(cls._param_names)}, missing {missing}, unexpected {extra}",
+                field="params",
+            )
+        self = cls()
+        self._model = cls._native_from_params([float(params[n]) for n in cls._param_names])
+        return self
+
+    @classmethod
+    def from_json(cls, text: str):
+        """Read a model written by :meth:`to_json`."""
+        self = cls()
+        self._model = cls._native_from_json(text)
+        return self
+
+    def to_json(self) -> str:
+        """The model as a versioned JSON document."""
+        return self._fitted.to_json()
+
+    def __getstate__(self):
+        return {"penalizer": self.penalizer, "max_iterations": self.max_iterations, "tolerance": self.tolerance,
+                "model": None if self._model is None else self._model.to_json()}
+
+    def __setstate__(self, state):
+        self.penalizer = state["penalizer"]
+        self.max_iterations = state["max_iterations"]
+        self.tolerance = state["tolerance"]
+        self._model = None if state["model"] is None else self._native_from_json(state["model"])
+
+    @property
+    def _fitted(self):
+        if self._model is None:
+            raise _not_fitted()
+        return self._model
+
+    @property
+    def params_(self) -> dict:
+        """Parameters by the papers' names."""
+        return dict(zip(self._param_names, self._fitted.params))
+
+    def _diag(self, key):
+        d = self._fitted.diagnostics
+        return None if d is None else d[key]
+
+    @property
+    def log_likelihood_(self) -> Optional[float]:
+        """Log-likelihood at the estimate (None for a model built from parameters)."""
+        return self._diag("log_likelihood")
+
+    @property
+    def aic_(self) -> Optional[float]:
+        """Akaike information criterion of the fit."""
+        return self._diag("aic")
+
+    @property
+    def bic_(self) -> Optional[float]:
+        """Bayesian information criterion of the fit."""
+        return self._diag("bic")
+
+    @property
+    def converged_(self) -> Optional[bool]:
+        """Whether the optimiser converged."""
+        return self._diag("converged")
+
+    @property
+    def iterations_(self) -> Optional[int]:
+        """Iterations of the optimiser."""
+        return self._diag("iterations")
+
+    @property
+    def n_obs_(self) -> Optional[float]:
+        """Number of (weighted) observations in the likelihood."""
+        return self._diag("n_obs")
+
+    @property
+    def gradient_norm_(self) -> Optional[float]:
+        """Gradient norm at the estimate."""
+        return self._diag("gradient_norm")
+
+    @property
+    def covariance_(self) -> Optional[pd.DataFrame]:
+        """Covariance of the parameter estimates (natural scale)."""
+        c = self._fitted.covariance
+        return None if c is None else pd.DataFrame(c, index=self._param_names, columns=self._param_names)
+
+    @property
+    def standard_errors_(self) -> Optional[pd.Series]:
+        """Standard errors of the parameter estimates."""
+        se = self._fitted.standard_errors
+        return None if se is None else pd.Series(se, index=self._param_names)
+
+    def confidence_intervals(self, level: float = 0.95) -> pd.DataFrame:
+        """Confidence intervals of the parameters, formed on the log scale."""
+        ci = self._fitted.confidence_intervals(float(level))
+        return pd.DataFrame(ci, index=list(self._param_names), columns=["lower", "upper"])
+
+    def __repr__(self) -> str:
+        if self._model is None:
+            return f"{type(self).__name__}(penalizer={self.penalizer})"
+        params = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
+        ll = self.log_likelihood_
+        tail = "" if ll is None else f", log_likelihood={ll:.2f}"
+        return f"{type(self).__name__}({params}{tail})"
