@@ -209,6 +209,43 @@ pub(crate) unsafe fn write_out<T>(out: *mut T, value: T, field: &'static str) ->
     Ok(())
 }
 
+/// Copies `src` into `dst` unless `dst` is NULL.
+///
+/// # Safety
+/// `dst` must be NULL or have room for `src.len()` elements.
+pub(crate) unsafe fn copy_to<T: Copy>(src: &[T], dst: *mut T) {
+    if !dst.is_null() {
+        // SAFETY: guaranteed by the caller.
+        unsafe { std::ptr::copy_nonoverlapping(src.as_ptr(), dst, src.len()) };
+    }
+}
+
+/// Writes `values` into the caller's array `out` of `n_out` elements, which must equal
+/// `values.len()` (`CVM_STATUS_LENGTH_MISMATCH` otherwise; NULL with `n_out > 0` is an error).
+///
+/// # Safety
+/// `out` must have room for `n_out` values.
+pub(crate) unsafe fn write_array<T: Copy>(
+    values: &[T],
+    out: *mut T,
+    n_out: usize,
+    field: &'static str,
+) -> FfiResult<()> {
+    if n_out != values.len() {
+        let e = cvm_core::Error::LengthMismatch {
+            field: field.into(),
+            expected: values.len(),
+            got: n_out,
+        };
+        return Err(e.into());
+    }
+    if out.is_null() && n_out > 0 {
+        return Err(FfiError::Null(field));
+    }
+    unsafe { copy_to(values, out) };
+    Ok(())
+}
+
 /// Checks that an output pointer is non-NULL before any work is done.
 pub(crate) fn need_out<T>(out: *mut T, field: &'static str) -> FfiResult<()> {
     if out.is_null() {

@@ -15,10 +15,9 @@ use cvm_core::models::{
 use cvm_core::Error;
 
 use crate::models::{cvm_fit_diagnostics, cvm_fit_options, cvm_fit_options_default, cvm_model};
-use crate::summary::copy_to;
 use crate::{
     cvm_status, ffi_guard, free_handle, handle, into_handle, need_out, opt_slice, slice, str_arg,
-    write_out, FfiError, FfiResult,
+    write_array, write_out, FfiResult,
 };
 
 /// A Gamma-Gamma spend model (opaque). Owned by the caller; free with [`cvm_gamma_gamma_free`].
@@ -98,31 +97,6 @@ fn diagnostics(d: Option<&FitDiagnostics>) -> FfiResult<cvm_fit_diagnostics> {
         converged: d.converged,
         n_obs: d.n_obs,
     })
-}
-
-/// Writes `values` into `out` (`n_out` elements, which must equal `values.len()`).
-///
-/// # Safety
-/// `out` must have room for `n_out` values.
-unsafe fn write_array(
-    values: &[f64],
-    out: *mut f64,
-    n_out: usize,
-    field: &'static str,
-) -> FfiResult<()> {
-    if n_out != values.len() {
-        return Err(Error::LengthMismatch {
-            field: field.into(),
-            expected: values.len(),
-            got: n_out,
-        }
-        .into());
-    }
-    if out.is_null() && n_out > 0 {
-        return Err(FfiError::Null(field));
-    }
-    unsafe { copy_to(values, out) };
-    Ok(())
 }
 
 fn standard_errors(cov: Option<&cvm_core::models::Covariance>) -> FfiResult<Vec<f64>> {

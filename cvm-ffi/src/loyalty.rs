@@ -19,10 +19,9 @@ use cvm_core::loyalty::{
 };
 use cvm_core::Error;
 
-use crate::summary::copy_to;
 use crate::{
-    cvm_status, ffi_guard, free_handle, handle, into_handle, need_out, opt_slice, slice, write_out,
-    FfiError, FfiResult,
+    copy_to, cvm_status, ffi_guard, free_handle, handle, into_handle, need_out, opt_slice, slice,
+    write_array, write_out, FfiError, FfiResult,
 };
 
 /// Stage code: known, never purchased, no interest shown.
@@ -323,27 +322,6 @@ unsafe fn stages(ptr: *const u8, n: usize, field: &'static str) -> FfiResult<Vec
             })
         })
         .collect()
-}
-
-/// Writes `values` into `out` (`n_out` elements, which must equal `values.len()`).
-///
-/// # Safety
-/// `out` must have room for `n_out` values.
-unsafe fn write_array<T: Copy>(
-    values: &[T],
-    out: *mut T,
-    n_out: usize,
-    field: &'static str,
-) -> FfiResult<()> {
-    if n_out != values.len() {
-        let e = Error::LengthMismatch { field: field.into(), expected: values.len(), got: n_out };
-        return Err(e.into());
-    }
-    if out.is_null() && n_out > 0 {
-        return Err(FfiError::Null(field));
-    }
-    unsafe { copy_to(values, out) };
-    Ok(())
 }
 
 /// Checks that `row < len`.

@@ -6,10 +6,9 @@ use std::ptr;
 use cvm_core::models::{AnyModel, FitOptions, ModelKind, SummaryData};
 use cvm_core::Error;
 
-use crate::summary::copy_to;
 use crate::{
     cvm_status, ffi_guard, free_handle, handle, into_handle, need_out, opt_slice, slice, str_arg,
-    write_out, FfiError, FfiResult,
+    write_array, write_out, FfiResult,
 };
 
 /// A fitted (or parameterised) transaction model (opaque). Owned by the caller; free with
@@ -87,31 +86,6 @@ unsafe fn customers<'a>(
         r: unsafe { slice(r, nr, "recency") }?,
         t: unsafe { slice(t, nt, "T") }?,
     })
-}
-
-/// Writes `values` into `out` (`n_out` elements, which must equal `values.len()`).
-///
-/// # Safety
-/// `out` must have room for `n_out` values.
-unsafe fn write_array(
-    values: &[f64],
-    out: *mut f64,
-    n_out: usize,
-    field: &'static str,
-) -> FfiResult<()> {
-    if n_out != values.len() {
-        return Err(Error::LengthMismatch {
-            field: field.into(),
-            expected: values.len(),
-            got: n_out,
-        }
-        .into());
-    }
-    if out.is_null() && n_out > 0 {
-        return Err(FfiError::Null(field));
-    }
-    unsafe { copy_to(values, out) };
-    Ok(())
 }
 
 /// Fits `model` (`"bg_nbd"`, `"mbg_nbd"` or `"pareto_nbd"`) by maximum likelihood.

@@ -15,10 +15,9 @@ use cvm_core::selection::{
 };
 use cvm_core::Error;
 
-use crate::summary::copy_to;
 use crate::{
-    cvm_status, ffi_guard, free_handle, handle, into_handle, need_out, slice, str_arg, write_out,
-    FfiError, FfiResult,
+    copy_to, cvm_status, ffi_guard, free_handle, handle, into_handle, need_out, slice, str_arg,
+    write_array, write_out, FfiError, FfiResult,
 };
 
 /// Trend type "high and rising" (see [`cvm_trend_types`]).
@@ -121,31 +120,6 @@ pub struct cvm_trend(TrendResult);
 /// Immutable.
 #[derive(Debug)]
 pub struct cvm_lookalike(Lookalike);
-
-/// Writes `values` into `out` (`n_out` elements, which must equal `values.len()`).
-///
-/// # Safety
-/// `out` must have room for `n_out` values.
-unsafe fn write_array<T: Copy>(
-    values: &[T],
-    out: *mut T,
-    n_out: usize,
-    field: &'static str,
-) -> FfiResult<()> {
-    if n_out != values.len() {
-        return Err(Error::LengthMismatch {
-            field: field.into(),
-            expected: values.len(),
-            got: n_out,
-        }
-        .into());
-    }
-    if out.is_null() && n_out > 0 {
-        return Err(FfiError::Null(field));
-    }
-    unsafe { copy_to(values, out) };
-    Ok(())
-}
 
 /// `got` must equal `expected` (the length of the values `field` pairs with).
 fn same_len(field: &str, expected: usize, got: usize) -> FfiResult<()> {

@@ -9,8 +9,8 @@ use cvm_core::{
 };
 
 use crate::{
-    cvm_status, ffi_guard, free_handle, handle, into_handle, need_out, opt_slice, slice, str_arg,
-    write_out, FfiError, FfiResult,
+    copy_to, cvm_status, ffi_guard, free_handle, handle, into_handle, need_out, opt_slice, slice,
+    str_arg, write_out, FfiError, FfiResult,
 };
 
 /// Calendar day (`freq`, `time_unit`).
@@ -377,17 +377,6 @@ pub unsafe extern "C" fn cvm_compressed_copy(
         }
         Ok(())
     })
-}
-
-/// Copies `src` into `dst` unless `dst` is NULL.
-///
-/// # Safety
-/// `dst` must be NULL or have room for `src.len()` elements.
-pub(crate) unsafe fn copy_to<T: Copy>(src: &[T], dst: *mut T) {
-    if !dst.is_null() {
-        // SAFETY: guaranteed by the caller.
-        unsafe { ptr::copy_nonoverlapping(src.as_ptr(), dst, src.len()) };
-    }
 }
 
 /// Frees a compressed summary; NULL is a no-op.

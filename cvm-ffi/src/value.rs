@@ -16,10 +16,9 @@ use cvm_core::value::{
 };
 use cvm_core::Error;
 
-use crate::summary::copy_to;
 use crate::{
-    cvm_status, ffi_guard, free_handle, handle, into_handle, need_out, slice, str_arg, write_out,
-    FfiError, FfiResult,
+    copy_to, cvm_status, ffi_guard, free_handle, handle, into_handle, need_out, slice, str_arg,
+    write_array, write_out, FfiError, FfiResult,
 };
 
 /// [`cvm_series`] kind: not given; the field takes its default (revenue has none).
@@ -220,31 +219,6 @@ unsafe fn cashflow<'a>(c: *const cvm_cashflow, field: &'static str) -> FfiResult
             horizon(c.periods),
         )
     })
-}
-
-/// Writes `values` into `out` (`n_out` elements, which must equal `values.len()`).
-///
-/// # Safety
-/// `out` must have room for `n_out` values.
-unsafe fn write_array<T: Copy>(
-    values: &[T],
-    out: *mut T,
-    n_out: usize,
-    field: &'static str,
-) -> FfiResult<()> {
-    if n_out != values.len() {
-        return Err(Error::LengthMismatch {
-            field: field.into(),
-            expected: values.len(),
-            got: n_out,
-        }
-        .into());
-    }
-    if out.is_null() && n_out > 0 {
-        return Err(FfiError::Null(field));
-    }
-    unsafe { copy_to(values, out) };
-    Ok(())
 }
 
 /// Number of customers the configuration describes (the common length of its per-customer
