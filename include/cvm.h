@@ -1414,6 +1414,29 @@ enum cvm_status cvm_model_conditional_expected_purchases(const struct cvm_model 
                                                          double *out,
                                                          size_t n_out);
 
+// P(alive) at T into `alive` and the expected purchases in `(T, T + horizon]` into `expected`,
+// for each customer, in one pass (`n_out` = number of customers, the length of both outputs).
+// The values are those of [`cvm_model_probability_alive`] and
+// [`cvm_model_conditional_expected_purchases`] (to rounding), at less than the cost of the two
+// calls: the inputs are validated once and P(alive) is computed once per customer. Errors as
+// theirs (`CVM_STATUS_INVALID_VALUE` names `t` for an invalid horizon); neither output is
+// written on failure.
+//
+// # Safety
+// `m` live; arrays hold their stated lengths; `alive` and `expected` have room for `n_out`
+// values each.
+enum cvm_status cvm_model_predict(const struct cvm_model *m,
+                                  double horizon,
+                                  const double *frequency,
+                                  size_t n_frequency,
+                                  const double *recency,
+                                  size_t n_recency,
+                                  const double *t,
+                                  size_t n_t,
+                                  double *alive,
+                                  double *expected,
+                                  size_t n_out);
+
 // Delta-method intervals at `level` for P(alive) (`quantity` 0, logit scale) or for the
 // expected purchases in `(T, T + horizon]` (`quantity` 1, log scale) into `lower` / `upper`.
 // `CVM_STATUS_INVALID_VALUE` (field `covariance`) for a model that was not fitted.

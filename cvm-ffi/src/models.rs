@@ -333,6 +333,48 @@ pub unsafe extern "C" fn cvm_model_conditional_expected_purchases(
     })
 }
 
+/// P(alive) at T into `alive` and the expected purchases in `(T, T + horizon]` into `expected`,
+/// for each customer, in one pass (`n_out` = number of customers, the length of both outputs).
+/// The values are those of [`cvm_model_probability_alive`] and
+/// [`cvm_model_conditional_expected_purchases`] (to rounding), at less than the cost of the two
+/// calls: the inputs are validated once and P(alive) is computed once per customer. Errors as
+/// theirs (`CVM_STATUS_INVALID_VALUE` names `t` for an invalid horizon); neither output is
+/// written on failure.
+///
+/// # Safety
+/// `m` live; arrays hold their stated lengths; `alive` and `expected` have room for `n_out`
+/// values each.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_model_predict(
+    m: *const cvm_model,
+    horizon: f64,
+    frequency: *const f64,
+    n_frequency: usize,
+    recency: *const f64,
+    n_recency: usize,
+    t: *const f64,
+    n_t: usize,
+    alive: *mut f64,
+    expected: *mut f64,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let m = &unsafe { handle(m, "model") }?.0;
+        let c = unsafe { customers(frequency, n_frequency, recency, n_recency, t, n_t) }?;
+        if n_out > 0 {
+            // both outputs are checked before either is written
+            need_out(alive, "alive")?;
+            need_out(expected, "expected")?;
+        }
+        let (p, e) =
+            m.as_model().probability_alive_and_expected_purchases(horizon, c.f, c.r, c.t)?;
+        unsafe {
+            write_array(&p, alive, n_out, "alive")?;
+            write_array(&e, expected, n_out, "expected")
+        }
+    })
+}
+
 /// Delta-method intervals at `level` for P(alive) (`quantity` 0, logit scale) or for the
 /// expected purchases in `(T, T + horizon]` (`quantity` 1, log scale) into `lower` / `upper`.
 /// `CVM_STATUS_INVALID_VALUE` (field `covariance`) for a model that was not fitted.

@@ -179,6 +179,22 @@ impl PyModel {
         Ok(array(py, v))
     }
 
+    /// P(alive) at T and expected purchases in (T, T+t], in one pass: (alive, expected).
+    fn probability_alive_and_expected_purchases<'py>(
+        &self,
+        py: Python<'py>,
+        t: f64,
+        frequency: Arr<'py>,
+        recency: Arr<'py>,
+        t_cal: Arr<'py>,
+    ) -> PyResult<(Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>)> {
+        let (f, r, tt) =
+            (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
+        let m = self.inner.as_model();
+        let (p, e) = py.detach(|| m.probability_alive_and_expected_purchases(t, f, r, tt)).py()?;
+        Ok((array(py, p), array(py, e)))
+    }
+
     /// Delta-method interval for P(alive): (lower, upper).
     fn probability_alive_interval<'py>(
         &self,

@@ -89,6 +89,38 @@ def test_predict_frame_and_intervals(cdnow_split):
     assert (d > 0).all() and isinstance(d, pd.Series)
 
 
+@pytest.mark.parametrize("cls", list(PUBLISHED))
+@pytest.mark.parametrize("t", [0.0, 1.0, 39.0, 520.0])
+def test_predict_equals_the_separate_calls(cls, t, exact):
+    # predict() uses one combined native pass; it must give what the two separate calls give.
+    m = cls.from_params(**PUBLISHED[cls][0])
+    summary = pd.concat(
+        [exact, pd.DataFrame({"frequency": [0.0, 1.0, 5.0], "recency": [0.0, 38.0, 38.0], "T": [38.0, 38.0, 38.0]})],
+        ignore_index=True,
+    )  # edge customers: no repeat purchase, last purchase at T
+    p = m.predict(summary, t)
+    assert list(p.columns) == ["probability_alive", "expected_purchases"]
+    assert p.index.equals(summary.index)
+    alive = m.probability_alive(summary["frequency"], summary["recency"], summary["T"])
+    expected = m.expected_purchases(t, summary["frequency"], summary["recency"], summary["T"])
+    np.testing.assert_allclose(p["probability_alive"].to_numpy(), alive.to_numpy(), rtol=1e-12, atol=0)
+    np.testing.assert_allclose(p["expected_purchases"].to_numpy(), expected.to_numpy(), rtol=1e-12, atol=0)
+    if t == 0.0:
+        assert (p["expected_purchases"] == 0.0).all()
+
+
+def test_predict_validates_like_the_separate_calls():
+    m = cvm.BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    bad = pd.DataFrame({"frequency": [1.0, 1.0], "recency": [1.0, 3.0], "T": [2.0, 2.0]})
+    with pytest.raises(cvm.InvalidInputError) as info:
+        m.predict(bad, 39)
+    assert (info.value.field, info.value.index) == ("recency", 1)
+    good = pd.DataFrame({"frequency": [1.0], "recency": [1.0], "T": [2.0]})
+    with pytest.raises(cvm.InvalidInputError) as info:
+        m.predict(good, -1.0)
+    assert info.value.field == "t"
+
+
 def test_json_and_pickle_round_trip(exact):
     m = cvm.ModifiedBetaGeo().fit(exact)
     doc = m.to_json()

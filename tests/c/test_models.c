@@ -155,6 +155,58 @@ static void test_vectors_at_given_parameters(void) {
     cvm_model_free(m);
 }
 
+/* cvm_model_predict: both predictions in one call, equal to the separate calls. */
+static void test_predict(void) {
+    cvm_summary *s = cdnow_summary();
+    size_t n = cvm_summary_len(s);
+    const double *f = cvm_summary_frequency(s), *r = cvm_summary_recency(s), *T = cvm_summary_T(s);
+    const char *kinds[3] = {"bg_nbd", "mbg_nbd", "pareto_nbd"};
+    const double params[3][4] = {{0.243, 4.414, 0.793, 2.426}, {0.5248, 6.183, 0.8914, 1.614},
+                                 {0.5533, 10.578, 0.6062, 11.67}};
+    double *pa = malloc(n * sizeof(double)), *ey = malloc(n * sizeof(double));
+    double *pa1 = malloc(n * sizeof(double)), *ey1 = malloc(n * sizeof(double));
+    for (int k = 0; k < 3; k++) {
+        cvm_model *m = NULL;
+        CHECK_STATUS(cvm_model_from_params(kinds[k], params[k], 4, &m), CVM_STATUS_OK);
+        CHECK_STATUS(cvm_model_predict(m, 39.0, f, n, r, n, T, n, pa, ey, n), CVM_STATUS_OK);
+        CHECK_STATUS(cvm_model_probability_alive(m, f, n, r, n, T, n, pa1, n), CVM_STATUS_OK);
+        CHECK_STATUS(cvm_model_conditional_expected_purchases(m, 39.0, f, n, r, n, T, n, ey1, n), CVM_STATUS_OK);
+        int bad = 0;
+        for (size_t i = 0; i < n; i++) {
+            bad += !(fabs(pa[i] - pa1[i]) <= 1e-12 * fabs(pa1[i]) && fabs(ey[i] - ey1[i]) <= 1e-12 * fabs(ey1[i]));
+            bad += !(pa[i] >= 0.0 && pa[i] <= 1.0 && ey[i] >= 0.0);
+        }
+        CHECK(bad == 0);
+        cvm_model_free(m);
+    }
+    /* The published BG/NBD figures through the combined call. */
+    cvm_model *m = NULL;
+    CHECK_STATUS(cvm_model_from_params("bg_nbd", params[0], 4, &m), CVM_STATUS_OK);
+    double x[2] = {0, 26}, tx[2] = {0, 30.85714}, t2[2] = {38.86, 31}, p2[2], e2[2];
+    CHECK_STATUS(cvm_model_predict(m, 52.0, x, 2, tx, 2, t2, 2, p2, e2, 2), CVM_STATUS_OK);
+    CHECK(p2[0] == 1.0);
+    CHECK_CLOSE(p2[1], 0.968852, 1e-6);
+    CHECK_CLOSE(e2[1], 25.756490509887452, 1e-9);
+    /* Errors: nothing written on failure. */
+    double sentinel_p[2] = {-7.0, -7.0}, sentinel_e[2] = {-7.0, -7.0};
+    CHECK_STATUS(cvm_model_predict(m, -1.0, x, 2, tx, 2, t2, 2, sentinel_p, sentinel_e, 2), CVM_STATUS_INVALID_VALUE);
+    CHECK_ERROR_AT("t", -1);
+    CHECK_STATUS(cvm_model_predict(m, 52.0, x, 2, tx, 2, t2, 2, sentinel_p, NULL, 2), CVM_STATUS_NULL_POINTER);
+    CHECK_STATUS(cvm_model_predict(m, 52.0, x, 2, tx, 2, t2, 2, sentinel_p, sentinel_e, 1), CVM_STATUS_LENGTH_MISMATCH);
+    CHECK_STATUS(cvm_model_predict(m, 52.0, x, 2, tx, 1, t2, 2, sentinel_p, sentinel_e, 2), CVM_STATUS_LENGTH_MISMATCH);
+    double bad_tx[2] = {0, 40};
+    CHECK_STATUS(cvm_model_predict(m, 52.0, x, 2, bad_tx, 2, t2, 2, sentinel_p, sentinel_e, 2), CVM_STATUS_INVALID_VALUE);
+    CHECK_ERROR_AT("recency", 1);
+    CHECK_STATUS(cvm_model_predict(NULL, 52.0, x, 2, tx, 2, t2, 2, sentinel_p, sentinel_e, 2), CVM_STATUS_NULL_POINTER);
+    CHECK(sentinel_p[0] == -7.0 && sentinel_p[1] == -7.0 && sentinel_e[0] == -7.0 && sentinel_e[1] == -7.0);
+    cvm_model_free(m);
+    free(pa);
+    free(ey);
+    free(pa1);
+    free(ey1);
+    cvm_summary_free(s);
+}
+
 static void test_bad_input(void) {
     double f[2] = {1.0, -1.0}, r[2] = {1.0, 0.0}, t[2] = {2.0, 2.0}, w[2] = {1.0, 0.0};
     cvm_model *m = NULL;
@@ -208,6 +260,7 @@ static void test_bad_input(void) {
 int main(void) {
     test_published_fits();
     test_vectors_at_given_parameters();
+    test_predict();
     test_bad_input();
     return cvm_test_finish("test_models_c");
 }

@@ -152,14 +152,15 @@ impl Likelihood for Lik {
     }
 }
 
-/// `ln P(alive)` kernel.
-fn ln_p_alive(p: &BgNbdParams, x: f64, t_x: f64, t_cal: f64) -> f64 {
+/// P(alive) kernel: `1 / (1 + e^l)`, `l = ln(a/(b+x−1)) + (r+x) ln(1 + (T−t_x)/(α+t_x))`
+/// (1 for x = 0). The logistic form does not overflow (`e^l = ∞` gives 0) and needs one
+/// exponential; the odds are one logarithm of a ratio and one `ln_1p` of the (exact) age gap.
+fn p_alive(p: &BgNbdParams, x: f64, t_x: f64, t_cal: f64) -> f64 {
     if x == 0.0 {
-        return 0.0;
+        return 1.0;
     }
-    let l = p.a.ln() - (p.b + x - 1.0).ln()
-        + (p.r + x) * ((p.alpha + t_cal).ln() - (p.alpha + t_x).ln());
-    -crate::special::ln_1p_exp(l)
+    let l = (p.a / (p.b + x - 1.0)).ln() + (p.r + x) * ((t_cal - t_x) / (p.alpha + t_x)).ln_1p();
+    1.0 / (1.0 + l.exp())
 }
 
 /// `(c/(a−1))·[1 − ₂F₁(r+x, a−1; c; −t/(α+T))]` with `c = a+b+x−1`: the expected purchases in
@@ -390,22 +391,34 @@ impl TransactionModel for BgNbd {
         t_cal: f64,
     ) -> f64 {
         let p = BgNbdParams::raw(params);
-        alive_expectation(&p, t, x, t_cal) * ln_p_alive(&p, x, t_x, t_cal).exp()
+        alive_expectation(&p, t, x, t_cal) * p_alive(&p, x, t_x, t_cal)
     }
 
     /// # Formula
     /// FHL (2005): `1 / (1 + 1{x>0} a/(b+x−1) ((α+T)/(α+t_x))^{r+x})`, as a logistic of the
     /// log-ratio (no overflow).
     fn probability_alive_with(&self, params: &[f64], x: f64, t_x: f64, t_cal: f64) -> f64 {
-        ln_p_alive(&BgNbdParams::raw(params), x, t_x, t_cal).exp()
+        p_alive(&BgNbdParams::raw(params), x, t_x, t_cal)
     }
 
     fn conditional_expected_purchases_at(&self, t: f64, x: f64, t_x: f64, t_cal: f64) -> f64 {
-        alive_expectation(&self.params, t, x, t_cal) * ln_p_alive(&self.params, x, t_x, t_cal).exp()
+        alive_expectation(&self.params, t, x, t_cal) * p_alive(&self.params, x, t_x, t_cal)
     }
 
     fn probability_alive_at(&self, x: f64, t_x: f64, t_cal: f64) -> f64 {
-        ln_p_alive(&self.params, x, t_x, t_cal).exp()
+        p_alive(&self.params, x, t_x, t_cal)
+    }
+
+    /// P(alive) once, times the expectation of a customer alive at T (FHL 2005 eq. 10).
+    fn probability_alive_and_expected_purchases_at(
+        &self,
+        t: f64,
+        x: f64,
+        t_x: f64,
+        t_cal: f64,
+    ) -> (f64, f64) {
+        let alive = p_alive(&self.params, x, t_x, t_cal);
+        (alive, alive_expectation(&self.params, t, x, t_cal) * alive)
     }
 
     fn probability_of_n_purchases_at(&self, n: u64, t: f64) -> f64 {
@@ -507,7 +520,7 @@ mod tests {
         for &(x, tx, tc) in &[(0.0, 0.0, 0.0), (3.0, 10.0, 10.0), (0.0, 0.0, 20.0)] {
             let around = |a: f64, b: f64| {
                 let p = BgNbdParams::new(0.5, 3.0, a, b).unwrap();
-                alive_expectation(&p, 10.0, x, tc) * ln_p_alive(&p, x, tx, tc).exp()
+                alive_expectation(&p, 10.0, x, tc) * p_alive(&p, x, tx, tc)
             };
             let at = around(1.0, 2.0);
             let near = around(1.0 + 3e-5, 2.0);

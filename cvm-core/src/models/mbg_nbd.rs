@@ -145,10 +145,12 @@ impl Likelihood for Lik {
     }
 }
 
-/// `ln P(alive)`: `−ln(1 + a/(b+x) ((α+T)/(α+t_x))^{r+x})`, also for x = 0.
-fn ln_p_alive(p: &MbgNbdParams, x: f64, t_x: f64, t_cal: f64) -> f64 {
-    let l = p.a.ln() - (p.b + x).ln() + (p.r + x) * ((p.alpha + t_cal).ln() - (p.alpha + t_x).ln());
-    -crate::special::ln_1p_exp(l)
+/// P(alive): `1 / (1 + a/(b+x) ((α+T)/(α+t_x))^{r+x})`, also for x = 0, as the logistic
+/// `1 / (1 + e^l)` of `l = ln(a/(b+x)) + (r+x) ln(1 + (T−t_x)/(α+t_x))` (no overflow: `e^l = ∞`
+/// gives 0; one exponential, one logarithm of a ratio, one `ln_1p` of the exact age gap).
+fn p_alive(p: &MbgNbdParams, x: f64, t_x: f64, t_cal: f64) -> f64 {
+    let l = (p.a / (p.b + x)).ln() + (p.r + x) * ((t_cal - t_x) / (p.alpha + t_x)).ln_1p();
+    1.0 / (1.0 + l.exp())
 }
 
 /// `(c/(a−1))·[1 − ₂F₁(r+x, a−1; c; −t/(α+T))]` with `c = a+b+x`: the expected purchases in
@@ -377,22 +379,34 @@ impl TransactionModel for MbgNbd {
         t_cal: f64,
     ) -> f64 {
         let p = MbgNbdParams::raw(params);
-        alive_expectation(&p, t, x, t_cal) * ln_p_alive(&p, x, t_x, t_cal).exp()
+        alive_expectation(&p, t, x, t_cal) * p_alive(&p, x, t_x, t_cal)
     }
 
     /// # Formula
     /// Batislam et al. (2007): `1 / (1 + a/(b+x) ((α+T)/(α+t_x))^{r+x})` (also for x = 0), as a
     /// logistic of the log-ratio (no overflow).
     fn probability_alive_with(&self, params: &[f64], x: f64, t_x: f64, t_cal: f64) -> f64 {
-        ln_p_alive(&MbgNbdParams::raw(params), x, t_x, t_cal).exp()
+        p_alive(&MbgNbdParams::raw(params), x, t_x, t_cal)
     }
 
     fn conditional_expected_purchases_at(&self, t: f64, x: f64, t_x: f64, t_cal: f64) -> f64 {
-        alive_expectation(&self.params, t, x, t_cal) * ln_p_alive(&self.params, x, t_x, t_cal).exp()
+        alive_expectation(&self.params, t, x, t_cal) * p_alive(&self.params, x, t_x, t_cal)
     }
 
     fn probability_alive_at(&self, x: f64, t_x: f64, t_cal: f64) -> f64 {
-        ln_p_alive(&self.params, x, t_x, t_cal).exp()
+        p_alive(&self.params, x, t_x, t_cal)
+    }
+
+    /// P(alive) once, times the expectation of a customer alive at T (Batislam et al. 2007).
+    fn probability_alive_and_expected_purchases_at(
+        &self,
+        t: f64,
+        x: f64,
+        t_x: f64,
+        t_cal: f64,
+    ) -> (f64, f64) {
+        let alive = p_alive(&self.params, x, t_x, t_cal);
+        (alive, alive_expectation(&self.params, t, x, t_cal) * alive)
     }
 
     fn probability_of_n_purchases_at(&self, n: u64, t: f64) -> f64 {
@@ -402,7 +416,7 @@ impl TransactionModel for MbgNbd {
     /// # Formula
     /// Batislam et al. (2007): `b/(a−1) · [1 − (α/(α+t))^r ₂F₁(r, b+1; a+b; t/(α+t))]`.
     fn expected_purchases_new_customer_at(&self, t: f64) -> f64 {
-        alive_expectation(&self.params, t, 0.0, 0.0) * ln_p_alive(&self.params, 0.0, 0.0, 0.0).exp()
+        alive_expectation(&self.params, t, 0.0, 0.0) * p_alive(&self.params, 0.0, 0.0, 0.0)
     }
 
     /// # Formula
@@ -491,7 +505,7 @@ mod tests {
         for &(x, tx, tc) in &[(0.0, 0.0, 0.0), (3.0, 10.0, 10.0), (0.0, 0.0, 20.0)] {
             let around = |a: f64, b: f64| {
                 let p = MbgNbdParams::new(0.5, 3.0, a, b).unwrap();
-                alive_expectation(&p, 10.0, x, tc) * ln_p_alive(&p, x, tx, tc).exp()
+                alive_expectation(&p, 10.0, x, tc) * p_alive(&p, x, tx, tc)
             };
             let at = around(1.0, 2.0);
             let near = around(1.0 + 3e-5, 2.0);

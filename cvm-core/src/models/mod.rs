@@ -310,14 +310,43 @@ pub struct SummaryData {
 }
 
 /// Validates per-customer `(x, t_x, T)` columns (shared by fitting and prediction).
+///
+/// The rules are tested in one fused pass over the rows — in parallel over fixed chunks with the
+/// `parallel` feature, branch-free inside a chunk. Only when some row fails are the columns
+/// re-checked one rule at a time, so the error is exactly that of checking column by column: the
+/// first invalid frequency, else the first invalid recency, else the first invalid T, else the
+/// first row breaking a rule between columns.
 pub(crate) fn check_customers(frequency: &[f64], recency: &[f64], t: &[f64]) -> Result<()> {
     let n = frequency.len();
     check::non_empty("frequency", n)?;
     check::same_len("recency", n, recency.len())?;
     check::same_len("T", n, t.len())?;
-    check::all("frequency", frequency, "must be a finite non-negative integer", |x| {
-        x.is_finite() && x >= 0.0 && x.fract() == 0.0
-    })?;
+    let rows_ok = |range: std::ops::Range<usize>| -> bool {
+        let (f, r, tt) = (&frequency[range.clone()], &recency[range.clone()], &t[range]);
+        let mut ok = true;
+        for i in 0..f.len() {
+            ok &= customer_row_ok(f[i], r[i], tt[i]);
+        }
+        ok
+    };
+    #[cfg(feature = "parallel")]
+    let all_ok = {
+        use rayon::prelude::*;
+        const ROWS: usize = 16 * CHUNK;
+        if n > ROWS {
+            (0..n.div_ceil(ROWS))
+                .into_par_iter()
+                .all(|k| rows_ok(k * ROWS..((k + 1) * ROWS).min(n)))
+        } else {
+            rows_ok(0..n)
+        }
+    };
+    #[cfg(not(feature = "parallel"))]
+    let all_ok = rows_ok(0..n);
+    if all_ok {
+        return Ok(());
+    }
+    check::all("frequency", frequency, "must be a finite non-negative integer", is_count)?;
     check::non_negative("recency", recency)?;
     check::non_negative("T", t)?;
     for i in 0..n {
@@ -337,6 +366,27 @@ pub(crate) fn check_customers(frequency: &[f64], recency: &[f64], t: &[f64]) -> 
         }
     }
     Ok(())
+}
+
+/// A finite non-negative integer (doubles from 2⁵² up are all integers; below, the truncating
+/// conversion is exact for integers and needs no `trunc` library call on baseline x86-64).
+#[inline]
+fn is_count(x: f64) -> bool {
+    if x < 4_503_599_627_370_496.0 {
+        x >= 0.0 && (x as u64) as f64 == x
+    } else {
+        x.is_finite()
+    }
+}
+
+/// Every rule of [`check_customers`] for one row, without branches. It may reject a valid row
+/// (a frequency beyond 2⁶⁴), never accept an invalid one: a rejection only sends the caller to
+/// the column-by-column checks.
+#[inline]
+fn customer_row_ok(x: f64, t_x: f64, t_cal: f64) -> bool {
+    let finite = x.is_finite() & t_x.is_finite() & t_cal.is_finite();
+    let count = (x >= 0.0) & ((x as u64) as f64 == x);
+    finite & count & (t_x >= 0.0) & (t_x <= t_cal) & ((x == 0.0) | (t_x > 0.0))
 }
 
 impl SummaryData {
@@ -519,6 +569,24 @@ where
         }
     }
     (0..n).map(f).collect()
+}
+
+/// Maps `f` over `0..n` into two columns (in parallel with the `parallel` feature; the result is
+/// identical).
+pub(crate) fn par_map2<F>(n: usize, f: F) -> (Vec<f64>, Vec<f64>)
+where
+    F: Fn(usize) -> (f64, f64) + Sync + Send,
+{
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        if n >= CHUNK {
+            let (mut a, mut b) = (Vec::with_capacity(n), Vec::with_capacity(n));
+            (0..n).into_par_iter().with_min_len(CHUNK / 4).map(f).unzip_into_vecs(&mut a, &mut b);
+            return (a, b);
+        }
+    }
+    (0..n).map(f).unzip()
 }
 
 /// Per-frequency terms of a likelihood of the form
@@ -865,6 +933,26 @@ pub trait TransactionModel: Send + Sync {
     /// Probability that a customer with history `(x, t_x, T)` is still active at `T`.
     fn probability_alive_at(&self, x: f64, t_x: f64, t_cal: f64) -> f64;
 
+    /// `(P(alive at T), expected repeat purchases in (T, T + t])` of a customer with history
+    /// `(x, t_x, T)`, for validated scalars: the pair of
+    /// [`TransactionModel::probability_alive_at`] and
+    /// [`TransactionModel::conditional_expected_purchases_at`].
+    ///
+    /// The default calls both. Every model's conditional expectation is P(alive) times the
+    /// expectation of a customer alive at T, so models override this to compute P(alive) once.
+    fn probability_alive_and_expected_purchases_at(
+        &self,
+        t: f64,
+        x: f64,
+        t_x: f64,
+        t_cal: f64,
+    ) -> (f64, f64) {
+        (
+            self.probability_alive_at(x, t_x, t_cal),
+            self.conditional_expected_purchases_at(t, x, t_x, t_cal),
+        )
+    }
+
     /// Expected repeat purchases of a new customer in `(0, t]`.
     fn expected_purchases_new_customer_at(&self, t: f64) -> f64;
 
@@ -991,6 +1079,51 @@ pub trait TransactionModel: Send + Sync {
         check_customers(frequency, recency, t_cal)?;
         Ok(par_map(frequency.len(), |i| {
             self.probability_alive_at(frequency[i], recency[i], t_cal[i])
+        }))
+    }
+
+    /// P(alive) at T and the expected repeat purchases in `(T, T + t]` of every customer — the
+    /// usual scoring step — validated once and computed in one pass (parallel with the `parallel`
+    /// feature) of [`TransactionModel::probability_alive_and_expected_purchases_at`]. The values
+    /// are those of [`TransactionModel::probability_alive`] and
+    /// [`TransactionModel::conditional_expected_purchases`] (to rounding), at less than the cost
+    /// of the two calls: one validation, one pass, P(alive) computed once per customer.
+    ///
+    /// # Formula
+    /// Each model's own P(alive) and conditional expectation, e.g. for the BG/NBD Fader, Hardie &
+    /// Lee (2005) eq. 10, `E[Y(t) | x, t_x, T] = E[Y(t) | alive at T] · P(alive)`; see the
+    /// `# Formula` sections of `conditional_expected_purchases_with` and
+    /// `probability_alive_with` of [`BgNbd`], [`MbgNbd`] and [`ParetoNbd`].
+    ///
+    /// # Errors
+    /// Invalid `t` ([`Error::InvalidValue`] `t`); empty columns ([`Error::Empty`]), columns of
+    /// different lengths ([`Error::LengthMismatch`]), or an invalid customer
+    /// ([`Error::InvalidValue`] naming the field and the first offending index).
+    ///
+    /// # Examples
+    /// ```
+    /// use cvm_core::models::{BgNbd, BgNbdParams, TransactionModel};
+    /// let m = BgNbd::from_params(BgNbdParams::new(0.243, 4.414, 0.793, 2.426)?)?;
+    /// let (x, t_x, t_cal) = ([0.0, 2.0, 7.0], [0.0, 30.43, 35.0], [38.86, 38.86, 38.86]);
+    /// let (alive, expected) = m.probability_alive_and_expected_purchases(39.0, &x, &t_x, &t_cal)?;
+    /// // Fader, Hardie & Lee (2005): x = 2, t_x = 30.43, T = 38.86 expects 1.226 purchases in 39 weeks.
+    /// assert!((expected[1] - 1.226).abs() < 1e-3);
+    /// let alone = m.probability_alive(&x, &t_x, &t_cal)?;
+    /// assert!(alive.iter().zip(&alone).all(|(p, q)| (p - q).abs() <= 1e-12 * q));
+    /// assert_eq!(alive[0], 1.0); // no repeat purchase: the BG/NBD says alive
+    /// # Ok::<(), cvm_core::Error>(())
+    /// ```
+    fn probability_alive_and_expected_purchases(
+        &self,
+        t: f64,
+        frequency: &[f64],
+        recency: &[f64],
+        t_cal: &[f64],
+    ) -> Result<(Vec<f64>, Vec<f64>)> {
+        check_t("t", t)?;
+        check_customers(frequency, recency, t_cal)?;
+        Ok(par_map2(frequency.len(), |i| {
+            self.probability_alive_and_expected_purchases_at(t, frequency[i], recency[i], t_cal[i])
         }))
     }
 

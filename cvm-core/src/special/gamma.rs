@@ -211,15 +211,18 @@ pub(crate) fn ln_gamma_signed(x: f64) -> (f64, f64) {
 
 /// `sin(πx)` with exact zeros at the integers and the argument reduced exactly.
 pub(crate) fn sin_pi(x: f64) -> f64 {
-    let r = x - 2.0 * (0.5 * x).floor(); // in [0, 2), exact
-    let (r, neg) = if r >= 1.0 { (r - 1.0, true) } else { (r, false) };
-    let r = if r > 0.5 { 1.0 - r } else { r }; // sin(π r) symmetric about 1/2
-    let v = (std::f64::consts::PI * r).sin();
-    if neg {
-        -v
+    // `x % 2` is exact and keeps the sign of x, so tiny arguments and arguments next to an
+    // integer keep all their digits (`x − 2⌊x/2⌋` would round −1e-20 to 2).
+    let r = x % 2.0;
+    let (r, mut sign) = if r < 0.0 { (-r, -1.0) } else { (r, 1.0) };
+    let r = if r >= 1.0 {
+        sign = -sign;
+        r - 1.0 // exact on [1, 2)
     } else {
-        v
-    }
+        r
+    };
+    let r = if r > 0.5 { 1.0 - r } else { r }; // sin(π r) symmetric about 1/2; exact
+    sign * (std::f64::consts::PI * r).sin()
 }
 
 /// The difference of log-gammas `ln Γ(a) − ln Γ(b)` for `a, b > 0`, accurate when `a` and `b`
@@ -423,6 +426,27 @@ pub fn trigamma(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sin_pi_keeps_tiny_and_near_integer_arguments() {
+        let pi = std::f64::consts::PI;
+        for &x in &[1e-20, -1e-20, 1e-300, -3.5e-17] {
+            assert!((sin_pi(x) / (pi * x) - 1.0).abs() < 1e-15, "{x}");
+        }
+        // sin(π(−1 + ε)) = −sin(πε), sin(π(2 + ε)) = sin(πε)
+        let e = 2f64.powi(-40);
+        assert!((sin_pi(-1.0 + e) / (-pi * e) - 1.0).abs() < 1e-12);
+        assert!((sin_pi(2.0 + 2f64.powi(-30)) / (pi * 2f64.powi(-30)) - 1.0).abs() < 1e-12);
+        for k in -4i32..=4 {
+            assert_eq!(sin_pi(f64::from(k)), 0.0);
+            assert!(
+                (sin_pi(f64::from(k) + 0.5) - if k.rem_euclid(2) == 0 { 1.0 } else { -1.0 }).abs()
+                    < 1e-15
+            );
+        }
+        assert!((sin_pi(0.25) - 0.5f64.sqrt()).abs() < 1e-15);
+        assert!((sin_pi(-0.25) + 0.5f64.sqrt()).abs() < 1e-15);
+    }
 
     #[test]
     fn recurrence_and_reflection() {

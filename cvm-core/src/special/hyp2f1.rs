@@ -9,7 +9,10 @@
 //!    `(−∞, 0)` onto `(0, 1)`; the variant with the smaller `|c − ·|` is taken (for the Pareto/NBD
 //!    family `c = a + 1` this leaves a parameter 1, see 5). `1 − z/(z−1) = 1/(1−z)` is carried
 //!    exactly, so `z → −∞` is as accurate as `z → 1`. If that loses more than ~2.5 digits and
-//!    `z < −1`, the `1/z` connection formula (DLMF 15.8.2) is tried as well.
+//!    `z < −1`, the `1/z` connection formula (DLMF 15.8.2) is tried as well. When the value is
+//!    close to 1 under a large prefactor (`|ln F| < ¼` and `|a ln(1−z)| > 64 |ln F|`, e.g.
+//!    `F(651, 1e-5; 7; −0.97)`), `ln F` would be the difference of two large logarithms; then
+//!    `F − 1` is summed directly as a ratio of two positive series (see `pfaff_near_one`).
 //! 3. **`0 < z ≤ ½`**: the Maclaurin series of `F` or of its Euler transform
 //!    `(1−z)^{c−a−b} F(c−a, c−b; c; z)` (DLMF 15.8.1), whichever has the smaller leading growth
 //!    (a polynomial is always preferred). At most ~60 terms for moderate parameters. The same
@@ -33,12 +36,18 @@
 //!    series (`O(1/(1−z))` terms) and the connection formula (cancellation growing like
 //!    `e^{a(1−z)}`) fail for large `a`. It is used first for `0.05 < z ≤ 0.9` (fewer steps than
 //!    the series) and when `max(|a|,|b|,|c|)(1−z) > 1`, after the connection formula otherwise.
+//!    It is evaluated by the forward (Wallis) recurrences, two steps at a time, with the exact
+//!    difference of successive convergents as the stopping test (no division on the critical
+//!    path, unlike Lentz's method).
 //! 6. Otherwise the Maclaurin series of 3 with up to 10⁷ terms, or the candidate with the smallest
 //!    estimated loss.
 //!
 //! Sums are accumulated with a running rescaling, so huge values are returned as
 //! `(ln|F|, sign)` without overflow. Every path tracks the largest term it summed; the ratio to
-//! the result is the cancellation estimate that [`ln_hyp2f1_checked`] turns into an error.
+//! the result is the cancellation estimate that [`ln_hyp2f1_checked`] turns into an error. The
+//! Maclaurin series runs in blocks of four terms (one multiplication on the loop-carried chain;
+//! rescaling and convergence tested per block) and keeps the sum of its terms after the first
+//! apart, so that a value near 1 gets `ln F = ln(1 + tail)` with the tail's own precision.
 //!
 //! # Accuracy
 //! Against 50-digit references (`tests/data/special/hyp2f1.csv`): the Pareto/NBD domain
@@ -49,7 +58,7 @@
 //! there [`ln_hyp2f1_checked`] returns [`Error::Numerical`] and [`ln_hyp2f1`] returns its best
 //! (possibly inaccurate) estimate.
 
-use super::gamma::{digamma, gamma_ln_ratio, ln_gamma_diff, ln_gamma_signed, sin_pi};
+use super::gamma::{digamma, gamma_ln_ratio, ln_gamma_diff, ln_gamma_signed};
 use super::logexp::signed_log_add;
 use crate::error::{Error, Result};
 
@@ -62,48 +71,81 @@ const MAX_SERIES_TERMS: usize = 10_000_000;
 const MAX_CONNECTION_TERMS: usize = 20_000;
 /// Iteration budget of the continued fraction.
 const MAX_CF_ITER: usize = 1_000_000;
-/// Largest accepted cancellation loss (natural log of the ratio peak term / result) of the
-/// connection formula: e^5.7 ≈ 300, i.e. ≤ 2.5 digits.
-const MAX_LN_LOSS: f64 = 5.7;
+/// Largest accepted cancellation loss (ratio peak term / result) of the connection formula:
+/// e^5.7 ≈ 300, i.e. ≤ 2.5 digits.
+const MAX_LOSS: f64 = 298.867_400_967_060_3;
 /// Up to this `z` the Maclaurin series is tried before the connection formula.
 const MODERATE_Z: f64 = 0.9;
 /// Term budget of that attempt.
 const MODERATE_SERIES_TERMS: usize = 4000;
-/// Largest loss (nats) at which that attempt is accepted (a factor 10).
-const SERIES_LN_LOSS: f64 = 2.3;
-/// Largest estimated loss (nats) [`ln_hyp2f1_checked`] accepts: e^7.6 ≈ 2000, i.e. an
+/// Largest loss (ratio) at which that attempt is accepted: e^2.3 ≈ 10, one digit.
+const SERIES_LOSS: f64 = 9.974_182_454_814_718;
+/// Largest estimated loss (ratio) [`ln_hyp2f1_checked`] accepts: e^7.6 ≈ 2000, i.e. an
 /// estimated relative error below ~5e-13.
-const CHECKED_LN_LOSS: f64 = 7.6;
+const CHECKED_LOSS: f64 = 1_998.195_895_104_117_2;
+/// Terms summed between two checks (rescaling, convergence) of the Maclaurin series.
+const BLOCK: usize = 4;
+/// Relative change of the continued fraction at which it stops.
+const CF_TOL: f64 = 1e-16;
+/// Rescaling thresholds of the continued fraction's recurrences.
+const CF_BIG: f64 = 1e150;
+const CF_SMALL: f64 = 1e-150;
 /// Rescaling threshold of the running sums.
 const BIG: f64 = 1e200;
 /// `ln(BIG)`.
 const LN_BIG: f64 = 460.517_018_598_809_1;
 
-/// A signed value `sign · e^{ln}` with `peak`, the log of the largest magnitude summed into it
-/// (`peak − ln` estimates the cancellation loss in nats).
+/// A signed value `sign · e^{ln}` with `ratio` ≥ 1, the largest magnitude summed into it over
+/// the magnitude of the value (the cancellation loss; kept as a ratio, not a logarithm, so that
+/// the common paths compare it against thresholds without computing one).
 #[derive(Debug, Clone, Copy)]
 struct Signed {
     ln: f64,
     sign: f64,
-    peak: f64,
+    ratio: f64,
 }
 
 impl Signed {
-    fn loss(&self) -> f64 {
+    /// A value computed without cancellation.
+    fn exact(ln: f64, sign: f64) -> Signed {
+        Signed { ln, sign, ratio: 1.0 }
+    }
+
+    /// Not a number (outside the domain, or no method succeeded).
+    fn nan() -> Signed {
+        Signed { ln: f64::NAN, sign: f64::NAN, ratio: f64::NAN }
+    }
+
+    /// The cancellation loss as a ratio (∞ for an exact zero).
+    fn loss_ratio(&self) -> f64 {
         if self.sign == 0.0 {
             f64::INFINITY
         } else {
-            (self.peak - self.ln).max(0.0)
+            self.ratio
         }
     }
 
+    /// The cancellation loss in nats (for messages).
+    fn loss(&self) -> f64 {
+        self.loss_ratio().ln().max(0.0)
+    }
+
     fn scale(self, ln_factor: f64, sign: f64) -> Signed {
-        Signed { ln: self.ln + ln_factor, sign: self.sign * sign, peak: self.peak + ln_factor }
+        Signed { ln: self.ln + ln_factor, sign: self.sign * sign, ratio: self.ratio }
     }
 
     fn add(self, other: Signed) -> Signed {
         let (ln, sign) = signed_log_add(self.ln, self.sign, other.ln, other.sign);
-        Signed { ln, sign, peak: self.peak.max(other.peak) }
+        let peak_ln = |v: &Signed| {
+            if v.sign == 0.0 {
+                f64::NEG_INFINITY
+            } else {
+                v.ln + v.ratio.ln()
+            }
+        };
+        let peak = peak_ln(&self).max(peak_ln(&other));
+        let ratio = if sign == 0.0 { f64::INFINITY } else { (peak - ln).exp().max(1.0) };
+        Signed { ln, sign, ratio }
     }
 }
 
@@ -139,19 +181,22 @@ impl Accumulator {
     }
 
     fn finish(&self) -> Signed {
-        let sign = if self.sum > 0.0 {
-            1.0
-        } else if self.sum < 0.0 {
-            -1.0
-        } else {
-            0.0
-        };
-        Signed {
-            ln: self.sum.abs().ln() + self.scale,
-            sign,
-            peak: self.max_abs.max(1e-300).ln() + self.scale,
-        }
+        finish_sum(self.sum, self.sum.abs().ln(), self.scale, self.max_abs)
     }
+}
+
+/// The [`Signed`] value of a running sum `sum · e^{scale}` whose largest term was `max_abs`, with
+/// `ln_abs = ln |sum|` supplied by the caller (who may know a more accurate form).
+fn finish_sum(sum: f64, ln_abs: f64, scale: f64, max_abs: f64) -> Signed {
+    let sign = if sum > 0.0 {
+        1.0
+    } else if sum < 0.0 {
+        -1.0
+    } else {
+        0.0
+    };
+    // NaN ratios (a NaN sum) count as no loss, as the logarithmic form did.
+    Signed { ln: ln_abs + scale, sign, ratio: (max_abs.max(1e-300) / sum.abs()).max(1.0) }
 }
 
 /// `ln |Π Γ(numᵢ) / Π Γ(denⱼ)|` and its sign. Each numerator (largest first) is paired with the
@@ -247,36 +292,120 @@ fn exact_pairing(a: f64, b: f64, c: f64, m: f64, eps: f64) -> (f64, f64) {
     (l_pairs + l_rest, s_rest)
 }
 
-/// True for 0, −1, −2, …
+/// True for 0, −1, −2, … (every double below −2⁵² is an integer; above, the truncating
+/// conversion is exact for integers and cheaper than `floor`, a library call on baseline x86-64).
+#[inline]
 fn is_non_positive_integer(x: f64) -> bool {
-    x <= 0.0 && x == x.floor()
+    x <= 0.0 && (x < -4_503_599_627_370_496.0 || x == (x as i64) as f64)
+}
+
+/// State of a Maclaurin sum `sum · e^{scale}` whose leading term is 1: `t` is the last term, `n`
+/// its index, `max_abs` the largest magnitude summed. `tail` is the same sum without the leading
+/// term (accumulated alongside, off the critical path), from which a value close to 1 gets its
+/// logarithm as `ln(1 + tail)` without the rounding of `1 + tail`.
+#[derive(Debug, Clone, Copy)]
+struct Series {
+    sum: f64,
+    tail: f64,
+    t: f64,
+    n: f64,
+    max_abs: f64,
+    scale: f64,
+}
+
+impl Series {
+    fn rescale(&mut self) {
+        self.sum /= BIG;
+        self.tail /= BIG;
+        self.t /= BIG;
+        self.max_abs /= BIG;
+        self.scale += LN_BIG;
+    }
+
+    fn finish(&self) -> Signed {
+        // Where the partial sums of the tail stayed small, its absolute error is below the sum's.
+        let ln_abs = if self.scale == 0.0 && self.tail.abs() <= 0.5 {
+            self.tail.ln_1p()
+        } else {
+            self.sum.abs().ln()
+        };
+        finish_sum(self.sum, ln_abs, self.scale, self.max_abs)
+    }
 }
 
 /// Maclaurin series `Σ (a)_n (b)_n / ((c)_n n!) zⁿ`, `|z| < 1`; `None` if it did not converge
 /// within `max_terms`.
+///
+/// Terms are summed in blocks of [`BLOCK`]: inside a block the only loop-carried product is
+/// `t ← t·r` (the ratio `r`, with its division, depends on `n` alone and is computed ahead), and the
+/// rescaling and convergence tests run once per block. A block that ends with a value out of range
+/// (a huge ratio, an overflow, a non-finite term) is discarded and redone term by term, which is
+/// also how the series ends when it has fewer than a block of terms left in its budget.
 fn maclaurin(a: f64, b: f64, c: f64, z: f64, max_terms: usize) -> Option<Signed> {
-    let mut acc = Accumulator::new(1.0);
-    let mut t = 1.0;
-    let mut n = 0.0;
     // Past this index no Pochhammer symbol changes sign any more.
     let settled = (-a).max(-b).max(-c).max(0.0) + 1.0;
     let za = z.abs();
-    for _ in 0..max_terms {
-        let r = (a + n) * (b + n) / ((c + n) * (n + 1.0)) * z;
+    let converged = |s: &Series, r: f64| -> bool {
+        if s.n < settled {
+            return false;
+        }
+        let rho = r.abs().max(za);
+        rho < 1.0 && s.t.abs() * rho <= TOL * (1.0 - rho) * s.sum.abs()
+    };
+    let mut s = Series { sum: 1.0, tail: 0.0, t: 1.0, n: 0.0, max_abs: 1.0, scale: 0.0 };
+    let mut left = max_terms;
+    while left >= BLOCK {
+        let start = s;
+        let mut r = 0.0;
+        for _ in 0..BLOCK {
+            r = (a + s.n) * (b + s.n) / ((c + s.n) * (s.n + 1.0)) * z;
+            s.t *= r;
+            s.sum += s.t;
+            s.tail += s.t;
+            let at = s.t.abs();
+            if at > s.max_abs {
+                s.max_abs = at;
+            }
+            s.n += 1.0;
+        }
+        if s.t == 0.0 && s.sum.is_finite() {
+            return Some(s.finish()); // polynomial: terminated exactly
+        }
+        if !(s.t.abs() <= BIG && s.sum.abs() <= BIG && r.is_finite()) {
+            if s.t.is_finite() && s.sum.is_finite() && r.is_finite() {
+                s.rescale();
+            } else {
+                s = start;
+                break;
+            }
+        }
+        left -= BLOCK;
+        if converged(&s, r) {
+            return Some(s.finish());
+        }
+    }
+    // Term by term (the end of the budget, or a block that went out of range).
+    for _ in 0..left {
+        let r = (a + s.n) * (b + s.n) / ((c + s.n) * (s.n + 1.0)) * z;
         if r == 0.0 {
-            return Some(acc.finish()); // polynomial: terminated exactly
+            return Some(s.finish()); // polynomial: terminated exactly
         }
         if !r.is_finite() {
             return None;
         }
-        t *= r;
-        t *= acc.push(t);
-        n += 1.0;
-        if n >= settled {
-            let rho = r.abs().max(za);
-            if rho < 1.0 && t.abs() * rho <= TOL * (1.0 - rho) * acc.sum.abs() {
-                return Some(acc.finish());
-            }
+        s.t *= r;
+        s.sum += s.t;
+        s.tail += s.t;
+        let at = s.t.abs();
+        if at > s.max_abs {
+            s.max_abs = at;
+        }
+        if at > BIG || s.sum.abs() > BIG {
+            s.rescale();
+        }
+        s.n += 1.0;
+        if converged(&s, r) {
+            return Some(s.finish());
         }
     }
     None
@@ -286,10 +415,11 @@ fn maclaurin(a: f64, b: f64, c: f64, z: f64, max_terms: usize) -> Option<Signed>
 /// (`ln_w = ln(1 − z)`). A terminating form is summed first; otherwise the form with the smaller
 /// leading growth `|ab|` vs `|(c−a)(c−b)|` is summed first, and if it loses more than a digit to
 /// sign changes the other is tried too and the one with the smaller loss kept.
-fn series_best(a: f64, b: f64, c: f64, z: f64, ln_w: f64, max_terms: usize) -> Option<Signed> {
+fn series_best(a: f64, b: f64, c: f64, z: f64, ln_w: &LnW, max_terms: usize) -> Option<Signed> {
     let (ca, cb) = (c - a, c - b);
     let direct = || maclaurin(a, b, c, z, max_terms);
-    let euler = || maclaurin(ca, cb, c, z, max_terms).map(|s| s.scale((c - a - b) * ln_w, 1.0));
+    let euler =
+        || maclaurin(ca, cb, c, z, max_terms).map(|s| s.scale((c - a - b) * ln_w.get(), 1.0));
     // A polynomial first (it terminates); otherwise the smaller leading growth first: the Euler
     // form's prefactor (1−z)^{c−a−b} can be huge and cancel against a huge sum, which no loss
     // estimate of the sum itself would show.
@@ -302,11 +432,11 @@ fn series_best(a: f64, b: f64, c: f64, z: f64, ln_w: f64, max_terms: usize) -> O
     };
     let first = if direct_first { direct() } else { euler() };
     match first {
-        Some(s) if s.loss() <= SERIES_LN_LOSS => Some(s),
+        Some(s) if s.loss_ratio() <= SERIES_LOSS => Some(s),
         _ => {
             let second = if direct_first { euler() } else { direct() };
             match (first, second) {
-                (Some(f), Some(g)) => Some(if g.loss() < f.loss() { g } else { f }),
+                (Some(f), Some(g)) => Some(if g.loss_ratio() < f.loss_ratio() { g } else { f }),
                 (f, g) => f.or(g),
             }
         }
@@ -314,39 +444,65 @@ fn series_best(a: f64, b: f64, c: f64, z: f64, ln_w: f64, max_terms: usize) -> O
 }
 
 /// `F(1, p + q; p + 1; x)` for `p > 0`, `0 < x < 1`, by the incomplete-beta continued fraction
-/// (DLMF 8.17.22; modified Lentz). The value is positive. `q` is passed separately because the
-/// callers know it exactly (it is `c − a − b` after Euler's transformation) while `p + q` may
-/// not be representable.
+/// (DLMF 8.17.22). The value is positive. `q` is passed separately because the callers know it
+/// exactly (it is `c − a − b` after Euler's transformation) while `p + q` may not be
+/// representable.
+///
+/// With the partial numerators `d₁ = −(p+q)x/(p+1)`,
+/// `d_{2m} = m(q−m)x/((p+2m−1)(p+2m))`, `d_{2m+1} = −(p+m)(p+q+m)x/((p+2m)(p+2m+1))`, the value is
+/// `1/D`, `D = 1 + d₁/(1 + d₂/(1 + …))`. The convergents `D_k = A_k/B_k` follow the forward
+/// (Wallis) recurrences `A_k = A_{k−1} + d_k A_{k−2}` (same for `B`), which need no division on
+/// their dependency chain (the modified Lentz form needs two per step). An even and an odd step
+/// are taken together, `A_{k+1} = (1 + d_{k+1}) A_{k−1} + d_k A_{k−2}`, so that the chain is one
+/// multiply-add per pair; both partial numerators share one division. The pair is rescaled when
+/// it drifts out of `[1e-150, 1e150]`. The stopping test uses the exact difference of successive
+/// convergents, `A_k B_{k−1} − A_{k−1} B_k = −d_k (A_{k−1} B_{k−2} − A_{k−2} B_{k−1})`, carried as
+/// a product (no cancellation), and stops when it is below `1e-16` of the value.
 fn cf_one(p: f64, q: f64, x: f64) -> Option<Signed> {
-    const TINY: f64 = 1e-300;
     if p.is_nan() || p <= 0.0 {
         return None;
     }
     let qab = p + q;
     let qap = p + 1.0;
     let qam = p - 1.0;
-    let clamp = |v: f64| if v.abs() < TINY { TINY } else { v };
-    let mut c = 1.0;
-    let mut d = 1.0 / clamp(1.0 - qab * x / qap);
-    let mut h = d;
+    // (A_{k−1}, A_k), (B_{k−1}, B_k) and det = A_k B_{k−1} − A_{k−1} B_k, after d₁:
+    // A₋₁ = 1, A₀ = 1, B₋₁ = 0, B₀ = 1 → A₁ = 1 + d₁, B₁ = 1, det₁ = −d₁ · (A₀B₋₁ − A₋₁B₀) = d₁.
+    let d1 = -qab * x / qap;
+    let (mut a0, mut a1) = (1.0, 1.0 + d1);
+    let (mut b0, mut b1) = (1.0, 1.0);
+    let mut det = d1;
     let mut m = 1.0;
+    // One division for both partial numerators while their common denominator is representable.
+    let shared = p.abs().max(q.abs()) < 1e60;
     for _ in 0..MAX_CF_ITER {
         let m2 = 2.0 * m;
-        let aa = m * (q - m) * x / ((qam + m2) * (p + m2));
-        d = 1.0 / clamp(1.0 + aa * d);
-        c = clamp(1.0 + aa / c);
-        h *= d * c;
-        let aa = -(p + m) * (qab + m) * x / ((p + m2) * (qap + m2));
-        d = 1.0 / clamp(1.0 + aa * d);
-        c = clamp(1.0 + aa / c);
-        let del = d * c;
-        h *= del;
-        if (del - 1.0).abs() <= 1e-16 {
-            return if h > 0.0 && h.is_finite() {
-                Some(Signed { ln: h.ln(), sign: 1.0, peak: h.ln() })
-            } else {
-                None
-            };
+        let (u0, u1, u2) = (qam + m2, p + m2, qap + m2);
+        let (de, dd) = if shared {
+            let inv = x / (u0 * u1 * u2);
+            (m * (q - m) * u2 * inv, -(p + m) * (qab + m) * u0 * inv)
+        } else {
+            (m * (q - m) * x / (u0 * u1), -(p + m) * (qab + m) * x / (u1 * u2))
+        };
+        // steps k = 2m and 2m + 1 of the recurrence from (A_{k−2}, A_{k−1}) = (a0, a1)
+        let (ta, tb) = (de * a0, de * b0);
+        let e = 1.0 + dd;
+        let (a2, a3) = (a1 + ta, e * a1 + ta);
+        let (b2, b3) = (b1 + tb, e * b1 + tb);
+        det *= de * dd;
+        (a0, a1, b0, b1) = (a2, a3, b2, b3);
+        // |D_k − D_{k−1}| / |D_k| = |det| / |A_k B_{k−1}|
+        if det.abs() <= CF_TOL * (a1 * b0).abs() {
+            let h = b1 / a1; // 1/D
+            return if h > 0.0 && h.is_finite() { Some(Signed::exact(h.ln(), 1.0)) } else { None };
+        }
+        let size = a1.abs().max(a0.abs());
+        if !(CF_SMALL..=CF_BIG).contains(&size) {
+            if !(size > 0.0 && size.is_finite() && det.is_finite()) {
+                return None;
+            }
+            let f = 1.0 / size;
+            (a0, a1, b0, b1) = (a0 * f, a1 * f, b0 * f, b1 * f);
+            det *= f * f;
         }
         m += 1.0;
     }
@@ -413,7 +569,13 @@ fn connection_uniform(a: f64, b: f64, c: f64, w: f64, ln_w: f64) -> Option<Signe
     }
     // Logarithmic / near-logarithmic part: prefactor
     // K ε h₀ = (−1)^m (πε / sin πε) w^m Γ(c)Γ(a+m)Γ(b+m) / (Γ(a)Γ(b)Γ(c−a)Γ(c−b)Γ(m+1)Γ(1−ε)).
-    let ln_pe_sin = if eps == 0.0 { 0.0 } else { (std::f64::consts::PI * eps / sin_pi(eps)).ln() };
+    // |ε| ≤ ½, so sin(πε) needs no argument reduction (which would round a tiny negative ε to 0).
+    let ln_pe_sin = if eps == 0.0 {
+        0.0
+    } else {
+        let pe = std::f64::consts::PI * eps;
+        (pe / pe.sin()).ln()
+    };
     let sign_m = if (m as u64).is_multiple_of(2) { 1.0 } else { -1.0 };
     let (ln_q, sg_q) = if a > 0.0 && b > 0.0 {
         exact_pairing(a, b, c, m, eps)
@@ -537,11 +699,65 @@ fn pfaff(a: f64, b: f64, c: f64, z: f64) -> Signed {
     } else {
         (c - b).abs() <= (c - a).abs()
     };
-    if prefer_a {
-        core(a, c - b, c, zp, w).scale(-a * ln_1mz, 1.0)
-    } else {
-        core(b, c - a, c, zp, w).scale(-b * ln_1mz, 1.0)
+    let (p, q) = if prefer_a { (a, b) } else { (b, a) };
+    let ln_pref = -p * ln_1mz;
+    let value = core(p, c - q, c, zp, w, &LnW::known(zp, -ln_1mz)).scale(ln_pref, 1.0);
+    // A value near 1 under a large prefactor: ln F is the difference of two large logarithms.
+    if value.ln.abs() < 0.25 && ln_pref.abs() > 64.0 * value.ln.abs() {
+        if let Some(s) = pfaff_near_one(p, q, c, zp) {
+            return s;
+        }
     }
+    value
+}
+
+/// `F = (1−z)^{−p} F(p, c−q; c; z')` (Pfaff, `z' = z/(z−1)`) for a value near 1, as `1 + X`,
+/// `X = Σ_{n≥1} u_n e_n / Σ_{n≥0} u_n` with `u_n = (p)_n z'ⁿ/n!` and `e_n = (c−q)_n/(c)_n − 1`:
+/// since `Σ u_n = (1−z')^{−p} = (1−z)^{p}` exactly, the large prefactor never has to be
+/// evaluated (its rounding, `|p ln(1−z)|` ulps, is what the direct route loses). `e_n` follows
+/// `e_{n+1} = e_n (1 − β_n) − β_n`, `β_n = q/(c+n)`; for `p, c, c−q > 0` every term has the sign
+/// of `−q` (no cancellation anywhere). `None` outside that region, when the correction is not
+/// small (`|X| > ½`), or without convergence within a budget of terms well past the bulk of
+/// the negative-binomial weights `u_n (1−z')^p` (mean `p z'/(1−z')`).
+fn pfaff_near_one(p: f64, q: f64, c: f64, zp: f64) -> Option<Signed> {
+    if !(p > 0.0 && c > 0.0 && c - q > 0.0) || q == 0.0 {
+        return None;
+    }
+    let mean = p * zp;
+    let budget = (mean + 50.0 * (mean + 1.0).sqrt() + 50.0) / (1.0 - zp);
+    if budget.is_nan() || budget > MAX_SERIES_TERMS as f64 {
+        return None;
+    }
+    // Σ u_n e_n and Σ u_n, rescaled together
+    let (mut d, mut total) = (0.0, 1.0);
+    let (mut u, mut e, mut n) = (1.0, 0.0, 0.0);
+    for _ in 0..budget as usize {
+        let beta = q / (c + n);
+        e = e * (1.0 - beta) - beta;
+        let r = (p + n) / (n + 1.0) * zp;
+        u *= r;
+        let t = u * e;
+        d += t;
+        total += u;
+        if total > BIG {
+            (u, d, total) = (u / BIG, d / BIG, total / BIG);
+        }
+        n += 1.0;
+        // u_n and u_n e_n decrease like z'ⁿ once past their peak (e_n varies slowly)
+        let rho = r.max(zp);
+        if rho < 1.0
+            && u * rho <= TOL * (1.0 - rho) * total
+            && (t * rho).abs() <= TOL * (1.0 - rho) * d.abs()
+        {
+            let x = d / total;
+            return if x.abs() <= 0.5 && x.is_finite() {
+                Some(Signed::exact(x.ln_1p(), 1.0))
+            } else {
+                None
+            };
+        }
+    }
+    None
 }
 
 /// Within a few ulps of 1 (parameters such as `c − a` computed from `c = a + 1`).
@@ -550,7 +766,7 @@ fn is_one(x: f64) -> bool {
 }
 
 /// The continued-fraction route when a parameter is 1 (directly or after Euler's transformation).
-fn via_cf(a: f64, b: f64, c: f64, z: f64, ln_w: f64) -> Option<Signed> {
+fn via_cf(a: f64, b: f64, c: f64, z: f64, ln_w: &LnW) -> Option<Signed> {
     if c <= 1.0 {
         return None;
     }
@@ -561,18 +777,46 @@ fn via_cf(a: f64, b: f64, c: f64, z: f64, ln_w: f64) -> Option<Signed> {
         cf_one(p, a - p, z)
     } else if is_one(c - a) {
         let q = (c - a) - b;
-        cf_one(p, q, z).map(|s| s.scale(q * ln_w, 1.0))
+        cf_one(p, q, z).map(|s| s.scale(q * ln_w.get(), 1.0))
     } else if is_one(c - b) {
         let q = (c - b) - a;
-        cf_one(p, q, z).map(|s| s.scale(q * ln_w, 1.0))
+        cf_one(p, q, z).map(|s| s.scale(q * ln_w.get(), 1.0))
     } else {
         None
     }
 }
 
-/// `F(a,b;c;z)` for `0 < z < 1`, with `w = 1 − z` given accurately.
-fn core(a: f64, b: f64, c: f64, z: f64, w: f64) -> Signed {
-    let ln_w = w.ln();
+/// `ln(1 − z)` for the transformations that need it, computed on first use (the direct series
+/// does not) unless the caller already knows it.
+#[derive(Debug)]
+struct LnW {
+    z: f64,
+    value: std::cell::Cell<Option<f64>>,
+}
+
+impl LnW {
+    fn known(z: f64, ln_w: f64) -> Self {
+        LnW { z, value: std::cell::Cell::new(Some(ln_w)) }
+    }
+
+    fn lazy(z: f64) -> Self {
+        LnW { z, value: std::cell::Cell::new(None) }
+    }
+
+    fn get(&self) -> f64 {
+        match self.value.get() {
+            Some(v) => v,
+            None => {
+                let v = (-self.z).ln_1p();
+                self.value.set(Some(v));
+                v
+            }
+        }
+    }
+}
+
+/// `F(a,b;c;z)` for `0 < z < 1`, with `w = 1 − z` (and `ln(1 − z)`) given accurately.
+fn core(a: f64, b: f64, c: f64, z: f64, w: f64, ln_w: &LnW) -> Signed {
     let poly = is_non_positive_integer(a) || is_non_positive_integer(b);
     // max(|a|,|b|,|c|)·(1−z) > 1: the connection formula would cancel, the continued fraction
     // converges in O(1/√(1−z)) steps; below, the connection series is short and accurate.
@@ -593,7 +837,7 @@ fn core(a: f64, b: f64, c: f64, z: f64, w: f64) -> Signed {
     if z <= MODERATE_Z {
         // a few hundred terms; taken when it sums without cancellation
         if let Some(s) = series_best(a, b, c, z, ln_w, MODERATE_SERIES_TERMS) {
-            if s.loss() <= SERIES_LN_LOSS {
+            if s.loss_ratio() <= SERIES_LOSS {
                 return s;
             }
             best = Some(s);
@@ -603,12 +847,12 @@ fn core(a: f64, b: f64, c: f64, z: f64, w: f64) -> Signed {
         match (best, cand) {
             (None, c) => c,
             (b, None) => b,
-            (Some(b), Some(c)) => Some(if c.loss() < b.loss() { c } else { b }),
+            (Some(b), Some(c)) => Some(if c.loss_ratio() < b.loss_ratio() { c } else { b }),
         }
     };
-    let conn = connection(a, b, c, w, ln_w);
+    let conn = connection(a, b, c, w, ln_w.get());
     if let Some(s) = conn {
-        if s.loss() <= MAX_LN_LOSS {
+        if s.loss_ratio() <= MAX_LOSS {
             return s;
         }
     }
@@ -619,7 +863,7 @@ fn core(a: f64, b: f64, c: f64, z: f64, w: f64) -> Signed {
         }
     }
     best = better(best, series_best(a, b, c, z, ln_w, MAX_SERIES_TERMS));
-    best.unwrap_or(Signed { ln: f64::NAN, sign: f64::NAN, peak: f64::NAN })
+    best.unwrap_or_else(Signed::nan)
 }
 
 /// `ln |₂F₁(a, b; c; z)|` and the sign of `₂F₁`, for real `a`, `b`, `c` and `z < 1`, so that
@@ -699,7 +943,7 @@ pub fn ln_hyp2f1_checked(a: f64, b: f64, c: f64, z: f64) -> Result<(f64, f64)> {
     }
     let s = evaluate(a, b, c, z);
     let lost = s.loss();
-    if s.ln.is_nan() || (s.sign != 0.0 && (lost.is_nan() || lost > CHECKED_LN_LOSS)) {
+    if s.ln.is_nan() || (s.sign != 0.0 && (lost.is_nan() || s.loss_ratio() > CHECKED_LOSS)) {
         return Err(Error::Numerical {
             context: format!("ln_hyp2f1({a}, {b}, {c}, {z})"),
             reason: format!(
@@ -713,13 +957,12 @@ pub fn ln_hyp2f1_checked(a: f64, b: f64, c: f64, z: f64) -> Result<(f64, f64)> {
 
 /// The dispatcher behind [`ln_hyp2f1`]: the value with its cancellation estimate.
 fn evaluate(a: f64, b: f64, c: f64, z: f64) -> Signed {
-    let nan = Signed { ln: f64::NAN, sign: f64::NAN, peak: f64::NAN };
-    let exact = |ln: f64| Signed { ln, sign: 1.0, peak: ln };
+    let exact = |ln: f64| Signed::exact(ln, 1.0);
     if a.is_nan() || b.is_nan() || c.is_nan() || !z.is_finite() || z >= 1.0 {
-        return nan;
+        return Signed::nan();
     }
     if !(a.is_finite() && b.is_finite() && c.is_finite()) || is_non_positive_integer(c) {
-        return nan;
+        return Signed::nan();
     }
     if z == 0.0 || a == 0.0 || b == 0.0 {
         return exact(0.0);
@@ -732,16 +975,16 @@ fn evaluate(a: f64, b: f64, c: f64, z: f64) -> Signed {
     }
     if z < 0.0 {
         let p = pfaff(a, b, c, z);
-        if p.loss() > MAX_LN_LOSS && z < -1.0 {
+        if p.loss_ratio() > MAX_LOSS && z < -1.0 {
             if let Some(inv) = inverse_z(a, b, c, z) {
-                if inv.loss() < p.loss() {
+                if inv.loss_ratio() < p.loss_ratio() {
                     return inv;
                 }
             }
         }
         p
     } else {
-        core(a, b, c, z, 1.0 - z)
+        core(a, b, c, z, 1.0 - z, &LnW::lazy(z))
     }
 }
 
@@ -787,10 +1030,10 @@ mod tests {
         for (a, b, c, z) in cases {
             let w = 1.0 - z;
             let lw = w.ln();
-            let series = series_best(a, b, c, z, lw, MAX_SERIES_TERMS).unwrap();
+            let series = series_best(a, b, c, z, &LnW::known(z, lw), MAX_SERIES_TERMS).unwrap();
             let conn = connection(a, b, c, w, lw).unwrap();
             assert!(close(series, conn, 1e-13), "{a} {b} {c} {z}: {series:?} {conn:?}");
-            if let Some(cf) = via_cf(a, b, c, z, lw) {
+            if let Some(cf) = via_cf(a, b, c, z, &LnW::known(z, lw)) {
                 assert!(close(series, cf, 1e-13), "{a} {b} {c} {z}: {series:?} {cf:?}");
             }
         }

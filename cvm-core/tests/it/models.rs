@@ -529,6 +529,191 @@ fn penalizer_shrinks_log_parameters() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// P(alive) and expected purchases in one call
+
+/// `|got − want| ≤ 1e-12 · |want|` (exact equality for zeros).
+fn same_to_1e12(got: f64, want: f64) -> bool {
+    got == want || (got - want).abs() <= 1e-12 * want.abs()
+}
+
+/// The CDNOW summary (2,357 customers: more than one parallel chunk) plus the edge customers:
+/// no repeat purchase, a last purchase at T, T = 0.
+fn combined_inputs() -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    let (_, mut f, mut r, mut t) = cdnow_summary_file();
+    for (x, tx, tc) in [
+        (0.0, 0.0, 0.0),
+        (0.0, 0.0, 38.86),
+        (1.0, 38.86, 38.86),
+        (2.0, 30.43, 38.86),
+        (7.0, 1e-9, 38.86),
+        (26.0, 30.85714, 31.0),
+        (150.0, 52.0, 52.0),
+    ] {
+        f.push(x);
+        r.push(tx);
+        t.push(tc);
+    }
+    (f, r, t)
+}
+
+#[test]
+fn combined_prediction_equals_separate_calls() {
+    let (f, r, t) = combined_inputs();
+    for m in all_models() {
+        for horizon in [0.0, 1.0, 39.0, 52.0, 1e3] {
+            let (alive, expected) =
+                m.probability_alive_and_expected_purchases(horizon, &f, &r, &t).unwrap();
+            let alone_p = m.probability_alive(&f, &r, &t).unwrap();
+            let alone_e = m.conditional_expected_purchases(horizon, &f, &r, &t).unwrap();
+            assert_eq!((alive.len(), expected.len()), (f.len(), f.len()));
+            for i in 0..f.len() {
+                let at = || format!("{} t={horizon} customer {i}", m.model_name());
+                assert!(
+                    same_to_1e12(alive[i], alone_p[i]),
+                    "{}: {} {}",
+                    at(),
+                    alive[i],
+                    alone_p[i]
+                );
+                assert!(
+                    same_to_1e12(expected[i], alone_e[i]),
+                    "{}: {} {}",
+                    at(),
+                    expected[i],
+                    alone_e[i]
+                );
+                // the scalar hook gives the same pair
+                let (p1, e1) =
+                    m.probability_alive_and_expected_purchases_at(horizon, f[i], r[i], t[i]);
+                assert_eq!(
+                    (p1.to_bits(), e1.to_bits()),
+                    (alive[i].to_bits(), expected[i].to_bits())
+                );
+            }
+            if horizon == 0.0 {
+                assert!(expected.iter().all(|&e| e == 0.0));
+            }
+        }
+    }
+    // The BG/NBD keeps a customer without repeat purchases alive; the published figures hold.
+    let bg = published_bg();
+    let (p, e) = bg
+        .probability_alive_and_expected_purchases(
+            52.0,
+            &[0.0, 26.0],
+            &[0.0, 30.85714],
+            &[38.86, 31.0],
+        )
+        .unwrap();
+    assert_eq!(p[0], 1.0);
+    assert_relative_eq!(p[1], 0.968_851_498_698_469, max_relative = 1e-13);
+    assert_relative_eq!(e[1], 25.756490509887452, max_relative = 1e-10);
+}
+
+#[test]
+fn combined_prediction_validates_like_the_separate_calls() {
+    type Case = (&'static [f64], &'static [f64], &'static [f64]);
+    let cases: [Case; 6] = [
+        (&[0.0, -1.0], &[0.0, 1.0], &[2.0, 2.0]),
+        (&[1.5], &[1.0], &[2.0]),
+        (&[0.0, 1.0], &[0.0, -1.0], &[2.0, 2.0]),
+        (&[0.0, 1.0, 1.0], &[0.0, 1.0, 3.0], &[2.0, 2.0, 2.0]),
+        (&[0.0, 1.0], &[0.0, 0.0], &[2.0, 2.0]),
+        (&[0.0, 1.0], &[0.0, 1.0], &[2.0, f64::INFINITY]),
+    ];
+    for m in all_models() {
+        for (f, r, t) in cases {
+            let want = m.probability_alive(f, r, t).unwrap_err();
+            let got = m.probability_alive_and_expected_purchases(1.0, f, r, t).unwrap_err();
+            assert_eq!(got.to_string(), want.to_string());
+        }
+        let e = m.probability_alive_and_expected_purchases(-1.0, &[0.0], &[0.0], &[1.0]);
+        assert_eq!(e.unwrap_err().field(), Some("t"));
+        let e = m.probability_alive_and_expected_purchases(f64::NAN, &[0.0], &[0.0], &[1.0]);
+        assert_eq!(e.unwrap_err().field(), Some("t"));
+        assert!(matches!(
+            m.probability_alive_and_expected_purchases(1.0, &[], &[], &[]),
+            Err(Error::Empty { .. })
+        ));
+        assert!(matches!(
+            m.probability_alive_and_expected_purchases(1.0, &[0.0], &[0.0, 1.0], &[1.0]),
+            Err(Error::LengthMismatch { .. })
+        ));
+    }
+}
+
+#[test]
+fn validation_of_large_columns_reports_the_first_offender() {
+    // Above the parallel threshold the rows are checked in chunks; the error must still be the
+    // column-by-column one: the first bad frequency wins over an earlier bad recency, and so on.
+    let n = 200_000;
+    let m = published_bg();
+    let base = || (vec![1.0; n], vec![1.0; n], vec![2.0; n]);
+    let err = |f: &[f64], r: &[f64], t: &[f64]| {
+        let e = m.probability_alive_and_expected_purchases(1.0, f, r, t).unwrap_err();
+        assert_eq!(e.to_string(), SummaryData::new(f, r, t, None).unwrap_err().to_string());
+        (e.field().unwrap().to_string(), e.index().unwrap())
+    };
+    let (mut f, mut r, t) = base();
+    f[150_000] = 0.5;
+    f[190_000] = -1.0;
+    r[10] = 3.0; // recency > T, earlier but in a later rule
+    assert_eq!(err(&f, &r, &t), ("frequency".into(), 150_000));
+    let (f, mut r, mut t) = base();
+    t[5] = f64::NAN;
+    r[120_000] = -2.0;
+    assert_eq!(err(&f, &r, &t), ("recency".into(), 120_000));
+    let (mut f, mut r, t) = base();
+    r[99_999] = 0.0; // frequency > 0 with recency 0
+    r[150_000] = 2.5; // recency > T
+    f[3] = 0.0;
+    r[3] = 0.0; // valid: no repeat purchase
+    assert_eq!(err(&f, &r, &t), ("recency".into(), 99_999));
+    let (f, r, mut t) = base();
+    t[199_999] = f64::INFINITY;
+    assert_eq!(err(&f, &r, &t), ("T".into(), 199_999));
+    // A frequency beyond 2⁶⁴ is an integer (rejected by the fast pass, accepted by the rules).
+    let (mut f, r, t) = base();
+    f[7] = 1e20;
+    assert!(m.probability_alive(&f, &r, &t).is_ok());
+}
+
+mod combined_props {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn param() -> impl Strategy<Value = f64> {
+        (-2.0f64..2.0).prop_map(|e| 10f64.powf(e))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// The combined call equals the separate ones; P(alive) ∈ [0, 1]; expected purchases are
+        /// non-negative and non-decreasing in the horizon.
+        #[test]
+        fn combined_equals_separate_and_is_monotone_in_t(
+            kind in 0usize..3,
+            r in param(), alpha in param(), a in param(), b in param(),
+            x in prop_oneof![Just(0u32), 1u32..20, 20u32..2_000],
+            tc in prop_oneof![Just(0.0f64), 1e-2f64..1.0, 1.0f64..500.0],
+            frac in prop_oneof![Just(1.0f64), 1e-6f64..1.0],
+            t in 1e-3f64..500.0,
+        ) {
+            let x = if tc == 0.0 { 0.0 } else { x as f64 };
+            let tx = if x == 0.0 { 0.0 } else { tc * frac };
+            prop_assume!(x == 0.0 || tx > 0.0);
+            let m = model_of(kind, [r, alpha, a, b]);
+            let (p, e) = m.probability_alive_and_expected_purchases_at(t, x, tx, tc);
+            prop_assert!(same_to_1e12(p, m.probability_alive_at(x, tx, tc)), "{} {}", p, m.probability_alive_at(x, tx, tc));
+            prop_assert!(same_to_1e12(e, m.conditional_expected_purchases_at(t, x, tx, tc)));
+            prop_assert!((0.0..=1.0).contains(&p) && e >= 0.0 && e.is_finite());
+            let (_, e2) = m.probability_alive_and_expected_purchases_at(2.0 * t, x, tx, tc);
+            prop_assert!(e2 >= e * (1.0 - 1e-9), "E(2t) = {} < E(t) = {}", e2, e);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Stress: every prediction finite over the whole valid domain
 
 /// Checks every prediction of `m` at one customer and horizon (one grid point).

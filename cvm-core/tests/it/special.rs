@@ -245,6 +245,41 @@ fn hyp2f1_closed_forms() {
     assert!(ln_hyp2f1(f64::NAN, 1.0, 2.0, 0.5).0.is_nan());
 }
 
+#[test]
+fn hyp2f1_former_failures() {
+    // 50-digit mpmath references (`mp.log(abs(mp.hyp2f1(a, b, c, z)))`, mp.dps = 50), checked
+    // *relative to |ln F|* (stricter than the file's `max(1, |ln F|)`): the BG/NBD expectation
+    // uses `1 − F = −expm1(ln F)`, whose relative accuracy is that of ln F itself.
+    let cases: [(f64, f64, f64, f64, f64); 8] = [
+        // c one rounding step from a: the connection formula's sin(πε) at ε = −2⁻⁵³ rounded to 0
+        // and the result was +∞
+        (0.1, -0.9, 0.10000000000000009, -500.0, 5.594945490976378),
+        (0.5, -0.5, 0.5000000000000001, -1e4, 4.605220183488258),
+        // a value within 1e-4 of 1 under the Pfaff prefactor (1 − z)^{−a} ≈ e^{±442}: ln F was
+        // the difference of two logarithms of size 442 (relative error 7e-10)
+        (651.17, 1e-5, 7.0, -0.971, -4.585256734796096e-05),
+        (651.17, -1e-5, 7.0, -0.971, 4.585255245681449e-05),
+        (
+            983.3871950959857,
+            -1.3384784320698852e-6,
+            0.17726986527577948,
+            -7.9569963344092765,
+            1.9975145753022554e-05,
+        ),
+        (40.0, 3e-4, 2.5, -3.0, -0.0012253928000873118),
+        // the BG/NBD removable singularity a = 1 is evaluated at a − 1 = ±1e-5
+        (12.243, 1e-5, 13.219, -1.04, -6.738779710240424e-06),
+        (12.243, -1e-5, 13.219, -1.04, 6.738779854363536e-06),
+    ];
+    for (a, b, c, z, want) in cases {
+        let (l, s) = ln_hyp2f1(a, b, c, z);
+        assert_eq!(s, 1.0, "F({a}, {b}; {c}; {z})");
+        assert!(rel_err(l, want, SPECIAL_REL) <= 1.0, "F({a}, {b}; {c}; {z}): {l:e} vs {want:e}");
+        let (lc, sc) = ln_hyp2f1_checked(a, b, c, z).unwrap();
+        assert_eq!((lc, sc), (l, s));
+    }
+}
+
 /// `|got − want| ≤ 1e-12 · max(1, |want|)` for logarithms.
 fn ln_close_abs(got: f64, want: f64) -> bool {
     ln_err(got, want, SPECIAL_REL) <= 1.0
