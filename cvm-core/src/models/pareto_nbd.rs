@@ -460,10 +460,8 @@ fn fallback_row(
                 h[i][j] = (up[i] - dn[i]) / (2.0 * hj);
             }
         }
-        let sym = |a: [[f64; 4]; 4]| -> [[f64; 4]; 4] {
-            std::array::from_fn(|i| std::array::from_fn(|j| 0.5 * (a[i][j] + a[j][i])))
-        };
-        h = sym(h);
+        let a = h;
+        h = std::array::from_fn(|i| std::array::from_fn(|j| 0.5 * (a[i][j] + a[j][i])));
     }
     (value, g, h)
 }
