@@ -886,12 +886,6 @@ fn pareto_recovery(n: usize) {
 }
 
 #[test]
-fn pareto_nbd_recovers_simulated_parameters_10k() {
-    pareto_recovery(10_000);
-}
-
-#[test]
-#[ignore = "slow in a debug build: run with --release -- --ignored"]
 fn pareto_nbd_recovers_simulated_parameters_100k() {
     pareto_recovery(100_000);
 }
