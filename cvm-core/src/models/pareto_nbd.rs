@@ -858,6 +858,19 @@ impl TransactionModel for ParetoNbd {
         ln_p_alive(&self.params, x, t_x, t_cal).exp()
     }
 
+    /// P(alive) once (one quadrature), times the expectation of a customer alive at T
+    /// (Schmittlein et al. 1987, eq. 22).
+    fn probability_alive_and_expected_purchases_at(
+        &self,
+        t: f64,
+        x: f64,
+        t_x: f64,
+        t_cal: f64,
+    ) -> (f64, f64) {
+        let alive = ln_p_alive(&self.params, x, t_x, t_cal).exp();
+        (alive, alive_expectation(&self.params, t, x, t_cal) * alive)
+    }
+
     fn probability_of_n_purchases_at(&self, n: u64, t: f64) -> f64 {
         self.p_n(n, t)
     }
