@@ -381,11 +381,15 @@ impl Plan<'_> {
         let e = |t: f64| self.model.conditional_expected_purchases_with(p, t, x, tx, tc);
         match self.kind {
             Kind::Steps { step, steps, d } => {
+                // Each horizon's expectation is computed once and reused as the next step's
+                // lower end.
                 let mut v = 0.0;
+                let mut prev = e(0.0);
                 for i in 1..=steps {
                     let ti = i as f64 * step;
-                    let de = e(ti) - e(ti - step);
-                    v += de / (1.0 + d).powf(ti / step);
+                    let cur = e(ti);
+                    v += (cur - prev) / (1.0 + d).powf(ti / step);
+                    prev = cur;
                 }
                 v
             }
