@@ -7,7 +7,8 @@ VPY         := $(VENV)/bin/python
 CARGO       ?= cargo
 CBINDGEN_VERSION := 0.29.4
 CBINDGEN    := .tools/bin/cbindgen
-RELEASE_DIR := target/release
+# Where cargo puts release artefacts (follows CARGO_TARGET_DIR when it is set).
+RELEASE_DIR := $(or $(CARGO_TARGET_DIR),target)/release
 CFLAGS_TEST := -std=c11 -Wall -Wextra -Werror -g -fsanitize=address,undefined -fno-omit-frame-pointer -Iinclude
 CXXFLAGS_TEST := -std=c++17 -Wall -Wextra -Werror -g -fsanitize=address,undefined -fno-omit-frame-pointer -Iinclude
 STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
