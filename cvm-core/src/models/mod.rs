@@ -831,6 +831,27 @@ const WARM_START_ROWS: usize = 50_000;
 /// Subsampling stride of the warm start.
 const WARM_START_STRIDE: usize = 8;
 
+/// The optimiser's objective at `θ = ln p`: the mean negative log-likelihood per customer plus
+/// `pen · Σ θ_j²`, with its gradient in `θ` written into `g`.
+fn mean_objective<L: Likelihood>(
+    model: &L,
+    data: &SummaryData,
+    pen: f64,
+    theta: &[f64],
+    g: &mut [f64],
+) -> f64 {
+    let w = data.n_obs();
+    let p: Vec<f64> = theta.iter().map(|v| v.exp()).collect();
+    let mut gp = vec![0.0; theta.len()];
+    let ll = model.total(data, &p, Some(&mut gp));
+    let mut val = -ll / w;
+    for j in 0..theta.len() {
+        g[j] = -gp[j] * p[j] / w + 2.0 * pen * theta[j];
+        val += pen * theta[j] * theta[j];
+    }
+    val
+}
+
 /// Maximum likelihood on log-parameters, shared by every model.
 pub(crate) fn fit_ml<L: Likelihood>(
     model: &L,
@@ -840,19 +861,8 @@ pub(crate) fn fit_ml<L: Likelihood>(
 ) -> Result<MlFit> {
     options.validate(L::NAMES)?;
     let k = L::NAMES.len();
-    let w = data.n_obs();
     let pen = options.penalizer;
-    let mut objective = |theta: &[f64], g: &mut [f64]| -> f64 {
-        let p: Vec<f64> = theta.iter().map(|v| v.exp()).collect();
-        let mut gp = vec![0.0; k];
-        let ll = model.total(data, &p, Some(&mut gp));
-        let mut val = -ll / w;
-        for j in 0..k {
-            g[j] = -gp[j] * p[j] / w + 2.0 * pen * theta[j];
-            val += pen * theta[j] * theta[j];
-        }
-        val
-    };
+    let mut objective = |theta: &[f64], g: &mut [f64]| mean_objective(model, data, pen, theta, g);
     let mut opt = crate::optim::OptimOptions {
         max_iterations: options.max_iterations,
         gradient_tolerance: options.tolerance,
@@ -919,17 +929,7 @@ fn finish_fit<L: Likelihood>(
     let k = L::NAMES.len();
     let w = data.n_obs();
     let pen = options.penalizer;
-    let mut objective = |theta: &[f64], g: &mut [f64]| -> f64 {
-        let p: Vec<f64> = theta.iter().map(|v| v.exp()).collect();
-        let mut gp = vec![0.0; k];
-        let ll = model.total(data, &p, Some(&mut gp));
-        let mut val = -ll / w;
-        for j in 0..k {
-            g[j] = -gp[j] * p[j] / w + 2.0 * pen * theta[j];
-            val += pen * theta[j] * theta[j];
-        }
-        val
-    };
+    let mut objective = |theta: &[f64], g: &mut [f64]| mean_objective(model, data, pen, theta, g);
     let params: Vec<f64> = res.x.iter().map(|v| v.exp()).collect();
     // The objective at the optimum is −LL/W + penalty: recover LL without another pass.
     let penalty: f64 = res.x.iter().map(|t| pen * t * t).sum();

@@ -887,11 +887,11 @@ impl TransactionModel for ParetoNbd {
     /// `ln Γ(r+x) − ln Γ(r) + r ln α + s ln β + ln[(α+T)^{−(r+x)}(β+T)^{−s} + s/(r+s+x) A₀]`,
     /// `A₀ = F(t_x) − F(T)`, `F(t) = ₂F₁(r+s+x, s+1; r+s+x+1; (α−β)/(α+t)) / (α+t)^{r+s+x}` for
     /// α ≥ β and `₂F₁(r+s+x, r+x; r+s+x+1; (β−α)/(β+t)) / (β+t)^{r+s+x}` otherwise. Both terms
-    /// of the bracket are positive (A₀ is the integral of a positive function over `[t_x, T]`);
-    /// the difference is taken with `log_sub_exp`.
+    /// of the bracket are positive: `s/(r+s+x) A₀ = s∫_{t_x}^T (α+τ)^{−(r+x)}(β+τ)^{−(s+1)} dτ`,
+    /// which is computed by the fit's quadrature (no cancellation of `F(t_x) − F(T)`), with the
+    /// ₂F₁ form as the fallback; so this equals the fit's per-customer term exactly.
     fn log_likelihood_at(&self, x: f64, t_x: f64, t_cal: f64) -> f64 {
-        let (a1, a2) = ln_terms(&self.params, x, t_x, t_cal);
-        ln_head(&self.params, x) + ln_add(a1, a2)
+        ln_head(&self.params, x) + row_terms(&self.params, x, t_x, t_cal, Order::Value).0
     }
 }
 
