@@ -219,6 +219,8 @@ typedef enum cvm_status {
   CVM_STATUS_JSON = 8,
   // A string argument is not valid UTF-8.
   CVM_STATUS_INVALID_UTF8 = 9,
+  // The data cannot identify the model's parameters (no repeat buyers, identical customers).
+  CVM_STATUS_NOT_IDENTIFIED = 10,
   // An internal error (a bug in cvm); please report it.
   CVM_STATUS_PANIC = 100,
 } cvm_status;

@@ -82,6 +82,17 @@ pub enum Error {
         reason: String,
     },
 
+    /// The data cannot identify the parameters of the model being fitted (for example, no
+    /// customer made a repeat purchase, or every customer has the same history): any estimate
+    /// would be an artefact of the optimiser, so none is returned.
+    #[error("the data cannot identify the {model} parameters: {reason}")]
+    NotIdentified {
+        /// The model being fitted (e.g. `"bg_nbd"`).
+        model: String,
+        /// What about the data makes the parameters unidentifiable.
+        reason: String,
+    },
+
     /// A JSON document (model or rules) could not be read.
     #[error("invalid JSON document at `{path}`: {reason}")]
     Json {
@@ -131,7 +142,9 @@ impl Error {
             | Error::InvalidValue { field, .. }
             | Error::UnknownName { field, .. } => Some(field),
             Error::Json { path, .. } => Some(path),
-            Error::NotConverged { .. } | Error::Numerical { .. } => None,
+            Error::NotConverged { .. } | Error::Numerical { .. } | Error::NotIdentified { .. } => {
+                None
+            }
         }
     }
 

@@ -49,6 +49,8 @@ pub enum cvm_status {
     CVM_STATUS_JSON = 8,
     /// A string argument is not valid UTF-8.
     CVM_STATUS_INVALID_UTF8 = 9,
+    /// The data cannot identify the model's parameters (no repeat buyers, identical customers).
+    CVM_STATUS_NOT_IDENTIFIED = 10,
     /// An internal error (a bug in cvm); please report it.
     CVM_STATUS_PANIC = 100,
 }
@@ -106,6 +108,7 @@ pub(crate) fn map_error(e: &FfiError) -> (cvm_status, String, String, i64) {
                 E::NotConverged { .. } => CVM_STATUS_NOT_CONVERGED,
                 E::Numerical { .. } => CVM_STATUS_NUMERICAL,
                 E::Json { .. } => CVM_STATUS_JSON,
+                E::NotIdentified { .. } => CVM_STATUS_NOT_IDENTIFIED,
                 _ => CVM_STATUS_INVALID_VALUE,
             };
             let index = core.index().map_or(-1, |i| i as i64);
@@ -298,6 +301,7 @@ pub extern "C" fn cvm_status_name(status: cvm_status) -> *const c_char {
         CVM_STATUS_NUMERICAL => c"CVM_STATUS_NUMERICAL",
         CVM_STATUS_JSON => c"CVM_STATUS_JSON",
         CVM_STATUS_INVALID_UTF8 => c"CVM_STATUS_INVALID_UTF8",
+        CVM_STATUS_NOT_IDENTIFIED => c"CVM_STATUS_NOT_IDENTIFIED",
         CVM_STATUS_PANIC => c"CVM_STATUS_PANIC",
     };
     s.as_ptr()

@@ -13,6 +13,7 @@ pub fn class_name(e: &cvm_core::Error) -> &'static str {
         E::NotConverged { .. } => "ConvergenceError",
         E::Numerical { .. } => "NumericalError",
         E::Json { .. } => "SerializationError",
+        E::NotIdentified { .. } => "NotIdentifiedError",
         _ => "CvmError",
     }
 }

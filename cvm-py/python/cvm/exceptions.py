@@ -17,6 +17,7 @@ __all__ = [
     "UnknownNameError",
     "SerializationError",
     "ConvergenceError",
+    "NotIdentifiedError",
     "NumericalError",
 ]
 
@@ -81,6 +82,13 @@ class ConvergenceError(CvmError, RuntimeError):
     gradient_norm: float | None = None
     log_likelihood: float | None = None
     params: list | None = None
+
+
+class NotIdentifiedError(InvalidInputError):
+    """The data cannot identify the model's parameters (no repeat buyers, identical customers).
+
+    Also a :class:`ValueError`: the fix is in the data, not in the optimiser's settings.
+    """
 
 
 class NumericalError(CvmError, ArithmeticError):
