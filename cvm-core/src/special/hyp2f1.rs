@@ -342,6 +342,13 @@ impl Series {
 /// (a huge ratio, an overflow, a non-finite term) is discarded and redone term by term, which is
 /// also how the series ends when it has fewer than a block of terms left in its budget.
 fn maclaurin(a: f64, b: f64, c: f64, z: f64, max_terms: usize) -> Option<Signed> {
+    let (value, terms) = maclaurin_counted(a, b, c, z, max_terms);
+    super::work::add(terms as u64);
+    value
+}
+
+/// [`maclaurin`] and the number of terms it summed.
+fn maclaurin_counted(a: f64, b: f64, c: f64, z: f64, max_terms: usize) -> (Option<Signed>, f64) {
     // Past this index no Pochhammer symbol changes sign any more.
     let settled = (-a).max(-b).max(-c).max(0.0) + 1.0;
     let za = z.abs();
@@ -369,7 +376,7 @@ fn maclaurin(a: f64, b: f64, c: f64, z: f64, max_terms: usize) -> Option<Signed>
             s.n += 1.0;
         }
         if s.t == 0.0 && s.sum.is_finite() {
-            return Some(s.finish()); // polynomial: terminated exactly
+            return (Some(s.finish()), s.n); // polynomial: terminated exactly
         }
         if !(s.t.abs() <= BIG && s.sum.abs() <= BIG && r.is_finite()) {
             if s.t.is_finite() && s.sum.is_finite() && r.is_finite() {
@@ -381,17 +388,17 @@ fn maclaurin(a: f64, b: f64, c: f64, z: f64, max_terms: usize) -> Option<Signed>
         }
         left -= BLOCK;
         if converged(&s, r) {
-            return Some(s.finish());
+            return (Some(s.finish()), s.n);
         }
     }
     // Term by term (the end of the budget, or a block that went out of range).
     for _ in 0..left {
         let r = (a + s.n) * (b + s.n) / ((c + s.n) * (s.n + 1.0)) * z;
         if r == 0.0 {
-            return Some(s.finish()); // polynomial: terminated exactly
+            return (Some(s.finish()), s.n); // polynomial: terminated exactly
         }
         if !r.is_finite() {
-            return None;
+            return (None, s.n);
         }
         s.t *= r;
         s.sum += s.t;
@@ -405,10 +412,10 @@ fn maclaurin(a: f64, b: f64, c: f64, z: f64, max_terms: usize) -> Option<Signed>
         }
         s.n += 1.0;
         if converged(&s, r) {
-            return Some(s.finish());
+            return (Some(s.finish()), s.n);
         }
     }
-    None
+    (None, s.n)
 }
 
 /// `F(a,b;c;z)` for `0 ≤ z < 1` by the Maclaurin series of `F` or of its Euler transform
@@ -492,12 +499,14 @@ fn cf_one(p: f64, q: f64, x: f64) -> Option<Signed> {
         (a0, a1, b0, b1) = (a2, a3, b2, b3);
         // |D_k − D_{k−1}| / |D_k| = |det| / |A_k B_{k−1}|
         if det.abs() <= CF_TOL * (a1 * b0).abs() {
+            super::work::add(m as u64);
             let h = b1 / a1; // 1/D
             return if h > 0.0 && h.is_finite() { Some(Signed::exact(h.ln(), 1.0)) } else { None };
         }
         let size = a1.abs().max(a0.abs());
         if !(CF_SMALL..=CF_BIG).contains(&size) {
             if !(size > 0.0 && size.is_finite() && det.is_finite()) {
+                super::work::add(m as u64);
                 return None;
             }
             let f = 1.0 / size;
@@ -506,6 +515,7 @@ fn cf_one(p: f64, q: f64, x: f64) -> Option<Signed> {
         }
         m += 1.0;
     }
+    super::work::add(MAX_CF_ITER as u64);
     None
 }
 
@@ -543,6 +553,11 @@ fn connection_uniform(a: f64, b: f64, c: f64, w: f64, ln_w: f64) -> Option<Signe
     if is_non_positive_integer(a) || is_non_positive_integer(b) || is_non_positive_integer(c) {
         return None; // polynomial or undefined: handled elsewhere
     }
+    if m > MAX_CONNECTION_TERMS as f64 {
+        // The finite part would have m terms (m ≈ 1e8 for a BG/NBD with r ≈ 1e8): beyond the
+        // budget, the other methods (or a `Numerical` error from the checked form) take over.
+        return None;
+    }
     // Finite part: A1 Σ_{n<m} (a)_n (b)_n / ((1−m−ε)_n n!) wⁿ, A1 = Γ(c)Γ(m+ε)/(Γ(c−a)Γ(c−b)).
     let mut total: Option<Signed> = None;
     if m >= 1.0 {
@@ -562,6 +577,7 @@ fn connection_uniform(a: f64, b: f64, c: f64, w: f64, ln_w: f64) -> Option<Signe
             v *= acc.push(v);
             n += 1.0;
         }
+        super::work::add(n as u64);
         let fin = acc.finish();
         if fin.sign != 0.0 && sg_a1 != 0.0 {
             total = Some(fin.scale(ln_a1, sg_a1));
@@ -611,6 +627,7 @@ fn connection_uniform(a: f64, b: f64, c: f64, w: f64, ln_w: f64) -> Option<Signe
         dl_k += dl_step(k + 1.0, -eps);
         k += 1.0;
     }
+    super::work::add(k as u64 + 1);
     if !converged {
         return None;
     }
@@ -728,10 +745,17 @@ fn pfaff_near_one(p: f64, q: f64, c: f64, zp: f64) -> Option<Signed> {
     if budget.is_nan() || budget > MAX_SERIES_TERMS as f64 {
         return None;
     }
+    let (value, terms) = pfaff_near_one_sum(p, q, c, zp, budget as usize);
+    super::work::add(terms as u64);
+    value
+}
+
+/// The sums of [`pfaff_near_one`] over at most `budget` terms, and the number of terms summed.
+fn pfaff_near_one_sum(p: f64, q: f64, c: f64, zp: f64, budget: usize) -> (Option<Signed>, f64) {
     // Σ u_n e_n and Σ u_n, rescaled together
     let (mut d, mut total) = (0.0, 1.0);
     let (mut u, mut e, mut n) = (1.0, 0.0, 0.0);
-    for _ in 0..budget as usize {
+    for _ in 0..budget {
         let beta = q / (c + n);
         e = e * (1.0 - beta) - beta;
         let r = (p + n) / (n + 1.0) * zp;
@@ -750,14 +774,15 @@ fn pfaff_near_one(p: f64, q: f64, c: f64, zp: f64) -> Option<Signed> {
             && (t * rho).abs() <= TOL * (1.0 - rho) * d.abs()
         {
             let x = d / total;
-            return if x.abs() <= 0.5 && x.is_finite() {
+            let value = if x.abs() <= 0.5 && x.is_finite() {
                 Some(Signed::exact(x.ln_1p(), 1.0))
             } else {
                 None
             };
+            return (value, n);
         }
     }
-    None
+    (None, n)
 }
 
 /// Within a few ulps of 1 (parameters such as `c − a` computed from `c = a + 1`).

@@ -21,3 +21,28 @@ pub use gamma::{digamma, gamma_ln_ratio, ln_beta, ln_gamma, trigamma};
 pub use hyp2f1::{hyp2f1, ln_hyp2f1, ln_hyp2f1_checked};
 pub use incomplete::{ln_beta_inc_reg, ln_tricomi_u_aa, ln_upper_incomplete_gamma};
 pub use logexp::{ln_1p_exp, log_add_exp, log_sub_exp, log_sum_exp};
+
+/// Work accounting of the kernels' loops, for tests of their iteration bounds (no timing).
+///
+/// Every loop of a kernel whose trip count depends on its arguments adds the number of
+/// iterations it ran to a per-thread counter; [`work::take`] reads and resets it. Tests assert
+/// that an evaluation stays within a documented number of iterations instead of timing it.
+#[doc(hidden)]
+pub mod work {
+    use std::cell::Cell;
+
+    thread_local! {
+        static ITERATIONS: Cell<u64> = const { Cell::new(0) };
+    }
+
+    /// Adds `n` iterations to this thread's counter.
+    #[inline]
+    pub(crate) fn add(n: u64) {
+        ITERATIONS.with(|c| c.set(c.get().saturating_add(n)));
+    }
+
+    /// The iterations counted on this thread since the last call, and resets the counter.
+    pub fn take() -> u64 {
+        ITERATIONS.with(|c| c.replace(0))
+    }
+}
