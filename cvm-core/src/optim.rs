@@ -73,17 +73,24 @@ pub enum StopReason {
     LineSearchFailed,
     /// The objective or its gradient is not finite at the starting point.
     NonFiniteStart,
+    /// Converged at the optimum to rounding: no step lowers the objective, and the decrease
+    /// the quadratic model still predicts, `½ gᵀ H⁻¹ g`, is below `1e-10 · max(1, |f|)` with a
+    /// largest gradient component below `1e-4` — the objective's own rounding noise hides any
+    /// further progress (as on a large data set, whose mean log-likelihood is a sum of
+    /// hundreds of thousands of rounded terms). Counted as converged.
+    RoundingLimit,
 }
 
 impl StopReason {
     /// A short name: `gradient_tolerance`, `max_iterations`, `line_search_failed`,
-    /// `non_finite_start`.
+    /// `non_finite_start`, `rounding_limit`.
     pub fn as_str(self) -> &'static str {
         match self {
             StopReason::GradientTolerance => "gradient_tolerance",
             StopReason::MaxIterations => "max_iterations",
             StopReason::LineSearchFailed => "line_search_failed",
             StopReason::NonFiniteStart => "non_finite_start",
+            StopReason::RoundingLimit => "rounding_limit",
         }
     }
 }
@@ -103,7 +110,8 @@ pub struct OptimResult {
     pub iterations: usize,
     /// Objective evaluations performed.
     pub evaluations: usize,
-    /// True when the gradient tolerance was reached.
+    /// True when the gradient tolerance was reached, or the optimum to rounding
+    /// ([`StopReason::RoundingLimit`]).
     pub converged: bool,
     /// Why the method stopped.
     pub reason: StopReason,
@@ -290,8 +298,24 @@ pub fn minimize(f: &mut Objective<'_>, x0: &[f64], options: &OptimOptions) -> Op
         gradient: g.to_vec(),
         iterations: it,
         evaluations: ev,
-        converged: reason == StopReason::GradientTolerance,
+        converged: matches!(reason, StopReason::GradientTolerance | StopReason::RoundingLimit),
         reason,
+    };
+    // At the optimum to rounding (see `StopReason::RoundingLimit`), or lost.
+    let stuck = |h: &[f64], g: &[f64], fx: f64| -> StopReason {
+        let n = g.len();
+        let hg: Vec<f64> = (0..n).map(|i| (0..n).map(|j| h[i * n + j] * g[j]).sum()).collect();
+        let decrement = 0.5 * dot(g, &hg);
+        let scale = fx.abs().max(1.0);
+        if decrement.is_finite()
+            && decrement >= 0.0
+            && decrement <= 1e-10 * scale
+            && inf_norm(g) <= 1e-4
+        {
+            StopReason::RoundingLimit
+        } else {
+            StopReason::LineSearchFailed
+        }
     };
     if !fx.is_finite() {
         return done(x, fx, &g, 0, cf.evaluations, StopReason::NonFiniteStart);
@@ -343,7 +367,8 @@ pub fn minimize(f: &mut Objective<'_>, x0: &[f64], options: &OptimOptions) -> Op
                 // Fallback 2: a bounded derivative-free search from here.
                 fallbacks += 1;
                 if fallbacks > 3 {
-                    return done(x, fx, &g, it, cf.evaluations, StopReason::LineSearchFailed);
+                    let reason = stuck(&h, &g, fx);
+                    return done(x, fx, &g, it, cf.evaluations, reason);
                 }
                 let mut value_only = |p: &[f64]| {
                     let mut gg = vec![0.0; n];
@@ -357,7 +382,8 @@ pub fn minimize(f: &mut Objective<'_>, x0: &[f64], options: &OptimOptions) -> Op
                     fresh = true;
                     continue;
                 }
-                return done(x, fx, &g, it, cf.evaluations, StopReason::LineSearchFailed);
+                let reason = stuck(&h, &g, fx);
+                return done(x, fx, &g, it, cf.evaluations, reason);
             }
         };
         let s: Vec<f64> = d.iter().map(|di| step.alpha * di).collect();

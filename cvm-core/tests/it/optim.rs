@@ -140,3 +140,28 @@ fn failures_are_reported_not_hidden() {
     let singular = invert_spd(&[vec![1.0, 1.0], vec![1.0, 1.0]]);
     assert!(matches!(singular, Err(cvm_core::Error::Numerical { .. })));
 }
+
+#[test]
+fn the_optimum_to_rounding_is_a_success() {
+    // A smooth bowl whose value carries rounding noise of ~1e-13 (as the mean log-likelihood of
+    // a large data set does) and whose gradient is exact: near the optimum no line search can
+    // decrease it, while the gradient (~1e-6) is above a strict tolerance. Issue 11: this used
+    // to end as `line_search_failed`; it is the optimum to rounding.
+    let mut noisy = |x: &[f64], g: &mut [f64]| {
+        let noise = 1e-13 * ((x[0] * 1e9).sin() + (x[1] * 7e8).cos());
+        g[0] = 2.0 * (x[0] - 1.0);
+        g[1] = 20.0 * (x[1] + 0.5);
+        3.0 + (x[0] - 1.0).powi(2) + 10.0 * (x[1] + 0.5).powi(2) + noise
+    };
+    let o = OptimOptions { gradient_tolerance: 1e-12, ..Default::default() };
+    let r = minimize(&mut noisy, &[0.0, 0.0], &o);
+    assert!(r.converged, "{:?} {}", r.reason, r.gradient_norm);
+    assert!((r.x[0] - 1.0).abs() < 1e-5 && (r.x[1] + 0.5).abs() < 1e-5, "{:?}", r.x);
+    // Lost (unbounded below, gradient 1): still a failure.
+    let mut lin = |x: &[f64], g: &mut [f64]| {
+        g[0] = -1.0;
+        -x[0]
+    };
+    let r = minimize(&mut lin, &[0.0], &OptimOptions { max_iterations: 20, ..Default::default() });
+    assert!(!r.converged);
+}
