@@ -17,6 +17,11 @@ use cvm_core::models::{
 
 const N: usize = 1_000_000;
 
+/// CLV options for data in weeks (the unit is always explicit).
+fn week_options() -> ClvOptions {
+    ClvOptions { data_time_unit: Some(cvm_core::TimeUnit::Week), ..Default::default() }
+}
+
 /// Rounds ages to whole days (in weeks), keeping recency within (0, T] for repeat buyers.
 fn daily(recency: &[f64], t: &[f64], frequency: &[f64]) -> (Vec<f64>, Vec<f64>) {
     let day = |v: f64| (v * 7.0).round() / 7.0;
@@ -55,10 +60,10 @@ fn bench_lifetime2(c: &mut Criterion) {
     g.bench_function("gamma_gamma_fit", |b| {
         b.iter(|| GammaGamma::fit(black_box(&x), black_box(&z), None, &FitOptions::default()))
     });
-    let continuous = ClvOptions::default();
+    let continuous = week_options();
     let steps = ClvOptions {
         method: ClvMethod::LifetimesSteps { step: 4.345, steps: 12 },
-        ..Default::default()
+        ..week_options()
     };
     let cases = [
         ("clv_12m_continuous_daily", &continuous, &r_day, &t_day),

@@ -8,8 +8,10 @@
 //! independent under the Gamma-Gamma model, so their expectations multiply.
 //!
 //! # Units
-//! Everything is explicit: the model's data are in [`ClvOptions::data_time_unit`] (weeks for the
-//! usual CDNOW summaries, one opportunity for BG/BB); the horizon and the discount rate are in
+//! Everything is explicit: the model's data are in the unit the model records (set by its fit
+//! from the summary's unit) or [`ClvOptions::data_time_unit`] (weeks for the usual CDNOW
+//! summaries, one opportunity for BG/BB) — an explicit unit that contradicts the model's, or no
+//! unit at all, is an error, never a silent default; the horizon and the discount rate are in
 //! [`ClvOptions::time_unit`]. A rate `d` per time unit is an effective rate: one unit of money a
 //! whole time unit from now is worth `1/(1+d)`. No month length is hard-coded: a month is
 //! `365.25/12` days ([`crate::TimeUnit::days`]).
@@ -48,7 +50,7 @@
 //! let options = ClvOptions {
 //!     horizon: 12.0,
 //!     time_unit: TimeUnit::Month,
-//!     data_time_unit: TimeUnit::Week,
+//!     data_time_unit: Some(TimeUnit::Week),
 //!     discount_rate: 0.01,
 //!     ..Default::default()
 //! };
@@ -154,9 +156,11 @@ pub struct ClvOptions {
     pub horizon: f64,
     /// Unit of the horizon and of the discount rate (default [`TimeUnit::Month`]).
     pub time_unit: TimeUnit,
-    /// Unit of the transaction model's data (recency, T) (default [`TimeUnit::Week`]); for the
-    /// BG/BB, the length of one opportunity.
-    pub data_time_unit: TimeUnit,
+    /// Unit of the transaction model's data (recency, T); for the BG/BB, the length of one
+    /// opportunity. Default `None`: the unit the model records
+    /// ([`TransactionModel::time_unit`]). See [`ClvOptions::resolve_data_time_unit`]: an
+    /// explicit unit that contradicts the model's is an error, and so is no unit at all.
+    pub data_time_unit: Option<TimeUnit>,
     /// Effective discount rate per `time_unit` (per step for [`ClvMethod::LifetimesSteps`])
     /// (default 0.01); finite and > −1.
     pub discount_rate: f64,
@@ -174,7 +178,7 @@ impl Default for ClvOptions {
         ClvOptions {
             horizon: 12.0,
             time_unit: TimeUnit::Month,
-            data_time_unit: TimeUnit::Week,
+            data_time_unit: None,
             discount_rate: 0.01,
             margin: 1.0,
             method: ClvMethod::Continuous,
@@ -208,7 +212,7 @@ impl ClvOptions {
         let o = ClvOptions {
             horizon,
             time_unit: TimeUnit::parse(time_unit, "time_unit")?,
-            data_time_unit: TimeUnit::parse(data_time_unit, "data_time_unit")?,
+            data_time_unit: Some(TimeUnit::parse(data_time_unit, "data_time_unit")?),
             discount_rate,
             ..Default::default()
         };
@@ -278,7 +282,7 @@ impl ClvOptions {
         let o = ClvOptions {
             horizon,
             time_unit,
-            data_time_unit,
+            data_time_unit: Some(data_time_unit),
             discount_rate,
             margin,
             method,
@@ -286,6 +290,53 @@ impl ClvOptions {
         };
         o.validate()?;
         Ok(o)
+    }
+
+    /// The unit of the transaction model's data: `data_time_unit` and the model's recorded unit
+    /// `model_unit`, reconciled.
+    ///
+    /// * both given and different: an error naming both (a summary in days read as weeks
+    ///   would silently scale every value);
+    /// * one given: that one;
+    /// * neither: an error for [`ClvMethod::Continuous`], which converts the horizon into data
+    ///   time units; [`ClvMethod::LifetimesSteps`] counts in data time units and needs none
+    ///   (`Ok(None)`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] (`data_time_unit`) in the two error cases above.
+    ///
+    /// # Examples
+    /// ```
+    /// use cvm_core::{clv::ClvOptions, TimeUnit};
+    /// let o = ClvOptions { data_time_unit: Some(TimeUnit::Day), ..Default::default() };
+    /// assert_eq!(o.resolve_data_time_unit(None)?, Some(TimeUnit::Day));
+    /// assert_eq!(o.resolve_data_time_unit(Some(TimeUnit::Day))?, Some(TimeUnit::Day));
+    /// let e = o.resolve_data_time_unit(Some(TimeUnit::Week)).unwrap_err();
+    /// assert_eq!(e.field(), Some("data_time_unit"));
+    /// assert!(ClvOptions::default().resolve_data_time_unit(None).is_err());
+    /// # Ok::<(), cvm_core::Error>(())
+    /// ```
+    pub fn resolve_data_time_unit(&self, model_unit: Option<TimeUnit>) -> Result<Option<TimeUnit>> {
+        match (self.data_time_unit, model_unit) {
+            (Some(given), Some(model)) if given != model => Err(Error::invalid(
+                "data_time_unit",
+                format!(
+                    "{} contradicts the unit the model records for its data ({}); omit \
+                     data_time_unit or pass {}",
+                    given.as_str(),
+                    model.as_str(),
+                    model.as_str()
+                ),
+            )),
+            (Some(u), _) | (None, Some(u)) => Ok(Some(u)),
+            (None, None) => match self.method {
+                ClvMethod::LifetimesSteps { .. } => Ok(None),
+                _ => Err(Error::invalid(
+                    "data_time_unit",
+                    "the model does not record the unit of its data; pass data_time_unit",
+                )),
+            },
+        }
     }
 
     /// Checks the options.
@@ -461,12 +512,18 @@ impl Plan<'_> {
     }
 }
 
-fn plan<'a>(model: &'a dyn TransactionModel, o: &ClvOptions) -> Plan<'a> {
+/// `data_unit`: the resolved unit of the model's data (`None` only for the lifetimes steps,
+/// which do not use it).
+fn plan<'a>(
+    model: &'a dyn TransactionModel,
+    o: &ClvOptions,
+    data_unit: Option<TimeUnit>,
+) -> Plan<'a> {
     let discrete = model.model_name() == "bg_bb";
     let pareto =
         model.model_name() == "pareto_nbd" && model.param_names() == ["r", "alpha", "s", "beta"];
     // Length of one data time unit in time units.
-    let u = o.data_time_unit.days() / o.time_unit.days();
+    let u = data_unit.map_or(1.0, |d| d.days()) / o.time_unit.days();
     let kind = match o.method {
         ClvMethod::LifetimesSteps { step, steps } => {
             Kind::Steps { step, steps, d: o.discount_rate }
@@ -514,7 +571,8 @@ fn check_inputs(
 /// use cvm_core::models::{ParetoNbd, ParetoNbdParams, TransactionModel};
 /// let m = ParetoNbd::from_params(ParetoNbdParams::new(0.553, 10.578, 0.606, 11.669)?)?;
 /// // Without discounting, the discounted purchases are the expected purchases.
-/// let o = ClvOptions { horizon: 52.0, time_unit: cvm_core::TimeUnit::Week, discount_rate: 0.0, ..Default::default() };
+/// let week = Some(cvm_core::TimeUnit::Week);
+/// let o = ClvOptions { horizon: 52.0, time_unit: cvm_core::TimeUnit::Week, data_time_unit: week, discount_rate: 0.0, ..Default::default() };
 /// let d = expected_discounted_purchases(&m, &[4.0], &[36.0], &[38.0], &o)?;
 /// let e = m.conditional_expected_purchases(52.0, &[4.0], &[36.0], &[38.0])?;
 /// assert!((d[0] - e[0]).abs() < 1e-12);
@@ -528,8 +586,9 @@ pub fn expected_discounted_purchases(
     options: &ClvOptions,
 ) -> Result<Vec<f64>> {
     options.validate()?;
+    let unit = options.resolve_data_time_unit(model.time_unit())?;
     check_inputs(model, frequency, recency, t)?;
-    discounted_all(model, frequency, recency, t, options)
+    discounted_all(model, frequency, recency, t, options, unit)
 }
 
 /// Distinct customers of one frequency from which their `D` is interpolated rather than
@@ -665,6 +724,7 @@ fn discounted_all(
     recency: &[f64],
     t: &[f64],
     options: &ClvOptions,
+    unit: Option<TimeUnit>,
 ) -> Result<Vec<f64>> {
     let factor = matches!(model.model_name(), "bg_nbd" | "mbg_nbd" | "pareto_nbd" | "bg_bb");
     let reference: Vec<f64> = if factor {
@@ -673,7 +733,7 @@ fn discounted_all(
         recency.to_vec()
     };
     let c = crate::compress::compress(frequency, &reference, t)?;
-    let pl = plan(model, options);
+    let pl = plan(model, options, unit);
     let params = model.params();
     let d_ref = if factor && model.model_name() != "bg_bb" {
         discounted_by_frequency(&pl, &params, &c)
@@ -743,7 +803,11 @@ where
 /// let bg = BgNbd::from_params(BgNbdParams::new(0.243, 4.414, 0.793, 2.426)?)?;
 /// let gg = GammaGamma::from_params(GammaGammaParams::new(6.25, 3.74, 15.44)?)?;
 /// // lifetimes' convention: 12 monthly steps of 4.345 weeks at 1% a month.
-/// let o = ClvOptions { method: ClvMethod::LifetimesSteps { step: 4.345, steps: 12 }, ..Default::default() };
+/// let o = ClvOptions {
+///     method: ClvMethod::LifetimesSteps { step: 4.345, steps: 12 },
+///     data_time_unit: Some(cvm_core::TimeUnit::Week),
+///     ..Default::default()
+/// };
 /// let v = customer_lifetime_value(&bg, &gg, &[2.0], &[30.43], &[38.86], &[22.35], &o)?;
 /// assert!(v.value[0] > 0.0);
 /// assert!((v.value[0] - v.expected_spend[0] * v.discounted_purchases[0]).abs() < 1e-12);
@@ -759,10 +823,11 @@ pub fn customer_lifetime_value(
     options: &ClvOptions,
 ) -> Result<ClvResult> {
     options.validate()?;
+    let unit = options.resolve_data_time_unit(model.time_unit())?;
     check_inputs(model, frequency, recency, t)?;
     check::same_len("monetary_value", frequency.len(), monetary_value.len())?;
     let expected_spend = spend.conditional_expected_average_spend(frequency, monetary_value)?;
-    let discounted_purchases = discounted_all(model, frequency, recency, t, options)?;
+    let discounted_purchases = discounted_all(model, frequency, recency, t, options, unit)?;
     let value: Vec<f64> = (0..frequency.len())
         .map(|i| options.margin * expected_spend[i] * discounted_purchases[i])
         .collect();
@@ -770,8 +835,17 @@ pub fn customer_lifetime_value(
         None => (None, None),
         Some(level) => {
             let z = crate::models::normal_quantile(0.5 + 0.5 * level);
-            let (lo, hi) =
-                intervals(model, spend, frequency, recency, t, monetary_value, options, &value, z)?;
+            let (lo, hi) = intervals(
+                model,
+                spend,
+                frequency,
+                recency,
+                t,
+                monetary_value,
+                (options, unit),
+                &value,
+                z,
+            )?;
             (Some(lo), Some(hi))
         }
     };
@@ -786,7 +860,7 @@ fn intervals(
     recency: &[f64],
     t: &[f64],
     monetary_value: &[f64],
-    options: &ClvOptions,
+    (options, unit): (&ClvOptions, Option<TimeUnit>),
     value: &[f64],
     z: f64,
 ) -> Result<(Vec<f64>, Vec<f64>)> {
@@ -798,7 +872,7 @@ fn intervals(
     };
     let cov_t = model.covariance().ok_or_else(|| no_cov("transaction"))?.log_matrix().to_vec();
     let cov_s = spend.covariance().ok_or_else(|| no_cov("spend"))?.log_matrix().to_vec();
-    let pl = plan(model, options);
+    let pl = plan(model, options, unit);
     let pt = model.params();
     let ps = spend.params().to_vec();
     let h = 1e-5f64;
@@ -850,7 +924,7 @@ mod tests {
                 .unwrap();
         let models: [&dyn TransactionModel; 2] = [&bg, &pn];
         for model in models {
-            let pl = plan(model, &ClvOptions::default());
+            let pl = plan(model, &ClvOptions::default(), Some(TimeUnit::Week));
             let p = model.params();
             let m = if pl.pareto { p[1].min(p[3]) } else { p[1] };
             for x in [0.0, 3.0, 40.0] {

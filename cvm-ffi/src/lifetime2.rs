@@ -83,6 +83,7 @@ unsafe fn fit_options(options: *const cvm_fit_options) -> FitOptions {
         max_iterations: o.max_iterations as usize,
         tolerance: o.tolerance,
         initial: None,
+        time_unit: None,
     }
 }
 

@@ -122,6 +122,7 @@ pub unsafe extern "C" fn cvm_model_fit(
             max_iterations: o.max_iterations as usize,
             tolerance: o.tolerance,
             initial: None,
+            time_unit: None,
         };
         let data = SummaryData::new(c.f, c.r, c.t, w)?;
         let m = AnyModel::fit(k, &data, &fit_options)?;

@@ -32,6 +32,7 @@ fn fit_options(
         max_iterations: max_iterations.unwrap_or(d.max_iterations),
         tolerance: tolerance.unwrap_or(d.tolerance),
         initial,
+        time_unit: None,
     }
 }
 

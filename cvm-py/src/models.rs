@@ -60,6 +60,7 @@ impl PyModel {
             max_iterations: max_iterations.unwrap_or(defaults.max_iterations),
             tolerance: tolerance.unwrap_or(defaults.tolerance),
             initial,
+            time_unit: None,
         };
         let inner = py
             .detach(|| {

@@ -35,7 +35,7 @@ impl AnyModel {
         &[ModelKind::BgNbd, ModelKind::MbgNbd, ModelKind::ParetoNbd];
 
     fn unsupported(kind: ModelKind) -> Error {
-        Error::unknown_name("model", kind.as_str(), &["bg_nbd", "mbg_nbd", "pareto_nbd"])
+        Error::unknown_name("model", kind.as_str(), ModelKind::TRANSACTION_NAMES)
     }
 
     /// Fits a model of `kind` by maximum likelihood.
@@ -86,7 +86,7 @@ impl AnyModel {
             path: "$.model".into(),
             reason: "missing model name".into(),
         })?;
-        let kind = ModelKind::parse(name, "model")
+        let kind = ModelKind::parse_transaction(name, "model")
             .map_err(|e| Error::Json { path: "$.model".into(), reason: e.to_string() })?;
         Ok(match kind {
             ModelKind::BgNbd => AnyModel::BgNbd(BgNbd::from_json(text)?),
@@ -121,6 +121,21 @@ impl AnyModel {
             AnyModel::BgNbd(_) => ModelKind::BgNbd,
             AnyModel::MbgNbd(_) => ModelKind::MbgNbd,
             AnyModel::ParetoNbd(_) => ModelKind::ParetoNbd,
+        }
+    }
+
+    /// The unit of time of the model's data, when recorded (see [`BgNbd::time_unit`]).
+    pub fn time_unit(&self) -> Option<crate::TimeUnit> {
+        self.as_model().time_unit()
+    }
+
+    /// The same model, recording `unit` as the unit of time of its data (`None`: unknown).
+    #[must_use]
+    pub fn with_time_unit(self, unit: Option<crate::TimeUnit>) -> Self {
+        match self {
+            AnyModel::BgNbd(m) => AnyModel::BgNbd(m.with_time_unit(unit)),
+            AnyModel::MbgNbd(m) => AnyModel::MbgNbd(m.with_time_unit(unit)),
+            AnyModel::ParetoNbd(m) => AnyModel::ParetoNbd(m.with_time_unit(unit)),
         }
     }
 

@@ -80,6 +80,7 @@ pub struct BgBb {
     params: BgBbParams,
     diagnostics: Option<FitDiagnostics>,
     covariance: Option<Covariance>,
+    time_unit: Option<crate::TimeUnit>,
 }
 
 fn is_count(v: f64) -> bool {
@@ -132,6 +133,7 @@ fn check_periods(field: &str, m: f64) -> Result<()> {
 struct Lik;
 
 impl Likelihood for Lik {
+    const MODEL: &'static str = "bg_bb";
     const NAMES: &'static [&'static str] = BgBbParams::NAMES;
 
     fn total(&self, data: &SummaryData, v: &[f64], grad: Option<&mut [f64]>) -> f64 {
@@ -332,7 +334,7 @@ impl BgBb {
     /// An invalid parameter.
     pub fn from_params(params: BgBbParams) -> Result<Self> {
         BgBbParams::new(params.alpha, params.beta, params.gamma, params.delta)?;
-        Ok(BgBb { params, diagnostics: None, covariance: None })
+        Ok(BgBb { params, diagnostics: None, covariance: None, time_unit: None })
     }
 
     /// A model with known parameters and, optionally, the diagnostics and covariance of the fit
@@ -390,6 +392,7 @@ impl BgBb {
     ) -> Result<Self> {
         check_histories(frequency, recency, n_periods)?;
         let data = SummaryData::new(frequency, recency, n_periods, weights)?;
+        super::check_identifiable("bg_bb", "frequency", frequency, recency, n_periods)?;
         let fit = match fit_ml(&Lik, &data, options, vec![1.0; 4]) {
             Ok(f) => f,
             Err(e) if options.initial.is_none() => {
@@ -399,11 +402,28 @@ impl BgBb {
             }
             Err(e) => return Err(e),
         };
+        super::check_estimate("bg_bb", BgBbParams::NAMES, &fit.params)?;
         Ok(BgBb {
             params: BgBbParams::raw(&fit.params),
             diagnostics: Some(fit.diagnostics),
             covariance: fit.covariance,
+            time_unit: options.time_unit,
         })
+    }
+
+    /// The unit of time of the data the model describes (ages, recency, T; for the BG/BB and
+    /// the sBG, one opportunity or period), when known: set by a fit from
+    /// [`FitOptions::time_unit`](super::FitOptions::time_unit), by [`Self::with_time_unit`], or
+    /// read from a JSON document. `None` when unknown.
+    pub fn time_unit(&self) -> Option<crate::TimeUnit> {
+        self.time_unit
+    }
+
+    /// The same model, recording `unit` as the unit of time of its data (`None`: unknown).
+    #[must_use]
+    pub fn with_time_unit(mut self, unit: Option<crate::TimeUnit>) -> Self {
+        self.time_unit = unit;
+        self
     }
 
     /// The parameters.
@@ -595,6 +615,7 @@ impl BgBb {
             &self.params.to_vec(),
             self.diagnostics.as_ref(),
             self.covariance.as_ref(),
+            self.time_unit,
         )
     }
 
@@ -606,7 +627,8 @@ impl BgBb {
     #[cfg(feature = "serde")]
     pub fn from_json(text: &str) -> Result<Self> {
         let doc = super::persist::from_json(text, super::ModelKind::BgBb)?;
-        Self::from_parts(BgBbParams::from_slice(&doc.params)?, doc.diagnostics, doc.covariance)
+        Ok(Self::from_parts(BgBbParams::from_slice(&doc.params)?, doc.diagnostics, doc.covariance)?
+            .with_time_unit(doc.time_unit))
     }
 }
 
@@ -622,6 +644,10 @@ impl TransactionModel for BgBb {
 
     fn param_names(&self) -> &'static [&'static str] {
         BgBbParams::NAMES
+    }
+
+    fn time_unit(&self) -> Option<crate::TimeUnit> {
+        self.time_unit
     }
 
     fn params(&self) -> Vec<f64> {

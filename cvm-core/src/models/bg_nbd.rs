@@ -74,6 +74,7 @@ pub struct BgNbd {
     params: BgNbdParams,
     diagnostics: Option<FitDiagnostics>,
     covariance: Option<Covariance>,
+    time_unit: Option<crate::TimeUnit>,
 }
 
 struct Lik;
@@ -133,6 +134,7 @@ impl Lik {
 }
 
 impl Likelihood for Lik {
+    const MODEL: &'static str = "bg_nbd";
     const NAMES: &'static [&'static str] = BgNbdParams::NAMES;
 
     fn total(&self, data: &SummaryData, p: &[f64], grad: Option<&mut [f64]>) -> f64 {
@@ -211,7 +213,7 @@ impl BgNbd {
     /// An invalid parameter (re-validated, e.g. when the struct was built by hand).
     pub fn from_params(params: BgNbdParams) -> Result<Self> {
         BgNbdParams::new(params.r, params.alpha, params.a, params.b)?;
-        Ok(BgNbd { params, diagnostics: None, covariance: None })
+        Ok(BgNbd { params, diagnostics: None, covariance: None, time_unit: None })
     }
 
     /// A model with known parameters and (optionally) the diagnostics and covariance of the fit
@@ -260,12 +262,36 @@ impl BgNbd {
     pub fn fit(data: &SummaryData, options: &FitOptions) -> Result<Self> {
         let (mx, _, mt) = data.means();
         let start = vec![1.0, (mt / (mx + 1.0)).max(1e-3), 1.0, 1.0];
+        super::check_identifiable(
+            "bg_nbd",
+            "frequency",
+            data.frequency(),
+            data.recency(),
+            data.t(),
+        )?;
         let fit = fit_ml(&Lik, data, options, start)?;
+        super::check_estimate("bg_nbd", BgNbdParams::NAMES, &fit.params)?;
         Ok(BgNbd {
             params: BgNbdParams::raw(&fit.params),
             diagnostics: Some(fit.diagnostics),
             covariance: fit.covariance,
+            time_unit: options.time_unit,
         })
+    }
+
+    /// The unit of time of the data the model describes (ages, recency, T; for the BG/BB and
+    /// the sBG, one opportunity or period), when known: set by a fit from
+    /// [`FitOptions::time_unit`](super::FitOptions::time_unit), by [`Self::with_time_unit`], or
+    /// read from a JSON document. `None` when unknown.
+    pub fn time_unit(&self) -> Option<crate::TimeUnit> {
+        self.time_unit
+    }
+
+    /// The same model, recording `unit` as the unit of time of its data (`None`: unknown).
+    #[must_use]
+    pub fn with_time_unit(mut self, unit: Option<crate::TimeUnit>) -> Self {
+        self.time_unit = unit;
+        self
     }
 
     /// The parameters.
@@ -346,6 +372,7 @@ impl BgNbd {
             &self.params.to_vec(),
             self.diagnostics.as_ref(),
             self.covariance.as_ref(),
+            self.time_unit,
         )
     }
 
@@ -357,7 +384,12 @@ impl BgNbd {
     #[cfg(feature = "serde")]
     pub fn from_json(text: &str) -> Result<Self> {
         let doc = super::persist::from_json(text, super::ModelKind::BgNbd)?;
-        Self::from_parts(BgNbdParams::from_slice(&doc.params)?, doc.diagnostics, doc.covariance)
+        Ok(Self::from_parts(
+            BgNbdParams::from_slice(&doc.params)?,
+            doc.diagnostics,
+            doc.covariance,
+        )?
+        .with_time_unit(doc.time_unit))
     }
 }
 
@@ -368,6 +400,10 @@ impl TransactionModel for BgNbd {
 
     fn param_names(&self) -> &'static [&'static str] {
         BgNbdParams::NAMES
+    }
+
+    fn time_unit(&self) -> Option<crate::TimeUnit> {
+        self.time_unit
     }
 
     fn params(&self) -> Vec<f64> {

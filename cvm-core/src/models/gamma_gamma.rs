@@ -79,6 +79,7 @@ pub struct GammaGamma {
     params: GammaGammaParams,
     diagnostics: Option<FitDiagnostics>,
     covariance: Option<Covariance>,
+    time_unit: Option<crate::TimeUnit>,
 }
 
 /// Validates spend columns: `frequency` a finite non-negative integer, `monetary_value` finite and
@@ -119,6 +120,38 @@ fn is_count(x: f64) -> bool {
     } else {
         x >= 0.0 && (x as u64) as f64 == x
     }
+}
+
+/// Fails with [`Error::NotIdentified`] when the repeat buyers' spends cannot identify `p`, `q`
+/// and `γ`: fewer than two repeat buyers, or every repeat buyer with the same average spend (no
+/// spread between customers, so the likelihood keeps rising as `p, q → ∞`). Called after
+/// [`check_spend`] and with at least one repeat buyer.
+fn check_spend_identifiable(frequency: &[f64], monetary_value: &[f64]) -> Result<()> {
+    let not = |reason: String| Error::NotIdentified { model: "gamma_gamma".into(), reason };
+    let mut buyers =
+        frequency.iter().zip(monetary_value).filter(|(&x, _)| x > 0.0).map(|(_, &z)| z);
+    let first = match buyers.next() {
+        Some(z) => z,
+        None => return Ok(()),
+    };
+    let mut count = 1usize;
+    let mut spread = false;
+    for z in buyers {
+        count += 1;
+        spread |= z != first;
+    }
+    if count < 2 {
+        return Err(not("only one customer made a repeat purchase: the spread of spends \
+                        between customers, which identifies the parameters, is unknown"
+            .into()));
+    }
+    if !spread {
+        return Err(not(format!(
+            "every repeat buyer has the same average spend ({first}): with no spread between \
+             customers the likelihood keeps rising as p and q grow"
+        )));
+    }
+    Ok(())
 }
 
 fn no_repeat_buyers() -> Error {
@@ -486,7 +519,7 @@ impl GammaGamma {
     /// An invalid parameter.
     pub fn from_params(params: GammaGammaParams) -> Result<Self> {
         GammaGammaParams::new(params.p, params.q, params.gamma)?;
-        Ok(GammaGamma { params, diagnostics: None, covariance: None })
+        Ok(GammaGamma { params, diagnostics: None, covariance: None, time_unit: None })
     }
 
     /// A model with known parameters and, optionally, the diagnostics and covariance of the fit
@@ -558,6 +591,7 @@ impl GammaGamma {
         options: &FitOptions,
     ) -> Result<Self> {
         let data = SpendData::new(frequency, monetary_value, weights)?;
+        check_spend_identifiable(frequency, monetary_value)?;
         let scale = data.mean_spend;
         let data = SpendLikelihood::new(data, scale);
         let options = match &options.initial {
@@ -594,6 +628,7 @@ impl GammaGamma {
             })?;
         let mut params = fit.params.clone();
         params[2] *= scale;
+        super::check_estimate("gamma_gamma", GammaGammaParams::NAMES, &params)?;
         let shift = data.n_obs * scale.ln();
         let mut diagnostics = fit.diagnostics;
         diagnostics.log_likelihood -= shift;
@@ -607,7 +642,23 @@ impl GammaGamma {
             params: GammaGammaParams::raw(&params),
             diagnostics: Some(diagnostics),
             covariance,
+            time_unit: options.time_unit,
         })
+    }
+
+    /// The unit of time of the data the model describes (ages, recency, T; for the BG/BB and
+    /// the sBG, one opportunity or period), when known: set by a fit from
+    /// [`FitOptions::time_unit`](super::FitOptions::time_unit), by [`Self::with_time_unit`], or
+    /// read from a JSON document. `None` when unknown.
+    pub fn time_unit(&self) -> Option<crate::TimeUnit> {
+        self.time_unit
+    }
+
+    /// The same model, recording `unit` as the unit of time of its data (`None`: unknown).
+    #[must_use]
+    pub fn with_time_unit(mut self, unit: Option<crate::TimeUnit>) -> Self {
+        self.time_unit = unit;
+        self
     }
 
     /// The parameters.
@@ -809,6 +860,7 @@ impl GammaGamma {
             &self.params.to_vec(),
             self.diagnostics.as_ref(),
             self.covariance.as_ref(),
+            self.time_unit,
         )
     }
 
@@ -820,11 +872,12 @@ impl GammaGamma {
     #[cfg(feature = "serde")]
     pub fn from_json(text: &str) -> Result<Self> {
         let doc = super::persist::from_json(text, super::ModelKind::GammaGamma)?;
-        Self::from_parts(
+        Ok(Self::from_parts(
             GammaGammaParams::from_slice(&doc.params)?,
             doc.diagnostics,
             doc.covariance,
-        )
+        )?
+        .with_time_unit(doc.time_unit))
     }
 }
 

@@ -84,6 +84,11 @@ pub struct FitOptions {
     pub tolerance: f64,
     /// Starting values on the natural scale (default: automatic, from the data's moments).
     pub initial: Option<Vec<f64>>,
+    /// The unit of time of the data (ages, recency, T), recorded by the fitted model so that
+    /// downstream computations (CLV) use it (default `None`: unknown; CLV then needs an
+    /// explicit unit).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub time_unit: Option<crate::TimeUnit>,
 }
 
 impl Default for FitOptions {
@@ -93,6 +98,7 @@ impl Default for FitOptions {
             max_iterations: 200,
             tolerance: crate::prec::OPTIM_GRAD_TOL,
             initial: None,
+            time_unit: None,
         }
     }
 }
@@ -707,6 +713,8 @@ pub(crate) fn two_term_total(
 
 /// What a model provides to the shared maximum-likelihood driver.
 pub(crate) trait Likelihood: Sync {
+    /// The model's name (as in [`ModelKind::as_str`]), for errors.
+    const MODEL: &'static str;
     /// Parameter names, in order.
     const NAMES: &'static [&'static str];
     /// Total weighted log-likelihood at natural parameters `p`; when `grad` is given, the
@@ -938,6 +946,16 @@ fn finish_fit<L: Likelihood>(
     } else {
         model.total(data, &params, None)
     };
+    if !res.converged && !params.iter().all(|p| (PARAM_MIN..=PARAM_MAX).contains(p)) {
+        // Lost towards a boundary of the parameter space: the data do not bound the estimate.
+        check_estimate(L::MODEL, L::NAMES, &params).map_err(|e| match e {
+            Error::NotIdentified { model, reason } => Error::NotIdentified {
+                model,
+                reason: format!("{reason} (the optimiser stopped: {})", res.reason.as_str()),
+            },
+            other => other,
+        })?;
+    }
     if !res.converged || !params.iter().all(|p| p.is_finite() && *p > 0.0) {
         return Err(Error::NotConverged {
             iterations: res.iterations,
@@ -1064,6 +1082,10 @@ pub trait TransactionModel: Send + Sync {
 
     /// Parameter values, in the order of [`TransactionModel::param_names`].
     fn params(&self) -> Vec<f64>;
+
+    /// The unit of time of the model's data (recency, T; for the BG/BB one opportunity), when
+    /// the model records it (see `time_unit` of each model); `None` when unknown.
+    fn time_unit(&self) -> Option<crate::TimeUnit>;
 
     /// Expected number of repeat purchases of a customer with history `(x, t_x, T)` in
     /// `(T, T + t]`, for validated scalars.
@@ -1324,12 +1346,96 @@ pub trait TransactionModel: Send + Sync {
     }
 }
 
+/// Largest accepted value of any model parameter (see [`PARAM_MIN`] for the domain).
+pub const PARAM_MAX: f64 = 1e10;
+
+/// Smallest accepted value of any model parameter.
+///
+/// # The parameter domain
+/// Every parameter of every model (BG/NBD `r, α, a, b`; MBG/NBD the same; Pareto/NBD
+/// `r, α, s, β`; Gamma-Gamma `p, q, γ`; BG/BB `α, β, γ, δ`; sBG `α, β`) must be finite and in
+/// `[PARAM_MIN, PARAM_MAX] = [1e-10, 1e10]`, whether it comes from `Params::new`, `from_params`,
+/// a JSON document (untrusted input) or a fit. The reasons:
+/// * beyond `1e10` a shape parameter leaves no significant digit of `r + x` or `a + b + x` for
+///   realistic counts, and scale parameters (`α`, `β`, `γ`) no digit of `α + T`;
+///   the kernels' connection formulas (₂F₁) would need work proportional to the parameter;
+/// * below `1e-10` the mixing distributions are numerically a point mass at 0
+///   (`Γ(r) ≈ 1/r` overflows the accuracy of every ratio of gamma functions built on it).
+///
+/// Published fits (CDNOW: `r ≈ 0.24`, `α ≈ 4.4`, `a ≈ 0.79`, `b ≈ 2.4`; Pareto/NBD `β ≈ 11.7`;
+/// Gamma-Gamma `γ` in currency units) lie far inside the domain. A fit whose estimate leaves it
+/// is reported as [`Error::NotIdentified`].
+pub const PARAM_MIN: f64 = 1e-10;
+
+/// Validates one model parameter against the domain (see [`PARAM_MIN`]).
+pub(crate) fn check_param(name: &str, v: f64) -> Result<()> {
+    if !(v.is_finite() && v > 0.0) {
+        return Err(Error::invalid(name, format!("parameter must be finite and > 0 (got {v})")));
+    }
+    if !(PARAM_MIN..=PARAM_MAX).contains(&v) {
+        return Err(Error::invalid(
+            name,
+            format!(
+                "parameter must be in [{PARAM_MIN:e}, {PARAM_MAX:e}], the domain in which the \
+                 kernels are accurate and bounded (got {v})"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Fails with [`Error::NotIdentified`] when a summary `(x, t_x, T)` cannot identify the
+/// parameters of a repeat-purchase `model`: no customer made a repeat purchase (the purchase
+/// rate cannot be told apart from drop-out, and the likelihood keeps rising towards `r → 0`,
+/// `α → ∞`), or every customer has the same history (one distinct history for four
+/// parameters). `what` names the count column in the message (`frequency`, `transactions`).
+pub(crate) fn check_identifiable(
+    model: &str,
+    what: &str,
+    frequency: &[f64],
+    recency: &[f64],
+    t: &[f64],
+) -> Result<()> {
+    let not = |reason: String| Error::NotIdentified { model: model.to_string(), reason };
+    if frequency.iter().all(|&x| x == 0.0) {
+        return Err(not(format!(
+            "no customer made a repeat purchase (every {what} is 0): the purchase rate cannot be \
+             told apart from drop-out"
+        )));
+    }
+    let same = |i: usize| frequency[i] == frequency[0] && recency[i] == recency[0] && t[i] == t[0];
+    if (1..frequency.len()).all(same) {
+        return Err(not(format!(
+            "every customer has the same history ({what} {}, recency {}, T {}): one distinct \
+             history cannot identify the parameters",
+            frequency[0], recency[0], t[0]
+        )));
+    }
+    Ok(())
+}
+
+/// Fails with [`Error::NotIdentified`] when a converged estimate lies outside the parameter
+/// domain (see [`PARAM_MIN`]): the likelihood kept improving towards a boundary, so the data do
+/// not bound that parameter.
+pub(crate) fn check_estimate(model: &str, names: &[&str], params: &[f64]) -> Result<()> {
+    for (n, v) in names.iter().zip(params) {
+        if !(PARAM_MIN..=PARAM_MAX).contains(v) {
+            return Err(Error::NotIdentified {
+                model: model.to_string(),
+                reason: format!(
+                    "the estimate of {n} ({v:e}) ran out of the parameter domain \
+                     [{PARAM_MIN:e}, {PARAM_MAX:e}]: the data do not bound it"
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Per-parameter validation shared by the models' `Params::new`.
 pub(crate) fn check_params(names: &[&str], values: &[f64]) -> Result<()> {
     for (n, v) in names.iter().zip(values) {
-        if !(v.is_finite() && *v > 0.0) {
-            return Err(Error::invalid(*n, format!("parameter must be finite and > 0 (got {v})")));
-        }
+        check_param(n, *v)?;
     }
     Ok(())
 }

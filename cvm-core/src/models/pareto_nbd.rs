@@ -80,6 +80,7 @@ pub struct ParetoNbd {
     params: ParetoNbdParams,
     diagnostics: Option<FitDiagnostics>,
     covariance: Option<Covariance>,
+    time_unit: Option<crate::TimeUnit>,
 }
 
 /// The two log-terms of the likelihood after the common factor
@@ -522,6 +523,7 @@ impl Lik {
 }
 
 impl Likelihood for Lik {
+    const MODEL: &'static str = "pareto_nbd";
     const NAMES: &'static [&'static str] = ParetoNbdParams::NAMES;
 
     fn total(&self, data: &SummaryData, p: &[f64], grad: Option<&mut [f64]>) -> f64 {
@@ -606,7 +608,7 @@ impl ParetoNbd {
     /// An invalid parameter (re-validated, e.g. when the struct was built by hand).
     pub fn from_params(params: ParetoNbdParams) -> Result<Self> {
         ParetoNbdParams::new(params.r, params.alpha, params.s, params.beta)?;
-        Ok(ParetoNbd { params, diagnostics: None, covariance: None })
+        Ok(ParetoNbd { params, diagnostics: None, covariance: None, time_unit: None })
     }
 
     /// A model with known parameters and (optionally) the diagnostics and covariance of the fit
@@ -655,12 +657,36 @@ impl ParetoNbd {
     pub fn fit(data: &SummaryData, options: &FitOptions) -> Result<Self> {
         let (mx, _, mt) = data.means();
         let start = vec![1.0, (mt / (mx + 1.0)).max(1e-3), 1.0, mt.max(1e-3)];
+        super::check_identifiable(
+            "pareto_nbd",
+            "frequency",
+            data.frequency(),
+            data.recency(),
+            data.t(),
+        )?;
         let fit = fit_ml(&Lik, data, options, start)?;
+        super::check_estimate("pareto_nbd", ParetoNbdParams::NAMES, &fit.params)?;
         Ok(ParetoNbd {
             params: ParetoNbdParams::raw(&fit.params),
             diagnostics: Some(fit.diagnostics),
             covariance: fit.covariance,
+            time_unit: options.time_unit,
         })
+    }
+
+    /// The unit of time of the data the model describes (ages, recency, T; for the BG/BB and
+    /// the sBG, one opportunity or period), when known: set by a fit from
+    /// [`FitOptions::time_unit`](super::FitOptions::time_unit), by [`Self::with_time_unit`], or
+    /// read from a JSON document. `None` when unknown.
+    pub fn time_unit(&self) -> Option<crate::TimeUnit> {
+        self.time_unit
+    }
+
+    /// The same model, recording `unit` as the unit of time of its data (`None`: unknown).
+    #[must_use]
+    pub fn with_time_unit(mut self, unit: Option<crate::TimeUnit>) -> Self {
+        self.time_unit = unit;
+        self
     }
 
     /// The parameters.
@@ -796,6 +822,7 @@ impl ParetoNbd {
             &self.params.to_vec(),
             self.diagnostics.as_ref(),
             self.covariance.as_ref(),
+            self.time_unit,
         )
     }
 
@@ -807,7 +834,12 @@ impl ParetoNbd {
     #[cfg(feature = "serde")]
     pub fn from_json(text: &str) -> Result<Self> {
         let doc = super::persist::from_json(text, super::ModelKind::ParetoNbd)?;
-        Self::from_parts(ParetoNbdParams::from_slice(&doc.params)?, doc.diagnostics, doc.covariance)
+        Ok(Self::from_parts(
+            ParetoNbdParams::from_slice(&doc.params)?,
+            doc.diagnostics,
+            doc.covariance,
+        )?
+        .with_time_unit(doc.time_unit))
     }
 }
 
@@ -818,6 +850,10 @@ impl TransactionModel for ParetoNbd {
 
     fn param_names(&self) -> &'static [&'static str] {
         ParetoNbdParams::NAMES
+    }
+
+    fn time_unit(&self) -> Option<crate::TimeUnit> {
+        self.time_unit
     }
 
     fn params(&self) -> Vec<f64> {

@@ -8,7 +8,9 @@
 //!  "covariance": [[...], ...]}
 //! ```
 //!
-//! `fit` and `covariance` are `null` for a model built from known parameters. `covariance` is the
+//! `fit` and `covariance` are `null` for a model built from known parameters. `time_unit`
+//! (`"D"`, `"W"`, `"M"` or `"Y"`), the unit of time of the model's data, is written when the
+//! model records one; documents without it (as written before it existed) load with no unit. `covariance` is the
 //! covariance of the parameters on their natural scale, in the order of `params`. Reading is
 //! strict: unknown fields, another format or version, a different model, missing or extra
 //! parameters, and parameters outside their domain are all [`crate::Error::Json`] errors naming
@@ -71,6 +73,43 @@ impl ModelKind {
         }
     }
 
+    /// The spellings [`ModelKind::parse_transaction`] accepts: the continuous-time transaction
+    /// models (those [`super::AnyModel`] holds).
+    pub const TRANSACTION_NAMES: &'static [&'static str] = &["bg_nbd", "mbg_nbd", "pareto_nbd"];
+
+    /// Parses the name of a continuous-time transaction model (`bg_nbd`, `mbg_nbd`,
+    /// `pareto_nbd`), for functions that accept only those: the error lists only them.
+    ///
+    /// # Errors
+    /// [`Error::UnknownName`] naming `field` and listing [`ModelKind::TRANSACTION_NAMES`], also
+    /// for the name of another kind of model (e.g. `gamma_gamma`).
+    ///
+    /// # Examples
+    /// ```
+    /// use cvm_core::models::ModelKind;
+    /// assert_eq!(ModelKind::parse_transaction("bg_nbd", "model")?, ModelKind::BgNbd);
+    /// let e = ModelKind::parse_transaction("gamma_gamma", "model").unwrap_err();
+    /// assert!(e.to_string().ends_with("valid values are bg_nbd, mbg_nbd, pareto_nbd"));
+    /// # Ok::<(), cvm_core::Error>(())
+    /// ```
+    pub fn parse_transaction(text: &str, field: &str) -> Result<Self> {
+        Self::parse_among(text, field, super::AnyModel::KINDS)
+    }
+
+    /// Parses a model name among `kinds` only; the error lists exactly those names.
+    ///
+    /// # Errors
+    /// [`Error::UnknownName`] naming `field` and listing the names of `kinds`.
+    pub fn parse_among(text: &str, field: &str, kinds: &[ModelKind]) -> Result<Self> {
+        match kinds.iter().find(|k| k.as_str() == text) {
+            Some(k) => Ok(*k),
+            None => {
+                let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+                Err(Error::unknown_name(field, text, &names))
+            }
+        }
+    }
+
     /// The name used in documents.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -103,6 +142,7 @@ pub(crate) struct Document {
     pub params: Vec<f64>,
     pub diagnostics: Option<FitDiagnostics>,
     pub covariance: Option<Covariance>,
+    pub time_unit: Option<crate::TimeUnit>,
 }
 
 #[cfg(feature = "serde")]
@@ -117,6 +157,8 @@ struct RawDoc {
     fit: Option<FitDiagnostics>,
     #[serde(default)]
     covariance: Option<Vec<Vec<f64>>>,
+    #[serde(default)]
+    time_unit: Option<String>,
 }
 
 #[cfg(feature = "serde")]
@@ -131,13 +173,14 @@ pub(crate) fn to_json(
     params: &[f64],
     diagnostics: Option<&FitDiagnostics>,
     covariance: Option<&Covariance>,
+    time_unit: Option<crate::TimeUnit>,
 ) -> Result<String> {
     use serde_json::{json, Map, Value};
     let mut p = Map::new();
     for (n, v) in kind.param_names().iter().zip(params) {
         p.insert((*n).to_string(), json!(v));
     }
-    let doc = json!({
+    let mut doc = json!({
         "format": FORMAT,
         "version": VERSION,
         "model": kind.as_str(),
@@ -145,6 +188,10 @@ pub(crate) fn to_json(
         "fit": diagnostics,
         "covariance": covariance.map(|c| c.matrix()),
     });
+    // Written only when known, so that a model without a unit gives today's document.
+    if let (Some(u), Value::Object(map)) = (time_unit, &mut doc) {
+        map.insert("time_unit".to_string(), json!(u.as_str()));
+    }
     serde_json::to_string_pretty(&doc).map_err(|e| json_err("$", e))
 }
 
@@ -165,6 +212,12 @@ pub(crate) fn from_json(text: &str, expected: ModelKind) -> Result<Document> {
             format!("document holds a {} model, expected {}", kind.as_str(), expected.as_str()),
         ));
     }
+    let time_unit = match &raw.time_unit {
+        None => None,
+        Some(text) => Some(
+            crate::TimeUnit::parse(text, "time_unit").map_err(|e| json_err("$.time_unit", e))?,
+        ),
+    };
     let names = kind.param_names();
     for key in raw.params.keys() {
         if !names.contains(&key.as_str()) {
@@ -179,12 +232,7 @@ pub(crate) fn from_json(text: &str, expected: ModelKind) -> Result<Document> {
             .ok_or_else(|| json_err(format!("$.params.{n}"), "missing parameter"))?
             .as_f64()
             .ok_or_else(|| json_err(format!("$.params.{n}"), "not a number"))?;
-        if !(v.is_finite() && v > 0.0) {
-            return Err(json_err(
-                format!("$.params.{n}"),
-                format!("must be finite and > 0 (got {v})"),
-            ));
-        }
+        super::check_param(n, v).map_err(|e| json_err(format!("$.params.{n}"), e))?;
         params.push(v);
     }
     if let Some(fit) = &raw.fit {
@@ -208,5 +256,5 @@ pub(crate) fn from_json(text: &str, expected: ModelKind) -> Result<Document> {
             )
         }
     };
-    Ok(Document { params, diagnostics: raw.fit, covariance })
+    Ok(Document { params, diagnostics: raw.fit, covariance, time_unit })
 }

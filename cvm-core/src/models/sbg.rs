@@ -73,6 +73,7 @@ pub struct ShiftedBetaGeometric {
     params: SbgParams,
     diagnostics: Option<FitDiagnostics>,
     covariance: Option<Covariance>,
+    time_unit: Option<crate::TimeUnit>,
 }
 
 /// Lifetimes grouped by (periods, churned) with weights.
@@ -87,6 +88,27 @@ impl Durations {
             map.into_iter().map(|((t, c), w)| (t as f64, c, w)).collect();
         let n_obs = rows.iter().map(|r| r.2).sum();
         Durations { rows, n_obs }
+    }
+
+    /// Fails with [`Error::NotIdentified`] when no customer cancelled (the likelihood keeps
+    /// rising as the churn probabilities go to 0), or when the data say nothing beyond the first
+    /// period (every cancellation in period 1 and no customer observed for more than one
+    /// period: only `α/(α+β)` is identified, not the spread of churn probabilities).
+    fn check_identifiable(&self) -> Result<()> {
+        let not =
+            |reason: &str| Error::NotIdentified { model: "sbg".into(), reason: reason.into() };
+        if !self.rows.iter().any(|r| r.1) {
+            return Err(not(
+                "no customer cancelled: the churn probabilities are only bounded by 0",
+            ));
+        }
+        if self.rows.iter().all(|r| r.0 <= 1.0) {
+            return Err(not(
+                "no customer was observed beyond the first period: only the first period's churn \
+                 rate α/(α+β) is identified, not α and β",
+            ));
+        }
+        Ok(())
     }
 
     /// Log-likelihood and gradient.
@@ -145,7 +167,7 @@ impl ShiftedBetaGeometric {
     /// An invalid parameter.
     pub fn from_params(params: SbgParams) -> Result<Self> {
         SbgParams::new(params.alpha, params.beta)?;
-        Ok(ShiftedBetaGeometric { params, diagnostics: None, covariance: None })
+        Ok(ShiftedBetaGeometric { params, diagnostics: None, covariance: None, time_unit: None })
     }
 
     /// A model with known parameters and, optionally, the diagnostics and covariance of the fit
@@ -286,14 +308,33 @@ impl ShiftedBetaGeometric {
     }
 
     fn fit_durations(d: Durations, options: &FitOptions) -> Result<Self> {
+        options.validate(SbgParams::NAMES)?;
+        d.check_identifiable()?;
         let total = |v: &[f64], g: Option<&mut [f64]>| d.total(v, g);
         let starts = vec![vec![1.0, 1.0], vec![0.5, 3.0]];
         let fit = fit_direct(SbgParams::NAMES, options, d.n_obs, starts, &total)?;
+        super::check_estimate("sbg", SbgParams::NAMES, &fit.params)?;
         Ok(ShiftedBetaGeometric {
             params: SbgParams { alpha: fit.params[0], beta: fit.params[1] },
             diagnostics: Some(fit.diagnostics),
             covariance: fit.covariance,
+            time_unit: options.time_unit,
         })
+    }
+
+    /// The unit of time of the data the model describes (ages, recency, T; for the BG/BB and
+    /// the sBG, one opportunity or period), when known: set by a fit from
+    /// [`FitOptions::time_unit`](super::FitOptions::time_unit), by [`Self::with_time_unit`], or
+    /// read from a JSON document. `None` when unknown.
+    pub fn time_unit(&self) -> Option<crate::TimeUnit> {
+        self.time_unit
+    }
+
+    /// The same model, recording `unit` as the unit of time of its data (`None`: unknown).
+    #[must_use]
+    pub fn with_time_unit(mut self, unit: Option<crate::TimeUnit>) -> Self {
+        self.time_unit = unit;
+        self
     }
 
     /// The parameters.
@@ -527,6 +568,7 @@ impl ShiftedBetaGeometric {
             &self.params.to_vec(),
             self.diagnostics.as_ref(),
             self.covariance.as_ref(),
+            self.time_unit,
         )
     }
 
@@ -538,7 +580,8 @@ impl ShiftedBetaGeometric {
     #[cfg(feature = "serde")]
     pub fn from_json(text: &str) -> Result<Self> {
         let doc = super::persist::from_json(text, super::ModelKind::ShiftedBetaGeometric)?;
-        Self::from_parts(SbgParams::from_slice(&doc.params)?, doc.diagnostics, doc.covariance)
+        Ok(Self::from_parts(SbgParams::from_slice(&doc.params)?, doc.diagnostics, doc.covariance)?
+            .with_time_unit(doc.time_unit))
     }
 }
 

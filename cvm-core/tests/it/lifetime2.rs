@@ -9,6 +9,15 @@ use cvm_core::Error;
 
 use crate::common::*;
 
+/// CLV options for models whose data are in weeks (the CDNOW summaries), stated explicitly: the
+/// options have no default unit.
+fn week_options() -> cvm_core::clv::ClvOptions {
+    cvm_core::clv::ClvOptions {
+        data_time_unit: Some(cvm_core::TimeUnit::Week),
+        ..Default::default()
+    }
+}
+
 /// `(x, zbar)` of the 2,357 CDNOW customers, from the shipped summary with transactions.
 fn cdnow_spend() -> (Vec<f64>, Vec<f64>) {
     let text = read_data("cdnow_customers_summary_with_transactions.csv");
@@ -523,9 +532,9 @@ mod clv {
         let o = ClvOptions {
             horizon: 1.0,
             time_unit: TimeUnit::Year,
-            data_time_unit: TimeUnit::Week,
+            data_time_unit: Some(TimeUnit::Week),
             discount_rate: 0.10,
-            ..Default::default()
+            ..week_options()
         };
         let h = 365.25 / 7.0;
         let delta = 0.10f64.ln_1p() * 7.0 / 365.25;
@@ -551,9 +560,9 @@ mod clv {
         let o = ClvOptions {
             horizon: 400.0,
             time_unit: TimeUnit::Year,
-            data_time_unit: TimeUnit::Week,
+            data_time_unit: Some(TimeUnit::Week),
             discount_rate: 0.15,
-            ..Default::default()
+            ..week_options()
         };
         let d = expected_discounted_purchases(&p, &[4.0], &[36.0], &[38.0], &o).unwrap();
         let delta = 0.15f64.ln_1p() * 7.0 / 365.25;
@@ -570,7 +579,7 @@ mod clv {
         let o = ClvOptions {
             method: ClvMethod::lifetimes(TimeUnit::Week, 12).unwrap(),
             discount_rate: 0.01,
-            ..Default::default()
+            ..week_options()
         };
         let v = customer_lifetime_value(&m, &gg, &x, &r, &t, &z, &o).unwrap();
         let spend = gg.conditional_expected_average_spend(&x, &z).unwrap();
@@ -603,19 +612,19 @@ mod clv {
             horizon: 1.0,
             time_unit: TimeUnit::Year,
             discount_rate: 0.12,
-            ..Default::default()
+            ..week_options()
         };
         let months = ClvOptions {
             horizon: 12.0,
             time_unit: TimeUnit::Month,
             discount_rate: 1.12f64.powf(1.0 / 12.0) - 1.0,
-            ..Default::default()
+            ..week_options()
         };
         let days = ClvOptions {
             horizon: 365.25,
             time_unit: TimeUnit::Day,
             discount_rate: 1.12f64.powf(1.0 / 365.25) - 1.0,
-            ..Default::default()
+            ..week_options()
         };
         let a = expected_discounted_purchases(&m, &xs, &rs, &ts, &year).unwrap();
         let b = expected_discounted_purchases(&m, &xs, &rs, &ts, &months).unwrap();
@@ -625,7 +634,7 @@ mod clv {
             assert_relative_eq!(a[i], c[i], max_relative = 1e-12);
         }
         // Data in days instead of weeks: same customers, same value.
-        let in_days = ClvOptions { data_time_unit: TimeUnit::Day, ..year.clone() };
+        let in_days = ClvOptions { data_time_unit: Some(TimeUnit::Day), ..year.clone() };
         let md = BgNbd::from_params(BgNbdParams::new(0.243, 4.414 * 7.0, 0.793, 2.426).unwrap())
             .unwrap();
         let sd: Vec<f64> = rs.iter().map(|v| v * 7.0).collect();
@@ -651,9 +660,9 @@ mod clv {
         let o = ClvOptions {
             horizon: 5.0,
             time_unit: TimeUnit::Year,
-            data_time_unit: TimeUnit::Year,
+            data_time_unit: Some(TimeUnit::Year),
             discount_rate: 0.10,
-            ..Default::default()
+            ..week_options()
         };
         let v = customer_lifetime_value(&m, &gg, &f, &r, &n, &[0.0, 50.0, 80.0], &o).unwrap();
         for i in 0..3 {
@@ -681,7 +690,7 @@ mod clv {
         let data = cvm_core::models::SummaryData::new(&x, &r, &t, None).unwrap();
         let m = BgNbd::fit(&data, &FitOptions::default()).unwrap();
         let gg = cdnow_gg();
-        let o = ClvOptions { interval_level: Some(0.95), ..Default::default() };
+        let o = ClvOptions { interval_level: Some(0.95), ..week_options() };
         let v =
             customer_lifetime_value(&m, &gg, &x[..20], &r[..20], &t[..20], &z[..20], &o).unwrap();
         let (lo, hi) = (v.lower.unwrap(), v.upper.unwrap());
@@ -703,19 +712,19 @@ mod clv {
             customer_lifetime_value(&m, &gg, &[1.0], &[2.0], &[5.0], &[10.0], o).map(|_| ())
         };
         let cases = [
-            (ClvOptions { horizon: -1.0, ..Default::default() }, "horizon"),
-            (ClvOptions { horizon: f64::NAN, ..Default::default() }, "horizon"),
-            (ClvOptions { discount_rate: -1.0, ..Default::default() }, "discount_rate"),
-            (ClvOptions { discount_rate: f64::INFINITY, ..Default::default() }, "discount_rate"),
-            (ClvOptions { margin: f64::NAN, ..Default::default() }, "margin"),
+            (ClvOptions { horizon: -1.0, ..week_options() }, "horizon"),
+            (ClvOptions { horizon: f64::NAN, ..week_options() }, "horizon"),
+            (ClvOptions { discount_rate: -1.0, ..week_options() }, "discount_rate"),
+            (ClvOptions { discount_rate: f64::INFINITY, ..week_options() }, "discount_rate"),
+            (ClvOptions { margin: f64::NAN, ..week_options() }, "margin"),
             (
                 ClvOptions {
                     method: ClvMethod::LifetimesSteps { step: 0.0, steps: 12 },
-                    ..Default::default()
+                    ..week_options()
                 },
                 "step",
             ),
-            (ClvOptions { interval_level: Some(1.0), ..Default::default() }, "level"),
+            (ClvOptions { interval_level: Some(1.0), ..week_options() }, "level"),
         ];
         for (o, field) in cases {
             assert_eq!(run(&o).unwrap_err().field(), Some(field));
@@ -726,7 +735,7 @@ mod clv {
         );
         let e = ClvOptions::with_units(12.0, "M", "weekly", 0.01).unwrap_err();
         assert_eq!(e.field(), Some("data_time_unit"));
-        let o = ClvOptions::default();
+        let o = week_options();
         let e = customer_lifetime_value(&m, &gg, &[1.0], &[6.0], &[5.0], &[10.0], &o).unwrap_err();
         assert_eq!((e.field(), e.index()), (Some("recency"), Some(0)));
         let e = customer_lifetime_value(
@@ -791,7 +800,7 @@ mod clv {
         let r = [0.0, 1e-3, 999.0, 10.0];
         let t = [1000.0, 1000.0, 1000.0, 1000.0];
         let z = [0.0, 1e7, 1e7, 1e-3];
-        let o = ClvOptions { horizon: 120.0, ..Default::default() };
+        let o = ClvOptions { horizon: 120.0, ..week_options() };
         for m in models() {
             let v = customer_lifetime_value(m.as_ref(), &gg, &f, &r, &t, &z, &o).unwrap();
             assert!(
@@ -805,8 +814,8 @@ mod clv {
         let ob = ClvOptions {
             horizon: 1000.0,
             time_unit: TimeUnit::Year,
-            data_time_unit: TimeUnit::Year,
-            ..Default::default()
+            data_time_unit: Some(TimeUnit::Year),
+            ..week_options()
         };
         let v = customer_lifetime_value(
             &bb,
@@ -847,10 +856,10 @@ fn timing_one_million() {
     let bg = BgNbd::from_params(BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap()).unwrap();
     let gg = GammaGamma::from_params(GammaGammaParams::new(6.25, 3.74, 15.44).unwrap()).unwrap();
     for o in [
-        ClvOptions::default(),
+        week_options(),
         ClvOptions {
             method: cvm_core::clv::ClvMethod::LifetimesSteps { step: 4.345, steps: 12 },
-            ..Default::default()
+            ..week_options()
         },
     ] {
         let t0 = std::time::Instant::now();
@@ -863,7 +872,7 @@ fn timing_one_million() {
         .map(|i| if f[i] > 0.0 { r[i] * (1.0 - 1e-7 * (i % 1000) as f64) } else { 0.0 })
         .collect();
     let t0 = std::time::Instant::now();
-    customer_lifetime_value(&bg, &gg, &f, &rr, &t, &zz, &ClvOptions::default()).unwrap();
+    customer_lifetime_value(&bg, &gg, &f, &rr, &t, &zz, &week_options()).unwrap();
     eprintln!("CLV 1M unique rows (continuous): {:?}", t0.elapsed());
 }
 
@@ -926,7 +935,7 @@ mod invariants {
             let m = BgNbd::from_params(BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap()).unwrap();
             let xf = x as f64;
             let tx = if x == 0 { 0.0 } else { (frac * tc).max(1e-3) };
-            let base = ClvOptions { horizon: h, discount_rate: rate, ..Default::default() };
+            let base = ClvOptions { horizon: h, discount_rate: rate, ..week_options() };
             let v = expected_discounted_purchases(&m, &[xf], &[tx], &[tc], &base).unwrap()[0];
             let more = ClvOptions { discount_rate: rate + 0.1, ..base.clone() };
             let longer = ClvOptions { horizon: h * 1.5, ..base };
@@ -964,7 +973,7 @@ fn clv_interpolation_over_ages_matches_direct_evaluation() {
     let (x, r, t) = (&sim.frequency, &sim.recency, &sim.t);
     let models: [&dyn TransactionModel; 3] = [&bg, &mbg, &pn];
     for method in [ClvMethod::Continuous, ClvMethod::LifetimesSteps { step: 4.345, steps: 12 }] {
-        let o = ClvOptions { method, discount_rate: 0.01, ..Default::default() };
+        let o = ClvOptions { method, discount_rate: 0.01, ..week_options() };
         for m in models {
             let all = expected_discounted_purchases(m, x, r, t, &o).unwrap();
             for i in (0..x.len()).step_by(37) {
