@@ -427,7 +427,11 @@ impl TransactionModel for BgNbd {
         t_cal: f64,
     ) -> f64 {
         let p = BgNbdParams::raw(params);
-        alive_expectation(&p, t, x, t_cal) * p_alive(&p, x, t_x, t_cal)
+        let alive = p_alive(&p, x, t_x, t_cal);
+        if alive == 0.0 {
+            return 0.0; // the expectation (finite, ≥ 0) need not be evaluated
+        }
+        alive_expectation(&p, t, x, t_cal) * alive
     }
 
     /// # Formula
@@ -438,7 +442,7 @@ impl TransactionModel for BgNbd {
     }
 
     fn conditional_expected_purchases_at(&self, t: f64, x: f64, t_x: f64, t_cal: f64) -> f64 {
-        alive_expectation(&self.params, t, x, t_cal) * p_alive(&self.params, x, t_x, t_cal)
+        self.probability_alive_and_expected_purchases_at(t, x, t_x, t_cal).1
     }
 
     fn probability_alive_at(&self, x: f64, t_x: f64, t_cal: f64) -> f64 {
@@ -454,6 +458,10 @@ impl TransactionModel for BgNbd {
         t_cal: f64,
     ) -> (f64, f64) {
         let alive = p_alive(&self.params, x, t_x, t_cal);
+        if alive == 0.0 {
+            // A customer certainly gone (e.g. r ~ 1e8: the costliest ₂F₁ arguments) expects 0.
+            return (0.0, 0.0);
+        }
         (alive, alive_expectation(&self.params, t, x, t_cal) * alive)
     }
 

@@ -394,20 +394,19 @@ fn models_from_before_the_time_unit_still_load() {
 
 #[test]
 fn fits_record_the_unit_and_clv_uses_it() {
-    let (f, r, t) = (
-        [0.0, 1.0, 2.0, 0.0, 5.0, 3.0, 1.0, 0.0],
-        [0.0, 3.0, 10.0, 0.0, 30.0, 20.0, 6.0, 0.0],
-        [40.0, 38.0, 35.0, 20.0, 39.0, 33.0, 12.0, 30.0],
-    );
-    let d = data(&f, &r, &t);
+    let truth = BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap();
+    let opts = cvm_core::models::SimulationOptions { n_customers: 2000, ..Default::default() };
+    let sim = cvm_core::models::simulate::bg_nbd(&truth, &opts).unwrap();
+    let (f, r, t) = (&sim.frequency[..], &sim.recency[..], &sim.t[..]);
+    let z = vec![0.0; f.len()];
+    let d = data(f, r, t);
     let o = FitOptions { time_unit: Some(TimeUnit::Week), ..Default::default() };
     let bg = BgNbd::fit(&d, &o).unwrap();
     assert_eq!(bg.time_unit(), Some(TimeUnit::Week));
     let gg = GammaGamma::from_params(GammaGammaParams::new(6.25, 3.74, 15.44).unwrap()).unwrap();
-    let implicit =
-        customer_lifetime_value(&bg, &gg, &f, &r, &t, &[0.0; 8], &ClvOptions::default()).unwrap();
+    let implicit = customer_lifetime_value(&bg, &gg, f, r, t, &z, &ClvOptions::default()).unwrap();
     let explicit = ClvOptions { data_time_unit: Some(TimeUnit::Week), ..Default::default() };
-    let same = customer_lifetime_value(&bg, &gg, &f, &r, &t, &[0.0; 8], &explicit).unwrap();
+    let same = customer_lifetime_value(&bg, &gg, f, r, t, &z, &explicit).unwrap();
     assert_eq!(implicit.value, same.value);
 }
 
