@@ -398,7 +398,7 @@ fn fits_record_the_unit_and_clv_uses_it() {
     let opts = cvm_core::models::SimulationOptions { n_customers: 2000, ..Default::default() };
     let sim = cvm_core::models::simulate::bg_nbd(&truth, &opts).unwrap();
     let (f, r, t) = (&sim.frequency[..], &sim.recency[..], &sim.t[..]);
-    let z = vec![0.0; f.len()];
+    let z: Vec<f64> = f.iter().map(|&x| if x > 0.0 { 20.0 } else { 0.0 }).collect();
     let d = data(f, r, t);
     let o = FitOptions { time_unit: Some(TimeUnit::Week), ..Default::default() };
     let bg = BgNbd::fit(&d, &o).unwrap();
