@@ -730,7 +730,7 @@ fn radix_sort(mut data: Vec<(u64, f64)>, bits: u32) -> Vec<(u64, f64)> {
         for &(k, _) in &data {
             count[((k >> shift) as usize) & (BUCKETS - 1)] += 1;
         }
-        if count.iter().any(|&c| c == data.len()) {
+        if count.contains(&data.len()) {
             shift += DIGIT;
             continue; // every key has the same digit: nothing to do
         }
