@@ -3,7 +3,8 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use cvm_core::{
-    compress, rfm_segments, summarize, SegmentTable, SummaryOptions, TimeUnit, TransactionLog,
+    compress, rfm_segments, summarize, SegmentTable, SummaryOptions, TimeUnit, TimestampUnit,
+    TransactionLog,
 };
 
 /// SplitMix64: a small seeded generator for benchmark data.
@@ -43,7 +44,10 @@ fn bench_summary(c: &mut Criterion) {
     let mut g = c.benchmark_group("summary");
     g.sample_size(10);
     g.throughput(Throughput::Elements(ids.len() as u64));
-    let opts = SummaryOptions { time_unit: Some(TimeUnit::Week), ..Default::default() };
+    let opts = SummaryOptions {
+        time_unit: Some(TimeUnit::Week),
+        ..SummaryOptions::new(TimestampUnit::Nanosecond)
+    };
     g.bench_function("summarize_5M_rows_1M_customers", |b| {
         b.iter(|| {
             let log = TransactionLog { customer_id: &ids, timestamp: &ts, amount: Some(&amount) };

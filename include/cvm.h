@@ -144,8 +144,16 @@
 // Calendar year; as a length 365.25 days.
 #define CVM_UNIT_YEAR 4
 
-// `time_unit` only: count ages in periods of `freq × freq_multiplier` (the default).
+// `time_unit` only: count ages in periods of `freq × freq_multiplier` (the default). As a
+// returned unit ([`cvm_summary_time_unit`]): the ages count periods of `freq × k` with `k > 1`.
 #define CVM_UNIT_PERIOD 0
+
+// `negative_amounts`: a negative amount is an error naming its row (the default).
+#define CVM_NEGATIVE_AMOUNTS_ERROR 0
+
+// `negative_amounts`: amounts of the same period are summed (net); every period with a
+// transaction is a purchase period, whatever the sign of its net amount.
+#define CVM_NEGATIVE_AMOUNTS_NET 1
 
 // Timestamps are seconds since 1970-01-01T00:00Z.
 #define CVM_TIMESTAMP_SECONDS 1
@@ -159,7 +167,7 @@
 // Timestamps are nanoseconds since the epoch.
 #define CVM_TIMESTAMP_NANOSECONDS 4
 
-// Timestamps are whole days since 1970-01-01.
+// Timestamps are whole days since 1970-01-01 (the unit of [`cvm_summary_options_default`]).
 #define CVM_TIMESTAMP_DAYS 5
 
 // A missing timestamp (an error when met): `INT64_MIN`.
@@ -414,7 +422,12 @@ typedef struct cvm_churn_risk_options {
   double at_risk_threshold;
 } cvm_churn_risk_options;
 
-// Options of [`cvm_summary_from_transactions`]; start from [`cvm_summary_options_default`].
+// Options of [`cvm_summary_from_transactions`]; start from [`cvm_summary_options_default`]
+// (which sets `timestamp_unit = CVM_TIMESTAMP_DAYS`: set it to your timestamps' unit).
+//
+// Supported dates: every timestamp and both ends must fall within 0001-01-01..=9999-12-31
+// (UTC); nanosecond timestamps cover 1677-09-21..2262-04-11 (all of `int64_t` but
+// `CVM_TIMESTAMP_MISSING`). Outside: `CVM_STATUS_INVALID_VALUE` naming the row or the option.
 typedef struct cvm_summary_options {
   // Period within which transactions merge: a `CVM_UNIT_*` other than `CVM_UNIT_PERIOD`.
   uint32_t freq;
@@ -434,6 +447,8 @@ typedef struct cvm_summary_options {
   int64_t calibration_end;
   // Include the first purchase in the monetary mean.
   bool include_first_purchase;
+  // Negative amounts: `CVM_NEGATIVE_AMOUNTS_ERROR` (default) or `CVM_NEGATIVE_AMOUNTS_NET`.
+  uint32_t negative_amounts;
 } cvm_summary_options;
 
 // A per-period (or per-customer) input. Build one with [`cvm_series_constant`],
@@ -1820,7 +1835,10 @@ enum cvm_status cvm_lookalike_top(const struct cvm_lookalike *l, size_t *out, si
 // `l` NULL or not yet freed.
 void cvm_lookalike_free(struct cvm_lookalike *l);
 
-// Default options: daily periods, ages in periods, timestamps in days, no explicit ends.
+// Default options: daily periods, ages in periods, **timestamps in whole days since
+// 1970-01-01** (`CVM_TIMESTAMP_DAYS`), no explicit ends, negative amounts an error.
+// Timestamps in another unit need `timestamp_unit` set explicitly; a summary in which every
+// customer has T = 0 although the timestamps differ is an error (a unit mistake).
 struct cvm_summary_options cvm_summary_options_default(void);
 
 // Builds the customer summary of a transaction log.
@@ -1831,8 +1849,10 @@ struct cvm_summary_options cvm_summary_options_default(void);
 // definitions of frequency, recency, T and monetary value.
 //
 // Errors: `CVM_STATUS_EMPTY_INPUT` (n = 0), `CVM_STATUS_NULL_POINTER`, `CVM_STATUS_INVALID_VALUE`
-// (missing timestamp, NaN/inf amount, transaction after the observation end — field and row
-// index set —, bad options), `CVM_STATUS_UNKNOWN_NAME` (unit codes).
+// (missing timestamp or one outside the supported dates, NaN/inf or — by default — negative
+// amount, amounts whose sums overflow, transaction after the observation end — field and row
+// index set —, bad options, every T = 0 from distinct timestamps: field `timestamp_unit`),
+// `CVM_STATUS_UNKNOWN_NAME` (unit and `negative_amounts` codes).
 //
 // # Safety
 // Each array must hold its stated number of elements; `out` must be valid for writes.
@@ -1844,6 +1864,13 @@ enum cvm_status cvm_summary_from_transactions(const int64_t *customer_ids,
                                               size_t n_amounts,
                                               const struct cvm_summary_options *options,
                                               struct cvm_summary **out);
+
+// Unit of recency, T and the holdout duration: a `CVM_UNIT_*` code, or `CVM_UNIT_PERIOD` when
+// the ages count periods of `freq × freq_multiplier` with `freq_multiplier > 1` (and for NULL).
+//
+// # Safety
+// `s` must be NULL or a live summary.
+uint32_t cvm_summary_time_unit(const struct cvm_summary *s);
 
 // Number of customers (0 for NULL).
 //

@@ -22,10 +22,9 @@
 //!     .collect::<Result<_, _>>()?;
 //! let amounts = [20.0, 35.0, 12.5, 15.0];
 //! let options = SummaryOptions {
-//!     timestamp_unit: TimestampUnit::Day,
 //!     time_unit: Some(TimeUnit::Week),
 //!     observation_end: Some(parse_date("2024-02-29", "observation_end")?),
-//!     ..Default::default()
+//!     ..SummaryOptions::new(TimestampUnit::Day)
 //! };
 //! let log = TransactionLog { customer_id: &ids, timestamp: &days, amount: Some(&amounts) };
 //! let summary = summarize(&log, &options)?;
@@ -55,8 +54,8 @@ pub use compress::{compress, Compressed};
 pub use error::{Error, Result};
 pub use rfm::{rfm_segments, RfmResult, SegmentRule, SegmentTable};
 pub use summary::{
-    summarize, CustomerSummary, Holdout, SummaryOptions, TimeUnit, TimestampUnit, TransactionLog,
-    MISSING_TIMESTAMP,
+    summarize, CustomerSummary, Holdout, NegativeAmounts, SummaryOptions, TimeUnit, TimestampUnit,
+    TransactionLog, MISSING_TIMESTAMP,
 };
 
 /// The version of this crate (and of the C library and Python package built from it).

@@ -18,7 +18,31 @@
 //! calendar month, `Year` the calendar year; `freq_multiplier` k groups k consecutive periods
 //! (counted from 1970-01-01, or its ISO week).
 //!
-//! Negative amounts (returns) are allowed and enter the sums as they are.
+//! # Supported dates
+//! Every timestamp, the observation end and the calibration end must fall within
+//! 0001-01-01 ..= 9999-12-31 (proleptic Gregorian, UTC); [`MIN_DAY`] and [`MAX_DAY`] are those
+//! days as day numbers. Nanosecond timestamps cover 1677-09-21 .. 2262-04-11 (the range of an
+//! `i64`), which lies inside. A date outside the range is an [`Error::InvalidValue`] naming the
+//! row (or the option), never a wrapped-around age.
+//!
+//! # Timestamp units
+//! The unit of the raw timestamps ([`TimestampUnit`]) has no default: it is given to
+//! [`SummaryOptions::new`]. A summary in which every customer has `T = 0` although the
+//! transactions have distinct timestamps is an error: it is the signature of a unit mistake
+//! (day numbers or `YYYYMMDD` integers read as nanoseconds all fall in one day).
+//!
+//! # Negative amounts
+//! [`NegativeAmounts::Error`] (the default) rejects a negative amount, naming the row: a return
+//! or refund is ambiguous (a refund on a later day would count as a repeat purchase).
+//! [`NegativeAmounts::Net`] accepts them: the amounts of a period are summed (purchases minus
+//! returns), and every period with at least one transaction is a purchase period, whatever the
+//! sign of its net amount — a refund in a period without a purchase counts as a purchase period
+//! with a negative amount, and `monetary_value` may be negative.
+//!
+//! # Overflow
+//! A period's amount and the sums behind `monetary_value` are `f64` sums; when they overflow
+//! (or are not finite for another reason) the summary is an [`Error::InvalidValue`] on
+//! `monetary_value` naming the customer's first row. No output is infinite or NaN.
 //!
 //! # Examples
 //! ```
@@ -29,10 +53,9 @@
 //! let days = [d(2024, 1, 1), d(2024, 1, 1), d(2024, 1, 15), d(2024, 1, 8)];
 //! let amount = [10.0, 5.0, 20.0, 3.0];
 //! let opts = SummaryOptions {
-//!     timestamp_unit: TimestampUnit::Day,
 //!     time_unit: Some(TimeUnit::Week),
 //!     observation_end: Some(d(2024, 1, 29)),
-//!     ..SummaryOptions::default()
+//!     ..SummaryOptions::new(TimestampUnit::Day)
 //! };
 //! let s = summarize(&TransactionLog { customer_id: &ids, timestamp: &days, amount: Some(&amount) }, &opts)?;
 //! assert_eq!(s.customer_id, vec![7, 9]);
@@ -40,6 +63,7 @@
 //! assert_eq!(s.recency, vec![2.0, 0.0]);     // weeks
 //! assert_eq!(s.t, vec![4.0, 3.0]);
 //! assert_eq!(s.monetary_value.unwrap(), vec![20.0, 0.0]);
+//! assert_eq!(s.time_unit, Some(TimeUnit::Week));
 //! # Ok::<(), cvm_core::Error>(())
 //! ```
 
@@ -48,6 +72,15 @@ use crate::error::{check, Error, Result};
 
 /// A timestamp that is missing (numpy's `NaT` has the same bit pattern).
 pub const MISSING_TIMESTAMP: i64 = i64::MIN;
+
+/// The first supported day, 0001-01-01, as days since 1970-01-01.
+pub const MIN_DAY: i64 = -719_162;
+
+/// The last supported day, 9999-12-31, as days since 1970-01-01.
+pub const MAX_DAY: i64 = 2_932_896;
+
+/// The supported date range, as written in error messages.
+const DATE_RANGE: &str = "0001-01-01..=9999-12-31";
 
 /// Calendar units for periods and for measuring ages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -104,8 +137,9 @@ impl TimeUnit {
     }
 }
 
-/// Resolution of the raw timestamps given to [`summarize`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+/// Resolution of the raw timestamps given to [`summarize`]. No default: the unit of integer
+/// timestamps cannot be guessed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TimestampUnit {
     /// Seconds since 1970-01-01T00:00Z.
@@ -115,13 +149,42 @@ pub enum TimestampUnit {
     /// Microseconds since the epoch.
     Microsecond,
     /// Nanoseconds since the epoch (numpy `datetime64[ns]`).
-    #[default]
     Nanosecond,
     /// Whole days since 1970-01-01.
     Day,
 }
 
 impl TimestampUnit {
+    /// The spellings [`TimestampUnit::parse`] accepts (numpy's unit codes).
+    pub const NAMES: &'static [&'static str] = &["s", "ms", "us", "ns", "D"];
+
+    /// Parses numpy's unit codes `"s"`, `"ms"`, `"us"`, `"ns"`, `"D"` (case-sensitive: `"D"` is
+    /// days, as in numpy).
+    ///
+    /// # Errors
+    /// [`Error::UnknownName`] naming `field` and listing the valid spellings.
+    pub fn parse(text: &str, field: &str) -> Result<Self> {
+        match text.trim() {
+            "s" => Ok(TimestampUnit::Second),
+            "ms" => Ok(TimestampUnit::Millisecond),
+            "us" | "µs" => Ok(TimestampUnit::Microsecond),
+            "ns" => Ok(TimestampUnit::Nanosecond),
+            "D" => Ok(TimestampUnit::Day),
+            _ => Err(Error::unknown_name(field, text, Self::NAMES)),
+        }
+    }
+
+    /// The numpy unit code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimestampUnit::Second => "s",
+            TimestampUnit::Millisecond => "ms",
+            TimestampUnit::Microsecond => "us",
+            TimestampUnit::Nanosecond => "ns",
+            TimestampUnit::Day => "D",
+        }
+    }
+
     fn per_day(self) -> i64 {
         match self {
             TimestampUnit::Second => 86_400,
@@ -132,14 +195,75 @@ impl TimestampUnit {
         }
     }
 
-    /// Day number (since 1970-01-01) of a timestamp in this unit.
+    /// Day number (since 1970-01-01) of a timestamp in this unit (floor division: never
+    /// overflows).
     pub fn to_day(self, ts: i64) -> i64 {
         ts.div_euclid(self.per_day())
     }
+
+    /// Day number of a timestamp, checked against the supported range
+    /// ([`MIN_DAY`]..=[`MAX_DAY`]); `Err` carries the reason for an error message.
+    fn checked_day(self, ts: i64) -> std::result::Result<i64, String> {
+        if ts == MISSING_TIMESTAMP {
+            return Err("missing timestamp".into());
+        }
+        let day = self.to_day(ts);
+        if (MIN_DAY..=MAX_DAY).contains(&day) {
+            Ok(day)
+        } else {
+            let year = if day.abs() < 1 << 40 {
+                civil_from_days(day).0.to_string()
+            } else {
+                format!("{:.1e}", 1970.0 + day as f64 / 365.2425)
+            };
+            Err(format!(
+                "timestamp {ts} (in unit {:?}) falls in the year {year}, outside the supported \
+                 dates {DATE_RANGE}; check the date and the timestamp unit",
+                self.as_str()
+            ))
+        }
+    }
 }
 
-/// Options of [`summarize`]. `Default` gives daily periods, ages in days, nanosecond timestamps,
-/// observation ending at the last transaction, no calibration split.
+/// What [`summarize`] does with negative amounts (returns, refunds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum NegativeAmounts {
+    /// A negative amount is an error naming its row (the default).
+    #[default]
+    Error,
+    /// Amounts of the same period are summed (net); every period with a transaction is a
+    /// purchase period, whatever the sign of its net amount.
+    Net,
+}
+
+impl NegativeAmounts {
+    /// The spellings [`NegativeAmounts::parse`] accepts.
+    pub const NAMES: &'static [&'static str] = &["error", "net"];
+
+    /// Parses `"error"` or `"net"` (any case).
+    ///
+    /// # Errors
+    /// [`Error::UnknownName`] naming `field` and listing the valid spellings.
+    pub fn parse(text: &str, field: &str) -> Result<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "error" => Ok(NegativeAmounts::Error),
+            "net" => Ok(NegativeAmounts::Net),
+            _ => Err(Error::unknown_name(field, text, Self::NAMES)),
+        }
+    }
+
+    /// The canonical spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NegativeAmounts::Error => "error",
+            NegativeAmounts::Net => "net",
+        }
+    }
+}
+
+/// Options of [`summarize`], built with [`SummaryOptions::new`] (the timestamp unit has no
+/// default) and adjusted with struct-update syntax.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SummaryOptions {
     /// Period within which transactions merge (default [`TimeUnit::Day`]).
@@ -148,7 +272,7 @@ pub struct SummaryOptions {
     pub freq_multiplier: u32,
     /// Unit of recency and T; `None` (default) counts periods of `freq × freq_multiplier`.
     pub time_unit: Option<TimeUnit>,
-    /// Resolution of the timestamps (default nanoseconds).
+    /// Resolution of the timestamps (no default: see [`SummaryOptions::new`]).
     pub timestamp_unit: TimestampUnit,
     /// End of observation, in `timestamp_unit`; default: the last transaction.
     pub observation_end: Option<i64>,
@@ -157,18 +281,31 @@ pub struct SummaryOptions {
     pub calibration_end: Option<i64>,
     /// Include the first purchase period in `monetary_value` (default false: repeat purchases only).
     pub include_first_purchase: bool,
+    /// Negative amounts: an error (default) or netted within their period.
+    pub negative_amounts: NegativeAmounts,
 }
 
-impl Default for SummaryOptions {
-    fn default() -> Self {
+impl SummaryOptions {
+    /// Options for timestamps in `timestamp_unit`: daily periods, ages counted in days (periods),
+    /// observation ending at the last transaction, no calibration split, repeat purchases only
+    /// in `monetary_value`, negative amounts an error.
+    ///
+    /// # Examples
+    /// ```
+    /// use cvm_core::{SummaryOptions, TimeUnit, TimestampUnit};
+    /// let o = SummaryOptions { time_unit: Some(TimeUnit::Week), ..SummaryOptions::new(TimestampUnit::Day) };
+    /// assert_eq!(o.freq, TimeUnit::Day);
+    /// ```
+    pub fn new(timestamp_unit: TimestampUnit) -> Self {
         SummaryOptions {
             freq: TimeUnit::Day,
             freq_multiplier: 1,
             time_unit: None,
-            timestamp_unit: TimestampUnit::Nanosecond,
+            timestamp_unit,
             observation_end: None,
             calibration_end: None,
             include_first_purchase: false,
+            negative_amounts: NegativeAmounts::Error,
         }
     }
 }
@@ -181,7 +318,7 @@ pub struct TransactionLog<'a> {
     /// Time of each transaction, in [`SummaryOptions::timestamp_unit`];
     /// [`MISSING_TIMESTAMP`] marks a missing one (an error).
     pub timestamp: &'a [i64],
-    /// Monetary amount of each transaction (may be negative: returns).
+    /// Monetary amount of each transaction (negative ones: see [`NegativeAmounts`]).
     pub amount: Option<&'a [f64]>,
 }
 
@@ -207,6 +344,10 @@ pub struct CustomerSummary {
     pub recency: Vec<f64>,
     /// Age at the end of observation (calibration).
     pub t: Vec<f64>,
+    /// Unit of `recency`, `T` and the holdout duration: the explicit
+    /// [`SummaryOptions::time_unit`], or `freq` when that is `None` and `freq_multiplier` is 1;
+    /// `None` when ages count periods of `freq × k` with `k > 1`.
+    pub time_unit: Option<TimeUnit>,
     /// Mean amount of repeat purchase periods; `None` without amounts.
     pub monetary_value: Option<Vec<f64>>,
     /// Holdout columns when a calibration end was given.
@@ -289,10 +430,14 @@ impl Ruler {
 /// # Errors
 /// * [`Error::Empty`] for an empty log (`customer_id`);
 /// * [`Error::LengthMismatch`] when `datetime` or `monetary_value` differ in length from `customer_id`;
-/// * [`Error::InvalidValue`] naming the first offending row: a missing timestamp (`datetime`), a
-///   NaN or infinite amount (`monetary_value`), a transaction after the observation end
-///   (`datetime`); and for options: `freq_multiplier` of 0, a calibration end after the
-///   observation end or before every transaction (`calibration_period_end`).
+/// * [`Error::InvalidValue`] naming the first offending row: a missing timestamp or one outside
+///   the supported dates (`datetime`), a NaN, infinite or — with [`NegativeAmounts::Error`] —
+///   negative amount (`monetary_value`), a transaction after the observation end (`datetime`),
+///   amounts whose sums overflow (`monetary_value`, the customer's first row); and for options:
+///   `freq_multiplier` of 0, an observation or calibration end outside the supported dates, a
+///   calibration end after the observation end or before every transaction
+///   (`calibration_period_end`), and every customer with `T = 0` although the timestamps differ
+///   (`timestamp_unit`: the likely cause).
 pub fn summarize(log: &TransactionLog<'_>, opts: &SummaryOptions) -> Result<CustomerSummary> {
     let n = log.customer_id.len();
     check::non_empty("customer_id", n)?;
@@ -300,21 +445,43 @@ pub fn summarize(log: &TransactionLog<'_>, opts: &SummaryOptions) -> Result<Cust
     if let Some(a) = log.amount {
         check::same_len("monetary_value", n, a.len())?;
         check::finite("monetary_value", a)?;
+        if opts.negative_amounts == NegativeAmounts::Error {
+            if let Some(i) = a.iter().position(|&x| x < 0.0) {
+                return Err(Error::invalid_at(
+                    "monetary_value",
+                    i,
+                    format!(
+                        "negative amount {} (a return or refund?): negative amounts are an error \
+                         by default; pass negative_amounts = \"net\" to net them within their period",
+                        a[i]
+                    ),
+                ));
+            }
+        }
     }
     if opts.freq_multiplier == 0 {
         return Err(Error::invalid("freq_multiplier", "must be >= 1 (got 0)"));
     }
-    if let Some(i) = log.timestamp.iter().position(|&t| t == MISSING_TIMESTAMP) {
-        return Err(Error::invalid_at("datetime", i, "missing timestamp"));
+    let tu = opts.timestamp_unit;
+    let mut days = Vec::with_capacity(n);
+    for (i, &t) in log.timestamp.iter().enumerate() {
+        days.push(tu.checked_day(t).map_err(|reason| Error::invalid_at("datetime", i, reason))?);
     }
+    let end_day = |value: Option<i64>, field: &str| -> Result<Option<i64>> {
+        value.map(|v| tu.checked_day(v).map_err(|reason| Error::invalid(field, reason))).transpose()
+    };
+    let obs_end_day = end_day(opts.observation_end, "observation_period_end")?;
+    let cal_end_day = end_day(opts.calibration_end, "calibration_period_end")?;
 
+    // With every day in MIN_DAY..=MAX_DAY, period indices and their start days stay far from
+    // the i64 limits (|day| < 2^22, k < 2^32), so the period arithmetic cannot overflow.
     let periods = Periods { unit: opts.freq, k: opts.freq_multiplier as i64 };
     let ruler = Ruler { periods, unit_days: opts.time_unit.map(TimeUnit::days) };
-    let tu = opts.timestamp_unit;
-    let period: Vec<i64> = log.timestamp.iter().map(|&t| periods.of_day(tu.to_day(t))).collect();
+    let period: Vec<i64> = days.iter().map(|&d| periods.of_day(d)).collect();
+    drop(days);
 
-    let (obs_end, obs_idx) = match opts.observation_end {
-        Some(e) => (periods.of_day(tu.to_day(e)), None),
+    let (obs_end, obs_idx) = match obs_end_day {
+        Some(e) => (periods.of_day(e), None),
         None => {
             let (i, &p) = period.iter().enumerate().max_by_key(|&(_, p)| *p).expect("non-empty");
             (p, Some(i))
@@ -325,14 +492,18 @@ pub fn summarize(log: &TransactionLog<'_>, opts: &SummaryOptions) -> Result<Cust
             return Err(Error::invalid_at(
                 "datetime",
                 i,
-                "transaction after observation_period_end",
+                format!(
+                    "transaction (timestamp {}) after observation_period_end ({})",
+                    log.timestamp[i],
+                    opts.observation_end.unwrap_or_default()
+                ),
             ));
         }
     }
-    let cal_end = match opts.calibration_end {
+    let cal_end = match cal_end_day {
         None => None,
         Some(c) => {
-            let pc = periods.of_day(tu.to_day(c));
+            let pc = periods.of_day(c);
             if pc > obs_end {
                 return Err(Error::invalid(
                     "calibration_period_end",
@@ -348,6 +519,8 @@ pub fn summarize(log: &TransactionLog<'_>, opts: &SummaryOptions) -> Result<Cust
             Some(pc)
         }
     };
+    let end = cal_end.unwrap_or(obs_end);
+    check_not_all_zero_ages(log.timestamp, &period, end, opts)?;
 
     // Sort the rows by (customer id, period): one radix sort on a composite key when the id and
     // period ranges fit in 64 bits (the common case), a comparison sort otherwise.
@@ -355,12 +528,17 @@ pub fn summarize(log: &TransactionLog<'_>, opts: &SummaryOptions) -> Result<Cust
     drop(period);
 
     let with_amount = log.amount.is_some();
-    let end = cal_end.unwrap_or(obs_end);
+    let time_unit = match (opts.time_unit, opts.freq_multiplier) {
+        (Some(u), _) => Some(u),
+        (None, 1) => Some(opts.freq),
+        (None, _) => None,
+    };
     let mut out = CustomerSummary {
         customer_id: Vec::new(),
         frequency: Vec::new(),
         recency: Vec::new(),
         t: Vec::new(),
+        time_unit,
         monetary_value: with_amount.then(Vec::new),
         holdout: cal_end.map(|pc| Holdout {
             frequency: Vec::new(),
@@ -384,6 +562,18 @@ pub fn summarize(log: &TransactionLog<'_>, opts: &SummaryOptions) -> Result<Cust
             continue;
         }
         let acc = scan_periods(slice, end, opts.include_first_purchase);
+        if with_amount && !acc.finite {
+            let row = log.customer_id.iter().position(|&c| c == id).unwrap_or(0);
+            return Err(Error::invalid_at(
+                "monetary_value",
+                row,
+                format!(
+                    "the amounts of customer {id} (first row {row}) sum beyond the range of a \
+                     64-bit float (|sum| > {:e}); rescale the amounts (e.g. to thousands)",
+                    f64::MAX
+                ),
+            ));
+        }
         out.customer_id.push(id);
         out.frequency.push(acc.cal_periods as f64 - 1.0);
         out.recency.push(ruler.age(first, acc.last));
@@ -401,7 +591,47 @@ pub fn summarize(log: &TransactionLog<'_>, opts: &SummaryOptions) -> Result<Cust
     Ok(out)
 }
 
+/// Every customer has `T = 0` exactly when every transaction up to `end` falls in the period
+/// `end`. When those transactions nevertheless have distinct timestamps, the unit is the likely
+/// mistake (day numbers read as nanoseconds all land in one day): an error, never a summary of
+/// zeros.
+fn check_not_all_zero_ages(
+    timestamp: &[i64],
+    period: &[i64],
+    end: i64,
+    opts: &SummaryOptions,
+) -> Result<()> {
+    let (mut lo, mut hi, mut count) = (i64::MAX, i64::MIN, 0usize);
+    for (&t, &p) in timestamp.iter().zip(period) {
+        if p < end {
+            return Ok(());
+        }
+        if p == end {
+            lo = lo.min(t);
+            hi = hi.max(t);
+            count += 1;
+        }
+    }
+    if count < 2 || lo == hi {
+        return Ok(());
+    }
+    Err(Error::invalid(
+        "timestamp_unit",
+        format!(
+            "every customer has T = 0: the {count} transactions up to the end of observation have \
+             distinct timestamps ({lo} to {hi}, read in unit {:?}) but all fall in one period of \
+             freq {:?} x {}; the timestamp unit is the likely mistake (day numbers or YYYYMMDD \
+             integers read as nanoseconds fall in one day) — give the unit the timestamps are in",
+            opts.timestamp_unit.as_str(),
+            opts.freq.as_str(),
+            opts.freq_multiplier
+        ),
+    ))
+}
+
 struct Scan {
+    /// Every period amount and every sum is finite (false: an overflow).
+    finite: bool,
     cal_periods: usize,
     last: i64,
     cal_mean: f64,
@@ -411,8 +641,14 @@ struct Scan {
 
 /// Walks one customer's rows (sorted by period), merging rows of the same period.
 fn scan_periods(rows: &[(i64, i64, f64)], end: i64, include_first: bool) -> Scan {
-    let mut s =
-        Scan { cal_periods: 0, last: rows[0].1, cal_mean: 0.0, hold_periods: 0, hold_mean: 0.0 };
+    let mut s = Scan {
+        finite: true,
+        cal_periods: 0,
+        last: rows[0].1,
+        cal_mean: 0.0,
+        hold_periods: 0,
+        hold_mean: 0.0,
+    };
     let (mut cal_sum, mut cal_n, mut hold_sum) = (0.0, 0usize, 0.0);
     let mut i = 0;
     while i < rows.len() {
@@ -422,6 +658,7 @@ fn scan_periods(rows: &[(i64, i64, f64)], end: i64, include_first: bool) -> Scan
             amount += rows[i].2;
             i += 1;
         }
+        s.finite &= amount.is_finite();
         if p <= end {
             s.cal_periods += 1;
             s.last = p;
@@ -434,6 +671,7 @@ fn scan_periods(rows: &[(i64, i64, f64)], end: i64, include_first: bool) -> Scan
             hold_sum += amount;
         }
     }
+    s.finite &= cal_sum.is_finite() && hold_sum.is_finite();
     if cal_n > 0 {
         s.cal_mean = cal_sum / cal_n as f64;
     }
@@ -492,7 +730,7 @@ fn radix_sort(mut data: Vec<(u64, f64)>, bits: u32) -> Vec<(u64, f64)> {
         for &(k, _) in &data {
             count[((k >> shift) as usize) & (BUCKETS - 1)] += 1;
         }
-        if count.iter().any(|&c| c == data.len()) {
+        if count.contains(&data.len()) {
             shift += DIGIT;
             continue; // every key has the same digit: nothing to do
         }

@@ -4,8 +4,8 @@ use std::ffi::c_char;
 use std::ptr;
 
 use cvm_core::{
-    compress, rfm_segments, summarize, Compressed, CustomerSummary, Error, RfmResult, SegmentTable,
-    SummaryOptions, TimeUnit, TimestampUnit, TransactionLog,
+    compress, rfm_segments, summarize, Compressed, CustomerSummary, Error, NegativeAmounts,
+    RfmResult, SegmentTable, SummaryOptions, TimeUnit, TimestampUnit, TransactionLog,
 };
 
 use crate::{
@@ -21,8 +21,15 @@ pub const CVM_UNIT_WEEK: u32 = 2;
 pub const CVM_UNIT_MONTH: u32 = 3;
 /// Calendar year; as a length 365.25 days.
 pub const CVM_UNIT_YEAR: u32 = 4;
-/// `time_unit` only: count ages in periods of `freq × freq_multiplier` (the default).
+/// `time_unit` only: count ages in periods of `freq × freq_multiplier` (the default). As a
+/// returned unit ([`cvm_summary_time_unit`]): the ages count periods of `freq × k` with `k > 1`.
 pub const CVM_UNIT_PERIOD: u32 = 0;
+
+/// `negative_amounts`: a negative amount is an error naming its row (the default).
+pub const CVM_NEGATIVE_AMOUNTS_ERROR: u32 = 0;
+/// `negative_amounts`: amounts of the same period are summed (net); every period with a
+/// transaction is a purchase period, whatever the sign of its net amount.
+pub const CVM_NEGATIVE_AMOUNTS_NET: u32 = 1;
 
 /// Timestamps are seconds since 1970-01-01T00:00Z.
 pub const CVM_TIMESTAMP_SECONDS: u32 = 1;
@@ -32,13 +39,18 @@ pub const CVM_TIMESTAMP_MILLISECONDS: u32 = 2;
 pub const CVM_TIMESTAMP_MICROSECONDS: u32 = 3;
 /// Timestamps are nanoseconds since the epoch.
 pub const CVM_TIMESTAMP_NANOSECONDS: u32 = 4;
-/// Timestamps are whole days since 1970-01-01.
+/// Timestamps are whole days since 1970-01-01 (the unit of [`cvm_summary_options_default`]).
 pub const CVM_TIMESTAMP_DAYS: u32 = 5;
 
 /// A missing timestamp (an error when met): `INT64_MIN`.
 pub const CVM_TIMESTAMP_MISSING: i64 = i64::MIN;
 
-/// Options of [`cvm_summary_from_transactions`]; start from [`cvm_summary_options_default`].
+/// Options of [`cvm_summary_from_transactions`]; start from [`cvm_summary_options_default`]
+/// (which sets `timestamp_unit = CVM_TIMESTAMP_DAYS`: set it to your timestamps' unit).
+///
+/// Supported dates: every timestamp and both ends must fall within 0001-01-01..=9999-12-31
+/// (UTC); nanosecond timestamps cover 1677-09-21..2262-04-11 (all of `int64_t` but
+/// `CVM_TIMESTAMP_MISSING`). Outside: `CVM_STATUS_INVALID_VALUE` naming the row or the option.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct cvm_summary_options {
@@ -60,9 +72,14 @@ pub struct cvm_summary_options {
     pub calibration_end: i64,
     /// Include the first purchase in the monetary mean.
     pub include_first_purchase: bool,
+    /// Negative amounts: `CVM_NEGATIVE_AMOUNTS_ERROR` (default) or `CVM_NEGATIVE_AMOUNTS_NET`.
+    pub negative_amounts: u32,
 }
 
-/// Default options: daily periods, ages in periods, timestamps in days, no explicit ends.
+/// Default options: daily periods, ages in periods, **timestamps in whole days since
+/// 1970-01-01** (`CVM_TIMESTAMP_DAYS`), no explicit ends, negative amounts an error.
+/// Timestamps in another unit need `timestamp_unit` set explicitly; a summary in which every
+/// customer has T = 0 although the timestamps differ is an error (a unit mistake).
 #[no_mangle]
 pub extern "C" fn cvm_summary_options_default() -> cvm_summary_options {
     cvm_summary_options {
@@ -75,6 +92,7 @@ pub extern "C" fn cvm_summary_options_default() -> cvm_summary_options {
         has_calibration_end: false,
         calibration_end: 0,
         include_first_purchase: false,
+        negative_amounts: CVM_NEGATIVE_AMOUNTS_ERROR,
     }
 }
 
@@ -129,6 +147,18 @@ fn options(o: &cvm_summary_options) -> FfiResult<SummaryOptions> {
         observation_end: o.has_observation_end.then_some(o.observation_end),
         calibration_end: o.has_calibration_end.then_some(o.calibration_end),
         include_first_purchase: o.include_first_purchase,
+        negative_amounts: match o.negative_amounts {
+            CVM_NEGATIVE_AMOUNTS_ERROR => NegativeAmounts::Error,
+            CVM_NEGATIVE_AMOUNTS_NET => NegativeAmounts::Net,
+            other => {
+                return Err(Error::unknown_name(
+                    "negative_amounts",
+                    other.to_string(),
+                    &["CVM_NEGATIVE_AMOUNTS_ERROR", "CVM_NEGATIVE_AMOUNTS_NET"],
+                )
+                .into())
+            }
+        },
     })
 }
 
@@ -145,8 +175,10 @@ pub struct cvm_summary(CustomerSummary);
 /// definitions of frequency, recency, T and monetary value.
 ///
 /// Errors: `CVM_STATUS_EMPTY_INPUT` (n = 0), `CVM_STATUS_NULL_POINTER`, `CVM_STATUS_INVALID_VALUE`
-/// (missing timestamp, NaN/inf amount, transaction after the observation end — field and row
-/// index set —, bad options), `CVM_STATUS_UNKNOWN_NAME` (unit codes).
+/// (missing timestamp or one outside the supported dates, NaN/inf or — by default — negative
+/// amount, amounts whose sums overflow, transaction after the observation end — field and row
+/// index set —, bad options, every T = 0 from distinct timestamps: field `timestamp_unit`),
+/// `CVM_STATUS_UNKNOWN_NAME` (unit and `negative_amounts` codes).
 ///
 /// # Safety
 /// Each array must hold its stated number of elements; `out` must be valid for writes.
@@ -173,6 +205,22 @@ pub unsafe extern "C" fn cvm_summary_from_transactions(
         let s = summarize(&TransactionLog { customer_id: ids, timestamp: ts, amount }, &opts)?;
         unsafe { write_out(out, into_handle(cvm_summary(s)), "out") }
     })
+}
+
+/// Unit of recency, T and the holdout duration: a `CVM_UNIT_*` code, or `CVM_UNIT_PERIOD` when
+/// the ages count periods of `freq × freq_multiplier` with `freq_multiplier > 1` (and for NULL).
+///
+/// # Safety
+/// `s` must be NULL or a live summary.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_summary_time_unit(s: *const cvm_summary) -> u32 {
+    match unsafe { s.as_ref() }.and_then(|s| s.0.time_unit) {
+        Some(TimeUnit::Day) => CVM_UNIT_DAY,
+        Some(TimeUnit::Week) => CVM_UNIT_WEEK,
+        Some(TimeUnit::Month) => CVM_UNIT_MONTH,
+        Some(TimeUnit::Year) => CVM_UNIT_YEAR,
+        _ => CVM_UNIT_PERIOD,
+    }
 }
 
 /// Number of customers (0 for NULL).

@@ -7,26 +7,30 @@ use pyo3::types::PyDict;
 use crate::conversion::{array, opt_slice, slice, time_unit};
 use crate::errors::IntoPyResult;
 
-/// Customer summary of a transaction log (ids as int64, timestamps as int64 nanoseconds).
-/// Returns a dict of numpy arrays and scalars. See `cvm.summary_from_transactions`.
+/// Customer summary of a transaction log (ids as int64; timestamps and both ends as int64 in
+/// `timestamp_unit`: "s", "ms", "us", "ns" or "D"). Returns a dict of numpy arrays and scalars.
+/// See `cvm.summary_from_transactions`.
 #[pyfunction]
-#[pyo3(signature = (customer_id, timestamp_ns, amount=None, *, freq="D", freq_multiplier=1,
-    time_unit=None, observation_end_ns=None, calibration_end_ns=None, include_first_purchase=false))]
+#[pyo3(signature = (customer_id, timestamp, amount=None, *, timestamp_unit, freq="D",
+    freq_multiplier=1, time_unit=None, observation_end=None, calibration_end=None,
+    include_first_purchase=false, negative_amounts="error"))]
 #[allow(clippy::too_many_arguments)]
 pub fn summarize<'py>(
     py: Python<'py>,
     customer_id: PyReadonlyArray1<'py, i64>,
-    timestamp_ns: PyReadonlyArray1<'py, i64>,
+    timestamp: PyReadonlyArray1<'py, i64>,
     amount: Option<PyReadonlyArray1<'py, f64>>,
+    timestamp_unit: &str,
     freq: &str,
     freq_multiplier: i64,
     time_unit: Option<&str>,
-    observation_end_ns: Option<i64>,
-    calibration_end_ns: Option<i64>,
+    observation_end: Option<i64>,
+    calibration_end: Option<i64>,
     include_first_purchase: bool,
+    negative_amounts: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
     let ids = slice(&customer_id, "customer_id")?;
-    let ts = slice(&timestamp_ns, "datetime")?;
+    let ts = slice(&timestamp, "datetime")?;
     let amount = opt_slice(&amount, "monetary_value")?;
     let multiplier = u32::try_from(freq_multiplier).ok().filter(|&m| m >= 1).ok_or_else(|| {
         crate::errors::to_py(cvm_core::Error::invalid(
@@ -38,10 +42,14 @@ pub fn summarize<'py>(
         freq: self::time_unit(freq, "freq")?,
         freq_multiplier: multiplier,
         time_unit: time_unit.map(|u| self::time_unit(u, "time_unit")).transpose()?,
-        timestamp_unit: cvm_core::TimestampUnit::Nanosecond,
-        observation_end: observation_end_ns,
-        calibration_end: calibration_end_ns,
+        observation_end,
+        calibration_end,
         include_first_purchase,
+        negative_amounts: cvm_core::NegativeAmounts::parse(negative_amounts, "negative_amounts")
+            .py()?,
+        ..cvm_core::SummaryOptions::new(
+            cvm_core::TimestampUnit::parse(timestamp_unit, "timestamp_unit").py()?,
+        )
     };
     let log = cvm_core::TransactionLog { customer_id: ids, timestamp: ts, amount };
     let s = py.detach(|| cvm_core::summarize(&log, &opts)).py()?;
@@ -50,6 +58,7 @@ pub fn summarize<'py>(
     d.set_item("frequency", array(py, s.frequency))?;
     d.set_item("recency", array(py, s.recency))?;
     d.set_item("T", array(py, s.t))?;
+    d.set_item("time_unit", s.time_unit.map(cvm_core::TimeUnit::as_str))?;
     if let Some(m) = s.monetary_value {
         d.set_item("monetary_value", array(py, m))?;
     }

@@ -61,9 +61,104 @@ def test_freq_and_time_units():
     assert "monetary_value" not in days.columns
 
 
-def test_negative_amounts_allowed():
+def test_negative_amounts_are_an_error_unless_netted():
     log = pd.DataFrame({"id": [1, 1, 1], "t": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03"]), "a": [10.0, -4.0, 6.0]})
-    assert cvm.summary_from_transactions(log, "id", "t", "a")["monetary_value"].tolist() == [1.0]
+    with pytest.raises(cvm.InvalidValueError) as info:
+        cvm.summary_from_transactions(log, "id", "t", "a")
+    assert (info.value.field, info.value.index) == ("a", 1)
+    assert "negative_amounts" in str(info.value)
+    net = cvm.summary_from_transactions(log, "id", "t", "a", negative_amounts="net")
+    assert net["monetary_value"].tolist() == [1.0]
+    with pytest.raises(cvm.UnknownNameError):
+        cvm.summary_from_transactions(log, "id", "t", "a", negative_amounts="ignore")
+
+
+@pytest.mark.parametrize("resolution", ["s", "ms", "us", "ns"])
+def test_datetime64_columns_are_read_at_their_resolution(resolution):
+    t = pd.to_datetime(["2024-01-01", "2024-01-15", "2024-01-03"]).as_unit(resolution)
+    log = pd.DataFrame({"id": [1, 1, 2], "t": t})
+    s = cvm.summary_from_transactions(log, "id", "t", observation_period_end="2024-01-29")
+    assert s["T"].tolist() == [28.0, 26.0]
+    assert s.attrs["time_unit"] == "D"
+
+
+def test_dates_far_from_1970_with_second_resolution():
+    t = np.array(["1500-01-01", "1500-01-08", "9999-12-30"], dtype="datetime64[s]")
+    log = pd.DataFrame({"id": [1, 1, 2], "t": t})
+    s = cvm.summary_from_transactions(log, "id", "t", time_unit="W")
+    assert s.loc[1, "recency"] == 1.0
+
+
+def test_tz_aware_columns_use_utc_days():
+    t = pd.to_datetime(["2024-01-01 23:30", "2024-01-02 00:30", "2024-01-05 12:00"]).tz_localize("Europe/Berlin")
+    log = pd.DataFrame({"id": [1, 1, 2], "t": t})
+    s = cvm.summary_from_transactions(log, "id", "t")
+    # 23:30 and 00:30 Berlin are 22:30 and 23:30 UTC on Jan 1: one UTC day, a single period.
+    assert s["frequency"].tolist() == [0.0, 0.0]
+    assert s["T"].tolist() == [4.0, 0.0]
+    # A tz-aware end is converted the same way.
+    end = pd.Timestamp("2024-01-06 00:30", tz="Europe/Berlin")
+    assert cvm.summary_from_transactions(log, "id", "t", observation_period_end=end)["T"].tolist() == [4.0, 0.0]
+
+
+def test_integer_timestamps_need_a_unit_or_format():
+    log = pd.DataFrame({"id": [1, 1, 2], "day": [20240101, 20240115, 20240103]})
+    with pytest.raises(cvm.InvalidValueError) as info:
+        cvm.summary_from_transactions(log, "id", "day")
+    assert info.value.field == "day"
+    assert "timestamp_unit" in str(info.value) and "datetime_format" in str(info.value)
+    s = cvm.summary_from_transactions(log, "id", "day", datetime_format="%Y%m%d", observation_period_end=20240129)
+    assert s["T"].tolist() == [28.0, 26.0]
+    # Day numbers with their unit.
+    days = pd.DataFrame({"id": [1, 1, 2], "day": [19723, 19737, 19725]})
+    s = cvm.summary_from_transactions(days, "id", "day", timestamp_unit="D", observation_period_end="2024-01-29")
+    assert s["T"].tolist() == [28.0, 26.0]
+    # The wrong unit is caught: every T = 0 from distinct timestamps.
+    with pytest.raises(cvm.InvalidValueError) as info:
+        cvm.summary_from_transactions(days, "id", "day", timestamp_unit="ns")
+    assert info.value.field == "timestamp_unit"
+    with pytest.raises(cvm.InvalidValueError) as info:
+        cvm.summary_from_transactions(days, "id", "day", timestamp_unit="D", observation_period_end=20240129)
+    assert info.value.field == "observation_period_end" or info.value.field == "day"
+    with pytest.raises(cvm.UnknownNameError):
+        cvm.summary_from_transactions(days, "id", "day", timestamp_unit="days")
+
+
+def test_attrs_survive_common_operations(cdnow_split):
+    s = cdnow_split
+    assert s.attrs["time_unit"] == "W"
+    assert s[["frequency", "recency", "T"]].attrs["time_unit"] == "W"
+    assert s.copy().attrs["time_unit"] == "W"
+    assert s[s["frequency"] > 0].attrs["time_unit"] == "W"
+    assert s.loc[s.index[:10]].attrs["time_unit"] == "W"
+    assert cvm.datasets.load_cdnow_summary().attrs["time_unit"] == "W"
+    assert cvm.datasets.load_cdnow_summary_with_transactions().attrs["time_unit"] == "W"
+    log = pd.DataFrame({"id": [1, 1], "t": pd.to_datetime(["2024-01-01", "2024-01-15"])})
+    assert cvm.summary_from_transactions(log, "id", "t", freq_multiplier=2).attrs["time_unit"] is None
+
+
+def test_missing_column_lists_the_columns():
+    log = pd.DataFrame({"id": [1], "t": pd.to_datetime(["2024-01-01"])})
+    with pytest.raises(cvm.InvalidValueError) as info:
+        cvm.summary_from_transactions(log, "id", "T")
+    assert info.value.field == "T" and "'id', 't'" in str(info.value)
+
+
+def test_non_numeric_amount_names_row_and_value():
+    log = pd.DataFrame({"id": [1, 1], "t": pd.to_datetime(["2024-01-01", "2024-01-02"]), "a": ["1.5", "ten"]})
+    with pytest.raises(cvm.InvalidValueError) as info:
+        cvm.summary_from_transactions(log, "id", "t", "a")
+    assert (info.value.field, info.value.index) == ("a", 1) and "'ten'" in str(info.value)
+
+
+def test_catalogue_summary():
+    from catalogue_summary import CASES
+
+    for name, call, exc, field, index, message in CASES:
+        with pytest.raises(exc) as info:
+            call()
+        assert (info.value.field, info.value.index) == (field, index), name
+        assert message in str(info.value), (name, str(info.value))
 
 
 @pytest.mark.parametrize(
@@ -108,7 +203,7 @@ def test_bad_options():
 
 def test_length_mismatch_from_native_layer():
     with pytest.raises(cvm.LengthMismatchError) as info:
-        cvm._cvm.summarize(np.array([1, 2], dtype=np.int64), np.array([1], dtype=np.int64))
+        cvm._cvm.summarize(np.array([1, 2], dtype=np.int64), np.array([1], dtype=np.int64), timestamp_unit="ns")
     assert (info.value.field, info.value.expected, info.value.got) == ("datetime", 2, 1)
 
 

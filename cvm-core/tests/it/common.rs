@@ -45,10 +45,9 @@ pub fn cdnow_summary_exact() -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) {
     let (id, day, amount) = cdnow_transactions();
     let end = cvm_core::calendar::parse_date("1997-09-30", "end").unwrap();
     let opts = SummaryOptions {
-        timestamp_unit: TimestampUnit::Day,
         time_unit: Some(TimeUnit::Week),
         observation_end: Some(end),
-        ..Default::default()
+        ..SummaryOptions::new(TimestampUnit::Day)
     };
     // Calibration only: restrict the log to the calibration period.
     let keep: Vec<usize> = (0..id.len()).filter(|&i| day[i] <= end).collect();

@@ -26,10 +26,9 @@ fn cdnow_ladder(end: i64, window: f64) -> (Vec<i64>, Ladder) {
     let day: Vec<i64> = keep.iter().map(|&i| day[i]).collect();
     let amount: Vec<f64> = keep.iter().map(|&i| amount[i]).collect();
     let opts = SummaryOptions {
-        timestamp_unit: TimestampUnit::Day,
         time_unit: Some(TimeUnit::Week),
         observation_end: Some(end),
-        ..Default::default()
+        ..SummaryOptions::new(TimestampUnit::Day)
     };
     let s = summarize(
         &TransactionLog { customer_id: &id, timestamp: &day, amount: Some(&amount) },

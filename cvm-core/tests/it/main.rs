@@ -1,6 +1,8 @@
 //! Integration tests of cvm-core: one binary, one module per area.
 
 mod catalogue_models;
+mod catalogue_rules;
+mod catalogue_summary;
 mod common;
 mod lifetime2;
 mod loyalty;

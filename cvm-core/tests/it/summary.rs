@@ -2,9 +2,10 @@
 
 use approx::assert_abs_diff_eq;
 use cvm_core::calendar::{days_from_civil, parse_date};
+use cvm_core::summary::{MAX_DAY, MIN_DAY};
 use cvm_core::{
-    compress, rfm_segments, summarize, Error, SegmentTable, SummaryOptions, TimeUnit,
-    TimestampUnit, TransactionLog,
+    compress, rfm_segments, summarize, Error, NegativeAmounts, SegmentTable, SummaryOptions,
+    TimeUnit, TimestampUnit, TransactionLog,
 };
 
 use crate::common::*;
@@ -13,11 +14,10 @@ fn cdnow_options(calibration: bool) -> SummaryOptions {
     let cal = parse_date("1997-09-30", "cal").unwrap();
     let obs = parse_date("1998-06-30", "obs").unwrap();
     SummaryOptions {
-        timestamp_unit: TimestampUnit::Day,
         time_unit: Some(TimeUnit::Week),
         observation_end: Some(if calibration { obs } else { cal }),
         calibration_end: calibration.then_some(cal),
-        ..Default::default()
+        ..SummaryOptions::new(TimestampUnit::Day)
     }
 }
 
@@ -81,10 +81,9 @@ fn periods_merge_and_count_in_the_default_unit() {
     let amount = [1.0, 2.0, 4.0, 8.0];
     let opts = SummaryOptions {
         freq: TimeUnit::Month,
-        timestamp_unit: TimestampUnit::Day,
         observation_end: Some(d(2023, 6, 30)),
         include_first_purchase: true,
-        ..Default::default()
+        ..SummaryOptions::new(TimestampUnit::Day)
     };
     let log = TransactionLog { customer_id: &ids, timestamp: &days, amount: Some(&amount) };
     let s = summarize(&log, &opts).unwrap();
@@ -102,7 +101,7 @@ fn periods_merge_and_count_in_the_default_unit() {
         freq: TimeUnit::Week,
         freq_multiplier: 2,
         observation_end: Some(ns(d(2024, 2, 20))),
-        ..Default::default()
+        ..SummaryOptions::new(TimestampUnit::Nanosecond)
     };
     let log = TransactionLog { customer_id: &ids, timestamp: &days, amount: None };
     let s = summarize(&log, &opts).unwrap();
@@ -116,22 +115,135 @@ fn periods_merge_and_count_in_the_default_unit() {
 }
 
 #[test]
-fn negative_amounts_are_allowed() {
-    let ids = [1, 1, 1];
-    let days = [0, 1, 2];
-    let amount = [10.0, -4.0, 6.0];
-    let opts = SummaryOptions { timestamp_unit: TimestampUnit::Day, ..Default::default() };
-    let s = summarize(
-        &TransactionLog { customer_id: &ids, timestamp: &days, amount: Some(&amount) },
-        &opts,
-    )
-    .unwrap();
-    assert_eq!(s.monetary_value.unwrap(), vec![1.0]);
+fn negative_amounts_are_an_error_unless_netted() {
+    let ids = [1, 1, 1, 1];
+    let days = [0, 1, 1, 2];
+    let amount = [10.0, 9.0, -4.0, -6.0];
+    let log = TransactionLog { customer_id: &ids, timestamp: &days, amount: Some(&amount) };
+    let e = summarize(&log, &SummaryOptions::new(TimestampUnit::Day)).unwrap_err();
+    assert_eq!((e.field(), e.index()), (Some("monetary_value"), Some(2)));
+    assert!(e.to_string().contains("negative_amounts"), "{e}");
+    let opts = SummaryOptions {
+        negative_amounts: NegativeAmounts::Net,
+        ..SummaryOptions::new(TimestampUnit::Day)
+    };
+    let s = summarize(&log, &opts).unwrap();
+    // Day 1 nets to 5; day 2 (a refund only) is a purchase period of -6.
+    assert_eq!(s.frequency, vec![2.0]);
+    assert_eq!(s.recency, vec![2.0]);
+    assert_eq!(s.monetary_value.unwrap(), vec![-0.5]);
+    assert_eq!(NegativeAmounts::parse("NET", "negative_amounts").unwrap(), NegativeAmounts::Net);
+    assert!(NegativeAmounts::parse("ignore", "negative_amounts").is_err());
+}
+
+#[test]
+fn summary_records_its_time_unit() {
+    let (ids, days) = ([1, 1], [0, 14]);
+    let log = TransactionLog { customer_id: &ids, timestamp: &days, amount: None };
+    let unit = |o: SummaryOptions| summarize(&log, &o).unwrap().time_unit;
+    let base = SummaryOptions::new(TimestampUnit::Day);
+    assert_eq!(unit(base.clone()), Some(TimeUnit::Day));
+    assert_eq!(unit(SummaryOptions { freq: TimeUnit::Week, ..base.clone() }), Some(TimeUnit::Week));
+    assert_eq!(unit(SummaryOptions { freq_multiplier: 2, ..base.clone() }), None);
+    let o = SummaryOptions { freq_multiplier: 2, time_unit: Some(TimeUnit::Month), ..base };
+    assert_eq!(unit(o), Some(TimeUnit::Month));
+}
+
+#[test]
+fn dates_at_the_edges_of_the_supported_range() {
+    let d = |y, m, dd| days_from_civil(y, m, dd).unwrap();
+    assert_eq!((d(1, 1, 1), d(9999, 12, 31)), (MIN_DAY, MAX_DAY));
+    // The first and last supported days give exact ages, in every period kind.
+    for freq in [TimeUnit::Day, TimeUnit::Week, TimeUnit::Month, TimeUnit::Year] {
+        for k in [1, 3, u32::MAX] {
+            let (ids, days) = ([1, 1], [MIN_DAY, MAX_DAY]);
+            let log = TransactionLog { customer_id: &ids, timestamp: &days, amount: None };
+            let o = SummaryOptions {
+                freq,
+                freq_multiplier: k,
+                time_unit: Some(TimeUnit::Day),
+                ..SummaryOptions::new(TimestampUnit::Day)
+            };
+            match summarize(&log, &o) {
+                Ok(s) => assert!(s.t[0].is_finite() && s.t[0] >= 3_651_000.0, "{freq:?} {k}"),
+                // One period spans everything: every T is 0 from distinct timestamps.
+                Err(e) => assert_eq!(e.field(), Some("timestamp_unit"), "{freq:?} {k}: {e}"),
+            }
+        }
+    }
+    // One day outside, and the extremes of i64, in every unit: an error naming the row.
+    for (unit, per_day) in [
+        (TimestampUnit::Day, 1i64),
+        (TimestampUnit::Second, 86_400),
+        (TimestampUnit::Millisecond, 86_400_000),
+        (TimestampUnit::Microsecond, 86_400_000_000),
+    ] {
+        for bad in [(MIN_DAY - 1) * per_day, (MAX_DAY + 1) * per_day, i64::MAX, i64::MIN + 1] {
+            let (ids, ts) = ([1, 2, 3], [0, bad, 5 * per_day]);
+            let log = TransactionLog { customer_id: &ids, timestamp: &ts, amount: None };
+            let e = summarize(&log, &SummaryOptions::new(unit)).unwrap_err();
+            assert_eq!((e.field(), e.index()), (Some("datetime"), Some(1)), "{unit:?} {bad}");
+            assert!(e.to_string().contains("0001-01-01..=9999-12-31"), "{e}");
+        }
+    }
+    // Nanoseconds: every i64 but the missing marker is a supported date.
+    let (ids, ts) = ([1, 1, 2], [i64::MIN + 1, i64::MAX, 0]);
+    let log = TransactionLog { customer_id: &ids, timestamp: &ts, amount: None };
+    let s = summarize(&log, &SummaryOptions::new(TimestampUnit::Nanosecond)).unwrap();
+    assert_eq!(s.t[0], 106_751.0 * 2.0 + 1.0); // 1677-09-21 .. 2262-04-11 in days
+}
+
+#[test]
+fn a_first_purchase_in_1500_is_a_supported_date() {
+    // 1500 is inside the supported range: the ages are exact, not wrapped.
+    let d = |y, m, dd| days_from_civil(y, m, dd).unwrap();
+    let (ids, ts) = ([1, 1], [d(1500, 1, 1) * 86_400, d(1500, 1, 8) * 86_400]);
+    let log = TransactionLog { customer_id: &ids, timestamp: &ts, amount: None };
+    let o = SummaryOptions {
+        time_unit: Some(TimeUnit::Week),
+        observation_end: Some(d(1500, 1, 15) * 86_400),
+        ..SummaryOptions::new(TimestampUnit::Second)
+    };
+    let s = summarize(&log, &o).unwrap();
+    assert_eq!((s.frequency[0], s.recency[0], s.t[0]), (1.0, 1.0, 2.0));
+}
+
+#[test]
+fn day_numbers_read_as_nanoseconds_are_an_error() {
+    let ids = [1, 1, 2, 3];
+    let ts = [19_723, 19_737, 19_725, 19_740];
+    let log = TransactionLog { customer_id: &ids, timestamp: &ts, amount: None };
+    let e = summarize(&log, &SummaryOptions::new(TimestampUnit::Nanosecond)).unwrap_err();
+    assert_eq!(e.field(), Some("timestamp_unit"));
+    assert!(e.to_string().contains("T = 0"), "{e}");
+    // The same timestamps in the right unit are a summary.
+    let s = summarize(&log, &SummaryOptions::new(TimestampUnit::Day)).unwrap();
+    assert_eq!(s.t, vec![17.0, 15.0, 0.0]);
+    // One transaction per customer on one day is not a unit mistake.
+    let ts = [5, 5, 5, 5];
+    let log = TransactionLog { customer_id: &ids, timestamp: &ts, amount: None };
+    assert!(summarize(&log, &SummaryOptions::new(TimestampUnit::Day)).is_ok());
+}
+
+#[test]
+fn amounts_whose_sums_overflow_are_an_error_naming_the_first_row() {
+    let ids = [4, 9, 9, 9];
+    let days = [0, 1, 2, 3];
+    let amount = [1.0, 1.0, f64::MAX, f64::MAX];
+    let log = TransactionLog { customer_id: &ids, timestamp: &days, amount: Some(&amount) };
+    let e = summarize(&log, &SummaryOptions::new(TimestampUnit::Day)).unwrap_err();
+    assert_eq!((e.field(), e.index()), (Some("monetary_value"), Some(1)));
+    assert!(e.to_string().contains("customer 9"), "{e}");
+    // Within one period too.
+    let days = [0, 1, 2, 2];
+    let log = TransactionLog { customer_id: &ids, timestamp: &days, amount: Some(&amount) };
+    let e = summarize(&log, &SummaryOptions::new(TimestampUnit::Day)).unwrap_err();
+    assert_eq!(e.index(), Some(1));
 }
 
 #[test]
 fn bad_input_is_a_typed_error_naming_field_and_row() {
-    let opts = SummaryOptions { timestamp_unit: TimestampUnit::Day, ..Default::default() };
+    let opts = SummaryOptions::new(TimestampUnit::Day);
     let run = |ids: &[i64], ts: &[i64], amt: Option<&[f64]>, o: &SummaryOptions| {
         summarize(&TransactionLog { customer_id: ids, timestamp: ts, amount: amt }, o).unwrap_err()
     };
@@ -193,7 +305,9 @@ fn rfm_table_gaps_are_errors() {
 }
 
 mod props {
-    use cvm_core::{compress, summarize, SummaryOptions, TimestampUnit, TransactionLog};
+    use cvm_core::{
+        compress, summarize, NegativeAmounts, SummaryOptions, TimestampUnit, TransactionLog,
+    };
     use proptest::prelude::*;
 
     proptest! {
@@ -202,8 +316,9 @@ mod props {
             let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
             let ts: Vec<i64> = rows.iter().map(|r| r.1).collect();
             let amt: Vec<f64> = rows.iter().map(|r| r.2).collect();
-            let opts = SummaryOptions { timestamp_unit: TimestampUnit::Day, ..Default::default() };
+            let opts = SummaryOptions { negative_amounts: NegativeAmounts::Net, ..SummaryOptions::new(TimestampUnit::Day) };
             let s = summarize(&TransactionLog { customer_id: &ids, timestamp: &ts, amount: Some(&amt) }, &opts).unwrap();
+            prop_assert!(s.monetary_value.as_ref().unwrap().iter().all(|m| m.is_finite()));
             let mut uniq = ids.clone(); uniq.sort(); uniq.dedup();
             prop_assert_eq!(&s.customer_id, &uniq);
             let distinct_days: usize = { let mut p: Vec<(i64,i64)> = ids.iter().zip(&ts).map(|(a,b)|(*a,*b)).collect(); p.sort(); p.dedup(); p.len() };

@@ -8,15 +8,17 @@ __version__: str
 
 def summarize(
     customer_id: npt.NDArray[np.int64],
-    timestamp_ns: npt.NDArray[np.int64],
+    timestamp: npt.NDArray[np.int64],
     amount: Optional[npt.NDArray[np.float64]] = None,
     *,
+    timestamp_unit: str,
     freq: str = "D",
     freq_multiplier: int = 1,
     time_unit: Optional[str] = None,
-    observation_end_ns: Optional[int] = None,
-    calibration_end_ns: Optional[int] = None,
+    observation_end: Optional[int] = None,
+    calibration_end: Optional[int] = None,
     include_first_purchase: bool = False,
+    negative_amounts: str = "error",
 ) -> dict[str, Any]: ...
 def compress(
     frequency: npt.NDArray[np.float64],

@@ -54,15 +54,27 @@ def load_cdnow_summary() -> pd.DataFrame:
     """The standard CDNOW calibration summary (weeks, 2 decimals), indexed by ``ID``.
 
     Columns ``frequency``, ``recency``, ``T``; calibration ends 1997-09-30.
+    ``attrs["time_unit"]`` is ``"W"``.
+
+    Examples
+    --------
+    >>> import cvm
+    >>> cvm.datasets.load_cdnow_summary().attrs["time_unit"]
+    'W'
     """
     with _path("cdnow_customers_summary.csv").open("r") as fh:
-        return pd.read_csv(fh, index_col="ID")
+        frame = pd.read_csv(fh, index_col="ID")
+    frame.attrs["time_unit"] = "W"
+    return frame
 
 
 def load_cdnow_summary_with_transactions() -> pd.DataFrame:
-    """The CDNOW summary with mean repeat spend: columns ``x``, ``t_x``, ``T``, ``zbar``."""
+    """The CDNOW summary with mean repeat spend: columns ``x``, ``t_x``, ``T``, ``zbar``
+    (weeks: ``attrs["time_unit"]`` is ``"W"``)."""
     with _path("cdnow_customers_summary_with_transactions.csv").open("r") as fh:
-        return pd.read_csv(fh, index_col="ID")
+        frame = pd.read_csv(fh, index_col="ID")
+    frame.attrs["time_unit"] = "W"
+    return frame
 
 
 def load_donations() -> pd.DataFrame:

@@ -10,8 +10,14 @@ import pandas as pd
 
 from . import _convert
 from . import _cvm
+from .exceptions import InvalidValueError, UnknownNameError
 
 __all__ = ["summary_from_transactions", "compress", "rfm_segments", "default_segment_table"]
+
+
+_TIMESTAMP_UNITS = ("s", "ms", "us", "ns", "D")
+_NS_PER = {"ns": 1, "us": 10**3, "ms": 10**6, "s": 10**9, "D": 86_400 * 10**9}
+_MISSING = np.iinfo(np.int64).min
 
 
 def summary_from_transactions(
@@ -25,6 +31,9 @@ def summary_from_transactions(
     freq_multiplier: int = 1,
     time_unit: Optional[str] = None,
     include_first_purchase: bool = False,
+    datetime_format: Optional[str] = None,
+    timestamp_unit: Optional[str] = None,
+    negative_amounts: str = "error",
 ) -> pd.DataFrame:
     """Customer summary (frequency, recency, T, monetary value) of a transaction log.
 
@@ -34,14 +43,23 @@ def summary_from_transactions(
     end of observation, both measured from the start of the first purchase period. By default ages
     are counted in periods; with ``time_unit`` they are calendar days divided by the unit's length
     (D = 1, W = 7, M = 365.25/12, Y = 365.25 days). ``monetary_value`` is the mean amount of the
-    repeat purchase periods (0 without repeats). Negative amounts (returns) are allowed.
+    repeat purchase periods (0 without repeats).
+
+    Timestamps are never guessed: ``datetime64`` columns are read at their own resolution
+    (``[s]``, ``[ms]``, ``[us]``, ``[ns]``); time-zone aware ones are converted to UTC and the
+    periods are UTC calendar periods (convert to naive local time first for local periods);
+    string columns are parsed with ``datetime_format`` or as ISO 8601 (naive = UTC); integer
+    columns are an error unless ``timestamp_unit`` (counts since 1970-01-01) or
+    ``datetime_format`` (e.g. ``"%Y%m%d"`` for ``20240101``) says how to read them. The same rules
+    apply to ``observation_period_end`` and ``calibration_period_end``. Supported dates:
+    0001-01-01 to 9999-12-31.
 
     Parameters
     ----------
     df : pandas.DataFrame or polars.DataFrame
         The transaction log, one row per transaction.
     customer_id_col, datetime_col : str
-        Columns holding the customer id and the transaction time (datetimes or parseable strings).
+        Columns holding the customer id and the transaction time.
     monetary_value_col : str, optional
         Column of amounts; adds ``monetary_value`` (and ``monetary_value_holdout``).
     observation_period_end : date-like, optional
@@ -59,19 +77,34 @@ def summary_from_transactions(
         Unit of recency and T (default: the period).
     include_first_purchase : bool
         Include the first purchase period in ``monetary_value``.
+    datetime_format : str, optional
+        ``strftime`` format of string (or integer) timestamps and ends, as in lifetimes.
+    timestamp_unit : {"s", "ms", "us", "ns", "D"}, optional
+        Unit of integer timestamps (counts since 1970-01-01T00:00Z); required for integer
+        columns unless ``datetime_format`` is given.
+    negative_amounts : {"error", "net"}
+        ``"error"`` (default): a negative amount (return, refund) is an error naming its row.
+        ``"net"``: the amounts of a period are summed; every period with a transaction is a
+        purchase period whatever the sign of its net amount (a refund alone in a later period
+        counts as a repeat purchase period with a negative amount).
 
     Returns
     -------
     pandas.DataFrame
         Indexed by customer id (ascending), columns ``frequency``, ``recency``, ``T`` and, when
-        requested, ``monetary_value`` and the holdout columns.
+        requested, ``monetary_value`` and the holdout columns. ``attrs["time_unit"]`` is the unit
+        of recency and T (``"D"``, ``"W"``, ``"M"``, ``"Y"``, or ``None`` when they count periods
+        of ``freq × k`` with k > 1); ``attrs`` survive column selection, ``.copy()`` and boolean
+        filtering.
 
     Raises
     ------
     InvalidInputError
-        Empty log, missing ids or timestamps, unparseable timestamps, NaN/inf amounts,
-        transactions after the observation end, calibration end after observation end, unknown
-        ``freq``; ``field`` and ``index`` (row position) locate the problem.
+        Empty log, missing column (the message lists the columns), missing ids or timestamps,
+        unparseable timestamps, integer timestamps without a unit, dates outside the supported
+        range, non-numeric, NaN/inf or negative amounts, sums that overflow, every ``T = 0``
+        from distinct timestamps, transactions after the observation end, calibration end after
+        observation end, unknown ``freq``; ``field`` and ``index`` (row position) locate it.
 
     Examples
     --------
@@ -82,35 +115,198 @@ def summary_from_transactions(
     ...                                   observation_period_end="2024-01-29", time_unit="W")
     >>> s.loc[1, ["frequency", "recency", "T", "monetary_value"]].tolist()
     [1.0, 2.0, 4.0, 20.0]
+    >>> s.attrs["time_unit"]
+    'W'
+    >>> days = pd.DataFrame({"id": [1, 1], "day": [20240101, 20240115]})
+    >>> cvm.summary_from_transactions(days, "id", "day", datetime_format="%Y%m%d")["T"].tolist()
+    [14.0]
     """
-    ids = _convert.column(df, customer_id_col)
+    if timestamp_unit is not None and timestamp_unit not in _TIMESTAMP_UNITS:
+        raise UnknownNameError(
+            f"`timestamp_unit`: unknown value {timestamp_unit!r}; valid values are "
+            + ", ".join(_TIMESTAMP_UNITS),
+            field="timestamp_unit",
+        )
+    ids = _column(df, customer_id_col, "customer_id_col")
     codes, labels = _convert.ids_to_int64(ids, customer_id_col)
-    ts = _convert.timestamps_ns(_convert.column(df, datetime_col), datetime_col)
+    ts, unit = _timestamps(_column(df, datetime_col, "datetime_col"), datetime_col, datetime_format, timestamp_unit)
     amount = None
     if monetary_value_col is not None:
-        amount = _convert.floats(_convert.column(df, monetary_value_col), monetary_value_col)
+        amount = _amounts(_column(df, monetary_value_col, "monetary_value_col"), monetary_value_col)
+    ends = {
+        name: _end(value, name, unit, datetime_format, timestamp_unit)
+        for name, value in (
+            ("observation_period_end", observation_period_end),
+            ("calibration_period_end", calibration_period_end),
+        )
+    }
     columns = {"customer_id": customer_id_col, "datetime": datetime_col, "monetary_value": monetary_value_col}
     with _convert.fields_renamed(columns):
         out = _cvm.summarize(
             codes,
             ts,
             amount,
+            timestamp_unit=unit,
             freq=freq,
             freq_multiplier=freq_multiplier,
             time_unit=time_unit,
-            observation_end_ns=_convert.timestamp_ns(observation_period_end, "observation_period_end"),
-            calibration_end_ns=_convert.timestamp_ns(calibration_period_end, "calibration_period_end"),
+            observation_end=ends["observation_period_end"],
+            calibration_end=ends["calibration_period_end"],
             include_first_purchase=include_first_purchase,
+            negative_amounts=negative_amounts,
         )
     customer = out.pop("customer_id")
     index = pd.Index(customer if labels is None else labels.take(customer), name=customer_id_col)
     excluded = out.pop("excluded_customers")
+    unit_of_ages = out.pop("time_unit")
     duration = out.pop("duration_holdout", None)
     frame = pd.DataFrame(out, index=index)
     if duration is not None:
         frame["duration_holdout"] = duration
     frame.attrs["excluded_customers"] = excluded
+    frame.attrs["time_unit"] = unit_of_ages
     return frame
+
+
+def _column(df: Any, name: str, argument: str) -> pd.Series:
+    """A column by name; a missing one is an error naming it and listing the columns present."""
+    present = [str(c) for c in df.columns]
+    if name not in df.columns:
+        listed = ", ".join(repr(c) for c in present) if present else "no columns at all"
+        raise InvalidValueError(
+            f"`{name}`: no such column (given as {argument}); the data has {listed}", field=name
+        )
+    return _convert.column(df, name)
+
+
+def _timestamps(
+    values: pd.Series, field: str, datetime_format: Optional[str], timestamp_unit: Optional[str]
+) -> tuple[np.ndarray, str]:
+    """A timestamp column → (int64 counts since the epoch, their numpy unit); never a guess."""
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+    kind = values.dtype.kind
+    if kind == "M":
+        if timestamp_unit is not None:
+            raise InvalidValueError(
+                f"`{field}`: timestamp_unit={timestamp_unit!r} is for integer columns; this column "
+                f"is {values.dtype} (its unit is known): leave timestamp_unit out",
+                field="timestamp_unit",
+            )
+        arr = values.to_numpy()
+        unit, count = np.datetime_data(arr.dtype)
+        if unit not in _TIMESTAMP_UNITS or count != 1:
+            target = "ns" if unit in ("ps", "fs", "as") else "s"
+            arr, unit = arr.astype(f"datetime64[{target}]"), target
+        return np.ascontiguousarray(arr.view(np.int64)), unit
+    if kind in "iuf":
+        if timestamp_unit is not None:
+            return _integers(values, field), timestamp_unit
+        if datetime_format is None:
+            first = values.dropna().iloc[0] if values.notna().any() else None
+            raise InvalidValueError(
+                f"`{field}`: {values.dtype} timestamps (e.g. {first!r}) need their unit: pass "
+                f"timestamp_unit= (one of {', '.join(_TIMESTAMP_UNITS)}: counts since 1970-01-01) "
+                f"or datetime_format= (e.g. '%Y%m%d' for 20240101)",
+                field=field,
+            )
+        ints = _integers(values, field)
+        values = pd.Series([None if v == _MISSING else str(v) for v in ints.tolist()], dtype=object)
+    elif kind == "b":
+        raise InvalidValueError(f"`{field}`: expected timestamps, got a bool column", field=field)
+    if datetime_format is not None:
+        parsed = pd.to_datetime(values, format=datetime_format, errors="coerce", utc=True)
+    else:
+        parsed = pd.to_datetime(values, format="ISO8601", errors="coerce", utc=True)
+    bad = _convert.first_true((parsed.isna() & values.notna()).to_numpy())
+    if bad is not None:
+        expected = f"format {datetime_format!r}" if datetime_format else "an ISO 8601 date or datetime"
+        raise InvalidValueError(
+            f"`{field}`[{bad}]: cannot parse {values.iloc[bad]!r} as a timestamp (expected {expected}; "
+            "dates outside 1677-09-21..2262-04-11 need a datetime64[s] column)",
+            field=field,
+            index=bad,
+        )
+    parsed = parsed.dt.tz_localize(None)
+    return _timestamps(parsed, field, None, None)
+
+
+def _integers(values: pd.Series, field: str) -> np.ndarray:
+    """Whole numbers → int64 (missing → the missing marker); a fraction or overflow is an error."""
+    if values.dtype.kind == "f":
+        f = values.to_numpy(dtype=np.float64, na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            bad = _convert.first_true(~np.isnan(f) & ((f != np.floor(f)) | (np.abs(f) >= 2.0**63)))
+        if bad is not None:
+            raise InvalidValueError(
+                f"`{field}`[{bad}]: expected a whole-number timestamp, got {f[bad]!r}", field=field, index=bad
+            )
+        return np.ascontiguousarray(np.where(np.isnan(f), _MISSING, f).astype(np.int64))
+    if values.dtype.kind == "u":
+        raw = values.to_numpy(dtype=np.uint64, na_value=0)
+        bad = _convert.first_true(raw > np.uint64(np.iinfo(np.int64).max))
+        if bad is not None:
+            raise InvalidValueError(
+                f"`{field}`[{bad}]: timestamp {int(raw[bad])} does not fit in int64", field=field, index=bad
+            )
+    return np.ascontiguousarray(values.to_numpy(dtype=np.int64, na_value=_MISSING))
+
+
+def _end(
+    value: Any, field: str, unit: str, datetime_format: Optional[str], timestamp_unit: Optional[str]
+) -> Optional[int]:
+    """An observation/calibration end → int64 in the column's unit (the same rules as the column)."""
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        raise InvalidValueError(f"`{field}`: expected a date, got {value!r}", field=field)
+    if isinstance(value, (int, np.integer)):
+        if timestamp_unit is not None:
+            v = int(value)
+            if not -(2**63) < v < 2**63:
+                raise InvalidValueError(f"`{field}`: {v} does not fit in int64", field=field)
+            return v
+        if datetime_format is None:
+            raise InvalidValueError(
+                f"`{field}`: the integer {value!r} needs its unit: pass timestamp_unit= or "
+                "datetime_format= (e.g. '%Y%m%d'), or give a date string or datetime",
+                field=field,
+            )
+        value = str(value)
+    try:
+        if isinstance(value, str) and datetime_format is not None:
+            ts = pd.to_datetime(value, format=datetime_format)
+        else:
+            ts = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise InvalidValueError(f"`{field}`: cannot parse {value!r} as a timestamp ({exc})", field=field) from exc
+    if ts is pd.NaT:
+        raise InvalidValueError(f"`{field}`: missing timestamp", field=field)
+    if ts.tzinfo is not None:
+        ts = ts.tz_convert("UTC").tz_localize(None)
+    raw = ts.to_datetime64()
+    own = np.datetime_data(raw.dtype)[0]
+    v = int(raw.astype(np.int64)) * _NS_PER[own] // _NS_PER[unit]
+    if not -(2**63) < v < 2**63:
+        raise InvalidValueError(
+            f"`{field}`: {ts} is outside the dates a {unit!r} column can hold", field=field
+        )
+    return v
+
+
+def _amounts(values: pd.Series, field: str) -> np.ndarray:
+    """Amounts → float64; a non-numeric value is an error naming its row and value."""
+    if values.dtype.kind == "b":
+        raise InvalidValueError(f"`{field}`: expected numeric amounts, got a bool column", field=field)
+    if values.dtype.kind in "iuf":
+        return _convert.floats(values, field)
+    coerced = pd.to_numeric(values, errors="coerce")
+    bad = _convert.first_true((coerced.isna() & values.notna()).to_numpy())
+    if bad is not None:
+        raise InvalidValueError(
+            f"`{field}`[{bad}]: expected a number, got {values.iloc[bad]!r}", field=field, index=bad
+        )
+    return _convert.floats(coerced, field)
 
 
 def _columns(summary: Any, frequency=None, recency=None, T=None):
