@@ -1,5 +1,6 @@
 //! Integration tests of cvm-core: one binary, one module per area.
 
+mod catalogue_rules;
 mod common;
 mod lifetime2;
 mod loyalty;
