@@ -8,8 +8,11 @@ use cvm_core::models::{AnyModel, BgBb, GammaGamma, ModelKind, ShiftedBetaGeometr
 use cvm_core::selection::{Column, RuleSet, Table};
 use cvm_core::{summarize, SummaryOptions, TimeUnit, TimestampUnit, TransactionLog};
 
+/// A fuzz target's body.
+pub type Target = fn(&[u8]);
+
 /// The fuzz targets by name, as the replay test finds them under `corpus/<name>/`.
-pub const TARGETS: &[(&str, fn(&[u8]))] =
+pub const TARGETS: &[(&str, Target)] =
     &[("rules", rules), ("models", models), ("summary", summary), ("kernels", kernels)];
 
 /// Rule documents: the bytes as UTF-8 text; a document that reads is evaluated on a small
