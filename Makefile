@@ -17,7 +17,7 @@ ifeq ($(shell command -v $(PYTHON) 2>/dev/null),)
 PYTHON := python3
 endif
 
-.PHONY: all demo test test-rust test-c test-python check-header header lib python venv bench bench-python fmt clean
+.PHONY: all demo test test-rust fuzz test-c test-python check-header header lib python venv bench bench-python fmt clean
 
 all: lib python
 
@@ -49,6 +49,7 @@ test-rust:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) test --release -p cvm-core -p cvm-ffi --lib --tests
 	$(CARGO) test -p cvm-core --doc
+	$(CARGO) test --release --manifest-path fuzz/Cargo.toml
 
 C_TESTS   := $(patsubst tests/c/%.c,build/%,$(wildcard tests/c/test_*.c))
 CXX_TESTS := $(patsubst tests/c/%.cpp,build/%_cpp,$(wildcard tests/c/test_*.cpp))
@@ -94,6 +95,33 @@ bench-python: .venv-bench/.stamp $(VENV)/.stamp
 	VIRTUAL_ENV=$(abspath .venv-bench) $(VENV)/bin/maturin develop --release --quiet -m cvm-py/Cargo.toml
 	.venv-bench/bin/python benches/compare_summary.py
 	.venv-bench/bin/python benches/compare_models.py
+
+## Fuzzing (nightly toolchain): every target for FUZZ_SECONDS seconds, two at a time (2 cores);
+## each input has FUZZ_TIMEOUT seconds and FUZZ_RSS_MB of memory, so a slow input is a finding.
+## New crash reproductions land in fuzz/artifacts/<target>/ (replayed by `make test`).
+FUZZ_SECONDS ?= 600
+FUZZ_TIMEOUT ?= 5
+FUZZ_RSS_MB  ?= 2048
+FUZZ_TARGETS := rules models summary kernels
+CARGO_FUZZ   := .tools/bin/cargo-fuzz
+
+$(CARGO_FUZZ):
+	$(CARGO) install cargo-fuzz --locked --root .tools --quiet
+
+FUZZ := PATH=$(abspath .tools/bin):$$PATH $(CARGO) +nightly fuzz
+
+fuzz: $(CARGO_FUZZ)
+	@mkdir -p build
+	cd fuzz && for t in $(FUZZ_TARGETS); do $(FUZZ) build --features fuzzing $$t || exit 1; done
+	@set -e; run() { cd fuzz && $(FUZZ) run --features fuzzing $$1 corpus/$$1 -- \
+	    -max_total_time=$(FUZZ_SECONDS) -timeout=$(FUZZ_TIMEOUT) -rss_limit_mb=$(FUZZ_RSS_MB) \
+	    -print_final_stats=1 > ../build/fuzz-$$1.log 2>&1; }; \
+	  set -- $(FUZZ_TARGETS); while [ $$# -gt 0 ]; do \
+	    (run $$1) & p1=$$!; p2=; if [ $$# -gt 1 ]; then (run $$2) & p2=$$!; fi; \
+	    wait $$p1 || { echo "fuzz $$1: finding, see build/fuzz-$$1.log"; exit 1; }; \
+	    if [ -n "$$p2" ]; then wait $$p2 || { echo "fuzz $$2: finding, see build/fuzz-$$2.log"; exit 1; }; fi; \
+	    shift; if [ $$# -gt 0 ]; then shift; fi; done
+	@grep -H 'stat::number_of_executed_units' build/fuzz-*.log
 
 fmt:
 	$(CARGO) fmt --all

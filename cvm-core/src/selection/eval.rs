@@ -4,6 +4,8 @@
 //! value), `T = 2`. With this order `all` is the minimum, `any` the maximum and `not` is `2 − s`
 //! (Kleene's strong logic).
 
+use std::collections::{HashMap, HashSet};
+
 use super::rules::{CompareOp, Condition, MissingPolicy, RuleSet, Value};
 use super::table::{Column, ColumnType, Table};
 use crate::error::{Error, Result};
@@ -31,6 +33,7 @@ enum Leaf {
         hi: f64,
         inclusive: bool,
     },
+    /// `values` sorted (finite, checked by validation), searched by bisection.
     NumIn {
         col: usize,
         values: Vec<f64>,
@@ -85,7 +88,7 @@ impl Leaf {
             (Leaf::NumBetween { lo, hi, inclusive, .. }, Column::Numeric(x)) => {
                 tri(between(x[i], *lo, *hi, *inclusive))
             }
-            (Leaf::NumIn { values, .. }, Column::Numeric(x)) => tri(values.contains(&x[i])),
+            (Leaf::NumIn { values, .. }, Column::Numeric(x)) => tri(sorted_contains(values, x[i])),
             (Leaf::BoolSet { accept, .. }, Column::Boolean(x)) => tri(accept[x[i] as usize]),
             (Leaf::CatSet { accept, .. }, Column::Categorical { codes, .. }) => {
                 tri(accept[codes[i] as usize])
@@ -131,10 +134,11 @@ impl Leaf {
                     *o = if v.is_nan() { U } else { tri(between(v, lo, hi, inc)) }
                 })
             }
-            (Leaf::NumIn { values, .. }, Column::Numeric(x)) => out
-                .iter_mut()
-                .zip(&x[start..end])
-                .for_each(|(o, &v)| *o = if v.is_nan() { U } else { tri(values.contains(&v)) }),
+            (Leaf::NumIn { values, .. }, Column::Numeric(x)) => {
+                out.iter_mut().zip(&x[start..end]).for_each(|(o, &v)| {
+                    *o = if v.is_nan() { U } else { tri(sorted_contains(values, v)) }
+                })
+            }
             (Leaf::BoolSet { accept, .. }, Column::Boolean(x)) => {
                 let map = [tri(accept[0]), tri(accept[1])];
                 out.iter_mut()
@@ -150,6 +154,14 @@ impl Leaf {
             _ => unreachable!("leaf types are checked against the table when compiled"),
         }
     }
+}
+
+/// `values.contains(&x)` (`==`, so `-0 == 0`) for `values` sorted and free of NaN, and `x` not
+/// NaN, in O(log n).
+#[inline]
+fn sorted_contains(values: &[f64], x: f64) -> bool {
+    let k = values.partition_point(|&v| v < x);
+    values.get(k).is_some_and(|&v| v == x)
 }
 
 #[inline]
@@ -227,7 +239,8 @@ fn compile_condition(c: &Condition, table: &Table<'_>, path: &str) -> Result<Nod
     let cat_accept = |col: usize, labels: &[&str]| -> Vec<bool> {
         match table.column_at(col) {
             Column::Categorical { categories, .. } => {
-                categories.iter().map(|c| labels.contains(&c.as_str())).collect()
+                let labels: HashSet<&str> = labels.iter().copied().collect();
+                categories.iter().map(|c| labels.contains(c.as_str())).collect()
             }
             _ => unreachable!("called for categorical columns only"),
         }
@@ -294,16 +307,17 @@ fn compile_condition(c: &Condition, table: &Table<'_>, path: &str) -> Result<Nod
                 ));
             }
             let leaf = match ty {
-                ColumnType::Numeric => Leaf::NumIn {
-                    col,
-                    values: values
+                ColumnType::Numeric => {
+                    let mut sorted: Vec<f64> = values
                         .iter()
                         .map(|v| match v {
                             Value::Number(x) => *x,
                             _ => unreachable!("checked above"),
                         })
-                        .collect(),
-                },
+                        .collect();
+                    sorted.sort_by(f64::total_cmp);
+                    Leaf::NumIn { col, values: sorted }
+                }
                 ColumnType::Boolean => Leaf::BoolSet {
                     col,
                     accept: [
@@ -625,10 +639,13 @@ impl Plan<'_> {
                 continue;
             }
             let s = score[row];
-            decision[row] = self
-                .bands
-                .iter()
-                .find(|(lo, hi, _)| *lo <= s && s < *hi)
+            // Bands are sorted by `lo` and do not overlap: the candidate is the last band
+            // starting at or below the score (bisection, O(log bands)).
+            let k = self.bands.partition_point(|b| b.0 <= s);
+            decision[row] = k
+                .checked_sub(1)
+                .map(|k| self.bands[k])
+                .filter(|(_, hi, _)| s < *hi)
                 .map(|b| b.2)
                 .ok_or_else(|| Error::Numerical {
                     context: "selection rules".into(),
@@ -718,7 +735,9 @@ impl RuleSet {
         if names.len() >= NO_RULE as usize || self.hard.len() >= NO_RULE as usize {
             return Err(Error::invalid("rules", "at most 65534 hard rules and decisions"));
         }
-        let index = |d: &str| names.iter().position(|n| n == d).expect("listed") as u16;
+        let positions: HashMap<&str, u16> =
+            names.iter().enumerate().map(|(k, d)| (d.as_str(), k as u16)).collect();
+        let index = |d: &str| positions[d];
         let mut bands: Bands = self
             .decisions
             .iter()
@@ -747,7 +766,20 @@ impl RuleSet {
             missing_decision,
             depth: nodes.iter().map(Node::depth).max().unwrap_or(0),
         };
-        let mut states = vec![0u8; n * k];
+        // One byte per (customer, rule): ask for it without aborting when it cannot be had.
+        let mut states: Vec<u8> = Vec::new();
+        n.checked_mul(k)
+            .and_then(|cells| states.try_reserve_exact(cells).ok().map(|()| cells))
+            .map(|cells| states.resize(cells, 0))
+            .ok_or_else(|| {
+                Error::invalid(
+                    "rules",
+                    format!(
+                        "evaluating {k} rules for {n} customers needs {n} x {k} bytes of state, \
+                         more than can be allocated"
+                    ),
+                )
+            })?;
         let mut score = vec![0.0; n];
         let mut decision = vec![0u16; n];
         let mut fired = vec![NO_RULE; n];

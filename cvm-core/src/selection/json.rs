@@ -7,6 +7,7 @@ use serde_json::{Map, Number, Value as Json};
 
 use super::rules::{
     json_err, Band, CompareOp, Condition, Criterion, HardRule, MissingPolicy, RuleSet, Value,
+    MAX_BANDS, MAX_CRITERIA, MAX_HARD_RULES,
 };
 use crate::error::{Error, Result};
 
@@ -31,22 +32,49 @@ fn expected(path: &str, what: &str, got: &Json) -> Error {
     json_err(path, format!("expected {what}, got {}", type_name(got)))
 }
 
-/// Deepest nesting of JSON arrays and objects accepted.
-const MAX_JSON_DEPTH: usize = 128;
+/// The longest rule document accepted by [`RuleSet::from_json`], in bytes (64 MiB).
+pub const MAX_DOCUMENT_BYTES: usize = 64 << 20;
+
+/// Deepest nesting of JSON arrays and objects accepted by [`RuleSet::from_json`] (the document
+/// itself is level 0). Deep enough for every document [`RuleSet::to_json`] writes: a condition
+/// nested [`MAX_DEPTH`](super::MAX_DEPTH) combinators deep sits at level 2 × 64 + 3, its `in`
+/// list two levels further down.
+pub const MAX_JSON_DEPTH: usize = 160;
+
+/// One step of the path to the value being read (kept as a stack, formatted only for an error,
+/// so reading costs no path strings).
+enum Step {
+    Key(String),
+    Index(usize),
+}
 
 /// A strict JSON reader producing `serde_json::Value`, with two differences from
 /// `serde_json::from_str`: numbers are converted with the correctly rounded `str::parse::<f64>`
 /// (so every number written by [`RuleSet::to_json`] reads back bit for bit), and a key repeated
 /// within one object is an error (with its JSON path) instead of silently keeping the last.
+///
+/// Work is linear in the length of the text; recursion is at most [`MAX_JSON_DEPTH`] deep.
+/// Every byte position is moved over whole characters or ASCII bytes, and text is only ever cut
+/// with `str::get`, so no input can make it panic.
 struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
+    path: Vec<Step>,
 }
 
 fn parse(text: &str) -> Result<Json> {
-    let mut p = Parser { text, bytes: text.as_bytes(), pos: 0 };
-    let v = p.value("$", 0)?;
+    if text.len() > MAX_DOCUMENT_BYTES {
+        return Err(json_err(
+            "$",
+            format!(
+                "the document is {} bytes long; the limit (MAX_DOCUMENT_BYTES) is {MAX_DOCUMENT_BYTES}",
+                text.len()
+            ),
+        ));
+    }
+    let mut p = Parser { text, bytes: text.as_bytes(), pos: 0, path: Vec::new() };
+    let v = p.value(0)?;
     p.ws();
     if p.pos < p.bytes.len() {
         return Err(p.fail("trailing characters after the document"));
@@ -55,11 +83,32 @@ fn parse(text: &str) -> Result<Json> {
 }
 
 impl Parser<'_> {
+    /// A syntax error at the current position, with its line and column (counted in
+    /// characters; computed on bytes, so a position inside a character cannot panic).
     fn fail(&self, what: &str) -> Error {
-        let before = &self.text[..self.pos.min(self.text.len())];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let before = &self.bytes[..self.pos.min(self.bytes.len())];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |k| k + 1);
+        // Characters of the current line: every byte that does not continue a UTF-8 sequence.
+        let column = before[line_start..].iter().filter(|&&b| b & 0xC0 != 0x80).count() + 1;
         json_err("$", format!("malformed JSON at line {line} column {column}: {what}"))
+    }
+
+    /// The JSON path of the value being read, e.g. `$.criteria[3].condition`.
+    fn path_with(&self, key: &str) -> String {
+        let mut out = String::from("$");
+        for step in &self.path {
+            match step {
+                Step::Key(k) => {
+                    out.push('.');
+                    out.push_str(k);
+                }
+                Step::Index(i) => out.push_str(&format!("[{i}]")),
+            }
+        }
+        out.push('.');
+        out.push_str(key);
+        out
     }
 
     fn ws(&mut self) {
@@ -72,6 +121,10 @@ impl Parser<'_> {
         self.bytes.get(self.pos).copied()
     }
 
+    fn rest_starts_with(&self, word: &[u8]) -> bool {
+        self.bytes.get(self.pos..).is_some_and(|rest| rest.starts_with(word))
+    }
+
     fn expect(&mut self, b: u8) -> Result<()> {
         if self.peek() == Some(b) {
             self.pos += 1;
@@ -82,7 +135,7 @@ impl Parser<'_> {
     }
 
     fn literal(&mut self, word: &str, v: Json) -> Result<Json> {
-        if self.text[self.pos..].starts_with(word) {
+        if self.rest_starts_with(word.as_bytes()) {
             self.pos += word.len();
             Ok(v)
         } else {
@@ -90,9 +143,11 @@ impl Parser<'_> {
         }
     }
 
-    fn value(&mut self, path: &str, depth: usize) -> Result<Json> {
+    fn value(&mut self, depth: usize) -> Result<Json> {
         if depth > MAX_JSON_DEPTH {
-            return Err(self.fail(&format!("nesting deeper than {MAX_JSON_DEPTH} levels")));
+            return Err(self.fail(&format!(
+                "arrays and objects nest deeper than {MAX_JSON_DEPTH} levels (MAX_JSON_DEPTH)"
+            )));
         }
         self.ws();
         match self.peek() {
@@ -107,13 +162,16 @@ impl Parser<'_> {
                 loop {
                     self.ws();
                     let key = self.string()?;
-                    let p = format!("{path}.{key}");
                     if map.contains_key(&key) {
-                        return Err(json_err(&p, "duplicate key"));
+                        return Err(json_err(&self.path_with(&key), "duplicate key"));
                     }
                     self.ws();
                     self.expect(b':')?;
-                    let v = self.value(&p, depth + 1)?;
+                    self.path.push(Step::Key(key));
+                    let v = self.value(depth + 1)?;
+                    let Some(Step::Key(key)) = self.path.pop() else {
+                        unreachable!("the step pushed above")
+                    };
                     map.insert(key, v);
                     self.ws();
                     match self.peek() {
@@ -135,8 +193,10 @@ impl Parser<'_> {
                     return Ok(Json::Array(items));
                 }
                 loop {
-                    let p = format!("{path}[{}]", items.len());
-                    items.push(self.value(&p, depth + 1)?);
+                    self.path.push(Step::Index(items.len()));
+                    let v = self.value(depth + 1)?;
+                    self.path.pop();
+                    items.push(v);
                     self.ws();
                     match self.peek() {
                         Some(b',') => self.pos += 1,
@@ -173,7 +233,7 @@ impl Parser<'_> {
         }
         let int_start = self.pos;
         let n = self.digits();
-        if n == 0 || (n > 1 && self.bytes[int_start] == b'0') {
+        if n == 0 || (n > 1 && self.bytes.get(int_start) == Some(&b'0')) {
             return Err(self.fail("invalid number"));
         }
         let mut integer = true;
@@ -194,7 +254,8 @@ impl Parser<'_> {
                 return Err(self.fail("invalid number"));
             }
         }
-        let text = &self.text[start..self.pos];
+        // Only ASCII bytes were consumed, so the range is on character boundaries.
+        let text = self.text.get(start..self.pos).ok_or_else(|| self.fail("invalid number"))?;
         if integer {
             if let Ok(i) = text.parse::<i64>() {
                 return Ok(Json::from(i));
@@ -207,9 +268,21 @@ impl Parser<'_> {
         Number::from_f64(x).map(Json::Number).ok_or_else(|| self.fail("number out of range"))
     }
 
+    /// Four hexadecimal digits of a `\u` escape (exactly four ASCII hex digits: no sign).
     fn hex4(&mut self) -> Result<u32> {
-        let h = self.text.get(self.pos..self.pos + 4).ok_or_else(|| self.fail("bad escape"))?;
-        let v = u32::from_str_radix(h, 16).map_err(|_| self.fail("bad \\u escape"))?;
+        let digits = self
+            .bytes
+            .get(self.pos..self.pos + 4)
+            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+            .ok_or_else(|| self.fail("bad \\u escape: expected four hexadecimal digits"))?;
+        let v = digits.iter().fold(0u32, |acc, &b| {
+            let d = match b {
+                b'0'..=b'9' => b - b'0',
+                b'a'..=b'f' => b - b'a' + 10,
+                _ => b - b'A' + 10,
+            };
+            (acc << 4) | u32::from(d)
+        });
         self.pos += 4;
         Ok(v)
     }
@@ -219,22 +292,32 @@ impl Parser<'_> {
         let mut out = String::new();
         loop {
             let start = self.pos;
+            // Stops only at ASCII bytes, so `start..pos` is on character boundaries.
             while let Some(b) = self.peek() {
                 if b == b'"' || b == b'\\' || b < 0x20 {
                     break;
                 }
                 self.pos += 1;
             }
-            out.push_str(&self.text[start..self.pos]);
+            out.push_str(self.text.get(start..self.pos).ok_or_else(|| self.fail("bad string"))?);
             match self.peek() {
                 Some(b'"') => {
                     self.pos += 1;
                     return Ok(out);
                 }
                 Some(b'\\') => {
-                    self.pos += 1;
-                    let e = self.peek().ok_or_else(|| self.fail("unterminated string"))?;
-                    self.pos += 1;
+                    let e = self.bytes.get(self.pos + 1).copied();
+                    let Some(e) = e.filter(u8::is_ascii) else {
+                        // Leave `pos` on the backslash: the next byte may start a
+                        // multi-byte character.
+                        return Err(match e {
+                            None => self.fail("unterminated string"),
+                            Some(_) => {
+                                self.fail("bad escape: `\\` followed by a non-ASCII character")
+                            }
+                        });
+                    };
+                    self.pos += 2;
                     match e {
                         b'"' => out.push('"'),
                         b'\\' => out.push('\\'),
@@ -247,7 +330,7 @@ impl Parser<'_> {
                         b'u' => {
                             let hi = self.hex4()?;
                             let code = if (0xD800..0xDC00).contains(&hi) {
-                                if !self.text[self.pos..].starts_with("\\u") {
+                                if !self.rest_starts_with(b"\\u") {
                                     return Err(self.fail("unpaired surrogate"));
                                 }
                                 self.pos += 2;
@@ -333,6 +416,18 @@ impl<'v> Obj<'v> {
     fn array(&self, key: &str) -> Result<&'v Vec<Json>> {
         let v = self.req(key)?;
         v.as_array().ok_or_else(|| expected(&self.at(key), "an array", v))
+    }
+
+    /// The array at `key`, of at most `limit` elements (`limit_name` names the constant).
+    fn array_at_most(&self, key: &str, limit: usize, limit_name: &str) -> Result<&'v Vec<Json>> {
+        let a = self.array(key)?;
+        if a.len() > limit {
+            return Err(json_err(
+                &self.at(key),
+                format!("{} entries; the limit ({limit_name}) is {limit}", a.len()),
+            ));
+        }
+        Ok(a)
     }
 }
 
@@ -459,7 +554,7 @@ pub fn rules_from_value(v: &Json) -> Result<RuleSet> {
     let criteria = match o.opt("criteria") {
         None => Vec::new(),
         Some(_) => o
-            .array("criteria")?
+            .array_at_most("criteria", MAX_CRITERIA, "MAX_CRITERIA")?
             .iter()
             .enumerate()
             .map(|(i, c)| {
@@ -481,7 +576,7 @@ pub fn rules_from_value(v: &Json) -> Result<RuleSet> {
     let hard = match o.opt("hard") {
         None => Vec::new(),
         Some(_) => o
-            .array("hard")?
+            .array_at_most("hard", MAX_HARD_RULES, "MAX_HARD_RULES")?
             .iter()
             .enumerate()
             .map(|(i, h)| {
@@ -497,7 +592,7 @@ pub fn rules_from_value(v: &Json) -> Result<RuleSet> {
             .collect::<Result<_>>()?,
     };
     let decisions = o
-        .array("decisions")?
+        .array_at_most("decisions", MAX_BANDS, "MAX_BANDS")?
         .iter()
         .enumerate()
         .map(|(i, b)| {
@@ -642,9 +737,16 @@ impl RuleSet {
     /// wrong types, and every problem [`RuleSet::validate`] finds are errors. Numbers are read
     /// with correct rounding, so [`RuleSet::to_json`] → `from_json` is lossless.
     ///
+    /// The text is untrusted input: reading is linear in its length, and a document longer than
+    /// [`MAX_DOCUMENT_BYTES`], nested deeper than [`MAX_JSON_DEPTH`], or with more than
+    /// [`MAX_CRITERIA`](super::MAX_CRITERIA) criteria, [`MAX_HARD_RULES`](super::MAX_HARD_RULES)
+    /// hard rules or [`MAX_BANDS`](super::MAX_BANDS) bands is an error naming the limit.
+    /// (Through `serde`, the deserializer's own limits apply first: `serde_json` stops at 128
+    /// levels.)
+    ///
     /// # Errors
     /// [`Error::Json`] with the JSON path of the problem (`$` with line and column for text that
-    /// is not JSON at all).
+    /// is not JSON at all, or for a document over a limit).
     ///
     /// # Examples
     /// ```

@@ -142,7 +142,8 @@ pub fn lookalike(
             format!("at least 2 loyal customers are needed (got {})", loyal.n_rows()),
         ));
     }
-    if let Some(j) = (1..features.len()).find(|&j| features[..j].contains(&features[j])) {
+    let mut seen = std::collections::HashSet::new();
+    if let Some(j) = features.iter().position(|f| !seen.insert(*f)) {
         return Err(Error::invalid_at(
             "features",
             j,

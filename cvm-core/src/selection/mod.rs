@@ -36,6 +36,18 @@
 //! decision; else the band `min ≤ score < max` decides. The bands must cover every
 //! reachable score ([`RuleSet::score_range`]) exactly once.
 //!
+//! # Limits and cost
+//! Rule documents are untrusted input. [`RuleSet::from_json`] reads at most
+//! [`MAX_DOCUMENT_BYTES`] bytes nested at most [`MAX_JSON_DEPTH`] levels, in time linear in the
+//! length of the text; a rule set has at most [`MAX_CRITERIA`] criteria, [`MAX_HARD_RULES`] hard
+//! rules and [`MAX_BANDS`] bands, and its conditions nest at most [`MAX_DEPTH`] combinators deep
+//! ([`RuleSet::validate`], linear in the size of the rule set). Each limit is an
+//! [`Error::Json`](crate::Error::Json) naming the limit and the value given.
+//! [`RuleSet::evaluate`] for `n` customers and `k` criteria and hard rules with `m` conditions
+//! in all (leaves and combinators) keeps `n × k` bytes of outcomes and does
+//! O(n × (m + Σ log |in-lists|) + n × log |bands|) work after an O(document + columns +
+//! categories per leaf) compilation; reason codes cost O(m + length of the names) per customer.
+//!
 //! # Reason codes
 //! One per criterion and hard rule: `name:outcome(check; check)`, with outcome `pass`/`fail`
 //! (criteria), `hit`/`miss` (hard rules) or `missing`, and each check stating the fact observed:
@@ -75,11 +87,11 @@ mod trend;
 
 pub use eval::{Check, Evaluation, Outcome, Reason, RuleKind};
 #[cfg(feature = "serde")]
-pub use json::{COMBINATORS, OPERATORS};
+pub use json::{COMBINATORS, MAX_DOCUMENT_BYTES, MAX_JSON_DEPTH, OPERATORS};
 pub use lookalike::{lookalike, Lookalike, LookalikeOptions, Standardization};
 pub use rules::{
-    Band, CompareOp, Condition, Criterion, HardRule, MissingPolicy, RuleSet, Value, MAX_DEPTH,
-    SCHEMA_VERSION,
+    Band, CompareOp, Condition, Criterion, HardRule, MissingPolicy, RuleSet, Value, MAX_BANDS,
+    MAX_CRITERIA, MAX_DEPTH, MAX_HARD_RULES, SCHEMA_VERSION,
 };
 pub use table::{Column, ColumnType, Table, BOOL_MISSING, CATEGORY_MISSING};
 pub use trend::{relationship_trend, SlopeScale, Trend, TrendOptions, TrendResult};

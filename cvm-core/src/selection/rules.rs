@@ -1,6 +1,8 @@
 //! The rule document: conditions, criteria, hard rules, decision bands and the missing-value
 //! policy, with strict validation (every problem reported with its JSON path).
 
+use std::collections::{HashMap, HashSet};
+
 use crate::error::{Error, Result};
 
 /// The schema version this crate reads and writes.
@@ -8,6 +10,16 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// Deepest nesting of combinators accepted (a guard against runaway recursion).
 pub const MAX_DEPTH: usize = 64;
+
+/// Most criteria a rule set may have ([`RuleSet::validate`], [`RuleSet::from_json`]).
+pub const MAX_CRITERIA: usize = 100_000;
+
+/// Most hard rules a rule set may have.
+pub const MAX_HARD_RULES: usize = 30_000;
+
+/// Most score bands (`decisions`) a rule set may have. With [`MAX_HARD_RULES`] this keeps the
+/// distinct decisions below 65 535, so each fits in 16 bits.
+pub const MAX_BANDS: usize = 30_000;
 
 /// A constant a condition compares with.
 #[derive(Debug, Clone, PartialEq)]
@@ -514,30 +526,27 @@ impl RuleSet {
 
     /// The distinct decisions, in order: bands, then hard rules, then the missing policy's.
     pub fn decision_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = Vec::new();
-        let mut add = |d: &str| {
-            if !names.iter().any(|n| n == d) {
-                names.push(d.to_string());
-            }
+        let bands = self.decisions.iter().map(|b| b.decision.as_str());
+        let hard = self.hard.iter().map(|h| h.decision.as_str());
+        let missing = match &self.missing {
+            MissingPolicy::Decide(d) => Some(d.as_str()),
+            _ => None,
         };
-        self.decisions.iter().for_each(|b| add(&b.decision));
-        self.hard.iter().for_each(|h| add(&h.decision));
-        if let MissingPolicy::Decide(d) = &self.missing {
-            add(d);
-        }
-        names
+        let mut seen: HashSet<&str> = HashSet::new();
+        bands.chain(hard).chain(missing).filter(|d| seen.insert(d)).map(str::to_string).collect()
     }
 
     /// Every attribute the rules read, each once, in order of first appearance.
     pub fn attributes(&self) -> Vec<String> {
+        let mut seen: HashSet<&str> = HashSet::new();
         let mut out: Vec<String> = Vec::new();
         let conds = self.criteria.iter().map(|c| &c.condition);
         for cond in conds.chain(self.hard.iter().map(|h| &h.condition)) {
-            for a in cond.attributes() {
-                if !out.iter().any(|o| o == a) {
+            cond.visit_attrs(&mut |a| {
+                if seen.insert(a) {
                     out.push(a.to_string());
                 }
-            }
+            });
         }
         out
     }
@@ -564,13 +573,16 @@ impl RuleSet {
     /// Checks the document strictly, without data.
     ///
     /// * `version` is [`SCHEMA_VERSION`];
+    /// * at most [`MAX_CRITERIA`] criteria, [`MAX_HARD_RULES`] hard rules, [`MAX_BANDS`] bands;
     /// * names of criteria and hard rules are non-empty, use only letters, digits, `_`, `-`,
     ///   `.`, and are unique; decisions are non-empty;
     /// * weights, thresholds and bounds are finite; `between` has `lo ≤ hi`; `in` lists are
     ///   non-empty and of one kind; ordered operators compare with numbers;
     /// * `all`/`any` are non-empty; nesting is at most [`MAX_DEPTH`] deep;
-    /// * bands have `min < max`, do not overlap, and leave no reachable score
-    ///   ([`RuleSet::score_range`]) without a band.
+    /// * the weights' sums ([`RuleSet::score_range`]) are finite; bands have `min < max`, do not
+    ///   overlap, and leave no reachable score without a band.
+    ///
+    /// Linear in the size of the rule set (names are checked for repeats through a hash set).
     ///
     /// # Errors
     /// [`Error::Json`] with the JSON path of the first problem, e.g.
@@ -585,23 +597,40 @@ impl RuleSet {
                 ),
             ));
         }
-        let mut seen: Vec<(String, String)> = Vec::new();
-        let mut check_name = |name: &str, path: String| -> Result<()> {
+        for (key, n, limit, name) in [
+            ("criteria", self.criteria.len(), MAX_CRITERIA, "MAX_CRITERIA"),
+            ("hard", self.hard.len(), MAX_HARD_RULES, "MAX_HARD_RULES"),
+            ("decisions", self.decisions.len(), MAX_BANDS, "MAX_BANDS"),
+        ] {
+            if n > limit {
+                return Err(json_err(
+                    &format!("$.{key}"),
+                    format!("{n} entries; the limit ({name}) is {limit}"),
+                ));
+            }
+        }
+        // Name → path of its first use: one hash look-up per name, so validation is linear.
+        let mut seen: HashMap<&str, String> = HashMap::new();
+        fn check_name<'a>(
+            seen: &mut HashMap<&'a str, String>,
+            name: &'a str,
+            path: String,
+        ) -> Result<()> {
             if !valid_name(name) {
                 return Err(json_err(
                     &path,
                     format!("invalid name {name:?}: use letters, digits, `_`, `-`, `.`"),
                 ));
             }
-            if let Some((_, other)) = seen.iter().find(|(n, _)| *n == name) {
+            if let Some(other) = seen.get(name) {
                 return Err(json_err(&path, format!("duplicate name {name:?} (also at {other})")));
             }
-            seen.push((name.to_string(), path));
+            seen.insert(name, path);
             Ok(())
-        };
+        }
         for (i, c) in self.criteria.iter().enumerate() {
             let p = format!("$.criteria[{i}]");
-            check_name(&c.name, format!("{p}.name"))?;
+            check_name(&mut seen, &c.name, format!("{p}.name"))?;
             if !c.weight.is_finite() {
                 return Err(json_err(
                     &format!("{p}.weight"),
@@ -612,7 +641,7 @@ impl RuleSet {
         }
         for (i, h) in self.hard.iter().enumerate() {
             let p = format!("$.hard[{i}]");
-            check_name(&h.name, format!("{p}.name"))?;
+            check_name(&mut seen, &h.name, format!("{p}.name"))?;
             if h.decision.is_empty() {
                 return Err(json_err(&format!("{p}.decision"), "must not be empty"));
             }
@@ -650,6 +679,14 @@ impl RuleSet {
             }
         }
         let (s_lo, s_hi) = self.score_range();
+        if !(s_lo.is_finite() && s_hi.is_finite()) {
+            return Err(json_err(
+                "$.criteria",
+                format!(
+                    "the weights add up beyond the range of a number (scores from {s_lo} to {s_hi})"
+                ),
+            ));
+        }
         let mut order: Vec<usize> = (0..self.decisions.len()).collect();
         order.sort_by(|&a, &b| lo(&self.decisions[a]).total_cmp(&lo(&self.decisions[b])));
         let first = &self.decisions[order[0]];

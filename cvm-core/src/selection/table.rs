@@ -1,5 +1,7 @@
 //! Columnar customer attributes: the data rules are evaluated over.
 
+use std::collections::HashMap;
+
 use crate::error::{check, Error, Result};
 
 /// Code of a missing boolean value (any byte other than 0 and 1 is missing; this is the one the
@@ -135,12 +137,14 @@ impl<'a> Column<'a> {
 pub struct Table<'a> {
     names: Vec<String>,
     columns: Vec<Column<'a>>,
+    /// Name → position, so look-ups and duplicate checks are O(1).
+    index: HashMap<String, usize>,
 }
 
 impl<'a> Table<'a> {
     /// An empty table.
     pub fn new() -> Self {
-        Table { names: Vec::new(), columns: Vec::new() }
+        Table::default()
     }
 
     /// Adds a column (builder form of [`Table::push`]).
@@ -163,7 +167,7 @@ impl<'a> Table<'a> {
         if name.is_empty() {
             return Err(Error::invalid("name", "a column name must not be empty"));
         }
-        if self.names.iter().any(|n| n == name) {
+        if self.index.contains_key(name) {
             return Err(Error::invalid("name", format!("duplicate column {name:?}")));
         }
         if let Some(first) = self.columns.first() {
@@ -179,6 +183,7 @@ impl<'a> Table<'a> {
                 ));
             }
         }
+        self.index.insert(name.to_string(), self.names.len());
         self.names.push(name.to_string());
         self.columns.push(column);
         Ok(())
@@ -206,7 +211,7 @@ impl<'a> Table<'a> {
 
     /// Position of the column called `name`.
     pub fn index_of(&self, name: &str) -> Option<usize> {
-        self.names.iter().position(|n| n == name)
+        self.index.get(name).copied()
     }
 
     /// Column `j`.

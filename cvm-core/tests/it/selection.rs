@@ -1042,3 +1042,117 @@ proptest! {
         }
     }
 }
+
+/// Size limits and linear cost: a document at the criteria limit reads, validates and evaluates
+/// in the normal test run (the quadratic name check took half a minute for 100k criteria); a
+/// repeated name at the very end is still found; the deepest rule set `to_json` can write reads
+/// back. No timing is asserted: a quadratic step would make this test take minutes.
+mod limits {
+    use super::*;
+    use cvm_core::selection::{Value, MAX_CRITERIA, MAX_DEPTH};
+
+    fn many_criteria(n: usize, last_name: &str) -> String {
+        let mut text = String::from(r#"{"version": 1, "criteria": ["#);
+        for i in 0..n {
+            let name = if i + 1 == n { last_name.to_string() } else { format!("c{i}") };
+            if i > 0 {
+                text.push(',');
+            }
+            text.push_str(&format!(
+                r#"{{"name": "{name}", "weight": 0, "condition": {{"attr": "a{}", "op": ">", "value": {i}}}}}"#,
+                i % 1000
+            ));
+        }
+        text.push_str(r#"], "decisions": [{"decision": "all"}]}"#);
+        text
+    }
+
+    #[test]
+    fn the_criteria_limit_reads_validates_and_evaluates() {
+        let n = MAX_CRITERIA;
+        let rules = RuleSet::from_json(&many_criteria(n, "last")).unwrap();
+        assert_eq!(rules.criteria.len(), n);
+        assert_eq!(rules.attributes().len(), 1000);
+        let err = RuleSet::from_json(&many_criteria(n, "c7")).unwrap_err();
+        assert_eq!(err.field(), Some(&*format!("$.criteria[{}].name", n - 1)));
+        assert!(err.to_string().contains("also at $.criteria[7].name"), "{err}");
+        let cols: Vec<Vec<f64>> = (0..1000).map(|j| vec![j as f64, f64::NAN]).collect();
+        let mut table = Table::new();
+        for (j, c) in cols.iter().enumerate() {
+            table.push(&format!("a{j}"), Column::Numeric(c)).unwrap();
+        }
+        let ev = rules.evaluate(&table).unwrap();
+        assert_eq!(ev.decisions(), ["all", "all"]);
+        assert_eq!(
+            ev.reason_codes(0)[5],
+            "c5:pass(a5=5>5)".replace("pass", "fail").replace(">5", "<=5")
+        );
+        assert_eq!(ev.reason_codes(1)[0], "c0:missing(a0=NA)");
+    }
+
+    #[test]
+    fn wide_nested_conditions_read() {
+        // 200k leaves under `any`s of 1000: one criterion, a big tree.
+        let leaf = r#"{"attr": "x", "op": "in", "values": [1, 2, 3]}"#;
+        let inner = format!(r#"{{"any": [{}]}}"#, vec![leaf; 1000].join(","));
+        let cond = format!(r#"{{"all": [{}]}}"#, vec![inner.as_str(); 200].join(","));
+        let text = format!(
+            r#"{{"version": 1, "criteria": [{{"name": "c", "condition": {cond}}}],
+                "decisions": [{{"decision": "yes", "min": 1}}, {{"decision": "no", "max": 1}}]}}"#
+        );
+        let rules = RuleSet::from_json(&text).unwrap();
+        let x = [2.0, 5.0, f64::NAN];
+        let table = Table::new().with("x", Column::Numeric(&x)).unwrap();
+        assert_eq!(rules.evaluate(&table).unwrap().decisions(), ["yes", "no", "no"]);
+    }
+
+    #[test]
+    fn the_deepest_rule_set_round_trips() {
+        let mut c = Condition::In { attr: "x".into(), values: vec![Value::Number(1.0)] };
+        for _ in 0..MAX_DEPTH {
+            c = Condition::All(vec![c]);
+        }
+        let rules = single(c.clone());
+        let back = RuleSet::from_json(&rules.to_json()).unwrap();
+        assert_eq!(back, rules);
+        let too_deep = single(Condition::Any(vec![c]));
+        let err = RuleSet::from_json(&too_deep.to_json()).unwrap_err();
+        assert!(err.to_string().contains("nest deeper than 64"), "{err}");
+    }
+
+    #[test]
+    fn in_lists_and_bands_by_bisection_agree_with_scans() {
+        // -0 and 0 are equal, as with `==`; large lists; many bands.
+        let values: Vec<f64> = (0..5000).map(|k| (k * 7 % 5000) as f64 - 2500.0).collect();
+        let mut rules = RuleSet::new(
+            (0..200)
+                .map(|k| {
+                    let lo = (k > 0).then_some(k as f64);
+                    let hi = (k < 199).then_some(k as f64 + 1.0);
+                    Band { decision: format!("d{k}"), min: lo, max: hi }
+                })
+                .collect(),
+        );
+        for k in 0..150 {
+            rules.criteria.push(Criterion::new(
+                &format!("c{k}"),
+                1.0,
+                Condition::is_in("x", values.iter().map(|&v| v + k as f64)),
+            ));
+        }
+        let x: Vec<f64> = (-2700..2700).map(f64::from).chain([-0.0, f64::INFINITY]).collect();
+        let table = Table::new().with("x", Column::Numeric(&x)).unwrap();
+        let ev = rules.evaluate(&table).unwrap();
+        let set: std::collections::HashSet<i64> = values.iter().map(|&v| v as i64).collect();
+        for (i, &xi) in x.iter().enumerate() {
+            let want = if xi.is_finite() {
+                (0..150).filter(|&k| set.contains(&(xi as i64 - k))).count()
+            } else {
+                0
+            };
+            assert_eq!(ev.score(i), want as f64, "x = {xi}");
+            let band = rules.decisions.iter().find(|b| b.contains(want as f64)).unwrap();
+            assert_eq!(ev.decision(i), band.decision, "x = {xi}");
+        }
+    }
+}
