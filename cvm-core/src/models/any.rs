@@ -86,7 +86,7 @@ impl AnyModel {
             path: "$.model".into(),
             reason: "missing model name".into(),
         })?;
-        let kind = ModelKind::parse(name, "model")
+        let kind = ModelKind::parse_among(name, "model", Self::KINDS)
             .map_err(|e| Error::Json { path: "$.model".into(), reason: e.to_string() })?;
         Ok(match kind {
             ModelKind::BgNbd => AnyModel::BgNbd(BgNbd::from_json(text)?),

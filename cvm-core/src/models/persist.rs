@@ -71,6 +71,31 @@ impl ModelKind {
         }
     }
 
+    /// Parses a model name that must be one of `kinds` (a function's accepted models); the
+    /// error lists exactly those names.
+    ///
+    /// # Errors
+    /// [`Error::UnknownName`] listing the names of `kinds`.
+    ///
+    /// # Examples
+    /// ```
+    /// use cvm_core::models::ModelKind;
+    /// let kinds = [ModelKind::BgNbd, ModelKind::ParetoNbd];
+    /// assert_eq!(ModelKind::parse_among("bg_nbd", "model", &kinds)?, ModelKind::BgNbd);
+    /// let e = ModelKind::parse_among("sbg", "model", &kinds).unwrap_err();
+    /// assert!(e.to_string().ends_with("valid values are bg_nbd, pareto_nbd"));
+    /// # Ok::<(), cvm_core::Error>(())
+    /// ```
+    pub fn parse_among(text: &str, field: &str, kinds: &[ModelKind]) -> Result<Self> {
+        match kinds.iter().find(|k| k.as_str() == text) {
+            Some(k) => Ok(*k),
+            None => {
+                let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+                Err(Error::unknown_name(field, text, &names))
+            }
+        }
+    }
+
     /// The name used in documents.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -158,7 +183,10 @@ pub(crate) fn from_json(text: &str, expected: ModelKind) -> Result<Document> {
     if raw.version != VERSION {
         return Err(json_err("$.version", format!("unsupported version {}", raw.version)));
     }
-    let kind = ModelKind::parse(&raw.model, "model").map_err(|e| json_err("$.model", e))?;
+    // An unknown name lists the one kind this loader reads (not every model of the crate).
+    let kind = ModelKind::parse(&raw.model, "model").map_err(|_| {
+        json_err("$.model", Error::unknown_name("model", &raw.model, &[expected.as_str()]))
+    })?;
     if kind != expected {
         return Err(json_err(
             "$.model",
