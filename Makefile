@@ -78,6 +78,7 @@ test-c: $(C_TESTS) $(CXX_TESTS)
 	@set -e; for t in $^; do (cd tests/c && ASAN_OPTIONS=detect_leaks=1 ../../$$t); done
 	@$(MAKE) --no-print-directory test-valgrind
 
+VALGRIND ?= valgrind
 CFLAGS_VALGRIND := -std=c11 -Wall -Wextra -Werror -g -O1 -Iinclude -Ibuild
 VALGRIND_TESTS := $(patsubst tests/c/%.c,build/valgrind/%,$(wildcard tests/c/test_*.c))
 
@@ -88,11 +89,11 @@ build/valgrind/test_%: tests/c/test_%.c $(wildcard tests/c/*.h) $(CATALOGUE_INC)
 ## The C programs under valgrind memcheck (errors and definite leaks fail); skipped, with a
 ## note, when valgrind is not installed.
 test-valgrind:
-ifeq ($(shell command -v valgrind 2>/dev/null),)
-	@echo "test-valgrind: skipped (valgrind is not installed)"
+ifeq ($(shell command -v $(VALGRIND) 2>/dev/null),)
+	@echo "test-valgrind: skipped ($(VALGRIND) is not installed)"
 else
 	@$(MAKE) --no-print-directory $(VALGRIND_TESTS)
-	@set -e; for t in $(VALGRIND_TESTS); do (cd tests/c && valgrind -q --error-exitcode=99 \
+	@set -e; for t in $(VALGRIND_TESTS); do (cd tests/c && $(VALGRIND) -q --error-exitcode=99 \
 	  --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite ../../$$t); done
 endif
 

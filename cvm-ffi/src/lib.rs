@@ -22,6 +22,7 @@
 #![warn(unsafe_op_in_unsafe_fn)]
 
 use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::ffi::{c_char, CStr, CString};
 use std::sync::{Mutex, Once};
 
@@ -116,8 +117,11 @@ thread_local! {
     static IN_GUARD: Cell<u32> = const { Cell::new(0) };
 }
 
-/// The last panic of any thread (for panics on worker threads, re-raised on the caller's).
-static LAST_PANIC_ANY: Mutex<Option<(String, String)>> = Mutex::new(None);
+/// The last panics of any thread, `(message, message with location)`, newest last: a panic on a
+/// worker thread is re-raised on the caller's, which finds its location here.
+static RECENT_PANICS: Mutex<VecDeque<(String, String)>> = Mutex::new(VecDeque::new());
+/// How many panics [`RECENT_PANICS`] keeps.
+const RECENT_PANICS_KEPT: usize = 16;
 
 /// The text of a panic payload (`&str` or `String`).
 fn payload_text(payload: &(dyn std::any::Any + Send)) -> String {
@@ -143,12 +147,17 @@ pub(crate) fn install_panic_hook() {
                 Some(l) => format!("{what} (at {}:{}:{})", l.file(), l.line(), l.column()),
                 None => what.clone(),
             };
-            LAST_PANIC.with(|p| *p.borrow_mut() = Some(full.clone()));
-            *LAST_PANIC_ANY.lock().unwrap_or_else(|p| p.into_inner()) = Some((what, full));
+            // `try_with`: a panic while this thread's locals are being destroyed is still silent.
+            let _ = LAST_PANIC.try_with(|p| *p.borrow_mut() = Some(full.clone()));
+            let mut recent = RECENT_PANICS.lock().unwrap_or_else(|p| p.into_inner());
+            if recent.len() == RECENT_PANICS_KEPT {
+                recent.pop_front();
+            }
+            recent.push_back((what, full));
             // In the crate's own unit tests, panics outside a guarded call (failing assertions)
             // keep the test harness's report.
             #[cfg(test)]
-            if IN_GUARD.with(Cell::get) == 0 {
+            if IN_GUARD.try_with(Cell::get).unwrap_or(0) == 0 {
                 previous(info);
             }
         }));
@@ -226,10 +235,10 @@ pub(crate) fn record_success() {
 pub(crate) fn record_panic(payload: Box<dyn std::any::Any + Send>) -> cvm_status {
     let what = payload_text(&*payload);
     // The hook's record carries the location: this thread's, or (for a panic on a worker thread
-    // re-raised here) the last one of any thread with the same message.
+    // re-raised here) the latest one of any thread with the same message.
     let full = LAST_PANIC.with(|p| p.borrow_mut().take()).or_else(|| {
-        let any = LAST_PANIC_ANY.lock().unwrap_or_else(|p| p.into_inner());
-        any.as_ref().filter(|(m, _)| *m == what).map(|(_, full)| full.clone())
+        let recent = RECENT_PANICS.lock().unwrap_or_else(|p| p.into_inner());
+        recent.iter().rev().find(|(m, _)| *m == what).map(|(_, full)| full.clone())
     });
     let message = full.unwrap_or(what);
     LAST_ERROR.with(|l| {
