@@ -2,10 +2,22 @@
  * cvm — customer value management: the C API of libcvm.
  *
  * Conventions: fallible functions return cvm_status (CVM_STATUS_OK = 0) and write their outputs only
- * on success; on failure cvm_last_error_message(), cvm_last_error_field() and
- * cvm_last_error_index() describe the problem (per thread). Handles (cvm_<noun>*) are owned by the
- * caller and released with cvm_<noun>_free (free(NULL) is a no-op); they are immutable once built,
- * so reading them from several threads at once is safe. Arrays are (pointer, length) pairs.
+ * on success. After each such call, cvm_last_error_message(), cvm_last_error_field() and
+ * cvm_last_error_index() describe its outcome on the calling thread: the problem after a failure,
+ * "", "" and -1 after a success. Codes passed in are fixed-width integers checked by the library
+ * (an unknown one is CVM_STATUS_UNKNOWN_NAME listing the valid values). Handles (cvm_<noun>*) are
+ * owned by the caller and released with cvm_<noun>_free (free(NULL) is a no-op); they are
+ * immutable once built, so reading them from several threads at once is safe. Arrays are
+ * (pointer, length) pairs. No panic crosses the boundary and nothing is printed.
+ *
+ * Strings returned: static (cvm_version, cvm_status_name, cvm_model_kind, cvm_*_name of codes):
+ * never freed; last error (cvm_last_error_message/_field): valid until the next call on the same
+ * thread that returns a cvm_status; owned by a handle (cvm_evaluation_decision_name, ...): valid
+ * until the handle is freed; new strings written to a char ** out-parameter (*_to_json,
+ * *_reason(s)): freed by the caller with cvm_string_free.
+ *
+ * Threads: per-customer work runs on rayon's global pool (one thread per CPU the process may
+ * use; set RAYON_NUM_THREADS before the first call to size it). See docs/c-api.md.
  */
 
 
@@ -617,24 +629,33 @@ typedef struct cvm_whale_summary {
 extern "C" {
 #endif // __cplusplus
 
-// Message of the last error on this thread (`""` if the last call succeeded or none failed yet).
+// Message of the last error on this thread: the outcome of the last call on this thread that
+// returned a `cvm_status`. After a failure it describes the problem; after a success (and
+// before any call) it is `""`.
 //
-// The pointer stays valid until the next failing cvm call on this thread; copy it to keep it.
+// Never NULL. The string belongs to the library: it stays valid until the next call on this
+// thread that returns a `cvm_status` (or [`cvm_clear_last_error`]); copy it to keep it.
 const char *cvm_last_error_message(void);
 
-// Field (argument, option or JSON path) the last error on this thread is about, or `""`.
+// Field (argument, option or JSON path) the last error on this thread is about; `""` after a
+// success or when the error names no field.
 //
-// Valid until the next failing cvm call on this thread.
+// Never NULL; valid as [`cvm_last_error_message`]: until the next call on this thread that
+// returns a `cvm_status`.
 const char *cvm_last_error_field(void);
 
-// Index of the first offending array element of the last error on this thread, or -1.
+// Index of the first offending array element of the last error on this thread; -1 after a
+// success or when the error names no element.
 int64_t cvm_last_error_index(void);
 
-// Forgets the last error of this thread.
+// Forgets the last error of this thread (message and field `""`, index -1), as a successful
+// call does.
 void cvm_clear_last_error(void);
 
-// The symbolic name of a status code (e.g. `"CVM_STATUS_INVALID_VALUE"`); a static string.
-const char *cvm_status_name(enum cvm_status status);
+// The symbolic name of a status code (e.g. `"CVM_STATUS_INVALID_VALUE"`); a static string,
+// never NULL. Any integer is accepted: a code that is not a `cvm_status` gives
+// `"CVM_STATUS_UNKNOWN"`.
+const char *cvm_status_name(int32_t status);
 
 // The library version (`"MAJOR.MINOR.PATCH"`, the Cargo package version); a static string.
 const char *cvm_version(void);
@@ -1364,10 +1385,12 @@ enum cvm_status cvm_model_from_json(const char *json, struct cvm_model **out);
 // `m` live; `out_json` valid for writes.
 enum cvm_status cvm_model_to_json(const struct cvm_model *m, char **out_json);
 
-// Frees a string returned by cvm; NULL is a no-op.
+// Frees a new string that cvm wrote to a `char **` out-parameter (`cvm_*_to_json`,
+// `cvm_*_reason`, `cvm_evaluation_reasons`); NULL is a no-op. Never pass it a static string
+// (`cvm_version`, `cvm_*_name`), a last-error string or a string owned by a handle.
 //
 // # Safety
-// `s` NULL or a string from cvm not yet freed.
+// `s` NULL or such a string, not yet freed.
 void cvm_string_free(char *s);
 
 // The model's kind (`"bg_nbd"`, `"mbg_nbd"`, `"pareto_nbd"`), a static string; NULL for NULL.

@@ -2,21 +2,29 @@
 //!
 //! # Conventions
 //! * Every symbol is prefixed `cvm_`; opaque handles are `cvm_<noun>`, functions `cvm_<noun>_<verb>`.
-//! * Fallible functions return a [`cvm_status`]; outputs are written only on success. On failure,
-//!   [`cvm_last_error_message`], [`cvm_last_error_field`] and [`cvm_last_error_index`] describe the
-//!   problem (thread-local: they describe the last failing call on the calling thread).
+//! * Fallible functions return a [`cvm_status`]; outputs are written only on success. After each
+//!   such call, [`cvm_last_error_message`], [`cvm_last_error_field`] and [`cvm_last_error_index`]
+//!   describe its outcome on the calling thread: the problem after a failure, `""`, `""`, -1
+//!   after a success.
+//! * Codes C passes in (units, modes, kinds, statuses) are fixed-width integers checked by the
+//!   library: an unknown code is `CVM_STATUS_UNKNOWN_NAME` listing the valid ones, never
+//!   undefined behaviour.
 //! * Arrays are `(pointer, length)` pairs; a NULL pointer with a non-zero length is an error
 //!   (`CVM_STATUS_NULL_POINTER`). Optional arrays may be NULL.
 //! * Handles returned through `out` parameters are owned by the caller and released with the
 //!   matching `cvm_<noun>_free`; `_free(NULL)` is a no-op. Handles are immutable once built: reading
 //!   them from several threads at once is safe.
-//! * No panic crosses the boundary: an internal bug is reported as `CVM_STATUS_PANIC`.
+//! * No panic crosses the boundary: an internal bug is reported as `CVM_STATUS_PANIC`, its
+//!   message (with the source location) in [`cvm_last_error_message`]; nothing is printed (the
+//!   library installs a silent panic hook once, at its first guarded call).
 #![allow(non_camel_case_types)]
 #![deny(missing_docs)]
 #![warn(unsafe_op_in_unsafe_fn)]
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::ffi::{c_char, CStr, CString};
+use std::sync::{Mutex, Once};
 
 pub mod lifetime2;
 pub mod loyalty;
@@ -55,6 +63,30 @@ pub enum cvm_status {
     CVM_STATUS_PANIC = 100,
 }
 
+impl cvm_status {
+    /// Every status, in code order.
+    const ALL: [cvm_status; 12] = [
+        cvm_status::CVM_STATUS_OK,
+        cvm_status::CVM_STATUS_NULL_POINTER,
+        cvm_status::CVM_STATUS_EMPTY_INPUT,
+        cvm_status::CVM_STATUS_LENGTH_MISMATCH,
+        cvm_status::CVM_STATUS_INVALID_VALUE,
+        cvm_status::CVM_STATUS_UNKNOWN_NAME,
+        cvm_status::CVM_STATUS_NOT_CONVERGED,
+        cvm_status::CVM_STATUS_NUMERICAL,
+        cvm_status::CVM_STATUS_JSON,
+        cvm_status::CVM_STATUS_INVALID_UTF8,
+        cvm_status::CVM_STATUS_NOT_IDENTIFIED,
+        cvm_status::CVM_STATUS_PANIC,
+    ];
+
+    /// The status with numeric value `code`, if there is one (codes from C are checked here,
+    /// never transmuted).
+    pub(crate) fn from_code(code: i32) -> Option<cvm_status> {
+        Self::ALL.into_iter().find(|s| *s as i32 == code)
+    }
+}
+
 /// Errors of the binding layer: core errors plus pointer/string problems.
 #[derive(Debug)]
 pub(crate) enum FfiError {
@@ -79,6 +111,75 @@ struct LastError {
 
 thread_local! {
     static LAST_ERROR: RefCell<Option<LastError>> = const { RefCell::new(None) };
+    /// The message and location of the last panic on this thread, recorded by the hook.
+    static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// Depth of guarded calls running on this thread.
+    static IN_GUARD: Cell<u32> = const { Cell::new(0) };
+}
+
+/// The last panics of any thread, `(message, message with location)`, newest last: a panic on a
+/// worker thread is re-raised on the caller's, which finds its location here.
+static RECENT_PANICS: Mutex<VecDeque<(String, String)>> = Mutex::new(VecDeque::new());
+/// How many panics [`RECENT_PANICS`] keeps.
+const RECENT_PANICS_KEPT: usize = 16;
+
+/// The text of a panic payload (`&str` or `String`).
+fn payload_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+/// Installs, once per process, the panic hook of the C library: it records the message and
+/// location of a panic (read back by [`record_panic`] for [`cvm_last_error_message`]) and prints
+/// nothing, so that no panic message reaches the host program's stderr. The Python extension
+/// is a separate library with its own hook.
+pub(crate) fn install_panic_hook() {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        #[cfg(test)]
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let what = payload_text(info.payload());
+            let full = match info.location() {
+                Some(l) => format!("{what} (at {}:{}:{})", l.file(), l.line(), l.column()),
+                None => what.clone(),
+            };
+            // `try_with`: a panic while this thread's locals are being destroyed is still silent.
+            let _ = LAST_PANIC.try_with(|p| *p.borrow_mut() = Some(full.clone()));
+            let mut recent = RECENT_PANICS.lock().unwrap_or_else(|p| p.into_inner());
+            if recent.len() == RECENT_PANICS_KEPT {
+                recent.pop_front();
+            }
+            recent.push_back((what, full));
+            // In the crate's own unit tests, panics outside a guarded call (failing assertions)
+            // keep the test harness's report.
+            #[cfg(test)]
+            if IN_GUARD.try_with(Cell::get).unwrap_or(0) == 0 {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// Marks a guarded call running on this thread (for the duration of the value).
+pub(crate) struct GuardScope;
+
+impl GuardScope {
+    pub(crate) fn enter() -> Self {
+        install_panic_hook();
+        IN_GUARD.with(|d| d.set(d.get() + 1));
+        LAST_PANIC.with(|p| *p.borrow_mut() = None);
+        GuardScope
+    }
+}
+
+impl Drop for GuardScope {
+    fn drop(&mut self) {
+        IN_GUARD.with(|d| d.set(d.get().saturating_sub(1)));
+    }
 }
 
 fn cstring(s: &str) -> CString {
@@ -126,15 +227,23 @@ pub(crate) fn record_error(e: FfiError) -> cvm_status {
     status
 }
 
+/// Forgets the last error of this thread (after a successful call).
+pub(crate) fn record_success() {
+    LAST_ERROR.with(|l| *l.borrow_mut() = None);
+}
+
 pub(crate) fn record_panic(payload: Box<dyn std::any::Any + Send>) -> cvm_status {
-    let what = payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into());
+    let what = payload_text(&*payload);
+    // The hook's record carries the location: this thread's, or (for a panic on a worker thread
+    // re-raised here) the latest one of any thread with the same message.
+    let full = LAST_PANIC.with(|p| p.borrow_mut().take()).or_else(|| {
+        let recent = RECENT_PANICS.lock().unwrap_or_else(|p| p.into_inner());
+        recent.iter().rev().find(|(m, _)| *m == what).map(|(_, full)| full.clone())
+    });
+    let message = full.unwrap_or(what);
     LAST_ERROR.with(|l| {
         *l.borrow_mut() = Some(LastError {
-            message: cstring(&format!("internal error (please report): {what}")),
+            message: cstring(&format!("internal error (please report): {message}")),
             field: cstring(""),
             index: -1,
         })
@@ -142,15 +251,22 @@ pub(crate) fn record_panic(payload: Box<dyn std::any::Any + Send>) -> cvm_status
     cvm_status::CVM_STATUS_PANIC
 }
 
-/// Runs an export body: catches panics, records errors, returns the status.
+/// Runs an export body: catches panics (silently: see [`install_panic_hook`]), records the
+/// error, or clears the last error on success; returns the status.
 macro_rules! ffi_guard {
     ($body:block) => {{
+        let scope = $crate::GuardScope::enter();
         let run = std::panic::AssertUnwindSafe(|| -> $crate::FfiResult<()> { $body });
-        match std::panic::catch_unwind(run) {
-            Ok(Ok(())) => $crate::cvm_status::CVM_STATUS_OK,
+        let status = match std::panic::catch_unwind(run) {
+            Ok(Ok(())) => {
+                $crate::record_success();
+                $crate::cvm_status::CVM_STATUS_OK
+            }
             Ok(Err(e)) => $crate::record_error(e),
             Err(p) => $crate::record_panic(p),
-        }
+        };
+        drop(scope);
+        status
     }};
 }
 pub(crate) use ffi_guard;
@@ -258,38 +374,50 @@ pub(crate) fn need_out<T>(out: *mut T, field: &'static str) -> FfiResult<()> {
     }
 }
 
-/// Message of the last error on this thread (`""` if the last call succeeded or none failed yet).
+/// Message of the last error on this thread: the outcome of the last call on this thread that
+/// returned a `cvm_status`. After a failure it describes the problem; after a success (and
+/// before any call) it is `""`.
 ///
-/// The pointer stays valid until the next failing cvm call on this thread; copy it to keep it.
+/// Never NULL. The string belongs to the library: it stays valid until the next call on this
+/// thread that returns a `cvm_status` (or [`cvm_clear_last_error`]); copy it to keep it.
 #[no_mangle]
 pub extern "C" fn cvm_last_error_message() -> *const c_char {
     LAST_ERROR.with(|l| l.borrow().as_ref().map_or(c"".as_ptr(), |e| e.message.as_ptr()))
 }
 
-/// Field (argument, option or JSON path) the last error on this thread is about, or `""`.
+/// Field (argument, option or JSON path) the last error on this thread is about; `""` after a
+/// success or when the error names no field.
 ///
-/// Valid until the next failing cvm call on this thread.
+/// Never NULL; valid as [`cvm_last_error_message`]: until the next call on this thread that
+/// returns a `cvm_status`.
 #[no_mangle]
 pub extern "C" fn cvm_last_error_field() -> *const c_char {
     LAST_ERROR.with(|l| l.borrow().as_ref().map_or(c"".as_ptr(), |e| e.field.as_ptr()))
 }
 
-/// Index of the first offending array element of the last error on this thread, or -1.
+/// Index of the first offending array element of the last error on this thread; -1 after a
+/// success or when the error names no element.
 #[no_mangle]
 pub extern "C" fn cvm_last_error_index() -> i64 {
     LAST_ERROR.with(|l| l.borrow().as_ref().map_or(-1, |e| e.index))
 }
 
-/// Forgets the last error of this thread.
+/// Forgets the last error of this thread (message and field `""`, index -1), as a successful
+/// call does.
 #[no_mangle]
 pub extern "C" fn cvm_clear_last_error() {
     LAST_ERROR.with(|l| *l.borrow_mut() = None);
 }
 
-/// The symbolic name of a status code (e.g. `"CVM_STATUS_INVALID_VALUE"`); a static string.
+/// The symbolic name of a status code (e.g. `"CVM_STATUS_INVALID_VALUE"`); a static string,
+/// never NULL. Any integer is accepted: a code that is not a `cvm_status` gives
+/// `"CVM_STATUS_UNKNOWN"`.
 #[no_mangle]
-pub extern "C" fn cvm_status_name(status: cvm_status) -> *const c_char {
+pub extern "C" fn cvm_status_name(status: i32) -> *const c_char {
     use cvm_status::*;
+    let Some(status) = cvm_status::from_code(status) else {
+        return c"CVM_STATUS_UNKNOWN".as_ptr();
+    };
     let s: &'static CStr = match status {
         CVM_STATUS_OK => c"CVM_STATUS_OK",
         CVM_STATUS_NULL_POINTER => c"CVM_STATUS_NULL_POINTER",
@@ -352,5 +480,106 @@ pub(crate) unsafe fn free_handle<T>(ptr: *mut T) {
     if !ptr.is_null() {
         // SAFETY: created by Box::into_raw in into_handle.
         drop(unsafe { Box::from_raw(ptr) });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message() -> String {
+        // SAFETY: the library returns a NUL-terminated string, never NULL.
+        unsafe { CStr::from_ptr(cvm_last_error_message()) }.to_str().unwrap().to_string()
+    }
+
+    fn field() -> String {
+        unsafe { CStr::from_ptr(cvm_last_error_field()) }.to_str().unwrap().to_string()
+    }
+
+    fn panicking() -> cvm_status {
+        ffi_guard!({
+            let v: Vec<f64> = Vec::new();
+            if v.is_empty() {
+                panic!("deliberate test panic {}", 42);
+            }
+            Ok(())
+        })
+    }
+
+    #[test]
+    fn guard_records_a_panic_with_its_location() {
+        assert_eq!(panicking(), cvm_status::CVM_STATUS_PANIC);
+        let m = message();
+        assert!(m.starts_with("internal error (please report): deliberate test panic 42"), "{m}");
+        assert!(m.contains("lib.rs:"), "the location is recorded: {m}");
+        assert_eq!(field(), "");
+        assert_eq!(cvm_last_error_index(), -1);
+    }
+
+    #[test]
+    fn a_panic_on_a_worker_thread_keeps_its_location() {
+        let status = ffi_guard!({
+            let h = std::thread::spawn(|| panic!("worker panic"));
+            if let Err(p) = h.join() {
+                std::panic::resume_unwind(p);
+            }
+            Ok(())
+        });
+        assert_eq!(status, cvm_status::CVM_STATUS_PANIC);
+        let m = message();
+        assert!(m.contains("worker panic (at "), "{m}");
+    }
+
+    /// Run by [`guard_prints_nothing_on_stderr`] in a child process.
+    #[test]
+    fn panic_child() {
+        if std::env::var_os("CVM_FFI_PANIC_CHILD").is_none() {
+            return;
+        }
+        assert_eq!(panicking(), cvm_status::CVM_STATUS_PANIC);
+        println!("child status recorded: {}", message());
+    }
+
+    #[test]
+    fn guard_prints_nothing_on_stderr() {
+        let exe = std::env::current_exe().unwrap();
+        let out = std::process::Command::new(exe)
+            .args(["--exact", "tests::panic_child", "--nocapture", "--test-threads=1"])
+            .env("CVM_FFI_PANIC_CHILD", "1")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stdout}\n{stderr}");
+        assert!(stdout.contains("child status recorded: internal error"), "{stdout}");
+        assert!(!stderr.contains("deliberate test panic"), "stderr: {stderr}");
+        assert!(!stderr.contains("panicked"), "stderr: {stderr}");
+    }
+
+    #[test]
+    fn success_clears_the_last_error() {
+        let mut days = 0i64;
+        let s = unsafe { cvm_parse_date(c"2024-13-01".as_ptr(), &mut days) };
+        assert_ne!(s, cvm_status::CVM_STATUS_OK);
+        assert!(!message().is_empty());
+        let s = unsafe { cvm_parse_date(c"2024-01-01".as_ptr(), &mut days) };
+        assert_eq!(s, cvm_status::CVM_STATUS_OK);
+        assert_eq!(message(), "");
+        assert_eq!(field(), "");
+        assert_eq!(cvm_last_error_index(), -1);
+    }
+
+    #[test]
+    fn status_names_accept_any_integer() {
+        for s in cvm_status::ALL {
+            let name = unsafe { CStr::from_ptr(cvm_status_name(s as i32)) }.to_str().unwrap();
+            assert!(name.starts_with("CVM_STATUS_") && name != "CVM_STATUS_UNKNOWN", "{name}");
+            assert_eq!(cvm_status::from_code(s as i32), Some(s));
+        }
+        for code in [11, 42, 99, 101, -1, i32::MIN, i32::MAX] {
+            let name = unsafe { CStr::from_ptr(cvm_status_name(code)) };
+            assert_eq!(name, c"CVM_STATUS_UNKNOWN");
+            assert_eq!(cvm_status::from_code(code), None);
+        }
     }
 }

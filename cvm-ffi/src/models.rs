@@ -59,9 +59,14 @@ pub extern "C" fn cvm_fit_options_default() -> cvm_fit_options {
     }
 }
 
-fn kind(ptr: *const c_char) -> FfiResult<ModelKind> {
+/// The transaction model named by `ptr`: one of the kinds a `cvm_model` holds (the error lists
+/// exactly those).
+///
+/// # Safety
+/// `ptr` NULL or NUL-terminated.
+unsafe fn kind(ptr: *const c_char) -> FfiResult<ModelKind> {
     let name = unsafe { str_arg(ptr, "model") }?;
-    Ok(ModelKind::parse(name, "model")?)
+    Ok(ModelKind::parse_among(name, "model", AnyModel::KINDS)?)
 }
 
 /// Three customer columns `(frequency, recency, T)` with their lengths.
@@ -113,7 +118,7 @@ pub unsafe extern "C" fn cvm_model_fit(
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
-        let k = kind(model)?;
+        let k = unsafe { kind(model) }?;
         let c = unsafe { customers(frequency, n_frequency, recency, n_recency, t, n_t) }?;
         let w = unsafe { opt_slice(weights, n_weights) };
         let o = unsafe { options.as_ref() }.copied().unwrap_or_else(|| cvm_fit_options_default());
@@ -143,7 +148,7 @@ pub unsafe extern "C" fn cvm_model_from_params(
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
-        let k = kind(model)?;
+        let k = unsafe { kind(model) }?;
         let p = unsafe { slice(params, n_params, "params") }?;
         let m = AnyModel::from_params(k, p)?;
         unsafe { write_out(out, into_handle(cvm_model(m)), "out") }
@@ -185,10 +190,12 @@ pub unsafe extern "C" fn cvm_model_to_json(
     })
 }
 
-/// Frees a string returned by cvm; NULL is a no-op.
+/// Frees a new string that cvm wrote to a `char **` out-parameter (`cvm_*_to_json`,
+/// `cvm_*_reason`, `cvm_evaluation_reasons`); NULL is a no-op. Never pass it a static string
+/// (`cvm_version`, `cvm_*_name`), a last-error string or a string owned by a handle.
 ///
 /// # Safety
-/// `s` NULL or a string from cvm not yet freed.
+/// `s` NULL or such a string, not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_string_free(s: *mut c_char) {
     if !s.is_null() {

@@ -553,7 +553,7 @@ fn slope_scale(code: u32) -> FfiResult<SlopeScale> {
         other => Err(Error::unknown_name(
             "slope_scale",
             other.to_string(),
-            &["CVM_SLOPE_RELATIVE", "CVM_SLOPE_ABSOLUTE"],
+            &["0 (CVM_SLOPE_RELATIVE)", "1 (CVM_SLOPE_ABSOLUTE)"],
         )
         .into()),
     }
@@ -733,7 +733,7 @@ pub unsafe extern "C" fn cvm_lookalike_rank(
                 return Err(Error::unknown_name(
                     "standardization",
                     other.to_string(),
-                    &["CVM_STANDARDIZE_LOYAL", "CVM_STANDARDIZE_POOLED"],
+                    &["0 (CVM_STANDARDIZE_LOYAL)", "1 (CVM_STANDARDIZE_POOLED)"],
                 )
                 .into())
             }

@@ -181,9 +181,73 @@ static void test_bad_input(void) {
     CHECK(strcmp(cvm_status_name(CVM_STATUS_JSON), "CVM_STATUS_JSON") == 0);
 }
 
+/* Any int32_t is a valid argument of cvm_status_name: the codes that are not statuses (observed
+ * SIGILL/SIGSEGV when the parameter was the enum) get a placeholder. */
+static void test_status_names(void) {
+    static const struct {
+        int32_t code;
+        const char *name;
+    } known[] = {
+        {CVM_STATUS_OK, "CVM_STATUS_OK"},
+        {CVM_STATUS_NULL_POINTER, "CVM_STATUS_NULL_POINTER"},
+        {CVM_STATUS_EMPTY_INPUT, "CVM_STATUS_EMPTY_INPUT"},
+        {CVM_STATUS_LENGTH_MISMATCH, "CVM_STATUS_LENGTH_MISMATCH"},
+        {CVM_STATUS_INVALID_VALUE, "CVM_STATUS_INVALID_VALUE"},
+        {CVM_STATUS_UNKNOWN_NAME, "CVM_STATUS_UNKNOWN_NAME"},
+        {CVM_STATUS_NOT_CONVERGED, "CVM_STATUS_NOT_CONVERGED"},
+        {CVM_STATUS_NUMERICAL, "CVM_STATUS_NUMERICAL"},
+        {CVM_STATUS_JSON, "CVM_STATUS_JSON"},
+        {CVM_STATUS_INVALID_UTF8, "CVM_STATUS_INVALID_UTF8"},
+        {CVM_STATUS_NOT_IDENTIFIED, "CVM_STATUS_NOT_IDENTIFIED"},
+        {CVM_STATUS_PANIC, "CVM_STATUS_PANIC"},
+    };
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        CHECK(strcmp(cvm_status_name(known[i].code), known[i].name) == 0);
+    static const int32_t unknown[] = {11, 42, 99, 101, -1, 255, 256, INT32_MIN, INT32_MAX};
+    for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
+        const char *name = cvm_status_name(unknown[i]);
+        CHECK(name != NULL && strcmp(name, "CVM_STATUS_UNKNOWN") == 0);
+    }
+}
+
+/* The last error describes the last status-returning call on the thread: a success clears it. */
+static void test_last_error_after_success(void) {
+    int64_t day = 0;
+    cvm_clear_last_error();
+    CHECK(strcmp(cvm_last_error_message(), "") == 0);
+    CHECK_ERROR_AT("", -1);
+    CHECK_STATUS(cvm_parse_date("1997-02-30", &day), CVM_STATUS_INVALID_VALUE);
+    CHECK(strlen(cvm_last_error_message()) > 0);
+    CHECK_ERROR_AT("text", -1);
+    CHECK_STATUS(cvm_parse_date("1997-02-28", &day), CVM_STATUS_OK);
+    CHECK(strcmp(cvm_last_error_message(), "") == 0);
+    CHECK_ERROR_AT("", -1);
+    /* An error with an index, then a success of another function. */
+    int64_t ids[2] = {1, 2}, ts[2] = {10, 11};
+    double amt[2] = {1.0, NAN};
+    cvm_summary *s = NULL;
+    CHECK_STATUS(cvm_summary_from_transactions(ids, 2, ts, 2, amt, 2, NULL, &s), CVM_STATUS_INVALID_VALUE);
+    CHECK_ERROR_AT("monetary_value", 1);
+    const double p[4] = {0.243, 4.414, 0.793, 2.426};
+    cvm_model *m = NULL;
+    CHECK_STATUS(cvm_model_from_params("bg_nbd", p, 4, &m), CVM_STATUS_OK);
+    CHECK(strcmp(cvm_last_error_message(), "") == 0);
+    CHECK_ERROR_AT("", -1);
+    /* Getters that return no status leave the last error alone. */
+    CHECK_STATUS(cvm_model_from_params("bgnbd", p, 4, NULL), CVM_STATUS_NULL_POINTER);
+    CHECK(cvm_model_param_count(m) == 4);
+    CHECK_ERROR_AT("out", -1);
+    cvm_model_free(m);
+    cvm_clear_last_error();
+    CHECK(strcmp(cvm_last_error_message(), "") == 0);
+    CHECK_ERROR_AT("", -1);
+}
+
 int main(void) {
     test_version();
     test_cdnow_summary();
     test_bad_input();
+    test_status_names();
+    test_last_error_after_success();
     return cvm_test_finish("test_cvm_c");
 }

@@ -205,7 +205,10 @@ pub(crate) fn from_json(text: &str, expected: ModelKind) -> Result<Document> {
     if raw.version != VERSION {
         return Err(json_err("$.version", format!("unsupported version {}", raw.version)));
     }
-    let kind = ModelKind::parse(&raw.model, "model").map_err(|e| json_err("$.model", e))?;
+    // An unknown name lists the one kind this loader reads (not every model of the crate).
+    let kind = ModelKind::parse(&raw.model, "model").map_err(|_| {
+        json_err("$.model", Error::unknown_name("model", &raw.model, &[expected.as_str()]))
+    })?;
     if kind != expected {
         return Err(json_err(
             "$.model",
