@@ -14,6 +14,8 @@ __all__ = [
     "EmptyInputError",
     "LengthMismatchError",
     "InvalidValueError",
+    "MissingColumnError",
+    "InvalidTypeError",
     "UnknownNameError",
     "SerializationError",
     "ConvergenceError",
@@ -59,6 +61,27 @@ class LengthMismatchError(InvalidInputError):
 
 class InvalidValueError(InvalidInputError):
     """A value is outside its domain (NaN, negative, missing, out of range, ...)."""
+
+
+class MissingColumnError(InvalidValueError, KeyError):
+    """A column the function reads is absent from the table (``field`` is the column;
+    ``columns`` lists the columns present).
+
+    Also a :class:`KeyError`, so code written for pandas' ``df["T"]`` lookups keeps working.
+    """
+
+    columns: list | None = None
+
+    __str__ = Exception.__str__  # KeyError would quote the message
+
+
+class InvalidTypeError(InvalidInputError, TypeError):
+    """An argument is of the wrong type, e.g. a spend model given as the transaction model
+    (``field`` is the argument).
+
+    Both a :class:`TypeError` (what Python raises for a wrong type) and, like every invalid
+    input, a :class:`ValueError`: code written for either keeps working.
+    """
 
 
 class UnknownNameError(InvalidInputError):

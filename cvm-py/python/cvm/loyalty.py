@@ -117,7 +117,7 @@ def _summary(summary: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]
         raise InvalidValueError(f"`summary`: expected a pandas DataFrame, got {type(summary).__name__}", field="summary")
     for name in ("frequency", "recency", "T"):
         if name not in summary.columns:
-            raise InvalidValueError(f"`{name}`: no such column in the summary", field=name)
+            raise _convert.missing_column(name, summary.columns, "the summary")
     return (
         _convert.floats(summary["frequency"], "frequency"),
         _convert.floats(summary["recency"], "recency"),
@@ -341,7 +341,7 @@ def churn_risk(
     if model is not None:
         p_alive = np.asarray(model.probability_alive(f, r, t), dtype=np.float64)
         if horizon is not None:
-            expected = np.asarray(model.expected_purchases(float(horizon), f, r, t), dtype=np.float64)
+            expected = np.asarray(model.expected_purchases(_convert.number(horizon, "horizon"), f, r, t), dtype=np.float64)
     elif horizon is not None:
         raise InvalidValueError("`horizon`: expected purchases need a fitted model", field="horizon")
     d = _cvm.churn_risk_native(

@@ -9,13 +9,14 @@ live in :mod:`cvm.rules`.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Mapping, Optional, Sequence
 
 import numpy as np
 import pandas as pd
 
-from . import _cvm
-from .exceptions import InvalidValueError
+from . import _convert, _cvm
+from .exceptions import InvalidValueError, MissingColumnError
 
 __all__ = ["SelectionRules", "relationship_trend", "lookalike"]
 
@@ -73,6 +74,32 @@ def _columns(df: Any, names: Sequence[str]) -> tuple[list, list, list]:
                 field=name,
             )
     return numeric, boolean, categorical
+
+
+_DATA_HAS = re.compile(r"; the data has (no )?columns.*$", re.S)
+
+
+class _unknown_attribute:
+    """Rewrites the core's error for an attribute the data lacks: it becomes a
+    :class:`cvm.MissingColumnError` (also a KeyError) listing the DataFrame's own columns (the
+    core only sees the columns the rules read)."""
+
+    def __init__(self, columns):
+        self.columns = list(columns)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if not isinstance(exc, InvalidValueError) or not (exc.field or "").endswith(".attr"):
+            return False
+        match = _DATA_HAS.search(str(exc))
+        if match is None:
+            return False
+        msg = str(exc)[: match.start()] + "; the DataFrame has " + _convert._column_list(self.columns)
+        err = MissingColumnError(msg, field=exc.field, index=exc.index)
+        err.columns = self.columns
+        raise err from None
 
 
 class SelectionRules:
@@ -183,7 +210,7 @@ class SelectionRules:
 
         Parameters
         ----------
-        df : pandas.DataFrame
+        df : pandas.DataFrame or polars.DataFrame
             One row per customer.
         reasons : bool
             Include the ``reasons`` column (rendered in the core, in parallel, without the GIL).
@@ -199,17 +226,20 @@ class SelectionRules:
 
         Raises
         ------
+        MissingColumnError
+            A column the rules read is absent (``field`` = JSON path ending in ``.attr``; the
+            message lists the DataFrame's columns; also a KeyError).
         InvalidValueError
-            A column the rules read is absent (``field`` = JSON path ending in ``.attr``), has
+            A column the rules read has
             the wrong type (``….value``), or a value is missing under the ``error`` policy
             (``field`` = column, ``index`` = row position).
         SerializationError
             A document problem (JSON path).
         """
-        if not isinstance(df, pd.DataFrame):
-            raise TypeError("df must be a pandas DataFrame")
+        df = _convert.frame(df, "df")
         cols = _columns(df, self._inner.attributes)
-        out = self._inner.evaluate(cols, len(df), reasons)
+        with _unknown_attribute(df.columns):
+            out = self._inner.evaluate(cols, len(df), reasons)
         names = out["decision_names"]
         codes = out["decision_codes"].astype(np.int64)
         result = pd.DataFrame(
@@ -375,9 +405,10 @@ def lookalike(
     >>> top.index.tolist(), top["distance"].round(6).tolist()
     (['bob', 'ann'], [0.0, 1.0])
     """
-    if k < 0:
-        raise InvalidValueError("`k`: must be at least 1", field="k")
+    k = _convert.whole(k, "k")
     features = list(features)
+    candidates = _convert.frame(candidates, "candidates")
+    loyal = _convert.frame(loyal, "loyal")
     out = _cvm.lookalike(
         _columns(candidates, features), _columns(loyal, features), features, int(k),
         standardization,
