@@ -25,6 +25,13 @@ def is_polars(obj: Any) -> bool:
     return type(obj).__module__.split(".")[0] == "polars"
 
 
+def type_name(obj: Any) -> str:
+    """``pandas.DataFrame``, ``polars.DataFrame``, ``list``…: the type as a user would name it."""
+    cls = type(obj)
+    module = cls.__module__.split(".")[0]
+    return cls.__name__ if module == "builtins" else f"{module}.{cls.__name__}"
+
+
 def _column_list(columns: Iterable[Any]) -> str:
     names = [repr(c) for c in columns]
     if not names:
@@ -50,7 +57,7 @@ def frame(df: Any, field: str) -> pd.DataFrame:
     if is_polars(df) and hasattr(df, "get_column"):
         return pd.DataFrame({name: df.get_column(name).to_numpy() for name in df.columns})
     raise InvalidTypeError(
-        f"`{field}`: expected a pandas or polars DataFrame, got {type(df).__module__}.{type(df).__name__}",
+        f"`{field}`: expected a pandas or polars DataFrame, got {type_name(df)}",
         field=field,
     )
 
@@ -154,6 +161,8 @@ def floats(values: Any, field: str) -> np.ndarray:
     Missing values (None, NaN, ``pd.NA``) become NaN (the core rejects or accepts them by its
     own rules); a value that is not a number is an :class:`InvalidValueError` naming ``field``
     and the first bad row."""
+    if values is None or isinstance(values, (str, bytes)):
+        raise InvalidValueError(f"`{field}`: expected an array of numbers, got {values!r}", field=field)
     index = values.index if isinstance(values, pd.Series) else None
     kind = getattr(getattr(values, "dtype", None), "kind", None)
     if kind in ("M", "m") or isinstance(getattr(values, "dtype", None), pd.DatetimeTZDtype):
@@ -181,6 +190,31 @@ def floats(values: Any, field: str) -> np.ndarray:
     return arr
 
 
+def matrix(x: Any, field: str) -> np.ndarray:
+    """A DataFrame or (nested) array-like → float64 array; a non-number names the cell (``index``
+    is its flat position, row × columns + column, as in the core's errors)."""
+    try:
+        if isinstance(x, pd.DataFrame):
+            return x.to_numpy(dtype=np.float64, na_value=np.nan)
+        return np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError):
+        raw = x.to_numpy(dtype=object) if isinstance(x, pd.DataFrame) else np.asarray(x, dtype=object)
+        if raw.ndim == 0:
+            raise InvalidValueError(f"`{field}`: expected numbers, got {x!r}", field=field) from None
+        flat = raw.reshape(raw.shape[0], -1) if raw.ndim > 1 else raw.reshape(-1, 1)
+        for i, row in enumerate(flat):
+            for j, v in enumerate(row):
+                try:
+                    float(v)
+                except (TypeError, ValueError):
+                    # the flat position (row × columns + column), as the core counts cells
+                    flat_pos = i * flat.shape[1] + j
+                    where = f"[{i}]" if raw.ndim == 1 else f"[{flat_pos}] (row {i}, column {j})"
+                    raise InvalidValueError(f"`{field}`{where}: expected a number, got {v!r}",
+                                            field=field, index=flat_pos) from None
+        raise
+
+
 def number(value: Any, field: str) -> float:
     """A scalar argument → float, or an :class:`InvalidValueError` naming ``field``."""
     if isinstance(value, (str, bytes)) or np.ndim(value) != 0:
@@ -189,6 +223,20 @@ def number(value: Any, field: str) -> float:
         return float(value)
     except (TypeError, ValueError) as exc:
         raise InvalidValueError(f"`{field}`: expected a number, got {value!r}", field=field) from exc
+
+
+def text(value: Any, field: str) -> str:
+    """A string argument (a name, a JSON document), or an :class:`InvalidTypeError`."""
+    if not isinstance(value, str):
+        raise InvalidTypeError(f"`{field}`: expected a string, got {type(value).__name__} {value!r}"[:200], field=field)
+    return value
+
+
+def check_numbers(**values: Any) -> None:
+    """Each keyword is None or a number, else an error naming it (options passed to the core)."""
+    for name, value in values.items():
+        if value is not None:
+            number(value, name)
 
 
 def optional_number(value: Any, field: str) -> Optional[float]:

@@ -331,21 +331,26 @@ class ShiftedBetaGeo(_Fitted):
 
     def survival_curve(self, n_periods: int) -> pd.Series:
         """Projected survival ``S(0), …, S(n_periods)``, indexed by period."""
-        return pd.Series(self._fitted.survival_curve(int(n_periods)), name="survival").rename_axis("period")
+        n_periods = _convert.whole(n_periods, "n_periods")
+        return pd.Series(self._fitted.survival_curve(n_periods), name="survival").rename_axis("period")
 
     def retention_curve(self, n_periods: int) -> pd.Series:
         """Projected retention rates ``r(1), …, r(n_periods)``, indexed by period."""
-        values = self._fitted.retention_curve(int(n_periods))
+        n_periods = _convert.whole(n_periods, "n_periods")
+        values = self._fitted.retention_curve(n_periods)
         return pd.Series(values, index=pd.RangeIndex(1, int(n_periods) + 1, name="period"), name="retention")
 
     def derl(self, discount_rate: float, renewals) -> np.ndarray:
         """Discounted expected residual lifetime of customers who have renewed ``renewals`` times
         (Fader & Hardie 2010), in payments; multiply by the margin for a residual value."""
-        return self._fitted.derl(float(discount_rate), _convert.floats(np.atleast_1d(renewals), "renewals"))
+        rate = _convert.number(discount_rate, "discount_rate")
+        return self._fitted.derl(rate, _convert.floats(np.atleast_1d(renewals), "renewals"))
 
     def expected_lifetime_value(self, margin: float, discount_rate: float) -> float:
         """Discounted expected lifetime value of a new customer paying ``margin`` every active period."""
-        return self._fitted.expected_lifetime_value(float(margin), float(discount_rate))
+        return self._fitted.expected_lifetime_value(
+            _convert.number(margin, "margin"), _convert.number(discount_rate, "discount_rate")
+        )
 
 
 def customer_lifetime_value(

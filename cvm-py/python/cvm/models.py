@@ -215,7 +215,11 @@ class _TransactionModel(_Fitted):
 
     def simulate(self, n_customers: int, calibration_end: float, birth_window: float = 0.0, holdout_length: float = 0.0, seed: int = 42) -> pd.DataFrame:
         """A seeded synthetic cohort drawn from the model: frequency, recency, T, birth, frequency_holdout."""
-        d = _cvm.simulate_model(self._kind, self._fitted.params, int(n_customers), float(calibration_end), float(birth_window), float(holdout_length), int(seed))
+        d = _cvm.simulate_model(
+            self._kind, self._fitted.params, _convert.whole(n_customers, "n_customers"),
+            _convert.number(calibration_end, "calibration_end"), _convert.number(birth_window, "birth_window"),
+            _convert.number(holdout_length, "holdout_length"), _convert.whole(seed, "seed"),
+        )
         return pd.DataFrame(d)
 
 

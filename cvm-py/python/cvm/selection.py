@@ -146,7 +146,7 @@ class SelectionRules:
             (``$`` for malformed JSON, ``$.criteria[0].condition.op`` for an unknown operator,
             ``$.decisions[1]`` for overlapping bands, ``$.decisions`` for a gap).
         """
-        return cls(_cvm.RuleSet.from_json(text))
+        return cls(_cvm.RuleSet.from_json(_convert.text(text, "text")))
 
     @classmethod
     def from_dict(cls, document: Mapping[str, Any]) -> "SelectionRules":
@@ -195,7 +195,7 @@ class SelectionRules:
         InvalidValueError
             When the rules do not read ``old`` (``field`` is ``old``).
         """
-        inner, n = self._inner.rename_attribute(old, new)
+        inner, n = self._inner.rename_attribute(_convert.text(old, "old"), _convert.text(new, "new"))
         if n == 0:
             raise InvalidValueError(f"`{old}`: the rules read no such attribute", field=old)
         return SelectionRules(inner)
@@ -238,7 +238,7 @@ class SelectionRules:
         """
         df = _convert.frame(df, "df")
         cols = _columns(df, self._inner.attributes)
-        with _unknown_attribute(df.columns):
+        with _unknown_attribute(df.columns), _convert.rows_labelled(df.index, self._inner.attributes):
             out = self._inner.evaluate(cols, len(df), reasons)
         names = out["decision_names"]
         codes = out["decision_codes"].astype(np.int64)
@@ -330,19 +330,16 @@ def relationship_trend(
     >>> r.loc["acme", "reason"]
     'high_declining(level=1100>=900; slope=-200<-50)'
     """
-    if isinstance(profit_by_period, pd.DataFrame):
-        index = profit_by_period.index
-        values = profit_by_period.to_numpy(dtype=np.float64, na_value=np.nan)
-    else:
-        values = np.asarray(profit_by_period, dtype=np.float64)
-        index = None
+    index = profit_by_period.index if isinstance(profit_by_period, pd.DataFrame) else None
+    values = _convert.matrix(profit_by_period, "profit")
     if values.ndim != 2:
         raise InvalidValueError(
             f"`profit`: expected a 2-D table (customers × periods), got {values.ndim} dimensions",
             field="profit",
         )
     flat = np.ascontiguousarray(values).reshape(-1)
-    out = _cvm.relationship_trend(flat, values.shape[1], high_level, slope_tolerance, slope_scale)
+    out = _cvm.relationship_trend(flat, values.shape[1], _convert.optional_number(high_level, "high_level"),
+                                  _convert.number(slope_tolerance, "slope_tolerance"), str(slope_scale))
     result = pd.DataFrame(
         {
             "level": out["level"],
@@ -409,9 +406,19 @@ def lookalike(
     features = list(features)
     candidates = _convert.frame(candidates, "candidates")
     loyal = _convert.frame(loyal, "loyal")
+    for table, df in (("candidates", candidates), ("loyal", loyal)):
+        for j, name in enumerate(features):
+            if name not in df.columns:
+                err = MissingColumnError(
+                    f"`features`[{j}]: {table} has no column {name!r}; it has {_convert._column_list(df.columns)}",
+                    field="features",
+                    index=j,
+                )
+                err.columns = list(df.columns)
+                raise err
     out = _cvm.lookalike(
         _columns(candidates, features), _columns(loyal, features), features, int(k),
-        standardization,
+        str(standardization),
     )
     top = out["top"].astype(np.int64)
     return pd.DataFrame(

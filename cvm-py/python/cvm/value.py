@@ -39,40 +39,18 @@ def _series(x: Any, field: str) -> tuple[tuple[str, np.ndarray, int], Optional[p
     one value per customer; a DataFrame or 2-D array one schedule per customer (rows).
     """
     if isinstance(x, pd.DataFrame):
-        values = _matrix(x, field)
+        values = _convert.matrix(x, field)
         return ("matrix", np.ascontiguousarray(values.ravel()), values.shape[1]), x.index
     if isinstance(x, pd.Series):
         return ("per_customer", _convert.floats(x, field), 0), x.index
     if _is_scalar(x):
         return ("constant", np.array([_convert.number(x, field)], dtype=np.float64), 0), None
-    arr = _matrix(x, field)
+    arr = _convert.matrix(x, field)
     if arr.ndim == 1:
         return ("schedule", np.ascontiguousarray(arr), 0), None
     if arr.ndim == 2:
         return ("matrix", np.ascontiguousarray(arr.ravel()), arr.shape[1]), None
     raise InvalidValueError(f"`{field}`: expected at most 2 dimensions, got {arr.ndim}", field=field)
-
-
-def _matrix(x: Any, field: str) -> np.ndarray:
-    """A DataFrame or (nested) array-like → float64 array; a non-number names the cell."""
-    try:
-        if isinstance(x, pd.DataFrame):
-            return x.to_numpy(dtype=np.float64, na_value=np.nan)
-        return np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError):
-        raw = x.to_numpy(dtype=object) if isinstance(x, pd.DataFrame) else np.asarray(x, dtype=object)
-        if raw.ndim == 0:
-            raise InvalidValueError(f"`{field}`: expected numbers, got {x!r}", field=field) from None
-        flat = raw.reshape(raw.shape[0], -1) if raw.ndim > 1 else raw.reshape(-1, 1)
-        for i, row in enumerate(flat):
-            for j, v in enumerate(row):
-                try:
-                    float(v)
-                except (TypeError, ValueError):
-                    where = f"[{i}]" if raw.ndim == 1 else f"[{i}, {j}]"
-                    raise InvalidValueError(f"`{field}`{where}: expected a number, got {v!r}",
-                                            field=field, index=i) from None
-        raise
 
 
 def _scalar(x: Any, field: str) -> tuple[tuple[str, np.ndarray, int], Optional[pd.Index]]:
@@ -245,7 +223,7 @@ def cashflow_breakdown(
     """
     native, _, _ = _cashflow_args(revenue, discount_rate, periods, cost, margin, retention,
                                   acquisition_cost, timing, convention)
-    out = _cvm.cashflow_breakdown(*native, int(customer), int(min_rows))
+    out = _cvm.cashflow_breakdown(*native, _convert.whole(customer, "customer"), _convert.whole(min_rows, "min_rows"))
     attrs = {k: out.pop(k) for k in ("acquisition_cost", "tail_value", "clv")}
     period = pd.Index(out.pop("period").astype(np.int64), name="period")
     frame = pd.DataFrame(out, index=period)
@@ -303,12 +281,12 @@ def retention_from_survival(survival: Any) -> Any:
     [0.8, 0.75]
     """
     if isinstance(survival, pd.DataFrame):
-        values = survival.to_numpy(dtype=np.float64, na_value=np.nan)
+        values = _convert.matrix(survival, "survival")
         rates = _cvm.retention_from_survival(np.ascontiguousarray(values.ravel()), values.shape[1])
         return pd.DataFrame(rates.reshape(values.shape[0], -1), index=survival.index,
                             columns=pd.RangeIndex(1, values.shape[1], name="period"))
-    arr = survival.to_numpy(dtype=np.float64, na_value=np.nan) if isinstance(survival, pd.Series) \
-        else np.asarray(survival, dtype=np.float64)
+    arr = _convert.floats(survival, "survival") if isinstance(survival, pd.Series) \
+        else _convert.matrix(survival, "survival")
     if arr.ndim == 2:
         rates = _cvm.retention_from_survival(np.ascontiguousarray(arr.ravel()), arr.shape[1])
         return rates.reshape(arr.shape[0], -1)
@@ -371,7 +349,7 @@ def value_decomposition(
     hist, periods = None, None
     if realised is not None:
         if isinstance(realised, pd.DataFrame) or np.ndim(realised) == 2:
-            values = _matrix(realised, "realised")
+            values = _convert.matrix(realised, "realised")
             hist, periods = np.ascontiguousarray(values.ravel()), values.shape[1]
         else:
             hist = _convert.floats(realised, "realised")
@@ -476,10 +454,12 @@ def value_matrix(
     inputs, index = _convert.align({"current": current, "potential": potential})
     c = _convert.floats(inputs["current"], "current")
     p = _convert.floats(inputs["potential"], "potential")
-    cut = lambda x: None if x is None else [float(v) for v in x]  # noqa: E731
-    out = _cvm.value_matrix(c, p, cut(current_thresholds), quantiles, cut(potential_thresholds),
-                            quantiles, grid, None if labels is None else list(labels),
-                            None if strategies is None else list(strategies))
+    cut = lambda x, f: None if x is None else _convert.floats(np.atleast_1d(x), f).tolist()  # noqa: E731
+    names = lambda x, f: None if x is None else [_convert.text(v, f) for v in x]  # noqa: E731
+    out = _cvm.value_matrix(c, p, cut(current_thresholds, "current_thresholds"), quantiles,
+                            cut(potential_thresholds, "potential_thresholds"), quantiles,
+                            None if grid is None else _convert.whole(grid, "grid"),
+                            names(labels, "labels"), names(strategies, "strategies"))
     if index is None:
         index = pd.RangeIndex(len(c))
     labels_, strategies_ = out["labels"], out["strategies"]
