@@ -402,6 +402,11 @@ def customer_lifetime_value(
 
     Raises
     ------
+    InvalidTypeError
+        ``transaction_model`` or ``spend_model`` is not a model of the right kind, e.g. the two
+        swapped (also a :class:`TypeError`; ``field`` names the argument).
+    MissingColumnError
+        ``summary`` lacks a column (also a :class:`KeyError`; the message lists the columns).
     UnknownNameError
         A time unit or method that is not recognised (``valid`` lists the accepted ones).
     InvalidInputError

@@ -7,6 +7,11 @@
 Models are fitted by maximum likelihood on log-parameters (BFGS with analytic gradients) in the
 Rust core; the covariance comes from the Hessian at the estimate. Times are in the unit of the
 summary the model was fitted on (weeks for the CDNOW summary).
+
+Per-customer inputs given as pandas Series are aligned by index label, as pandas (and lifetimes)
+would: the same labels in another order are reordered to the first Series' index, which labels
+the result; other labels, or a plain array of another length, are an error naming both
+arguments and the first label that differs (see :func:`cvm._convert.align`).
 """
 
 from __future__ import annotations
@@ -76,9 +81,14 @@ class _TransactionModel(_Fitted):
 
         Raises
         ------
+        MissingColumnError
+            A summary DataFrame without a ``frequency``, ``recency`` or ``T`` column (also a
+            :class:`KeyError`; the message lists the columns present).
         InvalidInputError
             Negative/NaN values, recency > T, non-integer frequency, frequency > 0 with recency 0,
-            weights <= 0 (``field`` and ``index`` name the first offending value).
+            weights <= 0, a value that is not a number, Series whose index labels differ
+            (``field`` and ``index`` name the first offending value; the message adds the
+            index label).
         ConvergenceError
             The optimiser did not converge; the error carries ``iterations``,
             ``gradient_norm``, ``log_likelihood`` and ``params`` of the last iterate.

@@ -169,7 +169,11 @@ def cashflow_clv(
                                   acquisition_cost, timing, convention)
     native, index, per_customer = _cashflow_args(revenue, discount_rate, periods, cost, margin,
                                                  retention, acquisition_cost, timing, convention)
-    values = _cvm.cashflow_clv(*native)
+    # labels for per-customer inputs only (a schedule matrix counts cells, not rows)
+    fields = ("revenue", "cost", "margin", "retention", "acquisition_cost")
+    per_row = [f for f, arg in zip(fields, native) if arg[0] == "per_customer"]
+    with _convert.rows_labelled(index, per_row):
+        values = _cvm.cashflow_clv(*native)
     if not per_customer:
         return float(values[0])
     if index is None:
@@ -456,10 +460,11 @@ def value_matrix(
     p = _convert.floats(inputs["potential"], "potential")
     cut = lambda x, f: None if x is None else _convert.floats(np.atleast_1d(x), f).tolist()  # noqa: E731
     names = lambda x, f: None if x is None else [_convert.text(v, f) for v in x]  # noqa: E731
-    out = _cvm.value_matrix(c, p, cut(current_thresholds, "current_thresholds"), quantiles,
-                            cut(potential_thresholds, "potential_thresholds"), quantiles,
-                            None if grid is None else _convert.whole(grid, "grid"),
-                            names(labels, "labels"), names(strategies, "strategies"))
+    with _convert.rows_labelled(index, ("current", "potential")):
+        out = _cvm.value_matrix(c, p, cut(current_thresholds, "current_thresholds"), quantiles,
+                                cut(potential_thresholds, "potential_thresholds"), quantiles,
+                                None if grid is None else _convert.whole(grid, "grid"),
+                                names(labels, "labels"), names(strategies, "strategies"))
     if index is None:
         index = pd.RangeIndex(len(c))
     labels_, strategies_ = out["labels"], out["strategies"]
@@ -592,7 +597,8 @@ def whale_curve(profit: Any, top: float = 0.2, bottom: float = 0.3) -> WhaleCurv
     """
     index = profit.index if isinstance(profit, pd.Series) else None
     p = _convert.floats(profit, "profit")
-    out = _cvm.whale_curve(p, _convert.number(top, "top"), _convert.number(bottom, "bottom"))
+    with _convert.rows_labelled(index, ("profit",)):
+        out = _cvm.whale_curve(p, _convert.number(top, "top"), _convert.number(bottom, "bottom"))
     if index is None:
         index = pd.RangeIndex(len(p))
     columns = {
