@@ -163,4 +163,12 @@ CASES = [
      MissingColumnError, "features", 1, "candidates has no column 'spend'"),
     ("missing value: array argument None", lambda: BG.probability_alive([1.0], None, [2.0]),
      InvalidValueError, "recency", None, "expected an array of numbers, got None"),
+    ("NaN: look-alike feature", lambda: cvm.lookalike(SUMMARY.assign(T=[40.0, np.nan, 38.0]), SUMMARY, ["T", "recency"], 1),
+     InvalidValueError, "candidates.T", 1, "(index label 'bob')"),
+    ("NaN: rules under the error policy, user's column name", lambda: cvm.SelectionRules.from_dict({
+        "version": 1, "missing": "error",
+        "criteria": [{"name": "profitability", "weight": 1, "condition": {"attr": "my_margin", "op": ">=", "value": 1}}],
+        "decisions": [{"decision": "target", "min": 1}, {"decision": "maintain", "max": 1}],
+    }).evaluate(pd.DataFrame({"my_margin": [2.0, np.nan]}, index=["ann", "bob"])),
+     InvalidValueError, "my_margin", 1, "(index label 'bob')"),
 ]

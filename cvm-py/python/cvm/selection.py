@@ -416,10 +416,12 @@ def lookalike(
                 )
                 err.columns = list(df.columns)
                 raise err
-    out = _cvm.lookalike(
-        _columns(candidates, features), _columns(loyal, features), features, int(k),
-        str(standardization),
-    )
+    with _convert.rows_labelled(candidates.index, [f"candidates.{f}" for f in features]), \
+            _convert.rows_labelled(loyal.index, [f"loyal.{f}" for f in features]):
+        out = _cvm.lookalike(
+            _columns(candidates, features), _columns(loyal, features), features, int(k),
+            str(standardization),
+        )
     top = out["top"].astype(np.int64)
     return pd.DataFrame(
         {
