@@ -134,3 +134,12 @@ def test_model_swap_is_a_type_error():
 def test_numeric_strings_still_read():
     got = GG.conditional_expected_average_spend(pd.Series(["2", "1"]), pd.Series(["22.35", "11.77"]))
     assert np.allclose(got.to_numpy(), GG.conditional_expected_average_spend([2, 1], [22.35, 11.77]))
+
+
+def test_polars_series_are_arrays():
+    f, r, t = (pl.Series(v.to_numpy()) for v in (F, R, T))
+    got = BG.probability_alive(f, r, t)
+    assert np.array_equal(got, BG.probability_alive(F, R, T).to_numpy())
+    summary = cvm.datasets.load_cdnow_summary().head(200)
+    a = cvm.BetaGeo().fit(*(pl.Series(summary[c].to_numpy()) for c in ("frequency", "recency", "T")))
+    assert a.params_ == cvm.BetaGeo().fit(summary).params_

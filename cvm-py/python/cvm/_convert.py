@@ -25,6 +25,11 @@ def is_polars(obj: Any) -> bool:
     return type(obj).__module__.split(".")[0] == "polars"
 
 
+def is_table(obj: Any) -> bool:
+    """A pandas or polars DataFrame (not a Series)."""
+    return isinstance(obj, pd.DataFrame) or (is_polars(obj) and hasattr(obj, "get_column"))
+
+
 def type_name(obj: Any) -> str:
     """``pandas.DataFrame``, ``polars.DataFrame``, ``list``…: the type as a user would name it."""
     cls = type(obj)

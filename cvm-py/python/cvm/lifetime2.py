@@ -48,8 +48,7 @@ def _floats(inputs: dict) -> tuple[list[Any], Any]:
     return [None if v is None else _convert.floats(v, k) for k, v in cols.items()], index
 
 
-def _is_table(x) -> bool:
-    return isinstance(x, pd.DataFrame) or _convert.is_polars(x) and hasattr(x, "get_column")
+_is_table = _convert.is_table
 
 
 def _wrap(values: np.ndarray, index) -> Any:

@@ -93,7 +93,7 @@ class _TransactionModel(_Fitted):
             The optimiser did not converge; the error carries ``iterations``,
             ``gradient_norm``, ``log_likelihood`` and ``params`` of the last iterate.
         """
-        if isinstance(frequency, pd.DataFrame) or _convert.is_polars(frequency):
+        if _convert.is_table(frequency):
             df, (frequency, recency, T) = _summary_columns(frequency, "frequency", "recency", "T")
             if weights is None and "weights" in df.columns:
                 weights = df["weights"]
