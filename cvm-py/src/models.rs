@@ -31,6 +31,8 @@ fn kind(name: &str) -> PyResult<ModelKind> {
 }
 
 type Arr<'py> = PyReadonlyArray1<'py, f64>;
+/// Two arrays of one length (lower and upper bounds, or two predictions).
+type ArrayPair<'py> = (Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>);
 
 #[pymethods]
 impl PyModel {
@@ -187,7 +189,7 @@ impl PyModel {
         frequency: Arr<'py>,
         recency: Arr<'py>,
         t_cal: Arr<'py>,
-    ) -> PyResult<(Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>)> {
+    ) -> PyResult<ArrayPair<'py>> {
         let (f, r, tt) =
             (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
         let m = self.inner.as_model();
@@ -203,7 +205,7 @@ impl PyModel {
         recency: Arr<'py>,
         t_cal: Arr<'py>,
         level: f64,
-    ) -> PyResult<(Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>)> {
+    ) -> PyResult<ArrayPair<'py>> {
         let (f, r, tt) =
             (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
         let m = self.inner.as_model();
@@ -220,7 +222,7 @@ impl PyModel {
         recency: Arr<'py>,
         t_cal: Arr<'py>,
         level: f64,
-    ) -> PyResult<(Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>)> {
+    ) -> PyResult<ArrayPair<'py>> {
         let (f, r, tt) =
             (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
         let m = self.inner.as_model();
@@ -286,6 +288,7 @@ impl PyModel {
     }
 
     /// Calibration-vs-holdout table: dict of arrays.
+    #[allow(clippy::too_many_arguments)] // the Python method's arguments, one by one
     fn calibration_holdout_table<'py>(
         &self,
         py: Python<'py>,
