@@ -13,10 +13,20 @@ mod selection;
 mod summary;
 mod value;
 
+/// No input may reach a panic; should one happen, PyO3 turns it into a Python exception that
+/// carries the message. The default hook would also print it to the host's stderr: this
+/// extension's hook (its own copy of std, so other Rust code in the process is unaffected)
+/// prints nothing.
+fn silence_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| std::panic::set_hook(Box::new(|_| {})));
+}
+
 /// The native module.
 #[pymodule]
 fn _cvm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", cvm_core::VERSION)?;
+    silence_panics();
     m.add_function(wrap_pyfunction!(summary::summarize, m)?)?;
     m.add_function(wrap_pyfunction!(summary::compress, m)?)?;
     m.add_function(wrap_pyfunction!(summary::rfm_segments, m)?)?;

@@ -31,6 +31,8 @@ fn kind(name: &str) -> PyResult<ModelKind> {
 }
 
 type Arr<'py> = PyReadonlyArray1<'py, f64>;
+/// Two arrays of one length (lower and upper bounds, or two predictions).
+type ArrayPair<'py> = (Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>);
 
 #[pymethods]
 impl PyModel {
@@ -188,7 +190,7 @@ impl PyModel {
         frequency: Arr<'py>,
         recency: Arr<'py>,
         t_cal: Arr<'py>,
-    ) -> PyResult<(Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>)> {
+    ) -> PyResult<ArrayPair<'py>> {
         let (f, r, tt) =
             (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
         let m = self.inner.as_model();
@@ -204,7 +206,7 @@ impl PyModel {
         recency: Arr<'py>,
         t_cal: Arr<'py>,
         level: f64,
-    ) -> PyResult<(Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>)> {
+    ) -> PyResult<ArrayPair<'py>> {
         let (f, r, tt) =
             (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
         let m = self.inner.as_model();
@@ -221,7 +223,7 @@ impl PyModel {
         recency: Arr<'py>,
         t_cal: Arr<'py>,
         level: f64,
-    ) -> PyResult<(Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>)> {
+    ) -> PyResult<ArrayPair<'py>> {
         let (f, r, tt) =
             (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
         let m = self.inner.as_model();
@@ -287,6 +289,7 @@ impl PyModel {
     }
 
     /// Calibration-vs-holdout table: dict of arrays.
+    #[allow(clippy::too_many_arguments)] // the Python method's arguments, one by one
     fn calibration_holdout_table<'py>(
         &self,
         py: Python<'py>,

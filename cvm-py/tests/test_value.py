@@ -245,7 +245,7 @@ def test_decomposition_with_cashflow_potential():
     realised = pd.Series([120.0, 0.0, 45.5], index=[7, 8, 9])
     potential = cvm.cashflow_clv(pd.Series([50.0, 10.0, 0.0], index=[7, 8, 9]), 0.1, None,
                                  retention=0.75)
-    d = cvm.value_decomposition(realised, potential, referrals=pd.Series([3.0, 1.0, 0.0]),
+    d = cvm.value_decomposition(realised, potential, referrals=pd.Series([3.0, 1.0, 0.0], index=[7, 8, 9]),
                                 conversion=0.2, referral_value=40.0)
     want_p = np.array([50.0 / 0.35, 10.0 / 0.35, 0.0])
     np.testing.assert_allclose(d["potential"], want_p, rtol=1e-13)

@@ -1,28 +1,90 @@
-"""Conversions at the pandas/numpy edge (no model logic here)."""
+"""Conversions at the pandas/numpy edge (no model logic here).
+
+Every error raised here names the argument or column (``field``), the row (``index``, a
+position; the message adds the index label when it is not the position), what was expected and
+what was given.
+"""
 
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Iterator, Mapping, Optional
+from typing import Any, Iterable, Iterator, Mapping, Optional
 
 import numpy as np
 import pandas as pd
 
-from .exceptions import InvalidValueError
+from .exceptions import (
+    InvalidTypeError,
+    InvalidValueError,
+    LengthMismatchError,
+    MissingColumnError,
+)
 
 
 def is_polars(obj: Any) -> bool:
     return type(obj).__module__.split(".")[0] == "polars"
 
 
+def is_table(obj: Any) -> bool:
+    """A pandas or polars DataFrame (not a Series)."""
+    return isinstance(obj, pd.DataFrame) or (is_polars(obj) and hasattr(obj, "get_column"))
+
+
+def type_name(obj: Any) -> str:
+    """``pandas.DataFrame``, ``polars.DataFrame``, ``list``…: the type as a user would name it."""
+    cls = type(obj)
+    module = cls.__module__.split(".")[0]
+    return cls.__name__ if module == "builtins" else f"{module}.{cls.__name__}"
+
+
+def _column_list(columns: Iterable[Any]) -> str:
+    names = [repr(c) for c in columns]
+    if not names:
+        return "no columns"
+    shown = ", ".join(names[:20])
+    tail = f", … ({len(names)} in all)" if len(names) > 20 else ""
+    return f"columns {shown}{tail}"
+
+
+def missing_column(name: str, columns: Iterable[Any], table: str = "the data") -> MissingColumnError:
+    """The error for a column ``name`` that ``table`` lacks, listing the columns it has."""
+    columns = list(columns)
+    err = MissingColumnError(f"`{name}`: no such column; {table} has {_column_list(columns)}", field=name)
+    err.columns = columns
+    return err
+
+
+def frame(df: Any, field: str) -> pd.DataFrame:
+    """A pandas DataFrame, or a polars one converted column by column (no pyarrow needed);
+    anything else is an :class:`InvalidTypeError` naming ``field``."""
+    if isinstance(df, pd.DataFrame):
+        return df
+    if is_polars(df) and hasattr(df, "get_column"):
+        return pd.DataFrame({name: df.get_column(name).to_numpy() for name in df.columns})
+    raise InvalidTypeError(
+        f"`{field}`: expected a pandas or polars DataFrame, got {type_name(df)}",
+        field=field,
+    )
+
+
+def get(df: pd.DataFrame, name: str, table: str = "the summary") -> pd.Series:
+    """``df[name]``, or a :class:`MissingColumnError` (also a KeyError) listing the columns."""
+    if name not in df.columns:
+        raise missing_column(name, df.columns, table)
+    col = df[name]
+    if isinstance(col, pd.DataFrame):
+        raise InvalidValueError(f"`{name}`: duplicate column name in {table}", field=name)
+    return col
+
+
 def column(df: Any, name: str) -> pd.Series:
     """A column of a pandas or polars DataFrame as a pandas Series (positional index)."""
     if is_polars(df):
         if name not in df.columns:
-            raise InvalidValueError(f"`{name}`: no such column", field=name)
+            raise missing_column(name, df.columns)
         return pd.Series(df.get_column(name).to_numpy(), name=name)
     if name not in df.columns:
-        raise InvalidValueError(f"`{name}`: no such column", field=name)
+        raise missing_column(name, df.columns)
     return df[name].reset_index(drop=True)
 
 
@@ -75,14 +137,214 @@ def timestamp_ns(value: Any, field: str) -> int | None:
     return int(ts.value)  # nanoseconds in every pandas version
 
 
+def _is_positional(index: Optional[pd.Index]) -> bool:
+    return index is None or (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1)
+
+
+def row_name(index: Optional[pd.Index], pos: int) -> str:
+    """``[pos]``, plus the index label when it differs from the position."""
+    if _is_positional(index) or not 0 <= pos < len(index):
+        return f"[{pos}]"
+    return f"[{pos}] (index label {index[pos]!r})"
+
+
+def _first_non_number(values: Any) -> tuple[int, Any] | None:
+    raw = values.to_numpy(dtype=object) if isinstance(values, (pd.Series, pd.Index)) else values
+    for i, v in enumerate(np.asarray(raw, dtype=object).ravel()):
+        if v is None or v is pd.NA or v is pd.NaT:
+            continue
+        try:
+            float(v)
+        except (TypeError, ValueError):
+            return i, v
+    return None
+
+
 def floats(values: Any, field: str) -> np.ndarray:
-    """Any 1-D array-like → contiguous float64 (no copy when it already is)."""
-    if isinstance(values, (pd.Series, pd.Index)):
-        values = values.to_numpy(dtype=np.float64, na_value=np.nan)
-    arr = np.ascontiguousarray(values, dtype=np.float64)
+    """Any 1-D array-like → contiguous float64 (no copy when it already is).
+
+    Missing values (None, NaN, ``pd.NA``) become NaN (the core rejects or accepts them by its
+    own rules); a value that is not a number is an :class:`InvalidValueError` naming ``field``
+    and the first bad row."""
+    if values is None or isinstance(values, (str, bytes)):
+        raise InvalidValueError(f"`{field}`: expected an array of numbers, got {values!r}", field=field)
+    index = values.index if isinstance(values, pd.Series) else None
+    kind = getattr(getattr(values, "dtype", None), "kind", None)
+    if kind in ("M", "m") or isinstance(getattr(values, "dtype", None), pd.DatetimeTZDtype):
+        # datetimes would silently become nanoseconds: say which unit is meant instead
+        raise InvalidValueError(
+            f"`{field}`: expected numbers, got values of type {values.dtype} "
+            "(convert dates to ages or durations in a time unit first)",
+            field=field,
+        )
+    try:
+        if isinstance(values, (pd.Series, pd.Index)):
+            values = values.to_numpy(dtype=np.float64, na_value=np.nan)
+        arr = np.ascontiguousarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        bad = _first_non_number(values)
+        if bad is None:
+            dtype = getattr(values, "dtype", type(values).__name__)
+            raise InvalidValueError(f"`{field}`: expected numbers, got values of type {dtype}", field=field) from exc
+        pos, value = bad
+        raise InvalidValueError(
+            f"`{field}`{row_name(index, pos)}: expected a number, got {value!r}", field=field, index=pos
+        ) from exc
     if arr.ndim != 1:
         raise InvalidValueError(f"`{field}`: expected a 1-D array, got {arr.ndim} dimensions", field=field)
     return arr
+
+
+def matrix(x: Any, field: str) -> np.ndarray:
+    """A DataFrame or (nested) array-like → float64 array; a non-number names the cell (``index``
+    is its flat position, row × columns + column, as in the core's errors)."""
+    try:
+        if isinstance(x, pd.DataFrame):
+            return x.to_numpy(dtype=np.float64, na_value=np.nan)
+        return np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError):
+        raw = x.to_numpy(dtype=object) if isinstance(x, pd.DataFrame) else np.asarray(x, dtype=object)
+        if raw.ndim == 0:
+            raise InvalidValueError(f"`{field}`: expected numbers, got {x!r}", field=field) from None
+        flat = raw.reshape(raw.shape[0], -1) if raw.ndim > 1 else raw.reshape(-1, 1)
+        for i, row in enumerate(flat):
+            for j, v in enumerate(row):
+                try:
+                    float(v)
+                except (TypeError, ValueError):
+                    # the flat position (row × columns + column), as the core counts cells
+                    flat_pos = i * flat.shape[1] + j
+                    where = f"[{i}]" if raw.ndim == 1 else f"[{flat_pos}] (row {i}, column {j})"
+                    raise InvalidValueError(f"`{field}`{where}: expected a number, got {v!r}",
+                                            field=field, index=flat_pos) from None
+        raise
+
+
+def number(value: Any, field: str) -> float:
+    """A scalar argument → float, or an :class:`InvalidValueError` naming ``field``."""
+    if isinstance(value, (str, bytes)) or np.ndim(value) != 0:
+        raise InvalidValueError(f"`{field}`: expected a number, got {value!r}", field=field)
+    try:
+        return float(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidValueError(f"`{field}`: expected a number, got {value!r}", field=field) from exc
+
+
+def text(value: Any, field: str) -> str:
+    """A string argument (a name, a JSON document), or an :class:`InvalidTypeError`."""
+    if not isinstance(value, str):
+        raise InvalidTypeError(f"`{field}`: expected a string, got {type(value).__name__} {value!r}"[:200], field=field)
+    return value
+
+
+def check_numbers(**values: Any) -> None:
+    """Each keyword is None or a number, else an error naming it (options passed to the core)."""
+    for name, value in values.items():
+        if value is not None:
+            number(value, name)
+
+
+def optional_number(value: Any, field: str) -> Optional[float]:
+    return None if value is None else number(value, field)
+
+
+def whole(value: Any, field: str) -> int:
+    """A scalar argument that must be a whole number ≥ 0 → int, or an error naming ``field``."""
+    x = number(value, field)
+    if isinstance(value, (bool, np.bool_)) or not x.is_integer() or x < 0:
+        raise InvalidValueError(f"`{field}`: expected a whole number >= 0, got {value!r}", field=field)
+    return int(x)
+
+
+def _reindexed(value: Any, name: str, ref: pd.Index, ref_name: str) -> Any:
+    """``value`` (Series/DataFrame) reordered to the labels of ``ref``, or an error naming both
+    arguments and the first label that differs."""
+    idx = value.index
+    for which, labels in ((ref_name, ref), (name, idx)):
+        if labels.has_duplicates:
+            pos = first_true(np.asarray(labels.duplicated()))
+            raise InvalidValueError(
+                f"`{which}`[{pos}]: duplicate index label {labels[pos]!r}; `{name}` and `{ref_name}` "
+                "have different indexes and are aligned by label, which needs unique labels",
+                field=which,
+                index=pos,
+            )
+    extra = first_true(~np.asarray(idx.isin(ref)))
+    if extra is not None:
+        raise InvalidValueError(
+            f"`{name}`[{extra}]: index label {idx[extra]!r} is not in the index of `{ref_name}` "
+            "(pandas inputs are aligned by label)",
+            field=name,
+            index=extra,
+        )
+    missing = first_true(~np.asarray(ref.isin(idx)))
+    if missing is not None:
+        err = LengthMismatchError(
+            f"`{name}`: {len(idx)} rows, expected {len(ref)} like `{ref_name}`; index label "
+            f"{ref[missing]!r} (`{ref_name}`[{missing}]) is missing (pandas inputs are aligned by label)",
+            field=name,
+        )
+        err.expected, err.got = len(ref), len(idx)
+        raise err
+    return value.reindex(ref)
+
+
+def align(inputs: Mapping[str, Any], rows: Optional[Iterable[str]] = None) -> tuple[dict[str, Any], Optional[pd.Index]]:
+    """Aligns the pandas inputs of one call by label, as pandas arithmetic would.
+
+    ``inputs`` maps argument names to values; the first pandas Series or DataFrame sets the
+    index. Another pandas input with the same index is used as is; with the same labels in
+    another order it is reordered to that index; with other labels (or duplicate labels that
+    make the reordering ambiguous) it is an error naming both arguments and the first label
+    that differs. A plain array-like among the ``rows`` arguments (default: all) must have one
+    value per row of the index (combined by position); scalars and ``None`` pass through.
+
+    Returns the inputs (pandas ones aligned) and the index (``None`` without pandas inputs),
+    which labels the result.
+    """
+    names = list(inputs)
+    per_row = set(names if rows is None else rows)
+    ref_name = next((n for n in names if isinstance(inputs[n], (pd.Series, pd.DataFrame))), None)
+    if ref_name is None:
+        return dict(inputs), None
+    ref = inputs[ref_name].index
+    out: dict[str, Any] = {}
+    for name in names:
+        value = inputs[name]
+        if isinstance(value, (pd.Series, pd.DataFrame)):
+            if name != ref_name and not value.index.equals(ref):
+                value = _reindexed(value, name, ref, ref_name)
+        elif value is not None and name in per_row and np.ndim(value) > 0:
+            n = len(value)
+            if n != len(ref):
+                err = LengthMismatchError(
+                    f"`{name}`: {n} values, expected {len(ref)} (one per row of `{ref_name}`, "
+                    "combined by position)",
+                    field=name,
+                )
+                err.expected, err.got = len(ref), n
+                raise err
+        out[name] = value
+    return out, ref
+
+
+@contextlib.contextmanager
+def rows_labelled(index: Optional[pd.Index], fields: Iterable[str]) -> Iterator[None]:
+    """Adds the index label of the offending row to core errors about the ``fields`` inputs."""
+    from .exceptions import CvmError
+
+    try:
+        yield
+    except CvmError as exc:
+        if (
+            index is not None
+            and exc.index is not None
+            and exc.field in set(fields)
+            and 0 <= exc.index < len(index)
+            and not _is_positional(index)
+        ):
+            exc.args = (f"{exc} (index label {index[exc.index]!r})",)
+        raise
 
 
 @contextlib.contextmanager

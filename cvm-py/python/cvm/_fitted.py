@@ -22,7 +22,9 @@ class _Fitted:
     _param_names: ClassVar[tuple[str, ...]]
 
     def __init__(self, penalizer: float = 0.0, max_iterations: Optional[int] = None, tolerance: Optional[float] = None):
-        self.penalizer = float(penalizer)
+        from . import _convert
+
+        self.penalizer = _convert.number(penalizer, "penalizer")
         self.max_iterations = max_iterations
         self.tolerance = tolerance
         self._model: Any = None
@@ -36,10 +38,27 @@ class _Fitted:
         return cls._native.from_json(text)
 
     def _initial(self, initial: Optional[dict]):
-        return None if initial is None else [float(initial[name]) for name in self._param_names]
+        if initial is None:
+            return None
+        from . import _convert
+
+        names = list(self._param_names)
+        if not hasattr(initial, "keys") or sorted(initial.keys()) != sorted(names):
+            from .exceptions import InvalidValueError
+
+            got = list(initial.keys()) if hasattr(initial, "keys") else repr(initial)
+            raise InvalidValueError(f"`initial`: expected a value for each of {names}, got {got}", field="initial")
+        return [_convert.number(initial[name], f"initial.{name}") for name in names]
 
     def _fit_options(self):
-        return self.penalizer, self.max_iterations, self.tolerance
+        from . import _convert
+
+        max_iterations = None if self.max_iterations is None else _convert.whole(self.max_iterations, "max_iterations")
+        return (
+            _convert.number(self.penalizer, "penalizer"),
+            max_iterations,
+            _convert.optional_number(self.tolerance, "tolerance"),
+        )
 
     @classmethod
     def from_params(cls, **params: float):
@@ -54,14 +73,18 @@ class _Fitted:
                 field="params",
             )
         self = cls()
-        self._model = cls._native_from_params([float(params[n]) for n in cls._param_names])
+        from . import _convert
+
+        self._model = cls._native_from_params([_convert.number(params[n], n) for n in cls._param_names])
         return self
 
     @classmethod
     def from_json(cls, text: str):
         """Read a model written by :meth:`to_json`."""
+        from . import _convert
+
         self = cls()
-        self._model = cls._native_from_json(text)
+        self._model = cls._native_from_json(_convert.text(text, "text"))
         return self
 
     def to_json(self) -> str:
@@ -142,7 +165,9 @@ class _Fitted:
 
     def confidence_intervals(self, level: float = 0.95) -> pd.DataFrame:
         """Confidence intervals of the parameters, formed on the log scale."""
-        ci = self._fitted.confidence_intervals(float(level))
+        from . import _convert
+
+        ci = self._fitted.confidence_intervals(_convert.number(level, "level"))
         return pd.DataFrame(ci, index=list(self._param_names), columns=["lower", "upper"])
 
     def __repr__(self) -> str:

@@ -4,6 +4,21 @@ Every error is a :class:`CvmError`. Invalid input raises an :class:`InvalidInput
 also a :class:`ValueError`; a fit that does not converge raises a :class:`ConvergenceError`, which
 is also a :class:`RuntimeError`. Attributes ``field`` (the argument, column or JSON path) and
 ``index`` (the first offending element of an array, or ``None``) locate the problem.
+
+Two classes keep older ``except`` clauses working: a :class:`MissingColumnError` (a column the
+function reads is absent) is also a :class:`KeyError`, as pandas' ``df["T"]`` raised; an
+:class:`InvalidTypeError` (an argument of the wrong type or kind, e.g. the models of a CLV call
+swapped) is also a :class:`TypeError`.
+
+Examples
+--------
+>>> import pandas as pd, cvm
+>>> m = cvm.BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
+>>> try:
+...     m.predict(pd.DataFrame({"frequency": [1.0], "recency": [2.0]}), t=10)
+... except KeyError as e:
+...     print(type(e).__name__, e.field, "|", e)
+MissingColumnError T | `T`: no such column; the summary has columns 'frequency', 'recency'
 """
 
 from __future__ import annotations
@@ -14,6 +29,8 @@ __all__ = [
     "EmptyInputError",
     "LengthMismatchError",
     "InvalidValueError",
+    "MissingColumnError",
+    "InvalidTypeError",
     "UnknownNameError",
     "SerializationError",
     "ConvergenceError",
@@ -59,6 +76,27 @@ class LengthMismatchError(InvalidInputError):
 
 class InvalidValueError(InvalidInputError):
     """A value is outside its domain (NaN, negative, missing, out of range, ...)."""
+
+
+class MissingColumnError(InvalidValueError, KeyError):
+    """A column the function reads is absent from the table (``field`` is the column;
+    ``columns`` lists the columns present).
+
+    Also a :class:`KeyError`, so code written for pandas' ``df["T"]`` lookups keeps working.
+    """
+
+    columns: list | None = None
+
+    __str__ = Exception.__str__  # KeyError would quote the message
+
+
+class InvalidTypeError(InvalidInputError, TypeError):
+    """An argument is of the wrong type, e.g. a spend model given as the transaction model
+    (``field`` is the argument).
+
+    Both a :class:`TypeError` (what Python raises for a wrong type) and, like every invalid
+    input, a :class:`ValueError`: code written for either keeps working.
+    """
 
 
 class UnknownNameError(InvalidInputError):

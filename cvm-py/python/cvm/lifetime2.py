@@ -20,7 +20,9 @@ import numpy as np
 import pandas as pd
 
 from . import _convert, _cvm
-from ._fitted import _Fitted, _not_fitted
+from ._fitted import _Fitted
+
+_ROWS = ("frequency", "recency", "n_periods", "T", "monetary_value", "weights")
 
 __all__ = [
     "GammaGamma",
@@ -31,8 +33,22 @@ __all__ = [
 ]
 
 
-def _index(values) -> Any:
-    return values.index if isinstance(values, pd.Series) else None
+def _table(df, names: tuple[str, ...]) -> tuple[list[pd.Series], Any]:
+    """The columns ``names`` of a pandas/polars table (a missing one is a
+    :class:`cvm.MissingColumnError` listing the columns) and its optional ``weights``."""
+    df = _convert.frame(df, "summary")
+    cols = [_convert.get(df, n) for n in names]
+    return cols, (df["weights"] if "weights" in df.columns else None)
+
+
+def _floats(inputs: dict) -> tuple[list[Any], Any]:
+    """The per-customer inputs aligned by label (see :func:`cvm._convert.align`) as float64
+    (``None`` stays ``None``), and the index that labels the results."""
+    cols, index = _convert.align(inputs)
+    return [None if v is None else _convert.floats(v, k) for k, v in cols.items()], index
+
+
+_is_table = _convert.is_table
 
 
 def _wrap(values: np.ndarray, index) -> Any:
@@ -89,15 +105,12 @@ class GammaGamma(_Fitted):
         ConvergenceError
             The optimiser did not converge.
         """
-        if isinstance(frequency, pd.DataFrame):
-            df = frequency
-            if weights is None and "weights" in df.columns:
-                weights = df["weights"]
-            frequency, monetary_value = df["frequency"], df["monetary_value"]
-        f = _convert.floats(frequency, "frequency")
-        z = _convert.floats(monetary_value, "monetary_value")
-        w = None if weights is None else _convert.floats(weights, "weights")
-        self._model = _cvm.GammaGammaModel.fit(f, z, w, *self._fit_options(), self._initial(initial))
+        if _is_table(frequency):
+            (frequency, monetary_value), w_col = _table(frequency, ("frequency", "monetary_value"))
+            weights = w_col if weights is None else weights
+        (f, z, w), index = _floats({"frequency": frequency, "monetary_value": monetary_value, "weights": weights})
+        with _convert.rows_labelled(index, _ROWS):
+            self._model = _cvm.GammaGammaModel.fit(f, z, w, *self._fit_options(), self._initial(initial))
         return self
 
     def population_mean_spend(self) -> float:
@@ -128,21 +141,20 @@ class GammaGamma(_Fitted):
         >>> [round(float(v), 2) for v in gg.conditional_expected_average_spend([2, 1], [22.35, 11.77])]
         [24.66, 18.92]
         """
-        index = _index(frequency)
-        f = _convert.floats(frequency, "frequency")
-        z = _convert.floats(monetary_value, "monetary_value")
-        values = self._fitted.conditional_expected_average_spend(f, z)
-        if level is None:
-            return _wrap(values, index)
-        lo, hi = self._fitted.conditional_expected_average_spend_interval(f, z, float(level))
+        (f, z), index = _floats({"frequency": frequency, "monetary_value": monetary_value})
+        level = _convert.optional_number(level, "level")
+        with _convert.rows_labelled(index, _ROWS):
+            values = self._fitted.conditional_expected_average_spend(f, z)
+            if level is None:
+                return _wrap(values, index)
+            lo, hi = self._fitted.conditional_expected_average_spend_interval(f, z, level)
         return pd.DataFrame({"expected_spend": values, "lower": lo, "upper": hi}, index=index)
 
     def log_likelihood_individual(self, frequency, monetary_value):
         """Per-customer log-likelihood of the mean spend (0 for frequency 0)."""
-        index = _index(frequency)
-        f = _convert.floats(frequency, "frequency")
-        z = _convert.floats(monetary_value, "monetary_value")
-        return _wrap(self._fitted.log_likelihood_individual(f, z), index)
+        (f, z), index = _floats({"frequency": frequency, "monetary_value": monetary_value})
+        with _convert.rows_labelled(index, _ROWS):
+            return _wrap(self._fitted.log_likelihood_individual(f, z), index)
 
 
 def frequency_monetary_correlation(frequency, monetary_value, weights=None) -> float:
@@ -156,10 +168,9 @@ def frequency_monetary_correlation(frequency, monetary_value, weights=None) -> f
     >>> round(cvm.frequency_monetary_correlation([1, 2, 3, 0], [10.0, 20.0, 30.0, 0.0]), 6)
     1.0
     """
-    f = _convert.floats(frequency, "frequency")
-    z = _convert.floats(monetary_value, "monetary_value")
-    w = None if weights is None else _convert.floats(weights, "weights")
-    return _cvm.frequency_monetary_correlation(f, z, w)
+    (f, z, w), index = _floats({"frequency": frequency, "monetary_value": monetary_value, "weights": weights})
+    with _convert.rows_labelled(index, _ROWS):
+        return _cvm.frequency_monetary_correlation(f, z, w)
 
 
 class BetaGeoBetaBinom(_Fitted):
@@ -205,45 +216,44 @@ class BetaGeoBetaBinom(_Fitted):
             Counts that are not non-negative integers, recency > n_periods, frequency > recency,
             recency > 0 with frequency 0, bad weights (``field``, ``index``).
         """
-        if isinstance(frequency, pd.DataFrame):
-            df = frequency
-            if weights is None and "weights" in df.columns:
-                weights = df["weights"]
-            frequency, recency, n_periods = df["frequency"], df["recency"], df["n_periods"]
-        f, r, n = (_convert.floats(v, k) for v, k in ((frequency, "frequency"), (recency, "recency"), (n_periods, "n_periods")))
-        w = None if weights is None else _convert.floats(weights, "weights")
-        self._model = _cvm.BgBbModel.fit(f, r, n, w, *self._fit_options(), self._initial(initial))
+        if _is_table(frequency):
+            (frequency, recency, n_periods), w_col = _table(frequency, ("frequency", "recency", "n_periods"))
+            weights = w_col if weights is None else weights
+        (f, r, n, w), index = _floats(
+            {"frequency": frequency, "recency": recency, "n_periods": n_periods, "weights": weights}
+        )
+        with _convert.rows_labelled(index, _ROWS):
+            self._model = _cvm.BgBbModel.fit(f, r, n, w, *self._fit_options(), self._initial(initial))
         return self
 
-    def _cols(self, frequency, recency, n_periods):
-        return (
-            _convert.floats(frequency, "frequency"),
-            _convert.floats(recency, "recency"),
-            _convert.floats(n_periods, "n_periods"),
-        )
+    def _cols(self, frequency, recency, n_periods, weights=None):
+        return _floats({"frequency": frequency, "recency": recency, "n_periods": n_periods, "weights": weights})
 
     def conditional_probability_alive(self, m: int, frequency, recency, n_periods):
         """Probability that each customer is still active at opportunity ``n + m``."""
-        index = _index(frequency)
-        return _wrap(self._fitted.conditional_probability_alive(int(m), *self._cols(frequency, recency, n_periods)), index)
+        (f, r, n, _), index = self._cols(frequency, recency, n_periods)
+        with _convert.rows_labelled(index, _ROWS):
+            return _wrap(self._fitted.conditional_probability_alive(_convert.whole(m, "m"), f, r, n), index)
 
     def conditional_expected_number_of_transactions(self, m: int, frequency, recency, n_periods):
         """Expected transactions of each customer in the next ``m`` opportunities."""
-        index = _index(frequency)
-        return _wrap(self._fitted.conditional_expected_transactions(int(m), *self._cols(frequency, recency, n_periods)), index)
+        (f, r, n, _), index = self._cols(frequency, recency, n_periods)
+        with _convert.rows_labelled(index, _ROWS):
+            return _wrap(self._fitted.conditional_expected_transactions(_convert.whole(m, "m"), f, r, n), index)
 
     def expected_number_of_transactions_new_customer(self, n: int) -> float:
         """Expected transactions of a new customer in the first ``n`` opportunities."""
-        return self._fitted.expected_transactions_new_customer(int(n))
+        return self._fitted.expected_transactions_new_customer(_convert.whole(n, "n"))
 
     def probability_of_n_transactions(self, x: int, n: int) -> float:
         """P(X(n) = x): probability that a new customer makes ``x`` transactions in ``n`` opportunities."""
-        return self._fitted.probability_of_n_transactions(int(x), int(n))
+        return self._fitted.probability_of_n_transactions(_convert.whole(x, "x"), _convert.whole(n, "n"))
 
     def log_likelihood(self, frequency, recency, n_periods, weights=None) -> float:
         """Log-likelihood of (weighted) histories at the model's parameters."""
-        w = None if weights is None else _convert.floats(weights, "weights")
-        return self._fitted.log_likelihood(*self._cols(frequency, recency, n_periods), w)
+        (f, r, n, w), index = self._cols(frequency, recency, n_periods, weights)
+        with _convert.rows_labelled(index, _ROWS):
+            return self._fitted.log_likelihood(f, r, n, w)
 
 
 class ShiftedBetaGeo(_Fitted):
@@ -294,15 +304,12 @@ class ShiftedBetaGeo(_Fitted):
         weights : array-like, optional
             Number of customers each row stands for.
         """
-        if isinstance(duration, pd.DataFrame):
-            df = duration
-            if weights is None and "weights" in df.columns:
-                weights = df["weights"]
-            duration, still_active = df["duration"], df["still_active"]
-        d = _convert.floats(duration, "duration")
-        a = _convert.floats(still_active, "still_active")
-        w = None if weights is None else _convert.floats(weights, "weights")
-        self._model = _cvm.SbgModel.fit(d, a, w, *self._fit_options(), self._initial(initial))
+        if _is_table(duration):
+            (duration, still_active), w_col = _table(duration, ("duration", "still_active"))
+            weights = w_col if weights is None else weights
+        (d, a, w), index = _floats({"duration": duration, "still_active": still_active, "weights": weights})
+        with _convert.rows_labelled(index, ("duration", "still_active", "weights")):
+            self._model = _cvm.SbgModel.fit(d, a, w, *self._fit_options(), self._initial(initial))
         return self
 
     def log_likelihood_cohort(self, alive) -> float:
@@ -323,21 +330,26 @@ class ShiftedBetaGeo(_Fitted):
 
     def survival_curve(self, n_periods: int) -> pd.Series:
         """Projected survival ``S(0), …, S(n_periods)``, indexed by period."""
-        return pd.Series(self._fitted.survival_curve(int(n_periods)), name="survival").rename_axis("period")
+        n_periods = _convert.whole(n_periods, "n_periods")
+        return pd.Series(self._fitted.survival_curve(n_periods), name="survival").rename_axis("period")
 
     def retention_curve(self, n_periods: int) -> pd.Series:
         """Projected retention rates ``r(1), …, r(n_periods)``, indexed by period."""
-        values = self._fitted.retention_curve(int(n_periods))
+        n_periods = _convert.whole(n_periods, "n_periods")
+        values = self._fitted.retention_curve(n_periods)
         return pd.Series(values, index=pd.RangeIndex(1, int(n_periods) + 1, name="period"), name="retention")
 
     def derl(self, discount_rate: float, renewals) -> np.ndarray:
         """Discounted expected residual lifetime of customers who have renewed ``renewals`` times
         (Fader & Hardie 2010), in payments; multiply by the margin for a residual value."""
-        return self._fitted.derl(float(discount_rate), _convert.floats(np.atleast_1d(renewals), "renewals"))
+        rate = _convert.number(discount_rate, "discount_rate")
+        return self._fitted.derl(rate, _convert.floats(np.atleast_1d(renewals), "renewals"))
 
     def expected_lifetime_value(self, margin: float, discount_rate: float) -> float:
         """Discounted expected lifetime value of a new customer paying ``margin`` every active period."""
-        return self._fitted.expected_lifetime_value(float(margin), float(discount_rate))
+        return self._fitted.expected_lifetime_value(
+            _convert.number(margin, "margin"), _convert.number(discount_rate, "discount_rate")
+        )
 
 
 def customer_lifetime_value(
@@ -389,6 +401,11 @@ def customer_lifetime_value(
 
     Raises
     ------
+    InvalidTypeError
+        ``transaction_model`` or ``spend_model`` is not a model of the right kind, e.g. the two
+        swapped (also a :class:`TypeError`; ``field`` names the argument).
+    MissingColumnError
+        ``summary`` lacks a column (also a :class:`KeyError`; the message lists the columns).
     UnknownNameError
         A time unit or method that is not recognised (``valid`` lists the accepted ones).
     InvalidInputError
@@ -409,16 +426,45 @@ def customer_lifetime_value(
     >>> bool((v["clv"] > 0).all())
     True
     """
-    native = getattr(transaction_model, "_model", None)
-    if native is None:
-        raise _not_fitted()
+    _check_models(transaction_model, spend_model)
+    native = transaction_model._fitted
+    spend = spend_model._fitted
     t_col = "n_periods" if isinstance(transaction_model, BetaGeoBetaBinom) else "T"
-    f = _convert.floats(summary["frequency"], "frequency")
-    r = _convert.floats(summary["recency"], "recency")
-    t = _convert.floats(summary[t_col], t_col)
-    z = _convert.floats(summary["monetary_value"], "monetary_value")
-    d = _cvm.customer_lifetime_value_native(
-        native, spend_model._fitted, f, r, t, z, float(horizon), str(time_unit), str(data_time_unit),
-        float(discount_rate), float(margin), str(method), None if level is None else float(level),
-    )
+    summary = _convert.frame(summary, "summary")
+    names = ("frequency", "recency", t_col, "monetary_value")
+    f, r, t, z = (_convert.floats(_convert.get(summary, n), n) for n in names)
+    level = _convert.optional_number(level, "level")
+    with _convert.rows_labelled(summary.index, names):
+        d = _cvm.customer_lifetime_value_native(
+            native, spend, f, r, t, z, _convert.number(horizon, "horizon"), str(time_unit),
+            str(data_time_unit), _convert.number(discount_rate, "discount_rate"),
+            _convert.number(margin, "margin"), str(method), level,
+        )
     return pd.DataFrame(d, index=summary.index)
+
+
+def _describe(x) -> str:
+    return "None" if x is None else f"a {type(x).__module__}.{type(x).__name__}".replace("cvm.models.", "cvm.").replace(
+        "cvm.lifetime2.", "cvm."
+    )
+
+
+def _check_models(transaction_model, spend_model) -> None:
+    """The two models of a CLV call, each of the right kind (a TypeError naming the argument)."""
+    from .exceptions import InvalidTypeError
+    from .models import _TransactionModel
+
+    transaction_kinds = (_TransactionModel, BetaGeoBetaBinom)
+    swapped = isinstance(transaction_model, GammaGamma) and isinstance(spend_model, transaction_kinds)
+    hint = " (the two models look swapped: the transaction model comes first)" if swapped else ""
+    if not isinstance(transaction_model, transaction_kinds):
+        raise InvalidTypeError(
+            "`transaction_model`: expected a BetaGeo, ModifiedBetaGeo, ParetoNBD or BetaGeoBetaBinom "
+            f"model, got {_describe(transaction_model)}{hint}",
+            field="transaction_model",
+        )
+    if not isinstance(spend_model, GammaGamma):
+        raise InvalidTypeError(
+            f"`spend_model`: expected a GammaGamma model, got {_describe(spend_model)}{hint}",
+            field="spend_model",
+        )

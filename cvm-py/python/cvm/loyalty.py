@@ -63,7 +63,7 @@ def _check_columns(df: pd.DataFrame, valid: tuple[str, ...], field: str) -> None
 def _aligned(signals: Any, index: pd.Index, field: str = "signals") -> pd.DataFrame:
     """``signals`` reordered to ``index``; a different set of labels is an error naming ``field``."""
     if not isinstance(signals, pd.DataFrame):
-        raise InvalidValueError(f"`{field}`: expected a pandas DataFrame, got {type(signals).__name__}", field=field)
+        raise InvalidValueError(f"`{field}`: expected a pandas DataFrame, got {_convert.type_name(signals)}", field=field)
     if signals.index.equals(index):
         return signals
     if signals.index.has_duplicates:
@@ -112,12 +112,24 @@ def _numbers(values: pd.Series, field: str) -> np.ndarray:
     return _convert.floats(parsed, field)
 
 
+def _check_model(model: Any) -> None:
+    """``model`` is None or predicts like a transaction model (a TypeError naming ``model``
+    otherwise, e.g. for a spend model)."""
+    if model is not None and not hasattr(model, "probability_alive"):
+        from .exceptions import InvalidTypeError
+
+        raise InvalidTypeError(
+            f"`model`: expected a fitted BetaGeo, ModifiedBetaGeo or ParetoNBD model, got {_convert.type_name(model)}",
+            field="model",
+        )
+
+
 def _summary(summary: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if not isinstance(summary, pd.DataFrame):
-        raise InvalidValueError(f"`summary`: expected a pandas DataFrame, got {type(summary).__name__}", field="summary")
+        raise InvalidValueError(f"`summary`: expected a pandas DataFrame, got {_convert.type_name(summary)}", field="summary")
     for name in ("frequency", "recency", "T"):
         if name not in summary.columns:
-            raise InvalidValueError(f"`{name}`: no such column in the summary", field=name)
+            raise _convert.missing_column(name, summary.columns, "the summary")
     return (
         _convert.floats(summary["frequency"], "frequency"),
         _convert.floats(summary["recency"], "recency"),
@@ -198,6 +210,12 @@ def loyalty_stages(
     >>> out.loc[16, "reasons"]
     'lapsed: T-recency=38>26'
     """
+    _check_model(model)
+    _convert.check_numbers(
+        lapse_window=lapse_window, p_alive_threshold=p_alive_threshold, prospect_min_interest=prospect_min_interest,
+        repeat_min_frequency=repeat_min_frequency, advocate_min_referrals=advocate_min_referrals,
+        advocate_min_reviews=advocate_min_reviews, advocate_min_recommendations=advocate_min_recommendations,
+    )
     f, r, t = _summary(summary)
     cols: dict[str, np.ndarray] = {}
     if signals is not None:
@@ -272,12 +290,16 @@ def loyalty_levels(
     'cognitive: belief_better=1>=0.5; satisfaction=3<4'
     """
     if not isinstance(signals, pd.DataFrame):
-        raise InvalidValueError(f"`signals`: expected a pandas DataFrame, got {type(signals).__name__}", field="signals")
+        raise InvalidValueError(f"`signals`: expected a pandas DataFrame, got {_convert.type_name(signals)}", field="signals")
     _check_columns(signals, _LEVEL_SIGNALS, "signals")
+    _convert.check_numbers(
+        belief_threshold=belief_threshold, satisfaction_threshold=satisfaction_threshold,
+        intent_threshold=intent_threshold, obstacles_threshold=obstacles_threshold,
+    )
     cols = {name: _numbers(signals[name], name) for name in signals.columns}
     d = _cvm.loyalty_levels_native(
         *(cols.get(name) for name in _LEVEL_SIGNALS),
-        belief_threshold, satisfaction_threshold, intent_threshold, obstacles_threshold, rule, missing,
+        belief_threshold, satisfaction_threshold, intent_threshold, obstacles_threshold, str(rule), str(missing),
     )  # fmt: skip
     reasons = np.asarray(d["reasons"], dtype=object)
     return pd.DataFrame({"level": _categorical(d["level"], _LEVELS), "reasons": reasons}, index=signals.index)
@@ -336,12 +358,19 @@ def churn_risk(
     >>> out["overdue_ratio"].tolist(), out["band"].tolist(), out["at_risk"].tolist()
     ([1.0, 5.0], ['low', 'high'], [False, True])
     """
+    _check_model(model)
+    _convert.check_numbers(
+        horizon=horizon, weight_p_alive=weight_p_alive, weight_expected=weight_expected, weight_overdue=weight_overdue,
+        expected_purchases_min=expected_purchases_min, overdue_saturation=overdue_saturation,
+        fallback_interval=fallback_interval, medium_threshold=medium_threshold, high_threshold=high_threshold,
+        at_risk_threshold=at_risk_threshold,
+    )
     f, r, t = _summary(summary)
     p_alive = expected = None
     if model is not None:
         p_alive = np.asarray(model.probability_alive(f, r, t), dtype=np.float64)
         if horizon is not None:
-            expected = np.asarray(model.expected_purchases(float(horizon), f, r, t), dtype=np.float64)
+            expected = np.asarray(model.expected_purchases(_convert.number(horizon, "horizon"), f, r, t), dtype=np.float64)
     elif horizon is not None:
         raise InvalidValueError("`horizon`: expected purchases need a fitted model", field="horizon")
     d = _cvm.churn_risk_native(
@@ -394,7 +423,7 @@ def churn_types(reasons: pd.DataFrame) -> pd.DataFrame:
     ['active_competitive', 'passive_retaliatory', 'passive_non_malicious']
     """
     if not isinstance(reasons, pd.DataFrame):
-        raise InvalidValueError(f"`reasons`: expected a pandas DataFrame, got {type(reasons).__name__}", field="reasons")
+        raise InvalidValueError(f"`reasons`: expected a pandas DataFrame, got {_convert.type_name(reasons)}", field="reasons")
     _check_columns(reasons, _CHURN_REASONS, "reasons")
     cols = {name: _flags(reasons[name], name) for name in reasons.columns}
     d = _cvm.churn_types_native(*(cols.get(name) for name in _CHURN_REASONS))
@@ -516,7 +545,7 @@ def stage_migration(before: Any, after: Any, policy: str = "strict") -> StageMig
         codes, labels = pd.factorize(ib.append(ia))
         ids_b = np.ascontiguousarray(codes[: len(ib)], dtype=np.int64)
         ids_a = np.ascontiguousarray(codes[len(ib):], dtype=np.int64)
-    d = _cvm.stage_migration_native(ids_b, codes_b, ids_a, codes_a, policy)
+    d = _cvm.stage_migration_native(ids_b, codes_b, ids_a, codes_a, str(policy))
     rows = pd.Index(d["rows"], name="before")
     columns = pd.Index(d["columns"], name="after")
     counts = pd.DataFrame(np.asarray(d["counts"], dtype=np.int64).reshape(len(rows), len(columns)), index=rows, columns=columns)

@@ -7,6 +7,11 @@
 Models are fitted by maximum likelihood on log-parameters (BFGS with analytic gradients) in the
 Rust core; the covariance comes from the Hessian at the estimate. Times are in the unit of the
 summary the model was fitted on (weeks for the CDNOW summary).
+
+Per-customer inputs given as pandas Series are aligned by index label, as pandas (and lifetimes)
+would: the same labels in another order are reordered to the first Series' index, which labels
+the result; other labels, or a plain array of another length, are an error naming both
+arguments and the first label that differs (see :func:`cvm._convert.align`).
 """
 
 from __future__ import annotations
@@ -22,14 +27,26 @@ from ._fitted import _Fitted
 __all__ = ["BetaGeo", "ModifiedBetaGeo", "ParetoNBD", "load_model"]
 
 
+_ROWS = ("frequency", "recency", "T", "weights")
+
+
 def _customers(frequency, recency, T):
-    index = frequency.index if isinstance(frequency, pd.Series) else None
+    """The three customer columns as float64, pandas inputs aligned by label, and the index
+    that labels the results (the first pandas input's)."""
+    cols, index = _convert.align({"frequency": frequency, "recency": recency, "T": T})
     return (
-        _convert.floats(frequency, "frequency"),
-        _convert.floats(recency, "recency"),
-        _convert.floats(T, "T"),
+        _convert.floats(cols["frequency"], "frequency"),
+        _convert.floats(cols["recency"], "recency"),
+        _convert.floats(cols["T"], "T"),
         index,
     )
+
+
+def _summary_columns(summary, *names: str) -> tuple[pd.DataFrame, list[pd.Series]]:
+    """``summary`` as pandas (polars converted) and its columns ``names`` (a missing one is a
+    :class:`cvm.MissingColumnError` listing the columns present)."""
+    df = _convert.frame(summary, "summary")
+    return df, [_convert.get(df, n) for n in names]
 
 
 def _wrap(values: np.ndarray, index) -> Any:
@@ -64,22 +81,28 @@ class _TransactionModel(_Fitted):
 
         Raises
         ------
+        MissingColumnError
+            A summary DataFrame without a ``frequency``, ``recency`` or ``T`` column (also a
+            :class:`KeyError`; the message lists the columns present).
         InvalidInputError
             Negative/NaN values, recency > T, non-integer frequency, frequency > 0 with recency 0,
-            weights <= 0 (``field`` and ``index`` name the first offending value).
+            weights <= 0, a value that is not a number, Series whose index labels differ
+            (``field`` and ``index`` name the first offending value; the message adds the
+            index label).
         ConvergenceError
             The optimiser did not converge; the error carries ``iterations``,
             ``gradient_norm``, ``log_likelihood`` and ``params`` of the last iterate.
         """
-        if isinstance(frequency, pd.DataFrame):
-            df = frequency
+        if _convert.is_table(frequency):
+            df, (frequency, recency, T) = _summary_columns(frequency, "frequency", "recency", "T")
             if weights is None and "weights" in df.columns:
                 weights = df["weights"]
-            frequency, recency, T = df["frequency"], df["recency"], df["T"]
-        f, r, t, _ = _customers(frequency, recency, T)
-        w = None if weights is None else _convert.floats(weights, "weights")
+        cols, index = _convert.align({"frequency": frequency, "recency": recency, "T": T, "weights": weights})
+        f, r, t, _ = _customers(cols["frequency"], cols["recency"], cols["T"])
+        w = None if weights is None else _convert.floats(cols["weights"], "weights")
         init = self._initial(initial)
-        self._model = _cvm.Model.fit(self._kind, f, r, t, w, *self._fit_options(), init)
+        with _convert.rows_labelled(index, _ROWS):
+            self._model = _cvm.Model.fit(self._kind, f, r, t, w, *self._fit_options(), init)
         return self
 
     @classmethod
@@ -105,20 +128,24 @@ class _TransactionModel(_Fitted):
     def expected_purchases(self, t: float, frequency, recency, T):
         """Expected purchases in (T, T + t] of customers with history (frequency, recency, T)."""
         f, r, tt, index = _customers(frequency, recency, T)
-        return _wrap(self._fitted.conditional_expected_purchases(float(t), f, r, tt), index)
+        t = _convert.number(t, "t")
+        with _convert.rows_labelled(index, _ROWS):
+            return _wrap(self._fitted.conditional_expected_purchases(t, f, r, tt), index)
 
     def probability_alive(self, frequency, recency, T):
         """Probability that each customer is still active at T."""
         f, r, tt, index = _customers(frequency, recency, T)
-        return _wrap(self._fitted.probability_alive(f, r, tt), index)
+        with _convert.rows_labelled(index, _ROWS):
+            return _wrap(self._fitted.probability_alive(f, r, tt), index)
 
     def probability_of_n_purchases(self, n: int, t: float) -> float:
         """P(X(t) = n): probability that a new customer makes n repeat purchases in (0, t]."""
-        return self._fitted.probability_of_n_purchases(int(n), float(t))
+        return self._fitted.probability_of_n_purchases(_convert.whole(n, "n"), _convert.number(t, "t"))
 
     def log_likelihood_individual(self, frequency, recency, T):
         f, r, tt, index = _customers(frequency, recency, T)
-        return _wrap(self._fitted.log_likelihood_individual(f, r, tt), index)
+        with _convert.rows_labelled(index, _ROWS):
+            return _wrap(self._fitted.log_likelihood_individual(f, r, tt), index)
 
     def expected_cumulative_transactions(self, birth, times) -> np.ndarray:
         """Expected cumulative repeat transactions of a cohort at calendar times (tracking curve).
@@ -147,15 +174,19 @@ class _TransactionModel(_Fitted):
         >>> bool(((pred["probability_alive"] >= 0) & (pred["probability_alive"] <= 1)).all())
         True
         """
-        f, r, tt, _ = _customers(summary["frequency"], summary["recency"], summary["T"])
+        summary, cols = _summary_columns(summary, "frequency", "recency", "T")
+        f, r, tt, _ = _customers(*cols)
+        t = _convert.number(t, "t")
+        level = _convert.optional_number(level, "level")
         m = self._fitted
-        alive, expected = m.probability_alive_and_expected_purchases(float(t), f, r, tt)
-        out = pd.DataFrame({"probability_alive": alive, "expected_purchases": expected}, index=summary.index)
-        if level is not None:
-            lo, hi = m.probability_alive_interval(f, r, tt, float(level))
-            out["probability_alive_lower"], out["probability_alive_upper"] = lo, hi
-            lo, hi = m.conditional_expected_purchases_interval(float(t), f, r, tt, float(level))
-            out["expected_purchases_lower"], out["expected_purchases_upper"] = lo, hi
+        with _convert.rows_labelled(summary.index, _ROWS):
+            alive, expected = m.probability_alive_and_expected_purchases(t, f, r, tt)
+            out = pd.DataFrame({"probability_alive": alive, "expected_purchases": expected}, index=summary.index)
+            if level is not None:
+                lo, hi = m.probability_alive_interval(f, r, tt, level)
+                out["probability_alive_lower"], out["probability_alive_upper"] = lo, hi
+                lo, hi = m.conditional_expected_purchases_interval(t, f, r, tt, level)
+                out["expected_purchases_lower"], out["expected_purchases_upper"] = lo, hi
         return out
 
     def calibration_holdout_table(self, summary: pd.DataFrame, max_frequency: int = 7) -> pd.DataFrame:
@@ -165,9 +196,18 @@ class _TransactionModel(_Fitted):
         ``duration_holdout`` (as returned by :func:`cvm.summary_from_transactions` with a
         calibration end). The last bucket collects ``frequency >= max_frequency``.
         """
-        f, r, tt, _ = _customers(summary["frequency"], summary["recency"], summary["T"])
-        h = _convert.floats(summary["frequency_holdout"], "frequency_holdout")
-        d = self._fitted.calibration_holdout_table(f, r, tt, h, float(summary["duration_holdout"].iloc[0]), int(max_frequency))
+        summary, (fc, rc, tc, hc, dc) = _summary_columns(
+            summary, "frequency", "recency", "T", "frequency_holdout", "duration_holdout"
+        )
+        f, r, tt, _ = _customers(fc, rc, tc)
+        h = _convert.floats(hc, "frequency_holdout")
+        if len(dc) == 0:
+            from .exceptions import EmptyInputError
+
+            raise EmptyInputError("`summary`: no customers", field="summary")
+        duration = _convert.number(dc.iloc[0], "duration_holdout")
+        with _convert.rows_labelled(summary.index, _ROWS + ("frequency_holdout",)):
+            d = self._fitted.calibration_holdout_table(f, r, tt, h, duration, _convert.whole(max_frequency, "max_frequency"))
         return pd.DataFrame(d).set_index("frequency")
 
     def repeat_histogram(self, summary: pd.DataFrame, max_count: int = 7) -> tuple[pd.DataFrame, float, int]:
@@ -175,15 +215,21 @@ class _TransactionModel(_Fitted):
 
         Returns ``(table, chi_square, degrees_of_freedom)``.
         """
-        f = _convert.floats(summary["frequency"], "frequency")
-        tt = _convert.floats(summary["T"], "T")
-        d = self._fitted.repeat_histogram(f, tt, int(max_count))
+        summary, (fc, tc) = _summary_columns(summary, "frequency", "T")
+        f = _convert.floats(fc, "frequency")
+        tt = _convert.floats(tc, "T")
+        with _convert.rows_labelled(summary.index, _ROWS):
+            d = self._fitted.repeat_histogram(f, tt, _convert.whole(max_count, "max_count"))
         table = pd.DataFrame({"actual": d["actual"], "expected": d["expected"]}, index=pd.Index(d["count"], name="count"))
         return table, d["chi_square"], d["degrees_of_freedom"]
 
     def simulate(self, n_customers: int, calibration_end: float, birth_window: float = 0.0, holdout_length: float = 0.0, seed: int = 42) -> pd.DataFrame:
         """A seeded synthetic cohort drawn from the model: frequency, recency, T, birth, frequency_holdout."""
-        d = _cvm.simulate_model(self._kind, self._fitted.params, int(n_customers), float(calibration_end), float(birth_window), float(holdout_length), int(seed))
+        d = _cvm.simulate_model(
+            self._kind, self._fitted.params, _convert.whole(n_customers, "n_customers"),
+            _convert.number(calibration_end, "calibration_end"), _convert.number(birth_window, "birth_window"),
+            _convert.number(holdout_length, "holdout_length"), _convert.whole(seed, "seed"),
+        )
         return pd.DataFrame(d)
 
 
@@ -219,14 +265,31 @@ class ParetoNBD(_TransactionModel):
         """DERT (Fader, Hardie & Lee 2005, "RFM and CLV") at continuous discount rate ``discount_rate``
         per unit of time (e.g. ``log(1.15) / 52`` for 15 % a year in weeks)."""
         f, r, tt, index = _customers(frequency, recency, T)
-        return _wrap(self._fitted.dert(f, r, tt, float(discount_rate)), index)
+        rate = _convert.number(discount_rate, "discount_rate")
+        with _convert.rows_labelled(index, _ROWS):
+            return _wrap(self._fitted.dert(f, r, tt, rate), index)
 
 
 _CLASSES = {cls._kind: cls for cls in (BetaGeo, ModifiedBetaGeo, ParetoNBD)}
 
 
 def load_model(text: str):
-    """Read any model document (its ``model`` field selects the class)."""
+    """Read any model document (its ``model`` field selects the class).
+
+    Raises
+    ------
+    SerializationError
+        Malformed JSON, an unknown ``model`` kind or invalid parameters (``field`` is the JSON
+        path).
+    InvalidTypeError
+        ``text`` is not a string.
+    """
+    if not isinstance(text, (str, bytes, bytearray)):
+        from .exceptions import InvalidTypeError
+
+        raise InvalidTypeError(f"`text`: expected a JSON string, got {type(text).__name__}", field="text")
+    if not isinstance(text, str):
+        text = bytes(text).decode("utf-8", errors="replace")
     model = _cvm.Model.from_json(text)
     self = _CLASSES[model.kind]()
     self._model = model

@@ -19,6 +19,14 @@ __all__ = ["good_customer", "big_customer_risk", "elastic_customer", "dormant_ac
 def _preset(name: str, options: dict, columns: Optional[Mapping[str, str]]) -> SelectionRules:
     numbers = [(k, v) for k, v in options.items() if not isinstance(v, str)]
     texts = [(k, v) for k, v in options.items() if isinstance(v, str)]
+    if columns is not None and not isinstance(columns, Mapping):
+        from ._convert import type_name
+        from .exceptions import InvalidTypeError
+
+        raise InvalidTypeError(
+            f"`columns`: expected a mapping of default column names to yours, got {type_name(columns)}",
+            field="columns",
+        )
     renames = list((columns or {}).items())
     return SelectionRules(_cvm.RuleSet.preset(name, numbers, texts, renames))
 

@@ -9,13 +9,14 @@ live in :mod:`cvm.rules`.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Mapping, Optional, Sequence
 
 import numpy as np
 import pandas as pd
 
-from . import _cvm
-from .exceptions import InvalidValueError
+from . import _convert, _cvm
+from .exceptions import InvalidValueError, MissingColumnError
 
 __all__ = ["SelectionRules", "relationship_trend", "lookalike"]
 
@@ -75,6 +76,32 @@ def _columns(df: Any, names: Sequence[str]) -> tuple[list, list, list]:
     return numeric, boolean, categorical
 
 
+_DATA_HAS = re.compile(r"; the data has (no )?columns.*$", re.S)
+
+
+class _unknown_attribute:
+    """Rewrites the core's error for an attribute the data lacks: it becomes a
+    :class:`cvm.MissingColumnError` (also a KeyError) listing the DataFrame's own columns (the
+    core only sees the columns the rules read)."""
+
+    def __init__(self, columns):
+        self.columns = list(columns)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if not isinstance(exc, InvalidValueError) or not (exc.field or "").endswith(".attr"):
+            return False
+        match = _DATA_HAS.search(str(exc))
+        if match is None:
+            return False
+        msg = str(exc)[: match.start()] + "; the DataFrame has " + _convert._column_list(self.columns)
+        err = MissingColumnError(msg, field=exc.field, index=exc.index)
+        err.columns = self.columns
+        raise err from None
+
+
 class SelectionRules:
     """A selection rule set: weighted criteria adding up to a score, hard rules that force a
     decision, a decision table over the score and a missing-value policy.
@@ -119,7 +146,7 @@ class SelectionRules:
             (``$`` for malformed JSON, ``$.criteria[0].condition.op`` for an unknown operator,
             ``$.decisions[1]`` for overlapping bands, ``$.decisions`` for a gap).
         """
-        return cls(_cvm.RuleSet.from_json(text))
+        return cls(_cvm.RuleSet.from_json(_convert.text(text, "text")))
 
     @classmethod
     def from_dict(cls, document: Mapping[str, Any]) -> "SelectionRules":
@@ -168,7 +195,7 @@ class SelectionRules:
         InvalidValueError
             When the rules do not read ``old`` (``field`` is ``old``).
         """
-        inner, n = self._inner.rename_attribute(old, new)
+        inner, n = self._inner.rename_attribute(_convert.text(old, "old"), _convert.text(new, "new"))
         if n == 0:
             raise InvalidValueError(f"`{old}`: the rules read no such attribute", field=old)
         return SelectionRules(inner)
@@ -183,7 +210,7 @@ class SelectionRules:
 
         Parameters
         ----------
-        df : pandas.DataFrame
+        df : pandas.DataFrame or polars.DataFrame
             One row per customer.
         reasons : bool
             Include the ``reasons`` column (rendered in the core, in parallel, without the GIL).
@@ -199,17 +226,20 @@ class SelectionRules:
 
         Raises
         ------
+        MissingColumnError
+            A column the rules read is absent (``field`` = JSON path ending in ``.attr``; the
+            message lists the DataFrame's columns; also a KeyError).
         InvalidValueError
-            A column the rules read is absent (``field`` = JSON path ending in ``.attr``), has
+            A column the rules read has
             the wrong type (``….value``), or a value is missing under the ``error`` policy
             (``field`` = column, ``index`` = row position).
         SerializationError
             A document problem (JSON path).
         """
-        if not isinstance(df, pd.DataFrame):
-            raise TypeError("df must be a pandas DataFrame")
+        df = _convert.frame(df, "df")
         cols = _columns(df, self._inner.attributes)
-        out = self._inner.evaluate(cols, len(df), reasons)
+        with _unknown_attribute(df.columns), _convert.rows_labelled(df.index, self._inner.attributes):
+            out = self._inner.evaluate(cols, len(df), reasons)
         names = out["decision_names"]
         codes = out["decision_codes"].astype(np.int64)
         result = pd.DataFrame(
@@ -300,19 +330,16 @@ def relationship_trend(
     >>> r.loc["acme", "reason"]
     'high_declining(level=1100>=900; slope=-200<-50)'
     """
-    if isinstance(profit_by_period, pd.DataFrame):
-        index = profit_by_period.index
-        values = profit_by_period.to_numpy(dtype=np.float64, na_value=np.nan)
-    else:
-        values = np.asarray(profit_by_period, dtype=np.float64)
-        index = None
+    index = profit_by_period.index if isinstance(profit_by_period, pd.DataFrame) else None
+    values = _convert.matrix(profit_by_period, "profit")
     if values.ndim != 2:
         raise InvalidValueError(
             f"`profit`: expected a 2-D table (customers × periods), got {values.ndim} dimensions",
             field="profit",
         )
     flat = np.ascontiguousarray(values).reshape(-1)
-    out = _cvm.relationship_trend(flat, values.shape[1], high_level, slope_tolerance, slope_scale)
+    out = _cvm.relationship_trend(flat, values.shape[1], _convert.optional_number(high_level, "high_level"),
+                                  _convert.number(slope_tolerance, "slope_tolerance"), str(slope_scale))
     result = pd.DataFrame(
         {
             "level": out["level"],
@@ -375,13 +402,26 @@ def lookalike(
     >>> top.index.tolist(), top["distance"].round(6).tolist()
     (['bob', 'ann'], [0.0, 1.0])
     """
-    if k < 0:
-        raise InvalidValueError("`k`: must be at least 1", field="k")
+    k = _convert.whole(k, "k")
     features = list(features)
-    out = _cvm.lookalike(
-        _columns(candidates, features), _columns(loyal, features), features, int(k),
-        standardization,
-    )
+    candidates = _convert.frame(candidates, "candidates")
+    loyal = _convert.frame(loyal, "loyal")
+    for table, df in (("candidates", candidates), ("loyal", loyal)):
+        for j, name in enumerate(features):
+            if name not in df.columns:
+                err = MissingColumnError(
+                    f"`features`[{j}]: {table} has no column {name!r}; it has {_convert._column_list(df.columns)}",
+                    field="features",
+                    index=j,
+                )
+                err.columns = list(df.columns)
+                raise err
+    with _convert.rows_labelled(candidates.index, [f"candidates.{f}" for f in features]), \
+            _convert.rows_labelled(loyal.index, [f"loyal.{f}" for f in features]):
+        out = _cvm.lookalike(
+            _columns(candidates, features), _columns(loyal, features), features, int(k),
+            str(standardization),
+        )
     top = out["top"].astype(np.int64)
     return pd.DataFrame(
         {

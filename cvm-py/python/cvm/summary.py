@@ -310,17 +310,19 @@ def _amounts(values: pd.Series, field: str) -> np.ndarray:
 
 
 def _columns(summary: Any, frequency=None, recency=None, T=None):
-    if isinstance(summary, pd.DataFrame):
+    if summary is not None:
+        summary = _convert.frame(summary, "summary")  # polars is converted column by column
         return (
-            _convert.floats(summary["frequency"], "frequency"),
-            _convert.floats(summary["recency"], "recency"),
-            _convert.floats(summary["T"], "T"),
+            _convert.floats(_convert.get(summary, "frequency"), "frequency"),
+            _convert.floats(_convert.get(summary, "recency"), "recency"),
+            _convert.floats(_convert.get(summary, "T"), "T"),
             summary.index,
         )
+    cols, _ = _convert.align({"frequency": frequency, "recency": recency, "T": T})  # by label
     return (
-        _convert.floats(frequency, "frequency"),
-        _convert.floats(recency, "recency"),
-        _convert.floats(T, "T"),
+        _convert.floats(cols["frequency"], "frequency"),
+        _convert.floats(cols["recency"], "recency"),
+        _convert.floats(cols["T"], "T"),
         None,
     )
 
@@ -391,6 +393,7 @@ def rfm_segments(summary: pd.DataFrame, table: Optional[list[dict]] = None) -> p
     >>> int(seg["segment"].value_counts().sum())
     2357
     """
+    summary = _convert.frame(summary, "summary")
     f, r, t, index = _columns(summary)
     m = None
     if "monetary_value" in summary.columns:

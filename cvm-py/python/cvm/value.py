@@ -39,13 +39,13 @@ def _series(x: Any, field: str) -> tuple[tuple[str, np.ndarray, int], Optional[p
     one value per customer; a DataFrame or 2-D array one schedule per customer (rows).
     """
     if isinstance(x, pd.DataFrame):
-        values = x.to_numpy(dtype=np.float64, na_value=np.nan)
+        values = _convert.matrix(x, field)
         return ("matrix", np.ascontiguousarray(values.ravel()), values.shape[1]), x.index
     if isinstance(x, pd.Series):
         return ("per_customer", _convert.floats(x, field), 0), x.index
     if _is_scalar(x):
-        return ("constant", np.array([float(x)], dtype=np.float64), 0), None
-    arr = np.asarray(x, dtype=np.float64)
+        return ("constant", np.array([_convert.number(x, field)], dtype=np.float64), 0), None
+    arr = _convert.matrix(x, field)
     if arr.ndim == 1:
         return ("schedule", np.ascontiguousarray(arr), 0), None
     if arr.ndim == 2:
@@ -56,7 +56,7 @@ def _series(x: Any, field: str) -> tuple[tuple[str, np.ndarray, int], Optional[p
 def _scalar(x: Any, field: str) -> tuple[tuple[str, np.ndarray, int], Optional[pd.Index]]:
     """A per-customer quantity → constant (scalar) or one value per customer (1-D)."""
     if _is_scalar(x):
-        return ("constant", np.array([float(x)], dtype=np.float64), 0), None
+        return ("constant", np.array([_convert.number(x, field)], dtype=np.float64), 0), None
     index = x.index if isinstance(x, pd.Series) else None
     return ("per_customer", _convert.floats(x, field), 0), index
 
@@ -64,7 +64,7 @@ def _scalar(x: Any, field: str) -> tuple[tuple[str, np.ndarray, int], Optional[p
 def _periods(periods: Any) -> Optional[int]:
     if periods is None:
         return None
-    if isinstance(periods, (bool, np.bool_)) or not float(periods).is_integer() or periods < 0:
+    if isinstance(periods, (bool, np.bool_, str)) or not _convert.number(periods, "periods").is_integer() or periods < 0:
         raise InvalidValueError(
             f"`periods`: must be a whole number of periods or None (got {periods!r})", field="periods"
         )
@@ -73,21 +73,20 @@ def _periods(periods: Any) -> Optional[int]:
 
 def _cashflow_args(revenue, discount_rate, periods, cost, margin, retention, acquisition_cost,
                    timing, convention):
-    args, indexes = [], []
-    for field, value, conv in [
-        ("revenue", revenue, _series),
-        ("cost", cost, _series),
-        ("margin", margin, _series),
-        ("retention", retention, _series),
-        ("acquisition_cost", acquisition_cost, _scalar),
-    ]:
-        arg, index = conv(value, field)
-        args.append(arg)
-        if index is not None:
-            indexes.append(index)
+    # pandas inputs are aligned by label; a plain 1-D list is a shared schedule, except for
+    # the acquisition cost, where it is one value per customer.
+    inputs, index = _convert.align(
+        {"revenue": revenue, "cost": cost, "margin": margin, "retention": retention,
+         "acquisition_cost": acquisition_cost},
+        rows=("acquisition_cost",),
+    )
+    convs = {"revenue": _series, "cost": _series, "margin": _series, "retention": _series,
+             "acquisition_cost": _scalar}
+    args = [convs[field](value, field)[0] for field, value in inputs.items()]
     per_customer = any(a[0] in ("per_customer", "matrix") for a in args)
-    native = (*args, float(discount_rate), _periods(periods), timing, convention)
-    return native, (indexes[0] if indexes else None), per_customer
+    native = (*args, _convert.number(discount_rate, "discount_rate"), _periods(periods), str(timing),
+              str(convention))
+    return native, index, per_customer
 
 
 def cashflow_clv(
@@ -170,7 +169,11 @@ def cashflow_clv(
                                   acquisition_cost, timing, convention)
     native, index, per_customer = _cashflow_args(revenue, discount_rate, periods, cost, margin,
                                                  retention, acquisition_cost, timing, convention)
-    values = _cvm.cashflow_clv(*native)
+    # labels for per-customer inputs only (a schedule matrix counts cells, not rows)
+    fields = ("revenue", "cost", "margin", "retention", "acquisition_cost")
+    per_row = [f for f, arg in zip(fields, native) if arg[0] == "per_customer"]
+    with _convert.rows_labelled(index, per_row):
+        values = _cvm.cashflow_clv(*native)
     if not per_customer:
         return float(values[0])
     if index is None:
@@ -224,7 +227,7 @@ def cashflow_breakdown(
     """
     native, _, _ = _cashflow_args(revenue, discount_rate, periods, cost, margin, retention,
                                   acquisition_cost, timing, convention)
-    out = _cvm.cashflow_breakdown(*native, int(customer), int(min_rows))
+    out = _cvm.cashflow_breakdown(*native, _convert.whole(customer, "customer"), _convert.whole(min_rows, "min_rows"))
     attrs = {k: out.pop(k) for k in ("acquisition_cost", "tail_value", "clv")}
     period = pd.Index(out.pop("period").astype(np.int64), name="period")
     frame = pd.DataFrame(out, index=period)
@@ -255,8 +258,9 @@ def closed_form_clv(
     >>> round(cvm.closed_form_clv(100, 0.8, 0.12, convention="survive"), 9)
     250.0
     """
-    return _cvm.closed_form_clv(float(margin), float(retention), float(discount_rate),
-                                _periods(periods), timing, convention)
+    return _cvm.closed_form_clv(_convert.number(margin, "margin"), _convert.number(retention, "retention"),
+                                _convert.number(discount_rate, "discount_rate"),
+                                _periods(periods), str(timing), str(convention))
 
 
 def retention_from_survival(survival: Any) -> Any:
@@ -281,12 +285,12 @@ def retention_from_survival(survival: Any) -> Any:
     [0.8, 0.75]
     """
     if isinstance(survival, pd.DataFrame):
-        values = survival.to_numpy(dtype=np.float64, na_value=np.nan)
+        values = _convert.matrix(survival, "survival")
         rates = _cvm.retention_from_survival(np.ascontiguousarray(values.ravel()), values.shape[1])
         return pd.DataFrame(rates.reshape(values.shape[0], -1), index=survival.index,
                             columns=pd.RangeIndex(1, values.shape[1], name="period"))
-    arr = survival.to_numpy(dtype=np.float64, na_value=np.nan) if isinstance(survival, pd.Series) \
-        else np.asarray(survival, dtype=np.float64)
+    arr = _convert.floats(survival, "survival") if isinstance(survival, pd.Series) \
+        else _convert.matrix(survival, "survival")
     if arr.ndim == 2:
         rates = _cvm.retention_from_survival(np.ascontiguousarray(arr.ravel()), arr.shape[1])
         return rates.reshape(arr.shape[0], -1)
@@ -295,13 +299,6 @@ def retention_from_survival(survival: Any) -> Any:
     if isinstance(survival, pd.Series):
         return pd.Series(rates, index=pd.RangeIndex(1, len(arr), name="period"), name="retention")
     return rates
-
-
-def _first_index(*xs: Any) -> Optional[pd.Index]:
-    for x in xs:
-        if isinstance(x, (pd.Series, pd.DataFrame)):
-            return x.index
-    return None
 
 
 def value_decomposition(
@@ -346,19 +343,24 @@ def value_decomposition(
     >>> d.round(6).to_dict("list")
     {'realised': [331.0, 255.0], 'potential': [400.0, 900.0], 'influence': [150.0, 0.0], 'total': [881.0, 1155.0]}
     """
-    index = _first_index(realised, potential, influence, referrals, conversion, referral_value)
+    inputs, index = _convert.align(
+        {"realised": realised, "potential": potential, "influence": influence,
+         "referrals": referrals, "conversion": conversion, "referral_value": referral_value}
+    )
+    realised, potential, influence = inputs["realised"], inputs["potential"], inputs["influence"]
+    referrals, conversion = inputs["referrals"], inputs["conversion"]
+    referral_value = inputs["referral_value"]
     hist, periods = None, None
     if realised is not None:
         if isinstance(realised, pd.DataFrame) or np.ndim(realised) == 2:
-            values = realised.to_numpy(dtype=np.float64, na_value=np.nan) \
-                if isinstance(realised, pd.DataFrame) else np.asarray(realised, dtype=np.float64)
+            values = _convert.matrix(realised, "realised")
             hist, periods = np.ascontiguousarray(values.ravel()), values.shape[1]
         else:
             hist = _convert.floats(realised, "realised")
     opt = lambda x, f: None if x is None else _convert.floats(x, f)  # noqa: E731
     sc = lambda x, f: None if x is None else _scalar(x, f)[0]  # noqa: E731
     out = _cvm.value_decomposition(
-        hist, periods, float(rate), opt(potential, "potential"), opt(influence, "influence"),
+        hist, periods, _convert.number(rate, "rate"), opt(potential, "potential"), opt(influence, "influence"),
         sc(referrals, "referrals"), sc(conversion, "conversion"),
         sc(referral_value, "referral_value"),
     )
@@ -453,13 +455,16 @@ def value_matrix(
     >>> m.cells["count"].tolist()
     [1, 1, 1, 1]
     """
-    index = current.index if isinstance(current, pd.Series) else None
-    c = _convert.floats(current, "current")
-    p = _convert.floats(potential, "potential")
-    cut = lambda x: None if x is None else [float(v) for v in x]  # noqa: E731
-    out = _cvm.value_matrix(c, p, cut(current_thresholds), quantiles, cut(potential_thresholds),
-                            quantiles, grid, None if labels is None else list(labels),
-                            None if strategies is None else list(strategies))
+    inputs, index = _convert.align({"current": current, "potential": potential})
+    c = _convert.floats(inputs["current"], "current")
+    p = _convert.floats(inputs["potential"], "potential")
+    cut = lambda x, f: None if x is None else _convert.floats(np.atleast_1d(x), f).tolist()  # noqa: E731
+    names = lambda x, f: None if x is None else [_convert.text(v, f) for v in x]  # noqa: E731
+    with _convert.rows_labelled(index, ("current", "potential")):
+        out = _cvm.value_matrix(c, p, cut(current_thresholds, "current_thresholds"), quantiles,
+                                cut(potential_thresholds, "potential_thresholds"), quantiles,
+                                None if grid is None else _convert.whole(grid, "grid"),
+                                names(labels, "labels"), names(strategies, "strategies"))
     if index is None:
         index = pd.RangeIndex(len(c))
     labels_, strategies_ = out["labels"], out["strategies"]
@@ -592,7 +597,8 @@ def whale_curve(profit: Any, top: float = 0.2, bottom: float = 0.3) -> WhaleCurv
     """
     index = profit.index if isinstance(profit, pd.Series) else None
     p = _convert.floats(profit, "profit")
-    out = _cvm.whale_curve(p, float(top), float(bottom))
+    with _convert.rows_labelled(index, ("profit",)):
+        out = _cvm.whale_curve(p, _convert.number(top, "top"), _convert.number(bottom, "bottom"))
     if index is None:
         index = pd.RangeIndex(len(p))
     columns = {
