@@ -14,7 +14,7 @@ from typing import Any, Mapping, Optional, Sequence
 import numpy as np
 import pandas as pd
 
-from . import _cvm
+from . import _convert, _cvm
 from .exceptions import InvalidValueError
 
 __all__ = ["SelectionRules", "relationship_trend", "lookalike"]
@@ -216,7 +216,7 @@ class SelectionRules:
             {
                 "decision": pd.Categorical.from_codes(codes, categories=names),
                 "score": out["scores"],
-                "fired_rule": out["fired_rule"],
+                "fired_rule": _convert.text(out["fired_rule"], df.index),
             },
             index=df.index,
         )
@@ -317,8 +317,8 @@ def relationship_trend(
         {
             "level": out["level"],
             "slope": out["slope"],
-            "trend": out["trend"],
-            "reason": out["reason"],
+            "trend": _convert.text(out["trend"], index),
+            "reason": _convert.text(out["reason"], index),
         },
         index=index,
     )
