@@ -1,5 +1,7 @@
-# cvm — build, test and demo. Needs only the Rust toolchain, Python 3.11, gcc/g++ and make;
-# everything else (a .venv with pinned packages, the pinned cbindgen) is installed here.
+# cvm — build, test and demo. Needs only the Rust toolchain, Python 3.11, gcc/g++ and make (plus
+# Python 3.9 and 3.13, from pyenv, for the Python stacks of `make test`; python3.11 stands in for a
+# missing one, with a message); everything else (a .venv with pinned packages, the pinned cbindgen,
+# one venv per Python stack) is installed here.
 
 PYTHON      ?= python3.11
 VENV        := .venv
@@ -86,8 +88,9 @@ wheel: $(WHEEL_DIR)/.stamp
 ## their requirements file changes; the wheel is reinstalled only when it is rebuilt.
 STACKS := pinned oldest newest
 PYENV_ROOT ?= $(or $(shell pyenv root 2>/dev/null),$(HOME)/.pyenv)
-# The newest pyenv build of a version (e.g. 3.9 -> $(PYENV_ROOT)/versions/3.9.18/bin/python3.9), else one on PATH.
-find_python = $(or $(shell ls -d $(PYENV_ROOT)/versions/$(1).*/bin/python$(1) 2>/dev/null | sort -V | tail -n 1),$(shell command -v python$(1) 2>/dev/null))
+# The newest pyenv build of a version (e.g. 3.9 -> $(PYENV_ROOT)/versions/3.9.18/bin/python3.9), else
+# one on PATH that runs (a pyenv shim of a version that is not selected does not).
+find_python = $(or $(shell ls -d $(PYENV_ROOT)/versions/$(1).*/bin/python$(1) 2>/dev/null | sort -V | tail -n 1),$(shell python$(1) -c '' 2>/dev/null && command -v python$(1)))
 STACK_PYTHON_WANT_pinned := 3.11
 STACK_PYTHON_WANT_oldest := 3.9
 STACK_PYTHON_WANT_newest := 3.13
