@@ -19,7 +19,7 @@ ifeq ($(shell command -v $(PYTHON) 2>/dev/null),)
 PYTHON := python3
 endif
 
-.PHONY: all demo test test-rust test-c test-python test-python-stacks wheel check-header header lib python venv bench bench-python fmt clean clean-stacks
+.PHONY: all demo test test-rust test-c test-python test-python-stacks wheel check-header header lib python venv bench bench-python fmt clean clean-stacks FORCE
 
 all: lib python
 
@@ -104,9 +104,15 @@ STACK_REQS_newest := requirements-stack-newest.txt
 stack_python = $(or $(STACK_PYTHON_FOUND_$(1)),$(PYTHON))
 
 # Keep the stamps (make would delete them as intermediate files).
-.PRECIOUS: .venv-stack-%/.stamp .venv-stack-%/.wheel
+.PRECIOUS: .venv-stack-%/.stamp .venv-stack-%/.wheel build/stacks/%.python
 .SECONDEXPANSION:
-.venv-stack-%/.stamp: $$(STACK_REQS_$$*)
+# build/stacks/<name>.python names the interpreter of a stack; it changes (and the venv is rebuilt)
+# when that interpreter does, e.g. once a missing pyenv Python is installed.
+build/stacks/%.python: FORCE
+	@mkdir -p $(@D)
+	@echo '$(call stack_python,$*)' | cmp -s - $@ || echo '$(call stack_python,$*)' > $@
+
+.venv-stack-%/.stamp: $$(STACK_REQS_$$*) build/stacks/%.python
 	@$(if $(STACK_PYTHON_FOUND_$*),,echo "*** Python $(STACK_PYTHON_WANT_$*) not found (pyenv root $(PYENV_ROOT), PATH): the $* stack falls back to $(PYTHON) ($$($(PYTHON) -V))")
 	rm -rf .venv-stack-$*
 	$(call stack_python,$*) -m venv .venv-stack-$*
@@ -129,8 +135,10 @@ test-python-stack-%: .venv-stack-%/.wheel
 ## The whole Python suite on every stack cvm claims: pinned, oldest (3.9), newest (3.13).
 test-python-stacks: $(addprefix test-python-stack-,$(STACKS))
 
+FORCE:
+
 clean-stacks:
-	rm -rf $(addprefix .venv-stack-,$(STACKS)) $(WHEEL_DIR)
+	rm -rf $(addprefix .venv-stack-,$(STACKS)) $(WHEEL_DIR) build/stacks
 
 $(CBINDGEN):
 	$(CARGO) install cbindgen --version $(CBINDGEN_VERSION) --locked --root .tools --quiet
