@@ -85,7 +85,7 @@ wheel: $(WHEEL_DIR)/.stamp
 ## The Python stacks cvm claims (docs/python-stacks.md): each gets a venv (.venv-stack-<name>) with
 ## the exact versions of its requirements file and the wheel, and runs the whole suite (tests and
 ## doctests) against the installed package, never the source tree. Venvs are rebuilt only when
-## their requirements file changes; the wheel is reinstalled only when it is rebuilt.
+## their requirements file or interpreter changes; the wheel is reinstalled when it is rebuilt.
 STACKS := pinned oldest newest
 PYENV_ROOT ?= $(or $(shell pyenv root 2>/dev/null),$(HOME)/.pyenv)
 # The newest pyenv build of a version (e.g. 3.9 -> $(PYENV_ROOT)/versions/3.9.18/bin/python3.9), else
