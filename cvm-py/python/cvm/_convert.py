@@ -88,6 +88,18 @@ def column(df: Any, name: str) -> pd.Series:
     return df[name].reset_index(drop=True)
 
 
+def text(values: Any, index: Any = None) -> pd.Series:
+    """Text out of the core → an ``object`` Series with None for missing, on every pandas.
+
+    pandas 3 infers its ``str`` dtype from an object array of strings and turns None into NaN;
+    cvm keeps text columns ``object`` with None so they look the same on pandas 1.5, 2.x and 3.x
+    (docs/python-stacks.md).
+    """
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = list(values)
+    return pd.Series(arr, index=index, dtype=object)
+
+
 def first_true(mask: np.ndarray) -> int | None:
     idx = np.flatnonzero(mask)
     return int(idx[0]) if idx.size else None

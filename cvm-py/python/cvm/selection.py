@@ -246,7 +246,7 @@ class SelectionRules:
             {
                 "decision": pd.Categorical.from_codes(codes, categories=names),
                 "score": out["scores"],
-                "fired_rule": out["fired_rule"],
+                "fired_rule": _convert.text(out["fired_rule"], df.index),
             },
             index=df.index,
         )
@@ -344,8 +344,8 @@ def relationship_trend(
         {
             "level": out["level"],
             "slope": out["slope"],
-            "trend": out["trend"],
-            "reason": out["reason"],
+            "trend": _convert.text(out["trend"], index),
+            "reason": _convert.text(out["reason"], index),
         },
         index=index,
     )
