@@ -97,7 +97,7 @@ pub fn models(data: &[u8]) {
 /// The summary options under test: the one place to change when `SummaryOptions` gains its
 /// explicit-unit constructor (`SummaryOptions::new(unit)`).
 fn summary_options(unit: TimestampUnit) -> SummaryOptions {
-    SummaryOptions { timestamp_unit: unit, ..SummaryOptions::default() }
+    SummaryOptions::new(unit)
 }
 
 #[derive(Debug, Arbitrary)]
