@@ -19,7 +19,7 @@ ifeq ($(shell command -v $(PYTHON) 2>/dev/null),)
 PYTHON := python3
 endif
 
-.PHONY: all demo test test-rust fuzz test-c test-valgrind test-python test-python-stacks wheel check-header header lib python venv bench bench-python fmt clean clean-stacks FORCE
+.PHONY: all demo test lint test-rust fuzz test-c test-valgrind test-python test-python-stacks wheel check-header header lib python venv bench bench-python fmt clean clean-stacks FORCE
 
 all: lib python
 
@@ -28,7 +28,7 @@ demo: python
 	$(VPY) examples/walkthrough.py
 
 ## Every test: Rust (unit, integration, doc), the C and C++ programs, Python; the header drift check.
-test: check-header test-rust test-c test-python test-python-stacks
+test: check-header lint test-rust test-c test-python test-python-stacks
 	@echo "make test: all suites passed"
 
 $(VENV)/.stamp: requirements-dev.txt
@@ -47,6 +47,11 @@ python: $(VENV)/.stamp
 
 ## Unit and integration tests in release (the grids and simulations are heavy); doc tests
 ## (one small program each) in the faster-to-compile debug profile.
+## Lints as tests: clippy and rustdoc with every warning an error.
+lint:
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	RUSTDOCFLAGS=-Dwarnings $(CARGO) doc --no-deps --workspace
+
 test-rust:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) test --release -p cvm-core -p cvm-ffi --lib --tests

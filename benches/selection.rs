@@ -45,7 +45,7 @@ fn data() -> Data {
         .map(|j| {
             let scale = 10f64.powi(j % 4);
             let col = (0..N)
-                .map(|_| if rng.next() % 100 == 0 { f64::NAN } else { rng.unit() * scale })
+                .map(|_| if rng.next().is_multiple_of(100) { f64::NAN } else { rng.unit() * scale })
                 .collect();
             (format!("x{j}"), col)
         })

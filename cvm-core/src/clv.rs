@@ -977,6 +977,7 @@ mod tests {
             (o.method, o.time_unit, o.horizon),
             (ClvMethod::Continuous, TimeUnit::Year, 2.5)
         );
+        #[allow(clippy::type_complexity)] // a table-driven test spells its row type
         let cases: [(f64, &str, &str, f64, f64, &str, Option<f64>, &str); 9] = [
             (12.0, "fortnight", "W", 0.01, 1.0, "continuous", None, "time_unit"),
             (12.0, "M", "sec", 0.01, 1.0, "continuous", None, "data_time_unit"),

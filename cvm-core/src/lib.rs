@@ -5,7 +5,7 @@
 //! and the Python package (`cvm`) are thin bindings over it and return the same numbers.
 //!
 //! * [`summary`] — transaction log → per-customer frequency / recency / T / monetary value;
-//! * [`compress`] — identical summary rows → unique rows + weights;
+//! * [`compress`](mod@compress) — identical summary rows → unique rows + weights;
 //! * [`rfm`] — RFM quintile scores and named segments;
 //! * [`calendar`] — dates ⇄ day numbers;
 //! * [`error`] — the one error type, [`Error`].

@@ -43,7 +43,7 @@ impl MbgNbdParams {
     /// Validated parameters.
     ///
     /// # Errors
-    /// [`Error::InvalidValue`] naming the first parameter that is not finite and > 0.
+    /// [`Error::InvalidValue`](crate::Error::InvalidValue) naming the first parameter that is not finite and > 0.
     pub fn new(r: f64, alpha: f64, a: f64, b: f64) -> Result<Self> {
         check_params(Self::NAMES, &[r, alpha, a, b])?;
         Ok(MbgNbdParams { r, alpha, a, b })
@@ -52,7 +52,7 @@ impl MbgNbdParams {
     /// From a slice in the order of [`MbgNbdParams::NAMES`].
     ///
     /// # Errors
-    /// [`Error::LengthMismatch`] (`params`) or an invalid parameter.
+    /// [`Error::LengthMismatch`](crate::Error::LengthMismatch) (`params`) or an invalid parameter.
     pub fn from_slice(p: &[f64]) -> Result<Self> {
         crate::error::check::same_len("params", 4, p.len())?;
         Self::new(p[0], p[1], p[2], p[3])
@@ -228,7 +228,7 @@ impl MbgNbd {
     /// and all ones if that start fails.
     ///
     /// # Errors
-    /// Invalid options; [`Error::NotConverged`] with the diagnostics of the last iterate.
+    /// Invalid options; [`Error::NotConverged`](crate::Error::NotConverged) with the diagnostics of the last iterate.
     ///
     /// # Examples
     /// ```
@@ -320,7 +320,7 @@ impl MbgNbd {
     /// `P(NB ≥ n) = I_{t/(α+t)}(n, r)` (regularised incomplete beta, no cancellation).
     ///
     /// # Errors
-    /// [`Error::InvalidValue`] (`t`) for negative or non-finite `t`.
+    /// [`Error::InvalidValue`](crate::Error::InvalidValue) (`t`) for negative or non-finite `t`.
     ///
     /// # Examples
     /// ```
@@ -338,7 +338,7 @@ impl MbgNbd {
     /// Delta-method intervals for P(alive) (see [`crate::models`]): `(lower, upper)` vectors.
     ///
     /// # Errors
-    /// No covariance ([`Error::InvalidValue`] `covariance`), invalid level or customers.
+    /// No covariance ([`Error::InvalidValue`](crate::Error::InvalidValue) `covariance`), invalid level or customers.
     pub fn probability_alive_interval(
         &self,
         frequency: &[f64],
@@ -352,7 +352,7 @@ impl MbgNbd {
     /// Serialises the model as a versioned JSON document (see [`crate::models::persist`]).
     ///
     /// # Errors
-    /// [`Error::Json`] if serialisation fails.
+    /// [`Error::Json`](crate::Error::Json) if serialisation fails.
     #[cfg(feature = "serde")]
     pub fn to_json(&self) -> Result<String> {
         super::persist::to_json(
@@ -367,7 +367,7 @@ impl MbgNbd {
     /// Reads a model written by [`MbgNbd::to_json`]; parameters are validated.
     ///
     /// # Errors
-    /// [`Error::Json`] for a malformed document, another model, unknown fields or version;
+    /// [`Error::Json`](crate::Error::Json) for a malformed document, another model, unknown fields or version;
     /// an invalid parameter.
     #[cfg(feature = "serde")]
     pub fn from_json(text: &str) -> Result<Self> {

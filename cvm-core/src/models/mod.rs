@@ -239,7 +239,7 @@ pub fn normal_quantile(p: f64) -> f64 {
         -3.969683028665376e+01,
         2.209460984245205e+02,
         -2.759285104469687e+02,
-        1.383577518672690e+02,
+        1.38357751867269e+02,
         -3.066479806614716e+01,
         2.506628277459239e+00,
     ];
@@ -304,7 +304,7 @@ pub(crate) fn z_for_level(level: f64) -> Result<f64> {
 ///
 /// Validation: equal non-zero lengths; frequency a finite non-negative integer; recency and T
 /// finite and non-negative; recency ≤ T; recency > 0 when frequency > 0; weights finite and > 0.
-/// Without weights, identical rows are compressed (see [`crate::compress`]) when that removes at
+/// Without weights, identical rows are compressed (see [`crate::compress()`]) when that removes at
 /// least a fifth of them; the likelihood is unchanged.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SummaryData {
@@ -1042,7 +1042,8 @@ pub(crate) fn delta_interval(
     f: &dyn Fn(&[f64]) -> f64,
 ) -> (f64, f64) {
     let value = f(params);
-    let (fwd, inv): (fn(f64) -> f64, fn(f64) -> f64) = match link {
+    type Map = fn(f64) -> f64;
+    let (fwd, inv): (Map, Map) = match link {
         Link::Log => (|v: f64| v.ln(), |u: f64| u.exp()),
         Link::Logit => (|v: f64| (v / (1.0 - v)).ln(), |u: f64| 1.0 / (1.0 + (-u).exp())),
     };
@@ -1486,6 +1487,7 @@ mod tests {
 
     #[test]
     fn summary_data_validation_table() {
+        #[allow(clippy::type_complexity)] // a table-driven test spells its row type
         let cases: Vec<(&[f64], &[f64], &[f64], Option<&[f64]>, &str, Option<usize>)> = vec![
             (&[0.0, -1.0], &[0.0, 0.0], &[1.0, 1.0], None, "frequency", Some(1)),
             (&[0.0, 1.5], &[0.0, 1.0], &[1.0, 1.0], None, "frequency", Some(1)),
@@ -1535,8 +1537,8 @@ mod tests {
 
     #[test]
     fn one_minus_exp_over_is_continuous() {
-        for &y in &[-1e-9, 0.0, 1e-9, 1e-7, 0.3, -2.0] {
-            let want = if y == 0.0 { 1.0 } else { -(-y as f64).exp_m1() / y };
+        for &y in &[-1e-9_f64, 0.0, 1e-9, 1e-7, 0.3, -2.0] {
+            let want = if y == 0.0 { 1.0 } else { -(-y).exp_m1() / y };
             assert!((one_minus_exp_over(y) - want).abs() < 1e-14);
         }
     }

@@ -333,6 +333,7 @@ mod tests {
     fn samplers_have_the_right_moments() {
         let mut rng = Rng::new(1);
         let n = 200_000;
+        #[allow(clippy::type_complexity)] // a table-driven test spells its row type
         let cases: Vec<(&str, Box<dyn Fn(&mut Rng) -> f64>, f64, f64)> = vec![
             ("uniform", Box::new(|r| r.uniform()), 0.5, 1.0 / 12.0),
             ("normal", Box::new(|r| r.normal()), 0.0, 1.0),
