@@ -227,10 +227,14 @@ fn compile_condition(c: &Condition, table: &Table<'_>, path: &str) -> Result<Nod
         let j = table.index_of(attr).ok_or_else(|| {
             Error::invalid(
                 format!("{path}.attr"),
-                format!(
-                    "unknown attribute {attr:?}; the data has columns {}",
-                    table.names().join(", ")
-                ),
+                if table.names().is_empty() {
+                    format!("unknown attribute {attr:?}; the data has no columns")
+                } else {
+                    format!(
+                        "unknown attribute {attr:?}; the data has columns {}",
+                        table.names().join(", ")
+                    )
+                },
             )
         })?;
         Ok((j, table.column_at(j).column_type()))
