@@ -222,7 +222,8 @@ FUZZ := PATH=$(abspath .tools/bin):$$PATH $(CARGO) +nightly fuzz
 fuzz: $(CARGO_FUZZ)
 	@mkdir -p build
 	cd fuzz && for t in $(FUZZ_TARGETS); do $(FUZZ) build --features fuzzing $$t || exit 1; done
-	@set -e; run() { cd fuzz && $(FUZZ) run --features fuzzing $$1 corpus/$$1 -- \
+	@set -e; run() { mkdir -p build/fuzz-corpus/$$1 && cd fuzz && \
+	    $(FUZZ) run --features fuzzing $$1 ../build/fuzz-corpus/$$1 corpus/$$1 -- \
 	    -max_total_time=$(FUZZ_SECONDS) -timeout=$(FUZZ_TIMEOUT) -rss_limit_mb=$(FUZZ_RSS_MB) \
 	    -print_final_stats=1 > ../build/fuzz-$$1.log 2>&1; }; \
 	  set -- $(FUZZ_TARGETS); while [ $$# -gt 0 ]; do \

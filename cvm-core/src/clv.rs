@@ -518,7 +518,7 @@ fn plan<'a>(
     model: &'a dyn TransactionModel,
     o: &ClvOptions,
     data_unit: Option<TimeUnit>,
-) -> Plan<'a> {
+) -> Result<Plan<'a>> {
     let discrete = model.model_name() == "bg_bb";
     let pareto =
         model.model_name() == "pareto_nbd" && model.param_names() == ["r", "alpha", "s", "beta"];
@@ -526,6 +526,12 @@ fn plan<'a>(
     let u = data_unit.map_or(1.0, |d| d.days()) / o.time_unit.days();
     let kind = match o.method {
         ClvMethod::LifetimesSteps { step, steps } => {
+            if steps > MAX_CLV_STEPS {
+                return Err(Error::invalid(
+                    "steps",
+                    format!("at most {MAX_CLV_STEPS} steps are evaluated (got {steps})"),
+                ));
+            }
             Kind::Steps { step, steps, d: o.discount_rate }
         }
         ClvMethod::Continuous => {
@@ -533,15 +539,29 @@ fn plan<'a>(
             let ln_1pd = o.discount_rate.ln_1p();
             if discrete {
                 // Opportunities within the horizon (tolerating rounding in the unit ratio).
-                let k = (h + 1e-9 * h.max(1.0)).floor() as u64;
-                Kind::Discrete { k, ln_v: -ln_1pd * u }
+                let k = (h + 1e-9 * h.max(1.0)).floor();
+                if k > MAX_CLV_STEPS as f64 {
+                    return Err(Error::invalid(
+                        "horizon",
+                        format!(
+                            "spans {k} opportunities of the discrete-time model; at most \
+                             {MAX_CLV_STEPS} are evaluated"
+                        ),
+                    ));
+                }
+                Kind::Discrete { k: k as u64, ln_v: -ln_1pd * u }
             } else {
                 Kind::Continuous { h, delta: ln_1pd * u }
             }
         }
     };
-    Plan { model, kind, nodes: gauss_legendre(GL_NODES), pareto }
+    Ok(Plan { model, kind, nodes: gauss_legendre(GL_NODES), pareto })
 }
+
+/// The most steps (lifetimes' method) or opportunities (a discrete-time model) a CLV evaluates
+/// per customer: the work of a CLV call is at most this many model evaluations per unique
+/// customer row, and a horizon or step count beyond it is an [`Error::InvalidValue`].
+pub const MAX_CLV_STEPS: usize = 100_000;
 
 fn check_inputs(
     model: &dyn TransactionModel,
@@ -733,7 +753,7 @@ fn discounted_all(
         recency.to_vec()
     };
     let c = crate::compress::compress(frequency, &reference, t)?;
-    let pl = plan(model, options, unit);
+    let pl = plan(model, options, unit)?;
     let params = model.params();
     let d_ref = if factor && model.model_name() != "bg_bb" {
         discounted_by_frequency(&pl, &params, &c)
@@ -872,7 +892,7 @@ fn intervals(
     };
     let cov_t = model.covariance().ok_or_else(|| no_cov("transaction"))?.log_matrix().to_vec();
     let cov_s = spend.covariance().ok_or_else(|| no_cov("spend"))?.log_matrix().to_vec();
-    let pl = plan(model, options, unit);
+    let pl = plan(model, options, unit)?;
     let pt = model.params();
     let ps = spend.params().to_vec();
     let h = 1e-5f64;
@@ -916,6 +936,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn step_counts_are_bounded() {
+        use crate::models::{BgBb, BgBbParams, BgNbd, BgNbdParams, GammaGamma, GammaGammaParams};
+        let gg =
+            GammaGamma::from_params(GammaGammaParams::new(6.25, 3.74, 15.44).unwrap()).unwrap();
+        let bg = BgNbd::from_params(BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap()).unwrap();
+        let steps = ClvOptions {
+            method: ClvMethod::LifetimesSteps { step: 4.345, steps: usize::MAX },
+            ..ClvOptions::default()
+        };
+        let e = customer_lifetime_value(&bg, &gg, &[2.0], &[30.0], &[38.0], &[20.0], &steps)
+            .unwrap_err();
+        assert_eq!(e.field(), Some("steps"));
+        let bb = BgBb::from_params(BgBbParams::new(1.2, 0.75, 0.66, 2.78).unwrap()).unwrap();
+        let far = ClvOptions {
+            horizon: 1e300,
+            time_unit: TimeUnit::Year,
+            data_time_unit: Some(TimeUnit::Year),
+            ..ClvOptions::default()
+        };
+        let e =
+            customer_lifetime_value(&bb, &gg, &[2.0], &[3.0], &[6.0], &[20.0], &far).unwrap_err();
+        assert_eq!(e.field(), Some("horizon"));
+        assert!(e.to_string().contains("at most 100000"), "{e}");
+    }
+
+    #[test]
     fn chebyshev_interpolant_is_taken_and_accurate_for_the_btyd_models() {
         use crate::models::{BgNbd, BgNbdParams, ParetoNbd, ParetoNbdParams};
         let bg = BgNbd::from_params(BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap()).unwrap();
@@ -924,7 +970,7 @@ mod tests {
                 .unwrap();
         let models: [&dyn TransactionModel; 2] = [&bg, &pn];
         for model in models {
-            let pl = plan(model, &ClvOptions::default(), Some(TimeUnit::Week));
+            let pl = plan(model, &ClvOptions::default(), Some(TimeUnit::Week)).unwrap();
             let p = model.params();
             let m = if pl.pareto { p[1].min(p[3]) } else { p[1] };
             for x in [0.0, 3.0, 40.0] {
