@@ -332,8 +332,11 @@ typedef struct cvm_clv_options {
   double horizon;
   // Unit of the horizon and of the discount rate: `"D"`, `"W"`, `"M"` (default), `"Y"`.
   const char *time_unit;
-  // Unit of the transaction model's data (default `"W"`); for the BG/BB, the length of one
-  // opportunity.
+  // Unit of the transaction model's data (`"D"`, `"W"`, `"M"`, `"Y"`); for the BG/BB, the
+  // length of one opportunity. NULL (the default): the unit the model records
+  // (`cvm_model_time_unit`, set by a fit's `time_unit` or `cvm_*_with_time_unit`). A unit
+  // that contradicts the model's, or NULL for a model that records none, is
+  // `CVM_STATUS_INVALID_VALUE` (field `data_time_unit`): there is no silent default.
   const char *data_time_unit;
   // Effective discount rate per `time_unit` (default 0.01); > −1.
   double discount_rate;
@@ -353,6 +356,13 @@ typedef struct cvm_fit_options {
   uint32_t max_iterations;
   // Convergence tolerance on the gradient norm of the mean log-likelihood.
   double tolerance;
+  // Unit of time of the data (recency, T; for the BG/BB and sBG the length of one
+  // opportunity or period): a `CVM_UNIT_*` code, e.g. `cvm_summary_time_unit` of the
+  // summary the columns come from. `CVM_UNIT_PERIOD` (the default): unknown. The fitted model
+  // records it ([`cvm_model_time_unit`]), keeps it in its JSON document, and CLV uses it
+  // when `cvm_clv_options.data_time_unit` is NULL. Any other code is
+  // `CVM_STATUS_UNKNOWN_NAME` (field `time_unit`).
+  uint32_t time_unit;
 } cvm_fit_options;
 
 // Diagnostics of a fit.
@@ -668,8 +678,8 @@ const char *cvm_version(void);
 // `text` must be a NUL-terminated string; `out_days` valid for writes.
 enum cvm_status cvm_parse_date(const char *text, int64_t *out_days);
 
-// Default CLV options: 12 months, weekly data, 1 % a month, margin 1, continuous, no intervals.
-// The strings are static.
+// Default CLV options: 12 months, the model's unit of data (`data_time_unit` NULL), 1 % a
+// month, margin 1, continuous, no intervals. The strings are static.
 struct cvm_clv_options cvm_clv_options_default(void);
 
 // Fits the Gamma-Gamma spend model on each customer's number of repeat purchases and their
@@ -768,6 +778,23 @@ enum cvm_status cvm_gamma_gamma_to_json(const struct cvm_gamma_gamma *m, char **
 // # Safety
 // `json` NUL-terminated; `out` valid for writes.
 enum cvm_status cvm_gamma_gamma_from_json(const char *json, struct cvm_gamma_gamma **out);
+
+// The unit of time the model records for its data (a `CVM_UNIT_*` code; `CVM_UNIT_PERIOD`
+// for none, or NULL). See `cvm_model_time_unit`.
+//
+// # Safety
+// `m` NULL or live.
+uint32_t cvm_gamma_gamma_time_unit(const struct cvm_gamma_gamma *m);
+
+// A new Gamma-Gamma model, the same as `m` but recording `unit` (`CVM_UNIT_*`; `CVM_UNIT_PERIOD`: none)
+// as the unit of time of its data, into `*out` (free it with [`cvm_gamma_gamma_free`]; `m` is unchanged).
+// `CVM_STATUS_UNKNOWN_NAME` (field `unit`) for an unknown code.
+//
+// # Safety
+// `m` live; `out` valid for writes.
+enum cvm_status cvm_gamma_gamma_with_time_unit(const struct cvm_gamma_gamma *m,
+                                               uint32_t unit,
+                                               struct cvm_gamma_gamma **out);
 
 // Frees a Gamma-Gamma model; NULL is a no-op.
 //
@@ -882,6 +909,23 @@ enum cvm_status cvm_bg_bb_to_json(const struct cvm_bg_bb *m, char **out_json);
 // `json` NUL-terminated; `out` valid for writes.
 enum cvm_status cvm_bg_bb_from_json(const char *json, struct cvm_bg_bb **out);
 
+// The unit of time the model records for its data (a `CVM_UNIT_*` code; `CVM_UNIT_PERIOD`
+// for none, or NULL). See `cvm_model_time_unit`.
+//
+// # Safety
+// `m` NULL or live.
+uint32_t cvm_bg_bb_time_unit(const struct cvm_bg_bb *m);
+
+// A new BG/BB model, the same as `m` but recording `unit` (`CVM_UNIT_*`; `CVM_UNIT_PERIOD`: none)
+// as the unit of time of its data, into `*out` (free it with [`cvm_bg_bb_free`]; `m` is unchanged).
+// `CVM_STATUS_UNKNOWN_NAME` (field `unit`) for an unknown code.
+//
+// # Safety
+// `m` live; `out` valid for writes.
+enum cvm_status cvm_bg_bb_with_time_unit(const struct cvm_bg_bb *m,
+                                         uint32_t unit,
+                                         struct cvm_bg_bb **out);
+
 // Frees a BG/BB model; NULL is a no-op.
 //
 // # Safety
@@ -993,6 +1037,23 @@ enum cvm_status cvm_sbg_to_json(const struct cvm_sbg *m, char **out_json);
 // `json` NUL-terminated; `out` valid for writes.
 enum cvm_status cvm_sbg_from_json(const char *json, struct cvm_sbg **out);
 
+// The unit of time the model records for its data (a `CVM_UNIT_*` code; `CVM_UNIT_PERIOD`
+// for none, or NULL). See `cvm_model_time_unit`.
+//
+// # Safety
+// `m` NULL or live.
+uint32_t cvm_sbg_time_unit(const struct cvm_sbg *m);
+
+// A new sBG model, the same as `m` but recording `unit` (`CVM_UNIT_*`; `CVM_UNIT_PERIOD`: none)
+// as the unit of time of its data, into `*out` (free it with [`cvm_sbg_free`]; `m` is unchanged).
+// `CVM_STATUS_UNKNOWN_NAME` (field `unit`) for an unknown code.
+//
+// # Safety
+// `m` live; `out` valid for writes.
+enum cvm_status cvm_sbg_with_time_unit(const struct cvm_sbg *m,
+                                       uint32_t unit,
+                                       struct cvm_sbg **out);
+
 // Frees an sBG model; NULL is a no-op.
 //
 // # Safety
@@ -1006,9 +1067,12 @@ void cvm_sbg_free(struct cvm_sbg *m);
 // `options` may be NULL (defaults, [`cvm_clv_options_default`]). Outputs: `out_clv` (required),
 // `out_discounted_purchases` and `out_expected_spend` (may be NULL), `out_lower`/`out_upper`
 // (required when `options->interval_level` > 0, otherwise ignored); each has room for
-// `n_out` = number of customers. Errors: `CVM_STATUS_UNKNOWN_NAME` (`time_unit`,
-// `data_time_unit`, `method`), `CVM_STATUS_INVALID_VALUE` (`horizon` < 0, `discount_rate`
-// ≤ −1, customer columns with field and index, `covariance` for intervals of unfitted models),
+// `n_out` = number of customers. The unit of the customer columns is the model's
+// (`cvm_model_time_unit`) unless `options->data_time_unit` names it. Errors:
+// `CVM_STATUS_UNKNOWN_NAME` (`time_unit`, `data_time_unit`, `method`),
+// `CVM_STATUS_INVALID_VALUE` (`data_time_unit` contradicting the model's unit, or NULL for a
+// model that records none; `horizon` < 0, `discount_rate` ≤ −1, customer columns with field
+// and index, `covariance` for intervals of unfitted models),
 // `CVM_STATUS_NUMERICAL` (infinite expected spend, q ≤ 1).
 //
 // # Safety
@@ -1032,7 +1096,8 @@ enum cvm_status cvm_clv(const struct cvm_model *transaction_model,
                         size_t n_out);
 
 // As [`cvm_clv`] with a BG/BB transaction model: the customer columns are `(x, t_x, n)` in
-// opportunities, and `options->data_time_unit` is the length of one opportunity (e.g. `"Y"`).
+// opportunities, and the length of one opportunity (e.g. `"Y"`) is `options->data_time_unit`,
+// or, when that is NULL, the model's unit ([`cvm_bg_bb_time_unit`]).
 //
 // # Safety
 // As [`cvm_clv`].
@@ -1339,15 +1404,19 @@ enum cvm_status cvm_migration_moves(const struct cvm_migration *m,
 // `m` NULL or not yet freed.
 void cvm_migration_free(struct cvm_migration *m);
 
-// The default fit options (no penalty, the core's iteration limit and tolerance).
+// The default fit options (no penalty, the core's iteration limit and tolerance, unit of time
+// unknown: `CVM_UNIT_PERIOD`).
 struct cvm_fit_options cvm_fit_options_default(void);
 
 // Fits `model` (`"bg_nbd"`, `"mbg_nbd"` or `"pareto_nbd"`) by maximum likelihood.
 //
-// `weights` may be NULL (every row one customer). `options` may be NULL (defaults).
-// Errors: `CVM_STATUS_UNKNOWN_NAME` (model), `CVM_STATUS_INVALID_VALUE` / `_LENGTH_MISMATCH` /
-// `_EMPTY_INPUT` (inputs, with field and index), `CVM_STATUS_NOT_CONVERGED` (the message carries
-// the iterations, gradient norm and log-likelihood of the last iterate).
+// `weights` may be NULL (every row one customer). `options` may be NULL (defaults); its
+// `time_unit` is recorded by the model. Errors: `CVM_STATUS_UNKNOWN_NAME` (model,
+// `time_unit`), `CVM_STATUS_INVALID_VALUE` / `_LENGTH_MISMATCH` / `_EMPTY_INPUT` (inputs, with
+// field and index), `CVM_STATUS_NOT_IDENTIFIED` (the data cannot identify the parameters: no
+// customer made a repeat purchase, or every customer has the same history; the message says
+// which), `CVM_STATUS_NOT_CONVERGED` (the message carries the iterations, gradient norm and
+// log-likelihood of the last iterate).
 //
 // # Safety
 // `model` NUL-terminated; arrays hold their stated lengths; `out` valid for writes.
@@ -1364,6 +1433,9 @@ enum cvm_status cvm_model_fit(const char *model,
                               struct cvm_model **out);
 
 // A model with known parameters, in the papers' order (`r, alpha, a, b` or `r, alpha, s, beta`).
+// Each parameter must be finite and within `[1e-10, 1e10]` (`CVM_STATUS_INVALID_VALUE` naming
+// it otherwise). The model records no unit of time: add one with
+// [`cvm_model_with_time_unit`].
 //
 // # Safety
 // `model` NUL-terminated; `params` holds `n_params` values; `out` valid for writes.
@@ -1372,7 +1444,10 @@ enum cvm_status cvm_model_from_params(const char *model,
                                       size_t n_params,
                                       struct cvm_model **out);
 
-// Reads a model document written by [`cvm_model_to_json`] (or by the Rust/Python libraries).
+// Reads a model document written by [`cvm_model_to_json`] (or by the Rust/Python libraries),
+// with its unit of time when it records one. Errors: `CVM_STATUS_JSON` with the JSON path as
+// the field (`$.params.r` for a parameter outside `[1e-10, 1e10]`, `$.time_unit` for an
+// unknown unit).
 //
 // # Safety
 // `json` NUL-terminated; `out` valid for writes.
@@ -1398,6 +1473,26 @@ void cvm_string_free(char *s);
 // # Safety
 // `m` NULL or live.
 const char *cvm_model_kind(const struct cvm_model *m);
+
+// The unit of time the model records for its data: a `CVM_UNIT_*` code, or `CVM_UNIT_PERIOD`
+// when it records none (a model from parameters, or fitted with `time_unit = CVM_UNIT_PERIOD`)
+// or for NULL.
+//
+// # Safety
+// `m` NULL or live.
+uint32_t cvm_model_time_unit(const struct cvm_model *m);
+
+// A new model, the same as `m` (parameters, fit diagnostics, covariance) but recording `unit`
+// (a `CVM_UNIT_*` code; `CVM_UNIT_PERIOD`: none) as the unit of time of its data, into `*out`
+// (free it with [`cvm_model_free`]; `m` is unchanged and still owned by the caller). This is
+// how a model from parameters (or an old JSON document) learns its unit. Errors:
+// `CVM_STATUS_UNKNOWN_NAME` (field `unit`), `CVM_STATUS_NULL_POINTER`.
+//
+// # Safety
+// `m` live; `out` valid for writes.
+enum cvm_status cvm_model_with_time_unit(const struct cvm_model *m,
+                                         uint32_t unit,
+                                         struct cvm_model **out);
 
 // Number of parameters (0 for NULL).
 //

@@ -9,12 +9,13 @@ use std::ffi::c_char;
 
 use cvm_core::clv::{customer_lifetime_value, ClvOptions, ClvResult};
 use cvm_core::models::{
-    frequency_monetary_correlation, BgBb, BgBbParams, FitDiagnostics, FitOptions, GammaGamma,
-    GammaGammaParams, SbgParams, ShiftedBetaGeometric, TransactionModel,
+    frequency_monetary_correlation, BgBb, BgBbParams, FitDiagnostics, GammaGamma, GammaGammaParams,
+    SbgParams, ShiftedBetaGeometric, TransactionModel,
 };
-use cvm_core::Error;
+use cvm_core::{Error, TimeUnit};
 
-use crate::models::{cvm_fit_diagnostics, cvm_fit_options, cvm_fit_options_default, cvm_model};
+use crate::models::{core_fit_options, cvm_fit_diagnostics, cvm_fit_options, cvm_model};
+use crate::summary::{optional_unit, unit_code};
 use crate::{
     cvm_status, ffi_guard, free_handle, handle, into_handle, need_out, opt_slice, slice, str_arg,
     write_array, write_out, FfiResult,
@@ -44,8 +45,11 @@ pub struct cvm_clv_options {
     pub horizon: f64,
     /// Unit of the horizon and of the discount rate: `"D"`, `"W"`, `"M"` (default), `"Y"`.
     pub time_unit: *const c_char,
-    /// Unit of the transaction model's data (default `"W"`); for the BG/BB, the length of one
-    /// opportunity.
+    /// Unit of the transaction model's data (`"D"`, `"W"`, `"M"`, `"Y"`); for the BG/BB, the
+    /// length of one opportunity. NULL (the default): the unit the model records
+    /// (`cvm_model_time_unit`, set by a fit's `time_unit` or `cvm_*_with_time_unit`). A unit
+    /// that contradicts the model's, or NULL for a model that records none, is
+    /// `CVM_STATUS_INVALID_VALUE` (field `data_time_unit`): there is no silent default.
     pub data_time_unit: *const c_char,
     /// Effective discount rate per `time_unit` (default 0.01); > −1.
     pub discount_rate: f64,
@@ -57,33 +61,18 @@ pub struct cvm_clv_options {
     pub interval_level: f64,
 }
 
-/// Default CLV options: 12 months, weekly data, 1 % a month, margin 1, continuous, no intervals.
-/// The strings are static.
+/// Default CLV options: 12 months, the model's unit of data (`data_time_unit` NULL), 1 % a
+/// month, margin 1, continuous, no intervals. The strings are static.
 #[no_mangle]
 pub extern "C" fn cvm_clv_options_default() -> cvm_clv_options {
     cvm_clv_options {
         horizon: 12.0,
         time_unit: c"M".as_ptr(),
-        data_time_unit: c"W".as_ptr(),
+        data_time_unit: std::ptr::null(),
         discount_rate: 0.01,
         margin: 1.0,
         method: c"continuous".as_ptr(),
         interval_level: 0.0,
-    }
-}
-
-/// `options` (NULL for defaults) as core fit options.
-///
-/// # Safety
-/// `options` NULL or valid.
-unsafe fn fit_options(options: *const cvm_fit_options) -> FitOptions {
-    let o = unsafe { options.as_ref() }.copied().unwrap_or_else(|| cvm_fit_options_default());
-    FitOptions {
-        penalizer: o.penalizer,
-        max_iterations: o.max_iterations as usize,
-        tolerance: o.tolerance,
-        initial: None,
-        time_unit: None,
     }
 }
 
@@ -135,7 +124,7 @@ pub unsafe extern "C" fn cvm_gamma_gamma_fit(
         let f = unsafe { slice(frequency, n_frequency, "frequency") }?;
         let z = unsafe { slice(monetary_value, n_monetary_value, "monetary_value") }?;
         let w = unsafe { opt_slice(weights, n_weights) };
-        let m = GammaGamma::fit(f, z, w, &unsafe { fit_options(options) })?;
+        let m = GammaGamma::fit(f, z, w, &unsafe { core_fit_options(options) }?)?;
         unsafe { write_out(out, into_handle(cvm_gamma_gamma(m)), "out") }
     })
 }
@@ -306,6 +295,36 @@ pub unsafe extern "C" fn cvm_gamma_gamma_from_json(
     })
 }
 
+/// The unit of time the model records for its data (a `CVM_UNIT_*` code; `CVM_UNIT_PERIOD`
+/// for none, or NULL). See `cvm_model_time_unit`.
+///
+/// # Safety
+/// `m` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_gamma_gamma_time_unit(m: *const cvm_gamma_gamma) -> u32 {
+    unit_code(unsafe { m.as_ref() }.and_then(|m| m.0.time_unit()))
+}
+
+/// A new Gamma-Gamma model, the same as `m` but recording `unit` (`CVM_UNIT_*`; `CVM_UNIT_PERIOD`: none)
+/// as the unit of time of its data, into `*out` (free it with [`cvm_gamma_gamma_free`]; `m` is unchanged).
+/// `CVM_STATUS_UNKNOWN_NAME` (field `unit`) for an unknown code.
+///
+/// # Safety
+/// `m` live; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_gamma_gamma_with_time_unit(
+    m: *const cvm_gamma_gamma,
+    unit: u32,
+    out: *mut *mut cvm_gamma_gamma,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let m = &unsafe { handle(m, "model") }?.0;
+        let u = optional_unit(unit, "unit")?;
+        unsafe { write_out(out, into_handle(cvm_gamma_gamma(m.clone().with_time_unit(u))), "out") }
+    })
+}
+
 /// Frees a Gamma-Gamma model; NULL is a no-op.
 ///
 /// # Safety
@@ -360,7 +379,7 @@ pub unsafe extern "C" fn cvm_bg_bb_fit(
             histories(frequency, n_frequency, recency, n_recency, n_periods, n_n_periods)
         }?;
         let w = unsafe { opt_slice(weights, n_weights) };
-        let m = BgBb::fit(f, r, n, w, &unsafe { fit_options(options) })?;
+        let m = BgBb::fit(f, r, n, w, &unsafe { core_fit_options(options) }?)?;
         unsafe { write_out(out, into_handle(cvm_bg_bb(m)), "out") }
     })
 }
@@ -555,6 +574,36 @@ pub unsafe extern "C" fn cvm_bg_bb_from_json(
     })
 }
 
+/// The unit of time the model records for its data (a `CVM_UNIT_*` code; `CVM_UNIT_PERIOD`
+/// for none, or NULL). See `cvm_model_time_unit`.
+///
+/// # Safety
+/// `m` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_bg_bb_time_unit(m: *const cvm_bg_bb) -> u32 {
+    unit_code(unsafe { m.as_ref() }.and_then(|m| m.0.time_unit()))
+}
+
+/// A new BG/BB model, the same as `m` but recording `unit` (`CVM_UNIT_*`; `CVM_UNIT_PERIOD`: none)
+/// as the unit of time of its data, into `*out` (free it with [`cvm_bg_bb_free`]; `m` is unchanged).
+/// `CVM_STATUS_UNKNOWN_NAME` (field `unit`) for an unknown code.
+///
+/// # Safety
+/// `m` live; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_bg_bb_with_time_unit(
+    m: *const cvm_bg_bb,
+    unit: u32,
+    out: *mut *mut cvm_bg_bb,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let m = &unsafe { handle(m, "model") }?.0;
+        let u = optional_unit(unit, "unit")?;
+        unsafe { write_out(out, into_handle(cvm_bg_bb(m.clone().with_time_unit(u))), "out") }
+    })
+}
+
 /// Frees a BG/BB model; NULL is a no-op.
 ///
 /// # Safety
@@ -583,7 +632,7 @@ pub unsafe extern "C" fn cvm_sbg_fit_cohort(
     ffi_guard!({
         need_out(out, "out")?;
         let a = unsafe { slice(alive, n_alive, "alive") }?;
-        let m = ShiftedBetaGeometric::fit_cohort(a, &unsafe { fit_options(options) })?;
+        let m = ShiftedBetaGeometric::fit_cohort(a, &unsafe { core_fit_options(options) }?)?;
         unsafe { write_out(out, into_handle(cvm_sbg(m)), "out") }
     })
 }
@@ -609,7 +658,7 @@ pub unsafe extern "C" fn cvm_sbg_fit(
         let d = unsafe { slice(duration, n_duration, "duration") }?;
         let a = unsafe { slice(still_active, n_still_active, "still_active") }?;
         let w = unsafe { opt_slice(weights, n_weights) };
-        let m = ShiftedBetaGeometric::fit(d, a, w, &unsafe { fit_options(options) })?;
+        let m = ShiftedBetaGeometric::fit(d, a, w, &unsafe { core_fit_options(options) }?)?;
         unsafe { write_out(out, into_handle(cvm_sbg(m)), "out") }
     })
 }
@@ -790,6 +839,36 @@ pub unsafe extern "C" fn cvm_sbg_from_json(
     })
 }
 
+/// The unit of time the model records for its data (a `CVM_UNIT_*` code; `CVM_UNIT_PERIOD`
+/// for none, or NULL). See `cvm_model_time_unit`.
+///
+/// # Safety
+/// `m` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_sbg_time_unit(m: *const cvm_sbg) -> u32 {
+    unit_code(unsafe { m.as_ref() }.and_then(|m| m.0.time_unit()))
+}
+
+/// A new sBG model, the same as `m` but recording `unit` (`CVM_UNIT_*`; `CVM_UNIT_PERIOD`: none)
+/// as the unit of time of its data, into `*out` (free it with [`cvm_sbg_free`]; `m` is unchanged).
+/// `CVM_STATUS_UNKNOWN_NAME` (field `unit`) for an unknown code.
+///
+/// # Safety
+/// `m` live; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_sbg_with_time_unit(
+    m: *const cvm_sbg,
+    unit: u32,
+    out: *mut *mut cvm_sbg,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let m = &unsafe { handle(m, "model") }?.0;
+        let u = optional_unit(unit, "unit")?;
+        unsafe { write_out(out, into_handle(cvm_sbg(m.clone().with_time_unit(u))), "out") }
+    })
+}
+
 /// Frees an sBG model; NULL is a no-op.
 ///
 /// # Safety
@@ -801,22 +880,45 @@ pub unsafe extern "C" fn cvm_sbg_free(m: *mut cvm_sbg) {
 
 // -------------------------------------------------------------------------------------- CLV
 
-/// `options` (NULL: defaults) as core options.
+/// `options` (NULL: defaults) as core options for a transaction model recording `model_unit`:
+/// `data_time_unit` NULL is the model's unit; a contradiction, or no unit on either side, is
+/// the core's `InvalidValue` on `data_time_unit` (checked after the names and values, before
+/// the customer columns).
 ///
 /// # Safety
-/// `options` NULL or valid, its strings NUL-terminated.
-unsafe fn clv_options(options: *const cvm_clv_options) -> FfiResult<ClvOptions> {
+/// `options` NULL or valid, its strings NUL-terminated (`data_time_unit` may be NULL).
+unsafe fn clv_options(
+    options: *const cvm_clv_options,
+    model_unit: Option<TimeUnit>,
+) -> FfiResult<ClvOptions> {
     let o = unsafe { options.as_ref() }.copied().unwrap_or_else(|| cvm_clv_options_default());
     let level = if o.interval_level == 0.0 { None } else { Some(o.interval_level) };
-    Ok(ClvOptions::from_names(
+    let time_unit = unsafe { str_arg(o.time_unit, "time_unit") }?;
+    TimeUnit::parse(time_unit, "time_unit")?;
+    let given = if o.data_time_unit.is_null() {
+        None
+    } else {
+        let text = unsafe { str_arg(o.data_time_unit, "data_time_unit") }?;
+        Some(TimeUnit::parse(text, "data_time_unit")?)
+    };
+    // The lifetimes convention picks its step from the data's unit: the one given, else the
+    // model's. Without either, any unit serves to check the other options; the resolution
+    // below then reports the missing unit.
+    let data_unit = given.or(model_unit).unwrap_or(TimeUnit::Week);
+    let method = unsafe { str_arg(o.method, "method") }?;
+    let mut co = ClvOptions::from_names(
         o.horizon,
-        unsafe { str_arg(o.time_unit, "time_unit") }?,
-        unsafe { str_arg(o.data_time_unit, "data_time_unit") }?,
+        time_unit,
+        data_unit.as_str(),
         o.discount_rate,
         o.margin,
-        unsafe { str_arg(o.method, "method") }?,
+        method,
         level,
-    )?)
+    )?;
+    let probe = ClvOptions { data_time_unit: given, ..ClvOptions::default() };
+    probe.resolve_data_time_unit(model_unit)?;
+    co.data_time_unit = given;
+    Ok(co)
 }
 
 /// Output arrays of the CLV functions (each with room for the number of customers; `lower` and
@@ -874,7 +976,7 @@ unsafe fn clv_common(
     out: ClvOut,
 ) -> FfiResult<()> {
     let spend = &unsafe { handle(spend, "spend_model") }?.0;
-    let o = unsafe { clv_options(options) }?;
+    let o = unsafe { clv_options(options, model.time_unit()) }?;
     check_clv_out(&out, &o)?;
     let [f, r, t, z] = cols.map(|(p, n, field)| unsafe { slice(p, n, field) });
     let r = customer_lifetime_value(model, spend, f?, r?, t?, z?, &o)?;
@@ -888,9 +990,12 @@ unsafe fn clv_common(
 /// `options` may be NULL (defaults, [`cvm_clv_options_default`]). Outputs: `out_clv` (required),
 /// `out_discounted_purchases` and `out_expected_spend` (may be NULL), `out_lower`/`out_upper`
 /// (required when `options->interval_level` > 0, otherwise ignored); each has room for
-/// `n_out` = number of customers. Errors: `CVM_STATUS_UNKNOWN_NAME` (`time_unit`,
-/// `data_time_unit`, `method`), `CVM_STATUS_INVALID_VALUE` (`horizon` < 0, `discount_rate`
-/// ≤ −1, customer columns with field and index, `covariance` for intervals of unfitted models),
+/// `n_out` = number of customers. The unit of the customer columns is the model's
+/// (`cvm_model_time_unit`) unless `options->data_time_unit` names it. Errors:
+/// `CVM_STATUS_UNKNOWN_NAME` (`time_unit`, `data_time_unit`, `method`),
+/// `CVM_STATUS_INVALID_VALUE` (`data_time_unit` contradicting the model's unit, or NULL for a
+/// model that records none; `horizon` < 0, `discount_rate` ≤ −1, customer columns with field
+/// and index, `covariance` for intervals of unfitted models),
 /// `CVM_STATUS_NUMERICAL` (infinite expected spend, q ≤ 1).
 ///
 /// # Safety
@@ -936,7 +1041,8 @@ pub unsafe extern "C" fn cvm_clv(
 }
 
 /// As [`cvm_clv`] with a BG/BB transaction model: the customer columns are `(x, t_x, n)` in
-/// opportunities, and `options->data_time_unit` is the length of one opportunity (e.g. `"Y"`).
+/// opportunities, and the length of one opportunity (e.g. `"Y"`) is `options->data_time_unit`,
+/// or, when that is NULL, the model's unit ([`cvm_bg_bb_time_unit`]).
 ///
 /// # Safety
 /// As [`cvm_clv`].

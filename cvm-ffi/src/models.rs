@@ -6,6 +6,7 @@ use std::ptr;
 use cvm_core::models::{AnyModel, FitOptions, ModelKind, SummaryData};
 use cvm_core::Error;
 
+use crate::summary::{optional_unit, unit_code};
 use crate::{
     cvm_status, ffi_guard, free_handle, handle, into_handle, need_out, opt_slice, slice, str_arg,
     write_array, write_out, FfiResult,
@@ -26,6 +27,13 @@ pub struct cvm_fit_options {
     pub max_iterations: u32,
     /// Convergence tolerance on the gradient norm of the mean log-likelihood.
     pub tolerance: f64,
+    /// Unit of time of the data (recency, T; for the BG/BB and sBG the length of one
+    /// opportunity or period): a `CVM_UNIT_*` code, e.g. `cvm_summary_time_unit` of the
+    /// summary the columns come from. `CVM_UNIT_PERIOD` (the default): unknown. The fitted model
+    /// records it ([`cvm_model_time_unit`]), keeps it in its JSON document, and CLV uses it
+    /// when `cvm_clv_options.data_time_unit` is NULL. Any other code is
+    /// `CVM_STATUS_UNKNOWN_NAME` (field `time_unit`).
+    pub time_unit: u32,
 }
 
 /// Diagnostics of a fit.
@@ -48,7 +56,8 @@ pub struct cvm_fit_diagnostics {
     pub n_obs: f64,
 }
 
-/// The default fit options (no penalty, the core's iteration limit and tolerance).
+/// The default fit options (no penalty, the core's iteration limit and tolerance, unit of time
+/// unknown: `CVM_UNIT_PERIOD`).
 #[no_mangle]
 pub extern "C" fn cvm_fit_options_default() -> cvm_fit_options {
     let d = FitOptions::default();
@@ -56,7 +65,24 @@ pub extern "C" fn cvm_fit_options_default() -> cvm_fit_options {
         penalizer: d.penalizer,
         max_iterations: d.max_iterations as u32,
         tolerance: d.tolerance,
+        time_unit: unit_code(d.time_unit),
     }
+}
+
+/// `options` (NULL: [`cvm_fit_options_default`]) as core fit options; an unknown `time_unit`
+/// code is an error.
+///
+/// # Safety
+/// `options` NULL or valid.
+pub(crate) unsafe fn core_fit_options(options: *const cvm_fit_options) -> FfiResult<FitOptions> {
+    let o = unsafe { options.as_ref() }.copied().unwrap_or_else(|| cvm_fit_options_default());
+    Ok(FitOptions {
+        penalizer: o.penalizer,
+        max_iterations: o.max_iterations as usize,
+        tolerance: o.tolerance,
+        initial: None,
+        time_unit: optional_unit(o.time_unit, "time_unit")?,
+    })
 }
 
 /// The transaction model named by `ptr`: one of the kinds a `cvm_model` holds (the error lists
@@ -95,10 +121,13 @@ unsafe fn customers<'a>(
 
 /// Fits `model` (`"bg_nbd"`, `"mbg_nbd"` or `"pareto_nbd"`) by maximum likelihood.
 ///
-/// `weights` may be NULL (every row one customer). `options` may be NULL (defaults).
-/// Errors: `CVM_STATUS_UNKNOWN_NAME` (model), `CVM_STATUS_INVALID_VALUE` / `_LENGTH_MISMATCH` /
-/// `_EMPTY_INPUT` (inputs, with field and index), `CVM_STATUS_NOT_CONVERGED` (the message carries
-/// the iterations, gradient norm and log-likelihood of the last iterate).
+/// `weights` may be NULL (every row one customer). `options` may be NULL (defaults); its
+/// `time_unit` is recorded by the model. Errors: `CVM_STATUS_UNKNOWN_NAME` (model,
+/// `time_unit`), `CVM_STATUS_INVALID_VALUE` / `_LENGTH_MISMATCH` / `_EMPTY_INPUT` (inputs, with
+/// field and index), `CVM_STATUS_NOT_IDENTIFIED` (the data cannot identify the parameters: no
+/// customer made a repeat purchase, or every customer has the same history; the message says
+/// which), `CVM_STATUS_NOT_CONVERGED` (the message carries the iterations, gradient norm and
+/// log-likelihood of the last iterate).
 ///
 /// # Safety
 /// `model` NUL-terminated; arrays hold their stated lengths; `out` valid for writes.
@@ -121,14 +150,7 @@ pub unsafe extern "C" fn cvm_model_fit(
         let k = unsafe { kind(model) }?;
         let c = unsafe { customers(frequency, n_frequency, recency, n_recency, t, n_t) }?;
         let w = unsafe { opt_slice(weights, n_weights) };
-        let o = unsafe { options.as_ref() }.copied().unwrap_or_else(|| cvm_fit_options_default());
-        let fit_options = FitOptions {
-            penalizer: o.penalizer,
-            max_iterations: o.max_iterations as usize,
-            tolerance: o.tolerance,
-            initial: None,
-            time_unit: None,
-        };
+        let fit_options = unsafe { core_fit_options(options) }?;
         let data = SummaryData::new(c.f, c.r, c.t, w)?;
         let m = AnyModel::fit(k, &data, &fit_options)?;
         unsafe { write_out(out, into_handle(cvm_model(m)), "out") }
@@ -136,6 +158,9 @@ pub unsafe extern "C" fn cvm_model_fit(
 }
 
 /// A model with known parameters, in the papers' order (`r, alpha, a, b` or `r, alpha, s, beta`).
+/// Each parameter must be finite and within `[1e-10, 1e10]` (`CVM_STATUS_INVALID_VALUE` naming
+/// it otherwise). The model records no unit of time: add one with
+/// [`cvm_model_with_time_unit`].
 ///
 /// # Safety
 /// `model` NUL-terminated; `params` holds `n_params` values; `out` valid for writes.
@@ -155,7 +180,10 @@ pub unsafe extern "C" fn cvm_model_from_params(
     })
 }
 
-/// Reads a model document written by [`cvm_model_to_json`] (or by the Rust/Python libraries).
+/// Reads a model document written by [`cvm_model_to_json`] (or by the Rust/Python libraries),
+/// with its unit of time when it records one. Errors: `CVM_STATUS_JSON` with the JSON path as
+/// the field (`$.params.r` for a parameter outside `[1e-10, 1e10]`, `$.time_unit` for an
+/// unknown unit).
 ///
 /// # Safety
 /// `json` NUL-terminated; `out` valid for writes.
@@ -216,6 +244,40 @@ pub unsafe extern "C" fn cvm_model_kind(m: *const cvm_model) -> *const c_char {
         Some(ModelKind::ParetoNbd) => c"pareto_nbd".as_ptr(),
         _ => ptr::null(),
     }
+}
+
+/// The unit of time the model records for its data: a `CVM_UNIT_*` code, or `CVM_UNIT_PERIOD`
+/// when it records none (a model from parameters, or fitted with `time_unit = CVM_UNIT_PERIOD`)
+/// or for NULL.
+///
+/// # Safety
+/// `m` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_model_time_unit(m: *const cvm_model) -> u32 {
+    unit_code(unsafe { m.as_ref() }.and_then(|m| m.0.time_unit()))
+}
+
+/// A new model, the same as `m` (parameters, fit diagnostics, covariance) but recording `unit`
+/// (a `CVM_UNIT_*` code; `CVM_UNIT_PERIOD`: none) as the unit of time of its data, into `*out`
+/// (free it with [`cvm_model_free`]; `m` is unchanged and still owned by the caller). This is
+/// how a model from parameters (or an old JSON document) learns its unit. Errors:
+/// `CVM_STATUS_UNKNOWN_NAME` (field `unit`), `CVM_STATUS_NULL_POINTER`.
+///
+/// # Safety
+/// `m` live; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_model_with_time_unit(
+    m: *const cvm_model,
+    unit: u32,
+    out: *mut *mut cvm_model,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let m = &unsafe { handle(m, "model") }?.0;
+        let u = optional_unit(unit, "unit")?;
+        let value = cvm_model(m.clone().with_time_unit(u));
+        unsafe { write_out(out, into_handle(value), "out") }
+    })
 }
 
 /// Number of parameters (0 for NULL).

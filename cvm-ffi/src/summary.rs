@@ -113,6 +113,39 @@ fn unit(code: u32, field: &str) -> FfiResult<TimeUnit> {
     })
 }
 
+/// A unit code where `CVM_UNIT_PERIOD` means "none" (a model's unit of time, the summary's
+/// `time_unit`); an unknown code is `CVM_STATUS_UNKNOWN_NAME` on `field` listing the five.
+pub(crate) fn optional_unit(code: u32, field: &str) -> FfiResult<Option<TimeUnit>> {
+    if code == CVM_UNIT_PERIOD {
+        return Ok(None);
+    }
+    unit(code, field).map(Some).map_err(|_| {
+        Error::unknown_name(
+            field,
+            code.to_string(),
+            &[
+                "CVM_UNIT_PERIOD",
+                "CVM_UNIT_DAY",
+                "CVM_UNIT_WEEK",
+                "CVM_UNIT_MONTH",
+                "CVM_UNIT_YEAR",
+            ],
+        )
+        .into()
+    })
+}
+
+/// The `CVM_UNIT_*` code of a unit; `CVM_UNIT_PERIOD` for none.
+pub(crate) fn unit_code(u: Option<TimeUnit>) -> u32 {
+    match u {
+        Some(TimeUnit::Day) => CVM_UNIT_DAY,
+        Some(TimeUnit::Week) => CVM_UNIT_WEEK,
+        Some(TimeUnit::Month) => CVM_UNIT_MONTH,
+        Some(TimeUnit::Year) => CVM_UNIT_YEAR,
+        _ => CVM_UNIT_PERIOD,
+    }
+}
+
 fn options(o: &cvm_summary_options) -> FfiResult<SummaryOptions> {
     let timestamp_unit = match o.timestamp_unit {
         CVM_TIMESTAMP_SECONDS => TimestampUnit::Second,
@@ -138,11 +171,7 @@ fn options(o: &cvm_summary_options) -> FfiResult<SummaryOptions> {
     Ok(SummaryOptions {
         freq: unit(o.freq, "freq")?,
         freq_multiplier: o.freq_multiplier,
-        time_unit: if o.time_unit == CVM_UNIT_PERIOD {
-            None
-        } else {
-            Some(unit(o.time_unit, "time_unit")?)
-        },
+        time_unit: optional_unit(o.time_unit, "time_unit")?,
         timestamp_unit,
         observation_end: o.has_observation_end.then_some(o.observation_end),
         calibration_end: o.has_calibration_end.then_some(o.calibration_end),
@@ -214,13 +243,7 @@ pub unsafe extern "C" fn cvm_summary_from_transactions(
 /// `s` must be NULL or a live summary.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_summary_time_unit(s: *const cvm_summary) -> u32 {
-    match unsafe { s.as_ref() }.and_then(|s| s.0.time_unit) {
-        Some(TimeUnit::Day) => CVM_UNIT_DAY,
-        Some(TimeUnit::Week) => CVM_UNIT_WEEK,
-        Some(TimeUnit::Month) => CVM_UNIT_MONTH,
-        Some(TimeUnit::Year) => CVM_UNIT_YEAR,
-        _ => CVM_UNIT_PERIOD,
-    }
+    unit_code(unsafe { s.as_ref() }.and_then(|s| s.0.time_unit))
 }
 
 /// Number of customers (0 for NULL).

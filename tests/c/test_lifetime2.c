@@ -308,7 +308,15 @@ static void test_clv_lifetimes(void) {
     CHECK_STATUS(cvm_model_from_params("bg_nbd", bgp, 4, &bg), CVM_STATUS_OK);
     CHECK_STATUS(cvm_model_from_params("pareto_nbd", pnp, 4, &pn), CVM_STATUS_OK);
     CHECK_STATUS(cvm_gamma_gamma_from_params(store[11][0], store[12][0], store[13][0], &gg), CVM_STATUS_OK);
+    /* The golden summary is in weeks: the models say so, and CLV reads the unit from them. */
+    cvm_model *tmp = bg;
+    CHECK_STATUS(cvm_model_with_time_unit(tmp, CVM_UNIT_WEEK, &bg), CVM_STATUS_OK);
+    cvm_model_free(tmp);
+    tmp = pn;
+    CHECK_STATUS(cvm_model_with_time_unit(tmp, CVM_UNIT_WEEK, &pn), CVM_STATUS_OK);
+    cvm_model_free(tmp);
     cvm_clv_options o = cvm_clv_options_default();
+    CHECK(o.data_time_unit == NULL);
     o.method = "lifetimes";
     double v[K], dp[K], sp[K];
     CHECK_STATUS(cvm_clv(bg, gg, cx, K, ctx, K, cT, K, cz, K, &o, v, dp, sp, NULL, NULL, K), CVM_STATUS_OK);
@@ -363,7 +371,9 @@ static void test_clv_lifetimes(void) {
 /* Intervals from fitted models bracket the value. */
 static void test_clv_intervals(cvm_gamma_gamma *gg) {
     cvm_model *bg = NULL;
-    CHECK_STATUS(cvm_model_fit("bg_nbd", cx, N_CDNOW, ctx, N_CDNOW, cT, N_CDNOW, NULL, 0, NULL, &bg), CVM_STATUS_OK);
+    cvm_fit_options fo = cvm_fit_options_default();
+    fo.time_unit = CVM_UNIT_WEEK;
+    CHECK_STATUS(cvm_model_fit("bg_nbd", cx, N_CDNOW, ctx, N_CDNOW, cT, N_CDNOW, NULL, 0, &fo, &bg), CVM_STATUS_OK);
     cvm_clv_options o = cvm_clv_options_default();
     o.interval_level = 0.9;
     enum { K = 10 };
