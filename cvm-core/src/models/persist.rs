@@ -158,7 +158,7 @@ struct RawDoc {
     #[serde(default)]
     covariance: Option<Vec<Vec<f64>>>,
     #[serde(default)]
-    time_unit: Option<String>,
+    time_unit: Option<serde_json::Value>,
 }
 
 #[cfg(feature = "serde")]
@@ -216,10 +216,16 @@ pub(crate) fn from_json(text: &str, expected: ModelKind) -> Result<Document> {
         ));
     }
     let time_unit = match &raw.time_unit {
-        None => None,
-        Some(text) => Some(
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(text)) => Some(
             crate::TimeUnit::parse(text, "time_unit").map_err(|e| json_err("$.time_unit", e))?,
         ),
+        Some(other) => {
+            return Err(json_err(
+                "$.time_unit",
+                format!("expected a unit name (D, W, M or Y) or null, got {other}"),
+            ))
+        }
     };
     let names = kind.param_names();
     for key in raw.params.keys() {
