@@ -4,9 +4,15 @@
 //! (`tests/replay.rs`) call the same functions.
 
 use arbitrary::{Arbitrary, Unstructured};
-use cvm_core::models::{AnyModel, BgBb, GammaGamma, ModelKind, ShiftedBetaGeometric};
+use cvm_core::clv::{customer_lifetime_value, ClvMethod, ClvOptions};
+use cvm_core::models::{
+    AnyModel, BgBb, BgBbParams, GammaGamma, GammaGammaParams, ModelKind, ShiftedBetaGeometric,
+    TransactionModel,
+};
 use cvm_core::selection::{Column, RuleSet, Table};
-use cvm_core::{summarize, SummaryOptions, TimeUnit, TimestampUnit, TransactionLog};
+use cvm_core::{
+    summarize, NegativeAmounts, SummaryOptions, TimeUnit, TimestampUnit, TransactionLog,
+};
 
 /// A fuzz target's body.
 pub type Target = fn(&[u8]);
@@ -112,6 +118,7 @@ struct SummaryInput {
     observation_end: Option<i64>,
     calibration_end: Option<i64>,
     include_first_purchase: bool,
+    net_negative_amounts: bool,
 }
 
 fn time_unit(k: u8) -> TimeUnit {
@@ -135,6 +142,9 @@ pub fn summary(data: &[u8]) {
     opts.observation_end = input.observation_end;
     opts.calibration_end = input.calibration_end;
     opts.include_first_purchase = input.include_first_purchase;
+    if input.net_negative_amounts {
+        opts.negative_amounts = NegativeAmounts::Net;
+    }
     let log = TransactionLog {
         customer_id: &input.ids,
         timestamp: &input.timestamps,
@@ -147,33 +157,68 @@ pub fn summary(data: &[u8]) {
 struct KernelInput {
     kind: u8,
     params: [f64; 4],
+    spend: [f64; 3],
     t: f64,
-    customers: Vec<(f64, f64, f64)>,
+    customers: Vec<(f64, f64, f64, f64)>,
     n: u8,
+    horizon: f64,
+    discount_rate: f64,
+    margin: f64,
+    steps: Option<(f64, u32)>,
+    level: Option<f64>,
+    units: (u8, Option<u8>, Option<u8>),
 }
 
-/// Prediction kernels at arbitrary parameters and inputs: every model built from parameters
-/// (which validates them), then its per-customer kernels.
+/// Prediction and CLV kernels at arbitrary parameters and inputs: a transaction model (BG/NBD,
+/// MBG/NBD, Pareto/NBD or BG/BB) and a Gamma-Gamma spend model built from parameters (which
+/// validates them), the per-customer kernels, then CLV with arbitrary options and units.
 pub fn kernels(data: &[u8]) {
     let Ok(input) = KernelInput::arbitrary_take_rest(Unstructured::new(data)) else { return };
-    let kinds = [
-        ModelKind::BgNbd,
-        ModelKind::MbgNbd,
-        ModelKind::ParetoNbd,
-        ModelKind::GammaGamma,
-        ModelKind::BgBb,
-    ];
-    let kind = kinds[usize::from(input.kind) % kinds.len()];
-    let n_params = if kind == ModelKind::GammaGamma { 3 } else { 4 };
-    let Ok(model) = AnyModel::from_params(kind, &input.params[..n_params]) else { return };
-    if kind == ModelKind::GammaGamma {
+    let p = input.params;
+    let unit = input.units.2.map(time_unit);
+    let bg_bb;
+    let any;
+    let model: &dyn TransactionModel = match input.kind % 4 {
+        3 => {
+            let Ok(params) = BgBbParams::new(p[0], p[1], p[2], p[3]) else { return };
+            let Ok(m) = BgBb::from_params(params) else { return };
+            bg_bb = m.with_time_unit(unit);
+            &bg_bb
+        }
+        k => {
+            let kind = [ModelKind::BgNbd, ModelKind::MbgNbd, ModelKind::ParetoNbd][usize::from(k)];
+            let Ok(m) = AnyModel::from_params(kind, &p) else { return };
+            any = m.with_time_unit(unit);
+            let _ = any.probability_of_n_purchases(u64::from(input.n), input.t);
+            any.as_model()
+        }
+    };
+    let customers: Vec<_> = input.customers.iter().take(8).copied().collect();
+    for &(x, tx, t, _) in &customers {
+        let _ = model.conditional_expected_purchases_at(input.t, x, tx, t);
+        let _ = model.probability_alive_at(x, tx, t);
+    }
+    let _ = model.expected_purchases_new_customer_at(input.t);
+    let Ok(spend_params) = GammaGammaParams::new(input.spend[0], input.spend[1], input.spend[2])
+    else {
         return;
-    }
-    let m = model.as_model();
-    for &(x, tx, t) in input.customers.iter().take(8) {
-        let _ = m.conditional_expected_purchases_at(input.t, x, tx, t);
-        let _ = m.probability_alive_at(x, tx, t);
-    }
-    let _ = m.expected_purchases_new_customer_at(input.t);
-    let _ = model.probability_of_n_purchases(u64::from(input.n), input.t);
+    };
+    let Ok(gg) = GammaGamma::from_params(spend_params) else { return };
+    let column =
+        |k: usize| -> Vec<f64> { customers.iter().map(|c| [c.0, c.1, c.2, c.3][k]).collect() };
+    let (x, tx, t, m) = (column(0), column(1), column(2), column(3));
+    let _ = gg.conditional_expected_average_spend(&x, &m);
+    let options = ClvOptions {
+        horizon: input.horizon,
+        time_unit: time_unit(input.units.0),
+        data_time_unit: input.units.1.map(time_unit),
+        discount_rate: input.discount_rate,
+        margin: input.margin,
+        method: match input.steps {
+            Some((step, steps)) => ClvMethod::LifetimesSteps { step, steps: steps as usize },
+            None => ClvMethod::Continuous,
+        },
+        interval_level: input.level,
+    };
+    let _ = customer_lifetime_value(model, &gg, &x, &tx, &t, &m, &options);
 }
