@@ -58,7 +58,7 @@ CASES = [
     ("transaction after the observation end", _summary(_log(_D("2024-01-01", "2024-01-10"), ids=[1, 1]), observation_period_end="2024-01-05"),
      cvm.InvalidValueError, "t", 1, "after observation_period_end"),
     ("missing column", lambda: cvm.summary_from_transactions(_log(_D("2024-01-01")), "id", "date"),
-     cvm.InvalidValueError, "date", None, "'id', 't'"),
+     cvm.MissingColumnError, "date", None, "'id', 't'"),
     ("empty log", _summary(_log(_D()[:0], ids=[])),
      cvm.EmptyInputError, "id", None, "is empty"),
 ]

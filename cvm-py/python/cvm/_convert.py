@@ -88,7 +88,7 @@ def column(df: Any, name: str) -> pd.Series:
     return df[name].reset_index(drop=True)
 
 
-def text(values: Any, index: Any = None) -> pd.Series:
+def text_column(values: Any, index: Any = None) -> pd.Series:
     """Text out of the core → an ``object`` Series with None for missing, on every pandas.
 
     pandas 3 infers its ``str`` dtype from an object array of strings and turns None into NaN;

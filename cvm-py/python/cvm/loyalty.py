@@ -235,7 +235,7 @@ def loyalty_stages(
         prospect_min_interest, repeat_min_frequency, advocate_min_referrals, advocate_min_reviews,
         advocate_min_recommendations, p_alive_threshold, lapse_window,
     )  # fmt: skip
-    reasons = _convert.text(d["reasons"], summary.index)
+    reasons = _convert.text_column(d["reasons"], summary.index)
     return pd.DataFrame({"stage": _categorical(d["stage"], _STAGES), "reasons": reasons}, index=summary.index)
 
 
@@ -301,7 +301,7 @@ def loyalty_levels(
         *(cols.get(name) for name in _LEVEL_SIGNALS),
         belief_threshold, satisfaction_threshold, intent_threshold, obstacles_threshold, str(rule), str(missing),
     )  # fmt: skip
-    reasons = _convert.text(d["reasons"], signals.index)
+    reasons = _convert.text_column(d["reasons"], signals.index)
     return pd.DataFrame({"level": _categorical(d["level"], _LEVELS), "reasons": reasons}, index=signals.index)
 
 
@@ -430,8 +430,8 @@ def churn_types(reasons: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "churn_type": _categorical(d["churn_type"], _CHURN_TYPES, ordered=False),
-            "cause": _convert.text(d["cause"], reasons.index),
-            "reasons": _convert.text(d["reasons"], reasons.index),
+            "cause": _convert.text_column(d["cause"], reasons.index),
+            "reasons": _convert.text_column(d["reasons"], reasons.index),
         },
         index=reasons.index,
     )

@@ -246,7 +246,7 @@ class SelectionRules:
             {
                 "decision": pd.Categorical.from_codes(codes, categories=names),
                 "score": out["scores"],
-                "fired_rule": _convert.text(out["fired_rule"], df.index),
+                "fired_rule": _convert.text_column(out["fired_rule"], df.index),
             },
             index=df.index,
         )
@@ -344,8 +344,8 @@ def relationship_trend(
         {
             "level": out["level"],
             "slope": out["slope"],
-            "trend": _convert.text(out["trend"], index),
-            "reason": _convert.text(out["reason"], index),
+            "trend": _convert.text_column(out["trend"], index),
+            "reason": _convert.text_column(out["reason"], index),
         },
         index=index,
     )

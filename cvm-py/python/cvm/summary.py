@@ -170,12 +170,10 @@ def summary_from_transactions(
 
 def _column(df: Any, name: str, argument: str) -> pd.Series:
     """A column by name; a missing one is an error naming it and listing the columns present."""
-    present = [str(c) for c in df.columns]
     if name not in df.columns:
-        listed = ", ".join(repr(c) for c in present) if present else "no columns at all"
-        raise InvalidValueError(
-            f"`{name}`: no such column (given as {argument}); the data has {listed}", field=name
-        )
+        err = _convert.missing_column(name, df.columns)
+        err.args = (f"{err.args[0]} (the column given as {argument})",)
+        raise err
     return _convert.column(df, name)
 
 

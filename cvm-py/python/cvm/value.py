@@ -474,8 +474,8 @@ def value_matrix(
             "current_level": out["current_level"].astype(np.int64),
             "potential_level": out["potential_level"].astype(np.int64),
             "cell": cell,
-            "label": _convert.text(np.asarray(labels_, dtype=object)[cell], index),
-            "strategy": _convert.text(np.asarray(strategies_, dtype=object)[cell], index),
+            "label": _convert.text_column(np.asarray(labels_, dtype=object)[cell], index),
+            "strategy": _convert.text_column(np.asarray(strategies_, dtype=object)[cell], index),
         },
         index=index,
     )
@@ -485,8 +485,8 @@ def value_matrix(
         {
             "current_level": k // n_cols,
             "potential_level": k % n_cols,
-            "label": _convert.text(labels_, pd.RangeIndex(len(labels_), name="cell")),
-            "strategy": _convert.text(strategies_, pd.RangeIndex(len(labels_), name="cell")),
+            "label": _convert.text_column(labels_, pd.RangeIndex(len(labels_), name="cell")),
+            "strategy": _convert.text_column(strategies_, pd.RangeIndex(len(labels_), name="cell")),
             "count": out["count"].astype(np.int64),
             "current_sum": out["current_sum"],
             "potential_sum": out["potential_sum"],
