@@ -1162,7 +1162,7 @@ fn a_table_without_columns_says_so() {
     let t = Table::new();
     let mut r = RuleSet::new(vec![Band::new("all", None, None)]);
     r.criteria = vec![Criterion::new("big", 1.0, Condition::compare("x", CompareOp::Ge, 50.0))];
-    let e = r.evaluate(&t).err().expect("an unknown attribute is an error");
+    let e = r.evaluate(&t).expect_err("an unknown attribute is an error");
     assert_eq!(e.field(), Some("$.criteria[0].condition.attr"));
     assert!(e.to_string().ends_with("unknown attribute \"x\"; the data has no columns"), "{e}");
 }
