@@ -21,7 +21,7 @@ from cvm import (
     UnknownNameError,
 )
 
-BG = cvm.BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
+BG = cvm.BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426, time_unit="W")
 PNBD = cvm.ParetoNBD.from_params(r=0.55, alpha=10.58, s=0.61, beta=11.67)
 GG = cvm.GammaGamma.from_params(p=6.25, q=3.74, gamma=15.44)
 BGBB = cvm.BetaGeoBetaBinom.from_params(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
