@@ -513,12 +513,17 @@ def customer_lifetime_value(
     names = ("frequency", "recency", t_col, "monetary_value")
     f, r, t, z = (_convert.floats(_convert.get(summary, n), n) for n in names)
     level = _convert.optional_number(level, "level")
-    with _convert.rows_labelled(summary.index, names):
-        d = _cvm.customer_lifetime_value_native(
-            native, spend, f, r, t, z, _convert.number(horizon, "horizon"), str(time_unit),
-            data_unit, _convert.number(discount_rate, "discount_rate"),
-            _convert.number(margin, "margin"), str(method), level,
-        )
+    try:
+        with _convert.rows_labelled(summary.index, names):
+            d = _cvm.customer_lifetime_value_native(
+                native, spend, f, r, t, z, _convert.number(horizon, "horizon"), str(time_unit),
+                data_unit, _convert.number(discount_rate, "discount_rate"),
+                _convert.number(margin, "margin"), str(method), level,
+            )
+    except InvalidValueError as exc:
+        if exc.field == "data_time_unit" and data_unit is None and native.time_unit is None:
+            exc.args = (f'{exc}, or a summary that records its unit in attrs["time_unit"]',)
+        raise
     return pd.DataFrame(d, index=summary.index)
 
 
