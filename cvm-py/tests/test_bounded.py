@@ -213,13 +213,15 @@ def worker():
     w.close()
 
 
-def _params():
+def _params() -> list:
+    out = []
     for kind, params in _cases():
         case_id = _case_id(kind, params)
         marks = ()
         if case_id in KNOWN_CORE_ISSUES:
             marks = pytest.mark.xfail(strict=False, reason="core kernel at extreme r: being fixed")
-        yield pytest.param(kind, params, id=case_id, marks=marks)
+        out.append(pytest.param(kind, params, id=case_id, marks=marks))
+    return out
 
 
 def _check(kind: str, name: str, values: list[float], answers: dict) -> list[str]:

@@ -95,9 +95,10 @@ class GammaGamma(_Fitted):
         initial : dict, optional
             Starting values by parameter name.
         time_unit : {"D", "W", "M", "Y"}, optional
-            The unit of time of the summary the spend comes from (the
-            transaction model's), checked against it by :func:`customer_lifetime_value`, recorded by the model (:attr:`time_unit_`). By
-            default the unit the data record in ``attrs["time_unit"]``, else ``None``.
+            The unit of time of the summary the spend comes from, recorded by the model
+            (:attr:`time_unit_`) and checked against the transaction model's by
+            :func:`customer_lifetime_value`. By default the unit the data record in
+            ``attrs["time_unit"]``, else ``None``.
 
         Returns
         -------
