@@ -3,6 +3,10 @@
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 
+use cvm_core::clv::ClvOptions;
+use cvm_core::models::FitOptions;
+use cvm_core::TimeUnit;
+
 use crate::errors::IntoPyResult;
 
 /// Borrows a contiguous 1-D numpy array as a slice (no copy).
@@ -30,8 +34,102 @@ pub fn len_of<T: numpy::Element>(arr: &PyReadonlyArray1<'_, T>) -> usize {
 }
 
 /// Unit name ("D", "W", "M", "Y") → [`cvm_core::TimeUnit`], the error listing valid names.
-pub fn time_unit(name: &str, field: &str) -> PyResult<cvm_core::TimeUnit> {
-    cvm_core::TimeUnit::parse(name, field).py()
+pub fn time_unit(name: &str, field: &str) -> PyResult<TimeUnit> {
+    TimeUnit::parse(name, field).py()
+}
+
+/// An optional unit name (`None`: no unit) → `Option<TimeUnit>`.
+pub fn optional_time_unit(name: Option<&str>, field: &str) -> PyResult<Option<TimeUnit>> {
+    name.map(|n| time_unit(n, field)).transpose()
+}
+
+/// A recorded unit → its one-letter name, `None` for none.
+pub fn time_unit_name(unit: Option<TimeUnit>) -> Option<&'static str> {
+    unit.map(TimeUnit::as_str)
+}
+
+/// Fit options from the Python arguments (`None`: the core's default); `time_unit` is the unit
+/// of the data, recorded by the fitted model.
+pub fn fit_options(
+    penalizer: f64,
+    max_iterations: Option<usize>,
+    tolerance: Option<f64>,
+    initial: Option<Vec<f64>>,
+    time_unit: Option<&str>,
+) -> PyResult<FitOptions> {
+    let d = FitOptions::default();
+    Ok(FitOptions {
+        penalizer,
+        max_iterations: max_iterations.unwrap_or(d.max_iterations),
+        tolerance: tolerance.unwrap_or(d.tolerance),
+        initial,
+        time_unit: optional_time_unit(time_unit, "time_unit")?,
+    })
+}
+
+/// The text arguments of a CLV call, as the C ABI reads them (`cvm-ffi`'s `clv_options`).
+#[derive(Debug, Clone, Copy)]
+pub struct ClvArgs<'a> {
+    /// Horizon in `time_unit`.
+    pub horizon: f64,
+    /// Unit of the horizon and the discount rate.
+    pub time_unit: &'a str,
+    /// Unit of the customer columns; `None`: the transaction model's.
+    pub data_time_unit: Option<&'a str>,
+    /// Effective discount rate per `time_unit`.
+    pub discount_rate: f64,
+    /// Profit margin.
+    pub margin: f64,
+    /// `continuous` or `lifetimes`.
+    pub method: &'a str,
+    /// Confidence level of the intervals, if any.
+    pub level: Option<f64>,
+}
+
+/// CLV options for a transaction model recording `model_unit` and a spend model recording
+/// `spend_unit`: names and values checked as [`ClvOptions::from_names`] does; then the unit of
+/// the data, `data_time_unit` or else the model's, resolved by
+/// [`ClvOptions::resolve_data_time_unit`] (a contradiction, or no unit on either side, is an
+/// error on `data_time_unit` — also with the lifetimes method, whose step depends on it, as in
+/// C); then a spend model fitted on data in another unit is an error on `spend_model`.
+pub fn clv_options(
+    a: ClvArgs<'_>,
+    model_unit: Option<TimeUnit>,
+    spend_unit: Option<TimeUnit>,
+) -> PyResult<ClvOptions> {
+    let given = optional_time_unit(a.data_time_unit, "data_time_unit")?;
+    // The lifetimes convention picks its step from the data's unit: the one given, else the
+    // model's; without either any unit serves to check the other options, and the resolution
+    // below reports the missing one.
+    let step_unit = given.or(model_unit).unwrap_or(TimeUnit::Week);
+    let mut o = ClvOptions::from_names(
+        a.horizon,
+        a.time_unit,
+        step_unit.as_str(),
+        a.discount_rate,
+        a.margin,
+        a.method,
+        a.level,
+    )
+    .py()?;
+    let probe = ClvOptions { data_time_unit: given, ..ClvOptions::default() };
+    let data_unit = probe.resolve_data_time_unit(model_unit).py()?;
+    if let (Some(data), Some(spend)) = (data_unit, spend_unit) {
+        if data != spend {
+            let (d, s) = (data.as_str(), spend.as_str());
+            return Err(cvm_core::Error::invalid(
+                "spend_model",
+                format!(
+                    "the spend model records {s} for its data, but the customer data are in {d}; \
+                     fit both models on the same summary, or pass \
+                     spend_model.with_time_unit(\"{d}\")"
+                ),
+            ))
+            .py();
+        }
+    }
+    o.data_time_unit = given;
+    Ok(o)
 }
 
 /// `Vec` → numpy array (takes ownership, no copy).

@@ -13,10 +13,10 @@ mod selection;
 mod summary;
 mod value;
 
-/// No input may reach a panic; should one happen, PyO3 turns it into a Python exception that
-/// carries the message. The default hook would also print it to the host's stderr: this
-/// extension's hook (its own copy of std, so other Rust code in the process is unaffected)
-/// prints nothing.
+/// No input may reach a panic; should one happen, the guard every binding runs in
+/// ([`errors::call`]) turns it into `cvm.CvmError` carrying the message. The default hook would
+/// also print it to the host's stderr: this extension's hook (its own copy of std, so other Rust
+/// code in the process is unaffected) prints nothing.
 fn silence_panics() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| std::panic::set_hook(Box::new(|_| {})));

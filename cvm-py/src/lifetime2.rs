@@ -5,36 +5,22 @@ use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use cvm_core::clv::{customer_lifetime_value, ClvOptions};
+use cvm_core::clv::customer_lifetime_value;
 use cvm_core::models::{
     frequency_monetary_correlation as core_correlation, BgBb, BgBbParams, Covariance,
-    FitDiagnostics, FitOptions, GammaGamma, GammaGammaParams, SbgParams, ShiftedBetaGeometric,
+    FitDiagnostics, GammaGamma, GammaGammaParams, SbgParams, ShiftedBetaGeometric,
     TransactionModel,
 };
 
-use crate::conversion::{array, opt_slice, slice};
-use crate::errors::IntoPyResult;
+use crate::conversion::{
+    array, clv_options, fit_options, opt_slice, optional_time_unit, slice, time_unit_name, ClvArgs,
+};
+use crate::errors::{call, detach, IntoPyResult};
 use crate::models::PyModel;
 
 type Arr<'py> = PyReadonlyArray1<'py, f64>;
 /// `(lower, upper)` arrays of an interval.
 type Bounds<'py> = PyResult<(Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>)>;
-
-fn fit_options(
-    penalizer: f64,
-    max_iterations: Option<usize>,
-    tolerance: Option<f64>,
-    initial: Option<Vec<f64>>,
-) -> FitOptions {
-    let d = FitOptions::default();
-    FitOptions {
-        penalizer,
-        max_iterations: max_iterations.unwrap_or(d.max_iterations),
-        tolerance: tolerance.unwrap_or(d.tolerance),
-        initial,
-        time_unit: None,
-    }
-}
 
 fn diagnostics_dict<'py>(
     py: Python<'py>,
@@ -74,7 +60,7 @@ pub struct PyGammaGamma {
 impl PyGammaGamma {
     /// Fits on (frequency, monetary_value) by maximum likelihood (repeat buyers only).
     #[staticmethod]
-    #[pyo3(signature = (frequency, monetary_value, weights=None, penalizer=0.0, max_iterations=None, tolerance=None, initial=None))]
+    #[pyo3(signature = (frequency, monetary_value, weights=None, penalizer=0.0, max_iterations=None, tolerance=None, initial=None, time_unit=None))]
     #[allow(clippy::too_many_arguments)]
     fn fit(
         py: Python<'_>,
@@ -85,70 +71,93 @@ impl PyGammaGamma {
         max_iterations: Option<usize>,
         tolerance: Option<f64>,
         initial: Option<Vec<f64>>,
+        time_unit: Option<&str>,
     ) -> PyResult<Self> {
-        let (f, z) = (slice(&frequency, "frequency")?, slice(&monetary_value, "monetary_value")?);
-        let w = opt_slice(&weights, "weights")?;
-        let o = fit_options(penalizer, max_iterations, tolerance, initial);
-        let inner = py.detach(|| GammaGamma::fit(f, z, w, &o)).py()?;
-        Ok(PyGammaGamma { inner })
+        call(|| {
+            let (f, z) =
+                (slice(&frequency, "frequency")?, slice(&monetary_value, "monetary_value")?);
+            let w = opt_slice(&weights, "weights")?;
+            let o = fit_options(penalizer, max_iterations, tolerance, initial, time_unit)?;
+            let inner = detach(py, || GammaGamma::fit(f, z, w, &o))?;
+            Ok(PyGammaGamma { inner })
+        })
     }
 
-    /// A model with known parameters `[p, q, gamma]`.
+    /// A model with known parameters `[p, q, gamma]`, its data in `time_unit` (or None).
     #[staticmethod]
-    fn from_params(params: Vec<f64>) -> PyResult<Self> {
-        let p = GammaGammaParams::from_slice(&params).py()?;
-        Ok(PyGammaGamma { inner: GammaGamma::from_params(p).py()? })
+    #[pyo3(signature = (params, time_unit=None))]
+    fn from_params(params: Vec<f64>, time_unit: Option<&str>) -> PyResult<Self> {
+        call(|| {
+            let unit = optional_time_unit(time_unit, "time_unit")?;
+            let p = GammaGammaParams::from_slice(&params).py()?;
+            Ok(PyGammaGamma { inner: GammaGamma::from_params(p).py()?.with_time_unit(unit) })
+        })
+    }
+
+    /// The unit of the model's data ("D", "W", "M", "Y"), or None.
+    #[getter]
+    fn time_unit(&self) -> PyResult<Option<&'static str>> {
+        call(|| Ok(time_unit_name(self.inner.time_unit())))
+    }
+
+    /// The same model with its data in `time_unit` (None: no unit).
+    #[pyo3(signature = (time_unit))]
+    fn with_time_unit(&self, time_unit: Option<&str>) -> PyResult<Self> {
+        call(|| {
+            let unit = optional_time_unit(time_unit, "time_unit")?;
+            Ok(PyGammaGamma { inner: self.inner.clone().with_time_unit(unit) })
+        })
     }
 
     /// Reads a model document.
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<Self> {
-        Ok(PyGammaGamma { inner: GammaGamma::from_json(text).py()? })
+        call(|| Ok(PyGammaGamma { inner: GammaGamma::from_json(text).py()? }))
     }
 
     /// The versioned JSON document.
     fn to_json(&self) -> PyResult<String> {
-        self.inner.to_json().py()
+        call(|| self.inner.to_json().py())
     }
 
     /// Parameter values `[p, q, gamma]`.
     #[getter]
-    fn params(&self) -> Vec<f64> {
-        self.inner.params().to_vec()
+    fn params(&self) -> PyResult<Vec<f64>> {
+        call(|| Ok(self.inner.params().to_vec()))
     }
 
     /// Fit diagnostics as a dict, or None.
     #[getter]
     fn diagnostics<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        diagnostics_dict(py, self.inner.diagnostics())
+        call(|| diagnostics_dict(py, self.inner.diagnostics()))
     }
 
     /// Covariance of the parameters (natural scale), or None.
     #[getter]
-    fn covariance(&self) -> Option<Vec<Vec<f64>>> {
-        self.inner.covariance().map(|c| c.matrix())
+    fn covariance(&self) -> PyResult<Option<Vec<Vec<f64>>>> {
+        call(|| Ok(self.inner.covariance().map(|c| c.matrix())))
     }
 
     /// Standard errors of the parameters, or None.
     #[getter]
-    fn standard_errors(&self) -> Option<Vec<f64>> {
-        self.inner.covariance().map(|c| c.standard_errors())
+    fn standard_errors(&self) -> PyResult<Option<Vec<f64>>> {
+        call(|| Ok(self.inner.covariance().map(|c| c.standard_errors())))
     }
 
     /// Confidence intervals (log scale) at `level`.
     fn confidence_intervals(&self, level: f64) -> PyResult<Vec<(f64, f64)>> {
-        intervals(self.inner.covariance(), level)
+        call(|| intervals(self.inner.covariance(), level))
     }
 
     /// True when q > 1 (finite population mean spend).
     #[getter]
-    fn has_finite_mean(&self) -> bool {
-        self.inner.has_finite_mean()
+    fn has_finite_mean(&self) -> PyResult<bool> {
+        call(|| Ok(self.inner.has_finite_mean()))
     }
 
     /// Population mean spend p·gamma/(q−1); NumericalError when q ≤ 1.
     fn population_mean_spend(&self) -> PyResult<f64> {
-        self.inner.population_mean_spend().py()
+        call(|| self.inner.population_mean_spend().py())
     }
 
     /// Expected spend per transaction of each customer.
@@ -158,8 +167,11 @@ impl PyGammaGamma {
         frequency: Arr<'py>,
         monetary_value: Arr<'py>,
     ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-        let (f, z) = (slice(&frequency, "frequency")?, slice(&monetary_value, "monetary_value")?);
-        Ok(array(py, self.inner.conditional_expected_average_spend(f, z).py()?))
+        call(|| {
+            let (f, z) =
+                (slice(&frequency, "frequency")?, slice(&monetary_value, "monetary_value")?);
+            Ok(array(py, self.inner.conditional_expected_average_spend(f, z).py()?))
+        })
     }
 
     /// Delta-method interval of the expected spend: (lower, upper).
@@ -170,9 +182,13 @@ impl PyGammaGamma {
         monetary_value: Arr<'py>,
         level: f64,
     ) -> Bounds<'py> {
-        let (f, z) = (slice(&frequency, "frequency")?, slice(&monetary_value, "monetary_value")?);
-        let (lo, hi) = self.inner.conditional_expected_average_spend_interval(f, z, level).py()?;
-        Ok((array(py, lo), array(py, hi)))
+        call(|| {
+            let (f, z) =
+                (slice(&frequency, "frequency")?, slice(&monetary_value, "monetary_value")?);
+            let (lo, hi) =
+                self.inner.conditional_expected_average_spend_interval(f, z, level).py()?;
+            Ok((array(py, lo), array(py, hi)))
+        })
     }
 
     /// Per-customer log-likelihood (0 for customers without repeat purchases).
@@ -182,8 +198,11 @@ impl PyGammaGamma {
         frequency: Arr<'py>,
         monetary_value: Arr<'py>,
     ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-        let (f, z) = (slice(&frequency, "frequency")?, slice(&monetary_value, "monetary_value")?);
-        Ok(array(py, self.inner.log_likelihood_individual(f, z).py()?))
+        call(|| {
+            let (f, z) =
+                (slice(&frequency, "frequency")?, slice(&monetary_value, "monetary_value")?);
+            Ok(array(py, self.inner.log_likelihood_individual(f, z).py()?))
+        })
     }
 }
 
@@ -195,8 +214,10 @@ pub fn frequency_monetary_correlation(
     monetary_value: Arr<'_>,
     weights: Option<Arr<'_>>,
 ) -> PyResult<f64> {
-    let (f, z) = (slice(&frequency, "frequency")?, slice(&monetary_value, "monetary_value")?);
-    core_correlation(f, z, opt_slice(&weights, "weights")?).py()
+    call(|| {
+        let (f, z) = (slice(&frequency, "frequency")?, slice(&monetary_value, "monetary_value")?);
+        core_correlation(f, z, opt_slice(&weights, "weights")?).py()
+    })
 }
 
 // ------------------------------------------------------------------------------------ BG/BB
@@ -220,7 +241,7 @@ fn histories<'a>(
 impl PyBgBb {
     /// Fits on histories (frequency, recency, n_periods) by maximum likelihood.
     #[staticmethod]
-    #[pyo3(signature = (frequency, recency, n_periods, weights=None, penalizer=0.0, max_iterations=None, tolerance=None, initial=None))]
+    #[pyo3(signature = (frequency, recency, n_periods, weights=None, penalizer=0.0, max_iterations=None, tolerance=None, initial=None, time_unit=None))]
     #[allow(clippy::too_many_arguments)]
     fn fit(
         py: Python<'_>,
@@ -232,59 +253,81 @@ impl PyBgBb {
         max_iterations: Option<usize>,
         tolerance: Option<f64>,
         initial: Option<Vec<f64>>,
+        time_unit: Option<&str>,
     ) -> PyResult<Self> {
-        let (f, r, n) = histories(&frequency, &recency, &n_periods)?;
-        let w = opt_slice(&weights, "weights")?;
-        let o = fit_options(penalizer, max_iterations, tolerance, initial);
-        let inner = py.detach(|| BgBb::fit(f, r, n, w, &o)).py()?;
-        Ok(PyBgBb { inner })
+        call(|| {
+            let (f, r, n) = histories(&frequency, &recency, &n_periods)?;
+            let w = opt_slice(&weights, "weights")?;
+            let o = fit_options(penalizer, max_iterations, tolerance, initial, time_unit)?;
+            let inner = detach(py, || BgBb::fit(f, r, n, w, &o))?;
+            Ok(PyBgBb { inner })
+        })
     }
 
-    /// A model with known parameters `[alpha, beta, gamma, delta]`.
+    /// A model with known parameters `[alpha, beta, gamma, delta]`, its data in `time_unit` (or None).
     #[staticmethod]
-    fn from_params(params: Vec<f64>) -> PyResult<Self> {
-        let p = BgBbParams::from_slice(&params).py()?;
-        Ok(PyBgBb { inner: BgBb::from_params(p).py()? })
+    #[pyo3(signature = (params, time_unit=None))]
+    fn from_params(params: Vec<f64>, time_unit: Option<&str>) -> PyResult<Self> {
+        call(|| {
+            let unit = optional_time_unit(time_unit, "time_unit")?;
+            let p = BgBbParams::from_slice(&params).py()?;
+            Ok(PyBgBb { inner: BgBb::from_params(p).py()?.with_time_unit(unit) })
+        })
+    }
+
+    /// The unit of the model's data ("D", "W", "M", "Y"), or None.
+    #[getter]
+    fn time_unit(&self) -> PyResult<Option<&'static str>> {
+        call(|| Ok(time_unit_name(self.inner.time_unit())))
+    }
+
+    /// The same model with its data in `time_unit` (None: no unit).
+    #[pyo3(signature = (time_unit))]
+    fn with_time_unit(&self, time_unit: Option<&str>) -> PyResult<Self> {
+        call(|| {
+            let unit = optional_time_unit(time_unit, "time_unit")?;
+            Ok(PyBgBb { inner: self.inner.clone().with_time_unit(unit) })
+        })
     }
 
     /// Reads a model document.
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<Self> {
-        Ok(PyBgBb { inner: BgBb::from_json(text).py()? })
+        call(|| Ok(PyBgBb { inner: BgBb::from_json(text).py()? }))
     }
 
     /// The versioned JSON document.
     fn to_json(&self) -> PyResult<String> {
-        self.inner.to_json().py()
+        call(|| self.inner.to_json().py())
     }
 
     /// Parameter values `[alpha, beta, gamma, delta]`.
     #[getter]
-    fn params(&self) -> Vec<f64> {
-        self.inner.params().to_vec()
+    fn params(&self) -> PyResult<Vec<f64>> {
+        call(|| Ok(self.inner.params().to_vec()))
     }
 
     /// Fit diagnostics as a dict, or None.
     #[getter]
     fn diagnostics<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        diagnostics_dict(py, self.inner.diagnostics())
+        call(|| diagnostics_dict(py, self.inner.diagnostics()))
     }
 
     /// Covariance of the parameters (natural scale), or None.
     #[getter]
-    fn covariance(&self) -> Option<Vec<Vec<f64>>> {
-        self.inner.covariance().map(|c| c.matrix())
+    fn covariance(&self) -> PyResult<Option<Vec<Vec<f64>>>> {
+        call(|| Ok(self.inner.covariance().map(|c| c.matrix())))
     }
 
     /// Standard errors of the parameters, or None.
     #[getter]
-    fn standard_errors(&self) -> Option<Vec<f64>> {
-        self.inner.covariance().map(|c| c.standard_errors())
+    fn standard_errors(&self) -> PyResult<Option<Vec<f64>>> {
+        call(|| Ok(self.inner.covariance().map(|c| c.standard_errors())))
     }
 
     /// Confidence intervals (log scale) at `level`.
     fn confidence_intervals(&self, level: f64) -> PyResult<Vec<(f64, f64)>> {
-        intervals(self.inner.covariance(), level)
+        call(|| intervals(self.inner.covariance(), level))
     }
 
     /// P(alive at opportunity n + m).
@@ -296,9 +339,11 @@ impl PyBgBb {
         recency: Arr<'py>,
         n_periods: Arr<'py>,
     ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-        let (f, r, n) = histories(&frequency, &recency, &n_periods)?;
-        let model = &self.inner;
-        Ok(array(py, py.detach(|| model.conditional_probability_alive(m, f, r, n)).py()?))
+        call(|| {
+            let (f, r, n) = histories(&frequency, &recency, &n_periods)?;
+            let model = &self.inner;
+            Ok(array(py, detach(py, || model.conditional_probability_alive(m, f, r, n))?))
+        })
     }
 
     /// Expected transactions in the next m opportunities.
@@ -310,9 +355,11 @@ impl PyBgBb {
         recency: Arr<'py>,
         n_periods: Arr<'py>,
     ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-        let (f, r, n) = histories(&frequency, &recency, &n_periods)?;
-        let model = &self.inner;
-        Ok(array(py, py.detach(|| model.conditional_expected_transactions(m, f, r, n)).py()?))
+        call(|| {
+            let (f, r, n) = histories(&frequency, &recency, &n_periods)?;
+            let model = &self.inner;
+            Ok(array(py, detach(py, || model.conditional_expected_transactions(m, f, r, n))?))
+        })
     }
 
     /// Delta-method interval of the expected transactions in the next m opportunities.
@@ -325,20 +372,22 @@ impl PyBgBb {
         n_periods: Arr<'py>,
         level: f64,
     ) -> Bounds<'py> {
-        let (f, r, n) = histories(&frequency, &recency, &n_periods)?;
-        let (lo, hi) =
-            self.inner.conditional_expected_purchases_interval(m, f, r, n, level).py()?;
-        Ok((array(py, lo), array(py, hi)))
+        call(|| {
+            let (f, r, n) = histories(&frequency, &recency, &n_periods)?;
+            let (lo, hi) =
+                self.inner.conditional_expected_purchases_interval(m, f, r, n, level).py()?;
+            Ok((array(py, lo), array(py, hi)))
+        })
     }
 
     /// Expected transactions of a new customer in the first n opportunities.
-    fn expected_transactions_new_customer(&self, n: u64) -> f64 {
-        self.inner.expected_transactions_new_customer(n)
+    fn expected_transactions_new_customer(&self, n: u64) -> PyResult<f64> {
+        call(|| Ok(self.inner.expected_transactions_new_customer(n)))
     }
 
     /// P(X(n) = x) for a new customer.
-    fn probability_of_n_transactions(&self, x: u64, n: u64) -> f64 {
-        self.inner.probability_of_n_transactions(x, n)
+    fn probability_of_n_transactions(&self, x: u64, n: u64) -> PyResult<f64> {
+        call(|| Ok(self.inner.probability_of_n_transactions(x, n)))
     }
 
     /// Log-likelihood of (weighted) histories at these parameters.
@@ -350,8 +399,10 @@ impl PyBgBb {
         n_periods: Arr<'_>,
         weights: Option<Arr<'_>>,
     ) -> PyResult<f64> {
-        let (f, r, n) = histories(&frequency, &recency, &n_periods)?;
-        self.inner.log_likelihood(f, r, n, opt_slice(&weights, "weights")?).py()
+        call(|| {
+            let (f, r, n) = histories(&frequency, &recency, &n_periods)?;
+            self.inner.log_likelihood(f, r, n, opt_slice(&weights, "weights")?).py()
+        })
     }
 }
 
@@ -368,22 +419,25 @@ pub struct PySbg {
 impl PySbg {
     /// Fits on a cohort's survival counts.
     #[staticmethod]
-    #[pyo3(signature = (alive, penalizer=0.0, max_iterations=None, tolerance=None, initial=None))]
+    #[pyo3(signature = (alive, penalizer=0.0, max_iterations=None, tolerance=None, initial=None, time_unit=None))]
     fn fit_cohort(
         alive: Arr<'_>,
         penalizer: f64,
         max_iterations: Option<usize>,
         tolerance: Option<f64>,
         initial: Option<Vec<f64>>,
+        time_unit: Option<&str>,
     ) -> PyResult<Self> {
-        let a = slice(&alive, "alive")?;
-        let o = fit_options(penalizer, max_iterations, tolerance, initial);
-        Ok(PySbg { inner: ShiftedBetaGeometric::fit_cohort(a, &o).py()? })
+        call(|| {
+            let a = slice(&alive, "alive")?;
+            let o = fit_options(penalizer, max_iterations, tolerance, initial, time_unit)?;
+            Ok(PySbg { inner: ShiftedBetaGeometric::fit_cohort(a, &o).py()? })
+        })
     }
 
     /// Fits on per-customer durations with a still-active flag.
     #[staticmethod]
-    #[pyo3(signature = (duration, still_active, weights=None, penalizer=0.0, max_iterations=None, tolerance=None, initial=None))]
+    #[pyo3(signature = (duration, still_active, weights=None, penalizer=0.0, max_iterations=None, tolerance=None, initial=None, time_unit=None))]
     #[allow(clippy::too_many_arguments)]
     fn fit(
         py: Python<'_>,
@@ -394,69 +448,91 @@ impl PySbg {
         max_iterations: Option<usize>,
         tolerance: Option<f64>,
         initial: Option<Vec<f64>>,
+        time_unit: Option<&str>,
     ) -> PyResult<Self> {
-        let (d, a) = (slice(&duration, "duration")?, slice(&still_active, "still_active")?);
-        let w = opt_slice(&weights, "weights")?;
-        let o = fit_options(penalizer, max_iterations, tolerance, initial);
-        let inner = py.detach(|| ShiftedBetaGeometric::fit(d, a, w, &o)).py()?;
-        Ok(PySbg { inner })
+        call(|| {
+            let (d, a) = (slice(&duration, "duration")?, slice(&still_active, "still_active")?);
+            let w = opt_slice(&weights, "weights")?;
+            let o = fit_options(penalizer, max_iterations, tolerance, initial, time_unit)?;
+            let inner = detach(py, || ShiftedBetaGeometric::fit(d, a, w, &o))?;
+            Ok(PySbg { inner })
+        })
     }
 
-    /// A model with known parameters `[alpha, beta]`.
+    /// A model with known parameters `[alpha, beta]`, its data in `time_unit` (or None).
     #[staticmethod]
-    fn from_params(params: Vec<f64>) -> PyResult<Self> {
-        let p = SbgParams::from_slice(&params).py()?;
-        Ok(PySbg { inner: ShiftedBetaGeometric::from_params(p).py()? })
+    #[pyo3(signature = (params, time_unit=None))]
+    fn from_params(params: Vec<f64>, time_unit: Option<&str>) -> PyResult<Self> {
+        call(|| {
+            let unit = optional_time_unit(time_unit, "time_unit")?;
+            let p = SbgParams::from_slice(&params).py()?;
+            Ok(PySbg { inner: ShiftedBetaGeometric::from_params(p).py()?.with_time_unit(unit) })
+        })
+    }
+
+    /// The unit of the model's data ("D", "W", "M", "Y"), or None.
+    #[getter]
+    fn time_unit(&self) -> PyResult<Option<&'static str>> {
+        call(|| Ok(time_unit_name(self.inner.time_unit())))
+    }
+
+    /// The same model with its data in `time_unit` (None: no unit).
+    #[pyo3(signature = (time_unit))]
+    fn with_time_unit(&self, time_unit: Option<&str>) -> PyResult<Self> {
+        call(|| {
+            let unit = optional_time_unit(time_unit, "time_unit")?;
+            Ok(PySbg { inner: self.inner.clone().with_time_unit(unit) })
+        })
     }
 
     /// Reads a model document.
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<Self> {
-        Ok(PySbg { inner: ShiftedBetaGeometric::from_json(text).py()? })
+        call(|| Ok(PySbg { inner: ShiftedBetaGeometric::from_json(text).py()? }))
     }
 
     /// The versioned JSON document.
     fn to_json(&self) -> PyResult<String> {
-        self.inner.to_json().py()
+        call(|| self.inner.to_json().py())
     }
 
     /// Parameter values `[alpha, beta]`.
     #[getter]
-    fn params(&self) -> Vec<f64> {
-        self.inner.params().to_vec()
+    fn params(&self) -> PyResult<Vec<f64>> {
+        call(|| Ok(self.inner.params().to_vec()))
     }
 
     /// Fit diagnostics as a dict, or None.
     #[getter]
     fn diagnostics<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        diagnostics_dict(py, self.inner.diagnostics())
+        call(|| diagnostics_dict(py, self.inner.diagnostics()))
     }
 
     /// Covariance of the parameters (natural scale), or None.
     #[getter]
-    fn covariance(&self) -> Option<Vec<Vec<f64>>> {
-        self.inner.covariance().map(|c| c.matrix())
+    fn covariance(&self) -> PyResult<Option<Vec<Vec<f64>>>> {
+        call(|| Ok(self.inner.covariance().map(|c| c.matrix())))
     }
 
     /// Standard errors of the parameters, or None.
     #[getter]
-    fn standard_errors(&self) -> Option<Vec<f64>> {
-        self.inner.covariance().map(|c| c.standard_errors())
+    fn standard_errors(&self) -> PyResult<Option<Vec<f64>>> {
+        call(|| Ok(self.inner.covariance().map(|c| c.standard_errors())))
     }
 
     /// Confidence intervals (log scale) at `level`.
     fn confidence_intervals(&self, level: f64) -> PyResult<Vec<(f64, f64)>> {
-        intervals(self.inner.covariance(), level)
+        call(|| intervals(self.inner.covariance(), level))
     }
 
     /// Log-likelihood of a cohort's survival counts at these parameters.
     fn log_likelihood_cohort(&self, alive: Arr<'_>) -> PyResult<f64> {
-        self.inner.log_likelihood_cohort(slice(&alive, "alive")?).py()
+        call(|| self.inner.log_likelihood_cohort(slice(&alive, "alive")?).py())
     }
 
     /// S(t) for whole periods t ≥ 0.
     fn survival<'py>(&self, py: Python<'py>, t: Arr<'py>) -> PyResult<Bound<'py, PyArray1<f64>>> {
-        Ok(array(py, self.inner.survival(slice(&t, "t")?).py()?))
+        call(|| Ok(array(py, self.inner.survival(slice(&t, "t")?).py()?)))
     }
 
     /// P(T = t) for periods t ≥ 1.
@@ -465,7 +541,7 @@ impl PySbg {
         py: Python<'py>,
         t: Arr<'py>,
     ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-        Ok(array(py, self.inner.churn_probability(slice(&t, "t")?).py()?))
+        call(|| Ok(array(py, self.inner.churn_probability(slice(&t, "t")?).py()?)))
     }
 
     /// Retention rate r(t) for periods t ≥ 1.
@@ -474,17 +550,25 @@ impl PySbg {
         py: Python<'py>,
         t: Arr<'py>,
     ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-        Ok(array(py, self.inner.retention_rate(slice(&t, "t")?).py()?))
+        call(|| Ok(array(py, self.inner.retention_rate(slice(&t, "t")?).py()?)))
     }
 
     /// S(0), …, S(n_periods).
-    fn survival_curve<'py>(&self, py: Python<'py>, n_periods: usize) -> Bound<'py, PyArray1<f64>> {
-        array(py, self.inner.survival_curve(n_periods))
+    fn survival_curve<'py>(
+        &self,
+        py: Python<'py>,
+        n_periods: usize,
+    ) -> PyResult<Bound<'py, PyArray1<f64>>> {
+        call(|| Ok(array(py, self.inner.survival_curve(n_periods))))
     }
 
     /// r(1), …, r(n_periods).
-    fn retention_curve<'py>(&self, py: Python<'py>, n_periods: usize) -> Bound<'py, PyArray1<f64>> {
-        array(py, self.inner.retention_curve(n_periods))
+    fn retention_curve<'py>(
+        &self,
+        py: Python<'py>,
+        n_periods: usize,
+    ) -> PyResult<Bound<'py, PyArray1<f64>>> {
+        call(|| Ok(array(py, self.inner.retention_curve(n_periods))))
     }
 
     /// DERL of customers who have renewed `renewals` times.
@@ -494,21 +578,23 @@ impl PySbg {
         discount_rate: f64,
         renewals: Arr<'py>,
     ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-        Ok(array(py, self.inner.derl(discount_rate, slice(&renewals, "renewals")?).py()?))
+        call(|| Ok(array(py, self.inner.derl(discount_rate, slice(&renewals, "renewals")?).py()?)))
     }
 
     /// Discounted expected lifetime value of a new customer.
     fn expected_lifetime_value(&self, margin: f64, discount_rate: f64) -> PyResult<f64> {
-        self.inner.expected_lifetime_value(margin, discount_rate).py()
+        call(|| self.inner.expected_lifetime_value(margin, discount_rate).py())
     }
 }
 
 // -------------------------------------------------------------------------------------- CLV
 
 /// Probabilistic CLV: dict of arrays `clv`, `expected_discounted_purchases`, `expected_spend`
-/// (and `lower`, `upper` with a level). `transaction_model` is a `Model` or a `BgBbModel`.
+/// (and `lower`, `upper` with a level). `transaction_model` is a `Model` or a `BgBbModel`;
+/// `data_time_unit` None means the unit the transaction model records (see
+/// [`crate::conversion::clv_options`]).
 #[pyfunction]
-#[pyo3(signature = (transaction_model, spend_model, frequency, recency, t, monetary_value, horizon=12.0, time_unit="M", data_time_unit="W", discount_rate=0.01, margin=1.0, method="continuous", level=None))]
+#[pyo3(signature = (transaction_model, spend_model, frequency, recency, t, monetary_value, horizon=12.0, time_unit="M", data_time_unit=None, discount_rate=0.01, margin=1.0, method="continuous", level=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn customer_lifetime_value_native<'py>(
     py: Python<'py>,
@@ -520,49 +606,51 @@ pub fn customer_lifetime_value_native<'py>(
     monetary_value: Arr<'py>,
     horizon: f64,
     time_unit: &str,
-    data_time_unit: &str,
+    data_time_unit: Option<&str>,
     discount_rate: f64,
     margin: f64,
     method: &str,
     level: Option<f64>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let o = ClvOptions::from_names(
-        horizon,
-        time_unit,
-        data_time_unit,
-        discount_rate,
-        margin,
-        method,
-        level,
-    )
-    .py()?;
-    let t_field = if transaction_model.is_instance_of::<PyBgBb>() { "n_periods" } else { "T" };
-    let (f, r, tt) =
-        (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t, t_field)?);
-    let z = slice(&monetary_value, "monetary_value")?;
-    let spend = &spend_model.inner;
-    let result = if let Ok(m) = transaction_model.cast::<PyModel>() {
-        let m = m.get().inner().as_model();
-        py.detach(|| customer_lifetime_value(m, spend, f, r, tt, z, &o))
-    } else if let Ok(m) = transaction_model.cast::<PyBgBb>() {
-        let m: &dyn TransactionModel = &m.get().inner;
-        py.detach(|| customer_lifetime_value(m, spend, f, r, tt, z, &o))
-    } else {
-        Err(cvm_core::Error::invalid(
-            "transaction_model",
-            "expected a fitted BetaGeo, ModifiedBetaGeo, ParetoNBD or BetaGeoBetaBinom model",
-        ))
-    }
-    .py()?;
-    let d = PyDict::new(py);
-    d.set_item("clv", array(py, result.value))?;
-    d.set_item("expected_discounted_purchases", array(py, result.discounted_purchases))?;
-    d.set_item("expected_spend", array(py, result.expected_spend))?;
-    if let (Some(lo), Some(hi)) = (result.lower, result.upper) {
-        d.set_item("lower", array(py, lo))?;
-        d.set_item("upper", array(py, hi))?;
-    }
-    Ok(d)
+    call(|| {
+        let bgbb = transaction_model.cast::<PyBgBb>().ok();
+        let model: &dyn TransactionModel = if let Ok(m) = transaction_model.cast::<PyModel>() {
+            m.get().inner().as_model()
+        } else if let Some(m) = &bgbb {
+            &m.get().inner
+        } else {
+            return Err(cvm_core::Error::invalid(
+                "transaction_model",
+                "expected a fitted BetaGeo, ModifiedBetaGeo, ParetoNBD or BetaGeoBetaBinom model",
+            ))
+            .py();
+        };
+        let spend = &spend_model.inner;
+        let args =
+            ClvArgs { horizon, time_unit, data_time_unit, discount_rate, margin, method, level };
+        let o = clv_options(args, model.time_unit(), spend.time_unit())?;
+        let t_field = if bgbb.is_some() { "n_periods" } else { "T" };
+        let (f, r, tt) =
+            (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t, t_field)?);
+        let z = slice(&monetary_value, "monetary_value")?;
+        let result = detach(py, || customer_lifetime_value(model, spend, f, r, tt, z, &o))?;
+        let d = PyDict::new(py);
+        d.set_item("clv", array(py, result.value))?;
+        d.set_item("expected_discounted_purchases", array(py, result.discounted_purchases))?;
+        d.set_item("expected_spend", array(py, result.expected_spend))?;
+        if let (Some(lo), Some(hi)) = (result.lower, result.upper) {
+            d.set_item("lower", array(py, lo))?;
+            d.set_item("upper", array(py, hi))?;
+        }
+        Ok(d)
+    })
+}
+
+/// The canonical one-letter name of a time unit ("D", "W", "M", "Y"; the core's spellings are
+/// accepted), or UnknownNameError naming `field`.
+#[pyfunction]
+pub fn canonical_time_unit(name: &str, field: &str) -> PyResult<&'static str> {
+    call(|| Ok(crate::conversion::time_unit(name, field)?.as_str()))
 }
 
 /// Adds this area's classes and functions to the native module.
@@ -572,5 +660,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PySbg>()?;
     m.add_function(wrap_pyfunction!(frequency_monetary_correlation, m)?)?;
     m.add_function(wrap_pyfunction!(customer_lifetime_value_native, m)?)?;
+    m.add_function(wrap_pyfunction!(canonical_time_unit, m)?)?;
     Ok(())
 }

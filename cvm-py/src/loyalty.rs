@@ -14,7 +14,7 @@ use cvm_core::loyalty::{
 };
 
 use crate::conversion::{array, opt_slice, slice};
-use crate::errors::IntoPyResult;
+use crate::errors::{call, detach, IntoPyResult};
 
 type Arr<'py> = PyReadonlyArray1<'py, f64>;
 type Flags<'py> = PyReadonlyArray1<'py, bool>;
@@ -37,15 +37,17 @@ fn state_code(s: MigrationState) -> u8 {
 /// `churn_type`, in code order.
 #[pyfunction]
 fn loyalty_names(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
-    let out = PyDict::new(py);
-    let mut states: Vec<&str> = Stage::NAMES.to_vec();
-    states.extend(["new", "gone"]);
-    out.set_item("stage", Stage::NAMES.to_vec())?;
-    out.set_item("state", states)?;
-    out.set_item("level", LoyaltyLevel::NAMES.to_vec())?;
-    out.set_item("band", RiskBand::NAMES.to_vec())?;
-    out.set_item("churn_type", ChurnType::NAMES.to_vec())?;
-    Ok(out)
+    call(|| {
+        let out = PyDict::new(py);
+        let mut states: Vec<&str> = Stage::NAMES.to_vec();
+        states.extend(["new", "gone"]);
+        out.set_item("stage", Stage::NAMES.to_vec())?;
+        out.set_item("state", states)?;
+        out.set_item("level", LoyaltyLevel::NAMES.to_vec())?;
+        out.set_item("band", RiskBand::NAMES.to_vec())?;
+        out.set_item("churn_type", ChurnType::NAMES.to_vec())?;
+        Ok(out)
+    })
 }
 
 /// Stage names → codes through the core's parser; an unknown name is an error naming `field`
@@ -56,22 +58,24 @@ fn parse_stages<'py>(
     names: Vec<String>,
     field: &str,
 ) -> PyResult<Bound<'py, PyArray1<u8>>> {
-    let codes = names
-        .iter()
-        .enumerate()
-        .map(|(i, name)| {
-            Stage::parse(name, field).map(|s| s.index() as u8).map_err(|_| {
-                let valid = Stage::NAMES.join(", ");
-                cvm_core::Error::invalid_at(
-                    field,
-                    i,
-                    format!("unknown stage {name:?} (valid: {valid})"),
-                )
+    call(|| {
+        let codes = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                Stage::parse(name, field).map(|s| s.index() as u8).map_err(|_| {
+                    let valid = Stage::NAMES.join(", ");
+                    cvm_core::Error::invalid_at(
+                        field,
+                        i,
+                        format!("unknown stage {name:?} (valid: {valid})"),
+                    )
+                })
             })
-        })
-        .collect::<cvm_core::Result<Vec<u8>>>()
-        .py()?;
-    Ok(array(py, codes))
+            .collect::<cvm_core::Result<Vec<u8>>>()
+            .py()?;
+        Ok(array(py, codes))
+    })
 }
 
 /// The loyalty ladder: `{"stage": uint8 codes, "reasons": [str]}`.
@@ -97,42 +101,42 @@ fn loyalty_stages_native<'py>(
     p_alive_threshold: Option<f64>,
     lapse_window: Option<f64>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let d = LadderOptions::default();
-    let options = LadderOptions {
-        prospect_min_interest: prospect_min_interest.unwrap_or(d.prospect_min_interest),
-        repeat_min_frequency: repeat_min_frequency.unwrap_or(d.repeat_min_frequency),
-        advocate_min_referrals: advocate_min_referrals.unwrap_or(d.advocate_min_referrals),
-        advocate_min_reviews: advocate_min_reviews.unwrap_or(d.advocate_min_reviews),
-        advocate_min_recommendations: advocate_min_recommendations
-            .unwrap_or(d.advocate_min_recommendations),
-        p_alive_threshold: p_alive_threshold.unwrap_or(d.p_alive_threshold),
-        lapse_window: lapse_window.or(d.lapse_window),
-    };
-    let input = LadderInput {
-        purchased: opt_slice(&purchased, "purchased")?,
-        interest: opt_slice(&interest, "interest")?,
-        referrals: opt_slice(&referrals, "referrals")?,
-        reviews: opt_slice(&reviews, "reviews")?,
-        recommendations: opt_slice(&recommendations, "recommendations")?,
-        p_alive: opt_slice(&p_alive, "p_alive")?,
-        ..LadderInput::new(
-            slice(&frequency, "frequency")?,
-            slice(&recency, "recency")?,
-            slice(&t, "T")?,
-        )
-    };
-    let (codes, reasons) = py
-        .detach(|| {
+    call(|| {
+        let d = LadderOptions::default();
+        let options = LadderOptions {
+            prospect_min_interest: prospect_min_interest.unwrap_or(d.prospect_min_interest),
+            repeat_min_frequency: repeat_min_frequency.unwrap_or(d.repeat_min_frequency),
+            advocate_min_referrals: advocate_min_referrals.unwrap_or(d.advocate_min_referrals),
+            advocate_min_reviews: advocate_min_reviews.unwrap_or(d.advocate_min_reviews),
+            advocate_min_recommendations: advocate_min_recommendations
+                .unwrap_or(d.advocate_min_recommendations),
+            p_alive_threshold: p_alive_threshold.unwrap_or(d.p_alive_threshold),
+            lapse_window: lapse_window.or(d.lapse_window),
+        };
+        let input = LadderInput {
+            purchased: opt_slice(&purchased, "purchased")?,
+            interest: opt_slice(&interest, "interest")?,
+            referrals: opt_slice(&referrals, "referrals")?,
+            reviews: opt_slice(&reviews, "reviews")?,
+            recommendations: opt_slice(&recommendations, "recommendations")?,
+            p_alive: opt_slice(&p_alive, "p_alive")?,
+            ..LadderInput::new(
+                slice(&frequency, "frequency")?,
+                slice(&recency, "recency")?,
+                slice(&t, "T")?,
+            )
+        };
+        let (codes, reasons) = detach(py, || {
             let ladder = loyalty_stages(&input, &options)?;
             let codes: Vec<u8> = ladder.stages().iter().map(|s| s.index() as u8).collect();
             let reasons: Vec<String> = ladder.reasons().map(|r| r.to_string()).collect();
             Ok::<_, cvm_core::Error>((codes, reasons))
-        })
-        .py()?;
-    let out = PyDict::new(py);
-    out.set_item("stage", array(py, codes))?;
-    out.set_item("reasons", reasons)?;
-    Ok(out)
+        })?;
+        let out = PyDict::new(py);
+        out.set_item("stage", array(py, codes))?;
+        out.set_item("reasons", reasons)?;
+        Ok(out)
+    })
 }
 
 /// Oliver's loyalty levels: `{"level": uint8 codes, "reasons": [str]}`.
@@ -152,28 +156,34 @@ fn loyalty_levels_native<'py>(
     rule: &str,
     missing: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let d = LevelOptions::default();
-    let options = LevelOptions {
-        belief_threshold: belief_threshold.unwrap_or(d.belief_threshold),
-        satisfaction_threshold: satisfaction_threshold.unwrap_or(d.satisfaction_threshold),
-        intent_threshold: intent_threshold.unwrap_or(d.intent_threshold),
-        obstacles_threshold: obstacles_threshold.unwrap_or(d.obstacles_threshold),
-        rule: LevelRule::parse(rule, "rule").py()?,
-        missing: MissingSignal::parse(missing, "missing").py()?,
-    };
-    let input = LevelInput {
-        belief_better: opt_slice(&belief_better, "belief_better")?,
-        satisfaction: opt_slice(&satisfaction, "satisfaction")?,
-        repurchase_intent: opt_slice(&repurchase_intent, "repurchase_intent")?,
-        repeat_despite_obstacles: opt_slice(&repeat_despite_obstacles, "repeat_despite_obstacles")?,
-    };
-    let levels = loyalty_levels(&input, &options).py()?;
-    let codes: Vec<u8> = levels.levels().iter().map(|l| code_of(&LoyaltyLevel::ALL, l)).collect();
-    let reasons: Vec<String> = levels.reasons().map(|r| r.to_string()).collect();
-    let out = PyDict::new(py);
-    out.set_item("level", array(py, codes))?;
-    out.set_item("reasons", reasons)?;
-    Ok(out)
+    call(|| {
+        let d = LevelOptions::default();
+        let options = LevelOptions {
+            belief_threshold: belief_threshold.unwrap_or(d.belief_threshold),
+            satisfaction_threshold: satisfaction_threshold.unwrap_or(d.satisfaction_threshold),
+            intent_threshold: intent_threshold.unwrap_or(d.intent_threshold),
+            obstacles_threshold: obstacles_threshold.unwrap_or(d.obstacles_threshold),
+            rule: LevelRule::parse(rule, "rule").py()?,
+            missing: MissingSignal::parse(missing, "missing").py()?,
+        };
+        let input = LevelInput {
+            belief_better: opt_slice(&belief_better, "belief_better")?,
+            satisfaction: opt_slice(&satisfaction, "satisfaction")?,
+            repurchase_intent: opt_slice(&repurchase_intent, "repurchase_intent")?,
+            repeat_despite_obstacles: opt_slice(
+                &repeat_despite_obstacles,
+                "repeat_despite_obstacles",
+            )?,
+        };
+        let levels = loyalty_levels(&input, &options).py()?;
+        let codes: Vec<u8> =
+            levels.levels().iter().map(|l| code_of(&LoyaltyLevel::ALL, l)).collect();
+        let reasons: Vec<String> = levels.reasons().map(|r| r.to_string()).collect();
+        let out = PyDict::new(py);
+        out.set_item("level", array(py, codes))?;
+        out.set_item("reasons", reasons)?;
+        Ok(out)
+    })
 }
 
 /// Churn risk: `{"score", "band" (uint8 codes), "at_risk" (bool), "overdue_ratio",
@@ -198,36 +208,38 @@ fn churn_risk_native<'py>(
     high_threshold: Option<f64>,
     at_risk_threshold: Option<f64>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let d = ChurnRiskOptions::default();
-    let options = ChurnRiskOptions {
-        weight_p_alive: weight_p_alive.unwrap_or(d.weight_p_alive),
-        weight_expected: weight_expected.unwrap_or(d.weight_expected),
-        weight_overdue: weight_overdue.unwrap_or(d.weight_overdue),
-        expected_purchases_min: expected_purchases_min.unwrap_or(d.expected_purchases_min),
-        overdue_saturation: overdue_saturation.unwrap_or(d.overdue_saturation),
-        fallback_interval: fallback_interval.or(d.fallback_interval),
-        medium_threshold: medium_threshold.unwrap_or(d.medium_threshold),
-        high_threshold: high_threshold.unwrap_or(d.high_threshold),
-        at_risk_threshold: at_risk_threshold.unwrap_or(d.at_risk_threshold),
-    };
-    let input = ChurnInput {
-        p_alive: opt_slice(&p_alive, "p_alive")?,
-        expected_purchases: opt_slice(&expected_purchases, "expected_purchases")?,
-        ..ChurnInput::new(
-            slice(&frequency, "frequency")?,
-            slice(&recency, "recency")?,
-            slice(&t, "T")?,
-        )
-    };
-    let risk = py.detach(|| churn_risk(&input, &options)).py()?;
-    let bands: Vec<u8> = risk.band().iter().map(|b| code_of(&RiskBand::ALL, b)).collect();
-    let out = PyDict::new(py);
-    out.set_item("score", array(py, risk.score().to_vec()))?;
-    out.set_item("band", array(py, bands))?;
-    out.set_item("at_risk", array(py, risk.at_risk().to_vec()))?;
-    out.set_item("overdue_ratio", array(py, risk.overdue_ratio().to_vec()))?;
-    out.set_item("fallback_interval", risk.fallback_interval())?;
-    Ok(out)
+    call(|| {
+        let d = ChurnRiskOptions::default();
+        let options = ChurnRiskOptions {
+            weight_p_alive: weight_p_alive.unwrap_or(d.weight_p_alive),
+            weight_expected: weight_expected.unwrap_or(d.weight_expected),
+            weight_overdue: weight_overdue.unwrap_or(d.weight_overdue),
+            expected_purchases_min: expected_purchases_min.unwrap_or(d.expected_purchases_min),
+            overdue_saturation: overdue_saturation.unwrap_or(d.overdue_saturation),
+            fallback_interval: fallback_interval.or(d.fallback_interval),
+            medium_threshold: medium_threshold.unwrap_or(d.medium_threshold),
+            high_threshold: high_threshold.unwrap_or(d.high_threshold),
+            at_risk_threshold: at_risk_threshold.unwrap_or(d.at_risk_threshold),
+        };
+        let input = ChurnInput {
+            p_alive: opt_slice(&p_alive, "p_alive")?,
+            expected_purchases: opt_slice(&expected_purchases, "expected_purchases")?,
+            ..ChurnInput::new(
+                slice(&frequency, "frequency")?,
+                slice(&recency, "recency")?,
+                slice(&t, "T")?,
+            )
+        };
+        let risk = detach(py, || churn_risk(&input, &options))?;
+        let bands: Vec<u8> = risk.band().iter().map(|b| code_of(&RiskBand::ALL, b)).collect();
+        let out = PyDict::new(py);
+        out.set_item("score", array(py, risk.score().to_vec()))?;
+        out.set_item("band", array(py, bands))?;
+        out.set_item("at_risk", array(py, risk.at_risk().to_vec()))?;
+        out.set_item("overdue_ratio", array(py, risk.overdue_ratio().to_vec()))?;
+        out.set_item("fallback_interval", risk.fallback_interval())?;
+        Ok(out)
+    })
 }
 
 /// Churn types from reason flags: `{"churn_type": uint8 codes, "cause": [str | None],
@@ -242,22 +254,25 @@ fn churn_types_native<'py>(
     dissatisfied: Option<Flags<'_>>,
     payment_lapse: Option<Flags<'_>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let reasons = ChurnReasons {
-        moved_or_died: opt_slice(&moved_or_died, "moved_or_died")?,
-        competitor: opt_slice(&competitor, "competitor")?,
-        our_fault: opt_slice(&our_fault, "our_fault")?,
-        dissatisfied: opt_slice(&dissatisfied, "dissatisfied")?,
-        payment_lapse: opt_slice(&payment_lapse, "payment_lapse")?,
-    };
-    let labels = churn_types(&reasons).py()?;
-    let codes: Vec<u8> = labels.types().iter().map(|x| code_of(&ChurnType::ALL, x)).collect();
-    let causes: Vec<Option<&str>> = labels.causes().iter().map(|c| c.map(|c| c.as_str())).collect();
-    let texts: Vec<String> = (0..labels.len()).map(|i| labels.reason_text(i)).collect();
-    let out = PyDict::new(py);
-    out.set_item("churn_type", array(py, codes))?;
-    out.set_item("cause", causes)?;
-    out.set_item("reasons", texts)?;
-    Ok(out)
+    call(|| {
+        let reasons = ChurnReasons {
+            moved_or_died: opt_slice(&moved_or_died, "moved_or_died")?,
+            competitor: opt_slice(&competitor, "competitor")?,
+            our_fault: opt_slice(&our_fault, "our_fault")?,
+            dissatisfied: opt_slice(&dissatisfied, "dissatisfied")?,
+            payment_lapse: opt_slice(&payment_lapse, "payment_lapse")?,
+        };
+        let labels = churn_types(&reasons).py()?;
+        let codes: Vec<u8> = labels.types().iter().map(|x| code_of(&ChurnType::ALL, x)).collect();
+        let causes: Vec<Option<&str>> =
+            labels.causes().iter().map(|c| c.map(|c| c.as_str())).collect();
+        let texts: Vec<String> = (0..labels.len()).map(|i| labels.reason_text(i)).collect();
+        let out = PyDict::new(py);
+        out.set_item("churn_type", array(py, codes))?;
+        out.set_item("cause", causes)?;
+        out.set_item("reasons", texts)?;
+        Ok(out)
+    })
 }
 
 /// Stage migration between two snapshots (stage codes): `{"rows", "columns"` (state names),
@@ -272,35 +287,37 @@ fn stage_migration_native<'py>(
     stages_after: PyReadonlyArray1<'_, u8>,
     policy: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let policy = MigrationPolicy::parse(policy, "policy").py()?;
-    let to_stages = |codes: &[u8], field: &str| -> cvm_core::Result<Vec<Stage>> {
-        codes
-            .iter()
-            .enumerate()
-            .map(|(i, &c)| {
-                Stage::ALL.get(c as usize).copied().ok_or_else(|| {
-                    cvm_core::Error::invalid_at(field, i, format!("unknown stage code {c}"))
+    call(|| {
+        let policy = MigrationPolicy::parse(policy, "policy").py()?;
+        let to_stages = |codes: &[u8], field: &str| -> cvm_core::Result<Vec<Stage>> {
+            codes
+                .iter()
+                .enumerate()
+                .map(|(i, &c)| {
+                    Stage::ALL.get(c as usize).copied().ok_or_else(|| {
+                        cvm_core::Error::invalid_at(field, i, format!("unknown stage code {c}"))
+                    })
                 })
-            })
-            .collect()
-    };
-    let sb = to_stages(slice(&stages_before, "stages_before")?, "stages_before").py()?;
-    let sa = to_stages(slice(&stages_after, "stages_after")?, "stages_after").py()?;
-    let (ib, ia) = (slice(&ids_before, "ids_before")?, slice(&ids_after, "ids_after")?);
-    let m = py.detach(|| stage_migration(ib, &sb, ia, &sa, policy)).py()?;
-    let names = |states: &[MigrationState]| -> Vec<&'static str> {
-        states.iter().map(|s| s.as_str()).collect()
-    };
-    let out = PyDict::new(py);
-    out.set_item("rows", names(m.row_states()))?;
-    out.set_item("columns", names(m.column_states()))?;
-    out.set_item("counts", m.count_matrix())?;
-    out.set_item("rates", m.rate_matrix())?;
-    let moves = m.moves();
-    out.set_item("ids", array(py, moves.iter().map(|mv| mv.id).collect()))?;
-    out.set_item("from", array(py, moves.iter().map(|mv| state_code(mv.from)).collect()))?;
-    out.set_item("to", array(py, moves.iter().map(|mv| state_code(mv.to)).collect()))?;
-    Ok(out)
+                .collect()
+        };
+        let sb = to_stages(slice(&stages_before, "stages_before")?, "stages_before").py()?;
+        let sa = to_stages(slice(&stages_after, "stages_after")?, "stages_after").py()?;
+        let (ib, ia) = (slice(&ids_before, "ids_before")?, slice(&ids_after, "ids_after")?);
+        let m = detach(py, || stage_migration(ib, &sb, ia, &sa, policy))?;
+        let names = |states: &[MigrationState]| -> Vec<&'static str> {
+            states.iter().map(|s| s.as_str()).collect()
+        };
+        let out = PyDict::new(py);
+        out.set_item("rows", names(m.row_states()))?;
+        out.set_item("columns", names(m.column_states()))?;
+        out.set_item("counts", m.count_matrix())?;
+        out.set_item("rates", m.rate_matrix())?;
+        let moves = m.moves();
+        out.set_item("ids", array(py, moves.iter().map(|mv| mv.id).collect()))?;
+        out.set_item("from", array(py, moves.iter().map(|mv| state_code(mv.from)).collect()))?;
+        out.set_item("to", array(py, moves.iter().map(|mv| state_code(mv.to)).collect()))?;
+        Ok(out)
+    })
 }
 
 /// Adds this area's classes and functions to the native module.

@@ -5,12 +5,12 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use cvm_core::models::{
-    calibration_holdout_table, repeat_histogram, simulate, AnyModel, FitOptions, ModelKind,
-    SimulationOptions, SummaryData,
+    calibration_holdout_table, repeat_histogram, simulate, AnyModel, ModelKind, SimulationOptions,
+    SummaryData,
 };
 
-use crate::conversion::{array, opt_slice, slice};
-use crate::errors::IntoPyResult;
+use crate::conversion::{array, fit_options, opt_slice, optional_time_unit, slice, time_unit_name};
+use crate::errors::{call, detach, IntoPyResult};
 
 /// A fitted (or parameterised) BG/NBD, MBG/NBD or Pareto/NBD model. Immutable.
 #[derive(Debug)]
@@ -36,9 +36,10 @@ type ArrayPair<'py> = (Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>);
 
 #[pymethods]
 impl PyModel {
-    /// Fits a model by maximum likelihood.
+    /// Fits a model by maximum likelihood; `time_unit` (the unit of recency and T, or None) is
+    /// recorded by the model.
     #[staticmethod]
-    #[pyo3(signature = (model, frequency, recency, t, weights=None, penalizer=0.0, max_iterations=None, tolerance=None, initial=None))]
+    #[pyo3(signature = (model, frequency, recency, t, weights=None, penalizer=0.0, max_iterations=None, tolerance=None, initial=None, time_unit=None))]
     #[allow(clippy::too_many_arguments)]
     fn fit(
         py: Python<'_>,
@@ -51,104 +52,122 @@ impl PyModel {
         max_iterations: Option<usize>,
         tolerance: Option<f64>,
         initial: Option<Vec<f64>>,
+        time_unit: Option<&str>,
     ) -> PyResult<Self> {
-        let k = kind(model)?;
-        let (f, r, tt) =
-            (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t, "T")?);
-        let w = opt_slice(&weights, "weights")?;
-        let defaults = FitOptions::default();
-        let options = FitOptions {
-            penalizer,
-            max_iterations: max_iterations.unwrap_or(defaults.max_iterations),
-            tolerance: tolerance.unwrap_or(defaults.tolerance),
-            initial,
-            time_unit: None,
-        };
-        let inner = py
-            .detach(|| {
+        call(|| {
+            let k = kind(model)?;
+            let (f, r, tt) =
+                (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t, "T")?);
+            let w = opt_slice(&weights, "weights")?;
+            let options = fit_options(penalizer, max_iterations, tolerance, initial, time_unit)?;
+            let inner = detach(py, || {
                 let data = SummaryData::new(f, r, tt, w)?;
                 AnyModel::fit(k, &data, &options)
-            })
-            .py()?;
-        Ok(PyModel { inner })
+            })?;
+            Ok(PyModel { inner })
+        })
     }
 
-    /// A model with known parameters (in the papers' order).
+    /// A model with known parameters (in the papers' order), its data in `time_unit` (or None).
     #[staticmethod]
-    fn from_params(model: &str, params: Vec<f64>) -> PyResult<Self> {
-        Ok(PyModel { inner: AnyModel::from_params(kind(model)?, &params).py()? })
+    #[pyo3(signature = (model, params, time_unit=None))]
+    fn from_params(model: &str, params: Vec<f64>, time_unit: Option<&str>) -> PyResult<Self> {
+        call(|| {
+            let unit = optional_time_unit(time_unit, "time_unit")?;
+            let inner = AnyModel::from_params(kind(model)?, &params).py()?.with_time_unit(unit);
+            Ok(PyModel { inner })
+        })
+    }
+
+    /// The unit of the model's data ("D", "W", "M", "Y"), or None.
+    #[getter]
+    fn time_unit(&self) -> PyResult<Option<&'static str>> {
+        call(|| Ok(time_unit_name(self.inner.time_unit())))
+    }
+
+    /// The same model with its data in `time_unit` (None: no unit).
+    #[pyo3(signature = (time_unit))]
+    fn with_time_unit(&self, time_unit: Option<&str>) -> PyResult<Self> {
+        call(|| {
+            let unit = optional_time_unit(time_unit, "time_unit")?;
+            Ok(PyModel { inner: self.inner.clone().with_time_unit(unit) })
+        })
     }
 
     /// Reads a model document.
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<Self> {
-        Ok(PyModel { inner: AnyModel::from_json(text).py()? })
+        call(|| Ok(PyModel { inner: AnyModel::from_json(text).py()? }))
     }
 
     /// The versioned JSON document.
     fn to_json(&self) -> PyResult<String> {
-        self.inner.to_json().py()
+        call(|| self.inner.to_json().py())
     }
 
     /// `bg_nbd`, `mbg_nbd` or `pareto_nbd`.
     #[getter]
-    fn kind(&self) -> &'static str {
-        self.inner.kind().as_str()
+    fn kind(&self) -> PyResult<&'static str> {
+        call(|| Ok(self.inner.kind().as_str()))
     }
 
     /// Parameter names, in order.
     #[getter]
-    fn param_names(&self) -> Vec<&'static str> {
-        self.inner.as_model().param_names().to_vec()
+    fn param_names(&self) -> PyResult<Vec<&'static str>> {
+        call(|| Ok(self.inner.as_model().param_names().to_vec()))
     }
 
     /// Parameter values, in order.
     #[getter]
-    fn params(&self) -> Vec<f64> {
-        self.inner.as_model().params()
+    fn params(&self) -> PyResult<Vec<f64>> {
+        call(|| Ok(self.inner.as_model().params()))
     }
 
     /// Fit diagnostics as a dict, or None.
     #[getter]
     fn diagnostics<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        let Some(d) = self.inner.diagnostics() else { return Ok(None) };
-        let out = PyDict::new(py);
-        out.set_item("log_likelihood", d.log_likelihood)?;
-        out.set_item("aic", d.aic)?;
-        out.set_item("bic", d.bic)?;
-        out.set_item("iterations", d.iterations)?;
-        out.set_item("gradient_norm", d.gradient_norm)?;
-        out.set_item("converged", d.converged)?;
-        out.set_item("n_obs", d.n_obs)?;
-        out.set_item("penalizer", d.penalizer)?;
-        Ok(Some(out))
+        call(|| {
+            let Some(d) = self.inner.diagnostics() else { return Ok(None) };
+            let out = PyDict::new(py);
+            out.set_item("log_likelihood", d.log_likelihood)?;
+            out.set_item("aic", d.aic)?;
+            out.set_item("bic", d.bic)?;
+            out.set_item("iterations", d.iterations)?;
+            out.set_item("gradient_norm", d.gradient_norm)?;
+            out.set_item("converged", d.converged)?;
+            out.set_item("n_obs", d.n_obs)?;
+            out.set_item("penalizer", d.penalizer)?;
+            Ok(Some(out))
+        })
     }
 
     /// Covariance of the parameters (natural scale), or None.
     #[getter]
-    fn covariance(&self) -> Option<Vec<Vec<f64>>> {
-        self.inner.covariance().map(|c| c.matrix())
+    fn covariance(&self) -> PyResult<Option<Vec<Vec<f64>>>> {
+        call(|| Ok(self.inner.covariance().map(|c| c.matrix())))
     }
 
     /// Standard errors of the parameters, or None.
     #[getter]
-    fn standard_errors(&self) -> Option<Vec<f64>> {
-        self.inner.covariance().map(|c| c.standard_errors())
+    fn standard_errors(&self) -> PyResult<Option<Vec<f64>>> {
+        call(|| Ok(self.inner.covariance().map(|c| c.standard_errors())))
     }
 
     /// Confidence intervals (formed on the log scale) at `level`.
     fn confidence_intervals(&self, level: f64) -> PyResult<Vec<(f64, f64)>> {
-        let cov = self
-            .inner
-            .covariance()
-            .ok_or_else(|| {
-                cvm_core::Error::invalid(
-                    "covariance",
-                    "the model has no covariance (it was not fitted)",
-                )
-            })
-            .py()?;
-        cov.confidence_intervals(level).py()
+        call(|| {
+            let cov = self
+                .inner
+                .covariance()
+                .ok_or_else(|| {
+                    cvm_core::Error::invalid(
+                        "covariance",
+                        "the model has no covariance (it was not fitted)",
+                    )
+                })
+                .py()?;
+            cov.confidence_intervals(level).py()
+        })
     }
 
     /// Expected purchases in (T, T+t].
@@ -160,11 +179,13 @@ impl PyModel {
         recency: Arr<'py>,
         t_cal: Arr<'py>,
     ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-        let (f, r, tt) =
-            (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
-        let m = self.inner.as_model();
-        let v = py.detach(|| m.conditional_expected_purchases(t, f, r, tt)).py()?;
-        Ok(array(py, v))
+        call(|| {
+            let (f, r, tt) =
+                (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
+            let m = self.inner.as_model();
+            let v = detach(py, || m.conditional_expected_purchases(t, f, r, tt))?;
+            Ok(array(py, v))
+        })
     }
 
     /// P(alive) at T.
@@ -175,11 +196,13 @@ impl PyModel {
         recency: Arr<'py>,
         t_cal: Arr<'py>,
     ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-        let (f, r, tt) =
-            (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
-        let m = self.inner.as_model();
-        let v = py.detach(|| m.probability_alive(f, r, tt)).py()?;
-        Ok(array(py, v))
+        call(|| {
+            let (f, r, tt) =
+                (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
+            let m = self.inner.as_model();
+            let v = detach(py, || m.probability_alive(f, r, tt))?;
+            Ok(array(py, v))
+        })
     }
 
     /// P(alive) at T and expected purchases in (T, T+t], in one pass: (alive, expected).
@@ -191,11 +214,13 @@ impl PyModel {
         recency: Arr<'py>,
         t_cal: Arr<'py>,
     ) -> PyResult<ArrayPair<'py>> {
-        let (f, r, tt) =
-            (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
-        let m = self.inner.as_model();
-        let (p, e) = py.detach(|| m.probability_alive_and_expected_purchases(t, f, r, tt)).py()?;
-        Ok((array(py, p), array(py, e)))
+        call(|| {
+            let (f, r, tt) =
+                (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
+            let m = self.inner.as_model();
+            let (p, e) = detach(py, || m.probability_alive_and_expected_purchases(t, f, r, tt))?;
+            Ok((array(py, p), array(py, e)))
+        })
     }
 
     /// Delta-method interval for P(alive): (lower, upper).
@@ -207,11 +232,13 @@ impl PyModel {
         t_cal: Arr<'py>,
         level: f64,
     ) -> PyResult<ArrayPair<'py>> {
-        let (f, r, tt) =
-            (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
-        let m = self.inner.as_model();
-        let (lo, hi) = py.detach(|| m.probability_alive_interval(f, r, tt, level)).py()?;
-        Ok((array(py, lo), array(py, hi)))
+        call(|| {
+            let (f, r, tt) =
+                (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
+            let m = self.inner.as_model();
+            let (lo, hi) = detach(py, || m.probability_alive_interval(f, r, tt, level))?;
+            Ok((array(py, lo), array(py, hi)))
+        })
     }
 
     /// Delta-method interval for the expected purchases in (T, T+t]: (lower, upper).
@@ -224,12 +251,14 @@ impl PyModel {
         t_cal: Arr<'py>,
         level: f64,
     ) -> PyResult<ArrayPair<'py>> {
-        let (f, r, tt) =
-            (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
-        let m = self.inner.as_model();
-        let (lo, hi) =
-            py.detach(|| m.conditional_expected_purchases_interval(t, f, r, tt, level)).py()?;
-        Ok((array(py, lo), array(py, hi)))
+        call(|| {
+            let (f, r, tt) =
+                (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
+            let m = self.inner.as_model();
+            let (lo, hi) =
+                detach(py, || m.conditional_expected_purchases_interval(t, f, r, tt, level))?;
+            Ok((array(py, lo), array(py, hi)))
+        })
     }
 
     /// Expected purchases of a new customer in (0, t] for each t.
@@ -238,13 +267,15 @@ impl PyModel {
         py: Python<'py>,
         t: Arr<'py>,
     ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-        let tt = slice(&t, "t")?;
-        Ok(array(py, self.inner.as_model().expected_purchases_new_customer(tt).py()?))
+        call(|| {
+            let tt = slice(&t, "t")?;
+            Ok(array(py, self.inner.as_model().expected_purchases_new_customer(tt).py()?))
+        })
     }
 
     /// P(X(t) = n) for a new customer.
     fn probability_of_n_purchases(&self, n: u64, t: f64) -> PyResult<f64> {
-        self.inner.probability_of_n_purchases(n, t).py()
+        call(|| self.inner.probability_of_n_purchases(n, t).py())
     }
 
     /// Per-customer log-likelihood.
@@ -255,10 +286,12 @@ impl PyModel {
         recency: Arr<'py>,
         t_cal: Arr<'py>,
     ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-        let (f, r, tt) =
-            (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
-        let m = self.inner.as_model();
-        Ok(array(py, py.detach(|| m.log_likelihood_individual(f, r, tt)).py()?))
+        call(|| {
+            let (f, r, tt) =
+                (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
+            let m = self.inner.as_model();
+            Ok(array(py, detach(py, || m.log_likelihood_individual(f, r, tt))?))
+        })
     }
 
     /// Expected cumulative repeat transactions of a cohort at calendar times.
@@ -268,9 +301,11 @@ impl PyModel {
         birth: Arr<'py>,
         times: Arr<'py>,
     ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-        let (b, ts) = (slice(&birth, "birth")?, slice(&times, "times")?);
-        let m = self.inner.as_model();
-        Ok(array(py, py.detach(|| m.expected_cumulative_transactions(b, ts)).py()?))
+        call(|| {
+            let (b, ts) = (slice(&birth, "birth")?, slice(&times, "times")?);
+            let m = self.inner.as_model();
+            Ok(array(py, detach(py, || m.expected_cumulative_transactions(b, ts))?))
+        })
     }
 
     /// Discounted expected residual transactions (Pareto/NBD), continuous rate `delta`.
@@ -282,10 +317,12 @@ impl PyModel {
         t_cal: Arr<'py>,
         delta: f64,
     ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-        let (f, r, tt) =
-            (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
-        let m = &self.inner;
-        Ok(array(py, py.detach(|| m.dert(f, r, tt, delta)).py()?))
+        call(|| {
+            let (f, r, tt) =
+                (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
+            let m = &self.inner;
+            Ok(array(py, detach(py, || m.dert(f, r, tt, delta))?))
+        })
     }
 
     /// Calibration-vs-holdout table: dict of arrays.
@@ -300,25 +337,27 @@ impl PyModel {
         duration_holdout: f64,
         max_frequency: u64,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let (f, r, tt) =
-            (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
-        let h = slice(&frequency_holdout, "frequency_holdout")?;
-        let table = calibration_holdout_table(
-            self.inner.as_model(),
-            f,
-            r,
-            tt,
-            h,
-            duration_holdout,
-            max_frequency,
-        )
-        .py()?;
-        let d = PyDict::new(py);
-        d.set_item("frequency", array(py, table.frequency))?;
-        d.set_item("n_customers", array(py, table.n_customers))?;
-        d.set_item("actual", array(py, table.actual))?;
-        d.set_item("predicted", array(py, table.predicted))?;
-        Ok(d)
+        call(|| {
+            let (f, r, tt) =
+                (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
+            let h = slice(&frequency_holdout, "frequency_holdout")?;
+            let table = calibration_holdout_table(
+                self.inner.as_model(),
+                f,
+                r,
+                tt,
+                h,
+                duration_holdout,
+                max_frequency,
+            )
+            .py()?;
+            let d = PyDict::new(py);
+            d.set_item("frequency", array(py, table.frequency))?;
+            d.set_item("n_customers", array(py, table.n_customers))?;
+            d.set_item("actual", array(py, table.actual))?;
+            d.set_item("predicted", array(py, table.predicted))?;
+            Ok(d)
+        })
     }
 
     /// Repeat-transaction histogram, actual vs expected, with a chi-square statistic.
@@ -329,15 +368,17 @@ impl PyModel {
         t_cal: Arr<'py>,
         max_count: u64,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let (f, tt) = (slice(&frequency, "frequency")?, slice(&t_cal, "T")?);
-        let h = repeat_histogram(self.inner.as_model(), f, tt, max_count).py()?;
-        let d = PyDict::new(py);
-        d.set_item("count", array(py, h.count))?;
-        d.set_item("actual", array(py, h.actual))?;
-        d.set_item("expected", array(py, h.expected))?;
-        d.set_item("chi_square", h.chi_square)?;
-        d.set_item("degrees_of_freedom", h.degrees_of_freedom)?;
-        Ok(d)
+        call(|| {
+            let (f, tt) = (slice(&frequency, "frequency")?, slice(&t_cal, "T")?);
+            let h = repeat_histogram(self.inner.as_model(), f, tt, max_count).py()?;
+            let d = PyDict::new(py);
+            d.set_item("count", array(py, h.count))?;
+            d.set_item("actual", array(py, h.actual))?;
+            d.set_item("expected", array(py, h.expected))?;
+            d.set_item("chi_square", h.chi_square)?;
+            d.set_item("degrees_of_freedom", h.degrees_of_freedom)?;
+            Ok(d)
+        })
     }
 }
 
@@ -356,33 +397,33 @@ pub fn simulate_model<'py>(
     seed: u64,
     transactions: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let options = SimulationOptions {
-        n_customers,
-        calibration_end,
-        birth_window,
-        holdout_length,
-        seed,
-        transactions,
-    };
-    let m = AnyModel::from_params(kind(model)?, &params).py()?;
-    let cohort = py
-        .detach(|| match &m {
+    call(|| {
+        let options = SimulationOptions {
+            n_customers,
+            calibration_end,
+            birth_window,
+            holdout_length,
+            seed,
+            transactions,
+        };
+        let m = AnyModel::from_params(kind(model)?, &params).py()?;
+        let cohort = detach(py, || match &m {
             AnyModel::BgNbd(x) => simulate::bg_nbd(x.params(), &options),
             AnyModel::MbgNbd(x) => simulate::mbg_nbd(x.params(), &options),
             AnyModel::ParetoNbd(x) => simulate::pareto_nbd(x.params(), &options),
             #[allow(unreachable_patterns)]
             _ => Err(cvm_core::Error::invalid("model", "no simulator")),
-        })
-        .py()?;
-    let d = PyDict::new(py);
-    d.set_item("frequency", array(py, cohort.frequency))?;
-    d.set_item("recency", array(py, cohort.recency))?;
-    d.set_item("T", array(py, cohort.t))?;
-    d.set_item("birth", array(py, cohort.birth))?;
-    d.set_item("frequency_holdout", array(py, cohort.holdout_frequency))?;
-    if let (Some(c), Some(t)) = (cohort.transaction_customer, cohort.transaction_time) {
-        d.set_item("transaction_customer", array(py, c))?;
-        d.set_item("transaction_time", array(py, t))?;
-    }
-    Ok(d)
+        })?;
+        let d = PyDict::new(py);
+        d.set_item("frequency", array(py, cohort.frequency))?;
+        d.set_item("recency", array(py, cohort.recency))?;
+        d.set_item("T", array(py, cohort.t))?;
+        d.set_item("birth", array(py, cohort.birth))?;
+        d.set_item("frequency_holdout", array(py, cohort.holdout_frequency))?;
+        if let (Some(c), Some(t)) = (cohort.transaction_customer, cohort.transaction_time) {
+            d.set_item("transaction_customer", array(py, c))?;
+            d.set_item("transaction_time", array(py, t))?;
+        }
+        Ok(d)
+    })
 }

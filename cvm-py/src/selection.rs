@@ -12,7 +12,7 @@ use cvm_core::selection::{
 };
 
 use crate::conversion::{array, slice};
-use crate::errors::IntoPyResult;
+use crate::errors::{call, detach, IntoPyResult};
 
 /// Columns of a table as converted by the Python layer: `(numeric, boolean, categorical)`, each
 /// a list of `(name, array[, categories])`.
@@ -69,7 +69,7 @@ impl PyRuleSet {
     /// Reads the JSON document (errors carry the JSON path as `field`).
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<Self> {
-        Ok(PyRuleSet { inner: RuleSet::from_json(text).py()? })
+        call(|| Ok(PyRuleSet { inner: RuleSet::from_json(text).py()? }))
     }
 
     /// A preset by name with numeric and text options and column renames.
@@ -81,54 +81,60 @@ impl PyRuleSet {
         texts: Vec<(String, String)>,
         renames: Vec<(String, String)>,
     ) -> PyResult<Self> {
-        let mut options: Vec<(&str, PresetOption<'_>)> =
-            numbers.iter().map(|(k, v)| (k.as_str(), PresetOption::Number(*v))).collect();
-        options.extend(texts.iter().map(|(k, v)| (k.as_str(), PresetOption::Text(v))));
-        let renames: Vec<(&str, &str)> =
-            renames.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-        Ok(PyRuleSet { inner: preset(name, &options, &renames).py()? })
+        call(|| {
+            let mut options: Vec<(&str, PresetOption<'_>)> =
+                numbers.iter().map(|(k, v)| (k.as_str(), PresetOption::Number(*v))).collect();
+            options.extend(texts.iter().map(|(k, v)| (k.as_str(), PresetOption::Text(v))));
+            let renames: Vec<(&str, &str)> =
+                renames.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+            Ok(PyRuleSet { inner: preset(name, &options, &renames).py()? })
+        })
     }
 
     /// The versioned JSON document (reads back identical).
-    fn to_json(&self) -> String {
-        self.inner.to_json()
+    fn to_json(&self) -> PyResult<String> {
+        call(|| Ok(self.inner.to_json()))
     }
 
     /// Optional name of the rule set.
     #[getter]
-    fn name(&self) -> Option<String> {
-        self.inner.name.clone()
+    fn name(&self) -> PyResult<Option<String>> {
+        call(|| Ok(self.inner.name.clone()))
     }
 
     /// Every attribute (column) the rules read, each once, in order of first appearance.
     #[getter]
-    fn attributes(&self) -> Vec<String> {
-        self.inner.attributes()
+    fn attributes(&self) -> PyResult<Vec<String>> {
+        call(|| Ok(self.inner.attributes()))
     }
 
     /// The distinct decisions: bands, then hard rules, then the missing policy's.
     #[getter]
-    fn decision_names(&self) -> Vec<String> {
-        self.inner.decision_names()
+    fn decision_names(&self) -> PyResult<Vec<String>> {
+        call(|| Ok(self.inner.decision_names()))
     }
 
     /// Names of the criteria then of the hard rules (the order of the reason codes).
     #[getter]
-    fn rule_names(&self) -> Vec<String> {
-        let c = self.inner.criteria.iter().map(|c| c.name.clone());
-        c.chain(self.inner.hard.iter().map(|h| h.name.clone())).collect()
+    fn rule_names(&self) -> PyResult<Vec<String>> {
+        call(|| {
+            let c = self.inner.criteria.iter().map(|c| c.name.clone());
+            Ok(c.chain(self.inner.hard.iter().map(|h| h.name.clone())).collect())
+        })
     }
 
     /// A copy with attribute `old` read from column `new`.
-    fn rename_attribute(&self, old: &str, new: &str) -> (Self, usize) {
-        let mut inner = self.inner.clone();
-        let n = inner.rename_attribute(old, new);
-        (PyRuleSet { inner }, n)
+    fn rename_attribute(&self, old: &str, new: &str) -> PyResult<(Self, usize)> {
+        call(|| {
+            let mut inner = self.inner.clone();
+            let n = inner.rename_attribute(old, new);
+            Ok((PyRuleSet { inner }, n))
+        })
     }
 
     /// Checks the document strictly (errors carry the JSON path).
     fn validate(&self) -> PyResult<()> {
-        self.inner.validate().py()
+        call(|| self.inner.validate().py())
     }
 
     /// Evaluates the rules over the columns; returns a dict with `decision_codes` (uint16),
@@ -142,66 +148,70 @@ impl PyRuleSet {
         n_rows: usize,
         reasons: bool,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let borrowed = columns.borrow()?;
-        // Rules without attributes still decide one row per customer.
-        let rows = vec![0.0; if borrowed.cols.is_empty() { n_rows } else { 0 }];
-        let rules = &self.inner;
-        type Out = (Vec<u16>, Vec<String>, Vec<f64>, Vec<usize>, Vec<Option<String>>);
-        let (done, codes) = py
-            .detach(|| -> cvm_core::Result<(Out, Option<Vec<Vec<String>>>)> {
-                let mut table = borrowed.table()?;
-                if table.n_columns() == 0 {
-                    table.push("(rows)", Column::Numeric(&rows))?;
+        call(|| {
+            let borrowed = columns.borrow()?;
+            // Rules without attributes still decide one row per customer.
+            let rows = vec![0.0; if borrowed.cols.is_empty() { n_rows } else { 0 }];
+            let rules = &self.inner;
+            type Out = (Vec<u16>, Vec<String>, Vec<f64>, Vec<usize>, Vec<Option<String>>);
+            let (done, codes) =
+                detach(py, || -> cvm_core::Result<(Out, Option<Vec<Vec<String>>>)> {
+                    let mut table = borrowed.table()?;
+                    if table.n_columns() == 0 {
+                        table.push("(rows)", Column::Numeric(&rows))?;
+                    }
+                    let ev = rules.evaluate(&table)?;
+                    let fired =
+                        (0..ev.len()).map(|i| ev.fired_rule(i).map(str::to_string)).collect();
+                    let out = (
+                        ev.decision_codes().to_vec(),
+                        ev.decision_names().to_vec(),
+                        ev.scores().to_vec(),
+                        ev.counts(),
+                        fired,
+                    );
+                    let codes = reasons.then(|| ev.all_reason_codes());
+                    Ok((out, codes))
+                })?;
+            let (decision, names, scores, counts, fired) = done;
+            let d = PyDict::new(py);
+            d.set_item("decision_codes", array(py, decision))?;
+            d.set_item("decision_names", names)?;
+            d.set_item("scores", array(py, scores))?;
+            d.set_item("counts", counts)?;
+            d.set_item("fired_rule", fired)?;
+            if let Some(codes) = codes {
+                let rows = PyList::empty(py);
+                for row in codes {
+                    rows.append(PyList::new(py, row)?)?;
                 }
-                let ev = rules.evaluate(&table)?;
-                let fired = (0..ev.len()).map(|i| ev.fired_rule(i).map(str::to_string)).collect();
-                let out = (
-                    ev.decision_codes().to_vec(),
-                    ev.decision_names().to_vec(),
-                    ev.scores().to_vec(),
-                    ev.counts(),
-                    fired,
-                );
-                let codes = reasons.then(|| ev.all_reason_codes());
-                Ok((out, codes))
-            })
-            .py()?;
-        let (decision, names, scores, counts, fired) = done;
-        let d = PyDict::new(py);
-        d.set_item("decision_codes", array(py, decision))?;
-        d.set_item("decision_names", names)?;
-        d.set_item("scores", array(py, scores))?;
-        d.set_item("counts", counts)?;
-        d.set_item("fired_rule", fired)?;
-        if let Some(codes) = codes {
-            let rows = PyList::empty(py);
-            for row in codes {
-                rows.append(PyList::new(py, row)?)?;
+                d.set_item("reasons", rows)?;
             }
-            d.set_item("reasons", rows)?;
-        }
-        Ok(d)
+            Ok(d)
+        })
     }
 
-    fn __eq__(&self, other: &Self) -> bool {
-        self.inner == other.inner
+    fn __eq__(&self, other: &Self) -> PyResult<bool> {
+        call(|| Ok(self.inner == other.inner))
     }
 
-    fn __repr__(&self) -> String {
-        format!(
-            "RuleSet(name={:?}, criteria={}, hard={}, decisions={:?})",
-            self.inner.name.as_deref().unwrap_or(""),
-            self.inner.criteria.len(),
-            self.inner.hard.len(),
-            self.inner.decision_names()
-        )
+    fn __repr__(&self) -> PyResult<String> {
+        call(|| {
+            Ok(format!(
+                "RuleSet(name={:?}, criteria={}, hard={}, decisions={:?})",
+                self.inner.name.as_deref().unwrap_or(""),
+                self.inner.criteria.len(),
+                self.inner.hard.len(),
+                self.inner.decision_names()
+            ))
+        })
     }
 }
 
 /// Names of the presets.
 #[pyfunction]
-fn preset_names() -> Vec<&'static str> {
-    PRESET_NAMES.to_vec()
+fn preset_names() -> PyResult<Vec<&'static str>> {
+    call(|| Ok(PRESET_NAMES.to_vec()))
 }
 
 /// Relationship trend of each customer from row-major per-period profit.
@@ -215,29 +225,29 @@ fn relationship_trend_native<'py>(
     slope_tolerance: f64,
     slope_scale: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let p = slice(&profit, "profit")?;
-    let options = TrendOptions {
-        high_level,
-        slope_tolerance,
-        slope_scale: SlopeScale::parse(slope_scale, "slope_scale").py()?,
-    };
-    let (r, reasons) = py
-        .detach(|| {
+    call(|| {
+        let p = slice(&profit, "profit")?;
+        let options = TrendOptions {
+            high_level,
+            slope_tolerance,
+            slope_scale: SlopeScale::parse(slope_scale, "slope_scale").py()?,
+        };
+        let (r, reasons) = detach(py, || {
             relationship_trend(p, n_periods, &options).map(|r| {
                 let reasons: Vec<String> = (0..r.level.len()).map(|i| r.reason(i)).collect();
                 (r, reasons)
             })
-        })
-        .py()?;
-    let d = PyDict::new(py);
-    let trend: Vec<&str> = r.trend.iter().map(|t| t.as_str()).collect();
-    d.set_item("trend", trend)?;
-    d.set_item("reason", reasons)?;
-    d.set_item("high_level", r.high_level)?;
-    d.set_item("level", array(py, r.level))?;
-    d.set_item("slope", array(py, r.slope))?;
-    d.set_item("threshold", array(py, r.threshold))?;
-    Ok(d)
+        })?;
+        let d = PyDict::new(py);
+        let trend: Vec<&str> = r.trend.iter().map(|t| t.as_str()).collect();
+        d.set_item("trend", trend)?;
+        d.set_item("reason", reasons)?;
+        d.set_item("high_level", r.high_level)?;
+        d.set_item("level", array(py, r.level))?;
+        d.set_item("slope", array(py, r.slope))?;
+        d.set_item("threshold", array(py, r.threshold))?;
+        Ok(d)
+    })
 }
 
 /// Look-alike ranking of candidates against loyal customers.
@@ -251,20 +261,22 @@ fn lookalike_native<'py>(
     k: usize,
     standardization: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let options = LookalikeOptions {
-        standardization: Standardization::parse(standardization, "standardization").py()?,
-    };
-    let (c, l) = (candidates.borrow()?, loyal.borrow()?);
-    let f: Vec<&str> = features.iter().map(String::as_str).collect();
-    let r = py.detach(|| lookalike(&c.table()?, &l.table()?, &f, k, &options)).py()?;
-    let d = PyDict::new(py);
-    let top: Bound<'py, PyArray1<u64>> = array(py, r.top.iter().map(|&i| i as u64).collect());
-    d.set_item("top", top)?;
-    d.set_item("center", r.center)?;
-    d.set_item("scale", r.scale)?;
-    d.set_item("distance", array(py, r.distance))?;
-    d.set_item("similarity", array(py, r.similarity))?;
-    Ok(d)
+    call(|| {
+        let options = LookalikeOptions {
+            standardization: Standardization::parse(standardization, "standardization").py()?,
+        };
+        let (c, l) = (candidates.borrow()?, loyal.borrow()?);
+        let f: Vec<&str> = features.iter().map(String::as_str).collect();
+        let r = detach(py, || lookalike(&c.table()?, &l.table()?, &f, k, &options))?;
+        let d = PyDict::new(py);
+        let top: Bound<'py, PyArray1<u64>> = array(py, r.top.iter().map(|&i| i as u64).collect());
+        d.set_item("top", top)?;
+        d.set_item("center", r.center)?;
+        d.set_item("scale", r.scale)?;
+        d.set_item("distance", array(py, r.distance))?;
+        d.set_item("similarity", array(py, r.similarity))?;
+        Ok(d)
+    })
 }
 
 /// Adds this area's classes and functions to the native module.

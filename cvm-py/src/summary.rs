@@ -5,7 +5,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::conversion::{array, opt_slice, slice, time_unit};
-use crate::errors::IntoPyResult;
+use crate::errors::{call, detach, IntoPyResult};
 
 /// Customer summary of a transaction log (ids as int64; timestamps and both ends as int64 in
 /// `timestamp_unit`: "s", "ms", "us", "ns" or "D"). Returns a dict of numpy arrays and scalars.
@@ -29,48 +29,54 @@ pub fn summarize<'py>(
     include_first_purchase: bool,
     negative_amounts: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let ids = slice(&customer_id, "customer_id")?;
-    let ts = slice(&timestamp, "datetime")?;
-    let amount = opt_slice(&amount, "monetary_value")?;
-    let multiplier = u32::try_from(freq_multiplier).ok().filter(|&m| m >= 1).ok_or_else(|| {
-        crate::errors::to_py(cvm_core::Error::invalid(
-            "freq_multiplier",
-            format!("must be an integer >= 1 (got {freq_multiplier})"),
-        ))
-    })?;
-    let opts = cvm_core::SummaryOptions {
-        freq: self::time_unit(freq, "freq")?,
-        freq_multiplier: multiplier,
-        time_unit: time_unit.map(|u| self::time_unit(u, "time_unit")).transpose()?,
-        observation_end,
-        calibration_end,
-        include_first_purchase,
-        negative_amounts: cvm_core::NegativeAmounts::parse(negative_amounts, "negative_amounts")
+    call(|| {
+        let ids = slice(&customer_id, "customer_id")?;
+        let ts = slice(&timestamp, "datetime")?;
+        let amount = opt_slice(&amount, "monetary_value")?;
+        let multiplier =
+            u32::try_from(freq_multiplier).ok().filter(|&m| m >= 1).ok_or_else(|| {
+                crate::errors::to_py(cvm_core::Error::invalid(
+                    "freq_multiplier",
+                    format!("must be an integer >= 1 (got {freq_multiplier})"),
+                ))
+            })?;
+        let opts = cvm_core::SummaryOptions {
+            freq: self::time_unit(freq, "freq")?,
+            freq_multiplier: multiplier,
+            time_unit: time_unit.map(|u| self::time_unit(u, "time_unit")).transpose()?,
+            observation_end,
+            calibration_end,
+            include_first_purchase,
+            negative_amounts: cvm_core::NegativeAmounts::parse(
+                negative_amounts,
+                "negative_amounts",
+            )
             .py()?,
-        ..cvm_core::SummaryOptions::new(
-            cvm_core::TimestampUnit::parse(timestamp_unit, "timestamp_unit").py()?,
-        )
-    };
-    let log = cvm_core::TransactionLog { customer_id: ids, timestamp: ts, amount };
-    let s = py.detach(|| cvm_core::summarize(&log, &opts)).py()?;
-    let d = PyDict::new(py);
-    d.set_item("customer_id", array(py, s.customer_id))?;
-    d.set_item("frequency", array(py, s.frequency))?;
-    d.set_item("recency", array(py, s.recency))?;
-    d.set_item("T", array(py, s.t))?;
-    d.set_item("time_unit", s.time_unit.map(cvm_core::TimeUnit::as_str))?;
-    if let Some(m) = s.monetary_value {
-        d.set_item("monetary_value", array(py, m))?;
-    }
-    if let Some(h) = s.holdout {
-        d.set_item("frequency_holdout", array(py, h.frequency))?;
-        if let Some(m) = h.monetary_value {
-            d.set_item("monetary_value_holdout", array(py, m))?;
+            ..cvm_core::SummaryOptions::new(
+                cvm_core::TimestampUnit::parse(timestamp_unit, "timestamp_unit").py()?,
+            )
+        };
+        let log = cvm_core::TransactionLog { customer_id: ids, timestamp: ts, amount };
+        let s = detach(py, || cvm_core::summarize(&log, &opts))?;
+        let d = PyDict::new(py);
+        d.set_item("customer_id", array(py, s.customer_id))?;
+        d.set_item("frequency", array(py, s.frequency))?;
+        d.set_item("recency", array(py, s.recency))?;
+        d.set_item("T", array(py, s.t))?;
+        d.set_item("time_unit", s.time_unit.map(cvm_core::TimeUnit::as_str))?;
+        if let Some(m) = s.monetary_value {
+            d.set_item("monetary_value", array(py, m))?;
         }
-        d.set_item("duration_holdout", h.duration)?;
-    }
-    d.set_item("excluded_customers", s.excluded_customers)?;
-    Ok(d)
+        if let Some(h) = s.holdout {
+            d.set_item("frequency_holdout", array(py, h.frequency))?;
+            if let Some(m) = h.monetary_value {
+                d.set_item("monetary_value_holdout", array(py, m))?;
+            }
+            d.set_item("duration_holdout", h.duration)?;
+        }
+        d.set_item("excluded_customers", s.excluded_customers)?;
+        Ok(d)
+    })
 }
 
 /// Unique (frequency, recency, T) rows: returns (frequency, recency, T, weight, inverse).
@@ -82,16 +88,18 @@ pub fn compress<'py>(
     recency: PyReadonlyArray1<'py, f64>,
     t: PyReadonlyArray1<'py, f64>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let (f, r, tt) =
-        (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t, "T")?);
-    let c = py.detach(|| cvm_core::compress(f, r, tt)).py()?;
-    let d = PyDict::new(py);
-    d.set_item("frequency", array(py, c.frequency))?;
-    d.set_item("recency", array(py, c.recency))?;
-    d.set_item("T", array(py, c.t))?;
-    d.set_item("weight", array(py, c.weight))?;
-    d.set_item("inverse", array(py, c.inverse))?;
-    Ok(d)
+    call(|| {
+        let (f, r, tt) =
+            (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t, "T")?);
+        let c = detach(py, || cvm_core::compress(f, r, tt))?;
+        let d = PyDict::new(py);
+        d.set_item("frequency", array(py, c.frequency))?;
+        d.set_item("recency", array(py, c.recency))?;
+        d.set_item("T", array(py, c.t))?;
+        d.set_item("weight", array(py, c.weight))?;
+        d.set_item("inverse", array(py, c.inverse))?;
+        Ok(d)
+    })
 }
 
 /// RFM scores and segments. `table_json` is `None` (default table) or the table as JSON.
@@ -105,31 +113,35 @@ pub fn rfm_segments<'py>(
     monetary_value: Option<PyReadonlyArray1<'py, f64>>,
     table_json: Option<&str>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let (f, r, tt) =
-        (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t, "T")?);
-    let m = opt_slice(&monetary_value, "monetary_value")?;
-    let table = match table_json {
-        None => cvm_core::SegmentTable::default(),
-        Some(text) => serde_json::from_str(text)
-            .map_err(|e| cvm_core::Error::Json { path: "table".into(), reason: e.to_string() })
-            .py()?,
-    };
-    let res = py.detach(|| cvm_core::rfm_segments(f, r, tt, m, &table)).py()?;
-    let d = PyDict::new(py);
-    d.set_item("r_score", array(py, res.recency_score))?;
-    d.set_item("f_score", array(py, res.frequency_score))?;
-    if let Some(ms) = res.monetary_score {
-        d.set_item("m_score", array(py, ms))?;
-    }
-    d.set_item("fm_score", array(py, res.frequency_monetary_score))?;
-    d.set_item("segment", array(py, res.segment))?;
-    d.set_item("names", res.names)?;
-    Ok(d)
+    call(|| {
+        let (f, r, tt) =
+            (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t, "T")?);
+        let m = opt_slice(&monetary_value, "monetary_value")?;
+        let table = match table_json {
+            None => cvm_core::SegmentTable::default(),
+            Some(text) => serde_json::from_str(text)
+                .map_err(|e| cvm_core::Error::Json { path: "table".into(), reason: e.to_string() })
+                .py()?,
+        };
+        let res = detach(py, || cvm_core::rfm_segments(f, r, tt, m, &table))?;
+        let d = PyDict::new(py);
+        d.set_item("r_score", array(py, res.recency_score))?;
+        d.set_item("f_score", array(py, res.frequency_score))?;
+        if let Some(ms) = res.monetary_score {
+            d.set_item("m_score", array(py, ms))?;
+        }
+        d.set_item("fm_score", array(py, res.frequency_monetary_score))?;
+        d.set_item("segment", array(py, res.segment))?;
+        d.set_item("names", res.names)?;
+        Ok(d)
+    })
 }
 
 /// The default RFM segment table as JSON.
 #[pyfunction]
 pub fn default_segment_table_json() -> PyResult<String> {
-    serde_json::to_string(&cvm_core::SegmentTable::default())
-        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))
+    call(|| {
+        serde_json::to_string(&cvm_core::SegmentTable::default())
+            .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))
+    })
 }

@@ -13,7 +13,7 @@ use cvm_core::value::{
 };
 
 use crate::conversion::{array, opt_slice, slice};
-use crate::errors::IntoPyResult;
+use crate::errors::{call, detach, IntoPyResult};
 
 type Arr<'py> = PyReadonlyArray1<'py, f64>;
 
@@ -102,19 +102,21 @@ pub fn cashflow_clv<'py>(
     timing: &str,
     convention: &str,
 ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-    let c = config(
-        &revenue,
-        &cost,
-        &margin,
-        &retention,
-        &acquisition_cost,
-        discount_rate,
-        periods,
-        timing,
-        convention,
-    )?;
-    let v = py.detach(|| c.compute()).py()?;
-    Ok(array(py, v))
+    call(|| {
+        let c = config(
+            &revenue,
+            &cost,
+            &margin,
+            &retention,
+            &acquisition_cost,
+            discount_rate,
+            periods,
+            timing,
+            convention,
+        )?;
+        let v = detach(py, || c.compute())?;
+        Ok(array(py, v))
+    })
 }
 
 /// Per-period breakdown of one customer's value: a dict of columns plus `acquisition_cost`,
@@ -136,34 +138,37 @@ pub fn cashflow_breakdown<'py>(
     customer: usize,
     min_rows: usize,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let c = config(
-        &revenue,
-        &cost,
-        &margin,
-        &retention,
-        &acquisition_cost,
-        discount_rate,
-        periods,
-        timing,
-        convention,
-    )?;
-    let b = py.detach(|| c.breakdown_rows(customer, min_rows)).py()?;
-    let d = PyDict::new(py);
-    let col =
-        |f: fn(&cvm_core::value::PeriodRow) -> f64| -> Vec<f64> { b.rows.iter().map(f).collect() };
-    d.set_item("period", array(py, b.rows.iter().map(|r| r.period as u64).collect()))?;
-    d.set_item("revenue", array(py, col(|r| r.revenue)))?;
-    d.set_item("cost", array(py, col(|r| r.cost)))?;
-    d.set_item("margin", array(py, col(|r| r.margin)))?;
-    d.set_item("contribution", array(py, col(|r| r.contribution)))?;
-    d.set_item("survival", array(py, col(|r| r.survival)))?;
-    d.set_item("discount_factor", array(py, col(|r| r.discount_factor)))?;
-    d.set_item("present_value", array(py, col(|r| r.present_value)))?;
-    d.set_item("cumulative", array(py, col(|r| r.cumulative)))?;
-    d.set_item("acquisition_cost", b.acquisition_cost)?;
-    d.set_item("tail_value", b.tail_value)?;
-    d.set_item("clv", b.clv)?;
-    Ok(d)
+    call(|| {
+        let c = config(
+            &revenue,
+            &cost,
+            &margin,
+            &retention,
+            &acquisition_cost,
+            discount_rate,
+            periods,
+            timing,
+            convention,
+        )?;
+        let b = detach(py, || c.breakdown_rows(customer, min_rows))?;
+        let d = PyDict::new(py);
+        let col = |f: fn(&cvm_core::value::PeriodRow) -> f64| -> Vec<f64> {
+            b.rows.iter().map(f).collect()
+        };
+        d.set_item("period", array(py, b.rows.iter().map(|r| r.period as u64).collect()))?;
+        d.set_item("revenue", array(py, col(|r| r.revenue)))?;
+        d.set_item("cost", array(py, col(|r| r.cost)))?;
+        d.set_item("margin", array(py, col(|r| r.margin)))?;
+        d.set_item("contribution", array(py, col(|r| r.contribution)))?;
+        d.set_item("survival", array(py, col(|r| r.survival)))?;
+        d.set_item("discount_factor", array(py, col(|r| r.discount_factor)))?;
+        d.set_item("present_value", array(py, col(|r| r.present_value)))?;
+        d.set_item("cumulative", array(py, col(|r| r.cumulative)))?;
+        d.set_item("acquisition_cost", b.acquisition_cost)?;
+        d.set_item("tail_value", b.tail_value)?;
+        d.set_item("clv", b.clv)?;
+        Ok(d)
+    })
 }
 
 /// Textbook `m / (1 + d − r)` and its variants.
@@ -177,9 +182,11 @@ pub fn closed_form_clv(
     timing: &str,
     convention: &str,
 ) -> PyResult<f64> {
-    let t = Timing::parse(timing, "timing").py()?;
-    let c = RetentionConvention::parse(convention, "convention").py()?;
-    core_closed_form(margin, retention, discount_rate, horizon(periods), t, c).py()
+    call(|| {
+        let t = Timing::parse(timing, "timing").py()?;
+        let c = RetentionConvention::parse(convention, "convention").py()?;
+        core_closed_form(margin, retention, discount_rate, horizon(periods), t, c).py()
+    })
 }
 
 /// Retention rates `S(t) / S(t − 1)` of row-major survival curves of `n_points` points each.
@@ -189,8 +196,10 @@ pub fn retention_from_survival<'py>(
     survival: Arr<'py>,
     n_points: usize,
 ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-    let s = slice(&survival, "survival")?;
-    Ok(array(py, core_retention(s, n_points).py()?))
+    call(|| {
+        let s = slice(&survival, "survival")?;
+        Ok(array(py, core_retention(s, n_points).py()?))
+    })
 }
 
 /// Realised + potential + influence value: a dict of four arrays.
@@ -208,47 +217,50 @@ pub fn value_decomposition<'py>(
     conversion: Option<SeriesArg<'py>>,
     referral_value: Option<SeriesArg<'py>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let realised = match (opt_slice(&realised, "realised")?, realised_periods) {
-        (None, _) => Realised::Zero,
-        (Some(v), None) => Realised::Total(v),
-        (Some(v), Some(n)) => Realised::History { profit: v, n_periods: n, rate },
-    };
-    let potential = opt_slice(&potential, "potential")?.map_or(Potential::Zero, Potential::Given);
-    let influence = match (opt_slice(&influence, "influence")?, &referrals) {
-        (None, None) => Influence::Zero,
-        (Some(v), None) => Influence::Given(v),
-        (None, Some(r)) => {
-            let required = |s: &Option<SeriesArg<'py>>, field: &str| -> PyResult<()> {
-                if s.is_none() {
-                    Err(cvm_core::Error::invalid(field, "is required with `referrals`")).py()
-                } else {
-                    Ok(())
+    call(|| {
+        let realised = match (opt_slice(&realised, "realised")?, realised_periods) {
+            (None, _) => Realised::Zero,
+            (Some(v), None) => Realised::Total(v),
+            (Some(v), Some(n)) => Realised::History { profit: v, n_periods: n, rate },
+        };
+        let potential =
+            opt_slice(&potential, "potential")?.map_or(Potential::Zero, Potential::Given);
+        let influence = match (opt_slice(&influence, "influence")?, &referrals) {
+            (None, None) => Influence::Zero,
+            (Some(v), None) => Influence::Given(v),
+            (None, Some(r)) => {
+                let required = |s: &Option<SeriesArg<'py>>, field: &str| -> PyResult<()> {
+                    if s.is_none() {
+                        Err(cvm_core::Error::invalid(field, "is required with `referrals`")).py()
+                    } else {
+                        Ok(())
+                    }
+                };
+                required(&conversion, "conversion")?;
+                required(&referral_value, "referral_value")?;
+                Influence::Referrals {
+                    referrals: scalar(r, "referrals")?,
+                    conversion: scalar(conversion.as_ref().expect("checked"), "conversion")?,
+                    value: scalar(referral_value.as_ref().expect("checked"), "referral_value")?,
                 }
-            };
-            required(&conversion, "conversion")?;
-            required(&referral_value, "referral_value")?;
-            Influence::Referrals {
-                referrals: scalar(r, "referrals")?,
-                conversion: scalar(conversion.as_ref().expect("checked"), "conversion")?,
-                value: scalar(referral_value.as_ref().expect("checked"), "referral_value")?,
             }
-        }
-        (Some(_), Some(_)) => {
-            return Err(cvm_core::Error::invalid(
-                "referrals",
-                "give either `influence` or `referrals`, not both",
-            ))
-            .py()
-        }
-    };
-    let d = ValueDecomposition { realised, potential, influence };
-    let r = py.detach(|| d.compute()).py()?;
-    let out = PyDict::new(py);
-    out.set_item("realised", array(py, r.realised().to_vec()))?;
-    out.set_item("potential", array(py, r.potential().to_vec()))?;
-    out.set_item("influence", array(py, r.influence().to_vec()))?;
-    out.set_item("total", array(py, r.total().to_vec()))?;
-    Ok(out)
+            (Some(_), Some(_)) => {
+                return Err(cvm_core::Error::invalid(
+                    "referrals",
+                    "give either `influence` or `referrals`, not both",
+                ))
+                .py()
+            }
+        };
+        let d = ValueDecomposition { realised, potential, influence };
+        let r = detach(py, || d.compute())?;
+        let out = PyDict::new(py);
+        out.set_item("realised", array(py, r.realised().to_vec()))?;
+        out.set_item("potential", array(py, r.potential().to_vec()))?;
+        out.set_item("influence", array(py, r.influence().to_vec()))?;
+        out.set_item("total", array(py, r.total().to_vec()))?;
+        Ok(out)
+    })
 }
 
 fn thresholds(cuts: Option<Vec<f64>>, quantile: bool, grid: Option<usize>) -> PyResult<Thresholds> {
@@ -276,28 +288,30 @@ pub fn value_matrix<'py>(
     labels: Option<Vec<String>>,
     strategies: Option<Vec<String>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let (c, p) = (slice(&current, "current")?, slice(&potential, "potential")?);
-    let config = ValueMatrix {
-        current: thresholds(current_thresholds, current_quantile, grid)?,
-        potential: thresholds(potential_thresholds, potential_quantile, grid)?,
-        labels,
-        strategies,
-    };
-    let m = py.detach(|| core_matrix(c, p, &config)).py()?;
-    let d = PyDict::new(py);
-    d.set_item("current_level", array(py, m.current_level().to_vec()))?;
-    d.set_item("potential_level", array(py, m.potential_level().to_vec()))?;
-    d.set_item("cell", array(py, m.cells().into_iter().map(|c| c as u64).collect()))?;
-    d.set_item("n_rows", m.n_rows())?;
-    d.set_item("n_cols", m.n_cols())?;
-    d.set_item("current_thresholds", m.current_thresholds().to_vec())?;
-    d.set_item("potential_thresholds", m.potential_thresholds().to_vec())?;
-    d.set_item("labels", m.labels().to_vec())?;
-    d.set_item("strategies", m.strategies().to_vec())?;
-    d.set_item("count", array(py, m.counts().iter().map(|&c| c as u64).collect()))?;
-    d.set_item("current_sum", array(py, m.current_sum().to_vec()))?;
-    d.set_item("potential_sum", array(py, m.potential_sum().to_vec()))?;
-    Ok(d)
+    call(|| {
+        let (c, p) = (slice(&current, "current")?, slice(&potential, "potential")?);
+        let config = ValueMatrix {
+            current: thresholds(current_thresholds, current_quantile, grid)?,
+            potential: thresholds(potential_thresholds, potential_quantile, grid)?,
+            labels,
+            strategies,
+        };
+        let m = detach(py, || core_matrix(c, p, &config))?;
+        let d = PyDict::new(py);
+        d.set_item("current_level", array(py, m.current_level().to_vec()))?;
+        d.set_item("potential_level", array(py, m.potential_level().to_vec()))?;
+        d.set_item("cell", array(py, m.cells().into_iter().map(|c| c as u64).collect()))?;
+        d.set_item("n_rows", m.n_rows())?;
+        d.set_item("n_cols", m.n_cols())?;
+        d.set_item("current_thresholds", m.current_thresholds().to_vec())?;
+        d.set_item("potential_thresholds", m.potential_thresholds().to_vec())?;
+        d.set_item("labels", m.labels().to_vec())?;
+        d.set_item("strategies", m.strategies().to_vec())?;
+        d.set_item("count", array(py, m.counts().iter().map(|&c| c as u64).collect()))?;
+        d.set_item("current_sum", array(py, m.current_sum().to_vec()))?;
+        d.set_item("potential_sum", array(py, m.potential_sum().to_vec()))?;
+        Ok(d)
+    })
 }
 
 /// Whale curve of per-customer profit: a dict of summary figures and per-customer arrays.
@@ -310,33 +324,35 @@ pub fn whale_curve<'py>(
     bottom: f64,
     at: Option<Vec<f64>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let p = slice(&profit, "profit")?;
-    let w = py.detach(|| core_whale(p, &WhaleOptions { top, bottom })).py()?;
-    let d = PyDict::new(py);
-    d.set_item("total", w.total())?;
-    d.set_item("peak", w.peak())?;
-    d.set_item("peak_rank", w.peak_rank())?;
-    d.set_item("peak_share", w.peak_share())?;
-    d.set_item("top", w.top())?;
-    d.set_item("top_profit", w.top_profit())?;
-    d.set_item("top_share", w.top_share())?;
-    d.set_item("bottom", w.bottom())?;
-    d.set_item("bottom_consumed", w.bottom_consumed())?;
-    d.set_item("bottom_consumed_share", w.bottom_consumed_share())?;
-    d.set_item("tail_consumed", w.tail_consumed())?;
-    d.set_item("unprofitable_count", w.unprofitable_count())?;
-    d.set_item("unprofitable_share", w.unprofitable_share())?;
-    d.set_item("gini", w.gini())?;
-    d.set_item("rank", array(py, w.rank().iter().map(|&k| k as u64).collect()))?;
-    d.set_item("cumulative_profit", array(py, w.cumulative_profit()))?;
-    d.set_item("cumulative_share", w.cumulative_share().map(|v| array(py, v)))?;
-    d.set_item("customer_share", array(py, w.customer_share()))?;
-    d.set_item("curve", array(py, w.sorted_cumulative().to_vec()))?;
-    if let Some(fractions) = at {
-        let v = fractions.iter().map(|&x| w.curve_at(x)).collect::<cvm_core::Result<Vec<_>>>();
-        d.set_item("at", v.py()?)?;
-    }
-    Ok(d)
+    call(|| {
+        let p = slice(&profit, "profit")?;
+        let w = detach(py, || core_whale(p, &WhaleOptions { top, bottom }))?;
+        let d = PyDict::new(py);
+        d.set_item("total", w.total())?;
+        d.set_item("peak", w.peak())?;
+        d.set_item("peak_rank", w.peak_rank())?;
+        d.set_item("peak_share", w.peak_share())?;
+        d.set_item("top", w.top())?;
+        d.set_item("top_profit", w.top_profit())?;
+        d.set_item("top_share", w.top_share())?;
+        d.set_item("bottom", w.bottom())?;
+        d.set_item("bottom_consumed", w.bottom_consumed())?;
+        d.set_item("bottom_consumed_share", w.bottom_consumed_share())?;
+        d.set_item("tail_consumed", w.tail_consumed())?;
+        d.set_item("unprofitable_count", w.unprofitable_count())?;
+        d.set_item("unprofitable_share", w.unprofitable_share())?;
+        d.set_item("gini", w.gini())?;
+        d.set_item("rank", array(py, w.rank().iter().map(|&k| k as u64).collect()))?;
+        d.set_item("cumulative_profit", array(py, w.cumulative_profit()))?;
+        d.set_item("cumulative_share", w.cumulative_share().map(|v| array(py, v)))?;
+        d.set_item("customer_share", array(py, w.customer_share()))?;
+        d.set_item("curve", array(py, w.sorted_cumulative().to_vec()))?;
+        if let Some(fractions) = at {
+            let v = fractions.iter().map(|&x| w.curve_at(x)).collect::<cvm_core::Result<Vec<_>>>();
+            d.set_item("at", v.py()?)?;
+        }
+        Ok(d)
+    })
 }
 
 /// Adds this area's classes and functions to the native module.

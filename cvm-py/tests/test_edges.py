@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import polars as pl
 import pytest
 
 import cvm
@@ -99,6 +98,7 @@ def test_missing_column_is_also_a_key_error():
 
 
 def test_rfm_segments_accepts_polars():
+    pl = pytest.importorskip("polars")
     summary = cvm.datasets.load_cdnow_summary()
     expected = cvm.rfm_segments(summary)
     got = cvm.rfm_segments(pl.from_pandas(summary.reset_index(drop=True)))
@@ -107,6 +107,7 @@ def test_rfm_segments_accepts_polars():
 
 
 def test_models_fit_and_predict_from_polars():
+    pl = pytest.importorskip("polars")
     summary = cvm.datasets.load_cdnow_summary().head(500)
     table = pl.from_pandas(summary.reset_index(drop=True))
     assert cvm.BetaGeo().fit(table).params_ == cvm.BetaGeo().fit(summary).params_
@@ -115,6 +116,7 @@ def test_models_fit_and_predict_from_polars():
 
 
 def test_rules_evaluate_polars():
+    pl = pytest.importorskip("polars")
     rules = cvm.rules.dormant_account()
     df = pd.DataFrame({"holdings_balance": [0.0, 5.0], "cash_balance": [80.0, 80.0],
                        "years_since_last_trade": [4.0, 4.0]})
@@ -137,6 +139,7 @@ def test_numeric_strings_still_read():
 
 
 def test_polars_series_are_arrays():
+    pl = pytest.importorskip("polars")
     f, r, t = (pl.Series(v.to_numpy()) for v in (F, R, T))
     got = BG.probability_alive(f, r, t)
     assert np.array_equal(got, BG.probability_alive(F, R, T).to_numpy())

@@ -373,3 +373,76 @@ def fields_renamed(names: Mapping[str, Optional[str]]) -> Iterator[None]:
             exc.args = (msg,)
             exc.field = new
         raise
+
+
+# -- time units ---------------------------------------------------------------------------------
+# A summary records the unit of its recency and T in ``attrs["time_unit"]``; a model records the
+# unit of the data it was fitted on (``time_unit_``); CLV reads the data in that unit. These
+# helpers only read and compare the recorded names: the spellings come from the core.
+
+
+def time_unit(value: Any, field: str = "time_unit") -> Optional[str]:
+    """``None``, or a time unit's one-letter name (``"D"``, ``"W"``, ``"M"``, ``"Y"``; the core's
+    other spellings such as ``"week"`` are accepted). An unknown name is an
+    :class:`UnknownNameError` naming ``field`` and listing the valid names; a value that is not
+    a string is an :class:`InvalidTypeError`."""
+    if value is None:
+        return None
+    from . import _cvm
+
+    return _cvm.canonical_time_unit(text(value, field), field)
+
+
+def recorded_time_unit(data: Any, name: str) -> Optional[str]:
+    """The unit a pandas object records in ``attrs["time_unit"]`` (``None`` when it records none,
+    or is not a pandas object)."""
+    if not isinstance(data, (pd.DataFrame, pd.Series)):
+        return None
+    return time_unit(data.attrs.get("time_unit"), f'{name}.attrs["time_unit"]')
+
+
+def fit_time_unit(given: Any, **data: Any) -> Optional[str]:
+    """The unit a fit records: the one the pandas ``data`` record in ``attrs["time_unit"]``, or
+    the ``time_unit`` argument ``given``, or ``None``.
+
+    A ``given`` unit that contradicts the data's, or data that record different units, is an
+    :class:`InvalidValueError` naming ``time_unit``, both units and the fix.
+    """
+    unit = time_unit(given, "time_unit")
+    recorded = {}
+    for name, value in data.items():
+        u = recorded_time_unit(value, name)
+        if u is not None:
+            recorded[name] = u
+    if len(set(recorded.values())) > 1:
+        listed = ", ".join(f'{n}.attrs["time_unit"] is {u}' for n, u in recorded.items())
+        raise InvalidValueError(
+            f"`time_unit`: the inputs record different units ({listed}); pass columns of one summary",
+            field="time_unit",
+        )
+    if not recorded:
+        return unit
+    (name, data_unit), *_ = recorded.items()
+    if unit is not None and unit != data_unit:
+        raise InvalidValueError(
+            f'`time_unit`: {unit} contradicts the unit the data record ({name}.attrs["time_unit"] is '
+            f"{data_unit}); omit time_unit to use {data_unit}, or rebuild the summary in {unit} "
+            f'(cvm.summary_from_transactions(..., time_unit="{unit}"))',
+            field="time_unit",
+        )
+    return data_unit
+
+
+def check_summary_unit(summary: Any, model_unit: Optional[str], field: str = "summary") -> Optional[str]:
+    """The unit ``summary`` records (``None`` for none); an :class:`InvalidValueError` naming
+    ``field`` when it contradicts ``model_unit``, the unit of the model's data (the summary's
+    ages would be read in the wrong unit)."""
+    unit = recorded_time_unit(summary, field)
+    if unit is not None and model_unit is not None and unit != model_unit:
+        raise InvalidValueError(
+            f'`{field}`: its recency and T are in {unit} ({field}.attrs["time_unit"]) but the model\'s '
+            f"data are in {model_unit}; rebuild the summary in {model_unit}, or refit the model on "
+            "this summary",
+            field=field,
+        )
+    return unit

@@ -1,6 +1,6 @@
-"""The shared behaviour of every fitted model class: fitted attributes, persistence, pickling,
-repr. Subclasses name their parameters and their native class (or override the two
-``_native_*`` hooks)."""
+"""The shared behaviour of every fitted model class: fitted attributes, the unit of the data,
+persistence, pickling, repr. Subclasses name their parameters and their native class (or
+override the two ``_native_*`` hooks)."""
 
 from __future__ import annotations
 
@@ -30,8 +30,8 @@ class _Fitted:
         self._model: Any = None
 
     @classmethod
-    def _native_from_params(cls, params: list):
-        return cls._native.from_params(params)
+    def _native_from_params(cls, params: list, time_unit: Optional[str] = None):
+        return cls._native.from_params(params, time_unit)
 
     @classmethod
     def _native_from_json(cls, text: str):
@@ -61,8 +61,32 @@ class _Fitted:
         )
 
     @classmethod
-    def from_params(cls, **params: float):
-        """A model with known parameters, by the papers' names."""
+    def from_params(cls, *, time_unit: Optional[str] = None, **params: float):
+        """A model with known parameters, by the papers' names.
+
+        Parameters
+        ----------
+        time_unit : {"D", "W", "M", "Y"}, optional
+            The unit of time of the data the parameters describe (e.g. ``"W"`` for rates per
+            week), recorded as :attr:`time_unit_`; default ``None``: unknown (CLV then needs
+            ``data_time_unit`` or a summary that records its unit).
+        **params : float
+            Every parameter, by name.
+
+        Raises
+        ------
+        InvalidValueError
+            A parameter missing, unexpected or outside its domain.
+        UnknownNameError
+            ``time_unit`` is not a unit (``valid`` lists ``D, W, M, Y``).
+
+        Examples
+        --------
+        >>> import cvm
+        >>> m = cvm.BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426, time_unit="W")
+        >>> m.time_unit_
+        'W'
+        """
         missing = [n for n in cls._param_names if n not in params]
         extra = [n for n in params if n not in cls._param_names]
         if missing or extra:
@@ -75,7 +99,8 @@ class _Fitted:
         self = cls()
         from . import _convert
 
-        self._model = cls._native_from_params([_convert.number(params[n], n) for n in cls._param_names])
+        unit = _convert.time_unit(time_unit, "time_unit")
+        self._model = cls._native_from_params([_convert.number(params[n], n) for n in cls._param_names], unit)
         return self
 
     @classmethod
@@ -106,6 +131,56 @@ class _Fitted:
         if self._model is None:
             raise _not_fitted()
         return self._model
+
+    @property
+    def time_unit_(self) -> Optional[str]:
+        """The unit of time of the model's data (``"D"``, ``"W"``, ``"M"``, ``"Y"``), or ``None``.
+
+        Set by :meth:`fit` from the summary's ``attrs["time_unit"]`` (or its ``time_unit``
+        argument), by ``from_params(..., time_unit=)`` or :meth:`with_time_unit`; kept by
+        :meth:`to_json` and pickling. :func:`cvm.customer_lifetime_value` reads the customer
+        data in this unit unless told otherwise.
+
+        Examples
+        --------
+        >>> import cvm
+        >>> cvm.BetaGeo().fit(cvm.datasets.load_cdnow_summary()).time_unit_
+        'W'
+        >>> print(cvm.BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426).time_unit_)
+        None
+        """
+        return self._fitted.time_unit
+
+    def with_time_unit(self, time_unit: Optional[str]):
+        """A copy of the model recording ``time_unit`` as the unit of its data (``None``: none).
+
+        The parameters are not rescaled: use it to state the unit of a model built or loaded
+        without one, not to convert a model to another unit.
+
+        Parameters
+        ----------
+        time_unit : {"D", "W", "M", "Y"} or None
+
+        Raises
+        ------
+        UnknownNameError
+            ``time_unit`` is not a unit (``field`` is ``time_unit``; ``valid`` lists
+            ``D, W, M, Y``).
+
+        Examples
+        --------
+        >>> import cvm
+        >>> m = cvm.GammaGamma.from_params(p=6.25, q=3.74, gamma=15.44)
+        >>> m.with_time_unit("W").time_unit_, m.time_unit_ is None
+        ('W', True)
+        """
+        from . import _convert
+
+        unit = _convert.time_unit(time_unit, "time_unit")
+        new = type(self).__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        new._model = self._fitted.with_time_unit(unit)
+        return new
 
     @property
     def params_(self) -> dict:
@@ -174,6 +249,7 @@ class _Fitted:
         if self._model is None:
             return f"{type(self).__name__}(penalizer={self.penalizer})"
         params = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
+        unit = self.time_unit_
         ll = self.log_likelihood_
-        tail = "" if ll is None else f", log_likelihood={ll:.2f}"
+        tail = ("" if ll is None else f", log_likelihood={ll:.2f}") + ("" if unit is None else f", time_unit={unit!r}")
         return f"{type(self).__name__}({params}{tail})"

@@ -126,7 +126,27 @@ class NotIdentifiedError(InvalidInputError):
     """The data cannot identify the model's parameters (no repeat buyers, identical customers).
 
     Also a :class:`ValueError`: the fix is in the data, not in the optimiser's settings.
+
+    Attributes
+    ----------
+    model : str
+        The model being fitted: ``"bg_nbd"``, ``"mbg_nbd"``, ``"pareto_nbd"``, ``"bg_bb"``,
+        ``"gamma_gamma"`` or ``"sbg"``.
+    reason : str
+        What about the data makes the parameters unidentifiable.
+
+    Examples
+    --------
+    >>> import cvm
+    >>> try:
+    ...     cvm.BetaGeo().fit([0, 0, 0], [0, 0, 0], [10, 20, 30])
+    ... except cvm.NotIdentifiedError as e:
+    ...     print(e.model, "|", e.reason.split(" (")[0])
+    bg_nbd | no customer made a repeat purchase
     """
+
+    model: str | None = None
+    reason: str | None = None
 
 
 class NumericalError(CvmError, ArithmeticError):

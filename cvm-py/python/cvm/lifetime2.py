@@ -21,6 +21,7 @@ import pandas as pd
 
 from . import _convert, _cvm
 from ._fitted import _Fitted
+from .exceptions import InvalidValueError
 
 _ROWS = ("frequency", "recency", "n_periods", "T", "monetary_value", "weights")
 
@@ -78,7 +79,8 @@ class GammaGamma(_Fitted):
     _native = _cvm.GammaGammaModel
     _param_names = ("p", "q", "gamma")
 
-    def fit(self, frequency, monetary_value=None, weights=None, initial: Optional[dict] = None):
+    def fit(self, frequency, monetary_value=None, weights=None, initial: Optional[dict] = None, *,
+            time_unit: Optional[str] = None):
         """Fit by maximum likelihood on the repeat buyers.
 
         Parameters
@@ -92,6 +94,11 @@ class GammaGamma(_Fitted):
             Number of customers each row stands for.
         initial : dict, optional
             Starting values by parameter name.
+        time_unit : {"D", "W", "M", "Y"}, optional
+            The unit of time of the summary the spend comes from, recorded by the model
+            (:attr:`time_unit_`) and checked against the transaction model's by
+            :func:`customer_lifetime_value`. By default the unit the data record in
+            ``attrs["time_unit"]``, else ``None``.
 
         Returns
         -------
@@ -101,16 +108,22 @@ class GammaGamma(_Fitted):
         ------
         InvalidInputError
             Non-integer or negative frequency, non-positive spend of a repeat buyer, no repeat
-            buyer at all, bad weights (``field`` and ``index`` name the first offending value).
+            buyer at all, bad weights (``field`` and ``index`` name the first offending value);
+            a ``time_unit`` that contradicts the data's (``field`` ``time_unit``).
+        NotIdentifiedError
+            Every repeat buyer with the same mean spend, or a single repeat buyer.
         ConvergenceError
             The optimiser did not converge.
         """
         if _is_table(frequency):
+            unit = _convert.fit_time_unit(time_unit, summary=frequency)
             (frequency, monetary_value), w_col = _table(frequency, ("frequency", "monetary_value"))
             weights = w_col if weights is None else weights
+        else:
+            unit = _convert.fit_time_unit(time_unit, frequency=frequency, monetary_value=monetary_value)
         (f, z, w), index = _floats({"frequency": frequency, "monetary_value": monetary_value, "weights": weights})
         with _convert.rows_labelled(index, _ROWS):
-            self._model = _cvm.GammaGammaModel.fit(f, z, w, *self._fit_options(), self._initial(initial))
+            self._model = _cvm.GammaGammaModel.fit(f, z, w, *self._fit_options(), self._initial(initial), unit)
         return self
 
     def population_mean_spend(self) -> float:
@@ -191,7 +204,8 @@ class BetaGeoBetaBinom(_Fitted):
     _native = _cvm.BgBbModel
     _param_names = ("alpha", "beta", "gamma", "delta")
 
-    def fit(self, frequency, recency=None, n_periods=None, weights=None, initial: Optional[dict] = None):
+    def fit(self, frequency, recency=None, n_periods=None, weights=None, initial: Optional[dict] = None, *,
+            time_unit: Optional[str] = None):
         """Fit by maximum likelihood.
 
         Parameters
@@ -205,6 +219,10 @@ class BetaGeoBetaBinom(_Fitted):
             Number of opportunities observed.
         weights : array-like, optional
             Number of customers sharing each history.
+        time_unit : {"D", "W", "M", "Y"}, optional
+            The length of one transaction opportunity (e.g. ``"Y"`` for
+            yearly opportunities), recorded by the model (:attr:`time_unit_`). By
+            default the unit the data record in ``attrs["time_unit"]``, else ``None``.
 
         Returns
         -------
@@ -214,16 +232,29 @@ class BetaGeoBetaBinom(_Fitted):
         ------
         InvalidInputError
             Counts that are not non-negative integers, recency > n_periods, frequency > recency,
-            recency > 0 with frequency 0, bad weights (``field``, ``index``).
+            recency > 0 with frequency 0, bad weights (``field``, ``index``); a ``time_unit``
+            that contradicts the data's (``field`` ``time_unit``).
+        NotIdentifiedError
+            No repeat transaction at all, or every customer with the same history.
+
+        Examples
+        --------
+        >>> import cvm
+        >>> d = cvm.datasets.load_donations().rename(columns={"periods": "n_periods"})
+        >>> cvm.BetaGeoBetaBinom().fit(d, time_unit="Y").time_unit_
+        'Y'
         """
         if _is_table(frequency):
+            unit = _convert.fit_time_unit(time_unit, summary=frequency)
             (frequency, recency, n_periods), w_col = _table(frequency, ("frequency", "recency", "n_periods"))
             weights = w_col if weights is None else weights
+        else:
+            unit = _convert.fit_time_unit(time_unit, frequency=frequency, recency=recency, n_periods=n_periods)
         (f, r, n, w), index = _floats(
             {"frequency": frequency, "recency": recency, "n_periods": n_periods, "weights": weights}
         )
         with _convert.rows_labelled(index, _ROWS):
-            self._model = _cvm.BgBbModel.fit(f, r, n, w, *self._fit_options(), self._initial(initial))
+            self._model = _cvm.BgBbModel.fit(f, r, n, w, *self._fit_options(), self._initial(initial), unit)
         return self
 
     def _cols(self, frequency, recency, n_periods, weights=None):
@@ -278,20 +309,34 @@ class ShiftedBetaGeo(_Fitted):
     _native = _cvm.SbgModel
     _param_names = ("alpha", "beta")
 
-    def fit_cohort(self, alive, initial: Optional[dict] = None):
+    def fit_cohort(self, alive, initial: Optional[dict] = None, *, time_unit: Optional[str] = None):
         """Fit on a cohort's survival counts (``alive[t]`` still active at the start of period ``t+1``).
+
+        Parameters
+        ----------
+        alive : array-like
+            Customers still active at the start of each period.
+        initial : dict, optional
+            Starting values by parameter name.
+        time_unit : {"D", "W", "M", "Y"}, optional
+            The length of one period, recorded by the model (:attr:`time_unit_`). By
+            default the unit the data record in ``attrs["time_unit"]``, else ``None``.
 
         Raises
         ------
         InvalidInputError
             Counts that increase over time, a cohort of zero, counts that are not
             non-negative integers (``field`` = ``alive``, ``index``).
+        NotIdentifiedError
+            Nobody cancelled, or nothing is known beyond the first period.
         """
+        unit = _convert.fit_time_unit(time_unit, alive=alive)
         a = _convert.floats(alive, "alive")
-        self._model = _cvm.SbgModel.fit_cohort(a, *self._fit_options(), self._initial(initial))
+        self._model = _cvm.SbgModel.fit_cohort(a, *self._fit_options(), self._initial(initial), unit)
         return self
 
-    def fit(self, duration, still_active=None, weights=None, initial: Optional[dict] = None):
+    def fit(self, duration, still_active=None, weights=None, initial: Optional[dict] = None, *,
+            time_unit: Optional[str] = None):
         """Fit on per-customer durations.
 
         Parameters
@@ -303,13 +348,21 @@ class ShiftedBetaGeo(_Fitted):
             1 for customers still under contract (right-censored), 0 for cancellations.
         weights : array-like, optional
             Number of customers each row stands for.
+        initial : dict, optional
+            Starting values by parameter name.
+        time_unit : {"D", "W", "M", "Y"}, optional
+            The length of one period, recorded by the model (:attr:`time_unit_`). By
+            default the unit the data record in ``attrs["time_unit"]``, else ``None``.
         """
         if _is_table(duration):
+            unit = _convert.fit_time_unit(time_unit, summary=duration)
             (duration, still_active), w_col = _table(duration, ("duration", "still_active"))
             weights = w_col if weights is None else weights
+        else:
+            unit = _convert.fit_time_unit(time_unit, duration=duration, still_active=still_active)
         (d, a, w), index = _floats({"duration": duration, "still_active": still_active, "weights": weights})
         with _convert.rows_labelled(index, ("duration", "still_active", "weights")):
-            self._model = _cvm.SbgModel.fit(d, a, w, *self._fit_options(), self._initial(initial))
+            self._model = _cvm.SbgModel.fit(d, a, w, *self._fit_options(), self._initial(initial), unit)
         return self
 
     def log_likelihood_cohort(self, alive) -> float:
@@ -363,7 +416,7 @@ def customer_lifetime_value(
     *,
     method: str = "continuous",
     level: Optional[float] = None,
-    data_time_unit: str = "W",
+    data_time_unit: Optional[str] = None,
 ) -> pd.DataFrame:
     """Probabilistic customer lifetime value: ``margin · E(spend) · discounted expected purchases``.
 
@@ -390,8 +443,12 @@ def customer_lifetime_value(
     level : float, optional
         Confidence level of delta-method intervals from both models' parameter uncertainty
         (adds ``lower`` and ``upper``; needs fitted models).
-    data_time_unit : {"D", "W", "M", "Y"}
-        Unit of ``recency`` and ``T`` (for the BG/BB, the length of one opportunity).
+    data_time_unit : {"D", "W", "M", "Y"}, optional
+        Unit of ``recency`` and ``T`` (for the BG/BB, the length of one opportunity). Default
+        ``None``: the unit the summary records in ``attrs["time_unit"]``, else the unit the
+        transaction model records (:attr:`~cvm.BetaGeo.time_unit_`, set when it was fitted on a
+        summary that records its unit). There is no silent default: a unit that contradicts
+        the summary's or the model's is an error, and so is no unit anywhere.
 
     Returns
     -------
@@ -408,10 +465,23 @@ def customer_lifetime_value(
         ``summary`` lacks a column (also a :class:`KeyError`; the message lists the columns).
     UnknownNameError
         A time unit or method that is not recognised (``valid`` lists the accepted ones).
+    InvalidValueError
+        ``data_time_unit`` contradicts the unit the summary or the transaction model records,
+        or no unit is known at all (``field`` ``data_time_unit``); the summary records a unit
+        other than the model's (``field`` ``summary``); the spend model records a unit other
+        than the data's (``field`` ``spend_model``). Each message names both units and the fix.
     InvalidInputError
         ``horizon < 0``, ``discount_rate <= -1``, invalid customer columns (``field``, ``index``).
     NumericalError
         An infinite expected spend (Gamma-Gamma with ``q <= 1``).
+
+    Notes
+    -----
+    The summary's unit (``summary.attrs["time_unit"]``), ``data_time_unit`` and the units the
+    two models record (``time_unit_``) must agree wherever they are known; the customer data
+    are then read in that unit, and the horizon and discount rate are converted from
+    ``time_unit``. A model fitted on a summary in days and scored with weekly data would
+    otherwise be off by a factor of seven, silently.
 
     Examples
     --------
@@ -425,22 +495,54 @@ def customer_lifetime_value(
     ['clv', 'expected_discounted_purchases', 'expected_spend']
     >>> bool((v["clv"] > 0).all())
     True
+
+    The summary records weeks (``s.attrs["time_unit"]``), so the data are read in weeks. A
+    model fitted in days cannot score them:
+
+    >>> bg_days = bg.with_time_unit("D")
+    >>> cvm.customer_lifetime_value(bg_days, gg, s.head(3), data_time_unit="W")
+    Traceback (most recent call last):
+    ...
+    cvm.exceptions.InvalidValueError: `data_time_unit`: W contradicts the unit the model records for its data (D); omit data_time_unit or pass D
     """
     _check_models(transaction_model, spend_model)
     native = transaction_model._fitted
     spend = spend_model._fitted
     t_col = "n_periods" if isinstance(transaction_model, BetaGeoBetaBinom) else "T"
+    data_unit = _data_time_unit(summary, data_time_unit, native.time_unit)
     summary = _convert.frame(summary, "summary")
     names = ("frequency", "recency", t_col, "monetary_value")
     f, r, t, z = (_convert.floats(_convert.get(summary, n), n) for n in names)
     level = _convert.optional_number(level, "level")
-    with _convert.rows_labelled(summary.index, names):
-        d = _cvm.customer_lifetime_value_native(
-            native, spend, f, r, t, z, _convert.number(horizon, "horizon"), str(time_unit),
-            str(data_time_unit), _convert.number(discount_rate, "discount_rate"),
-            _convert.number(margin, "margin"), str(method), level,
-        )
+    try:
+        with _convert.rows_labelled(summary.index, names):
+            d = _cvm.customer_lifetime_value_native(
+                native, spend, f, r, t, z, _convert.number(horizon, "horizon"), str(time_unit),
+                data_unit, _convert.number(discount_rate, "discount_rate"),
+                _convert.number(margin, "margin"), str(method), level,
+            )
+    except InvalidValueError as exc:
+        if exc.field == "data_time_unit" and data_unit is None and native.time_unit is None:
+            exc.args = (f'{exc}, or a summary that records its unit in attrs["time_unit"]',)
+        raise
     return pd.DataFrame(d, index=summary.index)
+
+
+def _data_time_unit(summary, data_time_unit, model_unit: Optional[str]) -> Optional[str]:
+    """The unit to read the CLV summary in, as far as the summary and the argument say: the
+    argument, else the summary's ``attrs["time_unit"]``, else ``None`` (the core then takes the
+    model's, and reports a contradiction with it or a missing unit)."""
+    given = _convert.time_unit(data_time_unit, "data_time_unit")
+    recorded = _convert.recorded_time_unit(summary, "summary")
+    if given is not None and recorded is not None and given != recorded:
+        raise InvalidValueError(
+            f'`data_time_unit`: {given} contradicts the unit the summary records (summary.attrs["time_unit"] '
+            f"is {recorded}); omit data_time_unit or pass {recorded}",
+            field="data_time_unit",
+        )
+    if given is None:
+        _convert.check_summary_unit(summary, model_unit)
+    return given if given is not None else recorded
 
 
 def _describe(x) -> str:

@@ -337,7 +337,9 @@ def churn_risk(
     model : BetaGeo, ModifiedBetaGeo, ParetoNBD or None
         A fitted model for P(alive) and expected purchases; None scores on the rhythm alone.
     summary : pandas.DataFrame
-        ``frequency``, ``recency``, ``T`` in the model's time unit.
+        ``frequency``, ``recency``, ``T`` in the model's time unit (a summary whose
+        ``attrs["time_unit"]`` names another unit than the model's ``time_unit_`` is an
+        :class:`InvalidValueError`, ``field`` ``summary``).
     horizon : float, optional
         Horizon of the expected purchases, in the summary's unit (needs a model).
     weight_p_alive, weight_expected, weight_overdue, expected_purchases_min, overdue_saturation, fallback_interval, medium_threshold, high_threshold, at_risk_threshold : float, optional
@@ -368,6 +370,7 @@ def churn_risk(
     f, r, t = _summary(summary)
     p_alive = expected = None
     if model is not None:
+        _convert.check_summary_unit(summary, getattr(model, "time_unit_", None))
         p_alive = np.asarray(model.probability_alive(f, r, t), dtype=np.float64)
         if horizon is not None:
             expected = np.asarray(model.expected_purchases(_convert.number(horizon, "horizon"), f, r, t), dtype=np.float64)

@@ -6,7 +6,9 @@
 
 Models are fitted by maximum likelihood on log-parameters (BFGS with analytic gradients) in the
 Rust core; the covariance comes from the Hessian at the estimate. Times are in the unit of the
-summary the model was fitted on (weeks for the CDNOW summary).
+summary the model was fitted on (weeks for the CDNOW summary): the model records it
+(``time_unit_``, from the summary's ``attrs["time_unit"]``), and a summary given to
+:meth:`~BetaGeo.predict` that records another unit is an error rather than a silent rescaling.
 
 Per-customer inputs given as pandas Series are aligned by index label, as pandas (and lifetimes)
 would: the same labels in another order are reordered to the first Series' index, which labels
@@ -60,7 +62,8 @@ class _TransactionModel(_Fitted):
     _param_names: ClassVar[tuple[str, ...]]
 
     # -- fitting ---------------------------------------------------------------------------
-    def fit(self, frequency, recency=None, T=None, weights=None, initial: Optional[dict] = None):
+    def fit(self, frequency, recency=None, T=None, weights=None, initial: Optional[dict] = None, *,
+            time_unit: Optional[str] = None):
         """Fit by maximum likelihood.
 
         Parameters
@@ -74,6 +77,10 @@ class _TransactionModel(_Fitted):
             Number of customers each row stands for (e.g. from :func:`cvm.compress`).
         initial : dict, optional
             Starting values by parameter name (default: automatic).
+        time_unit : {"D", "W", "M", "Y"}, optional
+            The unit of ``recency`` and ``T``, recorded by the model (:attr:`time_unit_`). By
+            default the unit the data record in ``attrs["time_unit"]`` (as summaries from
+            :func:`cvm.summary_from_transactions` and the CDNOW loaders do), else ``None``.
 
         Returns
         -------
@@ -81,6 +88,14 @@ class _TransactionModel(_Fitted):
 
         Raises
         ------
+        InvalidValueError
+            ``time_unit`` contradicts the unit the data record (the message names both and how
+            to fix it; ``field`` is ``time_unit``).
+        UnknownNameError
+            ``time_unit`` is not a unit (``valid`` lists ``D, W, M, Y``).
+        NotIdentifiedError
+            The data cannot identify the parameters (no repeat purchase at all, every customer
+            with the same history); ``model`` and ``reason`` say which and why.
         MissingColumnError
             A summary DataFrame without a ``frequency``, ``recency`` or ``T`` column (also a
             :class:`KeyError`; the message lists the columns present).
@@ -94,20 +109,23 @@ class _TransactionModel(_Fitted):
             ``gradient_norm``, ``log_likelihood`` and ``params`` of the last iterate.
         """
         if _convert.is_table(frequency):
+            unit = _convert.fit_time_unit(time_unit, summary=frequency)
             df, (frequency, recency, T) = _summary_columns(frequency, "frequency", "recency", "T")
             if weights is None and "weights" in df.columns:
                 weights = df["weights"]
+        else:
+            unit = _convert.fit_time_unit(time_unit, frequency=frequency, recency=recency, T=T)
         cols, index = _convert.align({"frequency": frequency, "recency": recency, "T": T, "weights": weights})
         f, r, t, _ = _customers(cols["frequency"], cols["recency"], cols["T"])
         w = None if weights is None else _convert.floats(cols["weights"], "weights")
         init = self._initial(initial)
         with _convert.rows_labelled(index, _ROWS):
-            self._model = _cvm.Model.fit(self._kind, f, r, t, w, *self._fit_options(), init)
+            self._model = _cvm.Model.fit(self._kind, f, r, t, w, *self._fit_options(), init, unit)
         return self
 
     @classmethod
-    def _native_from_params(cls, params: list):
-        return _cvm.Model.from_params(cls._kind, params)
+    def _native_from_params(cls, params: list, time_unit: Optional[str] = None):
+        return _cvm.Model.from_params(cls._kind, params, time_unit)
 
     @classmethod
     def _native_from_json(cls, text: str):
@@ -162,6 +180,9 @@ class _TransactionModel(_Fitted):
         pass (the same values as :meth:`probability_alive` and :meth:`expected_purchases`, for
         less than the cost of the two calls); with ``level``, delta-method intervals
         ``*_lower``/``*_upper`` (P(alive) on the logit scale, purchases on the log scale).
+        ``t`` is in the model's time unit; a summary that records a unit other than
+        :attr:`time_unit_` in ``attrs["time_unit"]`` is an :class:`InvalidValueError`
+        (``field`` ``summary``).
 
         Examples
         --------
@@ -174,6 +195,7 @@ class _TransactionModel(_Fitted):
         >>> bool(((pred["probability_alive"] >= 0) & (pred["probability_alive"] <= 1)).all())
         True
         """
+        _convert.check_summary_unit(summary, self.time_unit_)
         summary, cols = _summary_columns(summary, "frequency", "recency", "T")
         f, r, tt, _ = _customers(*cols)
         t = _convert.number(t, "t")
@@ -194,8 +216,10 @@ class _TransactionModel(_Fitted):
 
         ``summary`` needs ``frequency``, ``recency``, ``T``, ``frequency_holdout`` and
         ``duration_holdout`` (as returned by :func:`cvm.summary_from_transactions` with a
-        calibration end). The last bucket collects ``frequency >= max_frequency``.
+        calibration end). The last bucket collects ``frequency >= max_frequency``. A summary
+        recording a unit other than :attr:`time_unit_` is an :class:`InvalidValueError`.
         """
+        _convert.check_summary_unit(summary, self.time_unit_)
         summary, (fc, rc, tc, hc, dc) = _summary_columns(
             summary, "frequency", "recency", "T", "frequency_holdout", "duration_holdout"
         )
@@ -213,8 +237,10 @@ class _TransactionModel(_Fitted):
     def repeat_histogram(self, summary: pd.DataFrame, max_count: int = 7) -> tuple[pd.DataFrame, float, int]:
         """Actual vs expected number of customers by repeat count, with a chi-square statistic.
 
-        Returns ``(table, chi_square, degrees_of_freedom)``.
+        Returns ``(table, chi_square, degrees_of_freedom)``. A summary recording a unit other
+        than :attr:`time_unit_` is an :class:`InvalidValueError`.
         """
+        _convert.check_summary_unit(summary, self.time_unit_)
         summary, (fc, tc) = _summary_columns(summary, "frequency", "T")
         f = _convert.floats(fc, "frequency")
         tt = _convert.floats(tc, "T")
@@ -224,13 +250,18 @@ class _TransactionModel(_Fitted):
         return table, d["chi_square"], d["degrees_of_freedom"]
 
     def simulate(self, n_customers: int, calibration_end: float, birth_window: float = 0.0, holdout_length: float = 0.0, seed: int = 42) -> pd.DataFrame:
-        """A seeded synthetic cohort drawn from the model: frequency, recency, T, birth, frequency_holdout."""
+        """A seeded synthetic cohort drawn from the model: frequency, recency, T, birth, frequency_holdout.
+
+        Times are in the model's unit, recorded in ``attrs["time_unit"]`` like a summary's.
+        """
         d = _cvm.simulate_model(
             self._kind, self._fitted.params, _convert.whole(n_customers, "n_customers"),
             _convert.number(calibration_end, "calibration_end"), _convert.number(birth_window, "birth_window"),
             _convert.number(holdout_length, "holdout_length"), _convert.whole(seed, "seed"),
         )
-        return pd.DataFrame(d)
+        out = pd.DataFrame(d)
+        out.attrs["time_unit"] = self.time_unit_
+        return out
 
 
 class BetaGeo(_TransactionModel):
@@ -242,6 +273,8 @@ class BetaGeo(_TransactionModel):
     >>> m = cvm.BetaGeo().fit(cvm.datasets.load_cdnow_summary())
     >>> round(m.params_["r"], 3), round(m.params_["b"], 2)
     (0.243, 2.43)
+    >>> m.time_unit_  # the summary's attrs["time_unit"]: alpha is in weeks
+    'W'
     """
 
     _kind = "bg_nbd"
