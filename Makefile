@@ -56,6 +56,7 @@ test-rust:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) test --release -p cvm-core -p cvm-ffi --lib --tests
 	$(CARGO) test -p cvm-core --doc
+	$(CARGO) test -p cvm-py --lib
 	$(CARGO) test --release --manifest-path fuzz/Cargo.toml
 
 C_TESTS   := $(patsubst tests/c/%.c,build/%,$(wildcard tests/c/test_*.c))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Optional
 
 import numpy as np
@@ -215,7 +216,7 @@ def _timestamps(
     if datetime_format is not None:
         parsed = pd.to_datetime(values, format=datetime_format, errors="coerce", utc=True)
     else:
-        parsed = pd.to_datetime(values, format="ISO8601", errors="coerce", utc=True)
+        parsed = _iso8601(values)
     bad = _convert.first_true((parsed.isna() & values.notna()).to_numpy())
     if bad is not None:
         expected = f"format {datetime_format!r}" if datetime_format else "an ISO 8601 date or datetime"
@@ -227,6 +228,27 @@ def _timestamps(
         )
     parsed = parsed.dt.tz_localize(None)
     return _timestamps(parsed, field, None, None)
+
+
+# ISO 8601 dates and datetimes: 2024-01-31, 2024-01-31T12:00, 2024-01-31 12:00:00.5+01:00, …Z.
+_ISO8601 = re.compile(
+    r"\s*[+-]?\d{4,}-\d{2}-\d{2}"
+    r"(?:[T ]\d{2}(?::\d{2}(?::\d{2}(?:[.,]\d+)?)?)?)?"
+    r"(?:\s*(?:Z|[+-]\d{2}(?::?\d{2})?))?\s*"
+)
+_PANDAS_ISO8601 = int(pd.__version__.split(".")[0]) >= 2
+
+
+def _iso8601(values: pd.Series) -> pd.Series:
+    """Text → UTC timestamps, ISO 8601 only (anything else → NaT, reported by the caller).
+
+    pandas >= 2 has ``format="ISO8601"``; pandas 1.5 would guess other formats (``01/02/2024``
+    month first), so there the strings are checked against ISO 8601 before parsing."""
+    if _PANDAS_ISO8601:
+        return pd.to_datetime(values, format="ISO8601", errors="coerce", utc=True)
+    iso = values.map(lambda v: not isinstance(v, str) or _ISO8601.fullmatch(v) is not None)
+    kept = values.where(iso.astype(bool), None)
+    return pd.to_datetime(kept, errors="coerce", utc=True)
 
 
 def _integers(values: pd.Series, field: str) -> np.ndarray:
