@@ -778,8 +778,16 @@ fn discounted_all(
     };
     if let Some(i) = d.iter().position(|v| !v.is_finite()) {
         return Err(Error::Numerical {
-            context: "expected_discounted_purchases".into(),
-            reason: format!("customer {i}: discounted purchases are not finite ({})", d[i]),
+            context: format!(
+                "expected_discounted_purchases of {} ({})",
+                model.model_name(),
+                crate::models::fmt_params(model.param_names(), &params)
+            ),
+            reason: format!(
+                "customer {i}: discounted purchases are not finite ({}): an expectation could not \
+                 be computed to its tolerance within its work bound, or is not representable",
+                d[i]
+            ),
         });
     }
     Ok(d)

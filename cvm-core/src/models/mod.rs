@@ -45,6 +45,7 @@ use crate::error::{check, Error, Result};
 
 pub mod any;
 pub mod bg_bb;
+mod bg_family;
 pub mod bg_nbd;
 pub mod diagnostics;
 pub mod gamma_gamma;
@@ -1170,6 +1171,8 @@ pub trait TransactionModel: Send + Sync {
                 delta_interval(&p, cov, z, Link::Logit, &f)
             })
             .unzip();
+        check_model_outputs(self, "probability_alive_interval", &lo)?;
+        check_model_outputs(self, "probability_alive_interval", &hi)?;
         Ok((lo, hi))
     }
 
@@ -1207,13 +1210,18 @@ pub trait TransactionModel: Send + Sync {
                 delta_interval(&p, cov, z, Link::Log, &f)
             })
             .unzip();
+        check_model_outputs(self, "conditional_expected_purchases_interval", &lo)?;
+        check_model_outputs(self, "conditional_expected_purchases_interval", &hi)?;
         Ok((lo, hi))
     }
 
     /// Vectorised [`TransactionModel::conditional_expected_purchases_at`].
     ///
     /// # Errors
-    /// Invalid `t` or customer columns: [`Error::InvalidValue`] naming the field and index.
+    /// Invalid `t` or customer columns: [`Error::InvalidValue`] naming the field and index;
+    /// [`Error::Numerical`] naming the model, its parameters and the first row whose value could
+    /// not be computed to its tolerance within the kernel's work bound (see the BG/NBD
+    /// `conditional_expected_purchases_with`) or is not representable.
     fn conditional_expected_purchases(
         &self,
         t: f64,
@@ -1223,15 +1231,18 @@ pub trait TransactionModel: Send + Sync {
     ) -> Result<Vec<f64>> {
         check_t("t", t)?;
         check_customers(frequency, recency, t_cal)?;
-        Ok(par_map(frequency.len(), |i| {
+        let out = par_map(frequency.len(), |i| {
             self.conditional_expected_purchases_at(t, frequency[i], recency[i], t_cal[i])
-        }))
+        });
+        check_model_outputs(self, "conditional_expected_purchases", &out)?;
+        Ok(out)
     }
 
     /// Vectorised [`TransactionModel::probability_alive_at`].
     ///
     /// # Errors
-    /// Invalid customer columns: [`Error::InvalidValue`] naming the field and index.
+    /// Invalid customer columns: [`Error::InvalidValue`] naming the field and index;
+    /// [`Error::Numerical`] naming the model and the first row whose value is not finite.
     fn probability_alive(
         &self,
         frequency: &[f64],
@@ -1239,9 +1250,11 @@ pub trait TransactionModel: Send + Sync {
         t_cal: &[f64],
     ) -> Result<Vec<f64>> {
         check_customers(frequency, recency, t_cal)?;
-        Ok(par_map(frequency.len(), |i| {
+        let out = par_map(frequency.len(), |i| {
             self.probability_alive_at(frequency[i], recency[i], t_cal[i])
-        }))
+        });
+        check_model_outputs(self, "probability_alive", &out)?;
+        Ok(out)
     }
 
     /// P(alive) at T and the expected repeat purchases in `(T, T + t]` of every customer — the
@@ -1260,7 +1273,8 @@ pub trait TransactionModel: Send + Sync {
     /// # Errors
     /// Invalid `t` ([`Error::InvalidValue`] `t`); empty columns ([`Error::Empty`]), columns of
     /// different lengths ([`Error::LengthMismatch`]), or an invalid customer
-    /// ([`Error::InvalidValue`] naming the field and the first offending index).
+    /// ([`Error::InvalidValue`] naming the field and the first offending index);
+    /// [`Error::Numerical`] as [`TransactionModel::conditional_expected_purchases`].
     ///
     /// # Examples
     /// ```
@@ -1284,19 +1298,25 @@ pub trait TransactionModel: Send + Sync {
     ) -> Result<(Vec<f64>, Vec<f64>)> {
         check_t("t", t)?;
         check_customers(frequency, recency, t_cal)?;
-        Ok(par_map2(frequency.len(), |i| {
+        let (alive, expected) = par_map2(frequency.len(), |i| {
             self.probability_alive_and_expected_purchases_at(t, frequency[i], recency[i], t_cal[i])
-        }))
+        });
+        check_model_outputs(self, "probability_alive", &alive)?;
+        check_model_outputs(self, "conditional_expected_purchases", &expected)?;
+        Ok((alive, expected))
     }
 
     /// Vectorised [`TransactionModel::expected_purchases_new_customer_at`].
     ///
     /// # Errors
-    /// [`Error::InvalidValue`] (`t`, index) for negative or non-finite times.
+    /// [`Error::InvalidValue`] (`t`, index) for negative or non-finite times;
+    /// [`Error::Numerical`] as [`TransactionModel::conditional_expected_purchases`].
     fn expected_purchases_new_customer(&self, t: &[f64]) -> Result<Vec<f64>> {
         check::non_empty("t", t.len())?;
         check::non_negative("t", t)?;
-        Ok(t.iter().map(|&v| self.expected_purchases_new_customer_at(v)).collect())
+        let out: Vec<f64> = t.iter().map(|&v| self.expected_purchases_new_customer_at(v)).collect();
+        check_model_outputs(self, "expected_purchases_new_customer", &out)?;
+        Ok(out)
     }
 
     /// Vectorised [`TransactionModel::log_likelihood_at`].
@@ -1318,7 +1338,8 @@ pub trait TransactionModel: Send + Sync {
     /// `birth` is each customer's first-purchase time on the same calendar axis.
     ///
     /// # Errors
-    /// [`Error::InvalidValue`] for non-finite births or times (field `birth` / `times`).
+    /// [`Error::InvalidValue`] for non-finite births or times (field `birth` / `times`);
+    /// [`Error::Numerical`] as [`TransactionModel::conditional_expected_purchases`].
     fn expected_cumulative_transactions(&self, birth: &[f64], times: &[f64]) -> Result<Vec<f64>> {
         check::non_empty("birth", birth.len())?;
         check::non_empty("times", times.len())?;
@@ -1334,7 +1355,7 @@ pub trait TransactionModel: Send + Sync {
                 _ => groups.push((b, 1.0)),
             }
         }
-        Ok(times
+        let out: Vec<f64> = times
             .iter()
             .map(|&c| {
                 groups
@@ -1343,7 +1364,9 @@ pub trait TransactionModel: Send + Sync {
                     .map(|g| g.1 * self.expected_purchases_new_customer_at(c - g.0))
                     .sum()
             })
-            .collect())
+            .collect();
+        check_model_outputs(self, "expected_cumulative_transactions", &out)?;
+        Ok(out)
     }
 }
 
@@ -1371,18 +1394,78 @@ pub const PARAM_MIN: f64 = 1e-10;
 /// Validates one model parameter against the domain (see [`PARAM_MIN`]).
 pub(crate) fn check_param(name: &str, v: f64) -> Result<()> {
     if !(v.is_finite() && v > 0.0) {
-        return Err(Error::invalid(name, format!("parameter must be finite and > 0 (got {v})")));
+        return Err(Error::invalid(
+            name,
+            format!("parameter must be finite and > 0 (got {})", fmt_num(v)),
+        ));
     }
     if !(PARAM_MIN..=PARAM_MAX).contains(&v) {
         return Err(Error::invalid(
             name,
             format!(
                 "parameter must be in [{PARAM_MIN:e}, {PARAM_MAX:e}], the domain in which the \
-                 kernels are accurate and bounded (got {v})"
+                 kernels are accurate and bounded (got {})",
+                fmt_num(v)
             ),
         ));
     }
     Ok(())
+}
+
+/// A number for an error message: as written (`0.243`, `442426`) when it is of ordinary size,
+/// in scientific notation (`1e300`, `8.884852e6`) when it is very large or very small, so that a
+/// message never spells out hundreds of digits.
+pub(crate) fn fmt_num(v: f64) -> String {
+    let a = v.abs();
+    if v == 0.0 || !v.is_finite() || (1e-4..1e7).contains(&a) {
+        format!("{v}")
+    } else {
+        format!("{v:e}")
+    }
+}
+
+/// `name=value` pairs of a model's parameters, for error messages.
+pub(crate) fn fmt_params(names: &[&str], values: &[f64]) -> String {
+    names
+        .iter()
+        .zip(values)
+        .map(|(n, v)| format!("{n}={}", fmt_num(*v)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Fails with [`Error::Numerical`] naming the model, its parameters, the quantity and the first
+/// row whose value is not finite. The scalar kernels return NaN when a value cannot be computed
+/// to its tolerance within their work bound (e.g. the BG/NBD expectation's quadrature, see
+/// `bg_family.rs`) or is not representable; the vectorised predictions turn that into this error
+/// instead of returning it.
+pub(crate) fn check_outputs(
+    model: &str,
+    names: &[&str],
+    params: &[f64],
+    what: &str,
+    values: &[f64],
+) -> Result<()> {
+    match values.iter().position(|v| !v.is_finite()) {
+        None => Ok(()),
+        Some(i) => Err(Error::Numerical {
+            context: format!("{model} {what} ({})", fmt_params(names, params)),
+            reason: format!(
+                "row {i}: the value could not be computed to its tolerance within the work \
+                 bound, or is not representable as a finite number (got {})",
+                values[i]
+            ),
+        }),
+    }
+}
+
+/// [`check_outputs`] for a model's predictions.
+fn check_model_outputs<M: TransactionModel + ?Sized>(
+    m: &M,
+    what: &str,
+    values: &[f64],
+) -> Result<()> {
+    check_outputs(m.model_name(), m.param_names(), &m.params(), what, values)
 }
 
 /// Fails with [`Error::NotIdentified`] when a summary `(x, t_x, T)` cannot identify the
@@ -1424,8 +1507,9 @@ pub(crate) fn check_estimate(model: &str, names: &[&str], params: &[f64]) -> Res
             return Err(Error::NotIdentified {
                 model: model.to_string(),
                 reason: format!(
-                    "the estimate of {n} ({v:e}) ran out of the parameter domain \
-                     [{PARAM_MIN:e}, {PARAM_MAX:e}]: the data do not bound it"
+                    "the estimate of {n} ({}) ran out of the parameter domain \
+                     [{PARAM_MIN:e}, {PARAM_MAX:e}]: the data do not bound it",
+                    fmt_num(*v)
                 ),
             });
         }
@@ -1444,32 +1528,6 @@ pub(crate) fn check_params(names: &[&str], values: &[f64]) -> Result<()> {
 /// `ln(e^a + e^b)`.
 pub(crate) fn ln_add(a: f64, b: f64) -> f64 {
     crate::special::log_add_exp(a, b)
-}
-
-/// The BG-family expectation `c/(a−1) · (1 − G)`, where `G = ₂F₁(r+x, a−1; c; −t/(α+T))` (Pfaff
-/// form: bounded terms) or, equivalently, `G = ((α+T)/(α+T+t))^{r+x} ₂F₁(r+x, b'; c; t/(α+T+t))`
-/// with `b' = c − a + 1` (the published form). The expectation is non-negative; the published
-/// form is used when the Pfaff form's value is not finite or negative beyond rounding. The result
-/// is clamped at 0.
-pub(crate) fn bg_expectation(rx: f64, a: f64, c: f64, t: f64, alpha_t: f64) -> f64 {
-    let factor = c / (a - 1.0);
-    let value = |ln_g: f64, sign: f64| -> f64 {
-        let one_minus = if sign > 0.0 { -ln_g.exp_m1() } else { 1.0 + ln_g.exp() };
-        factor * one_minus
-    };
-    let ok = |v: f64| v.is_finite() && v >= -1e-12 * factor.abs().max(1.0);
-    let (ln_g, sign) = crate::special::ln_hyp2f1(rx, a - 1.0, c, -t / alpha_t);
-    let v1 = value(ln_g, sign);
-    if ok(v1) {
-        return v1.max(0.0);
-    }
-    let (ln_f, sign2) = crate::special::ln_hyp2f1(rx, c - a + 1.0, c, t / (alpha_t + t));
-    let v2 = value(ln_f - rx * (t / alpha_t).ln_1p(), sign2);
-    if ok(v2) {
-        return v2.max(0.0);
-    }
-    // Both evaluations failed: keep whichever is finite, clamped to the valid range.
-    [v1, v2].into_iter().find(|v| v.is_finite()).unwrap_or(0.0).max(0.0)
 }
 
 /// `(1 − e^{−y})/y`, continuous at y = 0.

@@ -302,6 +302,7 @@ fn ln_beta_inc_cf(a: f64, b: f64, x: f64, lx: f64, ly: f64) -> f64 {
         }
         m += 1.0;
     }
+    super::work::add(m as u64);
     a * lx + b * ly - ln_beta(a, b) - a.ln() + h.ln()
 }
 

@@ -17,6 +17,7 @@ mod hyp2f1;
 mod incomplete;
 mod logexp;
 
+pub(crate) use gamma::ln_beta_density_at_mode;
 pub use gamma::{digamma, gamma_ln_ratio, ln_beta, ln_gamma, trigamma};
 pub use hyp2f1::{hyp2f1, ln_hyp2f1, ln_hyp2f1_checked};
 pub use incomplete::{ln_beta_inc_reg, ln_tricomi_u_aa, ln_upper_incomplete_gamma};
