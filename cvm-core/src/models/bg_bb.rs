@@ -83,8 +83,15 @@ pub struct BgBb {
     time_unit: Option<crate::TimeUnit>,
 }
 
+/// The most transaction opportunities a history (`n`) or a horizon (`m`) may span: the
+/// likelihood sums one term per opportunity after the last transaction, so the work per customer
+/// is bounded by this number. Real BG/BB data count yearly or monthly opportunities (tens).
+pub const MAX_OPPORTUNITIES: f64 = 1e6;
+
+const COUNT_RULE: &str = "must be a whole number in 0..=1000000 (MAX_OPPORTUNITIES)";
+
 fn is_count(v: f64) -> bool {
-    v.is_finite() && v >= 0.0 && v.fract() == 0.0
+    v.is_finite() && (0.0..=MAX_OPPORTUNITIES).contains(&v) && v.fract() == 0.0
 }
 
 /// Validates BG/BB histories: integers with `0 ≤ x ≤ t_x ≤ n`, and `t_x = 0` exactly when
@@ -94,9 +101,9 @@ pub(crate) fn check_histories(frequency: &[f64], recency: &[f64], n_periods: &[f
     check::non_empty("frequency", n)?;
     check::same_len("recency", n, recency.len())?;
     check::same_len("n_periods", n, n_periods.len())?;
-    check::all("frequency", frequency, "must be a finite non-negative integer", is_count)?;
-    check::all("recency", recency, "must be a finite non-negative integer", is_count)?;
-    check::all("n_periods", n_periods, "must be a finite non-negative integer", is_count)?;
+    check::all("frequency", frequency, COUNT_RULE, is_count)?;
+    check::all("recency", recency, COUNT_RULE, is_count)?;
+    check::all("n_periods", n_periods, COUNT_RULE, is_count)?;
     for i in 0..n {
         let (x, tx, np) = (frequency[i], recency[i], n_periods[i]);
         if tx > np {
@@ -126,7 +133,7 @@ fn check_periods(field: &str, m: f64) -> Result<()> {
     if is_count(m) {
         Ok(())
     } else {
-        Err(Error::invalid(field, format!("must be a finite non-negative integer (got {m})")))
+        Err(Error::invalid(field, format!("{COUNT_RULE} (got {m})")))
     }
 }
 
@@ -238,6 +245,9 @@ fn ln_lik(p: &BgBbParams, x: f64, tx: f64, n: f64) -> f64 {
     let BgBbParams { alpha: a, beta: b, gamma: g, delta: d } = *p;
     let (lb_ab, lb_gd) = (ln_beta(a, b), ln_beta(g, d));
     let mut ll = ln_beta(a + x, b + n - x) - lb_ab + ln_beta(g, d + n) - lb_gd;
+    if !(n - tx <= MAX_OPPORTUNITIES) {
+        return f64::NAN; // unvalidated scalar input beyond the bound: no answer (documented)
+    }
     let k = (n - tx) as usize;
     if k > 0 {
         let mut lb1 = ln_beta(a + x, b + tx - x);
@@ -764,7 +774,7 @@ impl TransactionModel for BgBb {
 
     fn expected_purchases_new_customer(&self, t: &[f64]) -> Result<Vec<f64>> {
         check::non_empty("t", t.len())?;
-        check::all("t", t, "must be a finite non-negative integer", is_count)?;
+        check::all("t", t, COUNT_RULE, is_count)?;
         Ok(t.iter().map(|&v| self.expected_transactions_new_customer(v as u64)).collect())
     }
 
