@@ -175,6 +175,9 @@ const PANEL_LOG_SPAN: f64 = 2.0;
 const PANEL_MAX_LEN: f64 = 1.5;
 /// Panels after which a row falls back to the ₂F₁ form with numerical derivatives.
 const MAX_PANELS: usize = 400;
+/// Halvings of one panel's length before the row is declined (2⁻⁶⁰ of [`PANEL_MAX_LEN`] is far
+/// below any panel a finite slope needs).
+const MAX_HALVINGS: usize = 60;
 
 /// Gauss–Legendre nodes and weights mapped to [0, 1] (weights sum to 1).
 fn unit_rule() -> &'static [(f64, f64)] {
@@ -209,6 +212,11 @@ fn row_quad(pp: &ParetoNbdParams, x: f64, t_x: f64, t_cal: f64, order: Order) ->
     let d = q - p;
     let bq = q + t_x;
     let big_v = ((t_cal - t_x) / a).ln_1p();
+    // Scalars outside the model's domain (non-finite, negative) leave nothing to integrate.
+    let in_domain = big_v.is_finite() && big_v > 0.0 && a > 0.0 && cp.is_finite() && cq.is_finite();
+    if !in_domain {
+        return None;
+    }
     let want_g = order != Order::Value;
     let ln_ratio_v = if want_g { ((t_cal - t_x) / bq).ln_1p() } else { 0.0 };
     // ψ(v) = (1 − c_p) v − c_q ln((d + a e^v)/b_q): ln of the v-space integrand up to a constant.
@@ -245,7 +253,10 @@ fn row_quad(pp: &ParetoNbdParams, x: f64, t_x: f64, t_cal: f64, order: Order) ->
         if sl_a * len > PANEL_LOG_SPAN {
             len = PANEL_LOG_SPAN / sl_a;
         }
-        // The slope is monotone in v: bound it by its values at both ends.
+        // The slope is monotone in v: bound it by its values at both ends. A panel that cannot
+        // be made short enough in MAX_HALVINGS steps, or that makes no progress (a non-finite
+        // slope, from inputs outside the model's domain), declines the row.
+        let mut halvings = 0;
         let (sig_b, vb) = loop {
             let (vb, sig_b) = if va + len >= big_v {
                 (big_v, (p + t_cal) / (q + t_cal))
@@ -255,9 +266,17 @@ fn row_quad(pp: &ParetoNbdParams, x: f64, t_x: f64, t_cal: f64, order: Order) ->
             if slope(sig_b).abs() * (vb - va) <= PANEL_LOG_SPAN * 1.000_001 {
                 break (sig_b, vb);
             }
+            halvings += 1;
+            if halvings > MAX_HALVINGS {
+                return None;
+            }
             len *= 0.5;
         };
+        crate::special::work::add((PANEL_NODES + halvings) as u64);
         let width = vb - va;
+        if width.is_nan() || width <= 0.0 {
+            return None;
+        }
         for &(u, w) in rule {
             let v = va + width * u;
             let ev = v.exp();

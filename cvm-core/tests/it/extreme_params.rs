@@ -364,3 +364,56 @@ fn out_of_domain_parameters_are_printed_compactly() {
     let msg = ParetoNbdParams::new(0.5, 12345.5, 1e-11, 1.0).unwrap_err().to_string();
     assert!(msg.contains("(got 1e-11)"), "{msg}");
 }
+
+#[test]
+fn scalar_kernels_are_bounded_at_any_scalar() {
+    // The `_at` kernels are public and documented for validated scalars, but no scalar may make
+    // them loop: fuzz/regressions/kernels/timeout-2e3c42ff… (Pareto/NBD at r = α = s = β ≈ 7e-9,
+    // x = NaN) spun forever halving a quadrature panel whose slope was NaN. Every model, at tiny,
+    // ordinary and huge parameters, over non-finite, negative, subnormal and huge scalars: each
+    // call returns, with work bounded like a valid row's.
+    let params: [[f64; 4]; 4] = [
+        [7.041528530304059e-9, 7.003330335696684e-9, 7.0415291131971934e-9, 7.038579497033872e-9],
+        [0.243, 4.414, 0.793, 2.426],
+        [1e-10, 1e10, 1e-10, 1e10],
+        [1e10, 1e-10, 1e10, 1e-10],
+    ];
+    let scalars =
+        [f64::NAN, f64::NEG_INFINITY, f64::INFINITY, -1.0, 0.0, 5e-324, 1e-300, 1.0, 40.0, 1e300];
+    let mut failures = vec![];
+    for p in params {
+        let models: Vec<Box<dyn TransactionModel>> = vec![
+            Box::new(
+                BgNbd::from_params(BgNbdParams::new(p[0], p[1], p[2], p[3]).unwrap()).unwrap(),
+            ),
+            Box::new(
+                MbgNbd::from_params(MbgNbdParams::new(p[0], p[1], p[2], p[3]).unwrap()).unwrap(),
+            ),
+            Box::new(
+                ParetoNbd::from_params(ParetoNbdParams::new(p[0], p[1], p[2], p[3]).unwrap())
+                    .unwrap(),
+            ),
+            Box::new(BgBb::from_params(BgBbParams::new(p[0], p[1], p[2], p[3]).unwrap()).unwrap()),
+        ];
+        for m in &models {
+            for &x in &scalars {
+                for &t_x in &scalars {
+                    for &t_cal in &scalars {
+                        work::take();
+                        let _ = m.probability_alive_at(x, t_x, t_cal);
+                        let _ = m.conditional_expected_purchases_at(t_x, x, t_x, t_cal);
+                        let _ = m.log_likelihood_at(x, t_x, t_cal);
+                        let spent = work::take();
+                        if spent > 3 * WORK_PER_ROW {
+                            failures.push(format!(
+                                "{} {p:?} (x, t_x, T) = ({x}, {t_x}, {t_cal}): {spent} iterations",
+                                m.model_name()
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
