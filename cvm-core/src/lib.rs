@@ -48,6 +48,7 @@ pub mod rfm;
 pub mod selection;
 pub mod special;
 pub mod summary;
+mod text;
 pub mod value;
 
 pub use compress::{compress, Compressed};

@@ -49,7 +49,7 @@ def test_every_stage_with_its_reason(book):
         "first_time: frequency=0<1",
         "repeat: frequency=2>=1",
         "advocate: frequency=6>=1, reviews=2>=1",
-        "lapsed: T-recency=40>26",
+        "lapsed: T-recency=40>=26",
         "lapsed: p_alive=0.3<0.5",
     ]
     # Signals in another order are aligned by index.

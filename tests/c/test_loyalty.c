@@ -47,7 +47,7 @@ static void test_every_stage_with_its_reason(void) {
         "first_time: frequency=0<1",
         "repeat: frequency=2>=1",
         "advocate: frequency=6>=1, reviews=2>=1",
-        "lapsed: T-recency=40>26",
+        "lapsed: T-recency=40>=26",
         "lapsed: p_alive=0.3<0.5",
     };
     for (size_t i = 0; i < 7; i++) CHECK_REASON(cvm_ladder_reason, l, i, reasons[i]);

@@ -61,7 +61,7 @@ fn cdnow_ladder_by_hand(end: i64, window_days: i64) -> (BTreeMap<i64, &'static s
         .map(|(c, ds)| {
             let last = *ds.iter().next_back().unwrap();
             on_boundary += usize::from(end - last == window_days);
-            let stage = if end - last > window_days {
+            let stage = if end - last >= window_days {
                 "lapsed"
             } else if ds.len() >= 2 {
                 "repeat"
@@ -217,7 +217,7 @@ fn ladder_levels_and_churn_for_one_small_book() {
         (Stage::FirstTime, "first_time: frequency=0<1"),
         (Stage::Repeat, "repeat: frequency=2>=1"),
         (Stage::Advocate, "advocate: frequency=6>=1, reviews=2>=1"),
-        (Stage::Lapsed, "lapsed: T-recency=40>26"),
+        (Stage::Lapsed, "lapsed: T-recency=40>=26"),
         (Stage::Lapsed, "lapsed: p_alive=0.3<0.5"),
     ];
     for (i, (stage, text)) in want.iter().enumerate() {
