@@ -393,8 +393,8 @@ static void test_cdnow(void) {
         size_t cal[3], fin[3];
         uint64_t ft_repeat, ft_lapsed, rep_repeat, rep_lapsed, lapsed_repeat, lapsed_lapsed;
     } cases[] = {
-        {26, {0, 728, 1629}, {0, 517, 1840}, 0, 0, 343, 385, 174, 1455},
-        {52, {1411, 946, 0}, {0, 812, 1545}, 193, 1218, 619, 327, 0, 0},
+        {26, {0, 725, 1632}, {0, 515, 1842}, 0, 0, 341, 384, 174, 1458},
+        {52, {1411, 946, 0}, {0, 808, 1549}, 193, 1218, 615, 331, 0, 0},
     };
     int64_t ids_c[MAX_ID], ids_f[MAX_ID];
     uint8_t st_c[MAX_ID], st_f[MAX_ID], hand_c[MAX_ID], hand_f[MAX_ID];
