@@ -36,6 +36,7 @@ __all__ = [
     "ConvergenceError",
     "NotIdentifiedError",
     "NumericalError",
+    "ConcentrationWarning",
 ]
 
 
@@ -151,3 +152,12 @@ class NotIdentifiedError(InvalidInputError):
 
 class NumericalError(CvmError, ArithmeticError):
     """A computation produced a value that cannot be represented."""
+
+
+class ConcentrationWarning(UserWarning):
+    """A result is right but says little: more than 90 % of the customers got one decision.
+
+    Issued by :meth:`cvm.SelectionRules.evaluate` (the same warning is in
+    ``result.attrs["warnings"]``): the rules or their thresholds do not separate this data, e.g.
+    an absolute amount no customer reaches or a column missing everywhere.
+    """
