@@ -234,7 +234,7 @@ def _by_hand(log: pd.DataFrame, end: str, weeks: int) -> pd.Series:
     first, last = g.min(), g.max()
     silent = (pd.Timestamp(end) - last).dt.days
     return pd.Series(
-        np.where(silent > 7 * weeks, "lapsed", np.where(last > first, "repeat", "first_time")), index=first.index
+        np.where(silent >= 7 * weeks, "lapsed", np.where(last > first, "repeat", "first_time")), index=first.index
     )
 
 

@@ -362,8 +362,8 @@ static size_t cdnow_ladder(const int64_t *id, const int64_t *day, size_t n, int6
     return m;
 }
 
-/* The same ladder from the raw log in whole days: lapsed when the last purchase day is more
- * than 7·weeks days before `end`, repeat with two distinct purchase days, first-time otherwise. */
+/* The same ladder from the raw log in whole days: lapsed when the last purchase day is at least
+ * than 7·weeks days before `end` (or exactly: reached at equality), repeat with two distinct purchase days, first-time otherwise. */
 static void ladder_by_hand(const int64_t *id, const int64_t *day, size_t n, int64_t end, int64_t weeks,
                            uint8_t *by_id) {
     int64_t first[MAX_ID], last[MAX_ID];
@@ -375,7 +375,7 @@ static void ladder_by_hand(const int64_t *id, const int64_t *day, size_t n, int6
     }
     for (int c = 0; c < MAX_ID; c++) {
         if (last[c] == INT64_MIN) by_id[c] = 255;
-        else if (end - last[c] > 7 * weeks) by_id[c] = CVM_STAGE_LAPSED;
+        else if (end - last[c] >= 7 * weeks) by_id[c] = CVM_STAGE_LAPSED;
         else if (last[c] > first[c]) by_id[c] = CVM_STAGE_REPEAT;
         else by_id[c] = CVM_STAGE_FIRST_TIME;
     }
