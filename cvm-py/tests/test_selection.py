@@ -88,7 +88,7 @@ def test_all_rules_together_scores_decisions_counts():
     rules = cvm.SelectionRules.from_dict(doc)
     out = rules.evaluate(data())
     assert list(out.index) == ["a", "b", "c", "d"]
-    assert list(out.columns) == ["decision", "score", "fired_rule", "reasons"]
+    assert list(out.columns) == ["decision", "score", "fired_rule", "strategy", "reasons"]
     for r, row in enumerate(out["reasons"]):
         assert row == [c[2][r] for c in CRITERIA] + [HARD[2][r]]
     np.testing.assert_allclose(out["score"], [10, 10, 7, 4], atol=1e-15)
