@@ -284,7 +284,7 @@ pub fn good_customer(t: &GoodCustomerThresholds) -> Result<RuleSet> {
         }
     }
     let criteria: Vec<Criterion> =
-        all.into_iter().filter(|c| !t.omit.iter().any(|o| *o == c.name)).collect();
+        all.into_iter().filter(|c| !t.omit.contains(&c.name)).collect();
     if criteria.is_empty() {
         return Err(Error::invalid("omit", "every criterion is left out"));
     }
@@ -1004,13 +1004,13 @@ mod tests {
         assert_eq!(r, dormant_account(&DormantOptions::default()).unwrap());
         let r = preset(
             "good_customer",
-            &[("min_p_alive", Number(0.5)), ("target_score", Number(8.0))],
+            &[("min_p_alive", Number(0.5)), ("target_share", Number(0.8))],
             &[("clv_growth", "growth")],
         )
         .unwrap();
         let want = good_customer(&GoodCustomerThresholds {
             min_p_alive: 0.5,
-            target_score: 8.0,
+            target_share: 0.8,
             ..Default::default()
         })
         .map(|mut w| {

@@ -50,7 +50,7 @@ impl Strategy {
         if self.strategy.is_empty() {
             return Err(json_err(&format!("{p}.strategy"), "must not be empty"));
         }
-        if !decisions.iter().any(|d| *d == self.decision) {
+        if !decisions.contains(&self.decision) {
             return Err(json_err(
                 &format!("{p}.decision"),
                 format!(
