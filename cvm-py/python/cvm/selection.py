@@ -278,7 +278,7 @@ class SelectionRules:
         >>> df = pd.DataFrame({"holdings_balance": [0.0, 5.0], "cash_balance": [80.0, 80.0],
         ...                    "years_since_last_trade": [4.0, 4.0]})
         >>> rules.counts(df).to_dict()
-        {'dormant': 1, 'active': 1}
+        {'dormant': 1, 'active': 1, 'unknown': 0}
         """
         counts = self.evaluate(df, reasons=False).attrs["counts"]
         return pd.Series(counts, name="customers", dtype=np.int64)
