@@ -283,8 +283,7 @@ pub fn good_customer(t: &GoodCustomerThresholds) -> Result<RuleSet> {
             return Err(Error::unknown_name("omit", name, GOOD_CUSTOMER_CRITERIA));
         }
     }
-    let criteria: Vec<Criterion> =
-        all.into_iter().filter(|c| !t.omit.contains(&c.name)).collect();
+    let criteria: Vec<Criterion> = all.into_iter().filter(|c| !t.omit.contains(&c.name)).collect();
     if criteria.is_empty() {
         return Err(Error::invalid("omit", "every criterion is left out"));
     }
