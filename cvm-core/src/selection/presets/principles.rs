@@ -120,7 +120,8 @@ impl MatchingOptions {
 /// let table = Table::new()
 ///     .with("relative_size", Column::Numeric(&size))?
 ///     .with("relative_strength", Column::Numeric(&strength))?;
-/// let ev = matching_partner(&MatchingOptions::default())?.evaluate(&table)?;
+/// let rules = matching_partner(&MatchingOptions::default())?;
+/// let ev = rules.evaluate(&table)?;
 /// assert_eq!(ev.decisions(), ["matching", "partial", "mismatched", "review"]);
 /// # Ok::<(), cvm_core::Error>(())
 /// ```
