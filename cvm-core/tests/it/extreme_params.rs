@@ -369,7 +369,8 @@ fn out_of_domain_parameters_are_printed_compactly() {
 fn scalar_kernels_are_bounded_at_any_scalar() {
     // The `_at` kernels are public and documented for validated scalars, but no scalar may make
     // them loop: fuzz/regressions/kernels/timeout-2e3c42ff… (Pareto/NBD at r = α = s = β ≈ 7e-9,
-    // x = NaN) spun forever halving a quadrature panel whose slope was NaN. Every model, at tiny,
+    // x = NaN) spun forever halving a quadrature panel whose slope was NaN, and timeout-0cda1c3b…
+    // (x = −1.6e7, T = NaN) ran the ₂F₁ series to its ten-million-term cap. Every model, at tiny,
     // ordinary and huge parameters, over non-finite, negative, subnormal and huge scalars: each
     // call returns, with work bounded like a valid row's.
     let params: [[f64; 4]; 4] = [
@@ -378,8 +379,20 @@ fn scalar_kernels_are_bounded_at_any_scalar() {
         [1e-10, 1e10, 1e-10, 1e10],
         [1e10, 1e-10, 1e10, 1e-10],
     ];
-    let scalars =
-        [f64::NAN, f64::NEG_INFINITY, f64::INFINITY, -1.0, 0.0, 5e-324, 1e-300, 1.0, 40.0, 1e300];
+    let scalars = [
+        f64::NAN,
+        f64::NEG_INFINITY,
+        f64::INFINITY,
+        -1.6e7,
+        -1.0,
+        -1e-64,
+        0.0,
+        5e-324,
+        1e-300,
+        1.0,
+        40.0,
+        1e300,
+    ];
     let mut failures = vec![];
     for p in params {
         let models: Vec<Box<dyn TransactionModel>> = vec![
