@@ -1412,17 +1412,7 @@ pub(crate) fn check_param(name: &str, v: f64) -> Result<()> {
     Ok(())
 }
 
-/// A number for an error message: as written (`0.243`, `442426`) when it is of ordinary size,
-/// in scientific notation (`1e300`, `8.884852e6`) when it is very large or very small, so that a
-/// message never spells out hundreds of digits.
-pub(crate) fn fmt_num(v: f64) -> String {
-    let a = v.abs();
-    if v == 0.0 || !v.is_finite() || (1e-4..1e7).contains(&a) {
-        format!("{v}")
-    } else {
-        format!("{v:e}")
-    }
-}
+pub(crate) use crate::error::fmt_num;
 
 /// `name=value` pairs of a model's parameters, for error messages.
 pub(crate) fn fmt_params(names: &[&str], values: &[f64]) -> String {

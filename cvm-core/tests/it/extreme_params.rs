@@ -363,6 +363,13 @@ fn out_of_domain_parameters_are_printed_compactly() {
     // Ordinary numbers stay as written.
     let msg = ParetoNbdParams::new(0.5, 12345.5, 1e-11, 1.0).unwrap_err().to_string();
     assert!(msg.contains("(got 1e-11)"), "{msg}");
+    // So do the column checks every module shares, and the CLV options.
+    let m = BgNbd::from_params(BgNbdParams::new(0.24, 4.4, 0.79, 2.4).unwrap()).unwrap();
+    let msg = m.probability_alive(&[-1e300], &[1.0], &[2.0]).unwrap_err().to_string();
+    assert!(msg.contains("(got -1e300)") && msg.len() < 200, "{msg}");
+    let options = ClvOptions { discount_rate: -1e300, ..ClvOptions::default() };
+    let msg = options.validate().unwrap_err().to_string();
+    assert!(msg.contains("(got -1e300)") && msg.len() < 200, "{msg}");
 }
 
 #[test]
