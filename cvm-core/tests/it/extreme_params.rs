@@ -5,8 +5,8 @@
 
 use cvm_core::clv::{expected_discounted_purchases, ClvOptions};
 use cvm_core::models::{
-    BgBb, BgBbParams, BgNbd, BgNbdParams, MbgNbd, MbgNbdParams, ParetoNbd, ParetoNbdParams,
-    TransactionModel,
+    BgBb, BgBbParams, BgNbd, BgNbdParams, GammaGamma, GammaGammaParams, MbgNbd, MbgNbdParams,
+    ParetoNbd, ParetoNbdParams, SbgParams, ShiftedBetaGeometric, TransactionModel,
 };
 use cvm_core::special::work;
 use cvm_core::{Error, TimeUnit};
@@ -432,6 +432,111 @@ fn scalar_kernels_are_bounded_at_any_scalar() {
                         }
                     }
                 }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// `Ok` values that are all finite and pass `ok`, or an error; anything else is a failure.
+fn check_values(
+    what: String,
+    got: cvm_core::Result<Vec<f64>>,
+    ok: impl Fn(f64) -> bool,
+    failures: &mut Vec<String>,
+) {
+    match got {
+        Ok(v) if v.iter().all(|&x| x.is_finite() && ok(x)) => {}
+        Ok(v) => failures.push(format!("{what}: {v:?}")),
+        Err(_) => {}
+    }
+}
+
+#[test]
+fn gamma_gamma_sweeps_the_domain() {
+    // (p, q, γ) over the grid: the conditional spend, the population mean and the per-customer
+    // log-likelihood are finite (and the spends > 0) or an error; bounded work.
+    let mut failures = vec![];
+    let (x, z) = ([0.0, 1.0, 3.0, 1e6], [0.0, 0.01, 1e6, 1e-3]);
+    for &p in &GRID {
+        for &q in &GRID {
+            for &g in &GRID {
+                let m = GammaGamma::from_params(GammaGammaParams::new(p, q, g).unwrap()).unwrap();
+                work::take();
+                let at = format!("gamma_gamma p={p:e} q={q:e} gamma={g:e}");
+                check_values(
+                    format!("{at} spend"),
+                    m.conditional_expected_average_spend(&x, &z),
+                    |v| v > 0.0,
+                    &mut failures,
+                );
+                check_values(
+                    format!("{at} mean"),
+                    m.population_mean_spend().map(|v| vec![v]),
+                    |v| v > 0.0,
+                    &mut failures,
+                );
+                check_values(
+                    format!("{at} loglik"),
+                    m.log_likelihood_individual(&x, &z),
+                    |_| true,
+                    &mut failures,
+                );
+                let spent = work::take();
+                if spent > 4 * WORK_PER_ROW {
+                    failures.push(format!("{at}: {spent} iterations"));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn sbg_sweeps_the_domain() {
+    // (α, β) over the grid: survival in [0, 1] and non-increasing, churn and retention
+    // probabilities, DERL and the expected lifetime value finite and ≥ 0, or an error; bounded work.
+    let mut failures = vec![];
+    let t = [0.0, 1.0, 10.0, 1e6];
+    for &a in &GRID {
+        for &b in &GRID {
+            let m = ShiftedBetaGeometric::from_params(SbgParams::new(a, b).unwrap()).unwrap();
+            work::take();
+            let at = format!("sbg alpha={a:e} beta={b:e}");
+            match m.survival(&t) {
+                Ok(sv) if sv.windows(2).all(|w| w[1] <= w[0]) => check_values(
+                    format!("{at} S"),
+                    Ok(sv),
+                    |v| (0.0..=1.0).contains(&v),
+                    &mut failures,
+                ),
+                other => failures.push(format!("{at} S: {other:?}")),
+            }
+            let prob = |v: f64| (0.0..=1.0).contains(&v);
+            check_values(format!("{at} churn"), m.churn_probability(&t[1..]), prob, &mut failures);
+            check_values(format!("{at} retention"), m.retention_rate(&t[1..]), prob, &mut failures);
+            let curve = m.survival_curve(1000);
+            if !curve.iter().all(|&v| prob(v)) {
+                failures.push(format!("{at} survival_curve"));
+            }
+            for d in [1e-6, 0.1, 10.0] {
+                let nonneg = |v: f64| v >= 0.0;
+                check_values(
+                    format!("{at} derl d={d}"),
+                    m.derl(d, &[0.0, 7.0, 1e6]),
+                    nonneg,
+                    &mut failures,
+                );
+                check_values(
+                    format!("{at} elv d={d}"),
+                    m.expected_lifetime_value(1.0, d).map(|v| vec![v]),
+                    nonneg,
+                    &mut failures,
+                );
+            }
+            let spent = work::take();
+            if spent > 20 * WORK_PER_ROW {
+                failures.push(format!("{at}: {spent} iterations"));
             }
         }
     }
