@@ -542,3 +542,27 @@ fn sbg_sweeps_the_domain() {
     }
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
 }
+
+#[test]
+fn frequencies_beyond_max_frequency_are_an_error() {
+    // fuzz/regressions/kernels/timeout-959300ee…: a CLV over customers with x = 1.3e190 spent
+    // ~0.2 M kernel iterations per expectation (the incomplete-beta tails at b + x) before
+    // giving up, at every one of the horizon's nodes. Up to 2^53 the expectations are fine.
+    use cvm_core::models::MAX_FREQUENCY;
+    let m = BgNbd::from_params(BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap()).unwrap();
+    work::take();
+    let e = m.conditional_expected_purchases(32.5, &[MAX_FREQUENCY], &[1e16], &[1e16]).unwrap();
+    assert!((e[0] / (32.5 * (MAX_FREQUENCY + 0.243) / (4.414 + 1e16)) - 1.0).abs() < 1e-9, "{e:?}");
+    assert!(work::take() <= WORK_PER_ROW);
+    let err =
+        m.conditional_expected_purchases(1.0, &[3.0, 1e30], &[1e16; 2], &[1e16; 2]).unwrap_err();
+    assert_eq!((err.field(), err.index()), (Some("frequency"), Some(1)), "{err}");
+    assert!(err.to_string().contains("MAX_FREQUENCY") && err.to_string().contains("(got 1e30)"));
+    let gg = GammaGamma::from_params(GammaGammaParams::new(6.25, 3.74, 15.44).unwrap()).unwrap();
+    let x = [1.3e190];
+    let options =
+        ClvOptions { horizon: 32.5, data_time_unit: Some(TimeUnit::Week), ..ClvOptions::default() };
+    let clv = cvm_core::clv::customer_lifetime_value(&m, &gg, &x, &x, &x, &[10.0], &options);
+    assert_eq!(clv.unwrap_err().field(), Some("frequency"));
+    assert_eq!(work::take(), 0);
+}
