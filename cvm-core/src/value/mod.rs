@@ -52,7 +52,10 @@ pub use cashflow::{
     closed_form_clv, Breakdown, CashflowClv, Horizon, PeriodRow, RetentionConvention, Timing,
     MAX_PERIODS,
 };
-pub use decomposition::{Decomposition, Influence, Potential, Realised, ValueDecomposition};
+pub use decomposition::{
+    Decomposition, Influence, MissingSatisfaction, Potential, Realised, Satisfaction,
+    ValueDecomposition,
+};
 pub use matrix::{
     value_matrix, MatrixWarning, MatrixWarningKind, Thresholds, ValueMatrix, ValueMatrixResult,
     DOMINANT_CELL_SHARE, QUADRANT_LABELS, QUADRANT_STRATEGIES, QUADRANT_STRATEGIES_DETAILED,
