@@ -34,7 +34,7 @@
 //!
 //! let current = [300.0, 20.0, 90.0];
 //! let grid = value_matrix(&current, &potential, &ValueMatrix::default())?;
-//! assert_eq!(grid.strategy(0), "keep and invest");
+//! assert_eq!(grid.strategy(0), "cultivate this group");   // high current, high potential
 //!
 //! let profit = [300.0, -20.0, 90.0];
 //! let whale = whale_curve(&profit, &WhaleOptions::default())?;
