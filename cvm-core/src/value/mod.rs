@@ -8,6 +8,8 @@
 //! * [`ValueDecomposition`] — realised + potential + influence value per customer;
 //! * [`value_matrix`] — current × potential value grid (quadrants by default) with the
 //!   method's strategy per cell, counts and value per cell;
+//! * [`matrix_migration`], [`value_path`] — value over time: cell migration between two
+//!   snapshots, each customer's cell per period;
 //! * [`whale_curve`] — customers ranked by profit, cumulative profit curve, the 80-20-30
 //!   summaries and the Gini coefficient of profit.
 //!
@@ -45,9 +47,11 @@
 mod cashflow;
 mod decomposition;
 mod matrix;
+mod migration;
 mod series;
 mod whale;
 
+pub use crate::transition::{Migration, MigrationPolicy, Move};
 pub use cashflow::{
     closed_form_clv, Breakdown, CashflowClv, Horizon, PeriodRow, RetentionConvention, Timing,
     MAX_PERIODS,
@@ -60,6 +64,7 @@ pub use matrix::{
     value_matrix, MatrixWarning, MatrixWarningKind, Thresholds, ValueMatrix, ValueMatrixResult,
     DOMINANT_CELL_SHARE, QUADRANT_LABELS, QUADRANT_STRATEGIES, QUADRANT_STRATEGIES_DETAILED,
 };
+pub use migration::{cell_migration, matrix_migration, value_path, CellState, ValuePath};
 pub use series::{retention_from_survival, Scalar, Series};
 pub use whale::{whale_curve, WhaleCurve, WhaleOptions};
 
