@@ -2566,6 +2566,53 @@ enum cvm_status cvm_whale_curve_unprofitable(const struct cvm_whale_curve *w,
 // `w` NULL or not yet freed.
 void cvm_whale_curve_free(struct cvm_whale_curve *w);
 
+// Transition counts between the cells of two value matrices of the same grid (`cells` cells),
+// customers matched by id, into `counts`: row-major, rows = cells before (then `new` under
+// `CVM_MIGRATION_OUTER_JOIN`), columns = cells after (then `gone`), so `n_counts` = `cells²`
+// (strict) or `(cells + 1)²` (outer join). Optionally each customer's cells, in the order of the
+// moves (the customers of `before` in order, then those only in `after`), into `from` / `to`
+// (`n_moves` each; a missing snapshot is `SIZE_MAX`); either may be NULL.
+//
+// Errors (field, index): `ids_before` / `ids_after` of another length than their matrix
+// (`CVM_STATUS_LENGTH_MISMATCH`, field `before` / `after`), empty, duplicate ids, an id missing
+// from the other snapshot under the strict policy; grids that differ (`after`); an unknown
+// `policy` (`CVM_STATUS_UNKNOWN_NAME`); `n_counts` / `n_moves` not matching. Thread-safe.
+//
+// # Safety
+// Arrays hold their stated lengths; the matrices are live; non-NULL outputs have room.
+enum cvm_status cvm_value_matrix_migration(const int64_t *ids_before,
+                                           size_t n_ids_before,
+                                           const struct cvm_value_matrix *before,
+                                           const int64_t *ids_after,
+                                           size_t n_ids_after,
+                                           const struct cvm_value_matrix *after,
+                                           uint32_t policy,
+                                           uint64_t *counts,
+                                           size_t n_counts,
+                                           size_t *from,
+                                           size_t *to,
+                                           size_t n_moves);
+
+// Each customer's cell in each period into `cells` (row-major customers × `n_periods`,
+// `n_cells` = `n_current`): `current` and `potential` are row-major customers × `n_periods`,
+// oldest period first; each period is cut by `options` (NULL: the 2 × 2 median split) on its own
+// data. Cells are numbered as in `cvm_value_matrix_compute`.
+//
+// Errors (field, index): `n_periods` 0; empty; `potential` of another length; a length not a
+// multiple of `n_periods` (`current`); NaN (`current` / `potential`, flat index); the option
+// errors of `cvm_value_matrix_compute`. Thread-safe.
+//
+// # Safety
+// Arrays hold their stated lengths; `options` NULL or valid; `cells` has room for `n_cells`.
+enum cvm_status cvm_value_path(const double *current,
+                               size_t n_current,
+                               const double *potential,
+                               size_t n_potential,
+                               size_t n_periods,
+                               const struct cvm_value_matrix_options *options,
+                               size_t *cells,
+                               size_t n_cells);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -869,6 +869,29 @@ pub unsafe extern "C" fn cvm_value_matrix_cols(m: *const cvm_value_matrix) -> us
     unsafe { m.as_ref() }.map_or(0, |m| m.0.n_cols())
 }
 
+/// Writes one value per cut point of each axis into the non-NULL outputs.
+///
+/// # Safety
+/// Non-NULL outputs have room for their stated lengths.
+unsafe fn write_axes<T: Copy>(
+    current_values: &[T],
+    current: *mut T,
+    n_current: usize,
+    potential_values: &[T],
+    potential: *mut T,
+    n_potential: usize,
+) -> FfiResult<()> {
+    unsafe {
+        if !current.is_null() {
+            write_array(current_values, current, n_current, "current")?;
+        }
+        if !potential.is_null() {
+            write_array(potential_values, potential, n_potential, "potential")?;
+        }
+    }
+    Ok(())
+}
+
 /// Copies the cut points in data units (quantiles resolved) into `current` (`n_current` = rows −
 /// 1) and `potential` (`n_potential` = columns − 1); either may be NULL to skip it.
 ///
@@ -884,15 +907,8 @@ pub unsafe extern "C" fn cvm_value_matrix_thresholds(
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(m, "value_matrix") }?.0;
-        unsafe {
-            if !current.is_null() {
-                write_array(m.current_thresholds(), current, n_current, "current")?;
-            }
-            if !potential.is_null() {
-                write_array(m.potential_thresholds(), potential, n_potential, "potential")?;
-            }
-        }
-        Ok(())
+        let (c, p) = (m.current_thresholds(), m.potential_thresholds());
+        unsafe { write_axes(c, current, n_current, p, potential, n_potential) }
     })
 }
 
@@ -999,15 +1015,8 @@ pub unsafe extern "C" fn cvm_value_matrix_ties_low(
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(m, "value_matrix") }?.0;
-        unsafe {
-            if !current.is_null() {
-                write_array(m.current_ties_low(), current, n_current, "current")?;
-            }
-            if !potential.is_null() {
-                write_array(m.potential_ties_low(), potential, n_potential, "potential")?;
-            }
-        }
-        Ok(())
+        let (c, p) = (m.current_ties_low(), m.potential_ties_low());
+        unsafe { write_axes(c, current, n_current, p, potential, n_potential) }
     })
 }
 

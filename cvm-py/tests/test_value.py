@@ -556,3 +556,55 @@ def test_whale_curve_bad_input():
     with pytest.raises(cvm.InvalidValueError) as info:
         cvm.whale_curve([1.0], bottom=-0.1)
     assert info.value.field == "bottom"
+
+
+# ------------------------------------------------------------------ value over time
+
+
+def test_matrix_migration_between_snapshots():
+    cut = dict(current_thresholds=[100.0], potential_thresholds=[100.0], quantiles=False)
+    before = cvm.value_matrix(pd.Series([50.0, 150.0, 150.0, 20.0, 300.0], index=list("abcde")),
+                              [50.0, 150.0, 50.0, 500.0, 500.0], **cut)
+    after = cvm.value_matrix(pd.Series([150.0, 50.0, 50.0, 400.0], index=list("dacf")),
+                             [150.0, 150.0, 50.0, 10.0], **cut)
+    m = cvm.matrix_migration(before, after, policy="outer_join")
+    assert list(m.counts.index)[-1] == "new" and list(m.counts.columns)[-1] == "gone"
+    assert m.count("low_current_high_potential", "high_current_high_potential") == 1  # d
+    assert m.count("low_current_low_potential", "low_current_high_potential") == 1  # a
+    assert m.count("high_current_low_potential", "low_current_low_potential") == 1  # c
+    assert m.count("high_current_high_potential", "gone") == 2  # b, e
+    assert m.count("new", "high_current_low_potential") == 1  # f
+    assert int(m.counts.to_numpy().sum()) == 6
+    assert m.rates.loc["high_current_high_potential", "gone"] == 1.0
+    assert m.moves.loc["f"].tolist() == ["new", "high_current_low_potential"]
+    assert list(m.moves.index) == list("abcdef")
+    with pytest.raises(cvm.InvalidValueError) as info:
+        cvm.matrix_migration(before, after)
+    assert (info.value.field, info.value.index) == ("ids_before", 1)
+    with pytest.warns(cvm.DegenerateSplitWarning):
+        grid = cvm.value_matrix([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], grid=3)
+    with pytest.raises(cvm.InvalidValueError) as info:
+        cvm.matrix_migration(before, grid)
+    assert info.value.field == "after"
+    with pytest.raises(cvm.UnknownNameError):
+        cvm.matrix_migration(before, before, policy="inner")
+
+
+def test_value_path_over_periods():
+    cur = pd.DataFrame([[50, 150, 150], [200, 200, 20], [10, 10, 10]], index=list("abc"),
+                       columns=[2023, 2024, 2025])
+    pot = pd.DataFrame([[150, 150, 50], [300, 50, 50], [10, 10, 10]], index=list("abc"),
+                       columns=[2023, 2024, 2025])
+    with pytest.warns(cvm.DegenerateSplitWarning, match="cell 1"):
+        p = cvm.value_path(cur, pot, [100.0], [100.0], quantiles=False)
+    assert p.values.tolist() == [[1, 3, 2], [3, 2, 0], [0, 0, 0]]
+    assert list(p.index) == list("abc") and list(p.columns) == [2023, 2024, 2025]
+    assert p.attrs["warnings"][1][0].startswith("degenerate value matrix: cell 1")
+    with pytest.raises(cvm.InvalidValueError) as info:
+        cvm.value_path(cur, pot.iloc[:, :2])
+    assert info.value.field == "potential"
+    bad = cur.astype(float)
+    bad.iloc[1, 2] = np.nan
+    with pytest.raises(cvm.InvalidValueError) as info:
+        cvm.value_path(bad, pot, [100.0], [100.0], quantiles=False)
+    assert (info.value.field, info.value.index) == ("current", 5)

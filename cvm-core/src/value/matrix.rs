@@ -516,7 +516,10 @@ fn describe_cut(axis: &str, t: &Thresholds, j: usize, value: f64, ties_low: bool
     match t {
         Thresholds::Quantile(q) => format!(
             "the {axis} cut {at} (quantile {}; customers equal to it go {})",
-            q[j],
+            {
+                let q = format!("{:.4}", q[j]);
+                q.trim_end_matches('0').trim_end_matches('.').to_string()
+            },
             if ties_low { "low" } else { "high" }
         ),
         Thresholds::Absolute(_) => format!("the {axis} cut {at} (absolute)"),
