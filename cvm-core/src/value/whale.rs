@@ -155,8 +155,8 @@ impl WhaleCurve {
         use super::{fmt_amount, fmt_count};
         let pct = |x: f64| format!("{:.1} %", 100.0 * x);
         let who = format!(
-            "the bottom {} ({} customers)",
-            format!("{} %", fmt_num_pct(self.bottom)),
+            "the bottom {} % ({} customers)",
+            fmt_num_pct(self.bottom),
             fmt_count(self.bottom_count)
         );
         let losers = format!(
@@ -165,9 +165,9 @@ impl WhaleCurve {
             if self.bottom_unprofitable_count == 1 { "loses" } else { "lose" }
         );
         if self.bottom_consumed > 0.0 {
-            let of_top = self.bottom_share_of_top().map_or("an undefined share".into(), |x| pct(x));
+            let of_top = self.bottom_share_of_top().map_or("an undefined share".into(), pct);
             let of_potential =
-                self.bottom_share_of_potential().map_or("an undefined share".into(), |x| pct(x));
+                self.bottom_share_of_potential().map_or("an undefined share".into(), pct);
             format!(
                 "{who} consume {} of profit: {of_top} of the top {} %'s profit and {of_potential} \
                  of the potential profit (the profit without them); {losers}",
