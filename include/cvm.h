@@ -217,6 +217,29 @@
 // `periods` of [`cvm_cashflow`] / [`cvm_closed_form_clv`]: every period (infinite horizon).
 #define CVM_PERIODS_INFINITE 0
 
+// [`cvm_satisfaction`] `missing`: a missing score (NaN) is an error naming the row (default).
+#define CVM_SATISFACTION_MISSING_ERROR 0
+
+// [`cvm_satisfaction`] `missing`: a customer without a score has no influence value.
+#define CVM_SATISFACTION_MISSING_NO_INFLUENCE 1
+
+// [`cvm_value_matrix_options`] `strategy_set`: the method's strategies (think carefully before
+// investing resources / cultivate this group / maintain this group / cultivate this group).
+#define CVM_MATRIX_STRATEGIES_SOURCE 0
+
+// [`cvm_value_matrix_options`] `strategy_set`: the richer labels (be careful before spending
+// resources / develop / maintain / keep and invest).
+#define CVM_MATRIX_STRATEGIES_DETAILED 1
+
+// [`cvm_value_matrix_warning_kind`]: no such warning.
+#define CVM_MATRIX_WARNING_NONE 0
+
+// [`cvm_value_matrix_warning_kind`]: the cell holds no customer.
+#define CVM_MATRIX_WARNING_EMPTY_CELL 1
+
+// [`cvm_value_matrix_warning_kind`]: the cell holds more than 90 % of the customers.
+#define CVM_MATRIX_WARNING_DOMINANT_CELL 2
+
 // Status code of every fallible function. Values are stable and never reused.
 typedef enum cvm_status {
   // Success.
@@ -536,6 +559,25 @@ typedef struct cvm_period_row {
   double cumulative;
 } cvm_period_row;
 
+// Satisfaction scores and the threshold of "highly satisfied": influence value counts only
+// where `score >= threshold` (the method: influence value arises when customers are highly
+// satisfied). Build one with [`cvm_satisfaction_default`] (1–5 scale, threshold 4, missing an
+// error) and adjust the fields; `scores` is borrowed for the call.
+typedef struct cvm_satisfaction {
+  // One score per customer (NaN = missing).
+  const double *scores;
+  // Elements of `scores`.
+  size_t n_scores;
+  // Lowest score of the scale.
+  double scale_min;
+  // Highest score of the scale.
+  double scale_max;
+  // Lowest score that counts as highly satisfied, in [scale_min, scale_max].
+  double threshold;
+  // `CVM_SATISFACTION_MISSING_ERROR` or `CVM_SATISFACTION_MISSING_NO_INFLUENCE`.
+  uint32_t missing;
+} cvm_satisfaction;
+
 // Inputs of [`cvm_value_decomposition`]. Zero-initialise it: every component is 0 unless given.
 typedef struct cvm_decomposition_inputs {
   // Realised value: NULL (0), one total per customer (`realised_periods` = 0) or a row-major
@@ -564,6 +606,12 @@ typedef struct cvm_decomposition_inputs {
   struct cvm_series conversion;
   // Value of one converted referral (required with `referrals`).
   struct cvm_series referral_value;
+  // Satisfaction of each customer (required with `referrals` unless `plain_referrals`):
+  // influence counts only for the highly satisfied. NULL: not given.
+  const struct cvm_satisfaction *satisfaction;
+  // Count referral influence for every customer, whatever their satisfaction (the plain
+  // referral form; not with `satisfaction`).
+  bool plain_referrals;
 } cvm_decomposition_inputs;
 
 // Options of [`cvm_value_matrix`]. Zero-initialise it for the method's 2 × 2 matrix split at
@@ -589,6 +637,9 @@ typedef struct cvm_value_matrix_options {
   const char *const *strategies;
   // Elements of `strategies`.
   size_t n_strategies;
+  // Default strategies of the 2 × 2 matrix when `strategies` is NULL:
+  // `CVM_MATRIX_STRATEGIES_SOURCE` (0, the method's three) or `CVM_MATRIX_STRATEGIES_DETAILED`.
+  uint32_t strategy_set;
 } cvm_value_matrix_options;
 
 // Summary of a whale curve. `C(k)` is the cumulative profit of the `k` most profitable
@@ -633,6 +684,26 @@ typedef struct cvm_whale_summary {
   bool has_gini;
   // Gini coefficient of profit (can exceed 1 with losses).
   double gini;
+  // Net profit of the bottom fraction, `−bottom_consumed`.
+  double bottom_profit;
+  // Customers wholly inside the bottom fraction, `⌊bottom · n⌋`.
+  size_t bottom_count;
+  // How many of them lose money.
+  size_t bottom_unprofitable_count;
+  // Profit without the bottom fraction, `C(n − bottom · n)`.
+  double potential_profit;
+  // Whether `bottom_share_of_top` is defined (`top_profit > 0`).
+  bool has_bottom_share_of_top;
+  // `bottom_consumed / top_profit`: the share of the top fraction's profit the bottom one
+  // consumes (negative when the bottom is net profitable).
+  double bottom_share_of_top;
+  // Whether `bottom_share_of_potential` is defined (`potential_profit > 0`).
+  bool has_bottom_share_of_potential;
+  // `bottom_consumed / potential_profit`: the share of the potential profit lost.
+  double bottom_share_of_potential;
+  // The bottom fraction makes a net profit (consumes nothing); see
+  // [`cvm_whale_curve_interpretation`].
+  bool bottom_net_profitable;
 } cvm_whale_summary;
 
 #ifdef __cplusplus
@@ -2274,6 +2345,9 @@ enum cvm_status cvm_retention_from_survival(const double *survival,
                                             double *out,
                                             size_t n_out);
 
+// Scores on the 1–5 scale, highly satisfied from 4, a missing score an error.
+struct cvm_satisfaction cvm_satisfaction_default(const double *scores, size_t n_scores);
+
 // Number of customers of a decomposition into `*out`; validates the inputs' shapes.
 //
 // # Safety
@@ -2375,6 +2449,45 @@ const char *cvm_value_matrix_label(const struct cvm_value_matrix *m, size_t cell
 // `m` NULL or live.
 const char *cvm_value_matrix_strategy(const struct cvm_value_matrix *m, size_t cell);
 
+// Copies, per cut point, whether customers equal to it go to the lower level (the tie rule of
+// quantile cuts: a tied block goes to the side closer to the quantile) into `current`
+// (`n_current` = rows − 1) and `potential` (`n_potential` = columns − 1); either may be NULL.
+//
+// # Safety
+// `m` live; non-NULL outputs have room for their stated lengths.
+enum cvm_status cvm_value_matrix_ties_low(const struct cvm_value_matrix *m,
+                                          bool *current,
+                                          size_t n_current,
+                                          bool *potential,
+                                          size_t n_potential);
+
+// Number of degenerate-split warnings: cells that are empty or hold more than 90 % of the
+// customers (0 for NULL or a sound split).
+//
+// # Safety
+// `m` NULL or live.
+size_t cvm_value_matrix_warning_count(const struct cvm_value_matrix *m);
+
+// Message of warning `i` naming the cell and its cut points (NULL when out of range or `m` is
+// NULL); valid as long as `m`.
+//
+// # Safety
+// `m` NULL or live.
+const char *cvm_value_matrix_warning_message(const struct cvm_value_matrix *m, size_t i);
+
+// Kind of warning `i`: `CVM_MATRIX_WARNING_EMPTY_CELL` or `CVM_MATRIX_WARNING_DOMINANT_CELL`
+// (`CVM_MATRIX_WARNING_NONE` when out of range or `m` is NULL).
+//
+// # Safety
+// `m` NULL or live.
+uint32_t cvm_value_matrix_warning_kind(const struct cvm_value_matrix *m, size_t i);
+
+// Cell of warning `i` (`SIZE_MAX` when out of range or `m` is NULL).
+//
+// # Safety
+// `m` NULL or live.
+size_t cvm_value_matrix_warning_cell(const struct cvm_value_matrix *m, size_t i);
+
 // Frees a value matrix; NULL is a no-op.
 //
 // # Safety
@@ -2431,11 +2544,74 @@ enum cvm_status cvm_whale_curve_sorted(const struct cvm_whale_curve *w,
 // `w` live; `out` valid for writes.
 enum cvm_status cvm_whale_curve_at(const struct cvm_whale_curve *w, double fraction, double *out);
 
+// The bottom fraction's figures in words (e.g. "the bottom 30 % (707 customers) are net
+// profitable: ..."; NULL for NULL); valid as long as `w`.
+//
+// # Safety
+// `w` NULL or live.
+const char *cvm_whale_curve_interpretation(const struct cvm_whale_curve *w);
+
+// Indices (input order, ascending) of the customers with negative profit into `out` (`n_out` =
+// the summary's `unprofitable_count`).
+//
+// # Safety
+// `w` live; `out` has room for `n_out` values.
+enum cvm_status cvm_whale_curve_unprofitable(const struct cvm_whale_curve *w,
+                                             size_t *out,
+                                             size_t n_out);
+
 // Frees a whale curve; NULL is a no-op.
 //
 // # Safety
 // `w` NULL or not yet freed.
 void cvm_whale_curve_free(struct cvm_whale_curve *w);
+
+// Transition counts between the cells of two value matrices of the same grid (`cells` cells),
+// customers matched by id, into `counts`: row-major, rows = cells before (then `new` under
+// `CVM_MIGRATION_OUTER_JOIN`), columns = cells after (then `gone`), so `n_counts` = `cells²`
+// (strict) or `(cells + 1)²` (outer join). Optionally each customer's cells, in the order of the
+// moves (the customers of `before` in order, then those only in `after`), into `from` / `to`
+// (`n_moves` each; a missing snapshot is `SIZE_MAX`); either may be NULL.
+//
+// Errors (field, index): `ids_before` / `ids_after` of another length than their matrix
+// (`CVM_STATUS_LENGTH_MISMATCH`, field `before` / `after`), empty, duplicate ids, an id missing
+// from the other snapshot under the strict policy; grids that differ (`after`); an unknown
+// `policy` (`CVM_STATUS_UNKNOWN_NAME`); `n_counts` / `n_moves` not matching. Thread-safe.
+//
+// # Safety
+// Arrays hold their stated lengths; the matrices are live; non-NULL outputs have room.
+enum cvm_status cvm_value_matrix_migration(const int64_t *ids_before,
+                                           size_t n_ids_before,
+                                           const struct cvm_value_matrix *before,
+                                           const int64_t *ids_after,
+                                           size_t n_ids_after,
+                                           const struct cvm_value_matrix *after,
+                                           uint32_t policy,
+                                           uint64_t *counts,
+                                           size_t n_counts,
+                                           size_t *from,
+                                           size_t *to,
+                                           size_t n_moves);
+
+// Each customer's cell in each period into `cells` (row-major customers × `n_periods`,
+// `n_cells` = `n_current`): `current` and `potential` are row-major customers × `n_periods`,
+// oldest period first; each period is cut by `options` (NULL: the 2 × 2 median split) on its own
+// data. Cells are numbered as in `cvm_value_matrix_compute`.
+//
+// Errors (field, index): `n_periods` 0; empty; `potential` of another length; a length not a
+// multiple of `n_periods` (`current`); NaN (`current` / `potential`, flat index); the option
+// errors of `cvm_value_matrix_compute`. Thread-safe.
+//
+// # Safety
+// Arrays hold their stated lengths; `options` NULL or valid; `cells` has room for `n_cells`.
+enum cvm_status cvm_value_path(const double *current,
+                               size_t n_current,
+                               const double *potential,
+                               size_t n_potential,
+                               size_t n_periods,
+                               const struct cvm_value_matrix_options *options,
+                               size_t *cells,
+                               size_t n_cells);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -48,6 +48,7 @@ pub mod rfm;
 pub mod selection;
 pub mod special;
 pub mod summary;
+pub mod transition;
 pub mod value;
 
 pub use compress::{compress, Compressed};

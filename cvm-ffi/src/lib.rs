@@ -32,6 +32,7 @@ pub mod models;
 pub mod selection;
 pub mod summary;
 pub mod value;
+pub mod value_time;
 
 /// Status code of every fallible function. Values are stable and never reused.
 #[repr(C)]

@@ -170,6 +170,13 @@ CASES = [
         "decisions": [{"decision": "target", "min": 1}, {"decision": "maintain", "max": 1}],
     }).evaluate(pd.DataFrame({"my_margin": [2.0, np.nan]}, index=["ann", "bob"])),
      InvalidValueError, "my_margin", 1, "(index label 'bob')"),
+    # -- satisfaction-gated influence (seeds/000:9): unknown is never "highly satisfied"
+    ("missing value: satisfaction", lambda: cvm.value_decomposition(referrals=[1, 1], conversion=1.0, referral_value=10.0, satisfaction=[5, None]),
+     InvalidValueError, "satisfaction", 1, "no_influence"),
+    ("missing option: referrals without satisfaction", lambda: cvm.value_decomposition(referrals=[1, 1], conversion=1.0, referral_value=10.0),
+     InvalidValueError, "satisfaction", None, "plain_referrals=True"),
+    ("bad option: satisfaction threshold off the scale", lambda: cvm.value_decomposition(referrals=[1], conversion=1.0, referral_value=10.0, satisfaction=[5], satisfaction_threshold=6),
+     InvalidValueError, "satisfaction_threshold", None, "scale 1 to 5"),
 ]
 
 try:  # polars is optional (the oldest stack runs without it)

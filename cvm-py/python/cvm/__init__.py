@@ -30,6 +30,7 @@ from .exceptions import (
     SerializationError,
     UnknownNameError,
 )
+from .exceptions import CvmWarning, DegenerateSplitWarning
 from . import lifetime2, loyalty, selection, value
 from .lifetime2 import *  # noqa: F401,F403
 from .loyalty import *  # noqa: F401,F403
@@ -64,6 +65,8 @@ __all__ = [
     "ConvergenceError",
     "NotIdentifiedError",
     "NumericalError",
+    "CvmWarning",
+    "DegenerateSplitWarning",
     *value.__all__,
     *lifetime2.__all__,
     *selection.__all__,

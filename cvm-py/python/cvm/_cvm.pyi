@@ -82,6 +82,11 @@ def value_decomposition(
     referrals: Optional[_SeriesArg],
     conversion: Optional[_SeriesArg],
     referral_value: Optional[_SeriesArg],
+    satisfaction: Optional[npt.NDArray[np.float64]] = None,
+    satisfaction_scale: tuple[float, float] = (1.0, 5.0),
+    satisfaction_threshold: float = 4.0,
+    satisfaction_missing: str = "error",
+    plain_referrals: bool = False,
 ) -> dict[str, npt.NDArray[np.float64]]: ...
 def value_matrix(
     current: npt.NDArray[np.float64],
@@ -93,6 +98,25 @@ def value_matrix(
     grid: Optional[int],
     labels: Optional[list[str]],
     strategies: Optional[list[str]],
+    strategy_set: str = "source",
+) -> dict[str, Any]: ...
+def value_cell_migration(
+    ids_before: npt.NDArray[np.int64],
+    cells_before: npt.NDArray[np.uint64],
+    ids_after: npt.NDArray[np.int64],
+    cells_after: npt.NDArray[np.uint64],
+    n_cells: int,
+    policy: str,
+) -> dict[str, Any]: ...
+def value_path_native(
+    current: npt.NDArray[np.float64],
+    potential: npt.NDArray[np.float64],
+    n_periods: int,
+    current_thresholds: Optional[list[float]],
+    current_quantile: bool,
+    potential_thresholds: Optional[list[float]],
+    potential_quantile: bool,
+    grid: Optional[int],
 ) -> dict[str, Any]: ...
 def whale_curve(
     profit: npt.NDArray[np.float64],

@@ -36,6 +36,8 @@ __all__ = [
     "ConvergenceError",
     "NotIdentifiedError",
     "NumericalError",
+    "CvmWarning",
+    "DegenerateSplitWarning",
 ]
 
 
@@ -151,3 +153,12 @@ class NotIdentifiedError(InvalidInputError):
 
 class NumericalError(CvmError, ArithmeticError):
     """A computation produced a value that cannot be represented."""
+
+
+class CvmWarning(UserWarning):
+    """Base class of the warnings cvm emits: a result that is computed but needs a second look."""
+
+
+class DegenerateSplitWarning(CvmWarning):
+    """A segmentation put (nearly) every customer in one group: a cell of the value matrix is
+    empty or holds more than 90 % of the customers. The message names the cell and its cuts."""
