@@ -283,7 +283,9 @@ pub unsafe extern "C" fn cvm_fee_schedule_apply(
             balance: unsafe { slice(opening_balances, n_opening_balances, "opening_balance") }?,
         };
         let tiers = CustomerTiers {
-            customer_id: unsafe { slice(tier_customer_ids, n_tier_customer_ids, "tier_customer_id") }?,
+            customer_id: unsafe {
+                slice(tier_customer_ids, n_tier_customer_ids, "tier_customer_id")
+            }?,
             tier: &unsafe { strings(tiers, n_tiers, "tier") }?,
         };
         let default_tier = if default_tier.is_null() {

@@ -171,6 +171,8 @@ pub struct MonthlyBalances {
     pub days_open: Vec<u32>,
     /// Average daily balance over all the customer's accounts, rounded to the cent.
     pub average_daily_balance: Vec<f64>,
+    /// The customer's first row in the log (for messages).
+    pub first_row: Vec<usize>,
     /// The divisor used.
     pub average_over: AverageOver,
 }
@@ -444,6 +446,7 @@ pub fn monthly_average_daily_balance(
         days_in_month: Vec::with_capacity(sums.len()),
         days_open: Vec::with_capacity(sums.len()),
         average_daily_balance: Vec::with_capacity(sums.len()),
+        first_row: Vec::with_capacity(sums.len()),
         average_over: o.average_over,
     };
     for (c, &id) in customers.iter().enumerate() {
@@ -472,6 +475,7 @@ pub fn monthly_average_daily_balance(
             out.days_in_month.push(dim);
             out.days_open.push(open);
             out.average_daily_balance.push(adb);
+            out.first_row.push(first_row[c]);
         }
     }
     Ok(out)

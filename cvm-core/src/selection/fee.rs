@@ -302,8 +302,8 @@ impl FeeResult {
 /// * [`Error::LengthMismatch`] (`tier`) when the mapping's columns differ in length;
 /// * [`Error::InvalidValue`] with the row: `tier_customer_id` (a customer listed twice),
 ///   `tier` (a tier the schedule does not have; the message lists the schedule's tiers);
-///   `tier` without a row for a customer of `balances` the mapping does not list when there is
-///   no default tier; `default_tier` when it is not a tier of the schedule;
+///   `customer_id` with the customer's first row in the log for a customer the mapping does not
+///   list when there is no default tier; `default_tier` when it is not a tier of the schedule;
 /// * as [`FeeSchedule::validate`] for an invalid schedule.
 ///
 /// # Examples
@@ -394,8 +394,9 @@ pub fn fee_schedule<S: AsRef<str>>(
         let t = match order.binary_search_by_key(&c, |&j| ids[j]) {
             Ok(k) => index[order[k]],
             Err(_) => default.ok_or_else(|| {
-                Error::invalid(
-                    "tier",
+                Error::invalid_at(
+                    "customer_id",
+                    balances.first_row[i],
                     format!(
                         "customer {c} has no tier: list it in the tier mapping or set a default \
                          tier (the schedule's tiers are {})",

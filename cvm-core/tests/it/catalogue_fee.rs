@@ -199,8 +199,8 @@ fn cases() -> Vec<Case> {
             name: "a customer without a tier and no default",
             run: Box::new(|| fees(&[2], &["premier"], None)),
             variant: invalid,
-            field: "tier",
-            index: None,
+            field: "customer_id",
+            index: Some(0),
             message: "customer 1 has no tier",
         },
         Case {
