@@ -245,6 +245,7 @@ pub unsafe extern "C" fn cvm_fee_schedule_free(s: *mut cvm_fee_schedule) {
 /// Each array holds its stated number of elements; `tiers` holds `n_tiers` NUL-terminated
 /// strings; `default_tier` NULL or NUL-terminated; `out` valid for writes.
 #[no_mangle]
+#[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn cvm_fee_schedule_apply(
     schedule: *const cvm_fee_schedule,
     account_ids: *const i64,
@@ -431,6 +432,7 @@ pub unsafe extern "C" fn cvm_fee_result_free(r: *mut cvm_fee_result) {
 /// Handles live; arrays hold their stated number of elements; `dormant_decision`
 /// NUL-terminated; `out` valid for writes.
 #[no_mangle]
+#[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn cvm_dormant_transitions(
     rules: *const cvm_rules,
     dormant_decision: *const c_char,
