@@ -215,6 +215,21 @@ fn two_sum(a: f64, b: f64) -> (f64, f64) {
     (s, (a - (s - bb)) + (b - bb))
 }
 
+/// Row positions of `ids` sorted by id, or [`Error::InvalidValue`] on `field` at the second
+/// row of a repeated id, the message from `repeated(id, first_row)`.
+pub(super) fn sorted_ids(
+    ids: &[i64],
+    field: &str,
+    repeated: impl Fn(i64, usize) -> String,
+) -> Result<Vec<usize>> {
+    let mut order: Vec<usize> = (0..ids.len()).collect();
+    order.sort_unstable_by_key(|&j| (ids[j], j));
+    match order.windows(2).find(|w| ids[w[0]] == ids[w[1]]) {
+        Some(w) => Err(Error::invalid_at(field, w[1], repeated(ids[w[1]], w[0]))),
+        None => Ok(order),
+    }
+}
+
 /// Adds `balance` for every day of `[lo, hi)` to the month sums `sums` (month `m0` first).
 fn spread(sums: &mut [f64], m0: i64, lo: i64, hi: i64, balance: f64) {
     if balance == 0.0 || lo >= hi {
@@ -312,20 +327,9 @@ pub fn monthly_average_daily_balance(
     let window_end = month_start(last + 1);
 
     // Openings, sorted by account; each listed once.
-    let mut op_order: Vec<usize> = (0..oa.len()).collect();
-    op_order.sort_unstable_by_key(|&j| (oa[j], j));
-    for w in op_order.windows(2) {
-        if oa[w[0]] == oa[w[1]] {
-            return Err(Error::invalid_at(
-                "opening_account_id",
-                w[1],
-                format!(
-                    "account {} has a second opening balance (the first is row {})",
-                    oa[w[1]], w[0]
-                ),
-            ));
-        }
-    }
+    let op_order = sorted_ids(oa, "opening_account_id", |id, first| {
+        format!("account {id} has a second opening balance (the first is row {first})")
+    })?;
     let opening_of =
         |acct: i64| op_order.binary_search_by_key(&acct, |&j| oa[j]).ok().map(|k| op_order[k]);
 

@@ -165,18 +165,9 @@ fn status(ev: &Evaluation<'_, '_>, i: usize, dormant: &str) -> (AccountStatus, S
 
 fn checked_ids(ids: &[i64], n_rows: usize, field: &str) -> Result<Vec<usize>> {
     check::same_len(field, n_rows, ids.len())?;
-    let mut order: Vec<usize> = (0..ids.len()).collect();
-    order.sort_unstable_by_key(|&j| (ids[j], j));
-    for w in order.windows(2) {
-        if ids[w[0]] == ids[w[1]] {
-            return Err(Error::invalid_at(
-                field,
-                w[1],
-                format!("account {} is listed twice (rows {} and {})", ids[w[1]], w[0], w[1]),
-            ));
-        }
-    }
-    Ok(order)
+    super::daily_balance::sorted_ids(ids, field, |id, first| {
+        format!("account {id} is listed twice (first at row {first})")
+    })
 }
 
 /// Flags the accounts that were reactivated or went dormant between two snapshots.

@@ -356,20 +356,9 @@ pub fn fee_schedule<S: AsRef<str>>(
             )
         })?),
     };
-    let mut order: Vec<usize> = (0..ids.len()).collect();
-    order.sort_unstable_by_key(|&j| (ids[j], j));
-    for w in order.windows(2) {
-        if ids[w[0]] == ids[w[1]] {
-            return Err(Error::invalid_at(
-                "tier_customer_id",
-                w[1],
-                format!(
-                    "customer {} is given a second tier (the first is row {})",
-                    ids[w[1]], w[0]
-                ),
-            ));
-        }
-    }
+    let order = super::daily_balance::sorted_ids(ids, "tier_customer_id", |id, first| {
+        format!("customer {id} is given a second tier (the first is row {first})")
+    })?;
     let index = names
         .iter()
         .enumerate()
