@@ -100,7 +100,7 @@ def test_dormant_transitions():
                                   "years_since_last_trade=9>=3), unknown on the second (cash_balance=NA)")
     assert t.attrs["counts"]["reactivated"] == 1
     # Ids from a column, renamed rules.
-    rules = cvm.rules.dormant_account(columns={"cash_balance": "cash"})
+    rules = cvm.rules.dormant_account(cash_column="cash")
     b = before.rename(columns={"cash_balance": "cash"}).reset_index(names="acct")
     a = after.rename(columns={"cash_balance": "cash"}).reset_index(names="acct")
     t2 = cvm.rules.dormant_transitions(b, a, rules, account_id_col="acct")
