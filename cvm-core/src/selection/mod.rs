@@ -96,9 +96,9 @@ pub use rules::{
 pub use table::{Column, ColumnType, Table, BOOL_MISSING, CATEGORY_MISSING};
 pub use trend::{relationship_trend, SlopeScale, Trend, TrendOptions, TrendResult};
 
-mod daily_balance;
-mod dormant_transition;
-mod fee;
+pub mod daily_balance;
+pub mod dormant_transition;
+pub mod fee;
 
 pub use daily_balance::{
     monthly_average_daily_balance, AccountLog, AverageOver, BalanceInput, BalanceOptions,
