@@ -87,8 +87,9 @@ static void test_worked_example(void) {
                  CVM_STATUS_OK);
     check_worked(r);
     cvm_fee_result_free(r);
+    r = NULL;
 
-    /* Bad codes and bad rows. */
+    /* Bad codes and bad rows: nothing is written to r. */
     o.average_over = 7;
     CHECK_STATUS(cvm_fee_schedule_apply(s, bacct, 6, bcust, 6, bsec, 6, balance, 6, NULL, 0, NULL, 0, tier_cust, 2,
                                         tiers, 2, "standard", &o, &r),
