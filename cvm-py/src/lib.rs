@@ -6,6 +6,7 @@ use pyo3::prelude::*;
 
 mod conversion;
 mod errors;
+mod fee;
 mod lifetime2;
 mod loyalty;
 mod models;
@@ -37,5 +38,6 @@ fn _cvm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     lifetime2::register(m)?;
     selection::register(m)?;
     loyalty::register(m)?;
+    fee::register(m)?;
     Ok(())
 }

@@ -95,3 +95,19 @@ pub use rules::{
 };
 pub use table::{Column, ColumnType, Table, BOOL_MISSING, CATEGORY_MISSING};
 pub use trend::{relationship_trend, SlopeScale, Trend, TrendOptions, TrendResult};
+
+pub mod daily_balance;
+pub mod dormant_transition;
+pub mod fee;
+
+pub use daily_balance::{
+    monthly_average_daily_balance, AccountLog, AverageOver, BalanceInput, BalanceOptions,
+    MonthlyBalances, OpeningBalances, MAX_CUSTOMER_MONTHS, MAX_MONTHS,
+};
+pub use dormant_transition::{
+    dormant_transitions, AccountStatus, DormantTransition, DormantTransitions, Snapshot,
+};
+pub use fee::{
+    fee_schedule, CustomerTiers, FeeOptions, FeeResult, FeeSchedule, FeeTier, FEE_SCHEDULE_VERSION,
+    MAX_TIERS,
+};

@@ -404,3 +404,32 @@ class Model:
 def simulate_model(model: str, params: list[float], n_customers: int, calibration_end: float,
                    birth_window: float = 0.0, holdout_length: float = 0.0, seed: int = 42,
                    transactions: bool = False) -> dict[str, Any]: ...
+
+# -- fee schedule and dormant transitions (cvm.fees) ------------------------------------------
+def default_fee_schedule_json() -> str: ...
+def fee_schedule_json(text: str) -> str: ...
+def fee_schedule(
+    account_id: npt.NDArray[np.int64],
+    customer_id: npt.NDArray[np.int64],
+    timestamp: npt.NDArray[np.int64],
+    value: npt.NDArray[np.float64],
+    timestamp_unit: str,
+    input: str,
+    opening_account_id: npt.NDArray[np.int64],
+    opening_balance: npt.NDArray[np.float64],
+    first_month: Optional[int],
+    last_month: Optional[int],
+    average_over: str,
+    schedule_json: str,
+    tier_customer_id: npt.NDArray[np.int64],
+    tiers: list[str],
+    default_tier: Optional[str],
+) -> dict[str, Any]: ...
+def dormant_transitions(
+    rules: RuleSet,
+    dormant_decision: str,
+    before_id: npt.NDArray[np.int64],
+    before: _Columns,
+    after_id: npt.NDArray[np.int64],
+    after: _Columns,
+) -> dict[str, Any]: ...

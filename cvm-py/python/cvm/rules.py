@@ -172,3 +172,9 @@ def dormant_account(
         "years_column": years_column,
     }
     return _preset("dormant_account", options, None)
+
+
+# The fee schedule and dormant-account transitions (seeds/001:442, 486 and 14); see docs/fees.md.
+from .fees import default_fee_schedule, dormant_transitions, fee_schedule  # noqa: E402
+
+__all__ += ["fee_schedule", "default_fee_schedule", "dormant_transitions"]
