@@ -7,6 +7,7 @@ mod catalogue_models;
 mod catalogue_rules;
 mod catalogue_summary;
 mod common;
+mod decision;
 mod extreme_params;
 mod lifetime2;
 mod loyalty;
