@@ -134,7 +134,7 @@ fn same_len(field: &str, expected: usize, got: usize) -> FfiResult<()> {
 ///
 /// # Safety
 /// `ptr` must hold `n` valid NUL-terminated strings (or be NULL with `n == 0`).
-unsafe fn strings<'a>(
+pub(crate) unsafe fn strings<'a>(
     ptr: *const *const c_char,
     n: usize,
     field: &'static str,
