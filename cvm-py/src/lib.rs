@@ -5,6 +5,7 @@
 use pyo3::prelude::*;
 
 mod conversion;
+mod decision;
 mod errors;
 mod lifetime2;
 mod loyalty;
@@ -37,5 +38,6 @@ fn _cvm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     lifetime2::register(m)?;
     selection::register(m)?;
     loyalty::register(m)?;
+    decision::register(m)?;
     Ok(())
 }
