@@ -213,11 +213,18 @@ def _flags(value: Any, decision: str, field: str) -> Optional[np.ndarray]:
     return out
 
 
+def _text(v: Any) -> Optional[str]:
+    """A cell as text: a list of reasons joined with "; ", missing as None."""
+    if isinstance(v, (list, tuple, np.ndarray)):
+        return "; ".join(map(str, v))
+    return None if pd.isna(v) else str(v)
+
+
 def _texts(value: Any, names: tuple[str, ...], field: str, optional: bool = False) -> Optional[list]:
     if value is None:
         return None
     s = _column(value, names, field) if isinstance(value, pd.DataFrame) else pd.Series(value)
-    out = [None if pd.isna(v) else str(v) for v in s.astype(object)]
+    out = [_text(v) for v in s.astype(object)]
     if not optional and any(v is None for v in out):
         pos = out.index(None)
         raise InvalidValueError(f"`{field}`[{pos}]: missing value", field=field, index=pos)
