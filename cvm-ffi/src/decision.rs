@@ -190,6 +190,22 @@ pub unsafe extern "C" fn cvm_report_builder_churn(
     })
 }
 
+/// Two columns of `n` strings each, owned.
+///
+/// # Safety
+/// `a` and `b` hold `n` NUL-terminated strings each.
+unsafe fn two_texts(
+    a: *const *const c_char,
+    b: *const *const c_char,
+    n: usize,
+    fields: [&'static str; 2],
+) -> FfiResult<(Vec<String>, Vec<String>)> {
+    let owned = |v: Vec<&str>| v.into_iter().map(str::to_string).collect();
+    let x = unsafe { strings(a, n, fields[0]) }?;
+    let y = unsafe { strings(b, n, fields[1]) }?;
+    Ok((owned(x), owned(y)))
+}
+
 /// Sets the value-matrix cell label and strategy of each customer (`n` strings each, e.g. from
 /// `cvm_value_matrix_label` / `_strategy`).
 ///
@@ -203,10 +219,8 @@ pub unsafe extern "C" fn cvm_report_builder_matrix(
     n: usize,
 ) -> cvm_status {
     ffi_guard!({
-        let c = unsafe { strings(cells, n, "matrix_cell") }?;
-        let s = unsafe { strings(strategies, n, "strategy") }?;
-        let owned = |v: Vec<&str>| v.into_iter().map(str::to_string).collect();
-        unsafe { update(b, |x| Ok(x.matrix_columns(owned(c), owned(s))?)) }
+        let (c, s) = unsafe { two_texts(cells, strategies, n, ["matrix_cell", "strategy"]) }?;
+        unsafe { update(b, |x| Ok(x.matrix_columns(c, s)?)) }
     })
 }
 
@@ -337,10 +351,8 @@ pub unsafe extern "C" fn cvm_report_builder_selection(
     n: usize,
 ) -> cvm_status {
     ffi_guard!({
-        let d = unsafe { strings(decisions, n, "decision") }?;
-        let r = unsafe { strings(reasons, n, "decision_reasons") }?;
-        let owned = |v: Vec<&str>| v.into_iter().map(str::to_string).collect();
-        unsafe { update(b, |x| Ok(x.selection_columns(owned(d), owned(r))?)) }
+        let (d, r) = unsafe { two_texts(decisions, reasons, n, ["decision", "decision_reasons"]) }?;
+        unsafe { update(b, |x| Ok(x.selection_columns(d, r)?)) }
     })
 }
 

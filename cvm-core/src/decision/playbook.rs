@@ -4,7 +4,7 @@
 use std::fmt;
 
 use crate::error::{Error, Result};
-use crate::loyalty::{RiskBand, Stage};
+use crate::loyalty::{ChurnRiskOptions, RiskBand, Stage};
 
 /// Schema version of the playbook JSON document.
 pub const PLAYBOOK_VERSION: u32 = 1;
@@ -134,13 +134,12 @@ impl Default for ChurnBands {
 impl ChurnBands {
     /// The band of a churn probability.
     pub fn band(&self, p: f64) -> RiskBand {
-        if p >= self.high {
-            RiskBand::High
-        } else if p >= self.medium {
-            RiskBand::Medium
-        } else {
-            RiskBand::Low
-        }
+        let rule = ChurnRiskOptions {
+            medium_threshold: self.medium,
+            high_threshold: self.high,
+            ..Default::default()
+        };
+        rule.band(p)
     }
 }
 
