@@ -76,6 +76,24 @@
 // Transition: only in the first snapshot.
 #define CVM_TRANSITION_GONE 6
 
+// Flag column codes of [`cvm_report_builder_flag`]: dormant account.
+#define CVM_FLAG_DORMANT 0
+
+// Flag column code: low-balance monthly fee due.
+#define CVM_FLAG_FEE_DUE 1
+
+// Flag column code: elastic customer.
+#define CVM_FLAG_ELASTIC 2
+
+// Campaign method codes: exact when possible, else greedy.
+#define CVM_CAMPAIGN_AUTO 0
+
+// Campaign method code: exact dynamic programming (an error when not possible).
+#define CVM_CAMPAIGN_EXACT 1
+
+// Campaign method code: the greedy ratio rule.
+#define CVM_CAMPAIGN_GREEDY 2
+
 // Stage code: known, never purchased, no interest shown.
 #define CVM_STAGE_SUSPECT 0
 
@@ -321,6 +339,10 @@ typedef struct cvm_bg_bb cvm_bg_bb;
 // [`cvm_breakdown_free`]. Immutable: thread-safe reads.
 typedef struct cvm_breakdown cvm_breakdown;
 
+// A chosen campaign (opaque), from [`cvm_select_campaign`]. Owned by the caller; free with
+// [`cvm_campaign_free`]. Immutable: thread-safe to read.
+typedef struct cvm_campaign cvm_campaign;
+
 // Every customer's churn type and reason (opaque), from [`cvm_churn_types`]. Owned by the
 // caller; free with [`cvm_churn_labels_free`]. Immutable.
 typedef struct cvm_churn_labels cvm_churn_labels;
@@ -366,6 +388,19 @@ typedef struct cvm_migration cvm_migration;
 // A fitted (or parameterised) transaction model (opaque). Owned by the caller; free with
 // [`cvm_model_free`]. Immutable: predictions from several threads at once are safe.
 typedef struct cvm_model cvm_model;
+
+// A playbook (opaque): plays per segment and their precedence. Owned by the caller; free with
+// [`cvm_playbook_free`]. Immutable: thread-safe to read.
+typedef struct cvm_playbook cvm_playbook;
+
+// A built customer value report (opaque), from [`cvm_report_builder_build`]. Owned by the
+// caller; free with [`cvm_report_free`]. Immutable: thread-safe to read.
+typedef struct cvm_report cvm_report;
+
+// A customer value report being assembled (opaque), from [`cvm_report_builder_new`]. Owned by
+// the caller; free with [`cvm_report_builder_free`]. The `cvm_report_builder_*` setters modify
+// it: do not use one builder from several threads at once.
+typedef struct cvm_report_builder cvm_report_builder;
 
 // RFM scores and segments (opaque). Free with [`cvm_rfm_free`]. Immutable: thread-safe reads.
 typedef struct cvm_rfm cvm_rfm;
@@ -423,6 +458,45 @@ typedef struct cvm_fee_options {
   // Divisor of the average: `CVM_AVERAGE_CALENDAR_DAYS` (default) or `CVM_AVERAGE_DAYS_OPEN`.
   uint32_t average_over;
 } cvm_fee_options;
+
+// The campaign's totals, from [`cvm_campaign_summary`].
+typedef struct cvm_campaign_summary {
+  // Expected return: sum of `uplift × clv − cost` over the contacted customers.
+  double expected_return;
+  // Spend (≤ the budget).
+  double spend;
+  // Upper bound on the best return (the return itself when exact).
+  double upper_bound;
+  // Customers contacted.
+  size_t n_selected;
+  // Whether the answer is exact (dynamic programming).
+  bool exact;
+  // The marginal customer last in (index), -1 when none.
+  int64_t last_in;
+  // The marginal customer first out (index), -1 when none.
+  int64_t first_out;
+} cvm_campaign_summary;
+
+// The optimised campaign against "top-N by CLV" and random selection, from
+// [`cvm_compare_campaigns`].
+typedef struct cvm_campaign_comparison {
+  // The optimised campaign.
+  struct cvm_campaign_summary optimised;
+  // Top-N by CLV: expected return.
+  double top_return;
+  // Top-N by CLV: spend.
+  double top_spend;
+  // Top-N by CLV: customers contacted.
+  double top_n;
+  // Random selection: mean expected return over the draws.
+  double random_return;
+  // Random selection: standard deviation of the return over the draws.
+  double random_sd;
+  // Random selection: mean spend.
+  double random_spend;
+  // Random selection: mean customers contacted.
+  double random_n;
+} cvm_campaign_comparison;
 
 // Options of [`cvm_clv`] and [`cvm_clv_bg_bb`]. Start from [`cvm_clv_options_default`].
 // The strings are borrowed for the duration of the call only.
@@ -1019,6 +1093,220 @@ enum cvm_status cvm_transitions_reason(const struct cvm_transitions *t, size_t r
 // # Safety
 // `t` NULL or not yet freed.
 void cvm_transitions_free(struct cvm_transitions *t);
+
+// The default playbook (see docs/decisions.md) into a new handle `*out`.
+//
+// # Safety
+// `out` valid for writes.
+enum cvm_status cvm_playbook_default(struct cvm_playbook **out);
+
+// Reads a playbook from its versioned JSON document into a new handle `*out`.
+// `CVM_STATUS_JSON` with the JSON path (field) of the first problem.
+//
+// # Safety
+// `json` a NUL-terminated string; `out` valid for writes.
+enum cvm_status cvm_playbook_from_json(const char *json, struct cvm_playbook **out);
+
+// The playbook's JSON document as a new string in `*out` (free it with `cvm_string_free`).
+//
+// # Safety
+// `p` live; `out` valid for writes.
+enum cvm_status cvm_playbook_to_json(const struct cvm_playbook *p, char **out);
+
+// Frees a playbook; NULL is a no-op.
+//
+// # Safety
+// `p` NULL or not yet freed.
+void cvm_playbook_free(struct cvm_playbook *p);
+
+// Starts a report for `n` customers whose ids (row labels) are `ids` into a new handle `*out`.
+//
+// # Safety
+// `ids` holds `n` NUL-terminated strings; `out` valid for writes.
+enum cvm_status cvm_report_builder_new(const char *const *ids,
+                                       size_t n,
+                                       struct cvm_report_builder **out);
+
+// Sets the realised, potential and influence value columns (`n` each, finite).
+//
+// # Safety
+// `b` live; each array holds `n` values.
+enum cvm_status cvm_report_builder_values(struct cvm_report_builder *b,
+                                          const double *realised,
+                                          const double *potential,
+                                          const double *influence,
+                                          size_t n);
+
+// Sets the CLV column (`n` finite values).
+//
+// # Safety
+// `b` live; `clv` holds `n` values.
+enum cvm_status cvm_report_builder_clv(struct cvm_report_builder *b, const double *clv, size_t n);
+
+// Sets the churn-probability column (`n` values in [0, 1]).
+//
+// # Safety
+// `b` live; `p` holds `n` values.
+enum cvm_status cvm_report_builder_churn(struct cvm_report_builder *b, const double *p, size_t n);
+
+// Sets the value-matrix cell label and strategy of each customer (`n` strings each, e.g. from
+// `cvm_value_matrix_label` / `_strategy`).
+//
+// # Safety
+// `b` live; `cells` and `strategies` hold `n` NUL-terminated strings each.
+enum cvm_status cvm_report_builder_matrix(struct cvm_report_builder *b,
+                                          const char *const *cells,
+                                          const char *const *strategies,
+                                          size_t n);
+
+// Sets the loyalty-stage column from stage codes (`n` codes, as `cvm_ladder_stages` writes;
+// an unknown code is `CVM_STATUS_UNKNOWN_NAME`).
+//
+// # Safety
+// `b` live; `codes` holds `n` values.
+enum cvm_status cvm_report_builder_stages(struct cvm_report_builder *b,
+                                          const uint8_t *codes,
+                                          size_t n);
+
+// Sets the loyalty-level column from level codes (`n` codes, as `cvm_levels_levels` writes).
+//
+// # Safety
+// `b` live; `codes` holds `n` values.
+enum cvm_status cvm_report_builder_levels(struct cvm_report_builder *b,
+                                          const uint8_t *codes,
+                                          size_t n);
+
+// Sets a flag column (`which`: `CVM_FLAG_DORMANT`, `CVM_FLAG_FEE_DUE`, `CVM_FLAG_ELASTIC`):
+// `n` bytes, 0 false, 1 true, anything else (e.g. 255) missing.
+//
+// # Safety
+// `b` live; `values` holds `n` bytes.
+enum cvm_status cvm_report_builder_flag(struct cvm_report_builder *b,
+                                        uint32_t which,
+                                        const uint8_t *values,
+                                        size_t n);
+
+// Sets the big-customer-risk column: `n` strings (`"high_risk"`, `"watch"`, `"low_risk"`), a
+// NULL entry meaning missing.
+//
+// # Safety
+// `b` live; `decisions` holds `n` NULL or NUL-terminated strings.
+enum cvm_status cvm_report_builder_big_customer_risk(struct cvm_report_builder *b,
+                                                     const char *const *decisions,
+                                                     size_t n);
+
+// Sets the selection decision and its reasons (`n` strings each, e.g. from
+// `cvm_evaluation_decision` and `cvm_evaluation_reasons`).
+//
+// # Safety
+// `b` live; `decisions` and `reasons` hold `n` NUL-terminated strings each.
+enum cvm_status cvm_report_builder_selection(struct cvm_report_builder *b,
+                                             const char *const *decisions,
+                                             const char *const *reasons,
+                                             size_t n);
+
+// Builds the report with `playbook` (NULL: the default playbook) into a new handle `*out`.
+// The builder is left unchanged (it may be built again with another playbook).
+//
+// # Safety
+// `b` live; `playbook` NULL or live; `out` valid for writes.
+enum cvm_status cvm_report_builder_build(const struct cvm_report_builder *b,
+                                         const struct cvm_playbook *playbook,
+                                         struct cvm_report **out);
+
+// Frees a report builder; NULL is a no-op.
+//
+// # Safety
+// `b` NULL or not yet freed.
+void cvm_report_builder_free(struct cvm_report_builder *b);
+
+// Number of rows (customers) of a report; 0 for NULL.
+//
+// # Safety
+// `r` NULL or live.
+size_t cvm_report_rows(const struct cvm_report *r);
+
+// The report as CSV text (RFC 4180, header row, numbers in full precision) in a new string
+// `*out`; free it with `cvm_string_free`.
+//
+// # Safety
+// `r` live; `out` valid for writes.
+enum cvm_status cvm_report_csv(const struct cvm_report *r, char **out);
+
+// The report as one self-contained HTML page headed `title` (inline CSS, no scripts or
+// external assets, text escaped) in a new string `*out`; free it with `cvm_string_free`.
+//
+// # Safety
+// `r` live; `title` a NUL-terminated string; `out` valid for writes.
+enum cvm_status cvm_report_html(const struct cvm_report *r, const char *title, char **out);
+
+// The next best action of customer `row` (`reason` 0) or its reason (`reason` 1) as a new
+// string in `*out` (free it with `cvm_string_free`). `CVM_STATUS_INVALID_VALUE` (field `row`)
+// when out of range.
+//
+// # Safety
+// `r` live; `out` valid for writes.
+enum cvm_status cvm_report_action(const struct cvm_report *r, size_t row, bool reason, char **out);
+
+// Frees a report; NULL is a no-op.
+//
+// # Safety
+// `r` NULL or not yet freed.
+void cvm_report_free(struct cvm_report *r);
+
+// Chooses whom to contact within `budget` to maximise the expected CLV gained
+// (`uplift × clv − cost`; see docs/decisions.md) into a new handle `*out`. `cost` holds one
+// value for everyone (`n_cost` 1, `segment` NULL), one per customer (`n_cost` = n), or, with
+// `segment` (n segment codes), one per segment. `method`: `CVM_CAMPAIGN_AUTO`, `_EXACT`,
+// `_GREEDY`.
+//
+// # Safety
+// Arrays hold the stated number of values; `out` valid for writes.
+enum cvm_status cvm_select_campaign(const double *clv,
+                                    const double *uplift,
+                                    size_t n,
+                                    const double *cost,
+                                    size_t n_cost,
+                                    const size_t *segment,
+                                    double budget,
+                                    uint32_t method_code,
+                                    struct cvm_campaign **out);
+
+// The campaign's totals into `*out`.
+//
+// # Safety
+// `c` live; `out` valid for writes.
+enum cvm_status cvm_campaign_summary_get(const struct cvm_campaign *c,
+                                         struct cvm_campaign_summary *out);
+
+// Copies whether each customer is contacted (1) or not (0) into `out` (`n_out` = customers).
+//
+// # Safety
+// `c` live; `out` has room for `n_out` bytes.
+enum cvm_status cvm_campaign_selected(const struct cvm_campaign *c, uint8_t *out, size_t n_out);
+
+// Frees a campaign; NULL is a no-op.
+//
+// # Safety
+// `c` NULL or not yet freed.
+void cvm_campaign_free(struct cvm_campaign *c);
+
+// Compares the optimised campaign with "top-N by CLV" and with `draws` seeded random
+// selections under the same budget (arguments as [`cvm_select_campaign`]).
+//
+// # Safety
+// As [`cvm_select_campaign`]; `out` valid for writes.
+enum cvm_status cvm_compare_campaigns(const double *clv,
+                                      const double *uplift,
+                                      size_t n,
+                                      const double *cost,
+                                      size_t n_cost,
+                                      const size_t *segment,
+                                      double budget,
+                                      uint32_t method_code,
+                                      size_t draws,
+                                      uint64_t seed,
+                                      struct cvm_campaign_comparison *out);
 
 // Default CLV options: 12 months, the model's unit of data (`data_time_unit` NULL), 1 % a
 // month, margin 1, continuous, no intervals. The strings are static.

@@ -39,6 +39,7 @@
 pub mod calendar;
 pub mod clv;
 pub mod compress;
+pub mod decision;
 pub mod error;
 pub mod loyalty;
 pub mod models;

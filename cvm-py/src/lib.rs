@@ -5,6 +5,7 @@
 use pyo3::prelude::*;
 
 mod conversion;
+mod decision;
 mod errors;
 mod fee;
 mod lifetime2;
@@ -39,5 +40,6 @@ fn _cvm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     selection::register(m)?;
     loyalty::register(m)?;
     fee::register(m)?;
+    decision::register(m)?;
     Ok(())
 }

@@ -406,14 +406,14 @@ impl<'v> Obj<'v> {
         v.as_f64().ok_or_else(|| expected(&self.at(key), "a number", v))
     }
 
-    fn opt_number(&self, key: &str) -> Result<Option<f64>> {
+    pub(crate) fn opt_number(&self, key: &str) -> Result<Option<f64>> {
         match self.opt(key) {
             None => Ok(None),
             Some(v) => v.as_f64().map(Some).ok_or_else(|| expected(&self.at(key), "a number", v)),
         }
     }
 
-    fn array(&self, key: &str) -> Result<&'v Vec<Json>> {
+    pub(crate) fn array(&self, key: &str) -> Result<&'v Vec<Json>> {
         let v = self.req(key)?;
         v.as_array().ok_or_else(|| expected(&self.at(key), "an array", v))
     }

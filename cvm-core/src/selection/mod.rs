@@ -78,7 +78,7 @@
 
 mod eval;
 #[cfg(feature = "serde")]
-mod json;
+pub(crate) mod json;
 mod lookalike;
 pub mod presets;
 mod rules;

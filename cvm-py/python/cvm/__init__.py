@@ -38,6 +38,8 @@ from .models import BetaGeo, ModifiedBetaGeo, ParetoNBD, load_model
 from .selection import *  # noqa: F401,F403
 from .summary import compress, default_segment_table, rfm_segments, summary_from_transactions
 from .value import *  # noqa: F401,F403
+from . import decision  # noqa: E402
+from .decision import *  # noqa: F401,F403,E402
 
 __version__: str = _cvm.__version__
 
@@ -71,5 +73,6 @@ __all__ = [
     *lifetime2.__all__,
     *selection.__all__,
     *loyalty.__all__,
+    *decision.__all__,
 ]
 from . import rules  # noqa: E402  (the cvm.rules presets namespace)
