@@ -30,6 +30,70 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// `input`: each row is a signed amount moved into (+) or out of (−) an account.
+#define CVM_BALANCES_TRANSACTIONS 1
+
+// `input`: each row is an account's balance at the end of its day.
+#define CVM_BALANCES_END_OF_DAY 2
+
+// `average_over`: every calendar day of the month (default; days before the first account
+// opened hold 0).
+#define CVM_AVERAGE_CALENDAR_DAYS 0
+
+// `average_over`: the days of the month from the opening of the customer's first account.
+#define CVM_AVERAGE_DAYS_OPEN 1
+
+// Account status on a snapshot: dormant.
+#define CVM_ACCOUNT_DORMANT 0
+
+// Account status: active (every rule decided).
+#define CVM_ACCOUNT_ACTIVE 1
+
+// Account status: not dormant, but a rule could not be decided (a missing value).
+#define CVM_ACCOUNT_UNKNOWN 2
+
+// Account status: not in the snapshot.
+#define CVM_ACCOUNT_ABSENT 3
+
+// Transition: dormant, then active (reactivated).
+#define CVM_TRANSITION_REACTIVATED 0
+
+// Transition: active, then dormant.
+#define CVM_TRANSITION_BECAME_DORMANT 1
+
+// Transition: dormant on both snapshots.
+#define CVM_TRANSITION_STAYED_DORMANT 2
+
+// Transition: active on both snapshots.
+#define CVM_TRANSITION_STAYED_ACTIVE 3
+
+// Transition: in both snapshots, unknown on at least one.
+#define CVM_TRANSITION_UNKNOWN 4
+
+// Transition: only in the second snapshot.
+#define CVM_TRANSITION_NEW 5
+
+// Transition: only in the first snapshot.
+#define CVM_TRANSITION_GONE 6
+
+// Flag column codes of [`cvm_report_builder_flag`]: dormant account.
+#define CVM_FLAG_DORMANT 0
+
+// Flag column code: low-balance monthly fee due.
+#define CVM_FLAG_FEE_DUE 1
+
+// Flag column code: elastic customer.
+#define CVM_FLAG_ELASTIC 2
+
+// Campaign method codes: exact when possible, else greedy.
+#define CVM_CAMPAIGN_AUTO 0
+
+// Campaign method code: exact dynamic programming (an error when not possible).
+#define CVM_CAMPAIGN_EXACT 1
+
+// Campaign method code: the greedy ratio rule.
+#define CVM_CAMPAIGN_GREEDY 2
+
 // Stage code: known, never purchased, no interest shown.
 #define CVM_STAGE_SUSPECT 0
 
@@ -217,6 +281,29 @@
 // `periods` of [`cvm_cashflow`] / [`cvm_closed_form_clv`]: every period (infinite horizon).
 #define CVM_PERIODS_INFINITE 0
 
+// [`cvm_satisfaction`] `missing`: a missing score (NaN) is an error naming the row (default).
+#define CVM_SATISFACTION_MISSING_ERROR 0
+
+// [`cvm_satisfaction`] `missing`: a customer without a score has no influence value.
+#define CVM_SATISFACTION_MISSING_NO_INFLUENCE 1
+
+// [`cvm_value_matrix_options`] `strategy_set`: the method's strategies (think carefully before
+// investing resources / cultivate this group / maintain this group / cultivate this group).
+#define CVM_MATRIX_STRATEGIES_SOURCE 0
+
+// [`cvm_value_matrix_options`] `strategy_set`: the richer labels (be careful before spending
+// resources / develop / maintain / keep and invest).
+#define CVM_MATRIX_STRATEGIES_DETAILED 1
+
+// [`cvm_value_matrix_warning_kind`]: no such warning.
+#define CVM_MATRIX_WARNING_NONE 0
+
+// [`cvm_value_matrix_warning_kind`]: the cell holds no customer.
+#define CVM_MATRIX_WARNING_EMPTY_CELL 1
+
+// [`cvm_value_matrix_warning_kind`]: the cell holds more than 90 % of the customers.
+#define CVM_MATRIX_WARNING_DOMINANT_CELL 2
+
 // Status code of every fallible function. Values are stable and never reused.
 typedef enum cvm_status {
   // Success.
@@ -252,6 +339,10 @@ typedef struct cvm_bg_bb cvm_bg_bb;
 // [`cvm_breakdown_free`]. Immutable: thread-safe reads.
 typedef struct cvm_breakdown cvm_breakdown;
 
+// A chosen campaign (opaque), from [`cvm_select_campaign`]. Owned by the caller; free with
+// [`cvm_campaign_free`]. Immutable: thread-safe to read.
+typedef struct cvm_campaign cvm_campaign;
+
 // Every customer's churn type and reason (opaque), from [`cvm_churn_types`]. Owned by the
 // caller; free with [`cvm_churn_labels_free`]. Immutable.
 typedef struct cvm_churn_labels cvm_churn_labels;
@@ -264,6 +355,15 @@ typedef struct cvm_compressed cvm_compressed;
 // customer. Owned by the caller; free with [`cvm_evaluation_free`]. It keeps its own reference
 // to the rules and the data (freeing them first is fine). Immutable: thread-safe to read.
 typedef struct cvm_evaluation cvm_evaluation;
+
+// The fees of every customer-month (opaque), from [`cvm_fee_schedule_apply`]. Free with
+// [`cvm_fee_result_free`]. Immutable.
+typedef struct cvm_fee_result cvm_fee_result;
+
+// A fee schedule (opaque): tiers with a threshold and a monthly fee. From
+// [`cvm_fee_schedule_default`] or [`cvm_fee_schedule_from_json`]; owned by the caller, freed
+// with [`cvm_fee_schedule_free`]. Immutable: thread-safe to read.
+typedef struct cvm_fee_schedule cvm_fee_schedule;
 
 // A Gamma-Gamma spend model (opaque). Owned by the caller; free with [`cvm_gamma_gamma_free`].
 // Immutable: predictions from several threads at once are safe.
@@ -289,6 +389,19 @@ typedef struct cvm_migration cvm_migration;
 // [`cvm_model_free`]. Immutable: predictions from several threads at once are safe.
 typedef struct cvm_model cvm_model;
 
+// A playbook (opaque): plays per segment and their precedence. Owned by the caller; free with
+// [`cvm_playbook_free`]. Immutable: thread-safe to read.
+typedef struct cvm_playbook cvm_playbook;
+
+// A built customer value report (opaque), from [`cvm_report_builder_build`]. Owned by the
+// caller; free with [`cvm_report_free`]. Immutable: thread-safe to read.
+typedef struct cvm_report cvm_report;
+
+// A customer value report being assembled (opaque), from [`cvm_report_builder_new`]. Owned by
+// the caller; free with [`cvm_report_builder_free`]. The `cvm_report_builder_*` setters modify
+// it: do not use one builder from several threads at once.
+typedef struct cvm_report_builder cvm_report_builder;
+
 // RFM scores and segments (opaque). Free with [`cvm_rfm_free`]. Immutable: thread-safe reads.
 typedef struct cvm_rfm cvm_rfm;
 
@@ -312,6 +425,10 @@ typedef struct cvm_summary cvm_summary;
 // the data: the table may be freed or extended while an evaluation is alive.
 typedef struct cvm_table cvm_table;
 
+// Dormant transitions of accounts (opaque), from [`cvm_dormant_transitions`]. Free with
+// [`cvm_transitions_free`]. Immutable.
+typedef struct cvm_transitions cvm_transitions;
+
 // Relationship trends of customers (opaque), from [`cvm_relationship_trend`]. Free with
 // [`cvm_trend_free`]. Immutable.
 typedef struct cvm_trend cvm_trend;
@@ -323,6 +440,63 @@ typedef struct cvm_value_matrix cvm_value_matrix;
 // The whale curve of per-customer profit (opaque). Owned by the caller; free with
 // [`cvm_whale_curve_free`]. Immutable: thread-safe reads.
 typedef struct cvm_whale_curve cvm_whale_curve;
+
+// Options of [`cvm_fee_schedule_apply`]; start from [`cvm_fee_options_default`].
+typedef struct cvm_fee_options {
+  // What each row's value is: `CVM_BALANCES_TRANSACTIONS` or `CVM_BALANCES_END_OF_DAY`.
+  uint32_t input;
+  // Resolution of the timestamps: a `CVM_TIMESTAMP_*` constant (days are UTC days).
+  uint32_t timestamp_unit;
+  // Whether `first_month` is set (otherwise the month of the earliest row).
+  bool has_first_month;
+  // Any instant of the first month reported, in `timestamp_unit`.
+  int64_t first_month;
+  // Whether `last_month` is set (otherwise the month of the latest row).
+  bool has_last_month;
+  // Any instant of the last month reported, in `timestamp_unit`.
+  int64_t last_month;
+  // Divisor of the average: `CVM_AVERAGE_CALENDAR_DAYS` (default) or `CVM_AVERAGE_DAYS_OPEN`.
+  uint32_t average_over;
+} cvm_fee_options;
+
+// The campaign's totals, from [`cvm_campaign_summary`].
+typedef struct cvm_campaign_summary {
+  // Expected return: sum of `uplift × clv − cost` over the contacted customers.
+  double expected_return;
+  // Spend (≤ the budget).
+  double spend;
+  // Upper bound on the best return (the return itself when exact).
+  double upper_bound;
+  // Customers contacted.
+  size_t n_selected;
+  // Whether the answer is exact (dynamic programming).
+  bool exact;
+  // The marginal customer last in (index), -1 when none.
+  int64_t last_in;
+  // The marginal customer first out (index), -1 when none.
+  int64_t first_out;
+} cvm_campaign_summary;
+
+// The optimised campaign against "top-N by CLV" and random selection, from
+// [`cvm_compare_campaigns`].
+typedef struct cvm_campaign_comparison {
+  // The optimised campaign.
+  struct cvm_campaign_summary optimised;
+  // Top-N by CLV: expected return.
+  double top_return;
+  // Top-N by CLV: spend.
+  double top_spend;
+  // Top-N by CLV: customers contacted.
+  double top_n;
+  // Random selection: mean expected return over the draws.
+  double random_return;
+  // Random selection: standard deviation of the return over the draws.
+  double random_sd;
+  // Random selection: mean spend.
+  double random_spend;
+  // Random selection: mean customers contacted.
+  double random_n;
+} cvm_campaign_comparison;
 
 // Options of [`cvm_clv`] and [`cvm_clv_bg_bb`]. Start from [`cvm_clv_options_default`].
 // The strings are borrowed for the duration of the call only.
@@ -536,6 +710,25 @@ typedef struct cvm_period_row {
   double cumulative;
 } cvm_period_row;
 
+// Satisfaction scores and the threshold of "highly satisfied": influence value counts only
+// where `score >= threshold` (the method: influence value arises when customers are highly
+// satisfied). Build one with [`cvm_satisfaction_default`] (1–5 scale, threshold 4, missing an
+// error) and adjust the fields; `scores` is borrowed for the call.
+typedef struct cvm_satisfaction {
+  // One score per customer (NaN = missing).
+  const double *scores;
+  // Elements of `scores`.
+  size_t n_scores;
+  // Lowest score of the scale.
+  double scale_min;
+  // Highest score of the scale.
+  double scale_max;
+  // Lowest score that counts as highly satisfied, in [scale_min, scale_max].
+  double threshold;
+  // `CVM_SATISFACTION_MISSING_ERROR` or `CVM_SATISFACTION_MISSING_NO_INFLUENCE`.
+  uint32_t missing;
+} cvm_satisfaction;
+
 // Inputs of [`cvm_value_decomposition`]. Zero-initialise it: every component is 0 unless given.
 typedef struct cvm_decomposition_inputs {
   // Realised value: NULL (0), one total per customer (`realised_periods` = 0) or a row-major
@@ -564,6 +757,12 @@ typedef struct cvm_decomposition_inputs {
   struct cvm_series conversion;
   // Value of one converted referral (required with `referrals`).
   struct cvm_series referral_value;
+  // Satisfaction of each customer (required with `referrals` unless `plain_referrals`):
+  // influence counts only for the highly satisfied. NULL: not given.
+  const struct cvm_satisfaction *satisfaction;
+  // Count referral influence for every customer, whatever their satisfaction (the plain
+  // referral form; not with `satisfaction`).
+  bool plain_referrals;
 } cvm_decomposition_inputs;
 
 // Options of [`cvm_value_matrix`]. Zero-initialise it for the method's 2 × 2 matrix split at
@@ -589,6 +788,9 @@ typedef struct cvm_value_matrix_options {
   const char *const *strategies;
   // Elements of `strategies`.
   size_t n_strategies;
+  // Default strategies of the 2 × 2 matrix when `strategies` is NULL:
+  // `CVM_MATRIX_STRATEGIES_SOURCE` (0, the method's three) or `CVM_MATRIX_STRATEGIES_DETAILED`.
+  uint32_t strategy_set;
 } cvm_value_matrix_options;
 
 // Summary of a whale curve. `C(k)` is the cumulative profit of the `k` most profitable
@@ -633,6 +835,26 @@ typedef struct cvm_whale_summary {
   bool has_gini;
   // Gini coefficient of profit (can exceed 1 with losses).
   double gini;
+  // Net profit of the bottom fraction, `−bottom_consumed`.
+  double bottom_profit;
+  // Customers wholly inside the bottom fraction, `⌊bottom · n⌋`.
+  size_t bottom_count;
+  // How many of them lose money.
+  size_t bottom_unprofitable_count;
+  // Profit without the bottom fraction, `C(n − bottom · n)`.
+  double potential_profit;
+  // Whether `bottom_share_of_top` is defined (`top_profit > 0`).
+  bool has_bottom_share_of_top;
+  // `bottom_consumed / top_profit`: the share of the top fraction's profit the bottom one
+  // consumes (negative when the bottom is net profitable).
+  double bottom_share_of_top;
+  // Whether `bottom_share_of_potential` is defined (`potential_profit > 0`).
+  bool has_bottom_share_of_potential;
+  // `bottom_consumed / potential_profit`: the share of the potential profit lost.
+  double bottom_share_of_potential;
+  // The bottom fraction makes a net profit (consumes nothing); see
+  // [`cvm_whale_curve_interpretation`].
+  bool bottom_net_profitable;
 } cvm_whale_summary;
 
 #ifdef __cplusplus
@@ -677,6 +899,414 @@ const char *cvm_version(void);
 // # Safety
 // `text` must be a NUL-terminated string; `out_days` valid for writes.
 enum cvm_status cvm_parse_date(const char *text, int64_t *out_days);
+
+// Default options: rows are transactions, **timestamps in whole days since 1970-01-01**
+// (`CVM_TIMESTAMP_DAYS`), months from the earliest to the latest row, averages over calendar
+// days.
+struct cvm_fee_options cvm_fee_options_default(void);
+
+// The method's example schedule (seeds/001:442) into `*out`: tier `standard` pays 150 when the
+// month's average daily balance is below 100 000, tier `premier` 300 below 500 000.
+//
+// # Safety
+// `out` valid for writes.
+enum cvm_status cvm_fee_schedule_default(struct cvm_fee_schedule **out);
+
+// Reads a fee-schedule document (`{"version": 1, "tiers": [{"tier": …, "threshold": …,
+// "fee": …}]}`, see docs/fees.md) into `*out`. `CVM_STATUS_JSON` with the JSON path as the
+// field for any problem.
+//
+// # Safety
+// `json` NUL-terminated; `out` valid for writes.
+enum cvm_status cvm_fee_schedule_from_json(const char *json, struct cvm_fee_schedule **out);
+
+// Writes the schedule's JSON document into `*out_json` (free it with `cvm_string_free`).
+//
+// # Safety
+// `s` live; `out_json` valid for writes.
+enum cvm_status cvm_fee_schedule_to_json(const struct cvm_fee_schedule *s, char **out_json);
+
+// Number of tiers of a schedule (0 for NULL).
+//
+// # Safety
+// `s` NULL or live.
+size_t cvm_fee_schedule_len(const struct cvm_fee_schedule *s);
+
+// Tier `i` of a schedule: its name into `*out_name` (free with `cvm_string_free`), threshold
+// and fee. `CVM_STATUS_INVALID_VALUE` (field `i`) out of range.
+//
+// # Safety
+// `s` live; the outputs valid for writes.
+enum cvm_status cvm_fee_schedule_tier(const struct cvm_fee_schedule *s,
+                                      size_t i,
+                                      char **out_name,
+                                      double *out_threshold,
+                                      double *out_fee);
+
+// Frees a schedule; NULL is a no-op.
+//
+// # Safety
+// `s` NULL or not yet freed.
+void cvm_fee_schedule_free(struct cvm_fee_schedule *s);
+
+// The monthly fee of every customer-month into `*out` (free with [`cvm_fee_result_free`]).
+//
+// Rows (`account_ids`, `customer_ids`, `timestamps`, `values`, equal lengths, any order) are
+// transactions or end-of-day balances (`options->input`); the balance of a day is its
+// end-of-day balance, carried forward over days without rows; months are calendar months with
+// their real number of days; an account's balance before its first row is its opening balance
+// (`opening_account_ids` / `opening_balances`, may be NULL with length 0: 0). Customers get
+// their tier from `tier_customer_ids` / `tiers` (names of the schedule's tiers), else
+// `default_tier` (NULL: none, an error). The fee is the tier's when the average, rounded to the
+// cent, is below its threshold. `options` may be NULL (defaults: transactions, days).
+//
+// Errors: `CVM_STATUS_EMPTY_INPUT` (`account_id`), `CVM_STATUS_LENGTH_MISMATCH`,
+// `CVM_STATUS_INVALID_VALUE` with field and row (`timestamp`, `amount` / `balance`,
+// `customer_id`, `opening_account_id`, `opening_balance`, `tier`, `tier_customer_id`,
+// `default_tier`, `first_month`, `last_month`), `CVM_STATUS_UNKNOWN_NAME` (`input`,
+// `average_over`, `timestamp_unit` codes), `CVM_STATUS_NULL_POINTER`. See docs/fees.md.
+//
+// # Safety
+// Each array holds its stated number of elements; `tiers` holds `n_tiers` NUL-terminated
+// strings; `default_tier` NULL or NUL-terminated; `out` valid for writes.
+enum cvm_status cvm_fee_schedule_apply(const struct cvm_fee_schedule *schedule,
+                                       const int64_t *account_ids,
+                                       size_t n_account_ids,
+                                       const int64_t *customer_ids,
+                                       size_t n_customer_ids,
+                                       const int64_t *timestamps,
+                                       size_t n_timestamps,
+                                       const double *values,
+                                       size_t n_values,
+                                       const int64_t *opening_account_ids,
+                                       size_t n_opening_account_ids,
+                                       const double *opening_balances,
+                                       size_t n_opening_balances,
+                                       const int64_t *tier_customer_ids,
+                                       size_t n_tier_customer_ids,
+                                       const char *const *tiers,
+                                       size_t n_tiers,
+                                       const char *default_tier,
+                                       const struct cvm_fee_options *options,
+                                       struct cvm_fee_result **out);
+
+// Number of customer-months of a fee result (0 for NULL).
+//
+// # Safety
+// `r` NULL or live.
+size_t cvm_fee_result_len(const struct cvm_fee_result *r);
+
+// Copies, per customer-month (sorted by customer then month), the customer id, the month's
+// first day (days since 1970-01-01), the average daily balance (rounded to the cent), the
+// tier's threshold and the fee charged (0 when none) into the arrays, each of `n_out` =
+// [`cvm_fee_result_len`] values; any may be NULL to skip it.
+//
+// # Safety
+// `r` live; non-NULL arrays have room for `n_out` values.
+enum cvm_status cvm_fee_result_values(const struct cvm_fee_result *r,
+                                      int64_t *customer_id,
+                                      int64_t *month_start,
+                                      double *average_daily_balance,
+                                      double *threshold,
+                                      double *fee,
+                                      size_t n_out);
+
+// Copies, per customer-month, the month's calendar days, the days from the opening of the
+// customer's first account, and the index of the customer's tier in the schedule
+// ([`cvm_fee_schedule_tier`]); each array of `n_out` values, any may be NULL.
+//
+// # Safety
+// `r` live; non-NULL arrays have room for `n_out` values.
+enum cvm_status cvm_fee_result_days_and_tiers(const struct cvm_fee_result *r,
+                                              uint32_t *days_in_month,
+                                              uint32_t *days_open,
+                                              uint32_t *tier,
+                                              size_t n_out);
+
+// The reason of customer-month `row` (e.g. `"fee 150.00: average daily balance 84193.55 in
+// 2024-01 is below the standard tier's threshold 100000.00"`) into `*out` (free with
+// `cvm_string_free`). `CVM_STATUS_INVALID_VALUE` (field `row`) out of range.
+//
+// # Safety
+// `r` live; `out` valid for writes.
+enum cvm_status cvm_fee_result_reason(const struct cvm_fee_result *r, size_t row, char **out);
+
+// Frees a fee result; NULL is a no-op.
+//
+// # Safety
+// `r` NULL or not yet freed.
+void cvm_fee_result_free(struct cvm_fee_result *r);
+
+// Dormant transitions between two snapshots into `*out` (free with [`cvm_transitions_free`]).
+//
+// `rules` decide dormancy on each snapshot (e.g. `cvm_rules_preset("dormant_account", …)`);
+// an account is dormant when its decision is `dormant_decision`, unknown when not and a rule
+// met a missing value, else active. `before_ids` / `after_ids` name the rows of each table
+// (each id once). The result lists every account of either snapshot, by ascending id.
+//
+// Errors: `CVM_STATUS_INVALID_VALUE` (`dormant_decision` not a decision of the rules; an id
+// listed twice: `before_account_id` / `after_account_id` with the row; the evaluation's errors),
+// `CVM_STATUS_LENGTH_MISMATCH` (ids and table rows), `CVM_STATUS_NULL_POINTER`.
+//
+// # Safety
+// Handles live; arrays hold their stated number of elements; `dormant_decision`
+// NUL-terminated; `out` valid for writes.
+enum cvm_status cvm_dormant_transitions(const struct cvm_rules *rules,
+                                        const char *dormant_decision,
+                                        const int64_t *before_ids,
+                                        size_t n_before_ids,
+                                        const struct cvm_table *before,
+                                        const int64_t *after_ids,
+                                        size_t n_after_ids,
+                                        const struct cvm_table *after,
+                                        struct cvm_transitions **out);
+
+// Number of accounts of a transitions result (0 for NULL).
+//
+// # Safety
+// `t` NULL or live.
+size_t cvm_transitions_len(const struct cvm_transitions *t);
+
+// Copies, per account (ascending id), the id, the status on each snapshot (`CVM_ACCOUNT_*`) and
+// the transition (`CVM_TRANSITION_*`); each array of `n_out` = [`cvm_transitions_len`] values,
+// any may be NULL.
+//
+// # Safety
+// `t` live; non-NULL arrays have room for `n_out` values.
+enum cvm_status cvm_transitions_values(const struct cvm_transitions *t,
+                                       int64_t *account_id,
+                                       uint32_t *before,
+                                       uint32_t *after,
+                                       uint32_t *transition,
+                                       size_t n_out);
+
+// The reason of account `row` (e.g. `"reactivated: dormant on the first snapshot (…), active on
+// the second (years_since_last_trade=0.5<3)"`) into `*out` (free with `cvm_string_free`).
+// `CVM_STATUS_INVALID_VALUE` (field `row`) out of range.
+//
+// # Safety
+// `t` live; `out` valid for writes.
+enum cvm_status cvm_transitions_reason(const struct cvm_transitions *t, size_t row, char **out);
+
+// Frees a transitions result; NULL is a no-op.
+//
+// # Safety
+// `t` NULL or not yet freed.
+void cvm_transitions_free(struct cvm_transitions *t);
+
+// The default playbook (see docs/decisions.md) into a new handle `*out`.
+//
+// # Safety
+// `out` valid for writes.
+enum cvm_status cvm_playbook_default(struct cvm_playbook **out);
+
+// Reads a playbook from its versioned JSON document into a new handle `*out`.
+// `CVM_STATUS_JSON` with the JSON path (field) of the first problem.
+//
+// # Safety
+// `json` a NUL-terminated string; `out` valid for writes.
+enum cvm_status cvm_playbook_from_json(const char *json, struct cvm_playbook **out);
+
+// The playbook's JSON document as a new string in `*out` (free it with `cvm_string_free`).
+//
+// # Safety
+// `p` live; `out` valid for writes.
+enum cvm_status cvm_playbook_to_json(const struct cvm_playbook *p, char **out);
+
+// Frees a playbook; NULL is a no-op.
+//
+// # Safety
+// `p` NULL or not yet freed.
+void cvm_playbook_free(struct cvm_playbook *p);
+
+// Starts a report for `n` customers whose ids (row labels) are `ids` into a new handle `*out`.
+//
+// # Safety
+// `ids` holds `n` NUL-terminated strings; `out` valid for writes.
+enum cvm_status cvm_report_builder_new(const char *const *ids,
+                                       size_t n,
+                                       struct cvm_report_builder **out);
+
+// Sets the realised, potential and influence value columns (`n` each, finite).
+//
+// # Safety
+// `b` live; each array holds `n` values.
+enum cvm_status cvm_report_builder_values(struct cvm_report_builder *b,
+                                          const double *realised,
+                                          const double *potential,
+                                          const double *influence,
+                                          size_t n);
+
+// Sets the CLV column (`n` finite values).
+//
+// # Safety
+// `b` live; `clv` holds `n` values.
+enum cvm_status cvm_report_builder_clv(struct cvm_report_builder *b, const double *clv, size_t n);
+
+// Sets the churn-probability column (`n` values in [0, 1]).
+//
+// # Safety
+// `b` live; `p` holds `n` values.
+enum cvm_status cvm_report_builder_churn(struct cvm_report_builder *b, const double *p, size_t n);
+
+// Sets the value-matrix cell label and strategy of each customer (`n` strings each, e.g. from
+// `cvm_value_matrix_label` / `_strategy`).
+//
+// # Safety
+// `b` live; `cells` and `strategies` hold `n` NUL-terminated strings each.
+enum cvm_status cvm_report_builder_matrix(struct cvm_report_builder *b,
+                                          const char *const *cells,
+                                          const char *const *strategies,
+                                          size_t n);
+
+// Sets the loyalty-stage column from stage codes (`n` codes, as `cvm_ladder_stages` writes;
+// an unknown code is `CVM_STATUS_UNKNOWN_NAME`).
+//
+// # Safety
+// `b` live; `codes` holds `n` values.
+enum cvm_status cvm_report_builder_stages(struct cvm_report_builder *b,
+                                          const uint8_t *codes,
+                                          size_t n);
+
+// Sets the loyalty-level column from level codes (`n` codes, as `cvm_levels_levels` writes).
+//
+// # Safety
+// `b` live; `codes` holds `n` values.
+enum cvm_status cvm_report_builder_levels(struct cvm_report_builder *b,
+                                          const uint8_t *codes,
+                                          size_t n);
+
+// Sets a flag column (`which`: `CVM_FLAG_DORMANT`, `CVM_FLAG_FEE_DUE`, `CVM_FLAG_ELASTIC`):
+// `n` bytes, 0 false, 1 true, anything else (e.g. 255) missing.
+//
+// # Safety
+// `b` live; `values` holds `n` bytes.
+enum cvm_status cvm_report_builder_flag(struct cvm_report_builder *b,
+                                        uint32_t which,
+                                        const uint8_t *values,
+                                        size_t n);
+
+// Sets the big-customer-risk column: `n` strings (`"high_risk"`, `"watch"`, `"low_risk"`), a
+// NULL entry meaning missing.
+//
+// # Safety
+// `b` live; `decisions` holds `n` NULL or NUL-terminated strings.
+enum cvm_status cvm_report_builder_big_customer_risk(struct cvm_report_builder *b,
+                                                     const char *const *decisions,
+                                                     size_t n);
+
+// Sets the selection decision and its reasons (`n` strings each, e.g. from
+// `cvm_evaluation_decision` and `cvm_evaluation_reasons`).
+//
+// # Safety
+// `b` live; `decisions` and `reasons` hold `n` NUL-terminated strings each.
+enum cvm_status cvm_report_builder_selection(struct cvm_report_builder *b,
+                                             const char *const *decisions,
+                                             const char *const *reasons,
+                                             size_t n);
+
+// Builds the report with `playbook` (NULL: the default playbook) into a new handle `*out`.
+// The builder is left unchanged (it may be built again with another playbook).
+//
+// # Safety
+// `b` live; `playbook` NULL or live; `out` valid for writes.
+enum cvm_status cvm_report_builder_build(const struct cvm_report_builder *b,
+                                         const struct cvm_playbook *playbook,
+                                         struct cvm_report **out);
+
+// Frees a report builder; NULL is a no-op.
+//
+// # Safety
+// `b` NULL or not yet freed.
+void cvm_report_builder_free(struct cvm_report_builder *b);
+
+// Number of rows (customers) of a report; 0 for NULL.
+//
+// # Safety
+// `r` NULL or live.
+size_t cvm_report_rows(const struct cvm_report *r);
+
+// The report as CSV text (RFC 4180, header row, numbers in full precision) in a new string
+// `*out`; free it with `cvm_string_free`.
+//
+// # Safety
+// `r` live; `out` valid for writes.
+enum cvm_status cvm_report_csv(const struct cvm_report *r, char **out);
+
+// The report as one self-contained HTML page headed `title` (inline CSS, no scripts or
+// external assets, text escaped) in a new string `*out`; free it with `cvm_string_free`.
+//
+// # Safety
+// `r` live; `title` a NUL-terminated string; `out` valid for writes.
+enum cvm_status cvm_report_html(const struct cvm_report *r, const char *title, char **out);
+
+// The next best action of customer `row` (`reason` 0) or its reason (`reason` 1) as a new
+// string in `*out` (free it with `cvm_string_free`). `CVM_STATUS_INVALID_VALUE` (field `row`)
+// when out of range.
+//
+// # Safety
+// `r` live; `out` valid for writes.
+enum cvm_status cvm_report_action(const struct cvm_report *r, size_t row, bool reason, char **out);
+
+// Frees a report; NULL is a no-op.
+//
+// # Safety
+// `r` NULL or not yet freed.
+void cvm_report_free(struct cvm_report *r);
+
+// Chooses whom to contact within `budget` to maximise the expected CLV gained
+// (`uplift × clv − cost`; see docs/decisions.md) into a new handle `*out`. `cost` holds one
+// value for everyone (`n_cost` 1, `segment` NULL), one per customer (`n_cost` = n), or, with
+// `segment` (n segment codes), one per segment. `method`: `CVM_CAMPAIGN_AUTO`, `_EXACT`,
+// `_GREEDY`.
+//
+// # Safety
+// Arrays hold the stated number of values; `out` valid for writes.
+enum cvm_status cvm_select_campaign(const double *clv,
+                                    const double *uplift,
+                                    size_t n,
+                                    const double *cost,
+                                    size_t n_cost,
+                                    const size_t *segment,
+                                    double budget,
+                                    uint32_t method_code,
+                                    struct cvm_campaign **out);
+
+// The campaign's totals into `*out`.
+//
+// # Safety
+// `c` live; `out` valid for writes.
+enum cvm_status cvm_campaign_summary_get(const struct cvm_campaign *c,
+                                         struct cvm_campaign_summary *out);
+
+// Copies whether each customer is contacted (1) or not (0) into `out` (`n_out` = customers).
+//
+// # Safety
+// `c` live; `out` has room for `n_out` bytes.
+enum cvm_status cvm_campaign_selected(const struct cvm_campaign *c, uint8_t *out, size_t n_out);
+
+// Frees a campaign; NULL is a no-op.
+//
+// # Safety
+// `c` NULL or not yet freed.
+void cvm_campaign_free(struct cvm_campaign *c);
+
+// Compares the optimised campaign with "top-N by CLV" and with `draws` seeded random
+// selections under the same budget (arguments as [`cvm_select_campaign`]).
+//
+// # Safety
+// As [`cvm_select_campaign`]; `out` valid for writes.
+enum cvm_status cvm_compare_campaigns(const double *clv,
+                                      const double *uplift,
+                                      size_t n,
+                                      const double *cost,
+                                      size_t n_cost,
+                                      const size_t *segment,
+                                      double budget,
+                                      uint32_t method_code,
+                                      size_t draws,
+                                      uint64_t seed,
+                                      struct cvm_campaign_comparison *out);
 
 // Default CLV options: 12 months, the model's unit of data (`data_time_unit` NULL), 1 % a
 // month, margin 1, continuous, no intervals. The strings are static.
@@ -2312,6 +2942,9 @@ enum cvm_status cvm_retention_from_survival(const double *survival,
                                             double *out,
                                             size_t n_out);
 
+// Scores on the 1–5 scale, highly satisfied from 4, a missing score an error.
+struct cvm_satisfaction cvm_satisfaction_default(const double *scores, size_t n_scores);
+
 // Number of customers of a decomposition into `*out`; validates the inputs' shapes.
 //
 // # Safety
@@ -2413,6 +3046,45 @@ const char *cvm_value_matrix_label(const struct cvm_value_matrix *m, size_t cell
 // `m` NULL or live.
 const char *cvm_value_matrix_strategy(const struct cvm_value_matrix *m, size_t cell);
 
+// Copies, per cut point, whether customers equal to it go to the lower level (the tie rule of
+// quantile cuts: a tied block goes to the side closer to the quantile) into `current`
+// (`n_current` = rows − 1) and `potential` (`n_potential` = columns − 1); either may be NULL.
+//
+// # Safety
+// `m` live; non-NULL outputs have room for their stated lengths.
+enum cvm_status cvm_value_matrix_ties_low(const struct cvm_value_matrix *m,
+                                          bool *current,
+                                          size_t n_current,
+                                          bool *potential,
+                                          size_t n_potential);
+
+// Number of degenerate-split warnings: cells that are empty or hold more than 90 % of the
+// customers (0 for NULL or a sound split).
+//
+// # Safety
+// `m` NULL or live.
+size_t cvm_value_matrix_warning_count(const struct cvm_value_matrix *m);
+
+// Message of warning `i` naming the cell and its cut points (NULL when out of range or `m` is
+// NULL); valid as long as `m`.
+//
+// # Safety
+// `m` NULL or live.
+const char *cvm_value_matrix_warning_message(const struct cvm_value_matrix *m, size_t i);
+
+// Kind of warning `i`: `CVM_MATRIX_WARNING_EMPTY_CELL` or `CVM_MATRIX_WARNING_DOMINANT_CELL`
+// (`CVM_MATRIX_WARNING_NONE` when out of range or `m` is NULL).
+//
+// # Safety
+// `m` NULL or live.
+uint32_t cvm_value_matrix_warning_kind(const struct cvm_value_matrix *m, size_t i);
+
+// Cell of warning `i` (`SIZE_MAX` when out of range or `m` is NULL).
+//
+// # Safety
+// `m` NULL or live.
+size_t cvm_value_matrix_warning_cell(const struct cvm_value_matrix *m, size_t i);
+
 // Frees a value matrix; NULL is a no-op.
 //
 // # Safety
@@ -2469,11 +3141,74 @@ enum cvm_status cvm_whale_curve_sorted(const struct cvm_whale_curve *w,
 // `w` live; `out` valid for writes.
 enum cvm_status cvm_whale_curve_at(const struct cvm_whale_curve *w, double fraction, double *out);
 
+// The bottom fraction's figures in words (e.g. "the bottom 30 % (707 customers) are net
+// profitable: ..."; NULL for NULL); valid as long as `w`.
+//
+// # Safety
+// `w` NULL or live.
+const char *cvm_whale_curve_interpretation(const struct cvm_whale_curve *w);
+
+// Indices (input order, ascending) of the customers with negative profit into `out` (`n_out` =
+// the summary's `unprofitable_count`).
+//
+// # Safety
+// `w` live; `out` has room for `n_out` values.
+enum cvm_status cvm_whale_curve_unprofitable(const struct cvm_whale_curve *w,
+                                             size_t *out,
+                                             size_t n_out);
+
 // Frees a whale curve; NULL is a no-op.
 //
 // # Safety
 // `w` NULL or not yet freed.
 void cvm_whale_curve_free(struct cvm_whale_curve *w);
+
+// Transition counts between the cells of two value matrices of the same grid (`cells` cells),
+// customers matched by id, into `counts`: row-major, rows = cells before (then `new` under
+// `CVM_MIGRATION_OUTER_JOIN`), columns = cells after (then `gone`), so `n_counts` = `cells²`
+// (strict) or `(cells + 1)²` (outer join). Optionally each customer's cells, in the order of the
+// moves (the customers of `before` in order, then those only in `after`), into `from` / `to`
+// (`n_moves` each; a missing snapshot is `SIZE_MAX`); either may be NULL.
+//
+// Errors (field, index): `ids_before` / `ids_after` of another length than their matrix
+// (`CVM_STATUS_LENGTH_MISMATCH`, field `before` / `after`), empty, duplicate ids, an id missing
+// from the other snapshot under the strict policy; grids that differ (`after`); an unknown
+// `policy` (`CVM_STATUS_UNKNOWN_NAME`); `n_counts` / `n_moves` not matching. Thread-safe.
+//
+// # Safety
+// Arrays hold their stated lengths; the matrices are live; non-NULL outputs have room.
+enum cvm_status cvm_value_matrix_migration(const int64_t *ids_before,
+                                           size_t n_ids_before,
+                                           const struct cvm_value_matrix *before,
+                                           const int64_t *ids_after,
+                                           size_t n_ids_after,
+                                           const struct cvm_value_matrix *after,
+                                           uint32_t policy,
+                                           uint64_t *counts,
+                                           size_t n_counts,
+                                           size_t *from,
+                                           size_t *to,
+                                           size_t n_moves);
+
+// Each customer's cell in each period into `cells` (row-major customers × `n_periods`,
+// `n_cells` = `n_current`): `current` and `potential` are row-major customers × `n_periods`,
+// oldest period first; each period is cut by `options` (NULL: the 2 × 2 median split) on its own
+// data. Cells are numbered as in `cvm_value_matrix_compute`.
+//
+// Errors (field, index): `n_periods` 0; empty; `potential` of another length; a length not a
+// multiple of `n_periods` (`current`); NaN (`current` / `potential`, flat index); the option
+// errors of `cvm_value_matrix_compute`. Thread-safe.
+//
+// # Safety
+// Arrays hold their stated lengths; `options` NULL or valid; `cells` has room for `n_cells`.
+enum cvm_status cvm_value_path(const double *current,
+                               size_t n_current,
+                               const double *potential,
+                               size_t n_potential,
+                               size_t n_periods,
+                               const struct cvm_value_matrix_options *options,
+                               size_t *cells,
+                               size_t n_cells);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -61,7 +61,7 @@
 //! # Ok::<(), cvm_core::Error>(())
 //! ```
 
-use crate::error::{check, Error, Result};
+use crate::error::{check, fmt_num, Error, Result};
 use crate::models::{GammaGamma, TransactionModel};
 use crate::special::{ln_upper_incomplete_gamma, log_sub_exp};
 use crate::TimeUnit;
@@ -349,7 +349,7 @@ impl ClvOptions {
         if !(self.discount_rate.is_finite() && self.discount_rate > -1.0) {
             return Err(Error::invalid(
                 "discount_rate",
-                format!("must be finite and > -1 (got {})", self.discount_rate),
+                format!("must be finite and > -1 (got {})", fmt_num(self.discount_rate)),
             ));
         }
         check::scalar_non_negative("margin", self.margin)?;

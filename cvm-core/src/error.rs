@@ -157,10 +157,22 @@ impl Error {
     }
 }
 
+/// A number for an error message: as written (`0.243`, `442426`) when it is of ordinary size,
+/// in scientific notation (`1e300`, `8.884852e6`) when it is very large or very small, so that a
+/// message never spells out hundreds of digits.
+pub(crate) fn fmt_num(v: f64) -> String {
+    let a = v.abs();
+    if v == 0.0 || !v.is_finite() || (1e-4..1e7).contains(&a) {
+        format!("{v}")
+    } else {
+        format!("{v:e}")
+    }
+}
+
 /// Input checks shared by every module.
 #[allow(dead_code)]
 pub(crate) mod check {
-    use super::{Error, Result};
+    use super::{fmt_num, Error, Result};
 
     /// Fails with [`Error::Empty`] when `n == 0`.
     pub fn non_empty(field: &str, n: usize) -> Result<()> {
@@ -183,7 +195,9 @@ pub(crate) mod check {
     /// First index whose value fails `ok`, as an [`Error::InvalidValue`] with `reason`.
     pub fn all(field: &str, xs: &[f64], reason: &str, ok: impl Fn(f64) -> bool) -> Result<()> {
         match xs.iter().position(|&x| !ok(x)) {
-            Some(i) => Err(Error::invalid_at(field, i, format!("{reason} (got {})", xs[i]))),
+            Some(i) => {
+                Err(Error::invalid_at(field, i, format!("{reason} (got {})", fmt_num(xs[i]))))
+            }
             None => Ok(()),
         }
     }
@@ -203,7 +217,7 @@ pub(crate) mod check {
         if x.is_finite() && x >= 0.0 {
             Ok(())
         } else {
-            Err(Error::invalid(field, format!("must be finite and >= 0 (got {x})")))
+            Err(Error::invalid(field, format!("must be finite and >= 0 (got {})", fmt_num(x))))
         }
     }
 
@@ -212,7 +226,7 @@ pub(crate) mod check {
         if x.is_finite() && x > 0.0 {
             Ok(())
         } else {
-            Err(Error::invalid(field, format!("must be finite and > 0 (got {x})")))
+            Err(Error::invalid(field, format!("must be finite and > 0 (got {})", fmt_num(x))))
         }
     }
 }

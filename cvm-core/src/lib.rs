@@ -39,6 +39,7 @@
 pub mod calendar;
 pub mod clv;
 pub mod compress;
+pub mod decision;
 pub mod error;
 pub mod loyalty;
 pub mod models;
@@ -49,6 +50,7 @@ pub mod selection;
 pub mod special;
 pub mod summary;
 mod text;
+pub mod transition;
 pub mod value;
 
 pub use compress::{compress, Compressed};

@@ -203,7 +203,7 @@ impl TimestampUnit {
 
     /// Day number of a timestamp, checked against the supported range
     /// ([`MIN_DAY`]..=[`MAX_DAY`]); `Err` carries the reason for an error message.
-    fn checked_day(self, ts: i64) -> std::result::Result<i64, String> {
+    pub(crate) fn checked_day(self, ts: i64) -> std::result::Result<i64, String> {
         if ts == MISSING_TIMESTAMP {
             return Err("missing timestamp".into());
         }

@@ -26,6 +26,8 @@ use std::collections::VecDeque;
 use std::ffi::{c_char, CStr, CString};
 use std::sync::{Mutex, Once};
 
+pub mod decision;
+pub mod fee;
 pub mod lifetime2;
 pub mod loyalty;
 pub mod models;
@@ -33,6 +35,7 @@ pub mod selection;
 pub mod selection_advice;
 pub mod summary;
 pub mod value;
+pub mod value_time;
 
 /// Status code of every fallible function. Values are stable and never reused.
 #[repr(C)]

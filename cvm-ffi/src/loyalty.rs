@@ -780,11 +780,7 @@ pub unsafe extern "C" fn cvm_stage_migration(
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
-        let policy = match policy {
-            CVM_MIGRATION_STRICT => MigrationPolicy::Strict,
-            CVM_MIGRATION_OUTER_JOIN => MigrationPolicy::OuterJoin,
-            other => return Err(unknown_code("policy", other, MigrationPolicy::NAMES)),
-        };
+        let policy = migration_policy(policy)?;
         let ib = unsafe { slice(ids_before, n_ids_before, "ids_before") }?;
         let sb = unsafe { stages(stages_before, n_stages_before, "stages_before") }?;
         let ia = unsafe { slice(ids_after, n_ids_after, "ids_after") }?;
@@ -792,6 +788,15 @@ pub unsafe extern "C" fn cvm_stage_migration(
         let m = stage_migration(ib, &sb, ia, &sa, policy)?;
         unsafe { write_out(out, into_handle(cvm_migration(m)), "out") }
     })
+}
+
+/// A `CVM_MIGRATION_*` code as a policy.
+pub(crate) fn migration_policy(code: u32) -> FfiResult<MigrationPolicy> {
+    match code {
+        CVM_MIGRATION_STRICT => Ok(MigrationPolicy::Strict),
+        CVM_MIGRATION_OUTER_JOIN => Ok(MigrationPolicy::OuterJoin),
+        other => Err(unknown_code("policy", other, MigrationPolicy::NAMES)),
+    }
 }
 
 /// Number of rows (states before: 6 stages, plus `new` under the outer join); 0 for NULL.

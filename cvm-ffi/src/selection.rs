@@ -64,11 +64,11 @@ impl OwnedColumn {
 }
 
 #[derive(Debug, Clone, Default)]
-struct Columns(Vec<(String, OwnedColumn)>);
+pub(crate) struct Columns(Vec<(String, OwnedColumn)>);
 
 impl Columns {
     /// The core table borrowing these columns (validated when each column was added).
-    fn table(&self) -> Table<'_> {
+    pub(crate) fn table(&self) -> Table<'_> {
         let mut t = Table::new();
         for (name, c) in &self.0 {
             t.push(name, c.borrow()).expect("columns were validated when added");
@@ -83,13 +83,13 @@ impl Columns {
 /// several threads at once (evaluating rules) is safe. Evaluations keep their own reference to
 /// the data: the table may be freed or extended while an evaluation is alive.
 #[derive(Debug, Default)]
-pub struct cvm_table(Arc<Columns>);
+pub struct cvm_table(pub(crate) Arc<Columns>);
 
 /// A selection rule set (opaque), from [`cvm_rules_from_json`] or [`cvm_rules_preset`]. Owned by
 /// the caller; free with [`cvm_rules_free`]. Immutable: evaluating it from several threads at
 /// once is safe.
 #[derive(Debug)]
-pub struct cvm_rules(Arc<RuleSet>);
+pub struct cvm_rules(pub(crate) Arc<RuleSet>);
 
 /// The evaluation of a rule set over a table (opaque): decision, score and reasons of every
 /// customer. Owned by the caller; free with [`cvm_evaluation_free`]. It keeps its own reference
@@ -138,7 +138,7 @@ fn same_len(field: &str, expected: usize, got: usize) -> FfiResult<()> {
 ///
 /// # Safety
 /// `ptr` must hold `n` valid NUL-terminated strings (or be NULL with `n == 0`).
-unsafe fn strings<'a>(
+pub(crate) unsafe fn strings<'a>(
     ptr: *const *const c_char,
     n: usize,
     field: &'static str,

@@ -146,8 +146,9 @@ pub(crate) fn unit_code(u: Option<TimeUnit>) -> u32 {
     }
 }
 
-fn options(o: &cvm_summary_options) -> FfiResult<SummaryOptions> {
-    let timestamp_unit = match o.timestamp_unit {
+/// A `CVM_TIMESTAMP_*` code; an unknown one is `CVM_STATUS_UNKNOWN_NAME` on `timestamp_unit`.
+pub(crate) fn timestamp_unit(code: u32) -> FfiResult<TimestampUnit> {
+    Ok(match code {
         CVM_TIMESTAMP_SECONDS => TimestampUnit::Second,
         CVM_TIMESTAMP_MILLISECONDS => TimestampUnit::Millisecond,
         CVM_TIMESTAMP_MICROSECONDS => TimestampUnit::Microsecond,
@@ -167,7 +168,11 @@ fn options(o: &cvm_summary_options) -> FfiResult<SummaryOptions> {
             )
             .into())
         }
-    };
+    })
+}
+
+fn options(o: &cvm_summary_options) -> FfiResult<SummaryOptions> {
+    let timestamp_unit = timestamp_unit(o.timestamp_unit)?;
     Ok(SummaryOptions {
         freq: unit(o.freq, "freq")?,
         freq_multiplier: o.freq_multiplier,

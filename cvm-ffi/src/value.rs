@@ -11,8 +11,9 @@ use std::ptr;
 
 use cvm_core::value::{
     closed_form_clv, retention_from_survival, value_matrix, whale_curve, Breakdown, CashflowClv,
-    Horizon, Influence, Potential, Realised, RetentionConvention, Scalar, Series, Thresholds,
-    Timing, ValueDecomposition, ValueMatrix, ValueMatrixResult, WhaleCurve, WhaleOptions,
+    Horizon, Influence, MatrixWarningKind, MissingSatisfaction, Potential, Realised,
+    RetentionConvention, Satisfaction, Scalar, Series, Thresholds, Timing, ValueDecomposition,
+    ValueMatrix, ValueMatrixResult, WhaleCurve, WhaleOptions, QUADRANT_STRATEGIES_DETAILED,
 };
 use cvm_core::Error;
 
@@ -433,6 +434,74 @@ pub unsafe extern "C" fn cvm_retention_from_survival(
     })
 }
 
+/// [`cvm_satisfaction`] `missing`: a missing score (NaN) is an error naming the row (default).
+pub const CVM_SATISFACTION_MISSING_ERROR: u32 = 0;
+/// [`cvm_satisfaction`] `missing`: a customer without a score has no influence value.
+pub const CVM_SATISFACTION_MISSING_NO_INFLUENCE: u32 = 1;
+
+/// Satisfaction scores and the threshold of "highly satisfied": influence value counts only
+/// where `score >= threshold` (the method: influence value arises when customers are highly
+/// satisfied). Build one with [`cvm_satisfaction_default`] (1–5 scale, threshold 4, missing an
+/// error) and adjust the fields; `scores` is borrowed for the call.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct cvm_satisfaction {
+    /// One score per customer (NaN = missing).
+    pub scores: *const f64,
+    /// Elements of `scores`.
+    pub n_scores: usize,
+    /// Lowest score of the scale.
+    pub scale_min: f64,
+    /// Highest score of the scale.
+    pub scale_max: f64,
+    /// Lowest score that counts as highly satisfied, in [scale_min, scale_max].
+    pub threshold: f64,
+    /// `CVM_SATISFACTION_MISSING_ERROR` or `CVM_SATISFACTION_MISSING_NO_INFLUENCE`.
+    pub missing: u32,
+}
+
+/// Scores on the 1–5 scale, highly satisfied from 4, a missing score an error.
+#[no_mangle]
+pub extern "C" fn cvm_satisfaction_default(
+    scores: *const f64,
+    n_scores: usize,
+) -> cvm_satisfaction {
+    cvm_satisfaction {
+        scores,
+        n_scores,
+        scale_min: 1.0,
+        scale_max: 5.0,
+        threshold: 4.0,
+        missing: CVM_SATISFACTION_MISSING_ERROR,
+    }
+}
+
+/// # Safety
+/// `s` valid; `s.scores` holds `s.n_scores` values.
+unsafe fn satisfaction<'a>(s: &cvm_satisfaction) -> FfiResult<Satisfaction<'a>> {
+    let missing = match s.missing {
+        CVM_SATISFACTION_MISSING_ERROR => MissingSatisfaction::Error,
+        CVM_SATISFACTION_MISSING_NO_INFLUENCE => MissingSatisfaction::NoInfluence,
+        other => {
+            return Err(unknown_kind(
+                "satisfaction_missing",
+                other,
+                &[
+                    "0 (CVM_SATISFACTION_MISSING_ERROR)",
+                    "1 (CVM_SATISFACTION_MISSING_NO_INFLUENCE)",
+                ],
+            ))
+        }
+    };
+    Ok(Satisfaction {
+        scores: unsafe { slice(s.scores, s.n_scores, "satisfaction") }?,
+        min: s.scale_min,
+        max: s.scale_max,
+        threshold: s.threshold,
+        missing,
+    })
+}
+
 /// Inputs of [`cvm_value_decomposition`]. Zero-initialise it: every component is 0 unless given.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
@@ -463,6 +532,12 @@ pub struct cvm_decomposition_inputs {
     pub conversion: cvm_series,
     /// Value of one converted referral (required with `referrals`).
     pub referral_value: cvm_series,
+    /// Satisfaction of each customer (required with `referrals` unless `plain_referrals`):
+    /// influence counts only for the highly satisfied. NULL: not given.
+    pub satisfaction: *const cvm_satisfaction,
+    /// Count referral influence for every customer, whatever their satisfaction (the plain
+    /// referral form; not with `satisfaction`).
+    pub plain_referrals: bool,
 }
 
 /// # Safety
@@ -505,10 +580,33 @@ unsafe fn decomposition<'a>(d: &'a cvm_decomposition_inputs) -> FfiResult<ValueD
                     return Err(Error::invalid(field, "is required with `referrals`").into());
                 }
             }
-            Influence::Referrals {
-                referrals: unsafe { scalar(&d.referrals, "referrals", 0.0) }?,
-                conversion: unsafe { scalar(&d.conversion, "conversion", 0.0) }?,
-                value: unsafe { scalar(&d.referral_value, "value", 0.0) }?,
+            let referrals = unsafe { scalar(&d.referrals, "referrals", 0.0) }?;
+            let conversion = unsafe { scalar(&d.conversion, "conversion", 0.0) }?;
+            let value = unsafe { scalar(&d.referral_value, "value", 0.0) }?;
+            match (unsafe { d.satisfaction.as_ref() }, d.plain_referrals) {
+                (Some(s), false) => Influence::SatisfiedReferrals {
+                    referrals,
+                    conversion,
+                    value,
+                    satisfaction: unsafe { satisfaction(s) }?,
+                },
+                (None, true) => Influence::Referrals { referrals, conversion, value },
+                (None, false) => {
+                    return Err(Error::invalid(
+                        "satisfaction",
+                        "is required with `referrals`: influence value arises only when \
+                         customers are highly satisfied (set `plain_referrals` to count every \
+                         customer)",
+                    )
+                    .into())
+                }
+                (Some(_), true) => {
+                    return Err(Error::invalid(
+                        "plain_referrals",
+                        "give either `satisfaction` or `plain_referrals`, not both",
+                    )
+                    .into())
+                }
             }
         }
         (false, true) => {
@@ -519,6 +617,13 @@ unsafe fn decomposition<'a>(d: &'a cvm_decomposition_inputs) -> FfiResult<ValueD
             .into())
         }
     };
+    if !referrals && (!d.satisfaction.is_null() || d.plain_referrals) {
+        return Err(Error::invalid(
+            if d.plain_referrals { "plain_referrals" } else { "satisfaction" },
+            "applies only to influence from `referrals`",
+        )
+        .into());
+    }
     Ok(ValueDecomposition { realised, potential, influence })
 }
 
@@ -600,12 +705,28 @@ pub struct cvm_value_matrix_options {
     pub strategies: *const *const c_char,
     /// Elements of `strategies`.
     pub n_strategies: usize,
+    /// Default strategies of the 2 × 2 matrix when `strategies` is NULL:
+    /// `CVM_MATRIX_STRATEGIES_SOURCE` (0, the method's three) or `CVM_MATRIX_STRATEGIES_DETAILED`.
+    pub strategy_set: u32,
 }
+
+/// [`cvm_value_matrix_options`] `strategy_set`: the method's strategies (think carefully before
+/// investing resources / cultivate this group / maintain this group / cultivate this group).
+pub const CVM_MATRIX_STRATEGIES_SOURCE: u32 = 0;
+/// [`cvm_value_matrix_options`] `strategy_set`: the richer labels (be careful before spending
+/// resources / develop / maintain / keep and invest).
+pub const CVM_MATRIX_STRATEGIES_DETAILED: u32 = 1;
+/// [`cvm_value_matrix_warning_kind`]: no such warning.
+pub const CVM_MATRIX_WARNING_NONE: u32 = 0;
+/// [`cvm_value_matrix_warning_kind`]: the cell holds no customer.
+pub const CVM_MATRIX_WARNING_EMPTY_CELL: u32 = 1;
+/// [`cvm_value_matrix_warning_kind`]: the cell holds more than 90 % of the customers.
+pub const CVM_MATRIX_WARNING_DOMINANT_CELL: u32 = 2;
 
 /// Each customer's cell of the current × potential value matrix, with per-cell counts and sums
 /// (opaque). Owned by the caller; free with [`cvm_value_matrix_free`]. Immutable: thread-safe.
 #[derive(Debug)]
-pub struct cvm_value_matrix(ValueMatrixResult, Vec<CString>, Vec<CString>);
+pub struct cvm_value_matrix(pub(crate) ValueMatrixResult, Vec<CString>, Vec<CString>, Vec<CString>);
 
 /// # Safety
 /// `ptr` NULL or holding `n` values.
@@ -640,6 +761,54 @@ unsafe fn strings(
         .map(Some)
 }
 
+/// The core configuration of C options (NULL: the default 2 × 2 median split).
+///
+/// # Safety
+/// `options` NULL or valid; its arrays hold their stated lengths.
+pub(crate) unsafe fn matrix_config(
+    options: *const cvm_value_matrix_options,
+) -> FfiResult<ValueMatrix> {
+    Ok(match unsafe { options.as_ref() } {
+        None => ValueMatrix::default(),
+        Some(o) => ValueMatrix {
+            current: unsafe {
+                thresholds(
+                    o.current_thresholds,
+                    o.n_current_thresholds,
+                    o.current_quantile,
+                    "current_thresholds",
+                )
+            }?,
+            potential: unsafe {
+                thresholds(
+                    o.potential_thresholds,
+                    o.n_potential_thresholds,
+                    o.potential_quantile,
+                    "potential_thresholds",
+                )
+            }?,
+            labels: unsafe { strings(o.labels, o.n_labels, "labels") }?,
+            strategies: match (
+                unsafe { strings(o.strategies, o.n_strategies, "strategies") }?,
+                o.strategy_set,
+            ) {
+                (Some(s), _) => Some(s),
+                (None, CVM_MATRIX_STRATEGIES_SOURCE) => None,
+                (None, CVM_MATRIX_STRATEGIES_DETAILED) => {
+                    Some(QUADRANT_STRATEGIES_DETAILED.iter().map(|s| s.to_string()).collect())
+                }
+                (None, other) => {
+                    return Err(unknown_kind(
+                        "strategy_set",
+                        other,
+                        &["0 (CVM_MATRIX_STRATEGIES_SOURCE)", "1 (CVM_MATRIX_STRATEGIES_DETAILED)"],
+                    ))
+                }
+            },
+        },
+    })
+}
+
 /// Places each customer in a cell of the current × potential value matrix. Cells are numbered
 /// row-major `current_level · n_cols + potential_level`, levels from 0 (lowest); a value equal to
 /// a cut point goes to the higher level. `options` may be NULL (the 2 × 2 median split).
@@ -663,33 +832,13 @@ pub unsafe extern "C" fn cvm_value_matrix_compute(
         need_out(out, "out")?;
         let c = unsafe { slice(current, n_current, "current") }?;
         let p = unsafe { slice(potential, n_potential, "potential") }?;
-        let config = match unsafe { options.as_ref() } {
-            None => ValueMatrix::default(),
-            Some(o) => ValueMatrix {
-                current: unsafe {
-                    thresholds(
-                        o.current_thresholds,
-                        o.n_current_thresholds,
-                        o.current_quantile,
-                        "current_thresholds",
-                    )
-                }?,
-                potential: unsafe {
-                    thresholds(
-                        o.potential_thresholds,
-                        o.n_potential_thresholds,
-                        o.potential_quantile,
-                        "potential_thresholds",
-                    )
-                }?,
-                labels: unsafe { strings(o.labels, o.n_labels, "labels") }?,
-                strategies: unsafe { strings(o.strategies, o.n_strategies, "strategies") }?,
-            },
-        };
+        let config = unsafe { matrix_config(options) }?;
         let m = value_matrix(c, p, &config)?;
-        let labels = m.labels().iter().map(|s| crate::cstring(s)).collect();
-        let strategies = m.strategies().iter().map(|s| crate::cstring(s)).collect();
-        unsafe { write_out(out, into_handle(cvm_value_matrix(m, labels, strategies)), "out") }
+        let cstrings = |v: &[String]| v.iter().map(|s| crate::cstring(s)).collect();
+        let (labels, strategies) = (cstrings(m.labels()), cstrings(m.strategies()));
+        let warnings = m.warnings().iter().map(|w| crate::cstring(&w.message)).collect();
+        let handle = cvm_value_matrix(m, labels, strategies, warnings);
+        unsafe { write_out(out, into_handle(handle), "out") }
     })
 }
 
@@ -720,6 +869,29 @@ pub unsafe extern "C" fn cvm_value_matrix_cols(m: *const cvm_value_matrix) -> us
     unsafe { m.as_ref() }.map_or(0, |m| m.0.n_cols())
 }
 
+/// Writes one value per cut point of each axis into the non-NULL outputs.
+///
+/// # Safety
+/// Non-NULL outputs have room for their stated lengths.
+unsafe fn write_axes<T: Copy>(
+    current_values: &[T],
+    current: *mut T,
+    n_current: usize,
+    potential_values: &[T],
+    potential: *mut T,
+    n_potential: usize,
+) -> FfiResult<()> {
+    unsafe {
+        if !current.is_null() {
+            write_array(current_values, current, n_current, "current")?;
+        }
+        if !potential.is_null() {
+            write_array(potential_values, potential, n_potential, "potential")?;
+        }
+    }
+    Ok(())
+}
+
 /// Copies the cut points in data units (quantiles resolved) into `current` (`n_current` = rows −
 /// 1) and `potential` (`n_potential` = columns − 1); either may be NULL to skip it.
 ///
@@ -735,15 +907,8 @@ pub unsafe extern "C" fn cvm_value_matrix_thresholds(
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(m, "value_matrix") }?.0;
-        unsafe {
-            if !current.is_null() {
-                write_array(m.current_thresholds(), current, n_current, "current")?;
-            }
-            if !potential.is_null() {
-                write_array(m.potential_thresholds(), potential, n_potential, "potential")?;
-            }
-        }
-        Ok(())
+        let (c, p) = (m.current_thresholds(), m.potential_thresholds());
+        unsafe { write_axes(c, current, n_current, p, potential, n_potential) }
     })
 }
 
@@ -834,6 +999,81 @@ pub unsafe extern "C" fn cvm_value_matrix_strategy(
     unsafe { m.as_ref() }.and_then(|m| m.2.get(cell)).map_or(ptr::null(), |s| s.as_ptr())
 }
 
+/// Copies, per cut point, whether customers equal to it go to the lower level (the tie rule of
+/// quantile cuts: a tied block goes to the side closer to the quantile) into `current`
+/// (`n_current` = rows − 1) and `potential` (`n_potential` = columns − 1); either may be NULL.
+///
+/// # Safety
+/// `m` live; non-NULL outputs have room for their stated lengths.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_value_matrix_ties_low(
+    m: *const cvm_value_matrix,
+    current: *mut bool,
+    n_current: usize,
+    potential: *mut bool,
+    n_potential: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let m = &unsafe { handle(m, "value_matrix") }?.0;
+        let (c, p) = (m.current_ties_low(), m.potential_ties_low());
+        unsafe { write_axes(c, current, n_current, p, potential, n_potential) }
+    })
+}
+
+/// Number of degenerate-split warnings: cells that are empty or hold more than 90 % of the
+/// customers (0 for NULL or a sound split).
+///
+/// # Safety
+/// `m` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_value_matrix_warning_count(m: *const cvm_value_matrix) -> usize {
+    unsafe { m.as_ref() }.map_or(0, |m| m.3.len())
+}
+
+/// Message of warning `i` naming the cell and its cut points (NULL when out of range or `m` is
+/// NULL); valid as long as `m`.
+///
+/// # Safety
+/// `m` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_value_matrix_warning_message(
+    m: *const cvm_value_matrix,
+    i: usize,
+) -> *const c_char {
+    unsafe { m.as_ref() }.and_then(|m| m.3.get(i)).map_or(ptr::null(), |s| s.as_ptr())
+}
+
+/// Kind of warning `i`: `CVM_MATRIX_WARNING_EMPTY_CELL` or `CVM_MATRIX_WARNING_DOMINANT_CELL`
+/// (`CVM_MATRIX_WARNING_NONE` when out of range or `m` is NULL).
+///
+/// # Safety
+/// `m` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_value_matrix_warning_kind(
+    m: *const cvm_value_matrix,
+    i: usize,
+) -> u32 {
+    unsafe { m.as_ref() }.and_then(|m| m.0.warnings().get(i)).map_or(CVM_MATRIX_WARNING_NONE, |w| {
+        match w.kind {
+            MatrixWarningKind::EmptyCell => CVM_MATRIX_WARNING_EMPTY_CELL,
+            MatrixWarningKind::DominantCell => CVM_MATRIX_WARNING_DOMINANT_CELL,
+            _ => CVM_MATRIX_WARNING_NONE,
+        }
+    })
+}
+
+/// Cell of warning `i` (`SIZE_MAX` when out of range or `m` is NULL).
+///
+/// # Safety
+/// `m` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_value_matrix_warning_cell(
+    m: *const cvm_value_matrix,
+    i: usize,
+) -> usize {
+    unsafe { m.as_ref() }.and_then(|m| m.0.warnings().get(i)).map_or(usize::MAX, |w| w.cell)
+}
+
 /// Frees a value matrix; NULL is a no-op.
 ///
 /// # Safety
@@ -846,7 +1086,7 @@ pub unsafe extern "C" fn cvm_value_matrix_free(m: *mut cvm_value_matrix) {
 /// The whale curve of per-customer profit (opaque). Owned by the caller; free with
 /// [`cvm_whale_curve_free`]. Immutable: thread-safe reads.
 #[derive(Debug)]
-pub struct cvm_whale_curve(WhaleCurve);
+pub struct cvm_whale_curve(WhaleCurve, CString);
 
 /// Summary of a whale curve. `C(k)` is the cumulative profit of the `k` most profitable
 /// customers (linear between ranks). A share is defined only when its denominator is positive
@@ -892,6 +1132,26 @@ pub struct cvm_whale_summary {
     pub has_gini: bool,
     /// Gini coefficient of profit (can exceed 1 with losses).
     pub gini: f64,
+    /// Net profit of the bottom fraction, `−bottom_consumed`.
+    pub bottom_profit: f64,
+    /// Customers wholly inside the bottom fraction, `⌊bottom · n⌋`.
+    pub bottom_count: usize,
+    /// How many of them lose money.
+    pub bottom_unprofitable_count: usize,
+    /// Profit without the bottom fraction, `C(n − bottom · n)`.
+    pub potential_profit: f64,
+    /// Whether `bottom_share_of_top` is defined (`top_profit > 0`).
+    pub has_bottom_share_of_top: bool,
+    /// `bottom_consumed / top_profit`: the share of the top fraction's profit the bottom one
+    /// consumes (negative when the bottom is net profitable).
+    pub bottom_share_of_top: f64,
+    /// Whether `bottom_share_of_potential` is defined (`potential_profit > 0`).
+    pub has_bottom_share_of_potential: bool,
+    /// `bottom_consumed / potential_profit`: the share of the potential profit lost.
+    pub bottom_share_of_potential: f64,
+    /// The bottom fraction makes a net profit (consumes nothing); see
+    /// [`cvm_whale_curve_interpretation`].
+    pub bottom_net_profitable: bool,
 }
 
 /// Ranks customers by profit and builds the whale curve; `top` and `bottom` are fractions of
@@ -913,7 +1173,8 @@ pub unsafe extern "C" fn cvm_whale_curve_compute(
         need_out(out, "out")?;
         let p = unsafe { slice(profit, n_profit, "profit") }?;
         let w = whale_curve(p, &WhaleOptions { top, bottom })?;
-        unsafe { write_out(out, into_handle(cvm_whale_curve(w)), "out") }
+        let words = crate::cstring(&w.interpretation());
+        unsafe { write_out(out, into_handle(cvm_whale_curve(w, words)), "out") }
     })
 }
 
@@ -949,6 +1210,15 @@ pub unsafe extern "C" fn cvm_whale_curve_summary(
             unprofitable_share: w.unprofitable_share(),
             has_gini: w.gini().is_some(),
             gini: w.gini().unwrap_or(0.0),
+            bottom_profit: w.bottom_profit(),
+            bottom_count: w.bottom_count(),
+            bottom_unprofitable_count: w.bottom_unprofitable_count(),
+            potential_profit: w.potential_profit(),
+            has_bottom_share_of_top: w.bottom_share_of_top().is_some(),
+            bottom_share_of_top: w.bottom_share_of_top().unwrap_or(0.0),
+            has_bottom_share_of_potential: w.bottom_share_of_potential().is_some(),
+            bottom_share_of_potential: w.bottom_share_of_potential().unwrap_or(0.0),
+            bottom_net_profitable: w.bottom_net_profitable(),
         };
         unsafe { write_out(out, s, "out") }
     })
@@ -1042,6 +1312,35 @@ pub unsafe extern "C" fn cvm_whale_curve_at(
         let w = &unsafe { handle(w, "whale_curve") }?.0;
         let v = w.curve_at(fraction)?;
         unsafe { write_out(out, v, "out") }
+    })
+}
+
+/// The bottom fraction's figures in words (e.g. "the bottom 30 % (707 customers) are net
+/// profitable: ..."; NULL for NULL); valid as long as `w`.
+///
+/// # Safety
+/// `w` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_whale_curve_interpretation(
+    w: *const cvm_whale_curve,
+) -> *const c_char {
+    unsafe { w.as_ref() }.map_or(ptr::null(), |w| w.1.as_ptr())
+}
+
+/// Indices (input order, ascending) of the customers with negative profit into `out` (`n_out` =
+/// the summary's `unprofitable_count`).
+///
+/// # Safety
+/// `w` live; `out` has room for `n_out` values.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_whale_curve_unprofitable(
+    w: *const cvm_whale_curve,
+    out: *mut usize,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let w = &unsafe { handle(w, "whale_curve") }?.0;
+        unsafe { write_array(w.unprofitable(), out, n_out, "out") }
     })
 }
 

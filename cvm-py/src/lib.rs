@@ -5,7 +5,9 @@
 use pyo3::prelude::*;
 
 mod conversion;
+mod decision;
 mod errors;
+mod fee;
 mod lifetime2;
 mod loyalty;
 mod models;
@@ -37,5 +39,7 @@ fn _cvm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     lifetime2::register(m)?;
     selection::register(m)?;
     loyalty::register(m)?;
+    fee::register(m)?;
+    decision::register(m)?;
     Ok(())
 }

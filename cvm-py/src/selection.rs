@@ -24,12 +24,12 @@ pub struct Columns<'py>(
 );
 
 /// Borrowed column data, ready to build a core table without the GIL.
-struct Borrowed<'a> {
+pub(crate) struct Borrowed<'a> {
     cols: Vec<(&'a str, Column<'a>)>,
 }
 
 impl<'py> Columns<'py> {
-    fn borrow(&self) -> PyResult<Borrowed<'_>> {
+    pub(crate) fn borrow(&self) -> PyResult<Borrowed<'_>> {
         let mut cols = Vec::new();
         for (name, a) in &self.0 {
             cols.push((name.as_str(), Column::Numeric(slice(a, name)?)));
@@ -48,7 +48,7 @@ impl<'py> Columns<'py> {
 }
 
 impl<'a> Borrowed<'a> {
-    fn table(&self) -> cvm_core::Result<Table<'a>> {
+    pub(crate) fn table(&self) -> cvm_core::Result<Table<'a>> {
         let mut t = Table::new();
         for (name, c) in &self.cols {
             t.push(name, *c)?;
@@ -61,7 +61,7 @@ impl<'a> Borrowed<'a> {
 #[derive(Debug)]
 #[pyclass(module = "cvm._cvm", name = "RuleSet", frozen)]
 pub struct PyRuleSet {
-    inner: RuleSet,
+    pub(crate) inner: RuleSet,
 }
 
 #[pymethods]

@@ -6,10 +6,11 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use cvm_core::value::{
-    closed_form_clv as core_closed_form, retention_from_survival as core_retention,
-    value_matrix as core_matrix, whale_curve as core_whale, CashflowClv, Horizon, Influence,
-    Potential, Realised, RetentionConvention, Scalar, Series, Thresholds, Timing,
-    ValueDecomposition, ValueMatrix, WhaleOptions,
+    cell_migration, closed_form_clv as core_closed_form, retention_from_survival as core_retention,
+    value_matrix as core_matrix, value_path, whale_curve as core_whale, CashflowClv, CellState,
+    Horizon, Influence, MigrationPolicy, MissingSatisfaction, Potential, Realised,
+    RetentionConvention, Satisfaction, Scalar, Series, Thresholds, Timing, ValueDecomposition,
+    ValueMatrix, WhaleOptions, QUADRANT_STRATEGIES_DETAILED,
 };
 
 use crate::conversion::{array, opt_slice, slice};
@@ -204,7 +205,7 @@ pub fn retention_from_survival<'py>(
 
 /// Realised + potential + influence value: a dict of four arrays.
 #[pyfunction]
-#[pyo3(signature = (realised, realised_periods, rate, potential, influence, referrals, conversion, referral_value))]
+#[pyo3(signature = (realised, realised_periods, rate, potential, influence, referrals, conversion, referral_value, satisfaction=None, satisfaction_scale=(1.0, 5.0), satisfaction_threshold=4.0, satisfaction_missing="error", plain_referrals=false))]
 #[allow(clippy::too_many_arguments)]
 pub fn value_decomposition<'py>(
     py: Python<'py>,
@@ -216,6 +217,11 @@ pub fn value_decomposition<'py>(
     referrals: Option<SeriesArg<'py>>,
     conversion: Option<SeriesArg<'py>>,
     referral_value: Option<SeriesArg<'py>>,
+    satisfaction: Option<Arr<'py>>,
+    satisfaction_scale: (f64, f64),
+    satisfaction_threshold: f64,
+    satisfaction_missing: &str,
+    plain_referrals: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {
         let realised = match (opt_slice(&realised, "realised")?, realised_periods) {
@@ -238,10 +244,43 @@ pub fn value_decomposition<'py>(
                 };
                 required(&conversion, "conversion")?;
                 required(&referral_value, "referral_value")?;
-                Influence::Referrals {
-                    referrals: scalar(r, "referrals")?,
-                    conversion: scalar(conversion.as_ref().expect("checked"), "conversion")?,
-                    value: scalar(referral_value.as_ref().expect("checked"), "referral_value")?,
+                let referrals = scalar(r, "referrals")?;
+                let conversion = scalar(conversion.as_ref().expect("checked"), "conversion")?;
+                let value = scalar(referral_value.as_ref().expect("checked"), "referral_value")?;
+                match (opt_slice(&satisfaction, "satisfaction")?, plain_referrals) {
+                    (Some(scores), false) => Influence::SatisfiedReferrals {
+                        referrals,
+                        conversion,
+                        value,
+                        satisfaction: Satisfaction {
+                            scores,
+                            min: satisfaction_scale.0,
+                            max: satisfaction_scale.1,
+                            threshold: satisfaction_threshold,
+                            missing: MissingSatisfaction::parse(
+                                satisfaction_missing,
+                                "satisfaction_missing",
+                            )
+                            .py()?,
+                        },
+                    },
+                    (None, true) => Influence::Referrals { referrals, conversion, value },
+                    (None, false) => {
+                        return Err(cvm_core::Error::invalid(
+                            "satisfaction",
+                            "is required with `referrals`: influence value arises only when \
+                             customers are highly satisfied (pass plain_referrals=True to count \
+                             every customer)",
+                        ))
+                        .py()
+                    }
+                    (Some(_), true) => {
+                        return Err(cvm_core::Error::invalid(
+                            "plain_referrals",
+                            "give either `satisfaction` or `plain_referrals=True`, not both",
+                        ))
+                        .py()
+                    }
                 }
             }
             (Some(_), Some(_)) => {
@@ -252,6 +291,13 @@ pub fn value_decomposition<'py>(
                 .py()
             }
         };
+        if referrals.is_none() && (satisfaction.is_some() || plain_referrals) {
+            return Err(cvm_core::Error::invalid(
+                if plain_referrals { "plain_referrals" } else { "satisfaction" },
+                "applies only to influence from `referrals`",
+            ))
+            .py();
+        }
         let d = ValueDecomposition { realised, potential, influence };
         let r = detach(py, || d.compute())?;
         let out = PyDict::new(py);
@@ -274,7 +320,7 @@ fn thresholds(cuts: Option<Vec<f64>>, quantile: bool, grid: Option<usize>) -> Py
 
 /// Current × potential value matrix: a dict of per-customer and per-cell arrays.
 #[pyfunction]
-#[pyo3(signature = (current, potential, current_thresholds, current_quantile, potential_thresholds, potential_quantile, grid, labels, strategies))]
+#[pyo3(signature = (current, potential, current_thresholds, current_quantile, potential_thresholds, potential_quantile, grid, labels, strategies, strategy_set="source"))]
 #[allow(clippy::too_many_arguments)]
 pub fn value_matrix<'py>(
     py: Python<'py>,
@@ -287,9 +333,25 @@ pub fn value_matrix<'py>(
     grid: Option<usize>,
     labels: Option<Vec<String>>,
     strategies: Option<Vec<String>>,
+    strategy_set: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {
         let (c, p) = (slice(&current, "current")?, slice(&potential, "potential")?);
+        let strategies = match (strategies, strategy_set) {
+            (Some(s), _) => Some(s),
+            (None, "source") => None,
+            (None, "detailed") => {
+                Some(QUADRANT_STRATEGIES_DETAILED.iter().map(|s| s.to_string()).collect())
+            }
+            (None, other) => {
+                return Err(cvm_core::Error::unknown_name(
+                    "strategies",
+                    other,
+                    &["source", "detailed", "a list of one strategy per cell"],
+                ))
+                .py()
+            }
+        };
         let config = ValueMatrix {
             current: thresholds(current_thresholds, current_quantile, grid)?,
             potential: thresholds(potential_thresholds, potential_quantile, grid)?,
@@ -310,6 +372,86 @@ pub fn value_matrix<'py>(
         d.set_item("count", array(py, m.counts().iter().map(|&c| c as u64).collect()))?;
         d.set_item("current_sum", array(py, m.current_sum().to_vec()))?;
         d.set_item("potential_sum", array(py, m.potential_sum().to_vec()))?;
+        d.set_item("current_ties_low", m.current_ties_low().to_vec())?;
+        d.set_item("potential_ties_low", m.potential_ties_low().to_vec())?;
+        let warnings: Vec<(String, usize, usize, f64, String)> = m
+            .warnings()
+            .iter()
+            .map(|w| (w.kind.as_str().to_string(), w.cell, w.count, w.share, w.message.clone()))
+            .collect();
+        d.set_item("warnings", warnings)?;
+        Ok(d)
+    })
+}
+
+/// Value-matrix cell migration between two snapshots from each customer's cell: a dict with
+/// `rows`, `columns` (cell indices, -1 for `new` / `gone`), `counts`, `rates`, and the moves
+/// `ids`, `from`, `to` (-1 for a missing snapshot).
+#[pyfunction]
+pub fn value_cell_migration<'py>(
+    py: Python<'py>,
+    ids_before: PyReadonlyArray1<'_, i64>,
+    cells_before: PyReadonlyArray1<'_, u64>,
+    ids_after: PyReadonlyArray1<'_, i64>,
+    cells_after: PyReadonlyArray1<'_, u64>,
+    n_cells: usize,
+    policy: &str,
+) -> PyResult<Bound<'py, PyDict>> {
+    call(|| {
+        let policy = MigrationPolicy::parse(policy, "policy").py()?;
+        let cells = |a: &PyReadonlyArray1<'_, u64>, field: &str| -> PyResult<Vec<usize>> {
+            Ok(slice(a, field)?.iter().map(|&c| usize::try_from(c).unwrap_or(usize::MAX)).collect())
+        };
+        let (cb, ca) = (cells(&cells_before, "before")?, cells(&cells_after, "after")?);
+        let (ib, ia) = (slice(&ids_before, "ids_before")?, slice(&ids_after, "ids_after")?);
+        let m = detach(py, || cell_migration(ib, &cb, ia, &ca, n_cells, policy))?;
+        let code = |s: &CellState| match s {
+            CellState::Cell(c) => *c as i64,
+            _ => -1,
+        };
+        let out = PyDict::new(py);
+        out.set_item("rows", m.row_states().iter().map(code).collect::<Vec<_>>())?;
+        out.set_item("columns", m.column_states().iter().map(code).collect::<Vec<_>>())?;
+        out.set_item("counts", m.count_matrix())?;
+        out.set_item("rates", m.rate_matrix())?;
+        let moves = m.moves();
+        out.set_item("ids", array(py, moves.iter().map(|mv| mv.id).collect()))?;
+        out.set_item("from", array(py, moves.iter().map(|mv| code(&mv.from)).collect()))?;
+        out.set_item("to", array(py, moves.iter().map(|mv| code(&mv.to)).collect()))?;
+        Ok(out)
+    })
+}
+
+/// Each customer's cell per period (row-major customers × periods) and each period's warnings.
+#[pyfunction]
+#[pyo3(signature = (current, potential, n_periods, current_thresholds, current_quantile, potential_thresholds, potential_quantile, grid))]
+#[allow(clippy::too_many_arguments)]
+pub fn value_path_native<'py>(
+    py: Python<'py>,
+    current: Arr<'py>,
+    potential: Arr<'py>,
+    n_periods: usize,
+    current_thresholds: Option<Vec<f64>>,
+    current_quantile: bool,
+    potential_thresholds: Option<Vec<f64>>,
+    potential_quantile: bool,
+    grid: Option<usize>,
+) -> PyResult<Bound<'py, PyDict>> {
+    call(|| {
+        let (c, p) = (slice(&current, "current")?, slice(&potential, "potential")?);
+        let config = ValueMatrix {
+            current: thresholds(current_thresholds, current_quantile, grid)?,
+            potential: thresholds(potential_thresholds, potential_quantile, grid)?,
+            ..Default::default()
+        };
+        let path = detach(py, || value_path(c, p, n_periods, &config))?;
+        let d = PyDict::new(py);
+        d.set_item("cells", array(py, path.cells().into_iter().map(|c| c as u64).collect()))?;
+        let warnings: Vec<Vec<String>> = (0..path.n_periods())
+            .map(|t| path.period(t).warnings().iter().map(|w| w.message.clone()).collect())
+            .collect();
+        d.set_item("warnings", warnings)?;
+        d.set_item("n_cells", path.period(0).n_cells())?;
         Ok(d)
     })
 }
@@ -342,6 +484,18 @@ pub fn whale_curve<'py>(
         d.set_item("unprofitable_count", w.unprofitable_count())?;
         d.set_item("unprofitable_share", w.unprofitable_share())?;
         d.set_item("gini", w.gini())?;
+        d.set_item("bottom_profit", w.bottom_profit())?;
+        d.set_item("bottom_count", w.bottom_count())?;
+        d.set_item("bottom_unprofitable_count", w.bottom_unprofitable_count())?;
+        d.set_item("potential_profit", w.potential_profit())?;
+        d.set_item("bottom_share_of_top", w.bottom_share_of_top())?;
+        d.set_item("bottom_share_of_potential", w.bottom_share_of_potential())?;
+        d.set_item("bottom_net_profitable", w.bottom_net_profitable())?;
+        d.set_item("interpretation", w.interpretation())?;
+        d.set_item(
+            "unprofitable",
+            array(py, w.unprofitable().iter().map(|&i| i as u64).collect()),
+        )?;
         d.set_item("rank", array(py, w.rank().iter().map(|&k| k as u64).collect()))?;
         d.set_item("cumulative_profit", array(py, w.cumulative_profit()))?;
         d.set_item("cumulative_share", w.cumulative_share().map(|v| array(py, v)))?;
@@ -364,5 +518,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(value_decomposition, m)?)?;
     m.add_function(wrap_pyfunction!(value_matrix, m)?)?;
     m.add_function(wrap_pyfunction!(whale_curve, m)?)?;
+    m.add_function(wrap_pyfunction!(value_cell_migration, m)?)?;
+    m.add_function(wrap_pyfunction!(value_path_native, m)?)?;
     Ok(())
 }

@@ -123,6 +123,8 @@ CASES = [
      InvalidValueError, "monetary_value", 2, "(index label 'cy')"),
     ("NaN: model input", lambda: BG.expected_purchases(10, s([1.0, np.nan, 3.0]), s([5, 6, 7]), s([9, 9, 9])),
      InvalidValueError, "frequency", 1, "(index label 'b')"),
+    ("out of range: a frequency beyond 2^53", lambda: BG.probability_alive(s([3.0, 1e30, 1.0]), s([10, 10, 5]), s([20, 20, 9])),
+     InvalidValueError, "frequency", 1, "(index label 'b'): must be a whole number in 0..=2^53 (MAX_FREQUENCY) (got 1e30)"),
     # -- unknown names ---------------------------------------------------------------------------
     ("unknown name: CLV time unit", lambda: cvm.customer_lifetime_value(BG, GG, SUMMARY, time_unit="fortnight"),
      UnknownNameError, "time_unit", None, "fortnight"),
@@ -168,6 +170,13 @@ CASES = [
         "decisions": [{"decision": "target", "min": 1}, {"decision": "maintain", "max": 1}],
     }).evaluate(pd.DataFrame({"my_margin": [2.0, np.nan]}, index=["ann", "bob"])),
      InvalidValueError, "my_margin", 1, "(index label 'bob')"),
+    # -- satisfaction-gated influence (seeds/000:9): unknown is never "highly satisfied"
+    ("missing value: satisfaction", lambda: cvm.value_decomposition(referrals=[1, 1], conversion=1.0, referral_value=10.0, satisfaction=[5, None]),
+     InvalidValueError, "satisfaction", 1, "no_influence"),
+    ("missing option: referrals without satisfaction", lambda: cvm.value_decomposition(referrals=[1, 1], conversion=1.0, referral_value=10.0),
+     InvalidValueError, "satisfaction", None, "plain_referrals=True"),
+    ("bad option: satisfaction threshold off the scale", lambda: cvm.value_decomposition(referrals=[1], conversion=1.0, referral_value=10.0, satisfaction=[5], satisfaction_threshold=6),
+     InvalidValueError, "satisfaction_threshold", None, "scale 1 to 5"),
 ]
 
 try:  # polars is optional (the oldest stack runs without it)

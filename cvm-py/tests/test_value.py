@@ -231,7 +231,8 @@ def test_survival_bad_input():
 def test_decomposition_with_history_and_referrals():
     history = pd.DataFrame([[100.0, 100.0, 100.0], [0.0, 50.0, 200.0]], index=["x", "y"])
     d = cvm.value_decomposition(history, [400.0, 900.0], rate=0.1, referrals=[2.0, 0.0],
-                                conversion=0.25, referral_value=300.0)
+                                conversion=0.25, referral_value=300.0,
+                                satisfaction=pd.Series([5, 4], index=["x", "y"]))
     assert list(d.columns) == ["realised", "potential", "influence", "total"]
     assert list(d.index) == ["x", "y"]
     assert d["realised"].tolist() == pytest.approx([331.0, 255.0], abs=1e-9)
@@ -246,7 +247,7 @@ def test_decomposition_with_cashflow_potential():
     potential = cvm.cashflow_clv(pd.Series([50.0, 10.0, 0.0], index=[7, 8, 9]), 0.1, None,
                                  retention=0.75)
     d = cvm.value_decomposition(realised, potential, referrals=pd.Series([3.0, 1.0, 0.0], index=[7, 8, 9]),
-                                conversion=0.2, referral_value=40.0)
+                                conversion=0.2, referral_value=40.0, plain_referrals=True)
     want_p = np.array([50.0 / 0.35, 10.0 / 0.35, 0.0])
     np.testing.assert_allclose(d["potential"], want_p, rtol=1e-13)
     np.testing.assert_allclose(d["influence"], [24.0, 8.0, 0.0], rtol=1e-15)
@@ -272,13 +273,75 @@ def test_decomposition_bad_input():
         cvm.value_decomposition([[1.0, 2.0]], rate=-1.0)
     assert info.value.field == "rate"
     with pytest.raises(cvm.InvalidValueError) as info:
-        cvm.value_decomposition(referrals=[1.0], conversion=[1.5], referral_value=10.0)
+        cvm.value_decomposition(referrals=[1.0], conversion=[1.5], referral_value=10.0, plain_referrals=True)
     assert (info.value.field, info.value.index) == ("conversion", 0)
     with pytest.raises(cvm.InvalidValueError) as info:
         cvm.value_decomposition(referrals=[1.0])
     assert info.value.field == "conversion"
     with pytest.raises(cvm.EmptyInputError):
         cvm.value_decomposition([])
+
+
+def test_influence_only_from_highly_satisfied_customers():
+    # 85 customers with satisfaction <= 2 of 5 and 15 with 4 or 5; each refers 3, 40 % convert,
+    # a referred customer is worth 250: only the 15 highly satisfied bring influence value.
+    rng = np.random.default_rng(13)
+    sat = pd.Series(np.concatenate([rng.integers(1, 3, 85), rng.integers(4, 6, 15)]).astype(float),
+                    index=[f"k{i}" for i in range(100)])
+    d = cvm.value_decomposition(referrals=3.0 + 0 * sat, conversion=0.4, referral_value=250.0,
+                                satisfaction=sat)
+    assert list(d.index) == list(sat.index)
+    assert (d.loc[sat <= 2, "influence"] == 0.0).all()
+    assert d.loc[sat >= 4, "influence"].tolist() == [3.0 * 0.4 * 250.0] * 15
+    plain = cvm.value_decomposition(referrals=3.0 + 0 * sat, conversion=0.4, referral_value=250.0,
+                                    plain_referrals=True)
+    assert plain["influence"].sum() == pytest.approx(100 * 300.0, rel=1e-14)
+    # Threshold 5, and a 0-10 scale with threshold 9.
+    top = cvm.value_decomposition(referrals=[1, 1, 1], conversion=1.0, referral_value=10.0,
+                                  satisfaction=[4, 5, 5], satisfaction_threshold=5)
+    assert top["influence"].tolist() == [0.0, 10.0, 10.0]
+    nps = cvm.value_decomposition(referrals=[1, 1, 1], conversion=1.0, referral_value=10.0,
+                                  satisfaction=[10, 8, 9], satisfaction_scale=(0, 10),
+                                  satisfaction_threshold=9)
+    assert nps["influence"].tolist() == [10.0, 0.0, 10.0]
+
+
+def test_missing_satisfaction_is_never_satisfied():
+    kw = dict(referrals=[1, 1, 1], conversion=1.0, referral_value=10.0)
+    with pytest.raises(cvm.InvalidValueError) as info:
+        cvm.value_decomposition(**kw, satisfaction=[5, None, 4])
+    assert (info.value.field, info.value.index) == ("satisfaction", 1)
+    assert "no_influence" in str(info.value)
+    d = cvm.value_decomposition(**kw, satisfaction=pd.Series([5, np.nan, 4]), missing_satisfaction="no_influence")
+    assert d["influence"].tolist() == [10.0, 0.0, 10.0]
+    with pytest.raises(cvm.UnknownNameError) as info:
+        cvm.value_decomposition(**kw, satisfaction=[5, 5, 4], missing_satisfaction="satisfied")
+    assert info.value.field == "satisfaction_missing"
+
+
+@pytest.mark.parametrize("kwargs, field, index", [
+    (dict(satisfaction=[5, 6, 4]), "satisfaction", 1),
+    (dict(satisfaction=[5, 5, 4], satisfaction_threshold=5.5), "satisfaction_threshold", None),
+    (dict(satisfaction=[5, 5, 4], satisfaction_scale=(5, 1)), "satisfaction_scale", None),
+    (dict(satisfaction=[5, 5, 4], satisfaction_scale=(1, 2, 3)), "satisfaction_scale", None),
+    (dict(satisfaction=[5, "high", 4]), "satisfaction", 1),
+    (dict(), "satisfaction", None),
+    (dict(satisfaction=[5, 5, 4], plain_referrals=True), "plain_referrals", None),
+])
+def test_satisfaction_bad_input(kwargs, field, index):
+    with pytest.raises(cvm.InvalidValueError) as info:
+        cvm.value_decomposition(referrals=[1, 1, 1], conversion=1.0, referral_value=10.0, **kwargs)
+    assert (info.value.field, info.value.index) == (field, index)
+
+
+def test_satisfaction_without_referrals_is_an_error():
+    with pytest.raises(cvm.InvalidValueError) as info:
+        cvm.value_decomposition([1.0, 2.0], satisfaction=[5, 5])
+    assert info.value.field == "satisfaction"
+    with pytest.raises(cvm.LengthMismatchError) as info:
+        cvm.value_decomposition([1.0, 2.0], referrals=1.0, conversion=1.0, referral_value=1.0,
+                                satisfaction=[5, 5, 5])
+    assert info.value.field == "satisfaction"
 
 
 # ------------------------------------------------------------------ value matrix
@@ -294,19 +357,56 @@ def test_quadrants_of_the_method():
     c = m.customers
     assert list(c.index) == ids
     assert list(c.columns) == ["current_level", "potential_level", "cell", "label", "strategy"]
+    # The method's strategies (seeds/001:49): cultivate both high-potential cells.
+    cultivate, maintain, careful = ("cultivate this group", "maintain this group",
+                                    "think carefully before investing resources")
     assert c["strategy"].tolist() == [
-        "develop", "maintain", "keep and invest", "be careful before spending resources",
-        "maintain", "develop", "keep and invest", "be careful before spending resources",
+        cultivate, maintain, cultivate, careful, maintain, cultivate, cultivate, careful,
     ]
+    assert m.warnings.empty and m.current_ties_low == [False]
+    detailed = cvm.value_matrix(current, potential, strategies="detailed")
+    assert detailed.customers["strategy"].tolist()[:4] == [
+        "develop", "maintain", "keep and invest", "be careful before spending resources"]
     assert c.loc["c2", "label"] == "high_current_high_potential"
     assert c["cell"].tolist() == [1, 2, 3, 0, 2, 1, 3, 0]
     cells = m.cells
     assert cells["count"].tolist() == [2, 2, 2, 2]
     assert cells["current_sum"].tolist() == [11.0, 25.0, 175.0, 130.0]
     assert cells["potential_sum"].tolist() == [60.0, 1600.0, 120.0, 1100.0]
-    assert cells["strategy"].tolist()[3] == "keep and invest"
+    assert cells["strategy"].tolist()[3] == cultivate
     assert m.counts().to_numpy().tolist() == [[2, 2], [2, 2]]
-    assert "keep and invest" in m._repr_html_()
+    assert cultivate in m._repr_html_()
+
+
+def test_tied_median_splits_zero_from_positive_and_warns():
+    current = [0.0] * 6 + [40.0, 90.0]
+    potential = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]
+    with pytest.warns(cvm.DegenerateSplitWarning, match=r"cell 2 \(high_current_low_potential\) is empty"):
+        m = cvm.value_matrix(current, potential)
+    assert m.current_thresholds == [0.0] and m.current_ties_low == [True]
+    assert m.cells["count"].tolist() == [4, 2, 0, 2]
+    assert m.warnings[["kind", "cell", "count"]].values.tolist() == [["empty_cell", 2, 0]]
+    assert "the current cut 0 (quantile 0.5; customers equal to it go low)" in m.warnings["message"][0]
+    assert issubclass(cvm.DegenerateSplitWarning, cvm.CvmWarning)
+    assert issubclass(cvm.CvmWarning, UserWarning)
+
+
+def test_cdnow_matrix_of_holdout_spend(cdnow_log):
+    # Current value: holdout spend, 0 for 1,673 of the 2,357 customers (the median is 0);
+    # potential: the walkthrough's profit (30 % margin, $2 an order). The old rule put everyone
+    # in "high current".
+    orders = cdnow_log.groupby("customer_id")["amount"].agg(spend="sum", orders="size")
+    potential = 0.3 * orders["spend"] - 2.0 * orders["orders"]
+    holdout = cdnow_log[cdnow_log["date"] > "1997-09-30"]
+    current = holdout.groupby("customer_id")["amount"].sum().reindex(orders.index, fill_value=0.0)
+    assert int((current == 0).sum()) == 1673
+    m = cvm.value_matrix(current, potential)
+    assert m.current_ties_low == [True]
+    assert m.cells["count"].tolist() == [1084, 589, 94, 590]
+    assert m.warnings.empty
+    with pytest.warns(cvm.DegenerateSplitWarning, match="quantile 0.2; customers equal to it go high"):
+        m2 = cvm.value_matrix(current, potential, [0.2])
+    assert m2.cells["count"].tolist() == [0, 0, 1178, 1179] and len(m2.warnings) == 2
 
 
 def test_configurable_labels_and_thresholds():
@@ -388,6 +488,35 @@ def test_whale_curve_80_20_30():
     assert "gini" in repr(w) and "total" in w._repr_html_()
 
 
+def test_whale_curve_80_20_30_readings():
+    profit = pd.Series([500.0, -30.0, 40.0, 300.0, -80.0, 10.0, 20.0, -60.0, 0.0, 50.0],
+                       index=list("abcdefghij"))
+    w = cvm.whale_curve(profit)
+    assert (w.bottom_profit, w.bottom_count, w.bottom_unprofitable_count) == (-170.0, 3, 3)
+    assert w.potential_profit == 920.0
+    assert w.bottom_share_of_top == pytest.approx(170.0 / 800.0, rel=1e-15)
+    assert w.bottom_share_of_potential == pytest.approx(170.0 / 920.0, rel=1e-15)
+    assert not w.bottom_net_profitable
+    assert w.unprofitable.tolist() == ["b", "e", "h"]
+    assert w.interpretation.startswith("the bottom 30 % (3 customers) consume 170 of profit")
+
+
+def test_whale_curve_of_cdnow_profit_bottom_is_net_profitable(cdnow_log):
+    # The walkthrough's economics: 30 % margin on spend, $2 per order, to 1998-06-30.
+    orders = cdnow_log.groupby("customer_id")["amount"].agg(spend="sum", orders="size")
+    profit = 0.3 * orders["spend"] - 2.0 * orders["orders"]
+    w = cvm.whale_curve(profit)
+    assert w.bottom_consumed == pytest.approx(-1595.0444, abs=1e-6)
+    assert w.bottom_net_profitable
+    assert (w.bottom_count, w.bottom_unprofitable_count, w.unprofitable_count) == (707, 31, 31)
+    assert w.bottom_share_of_top == pytest.approx(-1595.0444 / 42021.3724, rel=1e-9)
+    assert w.bottom_share_of_potential == pytest.approx(-1595.0444 / 57794.5376, rel=1e-9)
+    assert (profit.loc[w.unprofitable] < 0).all() and len(w.unprofitable) == 31
+    assert w.interpretation == (
+        "the bottom 30 % (707 customers) are net profitable: they add 1,595.04 to profit and "
+        "consume none of it (the 80/20/30 pattern does not hold); 31 of them lose money")
+
+
 def test_whale_curve_other_fractions_and_losses():
     w = cvm.whale_curve([-5, 100, 0, -40, 20, 60, -10, 30, -25, 10], top=0.5, bottom=0.1)
     assert w.top_profit == 220.0  # five most profitable
@@ -427,3 +556,55 @@ def test_whale_curve_bad_input():
     with pytest.raises(cvm.InvalidValueError) as info:
         cvm.whale_curve([1.0], bottom=-0.1)
     assert info.value.field == "bottom"
+
+
+# ------------------------------------------------------------------ value over time
+
+
+def test_matrix_migration_between_snapshots():
+    cut = dict(current_thresholds=[100.0], potential_thresholds=[100.0], quantiles=False)
+    before = cvm.value_matrix(pd.Series([50.0, 150.0, 150.0, 20.0, 300.0], index=list("abcde")),
+                              [50.0, 150.0, 50.0, 500.0, 500.0], **cut)
+    after = cvm.value_matrix(pd.Series([150.0, 50.0, 50.0, 400.0], index=list("dacf")),
+                             [150.0, 150.0, 50.0, 10.0], **cut)
+    m = cvm.matrix_migration(before, after, policy="outer_join")
+    assert list(m.counts.index)[-1] == "new" and list(m.counts.columns)[-1] == "gone"
+    assert m.count("low_current_high_potential", "high_current_high_potential") == 1  # d
+    assert m.count("low_current_low_potential", "low_current_high_potential") == 1  # a
+    assert m.count("high_current_low_potential", "low_current_low_potential") == 1  # c
+    assert m.count("high_current_high_potential", "gone") == 2  # b, e
+    assert m.count("new", "high_current_low_potential") == 1  # f
+    assert int(m.counts.to_numpy().sum()) == 6
+    assert m.rates.loc["high_current_high_potential", "gone"] == 1.0
+    assert m.moves.loc["f"].tolist() == ["new", "high_current_low_potential"]
+    assert list(m.moves.index) == list("abcdef")
+    with pytest.raises(cvm.InvalidValueError) as info:
+        cvm.matrix_migration(before, after)
+    assert (info.value.field, info.value.index) == ("ids_before", 1)
+    with pytest.warns(cvm.DegenerateSplitWarning):
+        grid = cvm.value_matrix([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], grid=3)
+    with pytest.raises(cvm.InvalidValueError) as info:
+        cvm.matrix_migration(before, grid)
+    assert info.value.field == "after"
+    with pytest.raises(cvm.UnknownNameError):
+        cvm.matrix_migration(before, before, policy="inner")
+
+
+def test_value_path_over_periods():
+    cur = pd.DataFrame([[50, 150, 150], [200, 200, 20], [10, 10, 10]], index=list("abc"),
+                       columns=[2023, 2024, 2025])
+    pot = pd.DataFrame([[150, 150, 50], [300, 50, 50], [10, 10, 10]], index=list("abc"),
+                       columns=[2023, 2024, 2025])
+    with pytest.warns(cvm.DegenerateSplitWarning, match="cell 1"):
+        p = cvm.value_path(cur, pot, [100.0], [100.0], quantiles=False)
+    assert p.values.tolist() == [[1, 3, 2], [3, 2, 0], [0, 0, 0]]
+    assert list(p.index) == list("abc") and list(p.columns) == [2023, 2024, 2025]
+    assert p.attrs["warnings"][1][0].startswith("degenerate value matrix: cell 1")
+    with pytest.raises(cvm.InvalidValueError) as info:
+        cvm.value_path(cur, pot.iloc[:, :2])
+    assert info.value.field == "potential"
+    bad = cur.astype(float)
+    bad.iloc[1, 2] = np.nan
+    with pytest.raises(cvm.InvalidValueError) as info:
+        cvm.value_path(bad, pot, [100.0], [100.0], quantiles=False)
+    assert (info.value.field, info.value.index) == ("current", 5)

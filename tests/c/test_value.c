@@ -250,6 +250,9 @@ static void test_decomposition(void) {
     d.referrals = cvm_series_per_customer(referrals, 2);
     d.conversion = cvm_series_constant(0.25);
     d.referral_value = cvm_series_constant(300.0);
+    const double sat[] = {5.0, 4.0}; /* 1-5 scale, highly satisfied from 4 */
+    cvm_satisfaction satisfaction = cvm_satisfaction_default(sat, 2);
+    d.satisfaction = &satisfaction;
     size_t n = 0;
     CHECK_STATUS(cvm_value_decomposition_n_customers(&d, &n), CVM_STATUS_OK);
     CHECK(n == 2);
@@ -276,6 +279,7 @@ static void test_decomposition(void) {
     e.referrals = cvm_series_per_customer(refs, 3);
     e.conversion = cvm_series_constant(0.2);
     e.referral_value = cvm_series_constant(40.0);
+    e.plain_referrals = true; /* every customer, whatever their satisfaction */
     double p3[3], i3[3], t3[3];
     CHECK_STATUS(cvm_value_decomposition(&e, NULL, p3, i3, t3, 3), CVM_STATUS_OK);
     const double want_p[] = {50.0 / 0.35, 10.0 / 0.35, 0.0}, want_i[] = {24.0, 8.0, 0.0};
@@ -303,8 +307,127 @@ static void test_decomposition(void) {
     bad3.referrals = cvm_series_constant(-1.0);
     bad3.conversion = cvm_series_constant(0.5);
     bad3.referral_value = cvm_series_constant(10.0);
+    bad3.plain_referrals = true;
     CHECK_STATUS(cvm_value_decomposition(&bad3, NULL, NULL, NULL, total, 1), CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("referrals", -1);
+}
+
+static void test_satisfied_influence(void) {
+    /* Influence value only where satisfaction >= 4 on 1-5: 3 referrals x 0.4 x 250 = 300. */
+    const double sat[] = {1.0, 2.0, 3.0, 4.0, 5.0, 2.0};
+    cvm_satisfaction s = cvm_satisfaction_default(sat, 6);
+    cvm_decomposition_inputs d = {0};
+    d.referrals = cvm_series_constant(3.0);
+    d.conversion = cvm_series_constant(0.4);
+    d.referral_value = cvm_series_constant(250.0);
+    d.satisfaction = &s;
+    size_t n = 0;
+    CHECK_STATUS(cvm_value_decomposition_n_customers(&d, &n), CVM_STATUS_OK);
+    CHECK(n == 6);
+    double inf[6];
+    CHECK_STATUS(cvm_value_decomposition(&d, NULL, NULL, inf, NULL, 6), CVM_STATUS_OK);
+    const double want[] = {0.0, 0.0, 0.0, 300.0, 300.0, 0.0};
+    for (int i = 0; i < 6; i++) CHECK_CLOSE(inf[i], want[i], 1e-12);
+    /* A 0-10 scale with threshold 9. */
+    const double nps[] = {10.0, 9.0, 8.0, 0.0, 3.0, 9.5};
+    cvm_satisfaction s10 = cvm_satisfaction_default(nps, 6);
+    s10.scale_min = 0.0;
+    s10.scale_max = 10.0;
+    s10.threshold = 9.0;
+    d.satisfaction = &s10;
+    CHECK_STATUS(cvm_value_decomposition(&d, NULL, NULL, inf, NULL, 6), CVM_STATUS_OK);
+    const double want10[] = {300.0, 300.0, 0.0, 0.0, 0.0, 300.0};
+    for (int i = 0; i < 6; i++) CHECK_CLOSE(inf[i], want10[i], 1e-12);
+
+    /* Missing scores: an error by default, no influence on request. */
+    const double gap[] = {5.0, NAN, 4.0, 1.0, 5.0, 5.0};
+    cvm_satisfaction sg = cvm_satisfaction_default(gap, 6);
+    d.satisfaction = &sg;
+    CHECK_STATUS(cvm_value_decomposition(&d, NULL, NULL, inf, NULL, 6), CVM_STATUS_INVALID_VALUE);
+    CHECK_ERROR_AT("satisfaction", 1);
+    sg.missing = CVM_SATISFACTION_MISSING_NO_INFLUENCE;
+    CHECK_STATUS(cvm_value_decomposition(&d, NULL, NULL, inf, NULL, 6), CVM_STATUS_OK);
+    CHECK_CLOSE(inf[1], 0.0, 0.0);
+    CHECK_CLOSE(inf[0], 300.0, 1e-12);
+    sg.missing = 7;
+    CHECK_STATUS(cvm_value_decomposition(&d, NULL, NULL, inf, NULL, 6), CVM_STATUS_UNKNOWN_NAME);
+    CHECK_ERROR_AT("satisfaction_missing", -1);
+
+    /* Bad scale, threshold, score; referrals without satisfaction; both options. */
+    cvm_satisfaction bad = cvm_satisfaction_default(sat, 6);
+    bad.threshold = 6.0;
+    d.satisfaction = &bad;
+    CHECK_STATUS(cvm_value_decomposition(&d, NULL, NULL, inf, NULL, 6), CVM_STATUS_INVALID_VALUE);
+    CHECK_ERROR_AT("satisfaction_threshold", -1);
+    bad.threshold = 4.0;
+    bad.scale_max = 1.0;
+    CHECK_STATUS(cvm_value_decomposition(&d, NULL, NULL, inf, NULL, 6), CVM_STATUS_INVALID_VALUE);
+    CHECK_ERROR_AT("satisfaction_scale", -1);
+    const double out_of_scale[] = {1.0, 2.0, 7.0, 4.0, 5.0, 2.0};
+    cvm_satisfaction oos = cvm_satisfaction_default(out_of_scale, 6);
+    d.satisfaction = &oos;
+    CHECK_STATUS(cvm_value_decomposition(&d, NULL, NULL, inf, NULL, 6), CVM_STATUS_INVALID_VALUE);
+    CHECK_ERROR_AT("satisfaction", 2);
+    d.plain_referrals = true;
+    CHECK_STATUS(cvm_value_decomposition(&d, NULL, NULL, inf, NULL, 6), CVM_STATUS_INVALID_VALUE);
+    CHECK_ERROR_AT("plain_referrals", -1);
+    d.plain_referrals = false;
+    d.satisfaction = NULL;
+    CHECK_STATUS(cvm_value_decomposition(&d, NULL, NULL, inf, NULL, 1), CVM_STATUS_INVALID_VALUE);
+    CHECK_ERROR_AT("satisfaction", -1);
+    cvm_decomposition_inputs lone = {0};
+    lone.satisfaction = &s;
+    CHECK_STATUS(cvm_value_decomposition(&lone, NULL, NULL, inf, NULL, 1), CVM_STATUS_INVALID_VALUE);
+    CHECK_ERROR_AT("satisfaction", -1);
+}
+
+static void test_matrix_ties_and_warnings(void) {
+    /* Six of eight current values are 0: the median is 0, the zeros go low. */
+    const double current[] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 40.0, 90.0};
+    const double potential[] = {1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0};
+    cvm_value_matrix *m = NULL;
+    CHECK_STATUS(cvm_value_matrix_compute(current, 8, potential, 8, NULL, &m), CVM_STATUS_OK);
+    bool ct = false, pt = true;
+    CHECK_STATUS(cvm_value_matrix_ties_low(m, &ct, 1, &pt, 1), CVM_STATUS_OK);
+    CHECK(ct && !pt);
+    size_t count[4];
+    CHECK_STATUS(cvm_value_matrix_cells(m, count, NULL, NULL, 4), CVM_STATUS_OK);
+    CHECK(count[0] == 4 && count[1] == 2 && count[2] == 0 && count[3] == 2);
+    CHECK(cvm_value_matrix_warning_count(m) == 1);
+    CHECK(cvm_value_matrix_warning_kind(m, 0) == CVM_MATRIX_WARNING_EMPTY_CELL);
+    CHECK(cvm_value_matrix_warning_cell(m, 0) == 2);
+    CHECK(strstr(cvm_value_matrix_warning_message(m, 0),
+                 "cell 2 (high_current_low_potential) is empty; cut by the current cut 0 "
+                 "(quantile 0.5; customers equal to it go low)") != NULL);
+    CHECK(cvm_value_matrix_warning_message(m, 1) == NULL);
+    CHECK(cvm_value_matrix_warning_kind(m, 1) == CVM_MATRIX_WARNING_NONE);
+    CHECK(cvm_value_matrix_warning_cell(m, 1) == SIZE_MAX);
+    CHECK(cvm_value_matrix_warning_count(NULL) == 0);
+    cvm_value_matrix_free(m);
+
+    /* One dominant cell: absolute cuts below nearly everyone. */
+    double c20[20];
+    for (int i = 0; i < 20; i++) c20[i] = i;
+    const double cut[] = {1.0};
+    cvm_value_matrix_options o = {0};
+    o.current_thresholds = cut;
+    o.n_current_thresholds = 1;
+    o.potential_thresholds = cut;
+    o.n_potential_thresholds = 1;
+    o.strategy_set = CVM_MATRIX_STRATEGIES_DETAILED;
+    CHECK_STATUS(cvm_value_matrix_compute(c20, 20, c20, 20, &o, &m), CVM_STATUS_OK);
+    CHECK(cvm_value_matrix_warning_count(m) == 3);
+    CHECK(cvm_value_matrix_warning_kind(m, 2) == CVM_MATRIX_WARNING_DOMINANT_CELL);
+    CHECK(cvm_value_matrix_warning_cell(m, 2) == 3);
+    CHECK(strstr(cvm_value_matrix_warning_message(m, 2), "holds 19 of 20 customers (95.0 %") != NULL);
+    CHECK(strcmp(cvm_value_matrix_strategy(m, 3), "keep and invest") == 0);
+    CHECK(strcmp(cvm_value_matrix_strategy(m, 1), "develop") == 0);
+    cvm_value_matrix_free(m);
+    o.strategy_set = 9;
+    m = NULL;
+    CHECK_STATUS(cvm_value_matrix_compute(c20, 20, c20, 20, &o, &m), CVM_STATUS_UNKNOWN_NAME);
+    CHECK_ERROR_AT("strategy_set", -1);
+    CHECK(m == NULL);
 }
 
 static void test_matrix(void) {
@@ -322,10 +445,12 @@ static void test_matrix(void) {
     CHECK_STATUS(cvm_value_matrix_customers(m, NULL, NULL, cell, 8), CVM_STATUS_OK);
     const size_t want_cell[] = {1, 2, 3, 0, 2, 1, 3, 0};
     for (int i = 0; i < 8; i++) CHECK(cell[i] == want_cell[i]);
-    CHECK(strcmp(cvm_value_matrix_strategy(m, 1), "develop") == 0);
-    CHECK(strcmp(cvm_value_matrix_strategy(m, 3), "keep and invest") == 0);
-    CHECK(strcmp(cvm_value_matrix_strategy(m, 0), "be careful before spending resources") == 0);
-    CHECK(strcmp(cvm_value_matrix_strategy(m, 2), "maintain") == 0);
+    /* The method's strategies (seeds/001:49): cultivate both high-potential cells. */
+    CHECK(strcmp(cvm_value_matrix_strategy(m, 1), "cultivate this group") == 0);
+    CHECK(strcmp(cvm_value_matrix_strategy(m, 3), "cultivate this group") == 0);
+    CHECK(strcmp(cvm_value_matrix_strategy(m, 0), "think carefully before investing resources") == 0);
+    CHECK(strcmp(cvm_value_matrix_strategy(m, 2), "maintain this group") == 0);
+    CHECK(cvm_value_matrix_warning_count(m) == 0);
     CHECK(strcmp(cvm_value_matrix_label(m, 3), "high_current_high_potential") == 0);
     CHECK(cvm_value_matrix_label(m, 4) == NULL);
     size_t count[4];
@@ -392,6 +517,60 @@ static void test_matrix(void) {
     CHECK_ERROR_AT("current", -1);
 }
 
+static void test_value_over_time(void) {
+    /* Absolute cuts at 100 on both axes; five customers, then four (one gone, one new). */
+    const double cut[] = {100.0};
+    cvm_value_matrix_options o = {0};
+    o.current_thresholds = cut;
+    o.n_current_thresholds = 1;
+    o.potential_thresholds = cut;
+    o.n_potential_thresholds = 1;
+    const double cb[] = {50.0, 150.0, 150.0, 20.0, 300.0}, pb[] = {50.0, 150.0, 50.0, 500.0, 500.0};
+    const double ca[] = {150.0, 50.0, 50.0, 400.0}, pa[] = {150.0, 150.0, 50.0, 10.0};
+    const int64_t ids_b[] = {10, 20, 30, 40, 50}, ids_a[] = {40, 10, 30, 60};
+    cvm_value_matrix *before = NULL, *after = NULL;
+    CHECK_STATUS(cvm_value_matrix_compute(cb, 5, pb, 5, &o, &before), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_value_matrix_compute(ca, 4, pa, 4, &o, &after), CVM_STATUS_OK);
+    uint64_t counts[25];
+    size_t from[6], to[6];
+    CHECK_STATUS(cvm_value_matrix_migration(ids_b, 5, before, ids_a, 4, after, CVM_MIGRATION_OUTER_JOIN,
+                                            counts, 25, from, to, 6), CVM_STATUS_OK);
+    CHECK(counts[1 * 5 + 3] == 1); /* 40: low current, high potential -> high/high */
+    CHECK(counts[0 * 5 + 1] == 1); /* 10 */
+    CHECK(counts[2 * 5 + 0] == 1); /* 30: maintain -> think carefully */
+    CHECK(counts[3 * 5 + 4] == 2); /* 20 and 50 gone */
+    CHECK(counts[4 * 5 + 2] == 1); /* 60 new */
+    uint64_t total = 0;
+    for (int k = 0; k < 25; k++) total += counts[k];
+    CHECK(total == 6);
+    CHECK(from[0] == 0 && to[0] == 1);
+    CHECK(from[1] == 3 && to[1] == SIZE_MAX);
+    CHECK(from[5] == SIZE_MAX && to[5] == 2);
+    CHECK_STATUS(cvm_value_matrix_migration(ids_b, 5, before, ids_a, 4, after, CVM_MIGRATION_STRICT,
+                                            counts, 16, NULL, NULL, 0), CVM_STATUS_INVALID_VALUE);
+    CHECK_ERROR_AT("ids_before", 1);
+    CHECK_STATUS(cvm_value_matrix_migration(ids_b, 4, before, ids_a, 4, after, CVM_MIGRATION_OUTER_JOIN,
+                                            counts, 25, NULL, NULL, 0), CVM_STATUS_LENGTH_MISMATCH);
+    CHECK_ERROR_AT("before", -1);
+    CHECK_STATUS(cvm_value_matrix_migration(ids_b, 5, before, ids_a, 4, after, 7, counts, 25, NULL, NULL, 0),
+                 CVM_STATUS_UNKNOWN_NAME);
+    CHECK_ERROR_AT("policy", -1);
+    cvm_value_matrix_free(before);
+    cvm_value_matrix_free(after);
+
+    /* Paths: two customers x three periods, row-major. */
+    const double cur[] = {50.0, 150.0, 150.0, 200.0, 200.0, 20.0};
+    const double pot[] = {150.0, 150.0, 50.0, 300.0, 50.0, 50.0};
+    size_t cells[6];
+    CHECK_STATUS(cvm_value_path(cur, 6, pot, 6, 3, &o, cells, 6), CVM_STATUS_OK);
+    const size_t want[] = {1, 3, 2, 3, 2, 0};
+    for (int k = 0; k < 6; k++) CHECK(cells[k] == want[k]);
+    CHECK_STATUS(cvm_value_path(cur, 6, pot, 6, 4, &o, cells, 6), CVM_STATUS_INVALID_VALUE);
+    CHECK_ERROR_AT("current", -1);
+    CHECK_STATUS(cvm_value_path(cur, 6, pot, 6, 0, NULL, cells, 6), CVM_STATUS_INVALID_VALUE);
+    CHECK_ERROR_AT("n_periods", -1);
+}
+
 static void test_whale(void) {
     const double profit[] = {500.0, -30.0, 40.0, 300.0, -80.0, 10.0, 20.0, -60.0, 0.0, 50.0};
     cvm_whale_curve *w = NULL;
@@ -415,6 +594,25 @@ static void test_whale(void) {
     CHECK_CLOSE(s.unprofitable_share, 0.3, 0.0);
     CHECK(s.has_gini);
     CHECK_CLOSE(s.gini, 8270.0 / 7500.0, 1e-15);
+    /* 80/20/30: the bottom 3 (-30, -60, -80) consume 170 of the top 2's 800 and of the 920
+     * the other 7 make. */
+    CHECK_CLOSE(s.bottom_profit, -170.0, 0.0);
+    CHECK(s.bottom_count == 3 && s.bottom_unprofitable_count == 3);
+    CHECK_CLOSE(s.potential_profit, 920.0, 0.0);
+    CHECK(s.has_bottom_share_of_top && s.has_bottom_share_of_potential);
+    CHECK_CLOSE(s.bottom_share_of_top, 170.0 / 800.0, 1e-15);
+    CHECK_CLOSE(s.bottom_share_of_potential, 170.0 / 920.0, 1e-15);
+    CHECK(!s.bottom_net_profitable);
+    CHECK(strstr(cvm_whale_curve_interpretation(w),
+                 "the bottom 30 % (3 customers) consume 170 of profit: ") != NULL);
+    CHECK(strstr(cvm_whale_curve_interpretation(w),
+                 "'s profit and 18.5 % of the potential profit (the profit without them); 3 of "
+                 "them lose money") != NULL);
+    size_t losers[3];
+    CHECK_STATUS(cvm_whale_curve_unprofitable(w, losers, 3), CVM_STATUS_OK);
+    CHECK(losers[0] == 1 && losers[1] == 4 && losers[2] == 7);
+    CHECK_STATUS(cvm_whale_curve_unprofitable(w, losers, 2), CVM_STATUS_LENGTH_MISMATCH);
+    CHECK(cvm_whale_curve_interpretation(NULL) == NULL);
     size_t rank[10], order[10];
     double cum[10], share[10], cshare[10], curve[10];
     CHECK_STATUS(cvm_whale_curve_customers(w, rank, cum, share, cshare, 10), CVM_STATUS_OK);
@@ -448,6 +646,15 @@ static void test_whale(void) {
     CHECK(s.unprofitable_count == 2);
     CHECK_STATUS(cvm_whale_curve_customers(w, NULL, NULL, share, NULL, 2), CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("cumulative_share", -1);
+    cvm_whale_curve_free(w);
+
+    /* A net-profitable bottom is said in words. */
+    const double mostly[] = {50.0, 40.0, 30.0, 20.0, 10.0, 5.0, 2.0, 1.0, 0.5, -1.0};
+    CHECK_STATUS(cvm_whale_curve_compute(mostly, 10, 0.2, 0.3, &w), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_whale_curve_summary(w, &s), CVM_STATUS_OK);
+    CHECK(s.bottom_net_profitable);
+    CHECK_CLOSE(s.bottom_profit, 0.5, 1e-12);
+    CHECK(strstr(cvm_whale_curve_interpretation(w), "are net profitable: they add 0.50 to profit") != NULL);
     cvm_whale_curve_free(w);
 
     /* Bad input. */
@@ -583,7 +790,10 @@ int main(void) {
     test_options();
     test_survival();
     test_decomposition();
+    test_satisfied_influence();
     test_matrix();
+    test_matrix_ties_and_warnings();
+    test_value_over_time();
     test_whale();
     test_cashflow_bad_input();
     return cvm_test_finish("test_value_c");

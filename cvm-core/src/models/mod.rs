@@ -303,7 +303,7 @@ pub(crate) fn z_for_level(level: f64) -> Result<f64> {
 
 /// A validated customer summary `(frequency, recency, T)` with weights, ready for fitting.
 ///
-/// Validation: equal non-zero lengths; frequency a finite non-negative integer; recency and T
+/// Validation: equal non-zero lengths; frequency a whole number in `0..=`[`MAX_FREQUENCY`]; recency and T
 /// finite and non-negative; recency ≤ T; recency > 0 when frequency > 0; weights finite and > 0.
 /// Without weights, identical rows are compressed (see [`crate::compress()`]) when that removes at
 /// least a fifth of them; the likelihood is unchanged.
@@ -356,7 +356,7 @@ pub(crate) fn check_customers(frequency: &[f64], recency: &[f64], t: &[f64]) -> 
     if all_ok {
         return Ok(());
     }
-    check::all("frequency", frequency, "must be a finite non-negative integer", is_count)?;
+    check::all("frequency", frequency, FREQUENCY_RULE, is_count)?;
     check::non_negative("recency", recency)?;
     check::non_negative("T", t)?;
     for i in 0..n {
@@ -378,15 +378,20 @@ pub(crate) fn check_customers(frequency: &[f64], recency: &[f64], t: &[f64]) -> 
     Ok(())
 }
 
-/// A finite non-negative integer (doubles from 2⁵² up are all integers; below, the truncating
-/// conversion is exact for integers and needs no `trunc` library call on baseline x86-64).
+/// The largest frequency (repeat purchases) the lifetime models take: 2⁵³, the end of the range
+/// where every whole number is a distinct double. No purchase history comes near it; far beyond
+/// it (x ~ 1e30) the expectations' incomplete-beta tails cannot reach their tolerance within
+/// their work bound, so a larger frequency is an [`Error::InvalidValue`] naming the row.
+pub const MAX_FREQUENCY: f64 = 9_007_199_254_740_992.0;
+
+/// The frequency rule of [`check_customers`].
+const FREQUENCY_RULE: &str = "must be a whole number in 0..=2^53 (MAX_FREQUENCY)";
+
+/// A whole number in `0..=MAX_FREQUENCY` (the truncating conversion is exact there and needs no
+/// `trunc` library call on baseline x86-64).
 #[inline]
 fn is_count(x: f64) -> bool {
-    if x < 4_503_599_627_370_496.0 {
-        x >= 0.0 && (x as u64) as f64 == x
-    } else {
-        x.is_finite()
-    }
+    (0.0..=MAX_FREQUENCY).contains(&x) && (x as u64) as f64 == x
 }
 
 /// Every rule of [`check_customers`] for one row, without branches. It may reject a valid row
@@ -395,7 +400,7 @@ fn is_count(x: f64) -> bool {
 #[inline]
 fn customer_row_ok(x: f64, t_x: f64, t_cal: f64) -> bool {
     let finite = x.is_finite() & t_x.is_finite() & t_cal.is_finite();
-    let count = (x >= 0.0) & ((x as u64) as f64 == x);
+    let count = (x >= 0.0) & (x <= MAX_FREQUENCY) & ((x as u64) as f64 == x);
     finite & count & (t_x >= 0.0) & (t_x <= t_cal) & ((x == 0.0) | (t_x > 0.0))
 }
 
@@ -1412,17 +1417,7 @@ pub(crate) fn check_param(name: &str, v: f64) -> Result<()> {
     Ok(())
 }
 
-/// A number for an error message: as written (`0.243`, `442426`) when it is of ordinary size,
-/// in scientific notation (`1e300`, `8.884852e6`) when it is very large or very small, so that a
-/// message never spells out hundreds of digits.
-pub(crate) fn fmt_num(v: f64) -> String {
-    let a = v.abs();
-    if v == 0.0 || !v.is_finite() || (1e-4..1e7).contains(&a) {
-        format!("{v}")
-    } else {
-        format!("{v:e}")
-    }
-}
+pub(crate) use crate::error::fmt_num;
 
 /// `name=value` pairs of a model's parameters, for error messages.
 pub(crate) fn fmt_params(names: &[&str], values: &[f64]) -> String {

@@ -128,6 +128,9 @@ fn ln_head(p: &ParetoNbdParams, x: f64) -> f64 {
 /// which integrates directly and so avoids the cancellation of `F(t_x) − F(T)`; the ₂F₁ form is
 /// the fallback for the rare rows the quadrature declines.
 fn ln_p_alive(p: &ParetoNbdParams, x: f64, t_x: f64, t_cal: f64) -> f64 {
+    if !in_domain(x, t_x, t_cal) {
+        return f64::NAN;
+    }
     if t_x >= t_cal {
         return 0.0;
     }
@@ -139,6 +142,13 @@ fn ln_p_alive(p: &ParetoNbdParams, x: f64, t_x: f64, t_cal: f64) -> f64 {
         return 0.0;
     }
     -crate::special::ln_1p_exp(a2 - a1)
+}
+
+/// Whether `(x, t_x, T)` is a history the scalar kernels are defined for: finite, `x ≥ 0`,
+/// `0 ≤ t_x ≤ T`. Outside it they return NaN at once (the ₂F₁ series at, say, x = −1.6e7 would
+/// run to its ten-million-term cap).
+fn in_domain(x: f64, t_x: f64, t_cal: f64) -> bool {
+    x.is_finite() && x >= 0.0 && t_x >= 0.0 && t_x <= t_cal && t_cal.is_finite()
 }
 
 /// `E[Y(t) | alive at T]`: `(r+x)/(α+T) · (β+T)/(s−1) · [1 − ((β+T)/(β+T+t))^{s−1}]`, written as
@@ -946,6 +956,9 @@ impl TransactionModel for ParetoNbd {
     /// which is computed by the fit's quadrature (no cancellation of `F(t_x) − F(T)`), with the
     /// ₂F₁ form as the fallback; so this equals the fit's per-customer term exactly.
     fn log_likelihood_at(&self, x: f64, t_x: f64, t_cal: f64) -> f64 {
+        if !in_domain(x, t_x, t_cal) {
+            return f64::NAN;
+        }
         ln_head(&self.params, x) + row_terms(&self.params, x, t_x, t_cal, Order::Value).0
     }
 }

@@ -384,13 +384,15 @@ impl ShiftedBetaGeometric {
         if t == 0.0 {
             0.0
         } else {
-            ln_beta(alpha, beta + t) - ln_beta(alpha, beta)
+            (ln_beta(alpha, beta + t) - ln_beta(alpha, beta)).min(0.0)
         }
     }
 
+    /// `ln P(T = t)`; the difference of two log-betas can round above 0 when one term dominates
+    /// (α = 1e10, β = 1e-3 gave P = 1 + 1.3e-14), so it is capped at ln 1.
     fn ln_p_churn(&self, t: f64) -> f64 {
         let SbgParams { alpha, beta } = self.params;
-        ln_beta(alpha + 1.0, beta + t - 1.0) - ln_beta(alpha, beta)
+        (ln_beta(alpha + 1.0, beta + t - 1.0) - ln_beta(alpha, beta)).min(0.0)
     }
 
     /// Survival function `S(t)`: the share of a new cohort still active after `t` periods

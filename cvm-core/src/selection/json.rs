@@ -29,7 +29,7 @@ fn type_name(v: &Json) -> &'static str {
     }
 }
 
-fn expected(path: &str, what: &str, got: &Json) -> Error {
+pub(crate) fn expected(path: &str, what: &str, got: &Json) -> Error {
     json_err(path, format!("expected {what}, got {}", type_name(got)))
 }
 
@@ -64,7 +64,7 @@ struct Parser<'a> {
     path: Vec<Step>,
 }
 
-fn parse(text: &str) -> Result<Json> {
+pub(crate) fn parse(text: &str) -> Result<Json> {
     if text.len() > MAX_DOCUMENT_BYTES {
         return Err(json_err(
             "$",
@@ -358,13 +358,13 @@ impl Parser<'_> {
 }
 
 /// A JSON object being read: knows its path and which keys are allowed.
-struct Obj<'v> {
+pub(crate) struct Obj<'v> {
     map: &'v Map<String, Json>,
     path: String,
 }
 
 impl<'v> Obj<'v> {
-    fn new(v: &'v Json, path: &str, allowed: &[&str]) -> Result<Self> {
+    pub(crate) fn new(v: &'v Json, path: &str, allowed: &[&str]) -> Result<Self> {
         let map = v.as_object().ok_or_else(|| expected(path, "an object", v))?;
         if let Some(key) = map.keys().find(|k| !allowed.contains(&k.as_str())) {
             return Err(json_err(
@@ -375,24 +375,24 @@ impl<'v> Obj<'v> {
         Ok(Obj { map, path: path.to_string() })
     }
 
-    fn at(&self, key: &str) -> String {
+    pub(crate) fn at(&self, key: &str) -> String {
         format!("{}.{key}", self.path)
     }
 
-    fn opt(&self, key: &str) -> Option<&'v Json> {
+    pub(crate) fn opt(&self, key: &str) -> Option<&'v Json> {
         self.map.get(key)
     }
 
-    fn req(&self, key: &str) -> Result<&'v Json> {
+    pub(crate) fn req(&self, key: &str) -> Result<&'v Json> {
         self.opt(key).ok_or_else(|| json_err(&self.at(key), "required key is missing"))
     }
 
-    fn string(&self, key: &str) -> Result<String> {
+    pub(crate) fn string(&self, key: &str) -> Result<String> {
         let v = self.req(key)?;
         v.as_str().map(str::to_string).ok_or_else(|| expected(&self.at(key), "a string", v))
     }
 
-    fn opt_string(&self, key: &str) -> Result<Option<String>> {
+    pub(crate) fn opt_string(&self, key: &str) -> Result<Option<String>> {
         match self.opt(key) {
             None => Ok(None),
             Some(v) => v
@@ -402,25 +402,30 @@ impl<'v> Obj<'v> {
         }
     }
 
-    fn number(&self, key: &str) -> Result<f64> {
+    pub(crate) fn number(&self, key: &str) -> Result<f64> {
         let v = self.req(key)?;
         v.as_f64().ok_or_else(|| expected(&self.at(key), "a number", v))
     }
 
-    fn opt_number(&self, key: &str) -> Result<Option<f64>> {
+    pub(crate) fn opt_number(&self, key: &str) -> Result<Option<f64>> {
         match self.opt(key) {
             None => Ok(None),
             Some(v) => v.as_f64().map(Some).ok_or_else(|| expected(&self.at(key), "a number", v)),
         }
     }
 
-    fn array(&self, key: &str) -> Result<&'v Vec<Json>> {
+    pub(crate) fn array(&self, key: &str) -> Result<&'v Vec<Json>> {
         let v = self.req(key)?;
         v.as_array().ok_or_else(|| expected(&self.at(key), "an array", v))
     }
 
     /// The array at `key`, of at most `limit` elements (`limit_name` names the constant).
-    fn array_at_most(&self, key: &str, limit: usize, limit_name: &str) -> Result<&'v Vec<Json>> {
+    pub(crate) fn array_at_most(
+        &self,
+        key: &str,
+        limit: usize,
+        limit_name: &str,
+    ) -> Result<&'v Vec<Json>> {
         let a = self.array(key)?;
         if a.len() > limit {
             return Err(json_err(

@@ -78,7 +78,7 @@
 
 mod eval;
 #[cfg(feature = "serde")]
-mod json;
+pub(crate) mod json;
 mod lookalike;
 pub mod presets;
 mod rules;
@@ -99,3 +99,19 @@ pub use strategy::Strategy;
 pub use table::{Column, ColumnType, Table, BOOL_MISSING, CATEGORY_MISSING};
 pub use trend::{relationship_trend, SlopeScale, Trend, TrendOptions, TrendResult};
 pub use warning::{Concentration, CONCENTRATION_MIN_CUSTOMERS, CONCENTRATION_SHARE};
+
+pub mod daily_balance;
+pub mod dormant_transition;
+pub mod fee;
+
+pub use daily_balance::{
+    monthly_average_daily_balance, AccountLog, AverageOver, BalanceInput, BalanceOptions,
+    MonthlyBalances, OpeningBalances, MAX_CUSTOMER_MONTHS, MAX_MONTHS,
+};
+pub use dormant_transition::{
+    dormant_transitions, AccountStatus, DormantTransition, DormantTransitions, Snapshot,
+};
+pub use fee::{
+    fee_schedule, CustomerTiers, FeeOptions, FeeResult, FeeSchedule, FeeTier, FEE_SCHEDULE_VERSION,
+    MAX_TIERS,
+};

@@ -49,8 +49,10 @@ pub enum Influence<'a> {
     Zero,
     /// Given per customer.
     Given(&'a [f64]),
+    /// The plain referral form, counted for every customer whatever their satisfaction:
     /// `referrals × conversion × value`: number of people the customer refers (≥ 0), share of
     /// them who become customers (in `[0, 1]`), and the value of a referred customer (finite).
+    /// The method's form is [`Influence::SatisfiedReferrals`].
     Referrals {
         /// People referred.
         referrals: Scalar<'a>,
@@ -59,36 +61,172 @@ pub enum Influence<'a> {
         /// Value of one converted referral.
         value: Scalar<'a>,
     },
+    /// The method's form (`seeds/000:9`): `referrals × conversion × value` for customers who are
+    /// highly satisfied (`satisfaction ≥ threshold`), 0 for the others.
+    SatisfiedReferrals {
+        /// People referred.
+        referrals: Scalar<'a>,
+        /// Conversion rate of the referred.
+        conversion: Scalar<'a>,
+        /// Value of one converted referral.
+        value: Scalar<'a>,
+        /// Satisfaction scores and the threshold of "highly satisfied".
+        satisfaction: Satisfaction<'a>,
+    },
+}
+
+/// What [`Satisfaction`] does with a missing score (NaN).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum MissingSatisfaction {
+    /// A missing score is an error naming the row (default): an unknown satisfaction is never
+    /// read as "highly satisfied".
+    #[default]
+    Error,
+    /// A customer without a score has no influence value (unknown is not highly satisfied).
+    NoInfluence,
+}
+
+impl MissingSatisfaction {
+    /// The spellings [`MissingSatisfaction::parse`] accepts.
+    pub const NAMES: &'static [&'static str] = &["error", "no_influence"];
+
+    /// `"error"` or `"no_influence"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MissingSatisfaction::Error => "error",
+            MissingSatisfaction::NoInfluence => "no_influence",
+        }
+    }
+
+    /// Parses `"error"` or `"no_influence"` (any case, `-` for `_`).
+    ///
+    /// # Errors
+    /// [`Error::UnknownName`] naming `field`.
+    pub fn parse(text: &str, field: &str) -> Result<Self> {
+        match text.trim().to_ascii_lowercase().replace('-', "_").as_str() {
+            "error" => Ok(MissingSatisfaction::Error),
+            "no_influence" => Ok(MissingSatisfaction::NoInfluence),
+            _ => Err(Error::unknown_name(field, text, Self::NAMES)),
+        }
+    }
+}
+
+/// Customer satisfaction scores and the threshold of "highly satisfied" (`seeds/000:9`: influence
+/// value arises when customers are highly satisfied, 当客户高度满意时).
+///
+/// A customer is highly satisfied when `score ≥ threshold`. Scores are on the closed scale
+/// `[min, max]`; the default, [`Satisfaction::new`], is the common 1–5 survey scale with the
+/// threshold 4 ("satisfied" or "very satisfied"). A missing score is NaN, handled by `missing`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Satisfaction<'a> {
+    /// One score per customer (NaN = missing).
+    pub scores: &'a [f64],
+    /// Lowest score of the scale. Default 1.
+    pub min: f64,
+    /// Highest score of the scale. Default 5.
+    pub max: f64,
+    /// Lowest score that counts as highly satisfied, in `[min, max]`. Default 4.
+    pub threshold: f64,
+    /// Policy for missing scores. Default [`MissingSatisfaction::Error`].
+    pub missing: MissingSatisfaction,
+}
+
+impl<'a> Satisfaction<'a> {
+    /// Scores on a 1–5 scale, highly satisfied from 4, a missing score an error.
+    pub fn new(scores: &'a [f64]) -> Self {
+        Satisfaction {
+            scores,
+            min: 1.0,
+            max: 5.0,
+            threshold: 4.0,
+            missing: MissingSatisfaction::Error,
+        }
+    }
+
+    /// Whether each customer is highly satisfied.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`]: `satisfaction_scale` when `min < max` does not hold or either is
+    /// not finite; `satisfaction_threshold` outside `[min, max]`; `satisfaction` (index) for a
+    /// score outside the scale or infinite, or missing (NaN) under [`MissingSatisfaction::Error`].
+    pub fn highly_satisfied(&self) -> Result<Vec<bool>> {
+        let (min, max, t) = (self.min, self.max, self.threshold);
+        if !(min.is_finite() && max.is_finite() && min < max) {
+            return Err(Error::invalid(
+                "satisfaction_scale",
+                format!("must be finite with min < max (got {min} to {max})"),
+            ));
+        }
+        if !(min..=max).contains(&t) {
+            return Err(Error::invalid(
+                "satisfaction_threshold",
+                format!("must lie on the scale {min} to {max} (got {t})"),
+            ));
+        }
+        self.scores
+            .iter()
+            .enumerate()
+            .map(|(i, &s)| {
+                if s.is_nan() {
+                    match self.missing {
+                        MissingSatisfaction::NoInfluence => Ok(false),
+                        MissingSatisfaction::Error => Err(Error::invalid_at(
+                            "satisfaction",
+                            i,
+                            "is missing; an unknown satisfaction is not read as highly \
+                             satisfied (pass missing = no_influence to give such customers no \
+                             influence value)",
+                        )),
+                    }
+                } else if (min..=max).contains(&s) {
+                    Ok(s >= t)
+                } else {
+                    Err(Error::invalid_at(
+                        "satisfaction",
+                        i,
+                        format!("must lie on the scale {min} to {max} (got {s})"),
+                    ))
+                }
+            })
+            .collect()
+    }
 }
 
 /// The components of a customer's value.
 ///
 /// # Formula
-/// `total = realised + potential + influence` per customer. Influence value by referrals follows
-/// the customer referral value of Kumar, Petersen & Leone (2007), *How valuable is word of
-/// mouth?*, Harvard Business Review 85(10): referred customers who convert, times their value.
+/// `total = realised + potential + influence` per customer (`seeds/000:9`: 既成, 潜在 and 影响
+/// value). Influence value by referrals follows the customer referral value of Kumar, Petersen &
+/// Leone (2007), *How valuable is word of mouth?*, Harvard Business Review 85(10): referred
+/// customers who convert, times their value. The method counts it only for highly satisfied
+/// customers ([`Influence::SatisfiedReferrals`]); [`Influence::Referrals`] is the plain form.
 ///
 /// # Errors
 /// From [`ValueDecomposition::compute`]: [`Error::Empty`] for an empty slice;
 /// [`Error::LengthMismatch`] when the per-customer inputs disagree on the number of customers
 /// (the first per-customer input, in the order realised, potential, influence, sets it);
 /// [`Error::InvalidValue`] for NaN or infinite values (`realised`, `potential`, `influence`,
-/// `value`, with index), negative `referrals`, `conversion` outside `[0, 1]`, a compounding
+/// `value`, with index), negative `referrals`, `conversion` outside `[0, 1]`, the errors of
+/// [`Satisfaction::highly_satisfied`], a compounding
 /// `rate ≤ −1`, a history whose length is not a multiple of `n_periods`; the errors of
 /// [`CashflowClv`]; [`Error::Numerical`] when a value overflows.
 ///
 /// # Examples
 /// ```
-/// use cvm_core::value::{Influence, Potential, Realised, Scalar, ValueDecomposition};
+/// use cvm_core::value::{Influence, Potential, Realised, Satisfaction, Scalar, ValueDecomposition};
 /// // Two customers, three past years of profit each (oldest first), compounded at 10 %.
 /// let history = [100.0, 100.0, 100.0, 0.0, 50.0, 200.0];
 /// let d = ValueDecomposition {
 ///     realised: Realised::History { profit: &history, n_periods: 3, rate: 0.1 },
 ///     potential: Potential::Given(&[400.0, 900.0]),
-///     influence: Influence::Referrals {
+///     influence: Influence::SatisfiedReferrals {
 ///         referrals: Scalar::PerCustomer(&[2.0, 0.0]),
 ///         conversion: Scalar::Constant(0.25),
 ///         value: Scalar::Constant(300.0),
+///         satisfaction: Satisfaction::new(&[5.0, 4.0]),   // 1–5 scale, highly satisfied ≥ 4
 ///     },
 /// }
 /// .compute()?;
@@ -97,6 +235,19 @@ pub enum Influence<'a> {
 /// assert_eq!(d.influence(), &[150.0, 0.0]);           // 2 × 0.25 × 300
 /// assert!((d.total()[0] - 881.0).abs() < 1e-9);
 /// assert!((d.sum_total() - 2036.0).abs() < 1e-9);
+///
+/// // A dissatisfied referrer (2 of 5) brings no influence value.
+/// let d = ValueDecomposition {
+///     influence: Influence::SatisfiedReferrals {
+///         referrals: Scalar::PerCustomer(&[2.0, 4.0]),
+///         conversion: Scalar::Constant(0.25),
+///         value: Scalar::Constant(300.0),
+///         satisfaction: Satisfaction::new(&[2.0, 4.5]),
+///     },
+///     ..Default::default()
+/// }
+/// .compute()?;
+/// assert_eq!(d.influence(), &[0.0, 300.0]);
 /// # Ok::<(), cvm_core::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -233,9 +384,12 @@ impl ValueDecomposition<'_> {
                 merge_count(&mut n, "influence", Some(v.len()))?;
             }
             Influence::Referrals { referrals, conversion, value } => {
-                merge_count(&mut n, "referrals", referrals.n_customers("referrals")?)?;
-                merge_count(&mut n, "conversion", conversion.n_customers("conversion")?)?;
-                merge_count(&mut n, "value", value.n_customers("value")?)?;
+                merge_referral_counts(&mut n, referrals, conversion, value)?;
+            }
+            Influence::SatisfiedReferrals { referrals, conversion, value, satisfaction } => {
+                merge_referral_counts(&mut n, referrals, conversion, value)?;
+                check::non_empty("satisfaction", satisfaction.scores.len())?;
+                merge_count(&mut n, "satisfaction", Some(satisfaction.scores.len()))?;
             }
         }
         Ok(n.unwrap_or(1))
@@ -292,14 +446,11 @@ impl ValueDecomposition<'_> {
                 v.to_vec()
             }
             Influence::Referrals { referrals, conversion, value } => {
-                referrals.check_values("referrals", "must be finite and >= 0", |x| {
-                    x.is_finite() && x >= 0.0
-                })?;
-                conversion.check_values("conversion", "must be a probability in [0, 1]", |x| {
-                    (0.0..=1.0).contains(&x)
-                })?;
-                value.check_values("value", "must be finite", f64::is_finite)?;
-                (0..n).map(|i| referrals.get(i) * conversion.get(i) * value.get(i)).collect()
+                referral_values(n, referrals, conversion, value, None)?
+            }
+            Influence::SatisfiedReferrals { referrals, conversion, value, satisfaction } => {
+                let gate = satisfaction.highly_satisfied()?;
+                referral_values(n, referrals, conversion, value, Some(&gate))?
             }
         };
         let total: Vec<f64> = (0..n).map(|i| realised[i] + potential[i] + influence[i]).collect();
@@ -318,6 +469,42 @@ impl ValueDecomposition<'_> {
         }
         Ok(Decomposition { realised, potential, influence, total })
     }
+}
+
+fn merge_referral_counts(
+    n: &mut Option<usize>,
+    referrals: Scalar<'_>,
+    conversion: Scalar<'_>,
+    value: Scalar<'_>,
+) -> Result<()> {
+    merge_count(n, "referrals", referrals.n_customers("referrals")?)?;
+    merge_count(n, "conversion", conversion.n_customers("conversion")?)?;
+    merge_count(n, "value", value.n_customers("value")?)
+}
+
+/// `referrals × conversion × value` per customer, 0 where `gate` is false.
+fn referral_values(
+    n: usize,
+    referrals: Scalar<'_>,
+    conversion: Scalar<'_>,
+    value: Scalar<'_>,
+    gate: Option<&[bool]>,
+) -> Result<Vec<f64>> {
+    referrals
+        .check_values("referrals", "must be finite and >= 0", |x| x.is_finite() && x >= 0.0)?;
+    conversion.check_values("conversion", "must be a probability in [0, 1]", |x| {
+        (0.0..=1.0).contains(&x)
+    })?;
+    value.check_values("value", "must be finite", f64::is_finite)?;
+    Ok((0..n)
+        .map(|i| {
+            if gate.is_some_and(|g| !g[i]) {
+                0.0
+            } else {
+                referrals.get(i) * conversion.get(i) * value.get(i)
+            }
+        })
+        .collect())
 }
 
 /// `true` when no input of the cash-flow model is per customer.
@@ -372,6 +559,126 @@ mod tests {
         .compute()
         .unwrap_err();
         assert_eq!(e, Error::LengthMismatch { field: "potential".into(), expected: 3, got: 2 });
+    }
+
+    #[test]
+    fn influence_counts_only_for_highly_satisfied_customers() {
+        // 100 customers: satisfaction cycles 1..=5; each refers 3 people, 40 % convert, 250 each.
+        let sat: Vec<f64> = (0..100).map(|i| f64::from(i % 5 + 1)).collect();
+        let gated = |s: Satisfaction<'_>| {
+            ValueDecomposition {
+                influence: Influence::SatisfiedReferrals {
+                    referrals: Scalar::Constant(3.0),
+                    conversion: Scalar::Constant(0.4),
+                    value: Scalar::Constant(250.0),
+                    satisfaction: s,
+                },
+                ..Default::default()
+            }
+            .compute()
+        };
+        let d = gated(Satisfaction::new(&sat)).unwrap();
+        for (i, &x) in d.influence().iter().enumerate() {
+            let want = if sat[i] >= 4.0 { 3.0 * 0.4 * 250.0 } else { 0.0 };
+            assert_eq!(x, want, "customer {i} satisfaction {}", sat[i]);
+        }
+        // Low satisfaction (<= 2): 40 customers, none with influence.
+        let low = (0..100).filter(|&i| sat[i] <= 2.0).map(|i| d.influence()[i]).sum::<f64>();
+        assert_eq!(low, 0.0);
+        assert_relative_eq!(d.sum_influence(), 40.0 * 300.0, max_relative = 1e-15);
+        // The plain form counts everyone.
+        let plain = ValueDecomposition {
+            influence: Influence::Referrals {
+                referrals: Scalar::Constant(3.0),
+                conversion: Scalar::Constant(0.4),
+                value: Scalar::PerCustomer(&[250.0; 100]),
+            },
+            ..Default::default()
+        }
+        .compute()
+        .unwrap();
+        assert_relative_eq!(plain.sum_influence(), 100.0 * 300.0, max_relative = 1e-15);
+        // Threshold 5 on the 1-5 scale, and a 0-10 scale with threshold 9.
+        let top = gated(Satisfaction { threshold: 5.0, ..Satisfaction::new(&sat) }).unwrap();
+        assert_relative_eq!(top.sum_influence(), 20.0 * 300.0, max_relative = 1e-15);
+        let nps = [10.0, 9.0, 8.5, 0.0];
+        let s = Satisfaction { min: 0.0, max: 10.0, threshold: 9.0, ..Satisfaction::new(&nps) };
+        let v = 3.0 * 0.4 * 250.0;
+        assert_eq!(gated(s).unwrap().influence(), &[v, v, 0.0, 0.0]);
+    }
+
+    #[test]
+    fn missing_satisfaction_is_never_satisfied() {
+        let sat = [5.0, f64::NAN, 4.0];
+        let run = |missing| {
+            ValueDecomposition {
+                influence: Influence::SatisfiedReferrals {
+                    referrals: Scalar::Constant(1.0),
+                    conversion: Scalar::Constant(1.0),
+                    value: Scalar::Constant(10.0),
+                    satisfaction: Satisfaction { missing, ..Satisfaction::new(&sat) },
+                },
+                ..Default::default()
+            }
+            .compute()
+        };
+        let e = run(MissingSatisfaction::Error).unwrap_err();
+        assert_eq!((e.field(), e.index()), (Some("satisfaction"), Some(1)));
+        assert!(e.to_string().contains("no_influence"), "{e}");
+        let d = run(MissingSatisfaction::NoInfluence).unwrap();
+        assert_eq!(d.influence(), &[10.0, 0.0, 10.0]);
+        assert_eq!(
+            MissingSatisfaction::parse("No-Influence", "missing").unwrap().as_str(),
+            "no_influence"
+        );
+        assert!(MissingSatisfaction::parse("satisfied", "missing").is_err());
+    }
+
+    #[test]
+    fn bad_satisfaction_is_a_typed_error() {
+        let sat = [4.0, 6.0];
+        let cases: [(Satisfaction<'_>, &str, Option<usize>); 5] = [
+            (Satisfaction::new(&sat), "satisfaction", Some(1)),
+            (
+                Satisfaction { threshold: 5.5, ..Satisfaction::new(&[4.0]) },
+                "satisfaction_threshold",
+                None,
+            ),
+            (Satisfaction { min: 5.0, ..Satisfaction::new(&[4.0]) }, "satisfaction_scale", None),
+            (
+                Satisfaction { max: f64::NAN, ..Satisfaction::new(&[4.0]) },
+                "satisfaction_scale",
+                None,
+            ),
+            (Satisfaction::new(&[f64::INFINITY]), "satisfaction", Some(0)),
+        ];
+        for (s, field, index) in cases {
+            let e = ValueDecomposition {
+                influence: Influence::SatisfiedReferrals {
+                    referrals: Scalar::Constant(1.0),
+                    conversion: Scalar::Constant(1.0),
+                    value: Scalar::Constant(1.0),
+                    satisfaction: s,
+                },
+                ..Default::default()
+            }
+            .compute()
+            .unwrap_err();
+            assert_eq!((e.field(), e.index()), (Some(field), index), "{s:?}");
+        }
+        let e = ValueDecomposition {
+            realised: Realised::Total(&[1.0, 2.0, 3.0]),
+            influence: Influence::SatisfiedReferrals {
+                referrals: Scalar::Constant(1.0),
+                conversion: Scalar::Constant(1.0),
+                value: Scalar::Constant(1.0),
+                satisfaction: Satisfaction::new(&sat),
+            },
+            ..Default::default()
+        }
+        .compute()
+        .unwrap_err();
+        assert_eq!(e, Error::LengthMismatch { field: "satisfaction".into(), expected: 3, got: 2 });
     }
 
     #[test]

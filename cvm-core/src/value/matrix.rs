@@ -36,8 +36,9 @@ impl Thresholds {
         }
     }
 
-    /// The cut points in data units for `data` (already checked finite and non-empty).
-    fn resolve(&self, field: &str, data: &[f64]) -> Result<Vec<f64>> {
+    /// The cut points in data units for `data` (already checked finite and non-empty), with
+    /// whether customers equal to each cut point go to the lower level (see [`value_matrix`]).
+    fn resolve(&self, field: &str, data: &[f64]) -> Result<(Vec<f64>, Vec<bool>)> {
         let (cuts, quantile) = match self {
             Thresholds::Absolute(v) => (v, false),
             Thresholds::Quantile(v) => (v, true),
@@ -59,11 +60,23 @@ impl Thresholds {
             ));
         }
         if !quantile {
-            return Ok(cuts.clone());
+            return Ok((cuts.clone(), vec![false; cuts.len()]));
         }
         let mut sorted = data.to_vec();
         sorted.sort_unstable_by(f64::total_cmp);
-        Ok(cuts.iter().map(|&q| quantile_type7(&sorted, q)).collect())
+        let n = sorted.len() as f64;
+        Ok(cuts
+            .iter()
+            .map(|&q| {
+                let c = quantile_type7(&sorted, q);
+                // Customers below the cut when the tied ones go up (`lt`) or down (`le`); a
+                // block of two or more goes down when that is closer to the quantile.
+                let lt = sorted.partition_point(|&x| x < c);
+                let le = sorted.partition_point(|&x| x <= c);
+                let closer = (le as f64 / n - q).abs() < (lt as f64 / n - q).abs();
+                (c, le - lt >= 2 && closer)
+            })
+            .unzip())
     }
 }
 
@@ -125,9 +138,65 @@ pub const QUADRANT_LABELS: [&str; 4] = [
     "high_current_high_potential",
 ];
 
-/// Default strategies of the 2 × 2 matrix, in cell order.
-pub const QUADRANT_STRATEGIES: [&str; 4] =
+/// Default strategies of the 2 × 2 matrix, in cell order: the method's three strategies
+/// (`seeds/001:49`, repeated at `001:62–66`). Low current / low potential: think carefully before
+/// investing resources (在投入资源之前慎重考虑); both high-potential cells: cultivate this group
+/// (培养这个客户群); high current / low potential: maintain this group (维持这个客户群).
+pub const QUADRANT_STRATEGIES: [&str; 4] = [
+    "think carefully before investing resources",
+    "cultivate this group",
+    "maintain this group",
+    "cultivate this group",
+];
+
+/// The richer strategies of earlier releases, in cell order (an option: pass them as
+/// [`ValueMatrix::strategies`]); they split the source's "cultivate" into "develop" (low current)
+/// and "keep and invest" (high current).
+pub const QUADRANT_STRATEGIES_DETAILED: [&str; 4] =
     ["be careful before spending resources", "develop", "maintain", "keep and invest"];
+
+/// A cell holding more than this share of the customers gets a [`MatrixWarning`].
+pub const DOMINANT_CELL_SHARE: f64 = 0.9;
+
+/// What a [`MatrixWarning`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum MatrixWarningKind {
+    /// The cell holds no customer.
+    EmptyCell,
+    /// The cell holds more than [`DOMINANT_CELL_SHARE`] of the customers.
+    DominantCell,
+}
+
+impl MatrixWarningKind {
+    /// `"empty_cell"` or `"dominant_cell"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatrixWarningKind::EmptyCell => "empty_cell",
+            MatrixWarningKind::DominantCell => "dominant_cell",
+        }
+    }
+}
+
+/// A degenerate split of the value matrix: a cell that is empty or holds more than
+/// [`DOMINANT_CELL_SHARE`] of the customers. The message names the cell and the cut points that
+/// bound it.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct MatrixWarning {
+    /// Empty or dominant.
+    pub kind: MatrixWarningKind,
+    /// The cell (row-major index).
+    pub cell: usize,
+    /// Customers in the cell.
+    pub count: usize,
+    /// `count / customers`.
+    pub share: f64,
+    /// A sentence for the analyst.
+    pub message: String,
+}
 
 /// Each customer's cell in the value matrix, with per-cell counts and value sums.
 #[derive(Debug, Clone, PartialEq)]
@@ -135,6 +204,9 @@ pub const QUADRANT_STRATEGIES: [&str; 4] =
 pub struct ValueMatrixResult {
     current_thresholds: Vec<f64>,
     potential_thresholds: Vec<f64>,
+    current_ties_low: Vec<bool>,
+    potential_ties_low: Vec<bool>,
+    warnings: Vec<MatrixWarning>,
     current_level: Vec<u16>,
     potential_level: Vec<u16>,
     labels: Vec<String>,
@@ -168,6 +240,23 @@ impl ValueMatrixResult {
     /// Cut points of potential value, in data units (quantiles resolved).
     pub fn potential_thresholds(&self) -> &[f64] {
         &self.potential_thresholds
+    }
+
+    /// Per current cut point: whether customers equal to it go to the lower level (the tie rule
+    /// of [`value_matrix`]; always `false` for absolute cut points).
+    pub fn current_ties_low(&self) -> &[bool] {
+        &self.current_ties_low
+    }
+
+    /// Per potential cut point: whether customers equal to it go to the lower level.
+    pub fn potential_ties_low(&self) -> &[bool] {
+        &self.potential_ties_low
+    }
+
+    /// Degenerate cells (empty, or more than [`DOMINANT_CELL_SHARE`] of the customers), in cell
+    /// order; empty when the split is sound.
+    pub fn warnings(&self) -> &[MatrixWarning] {
+        &self.warnings
     }
 
     /// Current-value level (row, 0 = lowest) of each customer.
@@ -228,17 +317,27 @@ impl ValueMatrixResult {
 
 /// Places each customer in a cell of the current × potential value matrix.
 ///
-/// A customer's level on an axis is the number of that axis' cut points at or below its value
-/// (so a value equal to a cut point goes to the higher level). Cells are numbered row-major,
-/// `row · n_cols + col`, with rows the current-value levels and columns the potential-value
-/// levels, 0 = lowest. For the default 2 × 2 matrix:
+/// A customer's level on an axis is the number of that axis' cut points it passes. Above a cut
+/// point passes it; equal to an **absolute** cut point passes it too (goes to the higher level).
+/// For a **quantile** cut point `c` of quantile `q` shared by two or more customers (ties, as when
+/// most current values are 0 and the median is 0), the tied block goes to the side that brings
+/// the share of customers below the cut closer to `q`, and up at equal distance: with 82 % zeros
+/// the median split becomes zero vs positive instead of putting everyone in the high level.
+/// [`ValueMatrixResult::current_ties_low`] reports the choice per cut point.
+///
+/// Cells are numbered row-major, `row · n_cols + col`, with rows the current-value levels and
+/// columns the potential-value levels, 0 = lowest. For the default 2 × 2 matrix (the method's
+/// strategies, `seeds/001:49` and `001:62–66`; see [`QUADRANT_STRATEGIES`]):
 ///
 /// | cell | current | potential | label | strategy |
 /// |---|---|---|---|---|
-/// | 0 | low  | low  | `low_current_low_potential`   | be careful before spending resources |
-/// | 1 | low  | high | `low_current_high_potential`  | develop |
-/// | 2 | high | low  | `high_current_low_potential`  | maintain |
-/// | 3 | high | high | `high_current_high_potential` | keep and invest |
+/// | 0 | low  | low  | `low_current_low_potential`   | think carefully before investing resources |
+/// | 1 | low  | high | `low_current_high_potential`  | cultivate this group |
+/// | 2 | high | low  | `high_current_low_potential`  | maintain this group |
+/// | 3 | high | high | `high_current_high_potential` | cultivate this group |
+///
+/// A cell that is empty or holds more than [`DOMINANT_CELL_SHARE`] of the customers is a
+/// degenerate split: [`ValueMatrixResult::warnings`] names it and its cut points.
 ///
 /// # Errors
 /// [`Error::Empty`] for no customers; [`Error::LengthMismatch`] (`potential`);
@@ -255,10 +354,11 @@ impl ValueMatrixResult {
 /// let m = value_matrix(&current, &potential, &ValueMatrix::default())?;
 /// assert_eq!(m.current_thresholds(), &[117.5]);   // medians (type 7)
 /// assert_eq!(m.potential_thresholds(), &[375.0]);
-/// assert_eq!(m.strategy(0), "develop");
-/// assert_eq!(m.strategy(1), "maintain");
-/// assert_eq!(m.strategy(3), "keep and invest");
+/// assert_eq!(m.strategy(0), "cultivate this group");
+/// assert_eq!(m.strategy(1), "maintain this group");
+/// assert_eq!(m.strategy(2), "think carefully before investing resources");
 /// assert_eq!(m.counts(), &[1, 1, 1, 1]);
+/// assert!(m.warnings().is_empty());
 ///
 /// let fixed = ValueMatrix {
 ///     current: Thresholds::Absolute(vec![100.0]),
@@ -269,6 +369,14 @@ impl ValueMatrixResult {
 /// assert_eq!(m.label(1), "high_current_high_potential");   // 50 >= 50: high
 /// assert_eq!(m.counts(), &[1, 1, 0, 2]);
 /// assert_eq!(m.current_sum(), &[35.0, 10.0, 0.0, 700.0]);
+/// assert_eq!(m.warnings()[0].cell, 2);                      // empty
+///
+/// // Ties at the median: six of eight current values are 0.
+/// let current = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 40.0, 90.0];
+/// let potential = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0];
+/// let m = value_matrix(&current, &potential, &ValueMatrix::default())?;
+/// assert_eq!((m.current_thresholds(), m.current_ties_low()), (&[0.0][..], &[true][..]));
+/// assert_eq!(m.counts(), &[4, 2, 0, 2]);                   // zero vs positive
 /// # Ok::<(), cvm_core::Error>(())
 /// ```
 pub fn value_matrix(
@@ -280,8 +388,10 @@ pub fn value_matrix(
     check::same_len("potential", current.len(), potential.len())?;
     check::finite("current", current)?;
     check::finite("potential", potential)?;
-    let current_thresholds = config.current.resolve("current_thresholds", current)?;
-    let potential_thresholds = config.potential.resolve("potential_thresholds", potential)?;
+    let (current_thresholds, current_ties_low) =
+        config.current.resolve("current_thresholds", current)?;
+    let (potential_thresholds, potential_ties_low) =
+        config.potential.resolve("potential_thresholds", potential)?;
     for (field, cuts) in [
         ("current_thresholds", &current_thresholds),
         ("potential_thresholds", &potential_thresholds),
@@ -313,10 +423,8 @@ pub fn value_matrix(
         None => vec![String::new(); cells],
     };
 
-    let level = |cuts: &[f64], x: f64| cuts.partition_point(|&c| c <= x) as u16;
-    let current_level: Vec<u16> = current.iter().map(|&x| level(&current_thresholds, x)).collect();
-    let potential_level: Vec<u16> =
-        potential.iter().map(|&x| level(&potential_thresholds, x)).collect();
+    let current_level = levels(current, &current_thresholds, &current_ties_low);
+    let potential_level = levels(potential, &potential_thresholds, &potential_ties_low);
     let mut counts = vec![0usize; cells];
     let mut current_sum = vec![0.0; cells];
     let mut potential_sum = vec![0.0; cells];
@@ -326,9 +434,12 @@ pub fn value_matrix(
         current_sum[c] += current[i];
         potential_sum[c] += potential[i];
     }
-    Ok(ValueMatrixResult {
+    let mut m = ValueMatrixResult {
         current_thresholds,
         potential_thresholds,
+        current_ties_low,
+        potential_ties_low,
+        warnings: Vec::new(),
         current_level,
         potential_level,
         labels,
@@ -336,7 +447,83 @@ pub fn value_matrix(
         counts,
         current_sum,
         potential_sum,
-    })
+    };
+    m.warnings = degenerate_cells(&m, config);
+    Ok(m)
+}
+
+/// Level of each value: the number of cut points it passes (see [`value_matrix`]).
+pub(crate) fn levels(values: &[f64], cuts: &[f64], ties_low: &[bool]) -> Vec<u16> {
+    values
+        .iter()
+        .map(|&x| {
+            let below = cuts.partition_point(|&c| c < x);
+            let at_or_below = cuts.partition_point(|&c| c <= x);
+            (below + ties_low[below..at_or_below].iter().filter(|&&low| !low).count()) as u16
+        })
+        .collect()
+}
+
+/// The warnings of the cells that are empty or hold more than [`DOMINANT_CELL_SHARE`].
+fn degenerate_cells(m: &ValueMatrixResult, config: &ValueMatrix) -> Vec<MatrixWarning> {
+    let n = m.current_level.len();
+    let cols = m.n_cols();
+    let mut out = Vec::new();
+    for (cell, &count) in m.counts.iter().enumerate() {
+        let share = count as f64 / n as f64;
+        let kind = if count == 0 {
+            MatrixWarningKind::EmptyCell
+        } else if share > DOMINANT_CELL_SHARE {
+            MatrixWarningKind::DominantCell
+        } else {
+            continue;
+        };
+        let (row, col) = (cell / cols, cell % cols);
+        let mut cuts = Vec::new();
+        for (axis, thresholds, values, ties, level) in [
+            ("current", &config.current, &m.current_thresholds, &m.current_ties_low, row),
+            ("potential", &config.potential, &m.potential_thresholds, &m.potential_ties_low, col),
+        ] {
+            for j in [level.wrapping_sub(1), level] {
+                if j < values.len() {
+                    cuts.push(describe_cut(axis, thresholds, j, values[j], ties[j]));
+                }
+            }
+        }
+        let what = match kind {
+            MatrixWarningKind::EmptyCell => "is empty".to_string(),
+            MatrixWarningKind::DominantCell => format!(
+                "holds {} of {} customers ({:.1} %, more than {:.0} %)",
+                super::fmt_count(count),
+                super::fmt_count(n),
+                100.0 * share,
+                100.0 * DOMINANT_CELL_SHARE
+            ),
+        };
+        let message = format!(
+            "degenerate value matrix: cell {cell} ({}) {what}; cut by {}",
+            m.labels[cell],
+            cuts.join(" and ")
+        );
+        out.push(MatrixWarning { kind, cell, count, share, message });
+    }
+    out
+}
+
+/// `current cut 0 (quantile 0.5; customers equal to it go low)` and the like.
+fn describe_cut(axis: &str, t: &Thresholds, j: usize, value: f64, ties_low: bool) -> String {
+    let at = super::fmt_amount(value);
+    match t {
+        Thresholds::Quantile(q) => format!(
+            "the {axis} cut {at} (quantile {}; customers equal to it go {})",
+            {
+                let q = format!("{:.4}", q[j]);
+                q.trim_end_matches('0').trim_end_matches('.').to_string()
+            },
+            if ties_low { "low" } else { "high" }
+        ),
+        Thresholds::Absolute(_) => format!("the {axis} cut {at} (absolute)"),
+    }
 }
 
 #[cfg(test)]
@@ -386,6 +573,95 @@ mod tests {
         assert_eq!(m.current_level(), &[0, 1, 1]);
         assert_eq!(m.counts(), &[1, 0, 2, 0]);
         assert_eq!(m.cells(), vec![0, 2, 2]);
+    }
+
+    #[test]
+    fn tied_quantile_cuts_split_zero_from_positive_and_warn() {
+        // 82 % zeros: the median is 0; ties go low (0.82 is closer to 0.5 than 0).
+        let mut current = vec![0.0; 82];
+        current.extend((1..=18).map(f64::from));
+        let potential: Vec<f64> = (0..100).map(f64::from).collect();
+        let m = value_matrix(&current, &potential, &ValueMatrix::default()).unwrap();
+        assert_eq!(m.current_thresholds(), &[0.0]);
+        assert_eq!(m.current_ties_low(), &[true]);
+        assert_eq!(m.potential_ties_low(), &[false]);
+        let low: usize = m.counts()[..2].iter().sum();
+        assert_eq!(low, 82);
+        // Zeros are potential 0..81, the positive 82..99: all high-potential.
+        assert_eq!(m.counts(), &[50, 32, 0, 18]);
+        assert_eq!(m.warnings().len(), 1);
+        let w = &m.warnings()[0];
+        assert_eq!((w.kind, w.cell, w.count, w.share), (MatrixWarningKind::EmptyCell, 2, 0, 0.0));
+        assert!(
+            w.message.contains("cell 2 (high_current_low_potential) is empty"),
+            "{}",
+            w.message
+        );
+        assert!(w.message.contains("current cut 0 (quantile 0.5; customers equal to it go low)"));
+        assert!(w
+            .message
+            .contains("potential cut 49.50 (quantile 0.5; customers equal to it go high)"));
+
+        // 30 % zeros: the median is positive, nothing tied, nothing changes.
+        let mut c2 = vec![0.0; 30];
+        c2.extend((1..=70).map(f64::from));
+        let m = value_matrix(&c2, &potential, &ValueMatrix::default()).unwrap();
+        assert_eq!(m.current_ties_low(), &[false]);
+        assert_eq!(m.current_level().iter().filter(|&&l| l == 0).count(), 50);
+
+        // 40 % zeros, quantile 0.3: |0.4 − 0.3| < |0 − 0.3|, the zeros go low.
+        let mut c3 = vec![0.0; 40];
+        c3.extend((1..=60).map(f64::from));
+        let cfg = ValueMatrix { current: Thresholds::Quantile(vec![0.3]), ..Default::default() };
+        let m = value_matrix(&c3, &potential, &cfg).unwrap();
+        assert_eq!(m.current_ties_low(), &[true]);
+        let cfg = ValueMatrix { current: Thresholds::Quantile(vec![0.1]), ..Default::default() };
+        let m = value_matrix(&c3, &potential, &cfg).unwrap();
+        assert_eq!(m.current_ties_low(), &[false]); // |0.4 − 0.1| > |0 − 0.1|: everyone high
+        assert_eq!(m.current_level(), &[1; 100][..]);
+        assert!(m.warnings().iter().all(|w| w.kind == MatrixWarningKind::EmptyCell));
+        assert_eq!(m.warnings().len(), 2); // both low-current cells
+    }
+
+    #[test]
+    fn a_single_value_at_a_cut_still_goes_high() {
+        // 0..=10, quantile 0.7 lands on the data point 7: unchanged rule (goes high).
+        let x: Vec<f64> = (0..=10).map(f64::from).collect();
+        let cfg = ValueMatrix { current: Thresholds::Quantile(vec![0.7]), ..Default::default() };
+        let m = value_matrix(&x, &x, &cfg).unwrap();
+        assert_eq!(m.current_thresholds(), &[7.0]);
+        assert_eq!(m.current_ties_low(), &[false]);
+        assert_eq!(m.current_level()[7], 1);
+    }
+
+    #[test]
+    fn dominant_cell_warns() {
+        let current: Vec<f64> = (0..20).map(f64::from).collect();
+        let potential: Vec<f64> = (0..20).map(f64::from).collect();
+        let cfg = ValueMatrix {
+            current: Thresholds::Absolute(vec![1.0]),
+            potential: Thresholds::Absolute(vec![1.0]),
+            ..Default::default()
+        };
+        let m = value_matrix(&current, &potential, &cfg).unwrap();
+        assert_eq!(m.counts(), &[1, 0, 0, 19]);
+        let kinds: Vec<_> = m.warnings().iter().map(|w| (w.kind, w.cell)).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (MatrixWarningKind::EmptyCell, 1),
+                (MatrixWarningKind::EmptyCell, 2),
+                (MatrixWarningKind::DominantCell, 3)
+            ]
+        );
+        let w = &m.warnings()[2];
+        assert_eq!(w.share, 0.95);
+        assert!(
+            w.message.contains("holds 19 of 20 customers (95.0 %, more than 90 %)"),
+            "{}",
+            w.message
+        );
+        assert!(w.message.contains("the current cut 1 (absolute)"));
     }
 
     #[test]

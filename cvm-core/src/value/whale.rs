@@ -33,6 +33,10 @@ pub struct WhaleCurve {
     bottom: f64,
     bottom_consumed: f64,
     unprofitable_count: usize,
+    unprofitable: Vec<usize>,
+    bottom_count: usize,
+    bottom_unprofitable_count: usize,
+    potential_profit: f64,
     gini: Option<f64>,
     order: Vec<usize>,
     rank: Vec<usize>,
@@ -102,6 +106,85 @@ impl WhaleCurve {
         ratio(self.bottom_consumed, self.peak)
     }
 
+    /// Net profit of the bottom fraction: `total − C(n − bottom · n)` = `−bottom_consumed`.
+    pub fn bottom_profit(&self) -> f64 {
+        -self.bottom_consumed
+    }
+
+    /// Number of customers wholly inside the bottom fraction, `⌊bottom · n⌋`.
+    pub fn bottom_count(&self) -> usize {
+        self.bottom_count
+    }
+
+    /// How many of the [`bottom_count`](Self::bottom_count) least profitable customers lose
+    /// money.
+    pub fn bottom_unprofitable_count(&self) -> usize {
+        self.bottom_unprofitable_count
+    }
+
+    /// First reading of 80/20/30 (`seeds/001:19`, `001:462`: half of the top 20 %'s profit is
+    /// consumed by the bottom 30 %): `bottom_consumed / top_profit`, when `top_profit > 0`.
+    /// Negative when the bottom fraction is net profitable (see
+    /// [`interpretation`](Self::interpretation)).
+    pub fn bottom_share_of_top(&self) -> Option<f64> {
+        ratio(self.bottom_consumed, self.top_profit)
+    }
+
+    /// The potential profit: what the other customers make, `C(n − bottom · n)` (the profit
+    /// without the bottom fraction).
+    pub fn potential_profit(&self) -> f64 {
+        self.potential_profit
+    }
+
+    /// Second reading of 80/20/30 (`seeds/004:14`: the worst 30 % halve the potential profit):
+    /// the share of the potential profit lost, `bottom_consumed / potential_profit`, when
+    /// `potential_profit > 0`. Negative when the bottom fraction is net profitable.
+    pub fn bottom_share_of_potential(&self) -> Option<f64> {
+        ratio(self.bottom_consumed, self.potential_profit)
+    }
+
+    /// Whether the bottom fraction makes a net profit (`bottom_consumed < 0`): then it consumes
+    /// nothing, and the 80/20/30 shares are negative.
+    pub fn bottom_net_profitable(&self) -> bool {
+        self.bottom_consumed < 0.0
+    }
+
+    /// The bottom fraction's figures in words, e.g. `the bottom 30 % (707 customers) are net
+    /// profitable: they add 1,595.23 to profit and consume none of it; 31 of them lose money`.
+    pub fn interpretation(&self) -> String {
+        use super::{fmt_amount, fmt_count};
+        let pct = |x: f64| format!("{:.1} %", 100.0 * x);
+        let who = format!(
+            "the bottom {} % ({} customers)",
+            fmt_num_pct(self.bottom),
+            fmt_count(self.bottom_count)
+        );
+        let losers = format!(
+            "{} of them {} money",
+            fmt_count(self.bottom_unprofitable_count),
+            if self.bottom_unprofitable_count == 1 { "loses" } else { "lose" }
+        );
+        if self.bottom_consumed > 0.0 {
+            let of_top = self.bottom_share_of_top().map_or("an undefined share".into(), pct);
+            let of_potential =
+                self.bottom_share_of_potential().map_or("an undefined share".into(), pct);
+            format!(
+                "{who} consume {} of profit: {of_top} of the top {} %'s profit and {of_potential} \
+                 of the potential profit (the profit without them); {losers}",
+                fmt_amount(self.bottom_consumed),
+                fmt_num_pct(self.top),
+            )
+        } else if self.bottom_consumed < 0.0 {
+            format!(
+                "{who} are net profitable: they add {} to profit and consume none of it (the \
+                 80/20/30 pattern does not hold); {losers}",
+                fmt_amount(-self.bottom_consumed)
+            )
+        } else {
+            format!("{who} break even: they neither add nor consume profit; {losers}")
+        }
+    }
+
     /// `peak − total`: what every customer after the peak (the unprofitable tail) takes away.
     pub fn tail_consumed(&self) -> f64 {
         self.peak - self.total
@@ -110,6 +193,11 @@ impl WhaleCurve {
     /// Number of customers with negative profit.
     pub fn unprofitable_count(&self) -> usize {
         self.unprofitable_count
+    }
+
+    /// Indices (input order, ascending) of the customers with negative profit.
+    pub fn unprofitable(&self) -> &[usize] {
+        &self.unprofitable
     }
 
     /// Share of customers with negative profit.
@@ -164,6 +252,12 @@ impl WhaleCurve {
         check_fraction("fraction", fraction)?;
         Ok(interpolate(&self.sorted_cumulative, fraction * self.len() as f64))
     }
+}
+
+/// A fraction as a percentage without trailing zeros: 0.3 → `30`, 0.125 → `12.5`.
+fn fmt_num_pct(x: f64) -> String {
+    let s = format!("{:.2}", 100.0 * x);
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 fn ratio(num: f64, den: f64) -> Option<f64> {
@@ -331,6 +425,14 @@ fn rank_order_radix(profit: &[f64]) -> (Vec<f64>, Vec<usize>) {
 /// * `bottom_consumed = C(n − bottom · n) − total` = minus the profit of the bottom
 ///   `bottom · n` customers; `bottom_consumed_share = bottom_consumed / peak`;
 ///   `tail_consumed = peak − total` (everything after the peak);
+/// * the two readings of 80/20/30: `bottom_share_of_top = bottom_consumed / top_profit` (the
+///   share of the top 20 %'s profit the bottom 30 % consume, `seeds/001:19`) and
+///   `bottom_share_of_potential = bottom_consumed / C(n − bottom · n)` (the share of the
+///   potential profit — the profit without the bottom 30 % — that is lost, `seeds/004:14`); both
+///   are negative when the bottom fraction is net profitable, which
+///   [`WhaleCurve::interpretation`] says in words;
+/// * `unprofitable` lists the customers with negative profit, `bottom_unprofitable_count` those
+///   among the `⌊bottom · n⌋` least profitable;
 /// * `gini = Σ_i (2i − n − 1) x_(i) / (n · total)` with `x_(1) ≤ … ≤ x_(n)` ascending: the
 ///   population Gini coefficient, mean absolute difference / (2 × mean profit). It is 0 when all
 ///   profits are equal and `(n − 1)/n` when one customer makes all of it; with negative profits
@@ -352,6 +454,14 @@ fn rank_order_radix(profit: &[f64]) -> (Vec<f64>, Vec<usize>) {
 /// assert_eq!(w.top_profit(), 160.0);                      // top 20 % = 2 customers
 /// assert!((w.top_share().unwrap() - 160.0 / 140.0).abs() < 1e-12);
 /// assert_eq!(w.bottom_consumed(), 75.0);                  // bottom 30 %: −10, −25, −40
+/// assert_eq!(w.bottom_share_of_top(), Some(75.0 / 160.0));
+/// assert_eq!(w.bottom_share_of_potential(), Some(75.0 / 215.0));   // C(7) = 215
+/// assert_eq!(w.unprofitable(), &[0, 3, 6, 8]);
+/// assert_eq!(
+///     w.interpretation(),
+///     "the bottom 30 % (3 customers) consume 75 of profit: 46.9 % of the top 20 %'s profit and \
+///      34.9 % of the potential profit (the profit without them); 3 of them lose money"
+/// );
 /// assert_eq!(w.tail_consumed(), 80.0);                    // peak − total
 /// assert_eq!((w.unprofitable_count(), w.unprofitable_share()), (4, 0.4));
 /// assert!((w.gini().unwrap() - 2140.0 / 1400.0).abs() < 1e-12);   // > 1: losses
@@ -372,7 +482,10 @@ pub fn whale_curve(profit: &[f64], options: &WhaleOptions) -> Result<WhaleCurve>
     let mut running = Compensated::default();
     let mut gini_sum = Compensated::default();
     let (mut peak, mut peak_rank) = (0.0f64, 0usize);
-    let mut unprofitable_count = 0;
+    let mut unprofitable = Vec::new();
+    let nf = n as f64;
+    let bottom_count = ((options.bottom * nf).floor() as usize).min(n);
+    let mut bottom_unprofitable_count = 0;
     let weight0 = n as f64 - 1.0;
     for (k0, (&i, slot)) in order.iter().zip(curve.iter_mut()).enumerate() {
         let x = *slot;
@@ -384,7 +497,10 @@ pub fn whale_curve(profit: &[f64], options: &WhaleOptions) -> Result<WhaleCurve>
             peak = c;
             peak_rank = k0 + 1;
         }
-        unprofitable_count += usize::from(x < 0.0);
+        if x < 0.0 {
+            unprofitable.push(i);
+            bottom_unprofitable_count += usize::from(k0 >= n - bottom_count);
+        }
         // Ascending position i' = n − k0, weight 2i' − n − 1 = n − 1 − 2·k0.
         gini_sum.add((weight0 - 2.0 * k0 as f64) * x);
     }
@@ -396,9 +512,11 @@ pub fn whale_curve(profit: &[f64], options: &WhaleOptions) -> Result<WhaleCurve>
             reason: "the cumulative profit overflows".into(),
         });
     }
-    let nf = n as f64;
     let top_profit = interpolate(&sorted_cumulative, options.top * nf);
-    let bottom_consumed = interpolate(&sorted_cumulative, nf - options.bottom * nf) - total;
+    let potential_profit = interpolate(&sorted_cumulative, nf - options.bottom * nf);
+    let bottom_consumed = potential_profit - total;
+    let unprofitable_count = unprofitable.len();
+    unprofitable.sort_unstable();
     let gini = (total > 0.0).then(|| gini_sum.value() / (nf * total));
     Ok(WhaleCurve {
         total,
@@ -409,6 +527,10 @@ pub fn whale_curve(profit: &[f64], options: &WhaleOptions) -> Result<WhaleCurve>
         bottom: options.bottom,
         bottom_consumed,
         unprofitable_count,
+        unprofitable,
+        bottom_count,
+        bottom_unprofitable_count,
+        potential_profit,
         gini,
         order,
         rank,
@@ -484,6 +606,31 @@ mod tests {
         assert_eq!(w.tail_consumed(), 4.0);
         assert_eq!(w.bottom_consumed_share(), None);
         assert_eq!(w.unprofitable_count(), 2);
+    }
+
+    #[test]
+    fn net_profitable_bottom_is_said_in_words() {
+        // Ten customers, one loses 1: the bottom 30 % (1, 0.5, −1) add 0.5.
+        let p = [50.0, 40.0, 30.0, 20.0, 10.0, 5.0, 2.0, 1.0, 0.5, -1.0];
+        let w = whale_curve(&p, &WhaleOptions::default()).unwrap();
+        assert_relative_eq!(w.bottom_consumed(), -0.5, epsilon = 1e-12);
+        assert_relative_eq!(w.bottom_profit(), 0.5, epsilon = 1e-12);
+        assert!(w.bottom_net_profitable());
+        assert_eq!((w.bottom_count(), w.bottom_unprofitable_count()), (3, 1));
+        assert_relative_eq!(w.bottom_share_of_top().unwrap(), -0.5 / 90.0, epsilon = 1e-15);
+        assert_eq!(w.unprofitable(), &[9]);
+        assert_eq!(
+            w.interpretation(),
+            "the bottom 30 % (3 customers) are net profitable: they add 0.50 to profit and \
+             consume none of it (the 80/20/30 pattern does not hold); 1 of them loses money"
+        );
+        let w =
+            whale_curve(&[3.0, 0.0, 0.0, 0.0], &WhaleOptions { top: 0.25, bottom: 0.5 }).unwrap();
+        assert!(w.interpretation().contains("(2 customers) break even"), "{}", w.interpretation());
+        assert_eq!(w.bottom_share_of_potential(), Some(0.0));
+        let w = whale_curve(&[-3.0, -1.0], &WhaleOptions::default()).unwrap();
+        assert_eq!(w.bottom_share_of_top(), None);
+        assert!(w.interpretation().contains("an undefined share"), "{}", w.interpretation());
     }
 
     #[test]

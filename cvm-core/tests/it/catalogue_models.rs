@@ -5,7 +5,7 @@
 use cvm_core::clv::{customer_lifetime_value, ClvOptions};
 use cvm_core::models::{
     AnyModel, BgBb, BgNbd, BgNbdParams, FitOptions, GammaGamma, GammaGammaParams, MbgNbd,
-    ModelKind, ParetoNbd, ParetoNbdParams, ShiftedBetaGeometric, SummaryData,
+    ModelKind, ParetoNbd, ParetoNbdParams, ShiftedBetaGeometric, SummaryData, TransactionModel,
 };
 use cvm_core::special::{ln_hyp2f1_checked, work};
 use cvm_core::{Error, TimeUnit};
@@ -63,6 +63,18 @@ fn cases() -> Vec<Case> {
     let no_repeat = || data(&[0.0, 0.0, 0.0], &[0.0, 0.0, 0.0], &[10.0, 20.0, 30.0]);
     let same = || data(&[2.0; 4], &[5.0; 4], &[9.0; 4]);
     vec![
+        // A frequency no purchase history reaches (the expectations' work bound, fuzz finding).
+        case(
+            "frequency beyond MAX_FREQUENCY",
+            || {
+                let m = BgNbd::from_params(BgNbdParams::new(0.243, 4.414, 0.793, 2.426)?)?;
+                m.probability_alive(&[3.0, 1e30], &[10.0; 2], &[20.0; 2]).map(drop)
+            },
+            "InvalidValue",
+            Some("frequency"),
+            Some(1),
+            "MAX_FREQUENCY) (got 1e30)",
+        ),
         // Parameters outside the domain, from Rust.
         case(
             "NaN parameter",

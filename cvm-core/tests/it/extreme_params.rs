@@ -5,8 +5,8 @@
 
 use cvm_core::clv::{expected_discounted_purchases, ClvOptions};
 use cvm_core::models::{
-    BgBb, BgBbParams, BgNbd, BgNbdParams, MbgNbd, MbgNbdParams, ParetoNbd, ParetoNbdParams,
-    TransactionModel,
+    BgBb, BgBbParams, BgNbd, BgNbdParams, GammaGamma, GammaGammaParams, MbgNbd, MbgNbdParams,
+    ParetoNbd, ParetoNbdParams, SbgParams, ShiftedBetaGeometric, TransactionModel,
 };
 use cvm_core::special::work;
 use cvm_core::{Error, TimeUnit};
@@ -363,13 +363,21 @@ fn out_of_domain_parameters_are_printed_compactly() {
     // Ordinary numbers stay as written.
     let msg = ParetoNbdParams::new(0.5, 12345.5, 1e-11, 1.0).unwrap_err().to_string();
     assert!(msg.contains("(got 1e-11)"), "{msg}");
+    // So do the column checks every module shares, and the CLV options.
+    let m = BgNbd::from_params(BgNbdParams::new(0.24, 4.4, 0.79, 2.4).unwrap()).unwrap();
+    let msg = m.probability_alive(&[-1e300], &[1.0], &[2.0]).unwrap_err().to_string();
+    assert!(msg.contains("(got -1e300)") && msg.len() < 200, "{msg}");
+    let options = ClvOptions { discount_rate: -1e300, ..ClvOptions::default() };
+    let msg = options.validate().unwrap_err().to_string();
+    assert!(msg.contains("(got -1e300)") && msg.len() < 200, "{msg}");
 }
 
 #[test]
 fn scalar_kernels_are_bounded_at_any_scalar() {
     // The `_at` kernels are public and documented for validated scalars, but no scalar may make
     // them loop: fuzz/regressions/kernels/timeout-2e3c42ff… (Pareto/NBD at r = α = s = β ≈ 7e-9,
-    // x = NaN) spun forever halving a quadrature panel whose slope was NaN. Every model, at tiny,
+    // x = NaN) spun forever halving a quadrature panel whose slope was NaN, and timeout-0cda1c3b…
+    // (x = −1.6e7, T = NaN) ran the ₂F₁ series to its ten-million-term cap. Every model, at tiny,
     // ordinary and huge parameters, over non-finite, negative, subnormal and huge scalars: each
     // call returns, with work bounded like a valid row's.
     let params: [[f64; 4]; 4] = [
@@ -378,8 +386,20 @@ fn scalar_kernels_are_bounded_at_any_scalar() {
         [1e-10, 1e10, 1e-10, 1e10],
         [1e10, 1e-10, 1e10, 1e-10],
     ];
-    let scalars =
-        [f64::NAN, f64::NEG_INFINITY, f64::INFINITY, -1.0, 0.0, 5e-324, 1e-300, 1.0, 40.0, 1e300];
+    let scalars = [
+        f64::NAN,
+        f64::NEG_INFINITY,
+        f64::INFINITY,
+        -1.6e7,
+        -1.0,
+        -1e-64,
+        0.0,
+        5e-324,
+        1e-300,
+        1.0,
+        40.0,
+        1e300,
+    ];
     let mut failures = vec![];
     for p in params {
         let models: Vec<Box<dyn TransactionModel>> = vec![
@@ -416,4 +436,133 @@ fn scalar_kernels_are_bounded_at_any_scalar() {
         }
     }
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// `Ok` values that are all finite and pass `ok`, or an error; anything else is a failure.
+fn check_values(
+    what: String,
+    got: cvm_core::Result<Vec<f64>>,
+    ok: impl Fn(f64) -> bool,
+    failures: &mut Vec<String>,
+) {
+    match got {
+        Ok(v) if v.iter().all(|&x| x.is_finite() && ok(x)) => {}
+        Ok(v) => failures.push(format!("{what}: {v:?}")),
+        Err(_) => {}
+    }
+}
+
+#[test]
+fn gamma_gamma_sweeps_the_domain() {
+    // (p, q, γ) over the grid: the conditional spend, the population mean and the per-customer
+    // log-likelihood are finite (and the spends > 0) or an error; bounded work.
+    let mut failures = vec![];
+    let (x, z) = ([0.0, 1.0, 3.0, 1e6], [0.0, 0.01, 1e6, 1e-3]);
+    for &p in &GRID {
+        for &q in &GRID {
+            for &g in &GRID {
+                let m = GammaGamma::from_params(GammaGammaParams::new(p, q, g).unwrap()).unwrap();
+                work::take();
+                let at = format!("gamma_gamma p={p:e} q={q:e} gamma={g:e}");
+                check_values(
+                    format!("{at} spend"),
+                    m.conditional_expected_average_spend(&x, &z),
+                    |v| v > 0.0,
+                    &mut failures,
+                );
+                check_values(
+                    format!("{at} mean"),
+                    m.population_mean_spend().map(|v| vec![v]),
+                    |v| v > 0.0,
+                    &mut failures,
+                );
+                check_values(
+                    format!("{at} loglik"),
+                    m.log_likelihood_individual(&x, &z),
+                    |_| true,
+                    &mut failures,
+                );
+                let spent = work::take();
+                if spent > 4 * WORK_PER_ROW {
+                    failures.push(format!("{at}: {spent} iterations"));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn sbg_sweeps_the_domain() {
+    // (α, β) over the grid: survival in [0, 1] and non-increasing, churn and retention
+    // probabilities, DERL and the expected lifetime value finite and ≥ 0, or an error; bounded work.
+    let mut failures = vec![];
+    let t = [0.0, 1.0, 10.0, 1e6];
+    for &a in &GRID {
+        for &b in &GRID {
+            let m = ShiftedBetaGeometric::from_params(SbgParams::new(a, b).unwrap()).unwrap();
+            work::take();
+            let at = format!("sbg alpha={a:e} beta={b:e}");
+            match m.survival(&t) {
+                Ok(sv) if sv.windows(2).all(|w| w[1] <= w[0]) => check_values(
+                    format!("{at} S"),
+                    Ok(sv),
+                    |v| (0.0..=1.0).contains(&v),
+                    &mut failures,
+                ),
+                other => failures.push(format!("{at} S: {other:?}")),
+            }
+            let prob = |v: f64| (0.0..=1.0).contains(&v);
+            check_values(format!("{at} churn"), m.churn_probability(&t[1..]), prob, &mut failures);
+            check_values(format!("{at} retention"), m.retention_rate(&t[1..]), prob, &mut failures);
+            let curve = m.survival_curve(1000);
+            if !curve.iter().all(|&v| prob(v)) {
+                failures.push(format!("{at} survival_curve"));
+            }
+            for d in [1e-6, 0.1, 10.0] {
+                let nonneg = |v: f64| v >= 0.0;
+                check_values(
+                    format!("{at} derl d={d}"),
+                    m.derl(d, &[0.0, 7.0, 1e6]),
+                    nonneg,
+                    &mut failures,
+                );
+                check_values(
+                    format!("{at} elv d={d}"),
+                    m.expected_lifetime_value(1.0, d).map(|v| vec![v]),
+                    nonneg,
+                    &mut failures,
+                );
+            }
+            let spent = work::take();
+            if spent > 20 * WORK_PER_ROW {
+                failures.push(format!("{at}: {spent} iterations"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn frequencies_beyond_max_frequency_are_an_error() {
+    // fuzz/regressions/kernels/timeout-959300ee…: a CLV over customers with x = 1.3e190 spent
+    // ~0.2 M kernel iterations per expectation (the incomplete-beta tails at b + x) before
+    // giving up, at every one of the horizon's nodes. Up to 2^53 the expectations are fine.
+    use cvm_core::models::MAX_FREQUENCY;
+    let m = BgNbd::from_params(BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap()).unwrap();
+    work::take();
+    let e = m.conditional_expected_purchases(32.5, &[MAX_FREQUENCY], &[1e16], &[1e16]).unwrap();
+    assert!((e[0] / (32.5 * (MAX_FREQUENCY + 0.243) / (4.414 + 1e16)) - 1.0).abs() < 1e-9, "{e:?}");
+    assert!(work::take() <= WORK_PER_ROW);
+    let err =
+        m.conditional_expected_purchases(1.0, &[3.0, 1e30], &[1e16; 2], &[1e16; 2]).unwrap_err();
+    assert_eq!((err.field(), err.index()), (Some("frequency"), Some(1)), "{err}");
+    assert!(err.to_string().contains("MAX_FREQUENCY") && err.to_string().contains("(got 1e30)"));
+    let gg = GammaGamma::from_params(GammaGammaParams::new(6.25, 3.74, 15.44).unwrap()).unwrap();
+    let x = [1.3e190];
+    let options =
+        ClvOptions { horizon: 32.5, data_time_unit: Some(TimeUnit::Week), ..ClvOptions::default() };
+    let clv = cvm_core::clv::customer_lifetime_value(&m, &gg, &x, &x, &x, &[10.0], &options);
+    assert_eq!(clv.unwrap_err().field(), Some("frequency"));
+    assert_eq!(work::take(), 0);
 }

@@ -3,11 +3,15 @@
 // an f64 holds fewer.
 #![allow(clippy::excessive_precision)]
 
+mod catalogue_decision;
+mod catalogue_fee;
 mod catalogue_models;
 mod catalogue_rules;
 mod catalogue_summary;
 mod common;
+mod decision;
 mod extreme_params;
+mod fee;
 mod lifetime2;
 mod loyalty;
 mod models;

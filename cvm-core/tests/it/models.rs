@@ -672,10 +672,13 @@ fn validation_of_large_columns_reports_the_first_offender() {
     let (f, r, mut t) = base();
     t[199_999] = f64::INFINITY;
     assert_eq!(err(&f, &r, &t), ("T".into(), 199_999));
-    // A frequency beyond 2⁶⁴ is an integer (rejected by the fast pass, accepted by the rules).
+    // The fast pass and the rules agree at the frequency bound: 2⁵³ is taken, the next double
+    // above it is an error naming the row.
     let (mut f, r, t) = base();
-    f[7] = 1e20;
+    f[7] = cvm_core::models::MAX_FREQUENCY;
     assert!(m.probability_alive(&f, &r, &t).is_ok());
+    f[8] = cvm_core::models::MAX_FREQUENCY * (1.0 + f64::EPSILON);
+    assert_eq!(err(&f, &r, &t), ("frequency".into(), 8));
 }
 
 mod combined_props {

@@ -662,16 +662,28 @@ fn quadrants_of_the_method() {
     assert_eq!(
         strategies,
         vec![
-            "develop",
-            "maintain",
-            "keep and invest",
-            "be careful before spending resources",
-            "maintain",
-            "develop",
-            "keep and invest",
-            "be careful before spending resources",
+            "cultivate this group",
+            "maintain this group",
+            "cultivate this group",
+            "think carefully before investing resources",
+            "maintain this group",
+            "cultivate this group",
+            "cultivate this group",
+            "think carefully before investing resources",
         ]
     );
+    // The richer labels of earlier releases stay available as an option.
+    let detailed = ValueMatrix {
+        strategies: Some(QUADRANT_STRATEGIES_DETAILED.iter().map(|s| s.to_string()).collect()),
+        ..Default::default()
+    };
+    let d = value_matrix(&current, &potential, &detailed).unwrap();
+    let strategies: Vec<&str> = (0..4).map(|i| d.strategy(i)).collect();
+    assert_eq!(
+        strategies,
+        ["develop", "maintain", "keep and invest", "be careful before spending resources"]
+    );
+    assert!(m.warnings().is_empty());
     assert_eq!(m.label(2), "high_current_high_potential");
     assert_eq!(m.counts(), &[2, 2, 2, 2]);
     assert_eq!(m.current_sum(), &[11.0, 25.0, 175.0, 130.0]);
@@ -704,7 +716,8 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
     /// Counts sum to the number of customers, value sums to the totals; levels respect the
-    /// thresholds (value ≥ threshold → higher level).
+    /// thresholds (value > threshold → higher level; value = threshold → higher level unless the
+    /// tie rule sent the tied block low).
     #[test]
     fn matrix_counts_and_levels(
         data in prop::collection::vec((-1000.0..1000.0f64, -1000.0..1000.0f64), 1..60),
@@ -730,11 +743,14 @@ proptest! {
         prop_assert!((cs - current.iter().sum::<f64>()).abs() < 1e-6);
         let ps: f64 = m.potential_sum().iter().sum();
         prop_assert!((ps - potential.iter().sum::<f64>()).abs() < 1e-6);
-        let cuts = m.current_thresholds();
+        let (cuts, low) = (m.current_thresholds(), m.current_ties_low());
         for (&x, &level) in current.iter().zip(m.current_level()) {
             let lvl = level as usize;
-            prop_assert!(lvl == 0 || x >= cuts[lvl - 1]);
-            prop_assert!(lvl == cuts.len() || x < cuts[lvl]);
+            prop_assert!(lvl == 0 || x > cuts[lvl - 1] || (x == cuts[lvl - 1] && !low[lvl - 1]));
+            prop_assert!(lvl == cuts.len() || x < cuts[lvl] || (x == cuts[lvl] && low[lvl]));
+        }
+        if !quantile {
+            prop_assert!(low.iter().all(|&l| !l));
         }
     }
 }
@@ -881,4 +897,163 @@ fn whale_curve_of_cdnow_spend() {
     assert_eq!(w.unprofitable_count(), 0);
     assert_relative_eq!(w.gini().unwrap(), gini_by_definition(&spend), max_relative = 1e-10);
     assert!(w.top_share().unwrap() > 0.2 && w.top_share().unwrap() < 1.0);
+}
+
+/// CDNOW per customer (ids 1..=2357): `(spend, orders)` over the whole log, and the spend after
+/// the calibration end 1997-09-30 (the holdout).
+fn cdnow_spend_orders() -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    let (id, day, amount) = cdnow_transactions();
+    let end = cvm_core::calendar::parse_date("1997-09-30", "end").unwrap();
+    let n = *id.iter().max().unwrap() as usize;
+    let (mut spend, mut orders, mut holdout) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+    for ((&i, &d), &a) in id.iter().zip(&day).zip(&amount) {
+        let k = i as usize - 1;
+        spend[k] += a;
+        orders[k] += 1.0;
+        if d > end {
+            holdout[k] += a;
+        }
+    }
+    (spend, orders, holdout)
+}
+
+#[test]
+fn cdnow_80_20_30_bottom_is_net_profitable() {
+    // The walkthrough's illustrative economics: 30 % margin on spend, $2 per order.
+    let (spend, orders, _) = cdnow_spend_orders();
+    let profit: Vec<f64> = spend.iter().zip(&orders).map(|(s, o)| 0.3 * s - 2.0 * o).collect();
+    let w = whale_curve(&profit, &WhaleOptions::default()).unwrap();
+    assert_abs_diff_eq!(w.bottom_consumed(), -1595.0444, epsilon = 1e-6);
+    assert_abs_diff_eq!(w.bottom_profit(), 1595.0444, epsilon = 1e-6);
+    assert!(w.bottom_net_profitable());
+    assert_eq!((w.bottom_count(), w.bottom_unprofitable_count()), (707, 31));
+    assert_eq!(w.unprofitable_count(), 31);
+    assert_eq!(w.unprofitable().len(), 31);
+    assert!(w.unprofitable().iter().all(|&i| profit[i] < 0.0));
+    assert_abs_diff_eq!(w.top_profit(), 42021.3724, epsilon = 1e-6);
+    assert_abs_diff_eq!(w.potential_profit(), 57794.5376, epsilon = 1e-6);
+    assert_relative_eq!(
+        w.bottom_share_of_top().unwrap(),
+        -1595.0444 / 42021.3724,
+        max_relative = 1e-9
+    );
+    assert_relative_eq!(
+        w.bottom_share_of_potential().unwrap(),
+        -1595.0444 / 57794.5376,
+        max_relative = 1e-9
+    );
+    assert_eq!(
+        w.interpretation(),
+        "the bottom 30 % (707 customers) are net profitable: they add 1,595.04 to profit and \
+         consume none of it (the 80/20/30 pattern does not hold); 31 of them lose money"
+    );
+}
+
+#[test]
+fn cdnow_matrix_with_mostly_zero_current_value_splits_zero_from_positive() {
+    // Current value: holdout spend, 0 for 1,673 of the 2,357 customers (71 %); the median is 0.
+    // The old rule put everyone in "high current"; the tie rule puts the zeros low.
+    let (spend, orders, holdout) = cdnow_spend_orders();
+    let profit: Vec<f64> = spend.iter().zip(&orders).map(|(s, o)| 0.3 * s - 2.0 * o).collect();
+    assert_eq!(holdout.iter().filter(|&&x| x == 0.0).count(), 1673);
+    let m = value_matrix(&holdout, &profit, &ValueMatrix::default()).unwrap();
+    assert_eq!((m.current_thresholds(), m.current_ties_low()), (&[0.0][..], &[true][..]));
+    assert_eq!(m.counts(), &[1084, 589, 94, 590]);
+    assert_eq!(m.counts()[0] + m.counts()[1], 1673);
+    assert!(m.warnings().is_empty());
+    // A quarter of the customers below the cut is further from 0.5 than 71 %: still zero vs
+    // positive. At the 0.2 quantile the zeros go up (0 is closer to 0.2 than 0.71): the low
+    // current level is empty, and the warnings name the cut.
+    let cfg = ValueMatrix { current: Thresholds::Quantile(vec![0.2]), ..Default::default() };
+    let m = value_matrix(&holdout, &profit, &cfg).unwrap();
+    assert_eq!(m.current_ties_low(), &[false]);
+    assert_eq!(m.counts(), &[0, 0, 1178, 1179]);
+    assert_eq!(m.warnings().len(), 2);
+    assert!(
+        m.warnings()[0].message.contains(
+            "cell 0 (low_current_low_potential) is empty; cut by the current cut 0 (quantile 0.2; \
+         customers equal to it go high)"
+        ),
+        "{}",
+        m.warnings()[0].message
+    );
+}
+
+// ---------------------------------------------------------------- value over time
+
+#[test]
+fn matrix_migration_between_snapshots() {
+    use cvm_core::transition::MigrationPolicy;
+    let cut = ValueMatrix {
+        current: Thresholds::Absolute(vec![100.0]),
+        potential: Thresholds::Absolute(vec![100.0]),
+        ..Default::default()
+    };
+    // Five customers; ids of the second snapshot in another order, one gone and one new.
+    let before =
+        value_matrix(&[50.0, 150.0, 150.0, 20.0, 300.0], &[50.0, 150.0, 50.0, 500.0, 500.0], &cut)
+            .unwrap(); // cells 0, 3, 2, 1, 3
+    let after =
+        value_matrix(&[150.0, 50.0, 50.0, 400.0], &[150.0, 150.0, 50.0, 10.0], &cut).unwrap(); // cells 3, 1, 0, 2
+    let ids_b = [10, 20, 30, 40, 50];
+    let ids_a = [40, 10, 30, 60];
+    let m = matrix_migration(&ids_b, &before, &ids_a, &after, MigrationPolicy::OuterJoin).unwrap();
+    use CellState as C;
+    assert_eq!(m.row_states().len(), 5);
+    assert_eq!(m.column_states().last(), Some(&C::Gone));
+    assert_eq!(m.count(C::Cell(1), C::Cell(3)), 1); // 40: cultivate (low current) → high/high
+    assert_eq!(m.count(C::Cell(0), C::Cell(1)), 1); // 10
+    assert_eq!(m.count(C::Cell(2), C::Cell(0)), 1); // 30: maintain → think carefully
+    assert_eq!(m.count(C::Cell(3), C::Gone), 2); // 20 and 50
+    assert_eq!(m.count(C::New, C::Cell(2)), 1); // 60
+    assert_eq!(m.row_total(C::Cell(3)), 2);
+    assert_eq!(m.column_total(C::Gone), 2);
+    assert_eq!(m.rate(C::Cell(3), C::Gone), 1.0);
+    assert_eq!(m.counts().iter().sum::<u64>(), 6);
+    assert_eq!(m.moves().len(), 6);
+    assert_eq!(C::Cell(2).to_string(), "cell 2");
+    let e = matrix_migration(&ids_b, &before, &ids_a, &after, MigrationPolicy::Strict).unwrap_err();
+    assert_eq!((e.field(), e.index()), (Some("ids_before"), Some(1)));
+    let grid =
+        value_matrix(&[1.0, 2.0, 3.0], &[1.0, 2.0, 3.0], &ValueMatrix::grid(3).unwrap()).unwrap();
+    let e = matrix_migration(&[1, 2, 3], &grid, &ids_a, &after, MigrationPolicy::OuterJoin)
+        .unwrap_err();
+    assert_eq!(e.field(), Some("after"));
+    let e =
+        cell_migration(&[1, 2], &[0, 4], &[1, 2], &[0, 1], 4, MigrationPolicy::Strict).unwrap_err();
+    assert_eq!((e.field(), e.index()), (Some("before"), Some(1)));
+    let e =
+        cell_migration(&[1, 2], &[0], &[1, 2], &[0, 1], 4, MigrationPolicy::Strict).unwrap_err();
+    assert!(matches!(e, Error::LengthMismatch { ref field, .. } if field == "before"));
+}
+
+#[test]
+fn value_path_over_periods() {
+    let cut = ValueMatrix {
+        current: Thresholds::Absolute(vec![100.0]),
+        potential: Thresholds::Absolute(vec![100.0]),
+        ..Default::default()
+    };
+    let current = [50.0, 150.0, 150.0, 200.0, 200.0, 20.0, 10.0, 10.0, 10.0];
+    let potential = [150.0, 150.0, 50.0, 300.0, 50.0, 50.0, 10.0, 10.0, 10.0];
+    let p = value_path(&current, &potential, 3, &cut).unwrap();
+    assert_eq!((p.n_customers(), p.n_periods()), (3, 3));
+    assert_eq!(p.path(0), vec![1, 3, 2]);
+    assert_eq!(p.path(1), vec![3, 2, 0]);
+    assert_eq!(p.path(2), vec![0, 0, 0]);
+    assert_eq!(p.changes(2), 0);
+    assert_eq!(p.period(1).counts(), &[1, 0, 1, 1]);
+    // Median cuts per period with ties: the middle period has a tied median.
+    let q = value_path(&current, &potential, 3, &ValueMatrix::default()).unwrap();
+    assert_eq!(q.n_periods(), 3);
+    let e = value_path(&current, &potential[..8], 3, &cut).unwrap_err();
+    assert!(matches!(e, Error::LengthMismatch { .. }));
+    let e = value_path(&current[..8], &potential[..8], 3, &cut).unwrap_err();
+    assert_eq!(e.field(), Some("current"));
+    let e = value_path(&current, &potential, 0, &cut).unwrap_err();
+    assert_eq!(e.field(), Some("n_periods"));
+    let mut bad = current;
+    bad[5] = f64::NAN; // customer 1, period 2
+    let e = value_path(&bad, &potential, 3, &cut).unwrap_err();
+    assert_eq!((e.field(), e.index()), (Some("current"), Some(5)));
 }

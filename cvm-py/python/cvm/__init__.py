@@ -31,6 +31,7 @@ from .exceptions import (
     UnknownNameError,
 )
 from .exceptions import ConcentrationWarning
+from .exceptions import CvmWarning, DegenerateSplitWarning
 from . import lifetime2, loyalty, selection, value
 from .lifetime2 import *  # noqa: F401,F403
 from .loyalty import *  # noqa: F401,F403
@@ -38,6 +39,8 @@ from .models import BetaGeo, ModifiedBetaGeo, ParetoNBD, load_model
 from .selection import *  # noqa: F401,F403
 from .summary import compress, default_segment_table, rfm_segments, summary_from_transactions
 from .value import *  # noqa: F401,F403
+from . import decision  # noqa: E402
+from .decision import *  # noqa: F401,F403,E402
 
 __version__: str = _cvm.__version__
 
@@ -66,9 +69,12 @@ __all__ = [
     "NotIdentifiedError",
     "NumericalError",
     "ConcentrationWarning",
+    "CvmWarning",
+    "DegenerateSplitWarning",
     *value.__all__,
     *lifetime2.__all__,
     *selection.__all__,
     *loyalty.__all__,
+    *decision.__all__,
 ]
 from . import rules  # noqa: E402  (the cvm.rules presets namespace)

@@ -82,6 +82,11 @@ def value_decomposition(
     referrals: Optional[_SeriesArg],
     conversion: Optional[_SeriesArg],
     referral_value: Optional[_SeriesArg],
+    satisfaction: Optional[npt.NDArray[np.float64]] = None,
+    satisfaction_scale: tuple[float, float] = (1.0, 5.0),
+    satisfaction_threshold: float = 4.0,
+    satisfaction_missing: str = "error",
+    plain_referrals: bool = False,
 ) -> dict[str, npt.NDArray[np.float64]]: ...
 def value_matrix(
     current: npt.NDArray[np.float64],
@@ -93,6 +98,25 @@ def value_matrix(
     grid: Optional[int],
     labels: Optional[list[str]],
     strategies: Optional[list[str]],
+    strategy_set: str = "source",
+) -> dict[str, Any]: ...
+def value_cell_migration(
+    ids_before: npt.NDArray[np.int64],
+    cells_before: npt.NDArray[np.uint64],
+    ids_after: npt.NDArray[np.int64],
+    cells_after: npt.NDArray[np.uint64],
+    n_cells: int,
+    policy: str,
+) -> dict[str, Any]: ...
+def value_path_native(
+    current: npt.NDArray[np.float64],
+    potential: npt.NDArray[np.float64],
+    n_periods: int,
+    current_thresholds: Optional[list[float]],
+    current_quantile: bool,
+    potential_thresholds: Optional[list[float]],
+    potential_quantile: bool,
+    grid: Optional[int],
 ) -> dict[str, Any]: ...
 def whale_curve(
     profit: npt.NDArray[np.float64],
@@ -380,3 +404,55 @@ class Model:
 def simulate_model(model: str, params: list[float], n_customers: int, calibration_end: float,
                    birth_window: float = 0.0, holdout_length: float = 0.0, seed: int = 42,
                    transactions: bool = False) -> dict[str, Any]: ...
+
+# -- fee schedule and dormant transitions (cvm.fees) ------------------------------------------
+def default_fee_schedule_json() -> str: ...
+def fee_schedule_json(text: str) -> str: ...
+def fee_schedule(
+    account_id: npt.NDArray[np.int64],
+    customer_id: npt.NDArray[np.int64],
+    timestamp: npt.NDArray[np.int64],
+    value: npt.NDArray[np.float64],
+    timestamp_unit: str,
+    input: str,
+    opening_account_id: npt.NDArray[np.int64],
+    opening_balance: npt.NDArray[np.float64],
+    first_month: Optional[int],
+    last_month: Optional[int],
+    average_over: str,
+    schedule_json: str,
+    tier_customer_id: npt.NDArray[np.int64],
+    tiers: list[str],
+    default_tier: Optional[str],
+) -> dict[str, Any]: ...
+def dormant_transitions(
+    rules: RuleSet,
+    dormant_decision: str,
+    before_id: npt.NDArray[np.int64],
+    before: _Columns,
+    after_id: npt.NDArray[np.int64],
+    after: _Columns,
+) -> dict[str, Any]: ...
+# decision
+def playbook_default_json() -> str: ...
+def playbook_normalize(json: str) -> str: ...
+
+class CustomerValueReportNative:
+    def columns(self) -> list[tuple[str, str, Any]]: ...
+    def to_csv(self) -> str: ...
+    def to_html(self, title: str) -> str: ...
+    def __len__(self) -> int: ...
+
+def customer_value_report_native(
+    ids: list[str], realised: Optional[_F64] = None, potential: Optional[_F64] = None,
+    influence: Optional[_F64] = None, clv: Optional[_F64] = None, matrix_cell: Optional[list[str]] = None,
+    strategy: Optional[list[str]] = None, loyalty_stage: Optional[list[str]] = None,
+    loyalty_level: Optional[list[str]] = None, churn_probability: Optional[_F64] = None,
+    elastic: Optional[np.ndarray] = None, big_customer_risk: Optional[list[Optional[str]]] = None,
+    dormant: Optional[np.ndarray] = None, fee_due: Optional[np.ndarray] = None,
+    decision: Optional[list[str]] = None, decision_reasons: Optional[list[str]] = None,
+    playbook: Optional[str] = None,
+) -> CustomerValueReportNative: ...
+def select_campaign_native(clv: _F64, uplift: _F64, cost: _F64, budget: float, method: str,
+                           constant_cost: bool = False, segment: Optional[np.ndarray] = None,
+                           draws: Optional[int] = None, seed: int = 0) -> dict[str, Any]: ...

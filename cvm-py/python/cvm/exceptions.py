@@ -36,6 +36,8 @@ __all__ = [
     "ConvergenceError",
     "NotIdentifiedError",
     "NumericalError",
+    "CvmWarning",
+    "DegenerateSplitWarning",
     "ConcentrationWarning",
 ]
 
@@ -154,7 +156,16 @@ class NumericalError(CvmError, ArithmeticError):
     """A computation produced a value that cannot be represented."""
 
 
-class ConcentrationWarning(UserWarning):
+class CvmWarning(UserWarning):
+    """Base class of the warnings cvm emits: a result that is computed but needs a second look."""
+
+
+class DegenerateSplitWarning(CvmWarning):
+    """A segmentation put (nearly) every customer in one group: a cell of the value matrix is
+    empty or holds more than 90 % of the customers. The message names the cell and its cuts."""
+
+
+class ConcentrationWarning(CvmWarning):
     """A result is right but says little: more than 90 % of the customers got one decision.
 
     Issued by :meth:`cvm.SelectionRules.evaluate` (the same warning is in

@@ -503,6 +503,21 @@ def _stage_codes(stages: pd.Series, field: str) -> np.ndarray:
     return _cvm.parse_stages([str(s) for s in stages.to_numpy(dtype=object)], field)
 
 
+def _snapshot_ids(ib: pd.Index, ia: pd.Index):
+    """The customer ids of two snapshots as int64 arrays for the core, and the labels the codes
+    stand for (``None`` when the ids are integers already)."""
+    if ib.dtype.kind in "iu" and ia.dtype.kind in "iu" and ib.dtype != np.uint64 and ia.dtype != np.uint64:
+        return (np.ascontiguousarray(ib.to_numpy(), dtype=np.int64),
+                np.ascontiguousarray(ia.to_numpy(), dtype=np.int64), None)
+    for idx, field in ((ib, "ids_before"), (ia, "ids_after")):
+        bad = _convert.first_true(np.asarray(idx.isna()))
+        if bad is not None:
+            raise InvalidValueError(f"`{field}`[{bad}]: missing customer id", field=field, index=bad)
+    codes, labels = pd.factorize(ib.append(ia))
+    return (np.ascontiguousarray(codes[: len(ib)], dtype=np.int64),
+            np.ascontiguousarray(codes[len(ib):], dtype=np.int64), labels)
+
+
 def stage_migration(before: Any, after: Any, policy: str = "strict") -> StageMigration:
     """Transition counts, rates and per-customer moves between two ladder snapshots.
 
@@ -535,19 +550,7 @@ def stage_migration(before: Any, after: Any, policy: str = "strict") -> StageMig
     """
     sb, sa = _stage_series(before, "before"), _stage_series(after, "after")
     codes_b, codes_a = _stage_codes(sb, "stages_before"), _stage_codes(sa, "stages_after")
-    ib, ia = sb.index, sa.index
-    labels = None
-    if ib.dtype.kind in "iu" and ia.dtype.kind in "iu" and ib.dtype != np.uint64 and ia.dtype != np.uint64:
-        ids_b = np.ascontiguousarray(ib.to_numpy(), dtype=np.int64)
-        ids_a = np.ascontiguousarray(ia.to_numpy(), dtype=np.int64)
-    else:
-        for idx, field in ((ib, "ids_before"), (ia, "ids_after")):
-            bad = _convert.first_true(np.asarray(idx.isna()))
-            if bad is not None:
-                raise InvalidValueError(f"`{field}`[{bad}]: missing customer id", field=field, index=bad)
-        codes, labels = pd.factorize(ib.append(ia))
-        ids_b = np.ascontiguousarray(codes[: len(ib)], dtype=np.int64)
-        ids_a = np.ascontiguousarray(codes[len(ib):], dtype=np.int64)
+    ids_b, ids_a, labels = _snapshot_ids(sb.index, sa.index)
     d = _cvm.stage_migration_native(ids_b, codes_b, ids_a, codes_a, str(policy))
     rows = pd.Index(d["rows"], name="before")
     columns = pd.Index(d["columns"], name="after")

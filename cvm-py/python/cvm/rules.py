@@ -245,3 +245,7 @@ def matching_partner(columns: Optional[Mapping[str, str]] = None, **options: flo
     ['matching', 'partial']
     """
     return _preset("matching_partner", options, columns)
+# The fee schedule and dormant-account transitions (seeds/001:442, 486 and 14); see docs/fees.md.
+from .fees import default_fee_schedule, dormant_transitions, fee_schedule  # noqa: E402
+
+__all__ += ["fee_schedule", "default_fee_schedule", "dormant_transitions"]

@@ -6,14 +6,15 @@ inputs and wraps the results.
 
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence
+import warnings as _warnings
+from typing import Any, Optional, Sequence, Union
 
 import numpy as np
 import pandas as pd
 
 from . import _convert
 from . import _cvm
-from .exceptions import InvalidValueError
+from .exceptions import DegenerateSplitWarning, InvalidValueError
 
 __all__ = [
     "cashflow_clv",
@@ -25,6 +26,9 @@ __all__ = [
     "ValueMatrixResult",
     "whale_curve",
     "WhaleCurve",
+    "matrix_migration",
+    "MatrixMigration",
+    "value_path",
 ]
 
 
@@ -310,11 +314,19 @@ def value_decomposition(
     referrals: Any = None,
     conversion: Any = None,
     referral_value: Any = None,
+    satisfaction: Any = None,
+    satisfaction_threshold: float = 4.0,
+    satisfaction_scale: tuple[float, float] = (1.0, 5.0),
+    missing_satisfaction: str = "error",
+    plain_referrals: bool = False,
 ) -> pd.DataFrame:
     """Customer value = realised + potential + influence value.
 
     Influence by referrals is the customer referral value of Kumar, Petersen & Leone (2007):
-    ``referrals × conversion × referral_value``.
+    ``referrals × conversion × referral_value``. The method counts it only for highly satisfied
+    customers (influence value arises when customers are highly satisfied, ``seeds/000:9``):
+    with ``referrals`` give ``satisfaction``; customers below ``satisfaction_threshold`` get 0.
+    ``plain_referrals=True`` is the plain form that counts every customer.
 
     Parameters
     ----------
@@ -328,6 +340,19 @@ def value_decomposition(
         (each a scalar or one value per customer).
     rate : float
         Compounding rate per period of a realised history (> −1).
+    satisfaction : 1-D array-like or Series, optional
+        One satisfaction score per customer, on ``satisfaction_scale`` (default 1–5); required
+        with ``referrals`` unless ``plain_referrals``. NaN / None is a missing score.
+    satisfaction_threshold : float
+        Lowest score that counts as highly satisfied (default 4: "satisfied" or "very satisfied"
+        on 1–5), within the scale.
+    satisfaction_scale : (float, float)
+        Lowest and highest score of the scale; scores outside it are an error.
+    missing_satisfaction : {"error", "no_influence"}
+        A missing score is an error naming the row (default), or gives that customer no influence
+        value; it is never read as highly satisfied.
+    plain_referrals : bool
+        Count referral influence for every customer, whatever their satisfaction.
 
     Returns
     -------
@@ -339,14 +364,25 @@ def value_decomposition(
     --------
     >>> import cvm
     >>> d = cvm.value_decomposition([[100, 100, 100], [0, 50, 200]], [400.0, 900.0], rate=0.1,
-    ...                             referrals=[2, 0], conversion=0.25, referral_value=300)
+    ...                             referrals=[2, 0], conversion=0.25, referral_value=300,
+    ...                             satisfaction=[5, 4])
     >>> d.round(6).to_dict("list")
     {'realised': [331.0, 255.0], 'potential': [400.0, 900.0], 'influence': [150.0, 0.0], 'total': [881.0, 1155.0]}
+    >>> cvm.value_decomposition(referrals=[2, 2], conversion=0.25, referral_value=300,
+    ...                         satisfaction=[2, 5])["influence"].tolist()
+    [0.0, 150.0]
     """
     inputs, index = _convert.align(
         {"realised": realised, "potential": potential, "influence": influence,
-         "referrals": referrals, "conversion": conversion, "referral_value": referral_value}
+         "referrals": referrals, "conversion": conversion, "referral_value": referral_value,
+         "satisfaction": satisfaction}
     )
+    satisfaction = inputs["satisfaction"]
+    sat = None if satisfaction is None else _convert.floats(satisfaction, "satisfaction")
+    if np.ndim(satisfaction_scale) != 1 or len(satisfaction_scale) != 2:
+        raise InvalidValueError(f"`satisfaction_scale`: expected (lowest, highest), got {satisfaction_scale!r}",
+                                field="satisfaction_scale")
+    scale = tuple(_convert.number(x, "satisfaction_scale") for x in satisfaction_scale)
     realised, potential, influence = inputs["realised"], inputs["potential"], inputs["influence"]
     referrals, conversion = inputs["referrals"], inputs["conversion"]
     referral_value = inputs["referral_value"]
@@ -362,7 +398,9 @@ def value_decomposition(
     out = _cvm.value_decomposition(
         hist, periods, _convert.number(rate, "rate"), opt(potential, "potential"), opt(influence, "influence"),
         sc(referrals, "referrals"), sc(conversion, "conversion"),
-        sc(referral_value, "referral_value"),
+        sc(referral_value, "referral_value"), sat, scale,
+        _convert.number(satisfaction_threshold, "satisfaction_threshold"),
+        _convert.text(missing_satisfaction, "missing_satisfaction"), bool(plain_referrals),
     )
     n = len(out["total"])
     if index is None or len(index) != n:
@@ -383,17 +421,28 @@ class ValueMatrixResult:
         ``count``, ``current_sum``, ``potential_sum``.
     current_thresholds, potential_thresholds : list of float
         Cut points in data units (quantiles resolved).
+    current_ties_low, potential_ties_low : list of bool
+        Per cut point: whether customers equal to it went to the lower level (tie rule).
     shape : (int, int)
         Number of current and potential levels.
+    warnings : pandas.DataFrame
+        Degenerate cells (empty, or more than 90 % of the customers): ``kind``
+        (``"empty_cell"`` / ``"dominant_cell"``), ``cell``, ``count``, ``share``, ``message``;
+        empty when the split is sound. Each is also emitted as a
+        :class:`cvm.DegenerateSplitWarning`.
     """
 
     def __init__(self, customers: pd.DataFrame, cells: pd.DataFrame, current_thresholds,
-                 potential_thresholds, shape):
+                 potential_thresholds, shape, current_ties_low=(), potential_ties_low=(),
+                 warnings=None):
         self.customers = customers
         self.cells = cells
         self.current_thresholds = list(current_thresholds)
         self.potential_thresholds = list(potential_thresholds)
+        self.current_ties_low = list(current_ties_low)
+        self.potential_ties_low = list(potential_ties_low)
         self.shape = shape
+        self.warnings = warnings if warnings is not None else _matrix_warnings([])
 
     def counts(self) -> pd.DataFrame:
         """Customers per cell as a grid (rows = current level, columns = potential level)."""
@@ -408,6 +457,11 @@ class ValueMatrixResult:
         return f"<p>{self!r}</p>" + self.cells.to_html()
 
 
+def _matrix_warnings(rows) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["kind", "cell", "count", "share", "message"])
+    return frame.astype({"cell": np.int64, "count": np.int64, "share": np.float64})
+
+
 def value_matrix(
     current: Any,
     potential: Any,
@@ -417,15 +471,20 @@ def value_matrix(
     quantiles: bool = True,
     grid: Optional[int] = None,
     labels: Optional[Sequence[str]] = None,
-    strategies: Optional[Sequence[str]] = None,
+    strategies: Union[str, Sequence[str], None] = None,
 ) -> ValueMatrixResult:
     """Place each customer in a cell of the current × potential value matrix.
 
-    A customer's level on an axis is the number of that axis' cut points at or below its value
-    (a value equal to a cut point goes to the higher level). The default 2 × 2 matrix cuts both
-    axes at the median (type-7 sample quantile) and recommends: low current / low potential
-    "be careful before spending resources", low / high "develop", high / low "maintain",
-    high / high "keep and invest".
+    A customer's level on an axis is the number of that axis' cut points it passes: above a cut
+    point, or equal to an absolute one. Customers **tied** at a quantile cut point (two or more
+    with the same value, e.g. the median 0 when most current values are 0) go to the side that
+    brings the share below the cut closer to the quantile — zero vs positive when 82 % are 0 —
+    and up at equal distance. The default 2 × 2 matrix cuts both axes at the median (type-7
+    sample quantile) and recommends the method's strategies (``seeds/001:49``): low current /
+    low potential "think carefully before investing resources", both high-potential cells
+    "cultivate this group", high current / low potential "maintain this group". A cell that is
+    empty or holds more than 90 % of the customers emits a :class:`cvm.DegenerateSplitWarning`
+    naming the cell and its cuts (also in ``result.warnings``).
 
     Parameters
     ----------
@@ -436,8 +495,12 @@ def value_matrix(
         values otherwise. Default: the median (or ``grid``).
     grid : int, optional
         ``k``: cut each axis without explicit thresholds at the quantiles ``1/k … (k−1)/k``.
-    labels, strategies : sequence of str, optional
+    labels : sequence of str, optional
         One per cell, in cell order (row-major, current level first).
+    strategies : "source", "detailed" or sequence of str, optional
+        ``"source"`` (default for 2 × 2): the method's three strategies; ``"detailed"``: the
+        richer labels "be careful before spending resources" / "develop" / "maintain" / "keep and
+        invest"; or one strategy per cell.
 
     Returns
     -------
@@ -451,20 +514,30 @@ def value_matrix(
     >>> m.current_thresholds, m.potential_thresholds
     ([117.5], [375.0])
     >>> m.customers.loc["a", "strategy"], m.customers.loc["d", "strategy"]
-    ('develop', 'keep and invest')
+    ('cultivate this group', 'cultivate this group')
+    >>> m.customers.loc["b", "strategy"], m.customers.loc["c", "strategy"]
+    ('maintain this group', 'think carefully before investing resources')
     >>> m.cells["count"].tolist()
     [1, 1, 1, 1]
+    >>> cvm.value_matrix(current, [900.0, 50.0, 20.0, 700.0], strategies="detailed").cells["strategy"].tolist()
+    ['be careful before spending resources', 'develop', 'maintain', 'keep and invest']
     """
     inputs, index = _convert.align({"current": current, "potential": potential})
     c = _convert.floats(inputs["current"], "current")
     p = _convert.floats(inputs["potential"], "potential")
     cut = lambda x, f: None if x is None else _convert.floats(np.atleast_1d(x), f).tolist()  # noqa: E731
     names = lambda x, f: None if x is None else [_convert.text(v, f) for v in x]  # noqa: E731
+    strategy_set = "source"
+    if isinstance(strategies, str):
+        strategy_set, strategies = strategies, None
     with _convert.rows_labelled(index, ("current", "potential")):
         out = _cvm.value_matrix(c, p, cut(current_thresholds, "current_thresholds"), quantiles,
                                 cut(potential_thresholds, "potential_thresholds"), quantiles,
                                 None if grid is None else _convert.whole(grid, "grid"),
-                                names(labels, "labels"), names(strategies, "strategies"))
+                                names(labels, "labels"), names(strategies, "strategies"),
+                                strategy_set)
+    for w in out["warnings"]:
+        _warnings.warn(w[4], DegenerateSplitWarning, stacklevel=2)
     if index is None:
         index = pd.RangeIndex(len(c))
     labels_, strategies_ = out["labels"], out["strategies"]
@@ -494,7 +567,9 @@ def value_matrix(
         index=pd.RangeIndex(len(labels_), name="cell"),
     )
     return ValueMatrixResult(customers, cells, out["current_thresholds"],
-                             out["potential_thresholds"], (out["n_rows"], n_cols))
+                             out["potential_thresholds"], (out["n_rows"], n_cols),
+                             out["current_ties_low"], out["potential_ties_low"],
+                             _matrix_warnings(out["warnings"]))
 
 
 class WhaleCurve:
@@ -522,6 +597,22 @@ class WhaleCurve:
         Customers with negative profit.
     gini : float or None
         Gini coefficient of profit (can exceed 1 when there are losses).
+    bottom_profit, bottom_count, bottom_unprofitable_count : float, int, int
+        Net profit of the bottom fraction (``−bottom_consumed``), the ``⌊bottom · n⌋`` customers
+        in it, and how many of them lose money.
+    potential_profit : float
+        The profit without the bottom fraction, ``C(n − bottom · n)``.
+    bottom_share_of_top, bottom_share_of_potential : float or None
+        The two readings of 80/20/30: ``bottom_consumed / top_profit`` (the share of the top
+        20 %'s profit the bottom 30 % consume, ``seeds/001:19``) and
+        ``bottom_consumed / potential_profit`` (the share of the potential profit lost,
+        ``seeds/004:14``). Negative when the bottom is net profitable.
+    bottom_net_profitable : bool
+        The bottom fraction makes a net profit: it consumes nothing.
+    interpretation : str
+        The bottom fraction's figures in words (always set; read it when the shares are negative).
+    unprofitable : pandas.Index
+        Labels of the customers with negative profit (the index of ``profit``).
     curve : numpy.ndarray
         ``C(1) … C(n)`` in rank order.
     table : pandas.DataFrame
@@ -532,13 +623,16 @@ class WhaleCurve:
 
     _FIELDS = ("total", "peak", "peak_rank", "peak_share", "top", "top_profit", "top_share",
                "bottom", "bottom_consumed", "bottom_consumed_share", "tail_consumed",
-               "unprofitable_count", "unprofitable_share", "gini")
+               "unprofitable_count", "unprofitable_share", "gini", "bottom_profit", "bottom_count",
+               "bottom_unprofitable_count", "potential_profit", "bottom_share_of_top",
+               "bottom_share_of_potential", "bottom_net_profitable", "interpretation")
 
     def __init__(self, out: dict, table: pd.DataFrame):
         for name in self._FIELDS:
             setattr(self, name, out[name])
         self.curve = out["curve"]
         self.table = table
+        self.unprofitable = table.index[out["unprofitable"].astype(np.int64)]
 
     def summary(self) -> dict:
         """The summary figures as a dict."""
@@ -594,6 +688,10 @@ def whale_curve(profit: Any, top: float = 0.2, bottom: float = 0.3) -> WhaleCurv
     (1.528571, 1.142857)
     >>> w.table.loc[1, ["rank", "cumulative_profit"]].tolist()
     [1.0, 100.0]
+    >>> round(w.bottom_share_of_top, 4), round(w.bottom_share_of_potential, 4), w.unprofitable.tolist()
+    (0.4688, 0.3488, [0, 3, 6, 8])
+    >>> w.interpretation
+    "the bottom 30 % (3 customers) consume 75 of profit: 46.9 % of the top 20 %'s profit and 34.9 % of the potential profit (the profit without them); 3 of them lose money"
     """
     index = profit.index if isinstance(profit, pd.Series) else None
     p = _convert.floats(profit, "profit")
@@ -610,3 +708,142 @@ def whale_curve(profit: Any, top: float = 0.2, bottom: float = 0.3) -> WhaleCurv
         columns["cumulative_share"] = out["cumulative_share"]
     columns["customer_share"] = out["customer_share"]
     return WhaleCurve(out, pd.DataFrame(columns, index=index))
+
+
+class MatrixMigration:
+    """Value-matrix cell migration of :func:`matrix_migration`.
+
+    Attributes
+    ----------
+    counts, rates : pandas.DataFrame
+        Rows = cell labels before (then ``"new"`` under the outer join), columns = cell labels
+        after (then ``"gone"``); rates are row-normalised (a row without customers is 0).
+    moves : pandas.DataFrame
+        Indexed by customer id: ``before``, ``after`` (cell labels, ``"new"`` / ``"gone"``).
+    policy : str
+    """
+
+    def __init__(self, counts: pd.DataFrame, rates: pd.DataFrame, moves: pd.DataFrame, policy: str):
+        self.counts, self.rates, self.moves, self.policy = counts, rates, moves, policy
+
+    def count(self, before: str, after: str) -> int:
+        """Customers moving from cell ``before`` to cell ``after`` (labels)."""
+        return int(self.counts.loc[before, after])
+
+    def __repr__(self) -> str:
+        return f"MatrixMigration({len(self.moves)} customers, policy={self.policy!r})\n{self.counts}"
+
+
+def matrix_migration(before: ValueMatrixResult, after: ValueMatrixResult,
+                     policy: str = "strict") -> MatrixMigration:
+    """Cell migration between two value matrices of the same customers (like
+    :func:`cvm.stage_migration` for ladder stages).
+
+    Customers are matched by the index of ``before.customers`` and ``after.customers``. Cut
+    points are resolved per snapshot; to hold the cells fixed, cut the second snapshot at the
+    first one's values (``value_matrix(..., before.current_thresholds,
+    before.potential_thresholds, quantiles=False)``).
+
+    Parameters
+    ----------
+    before, after : ValueMatrixResult
+        The two snapshots (same grid).
+    policy : {"strict", "outer_join"}
+        ``"strict"``: both hold the same customers; ``"outer_join"``: a customer only in
+        ``before`` goes to ``"gone"``, one only in ``after`` comes from ``"new"``.
+
+    Returns
+    -------
+    MatrixMigration
+
+    Examples
+    --------
+    >>> import pandas as pd, cvm
+    >>> b = cvm.value_matrix(pd.Series([50.0, 150.0, 150.0], index=[1, 2, 3]), [50.0, 150.0, 50.0],
+    ...                      [100.0], [100.0], quantiles=False)
+    >>> a = cvm.value_matrix(pd.Series([50.0, 150.0, 50.0], index=[1, 2, 3]), [150.0, 150.0, 50.0],
+    ...                      [100.0], [100.0], quantiles=False)
+    >>> m = cvm.matrix_migration(b, a)
+    >>> m.count("low_current_low_potential", "low_current_high_potential")
+    1
+    >>> m.moves.loc[3].tolist()
+    ['high_current_low_potential', 'low_current_low_potential']
+    """
+    from .loyalty import _snapshot_ids
+
+    if before.shape != after.shape:
+        raise InvalidValueError(f"`after`: the grids differ: {before.shape} before, {after.shape} after",
+                                field="after")
+    ids_b, ids_a, labels = _snapshot_ids(before.customers.index, after.customers.index)
+    cells = lambda m: np.ascontiguousarray(m.customers["cell"].to_numpy(), dtype=np.uint64)  # noqa: E731
+    d = _cvm.value_cell_migration(ids_b, cells(before), ids_a, cells(after), len(before.cells),
+                                  _convert.text(policy, "policy"))
+    names = list(before.cells["label"])
+    name = lambda code, missing: names[code] if code >= 0 else missing  # noqa: E731
+    rows = pd.Index([name(c, "new") for c in d["rows"]], name="before")
+    columns = pd.Index([name(c, "gone") for c in d["columns"]], name="after")
+    counts = pd.DataFrame(np.asarray(d["counts"], dtype=np.int64), index=rows, columns=columns)
+    rates = pd.DataFrame(np.asarray(d["rates"], dtype=np.float64), index=rows, columns=columns)
+    ids = d["ids"] if labels is None else labels[d["ids"]]
+    index = pd.Index(ids, name=before.customers.index.name or "customer_id")
+    moves = pd.DataFrame({"before": [name(c, "new") for c in d["from"]],
+                          "after": [name(c, "gone") for c in d["to"]]}, index=index, dtype=object)
+    return MatrixMigration(counts, rates, moves, "outer_join" if "gone" in columns else "strict")
+
+
+def value_path(
+    current: pd.DataFrame,
+    potential: pd.DataFrame,
+    current_thresholds: Optional[Sequence[float]] = None,
+    potential_thresholds: Optional[Sequence[float]] = None,
+    *,
+    quantiles: bool = True,
+    grid: Optional[int] = None,
+) -> pd.DataFrame:
+    """Each customer's value-matrix cell in each period.
+
+    Parameters
+    ----------
+    current, potential : pandas.DataFrame or 2-D array
+        Rows = customers, columns = periods (oldest first), the same shape.
+    current_thresholds, potential_thresholds, quantiles, grid
+        As :func:`value_matrix`, applied to each period on its own data (quantile cuts follow
+        each period's distribution; absolute cut points hold the cells fixed).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Cell index per customer (rows, indexed like ``current``) and period (columns); the
+        degenerate cells of each period are emitted as :class:`cvm.DegenerateSplitWarning` and
+        kept in ``attrs["warnings"]`` (one list per period).
+
+    Examples
+    --------
+    >>> import pandas as pd, cvm
+    >>> cur = pd.DataFrame([[50, 150, 150], [200, 200, 20]], index=["a", "b"], columns=[2023, 2024, 2025])
+    >>> pot = pd.DataFrame([[150, 150, 50], [300, 50, 50]], index=["a", "b"], columns=[2023, 2024, 2025])
+    >>> cvm.value_path(cur, pot, [100.0], [100.0], quantiles=False).values.tolist()
+    [[1, 3, 2], [3, 2, 0]]
+    """
+    index = current.index if isinstance(current, pd.DataFrame) else None
+    columns = current.columns if isinstance(current, pd.DataFrame) else None
+    c = _convert.matrix(current, "current")
+    p = _convert.matrix(potential, "potential")
+    if c.ndim != 2 or p.ndim != 2:
+        raise InvalidValueError("`current`: expected customers × periods (2-D)", field="current")
+    if p.shape != c.shape:
+        raise InvalidValueError(f"`potential`: shape {p.shape} differs from current's {c.shape}",
+                                field="potential")
+    cut = lambda x, f: None if x is None else _convert.floats(np.atleast_1d(x), f).tolist()  # noqa: E731
+    out = _cvm.value_path_native(np.ascontiguousarray(c.ravel()), np.ascontiguousarray(p.ravel()), c.shape[1],
+                                 cut(current_thresholds, "current_thresholds"), quantiles,
+                                 cut(potential_thresholds, "potential_thresholds"), quantiles,
+                                 None if grid is None else _convert.whole(grid, "grid"))
+    for period in out["warnings"]:
+        for message in period:
+            _warnings.warn(message, DegenerateSplitWarning, stacklevel=2)
+    frame = pd.DataFrame(out["cells"].astype(np.int64).reshape(c.shape),
+                         index=index if index is not None else pd.RangeIndex(c.shape[0]),
+                         columns=columns if columns is not None else pd.RangeIndex(c.shape[1], name="period"))
+    frame.attrs["warnings"] = out["warnings"]
+    return frame

@@ -1,0 +1,287 @@
+//! Dormant-account transitions between two snapshots: which accounts were reactivated
+//! (dormant → active) and which went dormant (active → dormant), with reasons.
+//!
+//! The method's text (seeds/001:14) defines a dormant account (zero securities balance, cash at
+//! most 100, no trade for 3 years or more: the [`dormant_account`](super::presets::dormant_account)
+//! preset) and says that a dormant account leaves the trading system and is brought back by its
+//! owner's request for reactivation ("激活"), free of charge. A reactivation is read here as an
+//! account that the rules call dormant on the first snapshot and active on the second.
+//!
+//! Each snapshot is evaluated with the same rule set. An account's status on a snapshot is
+//! `dormant` when its decision is the dormant decision, `unknown` when it is not and a rule could
+//! not be decided for a missing value (a missing field never makes an account confidently
+//! active), else `active`; `absent` when the snapshot does not list it.
+
+use super::eval::{Evaluation, Outcome};
+use super::rules::RuleSet;
+use super::table::Table;
+use crate::error::{check, Error, Result};
+
+/// An account's status on one snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AccountStatus {
+    /// The rules call it dormant.
+    Dormant,
+    /// The rules call it active, every rule decided.
+    Active,
+    /// Not dormant, but a rule could not be decided (a missing value).
+    Unknown,
+    /// Not in the snapshot.
+    Absent,
+}
+
+impl AccountStatus {
+    /// `"dormant"`, `"active"`, `"unknown"` or `"absent"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountStatus::Dormant => "dormant",
+            AccountStatus::Active => "active",
+            AccountStatus::Unknown => "unknown",
+            AccountStatus::Absent => "absent",
+        }
+    }
+}
+
+/// What happened to an account between the snapshots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DormantTransition {
+    /// Dormant, then active.
+    Reactivated,
+    /// Active, then dormant.
+    BecameDormant,
+    /// Dormant on both.
+    StayedDormant,
+    /// Active on both.
+    StayedActive,
+    /// In both, unknown on at least one.
+    Unknown,
+    /// Only in the second snapshot.
+    New,
+    /// Only in the first snapshot.
+    Gone,
+}
+
+impl DormantTransition {
+    /// The spellings, in declaration order (the codes of the C API).
+    pub const NAMES: &'static [&'static str] = &[
+        "reactivated",
+        "became_dormant",
+        "stayed_dormant",
+        "stayed_active",
+        "unknown",
+        "new",
+        "gone",
+    ];
+
+    /// The spelling, e.g. `"reactivated"`.
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    fn of(before: AccountStatus, after: AccountStatus) -> Self {
+        use AccountStatus::*;
+        match (before, after) {
+            (Absent, _) => DormantTransition::New,
+            (_, Absent) => DormantTransition::Gone,
+            (Dormant, Active) => DormantTransition::Reactivated,
+            (Active, Dormant) => DormantTransition::BecameDormant,
+            (Dormant, Dormant) => DormantTransition::StayedDormant,
+            (Active, Active) => DormantTransition::StayedActive,
+            _ => DormantTransition::Unknown,
+        }
+    }
+}
+
+/// One snapshot: the accounts' ids and their attributes (one row per account).
+#[derive(Debug, Clone, Copy)]
+pub struct Snapshot<'a, 't> {
+    /// Account ids, each once, one per row of `table`.
+    pub account_id: &'a [i64],
+    /// The attributes the rules read.
+    pub table: &'a Table<'t>,
+}
+
+/// Every account of either snapshot, sorted by id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DormantTransitions {
+    /// Account ids, ascending.
+    pub account_id: Vec<i64>,
+    /// Status on the first snapshot.
+    pub before: Vec<AccountStatus>,
+    /// Status on the second snapshot.
+    pub after: Vec<AccountStatus>,
+    /// The transition.
+    pub transition: Vec<DormantTransition>,
+    /// Why, e.g. `reactivated: dormant on the first snapshot (holdings_balance=0<=0;
+    /// cash_balance=80<=100; years_since_last_trade=4>=3), active on the second
+    /// (years_since_last_trade=0.5<3)`.
+    pub reason: Vec<String>,
+}
+
+impl DormantTransitions {
+    /// Number of accounts.
+    pub fn len(&self) -> usize {
+        self.account_id.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.account_id.is_empty()
+    }
+
+    /// Number of accounts per transition, in the order of [`DormantTransition::NAMES`].
+    pub fn counts(&self) -> Vec<usize> {
+        let mut c = vec![0; DormantTransition::NAMES.len()];
+        self.transition.iter().for_each(|&t| c[t as usize] += 1);
+        c
+    }
+}
+
+/// Status of row `i` and the checks that explain it.
+fn status(ev: &Evaluation<'_, '_>, i: usize, dormant: &str) -> (AccountStatus, String) {
+    let reasons = ev.reasons(i);
+    let pick = |want: Outcome| -> Vec<String> {
+        reasons
+            .iter()
+            .filter(|r| r.outcome == want)
+            .flat_map(|r| r.checks.iter().map(|c| c.code()))
+            .collect()
+    };
+    let (s, checks) = if ev.decision(i) == dormant {
+        (AccountStatus::Dormant, pick(Outcome::Pass))
+    } else if reasons.iter().any(|r| r.outcome == Outcome::Missing) {
+        (AccountStatus::Unknown, pick(Outcome::Missing))
+    } else {
+        let mut c = pick(Outcome::Fail);
+        if let Some(h) = ev.fired_rule(i) {
+            c.push(format!("rule {h} decided {}", ev.decision(i)));
+        }
+        (AccountStatus::Active, c)
+    };
+    (s, checks.join("; "))
+}
+
+fn checked_ids(ids: &[i64], n_rows: usize, field: &str) -> Result<Vec<usize>> {
+    check::same_len(field, n_rows, ids.len())?;
+    super::daily_balance::sorted_ids(ids, field, |id, first| {
+        format!("account {id} is listed twice (first at row {first})")
+    })
+}
+
+/// Flags the accounts that were reactivated or went dormant between two snapshots.
+///
+/// `rules` decide dormancy on each snapshot (the
+/// [`dormant_account`](super::presets::dormant_account) preset, or any rule set with a
+/// decision named `dormant_decision`); see the [module docs](self) for the statuses.
+///
+/// # Errors
+/// [`Error::InvalidValue`] (`dormant_decision`) when the rules have no such decision;
+/// [`Error::LengthMismatch`] (`before_account_id`, `after_account_id`) when the ids and the
+/// table differ in length; [`Error::InvalidValue`] with the row (`before_account_id`,
+/// `after_account_id`) for an account listed twice; every error of
+/// [`RuleSet::evaluate`] (a missing column, …).
+///
+/// # Examples
+/// ```
+/// use cvm_core::selection::presets::{dormant_account, DormantOptions};
+/// use cvm_core::selection::{dormant_transitions, Column, DormantTransition, Snapshot, Table};
+/// let rules = dormant_account(&DormantOptions::default())?;
+/// let table = |h: &'static [f64], c: &'static [f64], y: &'static [f64]| {
+///     Table::new()
+///         .with("holdings_balance", Column::Numeric(h))?
+///         .with("cash_balance", Column::Numeric(c))?
+///         .with("years_since_last_trade", Column::Numeric(y))
+/// };
+/// // Accounts 1 and 2 are dormant in 2023; account 1 trades again, account 3 goes quiet.
+/// let t0 = table(&[0.0, 0.0, 0.0], &[80.0, 50.0, 90.0], &[4.0, 5.0, 2.5])?;
+/// let t1 = table(&[0.0, 0.0, 0.0], &[80.0, 50.0, 90.0], &[0.5, 6.0, 3.5])?;
+/// let r = dormant_transitions(
+///     &rules,
+///     "dormant",
+///     Snapshot { account_id: &[1, 2, 3], table: &t0 },
+///     Snapshot { account_id: &[1, 2, 3], table: &t1 },
+/// )?;
+/// use DormantTransition::*;
+/// assert_eq!(r.transition, [Reactivated, StayedDormant, BecameDormant]);
+/// assert_eq!(
+///     r.reason[0],
+///     "reactivated: dormant on the first snapshot (holdings_balance=0<=0; cash_balance=80<=100; \
+///      years_since_last_trade=4>=3), active on the second (years_since_last_trade=0.5<3)"
+/// );
+/// # Ok::<(), cvm_core::Error>(())
+/// ```
+pub fn dormant_transitions(
+    rules: &RuleSet,
+    dormant_decision: &str,
+    before: Snapshot<'_, '_>,
+    after: Snapshot<'_, '_>,
+) -> Result<DormantTransitions> {
+    if !rules.decision_names().iter().any(|d| d == dormant_decision) {
+        return Err(Error::invalid(
+            "dormant_decision",
+            format!(
+                "the rules have no decision {dormant_decision:?}; their decisions are {}",
+                rules.decision_names().join(", ")
+            ),
+        ));
+    }
+    let ob = checked_ids(before.account_id, before.table.n_rows(), "before_account_id")?;
+    let oa = checked_ids(after.account_id, after.table.n_rows(), "after_account_id")?;
+    let (eb, ea) = (rules.evaluate(before.table)?, rules.evaluate(after.table)?);
+    let (ib, ia) = (before.account_id, after.account_id);
+    let mut out = DormantTransitions {
+        account_id: Vec::new(),
+        before: Vec::new(),
+        after: Vec::new(),
+        transition: Vec::new(),
+        reason: Vec::new(),
+    };
+    let absent = (AccountStatus::Absent, String::new());
+    let (mut x, mut y) = (0, 0);
+    while x < ob.len() || y < oa.len() {
+        let kb = ob.get(x).map(|&j| ib[j]);
+        let ka = oa.get(y).map(|&j| ia[j]);
+        let id = match (kb, ka) {
+            (Some(b), Some(a)) => b.min(a),
+            (Some(b), None) => b,
+            (None, a) => a.expect("one side left"),
+        };
+        let (sb, cb) = if kb == Some(id) {
+            x += 1;
+            status(&eb, ob[x - 1], dormant_decision)
+        } else {
+            absent.clone()
+        };
+        let (sa, ca) = if ka == Some(id) {
+            y += 1;
+            status(&ea, oa[y - 1], dormant_decision)
+        } else {
+            absent.clone()
+        };
+        let t = DormantTransition::of(sb, sa);
+        let with = |text: String, checks: &str| {
+            if checks.is_empty() {
+                text
+            } else {
+                format!("{text} ({checks})")
+            }
+        };
+        let first = match sb {
+            AccountStatus::Absent => "not in the first snapshot".to_string(),
+            _ => with(format!("{} on the first snapshot", sb.as_str()), &cb),
+        };
+        let second = match sa {
+            AccountStatus::Absent => "not in the second".to_string(),
+            _ => with(format!("{} on the second", sa.as_str()), &ca),
+        };
+        let reason = format!("{}: {first}, {second}", t.as_str());
+        out.account_id.push(id);
+        out.before.push(sb);
+        out.after.push(sa);
+        out.transition.push(t);
+        out.reason.push(reason);
+    }
+    Ok(out)
+}
