@@ -30,6 +30,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// Flag column codes of [`cvm_report_builder_flag`]: dormant account.
+#define CVM_FLAG_DORMANT 0
+
+// Flag column code: low-balance monthly fee due.
+#define CVM_FLAG_FEE_DUE 1
+
+// Flag column code: elastic customer.
+#define CVM_FLAG_ELASTIC 2
+
+// Campaign method codes: exact when possible, else greedy.
+#define CVM_CAMPAIGN_AUTO 0
+
+// Campaign method code: exact dynamic programming (an error when not possible).
+#define CVM_CAMPAIGN_EXACT 1
+
+// Campaign method code: the greedy ratio rule.
+#define CVM_CAMPAIGN_GREEDY 2
+
 // `input`: each row is a signed amount moved into (+) or out of (−) an account.
 #define CVM_BALANCES_TRANSACTIONS 1
 
@@ -75,24 +93,6 @@
 
 // Transition: only in the first snapshot.
 #define CVM_TRANSITION_GONE 6
-
-// Flag column codes of [`cvm_report_builder_flag`]: dormant account.
-#define CVM_FLAG_DORMANT 0
-
-// Flag column code: low-balance monthly fee due.
-#define CVM_FLAG_FEE_DUE 1
-
-// Flag column code: elastic customer.
-#define CVM_FLAG_ELASTIC 2
-
-// Campaign method codes: exact when possible, else greedy.
-#define CVM_CAMPAIGN_AUTO 0
-
-// Campaign method code: exact dynamic programming (an error when not possible).
-#define CVM_CAMPAIGN_EXACT 1
-
-// Campaign method code: the greedy ratio rule.
-#define CVM_CAMPAIGN_GREEDY 2
 
 // Stage code: known, never purchased, no interest shown.
 #define CVM_STAGE_SUSPECT 0
@@ -441,24 +441,6 @@ typedef struct cvm_value_matrix cvm_value_matrix;
 // [`cvm_whale_curve_free`]. Immutable: thread-safe reads.
 typedef struct cvm_whale_curve cvm_whale_curve;
 
-// Options of [`cvm_fee_schedule_apply`]; start from [`cvm_fee_options_default`].
-typedef struct cvm_fee_options {
-  // What each row's value is: `CVM_BALANCES_TRANSACTIONS` or `CVM_BALANCES_END_OF_DAY`.
-  uint32_t input;
-  // Resolution of the timestamps: a `CVM_TIMESTAMP_*` constant (days are UTC days).
-  uint32_t timestamp_unit;
-  // Whether `first_month` is set (otherwise the month of the earliest row).
-  bool has_first_month;
-  // Any instant of the first month reported, in `timestamp_unit`.
-  int64_t first_month;
-  // Whether `last_month` is set (otherwise the month of the latest row).
-  bool has_last_month;
-  // Any instant of the last month reported, in `timestamp_unit`.
-  int64_t last_month;
-  // Divisor of the average: `CVM_AVERAGE_CALENDAR_DAYS` (default) or `CVM_AVERAGE_DAYS_OPEN`.
-  uint32_t average_over;
-} cvm_fee_options;
-
 // The campaign's totals, from [`cvm_campaign_summary`].
 typedef struct cvm_campaign_summary {
   // Expected return: sum of `uplift × clv − cost` over the contacted customers.
@@ -497,6 +479,24 @@ typedef struct cvm_campaign_comparison {
   // Random selection: mean customers contacted.
   double random_n;
 } cvm_campaign_comparison;
+
+// Options of [`cvm_fee_schedule_apply`]; start from [`cvm_fee_options_default`].
+typedef struct cvm_fee_options {
+  // What each row's value is: `CVM_BALANCES_TRANSACTIONS` or `CVM_BALANCES_END_OF_DAY`.
+  uint32_t input;
+  // Resolution of the timestamps: a `CVM_TIMESTAMP_*` constant (days are UTC days).
+  uint32_t timestamp_unit;
+  // Whether `first_month` is set (otherwise the month of the earliest row).
+  bool has_first_month;
+  // Any instant of the first month reported, in `timestamp_unit`.
+  int64_t first_month;
+  // Whether `last_month` is set (otherwise the month of the latest row).
+  bool has_last_month;
+  // Any instant of the last month reported, in `timestamp_unit`.
+  int64_t last_month;
+  // Divisor of the average: `CVM_AVERAGE_CALENDAR_DAYS` (default) or `CVM_AVERAGE_DAYS_OPEN`.
+  uint32_t average_over;
+} cvm_fee_options;
 
 // Options of [`cvm_clv`] and [`cvm_clv_bg_bb`]. Start from [`cvm_clv_options_default`].
 // The strings are borrowed for the duration of the call only.
@@ -900,200 +900,6 @@ const char *cvm_version(void);
 // `text` must be a NUL-terminated string; `out_days` valid for writes.
 enum cvm_status cvm_parse_date(const char *text, int64_t *out_days);
 
-// Default options: rows are transactions, **timestamps in whole days since 1970-01-01**
-// (`CVM_TIMESTAMP_DAYS`), months from the earliest to the latest row, averages over calendar
-// days.
-struct cvm_fee_options cvm_fee_options_default(void);
-
-// The method's example schedule (seeds/001:442) into `*out`: tier `standard` pays 150 when the
-// month's average daily balance is below 100 000, tier `premier` 300 below 500 000.
-//
-// # Safety
-// `out` valid for writes.
-enum cvm_status cvm_fee_schedule_default(struct cvm_fee_schedule **out);
-
-// Reads a fee-schedule document (`{"version": 1, "tiers": [{"tier": …, "threshold": …,
-// "fee": …}]}`, see docs/fees.md) into `*out`. `CVM_STATUS_JSON` with the JSON path as the
-// field for any problem.
-//
-// # Safety
-// `json` NUL-terminated; `out` valid for writes.
-enum cvm_status cvm_fee_schedule_from_json(const char *json, struct cvm_fee_schedule **out);
-
-// Writes the schedule's JSON document into `*out_json` (free it with `cvm_string_free`).
-//
-// # Safety
-// `s` live; `out_json` valid for writes.
-enum cvm_status cvm_fee_schedule_to_json(const struct cvm_fee_schedule *s, char **out_json);
-
-// Number of tiers of a schedule (0 for NULL).
-//
-// # Safety
-// `s` NULL or live.
-size_t cvm_fee_schedule_len(const struct cvm_fee_schedule *s);
-
-// Tier `i` of a schedule: its name into `*out_name` (free with `cvm_string_free`), threshold
-// and fee. `CVM_STATUS_INVALID_VALUE` (field `i`) out of range.
-//
-// # Safety
-// `s` live; the outputs valid for writes.
-enum cvm_status cvm_fee_schedule_tier(const struct cvm_fee_schedule *s,
-                                      size_t i,
-                                      char **out_name,
-                                      double *out_threshold,
-                                      double *out_fee);
-
-// Frees a schedule; NULL is a no-op.
-//
-// # Safety
-// `s` NULL or not yet freed.
-void cvm_fee_schedule_free(struct cvm_fee_schedule *s);
-
-// The monthly fee of every customer-month into `*out` (free with [`cvm_fee_result_free`]).
-//
-// Rows (`account_ids`, `customer_ids`, `timestamps`, `values`, equal lengths, any order) are
-// transactions or end-of-day balances (`options->input`); the balance of a day is its
-// end-of-day balance, carried forward over days without rows; months are calendar months with
-// their real number of days; an account's balance before its first row is its opening balance
-// (`opening_account_ids` / `opening_balances`, may be NULL with length 0: 0). Customers get
-// their tier from `tier_customer_ids` / `tiers` (names of the schedule's tiers), else
-// `default_tier` (NULL: none, an error). The fee is the tier's when the average, rounded to the
-// cent, is below its threshold. `options` may be NULL (defaults: transactions, days).
-//
-// Errors: `CVM_STATUS_EMPTY_INPUT` (`account_id`), `CVM_STATUS_LENGTH_MISMATCH`,
-// `CVM_STATUS_INVALID_VALUE` with field and row (`timestamp`, `amount` / `balance`,
-// `customer_id`, `opening_account_id`, `opening_balance`, `tier`, `tier_customer_id`,
-// `default_tier`, `first_month`, `last_month`), `CVM_STATUS_UNKNOWN_NAME` (`input`,
-// `average_over`, `timestamp_unit` codes), `CVM_STATUS_NULL_POINTER`. See docs/fees.md.
-//
-// # Safety
-// Each array holds its stated number of elements; `tiers` holds `n_tiers` NUL-terminated
-// strings; `default_tier` NULL or NUL-terminated; `out` valid for writes.
-enum cvm_status cvm_fee_schedule_apply(const struct cvm_fee_schedule *schedule,
-                                       const int64_t *account_ids,
-                                       size_t n_account_ids,
-                                       const int64_t *customer_ids,
-                                       size_t n_customer_ids,
-                                       const int64_t *timestamps,
-                                       size_t n_timestamps,
-                                       const double *values,
-                                       size_t n_values,
-                                       const int64_t *opening_account_ids,
-                                       size_t n_opening_account_ids,
-                                       const double *opening_balances,
-                                       size_t n_opening_balances,
-                                       const int64_t *tier_customer_ids,
-                                       size_t n_tier_customer_ids,
-                                       const char *const *tiers,
-                                       size_t n_tiers,
-                                       const char *default_tier,
-                                       const struct cvm_fee_options *options,
-                                       struct cvm_fee_result **out);
-
-// Number of customer-months of a fee result (0 for NULL).
-//
-// # Safety
-// `r` NULL or live.
-size_t cvm_fee_result_len(const struct cvm_fee_result *r);
-
-// Copies, per customer-month (sorted by customer then month), the customer id, the month's
-// first day (days since 1970-01-01), the average daily balance (rounded to the cent), the
-// tier's threshold and the fee charged (0 when none) into the arrays, each of `n_out` =
-// [`cvm_fee_result_len`] values; any may be NULL to skip it.
-//
-// # Safety
-// `r` live; non-NULL arrays have room for `n_out` values.
-enum cvm_status cvm_fee_result_values(const struct cvm_fee_result *r,
-                                      int64_t *customer_id,
-                                      int64_t *month_start,
-                                      double *average_daily_balance,
-                                      double *threshold,
-                                      double *fee,
-                                      size_t n_out);
-
-// Copies, per customer-month, the month's calendar days, the days from the opening of the
-// customer's first account, and the index of the customer's tier in the schedule
-// ([`cvm_fee_schedule_tier`]); each array of `n_out` values, any may be NULL.
-//
-// # Safety
-// `r` live; non-NULL arrays have room for `n_out` values.
-enum cvm_status cvm_fee_result_days_and_tiers(const struct cvm_fee_result *r,
-                                              uint32_t *days_in_month,
-                                              uint32_t *days_open,
-                                              uint32_t *tier,
-                                              size_t n_out);
-
-// The reason of customer-month `row` (e.g. `"fee 150.00: average daily balance 84193.55 in
-// 2024-01 is below the standard tier's threshold 100000.00"`) into `*out` (free with
-// `cvm_string_free`). `CVM_STATUS_INVALID_VALUE` (field `row`) out of range.
-//
-// # Safety
-// `r` live; `out` valid for writes.
-enum cvm_status cvm_fee_result_reason(const struct cvm_fee_result *r, size_t row, char **out);
-
-// Frees a fee result; NULL is a no-op.
-//
-// # Safety
-// `r` NULL or not yet freed.
-void cvm_fee_result_free(struct cvm_fee_result *r);
-
-// Dormant transitions between two snapshots into `*out` (free with [`cvm_transitions_free`]).
-//
-// `rules` decide dormancy on each snapshot (e.g. `cvm_rules_preset("dormant_account", …)`);
-// an account is dormant when its decision is `dormant_decision`, unknown when not and a rule
-// met a missing value, else active. `before_ids` / `after_ids` name the rows of each table
-// (each id once). The result lists every account of either snapshot, by ascending id.
-//
-// Errors: `CVM_STATUS_INVALID_VALUE` (`dormant_decision` not a decision of the rules; an id
-// listed twice: `before_account_id` / `after_account_id` with the row; the evaluation's errors),
-// `CVM_STATUS_LENGTH_MISMATCH` (ids and table rows), `CVM_STATUS_NULL_POINTER`.
-//
-// # Safety
-// Handles live; arrays hold their stated number of elements; `dormant_decision`
-// NUL-terminated; `out` valid for writes.
-enum cvm_status cvm_dormant_transitions(const struct cvm_rules *rules,
-                                        const char *dormant_decision,
-                                        const int64_t *before_ids,
-                                        size_t n_before_ids,
-                                        const struct cvm_table *before,
-                                        const int64_t *after_ids,
-                                        size_t n_after_ids,
-                                        const struct cvm_table *after,
-                                        struct cvm_transitions **out);
-
-// Number of accounts of a transitions result (0 for NULL).
-//
-// # Safety
-// `t` NULL or live.
-size_t cvm_transitions_len(const struct cvm_transitions *t);
-
-// Copies, per account (ascending id), the id, the status on each snapshot (`CVM_ACCOUNT_*`) and
-// the transition (`CVM_TRANSITION_*`); each array of `n_out` = [`cvm_transitions_len`] values,
-// any may be NULL.
-//
-// # Safety
-// `t` live; non-NULL arrays have room for `n_out` values.
-enum cvm_status cvm_transitions_values(const struct cvm_transitions *t,
-                                       int64_t *account_id,
-                                       uint32_t *before,
-                                       uint32_t *after,
-                                       uint32_t *transition,
-                                       size_t n_out);
-
-// The reason of account `row` (e.g. `"reactivated: dormant on the first snapshot (…), active on
-// the second (years_since_last_trade=0.5<3)"`) into `*out` (free with `cvm_string_free`).
-// `CVM_STATUS_INVALID_VALUE` (field `row`) out of range.
-//
-// # Safety
-// `t` live; `out` valid for writes.
-enum cvm_status cvm_transitions_reason(const struct cvm_transitions *t, size_t row, char **out);
-
-// Frees a transitions result; NULL is a no-op.
-//
-// # Safety
-// `t` NULL or not yet freed.
-void cvm_transitions_free(struct cvm_transitions *t);
-
 // The default playbook (see docs/decisions.md) into a new handle `*out`.
 //
 // # Safety
@@ -1307,6 +1113,200 @@ enum cvm_status cvm_compare_campaigns(const double *clv,
                                       size_t draws,
                                       uint64_t seed,
                                       struct cvm_campaign_comparison *out);
+
+// Default options: rows are transactions, **timestamps in whole days since 1970-01-01**
+// (`CVM_TIMESTAMP_DAYS`), months from the earliest to the latest row, averages over calendar
+// days.
+struct cvm_fee_options cvm_fee_options_default(void);
+
+// The method's example schedule (seeds/001:442) into `*out`: tier `standard` pays 150 when the
+// month's average daily balance is below 100 000, tier `premier` 300 below 500 000.
+//
+// # Safety
+// `out` valid for writes.
+enum cvm_status cvm_fee_schedule_default(struct cvm_fee_schedule **out);
+
+// Reads a fee-schedule document (`{"version": 1, "tiers": [{"tier": …, "threshold": …,
+// "fee": …}]}`, see docs/fees.md) into `*out`. `CVM_STATUS_JSON` with the JSON path as the
+// field for any problem.
+//
+// # Safety
+// `json` NUL-terminated; `out` valid for writes.
+enum cvm_status cvm_fee_schedule_from_json(const char *json, struct cvm_fee_schedule **out);
+
+// Writes the schedule's JSON document into `*out_json` (free it with `cvm_string_free`).
+//
+// # Safety
+// `s` live; `out_json` valid for writes.
+enum cvm_status cvm_fee_schedule_to_json(const struct cvm_fee_schedule *s, char **out_json);
+
+// Number of tiers of a schedule (0 for NULL).
+//
+// # Safety
+// `s` NULL or live.
+size_t cvm_fee_schedule_len(const struct cvm_fee_schedule *s);
+
+// Tier `i` of a schedule: its name into `*out_name` (free with `cvm_string_free`), threshold
+// and fee. `CVM_STATUS_INVALID_VALUE` (field `i`) out of range.
+//
+// # Safety
+// `s` live; the outputs valid for writes.
+enum cvm_status cvm_fee_schedule_tier(const struct cvm_fee_schedule *s,
+                                      size_t i,
+                                      char **out_name,
+                                      double *out_threshold,
+                                      double *out_fee);
+
+// Frees a schedule; NULL is a no-op.
+//
+// # Safety
+// `s` NULL or not yet freed.
+void cvm_fee_schedule_free(struct cvm_fee_schedule *s);
+
+// The monthly fee of every customer-month into `*out` (free with [`cvm_fee_result_free`]).
+//
+// Rows (`account_ids`, `customer_ids`, `timestamps`, `values`, equal lengths, any order) are
+// transactions or end-of-day balances (`options->input`); the balance of a day is its
+// end-of-day balance, carried forward over days without rows; months are calendar months with
+// their real number of days; an account's balance before its first row is its opening balance
+// (`opening_account_ids` / `opening_balances`, may be NULL with length 0: 0). Customers get
+// their tier from `tier_customer_ids` / `tiers` (names of the schedule's tiers), else
+// `default_tier` (NULL: none, an error). The fee is the tier's when the average, rounded to the
+// cent, is below its threshold. `options` may be NULL (defaults: transactions, days).
+//
+// Errors: `CVM_STATUS_EMPTY_INPUT` (`account_id`), `CVM_STATUS_LENGTH_MISMATCH`,
+// `CVM_STATUS_INVALID_VALUE` with field and row (`timestamp`, `amount` / `balance`,
+// `customer_id`, `opening_account_id`, `opening_balance`, `tier`, `tier_customer_id`,
+// `default_tier`, `first_month`, `last_month`), `CVM_STATUS_UNKNOWN_NAME` (`input`,
+// `average_over`, `timestamp_unit` codes), `CVM_STATUS_NULL_POINTER`. See docs/fees.md.
+//
+// # Safety
+// Each array holds its stated number of elements; `tiers` holds `n_tiers` NUL-terminated
+// strings; `default_tier` NULL or NUL-terminated; `out` valid for writes.
+enum cvm_status cvm_fee_schedule_apply(const struct cvm_fee_schedule *schedule,
+                                       const int64_t *account_ids,
+                                       size_t n_account_ids,
+                                       const int64_t *customer_ids,
+                                       size_t n_customer_ids,
+                                       const int64_t *timestamps,
+                                       size_t n_timestamps,
+                                       const double *values,
+                                       size_t n_values,
+                                       const int64_t *opening_account_ids,
+                                       size_t n_opening_account_ids,
+                                       const double *opening_balances,
+                                       size_t n_opening_balances,
+                                       const int64_t *tier_customer_ids,
+                                       size_t n_tier_customer_ids,
+                                       const char *const *tiers,
+                                       size_t n_tiers,
+                                       const char *default_tier,
+                                       const struct cvm_fee_options *options,
+                                       struct cvm_fee_result **out);
+
+// Number of customer-months of a fee result (0 for NULL).
+//
+// # Safety
+// `r` NULL or live.
+size_t cvm_fee_result_len(const struct cvm_fee_result *r);
+
+// Copies, per customer-month (sorted by customer then month), the customer id, the month's
+// first day (days since 1970-01-01), the average daily balance (rounded to the cent), the
+// tier's threshold and the fee charged (0 when none) into the arrays, each of `n_out` =
+// [`cvm_fee_result_len`] values; any may be NULL to skip it.
+//
+// # Safety
+// `r` live; non-NULL arrays have room for `n_out` values.
+enum cvm_status cvm_fee_result_values(const struct cvm_fee_result *r,
+                                      int64_t *customer_id,
+                                      int64_t *month_start,
+                                      double *average_daily_balance,
+                                      double *threshold,
+                                      double *fee,
+                                      size_t n_out);
+
+// Copies, per customer-month, the month's calendar days, the days from the opening of the
+// customer's first account, and the index of the customer's tier in the schedule
+// ([`cvm_fee_schedule_tier`]); each array of `n_out` values, any may be NULL.
+//
+// # Safety
+// `r` live; non-NULL arrays have room for `n_out` values.
+enum cvm_status cvm_fee_result_days_and_tiers(const struct cvm_fee_result *r,
+                                              uint32_t *days_in_month,
+                                              uint32_t *days_open,
+                                              uint32_t *tier,
+                                              size_t n_out);
+
+// The reason of customer-month `row` (e.g. `"fee 150.00: average daily balance 84193.55 in
+// 2024-01 is below the standard tier's threshold 100000.00"`) into `*out` (free with
+// `cvm_string_free`). `CVM_STATUS_INVALID_VALUE` (field `row`) out of range.
+//
+// # Safety
+// `r` live; `out` valid for writes.
+enum cvm_status cvm_fee_result_reason(const struct cvm_fee_result *r, size_t row, char **out);
+
+// Frees a fee result; NULL is a no-op.
+//
+// # Safety
+// `r` NULL or not yet freed.
+void cvm_fee_result_free(struct cvm_fee_result *r);
+
+// Dormant transitions between two snapshots into `*out` (free with [`cvm_transitions_free`]).
+//
+// `rules` decide dormancy on each snapshot (e.g. `cvm_rules_preset("dormant_account", …)`);
+// an account is dormant when its decision is `dormant_decision`, unknown when not and a rule
+// met a missing value, else active. `before_ids` / `after_ids` name the rows of each table
+// (each id once). The result lists every account of either snapshot, by ascending id.
+//
+// Errors: `CVM_STATUS_INVALID_VALUE` (`dormant_decision` not a decision of the rules; an id
+// listed twice: `before_account_id` / `after_account_id` with the row; the evaluation's errors),
+// `CVM_STATUS_LENGTH_MISMATCH` (ids and table rows), `CVM_STATUS_NULL_POINTER`.
+//
+// # Safety
+// Handles live; arrays hold their stated number of elements; `dormant_decision`
+// NUL-terminated; `out` valid for writes.
+enum cvm_status cvm_dormant_transitions(const struct cvm_rules *rules,
+                                        const char *dormant_decision,
+                                        const int64_t *before_ids,
+                                        size_t n_before_ids,
+                                        const struct cvm_table *before,
+                                        const int64_t *after_ids,
+                                        size_t n_after_ids,
+                                        const struct cvm_table *after,
+                                        struct cvm_transitions **out);
+
+// Number of accounts of a transitions result (0 for NULL).
+//
+// # Safety
+// `t` NULL or live.
+size_t cvm_transitions_len(const struct cvm_transitions *t);
+
+// Copies, per account (ascending id), the id, the status on each snapshot (`CVM_ACCOUNT_*`) and
+// the transition (`CVM_TRANSITION_*`); each array of `n_out` = [`cvm_transitions_len`] values,
+// any may be NULL.
+//
+// # Safety
+// `t` live; non-NULL arrays have room for `n_out` values.
+enum cvm_status cvm_transitions_values(const struct cvm_transitions *t,
+                                       int64_t *account_id,
+                                       uint32_t *before,
+                                       uint32_t *after,
+                                       uint32_t *transition,
+                                       size_t n_out);
+
+// The reason of account `row` (e.g. `"reactivated: dormant on the first snapshot (…), active on
+// the second (years_since_last_trade=0.5<3)"`) into `*out` (free with `cvm_string_free`).
+// `CVM_STATUS_INVALID_VALUE` (field `row`) out of range.
+//
+// # Safety
+// `t` live; `out` valid for writes.
+enum cvm_status cvm_transitions_reason(const struct cvm_transitions *t, size_t row, char **out);
+
+// Frees a transitions result; NULL is a no-op.
+//
+// # Safety
+// `t` NULL or not yet freed.
+void cvm_transitions_free(struct cvm_transitions *t);
 
 // Default CLV options: 12 months, the model's unit of data (`data_time_unit` NULL), 1 % a
 // month, margin 1, continuous, no intervals. The strings are static.
