@@ -124,7 +124,7 @@ CASES = [
     ("NaN: model input", lambda: BG.expected_purchases(10, s([1.0, np.nan, 3.0]), s([5, 6, 7]), s([9, 9, 9])),
      InvalidValueError, "frequency", 1, "(index label 'b')"),
     ("out of range: a frequency beyond 2^53", lambda: BG.probability_alive(s([3.0, 1e30, 1.0]), s([10, 10, 5]), s([20, 20, 9])),
-     InvalidValueError, "frequency", 1, "(index label 'b'): must be a whole number in 0..=2^53 (MAX_FREQUENCY) (got 1e30)"),
+     InvalidValueError, "frequency", 1, "must be a whole number in 0..=2^53 (MAX_FREQUENCY) (got 1e30) (index label 'b')"),
     # -- unknown names ---------------------------------------------------------------------------
     ("unknown name: CLV time unit", lambda: cvm.customer_lifetime_value(BG, GG, SUMMARY, time_unit="fortnight"),
      UnknownNameError, "time_unit", None, "fortnight"),

@@ -59,7 +59,7 @@ def test_worked_example_from_transactions_and_balances():
 
 def test_polars_in_pandas_out():
     pl = pytest.importorskip("polars")
-    r = cvm.rules.fee_schedule(pl.from_pandas(TX), "customer", "account", "date", "amount", tiers=TIERS,
+    r = cvm.rules.fee_schedule(pl.DataFrame(TX.to_dict("list")), "customer", "account", "date", "amount", tiers=TIERS,
                                default_tier="standard", opening_balances=OPEN)
     assert isinstance(r, pd.DataFrame)
     _check(r)

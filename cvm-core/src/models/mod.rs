@@ -400,7 +400,7 @@ fn is_count(x: f64) -> bool {
 #[inline]
 fn customer_row_ok(x: f64, t_x: f64, t_cal: f64) -> bool {
     let finite = x.is_finite() & t_x.is_finite() & t_cal.is_finite();
-    let count = (x >= 0.0) & (x <= MAX_FREQUENCY) & ((x as u64) as f64 == x);
+    let count = (0.0..=MAX_FREQUENCY).contains(&x) & ((x as u64) as f64 == x);
     finite & count & (t_x >= 0.0) & (t_x <= t_cal) & ((x == 0.0) | (t_x > 0.0))
 }
 
