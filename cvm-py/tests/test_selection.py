@@ -563,3 +563,31 @@ def test_lookalike():
     assert e.value.field == "k"
     with pytest.raises(UnknownNameError):
         cvm.lookalike(cand, loyal, ["spend"], k=1, standardization="global")
+
+
+def test_a_criterion_states_its_own_missing_policy():
+    """docs/rules.md, Missing values: a condition reads a missing value as a miss or a pass."""
+    doc = {
+        "version": 1,
+        "criteria": [
+            {"name": "spend", "weight": 1, "condition": {"attr": "spend", "op": ">=", "value": 10}},
+            {"name": "vip", "weight": 1, "condition": {"any": [
+                {"attr": "vip", "op": "==", "value": True}, {"attr": "vip", "op": "is_missing"}]}},
+        ],
+        "hard": [{"name": "bad_debt", "decision": "decline", "condition": {"all": [
+            {"attr": "bad_debt", "op": ">", "value": 0},
+            {"not": {"attr": "bad_debt", "op": "is_missing"}}]}}],
+        "decisions": [{"decision": "good", "min": 2}, {"decision": "review", "max": 2}],
+        "missing": {"undetermined": "unknown"},
+    }
+    df = pd.DataFrame({
+        "spend": [20.0, 20.0, 20.0],
+        "vip": pd.array([pd.NA, False, True], dtype="boolean"),
+        "bad_debt": [np.nan, np.nan, 5.0],
+    })
+    out = cvm.SelectionRules.from_dict(doc).evaluate(df)
+    assert out["decision"].tolist() == ["good", "review", "decline"]
+    assert out["reasons"][0][1:] == [
+        "vip:pass(vip=NA; vip=NA is missing)",
+        "bad_debt:miss(bad_debt=NA; bad_debt=NA is missing)",
+    ]

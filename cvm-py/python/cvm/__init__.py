@@ -17,8 +17,11 @@ from __future__ import annotations
 
 from . import _cvm, datasets, exceptions
 from .exceptions import (
+    ConcentrationWarning,
     ConvergenceError,
     CvmError,
+    CvmWarning,
+    DegenerateSplitWarning,
     EmptyInputError,
     InvalidInputError,
     InvalidTypeError,
@@ -30,8 +33,6 @@ from .exceptions import (
     SerializationError,
     UnknownNameError,
 )
-from .exceptions import ConcentrationWarning
-from .exceptions import CvmWarning, DegenerateSplitWarning
 from . import lifetime2, loyalty, selection, value
 from .lifetime2 import *  # noqa: F401,F403
 from .loyalty import *  # noqa: F401,F403

@@ -13,7 +13,18 @@ from typing import Mapping, Optional, Sequence
 from . import _cvm
 from .selection import SelectionRules
 
-__all__ = ["good_customer", "big_customer_risk", "elastic_customer", "dormant_account", "names"]
+__all__ = [
+    "good_customer",
+    "big_customer_risk",
+    "elastic_customer",
+    "dormant_account",
+    "positioning_fit",
+    "matching_partner",
+    "names",
+    "fee_schedule",
+    "default_fee_schedule",
+    "dormant_transitions",
+]
 __all__ += ["positioning_fit", "matching_partner"]
 
 
