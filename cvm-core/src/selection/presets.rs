@@ -131,6 +131,14 @@ impl Default for GoodCustomerThresholds {
     }
 }
 
+/// Finishes a preset: a customer the unknown answers could decide either way is `review`
+/// ([`MissingPolicy::Undetermined`]); the rule set is validated.
+fn undecided_to_review(mut r: RuleSet) -> Result<RuleSet> {
+    r.missing = MissingPolicy::Undetermined("review".into());
+    r.validate()?;
+    Ok(r)
+}
+
 /// The threshold of a data-scaled criterion: the absolute value when given, else the quantile.
 fn scaled(absolute: Option<f64>, q: f64) -> Value {
     absolute.map_or(Value::Quantile(q), Value::Number)
@@ -307,9 +315,7 @@ pub fn good_customer(t: &GoodCustomerThresholds) -> Result<RuleSet> {
     r.criteria = criteria;
     r.hard = vec![HardRule::new("bad_debt", cmp("bad_debt", Gt, t.max_bad_debt), "decline")
         .describe("good credit: any bad debt declines")];
-    r.missing = MissingPolicy::Undetermined("review".into());
-    r.validate()?;
-    Ok(r)
+    undecided_to_review(r)
 }
 
 /// Thresholds of [`big_customer_risk`]; the defaults are those listed per field.
@@ -434,9 +440,7 @@ pub fn big_customer_risk(t: &BigCustomerRiskThresholds) -> Result<RuleSet> {
         "not_big",
     )
     .describe("big means a large share of revenue")];
-    r.missing = MissingPolicy::Undetermined("review".into());
-    r.validate()?;
-    Ok(r)
+    undecided_to_review(r)
 }
 
 /// Options of [`elastic_customer`]; the defaults are those listed per field.

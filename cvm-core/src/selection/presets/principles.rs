@@ -1,7 +1,7 @@
 //! The selection principles without a preset of their own (seeds/001:189, 264): customers who
 //! fit the firm's positioning, and partners of matching size and strength (门当户对).
 
-use super::{finite, Band, Condition, Criterion, Error, MissingPolicy, Result, RuleSet};
+use super::{finite, undecided_to_review, Band, Condition, Criterion, Error, Result, RuleSet};
 
 /// Options of [`positioning_fit`].
 #[derive(Debug, Clone, PartialEq)]
@@ -58,9 +58,7 @@ pub fn positioning_fit(o: &PositioningOptions) -> Result<RuleSet> {
         Condition::is_in(&o.segment_column, o.segments.iter().map(String::as_str)),
     )
     .describe("the customer is in a segment the firm is positioned for (seeds/001:189)")];
-    r.missing = MissingPolicy::Undetermined("review".into());
-    r.validate()?;
-    Ok(r)
+    undecided_to_review(r)
 }
 
 /// Options of [`matching_partner`].
@@ -164,7 +162,5 @@ pub fn matching_partner(o: &MatchingOptions) -> Result<RuleSet> {
         )
         .describe("of a strength comparable with the firm's"),
     ];
-    r.missing = MissingPolicy::Undetermined("review".into());
-    r.validate()?;
-    Ok(r)
+    undecided_to_review(r)
 }
