@@ -1,0 +1,498 @@
+//! [`ChurnCalibrator`]: a monotone map from a churn score to a calibrated probability, fitted on
+//! the user's own history (scores at the end of a calibration period, churned flags from the
+//! holdout).
+//!
+//! Scores follow the convention of the module: higher = more likely to churn. A score that runs
+//! the other way (P(alive), expected purchases) is negated or transformed first (the docs use
+//! `exp(-E)` for expected purchases `E`).
+
+use crate::error::{Error, Result};
+
+/// How [`ChurnCalibrator::fit`] maps scores to probabilities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum CalibrationMethod {
+    /// Isotonic regression (pool-adjacent-violators): the non-decreasing step function of the
+    /// score closest to the churned flags in (weighted) least squares. Makes no assumption on
+    /// the shape; needs a few hundred customers to be smooth. The default.
+    #[default]
+    Isotonic,
+    /// Platt scaling: `p = 1 / (1 + exp(-(intercept + slope · score)))`, the logistic regression
+    /// of the churned flag on the score (maximum likelihood). Two parameters: stable on small
+    /// data, but assumes the log-odds are linear in the score.
+    Platt,
+}
+
+impl CalibrationMethod {
+    /// Accepted spellings, as listed in errors.
+    pub const NAMES: &'static [&'static str] = &["isotonic", "platt"];
+    /// Every method, in code order (C codes 0, 1).
+    pub const ALL: [CalibrationMethod; 2] = [CalibrationMethod::Isotonic, CalibrationMethod::Platt];
+
+    /// Parses `"isotonic"` or `"platt"` (case-insensitive); anything else is
+    /// [`Error::UnknownName`] naming `field`.
+    pub fn parse(text: &str, field: &str) -> Result<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "isotonic" => Ok(CalibrationMethod::Isotonic),
+            "platt" => Ok(CalibrationMethod::Platt),
+            _ => Err(Error::unknown_name(field, text, Self::NAMES)),
+        }
+    }
+
+    /// The canonical spelling (`"isotonic"`, `"platt"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CalibrationMethod::Isotonic => "isotonic",
+            CalibrationMethod::Platt => "platt",
+        }
+    }
+}
+
+/// One block of a fitted isotonic calibrator: the customers whose scores lie in
+/// `[score_min, score_max]` share the probability `probability` (their weighted churn rate).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct IsotonicBlock {
+    /// Lowest score in the block.
+    pub score_min: f64,
+    /// Highest score in the block.
+    pub score_max: f64,
+    /// The block's weighted churn rate, in \[0, 1\].
+    pub probability: f64,
+    /// Total weight (number of customers, without weights) in the block; > 0.
+    pub weight: f64,
+}
+
+/// The fitted map (private: read through the getters).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Fitted {
+    Isotonic(Vec<IsotonicBlock>),
+    Platt { intercept: f64, slope: f64 },
+}
+
+/// A fitted map from churn scores to calibrated churn probabilities; immutable.
+///
+/// # Formula
+/// * **Isotonic** (Ayer et al. 1955; Zadrozny & Elkan 2002): minimises
+///   `Σ wᵢ (pᵢ − yᵢ)²` over non-decreasing `p` in the score, `yᵢ = 1` if customer `i` churned.
+///   Rows are sorted by score (O(n log n)); rows with **equal scores are pooled first** (one
+///   block, so equal scores always get equal probabilities); then pool-adjacent-violators merges
+///   neighbouring blocks while a block's rate exceeds the next one's (O(n)). Each block keeps its
+///   score range and weighted rate. [`transform`](Self::transform) is **piecewise linear**: the
+///   block's rate on `[score_min, score_max]`, linear interpolation between the end of one block
+///   and the start of the next, and the first (last) block's rate below (above) the fitted range.
+/// * **Platt** (Platt 1999): maximum likelihood of `P(churn | s) = σ(a + b s)`, σ the logistic
+///   function, by Newton's method on the standardised score (exact Hessian, step halving until
+///   the log-likelihood does not decrease). Stopping rule: the largest Newton step on the
+///   standardised parameters is below `1e-10`; at most 100 iterations
+///   ([`Error::NotConverged`] otherwise). No target smoothing (Platt's `(N₊+1)/(N₊+2)` targets are
+///   for tiny training sets). The maximum-likelihood slope does not exist when the data
+///   separate the classes, so these are [`Error::NotIdentified`] (model `platt`): all customers
+///   churned or none did; constant scores; every churner's score ≥ every non-churner's (or ≤:
+///   perfect or quasi-perfect separation).
+///
+/// Every output is in \[0, 1\] and finite.
+///
+/// # Examples
+/// ```
+/// use cvm_core::churn::{CalibrationMethod, ChurnCalibrator};
+///
+/// let scores = [1.0, 2.0, 2.0, 3.0, 4.0];
+/// let churned = [false, true, false, false, true];
+/// let cal = ChurnCalibrator::fit(&scores, &churned, None, CalibrationMethod::Isotonic)?;
+/// // Blocks: {1} → 0; {2, 2, 3} pooled → 1/3; {4} → 1.
+/// let b = cal.blocks().unwrap();
+/// assert_eq!(b.len(), 3);
+/// assert!((b[1].probability - 1.0 / 3.0).abs() < 1e-15);
+/// let p = cal.transform(&[0.0, 1.5, 3.5, 9.0])?;
+/// assert_eq!(p[0], 0.0); // clamped below the fitted range
+/// assert!((p[1] - 1.0 / 6.0).abs() < 1e-15); // halfway between 0 and 1/3
+/// assert!((p[2] - 2.0 / 3.0).abs() < 1e-15); // halfway between 1/3 and 1
+/// assert_eq!(p[3], 1.0);
+/// # Ok::<(), cvm_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChurnCalibrator {
+    pub(crate) fitted: Fitted,
+}
+
+/// Largest Newton step (standardised parameters) at which Platt's fit stops.
+pub const PLATT_STEP_TOL: f64 = 1e-10;
+/// Newton iterations allowed for Platt's fit.
+pub const PLATT_MAX_ITER: usize = 100;
+
+impl ChurnCalibrator {
+    /// Fits the calibrator on past `scores` and `churned` flags (one per customer), optionally
+    /// weighted (`weights`: finite, ≥ 0, not all 0; a customer with weight 0 is ignored).
+    ///
+    /// # Errors
+    /// [`Error::Empty`] (`scores`); [`Error::LengthMismatch`] (`churned`, `weights`);
+    /// [`Error::InvalidValue`] for a non-finite score (`scores`, index) or a negative or
+    /// non-finite weight (`weights`, index), or weights that sum to 0; for Platt,
+    /// [`Error::NotIdentified`] and [`Error::NotConverged`] as described on the type.
+    pub fn fit(
+        scores: &[f64],
+        churned: &[bool],
+        weights: Option<&[f64]>,
+        method: CalibrationMethod,
+    ) -> Result<Self> {
+        let rows = check_fit(scores, churned, weights)?;
+        let fitted = match method {
+            CalibrationMethod::Isotonic => Fitted::Isotonic(isotonic(&rows)),
+            CalibrationMethod::Platt => {
+                let (intercept, slope) = platt(&rows)?;
+                Fitted::Platt { intercept, slope }
+            }
+        };
+        Ok(ChurnCalibrator { fitted })
+    }
+
+    /// The method the calibrator was fitted with.
+    pub fn method(&self) -> CalibrationMethod {
+        match self.fitted {
+            Fitted::Isotonic(_) => CalibrationMethod::Isotonic,
+            Fitted::Platt { .. } => CalibrationMethod::Platt,
+        }
+    }
+
+    /// The isotonic blocks, in increasing score order (`None` for Platt).
+    pub fn blocks(&self) -> Option<&[IsotonicBlock]> {
+        match &self.fitted {
+            Fitted::Isotonic(b) => Some(b),
+            Fitted::Platt { .. } => None,
+        }
+    }
+
+    /// Platt's `(intercept, slope)` on the original score scale (`None` for isotonic).
+    pub fn platt_params(&self) -> Option<(f64, f64)> {
+        match self.fitted {
+            Fitted::Platt { intercept, slope } => Some((intercept, slope)),
+            Fitted::Isotonic(_) => None,
+        }
+    }
+
+    /// The calibrated churn probability of each score (see the type for the formula); every
+    /// value is in \[0, 1\].
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] (`scores`, index) for a NaN or infinite score.
+    pub fn transform(&self, scores: &[f64]) -> Result<Vec<f64>> {
+        check_finite(scores, "scores")?;
+        Ok(scores.iter().map(|&s| self.probability(s)).collect())
+    }
+
+    fn probability(&self, s: f64) -> f64 {
+        match &self.fitted {
+            Fitted::Isotonic(blocks) => interpolate(blocks, s),
+            Fitted::Platt { intercept, slope } => sigmoid(intercept + slope * s),
+        }
+        .clamp(0.0, 1.0)
+    }
+}
+
+/// A fitting row: score, churned (0/1), weight > 0.
+struct Row {
+    s: f64,
+    y: f64,
+    w: f64,
+}
+
+pub(crate) fn check_finite(values: &[f64], field: &str) -> Result<()> {
+    match values.iter().position(|v| !v.is_finite()) {
+        Some(i) => Err(Error::invalid_at(field, i, format!("must be finite, got {}", values[i]))),
+        None => Ok(()),
+    }
+}
+
+pub(crate) fn check_len(field: &str, got: usize, expected: usize) -> Result<()> {
+    if got == expected {
+        Ok(())
+    } else {
+        Err(Error::LengthMismatch { field: field.into(), expected, got })
+    }
+}
+
+/// Validates the inputs of `fit`; returns the rows of positive weight, sorted by score.
+fn check_fit(scores: &[f64], churned: &[bool], weights: Option<&[f64]>) -> Result<Vec<Row>> {
+    if scores.is_empty() {
+        return Err(Error::Empty { field: "scores".into() });
+    }
+    check_len("churned", churned.len(), scores.len())?;
+    check_finite(scores, "scores")?;
+    if let Some(w) = weights {
+        check_len("weights", w.len(), scores.len())?;
+        if let Some(i) = w.iter().position(|v| !(v.is_finite() && *v >= 0.0)) {
+            return Err(Error::invalid_at(
+                "weights",
+                i,
+                format!("must be finite and >= 0, got {}", w[i]),
+            ));
+        }
+    }
+    let weight = |i: usize| weights.map_or(1.0, |w| w[i]);
+    let mut rows: Vec<Row> = (0..scores.len())
+        .filter(|&i| weight(i) > 0.0)
+        .map(|i| Row { s: scores[i], y: f64::from(u8::from(churned[i])), w: weight(i) })
+        .collect();
+    if rows.is_empty() {
+        return Err(Error::invalid("weights", "the weights sum to 0: no customer to fit on"));
+    }
+    rows.sort_by(|a, b| a.s.total_cmp(&b.s));
+    Ok(rows)
+}
+
+/// Pool-adjacent-violators on rows sorted by score, equal scores pooled first.
+fn isotonic(rows: &[Row]) -> Vec<IsotonicBlock> {
+    // Running sums of a block: weight and weighted churners.
+    struct Acc {
+        lo: f64,
+        hi: f64,
+        w: f64,
+        wy: f64,
+    }
+    let mut stack: Vec<Acc> = Vec::new();
+    let mut i = 0;
+    while i < rows.len() {
+        let s = rows[i].s;
+        let mut acc = Acc { lo: s, hi: s, w: 0.0, wy: 0.0 };
+        while i < rows.len() && rows[i].s == s {
+            acc.w += rows[i].w;
+            acc.wy += rows[i].w * rows[i].y;
+            i += 1;
+        }
+        // Merge while the previous block's rate exceeds this one's (cross-multiplied: no division).
+        while let Some(prev) = stack.last() {
+            if prev.wy * acc.w > acc.wy * prev.w {
+                acc = Acc { lo: prev.lo, hi: acc.hi, w: prev.w + acc.w, wy: prev.wy + acc.wy };
+                stack.pop();
+            } else {
+                break;
+            }
+        }
+        stack.push(acc);
+    }
+    stack
+        .into_iter()
+        .map(|a| IsotonicBlock {
+            score_min: a.lo,
+            score_max: a.hi,
+            probability: (a.wy / a.w).clamp(0.0, 1.0),
+            weight: a.w,
+        })
+        .collect()
+}
+
+/// The piecewise-linear isotonic map at `s` (blocks sorted, non-empty).
+pub(crate) fn interpolate(blocks: &[IsotonicBlock], s: f64) -> f64 {
+    // First block whose upper end is at or above `s`.
+    let k = blocks.partition_point(|b| b.score_max < s);
+    let Some(b) = blocks.get(k) else {
+        return blocks.last().map_or(0.0, |b| b.probability);
+    };
+    if k == 0 || s >= b.score_min {
+        return b.probability;
+    }
+    let a = &blocks[k - 1];
+    let t = (s - a.score_max) / (b.score_min - a.score_max);
+    a.probability + t * (b.probability - a.probability)
+}
+
+/// The logistic function, without overflow.
+pub(crate) fn sigmoid(x: f64) -> f64 {
+    if x >= 0.0 {
+        1.0 / (1.0 + (-x).exp())
+    } else {
+        let e = x.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// `ln(1 + e^x)` without overflow.
+fn softplus(x: f64) -> f64 {
+    x.max(0.0) + (-x.abs()).exp().ln_1p()
+}
+
+fn not_identified(reason: impl Into<String>) -> Error {
+    Error::NotIdentified { model: "platt".into(), reason: reason.into() }
+}
+
+/// Platt's `(intercept, slope)` by Newton on the standardised score.
+fn platt(rows: &[Row]) -> Result<(f64, f64)> {
+    let total: f64 = rows.iter().map(|r| r.w).sum();
+    let churners: f64 = rows.iter().map(|r| r.w * r.y).sum();
+    if churners == 0.0 || churners == total {
+        let which = if churners == 0.0 { "no customer churned" } else { "every customer churned" };
+        return Err(not_identified(format!("{which}: the slope is not identified")));
+    }
+    let (lo, hi) = (rows[0].s, rows[rows.len() - 1].s);
+    if lo == hi {
+        return Err(not_identified(format!("the scores are all equal ({lo}): no slope to fit")));
+    }
+    let extreme = |y: f64, max: bool| {
+        let it = rows.iter().filter(|r| r.y == y).map(|r| r.s);
+        if max {
+            it.fold(f64::NEG_INFINITY, f64::max)
+        } else {
+            it.fold(f64::INFINITY, f64::min)
+        }
+    };
+    let (max0, min0, max1, min1) =
+        (extreme(0.0, true), extreme(0.0, false), extreme(1.0, true), extreme(1.0, false));
+    if max0 <= min1 || max1 <= min0 {
+        return Err(not_identified(format!(
+            "the scores separate the classes (churners' scores in [{min1}, {max1}], \
+             non-churners' in [{min0}, {max0}]): the maximum-likelihood slope is infinite; \
+             use the isotonic method"
+        )));
+    }
+    let mean = rows.iter().map(|r| r.w * r.s).sum::<f64>() / total;
+    let sd = (rows.iter().map(|r| r.w * (r.s - mean).powi(2)).sum::<f64>() / total).sqrt();
+    let z: Vec<f64> = rows.iter().map(|r| (r.s - mean) / sd).collect();
+    let loglik = |a: f64, b: f64| -> f64 {
+        rows.iter().zip(&z).map(|(r, &z)| r.w * (r.y * (a + b * z) - softplus(a + b * z))).sum()
+    };
+    let rate = churners / total;
+    let (mut a, mut b) = ((rate / (1.0 - rate)).ln(), 0.0);
+    let mut ll = loglik(a, b);
+    for iter in 0..PLATT_MAX_ITER {
+        let (mut g0, mut g1, mut h00, mut h01, mut h11) = (0.0, 0.0, 0.0, 0.0, 0.0);
+        for (r, &z) in rows.iter().zip(&z) {
+            let p = sigmoid(a + b * z);
+            let v = r.w * p * (1.0 - p);
+            g0 += r.w * (r.y - p);
+            g1 += r.w * (r.y - p) * z;
+            h00 += v;
+            h01 += v * z;
+            h11 += v * z * z;
+        }
+        let det = h00 * h11 - h01 * h01;
+        if !(det > 0.0 && det.is_finite()) {
+            return Err(Error::Numerical {
+                context: "platt".into(),
+                reason: format!("singular Hessian at iteration {iter} (determinant {det})"),
+            });
+        }
+        let (mut da, mut db) = ((h11 * g0 - h01 * g1) / det, (h00 * g1 - h01 * g0) / det);
+        let step = da.abs().max(db.abs());
+        // Step halving: the log-likelihood is concave, so a short enough step never decreases it.
+        let mut halvings = 0;
+        loop {
+            let next = loglik(a + da, b + db);
+            if next >= ll || halvings == 60 {
+                a += da;
+                b += db;
+                ll = next.max(ll);
+                break;
+            }
+            da *= 0.5;
+            db *= 0.5;
+            halvings += 1;
+        }
+        if step < PLATT_STEP_TOL {
+            let (intercept, slope) = (a - b * mean / sd, b / sd);
+            if intercept.is_finite() && slope.is_finite() {
+                return Ok((intercept, slope));
+            }
+            return Err(Error::Numerical {
+                context: "platt".into(),
+                reason: format!("parameters not finite (intercept {intercept}, slope {slope})"),
+            });
+        }
+    }
+    Err(Error::NotConverged {
+        iterations: PLATT_MAX_ITER,
+        gradient_norm: f64::NAN,
+        log_likelihood: ll,
+        params: vec![a - b * mean / sd, b / sd],
+        reason: format!("Newton step still above {PLATT_STEP_TOL:e}"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pav_pools_violators_and_ties() {
+        // Sorted: 0.1→1, 0.2→0, 0.3→1, 0.3→0, 0.5→1 ; ties at 0.3 pooled to 0.5, then
+        // [1, 0] pooled to 0.5, then 0.5 vs 0.5 kept apart.
+        let s = [0.3, 0.1, 0.5, 0.2, 0.3];
+        let y = [true, true, true, false, false];
+        let c = ChurnCalibrator::fit(&s, &y, None, CalibrationMethod::Isotonic).unwrap();
+        let b = c.blocks().unwrap();
+        let got: Vec<(f64, f64, f64, f64)> =
+            b.iter().map(|b| (b.score_min, b.score_max, b.probability, b.weight)).collect();
+        assert_eq!(got, vec![(0.1, 0.2, 0.5, 2.0), (0.3, 0.3, 0.5, 2.0), (0.5, 0.5, 1.0, 1.0)]);
+    }
+
+    #[test]
+    fn weights_act_as_repeated_rows() {
+        let (s, y, w) = ([1.0, 2.0, 3.0, 4.0], [false, true, false, true], [2.0, 1.0, 1.0, 3.0]);
+        let s2 = [1.0, 1.0, 2.0, 3.0, 4.0, 4.0, 4.0];
+        let y2 = [false, false, true, false, true, true, true];
+        for m in CalibrationMethod::ALL {
+            let a = ChurnCalibrator::fit(&s, &y, Some(&w), m).unwrap();
+            let b = ChurnCalibrator::fit(&s2, &y2, None, m).unwrap();
+            let (pa, pb) = (a.transform(&s).unwrap(), b.transform(&s).unwrap());
+            for (x, z) in pa.iter().zip(&pb) {
+                assert!((x - z).abs() < 1e-9, "{m:?}: {pa:?} {pb:?}");
+            }
+        }
+        // A zero weight drops the row.
+        let z = ChurnCalibrator::fit(
+            &[1.0, 5.0],
+            &[true, false],
+            Some(&[1.0, 0.0]),
+            CalibrationMethod::Isotonic,
+        )
+        .unwrap();
+        assert_eq!(z.blocks().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn platt_matches_a_hand_checked_optimum() {
+        // At the optimum the score equations hold: Σ(y − p) = 0 and Σ(y − p)s = 0.
+        let s = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0];
+        let y = [false, true, false, true, false, true];
+        let c = ChurnCalibrator::fit(&s, &y, None, CalibrationMethod::Platt).unwrap();
+        let p = c.transform(&s).unwrap();
+        let g0: f64 = y.iter().zip(&p).map(|(&y, p)| f64::from(u8::from(y)) - p).sum();
+        let g1: f64 =
+            y.iter().zip(&p).zip(&s).map(|((&y, p), s)| (f64::from(u8::from(y)) - p) * s).sum();
+        assert!(g0.abs() < 1e-9 && g1.abs() < 1e-9, "{g0} {g1}");
+        let (_, slope) = c.platt_params().unwrap();
+        assert!(slope > 0.0);
+    }
+
+    #[test]
+    fn platt_refuses_what_it_cannot_identify() {
+        let m = CalibrationMethod::Platt;
+        for (s, y) in [
+            (vec![1.0, 2.0, 3.0], vec![false, true, true]),
+            (vec![1.0, 2.0, 2.0], vec![false, false, true]),
+            (vec![3.0, 2.0, 1.0], vec![false, true, true]),
+            (vec![1.0, 1.0, 1.0], vec![false, true, true]),
+            (vec![1.0, 2.0, 3.0], vec![true, true, true]),
+        ] {
+            let e = ChurnCalibrator::fit(&s, &y, None, m).unwrap_err();
+            assert!(matches!(e, Error::NotIdentified { .. }), "{s:?} {y:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn bad_inputs_name_argument_and_row() {
+        let m = CalibrationMethod::Isotonic;
+        let e = ChurnCalibrator::fit(&[1.0, f64::NAN], &[true, false], None, m).unwrap_err();
+        assert_eq!((e.field(), e.index()), (Some("scores"), Some(1)));
+        let e = ChurnCalibrator::fit(&[1.0], &[true, false], None, m).unwrap_err();
+        assert_eq!(e.field(), Some("churned"));
+        let e =
+            ChurnCalibrator::fit(&[1.0, 2.0], &[true, false], Some(&[1.0, -1.0]), m).unwrap_err();
+        assert_eq!((e.field(), e.index()), (Some("weights"), Some(1)));
+        let e = ChurnCalibrator::fit(&[1.0], &[true], Some(&[0.0]), m).unwrap_err();
+        assert_eq!(e.field(), Some("weights"));
+        let c = ChurnCalibrator::fit(&[1.0], &[true], None, m).unwrap();
+        let e = c.transform(&[0.0, f64::INFINITY]).unwrap_err();
+        assert_eq!((e.field(), e.index()), (Some("scores"), Some(1)));
+        assert_eq!(c.transform(&[-1e300, 1e300]).unwrap(), vec![1.0, 1.0]);
+    }
+}

@@ -1,0 +1,356 @@
+//! [`churn_report`]: how well a churn probability ranks and how well it is calibrated, measured
+//! against the churned flags of a holdout period, with a baseline score side by side.
+
+use super::calibrate::{check_finite, check_len};
+use crate::error::{Error, Result};
+
+/// One equal-count bin of the calibration table (rows sorted by predicted probability,
+/// ascending).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CalibrationBin {
+    /// Customers in the bin.
+    pub count: usize,
+    /// Lowest predicted probability in the bin.
+    pub predicted_min: f64,
+    /// Highest predicted probability in the bin.
+    pub predicted_max: f64,
+    /// Mean predicted probability.
+    pub mean_predicted: f64,
+    /// Share of the bin's customers who churned.
+    pub observed_rate: f64,
+    /// `observed_rate − mean_predicted` (positive: the probability is too low).
+    pub difference: f64,
+}
+
+/// One equal-count bin of a gains table (rows sorted by score, **highest first**: bin 0 holds the
+/// customers the score calls most likely to churn).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GainsBin {
+    /// Customers in the bin.
+    pub count: usize,
+    /// Churners in the bin.
+    pub churners: usize,
+    /// Lowest score in the bin.
+    pub score_min: f64,
+    /// Highest score in the bin.
+    pub score_max: f64,
+    /// `churners / count`.
+    pub churn_rate: f64,
+    /// Share of all churners found in this bin and the bins above it (the gains curve).
+    pub cumulative_share: f64,
+    /// `churn_rate / overall churn rate`: how much richer in churners the bin is than a random
+    /// pick of the same size.
+    pub lift: f64,
+    /// Lift of this bin and the bins above it together.
+    pub cumulative_lift: f64,
+}
+
+/// The ranking figures of one score: AUC and gains table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankingSummary {
+    /// Area under the ROC curve (see [`auc`]).
+    pub auc: f64,
+    /// The gains/lift table, highest scores first.
+    pub gains: Vec<GainsBin>,
+}
+
+/// The result of [`churn_report`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChurnReport {
+    /// Customers.
+    pub n: usize,
+    /// Customers who churned.
+    pub churners: usize,
+    /// AUC of the ranking score (the probability when no score is given).
+    pub auc: f64,
+    /// Brier score of the probability: `mean((p − y)²)`; 0 is perfect, 0.25 is a coin flip at 0.5.
+    pub brier: f64,
+    /// Calibration table by predicted probability, lowest bin first.
+    pub calibration: Vec<CalibrationBin>,
+    /// Gains/lift table of the ranking score, highest bin first.
+    pub gains: Vec<GainsBin>,
+    /// AUC and gains of the baseline score, when one was given.
+    pub baseline: Option<RankingSummary>,
+}
+
+impl ChurnReport {
+    /// The largest `|observed − predicted|` over the calibration bins.
+    pub fn max_calibration_gap(&self) -> f64 {
+        self.calibration.iter().map(|b| b.difference.abs()).fold(0.0, f64::max)
+    }
+}
+
+/// AUC of `score` for the `churned` flags: the probability that a random churner scores higher
+/// than a random non-churner, a tie counting one half.
+///
+/// # Formula
+/// The Mann–Whitney statistic (Hanley & McNeil 1982): with rows ranked by score (tied scores get
+/// their average rank), `R₁` the rank sum of the `n₁` churners and `n₀` non-churners,
+/// `AUC = (R₁ − n₁(n₁+1)/2) / (n₁ n₀)`. O(n log n).
+///
+/// # Errors
+/// [`Error::Empty`] (`score`); [`Error::LengthMismatch`] (`churned`); [`Error::InvalidValue`] for
+/// a non-finite score (`score`, index) or flags without a churner or without a non-churner
+/// (`churned`: the AUC is undefined).
+///
+/// # Examples
+/// ```
+/// // Churners score 0.8 and 0.5; non-churners 0.5 and 0.1: pairs (0.8>0.5, 0.8>0.1, 0.5=0.5 → ½,
+/// // 0.5>0.1) → 3.5 of 4.
+/// let a = cvm_core::churn::auc(&[0.8, 0.5, 0.5, 0.1], &[true, true, false, false])?;
+/// assert_eq!(a, 0.875);
+/// # Ok::<(), cvm_core::Error>(())
+/// ```
+pub fn auc(score: &[f64], churned: &[bool]) -> Result<f64> {
+    check_ranking(score, "score", churned)?;
+    Ok(auc_unchecked(score, churned))
+}
+
+fn check_ranking(score: &[f64], field: &str, churned: &[bool]) -> Result<()> {
+    if score.is_empty() {
+        return Err(Error::Empty { field: field.into() });
+    }
+    check_len("churned", churned.len(), score.len())?;
+    check_finite(score, field)?;
+    let churners = churned.iter().filter(|&&c| c).count();
+    if churners == 0 || churners == churned.len() {
+        let which = if churners == 0 { "no customer churned" } else { "every customer churned" };
+        return Err(Error::invalid(
+            "churned",
+            format!("{which}: the AUC and lift need at least one churner and one non-churner"),
+        ));
+    }
+    Ok(())
+}
+
+fn auc_unchecked(score: &[f64], churned: &[bool]) -> f64 {
+    let order = sorted_rows(score, false);
+    let n1 = churned.iter().filter(|&&c| c).count() as f64;
+    let n0 = score.len() as f64 - n1;
+    let mut rank_sum = 0.0;
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j < order.len() && score[order[j]] == score[order[i]] {
+            j += 1;
+        }
+        // Rows i..j are tied: each gets the average of ranks i+1..=j.
+        let mid = (i + 1 + j) as f64 / 2.0;
+        rank_sum += mid * order[i..j].iter().filter(|&&r| churned[r]).count() as f64;
+        i = j;
+    }
+    (rank_sum - n1 * (n1 + 1.0) / 2.0) / (n1 * n0)
+}
+
+/// Row indices sorted by value (ascending, or descending with `descending`); equal values keep
+/// their row order (a stable sort), which decides how a tie at a bin boundary is split.
+fn sorted_rows(values: &[f64], descending: bool) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    if descending {
+        order.sort_by(|&a, &b| values[b].total_cmp(&values[a]));
+    } else {
+        order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+    }
+    order
+}
+
+/// The `bins` equal-count slices of `order`: bin `k` holds positions `⌊k n / bins⌋ ..
+/// ⌊(k+1) n / bins⌋`, so sizes differ by at most one.
+fn slices(order: &[usize], bins: usize) -> impl Iterator<Item = &[usize]> {
+    let n = order.len();
+    (0..bins).map(move |k| &order[k * n / bins..(k + 1) * n / bins])
+}
+
+fn gains(score: &[f64], churned: &[bool], bins: usize) -> Vec<GainsBin> {
+    let order = sorted_rows(score, true);
+    let total = churned.iter().filter(|&&c| c).count();
+    let overall = total as f64 / score.len() as f64;
+    let (mut cum_n, mut cum_c) = (0usize, 0usize);
+    slices(&order, bins)
+        .map(|rows| {
+            let churners = rows.iter().filter(|&&r| churned[r]).count();
+            cum_n += rows.len();
+            cum_c += churners;
+            let rate = churners as f64 / rows.len() as f64;
+            GainsBin {
+                count: rows.len(),
+                churners,
+                score_min: score[rows[rows.len() - 1]],
+                score_max: score[rows[0]],
+                churn_rate: rate,
+                cumulative_share: cum_c as f64 / total as f64,
+                lift: rate / overall,
+                cumulative_lift: (cum_c as f64 / cum_n as f64) / overall,
+            }
+        })
+        .collect()
+}
+
+fn calibration(p: &[f64], churned: &[bool], bins: usize) -> Vec<CalibrationBin> {
+    let order = sorted_rows(p, false);
+    slices(&order, bins)
+        .map(|rows| {
+            let n = rows.len() as f64;
+            let mean = rows.iter().map(|&r| p[r]).sum::<f64>() / n;
+            let rate = rows.iter().filter(|&&r| churned[r]).count() as f64 / n;
+            CalibrationBin {
+                count: rows.len(),
+                predicted_min: p[rows[0]],
+                predicted_max: p[rows[rows.len() - 1]],
+                mean_predicted: mean,
+                observed_rate: rate,
+                difference: rate - mean,
+            }
+        })
+        .collect()
+}
+
+/// Evaluates a churn `probability` against what happened (`churned`, from a holdout period).
+///
+/// * `score` ranks customers for the AUC and the gains table (higher = more likely to churn;
+///   `None`: the probability itself). A score that ranks better than the probability may be
+///   used for targeting while the probability answers "how many".
+/// * `baseline` is a simple score to beat, e.g. time since the last purchase (`T − recency`);
+///   its AUC and gains table come back in [`ChurnReport::baseline`].
+/// * `bins` (10 for deciles) equal-count bins for the calibration table (by probability,
+///   ascending) and the gains tables (by score, descending).
+///
+/// # Formula
+/// AUC as in [`auc`]; Brier score `Σ (pᵢ − yᵢ)² / n` (Brier 1950). Bin `k` of `bins` holds
+/// the sorted positions `⌊k n / bins⌋ .. ⌊(k+1) n / bins⌋`. **Ties at a bin boundary** are split
+/// by row order: rows with equal values keep their input order (a stable sort), so the earlier
+/// rows go to the lower calibration bin and to the higher (earlier) gains bin; the result is
+/// deterministic for a given input order.
+///
+/// # Errors
+/// [`Error::Empty`] (`probability`); [`Error::LengthMismatch`] (`churned`, `score`,
+/// `baseline`); [`Error::InvalidValue`] for a probability outside \[0, 1\] or NaN
+/// (`probability`, index), a non-finite score or baseline (index), `bins` 0 or above the number
+/// of customers, and flags without a churner or without a non-churner (`churned`).
+///
+/// # Examples
+/// ```
+/// use cvm_core::churn::churn_report;
+/// let p = [0.9, 0.8, 0.3, 0.2];
+/// let churned = [true, false, true, false];
+/// let weeks_since_last = [10.0, 2.0, 8.0, 1.0];
+/// let r = churn_report(&p, &churned, None, Some(&weeks_since_last), 2)?;
+/// assert_eq!(r.auc, 0.75);
+/// assert!((r.brier - (0.01 + 0.64 + 0.49 + 0.04) / 4.0).abs() < 1e-15);
+/// assert_eq!(r.calibration[1].observed_rate, 0.5); // rows 1 and 0: one churner
+/// assert_eq!(r.baseline.as_ref().unwrap().auc, 1.0);
+/// assert_eq!(r.baseline.as_ref().unwrap().gains[0].lift, 2.0);
+/// # Ok::<(), cvm_core::Error>(())
+/// ```
+pub fn churn_report(
+    probability: &[f64],
+    churned: &[bool],
+    score: Option<&[f64]>,
+    baseline: Option<&[f64]>,
+    bins: usize,
+) -> Result<ChurnReport> {
+    let n = probability.len();
+    if n == 0 {
+        return Err(Error::Empty { field: "probability".into() });
+    }
+    check_len("churned", churned.len(), n)?;
+    if let Some(i) = probability.iter().position(|p| !(0.0..=1.0).contains(p)) {
+        let msg = format!("must be a probability in [0, 1], got {}", probability[i]);
+        return Err(Error::invalid_at("probability", i, msg));
+    }
+    if let Some(s) = score {
+        check_len("score", s.len(), n)?;
+    }
+    if let Some(b) = baseline {
+        check_len("baseline", b.len(), n)?;
+    }
+    if bins == 0 || bins > n {
+        return Err(Error::invalid("bins", format!("must be in 1..={n} (customers), got {bins}")));
+    }
+    let rank = score.unwrap_or(probability);
+    check_ranking(rank, if score.is_some() { "score" } else { "probability" }, churned)?;
+    let baseline = match baseline {
+        Some(b) => {
+            check_ranking(b, "baseline", churned)?;
+            Some(RankingSummary { auc: auc_unchecked(b, churned), gains: gains(b, churned, bins) })
+        }
+        None => None,
+    };
+    let brier = probability
+        .iter()
+        .zip(churned)
+        .map(|(p, &c)| (p - f64::from(u8::from(c))).powi(2))
+        .sum::<f64>()
+        / n as f64;
+    Ok(ChurnReport {
+        n,
+        churners: churned.iter().filter(|&&c| c).count(),
+        auc: auc_unchecked(rank, churned),
+        brier,
+        calibration: calibration(probability, churned, bins),
+        gains: gains(rank, churned, bins),
+        baseline,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auc_counts_ties_half_and_matches_brute_force() {
+        let s = [0.3, 0.3, 0.1, 0.7, 0.3, 0.9, 0.1, 0.5];
+        let y = [true, false, false, true, true, false, true, false];
+        let mut pairs = 0.0;
+        for i in 0..8 {
+            for j in 0..8 {
+                if y[i] && !y[j] {
+                    pairs += if s[i] > s[j] {
+                        1.0
+                    } else if s[i] == s[j] {
+                        0.5
+                    } else {
+                        0.0
+                    };
+                }
+            }
+        }
+        assert_eq!(auc(&s, &y).unwrap(), pairs / 16.0);
+        // Constant scores: every pair tied.
+        assert_eq!(auc(&[2.0; 4], &[true, false, true, false]).unwrap(), 0.5);
+    }
+
+    #[test]
+    fn ties_at_a_bin_boundary_follow_row_order() {
+        // Scores tied across the boundary of 2 bins of 2: rows 1 and 2 are tied at 0.5.
+        let p = [0.9, 0.5, 0.5, 0.1];
+        let y = [true, false, true, false];
+        let r = churn_report(&p, &y, None, None, 2).unwrap();
+        // Gains (descending): [row 0, row 1] then [row 2, row 3].
+        assert_eq!((r.gains[0].churners, r.gains[1].churners), (1, 1));
+        // Calibration (ascending): [row 3, row 1] then [row 2, row 0].
+        assert_eq!(r.calibration[0].observed_rate, 0.0);
+        assert_eq!(r.calibration[1].observed_rate, 1.0);
+        assert_eq!(r.gains[1].cumulative_share, 1.0);
+        assert_eq!(r.gains[1].cumulative_lift, 1.0);
+    }
+
+    #[test]
+    fn bad_inputs_name_argument_and_row() {
+        let y = [true, false];
+        let e = churn_report(&[0.5, 1.5], &y, None, None, 1).unwrap_err();
+        assert_eq!((e.field(), e.index()), (Some("probability"), Some(1)));
+        let e = churn_report(&[0.5, f64::NAN], &y, None, None, 1).unwrap_err();
+        assert_eq!((e.field(), e.index()), (Some("probability"), Some(1)));
+        let e = churn_report(&[0.5, 0.5], &y, Some(&[1.0, f64::NAN]), None, 1).unwrap_err();
+        assert_eq!((e.field(), e.index()), (Some("score"), Some(1)));
+        let e = churn_report(&[0.5, 0.5], &y, None, Some(&[1.0]), 1).unwrap_err();
+        assert_eq!(e.field(), Some("baseline"));
+        let e = churn_report(&[0.5, 0.5], &y, None, None, 3).unwrap_err();
+        assert_eq!(e.field(), Some("bins"));
+        let e = churn_report(&[0.5, 0.5], &[true, true], None, None, 1).unwrap_err();
+        assert_eq!(e.field(), Some("churned"));
+        let e = churn_report(&[], &[], None, None, 1).unwrap_err();
+        assert_eq!(e.field(), Some("probability"));
+    }
+}
