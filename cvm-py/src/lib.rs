@@ -4,6 +4,7 @@
 
 use pyo3::prelude::*;
 
+mod churn;
 mod conversion;
 mod decision;
 mod errors;
@@ -41,5 +42,6 @@ fn _cvm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     loyalty::register(m)?;
     fee::register(m)?;
     decision::register(m)?;
+    churn::register(m)?;
     Ok(())
 }

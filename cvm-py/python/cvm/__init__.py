@@ -42,6 +42,8 @@ from .summary import compress, default_segment_table, rfm_segments, summary_from
 from .value import *  # noqa: F401,F403
 from . import decision  # noqa: E402
 from .decision import *  # noqa: F401,F403,E402
+from . import churn  # noqa: E402
+from .churn import *  # noqa: F401,F403,E402
 
 __version__: str = _cvm.__version__
 
@@ -77,5 +79,6 @@ __all__ = [
     *selection.__all__,
     *loyalty.__all__,
     *decision.__all__,
+    *churn.__all__,
 ]
 from . import rules  # noqa: E402  (the cvm.rules presets namespace)

@@ -1,0 +1,100 @@
+"""Churn calibration and evaluation: hand-computed values (PAV blocks, AUC with ties, Brier), the
+JSON and pickle round trips, and the CDNOW measurement of issue 15 (docs/churn.md).
+
+CDNOW: calibration to 1997-09-30, holdout to 1998-06-30 (39 weeks), weeks; churned = no purchase
+in the holdout. BG/NBD fitted on the calibration summary; the score is ``exp(-E)``, E the
+expected purchases in the 39-week holdout; the baseline is ``T - recency``.
+"""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import cvm
+
+
+def test_hand_example_pav_blocks_and_interpolation():
+    cal = cvm.ChurnCalibrator().fit([1.0, 2.0, 2.0, 3.0, 4.0], [0, 1, 0, 0, 1])
+    b = cal.blocks_
+    assert b["score_min"].tolist() == [1.0, 2.0, 4.0]
+    assert b["score_max"].tolist() == [1.0, 3.0, 4.0]
+    assert b["probability"].tolist() == pytest.approx([0.0, 1 / 3, 1.0], abs=1e-15)
+    assert b["weight"].tolist() == [1.0, 3.0, 1.0]
+    p = cal.transform(pd.Series([0.0, 1.5, 3.5, 9.0], index=list("wxyz")))
+    assert list(p.index) == list("wxyz")
+    assert p.tolist() == pytest.approx([0.0, 1 / 6, 2 / 3, 1.0], abs=1e-15)
+
+
+def test_hand_example_report():
+    # AUC by probability: churners 0.9, 0.3 against 0.8, 0.2 → 3 of 4 pairs.
+    r = cvm.churn_report([0.9, 0.8, 0.3, 0.2], [True, False, True, False], baseline=[10, 2, 8, 1], bins=2)
+    assert r.auc == 0.75
+    assert r.brier == pytest.approx((0.01 + 0.64 + 0.49 + 0.04) / 4, abs=1e-15)
+    assert r.calibration["mean_predicted"].tolist() == pytest.approx([0.25, 0.85], abs=1e-15)
+    assert r.calibration["observed_rate"].tolist() == [0.5, 0.5]
+    assert r.baseline_auc == 1.0
+    assert r.baseline_gains["churners"].tolist() == [2, 0]
+    assert r.baseline_gains["lift"].tolist() == [2.0, 0.0]
+    # A tie counts half: churners 0.8, 0.5 vs 0.5, 0.1 → 3.5 of 4.
+    t = cvm.churn_report([0.8, 0.5, 0.5, 0.1], [1, 1, 0, 0], bins=2)
+    assert t.auc == 0.875 and t.baseline_auc is None and t.baseline_gains is None
+    frame = r.to_frame()
+    assert list(frame.index) == [1, 2] and "baseline_lift" in frame.columns and "gains_lift" in frame.columns
+    assert "AUC 0.7500" in r._repr_html_()
+
+
+def test_round_trips():
+    rng = np.random.default_rng(7)
+    s = rng.random(200)
+    y = rng.random(200) < s
+    for method in ("isotonic", "platt"):
+        cal = cvm.ChurnCalibrator(method).fit(s, y)
+        back = cvm.ChurnCalibrator.from_json(cal.to_json())
+        again = pickle.loads(pickle.dumps(cal))
+        x = np.linspace(-0.5, 1.5, 41)
+        assert np.array_equal(back.transform(x), cal.transform(x))
+        assert np.array_equal(again.transform(x), cal.transform(x))
+        assert method in repr(again)
+    platt = cvm.ChurnCalibrator("platt").fit(s, y)
+    assert platt.slope_ > 0 and platt.blocks_ is None
+
+
+@pytest.fixture(scope="module")
+def cdnow_scores(cdnow_split):
+    d = cdnow_split
+    model = cvm.BetaGeo().fit(d)
+    e = model.expected_purchases(39, d["frequency"], d["recency"], d["T"])
+    return pd.DataFrame({
+        "score": np.exp(-e),
+        "baseline": d["T"] - d["recency"],
+        "churned": d["frequency_holdout"] == 0,
+    }, index=d.index)
+
+
+def test_cdnow_ranking_against_recency(cdnow_scores):
+    d = cdnow_scores
+    assert d["churned"].mean() == pytest.approx(0.7106, abs=5e-4)
+    # exp(-E) is not a probability of churn, but lies in [0, 1]: the report accepts it as one.
+    r = cvm.churn_report(d["score"], d["churned"], baseline=d["baseline"])
+    assert r.auc == pytest.approx(0.7725, abs=5e-4)
+    assert r.baseline_auc == pytest.approx(0.7714, abs=5e-4)
+    assert r.gains["count"].sum() == len(d)
+    assert r.gains["cumulative_share"].iloc[-1] == 1.0
+
+
+@pytest.mark.parametrize("method, worst", [("isotonic", 0.05), ("platt", 0.05)])
+def test_cdnow_calibrated_on_the_other_half(cdnow_scores, method, worst):
+    # Halves by customer id parity: fit on even ids, evaluate on odd ids.
+    d = cdnow_scores
+    even = d[d.index.to_numpy() % 2 == 0]
+    odd = d[d.index.to_numpy() % 2 == 1]
+    cal = cvm.ChurnCalibrator(method).fit(even["score"], even["churned"])
+    p = cal.transform(odd["score"])
+    r = cvm.churn_report(p, odd["churned"], score=odd["score"], baseline=odd["baseline"])
+    print(method, r.max_calibration_gap, r.calibration[["mean_predicted", "observed_rate"]])
+    assert r.max_calibration_gap <= worst
+    assert ((p >= 0) & (p <= 1)).all()

@@ -1,0 +1,118 @@
+/* C tests of churn calibration and evaluation: the hand-computed example of
+ * cvm-core/src/churn (PAV blocks with tied scores pooled, AUC with ties counted half, Brier
+ * score, ties at a bin boundary split by row order), Platt's score equations at the optimum,
+ * the JSON round trip, and bad inputs. */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cvm.h"
+#include "cvm_test.h"
+
+static void test_isotonic_hand_example(void) {
+    /* Sorted: 1→0, {2,2,3}→{1,0,0} pooled to 1/3, 4→1 (the Rust doc example). */
+    const double s[5] = {1.0, 2.0, 2.0, 3.0, 4.0};
+    const uint8_t y[5] = {0, 1, 0, 0, 1};
+    cvm_churn_calibrator *c = NULL;
+    CHECK_STATUS(cvm_churn_calibrator_fit(s, 5, y, 5, NULL, 0, CVM_CALIBRATION_ISOTONIC, &c), CVM_STATUS_OK);
+    const double x[4] = {0.0, 1.5, 3.5, 9.0};
+    double p[4];
+    CHECK_STATUS(cvm_churn_calibrator_transform(c, x, 4, p, 4), CVM_STATUS_OK);
+    CHECK(p[0] == 0.0 && p[3] == 1.0);
+    CHECK_CLOSE(p[1], 1.0 / 6.0, 1e-15);
+    CHECK_CLOSE(p[2], 2.0 / 3.0, 1e-15);
+    uint32_t m = 99;
+    CHECK_STATUS(cvm_churn_calibrator_method(c, &m), CVM_STATUS_OK);
+    CHECK(m == CVM_CALIBRATION_ISOTONIC);
+
+    /* JSON round trip gives the same probabilities, bit for bit. */
+    char *json = NULL;
+    CHECK_STATUS(cvm_churn_calibrator_to_json(c, &json), CVM_STATUS_OK);
+    CHECK(json && strstr(json, "\"kind\": \"isotonic\"") != NULL);
+    cvm_churn_calibrator *back = NULL;
+    CHECK_STATUS(cvm_churn_calibrator_from_json(json, &back), CVM_STATUS_OK);
+    double q[4];
+    CHECK_STATUS(cvm_churn_calibrator_transform(back, x, 4, q, 4), CVM_STATUS_OK);
+    CHECK(memcmp(p, q, sizeof p) == 0);
+    CHECK_STATUS(cvm_churn_calibrator_transform(back, x, 4, q, 3), CVM_STATUS_LENGTH_MISMATCH);
+    cvm_string_free(json);
+    cvm_churn_calibrator_free(back);
+    cvm_churn_calibrator_free(c);
+    cvm_churn_calibrator_free(NULL);
+}
+
+static void test_platt(void) {
+    const double s[6] = {0.0, 1.0, 2.0, 3.0, 4.0, 5.0};
+    const uint8_t y[6] = {0, 1, 0, 1, 0, 1};
+    cvm_churn_calibrator *c = NULL;
+    CHECK_STATUS(cvm_churn_calibrator_fit(s, 6, y, 6, NULL, 0, CVM_CALIBRATION_PLATT, &c), CVM_STATUS_OK);
+    double p[6];
+    CHECK_STATUS(cvm_churn_calibrator_transform(c, s, 6, p, 6), CVM_STATUS_OK);
+    /* At the maximum-likelihood optimum: sum(y - p) = 0 and sum((y - p) s) = 0. */
+    double g0 = 0, g1 = 0;
+    for (int i = 0; i < 6; i++) {
+        g0 += y[i] - p[i];
+        g1 += (y[i] - p[i]) * s[i];
+        CHECK(p[i] > 0.0 && p[i] < 1.0);
+    }
+    CHECK_CLOSE(g0, 0.0, 1e-9);
+    CHECK_CLOSE(g1, 0.0, 1e-9);
+    CHECK(p[5] > p[0]);
+    cvm_churn_calibrator_free(c);
+
+    /* Separated scores: the slope is not identified. */
+    const uint8_t sep[6] = {0, 0, 0, 1, 1, 1};
+    CHECK_STATUS(cvm_churn_calibrator_fit(s, 6, sep, 6, NULL, 0, CVM_CALIBRATION_PLATT, &c),
+                 CVM_STATUS_NOT_IDENTIFIED);
+    CHECK(strstr(cvm_last_error_message(), "separate the classes") != NULL);
+}
+
+static void test_report(void) {
+    /* The Rust doc example: AUC 3/4, Brier (0.01+0.64+0.49+0.04)/4, baseline AUC 1. */
+    const double p[4] = {0.9, 0.8, 0.3, 0.2};
+    const uint8_t y[4] = {1, 0, 1, 0};
+    const double weeks[4] = {10.0, 2.0, 8.0, 1.0};
+    cvm_churn_report *r = NULL;
+    CHECK_STATUS(cvm_churn_report_compute(p, 4, y, 4, NULL, 0, weeks, 4, 2, &r), CVM_STATUS_OK);
+    double auc = 0, brier = 0, base_auc = 0;
+    size_t bins = 0;
+    bool has_base = false;
+    CHECK_STATUS(cvm_churn_report_summary(r, &auc, &brier, &bins, &has_base, &base_auc), CVM_STATUS_OK);
+    CHECK(auc == 0.75 && bins == 2 && has_base && base_auc == 1.0);
+    CHECK_CLOSE(brier, 1.18 / 4.0, 1e-15);
+    size_t count[2];
+    double mean[2], obs[2], diff[2];
+    CHECK_STATUS(cvm_churn_report_calibration(r, count, mean, obs, diff, 2), CVM_STATUS_OK);
+    CHECK(count[0] == 2 && count[1] == 2 && obs[0] == 0.5 && obs[1] == 0.5);
+    CHECK_CLOSE(mean[0], 0.25, 1e-15);
+    CHECK_CLOSE(diff[1], 0.5 - 0.85, 1e-15);
+    size_t churners[2];
+    double share[2], lift[2];
+    CHECK_STATUS(cvm_churn_report_gains(r, CVM_CHURN_SIDE_BASELINE, count, churners, share, lift, 2), CVM_STATUS_OK);
+    CHECK(churners[0] == 2 && churners[1] == 0 && share[0] == 1.0 && lift[0] == 2.0 && lift[1] == 0.0);
+    CHECK_STATUS(cvm_churn_report_gains(r, CVM_CHURN_SIDE_SCORE, NULL, churners, NULL, lift, 2), CVM_STATUS_OK);
+    CHECK(churners[0] == 1 && lift[0] == 1.0);
+    CHECK_STATUS(cvm_churn_report_gains(r, 7, NULL, NULL, NULL, NULL, 2), CVM_STATUS_UNKNOWN_NAME);
+    CHECK_ERROR_AT("side", -1);
+    CHECK_STATUS(cvm_churn_report_calibration(r, count, NULL, NULL, NULL, 3), CVM_STATUS_LENGTH_MISMATCH);
+    cvm_churn_report_free(r);
+
+    /* Ties at a bin boundary are split by row order; AUC counts the tie half. */
+    const double t[4] = {0.9, 0.5, 0.5, 0.1};
+    CHECK_STATUS(cvm_churn_report_compute(t, 4, y, 4, NULL, 0, NULL, 0, 2, &r), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_churn_report_summary(r, &auc, NULL, NULL, &has_base, NULL), CVM_STATUS_OK);
+    CHECK(auc == 0.875 && !has_base);
+    CHECK_STATUS(cvm_churn_report_calibration(r, NULL, NULL, obs, NULL, 2), CVM_STATUS_OK);
+    CHECK(obs[0] == 0.0 && obs[1] == 1.0);
+    CHECK_STATUS(cvm_churn_report_gains(r, CVM_CHURN_SIDE_BASELINE, NULL, NULL, NULL, NULL, 2),
+                 CVM_STATUS_INVALID_VALUE);
+    CHECK_ERROR_AT("side", -1);
+    cvm_churn_report_free(r);
+    cvm_churn_report_free(NULL);
+}
+
+int main(void) {
+    test_isotonic_hand_example();
+    test_platt();
+    test_report();
+    return cvm_test_finish("test_churn");
+}
