@@ -30,6 +30,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// `method` of [`cvm_churn_calibrator_fit`]: isotonic regression (pool-adjacent-violators).
+#define CVM_CALIBRATION_ISOTONIC 0
+
+// `method` of [`cvm_churn_calibrator_fit`]: Platt scaling (logistic regression on the score).
+#define CVM_CALIBRATION_PLATT 1
+
+// `side` of [`cvm_churn_report_gains`]: the ranking score's table.
+#define CVM_CHURN_SIDE_SCORE 0
+
+// `side` of [`cvm_churn_report_gains`]: the baseline's table.
+#define CVM_CHURN_SIDE_BASELINE 1
+
 // Flag column codes of [`cvm_report_builder_flag`]: dormant account.
 #define CVM_FLAG_DORMANT 0
 
@@ -343,9 +355,16 @@ typedef struct cvm_breakdown cvm_breakdown;
 // [`cvm_campaign_free`]. Immutable: thread-safe to read.
 typedef struct cvm_campaign cvm_campaign;
 
+// A fitted churn calibrator. Owned by the caller, freed with [`cvm_churn_calibrator_free`];
+// immutable, so thread-safe to read.
+typedef struct cvm_churn_calibrator cvm_churn_calibrator;
+
 // Every customer's churn type and reason (opaque), from [`cvm_churn_types`]. Owned by the
 // caller; free with [`cvm_churn_labels_free`]. Immutable.
 typedef struct cvm_churn_labels cvm_churn_labels;
+
+// A churn report. Owned by the caller, freed with [`cvm_churn_report_free`]; immutable.
+typedef struct cvm_churn_report cvm_churn_report;
 
 // Unique `(frequency, recency, T)` rows with weights (opaque). Free with [`cvm_compressed_free`].
 // Immutable: safe to read from several threads.
@@ -899,6 +918,134 @@ const char *cvm_version(void);
 // # Safety
 // `text` must be a NUL-terminated string; `out_days` valid for writes.
 enum cvm_status cvm_parse_date(const char *text, int64_t *out_days);
+
+// Fits a calibrator on `scores` (higher = more likely to churn) and `churned` (0/1 bytes, one
+// per score), optionally weighted (`weights` NULL: every customer 1), into `*out`. `method`:
+// `CVM_CALIBRATION_ISOTONIC` or `CVM_CALIBRATION_PLATT`.
+//
+// Errors (field, index): `method` unknown (`CVM_STATUS_UNKNOWN_NAME`); `scores` empty; `churned`
+// / `weights` of another length; a non-finite score, a flag not 0/1, a negative or non-finite
+// weight, weights summing to 0 (`CVM_STATUS_INVALID_VALUE`); Platt on data that cannot
+// identify the slope (one class, constant or separating scores: `CVM_STATUS_NOT_IDENTIFIED`).
+//
+// # Safety
+// Arrays hold their stated lengths; `out` valid for writes.
+enum cvm_status cvm_churn_calibrator_fit(const double *scores,
+                                         size_t n_scores,
+                                         const uint8_t *churned,
+                                         size_t n_churned,
+                                         const double *weights,
+                                         size_t n_weights,
+                                         uint32_t method_code,
+                                         struct cvm_churn_calibrator **out);
+
+// The calibrated churn probability of each score into `out` (`n_out` = `n_scores`), each in
+// \[0, 1\]. Errors: a non-finite score (`scores`, index); `n_out` not `n_scores`.
+//
+// # Safety
+// `cal` live; arrays hold their stated lengths.
+enum cvm_status cvm_churn_calibrator_transform(const struct cvm_churn_calibrator *cal,
+                                               const double *scores,
+                                               size_t n_scores,
+                                               double *out,
+                                               size_t n_out);
+
+// The calibrator's method code (`CVM_CALIBRATION_*`) into `*out`.
+//
+// # Safety
+// `cal` live; `out` valid for writes.
+enum cvm_status cvm_churn_calibrator_method(const struct cvm_churn_calibrator *cal, uint32_t *out);
+
+// Writes the calibrator's versioned JSON document into `*out_json` (free it with
+// `cvm_string_free`).
+//
+// # Safety
+// `cal` live; `out_json` valid for writes.
+enum cvm_status cvm_churn_calibrator_to_json(const struct cvm_churn_calibrator *cal,
+                                             char **out_json);
+
+// Reads a calibrator document (written by [`cvm_churn_calibrator_to_json`] or the Rust/Python
+// libraries) into `*out`. `CVM_STATUS_JSON` with the JSON path as the field for any problem.
+//
+// # Safety
+// `json` NUL-terminated; `out` valid for writes.
+enum cvm_status cvm_churn_calibrator_from_json(const char *json, struct cvm_churn_calibrator **out);
+
+// Frees a calibrator; NULL is a no-op.
+//
+// # Safety
+// `cal` NULL or a calibrator not yet freed.
+void cvm_churn_calibrator_free(struct cvm_churn_calibrator *cal);
+
+// Evaluates `probability` (each in \[0, 1\]) against `churned` (0/1 bytes) into `*out`.
+// `score` (NULL: rank by the probability) ranks customers for the AUC and gains, higher = more
+// likely to churn; `baseline` (NULL: none) is a score to compare with, e.g. `T − recency`;
+// `bins` equal-count bins (10 for deciles). Ties at a bin boundary are split by row order.
+//
+// Errors (field, index): `probability` empty or outside \[0, 1\]; `churned`, `score`,
+// `baseline` of another length; a flag not 0/1; a non-finite score or baseline; `bins` 0 or
+// above the number of customers; no churner or no non-churner (`churned`).
+//
+// # Safety
+// Arrays hold their stated lengths (`score`/`baseline` may be NULL); `out` valid for writes.
+enum cvm_status cvm_churn_report_compute(const double *probability,
+                                         size_t n_probability,
+                                         const uint8_t *churned,
+                                         size_t n_churned,
+                                         const double *score,
+                                         size_t n_score,
+                                         const double *baseline,
+                                         size_t n_baseline,
+                                         size_t bins,
+                                         struct cvm_churn_report **out);
+
+// Frees a report; NULL is a no-op.
+//
+// # Safety
+// `r` NULL or a report not yet freed.
+void cvm_churn_report_free(struct cvm_churn_report *r);
+
+// The report's figures: AUC of the ranking score, Brier score, number of bins, and whether a
+// baseline was given with its AUC (`*out_baseline_auc` is 0 when there is none:
+// `*out_has_baseline` is false then). Any output may be NULL.
+//
+// # Safety
+// `r` live; non-NULL outputs valid for writes.
+enum cvm_status cvm_churn_report_summary(const struct cvm_churn_report *r,
+                                         double *out_auc,
+                                         double *out_brier,
+                                         size_t *out_bins,
+                                         bool *out_has_baseline,
+                                         double *out_baseline_auc);
+
+// The calibration table (bins by predicted probability, lowest first), one value per bin into
+// each non-NULL array of `n` elements (`n` must equal the number of bins): customers, mean
+// predicted probability, observed churn rate, difference (observed − predicted).
+//
+// # Safety
+// `r` live; non-NULL arrays have room for `n` values.
+enum cvm_status cvm_churn_report_calibration(const struct cvm_churn_report *r,
+                                             size_t *count,
+                                             double *mean_predicted,
+                                             double *observed_rate,
+                                             double *difference,
+                                             size_t n);
+
+// A gains table (bins by score, highest first) of `side` (`CVM_CHURN_SIDE_SCORE` or
+// `CVM_CHURN_SIDE_BASELINE`), one value per bin into each non-NULL array of `n` elements:
+// customers, churners, cumulative share of churners captured, lift. Errors: unknown `side`
+// (`CVM_STATUS_UNKNOWN_NAME`); the baseline side of a report without one
+// (`CVM_STATUS_INVALID_VALUE`, field `side`); `n` not the number of bins.
+//
+// # Safety
+// `r` live; non-NULL arrays have room for `n` values.
+enum cvm_status cvm_churn_report_gains(const struct cvm_churn_report *r,
+                                       uint32_t side,
+                                       size_t *count,
+                                       size_t *churners,
+                                       double *cumulative_share,
+                                       double *lift,
+                                       size_t n);
 
 // The default playbook (see docs/decisions.md) into a new handle `*out`.
 //

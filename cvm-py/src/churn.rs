@@ -72,6 +72,7 @@ impl PyChurnCalibrator {
         let d = PyDict::new(py);
         d.set_item("score_min", array(py, b.iter().map(|b| b.score_min).collect()))?;
         d.set_item("score_max", array(py, b.iter().map(|b| b.score_max).collect()))?;
+        d.set_item("score_mean", array(py, b.iter().map(|b| b.score_mean).collect()))?;
         d.set_item("probability", array(py, b.iter().map(|b| b.probability).collect()))?;
         d.set_item("weight", array(py, b.iter().map(|b| b.weight).collect()))?;
         Ok(Some(d))

@@ -24,7 +24,8 @@ def test_hand_example_pav_blocks_and_interpolation():
     assert b["score_max"].tolist() == [1.0, 3.0, 4.0]
     assert b["probability"].tolist() == pytest.approx([0.0, 1 / 3, 1.0], abs=1e-15)
     assert b["weight"].tolist() == [1.0, 3.0, 1.0]
-    p = cal.transform(pd.Series([0.0, 1.5, 3.5, 9.0], index=list("wxyz")))
+    assert b["score_mean"].tolist() == pytest.approx([1.0, 7 / 3, 4.0], abs=1e-15)
+    p = cal.transform(pd.Series([0.0, 5 / 3, 19 / 6, 9.0], index=list("wxyz")))
     assert list(p.index) == list("wxyz")
     assert p.tolist() == pytest.approx([0.0, 1 / 6, 2 / 3, 1.0], abs=1e-15)
 
@@ -77,7 +78,7 @@ def cdnow_scores(cdnow_split):
 
 def test_cdnow_ranking_against_recency(cdnow_scores):
     d = cdnow_scores
-    assert d["churned"].mean() == pytest.approx(0.7106, abs=5e-4)
+    assert int(d["churned"].sum()) == 1673  # of 2357: 71.0 %
     # exp(-E) is not a probability of churn, but lies in [0, 1]: the report accepts it as one.
     r = cvm.churn_report(d["score"], d["churned"], baseline=d["baseline"])
     assert r.auc == pytest.approx(0.7725, abs=5e-4)
@@ -86,15 +87,34 @@ def test_cdnow_ranking_against_recency(cdnow_scores):
     assert r.gains["cumulative_share"].iloc[-1] == 1.0
 
 
-@pytest.mark.parametrize("method, worst", [("isotonic", 0.05), ("platt", 0.05)])
+# Measured worst decile |observed - predicted| on the odd half (fitted on the even half):
+# isotonic 0.0635, Platt 0.0711; the issue's target of 0.05 is not met by either (see below).
+@pytest.mark.parametrize("method, worst", [("isotonic", 0.0635), ("platt", 0.0711)])
 def test_cdnow_calibrated_on_the_other_half(cdnow_scores, method, worst):
     # Halves by customer id parity: fit on even ids, evaluate on odd ids.
     d = cdnow_scores
     even = d[d.index.to_numpy() % 2 == 0]
     odd = d[d.index.to_numpy() % 2 == 1]
+    raw = cvm.churn_report(odd["score"], odd["churned"])
+    assert raw.max_calibration_gap == pytest.approx(0.1348, abs=5e-4)  # exp(-E) as is
     cal = cvm.ChurnCalibrator(method).fit(even["score"], even["churned"])
     p = cal.transform(odd["score"])
+    assert ((p >= 0) & (p <= 1)).all() and list(p.index) == list(odd.index)
     r = cvm.churn_report(p, odd["churned"], score=odd["score"], baseline=odd["baseline"])
-    print(method, r.max_calibration_gap, r.calibration[["mean_predicted", "observed_rate"]])
-    assert r.max_calibration_gap <= worst
-    assert ((p >= 0) & (p <= 1)).all()
+    assert r.max_calibration_gap == pytest.approx(worst, abs=5e-4)
+    assert r.brier < raw.brier
+    assert r.auc == pytest.approx(0.7791, abs=5e-4)  # the ranking score's AUC on the odd half
+    assert r.baseline_auc == pytest.approx(0.7741, abs=5e-4)
+
+
+def test_cdnow_decile_noise_floor(cdnow_scores):
+    """Why 0.05 in every decile is out of reach on half of CDNOW: outcomes simulated from a
+    probability that is calibrated by construction (Platt fitted on all customers) miss 0.05 in
+    some decile of the odd half (~118 customers a decile) in most draws."""
+    d = cdnow_scores
+    odd = d[d.index.to_numpy() % 2 == 1]
+    q = cvm.ChurnCalibrator("platt").fit(d["score"], d["churned"]).transform(odd["score"]).to_numpy()
+    rng = np.random.default_rng(3)
+    gaps = np.array([cvm.churn_report(q, rng.random(len(q)) < q).max_calibration_gap for _ in range(300)])
+    assert np.median(gaps) == pytest.approx(0.0671, abs=5e-4)
+    assert (gaps <= 0.05).mean() == pytest.approx(0.19, abs=0.005)

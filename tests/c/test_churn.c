@@ -9,12 +9,13 @@
 #include "cvm_test.h"
 
 static void test_isotonic_hand_example(void) {
-    /* Sorted: 1→0, {2,2,3}→{1,0,0} pooled to 1/3, 4→1 (the Rust doc example). */
+    /* Sorted: 1→0, {2,2,3}→{1,0,0} pooled to 1/3 (mean score 7/3), 4→1 (the Rust doc example);
+     * interpolation through (1, 0), (7/3, 1/3), (4, 1). */
     const double s[5] = {1.0, 2.0, 2.0, 3.0, 4.0};
     const uint8_t y[5] = {0, 1, 0, 0, 1};
     cvm_churn_calibrator *c = NULL;
     CHECK_STATUS(cvm_churn_calibrator_fit(s, 5, y, 5, NULL, 0, CVM_CALIBRATION_ISOTONIC, &c), CVM_STATUS_OK);
-    const double x[4] = {0.0, 1.5, 3.5, 9.0};
+    const double x[4] = {0.0, 5.0 / 3.0, 19.0 / 6.0, 9.0};
     double p[4];
     CHECK_STATUS(cvm_churn_calibrator_transform(c, x, 4, p, 4), CVM_STATUS_OK);
     CHECK(p[0] == 0.0 && p[3] == 1.0);

@@ -19,6 +19,9 @@
 //!   Statistics* 26(4), 641–647 (pool-adjacent-violators).
 //! * Zadrozny, B. & Elkan, C. (2002). Transforming classifier scores into accurate multiclass
 //!   probability estimates. *KDD '02*, 694–699 (isotonic calibration of scores).
+//! * Oron, A. P. & Flournoy, N. (2017). Centered isotonic regression: point and interval
+//!   estimation for dose–response studies. *Statistics in Biopharmaceutical Research* 9(3),
+//!   258–267 (interpolating through the block means).
 //! * Platt, J. (1999). Probabilistic outputs for support vector machines and comparisons to
 //!   regularized likelihood methods. In *Advances in Large Margin Classifiers*, MIT Press, 61–74.
 //! * Hanley, J. A. & McNeil, B. J. (1982). The meaning and use of the area under a receiver

@@ -2,15 +2,15 @@
 //!
 //! ```json
 //! {"format": "cvm-churn-calibrator", "version": 1, "kind": "isotonic",
-//!  "blocks": {"score_min": [0.1, 0.3], "score_max": [0.2, 0.5],
+//!  "blocks": {"score_min": [0.1, 0.3], "score_max": [0.2, 0.5], "score_mean": [0.15, 0.42],
 //!             "probability": [0.25, 0.8], "weight": [4.0, 5.0]}}
 //! {"format": "cvm-churn-calibrator", "version": 1, "kind": "platt",
 //!  "intercept": -1.2, "slope": 3.4}
 //! ```
 //!
 //! Reading is strict: another format or version, an unknown kind, unknown or missing keys,
-//! arrays of different lengths, blocks out of order (each `score_min ≤ score_max <` the next
-//! `score_min`), probabilities outside \[0, 1\] or decreasing, weights ≤ 0 and non-finite
+//! arrays of different lengths, blocks out of order (each `score_min ≤ score_mean ≤ score_max <`
+//! the next `score_min`), probabilities outside \[0, 1\] or decreasing, weights ≤ 0 and non-finite
 //! numbers are [`Error::Json`] errors naming the JSON path (e.g. `$.blocks.probability[3]`).
 //! Numbers are written with the shortest representation that reads back bit for bit.
 
@@ -32,7 +32,7 @@ fn json_err(path: impl Into<String>, reason: impl std::fmt::Display) -> Error {
 impl ChurnCalibrator {
     /// The calibrator as a versioned JSON document: `{"format": "cvm-churn-calibrator",
     /// "version": 1, "kind": "isotonic", "blocks": {"score_min": [..], "score_max": [..],
-    /// "probability": [..], "weight": [..]}}` or `{.., "kind": "platt", "intercept": a,
+    /// "score_mean": [..], "probability": [..], "weight": [..]}}` or `{.., "kind": "platt", "intercept": a,
     /// "slope": b}`. Numbers are written with the shortest representation that reads back bit
     /// for bit.
     pub fn to_json(&self) -> String {
@@ -43,7 +43,7 @@ impl ChurnCalibrator {
                     "format": FORMAT, "version": VERSION, "kind": "isotonic",
                     "blocks": {
                         "score_min": col(|b| b.score_min), "score_max": col(|b| b.score_max),
-                        "probability": col(|b| b.probability), "weight": col(|b| b.weight),
+                        "score_mean": col(|b| b.score_mean), "probability": col(|b| b.probability), "weight": col(|b| b.weight),
                     }
                 })
             }
@@ -61,7 +61,7 @@ impl ChurnCalibrator {
     /// # Errors
     /// [`Error::Json`] naming the JSON path of the first problem: another format or version, an
     /// unknown kind, unknown or missing keys, arrays of different lengths, blocks out of order
-    /// (each `score_min ≤ score_max <` the next `score_min`), probabilities outside \[0, 1\] or
+    /// (each `score_min ≤ score_mean ≤ score_max <` the next `score_min`), probabilities outside \[0, 1\] or
     /// decreasing, weights ≤ 0, non-finite numbers (e.g. `$.blocks.probability[3]`).
     ///
     /// # Examples
@@ -126,9 +126,9 @@ fn read_blocks(value: Option<&Value>) -> Result<Vec<IsotonicBlock>> {
     let obj = value
         .and_then(Value::as_object)
         .ok_or_else(|| json_err("$.blocks", "expected an object of four arrays"))?;
-    const KEYS: [&str; 4] = ["score_min", "score_max", "probability", "weight"];
+    const KEYS: [&str; 5] = ["score_min", "score_max", "score_mean", "probability", "weight"];
     only_keys(obj, &KEYS, "$.blocks")?;
-    let mut cols: Vec<Vec<f64>> = Vec::with_capacity(4);
+    let mut cols: Vec<Vec<f64>> = Vec::with_capacity(KEYS.len());
     for k in KEYS {
         let path = format!("$.blocks.{k}");
         let arr = obj[k].as_array().ok_or_else(|| json_err(&path, "expected an array"))?;
@@ -159,14 +159,18 @@ fn read_blocks(value: Option<&Value>) -> Result<Vec<IsotonicBlock>> {
         .map(|i| IsotonicBlock {
             score_min: cols[0][i],
             score_max: cols[1][i],
-            probability: cols[2][i],
-            weight: cols[3][i],
+            score_mean: cols[2][i],
+            probability: cols[3][i],
+            weight: cols[4][i],
         })
         .collect();
     for (i, b) in blocks.iter().enumerate() {
         let at = |k: &str| format!("$.blocks.{k}[{i}]");
         if b.score_max < b.score_min {
             return Err(json_err(at("score_max"), "below score_min"));
+        }
+        if !(b.score_min..=b.score_max).contains(&b.score_mean) {
+            return Err(json_err(at("score_mean"), "outside [score_min, score_max]"));
         }
         if !(0.0..=1.0).contains(&b.probability) {
             return Err(json_err(at("probability"), "must be in [0, 1]"));
@@ -217,7 +221,8 @@ mod tests {
             assert_eq!(e.field(), Some(path), "{e}");
         }
         let bad = r#"{"format": "cvm-churn-calibrator", "version": 1, "kind": "isotonic",
-            "blocks": {"score_min": [0, 1], "score_max": [0.5, 2], "probability": [0.6, 0.4],
+            "blocks": {"score_min": [0, 1], "score_max": [0.5, 2], "score_mean": [0.2, 1.5],
+            "probability": [0.6, 0.4],
             "weight": [1, 1]}}"#;
         let e = ChurnCalibrator::from_json(bad).unwrap_err();
         assert_eq!(e.field(), Some("$.blocks.probability[1]"));

@@ -40,15 +40,15 @@ class ChurnCalibrator:
     ----------
     method : {"isotonic", "platt"}
         ``"isotonic"`` (default): the non-decreasing step function of the score closest to the
-        churned flags (pool-adjacent-violators, tied scores pooled), evaluated piecewise-linearly
-        between blocks and clamped outside the fitted range. ``"platt"``: ``1 / (1 + exp(-(a + b
+        churned flags (pool-adjacent-violators, tied scores pooled), evaluated by linear
+        interpolation between the blocks' (mean score, rate), constant beyond the first and last. ``"platt"``: ``1 / (1 + exp(-(a + b
         score)))`` by maximum likelihood; raises :class:`cvm.NotIdentifiedError` when the scores
         separate the classes or are constant.
 
     Attributes
     ----------
     blocks_ : pandas.DataFrame or None
-        Isotonic blocks: ``score_min``, ``score_max``, ``probability``, ``weight``.
+        Isotonic blocks: ``score_min``, ``score_max``, ``score_mean``, ``probability``, ``weight``.
     intercept_, slope_ : float or None
         Platt's parameters (on the score's scale).
 
@@ -58,7 +58,7 @@ class ChurnCalibrator:
     >>> cal = cvm.ChurnCalibrator().fit([1.0, 2.0, 2.0, 3.0, 4.0], [0, 1, 0, 0, 1])
     >>> cal.blocks_["probability"].round(4).tolist()
     [0.0, 0.3333, 1.0]
-    >>> cal.transform([0.0, 1.5, 3.5, 9.0]).round(4).tolist()
+    >>> cal.transform([0.0, 5 / 3, 19 / 6, 9.0]).round(4).tolist()
     [0.0, 0.1667, 0.6667, 1.0]
     >>> cvm.ChurnCalibrator.from_json(cal.to_json()).transform([2.5]).tolist() == cal.transform([2.5]).tolist()
     True
