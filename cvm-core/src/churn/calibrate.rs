@@ -371,6 +371,7 @@ fn platt(rows: &[Row]) -> Result<(f64, f64)> {
     let rate = churners / total;
     let (mut a, mut b) = ((rate / (1.0 - rate)).ln(), 0.0);
     let mut ll = loglik(a, b);
+    let mut gradient_norm = 0.0;
     for iter in 0..PLATT_MAX_ITER {
         let (mut g0, mut g1, mut h00, mut h01, mut h11) = (0.0, 0.0, 0.0, 0.0, 0.0);
         for (r, &z) in rows.iter().zip(&z) {
@@ -382,6 +383,7 @@ fn platt(rows: &[Row]) -> Result<(f64, f64)> {
             h01 += v * z;
             h11 += v * z * z;
         }
+        gradient_norm = g0.hypot(g1);
         let det = h00 * h11 - h01 * h01;
         if !(det > 0.0 && det.is_finite()) {
             return Err(Error::Numerical {
@@ -418,7 +420,7 @@ fn platt(rows: &[Row]) -> Result<(f64, f64)> {
     }
     Err(Error::NotConverged {
         iterations: PLATT_MAX_ITER,
-        gradient_norm: f64::NAN,
+        gradient_norm,
         log_likelihood: ll,
         params: vec![a - b * mean / sd, b / sd],
         reason: format!("Newton step still above {PLATT_STEP_TOL:e}"),
