@@ -7,6 +7,9 @@ use cvm_core::churn::{churn_report, CalibrationMethod, ChurnCalibrator};
 use cvm_core::Error;
 
 type Run = fn() -> Result<(), Error>;
+/// A row: name, call, expected variant, field, index, message substring.
+type Case =
+    (&'static str, Run, fn(&Error) -> bool, Option<&'static str>, Option<usize>, &'static str);
 
 const S3: [f64; 3] = [0.1, 0.2, 0.3];
 const Y3: [bool; 3] = [false, true, true];
@@ -17,9 +20,7 @@ fn invalid(e: &Error) -> bool {
     matches!(e, Error::InvalidValue { .. })
 }
 
-fn cases(
-) -> Vec<(&'static str, Run, fn(&Error) -> bool, Option<&'static str>, Option<usize>, &'static str)>
-{
+fn cases() -> Vec<Case> {
     vec![
         (
             "churn calibrator: non-finite score",
