@@ -56,31 +56,33 @@ impl PyChurnCalibrator {
     }
 
     /// The versioned JSON document.
-    fn to_json(&self) -> String {
-        self.inner.to_json()
+    fn to_json(&self) -> PyResult<String> {
+        call(|| Ok(self.inner.to_json()))
     }
 
     /// `"isotonic"` or `"platt"`.
     #[getter]
-    fn method(&self) -> &'static str {
-        self.inner.method().as_str()
+    fn method(&self) -> PyResult<&'static str> {
+        call(|| Ok(self.inner.method().as_str()))
     }
 
     /// Isotonic blocks as columns (`None` for Platt).
     fn blocks<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        let Some(b) = self.inner.blocks() else { return Ok(None) };
-        let d = PyDict::new(py);
-        d.set_item("score_min", array(py, b.iter().map(|b| b.score_min).collect()))?;
-        d.set_item("score_max", array(py, b.iter().map(|b| b.score_max).collect()))?;
-        d.set_item("score_mean", array(py, b.iter().map(|b| b.score_mean).collect()))?;
-        d.set_item("probability", array(py, b.iter().map(|b| b.probability).collect()))?;
-        d.set_item("weight", array(py, b.iter().map(|b| b.weight).collect()))?;
-        Ok(Some(d))
+        call(|| {
+            let Some(b) = self.inner.blocks() else { return Ok(None) };
+            let d = PyDict::new(py);
+            d.set_item("score_min", array(py, b.iter().map(|b| b.score_min).collect()))?;
+            d.set_item("score_max", array(py, b.iter().map(|b| b.score_max).collect()))?;
+            d.set_item("score_mean", array(py, b.iter().map(|b| b.score_mean).collect()))?;
+            d.set_item("probability", array(py, b.iter().map(|b| b.probability).collect()))?;
+            d.set_item("weight", array(py, b.iter().map(|b| b.weight).collect()))?;
+            Ok(Some(d))
+        })
     }
 
     /// Platt's `(intercept, slope)` (`None` for isotonic).
-    fn platt_params(&self) -> Option<(f64, f64)> {
-        self.inner.platt_params()
+    fn platt_params(&self) -> PyResult<Option<(f64, f64)>> {
+        call(|| Ok(self.inner.platt_params()))
     }
 }
 

@@ -252,6 +252,7 @@ mod tests {
     #[test]
     fn every_binding_runs_inside_the_guard() {
         let sources = [
+            ("churn.rs", include_str!("churn.rs")),
             ("conversion.rs", include_str!("conversion.rs")),
             ("decision.rs", include_str!("decision.rs")),
             ("fee.rs", include_str!("fee.rs")),
