@@ -44,6 +44,7 @@ pub mod error;
 pub mod loyalty;
 pub mod models;
 pub mod optim;
+mod parallel;
 pub mod prec;
 pub mod rfm;
 pub mod selection;

@@ -140,6 +140,7 @@ fn check_periods(field: &str, m: f64) -> Result<()> {
 struct Lik;
 
 impl Likelihood for Lik {
+    type Data = SummaryData;
     const MODEL: &'static str = "bg_bb";
     const NAMES: &'static [&'static str] = BgBbParams::NAMES;
 
@@ -151,7 +152,7 @@ impl Likelihood for Lik {
         let dg_g1 = dg_g + 1.0 / g;
         let (f, rec, np, w) = (data.frequency(), data.recency(), data.t(), data.weight());
         let want = grad.is_some();
-        let (total, gr) = super::chunked_sum(f.len(), 4, |range, gr| {
+        let (total, gr) = crate::parallel::chunked_sum(f.len(), 4, |range, gr| {
             let mut s = 0.0;
             for i in range {
                 let (x, tx, n) = (f[i], rec[i], np[i]);
@@ -403,12 +404,12 @@ impl BgBb {
         check_histories(frequency, recency, n_periods)?;
         let data = SummaryData::new(frequency, recency, n_periods, weights)?;
         super::check_identifiable("bg_bb", "frequency", frequency, recency, n_periods)?;
-        let fit = match fit_ml(&Lik, &data, options, vec![1.0; 4]) {
+        let fit = match fit_ml(&Lik, &data, options) {
             Ok(f) => f,
             Err(e) if options.initial.is_none() => {
                 let retry =
                     FitOptions { initial: Some(vec![0.5, 0.5, 0.5, 2.0]), ..options.clone() };
-                fit_ml(&Lik, &data, &retry, vec![0.5, 0.5, 0.5, 2.0]).map_err(|_| e)?
+                fit_ml(&Lik, &data, &retry).map_err(|_| e)?
             }
             Err(e) => return Err(e),
         };
@@ -478,7 +479,7 @@ impl BgBb {
     ) -> Result<Vec<f64>> {
         check_histories(frequency, recency, n_periods)?;
         let p = self.params;
-        Ok(super::par_map(frequency.len(), |i| {
+        Ok(crate::parallel::par_map(frequency.len(), |i| {
             ln_p_alive(&p, m as f64, frequency[i], recency[i], n_periods[i]).exp()
         }))
     }
@@ -511,7 +512,7 @@ impl BgBb {
     ) -> Result<Vec<f64>> {
         check_histories(frequency, recency, n_periods)?;
         let p = self.params;
-        Ok(super::par_map(frequency.len(), |i| {
+        Ok(crate::parallel::par_map(frequency.len(), |i| {
             cond_expected(&p, m as f64, frequency[i], recency[i], n_periods[i])
         }))
     }
@@ -786,7 +787,9 @@ impl TransactionModel for BgBb {
     ) -> Result<Vec<f64>> {
         check_histories(frequency, recency, t_cal)?;
         let p = self.params;
-        Ok(super::par_map(frequency.len(), |i| ln_lik(&p, frequency[i], recency[i], t_cal[i])))
+        Ok(crate::parallel::par_map(frequency.len(), |i| {
+            ln_lik(&p, frequency[i], recency[i], t_cal[i])
+        }))
     }
 }
 

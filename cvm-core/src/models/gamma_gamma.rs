@@ -22,7 +22,7 @@
 //! # Ok::<(), cvm_core::Error>(())
 //! ```
 
-use super::{check_params, Covariance, FitDiagnostics, FitOptions, MlFit};
+use super::{check_params, fit_ml, Covariance, FitData, FitDiagnostics, FitOptions, Likelihood};
 use crate::error::{check, Error, Result};
 use crate::special::{digamma, gamma_ln_ratio, ln_beta, ln_gamma};
 use std::collections::HashMap;
@@ -353,6 +353,8 @@ struct SpendLikelihood {
     level_ln_m: Vec<f64>,
     level_ln_z: Vec<f64>,
     n_obs: f64,
+    /// The unit of spend (the mean spend of the data).
+    scale: f64,
 }
 
 impl SpendLikelihood {
@@ -371,7 +373,7 @@ impl SpendLikelihood {
             level_ln_z.push(ln_z);
             level_ln_m.push(ln_z + w * x.ln());
         }
-        SpendLikelihood { levels, cell_start, cells, level_w, level_ln_m, level_ln_z, n_obs }
+        SpendLikelihood { levels, cell_start, cells, level_w, level_ln_m, level_ln_z, n_obs, scale }
     }
 
     /// Weighted log-likelihood at natural parameters, with the gradient when asked for.
@@ -408,94 +410,34 @@ impl SpendLikelihood {
     }
 }
 
-/// A weighted log-likelihood at natural parameters, writing its gradient when asked for.
-pub(crate) type LogLikelihood<'a> = dyn Fn(&[f64], Option<&mut [f64]>) -> f64 + Sync + 'a;
+impl FitData for SpendLikelihood {
+    fn n_obs(&self) -> f64 {
+        self.n_obs
+    }
 
-/// Maximum likelihood on log-parameters for likelihoods that do not take a
-/// [`super::SummaryData`], with the conventions of the shared driver: mean negative
-/// log-likelihood per customer plus `penalizer · Σ ln(θ_j)²`, BFGS from each start in turn until
-/// one converges, [`Error::NotConverged`] with the last iterate otherwise, covariance from the
-/// Hessian of the total objective in `ln θ`.
-pub(crate) fn fit_direct(
-    names: &[&str],
-    options: &FitOptions,
-    n_obs: f64,
-    starts: Vec<Vec<f64>>,
-    total: &LogLikelihood<'_>,
-) -> Result<MlFit> {
-    options.validate(names)?;
-    let k = names.len();
-    let w = n_obs;
-    let pen = options.penalizer;
-    let mut objective = |theta: &[f64], g: &mut [f64]| -> f64 {
-        let p: Vec<f64> = theta.iter().map(|v| v.exp()).collect();
-        let mut gp = vec![0.0; k];
-        let ll = total(&p, Some(&mut gp));
-        let mut val = -ll / w;
-        for j in 0..k {
-            g[j] = -gp[j] * p[j] / w + 2.0 * pen * theta[j];
-            val += pen * theta[j] * theta[j];
-        }
-        if val.is_finite() {
-            val
-        } else {
-            f64::INFINITY
-        }
-    };
-    let opt = crate::optim::OptimOptions {
-        max_iterations: options.max_iterations,
-        gradient_tolerance: options.tolerance,
-        ..Default::default()
-    };
-    let starts = match &options.initial {
-        Some(init) => vec![init.clone()],
-        None => starts,
-    };
-    let mut last: Option<crate::optim::OptimResult> = None;
-    for start in starts {
-        let theta0: Vec<f64> = start.iter().map(|v| v.ln()).collect();
-        let res = crate::optim::minimize(&mut objective, &theta0, &opt);
-        let done = res.converged;
-        let better = match &last {
-            None => true,
-            Some(l) => done || res.value < l.value || l.value.is_nan(),
-        };
-        if better {
-            last = Some(res);
-        }
-        if done {
-            break;
-        }
+    /// The cells: the work of one evaluation.
+    fn n_rows(&self) -> usize {
+        self.cells.len()
     }
-    let res = last.ok_or_else(|| Error::invalid("initial", "no starting values"))?;
-    let params: Vec<f64> = res.x.iter().map(|v| v.exp()).collect();
-    let ll = total(&params, None);
-    if !res.converged || !params.iter().all(|p| p.is_finite() && *p > 0.0) || !ll.is_finite() {
-        return Err(Error::NotConverged {
-            iterations: res.iterations,
-            gradient_norm: res.gradient_norm,
-            log_likelihood: ll,
-            params,
-            reason: res.reason.as_str().to_string(),
-        });
+}
+
+/// The Gamma-Gamma likelihood for the shared driver, on spend in units of its mean.
+struct Lik;
+
+impl Likelihood for Lik {
+    type Data = SpendLikelihood;
+    const MODEL: &'static str = "gamma_gamma";
+    const NAMES: &'static [&'static str] = GammaGammaParams::NAMES;
+
+    fn total(&self, data: &SpendLikelihood, p: &[f64], grad: Option<&mut [f64]>) -> f64 {
+        data.total(p, grad)
     }
-    let kf = k as f64;
-    let diagnostics = FitDiagnostics {
-        log_likelihood: ll,
-        aic: 2.0 * kf - 2.0 * ll,
-        bic: kf * w.ln() - 2.0 * ll,
-        iterations: res.iterations,
-        gradient_norm: res.gradient_norm,
-        converged: true,
-        n_obs: w,
-        penalizer: pen,
-    };
-    let covariance = crate::optim::hessian_from_gradient(&mut objective, &res.x)
-        .ok()
-        .map(|h| h.into_iter().map(|row| row.into_iter().map(|v| v * w).collect()).collect())
-        .and_then(|h: Vec<Vec<f64>>| crate::optim::invert_spd(&h).ok())
-        .and_then(|c| Covariance::from_log_covariance(params.clone(), c).ok());
-    Ok(MlFit { params, diagnostics, covariance })
+
+    /// `p = 2, q = 3, γ = 1` (the mean spend, which matches the population mean `pγ/(q−1)`),
+    /// then `p = q = 1` with `γ` one currency unit.
+    fn initial_guess(&self, data: &SpendLikelihood) -> Vec<Vec<f64>> {
+        vec![vec![2.0, 3.0, 1.0], vec![1.0, 1.0, 1.0 / data.scale]]
+    }
 }
 
 /// `E(M | x, z̄)` for validated scalars; `None` when it is infinite (x = 0 with q ≤ 1, or
@@ -604,28 +546,25 @@ impl GammaGamma {
             }
             None => options.clone(),
         };
-        let starts = vec![vec![2.0, 3.0, 1.0], vec![1.0, 1.0, 1.0 / scale]];
-        let total = |v: &[f64], g: Option<&mut [f64]>| data.total(v, g);
-        let fit = fit_direct(GammaGammaParams::NAMES, &options, data.n_obs, starts, &total)
-            .map_err(|e| match e {
+        let fit = fit_ml(&Lik, &data, &options).map_err(|e| match e {
+            Error::NotConverged {
+                iterations,
+                gradient_norm,
+                log_likelihood,
+                mut params,
+                reason,
+            } => {
+                params[2] *= scale;
                 Error::NotConverged {
                     iterations,
                     gradient_norm,
-                    log_likelihood,
-                    mut params,
+                    log_likelihood: log_likelihood - data.n_obs * scale.ln(),
+                    params,
                     reason,
-                } => {
-                    params[2] *= scale;
-                    Error::NotConverged {
-                        iterations,
-                        gradient_norm,
-                        log_likelihood: log_likelihood - data.n_obs * scale.ln(),
-                        params,
-                        reason,
-                    }
                 }
-                other => other,
-            })?;
+            }
+            other => other,
+        })?;
         let mut params = fit.params.clone();
         params[2] *= scale;
         super::check_estimate("gamma_gamma", GammaGammaParams::NAMES, &params)?;

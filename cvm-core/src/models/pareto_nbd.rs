@@ -193,7 +193,10 @@ const MAX_HALVINGS: usize = 60;
 fn unit_rule() -> &'static [(f64, f64)] {
     static RULE: OnceLock<Vec<(f64, f64)>> = OnceLock::new();
     RULE.get_or_init(|| {
-        gauss_legendre_n(PANEL_NODES).iter().map(|&(x, w)| (0.5 * (x + 1.0), 0.5 * w)).collect()
+        crate::special::gauss_legendre(PANEL_NODES)
+            .iter()
+            .map(|&(x, w)| (0.5 * (x + 1.0), 0.5 * w))
+            .collect()
     })
 }
 
@@ -511,7 +514,7 @@ impl Lik {
             Order::Gradient => 4,
             Order::Hessian => 20,
         };
-        let (total, acc) = super::chunked_sum(f.len(), k, |range, acc| {
+        let (total, acc) = crate::parallel::chunked_sum(f.len(), k, |range, acc| {
             let mut sum = 0.0;
             for i in range {
                 let hd = &heads[xi[i] as usize];
@@ -552,8 +555,15 @@ impl Lik {
 }
 
 impl Likelihood for Lik {
+    type Data = SummaryData;
     const MODEL: &'static str = "pareto_nbd";
     const NAMES: &'static [&'static str] = ParetoNbdParams::NAMES;
+
+    /// The moment start `(1, T̄/(x̄+1), 1, T̄)`, then all ones.
+    fn initial_guess(&self, data: &SummaryData) -> Vec<Vec<f64>> {
+        let (mx, _, mt) = data.means();
+        vec![vec![1.0, (mt / (mx + 1.0)).max(1e-3), 1.0, mt.max(1e-3)], vec![1.0; 4]]
+    }
 
     fn total(&self, data: &SummaryData, p: &[f64], grad: Option<&mut [f64]>) -> f64 {
         let order = if grad.is_some() { Order::Gradient } else { Order::Value };
@@ -584,34 +594,7 @@ impl Likelihood for Lik {
 /// Gauss–Legendre nodes and weights on [−1, 1] (Newton on the Legendre recurrence).
 fn gauss_legendre() -> &'static [(f64, f64)] {
     static NODES: OnceLock<Vec<(f64, f64)>> = OnceLock::new();
-    NODES.get_or_init(|| gauss_legendre_n(20))
-}
-
-/// `n`-point Gauss–Legendre nodes and weights on [−1, 1] (Newton on the Legendre recurrence).
-fn gauss_legendre_n(n: usize) -> Vec<(f64, f64)> {
-    let nf = n as f64;
-    (0..n)
-        .map(|i| {
-            let mut x = (std::f64::consts::PI * (i as f64 + 0.75) / (nf + 0.5)).cos();
-            let mut dp = 0.0;
-            for _ in 0..100 {
-                let (mut p0, mut p1) = (1.0, x);
-                for k in 2..=n {
-                    let kf = k as f64;
-                    let p2 = ((2.0 * kf - 1.0) * x * p1 - (kf - 1.0) * p0) / kf;
-                    p0 = p1;
-                    p1 = p2;
-                }
-                dp = nf * (x * p1 - p0) / (x * x - 1.0);
-                let dx = p1 / dp;
-                x -= dx;
-                if dx.abs() < 1e-16 {
-                    break;
-                }
-            }
-            (x, 2.0 / ((1.0 - x * x) * dp * dp))
-        })
-        .collect()
+    NODES.get_or_init(|| crate::special::gauss_legendre(20))
 }
 
 /// `∫_0^t g(τ) dτ` by 20-point Gauss–Legendre on geometrically shrinking panels towards 0
@@ -684,8 +667,6 @@ impl ParetoNbd {
     /// # Ok::<(), cvm_core::Error>(())
     /// ```
     pub fn fit(data: &SummaryData, options: &FitOptions) -> Result<Self> {
-        let (mx, _, mt) = data.means();
-        let start = vec![1.0, (mt / (mx + 1.0)).max(1e-3), 1.0, mt.max(1e-3)];
         super::check_identifiable(
             "pareto_nbd",
             "frequency",
@@ -693,7 +674,7 @@ impl ParetoNbd {
             data.recency(),
             data.t(),
         )?;
-        let fit = fit_ml(&Lik, data, options, start)?;
+        let fit = fit_ml(&Lik, data, options)?;
         super::check_estimate("pareto_nbd", ParetoNbdParams::NAMES, &fit.params)?;
         Ok(ParetoNbd {
             params: ParetoNbdParams::raw(&fit.params),
@@ -824,7 +805,7 @@ impl ParetoNbd {
     ) -> Result<Vec<f64>> {
         check::scalar_positive("delta", delta)?;
         super::check_customers(frequency, recency, t_cal)?;
-        Ok(super::par_map(frequency.len(), |i| {
+        Ok(crate::parallel::par_map(frequency.len(), |i| {
             self.dert_at(frequency[i], recency[i], t_cal[i], delta)
         }))
     }

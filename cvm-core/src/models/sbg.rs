@@ -22,8 +22,7 @@
 
 use std::collections::BTreeMap;
 
-use super::gamma_gamma::fit_direct;
-use super::{check_params, Covariance, FitDiagnostics, FitOptions};
+use super::{check_params, fit_ml, Covariance, FitData, FitDiagnostics, FitOptions, Likelihood};
 use crate::error::{check, Error, Result};
 use crate::special::{digamma, ln_beta, ln_hyp2f1};
 
@@ -80,6 +79,34 @@ pub struct ShiftedBetaGeometric {
 struct Durations {
     rows: Vec<(f64, bool, f64)>,
     n_obs: f64,
+}
+
+impl FitData for Durations {
+    fn n_obs(&self) -> f64 {
+        self.n_obs
+    }
+
+    fn n_rows(&self) -> usize {
+        self.rows.len()
+    }
+}
+
+/// The sBG likelihood for the shared driver.
+struct Lik;
+
+impl Likelihood for Lik {
+    type Data = Durations;
+    const MODEL: &'static str = "sbg";
+    const NAMES: &'static [&'static str] = SbgParams::NAMES;
+
+    fn total(&self, data: &Durations, p: &[f64], grad: Option<&mut [f64]>) -> f64 {
+        data.total(p, grad)
+    }
+
+    /// `α = β = 1` (uniform churn probabilities), then `α = 0.5, β = 3`.
+    fn initial_guess(&self, _data: &Durations) -> Vec<Vec<f64>> {
+        vec![vec![1.0, 1.0], vec![0.5, 3.0]]
+    }
 }
 
 impl Durations {
@@ -310,9 +337,7 @@ impl ShiftedBetaGeometric {
     fn fit_durations(d: Durations, options: &FitOptions) -> Result<Self> {
         options.validate(SbgParams::NAMES)?;
         d.check_identifiable()?;
-        let total = |v: &[f64], g: Option<&mut [f64]>| d.total(v, g);
-        let starts = vec![vec![1.0, 1.0], vec![0.5, 3.0]];
-        let fit = fit_direct(SbgParams::NAMES, options, d.n_obs, starts, &total)?;
+        let fit = fit_ml(&Lik, &d, options)?;
         super::check_estimate("sbg", SbgParams::NAMES, &fit.params)?;
         Ok(ShiftedBetaGeometric {
             params: SbgParams { alpha: fit.params[0], beta: fit.params[1] },
