@@ -369,6 +369,7 @@ impl ClvOptions {
 /// The result of [`customer_lifetime_value`].
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[must_use]
 pub struct ClvResult {
     /// Expected discounted value per customer: `margin · spend · discounted_purchases`.
     pub value: Vec<f64>,
@@ -852,12 +853,7 @@ fn intervals(
     value: &[f64],
     z: f64,
 ) -> Result<(Vec<f64>, Vec<f64>)> {
-    let no_cov = |which: &str| {
-        Error::invalid(
-            "covariance",
-            format!("the {which} model has no covariance (it was not fitted)"),
-        )
-    };
+    let no_cov = |which: &str| Error::no_covariance(Some(which));
     let cov_t = model.covariance().ok_or_else(|| no_cov("transaction"))?.log_matrix().to_vec();
     let cov_s = spend.covariance().ok_or_else(|| no_cov("spend"))?.log_matrix().to_vec();
     let pl = plan(model, options, unit)?;

@@ -46,6 +46,7 @@ pub mod models;
 pub mod optim;
 mod parallel;
 pub mod prec;
+pub mod prelude;
 pub mod rfm;
 pub mod selection;
 pub mod special;

@@ -91,7 +91,7 @@ pub const MAX_OPPORTUNITIES: f64 = 1e6;
 const COUNT_RULE: &str = "must be a whole number in 0..=1000000 (MAX_OPPORTUNITIES)";
 
 fn is_count(v: f64) -> bool {
-    v.is_finite() && (0.0..=MAX_OPPORTUNITIES).contains(&v) && v.fract() == 0.0
+    check::is_whole(v, MAX_OPPORTUNITIES)
 }
 
 /// Validates BG/BB histories: integers with `0 ≤ x ≤ t_x ≤ n`, and `t_x = 0` exactly when
@@ -713,9 +713,7 @@ impl TransactionModel for BgBb {
         level: f64,
     ) -> Result<(Vec<f64>, Vec<f64>)> {
         check_histories(frequency, recency, t_cal)?;
-        let cov = self.covariance.as_ref().ok_or_else(|| {
-            Error::invalid("covariance", "the model has no covariance (it was not fitted)")
-        })?;
+        let cov = self.covariance.as_ref().ok_or_else(|| Error::no_covariance(None))?;
         let z = super::z_for_level(level)?;
         let p = self.params.to_vec();
         Ok((0..frequency.len())
@@ -738,9 +736,7 @@ impl TransactionModel for BgBb {
     ) -> Result<(Vec<f64>, Vec<f64>)> {
         check_periods("t", t)?;
         check_histories(frequency, recency, t_cal)?;
-        let cov = self.covariance.as_ref().ok_or_else(|| {
-            Error::invalid("covariance", "the model has no covariance (it was not fitted)")
-        })?;
+        let cov = self.covariance.as_ref().ok_or_else(|| Error::no_covariance(None))?;
         let z = super::z_for_level(level)?;
         let p = self.params.to_vec();
         Ok((0..frequency.len())

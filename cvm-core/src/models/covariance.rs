@@ -53,6 +53,7 @@ impl Covariance {
     }
 
     /// Covariance of the parameters on their natural scale (delta method).
+    #[must_use]
     pub fn matrix(&self) -> Vec<Vec<f64>> {
         let p = &self.params;
         self.log_covariance
@@ -63,6 +64,7 @@ impl Covariance {
     }
 
     /// Standard errors on the natural scale, `θ_j · se(ln θ_j)`.
+    #[must_use]
     pub fn standard_errors(&self) -> Vec<f64> {
         self.params.iter().enumerate().map(|(i, p)| p * self.log_covariance[i][i].sqrt()).collect()
     }
@@ -94,6 +96,7 @@ impl Covariance {
 /// let z = cvm_core::models::normal_quantile(0.975);
 /// assert!((z - 1.959963984540054).abs() < 1e-12);
 /// ```
+#[must_use]
 pub fn normal_quantile(p: f64) -> f64 {
     if !(p > 0.0 && p < 1.0) {
         return if p == 0.0 {

@@ -90,11 +90,10 @@ pub const MAX_FREQUENCY: f64 = 9_007_199_254_740_992.0;
 /// The frequency rule of [`check_customers`].
 const FREQUENCY_RULE: &str = "must be a whole number in 0..=2^53 (MAX_FREQUENCY)";
 
-/// A whole number in `0..=MAX_FREQUENCY` (the truncating conversion is exact there and needs no
-/// `trunc` library call on baseline x86-64).
+/// A whole number in `0..=MAX_FREQUENCY`.
 #[inline]
 fn is_count(x: f64) -> bool {
-    (0.0..=MAX_FREQUENCY).contains(&x) && (x as u64) as f64 == x
+    check::is_whole(x, MAX_FREQUENCY)
 }
 
 /// Every rule of [`check_customers`] for one row, without branches. It may reject a valid row
@@ -133,8 +132,7 @@ impl SummaryData {
         let n = frequency.len();
         let (f, r, tt, w) = match weights {
             Some(w) => {
-                check::same_len("weights", n, w.len())?;
-                check::all("weights", w, "must be finite and > 0", |v| v.is_finite() && v > 0.0)?;
+                check::weights(n, Some(w))?;
                 (frequency.to_vec(), recency.to_vec(), t.to_vec(), w.to_vec())
             }
             None => {

@@ -158,6 +158,7 @@ pub trait Likelihood: Sync {
 /// Value, gradient and Hessian of a total log-likelihood in the natural parameters (see
 /// [`Likelihood::total_with_hessian`]).
 #[derive(Debug, Clone, PartialEq)]
+#[must_use]
 pub struct JointPass {
     /// `LL(p)`.
     pub value: f64,

@@ -89,14 +89,13 @@ pub(crate) fn check_spend(frequency: &[f64], monetary_value: &[f64]) -> Result<(
     check::non_empty("frequency", n)?;
     check::same_len("monetary_value", n, monetary_value.len())?;
     // One pass when everything is valid; otherwise the checks below name the first problem.
-    let valid = frequency
-        .iter()
-        .zip(monetary_value)
-        .all(|(&x, &z)| is_count(x) && z.is_finite() && (z > 0.0 || (z == 0.0 && x == 0.0)));
+    let valid = frequency.iter().zip(monetary_value).all(|(&x, &z)| {
+        check::is_whole(x, f64::MAX) && z.is_finite() && (z > 0.0 || (z == 0.0 && x == 0.0))
+    });
     if valid {
         return Ok(());
     }
-    check::all("frequency", frequency, "must be a finite non-negative integer", is_count)?;
+    check::counts("frequency", frequency)?;
     check::non_negative("monetary_value", monetary_value)?;
     for i in 0..n {
         if frequency[i] > 0.0 && monetary_value[i] <= 0.0 {
@@ -111,15 +110,6 @@ pub(crate) fn check_spend(frequency: &[f64], monetary_value: &[f64]) -> Result<(
         }
     }
     Ok(())
-}
-
-/// A finite non-negative integer (without a call to `trunc`: every double ≥ 2^52 is one).
-fn is_count(x: f64) -> bool {
-    if x >= 4_503_599_627_370_496.0 {
-        x.is_finite()
-    } else {
-        x >= 0.0 && (x as u64) as f64 == x
-    }
 }
 
 /// Fails with [`Error::NotIdentified`] when the repeat buyers' spends cannot identify `p`, `q`
@@ -160,14 +150,6 @@ fn no_repeat_buyers() -> Error {
         "no repeat buyers (every frequency is 0): the spend model needs customers with at least \
          one repeat purchase",
     )
-}
-
-fn check_weights(n: usize, weights: Option<&[f64]>) -> Result<()> {
-    if let Some(w) = weights {
-        check::same_len("weights", n, w.len())?;
-        check::all("weights", w, "must be finite and > 0", |v| v.is_finite() && v > 0.0)?;
-    }
-    Ok(())
 }
 
 /// Mantissa bits that pick a spend cell: cells are `2^-CELL_BITS` of an octave wide, so every
@@ -286,7 +268,7 @@ impl SpendData {
     /// rows (moments summed in input order, so the result is deterministic).
     fn new(frequency: &[f64], monetary: &[f64], weights: Option<&[f64]>) -> Result<Self> {
         check_spend(frequency, monetary)?;
-        check_weights(frequency.len(), weights)?;
+        check::weights(frequency.len(), weights)?;
         type Map = HashMap<(u64, u64), u32, BuildHasherDefault<CellHasher>>;
         let mut index = Map::default();
         let mut cells: Vec<Cell> = Vec::new();
@@ -709,9 +691,7 @@ impl GammaGamma {
     ) -> Result<(Vec<f64>, Vec<f64>)> {
         let z = super::z_for_level(level)?;
         self.conditional_expected_average_spend(frequency, monetary_value)?;
-        let cov = self.covariance.as_ref().ok_or_else(|| {
-            Error::invalid("covariance", "the model has no covariance (it was not fitted)")
-        })?;
+        let cov = self.covariance.as_ref().ok_or_else(|| Error::no_covariance(None))?;
         let p = self.params.to_vec();
         Ok(frequency
             .iter()
@@ -770,9 +750,7 @@ impl GammaGamma {
     /// ```
     pub fn simulate(&self, frequency: &[f64], seed: u64) -> Result<Vec<f64>> {
         check::non_empty("frequency", frequency.len())?;
-        check::all("frequency", frequency, "must be a finite non-negative integer", |x| {
-            x.is_finite() && x >= 0.0 && x.fract() == 0.0
-        })?;
+        check::counts("frequency", frequency)?;
         let GammaGammaParams { p, q, gamma } = self.params;
         Ok(frequency
             .iter()
@@ -859,7 +837,7 @@ pub fn frequency_monetary_correlation(
     weights: Option<&[f64]>,
 ) -> Result<f64> {
     check_spend(frequency, monetary_value)?;
-    check_weights(frequency.len(), weights)?;
+    check::weights(frequency.len(), weights)?;
     let rows: Vec<usize> = (0..frequency.len()).filter(|&i| frequency[i] > 0.0).collect();
     if rows.is_empty() {
         return Err(no_repeat_buyers());

@@ -45,7 +45,7 @@ impl FitOptions {
         }
         if let Some(init) = &self.initial {
             check::same_len("initial", names.len(), init.len())?;
-            check::all("initial", init, "must be finite and > 0", |v| v.is_finite() && v > 0.0)?;
+            check::positive("initial", init)?;
         }
         Ok(())
     }

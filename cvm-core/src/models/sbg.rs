@@ -174,9 +174,7 @@ impl Durations {
 }
 
 fn check_integer_periods(field: &str, xs: &[f64]) -> Result<()> {
-    check::all(field, xs, "must be a finite non-negative integer", |x| {
-        x.is_finite() && x >= 0.0 && x.fract() == 0.0
-    })
+    check::counts(field, xs)
 }
 
 fn check_discount(d: f64) -> Result<()> {
@@ -314,10 +312,7 @@ impl ShiftedBetaGeometric {
         check::same_len("still_active", n, still_active.len())?;
         check_integer_periods("duration", duration)?;
         check::all("still_active", still_active, "must be 0 or 1", |v| v == 0.0 || v == 1.0)?;
-        if let Some(w) = weights {
-            check::same_len("weights", n, w.len())?;
-            check::all("weights", w, "must be finite and > 0", |v| v.is_finite() && v > 0.0)?;
-        }
+        check::weights(n, weights)?;
         let mut map = BTreeMap::new();
         for i in 0..n {
             let churned = still_active[i] == 0.0;
@@ -464,7 +459,7 @@ impl ShiftedBetaGeometric {
     pub fn churn_probability(&self, t: &[f64]) -> Result<Vec<f64>> {
         check::non_empty("t", t.len())?;
         check::all("t", t, "must be an integer >= 1", |v| {
-            v.is_finite() && v >= 1.0 && v.fract() == 0.0
+            v >= 1.0 && check::is_whole(v, f64::MAX)
         })?;
         Ok(t.iter().map(|&v| self.ln_p_churn(v).exp()).collect())
     }
@@ -489,7 +484,7 @@ impl ShiftedBetaGeometric {
     pub fn retention_rate(&self, t: &[f64]) -> Result<Vec<f64>> {
         check::non_empty("t", t.len())?;
         check::all("t", t, "must be an integer >= 1", |v| {
-            v.is_finite() && v >= 1.0 && v.fract() == 0.0
+            v >= 1.0 && check::is_whole(v, f64::MAX)
         })?;
         let SbgParams { alpha, beta } = self.params;
         Ok(t.iter().map(|&v| (beta + v - 1.0) / (alpha + beta + v - 1.0)).collect())

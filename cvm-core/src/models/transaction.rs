@@ -96,9 +96,7 @@ pub trait TransactionModel: Send + Sync {
     ) -> Result<(Vec<f64>, Vec<f64>)> {
         let z = z_for_level(level)?;
         check_customers(frequency, recency, t_cal)?;
-        let cov = self.covariance().ok_or_else(|| {
-            Error::invalid("covariance", "the model has no covariance (it was not fitted)")
-        })?;
+        let cov = self.covariance().ok_or_else(|| Error::no_covariance(None))?;
         let p = self.params();
         let (lo, hi): (Vec<f64>, Vec<f64>) = (0..frequency.len())
             .map(|i| {
@@ -128,9 +126,7 @@ pub trait TransactionModel: Send + Sync {
         let z = z_for_level(level)?;
         check_t("t", t)?;
         check_customers(frequency, recency, t_cal)?;
-        let cov = self.covariance().ok_or_else(|| {
-            Error::invalid("covariance", "the model has no covariance (it was not fitted)")
-        })?;
+        let cov = self.covariance().ok_or_else(|| Error::no_covariance(None))?;
         let p = self.params();
         let (lo, hi): (Vec<f64>, Vec<f64>) = (0..frequency.len())
             .map(|i| {

@@ -872,8 +872,9 @@ fn timing_one_million() {
         .map(|i| if f[i] > 0.0 { r[i] * (1.0 - 1e-7 * (i % 1000) as f64) } else { 0.0 })
         .collect();
     let t0 = std::time::Instant::now();
-    customer_lifetime_value(&bg, &gg, &f, &rr, &t, &zz, &week_options()).unwrap();
+    let v = customer_lifetime_value(&bg, &gg, &f, &rr, &t, &zz, &week_options()).unwrap();
     eprintln!("CLV 1M unique rows (continuous): {:?}", t0.elapsed());
+    assert_eq!(v.value.len(), n);
 }
 
 mod invariants {
