@@ -21,8 +21,8 @@
 //! ```
 
 use super::{
-    check_params, fit_ml, Covariance, FitDiagnostics, FitOptions, Likelihood, SummaryData,
-    TransactionModel,
+    check_params, fit_ml, interval_columns, Covariance, FitDiagnostics, FitOptions, Likelihood,
+    Link, SummaryData, TransactionModel,
 };
 use crate::error::{check, Error, Result};
 use crate::special::{digamma, gamma_ln_ratio, ln_beta, ln_gamma, log_add_exp};
@@ -715,15 +715,11 @@ impl TransactionModel for BgBb {
         check_histories(frequency, recency, t_cal)?;
         let cov = self.covariance.as_ref().ok_or_else(|| Error::no_covariance(None))?;
         let z = super::z_for_level(level)?;
-        let p = self.params.to_vec();
-        Ok((0..frequency.len())
-            .map(|i| {
-                let f = |q: &[f64]| {
-                    ln_p_alive(&BgBbParams::raw(q), 0.0, frequency[i], recency[i], t_cal[i]).exp()
-                };
-                super::delta_interval(&p, cov, z, super::Link::Logit, &f)
-            })
-            .unzip())
+        let f = |i: usize, q: &[f64]| {
+            self.probability_alive_with(q, frequency[i], recency[i], t_cal[i])
+        };
+        let what = "probability_alive_interval";
+        interval_columns(self, what, (cov, z, Link::Logit), frequency.len(), f)
     }
 
     fn conditional_expected_purchases_interval(
@@ -738,15 +734,11 @@ impl TransactionModel for BgBb {
         check_histories(frequency, recency, t_cal)?;
         let cov = self.covariance.as_ref().ok_or_else(|| Error::no_covariance(None))?;
         let z = super::z_for_level(level)?;
-        let p = self.params.to_vec();
-        Ok((0..frequency.len())
-            .map(|i| {
-                let f = |q: &[f64]| {
-                    cond_expected(&BgBbParams::raw(q), t, frequency[i], recency[i], t_cal[i])
-                };
-                super::delta_interval(&p, cov, z, super::Link::Log, &f)
-            })
-            .unzip())
+        let f = |i: usize, q: &[f64]| {
+            self.conditional_expected_purchases_with(q, t, frequency[i], recency[i], t_cal[i])
+        };
+        let what = "conditional_expected_purchases_interval";
+        interval_columns(self, what, (cov, z, Link::Log), frequency.len(), f)
     }
 
     fn conditional_expected_purchases(

@@ -173,6 +173,7 @@ pub(crate) fn z_for_level(level: f64) -> Result<f64> {
 }
 
 /// Delta-method interval for a prediction `f(params)`, formed on a link scale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Link {
     /// log (positive predictions)
     Log,

@@ -505,7 +505,7 @@ impl GammaGamma {
     /// let m = GammaGamma::fit(&x, &z, None, &FitOptions::default())?;
     /// let d = m.diagnostics().unwrap();
     /// assert_eq!(d.n_obs, 1600.0); // the customers with no repeat purchase are not counted
-    /// assert!(d.converged && d.gradient_norm <= 1e-8);
+    /// assert!(d.converged && d.gradient_norm <= cvm_core::prec::OPTIM_GRAD_TOL);
     /// # Ok::<(), cvm_core::Error>(())
     /// ```
     pub fn fit(

@@ -253,7 +253,7 @@ impl MbgNbd {
     /// let data = SummaryData::new(&sim.frequency, &sim.recency, &sim.t, None)?;
     /// let m = MbgNbd::fit(&data, &FitOptions::default())?;
     /// let d = m.diagnostics().unwrap();
-    /// assert!(d.converged && d.gradient_norm <= 1e-8);
+    /// assert!(d.converged && d.gradient_norm <= cvm_core::prec::OPTIM_GRAD_TOL);
     /// // The log-likelihood is the sum of the per-customer values.
     /// let per = m.log_likelihood_individual(data.frequency(), data.recency(), data.t())?;
     /// let total: f64 = per.iter().zip(data.weight()).map(|(l, w)| l * w).sum();

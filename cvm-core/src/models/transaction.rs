@@ -97,17 +97,11 @@ pub trait TransactionModel: Send + Sync {
         let z = z_for_level(level)?;
         check_customers(frequency, recency, t_cal)?;
         let cov = self.covariance().ok_or_else(|| Error::no_covariance(None))?;
-        let p = self.params();
-        let (lo, hi): (Vec<f64>, Vec<f64>) = (0..frequency.len())
-            .map(|i| {
-                let f =
-                    |q: &[f64]| self.probability_alive_with(q, frequency[i], recency[i], t_cal[i]);
-                delta_interval(&p, cov, z, Link::Logit, &f)
-            })
-            .unzip();
-        check_model_outputs(self, "probability_alive_interval", &lo)?;
-        check_model_outputs(self, "probability_alive_interval", &hi)?;
-        Ok((lo, hi))
+        let f = |i: usize, q: &[f64]| {
+            self.probability_alive_with(q, frequency[i], recency[i], t_cal[i])
+        };
+        let what = "probability_alive_interval";
+        interval_columns(self, what, (cov, z, Link::Logit), frequency.len(), f)
     }
 
     /// Delta-method prediction intervals for the conditional expected purchases in `(T, T+t]`,
@@ -127,24 +121,11 @@ pub trait TransactionModel: Send + Sync {
         check_t("t", t)?;
         check_customers(frequency, recency, t_cal)?;
         let cov = self.covariance().ok_or_else(|| Error::no_covariance(None))?;
-        let p = self.params();
-        let (lo, hi): (Vec<f64>, Vec<f64>) = (0..frequency.len())
-            .map(|i| {
-                let f = |q: &[f64]| {
-                    self.conditional_expected_purchases_with(
-                        q,
-                        t,
-                        frequency[i],
-                        recency[i],
-                        t_cal[i],
-                    )
-                };
-                delta_interval(&p, cov, z, Link::Log, &f)
-            })
-            .unzip();
-        check_model_outputs(self, "conditional_expected_purchases_interval", &lo)?;
-        check_model_outputs(self, "conditional_expected_purchases_interval", &hi)?;
-        Ok((lo, hi))
+        let f = |i: usize, q: &[f64]| {
+            self.conditional_expected_purchases_with(q, t, frequency[i], recency[i], t_cal[i])
+        };
+        let what = "conditional_expected_purchases_interval";
+        interval_columns(self, what, (cov, z, Link::Log), frequency.len(), f)
     }
 
     /// Vectorised [`TransactionModel::conditional_expected_purchases_at`].
@@ -309,4 +290,23 @@ fn check_model_outputs<M: TransactionModel + ?Sized>(
     values: &[f64],
 ) -> Result<()> {
     check_outputs(m.model_name(), m.param_names(), &m.params(), what, values)
+}
+
+/// Delta-method intervals `(lower, upper)` of the per-customer prediction `f(i, params)` of
+/// customers `0..n` of model `m`, on the link scale of `interval` (with the covariance and the
+/// normal critical value `z`); fails with [`Error::Numerical`] naming `what` and the first bound
+/// that is not finite.
+pub(crate) fn interval_columns<M: TransactionModel + ?Sized>(
+    m: &M,
+    what: &str,
+    (cov, z, link): (&Covariance, f64, Link),
+    n: usize,
+    f: impl Fn(usize, &[f64]) -> f64,
+) -> Result<(Vec<f64>, Vec<f64>)> {
+    let p = m.params();
+    let (lo, hi): (Vec<f64>, Vec<f64>) =
+        (0..n).map(|i| delta_interval(&p, cov, z, link, &|q: &[f64]| f(i, q))).unzip();
+    check_model_outputs(m, what, &lo)?;
+    check_model_outputs(m, what, &hi)?;
+    Ok((lo, hi))
 }
