@@ -46,6 +46,7 @@
 
 pub mod any;
 pub mod bg_bb;
+mod bg_bb_likelihood;
 mod bg_family;
 mod bg_likelihood;
 pub mod bg_nbd;
@@ -55,9 +56,11 @@ mod data;
 pub mod diagnostics;
 mod driver;
 pub mod gamma_gamma;
+mod gamma_gamma_likelihood;
 pub mod mbg_nbd;
 mod options;
 pub mod pareto_nbd;
+mod pareto_nbd_likelihood;
 pub mod persist;
 pub mod sbg;
 pub mod simulate;
