@@ -135,8 +135,9 @@ pub trait Likelihood: Sync {
     /// `grad` is given, `∂LL/∂p` is written into it.
     fn total(&self, data: &Self::Data, p: &[f64], grad: Option<&mut [f64]>) -> f64;
 
-    /// The exact Hessian `∂²LL/∂p∂p` in the natural parameters, when the model has one
-    /// (otherwise, the default, the driver differentiates the gradient numerically).
+    /// The exact Hessian `∂²LL/∂p∂p` in the natural parameters (`k × k` for `k` parameters),
+    /// when the model has one (otherwise, the default, the driver differentiates the gradient
+    /// numerically).
     fn hessian(&self, _data: &Self::Data, _p: &[f64]) -> Option<Vec<Vec<f64>>> {
         None
     }

@@ -16,7 +16,7 @@
 //!
 //! # Estimation
 //! Maximum likelihood on the logarithms of the parameters by the one driver, [`fit_ml`] (see
-//! [`driver`](self::fit_ml) for the method): the objective is the *mean* negative log-likelihood
+//! [`driver`] for the method): the objective is the *mean* negative log-likelihood
 //! per customer plus `penalizer · Σ ln(θ_j)²`, BFGS with a warm start from a subsample above
 //! 50,000 rows and a Newton finish for models with an exact joint Hessian (the Pareto/NBD). The
 //! log-likelihood reported is the sum over customers, in the data's time unit — the number the
@@ -35,7 +35,7 @@
 //! delta method and [`normal_quantile`] (`covariance.rs`); [`SummaryData`] and the validation of
 //! customer columns (`data.rs`); the parameter domain and shared checks (`checks.rs`); the
 //! prediction trait [`TransactionModel`] (`transaction.rs`); the BG-family likelihood terms
-//! (`bg_likelihood.rs`); one file per model.
+//! (`bg_family_likelihood.rs`); one file per model.
 //!
 //! # Prediction intervals
 //! `probability_alive_interval` and `conditional_expected_purchases_interval` use the **delta
@@ -48,13 +48,13 @@ pub mod any;
 pub mod bg_bb;
 mod bg_bb_likelihood;
 mod bg_family;
-mod bg_likelihood;
+mod bg_family_likelihood;
 pub mod bg_nbd;
 mod checks;
 mod covariance;
 mod data;
 pub mod diagnostics;
-mod driver;
+pub mod driver;
 pub mod gamma_gamma;
 mod gamma_gamma_likelihood;
 pub mod mbg_nbd;
@@ -88,7 +88,7 @@ pub use simulate::{Rng, SimulatedCohort, SimulationOptions};
 pub use transaction::TransactionModel;
 
 pub(crate) use crate::special::{log_add_exp as ln_add, one_minus_exp_over};
-pub(crate) use bg_likelihood::{two_term_total, Order, XTerms};
+pub(crate) use bg_family_likelihood::{two_term_total, Order, XTerms};
 pub(crate) use checks::{
     check_estimate, check_identifiable, check_outputs, check_param, check_params, check_t,
     fmt_params,
