@@ -2583,6 +2583,44 @@ enum cvm_status cvm_lookalike_top(const struct cvm_lookalike *l, size_t *out, si
 // `l` NULL or not yet freed.
 void cvm_lookalike_free(struct cvm_lookalike *l);
 
+// The service strategy of customer `row` (the first entry of the rules' `strategies` for the
+// customer's decision whose condition holds), e.g. `"try hard to maintain; build switching
+// barriers"` for an influential elastic customer; NULL when none applies, for a NULL
+// evaluation or a row out of range. Owned by the evaluation.
+//
+// # Safety
+// `e` NULL or live.
+const char *cvm_evaluation_strategy(const struct cvm_evaluation *e, size_t row);
+
+// Number of warnings about the evaluation (0 for NULL): 1 when more than 90 % of at least 10
+// customers got one decision (the rules do not separate the data), else 0.
+//
+// # Safety
+// `e` NULL or live.
+size_t cvm_evaluation_warning_count(const struct cvm_evaluation *e);
+
+// Warning `k` (0-based): the decision code most customers got (as in
+// `cvm_evaluation_decision_codes`), how many got it and their share, written to the outputs
+// given (each may be NULL); the message is `cvm_evaluation_warning_message`.
+//
+// Errors: `CVM_STATUS_NULL_POINTER` (`evaluation`); `CVM_STATUS_INVALID_VALUE` (field
+// `warning`, index `k`) for `k` out of range.
+//
+// # Safety
+// `e` live; each output NULL or valid for writes.
+enum cvm_status cvm_evaluation_warning(const struct cvm_evaluation *e,
+                                       size_t k,
+                                       uint16_t *decision_code,
+                                       size_t *count,
+                                       double *share);
+
+// The message of warning `k`, e.g. `"2357 of 2357 customers (100%) got \`review\`: …"`; NULL
+// for NULL or `k` out of range. Owned by the evaluation.
+//
+// # Safety
+// `e` NULL or live.
+const char *cvm_evaluation_warning_message(const struct cvm_evaluation *e, size_t k);
+
 // Default options: daily periods, ages in periods, **timestamps in whole days since
 // 1970-01-01** (`CVM_TIMESTAMP_DAYS`), no explicit ends, negative amounts an error.
 // Timestamps in another unit need `timestamp_unit` set explicitly; a summary in which every

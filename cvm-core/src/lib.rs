@@ -51,6 +51,7 @@ pub mod rfm;
 pub mod selection;
 pub mod special;
 pub mod summary;
+mod text;
 pub mod transition;
 pub mod value;
 

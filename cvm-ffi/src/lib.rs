@@ -32,6 +32,7 @@ pub mod lifetime2;
 pub mod loyalty;
 pub mod models;
 pub mod selection;
+pub mod selection_advice;
 pub mod summary;
 pub mod value;
 pub mod value_time;

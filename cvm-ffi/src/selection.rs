@@ -97,10 +97,14 @@ pub struct cvm_rules(pub(crate) Arc<RuleSet>);
 pub struct cvm_evaluation {
     /// Borrows `table`, `rules` and `columns` (heap data that never moves); declared first so
     /// that it is dropped first.
-    ev: Evaluation<'static, 'static>,
+    pub(crate) ev: Evaluation<'static, 'static>,
     _table: Box<Table<'static>>,
     names: Vec<std::ffi::CString>,
     hard_names: Vec<std::ffi::CString>,
+    /// The text of each entry of the rules' strategy table.
+    pub(crate) strategy_texts: Vec<std::ffi::CString>,
+    /// The warnings about the result, with their messages.
+    pub(crate) warnings: Vec<(cvm_core::selection::Concentration, std::ffi::CString)>,
     _rules: Arc<RuleSet>,
     _columns: Arc<Columns>,
 }
@@ -393,11 +397,17 @@ pub unsafe extern "C" fn cvm_rules_evaluate(
         let ev = rules_ref.evaluate(table_ref)?;
         let names = ev.decision_names().iter().map(|n| crate::cstring(n)).collect();
         let hard_names = rules_ref.hard.iter().map(|h| crate::cstring(&h.name)).collect();
+        let strategy_texts =
+            rules_ref.strategies.iter().map(|e| crate::cstring(&e.strategy)).collect();
+        let warnings =
+            ev.warnings().into_iter().map(|w| (w.clone(), crate::cstring(&w.message()))).collect();
         let value = cvm_evaluation {
             ev,
             _table: table,
             names,
             hard_names,
+            strategy_texts,
+            warnings,
             _rules: rules,
             _columns: columns,
         };

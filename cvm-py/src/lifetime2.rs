@@ -43,6 +43,85 @@ fn intervals(cov: Option<&Covariance>, level: f64) -> PyResult<Vec<(f64, f64)>> 
     cov.ok_or_else(|| cvm_core::Error::no_covariance(None)).py()?.confidence_intervals(level).py()
 }
 
+/// The `#[pymethods]` block of a fitted (or parameterised) model class `$py` wrapping the core
+/// model `$core` (parameters `$params`, named `$names`): the methods every such class shares
+/// (construction from parameters or JSON, time unit, parameters, diagnostics, covariance), then
+/// the class's own methods.
+macro_rules! fitted_model_pymethods {
+    ($py:ident, $core:ty, $params:ty, $names:literal; $($own:tt)*) => {
+        #[pymethods]
+        impl $py {
+            #[doc = concat!("A model with known parameters `", $names, "`, its data in `time_unit` (or None).")]
+            #[staticmethod]
+            #[pyo3(signature = (params, time_unit=None))]
+            fn from_params(params: Vec<f64>, time_unit: Option<&str>) -> PyResult<Self> {
+                call(|| {
+                    let unit = optional_time_unit(time_unit, "time_unit")?;
+                    let p = <$params>::from_slice(&params).py()?;
+                    Ok($py { inner: <$core>::from_params(p).py()?.with_time_unit(unit) })
+                })
+            }
+
+            /// The unit of the model's data ("D", "W", "M", "Y"), or None.
+            #[getter]
+            fn time_unit(&self) -> PyResult<Option<&'static str>> {
+                call(|| Ok(time_unit_name(self.inner.time_unit())))
+            }
+
+            /// The same model with its data in `time_unit` (None: no unit).
+            #[pyo3(signature = (time_unit))]
+            fn with_time_unit(&self, time_unit: Option<&str>) -> PyResult<Self> {
+                call(|| {
+                    let unit = optional_time_unit(time_unit, "time_unit")?;
+                    Ok($py { inner: self.inner.clone().with_time_unit(unit) })
+                })
+            }
+
+            /// Reads a model document.
+            #[staticmethod]
+            fn from_json(text: &str) -> PyResult<Self> {
+                call(|| Ok($py { inner: <$core>::from_json(text).py()? }))
+            }
+
+            /// The versioned JSON document.
+            fn to_json(&self) -> PyResult<String> {
+                call(|| self.inner.to_json().py())
+            }
+
+            #[doc = concat!("Parameter values `", $names, "`.")]
+            #[getter]
+            fn params(&self) -> PyResult<Vec<f64>> {
+                call(|| Ok(self.inner.params().to_vec()))
+            }
+
+            /// Fit diagnostics as a dict, or None.
+            #[getter]
+            fn diagnostics<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+                call(|| diagnostics_dict(py, self.inner.diagnostics()))
+            }
+
+            /// Covariance of the parameters (natural scale), or None.
+            #[getter]
+            fn covariance(&self) -> PyResult<Option<Vec<Vec<f64>>>> {
+                call(|| Ok(self.inner.covariance().map(|c| c.matrix())))
+            }
+
+            /// Standard errors of the parameters, or None.
+            #[getter]
+            fn standard_errors(&self) -> PyResult<Option<Vec<f64>>> {
+                call(|| Ok(self.inner.covariance().map(|c| c.standard_errors())))
+            }
+
+            /// Confidence intervals (log scale) at `level`.
+            fn confidence_intervals(&self, level: f64) -> PyResult<Vec<(f64, f64)>> {
+                call(|| intervals(self.inner.covariance(), level))
+            }
+
+            $($own)*
+        }
+    };
+}
+
 // ------------------------------------------------------------------------------ Gamma-Gamma
 
 /// A fitted (or parameterised) Gamma-Gamma spend model. Immutable.
@@ -52,8 +131,8 @@ pub struct PyGammaGamma {
     inner: GammaGamma,
 }
 
-#[pymethods]
-impl PyGammaGamma {
+fitted_model_pymethods! {
+    PyGammaGamma, GammaGamma, GammaGammaParams, "[p, q, gamma]";
     /// Fits on (frequency, monetary_value) by maximum likelihood (repeat buyers only).
     #[staticmethod]
     #[pyo3(signature = (frequency, monetary_value, weights=None, penalizer=0.0, max_iterations=None, tolerance=None, initial=None, time_unit=None))]
@@ -77,72 +156,6 @@ impl PyGammaGamma {
             let inner = detach(py, || GammaGamma::fit(f, z, w, &o))?;
             Ok(PyGammaGamma { inner })
         })
-    }
-
-    /// A model with known parameters `[p, q, gamma]`, its data in `time_unit` (or None).
-    #[staticmethod]
-    #[pyo3(signature = (params, time_unit=None))]
-    fn from_params(params: Vec<f64>, time_unit: Option<&str>) -> PyResult<Self> {
-        call(|| {
-            let unit = optional_time_unit(time_unit, "time_unit")?;
-            let p = GammaGammaParams::from_slice(&params).py()?;
-            Ok(PyGammaGamma { inner: GammaGamma::from_params(p).py()?.with_time_unit(unit) })
-        })
-    }
-
-    /// The unit of the model's data ("D", "W", "M", "Y"), or None.
-    #[getter]
-    fn time_unit(&self) -> PyResult<Option<&'static str>> {
-        call(|| Ok(time_unit_name(self.inner.time_unit())))
-    }
-
-    /// The same model with its data in `time_unit` (None: no unit).
-    #[pyo3(signature = (time_unit))]
-    fn with_time_unit(&self, time_unit: Option<&str>) -> PyResult<Self> {
-        call(|| {
-            let unit = optional_time_unit(time_unit, "time_unit")?;
-            Ok(PyGammaGamma { inner: self.inner.clone().with_time_unit(unit) })
-        })
-    }
-
-    /// Reads a model document.
-    #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        call(|| Ok(PyGammaGamma { inner: GammaGamma::from_json(text).py()? }))
-    }
-
-    /// The versioned JSON document.
-    fn to_json(&self) -> PyResult<String> {
-        call(|| self.inner.to_json().py())
-    }
-
-    /// Parameter values `[p, q, gamma]`.
-    #[getter]
-    fn params(&self) -> PyResult<Vec<f64>> {
-        call(|| Ok(self.inner.params().to_vec()))
-    }
-
-    /// Fit diagnostics as a dict, or None.
-    #[getter]
-    fn diagnostics<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        call(|| diagnostics_dict(py, self.inner.diagnostics()))
-    }
-
-    /// Covariance of the parameters (natural scale), or None.
-    #[getter]
-    fn covariance(&self) -> PyResult<Option<Vec<Vec<f64>>>> {
-        call(|| Ok(self.inner.covariance().map(|c| c.matrix())))
-    }
-
-    /// Standard errors of the parameters, or None.
-    #[getter]
-    fn standard_errors(&self) -> PyResult<Option<Vec<f64>>> {
-        call(|| Ok(self.inner.covariance().map(|c| c.standard_errors())))
-    }
-
-    /// Confidence intervals (log scale) at `level`.
-    fn confidence_intervals(&self, level: f64) -> PyResult<Vec<(f64, f64)>> {
-        call(|| intervals(self.inner.covariance(), level))
     }
 
     /// True when q > 1 (finite population mean spend).
@@ -233,8 +246,8 @@ fn histories<'a>(
     Ok((slice(f, "frequency")?, slice(r, "recency")?, slice(n, "n_periods")?))
 }
 
-#[pymethods]
-impl PyBgBb {
+fitted_model_pymethods! {
+    PyBgBb, BgBb, BgBbParams, "[alpha, beta, gamma, delta]";
     /// Fits on histories (frequency, recency, n_periods) by maximum likelihood.
     #[staticmethod]
     #[pyo3(signature = (frequency, recency, n_periods, weights=None, penalizer=0.0, max_iterations=None, tolerance=None, initial=None, time_unit=None))]
@@ -258,72 +271,6 @@ impl PyBgBb {
             let inner = detach(py, || BgBb::fit(f, r, n, w, &o))?;
             Ok(PyBgBb { inner })
         })
-    }
-
-    /// A model with known parameters `[alpha, beta, gamma, delta]`, its data in `time_unit` (or None).
-    #[staticmethod]
-    #[pyo3(signature = (params, time_unit=None))]
-    fn from_params(params: Vec<f64>, time_unit: Option<&str>) -> PyResult<Self> {
-        call(|| {
-            let unit = optional_time_unit(time_unit, "time_unit")?;
-            let p = BgBbParams::from_slice(&params).py()?;
-            Ok(PyBgBb { inner: BgBb::from_params(p).py()?.with_time_unit(unit) })
-        })
-    }
-
-    /// The unit of the model's data ("D", "W", "M", "Y"), or None.
-    #[getter]
-    fn time_unit(&self) -> PyResult<Option<&'static str>> {
-        call(|| Ok(time_unit_name(self.inner.time_unit())))
-    }
-
-    /// The same model with its data in `time_unit` (None: no unit).
-    #[pyo3(signature = (time_unit))]
-    fn with_time_unit(&self, time_unit: Option<&str>) -> PyResult<Self> {
-        call(|| {
-            let unit = optional_time_unit(time_unit, "time_unit")?;
-            Ok(PyBgBb { inner: self.inner.clone().with_time_unit(unit) })
-        })
-    }
-
-    /// Reads a model document.
-    #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        call(|| Ok(PyBgBb { inner: BgBb::from_json(text).py()? }))
-    }
-
-    /// The versioned JSON document.
-    fn to_json(&self) -> PyResult<String> {
-        call(|| self.inner.to_json().py())
-    }
-
-    /// Parameter values `[alpha, beta, gamma, delta]`.
-    #[getter]
-    fn params(&self) -> PyResult<Vec<f64>> {
-        call(|| Ok(self.inner.params().to_vec()))
-    }
-
-    /// Fit diagnostics as a dict, or None.
-    #[getter]
-    fn diagnostics<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        call(|| diagnostics_dict(py, self.inner.diagnostics()))
-    }
-
-    /// Covariance of the parameters (natural scale), or None.
-    #[getter]
-    fn covariance(&self) -> PyResult<Option<Vec<Vec<f64>>>> {
-        call(|| Ok(self.inner.covariance().map(|c| c.matrix())))
-    }
-
-    /// Standard errors of the parameters, or None.
-    #[getter]
-    fn standard_errors(&self) -> PyResult<Option<Vec<f64>>> {
-        call(|| Ok(self.inner.covariance().map(|c| c.standard_errors())))
-    }
-
-    /// Confidence intervals (log scale) at `level`.
-    fn confidence_intervals(&self, level: f64) -> PyResult<Vec<(f64, f64)>> {
-        call(|| intervals(self.inner.covariance(), level))
     }
 
     /// P(alive at opportunity n + m).
@@ -411,8 +358,8 @@ pub struct PySbg {
     inner: ShiftedBetaGeometric,
 }
 
-#[pymethods]
-impl PySbg {
+fitted_model_pymethods! {
+    PySbg, ShiftedBetaGeometric, SbgParams, "[alpha, beta]";
     /// Fits on a cohort's survival counts.
     #[staticmethod]
     #[pyo3(signature = (alive, penalizer=0.0, max_iterations=None, tolerance=None, initial=None, time_unit=None))]
@@ -453,72 +400,6 @@ impl PySbg {
             let inner = detach(py, || ShiftedBetaGeometric::fit(d, a, w, &o))?;
             Ok(PySbg { inner })
         })
-    }
-
-    /// A model with known parameters `[alpha, beta]`, its data in `time_unit` (or None).
-    #[staticmethod]
-    #[pyo3(signature = (params, time_unit=None))]
-    fn from_params(params: Vec<f64>, time_unit: Option<&str>) -> PyResult<Self> {
-        call(|| {
-            let unit = optional_time_unit(time_unit, "time_unit")?;
-            let p = SbgParams::from_slice(&params).py()?;
-            Ok(PySbg { inner: ShiftedBetaGeometric::from_params(p).py()?.with_time_unit(unit) })
-        })
-    }
-
-    /// The unit of the model's data ("D", "W", "M", "Y"), or None.
-    #[getter]
-    fn time_unit(&self) -> PyResult<Option<&'static str>> {
-        call(|| Ok(time_unit_name(self.inner.time_unit())))
-    }
-
-    /// The same model with its data in `time_unit` (None: no unit).
-    #[pyo3(signature = (time_unit))]
-    fn with_time_unit(&self, time_unit: Option<&str>) -> PyResult<Self> {
-        call(|| {
-            let unit = optional_time_unit(time_unit, "time_unit")?;
-            Ok(PySbg { inner: self.inner.clone().with_time_unit(unit) })
-        })
-    }
-
-    /// Reads a model document.
-    #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        call(|| Ok(PySbg { inner: ShiftedBetaGeometric::from_json(text).py()? }))
-    }
-
-    /// The versioned JSON document.
-    fn to_json(&self) -> PyResult<String> {
-        call(|| self.inner.to_json().py())
-    }
-
-    /// Parameter values `[alpha, beta]`.
-    #[getter]
-    fn params(&self) -> PyResult<Vec<f64>> {
-        call(|| Ok(self.inner.params().to_vec()))
-    }
-
-    /// Fit diagnostics as a dict, or None.
-    #[getter]
-    fn diagnostics<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        call(|| diagnostics_dict(py, self.inner.diagnostics()))
-    }
-
-    /// Covariance of the parameters (natural scale), or None.
-    #[getter]
-    fn covariance(&self) -> PyResult<Option<Vec<Vec<f64>>>> {
-        call(|| Ok(self.inner.covariance().map(|c| c.matrix())))
-    }
-
-    /// Standard errors of the parameters, or None.
-    #[getter]
-    fn standard_errors(&self) -> PyResult<Option<Vec<f64>>> {
-        call(|| Ok(self.inner.covariance().map(|c| c.standard_errors())))
-    }
-
-    /// Confidence intervals (log scale) at `level`.
-    fn confidence_intervals(&self, level: f64) -> PyResult<Vec<(f64, f64)>> {
-        call(|| intervals(self.inner.covariance(), level))
     }
 
     /// Log-likelihood of a cohort's survival counts at these parameters.

@@ -138,8 +138,9 @@ impl PyRuleSet {
     }
 
     /// Evaluates the rules over the columns; returns a dict with `decision_codes` (uint16),
-    /// `decision_names`, `scores`, `counts`, `fired_rule` (list, None when the score decided)
-    /// and, when `reasons`, `reasons` (a list of reason-code lists, rendered without the GIL).
+    /// `decision_names`, `scores`, `counts`, `fired_rule` (list, None when the score decided),
+    /// `strategy` (list, None when no strategy applies), `warnings` (list of `(decision, count,
+    /// total, share, message)`) and, when `reasons`, `reasons` (a list of reason-code lists, rendered without the GIL).
     #[pyo3(signature = (columns, n_rows, reasons=true))]
     fn evaluate<'py>(
         &self,
@@ -153,7 +154,15 @@ impl PyRuleSet {
             // Rules without attributes still decide one row per customer.
             let rows = vec![0.0; if borrowed.cols.is_empty() { n_rows } else { 0 }];
             let rules = &self.inner;
-            type Out = (Vec<u16>, Vec<String>, Vec<f64>, Vec<usize>, Vec<Option<String>>);
+            type Out = (
+                Vec<u16>,
+                Vec<String>,
+                Vec<f64>,
+                Vec<usize>,
+                Vec<Option<String>>,
+                Vec<Option<String>>,
+                Vec<(String, usize, usize, f64, String)>,
+            );
             let (done, codes) =
                 detach(py, || -> cvm_core::Result<(Out, Option<Vec<Vec<String>>>)> {
                     let mut table = borrowed.table()?;
@@ -163,23 +172,34 @@ impl PyRuleSet {
                     let ev = rules.evaluate(&table)?;
                     let fired =
                         (0..ev.len()).map(|i| ev.fired_rule(i).map(str::to_string)).collect();
+                    let strategy =
+                        ev.strategies().into_iter().map(|s| s.map(String::from)).collect();
+                    let warnings = ev
+                        .warnings()
+                        .into_iter()
+                        .map(|w| (w.decision.clone(), w.count, w.total, w.share, w.message()))
+                        .collect();
                     let out = (
                         ev.decision_codes().to_vec(),
                         ev.decision_names().to_vec(),
                         ev.scores().to_vec(),
                         ev.counts(),
                         fired,
+                        strategy,
+                        warnings,
                     );
                     let codes = reasons.then(|| ev.all_reason_codes());
                     Ok((out, codes))
                 })?;
-            let (decision, names, scores, counts, fired) = done;
+            let (decision, names, scores, counts, fired, strategy, warnings) = done;
             let d = PyDict::new(py);
             d.set_item("decision_codes", array(py, decision))?;
             d.set_item("decision_names", names)?;
             d.set_item("scores", array(py, scores))?;
             d.set_item("counts", counts)?;
             d.set_item("fired_rule", fired)?;
+            d.set_item("strategy", strategy)?;
+            d.set_item("warnings", warnings)?;
             if let Some(codes) = codes {
                 let rows = PyList::empty(py);
                 for row in codes {

@@ -123,3 +123,27 @@ def test_cdnow_campaign_comparison():
     assert abs(comp.loc["optimised", "expected_return"] - comp.loc["top_by_clv", "expected_return"]) < 1e-9 * best
     assert comp.loc["optimised", "expected_return"] > comp.loc["random", "expected_return"]
     assert (comp["spend"] <= 300.0).all()
+
+
+def test_report_reads_the_fee_schedule_frame():
+    # ann: 150 000 all January (no fee), withdraws 100 000 on Feb 1 → February 50 000, fee 150.
+    # bo: 50 000 in January (fee), 200 000 from Feb 1 (no fee). cy has no account: unknown.
+    log = pd.DataFrame({
+        "customer": ["ann", "ann", "bo", "bo"],
+        "account": [1, 1, 2, 2],
+        "date": ["2024-01-01", "2024-01-31", "2024-01-01", "2024-01-31"],
+        "amount": [150_000.0, -100_000.0, 50_000.0, 150_000.0],
+    })
+    fees = cvm.rules.fee_schedule(log, "customer", "account", "date", "amount",
+                                  default_tier="standard", last_month="2024-02")
+    assert fees["fee"].tolist() == [0.0, 150.0, 150.0, 0.0]
+    ids = pd.Index(["cy", "bo", "ann"])
+    r = cvm.customer_value_report(clv=pd.Series([1.0, 2.0, 3.0], index=ids), fee_due=fees)
+    f = r.to_frame()
+    assert f["fee_due"].tolist()[1:] == [False, True]      # the latest month: February
+    assert pd.isna(f["fee_due"].iloc[0])
+    assert f.loc["ann", "next_best_action"].startswith("explain the monthly fee")
+    assert not f.loc["bo", "next_best_action"].startswith("explain")
+    with pytest.raises(cvm.InvalidValueError, match="customer 'bo' of the fee schedule") as e:
+        cvm.customer_value_report(clv=pd.Series([1.0], index=["ann"]), fee_due=fees)
+    assert e.value.field == "fee_due"

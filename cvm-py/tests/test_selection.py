@@ -88,7 +88,7 @@ def test_all_rules_together_scores_decisions_counts():
     rules = cvm.SelectionRules.from_dict(doc)
     out = rules.evaluate(data())
     assert list(out.index) == ["a", "b", "c", "d"]
-    assert list(out.columns) == ["decision", "score", "fired_rule", "reasons"]
+    assert list(out.columns) == ["decision", "score", "fired_rule", "strategy", "reasons"]
     for r, row in enumerate(out["reasons"]):
         assert row == [c[2][r] for c in CRITERIA] + [HARD[2][r]]
     np.testing.assert_allclose(out["score"], [10, 10, 7, 4], atol=1e-15)
@@ -285,17 +285,21 @@ def test_rules_without_attributes_decide_every_row():
 
 DORMANT = pd.DataFrame(
     {
-        "holdings_balance": [0.0, 0.0, 0.0, 0.01, 0.0, 0.0, np.nan],
-        "cash_balance": [100.0, 55.5, 100.01, 20.0, 20.0, 0.0, 10.0],
-        "years_since_last_trade": [3.0, 7.0, 5.0, 4.0, 2.99, 3.0, 9.0],
+        # acct6: holdings missing, the rest dormant -> unknown (never a confident active);
+        # acct7: holdings missing but cash above the limit -> active whatever the holdings.
+        "holdings_balance": [0.0, 0.0, 0.0, 0.01, 0.0, 0.0, np.nan, np.nan],
+        "cash_balance": [100.0, 55.5, 100.01, 20.0, 20.0, 0.0, 10.0, 500.0],
+        "years_since_last_trade": [3.0, 7.0, 5.0, 4.0, 2.99, 3.0, 9.0, 9.0],
     },
-    index=[f"acct{i}" for i in range(7)],
+    index=[f"acct{i}" for i in range(8)],
 )
 
 
 def test_dormant_account_method_example():
     out = cvm.rules.dormant_account().evaluate(DORMANT)
-    assert out["decision"].tolist() == ["dormant", "dormant", "active", "active", "active", "dormant", "active"]
+    # Exactly 3 years (acct0, acct5) is dormant: the threshold is reached at equality.
+    assert out["decision"].tolist() == [
+        "dormant", "dormant", "active", "active", "active", "dormant", "unknown", "active"]
     assert [" | ".join(r) for r in out["reasons"]] == [
         "holdings:pass(holdings_balance=0<=0) | cash:pass(cash_balance=100<=100) | inactive:pass(years_since_last_trade=3>=3)",
         "holdings:pass(holdings_balance=0<=0) | cash:pass(cash_balance=55.5<=100) | inactive:pass(years_since_last_trade=7>=3)",
@@ -304,42 +308,68 @@ def test_dormant_account_method_example():
         "holdings:pass(holdings_balance=0<=0) | cash:pass(cash_balance=20<=100) | inactive:fail(years_since_last_trade=2.99<3)",
         "holdings:pass(holdings_balance=0<=0) | cash:pass(cash_balance=0<=100) | inactive:pass(years_since_last_trade=3>=3)",
         "holdings:missing(holdings_balance=NA) | cash:pass(cash_balance=10<=100) | inactive:pass(years_since_last_trade=9>=3)",
+        "holdings:missing(holdings_balance=NA) | cash:fail(cash_balance=500>100) | inactive:pass(years_since_last_trade=9>=3)",
     ]
     assert list(out.index) == list(DORMANT.index)
+    assert out["strategy"].isna().all()
+    assert out.attrs["warnings"] == []
     custom = cvm.rules.dormant_account(max_cash=60.0, min_years_inactive=5.0, cash_column="cash")
     out = custom.evaluate(DORMANT.rename(columns={"cash_balance": "cash"}))
-    assert out["decision"].tolist() == ["active", "dormant", "active", "active", "active", "active", "active"]
+    assert out["decision"].tolist() == [
+        "active", "dormant", "active", "active", "active", "active", "unknown", "active"]
     assert out["reasons"].iloc[0][1] == "cash:fail(cash=100>60)"
     with pytest.raises(InvalidValueError) as e:
         custom.evaluate(DORMANT)
     assert e.value.field == "$.criteria[1].condition.attr"
 
 
+def test_concentration_warning():
+    df = pd.DataFrame({"holdings_balance": [500.0] * 20, "cash_balance": [80.0] * 20,
+                       "years_since_last_trade": [4.0] * 20})
+    with pytest.warns(cvm.ConcentrationWarning, match=r"20 of 20 customers \(100%\) got `active`"):
+        out = cvm.rules.dormant_account().evaluate(df)
+    [w] = out.attrs["warnings"]
+    assert (w["decision"], w["count"], w["total"]) == ("active", 20, 20)
+    assert w["share"] == pytest.approx(1.0, abs=1e-15)
+    # 18 of 20 (90 %) is not more than 90 %: no warning.
+    df.loc[:1, "holdings_balance"] = 0.0
+    assert cvm.rules.dormant_account().evaluate(df).attrs["warnings"] == []
+
+
 ELASTIC = pd.DataFrame({
-    "current_value": [-200.0, 300.0, -200.0, -50.0, -200.0],
-    "lifetime_value": [5000.0, 8000.0, 5000.0, 900.0, 5000.0],
-    "implicit_value_ratio": [1.5, 2.0, 1.5, 1.2, 1.5],
-    "purchase_frequency": [30.0, 30.0, 30.0, 4.0, 30.0],
-    "avg_transaction_value": [40.0, 40.0, 40.0, 400.0, 40.0],
-    "discount_share": [0.15, 0.15, 0.15, 0.05, 0.15],
-    "industry_growing": [True, True, True, False, True],
-    "innovative": [True, True, True, False, True],
-    "market_influence": [False] * 5,
-    "within_service_capacity": [True, True, False, True, True],
-    "financially_sound": pd.array([True, True, True, True, None], dtype="boolean"),
+    # Row 5: industry_growing missing, two other qualifiers met -> elastic whatever it says.
+    "current_value": [-200.0, 300.0, -200.0, -50.0, -200.0, -200.0],
+    "lifetime_value": [5000.0, 8000.0, 5000.0, 900.0, 5000.0, 5000.0],
+    "implicit_value_ratio": [1.5, 2.0, 1.5, 1.2, 1.5, 1.5],
+    "purchase_frequency": [30.0, 30.0, 30.0, 4.0, 30.0, 30.0],
+    "avg_transaction_value": [40.0, 40.0, 40.0, 400.0, 40.0, 40.0],
+    "discount_share": [0.15, 0.15, 0.15, 0.05, 0.15, 0.05],
+    "industry_growing": pd.array([True, True, True, False, True, None], dtype="boolean"),
+    "innovative": [True, True, True, False, True, False],
+    "market_influence": [False] * 6,
+    "within_service_capacity": [True, True, False, True, True, True],
+    "financially_sound": pd.array([True, True, True, True, None, True], dtype="boolean"),
+    "enterprising": [False] * 6,
 })
 
 
 def test_elastic_customer():
     out = cvm.rules.elastic_customer().evaluate(ELASTIC)
-    assert out["decision"].tolist() == ["elastic", "not_elastic", "decline", "review", "review"]
-    np.testing.assert_allclose(out["score"], [3, 3, 3, 1, 3], atol=1e-15)
+    assert out["decision"].tolist() == ["elastic", "not_elastic", "decline", "review", "review", "elastic"]
+    np.testing.assert_allclose(out["score"], [3, 3, 3, 1, 3, 2], atol=1e-15)
+    # The source's service strategies: the innovative customer is maintained with effort, the
+    # other elastic one becomes a partner; the others have none.
+    assert out["strategy"].tolist() == [
+        "try hard to maintain; build switching barriers", None, None, None, None,
+        "partnership: help the customer find profit, grow its loyalty; build switching barriers"]
+    assert out["reasons"][5][0] == "growing_industry:missing(industry_growing=NA)"
     assert out["reasons"][0] == [
         "growing_industry:pass(industry_growing=true==true)",
         "frequent_small_transactions:pass(purchase_frequency=30>=12; avg_transaction_value=40<=100)",
         "price_insensitive:fail(discount_share=0.15>0.1)",
         "innovation:pass(innovative=true==true)",
         "market_influence:fail(market_influence=false!=true)",
+        "enterprising:fail(enterprising=false!=true)",
         "short_term_value:miss(current_value=-200<0)",
         "lifetime_value:miss(lifetime_value=5000>0)",
         "implicit_value:miss(implicit_value_ratio=1.5>=1)",
@@ -347,9 +377,9 @@ def test_elastic_customer():
         "finances:miss(financially_sound=true!=false)",
     ]
     assert out["fired_rule"][1] == "short_term_value"
-    assert out["reasons"][1][5] == "short_term_value:hit(current_value=300>=0)"
-    assert out["reasons"][2][8] == "service_capacity:hit(within_service_capacity=false==false)"
-    assert out["reasons"][4][9] == "finances:missing(financially_sound=NA)"
+    assert out["reasons"][1][6] == "short_term_value:hit(current_value=300>=0)"
+    assert out["reasons"][2][9] == "service_capacity:hit(within_service_capacity=false==false)"
+    assert out["reasons"][4][10] == "finances:missing(financially_sound=NA)"
 
 
 CUSTOMERS = pd.DataFrame({
@@ -366,41 +396,80 @@ CUSTOMERS = pd.DataFrame({
     "p_alive": [0.95, 0.95, 0.9, np.nan],
     "clv_growth": [1.5, 1.5, 1.1, 0.9],
     "willing_to_partner": [True, True, True, False],
+    "credit_score": [720.0, 720.0, 650.0, 500.0],
+    "revenue_share": [0.4, 0.3, 0.25, 0.05],
+    # Row 2 does not say whether it teaches the firm; row 0 whether it fits the strategy.
+    "teaches_firm": pd.array([True, True, None, False], dtype="boolean"),
+    "strategic_fit": pd.array([None, True, True, False], dtype="boolean"),
+    "cross_territory_selling": [False, False, True, False],
+    "unauthorised_price_change": [False, False, False, True],
+    "going_it_alone": [False, True, False, False],
 })
 
 
 def test_good_customer_and_big_customer_risk():
     out = cvm.rules.good_customer().evaluate(CUSTOMERS)
-    assert out["decision"].tolist() == ["target", "decline", "develop", "review"]
-    np.testing.assert_allclose(out["score"], [9, 9, 5, 0], atol=1e-15)
+    # Row 0: 11 pass, strategic_fit missing -> target either way; row 2: 6 pass, teaches_firm
+    # missing -> maintain or develop, so review.
+    assert out["decision"].tolist() == ["target", "decline", "review", "review"]
+    np.testing.assert_allclose(out["score"], [11, 12, 6, 0], atol=1e-15)
     assert out["reasons"][2] == [
-        "purchase_capacity:fail(annual_spend=12000>=10000; purchase_frequency=6<12)",
+        "purchase_capacity:fail(annual_spend=12000<25000 (p75); purchase_frequency=6<24 (p75))",
         "high_margin_focus:pass(high_margin_share=0.35>=0.3)",
         "profitability:pass(profit_margin=0.18>=0.15)",
         "price_insensitivity:fail(discount_share=0.25>0.1)",
         "timely_payment:pass(days_late=10<=30)",
+        "credit_standing:fail(credit_score=650<685 (p50))",
         "low_service_cost:pass(service_cost_ratio=0.08<=0.1)",
         "loyalty:fail(tenure_years=1<2; repeat_rate=0.6>=0.5; p_alive=0.9>=0.7)",
         "growth_potential:fail(clv_growth=1.1<1.2)",
         "partnership:pass(willing_to_partner=true==true)",
+        "teaches_firm:missing(teaches_firm=NA)",
+        "strategic_fit:pass(strategic_fit=true==true)",
         "bad_debt:miss(bad_debt=0<=0)",
     ]
-    assert out["reasons"][1][9] == "bad_debt:hit(bad_debt=1500>0)"
-    assert out["reasons"][3][6] == "loyalty:fail(tenure_years=0.5<2; repeat_rate=0.1<0.5; p_alive=NA)"
-    # Overridden thresholds and a renamed column.
-    custom = cvm.rules.good_customer(min_purchase_frequency=6.0, min_clv_growth=1.1, columns={"clv_growth": "growth"})
-    out = custom.evaluate(CUSTOMERS.rename(columns={"clv_growth": "growth"}))
-    assert out["score"][2] == 7.0
+    assert out["reasons"][1][12] == "bad_debt:hit(bad_debt=1500>0)"
+    assert out["reasons"][3][7] == "loyalty:fail(tenure_years=0.5<2; repeat_rate=0.1<0.5; p_alive=NA)"
+    # Absolute thresholds, a renamed column, row 2 teaching the firm.
+    custom = cvm.rules.good_customer(min_annual_spend=10_000.0, min_purchase_frequency=6.0,
+                                     min_clv_growth=1.1, columns={"clv_growth": "growth"})
+    df = CUSTOMERS.rename(columns={"clv_growth": "growth"}).assign(teaches_firm=[True, True, True, False])
+    out = custom.evaluate(df)
+    assert out["score"][2] == 9.0
     assert out["decision"][2] == "target"
+    # Criteria left out: bands are shares of those kept (3 kept: target 3, develop 2, maintain 1).
+    kept = cvm.rules.good_customer(omit=["high_margin_focus", "profitability", "price_insensitivity",
+                                         "timely_payment", "credit_standing", "low_service_cost",
+                                         "partnership", "teaches_firm", "strategic_fit"])
+    assert kept.rule_names == ["purchase_capacity", "loyalty", "growth_potential", "bad_debt"]
+    assert kept.evaluate(CUSTOMERS)["decision"].tolist() == ["target", "decline", "review", "review"]
+    with pytest.raises(UnknownNameError) as e:
+        cvm.rules.good_customer(omit=["nope"])
+    assert e.value.field == "omit"
+    # Big = top 20 % of revenue share (p80 = 0.34): only row 0; with an absolute 0.1, rows 0-2.
     risk = cvm.rules.big_customer_risk().evaluate(CUSTOMERS)
-    assert risk["decision"].tolist() == ["low_risk", "watch", "watch", "high_risk"]
-    assert risk["reasons"][3] == [
-        "heavy_discount:pass(discount_share=0.3>0.2)",
-        "high_service_cost:pass(service_cost_ratio=0.2>0.15)",
-        "payment_risk:pass(days_late=75>60; bad_debt=0<=0)",
-        "churn_risk:missing(p_alive=NA)",
-    ]
-    assert risk["reasons"][1][2] == "payment_risk:pass(days_late=5<=60; bad_debt=1500>0)"
+    assert risk["decision"].tolist() == ["low_risk", "not_big", "not_big", "not_big"]
+    assert risk["reasons"][1][6] == "not_big:hit(revenue_share=0.3<0.34 (p80))"
+    risk = cvm.rules.big_customer_risk(min_revenue_share=0.1).evaluate(CUSTOMERS)
+    assert risk["decision"].tolist() == ["low_risk", "high_risk", "high_risk", "not_big"]
+    assert risk["reasons"][2][4] == (
+        "management_risk:pass(cross_territory_selling=true==true; unauthorised_price_change=false!=true)")
+    assert risk["reasons"][1][5] == "go_it_alone_risk:pass(going_it_alone=true==true)"
+
+
+def test_selection_principles_presets():
+    df = pd.DataFrame({"segment": pd.Categorical(["premium", "budget", None])})
+    out = cvm.rules.positioning_fit(["premium"]).evaluate(df)
+    assert out["decision"].tolist() == ["fit", "misfit", "review"]
+    assert out["reasons"][1] == ["positioning:fail(segment=budget not in {premium})"]
+    df = pd.DataFrame({"relative_size": [1.0, 5.0, 0.1, np.nan, 0.5],
+                       "relative_strength": [1.5, 1.0, 0.2, 1.0, 2.0]})
+    out = cvm.rules.matching_partner().evaluate(df)
+    # Row 4 sits exactly on both bounds: inclusive, matching.
+    assert out["decision"].tolist() == ["matching", "partial", "mismatched", "review", "matching"]
+    with pytest.raises(InvalidValueError) as e:
+        cvm.rules.matching_partner(min_relative_size=3.0)
+    assert e.value.field == "min_relative_size"
 
 
 def test_preset_errors():
@@ -426,7 +495,8 @@ def test_preset_errors():
     with pytest.raises(InvalidValueError) as e:
         cvm.rules.dormant_account().rename_attribute("cash", "c")
     assert e.value.field == "cash"
-    assert cvm.rules.names() == ["good_customer", "big_customer_risk", "elastic_customer", "dormant_account"]
+    assert cvm.rules.names() == ["good_customer", "big_customer_risk", "elastic_customer", "dormant_account",
+                                 "positioning_fit", "matching_partner"]
 
 
 PROFIT = pd.DataFrame(
@@ -493,3 +563,31 @@ def test_lookalike():
     assert e.value.field == "k"
     with pytest.raises(UnknownNameError):
         cvm.lookalike(cand, loyal, ["spend"], k=1, standardization="global")
+
+
+def test_a_criterion_states_its_own_missing_policy():
+    """docs/rules.md, Missing values: a condition reads a missing value as a miss or a pass."""
+    doc = {
+        "version": 1,
+        "criteria": [
+            {"name": "spend", "weight": 1, "condition": {"attr": "spend", "op": ">=", "value": 10}},
+            {"name": "vip", "weight": 1, "condition": {"any": [
+                {"attr": "vip", "op": "==", "value": True}, {"attr": "vip", "op": "is_missing"}]}},
+        ],
+        "hard": [{"name": "bad_debt", "decision": "decline", "condition": {"all": [
+            {"attr": "bad_debt", "op": ">", "value": 0},
+            {"not": {"attr": "bad_debt", "op": "is_missing"}}]}}],
+        "decisions": [{"decision": "good", "min": 2}, {"decision": "review", "max": 2}],
+        "missing": {"undetermined": "unknown"},
+    }
+    df = pd.DataFrame({
+        "spend": [20.0, 20.0, 20.0],
+        "vip": pd.array([pd.NA, False, True], dtype="boolean"),
+        "bad_debt": [np.nan, np.nan, 5.0],
+    })
+    out = cvm.SelectionRules.from_dict(doc).evaluate(df)
+    assert out["decision"].tolist() == ["good", "review", "decline"]
+    assert out["reasons"][0][1:] == [
+        "vip:pass(vip=NA; vip=NA is missing)",
+        "bad_debt:miss(bad_debt=NA; bad_debt=NA is missing)",
+    ]

@@ -47,7 +47,7 @@ static void test_every_stage_with_its_reason(void) {
         "first_time: frequency=0<1",
         "repeat: frequency=2>=1",
         "advocate: frequency=6>=1, reviews=2>=1",
-        "lapsed: T-recency=40>26",
+        "lapsed: T-recency=40>=26",
         "lapsed: p_alive=0.3<0.5",
     };
     for (size_t i = 0; i < 7; i++) CHECK_REASON(cvm_ladder_reason, l, i, reasons[i]);
@@ -362,8 +362,8 @@ static size_t cdnow_ladder(const int64_t *id, const int64_t *day, size_t n, int6
     return m;
 }
 
-/* The same ladder from the raw log in whole days: lapsed when the last purchase day is more
- * than 7·weeks days before `end`, repeat with two distinct purchase days, first-time otherwise. */
+/* The same ladder from the raw log in whole days: lapsed when the last purchase day is at least
+ * than 7·weeks days before `end` (or exactly: reached at equality), repeat with two distinct purchase days, first-time otherwise. */
 static void ladder_by_hand(const int64_t *id, const int64_t *day, size_t n, int64_t end, int64_t weeks,
                            uint8_t *by_id) {
     int64_t first[MAX_ID], last[MAX_ID];
@@ -375,7 +375,7 @@ static void ladder_by_hand(const int64_t *id, const int64_t *day, size_t n, int6
     }
     for (int c = 0; c < MAX_ID; c++) {
         if (last[c] == INT64_MIN) by_id[c] = 255;
-        else if (end - last[c] > 7 * weeks) by_id[c] = CVM_STAGE_LAPSED;
+        else if (end - last[c] >= 7 * weeks) by_id[c] = CVM_STAGE_LAPSED;
         else if (last[c] > first[c]) by_id[c] = CVM_STAGE_REPEAT;
         else by_id[c] = CVM_STAGE_FIRST_TIME;
     }
@@ -393,8 +393,8 @@ static void test_cdnow(void) {
         size_t cal[3], fin[3];
         uint64_t ft_repeat, ft_lapsed, rep_repeat, rep_lapsed, lapsed_repeat, lapsed_lapsed;
     } cases[] = {
-        {26, {0, 728, 1629}, {0, 517, 1840}, 0, 0, 343, 385, 174, 1455},
-        {52, {1411, 946, 0}, {0, 812, 1545}, 193, 1218, 619, 327, 0, 0},
+        {26, {0, 725, 1632}, {0, 515, 1842}, 0, 0, 341, 384, 174, 1458},
+        {52, {1411, 946, 0}, {0, 808, 1549}, 193, 1218, 615, 331, 0, 0},
     };
     int64_t ids_c[MAX_ID], ids_f[MAX_ID];
     uint8_t st_c[MAX_ID], st_f[MAX_ID], hand_c[MAX_ID], hand_f[MAX_ID];

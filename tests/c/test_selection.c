@@ -413,21 +413,27 @@ static void test_bad_data(void) {
 
 static void test_dormant_preset(void) {
     /* The method's example: zero holdings, cash <= 100, no trade for >= 3 years. */
-    const double holdings[7] = {0.0, 0.0, 0.0, 0.01, 0.0, 0.0, NAN};
-    const double cash[7] = {100.0, 55.5, 100.01, 20.0, 20.0, 0.0, 10.0};
-    const double years[7] = {3.0, 7.0, 5.0, 4.0, 2.99, 3.0, 9.0};
+    const double holdings[8] = {0.0, 0.0, 0.0, 0.01, 0.0, 0.0, NAN, NAN};
+    const double cash[8] = {100.0, 55.5, 100.01, 20.0, 20.0, 0.0, 10.0, 500.0};
+    const double years[8] = {3.0, 7.0, 5.0, 4.0, 2.99, 3.0, 9.0, 9.0};
+    /* Row 6: holdings missing, the rest dormant -> unknown (never a confident active); row 7:
+     * holdings missing but cash above the limit -> active whatever the holdings. Rows 0 and 5:
+     * exactly 3 years, the threshold reached at equality -> dormant. */
     cvm_table *t = NULL;
     CHECK_STATUS(cvm_table_new(&t), CVM_STATUS_OK);
-    CHECK_STATUS(cvm_table_add_numeric(t, "holdings_balance", holdings, 7), CVM_STATUS_OK);
-    CHECK_STATUS(cvm_table_add_numeric(t, "cash_balance", cash, 7), CVM_STATUS_OK);
-    CHECK_STATUS(cvm_table_add_numeric(t, "years_since_last_trade", years, 7), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_table_add_numeric(t, "holdings_balance", holdings, 8), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_table_add_numeric(t, "cash_balance", cash, 8), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_table_add_numeric(t, "years_since_last_trade", years, 8), CVM_STATUS_OK);
     cvm_rules *r = NULL;
     CHECK_STATUS(cvm_rules_preset("dormant_account", NULL, 0, NULL, 0, NULL, 0, NULL, 0, &r), CVM_STATUS_OK);
     cvm_evaluation *ev = NULL;
     CHECK_STATUS(cvm_rules_evaluate(r, t, &ev), CVM_STATUS_OK);
-    const char *const want[7] = {"dormant", "dormant", "active", "active", "active", "dormant", "active"};
-    check_decisions(ev, 7, want);
-    const char *const reasons[7] = {
+    const char *const want[8] = {"dormant", "dormant", "active", "active",
+                                 "active",  "dormant", "unknown", "active"};
+    check_decisions(ev, 8, want);
+    CHECK(cvm_evaluation_strategy(ev, 0) == NULL);
+    CHECK(cvm_evaluation_warning_count(ev) == 0);
+    const char *const reasons[8] = {
         "holdings:pass(holdings_balance=0<=0)\ncash:pass(cash_balance=100<=100)\ninactive:pass(years_since_last_trade=3>=3)",
         "holdings:pass(holdings_balance=0<=0)\ncash:pass(cash_balance=55.5<=100)\ninactive:pass(years_since_last_trade=7>=3)",
         "holdings:pass(holdings_balance=0<=0)\ncash:fail(cash_balance=100.01>100)\ninactive:pass(years_since_last_trade=5>=3)",
@@ -435,8 +441,9 @@ static void test_dormant_preset(void) {
         "holdings:pass(holdings_balance=0<=0)\ncash:pass(cash_balance=20<=100)\ninactive:fail(years_since_last_trade=2.99<3)",
         "holdings:pass(holdings_balance=0<=0)\ncash:pass(cash_balance=0<=100)\ninactive:pass(years_since_last_trade=3>=3)",
         "holdings:missing(holdings_balance=NA)\ncash:pass(cash_balance=10<=100)\ninactive:pass(years_since_last_trade=9>=3)",
+        "holdings:missing(holdings_balance=NA)\ncash:fail(cash_balance=500>100)\ninactive:pass(years_since_last_trade=9>=3)",
     };
-    for (size_t i = 0; i < 7; i++) check_reasons(ev, i, reasons[i]);
+    for (size_t i = 0; i < 8; i++) check_reasons(ev, i, reasons[i]);
     cvm_evaluation_free(ev);
     cvm_rules_free(r);
     /* Overridden thresholds and a renamed column. */
@@ -447,12 +454,13 @@ static void test_dormant_preset(void) {
     CHECK_STATUS(cvm_rules_preset("dormant_account", keys, 2, values, 2, from, 1, to, 1, &r), CVM_STATUS_OK);
     cvm_table *t2 = NULL;
     CHECK_STATUS(cvm_table_new(&t2), CVM_STATUS_OK);
-    CHECK_STATUS(cvm_table_add_numeric(t2, "holdings_balance", holdings, 7), CVM_STATUS_OK);
-    CHECK_STATUS(cvm_table_add_numeric(t2, "cash", cash, 7), CVM_STATUS_OK);
-    CHECK_STATUS(cvm_table_add_numeric(t2, "years_since_last_trade", years, 7), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_table_add_numeric(t2, "holdings_balance", holdings, 8), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_table_add_numeric(t2, "cash", cash, 8), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_table_add_numeric(t2, "years_since_last_trade", years, 8), CVM_STATUS_OK);
     CHECK_STATUS(cvm_rules_evaluate(r, t2, &ev), CVM_STATUS_OK);
-    const char *const want2[7] = {"active", "dormant", "active", "active", "active", "active", "active"};
-    check_decisions(ev, 7, want2);
+    const char *const want2[8] = {"active", "dormant", "active", "active",
+                                  "active", "active",  "unknown", "active"};
+    check_decisions(ev, 8, want2);
     check_reason_at(ev, 0, 1, "cash:fail(cash=100>60)");
     cvm_evaluation_free(ev);
     /* The default table lacks the renamed column. */
@@ -482,75 +490,129 @@ static void test_dormant_preset(void) {
 
 static void test_elastic_preset(void) {
     /* Row 0: the elastic customer. Row 1: positive short-term value. Row 2: over service
-     * capacity. Row 3: one qualifier. Row 4: finances unknown -> review. */
-    const double current[5] = {-200, 300, -200, -50, -200};
-    const double lifetime[5] = {5000, 8000, 5000, 900, 5000};
-    const double implicit[5] = {1.5, 2.0, 1.5, 1.2, 1.5};
-    const double freq[5] = {30, 30, 30, 4, 30};
-    const double avg[5] = {40, 40, 40, 400, 40};
-    const double disc[5] = {0.15, 0.15, 0.15, 0.05, 0.15};
-    const uint8_t growing[5] = {1, 1, 1, 0, 1}, innovative[5] = {1, 1, 1, 0, 1};
-    const uint8_t influence[5] = {0, 0, 0, 0, 0}, capacity[5] = {1, 1, 0, 1, 1};
-    const uint8_t sound[5] = {1, 1, 1, 1, 255};
+     * capacity. Row 3: one qualifier. Row 4: finances unknown -> review. Row 5: industry_growing
+     * missing but two other qualifiers met -> elastic whatever it says. */
+    const double current[6] = {-200, 300, -200, -50, -200, -200};
+    const double lifetime[6] = {5000, 8000, 5000, 900, 5000, 5000};
+    const double implicit[6] = {1.5, 2.0, 1.5, 1.2, 1.5, 1.5};
+    const double freq[6] = {30, 30, 30, 4, 30, 30};
+    const double avg[6] = {40, 40, 40, 400, 40, 40};
+    const double disc[6] = {0.15, 0.15, 0.15, 0.05, 0.15, 0.05};
+    const uint8_t growing[6] = {1, 1, 1, 0, 1, 255}, innovative[6] = {1, 1, 1, 0, 1, 0};
+    const uint8_t influence[6] = {0, 0, 0, 0, 0, 0}, capacity[6] = {1, 1, 0, 1, 1, 1};
+    const uint8_t sound[6] = {1, 1, 1, 1, 255, 1}, enterprising[6] = {0, 0, 0, 0, 0, 0};
     cvm_table *t = NULL;
     CHECK_STATUS(cvm_table_new(&t), CVM_STATUS_OK);
-    CHECK_STATUS(cvm_table_add_numeric(t, "current_value", current, 5), CVM_STATUS_OK);
-    CHECK_STATUS(cvm_table_add_numeric(t, "lifetime_value", lifetime, 5), CVM_STATUS_OK);
-    CHECK_STATUS(cvm_table_add_numeric(t, "implicit_value_ratio", implicit, 5), CVM_STATUS_OK);
-    CHECK_STATUS(cvm_table_add_numeric(t, "purchase_frequency", freq, 5), CVM_STATUS_OK);
-    CHECK_STATUS(cvm_table_add_numeric(t, "avg_transaction_value", avg, 5), CVM_STATUS_OK);
-    CHECK_STATUS(cvm_table_add_numeric(t, "discount_share", disc, 5), CVM_STATUS_OK);
-    CHECK_STATUS(cvm_table_add_boolean(t, "industry_growing", growing, 5), CVM_STATUS_OK);
-    CHECK_STATUS(cvm_table_add_boolean(t, "innovative", innovative, 5), CVM_STATUS_OK);
-    CHECK_STATUS(cvm_table_add_boolean(t, "market_influence", influence, 5), CVM_STATUS_OK);
-    CHECK_STATUS(cvm_table_add_boolean(t, "within_service_capacity", capacity, 5), CVM_STATUS_OK);
-    CHECK_STATUS(cvm_table_add_boolean(t, "financially_sound", sound, 5), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_table_add_numeric(t, "current_value", current, 6), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_table_add_numeric(t, "lifetime_value", lifetime, 6), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_table_add_numeric(t, "implicit_value_ratio", implicit, 6), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_table_add_numeric(t, "purchase_frequency", freq, 6), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_table_add_numeric(t, "avg_transaction_value", avg, 6), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_table_add_numeric(t, "discount_share", disc, 6), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_table_add_boolean(t, "industry_growing", growing, 6), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_table_add_boolean(t, "innovative", innovative, 6), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_table_add_boolean(t, "market_influence", influence, 6), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_table_add_boolean(t, "within_service_capacity", capacity, 6), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_table_add_boolean(t, "financially_sound", sound, 6), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_table_add_boolean(t, "enterprising", enterprising, 6), CVM_STATUS_OK);
     cvm_rules *r = NULL;
     CHECK_STATUS(cvm_rules_preset("elastic_customer", NULL, 0, NULL, 0, NULL, 0, NULL, 0, &r), CVM_STATUS_OK);
     cvm_evaluation *ev = NULL;
     CHECK_STATUS(cvm_rules_evaluate(r, t, &ev), CVM_STATUS_OK);
-    const char *const want[5] = {"elastic", "not_elastic", "decline", "review", "review"};
-    check_decisions(ev, 5, want);
-    double s[5];
-    CHECK_STATUS(cvm_evaluation_scores(ev, s, 5), CVM_STATUS_OK);
-    const double want_s[5] = {3, 3, 3, 1, 3};
-    for (int i = 0; i < 5; i++) CHECK_CLOSE(s[i], want_s[i], 1e-15);
+    const char *const want[6] = {"elastic", "not_elastic", "decline", "review", "review", "elastic"};
+    check_decisions(ev, 6, want);
+    double s[6];
+    CHECK_STATUS(cvm_evaluation_scores(ev, s, 6), CVM_STATUS_OK);
+    const double want_s[6] = {3, 3, 3, 1, 3, 2};
+    for (int i = 0; i < 6; i++) CHECK_CLOSE(s[i], want_s[i], 1e-15);
+    /* The source's service strategies: the innovative customer is maintained with effort, the
+     * other elastic one becomes a partner; the rest have none. */
+    CHECK(strcmp(cvm_evaluation_strategy(ev, 0), "try hard to maintain; build switching barriers") == 0);
+    CHECK(strcmp(cvm_evaluation_strategy(ev, 5),
+                 "partnership: help the customer find profit, grow its loyalty; build switching barriers") == 0);
+    CHECK(cvm_evaluation_strategy(ev, 1) == NULL);
+    CHECK(cvm_evaluation_strategy(ev, 6) == NULL);
+    CHECK(cvm_evaluation_strategy(NULL, 0) == NULL);
+    check_reason_at(ev, 5, 0, "growing_industry:missing(industry_growing=NA)");
     check_reasons(ev, 0,
                   "growing_industry:pass(industry_growing=true==true)\n"
                   "frequent_small_transactions:pass(purchase_frequency=30>=12; avg_transaction_value=40<=100)\n"
                   "price_insensitive:fail(discount_share=0.15>0.1)\n"
                   "innovation:pass(innovative=true==true)\n"
                   "market_influence:fail(market_influence=false!=true)\n"
+                  "enterprising:fail(enterprising=false!=true)\n"
                   "short_term_value:miss(current_value=-200<0)\n"
                   "lifetime_value:miss(lifetime_value=5000>0)\n"
                   "implicit_value:miss(implicit_value_ratio=1.5>=1)\n"
                   "service_capacity:miss(within_service_capacity=true!=false)\n"
                   "finances:miss(financially_sound=true!=false)");
     CHECK(strcmp(cvm_evaluation_fired_rule(ev, 1), "short_term_value") == 0);
-    check_reason_at(ev, 1, 5, "short_term_value:hit(current_value=300>=0)");
-    check_reason_at(ev, 2, 8, "service_capacity:hit(within_service_capacity=false==false)");
-    check_reason_at(ev, 4, 9, "finances:missing(financially_sound=NA)");
+    check_reason_at(ev, 1, 6, "short_term_value:hit(current_value=300>=0)");
+    check_reason_at(ev, 2, 9, "service_capacity:hit(within_service_capacity=false==false)");
+    check_reason_at(ev, 4, 10, "finances:missing(financially_sound=NA)");
+    cvm_evaluation_free(ev);
+    cvm_rules_free(r);
+    cvm_table_free(t);
+}
+
+static void test_concentration_warning(void) {
+    /* 20 accounts, all with holdings: every one is active -> one warning. */
+    double holdings[20], cash[20], years[20];
+    for (int i = 0; i < 20; i++) {
+        holdings[i] = 500.0;
+        cash[i] = 80.0;
+        years[i] = 4.0;
+    }
+    cvm_table *t = NULL;
+    CHECK_STATUS(cvm_table_new(&t), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_table_add_numeric(t, "holdings_balance", holdings, 20), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_table_add_numeric(t, "cash_balance", cash, 20), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_table_add_numeric(t, "years_since_last_trade", years, 20), CVM_STATUS_OK);
+    cvm_rules *r = NULL;
+    CHECK_STATUS(cvm_rules_preset("dormant_account", NULL, 0, NULL, 0, NULL, 0, NULL, 0, &r), CVM_STATUS_OK);
+    cvm_evaluation *ev = NULL;
+    CHECK_STATUS(cvm_rules_evaluate(r, t, &ev), CVM_STATUS_OK);
+    CHECK(cvm_evaluation_warning_count(ev) == 1);
+    uint16_t code = 99;
+    size_t count = 0;
+    double share = 0;
+    CHECK_STATUS(cvm_evaluation_warning(ev, 0, &code, &count, &share), CVM_STATUS_OK);
+    CHECK(strcmp(cvm_evaluation_decision_name(ev, code), "active") == 0);
+    CHECK(count == 20);
+    CHECK_CLOSE(share, 1.0, 1e-15);
+    CHECK(strncmp(cvm_evaluation_warning_message(ev, 0), "20 of 20 customers (100%) got `active`", 38) == 0);
+    CHECK(cvm_evaluation_warning_message(ev, 1) == NULL);
+    CHECK_STATUS(cvm_evaluation_warning(ev, 1, NULL, NULL, NULL), CVM_STATUS_INVALID_VALUE);
+    CHECK_ERROR_AT("warning", 1);
+    CHECK_STATUS(cvm_evaluation_warning(NULL, 0, NULL, NULL, NULL), CVM_STATUS_NULL_POINTER);
+    CHECK(cvm_evaluation_warning_count(NULL) == 0);
     cvm_evaluation_free(ev);
     cvm_rules_free(r);
     cvm_table_free(t);
 }
 
 static cvm_table *customers_table(void) {
-    static const char *const names[12] = {"annual_spend", "purchase_frequency", "high_margin_share",
+    static const char *const names[14] = {"annual_spend", "purchase_frequency", "high_margin_share",
                                           "profit_margin", "discount_share", "days_late", "bad_debt",
                                           "service_cost_ratio", "tenure_years", "repeat_rate", "p_alive",
-                                          "clv_growth"};
-    static const double cols[12][4] = {
+                                          "clv_growth", "credit_score", "revenue_share"};
+    static const double cols[14][4] = {
         {25000, 25000, 12000, 900}, {24, 24, 6, 2},       {0.45, 0.45, 0.35, 0.05},
         {0.22, 0.22, 0.18, 0.02},   {0.04, 0.04, 0.25, 0.30}, {5, 5, 10, 75},
         {0, 1500, 0, 0},            {0.05, 0.05, 0.08, 0.20}, {6, 6, 1, 0.5},
         {0.8, 0.8, 0.6, 0.1},       {0.95, 0.95, 0.9, NAN},   {1.5, 1.5, 1.1, 0.9},
+        {720, 720, 650, 500},       {0.4, 0.3, 0.25, 0.05},
     };
-    static const uint8_t partner[4] = {1, 1, 1, 0};
+    static const char *const flags[6] = {"willing_to_partner",      "teaches_firm",
+                                         "strategic_fit",           "cross_territory_selling",
+                                         "unauthorised_price_change", "going_it_alone"};
+    /* Row 2 does not say whether it teaches the firm; row 0 whether it fits the strategy. */
+    static const uint8_t flag_cols[6][4] = {{1, 1, 1, 0}, {1, 1, 255, 0}, {255, 1, 1, 0},
+                                            {0, 0, 1, 0}, {0, 0, 0, 1},   {0, 1, 0, 0}};
     cvm_table *t = NULL;
     CHECK_STATUS(cvm_table_new(&t), CVM_STATUS_OK);
-    for (int j = 0; j < 12; j++) CHECK_STATUS(cvm_table_add_numeric(t, names[j], cols[j], 4), CVM_STATUS_OK);
-    CHECK_STATUS(cvm_table_add_boolean(t, "willing_to_partner", partner, 4), CVM_STATUS_OK);
+    for (int j = 0; j < 14; j++) CHECK_STATUS(cvm_table_add_numeric(t, names[j], cols[j], 4), CVM_STATUS_OK);
+    for (int j = 0; j < 6; j++) CHECK_STATUS(cvm_table_add_boolean(t, flags[j], flag_cols[j], 4), CVM_STATUS_OK);
     return t;
 }
 
@@ -560,37 +622,43 @@ static void test_good_customer_and_risk_presets(void) {
     CHECK_STATUS(cvm_rules_preset("good_customer", NULL, 0, NULL, 0, NULL, 0, NULL, 0, &r), CVM_STATUS_OK);
     cvm_evaluation *ev = NULL;
     CHECK_STATUS(cvm_rules_evaluate(r, t, &ev), CVM_STATUS_OK);
-    const char *const want[4] = {"target", "decline", "develop", "review"};
+    /* Row 0: 11 pass, strategic_fit missing -> target either way; row 2: 6 pass, teaches_firm
+     * missing -> maintain or develop -> review. */
+    const char *const want[4] = {"target", "decline", "review", "review"};
     check_decisions(ev, 4, want);
     double s[4];
     CHECK_STATUS(cvm_evaluation_scores(ev, s, 4), CVM_STATUS_OK);
-    const double want_s[4] = {9, 9, 5, 0};
+    const double want_s[4] = {11, 12, 6, 0};
     for (int i = 0; i < 4; i++) CHECK_CLOSE(s[i], want_s[i], 1e-15);
     check_reasons(ev, 2,
-                  "purchase_capacity:fail(annual_spend=12000>=10000; purchase_frequency=6<12)\n"
+                  "purchase_capacity:fail(annual_spend=12000<25000 (p75); purchase_frequency=6<24 (p75))\n"
                   "high_margin_focus:pass(high_margin_share=0.35>=0.3)\n"
                   "profitability:pass(profit_margin=0.18>=0.15)\n"
                   "price_insensitivity:fail(discount_share=0.25>0.1)\n"
                   "timely_payment:pass(days_late=10<=30)\n"
+                  "credit_standing:fail(credit_score=650<685 (p50))\n"
                   "low_service_cost:pass(service_cost_ratio=0.08<=0.1)\n"
                   "loyalty:fail(tenure_years=1<2; repeat_rate=0.6>=0.5; p_alive=0.9>=0.7)\n"
                   "growth_potential:fail(clv_growth=1.1<1.2)\n"
                   "partnership:pass(willing_to_partner=true==true)\n"
+                  "teaches_firm:missing(teaches_firm=NA)\n"
+                  "strategic_fit:pass(strategic_fit=true==true)\n"
                   "bad_debt:miss(bad_debt=0<=0)");
-    check_reason_at(ev, 1, 9, "bad_debt:hit(bad_debt=1500>0)");
-    check_reason_at(ev, 3, 6, "loyalty:fail(tenure_years=0.5<2; repeat_rate=0.1<0.5; p_alive=NA)");
+    check_reason_at(ev, 1, 12, "bad_debt:hit(bad_debt=1500>0)");
+    check_reason_at(ev, 3, 7, "loyalty:fail(tenure_years=0.5<2; repeat_rate=0.1<0.5; p_alive=NA)");
     cvm_evaluation_free(ev);
     cvm_rules_free(r);
-    CHECK_STATUS(cvm_rules_preset("big_customer_risk", NULL, 0, NULL, 0, NULL, 0, NULL, 0, &r), CVM_STATUS_OK);
+    /* Big = revenue share of at least 0.1 (absolute): rows 0-2. */
+    const char *const keys[1] = {"min_revenue_share"};
+    const double values[1] = {0.1};
+    CHECK_STATUS(cvm_rules_preset("big_customer_risk", keys, 1, values, 1, NULL, 0, NULL, 0, &r), CVM_STATUS_OK);
     CHECK_STATUS(cvm_rules_evaluate(r, t, &ev), CVM_STATUS_OK);
-    const char *const want_risk[4] = {"low_risk", "watch", "watch", "high_risk"};
+    const char *const want_risk[4] = {"low_risk", "high_risk", "high_risk", "not_big"};
     check_decisions(ev, 4, want_risk);
-    check_reasons(ev, 3,
-                  "heavy_discount:pass(discount_share=0.3>0.2)\n"
-                  "high_service_cost:pass(service_cost_ratio=0.2>0.15)\n"
-                  "payment_risk:pass(days_late=75>60; bad_debt=0<=0)\n"
-                  "churn_risk:missing(p_alive=NA)");
-    check_reason_at(ev, 1, 2, "payment_risk:pass(days_late=5<=60; bad_debt=1500>0)");
+    check_reason_at(ev, 2, 4,
+                    "management_risk:pass(cross_territory_selling=true==true; unauthorised_price_change=false!=true)");
+    check_reason_at(ev, 1, 5, "go_it_alone_risk:pass(going_it_alone=true==true)");
+    check_reason_at(ev, 3, 6, "not_big:hit(revenue_share=0.05<0.1)");
     cvm_evaluation_free(ev);
     cvm_rules_free(r);
     cvm_table_free(t);
@@ -684,6 +752,7 @@ int main(void) {
     test_bad_documents();
     test_bad_data();
     test_dormant_preset();
+    test_concentration_warning();
     test_elastic_preset();
     test_good_customer_and_risk_presets();
     test_relationship_trend();

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::{check_finite_scalar, check_len, first_bad, fmt_num};
+use super::{check_finite_scalar, check_len, first_bad};
 use crate::error::{check, Error, Result};
 
 /// A loyalty level (Oliver 1999): attitudinal phases first, behaviour last. Ordered from `None`
@@ -141,7 +141,8 @@ impl SignalCheck {
 impl fmt::Display for SignalCheck {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let op = if self.holds() { ">=" } else { "<" };
-        write!(f, "{}={}{op}{}", self.signal.as_str(), fmt_num(self.value), fmt_num(self.threshold))
+        let (value, threshold) = crate::text::pair(self.value, self.threshold);
+        write!(f, "{}={value}{op}{threshold}", self.signal.as_str())
     }
 }
 

@@ -4,7 +4,6 @@ use std::fmt;
 
 use super::{
     check_counts, check_len, check_probabilities, check_summary, check_unit_interval, first_bad,
-    fmt_num,
 };
 use crate::error::{check, Error, Result};
 use crate::prec::EXACT_REL;
@@ -28,7 +27,7 @@ pub enum Stage {
     Repeat,
     /// A repeat customer who recommends (referrals, reviews, recommendations).
     Advocate,
-    /// Was a customer: P(alive) below the threshold or no purchase for longer than the window.
+    /// Was a customer: P(alive) below the threshold or no purchase for at least the window.
     Lapsed,
 }
 
@@ -147,7 +146,7 @@ pub enum StageReason {
         /// [`LadderOptions::p_alive_threshold`].
         threshold: f64,
     },
-    /// Lapsed: time since the last purchase, `T − recency`, longer than the window.
+    /// Lapsed: time since the last purchase, `T − recency`, at least the window.
     Inactive {
         /// `T − recency`.
         since_last: f64,
@@ -214,39 +213,42 @@ impl StageReason {
 
 impl fmt::Display for StageReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = fmt_num;
+        // `name=value<op>threshold`, both numbers by the crate's one formatting rule.
+        let cmp = |name: &str, x: f64, op: &str, t: f64| {
+            let (a, b) = crate::text::pair(x, t);
+            format!("{name}={a}{op}{b}")
+        };
         write!(f, "{}: ", self.stage())?;
         match *self {
             StageReason::NoInterest { interest: None, .. } => {
                 f.write_str("no purchase, no interest signal")
             }
             StageReason::NoInterest { interest: Some(x), threshold } => {
-                write!(f, "no purchase, interest={}<{}", n(x), n(threshold))
+                write!(f, "no purchase, {}", cmp("interest", x, "<", threshold))
             }
             StageReason::Interest { interest, threshold } => {
-                write!(f, "no purchase, interest={}>={}", n(interest), n(threshold))
+                write!(f, "no purchase, {}", cmp("interest", interest, ">=", threshold))
             }
             StageReason::PAliveBelow { p_alive, threshold } => {
-                write!(f, "p_alive={}<{}", n(p_alive), n(threshold))
+                f.write_str(&cmp("p_alive", p_alive, "<", threshold))
             }
+            // Within EXACT_REL of the window is the window (rounding in T − recency): no pair.
             StageReason::Inactive { since_last, window } => {
-                write!(f, "T-recency={}>{}", n(since_last), n(window))
+                let (a, b) = (crate::text::number(since_last), crate::text::number(window));
+                write!(f, "T-recency={a}>={b}")
             }
             StageReason::SinglePurchase { frequency, threshold } => {
-                write!(f, "frequency={}<{}", n(frequency), n(threshold))
+                f.write_str(&cmp("frequency", frequency, "<", threshold))
             }
             StageReason::RepeatPurchases { frequency, threshold } => {
-                write!(f, "frequency={}>={}", n(frequency), n(threshold))
+                f.write_str(&cmp("frequency", frequency, ">=", threshold))
             }
             StageReason::Advocacy { frequency, frequency_threshold, signal, value, threshold } => {
                 write!(
                     f,
-                    "frequency={}>={}, {}={}>={}",
-                    n(frequency),
-                    n(frequency_threshold),
-                    signal.as_str(),
-                    n(value),
-                    n(threshold)
+                    "{}, {}",
+                    cmp("frequency", frequency, ">=", frequency_threshold),
+                    cmp(signal.as_str(), value, ">=", threshold)
                 )
             }
         }
@@ -302,8 +304,11 @@ impl<'a> LadderInput<'a> {
     }
 }
 
-/// Thresholds of the ladder. Counts compare with `>=`; a customer lapses when P(alive) is strictly
-/// below its threshold or `T − recency` is strictly longer than the window.
+/// Thresholds of the ladder. One convention for every threshold of the crate: **a threshold is
+/// reached at equality**. Counts compare with `>=`; a customer lapses when P(alive) is strictly
+/// below its threshold (P(alive) at the threshold is alive) or `T − recency` is at least the
+/// window (silent for exactly the window is lapsed, as an account silent for exactly 3 years is
+/// dormant).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LadderOptions {
@@ -320,8 +325,8 @@ pub struct LadderOptions {
     /// A buyer with P(alive) below this has lapsed (default 0.5; in (0, 1]). Used only when a
     /// `p_alive` column is given.
     pub p_alive_threshold: f64,
-    /// A buyer with no purchase for longer than this (`T − recency`, in the summary's time unit)
-    /// has lapsed (default `None`: no window; must be > 0).
+    /// A buyer with no purchase for at least this long (`T − recency` ≥ window, in the summary's
+    /// time unit) has lapsed (default `None`: no window; must be > 0).
     pub lapse_window: Option<f64>,
 }
 
@@ -510,10 +515,10 @@ impl Ladder {
 /// 1. never purchased (`purchased[i] == false`): **prospect** when `interest ≥
 ///    prospect_min_interest`, otherwise **suspect** (also when no interest column is given);
 /// 2. **lapsed** when a `p_alive` column is given and `p_alive < p_alive_threshold`;
-/// 3. **lapsed** when a `lapse_window` is set and `T − recency > lapse_window` (a gap that
-///    exceeds the window by less than [`EXACT_REL`](crate::prec::EXACT_REL) relative is
-///    rounding in `T − recency` and counts as equal: 182 days in weeks is not longer than 26
-///    weeks);
+/// 3. **lapsed** when a `lapse_window` is set and `T − recency ≥ lapse_window` (the threshold
+///    is reached at equality; a gap that falls short of the window by less than
+///    [`EXACT_REL`](crate::prec::EXACT_REL) relative is rounding in `T − recency` and counts as
+///    equal: 182 days in weeks is 26 weeks);
 /// 4. `frequency ≥ repeat_min_frequency`: **advocate** when referrals, reviews or recommendations
 ///    (tried in this order) meet their threshold, otherwise **repeat**;
 /// 5. otherwise **first_time**.
@@ -747,9 +752,10 @@ impl<'a> Classifier<'a> {
         let since_last = t - x.recency[i];
         let adv = self.advocacy.map(|(c, _)| c.map_or(0.0, |c| c[i]));
         // `T` and `recency` are ratios (days / 7, …): their difference carries rounding error,
-        // so a gap within EXACT_REL of the window is the window itself, not longer. (Without a
-        // window, `window` is infinite and the test is false.)
-        let inactive = since_last - self.window > EXACT_REL * t.max(self.window);
+        // so a gap within EXACT_REL of the window is the window itself, and reaches it. (Without
+        // a window, `window` is infinite and the test is false.)
+        let inactive =
+            self.window.is_finite() && since_last - self.window >= -EXACT_REL * t.max(self.window);
         let conditions = [
             !bought,
             p < self.p_alive_threshold,
@@ -797,8 +803,8 @@ fn classify(
     if let Some(window) = o.lapse_window {
         let since_last = input.t[i] - input.recency[i];
         // `T` and `recency` are ratios (days / 7, …): their difference carries rounding error,
-        // so a gap within EXACT_REL of the window is the window itself, not longer.
-        if since_last - window > EXACT_REL * input.t[i].max(window) {
+        // so a gap within EXACT_REL of the window is the window itself, and reaches it.
+        if since_last - window >= -EXACT_REL * input.t[i].max(window) {
             return (Rule::Inactive, since_last);
         }
     }
@@ -960,7 +966,7 @@ mod tests {
                 0.0,
                 0.9,
                 Stage::Lapsed,
-                "lapsed: T-recency=37>26",
+                "lapsed: T-recency=37>=26",
             ),
             (
                 true,
@@ -972,8 +978,8 @@ mod tests {
                 0.0,
                 0.0,
                 0.9,
-                Stage::FirstTime,
-                "first_time: frequency=0<1",
+                Stage::Lapsed,
+                "lapsed: T-recency=26>=26",
             ),
         ];
         let col = |k: usize| -> Vec<f64> {
@@ -999,7 +1005,7 @@ mod tests {
             assert_eq!(ladder.reason(i).stage(), r.9, "row {i}");
         }
         let counts: Vec<usize> = ladder.counts().iter().map(|c| c.1).collect();
-        assert_eq!(counts, vec![1, 1, 3, 1, 3, 2]);
+        assert_eq!(counts, vec![1, 1, 2, 1, 3, 3]);
         assert_eq!(ladder.count(Stage::Advocate), 3);
     }
 
@@ -1160,23 +1166,25 @@ mod tests {
     }
 
     #[test]
-    fn window_boundary_is_not_longer_than_the_window() {
+    fn window_boundary_is_reached_at_equality() {
         // Exactly 26 weeks (182 days) since the last purchase, for many ages: T − recency in weeks
-        // is 26 up to rounding, which must not lapse; one day more must.
-        let mut rounded_up = 0;
+        // is 26 up to rounding (either side), which must lapse (the threshold is reached at
+        // equality); one day less must not.
+        let (mut rounded_up, mut rounded_down) = (0, 0);
         for age in 182..2000 {
             let (t, r) = (age as f64 / 7.0, (age - 182) as f64 / 7.0);
             rounded_up += usize::from(t - r > 26.0);
-            let (t1, r1) = (t, (age - 183) as f64 / 7.0);
+            rounded_down += usize::from(t - r < 26.0);
+            let r1 = (age - 181) as f64 / 7.0;
             let l = loyalty_stages(
-                &LadderInput::new(&[1.0, 1.0], &[r, r1.max(0.0)], &[t, t1]),
+                &LadderInput::new(&[1.0, 1.0], &[r, r1], &[t, t]),
                 &LadderOptions { lapse_window: Some(26.0), ..Default::default() },
             )
             .unwrap();
-            let want = if age >= 183 { Stage::Lapsed } else { Stage::Repeat };
-            assert_eq!(l.stages(), &[Stage::Repeat, want], "age {age} days");
+            assert_eq!(l.stages(), &[Stage::Lapsed, Stage::Repeat], "age {age} days");
+            assert_eq!(l.reason_text(0), "lapsed: T-recency=26>=26", "age {age} days");
         }
-        assert!(rounded_up > 0, "the case is exercised");
+        assert!(rounded_up > 0 && rounded_down > 0, "both roundings are exercised");
     }
 
     #[test]

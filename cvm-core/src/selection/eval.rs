@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 use super::rules::{CompareOp, Condition, MissingPolicy, RuleSet, Value};
 use super::table::{Column, ColumnType, Table};
 use crate::error::{Error, Result};
+use crate::text;
 
 const F: u8 = 0;
 const U: u8 = 1;
@@ -159,6 +160,25 @@ impl Leaf {
 /// `values.contains(&x)` (`==`, so `-0 == 0`) for `values` sorted and free of NaN, and `x` not
 /// NaN, in O(log n).
 #[inline]
+/// The `q`-quantile of the non-missing values (linear interpolation between order statistics,
+/// numpy's default); `NaN` when every value is missing (then every row is unknown anyway).
+fn quantile(x: &[f64], q: f64) -> f64 {
+    let mut v: Vec<f64> = x.iter().copied().filter(|x| !x.is_nan()).collect();
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(f64::total_cmp);
+    let h = q * (v.len() - 1) as f64;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    let t = v[lo] + (h - lo as f64) * (v[hi] - v[lo]);
+    // Between -inf and +inf the interpolation is undefined: take the lower order statistic.
+    if t.is_nan() {
+        v[lo]
+    } else {
+        t
+    }
+}
+
 fn sorted_contains(values: &[f64], x: f64) -> bool {
     let k = values.partition_point(|&v| v < x);
     values.get(k).is_some_and(|&v| v == x)
@@ -174,7 +194,6 @@ fn between(x: f64, lo: f64, hi: f64, inclusive: bool) -> bool {
 }
 
 impl Node {
-    #[cfg(test)]
     fn at(&self, table: &Table<'_>, i: usize) -> u8 {
         match self {
             Node::Leaf(l) => l.at(table, i),
@@ -254,6 +273,10 @@ fn compile_condition(c: &Condition, table: &Table<'_>, path: &str) -> Result<Nod
             let (col, ty) = resolve(attr)?;
             let leaf = match (ty, value) {
                 (ColumnType::Numeric, Value::Number(t)) => Leaf::NumCmp { col, op: *op, t: *t },
+                (ColumnType::Numeric, Value::Quantile(q)) => match table.column_at(col) {
+                    Column::Numeric(x) => Leaf::NumCmp { col, op: *op, t: quantile(x, *q) },
+                    _ => unreachable!("numeric column"),
+                },
                 (ColumnType::Boolean, Value::Bool(b)) if !op.is_ordered() => {
                     let eq = *op == CompareOp::Eq;
                     Leaf::BoolSet { col, accept: [*b != eq, *b == eq] }
@@ -467,6 +490,80 @@ impl Reason {
     }
 }
 
+/// The non-missing numeric value of row `i`, if the column is numeric.
+fn numeric_at(column: &Column<'_>, i: usize) -> Option<f64> {
+    match column {
+        Column::Numeric(x) if !x[i].is_nan() => Some(x[i]),
+        _ => None,
+    }
+}
+
+/// The numbers a numeric test compares with (the compiled threshold, the bounds, the list), and
+/// its operator for a comparison; `None` for other tests.
+fn numeric_test(leaf: &Condition, l: &Leaf) -> Option<(Option<CompareOp>, Vec<f64>)> {
+    match (leaf, l) {
+        (Condition::Compare { op, .. }, Leaf::NumCmp { t, .. }) => Some((Some(*op), vec![*t])),
+        (Condition::Between { lo, hi, .. }, Leaf::NumBetween { .. }) => {
+            Some((None, vec![*lo, *hi]))
+        }
+        (Condition::In { .. }, Leaf::NumIn { .. }) => {
+            let values = match leaf {
+                Condition::In { values, .. } => values
+                    .iter()
+                    .filter_map(|v| if let Value::Number(x) = v { Some(*x) } else { None })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            Some((None, values))
+        }
+        _ => None,
+    }
+}
+
+/// ` (p75)` after a threshold taken from the data, else nothing.
+fn quantile_note(leaf: &Condition) -> String {
+    match leaf {
+        Condition::Compare { value: Value::Quantile(q), .. } => {
+            format!(" (p{})", text::number(q * 100.0))
+        }
+        _ => String::new(),
+    }
+}
+
+/// Writes a numeric check (value present) with the crate's number formatting.
+fn write_numeric_check(
+    out: &mut String,
+    x: f64,
+    holds: bool,
+    op: Option<CompareOp>,
+    ts: &[f64],
+    leaf: &Condition,
+) {
+    let (value, shown) = text::against(x, ts);
+    out.push_str(&value);
+    match (leaf, op) {
+        (Condition::Compare { .. }, Some(op)) => {
+            out.push_str(if holds { op.as_str() } else { op.negate().as_str() });
+            out.push_str(&shown[0]);
+            out.push_str(&quantile_note(leaf));
+        }
+        (Condition::Between { inclusive, .. }, _) => {
+            out.push_str(if holds { " in " } else { " not in " });
+            let (a, b) = if *inclusive { ('[', ']') } else { ('(', ')') };
+            out.push(a);
+            out.push_str(&shown[0]);
+            out.push(',');
+            out.push_str(&shown[1]);
+            out.push(b);
+        }
+        _ => {
+            out.push_str(if holds { " in {" } else { " not in {" });
+            out.push_str(&shown.join(","));
+            out.push('}');
+        }
+    }
+}
+
 /// Writes the checks of a condition for row `i` as [`Check::code`] would, without building
 /// [`Check`] values (the fast path of [`Evaluation::reason_codes`]).
 fn write_checks(c: &Condition, n: &Node, table: &Table<'_>, i: usize, out: &mut String) {
@@ -491,8 +588,12 @@ fn write_checks(c: &Condition, n: &Node, table: &Table<'_>, i: usize, out: &mut 
             };
             out.push_str(attr);
             out.push('=');
-            column.write_value(i, out);
             let holds = state == T;
+            if let (Some(x), Some((op, ts))) = (numeric_at(column, i), numeric_test(leaf, l)) {
+                write_numeric_check(out, x, holds, op, &ts, leaf);
+                return;
+            }
+            column.write_value(i, out);
             match leaf {
                 Condition::IsMissing { .. } => {
                     out.push_str(if holds { " is missing" } else { " is not missing" })
@@ -501,9 +602,7 @@ fn write_checks(c: &Condition, n: &Node, table: &Table<'_>, i: usize, out: &mut 
                 Condition::Compare { op, value, .. } => {
                     out.push_str(if holds { op.as_str() } else { op.negate().as_str() });
                     match value {
-                        Value::Number(x) => {
-                            let _ = write!(out, "{x}");
-                        }
+                        Value::Number(_) | Value::Quantile(_) => out.push_str(&value.display()),
                         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
                         Value::Text(t) => out.push_str(t),
                     }
@@ -541,8 +640,30 @@ fn collect_checks(c: &Condition, n: &Node, table: &Table<'_>, i: usize, out: &mu
         }
         (Condition::Not(c), Node::Not(n)) => collect_checks(c, n, table, i, out),
         (leaf, Node::Leaf(l)) => {
-            let value = table.column_at(l.col()).display(i);
+            let column = table.column_at(l.col());
             let outcome = Outcome::from_tri(l.at(table, i));
+            if let (Some(x), Some((_, ts))) = (numeric_at(column, i), numeric_test(leaf, l)) {
+                let (value, shown) = text::against(x, &ts);
+                let (attr, op, threshold) = match leaf {
+                    Condition::Compare { attr, op, .. } => (attr, op.as_str(), shown[0].clone()),
+                    Condition::Between { attr, inclusive, .. } => {
+                        let (a, b) = if *inclusive { ('[', ']') } else { ('(', ')') };
+                        (attr, "between", format!("{a}{},{}{b}", shown[0], shown[1]))
+                    }
+                    Condition::In { attr, .. } => (attr, "in", format!("{{{}}}", shown.join(","))),
+                    _ => unreachable!("numeric tests only"),
+                };
+                let threshold = threshold + &quantile_note(leaf);
+                out.push(Check {
+                    attribute: attr.clone(),
+                    value,
+                    op: op.into(),
+                    threshold,
+                    outcome,
+                });
+                return;
+            }
+            let value = column.display(i);
             let (attr, op, threshold) = match leaf {
                 Condition::Compare { attr, op, value } => (attr, op.as_str(), value.display()),
                 Condition::Between { attr, lo, hi, inclusive } => {
@@ -575,6 +696,7 @@ pub struct Evaluation<'r, 't> {
     rules: &'r RuleSet,
     table: &'r Table<'t>,
     nodes: Vec<Node>,
+    strategy_nodes: Vec<Option<Node>>,
     names: Vec<String>,
     decision: Vec<u16>,
     score: Vec<f64>,
@@ -589,6 +711,7 @@ struct Plan<'a> {
     bands: &'a Bands,
     hard_decision: &'a [u16],
     missing_decision: Option<u16>,
+    undetermined: Option<u16>,
     depth: usize,
 }
 
@@ -634,6 +757,12 @@ impl Plan<'_> {
                     (0..self.nodes.len()).find(|r| states[r * len + row] == U).expect("unknown");
                 return Err(self.missing_error(r, start + row));
             }
+            if unknown[row] != 0 {
+                if let Some(d) = self.undetermined {
+                    decision[row] = self.settle(states, len, row, score[row]).unwrap_or(d);
+                    continue;
+                }
+            }
             if fired[row] != NO_RULE {
                 decision[row] = self.hard_decision[fired[row] as usize];
                 continue;
@@ -657,6 +786,48 @@ impl Plan<'_> {
                 })?;
         }
         Ok(())
+    }
+
+    /// Under [`MissingPolicy::Undetermined`]: the decision of a row with unknown rules when
+    /// every way they could turn out gives the same one, else `None`. `score` is the sum of the
+    /// weights of the criteria that passed.
+    fn settle(&self, states: &[u8], len: usize, row: usize, score: f64) -> Option<u16> {
+        let n_crit = self.rules.criteria.len();
+        let mut seen: Option<u16> = None;
+        let mut same = |d: u16| match seen {
+            None => {
+                seen = Some(d);
+                true
+            }
+            Some(s) => s == d,
+        };
+        for h in 0..self.rules.hard.len() {
+            match states[(n_crit + h) * len + row] {
+                T => return same(self.hard_decision[h]).then_some(self.hard_decision[h]),
+                U if !same(self.hard_decision[h]) => return None,
+                _ => {}
+            }
+        }
+        let (mut lo, mut hi) = (score, score);
+        for (r, c) in self.rules.criteria.iter().enumerate() {
+            if states[r * len + row] == U {
+                if c.weight < 0.0 {
+                    lo += c.weight;
+                } else {
+                    hi += c.weight;
+                }
+            }
+        }
+        // Every band from the one holding the lowest reachable score to the one holding the
+        // highest (bands are sorted and contiguous over the reachable scores).
+        let first = self.bands.partition_point(|b| b.0 <= lo).checked_sub(1)?;
+        let last = self.bands.partition_point(|b| b.0 <= hi).checked_sub(1)?;
+        for b in &self.bands[first..=last.max(first)] {
+            if !same(b.2) {
+                return None;
+            }
+        }
+        seen
     }
 
     fn missing_error(&self, rule: usize, row: usize) -> Error {
@@ -690,7 +861,9 @@ impl RuleSet {
     /// Per customer: the criteria are scored (sum of the weights of those that pass, added in
     /// order); under [`MissingPolicy::Error`] any unknown rule is an error; the first hard rule
     /// that holds decides; otherwise, under [`MissingPolicy::Decide`], a customer with an unknown
-    /// rule gets that decision; otherwise the score band decides.
+    /// rule gets that decision; otherwise the score band decides. Under
+    /// [`MissingPolicy::Undetermined`] a customer with an unknown rule keeps the decision every
+    /// resolution of the unknowns agrees on, else gets the policy's decision.
     ///
     /// # Errors
     /// [`Error::Json`] for a document problem (see [`RuleSet::validate`]);
@@ -735,6 +908,13 @@ impl RuleSet {
         for (i, h) in self.hard.iter().enumerate() {
             nodes.push(compile_condition(&h.condition, table, &format!("$.hard[{i}].condition"))?);
         }
+        let mut strategy_nodes = Vec::with_capacity(self.strategies.len());
+        for (k, e) in self.strategies.iter().enumerate() {
+            strategy_nodes.push(match &e.condition {
+                Some(c) => Some(compile_condition(c, table, &format!("$.strategies[{k}].when"))?),
+                None => None,
+            });
+        }
         let names = self.decision_names();
         if names.len() >= NO_RULE as usize || self.hard.len() >= NO_RULE as usize {
             return Err(Error::invalid("rules", "at most 65534 hard rules and decisions"));
@@ -759,6 +939,10 @@ impl RuleSet {
             MissingPolicy::Decide(d) => Some(index(d)),
             _ => None,
         };
+        let undetermined = match &self.missing {
+            MissingPolicy::Undetermined(d) => Some(index(d)),
+            _ => None,
+        };
         let n = table.n_rows();
         let k = nodes.len();
         let plan = Plan {
@@ -768,6 +952,7 @@ impl RuleSet {
             bands: &bands,
             hard_decision: &hard_decision,
             missing_decision,
+            undetermined,
             depth: nodes.iter().map(Node::depth).max().unwrap_or(0),
         };
         // One byte per (customer, rule): ask for it without aborting when it cannot be had.
@@ -811,11 +996,69 @@ impl RuleSet {
         #[cfg(not(feature = "parallel"))]
         let results: Vec<Result<()>> = jobs.into_iter().map(run).collect();
         results.into_iter().collect::<Result<Vec<()>>>()?;
-        Ok(Evaluation { rules: self, table, nodes, names, decision, score, fired, states })
+        Ok(Evaluation {
+            rules: self,
+            table,
+            nodes,
+            strategy_nodes,
+            names,
+            decision,
+            score,
+            fired,
+            states,
+        })
     }
 }
 
 impl<'r, 't> Evaluation<'r, 't> {
+    /// The service strategy of customer `i`: the first entry of the rule set's `strategies`
+    /// for the customer's decision whose condition holds (an unknown condition does not), or
+    /// `None`.
+    ///
+    /// # Panics
+    /// When `i` is out of range.
+    ///
+    /// # Examples
+    /// ```
+    /// use cvm_core::selection::{Band, Column, CompareOp, Condition, Criterion, RuleSet, Strategy, Table};
+    /// let mut rules = RuleSet::new(vec![Band::new("keep", Some(1.0), None), Band::new("drop", None, Some(1.0))]);
+    /// rules.criteria.push(Criterion::new("big", 1.0, Condition::compare("spend", CompareOp::Ge, 100.0)));
+    /// rules.strategies.push(
+    ///     Strategy::new("keep", "key account").when(Condition::compare("spend", CompareOp::Ge, 1000.0)),
+    /// );
+    /// rules.strategies.push(Strategy::new("keep", "partnership"));
+    /// let spend = [5000.0, 200.0, 10.0];
+    /// let table = Table::new().with("spend", Column::Numeric(&spend))?;
+    /// let ev = rules.evaluate(&table)?;
+    /// assert_eq!(ev.strategies(), [Some("key account"), Some("partnership"), None]);
+    /// # Ok::<(), cvm_core::Error>(())
+    /// ```
+    pub fn strategy(&self, i: usize) -> Option<&'r str> {
+        let d = self.decision(i);
+        let rules: &'r RuleSet = self.rules;
+        rules
+            .strategies
+            .iter()
+            .zip(&self.strategy_nodes)
+            .find(|(e, node)| {
+                e.decision == d && node.as_ref().is_none_or(|n| n.at(self.table, i) == T)
+            })
+            .map(|(e, _)| e.strategy.as_str())
+    }
+
+    /// [`Evaluation::strategy`] of every customer.
+    pub fn strategies(&self) -> Vec<Option<&'r str>> {
+        (0..self.len()).map(|i| self.strategy(i)).collect()
+    }
+
+    /// Warnings about the result: a [`Concentration`](super::Concentration) when more than
+    /// [`CONCENTRATION_SHARE`](super::CONCENTRATION_SHARE) of at least
+    /// [`CONCENTRATION_MIN_CUSTOMERS`](super::CONCENTRATION_MIN_CUSTOMERS) customers got one
+    /// decision; empty otherwise.
+    pub fn warnings(&self) -> Vec<super::Concentration> {
+        super::warning::concentration(&self.names, &self.counts()).into_iter().collect()
+    }
+
     /// Number of customers.
     pub fn len(&self) -> usize {
         self.score.len()

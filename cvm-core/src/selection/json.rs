@@ -9,6 +9,7 @@ use super::rules::{
     json_err, Band, CompareOp, Condition, Criterion, HardRule, MissingPolicy, RuleSet, Value,
     MAX_BANDS, MAX_CRITERIA, MAX_HARD_RULES,
 };
+use super::strategy::Strategy;
 use crate::error::{Error, Result};
 
 /// The operator spellings a leaf condition accepts (`op`).
@@ -493,6 +494,11 @@ fn read_condition(v: &Json, path: &str) -> Result<Condition> {
                         ),
                     )
                 })?;
+                if map.contains_key("quantile") {
+                    let o = Obj::new(v, path, &["attr", "op", "quantile"])?;
+                    let q = Value::Quantile(o.number("quantile")?);
+                    return Ok(Condition::Compare { attr: o.string("attr")?, op, value: q });
+                }
                 let o = Obj::new(v, path, &["attr", "op", "value"])?;
                 let value = read_value(o.req("value")?, &o.at("value"))?;
                 Ok(Condition::Compare { attr: o.string("attr")?, op, value })
@@ -528,14 +534,22 @@ fn read_missing(v: &Json) -> Result<MissingPolicy> {
         Json::String(s) => MissingPolicy::parse(s, "missing").map_err(|_| {
             json_err(
                 path,
-                format!("unknown missing-value policy {s:?}; valid are \"fail\", \"error\", {{\"decide\": <decision>}}"),
+                format!("unknown missing-value policy {s:?}; valid are \"fail\", \"error\", {{\"decide\": <decision>}}, {{\"undetermined\": <decision>}}"),
             )
         }),
+        Json::Object(m) if m.contains_key("undetermined") => {
+            let o = Obj::new(v, path, &["undetermined"])?;
+            Ok(MissingPolicy::Undetermined(o.string("undetermined")?))
+        }
         Json::Object(_) => {
             let o = Obj::new(v, path, &["decide"])?;
             Ok(MissingPolicy::Decide(o.string("decide")?))
         }
-        _ => Err(expected(path, "\"fail\", \"error\" or {\"decide\": <decision>}", v)),
+        _ => Err(expected(
+            path,
+            "\"fail\", \"error\", {\"decide\": <decision>} or {\"undetermined\": <decision>}",
+            v,
+        )),
     }
 }
 
@@ -548,7 +562,16 @@ pub fn rules_from_value(v: &Json) -> Result<RuleSet> {
     let o = Obj::new(
         v,
         "$",
-        &["version", "name", "description", "criteria", "hard", "decisions", "missing"],
+        &[
+            "version",
+            "name",
+            "description",
+            "criteria",
+            "hard",
+            "decisions",
+            "missing",
+            "strategies",
+        ],
     )?;
     let version = {
         let x = o.req("version")?;
@@ -613,7 +636,28 @@ pub fn rules_from_value(v: &Json) -> Result<RuleSet> {
         None => MissingPolicy::Fail,
         Some(m) => read_missing(m)?,
     };
+    let strategies = match o.opt("strategies") {
+        None => Vec::new(),
+        Some(_) => o
+            .array_at_most("strategies", MAX_BANDS, "MAX_BANDS")?
+            .iter()
+            .enumerate()
+            .map(|(k, e)| {
+                let p = format!("$.strategies[{k}]");
+                let e = Obj::new(e, &p, &["decision", "when", "strategy"])?;
+                Ok(Strategy {
+                    decision: e.string("decision")?,
+                    condition: match e.opt("when") {
+                        None => None,
+                        Some(c) => Some(read_condition(c, &e.at("when"))?),
+                    },
+                    strategy: e.string("strategy")?,
+                })
+            })
+            .collect::<Result<_>>()?,
+    };
     let rules = RuleSet {
+        strategies,
         version,
         name: o.opt_string("name")?,
         description: o.opt_string("description")?,
@@ -636,6 +680,7 @@ fn value_json(v: &Value) -> Json {
         Value::Number(x) => num(*x),
         Value::Bool(b) => Json::Bool(*b),
         Value::Text(s) => Json::String(s.clone()),
+        Value::Quantile(q) => num(*q),
     }
 }
 
@@ -647,7 +692,8 @@ fn condition_json(c: &Condition) -> Json {
     let s = |x: &str| Json::String(x.to_string());
     match c {
         Condition::Compare { attr, op, value } => {
-            obj(vec![("attr", s(attr)), ("op", s(op.as_str())), ("value", value_json(value))])
+            let key = if matches!(value, Value::Quantile(_)) { "quantile" } else { "value" };
+            obj(vec![("attr", s(attr)), ("op", s(op.as_str())), (key, value_json(value))])
         }
         Condition::Between { attr, lo, hi, inclusive } => obj(vec![
             ("attr", s(attr)),
@@ -728,12 +774,28 @@ pub fn rules_to_value(r: &RuleSet) -> Json {
         .collect();
     let missing = match &r.missing {
         MissingPolicy::Decide(d) => obj(vec![("decide", s(d))]),
+        MissingPolicy::Undetermined(d) => obj(vec![("undetermined", s(d))]),
         other => s(other.as_str()),
     };
     top.push(("criteria", Json::Array(criteria)));
     top.push(("hard", Json::Array(hard)));
     top.push(("decisions", Json::Array(decisions)));
     top.push(("missing", missing));
+    if !r.strategies.is_empty() {
+        let entries = r
+            .strategies
+            .iter()
+            .map(|e| {
+                let mut p = vec![("decision", s(&e.decision))];
+                if let Some(c) = &e.condition {
+                    p.push(("when", condition_json(c)));
+                }
+                p.push(("strategy", s(&e.strategy)));
+                obj(p)
+            })
+            .collect();
+        top.push(("strategies", Json::Array(entries)));
+    }
     obj(top)
 }
 

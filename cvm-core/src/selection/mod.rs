@@ -82,8 +82,10 @@ pub(crate) mod json;
 mod lookalike;
 pub mod presets;
 mod rules;
+mod strategy;
 mod table;
 mod trend;
+mod warning;
 
 pub use eval::{Check, Evaluation, Outcome, Reason, RuleKind};
 #[cfg(feature = "serde")]
@@ -93,8 +95,10 @@ pub use rules::{
     Band, CompareOp, Condition, Criterion, HardRule, MissingPolicy, RuleSet, Value, MAX_BANDS,
     MAX_CRITERIA, MAX_DEPTH, MAX_HARD_RULES, SCHEMA_VERSION,
 };
+pub use strategy::Strategy;
 pub use table::{Column, ColumnType, Table, BOOL_MISSING, CATEGORY_MISSING};
 pub use trend::{relationship_trend, SlopeScale, Trend, TrendOptions, TrendResult};
+pub use warning::{Concentration, CONCENTRATION_MIN_CUSTOMERS, CONCENTRATION_SHARE};
 
 pub mod daily_balance;
 pub mod dormant_transition;

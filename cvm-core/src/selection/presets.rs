@@ -7,19 +7,39 @@
 //!
 //! | preset | decisions | criteria (weight 1 each) | hard rules |
 //! |---|---|---|---|
-//! | [`good_customer`] | `target` ≥ 7, `develop` ≥ 5, `maintain` ≥ 3, `review` | 9 | `bad_debt` → `decline` |
-//! | [`big_customer_risk`] | `high_risk` ≥ 2, `watch` ≥ 1, `low_risk` | 4 risk flags | — |
-//! | [`elastic_customer`] | `elastic` ≥ 2 qualifiers, `review` | 5 qualifiers | value sign → `not_elastic`, preconditions → `decline` |
-//! | [`dormant_account`] | `dormant` (all 3), `active` | 3 | — |
+//! | [`good_customer`] | `target` ≥ 9, `develop` ≥ 7, `maintain` ≥ 4, `review` | 12 | `bad_debt` → `decline` |
+//! | [`big_customer_risk`] | `high_risk` ≥ 2, `watch` ≥ 1, `low_risk` | 6 risk flags | `not_big` |
+//! | [`elastic_customer`] | `elastic` ≥ 2 qualifiers, `review` | 6 qualifiers | value sign → `not_elastic`, preconditions → `decline` |
+//! | [`dormant_account`] | `dormant` (all 3), `active`, `unknown` | 3 | — |
+//! | [`positioning_fit`] | `fit`, `misfit`, `review` | 1 | — |
+//! | [`matching_partner`] | `matching` (both), `partial`, `mismatched`, `review` | 2 | — |
+//!
+//! Missing values: every preset uses `{"undetermined": …}` — a customer is decided only when
+//! the missing answers could not change the decision. Thresholds are reached at equality
+//! (`≥`, `≤` hold at the threshold) everywhere.
 
-use super::rules::{Band, CompareOp, Condition, Criterion, HardRule, MissingPolicy, RuleSet};
+use super::rules::{
+    Band, CompareOp, Condition, Criterion, HardRule, MissingPolicy, RuleSet, Value,
+};
+use super::strategy::Strategy;
+
+mod principles;
 use crate::error::{Error, Result};
+pub use principles::{matching_partner, positioning_fit, MatchingOptions, PositioningOptions};
 
 fn finite(field: &str, x: f64) -> Result<()> {
     if x.is_finite() {
         Ok(())
     } else {
         Err(Error::invalid(field, format!("must be finite (got {x})")))
+    }
+}
+
+fn unit(field: &str, q: f64) -> Result<()> {
+    if (0.0..=1.0).contains(&q) {
+        Ok(())
+    } else {
+        Err(Error::invalid(field, format!("a quantile must be in [0, 1] (got {q})")))
     }
 }
 
@@ -32,14 +52,23 @@ fn flag(attr: &str, want: bool) -> Condition {
 }
 
 /// Thresholds of [`good_customer`]; the defaults are those listed per field.
+///
+/// Amounts whose scale depends on the business (spend, purchase frequency, credit score) default
+/// to **quantiles of the customer base being evaluated** ([`Value::Quantile`]): a customer buys
+/// strongly when in the top quartile of spend and of frequency, not above a fixed 10 000 no
+/// CDNOW customer reaches. Set the `min_*` field to use an absolute threshold instead.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
 pub struct GoodCustomerThresholds {
-    /// `annual_spend ≥` this (default 10 000).
-    pub min_annual_spend: f64,
-    /// `purchase_frequency ≥` this, purchases per year (default 12).
-    pub min_purchase_frequency: f64,
+    /// `annual_spend ≥` this absolute amount (default `None`: the `spend_quantile`).
+    pub min_annual_spend: Option<f64>,
+    /// `annual_spend ≥` this quantile of the customers' spend (default 0.75, the top quartile).
+    pub spend_quantile: f64,
+    /// `purchase_frequency ≥` this, purchases per year (default `None`: `frequency_quantile`).
+    pub min_purchase_frequency: Option<f64>,
+    /// `purchase_frequency ≥` this quantile (default 0.75).
+    pub frequency_quantile: f64,
     /// `high_margin_share ≥` this: share of spend on high-margin products (default 0.3).
     pub min_high_margin_share: f64,
     /// `profit_margin ≥` this (default 0.15).
@@ -48,6 +77,10 @@ pub struct GoodCustomerThresholds {
     pub max_discount_share: f64,
     /// `days_late ≤` this: mean days payments are late (default 30).
     pub max_days_late: f64,
+    /// `credit_score ≥` this absolute score (default `None`: the `credit_quantile`).
+    pub min_credit_score: Option<f64>,
+    /// `credit_score ≥` this quantile of the customers' scores (default 0.5: the better half).
+    pub credit_quantile: f64,
     /// Hard rule: `bad_debt >` this declines (default 0).
     pub max_bad_debt: f64,
     /// `service_cost_ratio ≤` this: cost to serve ÷ revenue (default 0.10).
@@ -60,70 +93,125 @@ pub struct GoodCustomerThresholds {
     pub min_p_alive: f64,
     /// `clv_growth ≥` this: predicted CLV ÷ current value (default 1.2).
     pub min_clv_growth: f64,
-    /// Lowest score of `target` (default 7).
-    pub target_score: f64,
-    /// Lowest score of `develop` (default 5).
-    pub develop_score: f64,
-    /// Lowest score of `maintain` (default 3); below is `review`.
-    pub maintain_score: f64,
+    /// Lowest share of the criteria kept for `target` (default 0.75: 9 of 12).
+    pub target_share: f64,
+    /// Lowest share for `develop` (default 0.55: 7 of 12).
+    pub develop_share: f64,
+    /// Lowest share for `maintain` (default 0.3: 4 of 12); below is `review`.
+    pub maintain_share: f64,
+    /// Criteria left out, by name, for data you do not hold (default none). The bands are the
+    /// shares above of the criteria kept, rounded up to whole criteria.
+    pub omit: Vec<String>,
 }
 
 impl Default for GoodCustomerThresholds {
     fn default() -> Self {
         GoodCustomerThresholds {
-            min_annual_spend: 10_000.0,
-            min_purchase_frequency: 12.0,
+            min_annual_spend: None,
+            spend_quantile: 0.75,
+            min_purchase_frequency: None,
+            frequency_quantile: 0.75,
             min_high_margin_share: 0.3,
             min_profit_margin: 0.15,
             max_discount_share: 0.10,
             max_days_late: 30.0,
+            min_credit_score: None,
+            credit_quantile: 0.5,
             max_bad_debt: 0.0,
             max_service_cost_ratio: 0.10,
             min_tenure_years: 2.0,
             min_repeat_rate: 0.5,
             min_p_alive: 0.7,
             min_clv_growth: 1.2,
-            target_score: 7.0,
-            develop_score: 5.0,
-            maintain_score: 3.0,
+            target_share: 0.75,
+            develop_share: 0.55,
+            maintain_share: 0.3,
+            omit: Vec::new(),
         }
     }
 }
 
-/// The method's good-customer profile: nine criteria of weight 1 and a bad-debt hard rule.
+/// Finishes a preset: a customer the unknown answers could decide either way is `review`
+/// ([`MissingPolicy::Undetermined`]); the rule set is validated.
+fn undecided_to_review(mut r: RuleSet) -> Result<RuleSet> {
+    r.missing = MissingPolicy::Undetermined("review".into());
+    r.validate()?;
+    Ok(r)
+}
+
+/// The threshold of a data-scaled criterion: the absolute value when given, else the quantile.
+fn scaled(absolute: Option<f64>, q: f64) -> Value {
+    absolute.map_or(Value::Quantile(q), Value::Number)
+}
+
+/// The criteria names of [`good_customer`], in order.
+pub const GOOD_CUSTOMER_CRITERIA: &[&str] = &[
+    "purchase_capacity",
+    "high_margin_focus",
+    "profitability",
+    "price_insensitivity",
+    "timely_payment",
+    "credit_standing",
+    "low_service_cost",
+    "loyalty",
+    "growth_potential",
+    "partnership",
+    "teaches_firm",
+    "strategic_fit",
+];
+
+/// The method's good-customer profile (seeds/001:8, 163, 167, 191, 303): twelve criteria of
+/// weight 1 and a bad-debt hard rule.
 ///
 /// | criterion | condition (default columns) |
 /// |---|---|
-/// | `purchase_capacity` | `annual_spend ≥ 10000` and `purchase_frequency ≥ 12` |
+/// | `purchase_capacity` | `annual_spend ≥ p75` and `purchase_frequency ≥ p75` (quantiles of the data) |
 /// | `high_margin_focus` | `high_margin_share ≥ 0.3` |
 /// | `profitability` | `profit_margin ≥ 0.15` |
 /// | `price_insensitivity` | `discount_share ≤ 0.1` |
 /// | `timely_payment` | `days_late ≤ 30` |
+/// | `credit_standing` | `credit_score ≥ p50` (good credit standing, 有良好的信誉) |
 /// | `low_service_cost` | `service_cost_ratio ≤ 0.1` |
 /// | `loyalty` | `tenure_years ≥ 2`, `repeat_rate ≥ 0.5` and `p_alive ≥ 0.7` |
 /// | `growth_potential` | `clv_growth ≥ 1.2` (predicted CLV ÷ current value) |
 /// | `partnership` | `willing_to_partner == true` (boolean) |
+/// | `teaches_firm` | `teaches_firm == true`: brings new requirements that teach the firm to go beyond its products (教导企业) |
+/// | `strategic_fit` | `strategic_fit == true`: fits the firm's strategy and positioning |
 ///
-/// Hard rule `bad_debt`: `bad_debt > 0` → `decline`. Bands: `target` [7, ∞), `develop` [5, 7),
-/// `maintain` [3, 5), `review` below 3. Missing values: policy `fail`.
+/// Hard rule `bad_debt`: `bad_debt > 0` → `decline`. Bands, as shares of the criteria kept
+/// (all 12 by default): `target` ≥ 0.75 (9), `develop` ≥ 0.55 (7), `maintain` ≥ 0.3 (4),
+/// `review` below. Missing values: `{"undetermined": "review"}` — a customer is decided only
+/// when the missing answers could not change the decision.
 ///
 /// # Errors
-/// [`Error::InvalidValue`] (the threshold's name) for a non-finite threshold;
-/// [`Error::Json`] when the band scores are not decreasing (`$.decisions…`).
+/// [`Error::InvalidValue`] (the threshold's name) for a non-finite threshold or a quantile
+/// outside \[0, 1\]; [`Error::UnknownName`] (`omit`) for a criterion that does not exist;
+/// [`Error::InvalidValue`] (`omit`) when every criterion is left out; [`Error::Json`] when the
+/// band shares are not decreasing.
 ///
 /// # Examples
 /// ```
 /// use cvm_core::selection::presets::{good_customer, GoodCustomerThresholds};
 /// let rules = good_customer(&GoodCustomerThresholds::default())?;
-/// assert_eq!(rules.criteria.len(), 9);
-/// assert_eq!(rules.score_range(), (0.0, 9.0));
+/// assert_eq!(rules.criteria.len(), 12);
+/// assert_eq!(rules.score_range(), (0.0, 12.0));
+/// let few = GoodCustomerThresholds {
+///     omit: vec!["high_margin_focus".into(), "profitability".into(), "price_insensitivity".into(),
+///         "timely_payment".into(), "credit_standing".into(), "low_service_cost".into(),
+///         "partnership".into(), "teaches_firm".into(), "strategic_fit".into()],
+///     ..Default::default()
+/// };
+/// let rules = good_customer(&few)?;
+/// assert_eq!(rules.criteria.len(), 3);
+/// assert_eq!(rules.decisions[0].min, Some(3.0)); // target: 0.75 × 3, rounded up
 /// # Ok::<(), cvm_core::Error>(())
 /// ```
 pub fn good_customer(t: &GoodCustomerThresholds) -> Result<RuleSet> {
     use CompareOp::*;
     for (name, x) in [
-        ("min_annual_spend", t.min_annual_spend),
-        ("min_purchase_frequency", t.min_purchase_frequency),
+        ("min_annual_spend", t.min_annual_spend.unwrap_or(0.0)),
+        ("min_purchase_frequency", t.min_purchase_frequency.unwrap_or(0.0)),
+        ("min_credit_score", t.min_credit_score.unwrap_or(0.0)),
         ("min_high_margin_share", t.min_high_margin_share),
         ("min_profit_margin", t.min_profit_margin),
         ("max_discount_share", t.max_discount_share),
@@ -134,37 +222,50 @@ pub fn good_customer(t: &GoodCustomerThresholds) -> Result<RuleSet> {
         ("min_repeat_rate", t.min_repeat_rate),
         ("min_p_alive", t.min_p_alive),
         ("min_clv_growth", t.min_clv_growth),
-        ("target_score", t.target_score),
-        ("develop_score", t.develop_score),
-        ("maintain_score", t.maintain_score),
+        ("target_share", t.target_share),
+        ("develop_share", t.develop_share),
+        ("maintain_share", t.maintain_share),
     ] {
         finite(name, x)?;
     }
-    let mut r = RuleSet::new(vec![
-        Band::new("target", Some(t.target_score), None),
-        Band::new("develop", Some(t.develop_score), Some(t.target_score)),
-        Band::new("maintain", Some(t.maintain_score), Some(t.develop_score)),
-        Band::new("review", None, Some(t.maintain_score)),
-    ]);
-    r.name = Some("good_customer".into());
-    r.description = Some("The method's good-customer criteria with a bad-debt veto.".into());
+    for (name, q) in [
+        ("spend_quantile", t.spend_quantile),
+        ("frequency_quantile", t.frequency_quantile),
+        ("credit_quantile", t.credit_quantile),
+    ] {
+        unit(name, q)?;
+    }
     let c = Criterion::new;
-    r.criteria = vec![
+    let all = vec![
         c(
             "purchase_capacity",
             1.0,
             Condition::All(vec![
-                cmp("annual_spend", Ge, t.min_annual_spend),
-                cmp("purchase_frequency", Ge, t.min_purchase_frequency),
+                Condition::compare(
+                    "annual_spend",
+                    Ge,
+                    scaled(t.min_annual_spend, t.spend_quantile),
+                ),
+                Condition::compare(
+                    "purchase_frequency",
+                    Ge,
+                    scaled(t.min_purchase_frequency, t.frequency_quantile),
+                ),
             ]),
         )
-        .describe("strong purchase intent and capacity: spend and frequency"),
+        .describe("strong purchase intent and capacity: spend and frequency (seeds/001:167)"),
         c("high_margin_focus", 1.0, cmp("high_margin_share", Ge, t.min_high_margin_share))
-            .describe("buys high-margin products"),
+            .describe("buys high-margin products (seeds/001:167)"),
         c("profitability", 1.0, cmp("profit_margin", Ge, t.min_profit_margin)),
         c("price_insensitivity", 1.0, cmp("discount_share", Le, t.max_discount_share))
             .describe("low price sensitivity: small share of discounts"),
         c("timely_payment", 1.0, cmp("days_late", Le, t.max_days_late)),
+        c(
+            "credit_standing",
+            1.0,
+            Condition::compare("credit_score", Ge, scaled(t.min_credit_score, t.credit_quantile)),
+        )
+        .describe("good credit standing (seeds/001:191, 303)"),
         c("low_service_cost", 1.0, cmp("service_cost_ratio", Le, t.max_service_cost_ratio))
             .describe("cost to serve relative to revenue"),
         c(
@@ -179,11 +280,42 @@ pub fn good_customer(t: &GoodCustomerThresholds) -> Result<RuleSet> {
         c("growth_potential", 1.0, cmp("clv_growth", Ge, t.min_clv_growth))
             .describe("predicted CLV relative to current value"),
         c("partnership", 1.0, flag("willing_to_partner", true)),
+        c("teaches_firm", 1.0, flag("teaches_firm", true)).describe(
+            "new requirements that teach the firm to go beyond its products (seeds/001:8, 163)",
+        ),
+        c("strategic_fit", 1.0, flag("strategic_fit", true))
+            .describe("leads the firm into a cycle consistent with its strategy (seeds/001:163)"),
     ];
+    for name in &t.omit {
+        if !GOOD_CUSTOMER_CRITERIA.contains(&name.as_str()) {
+            return Err(Error::unknown_name("omit", name, GOOD_CUSTOMER_CRITERIA));
+        }
+    }
+    let criteria: Vec<Criterion> = all.into_iter().filter(|c| !t.omit.contains(&c.name)).collect();
+    if criteria.is_empty() {
+        return Err(Error::invalid("omit", "every criterion is left out"));
+    }
+    let n = criteria.len() as f64;
+    let at = |share: f64| (share * n - 1e-9).ceil();
+    let (target, develop, maintain) =
+        (at(t.target_share), at(t.develop_share), at(t.maintain_share));
+    // Bands from the top; a band that would be empty with few criteria kept is dropped.
+    let mut bands = vec![Band::new("target", Some(target), None)];
+    let mut upper = target;
+    for (name, lo) in [("develop", develop), ("maintain", maintain)] {
+        if lo < upper {
+            bands.push(Band::new(name, Some(lo), Some(upper)));
+            upper = lo;
+        }
+    }
+    bands.push(Band::new("review", None, Some(upper)));
+    let mut r = RuleSet::new(bands);
+    r.name = Some("good_customer".into());
+    r.description = Some("The method's good-customer criteria with a bad-debt veto.".into());
+    r.criteria = criteria;
     r.hard = vec![HardRule::new("bad_debt", cmp("bad_debt", Gt, t.max_bad_debt), "decline")
         .describe("good credit: any bad debt declines")];
-    r.validate()?;
-    Ok(r)
+    undecided_to_review(r)
 }
 
 /// Thresholds of [`big_customer_risk`]; the defaults are those listed per field.
@@ -201,6 +333,13 @@ pub struct BigCustomerRiskThresholds {
     pub max_bad_debt: f64,
     /// `churn_risk` when `p_alive <` this (default 0.5).
     pub min_p_alive: f64,
+    /// "Big" when `revenue_share` (the customer's revenue ÷ the total revenue) is at least
+    /// this absolute share (default `None`: the `big_quantile`).
+    pub min_revenue_share: Option<f64>,
+    /// "Big" when `revenue_share` is at least this quantile of the customers' shares (default
+    /// 0.8: the top 20 % of customers by revenue, the 80/20 reading of seeds/001:19). Others are
+    /// `not_big`: the risks below are those of big customers.
+    pub big_quantile: f64,
     /// Lowest number of flags for `high_risk` (default 2).
     pub high_risk_flags: f64,
     /// Lowest number of flags for `watch` (default 1); below is `low_risk`.
@@ -215,27 +354,37 @@ impl Default for BigCustomerRiskThresholds {
             max_days_late: 60.0,
             max_bad_debt: 0.0,
             min_p_alive: 0.5,
+            min_revenue_share: None,
+            big_quantile: 0.8,
             high_risk_flags: 2.0,
             watch_flags: 1.0,
         }
     }
 }
 
-/// Big-customer risk flags (criteria of weight 1 counting raised flags):
-/// `heavy_discount` (`discount_share > 0.2`), `high_service_cost` (`service_cost_ratio > 0.15`),
-/// `payment_risk` (`days_late > 60` or `bad_debt > 0`), `churn_risk` (`p_alive < 0.5`).
-/// Bands: `high_risk` ≥ 2 flags, `watch` ≥ 1, `low_risk` otherwise. Missing values: `fail`
-/// (a flag that cannot be decided is not raised and is reported `missing`).
+/// Big ≠ good (seeds/001:173, 180): the risks of a big customer, as flags (criteria of weight
+/// 1) counted for customers who are big.
+///
+/// "Big" is a share of revenue: hard rule `not_big` (`revenue_share < p80`, the top 20 % of
+/// customers by revenue are big) → `not_big`. Flags: `heavy_discount` (`discount_share > 0.2`),
+/// `high_service_cost` (`service_cost_ratio > 0.15`, extra demands), `payment_risk`
+/// (`days_late > 60` or `bad_debt > 0`), `churn_risk` (`p_alive < 0.5`: courted by many
+/// competitors), `management_risk` (`cross_territory_selling` or `unauthorised_price_change`:
+/// 窜货, private price rises or cuts), `go_it_alone_risk` (`going_it_alone`: may set up on its
+/// own, 另起炉灶). Bands: `high_risk` ≥ 2 flags, `watch` ≥ 1, `low_risk` otherwise. Missing
+/// values: `{"undetermined": "review"}` — a flag that cannot be decided sends the customer to
+/// `review` only when it could change the band.
 ///
 /// # Errors
-/// [`Error::InvalidValue`] (the threshold's name) for a non-finite threshold;
-/// [`Error::Json`] when `high_risk_flags <= watch_flags`.
+/// [`Error::InvalidValue`] (the threshold's name) for a non-finite threshold or a quantile
+/// outside \[0, 1\]; [`Error::Json`] when `high_risk_flags <= watch_flags`.
 ///
 /// # Examples
 /// ```
 /// use cvm_core::selection::presets::{big_customer_risk, BigCustomerRiskThresholds};
 /// let rules = big_customer_risk(&BigCustomerRiskThresholds::default())?;
-/// assert_eq!(rules.decision_names(), ["high_risk", "watch", "low_risk"]);
+/// assert_eq!(rules.decision_names(), ["high_risk", "watch", "low_risk", "not_big", "review"]);
+/// assert_eq!(rules.criteria.len(), 6);
 /// # Ok::<(), cvm_core::Error>(())
 /// ```
 pub fn big_customer_risk(t: &BigCustomerRiskThresholds) -> Result<RuleSet> {
@@ -246,11 +395,13 @@ pub fn big_customer_risk(t: &BigCustomerRiskThresholds) -> Result<RuleSet> {
         ("max_days_late", t.max_days_late),
         ("max_bad_debt", t.max_bad_debt),
         ("min_p_alive", t.min_p_alive),
+        ("min_revenue_share", t.min_revenue_share.unwrap_or(0.0)),
         ("high_risk_flags", t.high_risk_flags),
         ("watch_flags", t.watch_flags),
     ] {
         finite(name, x)?;
     }
+    unit("big_quantile", t.big_quantile)?;
     let mut r = RuleSet::new(vec![
         Band::new("high_risk", Some(t.high_risk_flags), None),
         Band::new("watch", Some(t.watch_flags), Some(t.high_risk_flags)),
@@ -269,10 +420,27 @@ pub fn big_customer_risk(t: &BigCustomerRiskThresholds) -> Result<RuleSet> {
                 cmp("bad_debt", Gt, t.max_bad_debt),
             ]),
         ),
-        c("churn_risk", 1.0, cmp("p_alive", Lt, t.min_p_alive)),
+        c("churn_risk", 1.0, cmp("p_alive", Lt, t.min_p_alive))
+            .describe("courted by many competitors: likely to leave"),
+        c(
+            "management_risk",
+            1.0,
+            Condition::Any(vec![
+                flag("cross_territory_selling", true),
+                flag("unauthorised_price_change", true),
+            ]),
+        )
+        .describe("disturbs the market: cross-territory selling, private price changes"),
+        c("go_it_alone_risk", 1.0, flag("going_it_alone", true))
+            .describe("may set up on its own and become a competitor"),
     ];
-    r.validate()?;
-    Ok(r)
+    r.hard = vec![HardRule::new(
+        "not_big",
+        Condition::compare("revenue_share", Lt, scaled(t.min_revenue_share, t.big_quantile)),
+        "not_big",
+    )
+    .describe("big means a large share of revenue")];
+    undecided_to_review(r)
 }
 
 /// Options of [`elastic_customer`]; the defaults are those listed per field.
@@ -305,6 +473,12 @@ impl Default for ElasticOptions {
     }
 }
 
+/// Strategy of an elastic customer with market influence or technology lead (seeds/001:327).
+pub const ELASTIC_MAINTAIN: &str = "try hard to maintain; build switching barriers";
+/// Strategy of the other elastic customers (seeds/001:327).
+pub const ELASTIC_PARTNER: &str =
+    "partnership: help the customer find profit, grow its loyalty; build switching barriers";
+
 /// Elastic customers: short-term (current-period) value negative but lifetime value positive,
 /// worth keeping when the method's preconditions hold and enough qualifiers are met.
 ///
@@ -318,9 +492,15 @@ impl Default for ElasticOptions {
 /// Qualifiers (criteria of weight 1): `growing_industry` (`industry_growing == true`),
 /// `frequent_small_transactions` (`purchase_frequency ≥ 12` and `avg_transaction_value ≤ 100`),
 /// `price_insensitive` (`discount_share ≤ 0.1`), `innovation` (`innovative == true`),
-/// `market_influence` (`market_influence == true`). Bands: `elastic` ≥ 2 qualifiers, else
-/// `review`. Missing values: `{"decide": "review"}` — an undecidable precondition or qualifier
-/// sends the customer to review rather than letting it pass.
+/// `market_influence` (`market_influence == true`), `enterprising` (`enterprising == true`:
+/// enterprising and willing to share risk, seeds/001:327). Bands: `elastic` ≥ 2 qualifiers,
+/// else `review`. Missing values: `{"undetermined": "review"}` — an undecidable precondition or
+/// qualifier sends the customer to review only when it could change the decision (a customer
+/// with two qualifiers met is elastic whatever a missing `industry_growing` says).
+///
+/// Strategies (the source's service strategies, [`Evaluation::strategy`](super::Evaluation::strategy)):
+/// an elastic customer with market influence or innovative (technology-leading) gets
+/// [`ELASTIC_MAINTAIN`], the others [`ELASTIC_PARTNER`]; both build switching barriers.
 ///
 /// # Errors
 /// [`Error::InvalidValue`] (the option's name) for a non-finite option.
@@ -330,6 +510,7 @@ impl Default for ElasticOptions {
 /// use cvm_core::selection::presets::{elastic_customer, ElasticOptions};
 /// let rules = elastic_customer(&ElasticOptions::default())?;
 /// assert_eq!(rules.hard.len(), 5);
+/// assert_eq!(rules.criteria.len(), 6);
 /// assert_eq!(rules.decision_names(), ["elastic", "review", "not_elastic", "decline"]);
 /// # Ok::<(), cvm_core::Error>(())
 /// ```
@@ -352,7 +533,7 @@ pub fn elastic_customer(o: &ElasticOptions) -> Result<RuleSet> {
     r.description = Some(
         "Negative short-term value, positive lifetime value, qualifiers and preconditions.".into(),
     );
-    r.missing = MissingPolicy::Decide("review".into());
+    r.missing = MissingPolicy::Undetermined("review".into());
     let h = HardRule::new;
     r.hard = vec![
         h("short_term_value", cmp("current_value", Ge, 0.0), "not_elastic")
@@ -376,8 +557,17 @@ pub fn elastic_customer(o: &ElasticOptions) -> Result<RuleSet> {
             ]),
         ),
         c("price_insensitive", 1.0, cmp("discount_share", Le, o.max_discount_share)),
-        c("innovation", 1.0, flag("innovative", true)),
+        c("innovation", 1.0, flag("innovative", true))
+            .describe("innovative or technology-leading: keeps the supplier's products current"),
         c("market_influence", 1.0, flag("market_influence", true)),
+        c("enterprising", 1.0, flag("enterprising", true))
+            .describe("enterprising and willing to share risk (seeds/001:327)"),
+    ];
+    let influential =
+        Condition::Any(vec![flag("market_influence", true), flag("innovative", true)]);
+    r.strategies = vec![
+        Strategy::new("elastic", ELASTIC_MAINTAIN).when(influential),
+        Strategy::new("elastic", ELASTIC_PARTNER),
     ];
     r.validate()?;
     Ok(r)
@@ -418,8 +608,10 @@ impl Default for DormantOptions {
 
 /// Dormant accounts: criteria `holdings` (`holdings_balance ≤ 0`), `cash`
 /// (`cash_balance ≤ 100`) and `inactive` (`years_since_last_trade ≥ 3`), weight 1 each;
-/// `dormant` when all three hold (score 3), else `active`. Missing values: `fail` (an account
-/// with a missing balance is not called dormant; its reason code says `missing`).
+/// `dormant` when all three hold (score 3), else `active`. The threshold is reached at equality:
+/// an account silent for exactly 3 years is dormant (seeds/001:14 连续3年以上, "3 years or more").
+/// Missing values: `{"undetermined": "unknown"}` — an account with a missing field is `active`
+/// when another field already rules dormancy out, else `unknown` (never a confident `active`).
 ///
 /// # Errors
 /// [`Error::InvalidValue`] (the option's name) for a non-finite threshold or an empty column
@@ -446,6 +638,7 @@ pub fn dormant_account(o: &DormantOptions) -> Result<RuleSet> {
         Band::new("active", None, Some(3.0)),
     ]);
     r.name = Some("dormant_account".into());
+    r.missing = MissingPolicy::Undetermined("unknown".into());
     let c = Criterion::new;
     r.criteria = vec![
         c("holdings", 1.0, cmp(&o.holdings_column, Le, o.max_holdings)),
@@ -457,8 +650,14 @@ pub fn dormant_account(o: &DormantOptions) -> Result<RuleSet> {
 }
 
 /// The presets [`preset`] builds, by name.
-pub const PRESET_NAMES: &[&str] =
-    &["good_customer", "big_customer_risk", "elastic_customer", "dormant_account"];
+pub const PRESET_NAMES: &[&str] = &[
+    "good_customer",
+    "big_customer_risk",
+    "elastic_customer",
+    "dormant_account",
+    "positioning_fit",
+    "matching_partner",
+];
 
 /// The value of one option given to [`preset`] by name.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -492,48 +691,76 @@ macro_rules! set_numbers {
 }
 
 impl GoodCustomerThresholds {
-    /// Option names accepted by [`preset`] for `good_customer`.
+    /// Option names accepted by [`preset`] for `good_customer` (`omit` is text: criterion names
+    /// separated by commas).
     pub const FIELDS: &'static [&'static str] = &[
         "min_annual_spend",
+        "spend_quantile",
         "min_purchase_frequency",
+        "frequency_quantile",
         "min_high_margin_share",
         "min_profit_margin",
         "max_discount_share",
         "max_days_late",
+        "min_credit_score",
+        "credit_quantile",
         "max_bad_debt",
         "max_service_cost_ratio",
         "min_tenure_years",
         "min_repeat_rate",
         "min_p_alive",
         "min_clv_growth",
-        "target_score",
-        "develop_score",
-        "maintain_score",
+        "target_share",
+        "develop_share",
+        "maintain_share",
+        "omit",
     ];
 
     fn set(&mut self, key: &str, v: PresetOption<'_>) -> Result<Option<()>> {
-        set_numbers!(
-            self,
-            key,
-            v,
-            [
-                min_annual_spend,
-                min_purchase_frequency,
-                min_high_margin_share,
-                min_profit_margin,
-                max_discount_share,
-                max_days_late,
-                max_bad_debt,
-                max_service_cost_ratio,
-                min_tenure_years,
-                min_repeat_rate,
-                min_p_alive,
-                min_clv_growth,
-                target_score,
-                develop_score,
-                maintain_score
-            ]
-        )
+        let absolute = match key {
+            "min_annual_spend" => &mut self.min_annual_spend,
+            "min_purchase_frequency" => &mut self.min_purchase_frequency,
+            "min_credit_score" => &mut self.min_credit_score,
+            "omit" => {
+                let PresetOption::Text(t) = v else {
+                    return Err(Error::invalid(key, "must be criterion names separated by commas"));
+                };
+                self.omit = t
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(String::from)
+                    .collect();
+                return Ok(Some(()));
+            }
+            _ => {
+                return set_numbers!(
+                    self,
+                    key,
+                    v,
+                    [
+                        spend_quantile,
+                        frequency_quantile,
+                        credit_quantile,
+                        min_high_margin_share,
+                        min_profit_margin,
+                        max_discount_share,
+                        max_days_late,
+                        max_bad_debt,
+                        max_service_cost_ratio,
+                        min_tenure_years,
+                        min_repeat_rate,
+                        min_p_alive,
+                        min_clv_growth,
+                        target_share,
+                        develop_share,
+                        maintain_share
+                    ]
+                )
+            }
+        };
+        *absolute = Some(number(key, v)?);
+        Ok(Some(()))
     }
 }
 
@@ -545,11 +772,17 @@ impl BigCustomerRiskThresholds {
         "max_days_late",
         "max_bad_debt",
         "min_p_alive",
+        "min_revenue_share",
+        "big_quantile",
         "high_risk_flags",
         "watch_flags",
     ];
 
     fn set(&mut self, key: &str, v: PresetOption<'_>) -> Result<Option<()>> {
+        if key == "min_revenue_share" {
+            self.min_revenue_share = Some(number(key, v)?);
+            return Ok(Some(()));
+        }
         set_numbers!(
             self,
             key,
@@ -560,6 +793,7 @@ impl BigCustomerRiskThresholds {
                 max_days_late,
                 max_bad_debt,
                 min_p_alive,
+                big_quantile,
                 high_risk_flags,
                 watch_flags
             ]
@@ -693,6 +927,40 @@ pub fn preset(
             options,
             DormantOptions::set,
         )?)?,
+        "positioning_fit" => positioning_fit(&apply(
+            PositioningOptions::default(),
+            &["segments", "segment_column"],
+            options,
+            |o: &mut PositioningOptions, key, v| {
+                let PresetOption::Text(t) = v else {
+                    return Err(Error::invalid(key, "must be text"));
+                };
+                match key {
+                    "segments" => o.segments = t.split(',').map(|s| s.trim().to_string()).collect(),
+                    "segment_column" => o.segment_column = t.to_string(),
+                    _ => return Ok(None),
+                }
+                Ok(Some(()))
+            },
+        )?)?,
+        "matching_partner" => matching_partner(&apply(
+            MatchingOptions::default(),
+            MatchingOptions::FIELDS,
+            options,
+            |o: &mut MatchingOptions, key, v| {
+                set_numbers!(
+                    o,
+                    key,
+                    v,
+                    [
+                        min_relative_size,
+                        max_relative_size,
+                        min_relative_strength,
+                        max_relative_strength
+                    ]
+                )
+            },
+        )?)?,
         other => return Err(Error::unknown_name("preset", other, PRESET_NAMES)),
     };
     for (k, (from, to)) in renames.iter().enumerate() {
@@ -739,13 +1007,13 @@ mod tests {
         assert_eq!(r, dormant_account(&DormantOptions::default()).unwrap());
         let r = preset(
             "good_customer",
-            &[("min_p_alive", Number(0.5)), ("target_score", Number(8.0))],
+            &[("min_p_alive", Number(0.5)), ("target_share", Number(0.8))],
             &[("clv_growth", "growth")],
         )
         .unwrap();
         let want = good_customer(&GoodCustomerThresholds {
             min_p_alive: 0.5,
-            target_score: 8.0,
+            target_share: 0.8,
             ..Default::default()
         })
         .map(|mut w| {

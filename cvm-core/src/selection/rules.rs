@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::strategy::Strategy;
 use crate::error::{Error, Result};
 
 /// The schema version this crate reads and writes.
@@ -30,6 +31,12 @@ pub enum Value {
     Bool(bool),
     /// A category label (JSON string); compares with categorical columns.
     Text(String),
+    /// A threshold taken from the data: the `q`-quantile (0 ≤ q ≤ 1) of the non-missing values
+    /// of the numeric column compared, in the table being evaluated (linear interpolation
+    /// between order statistics, numpy's default). JSON `{"attr": "annual_spend", "op": ">=",
+    /// "quantile": 0.75}`; ordered operators only. Reason codes show the resolved number and
+    /// the quantile: `annual_spend=523>=412.5 (p75)`.
+    Quantile(f64),
 }
 
 impl Value {
@@ -39,15 +46,18 @@ impl Value {
             Value::Number(_) => "number",
             Value::Bool(_) => "boolean",
             Value::Text(_) => "string",
+            Value::Quantile(_) => "quantile",
         }
     }
 
-    /// The value as it appears in reason codes (numbers in shortest round-trip form).
+    /// The value as it appears in reason codes (numbers rounded as `crate::text` says; a
+    /// quantile as `p75`).
     pub fn display(&self) -> String {
         match self {
-            Value::Number(x) => format!("{x}"),
+            Value::Number(x) => crate::text::number(*x),
             Value::Bool(b) => b.to_string(),
             Value::Text(s) => s.clone(),
+            Value::Quantile(q) => format!("p{}", crate::text::number(q * 100.0)),
         }
     }
 }
@@ -281,6 +291,14 @@ impl Condition {
                     Value::Number(x) if !x.is_finite() => {
                         Err(json_err(&format!("{path}.value"), format!("must be finite (got {x})")))
                     }
+                    Value::Quantile(q) if !(0.0..=1.0).contains(q) => Err(json_err(
+                        &format!("{path}.quantile"),
+                        format!("must be in [0, 1] (got {q})"),
+                    )),
+                    Value::Quantile(_) if !op.is_ordered() => Err(json_err(
+                        &format!("{path}.op"),
+                        format!("a quantile threshold needs <, <=, > or >= (got {})", op.as_str()),
+                    )),
                     Value::Bool(_) | Value::Text(_) if op.is_ordered() => Err(json_err(
                         &format!("{path}.op"),
                         format!(
@@ -444,11 +462,19 @@ pub enum MissingPolicy {
     /// A customer with any unknown criterion or hard rule gets this decision, unless a hard rule
     /// fires (JSON `{"decide": "review"}`).
     Decide(String),
+    /// A customer gets this decision only when the unknowns could change the answer (JSON
+    /// `{"undetermined": "review"}`): every way the unknown rules could turn out is tried — an
+    /// unknown hard rule firing or not, each unknown criterion passing or failing — and when
+    /// all give the same decision, that decision stands (an account with a positive balance is
+    /// `active` whatever its missing trade date says); otherwise the customer gets this
+    /// decision. Unknown never becomes a confident answer, and one column of missing values no
+    /// longer sends customers that are decided without it to review.
+    Undetermined(String),
 }
 
 impl MissingPolicy {
     /// The spellings of the policy kinds.
-    pub const NAMES: &'static [&'static str] = &["fail", "error", "decide"];
+    pub const NAMES: &'static [&'static str] = &["fail", "error", "decide", "undetermined"];
 
     /// Parses `"fail"` or `"error"` (the `decide` form carries a decision, see [`MissingPolicy::Decide`]).
     ///
@@ -462,12 +488,21 @@ impl MissingPolicy {
         }
     }
 
-    /// `"fail"`, `"error"` or `"decide"`.
+    /// `"fail"`, `"error"`, `"decide"` or `"undetermined"`.
     pub fn as_str(&self) -> &'static str {
         match self {
             MissingPolicy::Fail => "fail",
             MissingPolicy::Error => "error",
             MissingPolicy::Decide(_) => "decide",
+            MissingPolicy::Undetermined(_) => "undetermined",
+        }
+    }
+
+    /// The decision the policy gives (`decide` and `undetermined`), if any.
+    pub fn decision(&self) -> Option<&str> {
+        match self {
+            MissingPolicy::Decide(d) | MissingPolicy::Undetermined(d) => Some(d),
+            _ => None,
         }
     }
 }
@@ -490,6 +525,8 @@ pub struct RuleSet {
     pub decisions: Vec<Band>,
     /// Missing-value policy.
     pub missing: MissingPolicy,
+    /// Service strategies per decision (JSON `strategies`, optional; see [`Strategy`]).
+    pub strategies: Vec<Strategy>,
 }
 
 pub(crate) fn json_err(path: &str, reason: impl Into<String>) -> Error {
@@ -513,6 +550,7 @@ impl RuleSet {
             hard: Vec::new(),
             decisions,
             missing: MissingPolicy::Fail,
+            strategies: Vec::new(),
         }
     }
 
@@ -528,10 +566,7 @@ impl RuleSet {
     pub fn decision_names(&self) -> Vec<String> {
         let bands = self.decisions.iter().map(|b| b.decision.as_str());
         let hard = self.hard.iter().map(|h| h.decision.as_str());
-        let missing = match &self.missing {
-            MissingPolicy::Decide(d) => Some(d.as_str()),
-            _ => None,
-        };
+        let missing = self.missing.decision();
         let mut seen: HashSet<&str> = HashSet::new();
         bands.chain(hard).chain(missing).filter(|d| seen.insert(d)).map(str::to_string).collect()
     }
@@ -541,7 +576,8 @@ impl RuleSet {
         let mut seen: HashSet<&str> = HashSet::new();
         let mut out: Vec<String> = Vec::new();
         let conds = self.criteria.iter().map(|c| &c.condition);
-        for cond in conds.chain(self.hard.iter().map(|h| &h.condition)) {
+        let when = self.strategies.iter().filter_map(|s| s.condition.as_ref());
+        for cond in conds.chain(self.hard.iter().map(|h| &h.condition)).chain(when) {
             cond.visit_attrs(&mut |a| {
                 if seen.insert(a) {
                     out.push(a.to_string());
@@ -566,6 +602,9 @@ impl RuleSet {
         }
         for h in &mut self.hard {
             h.condition.attrs_mut(&mut f);
+        }
+        for c in self.strategies.iter_mut().filter_map(|s| s.condition.as_mut()) {
+            c.attrs_mut(&mut f);
         }
         n
     }
@@ -647,12 +686,20 @@ impl RuleSet {
             }
             h.condition.validate(&format!("{p}.condition"))?;
         }
-        if let MissingPolicy::Decide(d) = &self.missing {
+        if let Some(d) = self.missing.decision() {
             if d.is_empty() {
-                return Err(json_err("$.missing.decide", "must not be empty"));
+                let path = format!("$.missing.{}", self.missing.as_str());
+                return Err(json_err(&path, "must not be empty"));
             }
         }
-        self.validate_bands()
+        self.validate_bands()?;
+        if !self.strategies.is_empty() {
+            let names = self.decision_names();
+            for (k, s) in self.strategies.iter().enumerate() {
+                s.validate(k, &names)?;
+            }
+        }
+        Ok(())
     }
 
     fn validate_bands(&self) -> Result<()> {

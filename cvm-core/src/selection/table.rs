@@ -98,15 +98,12 @@ impl<'a> Column<'a> {
 
     /// Appends [`Column::display`] of row `i` to `out`.
     pub(crate) fn write_value(&self, i: usize, out: &mut String) {
-        use std::fmt::Write;
         if self.is_missing(i) {
             out.push_str("NA");
             return;
         }
         match self {
-            Column::Numeric(x) => {
-                let _ = write!(out, "{}", x[i]);
-            }
+            Column::Numeric(x) => out.push_str(&crate::text::number(x[i])),
             Column::Boolean(x) => out.push_str(if x[i] == 1 { "true" } else { "false" }),
             Column::Categorical { codes, categories } => {
                 out.push_str(&categories[codes[i] as usize])

@@ -2,6 +2,7 @@
 //! declining slope.
 
 use crate::error::{check, Error, Result};
+use crate::text;
 
 /// A relationship trend type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -137,13 +138,15 @@ impl TrendResult {
     /// When `i` is out of range.
     pub fn reason(&self, i: usize) -> String {
         let (l, s, t, h) = (self.level[i], self.slope[i], self.threshold[i], self.high_level);
-        let level = if l >= h { format!("level={l}>={h}") } else { format!("level={l}<{h}") };
+        let (lv, hv) = text::pair(l, h);
+        let level = if l >= h { format!("level={lv}>={hv}") } else { format!("level={lv}<{hv}") };
+        let (sv, b) = text::against(s, &[-t, t]);
         let slope = if s > t {
-            format!("slope={s}>{t}")
+            format!("slope={sv}>{}", b[1])
         } else if s < -t {
-            format!("slope={s}<{}", -t)
+            format!("slope={sv}<{}", b[0])
         } else {
-            format!("slope={s} in [{},{t}]", -t)
+            format!("slope={sv} in [{},{}]", b[0], b[1])
         };
         format!("{}({level}; {slope})", self.trend[i].as_str())
     }

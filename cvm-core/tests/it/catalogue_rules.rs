@@ -369,6 +369,53 @@ fn cases() -> Vec<Case> {
                 "missing value needed by rule \"c\"",
             )
         },
+        // Quantile thresholds, strategies and the undetermined policy (issue 13).
+        case(
+            "quantile outside [0, 1]",
+            Json(cond(r#"{"attr": "x", "op": ">=", "quantile": 1.5}"#)),
+            "Json",
+            "$.criteria[0].condition.quantile",
+            "must be in [0, 1] (got 1.5)",
+        ),
+        case(
+            "quantile with an equality operator",
+            Json(cond(r#"{"attr": "x", "op": "==", "quantile": 0.5}"#)),
+            "Json",
+            "$.criteria[0].condition.op",
+            "a quantile threshold needs <, <=, > or >= (got ==)",
+        ),
+        case(
+            "strategy for a decision the rules do not make",
+            Json(
+                r#"{"version": 1, "decisions": [{"decision": "yes"}],
+                    "strategies": [{"decision": "maybe", "strategy": "call"}]}"#
+                    .into(),
+            ),
+            "Json",
+            "$.strategies[0].decision",
+            "unknown decision \"maybe\"; the rule set decides yes",
+        ),
+        case(
+            "empty strategy",
+            Json(
+                r#"{"version": 1, "decisions": [{"decision": "yes"}],
+                    "strategies": [{"decision": "yes", "strategy": ""}]}"#
+                    .into(),
+            ),
+            "Json",
+            "$.strategies[0].strategy",
+            "must not be empty",
+        ),
+        case(
+            "empty undetermined decision",
+            Json(
+                r#"{"version": 1, "decisions": [{"decision": "yes"}], "missing": {"undetermined": ""}}"#
+                    .into(),
+            ),
+            "Json",
+            "$.missing.undetermined",
+            "must not be empty",
+        ),
     ]
 }
 

@@ -4,8 +4,9 @@
 
 use approx::assert_abs_diff_eq;
 use cvm_core::selection::presets::{
-    big_customer_risk, dormant_account, elastic_customer, good_customer, BigCustomerRiskThresholds,
-    DormantOptions, ElasticOptions, GoodCustomerThresholds,
+    big_customer_risk, dormant_account, elastic_customer, good_customer, matching_partner,
+    positioning_fit, BigCustomerRiskThresholds, DormantOptions, ElasticOptions,
+    GoodCustomerThresholds, MatchingOptions, PositioningOptions,
 };
 use cvm_core::selection::{
     lookalike, relationship_trend, Band, Column, CompareOp, Condition, Criterion, HardRule,
@@ -561,6 +562,7 @@ fn json_document_errors_carry_paths() {
 struct Customers {
     num: Vec<(&'static str, Vec<f64>)>,
     partner: Vec<u8>,
+    flags: Vec<(&'static str, Vec<u8>)>,
 }
 
 impl Customers {
@@ -570,6 +572,9 @@ impl Customers {
             t.push(name, Column::Numeric(col)).unwrap();
         }
         t.push("willing_to_partner", Column::Boolean(&self.partner)).unwrap();
+        for (name, col) in &self.flags {
+            t.push(name, Column::Boolean(col)).unwrap();
+        }
         t
     }
 }
@@ -591,8 +596,18 @@ fn customers() -> Customers {
             ("repeat_rate", vec![0.8, 0.8, 0.6, 0.1]),
             ("p_alive", vec![0.95, 0.95, 0.9, f64::NAN]),
             ("clv_growth", vec![1.5, 1.5, 1.1, 0.9]),
+            ("credit_score", vec![720.0, 720.0, 650.0, 500.0]),
+            ("revenue_share", vec![0.4, 0.3, 0.25, 0.05]),
         ],
         partner: vec![1, 1, 1, 0],
+        flags: vec![
+            // Row 2 does not say whether it teaches the firm; row 0 whether it fits the strategy.
+            ("teaches_firm", vec![1, 1, BOOL_MISSING, 0]),
+            ("strategic_fit", vec![BOOL_MISSING, 1, 1, 0]),
+            ("cross_territory_selling", vec![0, 0, 1, 0]),
+            ("unauthorised_price_change", vec![0, 0, 0, 1]),
+            ("going_it_alone", vec![0, 1, 0, 0]),
+        ],
     }
 }
 
@@ -602,34 +617,42 @@ fn good_customer_preset() {
     let t = c.table();
     let rules = good_customer(&GoodCustomerThresholds::default()).unwrap();
     let ev = rules.evaluate(&t).unwrap();
-    assert_eq!(ev.decisions(), ["target", "decline", "develop", "review"]);
-    assert_eq!(ev.scores(), [9.0, 9.0, 5.0, 0.0]);
+    // Row 0: 11 criteria pass and `strategic_fit` is missing: 11 or 12 is `target` either way.
+    // Row 2: 6 pass and `teaches_firm` is missing: 6 (`maintain`) or 7 (`develop`), so `review`.
+    assert_eq!(ev.decisions(), ["target", "decline", "review", "review"]);
+    assert_eq!(ev.scores(), [11.0, 12.0, 6.0, 0.0]);
     assert_eq!(
         ev.reason_codes(2),
         [
-            "purchase_capacity:fail(annual_spend=12000>=10000; purchase_frequency=6<12)",
+            "purchase_capacity:fail(annual_spend=12000<25000 (p75); purchase_frequency=6<24 (p75))",
             "high_margin_focus:pass(high_margin_share=0.35>=0.3)",
             "profitability:pass(profit_margin=0.18>=0.15)",
             "price_insensitivity:fail(discount_share=0.25>0.1)",
             "timely_payment:pass(days_late=10<=30)",
+            "credit_standing:fail(credit_score=650<685 (p50))",
             "low_service_cost:pass(service_cost_ratio=0.08<=0.1)",
             "loyalty:fail(tenure_years=1<2; repeat_rate=0.6>=0.5; p_alive=0.9>=0.7)",
             "growth_potential:fail(clv_growth=1.1<1.2)",
             "partnership:pass(willing_to_partner=true==true)",
+            "teaches_firm:missing(teaches_firm=NA)",
+            "strategic_fit:pass(strategic_fit=true==true)",
             "bad_debt:miss(bad_debt=0<=0)",
         ]
     );
-    assert_eq!(ev.reason_codes(1)[9], "bad_debt:hit(bad_debt=1500>0)");
+    assert_eq!(ev.reason_codes(1)[12], "bad_debt:hit(bad_debt=1500>0)");
     assert_eq!(
-        ev.reason_codes(3)[6],
+        ev.reason_codes(3)[7],
         "loyalty:fail(tenure_years=0.5<2; repeat_rate=0.1<0.5; p_alive=NA)"
     );
-    // Kleene: `all` with a false part is false even when another part is missing.
-    assert_eq!(ev.outcome(3, 6), Outcome::Fail);
+    // Kleene: `all` with a false part is false even when another part is missing, so row 3
+    // has nothing unknown and is decided.
+    assert_eq!(ev.outcome(3, 7), Outcome::Fail);
     assert_eq!(codes_of(&rules, &t).len(), 4); // string and struct renderings agree
-                                               // Overridden thresholds and a renamed column.
+
+    // Absolute thresholds instead of quantiles, and a renamed column.
     let mut rules = good_customer(&GoodCustomerThresholds {
-        min_purchase_frequency: 6.0,
+        min_annual_spend: Some(10_000.0),
+        min_purchase_frequency: Some(6.0),
         min_clv_growth: 1.1,
         ..Default::default()
     })
@@ -637,29 +660,64 @@ fn good_customer_preset() {
     assert_eq!(rules.rename_attribute("clv_growth", "growth"), 1);
     let mut c = customers();
     c.num[11].0 = "growth";
+    c.flags[0].1[2] = 1; // row 2 teaches the firm
     let t = c.table();
     let ev = rules.evaluate(&t).unwrap();
-    assert_eq!(ev.score(2), 7.0);
+    assert_eq!(ev.score(2), 9.0);
     assert_eq!(ev.decision(2), "target");
+    assert_eq!(
+        ev.reason_codes(2)[0],
+        "purchase_capacity:pass(annual_spend=12000>=10000; purchase_frequency=6>=6)"
+    );
+
+    // Criteria left out for data not held: bands are shares of the criteria kept.
+    let kept = ["purchase_capacity", "loyalty", "growth_potential"];
+    let omit: Vec<String> = cvm_core::selection::presets::GOOD_CUSTOMER_CRITERIA
+        .iter()
+        .filter(|c| !kept.contains(c))
+        .map(|c| c.to_string())
+        .collect();
+    let rules = good_customer(&GoodCustomerThresholds { omit, ..Default::default() }).unwrap();
+    let bands: Vec<(&str, Option<f64>)> =
+        rules.decisions.iter().map(|b| (b.decision.as_str(), b.min)).collect();
+    assert_eq!(
+        bands,
+        [("target", Some(3.0)), ("develop", Some(2.0)), ("maintain", Some(1.0)), ("review", None)]
+    );
+    let err =
+        good_customer(&GoodCustomerThresholds { omit: vec!["x".into()], ..Default::default() })
+            .unwrap_err();
+    assert_eq!(err.field(), Some("omit"));
 }
 
 #[test]
 fn big_customer_risk_preset() {
     let c = customers();
     let t = c.table();
+    // Big = top 20 % of revenue share (p80 of 0.05, 0.25, 0.3, 0.4 is 0.34): only row 0.
     let rules = big_customer_risk(&BigCustomerRiskThresholds::default()).unwrap();
     let ev = rules.evaluate(&t).unwrap();
-    assert_eq!(ev.decisions(), ["low_risk", "watch", "watch", "high_risk"]);
+    assert_eq!(ev.decisions(), ["low_risk", "not_big", "not_big", "not_big"]);
+    assert_eq!(ev.reason_codes(1)[6], "not_big:hit(revenue_share=0.3<0.34 (p80))");
+    // An absolute share: rows 0–2 are big.
+    let o = BigCustomerRiskThresholds { min_revenue_share: Some(0.1), ..Default::default() };
+    let rules = big_customer_risk(&o).unwrap();
+    let ev = rules.evaluate(&t).unwrap();
+    assert_eq!(ev.decisions(), ["low_risk", "high_risk", "high_risk", "not_big"]);
     assert_eq!(
-        ev.reason_codes(3),
+        ev.reason_codes(2),
         [
-            "heavy_discount:pass(discount_share=0.3>0.2)",
-            "high_service_cost:pass(service_cost_ratio=0.2>0.15)",
-            "payment_risk:pass(days_late=75>60; bad_debt=0<=0)",
-            "churn_risk:missing(p_alive=NA)",
+            "heavy_discount:pass(discount_share=0.25>0.2)",
+            "high_service_cost:fail(service_cost_ratio=0.08<=0.15)",
+            "payment_risk:fail(days_late=10<=60; bad_debt=0<=0)",
+            "churn_risk:fail(p_alive=0.9>=0.5)",
+            "management_risk:pass(cross_territory_selling=true==true; unauthorised_price_change=false!=true)",
+            "go_it_alone_risk:fail(going_it_alone=false!=true)",
+            "not_big:miss(revenue_share=0.25>=0.1)",
         ]
     );
     assert_eq!(ev.reason_codes(1)[2], "payment_risk:pass(days_late=5<=60; bad_debt=1500>0)");
+    assert_eq!(ev.reason_codes(1)[5], "go_it_alone_risk:pass(going_it_alone=true==true)");
 }
 
 #[test]
@@ -668,17 +726,19 @@ fn elastic_customer_preset() {
     // implicit value 1.5× the loss, growing industry, frequent small purchases, innovative.
     // Row 1: positive short-term value. Row 2: over service capacity. Row 3: one qualifier.
     // Row 4: finances unknown → review by the missing-value policy.
-    let current = [-200.0, 300.0, -200.0, -50.0, -200.0];
-    let lifetime = [5000.0, 8000.0, 5000.0, 900.0, 5000.0];
-    let implicit = [1.5, 2.0, 1.5, 1.2, 1.5];
-    let freq = [30.0, 30.0, 30.0, 4.0, 30.0];
-    let avg = [40.0, 40.0, 40.0, 400.0, 40.0];
-    let disc = [0.15, 0.15, 0.15, 0.05, 0.15];
-    let growing = [1u8, 1, 1, 0, 1];
-    let innovative = [1u8, 1, 1, 0, 1];
-    let influence = [0u8, 0, 0, 0, 0];
-    let capacity = [1u8, 1, 0, 1, 1];
-    let sound = [1u8, 1, 1, 1, BOOL_MISSING];
+    // Row 5: `industry_growing` missing, but two other qualifiers met: elastic whatever it says.
+    let current = [-200.0, 300.0, -200.0, -50.0, -200.0, -200.0];
+    let lifetime = [5000.0, 8000.0, 5000.0, 900.0, 5000.0, 5000.0];
+    let implicit = [1.5, 2.0, 1.5, 1.2, 1.5, 1.5];
+    let freq = [30.0, 30.0, 30.0, 4.0, 30.0, 30.0];
+    let avg = [40.0, 40.0, 40.0, 400.0, 40.0, 40.0];
+    let disc = [0.15, 0.15, 0.15, 0.05, 0.15, 0.05];
+    let growing = [1u8, 1, 1, 0, 1, BOOL_MISSING];
+    let innovative = [1u8, 1, 1, 0, 1, 0];
+    let influence = [0u8, 0, 0, 0, 0, 0];
+    let capacity = [1u8, 1, 0, 1, 1, 1];
+    let sound = [1u8, 1, 1, 1, BOOL_MISSING, 1];
+    let enterprising = [0u8, 0, 0, 0, 0, 0];
     let t = Table::new()
         .with("current_value", Column::Numeric(&current))
         .and_then(|t| t.with("lifetime_value", Column::Numeric(&lifetime)))
@@ -691,11 +751,23 @@ fn elastic_customer_preset() {
         .and_then(|t| t.with("market_influence", Column::Boolean(&influence)))
         .and_then(|t| t.with("within_service_capacity", Column::Boolean(&capacity)))
         .and_then(|t| t.with("financially_sound", Column::Boolean(&sound)))
+        .and_then(|t| t.with("enterprising", Column::Boolean(&enterprising)))
         .unwrap();
     let rules = elastic_customer(&ElasticOptions::default()).unwrap();
     let ev = rules.evaluate(&t).unwrap();
-    assert_eq!(ev.decisions(), ["elastic", "not_elastic", "decline", "review", "review"]);
-    assert_eq!(ev.scores(), [3.0, 3.0, 3.0, 1.0, 3.0]);
+    assert_eq!(
+        ev.decisions(),
+        ["elastic", "not_elastic", "decline", "review", "review", "elastic"]
+    );
+    assert_eq!(ev.scores(), [3.0, 3.0, 3.0, 1.0, 3.0, 2.0]);
+    // The source's service strategies: innovative (technology-leading) row 0 is maintained
+    // with effort, row 5 becomes a partner; only elastic customers get one.
+    use cvm_core::selection::presets::{ELASTIC_MAINTAIN, ELASTIC_PARTNER};
+    assert_eq!(
+        ev.strategies(),
+        [Some(ELASTIC_MAINTAIN), None, None, None, None, Some(ELASTIC_PARTNER)]
+    );
+    assert_eq!(ev.reason_codes(5)[0], "growing_industry:missing(industry_growing=NA)");
     assert_eq!(
         ev.reason_codes(0),
         [
@@ -704,6 +776,7 @@ fn elastic_customer_preset() {
             "price_insensitive:fail(discount_share=0.15>0.1)",
             "innovation:pass(innovative=true==true)",
             "market_influence:fail(market_influence=false!=true)",
+            "enterprising:fail(enterprising=false!=true)",
             "short_term_value:miss(current_value=-200<0)",
             "lifetime_value:miss(lifetime_value=5000>0)",
             "implicit_value:miss(implicit_value_ratio=1.5>=1)",
@@ -712,19 +785,21 @@ fn elastic_customer_preset() {
         ]
     );
     assert_eq!(ev.fired_rule(1), Some("short_term_value"));
-    assert_eq!(ev.reason_codes(1)[5], "short_term_value:hit(current_value=300>=0)");
-    assert_eq!(ev.reason_codes(2)[8], "service_capacity:hit(within_service_capacity=false==false)");
-    assert_eq!(ev.reason_codes(4)[9], "finances:missing(financially_sound=NA)");
-    assert_eq!(codes_of(&rules, &t).len(), 5); // string and struct renderings agree
+    assert_eq!(ev.reason_codes(1)[6], "short_term_value:hit(current_value=300>=0)");
+    assert_eq!(ev.reason_codes(2)[9], "service_capacity:hit(within_service_capacity=false==false)");
+    assert_eq!(ev.reason_codes(4)[10], "finances:missing(financially_sound=NA)");
+    assert_eq!(codes_of(&rules, &t).len(), 6); // string and struct renderings agree
 }
 
 #[test]
 fn dormant_account_preset_method_example() {
     // The method's example: zero holdings, cash ≤ 100, no trade for ≥ 3 years. Boundaries
     // included; each of the last rows breaks exactly one condition (or has a missing value).
-    let holdings = [0.0, 0.0, 0.0, 0.01, 0.0, 0.0, f64::NAN];
-    let cash = [100.0, 55.5, 100.01, 20.0, 20.0, 0.0, 10.0];
-    let years = [3.0, 7.0, 5.0, 4.0, 2.99, 3.0, 9.0];
+    // Row 6: holdings missing, the rest dormant: `unknown`, never a confident `active`.
+    // Row 7: holdings missing but cash above the limit: `active` whatever the holdings.
+    let holdings = [0.0, 0.0, 0.0, 0.01, 0.0, 0.0, f64::NAN, f64::NAN];
+    let cash = [100.0, 55.5, 100.01, 20.0, 20.0, 0.0, 10.0, 500.0];
+    let years = [3.0, 7.0, 5.0, 4.0, 2.99, 3.0, 9.0, 9.0];
     let t = Table::new()
         .with("holdings_balance", Column::Numeric(&holdings))
         .and_then(|t| t.with("cash_balance", Column::Numeric(&cash)))
@@ -734,7 +809,7 @@ fn dormant_account_preset_method_example() {
     let ev = rules.evaluate(&t).unwrap();
     assert_eq!(
         ev.decisions(),
-        ["dormant", "dormant", "active", "active", "active", "dormant", "active"]
+        ["dormant", "dormant", "active", "active", "active", "dormant", "unknown", "active"]
     );
     let want = [
         "holdings:pass(holdings_balance=0<=0) | cash:pass(cash_balance=100<=100) | inactive:pass(years_since_last_trade=3>=3)",
@@ -744,6 +819,7 @@ fn dormant_account_preset_method_example() {
         "holdings:pass(holdings_balance=0<=0) | cash:pass(cash_balance=20<=100) | inactive:fail(years_since_last_trade=2.99<3)",
         "holdings:pass(holdings_balance=0<=0) | cash:pass(cash_balance=0<=100) | inactive:pass(years_since_last_trade=3>=3)",
         "holdings:missing(holdings_balance=NA) | cash:pass(cash_balance=10<=100) | inactive:pass(years_since_last_trade=9>=3)",
+        "holdings:missing(holdings_balance=NA) | cash:fail(cash_balance=500>100) | inactive:pass(years_since_last_trade=9>=3)",
     ];
     assert_eq!(codes_of(&rules, &t), want);
 
@@ -763,7 +839,7 @@ fn dormant_account_preset_method_example() {
     let ev = rules.evaluate(&t).unwrap();
     assert_eq!(
         ev.decisions(),
-        ["active", "dormant", "active", "active", "active", "active", "active"]
+        ["active", "dormant", "active", "active", "active", "active", "unknown", "active"]
     );
     assert_eq!(ev.reason_codes(0)[1], "cash:fail(cash=100>60)");
     // The default table lacks the renamed column: error with the JSON path.
@@ -780,6 +856,8 @@ fn presets_round_trip_through_json() {
         big_customer_risk(&BigCustomerRiskThresholds::default()).unwrap(),
         elastic_customer(&ElasticOptions::default()).unwrap(),
         dormant_account(&DormantOptions::default()).unwrap(),
+        positioning_fit(&PositioningOptions::default()).unwrap(),
+        matching_partner(&MatchingOptions::default()).unwrap(),
     ];
     for p in presets {
         let text = p.to_json();
@@ -986,6 +1064,7 @@ mod json_round_trip {
                         MissingPolicy::Decide("review".into()),
                     ][missing]
                         .clone(),
+                    strategies: Vec::new(),
                 }
             })
     }

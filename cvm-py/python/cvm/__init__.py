@@ -17,8 +17,11 @@ from __future__ import annotations
 
 from . import _cvm, datasets, exceptions
 from .exceptions import (
+    ConcentrationWarning,
     ConvergenceError,
     CvmError,
+    CvmWarning,
+    DegenerateSplitWarning,
     EmptyInputError,
     InvalidInputError,
     InvalidTypeError,
@@ -30,7 +33,6 @@ from .exceptions import (
     SerializationError,
     UnknownNameError,
 )
-from .exceptions import CvmWarning, DegenerateSplitWarning
 from . import lifetime2, loyalty, selection, value
 from .lifetime2 import *  # noqa: F401,F403
 from .loyalty import *  # noqa: F401,F403
@@ -67,6 +69,7 @@ __all__ = [
     "ConvergenceError",
     "NotIdentifiedError",
     "NumericalError",
+    "ConcentrationWarning",
     "CvmWarning",
     "DegenerateSplitWarning",
     *value.__all__,

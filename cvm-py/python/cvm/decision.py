@@ -213,6 +213,30 @@ def _flags(value: Any, decision: str, field: str) -> Optional[np.ndarray]:
     return out
 
 
+def _latest_fee_due(fees: Any) -> Optional[pd.Series]:
+    """The fee-schedule frame (customer × ``month``) as each customer's latest-month flag;
+    ``None`` for anything else."""
+    if not (isinstance(fees, pd.DataFrame) and isinstance(fees.index, pd.MultiIndex)
+            and "month" in fees.index.names and "fee" in fees.columns):
+        return None
+    customer_level = next(i for i, name in enumerate(fees.index.names) if name != "month")
+    latest = fees.sort_index().groupby(level=customer_level, sort=True)["fee"].last()
+    return (latest > 0).rename("fee_due")
+
+
+def _fee_flags_on(flags: pd.Series, index: Optional[pd.Index]) -> tuple[pd.Series, pd.Index]:
+    """The latest-month fee flags on the report's customers: a customer without a month is
+    missing; a fee customer the report does not hold is an error."""
+    if index is None:
+        return flags, flags.index
+    extra = flags.index.difference(index)
+    if len(extra):
+        raise InvalidValueError(
+            f"`fee_due`: customer {extra[0]!r} of the fee schedule is not a customer of the report "
+            f"({len(extra)} such)", field="fee_due")
+    return flags.astype(object).reindex(index), index
+
+
 def _text(v: Any) -> Optional[str]:
     """A cell as text: a list of reasons joined with "; ", missing as None."""
     if isinstance(v, (list, tuple, np.ndarray)):
@@ -276,7 +300,10 @@ def customer_value_report(
     big_customer_risk : DataFrame or Series
         The big-customer-risk evaluation (``high_risk``, ``watch``, ``low_risk``).
     fee_due : Series or DataFrame
-        Booleans (or a ``fee_due`` column): the low-balance fee applies.
+        Booleans (or a ``fee_due`` column): the low-balance fee applies; or the frame of
+        :func:`cvm.rules.fee_schedule` itself (indexed by customer and ``month``): each
+        customer's latest month, flagged when its ``fee`` is above 0 (a customer without a
+        month stays missing).
     selection : DataFrame
         A rule evaluation (:meth:`cvm.SelectionRules.evaluate`): ``decision`` and ``reasons``.
     playbook : Playbook, optional
@@ -307,6 +334,9 @@ def customer_value_report(
         churn_probability = 1.0 - model.probability_alive(s["frequency"], s["recency"], s["T"])
         if not isinstance(churn_probability, pd.Series):
             churn_probability = pd.Series(churn_probability, index=s.index)
+    fee_frame = _latest_fee_due(fee_due)
+    if fee_frame is not None:
+        fee_due = None
     inputs = {
         "decomposition": decomposition, "clv": clv, "matrix": matrix, "stages": stages, "levels": levels,
         "churn_probability": churn_probability, "elastic": elastic, "big_customer_risk": big_customer_risk,
@@ -316,6 +346,8 @@ def customer_value_report(
         ref = pd.Index(customers.index if isinstance(customers, pd.Series) else customers)
         inputs = {"customers": pd.Series(np.arange(len(ref)), index=ref), **inputs}
     aligned, index = _convert.align(inputs)
+    if fee_frame is not None:
+        aligned["fee_due"], index = _fee_flags_on(fee_frame, index)
     n = len(index) if index is not None else next(
         (len(v) for v in aligned.values() if v is not None and np.ndim(v) > 0), 0)
     if index is None:

@@ -38,6 +38,7 @@ __all__ = [
     "NumericalError",
     "CvmWarning",
     "DegenerateSplitWarning",
+    "ConcentrationWarning",
 ]
 
 
@@ -162,3 +163,12 @@ class CvmWarning(UserWarning):
 class DegenerateSplitWarning(CvmWarning):
     """A segmentation put (nearly) every customer in one group: a cell of the value matrix is
     empty or holds more than 90 % of the customers. The message names the cell and its cuts."""
+
+
+class ConcentrationWarning(CvmWarning):
+    """A result is right but says little: more than 90 % of the customers got one decision.
+
+    Issued by :meth:`cvm.SelectionRules.evaluate` (the same warning is in
+    ``result.attrs["warnings"]``): the rules or their thresholds do not separate this data, e.g.
+    an absolute amount no customer reaches or a column missing everywhere.
+    """

@@ -208,7 +208,7 @@ def loyalty_stages(
     >>> out["stage"].tolist()
     ['suspect', 'prospect', 'first_time', 'repeat', 'advocate', 'lapsed']
     >>> out.loc[16, "reasons"]
-    'lapsed: T-recency=38>26'
+    'lapsed: T-recency=38>=26'
     """
     _check_model(model)
     _convert.check_numbers(

@@ -8,12 +8,24 @@ serializes to JSON like any other rule set. The presets are built by the core
 
 from __future__ import annotations
 
-from typing import Mapping, Optional
+from typing import Mapping, Optional, Sequence
 
 from . import _cvm
 from .selection import SelectionRules
 
-__all__ = ["good_customer", "big_customer_risk", "elastic_customer", "dormant_account", "names"]
+__all__ = [
+    "good_customer",
+    "big_customer_risk",
+    "elastic_customer",
+    "dormant_account",
+    "positioning_fit",
+    "matching_partner",
+    "names",
+    "fee_schedule",
+    "default_fee_schedule",
+    "dormant_transitions",
+]
+__all__ += ["positioning_fit", "matching_partner"]
 
 
 def _preset(name: str, options: dict, columns: Optional[Mapping[str, str]]) -> SelectionRules:
@@ -37,41 +49,55 @@ def names() -> list[str]:
     Examples
     --------
     >>> import cvm
-    >>> cvm.rules.names()
-    ['good_customer', 'big_customer_risk', 'elastic_customer', 'dormant_account']
+    >>> cvm.rules.names()  # doctest: +NORMALIZE_WHITESPACE
+    ['good_customer', 'big_customer_risk', 'elastic_customer', 'dormant_account',
+     'positioning_fit', 'matching_partner']
     """
     return list(_cvm.preset_names())
 
 
-def good_customer(columns: Optional[Mapping[str, str]] = None, **thresholds: float) -> SelectionRules:
-    """The good-customer profile: nine criteria of weight 1 and a bad-debt veto.
+def good_customer(
+    columns: Optional[Mapping[str, str]] = None,
+    omit: Optional[Sequence[str]] = None,
+    **thresholds: float,
+) -> SelectionRules:
+    """The good-customer profile: twelve criteria of weight 1 and a bad-debt veto.
 
-    Criteria (default columns): ``purchase_capacity`` (``annual_spend ≥ 10000`` and
-    ``purchase_frequency ≥ 12``), ``high_margin_focus`` (``high_margin_share ≥ 0.3``),
-    ``profitability`` (``profit_margin ≥ 0.15``), ``price_insensitivity``
-    (``discount_share ≤ 0.1``), ``timely_payment`` (``days_late ≤ 30``), ``low_service_cost``
+    Criteria (default columns): ``purchase_capacity`` (``annual_spend`` and
+    ``purchase_frequency`` in the top quartile of the data, ``≥ p75``), ``high_margin_focus``
+    (``high_margin_share ≥ 0.3``), ``profitability`` (``profit_margin ≥ 0.15``),
+    ``price_insensitivity`` (``discount_share ≤ 0.1``), ``timely_payment`` (``days_late ≤ 30``),
+    ``credit_standing`` (``credit_score ≥ p50``), ``low_service_cost``
     (``service_cost_ratio ≤ 0.1``), ``loyalty`` (``tenure_years ≥ 2``, ``repeat_rate ≥ 0.5``,
     ``p_alive ≥ 0.7``), ``growth_potential`` (``clv_growth ≥ 1.2``), ``partnership``
-    (``willing_to_partner`` true). Hard rule ``bad_debt`` (``bad_debt > 0``) → ``decline``.
-    Decisions: ``target`` ≥ 7, ``develop`` ≥ 5, ``maintain`` ≥ 3, else ``review``.
+    (``willing_to_partner``), ``teaches_firm`` (``teaches_firm``: new requirements that teach
+    the firm), ``strategic_fit`` (``strategic_fit``). Hard rule ``bad_debt`` (``bad_debt > 0``)
+    → ``decline``. Decisions, as shares of the criteria kept: ``target`` ≥ 0.75 (9 of 12),
+    ``develop`` ≥ 0.55 (7), ``maintain`` ≥ 0.3 (4), else ``review``. A customer with a missing
+    value is ``review`` only when the missing answer could change the decision.
 
     Parameters
     ----------
     columns : mapping, optional
         Default column name → your column name, e.g. ``{"clv_growth": "growth"}``.
+    omit : sequence of str, optional
+        Criteria left out for data you do not hold, e.g. ``["teaches_firm"]``.
     **thresholds : float
-        ``min_annual_spend``, ``min_purchase_frequency``, ``min_high_margin_share``,
+        ``min_annual_spend`` (absolute, instead of ``spend_quantile`` = 0.75),
+        ``min_purchase_frequency`` (instead of ``frequency_quantile`` = 0.75),
+        ``min_credit_score`` (instead of ``credit_quantile`` = 0.5), ``min_high_margin_share``,
         ``min_profit_margin``, ``max_discount_share``, ``max_days_late``, ``max_bad_debt``,
         ``max_service_cost_ratio``, ``min_tenure_years``, ``min_repeat_rate``, ``min_p_alive``,
-        ``min_clv_growth``, ``target_score``, ``develop_score``, ``maintain_score``.
+        ``min_clv_growth``, ``target_share``, ``develop_share``, ``maintain_share``.
 
     Raises
     ------
     UnknownNameError
-        An unknown threshold (``field="options"``, ``valid`` lists them).
+        An unknown threshold (``field="options"``, ``valid`` lists them) or criterion in
+        ``omit`` (``field="omit"``).
     InvalidValueError
-        A non-finite threshold (``field`` = its name); a column the preset does not read
-        (``field="columns"``, ``index`` = its position).
+        A non-finite threshold or a quantile outside [0, 1] (``field`` = its name); a column the
+        preset does not read (``field="columns"``, ``index`` = its position).
 
     Examples
     --------
@@ -81,27 +107,40 @@ def good_customer(columns: Optional[Mapping[str, str]] = None, **thresholds: flo
     ['target', 'develop', 'maintain', 'review', 'decline']
     >>> "growth" in rules.attributes
     True
+    >>> len(cvm.rules.good_customer(omit=["teaches_firm", "strategic_fit"]).rule_names)
+    11
     """
+    if omit is not None:
+        if isinstance(omit, str):
+            omit = [omit]
+        thresholds = {**thresholds, "omit": ",".join(omit)}
     return _preset("good_customer", thresholds, columns)
 
 
 def big_customer_risk(
     columns: Optional[Mapping[str, str]] = None, **thresholds: float
 ) -> SelectionRules:
-    """Risk flags of big customers, one point each: ``heavy_discount``
-    (``discount_share > 0.2``), ``high_service_cost`` (``service_cost_ratio > 0.15``),
-    ``payment_risk`` (``days_late > 60`` or ``bad_debt > 0``), ``churn_risk``
-    (``p_alive < 0.5``). Decisions: ``high_risk`` ≥ 2 flags, ``watch`` ≥ 1, else ``low_risk``.
+    """Big ≠ good: risk flags of big customers, one point each.
+
+    "Big" is a share of revenue: ``revenue_share`` (revenue ÷ total revenue) below the 80th
+    percentile of the data (``big_quantile``; or below ``min_revenue_share``) → ``not_big``.
+    Flags: ``heavy_discount`` (``discount_share > 0.2``), ``high_service_cost``
+    (``service_cost_ratio > 0.15``), ``payment_risk`` (``days_late > 60`` or ``bad_debt > 0``),
+    ``churn_risk`` (``p_alive < 0.5``), ``management_risk`` (``cross_territory_selling`` or
+    ``unauthorised_price_change``), ``go_it_alone_risk`` (``going_it_alone``). Decisions:
+    ``high_risk`` ≥ 2 flags, ``watch`` ≥ 1, else ``low_risk``; ``review`` when a missing value
+    could change that.
 
     Thresholds: ``max_discount_share``, ``max_service_cost_ratio``, ``max_days_late``,
-    ``max_bad_debt``, ``min_p_alive``, ``high_risk_flags``, ``watch_flags``; ``columns`` and
-    errors as :func:`good_customer`.
+    ``max_bad_debt``, ``min_p_alive``, ``min_revenue_share``, ``big_quantile``,
+    ``high_risk_flags``, ``watch_flags``; ``columns`` and errors as :func:`good_customer`.
 
     Examples
     --------
     >>> import cvm
-    >>> cvm.rules.big_customer_risk().rule_names
-    ['heavy_discount', 'high_service_cost', 'payment_risk', 'churn_risk']
+    >>> cvm.rules.big_customer_risk().rule_names  # doctest: +NORMALIZE_WHITESPACE
+    ['heavy_discount', 'high_service_cost', 'payment_risk', 'churn_risk', 'management_risk',
+     'go_it_alone_risk', 'not_big']
     """
     return _preset("big_customer_risk", thresholds, columns)
 
@@ -118,8 +157,13 @@ def elastic_customer(
     ``finances`` (``financially_sound`` false) → ``decline``. Qualifiers: ``growing_industry``,
     ``frequent_small_transactions`` (``purchase_frequency ≥ 12`` and
     ``avg_transaction_value ≤ 100``), ``price_insensitive`` (``discount_share ≤ 0.1``),
-    ``innovation``, ``market_influence``. Decisions: ``elastic`` ≥ 2 qualifiers, else
-    ``review``; a missing value sends the customer to ``review``.
+    ``innovation`` (innovative or technology-leading), ``market_influence``, ``enterprising``
+    (enterprising and willing to share risk). Decisions: ``elastic`` ≥ 2 qualifiers, else
+    ``review``; a missing value sends the customer to ``review`` only when it could change the
+    decision. The ``strategy`` column of the evaluation gives the source's service strategy:
+    ``"try hard to maintain; build switching barriers"`` for an elastic customer with market
+    influence or innovative, ``"partnership: help the customer find profit, grow its loyalty;
+    build switching barriers"`` for the others.
 
     Options: ``min_purchase_frequency``, ``max_avg_transaction``, ``max_discount_share``,
     ``min_implicit_ratio``, ``min_qualifiers``; ``columns`` and errors as
@@ -144,8 +188,9 @@ def dormant_account(
 ) -> SelectionRules:
     """Dormant accounts: ``holdings_balance ≤ max_holdings``, ``cash_balance ≤ max_cash`` and
     ``years_since_last_trade ≥ min_years_inactive`` (criteria ``holdings``, ``cash``,
-    ``inactive``) → ``dormant``, else ``active``. An account with a missing value is not called
-    dormant (its reason code says ``missing``).
+    ``inactive``) → ``dormant``, else ``active``. The threshold is reached at equality: exactly
+    3 years is dormant. An account with a missing value is ``active`` when another field rules
+    dormancy out, else ``unknown`` (its reason code says ``missing``).
 
     Raises
     ------
@@ -174,6 +219,43 @@ def dormant_account(
     return _preset("dormant_account", options, None)
 
 
+def positioning_fit(segments: Sequence[str] = ("core",), segment_column: str = "segment") -> SelectionRules:
+    """Customers consistent with the firm's positioning (selection principle 1).
+
+    ``fit`` when ``segment`` is one of ``segments``, ``misfit`` otherwise, ``review`` when the
+    segment is missing.
+
+    Examples
+    --------
+    >>> import cvm, pandas as pd
+    >>> df = pd.DataFrame({"segment": pd.Categorical(["premium", "budget", None])})
+    >>> cvm.rules.positioning_fit(["premium"]).evaluate(df)["decision"].tolist()
+    ['fit', 'misfit', 'review']
+    """
+    if isinstance(segments, str):
+        segments = [segments]
+    return _preset(
+        "positioning_fit", {"segments": ",".join(segments), "segment_column": segment_column}, None
+    )
+
+
+def matching_partner(columns: Optional[Mapping[str, str]] = None, **options: float) -> SelectionRules:
+    """Partners of matching size and strength (门当户对, selection principle 4).
+
+    Criteria ``size_match`` (``relative_size`` in [0.5, 2]: the customer's size ÷ the firm's)
+    and ``strength_match`` (``relative_strength`` in [0.5, 2]); ``matching`` for both,
+    ``partial`` for one, ``mismatched`` for none, ``review`` when a missing value could change
+    that. Options ``min_relative_size``, ``max_relative_size``, ``min_relative_strength``,
+    ``max_relative_strength``.
+
+    Examples
+    --------
+    >>> import cvm, pandas as pd
+    >>> df = pd.DataFrame({"relative_size": [1.0, 5.0], "relative_strength": [1.5, 1.0]})
+    >>> cvm.rules.matching_partner().evaluate(df)["decision"].tolist()
+    ['matching', 'partial']
+    """
+    return _preset("matching_partner", options, columns)
 # The fee schedule and dormant-account transitions (seeds/001:442, 486 and 14); see docs/fees.md.
 from .fees import default_fee_schedule, dormant_transitions, fee_schedule  # noqa: E402
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from typing import Any, Mapping, Optional, Sequence
 
 import numpy as np
 import pandas as pd
 
 from . import _convert, _cvm
-from .exceptions import InvalidValueError, MissingColumnError
+from .exceptions import ConcentrationWarning, InvalidValueError, MissingColumnError
 
 __all__ = ["SelectionRules", "relationship_trend", "lookalike"]
 
@@ -220,9 +221,14 @@ class SelectionRules:
         -------
         pandas.DataFrame
             Indexed like ``df``: ``decision`` (categorical over :attr:`decision_names`),
-            ``score`` (float), ``fired_rule`` (the hard rule that decided, or None) and, when
-            requested, ``reasons`` (a list of reason codes per row, in :attr:`rule_names` order).
-            ``result.attrs["counts"]`` maps each decision to its number of customers.
+            ``score`` (float), ``fired_rule`` (the hard rule that decided, or None),
+            ``strategy`` (the service strategy the rules give the customer's decision, or None)
+            and, when requested, ``reasons`` (a list of reason codes per row, in
+            :attr:`rule_names` order). ``result.attrs["counts"]`` maps each decision to its
+            number of customers; ``result.attrs["warnings"]`` lists warnings about the result
+            (dicts with ``decision``, ``count``, ``total``, ``share``, ``message``): when more
+            than 90 % of at least 10 customers get one decision, also issued as a
+            :class:`cvm.ConcentrationWarning`.
 
         Raises
         ------
@@ -247,12 +253,19 @@ class SelectionRules:
                 "decision": pd.Categorical.from_codes(codes, categories=names),
                 "score": out["scores"],
                 "fired_rule": _convert.text_column(out["fired_rule"], df.index),
+                "strategy": _convert.text_column(out["strategy"], df.index),
             },
             index=df.index,
         )
         if reasons:
             result["reasons"] = pd.Series(out["reasons"], index=df.index, dtype=object)
         result.attrs["counts"] = dict(zip(names, out["counts"]))
+        result.attrs["warnings"] = [
+            {"decision": d, "count": c, "total": t, "share": s, "message": m}
+            for d, c, t, s, m in out["warnings"]
+        ]
+        for w in result.attrs["warnings"]:
+            warnings.warn(w["message"], ConcentrationWarning, stacklevel=2)
         return result
 
     def counts(self, df: pd.DataFrame) -> pd.Series:
@@ -265,7 +278,7 @@ class SelectionRules:
         >>> df = pd.DataFrame({"holdings_balance": [0.0, 5.0], "cash_balance": [80.0, 80.0],
         ...                    "years_since_last_trade": [4.0, 4.0]})
         >>> rules.counts(df).to_dict()
-        {'dormant': 1, 'active': 1}
+        {'dormant': 1, 'active': 1, 'unknown': 0}
         """
         counts = self.evaluate(df, reasons=False).attrs["counts"]
         return pd.Series(counts, name="customers", dtype=np.int64)
