@@ -181,7 +181,8 @@ pub trait TransactionModel: Send + Sync {
     /// Each model's own P(alive) and conditional expectation, e.g. for the BG/NBD Fader, Hardie &
     /// Lee (2005) eq. 10, `E[Y(t) | x, t_x, T] = E[Y(t) | alive at T] · P(alive)`; see the
     /// `# Formula` sections of `conditional_expected_purchases_with` and
-    /// `probability_alive_with` of [`BgNbd`], [`MbgNbd`] and [`ParetoNbd`].
+    /// `probability_alive_with` of [`BgNbd`](super::BgNbd), [`MbgNbd`](super::MbgNbd) and
+    /// [`ParetoNbd`](super::ParetoNbd).
     ///
     /// # Errors
     /// Invalid `t` ([`Error::InvalidValue`] `t`); empty columns ([`Error::Empty`]), columns of
