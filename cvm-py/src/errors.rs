@@ -274,7 +274,8 @@ mod tests {
                 checked += 1;
             }
         }
-        assert!(checked > 100, "only {checked} bindings found: is the scanner still right?");
+        // 97 written bodies since one macro writes the methods the fitted-model classes share.
+        assert!(checked > 90, "only {checked} bindings found: is the scanner still right?");
         // The scanner itself: a guarded method, an unguarded getter, work before the guard
         // (behind a brace in a string and a character literal).
         let sample = "#[pymethods]\nimpl X {\n    #[getter]\n    fn a(&self) -> PyResult<u8> { call(|| Ok(1)) }\n    \
@@ -366,9 +367,23 @@ mod tests {
         (name, code[open + 1..close].to_string(), close)
     }
 
-    /// (name, body) of every `#[pyfunction]` and of every method of a `#[pymethods]` block.
+    /// (name, body) of every `#[pyfunction]`, of every method of a `#[pymethods]` block and of
+    /// every method a class hands to a macro that writes its `#[pymethods]` block
+    /// (`fitted_model_pymethods! { … }` in lifetime2.rs).
     fn exported_bodies(code: &str) -> Vec<(String, String)> {
         let mut out = Vec::new();
+        let mut at = 0;
+        while let Some(k) = code[at..].find("_pymethods! {").map(|k| k + at) {
+            let open = k + code[k..].find('{').unwrap();
+            let close = closing(code.as_bytes(), open);
+            let mut pos = open + 1;
+            while let Some(f) = code[pos..close].find("fn ").map(|f| f + pos) {
+                let (name, body, end) = next_fn(code, f);
+                out.push((name, body));
+                pos = end + 1;
+            }
+            at = close;
+        }
         let mut at = 0;
         while let Some(k) = code[at..].find("#[py").map(|k| k + at) {
             if code[k..].starts_with("#[pyfunction]") {
