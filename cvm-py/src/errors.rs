@@ -374,15 +374,7 @@ mod tests {
         let mut out = Vec::new();
         let mut at = 0;
         while let Some(k) = code[at..].find("_pymethods! {").map(|k| k + at) {
-            let open = k + code[k..].find('{').unwrap();
-            let close = closing(code.as_bytes(), open);
-            let mut pos = open + 1;
-            while let Some(f) = code[pos..close].find("fn ").map(|f| f + pos) {
-                let (name, body, end) = next_fn(code, f);
-                out.push((name, body));
-                pos = end + 1;
-            }
-            at = close;
+            at = methods_of_block(code, k, &mut out);
         }
         let mut at = 0;
         while let Some(k) = code[at..].find("#[py").map(|k| k + at) {
@@ -391,20 +383,26 @@ mod tests {
                 out.push((name, body));
                 at = end;
             } else if code[k..].starts_with("#[pymethods]") {
-                let open = k + code[k..].find('{').unwrap();
-                let close = closing(code.as_bytes(), open);
-                let mut pos = open + 1;
-                while let Some(f) = code[pos..close].find("fn ").map(|f| f + pos) {
-                    let (name, body, end) = next_fn(code, f);
-                    out.push((name, body));
-                    pos = end + 1;
-                }
-                at = close;
+                at = methods_of_block(code, k, &mut out);
             } else {
                 at = k + 4;
             }
         }
         out
+    }
+
+    /// (name, body) of every method of the first `{ … }` block at or after `from`, into `out`;
+    /// returns the end of the block.
+    fn methods_of_block(code: &str, from: usize, out: &mut Vec<(String, String)>) -> usize {
+        let open = from + code[from..].find('{').unwrap();
+        let close = closing(code.as_bytes(), open);
+        let mut pos = open + 1;
+        while let Some(f) = code[pos..close].find("fn ").map(|f| f + pos) {
+            let (name, body, end) = next_fn(code, f);
+            out.push((name, body));
+            pos = end + 1;
+        }
+        close
     }
 
     /// The body is exactly `call(…)` (or `errors::call(…)`), nothing before or after.
