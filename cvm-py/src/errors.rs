@@ -253,6 +253,8 @@ mod tests {
     fn every_binding_runs_inside_the_guard() {
         let sources = [
             ("conversion.rs", include_str!("conversion.rs")),
+            ("decision.rs", include_str!("decision.rs")),
+            ("fee.rs", include_str!("fee.rs")),
             ("lib.rs", include_str!("lib.rs")),
             ("lifetime2.rs", include_str!("lifetime2.rs")),
             ("loyalty.rs", include_str!("loyalty.rs")),
@@ -274,8 +276,9 @@ mod tests {
                 checked += 1;
             }
         }
-        // 97 written bodies since one macro writes the methods the fitted-model classes share.
-        assert!(checked > 90, "only {checked} bindings found: is the scanner still right?");
+        // 109 today: lifetime2's shared fitted-model methods are written once, in its macro,
+        // and each class's own methods are read from the macro's invocation.
+        assert!(checked >= 109, "only {checked} bindings found: is the scanner still right?");
         // The scanner itself: a guarded method, an unguarded getter, work before the guard
         // (behind a brace in a string and a character literal).
         let sample = "#[pymethods]\nimpl X {\n    #[getter]\n    fn a(&self) -> PyResult<u8> { call(|| Ok(1)) }\n    \
