@@ -382,7 +382,7 @@ pub struct ClvResult {
 }
 
 /// Gauss–Legendre nodes and weights on [−1, 1] (Newton's method on the Legendre recurrence).
-fn gauss_legendre(n: usize) -> Vec<(f64, f64)> {
+pub(crate) fn gauss_legendre(n: usize) -> Vec<(f64, f64)> {
     let mut out = Vec::with_capacity(n);
     let nf = n as f64;
     for i in 0..n {

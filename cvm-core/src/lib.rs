@@ -37,6 +37,7 @@
 #![deny(missing_docs)]
 
 pub mod calendar;
+pub mod churn;
 pub mod clv;
 pub mod compress;
 pub mod decision;

@@ -26,6 +26,7 @@ use std::collections::VecDeque;
 use std::ffi::{c_char, CStr, CString};
 use std::sync::{Mutex, Once};
 
+pub mod churn_risk;
 pub mod decision;
 pub mod fee;
 pub mod lifetime2;
