@@ -356,10 +356,10 @@ def churn_probability(model: Any, summary: pd.DataFrame, horizon: float) -> pd.S
     Examples
     --------
     >>> import pandas as pd, cvm
-    >>> m = cvm.BetaGeo.from_params({"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426})
+    >>> m = cvm.BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
     >>> s = pd.DataFrame({"frequency": [0.0, 6.0], "recency": [0.0, 36.0], "T": [0.0, 38.0]})
     >>> cvm.churn_probability(m, s, 39.0).round(3).tolist()
-    [0.554, 0.117]
+    [0.574, 0.141]
     """
     native, age = _lifetime_model(model, summary)
     f, r, t = _history(summary, age)
@@ -413,13 +413,13 @@ def churn_risk(
     Examples
     --------
     >>> import pandas as pd, cvm
-    >>> m = cvm.BetaGeo.from_params({"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426})
+    >>> m = cvm.BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
     >>> s = pd.DataFrame({"frequency": [0.0, 6.0], "recency": [0.0, 36.0], "T": [38.0, 38.0]})
     >>> out = cvm.churn_risk(m, s, 39.0)
     >>> out["band"].tolist(), out["at_risk"].tolist()
     (['high', 'low'], [True, False])
     >>> out["reason"].iloc[1]
-    'P(no purchase in 39) = 0.119: P(alive) 0.963, expected purchases 3.35, 2 since the last purchase'
+    'P(no purchase in 39) = 0.141: P(alive) 0.874, expected purchases 4, 2 since the last purchase'
     """
     native, age = _lifetime_model(model, summary)
     _convert.check_numbers(horizon=horizon, medium_threshold=medium_threshold, high_threshold=high_threshold,
