@@ -63,7 +63,8 @@
 
 use crate::error::{check, fmt_num, Error, Result};
 use crate::models::{GammaGamma, TransactionModel};
-use crate::special::{ln_upper_incomplete_gamma, log_sub_exp};
+use crate::parallel::par_map;
+use crate::special::{gauss_legendre, ln_upper_incomplete_gamma, log_sub_exp};
 use crate::TimeUnit;
 
 /// How future purchases are discounted and summed.
@@ -368,6 +369,7 @@ impl ClvOptions {
 /// The result of [`customer_lifetime_value`].
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[must_use]
 pub struct ClvResult {
     /// Expected discounted value per customer: `margin · spend · discounted_purchases`.
     pub value: Vec<f64>,
@@ -379,33 +381,6 @@ pub struct ClvResult {
     pub lower: Option<Vec<f64>>,
     /// Upper bounds of the intervals, when asked for.
     pub upper: Option<Vec<f64>>,
-}
-
-/// Gauss–Legendre nodes and weights on [−1, 1] (Newton's method on the Legendre recurrence).
-pub(crate) fn gauss_legendre(n: usize) -> Vec<(f64, f64)> {
-    let mut out = Vec::with_capacity(n);
-    let nf = n as f64;
-    for i in 0..n {
-        let mut x = (std::f64::consts::PI * (i as f64 + 0.75) / (nf + 0.5)).cos();
-        let mut dp = 0.0;
-        for _ in 0..100 {
-            let (mut p0, mut p1) = (1.0, x);
-            for k in 2..=n {
-                let kf = k as f64;
-                let p2 = ((2.0 * kf - 1.0) * x * p1 - (kf - 1.0) * p0) / kf;
-                p0 = p1;
-                p1 = p2;
-            }
-            dp = nf * (x * p1 - p0) / (x * x - 1.0);
-            let dx = p1 / dp;
-            x -= dx;
-            if dx.abs() < 1e-16 {
-                break;
-            }
-        }
-        out.push((x, 2.0 / ((1.0 - x * x) * dp * dp)));
-    }
-    out
 }
 
 const GL_NODES: usize = 12;
@@ -793,20 +768,6 @@ fn discounted_all(
     Ok(d)
 }
 
-fn par_map<F>(n: usize, f: F) -> Vec<f64>
-where
-    F: Fn(usize) -> f64 + Sync + Send,
-{
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        if n >= 256 {
-            return (0..n).into_par_iter().with_min_len(64).map(f).collect();
-        }
-    }
-    (0..n).map(f).collect()
-}
-
 /// Expected discounted value of each customer's purchases over the horizon:
 /// `margin · E(spend | x, z̄) · D(x, t_x, T)` (see [`crate::clv`]).
 ///
@@ -892,12 +853,7 @@ fn intervals(
     value: &[f64],
     z: f64,
 ) -> Result<(Vec<f64>, Vec<f64>)> {
-    let no_cov = |which: &str| {
-        Error::invalid(
-            "covariance",
-            format!("the {which} model has no covariance (it was not fitted)"),
-        )
-    };
+    let no_cov = |which: &str| Error::no_covariance(Some(which));
     let cov_t = model.covariance().ok_or_else(|| no_cov("transaction"))?.log_matrix().to_vec();
     let cov_s = spend.covariance().ok_or_else(|| no_cov("spend"))?.log_matrix().to_vec();
     let pl = plan(model, options, unit)?;

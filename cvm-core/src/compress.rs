@@ -22,6 +22,7 @@ use crate::error::{check, Result};
 /// Unique `(frequency, recency, T)` rows, their counts, and the map back to the original rows.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[must_use]
 pub struct Compressed {
     /// Frequency of each unique row (sorted by frequency, then recency, then T).
     pub frequency: Vec<f64>,

@@ -121,6 +121,25 @@ impl Error {
         Error::InvalidValue { field: field.into(), index: None, reason: reason.to_string() }
     }
 
+    /// The error of asking a model without a covariance (built from parameters, not fitted)
+    /// for standard errors or intervals: [`Error::InvalidValue`] on the field `covariance`, with
+    /// one message everywhere; `which` names the model when a computation involves several
+    /// (`"spend"`, `"transaction"`).
+    ///
+    /// # Examples
+    /// ```
+    /// let e = cvm_core::Error::no_covariance(None);
+    /// assert_eq!(e.field(), Some("covariance"));
+    /// assert_eq!(e.to_string(), "`covariance`: the model has no covariance (it was not fitted)");
+    /// ```
+    pub fn no_covariance(which: Option<&str>) -> Self {
+        let model = match which {
+            Some(w) => format!("the {w} model"),
+            None => "the model".to_string(),
+        };
+        Error::invalid("covariance", format!("{model} has no covariance (it was not fitted)"))
+    }
+
     /// Builds [`Error::UnknownName`].
     pub fn unknown_name(
         field: impl Into<String>,
@@ -192,9 +211,47 @@ pub(crate) mod check {
         }
     }
 
+    /// Index of the first element failing `ok`. Scans in blocks without early exit inside a
+    /// block, so the common all-valid case vectorises.
+    pub fn first_bad(xs: &[f64], ok: impl Fn(f64) -> bool) -> Option<usize> {
+        const BLOCK: usize = 256;
+        for (b, block) in xs.chunks(BLOCK).enumerate() {
+            if !block.iter().fold(true, |acc, &x| acc & ok(x)) {
+                return block.iter().position(|&x| !ok(x)).map(|p| b * BLOCK + p);
+            }
+        }
+        None
+    }
+
+    /// A whole number in `0..=max` (NaN and infinities are not). Every double from 2⁵² on is
+    /// whole; below, the truncating conversion is exact and needs no `trunc` library call.
+    #[inline]
+    pub fn is_whole(x: f64, max: f64) -> bool {
+        (0.0..=max).contains(&x) && (x >= 4_503_599_627_370_496.0 || (x as u64) as f64 == x)
+    }
+
+    /// Every value a finite non-negative integer.
+    pub fn counts(field: &str, xs: &[f64]) -> Result<()> {
+        all(field, xs, "must be a finite non-negative integer", |x| is_whole(x, f64::MAX))
+    }
+
+    /// Every value finite and > 0.
+    pub fn positive(field: &str, xs: &[f64]) -> Result<()> {
+        all(field, xs, "must be finite and > 0", |x| x.is_finite() && x > 0.0)
+    }
+
+    /// Optional `weights` of `n` rows: the same length, every weight finite and > 0.
+    pub fn weights(n: usize, weights: Option<&[f64]>) -> Result<()> {
+        if let Some(w) = weights {
+            same_len("weights", n, w.len())?;
+            positive("weights", w)?;
+        }
+        Ok(())
+    }
+
     /// First index whose value fails `ok`, as an [`Error::InvalidValue`] with `reason`.
     pub fn all(field: &str, xs: &[f64], reason: &str, ok: impl Fn(f64) -> bool) -> Result<()> {
-        match xs.iter().position(|&x| !ok(x)) {
+        match first_bad(xs, &ok) {
             Some(i) => {
                 Err(Error::invalid_at(field, i, format!("{reason} (got {})", fmt_num(xs[i]))))
             }

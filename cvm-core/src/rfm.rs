@@ -144,6 +144,7 @@ impl SegmentTable {
 
 /// Scores and segments of every customer.
 #[derive(Debug, Clone, PartialEq)]
+#[must_use]
 pub struct RfmResult {
     /// Recency score 1–5 (5 = most recent).
     pub recency_score: Vec<u8>,

@@ -335,6 +335,7 @@ pub struct Holdout {
 
 /// Per-customer summary, sorted by customer id.
 #[derive(Debug, Clone, PartialEq)]
+#[must_use]
 pub struct CustomerSummary {
     /// Customer ids, ascending.
     pub customer_id: Vec<i64>,

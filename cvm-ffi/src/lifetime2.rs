@@ -90,9 +90,7 @@ fn diagnostics(d: Option<&FitDiagnostics>) -> FfiResult<cvm_fit_diagnostics> {
 }
 
 fn standard_errors(cov: Option<&cvm_core::models::Covariance>) -> FfiResult<Vec<f64>> {
-    let cov = cov.ok_or_else(|| {
-        Error::invalid("covariance", "the model has no covariance (it was not fitted)")
-    })?;
+    let cov = cov.ok_or_else(|| Error::no_covariance(None))?;
     Ok(cov.standard_errors())
 }
 

@@ -318,9 +318,7 @@ pub unsafe extern "C" fn cvm_model_standard_errors(
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(m, "model") }?.0;
-        let cov = m.covariance().ok_or_else(|| {
-            Error::invalid("covariance", "the model has no covariance (it was not fitted)")
-        })?;
+        let cov = m.covariance().ok_or_else(|| Error::no_covariance(None))?;
         unsafe { write_array(&cov.standard_errors(), out, n_out, "out") }
     })
 }

@@ -20,8 +20,8 @@ type Codes<'py> = PyReadonlyArray1<'py, u8>;
 
 /// The default playbook's JSON document.
 #[pyfunction]
-fn playbook_default_json() -> String {
-    Playbook::default().to_json()
+fn playbook_default_json() -> PyResult<String> {
+    call(|| Ok(Playbook::default().to_json()))
 }
 
 /// Reads a playbook document and writes it back normalised (defaults filled in); errors name
@@ -77,33 +77,39 @@ impl PyReport {
     /// (float64 array, NaN missing), `text` (list of str or None) or `flag` (list of bool or
     /// None).
     fn columns<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let out = PyList::empty(py);
-        for c in self.0.columns() {
-            let item: Bound<'py, PyAny> = match &c.values {
-                ReportValues::Number(v) => {
-                    (c.name, "number", array(py, v.clone())).into_pyobject(py)?.into_any()
-                }
-                ReportValues::Text(v) => (c.name, "text", v.clone()).into_pyobject(py)?.into_any(),
-                ReportValues::Flag(v) => (c.name, "flag", v.clone()).into_pyobject(py)?.into_any(),
-            };
-            out.append(item)?;
-        }
-        Ok(out)
+        call(|| {
+            let out = PyList::empty(py);
+            for c in self.0.columns() {
+                let item: Bound<'py, PyAny> = match &c.values {
+                    ReportValues::Number(v) => {
+                        (c.name, "number", array(py, v.clone())).into_pyobject(py)?.into_any()
+                    }
+                    ReportValues::Text(v) => {
+                        (c.name, "text", v.clone()).into_pyobject(py)?.into_any()
+                    }
+                    ReportValues::Flag(v) => {
+                        (c.name, "flag", v.clone()).into_pyobject(py)?.into_any()
+                    }
+                };
+                out.append(item)?;
+            }
+            Ok(out)
+        })
     }
 
     /// The report as CSV text.
     fn to_csv(&self, py: Python<'_>) -> PyResult<String> {
-        detach(py, || Ok::<_, Error>(self.0.to_csv()))
+        call(|| detach(py, || Ok::<_, Error>(self.0.to_csv())))
     }
 
     /// The report as one self-contained HTML page.
     fn to_html(&self, py: Python<'_>, title: &str) -> PyResult<String> {
-        detach(py, || Ok::<_, Error>(self.0.to_html(title)))
+        call(|| detach(py, || Ok::<_, Error>(self.0.to_html(title))))
     }
 
     /// Number of rows.
-    fn __len__(&self) -> usize {
-        self.0.n_rows()
+    fn __len__(&self) -> PyResult<usize> {
+        call(|| Ok(self.0.n_rows()))
     }
 }
 

@@ -39,12 +39,8 @@ fn diagnostics_dict<'py>(
     Ok(Some(out))
 }
 
-fn no_covariance() -> cvm_core::Error {
-    cvm_core::Error::invalid("covariance", "the model has no covariance (it was not fitted)")
-}
-
 fn intervals(cov: Option<&Covariance>, level: f64) -> PyResult<Vec<(f64, f64)>> {
-    cov.ok_or_else(no_covariance).py()?.confidence_intervals(level).py()
+    cov.ok_or_else(|| cvm_core::Error::no_covariance(None)).py()?.confidence_intervals(level).py()
 }
 
 /// The `#[pymethods]` block of a fitted (or parameterised) model class `$py` wrapping the core

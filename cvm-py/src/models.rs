@@ -156,16 +156,8 @@ impl PyModel {
     /// Confidence intervals (formed on the log scale) at `level`.
     fn confidence_intervals(&self, level: f64) -> PyResult<Vec<(f64, f64)>> {
         call(|| {
-            let cov = self
-                .inner
-                .covariance()
-                .ok_or_else(|| {
-                    cvm_core::Error::invalid(
-                        "covariance",
-                        "the model has no covariance (it was not fitted)",
-                    )
-                })
-                .py()?;
+            let cov =
+                self.inner.covariance().ok_or_else(|| cvm_core::Error::no_covariance(None)).py()?;
             cov.confidence_intervals(level).py()
         })
     }

@@ -101,7 +101,7 @@ impl NoPurchase for ParetoNbd {
         }
         let panels = ((v_max * k).ceil() as usize).clamp(1, MAX_PANELS);
         let width = v_max / panels as f64;
-        let nodes = crate::clv::gauss_legendre(PANEL_NODES);
+        let nodes = crate::special::gauss_legendre(PANEL_NODES);
         let mut some = 0.0;
         for j in 0..panels {
             let mid = (j as f64 + 0.5) * width;
@@ -126,7 +126,7 @@ impl NoPurchase for BgBb {
     /// (alive through k, gone at k + 1), as in FHS (2010) eq. 7:
     /// `P(none in n+1..n+m) = 1 − P(alive at n) · (1 − A_{n+m}/A_n − Σ_{i<m} D_{n+i}/A_n)`.
     fn probability_no_purchase_at(&self, horizon: f64, x: f64, t_x: f64, t_cal: f64) -> f64 {
-        if !(horizon >= 0.0 && horizon <= MAX_DISCRETE_HORIZON && horizon.fract() == 0.0) {
+        if !((0.0..=MAX_DISCRETE_HORIZON).contains(&horizon) && horizon.fract() == 0.0) {
             return f64::NAN; // outside the domain: never loop past the bound
         }
         let p_alive = self.probability_alive_at(x, t_x, t_cal);
@@ -222,7 +222,7 @@ pub fn churn_probability<M: NoPurchase + ?Sized>(
 ) -> Result<Vec<f64>> {
     model.check_histories(frequency, recency, t)?;
     check_horizon(model, horizon)?;
-    let out = crate::models::par_map(frequency.len(), |i| {
+    let out = crate::parallel::par_map(frequency.len(), |i| {
         model.probability_no_purchase_at(horizon, frequency[i], recency[i], t[i])
     });
     check_probabilities(&out)?;

@@ -293,10 +293,10 @@ pub fn churn_risk_from_model<M: NoPurchase + ?Sized>(
     options.validate()?;
     model.check_histories(frequency, recency, t)?;
     check_horizon(model, horizon)?;
-    let probability = crate::models::par_map(frequency.len(), |i| {
+    let probability = crate::parallel::par_map(frequency.len(), |i| {
         model.probability_no_purchase_at(horizon, frequency[i], recency[i], t[i])
     });
-    let (p_alive, expected) = crate::models::par_map2(frequency.len(), |i| {
+    let (p_alive, expected) = crate::parallel::par_map2(frequency.len(), |i| {
         model.transaction_model().probability_alive_and_expected_purchases_at(
             horizon,
             frequency[i],

@@ -75,25 +75,10 @@ pub use stage::{
 
 use crate::error::{check, Error, Result};
 
-/// Index of the first element failing `ok`. Scans in blocks without early exit inside a block,
-/// so the common all-valid case vectorises.
-pub(crate) fn first_bad(xs: &[f64], ok: impl Fn(f64) -> bool) -> Option<usize> {
-    const BLOCK: usize = 256;
-    for (b, block) in xs.chunks(BLOCK).enumerate() {
-        if !block.iter().fold(true, |acc, &x| acc & ok(x)) {
-            return block.iter().position(|&x| !ok(x)).map(|p| b * BLOCK + p);
-        }
-    }
-    None
-}
+pub(crate) use crate::error::check::first_bad;
 
 /// Every value finite and ≥ 0 (the error of `check::non_negative`).
-pub(crate) fn check_non_negative(field: &str, xs: &[f64]) -> Result<()> {
-    if first_bad(xs, |x| x.is_finite() && x >= 0.0).is_some() {
-        check::non_negative(field, xs)?;
-    }
-    Ok(())
-}
+pub(crate) use crate::error::check::non_negative as check_non_negative;
 
 /// An optional column: same length as the others.
 pub(crate) fn check_len<T>(field: &str, n: usize, col: Option<&[T]>) -> Result<()> {
@@ -116,10 +101,7 @@ pub(crate) fn check_counts(field: &str, n: usize, col: Option<&[f64]>) -> Result
 pub(crate) fn check_probabilities(field: &str, n: usize, col: Option<&[f64]>) -> Result<()> {
     if let Some(c) = col {
         check::same_len(field, n, c.len())?;
-        let ok = |p: f64| (0.0..=1.0).contains(&p);
-        if first_bad(c, ok).is_some() {
-            check::all(field, c, "must be a probability in [0, 1]", ok)?;
-        }
+        check::all(field, c, "must be a probability in [0, 1]", |p| (0.0..=1.0).contains(&p))?;
     }
     Ok(())
 }

@@ -23,6 +23,7 @@ use super::{check_customers, TransactionModel};
 /// Calibration-vs-holdout comparison by calibration frequency.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[must_use]
 pub struct CalibrationHoldoutTable {
     /// Calibration frequency of each row; the last row holds every customer with at least
     /// this many repeat purchases.
@@ -52,12 +53,7 @@ pub fn calibration_holdout_table(
 ) -> Result<CalibrationHoldoutTable> {
     check_customers(frequency, recency, t_cal)?;
     check::same_len("holdout_frequency", frequency.len(), holdout_frequency.len())?;
-    check::all(
-        "holdout_frequency",
-        holdout_frequency,
-        "must be a finite non-negative integer",
-        |v| v.is_finite() && v >= 0.0 && v.fract() == 0.0,
-    )?;
+    check::counts("holdout_frequency", holdout_frequency)?;
     check::scalar_non_negative("holdout_length", holdout_length)?;
     if max_frequency == 0 {
         return Err(Error::invalid("max_frequency", "must be at least 1"));
@@ -91,6 +87,7 @@ pub fn calibration_holdout_table(
 /// Actual vs expected histogram of calibration repeat purchases.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[must_use]
 pub struct RepeatHistogram {
     /// Bucket values 0, 1, …, `max_count`; the last bucket is "`max_count` or more".
     pub count: Vec<u64>,

@@ -22,11 +22,10 @@
 //! # Ok::<(), cvm_core::Error>(())
 //! ```
 
-use super::{check_params, Covariance, FitDiagnostics, FitOptions, MlFit};
+use super::gamma_gamma_likelihood::{Lik, SpendData, SpendLikelihood};
+use super::{check_params, fit_ml, Covariance, FitDiagnostics, FitOptions};
 use crate::error::{check, Error, Result};
-use crate::special::{digamma, gamma_ln_ratio, ln_beta, ln_gamma};
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
+use crate::special::{gamma_ln_ratio, ln_gamma};
 
 /// Parameters of the Gamma-Gamma spend model.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -89,14 +88,13 @@ pub(crate) fn check_spend(frequency: &[f64], monetary_value: &[f64]) -> Result<(
     check::non_empty("frequency", n)?;
     check::same_len("monetary_value", n, monetary_value.len())?;
     // One pass when everything is valid; otherwise the checks below name the first problem.
-    let valid = frequency
-        .iter()
-        .zip(monetary_value)
-        .all(|(&x, &z)| is_count(x) && z.is_finite() && (z > 0.0 || (z == 0.0 && x == 0.0)));
+    let valid = frequency.iter().zip(monetary_value).all(|(&x, &z)| {
+        check::is_whole(x, f64::MAX) && z.is_finite() && (z > 0.0 || (z == 0.0 && x == 0.0))
+    });
     if valid {
         return Ok(());
     }
-    check::all("frequency", frequency, "must be a finite non-negative integer", is_count)?;
+    check::counts("frequency", frequency)?;
     check::non_negative("monetary_value", monetary_value)?;
     for i in 0..n {
         if frequency[i] > 0.0 && monetary_value[i] <= 0.0 {
@@ -111,15 +109,6 @@ pub(crate) fn check_spend(frequency: &[f64], monetary_value: &[f64]) -> Result<(
         }
     }
     Ok(())
-}
-
-/// A finite non-negative integer (without a call to `trunc`: every double ≥ 2^52 is one).
-fn is_count(x: f64) -> bool {
-    if x >= 4_503_599_627_370_496.0 {
-        x.is_finite()
-    } else {
-        x >= 0.0 && (x as u64) as f64 == x
-    }
 }
 
 /// Fails with [`Error::NotIdentified`] when the repeat buyers' spends cannot identify `p`, `q`
@@ -154,348 +143,12 @@ fn check_spend_identifiable(frequency: &[f64], monetary_value: &[f64]) -> Result
     Ok(())
 }
 
-fn no_repeat_buyers() -> Error {
+pub(super) fn no_repeat_buyers() -> Error {
     Error::invalid(
         "frequency",
         "no repeat buyers (every frequency is 0): the spend model needs customers with at least \
          one repeat purchase",
     )
-}
-
-fn check_weights(n: usize, weights: Option<&[f64]>) -> Result<()> {
-    if let Some(w) = weights {
-        check::same_len("weights", n, w.len())?;
-        check::all("weights", w, "must be finite and > 0", |v| v.is_finite() && v > 0.0)?;
-    }
-    Ok(())
-}
-
-/// Mantissa bits that pick a spend cell: cells are `2^-CELL_BITS` of an octave wide, so every
-/// spend in a cell is within a factor `1 ± 1/65` of the cell's centre.
-const CELL_BITS: u32 = 5;
-/// Moments kept per cell: `Σ w ε^j`, `j = 0..=MOMENTS`. With `|ε| ≤ 1/65` the series of
-/// [`Cell::sums`] are truncated after a term of relative size `65^-(MOMENTS+1) < 2^-64`, far
-/// below rounding.
-const MOMENTS: usize = 10;
-
-/// Repeat buyers with the same frequency and nearly the same mean spend, summarised by the
-/// weighted moments of their relative distance `ε = z̄/c − 1` to the cell's centre `c`.
-#[derive(Debug, Clone, Copy)]
-struct Cell {
-    /// The frequency.
-    x: f64,
-    /// The centre: a spend `c` while the data is gathered, then `m_c = x c` in the units of the
-    /// fit.
-    centre: f64,
-    /// `Σ w ε^j`, `j = 0..=MOMENTS`.
-    moments: [f64; MOMENTS + 1],
-}
-
-impl Cell {
-    fn new(x: f64, centre: f64) -> Self {
-        Cell { x, centre, moments: [0.0; MOMENTS + 1] }
-    }
-
-    /// Adds a customer with weight `w` (`None`: 1) and mean spend `z`.
-    fn add(&mut self, z: f64, w: Option<f64>) {
-        // z and the centre are within a factor 2 of each other: the difference is exact.
-        let e1 = (z - self.centre) / self.centre;
-        let e2 = e1 * e1;
-        let e4 = e2 * e2;
-        let e8 = e4 * e4;
-        // ε^0..ε^10 by a shallow product tree (MOMENTS = 10).
-        let powers: [f64; MOMENTS + 1] =
-            [1.0, e1, e2, e2 * e1, e4, e4 * e1, e4 * e2, e4 * e2 * e1, e8, e8 * e1, e8 * e2];
-        match w {
-            None => self.moments.iter_mut().zip(powers).for_each(|(m, p)| *m += p),
-            Some(w) => self.moments.iter_mut().zip(powers).for_each(|(m, p)| *m += w * p),
-        }
-    }
-
-    /// `Σ w ln(1 + ε) = Σ_j (−1)^(j+1) Σ w ε^j / j`.
-    fn sum_ln_1p_eps(&self) -> f64 {
-        let terms = self.moments.iter().enumerate().skip(1);
-        terms.map(|(j, &e)| if j % 2 == 1 { e / j as f64 } else { -e / j as f64 }).sum()
-    }
-
-    /// `(Σ w ln(1 + γ/m), Σ w/(γ + m))` over the cell, with `m = m_c (1 + ε)`, from the
-    /// expansions `ln(1 + γ/m) = ln(1 + γ/m_c) + ln(1 + sε) − ln(1 + ε)` and
-    /// `1/(γ + m) = 1/((γ + m_c)(1 + sε))`, `s = m_c/(γ + m_c)`.
-    fn sums(&self, g: f64) -> (f64, f64) {
-        let e = &self.moments;
-        let r = 1.0 / (g + self.centre);
-        let (s, t) = (self.centre * r, g * r);
-        // ln(1 + sε) − ln(1 + ε) = Σ_j (−1)^j t a_j ε^j / j, with s^j − 1 = −t a_j,
-        // a_1 = 1, a_{j+1} = 1 + s a_j (no cancellation when s is close to 1).
-        let (mut a, mut series) = (1.0, 0.0);
-        for (j, &ej) in e.iter().enumerate().skip(1) {
-            let term = a * ej / j as f64;
-            series += if j % 2 == 0 { term } else { -term };
-            a = 1.0 + s * a;
-        }
-        let inv = e.iter().rev().fold(0.0, |inv, &ej| ej - s * inv);
-        // ln(1 + γ/m_c), also when γ/m_c overflows (m_c subnormal).
-        let ratio = g / self.centre;
-        let u = if ratio.is_finite() {
-            ratio.ln_1p()
-        } else {
-            (g + self.centre).ln() - self.centre.ln()
-        };
-        (e[0] * u + t * series, r * inv)
-    }
-}
-
-/// A hasher for cell keys (FxHash steps, SplitMix64 finaliser): std's default SipHash would
-/// cost more than the rest of the work per customer.
-#[derive(Default)]
-struct CellHasher(u64);
-
-impl std::hash::Hasher for CellHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        bytes.iter().for_each(|&b| self.write_u64(b.into()));
-    }
-
-    fn write_u64(&mut self, v: u64) {
-        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-
-    fn finish(&self) -> u64 {
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-}
-
-/// The repeat buyers of a spend data set, in [`Cell`]s grouped by frequency.
-struct SpendData {
-    /// The distinct frequencies, ascending.
-    levels: Vec<f64>,
-    /// The cells of frequency `levels[k]` are `cells[cell_start[k]..cell_start[k + 1]]`, by
-    /// increasing centre.
-    cell_start: Vec<usize>,
-    cells: Vec<Cell>,
-    /// Σ w.
-    n_obs: f64,
-    /// Weighted mean of `z̄`, summed in input order.
-    mean_spend: f64,
-}
-
-impl SpendData {
-    /// Validates the columns and gathers the repeat buyers into cells in one pass over the
-    /// rows (moments summed in input order, so the result is deterministic).
-    fn new(frequency: &[f64], monetary: &[f64], weights: Option<&[f64]>) -> Result<Self> {
-        check_spend(frequency, monetary)?;
-        check_weights(frequency.len(), weights)?;
-        type Map = HashMap<(u64, u64), u32, BuildHasherDefault<CellHasher>>;
-        let mut index = Map::default();
-        let mut cells: Vec<Cell> = Vec::new();
-        let shift = 52 - CELL_BITS;
-        let (mut n_obs, mut spend) = (0.0, 0.0);
-        for (i, (&x, &z)) in frequency.iter().zip(monetary).enumerate() {
-            if x <= 0.0 {
-                continue;
-            }
-            let w = weights.map(|w| w[i]);
-            let wi = w.unwrap_or(1.0);
-            n_obs += wi;
-            spend += z * wi;
-            if z < f64::MIN_POSITIVE {
-                // Subnormal: a cell of its own (ε = 0).
-                let mut cell = Cell::new(x, z);
-                cell.moments[0] = wi;
-                cells.push(cell);
-                continue;
-            }
-            let key = z.to_bits() >> shift;
-            let at = *index.entry((x.to_bits(), key)).or_insert_with(|| {
-                let centre = f64::from_bits((key << shift) | (1 << (shift - 1)));
-                cells.push(Cell::new(x, centre));
-                (cells.len() - 1) as u32
-            });
-            cells[at as usize].add(z, w);
-        }
-        if cells.is_empty() {
-            return Err(no_repeat_buyers());
-        }
-        cells.sort_by(|a, b| a.x.total_cmp(&b.x).then(a.centre.total_cmp(&b.centre)));
-        let mut levels = vec![];
-        let mut cell_start = vec![];
-        for (c, cell) in cells.iter().enumerate() {
-            if levels.last() != Some(&cell.x) {
-                levels.push(cell.x);
-                cell_start.push(c);
-            }
-        }
-        cell_start.push(cells.len());
-        Ok(SpendData { levels, cell_start, cells, n_obs, mean_spend: spend / n_obs })
-    }
-}
-
-/// The Gamma-Gamma log-likelihood of a [`SpendData`], with spend in units of `scale`.
-///
-/// Writing `m = x z̄` (in those units) and `u = ln(1 + γ/m)`, so that `ln(γ + x z̄) = ln m + u`,
-/// the weighted total is
-/// `Σ_k [W_k (ln Γ(px_k+q) − ln Γ(px_k) − ln Γ(q) + q ln γ) − q Σ_{x=x_k} w ln m − Σ_{x=x_k} w ln z̄]
-///  − p Σ w x u − q Σ w u`,
-/// with `W_k` the weight of the customers with frequency `x_k`. The only sums over customers
-/// that change with the parameters are `Σ w u` and `Σ w x u` (and `Σ w/(γ+m)`, `Σ w x/(γ+m)` for
-/// the gradient); both summands are smooth in `m`, so a [`Cell`]'s moments give its part by a
-/// rapidly converging series. An evaluation costs O(cells) — at most a few hundred per distinct
-/// frequency — rather than a logarithm per customer, and loses less to rounding.
-struct SpendLikelihood {
-    levels: Vec<f64>,
-    cell_start: Vec<usize>,
-    /// Cells with centres `m_c`.
-    cells: Vec<Cell>,
-    /// Per frequency: `W_k = Σ w`, `Σ w ln m`, `Σ w ln z̄`.
-    level_w: Vec<f64>,
-    level_ln_m: Vec<f64>,
-    level_ln_z: Vec<f64>,
-    n_obs: f64,
-}
-
-impl SpendLikelihood {
-    fn new(data: SpendData, scale: f64) -> Self {
-        let SpendData { levels, cell_start, mut cells, n_obs, .. } = data;
-        let ln_scale = scale.ln();
-        let (mut level_w, mut level_ln_m, mut level_ln_z) = (vec![], vec![], vec![]);
-        for (k, &x) in levels.iter().enumerate() {
-            let (mut w, mut ln_z) = (0.0, 0.0);
-            for c in &mut cells[cell_start[k]..cell_start[k + 1]] {
-                w += c.moments[0];
-                ln_z += c.moments[0] * (c.centre.ln() - ln_scale) + c.sum_ln_1p_eps();
-                c.centre = x * (c.centre / scale);
-            }
-            level_w.push(w);
-            level_ln_z.push(ln_z);
-            level_ln_m.push(ln_z + w * x.ln());
-        }
-        SpendLikelihood { levels, cell_start, cells, level_w, level_ln_m, level_ln_z, n_obs }
-    }
-
-    /// Weighted log-likelihood at natural parameters, with the gradient when asked for.
-    fn total(&self, v: &[f64], grad: Option<&mut [f64]>) -> f64 {
-        let (p, q, g) = (v[0], v[1], v[2]);
-        let ln_g = g.ln();
-        let want = grad.is_some();
-        let dg_q = if want { digamma(q) } else { 0.0 };
-        let (mut total, mut gp, mut gq, mut gg) = (0.0, 0.0, 0.0, self.n_obs * q / g);
-        for (k, &x) in self.levels.iter().enumerate() {
-            let (mut su, mut sr) = (0.0, 0.0);
-            for c in &self.cells[self.cell_start[k]..self.cell_start[k + 1]] {
-                let (u, r) = c.sums(g);
-                su += u;
-                sr += r;
-            }
-            let (wk, px) = (self.level_w[k], p * x);
-            // ln Γ(px+q) − ln Γ(px) − ln Γ(q) = −ln B(px, q), without rounding px + q.
-            total += wk * (q * ln_g - ln_beta(px, q))
-                - q * self.level_ln_m[k]
-                - self.level_ln_z[k]
-                - (px + q) * su;
-            if want {
-                let d = digamma(px + q);
-                gp += x * (wk * (d - digamma(px)) - su);
-                gq += wk * (d - dg_q + ln_g) - self.level_ln_m[k] - su;
-                gg -= (px + q) * sr;
-            }
-        }
-        if let Some(out) = grad {
-            out.copy_from_slice(&[gp, gq, gg]);
-        }
-        total
-    }
-}
-
-/// A weighted log-likelihood at natural parameters, writing its gradient when asked for.
-pub(crate) type LogLikelihood<'a> = dyn Fn(&[f64], Option<&mut [f64]>) -> f64 + Sync + 'a;
-
-/// Maximum likelihood on log-parameters for likelihoods that do not take a
-/// [`super::SummaryData`], with the conventions of the shared driver: mean negative
-/// log-likelihood per customer plus `penalizer · Σ ln(θ_j)²`, BFGS from each start in turn until
-/// one converges, [`Error::NotConverged`] with the last iterate otherwise, covariance from the
-/// Hessian of the total objective in `ln θ`.
-pub(crate) fn fit_direct(
-    names: &[&str],
-    options: &FitOptions,
-    n_obs: f64,
-    starts: Vec<Vec<f64>>,
-    total: &LogLikelihood<'_>,
-) -> Result<MlFit> {
-    options.validate(names)?;
-    let k = names.len();
-    let w = n_obs;
-    let pen = options.penalizer;
-    let mut objective = |theta: &[f64], g: &mut [f64]| -> f64 {
-        let p: Vec<f64> = theta.iter().map(|v| v.exp()).collect();
-        let mut gp = vec![0.0; k];
-        let ll = total(&p, Some(&mut gp));
-        let mut val = -ll / w;
-        for j in 0..k {
-            g[j] = -gp[j] * p[j] / w + 2.0 * pen * theta[j];
-            val += pen * theta[j] * theta[j];
-        }
-        if val.is_finite() {
-            val
-        } else {
-            f64::INFINITY
-        }
-    };
-    let opt = crate::optim::OptimOptions {
-        max_iterations: options.max_iterations,
-        gradient_tolerance: options.tolerance,
-        ..Default::default()
-    };
-    let starts = match &options.initial {
-        Some(init) => vec![init.clone()],
-        None => starts,
-    };
-    let mut last: Option<crate::optim::OptimResult> = None;
-    for start in starts {
-        let theta0: Vec<f64> = start.iter().map(|v| v.ln()).collect();
-        let res = crate::optim::minimize(&mut objective, &theta0, &opt);
-        let done = res.converged;
-        let better = match &last {
-            None => true,
-            Some(l) => done || res.value < l.value || l.value.is_nan(),
-        };
-        if better {
-            last = Some(res);
-        }
-        if done {
-            break;
-        }
-    }
-    let res = last.ok_or_else(|| Error::invalid("initial", "no starting values"))?;
-    let params: Vec<f64> = res.x.iter().map(|v| v.exp()).collect();
-    let ll = total(&params, None);
-    if !res.converged || !params.iter().all(|p| p.is_finite() && *p > 0.0) || !ll.is_finite() {
-        return Err(Error::NotConverged {
-            iterations: res.iterations,
-            gradient_norm: res.gradient_norm,
-            log_likelihood: ll,
-            params,
-            reason: res.reason.as_str().to_string(),
-        });
-    }
-    let kf = k as f64;
-    let diagnostics = FitDiagnostics {
-        log_likelihood: ll,
-        aic: 2.0 * kf - 2.0 * ll,
-        bic: kf * w.ln() - 2.0 * ll,
-        iterations: res.iterations,
-        gradient_norm: res.gradient_norm,
-        converged: true,
-        n_obs: w,
-        penalizer: pen,
-    };
-    let covariance = crate::optim::hessian_from_gradient(&mut objective, &res.x)
-        .ok()
-        .map(|h| h.into_iter().map(|row| row.into_iter().map(|v| v * w).collect()).collect())
-        .and_then(|h: Vec<Vec<f64>>| crate::optim::invert_spd(&h).ok())
-        .and_then(|c| Covariance::from_log_covariance(params.clone(), c).ok());
-    Ok(MlFit { params, diagnostics, covariance })
 }
 
 /// `E(M | x, z̄)` for validated scalars; `None` when it is infinite (x = 0 with q ≤ 1, or
@@ -581,7 +234,7 @@ impl GammaGamma {
     /// let m = GammaGamma::fit(&x, &z, None, &FitOptions::default())?;
     /// let d = m.diagnostics().unwrap();
     /// assert_eq!(d.n_obs, 1600.0); // the customers with no repeat purchase are not counted
-    /// assert!(d.converged && d.gradient_norm <= 1e-8);
+    /// assert!(d.converged && d.gradient_norm <= cvm_core::prec::OPTIM_GRAD_TOL);
     /// # Ok::<(), cvm_core::Error>(())
     /// ```
     pub fn fit(
@@ -604,28 +257,25 @@ impl GammaGamma {
             }
             None => options.clone(),
         };
-        let starts = vec![vec![2.0, 3.0, 1.0], vec![1.0, 1.0, 1.0 / scale]];
-        let total = |v: &[f64], g: Option<&mut [f64]>| data.total(v, g);
-        let fit = fit_direct(GammaGammaParams::NAMES, &options, data.n_obs, starts, &total)
-            .map_err(|e| match e {
+        let fit = fit_ml(&Lik, &data, &options).map_err(|e| match e {
+            Error::NotConverged {
+                iterations,
+                gradient_norm,
+                log_likelihood,
+                mut params,
+                reason,
+            } => {
+                params[2] *= scale;
                 Error::NotConverged {
                     iterations,
                     gradient_norm,
-                    log_likelihood,
-                    mut params,
+                    log_likelihood: log_likelihood - data.n_obs * scale.ln(),
+                    params,
                     reason,
-                } => {
-                    params[2] *= scale;
-                    Error::NotConverged {
-                        iterations,
-                        gradient_norm,
-                        log_likelihood: log_likelihood - data.n_obs * scale.ln(),
-                        params,
-                        reason,
-                    }
                 }
-                other => other,
-            })?;
+            }
+            other => other,
+        })?;
         let mut params = fit.params.clone();
         params[2] *= scale;
         super::check_estimate("gamma_gamma", GammaGammaParams::NAMES, &params)?;
@@ -770,9 +420,7 @@ impl GammaGamma {
     ) -> Result<(Vec<f64>, Vec<f64>)> {
         let z = super::z_for_level(level)?;
         self.conditional_expected_average_spend(frequency, monetary_value)?;
-        let cov = self.covariance.as_ref().ok_or_else(|| {
-            Error::invalid("covariance", "the model has no covariance (it was not fitted)")
-        })?;
+        let cov = self.covariance.as_ref().ok_or_else(|| Error::no_covariance(None))?;
         let p = self.params.to_vec();
         Ok(frequency
             .iter()
@@ -831,9 +479,7 @@ impl GammaGamma {
     /// ```
     pub fn simulate(&self, frequency: &[f64], seed: u64) -> Result<Vec<f64>> {
         check::non_empty("frequency", frequency.len())?;
-        check::all("frequency", frequency, "must be a finite non-negative integer", |x| {
-            x.is_finite() && x >= 0.0 && x.fract() == 0.0
-        })?;
+        check::counts("frequency", frequency)?;
         let GammaGammaParams { p, q, gamma } = self.params;
         Ok(frequency
             .iter()
@@ -920,7 +566,7 @@ pub fn frequency_monetary_correlation(
     weights: Option<&[f64]>,
 ) -> Result<f64> {
     check_spend(frequency, monetary_value)?;
-    check_weights(frequency.len(), weights)?;
+    check::weights(frequency.len(), weights)?;
     let rows: Vec<usize> = (0..frequency.len()).filter(|&i| frequency[i] > 0.0).collect();
     if rows.is_empty() {
         return Err(no_repeat_buyers());
@@ -952,120 +598,6 @@ pub fn frequency_monetary_correlation(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The straightforward weighted per-row log-likelihood, its gradient, and the size of its
-    /// largest terms (`Σ w (px+q) |ln(γ + x z̄)|`: the scale of rounding errors).
-    fn per_row(v: &[f64], x: &[f64], z: &[f64], w: &[f64]) -> (f64, [f64; 3], f64) {
-        let (p, q, g) = (v[0], v[1], v[2]);
-        let (mut s, mut gr, mut size) = (0.0, [0.0; 3], 0.0);
-        for i in (0..x.len()).filter(|&i| x[i] > 0.0) {
-            let (px, l, d) = (p * x[i], (g + x[i] * z[i]).ln(), g + x[i] * z[i]);
-            s += w[i]
-                * (gamma_ln_ratio(px + q, px) - ln_gamma(q)
-                    + q * g.ln()
-                    + px * x[i].ln()
-                    + (px - 1.0) * z[i].ln()
-                    - (px + q) * l);
-            let dq = digamma(px + q);
-            gr[0] += w[i] * x[i] * (dq - digamma(px) + x[i].ln() + z[i].ln() - l);
-            gr[1] += w[i] * (dq - digamma(q) + g.ln() - l);
-            gr[2] += w[i] * (q / g - (px + q) / d);
-            size += w[i] * (px + q) * l.abs();
-        }
-        (s, gr, size)
-    }
-
-    #[test]
-    fn grouped_likelihood_matches_the_per_row_sum() {
-        // Unsorted frequencies, a customer without repeats, large frequencies, two customers in
-        // one cell (12 and 12.1), a spend whose x z̄ is subnormal and one near the top of the range.
-        let x = [1.0, 2.0, 5.0, 1.0, 3.0, 0.0, 40.0, 7e4, 2.0, 7e4, 1e5, 3.0, 2.0, 1.0];
-        let z = [12.0, 30.5, 22.0, 8.0, 19.0, 0.0, 1e5, 3.0, 11.0, 4.5, 2.0, 1e-310, 1e300, 12.1];
-        let w = [2.0, 1.0, 1.0, 3.0, 1.0, 1.0, 0.5, 1.0, 2.5, 1.0, 1.5, 1.0, 0.25, 1.0];
-        let ones = [1.0; 14];
-        for (weights, wv) in [(Some(&w[..]), &w), (None, &ones)] {
-            let d = SpendData::new(&x, &z, weights).unwrap();
-            assert_eq!(d.levels, [1.0, 2.0, 3.0, 5.0, 40.0, 7e4, 1e5]);
-            assert_eq!(d.cell_start, [0, 2, 5, 7, 8, 9, 11, 12]);
-            assert!(d.cells.windows(2).all(|c| (c[0].x, c[0].centre) < (c[1].x, c[1].centre)));
-            let n_obs: f64 = (0..14).filter(|&i| x[i] > 0.0).map(|i| wv[i]).sum();
-            assert_eq!(d.n_obs, n_obs);
-            let scale = 7.5;
-            let d = SpendLikelihood::new(d, scale);
-            for v in [[6.25, 3.74, 15.44], [0.5, 1.1, 200.0], [30.0, 0.3, 1e-3]] {
-                // On spend in units of `scale`: γ scales, the total shifts by −N ln(scale).
-                let vs = [v[0], v[1], v[2] / scale];
-                let mut g = [0.0; 3];
-                let raw = d.total(&vs, Some(&mut g));
-                let val = raw - n_obs * scale.ln();
-                let (direct, dg, size) = per_row(&v, &x, &z, wv);
-                assert!((val - direct).abs() < 1e-14 * size, "{val} {direct} {size}");
-                for (j, want) in [dg[0], dg[1], dg[2] * scale].into_iter().enumerate() {
-                    assert!((g[j] - want).abs() < 1e-9 * want.abs().max(1.0), "{v:?} {j}");
-                }
-                // The value without the gradient is the same.
-                assert_eq!(d.total(&vs, None), raw);
-            }
-        }
-    }
-
-    #[test]
-    fn cell_series_match_direct_sums() {
-        // Many customers per cell, m over twelve decades, γ from far below to far above m.
-        let mut rng = super::super::Rng::stream(99, 0);
-        let n = 20_000;
-        let x: Vec<f64> = (0..n).map(|i| 1.0 + (i % 3) as f64).collect();
-        let z: Vec<f64> = (0..n).map(|_| 10f64.powf(12.0 * rng.uniform() - 6.0)).collect();
-        let w: Vec<f64> = (0..n).map(|_| 0.5 + rng.uniform()).collect();
-        let d = SpendLikelihood::new(SpendData::new(&x, &z, Some(&w)).unwrap(), 1.0);
-        assert!(d.cells.len() < n / 5, "{} cells", d.cells.len());
-        for g in [1e-9, 1e-3, 0.7, 1.0, 3e2, 1e7, 1e12] {
-            for (k, &xk) in d.levels.iter().enumerate() {
-                let (mut su, mut sr) = (0.0, 0.0);
-                for c in &d.cells[d.cell_start[k]..d.cell_start[k + 1]] {
-                    let (u, r) = c.sums(g);
-                    su += u;
-                    sr += r;
-                }
-                // Direct sums, compensated (Neumaier).
-                let (mut du, mut cu, mut dr, mut cr) = (0.0f64, 0.0, 0.0f64, 0.0);
-                for i in (0..n).filter(|&i| x[i] == xk) {
-                    let m = x[i] * z[i];
-                    for (s, c, v) in [
-                        (&mut du, &mut cu, w[i] * (g / m).ln_1p()),
-                        (&mut dr, &mut cr, w[i] / (g + m)),
-                    ] {
-                        let t = *s + v;
-                        *c += if s.abs() >= v.abs() { (*s - t) + v } else { (v - t) + *s };
-                        *s = t;
-                    }
-                }
-                let (du, dr) = (du + cu, dr + cr);
-                assert!((su - du).abs() <= 1e-14 * du, "g={g} x={xk}: {su} {du}");
-                assert!((sr - dr).abs() <= 1e-14 * dr, "g={g} x={xk}: {sr} {dr}");
-            }
-        }
-    }
-
-    #[test]
-    fn gradient_matches_finite_differences() {
-        let x = [1.0, 2.0, 5.0, 1.0, 3.0, 0.0, 40.0];
-        let z = [12.0, 30.5, 22.0, 8.0, 19.0, 0.0, 1e5];
-        let w = [2.0, 1.0, 1.0, 3.0, 1.0, 1.0, 0.5];
-        let d = SpendLikelihood::new(SpendData::new(&x, &z, Some(&w)).unwrap(), 1.0);
-        for v in [[6.25, 3.74, 15.44], [0.5, 1.1, 200.0], [30.0, 0.3, 1e-3]] {
-            let mut g = [0.0; 3];
-            d.total(&v, Some(&mut g));
-            for j in 0..3 {
-                let h = 1e-6 * v[j];
-                let (mut up, mut dn) = (v, v);
-                up[j] += h;
-                dn[j] -= h;
-                let fd = (d.total(&up, None) - d.total(&dn, None)) / (2.0 * h);
-                assert!((fd - g[j]).abs() < 1e-5 * g[j].abs().max(1.0), "v={v:?} j={j}");
-            }
-        }
-    }
 
     #[test]
     fn likelihood_is_a_density_in_zbar() {

@@ -127,8 +127,15 @@ impl Lik {
 }
 
 impl Likelihood for Lik {
+    type Data = SummaryData;
     const MODEL: &'static str = "mbg_nbd";
     const NAMES: &'static [&'static str] = MbgNbdParams::NAMES;
+
+    /// The moment start `(1, T̄/(x̄+1), 1, 1)`, then all ones.
+    fn initial_guess(&self, data: &SummaryData) -> Vec<Vec<f64>> {
+        let (mx, _, mt) = data.means();
+        vec![vec![1.0, (mt / (mx + 1.0)).max(1e-3), 1.0, 1.0], vec![1.0; 4]]
+    }
 
     fn total(&self, data: &SummaryData, p: &[f64], grad: Option<&mut [f64]>) -> f64 {
         let table = Self::table(data, p, false);
@@ -246,7 +253,7 @@ impl MbgNbd {
     /// let data = SummaryData::new(&sim.frequency, &sim.recency, &sim.t, None)?;
     /// let m = MbgNbd::fit(&data, &FitOptions::default())?;
     /// let d = m.diagnostics().unwrap();
-    /// assert!(d.converged && d.gradient_norm <= 1e-8);
+    /// assert!(d.converged && d.gradient_norm <= cvm_core::prec::OPTIM_GRAD_TOL);
     /// // The log-likelihood is the sum of the per-customer values.
     /// let per = m.log_likelihood_individual(data.frequency(), data.recency(), data.t())?;
     /// let total: f64 = per.iter().zip(data.weight()).map(|(l, w)| l * w).sum();
@@ -254,8 +261,6 @@ impl MbgNbd {
     /// # Ok::<(), cvm_core::Error>(())
     /// ```
     pub fn fit(data: &SummaryData, options: &FitOptions) -> Result<Self> {
-        let (mx, _, mt) = data.means();
-        let start = vec![1.0, (mt / (mx + 1.0)).max(1e-3), 1.0, 1.0];
         super::check_identifiable(
             "mbg_nbd",
             "frequency",
@@ -263,7 +268,7 @@ impl MbgNbd {
             data.recency(),
             data.t(),
         )?;
-        let fit = fit_ml(&Lik, data, options, start)?;
+        let fit = fit_ml(&Lik, data, options)?;
         super::check_estimate("mbg_nbd", MbgNbdParams::NAMES, &fit.params)?;
         Ok(MbgNbd {
             params: MbgNbdParams::raw(&fit.params),

@@ -17,14 +17,15 @@
 
 use std::sync::OnceLock;
 
+use super::pareto_nbd_likelihood::{row_quad, row_terms, Lik};
 use super::Order;
 use super::{
-    check_params, check_t, fit_ml, ln_add, one_minus_exp_over, Covariance, FitDiagnostics,
-    FitOptions, Likelihood, SummaryData, TransactionModel,
+    check_params, check_t, fit_ml, one_minus_exp_over, Covariance, FitDiagnostics, FitOptions,
+    SummaryData, TransactionModel,
 };
 use crate::error::{check, Result};
 use crate::special::{
-    digamma, gamma_ln_ratio, ln_1p_exp, ln_gamma, ln_hyp2f1, ln_tricomi_u_aa, log_sub_exp, trigamma,
+    gamma_ln_ratio, ln_1p_exp, ln_gamma, ln_hyp2f1, ln_tricomi_u_aa, log_sub_exp,
 };
 
 /// Parameters of the Pareto/NBD model.
@@ -69,7 +70,7 @@ impl ParetoNbdParams {
         vec![self.r, self.alpha, self.s, self.beta]
     }
 
-    fn raw(p: &[f64]) -> Self {
+    pub(super) fn raw(p: &[f64]) -> Self {
         ParetoNbdParams { r: p[0], alpha: p[1], s: p[2], beta: p[3] }
     }
 }
@@ -85,12 +86,12 @@ pub struct ParetoNbd {
 
 /// The two log-terms of the likelihood after the common factor
 /// `Γ(r+x) α^r β^s / Γ(r)`: `ln[(α+T)^{−(r+x)} (β+T)^{−s}]` and `ln[s/(r+s+x) · A₀]`.
-fn ln_terms(p: &ParetoNbdParams, x: f64, t_x: f64, t_cal: f64) -> (f64, f64) {
+pub(super) fn ln_terms(p: &ParetoNbdParams, x: f64, t_x: f64, t_cal: f64) -> (f64, f64) {
     ln_terms_cached(p, x, t_x, t_cal, None)
 }
 
 /// [`ln_terms`] with `F(t_x)` supplied when known (for t_x = 0 it depends on x only).
-fn ln_terms_cached(
+pub(super) fn ln_terms_cached(
     p: &ParetoNbdParams,
     x: f64,
     t_x: f64,
@@ -120,14 +121,14 @@ fn ln_f(p: &ParetoNbdParams, x: f64, t: f64) -> f64 {
     l - rsx * (m + t).ln()
 }
 
-fn ln_head(p: &ParetoNbdParams, x: f64) -> f64 {
+pub(super) fn ln_head(p: &ParetoNbdParams, x: f64) -> f64 {
     gamma_ln_ratio(p.r + x, p.r) + p.r * p.alpha.ln() + p.s * p.beta.ln()
 }
 
 /// `ln P(alive) = −ln(1 + s Ĵ)` with `Ĵ` by the likelihood's quadrature (see [`row_quad`]),
 /// which integrates directly and so avoids the cancellation of `F(t_x) − F(T)`; the ₂F₁ form is
 /// the fallback for the rare rows the quadrature declines.
-fn ln_p_alive(p: &ParetoNbdParams, x: f64, t_x: f64, t_cal: f64) -> f64 {
+pub(super) fn ln_p_alive(p: &ParetoNbdParams, x: f64, t_x: f64, t_cal: f64) -> f64 {
     if !in_domain(x, t_x, t_cal) {
         return f64::NAN;
     }
@@ -160,458 +161,10 @@ fn alive_expectation(p: &ParetoNbdParams, t: f64, x: f64, t_cal: f64) -> f64 {
     (p.r + x) / (p.alpha + t_cal) * b * u * one_minus_exp_over((p.s - 1.0) * u)
 }
 
-// ---------------------------------------------------------------------------------------------
-// Likelihood, gradient and Hessian by quadrature (the fit's kernel).
-//
-// Write the bracket of the likelihood as `B = e^{A₁} B̂` with
-// `A₁ = −(r+x) ln(α+T) − s ln(β+T)` and `B̂ = 1 + s Ĵ`,
-// `Ĵ = ∫_{t_x}^T ĝ(τ) dτ`, `ĝ(τ) = ((α+τ)/(α+T))^{−(r+x)} ((β+τ)/(β+T))^{−s} (β+τ)^{−1}`.
-// Every parameter derivative of `ln ĝ` is elementary, so `∇ ln B̂` and `∇² ln B̂` are moments of
-// elementary functions under the normalised density `ĝ/Ĵ`, and one quadrature pass gives the
-// value, the gradient and (when asked) the Hessian — no derivative of ₂F₁ with respect to its
-// parameters is needed. The quadrature runs in `v = ln((p+τ)/(p+t_x))`, `p = min(α, β)`, where
-// `ln ĝ` is concave with slope `1 − c_p − c_q σ(v)` (`c_p`, `c_q` the exponents of the p- and
-// q-factors, `σ = (p+τ)/(q+τ)`), on panels short enough that the log-integrand changes by at
-// most [`PANEL_LOG_SPAN`] and whose length is at most [`PANEL_MAX_LEN`] (the integrand's complex
-// singularities lie at distance π from the real axis); the far tail is dropped once a tangent
-// bound shows it is below 1e-18 of the integral. Checked against the ₂F₁ form to 1e-12.
-// ---------------------------------------------------------------------------------------------
-
-/// Gauss–Legendre order per panel.
-const PANEL_NODES: usize = 8;
-/// Largest change of the log-integrand over one panel (slope × length).
-const PANEL_LOG_SPAN: f64 = 2.0;
-/// Longest panel in `v`.
-const PANEL_MAX_LEN: f64 = 1.5;
-/// Panels after which a row falls back to the ₂F₁ form with numerical derivatives.
-const MAX_PANELS: usize = 400;
-/// Halvings of one panel's length before the row is declined (2⁻⁶⁰ of [`PANEL_MAX_LEN`] is far
-/// below any panel a finite slope needs).
-const MAX_HALVINGS: usize = 60;
-
-/// Gauss–Legendre nodes and weights mapped to [0, 1] (weights sum to 1).
-fn unit_rule() -> &'static [(f64, f64)] {
-    static RULE: OnceLock<Vec<(f64, f64)>> = OnceLock::new();
-    RULE.get_or_init(|| {
-        gauss_legendre_n(PANEL_NODES).iter().map(|&(x, w)| (0.5 * (x + 1.0), 0.5 * w)).collect()
-    })
-}
-
-/// Per-row quadrature result: `ln Ĵ` and the normalised moments of `ℓ = ∇ ln ĝ` (first
-/// moments, and for the Hessian the second moments and the mean of `∇² ln ĝ`).
-struct RowQuad {
-    ln_j: f64,
-    /// E[ℓ_i], order (r, α, s, β).
-    m1: [f64; 4],
-    /// E[ℓ_i ℓ_j] (only when the Hessian is asked for).
-    m2: [[f64; 4]; 4],
-    /// E[∂²ln ĝ / ∂θ_i∂θ_j] (only when the Hessian is asked for).
-    h: [[f64; 4]; 4],
-}
-
-/// Computes [`RowQuad`] for a row with `t_x < T`; `None` if the integrand needs more than
-/// [`MAX_PANELS`] panels (the caller falls back to the ₂F₁ form).
-fn row_quad(pp: &ParetoNbdParams, x: f64, t_x: f64, t_cal: f64, order: Order) -> Option<RowQuad> {
-    let ParetoNbdParams { r, alpha, s, beta } = *pp;
-    let rx = r + x;
-    // p-factor (smaller scale) and q-factor; exponents of ĝ in τ: (α+τ)^{−(r+x)} (β+τ)^{−(s+1)}.
-    let swapped = alpha > beta;
-    let (p, q, cp, cq) =
-        if swapped { (beta, alpha, s + 1.0, rx) } else { (alpha, beta, rx, s + 1.0) };
-    let a = p + t_x;
-    let d = q - p;
-    let bq = q + t_x;
-    let big_v = ((t_cal - t_x) / a).ln_1p();
-    // Scalars outside the model's domain (non-finite, negative) leave nothing to integrate.
-    let in_domain = big_v.is_finite() && big_v > 0.0 && a > 0.0 && cp.is_finite() && cq.is_finite();
-    if !in_domain {
-        return None;
-    }
-    let want_g = order != Order::Value;
-    let ln_ratio_v = if want_g { ((t_cal - t_x) / bq).ln_1p() } else { 0.0 };
-    // ψ(v) = (1 − c_p) v − c_q ln((d + a e^v)/b_q): ln of the v-space integrand up to a constant.
-    let sigma = |ev: f64| a * ev / (d + a * ev);
-    let slope = |sig: f64| 1.0 - cp - cq * sig;
-    // Shift: the maximum of the concave ψ on [0, V].
-    let (s0, s_end) = (slope(a / bq), slope((p + t_cal) / (q + t_cal)));
-    let psi = |v: f64, ev: f64| (1.0 - cp) * v - cq * ((d + a * ev) / bq).ln();
-    let shift = if s0 <= 0.0 {
-        0.0
-    } else if s_end >= 0.0 {
-        psi(big_v, (p + t_cal) / a)
-    } else {
-        // σ(v*) = (1 − c_p)/c_q
-        let sig = (1.0 - cp) / cq;
-        let ev = sig * d / ((1.0 - sig) * a);
-        let v = ev.ln().clamp(0.0, big_v);
-        psi(v, v.exp())
-    };
-    let rule = unit_rule();
-    let want_h = order == Order::Hessian;
-    let (inv_at, inv_bt) = (1.0 / (alpha + t_cal), 1.0 / (beta + t_cal));
-    let (mut z, mut m1, mut m2, mut h) = (0.0, [0.0; 4], [[0.0; 4]; 4], [[0.0; 4]; 4]);
-    let mut va = 0.0;
-    let mut sig_a = a / bq;
-    let mut panels = 0;
-    while va < big_v {
-        panels += 1;
-        if panels > MAX_PANELS {
-            return None;
-        }
-        let sl_a = slope(sig_a).abs();
-        let mut len = (big_v - va).min(PANEL_MAX_LEN);
-        if sl_a * len > PANEL_LOG_SPAN {
-            len = PANEL_LOG_SPAN / sl_a;
-        }
-        // The slope is monotone in v: bound it by its values at both ends. A panel that cannot
-        // be made short enough in MAX_HALVINGS steps, or that makes no progress (a non-finite
-        // slope, from inputs outside the model's domain), declines the row.
-        let mut halvings = 0;
-        let (sig_b, vb) = loop {
-            let (vb, sig_b) = if va + len >= big_v {
-                (big_v, (p + t_cal) / (q + t_cal))
-            } else {
-                (va + len, sigma((va + len).exp()))
-            };
-            if slope(sig_b).abs() * (vb - va) <= PANEL_LOG_SPAN * 1.000_001 {
-                break (sig_b, vb);
-            }
-            halvings += 1;
-            if halvings > MAX_HALVINGS {
-                return None;
-            }
-            len *= 0.5;
-        };
-        crate::special::work::add((PANEL_NODES + halvings) as u64);
-        let width = vb - va;
-        if width.is_nan() || width <= 0.0 {
-            return None;
-        }
-        for &(u, w) in rule {
-            let v = va + width * u;
-            let ev = v.exp();
-            let pt = a * ev; // p + τ
-            let qt = d + pt; // q + τ
-            let lq = (qt / bq).ln();
-            let f = w * width * ((1.0 - cp) * v - cq * lq - shift).exp();
-            z += f;
-            if !want_g {
-                continue;
-            }
-            // ũ = ln((·+τ)/(·+T)), and 1/(·+τ), for the α- and β-factors.
-            let (lp_t, lq_t) = (v - big_v, lq - ln_ratio_v);
-            let (u1, u2, i1, i2) = if swapped {
-                (lq_t, lp_t, 1.0 / qt, 1.0 / pt)
-            } else {
-                (lp_t, lq_t, 1.0 / pt, 1.0 / qt)
-            };
-            let (d1, d2) = (i1 - inv_at, i2 - inv_bt);
-            let l = [-u1, -rx * d1, -u2, -s * d2 - i2];
-            for i in 0..4 {
-                m1[i] += f * l[i];
-            }
-            if want_h {
-                for i in 0..4 {
-                    for j in i..4 {
-                        m2[i][j] += f * l[i] * l[j];
-                    }
-                }
-                h[0][1] -= f * d1;
-                h[1][1] -= f * rx * (inv_at * inv_at - i1 * i1);
-                h[2][3] -= f * d2;
-                h[3][3] += f * (i2 * i2 - s * (inv_bt * inv_bt - i2 * i2));
-            }
-        }
-        va = vb;
-        sig_a = sig_b;
-        // Tail bound: ψ lies under its tangent, so ∫_{v_b}^∞ e^{ψ−shift} ≤ e^{ψ(v_b)−shift}/|ψ'(v_b)|.
-        let sl_b = slope(sig_b);
-        if sl_b < 0.0 && va < big_v {
-            let tail = (psi(va, va.exp()) - shift).exp() / -sl_b;
-            if tail <= 1e-18 * z {
-                break;
-            }
-        }
-    }
-    let ln_z = z.ln();
-    // ln Ĵ = −A₁ + (1 − c_p) ln a − c_q ln b_q + shift + ln z
-    let a1 = -rx * (alpha + t_cal).ln() - s * (beta + t_cal).ln();
-    let ln_j = -a1 + (1.0 - cp) * a.ln() - cq * bq.ln() + shift + ln_z;
-    let inv_z = 1.0 / z;
-    for i in 0..4 {
-        m1[i] *= inv_z;
-        for j in i..4 {
-            m2[i][j] *= inv_z;
-            m2[j][i] = m2[i][j];
-            h[i][j] *= inv_z;
-            h[j][i] = h[i][j];
-        }
-    }
-    Some(RowQuad { ln_j, m1, m2, h })
-}
-
-/// Per-frequency-level head `ln Γ(r+x) − ln Γ(r) + r ln α + s ln β` with its derivatives.
-struct Head {
-    v: f64,
-    g: [f64; 4],
-    h: [[f64; 4]; 4],
-}
-
-fn head_table(data: &SummaryData, pp: &ParetoNbdParams, order: Order) -> Vec<Head> {
-    let ParetoNbdParams { r, alpha, s, beta } = *pp;
-    let (dg_r, tg_r) = (digamma(r), if order == Order::Hessian { trigamma(r) } else { 0.0 });
-    data.x_levels()
-        .iter()
-        .map(|&x| {
-            let v = ln_head(pp, x);
-            if order == Order::Value {
-                return Head { v, g: [0.0; 4], h: [[0.0; 4]; 4] };
-            }
-            let dg = if x == 0.0 { 0.0 } else { digamma(r + x) - dg_r };
-            let g = [dg + alpha.ln(), r / alpha, beta.ln(), s / beta];
-            let mut h = [[0.0; 4]; 4];
-            if order == Order::Hessian {
-                h[0][0] = if x == 0.0 { 0.0 } else { trigamma(r + x) - tg_r };
-                h[0][1] = 1.0 / alpha;
-                h[1][0] = h[0][1];
-                h[1][1] = -r / (alpha * alpha);
-                h[2][3] = 1.0 / beta;
-                h[3][2] = h[2][3];
-                h[3][3] = -s / (beta * beta);
-            }
-            Head { v, g, h }
-        })
-        .collect()
-}
-
-/// `ln B = A₁ + ln B̂` of one row (the likelihood without its head) with its gradient and,
-/// for [`Order::Hessian`], its Hessian in the natural parameters.
-fn row_terms(
-    pp: &ParetoNbdParams,
-    x: f64,
-    t_x: f64,
-    t_cal: f64,
-    order: Order,
-) -> (f64, [f64; 4], [[f64; 4]; 4]) {
-    let ParetoNbdParams { r, alpha, s, beta } = *pp;
-    let rx = r + x;
-    let (l_at, l_bt) = ((alpha + t_cal).ln(), (beta + t_cal).ln());
-    let (i_at, i_bt) = (1.0 / (alpha + t_cal), 1.0 / (beta + t_cal));
-    let a1 = -rx * l_at - s * l_bt;
-    let mut g = [-l_at, -rx * i_at, -l_bt, -s * i_bt];
-    let mut h = [[0.0; 4]; 4];
-    if order == Order::Hessian {
-        h[0][1] = -i_at;
-        h[1][0] = -i_at;
-        h[1][1] = rx * i_at * i_at;
-        h[2][3] = -i_bt;
-        h[3][2] = -i_bt;
-        h[3][3] = s * i_bt * i_bt;
-    }
-    if t_x >= t_cal {
-        return (a1, g, h);
-    }
-    let Some(q) = row_quad(pp, x, t_x, t_cal, order) else {
-        return fallback_row(pp, x, t_x, t_cal, order);
-    };
-    let lw = s.ln() + q.ln_j; // ln(s Ĵ)
-    let value = a1 + ln_1p_exp(lw);
-    if order == Order::Value {
-        return (value, g, h);
-    }
-    // π₂ = sĴ / (1 + sĴ): the weight of the integral part of B̂.
-    let pi2 = 1.0 / (1.0 + (-lw).exp());
-    let mut m = q.m1;
-    m[2] += 1.0 / s;
-    for i in 0..4 {
-        g[i] += pi2 * m[i];
-    }
-    if order == Order::Hessian {
-        for i in 0..4 {
-            for j in 0..4 {
-                let mut e = q.h[i][j] + q.m2[i][j];
-                if i == 2 {
-                    e += q.m1[j] / s;
-                }
-                if j == 2 {
-                    e += q.m1[i] / s;
-                }
-                h[i][j] += pi2 * e - pi2 * pi2 * m[i] * m[j];
-            }
-        }
-    }
-    (value, g, h)
-}
-
-/// [`row_terms`] from the ₂F₁ form with central differences, for the rare rows whose
-/// integrand needs more than [`MAX_PANELS`] panels.
-fn fallback_row(
-    pp: &ParetoNbdParams,
-    x: f64,
-    t_x: f64,
-    t_cal: f64,
-    order: Order,
-) -> (f64, [f64; 4], [[f64; 4]; 4]) {
-    let base = pp.to_vec();
-    let f = |p: &[f64]| {
-        let (a1, a2) = ln_terms(&ParetoNbdParams::raw(p), x, t_x, t_cal);
-        ln_add(a1, a2)
-    };
-    let value = f(&base);
-    let (mut g, mut h) = ([0.0; 4], [[0.0; 4]; 4]);
-    if order == Order::Value {
-        return (value, g, h);
-    }
-    let grad_at = |p: &[f64]| {
-        let mut g = [0.0; 4];
-        let mut q = p.to_vec();
-        for j in 0..4 {
-            let hj = 1e-6 * p[j];
-            q[j] = p[j] + hj;
-            let up = f(&q);
-            q[j] = p[j] - hj;
-            let dn = f(&q);
-            q[j] = p[j];
-            g[j] = (up - dn) / (2.0 * hj);
-        }
-        g
-    };
-    g = grad_at(&base);
-    if order == Order::Hessian {
-        let mut q = base.clone();
-        for j in 0..4 {
-            let hj = 1e-4 * base[j];
-            q[j] = base[j] + hj;
-            let up = grad_at(&q);
-            q[j] = base[j] - hj;
-            let dn = grad_at(&q);
-            q[j] = base[j];
-            for i in 0..4 {
-                h[i][j] = (up[i] - dn[i]) / (2.0 * hj);
-            }
-        }
-        let a = h;
-        h = std::array::from_fn(|i| std::array::from_fn(|j| 0.5 * (a[i][j] + a[j][i])));
-    }
-    (value, g, h)
-}
-
-struct Lik;
-
-impl Lik {
-    /// Weighted total of the log-likelihood and, by `order`, its gradient and Hessian in the
-    /// natural parameters.
-    fn pass(data: &SummaryData, p: &[f64], order: Order) -> (f64, [f64; 4], [[f64; 4]; 4]) {
-        let pp = ParetoNbdParams::raw(p);
-        let heads = head_table(data, &pp, order);
-        let (f, rec, t, w, xi) =
-            (data.frequency(), data.recency(), data.t(), data.weight(), data.x_index());
-        let k = match order {
-            Order::Value => 0,
-            Order::Gradient => 4,
-            Order::Hessian => 20,
-        };
-        let (total, acc) = super::chunked_sum(f.len(), k, |range, acc| {
-            let mut sum = 0.0;
-            for i in range {
-                let hd = &heads[xi[i] as usize];
-                let (v, g, h) = row_terms(&pp, f[i], rec[i], t[i], order);
-                let wi = w[i];
-                sum += wi * (hd.v + v);
-                if k >= 4 {
-                    for j in 0..4 {
-                        acc[j] += wi * (hd.g[j] + g[j]);
-                    }
-                }
-                if k == 20 {
-                    for a in 0..4 {
-                        for b in 0..4 {
-                            acc[4 + 4 * a + b] += wi * (hd.h[a][b] + h[a][b]);
-                        }
-                    }
-                }
-            }
-            sum
-        });
-        let mut g = [0.0; 4];
-        let mut h = [[0.0; 4]; 4];
-        if k >= 4 {
-            g.copy_from_slice(&acc[..4]);
-        }
-        if k == 20 {
-            for a in 0..4 {
-                h[a].copy_from_slice(&acc[4 + 4 * a..8 + 4 * a]);
-            }
-        }
-        (total, g, h)
-    }
-
-    fn value(data: &SummaryData, p: &[f64]) -> f64 {
-        Self::pass(data, p, Order::Value).0
-    }
-}
-
-impl Likelihood for Lik {
-    const MODEL: &'static str = "pareto_nbd";
-    const NAMES: &'static [&'static str] = ParetoNbdParams::NAMES;
-
-    fn total(&self, data: &SummaryData, p: &[f64], grad: Option<&mut [f64]>) -> f64 {
-        let order = if grad.is_some() { Order::Gradient } else { Order::Value };
-        let (v, g, _) = Self::pass(data, p, order);
-        if let Some(out) = grad {
-            out.copy_from_slice(&g);
-        }
-        v
-    }
-
-    fn hessian(&self, data: &SummaryData, p: &[f64]) -> Option<Vec<Vec<f64>>> {
-        let (_, _, h) = Self::pass(data, p, Order::Hessian);
-        Some(h.iter().map(|r| r.to_vec()).collect())
-    }
-
-    const JOINT_HESSIAN: bool = true;
-
-    fn total_with_hessian(&self, data: &SummaryData, p: &[f64]) -> Option<super::JointPass> {
-        let (value, g, h) = Self::pass(data, p, Order::Hessian);
-        Some(super::JointPass {
-            value,
-            gradient: g.to_vec(),
-            hessian: h.iter().map(|r| r.to_vec()).collect(),
-        })
-    }
-}
-
 /// Gauss–Legendre nodes and weights on [−1, 1] (Newton on the Legendre recurrence).
 fn gauss_legendre() -> &'static [(f64, f64)] {
     static NODES: OnceLock<Vec<(f64, f64)>> = OnceLock::new();
-    NODES.get_or_init(|| gauss_legendre_n(20))
-}
-
-/// `n`-point Gauss–Legendre nodes and weights on [−1, 1] (Newton on the Legendre recurrence).
-fn gauss_legendre_n(n: usize) -> Vec<(f64, f64)> {
-    let nf = n as f64;
-    (0..n)
-        .map(|i| {
-            let mut x = (std::f64::consts::PI * (i as f64 + 0.75) / (nf + 0.5)).cos();
-            let mut dp = 0.0;
-            for _ in 0..100 {
-                let (mut p0, mut p1) = (1.0, x);
-                for k in 2..=n {
-                    let kf = k as f64;
-                    let p2 = ((2.0 * kf - 1.0) * x * p1 - (kf - 1.0) * p0) / kf;
-                    p0 = p1;
-                    p1 = p2;
-                }
-                dp = nf * (x * p1 - p0) / (x * x - 1.0);
-                let dx = p1 / dp;
-                x -= dx;
-                if dx.abs() < 1e-16 {
-                    break;
-                }
-            }
-            (x, 2.0 / ((1.0 - x * x) * dp * dp))
-        })
-        .collect()
+    NODES.get_or_init(|| crate::special::gauss_legendre(20))
 }
 
 /// `∫_0^t g(τ) dτ` by 20-point Gauss–Legendre on geometrically shrinking panels towards 0
@@ -684,8 +237,6 @@ impl ParetoNbd {
     /// # Ok::<(), cvm_core::Error>(())
     /// ```
     pub fn fit(data: &SummaryData, options: &FitOptions) -> Result<Self> {
-        let (mx, _, mt) = data.means();
-        let start = vec![1.0, (mt / (mx + 1.0)).max(1e-3), 1.0, mt.max(1e-3)];
         super::check_identifiable(
             "pareto_nbd",
             "frequency",
@@ -693,7 +244,7 @@ impl ParetoNbd {
             data.recency(),
             data.t(),
         )?;
-        let fit = fit_ml(&Lik, data, options, start)?;
+        let fit = fit_ml(&Lik, data, options)?;
         super::check_estimate("pareto_nbd", ParetoNbdParams::NAMES, &fit.params)?;
         Ok(ParetoNbd {
             params: ParetoNbdParams::raw(&fit.params),
@@ -824,7 +375,7 @@ impl ParetoNbd {
     ) -> Result<Vec<f64>> {
         check::scalar_positive("delta", delta)?;
         super::check_customers(frequency, recency, t_cal)?;
-        Ok(super::par_map(frequency.len(), |i| {
+        Ok(crate::parallel::par_map(frequency.len(), |i| {
             self.dert_at(frequency[i], recency[i], t_cal[i], delta)
         }))
     }
@@ -980,145 +531,6 @@ mod tests {
 
     fn model(p: [f64; 4]) -> ParetoNbd {
         ParetoNbd::from_params(ParetoNbdParams::raw(&p)).unwrap()
-    }
-
-    /// A small deterministic generator for the parameter grids of these tests.
-    struct Lcg(u64);
-    impl Lcg {
-        fn unit(&mut self) -> f64 {
-            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            ((self.0 >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-        }
-        fn log_uniform(&mut self, lo: f64, hi: f64) -> f64 {
-            (lo.ln() + (hi.ln() - lo.ln()) * self.unit()).exp()
-        }
-    }
-
-    #[test]
-    fn quadrature_matches_hypergeometric_form() {
-        let mut rng = Lcg(7);
-        let mut worst: f64 = 0.0;
-        let mut fallbacks = 0;
-        for k in 0..40_000 {
-            let p = [
-                rng.log_uniform(1e-3, 1e3),
-                rng.log_uniform(1e-3, 1e3),
-                rng.log_uniform(1e-3, 1e3),
-                rng.log_uniform(1e-3, 1e3),
-            ];
-            let pp = ParetoNbdParams::raw(&p);
-            let t_cal = rng.log_uniform(1e-2, 1e4);
-            let x = if k % 3 == 0 { 0.0 } else { rng.log_uniform(1.0, 1e4).floor() };
-            let t_x = if x == 0.0 { 0.0 } else { t_cal * rng.unit() };
-            if row_quad(&pp, x, t_x, t_cal, Order::Value).is_none() {
-                fallbacks += 1;
-                continue;
-            }
-            let (want_a1, want_a2) = ln_terms(&pp, x, t_x, t_cal);
-            let want = ln_add(want_a1, want_a2);
-            let (got, _, _) = row_terms(&pp, x, t_x, t_cal, Order::Value);
-            let err = (got - want).abs() / want.abs().max(1.0);
-            if err > worst {
-                worst = err;
-            }
-        }
-        // The ₂F₁ form loses up to ~1e-10 to the cancellation in F(t_x) − F(T) at extreme
-        // parameters (the quadrature agrees with 30-digit references there, see
-        // `quadrature_matches_reference_vectors`).
-        assert!(worst < 2e-10, "worst relative error {worst:e}");
-        assert!(fallbacks < 40, "{fallbacks} fallbacks");
-    }
-
-    #[test]
-    fn quadrature_matches_reference_vectors() {
-        // 30-digit values of ln B (the likelihood without its head) and its gradient, made by
-        // scripts/gen_pareto_lik_vectors.py (mpmath).
-        let text = include_str!("../../tests/data/special/pareto_nbd_lik.csv");
-        let mut n = 0;
-        for line in text.lines().skip(1) {
-            let v: Vec<f64> = line.split(',').map(|c| c.parse().unwrap()).collect();
-            let pp = ParetoNbdParams::raw(&v[..4]);
-            let (x, t_x, t_cal) = (v[4], v[5], v[6]);
-            let (got, g, _) = row_terms(&pp, x, t_x, t_cal, Order::Gradient);
-            let want = v[7];
-            assert!(
-                (got - want).abs() <= 1e-13 * want.abs().max(1.0),
-                "{line}: ln B {got} vs {want}"
-            );
-            for j in 0..4 {
-                let (gj, wj) = (g[j], v[8 + j]);
-                let scale = wj.abs().max(1e-3 / v[j]);
-                assert!((gj - wj).abs() <= 1e-9 * scale, "{line}: d{j} {gj} vs {wj}");
-            }
-            if t_x < t_cal {
-                let p_alive = ln_p_alive(&pp, x, t_x, t_cal).exp();
-                assert!((0.0..=1.0).contains(&p_alive));
-            }
-            n += 1;
-        }
-        assert!(n >= 40);
-    }
-
-    #[test]
-    fn quadrature_derivatives_match_differences() {
-        let mut rng = Lcg(11);
-        for k in 0..2_000 {
-            let p = [
-                rng.log_uniform(1e-2, 1e2),
-                rng.log_uniform(1e-2, 1e2),
-                rng.log_uniform(1e-2, 1e2),
-                rng.log_uniform(1e-2, 1e2),
-            ];
-            let pp = ParetoNbdParams::raw(&p);
-            let t_cal = rng.log_uniform(1e-1, 1e3);
-            let x = if k % 3 == 0 { 0.0 } else { rng.log_uniform(1.0, 300.0).floor() };
-            let t_x = if x == 0.0 { 0.0 } else { t_cal * rng.unit() };
-            let (_, g, h) = row_terms(&pp, x, t_x, t_cal, Order::Hessian);
-            // Gradient check: central differences of the quadrature value.
-            let mut g_num = [0.0; 4];
-            for j in 0..4 {
-                let step = 1e-6 * p[j];
-                let mut q = p;
-                q[j] = p[j] + step;
-                let (up, _, _) = row_terms(&ParetoNbdParams::raw(&q), x, t_x, t_cal, Order::Value);
-                q[j] = p[j] - step;
-                let (dn, _, _) = row_terms(&ParetoNbdParams::raw(&q), x, t_x, t_cal, Order::Value);
-                g_num[j] = (up - dn) / (2.0 * step);
-            }
-            // Hessian check: central differences of the analytic gradient.
-            let mut h_num = [[0.0; 4]; 4];
-            for j in 0..4 {
-                let step = 1e-5 * p[j];
-                let mut q = p;
-                q[j] = p[j] + step;
-                let (_, up, _) =
-                    row_terms(&ParetoNbdParams::raw(&q), x, t_x, t_cal, Order::Gradient);
-                q[j] = p[j] - step;
-                let (_, dn, _) =
-                    row_terms(&ParetoNbdParams::raw(&q), x, t_x, t_cal, Order::Gradient);
-                for i in 0..4 {
-                    h_num[i][j] = (up[i] - dn[i]) / (2.0 * step);
-                }
-            }
-            for i in 0..4 {
-                let scale = g_num[i].abs().max(1.0 / p[i]);
-                assert!(
-                    (g[i] - g_num[i]).abs() <= 1e-6 * scale,
-                    "grad {i} {p:?} {x} {t_x} {t_cal}: {} vs {}",
-                    g[i],
-                    g_num[i]
-                );
-                for j in 0..4 {
-                    let scale = h_num[i][j].abs().max(1.0 / (p[i] * p[j]));
-                    assert!(
-                        (h[i][j] - h_num[i][j]).abs() <= 1e-6 * scale,
-                        "hess {i}{j} {p:?} {x} {t_x} {t_cal}: {} vs {}",
-                        h[i][j],
-                        h_num[i][j]
-                    );
-                }
-            }
-        }
     }
 
     #[test]

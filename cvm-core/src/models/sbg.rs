@@ -22,8 +22,7 @@
 
 use std::collections::BTreeMap;
 
-use super::gamma_gamma::fit_direct;
-use super::{check_params, Covariance, FitDiagnostics, FitOptions};
+use super::{check_params, fit_ml, Covariance, FitData, FitDiagnostics, FitOptions, Likelihood};
 use crate::error::{check, Error, Result};
 use crate::special::{digamma, ln_beta, ln_hyp2f1};
 
@@ -80,6 +79,34 @@ pub struct ShiftedBetaGeometric {
 struct Durations {
     rows: Vec<(f64, bool, f64)>,
     n_obs: f64,
+}
+
+impl FitData for Durations {
+    fn n_obs(&self) -> f64 {
+        self.n_obs
+    }
+
+    fn n_rows(&self) -> usize {
+        self.rows.len()
+    }
+}
+
+/// The sBG likelihood for the shared driver.
+struct Lik;
+
+impl Likelihood for Lik {
+    type Data = Durations;
+    const MODEL: &'static str = "sbg";
+    const NAMES: &'static [&'static str] = SbgParams::NAMES;
+
+    fn total(&self, data: &Durations, p: &[f64], grad: Option<&mut [f64]>) -> f64 {
+        data.total(p, grad)
+    }
+
+    /// `α = β = 1` (uniform churn probabilities), then `α = 0.5, β = 3`.
+    fn initial_guess(&self, _data: &Durations) -> Vec<Vec<f64>> {
+        vec![vec![1.0, 1.0], vec![0.5, 3.0]]
+    }
 }
 
 impl Durations {
@@ -147,9 +174,7 @@ impl Durations {
 }
 
 fn check_integer_periods(field: &str, xs: &[f64]) -> Result<()> {
-    check::all(field, xs, "must be a finite non-negative integer", |x| {
-        x.is_finite() && x >= 0.0 && x.fract() == 0.0
-    })
+    check::counts(field, xs)
 }
 
 fn check_discount(d: f64) -> Result<()> {
@@ -287,10 +312,7 @@ impl ShiftedBetaGeometric {
         check::same_len("still_active", n, still_active.len())?;
         check_integer_periods("duration", duration)?;
         check::all("still_active", still_active, "must be 0 or 1", |v| v == 0.0 || v == 1.0)?;
-        if let Some(w) = weights {
-            check::same_len("weights", n, w.len())?;
-            check::all("weights", w, "must be finite and > 0", |v| v.is_finite() && v > 0.0)?;
-        }
+        check::weights(n, weights)?;
         let mut map = BTreeMap::new();
         for i in 0..n {
             let churned = still_active[i] == 0.0;
@@ -310,9 +332,7 @@ impl ShiftedBetaGeometric {
     fn fit_durations(d: Durations, options: &FitOptions) -> Result<Self> {
         options.validate(SbgParams::NAMES)?;
         d.check_identifiable()?;
-        let total = |v: &[f64], g: Option<&mut [f64]>| d.total(v, g);
-        let starts = vec![vec![1.0, 1.0], vec![0.5, 3.0]];
-        let fit = fit_direct(SbgParams::NAMES, options, d.n_obs, starts, &total)?;
+        let fit = fit_ml(&Lik, &d, options)?;
         super::check_estimate("sbg", SbgParams::NAMES, &fit.params)?;
         Ok(ShiftedBetaGeometric {
             params: SbgParams { alpha: fit.params[0], beta: fit.params[1] },
@@ -439,7 +459,7 @@ impl ShiftedBetaGeometric {
     pub fn churn_probability(&self, t: &[f64]) -> Result<Vec<f64>> {
         check::non_empty("t", t.len())?;
         check::all("t", t, "must be an integer >= 1", |v| {
-            v.is_finite() && v >= 1.0 && v.fract() == 0.0
+            v >= 1.0 && check::is_whole(v, f64::MAX)
         })?;
         Ok(t.iter().map(|&v| self.ln_p_churn(v).exp()).collect())
     }
@@ -464,7 +484,7 @@ impl ShiftedBetaGeometric {
     pub fn retention_rate(&self, t: &[f64]) -> Result<Vec<f64>> {
         check::non_empty("t", t.len())?;
         check::all("t", t, "must be an integer >= 1", |v| {
-            v.is_finite() && v >= 1.0 && v.fract() == 0.0
+            v >= 1.0 && check::is_whole(v, f64::MAX)
         })?;
         let SbgParams { alpha, beta } = self.params;
         Ok(t.iter().map(|&v| (beta + v - 1.0) / (alpha + beta + v - 1.0)).collect())

@@ -191,6 +191,7 @@ impl SimulationOptions {
 
 /// A simulated cohort: the calibration summary, holdout counts and (optionally) the log.
 #[derive(Debug, Clone, PartialEq)]
+#[must_use]
 pub struct SimulatedCohort {
     /// Repeat purchases in the calibration period.
     pub frequency: Vec<f64>,

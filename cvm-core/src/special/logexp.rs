@@ -141,9 +141,26 @@ pub(crate) fn signed_log_add(la: f64, sa: f64, lb: f64, sb: f64) -> (f64, f64) {
     }
 }
 
+/// `(1 − e^{−y})/y`, continuous at y = 0.
+pub(crate) fn one_minus_exp_over(y: f64) -> f64 {
+    if y.abs() < 1e-8 {
+        1.0 - 0.5 * y
+    } else {
+        -(-y).exp_m1() / y
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_minus_exp_over_is_continuous() {
+        for &y in &[-1e-9_f64, 0.0, 1e-9, 1e-7, 0.3, -2.0] {
+            let want = if y == 0.0 { 1.0 } else { -(-y).exp_m1() / y };
+            assert!((one_minus_exp_over(y) - want).abs() < 1e-14);
+        }
+    }
 
     #[test]
     fn log_sum_exp_table() {

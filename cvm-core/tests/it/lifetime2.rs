@@ -5,6 +5,7 @@ use cvm_core::models::{
     frequency_monetary_correlation, BgBb, BgBbParams, FitOptions, GammaGamma, GammaGammaParams,
     SbgParams, ShiftedBetaGeometric, TransactionModel,
 };
+use cvm_core::prec::{EXACT_REL, OPTIM_GRAD_TOL};
 use cvm_core::Error;
 
 use crate::common::*;
@@ -90,7 +91,7 @@ fn gamma_gamma_cdnow_published_parameters() {
     assert_printed("gamma", p.gamma, 15.45, 2);
     let d = m.diagnostics().unwrap();
     assert_eq!(d.n_obs, 946.0);
-    assert!(d.converged && d.gradient_norm <= 1e-8);
+    assert!(d.converged && d.gradient_norm <= OPTIM_GRAD_TOL);
     assert!(m.covariance().is_some());
 }
 
@@ -152,7 +153,7 @@ fn gamma_gamma_correlation_on_cdnow_is_weak() {
             .unwrap();
     let c3 =
         frequency_monetary_correlation(&[1.0, 1.0, 2.0, 3.0], &[5.0, 5.0, 3.0, 9.0], None).unwrap();
-    assert_relative_eq!(c2, c3, max_relative = 1e-12);
+    assert_relative_eq!(c2, c3, max_relative = EXACT_REL);
 }
 
 #[test]
@@ -246,8 +247,8 @@ fn gamma_gamma_large_sample_matches_per_customer_reference() {
         let direct: f64 =
             per.iter().enumerate().map(|(i, l)| l * weights.map_or(1.0, |w| w[i])).sum();
         let d = m.diagnostics().unwrap();
-        assert_relative_eq!(d.log_likelihood, direct, max_relative = 1e-12);
-        assert_relative_eq!(d.log_likelihood, log_likelihood, max_relative = 1e-12);
+        assert_relative_eq!(d.log_likelihood, direct, max_relative = EXACT_REL);
+        assert_relative_eq!(d.log_likelihood, log_likelihood, max_relative = EXACT_REL);
         // At the default tolerance (gradient 1e-8) the optimiser stops up to ~1e-8 away (as it
         // did with the per-customer sum).
         let m = GammaGamma::fit(&x, &z, weights, &FitOptions { penalizer, ..Default::default() })
@@ -272,7 +273,7 @@ fn sbg_published_parameters_and_likelihood() {
     assert_printed("high-end beta", h.params().beta, 3.806, 3);
     let ll = h.diagnostics().unwrap().log_likelihood;
     assert_printed("high-end LL", ll, -1611.16, 2);
-    assert_relative_eq!(h.log_likelihood_cohort(&high[..8]).unwrap(), ll, max_relative = 1e-12);
+    assert_relative_eq!(h.log_likelihood_cohort(&high[..8]).unwrap(), ll, max_relative = EXACT_REL);
     assert_eq!(h.diagnostics().unwrap().n_obs, 1000.0);
 }
 
@@ -289,7 +290,7 @@ fn sbg_projected_survival_and_derl() {
     // Retention is S(t)/S(t−1).
     let r = h.retention_curve(12);
     for t in 1..=12 {
-        assert_relative_eq!(r[t - 1], curve[t] / curve[t - 1], max_relative = 1e-12);
+        assert_relative_eq!(r[t - 1], curve[t] / curve[t - 1], max_relative = EXACT_REL);
     }
     // DERL at d = 0.10 after 7 renewals (Fader & Hardie 2010 convention: the next renewal at the
     // end of the current period is undiscounted).
@@ -298,7 +299,7 @@ fn sbg_projected_survival_and_derl() {
     // E(CLV) of a new customer = 1 + DERL after 0 renewals / (1 + d).
     let v = h.expected_lifetime_value(1.0, 0.10).unwrap();
     let d0 = h.derl(0.10, &[0.0]).unwrap()[0];
-    assert_relative_eq!(v, 1.0 + d0 / 1.1, max_relative = 1e-12);
+    assert_relative_eq!(v, 1.0 + d0 / 1.1, max_relative = EXACT_REL);
     // Per-customer data gives the same fit as the cohort counts.
     let (mut dur, mut act, mut w) = (vec![], vec![], vec![]);
     for t in 1..8 {
@@ -402,7 +403,7 @@ fn bg_bb_donations_predictions() {
     assert_eq!(via_trait, e);
     // Expected transactions of a new donor = Σ_x x P(X(n) = x).
     let mean: f64 = (0..=6).map(|x| x as f64 * m.probability_of_n_transactions(x, 6)).sum();
-    assert_relative_eq!(m.expected_transactions_new_customer(6), mean, max_relative = 1e-12);
+    assert_relative_eq!(m.expected_transactions_new_customer(6), mean, max_relative = EXACT_REL);
     // P(alive at n + m) falls with m.
     let p5 = m.conditional_probability_alive(5, &[2.0], &[4.0], &[6.0]).unwrap();
     assert!(p5[0] < pa[1]);
@@ -630,8 +631,8 @@ mod clv {
         let b = expected_discounted_purchases(&m, &xs, &rs, &ts, &months).unwrap();
         let c = expected_discounted_purchases(&m, &xs, &rs, &ts, &days).unwrap();
         for i in 0..3 {
-            assert_relative_eq!(a[i], b[i], max_relative = 1e-12);
-            assert_relative_eq!(a[i], c[i], max_relative = 1e-12);
+            assert_relative_eq!(a[i], b[i], max_relative = EXACT_REL);
+            assert_relative_eq!(a[i], c[i], max_relative = EXACT_REL);
         }
         // Data in days instead of weeks: same customers, same value.
         let in_days = ClvOptions { data_time_unit: Some(TimeUnit::Day), ..year.clone() };
@@ -648,7 +649,7 @@ mod clv {
         let e = expected_discounted_purchases(&m, &xs, &rs, &ts, &flat).unwrap();
         let want = m.conditional_expected_purchases(365.25 / 7.0, &xs, &rs, &ts).unwrap();
         for i in 0..3 {
-            assert_relative_eq!(e[i], want[i], max_relative = 1e-12);
+            assert_relative_eq!(e[i], want[i], max_relative = EXACT_REL);
         }
     }
 
@@ -675,8 +676,8 @@ mod clv {
                         .unwrap()[0];
                 want += de / 1.1f64.powi(k as i32);
             }
-            assert_relative_eq!(v.discounted_purchases[i], want, max_relative = 1e-12);
-            assert_relative_eq!(v.value[i], want * v.expected_spend[i], max_relative = 1e-12);
+            assert_relative_eq!(v.discounted_purchases[i], want, max_relative = EXACT_REL);
+            assert_relative_eq!(v.value[i], want * v.expected_spend[i], max_relative = EXACT_REL);
         }
         // Invalid BG/BB histories are rejected with the BG/BB rules.
         let e = customer_lifetime_value(&m, &gg, &[3.0], &[2.0], &[6.0], &[10.0], &o).unwrap_err();
@@ -872,8 +873,9 @@ fn timing_one_million() {
         .map(|i| if f[i] > 0.0 { r[i] * (1.0 - 1e-7 * (i % 1000) as f64) } else { 0.0 })
         .collect();
     let t0 = std::time::Instant::now();
-    customer_lifetime_value(&bg, &gg, &f, &rr, &t, &zz, &week_options()).unwrap();
+    let v = customer_lifetime_value(&bg, &gg, &f, &rr, &t, &zz, &week_options()).unwrap();
     eprintln!("CLV 1M unique rows (continuous): {:?}", t0.elapsed());
+    assert_eq!(v.value.len(), n);
 }
 
 mod invariants {

@@ -6,7 +6,7 @@ use cvm_core::models::{
     BgNbd, BgNbdParams, FitOptions, MbgNbd, MbgNbdParams, ParetoNbd, ParetoNbdParams, SummaryData,
     TransactionModel,
 };
-use cvm_core::prec::PUBLISHED_REL;
+use cvm_core::prec::{EXACT_REL, OPTIM_GRAD_TOL, PUBLISHED_REL};
 use cvm_core::Error;
 
 use crate::common::*;
@@ -41,7 +41,7 @@ fn bg_nbd_cdnow_fit() {
     assert_relative_eq!(p.b, 2.4258, max_relative = PUBLISHED_REL);
     let d = m.diagnostics().unwrap();
     assert_abs_diff_eq!(d.log_likelihood, -9582.43, epsilon = 0.01);
-    assert!(d.converged && d.gradient_norm <= cvm_core::prec::OPTIM_GRAD_TOL);
+    assert!(d.converged && d.gradient_norm <= OPTIM_GRAD_TOL);
     assert_relative_eq!(d.aic, 8.0 - 2.0 * d.log_likelihood, max_relative = 1e-14);
     assert_relative_eq!(d.bic, 4.0 * 2357f64.ln() - 2.0 * d.log_likelihood, max_relative = 1e-14);
     // Standard errors exist and are small relative to the estimates.
@@ -134,7 +134,7 @@ fn bg_nbd_predictions_match_40_digit_references() {
     assert_relative_eq!(
         m.probability_of_n_purchases(0, 39.0).unwrap(),
         0.57378635209600940,
-        max_relative = 1e-12
+        max_relative = EXACT_REL
     );
     assert_relative_eq!(
         m.probability_of_n_purchases(11, 30.0).unwrap(),
@@ -147,7 +147,7 @@ fn bg_nbd_predictions_match_40_digit_references() {
     let m2 = BgNbd::from_params(BgNbdParams::new(0.25, 4.0, 0.8, 2.5).unwrap()).unwrap();
     let ll = m2.log_likelihood_individual(&[0.0, 200.0], &[0.0, 38.0], &[40.0, 40.0]).unwrap();
     assert_relative_eq!(ll[0], -0.59947381819959264, max_relative = 1e-13);
-    assert_relative_eq!(ll[1], 100.79569309270645, max_relative = 1e-12);
+    assert_relative_eq!(ll[1], 100.79569309270645, max_relative = EXACT_REL);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -190,14 +190,14 @@ fn mbg_nbd_predictions_match_40_digit_references() {
             e,
             max_relative = 1e-10
         );
-        assert_relative_eq!(m.probability_alive_at(x, tx, tc), pa, max_relative = 1e-12);
-        assert_relative_eq!(m.log_likelihood_at(x, tx, tc), ll, max_relative = 1e-12);
+        assert_relative_eq!(m.probability_alive_at(x, tx, tc), pa, max_relative = EXACT_REL);
+        assert_relative_eq!(m.log_likelihood_at(x, tx, tc), ll, max_relative = EXACT_REL);
         assert_relative_eq!(m.expected_purchases_new_customer_at(t), ex, max_relative = 1e-10);
     }
     assert_relative_eq!(
         m.probability_of_n_purchases(0, 39.0).unwrap(),
         0.58263006448631491,
-        max_relative = 1e-12
+        max_relative = EXACT_REL
     );
     assert_relative_eq!(
         m.probability_of_n_purchases(5, 39.0).unwrap(),
@@ -426,7 +426,7 @@ fn json_round_trip_and_strict_reading() {
     let (a, b) = (back.covariance().unwrap().matrix(), bg.covariance().unwrap().matrix());
     for i in 0..4 {
         for j in 0..4 {
-            assert_relative_eq!(a[i][j], b[i][j], max_relative = 1e-12);
+            assert_relative_eq!(a[i][j], b[i][j], max_relative = EXACT_REL);
         }
     }
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -866,7 +866,7 @@ fn bg_nbd_recovers_simulated_parameters() {
     }
     let (l1, l2) =
         (m.diagnostics().unwrap().log_likelihood, m2.diagnostics().unwrap().log_likelihood);
-    assert_relative_eq!(l1, l2, max_relative = 1e-12);
+    assert_relative_eq!(l1, l2, max_relative = EXACT_REL);
 }
 
 #[test]

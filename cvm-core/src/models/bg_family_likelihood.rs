@@ -1,0 +1,118 @@
+//! The likelihood terms shared by the BG/NBD and the MBG/NBD: per-frequency tables of a
+//! two-term log-likelihood and their weighted sums with gradient and exact Hessian.
+
+use super::SummaryData;
+use crate::parallel::chunked_sum;
+
+/// Per-frequency terms of a likelihood of the form
+/// `ℓ = h(x) + ln(e^{A₁} + e^{A₂})`, `A_k = c_k(x) − (r+x) ln(α + τ_k)` with `τ₁ = T`, `τ₂ = t_x`
+/// (the BG/NBD and MBG/NBD), with derivatives in `(r, α, a, b)`.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct XTerms {
+    /// `h(x)`.
+    pub head: f64,
+    /// `∇h`.
+    pub head_grad: [f64; 4],
+    /// `∇²h` (symmetric).
+    pub head_hess: [[f64; 4]; 4],
+    /// `c₁, c₂`.
+    pub c: [f64; 2],
+    /// `(∂c_k/∂a, ∂c_k/∂b)`.
+    pub c_grad: [[f64; 2]; 2],
+    /// `(∂²c_k/∂a², ∂²c_k/∂b²)` (the models have no cross term).
+    pub c_hess: [[f64; 2]; 2],
+    /// `r + x`.
+    pub rx: f64,
+    /// Whether the second term is present.
+    pub two: bool,
+}
+
+/// What [`two_term_total`] computes besides the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Order {
+    Value,
+    Gradient,
+    Hessian,
+}
+
+/// Weighted sums of `ℓ`, `∇ℓ` and `∇²ℓ` over the rows (natural parameters).
+pub(crate) fn two_term_total(
+    data: &SummaryData,
+    alpha: f64,
+    table: &[XTerms],
+    order: Order,
+) -> (f64, [f64; 4], [[f64; 4]; 4]) {
+    let (rec, t, w, xi) = (data.recency(), data.t(), data.weight(), data.x_index());
+    let k = match order {
+        Order::Value => 0,
+        Order::Gradient => 4,
+        Order::Hessian => 20,
+    };
+    let (total, acc) = chunked_sum(rec.len(), k, |range, acc| {
+        let mut s = 0.0;
+        for i in range {
+            let tb = &table[xi[i] as usize];
+            let wi = w[i];
+            let l1 = (alpha + t[i]).ln();
+            let a1 = tb.c[0] - tb.rx * l1;
+            let (d, p2, l2) = if tb.two {
+                let l2 = (alpha + rec[i]).ln();
+                let a2 = tb.c[1] - tb.rx * l2;
+                let (hi, lo) = if a1 >= a2 { (a1, a2) } else { (a2, a1) };
+                let e = (lo - hi).exp();
+                let p_lo = e / (1.0 + e);
+                let p2 = if a1 >= a2 { p_lo } else { 1.0 - p_lo };
+                (hi + e.ln_1p(), p2, l2)
+            } else {
+                (a1, 0.0, 0.0)
+            };
+            s += wi * (tb.head + d);
+            if order == Order::Value {
+                continue;
+            }
+            let p1 = 1.0 - p2;
+            let (u1, u2) = (1.0 / (alpha + t[i]), 1.0 / (alpha + rec[i]));
+            let g1 = [-l1, -tb.rx * u1, tb.c_grad[0][0], tb.c_grad[0][1]];
+            let g2 = [-l2, -tb.rx * u2, tb.c_grad[1][0], tb.c_grad[1][1]];
+            for j in 0..4 {
+                acc[j] += wi * (tb.head_grad[j] + p1 * g1[j] + p2 * g2[j]);
+            }
+            if order == Order::Hessian {
+                let mut h = tb.head_hess;
+                // π₁∇²A₁ + π₂∇²A₂
+                h[0][1] -= p1 * u1 + p2 * u2;
+                h[1][0] = h[0][1];
+                h[1][1] += tb.rx * (p1 * u1 * u1 + p2 * u2 * u2);
+                h[2][2] += p1 * tb.c_hess[0][0] + p2 * tb.c_hess[1][0];
+                h[3][3] += p1 * tb.c_hess[0][1] + p2 * tb.c_hess[1][1];
+                // + π₁π₂ (∇A₁ − ∇A₂)(∇A₁ − ∇A₂)ᵀ
+                if tb.two {
+                    let q = p1 * p2;
+                    let dv = [g1[0] - g2[0], g1[1] - g2[1], g1[2] - g2[2], g1[3] - g2[3]];
+                    for a in 0..4 {
+                        for b in 0..4 {
+                            h[a][b] += q * dv[a] * dv[b];
+                        }
+                    }
+                }
+                for a in 0..4 {
+                    for b in 0..4 {
+                        acc[4 + 4 * a + b] += wi * h[a][b];
+                    }
+                }
+            }
+        }
+        s
+    });
+    let mut g = [0.0; 4];
+    let mut h = [[0.0; 4]; 4];
+    if k >= 4 {
+        g.copy_from_slice(&acc[..4]);
+    }
+    if k == 20 {
+        for a in 0..4 {
+            h[a].copy_from_slice(&acc[4 + 4 * a..8 + 4 * a]);
+        }
+    }
+    (total, g, h)
+}

@@ -1,0 +1,278 @@
+//! [`SummaryData`]: a validated customer summary `(frequency, recency, T)` with weights, and the
+//! one validation of per-customer columns shared by fitting and prediction.
+
+use crate::error::{check, Error, Result};
+use crate::parallel::CHUNK;
+
+/// A validated customer summary `(frequency, recency, T)` with weights, ready for fitting.
+///
+/// Validation: equal non-zero lengths; frequency a whole number in `0..=`[`MAX_FREQUENCY`]; recency and T
+/// finite and non-negative; recency ≤ T; recency > 0 when frequency > 0; weights finite and > 0.
+/// Without weights, identical rows are compressed (see [`crate::compress()`]) when that removes at
+/// least a fifth of them; the likelihood is unchanged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryData {
+    frequency: Vec<f64>,
+    recency: Vec<f64>,
+    t: Vec<f64>,
+    weight: Vec<f64>,
+    n_obs: f64,
+    n_customers: usize,
+    x_levels: Vec<f64>,
+    x_index: Vec<u32>,
+}
+
+/// Validates per-customer `(x, t_x, T)` columns (shared by fitting and prediction).
+///
+/// The rules are tested in one fused pass over the rows — in parallel over fixed chunks with the
+/// `parallel` feature, branch-free inside a chunk. Only when some row fails are the columns
+/// re-checked one rule at a time, so the error is exactly that of checking column by column: the
+/// first invalid frequency, else the first invalid recency, else the first invalid T, else the
+/// first row breaking a rule between columns.
+pub(crate) fn check_customers(frequency: &[f64], recency: &[f64], t: &[f64]) -> Result<()> {
+    let n = frequency.len();
+    check::non_empty("frequency", n)?;
+    check::same_len("recency", n, recency.len())?;
+    check::same_len("T", n, t.len())?;
+    let rows_ok = |range: std::ops::Range<usize>| -> bool {
+        let (f, r, tt) = (&frequency[range.clone()], &recency[range.clone()], &t[range]);
+        let mut ok = true;
+        for i in 0..f.len() {
+            ok &= customer_row_ok(f[i], r[i], tt[i]);
+        }
+        ok
+    };
+    #[cfg(feature = "parallel")]
+    let all_ok = {
+        use rayon::prelude::*;
+        const ROWS: usize = 16 * CHUNK;
+        if n > ROWS {
+            (0..n.div_ceil(ROWS))
+                .into_par_iter()
+                .all(|k| rows_ok(k * ROWS..((k + 1) * ROWS).min(n)))
+        } else {
+            rows_ok(0..n)
+        }
+    };
+    #[cfg(not(feature = "parallel"))]
+    let all_ok = rows_ok(0..n);
+    if all_ok {
+        return Ok(());
+    }
+    check::all("frequency", frequency, FREQUENCY_RULE, is_count)?;
+    check::non_negative("recency", recency)?;
+    check::non_negative("T", t)?;
+    for i in 0..n {
+        if recency[i] > t[i] {
+            return Err(Error::invalid_at(
+                "recency",
+                i,
+                format!("must not exceed T (got {} > {})", recency[i], t[i]),
+            ));
+        }
+        if frequency[i] > 0.0 && recency[i] == 0.0 {
+            return Err(Error::invalid_at(
+                "recency",
+                i,
+                "must be > 0 when frequency > 0 (a repeat purchase happens after the first)",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The largest frequency (repeat purchases) the lifetime models take: 2⁵³, the end of the range
+/// where every whole number is a distinct double. No purchase history comes near it; far beyond
+/// it (x ~ 1e30) the expectations' incomplete-beta tails cannot reach their tolerance within
+/// their work bound, so a larger frequency is an [`Error::InvalidValue`] naming the row.
+pub const MAX_FREQUENCY: f64 = 9_007_199_254_740_992.0;
+
+/// The frequency rule of [`check_customers`].
+const FREQUENCY_RULE: &str = "must be a whole number in 0..=2^53 (MAX_FREQUENCY)";
+
+/// A whole number in `0..=MAX_FREQUENCY`.
+#[inline]
+fn is_count(x: f64) -> bool {
+    check::is_whole(x, MAX_FREQUENCY)
+}
+
+/// Every rule of [`check_customers`] for one row, without branches. It may reject a valid row
+/// (a frequency beyond 2⁶⁴), never accept an invalid one: a rejection only sends the caller to
+/// the column-by-column checks.
+#[inline]
+fn customer_row_ok(x: f64, t_x: f64, t_cal: f64) -> bool {
+    let finite = x.is_finite() & t_x.is_finite() & t_cal.is_finite();
+    let count = (0.0..=MAX_FREQUENCY).contains(&x) & ((x as u64) as f64 == x);
+    finite & count & (t_x >= 0.0) & (t_x <= t_cal) & ((x == 0.0) | (t_x > 0.0))
+}
+
+impl SummaryData {
+    /// Validates and stores a summary; `weights` (e.g. counts of identical customers) default to 1.
+    ///
+    /// # Errors
+    /// [`Error::Empty`], [`Error::LengthMismatch`], or [`Error::InvalidValue`] naming the field
+    /// (`frequency`, `recency`, `T`, `weights`) and the first offending index.
+    ///
+    /// # Examples
+    /// ```
+    /// use cvm_core::models::SummaryData;
+    /// let d = SummaryData::new(&[0.0, 2.0, 0.0], &[0.0, 5.0, 0.0], &[10.0, 10.0, 10.0], None)?;
+    /// assert_eq!(d.n_obs(), 3.0);
+    /// let bad = SummaryData::new(&[1.0], &[0.0], &[4.0], None).unwrap_err();
+    /// assert_eq!((bad.field(), bad.index()), (Some("recency"), Some(0)));
+    /// # Ok::<(), cvm_core::Error>(())
+    /// ```
+    pub fn new(
+        frequency: &[f64],
+        recency: &[f64],
+        t: &[f64],
+        weights: Option<&[f64]>,
+    ) -> Result<Self> {
+        check_customers(frequency, recency, t)?;
+        let n = frequency.len();
+        let (f, r, tt, w) = match weights {
+            Some(w) => {
+                check::weights(n, Some(w))?;
+                (frequency.to_vec(), recency.to_vec(), t.to_vec(), w.to_vec())
+            }
+            None => {
+                let c = crate::compress::compress(frequency, recency, t)?;
+                if c.len() * 5 <= n * 4 {
+                    let w = c.weights_f64();
+                    (c.frequency, c.recency, c.t, w)
+                } else {
+                    (frequency.to_vec(), recency.to_vec(), t.to_vec(), vec![1.0; n])
+                }
+            }
+        };
+        // Frequency levels for the per-x tables of the likelihoods.
+        let mut levels: Vec<f64> = f.clone();
+        levels.sort_by(f64::total_cmp);
+        levels.dedup();
+        let x_index = f
+            .iter()
+            .map(|x| levels.binary_search_by(|l| l.total_cmp(x)).unwrap_or(0) as u32)
+            .collect();
+        let n_obs = w.iter().sum();
+        Ok(SummaryData {
+            frequency: f,
+            recency: r,
+            t: tt,
+            weight: w,
+            n_obs,
+            n_customers: n,
+            x_levels: levels,
+            x_index,
+        })
+    }
+
+    /// Sum of the weights (the number of customers the likelihood counts).
+    pub fn n_obs(&self) -> f64 {
+        self.n_obs
+    }
+
+    /// Number of input rows (before any compression).
+    pub fn n_customers(&self) -> usize {
+        self.n_customers
+    }
+
+    /// Number of rows actually evaluated (after any compression).
+    pub fn n_rows(&self) -> usize {
+        self.weight.len()
+    }
+
+    /// Frequencies of the stored rows.
+    pub fn frequency(&self) -> &[f64] {
+        &self.frequency
+    }
+
+    /// Recencies of the stored rows.
+    pub fn recency(&self) -> &[f64] {
+        &self.recency
+    }
+
+    /// T of the stored rows.
+    pub fn t(&self) -> &[f64] {
+        &self.t
+    }
+
+    /// Weights of the stored rows.
+    pub fn weight(&self) -> &[f64] {
+        &self.weight
+    }
+
+    pub(crate) fn x_levels(&self) -> &[f64] {
+        &self.x_levels
+    }
+
+    pub(crate) fn x_index(&self) -> &[u32] {
+        &self.x_index
+    }
+
+    /// Every `stride`-th row (a deterministic subsample, for warm starts).
+    pub(crate) fn subsample(&self, stride: usize) -> SummaryData {
+        let pick = |v: &[f64]| -> Vec<f64> { v.iter().step_by(stride).copied().collect() };
+        let weight = pick(&self.weight);
+        let x_index: Vec<u32> = self.x_index.iter().step_by(stride).copied().collect();
+        SummaryData {
+            frequency: pick(&self.frequency),
+            recency: pick(&self.recency),
+            t: pick(&self.t),
+            n_obs: weight.iter().sum(),
+            n_customers: weight.len(),
+            weight,
+            x_levels: self.x_levels.clone(),
+            x_index,
+        }
+    }
+
+    /// Weighted means of frequency, recency and T (for starting values).
+    pub(crate) fn means(&self) -> (f64, f64, f64) {
+        let mut m = (0.0, 0.0, 0.0);
+        for i in 0..self.weight.len() {
+            m.0 += self.weight[i] * self.frequency[i];
+            m.1 += self.weight[i] * self.recency[i];
+            m.2 += self.weight[i] * self.t[i];
+        }
+        (m.0 / self.n_obs, m.1 / self.n_obs, m.2 / self.n_obs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_data_validation_table() {
+        #[allow(clippy::type_complexity)] // a table-driven test spells its row type
+        let cases: Vec<(&[f64], &[f64], &[f64], Option<&[f64]>, &str, Option<usize>)> = vec![
+            (&[0.0, -1.0], &[0.0, 0.0], &[1.0, 1.0], None, "frequency", Some(1)),
+            (&[0.0, 1.5], &[0.0, 1.0], &[1.0, 1.0], None, "frequency", Some(1)),
+            (&[f64::NAN], &[0.0], &[1.0], None, "frequency", Some(0)),
+            (&[0.0], &[f64::NAN], &[1.0], None, "recency", Some(0)),
+            (&[0.0], &[0.0], &[-1.0], None, "T", Some(0)),
+            (&[1.0, 1.0], &[0.5, 2.0], &[1.0, 1.0], None, "recency", Some(1)),
+            (&[0.0, 2.0], &[0.0, 0.0], &[1.0, 1.0], None, "recency", Some(1)),
+            (&[0.0], &[0.0], &[1.0], Some(&[0.0]), "weights", Some(0)),
+            (&[0.0, 0.0], &[0.0, 0.0], &[1.0, 1.0], Some(&[1.0, f64::NAN]), "weights", Some(1)),
+        ];
+        for (f, r, t, w, field, idx) in cases {
+            let e = SummaryData::new(f, r, t, w).unwrap_err();
+            assert_eq!(e.field(), Some(field), "{e}");
+            assert_eq!(e.index(), idx, "{e}");
+        }
+        assert!(matches!(SummaryData::new(&[], &[], &[], None), Err(Error::Empty { .. })));
+        assert!(matches!(
+            SummaryData::new(&[0.0], &[0.0, 1.0], &[1.0], None),
+            Err(Error::LengthMismatch { .. })
+        ));
+    }
+
+    #[test]
+    fn compression_keeps_weights() {
+        let d = SummaryData::new(&[0.0; 10], &[0.0; 10], &[5.0; 10], None).unwrap();
+        assert_eq!(d.n_rows(), 1);
+        assert_eq!(d.n_obs(), 10.0);
+        assert_eq!(d.n_customers(), 10);
+    }
+}

@@ -1,0 +1,559 @@
+//! The one maximum-likelihood driver, [`fit_ml`], and the traits a model implements to use it:
+//! [`Likelihood`] (parameters, total log-likelihood, gradient, optional exact Hessian) over a
+//! [`FitData`] (the data's size and an optional subsample). As in argmin, the problem states its
+//! cost, gradient and Hessian, and one solver runs any problem; every model of the crate (BG/NBD,
+//! MBG/NBD, Pareto/NBD, BG/BB, sBG, Gamma-Gamma) is fitted by it, and so can a user's own model.
+//! [`RowLikelihood`] states a likelihood one customer at a time and gets the sum over a
+//! [`SummaryData`] through [`PerRow`].
+//!
+//! # Method
+//! * **Parameters.** Every parameter is positive and lies in the domain
+//!   `[`[`PARAM_MIN`]`, `[`PARAM_MAX`]`]`; the optimiser works on `θ = ln p` (unconstrained).
+//! * **Objective.** The *mean* penalised negative log-likelihood per customer,
+//!   `−LL(p)/W + penalizer · Σ_j θ_j²` with `W = Σ w` ([`FitData::n_obs`]), so the optimiser
+//!   behaves the same at 2,000 and 10,000,000 customers; its gradient in `θ` is
+//!   `−p_j ∂LL/∂p_j / W + 2·penalizer·θ_j`.
+//! * **Starts.** [`FitOptions::initial`] when given, else each of
+//!   [`Likelihood::initial_guess`] in turn until one converges (the best iterate is reported when
+//!   none does).
+//! * **Warm start.** Above 50,000 rows ([`FitData::n_rows`]) and without `initial`, the fit first
+//!   runs on every 8th row ([`FitData::subsample`], recursively), which supplies a starting point
+//!   and the initial inverse Hessian; the full-data optimisation and its convergence test are
+//!   unchanged.
+//! * **Solver.** BFGS ([`crate::optim::minimize`]) to the gradient tolerance
+//!   [`FitOptions::tolerance`]. A model with a joint value–gradient–Hessian pass
+//!   ([`Likelihood::JOINT_HESSIAN`]) finishes a warm-started fit with Newton iterations instead
+//!   (one pass each; step halving when the objective does not decrease; BFGS when Newton fails).
+//! * **Covariance.** The inverse of the Hessian of the total penalised negative log-likelihood in
+//!   `θ`: from [`Likelihood::hessian`] when the model has one, else by central differences of
+//!   the analytic gradient (or second differences of the value). Mapped to the natural scale by
+//!   the delta method ([`Covariance`]).
+//! * **Diagnostics.** The log-likelihood (sum over customers), AIC `2k − 2LL`, BIC
+//!   `k ln W − 2LL`, iterations and gradient norm ([`FitDiagnostics`]).
+//!
+//! # Errors
+//! Invalid options ([`Error::InvalidValue`] naming the option); [`Error::NotConverged`] with the
+//! best iterate when no start converges; [`Error::NotIdentified`] when the optimiser ran out of
+//! the parameter domain.
+//!
+//! # Examples
+//! The NBD model (Ehrenberg 1959: purchases Poisson at a gamma-distributed rate, no drop-out),
+//! defined outside the crate's models and fitted by the shared driver. The per-customer
+//! log-likelihood of `x` purchases in `(0, T]`, up to a constant, is
+//! `ln Γ(r+x) − ln Γ(r) + r ln α − (r+x) ln(α+T)`:
+//! ```
+//! use cvm_core::models::{fit_ml, FitOptions, PerRow, RowLikelihood, SummaryData};
+//! use cvm_core::special::{digamma, ln_gamma};
+//!
+//! struct Nbd;
+//! impl RowLikelihood for Nbd {
+//!     const MODEL: &'static str = "nbd";
+//!     const NAMES: &'static [&'static str] = &["r", "alpha"];
+//!     fn row(&self, p: &[f64], x: f64, _t_x: f64, t: f64, grad: Option<&mut [f64]>) -> f64 {
+//!         let (r, a) = (p[0], p[1]);
+//!         if let Some(g) = grad {
+//!             g[0] = digamma(r + x) - digamma(r) + a.ln() - (a + t).ln();
+//!             g[1] = r / a - (r + x) / (a + t);
+//!         }
+//!         ln_gamma(r + x) - ln_gamma(r) + r * a.ln() - (r + x) * (a + t).ln()
+//!     }
+//! }
+//!
+//! let x = [0.0, 1.0, 4.0, 0.0, 2.0, 7.0, 1.0, 0.0];
+//! let t_x = [0.0, 3.0, 9.0, 0.0, 5.0, 11.0, 2.0, 0.0];
+//! let t = [12.0; 8];
+//! let data = SummaryData::new(&x, &t_x, &t, None)?;
+//! let fit = fit_ml(&PerRow(Nbd), &data, &FitOptions::default())?;
+//! // The NBD's maximum-likelihood estimate matches the mean count: r T / α = x̄ = 1.875.
+//! let (r, alpha) = (fit.params[0], fit.params[1]);
+//! assert!((r * 12.0 / alpha - 1.875).abs() < 1e-6);
+//! assert!(fit.diagnostics.converged && fit.covariance.is_some());
+//! # Ok::<(), cvm_core::Error>(())
+//! ```
+
+use super::{check_estimate, Covariance, FitOptions, SummaryData, PARAM_MAX, PARAM_MIN};
+use crate::error::{Error, Result};
+use crate::parallel::chunked_sum;
+
+/// The data a [`Likelihood`] is evaluated on, as the driver sees it: its size and, for the warm
+/// start of large data, a systematic subsample.
+pub trait FitData: Sync {
+    /// Number of customers the likelihood counts (the sum of the weights, `W`).
+    fn n_obs(&self) -> f64;
+
+    /// Number of rows one evaluation visits (the cost of a pass).
+    fn n_rows(&self) -> usize;
+
+    /// Every `stride`-th row, for the warm start of large data; `None` (the default) when the
+    /// data are not subsampled (the fit then starts on the full data).
+    fn subsample(&self, _stride: usize) -> Option<Self>
+    where
+        Self: Sized,
+    {
+        None
+    }
+}
+
+impl FitData for SummaryData {
+    fn n_obs(&self) -> f64 {
+        SummaryData::n_obs(self)
+    }
+
+    fn n_rows(&self) -> usize {
+        SummaryData::n_rows(self)
+    }
+
+    fn subsample(&self, stride: usize) -> Option<Self> {
+        Some(SummaryData::subsample(self, stride))
+    }
+}
+
+/// What a model provides to the shared maximum-likelihood driver [`fit_ml`]: its parameters and
+/// its total (weighted) log-likelihood with gradient, and optionally its exact Hessian.
+///
+/// Parameters are on their natural scale, positive, in the order of [`Likelihood::NAMES`]; the
+/// driver optimises their logarithms (see the [module documentation](self)).
+pub trait Likelihood: Sync {
+    /// The data the likelihood is evaluated on.
+    type Data: FitData;
+
+    /// The model's name (as in [`crate::models::ModelKind::as_str`]), for errors.
+    const MODEL: &'static str;
+
+    /// Parameter names, in order.
+    const NAMES: &'static [&'static str];
+
+    /// Whether [`Likelihood::total`]'s gradient is analytic; if not, the covariance comes from
+    /// second differences of the value rather than differences of a differenced gradient.
+    const ANALYTIC_GRADIENT: bool = true;
+
+    /// Whether [`Likelihood::total_with_hessian`] is implemented: the driver then finishes a
+    /// warm-started fit with Newton iterations (one pass per iteration instead of a BFGS run).
+    const JOINT_HESSIAN: bool = false;
+
+    /// Total weighted log-likelihood `LL(p) = Σ_i w_i ℓ_i(p)` at natural parameters `p`; when
+    /// `grad` is given, `∂LL/∂p` is written into it.
+    fn total(&self, data: &Self::Data, p: &[f64], grad: Option<&mut [f64]>) -> f64;
+
+    /// The exact Hessian `∂²LL/∂p∂p` in the natural parameters (`k × k` for `k` parameters),
+    /// when the model has one (otherwise, the default, the driver differentiates the gradient
+    /// numerically).
+    fn hessian(&self, _data: &Self::Data, _p: &[f64]) -> Option<Vec<Vec<f64>>> {
+        None
+    }
+
+    /// The total log-likelihood, its gradient and its exact Hessian (natural parameters) from
+    /// one pass over the data, when the model can compute them together (see
+    /// [`Likelihood::JOINT_HESSIAN`]).
+    fn total_with_hessian(&self, _data: &Self::Data, _p: &[f64]) -> Option<JointPass> {
+        None
+    }
+
+    /// Starting values (natural scale) tried in turn when [`FitOptions::initial`] is not given;
+    /// the default is all ones.
+    fn initial_guess(&self, _data: &Self::Data) -> Vec<Vec<f64>> {
+        vec![vec![1.0; Self::NAMES.len()]]
+    }
+}
+
+/// Value, gradient and Hessian of a total log-likelihood in the natural parameters (see
+/// [`Likelihood::total_with_hessian`]).
+#[derive(Debug, Clone, PartialEq)]
+#[must_use]
+pub struct JointPass {
+    /// `LL(p)`.
+    pub value: f64,
+    /// `∂LL/∂p`.
+    pub gradient: Vec<f64>,
+    /// `∂²LL/∂p∂p`.
+    pub hessian: Vec<Vec<f64>>,
+}
+
+/// A likelihood stated one customer `(x, t_x, T)` at a time; [`PerRow`] sums it over the rows of
+/// a [`SummaryData`] (weighted, in fixed chunks, in parallel with the `parallel` feature) and
+/// so makes it a [`Likelihood`]. See the [module documentation](self) for an example.
+pub trait RowLikelihood: Sync {
+    /// The model's name, for errors.
+    const MODEL: &'static str;
+
+    /// Parameter names, in order.
+    const NAMES: &'static [&'static str];
+
+    /// `ℓ(p; x, t_x, T)`, the log-likelihood of one history at natural parameters `p`; when
+    /// `grad` is given (zeroed, of length `NAMES.len()`), `∂ℓ/∂p` is written into it.
+    fn row(&self, p: &[f64], x: f64, t_x: f64, t_cal: f64, grad: Option<&mut [f64]>) -> f64;
+
+    /// Starting values tried in turn (see [`Likelihood::initial_guess`]); all ones by default.
+    fn initial_guess(&self, _data: &SummaryData) -> Vec<Vec<f64>> {
+        vec![vec![1.0; Self::NAMES.len()]]
+    }
+}
+
+/// A [`RowLikelihood`] as a [`Likelihood`] over a [`SummaryData`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PerRow<R>(pub R);
+
+impl<R: RowLikelihood> Likelihood for PerRow<R> {
+    type Data = SummaryData;
+    const MODEL: &'static str = R::MODEL;
+    const NAMES: &'static [&'static str] = R::NAMES;
+
+    fn total(&self, data: &SummaryData, p: &[f64], grad: Option<&mut [f64]>) -> f64 {
+        let (f, rec, t, w) = (data.frequency(), data.recency(), data.t(), data.weight());
+        let k = if grad.is_some() { R::NAMES.len() } else { 0 };
+        let (total, g) = chunked_sum(f.len(), k, |range, acc| {
+            let mut s = 0.0;
+            let mut gi = vec![0.0; k];
+            for i in range {
+                if k == 0 {
+                    s += w[i] * self.0.row(p, f[i], rec[i], t[i], None);
+                    continue;
+                }
+                gi.iter_mut().for_each(|v| *v = 0.0);
+                s += w[i] * self.0.row(p, f[i], rec[i], t[i], Some(&mut gi));
+                for (a, v) in acc.iter_mut().zip(&gi) {
+                    *a += w[i] * v;
+                }
+            }
+            s
+        });
+        if let Some(out) = grad {
+            out.copy_from_slice(&g);
+        }
+        total
+    }
+
+    fn initial_guess(&self, data: &SummaryData) -> Vec<Vec<f64>> {
+        self.0.initial_guess(data)
+    }
+}
+
+/// Goodness of fit and optimiser diagnostics of a fitted model.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct FitDiagnostics {
+    /// Log-likelihood at the estimate (sum over customers, in the data's time unit).
+    pub log_likelihood: f64,
+    /// Akaike information criterion, `2k − 2 LL`.
+    pub aic: f64,
+    /// Bayesian information criterion, `k ln n − 2 LL`.
+    pub bic: f64,
+    /// BFGS iterations.
+    pub iterations: usize,
+    /// Largest gradient component of the scaled objective at the estimate.
+    pub gradient_norm: f64,
+    /// True when the gradient tolerance was reached (always true for a returned fit).
+    pub converged: bool,
+    /// Number of customers (sum of the weights).
+    pub n_obs: f64,
+    /// The L2 penalizer used.
+    pub penalizer: f64,
+}
+
+/// The outcome of [`newton_polish`]: a converged point, its objective value and gradient
+/// (ln-parameters, mean objective) and the total Hessian of the penalised negative
+/// log-likelihood there.
+struct NewtonFit {
+    theta: Vec<f64>,
+    value: f64,
+    gradient: Vec<f64>,
+    hessian_total: Vec<Vec<f64>>,
+    iterations: usize,
+}
+
+/// Newton's method on the mean penalised negative log-likelihood in `θ = ln p`, from a warm
+/// start close to the optimum, with step halving when the objective does not decrease. Each
+/// iteration is one joint pass; the Hessian of the last pass gives the covariance. `None` when
+/// the model has no joint pass, a Hessian is not positive definite, or it does not converge
+/// within a few iterations (the caller then runs BFGS).
+fn newton_polish<L: Likelihood>(
+    model: &L,
+    data: &L::Data,
+    pen: f64,
+    theta0: &[f64],
+    tol: f64,
+) -> Option<NewtonFit> {
+    let k = theta0.len();
+    let w = data.n_obs();
+    // Objective, gradient and Hessian (mean scale) at θ.
+    let eval = |theta: &[f64]| -> Option<(f64, Vec<f64>, Vec<Vec<f64>>)> {
+        let p: Vec<f64> = theta.iter().map(|v| v.exp()).collect();
+        let jp = model.total_with_hessian(data, &p)?;
+        let mut val = -jp.value / w;
+        let mut g = vec![0.0; k];
+        let mut h = vec![vec![0.0; k]; k];
+        for i in 0..k {
+            g[i] = -jp.gradient[i] * p[i] / w + 2.0 * pen * theta[i];
+            val += pen * theta[i] * theta[i];
+            for j in 0..k {
+                h[i][j] = -jp.hessian[i][j] * p[i] * p[j] / w;
+            }
+            h[i][i] += -jp.gradient[i] * p[i] / w + 2.0 * pen;
+        }
+        let ok = val.is_finite() && g.iter().chain(h.iter().flatten()).all(|v| v.is_finite());
+        ok.then_some((val, g, h))
+    };
+    let mut theta = theta0.to_vec();
+    let (mut val, mut g, mut h) = eval(&theta)?;
+    for iteration in 0..8 {
+        if g.iter().all(|v| v.abs() <= tol) {
+            let hessian_total = h.iter().map(|r| r.iter().map(|v| v * w).collect()).collect();
+            return Some(NewtonFit {
+                theta,
+                value: val,
+                gradient: g,
+                hessian_total,
+                iterations: iteration,
+            });
+        }
+        let inv = crate::optim::invert_spd(&h).ok()?;
+        let step: Vec<f64> =
+            (0..k).map(|i| -(0..k).map(|j| inv[i][j] * g[j]).sum::<f64>()).collect();
+        let mut t = 1.0;
+        let next = loop {
+            let cand: Vec<f64> = (0..k).map(|i| theta[i] + t * step[i]).collect();
+            match eval(&cand) {
+                Some(e) if e.0 <= val + 1e-12 * val.abs() => break Some((cand, e)),
+                _ if t > 1.0 / 64.0 => t *= 0.5,
+                _ => break None,
+            }
+        };
+        let (cand, e) = next?;
+        theta = cand;
+        (val, g, h) = e;
+    }
+    None
+}
+
+/// The outcome of [`fit_ml`]: the estimate, its diagnostics and, when the Hessian at the
+/// estimate is positive definite, its covariance.
+#[derive(Debug, Clone, PartialEq)]
+#[must_use]
+pub struct MlFit {
+    /// The estimate (natural scale), in the order of [`Likelihood::NAMES`].
+    pub params: Vec<f64>,
+    /// Goodness of fit and optimiser diagnostics.
+    pub diagnostics: FitDiagnostics,
+    /// Covariance of the estimate (delta method), when the Hessian could be inverted.
+    pub covariance: Option<Covariance>,
+}
+
+/// Above this many rows, the fit first runs on a systematic subsample (every
+/// [`WARM_START_STRIDE`]-th row, recursively) to get starting values and an inverse-Hessian
+/// estimate; the full-data BFGS then needs only a few iterations. The full-data optimum and its
+/// convergence test are unchanged.
+const WARM_START_ROWS: usize = 50_000;
+/// Subsampling stride of the warm start.
+const WARM_START_STRIDE: usize = 8;
+
+/// The optimiser's objective at `θ = ln p`: the mean negative log-likelihood per customer plus
+/// `pen · Σ θ_j²`, with its gradient in `θ` written into `g`.
+fn mean_objective<L: Likelihood>(
+    model: &L,
+    data: &L::Data,
+    pen: f64,
+    theta: &[f64],
+    g: &mut [f64],
+) -> f64 {
+    let w = data.n_obs();
+    let p: Vec<f64> = theta.iter().map(|v| v.exp()).collect();
+    let mut gp = vec![0.0; theta.len()];
+    let ll = model.total(data, &p, Some(&mut gp));
+    let mut val = -ll / w;
+    for j in 0..theta.len() {
+        g[j] = -gp[j] * p[j] / w + 2.0 * pen * theta[j];
+        val += pen * theta[j] * theta[j];
+    }
+    val
+}
+
+/// Maximum likelihood on log-parameters: the one driver every model is fitted by (see the
+/// [module documentation](self) for the method, the errors and an example).
+///
+/// # Errors
+/// [`Error::InvalidValue`] for invalid `options` (`penalizer`, `tolerance`, `max_iterations`,
+/// `initial`) or starting values of [`Likelihood::initial_guess`] of the wrong length
+/// (`initial_guess`); [`Error::NotIdentified`] when the optimiser stopped outside the parameter
+/// domain; [`Error::NotConverged`] (with the best iterate) when no start converged or the
+/// log-likelihood at the estimate is not finite.
+pub fn fit_ml<L: Likelihood>(model: &L, data: &L::Data, options: &FitOptions) -> Result<MlFit> {
+    options.validate(L::NAMES)?;
+    let starts = match &options.initial {
+        Some(init) => vec![init.clone()],
+        None => model.initial_guess(data),
+    };
+    if starts.is_empty() {
+        return Err(Error::invalid("initial_guess", "the model gave no starting values"));
+    }
+    for s in &starts {
+        crate::error::check::same_len("initial_guess", L::NAMES.len(), s.len())?;
+    }
+    fit_from(model, data, options, starts)
+}
+
+/// [`fit_ml`] from validated `starts` (the warm start reuses the full data's starts).
+fn fit_from<L: Likelihood>(
+    model: &L,
+    data: &L::Data,
+    options: &FitOptions,
+    auto_starts: Vec<Vec<f64>>,
+) -> Result<MlFit> {
+    let pen = options.penalizer;
+    let mut objective = |theta: &[f64], g: &mut [f64]| mean_objective(model, data, pen, theta, g);
+    let mut opt = crate::optim::OptimOptions {
+        max_iterations: options.max_iterations,
+        gradient_tolerance: options.tolerance,
+        ..Default::default()
+    };
+    let mut starts = auto_starts.clone();
+    let warm_sub = match options.initial.is_none() && data.n_rows() > WARM_START_ROWS {
+        true => data.subsample(WARM_START_STRIDE),
+        false => None,
+    };
+    let warm = warm_sub.is_some();
+    if let Some(sub) = warm_sub {
+        if let Ok(f) = fit_from(model, &sub, options, auto_starts) {
+            if let Some(c) = &f.covariance {
+                // Inverse Hessian of the *mean* objective = covariance × number of customers.
+                let scale = sub.n_obs();
+                opt.initial_inverse_hessian = Some(
+                    c.log_matrix().iter().map(|r| r.iter().map(|v| v * scale).collect()).collect(),
+                );
+            }
+            starts.insert(0, f.params);
+        }
+    }
+    if L::JOINT_HESSIAN && warm {
+        let theta0: Vec<f64> = starts[0].iter().map(|v| v.ln()).collect();
+        if let Some(nf) = newton_polish(model, data, pen, &theta0, options.tolerance) {
+            let res = crate::optim::OptimResult {
+                gradient_norm: nf.gradient.iter().fold(0.0, |m: f64, v| m.max(v.abs())),
+                x: nf.theta,
+                value: nf.value,
+                gradient: nf.gradient,
+                iterations: nf.iterations,
+                evaluations: nf.iterations + 1,
+                converged: true,
+                reason: crate::optim::StopReason::GradientTolerance,
+            };
+            return finish_fit(model, data, options, res, Some(nf.hessian_total));
+        }
+    }
+    let mut last: Option<crate::optim::OptimResult> = None;
+    for start in starts {
+        let theta0: Vec<f64> = start.iter().map(|v| v.ln()).collect();
+        let res = crate::optim::minimize(&mut objective, &theta0, &opt);
+        opt.initial_inverse_hessian = None;
+        let done = res.converged;
+        // Keep the converged run, else the best iterate so far (reported by the error).
+        let better = match &last {
+            None => true,
+            Some(l) => done || res.value < l.value || l.value.is_nan(),
+        };
+        if better {
+            last = Some(res);
+        }
+        if done {
+            break;
+        }
+    }
+    let res = last.ok_or_else(|| Error::invalid("initial_guess", "no starting values"))?;
+    finish_fit(model, data, options, res, None)
+}
+
+/// Diagnostics and covariance of a finished optimisation (`hessian_total`: the total Hessian of
+/// the penalised negative log-likelihood in ln-parameters, when already known).
+fn finish_fit<L: Likelihood>(
+    model: &L,
+    data: &L::Data,
+    options: &FitOptions,
+    res: crate::optim::OptimResult,
+    hessian_total: Option<Vec<Vec<f64>>>,
+) -> Result<MlFit> {
+    let k = L::NAMES.len();
+    let w = data.n_obs();
+    let pen = options.penalizer;
+    let mut objective = |theta: &[f64], g: &mut [f64]| mean_objective(model, data, pen, theta, g);
+    let params: Vec<f64> = res.x.iter().map(|v| v.exp()).collect();
+    // The objective at the optimum is −LL/W + penalty: recover LL without another pass.
+    let penalty: f64 = res.x.iter().map(|t| pen * t * t).sum();
+    let ll = if res.value.is_finite() {
+        -(res.value - penalty) * w
+    } else {
+        model.total(data, &params, None)
+    };
+    if !res.converged && !params.iter().all(|p| (PARAM_MIN..=PARAM_MAX).contains(p)) {
+        // Lost towards a boundary of the parameter space: the data do not bound the estimate.
+        check_estimate(L::MODEL, L::NAMES, &params).map_err(|e| match e {
+            Error::NotIdentified { model, reason } => Error::NotIdentified {
+                model,
+                reason: format!("{reason} (the optimiser stopped: {})", res.reason.as_str()),
+            },
+            other => other,
+        })?;
+    }
+    if !res.converged || !params.iter().all(|p| p.is_finite() && *p > 0.0) || !ll.is_finite() {
+        return Err(Error::NotConverged {
+            iterations: res.iterations,
+            gradient_norm: res.gradient_norm,
+            log_likelihood: ll,
+            params,
+            reason: res.reason.as_str().to_string(),
+        });
+    }
+    let kf = k as f64;
+    let diagnostics = FitDiagnostics {
+        log_likelihood: ll,
+        aic: 2.0 * kf - 2.0 * ll,
+        bic: kf * w.ln() - 2.0 * ll,
+        iterations: res.iterations,
+        gradient_norm: res.gradient_norm,
+        converged: true,
+        n_obs: w,
+        penalizer: pen,
+    };
+    // Covariance: inverse Hessian of the total negative log-likelihood (+ penalty) in ln θ, from
+    // the model's exact Hessian when it has one, else by differencing the analytic gradient.
+    let exact = || {
+        let hp = model.hessian(data, &params)?;
+        // ∂LL/∂θ_j = p_j ∂LL/∂p_j = (2 pen θ_j − g_j) W from the objective's gradient g.
+        let g_theta: Vec<f64> =
+            (0..k).map(|j| (2.0 * pen * res.x[j] - res.gradient[j]) * w).collect();
+        Some(
+            (0..k)
+                .map(|i| {
+                    (0..k)
+                        .map(|j| {
+                            let mut v = -hp[i][j] * params[i] * params[j];
+                            if i == j {
+                                v += -g_theta[i] + 2.0 * pen * w;
+                            }
+                            v
+                        })
+                        .collect()
+                })
+                .collect(),
+        )
+    };
+    let hessian_total: Option<Vec<Vec<f64>>> = match hessian_total.or_else(exact) {
+        Some(h) => Some(h),
+        None if L::ANALYTIC_GRADIENT => crate::optim::hessian_from_gradient(&mut objective, &res.x)
+            .ok()
+            .map(|h| h.into_iter().map(|row| row.into_iter().map(|v| v * w).collect()).collect()),
+        None => {
+            let mut value = |theta: &[f64]| -> f64 {
+                let p: Vec<f64> = theta.iter().map(|v| v.exp()).collect();
+                let pnl: f64 = theta.iter().map(|t| pen * t * t).sum();
+                -model.total(data, &p, None) / w + pnl
+            };
+            crate::optim::hessian_from_value(&mut value, &res.x).ok().map(|h| {
+                h.into_iter().map(|row| row.into_iter().map(|v| v * w).collect()).collect()
+            })
+        }
+    };
+    let covariance = hessian_total
+        .and_then(|h| crate::optim::invert_spd(&h).ok())
+        .map(|c| Covariance::from_inverse_hessian(params.clone(), c));
+    Ok(MlFit { params, diagnostics, covariance })
+}

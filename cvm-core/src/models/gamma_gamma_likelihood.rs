@@ -1,0 +1,406 @@
+//! The Gamma-Gamma likelihood as the fit evaluates it: the repeat buyers grouped into cells of
+//! nearly equal spend per frequency, whose moments give each evaluation in work proportional to
+//! the number of cells (see [`super::gamma_gamma`] for the model and
+//! [`super::GammaGamma::fit`] for the method).
+
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+use super::gamma_gamma::{check_spend, no_repeat_buyers};
+use super::{FitData, GammaGammaParams, Likelihood};
+use crate::error::{check, Result};
+use crate::special::{digamma, ln_beta};
+
+/// Mantissa bits that pick a spend cell: cells are `2^-CELL_BITS` of an octave wide, so every
+/// spend in a cell is within a factor `1 ± 1/65` of the cell's centre.
+const CELL_BITS: u32 = 5;
+/// Moments kept per cell: `Σ w ε^j`, `j = 0..=MOMENTS`. With `|ε| ≤ 1/65` the series of
+/// [`Cell::sums`] are truncated after a term of relative size `65^-(MOMENTS+1) < 2^-64`, far
+/// below rounding.
+const MOMENTS: usize = 10;
+
+/// Repeat buyers with the same frequency and nearly the same mean spend, summarised by the
+/// weighted moments of their relative distance `ε = z̄/c − 1` to the cell's centre `c`.
+#[derive(Debug, Clone, Copy)]
+struct Cell {
+    /// The frequency.
+    x: f64,
+    /// The centre: a spend `c` while the data is gathered, then `m_c = x c` in the units of the
+    /// fit.
+    centre: f64,
+    /// `Σ w ε^j`, `j = 0..=MOMENTS`.
+    moments: [f64; MOMENTS + 1],
+}
+
+impl Cell {
+    fn new(x: f64, centre: f64) -> Self {
+        Cell { x, centre, moments: [0.0; MOMENTS + 1] }
+    }
+
+    /// Adds a customer with weight `w` (`None`: 1) and mean spend `z`.
+    fn add(&mut self, z: f64, w: Option<f64>) {
+        // z and the centre are within a factor 2 of each other: the difference is exact.
+        let e1 = (z - self.centre) / self.centre;
+        let e2 = e1 * e1;
+        let e4 = e2 * e2;
+        let e8 = e4 * e4;
+        // ε^0..ε^10 by a shallow product tree (MOMENTS = 10).
+        let powers: [f64; MOMENTS + 1] =
+            [1.0, e1, e2, e2 * e1, e4, e4 * e1, e4 * e2, e4 * e2 * e1, e8, e8 * e1, e8 * e2];
+        match w {
+            None => self.moments.iter_mut().zip(powers).for_each(|(m, p)| *m += p),
+            Some(w) => self.moments.iter_mut().zip(powers).for_each(|(m, p)| *m += w * p),
+        }
+    }
+
+    /// `Σ w ln(1 + ε) = Σ_j (−1)^(j+1) Σ w ε^j / j`.
+    fn sum_ln_1p_eps(&self) -> f64 {
+        let terms = self.moments.iter().enumerate().skip(1);
+        terms.map(|(j, &e)| if j % 2 == 1 { e / j as f64 } else { -e / j as f64 }).sum()
+    }
+
+    /// `(Σ w ln(1 + γ/m), Σ w/(γ + m))` over the cell, with `m = m_c (1 + ε)`, from the
+    /// expansions `ln(1 + γ/m) = ln(1 + γ/m_c) + ln(1 + sε) − ln(1 + ε)` and
+    /// `1/(γ + m) = 1/((γ + m_c)(1 + sε))`, `s = m_c/(γ + m_c)`.
+    fn sums(&self, g: f64) -> (f64, f64) {
+        let e = &self.moments;
+        let r = 1.0 / (g + self.centre);
+        let (s, t) = (self.centre * r, g * r);
+        // ln(1 + sε) − ln(1 + ε) = Σ_j (−1)^j t a_j ε^j / j, with s^j − 1 = −t a_j,
+        // a_1 = 1, a_{j+1} = 1 + s a_j (no cancellation when s is close to 1).
+        let (mut a, mut series) = (1.0, 0.0);
+        for (j, &ej) in e.iter().enumerate().skip(1) {
+            let term = a * ej / j as f64;
+            series += if j % 2 == 0 { term } else { -term };
+            a = 1.0 + s * a;
+        }
+        let inv = e.iter().rev().fold(0.0, |inv, &ej| ej - s * inv);
+        // ln(1 + γ/m_c), also when γ/m_c overflows (m_c subnormal).
+        let ratio = g / self.centre;
+        let u = if ratio.is_finite() {
+            ratio.ln_1p()
+        } else {
+            (g + self.centre).ln() - self.centre.ln()
+        };
+        (e[0] * u + t * series, r * inv)
+    }
+}
+
+/// A hasher for cell keys (FxHash steps, SplitMix64 finaliser): std's default SipHash would
+/// cost more than the rest of the work per customer.
+#[derive(Default)]
+struct CellHasher(u64);
+
+impl std::hash::Hasher for CellHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        bytes.iter().for_each(|&b| self.write_u64(b.into()));
+    }
+
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    fn finish(&self) -> u64 {
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+}
+
+/// The repeat buyers of a spend data set, in [`Cell`]s grouped by frequency.
+pub(super) struct SpendData {
+    /// The distinct frequencies, ascending.
+    levels: Vec<f64>,
+    /// The cells of frequency `levels[k]` are `cells[cell_start[k]..cell_start[k + 1]]`, by
+    /// increasing centre.
+    cell_start: Vec<usize>,
+    cells: Vec<Cell>,
+    /// Σ w.
+    n_obs: f64,
+    /// Weighted mean of `z̄`, summed in input order.
+    pub(super) mean_spend: f64,
+}
+
+impl SpendData {
+    /// Validates the columns and gathers the repeat buyers into cells in one pass over the
+    /// rows (moments summed in input order, so the result is deterministic).
+    pub(super) fn new(
+        frequency: &[f64],
+        monetary: &[f64],
+        weights: Option<&[f64]>,
+    ) -> Result<Self> {
+        check_spend(frequency, monetary)?;
+        check::weights(frequency.len(), weights)?;
+        type Map = HashMap<(u64, u64), u32, BuildHasherDefault<CellHasher>>;
+        let mut index = Map::default();
+        let mut cells: Vec<Cell> = Vec::new();
+        let shift = 52 - CELL_BITS;
+        let (mut n_obs, mut spend) = (0.0, 0.0);
+        for (i, (&x, &z)) in frequency.iter().zip(monetary).enumerate() {
+            if x <= 0.0 {
+                continue;
+            }
+            let w = weights.map(|w| w[i]);
+            let wi = w.unwrap_or(1.0);
+            n_obs += wi;
+            spend += z * wi;
+            if z < f64::MIN_POSITIVE {
+                // Subnormal: a cell of its own (ε = 0).
+                let mut cell = Cell::new(x, z);
+                cell.moments[0] = wi;
+                cells.push(cell);
+                continue;
+            }
+            let key = z.to_bits() >> shift;
+            let at = *index.entry((x.to_bits(), key)).or_insert_with(|| {
+                let centre = f64::from_bits((key << shift) | (1 << (shift - 1)));
+                cells.push(Cell::new(x, centre));
+                (cells.len() - 1) as u32
+            });
+            cells[at as usize].add(z, w);
+        }
+        if cells.is_empty() {
+            return Err(no_repeat_buyers());
+        }
+        cells.sort_by(|a, b| a.x.total_cmp(&b.x).then(a.centre.total_cmp(&b.centre)));
+        let mut levels = vec![];
+        let mut cell_start = vec![];
+        for (c, cell) in cells.iter().enumerate() {
+            if levels.last() != Some(&cell.x) {
+                levels.push(cell.x);
+                cell_start.push(c);
+            }
+        }
+        cell_start.push(cells.len());
+        Ok(SpendData { levels, cell_start, cells, n_obs, mean_spend: spend / n_obs })
+    }
+}
+
+/// The Gamma-Gamma log-likelihood of a [`SpendData`], with spend in units of `scale`.
+///
+/// Writing `m = x z̄` (in those units) and `u = ln(1 + γ/m)`, so that `ln(γ + x z̄) = ln m + u`,
+/// the weighted total is
+/// `Σ_k [W_k (ln Γ(px_k+q) − ln Γ(px_k) − ln Γ(q) + q ln γ) − q Σ_{x=x_k} w ln m − Σ_{x=x_k} w ln z̄]
+///  − p Σ w x u − q Σ w u`,
+/// with `W_k` the weight of the customers with frequency `x_k`. The only sums over customers
+/// that change with the parameters are `Σ w u` and `Σ w x u` (and `Σ w/(γ+m)`, `Σ w x/(γ+m)` for
+/// the gradient); both summands are smooth in `m`, so a [`Cell`]'s moments give its part by a
+/// rapidly converging series. An evaluation costs O(cells) — at most a few hundred per distinct
+/// frequency — rather than a logarithm per customer, and loses less to rounding.
+pub(super) struct SpendLikelihood {
+    levels: Vec<f64>,
+    cell_start: Vec<usize>,
+    /// Cells with centres `m_c`.
+    cells: Vec<Cell>,
+    /// Per frequency: `W_k = Σ w`, `Σ w ln m`, `Σ w ln z̄`.
+    level_w: Vec<f64>,
+    level_ln_m: Vec<f64>,
+    level_ln_z: Vec<f64>,
+    pub(super) n_obs: f64,
+    /// The unit of spend (the mean spend of the data).
+    scale: f64,
+}
+
+impl SpendLikelihood {
+    pub(super) fn new(data: SpendData, scale: f64) -> Self {
+        let SpendData { levels, cell_start, mut cells, n_obs, .. } = data;
+        let ln_scale = scale.ln();
+        let (mut level_w, mut level_ln_m, mut level_ln_z) = (vec![], vec![], vec![]);
+        for (k, &x) in levels.iter().enumerate() {
+            let (mut w, mut ln_z) = (0.0, 0.0);
+            for c in &mut cells[cell_start[k]..cell_start[k + 1]] {
+                w += c.moments[0];
+                ln_z += c.moments[0] * (c.centre.ln() - ln_scale) + c.sum_ln_1p_eps();
+                c.centre = x * (c.centre / scale);
+            }
+            level_w.push(w);
+            level_ln_z.push(ln_z);
+            level_ln_m.push(ln_z + w * x.ln());
+        }
+        SpendLikelihood { levels, cell_start, cells, level_w, level_ln_m, level_ln_z, n_obs, scale }
+    }
+
+    /// Weighted log-likelihood at natural parameters, with the gradient when asked for.
+    fn total(&self, v: &[f64], grad: Option<&mut [f64]>) -> f64 {
+        let (p, q, g) = (v[0], v[1], v[2]);
+        let ln_g = g.ln();
+        let want = grad.is_some();
+        let dg_q = if want { digamma(q) } else { 0.0 };
+        let (mut total, mut gp, mut gq, mut gg) = (0.0, 0.0, 0.0, self.n_obs * q / g);
+        for (k, &x) in self.levels.iter().enumerate() {
+            let (mut su, mut sr) = (0.0, 0.0);
+            for c in &self.cells[self.cell_start[k]..self.cell_start[k + 1]] {
+                let (u, r) = c.sums(g);
+                su += u;
+                sr += r;
+            }
+            let (wk, px) = (self.level_w[k], p * x);
+            // ln Γ(px+q) − ln Γ(px) − ln Γ(q) = −ln B(px, q), without rounding px + q.
+            total += wk * (q * ln_g - ln_beta(px, q))
+                - q * self.level_ln_m[k]
+                - self.level_ln_z[k]
+                - (px + q) * su;
+            if want {
+                let d = digamma(px + q);
+                gp += x * (wk * (d - digamma(px)) - su);
+                gq += wk * (d - dg_q + ln_g) - self.level_ln_m[k] - su;
+                gg -= (px + q) * sr;
+            }
+        }
+        if let Some(out) = grad {
+            out.copy_from_slice(&[gp, gq, gg]);
+        }
+        total
+    }
+}
+
+impl FitData for SpendLikelihood {
+    fn n_obs(&self) -> f64 {
+        self.n_obs
+    }
+
+    /// The cells: the work of one evaluation.
+    fn n_rows(&self) -> usize {
+        self.cells.len()
+    }
+}
+
+/// The Gamma-Gamma likelihood for the shared driver, on spend in units of its mean.
+pub(super) struct Lik;
+
+impl Likelihood for Lik {
+    type Data = SpendLikelihood;
+    const MODEL: &'static str = "gamma_gamma";
+    const NAMES: &'static [&'static str] = GammaGammaParams::NAMES;
+
+    fn total(&self, data: &SpendLikelihood, p: &[f64], grad: Option<&mut [f64]>) -> f64 {
+        data.total(p, grad)
+    }
+
+    /// `p = 2, q = 3, γ = 1` (the mean spend, which matches the population mean `pγ/(q−1)`),
+    /// then `p = q = 1` with `γ` one currency unit.
+    fn initial_guess(&self, data: &SpendLikelihood) -> Vec<Vec<f64>> {
+        vec![vec![2.0, 3.0, 1.0], vec![1.0, 1.0, 1.0 / data.scale]]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::special::{gamma_ln_ratio, ln_gamma};
+
+    /// The straightforward weighted per-row log-likelihood, its gradient, and the size of its
+    /// largest terms (`Σ w (px+q) |ln(γ + x z̄)|`: the scale of rounding errors).
+    fn per_row(v: &[f64], x: &[f64], z: &[f64], w: &[f64]) -> (f64, [f64; 3], f64) {
+        let (p, q, g) = (v[0], v[1], v[2]);
+        let (mut s, mut gr, mut size) = (0.0, [0.0; 3], 0.0);
+        for i in (0..x.len()).filter(|&i| x[i] > 0.0) {
+            let (px, l, d) = (p * x[i], (g + x[i] * z[i]).ln(), g + x[i] * z[i]);
+            s += w[i]
+                * (gamma_ln_ratio(px + q, px) - ln_gamma(q)
+                    + q * g.ln()
+                    + px * x[i].ln()
+                    + (px - 1.0) * z[i].ln()
+                    - (px + q) * l);
+            let dq = digamma(px + q);
+            gr[0] += w[i] * x[i] * (dq - digamma(px) + x[i].ln() + z[i].ln() - l);
+            gr[1] += w[i] * (dq - digamma(q) + g.ln() - l);
+            gr[2] += w[i] * (q / g - (px + q) / d);
+            size += w[i] * (px + q) * l.abs();
+        }
+        (s, gr, size)
+    }
+
+    #[test]
+    fn grouped_likelihood_matches_the_per_row_sum() {
+        // Unsorted frequencies, a customer without repeats, large frequencies, two customers in
+        // one cell (12 and 12.1), a spend whose x z̄ is subnormal and one near the top of the range.
+        let x = [1.0, 2.0, 5.0, 1.0, 3.0, 0.0, 40.0, 7e4, 2.0, 7e4, 1e5, 3.0, 2.0, 1.0];
+        let z = [12.0, 30.5, 22.0, 8.0, 19.0, 0.0, 1e5, 3.0, 11.0, 4.5, 2.0, 1e-310, 1e300, 12.1];
+        let w = [2.0, 1.0, 1.0, 3.0, 1.0, 1.0, 0.5, 1.0, 2.5, 1.0, 1.5, 1.0, 0.25, 1.0];
+        let ones = [1.0; 14];
+        for (weights, wv) in [(Some(&w[..]), &w), (None, &ones)] {
+            let d = SpendData::new(&x, &z, weights).unwrap();
+            assert_eq!(d.levels, [1.0, 2.0, 3.0, 5.0, 40.0, 7e4, 1e5]);
+            assert_eq!(d.cell_start, [0, 2, 5, 7, 8, 9, 11, 12]);
+            assert!(d.cells.windows(2).all(|c| (c[0].x, c[0].centre) < (c[1].x, c[1].centre)));
+            let n_obs: f64 = (0..14).filter(|&i| x[i] > 0.0).map(|i| wv[i]).sum();
+            assert_eq!(d.n_obs, n_obs);
+            let scale = 7.5;
+            let d = SpendLikelihood::new(d, scale);
+            for v in [[6.25, 3.74, 15.44], [0.5, 1.1, 200.0], [30.0, 0.3, 1e-3]] {
+                // On spend in units of `scale`: γ scales, the total shifts by −N ln(scale).
+                let vs = [v[0], v[1], v[2] / scale];
+                let mut g = [0.0; 3];
+                let raw = d.total(&vs, Some(&mut g));
+                let val = raw - n_obs * scale.ln();
+                let (direct, dg, size) = per_row(&v, &x, &z, wv);
+                assert!((val - direct).abs() < 1e-14 * size, "{val} {direct} {size}");
+                for (j, want) in [dg[0], dg[1], dg[2] * scale].into_iter().enumerate() {
+                    assert!((g[j] - want).abs() < 1e-9 * want.abs().max(1.0), "{v:?} {j}");
+                }
+                // The value without the gradient is the same.
+                assert_eq!(d.total(&vs, None), raw);
+            }
+        }
+    }
+
+    #[test]
+    fn cell_series_match_direct_sums() {
+        // Many customers per cell, m over twelve decades, γ from far below to far above m.
+        let mut rng = super::super::Rng::stream(99, 0);
+        let n = 20_000;
+        let x: Vec<f64> = (0..n).map(|i| 1.0 + (i % 3) as f64).collect();
+        let z: Vec<f64> = (0..n).map(|_| 10f64.powf(12.0 * rng.uniform() - 6.0)).collect();
+        let w: Vec<f64> = (0..n).map(|_| 0.5 + rng.uniform()).collect();
+        let d = SpendLikelihood::new(SpendData::new(&x, &z, Some(&w)).unwrap(), 1.0);
+        assert!(d.cells.len() < n / 5, "{} cells", d.cells.len());
+        for g in [1e-9, 1e-3, 0.7, 1.0, 3e2, 1e7, 1e12] {
+            for (k, &xk) in d.levels.iter().enumerate() {
+                let (mut su, mut sr) = (0.0, 0.0);
+                for c in &d.cells[d.cell_start[k]..d.cell_start[k + 1]] {
+                    let (u, r) = c.sums(g);
+                    su += u;
+                    sr += r;
+                }
+                // Direct sums, compensated (Neumaier).
+                let (mut du, mut cu, mut dr, mut cr) = (0.0f64, 0.0, 0.0f64, 0.0);
+                for i in (0..n).filter(|&i| x[i] == xk) {
+                    let m = x[i] * z[i];
+                    for (s, c, v) in [
+                        (&mut du, &mut cu, w[i] * (g / m).ln_1p()),
+                        (&mut dr, &mut cr, w[i] / (g + m)),
+                    ] {
+                        let t = *s + v;
+                        *c += if s.abs() >= v.abs() { (*s - t) + v } else { (v - t) + *s };
+                        *s = t;
+                    }
+                }
+                let (du, dr) = (du + cu, dr + cr);
+                assert!((su - du).abs() <= 1e-14 * du, "g={g} x={xk}: {su} {du}");
+                assert!((sr - dr).abs() <= 1e-14 * dr, "g={g} x={xk}: {sr} {dr}");
+            }
+        }
+    }
+
+    #[test]
+    fn gradient_matches_finite_differences() {
+        let x = [1.0, 2.0, 5.0, 1.0, 3.0, 0.0, 40.0];
+        let z = [12.0, 30.5, 22.0, 8.0, 19.0, 0.0, 1e5];
+        let w = [2.0, 1.0, 1.0, 3.0, 1.0, 1.0, 0.5];
+        let d = SpendLikelihood::new(SpendData::new(&x, &z, Some(&w)).unwrap(), 1.0);
+        for v in [[6.25, 3.74, 15.44], [0.5, 1.1, 200.0], [30.0, 0.3, 1e-3]] {
+            let mut g = [0.0; 3];
+            d.total(&v, Some(&mut g));
+            for j in 0..3 {
+                let h = 1e-6 * v[j];
+                let (mut up, mut dn) = (v, v);
+                up[j] += h;
+                dn[j] -= h;
+                let fd = (d.total(&up, None) - d.total(&dn, None)) / (2.0 * h);
+                assert!((fd - g[j]).abs() < 1e-5 * g[j].abs().max(1.0), "v={v:?} j={j}");
+            }
+        }
+    }
+}
