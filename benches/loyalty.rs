@@ -4,10 +4,12 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use cvm_core::churn::{churn_risk_from_model, ChurnRiskOptions};
 use cvm_core::loyalty::{
-    churn_risk, loyalty_levels, loyalty_stages, stage_migration, ChurnInput, ChurnRiskOptions,
-    LadderInput, LadderOptions, LevelInput, LevelOptions, MigrationPolicy,
+    loyalty_levels, loyalty_stages, stage_migration, LadderInput, LadderOptions, LevelInput,
+    LevelOptions, MigrationPolicy,
 };
+use cvm_core::models::{BgNbd, BgNbdParams};
 
 const N: usize = 1_000_000;
 
@@ -43,7 +45,6 @@ struct Book {
     referrals: Vec<f64>,
     reviews: Vec<f64>,
     p_alive: Vec<f64>,
-    expected: Vec<f64>,
 }
 
 fn book(seed: u64) -> Book {
@@ -57,7 +58,6 @@ fn book(seed: u64) -> Book {
         referrals: Vec::with_capacity(N),
         reviews: Vec::with_capacity(N),
         p_alive: Vec::with_capacity(N),
-        expected: Vec::with_capacity(N),
     };
     for _ in 0..N {
         let bought = rng.uniform() >= 0.1;
@@ -72,7 +72,6 @@ fn book(seed: u64) -> Book {
         b.referrals.push(if rng.uniform() < 0.05 { 1.0 + rng.below(3) } else { 0.0 });
         b.reviews.push(if rng.uniform() < 0.03 { 1.0 } else { 0.0 });
         b.p_alive.push(rng.uniform());
-        b.expected.push(3.0 * rng.uniform());
     }
     b
 }
@@ -100,16 +99,21 @@ fn bench(c: &mut Criterion) {
 
     let buyers: Vec<usize> = (0..N).filter(|&i| b.purchased[i]).collect();
     let pick = |col: &[f64]| -> Vec<f64> { buyers.iter().map(|&i| col[i]).collect() };
-    let (f, r, t, p, e) =
-        (pick(&b.frequency), pick(&b.recency), pick(&b.t), pick(&b.p_alive), pick(&b.expected));
-    group.bench_function("churn_risk", |bench| {
+    let (f, r, t) = (pick(&b.frequency), pick(&b.recency), pick(&b.t));
+    let bg =
+        BgNbd::from_params(BgNbdParams { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }).unwrap();
+    group.bench_function("churn_risk_bg_nbd", |bench| {
         bench.iter(|| {
-            let input = ChurnInput {
-                p_alive: Some(&p),
-                expected_purchases: Some(&e),
-                ..ChurnInput::new(&f, &r, &t)
-            };
-            churn_risk(black_box(&input), &ChurnRiskOptions::default()).unwrap()
+            churn_risk_from_model(
+                &bg,
+                &f,
+                &r,
+                &t,
+                black_box(39.0),
+                None,
+                &ChurnRiskOptions::default(),
+            )
+            .unwrap()
         })
     });
 

@@ -194,12 +194,21 @@ def section_loyalty(log: pd.DataFrame, summary: pd.DataFrame) -> None:
     print("\nLadder at the calibration end with BG/NBD P(alive) < 0.5 or 26 weeks silent as lapsed:")
     print(stages["stage"].value_counts(sort=False).to_string())
     risk = cvm.churn_risk(bg, summary, horizon=39)
-    bands = risk.groupby("band", observed=False).agg(customers=("score", "size"), mean_score=("score", "mean"),
-                                                     mean_p_alive=("p_alive", "mean"))
-    bands["holdout purchases / customer"] = summary.groupby(risk["band"], observed=False)["frequency_holdout"].mean()
-    print("\nChurn-risk bands (BG/NBD P(alive), expected purchases in 39 weeks, overdue ratio):")
+    churned = summary["frequency_holdout"] == 0
+    bands = risk.groupby("band", observed=False).agg(customers=("probability", "size"),
+                                                     mean_probability=("probability", "mean"))
+    bands["no purchase in the holdout"] = churned.groupby(risk["band"], observed=False).mean()
+    print("\nChurn bands on the BG/NBD probability of no purchase in the 39-week holdout:")
     print(bands.round(3).to_string())
-    print(f"flagged at risk: {int(risk['at_risk'].sum()):,} of {len(risk):,}")
+    print(f"flagged at risk: {int(risk['at_risk'].sum()):,} of {len(risk):,}; "
+          f"e.g. customer {risk.index[0]}: {risk['reason'].iloc[0]}")
+    # Ranking the holdout's churners: AUC of the score against the weeks since the last purchase.
+    def auc(score: pd.Series) -> float:
+        ranks = score.rank()
+        n1, n0 = int(churned.sum()), int((~churned).sum())
+        return float((ranks[churned].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
+    print(f"AUC: score exp(-E) {auc(risk['score']):.4f}, weeks since the last purchase "
+          f"{auc(summary['T'] - summary['recency']):.4f}, probability {auc(risk['probability']):.4f}")
 
 
 def section_selection(log: pd.DataFrame, summary: pd.DataFrame) -> None:
@@ -276,7 +285,7 @@ def section_decisions(log: pd.DataFrame, summary: pd.DataFrame) -> None:
     print(book.plays[["segment_type", "segment", "action", "source"]].to_string(index=False, max_colwidth=58))
 
     report = cvm.customer_value_report(decomposition=values, clv=clv, matrix=matrix, stages=stages,
-                                       model=bg, summary=calib, selection=selection, playbook=book)
+                                       model=bg, summary=calib, horizon=39, selection=selection, playbook=book)
     frame = report.to_frame()
     print(f"\nCustomer value report, {len(frame):,} customers × {frame.shape[1]} columns; the first five:")
     cols = ["realised_value", "clv", "matrix_cell", "loyalty_stage", "churn_probability", "decision",

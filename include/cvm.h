@@ -460,6 +460,17 @@ typedef struct cvm_value_matrix cvm_value_matrix;
 // [`cvm_whale_curve_free`]. Immutable: thread-safe reads.
 typedef struct cvm_whale_curve cvm_whale_curve;
 
+// Options of [`cvm_churn_risk`]; start from [`cvm_churn_risk_options_default`].
+typedef struct cvm_churn_risk_options {
+  // Lower bound of the medium band on the churn probability (default 1/3; in (0, 1],
+  // <= `high_threshold`).
+  double medium_threshold;
+  // Lower bound of the high band (default 2/3; in (0, 1]).
+  double high_threshold;
+  // Probability at or above which a customer is flagged at risk (default 0.5; in (0, 1]).
+  double at_risk_threshold;
+} cvm_churn_risk_options;
+
 // The campaign's totals, from [`cvm_campaign_summary`].
 typedef struct cvm_campaign_summary {
   // Expected return: sum of `uplift × clv − cost` over the contacted customers.
@@ -611,31 +622,6 @@ typedef struct cvm_level_options {
   // `CVM_MISSING_ERROR` (default) or `CVM_MISSING_UNOBSERVED`.
   uint32_t missing;
 } cvm_level_options;
-
-// Options of [`cvm_churn_risk`]; start from [`cvm_churn_risk_options_default`].
-typedef struct cvm_churn_risk_options {
-  // Weight of `1 - P(alive)` (default 0.5; >= 0).
-  double weight_p_alive;
-  // Weight of the expected-purchases shortfall (default 0.25; >= 0).
-  double weight_expected;
-  // Weight of the overdue component (default 0.25; >= 0).
-  double weight_overdue;
-  // Expected purchases at or above which the shortfall is 0 (default 1; > 0).
-  double expected_purchases_min;
-  // Overdue ratio at which the overdue component reaches 1 (default 3; > 1).
-  double overdue_saturation;
-  // Whether `fallback_interval` is set (default false: the median `recency / frequency` of the
-  // customers with repeat purchases).
-  bool has_fallback_interval;
-  // Inter-purchase interval of customers without repeat purchases (> 0).
-  double fallback_interval;
-  // Lower bound of the medium band (default 1/3; in (0, 1], <= `high_threshold`).
-  double medium_threshold;
-  // Lower bound of the high band (default 2/3; in (0, 1]).
-  double high_threshold;
-  // Score at or above which a customer is flagged at risk (default 0.5; in (0, 1]).
-  double at_risk_threshold;
-} cvm_churn_risk_options;
 
 // Options of [`cvm_summary_from_transactions`]; start from [`cvm_summary_options_default`]
 // (which sets `timestamp_unit = CVM_TIMESTAMP_DAYS`: set it to your timestamps' unit).
@@ -1046,6 +1032,70 @@ enum cvm_status cvm_churn_report_gains(const struct cvm_churn_report *r,
                                        double *cumulative_share,
                                        double *lift,
                                        size_t n);
+
+// The default churn-risk options (see the field docs).
+struct cvm_churn_risk_options cvm_churn_risk_options_default(void);
+
+// The model's probability that each customer makes no purchase in `(T, T + horizon]`, into
+// `out` (`n_out` values). `horizon` in the model's time unit (> 0).
+//
+// # Safety
+// `model` live; arrays hold their stated lengths; `out` has room for `n_out` values.
+enum cvm_status cvm_churn_probability(const struct cvm_model *model,
+                                      const double *frequency,
+                                      size_t n_frequency,
+                                      const double *recency,
+                                      size_t n_recency,
+                                      const double *t,
+                                      size_t n_t,
+                                      double horizon,
+                                      double *out,
+                                      size_t n_out);
+
+// The BG/BB's probability that each customer makes no transaction in the next `horizon`
+// opportunities (a whole number, 1 to 1e6), from `frequency`, `recency` and `n_periods`.
+//
+// # Safety
+// As [`cvm_churn_probability`].
+enum cvm_status cvm_bg_bb_churn_probability(const struct cvm_bg_bb *model,
+                                            const double *frequency,
+                                            size_t n_frequency,
+                                            const double *recency,
+                                            size_t n_recency,
+                                            const double *n_periods,
+                                            size_t n_n_periods,
+                                            double horizon,
+                                            double *out,
+                                            size_t n_out);
+
+// The churn-risk table of every customer: the churn probability over `horizon`, the ranking
+// score `exp(-E)` (E the expected purchases in the horizon), the band (`CVM_RISK_*`), the
+// at-risk flag (0/1), P(alive), the expected purchases and, when `clv` is given (else NULL,
+// 0), the value at risk `probability × clv` (NaN is never written: without a CLV that output
+// must be NULL). Each output holds `n_out` values (= customers) and may be NULL; `options`
+// may be NULL (defaults).
+//
+// # Safety
+// `model` live; arrays hold their stated lengths; non-NULL outputs have room for `n_out`.
+enum cvm_status cvm_churn_risk(const struct cvm_model *model,
+                               const double *frequency,
+                               size_t n_frequency,
+                               const double *recency,
+                               size_t n_recency,
+                               const double *t,
+                               size_t n_t,
+                               double horizon,
+                               const double *clv,
+                               size_t n_clv,
+                               const struct cvm_churn_risk_options *options,
+                               double *probability,
+                               double *score,
+                               uint8_t *band,
+                               uint8_t *at_risk,
+                               double *p_alive,
+                               double *expected_purchases,
+                               double *value_at_risk,
+                               size_t n_out);
 
 // The default playbook (see docs/decisions.md) into a new handle `*out`.
 //
@@ -1903,9 +1953,6 @@ struct cvm_ladder_options cvm_ladder_options_default(void);
 // NaN an error).
 struct cvm_level_options cvm_level_options_default(void);
 
-// The default churn-risk options (see the field docs).
-struct cvm_churn_risk_options cvm_churn_risk_options_default(void);
-
 // The canonical name of a stage code (`"suspect"`, …, `"lapsed"`) or migration state code
 // (`"new"`, `"gone"`); a static string, NULL for an unknown code.
 const char *cvm_stage_name(uint8_t code);
@@ -2025,30 +2072,6 @@ enum cvm_status cvm_levels_reason(const struct cvm_levels *l, size_t row, char *
 // # Safety
 // `l` NULL or not yet freed.
 void cvm_levels_free(struct cvm_levels *l);
-
-// Churn-risk score, band and at-risk flag of every customer, from the summary and optionally
-// P(alive) and expected purchases (either may be NULL). Writes `score`, `band` (`CVM_RISK_*`),
-// `at_risk` (0/1) and `overdue_ratio` (`(T - recency) / interval`), each of `n_out` elements
-// (= number of customers); any output may be NULL (not wanted). `options` may be NULL.
-//
-// # Safety
-// Arrays hold their stated lengths; non-NULL outputs have room for `n_out` values.
-enum cvm_status cvm_churn_risk(const double *frequency,
-                               size_t n_frequency,
-                               const double *recency,
-                               size_t n_recency,
-                               const double *t,
-                               size_t n_t,
-                               const double *p_alive,
-                               size_t n_p_alive,
-                               const double *expected_purchases,
-                               size_t n_expected_purchases,
-                               const struct cvm_churn_risk_options *options,
-                               double *score,
-                               uint8_t *band,
-                               uint8_t *at_risk,
-                               double *overdue_ratio,
-                               size_t n_out);
 
 // Labels each customer with a churn type (`CVM_CHURN_*`) from 0/1 reason fields, into a new
 // handle `*out` (free with [`cvm_churn_labels_free`]). Every column may be NULL (not given: false

@@ -392,7 +392,7 @@ pub unsafe extern "C" fn cvm_fee_result_reason(
     })
 }
 
-fn n_out_is(n_out: usize, n: usize) -> FfiResult<()> {
+pub(crate) fn n_out_is(n_out: usize, n: usize) -> FfiResult<()> {
     if n_out == n {
         Ok(())
     } else {

@@ -27,6 +27,7 @@ use std::ffi::{c_char, CStr, CString};
 use std::sync::{Mutex, Once};
 
 pub mod churn;
+pub mod churn_risk;
 pub mod decision;
 pub mod fee;
 pub mod lifetime2;

@@ -28,7 +28,7 @@ pub struct cvm_gamma_gamma(GammaGamma);
 
 /// A BG/BB model (opaque). Owned by the caller; free with [`cvm_bg_bb_free`]. Immutable.
 #[derive(Debug)]
-pub struct cvm_bg_bb(BgBb);
+pub struct cvm_bg_bb(pub(crate) BgBb);
 
 /// A shifted-beta-geometric model (opaque). Owned by the caller; free with [`cvm_sbg_free`].
 /// Immutable.

@@ -12,10 +12,9 @@ use std::ffi::{c_char, CStr};
 use std::ptr;
 
 use cvm_core::loyalty::{
-    churn_risk, churn_types, loyalty_levels, loyalty_stages, stage_migration, ChurnInput,
-    ChurnLabels, ChurnReasons, ChurnRiskOptions, ChurnType, Ladder, LadderInput, LadderOptions,
-    LevelInput, LevelOptions, LevelRule, Levels, LoyaltyLevel, Migration, MigrationPolicy,
-    MigrationState, MissingSignal, RiskBand, Stage,
+    churn_types, loyalty_levels, loyalty_stages, stage_migration, ChurnLabels, ChurnReasons,
+    ChurnType, Ladder, LadderInput, LadderOptions, LevelInput, LevelOptions, LevelRule, Levels,
+    LoyaltyLevel, Migration, MigrationPolicy, MigrationState, MissingSignal, RiskBand, Stage,
 };
 use cvm_core::Error;
 
@@ -192,67 +191,6 @@ fn level_options(o: &cvm_level_options) -> FfiResult<LevelOptions> {
     })
 }
 
-/// Options of [`cvm_churn_risk`]; start from [`cvm_churn_risk_options_default`].
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-pub struct cvm_churn_risk_options {
-    /// Weight of `1 - P(alive)` (default 0.5; >= 0).
-    pub weight_p_alive: f64,
-    /// Weight of the expected-purchases shortfall (default 0.25; >= 0).
-    pub weight_expected: f64,
-    /// Weight of the overdue component (default 0.25; >= 0).
-    pub weight_overdue: f64,
-    /// Expected purchases at or above which the shortfall is 0 (default 1; > 0).
-    pub expected_purchases_min: f64,
-    /// Overdue ratio at which the overdue component reaches 1 (default 3; > 1).
-    pub overdue_saturation: f64,
-    /// Whether `fallback_interval` is set (default false: the median `recency / frequency` of the
-    /// customers with repeat purchases).
-    pub has_fallback_interval: bool,
-    /// Inter-purchase interval of customers without repeat purchases (> 0).
-    pub fallback_interval: f64,
-    /// Lower bound of the medium band (default 1/3; in (0, 1], <= `high_threshold`).
-    pub medium_threshold: f64,
-    /// Lower bound of the high band (default 2/3; in (0, 1]).
-    pub high_threshold: f64,
-    /// Score at or above which a customer is flagged at risk (default 0.5; in (0, 1]).
-    pub at_risk_threshold: f64,
-}
-
-/// The default churn-risk options (see the field docs).
-#[no_mangle]
-pub extern "C" fn cvm_churn_risk_options_default() -> cvm_churn_risk_options {
-    let d = ChurnRiskOptions::default();
-    cvm_churn_risk_options {
-        weight_p_alive: d.weight_p_alive,
-        weight_expected: d.weight_expected,
-        weight_overdue: d.weight_overdue,
-        expected_purchases_min: d.expected_purchases_min,
-        overdue_saturation: d.overdue_saturation,
-        has_fallback_interval: d.fallback_interval.is_some(),
-        fallback_interval: d.fallback_interval.unwrap_or(0.0),
-        medium_threshold: d.medium_threshold,
-        high_threshold: d.high_threshold,
-        at_risk_threshold: d.at_risk_threshold,
-    }
-}
-
-impl From<&cvm_churn_risk_options> for ChurnRiskOptions {
-    fn from(o: &cvm_churn_risk_options) -> Self {
-        ChurnRiskOptions {
-            weight_p_alive: o.weight_p_alive,
-            weight_expected: o.weight_expected,
-            weight_overdue: o.weight_overdue,
-            expected_purchases_min: o.expected_purchases_min,
-            overdue_saturation: o.overdue_saturation,
-            fallback_interval: o.has_fallback_interval.then_some(o.fallback_interval),
-            medium_threshold: o.medium_threshold,
-            high_threshold: o.high_threshold,
-            at_risk_threshold: o.at_risk_threshold,
-        }
-    }
-}
-
 /// Every customer's ladder stage and reason (opaque), from [`cvm_loyalty_stages`]. Owned by the
 /// caller; free with [`cvm_ladder_free`]. Immutable: safe to read from several threads.
 #[derive(Debug)]
@@ -280,7 +218,7 @@ fn unknown_code(field: &str, code: u32, names: &[&str]) -> FfiError {
 }
 
 /// Position of `x` in `all` as a `u8` code.
-fn code_of<T: PartialEq>(all: &[T], x: &T) -> u8 {
+pub(crate) fn code_of<T: PartialEq>(all: &[T], x: &T) -> u8 {
     all.iter().position(|a| a == x).expect("every value is listed") as u8
 }
 
@@ -602,64 +540,6 @@ pub unsafe extern "C" fn cvm_levels_reason(
 #[no_mangle]
 pub unsafe extern "C" fn cvm_levels_free(l: *mut cvm_levels) {
     unsafe { free_handle(l) }
-}
-
-/// Churn-risk score, band and at-risk flag of every customer, from the summary and optionally
-/// P(alive) and expected purchases (either may be NULL). Writes `score`, `band` (`CVM_RISK_*`),
-/// `at_risk` (0/1) and `overdue_ratio` (`(T - recency) / interval`), each of `n_out` elements
-/// (= number of customers); any output may be NULL (not wanted). `options` may be NULL.
-///
-/// # Safety
-/// Arrays hold their stated lengths; non-NULL outputs have room for `n_out` values.
-#[no_mangle]
-pub unsafe extern "C" fn cvm_churn_risk(
-    frequency: *const f64,
-    n_frequency: usize,
-    recency: *const f64,
-    n_recency: usize,
-    t: *const f64,
-    n_t: usize,
-    p_alive: *const f64,
-    n_p_alive: usize,
-    expected_purchases: *const f64,
-    n_expected_purchases: usize,
-    options: *const cvm_churn_risk_options,
-    score: *mut f64,
-    band: *mut u8,
-    at_risk: *mut u8,
-    overdue_ratio: *mut f64,
-    n_out: usize,
-) -> cvm_status {
-    ffi_guard!({
-        let input = ChurnInput {
-            p_alive: unsafe { opt_slice(p_alive, n_p_alive) },
-            expected_purchases: unsafe { opt_slice(expected_purchases, n_expected_purchases) },
-            ..ChurnInput::new(
-                unsafe { slice(frequency, n_frequency, "frequency") }?,
-                unsafe { slice(recency, n_recency, "recency") }?,
-                unsafe { slice(t, n_t, "T") }?,
-            )
-        };
-        let o = unsafe { options.as_ref() }
-            .copied()
-            .unwrap_or_else(|| cvm_churn_risk_options_default());
-        let risk = churn_risk(&input, &ChurnRiskOptions::from(&o))?;
-        let n = risk.len();
-        if n_out != n {
-            return Err(
-                Error::LengthMismatch { field: "n_out".into(), expected: n, got: n_out }.into()
-            );
-        }
-        let bands: Vec<u8> = risk.band().iter().map(|b| code_of(&RiskBand::ALL, b)).collect();
-        let flags: Vec<u8> = risk.at_risk().iter().map(|&f| u8::from(f)).collect();
-        unsafe {
-            copy_to(risk.score(), score);
-            copy_to(&bands, band);
-            copy_to(&flags, at_risk);
-            copy_to(risk.overdue_ratio(), overdue_ratio);
-        }
-        Ok(())
-    })
 }
 
 /// Labels each customer with a churn type (`CVM_CHURN_*`) from 0/1 reason fields, into a new

@@ -238,6 +238,13 @@ pub struct PyBgBb {
     inner: BgBb,
 }
 
+impl PyBgBb {
+    /// The wrapped core model.
+    pub(crate) fn inner(&self) -> &BgBb {
+        &self.inner
+    }
+}
+
 fn histories<'a>(
     f: &'a Arr<'_>,
     r: &'a Arr<'_>,

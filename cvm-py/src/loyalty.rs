@@ -6,15 +6,17 @@ use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use cvm_core::churn::{churn_probability, churn_risk_from_model, NoPurchase};
 use cvm_core::loyalty::{
-    churn_risk, churn_types, loyalty_levels, loyalty_stages, stage_migration, ChurnInput,
-    ChurnReasons, ChurnRiskOptions, ChurnType, LadderInput, LadderOptions, LevelInput,
-    LevelOptions, LevelRule, LoyaltyLevel, MigrationPolicy, MigrationState, MissingSignal,
-    RiskBand, Stage,
+    churn_types, loyalty_levels, loyalty_stages, stage_migration, ChurnReasons, ChurnRiskOptions,
+    ChurnType, LadderInput, LadderOptions, LevelInput, LevelOptions, LevelRule, LoyaltyLevel,
+    MigrationPolicy, MigrationState, MissingSignal, RiskBand, Stage,
 };
 
 use crate::conversion::{array, opt_slice, slice};
 use crate::errors::{call, detach, IntoPyResult};
+use crate::lifetime2::PyBgBb;
+use crate::models::PyModel;
 
 type Arr<'py> = PyReadonlyArray1<'py, f64>;
 type Flags<'py> = PyReadonlyArray1<'py, bool>;
@@ -186,58 +188,84 @@ fn loyalty_levels_native<'py>(
     })
 }
 
-/// Churn risk: `{"score", "band" (uint8 codes), "at_risk" (bool), "overdue_ratio",
-/// "fallback_interval"}`.
+/// Runs `f` with the lifetime model behind a Python model object (BG/NBD, MBG/NBD, Pareto/NBD
+/// or BG/BB).
+fn with_model<R>(model: &Bound<'_, PyAny>, f: impl FnOnce(&dyn NoPurchase) -> R) -> PyResult<R> {
+    if let Ok(m) = model.cast::<PyModel>() {
+        Ok(f(m.get().inner()))
+    } else if let Ok(m) = model.cast::<PyBgBb>() {
+        Ok(f(m.get().inner()))
+    } else {
+        Err(cvm_core::Error::invalid(
+            "model",
+            "expected a fitted BetaGeo, ModifiedBetaGeo, ParetoNBD or BetaGeoBetaBinom model",
+        ))
+        .py()
+    }
+}
+
+/// P(no purchase in (T, T + horizon]) of every customer.
 #[pyfunction]
-#[pyo3(signature = (frequency, recency, t, p_alive=None, expected_purchases=None, weight_p_alive=None, weight_expected=None, weight_overdue=None, expected_purchases_min=None, overdue_saturation=None, fallback_interval=None, medium_threshold=None, high_threshold=None, at_risk_threshold=None))]
-#[allow(clippy::too_many_arguments)]
-fn churn_risk_native<'py>(
+fn churn_probability_native<'py>(
     py: Python<'py>,
+    model: &Bound<'py, PyAny>,
     frequency: Arr<'_>,
     recency: Arr<'_>,
     t: Arr<'_>,
-    p_alive: Option<Arr<'_>>,
-    expected_purchases: Option<Arr<'_>>,
-    weight_p_alive: Option<f64>,
-    weight_expected: Option<f64>,
-    weight_overdue: Option<f64>,
-    expected_purchases_min: Option<f64>,
-    overdue_saturation: Option<f64>,
-    fallback_interval: Option<f64>,
+    horizon: f64,
+) -> PyResult<Bound<'py, PyArray1<f64>>> {
+    call(|| {
+        let (f, r, tt) =
+            (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t, "T")?);
+        let p = with_model(model, |m| detach(py, || churn_probability(m, f, r, tt, horizon)))??;
+        Ok(array(py, p))
+    })
+}
+
+/// Churn risk: `{"probability", "score", "band" (uint8 codes), "at_risk" (bool), "p_alive",
+/// "expected_purchases", "since_last_purchase", "value_at_risk" (with a CLV), "reason"}`.
+#[pyfunction]
+#[pyo3(signature = (model, frequency, recency, t, horizon, clv=None, medium_threshold=None, high_threshold=None, at_risk_threshold=None))]
+#[allow(clippy::too_many_arguments)]
+fn churn_risk_native<'py>(
+    py: Python<'py>,
+    model: &Bound<'py, PyAny>,
+    frequency: Arr<'_>,
+    recency: Arr<'_>,
+    t: Arr<'_>,
+    horizon: f64,
+    clv: Option<Arr<'_>>,
     medium_threshold: Option<f64>,
     high_threshold: Option<f64>,
     at_risk_threshold: Option<f64>,
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {
         let d = ChurnRiskOptions::default();
-        let options = ChurnRiskOptions {
-            weight_p_alive: weight_p_alive.unwrap_or(d.weight_p_alive),
-            weight_expected: weight_expected.unwrap_or(d.weight_expected),
-            weight_overdue: weight_overdue.unwrap_or(d.weight_overdue),
-            expected_purchases_min: expected_purchases_min.unwrap_or(d.expected_purchases_min),
-            overdue_saturation: overdue_saturation.unwrap_or(d.overdue_saturation),
-            fallback_interval: fallback_interval.or(d.fallback_interval),
-            medium_threshold: medium_threshold.unwrap_or(d.medium_threshold),
-            high_threshold: high_threshold.unwrap_or(d.high_threshold),
-            at_risk_threshold: at_risk_threshold.unwrap_or(d.at_risk_threshold),
-        };
-        let input = ChurnInput {
-            p_alive: opt_slice(&p_alive, "p_alive")?,
-            expected_purchases: opt_slice(&expected_purchases, "expected_purchases")?,
-            ..ChurnInput::new(
-                slice(&frequency, "frequency")?,
-                slice(&recency, "recency")?,
-                slice(&t, "T")?,
-            )
-        };
-        let risk = detach(py, || churn_risk(&input, &options))?;
+        let options = ChurnRiskOptions::new(
+            medium_threshold.unwrap_or(d.medium_threshold),
+            high_threshold.unwrap_or(d.high_threshold),
+            at_risk_threshold.unwrap_or(d.at_risk_threshold),
+        );
+        let (f, r, tt) =
+            (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t, "T")?);
+        let clv = opt_slice(&clv, "clv")?;
+        let risk = with_model(model, |m| {
+            detach(py, || churn_risk_from_model(m, f, r, tt, horizon, clv, &options))
+        })??;
         let bands: Vec<u8> = risk.band().iter().map(|b| code_of(&RiskBand::ALL, b)).collect();
         let out = PyDict::new(py);
+        out.set_item("probability", array(py, risk.probability().to_vec()))?;
         out.set_item("score", array(py, risk.score().to_vec()))?;
         out.set_item("band", array(py, bands))?;
         out.set_item("at_risk", array(py, risk.at_risk().to_vec()))?;
-        out.set_item("overdue_ratio", array(py, risk.overdue_ratio().to_vec()))?;
-        out.set_item("fallback_interval", risk.fallback_interval())?;
+        out.set_item("p_alive", array(py, risk.p_alive().to_vec()))?;
+        out.set_item("expected_purchases", array(py, risk.expected_purchases().to_vec()))?;
+        out.set_item("since_last_purchase", array(py, risk.since_last_purchase().to_vec()))?;
+        if let Some(v) = risk.value_at_risk() {
+            out.set_item("value_at_risk", array(py, v.to_vec()))?;
+        }
+        let reasons: Vec<String> = (0..risk.len()).map(|i| risk.reason(i)).collect();
+        out.set_item("reason", reasons)?;
         Ok(out)
     })
 }
@@ -327,6 +355,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(loyalty_stages_native, m)?)?;
     m.add_function(wrap_pyfunction!(loyalty_levels_native, m)?)?;
     m.add_function(wrap_pyfunction!(churn_risk_native, m)?)?;
+    m.add_function(wrap_pyfunction!(churn_probability_native, m)?)?;
     m.add_function(wrap_pyfunction!(churn_types_native, m)?)?;
     m.add_function(wrap_pyfunction!(stage_migration_native, m)?)?;
     Ok(())

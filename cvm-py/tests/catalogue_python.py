@@ -156,7 +156,7 @@ CASES = [
      InvalidTypeError, "labels", None, "expected a string, got int"),
     ("bad table: trend cell not a number", lambda: cvm.relationship_trend([[1.0, 2.0], [3.0, "n/a"]]),
      InvalidValueError, "profit", 3, "`profit`[3] (row 1, column 1): expected a number, got 'n/a'"),
-    ("model kind: churn risk with a spend model", lambda: cvm.churn_risk(GG, SUMMARY),
+    ("model kind: churn risk with a spend model", lambda: cvm.churn_risk(GG, SUMMARY, 10),
      InvalidTypeError, "model", None, "got cvm.GammaGamma"),
     ("missing column: look-alike feature", lambda: cvm.lookalike(SUMMARY, SUMMARY, ["frequency", "spend"], 1),
      MissingColumnError, "features", 1, "candidates has no column 'spend'"),

@@ -127,7 +127,7 @@ CASES = [
     # -- predictions on a summary in another unit -----------------------------------------------
     ("predict: a summary in days for a model in weeks", lambda: BG_W.predict(DAYS, t=10),
      InvalidValueError, "summary", None, ("recency and T are in D", "the model's data are in W")),
-    ("churn_risk: a summary in days for a model in weeks", lambda: cvm.churn_risk(BG_W, DAYS),
+    ("churn_risk: a summary in days for a model in weeks", lambda: cvm.churn_risk(BG_W, DAYS, 10),
      InvalidValueError, "summary", None, "the model's data are in W"),
 
     # -- fits the data cannot identify (NotIdentifiedError: .model and .reason) -----------------

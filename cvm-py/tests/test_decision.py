@@ -67,18 +67,22 @@ def test_report_with_model_selection_and_custom_playbook():
     summary = pd.DataFrame({"frequency": [4.0, 0.0, 1.0], "recency": [30.0, 0.0, 2.0], "T": [32.0, 30.0, 40.0]},
                            index=[10, 11, 12])
     bg = cvm.BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
-    p_alive = bg.probability_alive(summary["frequency"], summary["recency"], summary["T"])
+    churn = cvm.churn_probability(bg, summary, 13.0)
     sel = pd.DataFrame({"decision": ["target", "maintain", "maintain"],
                         "reasons": [["big:pass(x=3>=1)"], ["big:fail(x=0<1)"], ["big:fail(x=0<1)"]]},
                        index=summary.index)
     book = cvm.Playbook.from_dict({"version": 1, "precedence": ["churn_band"], "churn_bands": {"medium": 0.2, "high": 0.5},
                                    "plays": [{"segment_type": "churn_band", "segment": "high", "action": "call"}],
                                    "fallback": "nothing"})
-    r = cvm.customer_value_report(model=bg, summary=summary, selection=sel, playbook=book)
+    r = cvm.customer_value_report(model=bg, summary=summary, horizon=13.0, selection=sel, playbook=book)
     f = r.to_frame()
-    np.testing.assert_allclose(f["churn_probability"], 1.0 - np.asarray(p_alive), rtol=0, atol=1e-15)
+    np.testing.assert_allclose(f["churn_probability"], churn, rtol=0, atol=1e-15)
     assert f["decision_reasons"].tolist()[0] == "big:pass(x=3>=1)"
-    expected = ["call" if 1 - p >= 0.5 else "nothing" for p in np.asarray(p_alive)]
+    expected = ["call" if p >= 0.5 else "nothing" for p in np.asarray(churn)]
+    assert expected == ["nothing", "call", "call"]
+    with pytest.raises(cvm.InvalidValueError) as e:
+        cvm.customer_value_report(model=bg, summary=summary)
+    assert e.value.field == "horizon"
     assert f["next_best_action"].tolist() == expected
 
 

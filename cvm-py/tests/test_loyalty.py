@@ -121,48 +121,6 @@ def test_every_level_with_its_reason():
     assert e.value.field == "obstacles_threshold"
 
 
-def test_churn_risk_by_hand(book):
-    summary, signals = book
-    buyers = summary.iloc[2:]
-    p = signals["p_alive"].iloc[2:].to_numpy()
-    # With P(alive) as a model would give it: a stand-in object with the model's interface.
-    class Fixed:
-        def probability_alive(self, f, r, t):
-            return p
-
-        def expected_purchases(self, t, f, r, T):
-            return np.array([2.0, 0.5, 1.0, 0.0, 0.25])
-
-    out = cvm.churn_risk(Fixed(), buyers)
-    rho = np.array([1.0, 0.8, 0.4, 40 / 3, 37 / 3])
-    c = np.clip((rho - 1) / 2, 0, 1)
-    np.testing.assert_allclose(out["overdue_ratio"], rho, rtol=1e-12)
-    np.testing.assert_allclose(out["score"], (0.5 * (1 - p) + 0.25 * c) / 0.75, atol=1e-12)
-    assert out["band"].tolist() == ["low", "low", "low", "medium", "high"]
-    assert out["at_risk"].tolist() == [False, False, False, True, True]
-    assert out.attrs["fallback_interval"] == pytest.approx(4.0, rel=1e-15)
-    assert out.index.equals(buyers.index)
-    # Expected purchases over a horizon, fixed fallback interval.
-    out = cvm.churn_risk(Fixed(), buyers, horizon=10, weight_p_alive=0, fallback_interval=2)
-    assert out["score"].iloc[0] == pytest.approx(0.25, abs=1e-12)  # b = 0, c = 0.5
-    assert out["score"].iloc[1] == pytest.approx(0.25, abs=1e-12)  # b = 0.5, c = 0
-    np.testing.assert_allclose(out["expected_purchases"], [2.0, 0.5, 1.0, 0.0, 0.25])
-
-
-def test_churn_risk_with_a_fitted_model(cdnow_split):
-    model = cvm.BetaGeo().fit(cdnow_split)
-    out = cvm.churn_risk(model, cdnow_split, horizon=39)
-    p = model.probability_alive(cdnow_split["frequency"], cdnow_split["recency"], cdnow_split["T"])
-    e = model.expected_purchases(39, cdnow_split["frequency"], cdnow_split["recency"], cdnow_split["T"])
-    np.testing.assert_allclose(out["p_alive"], p, rtol=1e-15)
-    f, r, t = (cdnow_split[c].to_numpy() for c in ("frequency", "recency", "T"))
-    interval = np.where(f > 0, r / np.where(f > 0, f, 1), np.median(r[f > 0] / f[f > 0]))
-    c = np.clip(((t - r) / interval - 1) / 2, 0, 1)
-    b = np.maximum(0, 1 - e.to_numpy())
-    np.testing.assert_allclose(out["score"], (0.5 * (1 - p) + 0.25 * b + 0.25 * c), atol=1e-12)
-    assert (out["at_risk"] == (out["score"] >= 0.5)).all()
-
-
 def test_every_churn_type_with_its_reason():
     reasons = pd.DataFrame(
         {
@@ -329,20 +287,6 @@ def test_thresholds_outside_their_domain(book, option, value):
 
 def test_bad_churn_input(book):
     summary, _ = book
-    with pytest.raises(cvm.InvalidValueError) as e:
-        cvm.churn_risk(None, summary.iloc[2:], high_threshold=1.5)
-    assert e.value.field == "high_threshold"
-    with pytest.raises(cvm.InvalidValueError) as e:
-        cvm.churn_risk(None, summary.iloc[2:], horizon=10)
-    assert e.value.field == "horizon"
-
-    class NanModel:
-        def probability_alive(self, f, r, t):
-            return np.array([0.5, np.nan, 0.5, 0.5, 0.5])
-
-    with pytest.raises(cvm.InvalidValueError) as e:
-        cvm.churn_risk(NanModel(), summary.iloc[2:])
-    assert (e.value.field, e.value.index) == ("p_alive", 1)
     with pytest.raises(cvm.InvalidValueError) as e:
         cvm.churn_types(pd.DataFrame({"competitor": [True, False], "payment_lapse": [0, 0.5]}))
     assert (e.value.field, e.value.index) == ("payment_lapse", 1)

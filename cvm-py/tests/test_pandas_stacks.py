@@ -79,8 +79,9 @@ def test_loyalty_reasons_and_value_matrix_labels_are_text():
 
 
 def test_missing_numbers_are_nan_in_float_columns():
-    out = cvm.churn_risk(None, pd.DataFrame({"frequency": [4.0, 0.0], "recency": [20.0, 0.0], "T": [25.0, 16.0]}))
-    for name in ("score", "overdue_ratio"):
+    bg = cvm.BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    out = cvm.churn_risk(bg, pd.DataFrame({"frequency": [4.0, 0.0], "recency": [20.0, 0.0], "T": [25.0, 16.0]}), 10)
+    for name in ("probability", "score", "since_last_purchase"):
         assert out[name].dtype == np.float64
     assert out["at_risk"].dtype == bool
 
@@ -121,7 +122,7 @@ def test_inputs_are_never_modified_and_results_do_not_share_them(copy_on_write_w
     pd.testing.assert_frame_equal(log, before)
     kept = summary.copy()
     cvm.rfm_segments(summary)
-    cvm.churn_risk(None, summary)
+    cvm.churn_risk(cvm.BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426), summary, 10)
     pd.testing.assert_frame_equal(summary, kept)
     df = selection_data()
     out = cvm.SelectionRules.from_dict(RULES).evaluate(df)

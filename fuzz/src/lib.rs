@@ -4,6 +4,7 @@
 //! (`tests/replay.rs`) call the same functions.
 
 use arbitrary::{Arbitrary, Unstructured};
+use cvm_core::churn::{churn_risk_from_model, ChurnRiskOptions, NoPurchase};
 use cvm_core::clv::{customer_lifetime_value, ClvMethod, ClvOptions};
 use cvm_core::models::{
     AnyModel, BgBb, BgBbParams, GammaGamma, GammaGammaParams, ModelKind, ShiftedBetaGeometric,
@@ -178,25 +179,26 @@ pub fn kernels(data: &[u8]) {
     let unit = input.units.2.map(time_unit);
     let bg_bb;
     let any;
-    let model: &dyn TransactionModel = match input.kind % 4 {
+    let (model, no_purchase): (&dyn TransactionModel, &dyn NoPurchase) = match input.kind % 4 {
         3 => {
             let Ok(params) = BgBbParams::new(p[0], p[1], p[2], p[3]) else { return };
             let Ok(m) = BgBb::from_params(params) else { return };
             bg_bb = m.with_time_unit(unit);
-            &bg_bb
+            (&bg_bb, &bg_bb)
         }
         k => {
             let kind = [ModelKind::BgNbd, ModelKind::MbgNbd, ModelKind::ParetoNbd][usize::from(k)];
             let Ok(m) = AnyModel::from_params(kind, &p) else { return };
             any = m.with_time_unit(unit);
             let _ = any.probability_of_n_purchases(u64::from(input.n), input.t);
-            any.as_model()
+            (any.as_model(), &any)
         }
     };
     let customers: Vec<_> = input.customers.iter().take(8).copied().collect();
     for &(x, tx, t, _) in &customers {
         let _ = model.conditional_expected_purchases_at(input.t, x, tx, t);
         let _ = model.probability_alive_at(x, tx, t);
+        let _ = no_purchase.probability_no_purchase_at(input.horizon, x, tx, t);
     }
     let _ = model.expected_purchases_new_customer_at(input.t);
     let Ok(spend_params) = GammaGammaParams::new(input.spend[0], input.spend[1], input.spend[2])
@@ -208,6 +210,15 @@ pub fn kernels(data: &[u8]) {
         |k: usize| -> Vec<f64> { customers.iter().map(|c| [c.0, c.1, c.2, c.3][k]).collect() };
     let (x, tx, t, m) = (column(0), column(1), column(2), column(3));
     let _ = gg.conditional_expected_average_spend(&x, &m);
+    let _ = churn_risk_from_model(
+        no_purchase,
+        &x,
+        &tx,
+        &t,
+        input.horizon,
+        Some(&m),
+        &ChurnRiskOptions::default(),
+    );
     let options = ClvOptions {
         horizon: input.horizon,
         time_unit: time_unit(input.units.0),

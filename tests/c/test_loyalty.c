@@ -127,53 +127,74 @@ static void test_every_level_with_its_reason(void) {
 }
 
 static void test_churn_risk(void) {
-    /* The buyers of the small book: intervals 5, 5, 3, 3 and (one-time buyer) the median, 4. */
-    const double f[] = {0, 2, 6, 4, 1}, r[] = {0, 10, 30, 12, 3}, t[] = {4, 14, 32, 52, 40};
-    const double p_alive[] = {0.95, 0.8, 0.9, 0.7, 0.3};
-    double score[5], rho[5];
-    uint8_t band[5], at_risk[5];
-    CHECK_STATUS(cvm_churn_risk(f, 5, r, 5, t, 5, p_alive, 5, NULL, 0, NULL, score, band, at_risk, rho, 5),
+    /* BG/NBD with CDNOW's published parameters. */
+    const double params[] = {0.243, 4.414, 0.793, 2.426};
+    cvm_model *m = NULL;
+    CHECK_STATUS(cvm_model_from_params("bg_nbd", params, 4, &m), CVM_STATUS_OK);
+    /* A new customer (x = 0, T = 0) churns with P(X(39) = 0) = (alpha / (alpha + 39))^r. */
+    const double zero[] = {0.0};
+    double p0[1], want0 = 0;
+    CHECK_STATUS(cvm_churn_probability(m, zero, 1, zero, 1, zero, 1, 39.0, p0, 1), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_model_probability_of_n_purchases(m, 0, 39.0, &want0), CVM_STATUS_OK);
+    CHECK_CLOSE(p0[0], pow(4.414 / 43.414, 0.243), 1e-12);
+    CHECK_CLOSE(p0[0], want0, 1e-13);
+
+    /* A one-time buyer of 38 weeks and a frequent recent buyer. */
+    const double f[] = {0, 6}, r[] = {0, 36}, t[] = {38, 38}, clv[] = {50.0, 400.0};
+    double prob[2], score[2], pa[2], e[2], var[2];
+    uint8_t band[2], at_risk[2];
+    CHECK_STATUS(cvm_churn_risk(m, f, 2, r, 2, t, 2, 39.0, clv, 2, NULL, prob, score, band, at_risk, pa, e,
+                                var, 2),
                  CVM_STATUS_OK);
-    const double want_rho[] = {1.0, 0.8, 0.4, 40.0 / 3.0, 37.0 / 3.0};
-    for (int i = 0; i < 5; i++) {
-        double c = (want_rho[i] - 1.0) / 2.0;
-        c = c < 0 ? 0 : (c > 1 ? 1 : c);
-        CHECK_CLOSE(rho[i], want_rho[i], 1e-12);
-        CHECK_CLOSE(score[i], (0.5 * (1.0 - p_alive[i]) + 0.25 * c) / 0.75, 1e-12);
+    for (int i = 0; i < 2; i++) {
+        /* The BG/NBD form: 1 - P(alive) + P(alive) ((alpha + T) / (alpha + T + 39))^(r + x). */
+        double none = pow((4.414 + t[i]) / (4.414 + t[i] + 39.0), 0.243 + f[i]);
+        CHECK_CLOSE(prob[i], 1.0 - pa[i] + pa[i] * none, 1e-12);
+        CHECK_CLOSE(score[i], exp(-e[i]), 1e-15);
+        CHECK_CLOSE(var[i], prob[i] * clv[i], 1e-12);
     }
-    const uint8_t want_band[] = {CVM_RISK_LOW, CVM_RISK_LOW, CVM_RISK_LOW, CVM_RISK_MEDIUM, CVM_RISK_HIGH};
-    const uint8_t want_flag[] = {0, 0, 0, 1, 1};
-    for (int i = 0; i < 5; i++) {
-        CHECK(band[i] == want_band[i]);
-        CHECK(at_risk[i] == want_flag[i]);
-    }
+    CHECK(pa[0] == 1.0); /* one-time buyers are alive under the BG/NBD */
+    CHECK(band[0] == CVM_RISK_HIGH && at_risk[0] == 1);
+    CHECK(band[1] == CVM_RISK_LOW && at_risk[1] == 0);
     CHECK(strcmp(cvm_risk_band_name(CVM_RISK_MEDIUM), "medium") == 0);
+    double prob2[2];
+    CHECK_STATUS(cvm_churn_probability(m, f, 2, r, 2, t, 2, 39.0, prob2, 2), CVM_STATUS_OK);
+    CHECK(prob2[0] == prob[0] && prob2[1] == prob[1]);
 
-    /* With expected purchases and a fixed fallback interval; outputs may be NULL. */
+    /* Bad input: a horizon that is not > 0, thresholds outside their domain, a value at risk
+     * without a CLV, a wrong output length, recency > T. */
+    CHECK_STATUS(cvm_churn_probability(m, f, 2, r, 2, t, 2, NAN, prob, 2), CVM_STATUS_INVALID_VALUE);
+    CHECK_ERROR_AT("horizon", -1);
     cvm_churn_risk_options opt = cvm_churn_risk_options_default();
-    opt.has_fallback_interval = true;
-    opt.fallback_interval = 2.0;
-    const double expected[] = {2.0, 0.5, 1.0, 0.0, 0.25};
-    CHECK_STATUS(cvm_churn_risk(f, 5, r, 5, t, 5, NULL, 0, expected, 5, &opt, score, NULL, NULL, rho, 5),
-                 CVM_STATUS_OK);
-    CHECK_CLOSE(rho[0], 2.0, 1e-12); /* (4 - 0) / 2 */
-    /* b = max(0, 1 - 2) = 0, c = (2 - 1) / 2 = 0.5: (0.25·0 + 0.25·0.5) / 0.5 */
-    CHECK_CLOSE(score[0], 0.25, 1e-12);
-    /* b = 0.5, c = 0: 0.25·0.5 / 0.5 */
-    CHECK_CLOSE(score[1], 0.25, 1e-12);
-
-    /* Bad input: NaN P(alive), thresholds outside their domain, wrong output length. */
-    const double p_nan[] = {0.2, NAN, 0.1, 0.5, 0.5};
-    CHECK_STATUS(cvm_churn_risk(f, 5, r, 5, t, 5, p_nan, 5, NULL, 0, NULL, score, band, at_risk, rho, 5),
-                 CVM_STATUS_INVALID_VALUE);
-    CHECK_ERROR_AT("p_alive", 1);
-    opt = cvm_churn_risk_options_default();
+    CHECK_CLOSE(opt.at_risk_threshold, 0.5, 0);
     opt.high_threshold = 1.5;
-    CHECK_STATUS(cvm_churn_risk(f, 5, r, 5, t, 5, NULL, 0, NULL, 0, &opt, score, band, at_risk, rho, 5),
+    CHECK_STATUS(cvm_churn_risk(m, f, 2, r, 2, t, 2, 39.0, NULL, 0, &opt, prob, NULL, NULL, NULL, NULL, NULL,
+                                NULL, 2),
                  CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("high_threshold", -1);
-    CHECK_STATUS(cvm_churn_risk(f, 5, r, 5, t, 5, NULL, 0, NULL, 0, NULL, score, band, at_risk, rho, 4),
+    CHECK_STATUS(cvm_churn_risk(m, f, 2, r, 2, t, 2, 39.0, NULL, 0, NULL, prob, NULL, NULL, NULL, NULL, NULL,
+                                var, 2),
+                 CVM_STATUS_INVALID_VALUE);
+    CHECK_ERROR_AT("value_at_risk", -1);
+    CHECK_STATUS(cvm_churn_risk(m, f, 2, r, 2, t, 2, 39.0, NULL, 0, NULL, prob, NULL, NULL, NULL, NULL, NULL,
+                                NULL, 3),
                  CVM_STATUS_LENGTH_MISMATCH);
+    const double late[] = {0, 40};
+    CHECK_STATUS(cvm_churn_probability(m, f, 2, late, 2, t, 2, 39.0, prob, 2), CVM_STATUS_INVALID_VALUE);
+    CHECK_ERROR_AT("recency", 1);
+    CHECK_STATUS(cvm_churn_probability(NULL, f, 2, r, 2, t, 2, 39.0, prob, 2), CVM_STATUS_NULL_POINTER);
+    cvm_model_free(m);
+
+    /* BG/BB: a new donor's probability of no gift in 6 years is P(X(6) = 0). */
+    cvm_bg_bb *bb = NULL;
+    CHECK_STATUS(cvm_bg_bb_from_params(1.204, 0.750, 0.657, 2.783, &bb), CVM_STATUS_OK);
+    double pbb[1], want_bb = 0;
+    CHECK_STATUS(cvm_bg_bb_churn_probability(bb, zero, 1, zero, 1, zero, 1, 6.0, pbb, 1), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_bg_bb_probability_of_n_transactions(bb, 0, 6, &want_bb), CVM_STATUS_OK);
+    CHECK_CLOSE(pbb[0], want_bb, 1e-13);
+    CHECK_STATUS(cvm_bg_bb_churn_probability(bb, zero, 1, zero, 1, zero, 1, 1.5, pbb, 1), CVM_STATUS_INVALID_VALUE);
+    CHECK_ERROR_AT("horizon", -1);
+    cvm_bg_bb_free(bb);
 }
 
 static void test_every_churn_type_with_its_reason(void) {

@@ -1,6 +1,12 @@
-//! Churn as a probability: how good a churn score is, and how to make it a calibrated
-//! probability from the user's own history.
+//! Churn as a probability: the model's probability of no purchase over a horizon, the churn-risk
+//! table built on it, how good a churn score is, and how to make it a calibrated probability from
+//! the user's own history.
 //!
+//! * [`churn_probability`] — the lifetime model's probability that a customer makes no purchase
+//!   in `(T, T + horizon]` (closed forms for the BG/NBD, MBG/NBD and BG/BB, one quadrature for
+//!   the Pareto/NBD);
+//! * [`churn_risk_from_model`] / [`churn_risk`] — the churn-risk table: that probability, a
+//!   ranking score `exp(−E)`, bands, the at-risk flag, the value at risk and a reason per customer;
 //! * [`churn_report`] — the model-free evaluation of a churn probability (and of the score that
 //!   ranks customers) against what happened in a holdout period: AUC, Brier score, a calibration
 //!   table (predicted against observed churn by equal-count bins), a gains/lift table, and the same
@@ -9,6 +15,8 @@
 //!   calibration/holdout split: isotonic regression (pool-adjacent-violators) by default, Platt
 //!   scaling (a logistic regression on the score) as an option; persisted as a versioned JSON
 //!   document like the models.
+//!
+//! The churn taxonomy (active and passive churn types) stays in [`crate::loyalty`].
 //!
 //! "Churned" is what the holdout says: for a buy-'til-you-die model, no purchase in the holdout
 //! period. Scores follow one convention throughout: **higher = more likely to churn**.
@@ -50,7 +58,11 @@
 pub mod calibrate;
 #[cfg(feature = "serde")]
 mod persist;
+pub mod probability;
 pub mod report;
+pub mod risk;
 
 pub use calibrate::{CalibrationMethod, ChurnCalibrator, IsotonicBlock};
+pub use probability::{churn_probability, NoPurchase, MAX_DISCRETE_HORIZON};
 pub use report::{auc, churn_report, CalibrationBin, ChurnReport, GainsBin, RankingSummary};
+pub use risk::{churn_risk, churn_risk_from_model, ChurnInput, ChurnRisk, ChurnRiskOptions};

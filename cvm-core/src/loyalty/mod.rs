@@ -62,10 +62,8 @@ mod level;
 mod migration;
 mod stage;
 
-pub use churn::{
-    churn_risk, churn_types, ChurnCause, ChurnInput, ChurnLabels, ChurnReasons, ChurnRisk,
-    ChurnRiskOptions, ChurnType, RiskBand,
-};
+pub use crate::churn::{churn_risk, ChurnInput, ChurnRisk, ChurnRiskOptions};
+pub use churn::{churn_types, ChurnCause, ChurnLabels, ChurnReasons, ChurnType, RiskBand};
 pub use level::{
     loyalty_levels, LevelInput, LevelOptions, LevelReason, LevelRule, LevelSignal, Levels,
     LoyaltyLevel, MissingSignal, SignalCheck,

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use approx::{assert_abs_diff_eq, assert_relative_eq};
+use approx::assert_relative_eq;
 use cvm_core::calendar::parse_date;
 use cvm_core::loyalty::*;
 use cvm_core::{summarize, Error, SummaryOptions, TimeUnit, TimestampUnit, TransactionLog};
@@ -229,28 +229,6 @@ fn ladder_levels_and_churn_for_one_small_book() {
         StageReason::Inactive { since_last, window } if since_last == 40.0 && window == 26.0
     ));
 
-    // Churn risk of the buyers (rows 2..): intervals 10/2 = 5, 30/6 = 5, 12/4 = 3, 3/1 = 3 and,
-    // for the one-time buyer, the median of those, 4.
-    let risk = churn_risk(
-        &ChurnInput {
-            p_alive: Some(&p_alive[2..]),
-            ..ChurnInput::new(&frequency[2..], &recency[2..], &t[2..])
-        },
-        &ChurnRiskOptions::default(),
-    )
-    .unwrap();
-    assert_relative_eq!(risk.fallback_interval(), 4.0, max_relative = 1e-15);
-    let rho = [1.0, 0.8, 0.4, 40.0 / 3.0, 37.0 / 3.0];
-    let score = |a: f64, r: f64| (0.5 * a + 0.25 * ((r - 1.0) / 2.0).clamp(0.0, 1.0)) / 0.75;
-    for i in 0..5 {
-        assert_relative_eq!(risk.overdue_ratio()[i], rho[i], max_relative = 1e-12);
-        assert_abs_diff_eq!(risk.score()[i], score(1.0 - p_alive[i + 2], rho[i]), epsilon = 1e-12);
-    }
-    // Customer 5 (index 3): (0.5·0.3 + 0.25)/0.75 = 0.5333 → medium, at risk.
-    assert_eq!(risk.band()[3], RiskBand::Medium);
-    assert_eq!(risk.at_risk(), &[false, false, false, true, true]);
-    assert_eq!(risk.band()[4], RiskBand::High);
-
     // The lapsed customers' churn types from reason fields.
     let labels = churn_types(&ChurnReasons {
         competitor: Some(&[false, true]),
@@ -317,7 +295,16 @@ fn bad_input_names_field_and_index() {
     .unwrap_err();
     assert_eq!((e.field(), e.index()), (Some("lapse_window"), None));
     let e = churn_risk(
-        &ChurnInput { p_alive: Some(&[0.2, f64::NAN, 0.1]), ..ChurnInput::new(&f, &r, &t) },
+        &ChurnInput {
+            frequency: &f,
+            recency: &r,
+            t: &t,
+            horizon: 10.0,
+            probability: &[0.5; 3],
+            p_alive: &[0.2, f64::NAN, 0.1],
+            expected_purchases: &[1.0; 3],
+            clv: None,
+        },
         &ChurnRiskOptions::default(),
     )
     .unwrap_err();
@@ -479,32 +466,34 @@ proptest! {
     }
 
     #[test]
-    fn churn_score_is_bounded_and_banded_by_score(
+    fn churn_bands_follow_the_probability(
         rows in customers(),
         expected in prop::collection::vec(0.0..3.0f64, 120),
-        fallback in 0.5..20.0f64,
+        prob in prop::collection::vec(0.0..=1.0f64, 120),
     ) {
         let f: Vec<f64> = rows.iter().map(|r| r.1).collect();
         let rec: Vec<f64> = rows.iter().map(|r| r.2).collect();
         let t: Vec<f64> = rows.iter().map(|r| r.3).collect();
         let p: Vec<f64> = rows.iter().map(|r| r.6).collect();
-        let e = &expected[..rows.len()];
-        let opts = ChurnRiskOptions { fallback_interval: Some(fallback), ..Default::default() };
+        let n = rows.len();
+        let opts = ChurnRiskOptions::default();
         let risk = churn_risk(
-            &ChurnInput { p_alive: Some(&p), expected_purchases: Some(e), ..ChurnInput::new(&f, &rec, &t) },
+            &ChurnInput {
+                frequency: &f, recency: &rec, t: &t, horizon: 5.0, probability: &prob[..n],
+                p_alive: &p, expected_purchases: &expected[..n], clv: None,
+            },
             &opts,
         )
         .unwrap();
-        for (i, &s) in risk.score().iter().enumerate() {
-            prop_assert!((0.0..=1.0).contains(&s));
-            prop_assert_eq!(risk.band()[i], opts.band(s));
-            prop_assert_eq!(risk.at_risk()[i], s >= opts.at_risk_threshold);
-            // The P(alive) term alone bounds the score from below (weights sum to 1).
-            prop_assert!(s + 1e-12 >= 0.5 * (1.0 - p[i]));
+        for i in 0..n {
+            let s = risk.score()[i];
+            prop_assert!(s > 0.0 && s <= 1.0);
+            prop_assert_eq!(risk.band()[i], opts.band(prob[i]));
+            prop_assert_eq!(risk.at_risk()[i], prob[i] >= opts.at_risk_threshold);
         }
-        for i in 0..rows.len() {
-            for j in 0..rows.len() {
-                if risk.score()[i] < risk.score()[j] {
+        for i in 0..n {
+            for j in 0..n {
+                if prob[i] < prob[j] {
                     prop_assert!(risk.band()[i] <= risk.band()[j]);
                 }
             }

@@ -9,6 +9,7 @@ mod catalogue_fee;
 mod catalogue_models;
 mod catalogue_rules;
 mod catalogue_summary;
+mod churn;
 mod common;
 mod decision;
 mod extreme_params;

@@ -1,5 +1,5 @@
 # Type stubs of the native module cvm._cvm (hand-written; keep in sync with cvm-py/src).
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -207,18 +207,16 @@ def loyalty_levels_native(
     rule: str = "cumulative",
     missing: str = "error",
 ) -> dict[str, Any]: ...
+def churn_probability_native(
+    model: Union[Model, BgBbModel], frequency: _F64, recency: _F64, t: _F64, horizon: float
+) -> _F64: ...
 def churn_risk_native(
+    model: Union[Model, BgBbModel],
     frequency: _F64,
     recency: _F64,
     t: _F64,
-    p_alive: Optional[_F64] = None,
-    expected_purchases: Optional[_F64] = None,
-    weight_p_alive: Optional[float] = None,
-    weight_expected: Optional[float] = None,
-    weight_overdue: Optional[float] = None,
-    expected_purchases_min: Optional[float] = None,
-    overdue_saturation: Optional[float] = None,
-    fallback_interval: Optional[float] = None,
+    horizon: float,
+    clv: Optional[_F64] = None,
     medium_threshold: Optional[float] = None,
     high_threshold: Optional[float] = None,
     at_risk_threshold: Optional[float] = None,

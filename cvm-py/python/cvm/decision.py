@@ -266,6 +266,7 @@ def customer_value_report(
     churn_probability: Any = None,
     model: Any = None,
     summary: Any = None,
+    horizon: Optional[float] = None,
     elastic: Any = None,
     big_customer_risk: Any = None,
     dormant: Any = None,
@@ -292,8 +293,9 @@ def customer_value_report(
     stages, levels : DataFrame or Series
         :func:`cvm.loyalty_stages` (``stage``) and :func:`cvm.loyalty_levels` (``level``).
     churn_probability : Series or array
-        In [0, 1]; or give a fitted lifetime ``model`` and its ``summary`` (``frequency``,
-        ``recency``, ``T``) for ``1 − P(alive)``.
+        In [0, 1]; or give a fitted lifetime ``model``, its ``summary`` (``frequency``,
+        ``recency``, ``T``) and a ``horizon`` for :func:`cvm.churn_probability` (the model's
+        probability of no purchase in the horizon).
     elastic, dormant : DataFrame or Series
         The elastic-customer / dormant-account preset's evaluation (decision ``elastic`` /
         ``dormant``) or booleans; missing stays missing ("unknown" in the action's reason).
@@ -330,10 +332,12 @@ def customer_value_report(
         if summary is None or churn_probability is not None:
             raise InvalidValueError("`model`: give the `summary` with the model, and no `churn_probability`",
                                     field="model")
-        s = _convert.frame(summary, "summary")
-        churn_probability = 1.0 - model.probability_alive(s["frequency"], s["recency"], s["T"])
-        if not isinstance(churn_probability, pd.Series):
-            churn_probability = pd.Series(churn_probability, index=s.index)
+        if horizon is None:
+            raise InvalidValueError("`horizon`: the churn probability of a model needs a horizon "
+                                    "(in the summary's time unit)", field="horizon")
+        from .loyalty import churn_probability as _churn_probability
+
+        churn_probability = _churn_probability(model, _convert.frame(summary, "summary"), horizon)
     fee_frame = _latest_fee_due(fee_due)
     if fee_frame is not None:
         fee_due = None

@@ -1,0 +1,188 @@
+//! C ABI of the churn probability and the churn-risk table ([`cvm_core::churn`]).
+//!
+//! Bands cross the ABI as `uint8_t` codes (`CVM_RISK_*`). Every function writes caller-owned
+//! arrays of `n_out` values (= the number of customers); an output may be NULL (not wanted).
+
+use cvm_core::churn::{churn_probability, churn_risk_from_model, ChurnRiskOptions, NoPurchase};
+use cvm_core::loyalty::RiskBand;
+
+use crate::fee::n_out_is;
+use crate::lifetime2::cvm_bg_bb;
+use crate::loyalty::code_of;
+use crate::models::cvm_model;
+use crate::{copy_to, cvm_status, ffi_guard, handle, opt_slice, slice, FfiResult};
+
+/// Options of [`cvm_churn_risk`]; start from [`cvm_churn_risk_options_default`].
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct cvm_churn_risk_options {
+    /// Lower bound of the medium band on the churn probability (default 1/3; in (0, 1],
+    /// <= `high_threshold`).
+    pub medium_threshold: f64,
+    /// Lower bound of the high band (default 2/3; in (0, 1]).
+    pub high_threshold: f64,
+    /// Probability at or above which a customer is flagged at risk (default 0.5; in (0, 1]).
+    pub at_risk_threshold: f64,
+}
+
+/// The default churn-risk options (see the field docs).
+#[no_mangle]
+pub extern "C" fn cvm_churn_risk_options_default() -> cvm_churn_risk_options {
+    let d = ChurnRiskOptions::default();
+    cvm_churn_risk_options {
+        medium_threshold: d.medium_threshold,
+        high_threshold: d.high_threshold,
+        at_risk_threshold: d.at_risk_threshold,
+    }
+}
+
+/// The customer columns of a call.
+struct History<'a> {
+    f: &'a [f64],
+    r: &'a [f64],
+    t: &'a [f64],
+}
+
+unsafe fn history<'a>(
+    frequency: *const f64,
+    n_frequency: usize,
+    recency: *const f64,
+    n_recency: usize,
+    t: *const f64,
+    n_t: usize,
+) -> FfiResult<History<'a>> {
+    Ok(History {
+        f: unsafe { slice(frequency, n_frequency, "frequency") }?,
+        r: unsafe { slice(recency, n_recency, "recency") }?,
+        t: unsafe { slice(t, n_t, "T") }?,
+    })
+}
+
+fn probability_into(
+    model: &dyn NoPurchase,
+    h: &History<'_>,
+    horizon: f64,
+    out: *mut f64,
+    n_out: usize,
+) -> FfiResult<()> {
+    let p = churn_probability(model, h.f, h.r, h.t, horizon)?;
+    n_out_is(n_out, p.len())?;
+    unsafe { copy_to(&p, out) };
+    Ok(())
+}
+
+/// The model's probability that each customer makes no purchase in `(T, T + horizon]`, into
+/// `out` (`n_out` values). `horizon` in the model's time unit (> 0).
+///
+/// # Safety
+/// `model` live; arrays hold their stated lengths; `out` has room for `n_out` values.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_churn_probability(
+    model: *const cvm_model,
+    frequency: *const f64,
+    n_frequency: usize,
+    recency: *const f64,
+    n_recency: usize,
+    t: *const f64,
+    n_t: usize,
+    horizon: f64,
+    out: *mut f64,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let m = &unsafe { handle(model, "model") }?.0;
+        let h = unsafe { history(frequency, n_frequency, recency, n_recency, t, n_t) }?;
+        probability_into(m, &h, horizon, out, n_out)
+    })
+}
+
+/// The BG/BB's probability that each customer makes no transaction in the next `horizon`
+/// opportunities (a whole number, 1 to 1e6), from `frequency`, `recency` and `n_periods`.
+///
+/// # Safety
+/// As [`cvm_churn_probability`].
+#[no_mangle]
+pub unsafe extern "C" fn cvm_bg_bb_churn_probability(
+    model: *const cvm_bg_bb,
+    frequency: *const f64,
+    n_frequency: usize,
+    recency: *const f64,
+    n_recency: usize,
+    n_periods: *const f64,
+    n_n_periods: usize,
+    horizon: f64,
+    out: *mut f64,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let m = &unsafe { handle(model, "model") }?.0;
+        let h =
+            unsafe { history(frequency, n_frequency, recency, n_recency, n_periods, n_n_periods) }?;
+        probability_into(m, &h, horizon, out, n_out)
+    })
+}
+
+/// The churn-risk table of every customer: the churn probability over `horizon`, the ranking
+/// score `exp(-E)` (E the expected purchases in the horizon), the band (`CVM_RISK_*`), the
+/// at-risk flag (0/1), P(alive), the expected purchases and, when `clv` is given (else NULL,
+/// 0), the value at risk `probability × clv` (NaN is never written: without a CLV that output
+/// must be NULL). Each output holds `n_out` values (= customers) and may be NULL; `options`
+/// may be NULL (defaults).
+///
+/// # Safety
+/// `model` live; arrays hold their stated lengths; non-NULL outputs have room for `n_out`.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_churn_risk(
+    model: *const cvm_model,
+    frequency: *const f64,
+    n_frequency: usize,
+    recency: *const f64,
+    n_recency: usize,
+    t: *const f64,
+    n_t: usize,
+    horizon: f64,
+    clv: *const f64,
+    n_clv: usize,
+    options: *const cvm_churn_risk_options,
+    probability: *mut f64,
+    score: *mut f64,
+    band: *mut u8,
+    at_risk: *mut u8,
+    p_alive: *mut f64,
+    expected_purchases: *mut f64,
+    value_at_risk: *mut f64,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let m = &unsafe { handle(model, "model") }?.0;
+        let h = unsafe { history(frequency, n_frequency, recency, n_recency, t, n_t) }?;
+        let o = unsafe { options.as_ref() }
+            .copied()
+            .unwrap_or_else(|| cvm_churn_risk_options_default());
+        let o = ChurnRiskOptions::new(o.medium_threshold, o.high_threshold, o.at_risk_threshold);
+        let clv = unsafe { opt_slice(clv, n_clv) };
+        if clv.is_none() && !value_at_risk.is_null() {
+            return Err(cvm_core::Error::invalid(
+                "value_at_risk",
+                "needs a CLV: pass clv, or NULL for value_at_risk",
+            )
+            .into());
+        }
+        let risk = churn_risk_from_model(m, h.f, h.r, h.t, horizon, clv, &o)?;
+        n_out_is(n_out, risk.len())?;
+        let bands: Vec<u8> = risk.band().iter().map(|b| code_of(&RiskBand::ALL, b)).collect();
+        let flags: Vec<u8> = risk.at_risk().iter().map(|&f| u8::from(f)).collect();
+        unsafe {
+            copy_to(risk.probability(), probability);
+            copy_to(risk.score(), score);
+            copy_to(&bands, band);
+            copy_to(&flags, at_risk);
+            copy_to(risk.p_alive(), p_alive);
+            copy_to(risk.expected_purchases(), expected_purchases);
+            if let Some(v) = risk.value_at_risk() {
+                copy_to(v, value_at_risk);
+            }
+        }
+        Ok(())
+    })
+}
