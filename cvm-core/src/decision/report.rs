@@ -175,7 +175,8 @@ impl ReportBuilder {
     }
 
     /// Churn probability in \[0, 1\] (column `churn_probability`; the report adds `churn_band`):
-    /// `1 − P(alive)` of a lifetime model, or a [`churn_risk`](crate::loyalty::churn_risk) score.
+    /// the churn probability of a lifetime model over a horizon
+    /// ([`churn_probability`](crate::churn::churn_probability)), or a calibrated one.
     ///
     /// # Errors
     /// Length, or a value outside \[0, 1\] (`churn_probability`, row).

@@ -8,8 +8,8 @@
 //!   `advocate`, plus `lapsed` (see [`Stage`]);
 //! * [`loyalty_levels`] — Oliver's four loyalty phases, cognitive → affective → conative → action
 //!   (see [`LoyaltyLevel`]);
-//! * [`churn_risk`] — a churn-risk score in \[0, 1\] from P(alive), expected purchases and how
-//!   overdue the customer is relative to their own purchase rhythm, with bands and an at-risk flag;
+//! * [`churn_risk`] — the churn-risk table (re-exported from [`crate::churn`]): the lifetime
+//!   model's probability of no purchase over a horizon, a ranking score, bands and an at-risk flag;
 //!   [`churn_types`] — the churn taxonomy (active: natural, competitive, fault; passive:
 //!   non-malicious, retaliatory) assigned from reason fields;
 //! * [`stage_migration`] — the transition matrix between the ladder stages of two snapshots, with

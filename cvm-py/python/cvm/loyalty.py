@@ -4,8 +4,8 @@
   ``suspect`` → ``prospect`` → ``first_time`` → ``repeat`` → ``advocate``, plus ``lapsed``;
 * :func:`loyalty_levels` — Oliver's (1999) four loyalty phases, cognitive → affective → conative →
   action;
-* :func:`churn_risk` — a churn-risk score in [0, 1] from P(alive), expected purchases and how
-  overdue each customer is relative to their own purchase rhythm, with bands and a flag;
+* :func:`churn_probability` and :func:`churn_risk` — the lifetime model's probability of no
+  purchase over a horizon, a ranking score, bands, an at-risk flag and the value at risk;
 * :func:`churn_types` — the churn taxonomy (active: natural, competitive, fault; passive:
   non-malicious, retaliatory) from reason fields;
 * :func:`stage_migration` — the transition matrix between the ladder stages of two snapshots.
