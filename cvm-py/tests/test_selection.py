@@ -497,6 +497,22 @@ def test_preset_errors():
     assert e.value.field == "cash"
     assert cvm.rules.names() == ["good_customer", "big_customer_risk", "elastic_customer", "dormant_account",
                                  "positioning_fit", "matching_partner"]
+    with pytest.raises(UnknownNameError) as e:
+        cvm.rules.good_customer(omit=["teaches_the_firm"])
+    assert e.value.field == "omit"
+    assert "teaches_firm" in e.value.valid
+    with pytest.raises(InvalidValueError, match="every criterion is left out") as e:
+        cvm.rules.good_customer(omit=list(cvm.rules.good_customer().rule_names[:-1]))
+    assert e.value.field == "omit"
+    with pytest.raises(InvalidValueError) as e:
+        cvm.rules.good_customer(spend_quantile=1.5)
+    assert e.value.field == "spend_quantile"
+    with pytest.raises(InvalidValueError) as e:
+        cvm.rules.big_customer_risk(big_quantile=-0.1)
+    assert e.value.field == "big_quantile"
+    with pytest.raises(InvalidValueError) as e:
+        cvm.rules.matching_partner(min_relative_size=float("nan"))
+    assert e.value.field == "min_relative_size"
 
 
 PROFIT = pd.DataFrame(
