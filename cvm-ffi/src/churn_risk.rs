@@ -9,8 +9,8 @@ use cvm_core::loyalty::RiskBand;
 use crate::fee::n_out_is;
 use crate::lifetime2::cvm_bg_bb;
 use crate::loyalty::code_of;
-use crate::models::cvm_model;
-use crate::{copy_to, cvm_status, ffi_guard, handle, opt_slice, slice, FfiResult};
+use crate::models::{customers, cvm_model, Customers};
+use crate::{copy_to, cvm_status, ffi_guard, handle, opt_slice, FfiResult};
 
 /// Options of [`cvm_churn_risk`]; start from [`cvm_churn_risk_options_default`].
 #[repr(C)]
@@ -36,31 +36,9 @@ pub extern "C" fn cvm_churn_risk_options_default() -> cvm_churn_risk_options {
     }
 }
 
-/// The customer columns of a call.
-struct History<'a> {
-    f: &'a [f64],
-    r: &'a [f64],
-    t: &'a [f64],
-}
-
-unsafe fn history<'a>(
-    frequency: *const f64,
-    n_frequency: usize,
-    recency: *const f64,
-    n_recency: usize,
-    t: *const f64,
-    n_t: usize,
-) -> FfiResult<History<'a>> {
-    Ok(History {
-        f: unsafe { slice(frequency, n_frequency, "frequency") }?,
-        r: unsafe { slice(recency, n_recency, "recency") }?,
-        t: unsafe { slice(t, n_t, "T") }?,
-    })
-}
-
 fn probability_into(
     model: &dyn NoPurchase,
-    h: &History<'_>,
+    h: &Customers<'_>,
     horizon: f64,
     out: *mut f64,
     n_out: usize,
@@ -91,7 +69,7 @@ pub unsafe extern "C" fn cvm_churn_probability(
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(model, "model") }?.0;
-        let h = unsafe { history(frequency, n_frequency, recency, n_recency, t, n_t) }?;
+        let h = unsafe { customers(frequency, n_frequency, recency, n_recency, t, n_t) }?;
         probability_into(m, &h, horizon, out, n_out)
     })
 }
@@ -116,8 +94,9 @@ pub unsafe extern "C" fn cvm_bg_bb_churn_probability(
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(model, "model") }?.0;
-        let h =
-            unsafe { history(frequency, n_frequency, recency, n_recency, n_periods, n_n_periods) }?;
+        let h = unsafe {
+            customers(frequency, n_frequency, recency, n_recency, n_periods, n_n_periods)
+        }?;
         probability_into(m, &h, horizon, out, n_out)
     })
 }
@@ -155,7 +134,7 @@ pub unsafe extern "C" fn cvm_churn_risk(
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(model, "model") }?.0;
-        let h = unsafe { history(frequency, n_frequency, recency, n_recency, t, n_t) }?;
+        let h = unsafe { customers(frequency, n_frequency, recency, n_recency, t, n_t) }?;
         let o = unsafe { options.as_ref() }
             .copied()
             .unwrap_or_else(|| cvm_churn_risk_options_default());

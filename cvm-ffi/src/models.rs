@@ -96,15 +96,15 @@ unsafe fn kind(ptr: *const c_char) -> FfiResult<ModelKind> {
 }
 
 /// Three customer columns `(frequency, recency, T)` with their lengths.
-struct Customers<'a> {
-    f: &'a [f64],
-    r: &'a [f64],
-    t: &'a [f64],
+pub(crate) struct Customers<'a> {
+    pub(crate) f: &'a [f64],
+    pub(crate) r: &'a [f64],
+    pub(crate) t: &'a [f64],
 }
 
 /// # Safety
 /// Pointers must hold their stated lengths.
-unsafe fn customers<'a>(
+pub(crate) unsafe fn customers<'a>(
     f: *const f64,
     nf: usize,
     r: *const f64,
