@@ -1,12 +1,15 @@
+#define _POSIX_C_SOURCE 200809L
 /* C tests of churn calibration and evaluation: the hand-computed example of
  * cvm-core/src/churn (PAV blocks with tied scores pooled, AUC with ties counted half, Brier
  * score, ties at a bin boundary split by row order), Platt's score equations at the optimum,
- * the JSON round trip, and bad inputs. */
+ * the JSON round trip, bad inputs, and the CDNOW measurement that the Rust and Python tests
+ * assert with the same figures (docs/churn.md). */
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "cvm.h"
 #include "cvm_test.h"
+#include "cdnow.h"
 
 static void test_isotonic_hand_example(void) {
     /* Sorted: 1→0, {2,2,3}→{1,0,0} pooled to 1/3 (mean score 7/3), 4→1 (the Rust doc example);
@@ -111,9 +114,68 @@ static void test_report(void) {
     cvm_churn_report_free(NULL);
 }
 
+/* CDNOW, BG/NBD fitted on the calibration summary, score exp(-E) over the 39-week holdout: the
+ * calibrator fitted on the even customer ids brings the odd ids to the figures of
+ * cvm-core/tests/it/churn.rs and cvm-py/tests/test_churn.py. */
+static void test_cdnow_calibrated_on_the_other_half(void) {
+    cdnow_log_t log = cdnow_read_log();
+    cvm_summary *s = cdnow_calibration_summary(&log);
+    size_t n = cvm_summary_len(s);
+    const double *f = cvm_summary_frequency(s), *r = cvm_summary_recency(s), *T = cvm_summary_T(s);
+    const double *fh = cvm_summary_frequency_holdout(s);
+    const int64_t *ids = cvm_summary_customer_ids(s);
+    cvm_model *m = NULL;
+    CHECK_STATUS(cvm_model_fit("bg_nbd", f, n, r, n, T, n, NULL, 0, NULL, &m), CVM_STATUS_OK);
+    double *score = malloc(n * sizeof(double));
+    CHECK_STATUS(cvm_churn_risk(m, f, n, r, n, T, n, 39.0, NULL, 0, NULL, NULL, score, NULL, NULL, NULL, NULL,
+                                NULL, n),
+                 CVM_STATUS_OK);
+    /* Halves by id parity: fit on even ids, judge on odd ids. */
+    double *s_even = malloc(n * sizeof(double)), *s_odd = malloc(n * sizeof(double));
+    double *base_odd = malloc(n * sizeof(double)), *p = malloc(n * sizeof(double));
+    uint8_t *y_even = malloc(n), *y_odd = malloc(n);
+    size_t ne = 0, no = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (ids[i] % 2 == 0) {
+            s_even[ne] = score[i];
+            y_even[ne++] = fh[i] == 0.0;
+        } else {
+            s_odd[no] = score[i];
+            base_odd[no] = T[i] - r[i];
+            y_odd[no++] = fh[i] == 0.0;
+        }
+    }
+    CHECK(ne == 1178 && no == 1179);
+    const struct {
+        uint32_t method;
+        double worst;
+    } cases[] = {{CVM_CALIBRATION_ISOTONIC, 0.0635}, {CVM_CALIBRATION_PLATT, 0.0711}};
+    for (size_t k = 0; k < 2; k++) {
+        cvm_churn_calibrator *c = NULL;
+        CHECK_STATUS(cvm_churn_calibrator_fit(s_even, ne, y_even, ne, NULL, 0, cases[k].method, &c), CVM_STATUS_OK);
+        CHECK_STATUS(cvm_churn_calibrator_transform(c, s_odd, no, p, no), CVM_STATUS_OK);
+        cvm_churn_report *rep = NULL;
+        CHECK_STATUS(cvm_churn_report_compute(p, no, y_odd, no, s_odd, no, base_odd, no, 10, &rep), CVM_STATUS_OK);
+        double auc = 0, base_auc = 0, diff[10], worst = 0;
+        CHECK_STATUS(cvm_churn_report_summary(rep, &auc, NULL, NULL, NULL, &base_auc), CVM_STATUS_OK);
+        CHECK_STATUS(cvm_churn_report_calibration(rep, NULL, NULL, NULL, diff, 10), CVM_STATUS_OK);
+        for (int b = 0; b < 10; b++) worst = fabs(diff[b]) > worst ? fabs(diff[b]) : worst;
+        CHECK_CLOSE(worst, cases[k].worst, 5e-4);
+        CHECK_CLOSE(auc, 0.7791, 5e-4);
+        CHECK_CLOSE(base_auc, 0.7741, 5e-4);
+        cvm_churn_report_free(rep);
+        cvm_churn_calibrator_free(c);
+    }
+    free(score); free(s_even); free(s_odd); free(base_odd); free(p); free(y_even); free(y_odd);
+    cvm_model_free(m);
+    cvm_summary_free(s);
+    cdnow_free_log(&log);
+}
+
 int main(void) {
     test_isotonic_hand_example();
     test_platt();
     test_report();
+    test_cdnow_calibrated_on_the_other_half();
     return cvm_test_finish("test_churn");
 }

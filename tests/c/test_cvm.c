@@ -2,34 +2,9 @@
 /* C test program for libcvm: the CDNOW golden checks and every bad-input case, under ASan. */
 #include "cvm.h"
 #include "cvm_test.h"
+#include "cdnow.h"
 
 #define DATA "../../data/"
-
-typedef struct {
-    int64_t *id, *day;
-    double *amount;
-    size_t n;
-} log_t;
-
-static log_t read_cdnow_log(void) {
-    char *text = cvm_read_file(DATA "CDNOW_sample.txt");
-    log_t log = {malloc(8000 * sizeof(int64_t)), malloc(8000 * sizeof(int64_t)), malloc(8000 * sizeof(double)), 0};
-    char *save = NULL;
-    for (char *line = strtok_r(text, "\r\n", &save); line; line = strtok_r(NULL, "\r\n", &save)) {
-        long master, id, cds;
-        char date[16];
-        double amount;
-        if (sscanf(line, "%ld %ld %15s %ld %lf", &master, &id, date, &cds, &amount) != 5) continue;
-        int64_t day;
-        if (cvm_parse_date(date, &day) != CVM_STATUS_OK) exit(3);
-        log.id[log.n] = id;
-        log.day[log.n] = day;
-        log.amount[log.n] = amount;
-        log.n++;
-    }
-    free(text);
-    return log;
-}
 
 static void test_version(void) {
     char *cargo = cvm_read_file("../../Cargo.toml");
@@ -44,17 +19,9 @@ static void test_version(void) {
 }
 
 static void test_cdnow_summary(void) {
-    log_t log = read_cdnow_log();
+    cdnow_log_t log = cdnow_read_log();
     CHECK(log.n == 6919);
-    cvm_summary_options opt = cvm_summary_options_default();
-    opt.time_unit = CVM_UNIT_WEEK;
-    opt.has_observation_end = true;
-    opt.has_calibration_end = true;
-    CHECK_STATUS(cvm_parse_date("1998-06-30", &opt.observation_end), CVM_STATUS_OK);
-    CHECK_STATUS(cvm_parse_date("1997-09-30", &opt.calibration_end), CVM_STATUS_OK);
-    cvm_summary *s = NULL;
-    CHECK_STATUS(cvm_summary_from_transactions(log.id, log.n, log.day, log.n, log.amount, log.n, &opt, &s),
-                 CVM_STATUS_OK);
+    cvm_summary *s = cdnow_calibration_summary(&log);
     CHECK(cvm_summary_len(s) == 2357);
     const double *f = cvm_summary_frequency(s), *r = cvm_summary_recency(s), *T = cvm_summary_T(s);
     const double *m = cvm_summary_monetary_value(s), *fh = cvm_summary_frequency_holdout(s);
@@ -131,7 +98,7 @@ static void test_cdnow_summary(void) {
     CHECK_STATUS(cvm_rfm_segments(f, n, r, n, T, n, m, n, "{not json", &rfm), CVM_STATUS_JSON);
 
     cvm_summary_free(s);
-    free(log.id); free(log.day); free(log.amount);
+    cdnow_free_log(&log);
 }
 
 static void test_bad_input(void) {

@@ -3,6 +3,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cvm.h"
 #include "cvm_test.h"
+#include "cdnow.h"
 
 /* Checks the reason text of one row of a handle through its accessor. */
 #define CHECK_REASON(fn, h, row, want)                                              \
@@ -334,23 +335,7 @@ static void test_ladder_bad_input(void) {
 
 /* ---- CDNOW: ladder at the end of calibration and of the holdout, and the migration ---- */
 
-enum { MAX_TX = 8000, MAX_ID = 2358 };
-
-static size_t load_cdnow(int64_t *id, int64_t *day) {
-    char *text = cvm_read_file("../../data/CDNOW_sample.txt");
-    size_t n = 0;
-    char *save = NULL;
-    for (char *line = strtok_r(text, "\r\n", &save); line; line = strtok_r(NULL, "\r\n", &save)) {
-        long master, cid, cds;
-        char date[16];
-        double amount;
-        if (sscanf(line, "%ld %ld %15s %ld %lf", &master, &cid, date, &cds, &amount) != 5) continue;
-        if (n >= MAX_TX || cvm_parse_date(date, &day[n]) != CVM_STATUS_OK) exit(3);
-        id[n++] = cid;
-    }
-    free(text);
-    return n;
-}
+enum { MAX_ID = 2358 };
 
 /* The ladder as of `end` with a window of `weeks`: summary (weeks) of the transactions up to
  * `end`, then cvm_loyalty_stages. Writes ids and stage codes; returns the number of customers. */
@@ -403,8 +388,9 @@ static void ladder_by_hand(const int64_t *id, const int64_t *day, size_t n, int6
 }
 
 static void test_cdnow(void) {
-    int64_t *id = malloc(MAX_TX * sizeof(int64_t)), *day = malloc(MAX_TX * sizeof(int64_t));
-    size_t n = load_cdnow(id, day);
+    cdnow_log_t log = cdnow_read_log();
+    const int64_t *id = log.id, *day = log.day;
+    size_t n = log.n;
     int64_t cal_end, end;
     cvm_parse_date("1997-09-30", &cal_end);
     cvm_parse_date("1998-06-30", &end);
@@ -462,8 +448,7 @@ static void test_cdnow(void) {
         CHECK(cvm_migration_n_moves(m) == 2357);
         cvm_migration_free(m);
     }
-    free(id);
-    free(day);
+    cdnow_free_log(&log);
 }
 
 int main(void) {

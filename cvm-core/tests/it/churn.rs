@@ -1,7 +1,10 @@
 //! The churn probability and the churn-risk table: identities, calibration on data simulated from
 //! the model, and ranking on the CDNOW holdout.
 
-use cvm_core::churn::{churn_probability, churn_risk_from_model, ChurnRiskOptions, NoPurchase};
+use cvm_core::churn::{
+    churn_probability, churn_report, churn_risk_from_model, CalibrationMethod, ChurnCalibrator,
+    ChurnRiskOptions, NoPurchase,
+};
 use cvm_core::models::{
     AnyModel, BgBb, BgBbParams, BgNbd, BgNbdParams, FitOptions, MbgNbd, MbgNbdParams, ParetoNbd,
     ParetoNbdParams, SimulationOptions, SummaryData,
@@ -131,11 +134,9 @@ fn calibrated_on_data_simulated_from_the_model() {
     }
 }
 
-/// CDNOW, calibration to 1997-09-30, 39-week holdout to 1998-06-30, churned = no purchase in it:
-/// the churn-risk score ranks the holdout at least as well as the weeks since the last purchase,
-/// for the three models (figures in docs/churn.md).
-#[test]
-fn the_score_ranks_the_cdnow_holdout_at_least_as_well_as_recency() {
+/// The CDNOW calibration summary (weeks, calibration to 1997-09-30) with each customer's churn
+/// flag: no purchase in the 39-week holdout to 1998-06-30.
+fn cdnow_churn() -> (cvm_core::CustomerSummary, Vec<bool>) {
     let (id, day, amount) = cdnow_transactions();
     let date = |s| cvm_core::calendar::parse_date(s, "date").unwrap();
     let opts = SummaryOptions {
@@ -149,8 +150,16 @@ fn the_score_ranks_the_cdnow_holdout_at_least_as_well_as_recency() {
         &opts,
     )
     .unwrap();
-    let holdout = s.holdout.as_ref().unwrap();
-    let churned: Vec<bool> = holdout.frequency.iter().map(|&h| h == 0.0).collect();
+    let churned = s.holdout.as_ref().unwrap().frequency.iter().map(|&h| h == 0.0).collect();
+    (s, churned)
+}
+
+/// CDNOW, calibration to 1997-09-30, 39-week holdout to 1998-06-30, churned = no purchase in it:
+/// the churn-risk score ranks the holdout at least as well as the weeks since the last purchase,
+/// for the three models (figures in docs/churn.md).
+#[test]
+fn the_score_ranks_the_cdnow_holdout_at_least_as_well_as_recency() {
+    let (s, churned) = cdnow_churn();
     assert_eq!(churned.iter().filter(|&&c| c).count(), 1673); // 71 % of 2,357
     let since: Vec<f64> = s.t.iter().zip(&s.recency).map(|(t, r)| t - r).collect();
     let baseline = auc(&since, &churned);
@@ -181,6 +190,50 @@ fn the_score_ranks_the_cdnow_holdout_at_least_as_well_as_recency() {
         if probability_auc.is_finite() {
             assert!((pa - probability_auc).abs() < 1e-5, "{name}: probability AUC {pa}");
         }
+    }
+}
+
+/// CDNOW, BG/NBD: the calibrator fitted on the even customer ids, judged on the odd ones; the
+/// same figures as the Python and C tests (docs/churn.md, "Calibration on your own history").
+#[test]
+fn cdnow_calibrated_on_the_other_half() {
+    let (s, churned) = cdnow_churn();
+    let data = SummaryData::new(&s.frequency, &s.recency, &s.t, None).unwrap();
+    let m = BgNbd::fit(&data, &FitOptions::default()).unwrap();
+    let risk = churn_risk_from_model(
+        &m,
+        &s.frequency,
+        &s.recency,
+        &s.t,
+        39.0,
+        None,
+        &ChurnRiskOptions::default(),
+    )
+    .unwrap();
+    let since: Vec<f64> = s.t.iter().zip(&s.recency).map(|(t, r)| t - r).collect();
+    let half = |parity: i64| {
+        let rows: Vec<usize> =
+            (0..s.customer_id.len()).filter(|&i| s.customer_id[i] % 2 == parity).collect();
+        let pick = |v: &[f64]| rows.iter().map(|&i| v[i]).collect::<Vec<f64>>();
+        (pick(risk.score()), rows.iter().map(|&i| churned[i]).collect::<Vec<bool>>(), pick(&since))
+    };
+    let ((fit_s, fit_y, _), (s_odd, y_odd, base_odd)) = (half(0), half(1));
+    assert_eq!((fit_s.len(), s_odd.len()), (1178, 1179));
+    let raw = churn_report(&s_odd, &y_odd, None, None, 10).unwrap();
+    assert!((raw.max_calibration_gap() - 0.1348).abs() < 5e-4, "{}", raw.max_calibration_gap());
+    for (method, worst) in
+        [(CalibrationMethod::Isotonic, 0.0635), (CalibrationMethod::Platt, 0.0711)]
+    {
+        let cal = ChurnCalibrator::fit(&fit_s, &fit_y, None, method).unwrap();
+        let p = cal.transform(&s_odd).unwrap();
+        let r = churn_report(&p, &y_odd, Some(&s_odd), Some(&base_odd), 10).unwrap();
+        let gap = r.max_calibration_gap();
+        assert!((gap - worst).abs() < 5e-4, "{method:?}: worst decile {gap}");
+        assert!(r.brier < raw.brier, "{method:?}");
+        assert!((r.auc - 0.7791).abs() < 5e-4, "{method:?}: AUC {}", r.auc);
+        assert!((r.auc - auc(&s_odd, &y_odd)).abs() < 1e-12);
+        let b = r.baseline.as_ref().unwrap().auc;
+        assert!((b - 0.7741).abs() < 5e-4, "baseline AUC {b}");
     }
 }
 
