@@ -203,22 +203,23 @@ def section_loyalty(log: pd.DataFrame, summary: pd.DataFrame) -> None:
     print(f"flagged at risk: {int(risk['at_risk'].sum()):,} of {len(risk):,}; "
           f"e.g. customer {risk.index[0]}: {risk['reason'].iloc[0]}")
     # Ranking the holdout's churners: AUC of the score against the weeks since the last purchase.
-    def auc(score: pd.Series) -> float:
-        ranks = score.rank()
-        n1, n0 = int(churned.sum()), int((~churned).sum())
-        return float((ranks[churned].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
-    print(f"AUC: score exp(-E) {auc(risk['score']):.4f}, weeks since the last purchase "
-          f"{auc(summary['T'] - summary['recency']):.4f}, probability {auc(risk['probability']):.4f}")
+    weeks_silent = summary["T"] - summary["recency"]
+    ranked = cvm.churn_report(risk["probability"], churned, score=risk["score"], baseline=weeks_silent)
+    print(f"AUC: score exp(-E) {ranked.auc:.4f}, weeks since the last purchase {ranked.baseline_auc:.4f}, "
+          f"probability {cvm.churn_report(risk['probability'], churned).auc:.4f}")
     # Calibrate on the customers with even ids, judge on the others (their holdout is unseen).
     even = summary.index.to_numpy() % 2 == 0
     calibrator = cvm.ChurnCalibrator().fit(risk["score"][even], churned[even])
     test = ~even
     report = cvm.churn_report(calibrator.transform(risk["score"][test]), churned[test],
                               score=risk["score"][test],
-                              baseline=(summary["T"] - summary["recency"])[test])
+                              baseline=weeks_silent[test])
     print(f"\nIsotonic calibration fitted on {int(even.sum()):,} customers, judged on {int(test.sum()):,}: "
           f"Brier {report.brier:.4f}, AUC {report.auc:.4f} (recency {report.baseline_auc:.4f})")
     print(report.calibration.round(3).to_string())
+    t = report.calibration_test
+    print(f"Hosmer–Lemeshow on these deciles: H = {t.statistic:.2f} on {t.degrees_of_freedom} degrees of freedom, "
+          f"P = {t.p_value:.3f} (the differences are within chance for deciles of ~118 customers)")
     print("Gains: share of the holdout's churners in the riskiest tenths")
     print(report.gains.head(3).round(3).to_string())
 

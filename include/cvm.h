@@ -1006,7 +1006,9 @@ enum cvm_status cvm_churn_report_summary(const struct cvm_churn_report *r,
 
 // The calibration table (bins by predicted probability, lowest first), one value per bin into
 // each non-NULL array of `n` elements (`n` must equal the number of bins): customers, mean
-// predicted probability, observed churn rate, difference (observed − predicted).
+// predicted probability, observed churn rate, difference (observed − predicted), and the
+// standard error the observed rate would have if the probabilities were right
+// (`√(Σ p(1 − p)) / customers`).
 //
 // # Safety
 // `r` live; non-NULL arrays have room for `n` values.
@@ -1015,7 +1017,21 @@ enum cvm_status cvm_churn_report_calibration(const struct cvm_churn_report *r,
                                              double *mean_predicted,
                                              double *observed_rate,
                                              double *difference,
+                                             double *standard_error,
                                              size_t n);
+
+// The Hosmer–Lemeshow test of the calibration table (docs/churn.md): `*out_has_test` is false
+// (and the other outputs 0) when a bin of probabilities that are all exactly 0 or all exactly 1
+// holds an outcome they rule out; otherwise the statistic, its degrees of freedom (the number
+// of bins) and the p-value. Any output may be NULL.
+//
+// # Safety
+// `r` live; non-NULL outputs valid for writes.
+enum cvm_status cvm_churn_report_calibration_test(const struct cvm_churn_report *r,
+                                                  bool *out_has_test,
+                                                  double *out_statistic,
+                                                  size_t *out_degrees_of_freedom,
+                                                  double *out_p_value);
 
 // A gains table (bins by score, highest first) of `side` (`CVM_CHURN_SIDE_SCORE` or
 // `CVM_CHURN_SIDE_BASELINE`), one value per bin into each non-NULL array of `n` elements:

@@ -241,7 +241,9 @@ pub unsafe extern "C" fn cvm_churn_report_summary(
 
 /// The calibration table (bins by predicted probability, lowest first), one value per bin into
 /// each non-NULL array of `n` elements (`n` must equal the number of bins): customers, mean
-/// predicted probability, observed churn rate, difference (observed − predicted).
+/// predicted probability, observed churn rate, difference (observed − predicted), and the
+/// standard error the observed rate would have if the probabilities were right
+/// (`√(Σ p(1 − p)) / customers`).
 ///
 /// # Safety
 /// `r` live; non-NULL arrays have room for `n` values.
@@ -252,6 +254,7 @@ pub unsafe extern "C" fn cvm_churn_report_calibration(
     mean_predicted: *mut f64,
     observed_rate: *mut f64,
     difference: *mut f64,
+    standard_error: *mut f64,
     n: usize,
 ) -> cvm_status {
     ffi_guard!({
@@ -260,8 +263,36 @@ pub unsafe extern "C" fn cvm_churn_report_calibration(
             write_column(t.iter().map(|b| b.count), count, n)?;
             write_column(t.iter().map(|b| b.mean_predicted), mean_predicted, n)?;
             write_column(t.iter().map(|b| b.observed_rate), observed_rate, n)?;
-            write_column(t.iter().map(|b| b.difference), difference, n)
+            write_column(t.iter().map(|b| b.difference), difference, n)?;
+            write_column(t.iter().map(|b| b.standard_error), standard_error, n)
         }
+    })
+}
+
+/// The Hosmer–Lemeshow test of the calibration table (docs/churn.md): `*out_has_test` is false
+/// (and the other outputs 0) when a bin of probabilities that are all exactly 0 or all exactly 1
+/// holds an outcome they rule out; otherwise the statistic, its degrees of freedom (the number
+/// of bins) and the p-value. Any output may be NULL.
+///
+/// # Safety
+/// `r` live; non-NULL outputs valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_churn_report_calibration_test(
+    r: *const cvm_churn_report,
+    out_has_test: *mut bool,
+    out_statistic: *mut f64,
+    out_degrees_of_freedom: *mut usize,
+    out_p_value: *mut f64,
+) -> cvm_status {
+    ffi_guard!({
+        let t = unsafe { handle(r, "report") }?.0.calibration_test;
+        unsafe {
+            put(out_has_test, t.is_some());
+            put(out_statistic, t.map_or(0.0, |t| t.statistic));
+            put(out_degrees_of_freedom, t.map_or(0, |t| t.degrees_of_freedom));
+            put(out_p_value, t.map_or(0.0, |t| t.p_value));
+        }
+        Ok(())
     })
 }
 

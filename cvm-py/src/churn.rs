@@ -102,7 +102,8 @@ fn gains_dict<'py>(py: Python<'py>, g: &[GainsBin]) -> PyResult<Bound<'py, PyDic
 }
 
 /// The churn report as a dict: `auc`, `brier`, `n`, `churners`, `calibration` and `gains`
-/// (dicts of columns), `baseline_auc` and `baseline_gains` (None without a baseline).
+/// (dicts of columns), `calibration_test` (`(statistic, degrees_of_freedom, p_value)` or None),
+/// `baseline_auc` and `baseline_gains` (None without a baseline).
 #[pyfunction]
 #[pyo3(name = "churn_report", signature = (probability, churned, score, baseline, bins))]
 fn churn_report_native<'py>(
@@ -133,7 +134,10 @@ fn churn_report_native<'py>(
         cal.set_item("mean_predicted", col(|b| b.mean_predicted))?;
         cal.set_item("observed_rate", col(|b| b.observed_rate))?;
         cal.set_item("difference", col(|b| b.difference))?;
+        cal.set_item("standard_error", col(|b| b.standard_error))?;
         d.set_item("calibration", cal)?;
+        let test = r.calibration_test.map(|t| (t.statistic, t.degrees_of_freedom, t.p_value));
+        d.set_item("calibration_test", test)?;
         d.set_item("gains", gains_dict(py, &r.gains)?)?;
         match &r.baseline {
             Some(base) => {

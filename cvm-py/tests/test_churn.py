@@ -46,6 +46,15 @@ def test_hand_example_report():
     frame = r.to_frame()
     assert list(frame.index) == [1, 2] and "baseline_lift" in frame.columns and "gains_lift" in frame.columns
     assert "AUC 0.7500" in r._repr_html_()
+    # Hosmer–Lemeshow: (1 − 0.5)² / 0.37 + (1 − 1.7)² / 0.25 on 2 degrees of freedom.
+    h = 0.25 / 0.37 + 0.49 / 0.25
+    assert r.calibration["standard_error"].tolist() == pytest.approx([0.37**0.5 / 2, 0.5 / 2], abs=1e-15)
+    assert r.calibration_test.degrees_of_freedom == 2
+    assert r.calibration_test.statistic == pytest.approx(h, abs=1e-13)
+    assert r.calibration_test.p_value == pytest.approx(np.exp(-h / 2), abs=1e-13)
+    assert "Hosmer–Lemeshow P = " in repr(r)
+    # Probabilities of exactly 0 or 1 contradicted by an outcome: no test.
+    assert cvm.churn_report([0.0, 0.0, 1.0, 1.0], [1, 0, 1, 0], bins=2).calibration_test is None
 
 
 def test_round_trips():
@@ -88,20 +97,26 @@ def test_cdnow_ranking_against_recency(cdnow_scores):
 
 
 # Measured worst decile |observed - predicted| on the odd half (fitted on the even half):
-# isotonic 0.0635, Platt 0.0711; the issue's target of 0.05 is not met by either (see below).
-@pytest.mark.parametrize("method, worst", [("isotonic", 0.0635), ("platt", 0.0711)])
-def test_cdnow_calibrated_on_the_other_half(cdnow_scores, method, worst):
+# isotonic 0.0635, Platt 0.0711: above 0.05, but within chance for deciles of 118 customers
+# (Hosmer–Lemeshow P = 0.463 and 0.192; the raw score is refuted, P < 1e-8). The same figures
+# are asserted in cvm-core/tests/it/churn.rs and tests/c/test_churn.c.
+@pytest.mark.parametrize("method, worst, h, p_value", [("isotonic", 0.0635, 9.749, 0.463), ("platt", 0.0711, 13.597, 0.192)])
+def test_cdnow_calibrated_on_the_other_half(cdnow_scores, method, worst, h, p_value):
     # Halves by customer id parity: fit on even ids, evaluate on odd ids.
     d = cdnow_scores
     even = d[d.index.to_numpy() % 2 == 0]
     odd = d[d.index.to_numpy() % 2 == 1]
     raw = cvm.churn_report(odd["score"], odd["churned"])
     assert raw.max_calibration_gap == pytest.approx(0.1348, abs=5e-4)  # exp(-E) as is
+    assert raw.calibration_test.statistic == pytest.approx(63.737, abs=5e-3)
+    assert raw.calibration_test.p_value < 1e-8
     cal = cvm.ChurnCalibrator(method).fit(even["score"], even["churned"])
     p = cal.transform(odd["score"])
     assert ((p >= 0) & (p <= 1)).all() and list(p.index) == list(odd.index)
     r = cvm.churn_report(p, odd["churned"], score=odd["score"], baseline=odd["baseline"])
     assert r.max_calibration_gap == pytest.approx(worst, abs=5e-4)
+    assert r.calibration_test.statistic == pytest.approx(h, abs=5e-3)
+    assert r.calibration_test.p_value == pytest.approx(p_value, abs=5e-4)
     assert r.brier < raw.brier
     assert r.auc == pytest.approx(0.7791, abs=5e-4)  # the ranking score's AUC on the odd half
     assert r.baseline_auc == pytest.approx(0.7741, abs=5e-4)
@@ -118,3 +133,25 @@ def test_cdnow_decile_noise_floor(cdnow_scores):
     gaps = np.array([cvm.churn_report(q, rng.random(len(q)) < q).max_calibration_gap for _ in range(300)])
     assert np.median(gaps) == pytest.approx(0.0671, abs=5e-4)
     assert (gaps <= 0.05).mean() == pytest.approx(0.19, abs=0.005)
+
+
+def test_the_calibrator_repairs_a_misspecified_model_on_the_other_half():
+    """Where a 0.05 tolerance per decile is above the noise (deciles of 5,000): two segments one
+    BG/NBD cannot describe; the figures of cvm-core/tests/it/churn.rs."""
+    light = cvm.BetaGeo.from_params(r=0.25, alpha=4.0, a=0.8, b=2.5)
+    heavy = cvm.ParetoNBD.from_params(r=2.0, alpha=8.0, s=0.3, beta=30.0)
+    sim = dict(calibration_end=39.0, birth_window=12.0, holdout_length=39.0)
+    d = pd.concat([light.simulate(50_000, seed=1, **sim), heavy.simulate(50_000, seed=2, **sim)], ignore_index=True)
+    model = cvm.BetaGeo().fit(d)
+    p = np.asarray(cvm.churn_probability(model, d, 39.0))
+    churned = (d["frequency_holdout"] == 0).to_numpy()
+    even, odd = slice(0, None, 2), slice(1, None, 2)
+    raw = cvm.churn_report(p[odd], churned[odd])
+    assert raw.max_calibration_gap > 0.15 and raw.calibration_test.p_value < 1e-12
+    iso = cvm.ChurnCalibrator("isotonic").fit(p[even], churned[even])
+    r = cvm.churn_report(np.asarray(iso.transform(p[odd])), churned[odd])
+    assert r.max_calibration_gap == pytest.approx(0.013903, abs=1e-5)
+    assert r.calibration_test.statistic == pytest.approx(30.314, abs=5e-3)
+    platt = cvm.ChurnCalibrator("platt").fit(p[even], churned[even])
+    r = cvm.churn_report(np.asarray(platt.transform(p[odd])), churned[odd])
+    assert r.max_calibration_gap > 0.05 and r.calibration_test.p_value < 1e-6

@@ -84,11 +84,20 @@ static void test_report(void) {
     CHECK(auc == 0.75 && bins == 2 && has_base && base_auc == 1.0);
     CHECK_CLOSE(brier, 1.18 / 4.0, 1e-15);
     size_t count[2];
-    double mean[2], obs[2], diff[2];
-    CHECK_STATUS(cvm_churn_report_calibration(r, count, mean, obs, diff, 2), CVM_STATUS_OK);
+    double mean[2], obs[2], diff[2], se[2];
+    CHECK_STATUS(cvm_churn_report_calibration(r, count, mean, obs, diff, se, 2), CVM_STATUS_OK);
     CHECK(count[0] == 2 && count[1] == 2 && obs[0] == 0.5 && obs[1] == 0.5);
     CHECK_CLOSE(mean[0], 0.25, 1e-15);
     CHECK_CLOSE(diff[1], 0.5 - 0.85, 1e-15);
+    CHECK_CLOSE(se[0], sqrt(0.3 * 0.7 + 0.2 * 0.8) / 2.0, 1e-15);
+    /* Hosmer-Lemeshow: (1 - 0.5)^2 / 0.37 + (1 - 1.7)^2 / 0.25 on 2 degrees of freedom. */
+    bool has_test = false;
+    double h = 0, pv = 0;
+    size_t dof = 0;
+    CHECK_STATUS(cvm_churn_report_calibration_test(r, &has_test, &h, &dof, &pv), CVM_STATUS_OK);
+    CHECK(has_test && dof == 2);
+    CHECK_CLOSE(h, 0.25 / 0.37 + 0.49 / 0.25, 1e-13);
+    CHECK_CLOSE(pv, exp(-h / 2.0), 1e-13);
     size_t churners[2];
     double share[2], lift[2];
     CHECK_STATUS(cvm_churn_report_gains(r, CVM_CHURN_SIDE_BASELINE, count, churners, share, lift, 2), CVM_STATUS_OK);
@@ -97,7 +106,7 @@ static void test_report(void) {
     CHECK(churners[0] == 1 && lift[0] == 1.0);
     CHECK_STATUS(cvm_churn_report_gains(r, 7, NULL, NULL, NULL, NULL, 2), CVM_STATUS_UNKNOWN_NAME);
     CHECK_ERROR_AT("side", -1);
-    CHECK_STATUS(cvm_churn_report_calibration(r, count, NULL, NULL, NULL, 3), CVM_STATUS_LENGTH_MISMATCH);
+    CHECK_STATUS(cvm_churn_report_calibration(r, count, NULL, NULL, NULL, NULL, 3), CVM_STATUS_LENGTH_MISMATCH);
     cvm_churn_report_free(r);
 
     /* Ties at a bin boundary are split by row order; AUC counts the tie half. */
@@ -105,11 +114,20 @@ static void test_report(void) {
     CHECK_STATUS(cvm_churn_report_compute(t, 4, y, 4, NULL, 0, NULL, 0, 2, &r), CVM_STATUS_OK);
     CHECK_STATUS(cvm_churn_report_summary(r, &auc, NULL, NULL, &has_base, NULL), CVM_STATUS_OK);
     CHECK(auc == 0.875 && !has_base);
-    CHECK_STATUS(cvm_churn_report_calibration(r, NULL, NULL, obs, NULL, 2), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_churn_report_calibration(r, NULL, NULL, obs, NULL, NULL, 2), CVM_STATUS_OK);
     CHECK(obs[0] == 0.0 && obs[1] == 1.0);
     CHECK_STATUS(cvm_churn_report_gains(r, CVM_CHURN_SIDE_BASELINE, NULL, NULL, NULL, NULL, 2),
                  CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("side", -1);
+    cvm_churn_report_free(r);
+
+    /* A probability of 0 contradicted by a churner: no test, outputs zeroed. */
+    const double certain[4] = {0.0, 0.0, 1.0, 1.0};
+    CHECK_STATUS(cvm_churn_report_compute(certain, 4, y, 4, NULL, 0, NULL, 0, 2, &r), CVM_STATUS_OK);
+    has_test = true;
+    h = pv = 1;
+    CHECK_STATUS(cvm_churn_report_calibration_test(r, &has_test, &h, NULL, &pv), CVM_STATUS_OK);
+    CHECK(!has_test && h == 0.0 && pv == 0.0);
     cvm_churn_report_free(r);
     cvm_churn_report_free(NULL);
 }
@@ -148,17 +166,20 @@ static void test_cdnow_calibrated_on_the_other_half(void) {
     CHECK(ne == 1178 && no == 1179);
     const struct {
         uint32_t method;
-        double worst;
-    } cases[] = {{CVM_CALIBRATION_ISOTONIC, 0.0635}, {CVM_CALIBRATION_PLATT, 0.0711}};
+        double worst, h, p_value;
+    } cases[] = {{CVM_CALIBRATION_ISOTONIC, 0.0635, 9.749, 0.463}, {CVM_CALIBRATION_PLATT, 0.0711, 13.597, 0.192}};
     for (size_t k = 0; k < 2; k++) {
         cvm_churn_calibrator *c = NULL;
         CHECK_STATUS(cvm_churn_calibrator_fit(s_even, ne, y_even, ne, NULL, 0, cases[k].method, &c), CVM_STATUS_OK);
         CHECK_STATUS(cvm_churn_calibrator_transform(c, s_odd, no, p, no), CVM_STATUS_OK);
         cvm_churn_report *rep = NULL;
         CHECK_STATUS(cvm_churn_report_compute(p, no, y_odd, no, s_odd, no, base_odd, no, 10, &rep), CVM_STATUS_OK);
-        double auc = 0, base_auc = 0, diff[10], worst = 0;
+        double auc = 0, base_auc = 0, diff[10], worst = 0, h = 0, pv = 0;
         CHECK_STATUS(cvm_churn_report_summary(rep, &auc, NULL, NULL, NULL, &base_auc), CVM_STATUS_OK);
-        CHECK_STATUS(cvm_churn_report_calibration(rep, NULL, NULL, NULL, diff, 10), CVM_STATUS_OK);
+        CHECK_STATUS(cvm_churn_report_calibration(rep, NULL, NULL, NULL, diff, NULL, 10), CVM_STATUS_OK);
+        CHECK_STATUS(cvm_churn_report_calibration_test(rep, NULL, &h, NULL, &pv), CVM_STATUS_OK);
+        CHECK_CLOSE(h, cases[k].h, 5e-3);
+        CHECK_CLOSE(pv, cases[k].p_value, 5e-4);
         for (int b = 0; b < 10; b++) worst = fabs(diff[b]) > worst ? fabs(diff[b]) : worst;
         CHECK_CLOSE(worst, cases[k].worst, 5e-4);
         CHECK_CLOSE(auc, 0.7791, 5e-4);

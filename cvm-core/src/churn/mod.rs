@@ -64,5 +64,7 @@ pub mod risk;
 
 pub use calibrate::{CalibrationMethod, ChurnCalibrator, IsotonicBlock};
 pub use probability::{churn_probability, NoPurchase, MAX_DISCRETE_HORIZON};
-pub use report::{auc, churn_report, CalibrationBin, ChurnReport, GainsBin, RankingSummary};
+pub use report::{
+    auc, churn_report, CalibrationBin, CalibrationTest, ChurnReport, GainsBin, RankingSummary,
+};
 pub use risk::{churn_risk, churn_risk_from_model, ChurnInput, ChurnRisk, ChurnRiskOptions};

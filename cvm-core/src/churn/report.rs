@@ -3,6 +3,7 @@
 
 use super::calibrate::{check_finite, check_len};
 use crate::error::{Error, Result};
+use crate::special::{ln_gamma, ln_upper_incomplete_gamma};
 
 /// One equal-count bin of the calibration table (rows sorted by predicted probability,
 /// ascending).
@@ -20,6 +21,38 @@ pub struct CalibrationBin {
     pub observed_rate: f64,
     /// `observed_rate − mean_predicted` (positive: the probability is too low).
     pub difference: f64,
+    /// The standard error the observed rate would have if the probabilities were right:
+    /// `√(Σ pᵢ(1 − pᵢ)) / count`. A `difference` within about two of these is what chance
+    /// alone gives a calibrated probability (see [`CalibrationTest`]).
+    pub standard_error: f64,
+}
+
+/// The Hosmer–Lemeshow test of calibration on the bins of the calibration table: are the
+/// observed churn counts what the probabilities predict, up to chance?
+///
+/// # Formula
+/// With `O_g` the churners, `E_g = Σ pᵢ` and `V_g = Σ pᵢ(1 − pᵢ)` over bin `g`,
+/// `H = Σ_g (O_g − E_g)² / V_g`, referred to a χ² distribution with `bins` degrees of freedom:
+/// `p_value = Q(bins/2, H/2)`, the regularised upper incomplete gamma function. `bins` degrees of
+/// freedom is the form for probabilities judged on customers they were **not** fitted on (a
+/// holdout, or the other half of a split; Hosmer, Lemeshow & Sturdivant 2013, *Applied Logistic
+/// Regression*, 3rd ed., §5.2.2); on the fitting data itself the reference would be `bins − 2`.
+/// `V_g` is the exact variance of a sum of independent Bernoulli outcomes, which keeps the test
+/// right when the probabilities within a bin differ.
+///
+/// A small p-value (say < 0.05) says the probabilities are miscalibrated beyond what chance
+/// explains; a large one says the table's differences are within chance. This is the criterion
+/// to use on samples where a fixed tolerance per bin is below the sampling noise: with 118
+/// customers a decile and churn rates near one half, a calibrated probability misses a 0.05
+/// tolerance in some decile in most samples (docs/churn.md).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CalibrationTest {
+    /// The statistic `H`.
+    pub statistic: f64,
+    /// The degrees of freedom of its χ² reference: the number of bins.
+    pub degrees_of_freedom: usize,
+    /// `P(χ² ≥ H)`.
+    pub p_value: f64,
 }
 
 /// One equal-count bin of a gains table (rows sorted by score, **highest first**: bin 0 holds the
@@ -67,6 +100,10 @@ pub struct ChurnReport {
     pub brier: f64,
     /// Calibration table by predicted probability, lowest bin first.
     pub calibration: Vec<CalibrationBin>,
+    /// The Hosmer–Lemeshow test on that table; `None` when a bin whose probabilities are all
+    /// exactly 0 or all exactly 1 (no variance) holds an outcome they rule out: the probabilities
+    /// are then refuted outright and the statistic is unbounded.
+    pub calibration_test: Option<CalibrationTest>,
     /// Gains/lift table of the ranking score, highest bin first.
     pub gains: Vec<GainsBin>,
     /// AUC and gains of the baseline score, when one was given.
@@ -193,6 +230,7 @@ fn calibration(p: &[f64], churned: &[bool], bins: usize) -> Vec<CalibrationBin> 
             let n = rows.len() as f64;
             let mean = rows.iter().map(|&r| p[r]).sum::<f64>() / n;
             let rate = rows.iter().filter(|&&r| churned[r]).count() as f64 / n;
+            let variance = rows.iter().map(|&r| p[r] * (1.0 - p[r])).sum::<f64>();
             CalibrationBin {
                 count: rows.len(),
                 predicted_min: p[rows[0]],
@@ -200,9 +238,32 @@ fn calibration(p: &[f64], churned: &[bool], bins: usize) -> Vec<CalibrationBin> 
                 mean_predicted: mean,
                 observed_rate: rate,
                 difference: rate - mean,
+                standard_error: variance.sqrt() / n,
             }
         })
         .collect()
+}
+
+/// The Hosmer–Lemeshow test on the calibration table (see [`CalibrationTest`]).
+fn calibration_test(table: &[CalibrationBin]) -> Option<CalibrationTest> {
+    let mut statistic = 0.0;
+    for b in table {
+        let n = b.count as f64;
+        // In counts: (O − E)² / V with O − E = n·difference and √V = n·standard_error.
+        let (gap, sd) = (n * b.difference, n * b.standard_error);
+        if sd > 0.0 {
+            statistic += (gap / sd).powi(2);
+        } else if gap.abs() > 1e-9 * n {
+            return None;
+        }
+    }
+    let k = table.len() as f64 / 2.0;
+    let p_value = (ln_upper_incomplete_gamma(k, statistic / 2.0) - ln_gamma(k)).exp().min(1.0);
+    statistic.is_finite().then_some(CalibrationTest {
+        statistic,
+        degrees_of_freedom: table.len(),
+        p_value,
+    })
 }
 
 /// Evaluates a churn `probability` against what happened (`churned`, from a holdout period).
@@ -216,7 +277,8 @@ fn calibration(p: &[f64], churned: &[bool], bins: usize) -> Vec<CalibrationBin> 
 ///   ascending) and the gains tables (by score, descending).
 ///
 /// # Formula
-/// AUC as in [`auc`]; Brier score `Σ (pᵢ − yᵢ)² / n` (Brier 1950). Bin `k` of `bins` holds
+/// AUC as in [`auc`]; Brier score `Σ (pᵢ − yᵢ)² / n` (Brier 1950); the Hosmer–Lemeshow test of
+/// the calibration table as in [`CalibrationTest`]. Bin `k` of `bins` holds
 /// the sorted positions `⌊k n / bins⌋ .. ⌊(k+1) n / bins⌋`. **Ties at a bin boundary** are split
 /// by row order: rows with equal values keep their input order (a stable sort), so the earlier
 /// rows go to the lower calibration bin and to the higher (earlier) gains bin; the result is
@@ -282,12 +344,14 @@ pub fn churn_report(
         .map(|(p, &c)| (p - f64::from(u8::from(c))).powi(2))
         .sum::<f64>()
         / n as f64;
+    let table = calibration(probability, churned, bins);
     Ok(ChurnReport {
         n,
         churners: churned.iter().filter(|&&c| c).count(),
         auc: auc_unchecked(rank, churned),
         brier,
-        calibration: calibration(probability, churned, bins),
+        calibration_test: calibration_test(&table),
+        calibration: table,
         gains: gains(rank, churned, bins),
         baseline,
     })
@@ -333,6 +397,38 @@ mod tests {
         assert_eq!(r.calibration[1].observed_rate, 1.0);
         assert_eq!(r.gains[1].cumulative_share, 1.0);
         assert_eq!(r.gains[1].cumulative_lift, 1.0);
+    }
+
+    #[test]
+    fn hosmer_lemeshow_by_hand() {
+        // Bin 1: p = 0.2, 0.2, one churner: (1 − 0.4)² / 0.32 = 1.125; bin 2: p = 0.8, 0.8, two
+        // churners: (2 − 1.6)² / 0.32 = 0.5. χ² with 2 degrees of freedom: P = exp(−H/2).
+        let r =
+            churn_report(&[0.2, 0.2, 0.8, 0.8], &[false, true, true, true], None, None, 2).unwrap();
+        let t = r.calibration_test.unwrap();
+        assert!((t.statistic - 1.625).abs() < 1e-14, "{t:?}");
+        assert_eq!(t.degrees_of_freedom, 2);
+        assert!((t.p_value - (-0.8125f64).exp()).abs() < 1e-13, "{t:?}");
+        assert!((r.calibration[0].standard_error - 0.32f64.sqrt() / 2.0).abs() < 1e-15);
+        // Certain probabilities that come true: H = 0, P = 1.
+        let r = churn_report(&[0.0, 0.0, 1.0, 1.0], &[false, false, true, true], None, None, 2)
+            .unwrap();
+        let t = r.calibration_test.unwrap();
+        assert_eq!((t.statistic, t.p_value), (0.0, 1.0));
+        // A probability of 0 contradicted by a churner: refuted, no finite statistic.
+        let r = churn_report(&[0.0, 0.0, 1.0, 1.0], &[true, false, true, false], None, None, 2)
+            .unwrap();
+        assert_eq!(r.calibration_test, None);
+        // Four degrees of freedom: Q(2, H/2) = e^{−H/2} (1 + H/2).
+        let p = [0.1, 0.1, 0.3, 0.3, 0.6, 0.6, 0.9, 0.9];
+        let y = [true, false, true, true, false, false, true, true];
+        let t = churn_report(&p, &y, None, None, 4).unwrap().calibration_test.unwrap();
+        let h: f64 = [(1.0, 0.2, 0.18), (2.0, 0.6, 0.42), (0.0, 1.2, 0.48), (2.0, 1.8, 0.18)]
+            .iter()
+            .map(|(o, e, v): &(f64, f64, f64)| (o - e).powi(2) / v)
+            .sum();
+        assert!((t.statistic - h).abs() < 1e-12 * h, "{t:?} vs {h}");
+        assert!((t.p_value - (-h / 2.0).exp() * (1.0 + h / 2.0)).abs() < 1e-13, "{t:?}");
     }
 
     #[test]

@@ -221,19 +221,78 @@ fn cdnow_calibrated_on_the_other_half() {
     assert_eq!((fit_s.len(), s_odd.len()), (1178, 1179));
     let raw = churn_report(&s_odd, &y_odd, None, None, 10).unwrap();
     assert!((raw.max_calibration_gap() - 0.1348).abs() < 5e-4, "{}", raw.max_calibration_gap());
-    for (method, worst) in
-        [(CalibrationMethod::Isotonic, 0.0635), (CalibrationMethod::Platt, 0.0711)]
-    {
+    // The score as a probability is refuted (H = 63.7 on 10 degrees of freedom); ...
+    let t = raw.calibration_test.unwrap();
+    assert!((t.statistic - 63.737).abs() < 5e-3 && t.p_value < 1e-8, "{t:?}");
+    // ... each calibrated probability is within chance on the other half, although its worst
+    // decile is more than 0.05 off (the deciles hold 118 customers: docs/churn.md).
+    let cases = [
+        (CalibrationMethod::Isotonic, 0.0635, 9.749, 0.463),
+        (CalibrationMethod::Platt, 0.0711, 13.597, 0.192),
+    ];
+    for (method, worst, h, p_value) in cases {
         let cal = ChurnCalibrator::fit(&fit_s, &fit_y, None, method).unwrap();
         let p = cal.transform(&s_odd).unwrap();
         let r = churn_report(&p, &y_odd, Some(&s_odd), Some(&base_odd), 10).unwrap();
         let gap = r.max_calibration_gap();
         assert!((gap - worst).abs() < 5e-4, "{method:?}: worst decile {gap}");
+        let t = r.calibration_test.unwrap();
+        assert!((t.statistic - h).abs() < 5e-3, "{method:?}: {t:?}");
+        assert!((t.p_value - p_value).abs() < 5e-4 && t.p_value > 0.05, "{method:?}: {t:?}");
         assert!(r.brier < raw.brier, "{method:?}");
         assert!((r.auc - 0.7791).abs() < 5e-4, "{method:?}: AUC {}", r.auc);
         assert!((r.auc - auc(&s_odd, &y_odd)).abs() < 1e-12);
         let b = r.baseline.as_ref().unwrap().auc;
         assert!((b - 0.7741).abs() < 5e-4, "baseline AUC {b}");
+    }
+}
+
+/// Where a 0.05 tolerance per decile is above the sampling noise: 100,000 customers from two
+/// segments that one BG/NBD cannot describe (light buyers who leave, a Pareto/NBD segment of
+/// heavy buyers who stay). The model's churn probability is off by 0.16 in its worst decile; the
+/// isotonic calibrator fitted on the even rows brings the odd rows within 0.014 (deciles of 5,000:
+/// the 0.05 of the issue is far above the noise here); Platt's logistic curve cannot (0.069 off,
+/// H = 626: the miscalibration is not logistic in the probability). At this size the Hosmer–Lemeshow test
+/// still sees the isotonic map's own estimation error (H = 30.3, P = 0.0008).
+#[test]
+fn the_calibrator_repairs_a_misspecified_model_on_the_other_half() {
+    let opts = |seed| SimulationOptions {
+        n_customers: 50_000,
+        calibration_end: 39.0,
+        birth_window: 12.0,
+        holdout_length: 39.0,
+        seed,
+        ..Default::default()
+    };
+    let light = BgNbd::from_params(BgNbdParams { r: 0.25, alpha: 4.0, a: 0.8, b: 2.5 }).unwrap();
+    let heavy =
+        ParetoNbd::from_params(ParetoNbdParams { r: 2.0, alpha: 8.0, s: 0.3, beta: 30.0 }).unwrap();
+    let (a, b) = (light.simulate(&opts(1)).unwrap(), heavy.simulate(&opts(2)).unwrap());
+    let cat = |x: &[f64], y: &[f64]| [x, y].concat();
+    let (f, r, t) = (cat(&a.frequency, &b.frequency), cat(&a.recency, &b.recency), cat(&a.t, &b.t));
+    let churned: Vec<bool> =
+        cat(&a.holdout_frequency, &b.holdout_frequency).iter().map(|&h| h == 0.0).collect();
+    let data = SummaryData::new(&f, &r, &t, None).unwrap();
+    let m = BgNbd::fit(&data, &FitOptions::default()).unwrap();
+    let p = churn_probability(&m, &f, &r, &t, 39.0).unwrap();
+    let pick = |v: &[f64], parity| v.iter().skip(parity).step_by(2).copied().collect::<Vec<f64>>();
+    let flags = |parity| churned.iter().skip(parity).step_by(2).copied().collect::<Vec<bool>>();
+    let raw = churn_report(&pick(&p, 1), &flags(1), None, None, 10).unwrap();
+    assert!(raw.max_calibration_gap() > 0.15, "{}", raw.max_calibration_gap());
+    assert!(raw.calibration_test.unwrap().p_value < 1e-12);
+    for (method, within) in [(CalibrationMethod::Isotonic, 0.02), (CalibrationMethod::Platt, 0.05)]
+    {
+        let cal = ChurnCalibrator::fit(&pick(&p, 0), &flags(0), None, method).unwrap();
+        let q = cal.transform(&pick(&p, 1)).unwrap();
+        let r = churn_report(&q, &flags(1), None, None, 10).unwrap();
+        let gap = r.max_calibration_gap();
+        let t = r.calibration_test.unwrap();
+        if method == CalibrationMethod::Isotonic {
+            assert!((gap - 0.013903).abs() < 1e-5 && gap < within, "isotonic: {gap}");
+            assert!((t.statistic - 30.314).abs() < 5e-3, "isotonic: {t:?}");
+        } else {
+            assert!(gap > within && t.p_value < 1e-6, "Platt: {gap}, {t:?}");
+        }
     }
 }
 

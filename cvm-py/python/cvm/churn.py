@@ -13,7 +13,7 @@ All the numbers come from the Rust core (``cvm_core::churn``); see docs/churn.md
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 import numpy as np
 import pandas as pd
@@ -22,7 +22,7 @@ from . import _convert, _cvm
 from .exceptions import InvalidValueError
 from .loyalty import _flags
 
-__all__ = ["ChurnCalibrator", "ChurnReport", "churn_report"]
+__all__ = ["CalibrationTest", "ChurnCalibrator", "ChurnReport", "churn_report"]
 
 
 def _churned(values: Any) -> np.ndarray:
@@ -146,6 +146,17 @@ def _gains_frame(cols: dict) -> pd.DataFrame:
     return df
 
 
+class CalibrationTest(NamedTuple):
+    """The Hosmer–Lemeshow test of a calibration table (docs/churn.md): ``statistic`` =
+    sum over bins of (churners − sum p)² / sum p(1 − p), referred to a chi-square with
+    ``degrees_of_freedom`` = bins (probabilities judged on customers they were not fitted on);
+    ``p_value`` = P(chi-square ≥ statistic)."""
+
+    statistic: float
+    degrees_of_freedom: int
+    p_value: float
+
+
 class ChurnReport:
     """The result of :func:`churn_report`.
 
@@ -157,7 +168,12 @@ class ChurnReport:
     calibration : pandas.DataFrame
         By bin of predicted probability (1 = lowest): ``count``, ``predicted_min``,
         ``predicted_max``, ``mean_predicted``, ``observed_rate``, ``difference`` (observed −
-        predicted).
+        predicted), ``standard_error`` (the standard error the observed rate would have if the
+        probabilities were right: ``sqrt(sum p(1 - p)) / count``).
+    calibration_test : CalibrationTest or None
+        The Hosmer–Lemeshow test of that table (``statistic``, ``degrees_of_freedom`` = bins,
+        ``p_value``): a small p-value says the probabilities are off by more than chance. None
+        when a bin of probabilities that are all exactly 0 or 1 holds an outcome they rule out.
     gains : pandas.DataFrame
         By bin of score (1 = highest): ``count``, ``churners``, ``score_min``, ``score_max``,
         ``churn_rate``, ``cumulative_share`` (of all churners captured), ``lift``,
@@ -178,6 +194,8 @@ class ChurnReport:
         self.baseline_auc = None if raw["baseline_auc"] is None else float(raw["baseline_auc"])
         self.baseline_gains = None if raw["baseline_gains"] is None else _gains_frame(raw["baseline_gains"])
         self.max_calibration_gap = float(self.calibration["difference"].abs().max())
+        test = raw["calibration_test"]
+        self.calibration_test = None if test is None else CalibrationTest(float(test[0]), int(test[1]), float(test[2]))
 
     def to_frame(self) -> pd.DataFrame:
         """One row per bin: the calibration table, the gains of the score (``gains_*``) and of the
@@ -192,6 +210,7 @@ class ChurnReport:
         return (
             f"churn report: {self.n} customers, {self.churners} churned; AUC {self.auc:.4f}{base}; "
             f"Brier {self.brier:.4f}; worst calibration bin off by {self.max_calibration_gap:.4f}"
+            + ("" if self.calibration_test is None else f" (Hosmer–Lemeshow P = {self.calibration_test.p_value:.3g})")
         )
 
     def __repr__(self) -> str:
