@@ -1113,6 +1113,22 @@ enum cvm_status cvm_churn_risk(const struct cvm_model *model,
                                double *value_at_risk,
                                size_t n_out);
 
+// The reason of one customer's churn risk, naming its components as the Rust and Python tables
+// do (e.g. `"P(no purchase in 39) = 0.83: P(alive) 0.62, expected purchases 0.21, 30 since the
+// last purchase"`), as a new string in `*out` (free it with `cvm_string_free`). The customer's
+// history is `(frequency, recency, t)` in the model's time unit; the same checks as
+// [`cvm_churn_risk`] apply (errors name the argument, row 0).
+//
+// # Safety
+// `model` live; `options` NULL or valid; `out` valid for writes.
+enum cvm_status cvm_churn_risk_reason(const struct cvm_model *model,
+                                      double frequency,
+                                      double recency,
+                                      double t,
+                                      double horizon,
+                                      const struct cvm_churn_risk_options *options,
+                                      char **out);
+
 // The default playbook (see docs/decisions.md) into a new handle `*out`.
 //
 // # Safety

@@ -8,9 +8,10 @@ use cvm_core::loyalty::RiskBand;
 
 use crate::fee::n_out_is;
 use crate::lifetime2::cvm_bg_bb;
-use crate::loyalty::code_of;
+use crate::loyalty::{code_of, write_text};
 use crate::models::{customers, cvm_model, Customers};
-use crate::{copy_to, cvm_status, ffi_guard, handle, opt_slice, FfiResult};
+use crate::{copy_to, cvm_status, ffi_guard, handle, need_out, opt_slice, FfiResult};
+use std::ffi::c_char;
 
 /// Options of [`cvm_churn_risk`]; start from [`cvm_churn_risk_options_default`].
 #[repr(C)]
@@ -135,10 +136,7 @@ pub unsafe extern "C" fn cvm_churn_risk(
     ffi_guard!({
         let m = &unsafe { handle(model, "model") }?.0;
         let h = unsafe { customers(frequency, n_frequency, recency, n_recency, t, n_t) }?;
-        let o = unsafe { options.as_ref() }
-            .copied()
-            .unwrap_or_else(|| cvm_churn_risk_options_default());
-        let o = ChurnRiskOptions::new(o.medium_threshold, o.high_threshold, o.at_risk_threshold);
+        let o = unsafe { risk_options(options) };
         let clv = unsafe { opt_slice(clv, n_clv) };
         if clv.is_none() && !value_at_risk.is_null() {
             return Err(cvm_core::Error::invalid(
@@ -163,5 +161,42 @@ pub unsafe extern "C" fn cvm_churn_risk(
             }
         }
         Ok(())
+    })
+}
+
+/// The options behind `options` (NULL: the defaults).
+///
+/// # Safety
+/// `options` NULL or valid for reads.
+unsafe fn risk_options(options: *const cvm_churn_risk_options) -> ChurnRiskOptions {
+    let o =
+        unsafe { options.as_ref() }.copied().unwrap_or_else(|| cvm_churn_risk_options_default());
+    ChurnRiskOptions::new(o.medium_threshold, o.high_threshold, o.at_risk_threshold)
+}
+
+/// The reason of one customer's churn risk, naming its components as the Rust and Python tables
+/// do (e.g. `"P(no purchase in 39) = 0.83: P(alive) 0.62, expected purchases 0.21, 30 since the
+/// last purchase"`), as a new string in `*out` (free it with `cvm_string_free`). The customer's
+/// history is `(frequency, recency, t)` in the model's time unit; the same checks as
+/// [`cvm_churn_risk`] apply (errors name the argument, row 0).
+///
+/// # Safety
+/// `model` live; `options` NULL or valid; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_churn_risk_reason(
+    model: *const cvm_model,
+    frequency: f64,
+    recency: f64,
+    t: f64,
+    horizon: f64,
+    options: *const cvm_churn_risk_options,
+    out: *mut *mut c_char,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let m = &unsafe { handle(model, "model") }?.0;
+        let o = unsafe { risk_options(options) };
+        let risk = churn_risk_from_model(m, &[frequency], &[recency], &[t], horizon, None, &o)?;
+        unsafe { write_text(&risk.reason(0), out) }
     })
 }

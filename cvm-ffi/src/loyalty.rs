@@ -275,7 +275,7 @@ fn row_in_range(row: usize, len: usize) -> FfiResult<()> {
 ///
 /// # Safety
 /// `out` valid for writes.
-unsafe fn write_text(text: &str, out: *mut *mut c_char) -> FfiResult<()> {
+pub(crate) unsafe fn write_text(text: &str, out: *mut *mut c_char) -> FfiResult<()> {
     unsafe { write_out(out, crate::cstring(text).into_raw(), "out") }
 }
 

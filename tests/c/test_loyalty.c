@@ -158,6 +158,15 @@ static void test_churn_risk(void) {
     CHECK(band[0] == CVM_RISK_HIGH && at_risk[0] == 1);
     CHECK(band[1] == CVM_RISK_LOW && at_risk[1] == 0);
     CHECK(strcmp(cvm_risk_band_name(CVM_RISK_MEDIUM), "medium") == 0);
+    /* The reason of the one-time buyer: the text of the Rust and Python tables. */
+    char *why = NULL;
+    CHECK_STATUS(cvm_churn_risk_reason(m, f[0], r[0], t[0], 39.0, NULL, &why), CVM_STATUS_OK);
+    CHECK(why && strcmp(why, "P(no purchase in 39) = 0.853: P(alive) 1, expected purchases 0.199, 38 since the "
+                             "last purchase") == 0);
+    cvm_string_free(why);
+    CHECK_STATUS(cvm_churn_risk_reason(m, 1.0, 5.0, 4.0, 39.0, NULL, &why), CVM_STATUS_INVALID_VALUE);
+    CHECK_ERROR_AT("recency", 0);
+    CHECK_STATUS(cvm_churn_risk_reason(m, 1.0, 2.0, 4.0, 39.0, NULL, NULL), CVM_STATUS_NULL_POINTER);
     double prob2[2];
     CHECK_STATUS(cvm_churn_probability(m, f, 2, r, 2, t, 2, 39.0, prob2, 2), CVM_STATUS_OK);
     CHECK(prob2[0] == prob[0] && prob2[1] == prob[1]);
