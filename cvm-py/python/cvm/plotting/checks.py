@@ -187,8 +187,10 @@ def history_grid(model: Any, summary: Any, max_frequency: Any, max_recency: Any,
     possible = (f > 0) == (r > 0)
     out = np.full(f.shape, np.nan)
     out[possible] = value(f[possible], r[possible], np.full(int(possible.sum()), age))
-    return pd.DataFrame(out, index=pd.Index(freq.astype(np.int64), name="frequency"),
+    grid = pd.DataFrame(out, index=pd.Index(freq.astype(np.int64), name="frequency"),
                         columns=pd.Index(rec.astype(np.int64), name="recency"))
+    grid.attrs["T"] = age
+    return grid
 
 
 def _matrix(ax: Any, grid: pd.DataFrame, model: Any, colorbar: str, title: str) -> Any:
@@ -240,7 +242,7 @@ def plot_frequency_recency_matrix(model: Any, t: float = 1, max_frequency: Optio
                         lambda f, r, T: model.expected_purchases(horizon, f, r, T))
     return _matrix(ax, grid, model, f"expected purchases in the next {horizon:g} {unit_name(model)}",
                    f"Expected purchases in the next {horizon:g} {unit_name(model)}\n"
-                   f"by frequency and recency (age {grid.columns[-1]}+)")
+                   f"by frequency and recency (customer age T = {grid.attrs['T']:.4g} {unit_name(model)})")
 
 
 def plot_probability_alive_matrix(model: Any, max_frequency: Optional[int] = None,
@@ -259,7 +261,8 @@ def plot_probability_alive_matrix(model: Any, max_frequency: Optional[int] = Non
     _style.model(model, TRANSACTION_MODELS)
     grid = history_grid(model, summary, max_frequency, max_recency, model.probability_alive)
     return _matrix(ax, grid, model, "probability the customer is alive",
-                   f"Probability alive by frequency and recency (age {grid.columns[-1]}+)")
+                   f"Probability alive by frequency and recency\n"
+                   f"(customer age T = {grid.attrs['T']:.4g} {unit_name(model)})")
 
 
 def plot_expected_repeat_purchases(model: Any, t_max: Optional[float] = None, summary: Any = None,

@@ -103,7 +103,7 @@ def plot_stage_migration(migration: Any, values: str = "counts", ax: Any = None)
         raise InvalidValueError(f"`values`: expected 'counts' or 'rates', got {values!r}", field="values")
     table = migration.counts if values == "counts" else migration.rates
     ax = _style.axes(ax)
-    _style.heatmap(ax, table, "d" if values == "counts" else ".2f",
+    _style.heatmap(ax, table, ",.0f" if values == "counts" else ".2f",
                    "customers" if values == "counts" else "share of the row's customers")
     ax = _style.finish(ax, "after", "before", f"Migration between snapshots ({values})")
     ax.grid(False)

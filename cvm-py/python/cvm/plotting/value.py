@@ -68,6 +68,10 @@ def plot_value_matrix(matrix: Any, current: Any, potential: Any, scale: str = "l
     if scale == "symlog":
         ax.set_xscale("symlog")
         ax.set_yscale("symlog")
+        # symlog pads into the negatives; keep the axes on the data
+        for v, limit in ((x, ax.set_xlim), (y, ax.set_ylim)):
+            lo, hi = float(v.min()), float(v.max())
+            limit(lo * 1.5 if lo < 0 else 0.0, hi * 1.5 if hi > 0 else 1.0)
     ax = _style.finish(ax, "current value (currency units)", "potential value (currency units)",
                        f"Value matrix ({matrix.shape[0]} × {matrix.shape[1]} cells)")
     ax.legend(frameon=False, fontsize=7, loc="best")
