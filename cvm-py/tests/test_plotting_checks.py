@@ -9,9 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-matplotlib = pytest.importorskip("matplotlib")
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+from plotting_support import bg, close_figures, heights, plt  # noqa: F401 (fixtures)
 
 import cvm  # noqa: E402
 import cvm.plotting as cp  # noqa: E402
@@ -19,24 +17,9 @@ import cvm.plotting as cp  # noqa: E402
 TOL = 1e-12
 
 
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
-
-
-@pytest.fixture(scope="module")
-def bg(cdnow_split):
-    return cvm.BetaGeo().fit(cdnow_split)
-
-
 @pytest.fixture(scope="module")
 def gg(cdnow_split):
     return cvm.GammaGamma().fit(cdnow_split["frequency"], cdnow_split["monetary_value"])
-
-
-def heights(container):
-    return np.array([b.get_height() for b in container])
 
 
 def test_period_transactions_bars_are_the_repeat_histogram(bg, cdnow_split):

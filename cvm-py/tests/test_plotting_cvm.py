@@ -11,27 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-matplotlib = pytest.importorskip("matplotlib")
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+from plotting_support import bg, close_figures, heights, plt  # noqa: F401 (fixtures)
 
 import cvm  # noqa: E402
 import cvm.plotting as cp  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
-
-
-@pytest.fixture(scope="module")
-def bg(cdnow_split):
-    return cvm.BetaGeo().fit(cdnow_split)
-
-
-def heights(container):
-    return np.array([b.get_height() for b in container])
 
 
 def test_value_matrix_points_by_cell(cdnow_split, bg):

@@ -76,12 +76,8 @@ def plot_dropout_rate_heterogeneity(model: Any, ax: Any = None) -> Any:
     lifetimes' ``plot_dropout_rate_heterogeneity``: in the BG/NBD and MBG/NBD the probability
     ``p`` of dropping out after a purchase is Beta(a, b) (mean ``a/(a+b)``; the curve runs over
     (0, 1), 200 points); in the Pareto/NBD the dropout rate μ is Gamma(s, β) (mean ``s/β``, drawn
-    as :func:`plot_transaction_rate_heterogeneity` draws λ).
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-        Line 0 holds the density.
+    as :func:`plot_transaction_rate_heterogeneity` draws λ). Takes the same arguments; line 0 of
+    the returned Axes holds the density.
     """
     _style.model(model, TRANSACTION_MODELS)
     p = model.params_
