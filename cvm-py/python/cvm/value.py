@@ -724,6 +724,11 @@ class MatrixMigration:
     def __repr__(self) -> str:
         return f"MatrixMigration({len(self.moves)} customers, policy={self.policy!r})\n{self.counts}"
 
+    def _repr_html_(self) -> str:
+        return (f"<div><p><b>Value-matrix migration</b> — {len(self.moves)} customers, policy {self.policy}</p>"
+                f"<p>Counts (rows: cell before, columns: cell after)</p>{self.counts.to_html()}"
+                f"<p>Row rates</p>{self.rates.to_html(float_format=lambda x: f'{x:.3f}')}</div>")
+
 
 def matrix_migration(before: ValueMatrixResult, after: ValueMatrixResult,
                      policy: str = "strict") -> MatrixMigration:

@@ -65,7 +65,7 @@ def plot_period_transactions(model: Any, summary: Any, max_frequency: int = 7, a
     >>> import cvm, cvm.plotting
     >>> s = cvm.datasets.load_cdnow_summary()
     >>> ax = cvm.plotting.plot_period_transactions(cvm.BetaGeo().fit(s), s)
-    >>> [round(b.get_height()) for b in ax.containers[0]][:3]  # actual customers with 0, 1, 2
+    >>> [int(b.get_height()) for b in ax.containers[0]][:3]  # actual customers with 0, 1, 2
     [1411, 439, 214]
     """
     _style.model(model, TRANSACTION_MODELS)

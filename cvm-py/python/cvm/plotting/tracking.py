@@ -103,7 +103,8 @@ def cumulative_transactions(model: Any, transactions: Any, customer_id_col: str,
                                       freq=freq, time_unit=unit)
     ages = whole["T"].to_numpy(dtype=np.float64)
     span = float(ages.max())
-    origin = end - pd.Timedelta(days=span * _DAYS[unit])
+    # ages are whole seconds at most; the round trip through the unit must not leave a fraction
+    origin = (end - pd.Timedelta(days=span * _DAYS[unit])).round("s")
     k = int(np.floor(span)) if t is None else _style.positive_whole(t, "t", _MAX_POINTS)
     if k < 1 or k > _MAX_POINTS:
         raise InvalidValueError(f"`t`: the log spans {span:.3g} {unit_name(model)}; expected 1..={_MAX_POINTS:,}",
