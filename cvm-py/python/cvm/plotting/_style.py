@@ -122,5 +122,6 @@ def positive_whole(value: Any, field: str, limit: int) -> int:
     """A whole number in 1..=limit (bounded work), else an InvalidValueError naming ``field``."""
     n = _convert.whole(value, field)
     if not 1 <= n <= limit:
-        raise InvalidValueError(f"`{field}`: expected a whole number in 1..={limit}, got {value!r}", field=field)
+        raise InvalidValueError(f"`{field}`: expected a whole number between 1 and {limit:,}, got {value!r}",
+                                field=field)
     return n

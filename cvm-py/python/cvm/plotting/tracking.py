@@ -83,7 +83,8 @@ def cumulative_transactions(model: Any, transactions: Any, customer_id_col: str,
     customer_id_col, datetime_col : str
         As :func:`cvm.summary_from_transactions`.
     t : int, optional
-        Number of time units to track (default: up to the observation end); at most 10,000.
+        Number of time units to track (default and at most: the whole units up to the
+        observation end, and 10,000). Each unit costs one summary of the log cut there.
     freq : {"D", "W", "M", "Y"}
         The purchase period of the summaries (as the model's summary was built).
     observation_period_end : date-like, optional
@@ -106,9 +107,10 @@ def cumulative_transactions(model: Any, transactions: Any, customer_id_col: str,
     # ages are whole seconds at most; the round trip through the unit must not leave a fraction
     origin = (end - pd.Timedelta(days=span * _DAYS[unit])).round("s")
     k = int(np.floor(span)) if t is None else _style.positive_whole(t, "t", _MAX_POINTS)
-    if k < 1 or k > _MAX_POINTS:
-        raise InvalidValueError(f"`t`: the log spans {span:.3g} {unit_name(model)}; expected 1..={_MAX_POINTS:,}",
-                                field="t")
+    if not 1 <= k <= min(span, _MAX_POINTS):
+        raise InvalidValueError(
+            f"`t`: the log spans {span:.3g} {unit_name(model)} (nothing is observed after it); expected a "
+            f"whole number between 1 and {min(int(np.floor(span)), _MAX_POINTS):,}", field="t")
     times = np.arange(1, k + 1, dtype=np.float64)
     dates = [origin + pd.Timedelta(days=x * _DAYS[unit]) for x in times]
     actual = [float(s["frequency"].sum()) for s in _summaries_at(log, customer_id_col, datetime_col, dates,
