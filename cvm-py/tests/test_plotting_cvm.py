@@ -191,3 +191,19 @@ def test_importing_cvm_does_not_import_matplotlib():
     code = "import sys, cvm, cvm.plotting; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_every_plot_takes_ax_and_is_in_the_gallery():
+    import inspect
+    import pathlib
+
+    docs = pathlib.Path(__file__).resolve().parents[2] / "docs"
+    gallery = (docs / "plotting.md").read_text(encoding="utf-8")
+    plots = [name for name in cp.__all__ if name.startswith("plot_")]
+    assert len(plots) == 22
+    for name in plots:
+        ax = inspect.signature(getattr(cp, name)).parameters["ax"]
+        assert ax.default is None, name
+        assert f"`{name}(" in gallery, name
+        image = name[len("plot_"):]
+        assert f"(img/plot_{image}.png)" in gallery and (docs / "img" / f"plot_{image}.png").is_file(), name
