@@ -147,6 +147,8 @@ def plot_calibration_purchases_vs_holdout_purchases(model: Any, summary: Any, n:
     x = table.index.to_numpy()
     ax.plot(x, table["actual"].to_numpy(), "o-", color=_style.ACTUAL, label="actual")
     ax.plot(x, table["predicted"].to_numpy(), "s--", color=_style.MODEL, label=type(model).__name__)
+    ax.set_xticks(x)
+    ax.set_xticklabels([str(c) for c in x[:-1]] + [f"{x[-1]}+"])
     duration = _convert.get(_convert.frame(summary, "summary"), "duration_holdout").iloc[0]
     return _style.finish(ax, "purchases in the calibration period",
                          f"mean purchases in the holdout ({duration:g} {unit_name(model)})",

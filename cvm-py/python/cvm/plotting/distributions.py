@@ -192,5 +192,6 @@ def plot_customer_exposure(summary: Any, n: Optional[int] = 50, ax: Any = None) 
     ax.hlines(y, recency, t, color=_style.MODEL, linewidth=1.2)
     ax.scatter(recency, y, s=12, color=_style.ACTUAL, label="last purchase (recency)", zorder=3)
     ax.scatter(t, y, s=12, color=_style.MODEL, label="end of observation (T)", zorder=3)
-    return _style.finish(ax, f"time since the first purchase ({unit})", "customer",
-                         "Customer exposure", legend=True)
+    ax = _style.finish(ax, f"time since the first purchase ({unit})", "customer", "Customer exposure")
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=8)
+    return ax
