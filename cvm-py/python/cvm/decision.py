@@ -17,7 +17,6 @@ The rules, the default playbook and the reading of each source line are in docs/
 from __future__ import annotations
 
 import html
-
 import json
 from typing import Any, Mapping, Optional
 
