@@ -82,3 +82,4 @@ __all__ = [
     *churn.__all__,
 ]
 from . import rules  # noqa: E402  (the cvm.rules presets namespace)
+from . import plotting  # noqa: E402  (cvm.plotting; matplotlib is imported only when a plot is drawn)

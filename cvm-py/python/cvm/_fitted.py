@@ -245,11 +245,45 @@ class _Fitted:
         ci = self._fitted.confidence_intervals(_convert.number(level, "level"))
         return pd.DataFrame(ci, index=list(self._param_names), columns=["lower", "upper"])
 
-    def __repr__(self) -> str:
-        if self._model is None:
-            return f"{type(self).__name__}(penalizer={self.penalizer})"
+    @property
+    def summary(self) -> pd.DataFrame:
+        """The parameter table: ``estimate``, ``std_error``, ``lower_95`` and ``upper_95`` (the 95 %
+        intervals of :meth:`confidence_intervals`) per parameter, indexed by the papers' names.
+        A model built from parameters has no covariance: the table has ``estimate`` only.
+
+        Examples
+        --------
+        >>> import cvm
+        >>> m = cvm.BetaGeo().fit(cvm.datasets.load_cdnow_summary())
+        >>> m.summary.round(4).loc["r"].tolist()
+        [0.2426, 0.0126, 0.2192, 0.2685]
+        >>> list(cvm.BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426).summary.columns)
+        ['estimate']
+        """
+        from ._display import parameter_table
+
+        return parameter_table(self)
+
+    def _headline(self) -> str:
         params = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
         unit = self.time_unit_
         ll = self.log_likelihood_
         tail = ("" if ll is None else f", log_likelihood={ll:.2f}") + ("" if unit is None else f", time_unit={unit!r}")
         return f"{type(self).__name__}({params}{tail})"
+
+    def __repr__(self) -> str:
+        """The parameters on one line, then :attr:`summary` and the fit statistics."""
+        if self._model is None:
+            return f"{type(self).__name__}(penalizer={self.penalizer})"
+        from ._display import model_text
+
+        return model_text(self, self._headline())
+
+    def _repr_html_(self) -> str:
+        """:attr:`summary` and the fit statistics (log-likelihood, AIC, BIC, customers,
+        convergence) as HTML, for Jupyter."""
+        if self._model is None:
+            return f"<p>{type(self).__name__}(penalizer={self.penalizer}), not fitted</p>"
+        from ._display import model_html
+
+        return model_html(self)

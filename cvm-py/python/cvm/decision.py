@@ -16,6 +16,7 @@ The rules, the default playbook and the reading of each source line are in docs/
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any, Mapping, Optional
 
@@ -432,6 +433,11 @@ class Campaign:
         kind = "exact" if self.exact else f"greedy, bound {self.upper_bound:,.2f}"
         return (f"Campaign({self.n_selected} contacted, spend {self.spend:,.2f}, "
                 f"expected return {self.expected_return:,.2f}, {kind})")
+
+    def _repr_html_(self) -> str:
+        extra = "" if self.comparison is None else (
+            "<p>Compared with the same budget</p>" + self.comparison.to_html(float_format=lambda x: f"{x:,.2f}"))
+        return f"<div><p><b>{html.escape(repr(self))}</b></p>{extra}</div>"
 
 
 def _campaign_args(clv: Any, uplift: Any, cost: Any, segment: Any):

@@ -291,6 +291,28 @@ class SelectionRules:
     def __repr__(self) -> str:
         return "Selection" + repr(self._inner)
 
+    def tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The rules as two tables: the criteria and hard rules (``kind``, ``weight``,
+        ``condition`` in words, ``decision`` of a hard rule), indexed by name in evaluation
+        order (``weight`` NaN for a hard rule, ``decision`` None for a criterion), and the
+        decisions with their score bands (``min``, ``max``; NaN where the band is open).
+
+        Examples
+        --------
+        >>> import cvm
+        >>> criteria, decisions = cvm.rules.dormant_account().tables()
+        >>> criteria.loc["inactive", "condition"], float(decisions.loc["dormant", "min"])
+        ('years_since_last_trade >= 3.0', 3.0)
+        """
+        from ._display import rule_tables
+
+        return rule_tables(self.to_dict())
+
+    def _repr_html_(self) -> str:
+        from ._display import rules_html
+
+        return rules_html(self.name, self.to_dict())
+
 
 def relationship_trend(
     profit_by_period: Any,

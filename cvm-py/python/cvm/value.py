@@ -647,20 +647,11 @@ class WhaleCurve:
         return pd.Series(self.summary(), name="whale curve").to_frame().to_html()
 
     def plot(self, ax: Any = None) -> Any:
-        """Plot cumulative profit against the share of customers (needs matplotlib)."""
-        import matplotlib.pyplot as plt  # optional dependency
+        """Plot cumulative profit against the share of customers (needs matplotlib: ``pip install
+        cvm[plot]``); a shortcut to :func:`cvm.plotting.plot_whale_curve`."""
+        from .plotting import plot_whale_curve
 
-        if ax is None:
-            _, ax = plt.subplots()
-        n = len(self.curve)
-        x = np.arange(n + 1) / n
-        y = np.concatenate([[0.0], self.curve])
-        ax.plot(x, y)
-        ax.axhline(self.total, linestyle=":", color="grey")
-        ax.set_xlabel("share of customers (most profitable first)")
-        ax.set_ylabel("cumulative profit")
-        ax.set_title("Whale curve")
-        return ax
+        return plot_whale_curve(self, ax=ax)
 
 
 def whale_curve(profit: Any, top: float = 0.2, bottom: float = 0.3) -> WhaleCurve:
@@ -732,6 +723,11 @@ class MatrixMigration:
 
     def __repr__(self) -> str:
         return f"MatrixMigration({len(self.moves)} customers, policy={self.policy!r})\n{self.counts}"
+
+    def _repr_html_(self) -> str:
+        return (f"<div><p><b>Value-matrix migration</b> — {len(self.moves)} customers, policy {self.policy}</p>"
+                f"<p>Counts (rows: cell before, columns: cell after)</p>{self.counts.to_html()}"
+                f"<p>Row rates</p>{self.rates.to_html(float_format=lambda x: f'{x:.3f}')}</div>")
 
 
 def matrix_migration(before: ValueMatrixResult, after: ValueMatrixResult,
