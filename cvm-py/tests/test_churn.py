@@ -8,6 +8,7 @@ expected purchases in the 39-week holdout; the baseline is ``T - recency``.
 
 from __future__ import annotations
 
+import html
 import pickle
 
 import numpy as np
@@ -71,6 +72,11 @@ def test_round_trips():
         assert method in repr(again)
     platt = cvm.ChurnCalibrator("platt").fit(s, y)
     assert platt.slope_ > 0 and platt.blocks_ is None
+    assert platt._repr_html_() == f"<p>{html.escape(repr(platt))}</p>"
+    iso = cvm.ChurnCalibrator().fit(s, y)
+    shown = iso._repr_html_()
+    assert shown.count("<tr") == len(iso.blocks_) + 1  # the header row and one row per block
+    assert f"{iso.blocks_['probability'].iloc[-1]:.4f}" in shown
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ All the numbers come from the Rust core (``cvm_core::churn``); see docs/churn.md
 
 from __future__ import annotations
 
+import html
 from typing import Any, NamedTuple, Optional
 
 import numpy as np
@@ -138,6 +139,13 @@ class ChurnCalibrator:
         if self.method == "platt":
             return f"ChurnCalibrator(method='platt', intercept={self.intercept_:.6g}, slope={self.slope_:.6g})"
         return f"ChurnCalibrator(method='isotonic', blocks={len(self.blocks_)})"
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the repr, then the isotonic blocks (score range → probability) as a table."""
+        head = f"<p>{html.escape(repr(self))}</p>"
+        if self._native is None or self.method == "platt":
+            return head
+        return head + self.blocks_.to_html(float_format=lambda x: f"{x:.4f}")
 
 
 def _gains_frame(cols: dict) -> pd.DataFrame:
