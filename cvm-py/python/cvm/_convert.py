@@ -100,6 +100,14 @@ def text_column(values: Any, index: Any = None) -> pd.Series:
     return pd.Series(arr, index=index, dtype=object)
 
 
+def shaped(values: np.ndarray, index: Optional[pd.Index], *inputs: Any) -> Any:
+    """Per-customer results shaped like the inputs: a Python float when every input is a scalar,
+    a Series on ``index`` when the inputs were labelled (pandas), else the array."""
+    if index is None and inputs and all(np.ndim(x) == 0 for x in inputs):
+        return float(values[0])
+    return pd.Series(values, index=index) if index is not None else values
+
+
 def first_true(mask: np.ndarray) -> int | None:
     idx = np.flatnonzero(mask)
     return int(idx[0]) if idx.size else None

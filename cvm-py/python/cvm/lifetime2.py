@@ -52,9 +52,6 @@ def _floats(inputs: dict) -> tuple[list[Any], Any]:
 _is_table = _convert.is_table
 
 
-def _wrap(values: np.ndarray, index) -> Any:
-    return pd.Series(values, index=index) if index is not None else values
-
 
 class GammaGamma(_Fitted):
     """Gamma-Gamma model of spend per transaction (Fader, Hardie & Lee 2005): ``p, q, gamma``.
@@ -159,7 +156,7 @@ class GammaGamma(_Fitted):
         with _convert.rows_labelled(index, _ROWS):
             values = self._fitted.conditional_expected_average_spend(f, z)
             if level is None:
-                return _wrap(values, index)
+                return _convert.shaped(values, index, frequency, monetary_value)
             lo, hi = self._fitted.conditional_expected_average_spend_interval(f, z, level)
         return pd.DataFrame({"expected_spend": values, "lower": lo, "upper": hi}, index=index)
 
@@ -167,7 +164,7 @@ class GammaGamma(_Fitted):
         """Per-customer log-likelihood of the mean spend (0 for frequency 0)."""
         (f, z), index = _floats({"frequency": frequency, "monetary_value": monetary_value})
         with _convert.rows_labelled(index, _ROWS):
-            return _wrap(self._fitted.log_likelihood_individual(f, z), index)
+            return _convert.shaped(self._fitted.log_likelihood_individual(f, z), index, frequency, monetary_value)
 
 
 def frequency_monetary_correlation(frequency, monetary_value, weights=None) -> float:
@@ -264,13 +261,15 @@ class BetaGeoBetaBinom(_Fitted):
         """Probability that each customer is still active at opportunity ``n + m``."""
         (f, r, n, _), index = self._cols(frequency, recency, n_periods)
         with _convert.rows_labelled(index, _ROWS):
-            return _wrap(self._fitted.conditional_probability_alive(_convert.whole(m, "m"), f, r, n), index)
+            values = self._fitted.conditional_probability_alive(_convert.whole(m, "m"), f, r, n)
+            return _convert.shaped(values, index, frequency, recency, n_periods)
 
     def conditional_expected_number_of_transactions(self, m: int, frequency, recency, n_periods):
         """Expected transactions of each customer in the next ``m`` opportunities."""
         (f, r, n, _), index = self._cols(frequency, recency, n_periods)
         with _convert.rows_labelled(index, _ROWS):
-            return _wrap(self._fitted.conditional_expected_transactions(_convert.whole(m, "m"), f, r, n), index)
+            values = self._fitted.conditional_expected_transactions(_convert.whole(m, "m"), f, r, n)
+            return _convert.shaped(values, index, frequency, recency, n_periods)
 
     def expected_number_of_transactions_new_customer(self, n: int) -> float:
         """Expected transactions of a new customer in the first ``n`` opportunities."""

@@ -51,9 +51,6 @@ def _summary_columns(summary, *names: str) -> tuple[pd.DataFrame, list[pd.Series
     return df, [_convert.get(df, n) for n in names]
 
 
-def _wrap(values: np.ndarray, index) -> Any:
-    return pd.Series(values, index=index) if index is not None else values
-
 
 class _TransactionModel(_Fitted):
     """Shared behaviour of the continuous-time transaction models."""
@@ -148,13 +145,13 @@ class _TransactionModel(_Fitted):
         f, r, tt, index = _customers(frequency, recency, T)
         t = _convert.number(t, "t")
         with _convert.rows_labelled(index, _ROWS):
-            return _wrap(self._fitted.conditional_expected_purchases(t, f, r, tt), index)
+            return _convert.shaped(self._fitted.conditional_expected_purchases(t, f, r, tt), index, frequency, recency, T)
 
     def probability_alive(self, frequency, recency, T):
         """Probability that each customer is still active at T."""
         f, r, tt, index = _customers(frequency, recency, T)
         with _convert.rows_labelled(index, _ROWS):
-            return _wrap(self._fitted.probability_alive(f, r, tt), index)
+            return _convert.shaped(self._fitted.probability_alive(f, r, tt), index, frequency, recency, T)
 
     def probability_of_n_purchases(self, n: int, t: float) -> float:
         """P(X(t) = n): probability that a new customer makes n repeat purchases in (0, t]."""
@@ -163,7 +160,7 @@ class _TransactionModel(_Fitted):
     def log_likelihood_individual(self, frequency, recency, T):
         f, r, tt, index = _customers(frequency, recency, T)
         with _convert.rows_labelled(index, _ROWS):
-            return _wrap(self._fitted.log_likelihood_individual(f, r, tt), index)
+            return _convert.shaped(self._fitted.log_likelihood_individual(f, r, tt), index, frequency, recency, T)
 
     def expected_cumulative_transactions(self, birth, times) -> np.ndarray:
         """Expected cumulative repeat transactions of a cohort at calendar times (tracking curve).
@@ -300,7 +297,7 @@ class ParetoNBD(_TransactionModel):
         f, r, tt, index = _customers(frequency, recency, T)
         rate = _convert.number(discount_rate, "discount_rate")
         with _convert.rows_labelled(index, _ROWS):
-            return _wrap(self._fitted.dert(f, r, tt, rate), index)
+            return _convert.shaped(self._fitted.dert(f, r, tt, rate), index, frequency, recency, T)
 
 
 _CLASSES = {cls._kind: cls for cls in (BetaGeo, ModifiedBetaGeo, ParetoNBD)}
