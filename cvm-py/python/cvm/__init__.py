@@ -44,6 +44,8 @@ from . import decision  # noqa: E402
 from .decision import *  # noqa: F401,F403,E402
 from . import churn  # noqa: E402
 from .churn import *  # noqa: F401,F403,E402
+from . import history  # noqa: E402
+from .history import *  # noqa: F401,F403,E402
 
 __version__: str = _cvm.__version__
 
@@ -80,6 +82,7 @@ __all__ = [
     *loyalty.__all__,
     *decision.__all__,
     *churn.__all__,
+    *history.__all__,
 ]
 from . import rules  # noqa: E402  (the cvm.rules presets namespace)
 from . import plotting  # noqa: E402  (cvm.plotting; matplotlib is imported only when a plot is drawn)

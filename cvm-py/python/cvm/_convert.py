@@ -100,6 +100,26 @@ def text_column(values: Any, index: Any = None) -> pd.Series:
     return pd.Series(arr, index=index, dtype=object)
 
 
+def fitted_model(obj: Any, kinds: Iterable[type], field: str = "model") -> Any:
+    """``obj`` if it is a fitted model of one of ``kinds``; else an InvalidTypeError naming them
+    (an unfitted one raises the model's own InvalidValueError)."""
+    kinds = tuple(kinds)
+    if not isinstance(obj, kinds):
+        names = ", ".join(k.__name__ for k in kinds)
+        raise InvalidTypeError(f"`{field}`: expected a fitted {names} model, got {type_name(obj)}", field=field)
+    obj._fitted
+    return obj
+
+
+def positive_whole(value: Any, field: str, limit: int) -> int:
+    """A whole number in 1..=limit (bounded work), else an InvalidValueError naming ``field``."""
+    n = whole(value, field)
+    if not 1 <= n <= limit:
+        raise InvalidValueError(f"`{field}`: expected a whole number between 1 and {limit:,}, got {value!r}",
+                                field=field)
+    return n
+
+
 def shaped(values: np.ndarray, index: Optional[pd.Index], *inputs: Any) -> Any:
     """Per-customer results shaped like the inputs: a Python float when every input is a scalar,
     a Series on ``index`` when the inputs were labelled (pandas), else the array."""

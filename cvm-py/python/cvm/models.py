@@ -162,11 +162,36 @@ class _TransactionModel(_Fitted):
         with _convert.rows_labelled(index, _ROWS):
             return _convert.shaped(self._fitted.log_likelihood_individual(f, r, tt), index, frequency, recency, T)
 
+    def frequency_recency_matrix(self, t: float = 1, max_frequency: Optional[int] = None,
+                                 max_recency: Optional[float] = None, summary=None) -> pd.DataFrame:
+        """Expected purchases in the next ``t`` over the frequency × recency grid
+        (:func:`cvm.frequency_recency_matrix`)."""
+        from .history import frequency_recency_matrix
+
+        return frequency_recency_matrix(self, t, max_frequency, max_recency, summary)
+
+    def probability_alive_matrix(self, max_frequency: Optional[int] = None, max_recency: Optional[float] = None,
+                                 summary=None) -> pd.DataFrame:
+        """P(alive) over the frequency × recency grid (:func:`cvm.probability_alive_matrix`)."""
+        from .history import probability_alive_matrix
+
+        return probability_alive_matrix(self, max_frequency, max_recency, summary)
+
+    def probability_alive_history(self, transactions, customer_id, customer_id_col: str, datetime_col: str,
+                                  end=None, freq: str = "D", points: int = 200) -> pd.DataFrame:
+        """One customer's P(alive) path from the transaction log
+        (:func:`cvm.probability_alive_history`)."""
+        from .history import probability_alive_history
+
+        return probability_alive_history(self, transactions, customer_id, customer_id_col, datetime_col, end, freq,
+                                         points)
+
     def expected_cumulative_transactions(self, birth, times) -> np.ndarray:
         """Expected cumulative repeat transactions of a cohort at calendar times (tracking curve).
 
         ``birth`` is each customer's first-purchase time and ``times`` the calendar times, on one
-        axis in the model's time unit.
+        axis in the model's time unit. From a transaction log, with the actual counts beside:
+        :func:`cvm.expected_cumulative_transactions`.
         """
         return self._fitted.expected_cumulative_transactions(_convert.floats(birth, "birth"), _convert.floats(times, "times"))
 

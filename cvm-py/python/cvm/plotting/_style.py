@@ -90,14 +90,8 @@ def heatmap(ax: Any, values: pd.DataFrame, fmt: Optional[str], colorbar: str) ->
 
 
 def model(obj: Any, kinds: Iterable[type], field: str = "model") -> Any:
-    """``obj`` if it is a fitted model of one of ``kinds``; else an InvalidTypeError naming them."""
-    kinds = tuple(kinds)
-    if not isinstance(obj, kinds):
-        names = ", ".join(k.__name__ for k in kinds)
-        raise InvalidTypeError(f"`{field}`: expected a fitted {names} model, got {_convert.type_name(obj)}",
-                               field=field)
-    obj._fitted  # not fitted: the model's own InvalidValueError
-    return obj
+    """``obj`` if it is a fitted model of one of ``kinds`` (:func:`cvm._convert.fitted_model`)."""
+    return _convert.fitted_model(obj, kinds, field)
 
 
 def instance(obj: Any, kind: type, field: str, made_by: str) -> Any:
@@ -119,9 +113,5 @@ def frame(df: Any, field: str, columns: Iterable[str], table: str) -> pd.DataFra
 
 
 def positive_whole(value: Any, field: str, limit: int) -> int:
-    """A whole number in 1..=limit (bounded work), else an InvalidValueError naming ``field``."""
-    n = _convert.whole(value, field)
-    if not 1 <= n <= limit:
-        raise InvalidValueError(f"`{field}`: expected a whole number between 1 and {limit:,}, got {value!r}",
-                                field=field)
-    return n
+    """A whole number in 1..=limit (:func:`cvm._convert.positive_whole`)."""
+    return _convert.positive_whole(value, field, limit)

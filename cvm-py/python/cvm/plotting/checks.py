@@ -13,7 +13,7 @@ from typing import Any, Optional
 import numpy as np
 import pandas as pd
 
-from .. import _convert
+from .. import _convert, history
 from ..exceptions import InvalidValueError
 from ..models import BetaGeo, ModifiedBetaGeo, ParetoNBD
 from . import _style
@@ -29,7 +29,6 @@ __all__ = [
 
 TRANSACTION_MODELS = (BetaGeo, ModifiedBetaGeo, ParetoNBD)
 _MAX_BINS = 1000
-_MAX_CELLS = 1_000_000
 UNITS = {"D": "days", "W": "weeks", "M": "months", "Y": "years", None: "time units"}
 
 
@@ -155,46 +154,6 @@ def plot_calibration_purchases_vs_holdout_purchases(model: Any, summary: Any, n:
                          "Actual vs predicted purchases in the holdout", legend=True)
 
 
-def _grid_limits(model: Any, summary: Any, max_frequency: Any, max_recency: Any) -> tuple[int, float]:
-    """``max_frequency`` and ``max_recency``: given, else the summary's largest frequency and T."""
-    if (max_frequency is None or max_recency is None) and summary is None:
-        raise InvalidValueError("`summary`: give a customer summary, or both max_frequency and max_recency",
-                                field="summary")
-    if summary is not None:
-        df = _convert.frame(summary, "summary")
-        if max_frequency is None:
-            max_frequency = _convert.floats(_convert.get(df, "frequency"), "frequency").max()
-        if max_recency is None:
-            max_recency = _convert.floats(_convert.get(df, "T"), "T").max()
-    f = _convert.whole(max_frequency, "max_frequency")
-    r = _convert.number(max_recency, "max_recency")
-    if not math.isfinite(r) or r < 1:
-        raise InvalidValueError(f"`max_recency`: expected a finite number >= 1, got {max_recency!r}",
-                                field="max_recency")
-    if (f + 1) * (math.floor(r) + 1) > _MAX_CELLS:
-        raise InvalidValueError(f"`max_frequency`, `max_recency`: the grid has more than {_MAX_CELLS:,} cells",
-                                field="max_frequency")
-    return f, r
-
-
-def history_grid(model: Any, summary: Any, max_frequency: Any, max_recency: Any, value: Any) -> pd.DataFrame:
-    """``value(frequency, recency, T)`` of a customer of age ``T = max_recency`` for every
-    frequency 0..max_frequency (rows) and whole recency 0..max_recency (columns), as lifetimes
-    draws its matrices. Histories no summary can hold (repeat purchases at recency 0, or recency
-    without repeat purchases) are NaN."""
-    f_max, age = _grid_limits(model, summary, max_frequency, max_recency)
-    freq = np.arange(f_max + 1, dtype=np.float64)
-    rec = np.arange(math.floor(age) + 1, dtype=np.float64)
-    f, r = np.meshgrid(freq, rec, indexing="ij")
-    possible = (f > 0) == (r > 0)
-    out = np.full(f.shape, np.nan)
-    out[possible] = value(f[possible], r[possible], np.full(int(possible.sum()), age))
-    grid = pd.DataFrame(out, index=pd.Index(freq.astype(np.int64), name="frequency"),
-                        columns=pd.Index(rec.astype(np.int64), name="recency"))
-    grid.attrs["T"] = age
-    return grid
-
-
 def _matrix(ax: Any, grid: pd.DataFrame, model: Any, colorbar: str, title: str) -> Any:
     ax = _style.axes(ax)
     _style.heatmap(ax, grid, None, colorbar)
@@ -240,8 +199,7 @@ def plot_frequency_recency_matrix(model: Any, t: float = 1, max_frequency: Optio
     """
     _style.model(model, TRANSACTION_MODELS)
     horizon = _convert.number(t, "t")
-    grid = history_grid(model, summary, max_frequency, max_recency,
-                        lambda f, r, T: model.expected_purchases(horizon, f, r, T))
+    grid = history.frequency_recency_matrix(model, horizon, max_frequency, max_recency, summary)
     return _matrix(ax, grid, model, f"expected purchases in the next {horizon:g} {unit_name(model)}",
                    f"Expected purchases in the next {horizon:g} {unit_name(model)}\n"
                    f"by frequency and recency (customer age T = {grid.attrs['T']:.4g} {unit_name(model)})")
@@ -261,7 +219,7 @@ def plot_probability_alive_matrix(model: Any, max_frequency: Optional[int] = Non
         ``ax.images[0].get_array()`` holds the grid.
     """
     _style.model(model, TRANSACTION_MODELS)
-    grid = history_grid(model, summary, max_frequency, max_recency, model.probability_alive)
+    grid = history.probability_alive_matrix(model, max_frequency, max_recency, summary)
     return _matrix(ax, grid, model, "probability the customer is alive",
                    f"Probability alive by frequency and recency\n"
                    f"(customer age T = {grid.attrs['T']:.4g} {unit_name(model)})")
