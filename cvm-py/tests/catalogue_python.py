@@ -115,7 +115,7 @@ CASES = [
      InvalidValueError, "model", None, "not fitted"),
     # -- tables of the wrong kind ----------------------------------------------------------------
     ("not a table: rfm", lambda: cvm.rfm_segments([1, 2, 3]),
-     InvalidTypeError, "summary", None, "expected a pandas or polars DataFrame, got list"),
+     InvalidTypeError, "summary", None, "expected a pandas, polars or pyarrow table, got list"),
     ("not a table: rules", lambda: RULES.evaluate({"margin": [1.0]}),
      InvalidTypeError, "df", None, "got dict"),
     # -- NaN: the column and the row (with its label) ---------------------------------------------

@@ -25,9 +25,18 @@ def is_polars(obj: Any) -> bool:
     return type(obj).__module__.split(".")[0] == "polars"
 
 
+def is_arrow(obj: Any) -> bool:
+    return type(obj).__module__.split(".")[0] == "pyarrow"
+
+
 def is_table(obj: Any) -> bool:
-    """A pandas or polars DataFrame (not a Series)."""
-    return isinstance(obj, pd.DataFrame) or (is_polars(obj) and hasattr(obj, "get_column"))
+    """A table (not a column): a pandas DataFrame, a polars DataFrame or LazyFrame, a pyarrow
+    Table."""
+    if isinstance(obj, pd.DataFrame):
+        return True
+    if is_polars(obj):
+        return hasattr(obj, "collect_schema") or hasattr(obj, "get_column")
+    return is_arrow(obj) and hasattr(obj, "column_names")
 
 
 def type_name(obj: Any) -> str:
@@ -55,14 +64,19 @@ def missing_column(name: str, columns: Iterable[Any], table: str = "the data") -
 
 
 def frame(df: Any, field: str) -> pd.DataFrame:
-    """A pandas DataFrame, or a polars one converted column by column (no pyarrow needed);
-    anything else is an :class:`InvalidTypeError` naming ``field``."""
+    """A pandas DataFrame as given; a polars DataFrame or LazyFrame (collected) or a pyarrow Table
+    converted column by column (a positional index: neither has row labels); anything else is an
+    :class:`InvalidTypeError` naming ``field``."""
     if isinstance(df, pd.DataFrame):
         return df
-    if is_polars(df) and hasattr(df, "get_column"):
-        return pd.DataFrame({name: df.get_column(name).to_numpy() for name in df.columns})
+    if is_table(df):
+        if is_polars(df) and not hasattr(df, "get_column"):
+            df = df.collect()
+        get_column = df.get_column if is_polars(df) else df.column
+        names = df.columns if is_polars(df) else df.column_names
+        return pd.DataFrame({name: get_column(name).to_numpy() for name in names})
     raise InvalidTypeError(
-        f"`{field}`: expected a pandas or polars DataFrame, got {type_name(df)}",
+        f"`{field}`: expected a pandas, polars or pyarrow table, got {type_name(df)}",
         field=field,
     )
 
@@ -79,6 +93,8 @@ def get(df: pd.DataFrame, name: str, table: str = "the summary") -> pd.Series:
 
 def column(df: Any, name: str) -> pd.Series:
     """A column of a pandas or polars DataFrame as a pandas Series (positional index)."""
+    if is_table(df) and not isinstance(df, pd.DataFrame) and not (is_polars(df) and hasattr(df, "get_column")):
+        df = frame(df, "data")
     if is_polars(df):
         if name not in df.columns:
             raise missing_column(name, df.columns)

@@ -52,7 +52,6 @@ def _floats(inputs: dict) -> tuple[list[Any], Any]:
 _is_table = _convert.is_table
 
 
-
 class GammaGamma(_Fitted):
     """Gamma-Gamma model of spend per transaction (Fader, Hardie & Lee 2005): ``p, q, gamma``.
 

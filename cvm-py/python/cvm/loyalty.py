@@ -63,8 +63,7 @@ def _check_columns(df: pd.DataFrame, valid: tuple[str, ...], field: str) -> None
 
 def _aligned(signals: Any, index: pd.Index, field: str = "signals") -> pd.DataFrame:
     """``signals`` reordered to ``index``; a different set of labels is an error naming ``field``."""
-    if not isinstance(signals, pd.DataFrame):
-        raise InvalidValueError(f"`{field}`: expected a pandas DataFrame, got {_convert.type_name(signals)}", field=field)
+    signals = _convert.frame(signals, field)
     if signals.index.equals(index):
         return signals
     if signals.index.has_duplicates:
@@ -126,8 +125,7 @@ def _check_model(model: Any) -> None:
 
 
 def _summary(summary: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    if not isinstance(summary, pd.DataFrame):
-        raise InvalidValueError(f"`summary`: expected a pandas DataFrame, got {_convert.type_name(summary)}", field="summary")
+    summary = _convert.frame(summary, "summary")
     for name in ("frequency", "recency", "T"):
         if name not in summary.columns:
             raise _convert.missing_column(name, summary.columns, "the summary")
@@ -211,6 +209,7 @@ def loyalty_stages(
     >>> out.loc[16, "reasons"]
     'lapsed: T-recency=38>=26'
     """
+    summary = _convert.frame(summary, "summary")
     _check_model(model)
     _convert.check_numbers(
         lapse_window=lapse_window, p_alive_threshold=p_alive_threshold, prospect_min_interest=prospect_min_interest,
@@ -290,8 +289,8 @@ def loyalty_levels(
     >>> out.loc[1, "reasons"]
     'cognitive: belief_better=1>=0.5; satisfaction=3<4'
     """
-    if not isinstance(signals, pd.DataFrame):
-        raise InvalidValueError(f"`signals`: expected a pandas DataFrame, got {_convert.type_name(signals)}", field="signals")
+    signals = _convert.frame(signals, "signals")
+    signals = _convert.frame(signals, "signals")
     _check_columns(signals, _LEVEL_SIGNALS, "signals")
     _convert.check_numbers(
         belief_threshold=belief_threshold, satisfaction_threshold=satisfaction_threshold,
@@ -323,9 +322,7 @@ def _lifetime_model(model: Any, summary: pd.DataFrame) -> tuple[Any, str]:
 
 
 def _history(summary: pd.DataFrame, age: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    if not isinstance(summary, pd.DataFrame):
-        raise InvalidValueError(f"`summary`: expected a pandas DataFrame, got {_convert.type_name(summary)}",
-                                field="summary")
+    summary = _convert.frame(summary, "summary")
     for name in ("frequency", "recency", age):
         if name not in summary.columns:
             raise _convert.missing_column(name, summary.columns, "the summary")
@@ -361,6 +358,7 @@ def churn_probability(model: Any, summary: pd.DataFrame, horizon: float) -> pd.S
     >>> cvm.churn_probability(m, s, 39.0).round(3).tolist()
     [0.574, 0.141]
     """
+    summary = _convert.frame(summary, "summary")
     native, age = _lifetime_model(model, summary)
     f, r, t = _history(summary, age)
     with _convert.rows_labelled(summary.index, ("frequency", "recency", age)):
@@ -421,6 +419,7 @@ def churn_risk(
     >>> out["reason"].iloc[1]
     'P(no purchase in 39) = 0.141: P(alive) 0.874, expected purchases 4, 2 since the last purchase'
     """
+    summary = _convert.frame(summary, "summary")
     native, age = _lifetime_model(model, summary)
     _convert.check_numbers(horizon=horizon, medium_threshold=medium_threshold, high_threshold=high_threshold,
                            at_risk_threshold=at_risk_threshold)
@@ -475,8 +474,8 @@ def churn_types(reasons: pd.DataFrame) -> pd.DataFrame:
     >>> cvm.churn_types(df)["churn_type"].tolist()
     ['active_competitive', 'passive_retaliatory', 'passive_non_malicious']
     """
-    if not isinstance(reasons, pd.DataFrame):
-        raise InvalidValueError(f"`reasons`: expected a pandas DataFrame, got {_convert.type_name(reasons)}", field="reasons")
+    reasons = _convert.frame(reasons, "reasons")
+    reasons = _convert.frame(reasons, "reasons")
     _check_columns(reasons, _CHURN_REASONS, "reasons")
     cols = {name: _flags(reasons[name], name) for name in reasons.columns}
     d = _cvm.churn_types_native(*(cols.get(name) for name in _CHURN_REASONS))
@@ -531,7 +530,8 @@ class StageMigration:
 
 
 def _stage_series(snapshot: Any, field: str) -> pd.Series:
-    if isinstance(snapshot, pd.DataFrame):
+    if _convert.is_table(snapshot):
+        snapshot = _convert.frame(snapshot, field)
         if "stage" not in snapshot.columns:
             raise InvalidValueError(f"`{field}`: no `stage` column", field=field)
         return snapshot["stage"]

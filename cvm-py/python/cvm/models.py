@@ -51,7 +51,6 @@ def _summary_columns(summary, *names: str) -> tuple[pd.DataFrame, list[pd.Series
     return df, [_convert.get(df, n) for n in names]
 
 
-
 class _TransactionModel(_Fitted):
     """Shared behaviour of the continuous-time transaction models."""
 

@@ -128,6 +128,8 @@ def summary_from_transactions(
             + ", ".join(_TIMESTAMP_UNITS),
             field="timestamp_unit",
         )
+    if _convert.is_table(df) and not isinstance(df, pd.DataFrame) and not hasattr(df, "get_column"):
+        df = _convert.frame(df, "df")  # a polars LazyFrame (collected) or a pyarrow Table
     ids = _column(df, customer_id_col, "customer_id_col")
     codes, labels = _convert.ids_to_int64(ids, customer_id_col)
     ts, unit = _timestamps(_column(df, datetime_col, "datetime_col"), datetime_col, datetime_format, timestamp_unit)
