@@ -88,3 +88,34 @@ def test_anything_else_names_the_argument():
     with pytest.raises(cvm.InvalidTypeError) as e:
         cvm.loyalty_stages([[1.0, 2.0, 3.0]])
     assert e.value.field == "summary" and "pandas, polars or pyarrow table" in str(e.value)
+
+
+def test_output_polars_gives_the_same_table(cdnow_log, cdnow_split, fitted):
+    bg, gg = fitted
+    calls = {
+        "summary_from_transactions": lambda **o: cvm.summary_from_transactions(cdnow_log, "customer_id", "date",
+                                                                              "amount", **o),
+        "predict": lambda **o: bg.predict(cdnow_split, 39.0, level=0.9, **o),
+        "customer_lifetime_value": lambda **o: cvm.customer_lifetime_value(bg, gg, cdnow_split, **o),
+        "loyalty_stages": lambda **o: cvm.loyalty_stages(cdnow_split, **o),
+        "churn_risk": lambda **o: cvm.churn_risk(bg, cdnow_split, 39.0, **o),
+        "rfm_segments": lambda **o: cvm.rfm_segments(cdnow_split, **o),
+        "calibration_holdout_table": lambda **o: bg.calibration_holdout_table(cdnow_split, **o),
+    }
+    for name, call in calls.items():
+        want = call()
+        got = call(output="polars")
+        assert isinstance(got, pl.DataFrame), name
+        labelled = not isinstance(want.index, pd.RangeIndex)
+        if labelled:
+            key = want.index.name or "index"
+            assert got.columns[0] == key and got.get_column(key).to_list() == want.index.tolist(), name
+        for col in want.columns:
+            a, b = want[col], got.get_column(str(col))
+            if isinstance(a.dtype, pd.CategoricalDtype) or a.dtype == object:
+                assert [None if pd.isna(v) else str(v) for v in a] == b.cast(pl.Utf8).to_list(), (name, col)
+            else:
+                assert np.array_equal(a.to_numpy(), b.to_numpy(), equal_nan=True), (name, col)
+    with pytest.raises(cvm.UnknownNameError) as e:
+        cvm.loyalty_stages(cdnow_split, output="arrow")
+    assert e.value.field == "output" and e.value.valid == ["pandas", "polars"]

@@ -16,7 +16,7 @@ from typing import Any, Optional
 import numpy as np
 import pandas as pd
 
-from . import _convert
+from . import _convert, _output
 from .exceptions import InvalidValueError
 from .summary import _timestamps, summary_from_transactions
 
@@ -81,6 +81,7 @@ def _summaries_at(log: pd.DataFrame, customer_id_col: str, datetime_col: str, en
     return out
 
 
+@_output.tables
 def expected_cumulative_transactions(model: Any, transactions: Any, customer_id_col: str, datetime_col: str,
                             t: Optional[int] = None, freq: str = "D",
                             observation_period_end: Any = None) -> pd.DataFrame:
@@ -224,6 +225,7 @@ def probability_alive_matrix(model: Any, max_frequency: Optional[int] = None, ma
     return _history_grid(model, summary, max_frequency, max_recency, model.probability_alive)
 
 
+@_output.tables
 def probability_alive_history(model: Any, transactions: Any, customer_id: Any, customer_id_col: str,
                               datetime_col: str, end: Any = None, freq: str = "D", points: int = 200) -> pd.DataFrame:
     """One customer's P(alive) over time, from the transaction log (lifetimes'

@@ -19,7 +19,7 @@ from typing import Any, Optional
 import numpy as np
 import pandas as pd
 
-from . import _convert, _cvm
+from . import _convert, _cvm, _output
 from ._fitted import _Fitted
 from .exceptions import InvalidValueError
 
@@ -403,6 +403,7 @@ class ShiftedBetaGeo(_Fitted):
         )
 
 
+@_output.tables
 def customer_lifetime_value(
     transaction_model,
     spend_model: GammaGamma,

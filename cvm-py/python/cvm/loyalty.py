@@ -21,7 +21,7 @@ from typing import Any, Optional
 import numpy as np
 import pandas as pd
 
-from . import _convert, _cvm
+from . import _convert, _cvm, _output
 from .exceptions import InvalidValueError, UnknownNameError
 
 __all__ = [
@@ -137,6 +137,7 @@ def _summary(summary: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 # -- the ladder --------------------------------------------------------------------------------
+@_output.tables
 def loyalty_stages(
     summary: pd.DataFrame,
     signals: Optional[pd.DataFrame] = None,
@@ -240,6 +241,7 @@ def loyalty_stages(
 
 
 # -- loyalty levels ----------------------------------------------------------------------------
+@_output.tables
 def loyalty_levels(
     signals: pd.DataFrame,
     *,
@@ -366,6 +368,7 @@ def churn_probability(model: Any, summary: pd.DataFrame, horizon: float) -> pd.S
     return pd.Series(p, index=summary.index, name="churn_probability")
 
 
+@_output.tables
 def churn_risk(
     model: Any,
     summary: pd.DataFrame,
@@ -447,6 +450,7 @@ def churn_risk(
     return out
 
 
+@_output.tables
 def churn_types(reasons: pd.DataFrame) -> pd.DataFrame:
     """Churn type of every customer from reason fields (the first set, in rule order, decides).
 

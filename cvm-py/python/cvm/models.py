@@ -23,7 +23,7 @@ from typing import Any, ClassVar, Optional
 import numpy as np
 import pandas as pd
 
-from . import _convert, _cvm
+from . import _convert, _cvm, _output
 from ._fitted import _Fitted
 
 __all__ = ["BetaGeo", "ModifiedBetaGeo", "ParetoNBD", "load_model"]
@@ -194,6 +194,7 @@ class _TransactionModel(_Fitted):
         """
         return self._fitted.expected_cumulative_transactions(_convert.floats(birth, "birth"), _convert.floats(times, "times"))
 
+    @_output.tables
     def predict(self, summary: pd.DataFrame, t: float, level: Optional[float] = None) -> pd.DataFrame:
         """Tidy predictions for a customer summary, indexed like it.
 
@@ -232,6 +233,7 @@ class _TransactionModel(_Fitted):
                 out["expected_purchases_lower"], out["expected_purchases_upper"] = lo, hi
         return out
 
+    @_output.tables
     def calibration_holdout_table(self, summary: pd.DataFrame, max_frequency: int = 7) -> pd.DataFrame:
         """Mean actual vs predicted holdout purchases per calibration-frequency bucket.
 

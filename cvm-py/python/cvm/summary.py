@@ -9,7 +9,7 @@ from typing import Any, Optional
 import numpy as np
 import pandas as pd
 
-from . import _convert
+from . import _convert, _output
 from . import _cvm
 from .exceptions import InvalidValueError, UnknownNameError
 
@@ -21,6 +21,7 @@ _NS_PER = {"ns": 1, "us": 10**3, "ms": 10**6, "s": 10**9, "D": 86_400 * 10**9}
 _MISSING = np.iinfo(np.int64).min
 
 
+@_output.tables
 def summary_from_transactions(
     df: Any,
     customer_id_col: str,
@@ -386,6 +387,7 @@ def default_segment_table() -> list[dict]:
     return json.loads(_cvm.default_segment_table_json())["rules"]
 
 
+@_output.tables
 def rfm_segments(summary: pd.DataFrame, table: Optional[list[dict]] = None) -> pd.DataFrame:
     """RFM quintile scores (1–5) and named segments.
 
