@@ -109,6 +109,14 @@ def test_churn_calibration_points(report):
     np.testing.assert_allclose(ax.lines[0].get_xdata(), report.calibration["mean_predicted"])
     np.testing.assert_allclose(ax.lines[0].get_ydata(), report.calibration["observed_rate"])
     assert len(ax.lines[0].get_xdata()) == 10
+    # The bars span observed ± 2 standard errors.
+    segments = ax.collections[0].get_segments()
+    lows = [seg[:, 1].min() for seg in segments]
+    highs = [seg[:, 1].max() for seg in segments]
+    se = report.calibration["standard_error"].to_numpy()
+    np.testing.assert_allclose(lows, report.calibration["observed_rate"] - 2 * se)
+    np.testing.assert_allclose(highs, report.calibration["observed_rate"] + 2 * se)
+    assert f"Hosmer–Lemeshow P = {report.calibration_test.p_value:.3g}" in ax.get_legend().get_texts()[0].get_text()
 
 
 def test_gains_curves(report):

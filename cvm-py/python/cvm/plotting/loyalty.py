@@ -114,8 +114,10 @@ def plot_churn_calibration(report: Any, ax: Any = None) -> Any:
     """Predicted vs observed churn rate by bin of predicted probability (a reliability diagram).
 
     Each point is a bin of :attr:`cvm.ChurnReport.calibration` (deciles by default): its mean
-    predicted probability (x) and the share that churned (y). A calibrated probability lies on
-    the diagonal.
+    predicted probability (x) and the share that churned (y), with a bar of ± 2 standard errors
+    (the spread the observed rate would have if the probabilities were right). A calibrated
+    probability lies on the diagonal within its bars; the legend gives the Brier score and the
+    Hosmer–Lemeshow p-value (:attr:`cvm.ChurnReport.calibration_test`).
 
     Parameters
     ----------
@@ -126,13 +128,17 @@ def plot_churn_calibration(report: Any, ax: Any = None) -> Any:
     Returns
     -------
     matplotlib.axes.Axes
-        Line 0: the bins; line 1: the diagonal.
+        Line 0: the bins; line 1: the diagonal; collection 0: the ± 2 standard-error bars.
     """
     _style.instance(report, ChurnReport, "report", "cvm.churn_report")
     table = report.calibration
     ax = _style.axes(ax)
-    ax.plot(table["mean_predicted"].to_numpy(), table["observed_rate"].to_numpy(), "o-", color=_style.ACTUAL,
-            label=f"bins (Brier {report.brier:.3f})")
+    x, y = table["mean_predicted"].to_numpy(), table["observed_rate"].to_numpy()
+    test = report.calibration_test
+    fit = "" if test is None else f", Hosmer–Lemeshow P = {test.p_value:.3g}"
+    ax.plot(x, y, "o-", color=_style.ACTUAL, label=f"bins (Brier {report.brier:.3f}{fit})")
+    ax.errorbar(x, y, yerr=2.0 * table["standard_error"].to_numpy(), fmt="none", ecolor=_style.ACTUAL,
+                elinewidth=0.8, capsize=2, label="± 2 standard errors if calibrated")
     ax.plot([0.0, 1.0], [0.0, 1.0], ":", color=_style.GUIDE, label="perfect calibration")
     ax.set_xlim(0.0, 1.0)
     ax.set_ylim(0.0, 1.0)
