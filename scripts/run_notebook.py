@@ -110,6 +110,8 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help="save the executed notebook with its outputs")
     args = parser.parse_args()
     nb = nbformat.read(NOTEBOOK, as_version=4)
+    for cell in nb.cells:  # no run timestamps in the committed file
+        cell.metadata.pop("execution", None)
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="cvm-nb-") as tmp:
         jupyter = pathlib.Path(tmp) / "jupyter"
@@ -117,7 +119,7 @@ def main() -> int:
         os.environ.update({"JUPYTER_PATH": str(jupyter), "JUPYTER_RUNTIME_DIR": str(jupyter / "runtime"),
                            "IPYTHONDIR": str(pathlib.Path(tmp) / "ipython"), "MPLBACKEND": "Agg",
                            "MPLCONFIGDIR": str(pathlib.Path(tmp) / "mpl"), "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
-        client = NotebookClient(nb, timeout=TIMEOUT, kernel_name=KERNEL,
+        client = NotebookClient(nb, timeout=TIMEOUT, kernel_name=KERNEL, record_timing=False,
                                 resources={"metadata": {"path": str(NOTEBOOK.parent)}})
         try:
             client.execute()
