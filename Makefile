@@ -19,7 +19,7 @@ ifeq ($(shell command -v $(PYTHON) 2>/dev/null),)
 PYTHON := python3
 endif
 
-.PHONY: all demo test lint test-rust fuzz test-c test-valgrind test-python test-python-stacks wheel check-header header lib python venv bench bench-python fmt clean clean-stacks FORCE
+.PHONY: all demo test lint test-rust fuzz test-c test-valgrind test-python test-notebook test-python-stacks wheel check-header header lib python venv bench bench-python fmt clean clean-stacks FORCE
 
 all: lib python
 
@@ -106,8 +106,13 @@ else
 	  --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite ../../$$t); done
 endif
 
-test-python: python
+test-python: python test-notebook
 	cd cvm-py && ../$(VPY) -m pytest -q tests --doctest-modules python/cvm
+
+## examples/quickstart.ipynb executed headless (Agg) on the .venv's kernel: fails on a cell error or
+## a printed number off its reference. `$(VPY) scripts/run_notebook.py --write` saves the outputs.
+test-notebook: python
+	$(VPY) scripts/run_notebook.py
 
 ## The abi3 wheel users install (one for every Python >= 3.9), built once into build/wheels/.
 WHEEL_DIR     := build/wheels
