@@ -468,6 +468,20 @@ impl TransactionModel for BgBb {
         self.covariance.as_ref()
     }
 
+    /// Purchases happen only at opportunities.
+    fn discrete_time(&self) -> bool {
+        true
+    }
+
+    fn check_histories(&self, frequency: &[f64], recency: &[f64], t_cal: &[f64]) -> Result<()> {
+        check_histories(frequency, recency, t_cal)
+    }
+
+    /// FHS (2010) eq. 13: P(alive) times a function of `(t, x, n)`.
+    fn factors_through_alive(&self) -> bool {
+        true
+    }
+
     fn conditional_expected_purchases_at(&self, t: f64, x: f64, t_x: f64, t_cal: f64) -> f64 {
         cond_expected(&self.params, t, x, t_x, t_cal)
     }

@@ -425,6 +425,16 @@ impl TransactionModel for BgNbd {
         self.covariance.as_ref()
     }
 
+    /// The conditional expectation is P(alive) times a function of `(t, x, T)`.
+    fn factors_through_alive(&self) -> bool {
+        true
+    }
+
+    /// `α`: at `t_x = T` the expectation depends on `T` through `α + T`.
+    fn age_interpolation_shift(&self, params: &[f64]) -> Option<f64> {
+        Some(params[1])
+    }
+
     /// # Formula
     /// FHL (2005) eq. 10: `(a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^{r+x}
     /// ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))] · P(alive)`, evaluated as

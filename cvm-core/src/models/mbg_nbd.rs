@@ -414,6 +414,16 @@ impl TransactionModel for MbgNbd {
         self.covariance.as_ref()
     }
 
+    /// The conditional expectation is P(alive) times a function of `(t, x, T)`.
+    fn factors_through_alive(&self) -> bool {
+        true
+    }
+
+    /// `α`: at `t_x = T` the expectation depends on `T` through `α + T`.
+    fn age_interpolation_shift(&self, params: &[f64]) -> Option<f64> {
+        Some(params[1])
+    }
+
     /// # Formula
     /// Batislam et al. (2007): `(a+b+x)/(a−1) · [1 − ((α+T)/(α+T+t))^{r+x}
     /// ₂F₁(r+x, b+x+1; a+b+x; t/(α+T+t))] · P(alive)`, evaluated as

@@ -60,6 +60,7 @@ mod gamma_gamma_likelihood;
 pub mod mbg_nbd;
 mod options;
 pub mod pareto_nbd;
+mod pareto_nbd_dert;
 mod pareto_nbd_likelihood;
 pub mod persist;
 pub mod sbg;

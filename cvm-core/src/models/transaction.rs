@@ -65,6 +65,59 @@ pub trait TransactionModel: Send + Sync {
     /// The covariance of the estimated parameters, when the model was fitted.
     fn covariance(&self) -> Option<&Covariance>;
 
+    /// True when time counts discrete opportunities (the BG/BB): a horizon is then a whole
+    /// number of them, and customer lifetime value sums the purchases opportunity by
+    /// opportunity. Default `false` (continuous time).
+    fn discrete_time(&self) -> bool {
+        false
+    }
+
+    /// Checks the customer columns as the model's predictions do; the default is the
+    /// continuous-time check (a whole `frequency` ≥ 0, `0 ≤ recency ≤ T`, `recency > 0` when
+    /// `frequency > 0`).
+    ///
+    /// # Errors
+    /// [`Error::Empty`], [`Error::LengthMismatch`], [`Error::InvalidValue`] naming the column
+    /// and the first offending row.
+    fn check_histories(&self, frequency: &[f64], recency: &[f64], t_cal: &[f64]) -> Result<()> {
+        check_customers(frequency, recency, t_cal)
+    }
+
+    /// True when the conditional expectation factors as
+    /// `E(t | x, t_x, T) = P(alive | x, t_x, T) · g(t | x, T)` for every parameter value: recency
+    /// enters only through P(alive). Customer lifetime value then evaluates each distinct
+    /// `(x, T)` once and scales it by P(alive) (see [`crate::clv`]). Default `false`: every
+    /// distinct `(x, t_x, T)` is evaluated.
+    fn factors_through_alive(&self) -> bool {
+        false
+    }
+
+    /// For a continuous-time model that [factors through P(alive)](Self::factors_through_alive):
+    /// a shift `m > 0` (at parameters `params`) such that the discounted expected purchases of
+    /// a customer at the reference recency are a smooth function of `ln(T + m)` with
+    /// singularities far from the real axis (`α` for the BG family, `min(α, β)` for the
+    /// Pareto/NBD); customer lifetime value then interpolates them in `ln(T + m)` for
+    /// frequencies with many distinct `T`, checked against direct evaluation. Default `None`:
+    /// no interpolation.
+    fn age_interpolation_shift(&self, _params: &[f64]) -> Option<f64> {
+        None
+    }
+
+    /// The discounted expected purchases in `(T, T + horizon]` at continuous rate `delta > 0`
+    /// per time unit (`∫₀^H e^{−δt} dE(t)`, the finite-horizon DERT) of a customer with
+    /// history `(x, t_x, T)` at parameters `params`, in closed form, when the model has one
+    /// (the Pareto/NBD) and it is accurate at these arguments; `None` (the default) lets
+    /// customer lifetime value integrate [`Self::conditional_expected_purchases_with`].
+    fn discounted_expected_purchases_closed_form(
+        &self,
+        _params: &[f64],
+        _history: (f64, f64, f64),
+        _horizon: f64,
+        _delta: f64,
+    ) -> Option<f64> {
+        None
+    }
+
     /// [`TransactionModel::conditional_expected_purchases_at`] at other parameter values
     /// (`params` in the order of [`TransactionModel::param_names`], not validated); used by the
     /// delta method.
