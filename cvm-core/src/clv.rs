@@ -1,6 +1,7 @@
 //! Probabilistic customer lifetime value: the expected present value of each customer's future
-//! purchases over a horizon, from a transaction model (how many purchases, when) and a spend
-//! model (how much each).
+//! purchases over a horizon, from a transaction model (how many purchases, when:
+//! [`TransactionModel`]) and a spend model (how much each: [`SpendModel`], e.g. Gamma-Gamma).
+//! Both are traits: a model of another crate plugs in (see `docs/writing-a-model.md`).
 //!
 //! `CLV_i = margin · E(spend_i) · D_i`, where `D_i` is the customer's discounted expected number
 //! of purchases over the horizon (the finite-horizon "DERT", Fader, Hardie & Lee 2005, *RFM and
@@ -62,7 +63,7 @@
 //! ```
 
 use crate::error::{check, fmt_num, Error, Result};
-use crate::models::{GammaGamma, TransactionModel};
+use crate::models::{SpendModel, TransactionModel};
 use crate::parallel::par_map;
 use crate::special::gauss_legendre;
 use crate::TimeUnit;
@@ -375,7 +376,7 @@ pub struct ClvResult {
     pub value: Vec<f64>,
     /// Discounted expected purchases over the horizon per customer (`D_i`).
     pub discounted_purchases: Vec<f64>,
-    /// Expected spend per purchase per customer (Gamma-Gamma conditional mean).
+    /// Expected spend per purchase per customer (the spend model's conditional mean).
     pub expected_spend: Vec<f64>,
     /// Lower bounds of the intervals, when asked for.
     pub lower: Option<Vec<f64>>,
@@ -768,7 +769,7 @@ fn discounted_all(
 /// ```
 pub fn customer_lifetime_value(
     model: &dyn TransactionModel,
-    spend: &GammaGamma,
+    spend: &dyn SpendModel,
     frequency: &[f64],
     recency: &[f64],
     t: &[f64],
@@ -808,7 +809,7 @@ pub fn customer_lifetime_value(
 #[allow(clippy::too_many_arguments)]
 fn intervals(
     model: &dyn TransactionModel,
-    spend: &GammaGamma,
+    spend: &dyn SpendModel,
     frequency: &[f64],
     recency: &[f64],
     t: &[f64],
@@ -822,7 +823,7 @@ fn intervals(
     let cov_s = spend.covariance().ok_or_else(|| no_cov("spend"))?.log_matrix().to_vec();
     let pl = plan(model, options, unit)?;
     let pt = model.params();
-    let ps = spend.params().to_vec();
+    let ps = spend.params();
     let h = 1e-5f64;
     // Gradient of ln f with respect to the log-parameters, by central differences.
     let grad = |p: &[f64], f: &dyn Fn(&[f64]) -> f64| -> Vec<f64> {
@@ -851,7 +852,7 @@ fn intervals(
     for i in 0..frequency.len() {
         let (x, tx, tc, m) = (frequency[i], recency[i], t[i], monetary_value[i]);
         let gt = grad(&pt, &|p| pl.discounted(p, x, tx, tc));
-        let gs = grad(&ps, &|p| GammaGamma::spend_with(p, x, m));
+        let gs = grad(&ps, &|p| spend.conditional_expected_average_spend_with(p, x, m));
         let se = (quad(&gt, &cov_t) + quad(&gs, &cov_s)).max(0.0).sqrt();
         lo.push(value[i] * (-z * se).exp());
         hi.push(value[i] * (z * se).exp());

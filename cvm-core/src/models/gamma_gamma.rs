@@ -23,7 +23,7 @@
 //! ```
 
 use super::gamma_gamma_likelihood::{Lik, SpendData, SpendLikelihood};
-use super::{check_params, fit_ml, Covariance, FitDiagnostics, FitOptions};
+use super::{check_params, fit_ml, Covariance, FitDiagnostics, FitOptions, SpendModel};
 use crate::error::{check, Error, Result};
 use crate::special::{gamma_ln_ratio, ln_gamma};
 
@@ -399,14 +399,9 @@ impl GammaGamma {
             .collect()
     }
 
-    /// Scalar form of [`GammaGamma::conditional_expected_average_spend`] at other parameter values
-    /// (not validated); `+∞` when infinite. Used by the delta method.
-    pub(crate) fn spend_with(params: &[f64], x: f64, zbar: f64) -> f64 {
-        conditional_spend(&GammaGammaParams::raw(params), x, zbar).unwrap_or(f64::INFINITY)
-    }
-
     /// Delta-method intervals for the conditional expected spend at `level`, formed on the log
-    /// scale (see [`crate::models`]): `(lower, upper)`.
+    /// scale (see [`crate::models`]): `(lower, upper)`; see
+    /// [`SpendModel::conditional_expected_average_spend_interval`].
     ///
     /// # Errors
     /// [`Error::InvalidValue`] (`covariance`) when the model was not fitted; invalid `level` or
@@ -418,18 +413,12 @@ impl GammaGamma {
         monetary_value: &[f64],
         level: f64,
     ) -> Result<(Vec<f64>, Vec<f64>)> {
-        let z = super::z_for_level(level)?;
-        self.conditional_expected_average_spend(frequency, monetary_value)?;
-        let cov = self.covariance.as_ref().ok_or_else(|| Error::no_covariance(None))?;
-        let p = self.params.to_vec();
-        Ok(frequency
-            .iter()
-            .zip(monetary_value)
-            .map(|(&x, &m)| {
-                let f = |q: &[f64]| Self::spend_with(q, x, m);
-                super::delta_interval(&p, cov, z, super::Link::Log, &f)
-            })
-            .unzip())
+        SpendModel::conditional_expected_average_spend_interval(
+            self,
+            frequency,
+            monetary_value,
+            level,
+        )
     }
 
     /// Per-customer log-likelihood of `z̄` given `x` (0 for customers with `x = 0`, who carry no
@@ -524,6 +513,40 @@ impl GammaGamma {
             doc.covariance,
         )?
         .with_time_unit(doc.time_unit))
+    }
+}
+
+impl SpendModel for GammaGamma {
+    fn model_name(&self) -> &'static str {
+        "gamma_gamma"
+    }
+
+    fn param_names(&self) -> &'static [&'static str] {
+        GammaGammaParams::NAMES
+    }
+
+    fn params(&self) -> Vec<f64> {
+        self.params.to_vec()
+    }
+
+    fn covariance(&self) -> Option<&Covariance> {
+        self.covariance.as_ref()
+    }
+
+    /// # Formula
+    /// Fader, Hardie & Lee (2005, JMR): `E(M | p, q, γ, x, z̄) = p(γ + x z̄)/(px + q − 1)`; `+∞` when
+    /// `px + q ≤ 1`.
+    fn conditional_expected_average_spend_with(&self, params: &[f64], x: f64, zbar: f64) -> f64 {
+        conditional_spend(&GammaGammaParams::raw(params), x, zbar).unwrap_or(f64::INFINITY)
+    }
+
+    /// [`GammaGamma::conditional_expected_average_spend`] (its error names the infinite mean).
+    fn conditional_expected_average_spend(
+        &self,
+        frequency: &[f64],
+        monetary_value: &[f64],
+    ) -> Result<Vec<f64>> {
+        GammaGamma::conditional_expected_average_spend(self, frequency, monetary_value)
     }
 }
 

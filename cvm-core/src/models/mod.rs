@@ -65,6 +65,7 @@ mod pareto_nbd_likelihood;
 pub mod persist;
 pub mod sbg;
 pub mod simulate;
+mod spend;
 mod transaction;
 
 pub use any::AnyModel;
@@ -86,6 +87,7 @@ pub use pareto_nbd::{ParetoNbd, ParetoNbdParams};
 pub use persist::ModelKind;
 pub use sbg::{SbgParams, ShiftedBetaGeometric};
 pub use simulate::{Rng, SimulatedCohort, SimulationOptions};
+pub use spend::SpendModel;
 pub use transaction::TransactionModel;
 
 pub(crate) use crate::special::{log_add_exp as ln_add, one_minus_exp_over};
