@@ -23,6 +23,7 @@
 //! ```
 
 use super::gamma_gamma_likelihood::{Lik, SpendData, SpendLikelihood};
+use super::spend::check_spend;
 use super::{check_params, fit_ml, Covariance, FitDiagnostics, FitOptions, SpendModel};
 use crate::error::{check, Error, Result};
 use crate::special::{gamma_ln_ratio, ln_gamma};
@@ -81,36 +82,6 @@ pub struct GammaGamma {
     time_unit: Option<crate::TimeUnit>,
 }
 
-/// Validates spend columns: `frequency` a finite non-negative integer, `monetary_value` finite and
-/// ≥ 0, and > 0 for repeat buyers (frequency > 0).
-pub(crate) fn check_spend(frequency: &[f64], monetary_value: &[f64]) -> Result<()> {
-    let n = frequency.len();
-    check::non_empty("frequency", n)?;
-    check::same_len("monetary_value", n, monetary_value.len())?;
-    // One pass when everything is valid; otherwise the checks below name the first problem.
-    let valid = frequency.iter().zip(monetary_value).all(|(&x, &z)| {
-        check::is_whole(x, f64::MAX) && z.is_finite() && (z > 0.0 || (z == 0.0 && x == 0.0))
-    });
-    if valid {
-        return Ok(());
-    }
-    check::counts("frequency", frequency)?;
-    check::non_negative("monetary_value", monetary_value)?;
-    for i in 0..n {
-        if frequency[i] > 0.0 && monetary_value[i] <= 0.0 {
-            return Err(Error::invalid_at(
-                "monetary_value",
-                i,
-                format!(
-                    "must be > 0 for a repeat buyer (frequency {}; got {})",
-                    frequency[i], monetary_value[i]
-                ),
-            ));
-        }
-    }
-    Ok(())
-}
-
 /// Fails with [`Error::NotIdentified`] when the repeat buyers' spends cannot identify `p`, `q`
 /// and `γ`: fewer than two repeat buyers, or every repeat buyer with the same average spend (no
 /// spread between customers, so the likelihood keeps rising as `p, q → ∞`). Called after
@@ -141,14 +112,6 @@ fn check_spend_identifiable(frequency: &[f64], monetary_value: &[f64]) -> Result
         )));
     }
     Ok(())
-}
-
-pub(super) fn no_repeat_buyers() -> Error {
-    Error::invalid(
-        "frequency",
-        "no repeat buyers (every frequency is 0): the spend model needs customers with at least \
-         one repeat purchase",
-    )
 }
 
 /// `E(M | x, z̄)` for validated scalars; `None` when it is infinite (x = 0 with q ≤ 1, or
@@ -566,56 +529,6 @@ impl std::fmt::Display for GammaGamma {
         let p = &self.params;
         write!(f, "GammaGamma(p={:.4}, q={:.4}, gamma={:.4})", p.p, p.q, p.gamma)
     }
-}
-
-/// Weighted Pearson correlation between frequency and mean spend over the repeat buyers
-/// (frequency > 0). The Gamma-Gamma model assumes the two are independent; a correlation far from
-/// 0 is a warning sign.
-///
-/// # Errors
-/// Invalid columns as [`GammaGamma::fit`]; [`Error::InvalidValue`] (`frequency`) with fewer than
-/// two repeat buyers; [`Error::Numerical`] when either column is constant over the repeat buyers.
-///
-/// # Examples
-/// ```
-/// use cvm_core::models::frequency_monetary_correlation;
-/// let c = frequency_monetary_correlation(&[1.0, 2.0, 3.0, 0.0], &[10.0, 20.0, 30.0, 0.0], None)?;
-/// assert!((c - 1.0).abs() < 1e-12);
-/// # Ok::<(), cvm_core::Error>(())
-/// ```
-pub fn frequency_monetary_correlation(
-    frequency: &[f64],
-    monetary_value: &[f64],
-    weights: Option<&[f64]>,
-) -> Result<f64> {
-    check_spend(frequency, monetary_value)?;
-    check::weights(frequency.len(), weights)?;
-    let rows: Vec<usize> = (0..frequency.len()).filter(|&i| frequency[i] > 0.0).collect();
-    if rows.is_empty() {
-        return Err(no_repeat_buyers());
-    }
-    if rows.len() < 2 {
-        return Err(Error::invalid("frequency", "at least two repeat buyers are needed"));
-    }
-    let (x, z) = (frequency, monetary_value);
-    let w = |i: usize| weights.map_or(1.0, |w| w[i]);
-    let n: f64 = rows.iter().map(|&i| w(i)).sum();
-    let mx: f64 = rows.iter().map(|&i| x[i] * w(i)).sum::<f64>() / n;
-    let mz: f64 = rows.iter().map(|&i| z[i] * w(i)).sum::<f64>() / n;
-    let (mut sxx, mut szz, mut sxz) = (0.0, 0.0, 0.0);
-    for &i in &rows {
-        let (a, b) = (x[i] - mx, z[i] - mz);
-        sxx += w(i) * a * a;
-        szz += w(i) * b * b;
-        sxz += w(i) * a * b;
-    }
-    if !(sxx > 0.0 && szz > 0.0) {
-        return Err(Error::Numerical {
-            context: "frequency_monetary_correlation".into(),
-            reason: "frequency or monetary value is constant over the repeat buyers".into(),
-        });
-    }
-    Ok((sxz / (sxx.sqrt() * szz.sqrt())).clamp(-1.0, 1.0))
 }
 
 #[cfg(test)]

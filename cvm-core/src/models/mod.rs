@@ -50,6 +50,7 @@ mod bg_bb_likelihood;
 mod bg_family;
 mod bg_family_likelihood;
 pub mod bg_nbd;
+mod bg_nbd_likelihood;
 mod checks;
 mod covariance;
 mod data;
@@ -64,6 +65,7 @@ mod pareto_nbd_dert;
 mod pareto_nbd_likelihood;
 pub mod persist;
 pub mod sbg;
+mod sbg_likelihood;
 pub mod simulate;
 mod spend;
 mod transaction;
@@ -80,14 +82,14 @@ pub use diagnostics::{
 pub use driver::{
     fit_ml, FitData, FitDiagnostics, JointPass, Likelihood, MlFit, PerRow, RowLikelihood,
 };
-pub use gamma_gamma::{frequency_monetary_correlation, GammaGamma, GammaGammaParams};
+pub use gamma_gamma::{GammaGamma, GammaGammaParams};
 pub use mbg_nbd::{MbgNbd, MbgNbdParams};
 pub use options::FitOptions;
 pub use pareto_nbd::{ParetoNbd, ParetoNbdParams};
 pub use persist::ModelKind;
 pub use sbg::{SbgParams, ShiftedBetaGeometric};
 pub use simulate::{Rng, SimulatedCohort, SimulationOptions};
-pub use spend::SpendModel;
+pub use spend::{frequency_monetary_correlation, SpendModel};
 pub use transaction::TransactionModel;
 
 pub(crate) use crate::special::{log_add_exp as ln_add, one_minus_exp_over};

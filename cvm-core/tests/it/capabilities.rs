@@ -116,3 +116,63 @@ fn a_model_named_bg_bb_is_continuous_unless_it_says_discrete() {
     let want: f64 = (1..=10).map(|k| rate * (1.0 + RATE).powi(-k)).sum();
     assert!((d[0] / want - 1.0).abs() < 1e-12, "{} vs {want}", d[0]);
 }
+
+/// A user's spend model: every customer spends their own mean (no shrinkage), with a covariance
+/// of its one parameter, a margin multiplier `k`.
+struct OwnMean {
+    cov: Covariance,
+}
+
+impl cvm_core::models::SpendModel for OwnMean {
+    fn model_name(&self) -> &'static str {
+        "own_mean"
+    }
+    fn param_names(&self) -> &'static [&'static str] {
+        &["k"]
+    }
+    fn params(&self) -> Vec<f64> {
+        vec![1.0]
+    }
+    fn covariance(&self) -> Option<&Covariance> {
+        Some(&self.cov)
+    }
+    fn conditional_expected_average_spend_with(&self, p: &[f64], _x: f64, z: f64) -> f64 {
+        p[0] * z
+    }
+}
+
+#[test]
+fn clv_takes_a_users_spend_model() {
+    use cvm_core::clv::customer_lifetime_value;
+    let user = Linear { name: "nbd", discrete: false, params: PARAMS.to_vec() };
+    let spend =
+        OwnMean { cov: Covariance::from_log_covariance(vec![1.0], vec![vec![0.01]]).unwrap() };
+    let (x, t_x, t, z) = ([2.0, 1.0], [30.0, 10.0], [38.0, 38.0], [20.0, 35.0]);
+    let o = ClvOptions { margin: 0.5, ..weekly(52.0) };
+    let v = customer_lifetime_value(&user, &spend, &x, &t_x, &t, &z, &o).unwrap();
+    let d = expected_discounted_purchases(&user, &x, &t_x, &t, &o).unwrap();
+    for i in 0..2 {
+        assert_eq!(v.expected_spend[i], z[i]);
+        assert!((v.value[i] - 0.5 * z[i] * d[i]).abs() <= 1e-12 * v.value[i]);
+    }
+    // Asking for intervals: the user's model has no covariance, so the error names it.
+    let e = customer_lifetime_value(
+        &user,
+        &spend,
+        &x,
+        &t_x,
+        &t,
+        &z,
+        &ClvOptions { interval_level: Some(0.9), ..o.clone() },
+    )
+    .unwrap_err();
+    assert_eq!(e.field(), Some("covariance"), "{e}");
+    // The spend interval comes from the trait: k has log-sd 0.1, so exp(±1.645 · 0.1).
+    use cvm_core::models::SpendModel;
+    let (lo, hi) = spend.conditional_expected_average_spend_interval(&x, &z, 0.9).unwrap();
+    let f = (1.6448536269514722f64 * 0.1).exp();
+    assert!((lo[0] - 20.0 / f).abs() < 1e-6 && (hi[0] - 20.0 * f).abs() < 1e-6, "{lo:?} {hi:?}");
+    // Bad spend columns are named.
+    let e = spend.conditional_expected_average_spend(&[1.0], &[-3.0]).unwrap_err();
+    assert_eq!((e.field(), e.index()), (Some("monetary_value"), Some(0)));
+}
