@@ -100,4 +100,3 @@ pub(crate) use checks::{
 };
 pub(crate) use covariance::{delta_interval, z_for_level, Link};
 pub(crate) use data::check_customers;
-pub(crate) use transaction::interval_columns;

@@ -83,6 +83,15 @@ pub trait TransactionModel: Send + Sync {
         check_customers(frequency, recency, t_cal)
     }
 
+    /// Checks the span `t` of a conditional prediction: by default finite and ≥ 0; a
+    /// discrete-time model asks for a whole number of opportunities.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] (`t`).
+    fn check_horizon(&self, t: f64) -> Result<()> {
+        check_t("t", t)
+    }
+
     /// True when the conditional expectation factors as
     /// `E(t | x, t_x, T) = P(alive | x, t_x, T) · g(t | x, T)` for every parameter value: recency
     /// enters only through P(alive). Customer lifetime value then evaluates each distinct
@@ -148,7 +157,7 @@ pub trait TransactionModel: Send + Sync {
         level: f64,
     ) -> Result<(Vec<f64>, Vec<f64>)> {
         let z = z_for_level(level)?;
-        check_customers(frequency, recency, t_cal)?;
+        self.check_histories(frequency, recency, t_cal)?;
         let cov = self.covariance().ok_or_else(|| Error::no_covariance(None))?;
         let f = |i: usize, q: &[f64]| {
             self.probability_alive_with(q, frequency[i], recency[i], t_cal[i])
@@ -171,8 +180,8 @@ pub trait TransactionModel: Send + Sync {
         level: f64,
     ) -> Result<(Vec<f64>, Vec<f64>)> {
         let z = z_for_level(level)?;
-        check_t("t", t)?;
-        check_customers(frequency, recency, t_cal)?;
+        self.check_horizon(t)?;
+        self.check_histories(frequency, recency, t_cal)?;
         let cov = self.covariance().ok_or_else(|| Error::no_covariance(None))?;
         let f = |i: usize, q: &[f64]| {
             self.conditional_expected_purchases_with(q, t, frequency[i], recency[i], t_cal[i])
@@ -195,8 +204,8 @@ pub trait TransactionModel: Send + Sync {
         recency: &[f64],
         t_cal: &[f64],
     ) -> Result<Vec<f64>> {
-        check_t("t", t)?;
-        check_customers(frequency, recency, t_cal)?;
+        self.check_horizon(t)?;
+        self.check_histories(frequency, recency, t_cal)?;
         let out = par_map(frequency.len(), |i| {
             self.conditional_expected_purchases_at(t, frequency[i], recency[i], t_cal[i])
         });
@@ -215,7 +224,7 @@ pub trait TransactionModel: Send + Sync {
         recency: &[f64],
         t_cal: &[f64],
     ) -> Result<Vec<f64>> {
-        check_customers(frequency, recency, t_cal)?;
+        self.check_histories(frequency, recency, t_cal)?;
         let out = par_map(frequency.len(), |i| {
             self.probability_alive_at(frequency[i], recency[i], t_cal[i])
         });
@@ -263,8 +272,8 @@ pub trait TransactionModel: Send + Sync {
         recency: &[f64],
         t_cal: &[f64],
     ) -> Result<(Vec<f64>, Vec<f64>)> {
-        check_t("t", t)?;
-        check_customers(frequency, recency, t_cal)?;
+        self.check_horizon(t)?;
+        self.check_histories(frequency, recency, t_cal)?;
         let (alive, expected) = par_map2(frequency.len(), |i| {
             self.probability_alive_and_expected_purchases_at(t, frequency[i], recency[i], t_cal[i])
         });
@@ -296,7 +305,7 @@ pub trait TransactionModel: Send + Sync {
         recency: &[f64],
         t_cal: &[f64],
     ) -> Result<Vec<f64>> {
-        check_customers(frequency, recency, t_cal)?;
+        self.check_histories(frequency, recency, t_cal)?;
         Ok(par_map(frequency.len(), |i| self.log_likelihood_at(frequency[i], recency[i], t_cal[i])))
     }
 
@@ -350,7 +359,7 @@ fn check_model_outputs<M: TransactionModel + ?Sized>(
 /// customers `0..n` of model `m`, on the link scale of `interval` (with the covariance and the
 /// normal critical value `z`); fails with [`Error::Numerical`] naming `what` and the first bound
 /// that is not finite.
-pub(crate) fn interval_columns<M: TransactionModel + ?Sized>(
+fn interval_columns<M: TransactionModel + ?Sized>(
     m: &M,
     what: &str,
     (cov, z, link): (&Covariance, f64, Link),
