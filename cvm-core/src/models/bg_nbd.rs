@@ -14,7 +14,7 @@
 //! # Ok::<(), cvm_core::Error>(())
 //! ```
 
-use super::bg_nbd_likelihood::Lik;
+use super::bg_nbd_likelihood::LIK;
 use super::{
     bg_family, check_params, check_t, fit_ml, ln_add, Covariance, FitDiagnostics, FitOptions,
     Likelihood, SummaryData, TransactionModel,
@@ -197,7 +197,7 @@ impl BgNbd {
             data.recency(),
             data.t(),
         )?;
-        let fit = fit_ml(&Lik, data, options)?;
+        let fit = fit_ml(&LIK, data, options)?;
         super::check_estimate("bg_nbd", BgNbdParams::NAMES, &fit.params)?;
         Ok(BgNbd {
             params: BgNbdParams::raw(&fit.params),
@@ -249,7 +249,7 @@ impl BgNbd {
 
     /// Log-likelihood of a whole (weighted) summary at this model's parameters.
     pub fn log_likelihood(&self, data: &SummaryData) -> f64 {
-        Lik.total(data, &self.params.to_vec(), None)
+        LIK.total(data, &self.params.to_vec(), None)
     }
 
     /// P(X(t) = n): the probability that a new customer makes `n` repeat purchases in `(0, t]`.
@@ -484,7 +484,7 @@ mod tests {
         let data = SummaryData::new(&x, &tx, &t, Some(&w)).unwrap();
         for p in [[0.25, 4.0, 0.8, 2.5], [2.0, 0.5, 3.0, 0.7], [0.01, 100.0, 0.05, 40.0]] {
             let mut g = [0.0; 4];
-            let v = Lik.total(&data, &p, Some(&mut g));
+            let v = LIK.total(&data, &p, Some(&mut g));
             let m = BgNbd::from_params(BgNbdParams::raw(&p)).unwrap();
             let direct: f64 = (0..6).map(|i| w[i] * m.log_likelihood_at(x[i], tx[i], t[i])).sum();
             assert!((v - direct).abs() < 1e-10 * v.abs().max(1.0));
@@ -493,13 +493,13 @@ mod tests {
                 let (mut up, mut dn) = (p, p);
                 up[j] += h;
                 dn[j] -= h;
-                let fd = (Lik.total(&data, &up, None) - Lik.total(&data, &dn, None)) / (2.0 * h);
+                let fd = (LIK.total(&data, &up, None) - LIK.total(&data, &dn, None)) / (2.0 * h);
                 assert!((fd - g[j]).abs() < 1e-6 * g[j].abs().max(1.0), "p={p:?} j={j}");
                 // Column j of the exact Hessian against differences of the analytic gradient.
                 let (mut gu, mut gd) = ([0.0; 4], [0.0; 4]);
-                Lik.total(&data, &up, Some(&mut gu));
-                Lik.total(&data, &dn, Some(&mut gd));
-                let hess = Lik.hessian(&data, &p).unwrap();
+                LIK.total(&data, &up, Some(&mut gu));
+                LIK.total(&data, &dn, Some(&mut gd));
+                let hess = LIK.hessian(&data, &p).unwrap();
                 for i in 0..4 {
                     let fd = (gu[i] - gd[i]) / (2.0 * h);
                     let tol = 1e-5 * hess[i][j].abs().max(1.0);

@@ -2,14 +2,21 @@
 //! terms with their gradient and exact Hessian, summed over the customers by the BG-family
 //! helper [`two_term_total`].
 
+use super::bg_family_likelihood::{BgLik, BgTerms};
 use super::bg_nbd::BgNbdParams;
-use super::{two_term_total, Likelihood, Order, SummaryData, XTerms};
+use super::{SummaryData, XTerms};
 use crate::special::{digamma, gamma_ln_ratio, ln_beta, trigamma};
 
-/// The BG/NBD likelihood for the shared driver [`fit_ml`](super::fit_ml).
-pub(super) struct Lik;
+/// The BG/NBD's per-frequency terms.
+pub(super) struct Terms;
 
-impl Lik {
+/// The likelihood for the shared driver [`fit_ml`](super::fit_ml).
+pub(super) const LIK: BgLik<Terms> = BgLik(Terms);
+
+impl BgTerms for Terms {
+    const MODEL: &'static str = "bg_nbd";
+    const NAMES: &'static [&'static str] = BgNbdParams::NAMES;
+
     /// Per-frequency terms (FHL 2005 eq. 6 as `h(x) + ln(e^{A₁} + e^{A₂})`).
     fn table(data: &SummaryData, p: &[f64], with_hessian: bool) -> Vec<XTerms> {
         let (r, alpha, a, b) = (p[0], p[1], p[2], p[3]);
@@ -60,33 +67,5 @@ impl Lik {
                 t
             })
             .collect()
-    }
-}
-
-impl Likelihood for Lik {
-    type Data = SummaryData;
-    const MODEL: &'static str = "bg_nbd";
-    const NAMES: &'static [&'static str] = BgNbdParams::NAMES;
-
-    /// The moment start `(1, T̄/(x̄+1), 1, 1)`, then all ones.
-    fn initial_guess(&self, data: &SummaryData) -> Vec<Vec<f64>> {
-        let (mx, _, mt) = data.means();
-        vec![vec![1.0, (mt / (mx + 1.0)).max(1e-3), 1.0, 1.0], vec![1.0; 4]]
-    }
-
-    fn total(&self, data: &SummaryData, p: &[f64], grad: Option<&mut [f64]>) -> f64 {
-        let table = Self::table(data, p, false);
-        let order = if grad.is_some() { Order::Gradient } else { Order::Value };
-        let (v, g, _) = two_term_total(data, p[1], &table, order);
-        if let Some(out) = grad {
-            out.copy_from_slice(&g);
-        }
-        v
-    }
-
-    fn hessian(&self, data: &SummaryData, p: &[f64]) -> Option<Vec<Vec<f64>>> {
-        let table = Self::table(data, p, true);
-        let (_, _, h) = two_term_total(data, p[1], &table, Order::Hessian);
-        Some(h.iter().map(|r| r.to_vec()).collect())
     }
 }

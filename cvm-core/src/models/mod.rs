@@ -93,7 +93,7 @@ pub use spend::{frequency_monetary_correlation, SpendModel};
 pub use transaction::TransactionModel;
 
 pub(crate) use crate::special::{log_add_exp as ln_add, one_minus_exp_over};
-pub(crate) use bg_family_likelihood::{two_term_total, Order, XTerms};
+pub(crate) use bg_family_likelihood::{Order, XTerms};
 pub(crate) use checks::{
     check_estimate, check_identifiable, check_outputs, check_param, check_params, check_t,
     fmt_params,
