@@ -9,7 +9,8 @@
 //! towards the population mean `pγ/(q−1)`.
 //!
 //! The model assumes that spend is independent of purchase frequency; check that with
-//! [`frequency_monetary_correlation`] before combining it with a transaction model.
+//! [`frequency_monetary_correlation`](super::frequency_monetary_correlation) before combining it
+//! with a transaction model.
 //!
 //! # Examples
 //! ```
