@@ -55,6 +55,7 @@ lint:
 test-rust:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) test --release -p cvm-core -p cvm-ffi --lib --tests
+	$(CARGO) run --release -p cvm-core --example custom_model
 	$(CARGO) test -p cvm-core --doc
 	$(CARGO) test -p cvm-py --lib
 	$(CARGO) test --release --manifest-path fuzz/Cargo.toml

@@ -1,6 +1,7 @@
 //! Probabilistic customer lifetime value: the expected present value of each customer's future
-//! purchases over a horizon, from a transaction model (how many purchases, when) and a spend
-//! model (how much each).
+//! purchases over a horizon, from a transaction model (how many purchases, when:
+//! [`TransactionModel`]) and a spend model (how much each: [`SpendModel`], e.g. Gamma-Gamma).
+//! Both are traits: a model of another crate plugs in (see `docs/writing-a-model.md`).
 //!
 //! `CLV_i = margin · E(spend_i) · D_i`, where `D_i` is the customer's discounted expected number
 //! of purchases over the horizon (the finite-horizon "DERT", Fader, Hardie & Lee 2005, *RFM and
@@ -62,9 +63,9 @@
 //! ```
 
 use crate::error::{check, fmt_num, Error, Result};
-use crate::models::{GammaGamma, TransactionModel};
+use crate::models::{SpendModel, TransactionModel};
 use crate::parallel::par_map;
-use crate::special::{gauss_legendre, ln_upper_incomplete_gamma, log_sub_exp};
+use crate::special::gauss_legendre;
 use crate::TimeUnit;
 
 /// How future purchases are discounted and summed.
@@ -375,7 +376,7 @@ pub struct ClvResult {
     pub value: Vec<f64>,
     /// Discounted expected purchases over the horizon per customer (`D_i`).
     pub discounted_purchases: Vec<f64>,
-    /// Expected spend per purchase per customer (Gamma-Gamma conditional mean).
+    /// Expected spend per purchase per customer (the spend model's conditional mean).
     pub expected_spend: Vec<f64>,
     /// Lower bounds of the intervals, when asked for.
     pub lower: Option<Vec<f64>>,
@@ -398,10 +399,14 @@ struct Plan<'a> {
     model: &'a dyn TransactionModel,
     kind: Kind,
     nodes: Vec<(f64, f64)>,
-    pareto: bool,
 }
 
 impl Plan<'_> {
+    /// Whether purchases are summed over discrete opportunities.
+    fn is_discrete(&self) -> bool {
+        matches!(self.kind, Kind::Discrete { .. })
+    }
+
     /// `D` for one customer at parameters `p`.
     fn discounted(&self, p: &[f64], x: f64, tx: f64, tc: f64) -> f64 {
         let e = |t: f64| self.model.conditional_expected_purchases_with(p, t, x, tx, tc);
@@ -436,8 +441,11 @@ impl Plan<'_> {
                 if delta == 0.0 {
                     return e(h);
                 }
-                if self.pareto && delta > 0.0 {
-                    if let Some(v) = self.pareto_closed_form(p, x, tx, tc, h, delta) {
+                if delta > 0.0 {
+                    let m = self.model;
+                    if let Some(v) =
+                        m.discounted_expected_purchases_closed_form(p, (x, tx, tc), h, delta)
+                    {
                         return v;
                     }
                 }
@@ -457,34 +465,6 @@ impl Plan<'_> {
             }
         }
     }
-
-    /// Finite-horizon DERT of the Pareto/NBD (parameters `[r, alpha, s, beta]`); `None` when
-    /// the difference of incomplete gammas would lose precision.
-    fn pareto_closed_form(
-        &self,
-        p: &[f64],
-        x: f64,
-        tx: f64,
-        tc: f64,
-        h: f64,
-        delta: f64,
-    ) -> Option<f64> {
-        let (r, alpha, s, beta) = (p[0], p[1], p[2], p[3]);
-        let b = beta + tc;
-        let g_lo = ln_upper_incomplete_gamma(1.0 - s, delta * b);
-        let g_hi = ln_upper_incomplete_gamma(1.0 - s, delta * (b + h));
-        if !(g_lo.is_finite() && g_hi.is_finite()) || g_lo - g_hi < 1e-3 {
-            return None;
-        }
-        let p_alive = self.model.probability_alive_with(p, x, tx, tc);
-        let ln = (r + x).ln() - (alpha + tc).ln()
-            + s * b.ln()
-            + delta * b
-            + (s - 1.0) * delta.ln()
-            + log_sub_exp(g_lo, g_hi);
-        let v = p_alive * ln.exp();
-        v.is_finite().then_some(v)
-    }
 }
 
 /// `data_unit`: the resolved unit of the model's data (`None` only for the lifetimes steps,
@@ -494,9 +474,7 @@ fn plan<'a>(
     o: &ClvOptions,
     data_unit: Option<TimeUnit>,
 ) -> Result<Plan<'a>> {
-    let discrete = model.model_name() == "bg_bb";
-    let pareto =
-        model.model_name() == "pareto_nbd" && model.param_names() == ["r", "alpha", "s", "beta"];
+    let discrete = model.discrete_time();
     // Length of one data time unit in time units.
     let u = data_unit.map_or(1.0, |d| d.days()) / o.time_unit.days();
     let kind = match o.method {
@@ -530,26 +508,13 @@ fn plan<'a>(
             }
         }
     };
-    Ok(Plan { model, kind, nodes: gauss_legendre(GL_NODES), pareto })
+    Ok(Plan { model, kind, nodes: gauss_legendre(GL_NODES) })
 }
 
 /// The most steps (lifetimes' method) or opportunities (a discrete-time model) a CLV evaluates
 /// per customer: the work of a CLV call is at most this many model evaluations per unique
 /// customer row, and a horizon or step count beyond it is an [`Error::InvalidValue`].
 pub const MAX_CLV_STEPS: usize = 100_000;
-
-fn check_inputs(
-    model: &dyn TransactionModel,
-    frequency: &[f64],
-    recency: &[f64],
-    t: &[f64],
-) -> Result<()> {
-    if model.model_name() == "bg_bb" {
-        crate::models::bg_bb::check_histories(frequency, recency, t)
-    } else {
-        crate::models::check_customers(frequency, recency, t)
-    }
-}
 
 /// Discounted expected purchases of each customer over the horizon (`D_i`; see
 /// [`crate::clv`] for the methods): the finite-horizon DERT. Multiply by margin and expected
@@ -582,7 +547,7 @@ pub fn expected_discounted_purchases(
 ) -> Result<Vec<f64>> {
     options.validate()?;
     let unit = options.resolve_data_time_unit(model.time_unit())?;
-    check_inputs(model, frequency, recency, t)?;
+    model.check_histories(frequency, recency, t)?;
     discounted_all(model, frequency, recency, t, options, unit)
 }
 
@@ -606,10 +571,10 @@ const CHEB_TOL: f64 = 1e-12;
 fn discounted_by_frequency(
     pl: &Plan<'_>,
     params: &[f64],
+    m: f64,
     c: &crate::compress::Compressed,
 ) -> Vec<f64> {
     let direct = |i: usize| pl.discounted(params, c.frequency[i], c.recency[i], c.t[i]);
-    let m = if pl.pareto { params[1].min(params[3]) } else { params[1] };
     let n = c.len();
     // Contiguous runs of equal frequency (the compressed rows are sorted by frequency).
     let mut group = vec![0u32; n];
@@ -721,7 +686,7 @@ fn discounted_all(
     options: &ClvOptions,
     unit: Option<TimeUnit>,
 ) -> Result<Vec<f64>> {
-    let factor = matches!(model.model_name(), "bg_nbd" | "mbg_nbd" | "pareto_nbd" | "bg_bb");
+    let factor = model.factors_through_alive();
     let reference: Vec<f64> = if factor {
         (0..frequency.len()).map(|i| if frequency[i] > 0.0 { t[i] } else { 0.0 }).collect()
     } else {
@@ -730,10 +695,10 @@ fn discounted_all(
     let c = crate::compress::compress(frequency, &reference, t)?;
     let pl = plan(model, options, unit)?;
     let params = model.params();
-    let d_ref = if factor && model.model_name() != "bg_bb" {
-        discounted_by_frequency(&pl, &params, &c)
-    } else {
-        par_map(c.len(), |i| pl.discounted(&params, c.frequency[i], c.recency[i], c.t[i]))
+    let shift = model.age_interpolation_shift(&params).filter(|_| factor && !pl.is_discrete());
+    let d_ref = match shift {
+        Some(m) => discounted_by_frequency(&pl, &params, m, &c),
+        None => par_map(c.len(), |i| pl.discounted(&params, c.frequency[i], c.recency[i], c.t[i])),
     };
     let d: Vec<f64> = if factor {
         let alive_ref = par_map(c.len(), |i| {
@@ -804,7 +769,7 @@ fn discounted_all(
 /// ```
 pub fn customer_lifetime_value(
     model: &dyn TransactionModel,
-    spend: &GammaGamma,
+    spend: &dyn SpendModel,
     frequency: &[f64],
     recency: &[f64],
     t: &[f64],
@@ -813,7 +778,7 @@ pub fn customer_lifetime_value(
 ) -> Result<ClvResult> {
     options.validate()?;
     let unit = options.resolve_data_time_unit(model.time_unit())?;
-    check_inputs(model, frequency, recency, t)?;
+    model.check_histories(frequency, recency, t)?;
     check::same_len("monetary_value", frequency.len(), monetary_value.len())?;
     let expected_spend = spend.conditional_expected_average_spend(frequency, monetary_value)?;
     let discounted_purchases = discounted_all(model, frequency, recency, t, options, unit)?;
@@ -844,7 +809,7 @@ pub fn customer_lifetime_value(
 #[allow(clippy::too_many_arguments)]
 fn intervals(
     model: &dyn TransactionModel,
-    spend: &GammaGamma,
+    spend: &dyn SpendModel,
     frequency: &[f64],
     recency: &[f64],
     t: &[f64],
@@ -858,7 +823,7 @@ fn intervals(
     let cov_s = spend.covariance().ok_or_else(|| no_cov("spend"))?.log_matrix().to_vec();
     let pl = plan(model, options, unit)?;
     let pt = model.params();
-    let ps = spend.params().to_vec();
+    let ps = spend.params();
     let h = 1e-5f64;
     // Gradient of ln f with respect to the log-parameters, by central differences.
     let grad = |p: &[f64], f: &dyn Fn(&[f64]) -> f64| -> Vec<f64> {
@@ -887,7 +852,7 @@ fn intervals(
     for i in 0..frequency.len() {
         let (x, tx, tc, m) = (frequency[i], recency[i], t[i], monetary_value[i]);
         let gt = grad(&pt, &|p| pl.discounted(p, x, tx, tc));
-        let gs = grad(&ps, &|p| GammaGamma::spend_with(p, x, m));
+        let gs = grad(&ps, &|p| spend.conditional_expected_average_spend_with(p, x, m));
         let se = (quad(&gt, &cov_t) + quad(&gs, &cov_s)).max(0.0).sqrt();
         lo.push(value[i] * (-z * se).exp());
         hi.push(value[i] * (z * se).exp());
@@ -936,7 +901,7 @@ mod tests {
         for model in models {
             let pl = plan(model, &ClvOptions::default(), Some(TimeUnit::Week)).unwrap();
             let p = model.params();
-            let m = if pl.pareto { p[1].min(p[3]) } else { p[1] };
+            let m = model.age_interpolation_shift(&p).expect("a BTYD model interpolates");
             for x in [0.0, 3.0, 40.0] {
                 let f = |y: f64| {
                     let tc = y.exp() - m;

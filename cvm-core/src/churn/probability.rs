@@ -30,18 +30,20 @@ pub trait NoPurchase: Sync {
     /// discrete model a whole number of periods).
     fn probability_no_purchase_at(&self, horizon: f64, x: f64, t_x: f64, t_cal: f64) -> f64;
 
-    /// True when time counts discrete opportunities (the horizon must then be a whole number).
+    /// True when time counts discrete opportunities (the horizon must then be a whole number):
+    /// by default what the transaction model says ([`TransactionModel::discrete_time`]).
     fn discrete_time(&self) -> bool {
-        false
+        self.transaction_model().discrete_time()
     }
 
-    /// Checks the customer columns as the model's predictions do.
+    /// Checks the customer columns as the model's predictions do: by default as the
+    /// transaction model does ([`TransactionModel::check_histories`]).
     ///
     /// # Errors
     /// [`Error::Empty`], [`Error::LengthMismatch`], [`Error::InvalidValue`] naming the column
     /// and row.
     fn check_histories(&self, frequency: &[f64], recency: &[f64], t: &[f64]) -> Result<()> {
-        crate::models::check_customers(frequency, recency, t)
+        self.transaction_model().check_histories(frequency, recency, t)
     }
 }
 
@@ -142,14 +144,6 @@ impl NoPurchase for BgBb {
         }
         let stays_silent = (ln_a(n + horizon) - base).exp() + gone;
         1.0 - p_alive * (1.0 - stays_silent).clamp(0.0, 1.0)
-    }
-
-    fn discrete_time(&self) -> bool {
-        true
-    }
-
-    fn check_histories(&self, frequency: &[f64], recency: &[f64], t: &[f64]) -> Result<()> {
-        crate::models::bg_bb::check_histories(frequency, recency, t)
     }
 }
 

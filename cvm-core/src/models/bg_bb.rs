@@ -22,8 +22,8 @@
 
 use super::bg_bb_likelihood::{alive_sum, cond_expected, ln_lik, ln_p_alive, ln_p_x, Lik};
 use super::{
-    check_params, fit_ml, interval_columns, Covariance, FitDiagnostics, FitOptions, Likelihood,
-    Link, SummaryData, TransactionModel,
+    check_params, fit_ml, Covariance, FitDiagnostics, FitOptions, Likelihood, SummaryData,
+    TransactionModel,
 };
 use crate::error::{check, Error, Result};
 
@@ -468,6 +468,25 @@ impl TransactionModel for BgBb {
         self.covariance.as_ref()
     }
 
+    /// Purchases happen only at opportunities.
+    fn discrete_time(&self) -> bool {
+        true
+    }
+
+    fn check_histories(&self, frequency: &[f64], recency: &[f64], t_cal: &[f64]) -> Result<()> {
+        check_histories(frequency, recency, t_cal)
+    }
+
+    /// A whole number of opportunities.
+    fn check_horizon(&self, t: f64) -> Result<()> {
+        check_periods("t", t)
+    }
+
+    /// FHS (2010) eq. 13: P(alive) times a function of `(t, x, n)`.
+    fn factors_through_alive(&self) -> bool {
+        true
+    }
+
     fn conditional_expected_purchases_at(&self, t: f64, x: f64, t_x: f64, t_cal: f64) -> f64 {
         cond_expected(&self.params, t, x, t_x, t_cal)
     }
@@ -502,42 +521,6 @@ impl TransactionModel for BgBb {
 
     fn probability_alive_with(&self, params: &[f64], x: f64, t_x: f64, t_cal: f64) -> f64 {
         ln_p_alive(&BgBbParams::raw(params), 0.0, x, t_x, t_cal).exp()
-    }
-
-    fn probability_alive_interval(
-        &self,
-        frequency: &[f64],
-        recency: &[f64],
-        t_cal: &[f64],
-        level: f64,
-    ) -> Result<(Vec<f64>, Vec<f64>)> {
-        check_histories(frequency, recency, t_cal)?;
-        let cov = self.covariance.as_ref().ok_or_else(|| Error::no_covariance(None))?;
-        let z = super::z_for_level(level)?;
-        let f = |i: usize, q: &[f64]| {
-            self.probability_alive_with(q, frequency[i], recency[i], t_cal[i])
-        };
-        let what = "probability_alive_interval";
-        interval_columns(self, what, (cov, z, Link::Logit), frequency.len(), f)
-    }
-
-    fn conditional_expected_purchases_interval(
-        &self,
-        t: f64,
-        frequency: &[f64],
-        recency: &[f64],
-        t_cal: &[f64],
-        level: f64,
-    ) -> Result<(Vec<f64>, Vec<f64>)> {
-        check_periods("t", t)?;
-        check_histories(frequency, recency, t_cal)?;
-        let cov = self.covariance.as_ref().ok_or_else(|| Error::no_covariance(None))?;
-        let z = super::z_for_level(level)?;
-        let f = |i: usize, q: &[f64]| {
-            self.conditional_expected_purchases_with(q, t, frequency[i], recency[i], t_cal[i])
-        };
-        let what = "conditional_expected_purchases_interval";
-        interval_columns(self, what, (cov, z, Link::Log), frequency.len(), f)
     }
 
     fn conditional_expected_purchases(

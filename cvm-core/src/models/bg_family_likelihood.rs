@@ -1,7 +1,7 @@
 //! The likelihood terms shared by the BG/NBD and the MBG/NBD: per-frequency tables of a
 //! two-term log-likelihood and their weighted sums with gradient and exact Hessian.
 
-use super::SummaryData;
+use super::{Likelihood, SummaryData};
 use crate::parallel::chunked_sum;
 
 /// Per-frequency terms of a likelihood of the form
@@ -115,4 +115,47 @@ pub(crate) fn two_term_total(
         }
     }
     (total, g, h)
+}
+
+/// What distinguishes one BG-family likelihood from another: its name, its parameter names and
+/// its per-frequency terms; [`BgLik`] makes it a [`Likelihood`].
+pub(crate) trait BgTerms: Sync {
+    /// The model's name.
+    const MODEL: &'static str;
+    /// `[r, alpha, a, b]`.
+    const NAMES: &'static [&'static str];
+    /// The per-frequency terms at natural parameters `p` (with their Hessian when asked).
+    fn table(data: &SummaryData, p: &[f64], with_hessian: bool) -> Vec<XTerms>;
+}
+
+/// A BG-family likelihood for the shared driver: the terms of `T` summed by
+/// [`two_term_total`], with gradient and exact Hessian.
+pub(crate) struct BgLik<T>(pub T);
+
+impl<T: BgTerms> Likelihood for BgLik<T> {
+    type Data = SummaryData;
+    const MODEL: &'static str = T::MODEL;
+    const NAMES: &'static [&'static str] = T::NAMES;
+
+    /// The moment start `(1, T̄/(x̄+1), 1, 1)`, then all ones.
+    fn initial_guess(&self, data: &SummaryData) -> Vec<Vec<f64>> {
+        let (mx, _, mt) = data.means();
+        vec![vec![1.0, (mt / (mx + 1.0)).max(1e-3), 1.0, 1.0], vec![1.0; 4]]
+    }
+
+    fn total(&self, data: &SummaryData, p: &[f64], grad: Option<&mut [f64]>) -> f64 {
+        let table = T::table(data, p, false);
+        let order = if grad.is_some() { Order::Gradient } else { Order::Value };
+        let (v, g, _) = two_term_total(data, p[1], &table, order);
+        if let Some(out) = grad {
+            out.copy_from_slice(&g);
+        }
+        v
+    }
+
+    fn hessian(&self, data: &SummaryData, p: &[f64]) -> Option<Vec<Vec<f64>>> {
+        let table = T::table(data, p, true);
+        let (_, _, h) = two_term_total(data, p[1], &table, Order::Hessian);
+        Some(h.iter().map(|r| r.to_vec()).collect())
+    }
 }

@@ -14,12 +14,13 @@
 //! # Ok::<(), cvm_core::Error>(())
 //! ```
 
+use super::bg_nbd_likelihood::LIK;
 use super::{
-    bg_family, check_params, check_t, fit_ml, ln_add, two_term_total, Covariance, FitDiagnostics,
-    FitOptions, Likelihood, Order, SummaryData, TransactionModel, XTerms,
+    bg_family, check_params, check_t, fit_ml, ln_add, Covariance, FitDiagnostics, FitOptions,
+    Likelihood, SummaryData, TransactionModel,
 };
 use crate::error::Result;
-use crate::special::{digamma, gamma_ln_ratio, ln_beta, ln_gamma, trigamma};
+use crate::special::{gamma_ln_ratio, ln_beta, ln_gamma};
 
 /// Parameters of the BG/NBD model.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -75,90 +76,6 @@ pub struct BgNbd {
     diagnostics: Option<FitDiagnostics>,
     covariance: Option<Covariance>,
     time_unit: Option<crate::TimeUnit>,
-}
-
-struct Lik;
-
-impl Lik {
-    /// Per-frequency terms (FHL 2005 eq. 6 as `h(x) + ln(e^{A₁} + e^{A₂})`).
-    fn table(data: &SummaryData, p: &[f64], with_hessian: bool) -> Vec<XTerms> {
-        let (r, alpha, a, b) = (p[0], p[1], p[2], p[3]);
-        let ln_alpha = alpha.ln();
-        let lb = ln_beta(a, b);
-        let (dg_r, dg_b, dg_ab) = (digamma(r), digamma(b), digamma(a + b));
-        let (tg_r, tg_b, tg_ab) = if with_hessian {
-            (trigamma(r), trigamma(b), trigamma(a + b))
-        } else {
-            (0.0, 0.0, 0.0)
-        };
-        data.x_levels()
-            .iter()
-            .map(|&x| {
-                let mut t = XTerms {
-                    head: gamma_ln_ratio(r + x, r) + r * ln_alpha + ln_beta(a, b + x) - lb,
-                    rx: r + x,
-                    two: x > 0.0,
-                    ..Default::default()
-                };
-                let (dr, da) = if x > 0.0 {
-                    (digamma(r + x) - dg_r, dg_ab - digamma(a + b + x))
-                } else {
-                    (0.0, 0.0)
-                };
-                let db = if x > 0.0 { da + digamma(b + x) - dg_b } else { 0.0 };
-                t.head_grad = [dr + ln_alpha, r / alpha, da, db];
-                if with_hessian {
-                    let (hr, ha) = if x > 0.0 {
-                        (trigamma(r + x) - tg_r, tg_ab - trigamma(a + b + x))
-                    } else {
-                        (0.0, 0.0)
-                    };
-                    let hb = if x > 0.0 { ha + trigamma(b + x) - tg_b } else { 0.0 };
-                    t.head_hess = [
-                        [hr, 1.0 / alpha, 0.0, 0.0],
-                        [1.0 / alpha, -r / (alpha * alpha), 0.0, 0.0],
-                        [0.0, 0.0, ha, ha],
-                        [0.0, 0.0, ha, hb],
-                    ];
-                }
-                if x > 0.0 {
-                    let bx = b + x - 1.0;
-                    t.c[1] = a.ln() - bx.ln();
-                    t.c_grad[1] = [1.0 / a, -1.0 / bx];
-                    t.c_hess[1] = [-1.0 / (a * a), 1.0 / (bx * bx)];
-                }
-                t
-            })
-            .collect()
-    }
-}
-
-impl Likelihood for Lik {
-    type Data = SummaryData;
-    const MODEL: &'static str = "bg_nbd";
-    const NAMES: &'static [&'static str] = BgNbdParams::NAMES;
-
-    /// The moment start `(1, T̄/(x̄+1), 1, 1)`, then all ones.
-    fn initial_guess(&self, data: &SummaryData) -> Vec<Vec<f64>> {
-        let (mx, _, mt) = data.means();
-        vec![vec![1.0, (mt / (mx + 1.0)).max(1e-3), 1.0, 1.0], vec![1.0; 4]]
-    }
-
-    fn total(&self, data: &SummaryData, p: &[f64], grad: Option<&mut [f64]>) -> f64 {
-        let table = Self::table(data, p, false);
-        let order = if grad.is_some() { Order::Gradient } else { Order::Value };
-        let (v, g, _) = two_term_total(data, p[1], &table, order);
-        if let Some(out) = grad {
-            out.copy_from_slice(&g);
-        }
-        v
-    }
-
-    fn hessian(&self, data: &SummaryData, p: &[f64]) -> Option<Vec<Vec<f64>>> {
-        let table = Self::table(data, p, true);
-        let (_, _, h) = two_term_total(data, p[1], &table, Order::Hessian);
-        Some(h.iter().map(|r| r.to_vec()).collect())
-    }
 }
 
 /// P(alive) kernel: `1 / (1 + e^l)`, `l = ln(a/(b+x−1)) + (r+x) ln(1 + (T−t_x)/(α+t_x))`
@@ -280,7 +197,7 @@ impl BgNbd {
             data.recency(),
             data.t(),
         )?;
-        let fit = fit_ml(&Lik, data, options)?;
+        let fit = fit_ml(&LIK, data, options)?;
         super::check_estimate("bg_nbd", BgNbdParams::NAMES, &fit.params)?;
         Ok(BgNbd {
             params: BgNbdParams::raw(&fit.params),
@@ -332,7 +249,7 @@ impl BgNbd {
 
     /// Log-likelihood of a whole (weighted) summary at this model's parameters.
     pub fn log_likelihood(&self, data: &SummaryData) -> f64 {
-        Lik.total(data, &self.params.to_vec(), None)
+        LIK.total(data, &self.params.to_vec(), None)
     }
 
     /// P(X(t) = n): the probability that a new customer makes `n` repeat purchases in `(0, t]`.
@@ -423,6 +340,16 @@ impl TransactionModel for BgNbd {
 
     fn covariance(&self) -> Option<&Covariance> {
         self.covariance.as_ref()
+    }
+
+    /// The conditional expectation is P(alive) times a function of `(t, x, T)`.
+    fn factors_through_alive(&self) -> bool {
+        true
+    }
+
+    /// `α`: at `t_x = T` the expectation depends on `T` through `α + T`.
+    fn age_interpolation_shift(&self, params: &[f64]) -> Option<f64> {
+        Some(params[1])
     }
 
     /// # Formula
@@ -557,7 +484,7 @@ mod tests {
         let data = SummaryData::new(&x, &tx, &t, Some(&w)).unwrap();
         for p in [[0.25, 4.0, 0.8, 2.5], [2.0, 0.5, 3.0, 0.7], [0.01, 100.0, 0.05, 40.0]] {
             let mut g = [0.0; 4];
-            let v = Lik.total(&data, &p, Some(&mut g));
+            let v = LIK.total(&data, &p, Some(&mut g));
             let m = BgNbd::from_params(BgNbdParams::raw(&p)).unwrap();
             let direct: f64 = (0..6).map(|i| w[i] * m.log_likelihood_at(x[i], tx[i], t[i])).sum();
             assert!((v - direct).abs() < 1e-10 * v.abs().max(1.0));
@@ -566,13 +493,13 @@ mod tests {
                 let (mut up, mut dn) = (p, p);
                 up[j] += h;
                 dn[j] -= h;
-                let fd = (Lik.total(&data, &up, None) - Lik.total(&data, &dn, None)) / (2.0 * h);
+                let fd = (LIK.total(&data, &up, None) - LIK.total(&data, &dn, None)) / (2.0 * h);
                 assert!((fd - g[j]).abs() < 1e-6 * g[j].abs().max(1.0), "p={p:?} j={j}");
                 // Column j of the exact Hessian against differences of the analytic gradient.
                 let (mut gu, mut gd) = ([0.0; 4], [0.0; 4]);
-                Lik.total(&data, &up, Some(&mut gu));
-                Lik.total(&data, &dn, Some(&mut gd));
-                let hess = Lik.hessian(&data, &p).unwrap();
+                LIK.total(&data, &up, Some(&mut gu));
+                LIK.total(&data, &dn, Some(&mut gd));
+                let hess = LIK.hessian(&data, &p).unwrap();
                 for i in 0..4 {
                     let fd = (gu[i] - gd[i]) / (2.0 * h);
                     let tol = 1e-5 * hess[i][j].abs().max(1.0);

@@ -9,7 +9,8 @@
 //! towards the population mean `pγ/(q−1)`.
 //!
 //! The model assumes that spend is independent of purchase frequency; check that with
-//! [`frequency_monetary_correlation`] before combining it with a transaction model.
+//! [`frequency_monetary_correlation`](super::frequency_monetary_correlation) before combining it
+//! with a transaction model.
 //!
 //! # Examples
 //! ```
@@ -23,7 +24,8 @@
 //! ```
 
 use super::gamma_gamma_likelihood::{Lik, SpendData, SpendLikelihood};
-use super::{check_params, fit_ml, Covariance, FitDiagnostics, FitOptions};
+use super::spend::check_spend;
+use super::{check_params, fit_ml, Covariance, FitDiagnostics, FitOptions, SpendModel};
 use crate::error::{check, Error, Result};
 use crate::special::{gamma_ln_ratio, ln_gamma};
 
@@ -81,36 +83,6 @@ pub struct GammaGamma {
     time_unit: Option<crate::TimeUnit>,
 }
 
-/// Validates spend columns: `frequency` a finite non-negative integer, `monetary_value` finite and
-/// ≥ 0, and > 0 for repeat buyers (frequency > 0).
-pub(crate) fn check_spend(frequency: &[f64], monetary_value: &[f64]) -> Result<()> {
-    let n = frequency.len();
-    check::non_empty("frequency", n)?;
-    check::same_len("monetary_value", n, monetary_value.len())?;
-    // One pass when everything is valid; otherwise the checks below name the first problem.
-    let valid = frequency.iter().zip(monetary_value).all(|(&x, &z)| {
-        check::is_whole(x, f64::MAX) && z.is_finite() && (z > 0.0 || (z == 0.0 && x == 0.0))
-    });
-    if valid {
-        return Ok(());
-    }
-    check::counts("frequency", frequency)?;
-    check::non_negative("monetary_value", monetary_value)?;
-    for i in 0..n {
-        if frequency[i] > 0.0 && monetary_value[i] <= 0.0 {
-            return Err(Error::invalid_at(
-                "monetary_value",
-                i,
-                format!(
-                    "must be > 0 for a repeat buyer (frequency {}; got {})",
-                    frequency[i], monetary_value[i]
-                ),
-            ));
-        }
-    }
-    Ok(())
-}
-
 /// Fails with [`Error::NotIdentified`] when the repeat buyers' spends cannot identify `p`, `q`
 /// and `γ`: fewer than two repeat buyers, or every repeat buyer with the same average spend (no
 /// spread between customers, so the likelihood keeps rising as `p, q → ∞`). Called after
@@ -141,14 +113,6 @@ fn check_spend_identifiable(frequency: &[f64], monetary_value: &[f64]) -> Result
         )));
     }
     Ok(())
-}
-
-pub(super) fn no_repeat_buyers() -> Error {
-    Error::invalid(
-        "frequency",
-        "no repeat buyers (every frequency is 0): the spend model needs customers with at least \
-         one repeat purchase",
-    )
 }
 
 /// `E(M | x, z̄)` for validated scalars; `None` when it is infinite (x = 0 with q ≤ 1, or
@@ -399,14 +363,9 @@ impl GammaGamma {
             .collect()
     }
 
-    /// Scalar form of [`GammaGamma::conditional_expected_average_spend`] at other parameter values
-    /// (not validated); `+∞` when infinite. Used by the delta method.
-    pub(crate) fn spend_with(params: &[f64], x: f64, zbar: f64) -> f64 {
-        conditional_spend(&GammaGammaParams::raw(params), x, zbar).unwrap_or(f64::INFINITY)
-    }
-
     /// Delta-method intervals for the conditional expected spend at `level`, formed on the log
-    /// scale (see [`crate::models`]): `(lower, upper)`.
+    /// scale (see [`crate::models`]): `(lower, upper)`; see
+    /// [`SpendModel::conditional_expected_average_spend_interval`].
     ///
     /// # Errors
     /// [`Error::InvalidValue`] (`covariance`) when the model was not fitted; invalid `level` or
@@ -418,18 +377,12 @@ impl GammaGamma {
         monetary_value: &[f64],
         level: f64,
     ) -> Result<(Vec<f64>, Vec<f64>)> {
-        let z = super::z_for_level(level)?;
-        self.conditional_expected_average_spend(frequency, monetary_value)?;
-        let cov = self.covariance.as_ref().ok_or_else(|| Error::no_covariance(None))?;
-        let p = self.params.to_vec();
-        Ok(frequency
-            .iter()
-            .zip(monetary_value)
-            .map(|(&x, &m)| {
-                let f = |q: &[f64]| Self::spend_with(q, x, m);
-                super::delta_interval(&p, cov, z, super::Link::Log, &f)
-            })
-            .unzip())
+        SpendModel::conditional_expected_average_spend_interval(
+            self,
+            frequency,
+            monetary_value,
+            level,
+        )
     }
 
     /// Per-customer log-likelihood of `z̄` given `x` (0 for customers with `x = 0`, who carry no
@@ -527,6 +480,40 @@ impl GammaGamma {
     }
 }
 
+impl SpendModel for GammaGamma {
+    fn model_name(&self) -> &'static str {
+        "gamma_gamma"
+    }
+
+    fn param_names(&self) -> &'static [&'static str] {
+        GammaGammaParams::NAMES
+    }
+
+    fn params(&self) -> Vec<f64> {
+        self.params.to_vec()
+    }
+
+    fn covariance(&self) -> Option<&Covariance> {
+        self.covariance.as_ref()
+    }
+
+    /// # Formula
+    /// Fader, Hardie & Lee (2005, JMR): `E(M | p, q, γ, x, z̄) = p(γ + x z̄)/(px + q − 1)`; `+∞` when
+    /// `px + q ≤ 1`.
+    fn conditional_expected_average_spend_with(&self, params: &[f64], x: f64, zbar: f64) -> f64 {
+        conditional_spend(&GammaGammaParams::raw(params), x, zbar).unwrap_or(f64::INFINITY)
+    }
+
+    /// [`GammaGamma::conditional_expected_average_spend`] (its error names the infinite mean).
+    fn conditional_expected_average_spend(
+        &self,
+        frequency: &[f64],
+        monetary_value: &[f64],
+    ) -> Result<Vec<f64>> {
+        GammaGamma::conditional_expected_average_spend(self, frequency, monetary_value)
+    }
+}
+
 fn infinite_mean(p: &GammaGammaParams, customer: Option<(usize, f64)>) -> Error {
     let reason = match customer {
         None => format!("q = {} <= 1: the population mean spend is infinite", p.q),
@@ -543,56 +530,6 @@ impl std::fmt::Display for GammaGamma {
         let p = &self.params;
         write!(f, "GammaGamma(p={:.4}, q={:.4}, gamma={:.4})", p.p, p.q, p.gamma)
     }
-}
-
-/// Weighted Pearson correlation between frequency and mean spend over the repeat buyers
-/// (frequency > 0). The Gamma-Gamma model assumes the two are independent; a correlation far from
-/// 0 is a warning sign.
-///
-/// # Errors
-/// Invalid columns as [`GammaGamma::fit`]; [`Error::InvalidValue`] (`frequency`) with fewer than
-/// two repeat buyers; [`Error::Numerical`] when either column is constant over the repeat buyers.
-///
-/// # Examples
-/// ```
-/// use cvm_core::models::frequency_monetary_correlation;
-/// let c = frequency_monetary_correlation(&[1.0, 2.0, 3.0, 0.0], &[10.0, 20.0, 30.0, 0.0], None)?;
-/// assert!((c - 1.0).abs() < 1e-12);
-/// # Ok::<(), cvm_core::Error>(())
-/// ```
-pub fn frequency_monetary_correlation(
-    frequency: &[f64],
-    monetary_value: &[f64],
-    weights: Option<&[f64]>,
-) -> Result<f64> {
-    check_spend(frequency, monetary_value)?;
-    check::weights(frequency.len(), weights)?;
-    let rows: Vec<usize> = (0..frequency.len()).filter(|&i| frequency[i] > 0.0).collect();
-    if rows.is_empty() {
-        return Err(no_repeat_buyers());
-    }
-    if rows.len() < 2 {
-        return Err(Error::invalid("frequency", "at least two repeat buyers are needed"));
-    }
-    let (x, z) = (frequency, monetary_value);
-    let w = |i: usize| weights.map_or(1.0, |w| w[i]);
-    let n: f64 = rows.iter().map(|&i| w(i)).sum();
-    let mx: f64 = rows.iter().map(|&i| x[i] * w(i)).sum::<f64>() / n;
-    let mz: f64 = rows.iter().map(|&i| z[i] * w(i)).sum::<f64>() / n;
-    let (mut sxx, mut szz, mut sxz) = (0.0, 0.0, 0.0);
-    for &i in &rows {
-        let (a, b) = (x[i] - mx, z[i] - mz);
-        sxx += w(i) * a * a;
-        szz += w(i) * b * b;
-        sxz += w(i) * a * b;
-    }
-    if !(sxx > 0.0 && szz > 0.0) {
-        return Err(Error::Numerical {
-            context: "frequency_monetary_correlation".into(),
-            reason: "frequency or monetary value is constant over the repeat buyers".into(),
-        });
-    }
-    Ok((sxz / (sxx.sqrt() * szz.sqrt())).clamp(-1.0, 1.0))
 }
 
 #[cfg(test)]

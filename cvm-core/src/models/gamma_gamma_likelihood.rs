@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
-use super::gamma_gamma::{check_spend, no_repeat_buyers};
+use super::spend::{check_spend, no_repeat_buyers};
 use super::{FitData, GammaGammaParams, Likelihood};
 use crate::error::{check, Result};
 use crate::special::{digamma, ln_beta};

@@ -14,9 +14,10 @@
 //! # Ok::<(), cvm_core::Error>(())
 //! ```
 
+use super::bg_family_likelihood::{BgLik, BgTerms};
 use super::{
-    bg_family, check_params, check_t, fit_ml, ln_add, two_term_total, Covariance, FitDiagnostics,
-    FitOptions, Likelihood, Order, SummaryData, TransactionModel, XTerms,
+    bg_family, check_params, check_t, fit_ml, ln_add, Covariance, FitDiagnostics, FitOptions,
+    Likelihood, SummaryData, TransactionModel, XTerms,
 };
 use crate::error::Result;
 use crate::special::{digamma, gamma_ln_ratio, ln_beta, ln_gamma, trigamma};
@@ -77,9 +78,16 @@ pub struct MbgNbd {
     time_unit: Option<crate::TimeUnit>,
 }
 
-struct Lik;
+/// The MBG/NBD's per-frequency terms.
+struct Terms;
 
-impl Lik {
+/// The likelihood for the shared driver [`fit_ml`](super::fit_ml).
+const LIK: BgLik<Terms> = BgLik(Terms);
+
+impl BgTerms for Terms {
+    const MODEL: &'static str = "mbg_nbd";
+    const NAMES: &'static [&'static str] = MbgNbdParams::NAMES;
+
     /// Per-frequency terms (Batislam et al. 2007 as `h(x) + ln(e^{A₁} + e^{A₂})`).
     fn table(data: &SummaryData, p: &[f64], with_hessian: bool) -> Vec<XTerms> {
         let (r, alpha, a, b) = (p[0], p[1], p[2], p[3]);
@@ -123,34 +131,6 @@ impl Lik {
                 t
             })
             .collect()
-    }
-}
-
-impl Likelihood for Lik {
-    type Data = SummaryData;
-    const MODEL: &'static str = "mbg_nbd";
-    const NAMES: &'static [&'static str] = MbgNbdParams::NAMES;
-
-    /// The moment start `(1, T̄/(x̄+1), 1, 1)`, then all ones.
-    fn initial_guess(&self, data: &SummaryData) -> Vec<Vec<f64>> {
-        let (mx, _, mt) = data.means();
-        vec![vec![1.0, (mt / (mx + 1.0)).max(1e-3), 1.0, 1.0], vec![1.0; 4]]
-    }
-
-    fn total(&self, data: &SummaryData, p: &[f64], grad: Option<&mut [f64]>) -> f64 {
-        let table = Self::table(data, p, false);
-        let order = if grad.is_some() { Order::Gradient } else { Order::Value };
-        let (v, g, _) = two_term_total(data, p[1], &table, order);
-        if let Some(out) = grad {
-            out.copy_from_slice(&g);
-        }
-        v
-    }
-
-    fn hessian(&self, data: &SummaryData, p: &[f64]) -> Option<Vec<Vec<f64>>> {
-        let table = Self::table(data, p, true);
-        let (_, _, h) = two_term_total(data, p[1], &table, Order::Hessian);
-        Some(h.iter().map(|r| r.to_vec()).collect())
     }
 }
 
@@ -268,7 +248,7 @@ impl MbgNbd {
             data.recency(),
             data.t(),
         )?;
-        let fit = fit_ml(&Lik, data, options)?;
+        let fit = fit_ml(&LIK, data, options)?;
         super::check_estimate("mbg_nbd", MbgNbdParams::NAMES, &fit.params)?;
         Ok(MbgNbd {
             params: MbgNbdParams::raw(&fit.params),
@@ -320,7 +300,7 @@ impl MbgNbd {
 
     /// Log-likelihood of a whole (weighted) summary at this model's parameters.
     pub fn log_likelihood(&self, data: &SummaryData) -> f64 {
-        Lik.total(data, &self.params.to_vec(), None)
+        LIK.total(data, &self.params.to_vec(), None)
     }
 
     /// P(X(t) = n): the probability that a new customer makes `n` repeat purchases in `(0, t]`.
@@ -412,6 +392,16 @@ impl TransactionModel for MbgNbd {
 
     fn covariance(&self) -> Option<&Covariance> {
         self.covariance.as_ref()
+    }
+
+    /// The conditional expectation is P(alive) times a function of `(t, x, T)`.
+    fn factors_through_alive(&self) -> bool {
+        true
+    }
+
+    /// `α`: at `t_x = T` the expectation depends on `T` through `α + T`.
+    fn age_interpolation_shift(&self, params: &[f64]) -> Option<f64> {
+        Some(params[1])
     }
 
     /// # Formula
@@ -532,7 +522,7 @@ mod tests {
         let data = SummaryData::new(&x, &tx, &t, Some(&w)).unwrap();
         for p in [[0.25, 4.0, 0.8, 2.5], [2.0, 0.5, 3.0, 0.7], [0.01, 100.0, 0.05, 40.0]] {
             let mut g = [0.0; 4];
-            let v = Lik.total(&data, &p, Some(&mut g));
+            let v = LIK.total(&data, &p, Some(&mut g));
             let m = MbgNbd::from_params(MbgNbdParams::raw(&p)).unwrap();
             let direct: f64 = (0..6).map(|i| w[i] * m.log_likelihood_at(x[i], tx[i], t[i])).sum();
             assert!((v - direct).abs() < 1e-10 * v.abs().max(1.0));
@@ -541,13 +531,13 @@ mod tests {
                 let (mut up, mut dn) = (p, p);
                 up[j] += h;
                 dn[j] -= h;
-                let fd = (Lik.total(&data, &up, None) - Lik.total(&data, &dn, None)) / (2.0 * h);
+                let fd = (LIK.total(&data, &up, None) - LIK.total(&data, &dn, None)) / (2.0 * h);
                 assert!((fd - g[j]).abs() < 1e-6 * g[j].abs().max(1.0), "p={p:?} j={j}");
                 // Column j of the exact Hessian against differences of the analytic gradient.
                 let (mut gu, mut gd) = ([0.0; 4], [0.0; 4]);
-                Lik.total(&data, &up, Some(&mut gu));
-                Lik.total(&data, &dn, Some(&mut gd));
-                let hess = Lik.hessian(&data, &p).unwrap();
+                LIK.total(&data, &up, Some(&mut gu));
+                LIK.total(&data, &dn, Some(&mut gd));
+                let hess = LIK.hessian(&data, &p).unwrap();
                 for i in 0..4 {
                     let fd = (gu[i] - gd[i]) / (2.0 * h);
                     let tol = 1e-5 * hess[i][j].abs().max(1.0);

@@ -50,6 +50,7 @@ mod bg_bb_likelihood;
 mod bg_family;
 mod bg_family_likelihood;
 pub mod bg_nbd;
+mod bg_nbd_likelihood;
 mod checks;
 mod covariance;
 mod data;
@@ -60,10 +61,13 @@ mod gamma_gamma_likelihood;
 pub mod mbg_nbd;
 mod options;
 pub mod pareto_nbd;
+mod pareto_nbd_dert;
 mod pareto_nbd_likelihood;
 pub mod persist;
 pub mod sbg;
+mod sbg_likelihood;
 pub mod simulate;
+mod spend;
 mod transaction;
 
 pub use any::AnyModel;
@@ -78,21 +82,21 @@ pub use diagnostics::{
 pub use driver::{
     fit_ml, FitData, FitDiagnostics, JointPass, Likelihood, MlFit, PerRow, RowLikelihood,
 };
-pub use gamma_gamma::{frequency_monetary_correlation, GammaGamma, GammaGammaParams};
+pub use gamma_gamma::{GammaGamma, GammaGammaParams};
 pub use mbg_nbd::{MbgNbd, MbgNbdParams};
 pub use options::FitOptions;
 pub use pareto_nbd::{ParetoNbd, ParetoNbdParams};
 pub use persist::ModelKind;
 pub use sbg::{SbgParams, ShiftedBetaGeometric};
 pub use simulate::{Rng, SimulatedCohort, SimulationOptions};
+pub use spend::{frequency_monetary_correlation, SpendModel};
 pub use transaction::TransactionModel;
 
 pub(crate) use crate::special::{log_add_exp as ln_add, one_minus_exp_over};
-pub(crate) use bg_family_likelihood::{two_term_total, Order, XTerms};
+pub(crate) use bg_family_likelihood::{Order, XTerms};
 pub(crate) use checks::{
     check_estimate, check_identifiable, check_outputs, check_param, check_params, check_t,
     fmt_params,
 };
 pub(crate) use covariance::{delta_interval, z_for_level, Link};
 pub(crate) use data::check_customers;
-pub(crate) use transaction::interval_columns;

@@ -24,9 +24,7 @@ use super::{
     SummaryData, TransactionModel,
 };
 use crate::error::{check, Result};
-use crate::special::{
-    gamma_ln_ratio, ln_1p_exp, ln_gamma, ln_hyp2f1, ln_tricomi_u_aa, log_sub_exp,
-};
+use crate::special::{gamma_ln_ratio, ln_1p_exp, ln_gamma, ln_hyp2f1, log_sub_exp};
 
 /// Parameters of the Pareto/NBD model.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -346,51 +344,6 @@ impl ParetoNbd {
         (first + integrate_0_t(t, &integrand)).clamp(0.0, 1.0)
     }
 
-    /// Discounted expected residual transactions (Fader, Hardie & Lee 2005, JMR): the present
-    /// value, at continuous discount rate `delta` per time unit, of the customer's future
-    /// purchases.
-    ///
-    /// # Formula
-    /// `DERT = P(alive) · (r+x)/(α+T) · (β+T)^s δ^{s−1} U(s, s; δ(β+T))` with Tricomi's `U`
-    /// (FHL 2005, eq. 2, rewritten with the posterior P(alive)); computed in logs.
-    ///
-    /// # Errors
-    /// [`crate::Error::InvalidValue`] for `delta` not finite and > 0 or invalid customers.
-    ///
-    /// # Examples
-    /// ```
-    /// use cvm_core::models::{ParetoNbd, ParetoNbdParams};
-    /// let m = ParetoNbd::from_params(ParetoNbdParams::new(0.553, 10.578, 0.606, 11.669)?)?;
-    /// // 15% a year, in weeks.
-    /// let d = m.dert(&[0.0, 4.0], &[0.0, 36.0], &[38.0, 38.0], 0.15f64.ln_1p() / 52.0)?;
-    /// assert!(d[1] > d[0] && d[0] > 0.0);
-    /// # Ok::<(), cvm_core::Error>(())
-    /// ```
-    pub fn dert(
-        &self,
-        frequency: &[f64],
-        recency: &[f64],
-        t_cal: &[f64],
-        delta: f64,
-    ) -> Result<Vec<f64>> {
-        check::scalar_positive("delta", delta)?;
-        super::check_customers(frequency, recency, t_cal)?;
-        Ok(crate::parallel::par_map(frequency.len(), |i| {
-            self.dert_at(frequency[i], recency[i], t_cal[i], delta)
-        }))
-    }
-
-    /// Scalar form of [`ParetoNbd::dert`] for validated inputs.
-    pub fn dert_at(&self, x: f64, t_x: f64, t_cal: f64, delta: f64) -> f64 {
-        let ParetoNbdParams { r, alpha, s, beta } = self.params;
-        let b = beta + t_cal;
-        let ln = ln_p_alive(&self.params, x, t_x, t_cal) + (r + x).ln() - (alpha + t_cal).ln()
-            + s * b.ln()
-            + (s - 1.0) * delta.ln()
-            + ln_tricomi_u_aa(s, delta * b);
-        ln.exp()
-    }
-
     /// Serialises the model as a versioned JSON document (see [`crate::models::persist`]).
     ///
     /// # Errors
@@ -442,6 +395,27 @@ impl TransactionModel for ParetoNbd {
 
     fn covariance(&self) -> Option<&Covariance> {
         self.covariance.as_ref()
+    }
+
+    /// Schmittlein et al. (1987) eq. 22 below: P(alive) times a function of `(t, x, T)`.
+    fn factors_through_alive(&self) -> bool {
+        true
+    }
+
+    /// `min(α, β)`: at `t_x = T` the DERT depends on `T` through `α + T` and `β + T`.
+    fn age_interpolation_shift(&self, params: &[f64]) -> Option<f64> {
+        Some(params[1].min(params[3]))
+    }
+
+    /// The finite-horizon DERT (see `pareto_nbd_dert.rs`).
+    fn discounted_expected_purchases_closed_form(
+        &self,
+        params: &[f64],
+        history: (f64, f64, f64),
+        horizon: f64,
+        delta: f64,
+    ) -> Option<f64> {
+        super::pareto_nbd_dert::finite_horizon_dert(params, history, horizon, delta)
     }
 
     /// # Formula

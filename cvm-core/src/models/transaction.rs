@@ -65,6 +65,68 @@ pub trait TransactionModel: Send + Sync {
     /// The covariance of the estimated parameters, when the model was fitted.
     fn covariance(&self) -> Option<&Covariance>;
 
+    /// True when time counts discrete opportunities (the BG/BB): a horizon is then a whole
+    /// number of them, and customer lifetime value sums the purchases opportunity by
+    /// opportunity. Default `false` (continuous time).
+    fn discrete_time(&self) -> bool {
+        false
+    }
+
+    /// Checks the customer columns as the model's predictions do; the default is the
+    /// continuous-time check (a whole `frequency` ≥ 0, `0 ≤ recency ≤ T`, `recency > 0` when
+    /// `frequency > 0`).
+    ///
+    /// # Errors
+    /// [`Error::Empty`], [`Error::LengthMismatch`], [`Error::InvalidValue`] naming the column
+    /// and the first offending row.
+    fn check_histories(&self, frequency: &[f64], recency: &[f64], t_cal: &[f64]) -> Result<()> {
+        check_customers(frequency, recency, t_cal)
+    }
+
+    /// Checks the span `t` of a conditional prediction: by default finite and ≥ 0; a
+    /// discrete-time model asks for a whole number of opportunities.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] (`t`).
+    fn check_horizon(&self, t: f64) -> Result<()> {
+        check_t("t", t)
+    }
+
+    /// True when the conditional expectation factors as
+    /// `E(t | x, t_x, T) = P(alive | x, t_x, T) · g(t | x, T)` for every parameter value: recency
+    /// enters only through P(alive). Customer lifetime value then evaluates each distinct
+    /// `(x, T)` once and scales it by P(alive) (see [`crate::clv`]). Default `false`: every
+    /// distinct `(x, t_x, T)` is evaluated.
+    fn factors_through_alive(&self) -> bool {
+        false
+    }
+
+    /// For a continuous-time model that [factors through P(alive)](Self::factors_through_alive):
+    /// a shift `m > 0` (at parameters `params`) such that the discounted expected purchases of
+    /// a customer at the reference recency are a smooth function of `ln(T + m)` with
+    /// singularities far from the real axis (`α` for the BG family, `min(α, β)` for the
+    /// Pareto/NBD); customer lifetime value then interpolates them in `ln(T + m)` for
+    /// frequencies with many distinct `T`, checked against direct evaluation. Default `None`:
+    /// no interpolation.
+    fn age_interpolation_shift(&self, _params: &[f64]) -> Option<f64> {
+        None
+    }
+
+    /// The discounted expected purchases in `(T, T + horizon]` at continuous rate `delta > 0`
+    /// per time unit (`∫₀^H e^{−δt} dE(t)`, the finite-horizon DERT) of a customer with
+    /// history `(x, t_x, T)` at parameters `params`, in closed form, when the model has one
+    /// (the Pareto/NBD) and it is accurate at these arguments; `None` (the default) lets
+    /// customer lifetime value integrate [`Self::conditional_expected_purchases_with`].
+    fn discounted_expected_purchases_closed_form(
+        &self,
+        _params: &[f64],
+        _history: (f64, f64, f64),
+        _horizon: f64,
+        _delta: f64,
+    ) -> Option<f64> {
+        None
+    }
+
     /// [`TransactionModel::conditional_expected_purchases_at`] at other parameter values
     /// (`params` in the order of [`TransactionModel::param_names`], not validated); used by the
     /// delta method.
@@ -95,7 +157,7 @@ pub trait TransactionModel: Send + Sync {
         level: f64,
     ) -> Result<(Vec<f64>, Vec<f64>)> {
         let z = z_for_level(level)?;
-        check_customers(frequency, recency, t_cal)?;
+        self.check_histories(frequency, recency, t_cal)?;
         let cov = self.covariance().ok_or_else(|| Error::no_covariance(None))?;
         let f = |i: usize, q: &[f64]| {
             self.probability_alive_with(q, frequency[i], recency[i], t_cal[i])
@@ -118,8 +180,8 @@ pub trait TransactionModel: Send + Sync {
         level: f64,
     ) -> Result<(Vec<f64>, Vec<f64>)> {
         let z = z_for_level(level)?;
-        check_t("t", t)?;
-        check_customers(frequency, recency, t_cal)?;
+        self.check_horizon(t)?;
+        self.check_histories(frequency, recency, t_cal)?;
         let cov = self.covariance().ok_or_else(|| Error::no_covariance(None))?;
         let f = |i: usize, q: &[f64]| {
             self.conditional_expected_purchases_with(q, t, frequency[i], recency[i], t_cal[i])
@@ -142,8 +204,8 @@ pub trait TransactionModel: Send + Sync {
         recency: &[f64],
         t_cal: &[f64],
     ) -> Result<Vec<f64>> {
-        check_t("t", t)?;
-        check_customers(frequency, recency, t_cal)?;
+        self.check_horizon(t)?;
+        self.check_histories(frequency, recency, t_cal)?;
         let out = par_map(frequency.len(), |i| {
             self.conditional_expected_purchases_at(t, frequency[i], recency[i], t_cal[i])
         });
@@ -162,7 +224,7 @@ pub trait TransactionModel: Send + Sync {
         recency: &[f64],
         t_cal: &[f64],
     ) -> Result<Vec<f64>> {
-        check_customers(frequency, recency, t_cal)?;
+        self.check_histories(frequency, recency, t_cal)?;
         let out = par_map(frequency.len(), |i| {
             self.probability_alive_at(frequency[i], recency[i], t_cal[i])
         });
@@ -210,8 +272,8 @@ pub trait TransactionModel: Send + Sync {
         recency: &[f64],
         t_cal: &[f64],
     ) -> Result<(Vec<f64>, Vec<f64>)> {
-        check_t("t", t)?;
-        check_customers(frequency, recency, t_cal)?;
+        self.check_horizon(t)?;
+        self.check_histories(frequency, recency, t_cal)?;
         let (alive, expected) = par_map2(frequency.len(), |i| {
             self.probability_alive_and_expected_purchases_at(t, frequency[i], recency[i], t_cal[i])
         });
@@ -243,7 +305,7 @@ pub trait TransactionModel: Send + Sync {
         recency: &[f64],
         t_cal: &[f64],
     ) -> Result<Vec<f64>> {
-        check_customers(frequency, recency, t_cal)?;
+        self.check_histories(frequency, recency, t_cal)?;
         Ok(par_map(frequency.len(), |i| self.log_likelihood_at(frequency[i], recency[i], t_cal[i])))
     }
 
@@ -297,7 +359,7 @@ fn check_model_outputs<M: TransactionModel + ?Sized>(
 /// customers `0..n` of model `m`, on the link scale of `interval` (with the covariance and the
 /// normal critical value `z`); fails with [`Error::Numerical`] naming `what` and the first bound
 /// that is not finite.
-pub(crate) fn interval_columns<M: TransactionModel + ?Sized>(
+fn interval_columns<M: TransactionModel + ?Sized>(
     m: &M,
     what: &str,
     (cov, z, link): (&Covariance, f64, Link),
