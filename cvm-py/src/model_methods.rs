@@ -33,7 +33,8 @@ pub(crate) fn intervals(cov: Option<&Covariance>, level: f64) -> PyResult<Vec<(f
 
 /// The `#[pymethods]` block of a model class `$py` wrapping the core model `$core` in `inner`:
 /// the methods every model class shares (JSON, time unit, diagnostics, covariance), then the
-/// class's own methods (`$own`; PyO3 takes one `#[pymethods]` block per class).
+/// class's own methods (`$own`; PyO3 takes one `#[pymethods]` block per class). The invoking
+/// module imports `errors::call` (every body is one `call(|| …)`, see `errors`' tests).
 macro_rules! model_pymethods {
     ($py:ident, $core:ty; $($own:tt)*) => {
         #[pymethods]
@@ -41,13 +42,13 @@ macro_rules! model_pymethods {
             /// The unit of the model's data ("D", "W", "M", "Y"), or None.
             #[getter]
             fn time_unit(&self) -> PyResult<Option<&'static str>> {
-                $crate::errors::call(|| Ok($crate::conversion::time_unit_name(self.inner.time_unit())))
+                call(|| Ok($crate::conversion::time_unit_name(self.inner.time_unit())))
             }
 
             /// The same model with its data in `time_unit` (None: no unit).
             #[pyo3(signature = (time_unit))]
             fn with_time_unit(&self, time_unit: Option<&str>) -> PyResult<Self> {
-                $crate::errors::call(|| {
+                call(|| {
                     let unit = $crate::conversion::optional_time_unit(time_unit, "time_unit")?;
                     Ok($py { inner: self.inner.clone().with_time_unit(unit) })
                 })
@@ -56,35 +57,35 @@ macro_rules! model_pymethods {
             /// Reads a model document.
             #[staticmethod]
             fn from_json(text: &str) -> PyResult<Self> {
-                $crate::errors::call(|| Ok($py { inner: <$core>::from_json(text).map_err($crate::errors::to_py)? }))
+                call(|| Ok($py { inner: <$core>::from_json(text).map_err($crate::errors::to_py)? }))
             }
 
             /// The versioned JSON document.
             fn to_json(&self) -> PyResult<String> {
-                $crate::errors::call(|| self.inner.to_json().map_err($crate::errors::to_py))
+                call(|| self.inner.to_json().map_err($crate::errors::to_py))
             }
 
             /// Fit diagnostics as a dict, or None.
             #[getter]
             fn diagnostics<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, ::pyo3::types::PyDict>>> {
-                $crate::errors::call(|| $crate::model_methods::diagnostics_dict(py, self.inner.diagnostics()))
+                call(|| $crate::model_methods::diagnostics_dict(py, self.inner.diagnostics()))
             }
 
             /// Covariance of the parameters (natural scale), or None.
             #[getter]
             fn covariance(&self) -> PyResult<Option<Vec<Vec<f64>>>> {
-                $crate::errors::call(|| Ok(self.inner.covariance().map(|c| c.matrix())))
+                call(|| Ok(self.inner.covariance().map(|c| c.matrix())))
             }
 
             /// Standard errors of the parameters, or None.
             #[getter]
             fn standard_errors(&self) -> PyResult<Option<Vec<f64>>> {
-                $crate::errors::call(|| Ok(self.inner.covariance().map(|c| c.standard_errors())))
+                call(|| Ok(self.inner.covariance().map(|c| c.standard_errors())))
             }
 
             /// Confidence intervals (formed on the log scale) at `level`.
             fn confidence_intervals(&self, level: f64) -> PyResult<Vec<(f64, f64)>> {
-                $crate::errors::call(|| $crate::model_methods::intervals(self.inner.covariance(), level))
+                call(|| $crate::model_methods::intervals(self.inner.covariance(), level))
             }
 
             $($own)*

@@ -378,7 +378,7 @@ mod tests {
         b.validate().unwrap();
         for t in SegmentType::ALL {
             assert!(b.plays.iter().any(|p| p.segment_type == t), "{t}");
-            assert_eq!(crate::names::parse_field::<SegmentType>(t.as_str(), "x").unwrap(), t);
+            assert_eq!(t.as_str().parse::<SegmentType>().unwrap(), t);
         }
     }
 

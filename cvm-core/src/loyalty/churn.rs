@@ -374,23 +374,20 @@ mod tests {
         assert!(matches!(e, Error::Empty { ref field } if field == "our_fault"));
         for (ty, name) in ChurnType::ALL.into_iter().zip(ChurnType::NAMES) {
             assert_eq!(ty.as_str(), *name);
-            assert_eq!(
-                crate::names::parse_field::<ChurnType>(&name.to_uppercase(), "churn_type").unwrap(),
-                ty
-            );
+            assert_eq!(name.to_uppercase().parse::<ChurnType>().unwrap(), ty);
         }
         assert_eq!(
-            crate::names::parse_field::<ChurnType>("passive non-malicious", "t").unwrap(),
+            "passive non-malicious".parse::<ChurnType>().unwrap(),
             ChurnType::PassiveNonMalicious
         );
-        assert!(crate::names::parse_field::<ChurnType>("voluntary", "t").is_err());
+        assert!("voluntary".parse::<ChurnType>().is_err());
         for c in ChurnCause::ALL {
             assert_eq!(ChurnType::ALL[c as usize], c.churn_type());
         }
         for (b, name) in RiskBand::ALL.into_iter().zip(RiskBand::NAMES) {
-            assert_eq!(crate::names::parse_field::<RiskBand>(name, "band").unwrap(), b);
+            assert_eq!(name.parse::<RiskBand>().unwrap(), b);
             assert_eq!(b.to_string(), *name);
         }
-        assert!(crate::names::parse_field::<RiskBand>("severe", "band").is_err());
+        assert!("severe".parse::<RiskBand>().is_err());
     }
 }

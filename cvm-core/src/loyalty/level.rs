@@ -691,31 +691,16 @@ mod tests {
     fn names_round_trip() {
         for (l, name) in LoyaltyLevel::ALL.into_iter().zip(LoyaltyLevel::NAMES) {
             assert_eq!(l.as_str(), *name);
-            assert_eq!(
-                crate::names::parse_field::<LoyaltyLevel>(&name.to_uppercase(), "level").unwrap(),
-                l
-            );
+            assert_eq!(name.to_uppercase().parse::<LoyaltyLevel>().unwrap(), l);
             if let Some(s) = l.signal() {
                 assert_eq!(s.level(), l);
             }
         }
-        assert!(crate::names::parse_field::<LoyaltyLevel>("devoted", "level").is_err());
-        assert_eq!(
-            crate::names::parse_field::<LevelRule>("Highest", "rule").unwrap(),
-            LevelRule::Highest
-        );
-        assert_eq!(
-            crate::names::parse_field::<LevelRule>("cumulative", "rule").unwrap().as_str(),
-            "cumulative"
-        );
-        assert!(matches!(
-            crate::names::parse_field::<LevelRule>("max", "rule"),
-            Err(Error::UnknownName { .. })
-        ));
-        assert_eq!(
-            crate::names::parse_field::<MissingSignal>("unobserved", "m").unwrap().as_str(),
-            "unobserved"
-        );
-        assert!(crate::names::parse_field::<MissingSignal>("skip", "m").is_err());
+        assert!("devoted".parse::<LoyaltyLevel>().is_err());
+        assert_eq!("Highest".parse::<LevelRule>().unwrap(), LevelRule::Highest);
+        assert_eq!("cumulative".parse::<LevelRule>().unwrap().as_str(), "cumulative");
+        assert!(matches!("max".parse::<LevelRule>(), Err(Error::UnknownName { .. })));
+        assert_eq!("unobserved".parse::<MissingSignal>().unwrap().as_str(), "unobserved");
+        assert!("skip".parse::<MissingSignal>().is_err());
     }
 }

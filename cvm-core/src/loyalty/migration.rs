@@ -242,15 +242,9 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(
-            crate::names::parse_field::<MigrationPolicy>("Outer-Join", "policy").unwrap(),
-            MigrationPolicy::OuterJoin
-        );
-        assert_eq!(
-            crate::names::parse_field::<MigrationPolicy>("strict", "policy").unwrap().as_str(),
-            "strict"
-        );
-        assert!(crate::names::parse_field::<MigrationPolicy>("inner", "policy").is_err());
+        assert_eq!("Outer-Join".parse::<MigrationPolicy>().unwrap(), MigrationPolicy::OuterJoin);
+        assert_eq!("strict".parse::<MigrationPolicy>().unwrap().as_str(), "strict");
+        assert!("inner".parse::<MigrationPolicy>().is_err());
         assert_eq!("gone".parse::<M>().unwrap(), M::Gone);
         assert_eq!("NEW".parse::<M>().unwrap(), M::New);
         assert_eq!("first_time".parse::<M>().unwrap(), F);

@@ -819,19 +819,13 @@ mod tests {
     fn stage_names_round_trip() {
         for (s, name) in Stage::ALL.into_iter().zip(Stage::NAMES) {
             assert_eq!(s.as_str(), *name);
-            assert_eq!(crate::names::parse_field::<Stage>(name, "stage").unwrap(), s);
-            assert_eq!(
-                crate::names::parse_field::<Stage>(&name.to_uppercase(), "stage").unwrap(),
-                s
-            );
+            assert_eq!(name.parse::<Stage>().unwrap(), s);
+            assert_eq!(name.to_uppercase().parse::<Stage>().unwrap(), s);
             assert_eq!(s.to_string(), *name);
             assert_eq!(Stage::ALL[s.index()], s);
         }
-        assert_eq!(
-            crate::names::parse_field::<Stage>(" first time ", "stage").unwrap(),
-            Stage::FirstTime
-        );
-        match crate::names::parse_field::<Stage>("gold", "stage").unwrap_err() {
+        assert_eq!(" first time ".parse::<Stage>().unwrap(), Stage::FirstTime);
+        match "gold".parse::<Stage>().unwrap_err() {
             Error::UnknownName { field, value, valid } => {
                 assert_eq!(field, "stage");
                 assert_eq!(value, "gold");

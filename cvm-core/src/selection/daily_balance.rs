@@ -511,16 +511,10 @@ mod tests {
 
     #[test]
     fn names_parse() {
-        assert_eq!(
-            crate::names::parse_field::<BalanceInput>("balances", "x").unwrap(),
-            BalanceInput::EndOfDayBalances
-        );
-        assert!(crate::names::parse_field::<BalanceInput>("balance", "x").is_err());
-        assert_eq!(
-            crate::names::parse_field::<AverageOver>("days_open", "x").unwrap(),
-            AverageOver::DaysOpen
-        );
-        assert!(crate::names::parse_field::<AverageOver>("days", "x").is_err());
+        assert_eq!("balances".parse::<BalanceInput>().unwrap(), BalanceInput::EndOfDayBalances);
+        assert!("balance".parse::<BalanceInput>().is_err());
+        assert_eq!("days_open".parse::<AverageOver>().unwrap(), AverageOver::DaysOpen);
+        assert!("days".parse::<AverageOver>().is_err());
     }
 
     #[test]

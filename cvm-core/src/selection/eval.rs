@@ -458,8 +458,7 @@ impl Check {
             "between" | "in" if holds => format!("{a}={v} in {t}"),
             "between" | "in" => format!("{a}={v} not in {t}"),
             op => {
-                let op =
-                    crate::names::parse_field::<CompareOp>(op, "op").expect("comparison spelling");
+                let op = op.parse::<CompareOp>().expect("comparison spelling");
                 let shown = if holds { op } else { op.negate() };
                 format!("{a}={v}{}{t}", shown.as_str())
             }

@@ -485,7 +485,7 @@ fn read_condition(v: &Json, path: &str) -> Result<Condition> {
                 Ok(Condition::IsMissing { attr: o.string("attr")? })
             }
             _ => {
-                let op = crate::names::parse_field::<CompareOp>(op, "op").map_err(|_| {
+                let op = op.parse::<CompareOp>().map_err(|_| {
                     json_err(
                         &format!("{path}.op"),
                         format!(

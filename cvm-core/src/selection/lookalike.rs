@@ -255,10 +255,7 @@ mod tests {
         // Values 1,1,1,1,2,3: mean 1.5, ss = 4·0.25 + 0.25 + 2.25 = 3.5, sd = √(3.5/5).
         assert!((r.scale[0] - (0.7f64).sqrt()).abs() < 1e-15);
         assert_eq!(r.top, [0, 1, 2]);
-        assert_eq!(
-            crate::names::parse_field::<Standardization>("pooled", "s").unwrap().as_str(),
-            "pooled"
-        );
-        assert!(crate::names::parse_field::<Standardization>("global", "s").is_err());
+        assert_eq!("pooled".parse::<Standardization>().unwrap().as_str(), "pooled");
+        assert!("global".parse::<Standardization>().is_err());
     }
 }

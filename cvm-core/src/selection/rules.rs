@@ -812,14 +812,11 @@ mod tests {
     #[test]
     fn op_parse_round_trip() {
         for name in CompareOp::NAMES {
-            let op = crate::names::parse_field::<CompareOp>(name, "op").unwrap();
+            let op = name.parse::<CompareOp>().unwrap();
             assert_eq!(op.as_str(), *name);
             assert_eq!(op.negate().negate(), op);
         }
-        assert!(matches!(
-            crate::names::parse_field::<CompareOp>("=>", "op"),
-            Err(Error::UnknownName { .. })
-        ));
+        assert!(matches!("=>".parse::<CompareOp>(), Err(Error::UnknownName { .. })));
         assert_eq!(MissingPolicy::parse("error", "missing").unwrap(), MissingPolicy::Error);
         assert!(MissingPolicy::parse("skip", "missing").is_err());
     }

@@ -259,11 +259,11 @@ mod tests {
     #[test]
     fn names_round_trip() {
         for n in Trend::NAMES {
-            assert_eq!(crate::names::parse_field::<Trend>(n, "trend").unwrap().as_str(), *n);
+            assert_eq!(n.parse::<Trend>().unwrap().as_str(), *n);
         }
-        assert!(crate::names::parse_field::<Trend>("flat", "trend").is_err());
+        assert!("flat".parse::<Trend>().is_err());
         for n in SlopeScale::NAMES {
-            assert_eq!(crate::names::parse_field::<SlopeScale>(n, "scale").unwrap().as_str(), *n);
+            assert_eq!(n.parse::<SlopeScale>().unwrap().as_str(), *n);
         }
     }
 

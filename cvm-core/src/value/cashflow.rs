@@ -908,25 +908,19 @@ mod tests {
     #[test]
     fn mode_names_round_trip() {
         for t in [Timing::End, Timing::Start] {
-            assert_eq!(crate::names::parse_field::<Timing>(t.as_str(), "timing").unwrap(), t);
+            assert_eq!(t.as_str().parse::<Timing>().unwrap(), t);
         }
         for c in [PRESENT, SURVIVE] {
-            assert_eq!(
-                crate::names::parse_field::<RetentionConvention>(c.as_str(), "convention").unwrap(),
-                c
-            );
+            assert_eq!(c.as_str().parse::<RetentionConvention>().unwrap(), c);
         }
+        assert_eq!(" Start ".parse::<Timing>().unwrap(), Timing::Start);
+        assert_eq!("BEGIN".parse::<Timing>().unwrap(), Timing::Start);
         assert_eq!(
-            crate::names::parse_field::<Timing>(" Start ", "timing").unwrap(),
-            Timing::Start
-        );
-        assert_eq!(crate::names::parse_field::<Timing>("BEGIN", "timing").unwrap(), Timing::Start);
-        assert_eq!(
-            crate::names::parse_field::<Timing>("middle", "timing").unwrap_err(),
+            "middle".parse::<Timing>().unwrap_err(),
             Error::unknown_name("timing", "middle", &["end", "start"])
         );
         assert_eq!(
-            crate::names::parse_field::<RetentionConvention>("x", "convention").unwrap_err(),
+            "x".parse::<RetentionConvention>().unwrap_err(),
             Error::unknown_name("convention", "x", &["present", "survive"])
         );
         assert_eq!(Horizon::from_periods(None), Horizon::Infinite);

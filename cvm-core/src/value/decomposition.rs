@@ -622,13 +622,8 @@ mod tests {
         assert!(e.to_string().contains("no_influence"), "{e}");
         let d = run(MissingSatisfaction::NoInfluence).unwrap();
         assert_eq!(d.influence(), &[10.0, 0.0, 10.0]);
-        assert_eq!(
-            crate::names::parse_field::<MissingSatisfaction>("No-Influence", "missing")
-                .unwrap()
-                .as_str(),
-            "no_influence"
-        );
-        assert!(crate::names::parse_field::<MissingSatisfaction>("satisfied", "missing").is_err());
+        assert_eq!("No-Influence".parse::<MissingSatisfaction>().unwrap().as_str(), "no_influence");
+        assert!("satisfied".parse::<MissingSatisfaction>().is_err());
     }
 
     #[test]
