@@ -41,13 +41,11 @@ fn bench_lifetime2(c: &mut Criterion) {
 
     // 1M customers of a simulated BG/NBD cohort, spend from the true Gamma-Gamma model.
     let bg_params = BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap();
-    let opts = SimulationOptions {
-        n_customers: N,
-        calibration_end: 39.0,
-        birth_window: 12.0,
-        seed: 2024,
-        ..Default::default()
-    };
+    let opts = SimulationOptions::default()
+        .with_n_customers(N)
+        .with_calibration_end(39.0)
+        .with_birth_window(12.0)
+        .with_seed(2024);
     let cohort = simulate::bg_nbd(&bg_params, &opts).unwrap();
     let f = &cohort.frequency;
     let spend = gg_truth.simulate(f, 11).unwrap();

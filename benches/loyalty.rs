@@ -89,7 +89,7 @@ fn ladder_input(b: &Book) -> LadderInput<'_> {
 
 fn bench(c: &mut Criterion) {
     let b = book(20_240_101);
-    let opts = LadderOptions { lapse_window: Some(26.0), ..Default::default() };
+    let opts = LadderOptions::default().with_lapse_window(Some(26.0));
     let mut group = c.benchmark_group("loyalty_1M");
     group.sample_size(20);
 

@@ -17,13 +17,11 @@ use cvm_core::models::{
 const N: usize = 1_000_000;
 
 fn options() -> SimulationOptions {
-    SimulationOptions {
-        n_customers: N,
-        calibration_end: 39.0,
-        birth_window: 12.0,
-        seed: 2024,
-        ..Default::default()
-    }
+    SimulationOptions::default()
+        .with_n_customers(N)
+        .with_calibration_end(39.0)
+        .with_birth_window(12.0)
+        .with_seed(2024)
 }
 
 /// Rounds ages to whole days (in weeks), keeping recency within (0, T] for repeat buyers.

@@ -13,13 +13,11 @@ use cvm_core::special::ln_hyp2f1;
 const N: usize = 20_000;
 
 fn options(seed: u64) -> SimulationOptions {
-    SimulationOptions {
-        n_customers: N,
-        calibration_end: 39.0,
-        birth_window: 12.0,
-        seed,
-        ..Default::default()
-    }
+    SimulationOptions::default()
+        .with_n_customers(N)
+        .with_calibration_end(39.0)
+        .with_birth_window(12.0)
+        .with_seed(seed)
 }
 
 type Args = Vec<(f64, f64, f64, f64)>;

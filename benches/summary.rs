@@ -44,10 +44,7 @@ fn bench_summary(c: &mut Criterion) {
     let mut g = c.benchmark_group("summary");
     g.sample_size(10);
     g.throughput(Throughput::Elements(ids.len() as u64));
-    let opts = SummaryOptions {
-        time_unit: Some(TimeUnit::Week),
-        ..SummaryOptions::new(TimestampUnit::Nanosecond)
-    };
+    let opts = SummaryOptions::new(TimestampUnit::Nanosecond).with_time_unit(Some(TimeUnit::Week));
     g.bench_function("summarize_5M_rows_1M_customers", |b| {
         b.iter(|| {
             let log = TransactionLog { customer_id: &ids, timestamp: &ts, amount: Some(&amount) };

@@ -213,8 +213,11 @@ impl ClvOptions {
     ) -> Result<Self> {
         let o = ClvOptions {
             horizon,
-            time_unit: TimeUnit::parse(time_unit, "time_unit")?,
-            data_time_unit: Some(TimeUnit::parse(data_time_unit, "data_time_unit")?),
+            time_unit: crate::names::parse_field::<TimeUnit>(time_unit, "time_unit")?,
+            data_time_unit: Some(crate::names::parse_field::<TimeUnit>(
+                data_time_unit,
+                "data_time_unit",
+            )?),
             discount_rate,
             ..Default::default()
         };
@@ -256,8 +259,9 @@ impl ClvOptions {
         interval_level: Option<f64>,
     ) -> Result<Self> {
         const METHODS: &[&str] = &["continuous", "lifetimes", "lifetimes_steps"];
-        let time_unit = TimeUnit::parse(time_unit, "time_unit")?;
-        let data_time_unit = TimeUnit::parse(data_time_unit, "data_time_unit")?;
+        let time_unit = crate::names::parse_field::<TimeUnit>(time_unit, "time_unit")?;
+        let data_time_unit =
+            crate::names::parse_field::<TimeUnit>(data_time_unit, "data_time_unit")?;
         let method = match method.trim().to_ascii_lowercase().as_str() {
             "continuous" => ClvMethod::Continuous,
             "lifetimes" | "lifetimes_steps" => {

@@ -5,25 +5,26 @@
 //! element. The bindings map each variant to a status code (C) or an exception class (Python).
 
 use std::fmt;
+use std::sync::Arc;
 
 /// Convenience alias used throughout the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong in `cvm-core`.
 ///
-/// Data-dependent failures are always an `Err`, never a panic.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+/// Data-dependent failures are always an `Err`, never a panic. [`std::error::Error::source`]
+/// returns the underlying error where there is one (the `serde_json` error behind an
+/// [`Error::Json`]).
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Error {
     /// An input that must hold at least one element is empty.
-    #[error("`{field}` is empty: at least one element is required")]
     Empty {
         /// Name of the empty input.
         field: String,
     },
 
     /// Two inputs that must have the same length do not.
-    #[error("`{field}` has length {got}, expected {expected} (the length of the other inputs)")]
     LengthMismatch {
         /// Name of the input whose length is wrong.
         field: String,
@@ -34,7 +35,6 @@ pub enum Error {
     },
 
     /// A value is outside its domain (NaN, negative, out of range, inconsistent with another input).
-    #[error("{}", fmt_invalid(field, *index, reason))]
     InvalidValue {
         /// Name of the input or option.
         field: String,
@@ -45,7 +45,6 @@ pub enum Error {
     },
 
     /// A name (frequency, time unit, mode, …) is not one of the accepted spellings.
-    #[error("`{field}`: unknown value {value:?}; valid values are {}", valid.join(", "))]
     UnknownName {
         /// Name of the option.
         field: String,
@@ -56,10 +55,6 @@ pub enum Error {
     },
 
     /// An optimisation did not reach its convergence criterion.
-    #[error(
-        "maximum likelihood did not converge after {iterations} iterations \
-         (gradient norm {gradient_norm:.3e}, log-likelihood {log_likelihood}): {reason}"
-    )]
     NotConverged {
         /// Iterations performed.
         iterations: usize,
@@ -74,7 +69,6 @@ pub enum Error {
     },
 
     /// A computation produced a non-finite result that cannot be represented.
-    #[error("numerical failure in {context}: {reason}")]
     Numerical {
         /// Where it happened.
         context: String,
@@ -85,7 +79,6 @@ pub enum Error {
     /// The data cannot identify the parameters of the model being fitted (for example, no
     /// customer made a repeat purchase, or every customer has the same history): any estimate
     /// would be an artefact of the optimiser, so none is returned.
-    #[error("the data cannot identify the {model} parameters: {reason}")]
     NotIdentified {
         /// The model being fitted (e.g. `"bg_nbd"`).
         model: String,
@@ -94,13 +87,103 @@ pub enum Error {
     },
 
     /// A JSON document (model or rules) could not be read.
-    #[error("invalid JSON document at `{path}`: {reason}")]
     Json {
         /// JSON path of the problem (`$` for the document itself).
         path: String,
         /// What is wrong.
         reason: String,
+        /// The error of the JSON reader behind `reason`, when there is one (see
+        /// [`Error::json_source`]); [`std::error::Error::source`] returns it.
+        source: Option<Source>,
     },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Empty { field } => {
+                write!(f, "`{field}` is empty: at least one element is required")
+            }
+            Error::LengthMismatch { field, expected, got } => write!(
+                f,
+                "`{field}` has length {got}, expected {expected} (the length of the other inputs)"
+            ),
+            Error::InvalidValue { field, index, reason } => {
+                f.write_str(&fmt_invalid(field, *index, reason))
+            }
+            Error::UnknownName { field, value, valid } => {
+                write!(
+                    f,
+                    "`{field}`: unknown value {value:?}; valid values are {}",
+                    valid.join(", ")
+                )
+            }
+            Error::NotConverged { iterations, gradient_norm, log_likelihood, reason, .. } => {
+                write!(
+                    f,
+                    "maximum likelihood did not converge after {iterations} iterations \
+                 (gradient norm {gradient_norm:.3e}, log-likelihood {log_likelihood}): {reason}"
+                )
+            }
+            Error::Numerical { context, reason } => {
+                write!(f, "numerical failure in {context}: {reason}")
+            }
+            Error::NotIdentified { model, reason } => {
+                write!(f, "the data cannot identify the {model} parameters: {reason}")
+            }
+            Error::Json { path, reason, .. } => {
+                write!(f, "invalid JSON document at `{path}`: {reason}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Json { source: Some(s), .. } => Some(&*s.0),
+            _ => None,
+        }
+    }
+}
+
+/// The underlying error kept by an [`Error::Json`] (for example a `serde_json::Error`), shared so
+/// that [`Error`] stays `Clone`. Two sources compare equal when their messages do.
+///
+/// # Examples
+/// ```
+/// use std::error::Error as _;
+/// let bad = serde_json::from_str::<serde_json::Value>("{").unwrap_err();
+/// let e = cvm_core::Error::json_source("$", bad);
+/// let inner = e.source().expect("kept");
+/// assert!(inner.downcast_ref::<serde_json::Error>().is_some());
+/// ```
+#[derive(Clone)]
+pub struct Source(Arc<dyn std::error::Error + Send + Sync + 'static>);
+
+impl Source {
+    /// The underlying error.
+    pub fn get(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.0
+    }
+}
+
+impl fmt::Debug for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl PartialEq for Source {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.0.to_string() == other.0.to_string()
+    }
 }
 
 fn fmt_invalid(field: &str, index: Option<usize>, reason: &str) -> String {
@@ -138,6 +221,36 @@ impl Error {
             None => "the model".to_string(),
         };
         Error::invalid("covariance", format!("{model} has no covariance (it was not fitted)"))
+    }
+
+    /// Builds [`Error::Json`] at JSON `path` (`$` for the document itself) with no underlying
+    /// error.
+    pub fn json(path: impl Into<String>, reason: impl fmt::Display) -> Self {
+        Error::Json { path: path.into(), reason: reason.to_string(), source: None }
+    }
+
+    /// Builds [`Error::Json`] at JSON `path` from the error of a JSON reader (a
+    /// `serde_json::Error`): the reason is its message, and [`std::error::Error::source`]
+    /// returns it.
+    ///
+    /// # Examples
+    /// ```
+    /// use std::error::Error as _;
+    /// let bad = serde_json::from_str::<serde_json::Value>("[1,").unwrap_err();
+    /// let e = cvm_core::Error::json_source("$", bad);
+    /// assert!(e.to_string().starts_with("invalid JSON document at `$`: EOF while parsing"));
+    /// assert!(e.source().unwrap().downcast_ref::<serde_json::Error>().is_some());
+    /// assert!(cvm_core::Error::json("$", "no").source().is_none());
+    /// ```
+    pub fn json_source(
+        path: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Error::Json {
+            path: path.into(),
+            reason: source.to_string(),
+            source: Some(Source(Arc::new(source))),
+        }
     }
 
     /// Builds [`Error::UnknownName`].

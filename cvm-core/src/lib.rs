@@ -21,11 +21,7 @@
 //!     .map(|d| parse_date(d, "date"))
 //!     .collect::<Result<_, _>>()?;
 //! let amounts = [20.0, 35.0, 12.5, 15.0];
-//! let options = SummaryOptions {
-//!     time_unit: Some(TimeUnit::Week),
-//!     observation_end: Some(parse_date("2024-02-29", "observation_end")?),
-//!     ..SummaryOptions::new(TimestampUnit::Day)
-//! };
+//! let options = SummaryOptions::new(TimestampUnit::Day).with_time_unit(Some(TimeUnit::Week)).with_observation_end(Some(parse_date("2024-02-29", "observation_end")?));
 //! let log = TransactionLog { customer_id: &ids, timestamp: &days, amount: Some(&amounts) };
 //! let summary = summarize(&log, &options)?;
 //! assert_eq!(summary.frequency, vec![2.0, 0.0]);
@@ -36,6 +32,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod builder;
 pub mod calendar;
 pub mod churn;
 pub mod clv;
@@ -44,6 +41,7 @@ pub mod decision;
 pub mod error;
 pub mod loyalty;
 pub mod models;
+pub mod names;
 pub mod optim;
 mod parallel;
 pub mod prec;

@@ -32,10 +32,12 @@
 //! assert!((res.x[0] - 1.0).abs() < 1e-6 && (res.x[1] - 1.0).abs() < 1e-6);
 //! ```
 
+use crate::builder::with_setters;
 use crate::error::{Error, Result};
 
 /// Options of [`minimize`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OptimOptions {
     /// Maximum number of BFGS iterations (default 200).
     pub max_iterations: usize,
@@ -49,6 +51,13 @@ pub struct OptimOptions {
     /// step). A good estimate (e.g. from a fit on a subsample) saves most iterations.
     pub initial_inverse_hessian: Option<Vec<Vec<f64>>>,
 }
+
+with_setters!(OptimOptions {
+    with_max_iterations => max_iterations: usize,
+    with_gradient_tolerance => gradient_tolerance: f64,
+    with_max_step => max_step: f64,
+    with_initial_inverse_hessian => initial_inverse_hessian: Option<Vec<Vec<f64>>>,
+});
 
 impl Default for OptimOptions {
     fn default() -> Self {

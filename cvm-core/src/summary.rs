@@ -52,11 +52,7 @@
 //! let ids = [7, 7, 7, 9];
 //! let days = [d(2024, 1, 1), d(2024, 1, 1), d(2024, 1, 15), d(2024, 1, 8)];
 //! let amount = [10.0, 5.0, 20.0, 3.0];
-//! let opts = SummaryOptions {
-//!     time_unit: Some(TimeUnit::Week),
-//!     observation_end: Some(d(2024, 1, 29)),
-//!     ..SummaryOptions::new(TimestampUnit::Day)
-//! };
+//! let opts = SummaryOptions::new(TimestampUnit::Day).with_time_unit(Some(TimeUnit::Week)).with_observation_end(Some(d(2024, 1, 29)));
 //! let s = summarize(&TransactionLog { customer_id: &ids, timestamp: &days, amount: Some(&amount) }, &opts)?;
 //! assert_eq!(s.customer_id, vec![7, 9]);
 //! assert_eq!(s.frequency, vec![1.0, 0.0]);   // the two Jan-1 orders merge
@@ -67,8 +63,10 @@
 //! # Ok::<(), cvm_core::Error>(())
 //! ```
 
+use crate::builder::with_setters;
 use crate::calendar::{civil_from_days, days_from_civil_unchecked};
 use crate::error::{check, Error, Result};
+use crate::names::{normalize, text_form};
 
 /// A timestamp that is missing (numpy's `NaT` has the same bit pattern).
 pub const MISSING_TIMESTAMP: i64 = i64::MIN;
@@ -99,7 +97,7 @@ pub enum TimeUnit {
 }
 
 impl TimeUnit {
-    /// The spellings [`TimeUnit::parse`] accepts.
+    /// The spellings [`FromStr`](std::str::FromStr) accepts.
     pub const NAMES: &'static [&'static str] = &["D", "W", "M", "Y"];
 
     /// Length of the unit in days: 1, 7, 365.25/12, 365.25.
@@ -109,20 +107,6 @@ impl TimeUnit {
             TimeUnit::Week => 7.0,
             TimeUnit::Month => 365.25 / 12.0,
             TimeUnit::Year => 365.25,
-        }
-    }
-
-    /// Parses `"D"`, `"W"`, `"M"`, `"Y"` (also `"day"`, `"week"`, `"month"`, `"year"`, any case).
-    ///
-    /// # Errors
-    /// [`Error::UnknownName`] naming `field` and listing the valid spellings.
-    pub fn parse(text: &str, field: &str) -> Result<Self> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "d" | "day" | "days" => Ok(TimeUnit::Day),
-            "w" | "week" | "weeks" => Ok(TimeUnit::Week),
-            "m" | "month" | "months" => Ok(TimeUnit::Month),
-            "y" | "year" | "years" => Ok(TimeUnit::Year),
-            _ => Err(Error::unknown_name(field, text, Self::NAMES)),
         }
     }
 
@@ -136,6 +120,14 @@ impl TimeUnit {
         }
     }
 }
+
+text_form!(TimeUnit, "time_unit", |text| match normalize(text, &[]).as_str() {
+    "d" | "day" | "days" => Some(TimeUnit::Day),
+    "w" | "week" | "weeks" => Some(TimeUnit::Week),
+    "m" | "month" | "months" => Some(TimeUnit::Month),
+    "y" | "year" | "years" => Some(TimeUnit::Year),
+    _ => None,
+});
 
 /// Resolution of the raw timestamps given to [`summarize`]. No default: the unit of integer
 /// timestamps cannot be guessed.
@@ -155,24 +147,8 @@ pub enum TimestampUnit {
 }
 
 impl TimestampUnit {
-    /// The spellings [`TimestampUnit::parse`] accepts (numpy's unit codes).
+    /// The spellings [`FromStr`](std::str::FromStr) accepts (numpy's unit codes).
     pub const NAMES: &'static [&'static str] = &["s", "ms", "us", "ns", "D"];
-
-    /// Parses numpy's unit codes `"s"`, `"ms"`, `"us"`, `"ns"`, `"D"` (case-sensitive: `"D"` is
-    /// days, as in numpy).
-    ///
-    /// # Errors
-    /// [`Error::UnknownName`] naming `field` and listing the valid spellings.
-    pub fn parse(text: &str, field: &str) -> Result<Self> {
-        match text.trim() {
-            "s" => Ok(TimestampUnit::Second),
-            "ms" => Ok(TimestampUnit::Millisecond),
-            "us" | "µs" => Ok(TimestampUnit::Microsecond),
-            "ns" => Ok(TimestampUnit::Nanosecond),
-            "D" => Ok(TimestampUnit::Day),
-            _ => Err(Error::unknown_name(field, text, Self::NAMES)),
-        }
-    }
 
     /// The numpy unit code.
     pub fn as_str(self) -> &'static str {
@@ -225,6 +201,15 @@ impl TimestampUnit {
     }
 }
 
+text_form!(TimestampUnit, "timestamp_unit", |text| match text.trim() {
+    "s" => Some(TimestampUnit::Second),
+    "ms" => Some(TimestampUnit::Millisecond),
+    "us" | "µs" => Some(TimestampUnit::Microsecond),
+    "ns" => Some(TimestampUnit::Nanosecond),
+    "D" => Some(TimestampUnit::Day),
+    _ => None,
+});
+
 /// What [`summarize`] does with negative amounts (returns, refunds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
@@ -238,20 +223,8 @@ pub enum NegativeAmounts {
 }
 
 impl NegativeAmounts {
-    /// The spellings [`NegativeAmounts::parse`] accepts.
+    /// The spellings [`FromStr`](std::str::FromStr) accepts.
     pub const NAMES: &'static [&'static str] = &["error", "net"];
-
-    /// Parses `"error"` or `"net"` (any case).
-    ///
-    /// # Errors
-    /// [`Error::UnknownName`] naming `field` and listing the valid spellings.
-    pub fn parse(text: &str, field: &str) -> Result<Self> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "error" => Ok(NegativeAmounts::Error),
-            "net" => Ok(NegativeAmounts::Net),
-            _ => Err(Error::unknown_name(field, text, Self::NAMES)),
-        }
-    }
 
     /// The canonical spelling.
     pub fn as_str(self) -> &'static str {
@@ -262,9 +235,16 @@ impl NegativeAmounts {
     }
 }
 
+text_form!(NegativeAmounts, "negative_amounts", |text| match normalize(text, &[]).as_str() {
+    "error" => Some(NegativeAmounts::Error),
+    "net" => Some(NegativeAmounts::Net),
+    _ => None,
+});
+
 /// Options of [`summarize`], built with [`SummaryOptions::new`] (the timestamp unit has no
-/// default) and adjusted with struct-update syntax.
+/// default) and adjusted with the `with_*` setters.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SummaryOptions {
     /// Period within which transactions merge (default [`TimeUnit::Day`]).
     pub freq: TimeUnit,
@@ -285,6 +265,17 @@ pub struct SummaryOptions {
     pub negative_amounts: NegativeAmounts,
 }
 
+with_setters!(SummaryOptions {
+    with_freq => freq: TimeUnit,
+    with_freq_multiplier => freq_multiplier: u32,
+    with_time_unit => time_unit: Option<TimeUnit>,
+    with_timestamp_unit => timestamp_unit: TimestampUnit,
+    with_observation_end => observation_end: Option<i64>,
+    with_calibration_end => calibration_end: Option<i64>,
+    with_include_first_purchase => include_first_purchase: bool,
+    with_negative_amounts => negative_amounts: NegativeAmounts,
+});
+
 impl SummaryOptions {
     /// Options for timestamps in `timestamp_unit`: daily periods, ages counted in days (periods),
     /// observation ending at the last transaction, no calibration split, repeat purchases only
@@ -293,7 +284,7 @@ impl SummaryOptions {
     /// # Examples
     /// ```
     /// use cvm_core::{SummaryOptions, TimeUnit, TimestampUnit};
-    /// let o = SummaryOptions { time_unit: Some(TimeUnit::Week), ..SummaryOptions::new(TimestampUnit::Day) };
+    /// let o = SummaryOptions::new(TimestampUnit::Day).with_time_unit(Some(TimeUnit::Week));
     /// assert_eq!(o.freq, TimeUnit::Day);
     /// ```
     pub fn new(timestamp_unit: TimestampUnit) -> Self {

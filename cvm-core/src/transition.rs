@@ -2,6 +2,7 @@
 //! and every customer's move, shared by [`crate::loyalty::stage_migration`] (ladder stages) and
 //! [`crate::value::matrix_migration`] (value-matrix cells).
 
+use crate::names::{normalize, text_form};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -25,7 +26,7 @@ pub enum MigrationPolicy {
 }
 
 impl MigrationPolicy {
-    /// The spellings [`MigrationPolicy::parse`] accepts.
+    /// The spellings [`FromStr`](std::str::FromStr) accepts.
     pub const NAMES: &'static [&'static str] = &["strict", "outer_join"];
 
     /// `"strict"` or `"outer_join"`.
@@ -35,19 +36,13 @@ impl MigrationPolicy {
             MigrationPolicy::OuterJoin => "outer_join",
         }
     }
-
-    /// Parses `"strict"`, `"outer_join"` (also `"outer"`, any case, `-` for `_`).
-    ///
-    /// # Errors
-    /// [`Error::UnknownName`] naming `field`.
-    pub fn parse(text: &str, field: &str) -> Result<Self> {
-        match text.trim().to_ascii_lowercase().replace('-', "_").as_str() {
-            "strict" => Ok(MigrationPolicy::Strict),
-            "outer_join" | "outer" => Ok(MigrationPolicy::OuterJoin),
-            _ => Err(Error::unknown_name(field, text, Self::NAMES)),
-        }
-    }
 }
+
+text_form!(MigrationPolicy, "policy", |text| match normalize(text, &['-']).as_str() {
+    "strict" => Some(MigrationPolicy::Strict),
+    "outer_join" | "outer" => Some(MigrationPolicy::OuterJoin),
+    _ => None,
+});
 
 /// One customer's move between the snapshots.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

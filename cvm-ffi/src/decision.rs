@@ -517,7 +517,9 @@ unsafe fn campaign_input<'a>(
 fn method(code: u32) -> FfiResult<CampaignMethod> {
     CampaignMethod::NAMES
         .get(code as usize)
-        .map(|name| CampaignMethod::parse(name, "method").expect("a listed name"))
+        .map(|name| {
+            cvm_core::names::parse_field::<CampaignMethod>(name, "method").expect("a listed name")
+        })
         .ok_or_else(|| {
             let valid = ["0 (auto)", "1 (exact)", "2 (greedy)"];
             Error::unknown_name("method", code.to_string(), &valid).into()

@@ -105,12 +105,10 @@ fn balance_options(o: &cvm_fee_options) -> FfiResult<BalanceOptions> {
             return Err(Error::unknown_name("average_over", other.to_string(), &valid).into());
         }
     };
-    Ok(BalanceOptions {
-        first_month: o.has_first_month.then_some(o.first_month),
-        last_month: o.has_last_month.then_some(o.last_month),
-        average_over,
-        ..BalanceOptions::new(input, timestamp_unit(o.timestamp_unit)?)
-    })
+    Ok(BalanceOptions::new(input, timestamp_unit(o.timestamp_unit)?)
+        .with_first_month(o.has_first_month.then_some(o.first_month))
+        .with_last_month(o.has_last_month.then_some(o.last_month))
+        .with_average_over(average_over))
 }
 
 /// A fee schedule (opaque): tiers with a threshold and a monthly fee. From
@@ -299,7 +297,7 @@ pub unsafe extern "C" fn cvm_fee_schedule_apply(
             None => balance_options(&cvm_fee_options_default())?,
         };
         let m = monthly_average_daily_balance(&log, Some(&openings), &o)?;
-        let r = fee_schedule(m, &tiers, s, &FeeOptions { default_tier })?;
+        let r = fee_schedule(m, &tiers, s, &FeeOptions::default().with_default_tier(default_tier))?;
         unsafe { write_out(out, into_handle(cvm_fee_result(r)), "out") }
     })
 }

@@ -892,12 +892,12 @@ unsafe fn clv_options(
     let o = unsafe { options.as_ref() }.copied().unwrap_or_else(|| cvm_clv_options_default());
     let level = if o.interval_level == 0.0 { None } else { Some(o.interval_level) };
     let time_unit = unsafe { str_arg(o.time_unit, "time_unit") }?;
-    TimeUnit::parse(time_unit, "time_unit")?;
+    cvm_core::names::parse_field::<TimeUnit>(time_unit, "time_unit")?;
     let given = if o.data_time_unit.is_null() {
         None
     } else {
         let text = unsafe { str_arg(o.data_time_unit, "data_time_unit") }?;
-        Some(TimeUnit::parse(text, "data_time_unit")?)
+        Some(cvm_core::names::parse_field::<TimeUnit>(text, "data_time_unit")?)
     };
     // The lifetimes convention picks its step from the data's unit: the one given, else the
     // model's. Without either, any unit serves to check the other options; the resolution

@@ -125,15 +125,14 @@ pub extern "C" fn cvm_ladder_options_default() -> cvm_ladder_options {
 
 impl From<&cvm_ladder_options> for LadderOptions {
     fn from(o: &cvm_ladder_options) -> Self {
-        LadderOptions {
-            prospect_min_interest: o.prospect_min_interest,
-            repeat_min_frequency: o.repeat_min_frequency,
-            advocate_min_referrals: o.advocate_min_referrals,
-            advocate_min_reviews: o.advocate_min_reviews,
-            advocate_min_recommendations: o.advocate_min_recommendations,
-            p_alive_threshold: o.p_alive_threshold,
-            lapse_window: o.has_lapse_window.then_some(o.lapse_window),
-        }
+        LadderOptions::default()
+            .with_prospect_min_interest(o.prospect_min_interest)
+            .with_repeat_min_frequency(o.repeat_min_frequency)
+            .with_advocate_min_referrals(o.advocate_min_referrals)
+            .with_advocate_min_reviews(o.advocate_min_reviews)
+            .with_advocate_min_recommendations(o.advocate_min_recommendations)
+            .with_p_alive_threshold(o.p_alive_threshold)
+            .with_lapse_window(o.has_lapse_window.then_some(o.lapse_window))
     }
 }
 
@@ -181,14 +180,13 @@ fn level_options(o: &cvm_level_options) -> FfiResult<LevelOptions> {
         CVM_MISSING_UNOBSERVED => MissingSignal::Unobserved,
         other => return Err(unknown_code("missing", other, MissingSignal::NAMES)),
     };
-    Ok(LevelOptions {
-        belief_threshold: o.belief_threshold,
-        satisfaction_threshold: o.satisfaction_threshold,
-        intent_threshold: o.intent_threshold,
-        obstacles_threshold: o.obstacles_threshold,
-        rule,
-        missing,
-    })
+    Ok(LevelOptions::default()
+        .with_belief_threshold(o.belief_threshold)
+        .with_satisfaction_threshold(o.satisfaction_threshold)
+        .with_intent_threshold(o.intent_threshold)
+        .with_obstacles_threshold(o.obstacles_threshold)
+        .with_rule(rule)
+        .with_missing(missing))
 }
 
 /// Every customer's ladder stage and reason (opaque), from [`cvm_loyalty_stages`]. Owned by the

@@ -595,11 +595,10 @@ pub unsafe extern "C" fn cvm_relationship_trend(
     ffi_guard!({
         need_out(out, "out")?;
         let p = unsafe { slice(profit, n_profit, "profit") }?;
-        let options = TrendOptions {
-            high_level: unsafe { high_level.as_ref() }.copied(),
-            slope_tolerance,
-            slope_scale: slope_scale(slope_scale_code)?,
-        };
+        let options = TrendOptions::default()
+            .with_high_level(unsafe { high_level.as_ref() }.copied())
+            .with_slope_tolerance(slope_tolerance)
+            .with_slope_scale(slope_scale(slope_scale_code)?);
         let r = relationship_trend(p, n_periods, &options)?;
         unsafe { write_out(out, into_handle(cvm_trend(r)), "out") }
     })
@@ -748,7 +747,13 @@ pub unsafe extern "C" fn cvm_lookalike_rank(
                 .into())
             }
         };
-        let r = lookalike(&cand, &loyal, &f, k, &LookalikeOptions { standardization })?;
+        let r = lookalike(
+            &cand,
+            &loyal,
+            &f,
+            k,
+            &LookalikeOptions::default().with_standardization(standardization),
+        )?;
         unsafe { write_out(out, into_handle(cvm_lookalike(r)), "out") }
     })
 }

@@ -173,27 +173,29 @@ pub(crate) fn timestamp_unit(code: u32) -> FfiResult<TimestampUnit> {
 
 fn options(o: &cvm_summary_options) -> FfiResult<SummaryOptions> {
     let timestamp_unit = timestamp_unit(o.timestamp_unit)?;
-    Ok(SummaryOptions {
-        freq: unit(o.freq, "freq")?,
-        freq_multiplier: o.freq_multiplier,
-        time_unit: optional_unit(o.time_unit, "time_unit")?,
-        timestamp_unit,
-        observation_end: o.has_observation_end.then_some(o.observation_end),
-        calibration_end: o.has_calibration_end.then_some(o.calibration_end),
-        include_first_purchase: o.include_first_purchase,
-        negative_amounts: match o.negative_amounts {
-            CVM_NEGATIVE_AMOUNTS_ERROR => NegativeAmounts::Error,
-            CVM_NEGATIVE_AMOUNTS_NET => NegativeAmounts::Net,
-            other => {
-                return Err(Error::unknown_name(
-                    "negative_amounts",
-                    other.to_string(),
-                    &["CVM_NEGATIVE_AMOUNTS_ERROR", "CVM_NEGATIVE_AMOUNTS_NET"],
-                )
-                .into())
-            }
-        },
-    })
+    // In the order of the fields, so that the first bad option is the one reported.
+    let freq = unit(o.freq, "freq")?;
+    let time_unit = optional_unit(o.time_unit, "time_unit")?;
+    let negative_amounts = match o.negative_amounts {
+        CVM_NEGATIVE_AMOUNTS_ERROR => NegativeAmounts::Error,
+        CVM_NEGATIVE_AMOUNTS_NET => NegativeAmounts::Net,
+        other => {
+            return Err(Error::unknown_name(
+                "negative_amounts",
+                other.to_string(),
+                &["CVM_NEGATIVE_AMOUNTS_ERROR", "CVM_NEGATIVE_AMOUNTS_NET"],
+            )
+            .into())
+        }
+    };
+    Ok(SummaryOptions::new(timestamp_unit)
+        .with_freq(freq)
+        .with_freq_multiplier(o.freq_multiplier)
+        .with_time_unit(time_unit)
+        .with_observation_end(o.has_observation_end.then_some(o.observation_end))
+        .with_calibration_end(o.has_calibration_end.then_some(o.calibration_end))
+        .with_include_first_purchase(o.include_first_purchase)
+        .with_negative_amounts(negative_amounts))
 }
 
 /// A customer summary (opaque). Owned by the caller; free with [`cvm_summary_free`].
@@ -503,9 +505,8 @@ pub unsafe extern "C" fn cvm_rfm_segments(
             SegmentTable::default()
         } else {
             let text = unsafe { str_arg(table_json, "table_json") }?;
-            serde_json::from_str::<SegmentTable>(text).map_err(|e| {
-                FfiError::Core(Error::Json { path: "table_json".into(), reason: e.to_string() })
-            })?
+            serde_json::from_str::<SegmentTable>(text)
+                .map_err(|e| FfiError::Core(Error::json_source("table_json", e)))?
         };
         let result = rfm_segments(f, r, t, m, &table)?;
         let names = result.names.iter().map(|s| crate::cstring(s)).collect();

@@ -1172,7 +1172,7 @@ pub unsafe extern "C" fn cvm_whale_curve_compute(
     ffi_guard!({
         need_out(out, "out")?;
         let p = unsafe { slice(profit, n_profit, "profit") }?;
-        let w = whale_curve(p, &WhaleOptions { top, bottom })?;
+        let w = whale_curve(p, &WhaleOptions::default().with_top(top).with_bottom(bottom))?;
         let words = crate::cstring(&w.interpretation());
         unsafe { write_out(out, into_handle(cvm_whale_curve(w, words)), "out") }
     })

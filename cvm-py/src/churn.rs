@@ -6,7 +6,7 @@ use pyo3::types::PyDict;
 
 use cvm_core::churn::{churn_report, CalibrationMethod, ChurnCalibrator, GainsBin};
 
-use crate::conversion::{array, opt_slice, slice};
+use crate::conversion::{array, name, opt_slice, slice};
 use crate::errors::{call, detach, IntoPyResult};
 
 /// A fitted churn calibrator (isotonic or Platt). Immutable.
@@ -29,7 +29,7 @@ impl PyChurnCalibrator {
         method: &str,
     ) -> PyResult<Self> {
         call(|| {
-            let m = CalibrationMethod::parse(method, "method").py()?;
+            let m = name::<CalibrationMethod>(method, "method")?;
             let (s, c) = (slice(&scores, "scores")?, slice(&churned, "churned")?);
             let w = opt_slice(&weights, "weights")?;
             let inner = detach(py, || ChurnCalibrator::fit(s, c, w, m))?;

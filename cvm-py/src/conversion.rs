@@ -33,9 +33,15 @@ pub fn len_of<T: numpy::Element>(arr: &PyReadonlyArray1<'_, T>) -> usize {
     arr.len()
 }
 
+/// A name (time unit, method, policy, …) → its core enum, the error naming `field` and listing
+/// the valid names.
+pub fn name<T: std::str::FromStr<Err = cvm_core::Error>>(text: &str, field: &str) -> PyResult<T> {
+    cvm_core::names::parse_field(text, field).py()
+}
+
 /// Unit name ("D", "W", "M", "Y") → [`cvm_core::TimeUnit`], the error listing valid names.
-pub fn time_unit(name: &str, field: &str) -> PyResult<TimeUnit> {
-    TimeUnit::parse(name, field).py()
+pub fn time_unit(text: &str, field: &str) -> PyResult<TimeUnit> {
+    name(text, field)
 }
 
 /// An optional unit name (`None`: no unit) → `Option<TimeUnit>`.

@@ -12,7 +12,7 @@ use cvm_core::decision::{
 use cvm_core::loyalty::{LoyaltyLevel, Stage};
 use cvm_core::Error;
 
-use crate::conversion::{array, slice};
+use crate::conversion::{array, name, slice};
 use crate::errors::{call, detach, IntoPyResult};
 
 type Arr<'py> = PyReadonlyArray1<'py, f64>;
@@ -46,17 +46,16 @@ fn flags(codes: &Option<Codes<'_>>, field: &str) -> PyResult<Option<Vec<Option<b
     ))
 }
 
-/// Parses names with `parse`, the error naming the column and row.
-fn parse_all<T>(
+/// Parses names, the error naming the column and row.
+fn parse_all<T: std::str::FromStr<Err = Error>>(
     names: &[String],
     field: &str,
-    parse: fn(&str, &str) -> cvm_core::Result<T>,
 ) -> cvm_core::Result<Vec<T>> {
     names
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            parse(s, field).map_err(|e| match e {
+            s.parse().map_err(|e| match e {
                 Error::UnknownName { value, valid, .. } => {
                     Error::UnknownName { field: format!("{field}[{i}]"), value, valid }
                 }
@@ -160,10 +159,10 @@ fn customer_value_report_native(
             b = b.matrix_columns(c, s).py()?;
         }
         if let Some(s) = loyalty_stage {
-            b = b.stages(&parse_all(&s, "loyalty_stage", Stage::parse).py()?).py()?;
+            b = b.stages(&parse_all::<Stage>(&s, "loyalty_stage").py()?).py()?;
         }
         if let Some(l) = loyalty_level {
-            b = b.levels(&parse_all(&l, "loyalty_level", LoyaltyLevel::parse).py()?).py()?;
+            b = b.levels(&parse_all::<LoyaltyLevel>(&l, "loyalty_level").py()?).py()?;
         }
         if let Some(p) = &churn_probability {
             b = b.churn_probability(slice(p, "churn_probability")?).py()?;
@@ -244,7 +243,7 @@ fn select_campaign_native<'py>(
     seed: u64,
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {
-        let method = CampaignMethod::parse(method, "method").py()?;
+        let method = name::<CampaignMethod>(method, "method")?;
         let mut codes = Vec::new();
         let input =
             campaign_input(&clv, &uplift, &cost, &segment, &mut codes, constant_cost, budget)?;

@@ -12,7 +12,7 @@ use cvm_core::selection::{
 };
 use cvm_core::TimestampUnit;
 
-use crate::conversion::{array, slice};
+use crate::conversion::{array, name, slice};
 use crate::errors::{call, detach, IntoPyResult};
 use crate::selection::{Columns, PyRuleSet};
 
@@ -56,15 +56,13 @@ fn fee_schedule_native<'py>(
     default_tier: Option<String>,
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {
-        let o = BalanceOptions {
-            first_month,
-            last_month,
-            average_over: AverageOver::parse(average_over, "average_over").py()?,
-            ..BalanceOptions::new(
-                BalanceInput::parse(input, "input").py()?,
-                TimestampUnit::parse(timestamp_unit, "timestamp_unit").py()?,
-            )
-        };
+        let o = BalanceOptions::new(
+            name::<BalanceInput>(input, "input")?,
+            name::<TimestampUnit>(timestamp_unit, "timestamp_unit")?,
+        )
+        .with_first_month(first_month)
+        .with_last_month(last_month)
+        .with_average_over(name::<AverageOver>(average_over, "average_over")?);
         let schedule = FeeSchedule::from_json(schedule_json).py()?;
         let log = AccountLog {
             account_id: slice(&account_id, "account_id")?,
@@ -80,7 +78,7 @@ fn fee_schedule_native<'py>(
             customer_id: slice(&tier_customer_id, "tier_customer_id")?,
             tier: tiers.as_slice(),
         };
-        let options = FeeOptions { default_tier };
+        let options = FeeOptions::default().with_default_tier(default_tier);
         let (r, reasons) = detach(py, || {
             let m = monthly_average_daily_balance(&log, Some(&openings), &o)?;
             let r = fee_schedule(m, &mapping, &schedule, &options)?;

@@ -11,6 +11,7 @@ mod errors;
 mod fee;
 mod lifetime2;
 mod loyalty;
+mod model_methods;
 mod models;
 mod selection;
 mod summary;

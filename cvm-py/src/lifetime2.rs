@@ -7,50 +7,27 @@ use pyo3::types::PyDict;
 
 use cvm_core::clv::customer_lifetime_value;
 use cvm_core::models::{
-    frequency_monetary_correlation as core_correlation, BgBb, BgBbParams, Covariance,
-    FitDiagnostics, GammaGamma, GammaGammaParams, SbgParams, ShiftedBetaGeometric,
-    TransactionModel,
+    frequency_monetary_correlation as core_correlation, BgBb, BgBbParams, GammaGamma,
+    GammaGammaParams, SbgParams, ShiftedBetaGeometric, TransactionModel,
 };
 
 use crate::conversion::{
-    array, clv_options, fit_options, opt_slice, optional_time_unit, slice, time_unit_name, ClvArgs,
+    array, clv_options, fit_options, opt_slice, optional_time_unit, slice, ClvArgs,
 };
 use crate::errors::{call, detach, IntoPyResult};
+use crate::model_methods::model_pymethods;
 use crate::models::PyModel;
 
 type Arr<'py> = PyReadonlyArray1<'py, f64>;
 /// `(lower, upper)` arrays of an interval.
 type Bounds<'py> = PyResult<(Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>)>;
 
-fn diagnostics_dict<'py>(
-    py: Python<'py>,
-    d: Option<&FitDiagnostics>,
-) -> PyResult<Option<Bound<'py, PyDict>>> {
-    let Some(d) = d else { return Ok(None) };
-    let out = PyDict::new(py);
-    out.set_item("log_likelihood", d.log_likelihood)?;
-    out.set_item("aic", d.aic)?;
-    out.set_item("bic", d.bic)?;
-    out.set_item("iterations", d.iterations)?;
-    out.set_item("gradient_norm", d.gradient_norm)?;
-    out.set_item("converged", d.converged)?;
-    out.set_item("n_obs", d.n_obs)?;
-    out.set_item("penalizer", d.penalizer)?;
-    Ok(Some(out))
-}
-
-fn intervals(cov: Option<&Covariance>, level: f64) -> PyResult<Vec<(f64, f64)>> {
-    cov.ok_or_else(|| cvm_core::Error::no_covariance(None)).py()?.confidence_intervals(level).py()
-}
-
 /// The `#[pymethods]` block of a fitted (or parameterised) model class `$py` wrapping the core
-/// model `$core` (parameters `$params`, named `$names`): the methods every such class shares
-/// (construction from parameters or JSON, time unit, parameters, diagnostics, covariance), then
-/// the class's own methods.
+/// model `$core` (parameters `$params`, named `$names`): [`model_pymethods`] plus construction
+/// from parameters and the parameters, then the class's own methods.
 macro_rules! fitted_model_pymethods {
     ($py:ident, $core:ty, $params:ty, $names:literal; $($own:tt)*) => {
-        #[pymethods]
-        impl $py {
+        model_pymethods! { $py, $core;
             #[doc = concat!("A model with known parameters `", $names, "`, its data in `time_unit` (or None).")]
             #[staticmethod]
             #[pyo3(signature = (params, time_unit=None))]
@@ -62,59 +39,10 @@ macro_rules! fitted_model_pymethods {
                 })
             }
 
-            /// The unit of the model's data ("D", "W", "M", "Y"), or None.
-            #[getter]
-            fn time_unit(&self) -> PyResult<Option<&'static str>> {
-                call(|| Ok(time_unit_name(self.inner.time_unit())))
-            }
-
-            /// The same model with its data in `time_unit` (None: no unit).
-            #[pyo3(signature = (time_unit))]
-            fn with_time_unit(&self, time_unit: Option<&str>) -> PyResult<Self> {
-                call(|| {
-                    let unit = optional_time_unit(time_unit, "time_unit")?;
-                    Ok($py { inner: self.inner.clone().with_time_unit(unit) })
-                })
-            }
-
-            /// Reads a model document.
-            #[staticmethod]
-            fn from_json(text: &str) -> PyResult<Self> {
-                call(|| Ok($py { inner: <$core>::from_json(text).py()? }))
-            }
-
-            /// The versioned JSON document.
-            fn to_json(&self) -> PyResult<String> {
-                call(|| self.inner.to_json().py())
-            }
-
             #[doc = concat!("Parameter values `", $names, "`.")]
             #[getter]
             fn params(&self) -> PyResult<Vec<f64>> {
                 call(|| Ok(self.inner.params().to_vec()))
-            }
-
-            /// Fit diagnostics as a dict, or None.
-            #[getter]
-            fn diagnostics<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-                call(|| diagnostics_dict(py, self.inner.diagnostics()))
-            }
-
-            /// Covariance of the parameters (natural scale), or None.
-            #[getter]
-            fn covariance(&self) -> PyResult<Option<Vec<Vec<f64>>>> {
-                call(|| Ok(self.inner.covariance().map(|c| c.matrix())))
-            }
-
-            /// Standard errors of the parameters, or None.
-            #[getter]
-            fn standard_errors(&self) -> PyResult<Option<Vec<f64>>> {
-                call(|| Ok(self.inner.covariance().map(|c| c.standard_errors())))
-            }
-
-            /// Confidence intervals (log scale) at `level`.
-            fn confidence_intervals(&self, level: f64) -> PyResult<Vec<(f64, f64)>> {
-                call(|| intervals(self.inner.covariance(), level))
             }
 
             $($own)*

@@ -13,7 +13,7 @@ use cvm_core::loyalty::{
     MigrationPolicy, MigrationState, MissingSignal, RiskBand, Stage,
 };
 
-use crate::conversion::{array, opt_slice, slice};
+use crate::conversion::{array, name, opt_slice, slice};
 use crate::errors::{call, detach, IntoPyResult};
 use crate::lifetime2::PyBgBb;
 use crate::models::PyModel;
@@ -65,14 +65,16 @@ fn parse_stages<'py>(
             .iter()
             .enumerate()
             .map(|(i, name)| {
-                Stage::parse(name, field).map(|s| s.index() as u8).map_err(|_| {
-                    let valid = Stage::NAMES.join(", ");
-                    cvm_core::Error::invalid_at(
-                        field,
-                        i,
-                        format!("unknown stage {name:?} (valid: {valid})"),
-                    )
-                })
+                cvm_core::names::parse_field::<Stage>(name, field).map(|s| s.index() as u8).map_err(
+                    |_| {
+                        let valid = Stage::NAMES.join(", ");
+                        cvm_core::Error::invalid_at(
+                            field,
+                            i,
+                            format!("unknown stage {name:?} (valid: {valid})"),
+                        )
+                    },
+                )
             })
             .collect::<cvm_core::Result<Vec<u8>>>()
             .py()?;
@@ -105,16 +107,16 @@ fn loyalty_stages_native<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {
         let d = LadderOptions::default();
-        let options = LadderOptions {
-            prospect_min_interest: prospect_min_interest.unwrap_or(d.prospect_min_interest),
-            repeat_min_frequency: repeat_min_frequency.unwrap_or(d.repeat_min_frequency),
-            advocate_min_referrals: advocate_min_referrals.unwrap_or(d.advocate_min_referrals),
-            advocate_min_reviews: advocate_min_reviews.unwrap_or(d.advocate_min_reviews),
-            advocate_min_recommendations: advocate_min_recommendations
-                .unwrap_or(d.advocate_min_recommendations),
-            p_alive_threshold: p_alive_threshold.unwrap_or(d.p_alive_threshold),
-            lapse_window: lapse_window.or(d.lapse_window),
-        };
+        let options = LadderOptions::default()
+            .with_prospect_min_interest(prospect_min_interest.unwrap_or(d.prospect_min_interest))
+            .with_repeat_min_frequency(repeat_min_frequency.unwrap_or(d.repeat_min_frequency))
+            .with_advocate_min_referrals(advocate_min_referrals.unwrap_or(d.advocate_min_referrals))
+            .with_advocate_min_reviews(advocate_min_reviews.unwrap_or(d.advocate_min_reviews))
+            .with_advocate_min_recommendations(
+                advocate_min_recommendations.unwrap_or(d.advocate_min_recommendations),
+            )
+            .with_p_alive_threshold(p_alive_threshold.unwrap_or(d.p_alive_threshold))
+            .with_lapse_window(lapse_window.or(d.lapse_window));
         let input = LadderInput {
             purchased: opt_slice(&purchased, "purchased")?,
             interest: opt_slice(&interest, "interest")?,
@@ -160,14 +162,13 @@ fn loyalty_levels_native<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {
         let d = LevelOptions::default();
-        let options = LevelOptions {
-            belief_threshold: belief_threshold.unwrap_or(d.belief_threshold),
-            satisfaction_threshold: satisfaction_threshold.unwrap_or(d.satisfaction_threshold),
-            intent_threshold: intent_threshold.unwrap_or(d.intent_threshold),
-            obstacles_threshold: obstacles_threshold.unwrap_or(d.obstacles_threshold),
-            rule: LevelRule::parse(rule, "rule").py()?,
-            missing: MissingSignal::parse(missing, "missing").py()?,
-        };
+        let options = LevelOptions::default()
+            .with_belief_threshold(belief_threshold.unwrap_or(d.belief_threshold))
+            .with_satisfaction_threshold(satisfaction_threshold.unwrap_or(d.satisfaction_threshold))
+            .with_intent_threshold(intent_threshold.unwrap_or(d.intent_threshold))
+            .with_obstacles_threshold(obstacles_threshold.unwrap_or(d.obstacles_threshold))
+            .with_rule(name::<LevelRule>(rule, "rule")?)
+            .with_missing(name::<MissingSignal>(missing, "missing")?);
         let input = LevelInput {
             belief_better: opt_slice(&belief_better, "belief_better")?,
             satisfaction: opt_slice(&satisfaction, "satisfaction")?,
@@ -316,7 +317,7 @@ fn stage_migration_native<'py>(
     policy: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {
-        let policy = MigrationPolicy::parse(policy, "policy").py()?;
+        let policy = name::<MigrationPolicy>(policy, "policy")?;
         let to_stages = |codes: &[u8], field: &str| -> cvm_core::Result<Vec<Stage>> {
             codes
                 .iter()

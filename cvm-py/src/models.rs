@@ -5,12 +5,13 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use cvm_core::models::{
-    calibration_holdout_table, repeat_histogram, simulate, AnyModel, ModelKind, SimulationOptions,
+    calibration_holdout_table, repeat_histogram, AnyModel, ModelKind, SimulationOptions,
     SummaryData,
 };
 
-use crate::conversion::{array, fit_options, opt_slice, optional_time_unit, slice, time_unit_name};
+use crate::conversion::{array, fit_options, opt_slice, optional_time_unit, slice};
 use crate::errors::{call, detach, IntoPyResult};
+use crate::model_methods::model_pymethods;
 
 /// A fitted (or parameterised) BG/NBD, MBG/NBD or Pareto/NBD model. Immutable.
 #[derive(Debug)]
@@ -34,8 +35,8 @@ type Arr<'py> = PyReadonlyArray1<'py, f64>;
 /// Two arrays of one length (lower and upper bounds, or two predictions).
 type ArrayPair<'py> = (Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>);
 
-#[pymethods]
-impl PyModel {
+model_pymethods! {
+    PyModel, AnyModel;
     /// Fits a model by maximum likelihood; `time_unit` (the unit of recency and T, or None) is
     /// recorded by the model.
     #[staticmethod]
@@ -79,32 +80,6 @@ impl PyModel {
         })
     }
 
-    /// The unit of the model's data ("D", "W", "M", "Y"), or None.
-    #[getter]
-    fn time_unit(&self) -> PyResult<Option<&'static str>> {
-        call(|| Ok(time_unit_name(self.inner.time_unit())))
-    }
-
-    /// The same model with its data in `time_unit` (None: no unit).
-    #[pyo3(signature = (time_unit))]
-    fn with_time_unit(&self, time_unit: Option<&str>) -> PyResult<Self> {
-        call(|| {
-            let unit = optional_time_unit(time_unit, "time_unit")?;
-            Ok(PyModel { inner: self.inner.clone().with_time_unit(unit) })
-        })
-    }
-
-    /// Reads a model document.
-    #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        call(|| Ok(PyModel { inner: AnyModel::from_json(text).py()? }))
-    }
-
-    /// The versioned JSON document.
-    fn to_json(&self) -> PyResult<String> {
-        call(|| self.inner.to_json().py())
-    }
-
     /// `bg_nbd`, `mbg_nbd` or `pareto_nbd`.
     #[getter]
     fn kind(&self) -> PyResult<&'static str> {
@@ -123,50 +98,11 @@ impl PyModel {
         call(|| Ok(self.inner.as_model().params()))
     }
 
-    /// Fit diagnostics as a dict, or None.
-    #[getter]
-    fn diagnostics<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        call(|| {
-            let Some(d) = self.inner.diagnostics() else { return Ok(None) };
-            let out = PyDict::new(py);
-            out.set_item("log_likelihood", d.log_likelihood)?;
-            out.set_item("aic", d.aic)?;
-            out.set_item("bic", d.bic)?;
-            out.set_item("iterations", d.iterations)?;
-            out.set_item("gradient_norm", d.gradient_norm)?;
-            out.set_item("converged", d.converged)?;
-            out.set_item("n_obs", d.n_obs)?;
-            out.set_item("penalizer", d.penalizer)?;
-            Ok(Some(out))
-        })
-    }
-
-    /// Covariance of the parameters (natural scale), or None.
-    #[getter]
-    fn covariance(&self) -> PyResult<Option<Vec<Vec<f64>>>> {
-        call(|| Ok(self.inner.covariance().map(|c| c.matrix())))
-    }
-
-    /// Standard errors of the parameters, or None.
-    #[getter]
-    fn standard_errors(&self) -> PyResult<Option<Vec<f64>>> {
-        call(|| Ok(self.inner.covariance().map(|c| c.standard_errors())))
-    }
-
-    /// Confidence intervals (formed on the log scale) at `level`.
-    fn confidence_intervals(&self, level: f64) -> PyResult<Vec<(f64, f64)>> {
-        call(|| {
-            let cov =
-                self.inner.covariance().ok_or_else(|| cvm_core::Error::no_covariance(None)).py()?;
-            cov.confidence_intervals(level).py()
-        })
-    }
-
-    /// Expected purchases in (T, T+t].
+    /// Expected purchases in (T, T+horizon].
     fn conditional_expected_purchases<'py>(
         &self,
         py: Python<'py>,
-        t: f64,
+        horizon: f64,
         frequency: Arr<'py>,
         recency: Arr<'py>,
         t_cal: Arr<'py>,
@@ -175,7 +111,7 @@ impl PyModel {
             let (f, r, tt) =
                 (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
             let m = self.inner.as_model();
-            let v = detach(py, || m.conditional_expected_purchases(t, f, r, tt))?;
+            let v = detach(py, || m.conditional_expected_purchases(horizon, f, r, tt))?;
             Ok(array(py, v))
         })
     }
@@ -197,11 +133,11 @@ impl PyModel {
         })
     }
 
-    /// P(alive) at T and expected purchases in (T, T+t], in one pass: (alive, expected).
+    /// P(alive) at T and expected purchases in (T, T+horizon], in one pass: (alive, expected).
     fn probability_alive_and_expected_purchases<'py>(
         &self,
         py: Python<'py>,
-        t: f64,
+        horizon: f64,
         frequency: Arr<'py>,
         recency: Arr<'py>,
         t_cal: Arr<'py>,
@@ -210,7 +146,7 @@ impl PyModel {
             let (f, r, tt) =
                 (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
             let m = self.inner.as_model();
-            let (p, e) = detach(py, || m.probability_alive_and_expected_purchases(t, f, r, tt))?;
+            let (p, e) = detach(py, || m.probability_alive_and_expected_purchases(horizon, f, r, tt))?;
             Ok((array(py, p), array(py, e)))
         })
     }
@@ -233,11 +169,11 @@ impl PyModel {
         })
     }
 
-    /// Delta-method interval for the expected purchases in (T, T+t]: (lower, upper).
+    /// Delta-method interval for the expected purchases in (T, T+horizon]: (lower, upper).
     fn conditional_expected_purchases_interval<'py>(
         &self,
         py: Python<'py>,
-        t: f64,
+        horizon: f64,
         frequency: Arr<'py>,
         recency: Arr<'py>,
         t_cal: Arr<'py>,
@@ -248,26 +184,27 @@ impl PyModel {
                 (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
             let m = self.inner.as_model();
             let (lo, hi) =
-                detach(py, || m.conditional_expected_purchases_interval(t, f, r, tt, level))?;
+                detach(py, || m.conditional_expected_purchases_interval(horizon, f, r, tt, level))?;
             Ok((array(py, lo), array(py, hi)))
         })
     }
 
-    /// Expected purchases of a new customer in (0, t] for each t.
+    /// Expected purchases of a new customer in (0, horizon] for each horizon (the error names
+    /// the Python argument, `t`).
     fn expected_purchases_new_customer<'py>(
         &self,
         py: Python<'py>,
-        t: Arr<'py>,
+        horizon: Arr<'py>,
     ) -> PyResult<Bound<'py, PyArray1<f64>>> {
         call(|| {
-            let tt = slice(&t, "t")?;
+            let tt = slice(&horizon, "t")?;
             Ok(array(py, self.inner.as_model().expected_purchases_new_customer(tt).py()?))
         })
     }
 
-    /// P(X(t) = n) for a new customer.
-    fn probability_of_n_purchases(&self, n: u64, t: f64) -> PyResult<f64> {
-        call(|| self.inner.probability_of_n_purchases(n, t).py())
+    /// P(X(horizon) = n) for a new customer.
+    fn probability_of_n_purchases(&self, n: u64, horizon: f64) -> PyResult<f64> {
+        call(|| self.inner.probability_of_n_purchases(n, horizon).py())
     }
 
     /// Per-customer log-likelihood.
@@ -390,22 +327,15 @@ pub fn simulate_model<'py>(
     transactions: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {
-        let options = SimulationOptions {
-            n_customers,
-            calibration_end,
-            birth_window,
-            holdout_length,
-            seed,
-            transactions,
-        };
+        let options = SimulationOptions::default()
+            .with_n_customers(n_customers)
+            .with_calibration_end(calibration_end)
+            .with_birth_window(birth_window)
+            .with_holdout_length(holdout_length)
+            .with_seed(seed)
+            .with_transactions(transactions);
         let m = AnyModel::from_params(kind(model)?, &params).py()?;
-        let cohort = detach(py, || match &m {
-            AnyModel::BgNbd(x) => simulate::bg_nbd(x.params(), &options),
-            AnyModel::MbgNbd(x) => simulate::mbg_nbd(x.params(), &options),
-            AnyModel::ParetoNbd(x) => simulate::pareto_nbd(x.params(), &options),
-            #[allow(unreachable_patterns)]
-            _ => Err(cvm_core::Error::invalid("model", "no simulator")),
-        })?;
+        let cohort = detach(py, || m.simulate(&options))?;
         let d = PyDict::new(py);
         d.set_item("frequency", array(py, cohort.frequency))?;
         d.set_item("recency", array(py, cohort.recency))?;

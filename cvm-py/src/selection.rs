@@ -11,7 +11,7 @@ use cvm_core::selection::{
     Table, TrendOptions,
 };
 
-use crate::conversion::{array, slice};
+use crate::conversion::{array, name, slice};
 use crate::errors::{call, detach, IntoPyResult};
 
 /// Columns of a table as converted by the Python layer: `(numeric, boolean, categorical)`, each
@@ -247,11 +247,10 @@ fn relationship_trend_native<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {
         let p = slice(&profit, "profit")?;
-        let options = TrendOptions {
-            high_level,
-            slope_tolerance,
-            slope_scale: SlopeScale::parse(slope_scale, "slope_scale").py()?,
-        };
+        let options = TrendOptions::default()
+            .with_high_level(high_level)
+            .with_slope_tolerance(slope_tolerance)
+            .with_slope_scale(name::<SlopeScale>(slope_scale, "slope_scale")?);
         let (r, reasons) = detach(py, || {
             relationship_trend(p, n_periods, &options).map(|r| {
                 let reasons: Vec<String> = (0..r.level.len()).map(|i| r.reason(i)).collect();
@@ -282,9 +281,8 @@ fn lookalike_native<'py>(
     standardization: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {
-        let options = LookalikeOptions {
-            standardization: Standardization::parse(standardization, "standardization").py()?,
-        };
+        let options = LookalikeOptions::default()
+            .with_standardization(name::<Standardization>(standardization, "standardization")?);
         let (c, l) = (candidates.borrow()?, loyal.borrow()?);
         let f: Vec<&str> = features.iter().map(String::as_str).collect();
         let r = detach(py, || lookalike(&c.table()?, &l.table()?, &f, k, &options))?;

@@ -4,7 +4,7 @@ use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::conversion::{array, opt_slice, slice, time_unit};
+use crate::conversion::{array, name, opt_slice, slice, time_unit};
 use crate::errors::{call, detach, IntoPyResult};
 
 /// Customer summary of a transaction log (ids as int64; timestamps and both ends as int64 in
@@ -40,22 +40,20 @@ pub fn summarize<'py>(
                     format!("must be an integer >= 1 (got {freq_multiplier})"),
                 ))
             })?;
-        let opts = cvm_core::SummaryOptions {
-            freq: self::time_unit(freq, "freq")?,
-            freq_multiplier: multiplier,
-            time_unit: time_unit.map(|u| self::time_unit(u, "time_unit")).transpose()?,
-            observation_end,
-            calibration_end,
-            include_first_purchase,
-            negative_amounts: cvm_core::NegativeAmounts::parse(
-                negative_amounts,
-                "negative_amounts",
-            )
-            .py()?,
-            ..cvm_core::SummaryOptions::new(
-                cvm_core::TimestampUnit::parse(timestamp_unit, "timestamp_unit").py()?,
-            )
-        };
+        let opts = cvm_core::SummaryOptions::new(name::<cvm_core::TimestampUnit>(
+            timestamp_unit,
+            "timestamp_unit",
+        )?)
+        .with_freq(self::time_unit(freq, "freq")?)
+        .with_freq_multiplier(multiplier)
+        .with_time_unit(time_unit.map(|u| self::time_unit(u, "time_unit")).transpose()?)
+        .with_observation_end(observation_end)
+        .with_calibration_end(calibration_end)
+        .with_include_first_purchase(include_first_purchase)
+        .with_negative_amounts(name::<cvm_core::NegativeAmounts>(
+            negative_amounts,
+            "negative_amounts",
+        )?);
         let log = cvm_core::TransactionLog { customer_id: ids, timestamp: ts, amount };
         let s = detach(py, || cvm_core::summarize(&log, &opts))?;
         let d = PyDict::new(py);
@@ -120,7 +118,7 @@ pub fn rfm_segments<'py>(
         let table = match table_json {
             None => cvm_core::SegmentTable::default(),
             Some(text) => serde_json::from_str(text)
-                .map_err(|e| cvm_core::Error::Json { path: "table".into(), reason: e.to_string() })
+                .map_err(|e| cvm_core::Error::json_source("table", e))
                 .py()?,
         };
         let res = detach(py, || cvm_core::rfm_segments(f, r, tt, m, &table))?;

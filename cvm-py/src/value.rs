@@ -13,7 +13,7 @@ use cvm_core::value::{
     ValueMatrix, WhaleOptions, QUADRANT_STRATEGIES_DETAILED,
 };
 
-use crate::conversion::{array, opt_slice, slice};
+use crate::conversion::{array, name, opt_slice, slice};
 use crate::errors::{call, detach, IntoPyResult};
 
 type Arr<'py> = PyReadonlyArray1<'py, f64>;
@@ -81,8 +81,8 @@ fn config<'a>(
         margin: series(margin, "margin")?,
         retention: series(retention, "retention")?,
         acquisition_cost: scalar(acquisition_cost, "acquisition_cost")?,
-        timing: Timing::parse(timing, "timing").py()?,
-        convention: RetentionConvention::parse(convention, "convention").py()?,
+        timing: name::<Timing>(timing, "timing")?,
+        convention: name::<RetentionConvention>(convention, "convention")?,
         ..CashflowClv::new(series(revenue, "revenue")?, discount_rate, horizon(periods))
     })
 }
@@ -184,8 +184,8 @@ pub fn closed_form_clv(
     convention: &str,
 ) -> PyResult<f64> {
     call(|| {
-        let t = Timing::parse(timing, "timing").py()?;
-        let c = RetentionConvention::parse(convention, "convention").py()?;
+        let t = name::<Timing>(timing, "timing")?;
+        let c = name::<RetentionConvention>(convention, "convention")?;
         core_closed_form(margin, retention, discount_rate, horizon(periods), t, c).py()
     })
 }
@@ -257,11 +257,10 @@ pub fn value_decomposition<'py>(
                             min: satisfaction_scale.0,
                             max: satisfaction_scale.1,
                             threshold: satisfaction_threshold,
-                            missing: MissingSatisfaction::parse(
+                            missing: name::<MissingSatisfaction>(
                                 satisfaction_missing,
                                 "satisfaction_missing",
-                            )
-                            .py()?,
+                            )?,
                         },
                     },
                     (None, true) => Influence::Referrals { referrals, conversion, value },
@@ -398,7 +397,7 @@ pub fn value_cell_migration<'py>(
     policy: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {
-        let policy = MigrationPolicy::parse(policy, "policy").py()?;
+        let policy = name::<MigrationPolicy>(policy, "policy")?;
         let cells = |a: &PyReadonlyArray1<'_, u64>, field: &str| -> PyResult<Vec<usize>> {
             Ok(slice(a, field)?.iter().map(|&c| usize::try_from(c).unwrap_or(usize::MAX)).collect())
         };
@@ -468,7 +467,9 @@ pub fn whale_curve<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {
         let p = slice(&profit, "profit")?;
-        let w = detach(py, || core_whale(p, &WhaleOptions { top, bottom }))?;
+        let w = detach(py, || {
+            core_whale(p, &WhaleOptions::default().with_top(top).with_bottom(bottom))
+        })?;
         let d = PyDict::new(py);
         d.set_item("total", w.total())?;
         d.set_item("peak", w.peak())?;

@@ -7,6 +7,7 @@
 //! `exp(-E)` for expected purchases `E`).
 
 use crate::error::{Error, Result};
+use crate::names::{normalize, text_form};
 
 /// How [`ChurnCalibrator::fit`] maps scores to probabilities.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -29,16 +30,6 @@ impl CalibrationMethod {
     /// Every method, in code order (C codes 0, 1).
     pub const ALL: [CalibrationMethod; 2] = [CalibrationMethod::Isotonic, CalibrationMethod::Platt];
 
-    /// Parses `"isotonic"` or `"platt"` (case-insensitive); anything else is
-    /// [`Error::UnknownName`] naming `field`.
-    pub fn parse(text: &str, field: &str) -> Result<Self> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "isotonic" => Ok(CalibrationMethod::Isotonic),
-            "platt" => Ok(CalibrationMethod::Platt),
-            _ => Err(Error::unknown_name(field, text, Self::NAMES)),
-        }
-    }
-
     /// The canonical spelling (`"isotonic"`, `"platt"`).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -47,6 +38,12 @@ impl CalibrationMethod {
         }
     }
 }
+
+text_form!(CalibrationMethod, "method", |text| match normalize(text, &[]).as_str() {
+    "isotonic" => Some(CalibrationMethod::Isotonic),
+    "platt" => Some(CalibrationMethod::Platt),
+    _ => None,
+});
 
 /// One block of a fitted isotonic calibrator: the customers whose scores lie in
 /// `[score_min, score_max]` share the probability `probability` (their weighted churn rate).

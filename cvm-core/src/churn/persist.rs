@@ -26,7 +26,7 @@ pub const FORMAT: &str = "cvm-churn-calibrator";
 pub const VERSION: u64 = 1;
 
 fn json_err(path: impl Into<String>, reason: impl std::fmt::Display) -> Error {
-    Error::Json { path: path.into(), reason: reason.to_string() }
+    Error::json(path, reason)
 }
 
 impl ChurnCalibrator {
@@ -89,7 +89,8 @@ impl ChurnCalibrator {
             }
         }
         let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
-        let method = CalibrationMethod::parse(kind, "kind").map_err(|e| json_err("$.kind", e))?;
+        let method = crate::names::parse_field::<CalibrationMethod>(kind, "kind")
+            .map_err(|e| json_err("$.kind", e))?;
         let fitted = match method {
             CalibrationMethod::Isotonic => {
                 only_keys(obj, &["format", "version", "kind", "blocks"], "$")?;

@@ -2,6 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::models::Rng;
+use crate::names::{normalize, text_form};
 
 /// Largest dynamic-programming table [`select_campaign`] fills for an exact answer, in cells
 /// (customers worth contacting × budget steps on the reduced cents grid): 10⁸ cells, one bit
@@ -42,7 +43,7 @@ pub enum CampaignMethod {
 }
 
 impl CampaignMethod {
-    /// The spellings [`CampaignMethod::parse`] accepts.
+    /// The spellings [`FromStr`](std::str::FromStr) accepts.
     pub const NAMES: &'static [&'static str] = &["auto", "exact", "greedy"];
 
     /// `"auto"`, `"exact"` or `"greedy"`.
@@ -53,19 +54,14 @@ impl CampaignMethod {
             CampaignMethod::Greedy => "greedy",
         }
     }
-
-    /// Parses a method name (any case).
-    ///
-    /// # Errors
-    /// [`Error::UnknownName`] naming `field`.
-    pub fn parse(text: &str, field: &str) -> Result<Self> {
-        let norm = text.trim().to_ascii_lowercase();
-        [CampaignMethod::Auto, CampaignMethod::Exact, CampaignMethod::Greedy]
-            .into_iter()
-            .find(|m| m.as_str() == norm)
-            .ok_or_else(|| Error::unknown_name(field, text, Self::NAMES))
-    }
 }
+
+text_form!(CampaignMethod, "method", |text| {
+    let norm = normalize(text, &[]);
+    [CampaignMethod::Auto, CampaignMethod::Exact, CampaignMethod::Greedy]
+        .into_iter()
+        .find(|m| m.as_str() == norm)
+});
 
 /// The inputs of [`select_campaign`], one element per customer.
 #[derive(Debug, Clone, Copy)]

@@ -1,7 +1,7 @@
 //! Playbooks: the next best action for each segment a customer belongs to, with an explicit
 //! precedence between segment types.
 
-use std::fmt;
+use crate::names::{normalize, text_form};
 
 use crate::error::{Error, Result};
 use crate::loyalty::{ChurnRiskOptions, RiskBand, Stage};
@@ -47,7 +47,7 @@ impl SegmentType {
         SegmentType::MatrixCell,
     ];
 
-    /// The spellings [`SegmentType::parse`] accepts.
+    /// The spellings [`FromStr`](std::str::FromStr) accepts.
     pub const NAMES: &'static [&'static str] = &[
         "dormant",
         "fee",
@@ -61,18 +61,6 @@ impl SegmentType {
     /// The canonical name.
     pub fn as_str(self) -> &'static str {
         Self::NAMES[self as usize]
-    }
-
-    /// Parses a canonical name (any case).
-    ///
-    /// # Errors
-    /// [`Error::UnknownName`] naming `field`.
-    pub fn parse(text: &str, field: &str) -> Result<Self> {
-        let norm = text.trim().to_ascii_lowercase();
-        Self::ALL
-            .into_iter()
-            .find(|t| t.as_str() == norm)
-            .ok_or_else(|| Error::unknown_name(field, text, Self::NAMES))
     }
 
     /// The segment values of this type, or `None` when any non-empty label is accepted
@@ -90,11 +78,10 @@ impl SegmentType {
     }
 }
 
-impl fmt::Display for SegmentType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+text_form!(SegmentType, "segment_type", |text| {
+    let norm = normalize(text, &[]);
+    SegmentType::ALL.into_iter().find(|t| t.as_str() == norm)
+});
 
 /// One play: the action for customers in one segment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -391,7 +378,7 @@ mod tests {
         b.validate().unwrap();
         for t in SegmentType::ALL {
             assert!(b.plays.iter().any(|p| p.segment_type == t), "{t}");
-            assert_eq!(SegmentType::parse(t.as_str(), "x").unwrap(), t);
+            assert_eq!(t.as_str().parse::<SegmentType>().unwrap(), t);
         }
     }
 

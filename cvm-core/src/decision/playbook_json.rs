@@ -10,8 +10,7 @@ use crate::selection::json::{expected, parse, Obj};
 
 fn segment_type(v: &Json, path: &str) -> Result<SegmentType> {
     let s = v.as_str().ok_or_else(|| expected(path, "a string", v))?;
-    SegmentType::parse(s, path)
-        .map_err(|e| Error::Json { path: path.into(), reason: e.to_string() })
+    crate::names::parse_field::<SegmentType>(s, path).map_err(|e| Error::json(path, e))
 }
 
 /// Moves a validation error onto its JSON path (`plays[3].segment` → `$.plays[3].segment`).
@@ -19,12 +18,12 @@ fn at_path(e: Error) -> Error {
     match e {
         Error::InvalidValue { field, reason, .. } => {
             let field = field.split(' ').next().unwrap_or_default().to_string();
-            Error::Json { path: format!("$.{field}"), reason }
+            Error::json(format!("$.{field}"), reason)
         }
         Error::UnknownName { field, value, valid } => {
             let field = field.split(' ').next().unwrap_or_default().to_string();
             let reason = format!("unknown value {value:?}; valid values are {}", valid.join(", "));
-            Error::Json { path: format!("$.{field}"), reason }
+            Error::json(format!("$.{field}"), reason)
         }
         other => other,
     }

@@ -1,7 +1,7 @@
 //! Churn-risk bands and the churn taxonomy (the churn probability and risk table are in
 //! [`crate::churn`]).
 
-use std::fmt;
+use crate::names::{normalize, text_form};
 
 use super::check_len;
 use crate::error::{check, Error, Result};
@@ -24,7 +24,7 @@ impl RiskBand {
     /// Every band, lowest first.
     pub const ALL: [RiskBand; 3] = [RiskBand::Low, RiskBand::Medium, RiskBand::High];
 
-    /// The spellings [`RiskBand::parse`] accepts.
+    /// The spellings [`FromStr`](std::str::FromStr) accepts.
     pub const NAMES: &'static [&'static str] = &["low", "medium", "high"];
 
     /// `"low"`, `"medium"` or `"high"`.
@@ -35,25 +35,12 @@ impl RiskBand {
             RiskBand::High => "high",
         }
     }
-
-    /// Parses `"low"`, `"medium"`, `"high"` (any case).
-    ///
-    /// # Errors
-    /// [`Error::UnknownName`] naming `field`.
-    pub fn parse(text: &str, field: &str) -> Result<Self> {
-        let norm = text.trim().to_ascii_lowercase();
-        RiskBand::ALL
-            .into_iter()
-            .find(|b| b.as_str() == norm)
-            .ok_or_else(|| Error::unknown_name(field, text, Self::NAMES))
-    }
 }
 
-impl fmt::Display for RiskBand {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+text_form!(RiskBand, "risk_band", |text| {
+    let norm = normalize(text, &[]);
+    RiskBand::ALL.into_iter().find(|b| b.as_str() == norm)
+});
 
 /// A type of churn: active — the customer decides to leave — or passive — the relationship
 /// lapses without a decision to leave (non-malicious) or as a punishment (retaliatory).
@@ -87,7 +74,7 @@ impl ChurnType {
         ChurnType::Unknown,
     ];
 
-    /// The spellings [`ChurnType::parse`] accepts, in the order of [`ChurnType::ALL`].
+    /// The spellings [`FromStr`](std::str::FromStr) accepts, in the order of [`ChurnType::ALL`].
     pub const NAMES: &'static [&'static str] = &[
         "active_natural",
         "active_competitive",
@@ -109,18 +96,6 @@ impl ChurnType {
         }
     }
 
-    /// Parses a canonical name (any case; `-` or a space may stand for `_`).
-    ///
-    /// # Errors
-    /// [`Error::UnknownName`] naming `field`.
-    pub fn parse(text: &str, field: &str) -> Result<Self> {
-        let norm = text.trim().to_ascii_lowercase().replace(['-', ' '], "_");
-        ChurnType::ALL
-            .into_iter()
-            .find(|c| c.as_str() == norm)
-            .ok_or_else(|| Error::unknown_name(field, text, Self::NAMES))
-    }
-
     /// True for the active types.
     pub fn is_active(self) -> bool {
         matches!(
@@ -135,11 +110,10 @@ impl ChurnType {
     }
 }
 
-impl fmt::Display for ChurnType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+text_form!(ChurnType, "churn_type", |text| {
+    let norm = normalize(text, &['-', ' ']);
+    ChurnType::ALL.into_iter().find(|c| c.as_str() == norm)
+});
 
 /// The reason fields, in the order [`churn_types`] tries them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -400,20 +374,20 @@ mod tests {
         assert!(matches!(e, Error::Empty { ref field } if field == "our_fault"));
         for (ty, name) in ChurnType::ALL.into_iter().zip(ChurnType::NAMES) {
             assert_eq!(ty.as_str(), *name);
-            assert_eq!(ChurnType::parse(&name.to_uppercase(), "churn_type").unwrap(), ty);
+            assert_eq!(name.to_uppercase().parse::<ChurnType>().unwrap(), ty);
         }
         assert_eq!(
-            ChurnType::parse("passive non-malicious", "t").unwrap(),
+            "passive non-malicious".parse::<ChurnType>().unwrap(),
             ChurnType::PassiveNonMalicious
         );
-        assert!(ChurnType::parse("voluntary", "t").is_err());
+        assert!("voluntary".parse::<ChurnType>().is_err());
         for c in ChurnCause::ALL {
             assert_eq!(ChurnType::ALL[c as usize], c.churn_type());
         }
         for (b, name) in RiskBand::ALL.into_iter().zip(RiskBand::NAMES) {
-            assert_eq!(RiskBand::parse(name, "band").unwrap(), b);
+            assert_eq!(name.parse::<RiskBand>().unwrap(), b);
             assert_eq!(b.to_string(), *name);
         }
-        assert!(RiskBand::parse("severe", "band").is_err());
+        assert!("severe".parse::<RiskBand>().is_err());
     }
 }

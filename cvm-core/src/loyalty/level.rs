@@ -1,5 +1,7 @@
 //! Oliver's four loyalty phases.
 
+use crate::builder::with_setters;
+use crate::names::{normalize, text_form};
 use std::fmt;
 
 use super::{check_finite_scalar, check_len, first_bad};
@@ -35,7 +37,7 @@ impl LoyaltyLevel {
         LoyaltyLevel::Action,
     ];
 
-    /// The spellings [`LoyaltyLevel::parse`] accepts.
+    /// The spellings [`FromStr`](std::str::FromStr) accepts.
     pub const NAMES: &'static [&'static str] =
         &["none", "cognitive", "affective", "conative", "action"];
 
@@ -50,18 +52,6 @@ impl LoyaltyLevel {
         }
     }
 
-    /// Parses a canonical name (any case, surrounding blanks ignored).
-    ///
-    /// # Errors
-    /// [`Error::UnknownName`] naming `field` and listing [`LoyaltyLevel::NAMES`].
-    pub fn parse(text: &str, field: &str) -> Result<Self> {
-        let norm = text.trim().to_ascii_lowercase();
-        LoyaltyLevel::ALL
-            .into_iter()
-            .find(|l| l.as_str() == norm)
-            .ok_or_else(|| Error::unknown_name(field, text, Self::NAMES))
-    }
-
     /// The signal whose condition defines this level (`None` for [`LoyaltyLevel::None`]).
     pub fn signal(self) -> Option<LevelSignal> {
         match self {
@@ -74,11 +64,10 @@ impl LoyaltyLevel {
     }
 }
 
-impl fmt::Display for LoyaltyLevel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+text_form!(LoyaltyLevel, "level", |text| {
+    let norm = normalize(text, &[]);
+    LoyaltyLevel::ALL.into_iter().find(|l| l.as_str() == norm)
+});
 
 /// The signal behind each level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -193,7 +182,7 @@ pub enum LevelRule {
 }
 
 impl LevelRule {
-    /// The spellings [`LevelRule::parse`] accepts.
+    /// The spellings [`FromStr`](std::str::FromStr) accepts.
     pub const NAMES: &'static [&'static str] = &["cumulative", "highest"];
 
     /// `"cumulative"` or `"highest"`.
@@ -203,19 +192,13 @@ impl LevelRule {
             LevelRule::Highest => "highest",
         }
     }
-
-    /// Parses `"cumulative"` or `"highest"` (any case).
-    ///
-    /// # Errors
-    /// [`Error::UnknownName`] naming `field`.
-    pub fn parse(text: &str, field: &str) -> Result<Self> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "cumulative" => Ok(LevelRule::Cumulative),
-            "highest" => Ok(LevelRule::Highest),
-            _ => Err(Error::unknown_name(field, text, Self::NAMES)),
-        }
-    }
 }
+
+text_form!(LevelRule, "rule", |text| match normalize(text, &[]).as_str() {
+    "cumulative" => Some(LevelRule::Cumulative),
+    "highest" => Some(LevelRule::Highest),
+    _ => None,
+});
 
 /// What a NaN in a signal column means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -231,7 +214,7 @@ pub enum MissingSignal {
 }
 
 impl MissingSignal {
-    /// The spellings [`MissingSignal::parse`] accepts.
+    /// The spellings [`FromStr`](std::str::FromStr) accepts.
     pub const NAMES: &'static [&'static str] = &["error", "unobserved"];
 
     /// `"error"` or `"unobserved"`.
@@ -241,19 +224,13 @@ impl MissingSignal {
             MissingSignal::Unobserved => "unobserved",
         }
     }
-
-    /// Parses `"error"` or `"unobserved"` (any case).
-    ///
-    /// # Errors
-    /// [`Error::UnknownName`] naming `field`.
-    pub fn parse(text: &str, field: &str) -> Result<Self> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "error" => Ok(MissingSignal::Error),
-            "unobserved" => Ok(MissingSignal::Unobserved),
-            _ => Err(Error::unknown_name(field, text, Self::NAMES)),
-        }
-    }
 }
+
+text_form!(MissingSignal, "missing", |text| match normalize(text, &[]).as_str() {
+    "error" => Some(MissingSignal::Error),
+    "unobserved" => Some(MissingSignal::Unobserved),
+    _ => None,
+});
 
 /// The attitudinal and behavioural signals, one element per customer. At least one column must
 /// be given; a column not given is unobserved for everyone.
@@ -277,6 +254,7 @@ pub struct LevelInput<'a> {
 /// purchase despite an obstacle; [`LevelRule::Cumulative`]; NaN is an error.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct LevelOptions {
     /// Threshold of `belief_better` (default 0.5; finite).
     pub belief_threshold: f64,
@@ -291,6 +269,15 @@ pub struct LevelOptions {
     /// What a NaN means (default [`MissingSignal::Error`]).
     pub missing: MissingSignal,
 }
+
+with_setters!(LevelOptions {
+    with_belief_threshold => belief_threshold: f64,
+    with_satisfaction_threshold => satisfaction_threshold: f64,
+    with_intent_threshold => intent_threshold: f64,
+    with_obstacles_threshold => obstacles_threshold: f64,
+    with_rule => rule: LevelRule,
+    with_missing => missing: MissingSignal,
+});
 
 impl Default for LevelOptions {
     fn default() -> Self {
@@ -704,16 +691,16 @@ mod tests {
     fn names_round_trip() {
         for (l, name) in LoyaltyLevel::ALL.into_iter().zip(LoyaltyLevel::NAMES) {
             assert_eq!(l.as_str(), *name);
-            assert_eq!(LoyaltyLevel::parse(&name.to_uppercase(), "level").unwrap(), l);
+            assert_eq!(name.to_uppercase().parse::<LoyaltyLevel>().unwrap(), l);
             if let Some(s) = l.signal() {
                 assert_eq!(s.level(), l);
             }
         }
-        assert!(LoyaltyLevel::parse("devoted", "level").is_err());
-        assert_eq!(LevelRule::parse("Highest", "rule").unwrap(), LevelRule::Highest);
-        assert_eq!(LevelRule::parse("cumulative", "rule").unwrap().as_str(), "cumulative");
-        assert!(matches!(LevelRule::parse("max", "rule"), Err(Error::UnknownName { .. })));
-        assert_eq!(MissingSignal::parse("unobserved", "m").unwrap().as_str(), "unobserved");
-        assert!(MissingSignal::parse("skip", "m").is_err());
+        assert!("devoted".parse::<LoyaltyLevel>().is_err());
+        assert_eq!("Highest".parse::<LevelRule>().unwrap(), LevelRule::Highest);
+        assert_eq!("cumulative".parse::<LevelRule>().unwrap().as_str(), "cumulative");
+        assert!(matches!("max".parse::<LevelRule>(), Err(Error::UnknownName { .. })));
+        assert_eq!("unobserved".parse::<MissingSignal>().unwrap().as_str(), "unobserved");
+        assert!("skip".parse::<MissingSignal>().is_err());
     }
 }

@@ -1,9 +1,11 @@
 //! Stage migration between two snapshots.
 
 use std::fmt;
+use std::str::FromStr;
 
 use super::Stage;
 use crate::error::{Error, Result};
+use crate::names::normalize;
 use crate::transition::tabulate;
 pub use crate::transition::{Migration, MigrationPolicy, Move};
 
@@ -31,19 +33,21 @@ impl MigrationState {
             MigrationState::Gone => "gone",
         }
     }
+}
 
-    /// Parses a stage name, `"new"` or `"gone"`.
-    ///
-    /// # Errors
-    /// [`Error::UnknownName`] naming `field` and listing the stage names, `new` and `gone`.
-    pub fn parse(text: &str, field: &str) -> Result<Self> {
-        match text.trim().to_ascii_lowercase().as_str() {
+/// Parses a stage name, `"new"` or `"gone"` (stage names as [`Stage`] reads them); an unknown
+/// name is [`Error::UnknownName`] on `state` listing the stage names, `new` and `gone`.
+impl FromStr for MigrationState {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Self> {
+        match normalize(text, &[]).as_str() {
             "new" => Ok(MigrationState::New),
             "gone" => Ok(MigrationState::Gone),
-            _ => Stage::parse(text, field).map(MigrationState::Stage).map_err(|_| {
+            _ => text.parse().map(MigrationState::Stage).map_err(|_| {
                 let mut valid: Vec<&str> = Stage::NAMES.to_vec();
                 valid.extend(["new", "gone"]);
-                Error::unknown_name(field, text, &valid)
+                Error::unknown_name("state", text, &valid)
             }),
         }
     }
@@ -238,16 +242,13 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(
-            MigrationPolicy::parse("Outer-Join", "policy").unwrap(),
-            MigrationPolicy::OuterJoin
-        );
-        assert_eq!(MigrationPolicy::parse("strict", "policy").unwrap().as_str(), "strict");
-        assert!(MigrationPolicy::parse("inner", "policy").is_err());
-        assert_eq!(M::parse("gone", "state").unwrap(), M::Gone);
-        assert_eq!(M::parse("NEW", "state").unwrap(), M::New);
-        assert_eq!(M::parse("first_time", "state").unwrap(), F);
-        match M::parse("vip", "state").unwrap_err() {
+        assert_eq!("Outer-Join".parse::<MigrationPolicy>().unwrap(), MigrationPolicy::OuterJoin);
+        assert_eq!("strict".parse::<MigrationPolicy>().unwrap().as_str(), "strict");
+        assert!("inner".parse::<MigrationPolicy>().is_err());
+        assert_eq!("gone".parse::<M>().unwrap(), M::Gone);
+        assert_eq!("NEW".parse::<M>().unwrap(), M::New);
+        assert_eq!("first_time".parse::<M>().unwrap(), F);
+        match "vip".parse::<M>().unwrap_err() {
             Error::UnknownName { valid, .. } => assert_eq!(valid.len(), 8),
             e => panic!("{e:?}"),
         }

@@ -38,12 +38,12 @@
 //! // First snapshot (weeks): a recent one-time buyer, one silent for 30 weeks, a repeat buyer.
 //! let before = loyalty_stages(
 //!     &LadderInput::new(&[0.0, 0.0, 3.0], &[0.0, 0.0, 20.0], &[10.0, 30.0, 30.0]),
-//!     &LadderOptions { lapse_window: Some(26.0), ..Default::default() },
+//!     &LadderOptions::default().with_lapse_window(Some(26.0)),
 //! )?;
 //! // 26 weeks later: the first bought again, the second never came back, the third still buys.
 //! let after = loyalty_stages(
 //!     &LadderInput::new(&[1.0, 0.0, 5.0], &[30.0, 0.0, 50.0], &[36.0, 56.0, 56.0]),
-//!     &LadderOptions { lapse_window: Some(26.0), ..Default::default() },
+//!     &LadderOptions::default().with_lapse_window(Some(26.0)),
 //! )?;
 //! assert_eq!(before.stages(), &[Stage::FirstTime, Stage::Lapsed, Stage::Repeat]);
 //! assert_eq!(after.stages(), &[Stage::Repeat, Stage::Lapsed, Stage::Repeat]);

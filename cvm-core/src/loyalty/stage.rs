@@ -1,5 +1,7 @@
 //! The loyalty ladder.
 
+use crate::builder::with_setters;
+use crate::names::{normalize, text_form};
 use std::fmt;
 
 use super::{
@@ -42,7 +44,7 @@ impl Stage {
         Stage::Lapsed,
     ];
 
-    /// The spellings [`Stage::parse`] accepts (the canonical ones).
+    /// The spellings [`FromStr`](std::str::FromStr) accepts (the canonical ones).
     pub const NAMES: &'static [&'static str] =
         &["suspect", "prospect", "first_time", "repeat", "advocate", "lapsed"];
 
@@ -63,34 +65,12 @@ impl Stage {
     pub fn index(self) -> usize {
         self as usize
     }
-
-    /// Parses a canonical name (any case, surrounding blanks ignored; `-` or a space may stand for
-    /// `_`).
-    ///
-    /// # Errors
-    /// [`Error::UnknownName`] naming `field` and listing [`Stage::NAMES`].
-    ///
-    /// # Examples
-    /// ```
-    /// use cvm_core::loyalty::Stage;
-    /// assert_eq!(Stage::parse("First-Time", "stage")?, Stage::FirstTime);
-    /// assert!(Stage::parse("loyal", "stage").is_err());
-    /// # Ok::<(), cvm_core::Error>(())
-    /// ```
-    pub fn parse(text: &str, field: &str) -> Result<Self> {
-        let norm = text.trim().to_ascii_lowercase().replace(['-', ' '], "_");
-        Stage::ALL
-            .into_iter()
-            .find(|s| s.as_str() == norm)
-            .ok_or_else(|| Error::unknown_name(field, text, Self::NAMES))
-    }
 }
 
-impl fmt::Display for Stage {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+text_form!(Stage, "stage", |text| {
+    let norm = normalize(text, &['-', ' ']);
+    Stage::ALL.into_iter().find(|s| s.as_str() == norm)
+});
 
 /// The advocacy signals, in the order the ladder tries them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -311,6 +291,7 @@ impl<'a> LadderInput<'a> {
 /// dormant).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct LadderOptions {
     /// Interest count that makes a non-buyer a prospect (default 1; must be > 0).
     pub prospect_min_interest: f64,
@@ -329,6 +310,16 @@ pub struct LadderOptions {
     /// time unit) has lapsed (default `None`: no window; must be > 0).
     pub lapse_window: Option<f64>,
 }
+
+with_setters!(LadderOptions {
+    with_prospect_min_interest => prospect_min_interest: f64,
+    with_repeat_min_frequency => repeat_min_frequency: f64,
+    with_advocate_min_referrals => advocate_min_referrals: f64,
+    with_advocate_min_reviews => advocate_min_reviews: f64,
+    with_advocate_min_recommendations => advocate_min_recommendations: f64,
+    with_p_alive_threshold => p_alive_threshold: f64,
+    with_lapse_window => lapse_window: Option<f64>,
+});
 
 impl Default for LadderOptions {
     fn default() -> Self {
@@ -828,13 +819,13 @@ mod tests {
     fn stage_names_round_trip() {
         for (s, name) in Stage::ALL.into_iter().zip(Stage::NAMES) {
             assert_eq!(s.as_str(), *name);
-            assert_eq!(Stage::parse(name, "stage").unwrap(), s);
-            assert_eq!(Stage::parse(&name.to_uppercase(), "stage").unwrap(), s);
+            assert_eq!(name.parse::<Stage>().unwrap(), s);
+            assert_eq!(name.to_uppercase().parse::<Stage>().unwrap(), s);
             assert_eq!(s.to_string(), *name);
             assert_eq!(Stage::ALL[s.index()], s);
         }
-        assert_eq!(Stage::parse(" first time ", "stage").unwrap(), Stage::FirstTime);
-        match Stage::parse("gold", "stage").unwrap_err() {
+        assert_eq!(" first time ".parse::<Stage>().unwrap(), Stage::FirstTime);
+        match "gold".parse::<Stage>().unwrap_err() {
             Error::UnknownName { field, value, valid } => {
                 assert_eq!(field, "stage");
                 assert_eq!(value, "gold");

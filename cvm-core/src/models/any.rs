@@ -80,25 +80,20 @@ impl AnyModel {
     /// [`Error::Json`] for a malformed document or one of another kind; invalid parameters.
     #[cfg(feature = "serde")]
     pub fn from_json(text: &str) -> Result<Self> {
-        let value: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| Error::Json { path: "$".into(), reason: e.to_string() })?;
-        let name = value.get("model").and_then(|m| m.as_str()).ok_or_else(|| Error::Json {
-            path: "$.model".into(),
-            reason: "missing model name".into(),
-        })?;
-        let kind = ModelKind::parse_transaction(name, "model")
-            .map_err(|e| Error::Json { path: "$.model".into(), reason: e.to_string() })?;
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| Error::json_source("$", e))?;
+        let name = value
+            .get("model")
+            .and_then(|m| m.as_str())
+            .ok_or_else(|| Error::json("$.model", "missing model name"))?;
+        let kind =
+            ModelKind::parse_transaction(name, "model").map_err(|e| Error::json("$.model", e))?;
         Ok(match kind {
             ModelKind::BgNbd => AnyModel::BgNbd(BgNbd::from_json(text)?),
             ModelKind::MbgNbd => AnyModel::MbgNbd(MbgNbd::from_json(text)?),
             ModelKind::ParetoNbd => AnyModel::ParetoNbd(ParetoNbd::from_json(text)?),
             #[allow(unreachable_patterns)]
-            other => {
-                return Err(Error::Json {
-                    path: "$.model".into(),
-                    reason: Self::unsupported(other).to_string(),
-                })
-            }
+            other => return Err(Error::json("$.model", Self::unsupported(other))),
         })
     }
 

@@ -163,7 +163,7 @@ struct RawDoc {
 
 #[cfg(feature = "serde")]
 fn json_err(path: impl Into<String>, reason: impl std::fmt::Display) -> Error {
-    Error::Json { path: path.into(), reason: reason.to_string() }
+    Error::json(path, reason)
 }
 
 /// Writes a document.
@@ -192,13 +192,13 @@ pub(crate) fn to_json(
     if let (Some(u), Value::Object(map)) = (time_unit, &mut doc) {
         map.insert("time_unit".to_string(), json!(u.as_str()));
     }
-    serde_json::to_string_pretty(&doc).map_err(|e| json_err("$", e))
+    serde_json::to_string_pretty(&doc).map_err(|e| Error::json_source("$", e))
 }
 
 /// Reads and validates a document of the expected kind.
 #[cfg(feature = "serde")]
 pub(crate) fn from_json(text: &str, expected: ModelKind) -> Result<Document> {
-    let raw: RawDoc = serde_json::from_str(text).map_err(|e| json_err("$", e))?;
+    let raw: RawDoc = serde_json::from_str(text).map_err(|e| Error::json_source("$", e))?;
     if raw.format != FORMAT {
         return Err(json_err("$.format", format!("expected {FORMAT:?}, got {:?}", raw.format)));
     }
@@ -218,7 +218,8 @@ pub(crate) fn from_json(text: &str, expected: ModelKind) -> Result<Document> {
     let time_unit = match &raw.time_unit {
         None | Some(serde_json::Value::Null) => None,
         Some(serde_json::Value::String(text)) => Some(
-            crate::TimeUnit::parse(text, "time_unit").map_err(|e| json_err("$.time_unit", e))?,
+            crate::names::parse_field::<crate::TimeUnit>(text, "time_unit")
+                .map_err(|e| json_err("$.time_unit", e))?,
         ),
         Some(other) => {
             return Err(json_err(

@@ -17,9 +17,10 @@
 //! # Ok::<(), cvm_core::Error>(())
 //! ```
 
+use crate::builder::with_setters;
 use crate::error::{check, Error, Result};
 
-use super::{BgNbdParams, MbgNbdParams, ParetoNbdParams};
+use super::{AnyModel, BgNbdParams, MbgNbdParams, ParetoNbdParams};
 
 /// A small, fast, deterministic pseudo-random generator (xoshiro256**).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,6 +163,15 @@ pub struct SimulationOptions {
     /// Also return the transaction log (default false).
     pub transactions: bool,
 }
+
+with_setters!(SimulationOptions {
+    with_n_customers => n_customers: usize,
+    with_calibration_end => calibration_end: f64,
+    with_birth_window => birth_window: f64,
+    with_holdout_length => holdout_length: f64,
+    with_seed => seed: u64,
+    with_transactions => transactions: bool,
+});
 
 impl Default for SimulationOptions {
     fn default() -> Self {
@@ -320,9 +330,59 @@ pub fn pareto_nbd(
     })
 }
 
+impl AnyModel {
+    /// Simulates a cohort from the model's parameters: [`bg_nbd`], [`mbg_nbd`] or
+    /// [`pareto_nbd`] for the model it holds.
+    ///
+    /// # Errors
+    /// Invalid options ([`Error::InvalidValue`] naming the option).
+    ///
+    /// # Examples
+    /// ```
+    /// use cvm_core::models::{AnyModel, ModelKind, SimulationOptions};
+    /// let m = AnyModel::from_params(ModelKind::BgNbd, &[0.243, 4.414, 0.793, 2.426])?;
+    /// let options = SimulationOptions { n_customers: 500, ..SimulationOptions::default() };
+    /// let cohort = m.simulate(&options)?;
+    /// assert_eq!(cohort.frequency.len(), 500);
+    /// # Ok::<(), cvm_core::Error>(())
+    /// ```
+    pub fn simulate(&self, options: &SimulationOptions) -> Result<SimulatedCohort> {
+        match self {
+            AnyModel::BgNbd(m) => bg_nbd(m.params(), options),
+            AnyModel::MbgNbd(m) => mbg_nbd(m.params(), options),
+            AnyModel::ParetoNbd(m) => pareto_nbd(m.params(), options),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::models::ModelKind;
+
+    #[test]
+    fn any_model_simulates_with_its_own_simulator() {
+        let o = SimulationOptions { n_customers: 300, holdout_length: 10.0, ..Default::default() };
+        let cases = [
+            (ModelKind::BgNbd, [0.243, 4.414, 0.793, 2.426]),
+            (ModelKind::MbgNbd, [0.525, 6.183, 0.891, 1.614]),
+            (ModelKind::ParetoNbd, [0.553, 10.58, 0.606, 11.67]),
+        ];
+        for (kind, p) in cases {
+            let m = AnyModel::from_params(kind, &p).unwrap();
+            let want = match kind {
+                ModelKind::BgNbd => bg_nbd(&BgNbdParams::new(p[0], p[1], p[2], p[3]).unwrap(), &o),
+                ModelKind::MbgNbd => {
+                    mbg_nbd(&MbgNbdParams::new(p[0], p[1], p[2], p[3]).unwrap(), &o)
+                }
+                _ => pareto_nbd(&ParetoNbdParams::new(p[0], p[1], p[2], p[3]).unwrap(), &o),
+            };
+            assert_eq!(m.simulate(&o).unwrap(), want.unwrap(), "{kind:?}");
+        }
+        let bad = SimulationOptions { n_customers: 0, ..Default::default() };
+        let m = AnyModel::from_params(ModelKind::BgNbd, &cases[0].1).unwrap();
+        assert_eq!(m.simulate(&bad).unwrap_err().field(), Some("n_customers"));
+    }
 
     fn moments(xs: &[f64]) -> (f64, f64) {
         let n = xs.len() as f64;

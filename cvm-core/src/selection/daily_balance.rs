@@ -30,8 +30,10 @@
 //! integrated month by month, never day by day. At most [`MAX_MONTHS`] months and
 //! [`MAX_CUSTOMER_MONTHS`] customer-months.
 
+use crate::builder::with_setters;
 use crate::calendar::{civil_from_days, days_from_civil_unchecked};
 use crate::error::{check, Error, Result};
+use crate::names::text_form;
 use crate::summary::TimestampUnit;
 
 /// The most months one call covers (100 years).
@@ -51,18 +53,14 @@ pub enum BalanceInput {
 }
 
 impl BalanceInput {
-    /// The spellings [`BalanceInput::parse`] accepts.
+    /// The spellings [`FromStr`](std::str::FromStr) accepts.
     pub const NAMES: &'static [&'static str] = &["transactions", "balances"];
 
-    /// Parses `"transactions"` or `"balances"`.
-    ///
-    /// # Errors
-    /// [`Error::UnknownName`] (`field`) for any other text.
-    pub fn parse(text: &str, field: &str) -> Result<Self> {
-        match text {
-            "transactions" => Ok(BalanceInput::Transactions),
-            "balances" => Ok(BalanceInput::EndOfDayBalances),
-            _ => Err(Error::unknown_name(field, text, Self::NAMES)),
+    /// `"transactions"` or `"balances"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BalanceInput::Transactions => "transactions",
+            BalanceInput::EndOfDayBalances => "balances",
         }
     }
 
@@ -74,6 +72,12 @@ impl BalanceInput {
         }
     }
 }
+
+text_form!(BalanceInput, "input", |text| match text {
+    "transactions" => Some(BalanceInput::Transactions),
+    "balances" => Some(BalanceInput::EndOfDayBalances),
+    _ => None,
+});
 
 /// The divisor of a month's average.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -88,21 +92,23 @@ pub enum AverageOver {
 }
 
 impl AverageOver {
-    /// The spellings [`AverageOver::parse`] accepts.
+    /// The spellings [`FromStr`](std::str::FromStr) accepts.
     pub const NAMES: &'static [&'static str] = &["calendar_days", "days_open"];
 
-    /// Parses `"calendar_days"` or `"days_open"`.
-    ///
-    /// # Errors
-    /// [`Error::UnknownName`] (`field`) for any other text.
-    pub fn parse(text: &str, field: &str) -> Result<Self> {
-        match text {
-            "calendar_days" => Ok(AverageOver::CalendarDays),
-            "days_open" => Ok(AverageOver::DaysOpen),
-            _ => Err(Error::unknown_name(field, text, Self::NAMES)),
+    /// `"calendar_days"` or `"days_open"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AverageOver::CalendarDays => "calendar_days",
+            AverageOver::DaysOpen => "days_open",
         }
     }
 }
+
+text_form!(AverageOver, "average_over", |text| match text {
+    "calendar_days" => Some(AverageOver::CalendarDays),
+    "days_open" => Some(AverageOver::DaysOpen),
+    _ => None,
+});
 
 /// Rows of account activity, in columns of equal length. Rows need not be sorted.
 #[derive(Debug, Clone, Copy)]
@@ -128,6 +134,7 @@ pub struct OpeningBalances<'a> {
 
 /// Options of [`monthly_average_daily_balance`], built with [`BalanceOptions::new`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BalanceOptions {
     /// What each row's value is (no default).
     pub input: BalanceInput,
@@ -142,6 +149,14 @@ pub struct BalanceOptions {
     /// Divisor of the average (default [`AverageOver::CalendarDays`]).
     pub average_over: AverageOver,
 }
+
+with_setters!(BalanceOptions {
+    with_input => input: BalanceInput,
+    with_timestamp_unit => timestamp_unit: TimestampUnit,
+    with_first_month => first_month: Option<i64>,
+    with_last_month => last_month: Option<i64>,
+    with_average_over => average_over: AverageOver,
+});
 
 impl BalanceOptions {
     /// Options for rows of `input` with timestamps in `timestamp_unit`: months from the earliest
@@ -496,10 +511,10 @@ mod tests {
 
     #[test]
     fn names_parse() {
-        assert_eq!(BalanceInput::parse("balances", "x").unwrap(), BalanceInput::EndOfDayBalances);
-        assert!(BalanceInput::parse("balance", "x").is_err());
-        assert_eq!(AverageOver::parse("days_open", "x").unwrap(), AverageOver::DaysOpen);
-        assert!(AverageOver::parse("days", "x").is_err());
+        assert_eq!("balances".parse::<BalanceInput>().unwrap(), BalanceInput::EndOfDayBalances);
+        assert!("balance".parse::<BalanceInput>().is_err());
+        assert_eq!("days_open".parse::<AverageOver>().unwrap(), AverageOver::DaysOpen);
+        assert!("days".parse::<AverageOver>().is_err());
     }
 
     #[test]

@@ -458,7 +458,7 @@ impl Check {
             "between" | "in" if holds => format!("{a}={v} in {t}"),
             "between" | "in" => format!("{a}={v} not in {t}"),
             op => {
-                let op = CompareOp::parse(op, "op").expect("comparison spelling");
+                let op = op.parse::<CompareOp>().expect("comparison spelling");
                 let shown = if holds { op } else { op.negate() };
                 format!("{a}={v}{}{t}", shown.as_str())
             }
@@ -866,7 +866,7 @@ impl RuleSet {
     /// resolution of the unknowns agrees on, else gets the policy's decision.
     ///
     /// # Errors
-    /// [`Error::Json`] for a document problem (see [`RuleSet::validate`]);
+    /// [`Error::InvalidValue`] for a problem of the rule set itself (see [`RuleSet::validate`]);
     /// [`Error::InvalidValue`] with the JSON path as `field` for an attribute the table lacks
     /// (`$.criteria[0].condition.attr`) or a type mismatch (`….value`, `….op`, `….values[k]`);
     /// [`Error::InvalidValue`] (attribute, first row) for a missing value under

@@ -13,6 +13,7 @@
 //! rounded to the cent before it is compared.
 
 use super::daily_balance::MonthlyBalances;
+use crate::builder::with_setters;
 use crate::error::{Error, Result};
 
 /// The version of the fee-schedule document this library writes and reads.
@@ -81,7 +82,7 @@ impl FeeSchedule {
     /// [`MAX_TIERS`]), `$.tiers[i].tier` (empty or repeated), `$.tiers[i].threshold` and
     /// `$.tiers[i].fee` (not finite or negative).
     pub fn validate(&self) -> Result<()> {
-        let err = |path: String, reason: String| Error::Json { path, reason };
+        let err = |path: String, reason: String| Error::json(path, reason);
         if self.tiers.is_empty() {
             return Err(err("$.tiers".into(), "a schedule needs at least one tier".into()));
         }
@@ -151,12 +152,10 @@ impl FeeSchedule {
         let o = Obj::new(&v, "$", &["version", "name", "description", "tiers"])?;
         let version = o.number("version")?;
         if version != f64::from(FEE_SCHEDULE_VERSION) {
-            return Err(Error::Json {
-                path: "$.version".into(),
-                reason: format!(
-                    "unsupported version {version}; this library reads {FEE_SCHEDULE_VERSION}"
-                ),
-            });
+            return Err(Error::json(
+                "$.version",
+                format!("unsupported version {version}; this library reads {FEE_SCHEDULE_VERSION}"),
+            ));
         }
         o.opt_string("description")?;
         let tiers = o
@@ -212,11 +211,16 @@ pub struct CustomerTiers<'a, S> {
 
 /// Options of [`fee_schedule`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FeeOptions {
     /// Tier of a customer the mapping does not list; `None` (default): such a customer is an
     /// error.
     pub default_tier: Option<String>,
 }
+
+with_setters!(FeeOptions {
+    with_default_tier => default_tier: Option<String>,
+});
 
 /// The fee of every customer-month, with the balances behind it.
 #[derive(Debug, Clone, PartialEq)]

@@ -485,7 +485,7 @@ fn read_condition(v: &Json, path: &str) -> Result<Condition> {
                 Ok(Condition::IsMissing { attr: o.string("attr")? })
             }
             _ => {
-                let op = CompareOp::parse(op, "op").map_err(|_| {
+                let op = op.parse::<CompareOp>().map_err(|_| {
                     json_err(
                         &format!("{path}.op"),
                         format!(
@@ -666,7 +666,7 @@ pub fn rules_from_value(v: &Json) -> Result<RuleSet> {
         decisions,
         missing,
     };
-    rules.validate()?;
+    rules.validate_document()?;
     Ok(rules)
 }
 
@@ -938,7 +938,7 @@ mod tests {
                 GOOD.replacen(from, to, 1)
             };
             match RuleSet::from_json(&text) {
-                Err(Error::Json { path: p, reason }) => assert_eq!(p, *path, "{to}: {reason}"),
+                Err(Error::Json { path: p, reason, .. }) => assert_eq!(p, *path, "{to}: {reason}"),
                 other => panic!("{to}: expected error at {path}, got {other:?}"),
             }
         }

@@ -1,7 +1,9 @@
 //! Look-alike selection: candidates ranked by similarity to the profile of loyal customers.
 
 use super::table::{Column, Table};
+use crate::builder::with_setters;
 use crate::error::{check, Error, Result};
+use crate::names::text_form;
 
 /// Which customers define the scale of each feature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -15,20 +17,8 @@ pub enum Standardization {
 }
 
 impl Standardization {
-    /// The spellings [`Standardization::parse`] accepts.
+    /// The spellings [`FromStr`](std::str::FromStr) accepts.
     pub const NAMES: &'static [&'static str] = &["loyal", "pooled"];
-
-    /// Parses `"loyal"` or `"pooled"`.
-    ///
-    /// # Errors
-    /// [`Error::UnknownName`] (`field`) for any other text.
-    pub fn parse(text: &str, field: &str) -> Result<Self> {
-        match text {
-            "loyal" => Ok(Standardization::Loyal),
-            "pooled" => Ok(Standardization::Pooled),
-            _ => Err(Error::unknown_name(field, text, Self::NAMES)),
-        }
-    }
 
     /// `"loyal"` or `"pooled"`.
     pub fn as_str(self) -> &'static str {
@@ -39,12 +29,23 @@ impl Standardization {
     }
 }
 
+text_form!(Standardization, "standardization", |text| match text {
+    "loyal" => Some(Standardization::Loyal),
+    "pooled" => Some(Standardization::Pooled),
+    _ => None,
+});
+
 /// Options of [`lookalike`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LookalikeOptions {
     /// Scale of the features (default [`Standardization::Loyal`]).
     pub standardization: Standardization,
 }
+
+with_setters!(LookalikeOptions {
+    with_standardization => standardization: Standardization,
+});
 
 /// Similarity of every candidate to the loyal profile, and the top-k ranking.
 #[derive(Debug, Clone, PartialEq)]
@@ -254,7 +255,7 @@ mod tests {
         // Values 1,1,1,1,2,3: mean 1.5, ss = 4·0.25 + 0.25 + 2.25 = 3.5, sd = √(3.5/5).
         assert!((r.scale[0] - (0.7f64).sqrt()).abs() < 1e-15);
         assert_eq!(r.top, [0, 1, 2]);
-        assert_eq!(Standardization::parse("pooled", "s").unwrap().as_str(), "pooled");
-        assert!(Standardization::parse("global", "s").is_err());
+        assert_eq!("pooled".parse::<Standardization>().unwrap().as_str(), "pooled");
+        assert!("global".parse::<Standardization>().is_err());
     }
 }

@@ -22,6 +22,7 @@ use super::rules::{
     Band, CompareOp, Condition, Criterion, HardRule, MissingPolicy, RuleSet, Value,
 };
 use super::strategy::Strategy;
+use crate::builder::with_setters;
 
 mod principles;
 use crate::error::{Error, Result};
@@ -60,6 +61,7 @@ fn flag(attr: &str, want: bool) -> Condition {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GoodCustomerThresholds {
     /// `annual_spend ≥` this absolute amount (default `None`: the `spend_quantile`).
     pub min_annual_spend: Option<f64>,
@@ -103,6 +105,29 @@ pub struct GoodCustomerThresholds {
     /// shares above of the criteria kept, rounded up to whole criteria.
     pub omit: Vec<String>,
 }
+
+with_setters!(GoodCustomerThresholds {
+    with_min_annual_spend => min_annual_spend: Option<f64>,
+    with_spend_quantile => spend_quantile: f64,
+    with_min_purchase_frequency => min_purchase_frequency: Option<f64>,
+    with_frequency_quantile => frequency_quantile: f64,
+    with_min_high_margin_share => min_high_margin_share: f64,
+    with_min_profit_margin => min_profit_margin: f64,
+    with_max_discount_share => max_discount_share: f64,
+    with_max_days_late => max_days_late: f64,
+    with_min_credit_score => min_credit_score: Option<f64>,
+    with_credit_quantile => credit_quantile: f64,
+    with_max_bad_debt => max_bad_debt: f64,
+    with_max_service_cost_ratio => max_service_cost_ratio: f64,
+    with_min_tenure_years => min_tenure_years: f64,
+    with_min_repeat_rate => min_repeat_rate: f64,
+    with_min_p_alive => min_p_alive: f64,
+    with_min_clv_growth => min_clv_growth: f64,
+    with_target_share => target_share: f64,
+    with_develop_share => develop_share: f64,
+    with_maintain_share => maintain_share: f64,
+    with_omit => omit: Vec<String>,
+});
 
 impl Default for GoodCustomerThresholds {
     fn default() -> Self {
@@ -186,8 +211,8 @@ pub const GOOD_CUSTOMER_CRITERIA: &[&str] = &[
 /// # Errors
 /// [`Error::InvalidValue`] (the threshold's name) for a non-finite threshold or a quantile
 /// outside \[0, 1\]; [`Error::UnknownName`] (`omit`) for a criterion that does not exist;
-/// [`Error::InvalidValue`] (`omit`) when every criterion is left out; [`Error::Json`] when the
-/// band shares are not decreasing.
+/// [`Error::InvalidValue`] (`omit`) when every criterion is left out; [`Error::InvalidValue`]
+/// (`$.decisions[k]`) when the band shares are not decreasing.
 ///
 /// # Examples
 /// ```
@@ -195,12 +220,7 @@ pub const GOOD_CUSTOMER_CRITERIA: &[&str] = &[
 /// let rules = good_customer(&GoodCustomerThresholds::default())?;
 /// assert_eq!(rules.criteria.len(), 12);
 /// assert_eq!(rules.score_range(), (0.0, 12.0));
-/// let few = GoodCustomerThresholds {
-///     omit: vec!["high_margin_focus".into(), "profitability".into(), "price_insensitivity".into(),
-///         "timely_payment".into(), "credit_standing".into(), "low_service_cost".into(),
-///         "partnership".into(), "teaches_firm".into(), "strategic_fit".into()],
-///     ..Default::default()
-/// };
+/// let few = GoodCustomerThresholds::default().with_omit(vec!["high_margin_focus".into(), "profitability".into(), "price_insensitivity".into(), "timely_payment".into(), "credit_standing".into(), "low_service_cost".into(), "partnership".into(), "teaches_firm".into(), "strategic_fit".into()]);
 /// let rules = good_customer(&few)?;
 /// assert_eq!(rules.criteria.len(), 3);
 /// assert_eq!(rules.decisions[0].min, Some(3.0)); // target: 0.75 × 3, rounded up
@@ -322,6 +342,7 @@ pub fn good_customer(t: &GoodCustomerThresholds) -> Result<RuleSet> {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
+#[non_exhaustive]
 pub struct BigCustomerRiskThresholds {
     /// `heavy_discount` when `discount_share >` this (default 0.2).
     pub max_discount_share: f64,
@@ -345,6 +366,18 @@ pub struct BigCustomerRiskThresholds {
     /// Lowest number of flags for `watch` (default 1); below is `low_risk`.
     pub watch_flags: f64,
 }
+
+with_setters!(BigCustomerRiskThresholds {
+    with_max_discount_share => max_discount_share: f64,
+    with_max_service_cost_ratio => max_service_cost_ratio: f64,
+    with_max_days_late => max_days_late: f64,
+    with_max_bad_debt => max_bad_debt: f64,
+    with_min_p_alive => min_p_alive: f64,
+    with_min_revenue_share => min_revenue_share: Option<f64>,
+    with_big_quantile => big_quantile: f64,
+    with_high_risk_flags => high_risk_flags: f64,
+    with_watch_flags => watch_flags: f64,
+});
 
 impl Default for BigCustomerRiskThresholds {
     fn default() -> Self {
@@ -377,7 +410,8 @@ impl Default for BigCustomerRiskThresholds {
 ///
 /// # Errors
 /// [`Error::InvalidValue`] (the threshold's name) for a non-finite threshold or a quantile
-/// outside \[0, 1\]; [`Error::Json`] when `high_risk_flags <= watch_flags`.
+/// outside \[0, 1\]; [`Error::InvalidValue`] (`$.decisions[1]`) when
+/// `high_risk_flags <= watch_flags`.
 ///
 /// # Examples
 /// ```
@@ -447,6 +481,7 @@ pub fn big_customer_risk(t: &BigCustomerRiskThresholds) -> Result<RuleSet> {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
+#[non_exhaustive]
 pub struct ElasticOptions {
     /// Frequent small transactions: `purchase_frequency ≥` this (default 12) …
     pub min_purchase_frequency: f64,
@@ -460,6 +495,14 @@ pub struct ElasticOptions {
     /// Lowest number of qualifiers for `elastic` (default 2); fewer is `review`.
     pub min_qualifiers: f64,
 }
+
+with_setters!(ElasticOptions {
+    with_min_purchase_frequency => min_purchase_frequency: f64,
+    with_max_avg_transaction => max_avg_transaction: f64,
+    with_max_discount_share => max_discount_share: f64,
+    with_min_implicit_ratio => min_implicit_ratio: f64,
+    with_min_qualifiers => min_qualifiers: f64,
+});
 
 impl Default for ElasticOptions {
     fn default() -> Self {
@@ -578,6 +621,7 @@ pub fn elastic_customer(o: &ElasticOptions) -> Result<RuleSet> {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
+#[non_exhaustive]
 pub struct DormantOptions {
     /// `holdings_balance ≤` this (default 0).
     pub max_holdings: f64,
@@ -592,6 +636,15 @@ pub struct DormantOptions {
     /// Column of the years since the last trade (default `years_since_last_trade`).
     pub years_column: String,
 }
+
+with_setters!(DormantOptions {
+    with_max_holdings => max_holdings: f64,
+    with_max_cash => max_cash: f64,
+    with_min_years_inactive => min_years_inactive: f64,
+    with_holdings_column => holdings_column: String,
+    with_cash_column => cash_column: String,
+    with_years_column => years_column: String,
+});
 
 impl Default for DormantOptions {
     fn default() -> Self {
@@ -995,7 +1048,9 @@ mod tests {
         let d = DormantOptions { cash_column: String::new(), ..Default::default() };
         assert_eq!(dormant_account(&d).unwrap_err().field(), Some("cash_column"));
         let b = BigCustomerRiskThresholds { watch_flags: 3.0, ..Default::default() };
-        assert!(matches!(big_customer_risk(&b), Err(Error::Json { .. })));
+        let e = big_customer_risk(&b).unwrap_err();
+        assert!(matches!(e, Error::InvalidValue { .. }), "{e}");
+        assert_eq!(e.field(), Some("$.decisions[1]"));
         let e = ElasticOptions { min_qualifiers: f64::NAN, ..Default::default() };
         assert_eq!(elastic_customer(&e).unwrap_err().field(), Some("min_qualifiers"));
     }

@@ -1,6 +1,7 @@
 //! The rule document: conditions, criteria, hard rules, decision bands and the missing-value
 //! policy, with strict validation (every problem reported with its JSON path).
 
+use crate::names::text_form;
 use std::collections::{HashMap, HashSet};
 
 use super::strategy::Strategy;
@@ -99,24 +100,8 @@ pub enum CompareOp {
 }
 
 impl CompareOp {
-    /// The spellings [`CompareOp::parse`] accepts.
+    /// The spellings [`FromStr`](std::str::FromStr) accepts.
     pub const NAMES: &'static [&'static str] = &["<", "<=", ">", ">=", "==", "!="];
-
-    /// Parses an operator spelling.
-    ///
-    /// # Errors
-    /// [`Error::UnknownName`] (`field`) for any other text.
-    pub fn parse(text: &str, field: &str) -> Result<Self> {
-        Ok(match text {
-            "<" => CompareOp::Lt,
-            "<=" => CompareOp::Le,
-            ">" => CompareOp::Gt,
-            ">=" => CompareOp::Ge,
-            "==" => CompareOp::Eq,
-            "!=" => CompareOp::Ne,
-            _ => return Err(Error::unknown_name(field, text, Self::NAMES)),
-        })
-    }
 
     /// The spelling.
     pub fn as_str(self) -> &'static str {
@@ -160,6 +145,16 @@ impl CompareOp {
         }
     }
 }
+
+text_form!(CompareOp, "op", |text| match text {
+    "<" => Some(CompareOp::Lt),
+    "<=" => Some(CompareOp::Le),
+    ">" => Some(CompareOp::Gt),
+    ">=" => Some(CompareOp::Ge),
+    "==" => Some(CompareOp::Eq),
+    "!=" => Some(CompareOp::Ne),
+    _ => None,
+});
 
 /// A condition on one customer's attributes; see the module docs for the JSON form and the
 /// three-valued logic on missing values.
@@ -530,7 +525,7 @@ pub struct RuleSet {
 }
 
 pub(crate) fn json_err(path: &str, reason: impl Into<String>) -> Error {
-    Error::Json { path: path.to_string(), reason: reason.into() }
+    Error::json(path, reason.into())
 }
 
 fn valid_name(name: &str) -> bool {
@@ -624,9 +619,33 @@ impl RuleSet {
     /// Linear in the size of the rule set (names are checked for repeats through a hash set).
     ///
     /// # Errors
-    /// [`Error::Json`] with the JSON path of the first problem, e.g.
-    /// `$.criteria[2].condition.all` for an empty combinator or `$.decisions[1]` for an overlap.
+    /// [`Error::InvalidValue`] whose field is the path of the first problem in the rule set, in
+    /// the notation [`RuleSet::evaluate`] uses for its errors too: `$.criteria[2].condition.all`
+    /// for an empty combinator, `$.decisions[1]` for an overlap. (A rule set read from a JSON
+    /// document reports the same problems, with the same paths, as [`Error::Json`].)
+    ///
+    /// # Examples
+    /// ```
+    /// use cvm_core::selection::{Band, Condition, Criterion, RuleSet};
+    /// use cvm_core::Error;
+    /// let mut rules = RuleSet::new(vec![Band::new("all", None, None)]);
+    /// rules.criteria.push(Criterion::new("any_of_none", 1.0, Condition::Any(vec![])));
+    /// let e = rules.validate().unwrap_err();
+    /// assert!(matches!(e, Error::InvalidValue { .. }));
+    /// assert_eq!(e.field(), Some("$.criteria[0].condition.any"));
+    /// ```
     pub fn validate(&self) -> Result<()> {
+        self.validate_document().map_err(|e| match e {
+            Error::Json { path, reason, .. } => {
+                Error::InvalidValue { field: path, index: None, reason }
+            }
+            other => other,
+        })
+    }
+
+    /// [`RuleSet::validate`] for a rule set read from a document: every problem is an
+    /// [`Error::Json`] with its JSON path.
+    pub(crate) fn validate_document(&self) -> Result<()> {
         if self.version != SCHEMA_VERSION {
             return Err(json_err(
                 "$.version",
@@ -793,11 +812,11 @@ mod tests {
     #[test]
     fn op_parse_round_trip() {
         for name in CompareOp::NAMES {
-            let op = CompareOp::parse(name, "op").unwrap();
+            let op = name.parse::<CompareOp>().unwrap();
             assert_eq!(op.as_str(), *name);
             assert_eq!(op.negate().negate(), op);
         }
-        assert!(matches!(CompareOp::parse("=>", "op"), Err(Error::UnknownName { .. })));
+        assert!(matches!("=>".parse::<CompareOp>(), Err(Error::UnknownName { .. })));
         assert_eq!(MissingPolicy::parse("error", "missing").unwrap(), MissingPolicy::Error);
         assert!(MissingPolicy::parse("skip", "missing").is_err());
     }
@@ -870,9 +889,17 @@ mod tests {
         for (edit, path) in cases {
             let mut r = base();
             edit(&mut r);
-            match r.validate() {
-                Err(Error::Json { path: p, reason }) => assert_eq!(p, path, "{reason}"),
+            // Read from a document: the JSON path.
+            match r.validate_document() {
+                Err(Error::Json { path: p, reason, .. }) => assert_eq!(p, path, "{reason}"),
                 other => panic!("expected error at {path}, got {other:?}"),
+            }
+            // Built in code: the same problem as an invalid value of the rule set's field.
+            match r.validate() {
+                Err(Error::InvalidValue { field, index: None, .. }) => {
+                    assert_eq!(field, path)
+                }
+                other => panic!("expected an invalid value at {path}, got {other:?}"),
             }
         }
     }

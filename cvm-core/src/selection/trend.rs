@@ -1,7 +1,9 @@
 //! Relationship trend types from per-period profit: high or low level, rising, stable or
 //! declining slope.
 
+use crate::builder::with_setters;
 use crate::error::{check, Error, Result};
+use crate::names::text_form;
 use crate::text;
 
 /// A relationship trend type.
@@ -23,7 +25,7 @@ pub enum Trend {
 }
 
 impl Trend {
-    /// The spellings [`Trend::parse`] accepts.
+    /// The spellings [`FromStr`](std::str::FromStr) accepts.
     pub const NAMES: &'static [&'static str] = &[
         "high_rising",
         "high_stable",
@@ -33,7 +35,8 @@ impl Trend {
         "low_declining",
     ];
 
-    const ALL: [Trend; 6] = [
+    /// Every trend, in the order of [`Trend::NAMES`].
+    pub const ALL: [Trend; 6] = [
         Trend::HighRising,
         Trend::HighStable,
         Trend::HighDeclining,
@@ -42,23 +45,16 @@ impl Trend {
         Trend::LowDeclining,
     ];
 
-    /// Parses a spelling of [`Trend::NAMES`].
-    ///
-    /// # Errors
-    /// [`Error::UnknownName`] (`field`) for any other text.
-    pub fn parse(text: &str, field: &str) -> Result<Self> {
-        Self::NAMES
-            .iter()
-            .position(|n| *n == text)
-            .map(|i| Self::ALL[i])
-            .ok_or_else(|| Error::unknown_name(field, text, Self::NAMES))
-    }
-
     /// The spelling, e.g. `"high_declining"`.
     pub fn as_str(self) -> &'static str {
         Self::NAMES[Self::ALL.iter().position(|t| *t == self).expect("listed")]
     }
 }
+
+text_form!(Trend, "trend", |text| Trend::NAMES
+    .iter()
+    .position(|n| *n == text)
+    .map(|i| Trend::ALL[i]));
 
 /// How the slope tolerance is measured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -72,20 +68,8 @@ pub enum SlopeScale {
 }
 
 impl SlopeScale {
-    /// The spellings [`SlopeScale::parse`] accepts.
+    /// The spellings [`FromStr`](std::str::FromStr) accepts.
     pub const NAMES: &'static [&'static str] = &["relative", "absolute"];
-
-    /// Parses `"relative"` or `"absolute"`.
-    ///
-    /// # Errors
-    /// [`Error::UnknownName`] (`field`) for any other text.
-    pub fn parse(text: &str, field: &str) -> Result<Self> {
-        match text {
-            "relative" => Ok(SlopeScale::RelativeToLevel),
-            "absolute" => Ok(SlopeScale::Absolute),
-            _ => Err(Error::unknown_name(field, text, Self::NAMES)),
-        }
-    }
 
     /// `"relative"` or `"absolute"`.
     pub fn as_str(self) -> &'static str {
@@ -96,8 +80,15 @@ impl SlopeScale {
     }
 }
 
+text_form!(SlopeScale, "slope_scale", |text| match text {
+    "relative" => Some(SlopeScale::RelativeToLevel),
+    "absolute" => Some(SlopeScale::Absolute),
+    _ => None,
+});
+
 /// Options of [`relationship_trend`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TrendOptions {
     /// Level at or above which a customer is "high"; `None` (default) uses the median level of
     /// the customers given.
@@ -107,6 +98,12 @@ pub struct TrendOptions {
     /// Unit of the tolerance (default [`SlopeScale::RelativeToLevel`]).
     pub slope_scale: SlopeScale,
 }
+
+with_setters!(TrendOptions {
+    with_high_level => high_level: Option<f64>,
+    with_slope_tolerance => slope_tolerance: f64,
+    with_slope_scale => slope_scale: SlopeScale,
+});
 
 impl Default for TrendOptions {
     fn default() -> Self {
@@ -187,11 +184,7 @@ fn median(xs: &[f64]) -> f64 {
 ///     1400.0, 1200.0, 1000.0, 800.0,  // high but declining
 ///     100.0, 200.0, 300.0, 400.0,     // low but rising
 /// ];
-/// let opts = TrendOptions {
-///     high_level: Some(900.0),
-///     slope_tolerance: 50.0,
-///     slope_scale: SlopeScale::Absolute,
-/// };
+/// let opts = TrendOptions::default().with_high_level(Some(900.0)).with_slope_tolerance(50.0).with_slope_scale(SlopeScale::Absolute);
 /// let r = relationship_trend(&profit, 4, &opts)?;
 /// assert_eq!(r.trend, [Trend::HighStable, Trend::HighDeclining, Trend::LowRising]);
 /// assert!((r.slope[1] + 200.0).abs() < 1e-9);
@@ -266,11 +259,11 @@ mod tests {
     #[test]
     fn names_round_trip() {
         for n in Trend::NAMES {
-            assert_eq!(Trend::parse(n, "trend").unwrap().as_str(), *n);
+            assert_eq!(n.parse::<Trend>().unwrap().as_str(), *n);
         }
-        assert!(Trend::parse("flat", "trend").is_err());
+        assert!("flat".parse::<Trend>().is_err());
         for n in SlopeScale::NAMES {
-            assert_eq!(SlopeScale::parse(n, "scale").unwrap().as_str(), *n);
+            assert_eq!(n.parse::<SlopeScale>().unwrap().as_str(), *n);
         }
     }
 

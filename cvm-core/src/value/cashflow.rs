@@ -1,6 +1,7 @@
 //! Cash-flow customer lifetime value: the net present value of a customer's expected cash flows.
 
 use crate::error::{Error, Result};
+use crate::names::text_form;
 
 use super::series::{merge_count, Scalar, Series};
 
@@ -40,21 +41,8 @@ pub enum Timing {
 }
 
 impl Timing {
-    /// The spellings [`Timing::parse`] accepts.
+    /// The spellings [`FromStr`](std::str::FromStr) accepts.
     pub const NAMES: &'static [&'static str] = &["end", "start"];
-
-    /// Parses `"end"` or `"start"` (also `"end_of_period"`, `"start_of_period"`, `"begin"`, any
-    /// case).
-    ///
-    /// # Errors
-    /// [`Error::UnknownName`] naming `field` and listing the valid spellings.
-    pub fn parse(text: &str, field: &str) -> Result<Self> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "end" | "end_of_period" | "arrears" => Ok(Timing::End),
-            "start" | "start_of_period" | "begin" | "beginning" | "advance" => Ok(Timing::Start),
-            _ => Err(Error::unknown_name(field, text, Self::NAMES)),
-        }
-    }
 
     /// The canonical spelling.
     pub fn as_str(self) -> &'static str {
@@ -64,6 +52,12 @@ impl Timing {
         }
     }
 }
+
+text_form!(Timing, "timing", |text| match text.trim().to_ascii_lowercase().as_str() {
+    "end" | "end_of_period" | "arrears" => Some(Timing::End),
+    "start" | "start_of_period" | "begin" | "beginning" | "advance" => Some(Timing::Start),
+    _ => None,
+});
 
 /// Which retention rates a customer must survive to be present in period `t`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -81,21 +75,8 @@ pub enum RetentionConvention {
 }
 
 impl RetentionConvention {
-    /// The spellings [`RetentionConvention::parse`] accepts.
+    /// The spellings [`FromStr`](std::str::FromStr) accepts.
     pub const NAMES: &'static [&'static str] = &["present", "survive"];
-
-    /// Parses `"present"` or `"survive"` (also `"present_in_first_period"`,
-    /// `"survive_first_period"`, any case).
-    ///
-    /// # Errors
-    /// [`Error::UnknownName`] naming `field` and listing the valid spellings.
-    pub fn parse(text: &str, field: &str) -> Result<Self> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "present" | "present_in_first_period" => Ok(RetentionConvention::PresentInFirstPeriod),
-            "survive" | "survive_first_period" => Ok(RetentionConvention::SurviveFirstPeriod),
-            _ => Err(Error::unknown_name(field, text, Self::NAMES)),
-        }
-    }
 
     /// The canonical spelling.
     pub fn as_str(self) -> &'static str {
@@ -105,6 +86,16 @@ impl RetentionConvention {
         }
     }
 }
+
+text_form!(
+    RetentionConvention,
+    "convention",
+    |text| match text.trim().to_ascii_lowercase().as_str() {
+        "present" | "present_in_first_period" => Some(RetentionConvention::PresentInFirstPeriod),
+        "survive" | "survive_first_period" => Some(RetentionConvention::SurviveFirstPeriod),
+        _ => None,
+    }
+);
 
 /// Cash-flow customer lifetime value of one or many customers.
 ///
@@ -917,19 +908,19 @@ mod tests {
     #[test]
     fn mode_names_round_trip() {
         for t in [Timing::End, Timing::Start] {
-            assert_eq!(Timing::parse(t.as_str(), "timing").unwrap(), t);
+            assert_eq!(t.as_str().parse::<Timing>().unwrap(), t);
         }
         for c in [PRESENT, SURVIVE] {
-            assert_eq!(RetentionConvention::parse(c.as_str(), "convention").unwrap(), c);
+            assert_eq!(c.as_str().parse::<RetentionConvention>().unwrap(), c);
         }
-        assert_eq!(Timing::parse(" Start ", "timing").unwrap(), Timing::Start);
-        assert_eq!(Timing::parse("BEGIN", "timing").unwrap(), Timing::Start);
+        assert_eq!(" Start ".parse::<Timing>().unwrap(), Timing::Start);
+        assert_eq!("BEGIN".parse::<Timing>().unwrap(), Timing::Start);
         assert_eq!(
-            Timing::parse("middle", "timing").unwrap_err(),
+            "middle".parse::<Timing>().unwrap_err(),
             Error::unknown_name("timing", "middle", &["end", "start"])
         );
         assert_eq!(
-            RetentionConvention::parse("x", "convention").unwrap_err(),
+            "x".parse::<RetentionConvention>().unwrap_err(),
             Error::unknown_name("convention", "x", &["present", "survive"])
         );
         assert_eq!(Horizon::from_periods(None), Horizon::Infinite);

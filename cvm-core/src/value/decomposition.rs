@@ -1,6 +1,7 @@
 //! Customer value decomposition: realised + potential + influence value.
 
 use crate::error::{check, Error, Result};
+use crate::names::{normalize, text_form};
 
 use super::cashflow::CashflowClv;
 use super::series::{merge_count, Scalar};
@@ -90,7 +91,7 @@ pub enum MissingSatisfaction {
 }
 
 impl MissingSatisfaction {
-    /// The spellings [`MissingSatisfaction::parse`] accepts.
+    /// The spellings [`FromStr`](std::str::FromStr) accepts.
     pub const NAMES: &'static [&'static str] = &["error", "no_influence"];
 
     /// `"error"` or `"no_influence"`.
@@ -100,19 +101,13 @@ impl MissingSatisfaction {
             MissingSatisfaction::NoInfluence => "no_influence",
         }
     }
-
-    /// Parses `"error"` or `"no_influence"` (any case, `-` for `_`).
-    ///
-    /// # Errors
-    /// [`Error::UnknownName`] naming `field`.
-    pub fn parse(text: &str, field: &str) -> Result<Self> {
-        match text.trim().to_ascii_lowercase().replace('-', "_").as_str() {
-            "error" => Ok(MissingSatisfaction::Error),
-            "no_influence" => Ok(MissingSatisfaction::NoInfluence),
-            _ => Err(Error::unknown_name(field, text, Self::NAMES)),
-        }
-    }
 }
+
+text_form!(MissingSatisfaction, "missing", |text| match normalize(text, &['-']).as_str() {
+    "error" => Some(MissingSatisfaction::Error),
+    "no_influence" => Some(MissingSatisfaction::NoInfluence),
+    _ => None,
+});
 
 /// Customer satisfaction scores and the threshold of "highly satisfied" (`seeds/000:9`: influence
 /// value arises when customers are highly satisfied, 当客户高度满意时).
@@ -627,11 +622,8 @@ mod tests {
         assert!(e.to_string().contains("no_influence"), "{e}");
         let d = run(MissingSatisfaction::NoInfluence).unwrap();
         assert_eq!(d.influence(), &[10.0, 0.0, 10.0]);
-        assert_eq!(
-            MissingSatisfaction::parse("No-Influence", "missing").unwrap().as_str(),
-            "no_influence"
-        );
-        assert!(MissingSatisfaction::parse("satisfied", "missing").is_err());
+        assert_eq!("No-Influence".parse::<MissingSatisfaction>().unwrap().as_str(), "no_influence");
+        assert!("satisfied".parse::<MissingSatisfaction>().is_err());
     }
 
     #[test]

@@ -1,11 +1,13 @@
 //! Whale curve: cumulative profit by customer rank, the 80-20-30 analysis and the Gini
 //! coefficient of profit.
 
+use crate::builder::with_setters;
 use crate::error::{check, Error, Result};
 
 /// Options of [`whale_curve`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct WhaleOptions {
     /// Fraction of customers, from the most profitable, whose share of total profit is reported
     /// (`top_share`). Default 0.2.
@@ -14,6 +16,11 @@ pub struct WhaleOptions {
     /// (`bottom_consumed`). Default 0.3.
     pub bottom: f64,
 }
+
+with_setters!(WhaleOptions {
+    with_top => top: f64,
+    with_bottom => bottom: f64,
+});
 
 impl Default for WhaleOptions {
     fn default() -> Self {

@@ -40,7 +40,7 @@ fn cases() -> Vec<Case> {
         ),
         (
             "churn calibrator: unknown method",
-            || CalibrationMethod::parse("spline", "method").map(drop),
+            || cvm_core::names::parse_field::<CalibrationMethod>("spline", "method").map(drop),
             |e| matches!(e, Error::UnknownName { .. }),
             Some("method"),
             None,

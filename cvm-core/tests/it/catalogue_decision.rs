@@ -183,7 +183,7 @@ fn cases(
         ),
         (
             "campaign: unknown method",
-            || CampaignMethod::parse("optimal", "method").map(|_| ()),
+            || cvm_core::names::parse_field::<CampaignMethod>("optimal", "method").map(|_| ()),
             unknown,
             "method",
             None,

@@ -46,11 +46,9 @@ fn balances(
 ) -> Result<(), Error> {
     let log = AccountLog { account_id: account, customer_id: customer, timestamp: day, value };
     let op = openings.map(|(a, b)| OpeningBalances { account_id: a, balance: b });
-    let o = BalanceOptions {
-        first_month: months.0,
-        last_month: months.1,
-        ..BalanceOptions::new(input, TimestampUnit::Day)
-    };
+    let o = BalanceOptions::new(input, TimestampUnit::Day)
+        .with_first_month(months.0)
+        .with_last_month(months.1);
     monthly_average_daily_balance(&log, op.as_ref(), &o).map(|_| ())
 }
 
@@ -60,7 +58,7 @@ fn fees(ids: &[i64], tiers: &[&str], default: Option<&str>) -> Result<(), Error>
     let o = BalanceOptions::new(BalanceInput::Transactions, TimestampUnit::Day);
     let m = monthly_average_daily_balance(&log, None, &o)?;
     let t = CustomerTiers { customer_id: ids, tier: tiers };
-    let opts = FeeOptions { default_tier: default.map(str::to_string) };
+    let opts = FeeOptions::default().with_default_tier(default.map(str::to_string));
     fee_schedule(m, &t, &FeeSchedule::default(), &opts).map(|_| ())
 }
 

@@ -407,7 +407,7 @@ fn models_from_before_the_time_unit_still_load() {
 #[test]
 fn fits_record_the_unit_and_clv_uses_it() {
     let truth = BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap();
-    let opts = cvm_core::models::SimulationOptions { n_customers: 2000, ..Default::default() };
+    let opts = cvm_core::models::SimulationOptions::default().with_n_customers(2000);
     let sim = cvm_core::models::simulate::bg_nbd(&truth, &opts).unwrap();
     let (f, r, t) = (&sim.frequency[..], &sim.recency[..], &sim.t[..]);
     let z: Vec<f64> = f.iter().map(|&x| if x > 0.0 { 20.0 } else { 0.0 }).collect();

@@ -13,7 +13,8 @@ use cvm_core::Error;
 enum Input {
     /// Rule-document text for [`RuleSet::from_json`].
     Json(String),
-    /// A rule set built in code, checked with [`RuleSet::validate`].
+    /// A rule set built in code, checked with [`RuleSet::validate`]: an invalid value (not a
+    /// document error) at the path of the problem.
     Built(RuleSet),
     /// A valid document evaluated on [`table`] (customers `x = [1, NaN]`, `seg = [a, b]`).
     Evaluate(String),
@@ -192,9 +193,9 @@ fn cases() -> Vec<Case> {
         ),
         case("empty attribute", Json(cond(r#"{"attr": "", "op": "is_missing"}"#)), "Json", "$.criteria[0].condition.attr", "must not be empty"),
         // Non-finite numbers (JSON cannot spell them; rule sets built in code can).
-        case("NaN threshold", Built(built(Condition::compare("x", CompareOp::Gt, f64::NAN))), "Json", "$.criteria[0].condition.value", "must be finite (got NaN)"),
-        case("NaN threshold", Built(built(Condition::between("x", f64::NEG_INFINITY, 1.0, true))), "Json", "$.criteria[0].condition.lo", "must be finite (got -inf)"),
-        case("NaN threshold", Built(built(Condition::is_in("x", [1.0, f64::NAN]))), "Json", "$.criteria[0].condition.values[1]", "must be finite"),
+        case("NaN threshold", Built(built(Condition::compare("x", CompareOp::Gt, f64::NAN))), "InvalidValue", "$.criteria[0].condition.value", "must be finite (got NaN)"),
+        case("NaN threshold", Built(built(Condition::between("x", f64::NEG_INFINITY, 1.0, true))), "InvalidValue", "$.criteria[0].condition.lo", "must be finite (got -inf)"),
+        case("NaN threshold", Built(built(Condition::is_in("x", [1.0, f64::NAN]))), "InvalidValue", "$.criteria[0].condition.values[1]", "must be finite"),
         case(
             "NaN threshold",
             Built({
@@ -202,7 +203,7 @@ fn cases() -> Vec<Case> {
                 r.criteria[0].weight = f64::NAN;
                 r
             }),
-            "Json",
+            "InvalidValue",
             "$.criteria[0].weight",
             "must be finite (got NaN)",
         ),
@@ -316,7 +317,7 @@ fn cases() -> Vec<Case> {
                     .collect();
                 r
             }),
-            "Json",
+            "InvalidValue",
             "$.criteria",
             "(MAX_CRITERIA)",
         ),
@@ -331,7 +332,7 @@ fn cases() -> Vec<Case> {
             too_deep,
             &format!("conditions nest deeper than {MAX_DEPTH} levels"),
         ),
-        case("over a limit", Built(built(nots(MAX_DEPTH + 1))), "Json", too_deep, "nest deeper"),
+        case("over a limit", Built(built(nots(MAX_DEPTH + 1))), "InvalidValue", too_deep, "nest deeper"),
         // Evaluation against data.
         case(
             "unknown attribute",

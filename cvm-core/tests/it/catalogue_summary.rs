@@ -54,7 +54,7 @@ fn cases() -> Vec<Case> {
             ids: vec![1],
             ts: vec![y1500],
             amount: None,
-            opts: SummaryOptions { observation_end: Some(i64::MAX), ..day.clone() },
+            opts: day.clone().with_observation_end(Some(i64::MAX)),
             variant: invalid,
             field: "observation_period_end",
             index: None,
@@ -65,7 +65,7 @@ fn cases() -> Vec<Case> {
             ids: vec![1],
             ts: vec![0],
             amount: None,
-            opts: SummaryOptions { calibration_end: Some(i64::MIN + 1), ..day.clone() },
+            opts: day.clone().with_calibration_end(Some(i64::MIN + 1)),
             variant: invalid,
             field: "calibration_period_end",
             index: None,
@@ -131,7 +131,7 @@ fn cases() -> Vec<Case> {
             ids: vec![1, 1],
             ts: vec![0, 9],
             amount: None,
-            opts: SummaryOptions { observation_end: Some(5), ..day.clone() },
+            opts: day.clone().with_observation_end(Some(5)),
             variant: invalid,
             field: "datetime",
             index: Some(1),
@@ -175,9 +175,6 @@ fn every_catalogue_case_fails_as_listed() {
     // Netting makes the negative-amount case a summary.
     let log =
         TransactionLog { customer_id: &[1, 1], timestamp: &[0, 1], amount: Some(&[10.0, -4.0]) };
-    let o = SummaryOptions {
-        negative_amounts: NegativeAmounts::Net,
-        ..SummaryOptions::new(TimestampUnit::Day)
-    };
+    let o = SummaryOptions::new(TimestampUnit::Day).with_negative_amounts(NegativeAmounts::Net);
     assert_eq!(summarize(&log, &o).unwrap().monetary_value, Some(vec![-4.0]));
 }

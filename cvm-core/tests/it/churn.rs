@@ -114,12 +114,10 @@ fn longer_horizons_and_silence_raise_the_probability() {
 /// probability is within 0.02 of the observed rate in every decile.
 #[test]
 fn calibrated_on_data_simulated_from_the_model() {
-    let opts = SimulationOptions {
-        n_customers: 100_000,
-        holdout_length: 39.0,
-        seed: 7,
-        ..Default::default()
-    };
+    let opts = SimulationOptions::default()
+        .with_n_customers(100_000)
+        .with_holdout_length(39.0)
+        .with_seed(7);
     let cases: [(&dyn NoPurchase, cvm_core::models::SimulatedCohort); 3] = [
         (&bg(), bg().simulate(&opts).unwrap()),
         (&mbg(), mbg().simulate(&opts).unwrap()),
@@ -139,12 +137,10 @@ fn calibrated_on_data_simulated_from_the_model() {
 fn cdnow_churn() -> (cvm_core::CustomerSummary, Vec<bool>) {
     let (id, day, amount) = cdnow_transactions();
     let date = |s| cvm_core::calendar::parse_date(s, "date").unwrap();
-    let opts = SummaryOptions {
-        time_unit: Some(TimeUnit::Week),
-        observation_end: Some(date("1998-06-30")),
-        calibration_end: Some(date("1997-09-30")),
-        ..SummaryOptions::new(TimestampUnit::Day)
-    };
+    let opts = SummaryOptions::new(TimestampUnit::Day)
+        .with_time_unit(Some(TimeUnit::Week))
+        .with_observation_end(Some(date("1998-06-30")))
+        .with_calibration_end(Some(date("1997-09-30")));
     let s = summarize(
         &TransactionLog { customer_id: &id, timestamp: &day, amount: Some(&amount) },
         &opts,

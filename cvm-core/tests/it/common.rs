@@ -44,11 +44,9 @@ pub fn cdnow_summary_exact() -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) {
     use cvm_core::{summarize, SummaryOptions, TimeUnit, TimestampUnit, TransactionLog};
     let (id, day, amount) = cdnow_transactions();
     let end = cvm_core::calendar::parse_date("1997-09-30", "end").unwrap();
-    let opts = SummaryOptions {
-        time_unit: Some(TimeUnit::Week),
-        observation_end: Some(end),
-        ..SummaryOptions::new(TimestampUnit::Day)
-    };
+    let opts = SummaryOptions::new(TimestampUnit::Day)
+        .with_time_unit(Some(TimeUnit::Week))
+        .with_observation_end(Some(end));
     // Calibration only: restrict the log to the calibration period.
     let keep: Vec<usize> = (0..id.len()).filter(|&i| day[i] <= end).collect();
     let id: Vec<i64> = keep.iter().map(|&i| id[i]).collect();

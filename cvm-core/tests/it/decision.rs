@@ -14,7 +14,7 @@ fn cdnow() -> (Vec<f64>, Vec<f64>, Vec<Stage>) {
     let potential: Vec<f64> = (0..f.len()).map(|i| m[i] * f[i] / t[i].max(1.0) * 52.0).collect();
     let ladder = loyalty_stages(
         &LadderInput::new(&f, &r, &t),
-        &LadderOptions { lapse_window: Some(26.0), ..Default::default() },
+        &LadderOptions::default().with_lapse_window(Some(26.0)),
     )
     .unwrap();
     (current, potential, ladder.stages().to_vec())

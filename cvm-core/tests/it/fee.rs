@@ -60,10 +60,10 @@ fn worked(input: BalanceInput, average_over: AverageOver) -> FeeResult {
     let log =
         AccountLog { account_id: &account, customer_id: &customer, timestamp: &ts, value: &value };
     let openings = OpeningBalances { account_id: &[11], balance: &[40_000.0] };
-    let o = BalanceOptions { average_over, ..BalanceOptions::new(input, TimestampUnit::Day) };
+    let o = BalanceOptions::new(input, TimestampUnit::Day).with_average_over(average_over);
     let m = monthly_average_daily_balance(&log, Some(&openings), &o).unwrap();
     let tiers = CustomerTiers { customer_id: &[2, 1], tier: &["premier", "standard"] };
-    let opts = FeeOptions { default_tier: Some("standard".into()) };
+    let opts = FeeOptions::default().with_default_tier(Some("standard".into()));
     fee_schedule(m, &tiers, &FeeSchedule::default(), &opts).unwrap()
 }
 
@@ -118,16 +118,14 @@ fn second_bank_and_month_window() {
         timestamp: &[d(2023, 2, 20), d(2023, 4, 1)],
         value: &[79_999.99, 0.01],
     };
-    let o = BalanceOptions {
-        first_month: Some(d(2023, 3, 15)),
-        last_month: Some(d(2023, 5, 2)),
-        ..BalanceOptions::new(BalanceInput::Transactions, TimestampUnit::Day)
-    };
+    let o = BalanceOptions::new(BalanceInput::Transactions, TimestampUnit::Day)
+        .with_first_month(Some(d(2023, 3, 15)))
+        .with_last_month(Some(d(2023, 5, 2)));
     let m = monthly_average_daily_balance(&log, None, &o).unwrap();
     assert_eq!(m.average_daily_balance, [79_999.99, 80_000.0, 80_000.0]);
     assert_eq!(m.days_in_month, [31, 30, 31]);
     let tiers = CustomerTiers::<&str> { customer_id: &[], tier: &[] };
-    let opts = FeeOptions { default_tier: Some("standard".into()) };
+    let opts = FeeOptions::default().with_default_tier(Some("standard".into()));
     let r = fee_schedule(m, &tiers, &s, &opts).unwrap();
     assert_eq!(r.fee, [50.0, 0.0, 0.0]);
 }
@@ -179,11 +177,9 @@ fn step_integration_matches_day_by_day() {
         val.push((next() % 2_000_000) as f64 / 100.0 - 5_000.0);
     }
     let log = AccountLog { account_id: &acct, customer_id: &cust, timestamp: &ts, value: &val };
-    let o = BalanceOptions {
-        first_month: Some(start),
-        last_month: Some(end - 1),
-        ..BalanceOptions::new(BalanceInput::Transactions, TimestampUnit::Day)
-    };
+    let o = BalanceOptions::new(BalanceInput::Transactions, TimestampUnit::Day)
+        .with_first_month(Some(start))
+        .with_last_month(Some(end - 1));
     let m = monthly_average_daily_balance(&log, None, &o).unwrap();
     for i in 0..m.len() {
         let (c, m0) = (m.customer_id[i], m.month_start[i]);

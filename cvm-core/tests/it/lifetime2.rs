@@ -960,13 +960,11 @@ fn clv_interpolation_over_ages_matches_direct_evaluation() {
         simulate, BgNbd, BgNbdParams, MbgNbd, MbgNbdParams, ParetoNbd, ParetoNbdParams,
         SimulationOptions,
     };
-    let sim_options = SimulationOptions {
-        n_customers: 20_000,
-        calibration_end: 39.0,
-        birth_window: 12.0,
-        seed: 7,
-        ..Default::default()
-    };
+    let sim_options = SimulationOptions::default()
+        .with_n_customers(20_000)
+        .with_calibration_end(39.0)
+        .with_birth_window(12.0)
+        .with_seed(7);
     let bg = BgNbd::from_params(BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap()).unwrap();
     let mbg = MbgNbd::from_params(MbgNbdParams::new(0.525, 6.183, 0.891, 1.614).unwrap()).unwrap();
     let pn_params = ParetoNbdParams::new(0.553, 10.578, 0.606, 11.669).unwrap();

@@ -25,11 +25,9 @@ fn cdnow_ladder(end: i64, window: f64) -> (Vec<i64>, Ladder) {
     let id: Vec<i64> = keep.iter().map(|&i| id[i]).collect();
     let day: Vec<i64> = keep.iter().map(|&i| day[i]).collect();
     let amount: Vec<f64> = keep.iter().map(|&i| amount[i]).collect();
-    let opts = SummaryOptions {
-        time_unit: Some(TimeUnit::Week),
-        observation_end: Some(end),
-        ..SummaryOptions::new(TimestampUnit::Day)
-    };
+    let opts = SummaryOptions::new(TimestampUnit::Day)
+        .with_time_unit(Some(TimeUnit::Week))
+        .with_observation_end(Some(end));
     let s = summarize(
         &TransactionLog { customer_id: &id, timestamp: &day, amount: Some(&amount) },
         &opts,
@@ -37,7 +35,7 @@ fn cdnow_ladder(end: i64, window: f64) -> (Vec<i64>, Ladder) {
     .unwrap();
     let ladder = loyalty_stages(
         &LadderInput::new(&s.frequency, &s.recency, &s.t),
-        &LadderOptions { lapse_window: Some(window), ..Default::default() },
+        &LadderOptions::default().with_lapse_window(Some(window)),
     )
     .unwrap();
     (s.customer_id, ladder)
@@ -209,7 +207,7 @@ fn ladder_levels_and_churn_for_one_small_book() {
         p_alive: Some(&p_alive),
         ..LadderInput::new(&frequency, &recency, &t)
     };
-    let opts = LadderOptions { lapse_window: Some(26.0), ..Default::default() };
+    let opts = LadderOptions::default().with_lapse_window(Some(26.0));
     let ladder = loyalty_stages(&input, &opts).unwrap();
     let want = [
         (Stage::Suspect, "suspect: no purchase, interest=0<1"),
@@ -262,8 +260,7 @@ fn every_level_with_its_reason() {
     }
     // The same signals under the "highest" rule: customers 0 to 2 reach action.
     let highest =
-        loyalty_levels(&input, &LevelOptions { rule: LevelRule::Highest, ..Default::default() })
-            .unwrap();
+        loyalty_levels(&input, &LevelOptions::default().with_rule(LevelRule::Highest)).unwrap();
     assert_eq!(highest.levels()[..3], [LoyaltyLevel::Action; 3]);
     assert_eq!(highest.levels()[3..], levels.levels()[3..]);
 }
@@ -290,7 +287,7 @@ fn bad_input_names_field_and_index() {
     assert_eq!(e, Error::LengthMismatch { field: "referrals".into(), expected: 3, got: 4 });
     let e = loyalty_stages(
         &LadderInput::new(&f, &r, &t),
-        &LadderOptions { lapse_window: Some(-1.0), ..Default::default() },
+        &LadderOptions::default().with_lapse_window(Some(-1.0)),
     )
     .unwrap_err();
     assert_eq!((e.field(), e.index()), (Some("lapse_window"), None));
@@ -335,7 +332,7 @@ fn enums_and_options_serialise_by_name() {
         assert_eq!(json, format!("\"{}\"", s.as_str()));
         assert_eq!(serde_json::from_str::<Stage>(&json).unwrap(), s);
     }
-    let o = LadderOptions { lapse_window: Some(26.0), ..Default::default() };
+    let o = LadderOptions::default().with_lapse_window(Some(26.0));
     let back: LadderOptions = serde_json::from_str(&serde_json::to_string(&o).unwrap()).unwrap();
     assert_eq!(back, o);
     let o = ChurnRiskOptions::default();
@@ -389,7 +386,7 @@ proptest! {
             p_alive: Some(&p),
             ..LadderInput::new(&f, &rec, &t)
         };
-        let opts = LadderOptions { lapse_window: window, p_alive_threshold: threshold, ..Default::default() };
+        let opts = LadderOptions::default().with_lapse_window(window).with_p_alive_threshold(threshold);
         let ladder = loyalty_stages(&input, &opts).unwrap();
         prop_assert_eq!(ladder.len(), rows.len());
         prop_assert_eq!(ladder.counts().iter().map(|c| c.1).sum::<usize>(), rows.len());
@@ -515,7 +512,7 @@ proptest! {
             repeat_despite_obstacles: Some(&a),
         };
         let cum = loyalty_levels(&input, &LevelOptions::default()).unwrap();
-        let hi = loyalty_levels(&input, &LevelOptions { rule: LevelRule::Highest, ..Default::default() })
+        let hi = loyalty_levels(&input, &LevelOptions::default().with_rule(LevelRule::Highest))
             .unwrap();
         for k in 0..rows.len() {
             prop_assert!(cum.levels()[k] <= hi.levels()[k]);

@@ -3,6 +3,7 @@
 // an f64 holds fewer.
 #![allow(clippy::excessive_precision)]
 
+mod api;
 mod capabilities;
 mod catalogue_churn;
 mod catalogue_decision;

@@ -336,12 +336,10 @@ fn cdnow_histogram_and_calibration_holdout() {
 
     // Calibration/holdout: the holdout counts equal the prediction's mean on simulated data.
     let p = BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap();
-    let opts = cvm_core::models::SimulationOptions {
-        n_customers: 20_000,
-        holdout_length: 39.0,
-        seed: 3,
-        ..Default::default()
-    };
+    let opts = cvm_core::models::SimulationOptions::default()
+        .with_n_customers(20_000)
+        .with_holdout_length(39.0)
+        .with_seed(3);
     let sim = cvm_core::models::simulate::bg_nbd(&p, &opts).unwrap();
     let m = BgNbd::from_params(p).unwrap();
     let tab = cvm_core::models::calibration_holdout_table(
@@ -840,13 +838,11 @@ fn assert_recovered(name: &str, truth: &[f64], est: &[f64], se: &[f64]) {
 }
 
 fn sim_options(n: usize, seed: u64) -> cvm_core::models::SimulationOptions {
-    cvm_core::models::SimulationOptions {
-        n_customers: n,
-        calibration_end: 52.0,
-        birth_window: 26.0,
-        seed,
-        ..Default::default()
-    }
+    cvm_core::models::SimulationOptions::default()
+        .with_n_customers(n)
+        .with_calibration_end(52.0)
+        .with_birth_window(26.0)
+        .with_seed(seed)
 }
 
 #[test]

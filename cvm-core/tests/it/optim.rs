@@ -26,11 +26,7 @@ fn rosenbrock(x: &[f64], g: &mut [f64]) -> f64 {
 fn rosenbrock_in_several_dimensions() {
     for n in [2usize, 4, 8] {
         let x0: Vec<f64> = (0..n).map(|i| if i % 2 == 0 { -1.2 } else { 1.0 }).collect();
-        let r = minimize(
-            &mut rosenbrock,
-            &x0,
-            &OptimOptions { max_iterations: 500, ..Default::default() },
-        );
+        let r = minimize(&mut rosenbrock, &x0, &OptimOptions::default().with_max_iterations(500));
         assert!(r.converged, "n={n}: {r:?}");
         assert_eq!(r.reason, StopReason::GradientTolerance);
         assert!(r.gradient_norm <= 1e-8);
@@ -97,11 +93,7 @@ fn objective_undefined_outside_a_region() {
         }
         v
     };
-    let r = minimize(
-        &mut f,
-        &[50.0, 0.02, 3.0],
-        &OptimOptions { max_step: 100.0, ..Default::default() },
-    );
+    let r = minimize(&mut f, &[50.0, 0.02, 3.0], &OptimOptions::default().with_max_step(100.0));
     assert!(r.converged, "{r:?}");
     for v in &r.x {
         assert_relative_eq!(*v, 1.0, max_relative = 1e-7);
@@ -134,7 +126,7 @@ fn failures_are_reported_not_hidden() {
         g[0] = -1.0;
         -x[0]
     };
-    let r = minimize(&mut lin, &[0.0], &OptimOptions { max_iterations: 20, ..Default::default() });
+    let r = minimize(&mut lin, &[0.0], &OptimOptions::default().with_max_iterations(20));
     assert!(!r.converged);
     assert!(r.x[0] > 10.0);
     let singular = invert_spd(&[vec![1.0, 1.0], vec![1.0, 1.0]]);
@@ -153,7 +145,7 @@ fn the_optimum_to_rounding_is_a_success() {
         g[1] = 20.0 * (x[1] + 0.5);
         3.0 + (x[0] - 1.0).powi(2) + 10.0 * (x[1] + 0.5).powi(2) + noise
     };
-    let o = OptimOptions { gradient_tolerance: 1e-12, ..Default::default() };
+    let o = OptimOptions::default().with_gradient_tolerance(1e-12);
     let r = minimize(&mut noisy, &[0.0, 0.0], &o);
     assert!(r.converged, "{:?} {}", r.reason, r.gradient_norm);
     assert!((r.x[0] - 1.0).abs() < 1e-5 && (r.x[1] + 0.5).abs() < 1e-5, "{:?}", r.x);
@@ -162,6 +154,6 @@ fn the_optimum_to_rounding_is_a_success() {
         g[0] = -1.0;
         -x[0]
     };
-    let r = minimize(&mut lin, &[0.0], &OptimOptions { max_iterations: 20, ..Default::default() });
+    let r = minimize(&mut lin, &[0.0], &OptimOptions::default().with_max_iterations(20));
     assert!(!r.converged);
 }

@@ -475,9 +475,11 @@ fn evaluation_errors_carry_paths() {
             other => panic!("{cond:?}: {other:?}"),
         }
     }
-    // Document problems found on evaluation are JSON errors.
+    // Problems of a rule set built in code are invalid values, at the same paths.
     let mut r = single(Condition::compare("segment", Lt, "gold"));
-    assert_eq!(r.evaluate(&t).unwrap_err().field(), Some("$.criteria[0].condition.op"));
+    let e = r.evaluate(&t).unwrap_err();
+    assert!(matches!(e, Error::InvalidValue { .. }), "{e:?}");
+    assert_eq!(e.field(), Some("$.criteria[0].condition.op"));
     r.criteria[0].condition = Condition::All(vec![]);
     assert_eq!(r.evaluate(&t).unwrap_err().field(), Some("$.criteria[0].condition.all"));
     r.criteria[0].condition = Condition::is_missing("margin");
@@ -552,7 +554,7 @@ fn json_document_errors_carry_paths() {
         assert!(DOC.contains(from), "{from}");
         let text = DOC.replacen(from, to, 1);
         match RuleSet::from_json(&text) {
-            Err(Error::Json { path: p, reason }) => assert_eq!(p, *path, "{to}: {reason}"),
+            Err(Error::Json { path: p, reason, .. }) => assert_eq!(p, *path, "{to}: {reason}"),
             other => panic!("{to}: {other:?}"),
         }
     }
@@ -650,12 +652,12 @@ fn good_customer_preset() {
     assert_eq!(codes_of(&rules, &t).len(), 4); // string and struct renderings agree
 
     // Absolute thresholds instead of quantiles, and a renamed column.
-    let mut rules = good_customer(&GoodCustomerThresholds {
-        min_annual_spend: Some(10_000.0),
-        min_purchase_frequency: Some(6.0),
-        min_clv_growth: 1.1,
-        ..Default::default()
-    })
+    let mut rules = good_customer(
+        &GoodCustomerThresholds::default()
+            .with_min_annual_spend(Some(10_000.0))
+            .with_min_purchase_frequency(Some(6.0))
+            .with_min_clv_growth(1.1),
+    )
     .unwrap();
     assert_eq!(rules.rename_attribute("clv_growth", "growth"), 1);
     let mut c = customers();
@@ -677,7 +679,7 @@ fn good_customer_preset() {
         .filter(|c| !kept.contains(c))
         .map(|c| c.to_string())
         .collect();
-    let rules = good_customer(&GoodCustomerThresholds { omit, ..Default::default() }).unwrap();
+    let rules = good_customer(&GoodCustomerThresholds::default().with_omit(omit)).unwrap();
     let bands: Vec<(&str, Option<f64>)> =
         rules.decisions.iter().map(|b| (b.decision.as_str(), b.min)).collect();
     assert_eq!(
@@ -685,8 +687,7 @@ fn good_customer_preset() {
         [("target", Some(3.0)), ("develop", Some(2.0)), ("maintain", Some(1.0)), ("review", None)]
     );
     let err =
-        good_customer(&GoodCustomerThresholds { omit: vec!["x".into()], ..Default::default() })
-            .unwrap_err();
+        good_customer(&GoodCustomerThresholds::default().with_omit(vec!["x".into()])).unwrap_err();
     assert_eq!(err.field(), Some("omit"));
 }
 
@@ -700,7 +701,7 @@ fn big_customer_risk_preset() {
     assert_eq!(ev.decisions(), ["low_risk", "not_big", "not_big", "not_big"]);
     assert_eq!(ev.reason_codes(1)[6], "not_big:hit(revenue_share=0.3<0.34 (p80))");
     // An absolute share: rows 0–2 are big.
-    let o = BigCustomerRiskThresholds { min_revenue_share: Some(0.1), ..Default::default() };
+    let o = BigCustomerRiskThresholds::default().with_min_revenue_share(Some(0.1));
     let rules = big_customer_risk(&o).unwrap();
     let ev = rules.evaluate(&t).unwrap();
     assert_eq!(ev.decisions(), ["low_risk", "high_risk", "high_risk", "not_big"]);
@@ -824,12 +825,10 @@ fn dormant_account_preset_method_example() {
     assert_eq!(codes_of(&rules, &t), want);
 
     // Overridden thresholds and column names.
-    let o = DormantOptions {
-        max_cash: 60.0,
-        min_years_inactive: 5.0,
-        cash_column: "cash".into(),
-        ..Default::default()
-    };
+    let o = DormantOptions::default()
+        .with_max_cash(60.0)
+        .with_min_years_inactive(5.0)
+        .with_cash_column("cash".into());
     let rules = dormant_account(&o).unwrap();
     let t = Table::new()
         .with("holdings_balance", Column::Numeric(&holdings))
@@ -875,11 +874,10 @@ fn relationship_trend_types() {
         1000.0, 1200.0, 1400.0, 1600.0, // high and rising
         500.0, 400.0, 300.0, 200.0, // low and declining
     ];
-    let opts = TrendOptions {
-        high_level: Some(900.0),
-        slope_tolerance: 50.0,
-        slope_scale: SlopeScale::Absolute,
-    };
+    let opts = TrendOptions::default()
+        .with_high_level(Some(900.0))
+        .with_slope_tolerance(50.0)
+        .with_slope_scale(SlopeScale::Absolute);
     let r = relationship_trend(&profit, 4, &opts).unwrap();
     assert_eq!(
         r.trend,
@@ -939,7 +937,7 @@ fn lookalike_ranks_by_standardized_distance() {
     assert_eq!(r.top, [1, 0, 2, 4]); // tie between 0 and 2 broken by index
     let all = lookalike(&cand, &loyal, &["spend"], 99, &LookalikeOptions::default()).unwrap();
     assert_eq!(all.top, [1, 4, 0, 2, 3]);
-    let pooled = LookalikeOptions { standardization: Standardization::Pooled };
+    let pooled = LookalikeOptions::default().with_standardization(Standardization::Pooled);
     let p = lookalike(&cand, &loyal, &["visits"], 1, &pooled).unwrap();
     // Pooled visits: 8,10,12,12,10,8,10,6 → mean 9.5, ss = 30 → sd √(30/7).
     assert_abs_diff_eq!(p.scale[0], (30.0f64 / 7.0).sqrt(), epsilon = 1e-12);

@@ -13,12 +13,10 @@ use crate::common::*;
 fn cdnow_options(calibration: bool) -> SummaryOptions {
     let cal = parse_date("1997-09-30", "cal").unwrap();
     let obs = parse_date("1998-06-30", "obs").unwrap();
-    SummaryOptions {
-        time_unit: Some(TimeUnit::Week),
-        observation_end: Some(if calibration { obs } else { cal }),
-        calibration_end: calibration.then_some(cal),
-        ..SummaryOptions::new(TimestampUnit::Day)
-    }
+    SummaryOptions::new(TimestampUnit::Day)
+        .with_time_unit(Some(TimeUnit::Week))
+        .with_observation_end(Some(if calibration { obs } else { cal }))
+        .with_calibration_end(calibration.then_some(cal))
 }
 
 #[test]
@@ -79,12 +77,10 @@ fn periods_merge_and_count_in_the_default_unit() {
     let ids = [1, 1, 1, 2];
     let days = [d(2023, 1, 3), d(2023, 1, 30), d(2023, 3, 9), d(2023, 2, 1)];
     let amount = [1.0, 2.0, 4.0, 8.0];
-    let opts = SummaryOptions {
-        freq: TimeUnit::Month,
-        observation_end: Some(d(2023, 6, 30)),
-        include_first_purchase: true,
-        ..SummaryOptions::new(TimestampUnit::Day)
-    };
+    let opts = SummaryOptions::new(TimestampUnit::Day)
+        .with_freq(TimeUnit::Month)
+        .with_observation_end(Some(d(2023, 6, 30)))
+        .with_include_first_purchase(true);
     let log = TransactionLog { customer_id: &ids, timestamp: &days, amount: Some(&amount) };
     let s = summarize(&log, &opts).unwrap();
     assert_eq!(s.frequency, vec![1.0, 0.0]);
@@ -97,12 +93,10 @@ fn periods_merge_and_count_in_the_default_unit() {
     let ids = [5, 5, 5];
     // 2024-01-01 is a Monday.
     let days = [ns(d(2024, 1, 1)), ns(d(2024, 1, 14)), ns(d(2024, 1, 15))];
-    let opts = SummaryOptions {
-        freq: TimeUnit::Week,
-        freq_multiplier: 2,
-        observation_end: Some(ns(d(2024, 2, 20))),
-        ..SummaryOptions::new(TimestampUnit::Nanosecond)
-    };
+    let opts = SummaryOptions::new(TimestampUnit::Nanosecond)
+        .with_freq(TimeUnit::Week)
+        .with_freq_multiplier(2)
+        .with_observation_end(Some(ns(d(2024, 2, 20))));
     let log = TransactionLog { customer_id: &ids, timestamp: &days, amount: None };
     let s = summarize(&log, &opts).unwrap();
     // ISO week index w = floor((day - 4) / 7) counts from Monday 1970-01-05; periods are
@@ -123,17 +117,17 @@ fn negative_amounts_are_an_error_unless_netted() {
     let e = summarize(&log, &SummaryOptions::new(TimestampUnit::Day)).unwrap_err();
     assert_eq!((e.field(), e.index()), (Some("monetary_value"), Some(2)));
     assert!(e.to_string().contains("negative_amounts"), "{e}");
-    let opts = SummaryOptions {
-        negative_amounts: NegativeAmounts::Net,
-        ..SummaryOptions::new(TimestampUnit::Day)
-    };
+    let opts = SummaryOptions::new(TimestampUnit::Day).with_negative_amounts(NegativeAmounts::Net);
     let s = summarize(&log, &opts).unwrap();
     // Day 1 nets to 5; day 2 (a refund only) is a purchase period of -6.
     assert_eq!(s.frequency, vec![2.0]);
     assert_eq!(s.recency, vec![2.0]);
     assert_eq!(s.monetary_value.unwrap(), vec![-0.5]);
-    assert_eq!(NegativeAmounts::parse("NET", "negative_amounts").unwrap(), NegativeAmounts::Net);
-    assert!(NegativeAmounts::parse("ignore", "negative_amounts").is_err());
+    assert_eq!(
+        cvm_core::names::parse_field::<NegativeAmounts>("NET", "negative_amounts").unwrap(),
+        NegativeAmounts::Net
+    );
+    assert!(cvm_core::names::parse_field::<NegativeAmounts>("ignore", "negative_amounts").is_err());
 }
 
 #[test]
@@ -143,9 +137,9 @@ fn summary_records_its_time_unit() {
     let unit = |o: SummaryOptions| summarize(&log, &o).unwrap().time_unit;
     let base = SummaryOptions::new(TimestampUnit::Day);
     assert_eq!(unit(base.clone()), Some(TimeUnit::Day));
-    assert_eq!(unit(SummaryOptions { freq: TimeUnit::Week, ..base.clone() }), Some(TimeUnit::Week));
-    assert_eq!(unit(SummaryOptions { freq_multiplier: 2, ..base.clone() }), None);
-    let o = SummaryOptions { freq_multiplier: 2, time_unit: Some(TimeUnit::Month), ..base };
+    assert_eq!(unit(base.clone().with_freq(TimeUnit::Week)), Some(TimeUnit::Week));
+    assert_eq!(unit(base.clone().with_freq_multiplier(2)), None);
+    let o = base.with_freq_multiplier(2).with_time_unit(Some(TimeUnit::Month));
     assert_eq!(unit(o), Some(TimeUnit::Month));
 }
 
@@ -158,12 +152,10 @@ fn dates_at_the_edges_of_the_supported_range() {
         for k in [1, 3, u32::MAX] {
             let (ids, days) = ([1, 1], [MIN_DAY, MAX_DAY]);
             let log = TransactionLog { customer_id: &ids, timestamp: &days, amount: None };
-            let o = SummaryOptions {
-                freq,
-                freq_multiplier: k,
-                time_unit: Some(TimeUnit::Day),
-                ..SummaryOptions::new(TimestampUnit::Day)
-            };
+            let o = SummaryOptions::new(TimestampUnit::Day)
+                .with_freq(freq)
+                .with_freq_multiplier(k)
+                .with_time_unit(Some(TimeUnit::Day));
             match summarize(&log, &o) {
                 Ok(s) => assert!(s.t[0].is_finite() && s.t[0] >= 3_651_000.0, "{freq:?} {k}"),
                 // One period spans everything: every T is 0 from distinct timestamps.
@@ -199,11 +191,9 @@ fn a_first_purchase_in_1500_is_a_supported_date() {
     let d = |y, m, dd| days_from_civil(y, m, dd).unwrap();
     let (ids, ts) = ([1, 1], [d(1500, 1, 1) * 86_400, d(1500, 1, 8) * 86_400]);
     let log = TransactionLog { customer_id: &ids, timestamp: &ts, amount: None };
-    let o = SummaryOptions {
-        time_unit: Some(TimeUnit::Week),
-        observation_end: Some(d(1500, 1, 15) * 86_400),
-        ..SummaryOptions::new(TimestampUnit::Second)
-    };
+    let o = SummaryOptions::new(TimestampUnit::Second)
+        .with_time_unit(Some(TimeUnit::Week))
+        .with_observation_end(Some(d(1500, 1, 15) * 86_400));
     let s = summarize(&log, &o).unwrap();
     assert_eq!((s.frequency[0], s.recency[0], s.t[0]), (1.0, 1.0, 2.0));
 }
@@ -256,15 +246,15 @@ fn bad_input_is_a_typed_error_naming_field_and_row() {
     assert_eq!((e.field(), e.index()), (Some("monetary_value"), Some(1)));
     let e = run(&[1, 2], &[1, i64::MIN], None, &opts);
     assert_eq!((e.field(), e.index()), (Some("datetime"), Some(1)));
-    let o = SummaryOptions { observation_end: Some(5), ..opts.clone() };
+    let o = opts.clone().with_observation_end(Some(5));
     let e = run(&[1, 2, 3], &[1, 9, 7], None, &o);
     assert_eq!((e.field(), e.index()), (Some("datetime"), Some(1)));
-    let o = SummaryOptions { observation_end: Some(5), calibration_end: Some(6), ..opts.clone() };
+    let o = opts.clone().with_observation_end(Some(5)).with_calibration_end(Some(6));
     let e = run(&[1], &[1], None, &o);
     assert_eq!(e.field(), Some("calibration_period_end"));
-    let o = SummaryOptions { freq_multiplier: 0, ..opts.clone() };
+    let o = opts.clone().with_freq_multiplier(0);
     assert_eq!(run(&[1], &[1], None, &o).field(), Some("freq_multiplier"));
-    let e = TimeUnit::parse("fortnight", "freq").unwrap_err();
+    let e = cvm_core::names::parse_field::<TimeUnit>("fortnight", "freq").unwrap_err();
     assert!(matches!(e, Error::UnknownName { ref valid, .. } if valid.len() == 4));
 }
 
@@ -316,7 +306,7 @@ mod props {
             let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
             let ts: Vec<i64> = rows.iter().map(|r| r.1).collect();
             let amt: Vec<f64> = rows.iter().map(|r| r.2).collect();
-            let opts = SummaryOptions { negative_amounts: NegativeAmounts::Net, ..SummaryOptions::new(TimestampUnit::Day) };
+            let opts = SummaryOptions::new(TimestampUnit::Day).with_negative_amounts(NegativeAmounts::Net);
             let s = summarize(&TransactionLog { customer_id: &ids, timestamp: &ts, amount: Some(&amt) }, &opts).unwrap();
             prop_assert!(s.monetary_value.as_ref().unwrap().iter().all(|m| m.is_finite()));
             let mut uniq = ids.clone(); uniq.sort(); uniq.dedup();

@@ -831,7 +831,7 @@ proptest! {
         top in 0.0..=1.0f64,
         bottom in 0.0..=1.0f64,
     ) {
-        let w = whale_curve(&profit, &WhaleOptions { top, bottom }).unwrap();
+        let w = whale_curve(&profit, &WhaleOptions::default().with_top(top).with_bottom(bottom)).unwrap();
         let n = profit.len();
         let naive_total: f64 = profit.iter().sum();
         prop_assert_eq!(w.curve_at(0.0).unwrap(), 0.0);
@@ -872,9 +872,11 @@ fn whale_curve_bad_input() {
     let e = whale_curve(&[1.0, 2.0, f64::NAN], &o).unwrap_err();
     assert_eq!((e.field(), e.index()), (Some("profit"), Some(2)));
     assert_eq!(whale_curve(&[], &o).unwrap_err(), Error::Empty { field: "profit".into() });
-    let e = whale_curve(&[1.0], &WhaleOptions { top: 1.2, bottom: 0.3 }).unwrap_err();
+    let e =
+        whale_curve(&[1.0], &WhaleOptions::default().with_top(1.2).with_bottom(0.3)).unwrap_err();
     assert_eq!(e.field(), Some("top"));
-    let e = whale_curve(&[1.0], &WhaleOptions { top: 0.2, bottom: f64::NAN }).unwrap_err();
+    let e = whale_curve(&[1.0], &WhaleOptions::default().with_top(0.2).with_bottom(f64::NAN))
+        .unwrap_err();
     assert_eq!(e.field(), Some("bottom"));
 }
 

@@ -2,11 +2,13 @@
 //! fit the firm's positioning, and partners of matching size and strength (门当户对).
 
 use super::{finite, undecided_to_review, Band, Condition, Criterion, Error, Result, RuleSet};
+use crate::builder::with_setters;
 
 /// Options of [`positioning_fit`].
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PositioningOptions {
     /// The segments the firm is positioned for (default `["core"]`); preset option `segments`,
     /// labels separated by commas.
@@ -14,6 +16,11 @@ pub struct PositioningOptions {
     /// The categorical column holding each customer's segment (default `segment`).
     pub segment_column: String,
 }
+
+with_setters!(PositioningOptions {
+    with_segments => segments: Vec<String>,
+    with_segment_column => segment_column: String,
+});
 
 impl Default for PositioningOptions {
     fn default() -> Self {
@@ -34,7 +41,7 @@ impl Default for PositioningOptions {
 /// ```
 /// use cvm_core::selection::presets::{positioning_fit, PositioningOptions};
 /// use cvm_core::selection::{Column, Table};
-/// let o = PositioningOptions { segments: vec!["premium".into()], ..Default::default() };
+/// let o = PositioningOptions::default().with_segments(vec!["premium".into()]);
 /// let rules = positioning_fit(&o)?;
 /// let cats = vec!["premium".to_string(), "budget".to_string()];
 /// let codes = [0, 1, -1];
@@ -65,6 +72,7 @@ pub fn positioning_fit(o: &PositioningOptions) -> Result<RuleSet> {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
+#[non_exhaustive]
 pub struct MatchingOptions {
     /// `relative_size` (customer's size ÷ the firm's: revenue, staff, …) at least this
     /// (default 0.5) …
@@ -77,6 +85,13 @@ pub struct MatchingOptions {
     /// … and at most this (default 2).
     pub max_relative_strength: f64,
 }
+
+with_setters!(MatchingOptions {
+    with_min_relative_size => min_relative_size: f64,
+    with_max_relative_size => max_relative_size: f64,
+    with_min_relative_strength => min_relative_strength: f64,
+    with_max_relative_strength => max_relative_strength: f64,
+});
 
 impl Default for MatchingOptions {
     fn default() -> Self {
