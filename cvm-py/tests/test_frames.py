@@ -112,7 +112,8 @@ def test_output_polars_gives_the_same_table(cdnow_log, cdnow_split, fitted):
             assert got.columns[0] == key and got.get_column(key).to_list() == want.index.tolist(), name
         for col in want.columns:
             a, b = want[col], got.get_column(str(col))
-            if isinstance(a.dtype, pd.CategoricalDtype) or a.dtype == object:
+            numeric = pd.api.types.is_numeric_dtype(a.dtype) or pd.api.types.is_datetime64_any_dtype(a.dtype)
+            if not numeric or isinstance(a.dtype, pd.CategoricalDtype):  # text: object, category, pandas 3 str
                 assert [None if pd.isna(v) else str(v) for v in a] == b.cast(pl.Utf8).to_list(), (name, col)
             else:
                 assert np.array_equal(a.to_numpy(), b.to_numpy(), equal_nan=True), (name, col)
