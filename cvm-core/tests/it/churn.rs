@@ -3,7 +3,7 @@
 
 use cvm_core::churn::{
     churn_probability, churn_report, churn_risk_from_model, CalibrationMethod, ChurnCalibrator,
-    ChurnRiskOptions, NoPurchase,
+    ChurnRisk, ChurnRiskOptions, NoPurchase,
 };
 use cvm_core::models::{
     AnyModel, BgBb, BgBbParams, BgNbd, BgNbdParams, FitOptions, MbgNbd, MbgNbdParams, ParetoNbd,
@@ -150,6 +150,15 @@ fn cdnow_churn() -> (cvm_core::CustomerSummary, Vec<bool>) {
     (s, churned)
 }
 
+/// The churn-risk table of the summary's customers over the 39-week holdout, default options.
+fn risk_over_the_holdout<M: NoPurchase + ?Sized>(
+    m: &M,
+    s: &cvm_core::CustomerSummary,
+) -> ChurnRisk {
+    let o = ChurnRiskOptions::default();
+    churn_risk_from_model(m, &s.frequency, &s.recency, &s.t, 39.0, None, &o).unwrap()
+}
+
 /// CDNOW, calibration to 1997-09-30, 39-week holdout to 1998-06-30, churned = no purchase in it:
 /// the churn-risk score ranks the holdout at least as well as the weeks since the last purchase,
 /// for the three models (figures in docs/churn.md).
@@ -168,16 +177,7 @@ fn the_score_ranks_the_cdnow_holdout_at_least_as_well_as_recency() {
         (AnyModel::ParetoNbd(ParetoNbd::fit(&data, &fit).unwrap()), 0.778742, f64::NAN),
     ];
     for (m, score_auc, probability_auc) in models {
-        let risk = churn_risk_from_model(
-            &m,
-            &s.frequency,
-            &s.recency,
-            &s.t,
-            39.0,
-            None,
-            &ChurnRiskOptions::default(),
-        )
-        .unwrap();
+        let risk = risk_over_the_holdout(&m, &s);
         let name = m.as_model().model_name();
         let a = auc(risk.score(), &churned);
         assert!(a >= baseline, "{name}: {a} < {baseline}");
@@ -196,16 +196,7 @@ fn cdnow_calibrated_on_the_other_half() {
     let (s, churned) = cdnow_churn();
     let data = SummaryData::new(&s.frequency, &s.recency, &s.t, None).unwrap();
     let m = BgNbd::fit(&data, &FitOptions::default()).unwrap();
-    let risk = churn_risk_from_model(
-        &m,
-        &s.frequency,
-        &s.recency,
-        &s.t,
-        39.0,
-        None,
-        &ChurnRiskOptions::default(),
-    )
-    .unwrap();
+    let risk = risk_over_the_holdout(&m, &s);
     let since: Vec<f64> = s.t.iter().zip(&s.recency).map(|(t, r)| t - r).collect();
     let half = |parity: i64| {
         let rows: Vec<usize> =
