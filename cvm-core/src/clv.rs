@@ -38,8 +38,10 @@
 //! # Intervals
 //! With [`ClvOptions::interval_level`], a delta-method interval from the parameter uncertainty of
 //! both models (taken as independent): the standard error of `ln CLV` from the gradients of
-//! `ln D` and `ln E(spend)` with respect to the log-parameters (central differences) and each
-//! model's log-parameter covariance; the interval is `CLV · exp(±z·se)`.
+//! `ln D` and `ln E(spend)` with respect to the log-parameters (central differences, computed
+//! per distinct history and interpolated in the customer's age as the values are: see
+//! `models/gradient.rs`) and each model's log-parameter covariance; the interval is
+//! `CLV · exp(±z·se)`. Its cost is a small multiple of the values' (see `docs/benchmarks.md`).
 //!
 //! # Examples
 //! ```
@@ -63,8 +65,10 @@
 //! ```
 
 use crate::error::{check, fmt_num, Error, Result};
-use crate::models::{SpendModel, TransactionModel};
-use crate::parallel::par_map;
+use crate::models::{
+    log_gradient, log_gradients, quadratic_form, Histories, Scratch, SpendModel, TransactionModel,
+};
+use crate::parallel::{par_map, par_map2};
 use crate::special::gauss_legendre;
 use crate::TimeUnit;
 
@@ -399,13 +403,13 @@ enum Kind {
     Steps { step: f64, steps: usize, d: f64 },
 }
 
-struct Plan<'a> {
-    model: &'a dyn TransactionModel,
+struct Plan<'a, M: TransactionModel + ?Sized> {
+    model: &'a M,
     kind: Kind,
     nodes: Vec<(f64, f64)>,
 }
 
-impl Plan<'_> {
+impl<M: TransactionModel + ?Sized> Plan<'_, M> {
     /// Whether purchases are summed over discrete opportunities.
     fn is_discrete(&self) -> bool {
         matches!(self.kind, Kind::Discrete { .. })
@@ -477,7 +481,7 @@ fn plan<'a>(
     model: &'a dyn TransactionModel,
     o: &ClvOptions,
     data_unit: Option<TimeUnit>,
-) -> Result<Plan<'a>> {
+) -> Result<Plan<'a, dyn TransactionModel + 'a>> {
     let discrete = model.discrete_time();
     // Length of one data time unit in time units.
     let u = data_unit.map_or(1.0, |d| d.days()) / o.time_unit.days();
@@ -558,8 +562,6 @@ pub fn expected_discounted_purchases(
 /// Distinct customers of one frequency from which their `D` is interpolated rather than
 /// evaluated one by one.
 const INTERPOLATE_FROM: usize = 256;
-/// Chebyshev nodes of that interpolant.
-const CHEB_NODES: usize = 32;
 /// Largest accepted relative error of the interpolant at its check points.
 const CHEB_TOL: f64 = 1e-12;
 
@@ -572,8 +574,8 @@ const CHEB_TOL: f64 = 1e-12;
 /// checked against direct evaluation at four points between the nodes (relative error ≤ 1e-12,
 /// else that frequency is evaluated directly). With continuous ages, where every customer is
 /// distinct, this replaces a million evaluations by a few thousand.
-fn discounted_by_frequency(
-    pl: &Plan<'_>,
+fn discounted_by_frequency<M: TransactionModel + ?Sized>(
+    pl: &Plan<'_, M>,
     params: &[f64],
     m: f64,
     c: &crate::compress::Compressed,
@@ -582,7 +584,7 @@ fn discounted_by_frequency(
     let n = c.len();
     // Contiguous runs of equal frequency (the compressed rows are sorted by frequency).
     let mut group = vec![0u32; n];
-    let mut interpolants: Vec<Option<Chebyshev>> = Vec::new();
+    let mut interpolants: Vec<Option<crate::special::Chebyshev>> = Vec::new();
     let mut start = 0;
     while start < n {
         let x = c.frequency[start];
@@ -600,7 +602,7 @@ fn discounted_by_frequency(
                 let tx = if x > 0.0 { tc } else { 0.0 };
                 pl.discounted(params, x, tx, tc)
             };
-            Chebyshev::fit((lo + m).ln(), (hi + m).ln(), &at)
+            crate::special::Chebyshev::fit_ln((lo + m).ln(), (hi + m).ln(), CHEB_TOL, &at)
         } else {
             None
         };
@@ -608,80 +610,12 @@ fn discounted_by_frequency(
         start = end;
     }
     par_map(n, |i| match &interpolants[group[i] as usize] {
-        Some(ip) => ip.eval((c.t[i] + m).ln()),
+        Some(ip) => ip.series((c.t[i] + m).ln()).exp(),
         None => direct(i),
     })
 }
 
-/// A Chebyshev interpolant of `ln f` on `[lo, hi]`.
-struct Chebyshev {
-    mid: f64,
-    half: f64,
-    coef: Vec<f64>,
-}
-
-impl Chebyshev {
-    /// Interpolates `ln f` on [`CHEB_NODES`] Chebyshev nodes; `None` when the interval is
-    /// degenerate, `f` is not finite and positive at a node, or the check against `f` at four
-    /// points between the nodes fails.
-    fn fit(lo: f64, hi: f64, f: &dyn Fn(f64) -> f64) -> Option<Chebyshev> {
-        let (mid, half) = (0.5 * (hi + lo), 0.5 * (hi - lo));
-        if !(half > 1e-9 * mid.abs().max(1.0)) {
-            return None;
-        }
-        let nf = CHEB_NODES as f64;
-        let pi = std::f64::consts::PI;
-        let mut values = Vec::with_capacity(CHEB_NODES);
-        for j in 0..CHEB_NODES {
-            let v = f(mid + half * (pi * (j as f64 + 0.5) / nf).cos());
-            if !(v.is_finite() && v > 0.0) {
-                return None;
-            }
-            values.push(v.ln());
-        }
-        let coef = (0..CHEB_NODES)
-            .map(|k| {
-                let s: f64 = values
-                    .iter()
-                    .enumerate()
-                    .map(|(j, v)| v * (pi * k as f64 * (j as f64 + 0.5) / nf).cos())
-                    .sum();
-                s * if k == 0 { 1.0 / nf } else { 2.0 / nf }
-            })
-            .collect();
-        let ip = Chebyshev { mid, half, coef };
-        for j in [0, CHEB_NODES / 3, 2 * CHEB_NODES / 3, CHEB_NODES - 2] {
-            let y = mid + half * (pi * (j as f64 + 1.0) / nf).cos();
-            let want = f(y);
-            if !(want.is_finite() && (ip.eval(y) / want - 1.0).abs() <= CHEB_TOL) {
-                return None;
-            }
-        }
-        Some(ip)
-    }
-
-    /// `f(y)` by Clenshaw's recurrence on `ln f`.
-    fn eval(&self, y: f64) -> f64 {
-        let u = ((y - self.mid) / self.half).clamp(-1.0, 1.0);
-        let (mut b1, mut b2) = (0.0, 0.0);
-        for &a in self.coef[1..].iter().rev() {
-            let b0 = 2.0 * u * b1 - b2 + a;
-            b2 = b1;
-            b1 = b0;
-        }
-        (u * b1 - b2 + self.coef[0]).exp()
-    }
-}
-
-/// `D` per customer.
-///
-/// For the BG/NBD, MBG/NBD, Pareto/NBD and BG/BB the conditional expected purchases factor as
-/// `E(t | x, t_x, T) = P(alive | x, t_x, T) · g(t | x, T)`: recency enters only through
-/// P(alive). So `D` is computed once per distinct `(x, T)` (at the reference recency `t_x = T`,
-/// or 0 when `x = 0`) and scaled by each customer's `P(alive)/P(alive at the reference)`; for
-/// summaries in whole days this needs a few thousand evaluations for millions of customers, and
-/// with continuous ages the per-frequency interpolation of [`discounted_by_frequency`] keeps it
-/// so. Other models are evaluated per distinct `(x, t_x, T)`.
+/// `D` per customer (see [`discounted_values`]).
 fn discounted_all(
     model: &dyn TransactionModel,
     frequency: &[f64],
@@ -690,31 +624,42 @@ fn discounted_all(
     options: &ClvOptions,
     unit: Option<TimeUnit>,
 ) -> Result<Vec<f64>> {
-    let factor = model.factors_through_alive();
-    let reference: Vec<f64> = if factor {
-        (0..frequency.len()).map(|i| if frequency[i] > 0.0 { t[i] } else { 0.0 }).collect()
-    } else {
-        recency.to_vec()
-    };
-    let c = crate::compress::compress(frequency, &reference, t)?;
-    let pl = plan(model, options, unit)?;
+    let h = Histories::new(model, (frequency, recency, t))?;
+    discounted_values(&plan(model, options, unit)?, &h)
+}
+
+/// `D` per customer of `h` under the plan `pl`.
+///
+/// For the BG/NBD, MBG/NBD, Pareto/NBD and BG/BB the conditional expected purchases factor as
+/// `E(t | x, t_x, T) = P(alive | x, t_x, T) · g(t | x, T)`: recency enters only through
+/// P(alive). So `D` is computed once per distinct `(x, T)` (at the reference recency `t_x = T`,
+/// or 0 when `x = 0`) and scaled by each customer's `P(alive)/P(alive at the reference)`; for
+/// summaries in whole days this needs a few thousand evaluations for millions of customers, and
+/// with continuous ages the per-frequency interpolation of [`discounted_by_frequency`] keeps it
+/// so. Other models are evaluated per distinct `(x, t_x, T)`.
+fn discounted_values<M: TransactionModel + ?Sized>(
+    pl: &Plan<'_, M>,
+    h: &Histories<'_>,
+) -> Result<Vec<f64>> {
+    let (model, c) = (pl.model, &h.distinct);
     let params = model.params();
-    let shift = model.age_interpolation_shift(&params).filter(|_| factor && !pl.is_discrete());
+    let shift = model.age_interpolation_shift(&params).filter(|_| h.factor && !pl.is_discrete());
     let d_ref = match shift {
-        Some(m) => discounted_by_frequency(&pl, &params, m, &c),
+        Some(m) => discounted_by_frequency(pl, &params, m, c),
         None => par_map(c.len(), |i| pl.discounted(&params, c.frequency[i], c.recency[i], c.t[i])),
     };
-    let d: Vec<f64> = if factor {
+    let d: Vec<f64> = if h.factor {
         let alive_ref = par_map(c.len(), |i| {
             model.probability_alive_with(&params, c.frequency[i], c.recency[i], c.t[i])
         });
-        par_map(frequency.len(), |i| {
+        par_map(h.frequency.len(), |i| {
             let k = c.inverse[i] as usize;
-            if recency[i] == reference[i] {
-                d_ref[k]
-            } else {
-                let pa = model.probability_alive_with(&params, frequency[i], recency[i], t[i]);
+            if h.off_reference(i) {
+                let pa =
+                    model.probability_alive_with(&params, h.frequency[i], h.recency[i], h.t[i]);
                 d_ref[k] * (pa / alive_ref[k])
+            } else {
+                d_ref[k]
             }
         })
     } else {
@@ -785,7 +730,9 @@ pub fn customer_lifetime_value(
     model.check_histories(frequency, recency, t)?;
     check::same_len("monetary_value", frequency.len(), monetary_value.len())?;
     let expected_spend = spend.conditional_expected_average_spend(frequency, monetary_value)?;
-    let discounted_purchases = discounted_all(model, frequency, recency, t, options, unit)?;
+    let h = Histories::new(model, (frequency, recency, t))?;
+    let pl = plan(model, options, unit)?;
+    let discounted_purchases = discounted_values(&pl, &h)?;
     let value: Vec<f64> = (0..frequency.len())
         .map(|i| options.margin * expected_spend[i] * discounted_purchases[i])
         .collect();
@@ -793,75 +740,40 @@ pub fn customer_lifetime_value(
         None => (None, None),
         Some(level) => {
             let z = crate::models::normal_quantile(0.5 + 0.5 * level);
-            let (lo, hi) = intervals(
-                model,
-                spend,
-                frequency,
-                recency,
-                t,
-                monetary_value,
-                (options, unit),
-                &value,
-                z,
-            )?;
+            let (lo, hi) = intervals(&pl, spend, &h, monetary_value, &value, z)?;
             (Some(lo), Some(hi))
         }
     };
     Ok(ClvResult { value, discounted_purchases, expected_spend, lower, upper })
 }
 
-#[allow(clippy::too_many_arguments)]
-fn intervals(
-    model: &dyn TransactionModel,
+/// The delta-method bounds `CLV · exp(±z·se)` of every customer (see [`crate::clv`]).
+fn intervals<M: TransactionModel + ?Sized>(
+    pl: &Plan<'_, M>,
     spend: &dyn SpendModel,
-    frequency: &[f64],
-    recency: &[f64],
-    t: &[f64],
+    h: &Histories<'_>,
     monetary_value: &[f64],
-    (options, unit): (&ClvOptions, Option<TimeUnit>),
     value: &[f64],
     z: f64,
 ) -> Result<(Vec<f64>, Vec<f64>)> {
+    let model = pl.model;
     let no_cov = |which: &str| Error::no_covariance(Some(which));
-    let cov_t = model.covariance().ok_or_else(|| no_cov("transaction"))?.log_matrix().to_vec();
-    let cov_s = spend.covariance().ok_or_else(|| no_cov("spend"))?.log_matrix().to_vec();
-    let pl = plan(model, options, unit)?;
-    let pt = model.params();
-    let ps = spend.params();
-    let h = 1e-5f64;
-    // Gradient of ln f with respect to the log-parameters, by central differences.
-    let grad = |p: &[f64], f: &dyn Fn(&[f64]) -> f64| -> Vec<f64> {
-        let mut q = p.to_vec();
-        (0..p.len())
-            .map(|j| {
-                q[j] = p[j] * h.exp();
-                let up = f(&q).ln();
-                q[j] = p[j] * (-h).exp();
-                let dn = f(&q).ln();
-                q[j] = p[j];
-                if up.is_finite() && dn.is_finite() {
-                    (up - dn) / (2.0 * h)
-                } else {
-                    0.0
-                }
-            })
-            .collect()
-    };
-    let quad = |g: &[f64], c: &[Vec<f64>]| -> f64 {
-        let k = g.len();
-        (0..k).map(|i| (0..k).map(|j| g[i] * c[i][j] * g[j]).sum::<f64>()).sum()
-    };
-    let mut lo = Vec::with_capacity(value.len());
-    let mut hi = Vec::with_capacity(value.len());
-    for i in 0..frequency.len() {
-        let (x, tx, tc, m) = (frequency[i], recency[i], t[i], monetary_value[i]);
-        let gt = grad(&pt, &|p| pl.discounted(p, x, tx, tc));
-        let gs = grad(&ps, &|p| spend.conditional_expected_average_spend_with(p, x, m));
-        let se = (quad(&gt, &cov_t) + quad(&gs, &cov_s)).max(0.0).sqrt();
-        lo.push(value[i] * (-z * se).exp());
-        hi.push(value[i] * (z * se).exp());
-    }
-    Ok((lo, hi))
+    let cov_t = model.covariance().ok_or_else(|| no_cov("transaction"))?.log_matrix();
+    let cov_s = spend.covariance().ok_or_else(|| no_cov("spend"))?.log_matrix();
+    let (pt, ps) = (model.params(), spend.params());
+    let shift = model.age_interpolation_shift(&pt).filter(|_| !pl.is_discrete());
+    let discounted = |p: &[f64], x: f64, tx: f64, tc: f64| pl.discounted(p, x, tx, tc);
+    let gt = log_gradients(model, &pt, &discounted, shift, (h.frequency, h.recency, h.t))?;
+    let (kt, ks) = (pt.len(), ps.len());
+    Ok(par_map2(value.len(), |i| {
+        let (x, m) = (h.frequency[i], monetary_value[i]);
+        let mut gs = Scratch::new(ks);
+        log_gradient(&ps, gs.get(), |p| spend.conditional_expected_average_spend_with(p, x, m));
+        let var =
+            quadratic_form(&gt[i * kt..(i + 1) * kt], cov_t) + quadratic_form(gs.get(), cov_s);
+        let se = var.max(0.0).sqrt();
+        (value[i] * (-z * se).exp(), value[i] * (z * se).exp())
+    }))
 }
 
 #[cfg(test)]
@@ -912,15 +824,14 @@ mod tests {
                     pl.discounted(&p, x, if x > 0.0 { tc } else { 0.0 }, tc)
                 };
                 let (lo, hi) = ((0.5 + m).ln(), (78.0 + m).ln());
-                let ip = Chebyshev::fit(lo, hi, &f).expect("interpolant accepted");
+                let ip = crate::special::Chebyshev::fit_ln(lo, hi, CHEB_TOL, &f)
+                    .expect("interpolant accepted");
                 for k in 0..50 {
                     let y = lo + (hi - lo) * (k as f64 + 0.37) / 50.0;
-                    assert!((ip.eval(y) / f(y) - 1.0).abs() < 1e-12, "{x} {y}");
+                    assert!((ip.series(y).exp() / f(y) - 1.0).abs() < 1e-12, "{x} {y}");
                 }
             }
         }
-        // A degenerate range is declined.
-        assert!(Chebyshev::fit(1.0, 1.0, &|_| 1.0).is_none());
     }
 
     #[test]

@@ -88,6 +88,31 @@ where
     (0..n).map(f).unzip()
 }
 
+/// Maps `f` over `0..n` into an `n × k` row-major table: `f(i, row)` fills row `i` (in parallel
+/// as [`par_map`]; the result is identical).
+pub(crate) fn par_map_rows<F>(n: usize, k: usize, f: F) -> Vec<f64>
+where
+    F: Fn(usize, &mut [f64]) + Sync + Send,
+{
+    let mut out = vec![0.0; n * k];
+    if k == 0 {
+        return out;
+    }
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        if n >= PAR_MIN_ELEMENTS {
+            out.par_chunks_mut(k)
+                .with_min_len(PAR_MIN_TASK)
+                .enumerate()
+                .for_each(|(i, row)| f(i, row));
+            return out;
+        }
+    }
+    out.chunks_mut(k).enumerate().for_each(|(i, row)| f(i, row));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

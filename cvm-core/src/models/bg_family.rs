@@ -61,6 +61,32 @@ pub(crate) const MAX_PANELS: usize = 200;
 /// Below this `(R+1)s` the series is summed instead of the integral.
 const SERIES_BELOW: f64 = 0.25;
 
+/// `∂ ln P(alive) / ∂ ln (r, α, a, b)` of the BG family into `out`, with
+/// `P(alive) = 1/(1 + e^l)`, `l = ln(a/(b + x − d)) + (r + x) ln(1 + (T − t_x)/(α + t_x))`:
+/// `d = 1` for the BG/NBD (where `x = 0` gives P(alive) = 1 and a zero gradient), `d = 0` for the
+/// MBG/NBD. Each component is `−(1 − P(alive)) · ∂l/∂ln θ`, with `∂l/∂ln r = r·ln(1 + …)`,
+/// `∂l/∂ln α = α(r + x)(t_x − T)/((α + T)(α + t_x))`, `∂l/∂ln a = 1`, `∂l/∂ln b = −b/(b + x − d)`.
+pub(crate) fn ln_alive_gradient(
+    p: [f64; 4],
+    d: f64,
+    (x, t_x, t_cal): (f64, f64, f64),
+    out: &mut [f64],
+) {
+    let [r, alpha, a, b] = p;
+    if d == 1.0 && x == 0.0 {
+        out[..4].fill(0.0);
+        return;
+    }
+    let growth = ((t_cal - t_x) / (alpha + t_x)).ln_1p();
+    let l = (a / (b + x - d)).ln() + (r + x) * growth;
+    // 1 − P(alive) = e^l/(1 + e^l), without overflow.
+    let dead = 1.0 / (1.0 + (-l).exp());
+    out[0] = -dead * r * growth;
+    out[1] = -dead * alpha * (r + x) * (t_x - t_cal) / ((alpha + t_cal) * (alpha + t_x));
+    out[2] = -dead;
+    out[3] = dead * b / (b + x - d);
+}
+
 /// Whether [`by_quadrature`] is used instead of the ₂F₁ closed form: `R`, `a` or `b'` outside
 /// [`HYP2F1_BOX`], or `s = t/(α+T)` above [`HYP2F1_S_MAX`] (a few comparisons, no work).
 pub(crate) fn needs_quadrature(rx: f64, a: f64, b2: f64, t: f64, alpha_t: f64) -> bool {

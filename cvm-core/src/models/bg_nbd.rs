@@ -392,6 +392,21 @@ impl TransactionModel for BgNbd {
         p_alive(&BgNbdParams::raw(params), x, t_x, t_cal)
     }
 
+    fn ln_probability_alive_gradient_with(
+        &self,
+        params: &[f64],
+        history: (f64, f64, f64),
+        out: &mut [f64],
+    ) -> bool {
+        bg_family::ln_alive_gradient(
+            [params[0], params[1], params[2], params[3]],
+            1.0,
+            history,
+            out,
+        );
+        true
+    }
+
     fn conditional_expected_purchases_at(&self, t: f64, x: f64, t_x: f64, t_cal: f64) -> f64 {
         self.probability_alive_and_expected_purchases_at(t, x, t_x, t_cal).1
     }

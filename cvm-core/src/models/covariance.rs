@@ -189,13 +189,8 @@ pub(crate) fn delta_interval(
     f: &dyn Fn(&[f64]) -> f64,
 ) -> (f64, f64) {
     let value = f(params);
-    type Map = fn(f64) -> f64;
-    let (fwd, inv): (Map, Map) = match link {
-        Link::Log => (|v: f64| v.ln(), |u: f64| u.exp()),
-        Link::Logit => (|v: f64| (v / (1.0 - v)).ln(), |u: f64| 1.0 / (1.0 + (-u).exp())),
-    };
-    let center = fwd(value);
-    if !center.is_finite() {
+    let (fwd, _) = link.maps();
+    if !fwd(value).is_finite() {
         // At the boundary of the range (0, or P(alive) = 1): no spread on the link scale.
         return (value, value);
     }
@@ -211,8 +206,28 @@ pub(crate) fn delta_interval(
         p[j] = params[j];
         grad[j] = if up.is_finite() && down.is_finite() { (up - down) / (2.0 * h) } else { 0.0 };
     }
-    let s = cov.log_matrix();
-    let var: f64 = (0..k).map(|i| (0..k).map(|j| grad[i] * s[i][j] * grad[j]).sum::<f64>()).sum();
-    let se = var.max(0.0).sqrt();
-    (inv(center - z * se), inv(center + z * se))
+    let var = super::quadratic_form(&grad, cov.log_matrix());
+    link.bounds(value, var.max(0.0).sqrt(), z)
+}
+
+impl Link {
+    /// The link and its inverse.
+    fn maps(self) -> (fn(f64) -> f64, fn(f64) -> f64) {
+        match self {
+            Link::Log => (|v: f64| v.ln(), |u: f64| u.exp()),
+            Link::Logit => (|v: f64| (v / (1.0 - v)).ln(), |u: f64| 1.0 / (1.0 + (-u).exp())),
+        }
+    }
+
+    /// The interval `inverse(link(value) ± z·se)` for a standard error `se` on the link scale;
+    /// `(value, value)` at the boundary of the range (0, or a probability of 1), where the link
+    /// is not finite.
+    pub(crate) fn bounds(self, value: f64, se: f64, z: f64) -> (f64, f64) {
+        let (fwd, inv) = self.maps();
+        let center = fwd(value);
+        if !center.is_finite() {
+            return (value, value);
+        }
+        (inv(center - z * se), inv(center + z * se))
+    }
 }

@@ -438,6 +438,21 @@ impl TransactionModel for MbgNbd {
         p_alive(&MbgNbdParams::raw(params), x, t_x, t_cal)
     }
 
+    fn ln_probability_alive_gradient_with(
+        &self,
+        params: &[f64],
+        history: (f64, f64, f64),
+        out: &mut [f64],
+    ) -> bool {
+        bg_family::ln_alive_gradient(
+            [params[0], params[1], params[2], params[3]],
+            0.0,
+            history,
+            out,
+        );
+        true
+    }
+
     fn conditional_expected_purchases_at(&self, t: f64, x: f64, t_x: f64, t_cal: f64) -> f64 {
         alive_expectation(&self.params, t, x, t_cal) * p_alive(&self.params, x, t_x, t_cal)
     }

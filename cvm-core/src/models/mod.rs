@@ -58,6 +58,7 @@ pub mod diagnostics;
 pub mod driver;
 pub mod gamma_gamma;
 mod gamma_gamma_likelihood;
+mod gradient;
 pub mod mbg_nbd;
 mod options;
 pub mod pareto_nbd;
@@ -100,3 +101,4 @@ pub(crate) use checks::{
 };
 pub(crate) use covariance::{delta_interval, z_for_level, Link};
 pub(crate) use data::check_customers;
+pub(crate) use gradient::{log_gradient, log_gradients, quadratic_form, Histories, Scratch};

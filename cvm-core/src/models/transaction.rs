@@ -1,8 +1,10 @@
 //! [`TransactionModel`]: what every lifetime model predicts per customer, with the vectorised,
 //! validated methods and the delta-method intervals written once over the scalar kernels.
 
+use super::gradient::Scratch;
 use super::{
-    check_customers, check_outputs, check_t, delta_interval, z_for_level, Covariance, Link,
+    check_customers, check_outputs, check_t, delta_interval, log_gradients, quadratic_form,
+    z_for_level, Covariance, Link,
 };
 use crate::error::{check, Error, Result};
 use crate::parallel::{par_map, par_map2};
@@ -142,6 +144,20 @@ pub trait TransactionModel: Send + Sync {
     /// [`TransactionModel::probability_alive_at`] at other parameter values (not validated).
     fn probability_alive_with(&self, params: &[f64], x: f64, t_x: f64, t_cal: f64) -> f64;
 
+    /// The gradient of `ln P(alive | x, t_x, T)` with respect to the log-parameters at `params`,
+    /// written into `out` (one entry per parameter), when the model has it in closed form:
+    /// returns `true` then. The default returns `false`, and the delta method differences
+    /// [`Self::probability_alive_with`] instead (the BG/NBD and MBG/NBD implement it; it makes
+    /// their intervals cost about what their values cost).
+    fn ln_probability_alive_gradient_with(
+        &self,
+        _params: &[f64],
+        _history: (f64, f64, f64),
+        _out: &mut [f64],
+    ) -> bool {
+        false
+    }
+
     /// Delta-method prediction intervals for P(alive) at `level`, formed on the logit scale
     /// (see [`crate::models`]): `(lower, upper)`. A customer with P(alive) = 1 (BG/NBD, x = 0)
     /// gets the degenerate interval (1, 1).
@@ -159,11 +175,23 @@ pub trait TransactionModel: Send + Sync {
         let z = z_for_level(level)?;
         self.check_histories(frequency, recency, t_cal)?;
         let cov = self.covariance().ok_or_else(|| Error::no_covariance(None))?;
-        let f = |i: usize, q: &[f64]| {
-            self.probability_alive_with(q, frequency[i], recency[i], t_cal[i])
-        };
+        let p = self.params();
+        let (lo, hi) = par_map2(frequency.len(), |i| {
+            let (x, t_x, t) = (frequency[i], recency[i], t_cal[i]);
+            let alive = |q: &[f64]| self.probability_alive_with(q, x, t_x, t);
+            let mut g = Scratch::new(p.len());
+            if !self.ln_probability_alive_gradient_with(&p, (x, t_x, t), g.get()) {
+                return delta_interval(&p, cov, z, Link::Logit, &alive);
+            }
+            // d logit(P) = d ln P / (1 − P).
+            let value = alive(&p);
+            let se = quadratic_form(g.get(), cov.log_matrix()).max(0.0).sqrt() / (1.0 - value);
+            Link::Logit.bounds(value, se, z)
+        });
         let what = "probability_alive_interval";
-        interval_columns(self, what, (cov, z, Link::Logit), frequency.len(), f)
+        check_model_outputs(self, what, &lo)?;
+        check_model_outputs(self, what, &hi)?;
+        Ok((lo, hi))
     }
 
     /// Delta-method prediction intervals for the conditional expected purchases in `(T, T+t]`,
@@ -183,11 +211,25 @@ pub trait TransactionModel: Send + Sync {
         self.check_horizon(t)?;
         self.check_histories(frequency, recency, t_cal)?;
         let cov = self.covariance().ok_or_else(|| Error::no_covariance(None))?;
-        let f = |i: usize, q: &[f64]| {
-            self.conditional_expected_purchases_with(q, t, frequency[i], recency[i], t_cal[i])
+        let p = self.params();
+        // E = P(alive) · g(x, T): the gradient of ln E is computed with that structure.
+        let shift = if self.discrete_time() { None } else { self.age_interpolation_shift(&p) };
+        let e = |q: &[f64], x: f64, tx: f64, tc: f64| {
+            self.conditional_expected_purchases_with(q, t, x, tx, tc)
         };
+        let g = log_gradients(self, &p, &e, shift, (frequency, recency, t_cal))?;
+        let value = par_map(frequency.len(), |i| {
+            self.conditional_expected_purchases_at(t, frequency[i], recency[i], t_cal[i])
+        });
+        let (k, s) = (p.len(), cov.log_matrix());
+        let (lo, hi) = par_map2(value.len(), |i| {
+            let se = quadratic_form(&g[i * k..(i + 1) * k], s).max(0.0).sqrt();
+            (value[i] * (-z * se).exp(), value[i] * (z * se).exp())
+        });
         let what = "conditional_expected_purchases_interval";
-        interval_columns(self, what, (cov, z, Link::Log), frequency.len(), f)
+        check_model_outputs(self, what, &lo)?;
+        check_model_outputs(self, what, &hi)?;
+        Ok((lo, hi))
     }
 
     /// Vectorised [`TransactionModel::conditional_expected_purchases_at`].
@@ -353,23 +395,4 @@ fn check_model_outputs<M: TransactionModel + ?Sized>(
     values: &[f64],
 ) -> Result<()> {
     check_outputs(m.model_name(), m.param_names(), &m.params(), what, values)
-}
-
-/// Delta-method intervals `(lower, upper)` of the per-customer prediction `f(i, params)` of
-/// customers `0..n` of model `m`, on the link scale of `interval` (with the covariance and the
-/// normal critical value `z`); fails with [`Error::Numerical`] naming `what` and the first bound
-/// that is not finite.
-fn interval_columns<M: TransactionModel + ?Sized>(
-    m: &M,
-    what: &str,
-    (cov, z, link): (&Covariance, f64, Link),
-    n: usize,
-    f: impl Fn(usize, &[f64]) -> f64,
-) -> Result<(Vec<f64>, Vec<f64>)> {
-    let p = m.params();
-    let (lo, hi): (Vec<f64>, Vec<f64>) =
-        (0..n).map(|i| delta_interval(&p, cov, z, link, &|q: &[f64]| f(i, q))).unzip();
-    check_model_outputs(m, what, &lo)?;
-    check_model_outputs(m, what, &hi)?;
-    Ok((lo, hi))
 }

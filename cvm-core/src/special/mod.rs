@@ -12,12 +12,14 @@
 //! with a typed-error form, because outside the models' domain `₂F₁` can lose accuracy to
 //! cancellation, which it detects and reports.
 
+mod chebyshev;
 mod gamma;
 mod hyp2f1;
 mod incomplete;
 mod logexp;
 mod quadrature;
 
+pub(crate) use chebyshev::{Chebyshev, Nodes};
 pub(crate) use gamma::ln_beta_density_at_mode;
 pub use gamma::{digamma, gamma_ln_ratio, ln_beta, ln_gamma, trigamma};
 pub use hyp2f1::{hyp2f1, ln_hyp2f1, ln_hyp2f1_checked};
