@@ -762,7 +762,7 @@ typedef struct cvm_series {
 } cvm_series;
 
 // Configuration of the cash-flow customer lifetime value. Start from
-// [`crate::value_defaults::cvm_cashflow_default`] (equal to zero-initialising it) for the defaults: no cost, margin 1, retention 1, no acquisition
+// `cvm_cashflow_default()` (equal to zero-initialising it) for the defaults: no cost, margin 1, retention 1, no acquisition
 // cost, end-of-period cash flows, customer present in period 1, infinite horizon.
 typedef struct cvm_cashflow {
   // Revenue per period `R_t` (required).
