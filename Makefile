@@ -19,7 +19,7 @@ ifeq ($(shell command -v $(PYTHON) 2>/dev/null),)
 PYTHON := python3
 endif
 
-.PHONY: all demo test lint test-rust fuzz test-c test-valgrind test-python test-notebook test-python-stacks wheel check-header header lib python venv bench bench-python fmt clean clean-stacks FORCE
+.PHONY: all demo test lint test-rust fuzz test-c test-cpp test-valgrind test-python test-notebook test-python-stacks wheel check-header header lib python venv bench bench-python fmt clean clean-stacks FORCE
 
 all: lib python
 
@@ -83,10 +83,44 @@ build/test_%_cpp: tests/c/test_%.cpp tests/c/cvm_test.h include/cvm.h lib
 	g++ $(CXXFLAGS_TEST) $< -L$(RELEASE_DIR) -lcvm -Wl,-rpath,$(abspath $(RELEASE_DIR)) -o $@
 
 ## C programs link libcvm.a, C++ programs libcvm.so; all run under AddressSanitizer + UBSan,
-## then the C programs (built without sanitizers) under valgrind memcheck when it is installed.
+## then the C programs (built without sanitizers) under valgrind memcheck when it is installed;
+## then the C++ programs over cvm.hpp (test-cpp).
 test-c: $(C_TESTS) $(CXX_TESTS)
 	@set -e; for t in $^; do (cd tests/c && ASAN_OPTIONS=detect_leaks=1 ../../$$t); done
 	@$(MAKE) --no-print-directory test-valgrind
+	@$(MAKE) --no-print-directory test-cpp
+
+## tests/cpp/test_*.cpp over include/cvm.hpp, linked to libcvm.so: under ASan + UBSan (C++17),
+## under TSan (C++20, so std::span; rayon's known false positives suppressed by
+## tests/cpp/tsan.supp) and, when installed, under valgrind memcheck.
+VALGRIND ?= valgrind
+CPP_NAMES := $(patsubst tests/cpp/%.cpp,%,$(wildcard tests/cpp/test_*.cpp))
+CPP_DEPS  := include/cvm.hpp include/cvm.h tests/c/cvm_test.h lib
+CXXFLAGS_CPP := -Wall -Wextra -Werror -g -Iinclude -Itests/c
+LINK_CVM_SO  := -L$(RELEASE_DIR) -lcvm -Wl,-rpath,$(abspath $(RELEASE_DIR))
+
+build/cpp/asan/%: tests/cpp/%.cpp $(CPP_DEPS)
+	@mkdir -p $(@D)
+	g++ -std=c++17 $(CXXFLAGS_CPP) -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer $< $(LINK_CVM_SO) -o $@
+
+build/cpp/tsan/%: tests/cpp/%.cpp $(CPP_DEPS)
+	@mkdir -p $(@D)
+	g++ -std=c++20 $(CXXFLAGS_CPP) -O1 -fsanitize=thread $< $(LINK_CVM_SO) -o $@
+
+build/cpp/plain/%: tests/cpp/%.cpp $(CPP_DEPS)
+	@mkdir -p $(@D)
+	g++ -std=c++17 $(CXXFLAGS_CPP) -O1 $< $(LINK_CVM_SO) -o $@
+
+test-cpp: $(addprefix build/cpp/asan/,$(CPP_NAMES)) $(addprefix build/cpp/tsan/,$(CPP_NAMES)) $(if $(shell command -v $(VALGRIND) 2>/dev/null),$(addprefix build/cpp/plain/,$(CPP_NAMES)))
+	@set -e; for t in $(CPP_NAMES); do \
+	  (cd tests/c && ASAN_OPTIONS=detect_leaks=1 ../../build/cpp/asan/$$t) && \
+	  (cd tests/c && TSAN_OPTIONS="halt_on_error=1 suppressions=$(abspath tests/cpp/tsan.supp)" ../../build/cpp/tsan/$$t); done
+ifeq ($(shell command -v $(VALGRIND) 2>/dev/null),)
+	@echo "test-cpp: valgrind skipped ($(VALGRIND) is not installed)"
+else
+	@set -e; for t in $(CPP_NAMES); do (cd tests/c && $(VALGRIND) -q --error-exitcode=99 --leak-check=full \
+	  --errors-for-leak-kinds=definite --show-leak-kinds=definite ../../build/cpp/plain/$$t); done
+endif
 
 VALGRIND ?= valgrind
 CFLAGS_VALGRIND := -std=c11 -Wall -Wextra -Werror -g -O1 -Iinclude -Ibuild
