@@ -19,7 +19,7 @@ ifeq ($(shell command -v $(PYTHON) 2>/dev/null),)
 PYTHON := python3
 endif
 
-.PHONY: all demo test lint test-rust fuzz test-c test-cpp test-valgrind test-python test-notebook test-python-stacks wheel check-header header lib python venv bench bench-python fmt clean clean-stacks FORCE
+.PHONY: all demo test lint test-rust fuzz test-c test-cpp dist install test-install test-valgrind test-python test-notebook test-python-stacks wheel check-header header lib python venv bench bench-python fmt clean clean-stacks FORCE
 
 all: lib python
 
@@ -28,7 +28,7 @@ demo: python
 	$(VPY) examples/walkthrough.py
 
 ## Every test: Rust (unit, integration, doc), the C and C++ programs, Python; the header drift check.
-test: check-header lint test-rust test-c test-python test-python-stacks
+test: check-header lint test-rust test-c test-install test-python test-python-stacks
 	@echo "make test: all suites passed"
 
 $(VENV)/.stamp: requirements-dev.txt
@@ -140,6 +140,67 @@ else
 	@set -e; for t in $(VALGRIND_TESTS); do (cd tests/c && $(VALGRIND) -q --error-exitcode=99 \
 	  --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite ../../$$t); done
 endif
+
+## Release artefacts in build/dist: libcvm.so.<version> (SONAME libcvm.so.<major>) and libcvm.a,
+## stripped, the debug info split off into libcvm.so.<version>.debug (linked by .gnu_debuglink).
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+MAJOR   := $(word 1,$(subst ., ,$(VERSION)))
+MINOR   := $(word 2,$(subst ., ,$(VERSION)))
+DIST    := build/dist
+PREFIX  ?= /usr/local
+
+dist: lib
+	@mkdir -p $(DIST)
+	cp $(RELEASE_DIR)/libcvm.so $(DIST)/libcvm.so.$(VERSION)
+	objcopy --only-keep-debug $(DIST)/libcvm.so.$(VERSION) $(DIST)/libcvm.so.$(VERSION).debug
+	strip --strip-unneeded $(DIST)/libcvm.so.$(VERSION)
+	cd $(DIST) && objcopy --add-gnu-debuglink=libcvm.so.$(VERSION).debug libcvm.so.$(VERSION)
+	cp $(RELEASE_DIR)/libcvm.a $(DIST)/libcvm.a
+	strip --strip-debug $(DIST)/libcvm.a
+	@ls -l $(DIST)
+
+## Installs libcvm (versioned .so and its symlinks, .a, split debug info in lib/.debug), cvm.h and
+## cvm.hpp, lib/pkgconfig/cvm.pc and lib/cmake/cvm/ (targets cvm::cvm and cvm::cvm_static).
+install: dist
+	install -d $(PREFIX)/lib/.debug $(PREFIX)/include $(PREFIX)/lib/pkgconfig $(PREFIX)/lib/cmake/cvm
+	install -m 755 $(DIST)/libcvm.so.$(VERSION) $(PREFIX)/lib/
+	install -m 644 $(DIST)/libcvm.so.$(VERSION).debug $(PREFIX)/lib/.debug/
+	ln -sf libcvm.so.$(VERSION) $(PREFIX)/lib/libcvm.so.$(MAJOR)
+	ln -sf libcvm.so.$(MAJOR) $(PREFIX)/lib/libcvm.so
+	install -m 644 $(DIST)/libcvm.a $(PREFIX)/lib/
+	install -m 644 include/cvm.h include/cvm.hpp $(PREFIX)/include/
+	sed -e 's|@PREFIX@|$(abspath $(PREFIX))|' -e 's|@VERSION@|$(VERSION)|' -e 's|@STATIC_LIBS@|$(STATIC_LIBS)|' \
+	  packaging/cvm.pc.in > $(PREFIX)/lib/pkgconfig/cvm.pc
+	sed -e 's|@VERSION@|$(VERSION)|' -e 's|@MAJOR@|$(MAJOR)|' \
+	  -e 's|@STATIC_LIBS_CMAKE@|$(subst $(space),;,$(patsubst -l%,%,$(STATIC_LIBS)))|' \
+	  packaging/cvmConfig.cmake.in > $(PREFIX)/lib/cmake/cvm/cvmConfig.cmake
+	sed -e 's|@VERSION@|$(VERSION)|' -e 's|@MAJOR@|$(MAJOR)|' -e 's|@MINOR@|$(MINOR)|' \
+	  packaging/cvmConfigVersion.cmake.in > $(PREFIX)/lib/cmake/cvm/cvmConfigVersion.cmake
+
+space := $(empty) $(empty)
+CMAKE := $(or $(shell command -v cmake 2>/dev/null),$(abspath $(VENV))/bin/cmake)
+INSTALL_TEST := $(abspath build/install-test)
+
+## Installs into a temporary prefix, then builds and runs tests/install/consumer.cpp with CMake
+## (find_package(cvm 0.1), shared and static targets) and with pkg-config; each binary must record
+## libcvm.so.0 (not a path) and resolve it from the prefix, never from the build tree.
+test-install: $(VENV)/.stamp
+	rm -rf $(INSTALL_TEST)
+	$(MAKE) --no-print-directory install PREFIX=$(INSTALL_TEST)/prefix
+	$(CMAKE) -S tests/install -B $(INSTALL_TEST)/cmake -DCMAKE_PREFIX_PATH=$(INSTALL_TEST)/prefix > $(INSTALL_TEST)/cmake.log
+	$(CMAKE) --build $(INSTALL_TEST)/cmake >> $(INSTALL_TEST)/cmake.log
+	PKG_CONFIG_PATH=$(INSTALL_TEST)/prefix/lib/pkgconfig sh -c 'g++ -std=c++17 tests/install/consumer.cpp \
+	  $$(pkg-config --cflags --libs cvm) -o $(INSTALL_TEST)/consumer_pkgconfig'
+	@set -e; for b in cmake/consumer_shared cmake/consumer_static consumer_pkgconfig; do \
+	  LD_LIBRARY_PATH=$(INSTALL_TEST)/prefix/lib $(INSTALL_TEST)/$$b; done
+	@set -e; for b in cmake/consumer_shared consumer_pkgconfig; do \
+	  needed=$$(readelf -d $(INSTALL_TEST)/$$b | grep NEEDED | grep cvm); echo "$$b: $$needed"; \
+	  echo "$$needed" | grep -q '\[libcvm.so.$(MAJOR)\]' || { echo "$$b does not record libcvm.so.$(MAJOR)"; exit 1; }; \
+	  resolved=$$(LD_LIBRARY_PATH=$(INSTALL_TEST)/prefix/lib ldd $(INSTALL_TEST)/$$b | grep libcvm); echo "  ldd: $$resolved"; \
+	  case "$$resolved" in *"$(INSTALL_TEST)/prefix/lib/libcvm.so.$(MAJOR)"*) ;; *) echo "libcvm not from the prefix"; exit 1;; esac; \
+	  if readelf -d $(INSTALL_TEST)/$$b | grep -q '$(abspath $(RELEASE_DIR))'; then echo "build path recorded in $$b"; exit 1; fi; done
+	@if readelf -d $(INSTALL_TEST)/cmake/consumer_static | grep NEEDED | grep -q cvm; then echo "static consumer needs libcvm.so"; exit 1; fi
+	@echo "test-install: stripped libcvm.so.$(VERSION) is $$(stat -c %s $(DIST)/libcvm.so.$(VERSION)) bytes (unstripped $$(stat -c %s $(RELEASE_DIR)/libcvm.so))"
 
 test-python: python test-notebook
 	cd cvm-py && ../$(VPY) -m pytest -q tests --doctest-modules python/cvm
