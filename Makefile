@@ -19,7 +19,7 @@ ifeq ($(shell command -v $(PYTHON) 2>/dev/null),)
 PYTHON := python3
 endif
 
-.PHONY: all demo test lint test-rust fuzz test-c test-cpp dist install test-install test-valgrind test-python test-notebook test-python-stacks wheel check-header header lib python venv bench bench-python fmt clean clean-stacks FORCE
+.PHONY: all demo test lint test-rust fuzz test-c test-cpp dist install test-install test-erp test-valgrind test-python test-notebook test-python-stacks wheel check-header header lib python venv bench bench-python fmt clean clean-stacks FORCE
 
 all: lib python
 
@@ -28,7 +28,7 @@ demo: python
 	$(VPY) examples/walkthrough.py
 
 ## Every test: Rust (unit, integration, doc), the C and C++ programs, Python; the header drift check.
-test: check-header lint test-rust test-c test-install test-python test-python-stacks
+test: check-header lint test-rust test-c test-install test-erp test-python test-python-stacks
 	@echo "make test: all suites passed"
 
 $(VENV)/.stamp: requirements-dev.txt
@@ -38,8 +38,10 @@ $(VENV)/.stamp: requirements-dev.txt
 
 venv: $(VENV)/.stamp
 
+## libcvm.so (SONAME libcvm.so.<major>: the in-tree programs find it through the symlink) and libcvm.a.
 lib:
 	$(CARGO) build --release -p cvm-ffi
+	@ln -sf libcvm.so $(RELEASE_DIR)/libcvm.so.$(MAJOR)
 
 ## Build the extension into .venv (editable install of cvm-py/python).
 python: $(VENV)/.stamp
@@ -201,6 +203,31 @@ test-install: $(VENV)/.stamp
 	  if readelf -d $(INSTALL_TEST)/$$b | grep -q '$(abspath $(RELEASE_DIR))'; then echo "build path recorded in $$b"; exit 1; fi; done
 	@if readelf -d $(INSTALL_TEST)/cmake/consumer_static | grep NEEDED | grep -q cvm; then echo "static consumer needs libcvm.so"; exit 1; fi
 	@echo "test-install: stripped libcvm.so.$(VERSION) is $$(stat -c %s $(DIST)/libcvm.so.$(VERSION)) bytes (unstripped $$(stat -c %s $(RELEASE_DIR)/libcvm.so))"
+
+## The ERP scoring job (examples/cpp/erp_scoring.cpp, SQLite): first run creates `orders` from the
+## CDNOW log and fits; a run with a failure injected midway must leave the scores as they were; a
+## --reuse-model run must not refit; the table must equal the Python package's results (1e-12).
+ERP := build/erp
+CDNOW_LOG := data/CDNOW_sample.txt
+
+$(ERP)/erp_scoring: examples/cpp/erp_scoring.cpp $(CPP_DEPS)
+	@mkdir -p $(@D)
+	g++ -std=c++17 $(CXXFLAGS_CPP) -fsanitize=address,undefined -fno-sanitize-recover=all $< $(LINK_CVM_SO) -lsqlite3 -o $@
+
+test-erp: $(ERP)/erp_scoring python
+	rm -f $(ERP)/erp.db
+	$(ERP)/erp_scoring $(ERP)/erp.db --orders-from $(CDNOW_LOG)
+	$(VPY) examples/cpp/check_erp_scores.py $(ERP)/erp.db --digest > $(ERP)/before.txt
+	@if $(ERP)/erp_scoring $(ERP)/erp.db --fail-after 1000 2> $(ERP)/fail.log; then \
+	  echo "test-erp: the injected failure did not fail the job"; exit 1; fi
+	@grep -q "injected failure after 1000 rows" $(ERP)/fail.log || { cat $(ERP)/fail.log; exit 1; }
+	$(VPY) examples/cpp/check_erp_scores.py $(ERP)/erp.db --digest > $(ERP)/after.txt
+	@diff $(ERP)/before.txt $(ERP)/after.txt > /dev/null || { echo "test-erp: a failed run changed the scores:"; \
+	  cat $(ERP)/before.txt $(ERP)/after.txt; exit 1; }
+	$(ERP)/erp_scoring $(ERP)/erp.db --reuse-model
+	@$(VPY) examples/cpp/check_erp_scores.py $(ERP)/erp.db --digest | tee $(ERP)/reused.txt | grep -q " 2 models," || \
+	  { echo "test-erp: --reuse-model stored a new fit (models table: $$(cat $(ERP)/reused.txt))"; exit 1; }
+	$(VPY) examples/cpp/check_erp_scores.py $(ERP)/erp.db
 
 test-python: python test-notebook
 	cd cvm-py && ../$(VPY) -m pytest -q tests --doctest-modules python/cvm
