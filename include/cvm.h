@@ -716,6 +716,30 @@ typedef struct cvm_ladder_columns {
   struct cvm_doubles p_alive;
 } cvm_ladder_columns;
 
+// Options of [`cvm_rules_preset`]; start from [`cvm_preset_options_default`] (no overrides, no
+// renames). `option_names[k]` / `option_values[k]` override numeric thresholds by name (e.g.
+// `"max_cash"`, 60.0; the names are those of `docs/rules.md`); `rename_from[k]` /
+// `rename_to[k]` read the preset's default column `rename_from[k]` from your column
+// `rename_to[k]`. Either list may be empty (NULL with length 0). Borrowed for the call only.
+typedef struct cvm_preset_options {
+  // Names of the thresholds to override.
+  const char *const *option_names;
+  // Elements of `option_names`.
+  size_t n_option_names;
+  // Their values (as many as `option_names`).
+  const double *option_values;
+  // Elements of `option_values`.
+  size_t n_option_values;
+  // The preset's column names to read from other columns.
+  const char *const *rename_from;
+  // Elements of `rename_from`.
+  size_t n_rename_from;
+  // The columns to read them from (as many as `rename_from`).
+  const char *const *rename_to;
+  // Elements of `rename_to`.
+  size_t n_rename_to;
+} cvm_preset_options;
+
 // Options of [`cvm_summary_from_transactions`]; start from [`cvm_summary_options_default`]
 // (which sets `timestamp_unit = CVM_TIMESTAMP_DAYS`: set it to your timestamps' unit).
 //
@@ -2641,29 +2665,22 @@ void cvm_table_free(struct cvm_table *t);
 // `json` NUL-terminated; `out` valid for writes.
 enum cvm_status cvm_rules_from_json(const char *json, struct cvm_rules **out);
 
+// No threshold overridden, no column renamed.
+struct cvm_preset_options cvm_preset_options_default(void);
+
 // Builds a preset rule set (`"good_customer"`, `"big_customer_risk"`, `"elastic_customer"`,
-// `"dormant_account"`) into `*out`.
-//
-// `option_names[k]` / `option_values[k]` override numeric thresholds by name (e.g.
-// `"max_cash"`, 60.0; the names are those of `docs/rules.md`); `rename_from[k]` /
-// `rename_to[k]` read the preset's default column `rename_from[k]` from your column
-// `rename_to[k]`. Either list may be empty (NULL with length 0).
+// `"dormant_account"`) into `*out`, with the overrides and renames of `options` (NULL: none;
+// see [`cvm_preset_options`]).
 //
 // Errors: `CVM_STATUS_UNKNOWN_NAME` (field `preset` or `options`), `CVM_STATUS_INVALID_VALUE`
 // (field: the option, for a non-finite value; field `columns`, index k, for a column the preset
 // does not read), `CVM_STATUS_LENGTH_MISMATCH` when paired arrays differ in length.
 //
 // # Safety
-// Strings NUL-terminated; arrays hold their stated lengths; `out` valid for writes.
+// Strings NUL-terminated; `options` NULL or valid, its arrays holding their stated lengths;
+// `out` valid for writes.
 enum cvm_status cvm_rules_preset(const char *name,
-                                 const char *const *option_names,
-                                 size_t n_option_names,
-                                 const double *option_values,
-                                 size_t n_option_values,
-                                 const char *const *rename_from,
-                                 size_t n_rename_from,
-                                 const char *const *rename_to,
-                                 size_t n_rename_to,
+                                 const struct cvm_preset_options *options,
                                  struct cvm_rules **out);
 
 // Writes the rule set's JSON document into `*out_json` (free it with `cvm_string_free`). Read

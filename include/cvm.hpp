@@ -111,9 +111,11 @@ inline void check(cvm_status s) {
 template <class F> std::string take_string(F &&f) {
     char *raw = nullptr;
     check(f(&raw));
-    std::string s = copy(raw);
-    cvm_string_free(raw);
-    return s;
+    struct Guard {
+        char *p;
+        ~Guard() { cvm_string_free(p); }
+    } guard{raw};  // freed even if the copy throws
+    return copy(guard.p);
 }
 
 template <class R, class T, class = void> struct is_range_of : std::false_type {};
@@ -535,6 +537,13 @@ public:
 /// A rule set (selection criteria, bands, hard rules).
 class Rules : public RulesHandle {
 public:
+    /// A preset ("good_customer", "big_customer_risk", "elastic_customer", "dormant_account") as
+    /// it is; for overrides and renames call cvm_rules_preset with a cvm_preset_options.
+    static Rules preset(const std::string &name) {
+        cvm_rules *out = nullptr;
+        detail::check(cvm_rules_preset(name.c_str(), nullptr, &out));
+        return Rules(out);
+    }
     static Rules from_json(const std::string &json) {
         cvm_rules *out = nullptr;
         detail::check(cvm_rules_from_json(json.c_str(), &out));

@@ -60,6 +60,8 @@ static void test_defaults(void) {
     CHECK(d.referrals.kind == CVM_SERIES_DEFAULT);
     cvm_value_matrix_options v = cvm_value_matrix_options_default();
     CHECK(v.current_thresholds == NULL && v.labels == NULL && v.strategy_set == CVM_MATRIX_STRATEGIES_SOURCE);
+    cvm_preset_options po = cvm_preset_options_default();
+    CHECK(po.option_names == NULL && po.n_option_names == 0 && po.rename_from == NULL && po.n_rename_to == 0);
     cvm_clv_options o = cvm_clv_options_default();
     CHECK(o.time_unit == CVM_UNIT_MONTH && o.data_time_unit == CVM_UNIT_PERIOD && o.method == CVM_CLV_CONTINUOUS);
     CHECK_CLOSE(o.horizon, 12.0, 0.0);

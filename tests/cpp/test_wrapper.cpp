@@ -44,6 +44,9 @@ void test_errors() {
         R"({"format": "cvm-model", "version": 1, "model": "gamma_gamma", "params": {"p": 6.25, "q": 3.74, "gamma": 15.44}})");
     e = expect_error([&] { cvm::clv(bgnbd(), gg, {F, R, T, Z}, o); });
     CHECK(e.status() == cvm::Status::InvalidValue && e.field() == "data_time_unit");
+    e = expect_error([] { cvm::Rules::preset("best_customer"); });
+    CHECK(e.status() == cvm::Status::UnknownName && e.field() == "preset");
+    CHECK(cvm::Rules::preset("good_customer").to_json().find("good_customer") != std::string::npos);
     e = expect_error([] { cvm::format_date(3000000); });
     CHECK(e.field() == "days");
     e = expect_error([] { cvm::set_num_threads(3); });  // the pool is already running
