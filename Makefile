@@ -19,7 +19,7 @@ ifeq ($(shell command -v $(PYTHON) 2>/dev/null),)
 PYTHON := python3
 endif
 
-.PHONY: all demo test lint test-rust fuzz test-c test-valgrind test-python test-notebook test-python-stacks wheel check-header header lib python venv bench bench-python fmt clean clean-stacks FORCE
+.PHONY: all demo test lint test-rust fuzz test-c test-cpp dist install test-install test-erp test-valgrind test-python test-notebook test-python-stacks wheel check-header header lib python venv bench bench-python fmt clean clean-stacks FORCE
 
 all: lib python
 
@@ -28,7 +28,7 @@ demo: python
 	$(VPY) examples/walkthrough.py
 
 ## Every test: Rust (unit, integration, doc), the C and C++ programs, Python; the header drift check.
-test: check-header lint test-rust test-c test-python test-python-stacks
+test: check-header lint test-rust test-c test-install test-erp test-python test-python-stacks
 	@echo "make test: all suites passed"
 
 $(VENV)/.stamp: requirements-dev.txt
@@ -38,8 +38,10 @@ $(VENV)/.stamp: requirements-dev.txt
 
 venv: $(VENV)/.stamp
 
+## libcvm.so (SONAME libcvm.so.<major>: the in-tree programs find it through the symlink) and libcvm.a.
 lib:
 	$(CARGO) build --release -p cvm-ffi
+	@ln -sf libcvm.so $(RELEASE_DIR)/libcvm.so.$(MAJOR)
 
 ## Build the extension into .venv (editable install of cvm-py/python).
 python: $(VENV)/.stamp
@@ -83,10 +85,44 @@ build/test_%_cpp: tests/c/test_%.cpp tests/c/cvm_test.h include/cvm.h lib
 	g++ $(CXXFLAGS_TEST) $< -L$(RELEASE_DIR) -lcvm -Wl,-rpath,$(abspath $(RELEASE_DIR)) -o $@
 
 ## C programs link libcvm.a, C++ programs libcvm.so; all run under AddressSanitizer + UBSan,
-## then the C programs (built without sanitizers) under valgrind memcheck when it is installed.
+## then the C programs (built without sanitizers) under valgrind memcheck when it is installed;
+## then the C++ programs over cvm.hpp (test-cpp).
 test-c: $(C_TESTS) $(CXX_TESTS)
 	@set -e; for t in $^; do (cd tests/c && ASAN_OPTIONS=detect_leaks=1 ../../$$t); done
 	@$(MAKE) --no-print-directory test-valgrind
+	@$(MAKE) --no-print-directory test-cpp
+
+## tests/cpp/test_*.cpp over include/cvm.hpp, linked to libcvm.so: under ASan + UBSan (C++17),
+## under TSan (C++20, so std::span; rayon's known false positives suppressed by
+## tests/cpp/tsan.supp) and, when installed, under valgrind memcheck.
+VALGRIND ?= valgrind
+CPP_NAMES := $(patsubst tests/cpp/%.cpp,%,$(wildcard tests/cpp/test_*.cpp))
+CPP_DEPS  := include/cvm.hpp include/cvm.h tests/c/cvm_test.h lib
+CXXFLAGS_CPP := -Wall -Wextra -Werror -g -Iinclude -Itests/c
+LINK_CVM_SO  := -L$(RELEASE_DIR) -lcvm -Wl,-rpath,$(abspath $(RELEASE_DIR))
+
+build/cpp/asan/%: tests/cpp/%.cpp $(CPP_DEPS)
+	@mkdir -p $(@D)
+	g++ -std=c++17 $(CXXFLAGS_CPP) -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer $< $(LINK_CVM_SO) -o $@
+
+build/cpp/tsan/%: tests/cpp/%.cpp $(CPP_DEPS)
+	@mkdir -p $(@D)
+	g++ -std=c++20 $(CXXFLAGS_CPP) -O1 -fsanitize=thread $< $(LINK_CVM_SO) -o $@
+
+build/cpp/plain/%: tests/cpp/%.cpp $(CPP_DEPS)
+	@mkdir -p $(@D)
+	g++ -std=c++17 $(CXXFLAGS_CPP) -O1 $< $(LINK_CVM_SO) -o $@
+
+test-cpp: $(addprefix build/cpp/asan/,$(CPP_NAMES)) $(addprefix build/cpp/tsan/,$(CPP_NAMES)) $(if $(shell command -v $(VALGRIND) 2>/dev/null),$(addprefix build/cpp/plain/,$(CPP_NAMES)))
+	@set -e; for t in $(CPP_NAMES); do \
+	  (cd tests/c && ASAN_OPTIONS=detect_leaks=1 ../../build/cpp/asan/$$t) && \
+	  (cd tests/c && TSAN_OPTIONS="halt_on_error=1 suppressions=$(abspath tests/cpp/tsan.supp)" ../../build/cpp/tsan/$$t); done
+ifeq ($(shell command -v $(VALGRIND) 2>/dev/null),)
+	@echo "test-cpp: valgrind skipped ($(VALGRIND) is not installed)"
+else
+	@set -e; for t in $(CPP_NAMES); do (cd tests/c && $(VALGRIND) -q --error-exitcode=99 --leak-check=full \
+	  --errors-for-leak-kinds=definite --show-leak-kinds=definite ../../build/cpp/plain/$$t); done
+endif
 
 VALGRIND ?= valgrind
 CFLAGS_VALGRIND := -std=c11 -Wall -Wextra -Werror -g -O1 -Iinclude -Ibuild
@@ -106,6 +142,92 @@ else
 	@set -e; for t in $(VALGRIND_TESTS); do (cd tests/c && $(VALGRIND) -q --error-exitcode=99 \
 	  --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite ../../$$t); done
 endif
+
+## Release artefacts in build/dist: libcvm.so.<version> (SONAME libcvm.so.<major>) and libcvm.a,
+## stripped, the debug info split off into libcvm.so.<version>.debug (linked by .gnu_debuglink).
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+MAJOR   := $(word 1,$(subst ., ,$(VERSION)))
+MINOR   := $(word 2,$(subst ., ,$(VERSION)))
+DIST    := build/dist
+PREFIX  ?= /usr/local
+
+dist: lib
+	@mkdir -p $(DIST)
+	cp $(RELEASE_DIR)/libcvm.so $(DIST)/libcvm.so.$(VERSION)
+	objcopy --only-keep-debug $(DIST)/libcvm.so.$(VERSION) $(DIST)/libcvm.so.$(VERSION).debug
+	strip --strip-unneeded $(DIST)/libcvm.so.$(VERSION)
+	cd $(DIST) && objcopy --add-gnu-debuglink=libcvm.so.$(VERSION).debug libcvm.so.$(VERSION)
+	cp $(RELEASE_DIR)/libcvm.a $(DIST)/libcvm.a
+	strip --strip-debug $(DIST)/libcvm.a
+	@ls -l $(DIST)
+
+## Installs libcvm (versioned .so and its symlinks, .a, split debug info in lib/.debug), cvm.h and
+## cvm.hpp, lib/pkgconfig/cvm.pc and lib/cmake/cvm/ (targets cvm::cvm and cvm::cvm_static).
+install: dist
+	install -d $(PREFIX)/lib/.debug $(PREFIX)/include $(PREFIX)/lib/pkgconfig $(PREFIX)/lib/cmake/cvm
+	install -m 755 $(DIST)/libcvm.so.$(VERSION) $(PREFIX)/lib/
+	install -m 644 $(DIST)/libcvm.so.$(VERSION).debug $(PREFIX)/lib/.debug/
+	ln -sf libcvm.so.$(VERSION) $(PREFIX)/lib/libcvm.so.$(MAJOR)
+	ln -sf libcvm.so.$(MAJOR) $(PREFIX)/lib/libcvm.so
+	install -m 644 $(DIST)/libcvm.a $(PREFIX)/lib/
+	install -m 644 include/cvm.h include/cvm.hpp $(PREFIX)/include/
+	sed -e 's|@PREFIX@|$(abspath $(PREFIX))|' -e 's|@VERSION@|$(VERSION)|' -e 's|@STATIC_LIBS@|$(STATIC_LIBS)|' \
+	  packaging/cvm.pc.in > $(PREFIX)/lib/pkgconfig/cvm.pc
+	sed -e 's|@VERSION@|$(VERSION)|' -e 's|@MAJOR@|$(MAJOR)|' \
+	  -e 's|@STATIC_LIBS_CMAKE@|$(subst $(space),;,$(patsubst -l%,%,$(STATIC_LIBS)))|' \
+	  packaging/cvmConfig.cmake.in > $(PREFIX)/lib/cmake/cvm/cvmConfig.cmake
+	sed -e 's|@VERSION@|$(VERSION)|' -e 's|@MAJOR@|$(MAJOR)|' -e 's|@MINOR@|$(MINOR)|' \
+	  packaging/cvmConfigVersion.cmake.in > $(PREFIX)/lib/cmake/cvm/cvmConfigVersion.cmake
+
+space := $(empty) $(empty)
+CMAKE := $(or $(shell command -v cmake 2>/dev/null),$(abspath $(VENV))/bin/cmake)
+INSTALL_TEST := $(abspath build/install-test)
+
+## Installs into a temporary prefix, then builds and runs tests/install/consumer.cpp with CMake
+## (find_package(cvm 0.1), shared and static targets) and with pkg-config; each binary must record
+## libcvm.so.0 (not a path) and resolve it from the prefix, never from the build tree.
+test-install: $(VENV)/.stamp
+	rm -rf $(INSTALL_TEST)
+	$(MAKE) --no-print-directory install PREFIX=$(INSTALL_TEST)/prefix
+	$(CMAKE) -S tests/install -B $(INSTALL_TEST)/cmake -DCMAKE_PREFIX_PATH=$(INSTALL_TEST)/prefix > $(INSTALL_TEST)/cmake.log
+	$(CMAKE) --build $(INSTALL_TEST)/cmake >> $(INSTALL_TEST)/cmake.log
+	PKG_CONFIG_PATH=$(INSTALL_TEST)/prefix/lib/pkgconfig sh -c 'g++ -std=c++17 tests/install/consumer.cpp \
+	  $$(pkg-config --cflags --libs cvm) -o $(INSTALL_TEST)/consumer_pkgconfig'
+	@set -e; for b in cmake/consumer_shared cmake/consumer_static consumer_pkgconfig; do \
+	  LD_LIBRARY_PATH=$(INSTALL_TEST)/prefix/lib $(INSTALL_TEST)/$$b; done
+	@set -e; for b in cmake/consumer_shared consumer_pkgconfig; do \
+	  needed=$$(readelf -d $(INSTALL_TEST)/$$b | grep NEEDED | grep cvm); echo "$$b: $$needed"; \
+	  echo "$$needed" | grep -q '\[libcvm.so.$(MAJOR)\]' || { echo "$$b does not record libcvm.so.$(MAJOR)"; exit 1; }; \
+	  resolved=$$(LD_LIBRARY_PATH=$(INSTALL_TEST)/prefix/lib ldd $(INSTALL_TEST)/$$b | grep libcvm); echo "  ldd: $$resolved"; \
+	  case "$$resolved" in *"$(INSTALL_TEST)/prefix/lib/libcvm.so.$(MAJOR)"*) ;; *) echo "libcvm not from the prefix"; exit 1;; esac; \
+	  if readelf -d $(INSTALL_TEST)/$$b | grep -q '$(abspath $(RELEASE_DIR))'; then echo "build path recorded in $$b"; exit 1; fi; done
+	@if readelf -d $(INSTALL_TEST)/cmake/consumer_static | grep NEEDED | grep -q cvm; then echo "static consumer needs libcvm.so"; exit 1; fi
+	@echo "test-install: stripped libcvm.so.$(VERSION) is $$(stat -c %s $(DIST)/libcvm.so.$(VERSION)) bytes (unstripped $$(stat -c %s $(RELEASE_DIR)/libcvm.so))"
+
+## The ERP scoring job (examples/cpp/erp_scoring.cpp, SQLite): first run creates `orders` from the
+## CDNOW log and fits; a run with a failure injected midway must leave the scores as they were; a
+## --reuse-model run must not refit; the table must equal the Python package's results (1e-12).
+ERP := build/erp
+CDNOW_LOG := data/CDNOW_sample.txt
+
+$(ERP)/erp_scoring: examples/cpp/erp_scoring.cpp $(CPP_DEPS)
+	@mkdir -p $(@D)
+	g++ -std=c++17 $(CXXFLAGS_CPP) -fsanitize=address,undefined -fno-sanitize-recover=all $< $(LINK_CVM_SO) -lsqlite3 -o $@
+
+test-erp: $(ERP)/erp_scoring python
+	rm -f $(ERP)/erp.db
+	$(ERP)/erp_scoring $(ERP)/erp.db --orders-from $(CDNOW_LOG)
+	$(VPY) examples/cpp/check_erp_scores.py $(ERP)/erp.db --digest > $(ERP)/before.txt
+	@if $(ERP)/erp_scoring $(ERP)/erp.db --fail-after 1000 2> $(ERP)/fail.log; then \
+	  echo "test-erp: the injected failure did not fail the job"; exit 1; fi
+	@grep -q "injected failure after 1000 rows" $(ERP)/fail.log || { cat $(ERP)/fail.log; exit 1; }
+	$(VPY) examples/cpp/check_erp_scores.py $(ERP)/erp.db --digest > $(ERP)/after.txt
+	@diff $(ERP)/before.txt $(ERP)/after.txt > /dev/null || { echo "test-erp: a failed run changed the scores:"; \
+	  cat $(ERP)/before.txt $(ERP)/after.txt; exit 1; }
+	$(ERP)/erp_scoring $(ERP)/erp.db --reuse-model
+	@$(VPY) examples/cpp/check_erp_scores.py $(ERP)/erp.db --digest | tee $(ERP)/reused.txt | grep -q " 2 models," || \
+	  { echo "test-erp: --reuse-model stored a new fit (models table: $$(cat $(ERP)/reused.txt))"; exit 1; }
+	$(VPY) examples/cpp/check_erp_scores.py $(ERP)/erp.db
 
 test-python: python test-notebook
 	cd cvm-py && ../$(VPY) -m pytest -q tests --doctest-modules python/cvm

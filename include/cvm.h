@@ -17,7 +17,7 @@
  * *_reason(s)): freed by the caller with cvm_string_free.
  *
  * Threads: per-customer work runs on rayon's global pool (one thread per CPU the process may
- * use; set RAYON_NUM_THREADS before the first call to size it). See docs/c-api.md.
+ * use, or RAYON_NUM_THREADS; cvm_set_num_threads(n) before the first call sizes it). See docs/c-api.md.
  */
 
 
@@ -29,6 +29,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* Version of this header (the Cargo package version; a test keeps them equal). */
+#define CVM_VERSION_MAJOR 0
+#define CVM_VERSION_MINOR 1
+#define CVM_VERSION_PATCH 0
+/* Checks at run time that the library loaded agrees with this header: returns CVM_STATUS_OK,
+ * or CVM_STATUS_INVALID_VALUE (field "version") naming both versions. See cvm_check_version. */
+#define CVM_CHECK_VERSION() cvm_check_version(CVM_VERSION_MAJOR, CVM_VERSION_MINOR, CVM_VERSION_PATCH)
+
 
 // `method` of [`cvm_churn_calibrator_fit`]: isotonic regression (pool-adjacent-violators).
 #define CVM_CALIBRATION_ISOTONIC 0
@@ -105,6 +114,12 @@
 
 // Transition: only in the first snapshot.
 #define CVM_TRANSITION_GONE 6
+
+// `method` of [`cvm_clv_options`]: continuous discounting (the default).
+#define CVM_CLV_CONTINUOUS 0
+
+// `method` of [`cvm_clv_options`]: lifetimes' monthly steps of 4.345 weeks.
+#define CVM_CLV_LIFETIMES 1
 
 // Stage code: known, never purchased, no interest shown.
 #define CVM_STAGE_SUSPECT 0
@@ -529,25 +544,28 @@ typedef struct cvm_fee_options {
 } cvm_fee_options;
 
 // Options of [`cvm_clv`] and [`cvm_clv_bg_bb`]. Start from [`cvm_clv_options_default`].
-// The strings are borrowed for the duration of the call only.
+// Units and the method are codes checked by the library (an unknown one is
+// `CVM_STATUS_UNKNOWN_NAME` naming the member and listing the valid codes).
 typedef struct cvm_clv_options {
   // Horizon in `time_unit` (default 12); ≥ 0. With the lifetimes method, a whole number of
   // months.
   double horizon;
-  // Unit of the horizon and of the discount rate: `"D"`, `"W"`, `"M"` (default), `"Y"`.
-  const char *time_unit;
-  // Unit of the transaction model's data (`"D"`, `"W"`, `"M"`, `"Y"`); for the BG/BB, the
-  // length of one opportunity. NULL (the default): the unit the model records
+  // Unit of the horizon and of the discount rate: `CVM_UNIT_DAY`, `_WEEK`, `_MONTH`
+  // (default), `_YEAR`.
+  uint32_t time_unit;
+  // Unit of the transaction model's data (`CVM_UNIT_DAY`, …, `_YEAR`); for the BG/BB, the
+  // length of one opportunity. `CVM_UNIT_PERIOD` (the default): the unit the model records
   // (`cvm_model_time_unit`, set by a fit's `time_unit` or `cvm_*_with_time_unit`). A unit
-  // that contradicts the model's, or NULL for a model that records none, is
+  // that contradicts the model's, or `CVM_UNIT_PERIOD` for a model that records none, is
   // `CVM_STATUS_INVALID_VALUE` (field `data_time_unit`): there is no silent default.
-  const char *data_time_unit;
+  uint32_t data_time_unit;
   // Effective discount rate per `time_unit` (default 0.01); > −1.
   double discount_rate;
   // Profit margin applied to spend (default 1); ≥ 0.
   double margin;
-  // `"continuous"` (default) or `"lifetimes"` (lifetimes' monthly steps of 4.345 weeks).
-  const char *method;
+  // `CVM_CLV_CONTINUOUS` (default) or `CVM_CLV_LIFETIMES` (lifetimes' monthly steps of
+  // 4.345 weeks).
+  uint32_t method;
   // Confidence level of delta-method intervals in (0, 1), or 0 for none (default 0).
   double interval_level;
 } cvm_clv_options;
@@ -587,6 +605,47 @@ typedef struct cvm_fit_diagnostics {
   double n_obs;
 } cvm_fit_diagnostics;
 
+// A borrowed array of doubles: `data` holds `len` values (NULL with `len == 0` is empty; for
+// an optional column, NULL means "not given"). Write `{ptr, n}` in C.
+typedef struct cvm_doubles {
+  // First value (borrowed for the call only).
+  const double *data;
+  // Number of values.
+  size_t len;
+} cvm_doubles;
+
+// The customer columns of [`cvm_clv`] (`frequency`, `recency`, `t` = T, `monetary_value`) and
+// of [`cvm_clv_bg_bb`] (`t` = the number of opportunities `n`), in the model's unit; every
+// column is required and they have one length.
+typedef struct cvm_clv_customers {
+  // Repeat purchases `x`.
+  struct cvm_doubles frequency;
+  // Age at the last purchase `t_x`.
+  struct cvm_doubles recency;
+  // Age at the end of observation `T` (BG/BB: opportunities `n`).
+  struct cvm_doubles t;
+  // Mean repeat-purchase value.
+  struct cvm_doubles monetary_value;
+} cvm_clv_customers;
+
+// Where [`cvm_clv`] writes: each non-NULL array has room for `n` = the number of customers.
+// `clv` is required; `discounted_purchases` and `expected_spend` may be NULL (not wanted);
+// `lower` and `upper` are required when `interval_level` > 0 and ignored otherwise.
+typedef struct cvm_clv_outputs {
+  // CLV of each customer.
+  double *clv;
+  // Discounted expected purchases over the horizon.
+  double *discounted_purchases;
+  // Expected spend per purchase (Gamma-Gamma conditional mean).
+  double *expected_spend;
+  // Lower end of the delta-method interval.
+  double *lower;
+  // Upper end of the delta-method interval.
+  double *upper;
+  // Room in each array.
+  size_t n;
+} cvm_clv_outputs;
+
 // Thresholds of [`cvm_loyalty_stages`]; start from [`cvm_ladder_options_default`].
 typedef struct cvm_ladder_options {
   // Interest count that makes a non-buyer a prospect (default 1; > 0).
@@ -622,6 +681,64 @@ typedef struct cvm_level_options {
   // `CVM_MISSING_ERROR` (default) or `CVM_MISSING_UNOBSERVED`.
   uint32_t missing;
 } cvm_level_options;
+
+// A borrowed array of bytes (0/1 flags or codes): `data` holds `len` values; as
+// [`cvm_doubles`].
+typedef struct cvm_bytes {
+  // First value (borrowed for the call only).
+  const uint8_t *data;
+  // Number of values.
+  size_t len;
+} cvm_bytes;
+
+// The columns of [`cvm_loyalty_stages`]: `frequency`, `recency`, `t` (T) are the customer
+// summary (required); every other column may have `data` NULL (not given): `purchased` (0/1:
+// whether the customer ever bought; default all 1), `interest`, `referrals`, `reviews`,
+// `recommendations` (counts), `p_alive` (in [0, 1]). Given columns have the summary's length.
+typedef struct cvm_ladder_columns {
+  // Repeat purchases.
+  struct cvm_doubles frequency;
+  // Age at the last purchase.
+  struct cvm_doubles recency;
+  // Age at the end of observation.
+  struct cvm_doubles t;
+  // Whether each customer ever bought (0/1), or NULL.
+  struct cvm_bytes purchased;
+  // Interest shown (count), or NULL.
+  struct cvm_doubles interest;
+  // Referrals made (count), or NULL.
+  struct cvm_doubles referrals;
+  // Reviews written (count), or NULL.
+  struct cvm_doubles reviews;
+  // Recommendations made (count), or NULL.
+  struct cvm_doubles recommendations;
+  // Probability of being alive, or NULL.
+  struct cvm_doubles p_alive;
+} cvm_ladder_columns;
+
+// Options of [`cvm_rules_preset`]; start from [`cvm_preset_options_default`] (no overrides, no
+// renames). `option_names[k]` / `option_values[k]` override numeric thresholds by name (e.g.
+// `"max_cash"`, 60.0; the names are those of `docs/rules.md`); `rename_from[k]` /
+// `rename_to[k]` read the preset's default column `rename_from[k]` from your column
+// `rename_to[k]`. Either list may be empty (NULL with length 0). Borrowed for the call only.
+typedef struct cvm_preset_options {
+  // Names of the thresholds to override.
+  const char *const *option_names;
+  // Elements of `option_names`.
+  size_t n_option_names;
+  // Their values (as many as `option_names`).
+  const double *option_values;
+  // Elements of `option_values`.
+  size_t n_option_values;
+  // The preset's column names to read from other columns.
+  const char *const *rename_from;
+  // Elements of `rename_from`.
+  size_t n_rename_from;
+  // The columns to read them from (as many as `rename_from`).
+  const char *const *rename_to;
+  // Elements of `rename_to`.
+  size_t n_rename_to;
+} cvm_preset_options;
 
 // Options of [`cvm_summary_from_transactions`]; start from [`cvm_summary_options_default`]
 // (which sets `timestamp_unit = CVM_TIMESTAMP_DAYS`: set it to your timestamps' unit).
@@ -668,8 +785,8 @@ typedef struct cvm_series {
   size_t n_periods;
 } cvm_series;
 
-// Configuration of the cash-flow customer lifetime value. Zero-initialise it
-// (`cvm_cashflow c = {0};`) for the defaults: no cost, margin 1, retention 1, no acquisition
+// Configuration of the cash-flow customer lifetime value. Start from
+// `cvm_cashflow_default()` (equal to zero-initialising it) for the defaults: no cost, margin 1, retention 1, no acquisition
 // cost, end-of-period cash flows, customer present in period 1, infinite horizon.
 typedef struct cvm_cashflow {
   // Revenue per period `R_t` (required).
@@ -734,7 +851,8 @@ typedef struct cvm_satisfaction {
   uint32_t missing;
 } cvm_satisfaction;
 
-// Inputs of [`cvm_value_decomposition`]. Zero-initialise it: every component is 0 unless given.
+// Inputs of [`cvm_value_decomposition`]. Start from `cvm_decomposition_inputs_default()` (equal to
+// zero-initialising it): every component is 0 unless given.
 typedef struct cvm_decomposition_inputs {
   // Realised value: NULL (0), one total per customer (`realised_periods` = 0) or a row-major
   // customers × `realised_periods` history of profit, oldest first, compounded to today.
@@ -770,7 +888,8 @@ typedef struct cvm_decomposition_inputs {
   bool plain_referrals;
 } cvm_decomposition_inputs;
 
-// Options of [`cvm_value_matrix`]. Zero-initialise it for the method's 2 × 2 matrix split at
+// Options of [`cvm_value_matrix`]. Start from `cvm_value_matrix_options_default()` (equal to
+// zero-initialising it) for the method's 2 × 2 matrix split at
 // the medians, with its quadrant labels and strategies.
 typedef struct cvm_value_matrix_options {
   // Cut points of current value (NULL: the median).
@@ -1537,8 +1656,8 @@ enum cvm_status cvm_transitions_reason(const struct cvm_transitions *t, size_t r
 // `t` NULL or not yet freed.
 void cvm_transitions_free(struct cvm_transitions *t);
 
-// Default CLV options: 12 months, the model's unit of data (`data_time_unit` NULL), 1 % a
-// month, margin 1, continuous, no intervals. The strings are static.
+// Default CLV options: 12 months, the model's unit of data (`data_time_unit`
+// `CVM_UNIT_PERIOD`), 1 % a month, margin 1, continuous, no intervals.
 struct cvm_clv_options cvm_clv_options_default(void);
 
 // Fits the Gamma-Gamma spend model on each customer's number of repeat purchases and their
@@ -1923,60 +2042,38 @@ void cvm_sbg_free(struct cvm_sbg *m);
 // model (`cvm_model`: BG/NBD, MBG/NBD, Pareto/NBD) and a Gamma-Gamma spend model:
 // `margin · E(spend) · discounted expected purchases over the horizon`.
 //
-// `options` may be NULL (defaults, [`cvm_clv_options_default`]). Outputs: `out_clv` (required),
-// `out_discounted_purchases` and `out_expected_spend` (may be NULL), `out_lower`/`out_upper`
-// (required when `options->interval_level` > 0, otherwise ignored); each has room for
-// `n_out` = number of customers. The unit of the customer columns is the model's
-// (`cvm_model_time_unit`) unless `options->data_time_unit` names it. Errors:
-// `CVM_STATUS_UNKNOWN_NAME` (`time_unit`, `data_time_unit`, `method`),
-// `CVM_STATUS_INVALID_VALUE` (`data_time_unit` contradicting the model's unit, or NULL for a
-// model that records none; `horizon` < 0, `discount_rate` ≤ −1, customer columns with field
-// and index, `covariance` for intervals of unfitted models),
+// `customers` holds the summary columns (`t` is T); `options` may be NULL (defaults,
+// [`cvm_clv_options_default`]); `out` says where to write ([`cvm_clv_outputs`]). The unit of
+// the customer columns is the model's (`cvm_model_time_unit`) unless
+// `options->data_time_unit` names it. Errors: `CVM_STATUS_NULL_POINTER` (`customers`, `out`,
+// `out_clv`, `out_lower`/`out_upper` with intervals), `CVM_STATUS_UNKNOWN_NAME` (`time_unit`,
+// `data_time_unit`, `method` codes), `CVM_STATUS_INVALID_VALUE` (`data_time_unit`
+// contradicting the model's unit, or `CVM_UNIT_PERIOD` for a model that records none;
+// `horizon` < 0, `discount_rate` ≤ −1, customer columns with field and index, `covariance`
+// for intervals of unfitted models), `CVM_STATUS_LENGTH_MISMATCH` (columns, `out_clv`, …),
 // `CVM_STATUS_NUMERICAL` (infinite expected spend, q ≤ 1).
 //
 // # Safety
-// Handles live; arrays hold their stated lengths; outputs as described.
+// Handles live; `customers`, `options`, `out` NULL or valid, their arrays holding their
+// stated lengths.
 enum cvm_status cvm_clv(const struct cvm_model *transaction_model,
                         const struct cvm_gamma_gamma *spend_model,
-                        const double *frequency,
-                        size_t n_frequency,
-                        const double *recency,
-                        size_t n_recency,
-                        const double *t,
-                        size_t n_t,
-                        const double *monetary_value,
-                        size_t n_monetary_value,
+                        const struct cvm_clv_customers *customers,
                         const struct cvm_clv_options *options,
-                        double *out_clv,
-                        double *out_discounted_purchases,
-                        double *out_expected_spend,
-                        double *out_lower,
-                        double *out_upper,
-                        size_t n_out);
+                        const struct cvm_clv_outputs *out);
 
 // As [`cvm_clv`] with a BG/BB transaction model: the customer columns are `(x, t_x, n)` in
-// opportunities, and the length of one opportunity (e.g. `"Y"`) is `options->data_time_unit`,
-// or, when that is NULL, the model's unit ([`cvm_bg_bb_time_unit`]).
+// opportunities (`customers->t` holds `n`, reported as field `n_periods`), and the length of
+// one opportunity (e.g. `CVM_UNIT_YEAR`) is `options->data_time_unit`, or, when that is
+// `CVM_UNIT_PERIOD`, the model's unit ([`cvm_bg_bb_time_unit`]).
 //
 // # Safety
 // As [`cvm_clv`].
 enum cvm_status cvm_clv_bg_bb(const struct cvm_bg_bb *transaction_model,
                               const struct cvm_gamma_gamma *spend_model,
-                              const double *frequency,
-                              size_t n_frequency,
-                              const double *recency,
-                              size_t n_recency,
-                              const double *n_periods,
-                              size_t n_n_periods,
-                              const double *monetary_value,
-                              size_t n_monetary_value,
+                              const struct cvm_clv_customers *customers,
                               const struct cvm_clv_options *options,
-                              double *out_clv,
-                              double *out_discounted_purchases,
-                              double *out_expected_spend,
-                              double *out_lower,
-                              double *out_upper,
-                              size_t n_out);
+                              const struct cvm_clv_outputs *out);
 
 // The default ladder thresholds (every count threshold 1, P(alive) threshold 0.5, no window).
 struct cvm_ladder_options cvm_ladder_options_default(void);
@@ -2002,31 +2099,14 @@ const char *cvm_churn_type_name(uint8_t code);
 // Places every customer on the loyalty ladder (suspect, prospect, first-time, repeat, advocate,
 // lapsed) into a new handle `*out` (free with [`cvm_ladder_free`]).
 //
-// `frequency`, `recency`, `t` are the customer summary; every other column may be NULL (not
-// given): `purchased` (0/1: whether the customer ever bought; default all 1), `interest`,
-// `referrals`, `reviews`, `recommendations` (counts), `p_alive` (in [0, 1]). `options` may be
-// NULL (defaults). Errors name the column (or option) and the first offending index.
+// `columns` ([`cvm_ladder_columns`]) holds the summary and the optional signals; `options` may
+// be NULL (defaults). Errors name the column (or option) and the first offending index;
+// `CVM_STATUS_NULL_POINTER` for a NULL `columns` or `out`.
 //
 // # Safety
-// Arrays hold their stated lengths; `options` NULL or valid; `out` valid for writes.
-enum cvm_status cvm_loyalty_stages(const double *frequency,
-                                   size_t n_frequency,
-                                   const double *recency,
-                                   size_t n_recency,
-                                   const double *t,
-                                   size_t n_t,
-                                   const uint8_t *purchased,
-                                   size_t n_purchased,
-                                   const double *interest,
-                                   size_t n_interest,
-                                   const double *referrals,
-                                   size_t n_referrals,
-                                   const double *reviews,
-                                   size_t n_reviews,
-                                   const double *recommendations,
-                                   size_t n_recommendations,
-                                   const double *p_alive,
-                                   size_t n_p_alive,
+// `columns` valid, its arrays holding their stated lengths; `options` NULL or valid; `out`
+// valid for writes.
+enum cvm_status cvm_loyalty_stages(const struct cvm_ladder_columns *columns,
                                    const struct cvm_ladder_options *options,
                                    struct cvm_ladder **out);
 
@@ -2479,6 +2559,44 @@ enum cvm_status cvm_model_dert(const struct cvm_model *m,
 // `m` NULL or not yet freed.
 void cvm_model_free(struct cvm_model *m);
 
+// The library's major version (`CVM_VERSION_MAJOR` of the header it was built with).
+uint32_t cvm_version_major(void);
+
+// The library's minor version.
+uint32_t cvm_version_minor(void);
+
+// The library's patch version.
+uint32_t cvm_version_patch(void);
+
+// Checks that the header a program was compiled with (pass `CVM_VERSION_MAJOR`,
+// `CVM_VERSION_MINOR`, `CVM_VERSION_PATCH`, or use the `CVM_CHECK_VERSION()` macro) agrees with
+// the library loaded at run time: same major version and a library at least as new (before 1.0
+// the minor versions must be equal too). `CVM_STATUS_INVALID_VALUE` (field `version`) names both
+// versions otherwise.
+enum cvm_status cvm_check_version(uint32_t major, uint32_t minor, uint32_t patch);
+
+// Sizes the library's thread pool to `n` threads (0: the default) before its first use.
+//
+// The per-customer work runs on rayon's global pool. By default it has one thread per CPU the
+// process may use, or `RAYON_NUM_THREADS` when that variable is set. The pool is built once per
+// process, at the first parallel call (or by this function): call it at start-up, before any
+// other cvm call that computes. Afterwards its size is fixed, and this function returns
+// `CVM_STATUS_INVALID_VALUE` (field `num_threads`) saying so; the pool is unchanged. Results
+// do not depend on the number of threads (bit for bit).
+enum cvm_status cvm_set_num_threads(size_t n);
+
+// Number of threads of the library's pool (starts the pool with its default size if it has
+// not started yet: call [`cvm_set_num_threads`] first to choose it).
+size_t cvm_num_threads(void);
+
+// Writes the date of `days` since 1970-01-01 (UTC) as `"YYYY-MM-DD"` into `*out` (free it with
+// `cvm_string_free`); the inverse of `cvm_parse_date`. Days outside 0001-01-01..=9999-12-31
+// are `CVM_STATUS_INVALID_VALUE` (field `days`).
+//
+// # Safety
+// `out` valid for writes.
+enum cvm_status cvm_format_date(int64_t days, char **out);
+
 // A new, empty table into `*out` (free with [`cvm_table_free`]).
 //
 // # Safety
@@ -2547,29 +2665,22 @@ void cvm_table_free(struct cvm_table *t);
 // `json` NUL-terminated; `out` valid for writes.
 enum cvm_status cvm_rules_from_json(const char *json, struct cvm_rules **out);
 
+// No threshold overridden, no column renamed.
+struct cvm_preset_options cvm_preset_options_default(void);
+
 // Builds a preset rule set (`"good_customer"`, `"big_customer_risk"`, `"elastic_customer"`,
-// `"dormant_account"`) into `*out`.
-//
-// `option_names[k]` / `option_values[k]` override numeric thresholds by name (e.g.
-// `"max_cash"`, 60.0; the names are those of `docs/rules.md`); `rename_from[k]` /
-// `rename_to[k]` read the preset's default column `rename_from[k]` from your column
-// `rename_to[k]`. Either list may be empty (NULL with length 0).
+// `"dormant_account"`) into `*out`, with the overrides and renames of `options` (NULL: none;
+// see [`cvm_preset_options`]).
 //
 // Errors: `CVM_STATUS_UNKNOWN_NAME` (field `preset` or `options`), `CVM_STATUS_INVALID_VALUE`
 // (field: the option, for a non-finite value; field `columns`, index k, for a column the preset
 // does not read), `CVM_STATUS_LENGTH_MISMATCH` when paired arrays differ in length.
 //
 // # Safety
-// Strings NUL-terminated; arrays hold their stated lengths; `out` valid for writes.
+// Strings NUL-terminated; `options` NULL or valid, its arrays holding their stated lengths;
+// `out` valid for writes.
 enum cvm_status cvm_rules_preset(const char *name,
-                                 const char *const *option_names,
-                                 size_t n_option_names,
-                                 const double *option_values,
-                                 size_t n_option_values,
-                                 const char *const *rename_from,
-                                 size_t n_rename_from,
-                                 const char *const *rename_to,
-                                 size_t n_rename_to,
+                                 const struct cvm_preset_options *options,
                                  struct cvm_rules **out);
 
 // Writes the rule set's JSON document into `*out_json` (free it with `cvm_string_free`). Read
@@ -3364,6 +3475,19 @@ enum cvm_status cvm_whale_curve_unprofitable(const struct cvm_whale_curve *w,
 // # Safety
 // `w` NULL or not yet freed.
 void cvm_whale_curve_free(struct cvm_whale_curve *w);
+
+// The default cash-flow configuration (equal to a zero-initialised one): no revenue yet (set
+// `revenue`, which is required), no cost, margin 1, retention 1, no acquisition cost, discount
+// rate 0, infinite horizon, end-of-period cash flows, customer present in period 1.
+struct cvm_cashflow cvm_cashflow_default(void);
+
+// The default decomposition inputs (equal to zero-initialised ones): every component 0 until
+// given.
+struct cvm_decomposition_inputs cvm_decomposition_inputs_default(void);
+
+// The default value-matrix options (equal to zero-initialised ones): the method's 2 × 2
+// matrix split at the medians, with its quadrant labels and strategies.
+struct cvm_value_matrix_options cvm_value_matrix_options_default(void);
 
 // Transition counts between the cells of two value matrices of the same grid (`cells` cells),
 // customers matched by id, into `counts`: row-major, rows = cells before (then `new` under

@@ -28,15 +28,18 @@ use std::sync::{Mutex, Once};
 
 pub mod churn;
 pub mod churn_risk;
+pub mod columns;
 pub mod decision;
 pub mod fee;
 pub mod lifetime2;
 pub mod loyalty;
 pub mod models;
+pub mod runtime;
 pub mod selection;
 pub mod selection_advice;
 pub mod summary;
 pub mod value;
+pub mod value_defaults;
 pub mod value_time;
 
 /// Status code of every fallible function. Values are stable and never reused.

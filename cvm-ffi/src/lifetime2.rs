@@ -14,6 +14,7 @@ use cvm_core::models::{
 };
 use cvm_core::{Error, TimeUnit};
 
+use crate::columns::cvm_doubles;
 use crate::models::{core_fit_options, cvm_fit_diagnostics, cvm_fit_options, cvm_model};
 use crate::summary::{optional_unit, unit_code};
 use crate::{
@@ -35,45 +36,89 @@ pub struct cvm_bg_bb(pub(crate) BgBb);
 #[derive(Debug)]
 pub struct cvm_sbg(ShiftedBetaGeometric);
 
+/// `method` of [`cvm_clv_options`]: continuous discounting (the default).
+pub const CVM_CLV_CONTINUOUS: u32 = 0;
+/// `method` of [`cvm_clv_options`]: lifetimes' monthly steps of 4.345 weeks.
+pub const CVM_CLV_LIFETIMES: u32 = 1;
+
 /// Options of [`cvm_clv`] and [`cvm_clv_bg_bb`]. Start from [`cvm_clv_options_default`].
-/// The strings are borrowed for the duration of the call only.
+/// Units and the method are codes checked by the library (an unknown one is
+/// `CVM_STATUS_UNKNOWN_NAME` naming the member and listing the valid codes).
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct cvm_clv_options {
     /// Horizon in `time_unit` (default 12); ≥ 0. With the lifetimes method, a whole number of
     /// months.
     pub horizon: f64,
-    /// Unit of the horizon and of the discount rate: `"D"`, `"W"`, `"M"` (default), `"Y"`.
-    pub time_unit: *const c_char,
-    /// Unit of the transaction model's data (`"D"`, `"W"`, `"M"`, `"Y"`); for the BG/BB, the
-    /// length of one opportunity. NULL (the default): the unit the model records
+    /// Unit of the horizon and of the discount rate: `CVM_UNIT_DAY`, `_WEEK`, `_MONTH`
+    /// (default), `_YEAR`.
+    pub time_unit: u32,
+    /// Unit of the transaction model's data (`CVM_UNIT_DAY`, …, `_YEAR`); for the BG/BB, the
+    /// length of one opportunity. `CVM_UNIT_PERIOD` (the default): the unit the model records
     /// (`cvm_model_time_unit`, set by a fit's `time_unit` or `cvm_*_with_time_unit`). A unit
-    /// that contradicts the model's, or NULL for a model that records none, is
+    /// that contradicts the model's, or `CVM_UNIT_PERIOD` for a model that records none, is
     /// `CVM_STATUS_INVALID_VALUE` (field `data_time_unit`): there is no silent default.
-    pub data_time_unit: *const c_char,
+    pub data_time_unit: u32,
     /// Effective discount rate per `time_unit` (default 0.01); > −1.
     pub discount_rate: f64,
     /// Profit margin applied to spend (default 1); ≥ 0.
     pub margin: f64,
-    /// `"continuous"` (default) or `"lifetimes"` (lifetimes' monthly steps of 4.345 weeks).
-    pub method: *const c_char,
+    /// `CVM_CLV_CONTINUOUS` (default) or `CVM_CLV_LIFETIMES` (lifetimes' monthly steps of
+    /// 4.345 weeks).
+    pub method: u32,
     /// Confidence level of delta-method intervals in (0, 1), or 0 for none (default 0).
     pub interval_level: f64,
 }
 
-/// Default CLV options: 12 months, the model's unit of data (`data_time_unit` NULL), 1 % a
-/// month, margin 1, continuous, no intervals. The strings are static.
+/// Default CLV options: 12 months, the model's unit of data (`data_time_unit`
+/// `CVM_UNIT_PERIOD`), 1 % a month, margin 1, continuous, no intervals.
 #[no_mangle]
 pub extern "C" fn cvm_clv_options_default() -> cvm_clv_options {
     cvm_clv_options {
         horizon: 12.0,
-        time_unit: c"M".as_ptr(),
-        data_time_unit: std::ptr::null(),
+        time_unit: crate::summary::CVM_UNIT_MONTH,
+        data_time_unit: crate::summary::CVM_UNIT_PERIOD,
         discount_rate: 0.01,
         margin: 1.0,
-        method: c"continuous".as_ptr(),
+        method: CVM_CLV_CONTINUOUS,
         interval_level: 0.0,
     }
+}
+
+/// The customer columns of [`cvm_clv`] (`frequency`, `recency`, `t` = T, `monetary_value`) and
+/// of [`cvm_clv_bg_bb`] (`t` = the number of opportunities `n`), in the model's unit; every
+/// column is required and they have one length.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct cvm_clv_customers {
+    /// Repeat purchases `x`.
+    pub frequency: cvm_doubles,
+    /// Age at the last purchase `t_x`.
+    pub recency: cvm_doubles,
+    /// Age at the end of observation `T` (BG/BB: opportunities `n`).
+    pub t: cvm_doubles,
+    /// Mean repeat-purchase value.
+    pub monetary_value: cvm_doubles,
+}
+
+/// Where [`cvm_clv`] writes: each non-NULL array has room for `n` = the number of customers.
+/// `clv` is required; `discounted_purchases` and `expected_spend` may be NULL (not wanted);
+/// `lower` and `upper` are required when `interval_level` > 0 and ignored otherwise.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct cvm_clv_outputs {
+    /// CLV of each customer.
+    pub clv: *mut f64,
+    /// Discounted expected purchases over the horizon.
+    pub discounted_purchases: *mut f64,
+    /// Expected spend per purchase (Gamma-Gamma conditional mean).
+    pub expected_spend: *mut f64,
+    /// Lower end of the delta-method interval.
+    pub lower: *mut f64,
+    /// Upper end of the delta-method interval.
+    pub upper: *mut f64,
+    /// Room in each array.
+    pub n: usize,
 }
 
 fn diagnostics(d: Option<&FitDiagnostics>) -> FfiResult<cvm_fit_diagnostics> {
@@ -879,34 +924,35 @@ pub unsafe extern "C" fn cvm_sbg_free(m: *mut cvm_sbg) {
 // -------------------------------------------------------------------------------------- CLV
 
 /// `options` (NULL: defaults) as core options for a transaction model recording `model_unit`:
-/// `data_time_unit` NULL is the model's unit; a contradiction, or no unit on either side, is
-/// the core's `InvalidValue` on `data_time_unit` (checked after the names and values, before
-/// the customer columns).
+/// `data_time_unit` `CVM_UNIT_PERIOD` is the model's unit; a contradiction, or no unit on either
+/// side, is the core's `InvalidValue` on `data_time_unit` (checked after the codes and values,
+/// before the customer columns).
 ///
 /// # Safety
-/// `options` NULL or valid, its strings NUL-terminated (`data_time_unit` may be NULL).
+/// `options` NULL or valid.
 unsafe fn clv_options(
     options: *const cvm_clv_options,
     model_unit: Option<TimeUnit>,
 ) -> FfiResult<ClvOptions> {
     let o = unsafe { options.as_ref() }.copied().unwrap_or_else(|| cvm_clv_options_default());
     let level = if o.interval_level == 0.0 { None } else { Some(o.interval_level) };
-    let time_unit = unsafe { str_arg(o.time_unit, "time_unit") }?;
-    cvm_core::names::parse_field::<TimeUnit>(time_unit, "time_unit")?;
-    let given = if o.data_time_unit.is_null() {
-        None
-    } else {
-        let text = unsafe { str_arg(o.data_time_unit, "data_time_unit") }?;
-        Some(cvm_core::names::parse_field::<TimeUnit>(text, "data_time_unit")?)
-    };
+    let time_unit = crate::summary::required_unit(o.time_unit, "time_unit")?;
+    let given = optional_unit(o.data_time_unit, "data_time_unit")?;
     // The lifetimes convention picks its step from the data's unit: the one given, else the
     // model's. Without either, any unit serves to check the other options; the resolution
     // below then reports the missing unit.
     let data_unit = given.or(model_unit).unwrap_or(TimeUnit::Week);
-    let method = unsafe { str_arg(o.method, "method") }?;
+    let method = match o.method {
+        CVM_CLV_CONTINUOUS => "continuous",
+        CVM_CLV_LIFETIMES => "lifetimes",
+        other => {
+            let valid = ["CVM_CLV_CONTINUOUS (0)", "CVM_CLV_LIFETIMES (1)"];
+            return Err(Error::unknown_name("method", other.to_string(), &valid).into());
+        }
+    };
     let mut co = ClvOptions::from_names(
         o.horizon,
-        time_unit,
+        time_unit.as_str(),
         data_unit.as_str(),
         o.discount_rate,
         o.margin,
@@ -919,36 +965,25 @@ unsafe fn clv_options(
     Ok(co)
 }
 
-/// Output arrays of the CLV functions (each with room for the number of customers; `lower` and
-/// `upper` only used, and then required, when intervals are asked for).
-struct ClvOut {
-    clv: *mut f64,
-    discounted: *mut f64,
-    spend: *mut f64,
-    lower: *mut f64,
-    upper: *mut f64,
-    n_out: usize,
-}
-
 /// # Safety
-/// The outputs have room for `n_out` values each (or are NULL where allowed).
-unsafe fn write_clv(r: &ClvResult, o: &ClvOut) -> FfiResult<()> {
+/// The outputs have room for `n` values each (or are NULL where allowed).
+unsafe fn write_clv(r: &ClvResult, o: &cvm_clv_outputs) -> FfiResult<()> {
     unsafe {
-        write_array(&r.value, o.clv, o.n_out, "out_clv")?;
-        if !o.discounted.is_null() {
+        write_array(&r.value, o.clv, o.n, "out_clv")?;
+        if !o.discounted_purchases.is_null() {
             write_array(
                 &r.discounted_purchases,
-                o.discounted,
-                o.n_out,
+                o.discounted_purchases,
+                o.n,
                 "out_discounted_purchases",
             )?;
         }
-        if !o.spend.is_null() {
-            write_array(&r.expected_spend, o.spend, o.n_out, "out_expected_spend")?;
+        if !o.expected_spend.is_null() {
+            write_array(&r.expected_spend, o.expected_spend, o.n, "out_expected_spend")?;
         }
         if let (Some(lo), Some(hi)) = (&r.lower, &r.upper) {
-            write_array(lo, o.lower, o.n_out, "out_lower")?;
-            write_array(hi, o.upper, o.n_out, "out_upper")?;
+            write_array(lo, o.lower, o.n, "out_lower")?;
+            write_array(hi, o.upper, o.n, "out_upper")?;
         }
     }
     Ok(())
@@ -956,7 +991,7 @@ unsafe fn write_clv(r: &ClvResult, o: &ClvOut) -> FfiResult<()> {
 
 /// Checks the outputs before any work: `out_clv` required; `out_lower`/`out_upper` required
 /// when intervals are asked for.
-fn check_clv_out(o: &ClvOut, options: &ClvOptions) -> FfiResult<()> {
+fn check_clv_out(o: &cvm_clv_outputs, options: &ClvOptions) -> FfiResult<()> {
     need_out(o.clv, "out_clv")?;
     if options.interval_level.is_some() {
         need_out(o.lower, "out_lower")?;
@@ -965,82 +1000,65 @@ fn check_clv_out(o: &ClvOut, options: &ClvOptions) -> FfiResult<()> {
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
+/// # Safety
+/// `customers`, `options` and `out` NULL or valid, their arrays as documented.
 unsafe fn clv_common(
     model: &dyn TransactionModel,
     spend: *const cvm_gamma_gamma,
-    cols: [(*const f64, usize, &'static str); 4],
+    customers: *const cvm_clv_customers,
+    t_field: &'static str,
     options: *const cvm_clv_options,
-    out: ClvOut,
+    out: *const cvm_clv_outputs,
 ) -> FfiResult<()> {
     let spend = &unsafe { handle(spend, "spend_model") }?.0;
+    let c = unsafe { handle(customers, "customers") }?;
+    let out = unsafe { handle(out, "out") }?;
     let o = unsafe { clv_options(options, model.time_unit()) }?;
-    check_clv_out(&out, &o)?;
-    let [f, r, t, z] = cols.map(|(p, n, field)| unsafe { slice(p, n, field) });
-    let r = customer_lifetime_value(model, spend, f?, r?, t?, z?, &o)?;
-    unsafe { write_clv(&r, &out) }
+    check_clv_out(out, &o)?;
+    let f = unsafe { c.frequency.required("frequency") }?;
+    let r = unsafe { c.recency.required("recency") }?;
+    let t = unsafe { c.t.required(t_field) }?;
+    let z = unsafe { c.monetary_value.required("monetary_value") }?;
+    let r = customer_lifetime_value(model, spend, f, r, t, z, &o)?;
+    unsafe { write_clv(&r, out) }
 }
 
 /// Probabilistic customer lifetime value of each customer from a continuous-time transaction
 /// model (`cvm_model`: BG/NBD, MBG/NBD, Pareto/NBD) and a Gamma-Gamma spend model:
 /// `margin · E(spend) · discounted expected purchases over the horizon`.
 ///
-/// `options` may be NULL (defaults, [`cvm_clv_options_default`]). Outputs: `out_clv` (required),
-/// `out_discounted_purchases` and `out_expected_spend` (may be NULL), `out_lower`/`out_upper`
-/// (required when `options->interval_level` > 0, otherwise ignored); each has room for
-/// `n_out` = number of customers. The unit of the customer columns is the model's
-/// (`cvm_model_time_unit`) unless `options->data_time_unit` names it. Errors:
-/// `CVM_STATUS_UNKNOWN_NAME` (`time_unit`, `data_time_unit`, `method`),
-/// `CVM_STATUS_INVALID_VALUE` (`data_time_unit` contradicting the model's unit, or NULL for a
-/// model that records none; `horizon` < 0, `discount_rate` ≤ −1, customer columns with field
-/// and index, `covariance` for intervals of unfitted models),
+/// `customers` holds the summary columns (`t` is T); `options` may be NULL (defaults,
+/// [`cvm_clv_options_default`]); `out` says where to write ([`cvm_clv_outputs`]). The unit of
+/// the customer columns is the model's (`cvm_model_time_unit`) unless
+/// `options->data_time_unit` names it. Errors: `CVM_STATUS_NULL_POINTER` (`customers`, `out`,
+/// `out_clv`, `out_lower`/`out_upper` with intervals), `CVM_STATUS_UNKNOWN_NAME` (`time_unit`,
+/// `data_time_unit`, `method` codes), `CVM_STATUS_INVALID_VALUE` (`data_time_unit`
+/// contradicting the model's unit, or `CVM_UNIT_PERIOD` for a model that records none;
+/// `horizon` < 0, `discount_rate` ≤ −1, customer columns with field and index, `covariance`
+/// for intervals of unfitted models), `CVM_STATUS_LENGTH_MISMATCH` (columns, `out_clv`, …),
 /// `CVM_STATUS_NUMERICAL` (infinite expected spend, q ≤ 1).
 ///
 /// # Safety
-/// Handles live; arrays hold their stated lengths; outputs as described.
+/// Handles live; `customers`, `options`, `out` NULL or valid, their arrays holding their
+/// stated lengths.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_clv(
     transaction_model: *const cvm_model,
     spend_model: *const cvm_gamma_gamma,
-    frequency: *const f64,
-    n_frequency: usize,
-    recency: *const f64,
-    n_recency: usize,
-    t: *const f64,
-    n_t: usize,
-    monetary_value: *const f64,
-    n_monetary_value: usize,
+    customers: *const cvm_clv_customers,
     options: *const cvm_clv_options,
-    out_clv: *mut f64,
-    out_discounted_purchases: *mut f64,
-    out_expected_spend: *mut f64,
-    out_lower: *mut f64,
-    out_upper: *mut f64,
-    n_out: usize,
+    out: *const cvm_clv_outputs,
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(transaction_model, "transaction_model") }?.0;
-        let cols = [
-            (frequency, n_frequency, "frequency"),
-            (recency, n_recency, "recency"),
-            (t, n_t, "T"),
-            (monetary_value, n_monetary_value, "monetary_value"),
-        ];
-        let out = ClvOut {
-            clv: out_clv,
-            discounted: out_discounted_purchases,
-            spend: out_expected_spend,
-            lower: out_lower,
-            upper: out_upper,
-            n_out,
-        };
-        unsafe { clv_common(m.as_model(), spend_model, cols, options, out) }
+        unsafe { clv_common(m.as_model(), spend_model, customers, "T", options, out) }
     })
 }
 
 /// As [`cvm_clv`] with a BG/BB transaction model: the customer columns are `(x, t_x, n)` in
-/// opportunities, and the length of one opportunity (e.g. `"Y"`) is `options->data_time_unit`,
-/// or, when that is NULL, the model's unit ([`cvm_bg_bb_time_unit`]).
+/// opportunities (`customers->t` holds `n`, reported as field `n_periods`), and the length of
+/// one opportunity (e.g. `CVM_UNIT_YEAR`) is `options->data_time_unit`, or, when that is
+/// `CVM_UNIT_PERIOD`, the model's unit ([`cvm_bg_bb_time_unit`]).
 ///
 /// # Safety
 /// As [`cvm_clv`].
@@ -1048,38 +1066,12 @@ pub unsafe extern "C" fn cvm_clv(
 pub unsafe extern "C" fn cvm_clv_bg_bb(
     transaction_model: *const cvm_bg_bb,
     spend_model: *const cvm_gamma_gamma,
-    frequency: *const f64,
-    n_frequency: usize,
-    recency: *const f64,
-    n_recency: usize,
-    n_periods: *const f64,
-    n_n_periods: usize,
-    monetary_value: *const f64,
-    n_monetary_value: usize,
+    customers: *const cvm_clv_customers,
     options: *const cvm_clv_options,
-    out_clv: *mut f64,
-    out_discounted_purchases: *mut f64,
-    out_expected_spend: *mut f64,
-    out_lower: *mut f64,
-    out_upper: *mut f64,
-    n_out: usize,
+    out: *const cvm_clv_outputs,
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(transaction_model, "transaction_model") }?.0;
-        let cols = [
-            (frequency, n_frequency, "frequency"),
-            (recency, n_recency, "recency"),
-            (n_periods, n_n_periods, "n_periods"),
-            (monetary_value, n_monetary_value, "monetary_value"),
-        ];
-        let out = ClvOut {
-            clv: out_clv,
-            discounted: out_discounted_purchases,
-            spend: out_expected_spend,
-            lower: out_lower,
-            upper: out_upper,
-            n_out,
-        };
-        unsafe { clv_common(m, spend_model, cols, options, out) }
+        unsafe { clv_common(m, spend_model, customers, "n_periods", options, out) }
     })
 }

@@ -18,6 +18,7 @@ use cvm_core::loyalty::{
 };
 use cvm_core::Error;
 
+use crate::columns::{cvm_bytes, cvm_doubles};
 use crate::{
     copy_to, cvm_status, ffi_guard, free_handle, handle, into_handle, need_out, opt_slice, slice,
     write_array, write_out, FfiError, FfiResult,
@@ -322,53 +323,64 @@ fn static_name(name: &'static str) -> *const c_char {
         .as_ptr()
 }
 
+/// The columns of [`cvm_loyalty_stages`]: `frequency`, `recency`, `t` (T) are the customer
+/// summary (required); every other column may have `data` NULL (not given): `purchased` (0/1:
+/// whether the customer ever bought; default all 1), `interest`, `referrals`, `reviews`,
+/// `recommendations` (counts), `p_alive` (in [0, 1]). Given columns have the summary's length.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct cvm_ladder_columns {
+    /// Repeat purchases.
+    pub frequency: cvm_doubles,
+    /// Age at the last purchase.
+    pub recency: cvm_doubles,
+    /// Age at the end of observation.
+    pub t: cvm_doubles,
+    /// Whether each customer ever bought (0/1), or NULL.
+    pub purchased: cvm_bytes,
+    /// Interest shown (count), or NULL.
+    pub interest: cvm_doubles,
+    /// Referrals made (count), or NULL.
+    pub referrals: cvm_doubles,
+    /// Reviews written (count), or NULL.
+    pub reviews: cvm_doubles,
+    /// Recommendations made (count), or NULL.
+    pub recommendations: cvm_doubles,
+    /// Probability of being alive, or NULL.
+    pub p_alive: cvm_doubles,
+}
+
 /// Places every customer on the loyalty ladder (suspect, prospect, first-time, repeat, advocate,
 /// lapsed) into a new handle `*out` (free with [`cvm_ladder_free`]).
 ///
-/// `frequency`, `recency`, `t` are the customer summary; every other column may be NULL (not
-/// given): `purchased` (0/1: whether the customer ever bought; default all 1), `interest`,
-/// `referrals`, `reviews`, `recommendations` (counts), `p_alive` (in [0, 1]). `options` may be
-/// NULL (defaults). Errors name the column (or option) and the first offending index.
+/// `columns` ([`cvm_ladder_columns`]) holds the summary and the optional signals; `options` may
+/// be NULL (defaults). Errors name the column (or option) and the first offending index;
+/// `CVM_STATUS_NULL_POINTER` for a NULL `columns` or `out`.
 ///
 /// # Safety
-/// Arrays hold their stated lengths; `options` NULL or valid; `out` valid for writes.
+/// `columns` valid, its arrays holding their stated lengths; `options` NULL or valid; `out`
+/// valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_loyalty_stages(
-    frequency: *const f64,
-    n_frequency: usize,
-    recency: *const f64,
-    n_recency: usize,
-    t: *const f64,
-    n_t: usize,
-    purchased: *const u8,
-    n_purchased: usize,
-    interest: *const f64,
-    n_interest: usize,
-    referrals: *const f64,
-    n_referrals: usize,
-    reviews: *const f64,
-    n_reviews: usize,
-    recommendations: *const f64,
-    n_recommendations: usize,
-    p_alive: *const f64,
-    n_p_alive: usize,
+    columns: *const cvm_ladder_columns,
     options: *const cvm_ladder_options,
     out: *mut *mut cvm_ladder,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
-        let purchased = unsafe { opt_flags(purchased, n_purchased, "purchased") }?;
+        let c = unsafe { handle(columns, "columns") }?;
+        let purchased = unsafe { opt_flags(c.purchased.data, c.purchased.len, "purchased") }?;
         let input = LadderInput {
             purchased: purchased.as_deref(),
-            interest: unsafe { opt_slice(interest, n_interest) },
-            referrals: unsafe { opt_slice(referrals, n_referrals) },
-            reviews: unsafe { opt_slice(reviews, n_reviews) },
-            recommendations: unsafe { opt_slice(recommendations, n_recommendations) },
-            p_alive: unsafe { opt_slice(p_alive, n_p_alive) },
+            interest: unsafe { c.interest.optional() },
+            referrals: unsafe { c.referrals.optional() },
+            reviews: unsafe { c.reviews.optional() },
+            recommendations: unsafe { c.recommendations.optional() },
+            p_alive: unsafe { c.p_alive.optional() },
             ..LadderInput::new(
-                unsafe { slice(frequency, n_frequency, "frequency") }?,
-                unsafe { slice(recency, n_recency, "recency") }?,
-                unsafe { slice(t, n_t, "T") }?,
+                unsafe { c.frequency.required("frequency") }?,
+                unsafe { c.recency.required("recency") }?,
+                unsafe { c.t.required("T") }?,
             )
         };
         let o =

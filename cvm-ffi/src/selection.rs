@@ -295,40 +295,73 @@ pub unsafe extern "C" fn cvm_rules_from_json(
     })
 }
 
-/// Builds a preset rule set (`"good_customer"`, `"big_customer_risk"`, `"elastic_customer"`,
-/// `"dormant_account"`) into `*out`.
-///
-/// `option_names[k]` / `option_values[k]` override numeric thresholds by name (e.g.
+/// Options of [`cvm_rules_preset`]; start from [`cvm_preset_options_default`] (no overrides, no
+/// renames). `option_names[k]` / `option_values[k]` override numeric thresholds by name (e.g.
 /// `"max_cash"`, 60.0; the names are those of `docs/rules.md`); `rename_from[k]` /
 /// `rename_to[k]` read the preset's default column `rename_from[k]` from your column
-/// `rename_to[k]`. Either list may be empty (NULL with length 0).
+/// `rename_to[k]`. Either list may be empty (NULL with length 0). Borrowed for the call only.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct cvm_preset_options {
+    /// Names of the thresholds to override.
+    pub option_names: *const *const c_char,
+    /// Elements of `option_names`.
+    pub n_option_names: usize,
+    /// Their values (as many as `option_names`).
+    pub option_values: *const f64,
+    /// Elements of `option_values`.
+    pub n_option_values: usize,
+    /// The preset's column names to read from other columns.
+    pub rename_from: *const *const c_char,
+    /// Elements of `rename_from`.
+    pub n_rename_from: usize,
+    /// The columns to read them from (as many as `rename_from`).
+    pub rename_to: *const *const c_char,
+    /// Elements of `rename_to`.
+    pub n_rename_to: usize,
+}
+
+/// No threshold overridden, no column renamed.
+#[no_mangle]
+pub extern "C" fn cvm_preset_options_default() -> cvm_preset_options {
+    cvm_preset_options {
+        option_names: std::ptr::null(),
+        n_option_names: 0,
+        option_values: std::ptr::null(),
+        n_option_values: 0,
+        rename_from: std::ptr::null(),
+        n_rename_from: 0,
+        rename_to: std::ptr::null(),
+        n_rename_to: 0,
+    }
+}
+
+/// Builds a preset rule set (`"good_customer"`, `"big_customer_risk"`, `"elastic_customer"`,
+/// `"dormant_account"`) into `*out`, with the overrides and renames of `options` (NULL: none;
+/// see [`cvm_preset_options`]).
 ///
 /// Errors: `CVM_STATUS_UNKNOWN_NAME` (field `preset` or `options`), `CVM_STATUS_INVALID_VALUE`
 /// (field: the option, for a non-finite value; field `columns`, index k, for a column the preset
 /// does not read), `CVM_STATUS_LENGTH_MISMATCH` when paired arrays differ in length.
 ///
 /// # Safety
-/// Strings NUL-terminated; arrays hold their stated lengths; `out` valid for writes.
+/// Strings NUL-terminated; `options` NULL or valid, its arrays holding their stated lengths;
+/// `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_rules_preset(
     name: *const c_char,
-    option_names: *const *const c_char,
-    n_option_names: usize,
-    option_values: *const f64,
-    n_option_values: usize,
-    rename_from: *const *const c_char,
-    n_rename_from: usize,
-    rename_to: *const *const c_char,
-    n_rename_to: usize,
+    options: *const cvm_preset_options,
     out: *mut *mut cvm_rules,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
         let name = unsafe { str_arg(name, "name") }?;
-        let keys = unsafe { strings(option_names, n_option_names, "option_names") }?;
-        let values = unsafe { slice(option_values, n_option_values, "option_values") }?;
-        let from = unsafe { strings(rename_from, n_rename_from, "rename_from") }?;
-        let to = unsafe { strings(rename_to, n_rename_to, "rename_to") }?;
+        let o =
+            unsafe { options.as_ref() }.copied().unwrap_or_else(|| cvm_preset_options_default());
+        let keys = unsafe { strings(o.option_names, o.n_option_names, "option_names") }?;
+        let values = unsafe { slice(o.option_values, o.n_option_values, "option_values") }?;
+        let from = unsafe { strings(o.rename_from, o.n_rename_from, "rename_from") }?;
+        let to = unsafe { strings(o.rename_to, o.n_rename_to, "rename_to") }?;
         same_len("option_values", keys.len(), values.len())?;
         same_len("rename_to", from.len(), to.len())?;
         let options: Vec<(&str, PresetOption<'_>)> =

@@ -96,7 +96,7 @@ pub extern "C" fn cvm_summary_options_default() -> cvm_summary_options {
     }
 }
 
-fn unit(code: u32, field: &str) -> FfiResult<TimeUnit> {
+pub(crate) fn required_unit(code: u32, field: &str) -> FfiResult<TimeUnit> {
     Ok(match code {
         CVM_UNIT_DAY => TimeUnit::Day,
         CVM_UNIT_WEEK => TimeUnit::Week,
@@ -119,7 +119,7 @@ pub(crate) fn optional_unit(code: u32, field: &str) -> FfiResult<Option<TimeUnit
     if code == CVM_UNIT_PERIOD {
         return Ok(None);
     }
-    unit(code, field).map(Some).map_err(|_| {
+    required_unit(code, field).map(Some).map_err(|_| {
         Error::unknown_name(
             field,
             code.to_string(),
@@ -174,7 +174,7 @@ pub(crate) fn timestamp_unit(code: u32) -> FfiResult<TimestampUnit> {
 fn options(o: &cvm_summary_options) -> FfiResult<SummaryOptions> {
     let timestamp_unit = timestamp_unit(o.timestamp_unit)?;
     // In the order of the fields, so that the first bad option is the one reported.
-    let freq = unit(o.freq, "freq")?;
+    let freq = required_unit(o.freq, "freq")?;
     let time_unit = optional_unit(o.time_unit, "time_unit")?;
     let negative_amounts = match o.negative_amounts {
         CVM_NEGATIVE_AMOUNTS_ERROR => NegativeAmounts::Error,

@@ -64,8 +64,8 @@ pub struct cvm_series {
     pub n_periods: usize,
 }
 
-/// Configuration of the cash-flow customer lifetime value. Zero-initialise it
-/// (`cvm_cashflow c = {0};`) for the defaults: no cost, margin 1, retention 1, no acquisition
+/// Configuration of the cash-flow customer lifetime value. Start from
+/// `cvm_cashflow_default()` (equal to zero-initialising it) for the defaults: no cost, margin 1, retention 1, no acquisition
 /// cost, end-of-period cash flows, customer present in period 1, infinite horizon.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
@@ -502,7 +502,8 @@ unsafe fn satisfaction<'a>(s: &cvm_satisfaction) -> FfiResult<Satisfaction<'a>> 
     })
 }
 
-/// Inputs of [`cvm_value_decomposition`]. Zero-initialise it: every component is 0 unless given.
+/// Inputs of [`cvm_value_decomposition`]. Start from `cvm_decomposition_inputs_default()` (equal to
+/// zero-initialising it): every component is 0 unless given.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct cvm_decomposition_inputs {
@@ -680,7 +681,8 @@ pub unsafe extern "C" fn cvm_value_decomposition(
     })
 }
 
-/// Options of [`cvm_value_matrix`]. Zero-initialise it for the method's 2 × 2 matrix split at
+/// Options of [`cvm_value_matrix`]. Start from `cvm_value_matrix_options_default()` (equal to
+/// zero-initialising it) for the method's 2 × 2 matrix split at
 /// the medians, with its quadrant labels and strategies.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]

@@ -144,7 +144,7 @@ static void test_schedule_json(void) {
 
 static void test_transitions(void) {
     cvm_rules *rules = NULL;
-    CHECK_STATUS(cvm_rules_preset("dormant_account", NULL, 0, NULL, 0, NULL, 0, NULL, 0, &rules), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_rules_preset("dormant_account", NULL, &rules), CVM_STATUS_OK);
     cvm_table *t0 = NULL, *t1 = NULL;
     const double h0[5] = {0, 0, 0, 0, 0}, c0[5] = {80, 50, 90, 10, 20}, y0[5] = {4, 5, 2.5, 6, 9};
     const double h1[5] = {0, 0, 0, 0, 500}, c1[5] = {80, 50, 90, NAN, 0}, y1[5] = {0.5, 6, 3.5, 7, 0.1};

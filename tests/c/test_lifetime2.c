@@ -174,11 +174,12 @@ static void test_bg_bb(void) {
     double z2[] = {50.0, 0.0}, v[2], dp[2], e2[2];
     cvm_clv_options o = cvm_clv_options_default();
     o.horizon = 5.0;
-    o.time_unit = "Y";
-    o.data_time_unit = "Y";
+    o.time_unit = CVM_UNIT_YEAR;
+    o.data_time_unit = CVM_UNIT_YEAR;
     o.discount_rate = 0.0;
     double xs[] = {6, 0}, ts[] = {6, 0}, ns[] = {6, 6};
-    CHECK_STATUS(cvm_clv_bg_bb(m, gg, xs, 2, ts, 2, ns, 2, z2, 2, &o, v, dp, NULL, NULL, NULL, 2), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_clv_bg_bb(m, gg, &(cvm_clv_customers){{xs, 2}, {ts, 2}, {ns, 2}, {z2, 2}}, &o,
+            &(cvm_clv_outputs){v, dp, NULL, NULL, NULL, 2}), CVM_STATUS_OK);
     CHECK_STATUS(cvm_bg_bb_conditional_expected_transactions(m, 5, xs, 2, ts, 2, ns, 2, e2, 2), CVM_STATUS_OK);
     CHECK_CLOSE(dp[0] / e2[0], 1.0, 1e-10);
     CHECK_CLOSE(dp[1] / e2[1], 1.0, 1e-10);
@@ -316,52 +317,63 @@ static void test_clv_lifetimes(void) {
     CHECK_STATUS(cvm_model_with_time_unit(tmp, CVM_UNIT_WEEK, &pn), CVM_STATUS_OK);
     cvm_model_free(tmp);
     cvm_clv_options o = cvm_clv_options_default();
-    CHECK(o.data_time_unit == NULL);
-    o.method = "lifetimes";
+    CHECK(o.data_time_unit == CVM_UNIT_PERIOD && o.method == CVM_CLV_CONTINUOUS && o.time_unit == CVM_UNIT_MONTH);
+    o.method = CVM_CLV_LIFETIMES;
     double v[K], dp[K], sp[K];
-    CHECK_STATUS(cvm_clv(bg, gg, cx, K, ctx, K, cT, K, cz, K, &o, v, dp, sp, NULL, NULL, K), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_clv(bg, gg, &(cvm_clv_customers){{cx, K}, {ctx, K}, {cT, K}, {cz, K}}, &o,
+            &(cvm_clv_outputs){v, dp, sp, NULL, NULL, K}), CVM_STATUS_OK);
     for (int i = 0; i < K; i++) {
         CHECK_CLOSE(v[i] / store[1][i], 1.0, 1e-6);
         CHECK_CLOSE(v[i], sp[i] * dp[i], 1e-12 * v[i]);
     }
-    CHECK_STATUS(cvm_clv(pn, gg, cx, K, ctx, K, cT, K, cz, K, &o, v, NULL, NULL, NULL, NULL, K), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_clv(pn, gg, &(cvm_clv_customers){{cx, K}, {ctx, K}, {cT, K}, {cz, K}}, &o,
+            &(cvm_clv_outputs){v, NULL, NULL, NULL, NULL, K}), CVM_STATUS_OK);
     for (int i = 0; i < K; i++) CHECK_CLOSE(v[i] / store[2][i], 1.0, 1e-6);
 
     /* Bad options and columns. */
     double before = v[0];
     cvm_clv_options bad = cvm_clv_options_default();
     bad.discount_rate = -1.0;
-    CHECK_STATUS(cvm_clv(bg, gg, cx, K, ctx, K, cT, K, cz, K, &bad, v, NULL, NULL, NULL, NULL, K), CVM_STATUS_INVALID_VALUE);
+    CHECK_STATUS(cvm_clv(bg, gg, &(cvm_clv_customers){{cx, K}, {ctx, K}, {cT, K}, {cz, K}}, &bad,
+            &(cvm_clv_outputs){v, NULL, NULL, NULL, NULL, K}), CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("discount_rate", -1);
     CHECK(v[0] == before);
     bad = cvm_clv_options_default();
     bad.horizon = -1.0;
-    CHECK_STATUS(cvm_clv(bg, gg, cx, K, ctx, K, cT, K, cz, K, &bad, v, NULL, NULL, NULL, NULL, K), CVM_STATUS_INVALID_VALUE);
+    CHECK_STATUS(cvm_clv(bg, gg, &(cvm_clv_customers){{cx, K}, {ctx, K}, {cT, K}, {cz, K}}, &bad,
+            &(cvm_clv_outputs){v, NULL, NULL, NULL, NULL, K}), CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("horizon", -1);
     bad = cvm_clv_options_default();
-    bad.time_unit = "fortnight";
-    CHECK_STATUS(cvm_clv(bg, gg, cx, K, ctx, K, cT, K, cz, K, &bad, v, NULL, NULL, NULL, NULL, K), CVM_STATUS_UNKNOWN_NAME);
+    bad.time_unit = 7;
+    CHECK_STATUS(cvm_clv(bg, gg, &(cvm_clv_customers){{cx, K}, {ctx, K}, {cT, K}, {cz, K}}, &bad,
+            &(cvm_clv_outputs){v, NULL, NULL, NULL, NULL, K}), CVM_STATUS_UNKNOWN_NAME);
     CHECK_ERROR_AT("time_unit", -1);
-    CHECK(strstr(cvm_last_error_message(), "\"D\", \"W\", \"M\", \"Y\"") != NULL || strstr(cvm_last_error_message(), "D, W, M, Y") != NULL);
+    CHECK(strstr(cvm_last_error_message(), "CVM_UNIT_DAY, CVM_UNIT_WEEK, CVM_UNIT_MONTH, CVM_UNIT_YEAR") != NULL);
     bad = cvm_clv_options_default();
-    bad.method = "monthly";
-    CHECK_STATUS(cvm_clv(bg, gg, cx, K, ctx, K, cT, K, cz, K, &bad, v, NULL, NULL, NULL, NULL, K), CVM_STATUS_UNKNOWN_NAME);
+    bad.method = 2;
+    CHECK_STATUS(cvm_clv(bg, gg, &(cvm_clv_customers){{cx, K}, {ctx, K}, {cT, K}, {cz, K}}, &bad,
+            &(cvm_clv_outputs){v, NULL, NULL, NULL, NULL, K}), CVM_STATUS_UNKNOWN_NAME);
     CHECK_ERROR_AT("method", -1);
     bad = cvm_clv_options_default();
     bad.interval_level = 0.9; /* models built from parameters have no covariance */
     double lo[K], hi[K];
-    CHECK_STATUS(cvm_clv(bg, gg, cx, K, ctx, K, cT, K, cz, K, &bad, v, NULL, NULL, lo, hi, K), CVM_STATUS_INVALID_VALUE);
+    CHECK_STATUS(cvm_clv(bg, gg, &(cvm_clv_customers){{cx, K}, {ctx, K}, {cT, K}, {cz, K}}, &bad,
+            &(cvm_clv_outputs){v, NULL, NULL, lo, hi, K}), CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("covariance", -1);
-    CHECK_STATUS(cvm_clv(bg, gg, cx, K, ctx, K, cT, K, cz, K, &bad, v, NULL, NULL, NULL, NULL, K), CVM_STATUS_NULL_POINTER);
+    CHECK_STATUS(cvm_clv(bg, gg, &(cvm_clv_customers){{cx, K}, {ctx, K}, {cT, K}, {cz, K}}, &bad,
+            &(cvm_clv_outputs){v, NULL, NULL, NULL, NULL, K}), CVM_STATUS_NULL_POINTER);
     double badr[K];
     memcpy(badr, ctx, sizeof badr);
     badr[3] = 99.0; /* recency > T */
-    CHECK_STATUS(cvm_clv(bg, gg, cx, K, badr, K, cT, K, cz, K, NULL, v, NULL, NULL, NULL, NULL, K), CVM_STATUS_INVALID_VALUE);
+    CHECK_STATUS(cvm_clv(bg, gg, &(cvm_clv_customers){{cx, K}, {badr, K}, {cT, K}, {cz, K}}, NULL,
+            &(cvm_clv_outputs){v, NULL, NULL, NULL, NULL, K}), CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("recency", 3);
-    CHECK_STATUS(cvm_clv(bg, gg, cx, K, ctx, K, cT, K, cz, K, NULL, v, NULL, NULL, NULL, NULL, K - 1), CVM_STATUS_LENGTH_MISMATCH);
+    CHECK_STATUS(cvm_clv(bg, gg, &(cvm_clv_customers){{cx, K}, {ctx, K}, {cT, K}, {cz, K}}, NULL,
+            &(cvm_clv_outputs){v, NULL, NULL, NULL, NULL, K - 1}), CVM_STATUS_LENGTH_MISMATCH);
     cvm_gamma_gamma *heavy = NULL;
     CHECK_STATUS(cvm_gamma_gamma_from_params(2.0, 0.9, 10.0, &heavy), CVM_STATUS_OK);
-    CHECK_STATUS(cvm_clv(bg, heavy, cx, K, ctx, K, cT, K, cz, K, NULL, v, NULL, NULL, NULL, NULL, K), CVM_STATUS_NUMERICAL);
+    CHECK_STATUS(cvm_clv(bg, heavy, &(cvm_clv_customers){{cx, K}, {ctx, K}, {cT, K}, {cz, K}}, NULL,
+            &(cvm_clv_outputs){v, NULL, NULL, NULL, NULL, K}), CVM_STATUS_NUMERICAL);
     cvm_gamma_gamma_free(heavy);
     cvm_model_free(bg);
     cvm_model_free(pn);
@@ -378,7 +390,8 @@ static void test_clv_intervals(cvm_gamma_gamma *gg) {
     o.interval_level = 0.9;
     enum { K = 10 };
     double v[K], lo[K], hi[K];
-    CHECK_STATUS(cvm_clv(bg, gg, cx, K, ctx, K, cT, K, cz, K, &o, v, NULL, NULL, lo, hi, K), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_clv(bg, gg, &(cvm_clv_customers){{cx, K}, {ctx, K}, {cT, K}, {cz, K}}, &o,
+            &(cvm_clv_outputs){v, NULL, NULL, lo, hi, K}), CVM_STATUS_OK);
     for (int i = 0; i < K; i++) CHECK(lo[i] < v[i] && v[i] < hi[i]);
     cvm_model_free(bg);
 }

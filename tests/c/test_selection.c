@@ -425,7 +425,7 @@ static void test_dormant_preset(void) {
     CHECK_STATUS(cvm_table_add_numeric(t, "cash_balance", cash, 8), CVM_STATUS_OK);
     CHECK_STATUS(cvm_table_add_numeric(t, "years_since_last_trade", years, 8), CVM_STATUS_OK);
     cvm_rules *r = NULL;
-    CHECK_STATUS(cvm_rules_preset("dormant_account", NULL, 0, NULL, 0, NULL, 0, NULL, 0, &r), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_rules_preset("dormant_account", NULL, &r), CVM_STATUS_OK);
     cvm_evaluation *ev = NULL;
     CHECK_STATUS(cvm_rules_evaluate(r, t, &ev), CVM_STATUS_OK);
     const char *const want[8] = {"dormant", "dormant", "active", "active",
@@ -451,7 +451,7 @@ static void test_dormant_preset(void) {
     const double values[2] = {60.0, 5.0};
     const char *const from[1] = {"cash_balance"};
     const char *const to[1] = {"cash"};
-    CHECK_STATUS(cvm_rules_preset("dormant_account", keys, 2, values, 2, from, 1, to, 1, &r), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_rules_preset("dormant_account", &(cvm_preset_options){keys, 2, values, 2, from, 1, to, 1}, &r), CVM_STATUS_OK);
     cvm_table *t2 = NULL;
     CHECK_STATUS(cvm_table_new(&t2), CVM_STATUS_OK);
     CHECK_STATUS(cvm_table_add_numeric(t2, "holdings_balance", holdings, 8), CVM_STATUS_OK);
@@ -470,21 +470,21 @@ static void test_dormant_preset(void) {
     cvm_table_free(t2);
     cvm_table_free(t);
     /* Preset errors. */
-    CHECK_STATUS(cvm_rules_preset("vip", NULL, 0, NULL, 0, NULL, 0, NULL, 0, &r), CVM_STATUS_UNKNOWN_NAME);
+    CHECK_STATUS(cvm_rules_preset("vip", NULL, &r), CVM_STATUS_UNKNOWN_NAME);
     CHECK_ERROR_AT("preset", -1);
     const char *const bad_key[1] = {"max_kash"};
-    CHECK_STATUS(cvm_rules_preset("dormant_account", bad_key, 1, values, 1, NULL, 0, NULL, 0, &r),
+    CHECK_STATUS(cvm_rules_preset("dormant_account", &(cvm_preset_options){bad_key, 1, values, 1, NULL, 0, NULL, 0}, &r),
                  CVM_STATUS_UNKNOWN_NAME);
     CHECK_ERROR_AT("options", -1);
     const double nan_value[1] = {NAN};
-    CHECK_STATUS(cvm_rules_preset("dormant_account", keys, 1, nan_value, 1, NULL, 0, NULL, 0, &r),
+    CHECK_STATUS(cvm_rules_preset("dormant_account", &(cvm_preset_options){keys, 1, nan_value, 1, NULL, 0, NULL, 0}, &r),
                  CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("max_cash", -1);
-    CHECK_STATUS(cvm_rules_preset("dormant_account", keys, 2, values, 1, NULL, 0, NULL, 0, &r),
+    CHECK_STATUS(cvm_rules_preset("dormant_account", &(cvm_preset_options){keys, 2, values, 1, NULL, 0, NULL, 0}, &r),
                  CVM_STATUS_LENGTH_MISMATCH);
     CHECK_ERROR_AT("option_values", -1);
     const char *const nope[1] = {"nope"};
-    CHECK_STATUS(cvm_rules_preset("good_customer", NULL, 0, NULL, 0, nope, 1, to, 1, &r), CVM_STATUS_INVALID_VALUE);
+    CHECK_STATUS(cvm_rules_preset("good_customer", &(cvm_preset_options){NULL, 0, NULL, 0, nope, 1, to, 1}, &r), CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("columns", 0);
 }
 
@@ -516,7 +516,7 @@ static void test_elastic_preset(void) {
     CHECK_STATUS(cvm_table_add_boolean(t, "financially_sound", sound, 6), CVM_STATUS_OK);
     CHECK_STATUS(cvm_table_add_boolean(t, "enterprising", enterprising, 6), CVM_STATUS_OK);
     cvm_rules *r = NULL;
-    CHECK_STATUS(cvm_rules_preset("elastic_customer", NULL, 0, NULL, 0, NULL, 0, NULL, 0, &r), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_rules_preset("elastic_customer", NULL, &r), CVM_STATUS_OK);
     cvm_evaluation *ev = NULL;
     CHECK_STATUS(cvm_rules_evaluate(r, t, &ev), CVM_STATUS_OK);
     const char *const want[6] = {"elastic", "not_elastic", "decline", "review", "review", "elastic"};
@@ -569,7 +569,7 @@ static void test_concentration_warning(void) {
     CHECK_STATUS(cvm_table_add_numeric(t, "cash_balance", cash, 20), CVM_STATUS_OK);
     CHECK_STATUS(cvm_table_add_numeric(t, "years_since_last_trade", years, 20), CVM_STATUS_OK);
     cvm_rules *r = NULL;
-    CHECK_STATUS(cvm_rules_preset("dormant_account", NULL, 0, NULL, 0, NULL, 0, NULL, 0, &r), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_rules_preset("dormant_account", NULL, &r), CVM_STATUS_OK);
     cvm_evaluation *ev = NULL;
     CHECK_STATUS(cvm_rules_evaluate(r, t, &ev), CVM_STATUS_OK);
     CHECK(cvm_evaluation_warning_count(ev) == 1);
@@ -619,7 +619,7 @@ static cvm_table *customers_table(void) {
 static void test_good_customer_and_risk_presets(void) {
     cvm_table *t = customers_table();
     cvm_rules *r = NULL;
-    CHECK_STATUS(cvm_rules_preset("good_customer", NULL, 0, NULL, 0, NULL, 0, NULL, 0, &r), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_rules_preset("good_customer", NULL, &r), CVM_STATUS_OK);
     cvm_evaluation *ev = NULL;
     CHECK_STATUS(cvm_rules_evaluate(r, t, &ev), CVM_STATUS_OK);
     /* Row 0: 11 pass, strategic_fit missing -> target either way; row 2: 6 pass, teaches_firm
@@ -651,7 +651,7 @@ static void test_good_customer_and_risk_presets(void) {
     /* Big = revenue share of at least 0.1 (absolute): rows 0-2. */
     const char *const keys[1] = {"min_revenue_share"};
     const double values[1] = {0.1};
-    CHECK_STATUS(cvm_rules_preset("big_customer_risk", keys, 1, values, 1, NULL, 0, NULL, 0, &r), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_rules_preset("big_customer_risk", &(cvm_preset_options){keys, 1, values, 1, NULL, 0, NULL, 0}, &r), CVM_STATUS_OK);
     CHECK_STATUS(cvm_rules_evaluate(r, t, &ev), CVM_STATUS_OK);
     const char *const want_risk[4] = {"low_risk", "high_risk", "high_risk", "not_big"};
     check_decisions(ev, 4, want_risk);

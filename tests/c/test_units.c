@@ -47,7 +47,7 @@ static cvm_model *bgnbd_params(void) {
 
 static void test_defaults(void) {
     CHECK(cvm_fit_options_default().time_unit == CVM_UNIT_PERIOD);
-    CHECK(cvm_clv_options_default().data_time_unit == NULL);
+    CHECK(cvm_clv_options_default().data_time_unit == CVM_UNIT_PERIOD);
     CHECK(cvm_model_time_unit(NULL) == CVM_UNIT_PERIOD);
     CHECK(cvm_gamma_gamma_time_unit(NULL) == CVM_UNIT_PERIOD);
     CHECK(cvm_bg_bb_time_unit(NULL) == CVM_UNIT_PERIOD);
@@ -108,44 +108,55 @@ static void test_fit_json_clv(void) {
     double *v_null = malloc(n * sizeof(double)), *v_w = malloc(n * sizeof(double));
     double *v_back = malloc(n * sizeof(double)), *v_d = malloc(n * sizeof(double));
     cvm_clv_options o = cvm_clv_options_default();
-    CHECK_STATUS(cvm_clv(m, gg, f, n, r, n, T, n, z, n, &o, v_null, NULL, NULL, NULL, NULL, n), CVM_STATUS_OK);
-    CHECK_STATUS(cvm_clv(m, gg, f, n, r, n, T, n, z, n, NULL, v_back, NULL, NULL, NULL, NULL, n), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_clv(m, gg, &(cvm_clv_customers){{f, n}, {r, n}, {T, n}, {z, n}}, &o,
+            &(cvm_clv_outputs){v_null, NULL, NULL, NULL, NULL, n}), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_clv(m, gg, &(cvm_clv_customers){{f, n}, {r, n}, {T, n}, {z, n}}, NULL,
+            &(cvm_clv_outputs){v_back, NULL, NULL, NULL, NULL, n}), CVM_STATUS_OK);
     CHECK(memcmp(v_null, v_back, n * sizeof(double)) == 0);
-    CHECK_STATUS(cvm_clv(back, gg, f, n, r, n, T, n, z, n, &o, v_back, NULL, NULL, NULL, NULL, n), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_clv(back, gg, &(cvm_clv_customers){{f, n}, {r, n}, {T, n}, {z, n}}, &o,
+            &(cvm_clv_outputs){v_back, NULL, NULL, NULL, NULL, n}), CVM_STATUS_OK);
     CHECK(memcmp(v_null, v_back, n * sizeof(double)) == 0);
-    o.data_time_unit = "W";
-    CHECK_STATUS(cvm_clv(m, gg, f, n, r, n, T, n, z, n, &o, v_w, NULL, NULL, NULL, NULL, n), CVM_STATUS_OK);
+    o.data_time_unit = CVM_UNIT_WEEK;
+    CHECK_STATUS(cvm_clv(m, gg, &(cvm_clv_customers){{f, n}, {r, n}, {T, n}, {z, n}}, &o,
+            &(cvm_clv_outputs){v_w, NULL, NULL, NULL, NULL, n}), CVM_STATUS_OK);
     CHECK(memcmp(v_null, v_w, n * sizeof(double)) == 0);
     /* The unit-less fit with an explicit "W" gives the same numbers again. */
-    CHECK_STATUS(cvm_clv(plain, gg, f, n, r, n, T, n, z, n, &o, v_w, NULL, NULL, NULL, NULL, n), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_clv(plain, gg, &(cvm_clv_customers){{f, n}, {r, n}, {T, n}, {z, n}}, &o,
+            &(cvm_clv_outputs){v_w, NULL, NULL, NULL, NULL, n}), CVM_STATUS_OK);
     CHECK(memcmp(v_null, v_w, n * sizeof(double)) == 0);
 
     /* An explicit unit that contradicts the model's: an error naming both, nothing written. */
-    o.data_time_unit = "D";
+    o.data_time_unit = CVM_UNIT_DAY;
     for (size_t i = 0; i < n; i++) v_d[i] = -1.0;
-    CHECK_STATUS(cvm_clv(m, gg, f, n, r, n, T, n, z, n, &o, v_d, NULL, NULL, NULL, NULL, n),
+    CHECK_STATUS(cvm_clv(m, gg, &(cvm_clv_customers){{f, n}, {r, n}, {T, n}, {z, n}}, &o,
+            &(cvm_clv_outputs){v_d, NULL, NULL, NULL, NULL, n}),
                  CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("data_time_unit", -1);
     CHECK(strstr(cvm_last_error_message(), "D contradicts the unit the model records for its data (W)") != NULL);
     CHECK(v_d[0] == -1.0);
     /* No unit anywhere: an error, not a silent week. */
-    o.data_time_unit = NULL;
-    CHECK_STATUS(cvm_clv(plain, gg, f, n, r, n, T, n, z, n, &o, v_d, NULL, NULL, NULL, NULL, n),
+    o.data_time_unit = CVM_UNIT_PERIOD;
+    CHECK_STATUS(cvm_clv(plain, gg, &(cvm_clv_customers){{f, n}, {r, n}, {T, n}, {z, n}}, &o,
+            &(cvm_clv_outputs){v_d, NULL, NULL, NULL, NULL, n}),
                  CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("data_time_unit", -1);
     CHECK(strstr(cvm_last_error_message(), "pass data_time_unit") != NULL);
     /* ... also with the lifetimes convention, whose step depends on the unit. */
-    o.method = "lifetimes";
-    CHECK_STATUS(cvm_clv(plain, gg, f, n, r, n, T, n, z, n, &o, v_d, NULL, NULL, NULL, NULL, n),
+    o.method = CVM_CLV_LIFETIMES;
+    CHECK_STATUS(cvm_clv(plain, gg, &(cvm_clv_customers){{f, n}, {r, n}, {T, n}, {z, n}}, &o,
+            &(cvm_clv_outputs){v_d, NULL, NULL, NULL, NULL, n}),
                  CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("data_time_unit", -1);
-    CHECK_STATUS(cvm_clv(m, gg, f, n, r, n, T, n, z, n, &o, v_null, NULL, NULL, NULL, NULL, n), CVM_STATUS_OK);
-    o.data_time_unit = "W";
-    CHECK_STATUS(cvm_clv(plain, gg, f, n, r, n, T, n, z, n, &o, v_w, NULL, NULL, NULL, NULL, n), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_clv(m, gg, &(cvm_clv_customers){{f, n}, {r, n}, {T, n}, {z, n}}, &o,
+            &(cvm_clv_outputs){v_null, NULL, NULL, NULL, NULL, n}), CVM_STATUS_OK);
+    o.data_time_unit = CVM_UNIT_WEEK;
+    CHECK_STATUS(cvm_clv(plain, gg, &(cvm_clv_customers){{f, n}, {r, n}, {T, n}, {z, n}}, &o,
+            &(cvm_clv_outputs){v_w, NULL, NULL, NULL, NULL, n}), CVM_STATUS_OK);
     CHECK(memcmp(v_null, v_w, n * sizeof(double)) == 0);
     /* An unknown unit name is still an unknown name. */
-    o.data_time_unit = "fortnight";
-    CHECK_STATUS(cvm_clv(m, gg, f, n, r, n, T, n, z, n, &o, v_w, NULL, NULL, NULL, NULL, n), CVM_STATUS_UNKNOWN_NAME);
+    o.data_time_unit = 7;
+    CHECK_STATUS(cvm_clv(m, gg, &(cvm_clv_customers){{f, n}, {r, n}, {T, n}, {z, n}}, &o,
+            &(cvm_clv_outputs){v_w, NULL, NULL, NULL, NULL, n}), CVM_STATUS_UNKNOWN_NAME);
     CHECK_ERROR_AT("data_time_unit", -1);
 
     free(v_null);
@@ -229,17 +240,21 @@ static void test_with_time_unit(void) {
     double v1[3], v2[3];
     cvm_clv_options o = cvm_clv_options_default();
     o.horizon = 5.0;
-    o.time_unit = "Y";
-    CHECK_STATUS(cvm_clv_bg_bb(b2, g, xs, 3, ts, 3, ns, 3, z, 3, &o, v1, NULL, NULL, NULL, NULL, 3), CVM_STATUS_OK);
-    o.data_time_unit = "Y";
-    CHECK_STATUS(cvm_clv_bg_bb(b, g, xs, 3, ts, 3, ns, 3, z, 3, &o, v2, NULL, NULL, NULL, NULL, 3), CVM_STATUS_OK);
+    o.time_unit = CVM_UNIT_YEAR;
+    CHECK_STATUS(cvm_clv_bg_bb(b2, g, &(cvm_clv_customers){{xs, 3}, {ts, 3}, {ns, 3}, {z, 3}}, &o,
+            &(cvm_clv_outputs){v1, NULL, NULL, NULL, NULL, 3}), CVM_STATUS_OK);
+    o.data_time_unit = CVM_UNIT_YEAR;
+    CHECK_STATUS(cvm_clv_bg_bb(b, g, &(cvm_clv_customers){{xs, 3}, {ts, 3}, {ns, 3}, {z, 3}}, &o,
+            &(cvm_clv_outputs){v2, NULL, NULL, NULL, NULL, 3}), CVM_STATUS_OK);
     CHECK(memcmp(v1, v2, sizeof v1) == 0);
-    o.data_time_unit = "M";
-    CHECK_STATUS(cvm_clv_bg_bb(b2, g, xs, 3, ts, 3, ns, 3, z, 3, &o, v2, NULL, NULL, NULL, NULL, 3),
+    o.data_time_unit = CVM_UNIT_MONTH;
+    CHECK_STATUS(cvm_clv_bg_bb(b2, g, &(cvm_clv_customers){{xs, 3}, {ts, 3}, {ns, 3}, {z, 3}}, &o,
+            &(cvm_clv_outputs){v2, NULL, NULL, NULL, NULL, 3}),
                  CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("data_time_unit", -1);
-    o.data_time_unit = NULL;
-    CHECK_STATUS(cvm_clv_bg_bb(b, g, xs, 3, ts, 3, ns, 3, z, 3, &o, v2, NULL, NULL, NULL, NULL, 3),
+    o.data_time_unit = CVM_UNIT_PERIOD;
+    CHECK_STATUS(cvm_clv_bg_bb(b, g, &(cvm_clv_customers){{xs, 3}, {ts, 3}, {ns, 3}, {z, 3}}, &o,
+            &(cvm_clv_outputs){v2, NULL, NULL, NULL, NULL, 3}),
                  CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("data_time_unit", -1);
     CHECK_STATUS(cvm_bg_bb_with_time_unit(b, UINT32_MAX, &b3), CVM_STATUS_UNKNOWN_NAME);
