@@ -147,8 +147,9 @@ def plot_history_alive(model, t, transactions, datetime_col, freq="D", start_dat
     first = pd.to_datetime(transactions[datetime_col]).min()
     end = (pd.Period(first, freq=freq) + int(t)).start_time
     log = transactions.assign(_customer=0)
-    return _plots.plot_history_alive(_model(model, freq), log, 0, "_customer", datetime_col, end=end, freq=freq,
-                                     points=int(t) + 1, ax=ax)
+    ax = _plots.plot_history_alive(_model(model, freq), log, 0, "_customer", datetime_col, end=end, freq=freq,
+                                   points=int(t) + 1, ax=ax)
+    return _labels(ax, "History of P(alive)")
 
 
 def _tracking_plot(model, transactions, datetime_col, customer_id_col, t, t_cal, datetime_format, freq,
