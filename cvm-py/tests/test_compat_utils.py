@@ -141,3 +141,12 @@ def test_new_data_from_a_fitter(bgf):
     mbg.params_ = {"r": 0.5, "alpha": 6.0, "a": 0.9, "b": 1.6}
     mbg.data = bgf.data
     assert len(mbg.generate_new_data(size=2)) == 2
+
+
+def test_tracking_needs_a_transaction_fitter(log):
+    with pytest.raises(cvm.InvalidTypeError) as err:
+        utils.expected_cumulative_transactions(lifetimes.GammaGammaFitter(), log, "date", "id", 10)
+    assert err.value.field == "model"
+    with pytest.raises(cvm.InvalidValueError) as err:
+        utils.expected_cumulative_transactions(lifetimes.BetaGeoFitter(), log, "date", "id", 0)
+    assert err.value.field == "t"

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ...exceptions import ConvergenceError as _CvmConvergenceError
-from ...exceptions import InvalidValueError, UnknownNameError
+from ...exceptions import InvalidTypeError, InvalidValueError, UnknownNameError
 from ...summary import summary_from_transactions
 
 __all__ = [
@@ -125,6 +125,16 @@ def _periods(transactions, datetime_col, datetime_format, freq) -> tuple[np.ndar
     return ordinals - start, pd.Period(dates.min(), freq=freq)
 
 
+def _transaction_model(model: Any) -> Any:
+    """The cvm BG/NBD, MBG/NBD or Pareto/NBD behind a fitter (a clear error for anything else)."""
+    from .fitters._transaction import _TransactionFitter
+
+    if not isinstance(model, _TransactionFitter):
+        raise InvalidTypeError(f"`model`: expected a fitted BetaGeoFitter, ModifiedBetaGeoFitter or ParetoNBDFitter, "
+                               f"got {type(model).__name__}", field="model")
+    return model.cvm_model
+
+
 def calculate_alive_path(model, transactions, datetime_col, t, freq="D"):
     """One customer's P(alive) at ages 0, 1, …, ``t`` periods after their first purchase.
 
@@ -160,8 +170,9 @@ def expected_cumulative_transactions(model, transactions, datetime_col, customer
     """Actual and expected cumulative repeat transactions of the cohort in the log (Fader,
     Hardie & Lee's tracking plot), over ``t`` periods from the first transaction.
 
-    The customers born (first purchase) in period ``b`` contribute
-    ``model.expected_number_of_purchases_up_to_time((i − b) / freq_multiplier)`` at period ``i``;
+    The customers born (first purchase) in period ``b`` contribute the model's expected repeat
+    purchases of a new customer in ``(i − b) / freq_multiplier`` at period ``i``
+    (:meth:`cvm.BetaGeo.expected_cumulative_transactions`);
     ``actual`` counts the repeat purchase periods of periods ``0 … i − 1``. One row every
     ``freq_multiplier`` periods: columns ``actual``, ``predicted``, indexed ``0 … t //
     freq_multiplier − 1`` (or by the periods with ``set_index_date``).
@@ -180,11 +191,11 @@ def expected_cumulative_transactions(model, transactions, datetime_col, customer
     births = visits.loc[visits["k"] == first, "k"].value_counts().sort_index()
     repeats = np.bincount(visits.loc[visits["k"] > first, "k"].to_numpy(), minlength=t + 1)
     rows = range(step, t + 1, step)
-    predicted = []
-    for i in rows:
-        born = births[births.index < i]
-        ages = (i - born.index.to_numpy()).astype(np.float64) / step
-        predicted.append(float(np.sum(np.asarray(model.expected_number_of_purchases_up_to_time(ages)) * born.to_numpy())))
+    # every customer born in period b adds E[X((i - b) / step)] at period i > b: one call to the
+    # core's cohort tracking curve (births and times in units of `step` periods)
+    birth = np.repeat(births.index.to_numpy(dtype=np.float64), births.to_numpy()) / step
+    times = np.arange(step, t + 1, step, dtype=np.float64) / step
+    predicted = np.asarray(_transaction_model(model).expected_cumulative_transactions(birth, times), dtype=np.float64)
     actual = [float(repeats[:i].sum()) for i in rows]
     if set_index_date:
         index: Any = pd.PeriodIndex([start + (i - 1) for i in rows])
