@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import json
-import pathlib
 
 import numpy as np
 import pandas as pd
@@ -17,9 +15,10 @@ import pytest
 import cvm
 import cvm.compat.lifetimes as lifetimes
 from cvm.compat.lifetimes import utils
-from cvm.compat.lifetimes.datasets import load_cdnow_summary, load_dataset, load_transaction_data
+from cvm.compat.lifetimes.datasets import load_dataset, load_transaction_data
 
-REF = json.loads((pathlib.Path(__file__).parent / "data" / "lifetimes_reference.json").read_text())
+from compat_support import REF, bgf, cdnow  # noqa: F401 (fixtures)
+
 SIGNATURES = REF["signatures"]
 
 
@@ -63,16 +62,6 @@ def test_top_level_names():
         assert cls is resolve(f"lifetimes.fitters.{module}.{name}") and issubclass(cls, lifetimes.BaseFitter)
     assert lifetimes.__version__ == "0.11.3"
     assert issubclass(lifetimes.ModifiedBetaGeoFitter, lifetimes.BetaGeoFitter)
-
-
-@pytest.fixture(scope="module")
-def cdnow():
-    return load_cdnow_summary(index_col=[0])
-
-
-@pytest.fixture(scope="module")
-def bgf(cdnow):
-    return lifetimes.BetaGeoFitter().fit(cdnow["frequency"], cdnow["recency"], cdnow["T"])
 
 
 def test_bad_customer_data_is_a_clear_error(cdnow):

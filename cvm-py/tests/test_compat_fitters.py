@@ -12,8 +12,6 @@ same formulas evaluated by cvm's core).
 
 from __future__ import annotations
 
-import json
-import pathlib
 
 import numpy as np
 import pandas as pd
@@ -21,21 +19,16 @@ import pytest
 
 import cvm.compat.lifetimes as lifetimes
 from cvm.compat.lifetimes.datasets import (
-    load_cdnow_summary,
     load_cdnow_summary_data_with_monetary_value,
     load_donations,
 )
 
-REF = json.loads((pathlib.Path(__file__).parent / "data" / "lifetimes_reference.json").read_text())
+from compat_support import REF, cdnow  # noqa: F401 (fixtures)
+
 PARAMS_RTOL = 1e-4
 SE_RTOL = 1e-3
 VALUE_RTOL = 1e-7
 TRANSACTION_FITTERS = ("BetaGeoFitter", "ModifiedBetaGeoFitter", "ParetoNBDFitter")
-
-
-@pytest.fixture(scope="module")
-def cdnow():
-    return load_cdnow_summary(index_col=[0])
 
 
 @pytest.fixture(scope="module")

@@ -12,17 +12,9 @@ from plotting_support import close_figures, heights, plt  # noqa: F401 (fixtures
 import cvm  # noqa: E402
 import cvm.compat.lifetimes as lifetimes  # noqa: E402
 from cvm.compat.lifetimes import plotting, utils  # noqa: E402
-from cvm.compat.lifetimes.datasets import load_cdnow_summary, load_transaction_data  # noqa: E402
+from cvm.compat.lifetimes.datasets import load_transaction_data  # noqa: E402
 
-
-@pytest.fixture(scope="module")
-def cdnow():
-    return load_cdnow_summary(index_col=[0])
-
-
-@pytest.fixture(scope="module")
-def bgf(cdnow):
-    return lifetimes.BetaGeoFitter().fit(cdnow["frequency"], cdnow["recency"], cdnow["T"])
+from compat_support import bgf, cdnow  # noqa: F401,E402 (fixtures)
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,6 @@ exact; model numbers at lifetimes' own parameters agree to 1e-7 relative."""
 
 from __future__ import annotations
 
-import json
-import pathlib
 
 import numpy as np
 import pandas as pd
@@ -17,7 +15,8 @@ import cvm.compat.lifetimes as lifetimes
 from cvm.compat.lifetimes import utils
 from cvm.compat.lifetimes.datasets import load_dataset, load_transaction_data
 
-REF = json.loads((pathlib.Path(__file__).parent / "data" / "lifetimes_reference.json").read_text())
+from compat_support import REF
+
 EX = REF["example_transactions"]
 
 
