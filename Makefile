@@ -19,7 +19,7 @@ ifeq ($(shell command -v $(PYTHON) 2>/dev/null),)
 PYTHON := python3
 endif
 
-.PHONY: all demo test lint test-rust fuzz test-c test-cpp dist install test-install test-erp test-valgrind test-python test-notebook test-python-stacks wheel check-header header lib python venv bench bench-python fmt clean clean-stacks FORCE
+.PHONY: all demo test lint test-rust fuzz test-c test-cpp dist install test-install test-erp test-valgrind test-python test-notebook test-python-stacks wheel check-header header lib python venv bench bench-python lifetimes-reference fmt clean clean-stacks FORCE
 
 all: lib python
 
@@ -232,8 +232,8 @@ test-erp: $(ERP)/erp_scoring python
 test-python: python test-notebook
 	cd cvm-py && ../$(VPY) -m pytest -q tests --doctest-modules python/cvm
 
-## examples/quickstart.ipynb executed headless (Agg) on the .venv's kernel: fails on a cell error or
-## a printed number off its reference. `$(VPY) scripts/run_notebook.py --write` saves the outputs.
+## examples/quickstart.ipynb and examples/lifetimes_quickstart.ipynb executed headless (Agg) on the
+## .venv's kernel: fails on a cell error or a printed number off its reference. `$(VPY) scripts/run_notebook.py --write` saves the outputs.
 test-notebook: python
 	$(VPY) scripts/run_notebook.py
 
@@ -333,6 +333,11 @@ bench-python: .venv-bench/.stamp $(VENV)/.stamp
 	VIRTUAL_ENV=$(abspath .venv-bench) $(VENV)/bin/maturin develop --release --quiet -m cvm-py/Cargo.toml
 	.venv-bench/bin/python benches/compare_summary.py
 	.venv-bench/bin/python benches/compare_models.py
+	.venv-bench/bin/python benches/compare_compat.py
+
+## lifetimes 0.11.3's numbers and signatures for the compat tests (cvm-py/tests/data/lifetimes_reference.json).
+lifetimes-reference: .venv-bench/.stamp
+	.venv-bench/bin/python benches/lifetimes_reference.py
 
 ## Fuzzing (nightly toolchain): every target for FUZZ_SECONDS seconds, two at a time (2 cores);
 ## each input has FUZZ_TIMEOUT seconds and FUZZ_RSS_MB of memory, so a slow input is a finding.

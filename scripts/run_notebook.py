@@ -1,9 +1,12 @@
-"""Executes examples/quickstart.ipynb headless and checks the numbers it prints (`make test-notebook`).
+"""Executes the example notebooks headless and checks the numbers they print (`make test-notebook`):
+examples/quickstart.ipynb and examples/lifetimes_quickstart.ipynb (lifetimes' quickstart on
+cvm.compat.lifetimes).
 
 Run from the repository root with the development venv's Python:
 
     .venv/bin/python scripts/run_notebook.py            # execute, check, leave the file alone
-    .venv/bin/python scripts/run_notebook.py --write    # also save the executed notebook (outputs)
+    .venv/bin/python scripts/run_notebook.py --write    # also save the executed notebooks (outputs)
+    .venv/bin/python scripts/run_notebook.py --notebook lifetimes   # one of them
 
 The kernel is this interpreter (a kernel spec written under build/jupyter, found through
 JUPYTER_PATH); the Jupyter runtime and IPython directories are temporary, so nothing is written
@@ -31,6 +34,7 @@ from nbclient.exceptions import CellExecutionError
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "examples" / "quickstart.ipynb"
+LIFETIMES_NOTEBOOK = ROOT / "examples" / "lifetimes_quickstart.ipynb"
 KERNEL = "cvm-venv"
 TIMEOUT = 120  # seconds per cell
 
@@ -50,6 +54,32 @@ REFERENCE = {
     # docs/churn.md: the isotonic calibrator fitted on the even ids, judged on the odd ones.
     "Hosmer–Lemeshow P": (0.463, 0.0005),
 }
+
+
+# lifetimes' quickstart prints its fitters as `<lifetimes.Name: fitted with N subjects, k: v, ...>`.
+# name -> (subjects, parameters): the values lifetimes 0.11.3's quickstart publishes for the CDNOW
+# summary, to the two decimals it prints (the notebook must print the same line).
+LIFETIMES_REFERENCE = {
+    "BetaGeoFitter": (2357, {"a": 0.79, "alpha": 4.41, "b": 2.43, "r": 0.24}),
+    "GammaGammaFitter": (946, {"p": 6.25, "q": 3.74, "v": 15.45}),
+}
+
+
+def check_lifetimes(text: str) -> list[str]:
+    """The first printed line of each fitter in LIFETIMES_REFERENCE must show its subjects and
+    parameters exactly as lifetimes' quickstart prints them."""
+    problems = []
+    for name, (subjects, params) in LIFETIMES_REFERENCE.items():
+        match = re.search(rf"<lifetimes\.{name}: fitted with (\d+) subjects, ([^>]*)>", text)
+        if match is None:
+            problems.append(f"{name}: not printed by the notebook")
+            continue
+        got = dict((k.strip(), float(v)) for k, v in (kv.split(":") for kv in match.group(2).split(",")))
+        if int(match.group(1)) != subjects or got != params:
+            problems.append(f"{name}: printed {match.group(0)}, expected {subjects} subjects and {params}")
+        else:
+            print(f"  ok  {match.group(0)}")
+    return problems
 
 
 def log_counts() -> dict[str, tuple[float, float]]:
@@ -105,11 +135,10 @@ def check(text: str) -> list[str]:
     return problems
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--write", action="store_true", help="save the executed notebook with its outputs")
-    args = parser.parse_args()
-    nb = nbformat.read(NOTEBOOK, as_version=4)
+def run(notebook: pathlib.Path, checker, write: bool) -> int:
+    """Execute ``notebook`` on this interpreter's kernel, check what it prints with ``checker``
+    and, with ``write``, save it with its outputs."""
+    nb = nbformat.read(notebook, as_version=4)
     for cell in nb.cells:  # no run timestamps in the committed file
         cell.metadata.pop("execution", None)
     start = time.monotonic()
@@ -120,25 +149,37 @@ def main() -> int:
                            "IPYTHONDIR": str(pathlib.Path(tmp) / "ipython"), "MPLBACKEND": "Agg",
                            "MPLCONFIGDIR": str(pathlib.Path(tmp) / "mpl"), "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
         client = NotebookClient(nb, timeout=TIMEOUT, kernel_name=KERNEL, record_timing=False,
-                                resources={"metadata": {"path": str(NOTEBOOK.parent)}})
+                                resources={"metadata": {"path": str(notebook.parent)}})
         try:
             client.execute()
         except CellExecutionError as exc:
-            print(f"{NOTEBOOK.relative_to(ROOT)}: a cell failed\n{exc}", file=sys.stderr)
+            print(f"{notebook.relative_to(ROOT)}: a cell failed\n{exc}", file=sys.stderr)
             return 1
-    print(f"{NOTEBOOK.relative_to(ROOT)}: {sum(c.cell_type == 'code' for c in nb.cells)} code cells "
+    print(f"{notebook.relative_to(ROOT)}: {sum(c.cell_type == 'code' for c in nb.cells)} code cells "
           f"executed in {time.monotonic() - start:.1f} s")
-    problems = check(printed(nb))
+    problems = checker(printed(nb))
     for p in problems:
         print("  FAIL", p, file=sys.stderr)
     if problems:
         return 1
-    if args.write:
+    if write:
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         nbformat.validate(nb)
-        nbformat.write(nb, NOTEBOOK)
-        print(f"wrote {NOTEBOOK.relative_to(ROOT)} ({NOTEBOOK.stat().st_size / 1e6:.2f} MB)")
+        nbformat.write(nb, notebook)
+        print(f"wrote {notebook.relative_to(ROOT)} ({notebook.stat().st_size / 1e6:.2f} MB)")
     return 0
+
+
+NOTEBOOKS = {"quickstart": (NOTEBOOK, check), "lifetimes": (LIFETIMES_NOTEBOOK, check_lifetimes)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="save the executed notebooks with their outputs")
+    parser.add_argument("--notebook", choices=[*NOTEBOOKS, "all"], default="all", help="which notebook to run")
+    args = parser.parse_args()
+    names = list(NOTEBOOKS) if args.notebook == "all" else [args.notebook]
+    return max(run(*NOTEBOOKS[name], args.write) for name in names)
 
 
 if __name__ == "__main__":
