@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from . import _convert, _cvm, _output
-from ._fitted import _Fitted
+from ._fitted import _F, _Fitted
 from .exceptions import InvalidValueError
 
 _ROWS = ("frequency", "recency", "n_periods", "T", "monetary_value", "weights")
@@ -75,8 +75,8 @@ class GammaGamma(_Fitted):
     _native = _cvm.GammaGammaModel
     _param_names = ("p", "q", "gamma")
 
-    def fit(self, frequency, monetary_value=None, weights=None, initial: Optional[dict] = None, *,
-            time_unit: Optional[str] = None):
+    def fit(self: _F, frequency: Any, monetary_value: Any = None, weights: Any = None,
+            initial: Optional[dict] = None, *, time_unit: Optional[str] = None) -> _F:
         """Fit by maximum likelihood on the repeat buyers.
 
         Parameters
@@ -200,8 +200,8 @@ class BetaGeoBetaBinom(_Fitted):
     _native = _cvm.BgBbModel
     _param_names = ("alpha", "beta", "gamma", "delta")
 
-    def fit(self, frequency, recency=None, n_periods=None, weights=None, initial: Optional[dict] = None, *,
-            time_unit: Optional[str] = None):
+    def fit(self: _F, frequency: Any, recency: Any = None, n_periods: Any = None, weights: Any = None,
+            initial: Optional[dict] = None, *, time_unit: Optional[str] = None) -> _F:
         """Fit by maximum likelihood.
 
         Parameters
@@ -307,7 +307,7 @@ class ShiftedBetaGeo(_Fitted):
     _native = _cvm.SbgModel
     _param_names = ("alpha", "beta")
 
-    def fit_cohort(self, alive, initial: Optional[dict] = None, *, time_unit: Optional[str] = None):
+    def fit_cohort(self: _F, alive: Any, initial: Optional[dict] = None, *, time_unit: Optional[str] = None) -> _F:
         """Fit on a cohort's survival counts (``alive[t]`` still active at the start of period ``t+1``).
 
         Parameters
@@ -333,8 +333,8 @@ class ShiftedBetaGeo(_Fitted):
         self._model = _cvm.SbgModel.fit_cohort(a, *self._fit_options(), self._initial(initial), unit)
         return self
 
-    def fit(self, duration, still_active=None, weights=None, initial: Optional[dict] = None, *,
-            time_unit: Optional[str] = None):
+    def fit(self: _F, duration: Any, still_active: Any = None, weights: Any = None,
+            initial: Optional[dict] = None, *, time_unit: Optional[str] = None) -> _F:
         """Fit on per-customer durations.
 
         Parameters

@@ -299,8 +299,9 @@ def loyalty_levels(
         intent_threshold=intent_threshold, obstacles_threshold=obstacles_threshold,
     )
     cols = {name: _numbers(signals[name], name) for name in signals.columns}
+    belief, satisfaction, intent, obstacles = (cols.get(name) for name in _LEVEL_SIGNALS)
     d = _cvm.loyalty_levels_native(
-        *(cols.get(name) for name in _LEVEL_SIGNALS),
+        belief, satisfaction, intent, obstacles,
         belief_threshold, satisfaction_threshold, intent_threshold, obstacles_threshold, str(rule), str(missing),
     )  # fmt: skip
     reasons = _convert.text_column(d["reasons"], signals.index)
@@ -516,11 +517,13 @@ class StageMigration:
 
     def count(self, before: str, after: str) -> int:
         """Customers who moved from stage ``before`` to ``after``."""
-        return int(self.counts.loc[before, after])
+        count: Any = self.counts.loc[before, after]
+        return int(count)
 
     def rate(self, before: str, after: str) -> float:
         """The share of the ``before`` customers who moved to ``after``."""
-        return float(self.rates.loc[before, after])
+        rate: Any = self.rates.loc[before, after]
+        return float(rate)
 
     def __repr__(self) -> str:
         return f"StageMigration({len(self.moves)} customers, policy={self.policy!r})\n{self.counts.to_string()}"

@@ -18,7 +18,7 @@ arguments and the first label that differs (see :func:`cvm._convert.align`).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Optional
+from typing import Any, ClassVar, Optional, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -51,6 +51,10 @@ def _summary_columns(summary, *names: str) -> tuple[pd.DataFrame, list[pd.Series
     return df, [_convert.get(df, n) for n in names]
 
 
+# The transaction model at hand (`fit` returns it: `typing.Self`, spelt for Python 3.9).
+_T = TypeVar("_T", bound="_TransactionModel")
+
+
 class _TransactionModel(_Fitted):
     """Shared behaviour of the continuous-time transaction models."""
 
@@ -58,8 +62,8 @@ class _TransactionModel(_Fitted):
     _param_names: ClassVar[tuple[str, ...]]
 
     # -- fitting ---------------------------------------------------------------------------
-    def fit(self, frequency, recency=None, T=None, weights=None, initial: Optional[dict] = None, *,
-            time_unit: Optional[str] = None):
+    def fit(self: _T, frequency: Any, recency: Any = None, T: Any = None, weights: Any = None,
+            initial: Optional[dict] = None, *, time_unit: Optional[str] = None) -> _T:
         """Fit by maximum likelihood.
 
         Parameters
