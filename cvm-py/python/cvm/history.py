@@ -16,7 +16,7 @@ from typing import Any, Optional
 import numpy as np
 import pandas as pd
 
-from . import _convert, _output
+from . import _convert, _output, _progress
 from .exceptions import InvalidValueError
 from .summary import _timestamps, summary_from_transactions
 
@@ -68,10 +68,10 @@ def _log(transactions: Any, customer_id_col: str, datetime_col: str) -> pd.DataF
 
 
 def _summaries_at(log: pd.DataFrame, customer_id_col: str, datetime_col: str, ends: list, unit: str,
-                  freq: str) -> list[pd.DataFrame]:
+                  freq: str, progress: bool = False) -> list[pd.DataFrame]:
     """The summary of the log cut at each date in ``ends`` (customers who have bought by then)."""
     out = []
-    for end in ends:
+    for end in _progress.iterate(progress, ends, desc="expected_cumulative_transactions", unit="cut"):
         upto = log[log[datetime_col] <= end]
         if len(upto) == 0:
             out.append(pd.DataFrame({"frequency": [], "recency": [], "T": []}))
@@ -84,7 +84,7 @@ def _summaries_at(log: pd.DataFrame, customer_id_col: str, datetime_col: str, en
 @_output.tables
 def expected_cumulative_transactions(model: Any, transactions: Any, customer_id_col: str, datetime_col: str,
                             t: Optional[int] = None, freq: str = "D",
-                            observation_period_end: Any = None) -> pd.DataFrame:
+                            observation_period_end: Any = None, *, progress: bool = False) -> pd.DataFrame:
     """Actual and expected cumulative repeat purchases of the cohort in the log, per time unit.
 
     The time axis starts at the first customer's first purchase period and counts the model's
@@ -108,6 +108,8 @@ def expected_cumulative_transactions(model: Any, transactions: Any, customer_id_
         The purchase period of the summaries (as the model's summary was built).
     observation_period_end : date-like, optional
         Default: the last transaction.
+    progress : bool
+        Show a progress bar (tqdm, the ``progress`` extra) over the ``t`` cuts of the log.
 
     Returns
     -------
@@ -119,6 +121,7 @@ def expected_cumulative_transactions(model: Any, transactions: Any, customer_id_
     unit = _unit(model)
     log = _log(transactions, customer_id_col, datetime_col)
     end = log[datetime_col].max() if observation_period_end is None else pd.Timestamp(observation_period_end)
+    progress = _progress.flag(progress)
     whole = summary_from_transactions(log, customer_id_col, datetime_col, observation_period_end=end,
                                       freq=freq, time_unit=unit)
     ages = whole["T"].to_numpy(dtype=np.float64)
@@ -133,7 +136,7 @@ def expected_cumulative_transactions(model: Any, transactions: Any, customer_id_
     times = np.arange(1, k + 1, dtype=np.float64)
     dates = [origin + pd.Timedelta(days=x * _DAYS[unit]) for x in times]
     actual = [float(s["frequency"].sum()) for s in _summaries_at(log, customer_id_col, datetime_col, dates,
-                                                                 unit, freq)]
+                                                                 unit, freq, progress)]
     expected = model.expected_cumulative_transactions(span - ages, times)
     out = pd.DataFrame({"date": dates, "actual": actual, "model": np.asarray(expected, dtype=np.float64)},
                        index=pd.Index(times, name="time"))

@@ -19,7 +19,7 @@ from typing import Any, Optional
 import numpy as np
 import pandas as pd
 
-from . import _convert, _cvm, _output
+from . import _convert, _cvm, _output, _progress
 from ._fitted import _F, _Fitted
 from .exceptions import InvalidValueError
 
@@ -416,6 +416,7 @@ def customer_lifetime_value(
     method: str = "continuous",
     level: Optional[float] = None,
     data_time_unit: Optional[str] = None,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """Probabilistic customer lifetime value: ``margin · E(spend) · discounted expected purchases``.
 
@@ -448,6 +449,9 @@ def customer_lifetime_value(
         transaction model records (:attr:`~cvm.BetaGeo.time_unit_`, set when it was fitted on a
         summary that records its unit). There is no silent default: a unit that contradicts
         the summary's or the model's is an error, and so is no unit anywhere.
+    progress : bool
+        Show a progress bar (tqdm, the ``progress`` extra) while the customers are scored in
+        chunks; the values are the same. With ``level``, about 50 µs a customer.
 
     Returns
     -------
@@ -513,13 +517,15 @@ def customer_lifetime_value(
     names = ("frequency", "recency", t_col, "monetary_value")
     f, r, t, z = (_convert.floats(_convert.get(summary, n), n) for n in names)
     level = _convert.optional_number(level, "level")
+    options = (_convert.number(horizon, "horizon"), str(time_unit), data_unit,
+               _convert.number(discount_rate, "discount_rate"), _convert.number(margin, "margin"), str(method), level)
     try:
         with _convert.rows_labelled(summary.index, names):
-            d = _cvm.customer_lifetime_value_native(
-                native, spend, f, r, t, z, _convert.number(horizon, "horizon"), str(time_unit),
-                data_unit, _convert.number(discount_rate, "discount_rate"),
-                _convert.number(margin, "margin"), str(method), level,
-            )
+            d = _progress.concat(_progress.run(
+                _progress.flag(progress), dict(zip(names, (f, r, t, z))),
+                lambda c: _cvm.customer_lifetime_value_native(
+                    native, spend, c["frequency"], c["recency"], c[t_col], c["monetary_value"], *options),
+                desc="customer_lifetime_value"))
     except InvalidValueError as exc:
         if exc.field == "data_time_unit" and data_unit is None and native.time_unit is None:
             exc.args = (f'{exc}, or a summary that records its unit in attrs["time_unit"]',)
