@@ -110,12 +110,13 @@ endif
 test-python: python test-notebook test-typing
 	cd cvm-py && ../$(VPY) -m pytest -q tests --doctest-modules python/cvm
 
-## Typing (the pinned mypy and pandas-stubs of .venv): the package, the examples under --strict, and
+## Typing (the pinned mypy and pandas-stubs of .venv): the package; the examples and the typing
+## contract (cvm-py/tests/typecheck: assert_type on the public API) under --strict; and
 ## stubtest of cvm/_cvm.pyi against the built extension (every name, parameter and default).
 MYPY := $(VPY) -m mypy --cache-dir build/mypy-cache
 test-typing: python
 	$(MYPY) -p cvm
-	$(MYPY) --strict examples/*.py
+	$(MYPY) --strict examples/*.py cvm-py/tests/typecheck/check_api.py
 	$(VPY) -m mypy.stubtest cvm._cvm
 
 ## examples/quickstart.ipynb executed headless (Agg) on the .venv's kernel: fails on a cell error or

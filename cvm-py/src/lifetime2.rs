@@ -150,13 +150,15 @@ fitted_model_pymethods! {
 #[pyfunction]
 #[pyo3(signature = (frequency, monetary_value, weights=None))]
 pub fn frequency_monetary_correlation(
+    py: Python<'_>,
     frequency: Arr<'_>,
     monetary_value: Arr<'_>,
     weights: Option<Arr<'_>>,
 ) -> PyResult<f64> {
     call(|| {
         let (f, z) = (slice(&frequency, "frequency")?, slice(&monetary_value, "monetary_value")?);
-        core_correlation(f, z, opt_slice(&weights, "weights")?).py()
+        let w = opt_slice(&weights, "weights")?;
+        detach(py, || core_correlation(f, z, w))
     })
 }
 

@@ -143,3 +143,12 @@ def test_the_real_bar_reaches_the_end(capsys):
 def test_chunk_rows():
     assert _progress.chunk_rows(5) == _progress.MIN_ROWS
     assert _progress.chunk_rows(10_000_000) == 100_000
+
+
+def test_matrices_are_the_same_in_chunks(bar):
+    for matrix in (lambda **kw: BG.frequency_recency_matrix(t=10, max_frequency=12, max_recency=20, **kw),
+                   lambda **kw: cvm.probability_alive_matrix(BG, max_frequency=12, max_recency=20, **kw)):
+        pd.testing.assert_frame_equal(matrix(progress=True), matrix(), check_exact=True)
+    # the cells a summary can hold: frequency 0 at recency 0, and 12 × 20 with both positive
+    assert [sum(b.updates) for b in bar.bars] == [241, 241]
+    assert [len(b.updates) for b in bar.bars] == [25, 25]

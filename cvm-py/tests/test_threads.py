@@ -62,7 +62,8 @@ def test_a_pure_python_call_keeps_the_gil():
     assert steps_during(lambda: sum(i * i for i in range(2_000_000))) <= 1
 
 
-@pytest.mark.parametrize("name", ["predict", "clv", "spend", "fit", "simulate", "cumulative", "summarize"])
+@pytest.mark.parametrize("name", ["predict", "clv", "spend", "correlation", "levels", "fit", "simulate", "cumulative",
+                                  "summarize"])
 def test_native_work_releases_the_gil(cohort, name):
     f, r, t, birth, spend = cohort
     m = BG._fitted
@@ -70,6 +71,8 @@ def test_native_work_releases_the_gil(cohort, name):
         "predict": lambda: m.probability_alive_and_expected_purchases(39.0, f, r, t),
         "clv": lambda: _cvm.customer_lifetime_value_native(m, GG._fitted, f, r, t, spend, 12.0, "M", "W"),
         "spend": lambda: GG._fitted.conditional_expected_average_spend(np.repeat(f, 5), np.repeat(spend, 5)),
+        "correlation": lambda: _cvm.frequency_monetary_correlation(np.repeat(f, 10), np.repeat(spend, 10)),
+        "levels": lambda: _cvm.loyalty_levels_native(np.repeat(spend, 5) / 10.0, np.repeat(spend, 5) / 10.0),
         "fit": lambda: _cvm.Model.fit("bg_nbd", f[:50_000], r[:50_000], t[:50_000]),
         "simulate": lambda: _cvm.simulate_model("bg_nbd", [0.243, 4.414, 0.793, 2.426], N, 39.0, 12.0, 39.0, 8),
         "cumulative": lambda: m.expected_cumulative_transactions(birth[:20_000], np.arange(1.0, 40.0)),

@@ -417,6 +417,7 @@ def customer_lifetime_value(
     level: Optional[float] = None,
     data_time_unit: Optional[str] = None,
     progress: bool = False,
+    output: str = "pandas",
 ) -> pd.DataFrame:
     """Probabilistic customer lifetime value: ``margin · E(spend) · discounted expected purchases``.
 

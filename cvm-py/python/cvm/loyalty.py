@@ -150,6 +150,7 @@ def loyalty_stages(
     advocate_min_referrals: Optional[float] = None,
     advocate_min_reviews: Optional[float] = None,
     advocate_min_recommendations: Optional[float] = None,
+    output: str = "pandas",
 ) -> pd.DataFrame:
     """Place every customer on the loyalty ladder, with the reason for each stage.
 
@@ -251,6 +252,7 @@ def loyalty_levels(
     obstacles_threshold: Optional[float] = None,
     rule: str = "cumulative",
     missing: str = "error",
+    output: str = "pandas",
 ) -> pd.DataFrame:
     """Oliver's loyalty level of every customer (none, cognitive, affective, conative, action).
 
@@ -379,6 +381,7 @@ def churn_risk(
     medium_threshold: Optional[float] = None,
     high_threshold: Optional[float] = None,
     at_risk_threshold: Optional[float] = None,
+    output: str = "pandas",
 ) -> pd.DataFrame:
     """Churn probability, ranking score, band, at-risk flag and value at risk of every customer.
 
@@ -452,7 +455,7 @@ def churn_risk(
 
 
 @_output.tables
-def churn_types(reasons: pd.DataFrame) -> pd.DataFrame:
+def churn_types(reasons: pd.DataFrame, *, output: str = "pandas") -> pd.DataFrame:
     """Churn type of every customer from reason fields (the first set, in rule order, decides).
 
     1. ``moved_or_died`` → ``active_natural``; 2. ``competitor`` → ``active_competitive``;

@@ -181,19 +181,20 @@ class _TransactionModel(_Fitted):
             return _convert.shaped(self._fitted.log_likelihood_individual(f, r, tt), index, frequency, recency, T)
 
     def frequency_recency_matrix(self, t: float = 1, max_frequency: Optional[int] = None,
-                                 max_recency: Optional[float] = None, summary=None) -> pd.DataFrame:
+                                 max_recency: Optional[float] = None, summary=None, *,
+                                 progress: bool = False) -> pd.DataFrame:
         """Expected purchases in the next ``t`` over the frequency × recency grid
         (:func:`cvm.frequency_recency_matrix`)."""
         from .history import frequency_recency_matrix
 
-        return frequency_recency_matrix(self, t, max_frequency, max_recency, summary)
+        return frequency_recency_matrix(self, t, max_frequency, max_recency, summary, progress=progress)
 
     def probability_alive_matrix(self, max_frequency: Optional[int] = None, max_recency: Optional[float] = None,
-                                 summary=None) -> pd.DataFrame:
+                                 summary=None, *, progress: bool = False) -> pd.DataFrame:
         """P(alive) over the frequency × recency grid (:func:`cvm.probability_alive_matrix`)."""
         from .history import probability_alive_matrix
 
-        return probability_alive_matrix(self, max_frequency, max_recency, summary)
+        return probability_alive_matrix(self, max_frequency, max_recency, summary, progress=progress)
 
     def probability_alive_history(self, transactions, customer_id, customer_id_col: str, datetime_col: str,
                                   end=None, freq: str = "D", points: int = 200) -> pd.DataFrame:
@@ -221,7 +222,7 @@ class _TransactionModel(_Fitted):
 
     @_output.tables
     def predict(self, summary: pd.DataFrame, t: float, level: Optional[float] = None, *,
-                progress: bool = False) -> pd.DataFrame:
+                progress: bool = False, output: str = "pandas") -> pd.DataFrame:
         """Tidy predictions for a customer summary, indexed like it.
 
         Columns ``probability_alive`` and ``expected_purchases`` (in (T, T+t]), computed in one
@@ -268,7 +269,7 @@ class _TransactionModel(_Fitted):
         return pd.DataFrame(dict(zip(names, cols)), index=summary.index)
 
     @_output.tables
-    def calibration_holdout_table(self, summary: pd.DataFrame, max_frequency: int = 7) -> pd.DataFrame:
+    def calibration_holdout_table(self, summary: pd.DataFrame, max_frequency: int = 7, *, output: str = "pandas") -> pd.DataFrame:
         """Mean actual vs predicted holdout purchases per calibration-frequency bucket.
 
         ``summary`` needs ``frequency``, ``recency``, ``T``, ``frequency_holdout`` and
