@@ -81,6 +81,16 @@ def test_predict_and_scores_are_the_same_in_chunks(fitted, bar):
     assert all(sum(b.updates) == 95 and len(b.updates) == 10 for b in bar.bars)
 
 
+def test_spend_is_the_same_in_chunks(fitted, bar):
+    _, gg, summary = fitted
+    f, z = summary["frequency"], summary["monetary_value"]
+    pd.testing.assert_frame_equal(gg.conditional_expected_average_spend(f, z, level=0.9, progress=True),
+                                  gg.conditional_expected_average_spend(f, z, level=0.9), check_exact=True)
+    pd.testing.assert_series_equal(gg.conditional_expected_average_spend(f, z, progress=True),
+                                   gg.conditional_expected_average_spend(f, z), check_exact=True)
+    assert [len(b.updates) for b in bar.bars] == [10, 10]
+
+
 def test_expected_cumulative_transactions_in_chunks_of_times(fitted, bar):
     bg, _, summary = fitted
     birth, times = 78.0 - summary["T"].to_numpy(), np.arange(1.0, 79.0)

@@ -137,11 +137,13 @@ class GammaGamma(_Fitted):
         """True when ``q > 1``."""
         return self._fitted.has_finite_mean
 
-    def conditional_expected_average_spend(self, frequency, monetary_value, level: Optional[float] = None):
+    def conditional_expected_average_spend(self, frequency, monetary_value, level: Optional[float] = None, *,
+                                           progress: bool = False):
         """Expected spend per transaction of each customer (the population mean for frequency 0).
 
         With ``level``, returns a DataFrame with ``expected_spend``, ``lower`` and ``upper``
-        (delta-method intervals on the log scale).
+        (delta-method intervals on the log scale). ``progress=True`` shows a bar (tqdm) while
+        the customers are scored in chunks; the values are the same.
 
         Examples
         --------
@@ -152,12 +154,20 @@ class GammaGamma(_Fitted):
         """
         (f, z), index = _floats({"frequency": frequency, "monetary_value": monetary_value})
         level = _convert.optional_number(level, "level")
-        with _convert.rows_labelled(index, _ROWS):
-            values = self._fitted.conditional_expected_average_spend(f, z)
+        m = self._fitted
+
+        def work(c: dict) -> tuple:
+            values = m.conditional_expected_average_spend(c["frequency"], c["monetary_value"])
             if level is None:
-                return _convert.shaped(values, index, frequency, monetary_value)
-            lo, hi = self._fitted.conditional_expected_average_spend_interval(f, z, level)
-        return pd.DataFrame({"expected_spend": values, "lower": lo, "upper": hi}, index=index)
+                return (values,)
+            return (values, *m.conditional_expected_average_spend_interval(c["frequency"], c["monetary_value"], level))
+
+        with _convert.rows_labelled(index, _ROWS):
+            cols = _progress.concat(_progress.run(_progress.flag(progress), {"frequency": f, "monetary_value": z}, work,
+                                                  desc="conditional_expected_average_spend"))
+        if level is None:
+            return _convert.shaped(cols[0], index, frequency, monetary_value)
+        return pd.DataFrame(dict(zip(("expected_spend", "lower", "upper"), cols)), index=index)
 
     def log_likelihood_individual(self, frequency, monetary_value):
         """Per-customer log-likelihood of the mean spend (0 for frequency 0)."""
