@@ -19,7 +19,7 @@ ifeq ($(shell command -v $(PYTHON) 2>/dev/null),)
 PYTHON := python3
 endif
 
-.PHONY: all demo test lint test-rust fuzz test-c test-cpp dist install test-install test-erp test-valgrind test-python test-notebook test-python-stacks wheel check-header header lib python venv bench bench-python lifetimes-reference fmt clean clean-stacks FORCE
+.PHONY: all demo test lint test-rust fuzz test-c test-cpp dist install test-install test-erp test-valgrind test-python test-typing test-notebook test-python-stacks wheel check-header header lib python venv bench bench-python lifetimes-reference fmt clean clean-stacks FORCE
 
 all: lib python
 
@@ -229,8 +229,17 @@ test-erp: $(ERP)/erp_scoring python
 	  { echo "test-erp: --reuse-model stored a new fit (models table: $$(cat $(ERP)/reused.txt))"; exit 1; }
 	$(VPY) examples/cpp/check_erp_scores.py $(ERP)/erp.db
 
-test-python: python test-notebook
+test-python: python test-notebook test-typing
 	cd cvm-py && ../$(VPY) -m pytest -q tests --doctest-modules python/cvm
+
+## Typing (the pinned mypy and pandas-stubs of .venv): the package; the examples and the typing
+## contract (cvm-py/tests/typecheck: assert_type on the public API) under --strict; and
+## stubtest of cvm/_cvm.pyi against the built extension (every name, parameter and default).
+MYPY := $(VPY) -m mypy --cache-dir build/mypy-cache
+test-typing: python
+	$(MYPY) -p cvm
+	$(MYPY) --strict examples/*.py cvm-py/tests/typecheck/check_api.py
+	$(VPY) -m mypy.stubtest cvm._cvm
 
 ## examples/quickstart.ipynb and examples/lifetimes_quickstart.ipynb executed headless (Agg) on the
 ## .venv's kernel: fails on a cell error or a printed number off its reference. `$(VPY) scripts/run_notebook.py --write` saves the outputs.

@@ -16,6 +16,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 
 import cvm  # noqa: E402
 import cvm.plotting as cp  # noqa: E402
@@ -24,10 +26,12 @@ OUT = pathlib.Path(__file__).resolve().parents[1] / "docs" / "img"
 DPI = 80
 
 
-def save(name: str, ax) -> None:
-    ax.figure.tight_layout()
-    ax.figure.savefig(OUT / f"plot_{name}.png", dpi=DPI)
-    plt.close(ax.figure)
+def save(name: str, ax: Axes) -> None:
+    fig = ax.figure
+    assert isinstance(fig, Figure)  # each plot here has a figure of its own, not a subfigure
+    fig.tight_layout()
+    fig.savefig(OUT / f"plot_{name}.png", dpi=DPI)
+    plt.close(fig)
     print(f"docs/img/plot_{name}.png")
 
 

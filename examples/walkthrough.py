@@ -63,6 +63,7 @@ def section_models(summary: pd.DataFrame) -> None:
         m = cls().fit(summary)
         models[cls.__name__] = m
         predicted = m.expected_purchases(39, summary["frequency"], summary["recency"], summary["T"]).sum()
+        assert m.log_likelihood_ is not None and m.aic_ is not None  # None only for a model from parameters
         rows.append({"model": cls.__name__, **{k: round(v, 4) for k, v in m.params_.items()},
                      "log_likelihood": round(m.log_likelihood_, 2), "AIC": round(m.aic_, 1),
                      "holdout predicted": round(predicted, 1)})
@@ -218,6 +219,7 @@ def section_loyalty(log: pd.DataFrame, summary: pd.DataFrame) -> None:
           f"Brier {report.brier:.4f}, AUC {report.auc:.4f} (recency {report.baseline_auc:.4f})")
     print(report.calibration.round(3).to_string())
     t = report.calibration_test
+    assert t is not None  # None only when a bin of certain probabilities holds an outcome they rule out
     print(f"Hosmer–Lemeshow on these deciles: H = {t.statistic:.2f} on {t.degrees_of_freedom} degrees of freedom, "
           f"P = {t.p_value:.3f} (the differences are within chance for deciles of ~118 customers)")
     print("Gains: share of the holdout's churners in the riskiest tenths")
@@ -322,6 +324,7 @@ def section_decisions(log: pd.DataFrame, summary: pd.DataFrame) -> None:
             print(f"  marginal customer {name}: {cid} (gain ${c.customers.loc[cid, 'gain']:.2f}, "
                   f"CLV ${clv[cid]:.2f}, uplift {uplift[cid]:.3f})")
     print(f"  compared with the same budget (random: mean of 200 seeded draws, sd ${c.random_sd:.2f}):")
+    assert c.comparison is not None  # compare_campaigns always sets it
     print(c.comparison.round(2).to_string())
 
 

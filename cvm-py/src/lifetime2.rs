@@ -107,7 +107,8 @@ fitted_model_pymethods! {
         call(|| {
             let (f, z) =
                 (slice(&frequency, "frequency")?, slice(&monetary_value, "monetary_value")?);
-            Ok(array(py, self.inner.conditional_expected_average_spend(f, z).py()?))
+            let model = &self.inner;
+            Ok(array(py, detach(py, || model.conditional_expected_average_spend(f, z))?))
         })
     }
 
@@ -122,8 +123,9 @@ fitted_model_pymethods! {
         call(|| {
             let (f, z) =
                 (slice(&frequency, "frequency")?, slice(&monetary_value, "monetary_value")?);
+            let model = &self.inner;
             let (lo, hi) =
-                self.inner.conditional_expected_average_spend_interval(f, z, level).py()?;
+                detach(py, || model.conditional_expected_average_spend_interval(f, z, level))?;
             Ok((array(py, lo), array(py, hi)))
         })
     }
@@ -138,7 +140,8 @@ fitted_model_pymethods! {
         call(|| {
             let (f, z) =
                 (slice(&frequency, "frequency")?, slice(&monetary_value, "monetary_value")?);
-            Ok(array(py, self.inner.log_likelihood_individual(f, z).py()?))
+            let model = &self.inner;
+            Ok(array(py, detach(py, || model.log_likelihood_individual(f, z))?))
         })
     }
 }
@@ -147,13 +150,15 @@ fitted_model_pymethods! {
 #[pyfunction]
 #[pyo3(signature = (frequency, monetary_value, weights=None))]
 pub fn frequency_monetary_correlation(
+    py: Python<'_>,
     frequency: Arr<'_>,
     monetary_value: Arr<'_>,
     weights: Option<Arr<'_>>,
 ) -> PyResult<f64> {
     call(|| {
         let (f, z) = (slice(&frequency, "frequency")?, slice(&monetary_value, "monetary_value")?);
-        core_correlation(f, z, opt_slice(&weights, "weights")?).py()
+        let w = opt_slice(&weights, "weights")?;
+        detach(py, || core_correlation(f, z, w))
     })
 }
 
@@ -252,8 +257,9 @@ fitted_model_pymethods! {
     ) -> Bounds<'py> {
         call(|| {
             let (f, r, n) = histories(&frequency, &recency, &n_periods)?;
+            let model = &self.inner;
             let (lo, hi) =
-                self.inner.conditional_expected_purchases_interval(m, f, r, n, level).py()?;
+                detach(py, || model.conditional_expected_purchases_interval(m, f, r, n, level))?;
             Ok((array(py, lo), array(py, hi)))
         })
     }
@@ -272,6 +278,7 @@ fitted_model_pymethods! {
     #[pyo3(signature = (frequency, recency, n_periods, weights=None))]
     fn log_likelihood(
         &self,
+        py: Python<'_>,
         frequency: Arr<'_>,
         recency: Arr<'_>,
         n_periods: Arr<'_>,
@@ -279,7 +286,8 @@ fitted_model_pymethods! {
     ) -> PyResult<f64> {
         call(|| {
             let (f, r, n) = histories(&frequency, &recency, &n_periods)?;
-            self.inner.log_likelihood(f, r, n, opt_slice(&weights, "weights")?).py()
+            let (model, w) = (&self.inner, opt_slice(&weights, "weights")?);
+            detach(py, || model.log_likelihood(f, r, n, w))
         })
     }
 }
@@ -390,7 +398,10 @@ fitted_model_pymethods! {
         discount_rate: f64,
         renewals: Arr<'py>,
     ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-        call(|| Ok(array(py, self.inner.derl(discount_rate, slice(&renewals, "renewals")?).py()?)))
+        call(|| {
+            let (model, n) = (&self.inner, slice(&renewals, "renewals")?);
+            Ok(array(py, detach(py, || model.derl(discount_rate, n))?))
+        })
     }
 
     /// Discounted expected lifetime value of a new customer.

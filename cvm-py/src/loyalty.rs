@@ -178,10 +178,13 @@ fn loyalty_levels_native<'py>(
                 "repeat_despite_obstacles",
             )?,
         };
-        let levels = loyalty_levels(&input, &options).py()?;
-        let codes: Vec<u8> =
-            levels.levels().iter().map(|l| code_of(&LoyaltyLevel::ALL, l)).collect();
-        let reasons: Vec<String> = levels.reasons().map(|r| r.to_string()).collect();
+        let (codes, reasons) = detach(py, || {
+            let levels = loyalty_levels(&input, &options)?;
+            let codes: Vec<u8> =
+                levels.levels().iter().map(|l| code_of(&LoyaltyLevel::ALL, l)).collect();
+            let reasons: Vec<String> = levels.reasons().map(|r| r.to_string()).collect();
+            Ok((codes, reasons))
+        })?;
         let out = PyDict::new(py);
         out.set_item("level", array(py, codes))?;
         out.set_item("reasons", reasons)?;
@@ -291,11 +294,15 @@ fn churn_types_native<'py>(
             dissatisfied: opt_slice(&dissatisfied, "dissatisfied")?,
             payment_lapse: opt_slice(&payment_lapse, "payment_lapse")?,
         };
-        let labels = churn_types(&reasons).py()?;
-        let codes: Vec<u8> = labels.types().iter().map(|x| code_of(&ChurnType::ALL, x)).collect();
-        let causes: Vec<Option<&str>> =
-            labels.causes().iter().map(|c| c.map(|c| c.as_str())).collect();
-        let texts: Vec<String> = (0..labels.len()).map(|i| labels.reason_text(i)).collect();
+        let (codes, causes, texts) = detach(py, || {
+            let labels = churn_types(&reasons)?;
+            let codes: Vec<u8> =
+                labels.types().iter().map(|x| code_of(&ChurnType::ALL, x)).collect();
+            let causes: Vec<Option<&str>> =
+                labels.causes().iter().map(|c| c.map(|c| c.as_str())).collect();
+            let texts: Vec<String> = (0..labels.len()).map(|i| labels.reason_text(i)).collect();
+            Ok((codes, causes, texts))
+        })?;
         let out = PyDict::new(py);
         out.set_item("churn_type", array(py, codes))?;
         out.set_item("cause", causes)?;

@@ -198,7 +198,8 @@ model_pymethods! {
     ) -> PyResult<Bound<'py, PyArray1<f64>>> {
         call(|| {
             let tt = slice(&horizon, "t")?;
-            Ok(array(py, self.inner.as_model().expected_purchases_new_customer(tt).py()?))
+            let m = self.inner.as_model();
+            Ok(array(py, detach(py, || m.expected_purchases_new_customer(tt))?))
         })
     }
 
@@ -270,16 +271,10 @@ model_pymethods! {
             let (f, r, tt) =
                 (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
             let h = slice(&frequency_holdout, "frequency_holdout")?;
-            let table = calibration_holdout_table(
-                self.inner.as_model(),
-                f,
-                r,
-                tt,
-                h,
-                duration_holdout,
-                max_frequency,
-            )
-            .py()?;
+            let m = self.inner.as_model();
+            let table = detach(py, || {
+                calibration_holdout_table(m, f, r, tt, h, duration_holdout, max_frequency)
+            })?;
             let d = PyDict::new(py);
             d.set_item("frequency", array(py, table.frequency))?;
             d.set_item("n_customers", array(py, table.n_customers))?;
@@ -299,7 +294,8 @@ model_pymethods! {
     ) -> PyResult<Bound<'py, PyDict>> {
         call(|| {
             let (f, tt) = (slice(&frequency, "frequency")?, slice(&t_cal, "T")?);
-            let h = repeat_histogram(self.inner.as_model(), f, tt, max_count).py()?;
+            let m = self.inner.as_model();
+            let h = detach(py, || repeat_histogram(m, f, tt, max_count))?;
             let d = PyDict::new(py);
             d.set_item("count", array(py, h.count))?;
             d.set_item("actual", array(py, h.actual))?;

@@ -177,6 +177,11 @@ CASES = [
      InvalidValueError, "satisfaction", None, "plain_referrals=True"),
     ("bad option: satisfaction threshold off the scale", lambda: cvm.value_decomposition(referrals=[1], conversion=1.0, referral_value=10.0, satisfaction=[5], satisfaction_threshold=6),
      InvalidValueError, "satisfaction_threshold", None, "scale 1 to 5"),
+    # -- options every table function or long computation takes
+    ("bad option: output format", lambda: BG.predict(SUMMARY, t=10, output="arrow"),
+     UnknownNameError, "output", None, "unknown value 'arrow'; valid values are pandas, polars"),
+    ("bad option: progress not a bool", lambda: cvm.customer_lifetime_value(BG, GG, SUMMARY, progress="yes"),
+     InvalidTypeError, "progress", None, "expected True or False, got str 'yes'"),
 ]
 
 try:  # polars is optional (the oldest stack runs without it)

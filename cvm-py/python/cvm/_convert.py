@@ -123,7 +123,7 @@ def fitted_model(obj: Any, kinds: Iterable[type], field: str = "model") -> Any:
     if not isinstance(obj, kinds):
         names = ", ".join(k.__name__ for k in kinds)
         raise InvalidTypeError(f"`{field}`: expected a fitted {names} model, got {type_name(obj)}", field=field)
-    obj._fitted
+    getattr(obj, "_fitted")  # an unfitted model raises its own error here
     return obj
 
 
@@ -199,7 +199,7 @@ def _is_positional(index: Optional[pd.Index]) -> bool:
 
 def row_name(index: Optional[pd.Index], pos: int) -> str:
     """``[pos]``, plus the index label when it differs from the position."""
-    if _is_positional(index) or not 0 <= pos < len(index):
+    if index is None or _is_positional(index) or not 0 <= pos < len(index):
         return f"[{pos}]"
     return f"[{pos}] (index label {index[pos]!r})"
 
@@ -318,7 +318,7 @@ def _reindexed(value: Any, name: str, ref: pd.Index, ref_name: str) -> Any:
     idx = value.index
     for which, labels in ((ref_name, ref), (name, idx)):
         if labels.has_duplicates:
-            pos = first_true(np.asarray(labels.duplicated()))
+            pos = int(np.flatnonzero(np.asarray(labels.duplicated()))[0])
             raise InvalidValueError(
                 f"`{which}`[{pos}]: duplicate index label {labels[pos]!r}; `{name}` and `{ref_name}` "
                 "have different indexes and are aligned by label, which needs unique labels",

@@ -1,8 +1,25 @@
 # Type stubs of the native module cvm._cvm (hand-written; keep in sync with cvm-py/src).
 from typing import Any, Optional, Union
 
+from typing_extensions import final
+
 import numpy as np
 import numpy.typing as npt
+
+# The names the module exports, in the order it registers them (cvm-py/src/lib.rs).
+__all__ = [
+    "__version__", "summarize", "compress", "rfm_segments", "default_segment_table_json", "Model",
+    "simulate_model", "cashflow_clv", "cashflow_breakdown", "closed_form_clv",
+    "retention_from_survival", "value_decomposition", "value_matrix", "whale_curve",
+    "value_cell_migration", "value_path_native", "GammaGammaModel", "BgBbModel", "SbgModel",
+    "frequency_monetary_correlation", "customer_lifetime_value_native", "canonical_time_unit",
+    "RuleSet", "preset_names", "relationship_trend", "lookalike", "loyalty_names", "parse_stages",
+    "loyalty_stages_native", "loyalty_levels_native", "churn_risk_native",
+    "churn_probability_native", "churn_types_native", "stage_migration_native",
+    "default_fee_schedule_json", "fee_schedule_json", "fee_schedule", "dormant_transitions",
+    "CustomerValueReportNative", "playbook_default_json", "playbook_normalize",
+    "customer_value_report_native", "select_campaign_native", "ChurnCalibrator", "churn_report",
+]
 
 __version__: str
 
@@ -83,7 +100,7 @@ def value_decomposition(
     conversion: Optional[_SeriesArg],
     referral_value: Optional[_SeriesArg],
     satisfaction: Optional[npt.NDArray[np.float64]] = None,
-    satisfaction_scale: tuple[float, float] = (1.0, 5.0),
+    satisfaction_scale: tuple[float, float] = ...,
     satisfaction_threshold: float = 4.0,
     satisfaction_missing: str = "error",
     plain_referrals: bool = False,
@@ -132,6 +149,7 @@ _Columns = tuple[
     list[tuple[str, npt.NDArray[np.int32], list[str]]],
 ]
 
+@final
 class RuleSet:
     @staticmethod
     def from_json(text: str) -> RuleSet: ...
@@ -237,8 +255,8 @@ def stage_migration_native(
 ) -> dict[str, Any]: ...
 
 # -- lifetime2: Gamma-Gamma, BG/BB, sBG, probabilistic CLV --------------------------------------
-_F64 = npt.NDArray[np.float64]
 
+@final
 class GammaGammaModel:
     @staticmethod
     def fit(frequency: _F64, monetary_value: _F64, weights: Optional[_F64] = None, penalizer: float = 0.0,
@@ -271,6 +289,7 @@ class GammaGammaModel:
 
 def frequency_monetary_correlation(frequency: _F64, monetary_value: _F64, weights: Optional[_F64] = None) -> float: ...
 
+@final
 class BgBbModel:
     @staticmethod
     def fit(frequency: _F64, recency: _F64, n_periods: _F64, weights: Optional[_F64] = None, penalizer: float = 0.0,
@@ -301,6 +320,7 @@ class BgBbModel:
     def probability_of_n_transactions(self, x: int, n: int) -> float: ...
     def log_likelihood(self, frequency: _F64, recency: _F64, n_periods: _F64, weights: Optional[_F64] = None) -> float: ...
 
+@final
 class SbgModel:
     @staticmethod
     def fit_cohort(alive: _F64, penalizer: float = 0.0, max_iterations: Optional[int] = None,
@@ -356,6 +376,7 @@ def customer_lifetime_value_native(
 def canonical_time_unit(name: str, field: str) -> str: ...
 
 # -- lifetime models: BG/NBD, MBG/NBD, Pareto/NBD (cvm-py/src/models.rs) ------------------------
+@final
 class Model:
     @staticmethod
     def fit(model: str, frequency: _F64, recency: _F64, t: _F64, weights: Optional[_F64] = None,
@@ -435,6 +456,7 @@ def dormant_transitions(
 def playbook_default_json() -> str: ...
 def playbook_normalize(json: str) -> str: ...
 
+@final
 class CustomerValueReportNative:
     def columns(self) -> list[tuple[str, str, Any]]: ...
     def to_csv(self) -> str: ...
@@ -456,6 +478,7 @@ def select_campaign_native(clv: _F64, uplift: _F64, cost: _F64, budget: float, m
                            draws: Optional[int] = None, seed: int = 0) -> dict[str, Any]: ...
 
 # -- churn calibration and evaluation (cvm.churn) ------------------------------------------------
+@final
 class ChurnCalibrator:
     @staticmethod
     def fit(scores: _F64, churned: np.ndarray, weights: Optional[_F64], method: str) -> ChurnCalibrator: ...

@@ -4,9 +4,14 @@ override the two ``_native_*`` hooks)."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Optional
+from typing import Any, ClassVar, Optional, TypeVar
 
 import pandas as pd
+
+
+# The class of the model at hand: `fit`, `from_params`, `from_json` and `with_time_unit` return
+# it (what `typing.Self` says, spelt so for Python 3.9 and 3.10 without typing_extensions).
+_F = TypeVar("_F", bound="_Fitted")
 
 
 def _not_fitted():
@@ -50,7 +55,7 @@ class _Fitted:
             raise InvalidValueError(f"`initial`: expected a value for each of {names}, got {got}", field="initial")
         return [_convert.number(initial[name], f"initial.{name}") for name in names]
 
-    def _fit_options(self):
+    def _fit_options(self) -> tuple[float, Optional[int], Optional[float]]:
         from . import _convert
 
         max_iterations = None if self.max_iterations is None else _convert.whole(self.max_iterations, "max_iterations")
@@ -61,7 +66,7 @@ class _Fitted:
         )
 
     @classmethod
-    def from_params(cls, *, time_unit: Optional[str] = None, **params: float):
+    def from_params(cls: type[_F], *, time_unit: Optional[str] = None, **params: float) -> _F:
         """A model with known parameters, by the papers' names.
 
         Parameters
@@ -104,7 +109,7 @@ class _Fitted:
         return self
 
     @classmethod
-    def from_json(cls, text: str):
+    def from_json(cls: type[_F], text: str) -> _F:
         """Read a model written by :meth:`to_json`."""
         from . import _convert
 
@@ -127,7 +132,7 @@ class _Fitted:
         self._model = None if state["model"] is None else self._native_from_json(state["model"])
 
     @property
-    def _fitted(self):
+    def _fitted(self) -> Any:
         if self._model is None:
             raise _not_fitted()
         return self._model
@@ -151,7 +156,7 @@ class _Fitted:
         """
         return self._fitted.time_unit
 
-    def with_time_unit(self, time_unit: Optional[str]):
+    def with_time_unit(self: _F, time_unit: Optional[str]) -> _F:
         """A copy of the model recording ``time_unit`` as the unit of its data (``None``: none).
 
         The parameters are not rescaled: use it to state the unit of a model built or loaded

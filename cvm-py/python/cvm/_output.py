@@ -44,8 +44,12 @@ def _series(pl: Any, name: str, s: pd.Series) -> Any:
 
 
 def tables(func: F) -> F:
-    """Adds the keyword ``output`` (``"pandas"``, the default, or ``"polars"``) to a function that
-    returns a pandas DataFrame."""
+    """Handles the keyword ``output`` (``"pandas"``, the default, or ``"polars"``) of a function
+    that returns a pandas DataFrame. The function declares ``output: str = "pandas"`` itself, so
+    that its signature (and type checkers) show it; it never sees the value: the wrapper checks
+    it, calls the function and converts the table. (A function that does not declare it gets it
+    added to its runtime signature, but type checkers will not know it.)"""
+    sig = inspect.signature(func)
 
     @functools.wraps(func)
     def wrapper(*args: Any, output: str = "pandas", **kwargs: Any) -> Any:
@@ -57,11 +61,11 @@ def tables(func: F) -> F:
         result = func(*args, **kwargs)
         return to_polars(result) if output == "polars" else result
 
-    sig = inspect.signature(func)
-    param = inspect.Parameter("output", inspect.Parameter.KEYWORD_ONLY, default="pandas", annotation="str")
-    wrapper.__signature__ = sig.replace(parameters=[*sig.parameters.values(), param])  # type: ignore[attr-defined]
+    if "output" not in sig.parameters:
+        param = inspect.Parameter("output", inspect.Parameter.KEYWORD_ONLY, default="pandas", annotation="str")
+        wrapper.__signature__ = sig.replace(parameters=[*sig.parameters.values(), param])  # type: ignore[attr-defined]
     wrapper.__doc__ = (func.__doc__ or "").rstrip() + (
         '\n\n    ``output="polars"`` returns the table as a polars DataFrame (the index, when labelled, '
-        "as its first column).\n"
+        "as its first column; the annotations say pandas, the default).\n"
     )
     return wrapper  # type: ignore[return-value]

@@ -138,14 +138,16 @@ class ChurnCalibrator:
             return f"ChurnCalibrator(method={self.method!r}, not fitted)"
         if self.method == "platt":
             return f"ChurnCalibrator(method='platt', intercept={self.intercept_:.6g}, slope={self.slope_:.6g})"
-        return f"ChurnCalibrator(method='isotonic', blocks={len(self.blocks_)})"
+        blocks = self.blocks_
+        return f"ChurnCalibrator(method='isotonic', blocks={0 if blocks is None else len(blocks)})"
 
     def _repr_html_(self) -> str:
         """Jupyter: the repr, then the isotonic blocks (score range → probability) as a table."""
         head = f"<p>{html.escape(repr(self))}</p>"
-        if self._native is None or self.method == "platt":
+        blocks = None if self._native is None or self.method == "platt" else self.blocks_
+        if blocks is None:
             return head
-        return head + self.blocks_.to_html(float_format=lambda x: f"{x:.4f}")
+        return head + blocks.to_html(float_format=lambda x: f"{x:.4f}")
 
 
 def _gains_frame(cols: dict) -> pd.DataFrame:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import html
 import json
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, Optional, overload
 
 import numpy as np
 import pandas as pd
@@ -115,7 +115,7 @@ class Playbook:
         return {"json": self._json}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(state["json"])
+        Playbook.__init__(self, state["json"])
 
 
 class CustomerValueReport:
@@ -152,6 +152,11 @@ class CustomerValueReport:
         """The first ``n`` rows of :meth:`to_frame`."""
         return self.to_frame().head(n)
 
+    @overload
+    def to_csv(self, path: None = None) -> str: ...
+    @overload
+    def to_csv(self, path: str) -> None: ...
+
     def to_csv(self, path: Optional[str] = None) -> Optional[str]:
         """The CSV text (returned, or written to ``path`` as UTF-8)."""
         text = self._native.to_csv()
@@ -160,6 +165,13 @@ class CustomerValueReport:
         with open(path, "w", encoding="utf-8", newline="") as f:
             f.write(text)
         return None
+
+    @overload
+    def to_html(self, title: str = ..., path: None = None) -> str: ...
+    @overload
+    def to_html(self, title: str, path: str) -> None: ...
+    @overload
+    def to_html(self, title: str = ..., *, path: str) -> None: ...
 
     def to_html(self, title: str = "Customer value report", path: Optional[str] = None) -> Optional[str]:
         """One self-contained HTML page (returned, or written to ``path`` as UTF-8)."""

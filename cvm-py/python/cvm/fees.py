@@ -6,7 +6,7 @@ core's (``cvm_core::selection``); see ``docs/fees.md``."""
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, Optional, cast
 
 import numpy as np
 import pandas as pd
@@ -83,7 +83,7 @@ def _months(month_start_days: np.ndarray) -> pd.PeriodIndex:
     ordinals = month_start_days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
     if hasattr(pd.PeriodIndex, "from_ordinals"):
         return pd.PeriodIndex.from_ordinals(ordinals, freq="M", name="month")
-    return pd.PeriodIndex(ordinal=ordinals, freq="M", name="month")
+    return pd.PeriodIndex(ordinal=ordinals, freq="M", name="month")  # type: ignore[call-arg]  # pandas < 2.2
 
 
 def fee_schedule(
@@ -182,7 +182,7 @@ def fee_schedule(
             field="amount_col",
         )
     df = _convert.frame(df, "df")
-    value_col, value_arg = (amount_col, "amount_col") if amount_col is not None else (balance_col, "balance_col")
+    value_col, value_arg = (amount_col, "amount_col") if amount_col is not None else (cast(str, balance_col), "balance_col")
     input_kind = "transactions" if amount_col is not None else "balances"
     cust = _column(df, customer_id_col, "customer_id_col")
     acct = _column(df, account_id_col, "account_id_col")

@@ -16,7 +16,7 @@ from typing import Any, Optional
 import numpy as np
 import pandas as pd
 
-from . import _convert, _output
+from . import _convert, _output, _progress
 from .exceptions import InvalidValueError
 from .summary import _timestamps, summary_from_transactions
 
@@ -68,10 +68,10 @@ def _log(transactions: Any, customer_id_col: str, datetime_col: str) -> pd.DataF
 
 
 def _summaries_at(log: pd.DataFrame, customer_id_col: str, datetime_col: str, ends: list, unit: str,
-                  freq: str) -> list[pd.DataFrame]:
+                  freq: str, progress: bool = False) -> list[pd.DataFrame]:
     """The summary of the log cut at each date in ``ends`` (customers who have bought by then)."""
     out = []
-    for end in ends:
+    for end in _progress.iterate(progress, ends, desc="expected_cumulative_transactions", unit="cut"):
         upto = log[log[datetime_col] <= end]
         if len(upto) == 0:
             out.append(pd.DataFrame({"frequency": [], "recency": [], "T": []}))
@@ -84,7 +84,7 @@ def _summaries_at(log: pd.DataFrame, customer_id_col: str, datetime_col: str, en
 @_output.tables
 def expected_cumulative_transactions(model: Any, transactions: Any, customer_id_col: str, datetime_col: str,
                             t: Optional[int] = None, freq: str = "D",
-                            observation_period_end: Any = None) -> pd.DataFrame:
+                            observation_period_end: Any = None, *, progress: bool = False, output: str = "pandas") -> pd.DataFrame:
     """Actual and expected cumulative repeat purchases of the cohort in the log, per time unit.
 
     The time axis starts at the first customer's first purchase period and counts the model's
@@ -108,6 +108,8 @@ def expected_cumulative_transactions(model: Any, transactions: Any, customer_id_
         The purchase period of the summaries (as the model's summary was built).
     observation_period_end : date-like, optional
         Default: the last transaction.
+    progress : bool
+        Show a progress bar (tqdm, the ``progress`` extra) over the ``t`` cuts of the log.
 
     Returns
     -------
@@ -119,6 +121,7 @@ def expected_cumulative_transactions(model: Any, transactions: Any, customer_id_
     unit = _unit(model)
     log = _log(transactions, customer_id_col, datetime_col)
     end = log[datetime_col].max() if observation_period_end is None else pd.Timestamp(observation_period_end)
+    progress = _progress.flag(progress)
     whole = summary_from_transactions(log, customer_id_col, datetime_col, observation_period_end=end,
                                       freq=freq, time_unit=unit)
     ages = whole["T"].to_numpy(dtype=np.float64)
@@ -133,7 +136,7 @@ def expected_cumulative_transactions(model: Any, transactions: Any, customer_id_
     times = np.arange(1, k + 1, dtype=np.float64)
     dates = [origin + pd.Timedelta(days=x * _DAYS[unit]) for x in times]
     actual = [float(s["frequency"].sum()) for s in _summaries_at(log, customer_id_col, datetime_col, dates,
-                                                                 unit, freq)]
+                                                                 unit, freq, progress)]
     expected = model.expected_cumulative_transactions(span - ages, times)
     out = pd.DataFrame({"date": dates, "actual": actual, "model": np.asarray(expected, dtype=np.float64)},
                        index=pd.Index(times, name="time"))
@@ -182,15 +185,17 @@ def _history_grid(model: Any, summary: Any, max_frequency: Any, max_recency: Any
 
 
 def frequency_recency_matrix(model: Any, t: float = 1, max_frequency: Optional[int] = None,
-                             max_recency: Optional[float] = None, summary: Any = None) -> pd.DataFrame:
+                             max_recency: Optional[float] = None, summary: Any = None, *,
+                             progress: bool = False) -> pd.DataFrame:
     """Expected purchases in the next ``t`` of a customer of age ``T = max_recency``, by frequency
     (rows 0..``max_frequency``) and whole recency (columns 0..``max_recency``): lifetimes'
     ``conditional_expected_number_of_purchases_up_to_time`` over its matrix grid.
 
     Histories no customer summary can hold (repeat purchases at recency 0, or a recency without
     repeat purchases) are NaN rather than computed. ``max_frequency`` and ``max_recency`` default
-    to the largest ``frequency`` and ``T`` of ``summary``; the grid has at most 1,000,000 cells.
-    ``attrs["T"]`` records the age.
+    to the largest ``frequency`` and ``T`` of ``summary``; the grid has at most 1,000,000 cells
+    (about 50 s at 1,000 × 1,000: ``progress=True`` shows a bar over the cells, computed in
+    chunks, the same values). ``attrs["T"]`` records the age.
 
     Examples
     --------
@@ -205,13 +210,14 @@ def frequency_recency_matrix(model: Any, t: float = 1, max_frequency: Optional[i
     _convert.fitted_model(model, _models())
     horizon = _convert.number(t, "t")
     return _history_grid(model, summary, max_frequency, max_recency,
-                         lambda f, r, T: model.expected_purchases(horizon, f, r, T))
+                         lambda f, r, T: model.expected_purchases(horizon, f, r, T, progress=progress))
 
 
 def probability_alive_matrix(model: Any, max_frequency: Optional[int] = None, max_recency: Optional[float] = None,
-                             summary: Any = None) -> pd.DataFrame:
+                             summary: Any = None, *, progress: bool = False) -> pd.DataFrame:
     """P(alive) of a customer of age ``T = max_recency`` on the grid of
-    :func:`frequency_recency_matrix`: lifetimes' ``conditional_probability_alive_matrix``.
+    :func:`frequency_recency_matrix`: lifetimes' ``conditional_probability_alive_matrix``
+    (``progress``: as there).
 
     Examples
     --------
@@ -222,12 +228,13 @@ def probability_alive_matrix(model: Any, max_frequency: Optional[int] = None, ma
     (1.0, True)
     """
     _convert.fitted_model(model, _models())
-    return _history_grid(model, summary, max_frequency, max_recency, model.probability_alive)
+    return _history_grid(model, summary, max_frequency, max_recency,
+                         lambda f, r, T: model.probability_alive(f, r, T, progress=progress))
 
 
 @_output.tables
 def probability_alive_history(model: Any, transactions: Any, customer_id: Any, customer_id_col: str,
-                              datetime_col: str, end: Any = None, freq: str = "D", points: int = 200) -> pd.DataFrame:
+                              datetime_col: str, end: Any = None, freq: str = "D", points: int = 200, *, output: str = "pandas") -> pd.DataFrame:
     """One customer's P(alive) over time, from the transaction log (lifetimes'
     ``calculate_alive_path``): at ``points`` dates evenly spaced from the customer's first purchase
     to ``end`` (default: the last transaction of the log), the summary of their transactions up to

@@ -150,6 +150,7 @@ def loyalty_stages(
     advocate_min_referrals: Optional[float] = None,
     advocate_min_reviews: Optional[float] = None,
     advocate_min_recommendations: Optional[float] = None,
+    output: str = "pandas",
 ) -> pd.DataFrame:
     """Place every customer on the loyalty ladder, with the reason for each stage.
 
@@ -251,6 +252,7 @@ def loyalty_levels(
     obstacles_threshold: Optional[float] = None,
     rule: str = "cumulative",
     missing: str = "error",
+    output: str = "pandas",
 ) -> pd.DataFrame:
     """Oliver's loyalty level of every customer (none, cognitive, affective, conative, action).
 
@@ -299,8 +301,9 @@ def loyalty_levels(
         intent_threshold=intent_threshold, obstacles_threshold=obstacles_threshold,
     )
     cols = {name: _numbers(signals[name], name) for name in signals.columns}
+    belief, satisfaction, intent, obstacles = (cols.get(name) for name in _LEVEL_SIGNALS)
     d = _cvm.loyalty_levels_native(
-        *(cols.get(name) for name in _LEVEL_SIGNALS),
+        belief, satisfaction, intent, obstacles,
         belief_threshold, satisfaction_threshold, intent_threshold, obstacles_threshold, str(rule), str(missing),
     )  # fmt: skip
     reasons = _convert.text_column(d["reasons"], signals.index)
@@ -378,6 +381,7 @@ def churn_risk(
     medium_threshold: Optional[float] = None,
     high_threshold: Optional[float] = None,
     at_risk_threshold: Optional[float] = None,
+    output: str = "pandas",
 ) -> pd.DataFrame:
     """Churn probability, ranking score, band, at-risk flag and value at risk of every customer.
 
@@ -451,7 +455,7 @@ def churn_risk(
 
 
 @_output.tables
-def churn_types(reasons: pd.DataFrame) -> pd.DataFrame:
+def churn_types(reasons: pd.DataFrame, *, output: str = "pandas") -> pd.DataFrame:
     """Churn type of every customer from reason fields (the first set, in rule order, decides).
 
     1. ``moved_or_died`` → ``active_natural``; 2. ``competitor`` → ``active_competitive``;
@@ -516,11 +520,13 @@ class StageMigration:
 
     def count(self, before: str, after: str) -> int:
         """Customers who moved from stage ``before`` to ``after``."""
-        return int(self.counts.loc[before, after])
+        count: Any = self.counts.loc[before, after]
+        return int(count)
 
     def rate(self, before: str, after: str) -> float:
         """The share of the ``before`` customers who moved to ``after``."""
-        return float(self.rates.loc[before, after])
+        rate: Any = self.rates.loc[before, after]
+        return float(rate)
 
     def __repr__(self) -> str:
         return f"StageMigration({len(self.moves)} customers, policy={self.policy!r})\n{self.counts.to_string()}"

@@ -8,7 +8,7 @@ serializes to JSON like any other rule set. The presets are built by the core
 
 from __future__ import annotations
 
-from typing import Mapping, Optional, Sequence
+from typing import Any, Mapping, Optional, Sequence
 
 from . import _cvm
 from .selection import SelectionRules
@@ -110,11 +110,10 @@ def good_customer(
     >>> len(cvm.rules.good_customer(omit=["teaches_firm", "strategic_fit"]).rule_names)
     11
     """
+    options: dict[str, Any] = dict(thresholds)
     if omit is not None:
-        if isinstance(omit, str):
-            omit = [omit]
-        thresholds = {**thresholds, "omit": ",".join(omit)}
-    return _preset("good_customer", thresholds, columns)
+        options["omit"] = ",".join([omit] if isinstance(omit, str) else omit)
+    return _preset("good_customer", options, columns)
 
 
 def big_customer_risk(

@@ -36,6 +36,8 @@ def summary_from_transactions(
     datetime_format: Optional[str] = None,
     timestamp_unit: Optional[str] = None,
     negative_amounts: str = "error",
+    *,
+    output: str = "pandas",
 ) -> pd.DataFrame:
     """Customer summary (frequency, recency, T, monetary value) of a transaction log.
 
@@ -388,7 +390,7 @@ def default_segment_table() -> list[dict]:
 
 
 @_output.tables
-def rfm_segments(summary: pd.DataFrame, table: Optional[list[dict]] = None) -> pd.DataFrame:
+def rfm_segments(summary: pd.DataFrame, table: Optional[list[dict]] = None, *, output: str = "pandas") -> pd.DataFrame:
     """RFM quintile scores (1–5) and named segments.
 
     Scores are quintiles of the mid-rank percentile (ties share a score). Recency is scored on

@@ -75,8 +75,13 @@ def _periods(periods: Any) -> Optional[int]:
     return int(periods)
 
 
+# The arguments of the native cash-flow functions before `customer`: the five per-period inputs,
+# discount rate, periods, timing, convention.
+_CashflowNative = tuple[Any, Any, Any, Any, Any, float, Optional[int], str, str]
+
+
 def _cashflow_args(revenue, discount_rate, periods, cost, margin, retention, acquisition_cost,
-                   timing, convention):
+                   timing, convention) -> tuple[_CashflowNative, Optional[pd.Index], bool]:
     # pandas inputs are aligned by label; a plain 1-D list is a shared schedule, except for
     # the acquisition cost, where it is one value per customer.
     inputs, index = _convert.align(
@@ -88,8 +93,9 @@ def _cashflow_args(revenue, discount_rate, periods, cost, margin, retention, acq
              "acquisition_cost": _scalar}
     args = [convs[field](value, field)[0] for field, value in inputs.items()]
     per_customer = any(a[0] in ("per_customer", "matrix") for a in args)
-    native = (*args, _convert.number(discount_rate, "discount_rate"), _periods(periods), str(timing),
-              str(convention))
+    rev, cost_, margin_, retention_, acquisition = args
+    native = (rev, cost_, margin_, retention_, acquisition, _convert.number(discount_rate, "discount_rate"),
+              _periods(periods), str(timing), str(convention))
     return native, index, per_customer
 
 
@@ -382,7 +388,8 @@ def value_decomposition(
     if np.ndim(satisfaction_scale) != 1 or len(satisfaction_scale) != 2:
         raise InvalidValueError(f"`satisfaction_scale`: expected (lowest, highest), got {satisfaction_scale!r}",
                                 field="satisfaction_scale")
-    scale = tuple(_convert.number(x, "satisfaction_scale") for x in satisfaction_scale)
+    low, high = (_convert.number(x, "satisfaction_scale") for x in satisfaction_scale)
+    scale = (low, high)
     realised, potential, influence = inputs["realised"], inputs["potential"], inputs["influence"]
     referrals, conversion = inputs["referrals"], inputs["conversion"]
     referral_value = inputs["referral_value"]
@@ -621,6 +628,30 @@ class WhaleCurve:
         ``customer_share``.
     """
 
+    # The attributes set from the core's result, declared for type checkers.
+    total: float
+    peak: float
+    peak_rank: int
+    peak_share: Optional[float]
+    top: float
+    top_profit: float
+    top_share: Optional[float]
+    bottom: float
+    bottom_consumed: float
+    bottom_consumed_share: Optional[float]
+    tail_consumed: float
+    unprofitable_count: int
+    unprofitable_share: float
+    gini: Optional[float]
+    bottom_profit: float
+    bottom_count: int
+    bottom_unprofitable_count: int
+    potential_profit: float
+    bottom_share_of_top: Optional[float]
+    bottom_share_of_potential: Optional[float]
+    bottom_net_profitable: bool
+    interpretation: str
+
     _FIELDS = ("total", "peak", "peak_rank", "peak_share", "top", "top_profit", "top_share",
                "bottom", "bottom_consumed", "bottom_consumed_share", "tail_consumed",
                "unprofitable_count", "unprofitable_share", "gini", "bottom_profit", "bottom_count",
@@ -719,7 +750,8 @@ class MatrixMigration:
 
     def count(self, before: str, after: str) -> int:
         """Customers moving from cell ``before`` to cell ``after`` (labels)."""
-        return int(self.counts.loc[before, after])
+        count: Any = self.counts.loc[before, after]
+        return int(count)
 
     def __repr__(self) -> str:
         return f"MatrixMigration({len(self.moves)} customers, policy={self.policy!r})\n{self.counts}"

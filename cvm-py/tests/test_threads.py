@@ -1,0 +1,83 @@
+"""The extension releases the GIL while it works: a pure-Python thread keeps counting while a long
+native call runs. The native functions are called directly, so that no numpy or pandas step of
+the Python layer (some release the GIL themselves) can make the test pass.
+
+With a switch interval of 100 s the interpreter never takes the GIL from a thread that holds it:
+the counting thread (which yields the GIL at each step) runs only while the main thread has
+released it. So the count does not move during a call that keeps the GIL (the pure-Python control
+below), and moves by thousands during one that releases it.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import cvm
+from cvm import _cvm
+
+N = 200_000
+BG = cvm.BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426, time_unit="W")
+GG = cvm.GammaGamma.from_params(p=6.25, q=3.74, gamma=15.44, time_unit="W")
+
+
+def steps_during(call) -> int:
+    """How many steps a pure-Python thread makes while ``call()`` runs in this thread."""
+    count, stop, started = [0], threading.Event(), threading.Event()
+
+    def counter():
+        started.set()
+        while not stop.is_set():
+            count[0] += 1
+            time.sleep(0)  # lets the main thread take the GIL back as soon as it wants it
+
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(100.0)
+    thread = threading.Thread(target=counter, daemon=True)
+    try:
+        thread.start()
+        started.wait()
+        before = count[0]
+        call()
+        after = count[0]
+    finally:
+        stop.set()
+        thread.join()
+        sys.setswitchinterval(old)
+    return after - before
+
+
+@pytest.fixture(scope="module")
+def cohort():
+    d = _cvm.simulate_model("bg_nbd", [0.243, 4.414, 0.793, 2.426], N, 39.0, 12.0, 39.0, 7)
+    spend = np.where(d["frequency"] > 0, 20.0 + np.arange(N) % 50, 0.0)
+    return d["frequency"], d["recency"], d["T"], d["birth"], spend
+
+
+def test_a_pure_python_call_keeps_the_gil():
+    assert steps_during(lambda: sum(i * i for i in range(2_000_000))) <= 1
+
+
+@pytest.mark.parametrize("name", ["predict", "clv", "spend", "correlation", "levels", "fit", "simulate", "cumulative",
+                                  "summarize"])
+def test_native_work_releases_the_gil(cohort, name):
+    f, r, t, birth, spend = cohort
+    m = BG._fitted
+    calls = {
+        "predict": lambda: m.probability_alive_and_expected_purchases(39.0, f, r, t),
+        "clv": lambda: _cvm.customer_lifetime_value_native(m, GG._fitted, f, r, t, spend, 12.0, "M", "W"),
+        "spend": lambda: GG._fitted.conditional_expected_average_spend(np.repeat(f, 5), np.repeat(spend, 5)),
+        "correlation": lambda: _cvm.frequency_monetary_correlation(np.repeat(f, 10), np.repeat(spend, 10)),
+        "levels": lambda: _cvm.loyalty_levels_native(np.repeat(spend, 5) / 10.0, np.repeat(spend, 5) / 10.0),
+        "fit": lambda: _cvm.Model.fit("bg_nbd", f[:50_000], r[:50_000], t[:50_000]),
+        "simulate": lambda: _cvm.simulate_model("bg_nbd", [0.243, 4.414, 0.793, 2.426], N, 39.0, 12.0, 39.0, 8),
+        "cumulative": lambda: m.expected_cumulative_transactions(birth[:20_000], np.arange(1.0, 40.0)),
+        "summarize": lambda: _cvm.summarize(np.repeat(np.arange(N, dtype=np.int64), 5),
+                                            np.tile(np.arange(5, dtype=np.int64) * 86_400, N) + 10**9,
+                                            timestamp_unit="s"),
+    }
+    assert steps_during(calls[name]) >= 100
