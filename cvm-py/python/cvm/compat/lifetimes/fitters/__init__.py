@@ -30,6 +30,8 @@ class BaseFitter:
 
     _cvm_class: ClassVar[Any]
     _names: ClassVar[tuple[str, ...]]
+    # The cvm model, set by fit or by assigning params_ (absent before).
+    _model: Any
 
     def __init__(self, penalizer_coef=0.0):
         self.penalizer_coef = penalizer_coef

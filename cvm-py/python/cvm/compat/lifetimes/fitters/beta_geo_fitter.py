@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 import numpy as np
 
 from .... import _convert
@@ -31,7 +33,7 @@ class BetaGeoFitter(_TransactionFitter):
     {'r': 0.243, 'alpha': 4.414, 'a': 0.793, 'b': 2.426}
     """
 
-    _cvm_class = BetaGeo
+    _cvm_class: ClassVar[Any] = BetaGeo
     _names = ("r", "alpha", "a", "b")
     _simulator = "beta_geometric_nbd_model"
 
