@@ -10,7 +10,7 @@
 use crate::common::{cdnow_summary_exact, cdnow_summary_file, donations};
 use cvm_core::models::{
     AnyModel, BgBb, BgNbd, FitOptions, GammaGamma, MbgNbd, ParetoNbd, ShiftedBetaGeometric,
-    SummaryData, TransactionModel,
+    SummaryData,
 };
 use cvm_core::TimeUnit;
 
