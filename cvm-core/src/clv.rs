@@ -160,7 +160,7 @@ pub struct ClvOptions {
     pub time_unit: TimeUnit,
     /// Unit of the transaction model's data (recency, T); for the BG/BB, the length of one
     /// opportunity. Default `None`: the unit the model records
-    /// ([`TransactionModel::time_unit`]). See [`ClvOptions::resolve_data_time_unit`]: an
+    /// ([`ModelInfo::time_unit`](crate::models::ModelInfo::time_unit)). See [`ClvOptions::resolve_data_time_unit`]: an
     /// explicit unit that contradicts the model's is an error, and so is no unit at all.
     pub data_time_unit: Option<TimeUnit>,
     /// Effective discount rate per `time_unit` (per step for [`ClvMethod::LifetimesSteps`])

@@ -22,9 +22,7 @@
 
 use super::bg_bb_likelihood::{alive_sum, cond_expected, ln_lik, ln_p_alive, ln_p_x, Lik};
 use super::Fitted;
-use super::{
-    check_params, fit_ml, Covariance, FitOptions, Likelihood, SummaryData, TransactionModel,
-};
+use super::{check_params, fit_ml, FitOptions, Likelihood, SummaryData, TransactionModel};
 use crate::error::{check, Error, Result};
 
 /// Parameters of the BG/BB model.
@@ -352,26 +350,6 @@ impl BgBb {
 /// Horizons that are not whole numbers are rejected by the vectorised methods; the scalar
 /// kernels continue the closed forms analytically.
 impl TransactionModel for BgBb {
-    fn model_name(&self) -> &'static str {
-        "bg_bb"
-    }
-
-    fn param_names(&self) -> &'static [&'static str] {
-        BgBbParams::NAMES
-    }
-
-    fn time_unit(&self) -> Option<crate::TimeUnit> {
-        self.time_unit
-    }
-
-    fn params(&self) -> Vec<f64> {
-        self.params.to_vec()
-    }
-
-    fn covariance(&self) -> Option<&Covariance> {
-        self.covariance.as_ref()
-    }
-
     /// Purchases happen only at opportunities.
     fn discrete_time(&self) -> bool {
         true

@@ -17,8 +17,8 @@
 use super::bg_nbd_likelihood::LIK;
 use super::Fitted;
 use super::{
-    bg_family, check_params, check_t, fit_ml, ln_add, Covariance, FitOptions, Likelihood,
-    SummaryData, TransactionModel,
+    bg_family, check_params, check_t, fit_ml, ln_add, FitOptions, Likelihood, SummaryData,
+    TransactionModel,
 };
 use crate::error::Result;
 use crate::special::{gamma_ln_ratio, ln_beta, ln_gamma};
@@ -223,26 +223,6 @@ impl BgNbd {
 }
 
 impl TransactionModel for BgNbd {
-    fn model_name(&self) -> &'static str {
-        "bg_nbd"
-    }
-
-    fn param_names(&self) -> &'static [&'static str] {
-        BgNbdParams::NAMES
-    }
-
-    fn time_unit(&self) -> Option<crate::TimeUnit> {
-        self.time_unit
-    }
-
-    fn params(&self) -> Vec<f64> {
-        self.params.to_vec()
-    }
-
-    fn covariance(&self) -> Option<&Covariance> {
-        self.covariance.as_ref()
-    }
-
     /// The conditional expectation is P(alive) times a function of `(t, x, T)`.
     fn factors_through_alive(&self) -> bool {
         true

@@ -45,6 +45,51 @@ pub trait ModelParams: Sized + Clone + std::fmt::Debug + PartialEq + Send + Sync
     fn to_vec(&self) -> Vec<f64>;
 }
 
+/// What every model states about itself, whatever it predicts: its name, its parameters and,
+/// when estimated, their covariance, and the unit of time of its data. The supertrait of
+/// [`TransactionModel`](super::TransactionModel) and [`SpendModel`](super::SpendModel), so that
+/// their vectorised methods and intervals are written once over these; every [`Fitted`] model
+/// implements it (a blanket implementation), a model of one's own states the five values.
+pub trait ModelInfo: Send + Sync {
+    /// The model's name (in JSON documents and errors): `bg_nbd`, `gamma_gamma`, ….
+    fn model_name(&self) -> &'static str;
+
+    /// Parameter names, as in the papers.
+    fn param_names(&self) -> &'static [&'static str];
+
+    /// Parameter values, in the order of [`ModelInfo::param_names`].
+    fn params(&self) -> Vec<f64>;
+
+    /// The covariance of the estimated parameters, when the model was fitted.
+    fn covariance(&self) -> Option<&Covariance>;
+
+    /// The unit of time of the model's data (recency, T; for the BG/BB one opportunity), when
+    /// the model records it; `None` when unknown.
+    fn time_unit(&self) -> Option<crate::TimeUnit>;
+}
+
+impl<P: ModelParams> ModelInfo for Fitted<P> {
+    fn model_name(&self) -> &'static str {
+        P::NAME
+    }
+
+    fn param_names(&self) -> &'static [&'static str] {
+        P::NAMES
+    }
+
+    fn params(&self) -> Vec<f64> {
+        self.params.to_vec()
+    }
+
+    fn covariance(&self) -> Option<&Covariance> {
+        self.covariance.as_ref()
+    }
+
+    fn time_unit(&self) -> Option<crate::TimeUnit> {
+        self.time_unit
+    }
+}
+
 /// A model of family `P`: parameters, plus fit diagnostics and covariance when estimated, and
 /// the unit of time of its data when known. Immutable once built.
 #[derive(Debug, Clone, PartialEq)]

@@ -382,22 +382,6 @@ impl GammaGamma {
 }
 
 impl SpendModel for GammaGamma {
-    fn model_name(&self) -> &'static str {
-        "gamma_gamma"
-    }
-
-    fn param_names(&self) -> &'static [&'static str] {
-        GammaGammaParams::NAMES
-    }
-
-    fn params(&self) -> Vec<f64> {
-        self.params.to_vec()
-    }
-
-    fn covariance(&self) -> Option<&Covariance> {
-        self.covariance.as_ref()
-    }
-
     /// # Formula
     /// Fader, Hardie & Lee (2005, JMR): `E(M | p, q, γ, x, z̄) = p(γ + x z̄)/(px + q − 1)`; `+∞` when
     /// `px + q ≤ 1`.

@@ -17,8 +17,8 @@
 use super::bg_family_likelihood::{BgLik, BgTerms};
 use super::Fitted;
 use super::{
-    bg_family, check_params, check_t, fit_ml, ln_add, Covariance, FitOptions, Likelihood,
-    SummaryData, TransactionModel, XTerms,
+    bg_family, check_params, check_t, fit_ml, ln_add, FitOptions, Likelihood, SummaryData,
+    TransactionModel, XTerms,
 };
 use crate::error::Result;
 use crate::special::{digamma, gamma_ln_ratio, ln_beta, ln_gamma, trigamma};
@@ -275,26 +275,6 @@ impl MbgNbd {
 }
 
 impl TransactionModel for MbgNbd {
-    fn model_name(&self) -> &'static str {
-        "mbg_nbd"
-    }
-
-    fn param_names(&self) -> &'static [&'static str] {
-        MbgNbdParams::NAMES
-    }
-
-    fn time_unit(&self) -> Option<crate::TimeUnit> {
-        self.time_unit
-    }
-
-    fn params(&self) -> Vec<f64> {
-        self.params.to_vec()
-    }
-
-    fn covariance(&self) -> Option<&Covariance> {
-        self.covariance.as_ref()
-    }
-
     /// The conditional expectation is P(alive) times a function of `(t, x, T)`.
     fn factors_through_alive(&self) -> bool {
         true

@@ -83,7 +83,7 @@ pub use diagnostics::{
 pub use driver::{
     fit_ml, FitData, FitDiagnostics, JointPass, Likelihood, MlFit, PerRow, RowLikelihood,
 };
-pub use fitted::{Fitted, ModelParams};
+pub use fitted::{Fitted, ModelInfo, ModelParams};
 pub use gamma_gamma::{GammaGamma, GammaGammaParams};
 pub use mbg_nbd::{MbgNbd, MbgNbdParams};
 pub use options::FitOptions;

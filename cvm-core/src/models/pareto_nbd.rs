@@ -21,8 +21,7 @@ use super::pareto_nbd_likelihood::{row_quad, row_terms, Lik};
 use super::Fitted;
 use super::Order;
 use super::{
-    check_params, check_t, fit_ml, one_minus_exp_over, Covariance, FitOptions, SummaryData,
-    TransactionModel,
+    check_params, check_t, fit_ml, one_minus_exp_over, FitOptions, SummaryData, TransactionModel,
 };
 use crate::error::{check, Result};
 use crate::special::{gamma_ln_ratio, ln_1p_exp, ln_gamma, ln_hyp2f1, log_sub_exp};
@@ -278,26 +277,6 @@ impl ParetoNbd {
 }
 
 impl TransactionModel for ParetoNbd {
-    fn model_name(&self) -> &'static str {
-        "pareto_nbd"
-    }
-
-    fn param_names(&self) -> &'static [&'static str] {
-        ParetoNbdParams::NAMES
-    }
-
-    fn time_unit(&self) -> Option<crate::TimeUnit> {
-        self.time_unit
-    }
-
-    fn params(&self) -> Vec<f64> {
-        self.params.to_vec()
-    }
-
-    fn covariance(&self) -> Option<&Covariance> {
-        self.covariance.as_ref()
-    }
-
     /// Schmittlein et al. (1987) eq. 22 below: P(alive) times a function of `(t, x, T)`.
     fn factors_through_alive(&self) -> bool {
         true
