@@ -66,6 +66,15 @@ fn every_name_round_trips_through_display_and_from_str() {
 
     use TimeUnit as U;
     round_trip(&[U::Day, U::Week, U::Month, U::Year], "time_unit", TimeUnit::NAMES);
+    use cvm_core::models::ModelKind;
+    round_trip(ModelKind::ALL, "model", ModelKind::NAMES);
+    assert_eq!(
+        ModelKind::NAMES,
+        ["bg_nbd", "mbg_nbd", "pareto_nbd", "gamma_gamma", "bg_bb", "sbg"]
+    );
+    use cvm_core::clv::ClvMethod;
+    let lifetimes = ClvMethod::LifetimesSteps { step: 4.345, steps: 12 };
+    round_trip(&[ClvMethod::Continuous, lifetimes], "method", ClvMethod::NAMES);
     use TimestampUnit as S;
     let all = [S::Second, S::Millisecond, S::Microsecond, S::Nanosecond, S::Day];
     round_trip(&all, "timestamp_unit", TimestampUnit::NAMES);
