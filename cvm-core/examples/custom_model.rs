@@ -18,7 +18,7 @@
 
 use cvm_core::clv::{customer_lifetime_value, expected_discounted_purchases, ClvOptions};
 use cvm_core::models::{
-    fit_ml, Covariance, FitOptions, GammaGamma, PerRow, Rng, RowLikelihood, SummaryData,
+    fit_ml, Covariance, FitOptions, GammaGamma, ModelInfo, PerRow, Rng, RowLikelihood, SummaryData,
     TransactionModel,
 };
 use cvm_core::special::{digamma, ln_gamma};
@@ -58,7 +58,7 @@ impl Nbd {
     }
 }
 
-impl TransactionModel for Nbd {
+impl ModelInfo for Nbd {
     fn model_name(&self) -> &'static str {
         "nbd"
     }
@@ -78,7 +78,9 @@ impl TransactionModel for Nbd {
     fn covariance(&self) -> Option<&Covariance> {
         self.covariance.as_ref()
     }
+}
 
+impl TransactionModel for Nbd {
     /// `E[Y(t) | x, T] = t (r+x)/(α+T)`: the posterior mean rate times the span.
     fn conditional_expected_purchases_with(
         &self,
@@ -94,14 +96,6 @@ impl TransactionModel for Nbd {
     /// Nobody drops out.
     fn probability_alive_with(&self, _p: &[f64], _x: f64, _t_x: f64, _t_cal: f64) -> f64 {
         1.0
-    }
-
-    fn conditional_expected_purchases_at(&self, t: f64, x: f64, t_x: f64, t_cal: f64) -> f64 {
-        self.conditional_expected_purchases_with(&self.params, t, x, t_x, t_cal)
-    }
-
-    fn probability_alive_at(&self, x: f64, t_x: f64, t_cal: f64) -> f64 {
-        self.probability_alive_with(&self.params, x, t_x, t_cal)
     }
 
     /// `E[X(t)] = r t / α`.

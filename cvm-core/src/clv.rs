@@ -89,8 +89,19 @@ pub enum ClvMethod {
     },
 }
 
+// `"continuous"`, or `"lifetimes_steps"` with lifetimes' defaults for weekly data.
+crate::names::text_form!(
+    ClvMethod,
+    "method",
+    |text| match text.trim().to_ascii_lowercase().as_str() {
+        "continuous" => Some(ClvMethod::Continuous),
+        "lifetimes_steps" => Some(ClvMethod::LifetimesSteps { step: 4.345, steps: 12 }),
+        _ => None,
+    }
+);
+
 impl ClvMethod {
-    /// The spellings [`ClvMethod::parse`] accepts.
+    /// The spellings [`ClvMethod::parse`] (and [`FromStr`](std::str::FromStr)) accept.
     pub const NAMES: &'static [&'static str] = &["continuous", "lifetimes_steps"];
 
     /// Parses `"continuous"`, or `"lifetimes_steps"` (lifetimes' defaults for weekly data:
@@ -107,14 +118,12 @@ impl ClvMethod {
     /// # Ok::<(), cvm_core::Error>(())
     /// ```
     pub fn parse(text: &str, field: &str) -> Result<Self> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "continuous" => Ok(ClvMethod::Continuous),
-            "lifetimes_steps" => Ok(ClvMethod::LifetimesSteps { step: 4.345, steps: 12 }),
-            _ => Err(Error::unknown_name(field, text, Self::NAMES)),
-        }
+        crate::names::parse_field(text, field)
     }
 
-    /// The method's name: `continuous` or `lifetimes_steps`.
+    /// The method's name: `continuous` or `lifetimes_steps` (also its
+    /// [`Display`](std::fmt::Display); the steps of `LifetimesSteps` are not part of it, so
+    /// text round-trips to lifetimes' default steps).
     pub fn as_str(self) -> &'static str {
         match self {
             ClvMethod::Continuous => "continuous",
@@ -164,7 +173,7 @@ pub struct ClvOptions {
     pub time_unit: TimeUnit,
     /// Unit of the transaction model's data (recency, T); for the BG/BB, the length of one
     /// opportunity. Default `None`: the unit the model records
-    /// ([`TransactionModel::time_unit`]). See [`ClvOptions::resolve_data_time_unit`]: an
+    /// ([`ModelInfo::time_unit`](crate::models::ModelInfo::time_unit)). See [`ClvOptions::resolve_data_time_unit`]: an
     /// explicit unit that contradicts the model's is an error, and so is no unit at all.
     pub data_time_unit: Option<TimeUnit>,
     /// Effective discount rate per `time_unit` (per step for [`ClvMethod::LifetimesSteps`])

@@ -19,9 +19,9 @@ pub use crate::clv::{customer_lifetime_value, ClvMethod, ClvOptions, ClvResult};
 pub use crate::error::{Error, Result};
 pub use crate::models::{
     fit_ml, AnyModel, BgBb, BgBbParams, BgNbd, BgNbdParams, Covariance, FitData, FitDiagnostics,
-    FitOptions, GammaGamma, GammaGammaParams, Likelihood, MbgNbd, MbgNbdParams, MlFit, ParetoNbd,
-    ParetoNbdParams, PerRow, RowLikelihood, SbgParams, ShiftedBetaGeometric, SummaryData,
-    TransactionModel,
+    FitOptions, Fitted, GammaGamma, GammaGammaParams, Likelihood, MbgNbd, MbgNbdParams, MlFit,
+    ModelInfo, ModelParams, ParetoNbd, ParetoNbdParams, PerRow, RowLikelihood, SbgParams,
+    ShiftedBetaGeometric, SpendModel, SummaryData, TransactionModel,
 };
 pub use crate::summary::{
     summarize, CustomerSummary, SummaryOptions, TimeUnit, TimestampUnit, TransactionLog,

@@ -21,10 +21,8 @@
 //! ```
 
 use super::bg_bb_likelihood::{alive_sum, cond_expected, ln_lik, ln_p_alive, ln_p_x, Lik};
-use super::{
-    check_params, fit_ml, Covariance, FitDiagnostics, FitOptions, Likelihood, SummaryData,
-    TransactionModel,
-};
+use super::Fitted;
+use super::{check_params, fit_ml, FitOptions, Likelihood, SummaryData, TransactionModel};
 use crate::error::{check, Error, Result};
 
 /// Parameters of the BG/BB model.
@@ -74,14 +72,10 @@ impl BgBbParams {
     }
 }
 
-/// A BG/BB model: parameters, plus fit diagnostics and covariance when estimated.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BgBb {
-    params: BgBbParams,
-    diagnostics: Option<FitDiagnostics>,
-    covariance: Option<Covariance>,
-    time_unit: Option<crate::TimeUnit>,
-}
+/// A BG/BB model: parameters, plus fit diagnostics and covariance when estimated (see [`Fitted`]).
+pub type BgBb = Fitted<BgBbParams>;
+
+super::fitted::model_params!(BgBbParams, "bg_bb");
 
 /// The most transaction opportunities a history (`n`) or a horizon (`m`) may span: the
 /// likelihood sums one term per opportunity after the last transaction, so the work per customer
@@ -138,34 +132,6 @@ fn check_periods(field: &str, m: f64) -> Result<()> {
 }
 
 impl BgBb {
-    /// A model with known parameters (no diagnostics, no covariance).
-    ///
-    /// # Errors
-    /// An invalid parameter.
-    pub fn from_params(params: BgBbParams) -> Result<Self> {
-        BgBbParams::new(params.alpha, params.beta, params.gamma, params.delta)?;
-        Ok(BgBb { params, diagnostics: None, covariance: None, time_unit: None })
-    }
-
-    /// A model with known parameters and, optionally, the diagnostics and covariance of the fit
-    /// that produced them.
-    ///
-    /// # Errors
-    /// An invalid parameter, or a covariance of the wrong size.
-    pub fn from_parts(
-        params: BgBbParams,
-        diagnostics: Option<FitDiagnostics>,
-        covariance: Option<Covariance>,
-    ) -> Result<Self> {
-        let mut m = Self::from_params(params)?;
-        if let Some(c) = &covariance {
-            check::same_len("covariance", 4, c.log_matrix().len())?;
-        }
-        m.diagnostics = diagnostics;
-        m.covariance = covariance;
-        Ok(m)
-    }
-
     /// Maximum-likelihood fit (see [`crate::models`] for the method) on histories
     /// `(frequency, recency, n_periods)` with optional weights (e.g. the number of customers
     /// sharing a history). Starting values (unless `options.initial`): all ones, then
@@ -212,44 +178,7 @@ impl BgBb {
             }
             Err(e) => return Err(e),
         };
-        super::check_estimate("bg_bb", BgBbParams::NAMES, &fit.params)?;
-        Ok(BgBb {
-            params: BgBbParams::raw(&fit.params),
-            diagnostics: Some(fit.diagnostics),
-            covariance: fit.covariance,
-            time_unit: options.time_unit,
-        })
-    }
-
-    /// The unit of time of the data the model describes (ages, recency, T; for the BG/BB and
-    /// the sBG, one opportunity or period), when known: set by a fit from
-    /// [`FitOptions::time_unit`](super::FitOptions::time_unit), by [`Self::with_time_unit`], or
-    /// read from a JSON document. `None` when unknown.
-    pub fn time_unit(&self) -> Option<crate::TimeUnit> {
-        self.time_unit
-    }
-
-    /// The same model, recording `unit` as the unit of time of its data (`None`: unknown).
-    #[must_use]
-    pub fn with_time_unit(mut self, unit: Option<crate::TimeUnit>) -> Self {
-        self.time_unit = unit;
-        self
-    }
-
-    /// The parameters.
-    pub fn params(&self) -> &BgBbParams {
-        &self.params
-    }
-
-    /// Diagnostics of the fit (None for a model built from parameters).
-    pub fn diagnostics(&self) -> Option<&FitDiagnostics> {
-        self.diagnostics.as_ref()
-    }
-
-    /// Covariance of the estimates (None for a model built from parameters, or when the Hessian
-    /// at the estimate is not positive definite).
-    pub fn covariance(&self) -> Option<&Covariance> {
-        self.covariance.as_ref()
+        Fitted::from_fit(fit, options.time_unit)
     }
 
     /// Probability that each customer is still active at opportunity `n + m` (`m = 1`: "alive in
@@ -413,33 +342,6 @@ impl BgBb {
             })
             .unzip())
     }
-
-    /// Serialises the model as a versioned JSON document (see [`crate::models::persist`]).
-    ///
-    /// # Errors
-    /// [`Error::Json`] if serialisation fails.
-    #[cfg(feature = "serde")]
-    pub fn to_json(&self) -> Result<String> {
-        super::persist::to_json(
-            super::ModelKind::BgBb,
-            &self.params.to_vec(),
-            self.diagnostics.as_ref(),
-            self.covariance.as_ref(),
-            self.time_unit,
-        )
-    }
-
-    /// Reads a model written by [`BgBb::to_json`]; parameters are validated.
-    ///
-    /// # Errors
-    /// [`Error::Json`] for a malformed document, another model, unknown fields or version;
-    /// an invalid parameter.
-    #[cfg(feature = "serde")]
-    pub fn from_json(text: &str) -> Result<Self> {
-        let doc = super::persist::from_json(text, super::ModelKind::BgBb)?;
-        Ok(Self::from_parts(BgBbParams::from_slice(&doc.params)?, doc.diagnostics, doc.covariance)?
-            .with_time_unit(doc.time_unit))
-    }
 }
 
 /// The BG/BB as a [`TransactionModel`]: the customer columns are `(x, t_x, n)` and every time
@@ -448,26 +350,6 @@ impl BgBb {
 /// Horizons that are not whole numbers are rejected by the vectorised methods; the scalar
 /// kernels continue the closed forms analytically.
 impl TransactionModel for BgBb {
-    fn model_name(&self) -> &'static str {
-        "bg_bb"
-    }
-
-    fn param_names(&self) -> &'static [&'static str] {
-        BgBbParams::NAMES
-    }
-
-    fn time_unit(&self) -> Option<crate::TimeUnit> {
-        self.time_unit
-    }
-
-    fn params(&self) -> Vec<f64> {
-        self.params.to_vec()
-    }
-
-    fn covariance(&self) -> Option<&Covariance> {
-        self.covariance.as_ref()
-    }
-
     /// Purchases happen only at opportunities.
     fn discrete_time(&self) -> bool {
         true

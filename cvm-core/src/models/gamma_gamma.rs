@@ -25,7 +25,8 @@
 
 use super::gamma_gamma_likelihood::{Lik, SpendData, SpendLikelihood};
 use super::spend::check_spend;
-use super::{check_params, fit_ml, Covariance, FitDiagnostics, FitOptions, SpendModel};
+use super::Fitted;
+use super::{check_params, fit_ml, Covariance, FitOptions, SpendModel};
 use crate::error::{check, Error, Result};
 use crate::special::{gamma_ln_ratio, ln_gamma};
 
@@ -74,14 +75,10 @@ impl GammaGammaParams {
     }
 }
 
-/// A Gamma-Gamma spend model: parameters, plus fit diagnostics and covariance when estimated.
-#[derive(Debug, Clone, PartialEq)]
-pub struct GammaGamma {
-    params: GammaGammaParams,
-    diagnostics: Option<FitDiagnostics>,
-    covariance: Option<Covariance>,
-    time_unit: Option<crate::TimeUnit>,
-}
+/// A Gamma-Gamma spend model: parameters, plus fit diagnostics and covariance when estimated (see [`Fitted`]).
+pub type GammaGamma = Fitted<GammaGammaParams>;
+
+super::fitted::model_params!(GammaGammaParams, "gamma_gamma");
 
 /// Fails with [`Error::NotIdentified`] when the repeat buyers' spends cannot identify `p`, `q`
 /// and `γ`: fewer than two repeat buyers, or every repeat buyer with the same average spend (no
@@ -130,39 +127,11 @@ fn conditional_spend(p: &GammaGammaParams, x: f64, zbar: f64) -> Option<f64> {
 }
 
 impl GammaGamma {
-    /// A model with known parameters (no diagnostics, no covariance).
-    ///
-    /// # Errors
-    /// An invalid parameter.
-    pub fn from_params(params: GammaGammaParams) -> Result<Self> {
-        GammaGammaParams::new(params.p, params.q, params.gamma)?;
-        Ok(GammaGamma { params, diagnostics: None, covariance: None, time_unit: None })
-    }
-
-    /// A model with known parameters and, optionally, the diagnostics and covariance of the fit
-    /// that produced them (used when reading a JSON document).
-    ///
-    /// # Errors
-    /// An invalid parameter, or a covariance of the wrong size.
-    pub fn from_parts(
-        params: GammaGammaParams,
-        diagnostics: Option<FitDiagnostics>,
-        covariance: Option<Covariance>,
-    ) -> Result<Self> {
-        let mut m = Self::from_params(params)?;
-        if let Some(c) = &covariance {
-            check::same_len("covariance", 3, c.log_matrix().len())?;
-        }
-        m.diagnostics = diagnostics;
-        m.covariance = covariance;
-        Ok(m)
-    }
-
     /// Maximum-likelihood fit on the repeat buyers (see [`crate::models`] for the method).
     ///
     /// Every row is validated; rows with `frequency == 0` carry no information on spend and are
     /// left out of the likelihood (their `monetary_value` must still be finite and ≥ 0, usually
-    /// 0), so [`FitDiagnostics::n_obs`] is the (weighted) number of repeat buyers. Identical rows
+    /// 0), so [`FitDiagnostics::n_obs`](super::FitDiagnostics::n_obs) is the (weighted) number of repeat buyers. Identical rows
     /// may be given once with a weight.
     ///
     /// The likelihood is maximised on spend divided by its mean (which leaves `p`, `q` and the
@@ -242,7 +211,6 @@ impl GammaGamma {
         })?;
         let mut params = fit.params.clone();
         params[2] *= scale;
-        super::check_estimate("gamma_gamma", GammaGammaParams::NAMES, &params)?;
         let shift = data.n_obs * scale.ln();
         let mut diagnostics = fit.diagnostics;
         diagnostics.log_likelihood -= shift;
@@ -252,43 +220,7 @@ impl GammaGamma {
         let covariance = fit.covariance.and_then(|c| {
             Covariance::from_log_covariance(params.clone(), c.log_matrix().to_vec()).ok()
         });
-        Ok(GammaGamma {
-            params: GammaGammaParams::raw(&params),
-            diagnostics: Some(diagnostics),
-            covariance,
-            time_unit: options.time_unit,
-        })
-    }
-
-    /// The unit of time of the data the model describes (ages, recency, T; for the BG/BB and
-    /// the sBG, one opportunity or period), when known: set by a fit from
-    /// [`FitOptions::time_unit`](super::FitOptions::time_unit), by [`Self::with_time_unit`], or
-    /// read from a JSON document. `None` when unknown.
-    pub fn time_unit(&self) -> Option<crate::TimeUnit> {
-        self.time_unit
-    }
-
-    /// The same model, recording `unit` as the unit of time of its data (`None`: unknown).
-    #[must_use]
-    pub fn with_time_unit(mut self, unit: Option<crate::TimeUnit>) -> Self {
-        self.time_unit = unit;
-        self
-    }
-
-    /// The parameters.
-    pub fn params(&self) -> &GammaGammaParams {
-        &self.params
-    }
-
-    /// Diagnostics of the fit (None for a model built from parameters).
-    pub fn diagnostics(&self) -> Option<&FitDiagnostics> {
-        self.diagnostics.as_ref()
-    }
-
-    /// Covariance of the estimates (None for a model built from parameters, or when the Hessian
-    /// at the estimate is not positive definite).
-    pub fn covariance(&self) -> Option<&Covariance> {
-        self.covariance.as_ref()
+        Fitted::from_fit(super::MlFit { params, diagnostics, covariance }, options.time_unit)
     }
 
     /// True when the population mean spend `pγ/(q−1)` is finite, i.e. `q > 1`. With `q ≤ 1` the
@@ -447,56 +379,9 @@ impl GammaGamma {
             })
             .collect())
     }
-
-    /// Serialises the model as a versioned JSON document (see [`crate::models::persist`]).
-    ///
-    /// # Errors
-    /// [`Error::Json`] if serialisation fails.
-    #[cfg(feature = "serde")]
-    pub fn to_json(&self) -> Result<String> {
-        super::persist::to_json(
-            super::ModelKind::GammaGamma,
-            &self.params.to_vec(),
-            self.diagnostics.as_ref(),
-            self.covariance.as_ref(),
-            self.time_unit,
-        )
-    }
-
-    /// Reads a model written by [`GammaGamma::to_json`]; parameters are validated.
-    ///
-    /// # Errors
-    /// [`Error::Json`] for a malformed document, another model, unknown fields or version;
-    /// an invalid parameter.
-    #[cfg(feature = "serde")]
-    pub fn from_json(text: &str) -> Result<Self> {
-        let doc = super::persist::from_json(text, super::ModelKind::GammaGamma)?;
-        Ok(Self::from_parts(
-            GammaGammaParams::from_slice(&doc.params)?,
-            doc.diagnostics,
-            doc.covariance,
-        )?
-        .with_time_unit(doc.time_unit))
-    }
 }
 
 impl SpendModel for GammaGamma {
-    fn model_name(&self) -> &'static str {
-        "gamma_gamma"
-    }
-
-    fn param_names(&self) -> &'static [&'static str] {
-        GammaGammaParams::NAMES
-    }
-
-    fn params(&self) -> Vec<f64> {
-        self.params.to_vec()
-    }
-
-    fn covariance(&self) -> Option<&Covariance> {
-        self.covariance.as_ref()
-    }
-
     /// # Formula
     /// Fader, Hardie & Lee (2005, JMR): `E(M | p, q, γ, x, z̄) = p(γ + x z̄)/(px + q − 1)`; `+∞` when
     /// `px + q ≤ 1`.

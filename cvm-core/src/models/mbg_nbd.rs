@@ -15,9 +15,10 @@
 //! ```
 
 use super::bg_family_likelihood::{BgLik, BgTerms};
+use super::Fitted;
 use super::{
-    bg_family, check_params, check_t, fit_ml, ln_add, Covariance, FitDiagnostics, FitOptions,
-    Likelihood, SummaryData, TransactionModel, XTerms,
+    bg_family, check_params, check_t, fit_ml, ln_add, FitOptions, Likelihood, SummaryData,
+    TransactionModel, XTerms,
 };
 use crate::error::Result;
 use crate::special::{digamma, gamma_ln_ratio, ln_beta, ln_gamma, trigamma};
@@ -69,14 +70,10 @@ impl MbgNbdParams {
     }
 }
 
-/// An MBG/NBD model: parameters, plus fit diagnostics and covariance when estimated.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MbgNbd {
-    params: MbgNbdParams,
-    diagnostics: Option<FitDiagnostics>,
-    covariance: Option<Covariance>,
-    time_unit: Option<crate::TimeUnit>,
-}
+/// An MBG/NBD model: parameters, plus fit diagnostics and covariance when estimated (see [`Fitted`]).
+pub type MbgNbd = Fitted<MbgNbdParams>;
+
+super::fitted::model_params!(MbgNbdParams, "mbg_nbd");
 
 /// The MBG/NBD's per-frequency terms.
 struct Terms;
@@ -188,34 +185,6 @@ fn ln_p_n(p: &MbgNbdParams, n: f64, t: f64) -> f64 {
 }
 
 impl MbgNbd {
-    /// A model with known parameters (no diagnostics, no covariance).
-    ///
-    /// # Errors
-    /// An invalid parameter (re-validated, e.g. when the struct was built by hand).
-    pub fn from_params(params: MbgNbdParams) -> Result<Self> {
-        MbgNbdParams::new(params.r, params.alpha, params.a, params.b)?;
-        Ok(MbgNbd { params, diagnostics: None, covariance: None, time_unit: None })
-    }
-
-    /// A model with known parameters and (optionally) the diagnostics and covariance of the fit
-    /// that produced them (used when reading a JSON document).
-    ///
-    /// # Errors
-    /// An invalid parameter, or a covariance of the wrong size.
-    pub fn from_parts(
-        params: MbgNbdParams,
-        diagnostics: Option<FitDiagnostics>,
-        covariance: Option<Covariance>,
-    ) -> Result<Self> {
-        let mut m = Self::from_params(params)?;
-        if let Some(c) = &covariance {
-            crate::error::check::same_len("covariance", 4, c.log_matrix().len())?;
-        }
-        m.diagnostics = diagnostics;
-        m.covariance = covariance;
-        Ok(m)
-    }
-
     /// Maximum-likelihood fit (see [`crate::models`] for the method).
     ///
     /// Starting values (unless `options.initial`): r = 1, α = mean T / (mean x + 1), a = 1, b = 1,
@@ -249,44 +218,7 @@ impl MbgNbd {
             data.t(),
         )?;
         let fit = fit_ml(&LIK, data, options)?;
-        super::check_estimate("mbg_nbd", MbgNbdParams::NAMES, &fit.params)?;
-        Ok(MbgNbd {
-            params: MbgNbdParams::raw(&fit.params),
-            diagnostics: Some(fit.diagnostics),
-            covariance: fit.covariance,
-            time_unit: options.time_unit,
-        })
-    }
-
-    /// The unit of time of the data the model describes (ages, recency, T; for the BG/BB and
-    /// the sBG, one opportunity or period), when known: set by a fit from
-    /// [`FitOptions::time_unit`](super::FitOptions::time_unit), by [`Self::with_time_unit`], or
-    /// read from a JSON document. `None` when unknown.
-    pub fn time_unit(&self) -> Option<crate::TimeUnit> {
-        self.time_unit
-    }
-
-    /// The same model, recording `unit` as the unit of time of its data (`None`: unknown).
-    #[must_use]
-    pub fn with_time_unit(mut self, unit: Option<crate::TimeUnit>) -> Self {
-        self.time_unit = unit;
-        self
-    }
-
-    /// The parameters.
-    pub fn params(&self) -> &MbgNbdParams {
-        &self.params
-    }
-
-    /// Diagnostics of the fit (None for a model built from parameters).
-    pub fn diagnostics(&self) -> Option<&FitDiagnostics> {
-        self.diagnostics.as_ref()
-    }
-
-    /// Covariance of the estimates (None for a model built from parameters, or when the Hessian
-    /// at the estimate is not positive definite).
-    pub fn covariance(&self) -> Option<&Covariance> {
-        self.covariance.as_ref()
+        Fitted::from_fit(fit, options.time_unit)
     }
 
     /// Simulates a cohort from this model's parameters (see [`super::simulate`]): the calibration
@@ -340,60 +272,9 @@ impl MbgNbd {
     ) -> Result<(Vec<f64>, Vec<f64>)> {
         TransactionModel::probability_alive_interval(self, frequency, recency, t_cal, level)
     }
-
-    /// Serialises the model as a versioned JSON document (see [`crate::models::persist`]).
-    ///
-    /// # Errors
-    /// [`Error::Json`](crate::Error::Json) if serialisation fails.
-    #[cfg(feature = "serde")]
-    pub fn to_json(&self) -> Result<String> {
-        super::persist::to_json(
-            super::ModelKind::MbgNbd,
-            &self.params.to_vec(),
-            self.diagnostics.as_ref(),
-            self.covariance.as_ref(),
-            self.time_unit,
-        )
-    }
-
-    /// Reads a model written by [`MbgNbd::to_json`]; parameters are validated.
-    ///
-    /// # Errors
-    /// [`Error::Json`](crate::Error::Json) for a malformed document, another model, unknown fields or version;
-    /// an invalid parameter.
-    #[cfg(feature = "serde")]
-    pub fn from_json(text: &str) -> Result<Self> {
-        let doc = super::persist::from_json(text, super::ModelKind::MbgNbd)?;
-        Ok(Self::from_parts(
-            MbgNbdParams::from_slice(&doc.params)?,
-            doc.diagnostics,
-            doc.covariance,
-        )?
-        .with_time_unit(doc.time_unit))
-    }
 }
 
 impl TransactionModel for MbgNbd {
-    fn model_name(&self) -> &'static str {
-        "mbg_nbd"
-    }
-
-    fn param_names(&self) -> &'static [&'static str] {
-        MbgNbdParams::NAMES
-    }
-
-    fn time_unit(&self) -> Option<crate::TimeUnit> {
-        self.time_unit
-    }
-
-    fn params(&self) -> Vec<f64> {
-        self.params.to_vec()
-    }
-
-    fn covariance(&self) -> Option<&Covariance> {
-        self.covariance.as_ref()
-    }
-
     /// The conditional expectation is P(alive) times a function of `(t, x, T)`.
     fn factors_through_alive(&self) -> bool {
         true

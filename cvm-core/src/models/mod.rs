@@ -56,6 +56,7 @@ mod covariance;
 mod data;
 pub mod diagnostics;
 pub mod driver;
+pub mod fitted;
 pub mod gamma_gamma;
 mod gamma_gamma_likelihood;
 mod gradient;
@@ -83,6 +84,7 @@ pub use diagnostics::{
 pub use driver::{
     fit_ml, FitData, FitDiagnostics, JointPass, Likelihood, MlFit, PerRow, RowLikelihood,
 };
+pub use fitted::{Fitted, ModelInfo, ModelParams};
 pub use gamma_gamma::{GammaGamma, GammaGammaParams};
 pub use mbg_nbd::{MbgNbd, MbgNbdParams};
 pub use options::FitOptions;

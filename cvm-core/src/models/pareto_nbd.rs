@@ -18,10 +18,10 @@
 use std::sync::OnceLock;
 
 use super::pareto_nbd_likelihood::{row_quad, row_terms, Lik};
+use super::Fitted;
 use super::Order;
 use super::{
-    check_params, check_t, fit_ml, one_minus_exp_over, Covariance, FitDiagnostics, FitOptions,
-    SummaryData, TransactionModel,
+    check_params, check_t, fit_ml, one_minus_exp_over, FitOptions, SummaryData, TransactionModel,
 };
 use crate::error::{check, Result};
 use crate::special::{gamma_ln_ratio, ln_1p_exp, ln_gamma, ln_hyp2f1, log_sub_exp};
@@ -73,14 +73,10 @@ impl ParetoNbdParams {
     }
 }
 
-/// A Pareto/NBD model: parameters, plus fit diagnostics and covariance when estimated.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ParetoNbd {
-    params: ParetoNbdParams,
-    diagnostics: Option<FitDiagnostics>,
-    covariance: Option<Covariance>,
-    time_unit: Option<crate::TimeUnit>,
-}
+/// A Pareto/NBD model: parameters, plus fit diagnostics and covariance when estimated (see [`Fitted`]).
+pub type ParetoNbd = Fitted<ParetoNbdParams>;
+
+super::fitted::model_params!(ParetoNbdParams, "pareto_nbd");
 
 /// The two log-terms of the likelihood after the common factor
 /// `Γ(r+x) α^r β^s / Γ(r)`: `ln[(α+T)^{−(r+x)} (β+T)^{−s}]` and `ln[s/(r+s+x) · A₀]`.
@@ -182,34 +178,6 @@ fn integrate_0_t(t: f64, g: &dyn Fn(f64) -> f64) -> f64 {
 }
 
 impl ParetoNbd {
-    /// A model with known parameters (no diagnostics, no covariance).
-    ///
-    /// # Errors
-    /// An invalid parameter (re-validated, e.g. when the struct was built by hand).
-    pub fn from_params(params: ParetoNbdParams) -> Result<Self> {
-        ParetoNbdParams::new(params.r, params.alpha, params.s, params.beta)?;
-        Ok(ParetoNbd { params, diagnostics: None, covariance: None, time_unit: None })
-    }
-
-    /// A model with known parameters and (optionally) the diagnostics and covariance of the fit
-    /// that produced them (used when reading a JSON document).
-    ///
-    /// # Errors
-    /// An invalid parameter, or a covariance of the wrong size.
-    pub fn from_parts(
-        params: ParetoNbdParams,
-        diagnostics: Option<FitDiagnostics>,
-        covariance: Option<Covariance>,
-    ) -> Result<Self> {
-        let mut m = Self::from_params(params)?;
-        if let Some(c) = &covariance {
-            check::same_len("covariance", 4, c.log_matrix().len())?;
-        }
-        m.diagnostics = diagnostics;
-        m.covariance = covariance;
-        Ok(m)
-    }
-
     /// Maximum-likelihood fit (see [`crate::models`]). Value, gradient and Hessian of the
     /// log-likelihood come from one quadrature pass (Gauss–Legendre in `ln(min(α,β)+τ)` over the
     /// integral term `s∫_{t_x}^T (α+τ)^{−(r+x)} (β+τ)^{−(s+1)} dτ`, accurate to ~1e-14 against
@@ -243,44 +211,7 @@ impl ParetoNbd {
             data.t(),
         )?;
         let fit = fit_ml(&Lik, data, options)?;
-        super::check_estimate("pareto_nbd", ParetoNbdParams::NAMES, &fit.params)?;
-        Ok(ParetoNbd {
-            params: ParetoNbdParams::raw(&fit.params),
-            diagnostics: Some(fit.diagnostics),
-            covariance: fit.covariance,
-            time_unit: options.time_unit,
-        })
-    }
-
-    /// The unit of time of the data the model describes (ages, recency, T; for the BG/BB and
-    /// the sBG, one opportunity or period), when known: set by a fit from
-    /// [`FitOptions::time_unit`](super::FitOptions::time_unit), by [`Self::with_time_unit`], or
-    /// read from a JSON document. `None` when unknown.
-    pub fn time_unit(&self) -> Option<crate::TimeUnit> {
-        self.time_unit
-    }
-
-    /// The same model, recording `unit` as the unit of time of its data (`None`: unknown).
-    #[must_use]
-    pub fn with_time_unit(mut self, unit: Option<crate::TimeUnit>) -> Self {
-        self.time_unit = unit;
-        self
-    }
-
-    /// The parameters.
-    pub fn params(&self) -> &ParetoNbdParams {
-        &self.params
-    }
-
-    /// Diagnostics of the fit (None for a model built from parameters).
-    pub fn diagnostics(&self) -> Option<&FitDiagnostics> {
-        self.diagnostics.as_ref()
-    }
-
-    /// Covariance of the estimates (None for a model built from parameters, or when the Hessian
-    /// at the estimate is not positive definite).
-    pub fn covariance(&self) -> Option<&Covariance> {
-        self.covariance.as_ref()
+        Fitted::from_fit(fit, options.time_unit)
     }
 
     /// Simulates a cohort from this model's parameters (see [`super::simulate`]): the calibration
@@ -343,60 +274,9 @@ impl ParetoNbd {
         };
         (first + integrate_0_t(t, &integrand)).clamp(0.0, 1.0)
     }
-
-    /// Serialises the model as a versioned JSON document (see [`crate::models::persist`]).
-    ///
-    /// # Errors
-    /// [`crate::Error::Json`] if serialisation fails.
-    #[cfg(feature = "serde")]
-    pub fn to_json(&self) -> Result<String> {
-        super::persist::to_json(
-            super::ModelKind::ParetoNbd,
-            &self.params.to_vec(),
-            self.diagnostics.as_ref(),
-            self.covariance.as_ref(),
-            self.time_unit,
-        )
-    }
-
-    /// Reads a model written by [`ParetoNbd::to_json`]; parameters are validated.
-    ///
-    /// # Errors
-    /// [`crate::Error::Json`] for a malformed document, another model, unknown fields or
-    /// version.
-    #[cfg(feature = "serde")]
-    pub fn from_json(text: &str) -> Result<Self> {
-        let doc = super::persist::from_json(text, super::ModelKind::ParetoNbd)?;
-        Ok(Self::from_parts(
-            ParetoNbdParams::from_slice(&doc.params)?,
-            doc.diagnostics,
-            doc.covariance,
-        )?
-        .with_time_unit(doc.time_unit))
-    }
 }
 
 impl TransactionModel for ParetoNbd {
-    fn model_name(&self) -> &'static str {
-        "pareto_nbd"
-    }
-
-    fn param_names(&self) -> &'static [&'static str] {
-        ParetoNbdParams::NAMES
-    }
-
-    fn time_unit(&self) -> Option<crate::TimeUnit> {
-        self.time_unit
-    }
-
-    fn params(&self) -> Vec<f64> {
-        self.params.to_vec()
-    }
-
-    fn covariance(&self) -> Option<&Covariance> {
-        self.covariance.as_ref()
-    }
-
     /// Schmittlein et al. (1987) eq. 22 below: P(alive) times a function of `(t, x, T)`.
     fn factors_through_alive(&self) -> bool {
         true

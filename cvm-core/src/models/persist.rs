@@ -18,6 +18,7 @@
 
 use crate::error::{Error, Result};
 
+use super::ModelParams;
 #[cfg(feature = "serde")]
 use super::{Covariance, FitDiagnostics};
 
@@ -26,29 +27,72 @@ pub const FORMAT: &str = "cvm-model";
 /// The document version this crate writes and reads.
 pub const VERSION: u32 = 1;
 
-/// The model families a document can hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ModelKind {
-    /// [`super::BgNbd`]
-    BgNbd,
-    /// [`super::MbgNbd`]
-    MbgNbd,
-    /// [`super::ParetoNbd`]
-    ParetoNbd,
-    /// [`super::GammaGamma`]
-    GammaGamma,
-    /// [`super::BgBb`]
-    BgBb,
-    /// [`super::ShiftedBetaGeometric`]
-    ShiftedBetaGeometric,
+/// The registry of persisted model families: one line per family, `Variant => Params,` (with
+/// its doc line), gives the [`ModelKind`] variant, its name in documents and its parameter names
+/// (both from the family's [`ModelParams`](super::ModelParams)) and the versions read.
+macro_rules! registry {
+    ($($(#[$doc:meta])* $variant:ident => $params:ty,)*) => {
+        /// The model families a document can hold (the registry of persisted models).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ModelKind {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl ModelKind {
+            /// Every registered kind, in registration order.
+            pub const ALL: &'static [ModelKind] = &[$(ModelKind::$variant),*];
+
+            /// The names of the registered kinds (in documents, and the spellings
+            /// [`ModelKind::parse`] accepts).
+            pub const NAMES: &'static [&'static str] =
+                &[$(<$params as super::ModelParams>::NAME),*];
+
+            /// The name used in documents.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ModelKind::$variant => <$params as super::ModelParams>::NAME,)*
+                }
+            }
+
+            /// The parameter names of the family.
+            pub fn param_names(self) -> &'static [&'static str] {
+                match self {
+                    $(ModelKind::$variant => <$params as super::ModelParams>::NAMES,)*
+                }
+            }
+
+            /// The document versions this crate reads for the family.
+            pub fn versions(self) -> &'static [u32] {
+                match self {
+                    $(ModelKind::$variant => <$params as super::ModelParams>::VERSIONS,)*
+                }
+            }
+        }
+    };
 }
 
-impl ModelKind {
-    /// The spellings [`ModelKind::parse`] accepts.
-    pub const NAMES: &'static [&'static str] =
-        &["bg_nbd", "mbg_nbd", "pareto_nbd", "gamma_gamma", "bg_bb", "sbg"];
+registry! {
+    /// [`super::BgNbd`]
+    BgNbd => super::BgNbdParams,
+    /// [`super::MbgNbd`]
+    MbgNbd => super::MbgNbdParams,
+    /// [`super::ParetoNbd`]
+    ParetoNbd => super::ParetoNbdParams,
+    /// [`super::GammaGamma`]
+    GammaGamma => super::GammaGammaParams,
+    /// [`super::BgBb`]
+    BgBb => super::BgBbParams,
+    /// [`super::ShiftedBetaGeometric`]
+    ShiftedBetaGeometric => super::SbgParams,
+}
 
+crate::names::text_form!(ModelKind, "model", |text| ModelKind::ALL
+    .iter()
+    .copied()
+    .find(|k| k.as_str() == text));
+
+impl ModelKind {
     /// Parses a model name.
     ///
     /// # Errors
@@ -62,15 +106,7 @@ impl ModelKind {
     /// # Ok::<(), cvm_core::Error>(())
     /// ```
     pub fn parse(text: &str, field: &str) -> Result<Self> {
-        match text {
-            "bg_nbd" => Ok(ModelKind::BgNbd),
-            "mbg_nbd" => Ok(ModelKind::MbgNbd),
-            "pareto_nbd" => Ok(ModelKind::ParetoNbd),
-            "gamma_gamma" => Ok(ModelKind::GammaGamma),
-            "bg_bb" => Ok(ModelKind::BgBb),
-            "sbg" => Ok(ModelKind::ShiftedBetaGeometric),
-            _ => Err(Error::unknown_name(field, text, Self::NAMES)),
-        }
+        crate::names::parse_field(text, field)
     }
 
     /// The spellings [`ModelKind::parse_transaction`] accepts: the continuous-time transaction
@@ -109,30 +145,6 @@ impl ModelKind {
             }
         }
     }
-
-    /// The name used in documents.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ModelKind::BgNbd => "bg_nbd",
-            ModelKind::MbgNbd => "mbg_nbd",
-            ModelKind::ParetoNbd => "pareto_nbd",
-            ModelKind::GammaGamma => "gamma_gamma",
-            ModelKind::BgBb => "bg_bb",
-            ModelKind::ShiftedBetaGeometric => "sbg",
-        }
-    }
-
-    /// The parameter names of the family.
-    pub fn param_names(self) -> &'static [&'static str] {
-        match self {
-            ModelKind::BgNbd => super::BgNbdParams::NAMES,
-            ModelKind::MbgNbd => super::MbgNbdParams::NAMES,
-            ModelKind::ParetoNbd => super::ParetoNbdParams::NAMES,
-            ModelKind::GammaGamma => super::GammaGammaParams::NAMES,
-            ModelKind::BgBb => super::BgBbParams::NAMES,
-            ModelKind::ShiftedBetaGeometric => super::SbgParams::NAMES,
-        }
-    }
 }
 
 /// The content of a document, validated.
@@ -166,10 +178,9 @@ fn json_err(path: impl Into<String>, reason: impl std::fmt::Display) -> Error {
     Error::json(path, reason)
 }
 
-/// Writes a document.
+/// Writes a document of family `P` (the current [`VERSION`]).
 #[cfg(feature = "serde")]
-pub(crate) fn to_json(
-    kind: ModelKind,
+pub(crate) fn to_json<P: ModelParams>(
     params: &[f64],
     diagnostics: Option<&FitDiagnostics>,
     covariance: Option<&Covariance>,
@@ -177,13 +188,13 @@ pub(crate) fn to_json(
 ) -> Result<String> {
     use serde_json::{json, Map, Value};
     let mut p = Map::new();
-    for (n, v) in kind.param_names().iter().zip(params) {
+    for (n, v) in P::NAMES.iter().zip(params) {
         p.insert((*n).to_string(), json!(v));
     }
     let mut doc = json!({
         "format": FORMAT,
         "version": VERSION,
-        "model": kind.as_str(),
+        "model": P::NAME,
         "params": Value::Object(p),
         "fit": diagnostics,
         "covariance": covariance.map(|c| c.matrix()),
@@ -195,24 +206,33 @@ pub(crate) fn to_json(
     serde_json::to_string_pretty(&doc).map_err(|e| Error::json_source("$", e))
 }
 
-/// Reads and validates a document of the expected kind.
+/// Reads and validates a document of family `P`.
 #[cfg(feature = "serde")]
-pub(crate) fn from_json(text: &str, expected: ModelKind) -> Result<Document> {
+pub(crate) fn from_json<P: ModelParams>(text: &str) -> Result<Document> {
     let raw: RawDoc = serde_json::from_str(text).map_err(|e| Error::json_source("$", e))?;
     if raw.format != FORMAT {
         return Err(json_err("$.format", format!("expected {FORMAT:?}, got {:?}", raw.format)));
     }
-    if raw.version != VERSION {
-        return Err(json_err("$.version", format!("unsupported version {}", raw.version)));
+    if raw.model != P::NAME {
+        // The name of another registered family says which; any other name is unknown here.
+        let reason = match ModelKind::parse(&raw.model, "model") {
+            Ok(kind) => {
+                format!("document holds a {} model, expected {}", kind.as_str(), P::NAME)
+            }
+            Err(_) => Error::unknown_name("model", &raw.model, &[P::NAME]).to_string(),
+        };
+        return Err(json_err("$.model", reason));
     }
-    // An unknown name lists the one kind this loader reads (not every model of the crate).
-    let kind = ModelKind::parse(&raw.model, "model").map_err(|_| {
-        json_err("$.model", Error::unknown_name("model", &raw.model, &[expected.as_str()]))
-    })?;
-    if kind != expected {
+    if !P::VERSIONS.contains(&raw.version) {
+        let supported: Vec<String> = P::VERSIONS.iter().map(|v| v.to_string()).collect();
         return Err(json_err(
-            "$.model",
-            format!("document holds a {} model, expected {}", kind.as_str(), expected.as_str()),
+            "$.version",
+            format!(
+                "unsupported version {} of a {} document; this build reads version {}",
+                raw.version,
+                P::NAME,
+                supported.join(", ")
+            ),
         ));
     }
     let time_unit = match &raw.time_unit {
@@ -228,7 +248,7 @@ pub(crate) fn from_json(text: &str, expected: ModelKind) -> Result<Document> {
             ))
         }
     };
-    let names = kind.param_names();
+    let names = P::NAMES;
     for key in raw.params.keys() {
         if !names.contains(&key.as_str()) {
             return Err(json_err(format!("$.params.{key}"), "unknown parameter"));

@@ -23,7 +23,8 @@
 use std::collections::BTreeMap;
 
 use super::sbg_likelihood::{Durations, Lik};
-use super::{check_params, fit_ml, Covariance, FitDiagnostics, FitOptions};
+use super::Fitted;
+use super::{check_params, fit_ml, FitOptions};
 use crate::error::{check, Error, Result};
 use crate::special::{ln_beta, ln_hyp2f1};
 
@@ -66,15 +67,10 @@ impl SbgParams {
     }
 }
 
-/// A shifted-beta-geometric model: parameters, plus fit diagnostics and covariance when
-/// estimated.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ShiftedBetaGeometric {
-    params: SbgParams,
-    diagnostics: Option<FitDiagnostics>,
-    covariance: Option<Covariance>,
-    time_unit: Option<crate::TimeUnit>,
-}
+/// A shifted-beta-geometric model: parameters, plus fit diagnostics and covariance when estimated (see [`Fitted`]).
+pub type ShiftedBetaGeometric = Fitted<SbgParams>;
+
+super::fitted::model_params!(SbgParams, "sbg");
 
 fn check_integer_periods(field: &str, xs: &[f64]) -> Result<()> {
     check::counts(field, xs)
@@ -89,34 +85,6 @@ fn check_discount(d: f64) -> Result<()> {
 }
 
 impl ShiftedBetaGeometric {
-    /// A model with known parameters (no diagnostics, no covariance).
-    ///
-    /// # Errors
-    /// An invalid parameter.
-    pub fn from_params(params: SbgParams) -> Result<Self> {
-        SbgParams::new(params.alpha, params.beta)?;
-        Ok(ShiftedBetaGeometric { params, diagnostics: None, covariance: None, time_unit: None })
-    }
-
-    /// A model with known parameters and, optionally, the diagnostics and covariance of the fit
-    /// that produced them.
-    ///
-    /// # Errors
-    /// An invalid parameter, or a covariance of the wrong size.
-    pub fn from_parts(
-        params: SbgParams,
-        diagnostics: Option<FitDiagnostics>,
-        covariance: Option<Covariance>,
-    ) -> Result<Self> {
-        let mut m = Self::from_params(params)?;
-        if let Some(c) = &covariance {
-            check::same_len("covariance", 2, c.log_matrix().len())?;
-        }
-        m.diagnostics = diagnostics;
-        m.covariance = covariance;
-        Ok(m)
-    }
-
     /// Maximum-likelihood fit on a cohort's survival counts: `alive[t]` is the number of
     /// customers still active at the start of period `t + 1` (`alive[0]` is the cohort size).
     /// The `alive[t−1] − alive[t]` customers lost in period `t` contribute `P(T = t)`, the
@@ -236,44 +204,7 @@ impl ShiftedBetaGeometric {
         options.validate(SbgParams::NAMES)?;
         d.check_identifiable()?;
         let fit = fit_ml(&Lik, &d, options)?;
-        super::check_estimate("sbg", SbgParams::NAMES, &fit.params)?;
-        Ok(ShiftedBetaGeometric {
-            params: SbgParams { alpha: fit.params[0], beta: fit.params[1] },
-            diagnostics: Some(fit.diagnostics),
-            covariance: fit.covariance,
-            time_unit: options.time_unit,
-        })
-    }
-
-    /// The unit of time of the data the model describes (ages, recency, T; for the BG/BB and
-    /// the sBG, one opportunity or period), when known: set by a fit from
-    /// [`FitOptions::time_unit`](super::FitOptions::time_unit), by [`Self::with_time_unit`], or
-    /// read from a JSON document. `None` when unknown.
-    pub fn time_unit(&self) -> Option<crate::TimeUnit> {
-        self.time_unit
-    }
-
-    /// The same model, recording `unit` as the unit of time of its data (`None`: unknown).
-    #[must_use]
-    pub fn with_time_unit(mut self, unit: Option<crate::TimeUnit>) -> Self {
-        self.time_unit = unit;
-        self
-    }
-
-    /// The parameters.
-    pub fn params(&self) -> &SbgParams {
-        &self.params
-    }
-
-    /// Diagnostics of the fit (None for a model built from parameters).
-    pub fn diagnostics(&self) -> Option<&FitDiagnostics> {
-        self.diagnostics.as_ref()
-    }
-
-    /// Covariance of the estimates (None for a model built from parameters, or when the Hessian
-    /// at the estimate is not positive definite).
-    pub fn covariance(&self) -> Option<&Covariance> {
-        self.covariance.as_ref()
+        Fitted::from_fit(fit, options.time_unit)
     }
 
     /// Log-likelihood of a cohort's survival counts at this model's parameters (the quantity
@@ -480,33 +411,6 @@ impl ShiftedBetaGeometric {
             .map_err(|_| Error::invalid("margin", format!("must be finite (got {margin})")))?;
         let SbgParams { alpha, beta } = self.params;
         Ok(margin * hyp_1(beta, alpha + beta, 1.0 / (1.0 + discount_rate)))
-    }
-
-    /// Serialises the model as a versioned JSON document (see [`crate::models::persist`]).
-    ///
-    /// # Errors
-    /// [`Error::Json`] if serialisation fails.
-    #[cfg(feature = "serde")]
-    pub fn to_json(&self) -> Result<String> {
-        super::persist::to_json(
-            super::ModelKind::ShiftedBetaGeometric,
-            &self.params.to_vec(),
-            self.diagnostics.as_ref(),
-            self.covariance.as_ref(),
-            self.time_unit,
-        )
-    }
-
-    /// Reads a model written by [`ShiftedBetaGeometric::to_json`]; parameters are validated.
-    ///
-    /// # Errors
-    /// [`Error::Json`] for a malformed document, another model, unknown fields or version;
-    /// an invalid parameter.
-    #[cfg(feature = "serde")]
-    pub fn from_json(text: &str) -> Result<Self> {
-        let doc = super::persist::from_json(text, super::ModelKind::ShiftedBetaGeometric)?;
-        Ok(Self::from_parts(SbgParams::from_slice(&doc.params)?, doc.diagnostics, doc.covariance)?
-            .with_time_unit(doc.time_unit))
     }
 }
 

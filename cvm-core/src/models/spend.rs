@@ -6,30 +6,19 @@
 //! validation of spend columns and [`frequency_monetary_correlation`], the check of the
 //! independence every such model assumes.
 
-use super::{delta_interval, z_for_level, Covariance, Link};
+use super::{delta_interval, z_for_level, Link, ModelInfo};
 use crate::error::{check, Error, Result};
 
 /// A model of the spend per purchase, as customer lifetime value uses it
 /// ([`crate::clv::customer_lifetime_value`]).
 ///
-/// The required methods are the model's name, parameters and covariance and one scalar kernel,
-/// [`SpendModel::conditional_expected_average_spend_with`]; the vectorised prediction and its
+/// The required method is one scalar kernel,
+/// [`SpendModel::conditional_expected_average_spend_with`], with the model's name, parameters
+/// and covariance from the supertrait [`ModelInfo`]; the vectorised prediction and its
 /// delta-method interval are provided.
-pub trait SpendModel: Send + Sync {
-    /// The model's name, for errors: `gamma_gamma`.
-    fn model_name(&self) -> &'static str;
-
-    /// Parameter names, as in the papers.
-    fn param_names(&self) -> &'static [&'static str];
-
-    /// Parameter values, in the order of [`SpendModel::param_names`].
-    fn params(&self) -> Vec<f64>;
-
-    /// The covariance of the estimated parameters, when the model was fitted.
-    fn covariance(&self) -> Option<&Covariance>;
-
+pub trait SpendModel: ModelInfo {
     /// Expected spend per purchase of a customer with `frequency` repeat purchases of mean value
-    /// `mean_spend`, at parameters `params` (in the order of [`SpendModel::param_names`], not
+    /// `mean_spend`, at parameters `params` (in the order of [`ModelInfo::param_names`], not
     /// validated); `+∞` or NaN when it is not finite.
     fn conditional_expected_average_spend_with(
         &self,

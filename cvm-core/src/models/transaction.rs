@@ -4,7 +4,7 @@
 use super::gradient::Scratch;
 use super::{
     check_customers, check_outputs, check_t, delta_interval, log_gradients, quadratic_form,
-    z_for_level, Covariance, Link,
+    z_for_level, Link, ModelInfo,
 };
 use crate::error::{check, Error, Result};
 use crate::parallel::{par_map, par_map2};
@@ -12,27 +12,24 @@ use crate::parallel::{par_map, par_map2};
 /// What every lifetime model can predict per customer; the vectorised methods validate their
 /// inputs and apply the scalar kernels.
 ///
-/// Times are in the unit of the data the model was fitted on.
-pub trait TransactionModel: Send + Sync {
-    /// The model's name in JSON documents: `bg_nbd`, `mbg_nbd`, `pareto_nbd`.
-    fn model_name(&self) -> &'static str;
-
-    /// Parameter names, as in the papers.
-    fn param_names(&self) -> &'static [&'static str];
-
-    /// Parameter values, in the order of [`TransactionModel::param_names`].
-    fn params(&self) -> Vec<f64>;
-
-    /// The unit of time of the model's data (recency, T; for the BG/BB one opportunity), when
-    /// the model records it (see `time_unit` of each model); `None` when unknown.
-    fn time_unit(&self) -> Option<crate::TimeUnit>;
-
+/// Times are in the unit of the data the model was fitted on. The name, parameters,
+/// covariance and time unit come from the supertrait [`ModelInfo`]; the required kernels are
+/// the `_with` functions of the parameters (used by the delta method) and the few predictions
+/// of a new customer; the `_at` forms at the model's own parameters default to the `_with`
+/// kernels (a model overrides them to save a copy of its parameters per call).
+pub trait TransactionModel: ModelInfo {
     /// Expected number of repeat purchases of a customer with history `(x, t_x, T)` in
-    /// `(T, T + t]`, for validated scalars.
-    fn conditional_expected_purchases_at(&self, t: f64, x: f64, t_x: f64, t_cal: f64) -> f64;
+    /// `(T, T + t]`, for validated scalars. Default: the `_with` kernel at
+    /// [`ModelInfo::params`].
+    fn conditional_expected_purchases_at(&self, t: f64, x: f64, t_x: f64, t_cal: f64) -> f64 {
+        self.conditional_expected_purchases_with(&self.params(), t, x, t_x, t_cal)
+    }
 
-    /// Probability that a customer with history `(x, t_x, T)` is still active at `T`.
-    fn probability_alive_at(&self, x: f64, t_x: f64, t_cal: f64) -> f64;
+    /// Probability that a customer with history `(x, t_x, T)` is still active at `T`. Default:
+    /// the `_with` kernel at [`ModelInfo::params`].
+    fn probability_alive_at(&self, x: f64, t_x: f64, t_cal: f64) -> f64 {
+        self.probability_alive_with(&self.params(), x, t_x, t_cal)
+    }
 
     /// `(P(alive at T), expected repeat purchases in (T, T + t])` of a customer with history
     /// `(x, t_x, T)`, for validated scalars: the pair of
@@ -63,9 +60,6 @@ pub trait TransactionModel: Send + Sync {
     /// P(X(t) = n): probability that a new customer makes `n` repeat purchases in `(0, t]`, for a
     /// validated `t ≥ 0`.
     fn probability_of_n_purchases_at(&self, n: u64, t: f64) -> f64;
-
-    /// The covariance of the estimated parameters, when the model was fitted.
-    fn covariance(&self) -> Option<&Covariance>;
 
     /// True when time counts discrete opportunities (the BG/BB): a horizon is then a whole
     /// number of them, and customer lifetime value sums the purchases opportunity by
@@ -130,7 +124,7 @@ pub trait TransactionModel: Send + Sync {
     }
 
     /// [`TransactionModel::conditional_expected_purchases_at`] at other parameter values
-    /// (`params` in the order of [`TransactionModel::param_names`], not validated); used by the
+    /// (`params` in the order of [`ModelInfo::param_names`], not validated); used by the
     /// delta method.
     fn conditional_expected_purchases_with(
         &self,

@@ -27,7 +27,10 @@ fn json_error_keeps_the_serde_error_as_its_source() {
     let m = BgNbd::from_params(BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap()).unwrap();
     let doc = m.to_json().unwrap().replace("\"version\": 1", "\"version\": 99");
     let other = BgNbd::from_json(&doc).unwrap_err();
-    assert_eq!(other.to_string(), "invalid JSON document at `$.version`: unsupported version 99");
+    assert_eq!(
+        other.to_string(),
+        "invalid JSON document at `$.version`: unsupported version 99 of a bg_nbd document; this build reads version 1"
+    );
     assert!(other.source().is_none());
     assert!(Error::invalid("x", "bad").source().is_none());
 }
@@ -63,6 +66,15 @@ fn every_name_round_trips_through_display_and_from_str() {
 
     use TimeUnit as U;
     round_trip(&[U::Day, U::Week, U::Month, U::Year], "time_unit", TimeUnit::NAMES);
+    use cvm_core::models::ModelKind;
+    round_trip(ModelKind::ALL, "model", ModelKind::NAMES);
+    assert_eq!(
+        ModelKind::NAMES,
+        ["bg_nbd", "mbg_nbd", "pareto_nbd", "gamma_gamma", "bg_bb", "sbg"]
+    );
+    use cvm_core::clv::ClvMethod;
+    let lifetimes = ClvMethod::LifetimesSteps { step: 4.345, steps: 12 };
+    round_trip(&[ClvMethod::Continuous, lifetimes], "method", ClvMethod::NAMES);
     use TimestampUnit as S;
     let all = [S::Second, S::Millisecond, S::Microsecond, S::Nanosecond, S::Day];
     round_trip(&all, "timestamp_unit", TimestampUnit::NAMES);

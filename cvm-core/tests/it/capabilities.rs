@@ -2,7 +2,7 @@
 //! name: a user's own model named like one of the crate's gets none of that model's shortcuts.
 
 use cvm_core::clv::{expected_discounted_purchases, ClvOptions};
-use cvm_core::models::{Covariance, ParetoNbd, ParetoNbdParams, TransactionModel};
+use cvm_core::models::{Covariance, ModelInfo, ParetoNbd, ParetoNbdParams, TransactionModel};
 use cvm_core::TimeUnit;
 
 /// A user's model with a linear expectation `E(t) = t (r+x)/(α+T)` and nobody dropping out (the
@@ -13,7 +13,7 @@ struct Linear {
     params: Vec<f64>,
 }
 
-impl TransactionModel for Linear {
+impl ModelInfo for Linear {
     fn model_name(&self) -> &'static str {
         self.name
     }
@@ -29,6 +29,9 @@ impl TransactionModel for Linear {
     fn covariance(&self) -> Option<&Covariance> {
         None
     }
+}
+
+impl TransactionModel for Linear {
     fn discrete_time(&self) -> bool {
         self.discrete
     }
@@ -43,12 +46,6 @@ impl TransactionModel for Linear {
         t * (p[0] + x) / (p[1] + t_cal)
     }
     fn probability_alive_with(&self, _p: &[f64], _x: f64, _t_x: f64, _t_cal: f64) -> f64 {
-        1.0
-    }
-    fn conditional_expected_purchases_at(&self, t: f64, x: f64, t_x: f64, t_cal: f64) -> f64 {
-        self.conditional_expected_purchases_with(&self.params, t, x, t_x, t_cal)
-    }
-    fn probability_alive_at(&self, _x: f64, _t_x: f64, _t_cal: f64) -> f64 {
         1.0
     }
     fn expected_purchases_new_customer_at(&self, t: f64) -> f64 {
@@ -123,7 +120,7 @@ struct OwnMean {
     cov: Covariance,
 }
 
-impl cvm_core::models::SpendModel for OwnMean {
+impl ModelInfo for OwnMean {
     fn model_name(&self) -> &'static str {
         "own_mean"
     }
@@ -136,6 +133,12 @@ impl cvm_core::models::SpendModel for OwnMean {
     fn covariance(&self) -> Option<&Covariance> {
         Some(&self.cov)
     }
+    fn time_unit(&self) -> Option<TimeUnit> {
+        None
+    }
+}
+
+impl cvm_core::models::SpendModel for OwnMean {
     fn conditional_expected_average_spend_with(&self, p: &[f64], _x: f64, z: f64) -> f64 {
         p[0] * z
     }

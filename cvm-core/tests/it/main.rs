@@ -20,6 +20,7 @@ mod lifetime2;
 mod loyalty;
 mod models;
 mod optim;
+mod persist_fixtures;
 mod selection;
 mod special;
 mod summary;
