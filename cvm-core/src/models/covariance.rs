@@ -210,9 +210,12 @@ pub(crate) fn delta_interval(
     link.bounds(value, var.max(0.0).sqrt(), z)
 }
 
+/// A link or its inverse.
+type Map = fn(f64) -> f64;
+
 impl Link {
     /// The link and its inverse.
-    fn maps(self) -> (fn(f64) -> f64, fn(f64) -> f64) {
+    fn maps(self) -> (Map, Map) {
         match self {
             Link::Log => (|v: f64| v.ln(), |u: f64| u.exp()),
             Link::Logit => (|v: f64| (v / (1.0 - v)).ln(), |u: f64| 1.0 / (1.0 + (-u).exp())),
