@@ -25,3 +25,7 @@ def cdnow_split(cdnow_log) -> pd.DataFrame:
         calibration_period_end="1997-09-30",
         time_unit="W",
     )
+
+# `typecheck/` holds files for mypy only (`make test-typing`): never imported by pytest, whose
+# `--doctest-modules` would otherwise import them (they need typing_extensions, a dev-only pin).
+collect_ignore = ["typecheck"]
