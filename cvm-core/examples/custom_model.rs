@@ -173,8 +173,9 @@ fn main() -> cvm_core::Result<()> {
     // the NBD, nested as its limit without drop-out, cannot beat it.
     assert!(ll < -9582.4 && ll > -10_500.0, "NBD LL {ll}");
 
-    let expected = nbd.conditional_expected_purchases(39.0, &x, &t_x, &t)?;
     let band = nbd.conditional_expected_purchases_interval(39.0, &x, &t_x, &t, 0.9)?;
+    let expected = &band.estimate;
+    assert_eq!(expected, &nbd.conditional_expected_purchases(39.0, &x, &t_x, &t)?);
     for i in [0, 1, 2] {
         println!(
             "customer {}: x = {}, T = {}: {:.3} purchases in 39 weeks (90%: {:.3} … {:.3})",
@@ -182,10 +183,10 @@ fn main() -> cvm_core::Result<()> {
             x[i],
             t[i],
             expected[i],
-            band.0[i],
-            band.1[i]
+            band.lower[i],
+            band.upper[i]
         );
-        assert!(band.0[i] < expected[i] && expected[i] < band.1[i]);
+        assert!(band.lower[i] < expected[i] && expected[i] < band.upper[i]);
         let closed = 39.0 * (r + x[i]) / (alpha + t[i]);
         assert!((expected[i] - closed).abs() <= 1e-12 * closed);
     }

@@ -468,7 +468,7 @@ pub unsafe extern "C" fn cvm_model_prediction_interval(
     ffi_guard!({
         let m = &unsafe { handle(m, "model") }?.0;
         let c = unsafe { customers(frequency, n_frequency, recency, n_recency, t, n_t) }?;
-        let (lo, hi) = match quantity {
+        let band = match quantity {
             0 => m.as_model().probability_alive_interval(c.f, c.r, c.t, level)?,
             1 => m
                 .as_model()
@@ -483,8 +483,8 @@ pub unsafe extern "C" fn cvm_model_prediction_interval(
             }
         };
         unsafe {
-            write_array(&lo, lower, n_out, "lower")?;
-            write_array(&hi, upper, n_out, "upper")
+            write_array(&band.lower, lower, n_out, "lower")?;
+            write_array(&band.upper, upper, n_out, "upper")
         }
     })
 }

@@ -4,7 +4,7 @@ use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 
 use cvm_core::clv::ClvOptions;
-use cvm_core::models::FitOptions;
+use cvm_core::models::{FitOptions, PredictionInterval};
 use cvm_core::TimeUnit;
 
 use crate::errors::IntoPyResult;
@@ -141,4 +141,13 @@ pub fn clv_options(
 /// `Vec` → numpy array (takes ownership, no copy).
 pub fn array<'py, T: numpy::Element>(py: Python<'py>, v: Vec<T>) -> Bound<'py, PyArray1<T>> {
     v.into_pyarray(py)
+}
+
+/// The `(estimate, lower, upper)` arrays of a prediction interval.
+pub type IntervalArrays<'py> =
+    (Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>);
+
+/// A core prediction interval as `(estimate, lower, upper)` NumPy arrays (moved, not copied).
+pub fn interval_arrays(py: Python<'_>, band: PredictionInterval) -> IntervalArrays<'_> {
+    (array(py, band.estimate), array(py, band.lower), array(py, band.upper))
 }

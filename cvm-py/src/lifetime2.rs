@@ -12,15 +12,14 @@ use cvm_core::models::{
 };
 
 use crate::conversion::{
-    array, clv_options, fit_options, opt_slice, optional_time_unit, slice, ClvArgs,
+    array, clv_options, fit_options, interval_arrays, opt_slice, optional_time_unit, slice,
+    ClvArgs, IntervalArrays,
 };
 use crate::errors::{call, detach, IntoPyResult};
 use crate::model_methods::model_pymethods;
 use crate::models::PyModel;
 
 type Arr<'py> = PyReadonlyArray1<'py, f64>;
-/// `(lower, upper)` arrays of an interval.
-type Bounds<'py> = PyResult<(Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>)>;
 
 /// The `#[pymethods]` block of a fitted (or parameterised) model class `$py` wrapping the core
 /// model `$core` (parameters `$params`, named `$names`): [`model_pymethods`] plus construction
@@ -112,21 +111,21 @@ fitted_model_pymethods! {
         })
     }
 
-    /// Delta-method interval of the expected spend: (lower, upper).
+    /// The expected spend with its delta-method interval: (estimate, lower, upper).
     fn conditional_expected_average_spend_interval<'py>(
         &self,
         py: Python<'py>,
         frequency: Arr<'py>,
         monetary_value: Arr<'py>,
         level: f64,
-    ) -> Bounds<'py> {
+    ) -> PyResult<IntervalArrays<'py>> {
         call(|| {
             let (f, z) =
                 (slice(&frequency, "frequency")?, slice(&monetary_value, "monetary_value")?);
             let model = &self.inner;
-            let (lo, hi) =
+            let band =
                 detach(py, || model.conditional_expected_average_spend_interval(f, z, level))?;
-            Ok((array(py, lo), array(py, hi)))
+            Ok(interval_arrays(py, band))
         })
     }
 
@@ -245,7 +244,8 @@ fitted_model_pymethods! {
         })
     }
 
-    /// Delta-method interval of the expected transactions in the next m opportunities.
+    /// The expected transactions in the next m opportunities with their delta-method interval:
+    /// (estimate, lower, upper).
     fn conditional_expected_transactions_interval<'py>(
         &self,
         py: Python<'py>,
@@ -254,13 +254,13 @@ fitted_model_pymethods! {
         recency: Arr<'py>,
         n_periods: Arr<'py>,
         level: f64,
-    ) -> Bounds<'py> {
+    ) -> PyResult<IntervalArrays<'py>> {
         call(|| {
             let (f, r, n) = histories(&frequency, &recency, &n_periods)?;
             let model = &self.inner;
-            let (lo, hi) =
+            let band =
                 detach(py, || model.conditional_expected_purchases_interval(m, f, r, n, level))?;
-            Ok((array(py, lo), array(py, hi)))
+            Ok(interval_arrays(py, band))
         })
     }
 

@@ -9,7 +9,9 @@ use cvm_core::models::{
     SummaryData,
 };
 
-use crate::conversion::{array, fit_options, opt_slice, optional_time_unit, slice};
+use crate::conversion::{
+    array, fit_options, interval_arrays, opt_slice, optional_time_unit, slice, IntervalArrays,
+};
 use crate::errors::{call, detach, IntoPyResult};
 use crate::model_methods::model_pymethods;
 
@@ -151,7 +153,7 @@ model_pymethods! {
         })
     }
 
-    /// Delta-method interval for P(alive): (lower, upper).
+    /// P(alive) with its delta-method interval: (estimate, lower, upper).
     fn probability_alive_interval<'py>(
         &self,
         py: Python<'py>,
@@ -159,17 +161,18 @@ model_pymethods! {
         recency: Arr<'py>,
         t_cal: Arr<'py>,
         level: f64,
-    ) -> PyResult<ArrayPair<'py>> {
+    ) -> PyResult<IntervalArrays<'py>> {
         call(|| {
             let (f, r, tt) =
                 (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
             let m = self.inner.as_model();
-            let (lo, hi) = detach(py, || m.probability_alive_interval(f, r, tt, level))?;
-            Ok((array(py, lo), array(py, hi)))
+            let band = detach(py, || m.probability_alive_interval(f, r, tt, level))?;
+            Ok(interval_arrays(py, band))
         })
     }
 
-    /// Delta-method interval for the expected purchases in (T, T+horizon]: (lower, upper).
+    /// The expected purchases in (T, T+horizon] with their delta-method interval:
+    /// (estimate, lower, upper).
     fn conditional_expected_purchases_interval<'py>(
         &self,
         py: Python<'py>,
@@ -178,14 +181,14 @@ model_pymethods! {
         recency: Arr<'py>,
         t_cal: Arr<'py>,
         level: f64,
-    ) -> PyResult<ArrayPair<'py>> {
+    ) -> PyResult<IntervalArrays<'py>> {
         call(|| {
             let (f, r, tt) =
                 (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
             let m = self.inner.as_model();
-            let (lo, hi) =
+            let band =
                 detach(py, || m.conditional_expected_purchases_interval(horizon, f, r, tt, level))?;
-            Ok((array(py, lo), array(py, hi)))
+            Ok(interval_arrays(py, band))
         })
     }
 

@@ -207,7 +207,7 @@ impl BgNbd {
         Ok(self.probability_of_n_purchases_at(n, t))
     }
 
-    /// Delta-method intervals for P(alive) (see [`crate::models`]): `(lower, upper)` vectors.
+    /// P(alive) with its delta-method intervals (see [`crate::models`]).
     ///
     /// # Errors
     /// No covariance ([`Error::InvalidValue`](crate::Error::InvalidValue) `covariance`), invalid level or customers.
@@ -217,7 +217,7 @@ impl BgNbd {
         recency: &[f64],
         t_cal: &[f64],
         level: f64,
-    ) -> Result<(Vec<f64>, Vec<f64>)> {
+    ) -> Result<super::PredictionInterval> {
         TransactionModel::probability_alive_interval(self, frequency, recency, t_cal, level)
     }
 }

@@ -181,18 +181,20 @@ pub(crate) enum Link {
     Logit,
 }
 
+/// `(f(params), lower, upper)`: the prediction and its delta-method interval on `link`'s scale,
+/// by central differences in `ln θ`.
 pub(crate) fn delta_interval(
     params: &[f64],
     cov: &Covariance,
     z: f64,
     link: Link,
     f: &dyn Fn(&[f64]) -> f64,
-) -> (f64, f64) {
+) -> (f64, f64, f64) {
     let value = f(params);
     let (fwd, _) = link.maps();
     if !fwd(value).is_finite() {
         // At the boundary of the range (0, or P(alive) = 1): no spread on the link scale.
-        return (value, value);
+        return (value, value, value);
     }
     let k = params.len();
     let h: f64 = 1e-5;
@@ -207,7 +209,35 @@ pub(crate) fn delta_interval(
         grad[j] = if up.is_finite() && down.is_finite() { (up - down) / (2.0 * h) } else { 0.0 };
     }
     let var = super::quadratic_form(&grad, cov.log_matrix());
-    link.bounds(value, var.max(0.0).sqrt(), z)
+    let (lower, upper) = link.bounds(value, var.max(0.0).sqrt(), z);
+    (value, lower, upper)
+}
+
+/// Per-customer predictions with their delta-method prediction intervals: the `estimate` at the
+/// fitted parameters and the `lower`/`upper` bounds at the requested level, one entry per
+/// customer in input order. Returned by the `*_interval` methods, which compute the estimate
+/// anyway: read it from here instead of calling the point prediction again.
+#[derive(Debug, Clone, PartialEq)]
+#[must_use]
+pub struct PredictionInterval {
+    /// The prediction at the fitted parameters.
+    pub estimate: Vec<f64>,
+    /// Lower bounds.
+    pub lower: Vec<f64>,
+    /// Upper bounds.
+    pub upper: Vec<f64>,
+}
+
+impl PredictionInterval {
+    /// Number of customers.
+    pub fn len(&self) -> usize {
+        self.estimate.len()
+    }
+
+    /// Whether there are no customers.
+    pub fn is_empty(&self) -> bool {
+        self.estimate.is_empty()
+    }
 }
 
 /// A link or its inverse.

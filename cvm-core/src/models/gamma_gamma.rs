@@ -295,8 +295,8 @@ impl GammaGamma {
             .collect()
     }
 
-    /// Delta-method intervals for the conditional expected spend at `level`, formed on the log
-    /// scale (see [`crate::models`]): `(lower, upper)`; see
+    /// The conditional expected spend with its delta-method intervals at `level`, formed on the log
+    /// scale (see [`crate::models`]), with the estimate; see
     /// [`SpendModel::conditional_expected_average_spend_interval`].
     ///
     /// # Errors
@@ -308,7 +308,7 @@ impl GammaGamma {
         frequency: &[f64],
         monetary_value: &[f64],
         level: f64,
-    ) -> Result<(Vec<f64>, Vec<f64>)> {
+    ) -> Result<super::PredictionInterval> {
         SpendModel::conditional_expected_average_spend_interval(
             self,
             frequency,

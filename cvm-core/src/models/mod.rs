@@ -76,7 +76,7 @@ pub use any::AnyModel;
 pub use bg_bb::{BgBb, BgBbParams};
 pub use bg_nbd::{BgNbd, BgNbdParams};
 pub use checks::{PARAM_MAX, PARAM_MIN};
-pub use covariance::{normal_quantile, Covariance};
+pub use covariance::{normal_quantile, Covariance, PredictionInterval};
 pub use data::{SummaryData, MAX_FREQUENCY};
 pub use diagnostics::{
     calibration_holdout_table, repeat_histogram, CalibrationHoldoutTable, RepeatHistogram,

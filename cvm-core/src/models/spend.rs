@@ -6,8 +6,9 @@
 //! validation of spend columns and [`frequency_monetary_correlation`], the check of the
 //! independence every such model assumes.
 
-use super::{delta_interval, z_for_level, Link, ModelInfo};
+use super::{delta_interval, z_for_level, Link, ModelInfo, PredictionInterval};
 use crate::error::{check, Error, Result};
+use crate::parallel::par_map2;
 
 /// A model of the spend per purchase, as customer lifetime value uses it
 /// ([`crate::clv::customer_lifetime_value`]).
@@ -70,8 +71,9 @@ pub trait SpendModel: ModelInfo {
         Ok(out)
     }
 
-    /// Delta-method intervals for the expected spend at `level`, formed on the log scale (see
-    /// [`crate::models`]): `(lower, upper)`.
+    /// The expected spend with its delta-method prediction interval at `level`, formed on the log
+    /// scale (see [`crate::models`]). The `estimate` equals
+    /// [`SpendModel::conditional_expected_average_spend`].
     ///
     /// # Errors
     /// [`Error::InvalidValue`] (`level`) outside (0, 1); invalid columns or an infinite expected
@@ -82,19 +84,18 @@ pub trait SpendModel: ModelInfo {
         frequency: &[f64],
         monetary_value: &[f64],
         level: f64,
-    ) -> Result<(Vec<f64>, Vec<f64>)> {
+    ) -> Result<PredictionInterval> {
         let z = z_for_level(level)?;
-        self.conditional_expected_average_spend(frequency, monetary_value)?;
+        let estimate = self.conditional_expected_average_spend(frequency, monetary_value)?;
         let cov = self.covariance().ok_or_else(|| Error::no_covariance(None))?;
         let p = self.params();
-        Ok(frequency
-            .iter()
-            .zip(monetary_value)
-            .map(|(&x, &m)| {
-                let f = |q: &[f64]| self.conditional_expected_average_spend_with(q, x, m);
-                delta_interval(&p, cov, z, Link::Log, &f)
-            })
-            .unzip())
+        let (lower, upper) = par_map2(frequency.len(), |i| {
+            let (x, m) = (frequency[i], monetary_value[i]);
+            let f = |q: &[f64]| self.conditional_expected_average_spend_with(q, x, m);
+            let (_, lo, hi) = delta_interval(&p, cov, z, Link::Log, &f);
+            (lo, hi)
+        });
+        Ok(PredictionInterval { estimate, lower, upper })
     }
 }
 

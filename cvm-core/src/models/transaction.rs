@@ -4,7 +4,7 @@
 use super::gradient::Scratch;
 use super::{
     check_customers, check_outputs, check_t, delta_interval, log_gradients, quadratic_form,
-    z_for_level, Link, ModelInfo,
+    z_for_level, Link, ModelInfo, PredictionInterval,
 };
 use crate::error::{check, Error, Result};
 use crate::parallel::{par_map, par_map2};
@@ -152,9 +152,9 @@ pub trait TransactionModel: ModelInfo {
         false
     }
 
-    /// Delta-method prediction intervals for P(alive) at `level`, formed on the logit scale
-    /// (see [`crate::models`]): `(lower, upper)`. A customer with P(alive) = 1 (BG/NBD, x = 0)
-    /// gets the degenerate interval (1, 1).
+    /// P(alive) with its delta-method prediction interval at `level`, formed on the logit scale
+    /// (see [`crate::models`]). A customer with P(alive) = 1 (BG/NBD, x = 0) gets the degenerate
+    /// interval (1, 1). The `estimate` equals [`TransactionModel::probability_alive`].
     ///
     /// # Errors
     /// [`Error::InvalidValue`] (`covariance`) when the model has no covariance; invalid `level`
@@ -165,31 +165,38 @@ pub trait TransactionModel: ModelInfo {
         recency: &[f64],
         t_cal: &[f64],
         level: f64,
-    ) -> Result<(Vec<f64>, Vec<f64>)> {
+    ) -> Result<PredictionInterval> {
         let z = z_for_level(level)?;
         self.check_histories(frequency, recency, t_cal)?;
         let cov = self.covariance().ok_or_else(|| Error::no_covariance(None))?;
         let p = self.params();
-        let (lo, hi) = par_map2(frequency.len(), |i| {
+        let estimate = par_map(frequency.len(), |i| {
+            self.probability_alive_at(frequency[i], recency[i], t_cal[i])
+        });
+        check_model_outputs(self, "probability_alive", &estimate)?;
+        let (lower, upper) = par_map2(frequency.len(), |i| {
             let (x, t_x, t) = (frequency[i], recency[i], t_cal[i]);
-            let alive = |q: &[f64]| self.probability_alive_with(q, x, t_x, t);
             let mut g = Scratch::new(p.len());
             if !self.ln_probability_alive_gradient_with(&p, (x, t_x, t), g.get()) {
-                return delta_interval(&p, cov, z, Link::Logit, &alive);
+                let alive = |q: &[f64]| self.probability_alive_with(q, x, t_x, t);
+                let (_, lo, hi) = delta_interval(&p, cov, z, Link::Logit, &alive);
+                return (lo, hi);
             }
             // d logit(P) = d ln P / (1 − P).
-            let value = alive(&p);
+            let value = estimate[i];
             let se = quadratic_form(g.get(), cov.log_matrix()).max(0.0).sqrt() / (1.0 - value);
             Link::Logit.bounds(value, se, z)
         });
-        let what = "probability_alive_interval";
-        check_model_outputs(self, what, &lo)?;
-        check_model_outputs(self, what, &hi)?;
-        Ok((lo, hi))
+        checked_interval(
+            self,
+            "probability_alive_interval",
+            PredictionInterval { estimate, lower, upper },
+        )
     }
 
-    /// Delta-method prediction intervals for the conditional expected purchases in `(T, T+t]`,
-    /// formed on the log scale: `(lower, upper)`.
+    /// The conditional expected purchases in `(T, T+t]` with their delta-method prediction
+    /// intervals at `level`, formed on the log scale. The `estimate` equals
+    /// [`TransactionModel::conditional_expected_purchases`].
     ///
     /// # Errors
     /// As [`TransactionModel::probability_alive_interval`], plus an invalid `t`.
@@ -200,7 +207,7 @@ pub trait TransactionModel: ModelInfo {
         recency: &[f64],
         t_cal: &[f64],
         level: f64,
-    ) -> Result<(Vec<f64>, Vec<f64>)> {
+    ) -> Result<PredictionInterval> {
         let z = z_for_level(level)?;
         self.check_horizon(t)?;
         self.check_histories(frequency, recency, t_cal)?;
@@ -211,19 +218,21 @@ pub trait TransactionModel: ModelInfo {
         let e = |q: &[f64], x: f64, tx: f64, tc: f64| {
             self.conditional_expected_purchases_with(q, t, x, tx, tc)
         };
-        let g = log_gradients(self, &p, &e, shift, (frequency, recency, t_cal))?;
-        let value = par_map(frequency.len(), |i| {
+        let estimate = par_map(frequency.len(), |i| {
             self.conditional_expected_purchases_at(t, frequency[i], recency[i], t_cal[i])
         });
+        check_model_outputs(self, "conditional_expected_purchases", &estimate)?;
+        let g = log_gradients(self, &p, &e, shift, (frequency, recency, t_cal))?;
         let (k, s) = (p.len(), cov.log_matrix());
-        let (lo, hi) = par_map2(value.len(), |i| {
+        let (lower, upper) = par_map2(estimate.len(), |i| {
             let se = quadratic_form(&g[i * k..(i + 1) * k], s).max(0.0).sqrt();
-            (value[i] * (-z * se).exp(), value[i] * (z * se).exp())
+            (estimate[i] * (-z * se).exp(), estimate[i] * (z * se).exp())
         });
-        let what = "conditional_expected_purchases_interval";
-        check_model_outputs(self, what, &lo)?;
-        check_model_outputs(self, what, &hi)?;
-        Ok((lo, hi))
+        checked_interval(
+            self,
+            "conditional_expected_purchases_interval",
+            PredictionInterval { estimate, lower, upper },
+        )
     }
 
     /// Vectorised [`TransactionModel::conditional_expected_purchases_at`].
@@ -383,6 +392,18 @@ pub trait TransactionModel: ModelInfo {
 }
 
 /// [`check_outputs`] for a model's predictions.
+/// `interval` when its bounds are finite (the estimate was checked by the caller), else
+/// [`Error::Numerical`] naming `what` and the first bad row.
+fn checked_interval<M: TransactionModel + ?Sized>(
+    m: &M,
+    what: &str,
+    interval: PredictionInterval,
+) -> Result<PredictionInterval> {
+    check_model_outputs(m, what, &interval.lower)?;
+    check_model_outputs(m, what, &interval.upper)?;
+    Ok(interval)
+}
+
 fn check_model_outputs<M: TransactionModel + ?Sized>(
     m: &M,
     what: &str,

@@ -172,7 +172,8 @@ fn clv_takes_a_users_spend_model() {
     assert_eq!(e.field(), Some("covariance"), "{e}");
     // The spend interval comes from the trait: k has log-sd 0.1, so exp(±1.645 · 0.1).
     use cvm_core::models::SpendModel;
-    let (lo, hi) = spend.conditional_expected_average_spend_interval(&x, &z, 0.9).unwrap();
+    let band = spend.conditional_expected_average_spend_interval(&x, &z, 0.9).unwrap();
+    let (lo, hi) = (band.lower, band.upper);
     let f = (1.6448536269514722f64 * 0.1).exp();
     assert!((lo[0] - 20.0 / f).abs() < 1e-6 && (hi[0] - 20.0 * f).abs() < 1e-6, "{lo:?} {hi:?}");
     // Bad spend columns are named.

@@ -128,9 +128,11 @@ fn gamma_gamma_json_roundtrip_and_intervals() {
     let back = GammaGamma::from_json(&m.to_json().unwrap()).unwrap();
     assert_relative_eq!(back.params().q, m.params().q, max_relative = 1e-15);
     assert!(back.covariance().is_some());
-    let (lo, hi) =
+    let band =
         m.conditional_expected_average_spend_interval(&[0.0, 5.0], &[0.0, 40.0], 0.95).unwrap();
     let s = m.conditional_expected_average_spend(&[0.0, 5.0], &[0.0, 40.0]).unwrap();
+    assert_eq!(band.estimate, s);
+    let (lo, hi) = (band.lower, band.upper);
     for i in 0..2 {
         assert!(lo[i] < s[i] && s[i] < hi[i]);
     }
@@ -409,9 +411,10 @@ fn bg_bb_donations_predictions() {
     assert!(p5[0] < pa[1]);
     let back = BgBb::from_json(&m.to_json().unwrap()).unwrap();
     assert_eq!(back.params(), m.params());
-    let (lo, hi) =
-        m.conditional_expected_purchases_interval(5.0, &[2.0], &[4.0], &[6.0], 0.9).unwrap();
+    let band = m.conditional_expected_purchases_interval(5.0, &[2.0], &[4.0], &[6.0], 0.9).unwrap();
     let mid = m.conditional_expected_transactions(5, &[2.0], &[4.0], &[6.0]).unwrap()[0];
+    assert_eq!(band.estimate, vec![mid]);
+    let (lo, hi) = (band.lower, band.upper);
     assert!(lo[0] < mid && mid < hi[0]);
 }
 

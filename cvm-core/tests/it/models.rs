@@ -369,14 +369,19 @@ fn delta_method_intervals() {
     let (f, r, t) =
         (&[0.0, 2.0, 26.0, 5.0], &[0.0, 30.43, 30.85714, 10.0], &[38.0, 38.86, 31.0, 38.0]);
     let pa = m.probability_alive(f, r, t).unwrap();
-    let (lo, hi) = m.probability_alive_interval(f, r, t, 0.95).unwrap();
+    let band = m.probability_alive_interval(f, r, t, 0.95).unwrap();
+    assert_eq!(band.estimate, pa); // the estimate is the point prediction, bit for bit
+    let (lo, hi) = (band.lower, band.upper);
     assert_eq!((lo[0], hi[0]), (1.0, 1.0)); // BG/NBD: x = 0 is alive for sure
     for i in 1..4 {
         assert!(lo[i] < pa[i] && pa[i] < hi[i] && lo[i] > 0.0 && hi[i] < 1.0);
     }
     let e = m.conditional_expected_purchases(39.0, f, r, t).unwrap();
-    let (lo, hi) = m.conditional_expected_purchases_interval(39.0, f, r, t, 0.95).unwrap();
-    let (lo90, hi90) = m.conditional_expected_purchases_interval(39.0, f, r, t, 0.90).unwrap();
+    let band = m.conditional_expected_purchases_interval(39.0, f, r, t, 0.95).unwrap();
+    assert_eq!(band.estimate, e);
+    let (lo, hi) = (band.lower, band.upper);
+    let band90 = m.conditional_expected_purchases_interval(39.0, f, r, t, 0.90).unwrap();
+    let (lo90, hi90) = (band90.lower, band90.upper);
     for i in 0..4 {
         assert!(lo[i] < e[i] && e[i] < hi[i]);
         assert!(lo[i] < lo90[i] && hi90[i] < hi[i]);

@@ -41,19 +41,18 @@ fn predictions(kind: &str, json: &str) -> Vec<f64> {
             out.extend(m.probability_alive(&X, &TX, &T).unwrap());
             out.extend(m.expected_purchases_new_customer(&[1.0, 52.0]).unwrap());
             out.extend(m.log_likelihood_individual(&X, &TX, &T).unwrap());
-            let (lo, hi) = m.probability_alive_interval(&X, &TX, &T, 0.9).unwrap();
-            out.extend(lo.into_iter().chain(hi));
-            let (lo, hi) =
-                m.conditional_expected_purchases_interval(10.0, &X, &TX, &T, 0.9).unwrap();
-            out.extend(lo.into_iter().chain(hi));
+            let band = m.probability_alive_interval(&X, &TX, &T, 0.9).unwrap();
+            out.extend(band.lower.into_iter().chain(band.upper));
+            let band = m.conditional_expected_purchases_interval(10.0, &X, &TX, &T, 0.9).unwrap();
+            out.extend(band.lower.into_iter().chain(band.upper));
         }
         "gamma_gamma" => {
             let m = GammaGamma::from_json(json).unwrap();
             let (x, z) = ([1.0, 2.0, 29.0], [11.77, 40.0, 71.47]);
             out.extend(m.conditional_expected_average_spend(&x, &z).unwrap());
             out.push(m.population_mean_spend().unwrap());
-            let (lo, hi) = m.conditional_expected_average_spend_interval(&x, &z, 0.9).unwrap();
-            out.extend(lo.into_iter().chain(hi));
+            let band = m.conditional_expected_average_spend_interval(&x, &z, 0.9).unwrap();
+            out.extend(band.lower.into_iter().chain(band.upper));
         }
         "bg_bb" => {
             let m = BgBb::from_json(json).unwrap();

@@ -157,10 +157,10 @@ class GammaGamma(_Fitted):
         m = self._fitted
 
         def work(c: dict) -> tuple:
-            values = m.conditional_expected_average_spend(c["frequency"], c["monetary_value"])
             if level is None:
-                return (values,)
-            return (values, *m.conditional_expected_average_spend_interval(c["frequency"], c["monetary_value"], level))
+                return (m.conditional_expected_average_spend(c["frequency"], c["monetary_value"]),)
+            # (estimate, lower, upper): the interval carries the values.
+            return m.conditional_expected_average_spend_interval(c["frequency"], c["monetary_value"], level)
 
         with _convert.rows_labelled(index, _ROWS):
             cols = _progress.concat(_progress.run(_progress.flag(progress), {"frequency": f, "monetary_value": z}, work,

@@ -254,11 +254,12 @@ class _TransactionModel(_Fitted):
         m = self._fitted
 
         def work(*c: np.ndarray) -> tuple:
-            alive, expected = m.probability_alive_and_expected_purchases(t, *c)
             if level is None:
-                return alive, expected
-            return (alive, expected, *m.probability_alive_interval(*c, level),
-                    *m.conditional_expected_purchases_interval(t, *c, level))
+                return m.probability_alive_and_expected_purchases(t, *c)
+            # The intervals carry their estimates (the same values, bit for bit).
+            alive, alive_lo, alive_hi = m.probability_alive_interval(*c, level)
+            expected, expected_lo, expected_hi = m.conditional_expected_purchases_interval(t, *c, level)
+            return alive, expected, alive_lo, alive_hi, expected_lo, expected_hi
 
         with _convert.rows_labelled(summary.index, _ROWS):
             cols = _scored(progress, f, r, tt, work, "predict")
