@@ -719,7 +719,7 @@ fn discounted_values<M: TransactionModel + ?Sized>(
 /// Expected discounted value of each customer's purchases over the horizon:
 /// `margin · E(spend | x, z̄) · D(x, t_x, T)` (see [`crate::clv`]).
 ///
-/// `frequency`, `recency`, `t` are the transaction model's summary (for the BG/BB: `x`, `t_x`,
+/// `frequency`, `recency`, `t_cal` are the transaction model's summary (for the BG/BB: `x`, `t_x`,
 /// `n`); `monetary_value` is the mean spend of the repeat purchases (0 or anything ≥ 0 for
 /// customers without any: they get the population mean spend).
 ///
