@@ -57,14 +57,12 @@ fn bench_intervals(c: &mut Criterion) {
             })
         });
     }
-    let clv = ClvOptions {
-        horizon: 12.0,
-        time_unit: TimeUnit::Month,
-        data_time_unit: Some(TimeUnit::Week),
-        discount_rate: 0.01,
-        ..Default::default()
-    };
-    let with_level = ClvOptions { interval_level: Some(0.9), ..clv.clone() };
+    let clv = ClvOptions::default()
+        .with_horizon(12.0)
+        .with_time_unit(TimeUnit::Month)
+        .with_data_time_unit(TimeUnit::Week)
+        .with_discount_rate(0.01);
+    let with_level = clv.clone().with_interval_level(0.9);
     let (f, r, t) = (&bg_sim.frequency, &bg_sim.recency, &bg_sim.t);
     g.bench_function("bg_nbd_clv_12m", |b| {
         b.iter(|| customer_lifetime_value(&bg, &gg, black_box(f), r, t, &spend, &clv).unwrap())

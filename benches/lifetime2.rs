@@ -19,7 +19,7 @@ const N: usize = 1_000_000;
 
 /// CLV options for data in weeks (the unit is always explicit).
 fn week_options() -> ClvOptions {
-    ClvOptions { data_time_unit: Some(cvm_core::TimeUnit::Week), ..Default::default() }
+    ClvOptions::default().with_data_time_unit(cvm_core::TimeUnit::Week)
 }
 
 /// Rounds ages to whole days (in weeks), keeping recency within (0, T] for repeat buyers.
@@ -59,10 +59,7 @@ fn bench_lifetime2(c: &mut Criterion) {
         b.iter(|| GammaGamma::fit(black_box(&x), black_box(&z), None, &FitOptions::default()))
     });
     let continuous = week_options();
-    let steps = ClvOptions {
-        method: ClvMethod::LifetimesSteps { step: 4.345, steps: 12 },
-        ..week_options()
-    };
+    let steps = week_options().with_method(ClvMethod::LifetimesSteps { step: 4.345, steps: 12 });
     let cases = [
         ("clv_12m_continuous_daily", &continuous, &r_day, &t_day),
         ("clv_12m_lifetimes_steps_daily", &steps, &r_day, &t_day),

@@ -85,12 +85,12 @@ impl TransactionModel for Nbd {
     fn conditional_expected_purchases_with(
         &self,
         p: &[f64],
-        t: f64,
+        horizon: f64,
         x: f64,
         _t_x: f64,
         t_cal: f64,
     ) -> f64 {
-        t * (p[0] + x) / (p[1] + t_cal)
+        horizon * (p[0] + x) / (p[1] + t_cal)
     }
 
     /// Nobody drops out.
@@ -99,8 +99,8 @@ impl TransactionModel for Nbd {
     }
 
     /// `E[X(t)] = r t / α`.
-    fn expected_purchases_new_customer_at(&self, t: f64) -> f64 {
-        self.params[0] * t / self.params[1]
+    fn expected_purchases_new_customer_at(&self, horizon: f64) -> f64 {
+        self.params[0] * horizon / self.params[1]
     }
 
     fn log_likelihood_at(&self, x: f64, t_x: f64, t_cal: f64) -> f64 {
@@ -108,10 +108,11 @@ impl TransactionModel for Nbd {
     }
 
     /// The negative binomial: `Γ(r+n)/(Γ(r) n!) (α/(α+t))^r (t/(α+t))^n`.
-    fn probability_of_n_purchases_at(&self, n: u64, t: f64) -> f64 {
+    fn probability_of_n_purchases_at(&self, horizon: f64, n: u64) -> f64 {
         let (r, a, n) = (self.params[0], self.params[1], n as f64);
-        let ln_t = if n == 0.0 { 0.0 } else { n * (t / (a + t)).ln() };
-        (ln_gamma(r + n) - ln_gamma(r) - ln_gamma(n + 1.0) + r * (a / (a + t)).ln() + ln_t).exp()
+        let ln_t = if n == 0.0 { 0.0 } else { n * (horizon / (a + horizon)).ln() };
+        (ln_gamma(r + n) - ln_gamma(r) - ln_gamma(n + 1.0) + r * (a / (a + horizon)).ln() + ln_t)
+            .exp()
     }
 }
 
@@ -197,13 +198,11 @@ fn main() -> cvm_core::Result<()> {
     // 3. CLV with Gamma-Gamma. The library integrates the NBD's E(t) by quadrature; with
     //    continuous discounting at δ per week, D = (r+x)/(α+T) (1 − e^{−δH})/δ exactly.
     let gg = GammaGamma::fit(&x, &zbar, None, &FitOptions::default())?;
-    let options = ClvOptions {
-        horizon: 52.0,
-        time_unit: TimeUnit::Week,
-        discount_rate: 0.002,
-        interval_level: Some(0.9),
-        ..Default::default()
-    };
+    let options = ClvOptions::default()
+        .with_horizon(52.0)
+        .with_time_unit(TimeUnit::Week)
+        .with_discount_rate(0.002)
+        .with_interval_level(0.9);
     let d = expected_discounted_purchases(&nbd, &x, &t_x, &t, &options)?;
     let delta = 0.002f64.ln_1p();
     for i in 0..x.len() {

@@ -50,13 +50,11 @@
 //! use cvm_core::TimeUnit;
 //! let bg = BgNbd::from_params(BgNbdParams::new(0.243, 4.414, 0.793, 2.426)?)?;
 //! let gg = GammaGamma::from_params(GammaGammaParams::new(6.25, 3.74, 15.44)?)?;
-//! let options = ClvOptions {
-//!     horizon: 12.0,
-//!     time_unit: TimeUnit::Month,
-//!     data_time_unit: Some(TimeUnit::Week),
-//!     discount_rate: 0.01,
-//!     ..Default::default()
-//! };
+//! let options = ClvOptions::default()
+//!     .with_horizon(12.0)
+//!     .with_time_unit(TimeUnit::Month)
+//!     .with_data_time_unit(TimeUnit::Week)
+//!     .with_discount_rate(0.01);
 //! let v = customer_lifetime_value(
 //!     &bg, &gg, &[2.0, 0.0], &[30.43, 0.0], &[38.86, 38.86], &[22.35, 0.0], &options,
 //! )?;
@@ -163,8 +161,18 @@ impl ClvMethod {
     }
 }
 
-/// Options of [`customer_lifetime_value`].
+/// Options of [`customer_lifetime_value`]: the [`Default`] and the `with_*` setters (or
+/// [`ClvOptions::from_names`] from text).
+///
+/// # Examples
+/// ```
+/// use cvm_core::{clv::ClvOptions, TimeUnit};
+/// let o = ClvOptions::default().with_data_time_unit(TimeUnit::Week).with_discount_rate(0.02);
+/// assert_eq!((o.horizon, o.time_unit, o.discount_rate), (12.0, TimeUnit::Month, 0.02));
+/// assert_eq!(o.data_time_unit, Some(TimeUnit::Week));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ClvOptions {
     /// Horizon, in `time_unit` (default 12); finite and ≥ 0. Not used by
     /// [`ClvMethod::LifetimesSteps`].
@@ -201,6 +209,19 @@ impl Default for ClvOptions {
         }
     }
 }
+
+crate::builder::with_setters!(ClvOptions {
+    with_horizon => horizon: f64,
+    with_time_unit => time_unit: TimeUnit,
+    with_discount_rate => discount_rate: f64,
+    with_margin => margin: f64,
+    with_method => method: ClvMethod,
+});
+
+crate::builder::with_setters!(ClvOptions {
+    some: with_data_time_unit => data_time_unit: TimeUnit,
+    with_interval_level => interval_level: f64,
+});
 
 impl ClvOptions {
     /// Options from text time units (as the bindings receive them); other fields default.
@@ -327,7 +348,7 @@ impl ClvOptions {
     /// # Examples
     /// ```
     /// use cvm_core::{clv::ClvOptions, TimeUnit};
-    /// let o = ClvOptions { data_time_unit: Some(TimeUnit::Day), ..Default::default() };
+    /// let o = ClvOptions::default().with_data_time_unit(TimeUnit::Day);
     /// assert_eq!(o.resolve_data_time_unit(None)?, Some(TimeUnit::Day));
     /// assert_eq!(o.resolve_data_time_unit(Some(TimeUnit::Day))?, Some(TimeUnit::Day));
     /// let e = o.resolve_data_time_unit(Some(TimeUnit::Week)).unwrap_err();
@@ -548,8 +569,12 @@ pub const MAX_CLV_STEPS: usize = 100_000;
 /// use cvm_core::models::{ParetoNbd, ParetoNbdParams, TransactionModel};
 /// let m = ParetoNbd::from_params(ParetoNbdParams::new(0.553, 10.578, 0.606, 11.669)?)?;
 /// // Without discounting, the discounted purchases are the expected purchases.
-/// let week = Some(cvm_core::TimeUnit::Week);
-/// let o = ClvOptions { horizon: 52.0, time_unit: cvm_core::TimeUnit::Week, data_time_unit: week, discount_rate: 0.0, ..Default::default() };
+/// let week = cvm_core::TimeUnit::Week;
+/// let o = ClvOptions::default()
+///     .with_horizon(52.0)
+///     .with_time_unit(week)
+///     .with_data_time_unit(week)
+///     .with_discount_rate(0.0);
 /// let d = expected_discounted_purchases(&m, &[4.0], &[36.0], &[38.0], &o)?;
 /// let e = m.conditional_expected_purchases(52.0, &[4.0], &[36.0], &[38.0])?;
 /// assert!((d[0] - e[0]).abs() < 1e-12);
@@ -559,13 +584,13 @@ pub fn expected_discounted_purchases(
     model: &dyn TransactionModel,
     frequency: &[f64],
     recency: &[f64],
-    t: &[f64],
+    t_cal: &[f64],
     options: &ClvOptions,
 ) -> Result<Vec<f64>> {
     options.validate()?;
     let unit = options.resolve_data_time_unit(model.time_unit())?;
-    model.check_histories(frequency, recency, t)?;
-    discounted_all(model, frequency, recency, t, options, unit)
+    model.check_histories(frequency, recency, t_cal)?;
+    discounted_all(model, frequency, recency, t_cal, options, unit)
 }
 
 /// Distinct customers of one frequency from which their `D` is interpolated rather than
@@ -694,7 +719,7 @@ fn discounted_values<M: TransactionModel + ?Sized>(
 /// Expected discounted value of each customer's purchases over the horizon:
 /// `margin · E(spend | x, z̄) · D(x, t_x, T)` (see [`crate::clv`]).
 ///
-/// `frequency`, `recency`, `t` are the transaction model's summary (for the BG/BB: `x`, `t_x`,
+/// `frequency`, `recency`, `t_cal` are the transaction model's summary (for the BG/BB: `x`, `t_x`,
 /// `n`); `monetary_value` is the mean spend of the repeat purchases (0 or anything ≥ 0 for
 /// customers without any: they get the population mean spend).
 ///
@@ -715,11 +740,9 @@ fn discounted_values<M: TransactionModel + ?Sized>(
 /// let bg = BgNbd::from_params(BgNbdParams::new(0.243, 4.414, 0.793, 2.426)?)?;
 /// let gg = GammaGamma::from_params(GammaGammaParams::new(6.25, 3.74, 15.44)?)?;
 /// // lifetimes' convention: 12 monthly steps of 4.345 weeks at 1% a month.
-/// let o = ClvOptions {
-///     method: ClvMethod::LifetimesSteps { step: 4.345, steps: 12 },
-///     data_time_unit: Some(cvm_core::TimeUnit::Week),
-///     ..Default::default()
-/// };
+/// let o = ClvOptions::default()
+///     .with_method(ClvMethod::LifetimesSteps { step: 4.345, steps: 12 })
+///     .with_data_time_unit(cvm_core::TimeUnit::Week);
 /// let v = customer_lifetime_value(&bg, &gg, &[2.0], &[30.43], &[38.86], &[22.35], &o)?;
 /// assert!(v.value[0] > 0.0);
 /// assert!((v.value[0] - v.expected_spend[0] * v.discounted_purchases[0]).abs() < 1e-12);
@@ -730,16 +753,16 @@ pub fn customer_lifetime_value(
     spend: &dyn SpendModel,
     frequency: &[f64],
     recency: &[f64],
-    t: &[f64],
+    t_cal: &[f64],
     monetary_value: &[f64],
     options: &ClvOptions,
 ) -> Result<ClvResult> {
     options.validate()?;
     let unit = options.resolve_data_time_unit(model.time_unit())?;
-    model.check_histories(frequency, recency, t)?;
+    model.check_histories(frequency, recency, t_cal)?;
     check::same_len("monetary_value", frequency.len(), monetary_value.len())?;
     let expected_spend = spend.conditional_expected_average_spend(frequency, monetary_value)?;
-    let h = Histories::new(model, (frequency, recency, t))?;
+    let h = Histories::new(model, (frequency, recency, t_cal))?;
     let pl = plan(model, options, unit)?;
     let discounted_purchases = discounted_values(&pl, &h)?;
     let value: Vec<f64> = (0..frequency.len())

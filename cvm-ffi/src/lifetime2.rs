@@ -959,7 +959,8 @@ unsafe fn clv_options(
         method,
         level,
     )?;
-    let probe = ClvOptions { data_time_unit: given, ..ClvOptions::default() };
+    let mut probe = ClvOptions::default();
+    probe.data_time_unit = given;
     probe.resolve_data_time_unit(model_unit)?;
     co.data_time_unit = given;
     Ok(co)

@@ -76,13 +76,12 @@ pub extern "C" fn cvm_fit_options_default() -> cvm_fit_options {
 /// `options` NULL or valid.
 pub(crate) unsafe fn core_fit_options(options: *const cvm_fit_options) -> FfiResult<FitOptions> {
     let o = unsafe { options.as_ref() }.copied().unwrap_or_else(|| cvm_fit_options_default());
-    Ok(FitOptions {
-        penalizer: o.penalizer,
-        max_iterations: o.max_iterations as usize,
-        tolerance: o.tolerance,
-        initial: None,
-        time_unit: optional_unit(o.time_unit, "time_unit")?,
-    })
+    let mut f = FitOptions::default()
+        .with_penalizer(o.penalizer)
+        .with_max_iterations(o.max_iterations as usize)
+        .with_tolerance(o.tolerance);
+    f.time_unit = optional_unit(o.time_unit, "time_unit")?;
+    Ok(f)
 }
 
 /// The transaction model named by `ptr`: one of the kinds a `cvm_model` holds (the error lists
@@ -523,7 +522,7 @@ pub unsafe extern "C" fn cvm_model_probability_of_n_purchases(
     ffi_guard!({
         need_out(out, "out")?;
         let m = &unsafe { handle(m, "model") }?.0;
-        let p = m.probability_of_n_purchases(n, t)?;
+        let p = m.probability_of_n_purchases(t, n)?;
         unsafe { write_out(out, p, "out") }
     })
 }

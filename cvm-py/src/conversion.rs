@@ -64,13 +64,13 @@ pub fn fit_options(
     time_unit: Option<&str>,
 ) -> PyResult<FitOptions> {
     let d = FitOptions::default();
-    Ok(FitOptions {
-        penalizer,
-        max_iterations: max_iterations.unwrap_or(d.max_iterations),
-        tolerance: tolerance.unwrap_or(d.tolerance),
-        initial,
-        time_unit: optional_time_unit(time_unit, "time_unit")?,
-    })
+    let mut o = FitOptions::default()
+        .with_penalizer(penalizer)
+        .with_max_iterations(max_iterations.unwrap_or(d.max_iterations))
+        .with_tolerance(tolerance.unwrap_or(d.tolerance));
+    o.initial = initial;
+    o.time_unit = optional_time_unit(time_unit, "time_unit")?;
+    Ok(o)
 }
 
 /// The text arguments of a CLV call, as the C ABI reads them (`cvm-ffi`'s `clv_options`).
@@ -118,7 +118,8 @@ pub fn clv_options(
         a.level,
     )
     .py()?;
-    let probe = ClvOptions { data_time_unit: given, ..ClvOptions::default() };
+    let mut probe = ClvOptions::default();
+    probe.data_time_unit = given;
     let data_unit = probe.resolve_data_time_unit(model_unit).py()?;
     if let (Some(data), Some(spend)) = (data_unit, spend_unit) {
         if data != spend {

@@ -208,7 +208,7 @@ model_pymethods! {
 
     /// P(X(horizon) = n) for a new customer.
     fn probability_of_n_purchases(&self, n: u64, horizon: f64) -> PyResult<f64> {
-        call(|| self.inner.probability_of_n_purchases(n, horizon).py())
+        call(|| self.inner.probability_of_n_purchases(horizon, n).py())
     }
 
     /// Per-customer log-likelihood.

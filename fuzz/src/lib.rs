@@ -69,7 +69,7 @@ fn predict(model: &AnyModel) {
         let _ = m.probability_alive_at(x, tx, t);
         let _ = m.expected_purchases_new_customer_at(t);
     }
-    let _ = model.probability_of_n_purchases(2, 10.0);
+    let _ = model.probability_of_n_purchases(10.0, 2);
     let _ = model.to_json();
 }
 
@@ -190,7 +190,7 @@ pub fn kernels(data: &[u8]) {
             let kind = [ModelKind::BgNbd, ModelKind::MbgNbd, ModelKind::ParetoNbd][usize::from(k)];
             let Ok(m) = AnyModel::from_params(kind, &p) else { return };
             any = m.with_time_unit(unit);
-            let _ = any.probability_of_n_purchases(u64::from(input.n), input.t);
+            let _ = any.probability_of_n_purchases(input.t, u64::from(input.n));
             (any.as_model(), &any)
         }
     };
@@ -219,17 +219,16 @@ pub fn kernels(data: &[u8]) {
         Some(&m),
         &ChurnRiskOptions::default(),
     );
-    let options = ClvOptions {
-        horizon: input.horizon,
-        time_unit: time_unit(input.units.0),
-        data_time_unit: input.units.1.map(time_unit),
-        discount_rate: input.discount_rate,
-        margin: input.margin,
-        method: match input.steps {
+    let mut options = ClvOptions::default()
+        .with_horizon(input.horizon)
+        .with_time_unit(time_unit(input.units.0))
+        .with_discount_rate(input.discount_rate)
+        .with_margin(input.margin)
+        .with_method(match input.steps {
             Some((step, steps)) => ClvMethod::LifetimesSteps { step, steps: steps as usize },
             None => ClvMethod::Continuous,
-        },
-        interval_level: input.level,
-    };
+        });
+    options.data_time_unit = input.units.1.map(time_unit);
+    options.interval_level = input.level;
     let _ = customer_lifetime_value(model, &gg, &x, &tx, &t, &m, &options);
 }

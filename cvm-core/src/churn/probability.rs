@@ -211,13 +211,13 @@ pub fn churn_probability<M: NoPurchase + ?Sized>(
     model: &M,
     frequency: &[f64],
     recency: &[f64],
-    t: &[f64],
+    t_cal: &[f64],
     horizon: f64,
 ) -> Result<Vec<f64>> {
-    model.check_histories(frequency, recency, t)?;
+    model.check_histories(frequency, recency, t_cal)?;
     check_horizon(model, horizon)?;
     let out = crate::parallel::par_map(frequency.len(), |i| {
-        model.probability_no_purchase_at(horizon, frequency[i], recency[i], t[i])
+        model.probability_no_purchase_at(horizon, frequency[i], recency[i], t_cal[i])
     });
     check_probabilities(&out)?;
     Ok(out)

@@ -285,30 +285,30 @@ pub fn churn_risk_from_model<M: NoPurchase + ?Sized>(
     model: &M,
     frequency: &[f64],
     recency: &[f64],
-    t: &[f64],
+    t_cal: &[f64],
     horizon: f64,
     clv: Option<&[f64]>,
     options: &ChurnRiskOptions,
 ) -> Result<ChurnRisk> {
     options.validate()?;
-    model.check_histories(frequency, recency, t)?;
+    model.check_histories(frequency, recency, t_cal)?;
     check_horizon(model, horizon)?;
     let probability = crate::parallel::par_map(frequency.len(), |i| {
-        model.probability_no_purchase_at(horizon, frequency[i], recency[i], t[i])
+        model.probability_no_purchase_at(horizon, frequency[i], recency[i], t_cal[i])
     });
     let (p_alive, expected) = crate::parallel::par_map2(frequency.len(), |i| {
         model.transaction_model().probability_alive_and_expected_purchases_at(
             horizon,
             frequency[i],
             recency[i],
-            t[i],
+            t_cal[i],
         )
     });
     check_outputs(&probability)?;
     let input = ChurnInput {
         frequency,
         recency,
-        t,
+        t: t_cal,
         horizon,
         probability: &probability,
         p_alive: &p_alive,

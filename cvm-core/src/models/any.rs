@@ -157,15 +157,15 @@ impl AnyModel {
         self.as_model().covariance()
     }
 
-    /// P(X(t) = n) for a new customer.
+    /// P(X(horizon) = n) for a new customer.
     ///
     /// # Errors
-    /// [`Error::InvalidValue`] (`t`) for negative or non-finite `t`.
-    pub fn probability_of_n_purchases(&self, n: u64, t: f64) -> Result<f64> {
+    /// [`Error::InvalidValue`] (`t`) for a negative or non-finite `horizon`.
+    pub fn probability_of_n_purchases(&self, horizon: f64, n: u64) -> Result<f64> {
         match self {
-            AnyModel::BgNbd(m) => m.probability_of_n_purchases(n, t),
-            AnyModel::MbgNbd(m) => m.probability_of_n_purchases(n, t),
-            AnyModel::ParetoNbd(m) => m.probability_of_n_purchases(n, t),
+            AnyModel::BgNbd(m) => m.probability_of_n_purchases(horizon, n),
+            AnyModel::MbgNbd(m) => m.probability_of_n_purchases(horizon, n),
+            AnyModel::ParetoNbd(m) => m.probability_of_n_purchases(horizon, n),
         }
     }
 
@@ -187,11 +187,11 @@ impl AnyModel {
         &self,
         frequency: &[f64],
         recency: &[f64],
-        t: &[f64],
+        t_cal: &[f64],
         delta: f64,
     ) -> Result<Vec<f64>> {
         match self {
-            AnyModel::ParetoNbd(m) => m.dert(frequency, recency, t, delta),
+            AnyModel::ParetoNbd(m) => m.dert(frequency, recency, t_cal, delta),
             other => Err(Error::invalid(
                 "model",
                 format!(

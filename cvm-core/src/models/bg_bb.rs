@@ -360,8 +360,8 @@ impl TransactionModel for BgBb {
     }
 
     /// A whole number of opportunities.
-    fn check_horizon(&self, t: f64) -> Result<()> {
-        check_periods("t", t)
+    fn check_horizon(&self, horizon: f64) -> Result<()> {
+        check_periods("t", horizon)
     }
 
     /// FHS (2010) eq. 13: P(alive) times a function of `(t, x, n)`.
@@ -369,36 +369,36 @@ impl TransactionModel for BgBb {
         true
     }
 
-    fn conditional_expected_purchases_at(&self, t: f64, x: f64, t_x: f64, t_cal: f64) -> f64 {
-        cond_expected(&self.params, t, x, t_x, t_cal)
+    fn conditional_expected_purchases_at(&self, horizon: f64, x: f64, t_x: f64, t_cal: f64) -> f64 {
+        cond_expected(&self.params, horizon, x, t_x, t_cal)
     }
 
     fn probability_alive_at(&self, x: f64, t_x: f64, t_cal: f64) -> f64 {
         ln_p_alive(&self.params, 0.0, x, t_x, t_cal).exp()
     }
 
-    fn expected_purchases_new_customer_at(&self, t: f64) -> f64 {
+    fn expected_purchases_new_customer_at(&self, horizon: f64) -> f64 {
         let BgBbParams { alpha: a, beta: b, .. } = self.params;
-        a / (a + b) * alive_sum(&self.params, 0.0, t)
+        a / (a + b) * alive_sum(&self.params, 0.0, horizon)
     }
 
     fn log_likelihood_at(&self, x: f64, t_x: f64, t_cal: f64) -> f64 {
         ln_lik(&self.params, x, t_x, t_cal)
     }
 
-    fn probability_of_n_purchases_at(&self, n: u64, t: f64) -> f64 {
-        ln_p_x(&self.params, n as f64, t.floor()).exp().clamp(0.0, 1.0)
+    fn probability_of_n_purchases_at(&self, horizon: f64, n: u64) -> f64 {
+        ln_p_x(&self.params, n as f64, horizon.floor()).exp().clamp(0.0, 1.0)
     }
 
     fn conditional_expected_purchases_with(
         &self,
         params: &[f64],
-        t: f64,
+        horizon: f64,
         x: f64,
         t_x: f64,
         t_cal: f64,
     ) -> f64 {
-        cond_expected(&BgBbParams::raw(params), t, x, t_x, t_cal)
+        cond_expected(&BgBbParams::raw(params), horizon, x, t_x, t_cal)
     }
 
     fn probability_alive_with(&self, params: &[f64], x: f64, t_x: f64, t_cal: f64) -> f64 {
@@ -407,13 +407,13 @@ impl TransactionModel for BgBb {
 
     fn conditional_expected_purchases(
         &self,
-        t: f64,
+        horizon: f64,
         frequency: &[f64],
         recency: &[f64],
         t_cal: &[f64],
     ) -> Result<Vec<f64>> {
-        check_periods("t", t)?;
-        self.conditional_expected_transactions(t as u64, frequency, recency, t_cal)
+        check_periods("t", horizon)?;
+        self.conditional_expected_transactions(horizon as u64, frequency, recency, t_cal)
     }
 
     fn probability_alive(
@@ -425,10 +425,10 @@ impl TransactionModel for BgBb {
         self.conditional_probability_alive(0, frequency, recency, t_cal)
     }
 
-    fn expected_purchases_new_customer(&self, t: &[f64]) -> Result<Vec<f64>> {
-        check::non_empty("t", t.len())?;
-        check::all("t", t, COUNT_RULE, is_count)?;
-        Ok(t.iter().map(|&v| self.expected_transactions_new_customer(v as u64)).collect())
+    fn expected_purchases_new_customer(&self, horizon: &[f64]) -> Result<Vec<f64>> {
+        check::non_empty("t", horizon.len())?;
+        check::all("t", horizon, COUNT_RULE, is_count)?;
+        Ok(horizon.iter().map(|&v| self.expected_transactions_new_customer(v as u64)).collect())
     }
 
     fn log_likelihood_individual(

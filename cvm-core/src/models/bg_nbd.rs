@@ -147,7 +147,7 @@ impl BgNbd {
     /// use cvm_core::models::{simulate, BgNbd, BgNbdParams, FitOptions, SimulationOptions, SummaryData};
     /// use cvm_core::models::TransactionModel;
     /// let truth = BgNbdParams::new(0.243, 4.414, 0.793, 2.426)?;
-    /// let sim = simulate::bg_nbd(&truth, &SimulationOptions { n_customers: 5000, ..Default::default() })?;
+    /// let sim = simulate::bg_nbd(&truth, &SimulationOptions::default().with_n_customers(5000))?;
     /// let data = SummaryData::new(&sim.frequency, &sim.recency, &sim.t, None)?;
     /// let m = BgNbd::fit(&data, &FitOptions::default())?;
     /// let d = m.diagnostics().unwrap();
@@ -184,7 +184,8 @@ impl BgNbd {
         LIK.total(data, &self.params.to_vec(), None)
     }
 
-    /// P(X(t) = n): the probability that a new customer makes `n` repeat purchases in `(0, t]`.
+    /// P(X(horizon) = n): the probability that a new customer makes `n` repeat purchases in
+    /// `(0, horizon]`.
     ///
     /// # Formula
     /// FHL (2005) eq. 8:
@@ -193,18 +194,18 @@ impl BgNbd {
     /// `P(NB ≥ n) = I_{t/(α+t)}(n, r)` (regularised incomplete beta, no cancellation).
     ///
     /// # Errors
-    /// [`Error::InvalidValue`](crate::Error::InvalidValue) (`t`) for negative or non-finite `t`.
+    /// [`Error::InvalidValue`](crate::Error::InvalidValue) (`t`) for a negative or non-finite `horizon`.
     ///
     /// # Examples
     /// ```
     /// use cvm_core::models::{BgNbd, BgNbdParams};
     /// let m = BgNbd::from_params(BgNbdParams::new(0.243, 4.414, 0.793, 2.426)?)?;
-    /// assert!((m.probability_of_n_purchases(0, 39.0)? - 0.5737864).abs() < 1e-6);
+    /// assert!((m.probability_of_n_purchases(39.0, 0)? - 0.5737864).abs() < 1e-6);
     /// # Ok::<(), cvm_core::Error>(())
     /// ```
-    pub fn probability_of_n_purchases(&self, n: u64, t: f64) -> Result<f64> {
-        check_t("t", t)?;
-        Ok(self.probability_of_n_purchases_at(n, t))
+    pub fn probability_of_n_purchases(&self, horizon: f64, n: u64) -> Result<f64> {
+        check_t("t", horizon)?;
+        Ok(self.probability_of_n_purchases_at(horizon, n))
     }
 
     /// P(alive) with its delta-method intervals (see [`crate::models`]).
@@ -253,7 +254,7 @@ impl TransactionModel for BgNbd {
     fn conditional_expected_purchases_with(
         &self,
         params: &[f64],
-        t: f64,
+        horizon: f64,
         x: f64,
         t_x: f64,
         t_cal: f64,
@@ -263,7 +264,7 @@ impl TransactionModel for BgNbd {
         if alive == 0.0 {
             return 0.0; // the expectation (finite, ≥ 0) need not be evaluated
         }
-        alive_expectation(&p, t, x, t_cal) * alive
+        alive_expectation(&p, horizon, x, t_cal) * alive
     }
 
     /// # Formula
@@ -288,8 +289,8 @@ impl TransactionModel for BgNbd {
         true
     }
 
-    fn conditional_expected_purchases_at(&self, t: f64, x: f64, t_x: f64, t_cal: f64) -> f64 {
-        self.probability_alive_and_expected_purchases_at(t, x, t_x, t_cal).1
+    fn conditional_expected_purchases_at(&self, horizon: f64, x: f64, t_x: f64, t_cal: f64) -> f64 {
+        self.probability_alive_and_expected_purchases_at(horizon, x, t_x, t_cal).1
     }
 
     fn probability_alive_at(&self, x: f64, t_x: f64, t_cal: f64) -> f64 {
@@ -299,7 +300,7 @@ impl TransactionModel for BgNbd {
     /// P(alive) once, times the expectation of a customer alive at T (FHL 2005 eq. 10).
     fn probability_alive_and_expected_purchases_at(
         &self,
-        t: f64,
+        horizon: f64,
         x: f64,
         t_x: f64,
         t_cal: f64,
@@ -309,11 +310,11 @@ impl TransactionModel for BgNbd {
             // A customer certainly gone (e.g. r ~ 1e8: the costliest ₂F₁ arguments) expects 0.
             return (0.0, 0.0);
         }
-        (alive, alive_expectation(&self.params, t, x, t_cal) * alive)
+        (alive, alive_expectation(&self.params, horizon, x, t_cal) * alive)
     }
 
-    fn probability_of_n_purchases_at(&self, n: u64, t: f64) -> f64 {
-        ln_p_n(&self.params, n as f64, t).exp().clamp(0.0, 1.0)
+    fn probability_of_n_purchases_at(&self, horizon: f64, n: u64) -> f64 {
+        ln_p_n(&self.params, n as f64, horizon).exp().clamp(0.0, 1.0)
     }
 
     /// # Formula
@@ -322,8 +323,8 @@ impl TransactionModel for BgNbd {
     /// [`TransactionModel::conditional_expected_purchases_with`] (closed form for moderate
     /// parameters, quadrature elsewhere; NaN, and an error from the vectorised form, when the
     /// quadrature misses its tolerance within its cap).
-    fn expected_purchases_new_customer_at(&self, t: f64) -> f64 {
-        alive_expectation(&self.params, t, 0.0, 0.0)
+    fn expected_purchases_new_customer_at(&self, horizon: f64) -> f64 {
+        alive_expectation(&self.params, horizon, 0.0, 0.0)
     }
 
     /// # Formula

@@ -125,23 +125,23 @@ impl SummaryData {
     pub fn new(
         frequency: &[f64],
         recency: &[f64],
-        t: &[f64],
+        t_cal: &[f64],
         weights: Option<&[f64]>,
     ) -> Result<Self> {
-        check_customers(frequency, recency, t)?;
+        check_customers(frequency, recency, t_cal)?;
         let n = frequency.len();
         let (f, r, tt, w) = match weights {
             Some(w) => {
                 check::weights(n, Some(w))?;
-                (frequency.to_vec(), recency.to_vec(), t.to_vec(), w.to_vec())
+                (frequency.to_vec(), recency.to_vec(), t_cal.to_vec(), w.to_vec())
             }
             None => {
-                let c = crate::compress::compress(frequency, recency, t)?;
+                let c = crate::compress::compress(frequency, recency, t_cal)?;
                 if c.len() * 5 <= n * 4 {
                     let w = c.weights_f64();
                     (c.frequency, c.recency, c.t, w)
                 } else {
-                    (frequency.to_vec(), recency.to_vec(), t.to_vec(), vec![1.0; n])
+                    (frequency.to_vec(), recency.to_vec(), t_cal.to_vec(), vec![1.0; n])
                 }
             }
         };

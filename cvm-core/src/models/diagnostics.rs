@@ -139,7 +139,7 @@ pub fn repeat_histogram(
     let mut expected = vec![0.0; k];
     for (t, w) in &groups {
         for (n, e) in expected.iter_mut().enumerate().take(k - 1) {
-            *e += w * model.probability_of_n_purchases_at(n as u64, *t);
+            *e += w * model.probability_of_n_purchases_at(*t, n as u64);
         }
     }
     let head: f64 = expected[..k - 1].iter().sum();

@@ -198,7 +198,7 @@ impl MbgNbd {
     /// use cvm_core::models::{simulate, MbgNbd, MbgNbdParams, FitOptions, SimulationOptions, SummaryData};
     /// use cvm_core::models::TransactionModel;
     /// let truth = MbgNbdParams::new(0.525, 6.183, 0.891, 1.614)?;
-    /// let sim = simulate::mbg_nbd(&truth, &SimulationOptions { n_customers: 5000, ..Default::default() })?;
+    /// let sim = simulate::mbg_nbd(&truth, &SimulationOptions::default().with_n_customers(5000))?;
     /// let data = SummaryData::new(&sim.frequency, &sim.recency, &sim.t, None)?;
     /// let m = MbgNbd::fit(&data, &FitOptions::default())?;
     /// let d = m.diagnostics().unwrap();
@@ -235,7 +235,8 @@ impl MbgNbd {
         LIK.total(data, &self.params.to_vec(), None)
     }
 
-    /// P(X(t) = n): the probability that a new customer makes `n` repeat purchases in `(0, t]`.
+    /// P(X(horizon) = n): the probability that a new customer makes `n` repeat purchases in
+    /// `(0, horizon]`.
     ///
     /// # Formula
     /// Batislam et al. (2007), derived as for FHL (2005) eq. 8:
@@ -244,19 +245,19 @@ impl MbgNbd {
     /// `P(NB ≥ n) = I_{t/(α+t)}(n, r)` (regularised incomplete beta, no cancellation).
     ///
     /// # Errors
-    /// [`Error::InvalidValue`](crate::Error::InvalidValue) (`t`) for negative or non-finite `t`.
+    /// [`Error::InvalidValue`](crate::Error::InvalidValue) (`t`) for a negative or non-finite `horizon`.
     ///
     /// # Examples
     /// ```
     /// use cvm_core::models::{MbgNbd, MbgNbdParams};
     /// let m = MbgNbd::from_params(MbgNbdParams::new(0.5248, 6.183, 0.8914, 1.614)?)?;
-    /// let total: f64 = (0..400).map(|n| m.probability_of_n_purchases(n, 39.0).unwrap()).sum();
+    /// let total: f64 = (0..400).map(|n| m.probability_of_n_purchases(39.0, n).unwrap()).sum();
     /// assert!((total - 1.0).abs() < 1e-6);
     /// # Ok::<(), cvm_core::Error>(())
     /// ```
-    pub fn probability_of_n_purchases(&self, n: u64, t: f64) -> Result<f64> {
-        check_t("t", t)?;
-        Ok(self.probability_of_n_purchases_at(n, t))
+    pub fn probability_of_n_purchases(&self, horizon: f64, n: u64) -> Result<f64> {
+        check_t("t", horizon)?;
+        Ok(self.probability_of_n_purchases_at(horizon, n))
     }
 
     /// P(alive) with its delta-method intervals (see [`crate::models`]).
@@ -303,13 +304,13 @@ impl TransactionModel for MbgNbd {
     fn conditional_expected_purchases_with(
         &self,
         params: &[f64],
-        t: f64,
+        horizon: f64,
         x: f64,
         t_x: f64,
         t_cal: f64,
     ) -> f64 {
         let p = MbgNbdParams::raw(params);
-        alive_expectation(&p, t, x, t_cal) * p_alive(&p, x, t_x, t_cal)
+        alive_expectation(&p, horizon, x, t_cal) * p_alive(&p, x, t_x, t_cal)
     }
 
     /// # Formula
@@ -334,8 +335,8 @@ impl TransactionModel for MbgNbd {
         true
     }
 
-    fn conditional_expected_purchases_at(&self, t: f64, x: f64, t_x: f64, t_cal: f64) -> f64 {
-        alive_expectation(&self.params, t, x, t_cal) * p_alive(&self.params, x, t_x, t_cal)
+    fn conditional_expected_purchases_at(&self, horizon: f64, x: f64, t_x: f64, t_cal: f64) -> f64 {
+        alive_expectation(&self.params, horizon, x, t_cal) * p_alive(&self.params, x, t_x, t_cal)
     }
 
     fn probability_alive_at(&self, x: f64, t_x: f64, t_cal: f64) -> f64 {
@@ -345,17 +346,17 @@ impl TransactionModel for MbgNbd {
     /// P(alive) once, times the expectation of a customer alive at T (Batislam et al. 2007).
     fn probability_alive_and_expected_purchases_at(
         &self,
-        t: f64,
+        horizon: f64,
         x: f64,
         t_x: f64,
         t_cal: f64,
     ) -> (f64, f64) {
         let alive = p_alive(&self.params, x, t_x, t_cal);
-        (alive, alive_expectation(&self.params, t, x, t_cal) * alive)
+        (alive, alive_expectation(&self.params, horizon, x, t_cal) * alive)
     }
 
-    fn probability_of_n_purchases_at(&self, n: u64, t: f64) -> f64 {
-        ln_p_n(&self.params, n as f64, t).exp().clamp(0.0, 1.0)
+    fn probability_of_n_purchases_at(&self, horizon: f64, n: u64) -> f64 {
+        ln_p_n(&self.params, n as f64, horizon).exp().clamp(0.0, 1.0)
     }
 
     /// # Formula
@@ -363,8 +364,8 @@ impl TransactionModel for MbgNbd {
     /// Evaluated as described for [`TransactionModel::conditional_expected_purchases_with`]
     /// (closed form for moderate parameters, quadrature elsewhere; NaN, and an error from the
     /// vectorised form, when the quadrature misses its tolerance within its cap).
-    fn expected_purchases_new_customer_at(&self, t: f64) -> f64 {
-        alive_expectation(&self.params, t, 0.0, 0.0) * p_alive(&self.params, 0.0, 0.0, 0.0)
+    fn expected_purchases_new_customer_at(&self, horizon: f64) -> f64 {
+        alive_expectation(&self.params, horizon, 0.0, 0.0) * p_alive(&self.params, 0.0, 0.0, 0.0)
     }
 
     /// # Formula

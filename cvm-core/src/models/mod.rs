@@ -14,6 +14,17 @@
 //! `Xxx::from_params(params)` for known parameters. The [`TransactionModel`] trait is what they
 //! have in common (and what customer-lifetime-value code integrates over).
 //!
+//! # Names and argument order
+//! One name per concept throughout the models, CLV and churn: `horizon` is the span of a
+//! prediction (`(T, T + horizon]` for a customer with history, `(0, horizon]` for a new one);
+//! `frequency`, `recency` and `t_cal` are the customer columns (`x`, `t_x`, `T`: `t_cal` is the
+//! customer's age at the end of calibration), and `x`, `t_x`, `t_cal` their scalars in the
+//! kernels. The horizon comes first, then the customer (`conditional_expected_purchases(horizon,
+//! frequency, recency, t_cal)`, `probability_of_n_purchases(horizon, n)`,
+//! `probability_no_purchase_at(horizon, x, t_x, t_cal)`); a kernel at other parameter values takes
+//! `params` before both. Errors keep the field names the bindings expose: an invalid horizon is
+//! [`Error::InvalidValue`](crate::Error::InvalidValue) with field `t`.
+//!
 //! # Estimation
 //! Maximum likelihood on the logarithms of the parameters by the one driver, [`fit_ml`] (see
 //! [`driver`] for the method): the objective is the *mean* negative log-likelihood

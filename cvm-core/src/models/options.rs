@@ -2,9 +2,18 @@
 
 use crate::error::{check, Error, Result};
 
-/// Options of the maximum-likelihood fits.
+/// Options of the maximum-likelihood fits: the [`Default`] and the `with_*` setters.
+///
+/// # Examples
+/// ```
+/// use cvm_core::{models::FitOptions, TimeUnit};
+/// let o = FitOptions::default().with_penalizer(0.01).with_time_unit(TimeUnit::Week);
+/// assert_eq!((o.penalizer, o.max_iterations), (0.01, 200));
+/// assert_eq!(o.time_unit, Some(TimeUnit::Week));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct FitOptions {
     /// L2 penalty on the log-parameters, added to the mean negative log-likelihood:
     /// `penalizer · Σ ln(θ_j)²` (default 0, i.e. plain maximum likelihood).
@@ -34,6 +43,17 @@ impl Default for FitOptions {
         }
     }
 }
+
+crate::builder::with_setters!(FitOptions {
+    with_penalizer => penalizer: f64,
+    with_max_iterations => max_iterations: usize,
+    with_tolerance => tolerance: f64,
+});
+
+crate::builder::with_setters!(FitOptions {
+    some: with_initial => initial: Vec<f64>,
+    with_time_unit => time_unit: crate::TimeUnit,
+});
 
 impl FitOptions {
     /// Validates the options for a model with parameters `names`.

@@ -194,7 +194,7 @@ impl ParetoNbd {
     /// use cvm_core::models::{simulate, FitOptions, ParetoNbd, ParetoNbdParams, SimulationOptions};
     /// use cvm_core::models::SummaryData;
     /// let truth = ParetoNbdParams::new(0.553, 10.578, 0.606, 11.669)?;
-    /// let sim = simulate::pareto_nbd(&truth, &SimulationOptions { n_customers: 3000, ..Default::default() })?;
+    /// let sim = simulate::pareto_nbd(&truth, &SimulationOptions::default().with_n_customers(3000))?;
     /// let data = SummaryData::new(&sim.frequency, &sim.recency, &sim.t, None)?;
     /// let m = ParetoNbd::fit(&data, &FitOptions::default())?;
     /// assert!(m.diagnostics().unwrap().converged);
@@ -228,7 +228,7 @@ impl ParetoNbd {
         Lik::value(data, &self.params.to_vec())
     }
 
-    /// P(X(t) = n) for a new customer.
+    /// P(X(horizon) = n) for a new customer.
     ///
     /// # Formula
     /// Conditioning on the lifetime τ (Lomax with density `s β^s (β+τ)^{−(s+1)}`, Fader & Hardie
@@ -239,19 +239,19 @@ impl ParetoNbd {
     /// cancelling hypergeometric differences of the closed form.
     ///
     /// # Errors
-    /// [`crate::Error::InvalidValue`] (`t`) for negative or non-finite `t`.
+    /// [`crate::Error::InvalidValue`] (`t`) for a negative or non-finite `horizon`.
     ///
     /// # Examples
     /// ```
     /// use cvm_core::models::{ParetoNbd, ParetoNbdParams};
     /// let m = ParetoNbd::from_params(ParetoNbdParams::new(0.553, 10.578, 0.606, 11.669)?)?;
-    /// let total: f64 = (0..300).map(|n| m.probability_of_n_purchases(n, 39.0).unwrap()).sum();
+    /// let total: f64 = (0..300).map(|n| m.probability_of_n_purchases(39.0, n).unwrap()).sum();
     /// assert!((total - 1.0).abs() < 1e-8);
     /// # Ok::<(), cvm_core::Error>(())
     /// ```
-    pub fn probability_of_n_purchases(&self, n: u64, t: f64) -> Result<f64> {
-        check_t("t", t)?;
-        Ok(self.probability_of_n_purchases_at(n, t))
+    pub fn probability_of_n_purchases(&self, horizon: f64, n: u64) -> Result<f64> {
+        check_t("t", horizon)?;
+        Ok(self.probability_of_n_purchases_at(horizon, n))
     }
 
     fn p_n(&self, n: u64, t: f64) -> f64 {
@@ -304,13 +304,13 @@ impl TransactionModel for ParetoNbd {
     fn conditional_expected_purchases_with(
         &self,
         params: &[f64],
-        t: f64,
+        horizon: f64,
         x: f64,
         t_x: f64,
         t_cal: f64,
     ) -> f64 {
         let p = ParetoNbdParams::raw(params);
-        alive_expectation(&p, t, x, t_cal) * ln_p_alive(&p, x, t_x, t_cal).exp()
+        alive_expectation(&p, horizon, x, t_cal) * ln_p_alive(&p, x, t_x, t_cal).exp()
     }
 
     /// # Formula
@@ -320,8 +320,9 @@ impl TransactionModel for ParetoNbd {
         ln_p_alive(&ParetoNbdParams::raw(params), x, t_x, t_cal).exp()
     }
 
-    fn conditional_expected_purchases_at(&self, t: f64, x: f64, t_x: f64, t_cal: f64) -> f64 {
-        alive_expectation(&self.params, t, x, t_cal) * ln_p_alive(&self.params, x, t_x, t_cal).exp()
+    fn conditional_expected_purchases_at(&self, horizon: f64, x: f64, t_x: f64, t_cal: f64) -> f64 {
+        alive_expectation(&self.params, horizon, x, t_cal)
+            * ln_p_alive(&self.params, x, t_x, t_cal).exp()
     }
 
     fn probability_alive_at(&self, x: f64, t_x: f64, t_cal: f64) -> f64 {
@@ -332,24 +333,24 @@ impl TransactionModel for ParetoNbd {
     /// (Schmittlein et al. 1987, eq. 22).
     fn probability_alive_and_expected_purchases_at(
         &self,
-        t: f64,
+        horizon: f64,
         x: f64,
         t_x: f64,
         t_cal: f64,
     ) -> (f64, f64) {
         let alive = ln_p_alive(&self.params, x, t_x, t_cal).exp();
-        (alive, alive_expectation(&self.params, t, x, t_cal) * alive)
+        (alive, alive_expectation(&self.params, horizon, x, t_cal) * alive)
     }
 
-    fn probability_of_n_purchases_at(&self, n: u64, t: f64) -> f64 {
-        self.p_n(n, t)
+    fn probability_of_n_purchases_at(&self, horizon: f64, n: u64) -> f64 {
+        self.p_n(n, horizon)
     }
 
     /// # Formula
     /// Schmittlein et al. (1987) eq. 17: `rβ/(α(s−1)) · [1 − (β/(β+t))^{s−1}]`
     /// (`rβ/α · ln(1 + t/β)` at s = 1).
-    fn expected_purchases_new_customer_at(&self, t: f64) -> f64 {
-        alive_expectation(&self.params, t, 0.0, 0.0)
+    fn expected_purchases_new_customer_at(&self, horizon: f64) -> f64 {
+        alive_expectation(&self.params, horizon, 0.0, 0.0)
     }
 
     /// # Formula

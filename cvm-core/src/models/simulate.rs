@@ -9,7 +9,7 @@
 //! ```
 //! use cvm_core::models::{simulate, BgNbdParams, SimulationOptions};
 //! let p = BgNbdParams::new(0.243, 4.414, 0.793, 2.426)?;
-//! let opts = SimulationOptions { n_customers: 1000, seed: 7, ..Default::default() };
+//! let opts = SimulationOptions::default().with_n_customers(1000).with_seed(7);
 //! let a = simulate::bg_nbd(&p, &opts)?;
 //! let b = simulate::bg_nbd(&p, &opts)?;
 //! assert_eq!(a, b);
@@ -145,8 +145,9 @@ impl Rng {
     }
 }
 
-/// How to simulate a cohort.
+/// How to simulate a cohort: the [`Default`] and the `with_*` setters.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SimulationOptions {
     /// Number of customers (default 1,000).
     pub n_customers: usize,
@@ -341,7 +342,7 @@ impl AnyModel {
     /// ```
     /// use cvm_core::models::{AnyModel, ModelKind, SimulationOptions};
     /// let m = AnyModel::from_params(ModelKind::BgNbd, &[0.243, 4.414, 0.793, 2.426])?;
-    /// let options = SimulationOptions { n_customers: 500, ..SimulationOptions::default() };
+    /// let options = SimulationOptions::default().with_n_customers(500);
     /// let cohort = m.simulate(&options)?;
     /// assert_eq!(cohort.frequency.len(), 500);
     /// # Ok::<(), cvm_core::Error>(())

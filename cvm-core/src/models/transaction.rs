@@ -19,10 +19,10 @@ use crate::parallel::{par_map, par_map2};
 /// kernels (a model overrides them to save a copy of its parameters per call).
 pub trait TransactionModel: ModelInfo {
     /// Expected number of repeat purchases of a customer with history `(x, t_x, T)` in
-    /// `(T, T + t]`, for validated scalars. Default: the `_with` kernel at
+    /// `(T, T + horizon]`, for validated scalars. Default: the `_with` kernel at
     /// [`ModelInfo::params`].
-    fn conditional_expected_purchases_at(&self, t: f64, x: f64, t_x: f64, t_cal: f64) -> f64 {
-        self.conditional_expected_purchases_with(&self.params(), t, x, t_x, t_cal)
+    fn conditional_expected_purchases_at(&self, horizon: f64, x: f64, t_x: f64, t_cal: f64) -> f64 {
+        self.conditional_expected_purchases_with(&self.params(), horizon, x, t_x, t_cal)
     }
 
     /// Probability that a customer with history `(x, t_x, T)` is still active at `T`. Default:
@@ -31,7 +31,7 @@ pub trait TransactionModel: ModelInfo {
         self.probability_alive_with(&self.params(), x, t_x, t_cal)
     }
 
-    /// `(P(alive at T), expected repeat purchases in (T, T + t])` of a customer with history
+    /// `(P(alive at T), expected repeat purchases in (T, T + horizon])` of a customer with history
     /// `(x, t_x, T)`, for validated scalars: the pair of
     /// [`TransactionModel::probability_alive_at`] and
     /// [`TransactionModel::conditional_expected_purchases_at`].
@@ -40,26 +40,26 @@ pub trait TransactionModel: ModelInfo {
     /// expectation of a customer alive at T, so models override this to compute P(alive) once.
     fn probability_alive_and_expected_purchases_at(
         &self,
-        t: f64,
+        horizon: f64,
         x: f64,
         t_x: f64,
         t_cal: f64,
     ) -> (f64, f64) {
         (
             self.probability_alive_at(x, t_x, t_cal),
-            self.conditional_expected_purchases_at(t, x, t_x, t_cal),
+            self.conditional_expected_purchases_at(horizon, x, t_x, t_cal),
         )
     }
 
-    /// Expected repeat purchases of a new customer in `(0, t]`.
-    fn expected_purchases_new_customer_at(&self, t: f64) -> f64;
+    /// Expected repeat purchases of a new customer in `(0, horizon]`.
+    fn expected_purchases_new_customer_at(&self, horizon: f64) -> f64;
 
     /// Log-likelihood of one customer's history.
     fn log_likelihood_at(&self, x: f64, t_x: f64, t_cal: f64) -> f64;
 
-    /// P(X(t) = n): probability that a new customer makes `n` repeat purchases in `(0, t]`, for a
-    /// validated `t ≥ 0`.
-    fn probability_of_n_purchases_at(&self, n: u64, t: f64) -> f64;
+    /// P(X(horizon) = n): probability that a new customer makes `n` repeat purchases in
+    /// `(0, horizon]`, for a validated `horizon ≥ 0`.
+    fn probability_of_n_purchases_at(&self, horizon: f64, n: u64) -> f64;
 
     /// True when time counts discrete opportunities (the BG/BB): a horizon is then a whole
     /// number of them, and customer lifetime value sums the purchases opportunity by
@@ -79,13 +79,13 @@ pub trait TransactionModel: ModelInfo {
         check_customers(frequency, recency, t_cal)
     }
 
-    /// Checks the span `t` of a conditional prediction: by default finite and ≥ 0; a
+    /// Checks the `horizon` of a conditional prediction: by default finite and ≥ 0; a
     /// discrete-time model asks for a whole number of opportunities.
     ///
     /// # Errors
-    /// [`Error::InvalidValue`] (`t`).
-    fn check_horizon(&self, t: f64) -> Result<()> {
-        check_t("t", t)
+    /// [`Error::InvalidValue`] (field `t`, the horizon).
+    fn check_horizon(&self, horizon: f64) -> Result<()> {
+        check_t("t", horizon)
     }
 
     /// True when the conditional expectation factors as
@@ -129,7 +129,7 @@ pub trait TransactionModel: ModelInfo {
     fn conditional_expected_purchases_with(
         &self,
         params: &[f64],
-        t: f64,
+        horizon: f64,
         x: f64,
         t_x: f64,
         t_cal: f64,
@@ -238,21 +238,21 @@ pub trait TransactionModel: ModelInfo {
     /// Vectorised [`TransactionModel::conditional_expected_purchases_at`].
     ///
     /// # Errors
-    /// Invalid `t` or customer columns: [`Error::InvalidValue`] naming the field and index;
+    /// Invalid `horizon` (field `t`) or customer columns: [`Error::InvalidValue`] naming the field and index;
     /// [`Error::Numerical`] naming the model, its parameters and the first row whose value could
     /// not be computed to its tolerance within the kernel's work bound (see the BG/NBD
     /// `conditional_expected_purchases_with`) or is not representable.
     fn conditional_expected_purchases(
         &self,
-        t: f64,
+        horizon: f64,
         frequency: &[f64],
         recency: &[f64],
         t_cal: &[f64],
     ) -> Result<Vec<f64>> {
-        self.check_horizon(t)?;
+        self.check_horizon(horizon)?;
         self.check_histories(frequency, recency, t_cal)?;
         let out = par_map(frequency.len(), |i| {
-            self.conditional_expected_purchases_at(t, frequency[i], recency[i], t_cal[i])
+            self.conditional_expected_purchases_at(horizon, frequency[i], recency[i], t_cal[i])
         });
         check_model_outputs(self, "conditional_expected_purchases", &out)?;
         Ok(out)
@@ -277,7 +277,7 @@ pub trait TransactionModel: ModelInfo {
         Ok(out)
     }
 
-    /// P(alive) at T and the expected repeat purchases in `(T, T + t]` of every customer — the
+    /// P(alive) at T and the expected repeat purchases in `(T, T + horizon]` of every customer — the
     /// usual scoring step — validated once and computed in one pass (parallel with the `parallel`
     /// feature) of [`TransactionModel::probability_alive_and_expected_purchases_at`]. The values
     /// are those of [`TransactionModel::probability_alive`] and
@@ -292,7 +292,7 @@ pub trait TransactionModel: ModelInfo {
     /// [`ParetoNbd`](super::ParetoNbd).
     ///
     /// # Errors
-    /// Invalid `t` ([`Error::InvalidValue`] `t`); empty columns ([`Error::Empty`]), columns of
+    /// Invalid `horizon` ([`Error::InvalidValue`] `t`); empty columns ([`Error::Empty`]), columns of
     /// different lengths ([`Error::LengthMismatch`]), or an invalid customer
     /// ([`Error::InvalidValue`] naming the field and the first offending index);
     /// [`Error::Numerical`] as [`TransactionModel::conditional_expected_purchases`].
@@ -312,15 +312,20 @@ pub trait TransactionModel: ModelInfo {
     /// ```
     fn probability_alive_and_expected_purchases(
         &self,
-        t: f64,
+        horizon: f64,
         frequency: &[f64],
         recency: &[f64],
         t_cal: &[f64],
     ) -> Result<(Vec<f64>, Vec<f64>)> {
-        self.check_horizon(t)?;
+        self.check_horizon(horizon)?;
         self.check_histories(frequency, recency, t_cal)?;
         let (alive, expected) = par_map2(frequency.len(), |i| {
-            self.probability_alive_and_expected_purchases_at(t, frequency[i], recency[i], t_cal[i])
+            self.probability_alive_and_expected_purchases_at(
+                horizon,
+                frequency[i],
+                recency[i],
+                t_cal[i],
+            )
         });
         check_model_outputs(self, "probability_alive", &alive)?;
         check_model_outputs(self, "conditional_expected_purchases", &expected)?;
@@ -330,12 +335,13 @@ pub trait TransactionModel: ModelInfo {
     /// Vectorised [`TransactionModel::expected_purchases_new_customer_at`].
     ///
     /// # Errors
-    /// [`Error::InvalidValue`] (`t`, index) for negative or non-finite times;
+    /// [`Error::InvalidValue`] (`t`, index) for negative or non-finite horizons;
     /// [`Error::Numerical`] as [`TransactionModel::conditional_expected_purchases`].
-    fn expected_purchases_new_customer(&self, t: &[f64]) -> Result<Vec<f64>> {
-        check::non_empty("t", t.len())?;
-        check::non_negative("t", t)?;
-        let out: Vec<f64> = t.iter().map(|&v| self.expected_purchases_new_customer_at(v)).collect();
+    fn expected_purchases_new_customer(&self, horizon: &[f64]) -> Result<Vec<f64>> {
+        check::non_empty("t", horizon.len())?;
+        check::non_negative("t", horizon)?;
+        let out: Vec<f64> =
+            horizon.iter().map(|&v| self.expected_purchases_new_customer_at(v)).collect();
         check_model_outputs(self, "expected_purchases_new_customer", &out)?;
         Ok(out)
     }

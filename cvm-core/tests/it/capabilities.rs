@@ -54,7 +54,7 @@ impl TransactionModel for Linear {
     fn log_likelihood_at(&self, _x: f64, _t_x: f64, _t_cal: f64) -> f64 {
         0.0
     }
-    fn probability_of_n_purchases_at(&self, _n: u64, _t: f64) -> f64 {
+    fn probability_of_n_purchases_at(&self, _t: f64, _n: u64) -> f64 {
         f64::NAN
     }
 }
@@ -63,13 +63,11 @@ const PARAMS: [f64; 4] = [0.553, 10.578, 0.606, 11.669];
 const RATE: f64 = 0.01; // per week
 
 fn weekly(horizon: f64) -> ClvOptions {
-    ClvOptions {
-        horizon,
-        time_unit: TimeUnit::Week,
-        data_time_unit: Some(TimeUnit::Week),
-        discount_rate: RATE,
-        ..Default::default()
-    }
+    ClvOptions::default()
+        .with_horizon(horizon)
+        .with_time_unit(TimeUnit::Week)
+        .with_data_time_unit(TimeUnit::Week)
+        .with_discount_rate(RATE)
 }
 
 #[test]
@@ -151,7 +149,7 @@ fn clv_takes_a_users_spend_model() {
     let spend =
         OwnMean { cov: Covariance::from_log_covariance(vec![1.0], vec![vec![0.01]]).unwrap() };
     let (x, t_x, t, z) = ([2.0, 1.0], [30.0, 10.0], [38.0, 38.0], [20.0, 35.0]);
-    let o = ClvOptions { margin: 0.5, ..weekly(52.0) };
+    let o = weekly(52.0).with_margin(0.5);
     let v = customer_lifetime_value(&user, &spend, &x, &t_x, &t, &z, &o).unwrap();
     let d = expected_discounted_purchases(&user, &x, &t_x, &t, &o).unwrap();
     for i in 0..2 {
@@ -166,7 +164,7 @@ fn clv_takes_a_users_spend_model() {
         &t_x,
         &t,
         &z,
-        &ClvOptions { interval_level: Some(0.9), ..o.clone() },
+        &o.clone().with_interval_level(0.9),
     )
     .unwrap_err();
     assert_eq!(e.field(), Some("covariance"), "{e}");

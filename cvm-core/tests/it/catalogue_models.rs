@@ -338,7 +338,7 @@ fn cases() -> Vec<Case> {
                 let bg = BgNbd::from_params(BgNbdParams::new(0.243, 4.414, 0.793, 2.426)?)?
                     .with_time_unit(Some(TimeUnit::Day));
                 let gg = GammaGamma::from_params(GammaGammaParams::new(6.25, 3.74, 15.44)?)?;
-                let o = ClvOptions { data_time_unit: Some(TimeUnit::Week), ..Default::default() };
+                let o = ClvOptions::default().with_data_time_unit(TimeUnit::Week);
                 customer_lifetime_value(&bg, &gg, &[2.0], &[30.0], &[38.0], &[20.0], &o).map(drop)
             },
             "InvalidValue",
@@ -412,12 +412,12 @@ fn fits_record_the_unit_and_clv_uses_it() {
     let (f, r, t) = (&sim.frequency[..], &sim.recency[..], &sim.t[..]);
     let z: Vec<f64> = f.iter().map(|&x| if x > 0.0 { 20.0 } else { 0.0 }).collect();
     let d = data(f, r, t);
-    let o = FitOptions { time_unit: Some(TimeUnit::Week), ..Default::default() };
+    let o = FitOptions::default().with_time_unit(TimeUnit::Week);
     let bg = BgNbd::fit(&d, &o).unwrap();
     assert_eq!(bg.time_unit(), Some(TimeUnit::Week));
     let gg = GammaGamma::from_params(GammaGammaParams::new(6.25, 3.74, 15.44).unwrap()).unwrap();
     let implicit = customer_lifetime_value(&bg, &gg, f, r, t, &z, &ClvOptions::default()).unwrap();
-    let explicit = ClvOptions { data_time_unit: Some(TimeUnit::Week), ..Default::default() };
+    let explicit = ClvOptions::default().with_data_time_unit(TimeUnit::Week);
     let same = customer_lifetime_value(&bg, &gg, f, r, t, &z, &explicit).unwrap();
     assert_eq!(implicit.value, same.value);
 }

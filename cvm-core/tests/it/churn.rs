@@ -73,9 +73,9 @@ fn a_new_customer_churns_with_the_probability_of_no_purchase() {
     let one =
         |m: &dyn NoPurchase, h: f64| churn_probability(m, &[0.0], &[0.0], &[0.0], h).unwrap()[0];
     let (b, mb, p) = (bg(), mbg(), pnbd());
-    check(&|h| one(&b, h), &|h| b.probability_of_n_purchases(0, h).unwrap(), 1e-13);
-    check(&|h| one(&mb, h), &|h| mb.probability_of_n_purchases(0, h).unwrap(), 1e-13);
-    check(&|h| one(&p, h), &|h| p.probability_of_n_purchases(0, h).unwrap(), 1e-9);
+    check(&|h| one(&b, h), &|h| b.probability_of_n_purchases(h, 0).unwrap(), 1e-13);
+    check(&|h| one(&mb, h), &|h| mb.probability_of_n_purchases(h, 0).unwrap(), 1e-13);
+    check(&|h| one(&p, h), &|h| p.probability_of_n_purchases(h, 0).unwrap(), 1e-9);
     let bb = BgBb::from_params(BgBbParams::new(1.204, 0.750, 0.657, 2.783).unwrap()).unwrap();
     for m in [1u64, 2, 6, 30] {
         let a = churn_probability(&bb, &[0.0], &[0.0], &[0.0], m as f64).unwrap()[0];
@@ -243,13 +243,13 @@ fn cdnow_calibrated_on_the_other_half() {
 /// still sees the isotonic map's own estimation error (H = 30.3, P = 0.0008).
 #[test]
 fn the_calibrator_repairs_a_misspecified_model_on_the_other_half() {
-    let opts = |seed| SimulationOptions {
-        n_customers: 50_000,
-        calibration_end: 39.0,
-        birth_window: 12.0,
-        holdout_length: 39.0,
-        seed,
-        ..Default::default()
+    let opts = |seed| {
+        SimulationOptions::default()
+            .with_n_customers(50_000)
+            .with_calibration_end(39.0)
+            .with_birth_window(12.0)
+            .with_holdout_length(39.0)
+            .with_seed(seed)
     };
     let light = BgNbd::from_params(BgNbdParams { r: 0.25, alpha: 4.0, a: 0.8, b: 2.5 }).unwrap();
     let heavy =

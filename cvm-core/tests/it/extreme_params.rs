@@ -224,12 +224,10 @@ fn fuzz_artifact_is_fast_right_and_monotone() {
 fn clv_at_huge_r_is_bounded() {
     // Continuous CLV of BG/NBD and MBG/NBD at r ≥ 1e8 did not return within 20 s: now one
     // customer's 12-month value is ~50 expectations, each bounded.
-    let o = ClvOptions {
-        horizon: 12.0,
-        time_unit: TimeUnit::Month,
-        data_time_unit: Some(TimeUnit::Week),
-        ..Default::default()
-    };
+    let o = ClvOptions::default()
+        .with_horizon(12.0)
+        .with_time_unit(TimeUnit::Month)
+        .with_data_time_unit(TimeUnit::Week);
     for r in [8884852.0, 1e8, 1e9, 1e10] {
         let models: Vec<Box<dyn TransactionModel>> = vec![
             Box::new(
@@ -258,7 +256,7 @@ fn clv_at_huge_r_is_bounded() {
             // Undiscounted over the horizon it is the conditional expectation (here alive = 1
             // or the customer bought at T).
             let h = 12.0 * TimeUnit::Month.days() / 7.0;
-            let plain = ClvOptions { discount_rate: 0.0, ..o.clone() };
+            let plain = o.clone().with_discount_rate(0.0);
             let u = expected_discounted_purchases(m.as_ref(), &[0.0], &[0.0], &[38.86], &plain)
                 .unwrap();
             let e = m.conditional_expected_purchases(h, &[0.0], &[0.0], &[38.86]).unwrap();
@@ -327,9 +325,9 @@ fn probability_of_n_purchases_over_the_domain() {
             for t in [1e-6, 1.0, 1e4] {
                 work::take();
                 let v = [
-                    bg.probability_of_n_purchases(n, t),
-                    mbg.probability_of_n_purchases(n, t),
-                    pareto.probability_of_n_purchases(n, t),
+                    bg.probability_of_n_purchases(t, n),
+                    mbg.probability_of_n_purchases(t, n),
+                    pareto.probability_of_n_purchases(t, n),
                 ];
                 let spent = work::take();
                 for (k, v) in v.iter().enumerate() {
@@ -367,7 +365,7 @@ fn out_of_domain_parameters_are_printed_compactly() {
     let m = BgNbd::from_params(BgNbdParams::new(0.24, 4.4, 0.79, 2.4).unwrap()).unwrap();
     let msg = m.probability_alive(&[-1e300], &[1.0], &[2.0]).unwrap_err().to_string();
     assert!(msg.contains("(got -1e300)") && msg.len() < 200, "{msg}");
-    let options = ClvOptions { discount_rate: -1e300, ..ClvOptions::default() };
+    let options = ClvOptions::default().with_discount_rate(-1e300);
     let msg = options.validate().unwrap_err().to_string();
     assert!(msg.contains("(got -1e300)") && msg.len() < 200, "{msg}");
 }
@@ -560,8 +558,7 @@ fn frequencies_beyond_max_frequency_are_an_error() {
     assert!(err.to_string().contains("MAX_FREQUENCY") && err.to_string().contains("(got 1e30)"));
     let gg = GammaGamma::from_params(GammaGammaParams::new(6.25, 3.74, 15.44).unwrap()).unwrap();
     let x = [1.3e190];
-    let options =
-        ClvOptions { horizon: 32.5, data_time_unit: Some(TimeUnit::Week), ..ClvOptions::default() };
+    let options = ClvOptions::default().with_horizon(32.5).with_data_time_unit(TimeUnit::Week);
     let clv = cvm_core::clv::customer_lifetime_value(&m, &gg, &x, &x, &x, &[10.0], &options);
     assert_eq!(clv.unwrap_err().field(), Some("frequency"));
     assert_eq!(work::take(), 0);

@@ -13,10 +13,7 @@ use crate::common::*;
 /// CLV options for models whose data are in weeks (the CDNOW summaries), stated explicitly: the
 /// options have no default unit.
 fn week_options() -> cvm_core::clv::ClvOptions {
-    cvm_core::clv::ClvOptions {
-        data_time_unit: Some(cvm_core::TimeUnit::Week),
-        ..Default::default()
-    }
+    cvm_core::clv::ClvOptions::default().with_data_time_unit(cvm_core::TimeUnit::Week)
 }
 
 /// `(x, zbar)` of the 2,357 CDNOW customers, from the shipped summary with transactions.
@@ -239,7 +236,7 @@ fn gamma_gamma_large_sample_matches_per_customer_reference() {
         ),
     ];
     for (weights, penalizer, reference, log_likelihood) in cases {
-        let tight = FitOptions { penalizer, tolerance: 1e-12, ..Default::default() };
+        let tight = FitOptions::default().with_penalizer(penalizer).with_tolerance(1e-12);
         let m = GammaGamma::fit(&x, &z, weights, &tight).unwrap();
         for (got, want) in m.params().to_vec().into_iter().zip(reference) {
             assert_relative_eq!(got, want, max_relative = 1e-9);
@@ -253,7 +250,7 @@ fn gamma_gamma_large_sample_matches_per_customer_reference() {
         assert_relative_eq!(d.log_likelihood, log_likelihood, max_relative = EXACT_REL);
         // At the default tolerance (gradient 1e-8) the optimiser stops up to ~1e-8 away (as it
         // did with the per-customer sum).
-        let m = GammaGamma::fit(&x, &z, weights, &FitOptions { penalizer, ..Default::default() })
+        let m = GammaGamma::fit(&x, &z, weights, &FitOptions::default().with_penalizer(penalizer))
             .unwrap();
         for (got, want) in m.params().to_vec().into_iter().zip(reference) {
             assert_relative_eq!(got, want, max_relative = 1e-7);
@@ -533,13 +530,11 @@ mod clv {
             idx.iter().map(|&i| t[i]).collect(),
         );
         // One year at 10% a year, data in weeks; also a new customer (T = 0).
-        let o = ClvOptions {
-            horizon: 1.0,
-            time_unit: TimeUnit::Year,
-            data_time_unit: Some(TimeUnit::Week),
-            discount_rate: 0.10,
-            ..week_options()
-        };
+        let o = week_options()
+            .with_horizon(1.0)
+            .with_time_unit(TimeUnit::Year)
+            .with_data_time_unit(TimeUnit::Week)
+            .with_discount_rate(0.10);
         let h = 365.25 / 7.0;
         let delta = 0.10f64.ln_1p() * 7.0 / 365.25;
         for m in models() {
@@ -561,13 +556,11 @@ mod clv {
     fn pareto_closed_form_tends_to_dert() {
         let p = ParetoNbd::from_params(ParetoNbdParams::new(0.553, 10.578, 0.606, 11.669).unwrap())
             .unwrap();
-        let o = ClvOptions {
-            horizon: 400.0,
-            time_unit: TimeUnit::Year,
-            data_time_unit: Some(TimeUnit::Week),
-            discount_rate: 0.15,
-            ..week_options()
-        };
+        let o = week_options()
+            .with_horizon(400.0)
+            .with_time_unit(TimeUnit::Year)
+            .with_data_time_unit(TimeUnit::Week)
+            .with_discount_rate(0.15);
         let d = expected_discounted_purchases(&p, &[4.0], &[36.0], &[38.0], &o).unwrap();
         let delta = 0.15f64.ln_1p() * 7.0 / 365.25;
         let dert = p.dert(&[4.0], &[36.0], &[38.0], delta).unwrap();
@@ -580,11 +573,9 @@ mod clv {
         let (_, z) = cdnow_spend();
         let gg = cdnow_gg();
         let m = bg();
-        let o = ClvOptions {
-            method: ClvMethod::lifetimes(TimeUnit::Week, 12).unwrap(),
-            discount_rate: 0.01,
-            ..week_options()
-        };
+        let o = week_options()
+            .with_method(ClvMethod::lifetimes(TimeUnit::Week, 12).unwrap())
+            .with_discount_rate(0.01);
         let v = customer_lifetime_value(&m, &gg, &x, &r, &t, &z, &o).unwrap();
         let spend = gg.conditional_expected_average_spend(&x, &z).unwrap();
         for i in (0..x.len()).step_by(97) {
@@ -600,7 +591,7 @@ mod clv {
         }
         assert_eq!(v.expected_spend, spend);
         // Margin scales linearly.
-        let half = ClvOptions { margin: 0.5, ..o.clone() };
+        let half = o.clone().with_margin(0.5);
         let vh =
             customer_lifetime_value(&m, &gg, &x[..5], &r[..5], &t[..5], &z[..5], &half).unwrap();
         for i in 0..5 {
@@ -612,24 +603,18 @@ mod clv {
     fn time_units_are_consistent() {
         let m = bg();
         let (xs, rs, ts) = ([0.0, 2.0, 7.0], [0.0, 30.43, 35.0], [38.86, 38.86, 37.0]);
-        let year = ClvOptions {
-            horizon: 1.0,
-            time_unit: TimeUnit::Year,
-            discount_rate: 0.12,
-            ..week_options()
-        };
-        let months = ClvOptions {
-            horizon: 12.0,
-            time_unit: TimeUnit::Month,
-            discount_rate: 1.12f64.powf(1.0 / 12.0) - 1.0,
-            ..week_options()
-        };
-        let days = ClvOptions {
-            horizon: 365.25,
-            time_unit: TimeUnit::Day,
-            discount_rate: 1.12f64.powf(1.0 / 365.25) - 1.0,
-            ..week_options()
-        };
+        let year = week_options()
+            .with_horizon(1.0)
+            .with_time_unit(TimeUnit::Year)
+            .with_discount_rate(0.12);
+        let months = week_options()
+            .with_horizon(12.0)
+            .with_time_unit(TimeUnit::Month)
+            .with_discount_rate(1.12f64.powf(1.0 / 12.0) - 1.0);
+        let days = week_options()
+            .with_horizon(365.25)
+            .with_time_unit(TimeUnit::Day)
+            .with_discount_rate(1.12f64.powf(1.0 / 365.25) - 1.0);
         let a = expected_discounted_purchases(&m, &xs, &rs, &ts, &year).unwrap();
         let b = expected_discounted_purchases(&m, &xs, &rs, &ts, &months).unwrap();
         let c = expected_discounted_purchases(&m, &xs, &rs, &ts, &days).unwrap();
@@ -638,7 +623,7 @@ mod clv {
             assert_relative_eq!(a[i], c[i], max_relative = EXACT_REL);
         }
         // Data in days instead of weeks: same customers, same value.
-        let in_days = ClvOptions { data_time_unit: Some(TimeUnit::Day), ..year.clone() };
+        let in_days = year.clone().with_data_time_unit(TimeUnit::Day);
         let md = BgNbd::from_params(BgNbdParams::new(0.243, 4.414 * 7.0, 0.793, 2.426).unwrap())
             .unwrap();
         let sd: Vec<f64> = rs.iter().map(|v| v * 7.0).collect();
@@ -648,7 +633,7 @@ mod clv {
             assert_relative_eq!(a[i], d[i], max_relative = 1e-9);
         }
         // No discounting: the expected purchases over the horizon.
-        let flat = ClvOptions { discount_rate: 0.0, ..year };
+        let flat = year.with_discount_rate(0.0);
         let e = expected_discounted_purchases(&m, &xs, &rs, &ts, &flat).unwrap();
         let want = m.conditional_expected_purchases(365.25 / 7.0, &xs, &rs, &ts).unwrap();
         for i in 0..3 {
@@ -661,13 +646,11 @@ mod clv {
         let m = donations_fit();
         let gg = GammaGamma::from_params(GammaGammaParams::new(6.0, 4.0, 150.0).unwrap()).unwrap();
         let (f, r, n) = ([0.0, 2.0, 6.0], [0.0, 4.0, 6.0], [6.0; 3]);
-        let o = ClvOptions {
-            horizon: 5.0,
-            time_unit: TimeUnit::Year,
-            data_time_unit: Some(TimeUnit::Year),
-            discount_rate: 0.10,
-            ..week_options()
-        };
+        let o = week_options()
+            .with_horizon(5.0)
+            .with_time_unit(TimeUnit::Year)
+            .with_data_time_unit(TimeUnit::Year)
+            .with_discount_rate(0.10);
         let v = customer_lifetime_value(&m, &gg, &f, &r, &n, &[0.0, 50.0, 80.0], &o).unwrap();
         for i in 0..3 {
             let mut want = 0.0;
@@ -694,7 +677,7 @@ mod clv {
         let data = cvm_core::models::SummaryData::new(&x, &r, &t, None).unwrap();
         let m = BgNbd::fit(&data, &FitOptions::default()).unwrap();
         let gg = cdnow_gg();
-        let o = ClvOptions { interval_level: Some(0.95), ..week_options() };
+        let o = week_options().with_interval_level(0.95);
         let v =
             customer_lifetime_value(&m, &gg, &x[..20], &r[..20], &t[..20], &z[..20], &o).unwrap();
         let (lo, hi) = (v.lower.unwrap(), v.upper.unwrap());
@@ -716,19 +699,16 @@ mod clv {
             customer_lifetime_value(&m, &gg, &[1.0], &[2.0], &[5.0], &[10.0], o).map(|_| ())
         };
         let cases = [
-            (ClvOptions { horizon: -1.0, ..week_options() }, "horizon"),
-            (ClvOptions { horizon: f64::NAN, ..week_options() }, "horizon"),
-            (ClvOptions { discount_rate: -1.0, ..week_options() }, "discount_rate"),
-            (ClvOptions { discount_rate: f64::INFINITY, ..week_options() }, "discount_rate"),
-            (ClvOptions { margin: f64::NAN, ..week_options() }, "margin"),
+            (week_options().with_horizon(-1.0), "horizon"),
+            (week_options().with_horizon(f64::NAN), "horizon"),
+            (week_options().with_discount_rate(-1.0), "discount_rate"),
+            (week_options().with_discount_rate(f64::INFINITY), "discount_rate"),
+            (week_options().with_margin(f64::NAN), "margin"),
             (
-                ClvOptions {
-                    method: ClvMethod::LifetimesSteps { step: 0.0, steps: 12 },
-                    ..week_options()
-                },
+                week_options().with_method(ClvMethod::LifetimesSteps { step: 0.0, steps: 12 }),
                 "step",
             ),
-            (ClvOptions { interval_level: Some(1.0), ..week_options() }, "level"),
+            (week_options().with_interval_level(1.0), "level"),
         ];
         for (o, field) in cases {
             assert_eq!(run(&o).unwrap_err().field(), Some(field));
@@ -769,7 +749,7 @@ mod clv {
             &[2.0],
             &[5.0],
             &[10.0],
-            &ClvOptions { horizon: 0.0, ..o.clone() },
+            &o.clone().with_horizon(0.0),
         )
         .unwrap();
         assert_eq!(zero.value, vec![0.0]);
@@ -780,7 +760,7 @@ mod clv {
             &[2.0],
             &[5.0],
             &[10.0],
-            &ClvOptions { discount_rate: -0.05, ..o.clone() },
+            &o.clone().with_discount_rate(-0.05),
         )
         .unwrap();
         let flat = customer_lifetime_value(
@@ -790,7 +770,7 @@ mod clv {
             &[2.0],
             &[5.0],
             &[10.0],
-            &ClvOptions { discount_rate: 0.0, ..o },
+            &o.with_discount_rate(0.0),
         )
         .unwrap();
         assert!(neg.value[0] > flat.value[0]);
@@ -804,7 +784,7 @@ mod clv {
         let r = [0.0, 1e-3, 999.0, 10.0];
         let t = [1000.0, 1000.0, 1000.0, 1000.0];
         let z = [0.0, 1e7, 1e7, 1e-3];
-        let o = ClvOptions { horizon: 120.0, ..week_options() };
+        let o = week_options().with_horizon(120.0);
         for m in models() {
             let v = customer_lifetime_value(m.as_ref(), &gg, &f, &r, &t, &z, &o).unwrap();
             assert!(
@@ -815,12 +795,10 @@ mod clv {
             );
         }
         let bb = BgBb::from_params(BgBbParams::new(1.2, 0.75, 0.66, 2.8).unwrap()).unwrap();
-        let ob = ClvOptions {
-            horizon: 1000.0,
-            time_unit: TimeUnit::Year,
-            data_time_unit: Some(TimeUnit::Year),
-            ..week_options()
-        };
+        let ob = week_options()
+            .with_horizon(1000.0)
+            .with_time_unit(TimeUnit::Year)
+            .with_data_time_unit(TimeUnit::Year);
         let v = customer_lifetime_value(
             &bb,
             &gg,
@@ -840,7 +818,7 @@ mod clv {
 #[test]
 #[ignore]
 fn timing_one_million() {
-    use cvm_core::clv::{customer_lifetime_value, ClvOptions};
+    use cvm_core::clv::customer_lifetime_value;
     use cvm_core::models::{BgNbd, BgNbdParams};
     let n = 1_000_000;
     let truth = GammaGamma::from_params(GammaGammaParams::new(6.0, 4.0, 15.0).unwrap()).unwrap();
@@ -861,10 +839,8 @@ fn timing_one_million() {
     let gg = GammaGamma::from_params(GammaGammaParams::new(6.25, 3.74, 15.44).unwrap()).unwrap();
     for o in [
         week_options(),
-        ClvOptions {
-            method: cvm_core::clv::ClvMethod::LifetimesSteps { step: 4.345, steps: 12 },
-            ..week_options()
-        },
+        week_options()
+            .with_method(cvm_core::clv::ClvMethod::LifetimesSteps { step: 4.345, steps: 12 }),
     ] {
         let t0 = std::time::Instant::now();
         let v = customer_lifetime_value(&bg, &gg, &f, &r, &t, &zz, &o).unwrap();
@@ -883,7 +859,7 @@ fn timing_one_million() {
 
 mod invariants {
     use super::*;
-    use cvm_core::clv::{expected_discounted_purchases, ClvOptions};
+    use cvm_core::clv::expected_discounted_purchases;
     use cvm_core::models::{BgNbd, BgNbdParams};
     use proptest::prelude::*;
 
@@ -940,10 +916,10 @@ mod invariants {
             let m = BgNbd::from_params(BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap()).unwrap();
             let xf = x as f64;
             let tx = if x == 0 { 0.0 } else { (frac * tc).max(1e-3) };
-            let base = ClvOptions { horizon: h, discount_rate: rate, ..week_options() };
+            let base = week_options().with_horizon(h).with_discount_rate(rate);
             let v = expected_discounted_purchases(&m, &[xf], &[tx], &[tc], &base).unwrap()[0];
-            let more = ClvOptions { discount_rate: rate + 0.1, ..base.clone() };
-            let longer = ClvOptions { horizon: h * 1.5, ..base };
+            let more = base.clone().with_discount_rate(rate + 0.1);
+            let longer = base.with_horizon(h * 1.5);
             let v2 = expected_discounted_purchases(&m, &[xf], &[tx], &[tc], &more).unwrap()[0];
             let v3 = expected_discounted_purchases(&m, &[xf], &[tx], &[tc], &longer).unwrap()[0];
             prop_assert!(v.is_finite() && v > 0.0);
@@ -958,7 +934,7 @@ mod invariants {
 /// to 1e-11 relative, for every continuous-time model and both CLV methods.
 #[test]
 fn clv_interpolation_over_ages_matches_direct_evaluation() {
-    use cvm_core::clv::{expected_discounted_purchases, ClvMethod, ClvOptions};
+    use cvm_core::clv::{expected_discounted_purchases, ClvMethod};
     use cvm_core::models::{
         simulate, BgNbd, BgNbdParams, MbgNbd, MbgNbdParams, ParetoNbd, ParetoNbdParams,
         SimulationOptions,
@@ -976,7 +952,7 @@ fn clv_interpolation_over_ages_matches_direct_evaluation() {
     let (x, r, t) = (&sim.frequency, &sim.recency, &sim.t);
     let models: [&dyn TransactionModel; 3] = [&bg, &mbg, &pn];
     for method in [ClvMethod::Continuous, ClvMethod::LifetimesSteps { step: 4.345, steps: 12 }] {
-        let o = ClvOptions { method, discount_rate: 0.01, ..week_options() };
+        let o = week_options().with_method(method).with_discount_rate(0.01);
         for m in models {
             let all = expected_discounted_purchases(m, x, r, t, &o).unwrap();
             for i in (0..x.len()).step_by(37) {

@@ -95,17 +95,17 @@ fn bg_nbd_hardie_note_figures() {
 fn bg_nbd_issue_figures_at_published_params() {
     let m = published_bg();
     assert_relative_eq!(
-        m.probability_of_n_purchases(10, 2.0).unwrap(),
+        m.probability_of_n_purchases(2.0, 10).unwrap(),
         1.07869e-7,
         max_relative = 1e-5
     );
     assert_relative_eq!(
-        m.probability_of_n_purchases(0, 39.0).unwrap(),
+        m.probability_of_n_purchases(39.0, 0).unwrap(),
         0.5737864,
         max_relative = 1e-6
     );
     assert_relative_eq!(
-        m.probability_of_n_purchases(11, 30.0).unwrap(),
+        m.probability_of_n_purchases(30.0, 11).unwrap(),
         0.0019995214,
         max_relative = 1e-7
     );
@@ -127,22 +127,22 @@ fn bg_nbd_issue_figures_at_published_params() {
 fn bg_nbd_predictions_match_40_digit_references() {
     let m = published_bg();
     assert_relative_eq!(
-        m.probability_of_n_purchases(10, 2.0).unwrap(),
+        m.probability_of_n_purchases(2.0, 10).unwrap(),
         1.0786896403691479e-7,
         max_relative = 1e-10
     );
     assert_relative_eq!(
-        m.probability_of_n_purchases(0, 39.0).unwrap(),
+        m.probability_of_n_purchases(39.0, 0).unwrap(),
         0.57378635209600940,
         max_relative = EXACT_REL
     );
     assert_relative_eq!(
-        m.probability_of_n_purchases(11, 30.0).unwrap(),
+        m.probability_of_n_purchases(30.0, 11).unwrap(),
         0.0019995214474788757,
         max_relative = 1e-10
     );
     // P(X(t) = n) sums to one.
-    let total: f64 = (0..2000).map(|n| m.probability_of_n_purchases(n, 39.0).unwrap()).sum();
+    let total: f64 = (0..2000).map(|n| m.probability_of_n_purchases(39.0, n).unwrap()).sum();
     assert_abs_diff_eq!(total, 1.0, epsilon = 1e-9);
     let m2 = BgNbd::from_params(BgNbdParams::new(0.25, 4.0, 0.8, 2.5).unwrap()).unwrap();
     let ll = m2.log_likelihood_individual(&[0.0, 200.0], &[0.0, 38.0], &[40.0, 40.0]).unwrap();
@@ -195,12 +195,12 @@ fn mbg_nbd_predictions_match_40_digit_references() {
         assert_relative_eq!(m.expected_purchases_new_customer_at(t), ex, max_relative = 1e-10);
     }
     assert_relative_eq!(
-        m.probability_of_n_purchases(0, 39.0).unwrap(),
+        m.probability_of_n_purchases(39.0, 0).unwrap(),
         0.58263006448631491,
         max_relative = EXACT_REL
     );
     assert_relative_eq!(
-        m.probability_of_n_purchases(5, 39.0).unwrap(),
+        m.probability_of_n_purchases(39.0, 5).unwrap(),
         0.019373730836686631,
         max_relative = 1e-10
     );
@@ -264,17 +264,17 @@ fn pareto_nbd_predictions_match_30_digit_references() {
         max_relative = 1e-13
     );
     assert_relative_eq!(
-        m.probability_of_n_purchases(0, 39.0).unwrap(),
+        m.probability_of_n_purchases(39.0, 0).unwrap(),
         0.59350749529082853,
         max_relative = 1e-10
     );
     assert_relative_eq!(
-        m.probability_of_n_purchases(1, 39.0).unwrap(),
+        m.probability_of_n_purchases(39.0, 1).unwrap(),
         0.16559101850907897,
         max_relative = 1e-10
     );
     assert_relative_eq!(
-        m.probability_of_n_purchases(5, 78.0).unwrap(),
+        m.probability_of_n_purchases(78.0, 5).unwrap(),
         0.025257710889073274,
         max_relative = 1e-10
     );
@@ -498,16 +498,16 @@ fn bad_input_is_a_typed_error_naming_field_and_index() {
     assert_eq!(e.field(), Some("t"));
     let e = m.expected_purchases_new_customer(&[1.0, -2.0]).unwrap_err();
     assert_eq!((e.field(), e.index()), (Some("t"), Some(1)));
-    assert_eq!(m.probability_of_n_purchases(1, f64::NAN).unwrap_err().field(), Some("t"));
+    assert_eq!(m.probability_of_n_purchases(f64::NAN, 1).unwrap_err().field(), Some("t"));
     let e =
         SummaryData::new(&[0.0, 0.0], &[0.0, 0.0], &[1.0, 1.0], Some(&[1.0, -1.0])).unwrap_err();
     assert_eq!((e.field(), e.index()), (Some("weights"), Some(1)));
-    let bad_opts = FitOptions { penalizer: -1.0, ..Default::default() };
+    let bad_opts = FitOptions::default().with_penalizer(-1.0);
     assert_eq!(BgNbd::fit(&cdnow_file(), &bad_opts).unwrap_err().field(), Some("penalizer"));
-    let bad_opts = FitOptions { initial: Some(vec![1.0, 1.0]), ..Default::default() };
+    let bad_opts = FitOptions::default().with_initial(vec![1.0, 1.0]);
     assert_eq!(BgNbd::fit(&cdnow_file(), &bad_opts).unwrap_err().field(), Some("initial"));
     // Non-convergence carries the diagnostics.
-    let tight = FitOptions { max_iterations: 2, ..Default::default() };
+    let tight = FitOptions::default().with_max_iterations(2);
     match BgNbd::fit(&cdnow_file(), &tight) {
         Err(Error::NotConverged { iterations, gradient_norm, log_likelihood, params, reason }) => {
             assert_eq!(iterations, 2);
@@ -522,7 +522,7 @@ fn bad_input_is_a_typed_error_naming_field_and_index() {
 fn penalizer_shrinks_log_parameters() {
     let data = cdnow_exact();
     let plain = BgNbd::fit(&data, &FitOptions::default()).unwrap();
-    let pen = BgNbd::fit(&data, &FitOptions { penalizer: 0.1, ..Default::default() }).unwrap();
+    let pen = BgNbd::fit(&data, &FitOptions::default().with_penalizer(0.1)).unwrap();
     let norm = |m: &BgNbd| m.params().to_vec().iter().map(|p| p.ln().powi(2)).sum::<f64>();
     assert!(norm(&pen) < norm(&plain));
     assert!(
@@ -860,7 +860,7 @@ fn bg_nbd_recovers_simulated_parameters() {
     let se = m.covariance().unwrap().standard_errors();
     assert_recovered("BG/NBD", &truth.to_vec(), &m.params().to_vec(), &se);
     // The warm start changes the path, not the optimum: a cold start from the truth agrees.
-    let cold = FitOptions { initial: Some(truth.to_vec()), ..Default::default() };
+    let cold = FitOptions::default().with_initial(truth.to_vec());
     let m2 = BgNbd::fit(&data, &cold).unwrap();
     for (a, b) in m.params().to_vec().iter().zip(m2.params().to_vec()) {
         assert_relative_eq!(*a, b, max_relative = 1e-6);

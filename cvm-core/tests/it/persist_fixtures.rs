@@ -72,7 +72,7 @@ fn predictions(kind: &str, json: &str) -> Vec<f64> {
 
 /// The fitted model of `kind`, as a document written by today's code.
 fn write(kind: &str) -> String {
-    let week = FitOptions { time_unit: Some(TimeUnit::Week), ..Default::default() };
+    let week = FitOptions::default().with_time_unit(TimeUnit::Week);
     let (_, f, r, t) = cdnow_summary_file();
     let cdnow = || SummaryData::new(&f, &r, &t, None).unwrap();
     match kind {
