@@ -194,32 +194,32 @@ pub trait TransactionModel: ModelInfo {
         )
     }
 
-    /// The conditional expected purchases in `(T, T+t]` with their delta-method prediction
+    /// The conditional expected purchases in `(T, T+horizon]` with their delta-method prediction
     /// intervals at `level`, formed on the log scale. The `estimate` equals
     /// [`TransactionModel::conditional_expected_purchases`].
     ///
     /// # Errors
-    /// As [`TransactionModel::probability_alive_interval`], plus an invalid `t`.
+    /// As [`TransactionModel::probability_alive_interval`], plus an invalid `horizon` (field `t`).
     fn conditional_expected_purchases_interval(
         &self,
-        t: f64,
+        horizon: f64,
         frequency: &[f64],
         recency: &[f64],
         t_cal: &[f64],
         level: f64,
     ) -> Result<PredictionInterval> {
         let z = z_for_level(level)?;
-        self.check_horizon(t)?;
+        self.check_horizon(horizon)?;
         self.check_histories(frequency, recency, t_cal)?;
         let cov = self.covariance().ok_or_else(|| Error::no_covariance(None))?;
         let p = self.params();
         // E = P(alive) · g(x, T): the gradient of ln E is computed with that structure.
         let shift = if self.discrete_time() { None } else { self.age_interpolation_shift(&p) };
         let e = |q: &[f64], x: f64, tx: f64, tc: f64| {
-            self.conditional_expected_purchases_with(q, t, x, tx, tc)
+            self.conditional_expected_purchases_with(q, horizon, x, tx, tc)
         };
         let estimate = par_map(frequency.len(), |i| {
-            self.conditional_expected_purchases_at(t, frequency[i], recency[i], t_cal[i])
+            self.conditional_expected_purchases_at(horizon, frequency[i], recency[i], t_cal[i])
         });
         check_model_outputs(self, "conditional_expected_purchases", &estimate)?;
         let g = log_gradients(self, &p, &e, shift, (frequency, recency, t_cal))?;
