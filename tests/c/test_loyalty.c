@@ -142,8 +142,7 @@ static void test_churn_risk(void) {
     const double f[] = {0, 6}, r[] = {0, 36}, t[] = {38, 38}, clv[] = {50.0, 400.0};
     double prob[2], score[2], pa[2], e[2], var[2];
     uint8_t band[2], at_risk[2];
-    CHECK_STATUS(cvm_churn_risk(m, f, 2, r, 2, t, 2, 39.0, clv, 2, NULL, prob, score, band, at_risk, pa, e,
-                                var, 2),
+    CHECK_STATUS(cvm_churn_risk(m, &(cvm_churn_risk_columns){{f, 2}, {r, 2}, {t, 2}, {clv, 2}}, 39.0, NULL, &(cvm_churn_risk_outputs){prob, score, band, at_risk, pa, e, var, 2}),
                  CVM_STATUS_OK);
     for (int i = 0; i < 2; i++) {
         /* The BG/NBD form: 1 - P(alive) + P(alive) ((alpha + T) / (alpha + T + 39))^(r + x). */
@@ -176,16 +175,13 @@ static void test_churn_risk(void) {
     cvm_churn_risk_options opt = cvm_churn_risk_options_default();
     CHECK_CLOSE(opt.at_risk_threshold, 0.5, 0);
     opt.high_threshold = 1.5;
-    CHECK_STATUS(cvm_churn_risk(m, f, 2, r, 2, t, 2, 39.0, NULL, 0, &opt, prob, NULL, NULL, NULL, NULL, NULL,
-                                NULL, 2),
+    CHECK_STATUS(cvm_churn_risk(m, &(cvm_churn_risk_columns){{f, 2}, {r, 2}, {t, 2}, {NULL, 0}}, 39.0, &opt, &(cvm_churn_risk_outputs){prob, NULL, NULL, NULL, NULL, NULL, NULL, 2}),
                  CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("high_threshold", -1);
-    CHECK_STATUS(cvm_churn_risk(m, f, 2, r, 2, t, 2, 39.0, NULL, 0, NULL, prob, NULL, NULL, NULL, NULL, NULL,
-                                var, 2),
+    CHECK_STATUS(cvm_churn_risk(m, &(cvm_churn_risk_columns){{f, 2}, {r, 2}, {t, 2}, {NULL, 0}}, 39.0, NULL, &(cvm_churn_risk_outputs){prob, NULL, NULL, NULL, NULL, NULL, var, 2}),
                  CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("value_at_risk", -1);
-    CHECK_STATUS(cvm_churn_risk(m, f, 2, r, 2, t, 2, 39.0, NULL, 0, NULL, prob, NULL, NULL, NULL, NULL, NULL,
-                                NULL, 3),
+    CHECK_STATUS(cvm_churn_risk(m, &(cvm_churn_risk_columns){{f, 2}, {r, 2}, {t, 2}, {NULL, 0}}, 39.0, NULL, &(cvm_churn_risk_outputs){prob, NULL, NULL, NULL, NULL, NULL, NULL, 3}),
                  CVM_STATUS_LENGTH_MISMATCH);
     const double late[] = {0, 40};
     CHECK_STATUS(cvm_churn_probability(m, f, 2, late, 2, t, 2, 39.0, prob, 2), CVM_STATUS_INVALID_VALUE);
