@@ -57,8 +57,11 @@ public:
     Span<double> frequency_holdout() const { return holdout(cvm_summary_frequency_holdout(capi())); }
     /// Holdout mean spend; empty without a holdout period.
     Span<double> monetary_value_holdout() const { return holdout(cvm_summary_monetary_value_holdout(capi())); }
-    /// Length of the holdout period in the summary's unit (0 without one).
-    double duration_holdout() const { return cvm_summary_duration_holdout(capi()); }
+    /// Length of the holdout period in the summary's unit; empty without a calibration split.
+    std::optional<double> duration_holdout() const {
+        const double d = cvm_summary_duration_holdout(capi());
+        return d == d ? std::optional<double>(d) : std::nullopt;  // NaN in C
+    }
     /// Customers left out because their first purchase falls after the calibration end.
     std::size_t excluded_customers() const { return cvm_summary_excluded_customers(capi()); }
 
