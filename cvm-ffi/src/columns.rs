@@ -76,9 +76,10 @@ impl cvm_doubles {
     }
 }
 
-/// The data of a transaction-model fit ([`crate::models::cvm_model_fit`]; for
-/// [`crate::lifetime2::cvm_bg_bb_fit`] `t` is the number of opportunities `n`): three required
-/// columns of one length and optional `weights` (`data` NULL: every row is one customer).
+/// The data of a transaction-model fit (`cvm_model_fit`; for `cvm_bg_bb_fit` `t` is the number
+/// of opportunities `n`): three required columns of one length and optional `weights` (`data`
+/// NULL: every row is one customer). Write `{.frequency = {f, n}, .recency = {r, n}, .t = {T, n}}`
+/// in C (weights left out).
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct cvm_fit_columns {
