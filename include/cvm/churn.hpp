@@ -204,11 +204,8 @@ public:
     }
     std::size_t size() const { return cvm_churn_labels_len(capi()); }
     std::vector<ChurnType> types() const {
-        std::vector<ChurnType> out;
-        for (auto c : detail::fill<std::uint8_t>(
-                 size(), [&](std::uint8_t *o, std::size_t n) { return cvm_churn_labels_types(capi(), o, n); }))
-            out.push_back(static_cast<ChurnType>(c));
-        return out;
+        return detail::fill_enum<ChurnType>(
+            size(), [&](std::uint8_t *o, std::size_t n) { return cvm_churn_labels_types(capi(), o, n); });
     }
     std::string reason(std::size_t row) const {
         return detail::take_string([&](char **out) { return cvm_churn_labels_reason(capi(), row, out); });

@@ -172,6 +172,21 @@ template <class T, class F> T scalar(F &&f) {
     return v;
 }
 
+/// `n` codes written by `f(C *out, std::size_t n)`, as the enum class E.
+template <class E, class F> std::vector<E> fill_enum(std::size_t n, F &&f) {
+    using C = std::underlying_type_t<E>;
+    std::vector<E> out;
+    for (C c : fill<C>(n, f)) out.push_back(static_cast<E>(c));
+    return out;
+}
+
+/// The codes of enum values `v`, for a C call.
+template <class E> std::vector<std::underlying_type_t<E>> codes(const std::vector<E> &v) {
+    std::vector<std::underlying_type_t<E>> out;
+    for (E e : v) out.push_back(static_cast<std::underlying_type_t<E>>(e));
+    return out;
+}
+
 /// Borrowed C strings of `v` (valid while `v` lives).
 inline std::vector<const char *> c_strings(const std::vector<std::string> &v) {
     std::vector<const char *> out;

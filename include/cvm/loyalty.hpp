@@ -35,12 +35,8 @@ public:
     }
     std::size_t size() const { return cvm_ladder_len(capi()); }
     std::vector<Stage> stages() const {
-        std::vector<std::uint8_t> codes(size());
-        detail::check(cvm_ladder_stages(capi(), codes.data(), codes.size()));
-        std::vector<Stage> out;
-        out.reserve(codes.size());
-        for (auto c : codes) out.push_back(static_cast<Stage>(c));
-        return out;
+        return detail::fill_enum<Stage>(
+            size(), [&](std::uint8_t *o, std::size_t n) { return cvm_ladder_stages(capi(), o, n); });
     }
     std::string reason(std::size_t row) const {
         return detail::take_string([&](char **out) { return cvm_ladder_reason(capi(), row, out); });
@@ -92,11 +88,8 @@ public:
     }
     std::size_t size() const { return cvm_levels_len(capi()); }
     std::vector<Level> levels() const {
-        std::vector<Level> out;
-        for (auto c : detail::fill<std::uint8_t>(
-                 size(), [&](std::uint8_t *o, std::size_t n) { return cvm_levels_levels(capi(), o, n); }))
-            out.push_back(static_cast<Level>(c));
-        return out;
+        return detail::fill_enum<Level>(
+            size(), [&](std::uint8_t *o, std::size_t n) { return cvm_levels_levels(capi(), o, n); });
     }
     std::string reason(std::size_t row) const {
         return detail::take_string([&](char **out) { return cvm_levels_reason(capi(), row, out); });
@@ -203,11 +196,8 @@ public:
     std::size_t size() const { return cvm_trend_len(capi()); }
     double high_level() const { return cvm_trend_high_level(capi()); }
     std::vector<TrendType> types() const {
-        std::vector<TrendType> out;
-        for (auto c : detail::fill<std::uint32_t>(
-                 size(), [&](std::uint32_t *o, std::size_t n) { return cvm_trend_types(capi(), o, n); }))
-            out.push_back(static_cast<TrendType>(c));
-        return out;
+        return detail::fill_enum<TrendType>(
+            size(), [&](std::uint32_t *o, std::size_t n) { return cvm_trend_types(capi(), o, n); });
     }
     TrendValues values() const {
         const std::size_t n = size();

@@ -64,14 +64,12 @@ public:
         return set(cvm_report_builder_matrix(capi(), c.data(), s.data(), c.size()));
     }
     ReportBuilder &stages(const std::vector<Stage> &stages) {
-        std::vector<std::uint8_t> codes;
-        for (auto s : stages) codes.push_back(static_cast<std::uint8_t>(s));
-        return set(cvm_report_builder_stages(capi(), codes.data(), codes.size()));
+        auto c = detail::codes(stages);
+        return set(cvm_report_builder_stages(capi(), c.data(), c.size()));
     }
     ReportBuilder &levels(const std::vector<Level> &levels) {
-        std::vector<std::uint8_t> codes;
-        for (auto l : levels) codes.push_back(static_cast<std::uint8_t>(l));
-        return set(cvm_report_builder_levels(capi(), codes.data(), codes.size()));
+        auto c = detail::codes(levels);
+        return set(cvm_report_builder_levels(capi(), c.data(), c.size()));
     }
     /// A flag column: 0 false, 1 true, anything else missing.
     ReportBuilder &flag(Flag which, Span<std::uint8_t> values) {
