@@ -530,6 +530,34 @@ typedef struct cvm_churn_risk_outputs {
   size_t n;
 } cvm_churn_risk_outputs;
 
+// Options of [`cvm_select_campaign`] and [`cvm_compare_campaigns`]; start from
+// [`cvm_campaign_options_default`].
+typedef struct cvm_campaign_options {
+  // `CVM_CAMPAIGN_AUTO` (default), `_EXACT` or `_GREEDY`.
+  uint32_t method;
+  // Random selections the comparison averages (default 100).
+  size_t draws;
+  // Seed of the random selections (default 0).
+  uint64_t seed;
+} cvm_campaign_options;
+
+// The customers of [`cvm_select_campaign`] and [`cvm_compare_campaigns`]: `clv` and `uplift`
+// (one value per customer); `cost` one value for everyone (`len` 1, `segment` NULL), one per
+// customer, or, with `segment` (one code per customer, indexing `cost`), one per segment; the
+// `budget` to spend.
+typedef struct cvm_campaign_inputs {
+  // CLV of each customer.
+  struct cvm_doubles clv;
+  // Uplift (probability the contact changes the outcome) of each customer.
+  struct cvm_doubles uplift;
+  // Contact cost: 1 value, one per customer, or one per segment.
+  struct cvm_doubles cost;
+  // Segment code of each customer (`clv.len` values), or NULL.
+  const size_t *segment;
+  // Money available.
+  double budget;
+} cvm_campaign_inputs;
+
 // The campaign's totals, from [`cvm_campaign_summary`].
 typedef struct cvm_campaign_summary {
   // Expected return: sum of `uplift × clv − cost` over the contacted customers.
@@ -1494,22 +1522,24 @@ enum cvm_status cvm_report_action(const struct cvm_report *r, size_t row, bool r
 // `r` NULL or not yet freed.
 void cvm_report_free(struct cvm_report *r);
 
-// Chooses whom to contact within `budget` to maximise the expected CLV gained
-// (`uplift × clv − cost`; see docs/decisions.md) into a new handle `*out`. `cost` holds one
-// value for everyone (`n_cost` 1, `segment` NULL), one per customer (`n_cost` = n), or, with
-// `segment` (n segment codes), one per segment. `method`: `CVM_CAMPAIGN_AUTO`, `_EXACT`,
-// `_GREEDY`.
+// The default campaign options (see the field docs).
+struct cvm_campaign_options cvm_campaign_options_default(void);
+
+// Chooses whom to contact within `inputs->budget` to maximise the expected CLV gained
+// (`uplift × clv − cost`; see docs/decisions.md) into a new handle `*out`, with
+// `options->method` (NULL options: the defaults).
+//
+// ```c
+// cvm_campaign_inputs in = {.clv = {clv, n}, .uplift = {uplift, n}, .cost = {&cost, 1}, .budget = 5000};
+// cvm_campaign *c = NULL;
+// cvm_status s = cvm_select_campaign(&in, NULL, &c);
+// ```
 //
 // # Safety
-// Arrays hold the stated number of values; `out` valid for writes.
-enum cvm_status cvm_select_campaign(const double *clv,
-                                    const double *uplift,
-                                    size_t n,
-                                    const double *cost,
-                                    size_t n_cost,
-                                    const size_t *segment,
-                                    double budget,
-                                    uint32_t method_code,
+// `inputs` valid, its arrays holding their stated lengths; `options` NULL or valid; `out`
+// valid for writes.
+enum cvm_status cvm_select_campaign(const struct cvm_campaign_inputs *inputs,
+                                    const struct cvm_campaign_options *options,
                                     struct cvm_campaign **out);
 
 // The campaign's totals into `*out`.
@@ -1531,21 +1561,14 @@ enum cvm_status cvm_campaign_selected(const struct cvm_campaign *c, uint8_t *out
 // `c` NULL or not yet freed.
 void cvm_campaign_free(struct cvm_campaign *c);
 
-// Compares the optimised campaign with "top-N by CLV" and with `draws` seeded random
-// selections under the same budget (arguments as [`cvm_select_campaign`]).
+// Compares the optimised campaign with "top-N by CLV" and with `options->draws` random
+// selections (seeded by `options->seed`) under the same budget (inputs as
+// [`cvm_select_campaign`]).
 //
 // # Safety
 // As [`cvm_select_campaign`]; `out` valid for writes.
-enum cvm_status cvm_compare_campaigns(const double *clv,
-                                      const double *uplift,
-                                      size_t n,
-                                      const double *cost,
-                                      size_t n_cost,
-                                      const size_t *segment,
-                                      double budget,
-                                      uint32_t method_code,
-                                      size_t draws,
-                                      uint64_t seed,
+enum cvm_status cvm_compare_campaigns(const struct cvm_campaign_inputs *inputs,
+                                      const struct cvm_campaign_options *options,
                                       struct cvm_campaign_comparison *out);
 
 // Default options: rows are transactions, **timestamps in whole days since 1970-01-01**

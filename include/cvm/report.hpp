@@ -114,13 +114,28 @@ private:
 /// Campaign optimiser (CVM_CAMPAIGN_*).
 enum class CampaignMethod : std::uint32_t { Auto = CVM_CAMPAIGN_AUTO, Exact = CVM_CAMPAIGN_EXACT, Greedy = CVM_CAMPAIGN_GREEDY };
 
-/// Inputs of select_campaign: per-customer CLV and uplift; cost for everyone (1 value), per
-/// customer, or per segment (with `segment` codes); the budget.
+/// Inputs of Campaign::select: per-customer CLV and uplift; cost for everyone (1 value), per
+/// customer, or per segment (with `segment` codes, one per customer); the budget.
 struct CampaignInputs {
     Span<double> clv, uplift, cost;
     Span<std::size_t> segment{};
     double budget = 0;
-    CampaignMethod method = CampaignMethod::Auto;
+
+    cvm_campaign_inputs to_c() const {
+        return cvm_campaign_inputs{detail::col(clv), detail::col(uplift), detail::col(cost), detail::opt(segment),
+                                   budget};
+    }
+};
+
+/// Options of Campaign::select and compare_campaigns (defaults: auto method, 100 draws, seed 0).
+struct CampaignOptions {
+    CampaignMethod method = static_cast<CampaignMethod>(cvm_campaign_options_default().method);
+    std::size_t draws = cvm_campaign_options_default().draws;
+    std::uint64_t seed = cvm_campaign_options_default().seed;
+
+    cvm_campaign_options to_c() const {
+        return cvm_campaign_options{static_cast<std::uint32_t>(method), draws, seed};
+    }
 };
 
 using CampaignSummary = cvm_campaign_summary;
@@ -129,11 +144,11 @@ using CampaignComparison = cvm_campaign_comparison;
 /// Whom to contact within the budget to maximise the expected CLV gained.
 class Campaign : public CampaignHandle {
 public:
-    static Campaign select(const CampaignInputs &in) {
+    static Campaign select(const CampaignInputs &in, const CampaignOptions &options = {}) {
         cvm_campaign *raw = nullptr;
-        detail::check(cvm_select_campaign(in.clv.data(), in.uplift.data(), in.clv.size(), in.cost.data(),
-                                          in.cost.size(), detail::opt(in.segment), in.budget,
-                                          static_cast<std::uint32_t>(in.method), &raw));
+        const cvm_campaign_inputs i = in.to_c();
+        const cvm_campaign_options o = options.to_c();
+        detail::check(cvm_select_campaign(&i, &o, &raw));
         return Campaign(raw, in.clv.size());
     }
     CampaignSummary summary() const {
@@ -154,13 +169,12 @@ private:
     std::size_t n_;
 };
 
-/// The optimised campaign against top-N by CLV and `draws` seeded random selections.
-inline CampaignComparison compare_campaigns(const CampaignInputs &in, std::size_t draws, std::uint64_t seed) {
-    return detail::scalar<CampaignComparison>([&](CampaignComparison *o) {
-        return cvm_compare_campaigns(in.clv.data(), in.uplift.data(), in.clv.size(), in.cost.data(), in.cost.size(),
-                                     detail::opt(in.segment), in.budget, static_cast<std::uint32_t>(in.method), draws,
-                                     seed, o);
-    });
+/// The optimised campaign against top-N by CLV and `options.draws` seeded random selections.
+inline CampaignComparison compare_campaigns(const CampaignInputs &in, const CampaignOptions &options = {}) {
+    const cvm_campaign_inputs i = in.to_c();
+    const cvm_campaign_options o = options.to_c();
+    return detail::scalar<CampaignComparison>(
+        [&](CampaignComparison *out) { return cvm_compare_campaigns(&i, &o, out); });
 }
 
 /// RFM quintile scores (1–5) and segment indices (names: Rfm::segment_names()).

@@ -166,12 +166,17 @@ void test_report_and_campaign() {
     cvm::CampaignSummary s = c.summary();
     CHECK_CLOSE(s.expected_return, 220.0, 1e-9);
     CHECK(s.n_selected == 2 && c.selected() == (std::vector<bool>{false, true, true, false}));
-    cvm::CampaignComparison cmp = cvm::compare_campaigns(in, 50, 7);
+    cvm::CampaignOptions co;
+    co.draws = 50, co.seed = 7;
+    cvm::CampaignComparison cmp = cvm::compare_campaigns(in, co);
     cvm_campaign_comparison want;
-    CHECK_STATUS(cvm_compare_campaigns(clv.data(), uplift.data(), 4, cost.data(), 4, nullptr, 50, CVM_CAMPAIGN_AUTO, 50,
-                                       7, &want),
-                 CVM_STATUS_OK);
+    cvm_campaign_inputs ci{{clv.data(), 4}, {uplift.data(), 4}, {cost.data(), 4}, nullptr, 50};
+    cvm_campaign_options o = cvm_campaign_options_default();
+    o.draws = 50, o.seed = 7;
+    CHECK_STATUS(cvm_compare_campaigns(&ci, &o, &want), CVM_STATUS_OK);
     CHECK(cmp.random_return == want.random_return && cmp.optimised.expected_return == s.expected_return);
+    co.method = cvm::CampaignMethod::Greedy;
+    CHECK(!cvm::Campaign::select(in, co).summary().exact);
     in.budget = -1;
     CHECK(is(expect_error([&] { cvm::Campaign::select(in); }), Status::InvalidValue, "budget", -1));
 }
