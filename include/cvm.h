@@ -862,6 +862,19 @@ typedef struct cvm_preset_options {
   size_t n_rename_to;
 } cvm_preset_options;
 
+// Options of [`cvm_relationship_trend`]; start from [`cvm_trend_options_default`].
+typedef struct cvm_trend_options {
+  // Whether `high_level` is set (default false: the median level of the customers given).
+  bool has_high_level;
+  // Level from which a relationship is "high" (finite).
+  double high_level;
+  // Slope tolerance: a fraction of the level (`CVM_SLOPE_RELATIVE`, default 0.05) or profit
+  // units per period (`CVM_SLOPE_ABSOLUTE`).
+  double slope_tolerance;
+  // `CVM_SLOPE_RELATIVE` (default) or `CVM_SLOPE_ABSOLUTE`.
+  uint32_t slope_scale;
+} cvm_trend_options;
+
 // Options of [`cvm_summary_from_transactions`]; start from [`cvm_summary_options_default`]
 // (which sets `timestamp_unit = CVM_TIMESTAMP_DAYS`: set it to your timestamps' unit).
 //
@@ -953,6 +966,17 @@ typedef struct cvm_period_row {
   // `−A` plus the present values of periods `1..=t`.
   double cumulative;
 } cvm_period_row;
+
+// Options of [`crate::value::cvm_closed_form_clv`]; start from
+// [`cvm_closed_form_options_default`].
+typedef struct cvm_closed_form_options {
+  // Number of periods (1 to 100,000), or `CVM_PERIODS_INFINITE` (0, the default).
+  size_t periods;
+  // `CVM_TIMING_END` (default) or `CVM_TIMING_START`.
+  uint32_t timing;
+  // `CVM_RETENTION_PRESENT` (default) or `CVM_RETENTION_SURVIVE`.
+  uint32_t convention;
+} cvm_closed_form_options;
 
 // Satisfaction scores and the threshold of "highly satisfied": influence value counts only
 // where `score >= threshold` (the method: influence value arises when customers are highly
@@ -2872,25 +2896,25 @@ enum cvm_status cvm_evaluation_reasons(const struct cvm_evaluation *e, size_t ro
 // `e` NULL or not yet freed.
 void cvm_evaluation_free(struct cvm_evaluation *e);
 
+// The default trend options (see the field docs).
+struct cvm_trend_options cvm_trend_options_default(void);
+
 // Classifies each customer's relationship from per-period profit into `*out` (free with
 // [`cvm_trend_free`]).
 //
-// `profit` is row-major, customers × `n_periods` (oldest period first). `high_level` may be
-// NULL (the median level of the customers given); `slope_tolerance` is a fraction of the level
-// (`CVM_SLOPE_RELATIVE`, default 0.05) or profit units per period (`CVM_SLOPE_ABSOLUTE`).
+// `profit` is row-major, customers × `n_periods` (oldest period first); `options` NULL means
+// [`cvm_trend_options_default`].
 //
 // Errors: `CVM_STATUS_EMPTY_INPUT` (`profit`), `CVM_STATUS_INVALID_VALUE` (`n_periods` < 2,
 // `profit` length or a non-finite value with its flat index, `high_level`, `slope_tolerance`),
 // `CVM_STATUS_UNKNOWN_NAME` (`slope_scale`).
 //
 // # Safety
-// `profit` holds `n_profit` values; `high_level` NULL or valid; `out` valid for writes.
+// `profit` holds `n_profit` values; `options` NULL or valid; `out` valid for writes.
 enum cvm_status cvm_relationship_trend(const double *profit,
                                        size_t n_profit,
                                        size_t n_periods,
-                                       const double *high_level,
-                                       double slope_tolerance,
-                                       uint32_t slope_scale_code,
+                                       const struct cvm_trend_options *options,
                                        struct cvm_trend **out);
 
 // Number of customers of a trend result (0 for NULL).
@@ -3326,17 +3350,16 @@ double cvm_breakdown_acquisition_cost(const struct cvm_breakdown *b);
 void cvm_breakdown_free(struct cvm_breakdown *b);
 
 // Textbook lifetime value of a constant margin, retention rate and discount rate into `*out`:
-// `m / (1 + d − r)` (end of period, present in period 1) and its variants; `periods` =
-// `CVM_PERIODS_INFINITE` or a finite horizon.
+// `m / (1 + d − r)` (end of period, present in period 1) and its variants chosen by `options`
+// (NULL: [`cvm_closed_form_options_default`]: infinite horizon, end of period, present in
+// period 1).
 //
 // # Safety
-// `out` valid for writes.
+// `options` NULL or valid; `out` valid for writes.
 enum cvm_status cvm_closed_form_clv(double margin,
                                     double retention,
                                     double discount_rate,
-                                    size_t periods,
-                                    uint32_t timing_code,
-                                    uint32_t convention_code,
+                                    const struct cvm_closed_form_options *options,
                                     double *out);
 
 // Per-period retention rates `r_t = S(t) / S(t − 1)` of one or more survival curves
@@ -3584,6 +3607,10 @@ struct cvm_decomposition_inputs cvm_decomposition_inputs_default(void);
 // The default value-matrix options (equal to zero-initialised ones): the method's 2 × 2
 // matrix split at the medians, with its quadrant labels and strategies.
 struct cvm_value_matrix_options cvm_value_matrix_options_default(void);
+
+// The default closed-form options (equal to zero-initialised ones): infinite horizon, cash
+// flows at the end of each period, the customer present in period 1.
+struct cvm_closed_form_options cvm_closed_form_options_default(void);
 
 // Transition counts between the cells of two value matrices of the same grid (`cells` cells),
 // customers matched by id, into `counts`: row-major, rows = cells before (then `new` under

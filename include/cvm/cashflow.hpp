@@ -62,14 +62,17 @@ struct Cashflow : cvm_cashflow {
     }
 };
 
-/// Textbook CLV of a constant margin, retention and discount rate (periods 0: infinite;
-/// timing CVM_TIMING_*, convention CVM_RETENTION_*).
+/// Options of closed_form_clv: the C struct's named members (periods, 0 = infinite; timing
+/// CVM_TIMING_*; convention CVM_RETENTION_*), from the library's defaults.
+struct ClosedFormOptions : cvm_closed_form_options {
+    ClosedFormOptions() : cvm_closed_form_options(cvm_closed_form_options_default()) {}
+};
+
+/// Textbook CLV of a constant margin, retention and discount rate: m / (1 + d − r) by default.
 inline double closed_form_clv(double margin, double retention, double discount_rate,
-                              std::size_t periods = CVM_PERIODS_INFINITE, std::uint32_t timing = CVM_TIMING_END,
-                              std::uint32_t convention = CVM_RETENTION_PRESENT) {
-    return detail::scalar<double>([&](double *o) {
-        return cvm_closed_form_clv(margin, retention, discount_rate, periods, timing, convention, o);
-    });
+                              const ClosedFormOptions &options = {}) {
+    return detail::scalar<double>(
+        [&](double *o) { return cvm_closed_form_clv(margin, retention, discount_rate, &options, o); });
 }
 
 /// Per-period retention rates S(t) / S(t − 1) of survival curves (row-major, n_points each).

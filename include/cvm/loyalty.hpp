@@ -169,12 +169,17 @@ enum class TrendType : std::uint32_t {
     LowDeclining = CVM_TREND_LOW_DECLINING,
 };
 
-/// Options of Trend::compute: level threshold (empty: the median) and slope tolerance.
+/// Options of Trend::compute: level threshold (empty: the median) and slope tolerance, from the
+/// library's defaults.
 struct TrendOptions {
     std::optional<double> high_level;
-    double slope_tolerance = 0.05;
+    double slope_tolerance = cvm_trend_options_default().slope_tolerance;
     /// CVM_SLOPE_RELATIVE (a fraction of the level) or CVM_SLOPE_ABSOLUTE (profit per period).
-    std::uint32_t slope_scale = CVM_SLOPE_RELATIVE;
+    std::uint32_t slope_scale = cvm_trend_options_default().slope_scale;
+
+    cvm_trend_options to_c() const {
+        return cvm_trend_options{high_level.has_value(), high_level.value_or(0.0), slope_tolerance, slope_scale};
+    }
 };
 
 /// Each customer's trend level, slope and threshold.
@@ -187,11 +192,9 @@ class Trend : public TrendHandle {
 public:
     /// `profit` row-major, customers × n_periods (oldest first).
     static Trend compute(Span<double> profit, std::size_t n_periods, const TrendOptions &options = {}) {
-        const double *high = options.high_level ? &*options.high_level : nullptr;
-        return detail::make<Trend>([&](cvm_trend **out) {
-            return cvm_relationship_trend(profit.data(), profit.size(), n_periods, high, options.slope_tolerance,
-                                          options.slope_scale, out);
-        });
+        const cvm_trend_options o = options.to_c();
+        return detail::make<Trend>(
+            [&](cvm_trend **out) { return cvm_relationship_trend(profit.data(), profit.size(), n_periods, &o, out); });
     }
     std::size_t size() const { return cvm_trend_len(capi()); }
     double high_level() const { return cvm_trend_high_level(capi()); }

@@ -247,11 +247,14 @@ void test_cashflow_and_fees() {
     CHECK(cvm::series_per_customer(per).kind == CVM_SERIES_PER_CUSTOMER);
     CHECK(cvm::series_matrix(matrix, 3).n_periods == 3);
     double closed = 0;
-    CHECK_STATUS(cvm_closed_form_clv(100, 0.8, 0.1, CVM_PERIODS_INFINITE, CVM_TIMING_END, CVM_RETENTION_PRESENT,
-                                     &closed),
-                 CVM_STATUS_OK);
+    CHECK_STATUS(cvm_closed_form_clv(100, 0.8, 0.1, nullptr, &closed), CVM_STATUS_OK);
     CHECK(cvm::closed_form_clv(100, 0.8, 0.1) == closed);
     CHECK_CLOSE(closed, 100 / (1 + 0.1 - 0.8), 1e-12);
+    cvm::ClosedFormOptions cfo;
+    cfo.periods = 2, cfo.convention = CVM_RETENTION_SURVIVE;
+    CHECK_CLOSE(cvm::closed_form_clv(100, 0.8, 0.1, cfo), 80.0 / 1.1 + 64.0 / 1.21, 1e-12);
+    cfo.timing = 5;
+    CHECK(is(expect_error([&] { cvm::closed_form_clv(100, 0.8, 0.1, cfo); }), Status::UnknownName, "timing", -1));
     CHECK(cvm::retention_from_survival(std::vector<double>{1, 0.5, 0.25}, 3) == (std::vector<double>{0.5, 0.5}));
     // Decomposition.
     const std::vector<double> history{100, 100, 100, 0, 50, 200}, potential{400, 900}, refs{2, 0}, sat{5, 4};
