@@ -11,6 +11,11 @@
 //   from the library's defaults; every returned string is a std::string (the library's strings
 //   are copied and, when new, freed inside; a NULL is never read as a string).
 //
+// A method is named as the C function it calls without the prefix and the handle's noun
+// (cvm_model_standard_errors → Model::standard_errors, cvm_fee_result_reason →
+// FeeResult::reason); where it has no comment of its own, the C function's comment in cvm.h
+// (formula, units, errors) is its documentation. docs/cpp.md lists every class's methods.
+//
 // The parts (include them alone to compile less): cvm/core.hpp (errors, spans, handles, dates,
 // threads), cvm/models.hpp, cvm/lifetime.hpp, cvm/churn.hpp, cvm/loyalty.hpp, cvm/rules.hpp,
 // cvm/report.hpp, cvm/value.hpp, cvm/cashflow.hpp, cvm/fee.hpp.
