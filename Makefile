@@ -92,14 +92,15 @@ test-c: $(C_TESTS) $(CXX_TESTS)
 	@$(MAKE) --no-print-directory test-valgrind
 	@$(MAKE) --no-print-directory test-cpp
 
-## First the wrapper audit (tests/cpp/audit_wrapper.py: every function of cvm.h is used by the C++
-## layer), then tests/cpp/test_*.cpp over include/cvm.hpp, linked to libcvm.so: under ASan + UBSan (C++17),
+## First the wrapper audit (tests/cpp/audit_wrapper.py: every function of cvm.h is used by the
+## C++ layer), then tests/cpp/test_*.cpp over include/cvm.hpp, linked to libcvm.so: under
+## ASan + UBSan (C++17),
 ## under TSan (C++20, so std::span; rayon's known false positives suppressed by
 ## tests/cpp/tsan.supp) and, when installed, under valgrind memcheck.
 VALGRIND ?= valgrind
 CPP_NAMES := $(patsubst tests/cpp/%.cpp,%,$(wildcard tests/cpp/test_*.cpp))
 CPP_HEADERS := include/cvm.hpp $(wildcard include/cvm/*.hpp)
-CPP_DEPS  := $(CPP_HEADERS) include/cvm.h tests/c/cvm_test.h $(wildcard tests/cpp/*.h) lib
+CPP_DEPS  := $(CPP_HEADERS) include/cvm.h tests/c/cvm_test.h $(wildcard tests/cpp/*.hpp) lib
 CXXFLAGS_CPP := -Wall -Wextra -Werror -g -Iinclude -Itests/c
 LINK_CVM_SO  := -L$(RELEASE_DIR) -lcvm -Wl,-rpath,$(abspath $(RELEASE_DIR))
 
@@ -165,7 +166,8 @@ dist: lib
 	@ls -l $(DIST)
 
 ## Installs libcvm (versioned .so and its symlinks, .a, split debug info in lib/.debug), cvm.h,
-## cvm.hpp and its parts in include/cvm/, lib/pkgconfig/cvm.pc and lib/cmake/cvm/ (targets cvm::cvm and cvm::cvm_static).
+## cvm.hpp and its parts in include/cvm/, lib/pkgconfig/cvm.pc and lib/cmake/cvm/ (targets
+## cvm::cvm and cvm::cvm_static).
 install: dist
 	install -d $(PREFIX)/lib/.debug $(PREFIX)/include/cvm $(PREFIX)/lib/pkgconfig $(PREFIX)/lib/cmake/cvm
 	install -m 755 $(DIST)/libcvm.so.$(VERSION) $(PREFIX)/lib/
