@@ -92,12 +92,15 @@ test-c: $(C_TESTS) $(CXX_TESTS)
 	@$(MAKE) --no-print-directory test-valgrind
 	@$(MAKE) --no-print-directory test-cpp
 
-## tests/cpp/test_*.cpp over include/cvm.hpp, linked to libcvm.so: under ASan + UBSan (C++17),
+## First the wrapper audit (tests/cpp/audit_wrapper.py: every function of cvm.h is used by the
+## C++ layer), then tests/cpp/test_*.cpp over include/cvm.hpp, linked to libcvm.so: under
+## ASan + UBSan (C++17),
 ## under TSan (C++20, so std::span; rayon's known false positives suppressed by
 ## tests/cpp/tsan.supp) and, when installed, under valgrind memcheck.
 VALGRIND ?= valgrind
 CPP_NAMES := $(patsubst tests/cpp/%.cpp,%,$(wildcard tests/cpp/test_*.cpp))
-CPP_DEPS  := include/cvm.hpp include/cvm.h tests/c/cvm_test.h lib
+CPP_HEADERS := include/cvm.hpp $(wildcard include/cvm/*.hpp)
+CPP_DEPS  := $(CPP_HEADERS) include/cvm.h tests/c/cvm_test.h $(wildcard tests/cpp/*.hpp) lib
 CXXFLAGS_CPP := -Wall -Wextra -Werror -g -Iinclude -Itests/c
 LINK_CVM_SO  := -L$(RELEASE_DIR) -lcvm -Wl,-rpath,$(abspath $(RELEASE_DIR))
 
@@ -114,6 +117,7 @@ build/cpp/plain/%: tests/cpp/%.cpp $(CPP_DEPS)
 	g++ -std=c++17 $(CXXFLAGS_CPP) -O1 $< $(LINK_CVM_SO) -o $@
 
 test-cpp: $(addprefix build/cpp/asan/,$(CPP_NAMES)) $(addprefix build/cpp/tsan/,$(CPP_NAMES)) $(if $(shell command -v $(VALGRIND) 2>/dev/null),$(addprefix build/cpp/plain/,$(CPP_NAMES)))
+	python3 tests/cpp/audit_wrapper.py include
 	@set -e; for t in $(CPP_NAMES); do \
 	  (cd tests/c && ASAN_OPTIONS=detect_leaks=1 ../../build/cpp/asan/$$t) && \
 	  (cd tests/c && TSAN_OPTIONS="halt_on_error=1 suppressions=$(abspath tests/cpp/tsan.supp)" ../../build/cpp/tsan/$$t); done
@@ -161,16 +165,18 @@ dist: lib
 	strip --strip-debug $(DIST)/libcvm.a
 	@ls -l $(DIST)
 
-## Installs libcvm (versioned .so and its symlinks, .a, split debug info in lib/.debug), cvm.h and
-## cvm.hpp, lib/pkgconfig/cvm.pc and lib/cmake/cvm/ (targets cvm::cvm and cvm::cvm_static).
+## Installs libcvm (versioned .so and its symlinks, .a, split debug info in lib/.debug), cvm.h,
+## cvm.hpp and its parts in include/cvm/, lib/pkgconfig/cvm.pc and lib/cmake/cvm/ (targets
+## cvm::cvm and cvm::cvm_static).
 install: dist
-	install -d $(PREFIX)/lib/.debug $(PREFIX)/include $(PREFIX)/lib/pkgconfig $(PREFIX)/lib/cmake/cvm
+	install -d $(PREFIX)/lib/.debug $(PREFIX)/include/cvm $(PREFIX)/lib/pkgconfig $(PREFIX)/lib/cmake/cvm
 	install -m 755 $(DIST)/libcvm.so.$(VERSION) $(PREFIX)/lib/
 	install -m 644 $(DIST)/libcvm.so.$(VERSION).debug $(PREFIX)/lib/.debug/
 	ln -sf libcvm.so.$(VERSION) $(PREFIX)/lib/libcvm.so.$(MAJOR)
 	ln -sf libcvm.so.$(MAJOR) $(PREFIX)/lib/libcvm.so
 	install -m 644 $(DIST)/libcvm.a $(PREFIX)/lib/
 	install -m 644 include/cvm.h include/cvm.hpp $(PREFIX)/include/
+	install -m 644 include/cvm/*.hpp $(PREFIX)/include/cvm/
 	sed -e 's|@PREFIX@|$(abspath $(PREFIX))|' -e 's|@VERSION@|$(VERSION)|' -e 's|@STATIC_LIBS@|$(STATIC_LIBS)|' \
 	  packaging/cvm.pc.in > $(PREFIX)/lib/pkgconfig/cvm.pc
 	sed -e 's|@VERSION@|$(VERSION)|' -e 's|@MAJOR@|$(MAJOR)|' \

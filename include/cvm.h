@@ -486,6 +486,78 @@ typedef struct cvm_churn_risk_options {
   double at_risk_threshold;
 } cvm_churn_risk_options;
 
+// A borrowed array of doubles: `data` holds `len` values (NULL with `len == 0` is empty; for
+// an optional column, NULL means "not given"). Write `{ptr, n}` in C.
+typedef struct cvm_doubles {
+  // First value (borrowed for the call only).
+  const double *data;
+  // Number of values.
+  size_t len;
+} cvm_doubles;
+
+// The customer columns of [`cvm_churn_risk`]: `frequency`, `recency`, `t` (T) in the model's
+// unit, required, of one length; `clv` optional (`data` NULL: no value at risk).
+typedef struct cvm_churn_risk_columns {
+  // Repeat purchases `x`.
+  struct cvm_doubles frequency;
+  // Age at the last purchase `t_x`.
+  struct cvm_doubles recency;
+  // Age at the end of observation `T`.
+  struct cvm_doubles t;
+  // Each customer's CLV, or NULL.
+  struct cvm_doubles clv;
+} cvm_churn_risk_columns;
+
+// Where [`cvm_churn_risk`] writes: each non-NULL array has room for `n` = the number of
+// customers; every output may be NULL (not wanted), and `value_at_risk` must be NULL when no
+// `clv` column is given.
+typedef struct cvm_churn_risk_outputs {
+  // P(no purchase in the horizon).
+  double *probability;
+  // Ranking score `exp(-E)`.
+  double *score;
+  // Band code (`CVM_RISK_*`).
+  uint8_t *band;
+  // At-risk flag (0/1).
+  uint8_t *at_risk;
+  // P(alive).
+  double *p_alive;
+  // Expected purchases in the horizon.
+  double *expected_purchases;
+  // `probability × clv`.
+  double *value_at_risk;
+  // Room in each array.
+  size_t n;
+} cvm_churn_risk_outputs;
+
+// Options of [`cvm_select_campaign`] and [`cvm_compare_campaigns`]; start from
+// [`cvm_campaign_options_default`].
+typedef struct cvm_campaign_options {
+  // `CVM_CAMPAIGN_AUTO` (default), `_EXACT` or `_GREEDY`.
+  uint32_t method;
+  // Random selections the comparison averages (default 100).
+  size_t draws;
+  // Seed of the random selections (default 0).
+  uint64_t seed;
+} cvm_campaign_options;
+
+// The customers of [`cvm_select_campaign`] and [`cvm_compare_campaigns`]: `clv` and `uplift`
+// (one value per customer); `cost` one value for everyone (`len` 1, `segment` NULL), one per
+// customer, or, with `segment` (one code per customer, indexing `cost`), one per segment; the
+// `budget` to spend.
+typedef struct cvm_campaign_inputs {
+  // CLV of each customer.
+  struct cvm_doubles clv;
+  // Uplift (probability the contact changes the outcome) of each customer.
+  struct cvm_doubles uplift;
+  // Contact cost: 1 value, one per customer, or one per segment.
+  struct cvm_doubles cost;
+  // Segment code of each customer (`clv.len` values), or NULL.
+  const size_t *segment;
+  // Money available.
+  double budget;
+} cvm_campaign_inputs;
+
 // The campaign's totals, from [`cvm_campaign_summary`].
 typedef struct cvm_campaign_summary {
   // Expected return: sum of `uplift × clv − cost` over the contacted customers.
@@ -542,6 +614,50 @@ typedef struct cvm_fee_options {
   // Divisor of the average: `CVM_AVERAGE_CALENDAR_DAYS` (default) or `CVM_AVERAGE_DAYS_OPEN`.
   uint32_t average_over;
 } cvm_fee_options;
+
+// A borrowed array of 64-bit integers (ids, timestamps): `data` holds `len` values; as
+// [`cvm_doubles`].
+typedef struct cvm_int64s {
+  // First value (borrowed for the call only).
+  const int64_t *data;
+  // Number of values.
+  size_t len;
+} cvm_int64s;
+
+// A borrowed array of NUL-terminated UTF-8 strings: `data` holds `len` pointers; as
+// [`cvm_doubles`].
+typedef struct cvm_strings {
+  // First string pointer (borrowed for the call only).
+  const char *const *data;
+  // Number of strings.
+  size_t len;
+} cvm_strings;
+
+// The rows of [`cvm_fee_schedule_apply`]: transactions or balances (`account_ids`,
+// `customer_ids`, `timestamps`, `values`, equal lengths, any order); opening balances
+// (`opening_account_ids` / `opening_balances`, may be `{NULL, 0}`: 0); tiers by customer
+// (`tier_customer_ids` / `tiers`, names of the schedule's tiers) and `default_tier` for the
+// others (NULL: none, a customer without a tier is an error).
+typedef struct cvm_fee_rows {
+  // Account of each row.
+  struct cvm_int64s account_ids;
+  // Customer of each row.
+  struct cvm_int64s customer_ids;
+  // Time of each row, in `options->timestamp_unit`.
+  struct cvm_int64s timestamps;
+  // Amount (transactions) or end-of-day balance of each row.
+  struct cvm_doubles values;
+  // Accounts with an opening balance.
+  struct cvm_int64s opening_account_ids;
+  // Their opening balances.
+  struct cvm_doubles opening_balances;
+  // Customers with a tier.
+  struct cvm_int64s tier_customer_ids;
+  // Their tiers' names.
+  struct cvm_strings tiers;
+  // Tier of the other customers, or NULL.
+  const char *default_tier;
+} cvm_fee_rows;
 
 // Options of [`cvm_clv`] and [`cvm_clv_bg_bb`]. Start from [`cvm_clv_options_default`].
 // Units and the method are codes checked by the library (an unknown one is
@@ -605,14 +721,20 @@ typedef struct cvm_fit_diagnostics {
   double n_obs;
 } cvm_fit_diagnostics;
 
-// A borrowed array of doubles: `data` holds `len` values (NULL with `len == 0` is empty; for
-// an optional column, NULL means "not given"). Write `{ptr, n}` in C.
-typedef struct cvm_doubles {
-  // First value (borrowed for the call only).
-  const double *data;
-  // Number of values.
-  size_t len;
-} cvm_doubles;
+// The data of a transaction-model fit (`cvm_model_fit`; for `cvm_bg_bb_fit` `t` is the number
+// of opportunities `n`): three required columns of one length and optional `weights` (`data`
+// NULL: every row is one customer). Write `{.frequency = {f, n}, .recency = {r, n}, .t = {T, n}}`
+// in C (weights left out).
+typedef struct cvm_fit_columns {
+  // Repeat purchases `x`.
+  struct cvm_doubles frequency;
+  // Age at the last purchase `t_x`.
+  struct cvm_doubles recency;
+  // Age at the end of observation `T` (BG/BB: opportunities `n`).
+  struct cvm_doubles t;
+  // Customers each row stands for, or NULL.
+  struct cvm_doubles weights;
+} cvm_fit_columns;
 
 // The customer columns of [`cvm_clv`] (`frequency`, `recency`, `t` = T, `monetary_value`) and
 // of [`cvm_clv_bg_bb`] (`t` = the number of opportunities `n`), in the model's unit; every
@@ -740,6 +862,19 @@ typedef struct cvm_preset_options {
   size_t n_rename_to;
 } cvm_preset_options;
 
+// Options of [`cvm_relationship_trend`]; start from [`cvm_trend_options_default`].
+typedef struct cvm_trend_options {
+  // Whether `high_level` is set (default false: the median level of the customers given).
+  bool has_high_level;
+  // Level from which a relationship is "high" (finite).
+  double high_level;
+  // Slope tolerance: a fraction of the level (`CVM_SLOPE_RELATIVE`, default 0.05) or profit
+  // units per period (`CVM_SLOPE_ABSOLUTE`).
+  double slope_tolerance;
+  // `CVM_SLOPE_RELATIVE` (default) or `CVM_SLOPE_ABSOLUTE`.
+  uint32_t slope_scale;
+} cvm_trend_options;
+
 // Options of [`cvm_summary_from_transactions`]; start from [`cvm_summary_options_default`]
 // (which sets `timestamp_unit = CVM_TIMESTAMP_DAYS`: set it to your timestamps' unit).
 //
@@ -831,6 +966,17 @@ typedef struct cvm_period_row {
   // `−A` plus the present values of periods `1..=t`.
   double cumulative;
 } cvm_period_row;
+
+// Options of [`crate::value::cvm_closed_form_clv`]; start from
+// [`cvm_closed_form_options_default`].
+typedef struct cvm_closed_form_options {
+  // Number of periods (1 to 100,000), or `CVM_PERIODS_INFINITE` (0, the default).
+  size_t periods;
+  // `CVM_TIMING_END` (default) or `CVM_TIMING_START`.
+  uint32_t timing;
+  // `CVM_RETENTION_PRESENT` (default) or `CVM_RETENTION_SURVIVE`.
+  uint32_t convention;
+} cvm_closed_form_options;
 
 // Satisfaction scores and the threshold of "highly satisfied": influence value counts only
 // where `score >= threshold` (the method: influence value arises when customers are highly
@@ -1203,34 +1349,26 @@ enum cvm_status cvm_bg_bb_churn_probability(const struct cvm_bg_bb *model,
                                             double *out,
                                             size_t n_out);
 
-// The churn-risk table of every customer: the churn probability over `horizon`, the ranking
-// score `exp(-E)` (E the expected purchases in the horizon), the band (`CVM_RISK_*`), the
-// at-risk flag (0/1), P(alive), the expected purchases and, when `clv` is given (else NULL,
-// 0), the value at risk `probability × clv` (NaN is never written: without a CLV that output
-// must be NULL). Each output holds `n_out` values (= customers) and may be NULL; `options`
-// may be NULL (defaults).
+// The churn-risk table of every customer: the churn probability over `horizon` (> 0, in the
+// model's unit), the ranking score `exp(-E)` (E the expected purchases in the horizon), the
+// band (`CVM_RISK_*`), the at-risk flag (0/1), P(alive), the expected purchases and, when the
+// `clv` column is given, the value at risk `probability × clv` (NaN is never written: without
+// a CLV that output must be NULL). `options` may be NULL (defaults).
+//
+// ```c
+// cvm_churn_risk_columns c = {{f, n}, {r, n}, {T, n}, {NULL, 0}};
+// cvm_churn_risk_outputs o = {.probability = prob, .band = band, .n = n};
+// cvm_status s = cvm_churn_risk(model, &c, 39.0, NULL, &o);
+// ```
 //
 // # Safety
-// `model` live; arrays hold their stated lengths; non-NULL outputs have room for `n_out`.
+// `model` live; `columns` and `outputs` valid for reads, their arrays hold their stated
+// lengths (non-NULL outputs have room for `outputs->n`).
 enum cvm_status cvm_churn_risk(const struct cvm_model *model,
-                               const double *frequency,
-                               size_t n_frequency,
-                               const double *recency,
-                               size_t n_recency,
-                               const double *t,
-                               size_t n_t,
+                               const struct cvm_churn_risk_columns *columns,
                                double horizon,
-                               const double *clv,
-                               size_t n_clv,
                                const struct cvm_churn_risk_options *options,
-                               double *probability,
-                               double *score,
-                               uint8_t *band,
-                               uint8_t *at_risk,
-                               double *p_alive,
-                               double *expected_purchases,
-                               double *value_at_risk,
-                               size_t n_out);
+                               const struct cvm_churn_risk_outputs *outputs);
 
 // The reason of one customer's churn risk, naming its components as the Rust and Python tables
 // do (e.g. `"P(no purchase in 39) = 0.83: P(alive) 0.62, expected purchases 0.21, 30 since the
@@ -1408,22 +1546,24 @@ enum cvm_status cvm_report_action(const struct cvm_report *r, size_t row, bool r
 // `r` NULL or not yet freed.
 void cvm_report_free(struct cvm_report *r);
 
-// Chooses whom to contact within `budget` to maximise the expected CLV gained
-// (`uplift × clv − cost`; see docs/decisions.md) into a new handle `*out`. `cost` holds one
-// value for everyone (`n_cost` 1, `segment` NULL), one per customer (`n_cost` = n), or, with
-// `segment` (n segment codes), one per segment. `method`: `CVM_CAMPAIGN_AUTO`, `_EXACT`,
-// `_GREEDY`.
+// The default campaign options (see the field docs).
+struct cvm_campaign_options cvm_campaign_options_default(void);
+
+// Chooses whom to contact within `inputs->budget` to maximise the expected CLV gained
+// (`uplift × clv − cost`; see docs/decisions.md) into a new handle `*out`, with
+// `options->method` (NULL options: the defaults).
+//
+// ```c
+// cvm_campaign_inputs in = {.clv = {clv, n}, .uplift = {uplift, n}, .cost = {&cost, 1}, .budget = 5000};
+// cvm_campaign *c = NULL;
+// cvm_status s = cvm_select_campaign(&in, NULL, &c);
+// ```
 //
 // # Safety
-// Arrays hold the stated number of values; `out` valid for writes.
-enum cvm_status cvm_select_campaign(const double *clv,
-                                    const double *uplift,
-                                    size_t n,
-                                    const double *cost,
-                                    size_t n_cost,
-                                    const size_t *segment,
-                                    double budget,
-                                    uint32_t method_code,
+// `inputs` valid, its arrays holding their stated lengths; `options` NULL or valid; `out`
+// valid for writes.
+enum cvm_status cvm_select_campaign(const struct cvm_campaign_inputs *inputs,
+                                    const struct cvm_campaign_options *options,
                                     struct cvm_campaign **out);
 
 // The campaign's totals into `*out`.
@@ -1445,21 +1585,14 @@ enum cvm_status cvm_campaign_selected(const struct cvm_campaign *c, uint8_t *out
 // `c` NULL or not yet freed.
 void cvm_campaign_free(struct cvm_campaign *c);
 
-// Compares the optimised campaign with "top-N by CLV" and with `draws` seeded random
-// selections under the same budget (arguments as [`cvm_select_campaign`]).
+// Compares the optimised campaign with "top-N by CLV" and with `options->draws` random
+// selections (seeded by `options->seed`) under the same budget (inputs as
+// [`cvm_select_campaign`]).
 //
 // # Safety
 // As [`cvm_select_campaign`]; `out` valid for writes.
-enum cvm_status cvm_compare_campaigns(const double *clv,
-                                      const double *uplift,
-                                      size_t n,
-                                      const double *cost,
-                                      size_t n_cost,
-                                      const size_t *segment,
-                                      double budget,
-                                      uint32_t method_code,
-                                      size_t draws,
-                                      uint64_t seed,
+enum cvm_status cvm_compare_campaigns(const struct cvm_campaign_inputs *inputs,
+                                      const struct cvm_campaign_options *options,
                                       struct cvm_campaign_comparison *out);
 
 // Default options: rows are transactions, **timestamps in whole days since 1970-01-01**
@@ -1511,44 +1644,34 @@ enum cvm_status cvm_fee_schedule_tier(const struct cvm_fee_schedule *s,
 // `s` NULL or not yet freed.
 void cvm_fee_schedule_free(struct cvm_fee_schedule *s);
 
-// The monthly fee of every customer-month into `*out` (free with [`cvm_fee_result_free`]).
+// The monthly fee of every customer-month of `rows` into `*out` (free with
+// [`cvm_fee_result_free`]).
 //
-// Rows (`account_ids`, `customer_ids`, `timestamps`, `values`, equal lengths, any order) are
-// transactions or end-of-day balances (`options->input`); the balance of a day is its
-// end-of-day balance, carried forward over days without rows; months are calendar months with
-// their real number of days; an account's balance before its first row is its opening balance
-// (`opening_account_ids` / `opening_balances`, may be NULL with length 0: 0). Customers get
-// their tier from `tier_customer_ids` / `tiers` (names of the schedule's tiers), else
-// `default_tier` (NULL: none, an error). The fee is the tier's when the average, rounded to the
+// The balance of a day is its end-of-day balance, carried forward over days without rows;
+// months are calendar months with their real number of days; an account's balance before its
+// first row is its opening balance. The fee is the tier's when the average, rounded to the
 // cent, is below its threshold. `options` may be NULL (defaults: transactions, days).
 //
 // Errors: `CVM_STATUS_EMPTY_INPUT` (`account_id`), `CVM_STATUS_LENGTH_MISMATCH`,
 // `CVM_STATUS_INVALID_VALUE` with field and row (`timestamp`, `amount` / `balance`,
 // `customer_id`, `opening_account_id`, `opening_balance`, `tier`, `tier_customer_id`,
 // `default_tier`, `first_month`, `last_month`), `CVM_STATUS_UNKNOWN_NAME` (`input`,
-// `average_over`, `timestamp_unit` codes), `CVM_STATUS_NULL_POINTER`. See docs/fees.md.
+// `average_over`, `timestamp_unit` codes), `CVM_STATUS_NULL_POINTER` (`schedule`, `rows`,
+// `out`, a column with data NULL and len > 0). See docs/fees.md.
+//
+// ```c
+// cvm_fee_rows rows = {.account_ids = {acc, n}, .customer_ids = {cus, n}, .timestamps = {ts, n},
+//                      .values = {amount, n}, .default_tier = "standard"};
+// cvm_fee_result *r = NULL;
+// cvm_status s = cvm_fee_schedule_apply(schedule, &rows, NULL, &r);
+// ```
 //
 // # Safety
-// Each array holds its stated number of elements; `tiers` holds `n_tiers` NUL-terminated
-// strings; `default_tier` NULL or NUL-terminated; `out` valid for writes.
+// `schedule` live; `rows` valid for reads, each array holding its stated number of elements
+// (`tiers` NUL-terminated strings, `default_tier` NULL or NUL-terminated); `options` NULL or
+// valid; `out` valid for writes.
 enum cvm_status cvm_fee_schedule_apply(const struct cvm_fee_schedule *schedule,
-                                       const int64_t *account_ids,
-                                       size_t n_account_ids,
-                                       const int64_t *customer_ids,
-                                       size_t n_customer_ids,
-                                       const int64_t *timestamps,
-                                       size_t n_timestamps,
-                                       const double *values,
-                                       size_t n_values,
-                                       const int64_t *opening_account_ids,
-                                       size_t n_opening_account_ids,
-                                       const double *opening_balances,
-                                       size_t n_opening_balances,
-                                       const int64_t *tier_customer_ids,
-                                       size_t n_tier_customer_ids,
-                                       const char *const *tiers,
-                                       size_t n_tiers,
-                                       const char *default_tier,
+                                       const struct cvm_fee_rows *rows,
                                        const struct cvm_fee_options *options,
                                        struct cvm_fee_result **out);
 
@@ -1780,21 +1903,15 @@ enum cvm_status cvm_gamma_gamma_with_time_unit(const struct cvm_gamma_gamma *m,
 // `m` NULL or not yet freed.
 void cvm_gamma_gamma_free(struct cvm_gamma_gamma *m);
 
-// Fits the BG/BB on histories `(frequency, recency, n_periods)` — `x` transactions in `n`
-// opportunities, the last at opportunity `t_x` — with optional weights (NULL: one customer a
-// row) and options (NULL: defaults). Errors name the field and index (`recency > n_periods`,
-// `frequency > recency`, non-integer counts, …); `CVM_STATUS_NOT_CONVERGED`.
+// Fits the BG/BB on `columns` — histories `x` transactions in `n` opportunities (`t` = `n`,
+// named `n_periods` in errors), the last at opportunity `t_x` — with optional weights
+// (`weights.data` NULL: one customer a row) and options (NULL: defaults). Errors name the
+// field and index (`recency > n_periods`, `frequency > recency`, non-integer counts, …);
+// `CVM_STATUS_NOT_CONVERGED`.
 //
 // # Safety
-// Arrays hold their stated lengths; `out` valid for writes.
-enum cvm_status cvm_bg_bb_fit(const double *frequency,
-                              size_t n_frequency,
-                              const double *recency,
-                              size_t n_recency,
-                              const double *n_periods,
-                              size_t n_n_periods,
-                              const double *weights,
-                              size_t n_weights,
+// `columns` valid for reads, its arrays hold their stated lengths; `out` valid for writes.
+enum cvm_status cvm_bg_bb_fit(const struct cvm_fit_columns *columns,
                               const struct cvm_fit_options *options,
                               struct cvm_bg_bb **out);
 
@@ -2320,27 +2437,30 @@ void cvm_migration_free(struct cvm_migration *m);
 // unknown: `CVM_UNIT_PERIOD`).
 struct cvm_fit_options cvm_fit_options_default(void);
 
-// Fits `model` (`"bg_nbd"`, `"mbg_nbd"` or `"pareto_nbd"`) by maximum likelihood.
+// Fits `model` (`"bg_nbd"`, `"mbg_nbd"` or `"pareto_nbd"`) by maximum likelihood on
+// `columns` (frequency, recency, T and optional weights: `weights.data` NULL means every row
+// is one customer).
 //
-// `weights` may be NULL (every row one customer). `options` may be NULL (defaults); its
-// `time_unit` is recorded by the model. Errors: `CVM_STATUS_UNKNOWN_NAME` (model,
-// `time_unit`), `CVM_STATUS_INVALID_VALUE` / `_LENGTH_MISMATCH` / `_EMPTY_INPUT` (inputs, with
-// field and index), `CVM_STATUS_NOT_IDENTIFIED` (the data cannot identify the parameters: no
-// customer made a repeat purchase, or every customer has the same history; the message says
-// which), `CVM_STATUS_NOT_CONVERGED` (the message carries the iterations, gradient norm and
+// `options` may be NULL (defaults); its `time_unit` is recorded by the model. Errors:
+// `CVM_STATUS_NULL_POINTER` (`columns`, `out`, a column with data NULL and len > 0),
+// `CVM_STATUS_UNKNOWN_NAME` (model, `time_unit`), `CVM_STATUS_INVALID_VALUE` /
+// `_LENGTH_MISMATCH` / `_EMPTY_INPUT` (inputs, with field and index),
+// `CVM_STATUS_NOT_IDENTIFIED` (the data cannot identify the parameters: no customer made a
+// repeat purchase, or every customer has the same history; the message says which),
+// `CVM_STATUS_NOT_CONVERGED` (the message carries the iterations, gradient norm and
 // log-likelihood of the last iterate).
 //
+// ```c
+// cvm_fit_columns c = {{f, n}, {r, n}, {T, n}, {NULL, 0}};
+// cvm_model *m = NULL;
+// cvm_status s = cvm_model_fit("bg_nbd", &c, NULL, &m);
+// ```
+//
 // # Safety
-// `model` NUL-terminated; arrays hold their stated lengths; `out` valid for writes.
+// `model` NUL-terminated; `columns` valid for reads, its arrays hold their stated lengths;
+// `out` valid for writes.
 enum cvm_status cvm_model_fit(const char *model,
-                              const double *frequency,
-                              size_t n_frequency,
-                              const double *recency,
-                              size_t n_recency,
-                              const double *t,
-                              size_t n_t,
-                              const double *weights,
-                              size_t n_weights,
+                              const struct cvm_fit_columns *columns,
                               const struct cvm_fit_options *options,
                               struct cvm_model **out);
 
@@ -2776,25 +2896,25 @@ enum cvm_status cvm_evaluation_reasons(const struct cvm_evaluation *e, size_t ro
 // `e` NULL or not yet freed.
 void cvm_evaluation_free(struct cvm_evaluation *e);
 
+// The default trend options (see the field docs).
+struct cvm_trend_options cvm_trend_options_default(void);
+
 // Classifies each customer's relationship from per-period profit into `*out` (free with
 // [`cvm_trend_free`]).
 //
-// `profit` is row-major, customers × `n_periods` (oldest period first). `high_level` may be
-// NULL (the median level of the customers given); `slope_tolerance` is a fraction of the level
-// (`CVM_SLOPE_RELATIVE`, default 0.05) or profit units per period (`CVM_SLOPE_ABSOLUTE`).
+// `profit` is row-major, customers × `n_periods` (oldest period first); `options` NULL means
+// [`cvm_trend_options_default`].
 //
 // Errors: `CVM_STATUS_EMPTY_INPUT` (`profit`), `CVM_STATUS_INVALID_VALUE` (`n_periods` < 2,
 // `profit` length or a non-finite value with its flat index, `high_level`, `slope_tolerance`),
 // `CVM_STATUS_UNKNOWN_NAME` (`slope_scale`).
 //
 // # Safety
-// `profit` holds `n_profit` values; `high_level` NULL or valid; `out` valid for writes.
+// `profit` holds `n_profit` values; `options` NULL or valid; `out` valid for writes.
 enum cvm_status cvm_relationship_trend(const double *profit,
                                        size_t n_profit,
                                        size_t n_periods,
-                                       const double *high_level,
-                                       double slope_tolerance,
-                                       uint32_t slope_scale_code,
+                                       const struct cvm_trend_options *options,
                                        struct cvm_trend **out);
 
 // Number of customers of a trend result (0 for NULL).
@@ -3230,17 +3350,16 @@ double cvm_breakdown_acquisition_cost(const struct cvm_breakdown *b);
 void cvm_breakdown_free(struct cvm_breakdown *b);
 
 // Textbook lifetime value of a constant margin, retention rate and discount rate into `*out`:
-// `m / (1 + d − r)` (end of period, present in period 1) and its variants; `periods` =
-// `CVM_PERIODS_INFINITE` or a finite horizon.
+// `m / (1 + d − r)` (end of period, present in period 1) and its variants chosen by `options`
+// (NULL: [`cvm_closed_form_options_default`]: infinite horizon, end of period, present in
+// period 1).
 //
 // # Safety
-// `out` valid for writes.
+// `options` NULL or valid; `out` valid for writes.
 enum cvm_status cvm_closed_form_clv(double margin,
                                     double retention,
                                     double discount_rate,
-                                    size_t periods,
-                                    uint32_t timing_code,
-                                    uint32_t convention_code,
+                                    const struct cvm_closed_form_options *options,
                                     double *out);
 
 // Per-period retention rates `r_t = S(t) / S(t − 1)` of one or more survival curves
@@ -3488,6 +3607,10 @@ struct cvm_decomposition_inputs cvm_decomposition_inputs_default(void);
 // The default value-matrix options (equal to zero-initialised ones): the method's 2 × 2
 // matrix split at the medians, with its quadrant labels and strategies.
 struct cvm_value_matrix_options cvm_value_matrix_options_default(void);
+
+// The default closed-form options (equal to zero-initialised ones): infinite horizon, cash
+// flows at the end of each period, the customer present in period 1.
+struct cvm_closed_form_options cvm_closed_form_options_default(void);
 
 // Transition counts between the cells of two value matrices of the same grid (`cells` cells),
 // customers matched by id, into `counts`: row-major, rows = cells before (then `new` under

@@ -6,11 +6,12 @@
 use cvm_core::churn::{churn_probability, churn_risk_from_model, ChurnRiskOptions, NoPurchase};
 use cvm_core::loyalty::RiskBand;
 
+use crate::columns::cvm_doubles;
 use crate::fee::n_out_is;
 use crate::lifetime2::cvm_bg_bb;
 use crate::loyalty::{code_of, write_text};
 use crate::models::{customers, cvm_model, Customers};
-use crate::{copy_to, cvm_status, ffi_guard, handle, need_out, opt_slice, FfiResult};
+use crate::{copy_to, cvm_status, ffi_guard, handle, need_out, FfiResult};
 use std::ffi::c_char;
 
 /// Options of [`cvm_churn_risk`]; start from [`cvm_churn_risk_options_default`].
@@ -102,62 +103,97 @@ pub unsafe extern "C" fn cvm_bg_bb_churn_probability(
     })
 }
 
-/// The churn-risk table of every customer: the churn probability over `horizon`, the ranking
-/// score `exp(-E)` (E the expected purchases in the horizon), the band (`CVM_RISK_*`), the
-/// at-risk flag (0/1), P(alive), the expected purchases and, when `clv` is given (else NULL,
-/// 0), the value at risk `probability × clv` (NaN is never written: without a CLV that output
-/// must be NULL). Each output holds `n_out` values (= customers) and may be NULL; `options`
-/// may be NULL (defaults).
+/// The customer columns of [`cvm_churn_risk`]: `frequency`, `recency`, `t` (T) in the model's
+/// unit, required, of one length; `clv` optional (`data` NULL: no value at risk).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct cvm_churn_risk_columns {
+    /// Repeat purchases `x`.
+    pub frequency: cvm_doubles,
+    /// Age at the last purchase `t_x`.
+    pub recency: cvm_doubles,
+    /// Age at the end of observation `T`.
+    pub t: cvm_doubles,
+    /// Each customer's CLV, or NULL.
+    pub clv: cvm_doubles,
+}
+
+/// Where [`cvm_churn_risk`] writes: each non-NULL array has room for `n` = the number of
+/// customers; every output may be NULL (not wanted), and `value_at_risk` must be NULL when no
+/// `clv` column is given.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct cvm_churn_risk_outputs {
+    /// P(no purchase in the horizon).
+    pub probability: *mut f64,
+    /// Ranking score `exp(-E)`.
+    pub score: *mut f64,
+    /// Band code (`CVM_RISK_*`).
+    pub band: *mut u8,
+    /// At-risk flag (0/1).
+    pub at_risk: *mut u8,
+    /// P(alive).
+    pub p_alive: *mut f64,
+    /// Expected purchases in the horizon.
+    pub expected_purchases: *mut f64,
+    /// `probability × clv`.
+    pub value_at_risk: *mut f64,
+    /// Room in each array.
+    pub n: usize,
+}
+
+/// The churn-risk table of every customer: the churn probability over `horizon` (> 0, in the
+/// model's unit), the ranking score `exp(-E)` (E the expected purchases in the horizon), the
+/// band (`CVM_RISK_*`), the at-risk flag (0/1), P(alive), the expected purchases and, when the
+/// `clv` column is given, the value at risk `probability × clv` (NaN is never written: without
+/// a CLV that output must be NULL). `options` may be NULL (defaults).
+///
+/// ```c
+/// cvm_churn_risk_columns c = {{f, n}, {r, n}, {T, n}, {NULL, 0}};
+/// cvm_churn_risk_outputs o = {.probability = prob, .band = band, .n = n};
+/// cvm_status s = cvm_churn_risk(model, &c, 39.0, NULL, &o);
+/// ```
 ///
 /// # Safety
-/// `model` live; arrays hold their stated lengths; non-NULL outputs have room for `n_out`.
+/// `model` live; `columns` and `outputs` valid for reads, their arrays hold their stated
+/// lengths (non-NULL outputs have room for `outputs->n`).
 #[no_mangle]
 pub unsafe extern "C" fn cvm_churn_risk(
     model: *const cvm_model,
-    frequency: *const f64,
-    n_frequency: usize,
-    recency: *const f64,
-    n_recency: usize,
-    t: *const f64,
-    n_t: usize,
+    columns: *const cvm_churn_risk_columns,
     horizon: f64,
-    clv: *const f64,
-    n_clv: usize,
     options: *const cvm_churn_risk_options,
-    probability: *mut f64,
-    score: *mut f64,
-    band: *mut u8,
-    at_risk: *mut u8,
-    p_alive: *mut f64,
-    expected_purchases: *mut f64,
-    value_at_risk: *mut f64,
-    n_out: usize,
+    outputs: *const cvm_churn_risk_outputs,
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(model, "model") }?.0;
-        let h = unsafe { customers(frequency, n_frequency, recency, n_recency, t, n_t) }?;
+        let c = unsafe { handle(columns, "columns") }?;
+        let out = unsafe { handle(outputs, "outputs") }?;
+        let f = unsafe { c.frequency.required("frequency") }?;
+        let r = unsafe { c.recency.required("recency") }?;
+        let t = unsafe { c.t.required("T") }?;
         let o = unsafe { risk_options(options) };
-        let clv = unsafe { opt_slice(clv, n_clv) };
-        if clv.is_none() && !value_at_risk.is_null() {
+        let clv = unsafe { c.clv.optional() };
+        if clv.is_none() && !out.value_at_risk.is_null() {
             return Err(cvm_core::Error::invalid(
                 "value_at_risk",
                 "needs a CLV: pass clv, or NULL for value_at_risk",
             )
             .into());
         }
-        let risk = churn_risk_from_model(m, h.f, h.r, h.t, horizon, clv, &o)?;
-        n_out_is(n_out, risk.len())?;
+        let risk = churn_risk_from_model(m, f, r, t, horizon, clv, &o)?;
+        n_out_is(out.n, risk.len())?;
         let bands: Vec<u8> = risk.band().iter().map(|b| code_of(&RiskBand::ALL, b)).collect();
         let flags: Vec<u8> = risk.at_risk().iter().map(|&f| u8::from(f)).collect();
         unsafe {
-            copy_to(risk.probability(), probability);
-            copy_to(risk.score(), score);
-            copy_to(&bands, band);
-            copy_to(&flags, at_risk);
-            copy_to(risk.p_alive(), p_alive);
-            copy_to(risk.expected_purchases(), expected_purchases);
+            copy_to(risk.probability(), out.probability);
+            copy_to(risk.score(), out.score);
+            copy_to(&bands, out.band);
+            copy_to(&flags, out.at_risk);
+            copy_to(risk.p_alive(), out.p_alive);
+            copy_to(risk.expected_purchases(), out.expected_purchases);
             if let Some(v) = risk.value_at_risk() {
-                copy_to(v, value_at_risk);
+                copy_to(v, out.value_at_risk);
             }
         }
         Ok(())

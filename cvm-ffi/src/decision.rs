@@ -10,6 +10,7 @@ use cvm_core::decision::{
 use cvm_core::loyalty::{LoyaltyLevel, Stage};
 use cvm_core::Error;
 
+use crate::columns::cvm_doubles;
 use crate::selection::strings;
 use crate::{
     cvm_status, ffi_guard, free_handle, handle, into_handle, need_out, opt_slice, slice, str_arg,
@@ -489,29 +490,68 @@ pub struct cvm_campaign_summary {
     pub first_out: i64,
 }
 
-/// Resolves the C cost arguments: `n_cost == 1` without segments is one cost for all; with
-/// `segment` (n codes) `cost` is the per-segment table; else `cost` holds one per customer.
+/// The customers of [`cvm_select_campaign`] and [`cvm_compare_campaigns`]: `clv` and `uplift`
+/// (one value per customer); `cost` one value for everyone (`len` 1, `segment` NULL), one per
+/// customer, or, with `segment` (one code per customer, indexing `cost`), one per segment; the
+/// `budget` to spend.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct cvm_campaign_inputs {
+    /// CLV of each customer.
+    pub clv: cvm_doubles,
+    /// Uplift (probability the contact changes the outcome) of each customer.
+    pub uplift: cvm_doubles,
+    /// Contact cost: 1 value, one per customer, or one per segment.
+    pub cost: cvm_doubles,
+    /// Segment code of each customer (`clv.len` values), or NULL.
+    pub segment: *const usize,
+    /// Money available.
+    pub budget: f64,
+}
+
+/// Options of [`cvm_select_campaign`] and [`cvm_compare_campaigns`]; start from
+/// [`cvm_campaign_options_default`].
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct cvm_campaign_options {
+    /// `CVM_CAMPAIGN_AUTO` (default), `_EXACT` or `_GREEDY`.
+    pub method: u32,
+    /// Random selections the comparison averages (default 100).
+    pub draws: usize,
+    /// Seed of the random selections (default 0).
+    pub seed: u64,
+}
+
+/// The default campaign options (see the field docs).
+#[no_mangle]
+pub extern "C" fn cvm_campaign_options_default() -> cvm_campaign_options {
+    cvm_campaign_options { method: CVM_CAMPAIGN_AUTO, draws: 100, seed: 0 }
+}
+
+/// Resolves the C cost arguments: a cost of length 1 without segments is one cost for all; with
+/// `segment` `cost` is the per-segment table; else `cost` holds one per customer.
 ///
 /// # Safety
-/// `cost` holds `n_cost` values; `segment` NULL or holding `n` values.
-unsafe fn campaign_input<'a>(
-    clv: *const f64,
-    uplift: *const f64,
-    n: usize,
-    cost: *const f64,
-    n_cost: usize,
-    segment: *const usize,
-    budget: f64,
-) -> FfiResult<CampaignInput<'a>> {
-    let clv = unsafe { slice(clv, n, "clv") }?;
-    let uplift = unsafe { slice(uplift, n, "uplift") }?;
-    let c = unsafe { slice(cost, n_cost, "cost") }?;
-    let cost = match unsafe { opt_slice(segment, n) } {
+/// `inputs` NULL or valid, its arrays holding their stated lengths (`segment` `clv.len`).
+unsafe fn campaign_input<'a>(inputs: *const cvm_campaign_inputs) -> FfiResult<CampaignInput<'a>> {
+    let i = unsafe { handle(inputs, "inputs") }?;
+    let clv = unsafe { i.clv.required("clv") }?;
+    let uplift = unsafe { i.uplift.required("uplift") }?;
+    let c = unsafe { i.cost.required("cost") }?;
+    let cost = match unsafe { opt_slice(i.segment, clv.len()) } {
         Some(segment) => ContactCost::PerSegment { segment, cost: c },
-        None if n_cost == 1 => ContactCost::Constant(c[0]),
+        None if c.len() == 1 => ContactCost::Constant(c[0]),
         None => ContactCost::PerCustomer(c),
     };
-    Ok(CampaignInput { clv, uplift, cost, budget })
+    Ok(CampaignInput { clv, uplift, cost, budget: i.budget })
+}
+
+/// The options behind `options` (NULL: the defaults).
+///
+/// # Safety
+/// `options` NULL or valid for reads.
+unsafe fn campaign_options(options: *const cvm_campaign_options) -> cvm_campaign_options {
+    unsafe { options.as_ref() }.copied().unwrap_or_else(|| cvm_campaign_options_default())
 }
 
 fn method(code: u32) -> FfiResult<CampaignMethod> {
@@ -526,30 +566,29 @@ fn method(code: u32) -> FfiResult<CampaignMethod> {
         })
 }
 
-/// Chooses whom to contact within `budget` to maximise the expected CLV gained
-/// (`uplift × clv − cost`; see docs/decisions.md) into a new handle `*out`. `cost` holds one
-/// value for everyone (`n_cost` 1, `segment` NULL), one per customer (`n_cost` = n), or, with
-/// `segment` (n segment codes), one per segment. `method`: `CVM_CAMPAIGN_AUTO`, `_EXACT`,
-/// `_GREEDY`.
+/// Chooses whom to contact within `inputs->budget` to maximise the expected CLV gained
+/// (`uplift × clv − cost`; see docs/decisions.md) into a new handle `*out`, with
+/// `options->method` (NULL options: the defaults).
+///
+/// ```c
+/// cvm_campaign_inputs in = {.clv = {clv, n}, .uplift = {uplift, n}, .cost = {&cost, 1}, .budget = 5000};
+/// cvm_campaign *c = NULL;
+/// cvm_status s = cvm_select_campaign(&in, NULL, &c);
+/// ```
 ///
 /// # Safety
-/// Arrays hold the stated number of values; `out` valid for writes.
+/// `inputs` valid, its arrays holding their stated lengths; `options` NULL or valid; `out`
+/// valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_select_campaign(
-    clv: *const f64,
-    uplift: *const f64,
-    n: usize,
-    cost: *const f64,
-    n_cost: usize,
-    segment: *const usize,
-    budget: f64,
-    method_code: u32,
+    inputs: *const cvm_campaign_inputs,
+    options: *const cvm_campaign_options,
     out: *mut *mut cvm_campaign,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
-        let input = unsafe { campaign_input(clv, uplift, n, cost, n_cost, segment, budget) }?;
-        let c = select_campaign(&input, method(method_code)?)?;
+        let input = unsafe { campaign_input(inputs) }?;
+        let c = select_campaign(&input, method(unsafe { campaign_options(options) }.method)?)?;
         unsafe { write_out(out, into_handle(cvm_campaign(c)), "out") }
     })
 }
@@ -631,29 +670,23 @@ pub struct cvm_campaign_comparison {
     pub random_n: f64,
 }
 
-/// Compares the optimised campaign with "top-N by CLV" and with `draws` seeded random
-/// selections under the same budget (arguments as [`cvm_select_campaign`]).
+/// Compares the optimised campaign with "top-N by CLV" and with `options->draws` random
+/// selections (seeded by `options->seed`) under the same budget (inputs as
+/// [`cvm_select_campaign`]).
 ///
 /// # Safety
 /// As [`cvm_select_campaign`]; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_compare_campaigns(
-    clv: *const f64,
-    uplift: *const f64,
-    n: usize,
-    cost: *const f64,
-    n_cost: usize,
-    segment: *const usize,
-    budget: f64,
-    method_code: u32,
-    draws: usize,
-    seed: u64,
+    inputs: *const cvm_campaign_inputs,
+    options: *const cvm_campaign_options,
     out: *mut cvm_campaign_comparison,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
-        let input = unsafe { campaign_input(clv, uplift, n, cost, n_cost, segment, budget) }?;
-        let c = compare_campaigns(&input, method(method_code)?, draws, seed)?;
+        let input = unsafe { campaign_input(inputs) }?;
+        let o = unsafe { campaign_options(options) };
+        let c = compare_campaigns(&input, method(o.method)?, o.draws, o.seed)?;
         let v = cvm_campaign_comparison {
             optimised: summary(&c.optimised),
             top_return: c.top_by_clv.expected_return,

@@ -10,6 +10,7 @@ use cvm_core::selection::{
 };
 use cvm_core::Error;
 
+use crate::columns::{cvm_doubles, cvm_int64s, cvm_strings};
 use crate::selection::{cvm_rules, cvm_table, strings};
 use crate::summary::{timestamp_unit, CVM_TIMESTAMP_DAYS};
 use crate::{
@@ -222,75 +223,89 @@ pub unsafe extern "C" fn cvm_fee_schedule_free(s: *mut cvm_fee_schedule) {
     unsafe { free_handle(s) }
 }
 
-/// The monthly fee of every customer-month into `*out` (free with [`cvm_fee_result_free`]).
+/// The rows of [`cvm_fee_schedule_apply`]: transactions or balances (`account_ids`,
+/// `customer_ids`, `timestamps`, `values`, equal lengths, any order); opening balances
+/// (`opening_account_ids` / `opening_balances`, may be `{NULL, 0}`: 0); tiers by customer
+/// (`tier_customer_ids` / `tiers`, names of the schedule's tiers) and `default_tier` for the
+/// others (NULL: none, a customer without a tier is an error).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct cvm_fee_rows {
+    /// Account of each row.
+    pub account_ids: cvm_int64s,
+    /// Customer of each row.
+    pub customer_ids: cvm_int64s,
+    /// Time of each row, in `options->timestamp_unit`.
+    pub timestamps: cvm_int64s,
+    /// Amount (transactions) or end-of-day balance of each row.
+    pub values: cvm_doubles,
+    /// Accounts with an opening balance.
+    pub opening_account_ids: cvm_int64s,
+    /// Their opening balances.
+    pub opening_balances: cvm_doubles,
+    /// Customers with a tier.
+    pub tier_customer_ids: cvm_int64s,
+    /// Their tiers' names.
+    pub tiers: cvm_strings,
+    /// Tier of the other customers, or NULL.
+    pub default_tier: *const c_char,
+}
+
+/// The monthly fee of every customer-month of `rows` into `*out` (free with
+/// [`cvm_fee_result_free`]).
 ///
-/// Rows (`account_ids`, `customer_ids`, `timestamps`, `values`, equal lengths, any order) are
-/// transactions or end-of-day balances (`options->input`); the balance of a day is its
-/// end-of-day balance, carried forward over days without rows; months are calendar months with
-/// their real number of days; an account's balance before its first row is its opening balance
-/// (`opening_account_ids` / `opening_balances`, may be NULL with length 0: 0). Customers get
-/// their tier from `tier_customer_ids` / `tiers` (names of the schedule's tiers), else
-/// `default_tier` (NULL: none, an error). The fee is the tier's when the average, rounded to the
+/// The balance of a day is its end-of-day balance, carried forward over days without rows;
+/// months are calendar months with their real number of days; an account's balance before its
+/// first row is its opening balance. The fee is the tier's when the average, rounded to the
 /// cent, is below its threshold. `options` may be NULL (defaults: transactions, days).
 ///
 /// Errors: `CVM_STATUS_EMPTY_INPUT` (`account_id`), `CVM_STATUS_LENGTH_MISMATCH`,
 /// `CVM_STATUS_INVALID_VALUE` with field and row (`timestamp`, `amount` / `balance`,
 /// `customer_id`, `opening_account_id`, `opening_balance`, `tier`, `tier_customer_id`,
 /// `default_tier`, `first_month`, `last_month`), `CVM_STATUS_UNKNOWN_NAME` (`input`,
-/// `average_over`, `timestamp_unit` codes), `CVM_STATUS_NULL_POINTER`. See docs/fees.md.
+/// `average_over`, `timestamp_unit` codes), `CVM_STATUS_NULL_POINTER` (`schedule`, `rows`,
+/// `out`, a column with data NULL and len > 0). See docs/fees.md.
+///
+/// ```c
+/// cvm_fee_rows rows = {.account_ids = {acc, n}, .customer_ids = {cus, n}, .timestamps = {ts, n},
+///                      .values = {amount, n}, .default_tier = "standard"};
+/// cvm_fee_result *r = NULL;
+/// cvm_status s = cvm_fee_schedule_apply(schedule, &rows, NULL, &r);
+/// ```
 ///
 /// # Safety
-/// Each array holds its stated number of elements; `tiers` holds `n_tiers` NUL-terminated
-/// strings; `default_tier` NULL or NUL-terminated; `out` valid for writes.
+/// `schedule` live; `rows` valid for reads, each array holding its stated number of elements
+/// (`tiers` NUL-terminated strings, `default_tier` NULL or NUL-terminated); `options` NULL or
+/// valid; `out` valid for writes.
 #[no_mangle]
-#[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn cvm_fee_schedule_apply(
     schedule: *const cvm_fee_schedule,
-    account_ids: *const i64,
-    n_account_ids: usize,
-    customer_ids: *const i64,
-    n_customer_ids: usize,
-    timestamps: *const i64,
-    n_timestamps: usize,
-    values: *const f64,
-    n_values: usize,
-    opening_account_ids: *const i64,
-    n_opening_account_ids: usize,
-    opening_balances: *const f64,
-    n_opening_balances: usize,
-    tier_customer_ids: *const i64,
-    n_tier_customer_ids: usize,
-    tiers: *const *const c_char,
-    n_tiers: usize,
-    default_tier: *const c_char,
+    rows: *const cvm_fee_rows,
     options: *const cvm_fee_options,
     out: *mut *mut cvm_fee_result,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
         let s = &unsafe { handle(schedule, "schedule") }?.0;
+        let r = unsafe { handle(rows, "rows") }?;
         let log = AccountLog {
-            account_id: unsafe { slice(account_ids, n_account_ids, "account_id") }?,
-            customer_id: unsafe { slice(customer_ids, n_customer_ids, "customer_id") }?,
-            timestamp: unsafe { slice(timestamps, n_timestamps, "timestamp") }?,
-            value: unsafe { slice(values, n_values, "value") }?,
+            account_id: unsafe { r.account_ids.required("account_id") }?,
+            customer_id: unsafe { r.customer_ids.required("customer_id") }?,
+            timestamp: unsafe { r.timestamps.required("timestamp") }?,
+            value: unsafe { r.values.required("value") }?,
         };
         let openings = OpeningBalances {
-            account_id: unsafe {
-                slice(opening_account_ids, n_opening_account_ids, "opening_account_id")
-            }?,
-            balance: unsafe { slice(opening_balances, n_opening_balances, "opening_balance") }?,
+            account_id: unsafe { r.opening_account_ids.required("opening_account_id") }?,
+            balance: unsafe { r.opening_balances.required("opening_balance") }?,
         };
         let tiers = CustomerTiers {
-            customer_id: unsafe {
-                slice(tier_customer_ids, n_tier_customer_ids, "tier_customer_id")
-            }?,
-            tier: &unsafe { strings(tiers, n_tiers, "tier") }?,
+            customer_id: unsafe { r.tier_customer_ids.required("tier_customer_id") }?,
+            tier: &unsafe { strings(r.tiers.data, r.tiers.len, "tier") }?,
         };
-        let default_tier = if default_tier.is_null() {
+        let default_tier = if r.default_tier.is_null() {
             None
         } else {
-            Some(unsafe { str_arg(default_tier, "default_tier") }?.to_string())
+            Some(unsafe { str_arg(r.default_tier, "default_tier") }?.to_string())
         };
         let o = match unsafe { options.as_ref() } {
             Some(o) => balance_options(o)?,

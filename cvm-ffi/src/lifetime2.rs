@@ -14,7 +14,7 @@ use cvm_core::models::{
 };
 use cvm_core::{Error, TimeUnit};
 
-use crate::columns::cvm_doubles;
+use crate::columns::{cvm_doubles, cvm_fit_columns, fit_columns};
 use crate::models::{core_fit_options, cvm_fit_diagnostics, cvm_fit_options, cvm_model};
 use crate::summary::{optional_unit, unit_code};
 use crate::{
@@ -396,32 +396,23 @@ unsafe fn histories<'a>(
     }?))
 }
 
-/// Fits the BG/BB on histories `(frequency, recency, n_periods)` — `x` transactions in `n`
-/// opportunities, the last at opportunity `t_x` — with optional weights (NULL: one customer a
-/// row) and options (NULL: defaults). Errors name the field and index (`recency > n_periods`,
-/// `frequency > recency`, non-integer counts, …); `CVM_STATUS_NOT_CONVERGED`.
+/// Fits the BG/BB on `columns` — histories `x` transactions in `n` opportunities (`t` = `n`,
+/// named `n_periods` in errors), the last at opportunity `t_x` — with optional weights
+/// (`weights.data` NULL: one customer a row) and options (NULL: defaults). Errors name the
+/// field and index (`recency > n_periods`, `frequency > recency`, non-integer counts, …);
+/// `CVM_STATUS_NOT_CONVERGED`.
 ///
 /// # Safety
-/// Arrays hold their stated lengths; `out` valid for writes.
+/// `columns` valid for reads, its arrays hold their stated lengths; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_bg_bb_fit(
-    frequency: *const f64,
-    n_frequency: usize,
-    recency: *const f64,
-    n_recency: usize,
-    n_periods: *const f64,
-    n_n_periods: usize,
-    weights: *const f64,
-    n_weights: usize,
+    columns: *const cvm_fit_columns,
     options: *const cvm_fit_options,
     out: *mut *mut cvm_bg_bb,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
-        let (f, r, n) = unsafe {
-            histories(frequency, n_frequency, recency, n_recency, n_periods, n_n_periods)
-        }?;
-        let w = unsafe { opt_slice(weights, n_weights) };
+        let (f, r, n, w) = unsafe { fit_columns(columns, "n_periods") }?;
         let m = BgBb::fit(f, r, n, w, &unsafe { core_fit_options(options) }?)?;
         unsafe { write_out(out, into_handle(cvm_bg_bb(m)), "out") }
     })

@@ -6,10 +6,11 @@ use std::ptr;
 use cvm_core::models::{AnyModel, FitOptions, ModelKind, SummaryData};
 use cvm_core::Error;
 
+use crate::columns::{cvm_fit_columns, fit_columns};
 use crate::summary::{optional_unit, unit_code};
 use crate::{
-    cvm_status, ffi_guard, free_handle, handle, into_handle, need_out, opt_slice, slice, str_arg,
-    write_array, write_out, FfiResult,
+    cvm_status, ffi_guard, free_handle, handle, into_handle, need_out, slice, str_arg, write_array,
+    write_out, FfiResult,
 };
 
 /// A fitted (or parameterised) transaction model (opaque). Owned by the caller; free with
@@ -118,39 +119,41 @@ pub(crate) unsafe fn customers<'a>(
     })
 }
 
-/// Fits `model` (`"bg_nbd"`, `"mbg_nbd"` or `"pareto_nbd"`) by maximum likelihood.
+/// Fits `model` (`"bg_nbd"`, `"mbg_nbd"` or `"pareto_nbd"`) by maximum likelihood on
+/// `columns` (frequency, recency, T and optional weights: `weights.data` NULL means every row
+/// is one customer).
 ///
-/// `weights` may be NULL (every row one customer). `options` may be NULL (defaults); its
-/// `time_unit` is recorded by the model. Errors: `CVM_STATUS_UNKNOWN_NAME` (model,
-/// `time_unit`), `CVM_STATUS_INVALID_VALUE` / `_LENGTH_MISMATCH` / `_EMPTY_INPUT` (inputs, with
-/// field and index), `CVM_STATUS_NOT_IDENTIFIED` (the data cannot identify the parameters: no
-/// customer made a repeat purchase, or every customer has the same history; the message says
-/// which), `CVM_STATUS_NOT_CONVERGED` (the message carries the iterations, gradient norm and
+/// `options` may be NULL (defaults); its `time_unit` is recorded by the model. Errors:
+/// `CVM_STATUS_NULL_POINTER` (`columns`, `out`, a column with data NULL and len > 0),
+/// `CVM_STATUS_UNKNOWN_NAME` (model, `time_unit`), `CVM_STATUS_INVALID_VALUE` /
+/// `_LENGTH_MISMATCH` / `_EMPTY_INPUT` (inputs, with field and index),
+/// `CVM_STATUS_NOT_IDENTIFIED` (the data cannot identify the parameters: no customer made a
+/// repeat purchase, or every customer has the same history; the message says which),
+/// `CVM_STATUS_NOT_CONVERGED` (the message carries the iterations, gradient norm and
 /// log-likelihood of the last iterate).
 ///
+/// ```c
+/// cvm_fit_columns c = {{f, n}, {r, n}, {T, n}, {NULL, 0}};
+/// cvm_model *m = NULL;
+/// cvm_status s = cvm_model_fit("bg_nbd", &c, NULL, &m);
+/// ```
+///
 /// # Safety
-/// `model` NUL-terminated; arrays hold their stated lengths; `out` valid for writes.
+/// `model` NUL-terminated; `columns` valid for reads, its arrays hold their stated lengths;
+/// `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_model_fit(
     model: *const c_char,
-    frequency: *const f64,
-    n_frequency: usize,
-    recency: *const f64,
-    n_recency: usize,
-    t: *const f64,
-    n_t: usize,
-    weights: *const f64,
-    n_weights: usize,
+    columns: *const cvm_fit_columns,
     options: *const cvm_fit_options,
     out: *mut *mut cvm_model,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
         let k = unsafe { kind(model) }?;
-        let c = unsafe { customers(frequency, n_frequency, recency, n_recency, t, n_t) }?;
-        let w = unsafe { opt_slice(weights, n_weights) };
+        let (f, r, t, w) = unsafe { fit_columns(columns, "T") }?;
         let fit_options = unsafe { core_fit_options(options) }?;
-        let data = SummaryData::new(c.f, c.r, c.t, w)?;
+        let data = SummaryData::new(f, r, t, w)?;
         let m = AnyModel::fit(k, &data, &fit_options)?;
         unsafe { write_out(out, into_handle(cvm_model(m)), "out") }
     })

@@ -602,36 +602,61 @@ fn slope_scale(code: u32) -> FfiResult<SlopeScale> {
     }
 }
 
+/// Options of [`cvm_relationship_trend`]; start from [`cvm_trend_options_default`].
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct cvm_trend_options {
+    /// Whether `high_level` is set (default false: the median level of the customers given).
+    pub has_high_level: bool,
+    /// Level from which a relationship is "high" (finite).
+    pub high_level: f64,
+    /// Slope tolerance: a fraction of the level (`CVM_SLOPE_RELATIVE`, default 0.05) or profit
+    /// units per period (`CVM_SLOPE_ABSOLUTE`).
+    pub slope_tolerance: f64,
+    /// `CVM_SLOPE_RELATIVE` (default) or `CVM_SLOPE_ABSOLUTE`.
+    pub slope_scale: u32,
+}
+
+/// The default trend options (see the field docs).
+#[no_mangle]
+pub extern "C" fn cvm_trend_options_default() -> cvm_trend_options {
+    let d = TrendOptions::default();
+    cvm_trend_options {
+        has_high_level: false,
+        high_level: 0.0,
+        slope_tolerance: d.slope_tolerance,
+        slope_scale: CVM_SLOPE_RELATIVE,
+    }
+}
+
 /// Classifies each customer's relationship from per-period profit into `*out` (free with
 /// [`cvm_trend_free`]).
 ///
-/// `profit` is row-major, customers × `n_periods` (oldest period first). `high_level` may be
-/// NULL (the median level of the customers given); `slope_tolerance` is a fraction of the level
-/// (`CVM_SLOPE_RELATIVE`, default 0.05) or profit units per period (`CVM_SLOPE_ABSOLUTE`).
+/// `profit` is row-major, customers × `n_periods` (oldest period first); `options` NULL means
+/// [`cvm_trend_options_default`].
 ///
 /// Errors: `CVM_STATUS_EMPTY_INPUT` (`profit`), `CVM_STATUS_INVALID_VALUE` (`n_periods` < 2,
 /// `profit` length or a non-finite value with its flat index, `high_level`, `slope_tolerance`),
 /// `CVM_STATUS_UNKNOWN_NAME` (`slope_scale`).
 ///
 /// # Safety
-/// `profit` holds `n_profit` values; `high_level` NULL or valid; `out` valid for writes.
+/// `profit` holds `n_profit` values; `options` NULL or valid; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_relationship_trend(
     profit: *const f64,
     n_profit: usize,
     n_periods: usize,
-    high_level: *const f64,
-    slope_tolerance: f64,
-    slope_scale_code: u32,
+    options: *const cvm_trend_options,
     out: *mut *mut cvm_trend,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
         let p = unsafe { slice(profit, n_profit, "profit") }?;
+        let o = unsafe { options.as_ref() }.copied().unwrap_or_else(|| cvm_trend_options_default());
         let options = TrendOptions::default()
-            .with_high_level(unsafe { high_level.as_ref() }.copied())
-            .with_slope_tolerance(slope_tolerance)
-            .with_slope_scale(slope_scale(slope_scale_code)?);
+            .with_high_level(o.has_high_level.then_some(o.high_level))
+            .with_slope_tolerance(o.slope_tolerance)
+            .with_slope_scale(slope_scale(o.slope_scale)?);
         let r = relationship_trend(p, n_periods, &options)?;
         unsafe { write_out(out, into_handle(cvm_trend(r)), "out") }
     })

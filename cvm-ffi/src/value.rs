@@ -17,6 +17,7 @@ use cvm_core::value::{
 };
 use cvm_core::Error;
 
+use crate::value_defaults::{cvm_closed_form_options, cvm_closed_form_options_default};
 use crate::{
     copy_to, cvm_status, ffi_guard, free_handle, handle, into_handle, need_out, slice, str_arg,
     write_array, write_out, FfiError, FfiResult,
@@ -390,25 +391,27 @@ pub unsafe extern "C" fn cvm_breakdown_free(b: *mut cvm_breakdown) {
 }
 
 /// Textbook lifetime value of a constant margin, retention rate and discount rate into `*out`:
-/// `m / (1 + d − r)` (end of period, present in period 1) and its variants; `periods` =
-/// `CVM_PERIODS_INFINITE` or a finite horizon.
+/// `m / (1 + d − r)` (end of period, present in period 1) and its variants chosen by `options`
+/// (NULL: [`cvm_closed_form_options_default`]: infinite horizon, end of period, present in
+/// period 1).
 ///
 /// # Safety
-/// `out` valid for writes.
+/// `options` NULL or valid; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_closed_form_clv(
     margin: f64,
     retention: f64,
     discount_rate: f64,
-    periods: usize,
-    timing_code: u32,
-    convention_code: u32,
+    options: *const cvm_closed_form_options,
     out: *mut f64,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
-        let (t, c) = (timing(timing_code)?, convention(convention_code)?);
-        let v = closed_form_clv(margin, retention, discount_rate, horizon(periods), t, c)?;
+        let o = unsafe { options.as_ref() }
+            .copied()
+            .unwrap_or_else(|| cvm_closed_form_options_default());
+        let (t, c) = (timing(o.timing)?, convention(o.convention)?);
+        let v = closed_form_clv(margin, retention, discount_rate, horizon(o.periods), t, c)?;
         unsafe { write_out(out, v, "out") }
     })
 }

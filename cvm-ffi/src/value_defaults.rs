@@ -78,3 +78,27 @@ pub extern "C" fn cvm_value_matrix_options_default() -> cvm_value_matrix_options
         strategy_set: CVM_MATRIX_STRATEGIES_SOURCE,
     }
 }
+
+/// Options of [`crate::value::cvm_closed_form_clv`]; start from
+/// [`cvm_closed_form_options_default`].
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct cvm_closed_form_options {
+    /// Number of periods (1 to 100,000), or `CVM_PERIODS_INFINITE` (0, the default).
+    pub periods: usize,
+    /// `CVM_TIMING_END` (default) or `CVM_TIMING_START`.
+    pub timing: u32,
+    /// `CVM_RETENTION_PRESENT` (default) or `CVM_RETENTION_SURVIVE`.
+    pub convention: u32,
+}
+
+/// The default closed-form options (equal to zero-initialised ones): infinite horizon, cash
+/// flows at the end of each period, the customer present in period 1.
+#[no_mangle]
+pub extern "C" fn cvm_closed_form_options_default() -> cvm_closed_form_options {
+    cvm_closed_form_options {
+        periods: CVM_PERIODS_INFINITE,
+        timing: CVM_TIMING_END,
+        convention: CVM_RETENTION_PRESENT,
+    }
+}

@@ -143,10 +143,11 @@ static void test_cdnow_calibrated_on_the_other_half(void) {
     const double *fh = cvm_summary_frequency_holdout(s);
     const int64_t *ids = cvm_summary_customer_ids(s);
     cvm_model *m = NULL;
-    CHECK_STATUS(cvm_model_fit("bg_nbd", f, n, r, n, T, n, NULL, 0, NULL, &m), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_model_fit("bg_nbd", &(cvm_fit_columns){{f, n}, {r, n}, {T, n}, {NULL, 0}}, NULL, &m),
+                 CVM_STATUS_OK);
     double *score = malloc(n * sizeof(double));
-    CHECK_STATUS(cvm_churn_risk(m, f, n, r, n, T, n, 39.0, NULL, 0, NULL, NULL, score, NULL, NULL, NULL, NULL,
-                                NULL, n),
+    CHECK_STATUS(cvm_churn_risk(m, &(cvm_churn_risk_columns){{f, n}, {r, n}, {T, n}, {NULL, 0}}, 39.0, NULL,
+                                &(cvm_churn_risk_outputs){NULL, score, NULL, NULL, NULL, NULL, NULL, n}),
                  CVM_STATUS_OK);
     /* Halves by id parity: fit on even ids, judge on odd ids. */
     double *s_even = malloc(n * sizeof(double)), *s_odd = malloc(n * sizeof(double));

@@ -97,8 +97,8 @@ static void test_campaign(void) {
     const double uplift[] = {0.1, 0.1, 0.1, 0.1};
     const double cost[] = {10.0, 20.0, 30.0, 10.0};
     cvm_campaign *c = NULL;
-    CHECK_STATUS(cvm_select_campaign(clv, uplift, 4, cost, 4, NULL, 50.0, CVM_CAMPAIGN_AUTO, &c),
-                 CVM_STATUS_OK);
+    cvm_campaign_inputs in = {.clv = {clv, 4}, .uplift = {uplift, 4}, .cost = {cost, 4}, .budget = 50.0};
+    CHECK_STATUS(cvm_select_campaign(&in, NULL, &c), CVM_STATUS_OK);
     cvm_campaign_summary s;
     CHECK_STATUS(cvm_campaign_summary_get(c, &s), CVM_STATUS_OK);
     CHECK(s.exact);
@@ -110,8 +110,9 @@ static void test_campaign(void) {
     CHECK(sel[0] == 0 && sel[1] == 1 && sel[2] == 1 && sel[3] == 0);
     cvm_campaign_free(c);
 
-    CHECK_STATUS(cvm_select_campaign(clv, uplift, 4, cost, 4, NULL, 50.0, CVM_CAMPAIGN_GREEDY, &c),
-                 CVM_STATUS_OK);
+    cvm_campaign_options greedy = cvm_campaign_options_default();
+    greedy.method = CVM_CAMPAIGN_GREEDY;
+    CHECK_STATUS(cvm_select_campaign(&in, &greedy, &c), CVM_STATUS_OK);
     CHECK_STATUS(cvm_campaign_summary_get(c, &s), CVM_STATUS_OK);
     CHECK(!s.exact);
     CHECK_CLOSE(s.expected_return, 160.0, 1e-9);
@@ -121,8 +122,9 @@ static void test_campaign(void) {
     /* Per-segment costs: segment 0 costs 10, segment 1 costs 30. */
     const size_t seg[] = {0, 0, 1, 0};
     const double seg_cost[] = {10.0, 30.0};
-    CHECK_STATUS(cvm_select_campaign(clv, uplift, 4, seg_cost, 2, seg, 40.0, CVM_CAMPAIGN_AUTO, &c),
-                 CVM_STATUS_OK);
+    cvm_campaign_inputs by_segment = {
+        .clv = {clv, 4}, .uplift = {uplift, 4}, .cost = {seg_cost, 2}, .segment = seg, .budget = 40.0};
+    CHECK_STATUS(cvm_select_campaign(&by_segment, NULL, &c), CVM_STATUS_OK);
     CHECK_STATUS(cvm_campaign_summary_get(c, &s), CVM_STATUS_OK);
     /* gains 60, 110, 120, -5 at costs 10, 10, 30, 10: customers 1 and 2 fill the 40. */
     CHECK_CLOSE(s.expected_return, 230.0, 1e-9);
@@ -133,12 +135,19 @@ static void test_campaign(void) {
     const double one[] = {20.0};
     const double clv2[] = {1000.0, 400.0, 300.0, 50.0};
     const double up2[] = {0.01, 0.2, 0.2, 0.5};
-    CHECK_STATUS(cvm_compare_campaigns(clv2, up2, 4, one, 1, NULL, 40.0, CVM_CAMPAIGN_AUTO, 100, 7, &cmp),
-                 CVM_STATUS_OK);
+    cvm_campaign_inputs in2 = {.clv = {clv2, 4}, .uplift = {up2, 4}, .cost = {one, 1}, .budget = 40.0};
+    cvm_campaign_options o = cvm_campaign_options_default();
+    CHECK(o.method == CVM_CAMPAIGN_AUTO && o.draws == 100 && o.seed == 0);
+    o.seed = 7;
+    CHECK_STATUS(cvm_compare_campaigns(&in2, &o, &cmp), CVM_STATUS_OK);
     CHECK_CLOSE(cmp.optimised.expected_return, 100.0, 1e-9);
     CHECK_CLOSE(cmp.top_return, 50.0, 1e-9);
     CHECK(cmp.random_return < 100.0);
     CHECK_CLOSE(cmp.top_n, 2.0, 0.0);
+    CHECK_STATUS(cvm_compare_campaigns(NULL, &o, &cmp), CVM_STATUS_NULL_POINTER);
+    CHECK_ERROR_AT("inputs", -1);
+    in2.uplift.len = 3;
+    CHECK(cvm_select_campaign(&in2, NULL, &c) == CVM_STATUS_LENGTH_MISMATCH);
 }
 
 int main(void) {

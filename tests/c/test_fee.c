@@ -65,9 +65,16 @@ static void test_worked_example(void) {
     const int64_t day[8] = {JAN1 + 9, JAN1 + 24, JAN1 + 9, JAN1 + 19, JAN1 + 14, JAN1 + 31 + 13, JAN1 + 31, JAN1 + 9};
     const double amount[8] = {30000.0, -65000.0, -5000.0, 50000.0, 600000.0, -200000.0, 100000.0, 0.0};
     cvm_fee_result *r = NULL;
-    CHECK_STATUS(cvm_fee_schedule_apply(s, acct, 8, cust, 8, day, 8, amount, 8, open_acct, 1, open_bal, 1,
-                                        tier_cust, 2, tiers, 2, "standard", NULL, &r),
-                 CVM_STATUS_OK);
+    cvm_fee_rows rows = {.account_ids = {acct, 8},
+                         .customer_ids = {cust, 8},
+                         .timestamps = {day, 8},
+                         .values = {amount, 8},
+                         .opening_account_ids = {open_acct, 1},
+                         .opening_balances = {open_bal, 1},
+                         .tier_customer_ids = {tier_cust, 2},
+                         .tiers = {tiers, 2},
+                         .default_tier = "standard"};
+    CHECK_STATUS(cvm_fee_schedule_apply(s, &rows, NULL, &r), CVM_STATUS_OK);
     check_worked(r);
     cvm_fee_result_free(r);
 
@@ -82,32 +89,40 @@ static void test_worked_example(void) {
     o.input = CVM_BALANCES_END_OF_DAY;
     o.timestamp_unit = CVM_TIMESTAMP_SECONDS;
     r = NULL;
-    CHECK_STATUS(cvm_fee_schedule_apply(s, bacct, 6, bcust, 6, bsec, 6, balance, 6, open_acct, 1, open_bal, 1,
-                                        tier_cust, 2, tiers, 2, "standard", &o, &r),
-                 CVM_STATUS_OK);
+    cvm_fee_rows balances = rows;
+    balances.account_ids = (cvm_int64s){bacct, 6};
+    balances.customer_ids = (cvm_int64s){bcust, 6};
+    balances.timestamps = (cvm_int64s){bsec, 6};
+    balances.values = (cvm_doubles){balance, 6};
+    CHECK_STATUS(cvm_fee_schedule_apply(s, &balances, &o, &r), CVM_STATUS_OK);
     check_worked(r);
     cvm_fee_result_free(r);
     r = NULL;
 
     /* Bad codes and bad rows: nothing is written to r. */
     o.average_over = 7;
-    CHECK_STATUS(cvm_fee_schedule_apply(s, bacct, 6, bcust, 6, bsec, 6, balance, 6, NULL, 0, NULL, 0, tier_cust, 2,
-                                        tiers, 2, "standard", &o, &r),
-                 CVM_STATUS_UNKNOWN_NAME);
+    balances.opening_account_ids = (cvm_int64s){NULL, 0};
+    balances.opening_balances = (cvm_doubles){NULL, 0};
+    CHECK_STATUS(cvm_fee_schedule_apply(s, &balances, &o, &r), CVM_STATUS_UNKNOWN_NAME);
     CHECK_ERROR_AT("average_over", -1);
     o = cvm_fee_options_default();
     o.input = 0;
-    CHECK_STATUS(cvm_fee_schedule_apply(s, bacct, 6, bcust, 6, bday, 6, balance, 6, NULL, 0, NULL, 0, tier_cust, 2,
-                                        tiers, 2, "standard", &o, &r),
-                 CVM_STATUS_UNKNOWN_NAME);
+    balances.timestamps = (cvm_int64s){bday, 6};
+    CHECK_STATUS(cvm_fee_schedule_apply(s, &balances, &o, &r), CVM_STATUS_UNKNOWN_NAME);
     CHECK_ERROR_AT("input", -1);
     const char *bad_tiers[2] = {"premier", "gold"};
-    CHECK_STATUS(cvm_fee_schedule_apply(s, acct, 8, cust, 8, day, 8, amount, 8, NULL, 0, NULL, 0, tier_cust, 2,
-                                        bad_tiers, 2, NULL, NULL, &r),
-                 CVM_STATUS_INVALID_VALUE);
+    rows.tiers = (cvm_strings){bad_tiers, 2};
+    rows.default_tier = NULL;
+    CHECK_STATUS(cvm_fee_schedule_apply(s, &rows, NULL, &r), CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("tier", 1);
     CHECK(strstr(cvm_last_error_message(), "unknown tier \"gold\"") != NULL);
     CHECK(r == NULL);
+    CHECK_STATUS(cvm_fee_schedule_apply(s, NULL, NULL, &r), CVM_STATUS_NULL_POINTER);
+    CHECK_ERROR_AT("rows", -1);
+    rows.tiers = (cvm_strings){tiers, 2};
+    rows.customer_ids = (cvm_int64s){NULL, 8};
+    CHECK_STATUS(cvm_fee_schedule_apply(s, &rows, NULL, &r), CVM_STATUS_NULL_POINTER);
+    CHECK_ERROR_AT("customer_id", -1);
     cvm_fee_schedule_free(s);
     cvm_fee_schedule_free(NULL);
     cvm_fee_result_free(NULL);
@@ -132,9 +147,9 @@ static void test_schedule_json(void) {
     const int64_t a[1] = {1}, c[1] = {5}, d[1] = {JAN1};
     const double v[1] = {79999.99};
     cvm_fee_result *r = NULL;
-    CHECK_STATUS(cvm_fee_schedule_apply(s, a, 1, c, 1, d, 1, v, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, "standard",
-                                        NULL, &r),
-                 CVM_STATUS_OK);
+    cvm_fee_rows rows = {.account_ids = {a, 1}, .customer_ids = {c, 1}, .timestamps = {d, 1}, .values = {v, 1},
+                         .default_tier = "standard"};
+    CHECK_STATUS(cvm_fee_schedule_apply(s, &rows, NULL, &r), CVM_STATUS_OK);
     double fee = -1;
     CHECK_STATUS(cvm_fee_result_values(r, NULL, NULL, NULL, NULL, &fee, 1), CVM_STATUS_OK);
     CHECK(fee == 50.0);

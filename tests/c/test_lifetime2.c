@@ -131,7 +131,8 @@ static void test_bg_bb(void) {
     size_t rows = read_csv("../../data/donations.csv", 4, cols, 32);
     CHECK(rows == 22);
     cvm_bg_bb *m = NULL;
-    CHECK_STATUS(cvm_bg_bb_fit(f, rows, r, rows, n, rows, w, rows, NULL, &m), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_bg_bb_fit(&(cvm_fit_columns){{f, rows}, {r, rows}, {n, rows}, {w, rows}}, NULL, &m),
+                 CVM_STATUS_OK);
     if (!m) return;
     double p[4];
     CHECK_STATUS(cvm_bg_bb_params(m, p, 4), CVM_STATUS_OK);
@@ -189,16 +190,20 @@ static void test_bg_bb(void) {
     /* Bad histories name the field and the first offending index. */
     cvm_bg_bb *bad = NULL;
     double bf[] = {0, 1}, br[] = {0, 3}, bn[] = {6, 2};
-    CHECK_STATUS(cvm_bg_bb_fit(bf, 2, br, 2, bn, 2, NULL, 0, NULL, &bad), CVM_STATUS_INVALID_VALUE);
+    CHECK_STATUS(cvm_bg_bb_fit(&(cvm_fit_columns){{bf, 2}, {br, 2}, {bn, 2}, {NULL, 0}}, NULL, &bad),
+                 CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("recency", 1);
     double bf2[] = {0, 4}, bn2[] = {6, 6};
-    CHECK_STATUS(cvm_bg_bb_fit(bf2, 2, br, 2, bn2, 2, NULL, 0, NULL, &bad), CVM_STATUS_INVALID_VALUE);
+    CHECK_STATUS(cvm_bg_bb_fit(&(cvm_fit_columns){{bf2, 2}, {br, 2}, {bn2, 2}, {NULL, 0}}, NULL, &bad),
+                 CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("frequency", 1);
     double bf3[] = {0, 0};
-    CHECK_STATUS(cvm_bg_bb_fit(bf3, 2, br, 2, bn2, 2, NULL, 0, NULL, &bad), CVM_STATUS_INVALID_VALUE);
+    CHECK_STATUS(cvm_bg_bb_fit(&(cvm_fit_columns){{bf3, 2}, {br, 2}, {bn2, 2}, {NULL, 0}}, NULL, &bad),
+                 CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("recency", 1);
     double bn4[] = {6, -6};
-    CHECK_STATUS(cvm_bg_bb_fit(bf, 2, br, 2, bn4, 2, NULL, 0, NULL, &bad), CVM_STATUS_INVALID_VALUE);
+    CHECK_STATUS(cvm_bg_bb_fit(&(cvm_fit_columns){{bf, 2}, {br, 2}, {bn4, 2}, {NULL, 0}}, NULL, &bad),
+                 CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("n_periods", 1);
     CHECK(bad == NULL);
     cvm_bg_bb_free(NULL);
@@ -385,7 +390,9 @@ static void test_clv_intervals(cvm_gamma_gamma *gg) {
     cvm_model *bg = NULL;
     cvm_fit_options fo = cvm_fit_options_default();
     fo.time_unit = CVM_UNIT_WEEK;
-    CHECK_STATUS(cvm_model_fit("bg_nbd", cx, N_CDNOW, ctx, N_CDNOW, cT, N_CDNOW, NULL, 0, &fo, &bg), CVM_STATUS_OK);
+    CHECK_STATUS(
+        cvm_model_fit("bg_nbd", &(cvm_fit_columns){{cx, N_CDNOW}, {ctx, N_CDNOW}, {cT, N_CDNOW}, {NULL, 0}}, &fo, &bg),
+        CVM_STATUS_OK);
     cvm_clv_options o = cvm_clv_options_default();
     o.interval_level = 0.9;
     enum { K = 10 };

@@ -32,7 +32,14 @@ static void test_every_stage_with_its_reason(void) {
     opt.has_lapse_window = true;
     opt.lapse_window = 26;
     cvm_ladder *l = NULL;
-    CHECK_STATUS(cvm_loyalty_stages(&(cvm_ladder_columns){.frequency = {frequency, 7}, .recency = {recency, 7}, .t = {t, 7}, .purchased = {purchased, 7}, .interest = {interest, 7}, .reviews = {reviews, 7}, .p_alive = {p_alive, 7}}, &opt, &l),
+    CHECK_STATUS(cvm_loyalty_stages(&(cvm_ladder_columns){.frequency = {frequency, 7},
+                                                          .recency = {recency, 7},
+                                                          .t = {t, 7},
+                                                          .purchased = {purchased, 7},
+                                                          .interest = {interest, 7},
+                                                          .reviews = {reviews, 7},
+                                                          .p_alive = {p_alive, 7}},
+                                    &opt, &l),
                  CVM_STATUS_OK);
     if (!l) return;
     CHECK(cvm_ladder_len(l) == 7);
@@ -69,7 +76,12 @@ static void test_every_stage_with_its_reason(void) {
 
     /* Advocacy by referrals and by recommendations, with the default options (NULL). */
     const double f2[] = {3, 3}, r2[] = {9, 9}, t2[] = {10, 10}, referrals[] = {2, 0}, recommendations[] = {0, 1};
-    CHECK_STATUS(cvm_loyalty_stages(&(cvm_ladder_columns){.frequency = {f2, 2}, .recency = {r2, 2}, .t = {t2, 2}, .referrals = {referrals, 2}, .recommendations = {recommendations, 2}}, NULL, &l),
+    CHECK_STATUS(cvm_loyalty_stages(&(cvm_ladder_columns){.frequency = {f2, 2},
+                                                          .recency = {r2, 2},
+                                                          .t = {t2, 2},
+                                                          .referrals = {referrals, 2},
+                                                          .recommendations = {recommendations, 2}},
+                                    NULL, &l),
                  CVM_STATUS_OK);
     if (l) {
         CHECK_REASON(cvm_ladder_reason, l, 0, "advocate: frequency=3>=1, referrals=2>=1");
@@ -142,8 +154,8 @@ static void test_churn_risk(void) {
     const double f[] = {0, 6}, r[] = {0, 36}, t[] = {38, 38}, clv[] = {50.0, 400.0};
     double prob[2], score[2], pa[2], e[2], var[2];
     uint8_t band[2], at_risk[2];
-    CHECK_STATUS(cvm_churn_risk(m, f, 2, r, 2, t, 2, 39.0, clv, 2, NULL, prob, score, band, at_risk, pa, e,
-                                var, 2),
+    CHECK_STATUS(cvm_churn_risk(m, &(cvm_churn_risk_columns){{f, 2}, {r, 2}, {t, 2}, {clv, 2}}, 39.0, NULL,
+                                &(cvm_churn_risk_outputs){prob, score, band, at_risk, pa, e, var, 2}),
                  CVM_STATUS_OK);
     for (int i = 0; i < 2; i++) {
         /* The BG/NBD form: 1 - P(alive) + P(alive) ((alpha + T) / (alpha + T + 39))^(r + x). */
@@ -176,16 +188,16 @@ static void test_churn_risk(void) {
     cvm_churn_risk_options opt = cvm_churn_risk_options_default();
     CHECK_CLOSE(opt.at_risk_threshold, 0.5, 0);
     opt.high_threshold = 1.5;
-    CHECK_STATUS(cvm_churn_risk(m, f, 2, r, 2, t, 2, 39.0, NULL, 0, &opt, prob, NULL, NULL, NULL, NULL, NULL,
-                                NULL, 2),
+    CHECK_STATUS(cvm_churn_risk(m, &(cvm_churn_risk_columns){{f, 2}, {r, 2}, {t, 2}, {NULL, 0}}, 39.0, &opt,
+                                &(cvm_churn_risk_outputs){prob, NULL, NULL, NULL, NULL, NULL, NULL, 2}),
                  CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("high_threshold", -1);
-    CHECK_STATUS(cvm_churn_risk(m, f, 2, r, 2, t, 2, 39.0, NULL, 0, NULL, prob, NULL, NULL, NULL, NULL, NULL,
-                                var, 2),
+    CHECK_STATUS(cvm_churn_risk(m, &(cvm_churn_risk_columns){{f, 2}, {r, 2}, {t, 2}, {NULL, 0}}, 39.0, NULL,
+                                &(cvm_churn_risk_outputs){prob, NULL, NULL, NULL, NULL, NULL, var, 2}),
                  CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("value_at_risk", -1);
-    CHECK_STATUS(cvm_churn_risk(m, f, 2, r, 2, t, 2, 39.0, NULL, 0, NULL, prob, NULL, NULL, NULL, NULL, NULL,
-                                NULL, 3),
+    CHECK_STATUS(cvm_churn_risk(m, &(cvm_churn_risk_columns){{f, 2}, {r, 2}, {t, 2}, {NULL, 0}}, 39.0, NULL,
+                                &(cvm_churn_risk_outputs){prob, NULL, NULL, NULL, NULL, NULL, NULL, 3}),
                  CVM_STATUS_LENGTH_MISMATCH);
     const double late[] = {0, 40};
     CHECK_STATUS(cvm_churn_probability(m, f, 2, late, 2, t, 2, 39.0, prob, 2), CVM_STATUS_INVALID_VALUE);
@@ -306,34 +318,48 @@ static void test_ladder_bad_input(void) {
     const double f[] = {1, 2, 0}, r[] = {1, 4, 0}, t[] = {5, 5, 5};
     const double p_nan[] = {0.2, 0.4, NAN};
     cvm_ladder *l = NULL;
-    CHECK_STATUS(cvm_loyalty_stages(&(cvm_ladder_columns){.frequency = {f, 3}, .recency = {r, 3}, .t = {t, 3}, .p_alive = {p_nan, 3}}, NULL, &l),
+    CHECK_STATUS(cvm_loyalty_stages(
+                     &(cvm_ladder_columns){.frequency = {f, 3}, .recency = {r, 3}, .t = {t, 3}, .p_alive = {p_nan, 3}},
+                     NULL, &l),
                  CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("p_alive", 2);
     const double referrals[] = {0, 0, 0, 0};
-    CHECK_STATUS(cvm_loyalty_stages(&(cvm_ladder_columns){.frequency = {f, 3}, .recency = {r, 3}, .t = {t, 3}, .referrals = {referrals, 4}}, NULL, &l),
-                 CVM_STATUS_LENGTH_MISMATCH);
+    CHECK_STATUS(
+        cvm_loyalty_stages(
+            &(cvm_ladder_columns){.frequency = {f, 3}, .recency = {r, 3}, .t = {t, 3}, .referrals = {referrals, 4}},
+            NULL, &l),
+        CVM_STATUS_LENGTH_MISMATCH);
     CHECK_ERROR_AT("referrals", -1);
     const uint8_t purchased[] = {1, 3, 1};
-    CHECK_STATUS(cvm_loyalty_stages(&(cvm_ladder_columns){.frequency = {f, 3}, .recency = {r, 3}, .t = {t, 3}, .purchased = {purchased, 3}}, NULL, &l),
-                 CVM_STATUS_INVALID_VALUE);
+    CHECK_STATUS(
+        cvm_loyalty_stages(
+            &(cvm_ladder_columns){.frequency = {f, 3}, .recency = {r, 3}, .t = {t, 3}, .purchased = {purchased, 3}},
+            NULL, &l),
+        CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("purchased", 1);
     const uint8_t not_bought[] = {1, 0, 1};
-    CHECK_STATUS(cvm_loyalty_stages(&(cvm_ladder_columns){.frequency = {f, 3}, .recency = {r, 3}, .t = {t, 3}, .purchased = {not_bought, 3}}, NULL, &l),
-                 CVM_STATUS_INVALID_VALUE);
+    CHECK_STATUS(
+        cvm_loyalty_stages(
+            &(cvm_ladder_columns){.frequency = {f, 3}, .recency = {r, 3}, .t = {t, 3}, .purchased = {not_bought, 3}},
+            NULL, &l),
+        CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("frequency", 1);
     cvm_ladder_options opt = cvm_ladder_options_default();
     opt.has_lapse_window = true;
     opt.lapse_window = -1;
-    CHECK_STATUS(cvm_loyalty_stages(&(cvm_ladder_columns){.frequency = {f, 3}, .recency = {r, 3}, .t = {t, 3}}, &opt, &l),
-                 CVM_STATUS_INVALID_VALUE);
+    CHECK_STATUS(
+        cvm_loyalty_stages(&(cvm_ladder_columns){.frequency = {f, 3}, .recency = {r, 3}, .t = {t, 3}}, &opt, &l),
+        CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("lapse_window", -1);
     opt = cvm_ladder_options_default();
     opt.p_alive_threshold = 0;
-    CHECK_STATUS(cvm_loyalty_stages(&(cvm_ladder_columns){.frequency = {f, 3}, .recency = {r, 3}, .t = {t, 3}}, &opt, &l),
-                 CVM_STATUS_INVALID_VALUE);
+    CHECK_STATUS(
+        cvm_loyalty_stages(&(cvm_ladder_columns){.frequency = {f, 3}, .recency = {r, 3}, .t = {t, 3}}, &opt, &l),
+        CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("p_alive_threshold", -1);
-    CHECK_STATUS(cvm_loyalty_stages(&(cvm_ladder_columns){.frequency = {f, 3}, .recency = {r, 3}, .t = {t, 3}}, NULL, NULL),
-                 CVM_STATUS_NULL_POINTER);
+    CHECK_STATUS(
+        cvm_loyalty_stages(&(cvm_ladder_columns){.frequency = {f, 3}, .recency = {r, 3}, .t = {t, 3}}, NULL, NULL),
+        CVM_STATUS_NULL_POINTER);
     CHECK(l == NULL);
 }
 
@@ -360,7 +386,10 @@ static size_t cdnow_ladder(const int64_t *id, const int64_t *day, size_t n, int6
     lo.has_lapse_window = true;
     lo.lapse_window = weeks;
     cvm_ladder *l = NULL;
-    CHECK_STATUS(cvm_loyalty_stages(&(cvm_ladder_columns){.frequency = {cvm_summary_frequency(s), m}, .recency = {cvm_summary_recency(s), m}, .t = {cvm_summary_T(s), m}}, &lo, &l),
+    CHECK_STATUS(cvm_loyalty_stages(&(cvm_ladder_columns){.frequency = {cvm_summary_frequency(s), m},
+                                                          .recency = {cvm_summary_recency(s), m},
+                                                          .t = {cvm_summary_T(s), m}},
+                                    &lo, &l),
                  CVM_STATUS_OK);
     memcpy(ids_out, cvm_summary_customer_ids(s), m * sizeof(int64_t));
     CHECK_STATUS(cvm_ladder_stages(l, stages_out, m), CVM_STATUS_OK);

@@ -33,9 +33,12 @@ static cvm_summary *cdnow_summary(void) {
 static void check_fit(const cvm_summary *s, const char *kind, const double *published, double ll) {
     size_t n = cvm_summary_len(s);
     cvm_model *m = NULL;
-    CHECK_STATUS(cvm_model_fit(kind, cvm_summary_frequency(s), n, cvm_summary_recency(s), n, cvm_summary_T(s), n,
-                               NULL, 0, NULL, &m),
-                 CVM_STATUS_OK);
+    CHECK_STATUS(
+        cvm_model_fit(kind,
+                      &(cvm_fit_columns){
+                          {cvm_summary_frequency(s), n}, {cvm_summary_recency(s), n}, {cvm_summary_T(s), n}, {NULL, 0}},
+                      NULL, &m),
+        CVM_STATUS_OK);
     if (!m) return;
     CHECK(strcmp(cvm_model_kind(m), kind) == 0);
     double p[4], se[4];
@@ -89,9 +92,12 @@ static void test_published_fits(void) {
     /* Hardie's note, with the BG/NBD fit. */
     size_t n = cvm_summary_len(s);
     cvm_model *m = NULL;
-    CHECK_STATUS(cvm_model_fit("bg_nbd", cvm_summary_frequency(s), n, cvm_summary_recency(s), n, cvm_summary_T(s), n,
-                               NULL, 0, NULL, &m),
-                 CVM_STATUS_OK);
+    CHECK_STATUS(
+        cvm_model_fit("bg_nbd",
+                      &(cvm_fit_columns){
+                          {cvm_summary_frequency(s), n}, {cvm_summary_recency(s), n}, {cvm_summary_T(s), n}, {NULL, 0}},
+                      NULL, &m),
+        CVM_STATUS_OK);
     double x = 2, tx = 30.43, T = 38.86, e;
     CHECK_STATUS(cvm_model_conditional_expected_purchases(m, 39.0, &x, 1, &tx, 1, &T, 1, &e, 1), CVM_STATUS_OK);
     CHECK_CLOSE(e, 1.2259, 5e-5);
@@ -210,19 +216,27 @@ static void test_predict(void) {
 static void test_bad_input(void) {
     double f[2] = {1.0, -1.0}, r[2] = {1.0, 0.0}, t[2] = {2.0, 2.0}, w[2] = {1.0, 0.0};
     cvm_model *m = NULL;
-    CHECK_STATUS(cvm_model_fit("bg_nbd", f, 2, r, 2, t, 2, NULL, 0, NULL, &m), CVM_STATUS_INVALID_VALUE);
+    CHECK_STATUS(cvm_model_fit("bg_nbd", &(cvm_fit_columns){{f, 2}, {r, 2}, {t, 2}, {NULL, 0}}, NULL, &m),
+                 CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("frequency", 1);
     f[1] = 1.0;
     r[1] = 3.0;
-    CHECK_STATUS(cvm_model_fit("bg_nbd", f, 2, r, 2, t, 2, NULL, 0, NULL, &m), CVM_STATUS_INVALID_VALUE);
+    CHECK_STATUS(cvm_model_fit("bg_nbd", &(cvm_fit_columns){{f, 2}, {r, 2}, {t, 2}, {NULL, 0}}, NULL, &m),
+                 CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("recency", 1);
     r[1] = 1.0;
-    CHECK_STATUS(cvm_model_fit("bg_nbd", f, 2, r, 2, t, 2, w, 2, NULL, &m), CVM_STATUS_INVALID_VALUE);
+    CHECK_STATUS(cvm_model_fit("bg_nbd", &(cvm_fit_columns){{f, 2}, {r, 2}, {t, 2}, {w, 2}}, NULL, &m),
+                 CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("weights", 1);
-    CHECK_STATUS(cvm_model_fit("bg_nbd", f, 2, r, 1, t, 2, NULL, 0, NULL, &m), CVM_STATUS_LENGTH_MISMATCH);
-    CHECK_STATUS(cvm_model_fit("bg_nbd", f, 0, r, 0, t, 0, NULL, 0, NULL, &m), CVM_STATUS_EMPTY_INPUT);
-    CHECK_STATUS(cvm_model_fit("bgnbd", f, 2, r, 2, t, 2, NULL, 0, NULL, &m), CVM_STATUS_UNKNOWN_NAME);
+    CHECK_STATUS(cvm_model_fit("bg_nbd", &(cvm_fit_columns){{f, 2}, {r, 1}, {t, 2}, {NULL, 0}}, NULL, &m),
+                 CVM_STATUS_LENGTH_MISMATCH);
+    CHECK_STATUS(cvm_model_fit("bg_nbd", &(cvm_fit_columns){{f, 0}, {r, 0}, {t, 0}, {NULL, 0}}, NULL, &m),
+                 CVM_STATUS_EMPTY_INPUT);
+    CHECK_STATUS(cvm_model_fit("bgnbd", &(cvm_fit_columns){{f, 2}, {r, 2}, {t, 2}, {NULL, 0}}, NULL, &m),
+                 CVM_STATUS_UNKNOWN_NAME);
     CHECK_ERROR_AT("model", -1);
+    CHECK_STATUS(cvm_model_fit("bg_nbd", NULL, NULL, &m), CVM_STATUS_NULL_POINTER);
+    CHECK_ERROR_AT("columns", -1);
     CHECK(m == NULL);
     const double neg[4] = {0.243, -4.414, 0.793, 2.426};
     CHECK_STATUS(cvm_model_from_params("bg_nbd", neg, 4, &m), CVM_STATUS_INVALID_VALUE);
@@ -240,9 +254,12 @@ static void test_bad_input(void) {
     size_t n = cvm_summary_len(s);
     cvm_fit_options o = cvm_fit_options_default();
     o.max_iterations = 2;
-    CHECK_STATUS(cvm_model_fit("pareto_nbd", cvm_summary_frequency(s), n, cvm_summary_recency(s), n, cvm_summary_T(s),
-                               n, NULL, 0, &o, &m),
-                 CVM_STATUS_NOT_CONVERGED);
+    CHECK_STATUS(
+        cvm_model_fit("pareto_nbd",
+                      &(cvm_fit_columns){
+                          {cvm_summary_frequency(s), n}, {cvm_summary_recency(s), n}, {cvm_summary_T(s), n}, {NULL, 0}},
+                      &o, &m),
+        CVM_STATUS_NOT_CONVERGED);
     CHECK(strstr(cvm_last_error_message(), "gradient norm") != NULL);
     cvm_summary_free(s);
     const double p[4] = {0.243, 4.414, 0.793, 2.426};

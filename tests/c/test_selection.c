@@ -669,7 +669,9 @@ static void test_relationship_trend(void) {
                                200,  210,  190,  200,  1000, 1200, 1400, 1600, 500, 400, 300, 200};
     const double high = 900.0;
     cvm_trend *tr = NULL;
-    CHECK_STATUS(cvm_relationship_trend(profit, 24, 4, &high, 50.0, CVM_SLOPE_ABSOLUTE, &tr), CVM_STATUS_OK);
+    cvm_trend_options o = {.has_high_level = true, .high_level = high, .slope_tolerance = 50.0,
+                           .slope_scale = CVM_SLOPE_ABSOLUTE};
+    CHECK_STATUS(cvm_relationship_trend(profit, 24, 4, &o, &tr), CVM_STATUS_OK);
     CHECK(cvm_trend_len(tr) == 6);
     uint32_t types[6];
     CHECK_STATUS(cvm_trend_types(tr, types, 6), CVM_STATUS_OK);
@@ -695,7 +697,9 @@ static void test_relationship_trend(void) {
     CHECK_ERROR_AT("row", 6);
     cvm_trend_free(tr);
     /* Relative scale and the median level (0.5 * (350 + 1000) = 675). */
-    CHECK_STATUS(cvm_relationship_trend(profit, 24, 4, NULL, 0.05, CVM_SLOPE_RELATIVE, &tr), CVM_STATUS_OK);
+    cvm_trend_options d = cvm_trend_options_default();
+    CHECK(!d.has_high_level && d.slope_tolerance == 0.05 && d.slope_scale == CVM_SLOPE_RELATIVE);
+    CHECK_STATUS(cvm_relationship_trend(profit, 24, 4, NULL, &tr), CVM_STATUS_OK);
     CHECK_CLOSE(cvm_trend_high_level(tr), 675.0, 1e-12);
     double thr[6];
     CHECK_STATUS(cvm_trend_values(tr, NULL, NULL, thr, 6), CVM_STATUS_OK);
@@ -703,11 +707,12 @@ static void test_relationship_trend(void) {
     cvm_trend_free(tr);
     /* Bad input. */
     double bad[4] = {1, 2, NAN, 4};
-    CHECK_STATUS(cvm_relationship_trend(bad, 4, 2, NULL, 0.05, CVM_SLOPE_RELATIVE, &tr), CVM_STATUS_INVALID_VALUE);
+    CHECK_STATUS(cvm_relationship_trend(bad, 4, 2, &d, &tr), CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("profit", 2);
-    CHECK_STATUS(cvm_relationship_trend(profit, 24, 1, NULL, 0.05, CVM_SLOPE_RELATIVE, &tr), CVM_STATUS_INVALID_VALUE);
+    CHECK_STATUS(cvm_relationship_trend(profit, 24, 1, &d, &tr), CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("n_periods", -1);
-    CHECK_STATUS(cvm_relationship_trend(profit, 24, 4, NULL, 0.05, 7, &tr), CVM_STATUS_UNKNOWN_NAME);
+    d.slope_scale = 7;
+    CHECK_STATUS(cvm_relationship_trend(profit, 24, 4, &d, &tr), CVM_STATUS_UNKNOWN_NAME);
     CHECK_ERROR_AT("slope_scale", -1);
 }
 

@@ -68,8 +68,10 @@ static void test_fit_json_clv(void) {
     cvm_fit_options fo = cvm_fit_options_default();
     fo.time_unit = cvm_summary_time_unit(s);
     cvm_model *m = NULL, *plain = NULL;
-    CHECK_STATUS(cvm_model_fit("bg_nbd", f, n, r, n, T, n, NULL, 0, &fo, &m), CVM_STATUS_OK);
-    CHECK_STATUS(cvm_model_fit("bg_nbd", f, n, r, n, T, n, NULL, 0, NULL, &plain), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_model_fit("bg_nbd", &(cvm_fit_columns){{f, n}, {r, n}, {T, n}, {NULL, 0}}, &fo, &m),
+                 CVM_STATUS_OK);
+    CHECK_STATUS(cvm_model_fit("bg_nbd", &(cvm_fit_columns){{f, n}, {r, n}, {T, n}, {NULL, 0}}, NULL, &plain),
+                 CVM_STATUS_OK);
     if (!m || !plain) exit(6);
     CHECK(cvm_model_time_unit(m) == CVM_UNIT_WEEK);
     CHECK(cvm_model_time_unit(plain) == CVM_UNIT_PERIOD);
@@ -293,7 +295,7 @@ static void test_other_fits(void) {
     const double x[5] = {0, 1, 3, 6, 2}, tx[5] = {0, 2, 5, 6, 6}, n[5] = {6, 6, 6, 6, 6};
     const double w[5] = {300, 200, 150, 250, 100};
     cvm_bg_bb *b = NULL;
-    CHECK_STATUS(cvm_bg_bb_fit(x, 5, tx, 5, n, 5, w, 5, &fo, &b), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_bg_bb_fit(&(cvm_fit_columns){{x, 5}, {tx, 5}, {n, 5}, {w, 5}}, &fo, &b), CVM_STATUS_OK);
     CHECK(cvm_bg_bb_time_unit(b) == CVM_UNIT_YEAR);
     cvm_bg_bb_free(b);
 }
@@ -305,7 +307,8 @@ static void test_unknown_unit_code(void) {
     fo.time_unit = 7;
     const double f[3] = {2, 0, 5}, r[3] = {30, 0, 35}, T[3] = {39, 39, 39}, z[3] = {20, 0, 35};
     cvm_model *m = NULL;
-    CHECK_STATUS(cvm_model_fit("bg_nbd", f, 3, r, 3, T, 3, NULL, 0, &fo, &m), CVM_STATUS_UNKNOWN_NAME);
+    CHECK_STATUS(cvm_model_fit("bg_nbd", &(cvm_fit_columns){{f, 3}, {r, 3}, {T, 3}, {NULL, 0}}, &fo, &m),
+                 CVM_STATUS_UNKNOWN_NAME);
     CHECK_ERROR_AT("time_unit", -1);
     CHECK(strstr(cvm_last_error_message(), "\"7\"") != NULL);
     CHECK(strstr(cvm_last_error_message(), "CVM_UNIT_PERIOD, CVM_UNIT_DAY, CVM_UNIT_WEEK") != NULL);
@@ -320,7 +323,8 @@ static void test_unknown_unit_code(void) {
     CHECK_ERROR_AT("time_unit", -1);
     cvm_bg_bb *b = NULL;
     const double n[3] = {6, 6, 6};
-    CHECK_STATUS(cvm_bg_bb_fit(f, 3, f, 3, n, 3, NULL, 0, &fo, &b), CVM_STATUS_UNKNOWN_NAME);
+    CHECK_STATUS(cvm_bg_bb_fit(&(cvm_fit_columns){{f, 3}, {f, 3}, {n, 3}, {NULL, 0}}, &fo, &b),
+                 CVM_STATUS_UNKNOWN_NAME);
     CHECK_ERROR_AT("time_unit", -1);
     CHECK(g == NULL && s == NULL && b == NULL);
 }
@@ -343,11 +347,13 @@ static void test_not_identified(void) {
     const char *kinds[3] = {"bg_nbd", "mbg_nbd", "pareto_nbd"};
     for (int k = 0; k < 3; k++) {
         cvm_model *m = NULL;
-        expect_not_identified(cvm_model_fit(kinds[k], f0, 3, r0, 3, T0, 3, NULL, 0, NULL, &m), kinds[k],
-                              "no customer made a repeat purchase");
+        expect_not_identified(
+            cvm_model_fit(kinds[k], &(cvm_fit_columns){{f0, 3}, {r0, 3}, {T0, 3}, {NULL, 0}}, NULL, &m), kinds[k],
+            "no customer made a repeat purchase");
         CHECK(strstr(cvm_last_error_message(), kinds[k]) != NULL);
-        expect_not_identified(cvm_model_fit(kinds[k], fs, 4, rs, 4, Ts, 4, NULL, 0, NULL, &m), kinds[k],
-                              "same history");
+        expect_not_identified(
+            cvm_model_fit(kinds[k], &(cvm_fit_columns){{fs, 4}, {rs, 4}, {Ts, 4}, {NULL, 0}}, NULL, &m), kinds[k],
+            "same history");
         CHECK(m == NULL);
     }
     cvm_gamma_gamma *g = NULL;
@@ -360,10 +366,11 @@ static void test_not_identified(void) {
     CHECK(g == NULL);
     cvm_bg_bb *b = NULL;
     const double bx[2] = {0, 0}, bt[2] = {0, 0}, bn[2] = {6, 6};
-    expect_not_identified(cvm_bg_bb_fit(bx, 2, bt, 2, bn, 2, NULL, 0, NULL, &b), "bg_bb",
+    expect_not_identified(cvm_bg_bb_fit(&(cvm_fit_columns){{bx, 2}, {bt, 2}, {bn, 2}, {NULL, 0}}, NULL, &b), "bg_bb",
                           "no customer made a repeat purchase");
     const double sx[3] = {3, 3, 3}, st[3] = {4, 4, 4}, sn[3] = {6, 6, 6};
-    expect_not_identified(cvm_bg_bb_fit(sx, 3, st, 3, sn, 3, NULL, 0, NULL, &b), "bg_bb", "same history");
+    expect_not_identified(cvm_bg_bb_fit(&(cvm_fit_columns){{sx, 3}, {st, 3}, {sn, 3}, {NULL, 0}}, NULL, &b), "bg_bb",
+                          "same history");
     CHECK(b == NULL);
     cvm_sbg *s = NULL;
     const double kept[3] = {100, 100, 100}, short_[2] = {100, 60};

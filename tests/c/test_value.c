@@ -174,20 +174,19 @@ static void test_options(void) {
 
     /* Closed form. */
     double v = 0;
-    CHECK_STATUS(cvm_closed_form_clv(100.0, 0.8, 0.12, CVM_PERIODS_INFINITE, CVM_TIMING_END,
-                                     CVM_RETENTION_PRESENT, &v),
-                 CVM_STATUS_OK);
+    cvm_closed_form_options o = cvm_closed_form_options_default();
+    CHECK(o.periods == CVM_PERIODS_INFINITE && o.timing == CVM_TIMING_END && o.convention == CVM_RETENTION_PRESENT);
+    CHECK_STATUS(cvm_closed_form_clv(100.0, 0.8, 0.12, NULL, &v), CVM_STATUS_OK);
     CHECK_CLOSE(v, 312.5, 1e-12);
-    CHECK_STATUS(cvm_closed_form_clv(100.0, 0.8, 0.12, CVM_PERIODS_INFINITE, CVM_TIMING_END,
-                                     CVM_RETENTION_SURVIVE, &v),
-                 CVM_STATUS_OK);
+    o.convention = CVM_RETENTION_SURVIVE;
+    CHECK_STATUS(cvm_closed_form_clv(100.0, 0.8, 0.12, &o, &v), CVM_STATUS_OK);
     CHECK_CLOSE(v, 250.0, 1e-12);
-    CHECK_STATUS(cvm_closed_form_clv(100.0, 0.8, 0.12, CVM_PERIODS_INFINITE, CVM_TIMING_START,
-                                     CVM_RETENTION_PRESENT, &v),
-                 CVM_STATUS_OK);
+    o = cvm_closed_form_options_default();
+    o.timing = CVM_TIMING_START;
+    CHECK_STATUS(cvm_closed_form_clv(100.0, 0.8, 0.12, &o, &v), CVM_STATUS_OK);
     CHECK_CLOSE(v, 350.0, 1e-12);
-    CHECK_STATUS(cvm_closed_form_clv(100.0, 0.8, 0.1, 2, CVM_TIMING_END, CVM_RETENTION_SURVIVE, &v),
-                 CVM_STATUS_OK);
+    o = (cvm_closed_form_options){.periods = 2, .timing = CVM_TIMING_END, .convention = CVM_RETENTION_SURVIVE};
+    CHECK_STATUS(cvm_closed_form_clv(100.0, 0.8, 0.1, &o, &v), CVM_STATUS_OK);
     CHECK_CLOSE(v, 80.0 / 1.1 + 64.0 / 1.21, 1e-12);
 }
 
@@ -726,12 +725,11 @@ static void test_cashflow_bad_input(void) {
     c.discount_rate = 0.0;
     CHECK_STATUS(cvm_cashflow_clv(&c, &v, 1), CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("retention", 2);
-    CHECK_STATUS(cvm_closed_form_clv(100.0, 1.0, 0.0, CVM_PERIODS_INFINITE, CVM_TIMING_END,
-                                     CVM_RETENTION_PRESENT, &v),
-                 CVM_STATUS_INVALID_VALUE);
+    CHECK_STATUS(cvm_closed_form_clv(100.0, 1.0, 0.0, NULL, &v), CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("retention", -1);
-    CHECK_STATUS(cvm_closed_form_clv(100.0, 0.5, -1.0, 3, CVM_TIMING_END, CVM_RETENTION_PRESENT, &v),
-                 CVM_STATUS_INVALID_VALUE);
+    cvm_closed_form_options three = cvm_closed_form_options_default();
+    three.periods = 3;
+    CHECK_STATUS(cvm_closed_form_clv(100.0, 0.5, -1.0, &three, &v), CVM_STATUS_INVALID_VALUE);
     CHECK_ERROR_AT("discount_rate", -1);
 
     /* Empty input, mismatched lengths, horizon too long. */

@@ -3,24 +3,15 @@
 #include <array>
 #include <thread>
 
-#include "cvm.hpp"
-#include "cvm_test.h"
+#include "api_test.hpp"
+
+using api_test::expect_error;
 
 namespace {
 
 // CDNOW-like summary columns (weeks) of six customers.
 const std::vector<double> F{0, 2, 5, 1, 0, 7}, R{0, 30.4, 35.1, 10.0, 0, 36.9}, T{38.9, 38.9, 38.0, 37.1, 36.4, 38.6},
     Z{0, 22.5, 41.0, 12.0, 0, 35.2};
-
-template <class Fn> cvm::Error expect_error(Fn &&fn) {
-    try {
-        fn();
-    } catch (const cvm::Error &e) {
-        return e;
-    }
-    CHECK(false);  // no exception
-    return cvm::Error(cvm::Status::Ok, "", "", -1);
-}
 
 cvm::Model bgnbd() {
     return cvm::Model::from_json(
