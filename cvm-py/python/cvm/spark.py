@@ -31,7 +31,7 @@ from typing import Any, Callable, Iterator, Optional, Sequence
 import pandas as pd
 
 try:
-    import pyarrow as pa
+    import pyarrow as pa  # type: ignore[import-untyped]
     from pyspark.sql import DataFrame, functions as F
     from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_type
     from pyspark.sql.types import LongType, StructField, StructType
@@ -151,7 +151,8 @@ def summary_from_transactions(
     return parts.mapInArrow(summarize, schema)
 
 
-def _arrow_schema(schema: StructType) -> pa.Schema:
+def _arrow_schema(schema: Any) -> pa.Schema:
+    """The Arrow schema of a Spark ``StructType``."""
     return pa.schema([pa.field(f.name, to_arrow_type(f.dataType)) for f in schema.fields])
 
 
