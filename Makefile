@@ -231,6 +231,9 @@ test-erp: $(ERP)/erp_scoring python
 
 test-python: python test-notebook test-typing
 	cd cvm-py && ../$(VPY) -m pytest -q tests --doctest-modules python/cvm
+	@mkdir -p build
+	$(VPY) benches/scale.py --short > build/scale-short.json
+	@echo "benches/scale.py --short: pandas, Dask and Spark agree (build/scale-short.json)"
 
 ## Typing (the pinned mypy and pandas-stubs of .venv): the package; the examples and the typing
 ## contract (cvm-py/tests/typecheck: assert_type on the public API) under --strict; and
@@ -277,7 +280,9 @@ STACK_REQS_pinned := requirements-dev.txt
 STACK_REQS_oldest := requirements-stack-oldest.txt
 STACK_REQS_newest := requirements-stack-newest.txt
 # The optional engines a stack goes without (their tests and doctests are left out there, by
-# name: elsewhere a missing engine fails its tests). The pinned stack has them all.
+# name: elsewhere a missing engine fails its tests). The pinned stack has them, with the versions
+# test-python runs their tests on: it leaves them out too rather than run them twice.
+STACK_WITHOUT_pinned := dask spark
 STACK_WITHOUT_oldest := dask spark
 STACK_WITHOUT_newest := dask spark
 # Falls back to $(PYTHON) (with a message) when the wanted version is missing.
