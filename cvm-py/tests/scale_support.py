@@ -115,3 +115,20 @@ def write_parquet(log: pd.DataFrame, directory, parts: int):
     for i, rows in enumerate(np.array_split(np.arange(len(log)), parts)):
         pq.write_table(pa.Table.from_pandas(log.iloc[rows], preserve_index=False), directory / f"part-{i:03d}.parquet")
     return directory
+
+
+def doc_block(marker: str) -> str:
+    """The Python block of docs/scale.md that contains ``marker``."""
+    import pathlib
+    import re
+
+    text = (pathlib.Path(__file__).resolve().parents[2] / "docs" / "scale.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    (block,) = [b for b in blocks if marker in b]
+    return block
+
+
+def run_block(block: str, capsys) -> str:
+    """Run a docs block; what it printed."""
+    exec(compile(block, "docs/scale.md", "exec"), {"__name__": "docs_scale"})
+    return capsys.readouterr().out

@@ -16,8 +16,10 @@ from scale_support import (
     SUMMARY_ARGS,
     assert_params,
     assert_same,
+    doc_block,
     engine,
     references,
+    run_block,
     simulated_log,
     write_parquet,
 )
@@ -167,3 +169,9 @@ def test_errors_are_the_one_machine_errors(client, cdnow_log):
     bad = dd.from_pandas(cdnow_log.assign(amount=cdnow_log["amount"].where(cdnow_log.index != 5, -1.0)), 3)
     with pytest.raises(cvm.InvalidValueError, match="amount"):
         cvm_dask.summary_from_transactions(bad, "customer_id", "date", "amount").compute()
+
+
+def test_the_docs_dask_example_prints_the_pandas_numbers(client, capsys):
+    one = run_block(doc_block("cvm.BetaGeo().fit(summary)"), capsys)
+    dist = run_block(doc_block("import cvm.dask"), capsys)
+    assert one.split() == dist.split() and one.startswith("0.2426 ")

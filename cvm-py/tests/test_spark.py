@@ -18,8 +18,10 @@ from scale_support import (
     SUMMARY_ARGS,
     assert_params,
     assert_same,
+    doc_block,
     engine,
     references,
+    run_block,
     simulated_log,
     write_parquet,
 )
@@ -163,3 +165,9 @@ def test_errors_are_the_one_machine_errors(spark, cdnow_log):
     summary = cvm_spark.summary_from_transactions(sdf, "customer_id", "date", time_unit="W")
     with pytest.raises(cvm.InvalidTypeError, match="`model`"):
         cvm_spark.fit(cvm.rfm_segments, summary)
+
+
+def test_the_docs_spark_example_prints_the_pandas_numbers(spark, capsys):
+    one = run_block(doc_block("cvm.BetaGeo().fit(summary)"), capsys)
+    dist = run_block(doc_block("import cvm.spark"), capsys)
+    assert one.split() == dist.split() and one.startswith("0.2426 ")
