@@ -132,3 +132,21 @@ def run_block(block: str, capsys) -> str:
     """Run a docs block; what it printed."""
     exec(compile(block, "docs/scale.md", "exec"), {"__name__": "docs_scale"})
     return capsys.readouterr().out
+
+
+def entry_point(module, what: str, summary, ref: dict, reasons: bool):
+    """One of the five partition-wise entry points of ``module`` (cvm.dask or cvm.spark) on
+    ``summary``, with the reference models and the arguments :func:`references` used."""
+    bg, gg = ref["bg"], ref["gg"]
+    return {
+        "predict": lambda: module.predict(bg, summary, 39.0),
+        "clv": lambda: module.customer_lifetime_value(bg, gg, summary, horizon=12, time_unit="M", discount_rate=0.01),
+        "stages": lambda: module.loyalty_stages(summary, bg, lapse_window=26),
+        "churn": lambda: module.churn_risk(bg, summary, 39.0),
+        "rules": lambda: module.evaluate(cvm.SelectionRules.from_dict(RULES), summary, reasons=reasons),
+    }[what]()
+
+
+def expected(ref: dict, what: str, reasons: bool) -> pd.DataFrame:
+    """The one-machine result of :func:`entry_point` (the rules without reasons when asked)."""
+    return ref[what] if reasons or what != "rules" else ref[what].drop(columns="reasons")

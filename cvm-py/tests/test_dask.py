@@ -11,13 +11,14 @@ import pandas as pd
 import pytest
 from scale_support import (
     CDNOW_OPTIONS,
-    RULES,
     SIM_OPTIONS,
     SUMMARY_ARGS,
     assert_params,
     assert_same,
     doc_block,
     engine,
+    entry_point,
+    expected,
     references,
     run_block,
     simulated_log,
@@ -34,7 +35,7 @@ cvm_dask = engine("dask", "cvm.dask")
 @pytest.fixture(scope="module")
 def client():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, memory_limit="3GiB",
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as c:
+                                  dashboard_address=":0") as cluster, distributed.Client(cluster) as c:
         yield c
 
 
@@ -98,18 +99,10 @@ def test_other_transaction_models_fit_the_same(cdnow):
 @pytest.mark.parametrize("what", ["predict", "clv", "stages", "churn", "rules"])
 def test_partition_wise_results_are_the_one_machine_results(case, what):
     summary, ref = case
-    bg, gg = ref["bg"], ref["gg"]
     reasons = len(ref["summary"]) < 10_000  # lists of reason codes for 1M customers: slow, not new
-    lazy = {
-        "predict": lambda: cvm_dask.predict(bg, summary, 39.0),
-        "clv": lambda: cvm_dask.customer_lifetime_value(bg, gg, summary, horizon=12, time_unit="M",
-                                                        discount_rate=0.01),
-        "stages": lambda: cvm_dask.loyalty_stages(summary, bg, lapse_window=26),
-        "churn": lambda: cvm_dask.churn_risk(bg, summary, 39.0),
-        "rules": lambda: cvm_dask.evaluate(cvm.SelectionRules.from_dict(RULES), summary, reasons=reasons),
-    }[what]()
+    lazy = entry_point(cvm_dask, what, summary, ref, reasons)
     got = lazy.compute()
-    assert_same(got, ref[what] if reasons or what != "rules" else ref[what].drop(columns="reasons"))
+    assert_same(got, expected(ref, what, reasons))
     # The declared meta is what the partitions hold (categories included).
     assert dict(lazy.dtypes) == dict(got.dtypes)
     assert lazy._meta.index.dtype == got.index.dtype

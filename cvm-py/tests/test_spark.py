@@ -13,13 +13,14 @@ import pandas as pd
 import pytest
 from scale_support import (
     CDNOW_OPTIONS,
-    RULES,
     SIM_OPTIONS,
     SUMMARY_ARGS,
     assert_params,
     assert_same,
     doc_block,
     engine,
+    entry_point,
+    expected,
     references,
     run_block,
     simulated_log,
@@ -103,18 +104,10 @@ def test_pareto_fits_the_same(cdnow):
 @pytest.mark.parametrize("what", ["predict", "clv", "stages", "churn", "rules"])
 def test_partition_wise_results_are_the_one_machine_results(case, what):
     summary, ref = case
-    bg, gg = ref["bg"], ref["gg"]
     reasons = len(ref["summary"]) < 10_000  # lists of reason codes for 1M customers: slow, not new
-    sdf = {
-        "predict": lambda: cvm_spark.predict(bg, summary, 39.0),
-        "clv": lambda: cvm_spark.customer_lifetime_value(bg, gg, summary, horizon=12, time_unit="M",
-                                                         discount_rate=0.01),
-        "stages": lambda: cvm_spark.loyalty_stages(summary, bg, lapse_window=26),
-        "churn": lambda: cvm_spark.churn_risk(bg, summary, 39.0),
-        "rules": lambda: cvm_spark.evaluate(cvm.SelectionRules.from_dict(RULES), summary, reasons=reasons),
-    }[what]()
+    sdf = entry_point(cvm_spark, what, summary, ref, reasons)
     got = _local(sdf)
-    want = ref[what] if reasons or what != "rules" else ref[what].drop(columns="reasons")
+    want = expected(ref, what, reasons)
     if "reasons" in got.columns and what == "rules":
         got["reasons"] = got["reasons"].map(list)
     # Categoricals come back as strings: compare the labels.
