@@ -168,3 +168,15 @@ def test_the_docs_dask_example_prints_the_pandas_numbers(client, capsys):
     one = run_block(doc_block("cvm.BetaGeo().fit(summary)"), capsys)
     dist = run_block(doc_block("import cvm.dask"), capsys)
     assert one.split() == dist.split() and one.startswith("0.2426 ")
+
+
+def test_spend_fit_errors_are_the_one_machine_errors(client):
+    s = pd.DataFrame({"frequency": [0.0, 0.0, 0.0], "recency": 0.0, "T": [5.0, 6.0, 7.0], "monetary_value": 0.0})
+    with pytest.raises(cvm.InvalidValueError) as one:
+        cvm.GammaGamma().fit(s)
+    with pytest.raises(cvm.InvalidValueError) as dist:
+        cvm_dask.fit(cvm.GammaGamma(), dd.from_pandas(s, npartitions=2))
+    assert str(dist.value) == str(one.value) and "no repeat buyers" in str(one.value)
+    bad = dd.from_pandas(s.assign(monetary_value=[0.0, np.nan, 0.0]), npartitions=2)
+    with pytest.raises(cvm.InvalidValueError, match="monetary_value.*NaN.*index label np.int64.1."):
+        cvm_dask.fit(cvm.GammaGamma(), bad)
