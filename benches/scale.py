@@ -47,7 +47,7 @@ def generate(directory: Path, customers: int, blocks: int, files_per_block: int,
     for b in range(blocks):
         n = per_block if b < blocks - 1 else customers - per_block * (blocks - 1)
         birth = rng.integers(0, year // 2, n)
-        rate = rng.gamma(0.8, 1.0 / 0.8, n) * 8.0
+        rate = rng.gamma(0.8, 1.0 / 0.8, n) * 8.5
         life = rng.exponential(300 * 86_400, n)
         span = np.minimum(year - birth, life)
         repeats = rng.poisson(rate * span / year)
@@ -119,6 +119,9 @@ def run_pandas(data: Path, out: Path) -> dict:
     t0 = time.perf_counter()
     log = pd.read_parquet(data)
     t["load"] = time.perf_counter() - t0
+    import resource
+
+    load_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # the log in one piece
     s0 = time.perf_counter()
     summary = cvm.summary_from_transactions(log, "customer_id", "date", "amount",
                                             calibration_period_end=CALIBRATION_END, time_unit="W")
@@ -135,7 +138,8 @@ def run_pandas(data: Path, out: Path) -> dict:
     clv.to_parquet(out / "pandas.parquet")
     t["clv_stages_write"] = time.perf_counter() - c0
     t["total"] = time.perf_counter() - t0
-    return {"seconds": _rounded(t), "customers": len(summary), "bg": bg.params_, "gg": gg.params_}
+    return {"seconds": _rounded(t), "customers": len(summary), "load_peak_rss_gib": round(load_peak / GIB, 3),
+            "bg": bg.params_, "gg": gg.params_}
 
 
 def run_dask(data: Path, out: Path, worker_memory: str) -> dict:
@@ -146,7 +150,7 @@ def run_dask(data: Path, out: Path, worker_memory: str) -> dict:
     import cvm.dask
 
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, memory_limit=worker_memory,
-                                  dashboard_address=None, local_directory=str(out / "dask-spill")) as cluster, \
+                                  dashboard_address=":0", local_directory=str(out / "dask-spill")) as cluster, \
             distributed.Client(cluster) as client:
         t = {}
         t0 = time.perf_counter()
