@@ -230,7 +230,7 @@ def combine_rows(rows: pd.DataFrame) -> pd.DataFrame:
     keys = [c for c in rows.columns if c not in ("weight", "time_unit")]
     unit = rows["time_unit"].fillna("")
     out = rows.assign(time_unit=unit).groupby([*keys, "time_unit"], sort=True)["weight"].sum().reset_index()
-    out["time_unit"] = out["time_unit"].replace("", None).astype(object)
+    out["time_unit"] = out["time_unit"].astype(object).where(out["time_unit"] != "", None)
     return out[[*keys, "weight", "time_unit"]]
 
 
