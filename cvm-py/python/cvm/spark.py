@@ -34,7 +34,7 @@ try:
     import pyarrow as pa  # type: ignore[import-untyped]
     from pyspark.sql import DataFrame, functions as F
     from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_type
-    from pyspark.sql.types import LongType, StructField, StructType
+    from pyspark.sql.types import DoubleType, LongType, StructField, StructType
 except ImportError as err:  # pragma: no cover - exercised on a stack without pyspark
     raise ImportError("cvm.spark needs pyspark and pyarrow: pip install 'cvm[spark]'") from err
 
@@ -136,8 +136,7 @@ def summary_from_transactions(
                                      timestamp_unit, options)
     unit = plan.meta.attrs["time_unit"]
     schema = StructType([StructField(customer_id_col, id_field.dataType, id_field.nullable, {_ID_KEY: True})]
-                        + [StructField(c, from_arrow_schema(pa.schema([(c, pa.float64())]))[0].dataType, True,
-                                       {_UNIT_KEY: unit}) for c in plan.meta.columns])
+                        + [StructField(c, DoubleType(), True, {_UNIT_KEY: unit}) for c in plan.meta.columns])
     arrow = _arrow_schema(schema)
 
     def summarize(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
