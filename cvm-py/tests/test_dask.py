@@ -180,3 +180,20 @@ def test_spend_fit_errors_are_the_one_machine_errors(client):
     bad = dd.from_pandas(s.assign(monetary_value=[0.0, np.nan, 0.0]), npartitions=2)
     with pytest.raises(cvm.InvalidValueError, match="monetary_value.*NaN.*index label np.int64.1."):
         cvm_dask.fit(cvm.GammaGamma(), bad)
+
+
+def test_without_the_engine_the_import_error_names_the_extra(tmp_path):
+    import subprocess
+    import sys
+
+    for engine_name in ("dask", "pyspark"):
+        (tmp_path / engine_name).mkdir()
+        (tmp_path / engine_name / "__init__.py").write_text(f"raise ImportError('no {engine_name} here')\n")
+    code = ("import cvm\nfor m in ('cvm.dask', 'cvm.spark'):\n    try:\n        __import__(m)\n"
+            "    except ImportError as e:\n        print(e)\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == [
+        "cvm.dask needs dask[dataframe] (and distributed for a cluster): pip install 'cvm[dask]'",
+        "cvm.spark needs pyspark and pyarrow: pip install 'cvm[spark]'",
+    ]
