@@ -30,7 +30,6 @@ from .models import BetaGeo, ModifiedBetaGeo, ParetoNBD
 from .summary import _end, _timestamps, summary_from_transactions
 
 TRANSACTION_MODELS = (BetaGeo, ModifiedBetaGeo, ParetoNBD)
-BOUNDS_COLUMNS = ("first", "last", "rows", "unit")
 TRANSACTION_ROWS = ("frequency", "recency", "T")
 SPEND_ROWS = ("frequency", "monetary_value")
 
