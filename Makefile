@@ -237,6 +237,9 @@ test-erp: $(ERP)/erp_scoring python
 
 test-python: python test-notebook test-typing
 	cd cvm-py && ../$(VPY) -m pytest -q tests --doctest-modules python/cvm
+	@mkdir -p build
+	$(VPY) benches/scale.py --short > build/scale-short.json
+	@echo "benches/scale.py --short: pandas, Dask and Spark agree (build/scale-short.json)"
 
 ## Typing (the pinned mypy and pandas-stubs of .venv): the package; the examples and the typing
 ## contract (cvm-py/tests/typecheck: assert_type on the public API) under --strict; and
@@ -282,6 +285,12 @@ STACK_PYTHON_FOUND_newest := $(call find_python,3.13)
 STACK_REQS_pinned := requirements-dev.txt
 STACK_REQS_oldest := requirements-stack-oldest.txt
 STACK_REQS_newest := requirements-stack-newest.txt
+# The optional engines a stack goes without (their tests and doctests are left out there, by
+# name: elsewhere a missing engine fails its tests). The pinned stack has them, with the versions
+# test-python runs their tests on: it leaves them out too rather than run them twice.
+STACK_WITHOUT_pinned := dask spark
+STACK_WITHOUT_oldest := dask spark
+STACK_WITHOUT_newest := dask spark
 # Falls back to $(PYTHON) (with a message) when the wanted version is missing.
 stack_python = $(or $(STACK_PYTHON_FOUND_$(1)),$(PYTHON))
 
@@ -312,7 +321,7 @@ test-python-stack-%: .venv-stack-%/.wheel
 	@cd cvm-py && pkg=$$(../.venv-stack-$*/bin/python -c 'import cvm, os; print(os.path.dirname(cvm.__file__))') && \
 	  ../.venv-stack-$*/bin/python -c 'import sys, numpy, pandas; print("stack $*: Python %s, numpy %s, pandas %s, cvm from %s" % (sys.version.split()[0], numpy.__version__, pandas.__version__, sys.argv[1]))' $$pkg && \
 	  case $$pkg in */.venv-stack-$*/*) ;; *) echo "cvm imported from $$pkg, not the venv"; exit 1;; esac && \
-	  ../.venv-stack-$*/bin/python -m pytest -q -p no:cacheprovider -c pyproject.toml --rootdir . tests --doctest-modules $$pkg
+	  CVM_TEST_WITHOUT="$(STACK_WITHOUT_$*)" ../.venv-stack-$*/bin/python -m pytest -q -p no:cacheprovider -c pyproject.toml --rootdir . tests --doctest-modules $$pkg $(foreach m,$(STACK_WITHOUT_$*),--ignore=$$pkg/$(m).py)
 
 ## The whole Python suite on every stack cvm claims: pinned, oldest (3.9), newest (3.13).
 test-python-stacks: $(addprefix test-python-stack-,$(STACKS))
