@@ -24,8 +24,8 @@
 //! summed in logs.
 
 use super::pareto_nbd::{gauss_legendre, ln_p_alive};
-use super::{check_customers, check_outputs, check_t, ParetoNbd, ParetoNbdParams};
-use crate::error::Result;
+use super::{check_customers, check_outputs, check_t, AnyModel, ParetoNbd, ParetoNbdParams};
+use crate::error::{Error, Result};
 use crate::special::{gamma_ln_ratio, ln_gamma, log_add_exp};
 
 /// Most quadrature panels one probability may use; beyond it the value is reported as not
@@ -115,6 +115,45 @@ impl ParetoNbd {
             f64::NAN
         } else {
             value.clamp(0.0, 1.0)
+        }
+    }
+}
+
+impl AnyModel {
+    /// [`ParetoNbd::conditional_probability_of_n_purchases`] for the Pareto/NBD it holds.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] (`model`) for the BG/NBD and MBG/NBD (lifetimes has this
+    /// distribution for the Pareto/NBD only); invalid inputs as the Pareto/NBD method.
+    ///
+    /// # Examples
+    /// ```
+    /// use cvm_core::models::{AnyModel, ModelKind};
+    /// let m = AnyModel::from_params(ModelKind::ParetoNbd, &[0.553, 10.578, 0.606, 11.669])?;
+    /// let p = m.conditional_probability_of_n_purchases(1, 39.0, &[2.0], &[30.43], &[38.86])?;
+    /// assert!((p[0] - 0.219264).abs() < 1e-5);
+    /// # Ok::<(), cvm_core::Error>(())
+    /// ```
+    pub fn conditional_probability_of_n_purchases(
+        &self,
+        n: u64,
+        t: f64,
+        frequency: &[f64],
+        recency: &[f64],
+        t_cal: &[f64],
+    ) -> Result<Vec<f64>> {
+        match self {
+            AnyModel::ParetoNbd(m) => {
+                m.conditional_probability_of_n_purchases(n, t, frequency, recency, t_cal)
+            }
+            other => Err(Error::invalid(
+                "model",
+                format!(
+                    "the conditional count distribution is implemented for pareto_nbd only (this \
+                     is {})",
+                    other.kind().as_str()
+                ),
+            )),
         }
     }
 }
