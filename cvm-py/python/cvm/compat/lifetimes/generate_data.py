@@ -1,9 +1,10 @@
 """lifetimes' simulators: synthetic customer summaries (and a transaction log) drawn from a model
-with known parameters, by cvm's seeded simulator (:meth:`cvm.BetaGeo.simulate`).
+with known parameters, by cvm's seeded simulators (:meth:`cvm.BetaGeo.simulate`,
+:meth:`cvm.BetaGeoBetaBinom.simulate`).
 
 The seed is drawn from numpy's global generator, so ``numpy.random.seed(...)`` makes a run
 reproducible as it does with lifetimes. The latent draws lifetimes adds as columns (``lambda``,
-``p``/``mu``, ``alive``) are not returned: cvm's simulator keeps them internal.
+``p``/``mu``/``theta``, ``alive``) are not returned: cvm's simulators keep them internal.
 """
 
 from __future__ import annotations
