@@ -130,6 +130,24 @@ def test_generated_cohorts_follow_the_model():
     assert (first == pd.Timestamp("2018-12-02")).all() and (log["date"] <= pd.Timestamp("2019-01-01")).all()
 
 
+def test_dates_parsed_once_each_keep_row_errors(log):
+    """The summaries parse each distinct date once; a bad or missing date still names its row."""
+    want = utils.summary_data_from_transaction_data(log, "id", "date", observation_period_end="2014-12-31")
+    as_dates = log.assign(date=pd.to_datetime(log["date"]))
+    got = utils.summary_data_from_transaction_data(as_dates, "id", "date", observation_period_end="2014-12-31")
+    pd.testing.assert_frame_equal(got, want)
+    for value, match in (("03/08/2014", "cannot parse"), (None, "missing")):
+        bad = log.copy()
+        bad.loc[5, "date"] = value
+        with pytest.raises(cvm.InvalidValueError, match=match) as err:
+            utils.summary_data_from_transaction_data(bad, "id", "date", observation_period_end="2014-12-31")
+        assert err.value.field == "date" and err.value.index == 5
+    days = pd.DataFrame({"id": [1, 1, 2], "day": [20140101, 20140115, 20140115]})
+    out = utils.summary_data_from_transaction_data(days, "id", "day", datetime_format="%Y%m%d",
+                                                   observation_period_end="2014-01-31")
+    assert out["T"].tolist() == [30.0, 16.0] and out["recency"].tolist() == [14.0, 0.0]
+
+
 def test_bg_bb_cohorts_follow_the_model():
     """lifetimes' columns (less its latent draws p, theta, alive and the customer_id column,
     which is the index here), and the model's mean: BG/BB E[X(n)] (Fader, Hardie & Shang 2010,

@@ -130,7 +130,7 @@ def _distinct_dates_parsed(values: pd.Series, field: str, datetime_format) -> An
                                field, datetime_format, None)
     except CvmError:
         return None
-    stamps = np.append(ts.view(f"datetime64[{unit}]"), np.datetime64("NaT", unit))
+    stamps = np.append(ts, np.iinfo(np.int64).min).view(f"datetime64[{unit}]")  # the last one: NaT (code -1)
     return pd.Series(stamps[codes], index=values.index, name=values.name)
 
 
