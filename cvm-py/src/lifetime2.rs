@@ -282,7 +282,7 @@ fitted_model_pymethods! {
         n_customers: usize,
         n_periods: u64,
         seed: u64,
-    ) -> PyResult<(Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>)> {
+    ) -> Bounds<'py> {
         call(|| {
             let model = &self.inner;
             let (x, tx) = detach(py, || model.simulate(n_customers, n_periods, seed))?;
