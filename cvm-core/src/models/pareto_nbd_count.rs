@@ -18,9 +18,10 @@
 //! `(b/(b+t))^s NB_n(t) + ∫_0^t s b^s (b+τ)^{−(s+1)} NB_n(τ) dτ`, with
 //! `NB_n(τ) = Γ(r'+n)/(Γ(r') n!) (a/(a+τ))^{r'} (τ/(a+τ))^n`, `r' = r + x`, `a = α + T`,
 //! `b = β + T`. The integral is taken in `z = ln τ`, where the log-integrand `φ(z)` is concave
-//! (a sum of concave terms): the panels cover the region where `φ` is within `e^{−50}` of its
-//! maximum, each narrow enough for its curvature and slope that 20-point Gauss–Legendre is
-//! exact to rounding; the work is bounded (at most `MAX_PANELS` panels) and everything is
+//! (a sum of concave terms): the panels cover the region where `φ` is within `e^{−46}` of its
+//! maximum, each narrow enough for its curvature, its slope and its distance to the
+//! singularities of `φ` (at `ln a ± iπ`, `ln b ± iπ`) that 20-point Gauss–Legendre is exact to
+//! rounding; the work is bounded (at most `MAX_PANELS` panels) and everything is
 //! summed in logs.
 
 use super::pareto_nbd::{gauss_legendre, ln_p_alive};
@@ -33,7 +34,7 @@ use crate::special::{gamma_ln_ratio, ln_gamma, log_add_exp};
 pub(crate) const MAX_PANELS: usize = 4096;
 
 /// How far below its maximum (in logs) the integrand is neglected.
-const DEPTH: f64 = 50.0;
+const DEPTH: f64 = 46.0;
 
 impl ParetoNbd {
     /// `P(X(T, T + t) = n | x, t_x, T)`: the probability that each customer with history
@@ -177,37 +178,51 @@ struct Integrand {
     ln_a: f64,
     ln_b: f64,
     n: f64,
+    /// `ln s − ln b + ln Γ(r+n) − ln Γ(r) − ln n!`.
+    c0: f64,
     /// `ln Γ(r+n) − ln Γ(r) − ln n!`.
     ln_c: f64,
 }
 
-/// `ln(1 + e^{z − ln m})`, exact for every `z` (`ln(1 + τ/m)`).
-fn ln_1p_ratio(z: f64, ln_m: f64) -> f64 {
-    crate::special::ln_1p_exp(z - ln_m)
+/// `(ln(1 + e^u), ln(1 + e^{−u}))` with one exponential, exact for every `u`.
+fn softplus_pair(u: f64) -> (f64, f64) {
+    let l = (-u.abs()).exp().ln_1p();
+    (u.max(0.0) + l, (-u).max(0.0) + l)
+}
+
+/// The logistic `1/(1 + e^{−u})`.
+fn logistic(u: f64) -> f64 {
+    1.0 / (1.0 + (-u).exp())
 }
 
 impl Integrand {
     fn new(p: &ParetoNbdParams, n: u64) -> Self {
         let nf = n as f64;
         let ln_c = gamma_ln_ratio(p.r + nf, p.r) - ln_gamma(nf + 1.0);
-        Integrand { r: p.r, s: p.s, ln_a: p.alpha.ln(), ln_b: p.beta.ln(), n: nf, ln_c }
+        let (ln_a, ln_b) = (p.alpha.ln(), p.beta.ln());
+        Integrand { r: p.r, s: p.s, ln_a, ln_b, n: nf, c0: p.s.ln() - ln_b + ln_c, ln_c }
     }
 
     /// `ln NB_n(τ)`: `ln_c − r ln(1 + τ/a) − n ln(1 + a/τ)`.
     fn ln_nb(&self, z: f64) -> f64 {
-        let tail = if self.n == 0.0 { 0.0 } else { self.n * ln_1p_ratio(self.ln_a, z) };
-        self.ln_c - self.r * ln_1p_ratio(z, self.ln_a) - tail
+        let (up, down) = softplus_pair(z - self.ln_a);
+        let tail = if self.n == 0.0 { 0.0 } else { self.n * down };
+        self.ln_c - self.r * up - tail
     }
 
     /// `φ(z) = ln s − ln b − (s+1) ln(1 + τ/b) + ln NB_n(τ) + z`.
     fn phi(&self, z: f64) -> f64 {
-        self.s.ln() - self.ln_b - (self.s + 1.0) * ln_1p_ratio(z, self.ln_b) + self.ln_nb(z) + z
+        let (up_a, down_a) = softplus_pair(z - self.ln_a);
+        let tail = if self.n == 0.0 { 0.0 } else { self.n * down_a };
+        let up_b = softplus_pair(z - self.ln_b).0;
+        self.c0 - (self.s + 1.0) * up_b - self.r * up_a - tail + z
     }
 
     /// `φ'(z) = 1 + n − (s+1) τ/(b+τ) − (r+n) τ/(a+τ)`, decreasing in z.
     fn slope(&self, z: f64) -> f64 {
-        let share = |ln_m: f64| 1.0 / (1.0 + (ln_m - z).exp());
-        1.0 + self.n - (self.s + 1.0) * share(self.ln_b) - (self.r + self.n) * share(self.ln_a)
+        1.0 + self.n
+            - (self.s + 1.0) * logistic(z - self.ln_b)
+            - (self.r + self.n) * logistic(z - self.ln_a)
     }
 
     /// A bound of `|φ''|` on `[lo, hi]`: `|φ''(z)| = (s+1) q(z − ln b) + (r+n) q(z − ln a)` with
@@ -220,55 +235,74 @@ impl Integrand {
         (self.s + 1.0) * q(self.ln_b) + (self.r + self.n) * q(self.ln_a)
     }
 
+    /// The distance from `[lo, hi]` to the nearest singularity of `φ` in the complex plane,
+    /// `ln m ± iπ` for `m = a, b`: 20-point Gauss–Legendre on a panel no wider than it converges
+    /// like `3^{−40}`.
+    fn singularity_distance(&self, lo: f64, hi: f64) -> f64 {
+        let d = |ln_m: f64| {
+            let dx = (lo - ln_m).max(ln_m - hi).max(0.0);
+            dx.hypot(std::f64::consts::PI)
+        };
+        d(self.ln_a).min(d(self.ln_b))
+    }
+
+    /// The maximiser of the concave `φ` on `(−∞, z_t]`: `z_t`, or the root of `φ'` (bisection in
+    /// z to 1e-3: only the height `φ(z_max)` matters, and it is flat there).
+    fn argmax(&self, z_t: f64) -> f64 {
+        if self.slope(z_t) >= 0.0 {
+            return z_t;
+        }
+        let (mut lo, mut hi) = (z_t - 1.0, z_t);
+        while self.slope(lo) < 0.0 && lo > -2000.0 {
+            hi = lo;
+            lo = z_t - 2.0 * (z_t - lo);
+        }
+        while hi - lo > 1e-3 {
+            let mid = 0.5 * (lo + hi);
+            if self.slope(mid) >= 0.0 {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        0.5 * (lo + hi)
+    }
+
+    /// Where `φ`, monotone on that side of `z_max`, falls below `floor` (to within 0.01 in z),
+    /// or `limit`.
+    fn edge(&self, z_max: f64, dir: f64, limit: f64, floor: f64) -> f64 {
+        let mut step: f64 = 1.0;
+        loop {
+            let z = z_max + dir * step;
+            if dir > 0.0 && z >= limit {
+                return limit;
+            }
+            if self.phi(z) < floor || step > 4096.0 {
+                break;
+            }
+            step *= 2.0;
+        }
+        let inside_start = if step > 1.0 { z_max + dir * 0.5 * step } else { z_max };
+        let (mut inside, mut outside) = (inside_start, z_max + dir * step);
+        while (outside - inside).abs() > 0.01 {
+            let mid = 0.5 * (inside + outside);
+            if self.phi(mid) >= floor {
+                inside = mid;
+            } else {
+                outside = mid;
+            }
+        }
+        outside
+    }
+
     /// `ln ∫_{−∞}^{z_t} e^{φ(z)} dz`, NaN past [`MAX_PANELS`].
     fn ln_integral(&self, z_t: f64) -> f64 {
-        // The maximiser of the concave φ on (−∞, z_t]: the root of φ' (bisection in z), or z_t.
-        let z_max = if self.slope(z_t) >= 0.0 {
-            z_t
-        } else {
-            let (mut lo, mut hi) = (z_t - 1.0, z_t);
-            while self.slope(lo) < 0.0 && lo > -2000.0 {
-                lo = z_t - 2.0 * (z_t - lo);
-            }
-            for _ in 0..100 {
-                let mid = 0.5 * (lo + hi);
-                if self.slope(mid) >= 0.0 {
-                    lo = mid;
-                } else {
-                    hi = mid;
-                }
-            }
-            lo
-        };
+        let z_max = self.argmax(z_t);
         let top = self.phi(z_max);
-        let floor = top - DEPTH;
-        // Where φ falls to `floor` on either side (φ is monotone on each side of z_max).
-        let edge = |dir: f64, limit: f64| {
-            let mut step: f64 = 1.0;
-            loop {
-                let z = z_max + dir * step;
-                if dir > 0.0 && z >= limit {
-                    return limit;
-                }
-                if self.phi(z) < floor || step > 4096.0 {
-                    break;
-                }
-                step *= 2.0;
-            }
-            let (mut inside, mut outside) = (z_max, z_max + dir * step);
-            for _ in 0..40 {
-                let mid = 0.5 * (inside + outside);
-                if self.phi(mid) >= floor {
-                    inside = mid;
-                } else {
-                    outside = mid;
-                }
-            }
-            outside
-        };
-        let lo = edge(-1.0, f64::NEG_INFINITY);
-        let hi = if z_max < z_t { edge(1.0, z_t) } else { z_t };
-        // Panels from lo to hi: width ≤ 4, ≤ 4/√(max |φ''|), and a drop ≤ 20 in φ across each.
+        let lo = self.edge(z_max, -1.0, f64::NEG_INFINITY, top - DEPTH);
+        let hi = if z_max < z_t { self.edge(z_max, 1.0, z_t, top - DEPTH) } else { z_t };
+        // Panels from lo to hi, each no wider than its distance to φ's singularities,
+        // 4/√(max |φ''|) and 20/max |φ'| (so φ is nearly linear across it).
         let nodes = gauss_legendre();
         let (mut a, mut sum, mut panels) = (lo, 0.0, 0usize);
         while a < hi {
@@ -276,10 +310,13 @@ impl Integrand {
             if panels > MAX_PANELS {
                 return f64::NAN;
             }
-            let mut h = (hi - a).min(4.0);
-            for _ in 0..4 {
+            let mut h = hi - a;
+            for _ in 0..8 {
                 let slope = self.slope(a).abs().max(self.slope(a + h).abs());
-                let next = h.min(4.0 / self.curvature_bound(a, a + h).sqrt()).min(20.0 / slope);
+                let next = h
+                    .min(self.singularity_distance(a, a + h))
+                    .min(4.0 / self.curvature_bound(a, a + h).sqrt())
+                    .min(20.0 / slope);
                 if next >= h {
                     break;
                 }
