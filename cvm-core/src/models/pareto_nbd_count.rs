@@ -310,17 +310,28 @@ impl Integrand {
             if panels > MAX_PANELS {
                 return f64::NAN;
             }
-            let mut h = hi - a;
-            for _ in 0..8 {
+            // The widest h with h ≤ limit(h): limit is non-increasing in h, so limit(h) for an
+            // h that is too wide is itself a width that fits; a few geometric bisection steps
+            // between the two widen it.
+            let limit = |h: f64| {
                 let slope = self.slope(a).abs().max(self.slope(a + h).abs());
-                let next = h
-                    .min(self.singularity_distance(a, a + h))
+                self.singularity_distance(a, a + h)
                     .min(4.0 / self.curvature_bound(a, a + h).sqrt())
-                    .min(20.0 / slope);
-                if next >= h {
-                    break;
+                    .min(20.0 / slope)
+            };
+            let mut h = hi - a;
+            let first = limit(h);
+            if first < h {
+                let (mut fits, mut too_wide) = (first, h);
+                for _ in 0..6 {
+                    let mid = (fits * too_wide).sqrt();
+                    if limit(mid) >= mid {
+                        fits = mid;
+                    } else {
+                        too_wide = mid;
+                    }
                 }
-                h = next;
+                h = fits;
             }
             let b = if hi - a - h < 1e-9 * h { hi } else { a + h };
             let (c, w) = (0.5 * (a + b), 0.5 * (b - a));
