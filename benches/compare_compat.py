@@ -70,6 +70,10 @@ def tasks(args):
         log, "id", "date", observation_period_end="2014-12-31")[["frequency", "recency", "T"]].T.to_numpy())
     cl_daily = cl.BetaGeoFitter()
     cl_daily.params_ = lt_daily.params_
+    lt_pnbd = lt.ParetoNBDFitter()
+    lt_pnbd.params_ = pd.Series({"r": 0.553, "alpha": 10.578, "s": 0.606, "beta": 11.669})
+    cl_pnbd = cl.ParetoNBDFitter()
+    cl_pnbd.params_ = lt_pnbd.params_
     for m in (cl_bg,):
         m.params_ = lt_bg.params_  # predictions compared at the same parameters
     cl_gg.params_ = lt_gg.params_
@@ -93,6 +97,11 @@ def tasks(args):
         ("expected purchases 39 weeks, CDNOW", lambda: lt_bg.predict(39, f, r, T), lambda: cl_bg.predict(39, f, r, T)),
         ("P(alive), CDNOW", lambda: lt_bg.conditional_probability_alive(f, r, T),
          lambda: cl_bg.conditional_probability_alive(f, r, T)),
+        ("Pareto/NBD P(X(T, T+39) = n), n = 0..5, CDNOW",
+         lambda: np.concatenate([lt_pnbd.conditional_probability_of_n_purchases_up_to_time(n, 39, f, r, T)
+                                 for n in range(6)]),
+         lambda: np.concatenate([cl_pnbd.conditional_probability_of_n_purchases_up_to_time(n, 39, f, r, T)
+                                 for n in range(6)])),
         ("P(alive) matrix", lambda: lt_bg.conditional_probability_alive_matrix(),
          lambda: cl_bg.conditional_probability_alive_matrix()),
         ("CLV 12 months (BG/NBD × Gamma-Gamma), CDNOW", lambda: lt_gg.customer_lifetime_value(

@@ -83,6 +83,7 @@ def transaction_models(summary: pd.DataFrame) -> dict:
     out = {"rows": ROWS}
     for name, cls in (("BetaGeoFitter", lifetimes.BetaGeoFitter), ("ModifiedBetaGeoFitter", lifetimes.ModifiedBetaGeoFitter),
                       ("ParetoNBDFitter", lifetimes.ParetoNBDFitter)):
+        np.random.seed(0)  # lifetimes' Pareto/NBD starts Nelder-Mead at random: reproducible runs
         m = cls().fit(f, r, T)
         d = {"params": series(m.params_)}
         if hasattr(m, "standard_errors_"):
@@ -97,6 +98,10 @@ def transaction_models(summary: pd.DataFrame) -> dict:
         if hasattr(m, "probability_of_n_purchases_up_to_time"):
             d["probability_of_n_purchases_up_to_time_39"] = [float(m.probability_of_n_purchases_up_to_time(39, n))
                                                             for n in range(6)]
+        if hasattr(m, "conditional_probability_of_n_purchases_up_to_time"):  # the Pareto/NBD only
+            d["conditional_probability_of_n_purchases_up_to_time_39"] = [
+                floats(m.conditional_probability_of_n_purchases_up_to_time(n, 39, sub["frequency"], sub["recency"],
+                                                                         sub["T"])) for n in range(6)]
         if hasattr(m, "conditional_probability_alive_matrix"):
             d["conditional_probability_alive_matrix_5_10"] = np.asarray(
                 m.conditional_probability_alive_matrix(max_frequency=5, max_recency=10), dtype=float).tolist()
@@ -145,6 +150,15 @@ def donations() -> dict:
     }
 
 
+def simulators() -> dict:
+    """Columns and shapes of lifetimes' simulators (their draws are random: cvm's tests check
+    the models' moments instead)."""
+    np.random.seed(7)
+    bgbb = lifetimes.generate_data.beta_geometric_beta_binom_model(6, 1.204, 0.750, 0.657, 2.783, size=50)
+    return {"beta_geometric_beta_binom_model": {"columns": list(bgbb.columns), "shape": list(bgbb.shape),
+                                                "index": kind(bgbb.index)}}
+
+
 def transactions() -> dict:
     tx = datasets.load_transaction_data()
     s = utils.summary_data_from_transaction_data(tx, "id", "date", observation_period_end="2014-12-31")
@@ -187,6 +201,7 @@ def main() -> None:
         "donations": donations(),
         "example_transactions": transactions(),
         "cdnow_log": cdnow_log(),
+        "simulators": simulators(),
     }
     OUT.write_text(json.dumps(ref, indent=0, sort_keys=True) + "\n")
     print(f"wrote {OUT.relative_to(ROOT)} ({OUT.stat().st_size / 1e3:.0f} kB)")

@@ -2679,6 +2679,24 @@ enum cvm_status cvm_model_dert(const struct cvm_model *m,
 // `m` NULL or not yet freed.
 void cvm_model_free(struct cvm_model *m);
 
+// `P(X(T, T + t) = n | frequency, recency, T)` per customer into `out` (Pareto/NBD only; Fader
+// & Hardie 2006, eq. 16). `CVM_STATUS_INVALID_VALUE` (field `model`) for other models, or `t`
+// negative or not finite.
+//
+// # Safety
+// `m` live; arrays hold their stated lengths.
+enum cvm_status cvm_model_conditional_probability_of_n_purchases(const struct cvm_model *m,
+                                                                 uint64_t n,
+                                                                 double t,
+                                                                 const double *frequency,
+                                                                 size_t n_frequency,
+                                                                 const double *recency,
+                                                                 size_t n_recency,
+                                                                 const double *t_cal,
+                                                                 size_t n_t,
+                                                                 double *out,
+                                                                 size_t n_out);
+
 // The library's major version (`CVM_VERSION_MAJOR` of the header it was built with).
 uint32_t cvm_version_major(void);
 

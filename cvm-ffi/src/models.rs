@@ -588,3 +588,76 @@ pub unsafe extern "C" fn cvm_model_dert(
 pub unsafe extern "C" fn cvm_model_free(m: *mut cvm_model) {
     unsafe { free_handle(m) }
 }
+
+/// `P(X(T, T + t) = n | frequency, recency, T)` per customer into `out` (Pareto/NBD only; Fader
+/// & Hardie 2006, eq. 16). `CVM_STATUS_INVALID_VALUE` (field `model`) for other models, or `t`
+/// negative or not finite.
+///
+/// # Safety
+/// `m` live; arrays hold their stated lengths.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_model_conditional_probability_of_n_purchases(
+    m: *const cvm_model,
+    n: u64,
+    t: f64,
+    frequency: *const f64,
+    n_frequency: usize,
+    recency: *const f64,
+    n_recency: usize,
+    t_cal: *const f64,
+    n_t: usize,
+    out: *mut f64,
+    n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let m = &unsafe { handle(m, "model") }?.0;
+        let c = unsafe { customers(frequency, n_frequency, recency, n_recency, t_cal, n_t) }?;
+        let v = m.conditional_probability_of_n_purchases(n, t, c.f, c.r, c.t)?;
+        unsafe { write_array(&v, out, n_out, "out") }
+    })
+}
+
+#[cfg(test)]
+mod conditional_count_tests {
+    use super::*;
+
+    fn model(kind: &str, p: &[f64]) -> *mut cvm_model {
+        let name = CString::new(kind).unwrap();
+        let mut m = ptr::null_mut();
+        let s = unsafe { cvm_model_from_params(name.as_ptr(), p.as_ptr(), p.len(), &mut m) };
+        assert_eq!(s, cvm_status::CVM_STATUS_OK);
+        m
+    }
+
+    #[test]
+    fn pareto_nbd_values_and_other_models_refused() {
+        let m = model("pareto_nbd", &[0.553, 10.578, 0.606, 11.669]);
+        let (x, tx, t) = ([2.0, 0.0], [30.43, 0.0], [38.86, 38.86]);
+        let mut out = [f64::NAN; 2];
+        let call = |m, n, h, out: &mut [f64]| unsafe {
+            cvm_model_conditional_probability_of_n_purchases(
+                m,
+                n,
+                h,
+                x.as_ptr(),
+                2,
+                tx.as_ptr(),
+                2,
+                t.as_ptr(),
+                2,
+                out.as_mut_ptr(),
+                out.len(),
+            )
+        };
+        assert_eq!(call(m, 0, 39.0, &mut out), cvm_status::CVM_STATUS_OK);
+        assert!((out[0] - 0.408063).abs() < 1e-5, "{}", out[0]);
+        assert!(out[1] > 0.9 && out[1] < 1.0);
+        assert_eq!(call(m, 0, -1.0, &mut out), cvm_status::CVM_STATUS_INVALID_VALUE);
+        let bg = model("bg_nbd", &[0.243, 4.414, 0.793, 2.426]);
+        assert_eq!(call(bg, 0, 39.0, &mut out), cvm_status::CVM_STATUS_INVALID_VALUE);
+        unsafe {
+            cvm_model_free(m);
+            cvm_model_free(bg);
+        }
+    }
+}

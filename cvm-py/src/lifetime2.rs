@@ -274,6 +274,22 @@ fitted_model_pymethods! {
         call(|| Ok(self.inner.probability_of_n_transactions(x, n)))
     }
 
+    /// Seeded simulation of `n_customers` histories over `n_periods` opportunities:
+    /// `(frequency, recency)` arrays.
+    fn simulate<'py>(
+        &self,
+        py: Python<'py>,
+        n_customers: usize,
+        n_periods: u64,
+        seed: u64,
+    ) -> Bounds<'py> {
+        call(|| {
+            let model = &self.inner;
+            let (x, tx) = detach(py, || model.simulate(n_customers, n_periods, seed))?;
+            Ok((array(py, x), array(py, tx)))
+        })
+    }
+
     /// Log-likelihood of (weighted) histories at these parameters.
     #[pyo3(signature = (frequency, recency, n_periods, weights=None))]
     fn log_likelihood(

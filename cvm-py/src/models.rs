@@ -258,6 +258,24 @@ model_pymethods! {
         })
     }
 
+    /// P(X(T, T + t) = n | history) per customer (Pareto/NBD).
+    fn conditional_probability_of_n_purchases<'py>(
+        &self,
+        py: Python<'py>,
+        n: u64,
+        t: f64,
+        frequency: Arr<'py>,
+        recency: Arr<'py>,
+        t_cal: Arr<'py>,
+    ) -> PyResult<Bound<'py, PyArray1<f64>>> {
+        call(|| {
+            let (f, r, tt) =
+                (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
+            let m = &self.inner;
+            Ok(array(py, detach(py, || m.conditional_probability_of_n_purchases(n, t, f, r, tt))?))
+        })
+    }
+
     /// Calibration-vs-holdout table: dict of arrays.
     #[allow(clippy::too_many_arguments)] // the Python method's arguments, one by one
     fn calibration_holdout_table<'py>(

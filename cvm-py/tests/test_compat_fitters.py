@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import cvm
 import cvm.compat.lifetimes as lifetimes
 from cvm.compat.lifetimes.datasets import (
     load_cdnow_summary_data_with_monetary_value,
@@ -151,6 +152,41 @@ def test_bg_bb_on_donations_equals_lifetimes():
     close(table["model"], list(want.values()), VALUE_RTOL)
     # the table accounts for every donor
     assert table["model"].sum() == pytest.approx(d["weights"].sum(), rel=1e-9)
+
+
+def test_pareto_conditional_count_distribution_equals_lifetimes(cdnow):
+    """lifetimes' ``conditional_probability_of_n_purchases_up_to_time`` (Fader & Hardie 2006,
+    eq. 16) at its own parameters, n = 0..5, t = 39, on every 47th CDNOW customer."""
+    ref = REF["cdnow"]["ParetoNBDFitter"]
+    m = at_lifetimes_params("ParetoNBDFitter", ref["params"])
+    sub = cdnow.iloc[REF["cdnow"]["rows"]]
+    f, r, T = sub["frequency"], sub["recency"], sub["T"]
+    for n, want in enumerate(ref["conditional_probability_of_n_purchases_up_to_time_39"]):
+        got = m.conditional_probability_of_n_purchases_up_to_time(n, 39, f, r, T)
+        assert isinstance(got, pd.Series) and got.index.equals(sub.index)
+        close(got, want, VALUE_RTOL)
+    # a distribution over n whose mean is the conditional expectation
+    total = sum(m.conditional_probability_of_n_purchases_up_to_time(n, 39, f, r, T) for n in range(300))
+    close(total, np.ones(len(sub)), 0.0, atol=1e-10)
+    mean = sum(n * m.conditional_probability_of_n_purchases_up_to_time(n, 39, f, r, T) for n in range(300))
+    close(mean, m.conditional_expected_number_of_purchases_up_to_time(39, f, r, T), 1e-9)
+    scalar = m.conditional_probability_of_n_purchases_up_to_time(1, 39, 2, 30.43, 38.86)
+    assert isinstance(scalar, np.floating)
+    # t = 0: nothing can happen (lifetimes returns 0 for n = 0 too)
+    assert m.conditional_probability_of_n_purchases_up_to_time(0, 0, 2, 30.43, 38.86) == 1.0
+    assert m.conditional_probability_of_n_purchases_up_to_time(3, 0, 2, 30.43, 38.86) == 0.0
+    # the same numbers from cvm's own model
+    direct = m.cvm_model.conditional_probability_of_n_purchases(2, 39.0, f, r, T)
+    close(direct, ref["conditional_probability_of_n_purchases_up_to_time_39"][2], VALUE_RTOL)
+    with pytest.raises(cvm.InvalidValueError) as err:
+        m.conditional_probability_of_n_purchases_up_to_time(1, -1.0, f, r, T)
+    assert err.value.field == "t"
+    with pytest.raises(cvm.InvalidValueError) as err:
+        m.conditional_probability_of_n_purchases_up_to_time(1.5, 39, f, r, T)
+    assert err.value.field == "n"
+    with pytest.raises(cvm.InvalidInputError) as err:
+        m.conditional_probability_of_n_purchases_up_to_time(1, 39, [2.0], [50.0], [38.0])
+    assert err.value.field == "recency"
 
 
 def test_intervals_are_on_the_log_scale(fitted):

@@ -130,6 +130,71 @@ def test_generated_cohorts_follow_the_model():
     assert (first == pd.Timestamp("2018-12-02")).all() and (log["date"] <= pd.Timestamp("2019-01-01")).all()
 
 
+def test_dates_parsed_once_each_keep_row_errors(log):
+    """The summaries parse each distinct date once; a bad or missing date still names its row."""
+    want = utils.summary_data_from_transaction_data(log, "id", "date", observation_period_end="2014-12-31")
+    as_dates = log.assign(date=pd.to_datetime(log["date"]))
+    got = utils.summary_data_from_transaction_data(as_dates, "id", "date", observation_period_end="2014-12-31")
+    pd.testing.assert_frame_equal(got, want)
+    for value, match in (("03/08/2014", "cannot parse"), (None, "missing")):
+        bad = log.copy()
+        bad.loc[5, "date"] = value
+        with pytest.raises(cvm.InvalidValueError, match=match) as err:
+            utils.summary_data_from_transaction_data(bad, "id", "date", observation_period_end="2014-12-31")
+        assert err.value.field == "date" and err.value.index == 5
+    days = pd.DataFrame({"id": [1, 1, 2], "day": [20140101, 20140115, 20140115]})
+    out = utils.summary_data_from_transaction_data(days, "id", "day", datetime_format="%Y%m%d",
+                                                   observation_period_end="2014-01-31")
+    assert out["T"].tolist() == [30.0, 16.0] and out["recency"].tolist() == [14.0, 0.0]
+
+
+def test_bg_bb_cohorts_follow_the_model():
+    """lifetimes' columns (less its latent draws p, theta, alive and the customer_id column,
+    which is the index here), and the model's mean: BG/BB E[X(n)] (Fader, Hardie & Shang 2010,
+    eq. 8) within 3 standard errors over 20,000 customers."""
+    ref = REF["simulators"]["beta_geometric_beta_binom_model"]
+    params = (1.204, 0.750, 0.657, 2.783)
+    np.random.seed(11)
+    df = lifetimes.generate_data.beta_geometric_beta_binom_model(6, *params, size=20_000)
+    shared = [c for c in ref["columns"] if c not in ("p", "theta", "alive", "customer_id")]
+    assert df.columns.tolist() == shared == ["frequency", "recency", "n_periods"]
+    assert df.index.name == "customer_id" and len(df) == 20_000 and (df.dtypes == np.float64).all()
+    assert ((df["frequency"] <= df["recency"]) & (df["recency"] <= df["n_periods"])).all()
+    assert ((df["frequency"] > 0) == (df["recency"] > 0)).all() and (df["n_periods"] == 6).all()
+    model = cvm.BetaGeoBetaBinom.from_params(alpha=params[0], beta=params[1], gamma=params[2], delta=params[3])
+    for n in (1, 6):
+        sub = lifetimes.generate_data.beta_geometric_beta_binom_model(n, *params, size=20_000)
+        se = sub["frequency"].std() / np.sqrt(len(sub))
+        assert abs(sub["frequency"].mean() - model.expected_number_of_transactions_new_customer(n)) < 3 * se
+    # P(X(6) = 0), the share of customers who never buy again, within 3 binomial standard errors
+    p0 = model.probability_of_n_transactions(0, 6)
+    assert abs((df["frequency"] == 0).mean() - p0) < 3 * np.sqrt(p0 * (1 - p0) / len(df))
+    np.random.seed(11)
+    pd.testing.assert_frame_equal(df, lifetimes.generate_data.beta_geometric_beta_binom_model(6, *params, size=20_000))
+    mixed = lifetimes.generate_data.beta_geometric_beta_binom_model(np.array([2, 6, 6, 9]), *params, size=3)
+    assert mixed["n_periods"].tolist() == [2.0, 6.0, 6.0] and (mixed["recency"] <= mixed["n_periods"]).all()
+    with pytest.raises(cvm.InvalidValueError) as err:
+        lifetimes.generate_data.beta_geometric_beta_binom_model(2.5, *params, size=3)
+    assert err.value.field == "N"
+    with pytest.raises(cvm.InvalidValueError) as err:
+        lifetimes.generate_data.beta_geometric_beta_binom_model([6, 6], *params, size=3)
+    assert err.value.field == "N"
+    with pytest.raises(cvm.InvalidValueError) as err:
+        lifetimes.generate_data.beta_geometric_beta_binom_model(6, -1.0, 0.75, 0.66, 2.8, size=3)
+    assert err.value.field == "alpha"
+
+
+def test_bg_bb_new_data_repeats_rows_by_weight():
+    d = lifetimes.datasets.load_donations()
+    m = lifetimes.BetaGeoBetaBinomFitter().fit(d["frequency"], d["recency"], d["periods"], weights=d["weights"])
+    out = m.generate_new_data(size=100)
+    assert out.shape == (100, 3) and (out["n_periods"] == 6).all()
+    m.data["weights"] = m.data["weights"] + 0.5
+    with pytest.raises(cvm.InvalidValueError) as err:
+        m.generate_new_data(size=3)
+    assert err.value.field == "weights"
+
+
 def test_new_data_from_a_fitter(bgf):
     bgf = lifetimes.BetaGeoFitter()
     bgf.params_ = pd.Series(EX["bg_params"])

@@ -156,7 +156,7 @@ fn alive_expectation(p: &ParetoNbdParams, t: f64, x: f64, t_cal: f64) -> f64 {
 }
 
 /// Gauss–Legendre nodes and weights on [−1, 1] (Newton on the Legendre recurrence).
-fn gauss_legendre() -> &'static [(f64, f64)] {
+pub(super) fn gauss_legendre() -> &'static [(f64, f64)] {
     static NODES: OnceLock<Vec<(f64, f64)>> = OnceLock::new();
     NODES.get_or_init(|| crate::special::gauss_legendre(20))
 }

@@ -20,6 +20,7 @@ mod lifetime2;
 mod loyalty;
 mod models;
 mod optim;
+mod pareto_nbd_count;
 mod persist_fixtures;
 mod selection;
 mod special;

@@ -288,6 +288,24 @@ class BetaGeoBetaBinom(_Fitted):
         """P(X(n) = x): probability that a new customer makes ``x`` transactions in ``n`` opportunities."""
         return self._fitted.probability_of_n_transactions(_convert.whole(x, "x"), _convert.whole(n, "n"))
 
+    def simulate(self, n_customers: int, n_periods: int, seed: int = 42) -> pd.DataFrame:
+        """A seeded synthetic cohort of ``n_customers`` histories over ``n_periods`` opportunities
+        drawn from the model (p ~ Beta(alpha, beta), θ ~ Beta(gamma, delta); at each opportunity
+        the customer first drops out with probability θ, else buys with probability p): columns
+        ``frequency``, ``recency``, ``n_periods``.
+
+        Examples
+        --------
+        >>> import cvm
+        >>> m = cvm.BetaGeoBetaBinom.from_params(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
+        >>> cohort = m.simulate(1000, 6, seed=1)
+        >>> cohort.shape, bool((cohort["recency"] <= cohort["n_periods"]).all())
+        ((1000, 3), True)
+        """
+        n = _convert.whole(n_periods, "n_periods")
+        x, tx = self._fitted.simulate(_convert.whole(n_customers, "n_customers"), n, _convert.whole(seed, "seed"))
+        return pd.DataFrame({"frequency": x, "recency": tx, "n_periods": np.full(len(x), float(n))})
+
     def log_likelihood(self, frequency, recency, n_periods, weights=None) -> float:
         """Log-likelihood of (weighted) histories at the model's parameters."""
         (f, r, n, w), index = self._cols(frequency, recency, n_periods, weights)

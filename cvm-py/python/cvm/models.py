@@ -361,6 +361,34 @@ class ParetoNBD(_TransactionModel):
         with _convert.rows_labelled(index, _ROWS):
             return _convert.shaped(self._fitted.dert(f, r, tt, rate), index, frequency, recency, T)
 
+    def conditional_probability_of_n_purchases(self, n: int, t: float, frequency, recency, T):
+        """P(X(T, T + t) = n | frequency, recency, T): the probability that each customer makes
+        exactly ``n`` purchases in the next ``t`` units of time (Fader & Hardie 2006, "Deriving an
+        expression for P(X(t, t+τ) = x) under the Pareto/NBD model", eq. 16, computed as
+        ``[n = 0](1 − P(alive)) + P(alive) · P'(X(t) = n)`` with the posterior parameters
+        ``(r + x, alpha + T, s, beta + T)``: positive terms only, summing to 1 over ``n``).
+
+        Raises
+        ------
+        InvalidValueError
+            ``n`` not a whole number ≥ 0, ``t`` negative or not finite, or an invalid customer
+            (``field`` names the column, ``index`` the row).
+
+        Examples
+        --------
+        >>> import cvm
+        >>> m = cvm.ParetoNBD.from_params(r=0.553, alpha=10.578, s=0.606, beta=11.669)
+        >>> p = m.conditional_probability_of_n_purchases(0, 39.0, [2.0], [30.43], [38.86])
+        >>> round(float(p[0]), 4)
+        0.4081
+        """
+        f, r, tt, index = _customers(frequency, recency, T)
+        count = _convert.whole(n, "n")
+        horizon = _convert.number(t, "t")
+        with _convert.rows_labelled(index, _ROWS):
+            values = self._fitted.conditional_probability_of_n_purchases(count, horizon, f, r, tt)
+        return _convert.shaped(values, index, frequency, recency, T)
+
 
 _CLASSES = {cls._kind: cls for cls in (BetaGeo, ModifiedBetaGeo, ParetoNBD)}
 

@@ -1,9 +1,10 @@
 """lifetimes' simulators: synthetic customer summaries (and a transaction log) drawn from a model
-with known parameters, by cvm's seeded simulator (:meth:`cvm.BetaGeo.simulate`).
+with known parameters, by cvm's seeded simulators (:meth:`cvm.BetaGeo.simulate`,
+:meth:`cvm.BetaGeoBetaBinom.simulate`).
 
 The seed is drawn from numpy's global generator, so ``numpy.random.seed(...)`` makes a run
 reproducible as it does with lifetimes. The latent draws lifetimes adds as columns (``lambda``,
-``p``/``mu``, ``alive``) are not returned: cvm's simulator keeps them internal.
+``p``/``mu``/``theta``, ``alive``) are not returned: cvm's simulators keep them internal.
 """
 
 from __future__ import annotations
@@ -25,16 +26,16 @@ __all__ = [
 _MAX_CUSTOMERS = 10_000_000
 
 
-def _ages(T, size) -> np.ndarray:
-    """One age per simulated customer: ``T`` repeated ``size`` times when it is a number, else
-    its first ``size`` values (as lifetimes reads it)."""
+def _ages(T, size, field: str = "T") -> np.ndarray:
+    """One age (``T``, or number of opportunities ``N``) per simulated customer: ``T`` repeated
+    ``size`` times when it is a number, else its first ``size`` values (as lifetimes reads it)."""
     n = _convert.positive_whole(size, "size", _MAX_CUSTOMERS)
     if np.ndim(T) == 0:
-        return np.full(n, _convert.number(T, "T"))
-    ages = _convert.floats(np.asarray(T).ravel(), "T")
+        return np.full(n, _convert.number(T, field))
+    ages = _convert.floats(np.asarray(T).ravel(), field)
     if len(ages) < n:
-        raise InvalidValueError(f"`T`: {len(ages)} ages for size={n} customers; give one age, or at least size ages",
-                                field="T")
+        raise InvalidValueError(f"`{field}`: {len(ages)} ages for size={n} customers; give one age, or at least size "
+                                "ages", field=field)
     return ages[:n]
 
 
@@ -110,13 +111,35 @@ def beta_geometric_nbd_model_transactional_data(T, r, alpha, a, b, observation_p
 
 
 def beta_geometric_beta_binom_model(N, alpha, beta, gamma, delta, size=1):
-    """BG/BB histories — not available: cvm's BG/BB simulator is not exposed to Python yet.
+    """``size`` BG/BB customers (Fader, Hardie & Shang 2010) observed for ``N`` transaction
+    opportunities (a whole number, or one per customer), by cvm's seeded BG/BB simulator
+    (:meth:`cvm.BetaGeoBetaBinom.simulate`): columns ``frequency``, ``recency``, ``n_periods``,
+    indexed by ``customer_id``. At each opportunity a customer first drops out with probability
+    θ ~ Beta(gamma, delta), else buys with probability p ~ Beta(alpha, beta); ``recency`` is the
+    opportunity of the last purchase (0 without one), as in lifetimes.
 
-    Raises
-    ------
-    NotImplementedError
-        Always (see docs/migrating-from-lifetimes.md).
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cvm.compat.lifetimes.generate_data import beta_geometric_beta_binom_model
+    >>> np.random.seed(2)
+    >>> df = beta_geometric_beta_binom_model(6, 1.204, 0.750, 0.657, 2.783, size=1000)
+    >>> df.columns.tolist(), bool((df["frequency"] <= df["recency"]).all())
+    (['frequency', 'recency', 'n_periods'], True)
     """
-    raise NotImplementedError(
-        "beta_geometric_beta_binom_model: cvm's BG/BB simulator is not exposed to Python yet; "
-        "simulate BG/NBD, MBG/NBD or Pareto/NBD customers instead")
+    periods = _ages(N, size, "N")
+    bad = np.flatnonzero((periods < 0) | (periods != np.floor(periods)))
+    if len(bad):
+        raise InvalidValueError(f"`N`: expected whole numbers of opportunities >= 0, got {periods[bad[0]]!r} at "
+                                f"position {int(bad[0])}", field="N", index=int(bad[0]))
+    params = [_convert.number(v, name) for name, v in
+              (("alpha", alpha), ("beta", beta), ("gamma", gamma), ("delta", delta))]
+    model = _cvm.BgBbModel.from_params(params)
+    frequency, recency = np.zeros(len(periods)), np.zeros(len(periods))
+    for value in np.unique(periods):
+        rows = np.flatnonzero(periods == value)
+        seed = int(np.random.randint(0, 2**31 - 1))
+        frequency[rows], recency[rows] = model.simulate(len(rows), int(value), seed)
+    frame = pd.DataFrame({"frequency": frequency, "recency": recency, "n_periods": periods})
+    frame.index = pd.RangeIndex(len(periods), name="customer_id")
+    return frame

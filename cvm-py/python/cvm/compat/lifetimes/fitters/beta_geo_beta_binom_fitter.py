@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from .... import _convert
+from ....exceptions import InvalidValueError
 from ....lifetime2 import BetaGeoBetaBinom
 from . import BaseFitter
 from ._transaction import _customers_like
@@ -75,9 +76,15 @@ class BetaGeoBetaBinomFitter(BaseFitter):
         return pd.DataFrame({"model": values}, index=pd.Index(counts.index, name="frequency"))
 
     def generate_new_data(self, size=1):
-        """Not available: cvm's BG/BB simulator is not exposed to Python yet (lifetimes' own
-        ``generate_new_data`` of this fitter fails with a TypeError)."""
+        """``size`` customers simulated from the fitted parameters
+        (:func:`cvm.compat.lifetimes.generate_data.beta_geometric_beta_binom_model`), the first
+        ``size`` of the fitted rows' ``n_periods`` each repeated by its weight, as lifetimes
+        intends (its own ``generate_new_data`` of this fitter fails with a TypeError)."""
         from ..generate_data import beta_geometric_beta_binom_model
 
-        return beta_geometric_beta_binom_model(self.data["n_periods"].to_numpy(), *self._unload_params(*self._names),
-                                               size=size)
+        weights = self.data["weights"].to_numpy(dtype=np.float64)
+        if not np.array_equal(weights, np.floor(weights)):
+            raise InvalidValueError("`weights`: generate_new_data repeats each fitted row by its weight, which must "
+                                    "then be a whole number", field="weights")
+        periods = np.repeat(self.data["n_periods"].to_numpy(), weights.astype(np.int64))
+        return beta_geometric_beta_binom_model(periods, *self._unload_params(*self._names), size=size)
