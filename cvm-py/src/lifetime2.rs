@@ -20,6 +20,8 @@ use crate::model_methods::model_pymethods;
 use crate::models::PyModel;
 
 type Arr<'py> = PyReadonlyArray1<'py, f64>;
+/// Two arrays: a simulation's `(frequency, recency)`.
+type ArrayPair<'py> = PyResult<(Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>)>;
 
 /// The `#[pymethods]` block of a fitted (or parameterised) model class `$py` wrapping the core
 /// model `$core` (parameters `$params`, named `$names`): [`model_pymethods`] plus construction
@@ -282,7 +284,7 @@ fitted_model_pymethods! {
         n_customers: usize,
         n_periods: u64,
         seed: u64,
-    ) -> Bounds<'py> {
+    ) -> ArrayPair<'py> {
         call(|| {
             let model = &self.inner;
             let (x, tx) = detach(py, || model.simulate(n_customers, n_periods, seed))?;

@@ -58,6 +58,19 @@ def cohort():
     return d["frequency"], d["recency"], d["T"], d["birth"], spend
 
 
+def steps_during_repeated(call, want: int = 100, max_calls: int = 20) -> int:
+    """Steps counted over up to ``max_calls`` calls, stopping once ``want`` is reached: on a
+    loaded machine the OS may not schedule the counting thread during one short call. A call
+    that keeps the GIL still counts at most one step per call (the control below), so it stays
+    far below ``want``."""
+    total = 0
+    for _ in range(max_calls):
+        total += steps_during(call)
+        if total >= want:
+            break
+    return total
+
+
 def test_a_pure_python_call_keeps_the_gil():
     assert steps_during(lambda: sum(i * i for i in range(2_000_000))) <= 1
 
@@ -80,4 +93,4 @@ def test_native_work_releases_the_gil(cohort, name):
                                             np.tile(np.arange(5, dtype=np.int64) * 86_400, N) + 10**9,
                                             timestamp_unit="s"),
     }
-    assert steps_during(calls[name]) >= 100
+    assert steps_during_repeated(calls[name]) >= 100
