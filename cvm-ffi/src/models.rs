@@ -612,7 +612,7 @@ pub unsafe extern "C" fn cvm_model_conditional_probability_of_n_purchases(
     ffi_guard!({
         let m = &unsafe { handle(m, "model") }?.0;
         let c = unsafe { customers(frequency, n_frequency, recency, n_recency, t_cal, n_t) }?;
-        let v = m.conditional_probability_of_n_purchases(n, t, c.f, c.r, c.t)?;
+        let v = m.conditional_probability_of_n_purchases(t, n, c.f, c.r, c.t)?;
         unsafe { write_array(&v, out, n_out, "out") }
     })
 }

@@ -272,7 +272,7 @@ model_pymethods! {
             let (f, r, tt) =
                 (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
             let m = &self.inner;
-            Ok(array(py, detach(py, || m.conditional_probability_of_n_purchases(n, t, f, r, tt))?))
+            Ok(array(py, detach(py, || m.conditional_probability_of_n_purchases(t, n, f, r, tt))?))
         })
     }
 

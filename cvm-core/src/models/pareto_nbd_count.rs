@@ -37,8 +37,8 @@ pub(crate) const MAX_PANELS: usize = 4096;
 const DEPTH: f64 = 40.0;
 
 impl ParetoNbd {
-    /// `P(X(T, T + t) = n | x, t_x, T)`: the probability that each customer with history
-    /// `(frequency x, recency t_x, T)` makes exactly `n` purchases in the next `t` time units
+    /// `P(X(T, T + horizon) = n | x, t_x, T)`: the probability that each customer with history
+    /// `(frequency x, recency t_x, T)` makes exactly `n` purchases in the next `horizon` time units
     /// (lifetimes' `conditional_probability_of_n_purchases_up_to_time`).
     ///
     /// # Formula
@@ -47,10 +47,11 @@ impl ParetoNbd {
     /// the count distribution of a new customer under the posterior parameters
     /// `(r + x, α + T, s, β + T)` (see the module documentation of `pareto_nbd_count.rs` for the
     /// derivation and the quadrature). Sums to 1 over `n`; at `x = t_x = T = 0` it is
-    /// [`ParetoNbd::probability_of_n_purchases`]. `t = 0` gives 1 for `n = 0` and 0 otherwise.
+    /// [`ParetoNbd::probability_of_n_purchases`] (with `t` = `horizon`). `horizon = 0` gives 1 for
+    /// `n = 0` and 0 otherwise.
     ///
     /// # Errors
-    /// [`crate::Error::InvalidValue`] for `t` negative or not finite, or invalid customer columns
+    /// [`crate::Error::InvalidValue`] (field `t`) for `horizon` negative or not finite, or invalid customer columns
     /// (naming the column and the first offending row); [`crate::Error::Empty`],
     /// [`crate::Error::LengthMismatch`]; [`crate::Error::Numerical`] naming the first row whose
     /// value needs more than 4,096 quadrature panels (not reached for parameters and histories in
@@ -61,27 +62,33 @@ impl ParetoNbd {
     /// use cvm_core::models::{ParetoNbd, ParetoNbdParams};
     /// let m = ParetoNbd::from_params(ParetoNbdParams::new(0.553, 10.578, 0.606, 11.669)?)?;
     /// let (x, t_x, t_cal) = ([0.0, 2.0, 7.0], [0.0, 30.43, 35.0], [38.86, 38.86, 38.86]);
-    /// let p0 = m.conditional_probability_of_n_purchases(0, 39.0, &x, &t_x, &t_cal)?;
+    /// let p0 = m.conditional_probability_of_n_purchases(39.0, 0, &x, &t_x, &t_cal)?;
     /// // lifetimes 0.11.3 gives 0.408063 at these parameters for x = 2, t_x = 30.43, T = 38.86.
     /// assert!((p0[1] - 0.408063).abs() < 1e-6);
     /// let total: f64 = (0..200)
-    ///     .map(|n| m.conditional_probability_of_n_purchases(n, 39.0, &x, &t_x, &t_cal).unwrap()[2])
+    ///     .map(|n| m.conditional_probability_of_n_purchases(39.0, n, &x, &t_x, &t_cal).unwrap()[2])
     ///     .sum();
     /// assert!((total - 1.0).abs() < 1e-10);
     /// # Ok::<(), cvm_core::Error>(())
     /// ```
     pub fn conditional_probability_of_n_purchases(
         &self,
+        horizon: f64,
         n: u64,
-        t: f64,
         frequency: &[f64],
         recency: &[f64],
         t_cal: &[f64],
     ) -> Result<Vec<f64>> {
-        check_t("t", t)?;
+        check_t("t", horizon)?;
         check_customers(frequency, recency, t_cal)?;
         let out = crate::parallel::par_map(frequency.len(), |i| {
-            self.conditional_probability_of_n_purchases_at(n, t, frequency[i], recency[i], t_cal[i])
+            self.conditional_probability_of_n_purchases_at(
+                horizon,
+                n,
+                frequency[i],
+                recency[i],
+                t_cal[i],
+            )
         });
         check_outputs(
             "pareto_nbd",
@@ -94,23 +101,23 @@ impl ParetoNbd {
     }
 
     /// Scalar form of [`ParetoNbd::conditional_probability_of_n_purchases`] for a validated
-    /// history and `t ≥ 0`; NaN outside the domain or past the work bound.
+    /// history and `horizon ≥ 0`; NaN outside the domain or past the work bound.
     pub fn conditional_probability_of_n_purchases_at(
         &self,
+        horizon: f64,
         n: u64,
-        t: f64,
         x: f64,
         t_x: f64,
         t_cal: f64,
     ) -> f64 {
         let p = self.params();
         let ln_alive = ln_p_alive(p, x, t_x, t_cal);
-        if ln_alive.is_nan() || !(t >= 0.0 && t.is_finite()) {
+        if ln_alive.is_nan() || !(horizon >= 0.0 && horizon.is_finite()) {
             return f64::NAN;
         }
         let posterior =
             ParetoNbdParams { r: p.r + x, alpha: p.alpha + t_cal, s: p.s, beta: p.beta + t_cal };
-        let alive = (ln_alive + ln_new_customer_count(&posterior, n, t)).exp();
+        let alive = (ln_alive + ln_new_customer_count(&posterior, n, horizon)).exp();
         let value = if n == 0 { -ln_alive.exp_m1() + alive } else { alive };
         if value.is_nan() {
             f64::NAN
@@ -131,21 +138,21 @@ impl AnyModel {
     /// ```
     /// use cvm_core::models::{AnyModel, ModelKind};
     /// let m = AnyModel::from_params(ModelKind::ParetoNbd, &[0.553, 10.578, 0.606, 11.669])?;
-    /// let p = m.conditional_probability_of_n_purchases(1, 39.0, &[2.0], &[30.43], &[38.86])?;
+    /// let p = m.conditional_probability_of_n_purchases(39.0, 1, &[2.0], &[30.43], &[38.86])?;
     /// assert!((p[0] - 0.219288).abs() < 1e-6);
     /// # Ok::<(), cvm_core::Error>(())
     /// ```
     pub fn conditional_probability_of_n_purchases(
         &self,
+        horizon: f64,
         n: u64,
-        t: f64,
         frequency: &[f64],
         recency: &[f64],
         t_cal: &[f64],
     ) -> Result<Vec<f64>> {
         match self {
             AnyModel::ParetoNbd(m) => {
-                m.conditional_probability_of_n_purchases(n, t, frequency, recency, t_cal)
+                m.conditional_probability_of_n_purchases(horizon, n, frequency, recency, t_cal)
             }
             other => Err(Error::invalid(
                 "model",

@@ -19,7 +19,7 @@ fn lifetimes_cdnow() -> ParetoNbd {
 }
 
 fn at(m: &ParetoNbd, n: u64, t: f64, x: f64, t_x: f64, t_cal: f64) -> f64 {
-    m.conditional_probability_of_n_purchases(n, t, &[x], &[t_x], &[t_cal]).unwrap()[0]
+    m.conditional_probability_of_n_purchases(t, n, &[x], &[t_x], &[t_cal]).unwrap()[0]
 }
 
 #[test]
@@ -67,7 +67,7 @@ fn sums_to_one_on_cdnow_customers() {
         let mut total = vec![0.0; x.len()];
         let mut mean = vec![0.0; x.len()];
         for n in 0..400u64 {
-            let p = m.conditional_probability_of_n_purchases(n, horizon, &x, &tx, &tc).unwrap();
+            let p = m.conditional_probability_of_n_purchases(horizon, n, &x, &tx, &tc).unwrap();
             for (i, v) in p.iter().enumerate() {
                 assert!((0.0..=1.0).contains(v), "n={n} row {i}: {v}");
                 total[i] += v;
@@ -98,7 +98,7 @@ fn a_new_customer_gets_the_unconditional_distribution() {
             ParetoNbd::from_params(ParetoNbdParams::new(p[0], p[1], p[2], p[3]).unwrap()).unwrap();
         for t in [0.5, 10.0, 39.0, 300.0] {
             for n in [0u64, 1, 3, 10, 40] {
-                let want = m.probability_of_n_purchases(n, t).unwrap();
+                let want = m.probability_of_n_purchases(t, n).unwrap();
                 let got = at(&m, n, t, 0.0, 0.0, 0.0);
                 assert!(
                     (got - want).abs() <= 1e-10 * want.max(1e-300) + 1e-300,
@@ -140,7 +140,7 @@ fn extreme_inputs_give_values_never_nan() {
         for (x, tx, tc) in histories {
             for t in [1e-300, 1e-6, 1.0, 52.0, 1e6, 1e300] {
                 for n in [0u64, 1, 7, 1000, 1_000_000, u64::MAX] {
-                    let v = m.conditional_probability_of_n_purchases(n, t, &[x], &[tx], &[tc]);
+                    let v = m.conditional_probability_of_n_purchases(t, n, &[x], &[tx], &[tc]);
                     match v {
                         Ok(v) => assert!(
                             (0.0..=1.0).contains(&v[0]),
@@ -159,7 +159,7 @@ fn extreme_inputs_give_values_never_nan() {
 fn invalid_arguments_name_the_field() {
     let m = lifetimes_cdnow();
     let f = |n, t, x: &[f64], r: &[f64], tc: &[f64]| {
-        m.conditional_probability_of_n_purchases(n, t, x, r, tc)
+        m.conditional_probability_of_n_purchases(t, n, x, r, tc)
             .unwrap_err()
             .field()
             .map(str::to_owned)
@@ -169,6 +169,6 @@ fn invalid_arguments_name_the_field() {
     assert_eq!(f(1, f64::INFINITY, &[1.0], &[1.0], &[2.0]).as_deref(), Some("t"));
     assert_eq!(f(1, 1.0, &[1.0], &[3.0], &[2.0]).as_deref(), Some("recency"));
     assert_eq!(f(1, 1.0, &[-1.0], &[1.0], &[2.0]).as_deref(), Some("frequency"));
-    assert!(m.conditional_probability_of_n_purchases(1, 1.0, &[1.0, 2.0], &[1.0], &[2.0]).is_err());
-    assert!(m.conditional_probability_of_n_purchases(1, 1.0, &[], &[], &[]).is_err());
+    assert!(m.conditional_probability_of_n_purchases(1.0, 1, &[1.0, 2.0], &[1.0], &[2.0]).is_err());
+    assert!(m.conditional_probability_of_n_purchases(1.0, 1, &[], &[], &[]).is_err());
 }
