@@ -187,7 +187,8 @@ def run_spark(data: Path, out: Path, driver_memory: str) -> dict:
     import cvm.spark
 
     spark = (SparkSession.builder.master("local[2]").appName("cvm-scale")
-             .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false").config("spark.sql.session.timeZone", "UTC")
+             .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+             .config("spark.sql.session.timeZone", "UTC")
              .config("spark.driver.memory", driver_memory).config("spark.sql.shuffle.partitions", "64")
              .config("spark.local.dir", str(out / "spark-local")).getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
