@@ -189,6 +189,16 @@ public:
                                   c.T.data(), c.T.size(), delta, o, n);
         });
     }
+    /// P(X(T, T+horizon) = n | x, t_x, T) of each customer: the Pareto/NBD's conditional count
+    /// distribution (other models throw InvalidValue naming `model`).
+    std::vector<double> conditional_probability_of_n_purchases(std::uint64_t n, double horizon,
+                                                               const Customers &c) const {
+        return detail::fill<double>(c.frequency.size(), [&](double *o, std::size_t k) {
+            return cvm_model_conditional_probability_of_n_purchases(capi(), n, horizon, c.frequency.data(),
+                                                                    c.frequency.size(), c.recency.data(),
+                                                                    c.recency.size(), c.T.data(), c.T.size(), o, k);
+        });
+    }
     std::vector<double> log_likelihood_individual(const Customers &c) const {
         return detail::fill<double>(c.frequency.size(), [&](double *o, std::size_t n) {
             return cvm_model_log_likelihood_individual(capi(), c.frequency.data(), c.frequency.size(),

@@ -68,6 +68,21 @@ void test_model_methods() {
                  CVM_STATUS_OK);
     CHECK(pareto.dert(c, 0.002) == dert && dert[5] > dert[0]);
     CHECK(is(expect_error([&] { m.dert(c, 0.002); }), Status::InvalidValue, "model", -1));
+    // The conditional count distribution (Pareto/NBD only): equal to the C call, sums to ~1 over n.
+    std::vector<double> pn(N), total(N, 0.0);
+    CHECK_STATUS(cvm_model_conditional_probability_of_n_purchases(pareto.capi(), 1, 39, F.data(), N, R.data(), N,
+                                                                  T.data(), N, pn.data(), N),
+                 CVM_STATUS_OK);
+    CHECK(pareto.conditional_probability_of_n_purchases(1, 39, c) == pn && pn[1] > 0 && pn[1] < 1);
+    for (std::uint64_t n = 0; n < 200; n++) {
+        std::vector<double> pk = pareto.conditional_probability_of_n_purchases(n, 39, c);
+        for (std::size_t i = 0; i < N; i++) total[i] += pk[i];
+    }
+    for (std::size_t i = 0; i < N; i++) CHECK_CLOSE(total[i], 1.0, 1e-9);
+    CHECK(is(expect_error([&] { m.conditional_probability_of_n_purchases(1, 39, c); }), Status::InvalidValue, "model",
+             -1));
+    CHECK(is(expect_error([&] { pareto.conditional_probability_of_n_purchases(1, -1, c); }), Status::InvalidValue, "t",
+             -1));
     CHECK_STATUS(cvm_model_log_likelihood_individual(m.capi(), F.data(), N, R.data(), N, T.data(), N, ll.data(), N),
                  CVM_STATUS_OK);
     CHECK(m.log_likelihood_individual(c) == ll && ll[0] < 0);
