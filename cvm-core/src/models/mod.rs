@@ -114,4 +114,4 @@ pub(crate) use checks::{
 };
 pub(crate) use covariance::{delta_interval, z_for_level, Link};
 pub(crate) use data::check_customers;
-pub(crate) use gradient::{log_gradient, log_gradients, quadratic_form, Histories, Scratch};
+pub(crate) use gradient::{log_gradient, log_gradients, quadratic_form, Scratch};
