@@ -280,13 +280,7 @@ impl TransactionModel for BgNbd {
         history: (f64, f64, f64),
         out: &mut [f64],
     ) -> bool {
-        bg_family::ln_alive_gradient(
-            [params[0], params[1], params[2], params[3]],
-            1.0,
-            history,
-            out,
-        );
-        true
+        bg_family::ln_alive_gradient(params, 1.0, history, out)
     }
 
     fn conditional_expected_purchases_at(&self, horizon: f64, x: f64, t_x: f64, t_cal: f64) -> f64 {
