@@ -16,10 +16,7 @@
 
 use super::bg_nbd_likelihood::LIK;
 use super::Fitted;
-use super::{
-    bg_family, check_params, check_t, fit_ml, ln_add, FitOptions, Likelihood, SummaryData,
-    TransactionModel,
-};
+use super::{bg_family, check_params, ln_add, TransactionModel};
 use crate::error::Result;
 use crate::special::{gamma_ln_ratio, ln_beta, ln_gamma};
 
@@ -133,7 +130,12 @@ fn ln_p_n(p: &BgNbdParams, n: f64, t: f64) -> f64 {
     ln_add(t1, t2)
 }
 
-impl BgNbd {
+super::bg_family_methods::bg_family_methods! {
+    model: BgNbd,
+    params: BgNbdParams,
+    likelihood: LIK,
+    simulate: super::simulate::bg_nbd,
+    display: "BG/NBD",
     /// Maximum-likelihood fit (see [`crate::models`] for the method).
     ///
     /// Starting values (unless `options.initial`): r = 1, α = mean T / (mean x + 1), a = 1, b = 1,
@@ -158,31 +160,7 @@ impl BgNbd {
     /// assert!((total - d.log_likelihood).abs() < 1e-8 * total.abs());
     /// # Ok::<(), cvm_core::Error>(())
     /// ```
-    pub fn fit(data: &SummaryData, options: &FitOptions) -> Result<Self> {
-        super::check_identifiable(
-            "bg_nbd",
-            "frequency",
-            data.frequency(),
-            data.recency(),
-            data.t(),
-        )?;
-        let fit = fit_ml(&LIK, data, options)?;
-        Fitted::from_fit(fit, options.time_unit)
-    }
-
-    /// Simulates a cohort from this model's parameters (see [`super::simulate`]): the calibration
-    /// summary, holdout counts and optionally the transaction log; seeded and reproducible.
-    ///
-    /// # Errors
-    /// Invalid simulation options.
-    pub fn simulate(&self, options: &super::SimulationOptions) -> Result<super::SimulatedCohort> {
-        super::simulate::bg_nbd(&self.params, options)
-    }
-
-    /// Log-likelihood of a whole (weighted) summary at this model's parameters.
-    pub fn log_likelihood(&self, data: &SummaryData) -> f64 {
-        LIK.total(data, &self.params.to_vec(), None)
-    }
+    fn fit;
 
     /// P(X(horizon) = n): the probability that a new customer makes `n` repeat purchases in
     /// `(0, horizon]`.
@@ -203,36 +181,11 @@ impl BgNbd {
     /// assert!((m.probability_of_n_purchases(39.0, 0)? - 0.5737864).abs() < 1e-6);
     /// # Ok::<(), cvm_core::Error>(())
     /// ```
-    pub fn probability_of_n_purchases(&self, horizon: f64, n: u64) -> Result<f64> {
-        check_t("t", horizon)?;
-        Ok(self.probability_of_n_purchases_at(horizon, n))
-    }
-
-    /// P(alive) with its delta-method intervals (see [`crate::models`]).
-    ///
-    /// # Errors
-    /// No covariance ([`Error::InvalidValue`](crate::Error::InvalidValue) `covariance`), invalid level or customers.
-    pub fn probability_alive_interval(
-        &self,
-        frequency: &[f64],
-        recency: &[f64],
-        t_cal: &[f64],
-        level: f64,
-    ) -> Result<super::PredictionInterval> {
-        TransactionModel::probability_alive_interval(self, frequency, recency, t_cal, level)
-    }
+    fn probability_of_n_purchases;
 }
 
 impl TransactionModel for BgNbd {
-    /// The conditional expectation is P(alive) times a function of `(t, x, T)`.
-    fn factors_through_alive(&self) -> bool {
-        true
-    }
-
-    /// `α`: at `t_x = T` the expectation depends on `T` through `α + T`.
-    fn age_interpolation_shift(&self, params: &[f64]) -> Option<f64> {
-        Some(params[1])
-    }
+    super::bg_family_methods::bg_family_kernels!(d: 1.0, p_alive: p_alive, ln_p_n: ln_p_n);
 
     /// # Formula
     /// FHL (2005) eq. 10: `(a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^{r+x}
@@ -274,21 +227,8 @@ impl TransactionModel for BgNbd {
         p_alive(&BgNbdParams::raw(params), x, t_x, t_cal)
     }
 
-    fn ln_probability_alive_gradient_with(
-        &self,
-        params: &[f64],
-        history: (f64, f64, f64),
-        out: &mut [f64],
-    ) -> bool {
-        bg_family::ln_alive_gradient(params, 1.0, history, out)
-    }
-
     fn conditional_expected_purchases_at(&self, horizon: f64, x: f64, t_x: f64, t_cal: f64) -> f64 {
         self.probability_alive_and_expected_purchases_at(horizon, x, t_x, t_cal).1
-    }
-
-    fn probability_alive_at(&self, x: f64, t_x: f64, t_cal: f64) -> f64 {
-        p_alive(&self.params, x, t_x, t_cal)
     }
 
     /// P(alive) once, times the expectation of a customer alive at T (FHL 2005 eq. 10).
@@ -305,10 +245,6 @@ impl TransactionModel for BgNbd {
             return (0.0, 0.0);
         }
         (alive, alive_expectation(&self.params, horizon, x, t_cal) * alive)
-    }
-
-    fn probability_of_n_purchases_at(&self, horizon: f64, n: u64) -> f64 {
-        ln_p_n(&self.params, n as f64, horizon).exp().clamp(0.0, 1.0)
     }
 
     /// # Formula
@@ -338,16 +274,10 @@ impl TransactionModel for BgNbd {
     }
 }
 
-impl std::fmt::Display for BgNbd {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let p = &self.params;
-        write!(f, "BG/NBD(r={:.4}, alpha={:.4}, a={:.4}, b={:.4})", p.r, p.alpha, p.a, p.b)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::models::{Likelihood, SummaryData};
 
     fn model() -> BgNbd {
         BgNbd::from_params(BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap()).unwrap()

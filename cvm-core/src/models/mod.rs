@@ -60,6 +60,7 @@ pub mod bg_bb;
 mod bg_bb_likelihood;
 mod bg_family;
 mod bg_family_likelihood;
+mod bg_family_methods;
 pub mod bg_nbd;
 mod bg_nbd_likelihood;
 mod checks;
