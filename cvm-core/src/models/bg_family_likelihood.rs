@@ -159,3 +159,54 @@ impl<T: BgTerms> Likelihood for BgLik<T> {
         Some(h.iter().map(|r| r.to_vec()).collect())
     }
 }
+
+/// The BG family's likelihood checks, shared by the BG/NBD's and the MBG/NBD's tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::models::{Likelihood, SummaryData, TransactionModel};
+
+    /// At three parameter points on a weighted summary: the total equals the weighted sum of
+    /// `model(p)`'s `log_likelihood_at` (relative 1e-10), the analytic gradient equals central
+    /// differences of the total (1e-6), and each column of the exact Hessian equals central
+    /// differences of the analytic gradient (1e-5).
+    pub(crate) fn gradient_and_hessian_match_differences<L, M>(lik: &L, model: impl Fn(&[f64]) -> M)
+    where
+        L: Likelihood<Data = SummaryData>,
+        M: TransactionModel,
+    {
+        let x = [0.0, 1.0, 3.0, 7.0, 0.0, 2.0];
+        let tx = [0.0, 4.0, 20.0, 30.0, 0.0, 0.5];
+        let t = [10.0, 35.0, 38.0, 31.0, 1.0, 40.0];
+        let w = [3.0, 1.0, 2.0, 1.0, 5.0, 1.0];
+        let data = SummaryData::new(&x, &tx, &t, Some(&w)).unwrap();
+        for p in [[0.25, 4.0, 0.8, 2.5], [2.0, 0.5, 3.0, 0.7], [0.01, 100.0, 0.05, 40.0]] {
+            let mut g = [0.0; 4];
+            let v = lik.total(&data, &p, Some(&mut g));
+            let m = model(&p);
+            let direct: f64 = (0..6).map(|i| w[i] * m.log_likelihood_at(x[i], tx[i], t[i])).sum();
+            assert!((v - direct).abs() < 1e-10 * v.abs().max(1.0));
+            for j in 0..4 {
+                let h = 1e-6 * p[j];
+                let (mut up, mut dn) = (p, p);
+                up[j] += h;
+                dn[j] -= h;
+                let fd = (lik.total(&data, &up, None) - lik.total(&data, &dn, None)) / (2.0 * h);
+                assert!((fd - g[j]).abs() < 1e-6 * g[j].abs().max(1.0), "p={p:?} j={j}");
+                // Column j of the exact Hessian against differences of the analytic gradient.
+                let (mut gu, mut gd) = ([0.0; 4], [0.0; 4]);
+                lik.total(&data, &up, Some(&mut gu));
+                lik.total(&data, &dn, Some(&mut gd));
+                let hess = lik.hessian(&data, &p).unwrap();
+                for i in 0..4 {
+                    let fd = (gu[i] - gd[i]) / (2.0 * h);
+                    let tol = 1e-5 * hess[i][j].abs().max(1.0);
+                    assert!(
+                        (fd - hess[i][j]).abs() < tol,
+                        "p={p:?} H[{i}][{j}] {fd} {}",
+                        hess[i][j]
+                    );
+                }
+            }
+        }
+    }
+}

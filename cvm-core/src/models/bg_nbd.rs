@@ -16,61 +16,25 @@
 
 use super::bg_nbd_likelihood::LIK;
 use super::Fitted;
-use super::{bg_family, check_params, ln_add, TransactionModel};
-use crate::error::Result;
+use super::{bg_family, ln_add, TransactionModel};
 use crate::special::{gamma_ln_ratio, ln_beta, ln_gamma};
 
-/// Parameters of the BG/NBD model.
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-pub struct BgNbdParams {
-    /// Shape of the gamma distribution of purchase rates.
-    pub r: f64,
-    /// Scale (in time units) of the gamma distribution of purchase rates.
-    pub alpha: f64,
-    /// First shape of the beta distribution of drop-out probabilities.
-    pub a: f64,
-    /// Second shape of the beta distribution of drop-out probabilities.
-    pub b: f64,
-}
-
-impl BgNbdParams {
-    /// Names, as in the paper.
-    pub const NAMES: &'static [&'static str] = &["r", "alpha", "a", "b"];
-
-    /// Validated parameters.
-    ///
-    /// # Errors
-    /// [`Error::InvalidValue`](crate::Error::InvalidValue) naming the first parameter that is not finite and > 0.
-    pub fn new(r: f64, alpha: f64, a: f64, b: f64) -> Result<Self> {
-        check_params(Self::NAMES, &[r, alpha, a, b])?;
-        Ok(BgNbdParams { r, alpha, a, b })
-    }
-
-    /// From a slice in the order of [`BgNbdParams::NAMES`].
-    ///
-    /// # Errors
-    /// [`Error::LengthMismatch`](crate::Error::LengthMismatch) (`params`) or an invalid parameter.
-    pub fn from_slice(p: &[f64]) -> Result<Self> {
-        crate::error::check::same_len("params", 4, p.len())?;
-        Self::new(p[0], p[1], p[2], p[3])
-    }
-
-    /// `[r, alpha, a, b]`.
-    pub fn to_vec(&self) -> Vec<f64> {
-        vec![self.r, self.alpha, self.a, self.b]
-    }
-
-    fn raw(p: &[f64]) -> Self {
-        BgNbdParams { r: p[0], alpha: p[1], a: p[2], b: p[3] }
+super::fitted::params_struct! {
+    /// Parameters of the BG/NBD model.
+    pub struct BgNbdParams as "bg_nbd" {
+        /// Shape of the gamma distribution of purchase rates.
+        r,
+        /// Scale (in time units) of the gamma distribution of purchase rates.
+        alpha,
+        /// First shape of the beta distribution of drop-out probabilities.
+        a,
+        /// Second shape of the beta distribution of drop-out probabilities.
+        b,
     }
 }
 
 /// A BG/NBD model: parameters, plus fit diagnostics and covariance when estimated (see [`Fitted`]).
 pub type BgNbd = Fitted<BgNbdParams>;
-
-super::fitted::model_params!(BgNbdParams, "bg_nbd");
 
 /// P(alive) kernel: `1 / (1 + e^l)`, `l = ln(a/(b+x−1)) + (r+x) ln(1 + (T−t_x)/(α+t_x))`
 /// (1 for x = 0). The logistic form does not overflow (`e^l = ∞` gives 0) and needs one
@@ -277,7 +241,7 @@ impl TransactionModel for BgNbd {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::{Likelihood, SummaryData};
+    use crate::models::bg_family_likelihood::testing::gradient_and_hessian_match_differences;
 
     fn model() -> BgNbd {
         BgNbd::from_params(BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap()).unwrap()
@@ -298,40 +262,8 @@ mod tests {
 
     #[test]
     fn gradient_matches_finite_differences() {
-        let x = [0.0, 1.0, 3.0, 7.0, 0.0, 2.0];
-        let tx = [0.0, 4.0, 20.0, 30.0, 0.0, 0.5];
-        let t = [10.0, 35.0, 38.0, 31.0, 1.0, 40.0];
-        let w = [3.0, 1.0, 2.0, 1.0, 5.0, 1.0];
-        let data = SummaryData::new(&x, &tx, &t, Some(&w)).unwrap();
-        for p in [[0.25, 4.0, 0.8, 2.5], [2.0, 0.5, 3.0, 0.7], [0.01, 100.0, 0.05, 40.0]] {
-            let mut g = [0.0; 4];
-            let v = LIK.total(&data, &p, Some(&mut g));
-            let m = BgNbd::from_params(BgNbdParams::raw(&p)).unwrap();
-            let direct: f64 = (0..6).map(|i| w[i] * m.log_likelihood_at(x[i], tx[i], t[i])).sum();
-            assert!((v - direct).abs() < 1e-10 * v.abs().max(1.0));
-            for j in 0..4 {
-                let h = 1e-6 * p[j];
-                let (mut up, mut dn) = (p, p);
-                up[j] += h;
-                dn[j] -= h;
-                let fd = (LIK.total(&data, &up, None) - LIK.total(&data, &dn, None)) / (2.0 * h);
-                assert!((fd - g[j]).abs() < 1e-6 * g[j].abs().max(1.0), "p={p:?} j={j}");
-                // Column j of the exact Hessian against differences of the analytic gradient.
-                let (mut gu, mut gd) = ([0.0; 4], [0.0; 4]);
-                LIK.total(&data, &up, Some(&mut gu));
-                LIK.total(&data, &dn, Some(&mut gd));
-                let hess = LIK.hessian(&data, &p).unwrap();
-                for i in 0..4 {
-                    let fd = (gu[i] - gd[i]) / (2.0 * h);
-                    let tol = 1e-5 * hess[i][j].abs().max(1.0);
-                    assert!(
-                        (fd - hess[i][j]).abs() < tol,
-                        "p={p:?} H[{i}][{j}] {fd} {}",
-                        hess[i][j]
-                    );
-                }
-            }
-        }
+        let model = |p: &[f64]| BgNbd::from_params(BgNbdParams::raw(p)).unwrap();
+        gradient_and_hessian_match_differences(&LIK, model);
     }
 
     #[test]
