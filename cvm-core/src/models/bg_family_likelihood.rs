@@ -163,7 +163,35 @@ impl<T: BgTerms> Likelihood for BgLik<T> {
 /// The BG family's likelihood checks, shared by the BG/NBD's and the MBG/NBD's tests.
 #[cfg(test)]
 pub(crate) mod testing {
-    use crate::models::{Likelihood, SummaryData, TransactionModel};
+    use crate::models::{Fitted, Likelihood, ModelParams, SummaryData, TransactionModel};
+
+    /// `P::from_slice` names the first invalid parameter (0, NaN, negative), and
+    /// `Fitted::from_params` re-validates `hand` (built with `b = ∞`).
+    pub(crate) fn params_are_validated<P: ModelParams>(hand: P) {
+        for (i, bad) in [[0.0, 1.0, 1.0, 1.0], [1.0, f64::NAN, 1.0, 1.0], [1.0, 1.0, -1.0, 1.0]]
+            .iter()
+            .enumerate()
+        {
+            let e = P::from_slice(bad).unwrap_err();
+            assert_eq!(e.field(), Some(P::NAMES[i]));
+        }
+        assert_eq!(Fitted::from_params(hand).unwrap_err().field(), Some("b"));
+    }
+
+    /// `v(a, b, x, t_x, T)`, the conditional expectation over 10 time units at `r = 0.5`,
+    /// `α = 3`, is finite and continuous at the removable singularities `a = 1` and
+    /// `a + b = 1` (relative 1e-4 at a step of 3e-5), for three histories.
+    pub(crate) fn continuous_at_removable_points(v: impl Fn(f64, f64, f64, f64, f64) -> f64) {
+        for &(x, tx, tc) in &[(0.0, 0.0, 0.0), (3.0, 10.0, 10.0), (0.0, 0.0, 20.0)] {
+            let around = |a: f64, b: f64| v(a, b, x, tx, tc);
+            let at = around(1.0, 2.0);
+            let near = around(1.0 + 3e-5, 2.0);
+            assert!(at.is_finite() && (at - near).abs() < 1e-4 * at, "{at} {near}");
+            let at0 = around(0.4, 0.6);
+            let near0 = around(0.4, 0.6 + 3e-5);
+            assert!(at0.is_finite() && (at0 - near0).abs() < 1e-4 * at0.max(1e-3));
+        }
+    }
 
     /// At three parameter points on a weighted summary: the total equals the weighted sum of
     /// `model(p)`'s `log_likelihood_at` (relative 1e-10), the analytic gradient equals central

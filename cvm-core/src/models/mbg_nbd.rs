@@ -279,7 +279,10 @@ impl TransactionModel for MbgNbd {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::bg_family_likelihood::testing::gradient_and_hessian_match_differences;
+    use crate::models::bg_family_likelihood::testing::{
+        continuous_at_removable_points, gradient_and_hessian_match_differences,
+        params_are_validated,
+    };
 
     fn model() -> MbgNbd {
         MbgNbd::from_params(MbgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap()).unwrap()
@@ -287,15 +290,7 @@ mod tests {
 
     #[test]
     fn params_validation() {
-        for (i, bad) in [[0.0, 1.0, 1.0, 1.0], [1.0, f64::NAN, 1.0, 1.0], [1.0, 1.0, -1.0, 1.0]]
-            .iter()
-            .enumerate()
-        {
-            let e = MbgNbdParams::from_slice(bad).unwrap_err();
-            assert_eq!(e.field(), Some(MbgNbdParams::NAMES[i]));
-        }
-        let hand = MbgNbdParams { r: 1.0, alpha: 1.0, a: 1.0, b: f64::INFINITY };
-        assert_eq!(MbgNbd::from_params(hand).unwrap_err().field(), Some("b"));
+        params_are_validated(MbgNbdParams { r: 1.0, alpha: 1.0, a: 1.0, b: f64::INFINITY });
     }
 
     #[test]
@@ -307,18 +302,10 @@ mod tests {
     #[test]
     fn degenerate_points_are_continuous() {
         let m = model();
-        for &(x, tx, tc) in &[(0.0, 0.0, 0.0), (3.0, 10.0, 10.0), (0.0, 0.0, 20.0)] {
-            let around = |a: f64, b: f64| {
-                let p = MbgNbdParams::new(0.5, 3.0, a, b).unwrap();
-                alive_expectation(&p, 10.0, x, tc) * p_alive(&p, x, tx, tc)
-            };
-            let at = around(1.0, 2.0);
-            let near = around(1.0 + 3e-5, 2.0);
-            assert!(at.is_finite() && (at - near).abs() < 1e-4 * at, "{at} {near}");
-            let at0 = around(0.4, 0.6);
-            let near0 = around(0.4, 0.6 + 3e-5);
-            assert!(at0.is_finite() && (at0 - near0).abs() < 1e-4 * at0.max(1e-3));
-        }
+        continuous_at_removable_points(|a, b, x, tx, tc| {
+            let p = MbgNbdParams::new(0.5, 3.0, a, b).unwrap();
+            alive_expectation(&p, 10.0, x, tc) * p_alive(&p, x, tx, tc)
+        });
         let p = m.params();
         let want = p.b / (p.a + p.b);
         assert!((m.probability_alive_at(0.0, 0.0, 0.0) - want).abs() < 1e-14);
