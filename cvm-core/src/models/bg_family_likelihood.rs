@@ -237,4 +237,40 @@ pub(crate) mod testing {
             }
         }
     }
+
+    /// The tests every BG-family model runs, inside its `tests` module (where `LIK`, `p_alive`
+    /// and `alive_expectation` are its own): parameter validation, the likelihood's gradient
+    /// and Hessian against differences, continuity at the removable points.
+    macro_rules! bg_family_tests {
+        ($model:ident, $params:ident) => {
+            #[test]
+            fn params_validation() {
+                $crate::models::bg_family_likelihood::testing::params_are_validated($params {
+                    r: 1.0,
+                    alpha: 1.0,
+                    a: 1.0,
+                    b: f64::INFINITY,
+                });
+            }
+
+            #[test]
+            fn gradient_matches_finite_differences() {
+                let model = |p: &[f64]| $model::from_params($params::raw(p)).unwrap();
+                $crate::models::bg_family_likelihood::testing::gradient_and_hessian_match_differences(
+                    &LIK, model,
+                );
+            }
+
+            #[test]
+            fn removable_points_are_continuous() {
+                $crate::models::bg_family_likelihood::testing::continuous_at_removable_points(
+                    |a, b, x, tx, tc| {
+                        let p = $params::new(0.5, 3.0, a, b).unwrap();
+                        alive_expectation(&p, 10.0, x, tc) * p_alive(&p, x, tx, tc)
+                    },
+                );
+            }
+        };
+    }
+    pub(crate) use bg_family_tests;
 }

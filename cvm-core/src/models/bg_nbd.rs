@@ -241,33 +241,16 @@ impl TransactionModel for BgNbd {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::bg_family_likelihood::testing::{
-        continuous_at_removable_points, gradient_and_hessian_match_differences,
-        params_are_validated,
-    };
+
+    crate::models::bg_family_likelihood::testing::bg_family_tests!(BgNbd, BgNbdParams);
 
     fn model() -> BgNbd {
         BgNbd::from_params(BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap()).unwrap()
     }
 
     #[test]
-    fn params_validation() {
-        params_are_validated(BgNbdParams { r: 1.0, alpha: 1.0, a: 1.0, b: f64::INFINITY });
-    }
-
-    #[test]
-    fn gradient_matches_finite_differences() {
-        let model = |p: &[f64]| BgNbd::from_params(BgNbdParams::raw(p)).unwrap();
-        gradient_and_hessian_match_differences(&LIK, model);
-    }
-
-    #[test]
     fn degenerate_points_are_continuous() {
         let m = model();
-        continuous_at_removable_points(|a, b, x, tx, tc| {
-            let p = BgNbdParams::new(0.5, 3.0, a, b).unwrap();
-            alive_expectation(&p, 10.0, x, tc) * p_alive(&p, x, tx, tc)
-        });
         assert_eq!(m.probability_alive_at(0.0, 0.0, 10.0), 1.0);
         assert_eq!(m.conditional_expected_purchases_at(0.0, 2.0, 5.0, 10.0), 0.0);
     }

@@ -279,33 +279,16 @@ impl TransactionModel for MbgNbd {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::bg_family_likelihood::testing::{
-        continuous_at_removable_points, gradient_and_hessian_match_differences,
-        params_are_validated,
-    };
+
+    crate::models::bg_family_likelihood::testing::bg_family_tests!(MbgNbd, MbgNbdParams);
 
     fn model() -> MbgNbd {
         MbgNbd::from_params(MbgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap()).unwrap()
     }
 
     #[test]
-    fn params_validation() {
-        params_are_validated(MbgNbdParams { r: 1.0, alpha: 1.0, a: 1.0, b: f64::INFINITY });
-    }
-
-    #[test]
-    fn gradient_matches_finite_differences() {
-        let model = |p: &[f64]| MbgNbd::from_params(MbgNbdParams::raw(p)).unwrap();
-        gradient_and_hessian_match_differences(&LIK, model);
-    }
-
-    #[test]
     fn degenerate_points_are_continuous() {
         let m = model();
-        continuous_at_removable_points(|a, b, x, tx, tc| {
-            let p = MbgNbdParams::new(0.5, 3.0, a, b).unwrap();
-            alive_expectation(&p, 10.0, x, tc) * p_alive(&p, x, tx, tc)
-        });
         let p = m.params();
         let want = p.b / (p.a + p.b);
         assert!((m.probability_alive_at(0.0, 0.0, 0.0) - want).abs() < 1e-14);
