@@ -3,6 +3,7 @@
 
 use super::{Likelihood, SummaryData};
 use crate::parallel::chunked_sum;
+use crate::special::{digamma, trigamma};
 
 /// Per-frequency terms of a likelihood of the form
 /// `ℓ = h(x) + ln(e^{A₁} + e^{A₂})`, `A_k = c_k(x) − (r+x) ln(α + τ_k)` with `τ₁ = T`, `τ₂ = t_x`
@@ -115,6 +116,15 @@ pub(crate) fn two_term_total(
         }
     }
     (total, g, h)
+}
+
+/// The polygammas of a BG-family head term at `(r, b, a + b)`: `([ψ(r), ψ(b), ψ(a+b)],
+/// [ψ'(r), ψ'(b), ψ'(a+b)])`, the trigammas only when the Hessian is asked for (zeros otherwise).
+pub(crate) fn head_polygammas(r: f64, a: f64, b: f64, with_hessian: bool) -> ([f64; 3], [f64; 3]) {
+    let digammas = [digamma(r), digamma(b), digamma(a + b)];
+    let trigammas =
+        if with_hessian { [trigamma(r), trigamma(b), trigamma(a + b)] } else { [0.0; 3] };
+    (digammas, trigammas)
 }
 
 /// What distinguishes one BG-family likelihood from another: its name, its parameter names and

@@ -14,7 +14,7 @@
 //! # Ok::<(), cvm_core::Error>(())
 //! ```
 
-use super::bg_family_likelihood::{BgLik, BgTerms};
+use super::bg_family_likelihood::{head_polygammas, BgLik, BgTerms};
 use super::Fitted;
 use super::{bg_family, ln_add, SummaryData, TransactionModel, XTerms};
 use crate::special::{digamma, gamma_ln_ratio, ln_beta, ln_gamma, trigamma};
@@ -50,12 +50,7 @@ impl BgTerms for Terms {
     fn table(data: &SummaryData, p: &[f64], with_hessian: bool) -> Vec<XTerms> {
         let (r, alpha, a, b) = (p[0], p[1], p[2], p[3]);
         let ln_alpha = alpha.ln();
-        let (dg_r, dg_b, dg_ab) = (digamma(r), digamma(b), digamma(a + b));
-        let (tg_r, tg_b, tg_ab) = if with_hessian {
-            (trigamma(r), trigamma(b), trigamma(a + b))
-        } else {
-            (0.0, 0.0, 0.0)
-        };
+        let ([dg_r, dg_b, dg_ab], [tg_r, tg_b, tg_ab]) = head_polygammas(r, a, b, with_hessian);
         data.x_levels()
             .iter()
             .map(|&x| {
