@@ -244,13 +244,9 @@ mod tests {
 
     crate::models::bg_family_likelihood::testing::bg_family_tests!(BgNbd, BgNbdParams);
 
-    fn model() -> BgNbd {
-        BgNbd::from_params(BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap()).unwrap()
-    }
-
     #[test]
     fn degenerate_points_are_continuous() {
-        let m = model();
+        let m = BgNbd::from_params(BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap()).unwrap();
         assert_eq!(m.probability_alive_at(0.0, 0.0, 10.0), 1.0);
         assert_eq!(m.conditional_expected_purchases_at(0.0, 2.0, 5.0, 10.0), 0.0);
     }

@@ -277,13 +277,10 @@ mod tests {
 
     crate::models::bg_family_likelihood::testing::bg_family_tests!(MbgNbd, MbgNbdParams);
 
-    fn model() -> MbgNbd {
-        MbgNbd::from_params(MbgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap()).unwrap()
-    }
-
     #[test]
     fn degenerate_points_are_continuous() {
-        let m = model();
+        let m =
+            MbgNbd::from_params(MbgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap()).unwrap();
         let p = m.params();
         let want = p.b / (p.a + p.b);
         assert!((m.probability_alive_at(0.0, 0.0, 0.0) - want).abs() < 1e-14);
