@@ -21,9 +21,9 @@ use super::{Covariance, FitDiagnostics, MlFit};
 use crate::error::{check, Result};
 
 /// The parameters of a model family: what [`Fitted`] and its JSON documents
-/// ([`super::persist`]) need to know about them. The crate's families implement it with one
-/// line each (`model_params!`) and are listed in the registry of [`super::ModelKind`]; a family
-/// of one's own implements it by hand, with a name of its own.
+/// ([`super::persist`]) need to know about them. The crate's families declare their parameter
+/// struct with `params_struct!`, which implements it, and are listed in the registry of
+/// [`super::ModelKind`]; a family of one's own implements it by hand, with a name of its own.
 pub trait ModelParams: Sized + Clone + std::fmt::Debug + PartialEq + Send + Sync {
     /// The family's name in JSON documents (`"bg_nbd"`, …).
     const NAME: &'static str;

@@ -46,7 +46,8 @@
 //! delta method and [`normal_quantile`] (`covariance.rs`); [`SummaryData`] and the validation of
 //! customer columns (`data.rs`); the parameter domain and shared checks (`checks.rs`); the
 //! prediction trait [`TransactionModel`] (`transaction.rs`); the BG-family likelihood terms
-//! (`bg_family_likelihood.rs`); one file per model.
+//! (`bg_family_likelihood.rs`) and the methods the BG/NBD and MBG/NBD share
+//! (`bg_family_methods.rs`); one file per model.
 //!
 //! # Prediction intervals
 //! `probability_alive_interval` and `conditional_expected_purchases_interval` use the **delta
