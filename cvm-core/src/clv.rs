@@ -62,9 +62,10 @@
 //! # Ok::<(), cvm_core::Error>(())
 //! ```
 
+use crate::compress::{compress, Compressed};
 use crate::error::{check, fmt_num, Error, Result};
 use crate::models::{
-    log_gradient, log_gradients, quadratic_form, Histories, Scratch, SpendModel, TransactionModel,
+    log_gradient, log_gradients, quadratic_form, Scratch, SpendModel, TransactionModel,
 };
 use crate::parallel::{par_map, par_map2};
 use crate::special::gauss_legendre;
@@ -433,13 +434,13 @@ enum Kind {
     Steps { step: f64, steps: usize, d: f64 },
 }
 
-struct Plan<'a, M: TransactionModel + ?Sized> {
-    model: &'a M,
+struct Plan<'a> {
+    model: &'a dyn TransactionModel,
     kind: Kind,
     nodes: Vec<(f64, f64)>,
 }
 
-impl<M: TransactionModel + ?Sized> Plan<'_, M> {
+impl Plan<'_> {
     /// Whether purchases are summed over discrete opportunities.
     fn is_discrete(&self) -> bool {
         matches!(self.kind, Kind::Discrete { .. })
@@ -511,7 +512,7 @@ fn plan<'a>(
     model: &'a dyn TransactionModel,
     o: &ClvOptions,
     data_unit: Option<TimeUnit>,
-) -> Result<Plan<'a, dyn TransactionModel + 'a>> {
+) -> Result<Plan<'a>> {
     let discrete = model.discrete_time();
     // Length of one data time unit in time units.
     let u = data_unit.map_or(1.0, |d| d.days()) / o.time_unit.days();
@@ -608,12 +609,7 @@ const CHEB_TOL: f64 = 1e-12;
 /// checked against direct evaluation at four points between the nodes (relative error ≤ 1e-12,
 /// else that frequency is evaluated directly). With continuous ages, where every customer is
 /// distinct, this replaces a million evaluations by a few thousand.
-fn discounted_by_frequency<M: TransactionModel + ?Sized>(
-    pl: &Plan<'_, M>,
-    params: &[f64],
-    m: f64,
-    c: &crate::compress::Compressed,
-) -> Vec<f64> {
+fn discounted_by_frequency(pl: &Plan<'_>, params: &[f64], m: f64, c: &Compressed) -> Vec<f64> {
     let direct = |i: usize| pl.discounted(params, c.frequency[i], c.recency[i], c.t[i]);
     let n = c.len();
     // Contiguous runs of equal frequency (the compressed rows are sorted by frequency).
@@ -649,6 +645,49 @@ fn discounted_by_frequency<M: TransactionModel + ?Sized>(
     })
 }
 
+/// Customers' histories `(x, t_x, T)` with their reference recency and their distinct
+/// `(x, t_ref, T)`: for a model that [factors through P(alive)](TransactionModel::factors_through_alive)
+/// the reference recency is `T` (0 when `x = 0`), where a prediction is computed once per
+/// distinct `(x, T)`; otherwise it is the recency itself.
+struct Histories<'a> {
+    frequency: &'a [f64],
+    recency: &'a [f64],
+    t: &'a [f64],
+    /// Whether the model factors through P(alive).
+    factor: bool,
+    /// The reference recency of each customer.
+    reference: Vec<f64>,
+    /// The distinct `(x, t_ref, T)`, sorted by frequency.
+    distinct: Compressed,
+}
+
+impl<'a> Histories<'a> {
+    /// The histories of `model`'s customers (validated by the caller).
+    ///
+    /// # Errors
+    /// As [`crate::compress::compress`].
+    fn new(
+        model: &dyn TransactionModel,
+        (frequency, recency, t): (&'a [f64], &'a [f64], &'a [f64]),
+    ) -> Result<Histories<'a>> {
+        let factor = model.factors_through_alive();
+        let reference: Vec<f64> = match factor {
+            true => {
+                (0..frequency.len()).map(|i| if frequency[i] > 0.0 { t[i] } else { 0.0 }).collect()
+            }
+            false => recency.to_vec(),
+        };
+        let distinct = compress(frequency, &reference, t)?;
+        Ok(Histories { frequency, recency, t, factor, reference, distinct })
+    }
+
+    /// Whether customer `i`'s recency differs from its reference (its prediction is then the
+    /// reference's scaled by the ratio of P(alive)).
+    fn off_reference(&self, i: usize) -> bool {
+        self.factor && self.recency[i] != self.reference[i]
+    }
+}
+
 /// `D` per customer (see [`discounted_values`]).
 fn discounted_all(
     model: &dyn TransactionModel,
@@ -671,10 +710,7 @@ fn discounted_all(
 /// summaries in whole days this needs a few thousand evaluations for millions of customers, and
 /// with continuous ages the per-frequency interpolation of [`discounted_by_frequency`] keeps it
 /// so. Other models are evaluated per distinct `(x, t_x, T)`.
-fn discounted_values<M: TransactionModel + ?Sized>(
-    pl: &Plan<'_, M>,
-    h: &Histories<'_>,
-) -> Result<Vec<f64>> {
+fn discounted_values(pl: &Plan<'_>, h: &Histories<'_>) -> Result<Vec<f64>> {
     let (model, c) = (pl.model, &h.distinct);
     let params = model.params();
     let shift = model.age_interpolation_shift(&params).filter(|_| h.factor && !pl.is_discrete());
@@ -780,8 +816,8 @@ pub fn customer_lifetime_value(
 }
 
 /// The delta-method bounds `CLV · exp(±z·se)` of every customer (see [`crate::clv`]).
-fn intervals<M: TransactionModel + ?Sized>(
-    pl: &Plan<'_, M>,
+fn intervals(
+    pl: &Plan<'_>,
     spend: &dyn SpendModel,
     h: &Histories<'_>,
     monetary_value: &[f64],

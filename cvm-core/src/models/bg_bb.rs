@@ -22,60 +22,25 @@
 
 use super::bg_bb_likelihood::{alive_sum, cond_expected, ln_lik, ln_p_alive, ln_p_x, Lik};
 use super::Fitted;
-use super::{check_params, fit_ml, FitOptions, Likelihood, SummaryData, TransactionModel};
+use super::{fit_ml, FitOptions, Likelihood, SummaryData, TransactionModel};
 use crate::error::{check, Error, Result};
 
-/// Parameters of the BG/BB model.
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-pub struct BgBbParams {
-    /// First shape of the beta distribution of transaction probabilities p.
-    pub alpha: f64,
-    /// Second shape of the beta distribution of transaction probabilities p.
-    pub beta: f64,
-    /// First shape of the beta distribution of drop-out probabilities θ.
-    pub gamma: f64,
-    /// Second shape of the beta distribution of drop-out probabilities θ.
-    pub delta: f64,
-}
-
-impl BgBbParams {
-    /// Names, as in the paper.
-    pub const NAMES: &'static [&'static str] = &["alpha", "beta", "gamma", "delta"];
-
-    /// Validated parameters.
-    ///
-    /// # Errors
-    /// [`Error::InvalidValue`] naming the first parameter that is not finite and > 0.
-    pub fn new(alpha: f64, beta: f64, gamma: f64, delta: f64) -> Result<Self> {
-        check_params(Self::NAMES, &[alpha, beta, gamma, delta])?;
-        Ok(BgBbParams { alpha, beta, gamma, delta })
-    }
-
-    /// From a slice in the order of [`BgBbParams::NAMES`].
-    ///
-    /// # Errors
-    /// [`Error::LengthMismatch`] (`params`) or an invalid parameter.
-    pub fn from_slice(v: &[f64]) -> Result<Self> {
-        check::same_len("params", 4, v.len())?;
-        Self::new(v[0], v[1], v[2], v[3])
-    }
-
-    /// `[alpha, beta, gamma, delta]`.
-    pub fn to_vec(&self) -> Vec<f64> {
-        vec![self.alpha, self.beta, self.gamma, self.delta]
-    }
-
-    pub(super) fn raw(v: &[f64]) -> Self {
-        BgBbParams { alpha: v[0], beta: v[1], gamma: v[2], delta: v[3] }
+super::fitted::params_struct! {
+    /// Parameters of the BG/BB model.
+    pub struct BgBbParams as "bg_bb" {
+        /// First shape of the beta distribution of transaction probabilities p.
+        alpha,
+        /// Second shape of the beta distribution of transaction probabilities p.
+        beta,
+        /// First shape of the beta distribution of drop-out probabilities θ.
+        gamma,
+        /// Second shape of the beta distribution of drop-out probabilities θ.
+        delta,
     }
 }
 
 /// A BG/BB model: parameters, plus fit diagnostics and covariance when estimated (see [`Fitted`]).
 pub type BgBb = Fitted<BgBbParams>;
-
-super::fitted::model_params!(BgBbParams, "bg_bb");
 
 /// The most transaction opportunities a history (`n`) or a horizon (`m`) may span: the
 /// likelihood sums one term per opportunity after the last transaction, so the work per customer

@@ -66,16 +66,19 @@ const SERIES_BELOW: f64 = 0.25;
 /// `d = 1` for the BG/NBD (where `x = 0` gives P(alive) = 1 and a zero gradient), `d = 0` for the
 /// MBG/NBD. Each component is `−(1 − P(alive)) · ∂l/∂ln θ`, with `∂l/∂ln r = r·ln(1 + …)`,
 /// `∂l/∂ln α = α(r + x)(t_x − T)/((α + T)(α + t_x))`, `∂l/∂ln a = 1`, `∂l/∂ln b = −b/(b + x − d)`.
+/// Returns `true` (the gradient is in closed form), as
+/// [`TransactionModel::ln_probability_alive_gradient_with`](super::TransactionModel::ln_probability_alive_gradient_with)
+/// does.
 pub(crate) fn ln_alive_gradient(
-    p: [f64; 4],
+    p: &[f64],
     d: f64,
     (x, t_x, t_cal): (f64, f64, f64),
     out: &mut [f64],
-) {
-    let [r, alpha, a, b] = p;
+) -> bool {
+    let (r, alpha, a, b) = (p[0], p[1], p[2], p[3]);
     if d == 1.0 && x == 0.0 {
         out[..4].fill(0.0);
-        return;
+        return true;
     }
     let growth = ((t_cal - t_x) / (alpha + t_x)).ln_1p();
     let l = (a / (b + x - d)).ln() + (r + x) * growth;
@@ -85,6 +88,7 @@ pub(crate) fn ln_alive_gradient(
     out[1] = -dead * alpha * (r + x) * (t_x - t_cal) / ((alpha + t_cal) * (alpha + t_x));
     out[2] = -dead;
     out[3] = dead * b / (b + x - d);
+    true
 }
 
 /// Whether [`by_quadrature`] is used instead of the ₂F₁ closed form: `R`, `a` or `b'` outside

@@ -3,6 +3,7 @@
 
 use super::{Likelihood, SummaryData};
 use crate::parallel::chunked_sum;
+use crate::special::{digamma, trigamma};
 
 /// Per-frequency terms of a likelihood of the form
 /// `ℓ = h(x) + ln(e^{A₁} + e^{A₂})`, `A_k = c_k(x) − (r+x) ln(α + τ_k)` with `τ₁ = T`, `τ₂ = t_x`
@@ -117,6 +118,15 @@ pub(crate) fn two_term_total(
     (total, g, h)
 }
 
+/// The polygammas of a BG-family head term at `(r, b, a + b)`: `([ψ(r), ψ(b), ψ(a+b)],
+/// [ψ'(r), ψ'(b), ψ'(a+b)])`, the trigammas only when the Hessian is asked for (zeros otherwise).
+pub(crate) fn head_polygammas(r: f64, a: f64, b: f64, with_hessian: bool) -> ([f64; 3], [f64; 3]) {
+    let digammas = [digamma(r), digamma(b), digamma(a + b)];
+    let trigammas =
+        if with_hessian { [trigamma(r), trigamma(b), trigamma(a + b)] } else { [0.0; 3] };
+    (digammas, trigammas)
+}
+
 /// What distinguishes one BG-family likelihood from another: its name, its parameter names and
 /// its per-frequency terms; [`BgLik`] makes it a [`Likelihood`].
 pub(crate) trait BgTerms: Sync {
@@ -158,4 +168,119 @@ impl<T: BgTerms> Likelihood for BgLik<T> {
         let (_, _, h) = two_term_total(data, p[1], &table, Order::Hessian);
         Some(h.iter().map(|r| r.to_vec()).collect())
     }
+}
+
+/// The BG family's likelihood checks, shared by the BG/NBD's and the MBG/NBD's tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::models::{Fitted, Likelihood, ModelParams, SummaryData, TransactionModel};
+
+    /// `P::from_slice` names the first invalid parameter (0, NaN, negative), and
+    /// `Fitted::from_params` re-validates `hand` (built with `b = ∞`).
+    pub(crate) fn params_are_validated<P: ModelParams>(hand: P) {
+        for (i, bad) in [[0.0, 1.0, 1.0, 1.0], [1.0, f64::NAN, 1.0, 1.0], [1.0, 1.0, -1.0, 1.0]]
+            .iter()
+            .enumerate()
+        {
+            let e = P::from_slice(bad).unwrap_err();
+            assert_eq!(e.field(), Some(P::NAMES[i]));
+        }
+        assert_eq!(Fitted::from_params(hand).unwrap_err().field(), Some("b"));
+    }
+
+    /// `v(a, b, x, t_x, T)`, the conditional expectation over 10 time units at `r = 0.5`,
+    /// `α = 3`, is finite and continuous at the removable singularities `a = 1` and
+    /// `a + b = 1` (relative 1e-4 at a step of 3e-5), for three histories.
+    pub(crate) fn continuous_at_removable_points(v: impl Fn(f64, f64, f64, f64, f64) -> f64) {
+        for &(x, tx, tc) in &[(0.0, 0.0, 0.0), (3.0, 10.0, 10.0), (0.0, 0.0, 20.0)] {
+            let around = |a: f64, b: f64| v(a, b, x, tx, tc);
+            let at = around(1.0, 2.0);
+            let near = around(1.0 + 3e-5, 2.0);
+            assert!(at.is_finite() && (at - near).abs() < 1e-4 * at, "{at} {near}");
+            let at0 = around(0.4, 0.6);
+            let near0 = around(0.4, 0.6 + 3e-5);
+            assert!(at0.is_finite() && (at0 - near0).abs() < 1e-4 * at0.max(1e-3));
+        }
+    }
+
+    /// At three parameter points on a weighted summary: the total equals the weighted sum of
+    /// `model(p)`'s `log_likelihood_at` (relative 1e-10), the analytic gradient equals central
+    /// differences of the total (1e-6), and each column of the exact Hessian equals central
+    /// differences of the analytic gradient (1e-5).
+    pub(crate) fn gradient_and_hessian_match_differences<L, M>(lik: &L, model: impl Fn(&[f64]) -> M)
+    where
+        L: Likelihood<Data = SummaryData>,
+        M: TransactionModel,
+    {
+        let x = [0.0, 1.0, 3.0, 7.0, 0.0, 2.0];
+        let tx = [0.0, 4.0, 20.0, 30.0, 0.0, 0.5];
+        let t = [10.0, 35.0, 38.0, 31.0, 1.0, 40.0];
+        let w = [3.0, 1.0, 2.0, 1.0, 5.0, 1.0];
+        let data = SummaryData::new(&x, &tx, &t, Some(&w)).unwrap();
+        for p in [[0.25, 4.0, 0.8, 2.5], [2.0, 0.5, 3.0, 0.7], [0.01, 100.0, 0.05, 40.0]] {
+            let mut g = [0.0; 4];
+            let v = lik.total(&data, &p, Some(&mut g));
+            let m = model(&p);
+            let direct: f64 = (0..6).map(|i| w[i] * m.log_likelihood_at(x[i], tx[i], t[i])).sum();
+            assert!((v - direct).abs() < 1e-10 * v.abs().max(1.0));
+            for j in 0..4 {
+                let h = 1e-6 * p[j];
+                let (mut up, mut dn) = (p, p);
+                up[j] += h;
+                dn[j] -= h;
+                let fd = (lik.total(&data, &up, None) - lik.total(&data, &dn, None)) / (2.0 * h);
+                assert!((fd - g[j]).abs() < 1e-6 * g[j].abs().max(1.0), "p={p:?} j={j}");
+                // Column j of the exact Hessian against differences of the analytic gradient.
+                let (mut gu, mut gd) = ([0.0; 4], [0.0; 4]);
+                lik.total(&data, &up, Some(&mut gu));
+                lik.total(&data, &dn, Some(&mut gd));
+                let hess = lik.hessian(&data, &p).unwrap();
+                for i in 0..4 {
+                    let fd = (gu[i] - gd[i]) / (2.0 * h);
+                    let tol = 1e-5 * hess[i][j].abs().max(1.0);
+                    assert!(
+                        (fd - hess[i][j]).abs() < tol,
+                        "p={p:?} H[{i}][{j}] {fd} {}",
+                        hess[i][j]
+                    );
+                }
+            }
+        }
+    }
+
+    /// The tests every BG-family model runs, inside its `tests` module (where `LIK`, `p_alive`
+    /// and `alive_expectation` are its own): parameter validation, the likelihood's gradient
+    /// and Hessian against differences, continuity at the removable points.
+    macro_rules! bg_family_tests {
+        ($model:ident, $params:ident) => {
+            #[test]
+            fn params_validation() {
+                $crate::models::bg_family_likelihood::testing::params_are_validated($params {
+                    r: 1.0,
+                    alpha: 1.0,
+                    a: 1.0,
+                    b: f64::INFINITY,
+                });
+            }
+
+            #[test]
+            fn gradient_matches_finite_differences() {
+                let model = |p: &[f64]| $model::from_params($params::raw(p)).unwrap();
+                $crate::models::bg_family_likelihood::testing::gradient_and_hessian_match_differences(
+                    &LIK, model,
+                );
+            }
+
+            #[test]
+            fn removable_points_are_continuous() {
+                $crate::models::bg_family_likelihood::testing::continuous_at_removable_points(
+                    |a, b, x, tx, tc| {
+                        let p = $params::new(0.5, 3.0, a, b).unwrap();
+                        alive_expectation(&p, 10.0, x, tc) * p_alive(&p, x, tx, tc)
+                    },
+                );
+            }
+        };
+    }
+    pub(crate) use bg_family_tests;
 }

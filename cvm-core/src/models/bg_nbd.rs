@@ -16,64 +16,25 @@
 
 use super::bg_nbd_likelihood::LIK;
 use super::Fitted;
-use super::{
-    bg_family, check_params, check_t, fit_ml, ln_add, FitOptions, Likelihood, SummaryData,
-    TransactionModel,
-};
-use crate::error::Result;
+use super::{bg_family, ln_add, TransactionModel};
 use crate::special::{gamma_ln_ratio, ln_beta, ln_gamma};
 
-/// Parameters of the BG/NBD model.
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-pub struct BgNbdParams {
-    /// Shape of the gamma distribution of purchase rates.
-    pub r: f64,
-    /// Scale (in time units) of the gamma distribution of purchase rates.
-    pub alpha: f64,
-    /// First shape of the beta distribution of drop-out probabilities.
-    pub a: f64,
-    /// Second shape of the beta distribution of drop-out probabilities.
-    pub b: f64,
-}
-
-impl BgNbdParams {
-    /// Names, as in the paper.
-    pub const NAMES: &'static [&'static str] = &["r", "alpha", "a", "b"];
-
-    /// Validated parameters.
-    ///
-    /// # Errors
-    /// [`Error::InvalidValue`](crate::Error::InvalidValue) naming the first parameter that is not finite and > 0.
-    pub fn new(r: f64, alpha: f64, a: f64, b: f64) -> Result<Self> {
-        check_params(Self::NAMES, &[r, alpha, a, b])?;
-        Ok(BgNbdParams { r, alpha, a, b })
-    }
-
-    /// From a slice in the order of [`BgNbdParams::NAMES`].
-    ///
-    /// # Errors
-    /// [`Error::LengthMismatch`](crate::Error::LengthMismatch) (`params`) or an invalid parameter.
-    pub fn from_slice(p: &[f64]) -> Result<Self> {
-        crate::error::check::same_len("params", 4, p.len())?;
-        Self::new(p[0], p[1], p[2], p[3])
-    }
-
-    /// `[r, alpha, a, b]`.
-    pub fn to_vec(&self) -> Vec<f64> {
-        vec![self.r, self.alpha, self.a, self.b]
-    }
-
-    fn raw(p: &[f64]) -> Self {
-        BgNbdParams { r: p[0], alpha: p[1], a: p[2], b: p[3] }
+super::fitted::params_struct! {
+    /// Parameters of the BG/NBD model.
+    pub struct BgNbdParams as "bg_nbd" {
+        /// Shape of the gamma distribution of purchase rates.
+        r,
+        /// Scale (in time units) of the gamma distribution of purchase rates.
+        alpha,
+        /// First shape of the beta distribution of drop-out probabilities.
+        a,
+        /// Second shape of the beta distribution of drop-out probabilities.
+        b,
     }
 }
 
 /// A BG/NBD model: parameters, plus fit diagnostics and covariance when estimated (see [`Fitted`]).
 pub type BgNbd = Fitted<BgNbdParams>;
-
-super::fitted::model_params!(BgNbdParams, "bg_nbd");
 
 /// P(alive) kernel: `1 / (1 + e^l)`, `l = ln(a/(b+x−1)) + (r+x) ln(1 + (T−t_x)/(α+t_x))`
 /// (1 for x = 0). The logistic form does not overflow (`e^l = ∞` gives 0) and needs one
@@ -133,7 +94,12 @@ fn ln_p_n(p: &BgNbdParams, n: f64, t: f64) -> f64 {
     ln_add(t1, t2)
 }
 
-impl BgNbd {
+super::bg_family_methods::bg_family_methods! {
+    model: BgNbd,
+    params: BgNbdParams,
+    likelihood: LIK,
+    simulate: super::simulate::bg_nbd,
+    display: "BG/NBD",
     /// Maximum-likelihood fit (see [`crate::models`] for the method).
     ///
     /// Starting values (unless `options.initial`): r = 1, α = mean T / (mean x + 1), a = 1, b = 1,
@@ -158,31 +124,7 @@ impl BgNbd {
     /// assert!((total - d.log_likelihood).abs() < 1e-8 * total.abs());
     /// # Ok::<(), cvm_core::Error>(())
     /// ```
-    pub fn fit(data: &SummaryData, options: &FitOptions) -> Result<Self> {
-        super::check_identifiable(
-            "bg_nbd",
-            "frequency",
-            data.frequency(),
-            data.recency(),
-            data.t(),
-        )?;
-        let fit = fit_ml(&LIK, data, options)?;
-        Fitted::from_fit(fit, options.time_unit)
-    }
-
-    /// Simulates a cohort from this model's parameters (see [`super::simulate`]): the calibration
-    /// summary, holdout counts and optionally the transaction log; seeded and reproducible.
-    ///
-    /// # Errors
-    /// Invalid simulation options.
-    pub fn simulate(&self, options: &super::SimulationOptions) -> Result<super::SimulatedCohort> {
-        super::simulate::bg_nbd(&self.params, options)
-    }
-
-    /// Log-likelihood of a whole (weighted) summary at this model's parameters.
-    pub fn log_likelihood(&self, data: &SummaryData) -> f64 {
-        LIK.total(data, &self.params.to_vec(), None)
-    }
+    fn fit;
 
     /// P(X(horizon) = n): the probability that a new customer makes `n` repeat purchases in
     /// `(0, horizon]`.
@@ -203,36 +145,11 @@ impl BgNbd {
     /// assert!((m.probability_of_n_purchases(39.0, 0)? - 0.5737864).abs() < 1e-6);
     /// # Ok::<(), cvm_core::Error>(())
     /// ```
-    pub fn probability_of_n_purchases(&self, horizon: f64, n: u64) -> Result<f64> {
-        check_t("t", horizon)?;
-        Ok(self.probability_of_n_purchases_at(horizon, n))
-    }
-
-    /// P(alive) with its delta-method intervals (see [`crate::models`]).
-    ///
-    /// # Errors
-    /// No covariance ([`Error::InvalidValue`](crate::Error::InvalidValue) `covariance`), invalid level or customers.
-    pub fn probability_alive_interval(
-        &self,
-        frequency: &[f64],
-        recency: &[f64],
-        t_cal: &[f64],
-        level: f64,
-    ) -> Result<super::PredictionInterval> {
-        TransactionModel::probability_alive_interval(self, frequency, recency, t_cal, level)
-    }
+    fn probability_of_n_purchases;
 }
 
 impl TransactionModel for BgNbd {
-    /// The conditional expectation is P(alive) times a function of `(t, x, T)`.
-    fn factors_through_alive(&self) -> bool {
-        true
-    }
-
-    /// `α`: at `t_x = T` the expectation depends on `T` through `α + T`.
-    fn age_interpolation_shift(&self, params: &[f64]) -> Option<f64> {
-        Some(params[1])
-    }
+    super::bg_family_methods::bg_family_kernels!(d: 1.0, p_alive: p_alive, ln_p_n: ln_p_n);
 
     /// # Formula
     /// FHL (2005) eq. 10: `(a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^{r+x}
@@ -274,27 +191,8 @@ impl TransactionModel for BgNbd {
         p_alive(&BgNbdParams::raw(params), x, t_x, t_cal)
     }
 
-    fn ln_probability_alive_gradient_with(
-        &self,
-        params: &[f64],
-        history: (f64, f64, f64),
-        out: &mut [f64],
-    ) -> bool {
-        bg_family::ln_alive_gradient(
-            [params[0], params[1], params[2], params[3]],
-            1.0,
-            history,
-            out,
-        );
-        true
-    }
-
     fn conditional_expected_purchases_at(&self, horizon: f64, x: f64, t_x: f64, t_cal: f64) -> f64 {
         self.probability_alive_and_expected_purchases_at(horizon, x, t_x, t_cal).1
-    }
-
-    fn probability_alive_at(&self, x: f64, t_x: f64, t_cal: f64) -> f64 {
-        p_alive(&self.params, x, t_x, t_cal)
     }
 
     /// P(alive) once, times the expectation of a customer alive at T (FHL 2005 eq. 10).
@@ -311,10 +209,6 @@ impl TransactionModel for BgNbd {
             return (0.0, 0.0);
         }
         (alive, alive_expectation(&self.params, horizon, x, t_cal) * alive)
-    }
-
-    fn probability_of_n_purchases_at(&self, horizon: f64, n: u64) -> f64 {
-        ln_p_n(&self.params, n as f64, horizon).exp().clamp(0.0, 1.0)
     }
 
     /// # Formula
@@ -344,87 +238,15 @@ impl TransactionModel for BgNbd {
     }
 }
 
-impl std::fmt::Display for BgNbd {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let p = &self.params;
-        write!(f, "BG/NBD(r={:.4}, alpha={:.4}, a={:.4}, b={:.4})", p.r, p.alpha, p.a, p.b)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn model() -> BgNbd {
-        BgNbd::from_params(BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap()).unwrap()
-    }
-
-    #[test]
-    fn params_validation() {
-        for (i, bad) in [[0.0, 1.0, 1.0, 1.0], [1.0, f64::NAN, 1.0, 1.0], [1.0, 1.0, -1.0, 1.0]]
-            .iter()
-            .enumerate()
-        {
-            let e = BgNbdParams::from_slice(bad).unwrap_err();
-            assert_eq!(e.field(), Some(BgNbdParams::NAMES[i]));
-        }
-        let hand = BgNbdParams { r: 1.0, alpha: 1.0, a: 1.0, b: f64::INFINITY };
-        assert_eq!(BgNbd::from_params(hand).unwrap_err().field(), Some("b"));
-    }
-
-    #[test]
-    fn gradient_matches_finite_differences() {
-        let x = [0.0, 1.0, 3.0, 7.0, 0.0, 2.0];
-        let tx = [0.0, 4.0, 20.0, 30.0, 0.0, 0.5];
-        let t = [10.0, 35.0, 38.0, 31.0, 1.0, 40.0];
-        let w = [3.0, 1.0, 2.0, 1.0, 5.0, 1.0];
-        let data = SummaryData::new(&x, &tx, &t, Some(&w)).unwrap();
-        for p in [[0.25, 4.0, 0.8, 2.5], [2.0, 0.5, 3.0, 0.7], [0.01, 100.0, 0.05, 40.0]] {
-            let mut g = [0.0; 4];
-            let v = LIK.total(&data, &p, Some(&mut g));
-            let m = BgNbd::from_params(BgNbdParams::raw(&p)).unwrap();
-            let direct: f64 = (0..6).map(|i| w[i] * m.log_likelihood_at(x[i], tx[i], t[i])).sum();
-            assert!((v - direct).abs() < 1e-10 * v.abs().max(1.0));
-            for j in 0..4 {
-                let h = 1e-6 * p[j];
-                let (mut up, mut dn) = (p, p);
-                up[j] += h;
-                dn[j] -= h;
-                let fd = (LIK.total(&data, &up, None) - LIK.total(&data, &dn, None)) / (2.0 * h);
-                assert!((fd - g[j]).abs() < 1e-6 * g[j].abs().max(1.0), "p={p:?} j={j}");
-                // Column j of the exact Hessian against differences of the analytic gradient.
-                let (mut gu, mut gd) = ([0.0; 4], [0.0; 4]);
-                LIK.total(&data, &up, Some(&mut gu));
-                LIK.total(&data, &dn, Some(&mut gd));
-                let hess = LIK.hessian(&data, &p).unwrap();
-                for i in 0..4 {
-                    let fd = (gu[i] - gd[i]) / (2.0 * h);
-                    let tol = 1e-5 * hess[i][j].abs().max(1.0);
-                    assert!(
-                        (fd - hess[i][j]).abs() < tol,
-                        "p={p:?} H[{i}][{j}] {fd} {}",
-                        hess[i][j]
-                    );
-                }
-            }
-        }
-    }
+    crate::models::bg_family_likelihood::testing::bg_family_tests!(BgNbd, BgNbdParams);
 
     #[test]
     fn degenerate_points_are_continuous() {
-        let m = model();
-        for &(x, tx, tc) in &[(0.0, 0.0, 0.0), (3.0, 10.0, 10.0), (0.0, 0.0, 20.0)] {
-            let around = |a: f64, b: f64| {
-                let p = BgNbdParams::new(0.5, 3.0, a, b).unwrap();
-                alive_expectation(&p, 10.0, x, tc) * p_alive(&p, x, tx, tc)
-            };
-            let at = around(1.0, 2.0);
-            let near = around(1.0 + 3e-5, 2.0);
-            assert!(at.is_finite() && (at - near).abs() < 1e-4 * at, "{at} {near}");
-            let at0 = around(0.4, 0.6);
-            let near0 = around(0.4, 0.6 + 3e-5);
-            assert!(at0.is_finite() && (at0 - near0).abs() < 1e-4 * at0.max(1e-3));
-        }
+        let m = BgNbd::from_params(BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap()).unwrap();
         assert_eq!(m.probability_alive_at(0.0, 0.0, 10.0), 1.0);
         assert_eq!(m.conditional_expected_purchases_at(0.0, 2.0, 5.0, 10.0), 0.0);
     }

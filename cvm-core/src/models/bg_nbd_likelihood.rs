@@ -2,7 +2,7 @@
 //! terms with their gradient and exact Hessian, summed over the customers by the BG-family
 //! helper [`two_term_total`].
 
-use super::bg_family_likelihood::{BgLik, BgTerms};
+use super::bg_family_likelihood::{head_polygammas, BgLik, BgTerms};
 use super::bg_nbd::BgNbdParams;
 use super::{SummaryData, XTerms};
 use crate::special::{digamma, gamma_ln_ratio, ln_beta, trigamma};
@@ -22,12 +22,7 @@ impl BgTerms for Terms {
         let (r, alpha, a, b) = (p[0], p[1], p[2], p[3]);
         let ln_alpha = alpha.ln();
         let lb = ln_beta(a, b);
-        let (dg_r, dg_b, dg_ab) = (digamma(r), digamma(b), digamma(a + b));
-        let (tg_r, tg_b, tg_ab) = if with_hessian {
-            (trigamma(r), trigamma(b), trigamma(a + b))
-        } else {
-            (0.0, 0.0, 0.0)
-        };
+        let ([dg_r, dg_b, dg_ab], [tg_r, tg_b, tg_ab]) = head_polygammas(r, a, b, with_hessian);
         data.x_levels()
             .iter()
             .map(|&x| {

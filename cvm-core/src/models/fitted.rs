@@ -21,9 +21,9 @@ use super::{Covariance, FitDiagnostics, MlFit};
 use crate::error::{check, Result};
 
 /// The parameters of a model family: what [`Fitted`] and its JSON documents
-/// ([`super::persist`]) need to know about them. The crate's families implement it with one
-/// line each (`model_params!`) and are listed in the registry of [`super::ModelKind`]; a family
-/// of one's own implements it by hand, with a name of its own.
+/// ([`super::persist`]) need to know about them. The crate's families declare their parameter
+/// struct with `params_struct!`, which implements it, and are listed in the registry of
+/// [`super::ModelKind`]; a family of one's own implements it by hand, with a name of its own.
 pub trait ModelParams: Sized + Clone + std::fmt::Debug + PartialEq + Send + Sync {
     /// The family's name in JSON documents (`"bg_nbd"`, …).
     const NAME: &'static str;
@@ -225,3 +225,73 @@ macro_rules! model_params {
     };
 }
 pub(crate) use model_params;
+
+/// Declares a model family's parameter struct (all parameters `f64`, finite and > 0, named as
+/// the fields) with its inherent `NAMES`, `new`, `from_slice`, `to_vec`, the unchecked `raw`
+/// (kernels at trial parameters) and its [`ModelParams`] implementation under the family's
+/// `name`:
+/// `params_struct! { /// doc  pub struct BgNbdParams as "bg_nbd" { /// doc  r, … } }`.
+macro_rules! params_struct {
+    (
+        $(#[$meta:meta])*
+        pub struct $ty:ident as $name:literal {
+            $(#[$fm0:meta])* $f0:ident
+            $(, $(#[$fm:meta])* $f:ident)* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+        #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+        pub struct $ty {
+            $(#[$fm0])*
+            pub $f0: f64,
+            $($(#[$fm])* pub $f: f64,)*
+        }
+
+        impl $ty {
+            /// Names, as in the papers.
+            pub const NAMES: &'static [&'static str] = &[stringify!($f0) $(, stringify!($f))*];
+
+            /// Validated parameters.
+            ///
+            /// # Errors
+            /// [`Error::InvalidValue`](crate::Error::InvalidValue) naming the first parameter
+            /// that is not finite and > 0.
+            pub fn new($f0: f64 $(, $f: f64)*) -> $crate::Result<Self> {
+                $crate::models::check_params(Self::NAMES, &[$f0 $(, $f)*])?;
+                Ok($ty { $f0 $(, $f)* })
+            }
+
+            #[doc = concat!("From a slice in the order of [`", stringify!($ty), "::NAMES`].")]
+            ///
+            /// # Errors
+            /// [`Error::LengthMismatch`](crate::Error::LengthMismatch) (`params`) or an invalid
+            /// parameter.
+            pub fn from_slice(p: &[f64]) -> $crate::Result<Self> {
+                $crate::error::check::same_len("params", Self::NAMES.len(), p.len())?;
+                let v = Self::raw(p);
+                Self::new(v.$f0 $(, v.$f)*)
+            }
+
+            #[doc = concat!("`[", stringify!($f0), $(", ", stringify!($f),)* "]`.")]
+            pub fn to_vec(&self) -> Vec<f64> {
+                vec![self.$f0 $(, self.$f)*]
+            }
+
+            /// The parameters of a slice in the order of `NAMES`, unchecked (NaN for a missing
+            /// one): the kernels' view of trial parameters.
+            #[allow(dead_code)] // not every family evaluates kernels at trial parameters
+            pub(super) fn raw(p: &[f64]) -> Self {
+                let mut it = p.iter().copied();
+                $ty {
+                    $f0: it.next().unwrap_or(f64::NAN)
+                    $(, $f: it.next().unwrap_or(f64::NAN))*
+                }
+            }
+        }
+
+        $crate::models::fitted::model_params!($ty, $name);
+    };
+}
+pub(crate) use params_struct;

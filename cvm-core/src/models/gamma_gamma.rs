@@ -26,59 +26,24 @@
 use super::gamma_gamma_likelihood::{Lik, SpendData, SpendLikelihood};
 use super::spend::check_spend;
 use super::Fitted;
-use super::{check_params, fit_ml, Covariance, FitOptions, SpendModel};
+use super::{fit_ml, Covariance, FitOptions, SpendModel};
 use crate::error::{check, Error, Result};
 use crate::special::{gamma_ln_ratio, ln_gamma};
 
-/// Parameters of the Gamma-Gamma spend model.
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-pub struct GammaGammaParams {
-    /// Shape of the distribution of one customer's transaction values.
-    pub p: f64,
-    /// Shape of the distribution of the rates `ν` across customers.
-    pub q: f64,
-    /// Rate (in money units) of the distribution of `ν` across customers.
-    pub gamma: f64,
-}
-
-impl GammaGammaParams {
-    /// Names, as in the paper.
-    pub const NAMES: &'static [&'static str] = &["p", "q", "gamma"];
-
-    /// Validated parameters.
-    ///
-    /// # Errors
-    /// [`Error::InvalidValue`] naming the first parameter that is not finite and > 0.
-    pub fn new(p: f64, q: f64, gamma: f64) -> Result<Self> {
-        check_params(Self::NAMES, &[p, q, gamma])?;
-        Ok(GammaGammaParams { p, q, gamma })
-    }
-
-    /// From a slice in the order of [`GammaGammaParams::NAMES`].
-    ///
-    /// # Errors
-    /// [`Error::LengthMismatch`] (`params`) or an invalid parameter.
-    pub fn from_slice(v: &[f64]) -> Result<Self> {
-        check::same_len("params", 3, v.len())?;
-        Self::new(v[0], v[1], v[2])
-    }
-
-    /// `[p, q, gamma]`.
-    pub fn to_vec(&self) -> Vec<f64> {
-        vec![self.p, self.q, self.gamma]
-    }
-
-    fn raw(v: &[f64]) -> Self {
-        GammaGammaParams { p: v[0], q: v[1], gamma: v[2] }
+super::fitted::params_struct! {
+    /// Parameters of the Gamma-Gamma spend model.
+    pub struct GammaGammaParams as "gamma_gamma" {
+        /// Shape of the distribution of one customer's transaction values.
+        p,
+        /// Shape of the distribution of the rates `ν` across customers.
+        q,
+        /// Rate (in money units) of the distribution of `ν` across customers.
+        gamma,
     }
 }
 
 /// A Gamma-Gamma spend model: parameters, plus fit diagnostics and covariance when estimated (see [`Fitted`]).
 pub type GammaGamma = Fitted<GammaGammaParams>;
-
-super::fitted::model_params!(GammaGammaParams, "gamma_gamma");
 
 /// Fails with [`Error::NotIdentified`] when the repeat buyers' spends cannot identify `p`, `q`
 /// and `γ`: fewer than two repeat buyers, or every repeat buyer with the same average spend (no

@@ -15,7 +15,7 @@
 //!   lifetime value are, checked against direct differences at four points between its nodes.
 
 use super::TransactionModel;
-use crate::compress::{compress, Compressed};
+use crate::compress::compress;
 use crate::error::Result;
 use crate::parallel::par_map_rows;
 use crate::special::{Chebyshev, Nodes};
@@ -59,49 +59,6 @@ pub(crate) fn quadratic_form(g: &[f64], s: &[Vec<f64>]) -> f64 {
         .zip(s)
         .map(|(gi, row)| gi * row.iter().zip(g).map(|(sij, gj)| sij * gj).sum::<f64>())
         .sum()
-}
-
-/// Customers' histories `(x, t_x, T)` with their reference recency and their distinct
-/// `(x, t_ref, T)`: for a model that [factors through P(alive)](TransactionModel::factors_through_alive)
-/// the reference recency is `T` (0 when `x = 0`), where a prediction is computed once per
-/// distinct `(x, T)`; otherwise it is the recency itself.
-pub(crate) struct Histories<'a> {
-    pub(crate) frequency: &'a [f64],
-    pub(crate) recency: &'a [f64],
-    pub(crate) t: &'a [f64],
-    /// Whether the model factors through P(alive).
-    pub(crate) factor: bool,
-    /// The reference recency of each customer.
-    pub(crate) reference: Vec<f64>,
-    /// The distinct `(x, t_ref, T)`, sorted by frequency.
-    pub(crate) distinct: Compressed,
-}
-
-impl<'a> Histories<'a> {
-    /// The histories of `model`'s customers (validated by the caller).
-    ///
-    /// # Errors
-    /// As [`crate::compress::compress`].
-    pub(crate) fn new<M: TransactionModel + ?Sized>(
-        model: &M,
-        (frequency, recency, t): (&'a [f64], &'a [f64], &'a [f64]),
-    ) -> Result<Histories<'a>> {
-        let factor = model.factors_through_alive();
-        let reference: Vec<f64> = match factor {
-            true => {
-                (0..frequency.len()).map(|i| if frequency[i] > 0.0 { t[i] } else { 0.0 }).collect()
-            }
-            false => recency.to_vec(),
-        };
-        let distinct = compress(frequency, &reference, t)?;
-        Ok(Histories { frequency, recency, t, factor, reference, distinct })
-    }
-
-    /// Whether customer `i`'s recency differs from its reference (its prediction is then the
-    /// reference's scaled by the ratio of P(alive)).
-    pub(crate) fn off_reference(&self, i: usize) -> bool {
-        self.factor && self.recency[i] != self.reference[i]
-    }
 }
 
 /// `∂ ln v_i / ∂ ln θ_j` for every customer `i` (a row-major `n × k` table, `k = params.len()`),

@@ -46,7 +46,8 @@
 //! delta method and [`normal_quantile`] (`covariance.rs`); [`SummaryData`] and the validation of
 //! customer columns (`data.rs`); the parameter domain and shared checks (`checks.rs`); the
 //! prediction trait [`TransactionModel`] (`transaction.rs`); the BG-family likelihood terms
-//! (`bg_family_likelihood.rs`); one file per model.
+//! (`bg_family_likelihood.rs`) and the methods the BG/NBD and MBG/NBD share
+//! (`bg_family_methods.rs`); one file per model.
 //!
 //! # Prediction intervals
 //! `probability_alive_interval` and `conditional_expected_purchases_interval` use the **delta
@@ -60,6 +61,7 @@ pub mod bg_bb;
 mod bg_bb_likelihood;
 mod bg_family;
 mod bg_family_likelihood;
+mod bg_family_methods;
 pub mod bg_nbd;
 mod bg_nbd_likelihood;
 mod checks;
@@ -115,4 +117,4 @@ pub(crate) use checks::{
 };
 pub(crate) use covariance::{delta_interval, z_for_level, Link};
 pub(crate) use data::check_customers;
-pub(crate) use gradient::{log_gradient, log_gradients, quadratic_form, Histories, Scratch};
+pub(crate) use gradient::{log_gradient, log_gradients, quadratic_form, Scratch};

@@ -20,63 +20,26 @@ use std::sync::OnceLock;
 use super::pareto_nbd_likelihood::{row_quad, row_terms, Lik};
 use super::Fitted;
 use super::Order;
-use super::{
-    check_params, check_t, fit_ml, one_minus_exp_over, FitOptions, SummaryData, TransactionModel,
-};
-use crate::error::{check, Result};
+use super::{check_t, fit_ml, one_minus_exp_over, FitOptions, SummaryData, TransactionModel};
+use crate::error::Result;
 use crate::special::{gamma_ln_ratio, ln_1p_exp, ln_gamma, ln_hyp2f1, log_sub_exp};
 
-/// Parameters of the Pareto/NBD model.
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-pub struct ParetoNbdParams {
-    /// Shape of the gamma distribution of purchase rates.
-    pub r: f64,
-    /// Scale (in time units) of the gamma distribution of purchase rates.
-    pub alpha: f64,
-    /// Shape of the gamma distribution of drop-out rates.
-    pub s: f64,
-    /// Scale (in time units) of the gamma distribution of drop-out rates.
-    pub beta: f64,
-}
-
-impl ParetoNbdParams {
-    /// Names, as in the papers.
-    pub const NAMES: &'static [&'static str] = &["r", "alpha", "s", "beta"];
-
-    /// Validated parameters.
-    ///
-    /// # Errors
-    /// [`crate::Error::InvalidValue`] naming the first parameter that is not finite and > 0.
-    pub fn new(r: f64, alpha: f64, s: f64, beta: f64) -> Result<Self> {
-        check_params(Self::NAMES, &[r, alpha, s, beta])?;
-        Ok(ParetoNbdParams { r, alpha, s, beta })
-    }
-
-    /// From a slice in the order of [`ParetoNbdParams::NAMES`].
-    ///
-    /// # Errors
-    /// [`crate::Error::LengthMismatch`] (`params`) or an invalid parameter.
-    pub fn from_slice(p: &[f64]) -> Result<Self> {
-        check::same_len("params", 4, p.len())?;
-        Self::new(p[0], p[1], p[2], p[3])
-    }
-
-    /// `[r, alpha, s, beta]`.
-    pub fn to_vec(&self) -> Vec<f64> {
-        vec![self.r, self.alpha, self.s, self.beta]
-    }
-
-    pub(super) fn raw(p: &[f64]) -> Self {
-        ParetoNbdParams { r: p[0], alpha: p[1], s: p[2], beta: p[3] }
+super::fitted::params_struct! {
+    /// Parameters of the Pareto/NBD model.
+    pub struct ParetoNbdParams as "pareto_nbd" {
+        /// Shape of the gamma distribution of purchase rates.
+        r,
+        /// Scale (in time units) of the gamma distribution of purchase rates.
+        alpha,
+        /// Shape of the gamma distribution of drop-out rates.
+        s,
+        /// Scale (in time units) of the gamma distribution of drop-out rates.
+        beta,
     }
 }
 
 /// A Pareto/NBD model: parameters, plus fit diagnostics and covariance when estimated (see [`Fitted`]).
 pub type ParetoNbd = Fitted<ParetoNbdParams>;
-
-super::fitted::model_params!(ParetoNbdParams, "pareto_nbd");
 
 /// The two log-terms of the likelihood after the common factor
 /// `Γ(r+x) α^r β^s / Γ(r)`: `ln[(α+T)^{−(r+x)} (β+T)^{−s}]` and `ln[s/(r+s+x) · A₀]`.

@@ -24,53 +24,22 @@ use std::collections::BTreeMap;
 
 use super::sbg_likelihood::{Durations, Lik};
 use super::Fitted;
-use super::{check_params, fit_ml, FitOptions};
+use super::{fit_ml, FitOptions};
 use crate::error::{check, Error, Result};
 use crate::special::{ln_beta, ln_hyp2f1};
 
-/// Parameters of the shifted-beta-geometric model.
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-pub struct SbgParams {
-    /// First shape of the beta distribution of churn probabilities.
-    pub alpha: f64,
-    /// Second shape of the beta distribution of churn probabilities.
-    pub beta: f64,
-}
-
-impl SbgParams {
-    /// Names, as in the paper.
-    pub const NAMES: &'static [&'static str] = &["alpha", "beta"];
-
-    /// Validated parameters.
-    ///
-    /// # Errors
-    /// [`Error::InvalidValue`] naming the first parameter that is not finite and > 0.
-    pub fn new(alpha: f64, beta: f64) -> Result<Self> {
-        check_params(Self::NAMES, &[alpha, beta])?;
-        Ok(SbgParams { alpha, beta })
-    }
-
-    /// From a slice in the order of [`SbgParams::NAMES`].
-    ///
-    /// # Errors
-    /// [`Error::LengthMismatch`] (`params`) or an invalid parameter.
-    pub fn from_slice(v: &[f64]) -> Result<Self> {
-        check::same_len("params", 2, v.len())?;
-        Self::new(v[0], v[1])
-    }
-
-    /// `[alpha, beta]`.
-    pub fn to_vec(&self) -> Vec<f64> {
-        vec![self.alpha, self.beta]
+super::fitted::params_struct! {
+    /// Parameters of the shifted-beta-geometric model.
+    pub struct SbgParams as "sbg" {
+        /// First shape of the beta distribution of churn probabilities.
+        alpha,
+        /// Second shape of the beta distribution of churn probabilities.
+        beta,
     }
 }
 
 /// A shifted-beta-geometric model: parameters, plus fit diagnostics and covariance when estimated (see [`Fitted`]).
 pub type ShiftedBetaGeometric = Fitted<SbgParams>;
-
-super::fitted::model_params!(SbgParams, "sbg");
 
 fn check_integer_periods(field: &str, xs: &[f64]) -> Result<()> {
     check::counts(field, xs)
