@@ -47,6 +47,13 @@ RULES = cvm.SelectionRules.from_dict({
 })
 
 CASES = [
+    # -- the Pareto/NBD conditional count distribution --------------------------------------------
+    ("count distribution: negative horizon",
+     lambda: PNBD.conditional_probability_of_n_purchases(1, -1.0, [1.0], [1.0], [2.0]),
+     InvalidValueError, "t", None, "must be finite and >= 0 (got -1)"),
+    ("count distribution: recency above T",
+     lambda: PNBD.conditional_probability_of_n_purchases(1, 39.0, [1.0, 2.0], [1.0, 5.0], [2.0, 3.0]),
+     InvalidValueError, "recency", 1, "must not exceed T (got 5 > 3)"),
     # -- misaligned pandas inputs (aligned by label, else an error naming both arguments) ------
     ("models: labels differ", lambda: BG.expected_purchases(10, s([1, 2, 3]), s([5, 6, 7], "abd"), s([9, 9, 9])),
      InvalidValueError, "recency", 2, "index label 'd' is not in the index of `frequency`"),

@@ -58,6 +58,11 @@ fn data(f: &[f64], r: &[f64], t: &[f64]) -> SummaryData {
     SummaryData::new(f, r, t, None).unwrap()
 }
 
+/// The Pareto/NBD of CDNOW (Fader, Hardie & Lee 2005).
+fn pn() -> ParetoNbd {
+    ParetoNbd::from_params(ParetoNbdParams::new(0.553, 10.578, 0.606, 11.669).unwrap()).unwrap()
+}
+
 fn cases() -> Vec<Case> {
     let fo = FitOptions::default;
     let no_repeat = || data(&[0.0, 0.0, 0.0], &[0.0, 0.0, 0.0], &[10.0, 20.0, 30.0]);
@@ -358,6 +363,47 @@ fn cases() -> Vec<Case> {
             Some("data_time_unit"),
             None,
             "pass data_time_unit",
+        ),
+        // The Pareto/NBD conditional count distribution.
+        case(
+            "count distribution: negative horizon",
+            || {
+                pn().conditional_probability_of_n_purchases(-1.0, 1, &[1.0], &[1.0], &[2.0])
+                    .map(drop)
+            },
+            "InvalidValue",
+            Some("t"),
+            None,
+            "must be finite and >= 0 (got -1)",
+        ),
+        case(
+            "count distribution: recency above T",
+            || {
+                pn().conditional_probability_of_n_purchases(
+                    39.0,
+                    1,
+                    &[1.0, 2.0],
+                    &[1.0, 5.0],
+                    &[2.0, 3.0],
+                )
+                .map(drop)
+            },
+            "InvalidValue",
+            Some("recency"),
+            Some(1),
+            "must not exceed T (got 5 > 3)",
+        ),
+        case(
+            "count distribution: a BG/NBD model",
+            || {
+                AnyModel::from_params(ModelKind::BgNbd, &[0.243, 4.414, 0.793, 2.426])?
+                    .conditional_probability_of_n_purchases(39.0, 1, &[1.0], &[1.0], &[2.0])
+                    .map(drop)
+            },
+            "InvalidValue",
+            Some("model"),
+            None,
+            "implemented for pareto_nbd only (this is bg_nbd)",
         ),
     ]
 }
