@@ -157,6 +157,17 @@ def test_json_round_trip_is_lossless():
         assert cvm.SelectionRules.from_dict(preset.to_dict()) == preset
 
 
+def test_rules_pickle_and_copy_through_their_document():
+    import copy
+    import pickle
+
+    for preset in (cvm.rules.good_customer(), cvm.rules.dormant_account(max_cash=60.5)):
+        back = pickle.loads(pickle.dumps(preset))
+        assert back == preset and back.to_json() == preset.to_json()
+        assert copy.deepcopy(preset) == preset
+        assert copy.copy(preset) == preset
+
+
 def _replace(doc_text, old, new):
     assert old in doc_text, old
     return doc_text.replace(old, new, 1)

@@ -168,6 +168,11 @@ class SelectionRules:
         """The document as a dict."""
         return json.loads(self.to_json())
 
+    def __reduce__(self) -> tuple:
+        # Pickles (and deep-copies) through the JSON document, so rules travel to Dask and Spark
+        # workers and into joblib caches.
+        return (SelectionRules.from_json, (self.to_json(),))
+
     @property
     def name(self) -> Optional[str]:
         """The rule set's name, if any."""
