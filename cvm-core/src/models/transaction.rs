@@ -1,6 +1,7 @@
 //! [`TransactionModel`]: what every lifetime model predicts per customer, with the vectorised,
 //! validated methods and the delta-method intervals written once over the scalar kernels.
 
+use super::by_frequency::AliveExpectation;
 use super::gradient::Scratch;
 use super::{
     check_customers, check_outputs, check_t, delta_interval, log_gradients, quadratic_form,
@@ -95,6 +96,20 @@ pub trait TransactionModel: ModelInfo {
     /// distinct `(x, t_x, T)` is evaluated.
     fn factors_through_alive(&self) -> bool {
         false
+    }
+
+    /// For a model that [factors through P(alive)](Self::factors_through_alive) as
+    /// `E(t | x, t_x, T) = P(alive) · g(t | x, T)` where `g` is costly (a ₂F₁ series or a
+    /// quadrature): `g(horizon | x, T)` at the model's own parameters, for validated scalars.
+    /// The vectorised predictions then evaluate `g` once per distinct `T` of every frequency
+    /// held by at least 256 customers when its ages repeat (summaries in whole days: the direct
+    /// values bit for bit), or else interpolate it over ages (a Chebyshev series in
+    /// `ln(T + m)`, `m` the [age shift](Self::age_interpolation_shift), checked against direct
+    /// evaluation to 1e-13 relative at four points between its nodes, else that frequency is
+    /// evaluated directly), and multiply it by each customer's P(alive). Default `None`: every customer is evaluated
+    /// directly (the BG/NBD and MBG/NBD implement it).
+    fn expectation_given_alive_at(&self, _horizon: f64, _x: f64, _t_cal: f64) -> Option<f64> {
+        None
     }
 
     /// For a continuous-time model that [factors through P(alive)](Self::factors_through_alive):
@@ -218,9 +233,7 @@ pub trait TransactionModel: ModelInfo {
         let e = |q: &[f64], x: f64, tx: f64, tc: f64| {
             self.conditional_expected_purchases_with(q, horizon, x, tx, tc)
         };
-        let estimate = par_map(frequency.len(), |i| {
-            self.conditional_expected_purchases_at(horizon, frequency[i], recency[i], t_cal[i])
-        });
+        let estimate = expected_purchases(self, horizon, (frequency, recency, t_cal));
         check_model_outputs(self, "conditional_expected_purchases", &estimate)?;
         let g = log_gradients(self, &p, &e, shift, (frequency, recency, t_cal))?;
         let (k, s) = (p.len(), cov.log_matrix());
@@ -251,9 +264,7 @@ pub trait TransactionModel: ModelInfo {
     ) -> Result<Vec<f64>> {
         self.check_horizon(horizon)?;
         self.check_histories(frequency, recency, t_cal)?;
-        let out = par_map(frequency.len(), |i| {
-            self.conditional_expected_purchases_at(horizon, frequency[i], recency[i], t_cal[i])
-        });
+        let out = expected_purchases(self, horizon, (frequency, recency, t_cal));
         check_model_outputs(self, "conditional_expected_purchases", &out)?;
         Ok(out)
     }
@@ -319,13 +330,14 @@ pub trait TransactionModel: ModelInfo {
     ) -> Result<(Vec<f64>, Vec<f64>)> {
         self.check_horizon(horizon)?;
         self.check_histories(frequency, recency, t_cal)?;
+        let plan = AliveExpectation::plan(self, horizon, frequency, t_cal);
         let (alive, expected) = par_map2(frequency.len(), |i| {
-            self.probability_alive_and_expected_purchases_at(
-                horizon,
-                frequency[i],
-                recency[i],
-                t_cal[i],
-            )
+            let (x, t_x, t) = (frequency[i], recency[i], t_cal[i]);
+            if let Some(g) = plan.as_ref().and_then(|p| p.at(x, t)) {
+                let alive = self.probability_alive_at(x, t_x, t);
+                return (alive, if alive == 0.0 { 0.0 } else { alive * g });
+            }
+            self.probability_alive_and_expected_purchases_at(horizon, x, t_x, t)
         });
         check_model_outputs(self, "probability_alive", &alive)?;
         check_model_outputs(self, "conditional_expected_purchases", &expected)?;
@@ -395,6 +407,27 @@ pub trait TransactionModel: ModelInfo {
         check_model_outputs(self, "expected_cumulative_transactions", &out)?;
         Ok(out)
     }
+}
+
+/// The conditional expected purchases of every (validated) customer: P(alive) times the
+/// interpolated expectation given alive where [`AliveExpectation`] has an interpolant for the
+/// customer's frequency, the model's kernel elsewhere.
+fn expected_purchases<M: TransactionModel + ?Sized>(
+    m: &M,
+    horizon: f64,
+    (frequency, recency, t_cal): (&[f64], &[f64], &[f64]),
+) -> Vec<f64> {
+    let plan = AliveExpectation::plan(m, horizon, frequency, t_cal);
+    par_map(frequency.len(), |i| {
+        let (x, t_x, t) = (frequency[i], recency[i], t_cal[i]);
+        match plan.as_ref().and_then(|p| p.at(x, t)) {
+            Some(g) => match m.probability_alive_at(x, t_x, t) {
+                0.0 => 0.0,
+                alive => alive * g,
+            },
+            None => m.conditional_expected_purchases_at(horizon, x, t_x, t),
+        }
+    })
 }
 
 /// [`check_outputs`] for a model's predictions.
