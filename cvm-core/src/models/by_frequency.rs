@@ -44,10 +44,10 @@ pub(crate) const TOL: f64 = 1e-13;
 /// the Clenshaw recurrence (the latency of one evaluation).
 const TRIM: f64 = 1e-14;
 
-/// A hasher for the bits of an age: one multiplication (the keys are few and not adversarial:
-/// at most [`DISTINCT_CAP`] per frequency are kept).
+/// A hasher for the bits of an age: one multiplication (the keys are not adversarial, and their
+/// number is capped by each user).
 #[derive(Default)]
-struct BitsHasher(u64);
+pub(crate) struct BitsHasher(u64);
 
 impl Hasher for BitsHasher {
     fn write(&mut self, bytes: &[u8]) {
@@ -64,7 +64,8 @@ impl Hasher for BitsHasher {
     }
 }
 
-type AgeIndex = HashMap<u64, u32, BuildHasherDefault<BitsHasher>>;
+/// Ages (by their bits) to their position in a list of distinct ages.
+pub(crate) type AgeIndex = HashMap<u64, u32, BuildHasherDefault<BitsHasher>>;
 
 /// How one frequency's `g` is obtained.
 enum Table {
@@ -266,6 +267,37 @@ mod tests {
         }
         // The fast path is taken in most cases (else this test would check nothing).
         assert!(interpolated >= 80, "{interpolated}");
+    }
+
+    #[test]
+    fn tracking_curve_evaluates_each_age_once_with_the_same_sums() {
+        // The sum over births in increasing order of E[X(age)], as evaluated pair by pair.
+        let bg = BgNbd::from_params(BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap()).unwrap();
+        let mut g = Lcg(8);
+        let daily: Vec<f64> = (0..4000).map(|i| ((i * 7919) % 365) as f64 / 7.0).collect();
+        let continuous: Vec<f64> = (0..500).map(|_| 52.0 * g.unit()).collect();
+        let times: Vec<f64> = (0..120).map(|k| k as f64 * 0.5).collect();
+        for birth in [daily, continuous] {
+            let got = bg.expected_cumulative_transactions(&birth, &times).unwrap();
+            let mut sorted = birth.clone();
+            sorted.sort_by(f64::total_cmp);
+            let mut groups: Vec<(f64, f64)> = Vec::new();
+            for b in sorted {
+                match groups.last_mut() {
+                    Some(gr) if gr.0 == b => gr.1 += 1.0,
+                    _ => groups.push((b, 1.0)),
+                }
+            }
+            for (k, &c) in times.iter().enumerate() {
+                let want: f64 = groups
+                    .iter()
+                    .filter(|gr| gr.0 < c)
+                    .map(|gr| gr.1 * bg.expected_purchases_new_customer_at(c - gr.0))
+                    .sum();
+                assert_eq!(got[k].to_bits(), want.to_bits(), "time {c}: {} vs {want}", got[k]);
+            }
+            assert!(got[119] > 0.0);
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! [`TransactionModel`]: what every lifetime model predicts per customer, with the vectorised,
 //! validated methods and the delta-method intervals written once over the scalar kernels.
 
-use super::by_frequency::AliveExpectation;
+use super::by_frequency::{AgeIndex, AliveExpectation};
 use super::gradient::Scratch;
 use super::{
     check_customers, check_outputs, check_t, delta_interval, log_gradients, quadratic_form,
@@ -352,8 +352,7 @@ pub trait TransactionModel: ModelInfo {
     fn expected_purchases_new_customer(&self, horizon: &[f64]) -> Result<Vec<f64>> {
         check::non_empty("t", horizon.len())?;
         check::non_negative("t", horizon)?;
-        let out: Vec<f64> =
-            horizon.iter().map(|&v| self.expected_purchases_new_customer_at(v)).collect();
+        let out = par_map(horizon.len(), |i| self.expected_purchases_new_customer_at(horizon[i]));
         check_model_outputs(self, "expected_purchases_new_customer", &out)?;
         Ok(out)
     }
@@ -376,6 +375,11 @@ pub trait TransactionModel: ModelInfo {
     /// tracking curve): `Σ_i E[X(times_k − birth_i)]` over customers born before `times_k`.
     /// `birth` is each customer's first-purchase time on the same calendar axis.
     ///
+    /// Customers with the same birth are counted together, and `E[X(·)]` is evaluated once per
+    /// distinct age `times_k − birth` (births and times on a daily grid share a few hundred), in
+    /// parallel; each time's sum runs over the births in increasing order, so the result does not
+    /// depend on the number of threads.
+    ///
     /// # Errors
     /// [`Error::InvalidValue`] for non-finite births or times (field `birth` / `times`);
     /// [`Error::Numerical`] as [`TransactionModel::conditional_expected_purchases`].
@@ -385,7 +389,7 @@ pub trait TransactionModel: ModelInfo {
         check::finite("birth", birth)?;
         check::finite("times", times)?;
         let mut sorted = birth.to_vec();
-        sorted.sort_by(f64::total_cmp);
+        sorted.sort_unstable_by(f64::total_cmp);
         // Group identical births (cohorts usually share a few hundred distinct days).
         let mut groups: Vec<(f64, f64)> = Vec::new();
         for b in sorted {
@@ -394,16 +398,26 @@ pub trait TransactionModel: ModelInfo {
                 _ => groups.push((b, 1.0)),
             }
         }
-        let out: Vec<f64> = times
-            .iter()
-            .map(|&c| {
-                groups
-                    .iter()
-                    .filter(|g| g.0 < c)
-                    .map(|g| g.1 * self.expected_purchases_new_customer_at(c - g.0))
-                    .sum()
-            })
-            .collect();
+        let ages = DistinctAges::of(&groups, times);
+        let at = ages.as_ref().map(|a| {
+            let e = par_map(a.ages.len(), |j| self.expected_purchases_new_customer_at(a.ages[j]));
+            (a, e)
+        });
+        let out = par_map(times.len(), |k| {
+            let c = times[k];
+            groups
+                .iter()
+                .filter(|g| g.0 < c)
+                .map(|g| {
+                    let age = c - g.0;
+                    let e = match &at {
+                        Some((a, e)) => e[a.index[&age.to_bits()] as usize],
+                        None => self.expected_purchases_new_customer_at(age),
+                    };
+                    g.1 * e
+                })
+                .sum()
+        });
         check_model_outputs(self, "expected_cumulative_transactions", &out)?;
         Ok(out)
     }
@@ -428,6 +442,37 @@ fn expected_purchases<M: TransactionModel + ?Sized>(
             None => m.conditional_expected_purchases_at(horizon, x, t_x, t),
         }
     })
+}
+
+/// The distinct ages `time − birth > 0` of the tracking curve (see
+/// [`TransactionModel::expected_cumulative_transactions`]), indexed by their bits; `None` when
+/// there are more than [`MAX_DISTINCT_AGES`] (continuous births: each pair is then evaluated
+/// directly).
+struct DistinctAges {
+    index: AgeIndex,
+    ages: Vec<f64>,
+}
+
+/// Most distinct ages of a tracking curve that are tabulated.
+const MAX_DISTINCT_AGES: usize = 1 << 20;
+
+impl DistinctAges {
+    fn of(groups: &[(f64, f64)], times: &[f64]) -> Option<DistinctAges> {
+        let (mut index, mut ages) = (AgeIndex::default(), Vec::new());
+        for &c in times {
+            for g in groups.iter().filter(|g| g.0 < c) {
+                let age = c - g.0;
+                let next = ages.len() as u32;
+                if *index.entry(age.to_bits()).or_insert(next) == next {
+                    ages.push(age);
+                    if ages.len() > MAX_DISTINCT_AGES {
+                        return None;
+                    }
+                }
+            }
+        }
+        Some(DistinctAges { index, ages })
+    }
 }
 
 /// [`check_outputs`] for a model's predictions.
