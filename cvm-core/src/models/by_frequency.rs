@@ -137,6 +137,45 @@ impl AliveExpectation {
     }
 }
 
+/// The distinct histories `(x, t_x, T)` of a call whose rows repeat (summaries in whole days),
+/// so a costly kernel runs once per distinct row: `first[j]` is the first row of distinct
+/// history `j`, `of_row[i]` the distinct history of row `i`.
+pub(crate) struct DistinctRows {
+    pub(crate) first: Vec<usize>,
+    pub(crate) of_row: Vec<u32>,
+}
+
+/// Rows whose repetition is measured before the whole call is indexed.
+const REPEAT_PROBE: usize = 8192;
+
+impl DistinctRows {
+    /// The distinct rows of `(frequency, recency, t_cal)` when they are at most half of the rows,
+    /// both among the first [`REPEAT_PROBE`] rows and overall; `None` otherwise (continuous ages:
+    /// then only the probe was indexed) or below `4 ×` [`INTERPOLATE_FROM`] rows.
+    pub(crate) fn of(frequency: &[f64], recency: &[f64], t_cal: &[f64]) -> Option<DistinctRows> {
+        let n = frequency.len();
+        if n < 4 * INTERPOLATE_FROM || n > u32::MAX as usize {
+            return None;
+        }
+        let mut index: HashMap<(u64, u64, u64), u32, BuildHasherDefault<BitsHasher>> =
+            HashMap::default();
+        let (mut first, mut of_row) = (Vec::new(), Vec::with_capacity(n));
+        for i in 0..n {
+            let key = (frequency[i].to_bits(), recency[i].to_bits(), t_cal[i].to_bits());
+            let next = first.len() as u32;
+            let j = *index.entry(key).or_insert(next);
+            if j == next {
+                first.push(i);
+            }
+            of_row.push(j);
+            if i + 1 == REPEAT_PROBE && 2 * first.len() > REPEAT_PROBE {
+                return None;
+            }
+        }
+        (2 * first.len() <= n).then_some(DistinctRows { first, of_row })
+    }
+}
+
 /// The customers of one frequency: how many, their smallest and largest `T`, and their distinct
 /// `T` (index by bits, and the values in order of first appearance) while there are at most
 /// [`DISTINCT_CAP`].
@@ -298,6 +337,36 @@ mod tests {
             }
             assert!(got[119] > 0.0);
         }
+    }
+
+    #[test]
+    fn repeated_rows_are_evaluated_once_with_the_same_values() {
+        use crate::models::{ParetoNbd, ParetoNbdParams};
+        let pn =
+            ParetoNbd::from_params(ParetoNbdParams::new(0.553, 10.578, 0.606, 11.669).unwrap())
+                .unwrap();
+        let mut g = Lcg(21);
+        let (f, r, t) = cohort(&mut g, 20_000, 38.5, 39.0);
+        let day = |v: f64| (v * 7.0).round() / 7.0;
+        let t: Vec<f64> = t.iter().map(|&v| day(v)).collect();
+        let r: Vec<f64> = (0..f.len())
+            .map(|i| if f[i] > 0.0 { day(r[i]).clamp(1.0 / 7.0, t[i]) } else { 0.0 })
+            .collect();
+        let d = DistinctRows::of(&f, &r, &t).expect("daily rows repeat");
+        assert!(d.first.len() < f.len() / 2);
+        let (alive, e) = pn.probability_alive_and_expected_purchases(39.0, &f, &r, &t).unwrap();
+        let alone = pn.probability_alive(&f, &r, &t).unwrap();
+        let e2 = pn.conditional_expected_purchases(39.0, &f, &r, &t).unwrap();
+        for i in 0..f.len() {
+            let (p1, e1) = pn.probability_alive_and_expected_purchases_at(39.0, f[i], r[i], t[i]);
+            assert_eq!((p1.to_bits(), e1.to_bits()), (alive[i].to_bits(), e[i].to_bits()));
+            assert_eq!(alone[i].to_bits(), p1.to_bits());
+            let want = pn.conditional_expected_purchases_at(39.0, f[i], r[i], t[i]);
+            assert_eq!(e2[i].to_bits(), want.to_bits());
+        }
+        // Continuous ages: no index beyond the probe.
+        let (f, r, t) = cohort(&mut g, 20_000, 30.0, 39.0);
+        assert!(DistinctRows::of(&f, &r, &t).is_none());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! [`TransactionModel`]: what every lifetime model predicts per customer, with the vectorised,
 //! validated methods and the delta-method intervals written once over the scalar kernels.
 
-use super::by_frequency::{AgeIndex, AliveExpectation};
+use super::by_frequency::{AgeIndex, AliveExpectation, DistinctRows};
 use super::gradient::Scratch;
 use super::{
     check_customers, check_outputs, check_t, delta_interval, log_gradients, quadratic_form,
@@ -281,8 +281,8 @@ pub trait TransactionModel: ModelInfo {
         t_cal: &[f64],
     ) -> Result<Vec<f64>> {
         self.check_histories(frequency, recency, t_cal)?;
-        let out = par_map(frequency.len(), |i| {
-            self.probability_alive_at(frequency[i], recency[i], t_cal[i])
+        let out = by_distinct_rows((frequency, recency, t_cal), |x, t_x, t| {
+            self.probability_alive_at(x, t_x, t)
         });
         check_model_outputs(self, "probability_alive", &out)?;
         Ok(out)
@@ -331,6 +331,24 @@ pub trait TransactionModel: ModelInfo {
         self.check_horizon(horizon)?;
         self.check_histories(frequency, recency, t_cal)?;
         let plan = AliveExpectation::plan(self, horizon, frequency, t_cal);
+        if plan.is_none() {
+            if let Some(d) = DistinctRows::of(frequency, recency, t_cal) {
+                let (alive, expected) = par_map2(d.first.len(), |j| {
+                    let i = d.first[j];
+                    self.probability_alive_and_expected_purchases_at(
+                        horizon,
+                        frequency[i],
+                        recency[i],
+                        t_cal[i],
+                    )
+                });
+                let expand = |v: &[f64]| d.of_row.iter().map(|&j| v[j as usize]).collect();
+                let (alive, expected): (Vec<f64>, Vec<f64>) = (expand(&alive), expand(&expected));
+                check_model_outputs(self, "probability_alive", &alive)?;
+                check_model_outputs(self, "conditional_expected_purchases", &expected)?;
+                return Ok((alive, expected));
+            }
+        }
         let (alive, expected) = par_map2(frequency.len(), |i| {
             let (x, t_x, t) = (frequency[i], recency[i], t_cal[i]);
             if let Some(g) = plan.as_ref().and_then(|p| p.at(x, t)) {
@@ -432,6 +450,11 @@ fn expected_purchases<M: TransactionModel + ?Sized>(
     (frequency, recency, t_cal): (&[f64], &[f64], &[f64]),
 ) -> Vec<f64> {
     let plan = AliveExpectation::plan(m, horizon, frequency, t_cal);
+    if plan.is_none() {
+        return by_distinct_rows((frequency, recency, t_cal), |x, t_x, t| {
+            m.conditional_expected_purchases_at(horizon, x, t_x, t)
+        });
+    }
     par_map(frequency.len(), |i| {
         let (x, t_x, t) = (frequency[i], recency[i], t_cal[i]);
         match plan.as_ref().and_then(|p| p.at(x, t)) {
@@ -442,6 +465,24 @@ fn expected_purchases<M: TransactionModel + ?Sized>(
             None => m.conditional_expected_purchases_at(horizon, x, t_x, t),
         }
     })
+}
+
+/// `kernel(x, t_x, T)` of every customer, once per distinct history when the rows repeat
+/// ([`DistinctRows`]: the same values, bit for bit), on the thread pool.
+fn by_distinct_rows<F>((frequency, recency, t_cal): (&[f64], &[f64], &[f64]), kernel: F) -> Vec<f64>
+where
+    F: Fn(f64, f64, f64) -> f64 + Sync + Send,
+{
+    match DistinctRows::of(frequency, recency, t_cal) {
+        Some(d) => {
+            let v = par_map(d.first.len(), |j| {
+                let i = d.first[j];
+                kernel(frequency[i], recency[i], t_cal[i])
+            });
+            d.of_row.iter().map(|&j| v[j as usize]).collect()
+        }
+        None => par_map(frequency.len(), |i| kernel(frequency[i], recency[i], t_cal[i])),
+    }
 }
 
 /// The distinct ages `time − birth > 0` of the tracking curve (see
