@@ -225,18 +225,8 @@ fn age_groups(frequency: &[f64], t_cal: &[f64]) -> Vec<AgeGroup> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::models::bg_family::Lcg;
     use crate::models::{BgNbd, BgNbdParams, MbgNbd, MbgNbdParams};
-
-    struct Lcg(u64);
-    impl Lcg {
-        fn unit(&mut self) -> f64 {
-            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (self.0 >> 11) as f64 / (1u64 << 53) as f64
-        }
-        fn log_uniform(&mut self, lo: f64, hi: f64) -> f64 {
-            (lo.ln() + (hi.ln() - lo.ln()) * self.unit()).exp()
-        }
-    }
 
     /// Customers of a few frequencies (each frequent enough to be interpolated) over an age
     /// range `[lo, hi]`, recency anywhere in `[0, T]` (0 for x = 0).
@@ -251,6 +241,16 @@ mod tests {
             r.push(if i % 89 == 0 && x > 0.0 { tc } else { tx });
             t.push(tc);
         }
+        (f, r, t)
+    }
+
+    /// A cohort's ages rounded to whole days (in weeks), repeat buyers' recency at least a day.
+    fn daily((f, r, t): (Vec<f64>, Vec<f64>, Vec<f64>)) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+        let day = |v: f64| (v * 7.0).round() / 7.0;
+        let t: Vec<f64> = t.iter().map(|&v| day(v)).collect();
+        let r = (0..f.len())
+            .map(|i| if f[i] > 0.0 { day(r[i]).clamp(1.0 / 7.0, t[i]) } else { 0.0 })
+            .collect();
         (f, r, t)
     }
 
@@ -346,12 +346,7 @@ mod tests {
             ParetoNbd::from_params(ParetoNbdParams::new(0.553, 10.578, 0.606, 11.669).unwrap())
                 .unwrap();
         let mut g = Lcg(21);
-        let (f, r, t) = cohort(&mut g, 20_000, 38.5, 39.0);
-        let day = |v: f64| (v * 7.0).round() / 7.0;
-        let t: Vec<f64> = t.iter().map(|&v| day(v)).collect();
-        let r: Vec<f64> = (0..f.len())
-            .map(|i| if f[i] > 0.0 { day(r[i]).clamp(1.0 / 7.0, t[i]) } else { 0.0 })
-            .collect();
+        let (f, r, t) = daily(cohort(&mut g, 20_000, 38.5, 39.0));
         let d = DistinctRows::of(&f, &r, &t).expect("daily rows repeat");
         assert!(d.first.len() < f.len() / 2);
         let (alive, e) = pn.probability_alive_and_expected_purchases(39.0, &f, &r, &t).unwrap();
@@ -404,12 +399,7 @@ mod tests {
         // Daily ages: every frequency tabulated exactly, not interpolated.
         let mut g = Lcg(5);
         let bg = BgNbd::from_params(BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap()).unwrap();
-        let (f, r, t) = cohort(&mut g, 5000, 30.0, 39.0);
-        let day = |v: f64| (v * 7.0).round() / 7.0;
-        let t: Vec<f64> = t.iter().map(|&v| day(v)).collect();
-        let r: Vec<f64> = (0..f.len())
-            .map(|i| if f[i] > 0.0 { day(r[i]).clamp(1.0 / 7.0, t[i]) } else { 0.0 })
-            .collect();
+        let (f, r, t) = daily(cohort(&mut g, 5000, 30.0, 39.0));
         let plan = AliveExpectation::plan(&bg, 39.0, &f, &t).unwrap();
         assert!(plan.by_x.iter().flatten().all(|tb| matches!(tb, Table::Exact(..))));
         let (alive, e) = bg.probability_alive_and_expected_purchases(39.0, &f, &r, &t).unwrap();
