@@ -106,8 +106,8 @@ pub trait TransactionModel: ModelInfo {
     /// values bit for bit), or else interpolate it over ages (a Chebyshev series in
     /// `ln(T + m)`, `m` the [age shift](Self::age_interpolation_shift), checked against direct
     /// evaluation to 1e-13 relative at four points between its nodes, else that frequency is
-    /// evaluated directly), and multiply it by each customer's P(alive). Default `None`: every customer is evaluated
-    /// directly (the BG/NBD and MBG/NBD implement it).
+    /// evaluated directly), and multiply it by each customer's P(alive). Default `None`: every
+    /// customer is evaluated directly (the BG/NBD and MBG/NBD implement it).
     fn expectation_given_alive_at(&self, _horizon: f64, _x: f64, _t_cal: f64) -> Option<f64> {
         None
     }
