@@ -393,7 +393,9 @@ impl TransactionModel for BgBb {
     fn expected_purchases_new_customer(&self, horizon: &[f64]) -> Result<Vec<f64>> {
         check::non_empty("t", horizon.len())?;
         check::all("t", horizon, COUNT_RULE, is_count)?;
-        Ok(horizon.iter().map(|&v| self.expected_transactions_new_customer(v as u64)).collect())
+        Ok(crate::parallel::par_map(horizon.len(), |i| {
+            self.expected_transactions_new_customer(horizon[i] as u64)
+        }))
     }
 
     fn log_likelihood_individual(

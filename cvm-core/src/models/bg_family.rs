@@ -366,20 +366,26 @@ pub(crate) fn by_quadrature(rx: f64, a: f64, b2: f64, t: f64, alpha_t: f64) -> O
     (e.is_finite() && e >= 0.0).then_some(e)
 }
 
+/// A seeded linear congruential generator for the tests' random parameters.
+#[cfg(test)]
+pub(crate) struct Lcg(pub(crate) u64);
+
+#[cfg(test)]
+impl Lcg {
+    /// Uniform on [0, 1).
+    pub(crate) fn unit(&mut self) -> f64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+    /// Log-uniform on [lo, hi).
+    pub(crate) fn log_uniform(&mut self, lo: f64, hi: f64) -> f64 {
+        (lo.ln() + (hi.ln() - lo.ln()) * self.unit()).exp()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    struct Lcg(u64);
-    impl Lcg {
-        fn unit(&mut self) -> f64 {
-            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (self.0 >> 11) as f64 / (1u64 << 53) as f64
-        }
-        fn log_uniform(&mut self, lo: f64, hi: f64) -> f64 {
-            (lo.ln() + (hi.ln() - lo.ln()) * self.unit()).exp()
-        }
-    }
 
     /// Largest iterations of one [`by_quadrature`] call: the panel cap, the scale search at
     /// the breakpoints and midpoints, and the two incomplete beta functions.

@@ -100,10 +100,16 @@ macro_rules! bg_family_methods {
 
 /// The [`TransactionModel`](super::TransactionModel) items a BG-family model shares, inside its
 /// `impl TransactionModel` block: `d` is the offset of `b + x − d` in P(alive) (1 for the
-/// BG/NBD, 0 for the MBG/NBD), `p_alive(&params, x, t_x, t_cal)` and `ln_p_n(&params, n,
-/// horizon)` the caller's kernels.
+/// BG/NBD, 0 for the MBG/NBD), `p_alive(&params, x, t_x, t_cal)`,
+/// `alive_expectation(&params, horizon, x, t_cal)` and `ln_p_n(&params, n, horizon)` the
+/// caller's kernels.
 macro_rules! bg_family_kernels {
-    (d: $d:literal, p_alive: $p_alive:path, ln_p_n: $ln_p_n:path) => {
+    (
+        d: $d:literal,
+        p_alive: $p_alive:path,
+        alive_expectation: $alive_expectation:path,
+        ln_p_n: $ln_p_n:path
+    ) => {
         /// The conditional expectation is P(alive) times a function of `(t, x, T)`.
         fn factors_through_alive(&self) -> bool {
             true
@@ -125,6 +131,12 @@ macro_rules! bg_family_kernels {
 
         fn probability_alive_at(&self, x: f64, t_x: f64, t_cal: f64) -> f64 {
             $p_alive(&self.params, x, t_x, t_cal)
+        }
+
+        /// The ₂F₁ closed form (or the quadrature) of the expectation of a customer alive at
+        /// `T`: the costly factor, which the vectorised predictions interpolate over ages.
+        fn expectation_given_alive_at(&self, horizon: f64, x: f64, t_cal: f64) -> Option<f64> {
+            Some($alive_expectation(&self.params, horizon, x, t_cal))
         }
 
         fn probability_of_n_purchases_at(&self, horizon: f64, n: u64) -> f64 {

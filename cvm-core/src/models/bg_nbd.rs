@@ -149,7 +149,12 @@ super::bg_family_methods::bg_family_methods! {
 }
 
 impl TransactionModel for BgNbd {
-    super::bg_family_methods::bg_family_kernels!(d: 1.0, p_alive: p_alive, ln_p_n: ln_p_n);
+    super::bg_family_methods::bg_family_kernels!(
+        d: 1.0,
+        p_alive: p_alive,
+        alive_expectation: alive_expectation,
+        ln_p_n: ln_p_n
+    );
 
     /// # Formula
     /// FHL (2005) eq. 10: `(a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^{r+x}

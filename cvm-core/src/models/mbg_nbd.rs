@@ -196,7 +196,12 @@ super::bg_family_methods::bg_family_methods! {
 }
 
 impl TransactionModel for MbgNbd {
-    super::bg_family_methods::bg_family_kernels!(d: 0.0, p_alive: p_alive, ln_p_n: ln_p_n);
+    super::bg_family_methods::bg_family_kernels!(
+        d: 0.0,
+        p_alive: p_alive,
+        alive_expectation: alive_expectation,
+        ln_p_n: ln_p_n
+    );
 
     /// # Formula
     /// Batislam et al. (2007): `(a+b+x)/(a−1) · [1 − ((α+T)/(α+T+t))^{r+x}

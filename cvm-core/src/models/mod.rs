@@ -64,6 +64,7 @@ mod bg_family_likelihood;
 mod bg_family_methods;
 pub mod bg_nbd;
 mod bg_nbd_likelihood;
+mod by_frequency;
 mod checks;
 mod covariance;
 mod data;

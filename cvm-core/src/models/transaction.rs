@@ -1,6 +1,7 @@
 //! [`TransactionModel`]: what every lifetime model predicts per customer, with the vectorised,
 //! validated methods and the delta-method intervals written once over the scalar kernels.
 
+use super::by_frequency::{AgeIndex, AliveExpectation, DistinctRows};
 use super::gradient::Scratch;
 use super::{
     check_customers, check_outputs, check_t, delta_interval, log_gradients, quadratic_form,
@@ -95,6 +96,20 @@ pub trait TransactionModel: ModelInfo {
     /// distinct `(x, t_x, T)` is evaluated.
     fn factors_through_alive(&self) -> bool {
         false
+    }
+
+    /// For a model that [factors through P(alive)](Self::factors_through_alive) as
+    /// `E(t | x, t_x, T) = P(alive) · g(t | x, T)` where `g` is costly (a ₂F₁ series or a
+    /// quadrature): `g(horizon | x, T)` at the model's own parameters, for validated scalars.
+    /// The vectorised predictions then evaluate `g` once per distinct `T` of every frequency
+    /// held by at least 256 customers when its ages repeat (summaries in whole days: the direct
+    /// values bit for bit), or else interpolate it over ages (a Chebyshev series in
+    /// `ln(T + m)`, `m` the [age shift](Self::age_interpolation_shift), checked against direct
+    /// evaluation to 1e-13 relative at four points between its nodes, else that frequency is
+    /// evaluated directly), and multiply it by each customer's P(alive). Default `None`: every
+    /// customer is evaluated directly (the BG/NBD and MBG/NBD implement it).
+    fn expectation_given_alive_at(&self, _horizon: f64, _x: f64, _t_cal: f64) -> Option<f64> {
+        None
     }
 
     /// For a continuous-time model that [factors through P(alive)](Self::factors_through_alive):
@@ -218,9 +233,7 @@ pub trait TransactionModel: ModelInfo {
         let e = |q: &[f64], x: f64, tx: f64, tc: f64| {
             self.conditional_expected_purchases_with(q, horizon, x, tx, tc)
         };
-        let estimate = par_map(frequency.len(), |i| {
-            self.conditional_expected_purchases_at(horizon, frequency[i], recency[i], t_cal[i])
-        });
+        let estimate = expected_purchases(self, horizon, (frequency, recency, t_cal));
         check_model_outputs(self, "conditional_expected_purchases", &estimate)?;
         let g = log_gradients(self, &p, &e, shift, (frequency, recency, t_cal))?;
         let (k, s) = (p.len(), cov.log_matrix());
@@ -251,9 +264,7 @@ pub trait TransactionModel: ModelInfo {
     ) -> Result<Vec<f64>> {
         self.check_horizon(horizon)?;
         self.check_histories(frequency, recency, t_cal)?;
-        let out = par_map(frequency.len(), |i| {
-            self.conditional_expected_purchases_at(horizon, frequency[i], recency[i], t_cal[i])
-        });
+        let out = expected_purchases(self, horizon, (frequency, recency, t_cal));
         check_model_outputs(self, "conditional_expected_purchases", &out)?;
         Ok(out)
     }
@@ -270,8 +281,8 @@ pub trait TransactionModel: ModelInfo {
         t_cal: &[f64],
     ) -> Result<Vec<f64>> {
         self.check_histories(frequency, recency, t_cal)?;
-        let out = par_map(frequency.len(), |i| {
-            self.probability_alive_at(frequency[i], recency[i], t_cal[i])
+        let out = by_distinct_rows((frequency, recency, t_cal), |x, t_x, t| {
+            self.probability_alive_at(x, t_x, t)
         });
         check_model_outputs(self, "probability_alive", &out)?;
         Ok(out)
@@ -319,13 +330,32 @@ pub trait TransactionModel: ModelInfo {
     ) -> Result<(Vec<f64>, Vec<f64>)> {
         self.check_horizon(horizon)?;
         self.check_histories(frequency, recency, t_cal)?;
+        let plan = AliveExpectation::plan(self, horizon, frequency, t_cal);
+        if plan.is_none() {
+            if let Some(d) = DistinctRows::of(frequency, recency, t_cal) {
+                let (alive, expected) = par_map2(d.first.len(), |j| {
+                    let i = d.first[j];
+                    self.probability_alive_and_expected_purchases_at(
+                        horizon,
+                        frequency[i],
+                        recency[i],
+                        t_cal[i],
+                    )
+                });
+                let expand = |v: &[f64]| d.of_row.iter().map(|&j| v[j as usize]).collect();
+                let (alive, expected): (Vec<f64>, Vec<f64>) = (expand(&alive), expand(&expected));
+                check_model_outputs(self, "probability_alive", &alive)?;
+                check_model_outputs(self, "conditional_expected_purchases", &expected)?;
+                return Ok((alive, expected));
+            }
+        }
         let (alive, expected) = par_map2(frequency.len(), |i| {
-            self.probability_alive_and_expected_purchases_at(
-                horizon,
-                frequency[i],
-                recency[i],
-                t_cal[i],
-            )
+            let (x, t_x, t) = (frequency[i], recency[i], t_cal[i]);
+            if let Some(g) = plan.as_ref().and_then(|p| p.at(x, t)) {
+                let alive = self.probability_alive_at(x, t_x, t);
+                return (alive, if alive == 0.0 { 0.0 } else { alive * g });
+            }
+            self.probability_alive_and_expected_purchases_at(horizon, x, t_x, t)
         });
         check_model_outputs(self, "probability_alive", &alive)?;
         check_model_outputs(self, "conditional_expected_purchases", &expected)?;
@@ -340,8 +370,7 @@ pub trait TransactionModel: ModelInfo {
     fn expected_purchases_new_customer(&self, horizon: &[f64]) -> Result<Vec<f64>> {
         check::non_empty("t", horizon.len())?;
         check::non_negative("t", horizon)?;
-        let out: Vec<f64> =
-            horizon.iter().map(|&v| self.expected_purchases_new_customer_at(v)).collect();
+        let out = par_map(horizon.len(), |i| self.expected_purchases_new_customer_at(horizon[i]));
         check_model_outputs(self, "expected_purchases_new_customer", &out)?;
         Ok(out)
     }
@@ -364,6 +393,11 @@ pub trait TransactionModel: ModelInfo {
     /// tracking curve): `Σ_i E[X(times_k − birth_i)]` over customers born before `times_k`.
     /// `birth` is each customer's first-purchase time on the same calendar axis.
     ///
+    /// Customers with the same birth are counted together, and `E[X(·)]` is evaluated once per
+    /// distinct age `times_k − birth` (births and times on a daily grid share a few hundred), in
+    /// parallel; each time's sum runs over the births in increasing order, so the result does not
+    /// depend on the number of threads.
+    ///
     /// # Errors
     /// [`Error::InvalidValue`] for non-finite births or times (field `birth` / `times`);
     /// [`Error::Numerical`] as [`TransactionModel::conditional_expected_purchases`].
@@ -373,7 +407,7 @@ pub trait TransactionModel: ModelInfo {
         check::finite("birth", birth)?;
         check::finite("times", times)?;
         let mut sorted = birth.to_vec();
-        sorted.sort_by(f64::total_cmp);
+        sorted.sort_unstable_by(f64::total_cmp);
         // Group identical births (cohorts usually share a few hundred distinct days).
         let mut groups: Vec<(f64, f64)> = Vec::new();
         for b in sorted {
@@ -382,18 +416,103 @@ pub trait TransactionModel: ModelInfo {
                 _ => groups.push((b, 1.0)),
             }
         }
-        let out: Vec<f64> = times
-            .iter()
-            .map(|&c| {
-                groups
-                    .iter()
-                    .filter(|g| g.0 < c)
-                    .map(|g| g.1 * self.expected_purchases_new_customer_at(c - g.0))
-                    .sum()
-            })
-            .collect();
+        let ages = DistinctAges::of(&groups, times);
+        let at = ages.as_ref().map(|a| {
+            let e = par_map(a.ages.len(), |j| self.expected_purchases_new_customer_at(a.ages[j]));
+            (a, e)
+        });
+        let out = par_map(times.len(), |k| {
+            let c = times[k];
+            groups
+                .iter()
+                .filter(|g| g.0 < c)
+                .map(|g| {
+                    let age = c - g.0;
+                    let e = match &at {
+                        Some((a, e)) => e[a.index[&age.to_bits()] as usize],
+                        None => self.expected_purchases_new_customer_at(age),
+                    };
+                    g.1 * e
+                })
+                .sum()
+        });
         check_model_outputs(self, "expected_cumulative_transactions", &out)?;
         Ok(out)
+    }
+}
+
+/// The conditional expected purchases of every (validated) customer: P(alive) times the
+/// interpolated expectation given alive where [`AliveExpectation`] has an interpolant for the
+/// customer's frequency, the model's kernel elsewhere.
+fn expected_purchases<M: TransactionModel + ?Sized>(
+    m: &M,
+    horizon: f64,
+    (frequency, recency, t_cal): (&[f64], &[f64], &[f64]),
+) -> Vec<f64> {
+    let plan = AliveExpectation::plan(m, horizon, frequency, t_cal);
+    if plan.is_none() {
+        return by_distinct_rows((frequency, recency, t_cal), |x, t_x, t| {
+            m.conditional_expected_purchases_at(horizon, x, t_x, t)
+        });
+    }
+    par_map(frequency.len(), |i| {
+        let (x, t_x, t) = (frequency[i], recency[i], t_cal[i]);
+        match plan.as_ref().and_then(|p| p.at(x, t)) {
+            Some(g) => match m.probability_alive_at(x, t_x, t) {
+                0.0 => 0.0,
+                alive => alive * g,
+            },
+            None => m.conditional_expected_purchases_at(horizon, x, t_x, t),
+        }
+    })
+}
+
+/// `kernel(x, t_x, T)` of every customer, once per distinct history when the rows repeat
+/// ([`DistinctRows`]: the same values, bit for bit), on the thread pool.
+fn by_distinct_rows<F>((frequency, recency, t_cal): (&[f64], &[f64], &[f64]), kernel: F) -> Vec<f64>
+where
+    F: Fn(f64, f64, f64) -> f64 + Sync + Send,
+{
+    match DistinctRows::of(frequency, recency, t_cal) {
+        Some(d) => {
+            let v = par_map(d.first.len(), |j| {
+                let i = d.first[j];
+                kernel(frequency[i], recency[i], t_cal[i])
+            });
+            d.of_row.iter().map(|&j| v[j as usize]).collect()
+        }
+        None => par_map(frequency.len(), |i| kernel(frequency[i], recency[i], t_cal[i])),
+    }
+}
+
+/// The distinct ages `time − birth > 0` of the tracking curve (see
+/// [`TransactionModel::expected_cumulative_transactions`]), indexed by their bits; `None` when
+/// there are more than [`MAX_DISTINCT_AGES`] (continuous births: each pair is then evaluated
+/// directly).
+struct DistinctAges {
+    index: AgeIndex,
+    ages: Vec<f64>,
+}
+
+/// Most distinct ages of a tracking curve that are tabulated.
+const MAX_DISTINCT_AGES: usize = 1 << 20;
+
+impl DistinctAges {
+    fn of(groups: &[(f64, f64)], times: &[f64]) -> Option<DistinctAges> {
+        let (mut index, mut ages) = (AgeIndex::default(), Vec::new());
+        for &c in times {
+            for g in groups.iter().filter(|g| g.0 < c) {
+                let age = c - g.0;
+                let next = ages.len() as u32;
+                if *index.entry(age.to_bits()).or_insert(next) == next {
+                    ages.push(age);
+                    if ages.len() > MAX_DISTINCT_AGES {
+                        return None;
+                    }
+                }
+            }
+        }
+        Some(DistinctAges { index, ages })
     }
 }
 

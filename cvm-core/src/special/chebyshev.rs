@@ -2,6 +2,7 @@
 //! value (in `ln(T + m)`) and of its gradients for the delta method.
 
 use std::f64::consts::PI;
+use std::sync::OnceLock;
 
 /// Nodes of every interpolant.
 pub(crate) const CHEB_NODES: usize = 32;
@@ -44,12 +45,22 @@ impl Nodes {
     pub(crate) fn interpolant(&self, values: &[f64]) -> Chebyshev {
         let n = self.y.len();
         let nf = n as f64;
+        let cosine = |k: usize, j: usize| (PI * k as f64 * (j as f64 + 0.5) / nf).cos();
+        // The cosines of the CHEB_NODES-node transform, computed once (the same values).
+        static TABLE: OnceLock<Vec<f64>> = OnceLock::new();
+        let table = (n == CHEB_NODES).then(|| {
+            TABLE.get_or_init(|| {
+                (0..CHEB_NODES * CHEB_NODES)
+                    .map(|i| cosine(i / CHEB_NODES, i % CHEB_NODES))
+                    .collect()
+            })
+        });
         let coef = (0..n)
             .map(|k| {
                 let s: f64 = values
                     .iter()
                     .enumerate()
-                    .map(|(j, v)| v * (PI * k as f64 * (j as f64 + 0.5) / nf).cos())
+                    .map(|(j, v)| v * table.map_or_else(|| cosine(k, j), |t| t[k * n + j]))
                     .sum();
                 s * if k == 0 { 1.0 / nf } else { 2.0 / nf }
             })
@@ -90,6 +101,21 @@ impl Chebyshev {
         Some(ip)
     }
 
+    /// The series without its trailing coefficients whose absolute values sum to at most
+    /// `eps · max(1, |c₀|)` (the series moves by at most that much anywhere on the interval).
+    pub(crate) fn trimmed(mut self, eps: f64) -> Chebyshev {
+        let bound = eps * self.coef[0].abs().max(1.0);
+        let mut tail = 0.0;
+        while self.coef.len() > 1 {
+            tail += self.coef[self.coef.len() - 1].abs();
+            if tail > bound {
+                break;
+            }
+            self.coef.pop();
+        }
+        self
+    }
+
     /// The series at `y` (clamped to the interval), by Clenshaw's recurrence.
     pub(crate) fn series(&self, y: f64) -> f64 {
         let u = ((y - self.mid) / self.half).clamp(-1.0, 1.0);
@@ -118,6 +144,11 @@ mod tests {
         let values: Vec<f64> = nodes.y.iter().map(|y| y.sin()).collect();
         let s = nodes.interpolant(&values);
         assert!((s.series(1.234) - 1.234f64.sin()).abs() < 1e-14);
+        // Trimming drops only what cannot move the series beyond its bound.
+        let (full, n) = (s.series(0.37), s.coef.len());
+        let t = s.trimmed(1e-15);
+        assert!(t.coef.len() < n);
+        assert!((t.series(0.37) - full).abs() <= 1e-15);
     }
 
     #[test]
