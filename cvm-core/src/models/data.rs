@@ -145,37 +145,65 @@ fn frequency_levels(f: &[f64]) -> (Vec<f64>, Vec<u32>) {
 }
 
 /// Whether the rows `(f, r, t)` (finite) take more than `limit` distinct values, with −0.0 and
-/// +0.0 alike as in [`crate::compress()`]: an open-addressing table of row indices, exact (rows
-/// of equal hash are compared), stopping as soon as the answer is known.
+/// +0.0 alike as in [`crate::compress()`], judged by 64-bit hashes of the rows: equal rows hash
+/// alike, so the distinct hashes are at most the distinct rows and `true` is exact; `false` is
+/// confirmed by the compression itself (the caller compares its length). The hashes are
+/// partitioned by their top bits into buckets small enough for a cache-resident table each.
 fn distinct_rows_exceed(f: &[f64], r: &[f64], t: &[f64], limit: usize) -> bool {
-    let key = |x: f64| if x == 0.0 { 0u64 } else { x.to_bits() };
-    let bits = (2 * limit + 2).next_power_of_two().trailing_zeros().max(4);
-    let mask = (1usize << bits) - 1;
-    let mut table = vec![u32::MAX; mask + 1];
-    let mut distinct = 0usize;
-    for i in 0..f.len() {
-        let (a, b, c) = (key(f[i]), key(r[i]), key(t[i]));
-        let mut h = a.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b.rotate_left(21);
-        h = (h ^ c.rotate_left(42)).wrapping_mul(0xD6E8_FEB8_6659_FD93);
-        let mut pos = (h >> (64 - bits)) as usize;
-        loop {
-            let j = table[pos];
-            if j == u32::MAX {
-                table[pos] = i as u32;
-                distinct += 1;
-                if distinct > limit {
-                    return true;
-                }
-                break;
-            }
-            let j = j as usize;
-            if (key(f[j]), key(r[j]), key(t[j])) == (a, b, c) {
-                break;
-            }
-            pos = (pos + 1) & mask;
-        }
+    let n = f.len();
+    if n <= limit {
+        return false;
     }
-    false
+    let key = |x: f64| if x == 0.0 { 0u64 } else { x.to_bits() };
+    let hash = |i: usize| -> u64 {
+        let h = key(f[i]).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ key(r[i]).rotate_left(21);
+        let h = (h ^ key(t[i]).rotate_left(42)).wrapping_mul(0xD6E8_FEB8_6659_FD93);
+        (h ^ (h >> 31)).wrapping_mul(0x94D0_49BB_1331_11EB) | 1 // never 0, the empty slot
+    };
+    const BUCKETS: usize = 256;
+    let bucket = |h: u64| (h >> 56) as usize;
+    let hashes: Vec<u64> = (0..n).map(hash).collect();
+    let mut start = [0usize; BUCKETS + 1];
+    for &h in &hashes {
+        start[bucket(h) + 1] += 1;
+    }
+    for b in 0..BUCKETS {
+        start[b + 1] += start[b];
+    }
+    let mut next = start;
+    let mut grouped = vec![0u64; n];
+    for &h in &hashes {
+        let b = bucket(h);
+        grouped[next[b]] = h;
+        next[b] += 1;
+    }
+    drop(hashes);
+    let distinct_in = |b: usize| -> usize {
+        let hs = &grouped[start[b]..start[b + 1]];
+        let bits = (2 * hs.len() + 2).next_power_of_two().trailing_zeros();
+        let mask = (1usize << bits) - 1;
+        let mut table = vec![0u64; mask + 1];
+        let mut count = 0;
+        for &h in hs {
+            let mut pos = (h >> 8) as usize & mask;
+            while table[pos] != 0 && table[pos] != h {
+                pos = (pos + 1) & mask;
+            }
+            if table[pos] == 0 {
+                table[pos] = h;
+                count += 1;
+            }
+        }
+        count
+    };
+    #[cfg(feature = "parallel")]
+    let distinct: usize = {
+        use rayon::prelude::*;
+        (0..BUCKETS).into_par_iter().map(distinct_in).sum()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let distinct: usize = (0..BUCKETS).map(distinct_in).sum();
+    distinct > limit
 }
 
 impl SummaryData {
@@ -208,13 +236,19 @@ impl SummaryData {
                 (frequency.to_vec(), recency.to_vec(), t_cal.to_vec(), w.to_vec())
             }
             // Compressed when that removes at least a fifth of the rows: counting the distinct
-            // rows first spares the sort of data that would not compress.
-            None if !distinct_rows_exceed(frequency, recency, t_cal, n * 4 / 5) => {
-                let c = crate::compress::compress(frequency, recency, t_cal)?;
+            // rows' hashes first spares the sort of data that would not compress.
+            None => match distinct_rows_exceed(frequency, recency, t_cal, n * 4 / 5) {
+                false => Some(crate::compress::compress(frequency, recency, t_cal)?),
+                true => None,
+            }
+            .filter(|c| c.len() * 5 <= n * 4)
+            .map(|c| {
                 let w = c.weights_f64();
                 (c.frequency, c.recency, c.t, w)
-            }
-            None => (frequency.to_vec(), recency.to_vec(), t_cal.to_vec(), vec![1.0; n]),
+            })
+            .unwrap_or_else(|| {
+                (frequency.to_vec(), recency.to_vec(), t_cal.to_vec(), vec![1.0; n])
+            }),
         };
         let (levels, x_index) = frequency_levels(&f);
         let n_obs = w.iter().sum();
