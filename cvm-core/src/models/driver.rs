@@ -574,3 +574,26 @@ fn finish_fit<L: Likelihood>(
         .map(|c| Covariance::from_inverse_hessian(params.clone(), c));
     Ok(MlFit { params, diagnostics, covariance })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::warm_start_stride;
+
+    /// Cold below 8,000 rows; from there every 4th to 8th row, and the recursion ends on a cold
+    /// fit of 2,000–8,000 rows at every size.
+    #[test]
+    fn warm_start_levels_end_on_a_small_cold_fit() {
+        assert_eq!(warm_start_stride(7_999), None);
+        assert_eq!(warm_start_stride(8_000), Some(4));
+        assert_eq!(warm_start_stride(10_000), Some(5));
+        assert_eq!(warm_start_stride(16_000), Some(8));
+        assert_eq!(warm_start_stride(10_000_000), Some(8));
+        for n in [8_000, 9_999, 15_999, 50_000, 63_999, 200_000, 1_000_000, 10_000_000] {
+            let mut rows = n;
+            while let Some(s) = warm_start_stride(rows) {
+                rows = rows.div_ceil(s); // the length of `step_by(s)`
+            }
+            assert!((2_000..8_000).contains(&rows), "{n} rows: cold fit on {rows}");
+        }
+    }
+}
