@@ -6,6 +6,11 @@ library on the same data, checks that the estimates agree, and prints the best o
 ratios. lifetimes is slow on large N: it is timed on `--lifetimes-customers` customers and its time is
 scaled linearly (its cost is linear in the number of customers per iteration); the scaling is stated
 in the output. Results are also written to benches/results/models.json.
+
+`--fit-sizes 10000,50000,200000,1000000` adds the fits at each size (BG/NBD, MBG/NBD, Pareto/NBD,
+Gamma-Gamma; lifetimes timed on min(size, `--lifetimes-customers`) and scaled), and
+`--fit-threads` times those fits in two child processes, `RAYON_NUM_THREADS=1` and `=2`
+(wall clock), and prints the speed-up; `--fits-only` skips the other tasks.
 """
 
 from __future__ import annotations
@@ -15,6 +20,9 @@ import json
 import os
 import pathlib
 import platform
+import subprocess
+import sys
+import tempfile
 import time
 import warnings
 
@@ -67,7 +75,7 @@ def gamma_gamma_and_clv(args, f, r, t, bg, results, notes) -> None:
     results[gg_task] = {"cvm": t_gg}
     results[clv_task] = {"cvm": t_clv}
     notes.append(f"Gamma-Gamma fitted on the {int(rep.sum()):,} repeat buyers; CLV of all {n:,} customers")
-    if lifetimes is None:
+    if lifetimes is None or args.no_lifetimes:
         return
     m = min(args.lifetimes_customers, n)
     scale = n / m
@@ -96,6 +104,91 @@ def gamma_gamma_and_clv(args, f, r, t, bg, results, notes) -> None:
         f"{task} {results[task]['lifetimes'] / results[task]['cvm']:.3g}x" for task in (gg_task, clv_task)))
 
 
+FIT_MODELS = ("BG/NBD", "MBG/NBD", "Pareto/NBD", "Gamma-Gamma")
+
+
+def fit_cohort(n: int):
+    """The cohorts of `main` at size n: BG/NBD, MBG/NBD and Pareto/NBD histories, and spend of the
+    BG/NBD cohort's repeat buyers (as in `gamma_gamma_and_clv`)."""
+    kw = dict(calibration_end=52.0, birth_window=12.0)
+    bg = cvm.BetaGeo.from_params(r=0.25, alpha=4.0, a=0.8, b=2.5).simulate(n, seed=11, **kw)
+    mbg = cvm.ModifiedBetaGeo.from_params(r=0.25, alpha=4.0, a=0.8, b=2.5).simulate(n, seed=13, **kw)
+    pn = cvm.ParetoNBD.from_params(r=0.55, alpha=10.0, s=0.6, beta=12.0).simulate(n, seed=12, **kw)
+    cols = lambda d: tuple(d[c].to_numpy() for c in ("frequency", "recency", "T"))
+    f = bg["frequency"].to_numpy()
+    rng = np.random.default_rng(13)
+    nu = rng.gamma(4.0, 1.0 / 15.0, size=n)
+    x = np.maximum(f, 1.0)
+    z = np.where(f > 0, rng.gamma(6.0 * x, 1.0 / nu) / x, 0.0)
+    rep = f > 0
+    return {"BG/NBD": cols(bg), "MBG/NBD": cols(mbg), "Pareto/NBD": cols(pn),
+            "Gamma-Gamma": (f[rep], z[rep])}
+
+
+def cvm_fit(model: str, data):
+    return {"BG/NBD": lambda: cvm.BetaGeo().fit(*data),
+            "MBG/NBD": lambda: cvm.ModifiedBetaGeo().fit(*data),
+            "Pareto/NBD": lambda: cvm.ParetoNBD().fit(*data),
+            "Gamma-Gamma": lambda: cvm.GammaGamma().fit(*data)}[model]()
+
+
+def lifetimes_fit(model: str, data) -> None:
+    fitter = {"BG/NBD": lifetimes.BetaGeoFitter, "MBG/NBD": lifetimes.ModifiedBetaGeoFitter,
+              "Pareto/NBD": lifetimes.ParetoNBDFitter, "Gamma-Gamma": lifetimes.GammaGammaFitter}[model]
+    fitter().fit(*data)
+
+
+def fit_sizes(args) -> dict[str, dict[str, dict[str, float]]]:
+    """cvm's fit time of each model at each size, best of `--repeats`, and lifetimes' (timed once
+    on min(size, `--lifetimes-customers`) customers, scaled by size / that)."""
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    lt_cache: dict[tuple[str, int], float] = {}
+    for n in args.fit_sizes:
+        cohort = fit_cohort(n)
+        for model in FIT_MODELS:
+            data = cohort[model]
+            t, _ = best_of(lambda: cvm_fit(model, data), args.repeats)
+            row = {"cvm": t, "rows": float(len(data[0]))}
+            if lifetimes is not None and not args.no_lifetimes:
+                m = min(args.lifetimes_customers, n)
+                if (model, m) not in lt_cache:
+                    sub = fit_cohort(m)[model]
+                    lt_cache[(model, m)] = best_of(lambda: lifetimes_fit(model, sub), 1)[0]
+                row["lifetimes"] = lt_cache[(model, m)] * n / m
+                row["lifetimes_customers"] = float(m)
+            out.setdefault(model, {})[str(n)] = row
+    return out
+
+
+def fit_threads(args) -> dict[str, dict[str, dict[str, float]]]:
+    """The fits of `fit_sizes` (cvm only, wall clock) in a child process per thread count."""
+    by_threads = {}
+    for k in (1, 2):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = pathlib.Path(tmp) / "fits.json"
+            cmd = [sys.executable, __file__, "--fits-only", "--no-lifetimes", "--clock", "wall",
+                   "--repeats", str(args.repeats), "--fit-sizes", ",".join(map(str, args.fit_sizes)),
+                   "--json", str(out)]
+            subprocess.run(cmd, check=True, env={**os.environ, "RAYON_NUM_THREADS": str(k)},
+                           stdout=subprocess.DEVNULL)
+            by_threads[k] = json.loads(out.read_text())["fits"]
+    return {model: {n: {"1 thread": by_threads[1][model][n]["cvm"], "2 threads": by_threads[2][model][n]["cvm"]}
+                    for n in by_threads[1][model]} for model in by_threads[1]}
+
+
+def print_fits(fits, threads) -> None:
+    print("fits by size (seconds; lifetimes timed on min(size, --lifetimes-customers) and scaled)")
+    print(f"{'model':12s} {'customers':>10s} {'rows':>9s} {'cvm':>8s} {'lifetimes':>10s} {'ratio':>7s} {'1→2 threads':>12s}")
+    for model, sizes in fits.items():
+        for n, row in sizes.items():
+            lt = row.get("lifetimes")
+            sp = threads.get(model, {}).get(n) if threads else None
+            speed = f"{sp['1 thread'] / sp['2 threads']:11.2f}x" if sp else f"{'':12s}"
+            print(f"{model:12s} {int(n):10,d} {int(row['rows']):9,d} {row['cvm']:8.4f} "
+                  f"{lt if lt is not None else float('nan'):10.2f} "
+                  f"{(lt / row['cvm']) if lt else float('nan'):6.0f}x {speed}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--customers", type=int, default=1_000_000)
@@ -103,9 +196,26 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--clock", choices=["wall", "cpu"], default="wall",
                     help="wall-clock time (default) or this process's CPU time (for a shared, loaded machine)")
+    ap.add_argument("--fit-sizes", type=lambda v: [int(x) for x in v.split(",")], default=[],
+                    help="comma-separated sizes at which to time the fits (e.g. 10000,50000,200000,1000000)")
+    ap.add_argument("--fit-threads", action="store_true",
+                    help="also time the fits with RAYON_NUM_THREADS=1 and 2 (child processes, wall clock)")
+    ap.add_argument("--fits-only", action="store_true", help="only the fits of --fit-sizes")
+    ap.add_argument("--no-lifetimes", action="store_true", help="do not run lifetimes")
+    ap.add_argument("--json", type=pathlib.Path, default=pathlib.Path(__file__).with_name("results") / "models.json")
     args = ap.parse_args()
     global CLOCK
     CLOCK = time.perf_counter if args.clock == "wall" else time.process_time
+    fits = fit_sizes(args) if args.fit_sizes else {}
+    threads = fit_threads(args) if args.fit_sizes and args.fit_threads else {}
+    if fits:
+        print_fits(fits, threads)
+    meta = {"clock": args.clock, "repeats": args.repeats, "machine": platform.platform(), "cpus": os.cpu_count(),
+            "rayon_threads": os.environ.get("RAYON_NUM_THREADS"), "load": os.getloadavg()}
+    if args.fits_only:
+        args.json.parent.mkdir(exist_ok=True)
+        args.json.write_text(json.dumps({"fits": fits, "fit_threads": threads, **meta}, indent=2))
+        return
     n = args.customers
     results: dict[str, dict[str, float]] = {}
     notes: list[str] = []
@@ -132,7 +242,7 @@ def main() -> None:
     results["Pareto/NBD P(alive) + E[purchases]"] = {"cvm": t_ppred}
     results["Pareto/NBD P(alive) + E[purchases], 2 calls"] = {"cvm": t_ppred2}
 
-    if lifetimes is not None:
+    if lifetimes is not None and not args.no_lifetimes:
         m = min(args.lifetimes_customers, n)
         scale = n / m
         lt_bg = lifetimes.BetaGeoFitter()
@@ -164,9 +274,9 @@ def main() -> None:
         print(f"{task:46s} {row['cvm']:8.3f} {lt if lt is not None else float('nan'):10.2f} {(lt / row['cvm']) if lt else float('nan'):7.0f}x")
     for note in notes:
         print("  " + note)
-    out = pathlib.Path(__file__).with_name("results") / "models.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"customers": n, "seconds": results, "notes": notes, "clock": args.clock, "machine": platform.platform(), "cpus": os.cpu_count()}, indent=2))
+    args.json.parent.mkdir(exist_ok=True)
+    args.json.write_text(json.dumps({"customers": n, "seconds": results, "notes": notes, "fits": fits,
+                                     "fit_threads": threads, **meta}, indent=2))
 
 
 if __name__ == "__main__":

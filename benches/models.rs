@@ -9,7 +9,8 @@
 //! repeat: each distinct one is evaluated once). `RAYON_NUM_THREADS=1` against `2` gives the
 //! speed-up from the second core.
 //!
-//! Two versions of each cohort are fitted: exact continuous times (every row distinct, no
+//! `fit_sizes/*` fits the first 10k, 50k and 200k customers (fit time about proportional to
+//! the rows). Two versions of each cohort are fitted: exact continuous times (every row distinct, no
 //! compression possible) and times recorded at daily resolution in weeks (what a summary built
 //! from dated transactions looks like), which [`SummaryData`] compresses.
 
@@ -52,11 +53,17 @@ fn daily(c: &SimulatedCohort) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
     (c.frequency.clone(), r, t)
 }
 
-fn bench_models(c: &mut Criterion) {
+/// The true parameters and the simulated 1M-customer cohorts: BG/NBD, then Pareto/NBD.
+fn cohorts() -> (BgNbdParams, SimulatedCohort, ParetoNbdParams, SimulatedCohort) {
     let bg_truth = BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap();
     let bg_sim = simulate::bg_nbd(&bg_truth, &options()).unwrap();
     let pn_truth = ParetoNbdParams::new(0.553, 10.578, 0.606, 11.669).unwrap();
     let pn_sim = simulate::pareto_nbd(&pn_truth, &options()).unwrap();
+    (bg_truth, bg_sim, pn_truth, pn_sim)
+}
+
+fn bench_models(c: &mut Criterion) {
+    let (bg_truth, bg_sim, pn_truth, pn_sim) = cohorts();
 
     let mut g = c.benchmark_group("models_1m");
     g.sample_size(10);
@@ -86,11 +93,18 @@ fn bench_models(c: &mut Criterion) {
     g.bench_function("pareto_nbd_fit_exact_times", |b| {
         b.iter(|| ParetoNbd::fit(&pn_exact, &FitOptions::default()).unwrap())
     });
+    // What a binding's fit does: validation and the compression check included.
+    let (bgf, bgr, bgt) = (&bg_sim.frequency, &bg_sim.recency, &bg_sim.t);
+    g.bench_function("bg_nbd_summary_and_fit_exact_times", |b| {
+        b.iter(|| {
+            let d = SummaryData::new(bgf, bgr, bgt, None).unwrap();
+            BgNbd::fit(&d, &FitOptions::default()).unwrap()
+        })
+    });
 
     // Scoring: P(alive) and the expected purchases in the next 39 weeks for every customer, by
     // the combined call (one validation, one pass) and, for comparison, by the two separate calls.
     let bg = BgNbd::from_params(bg_truth).unwrap();
-    let (bgf, bgr, bgt) = (&bg_sim.frequency, &bg_sim.recency, &bg_sim.t);
     g.bench_function("bg_nbd_p_alive_and_expected_purchases", |b| {
         b.iter(|| bg.probability_alive_and_expected_purchases(39.0, bgf, bgr, bgt).unwrap())
     });
@@ -124,5 +138,26 @@ fn bench_models(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_models);
+/// The fits on the first 10k, 50k and 200k customers of the 1M cohorts (exact times): the
+/// time should be about proportional to the rows.
+fn bench_fit_sizes(c: &mut Criterion) {
+    let (_, bg_sim, _, pn_sim) = cohorts();
+    let mut g = c.benchmark_group("fit_sizes");
+    g.sample_size(10);
+    for n in [10_000, 50_000, 200_000] {
+        let head = |c: &SimulatedCohort| {
+            SummaryData::new(&c.frequency[..n], &c.recency[..n], &c.t[..n], None).unwrap()
+        };
+        let (bg, pn) = (head(&bg_sim), head(&pn_sim));
+        g.bench_function(format!("bg_nbd_fit_exact_times_{}k", n / 1000), |b| {
+            b.iter(|| BgNbd::fit(&bg, &FitOptions::default()).unwrap())
+        });
+        g.bench_function(format!("pareto_nbd_fit_exact_times_{}k", n / 1000), |b| {
+            b.iter(|| ParetoNbd::fit(&pn, &FitOptions::default()).unwrap())
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench_models, bench_fit_sizes);
 criterion_main!(benches);

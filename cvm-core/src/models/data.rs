@@ -106,6 +106,106 @@ fn customer_row_ok(x: f64, t_x: f64, t_cal: f64) -> bool {
     finite & count & (t_x >= 0.0) & (t_x <= t_cal) & ((x == 0.0) | (t_x > 0.0))
 }
 
+/// Frequencies below this index a direct table in [`frequency_levels`].
+const SMALL_FREQUENCY: usize = 1 << 16;
+
+/// The sorted distinct frequencies (validated whole numbers) and each row's index among them,
+/// for the per-x tables of the likelihoods: small counts through a table indexed by the count,
+/// the rest (rare) sorted.
+fn frequency_levels(f: &[f64]) -> (Vec<f64>, Vec<u32>) {
+    let mut slot = vec![u32::MAX; SMALL_FREQUENCY.min(f.len().max(1) * 4)];
+    let small = slot.len();
+    let mut large: Vec<f64> = Vec::new();
+    for &x in f {
+        if x < small as f64 {
+            slot[x as usize] = 0;
+        } else {
+            large.push(x);
+        }
+    }
+    large.sort_by(f64::total_cmp);
+    large.dedup();
+    let mut levels = Vec::new();
+    for (x, s) in slot.iter_mut().enumerate() {
+        if *s == 0 {
+            *s = levels.len() as u32;
+            levels.push(x as f64);
+        }
+    }
+    let n_small = levels.len();
+    levels.extend_from_slice(&large);
+    let index = f
+        .iter()
+        .map(|&x| match x < small as f64 {
+            true => slot[x as usize],
+            false => (n_small + large.binary_search_by(|l| l.total_cmp(&x)).unwrap_or(0)) as u32,
+        })
+        .collect();
+    (levels, index)
+}
+
+/// Whether the rows `(f, r, t)` (finite) take more than `limit` distinct values, with −0.0 and
+/// +0.0 alike as in [`crate::compress()`], judged by 64-bit hashes of the rows: equal rows hash
+/// alike, so the distinct hashes are at most the distinct rows and `true` is exact; `false` is
+/// confirmed by the compression itself (the caller compares its length). The hashes are
+/// partitioned by their top bits into buckets small enough for a cache-resident table each.
+fn distinct_rows_exceed(f: &[f64], r: &[f64], t: &[f64], limit: usize) -> bool {
+    let n = f.len();
+    if n <= limit {
+        return false;
+    }
+    let key = |x: f64| if x == 0.0 { 0u64 } else { x.to_bits() };
+    let hash = |i: usize| -> u64 {
+        let h = key(f[i]).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ key(r[i]).rotate_left(21);
+        let h = (h ^ key(t[i]).rotate_left(42)).wrapping_mul(0xD6E8_FEB8_6659_FD93);
+        (h ^ (h >> 31)).wrapping_mul(0x94D0_49BB_1331_11EB) | 1 // never 0, the empty slot
+    };
+    const BUCKETS: usize = 256;
+    let bucket = |h: u64| (h >> 56) as usize;
+    let hashes: Vec<u64> = (0..n).map(hash).collect();
+    let mut start = [0usize; BUCKETS + 1];
+    for &h in &hashes {
+        start[bucket(h) + 1] += 1;
+    }
+    for b in 0..BUCKETS {
+        start[b + 1] += start[b];
+    }
+    let mut next = start;
+    let mut grouped = vec![0u64; n];
+    for &h in &hashes {
+        let b = bucket(h);
+        grouped[next[b]] = h;
+        next[b] += 1;
+    }
+    drop(hashes);
+    let distinct_in = |b: usize| -> usize {
+        let hs = &grouped[start[b]..start[b + 1]];
+        let bits = (2 * hs.len() + 2).next_power_of_two().trailing_zeros();
+        let mask = (1usize << bits) - 1;
+        let mut table = vec![0u64; mask + 1];
+        let mut count = 0;
+        for &h in hs {
+            let mut pos = (h >> 8) as usize & mask;
+            while table[pos] != 0 && table[pos] != h {
+                pos = (pos + 1) & mask;
+            }
+            if table[pos] == 0 {
+                table[pos] = h;
+                count += 1;
+            }
+        }
+        count
+    };
+    #[cfg(feature = "parallel")]
+    let distinct: usize = {
+        use rayon::prelude::*;
+        (0..BUCKETS).into_par_iter().map(distinct_in).sum()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let distinct: usize = (0..BUCKETS).map(distinct_in).sum();
+    distinct > limit
+}
+
 impl SummaryData {
     /// Validates and stores a summary; `weights` (e.g. counts of identical customers) default to 1.
     ///
@@ -135,24 +235,22 @@ impl SummaryData {
                 check::weights(n, Some(w))?;
                 (frequency.to_vec(), recency.to_vec(), t_cal.to_vec(), w.to_vec())
             }
-            None => {
-                let c = crate::compress::compress(frequency, recency, t_cal)?;
-                if c.len() * 5 <= n * 4 {
-                    let w = c.weights_f64();
-                    (c.frequency, c.recency, c.t, w)
-                } else {
-                    (frequency.to_vec(), recency.to_vec(), t_cal.to_vec(), vec![1.0; n])
-                }
+            // Compressed when that removes at least a fifth of the rows: counting the distinct
+            // rows' hashes first spares the sort of data that would not compress.
+            None => match distinct_rows_exceed(frequency, recency, t_cal, n * 4 / 5) {
+                false => Some(crate::compress::compress(frequency, recency, t_cal)?),
+                true => None,
             }
+            .filter(|c| c.len() * 5 <= n * 4)
+            .map(|c| {
+                let w = c.weights_f64();
+                (c.frequency, c.recency, c.t, w)
+            })
+            .unwrap_or_else(|| {
+                (frequency.to_vec(), recency.to_vec(), t_cal.to_vec(), vec![1.0; n])
+            }),
         };
-        // Frequency levels for the per-x tables of the likelihoods.
-        let mut levels: Vec<f64> = f.clone();
-        levels.sort_by(f64::total_cmp);
-        levels.dedup();
-        let x_index = f
-            .iter()
-            .map(|x| levels.binary_search_by(|l| l.total_cmp(x)).unwrap_or(0) as u32)
-            .collect();
+        let (levels, x_index) = frequency_levels(&f);
         let n_obs = w.iter().sum();
         Ok(SummaryData {
             frequency: f,
@@ -274,5 +372,41 @@ mod tests {
         assert_eq!(d.n_rows(), 1);
         assert_eq!(d.n_obs(), 10.0);
         assert_eq!(d.n_customers(), 10);
+    }
+
+    /// Compressed exactly when at most four fifths of the rows are distinct (−0.0 and +0.0
+    /// alike): 10 rows with 8 distinct compress, with 9 they do not.
+    #[test]
+    fn compression_threshold_counts_distinct_rows() {
+        let t = [5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 5.0, -0.0];
+        let mut tt = t;
+        tt[9] = 5.0; // rows 0, 8, 9 equal: 8 distinct
+        let f = [0.0; 10];
+        let d = SummaryData::new(&f, &[0.0; 10], &tt, None).unwrap();
+        assert_eq!((d.n_rows(), d.weight()[0]), (8, 3.0));
+        tt[9] = 13.0; // 9 distinct
+        assert_eq!(SummaryData::new(&f, &[0.0; 10], &tt, None).unwrap().n_rows(), 10);
+        let r = [0.0, -0.0, 0.0, -0.0, 0.0, -0.0, 0.0, -0.0, 0.0, -0.0];
+        let same = [3.0; 10];
+        assert_eq!(SummaryData::new(&f, &r, &same, None).unwrap().n_rows(), 1);
+        // Many rows, half of them repeated: the table's collisions are resolved by value.
+        let n = 100_000;
+        let t: Vec<f64> = (0..n).map(|i| (i / 2) as f64 * 0.001 + 1.0).collect();
+        let d = SummaryData::new(&vec![0.0; n], &vec![0.0; n], &t, None).unwrap();
+        assert_eq!((d.n_rows(), d.n_obs()), (n / 2, n as f64));
+        assert!(!distinct_rows_exceed(&vec![0.0; n], &vec![0.0; n], &t, n / 2));
+        assert!(distinct_rows_exceed(&vec![0.0; n], &vec![0.0; n], &t, n / 2 - 1));
+    }
+
+    /// The levels are the sorted distinct frequencies and each row's index among them, for
+    /// small counts, counts beyond the direct table and the largest frequency.
+    #[test]
+    fn frequency_levels_are_sorted_distinct_values() {
+        let f = [3.0, 0.0, 70_000.0, 3.0, MAX_FREQUENCY, 1.0, 70_000.0, 65_535.0, 0.0];
+        let (levels, index) = frequency_levels(&f);
+        assert_eq!(levels, vec![0.0, 1.0, 3.0, 65_535.0, 70_000.0, MAX_FREQUENCY]);
+        assert_eq!(index, vec![2, 0, 4, 2, 5, 1, 4, 3, 0]);
+        let (levels, index) = frequency_levels(&[2.0, 7.0, 2.0]);
+        assert_eq!((levels, index), (vec![2.0, 7.0], vec![0, 1, 0]));
     }
 }

@@ -16,10 +16,11 @@
 //! * **Starts.** [`FitOptions::initial`] when given, else each of
 //!   [`Likelihood::initial_guess`] in turn until one converges (the best iterate is reported when
 //!   none does).
-//! * **Warm start.** Above 50,000 rows ([`FitData::n_rows`]) and without `initial`, the fit first
-//!   runs on every 8th row ([`FitData::subsample`], recursively), which supplies a starting point
-//!   and the initial inverse Hessian; the full-data optimisation and its convergence test are
-//!   unchanged.
+//! * **Warm start.** From 8,000 rows ([`FitData::n_rows`]) on and without `initial`, the fit
+//!   first runs on every `s`-th row, `s = min(8, rows / 2,000)` ([`FitData::subsample`],
+//!   recursively down to 2,000–8,000 rows), which supplies a starting point and the initial
+//!   inverse Hessian; the full-data optimisation and its convergence test are unchanged. Each
+//!   level needs a few passes over its rows, so the fit's cost is about linear in the rows.
 //! * **Solver.** BFGS ([`crate::optim::minimize`]) to the gradient tolerance
 //!   [`FitOptions::tolerance`]. A model with a joint value–gradient–Hessian pass
 //!   ([`Likelihood::JOINT_HESSIAN`]) finishes a warm-started fit with Newton iterations instead
@@ -339,13 +340,25 @@ pub struct MlFit {
     pub covariance: Option<Covariance>,
 }
 
-/// Above this many rows, the fit first runs on a systematic subsample (every
-/// [`WARM_START_STRIDE`]-th row, recursively) to get starting values and an inverse-Hessian
-/// estimate; the full-data BFGS then needs only a few iterations. The full-data optimum and its
-/// convergence test are unchanged.
-const WARM_START_ROWS: usize = 50_000;
-/// Subsampling stride of the warm start.
+/// The smallest subsample the warm start fits from a cold start: its rows times the ~25 passes
+/// of a cold BFGS run is the fixed cost of the warm start, so it is kept small, and large enough
+/// that the subsample's estimate is a close start for the next level.
+const WARM_START_MIN_ROWS: usize = 2_000;
+/// Gradient tolerance of the warm start's subsample fits (the mean objective's gradient in
+/// ln-parameters): far below the subsample's sampling error, far above the rounding noise of
+/// the gradient, where BFGS can stall.
+const WARM_START_TOLERANCE: f64 = 1e-5;
+/// The largest subsampling stride of the warm start.
 const WARM_START_STRIDE: usize = 8;
+
+/// The warm start's stride for data of `n_rows` rows: every `min(8, n_rows / 2,000)`-th row, from
+/// 8,000 rows on (stride 4 and more, so that each level costs a fraction of the next; below,
+/// the fit starts cold on the full data). Each level then needs a few passes, and the cold
+/// run's ~25 passes are over 2,000–16,000 rows: the cost is about linear in the rows.
+fn warm_start_stride(n_rows: usize) -> Option<usize> {
+    let stride = (n_rows / WARM_START_MIN_ROWS).min(WARM_START_STRIDE);
+    (stride >= 4).then_some(stride)
+}
 
 /// The optimiser's objective at `θ = ln p`: the mean negative log-likelihood per customer plus
 /// `pen · Σ θ_j²`, with its gradient in `θ` written into `g`.
@@ -407,13 +420,17 @@ fn fit_from<L: Likelihood>(
         ..Default::default()
     };
     let mut starts = auto_starts.clone();
-    let warm_sub = match options.initial.is_none() && data.n_rows() > WARM_START_ROWS {
-        true => data.subsample(WARM_START_STRIDE),
+    let warm_sub = match options.initial.is_none() {
+        true => warm_start_stride(data.n_rows()).and_then(|stride| data.subsample(stride)),
         false => None,
     };
     let warm = warm_sub.is_some();
     if let Some(sub) = warm_sub {
-        if let Ok(f) = fit_from(model, &sub, options, auto_starts) {
+        // The subsample's estimate is only a start (its sampling error is far larger than the
+        // tolerance): it is not polished to the last digits.
+        let tolerance = options.tolerance.max(WARM_START_TOLERANCE);
+        let sub_options = FitOptions { tolerance, ..options.clone() };
+        if let Ok(f) = fit_from(model, &sub, &sub_options, auto_starts) {
             if let Some(c) = &f.covariance {
                 // Inverse Hessian of the *mean* objective = covariance × number of customers.
                 let scale = sub.n_obs();
@@ -556,4 +573,27 @@ fn finish_fit<L: Likelihood>(
         .and_then(|h| crate::optim::invert_spd(&h).ok())
         .map(|c| Covariance::from_inverse_hessian(params.clone(), c));
     Ok(MlFit { params, diagnostics, covariance })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::warm_start_stride;
+
+    /// Cold below 8,000 rows; from there every 4th to 8th row, and the recursion ends on a cold
+    /// fit of 2,000–8,000 rows at every size.
+    #[test]
+    fn warm_start_levels_end_on_a_small_cold_fit() {
+        assert_eq!(warm_start_stride(7_999), None);
+        assert_eq!(warm_start_stride(8_000), Some(4));
+        assert_eq!(warm_start_stride(10_000), Some(5));
+        assert_eq!(warm_start_stride(16_000), Some(8));
+        assert_eq!(warm_start_stride(10_000_000), Some(8));
+        for n in [8_000, 9_999, 15_999, 50_000, 63_999, 200_000, 1_000_000, 10_000_000] {
+            let mut rows = n;
+            while let Some(s) = warm_start_stride(rows) {
+                rows = rows.div_ceil(s); // the length of `step_by(s)`
+            }
+            assert!((2_000..8_000).contains(&rows), "{n} rows: cold fit on {rows}");
+        }
+    }
 }

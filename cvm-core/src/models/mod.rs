@@ -28,8 +28,8 @@
 //! # Estimation
 //! Maximum likelihood on the logarithms of the parameters by the one driver, [`fit_ml`] (see
 //! [`driver`] for the method): the objective is the *mean* negative log-likelihood
-//! per customer plus `penalizer · Σ ln(θ_j)²`, BFGS with a warm start from a subsample above
-//! 50,000 rows and a Newton finish for models with an exact joint Hessian (the Pareto/NBD). The
+//! per customer plus `penalizer · Σ ln(θ_j)²`, BFGS with a warm start from a subsample from
+//! 8,000 rows on and a Newton finish for models with an exact joint Hessian (the Pareto/NBD). The
 //! log-likelihood reported is the sum over customers, in the data's time unit — the number the
 //! papers print. Rows are summed in fixed-size chunks whose partial sums are combined in order,
 //! so results are bit-identical with and without the `parallel` feature. Gradients are analytic
