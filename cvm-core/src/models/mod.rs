@@ -66,6 +66,7 @@ pub mod bg_nbd;
 mod bg_nbd_likelihood;
 mod checks;
 mod covariance;
+pub mod covariates;
 mod data;
 pub mod diagnostics;
 pub mod driver;

@@ -1,0 +1,125 @@
+//! The plain models' log-likelihood of one customer with its gradient in the natural
+//! parameters: what the covariate likelihood evaluates at each customer's parameters.
+
+use crate::models::pareto_nbd::{ln_head, ParetoNbdParams};
+use crate::models::pareto_nbd_likelihood::row_terms;
+use crate::models::{ln_add, ModelKind, Order};
+use crate::special::{digamma, gamma_ln_ratio, ln_beta, ln_gamma};
+
+/// `ℓ(p; a, b, c)` of one customer of `model` at natural parameters `p`, with `∂ℓ/∂p` written
+/// into `grad` (of the model's parameter count) when given. The row is `(x, t_x, T)` for the
+/// transaction models and `(x, z̄, ·)` (repeat purchases, mean spend) for the Gamma-Gamma.
+/// The values are the expressions of each model's `log_likelihood_at`.
+pub(crate) fn row(
+    model: ModelKind,
+    p: &[f64],
+    a: f64,
+    b: f64,
+    c: f64,
+    grad: Option<&mut [f64]>,
+) -> f64 {
+    match model {
+        ModelKind::ParetoNbd => pareto_nbd(p, a, b, c, grad),
+        ModelKind::BgNbd => bg_nbd(p, a, b, c, grad),
+        ModelKind::MbgNbd => mbg_nbd(p, a, b, c, grad),
+        ModelKind::GammaGamma => gamma_gamma(p, a, b, grad),
+        _ => f64::NAN,
+    }
+}
+
+/// Pareto/NBD: the fit's head and quadrature row terms.
+fn pareto_nbd(p: &[f64], x: f64, t_x: f64, t_cal: f64, grad: Option<&mut [f64]>) -> f64 {
+    let pp = ParetoNbdParams::raw(p);
+    let order = if grad.is_some() { Order::Gradient } else { Order::Value };
+    let (v, g, _) = row_terms(&pp, x, t_x, t_cal, order);
+    if let Some(out) = grad {
+        let ParetoNbdParams { r, alpha, s, beta } = pp;
+        let dg = if x == 0.0 { 0.0 } else { digamma(r + x) - digamma(r) };
+        let head = [dg + alpha.ln(), r / alpha, beta.ln(), s / beta];
+        for j in 0..4 {
+            out[j] = head[j] + g[j];
+        }
+    }
+    ln_head(&pp, x) + v
+}
+
+/// `∇H + π₁∇A₁ + π₂∇A₂` for `ℓ = H + ln(e^{A₁} + e^{A₂})` (π the softmax weights).
+fn two_terms(a1: f64, a2: f64, head: [f64; 4], g1: [f64; 4], g2: [f64; 4], out: &mut [f64]) {
+    let p2 = 1.0 / (1.0 + (a1 - a2).exp());
+    for j in 0..4 {
+        out[j] = head[j] + (1.0 - p2) * g1[j] + p2 * g2[j];
+    }
+}
+
+/// BG/NBD (Fader, Hardie & Lee 2005, eq. 6).
+fn bg_nbd(p: &[f64], x: f64, t_x: f64, t_cal: f64, grad: Option<&mut [f64]>) -> f64 {
+    let (r, alpha, a, b) = (p[0], p[1], p[2], p[3]);
+    let head = gamma_ln_ratio(r + x, r) + r * alpha.ln() + ln_beta(a, b + x) - ln_beta(a, b);
+    let (l1, l2) = ((alpha + t_cal).ln(), (alpha + t_x).ln());
+    let a3 = -(r + x) * l1;
+    let a4 = a.ln() - (b + x - 1.0).ln() - (r + x) * l2;
+    if let Some(out) = grad {
+        let (dr, da, db) = if x > 0.0 {
+            let da = digamma(a + b) - digamma(a + b + x);
+            (digamma(r + x) - digamma(r), da, da + digamma(b + x) - digamma(b))
+        } else {
+            (0.0, 0.0, 0.0)
+        };
+        let hg = [dr + alpha.ln(), r / alpha, da, db];
+        let g1 = [-l1, -(r + x) / (alpha + t_cal), 0.0, 0.0];
+        if x > 0.0 {
+            let g2 = [-l2, -(r + x) / (alpha + t_x), 1.0 / a, -1.0 / (b + x - 1.0)];
+            two_terms(a3, a4, hg, g1, g2, out);
+        } else {
+            two_terms(a3, f64::NEG_INFINITY, hg, g1, [0.0; 4], out);
+        }
+    }
+    if x > 0.0 {
+        head + ln_add(a3, a4)
+    } else {
+        head + a3
+    }
+}
+
+/// MBG/NBD (Batislam, Denizel & Filiztekin 2007).
+fn mbg_nbd(p: &[f64], x: f64, t_x: f64, t_cal: f64, grad: Option<&mut [f64]>) -> f64 {
+    let (r, alpha, a, b) = (p[0], p[1], p[2], p[3]);
+    let lb = ln_beta(a, b);
+    let head = gamma_ln_ratio(r + x, r) + r * alpha.ln();
+    let (l1, l2) = ((alpha + t_cal).ln(), (alpha + t_x).ln());
+    let a1 = ln_beta(a, b + x + 1.0) - lb - (r + x) * l1;
+    let a2 = ln_beta(a + 1.0, b + x) - lb - (r + x) * l2;
+    if let Some(out) = grad {
+        let dr = if x > 0.0 { digamma(r + x) - digamma(r) } else { 0.0 };
+        // ∇ of C = ln Γ(b+x) − ln Γ(b) + ln Γ(a+b) − ln Γ(a+b+x+1), common to both terms.
+        let dca = digamma(a + b) - digamma(a + b + x + 1.0);
+        let dcb = dca + digamma(b + x) - digamma(b);
+        let hg = [dr + alpha.ln(), r / alpha, dca, dcb];
+        let g1 = [-l1, -(r + x) / (alpha + t_cal), 0.0, 1.0 / (b + x)];
+        let g2 = [-l2, -(r + x) / (alpha + t_x), 1.0 / a, 0.0];
+        two_terms(a1, a2, hg, g1, g2, out);
+    }
+    head + ln_add(a1, a2)
+}
+
+/// Gamma-Gamma (Fader, Hardie & Lee 2005, *RFM and CLV*): the density of the mean spend `z̄`
+/// over `x` transactions; 0 for `x = 0`.
+fn gamma_gamma(p: &[f64], x: f64, z: f64, grad: Option<&mut [f64]>) -> f64 {
+    if x == 0.0 {
+        if let Some(out) = grad {
+            out.iter_mut().for_each(|v| *v = 0.0);
+        }
+        return 0.0;
+    }
+    let (pp, q, gamma) = (p[0], p[1], p[2]);
+    let px = pp * x;
+    let lg = (gamma + x * z).ln();
+    if let Some(out) = grad {
+        let d = digamma(px + q);
+        out[0] = x * (d - digamma(px) + x.ln() + z.ln() - lg);
+        out[1] = d - digamma(q) + gamma.ln() - lg;
+        out[2] = q / gamma - (px + q) / (gamma + x * z);
+    }
+    gamma_ln_ratio(px + q, px) - ln_gamma(q) + q * gamma.ln() + px * x.ln() + (px - 1.0) * z.ln()
+        - (px + q) * lg
+}
