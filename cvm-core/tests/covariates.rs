@@ -4,9 +4,10 @@
 use cvm_core::models::covariates::{
     fit, fit_spend, CovariateOptions, Covariates, ProcessCovariates,
 };
+use cvm_core::models::TransactionModel;
 use cvm_core::models::{
-    simulate, AnyModel, BgNbdParams, GammaGamma, GammaGammaParams, MbgNbdParams, ModelKind,
-    ParetoNbdParams, SimulationOptions, SummaryData,
+    simulate, AnyModel, BgBb, BgBbParams, BgNbdParams, GammaGamma, GammaGammaParams, MbgNbdParams,
+    ModelKind, ParetoNbdParams, SimulationOptions, SummaryData,
 };
 use cvm_core::Error;
 
@@ -34,6 +35,17 @@ fn cohort(kind: ModelKind, base: &[f64], g_trans: f64, g_life: f64, n: usize, se
                 let p =
                     BgNbdParams::new(base[0], base[1] * ft, base[2] * fl, base[3] * fl).unwrap();
                 simulate::bg_nbd(&p, &o).unwrap()
+            }
+            ModelKind::BgBb => {
+                // α_i = α e^{γ_trans z}, γ_i = γ e^{γ_life z}; 8 opportunities.
+                let p = BgBbParams::new(base[0] / ft, base[1], base[2] * fl, base[3]).unwrap();
+                let m = BgBb::from_params(p).unwrap();
+                let (x, tx) = m.simulate(n / 2, 8, seed * 10 + group).unwrap();
+                c.t.extend(vec![8.0; x.len()]);
+                c.x.extend(x);
+                c.tx.extend(tx);
+                c.z.extend(std::iter::repeat_n(zi, n / 2));
+                continue;
             }
             _ => {
                 let p =
@@ -64,6 +76,38 @@ fn both(c: &Cohort) -> ProcessCovariates {
 
 const PNBD: [f64; 4] = [0.6, 10.0, 0.8, 12.0];
 const BG: [f64; 4] = [0.3, 5.0, 0.7, 2.5];
+const BGBB: [f64; 4] = [1.2, 0.75, 0.66, 2.8];
+
+/// The plain model of `kind` at `params` (the BG/BB is not an `AnyModel`).
+enum Plain {
+    Any(AnyModel),
+    BgBb(BgBb),
+}
+
+impl Plain {
+    fn m(&self) -> &dyn TransactionModel {
+        match self {
+            Plain::Any(m) => m.as_model(),
+            Plain::BgBb(m) => m,
+        }
+    }
+}
+
+fn plain_at(kind: ModelKind, params: &[f64]) -> Plain {
+    match kind {
+        ModelKind::BgBb => {
+            Plain::BgBb(BgBb::from_params(BgBbParams::from_slice(params).unwrap()).unwrap())
+        }
+        _ => Plain::Any(AnyModel::from_params(kind, params).unwrap()),
+    }
+}
+
+const ALL: [(ModelKind, [f64; 4]); 4] = [
+    (ModelKind::ParetoNbd, PNBD),
+    (ModelKind::BgNbd, BG),
+    (ModelKind::MbgNbd, BG),
+    (ModelKind::BgBb, BGBB),
+];
 
 #[test]
 fn without_columns_the_fit_is_the_plain_fit() {
@@ -88,17 +132,14 @@ fn without_columns_the_fit_is_the_plain_fit() {
 
 #[test]
 fn per_customer_likelihood_is_the_plain_models_at_the_customers_parameters() {
-    for (kind, base) in
-        [(ModelKind::ParetoNbd, PNBD), (ModelKind::BgNbd, BG), (ModelKind::MbgNbd, BG)]
-    {
+    for (kind, base) in ALL {
         let c = cohort(kind, &base, 0.5, -0.4, 2000, 2);
         let cov = both(&c);
         let m = fit(kind, &c.x, &c.tx, &c.t, &cov, &Default::default()).unwrap();
         let ll = m.log_likelihood_individual(&c.x, &c.tx, &c.t, &cov).unwrap();
         let params = m.customer_params(c.x.len(), &cov).unwrap();
         for i in (0..c.x.len()).step_by(37) {
-            let plain = AnyModel::from_params(kind, &params[i]).unwrap();
-            let want = plain.as_model().log_likelihood_at(c.x[i], c.tx[i], c.t[i]);
+            let want = plain_at(kind, &params[i]).m().log_likelihood_at(c.x[i], c.tx[i], c.t[i]);
             assert!(
                 (ll[i] - want).abs() <= 1e-12 * want.abs().max(1.0),
                 "{kind:?} row {i}: {} vs {want}",
@@ -115,8 +156,10 @@ fn per_customer_likelihood_is_the_plain_models_at_the_customers_parameters() {
             .with_transaction(Covariates::new(&["noise", "vip"], &vec![0.0; 2 * n]).unwrap())
             .with_lifetime(Covariates::new(&["vip"], &vec![0.0; n]).unwrap());
         let ll0 = m.log_likelihood_individual(&c.x, &c.tx, &c.t, &zero).unwrap();
-        let plain = AnyModel::from_params(kind, m.base_params()).unwrap();
-        let want = plain.as_model().log_likelihood_individual(&c.x, &c.tx, &c.t).unwrap();
+        let want = plain_at(kind, m.base_params())
+            .m()
+            .log_likelihood_individual(&c.x, &c.tx, &c.t)
+            .unwrap();
         for (a, b) in ll0.iter().zip(&want) {
             assert!((a - b).abs() <= 1e-10 * b.abs().max(1.0));
         }
@@ -125,9 +168,7 @@ fn per_customer_likelihood_is_the_plain_models_at_the_customers_parameters() {
 
 #[test]
 fn gradient_matches_central_differences() {
-    for (kind, base) in
-        [(ModelKind::ParetoNbd, PNBD), (ModelKind::BgNbd, BG), (ModelKind::MbgNbd, BG)]
-    {
+    for (kind, base) in ALL {
         let c = cohort(kind, &base, 0.5, -0.4, 600, 3);
         let cov = both(&c);
         let m = fit(kind, &c.x, &c.tx, &c.t, &cov, &Default::default()).unwrap();
@@ -199,7 +240,8 @@ fn invalid_inputs_are_errors_naming_them() {
     };
     let e = m.probability_alive(&c.x, &c.tx, &c.t, &no_noise).unwrap_err();
     assert!(e.to_string().contains("missing column `noise`"), "{e}");
-    let e = fit(ModelKind::BgBb, &c.x, &c.tx, &c.t, &cov, &Default::default()).unwrap_err();
+    let e = fit(ModelKind::ShiftedBetaGeometric, &c.x, &c.tx, &c.t, &cov, &Default::default())
+        .unwrap_err();
     assert_eq!(e.field(), Some("model"));
     let pen = CovariateOptions::default()
         .with_fit(cvm_core::models::FitOptions::default().with_penalizer(0.1));
@@ -214,7 +256,9 @@ fn recovers_known_coefficients() {
     // A few seeds per model; the 95% intervals should cover the truth (4 σ bound per seed
     // so that the test fails only on a real bias).
     let (gt, gl) = (0.6, -0.5);
-    for (kind, base) in [(ModelKind::ParetoNbd, PNBD), (ModelKind::BgNbd, BG)] {
+    for (kind, base) in
+        [(ModelKind::ParetoNbd, PNBD), (ModelKind::BgNbd, BG), (ModelKind::BgBb, BGBB)]
+    {
         let mut covered = 0;
         for seed in 0..3 {
             let c = cohort(kind, &base, gt, gl, 20_000, 100 + seed);

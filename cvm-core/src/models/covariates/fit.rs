@@ -8,8 +8,8 @@ use super::model::{CovariateModel, Layout};
 use super::Covariates;
 use crate::error::{check, Error, Result};
 use crate::models::{
-    check_customers, fit_ml, AnyModel, FitDiagnostics, FitOptions, GammaGamma, MlFit, ModelKind,
-    SummaryData,
+    check_customers, fit_ml, AnyModel, BgBb, FitDiagnostics, FitOptions, GammaGamma, MlFit,
+    ModelKind, SummaryData, TransactionModel,
 };
 
 /// Options of a covariate fit.
@@ -121,7 +121,8 @@ impl ProcessCovariates {
     }
 }
 
-/// Fits the transaction model `kind` (Pareto/NBD, BG/NBD or MBG/NBD) with covariates by maximum
+/// Fits the transaction model `kind` (Pareto/NBD, BG/NBD, MBG/NBD or BG/BB: then `t_cal` is
+/// the number of opportunities `n`) with covariates by maximum
 /// likelihood: first the plain model ([`AnyModel::fit`]), then, from its estimate with every
 /// coefficient 0, the covariate likelihood by the shared driver [`fit_ml`] — the plain model's
 /// per-customer log-likelihood at each customer's parameters (see [`super::links`]), summed
@@ -158,20 +159,40 @@ pub fn fit(
     covariates: &ProcessCovariates,
     options: &CovariateOptions,
 ) -> Result<CovariateModel> {
-    if !matches!(kind, ModelKind::ParetoNbd | ModelKind::BgNbd | ModelKind::MbgNbd) {
+    if !matches!(
+        kind,
+        ModelKind::ParetoNbd | ModelKind::BgNbd | ModelKind::MbgNbd | ModelKind::BgBb
+    ) {
         let reason = format!("`{}` has no transaction covariate links", kind.as_str());
         return Err(Error::invalid("model", reason));
     }
     options.validate()?;
     check_customers(frequency, recency, t_cal)?;
     let design = Design::new(kind, frequency.len(), covariates.by_process(), &options.shared)?;
-    let plain =
-        AnyModel::fit(kind, &SummaryData::new(frequency, recency, t_cal, None)?, &options.fit)?;
-    let model = plain.as_model();
+    let plain: Box<dyn TransactionModel> = if kind == ModelKind::BgBb {
+        Box::new(BgBb::fit(frequency, recency, t_cal, None, &options.fit)?)
+    } else {
+        let data = SummaryData::new(frequency, recency, t_cal, None)?;
+        match AnyModel::fit(kind, &data, &options.fit)? {
+            AnyModel::BgNbd(m) => Box::new(m),
+            AnyModel::MbgNbd(m) => Box::new(m),
+            AnyModel::ParetoNbd(m) => Box::new(m),
+        }
+    };
     let rows = Rows { a: frequency.to_vec(), b: recency.to_vec(), c: t_cal.to_vec() };
-    let ll = plain.diagnostics().map_or(f64::NAN, |d| d.log_likelihood);
-    let log_cov = model.covariance().map(|c| c.log_matrix().to_vec());
-    fit_design(design, &rows, model.params(), ll, log_cov, options)
+    let ll = plain_log_likelihood(&*plain, &rows);
+    let log_cov = plain.covariance().map(|c| c.log_matrix().to_vec());
+    fit_design(design, &rows, plain.params(), ll, log_cov, options)
+}
+
+/// The plain model's log-likelihood on the rows (per customer, as the covariate fit counts
+/// it: the plain fit may have compressed identical rows, with the same total).
+fn plain_log_likelihood(plain: &dyn TransactionModel, rows: &Rows) -> f64 {
+    let n = rows.a.len();
+    crate::parallel::chunked_sum(n, 0, |range, _| {
+        range.map(|i| plain.log_likelihood_at(rows.a[i], rows.b[i], rows.c[i])).sum()
+    })
+    .0
 }
 
 /// Fits the Gamma-Gamma spend model with spend covariates (`nu_i`'s scale

@@ -48,6 +48,9 @@ const fn term(param: usize, process: Process, sign: f64) -> LinkTerm {
 /// * Pareto/NBD `(r, α, s, β)`: `α_i = α e^{−γ_trans·z}`, `β_i = β e^{−γ_life·z}`;
 /// * BG/NBD and MBG/NBD `(r, α, a, b)`: `α_i = α e^{−γ_trans·z}`, `a_i = a e^{γ_life·z}`,
 ///   `b_i = b e^{γ_life·z}`;
+/// * BG/BB `(α, β, γ, δ)` (discrete time): `α_i = α e^{γ_trans·z}`, `γ_i = γ e^{γ_life·z}`
+///   (the first shapes of the beta distributions of the purchase and the dropout probability:
+///   a positive coefficient raises the mean `α/(α+β)`, resp. `γ/(γ+δ)`);
 /// * Gamma-Gamma `(p, q, γ)`: the scale of the rates `ν`, `γ_i = γ e^{−γ_spend·z}`.
 ///
 /// A positive `γ_trans` raises the purchase rate (`α` is a scale of the rates: the mean rate
@@ -56,22 +59,23 @@ const fn term(param: usize, process: Process, sign: f64) -> LinkTerm {
 /// `a/(a+b)` unchanged while concentrating it.
 ///
 /// # Errors
-/// [`Error::InvalidValue`] (`model`) for a model without covariate links (the BG/BB and the sBG,
-/// for now).
+/// [`Error::InvalidValue`] (`model`) for a model without covariate links (the sBG).
 pub fn links(model: ModelKind) -> Result<&'static [LinkTerm]> {
     use Process::*;
     const PNBD: &[LinkTerm] = &[term(1, Transaction, -1.0), term(3, Lifetime, -1.0)];
     const BG: &[LinkTerm] =
         &[term(1, Transaction, -1.0), term(2, Lifetime, 1.0), term(3, Lifetime, 1.0)];
     const GG: &[LinkTerm] = &[term(2, Spend, -1.0)];
+    const BGBB: &[LinkTerm] = &[term(0, Transaction, 1.0), term(2, Lifetime, 1.0)];
     match model {
         ModelKind::ParetoNbd => Ok(PNBD),
         ModelKind::BgNbd | ModelKind::MbgNbd => Ok(BG),
         ModelKind::GammaGamma => Ok(GG),
+        ModelKind::BgBb => Ok(BGBB),
         other => Err(Error::invalid(
             "model",
             format!(
-                "`{}` has no covariate links (pareto_nbd, bg_nbd, mbg_nbd, gamma_gamma do)",
+                "`{}` has no covariate links (pareto_nbd, bg_nbd, mbg_nbd, bg_bb, gamma_gamma do)",
                 other.as_str()
             ),
         )),

@@ -7,7 +7,9 @@ use super::likelihood::{CovLik, Rows};
 use super::link::{links, Block, Design, Process};
 use super::Covariates;
 use crate::error::{Error, Result};
-use crate::models::{z_for_level, AnyModel, FitDiagnostics, ModelKind};
+use crate::models::{
+    z_for_level, AnyModel, BgBb, BgBbParams, FitDiagnostics, ModelKind, TransactionModel,
+};
 use crate::special::{ln_gamma, ln_upper_incomplete_gamma};
 
 /// The covariate columns a model was fitted with: per process, the column names and the index
@@ -63,6 +65,9 @@ impl Layout {
         Ok(Design { model: kind, terms: links(kind)?, blocks, coef_names })
     }
 }
+
+/// The plain model whose kernels a covariate model evaluates at each customer's parameters.
+type Kernels = Box<dyn TransactionModel>;
 
 /// The likelihood-ratio test of a covariate model against the plain model (the null: every
 /// coefficient 0): `2 (LL − LL₀)` against χ² with as many degrees of freedom as coefficients.
@@ -253,8 +258,22 @@ impl CovariateModel {
 
     /// The plain model at the base parameters: the kernels evaluated at each customer's
     /// parameters.
-    fn kernels(&self) -> Result<AnyModel> {
-        AnyModel::from_params(self.kind, self.base_params())
+    fn kernels(&self) -> Result<Kernels> {
+        let p = self.base_params();
+        Ok(match self.kind {
+            ModelKind::BgBb => Box::new(BgBb::from_params(BgBbParams::from_slice(p)?)?),
+            ModelKind::GammaGamma => {
+                return Err(Error::invalid(
+                    "model",
+                    "the Gamma-Gamma has no transaction predictions",
+                ))
+            }
+            kind => match AnyModel::from_params(kind, p)? {
+                AnyModel::BgNbd(m) => Box::new(m),
+                AnyModel::MbgNbd(m) => Box::new(m),
+                AnyModel::ParetoNbd(m) => Box::new(m),
+            },
+        })
     }
 
     /// Checked histories and each customer's parameters.
@@ -264,9 +283,9 @@ impl CovariateModel {
         r: &[f64],
         t: &[f64],
         cov: &ProcessCovariates,
-    ) -> Result<(AnyModel, Vec<Vec<f64>>)> {
+    ) -> Result<(Kernels, Vec<Vec<f64>>)> {
         let m = self.kernels()?;
-        m.as_model().check_histories(f, r, t)?;
+        m.check_histories(f, r, t)?;
         let p = self.customer_params(f.len(), cov)?;
         Ok((m, p))
     }
@@ -285,7 +304,7 @@ impl CovariateModel {
         covariates: &ProcessCovariates,
     ) -> Result<Vec<f64>> {
         let (m, p) = self.customers(frequency, recency, t_cal, covariates)?;
-        let k = m.as_model();
+        let k = &*m;
         Ok((0..frequency.len())
             .map(|i| k.probability_alive_with(&p[i], frequency[i], recency[i], t_cal[i]))
             .collect())
@@ -305,7 +324,7 @@ impl CovariateModel {
         covariates: &ProcessCovariates,
     ) -> Result<Vec<f64>> {
         let (m, p) = self.customers(frequency, recency, t_cal, covariates)?;
-        let k = m.as_model();
+        let k = &*m;
         k.check_horizon(horizon)?;
         Ok((0..frequency.len())
             .map(|i| {
@@ -335,7 +354,9 @@ impl CovariateModel {
         crate::error::check::same_len("recency", a.len(), b.len())?;
         crate::error::check::same_len("T", a.len(), c.len())?;
         if self.kind != ModelKind::GammaGamma {
-            crate::models::check_customers(a, b, c)?;
+            self.kernels()?.check_histories(a, b, c)?;
+        } else {
+            crate::models::spend::check_spend(a, b)?;
         }
         let p = self.customer_params(a.len(), covariates)?;
         Ok((0..a.len())

@@ -1,10 +1,12 @@
 //! The plain models' log-likelihood of one customer with its gradient in the natural
 //! parameters: what the covariate likelihood evaluates at each customer's parameters.
 
+use crate::models::bg_bb::BgBbParams;
+use crate::models::bg_bb_likelihood::ln_lik;
 use crate::models::pareto_nbd::{ln_head, ParetoNbdParams};
 use crate::models::pareto_nbd_likelihood::row_terms;
 use crate::models::{ln_add, ModelKind, Order};
-use crate::special::{digamma, gamma_ln_ratio, ln_beta, ln_gamma};
+use crate::special::{digamma, gamma_ln_ratio, ln_beta, ln_gamma, log_add_exp};
 
 /// `ℓ(p; a, b, c)` of one customer of `model` at natural parameters `p`, with `∂ℓ/∂p` written
 /// into `grad` (of the model's parameter count) when given. The row is `(x, t_x, T)` for the
@@ -23,6 +25,7 @@ pub(crate) fn row(
         ModelKind::BgNbd => bg_nbd(p, a, b, c, grad),
         ModelKind::MbgNbd => mbg_nbd(p, a, b, c, grad),
         ModelKind::GammaGamma => gamma_gamma(p, a, b, grad),
+        ModelKind::BgBb => bg_bb(p, a, b, c, grad),
         _ => f64::NAN,
     }
 }
@@ -122,4 +125,50 @@ fn gamma_gamma(p: &[f64], x: f64, z: f64, grad: Option<&mut [f64]>) -> f64 {
     }
     gamma_ln_ratio(px + q, px) - ln_gamma(q) + q * gamma.ln() + px * x.ln() + (px - 1.0) * z.ln()
         - (px + q) * lg
+}
+
+/// BG/BB (Fader, Hardie & Shang 2010, eq. 5) at `(x, t_x, n)`: the value is the model's
+/// `ln_lik`; the gradient combines the terms' gradients with their softmax weights.
+fn bg_bb(p: &[f64], x: f64, tx: f64, n: f64, grad: Option<&mut [f64]>) -> f64 {
+    let value = ln_lik(&BgBbParams::raw(p), x, tx, n);
+    let Some(out) = grad else {
+        return value;
+    };
+    let (a, b, g, d) = (p[0], p[1], p[2], p[3]);
+    let (lb_ab, lb_gd) = (ln_beta(a, b), ln_beta(g, d));
+    let (dg_ab, dg_gd) = (digamma(a + b), digamma(g + d));
+    let (dg_a, dg_b, dg_g, dg_d) = (digamma(a), digamma(b), digamma(g), digamma(d));
+    // Alive through n.
+    let t0 = ln_beta(a + x, b + n - x) - lb_ab + ln_beta(g, d + n) - lb_gd;
+    let (dabn, dgdn) = (digamma(a + b + n), digamma(g + d + n));
+    let mut acc = [
+        digamma(a + x) - dabn - dg_a + dg_ab,
+        digamma(b + n - x) - dabn - dg_b + dg_ab,
+        dg_gd - dgdn,
+        digamma(d + n) - dgdn - dg_d + dg_gd,
+    ];
+    let mut lse = t0;
+    let dax = digamma(a + x);
+    // Dead from opportunity t_x + i + 1, i = 0..n − t_x − 1.
+    let k = if n - tx > 0.0 { (n - tx) as usize } else { 0 };
+    for i in 0..k {
+        let i = i as f64;
+        let (yb, yab, yd, ygd) = (b + tx - x + i, a + b + tx + i, d + tx + i, g + d + 1.0 + tx + i);
+        let term = ln_beta(a + x, yb) - lb_ab + ln_beta(g + 1.0, yd) - lb_gd;
+        let (pab, pgd) = (digamma(yab), digamma(ygd));
+        let gt = [
+            dax - pab - dg_a + dg_ab,
+            digamma(yb) - pab - dg_b + dg_ab,
+            digamma(g + 1.0) - pgd - dg_g + dg_gd,
+            digamma(yd) - pgd - dg_d + dg_gd,
+        ];
+        let new = log_add_exp(lse, term);
+        let (wo, wn) = ((lse - new).exp(), (term - new).exp());
+        for j in 0..4 {
+            acc[j] = wo * acc[j] + wn * gt[j];
+        }
+        lse = new;
+    }
+    out[..4].copy_from_slice(&acc);
+    value
 }
