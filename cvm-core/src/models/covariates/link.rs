@@ -165,6 +165,16 @@ impl Design {
         Ok(Design { model, terms, blocks, coef_names })
     }
 
+    /// The design on every `stride`-th customer.
+    pub(crate) fn every(&self, stride: usize) -> Self {
+        let blocks = self
+            .blocks
+            .iter()
+            .map(|b| Block { process: b.process, z: b.z.every(stride), coef: b.coef.clone() })
+            .collect();
+        Design { blocks, coef_names: self.coef_names.clone(), ..*self }
+    }
+
     /// Number of coefficients.
     pub(crate) fn n_coef(&self) -> usize {
         self.coef_names.len()

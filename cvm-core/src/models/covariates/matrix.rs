@@ -92,6 +92,14 @@ impl Covariates {
         &self.values
     }
 
+    /// Every `stride`-th row.
+    pub(crate) fn every(&self, stride: usize) -> Self {
+        let k = self.names.len();
+        let values: Vec<f64> =
+            self.values.chunks(k).step_by(stride).flat_map(|r| r.iter().copied()).collect();
+        Covariates { names: self.names.clone(), n_rows: values.len() / k, values }
+    }
+
     /// Column `j` as a vector.
     pub fn column(&self, j: usize) -> Vec<f64> {
         self.values.iter().skip(j).step_by(self.names.len()).copied().collect()

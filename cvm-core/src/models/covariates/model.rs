@@ -382,8 +382,9 @@ impl CovariateModel {
         self.log_likelihood_individual(a, b, c, covariates)?;
         let design = self.layout.design(self.kind, a.len(), covariates)?;
         let nb = self.n_base();
-        let lik = CovLik { design: &design, n_base: nb, names: self.names.clone(), l2: 0.0 };
-        let rows = Rows { a: a.to_vec(), b: b.to_vec(), c: c.to_vec() };
+        let names = self.names.clone();
+        let lik = CovLik { model: self.kind, n_base: nb, names, l2: 0.0, start: vec![] };
+        let rows = Rows { a: a.to_vec(), b: b.to_vec(), c: c.to_vec(), design };
         let mut g = vec![0.0; params.len()];
         let v = lik.log_likelihood(&rows, &params[..nb], &params[nb..], Some(&mut g));
         Ok((v, g))
