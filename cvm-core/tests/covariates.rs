@@ -2,7 +2,7 @@
 //! `cvm_core::models::covariates`).
 
 use cvm_core::models::covariates::{
-    fit, fit_spend, CovariateOptions, Covariates, ProcessCovariates,
+    fit, fit_spend, CovariateModel, CovariateOptions, Covariates, ProcessCovariates,
 };
 use cvm_core::models::TransactionModel;
 use cvm_core::models::{
@@ -384,4 +384,29 @@ fn large_fits_reach_the_optimum() {
         let se = m.standard_errors().unwrap();
         assert!((m.coefficients()[0] - 0.5).abs() < 4.0 * se[4]);
     }
+}
+
+#[test]
+fn json_round_trip_keeps_names_and_predictions() {
+    let c = cohort(ModelKind::BgNbd, &BG, 0.4, 0.4, 3000, 10);
+    let mut cov = both(&c);
+    let o = CovariateOptions::default().with_shared(&["vip"]).with_l2(0.001);
+    let m = fit(ModelKind::BgNbd, &c.x, &c.tx, &c.t, &cov, &o).unwrap();
+    assert_eq!(&m.names()[4..], &["shared_vip", "trans_noise"]);
+    let text = m.to_json().unwrap();
+    let back = CovariateModel::from_json(&text).unwrap();
+    assert_eq!(back, m);
+    assert_eq!(back.likelihood_ratio_test(), m.likelihood_ratio_test());
+    // Columns are matched by name: reordering the transaction matrix changes nothing.
+    let pa = m.probability_alive(&c.x, &c.tx, &c.t, &cov).unwrap();
+    let t = cov.transaction.take().unwrap();
+    let swapped: Vec<f64> = (0..t.n_rows()).flat_map(|i| [t.row(i)[1], t.row(i)[0]]).collect();
+    cov.transaction = Some(Covariates::new(&["noise", "vip"], &swapped).unwrap());
+    assert_eq!(back.probability_alive(&c.x, &c.tx, &c.t, &cov).unwrap(), pa);
+    // A document naming an unknown parameter, or without one, is an error naming it.
+    let bad = text.replace("\"trans_noise\"", "\"trans_nois\"");
+    let e = CovariateModel::from_json(&bad).unwrap_err();
+    assert!(e.to_string().contains("params.trans_nois"), "{e}");
+    let bad = text.replace("\"model\": \"bg_nbd\"", "\"model\": \"sbg\"");
+    assert!(CovariateModel::from_json(&bad).is_err());
 }

@@ -28,6 +28,18 @@ impl Layout {
         )
     }
 
+    /// The layout of a stored model: per process, the columns and their coefficient indices.
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
+    pub(crate) fn from_columns(blocks: Vec<(Process, Vec<String>, Vec<usize>)>) -> Self {
+        Layout(blocks)
+    }
+
+    /// Per process, the column names.
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
+    pub(crate) fn columns(&self) -> impl Iterator<Item = (Process, &[String])> {
+        self.0.iter().map(|(p, c, _)| (*p, c.as_slice()))
+    }
+
     /// The design of `kind` on new covariates, their columns picked by name.
     fn design(&self, kind: ModelKind, n: usize, covariates: &ProcessCovariates) -> Result<Design> {
         let given = covariates.by_process();
@@ -158,6 +170,60 @@ impl CovariateModel {
     /// likelihood at the estimate, with the coefficients counted as parameters.
     pub fn diagnostics(&self) -> &FitDiagnostics {
         &self.diagnostics
+    }
+
+    /// The log-likelihood of the plain model fitted on the same customers (the null of
+    /// [`CovariateModel::likelihood_ratio_test`]).
+    pub fn plain_log_likelihood(&self) -> f64 {
+        self.plain_log_likelihood
+    }
+
+    /// The covariate columns of each process, in the order of their coefficients.
+    pub fn columns(&self) -> Vec<(Process, Vec<String>)> {
+        self.layout.columns().map(|(p, c)| (p, c.to_vec())).collect()
+    }
+
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
+    pub(crate) fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// The model as a JSON document (the `cvm-model` format with a `covariates` section: the
+    /// columns of each process, the penalty and the plain model's log-likelihood; the
+    /// covariance on the scale `(ln base parameters, γ)`).
+    ///
+    /// # Errors
+    /// [`Error::Json`] if serialisation fails.
+    ///
+    /// # Examples
+    /// ```
+    /// use cvm_core::models::covariates::{fit, CovariateModel, Covariates, ProcessCovariates};
+    /// use cvm_core::models::{simulate, BgNbdParams, ModelKind, SimulationOptions};
+    /// let sim = simulate::bg_nbd(
+    ///     &BgNbdParams::new(0.25, 4.0, 0.8, 2.5)?,
+    ///     &SimulationOptions::default().with_n_customers(1000),
+    /// )?;
+    /// let z: Vec<f64> = (0..1000).map(|i| (i % 3) as f64).collect();
+    /// let cov = ProcessCovariates::default().with_lifetime(Covariates::new(&["band"], &z)?);
+    /// let m = fit(ModelKind::BgNbd, &sim.frequency, &sim.recency, &sim.t, &cov, &Default::default())?;
+    /// let back = CovariateModel::from_json(&m.to_json()?)?;
+    /// assert_eq!(back, m);
+    /// # Ok::<(), cvm_core::Error>(())
+    /// ```
+    #[cfg(feature = "serde")]
+    pub fn to_json(&self) -> Result<String> {
+        super::persist::to_json(self)
+    }
+
+    /// Reads a document written by [`CovariateModel::to_json`].
+    ///
+    /// # Errors
+    /// [`Error::Json`] naming the JSON path of a malformed, unknown or inconsistent entry (an
+    /// unknown model, a process the model has no link for, a missing or unknown parameter, an
+    /// invalid base parameter, a covariance of the wrong size).
+    #[cfg(feature = "serde")]
+    pub fn from_json(text: &str) -> Result<Self> {
+        super::persist::from_json(text)
     }
 
     /// The L2 penalty the coefficients were fitted with.
