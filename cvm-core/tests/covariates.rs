@@ -410,3 +410,40 @@ fn json_round_trip_keeps_names_and_predictions() {
     let bad = text.replace("\"model\": \"bg_nbd\"", "\"model\": \"sbg\"");
     assert!(CovariateModel::from_json(&bad).is_err());
 }
+
+#[test]
+fn intervals_and_counts_per_customer() {
+    let c = cohort(ModelKind::BgNbd, &BG, 0.5, -0.4, 4000, 11);
+    let cov = both(&c);
+    let m = fit(ModelKind::BgNbd, &c.x, &c.tx, &c.t, &cov, &Default::default()).unwrap();
+    let pa = m.probability_alive(&c.x, &c.tx, &c.t, &cov).unwrap();
+    let iv = m.probability_alive_interval(&c.x, &c.tx, &c.t, &cov, 0.9).unwrap();
+    let ep = m.conditional_expected_purchases(20.0, &c.x, &c.tx, &c.t, &cov).unwrap();
+    let ie = m.conditional_expected_purchases_interval(20.0, &c.x, &c.tx, &c.t, &cov, 0.9).unwrap();
+    assert_eq!(iv.estimate, pa);
+    assert_eq!(ie.estimate, ep);
+    for i in 0..c.x.len() {
+        assert!(iv.lower[i] <= pa[i] && pa[i] <= iv.upper[i] && iv.upper[i] <= 1.0);
+        assert!(0.0 < ie.lower[i] && ie.lower[i] < ep[i] && ep[i] < ie.upper[i]);
+    }
+    // The interval widens with the level.
+    let wide =
+        m.conditional_expected_purchases_interval(20.0, &c.x, &c.tx, &c.t, &cov, 0.99).unwrap();
+    assert!(wide.upper[1] > ie.upper[1] && wide.lower[1] < ie.lower[1]);
+    // P(X(t) = n) of a new customer with each row's covariates: the plain model's at the row's
+    // parameters, summing to 1 over n.
+    let params = m.customer_params(c.x.len(), &cov).unwrap();
+    let mut total = vec![0.0; c.x.len()];
+    for n in 0..150 {
+        let p = m.probability_of_n_purchases(30.0, n, c.x.len(), &cov).unwrap();
+        for i in (0..c.x.len()).step_by(997) {
+            let plain = AnyModel::from_params(ModelKind::BgNbd, &params[i]).unwrap();
+            let want = plain.as_model().probability_of_n_purchases_at(30.0, n);
+            assert!((p[i] - want).abs() <= 1e-15);
+        }
+        total.iter_mut().zip(&p).for_each(|(t, v)| *t += v);
+    }
+    assert!(total.iter().all(|t| (t - 1.0).abs() < 1e-6), "{:?}", &total[..3]);
+    let e = m.probability_alive_interval(&c.x, &c.tx, &c.t, &cov, 1.5).unwrap_err();
+    assert_eq!(e.field(), Some("level"));
+}

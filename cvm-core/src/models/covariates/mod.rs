@@ -21,7 +21,8 @@
 //! [`Covariates`] (`matrix.rs`); the links and the design (`link.rs`); the plain models'
 //! per-customer log-likelihoods with gradients (`rows.rs`); the covariate likelihood
 //! (`likelihood.rs`); [`fit`], [`fit_spend`] and their options (`fit.rs`); [`CovariateModel`]
-//! (`model.rs`); its JSON document (`persist.rs`).
+//! (`model.rs`); its JSON document (`persist.rs`); its predictions per customer
+//! (`predict.rs`).
 //!
 //! # Examples
 //! The Pareto/NBD with one covariate on each process, simulated per customer with the plain
@@ -57,6 +58,7 @@ mod matrix;
 mod model;
 #[cfg(feature = "serde")]
 mod persist;
+mod predict;
 mod rows;
 
 pub use fit::{fit, fit_spend, CovariateOptions, ProcessCovariates};

@@ -1,15 +1,13 @@
 //! [`CovariateModel`]: a fitted model with covariates — base parameters and coefficients, their
 //! covariance, the likelihood-ratio test against the plain model, and each customer's
-//! parameters and predictions from that customer's covariates.
+//! parameters from that customer's covariates (the predictions are in `predict.rs`).
 
 use super::fit::ProcessCovariates;
 use super::likelihood::{CovLik, Rows};
 use super::link::{links, Block, Design, Process};
 use super::Covariates;
 use crate::error::{Error, Result};
-use crate::models::{
-    z_for_level, AnyModel, BgBb, BgBbParams, FitDiagnostics, ModelKind, TransactionModel,
-};
+use crate::models::{z_for_level, FitDiagnostics, ModelKind};
 use crate::special::{ln_gamma, ln_upper_incomplete_gamma};
 
 /// The covariate columns a model was fitted with: per process, the column names and the index
@@ -41,7 +39,12 @@ impl Layout {
     }
 
     /// The design of `kind` on new covariates, their columns picked by name.
-    fn design(&self, kind: ModelKind, n: usize, covariates: &ProcessCovariates) -> Result<Design> {
+    pub(crate) fn design(
+        &self,
+        kind: ModelKind,
+        n: usize,
+        covariates: &ProcessCovariates,
+    ) -> Result<Design> {
         let given = covariates.by_process();
         let mut blocks = Vec::new();
         for (process, cols, coef) in &self.0 {
@@ -77,9 +80,6 @@ impl Layout {
         Ok(Design { model: kind, terms: links(kind)?, blocks, coef_names })
     }
 }
-
-/// The plain model whose kernels a covariate model evaluates at each customer's parameters.
-type Kernels = Box<dyn TransactionModel>;
 
 /// The likelihood-ratio test of a covariate model against the plain model (the null: every
 /// coefficient 0): `2 (LL − LL₀)` against χ² with as many degrees of freedom as coefficients.
@@ -318,89 +318,6 @@ impl CovariateModel {
                 let mut p = vec![0.0; base.len()];
                 design.customer_params(base, coef, i, &mut p);
                 p
-            })
-            .collect())
-    }
-
-    /// The plain model at the base parameters: the kernels evaluated at each customer's
-    /// parameters.
-    fn kernels(&self) -> Result<Kernels> {
-        let p = self.base_params();
-        Ok(match self.kind {
-            ModelKind::BgBb => Box::new(BgBb::from_params(BgBbParams::from_slice(p)?)?),
-            ModelKind::GammaGamma => {
-                return Err(Error::invalid(
-                    "model",
-                    "the Gamma-Gamma has no transaction predictions",
-                ))
-            }
-            kind => match AnyModel::from_params(kind, p)? {
-                AnyModel::BgNbd(m) => Box::new(m),
-                AnyModel::MbgNbd(m) => Box::new(m),
-                AnyModel::ParetoNbd(m) => Box::new(m),
-            },
-        })
-    }
-
-    /// Checked histories and each customer's parameters.
-    fn customers(
-        &self,
-        f: &[f64],
-        r: &[f64],
-        t: &[f64],
-        cov: &ProcessCovariates,
-    ) -> Result<(Kernels, Vec<Vec<f64>>)> {
-        let m = self.kernels()?;
-        m.check_histories(f, r, t)?;
-        let p = self.customer_params(f.len(), cov)?;
-        Ok((m, p))
-    }
-
-    /// P(alive at T) of each customer at that customer's parameters.
-    ///
-    /// # Errors
-    /// Invalid histories (as the plain model's `probability_alive`); the errors of
-    /// [`CovariateModel::customer_params`]; [`Error::InvalidValue`] (`model`) for the
-    /// Gamma-Gamma.
-    pub fn probability_alive(
-        &self,
-        frequency: &[f64],
-        recency: &[f64],
-        t_cal: &[f64],
-        covariates: &ProcessCovariates,
-    ) -> Result<Vec<f64>> {
-        let (m, p) = self.customers(frequency, recency, t_cal, covariates)?;
-        let k = &*m;
-        Ok((0..frequency.len())
-            .map(|i| k.probability_alive_with(&p[i], frequency[i], recency[i], t_cal[i]))
-            .collect())
-    }
-
-    /// Expected repeat purchases of each customer in `(T, T + horizon]` at that customer's
-    /// parameters.
-    ///
-    /// # Errors
-    /// As [`CovariateModel::probability_alive`], and an invalid `horizon` (field `t`).
-    pub fn conditional_expected_purchases(
-        &self,
-        horizon: f64,
-        frequency: &[f64],
-        recency: &[f64],
-        t_cal: &[f64],
-        covariates: &ProcessCovariates,
-    ) -> Result<Vec<f64>> {
-        let (m, p) = self.customers(frequency, recency, t_cal, covariates)?;
-        let k = &*m;
-        k.check_horizon(horizon)?;
-        Ok((0..frequency.len())
-            .map(|i| {
-                k.conditional_expected_purchases_with(
-                    &p[i],
-                    horizon,
-                    frequency[i],
-                    recency[i],
-                    t_cal[i],
-                )
             })
             .collect())
     }
