@@ -11,7 +11,7 @@ use crate::models::{
 };
 
 /// A prediction of customer `i` from the plain model's kernels at the customer's parameters.
-type Prediction = dyn Fn(&dyn TransactionModel, &[f64], usize) -> f64 + Sync;
+type Prediction<'a> = dyn Fn(&dyn TransactionModel, &[f64], usize) -> f64 + Sync + 'a;
 
 /// The plain model whose kernels a covariate model evaluates at each customer's parameters.
 pub(crate) type Kernels = Box<dyn TransactionModel>;
@@ -141,7 +141,7 @@ impl CovariateModel {
         covariates: &ProcessCovariates,
         level: f64,
         link: Link,
-        f: &Prediction,
+        f: &Prediction<'_>,
     ) -> Result<PredictionInterval> {
         let z = z_for_level(level)?;
         let log_cov = self.log_covariance().ok_or_else(|| Error::no_covariance(None))?;
