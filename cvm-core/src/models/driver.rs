@@ -152,7 +152,7 @@ pub trait Likelihood: Sync {
     /// Starting values (natural scale) tried in turn when [`FitOptions::initial`] is not given;
     /// the default is all ones.
     fn initial_guess(&self, _data: &Self::Data) -> Vec<Vec<f64>> {
-        vec![vec![1.0; Self::NAMES.len()]]
+        vec![vec![1.0; self.param_names().len()]]
     }
 
     /// The parameter names of this instance, in order: [`Likelihood::NAMES`] by default. A

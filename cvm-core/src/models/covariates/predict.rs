@@ -20,21 +20,11 @@ impl CovariateModel {
     /// The plain model at the base parameters: the kernels evaluated at each customer's
     /// parameters.
     pub(crate) fn kernels(&self) -> Result<Kernels> {
-        let p = self.base_params();
-        Ok(match self.kind() {
-            ModelKind::BgBb => Box::new(BgBb::from_params(BgBbParams::from_slice(p)?)?),
-            ModelKind::GammaGamma => {
-                return Err(Error::invalid(
-                    "model",
-                    "the Gamma-Gamma has no transaction predictions",
-                ))
-            }
-            kind => match AnyModel::from_params(kind, p)? {
-                AnyModel::BgNbd(m) => Box::new(m),
-                AnyModel::MbgNbd(m) => Box::new(m),
-                AnyModel::ParetoNbd(m) => Box::new(m),
-            },
-        })
+        if self.kind() == ModelKind::GammaGamma {
+            let reason = "the Gamma-Gamma has no transaction predictions";
+            return Err(Error::invalid("model", reason));
+        }
+        self.kernels_at(self.base_params())
     }
 
     /// Checked histories and each customer's parameters.
