@@ -153,7 +153,15 @@ pub trait Likelihood: Sync {
     /// Starting values (natural scale) tried in turn when [`FitOptions::initial`] is not given;
     /// the default is all ones.
     fn initial_guess(&self, _data: &Self::Data) -> Vec<Vec<f64>> {
-        vec![vec![1.0; Self::NAMES.len()]]
+        vec![vec![1.0; self.param_names().len()]]
+    }
+
+    /// The parameter names of this instance, in order: [`Likelihood::NAMES`] by default. A
+    /// likelihood whose parameters depend on its data (a covariate model: one coefficient per
+    /// covariate column, see [`crate::models::covariates`]) overrides it; the driver counts and
+    /// names the parameters by it.
+    fn param_names(&self) -> Vec<String> {
+        Self::NAMES.iter().map(|n| (*n).to_string()).collect()
     }
 }
 
@@ -391,7 +399,8 @@ fn mean_objective<L: Likelihood>(
 /// domain; [`Error::NotConverged`] (with the best iterate) when no start converged or the
 /// log-likelihood at the estimate is not finite.
 pub fn fit_ml<L: Likelihood>(model: &L, data: &L::Data, options: &FitOptions) -> Result<MlFit> {
-    options.validate(L::NAMES)?;
+    let names = model.param_names();
+    options.validate(&names.iter().map(String::as_str).collect::<Vec<_>>())?;
     let starts = match &options.initial {
         Some(init) => vec![init.clone()],
         None => model.initial_guess(data),
@@ -400,7 +409,7 @@ pub fn fit_ml<L: Likelihood>(model: &L, data: &L::Data, options: &FitOptions) ->
         return Err(Error::invalid("initial_guess", "the model gave no starting values"));
     }
     for s in &starts {
-        crate::error::check::same_len("initial_guess", L::NAMES.len(), s.len())?;
+        crate::error::check::same_len("initial_guess", names.len(), s.len())?;
     }
     fit_from(model, data, options, starts)
 }
@@ -488,7 +497,8 @@ fn finish_fit<L: Likelihood>(
     res: crate::optim::OptimResult,
     hessian_total: Option<Vec<Vec<f64>>>,
 ) -> Result<MlFit> {
-    let k = L::NAMES.len();
+    let names = model.param_names();
+    let k = names.len();
     let w = data.n_obs();
     let pen = options.penalizer;
     let mut objective = |theta: &[f64], g: &mut [f64]| mean_objective(model, data, pen, theta, g);
@@ -502,7 +512,8 @@ fn finish_fit<L: Likelihood>(
     };
     if !res.converged && !params.iter().all(|p| (PARAM_MIN..=PARAM_MAX).contains(p)) {
         // Lost towards a boundary of the parameter space: the data do not bound the estimate.
-        check_estimate(L::MODEL, L::NAMES, &params).map_err(|e| match e {
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        check_estimate(L::MODEL, &names, &params).map_err(|e| match e {
             Error::NotIdentified { model, reason } => Error::NotIdentified {
                 model,
                 reason: format!("{reason} (the optimiser stopped: {})", res.reason.as_str()),

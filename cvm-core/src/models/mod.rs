@@ -67,6 +67,7 @@ mod bg_nbd_likelihood;
 mod by_frequency;
 mod checks;
 mod covariance;
+pub mod covariates;
 mod data;
 pub mod diagnostics;
 pub mod driver;
