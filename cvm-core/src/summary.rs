@@ -664,7 +664,7 @@ fn by_customer(
     let unpack = move |k: u64| (id_lo.wrapping_add((k >> p_bits) as i64), p_lo + (k & mask) as i64);
     match log.amount {
         None => {
-            let sorted = sort::radix_sort(sort::build(n, |i| (key(i), ())), key_bits);
+            let sorted = sort::sorted_rows(n, key_bits, |i| (key(i), ()));
             scan_ranges(
                 n,
                 |i| {
@@ -675,7 +675,7 @@ fn by_customer(
             )
         }
         Some(a) => {
-            let sorted = sort::radix_sort(sort::build(n, |i| (key(i), a[i])), key_bits);
+            let sorted = sort::sorted_rows(n, key_bits, |i| (key(i), a[i]));
             scan_ranges(
                 n,
                 |i| {

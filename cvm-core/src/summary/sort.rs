@@ -52,90 +52,127 @@ pub(super) fn map_parts<I: Send, T: Send, F: Fn(I) -> T + Sync + Send>(
     items.into_iter().map(f).collect()
 }
 
-/// Stable LSD radix sort of `(key, payload)` rows on the low `bits` bits of the key.
+/// `row(i)` for `i` in `0..n`, sorted stably by the low `bits` bits of their keys (the higher
+/// bits are zero).
 ///
-/// With `p` parts, each pass counts the digits of each part, carves the output into one slice
-/// per (digit, part) in digit-major order and lets each part scatter its rows into its own
-/// slices: the order is that of the one-thread sort.
-pub(super) fn radix_sort<A: Payload>(mut data: Vec<(u64, A)>, bits: u32) -> Vec<(u64, A)> {
-    let n = data.len();
-    let p = parts(n);
-    let chunk = n.div_ceil(p).max(1);
-    let mut buf = vec![(0u64, A::default()); n];
-    let mut shift = 0;
-    while shift < bits {
-        let digit = move |k: u64| ((k >> shift) as usize) & (BUCKETS - 1);
-        let chunks: Vec<&[(u64, A)]> = data.chunks(chunk).collect();
-        let counts = map_parts(chunks, |rows| {
-            let mut count = vec![0usize; BUCKETS];
-            for &(k, _) in rows {
-                count[digit(k)] += 1;
-            }
-            count
-        });
-        let every_row_one_digit =
-            (0..BUCKETS).any(|d| counts.iter().map(|c| c[d]).sum::<usize>() == n);
-        if !every_row_one_digit {
-            if counts.len() == 1 {
-                scatter_one(&data, &mut buf, &counts[0], digit);
-            } else {
-                scatter_parts(&data, &mut buf, &counts, chunk, digit);
-            }
-            std::mem::swap(&mut data, &mut buf);
+/// One MSD pass on the top 11 bits scatters the rows, computed from the input, into 2048
+/// buckets (each part of the input into its own slices of each bucket, in order); each bucket is
+/// then sorted on its own (LSD passes in a bucket-sized buffer, in the cache; a comparison sort
+/// for small ones), over the pool. The rows and one bucket-sized buffer per thread are the only
+/// memory: half of what an LSD sort over the whole array needs.
+pub(super) fn sorted_rows<A: Payload>(
+    n: usize,
+    bits: u32,
+    row: impl Fn(usize) -> (u64, A) + Sync + Send,
+) -> Vec<(u64, A)> {
+    let low = bits.saturating_sub(DIGIT);
+    let digit = move |k: u64| ((k >> low) as usize) & (BUCKETS - 1);
+    let chunk = n.div_ceil(parts(n)).max(1);
+    let ranges: Vec<std::ops::Range<usize>> =
+        (0..n).step_by(chunk).map(|s| s..(s + chunk).min(n)).collect();
+    let counts = map_parts(ranges.clone(), |r| {
+        let mut count = vec![0usize; BUCKETS];
+        for i in r {
+            count[digit(row(i).0)] += 1;
         }
-        shift += DIGIT;
-    }
-    data
-}
-
-/// One pass on one thread.
-fn scatter_one<A: Payload>(
-    data: &[(u64, A)],
-    buf: &mut [(u64, A)],
-    count: &[usize],
-    digit: impl Fn(u64) -> usize,
-) {
-    let mut pos = vec![0usize; BUCKETS];
-    let mut at = 0;
-    for (p, c) in pos.iter_mut().zip(count) {
-        *p = at;
-        at += c;
-    }
-    for &(k, a) in data {
-        let d = digit(k);
-        buf[pos[d]] = (k, a);
-        pos[d] += 1;
-    }
-}
-
-/// One pass over several parts: part `c` writes its rows of digit `d` into the slice after
-/// those of digit `d` of parts `0..c` (and after every row of the smaller digits).
-fn scatter_parts<A: Payload>(
-    data: &[(u64, A)],
-    buf: &mut [(u64, A)],
-    counts: &[Vec<usize>],
-    chunk: usize,
-    digit: impl Fn(u64) -> usize + Sync + Send,
-) {
-    let mut outs: Vec<Vec<&mut [(u64, A)]>> =
+        count
+    });
+    let mut out = vec![(0u64, A::default()); n];
+    // Part c writes its rows of digit d after those of digit d of parts 0..c.
+    let mut slices: Vec<Vec<&mut [(u64, A)]>> =
         counts.iter().map(|_| Vec::with_capacity(BUCKETS)).collect();
-    let mut rest = buf;
+    let mut rest = &mut out[..];
     for d in 0..BUCKETS {
-        for (out, count) in outs.iter_mut().zip(counts) {
+        for (own, count) in slices.iter_mut().zip(&counts) {
             let (head, tail) = std::mem::take(&mut rest).split_at_mut(count[d]);
-            out.push(head);
+            own.push(head);
             rest = tail;
         }
     }
-    let work: Vec<(&[(u64, A)], Vec<&mut [(u64, A)]>)> = data.chunks(chunk).zip(outs).collect();
-    map_parts(work, |(rows, mut out)| {
+    map_parts(ranges.into_iter().zip(slices).collect(), |(r, mut own)| {
         let mut pos = vec![0usize; BUCKETS];
-        for &(k, a) in rows {
-            let d = digit(k);
-            out[d][pos[d]] = (k, a);
+        for i in r {
+            let x = row(i);
+            let d = digit(x.0);
+            own[d][pos[d]] = x;
             pos[d] += 1;
         }
     });
+    if low > 0 {
+        let mut buckets = Vec::with_capacity(BUCKETS);
+        let mut rest = &mut out[..];
+        for d in 0..BUCKETS {
+            let len = counts.iter().map(|c| c[d]).sum();
+            let (head, tail) = std::mem::take(&mut rest).split_at_mut(len);
+            if len > 1 {
+                buckets.push(head);
+            }
+            rest = tail;
+        }
+        let per_part = buckets.len().div_ceil(parts(n));
+        let mut groups: Vec<Vec<&mut [(u64, A)]>> = Vec::new();
+        for b in buckets {
+            match groups.last_mut() {
+                Some(g) if g.len() < per_part => g.push(b),
+                _ => groups.push(vec![b]),
+            }
+        }
+        map_parts(groups, |group| {
+            let mut buf = Vec::new();
+            for b in group {
+                sort_bucket(b, low, &mut buf);
+            }
+        });
+    }
+    out
+}
+
+/// Sorts one bucket stably on the low `bits` bits of its keys, `buf` as scratch.
+fn sort_bucket<A: Payload>(data: &mut [(u64, A)], bits: u32, buf: &mut Vec<(u64, A)>) {
+    if data.len() < 256 {
+        data.sort_by_key(|r| r.0);
+        return;
+    }
+    buf.clear();
+    buf.resize(data.len(), (0, A::default()));
+    let mut in_data = true;
+    let mut shift = 0;
+    while shift < bits {
+        let (src, dst): (&[(u64, A)], &mut [(u64, A)]) =
+            if in_data { (&*data, &mut buf[..]) } else { (&buf[..], &mut *data) };
+        if lsd_pass(src, dst, shift) {
+            in_data = !in_data;
+        }
+        shift += DIGIT;
+    }
+    if !in_data {
+        data.copy_from_slice(buf);
+    }
+}
+
+/// One stable counting pass on the digit at `shift`; false (nothing written) when every row
+/// has the same digit.
+fn lsd_pass<A: Payload>(src: &[(u64, A)], dst: &mut [(u64, A)], shift: u32) -> bool {
+    let digit = |k: u64| ((k >> shift) as usize) & (BUCKETS - 1);
+    let mut pos = vec![0usize; BUCKETS];
+    for &(k, _) in src {
+        pos[digit(k)] += 1;
+    }
+    if pos.contains(&src.len()) {
+        return false;
+    }
+    let mut at = 0;
+    for p in pos.iter_mut() {
+        let c = *p;
+        *p = at;
+        at += c;
+    }
+    for &(k, a) in src {
+        let d = digit(k);
+        dst[pos[d]] = (k, a);
+        pos[d] += 1;
+    }
+    true
 }
 
 /// Splits `0..n` rows sorted by customer into about [`parts`] ranges that never cut a
@@ -163,13 +200,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn radix_sort_is_stable_and_sorted() {
-        // keys with many duplicates; the payload records the input position
-        let rows: Vec<(u64, f64)> =
-            (0..200_000u64).map(|i| ((i * 7919) % 5003 + ((i % 3) << 30), i as f64)).collect();
+    fn sorted_rows_are_stable_and_sorted() {
+        // keys with many duplicates, big and small buckets; the payload records the input position
+        let rows: Vec<(u64, f64)> = (0..200_000u64)
+            .map(|i| {
+                ((i * 7919) % 5003 + ((i % 3) << 30) + (((i % 7 == 0) as u64) << 21), i as f64)
+            })
+            .collect();
         let mut expected = rows.clone();
         expected.sort_by_key(|r| r.0);
-        assert_eq!(radix_sort(rows, 32), expected);
+        assert_eq!(sorted_rows(rows.len(), 32, |i| rows[i]), expected);
     }
 
     #[test]
