@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import _convert, _output
 from . import _cvm
-from .exceptions import InvalidValueError, UnknownNameError
+from .exceptions import CvmError, InvalidValueError, UnknownNameError
 
 __all__ = ["summary_from_transactions", "compress", "rfm_segments", "default_segment_table"]
 
@@ -254,6 +254,9 @@ def _timestamps(
         values = pd.Series([None if v == _MISSING else str(v) for v in ints.tolist()], dtype=object)
     elif kind == "b":
         raise InvalidValueError(f"`{field}`: expected timestamps, got a bool column", field=field)
+    parsed_once = _distinct_parsed(values, field, datetime_format)
+    if parsed_once is not None:
+        return parsed_once
     if datetime_format is not None:
         parsed = pd.to_datetime(values, format=datetime_format, errors="coerce", utc=True)
     else:
@@ -269,6 +272,20 @@ def _timestamps(
         )
     parsed = parsed.dt.tz_convert(None)
     return _timestamps(parsed, field, None, None)
+
+
+def _distinct_parsed(values: pd.Series, field: str, datetime_format: Optional[str]) -> Optional[tuple[np.ndarray, str]]:
+    """Text timestamps parsed once per distinct value (logs repeat their dates: parsing is most
+    of a summary's time otherwise). ``None`` when few values repeat, or when one does not parse:
+    the caller then parses the whole column, which names the offending row."""
+    codes, uniques = pd.factorize(values)
+    if len(uniques) > len(values) // 2:
+        return None
+    try:
+        ts, unit = _timestamps(pd.Series(np.asarray(uniques, dtype=object), dtype=object), field, datetime_format, None)
+    except CvmError:
+        return None
+    return np.append(ts, _MISSING)[codes], unit  # code -1 (missing) → the missing marker
 
 
 # ISO 8601 dates and datetimes: 2024-01-31, 2024-01-31T12:00, 2024-01-31 12:00:00.5+01:00, …Z.
