@@ -138,9 +138,12 @@ fn sort_bucket<A: Payload>(data: &mut [(u64, A)], bits: u32, buf: &mut Vec<(u64,
     let mut in_data = true;
     let mut shift = 0;
     while shift < bits {
-        let (src, dst): (&[(u64, A)], &mut [(u64, A)]) =
-            if in_data { (&*data, &mut buf[..]) } else { (&buf[..], &mut *data) };
-        if lsd_pass(src, dst, shift) {
+        let written = if in_data {
+            lsd_pass(data, &mut buf[..], shift)
+        } else {
+            lsd_pass(&buf[..], data, shift)
+        };
+        if written {
             in_data = !in_data;
         }
         shift += DIGIT;
