@@ -426,6 +426,14 @@ impl Ruler {
 ///
 /// See the [module documentation](self) for the definitions.
 ///
+/// # Cost
+/// The rows are sorted by (customer, period) with a radix sort on a packed key and each
+/// customer's rows scanned once: linear in the rows. Besides the input and the output it holds
+/// 16 bytes a row (8 without amounts) when the id range and the period range pack into 64 bits
+/// (the usual case; 24 otherwise). With the `parallel` feature, from 65,536 rows on, the
+/// sort and the scan are spread over the rayon pool; the summary is the same, bit for bit, on
+/// any number of threads.
+///
 /// # Errors
 /// * [`Error::Empty`] for an empty log (`customer_id`);
 /// * [`Error::LengthMismatch`] when `datetime` or `monetary_value` differ in length from `customer_id`;
