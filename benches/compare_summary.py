@@ -1,9 +1,12 @@
 """Customer summary: cvm vs pandas groupby vs polars group_by vs lifetimes, in one process.
 
 Run with `make bench-python` (creates .venv-bench with the pinned alternatives). Generates a
-seeded log of N transactions of N/5 customers over two years, checks that every implementation
-returns the same frequency / recency / T / monetary value, and prints the best of R runs and the
+seeded log of N transactions of N/5 customers over two years for each size given, with int64 or
+text customer ids, checks that every implementation returns the same customers (in the same
+order) and frequency / recency / T / monetary value, and prints the best of R runs and the
 ratios. Results are also written to benches/results/summary.json.
+
+    python benches/compare_summary.py --rows 100000 1000000 5000000 20000000 --ids int str
 """
 
 from __future__ import annotations
@@ -104,47 +107,68 @@ def best_of(fn, arg, repeats: int):
     return min(times), result
 
 
+def compare(log: pd.DataFrame, repeats: int, lifetimes_rows: int, skip: list[str]) -> tuple[dict, dict]:
+    """Times every implementation on ``log`` and checks they agree with cvm; (seconds, notes)."""
+    n_rows = len(log)
+    results, notes = {}, {}
+    t, ref = best_of(run_cvm, log, repeats)
+    results["cvm"] = t
+    cols = ["frequency", "recency", "T", "monetary_value"]
+    if "pandas" not in skip:
+        t, pd_res = best_of(run_pandas, log, repeats)
+        results["pandas groupby"] = t
+        np.testing.assert_array_equal(pd_res.index.to_numpy(), ref.index.to_numpy())
+        np.testing.assert_allclose(pd_res[cols].to_numpy(), ref[cols].to_numpy(), rtol=1e-12, atol=1e-9)
+    if pl is not None and "polars" not in skip:
+        plog = pl.from_pandas(log)
+        t, pl_res = best_of(run_polars, plog, repeats)
+        results["polars group_by"] = t
+        np.testing.assert_array_equal(pl_res["id"].to_numpy(), ref.index.to_numpy())
+        np.testing.assert_allclose(pl_res.select(cols).to_numpy(), ref[cols].to_numpy(), rtol=1e-12, atol=1e-9)
+    if summary_data_from_transaction_data is not None and "lifetimes" not in skip:
+        sub = log.iloc[:lifetimes_rows]
+        t_sub, lt = best_of(run_lifetimes, sub, 1)
+        t_cvm_sub, ref_sub = best_of(run_cvm, sub, repeats)
+        np.testing.assert_allclose(lt["frequency"].to_numpy(), ref_sub["frequency"].to_numpy())
+        results["lifetimes" if len(sub) == n_rows else "lifetimes (scaled)"] = t_sub * n_rows / len(sub)
+        notes["lifetimes"] = f"measured {t_sub:.2f} s on {len(sub):,} rows (cvm: {t_cvm_sub:.3f} s on the same rows); frequencies agree"
+    return results, notes
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--rows", type=int, default=5_000_000)
+    ap.add_argument("--rows", type=int, nargs="+", default=[5_000_000],
+                    help="log sizes to run (e.g. 100000 1000000 5000000 20000000)")
+    ap.add_argument("--ids", choices=["int", "str"], nargs="+", default=["int"],
+                    help="customer ids as int64 and/or as strings (object column)")
     ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--lifetimes-rows", type=int, default=1_000_000, help="lifetimes is run on this many rows (it is slow); its time is scaled linearly to --rows and reported as such")
+    ap.add_argument("--lifetimes-rows", type=int, default=1_000_000, help="lifetimes is run on at most this many rows (it is slow); its time is scaled linearly to the size and reported as such")
+    ap.add_argument("--skip", nargs="*", default=[], choices=["pandas", "polars", "lifetimes"])
     ap.add_argument("--clock", choices=["wall", "cpu"], default="wall",
                     help="wall-clock time (default) or this process's CPU time (for a shared, loaded machine)")
     args = ap.parse_args()
     global CLOCK
     CLOCK = time.perf_counter if args.clock == "wall" else time.process_time
 
-    log = make_log(args.rows)
-    results = {}
-    t, ref = best_of(run_cvm, log, args.repeats)
-    results["cvm"] = t
-    t, pd_res = best_of(run_pandas, log, args.repeats)
-    results["pandas groupby"] = t
-    cols = ["frequency", "recency", "T", "monetary_value"]
-    np.testing.assert_allclose(pd_res[cols].to_numpy(), ref[cols].to_numpy(), rtol=1e-12, atol=1e-9)
-    if pl is not None:
-        plog = pl.from_pandas(log)
-        t, pl_res = best_of(run_polars, plog, args.repeats)
-        results["polars group_by"] = t
-        np.testing.assert_allclose(pl_res.select(cols).to_numpy(), ref[cols].to_numpy(), rtol=1e-12, atol=1e-9)
-    notes = {}
-    if summary_data_from_transaction_data is not None:
-        sub = log.iloc[: args.lifetimes_rows]
-        t_sub, lt = best_of(run_lifetimes, sub, 1)
-        t_cvm_sub, ref_sub = best_of(run_cvm, sub, args.repeats)
-        np.testing.assert_allclose(lt["frequency"].to_numpy(), ref_sub["frequency"].to_numpy())
-        results["lifetimes" if len(sub) == args.rows else "lifetimes (scaled)"] = t_sub * args.rows / len(sub)
-        notes["lifetimes"] = f"measured {t_sub:.2f} s on {len(sub):,} rows (cvm: {t_cvm_sub:.3f} s on the same rows); frequencies agree"
-    print(f"customer summary of {args.rows:,} transactions ({log['id'].nunique():,} customers), best of {args.repeats}")
-    print(f"{'implementation':24s} {'seconds':>9s} {'vs cvm':>8s}")
-    for name, secs in results.items():
-        print(f"{name:24s} {secs:9.3f} {secs / results['cvm']:7.1f}x")
-    for k, v in notes.items():
-        print(f"  {k}: {v}")
+    runs = []
+    for n_rows in args.rows:
+        for ids in args.ids:
+            log = make_log(n_rows)
+            if ids == "str":
+                log["id"] = log["id"].astype(str).astype(object)
+            results, notes = compare(log, args.repeats, args.lifetimes_rows, args.skip)
+            print(f"customer summary of {n_rows:,} transactions ({log['id'].nunique():,} customers, "
+                  f"{ids} ids), best of {args.repeats}, {args.clock} clock")
+            print(f"{'implementation':24s} {'seconds':>9s} {'vs cvm':>8s}")
+            for name, secs in results.items():
+                print(f"{name:24s} {secs:9.3f} {secs / results['cvm']:7.1f}x")
+            for k, v in notes.items():
+                print(f"  {k}: {v}")
+            runs.append({"rows": n_rows, "ids": ids, "seconds": results, "notes": notes})
+            del log
     out = pathlib.Path(__file__).with_name("results") / "summary.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"rows": args.rows, "seconds": results, "notes": notes, "clock": args.clock, "machine": platform.platform(), "cpus": __import__("os").cpu_count()}, indent=2))
+    out.write_text(json.dumps({"runs": runs, "clock": args.clock, "machine": platform.platform(), "cpus": __import__("os").cpu_count()}, indent=2))
 
 
 if __name__ == "__main__":

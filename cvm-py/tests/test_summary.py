@@ -47,6 +47,46 @@ def test_string_ids_datetime_strings_and_polars(cdnow_log):
     pd.testing.assert_frame_equal(s3, ref, check_exact=True)
 
 
+def _factorized_reference(log, ids):
+    """The summary of ``log`` with ``ids`` as customer ids, computed on pandas.factorize(sort=True)
+    codes and relabelled: what every kind of id column must give."""
+    codes, uniques = pd.factorize(ids, sort=True)
+    ref = cvm.summary_from_transactions(log.assign(id=codes), "id", "t", "a", observation_period_end="2024-03-01")
+    ref.index = uniques.take(ref.index.to_numpy()).rename("id")
+    return ref
+
+
+@pytest.mark.parametrize(
+    "kind", ["text", "text with unicode", "categorical", "unsorted categories", "mixed objects", "labelled index"]
+)
+def test_id_kinds_match_factorized_ids(kind):
+    rng = np.random.default_rng(3)
+    n = 400
+    raw = rng.integers(0, 60, n)
+    log = pd.DataFrame(
+        {"t": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 60, n), unit="D"), "a": rng.random(n) + 0.5}
+    )
+    if kind == "text":
+        ids = pd.Series([f"c{v}" for v in raw], dtype=object)  # "c10" < "c2": text order
+    elif kind == "text with unicode":
+        ids = pd.Series([["é", "z", "Z", "ab", "a", "日本", "\U0001f600"][v % 7] + str(v) for v in raw], dtype=object)
+    elif kind == "categorical":
+        ids = pd.Series(pd.Categorical([f"c{v}" for v in raw]))
+    elif kind == "unsorted categories":
+        cats = [f"c{v}" for v in range(70)][::-1]  # reversed, with unused categories
+        ids = pd.Series(pd.Categorical([f"c{v}" for v in raw], categories=cats))
+    elif kind == "mixed objects":
+        ids = pd.Series([f"c{v}" if v % 2 else int(v) * 1.5 for v in raw], dtype=object)  # numbers first
+    else:
+        ids = pd.Series(raw)
+        log.index = pd.Index(rng.permutation(n) + 10_000)
+    ids.index = log.index
+    log["id"] = ids
+    s = cvm.summary_from_transactions(log, "id", "t", "a", observation_period_end="2024-03-01")
+    pd.testing.assert_frame_equal(s, _factorized_reference(log.reset_index(drop=True), ids.reset_index(drop=True)),
+                                  check_exact=True, check_index_type=True)
+
+
 def test_freq_and_time_units():
     log = pd.DataFrame(
         {"id": [1, 1, 1, 2], "t": pd.to_datetime(["2023-01-03", "2023-01-30", "2023-03-09", "2023-02-01"]), "a": [1.0, 2.0, 4.0, 8.0]}

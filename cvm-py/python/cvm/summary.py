@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import _convert, _output
 from . import _cvm
-from .exceptions import InvalidValueError, UnknownNameError
+from .exceptions import CvmError, InvalidValueError, UnknownNameError
 
 __all__ = ["summary_from_transactions", "compress", "rfm_segments", "default_segment_table"]
 
@@ -134,7 +134,7 @@ def summary_from_transactions(
     if _convert.is_table(df) and not isinstance(df, pd.DataFrame) and not hasattr(df, "get_column"):
         df = _convert.frame(df, "df")  # a polars LazyFrame (collected) or a pyarrow Table
     ids = _column(df, customer_id_col, "customer_id_col")
-    codes, labels = _convert.ids_to_int64(ids, customer_id_col)
+    codes, labels = _customer_codes(ids, customer_id_col)
     ts, unit = _timestamps(_column(df, datetime_col, "datetime_col"), datetime_col, datetime_format, timestamp_unit)
     amount = None
     if monetary_value_col is not None:
@@ -162,11 +162,11 @@ def summary_from_transactions(
             negative_amounts=negative_amounts,
         )
     customer = out.pop("customer_id")
-    index = pd.Index(customer if labels is None else labels.take(customer), name=customer_id_col)
+    index = pd.Index(customer if labels is None else labels.take(customer), name=customer_id_col, copy=False)
     excluded = out.pop("excluded_customers")
     unit_of_ages = out.pop("time_unit")
     duration = out.pop("duration_holdout", None)
-    frame = pd.DataFrame(out, index=index)
+    frame = pd.DataFrame(out, index=index, copy=False)  # the core's arrays, one block each: no copy
     if duration is not None:
         frame["duration_holdout"] = duration
     frame.attrs["excluded_customers"] = excluded
@@ -175,12 +175,48 @@ def summary_from_transactions(
 
 
 def _column(df: Any, name: str, argument: str) -> pd.Series:
-    """A column by name; a missing one is an error naming it and listing the columns present."""
+    """A column by name, positionally indexed and sharing the frame's memory (no copy); a
+    missing one is an error naming it and listing the columns present."""
     if name not in df.columns:
         err = _convert.missing_column(name, df.columns)
         err.args = (f"{err.args[0]} (the column given as {argument})",)
         raise err
-    return _convert.column(df, name)
+    if not isinstance(df, pd.DataFrame):
+        return _convert.column(df, name)
+    col = _convert.get(df, name, "df")
+    if isinstance(col.index, pd.RangeIndex) and col.index.start == 0 and col.index.step == 1:
+        return col
+    return pd.Series(col.array, name=name, copy=False)
+
+
+def _customer_codes(ids: pd.Series, field: str) -> tuple[np.ndarray, Any]:
+    """Customer ids → int64 codes ascending with the ids, and the labels to map them back
+    (``None``: the codes are the ids). Categorical ids are coded by their categories' order
+    without hashing, as ``pandas.factorize(sort=True)`` orders them."""
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        codes = ids.cat.codes.to_numpy()
+        bad = _convert.first_true(codes < 0)
+        if bad is not None:
+            raise InvalidValueError(f"`{field}`[{bad}]: missing customer id", field=field, index=bad)
+        positions = np.arange(len(ids.dtype.categories))
+        labels = pd.CategoricalIndex(pd.Categorical.from_codes(positions, dtype=ids.dtype))
+        return codes.astype(np.int64), labels
+    if ids.dtype.kind in "iu" and ids.dtype != np.uint64:
+        return _convert.ids_to_int64(ids, field)
+    bad = _convert.first_true(ids.isna().to_numpy())
+    if bad is not None:
+        raise InvalidValueError(f"`{field}`[{bad}]: missing customer id", field=field, index=bad)
+    codes, uniques = pd.factorize(ids, sort=False)
+    values = uniques.tolist()
+    if not all(type(v) is str for v in values):
+        return _convert.ids_to_int64(ids, field)
+    # Text ids: hashed in order of appearance, then only the distinct ids are sorted (Python's
+    # sort compares str directly, much faster than sorting them all as pandas does): the same
+    # codes and labels as pandas.factorize(sort=True).
+    order = sorted(range(len(values)), key=values.__getitem__)
+    rank = np.empty(len(values), dtype=np.int64)
+    rank[order] = np.arange(len(values))
+    return rank[codes], uniques.take(order)
 
 
 def _timestamps(
@@ -188,7 +224,7 @@ def _timestamps(
 ) -> tuple[np.ndarray, str]:
     """A timestamp column → (int64 counts since the epoch, their numpy unit); never a guess."""
     if isinstance(values.dtype, pd.DatetimeTZDtype):
-        values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+        values = values.dt.tz_convert(None)  # UTC wall times: the stored values, no copy
     kind = values.dtype.kind
     if kind == "M":
         if timestamp_unit is not None:
@@ -218,6 +254,9 @@ def _timestamps(
         values = pd.Series([None if v == _MISSING else str(v) for v in ints.tolist()], dtype=object)
     elif kind == "b":
         raise InvalidValueError(f"`{field}`: expected timestamps, got a bool column", field=field)
+    parsed_once = _distinct_parsed(values, field, datetime_format)
+    if parsed_once is not None:
+        return parsed_once
     if datetime_format is not None:
         parsed = pd.to_datetime(values, format=datetime_format, errors="coerce", utc=True)
     else:
@@ -231,8 +270,22 @@ def _timestamps(
             field=field,
             index=bad,
         )
-    parsed = parsed.dt.tz_localize(None)
+    parsed = parsed.dt.tz_convert(None)
     return _timestamps(parsed, field, None, None)
+
+
+def _distinct_parsed(values: pd.Series, field: str, datetime_format: Optional[str]) -> Optional[tuple[np.ndarray, str]]:
+    """Text timestamps parsed once per distinct value (logs repeat their dates: parsing is most
+    of a summary's time otherwise). ``None`` when few values repeat, or when one does not parse:
+    the caller then parses the whole column, which names the offending row."""
+    codes, uniques = pd.factorize(values)
+    if len(uniques) > len(values) // 2:
+        return None
+    try:
+        ts, unit = _timestamps(pd.Series(np.asarray(uniques, dtype=object), dtype=object), field, datetime_format, None)
+    except CvmError:
+        return None
+    return np.append(ts, _MISSING)[codes], unit  # code -1 (missing) → the missing marker
 
 
 # ISO 8601 dates and datetimes: 2024-01-31, 2024-01-31T12:00, 2024-01-31 12:00:00.5+01:00, …Z.

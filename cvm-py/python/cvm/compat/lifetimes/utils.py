@@ -60,7 +60,8 @@ def summary_data_from_transaction_data(transactions, customer_id_col, datetime_c
     """
     out = _summary(transactions, customer_id_col, datetime_col, monetary_value_col, datetime_format,
                    observation_period_end, None, freq, freq_multiplier, include_first_transaction)
-    return out[["frequency", "recency", "T"] + (["monetary_value"] if monetary_value_col else [])]
+    columns = ["frequency", "recency", "T"] + (["monetary_value"] if monetary_value_col else [])
+    return out if list(out.columns) == columns else out[columns]  # no copy when nothing to drop
 
 
 def calibration_and_holdout_data(transactions, customer_id_col, datetime_col, calibration_period_end,
