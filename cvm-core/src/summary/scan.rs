@@ -1,0 +1,221 @@
+//! The per-customer scan of [`summarize`](super::summarize): the rows sorted by (customer,
+//! period), then each customer's periods walked once, in parallel over ranges of customers.
+
+use super::{min_max, sort, CustomerSummary, Ruler, TransactionLog};
+
+/// What the per-customer scan needs to know besides the rows.
+pub(super) struct Frame {
+    pub(super) ruler: Ruler,
+    /// The last period of the calibration (or observation) window.
+    pub(super) end: i64,
+    pub(super) include_first: bool,
+    pub(super) with_amount: bool,
+    pub(super) holdout: bool,
+}
+
+/// The summary rows of one range of customers (ascending ids), or the first of them whose
+/// amounts overflow.
+#[derive(Default)]
+pub(super) struct Part {
+    customer_id: Vec<i64>,
+    frequency: Vec<f64>,
+    recency: Vec<f64>,
+    t: Vec<f64>,
+    monetary_value: Vec<f64>,
+    hold_frequency: Vec<f64>,
+    hold_monetary_value: Vec<f64>,
+    excluded: usize,
+    pub(super) overflow: Option<i64>,
+}
+
+impl Part {
+    pub(super) fn append_to(self, out: &mut CustomerSummary) {
+        fn extend(to: &mut Vec<f64>, from: Vec<f64>) {
+            if to.is_empty() {
+                *to = from;
+            } else {
+                to.extend_from_slice(&from);
+            }
+        }
+        if out.customer_id.is_empty() {
+            out.customer_id = self.customer_id;
+        } else {
+            out.customer_id.extend_from_slice(&self.customer_id);
+        }
+        extend(&mut out.frequency, self.frequency);
+        extend(&mut out.recency, self.recency);
+        extend(&mut out.t, self.t);
+        if let Some(m) = out.monetary_value.as_mut() {
+            extend(m, self.monetary_value);
+        }
+        if let Some(h) = out.holdout.as_mut() {
+            extend(&mut h.frequency, self.hold_frequency);
+            if let Some(m) = h.monetary_value.as_mut() {
+                extend(m, self.hold_monetary_value);
+            }
+        }
+        out.excluded_customers += self.excluded;
+    }
+}
+
+/// Sorts the rows by (customer id, period) and scans each customer's rows, in [`sort::parts`]
+/// ranges of customers.
+///
+/// The sort is one radix sort on a packed key when the id and period ranges fit in 64 bits (the
+/// common case), a comparison sort otherwise. A log without amounts sorts bare 8-byte keys.
+/// (Sorting keys that carry the row number and reading the amounts through it afterwards would
+/// halve the sort's memory, but the random reads cost more time than the sort saves.)
+pub(super) fn by_customer(
+    log: &TransactionLog<'_>,
+    (p_lo, p_hi): (i64, i64),
+    period_of: impl Fn(i64) -> i64 + Sync + Send,
+    frame: &Frame,
+) -> Vec<Part> {
+    let (ids, ts) = (log.customer_id, log.timestamp);
+    let n = ids.len();
+    let (id_lo, id_hi) = min_max(ids);
+    let bits = |span: u128| 128 - span.leading_zeros();
+    let id_bits = bits((id_hi as i128 - id_lo as i128) as u128);
+    let p_bits = bits((p_hi as i128 - p_lo as i128) as u128);
+    let key_bits = id_bits + p_bits;
+    if key_bits > 64 {
+        let amount = |i: usize| log.amount.map_or(0.0, |a| a[i]);
+        let mut rows: Vec<(i64, i64, f64)> =
+            sort::build(n, |i| (ids[i], period_of(ts[i]), amount(i)));
+        rows.sort_by_key(|r| (r.0, r.1));
+        return scan_ranges(n, |i| rows[i], frame);
+    }
+    // Packed key: (id - id_lo) in the high bits, (period - p_lo) in the low p_bits bits.
+    let key =
+        |i: usize| (ids[i].wrapping_sub(id_lo) as u64) << p_bits | (period_of(ts[i]) - p_lo) as u64;
+    let mask = if p_bits == 0 { 0 } else { u64::MAX >> (64 - p_bits) };
+    let unpack = move |k: u64| (id_lo.wrapping_add((k >> p_bits) as i64), p_lo + (k & mask) as i64);
+    match log.amount {
+        None => {
+            let sorted = sort::sorted_rows(n, key_bits, |i| (key(i), ()));
+            scan_ranges(
+                n,
+                |i| {
+                    let (id, p) = unpack(sorted[i].0);
+                    (id, p, 0.0)
+                },
+                frame,
+            )
+        }
+        Some(a) => {
+            let sorted = sort::sorted_rows(n, key_bits, |i| (key(i), a[i]));
+            scan_ranges(
+                n,
+                |i| {
+                    let (k, x) = sorted[i];
+                    let (id, p) = unpack(k);
+                    (id, p, x)
+                },
+                frame,
+            )
+        }
+    }
+}
+
+/// Scans the sorted rows, customer by customer, in ranges that never cut a customer.
+fn scan_ranges(
+    n: usize,
+    row: impl Fn(usize) -> (i64, i64, f64) + Sync + Send,
+    frame: &Frame,
+) -> Vec<Part> {
+    let ranges = sort::customer_ranges(n, |i| row(i).0 == row(i - 1).0);
+    sort::map_parts(ranges, |range| {
+        let mut part = Part::default();
+        let mut i = range.start;
+        while i < range.end {
+            let id = row(i).0;
+            let mut j = i + 1;
+            while j < range.end && row(j).0 == id {
+                j += 1;
+            }
+            let (from, to) = (i, j);
+            i = j;
+            let first = row(from).1;
+            if first > frame.end {
+                part.excluded += 1;
+                continue;
+            }
+            let acc = scan_periods(from..to, &row, frame.end, frame.include_first);
+            if frame.with_amount && !acc.finite {
+                part.overflow = Some(id);
+                break;
+            }
+            part.customer_id.push(id);
+            part.frequency.push(acc.cal_periods as f64 - 1.0);
+            part.recency.push(frame.ruler.age(first, acc.last));
+            part.t.push(frame.ruler.age(first, frame.end));
+            if frame.with_amount {
+                part.monetary_value.push(acc.cal_mean);
+            }
+            if frame.holdout {
+                part.hold_frequency.push(acc.hold_periods as f64);
+                if frame.with_amount {
+                    part.hold_monetary_value.push(acc.hold_mean);
+                }
+            }
+        }
+        part
+    })
+}
+
+struct Scan {
+    /// Every period amount and every sum is finite (false: an overflow).
+    finite: bool,
+    cal_periods: usize,
+    last: i64,
+    cal_mean: f64,
+    hold_periods: usize,
+    hold_mean: f64,
+}
+
+/// Walks one customer's rows `range` (sorted by period), merging rows of the same period.
+fn scan_periods(
+    range: std::ops::Range<usize>,
+    row: impl Fn(usize) -> (i64, i64, f64),
+    end: i64,
+    include_first: bool,
+) -> Scan {
+    let mut s = Scan {
+        finite: true,
+        cal_periods: 0,
+        last: row(range.start).1,
+        cal_mean: 0.0,
+        hold_periods: 0,
+        hold_mean: 0.0,
+    };
+    let (mut cal_sum, mut cal_n, mut hold_sum) = (0.0, 0usize, 0.0);
+    let mut i = range.start;
+    while i < range.end {
+        let p = row(i).1;
+        let mut amount = 0.0;
+        while i < range.end && row(i).1 == p {
+            amount += row(i).2;
+            i += 1;
+        }
+        s.finite &= amount.is_finite();
+        if p <= end {
+            s.cal_periods += 1;
+            s.last = p;
+            if s.cal_periods > 1 || include_first {
+                cal_sum += amount;
+                cal_n += 1;
+            }
+        } else {
+            s.hold_periods += 1;
+            hold_sum += amount;
+        }
+    }
+    s.finite &= cal_sum.is_finite() && hold_sum.is_finite();
+    if cal_n > 0 {
+        s.cal_mean = cal_sum / cal_n as f64;
+    }
+    if s.hold_periods > 0 {
+        s.hold_mean = hold_sum / s.hold_periods as f64;
+    }
+    s
+}
