@@ -83,12 +83,7 @@ impl ModelInfo for Nbd {
 impl TransactionModel for Nbd {
     /// `E[Y(t) | x, T] = t (r+x)/(α+T)`: the posterior mean rate times the span.
     fn conditional_expected_purchases_with(
-        &self,
-        p: &[f64],
-        horizon: f64,
-        x: f64,
-        _t_x: f64,
-        t_cal: f64,
+        &self, p: &[f64], horizon: f64, x: f64, _t_x: f64, t_cal: f64,
     ) -> f64 {
         horizon * (p[0] + x) / (p[1] + t_cal)
     }

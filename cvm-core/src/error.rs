@@ -243,8 +243,7 @@ impl Error {
     /// assert!(cvm_core::Error::json("$", "no").source().is_none());
     /// ```
     pub fn json_source(
-        path: impl Into<String>,
-        source: impl std::error::Error + Send + Sync + 'static,
+        path: impl Into<String>, source: impl std::error::Error + Send + Sync + 'static,
     ) -> Self {
         Error::Json {
             path: path.into(),
@@ -255,9 +254,7 @@ impl Error {
 
     /// Builds [`Error::UnknownName`].
     pub fn unknown_name(
-        field: impl Into<String>,
-        value: impl Into<String>,
-        valid: &[&str],
+        field: impl Into<String>, value: impl Into<String>, valid: &[&str],
     ) -> Self {
         Error::UnknownName {
             field: field.into(),

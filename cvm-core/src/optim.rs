@@ -182,12 +182,7 @@ fn cubic_min(a: f64, fa: f64, da: f64, b: f64, fb: f64, db: f64) -> f64 {
 
 /// Strong-Wolfe line search along `d` from `x` (Nocedal & Wright, Algorithms 3.5 and 3.6).
 fn wolfe_search(
-    f: &mut Counted<'_, '_>,
-    x: &[f64],
-    f0: f64,
-    g0: &[f64],
-    d: &[f64],
-    alpha_init: f64,
+    f: &mut Counted<'_, '_>, x: &[f64], f0: f64, g0: &[f64], d: &[f64], alpha_init: f64,
 ) -> Option<LineStep> {
     const C1: f64 = 1e-4;
     const C2: f64 = 0.9;
@@ -427,10 +422,7 @@ pub fn minimize(f: &mut Objective<'_>, x0: &[f64], options: &OptimOptions) -> Op
 }
 
 fn nelder_mead_impl(
-    f: &mut dyn FnMut(&[f64]) -> f64,
-    x0: &[f64],
-    initial_step: f64,
-    max_evaluations: usize,
+    f: &mut dyn FnMut(&[f64]) -> f64, x0: &[f64], initial_step: f64, max_evaluations: usize,
     ftol: f64,
 ) -> OptimResult {
     let n = x0.len();
@@ -538,11 +530,7 @@ fn nelder_mead_impl(
 /// assert!((res.x[0] - 2.0).abs() < 1e-4);
 /// ```
 pub fn nelder_mead(
-    f: &mut dyn FnMut(&[f64]) -> f64,
-    x0: &[f64],
-    step: f64,
-    max_evaluations: usize,
-    ftol: f64,
+    f: &mut dyn FnMut(&[f64]) -> f64, x0: &[f64], step: f64, max_evaluations: usize, ftol: f64,
 ) -> OptimResult {
     let mut r = nelder_mead_impl(f, x0, step, max_evaluations, ftol);
     if r.evaluations < max_evaluations {

@@ -210,11 +210,7 @@ pub fn quintile_scores(field: &str, values: &[f64]) -> Result<Vec<u8>> {
 /// Length mismatches and non-finite values (field and index), `recency > T`
 /// ([`Error::InvalidValue`] on `recency`), and an invalid `table` (see [`SegmentTable::compile`]).
 pub fn rfm_segments(
-    frequency: &[f64],
-    recency: &[f64],
-    t: &[f64],
-    monetary: Option<&[f64]>,
-    table: &SegmentTable,
+    frequency: &[f64], recency: &[f64], t: &[f64], monetary: Option<&[f64]>, table: &SegmentTable,
 ) -> Result<RfmResult> {
     let n = frequency.len();
     check::non_empty("frequency", n)?;

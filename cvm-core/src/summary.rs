@@ -591,10 +591,7 @@ pub fn summarize(log: &TransactionLog<'_>, opts: &SummaryOptions) -> Result<Cust
 /// distinct timestamps, the unit is the likely mistake (day numbers read as nanoseconds all
 /// land in one day): an error, never a summary of zeros.
 fn check_not_all_zero_ages(
-    timestamp: &[i64],
-    period_of: impl Fn(i64) -> i64,
-    end: i64,
-    opts: &SummaryOptions,
+    timestamp: &[i64], period_of: impl Fn(i64) -> i64, end: i64, opts: &SummaryOptions,
 ) -> Result<()> {
     let (mut lo, mut hi, mut count) = (i64::MAX, i64::MIN, 0usize);
     for &t in timestamp {

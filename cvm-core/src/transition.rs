@@ -192,15 +192,8 @@ type IdMap<V> = HashMap<i64, V, BuildHasherDefault<IdHasher>>;
 /// As [`crate::loyalty::stage_migration`], naming `fields`.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn tabulate<S: Copy + PartialEq>(
-    ids_before: &[i64],
-    before: &[usize],
-    ids_after: &[i64],
-    after: &[usize],
-    states: &[S],
-    new: S,
-    gone: S,
-    policy: MigrationPolicy,
-    fields: [&str; 4],
+    ids_before: &[i64], before: &[usize], ids_after: &[i64], after: &[usize], states: &[S], new: S,
+    gone: S, policy: MigrationPolicy, fields: [&str; 4],
 ) -> Result<Migration<S>> {
     let [f_ids_before, f_before, f_ids_after, f_after] = fields;
     check::non_empty(f_ids_before, ids_before.len())?;
@@ -302,10 +295,7 @@ fn merge_join(before: &[i64], after: &[i64]) -> (Vec<u32>, Vec<bool>) {
 
 /// Join through a hash map of `after`'s ids; duplicate ids in either list are an error.
 fn hash_join(
-    before: &[i64],
-    after: &[i64],
-    f_before: &str,
-    f_after: &str,
+    before: &[i64], after: &[i64], f_before: &str, f_after: &str,
 ) -> Result<(Vec<u32>, Vec<bool>)> {
     let mut index: IdMap<u32> = IdMap::with_capacity_and_hasher(after.len(), Default::default());
     for (j, &id) in after.iter().enumerate() {

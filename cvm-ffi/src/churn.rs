@@ -65,14 +65,8 @@ unsafe fn flags(ptr: *const u8, n: usize, field: &'static str) -> FfiResult<Vec<
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn cvm_churn_calibrator_fit(
-    scores: *const f64,
-    n_scores: usize,
-    churned: *const u8,
-    n_churned: usize,
-    weights: *const f64,
-    n_weights: usize,
-    method_code: u32,
-    out: *mut *mut cvm_churn_calibrator,
+    scores: *const f64, n_scores: usize, churned: *const u8, n_churned: usize, weights: *const f64,
+    n_weights: usize, method_code: u32, out: *mut *mut cvm_churn_calibrator,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -92,10 +86,7 @@ pub unsafe extern "C" fn cvm_churn_calibrator_fit(
 /// `cal` live; arrays hold their stated lengths.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_churn_calibrator_transform(
-    cal: *const cvm_churn_calibrator,
-    scores: *const f64,
-    n_scores: usize,
-    out: *mut f64,
+    cal: *const cvm_churn_calibrator, scores: *const f64, n_scores: usize, out: *mut f64,
     n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
@@ -112,8 +103,7 @@ pub unsafe extern "C" fn cvm_churn_calibrator_transform(
 /// `cal` live; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_churn_calibrator_method(
-    cal: *const cvm_churn_calibrator,
-    out: *mut u32,
+    cal: *const cvm_churn_calibrator, out: *mut u32,
 ) -> cvm_status {
     ffi_guard!({
         let cal = &unsafe { handle(cal, "calibrator") }?.0;
@@ -129,8 +119,7 @@ pub unsafe extern "C" fn cvm_churn_calibrator_method(
 /// `cal` live; `out_json` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_churn_calibrator_to_json(
-    cal: *const cvm_churn_calibrator,
-    out_json: *mut *mut c_char,
+    cal: *const cvm_churn_calibrator, out_json: *mut *mut c_char,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out_json, "out_json")?;
@@ -146,8 +135,7 @@ pub unsafe extern "C" fn cvm_churn_calibrator_to_json(
 /// `json` NUL-terminated; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_churn_calibrator_from_json(
-    json: *const c_char,
-    out: *mut *mut cvm_churn_calibrator,
+    json: *const c_char, out: *mut *mut cvm_churn_calibrator,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -179,15 +167,8 @@ pub unsafe extern "C" fn cvm_churn_calibrator_free(cal: *mut cvm_churn_calibrato
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn cvm_churn_report_compute(
-    probability: *const f64,
-    n_probability: usize,
-    churned: *const u8,
-    n_churned: usize,
-    score: *const f64,
-    n_score: usize,
-    baseline: *const f64,
-    n_baseline: usize,
-    bins: usize,
+    probability: *const f64, n_probability: usize, churned: *const u8, n_churned: usize,
+    score: *const f64, n_score: usize, baseline: *const f64, n_baseline: usize, bins: usize,
     out: *mut *mut cvm_churn_report,
 ) -> cvm_status {
     ffi_guard!({
@@ -218,12 +199,8 @@ pub unsafe extern "C" fn cvm_churn_report_free(r: *mut cvm_churn_report) {
 /// `r` live; non-NULL outputs valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_churn_report_summary(
-    r: *const cvm_churn_report,
-    out_auc: *mut f64,
-    out_brier: *mut f64,
-    out_bins: *mut usize,
-    out_has_baseline: *mut bool,
-    out_baseline_auc: *mut f64,
+    r: *const cvm_churn_report, out_auc: *mut f64, out_brier: *mut f64, out_bins: *mut usize,
+    out_has_baseline: *mut bool, out_baseline_auc: *mut f64,
 ) -> cvm_status {
     ffi_guard!({
         let r = &unsafe { handle(r, "report") }?.0;
@@ -249,13 +226,8 @@ pub unsafe extern "C" fn cvm_churn_report_summary(
 /// `r` live; non-NULL arrays have room for `n` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_churn_report_calibration(
-    r: *const cvm_churn_report,
-    count: *mut usize,
-    mean_predicted: *mut f64,
-    observed_rate: *mut f64,
-    difference: *mut f64,
-    standard_error: *mut f64,
-    n: usize,
+    r: *const cvm_churn_report, count: *mut usize, mean_predicted: *mut f64,
+    observed_rate: *mut f64, difference: *mut f64, standard_error: *mut f64, n: usize,
 ) -> cvm_status {
     ffi_guard!({
         let t = &unsafe { handle(r, "report") }?.0.calibration;
@@ -278,11 +250,8 @@ pub unsafe extern "C" fn cvm_churn_report_calibration(
 /// `r` live; non-NULL outputs valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_churn_report_calibration_test(
-    r: *const cvm_churn_report,
-    out_has_test: *mut bool,
-    out_statistic: *mut f64,
-    out_degrees_of_freedom: *mut usize,
-    out_p_value: *mut f64,
+    r: *const cvm_churn_report, out_has_test: *mut bool, out_statistic: *mut f64,
+    out_degrees_of_freedom: *mut usize, out_p_value: *mut f64,
 ) -> cvm_status {
     ffi_guard!({
         let t = unsafe { handle(r, "report") }?.0.calibration_test;
@@ -306,13 +275,8 @@ pub unsafe extern "C" fn cvm_churn_report_calibration_test(
 /// `r` live; non-NULL arrays have room for `n` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_churn_report_gains(
-    r: *const cvm_churn_report,
-    side: u32,
-    count: *mut usize,
-    churners: *mut usize,
-    cumulative_share: *mut f64,
-    lift: *mut f64,
-    n: usize,
+    r: *const cvm_churn_report, side: u32, count: *mut usize, churners: *mut usize,
+    cumulative_share: *mut f64, lift: *mut f64, n: usize,
 ) -> cvm_status {
     ffi_guard!({
         let r = &unsafe { handle(r, "report") }?.0;
@@ -352,9 +316,7 @@ unsafe fn put<T>(out: *mut T, value: T) {
 /// # Safety
 /// `out` NULL or with room for `n` values.
 unsafe fn write_column<T: Copy>(
-    values: impl Iterator<Item = T>,
-    out: *mut T,
-    n: usize,
+    values: impl Iterator<Item = T>, out: *mut T, n: usize,
 ) -> FfiResult<()> {
     if out.is_null() {
         return Ok(());

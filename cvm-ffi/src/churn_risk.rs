@@ -39,11 +39,7 @@ pub extern "C" fn cvm_churn_risk_options_default() -> cvm_churn_risk_options {
 }
 
 fn probability_into(
-    model: &dyn NoPurchase,
-    h: &Customers<'_>,
-    horizon: f64,
-    out: *mut f64,
-    n_out: usize,
+    model: &dyn NoPurchase, h: &Customers<'_>, horizon: f64, out: *mut f64, n_out: usize,
 ) -> FfiResult<()> {
     let p = churn_probability(model, h.f, h.r, h.t, horizon)?;
     n_out_is(n_out, p.len())?;
@@ -58,16 +54,8 @@ fn probability_into(
 /// `model` live; arrays hold their stated lengths; `out` has room for `n_out` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_churn_probability(
-    model: *const cvm_model,
-    frequency: *const f64,
-    n_frequency: usize,
-    recency: *const f64,
-    n_recency: usize,
-    t: *const f64,
-    n_t: usize,
-    horizon: f64,
-    out: *mut f64,
-    n_out: usize,
+    model: *const cvm_model, frequency: *const f64, n_frequency: usize, recency: *const f64,
+    n_recency: usize, t: *const f64, n_t: usize, horizon: f64, out: *mut f64, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(model, "model") }?.0;
@@ -83,15 +71,8 @@ pub unsafe extern "C" fn cvm_churn_probability(
 /// As [`cvm_churn_probability`].
 #[no_mangle]
 pub unsafe extern "C" fn cvm_bg_bb_churn_probability(
-    model: *const cvm_bg_bb,
-    frequency: *const f64,
-    n_frequency: usize,
-    recency: *const f64,
-    n_recency: usize,
-    n_periods: *const f64,
-    n_n_periods: usize,
-    horizon: f64,
-    out: *mut f64,
+    model: *const cvm_bg_bb, frequency: *const f64, n_frequency: usize, recency: *const f64,
+    n_recency: usize, n_periods: *const f64, n_n_periods: usize, horizon: f64, out: *mut f64,
     n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
@@ -159,11 +140,8 @@ pub struct cvm_churn_risk_outputs {
 /// lengths (non-NULL outputs have room for `outputs->n`).
 #[no_mangle]
 pub unsafe extern "C" fn cvm_churn_risk(
-    model: *const cvm_model,
-    columns: *const cvm_churn_risk_columns,
-    horizon: f64,
-    options: *const cvm_churn_risk_options,
-    outputs: *const cvm_churn_risk_outputs,
+    model: *const cvm_model, columns: *const cvm_churn_risk_columns, horizon: f64,
+    options: *const cvm_churn_risk_options, outputs: *const cvm_churn_risk_outputs,
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(model, "model") }?.0;
@@ -220,13 +198,8 @@ unsafe fn risk_options(options: *const cvm_churn_risk_options) -> ChurnRiskOptio
 /// `model` live; `options` NULL or valid; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_churn_risk_reason(
-    model: *const cvm_model,
-    frequency: f64,
-    recency: f64,
-    t: f64,
-    horizon: f64,
-    options: *const cvm_churn_risk_options,
-    out: *mut *mut c_char,
+    model: *const cvm_model, frequency: f64, recency: f64, t: f64, horizon: f64,
+    options: *const cvm_churn_risk_options, out: *mut *mut c_char,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;

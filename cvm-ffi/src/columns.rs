@@ -99,8 +99,7 @@ pub struct cvm_fit_columns {
 /// # Safety
 /// `columns` NULL or valid for reads; its arrays hold their stated lengths.
 pub(crate) unsafe fn fit_columns<'a>(
-    columns: *const cvm_fit_columns,
-    t_field: &'static str,
+    columns: *const cvm_fit_columns, t_field: &'static str,
 ) -> FfiResult<FitColumns<'a>> {
     let c = unsafe { crate::handle(columns, "columns") }?;
     Ok((

@@ -68,8 +68,7 @@ pub unsafe extern "C" fn cvm_playbook_default(out: *mut *mut cvm_playbook) -> cv
 /// `json` a NUL-terminated string; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_playbook_from_json(
-    json: *const c_char,
-    out: *mut *mut cvm_playbook,
+    json: *const c_char, out: *mut *mut cvm_playbook,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -85,8 +84,7 @@ pub unsafe extern "C" fn cvm_playbook_from_json(
 /// `p` live; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_playbook_to_json(
-    p: *const cvm_playbook,
-    out: *mut *mut c_char,
+    p: *const cvm_playbook, out: *mut *mut c_char,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -110,9 +108,7 @@ pub unsafe extern "C" fn cvm_playbook_free(p: *mut cvm_playbook) {
 /// `ids` holds `n` NUL-terminated strings; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_report_builder_new(
-    ids: *const *const c_char,
-    n: usize,
-    out: *mut *mut cvm_report_builder,
+    ids: *const *const c_char, n: usize, out: *mut *mut cvm_report_builder,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -127,8 +123,7 @@ pub unsafe extern "C" fn cvm_report_builder_new(
 /// # Safety
 /// `b` NULL or live and not used by another thread.
 unsafe fn update(
-    b: *mut cvm_report_builder,
-    f: impl FnOnce(ReportBuilder) -> FfiResult<ReportBuilder>,
+    b: *mut cvm_report_builder, f: impl FnOnce(ReportBuilder) -> FfiResult<ReportBuilder>,
 ) -> FfiResult<()> {
     if b.is_null() {
         return Err(FfiError::Null("builder"));
@@ -145,10 +140,7 @@ unsafe fn update(
 /// `b` live; each array holds `n` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_report_builder_values(
-    b: *mut cvm_report_builder,
-    realised: *const f64,
-    potential: *const f64,
-    influence: *const f64,
+    b: *mut cvm_report_builder, realised: *const f64, potential: *const f64, influence: *const f64,
     n: usize,
 ) -> cvm_status {
     ffi_guard!({
@@ -165,9 +157,7 @@ pub unsafe extern "C" fn cvm_report_builder_values(
 /// `b` live; `clv` holds `n` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_report_builder_clv(
-    b: *mut cvm_report_builder,
-    clv: *const f64,
-    n: usize,
+    b: *mut cvm_report_builder, clv: *const f64, n: usize,
 ) -> cvm_status {
     ffi_guard!({
         let c = unsafe { slice(clv, n, "clv") }?;
@@ -181,9 +171,7 @@ pub unsafe extern "C" fn cvm_report_builder_clv(
 /// `b` live; `p` holds `n` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_report_builder_churn(
-    b: *mut cvm_report_builder,
-    p: *const f64,
-    n: usize,
+    b: *mut cvm_report_builder, p: *const f64, n: usize,
 ) -> cvm_status {
     ffi_guard!({
         let p = unsafe { slice(p, n, "churn_probability") }?;
@@ -196,10 +184,7 @@ pub unsafe extern "C" fn cvm_report_builder_churn(
 /// # Safety
 /// `a` and `b` hold `n` NUL-terminated strings each.
 unsafe fn two_texts(
-    a: *const *const c_char,
-    b: *const *const c_char,
-    n: usize,
-    fields: [&'static str; 2],
+    a: *const *const c_char, b: *const *const c_char, n: usize, fields: [&'static str; 2],
 ) -> FfiResult<(Vec<String>, Vec<String>)> {
     let owned = |v: Vec<&str>| v.into_iter().map(str::to_string).collect();
     let x = unsafe { strings(a, n, fields[0]) }?;
@@ -214,9 +199,7 @@ unsafe fn two_texts(
 /// `b` live; `cells` and `strategies` hold `n` NUL-terminated strings each.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_report_builder_matrix(
-    b: *mut cvm_report_builder,
-    cells: *const *const c_char,
-    strategies: *const *const c_char,
+    b: *mut cvm_report_builder, cells: *const *const c_char, strategies: *const *const c_char,
     n: usize,
 ) -> cvm_status {
     ffi_guard!({
@@ -248,9 +231,7 @@ fn decode<T: Copy>(codes: &[u8], all: &[T], names: &[&str], field: &str) -> FfiR
 /// `b` live; `codes` holds `n` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_report_builder_stages(
-    b: *mut cvm_report_builder,
-    codes: *const u8,
-    n: usize,
+    b: *mut cvm_report_builder, codes: *const u8, n: usize,
 ) -> cvm_status {
     ffi_guard!({
         let c = unsafe { slice(codes, n, "loyalty_stage") }?;
@@ -265,9 +246,7 @@ pub unsafe extern "C" fn cvm_report_builder_stages(
 /// `b` live; `codes` holds `n` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_report_builder_levels(
-    b: *mut cvm_report_builder,
-    codes: *const u8,
-    n: usize,
+    b: *mut cvm_report_builder, codes: *const u8, n: usize,
 ) -> cvm_status {
     ffi_guard!({
         let c = unsafe { slice(codes, n, "loyalty_level") }?;
@@ -283,10 +262,7 @@ pub unsafe extern "C" fn cvm_report_builder_levels(
 /// `b` live; `values` holds `n` bytes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_report_builder_flag(
-    b: *mut cvm_report_builder,
-    which: u32,
-    values: *const u8,
-    n: usize,
+    b: *mut cvm_report_builder, which: u32, values: *const u8, n: usize,
 ) -> cvm_status {
     ffi_guard!({
         const NAMES: [&str; 3] = ["0 (dormant)", "1 (fee_due)", "2 (elastic)"];
@@ -321,9 +297,7 @@ pub unsafe extern "C" fn cvm_report_builder_flag(
 /// `b` live; `decisions` holds `n` NULL or NUL-terminated strings.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_report_builder_big_customer_risk(
-    b: *mut cvm_report_builder,
-    decisions: *const *const c_char,
-    n: usize,
+    b: *mut cvm_report_builder, decisions: *const *const c_char, n: usize,
 ) -> cvm_status {
     ffi_guard!({
         let ptrs = unsafe { slice(decisions, n, "big_customer_risk") }?;
@@ -346,9 +320,7 @@ pub unsafe extern "C" fn cvm_report_builder_big_customer_risk(
 /// `b` live; `decisions` and `reasons` hold `n` NUL-terminated strings each.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_report_builder_selection(
-    b: *mut cvm_report_builder,
-    decisions: *const *const c_char,
-    reasons: *const *const c_char,
+    b: *mut cvm_report_builder, decisions: *const *const c_char, reasons: *const *const c_char,
     n: usize,
 ) -> cvm_status {
     ffi_guard!({
@@ -364,9 +336,7 @@ pub unsafe extern "C" fn cvm_report_builder_selection(
 /// `b` live; `playbook` NULL or live; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_report_builder_build(
-    b: *const cvm_report_builder,
-    playbook: *const cvm_playbook,
-    out: *mut *mut cvm_report,
+    b: *const cvm_report_builder, playbook: *const cvm_playbook, out: *mut *mut cvm_report,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -423,9 +393,7 @@ pub unsafe extern "C" fn cvm_report_csv(r: *const cvm_report, out: *mut *mut c_c
 /// `r` live; `title` a NUL-terminated string; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_report_html(
-    r: *const cvm_report,
-    title: *const c_char,
-    out: *mut *mut c_char,
+    r: *const cvm_report, title: *const c_char, out: *mut *mut c_char,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -443,10 +411,7 @@ pub unsafe extern "C" fn cvm_report_html(
 /// `r` live; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_report_action(
-    r: *const cvm_report,
-    row: usize,
-    reason: bool,
-    out: *mut *mut c_char,
+    r: *const cvm_report, row: usize, reason: bool, out: *mut *mut c_char,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -581,8 +546,7 @@ fn method(code: u32) -> FfiResult<CampaignMethod> {
 /// valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_select_campaign(
-    inputs: *const cvm_campaign_inputs,
-    options: *const cvm_campaign_options,
+    inputs: *const cvm_campaign_inputs, options: *const cvm_campaign_options,
     out: *mut *mut cvm_campaign,
 ) -> cvm_status {
     ffi_guard!({
@@ -612,8 +576,7 @@ fn summary(c: &Campaign) -> cvm_campaign_summary {
 /// `c` live; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_campaign_summary_get(
-    c: *const cvm_campaign,
-    out: *mut cvm_campaign_summary,
+    c: *const cvm_campaign, out: *mut cvm_campaign_summary,
 ) -> cvm_status {
     ffi_guard!({
         let c = &unsafe { handle(c, "campaign") }?.0;
@@ -627,9 +590,7 @@ pub unsafe extern "C" fn cvm_campaign_summary_get(
 /// `c` live; `out` has room for `n_out` bytes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_campaign_selected(
-    c: *const cvm_campaign,
-    out: *mut u8,
-    n_out: usize,
+    c: *const cvm_campaign, out: *mut u8, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let c = &unsafe { handle(c, "campaign") }?.0;
@@ -678,8 +639,7 @@ pub struct cvm_campaign_comparison {
 /// As [`cvm_select_campaign`]; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_compare_campaigns(
-    inputs: *const cvm_campaign_inputs,
-    options: *const cvm_campaign_options,
+    inputs: *const cvm_campaign_inputs, options: *const cvm_campaign_options,
     out: *mut cvm_campaign_comparison,
 ) -> cvm_status {
     ffi_guard!({

@@ -148,8 +148,7 @@ pub unsafe extern "C" fn cvm_fee_schedule_default(out: *mut *mut cvm_fee_schedul
 /// `json` NUL-terminated; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_fee_schedule_from_json(
-    json: *const c_char,
-    out: *mut *mut cvm_fee_schedule,
+    json: *const c_char, out: *mut *mut cvm_fee_schedule,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -164,8 +163,7 @@ pub unsafe extern "C" fn cvm_fee_schedule_from_json(
 /// `s` live; `out_json` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_fee_schedule_to_json(
-    s: *const cvm_fee_schedule,
-    out_json: *mut *mut c_char,
+    s: *const cvm_fee_schedule, out_json: *mut *mut c_char,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out_json, "out_json")?;
@@ -190,10 +188,7 @@ pub unsafe extern "C" fn cvm_fee_schedule_len(s: *const cvm_fee_schedule) -> usi
 /// `s` live; the outputs valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_fee_schedule_tier(
-    s: *const cvm_fee_schedule,
-    i: usize,
-    out_name: *mut *mut c_char,
-    out_threshold: *mut f64,
+    s: *const cvm_fee_schedule, i: usize, out_name: *mut *mut c_char, out_threshold: *mut f64,
     out_fee: *mut f64,
 ) -> cvm_status {
     ffi_guard!({
@@ -279,9 +274,7 @@ pub struct cvm_fee_rows {
 /// valid; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_fee_schedule_apply(
-    schedule: *const cvm_fee_schedule,
-    rows: *const cvm_fee_rows,
-    options: *const cvm_fee_options,
+    schedule: *const cvm_fee_schedule, rows: *const cvm_fee_rows, options: *const cvm_fee_options,
     out: *mut *mut cvm_fee_result,
 ) -> cvm_status {
     ffi_guard!({
@@ -335,13 +328,8 @@ pub unsafe extern "C" fn cvm_fee_result_len(r: *const cvm_fee_result) -> usize {
 /// `r` live; non-NULL arrays have room for `n_out` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_fee_result_values(
-    r: *const cvm_fee_result,
-    customer_id: *mut i64,
-    month_start: *mut i64,
-    average_daily_balance: *mut f64,
-    threshold: *mut f64,
-    fee: *mut f64,
-    n_out: usize,
+    r: *const cvm_fee_result, customer_id: *mut i64, month_start: *mut i64,
+    average_daily_balance: *mut f64, threshold: *mut f64, fee: *mut f64, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let r = &unsafe { handle(r, "result") }?.0;
@@ -366,10 +354,7 @@ pub unsafe extern "C" fn cvm_fee_result_values(
 /// `r` live; non-NULL arrays have room for `n_out` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_fee_result_days_and_tiers(
-    r: *const cvm_fee_result,
-    days_in_month: *mut u32,
-    days_open: *mut u32,
-    tier: *mut u32,
+    r: *const cvm_fee_result, days_in_month: *mut u32, days_open: *mut u32, tier: *mut u32,
     n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
@@ -393,9 +378,7 @@ pub unsafe extern "C" fn cvm_fee_result_days_and_tiers(
 /// `r` live; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_fee_result_reason(
-    r: *const cvm_fee_result,
-    row: usize,
-    out: *mut *mut c_char,
+    r: *const cvm_fee_result, row: usize, out: *mut *mut c_char,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -447,15 +430,9 @@ pub unsafe extern "C" fn cvm_fee_result_free(r: *mut cvm_fee_result) {
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn cvm_dormant_transitions(
-    rules: *const cvm_rules,
-    dormant_decision: *const c_char,
-    before_ids: *const i64,
-    n_before_ids: usize,
-    before: *const cvm_table,
-    after_ids: *const i64,
-    n_after_ids: usize,
-    after: *const cvm_table,
-    out: *mut *mut cvm_transitions,
+    rules: *const cvm_rules, dormant_decision: *const c_char, before_ids: *const i64,
+    n_before_ids: usize, before: *const cvm_table, after_ids: *const i64, n_after_ids: usize,
+    after: *const cvm_table, out: *mut *mut cvm_transitions,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -502,12 +479,8 @@ fn status_code(s: AccountStatus) -> u32 {
 /// `t` live; non-NULL arrays have room for `n_out` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_transitions_values(
-    t: *const cvm_transitions,
-    account_id: *mut i64,
-    before: *mut u32,
-    after: *mut u32,
-    transition: *mut u32,
-    n_out: usize,
+    t: *const cvm_transitions, account_id: *mut i64, before: *mut u32, after: *mut u32,
+    transition: *mut u32, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let t = &unsafe { handle(t, "transitions") }?.0;
@@ -533,9 +506,7 @@ pub unsafe extern "C" fn cvm_transitions_values(
 /// `t` live; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_transitions_reason(
-    t: *const cvm_transitions,
-    row: usize,
-    out: *mut *mut c_char,
+    t: *const cvm_transitions, row: usize, out: *mut *mut c_char,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;

@@ -285,9 +285,7 @@ pub(crate) use ffi_guard;
 /// # Safety
 /// `ptr` must point to `len` valid, initialised values that outlive the returned slice.
 pub(crate) unsafe fn slice<'a, T>(
-    ptr: *const T,
-    len: usize,
-    field: &'static str,
+    ptr: *const T, len: usize, field: &'static str,
 ) -> FfiResult<&'a [T]> {
     if len == 0 {
         Ok(&[])
@@ -354,10 +352,7 @@ pub(crate) unsafe fn copy_to<T: Copy>(src: &[T], dst: *mut T) {
 /// # Safety
 /// `out` must have room for `n_out` values.
 pub(crate) unsafe fn write_array<T: Copy>(
-    values: &[T],
-    out: *mut T,
-    n_out: usize,
-    field: &'static str,
+    values: &[T], out: *mut T, n_out: usize, field: &'static str,
 ) -> FfiResult<()> {
     if n_out != values.len() {
         let e = cvm_core::Error::LengthMismatch {

@@ -153,13 +153,8 @@ fn standard_errors(cov: Option<&cvm_core::models::Covariance>) -> FfiResult<Vec<
 /// Arrays hold their stated lengths; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_gamma_gamma_fit(
-    frequency: *const f64,
-    n_frequency: usize,
-    monetary_value: *const f64,
-    n_monetary_value: usize,
-    weights: *const f64,
-    n_weights: usize,
-    options: *const cvm_fit_options,
+    frequency: *const f64, n_frequency: usize, monetary_value: *const f64, n_monetary_value: usize,
+    weights: *const f64, n_weights: usize, options: *const cvm_fit_options,
     out: *mut *mut cvm_gamma_gamma,
 ) -> cvm_status {
     ffi_guard!({
@@ -178,10 +173,7 @@ pub unsafe extern "C" fn cvm_gamma_gamma_fit(
 /// `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_gamma_gamma_from_params(
-    p: f64,
-    q: f64,
-    gamma: f64,
-    out: *mut *mut cvm_gamma_gamma,
+    p: f64, q: f64, gamma: f64, out: *mut *mut cvm_gamma_gamma,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -196,9 +188,7 @@ pub unsafe extern "C" fn cvm_gamma_gamma_from_params(
 /// `m` live; `out` has room for `n_out` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_gamma_gamma_params(
-    m: *const cvm_gamma_gamma,
-    out: *mut f64,
-    n_out: usize,
+    m: *const cvm_gamma_gamma, out: *mut f64, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(m, "model") }?.0;
@@ -213,9 +203,7 @@ pub unsafe extern "C" fn cvm_gamma_gamma_params(
 /// `m` live; `out` has room for `n_out` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_gamma_gamma_standard_errors(
-    m: *const cvm_gamma_gamma,
-    out: *mut f64,
-    n_out: usize,
+    m: *const cvm_gamma_gamma, out: *mut f64, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(m, "model") }?.0;
@@ -230,8 +218,7 @@ pub unsafe extern "C" fn cvm_gamma_gamma_standard_errors(
 /// `m` live; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_gamma_gamma_diagnostics(
-    m: *const cvm_gamma_gamma,
-    out: *mut cvm_fit_diagnostics,
+    m: *const cvm_gamma_gamma, out: *mut cvm_fit_diagnostics,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -247,8 +234,7 @@ pub unsafe extern "C" fn cvm_gamma_gamma_diagnostics(
 /// `m` live; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_gamma_gamma_population_mean_spend(
-    m: *const cvm_gamma_gamma,
-    out: *mut f64,
+    m: *const cvm_gamma_gamma, out: *mut f64,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -265,13 +251,8 @@ pub unsafe extern "C" fn cvm_gamma_gamma_population_mean_spend(
 /// `m` live; arrays hold their stated lengths.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_gamma_gamma_conditional_expected_average_spend(
-    m: *const cvm_gamma_gamma,
-    frequency: *const f64,
-    n_frequency: usize,
-    monetary_value: *const f64,
-    n_monetary_value: usize,
-    out: *mut f64,
-    n_out: usize,
+    m: *const cvm_gamma_gamma, frequency: *const f64, n_frequency: usize,
+    monetary_value: *const f64, n_monetary_value: usize, out: *mut f64, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(m, "model") }?.0;
@@ -289,13 +270,8 @@ pub unsafe extern "C" fn cvm_gamma_gamma_conditional_expected_average_spend(
 /// Arrays hold their stated lengths; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_frequency_monetary_correlation(
-    frequency: *const f64,
-    n_frequency: usize,
-    monetary_value: *const f64,
-    n_monetary_value: usize,
-    weights: *const f64,
-    n_weights: usize,
-    out: *mut f64,
+    frequency: *const f64, n_frequency: usize, monetary_value: *const f64, n_monetary_value: usize,
+    weights: *const f64, n_weights: usize, out: *mut f64,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -312,8 +288,7 @@ pub unsafe extern "C" fn cvm_frequency_monetary_correlation(
 /// `m` live; `out_json` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_gamma_gamma_to_json(
-    m: *const cvm_gamma_gamma,
-    out_json: *mut *mut c_char,
+    m: *const cvm_gamma_gamma, out_json: *mut *mut c_char,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out_json, "out_json")?;
@@ -328,8 +303,7 @@ pub unsafe extern "C" fn cvm_gamma_gamma_to_json(
 /// `json` NUL-terminated; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_gamma_gamma_from_json(
-    json: *const c_char,
-    out: *mut *mut cvm_gamma_gamma,
+    json: *const c_char, out: *mut *mut cvm_gamma_gamma,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -356,9 +330,7 @@ pub unsafe extern "C" fn cvm_gamma_gamma_time_unit(m: *const cvm_gamma_gamma) ->
 /// `m` live; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_gamma_gamma_with_time_unit(
-    m: *const cvm_gamma_gamma,
-    unit: u32,
-    out: *mut *mut cvm_gamma_gamma,
+    m: *const cvm_gamma_gamma, unit: u32, out: *mut *mut cvm_gamma_gamma,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -384,12 +356,7 @@ pub unsafe extern "C" fn cvm_gamma_gamma_free(m: *mut cvm_gamma_gamma) {
 /// # Safety
 /// Pointers hold their stated lengths.
 unsafe fn histories<'a>(
-    f: *const f64,
-    nf: usize,
-    r: *const f64,
-    nr: usize,
-    n: *const f64,
-    nn: usize,
+    f: *const f64, nf: usize, r: *const f64, nr: usize, n: *const f64, nn: usize,
 ) -> FfiResult<(&'a [f64], &'a [f64], &'a [f64])> {
     Ok((unsafe { slice(f, nf, "frequency") }?, unsafe { slice(r, nr, "recency") }?, unsafe {
         slice(n, nn, "n_periods")
@@ -406,9 +373,7 @@ unsafe fn histories<'a>(
 /// `columns` valid for reads, its arrays hold their stated lengths; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_bg_bb_fit(
-    columns: *const cvm_fit_columns,
-    options: *const cvm_fit_options,
-    out: *mut *mut cvm_bg_bb,
+    columns: *const cvm_fit_columns, options: *const cvm_fit_options, out: *mut *mut cvm_bg_bb,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -424,11 +389,7 @@ pub unsafe extern "C" fn cvm_bg_bb_fit(
 /// `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_bg_bb_from_params(
-    alpha: f64,
-    beta: f64,
-    gamma: f64,
-    delta: f64,
-    out: *mut *mut cvm_bg_bb,
+    alpha: f64, beta: f64, gamma: f64, delta: f64, out: *mut *mut cvm_bg_bb,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -443,9 +404,7 @@ pub unsafe extern "C" fn cvm_bg_bb_from_params(
 /// `m` live; `out` has room for `n_out` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_bg_bb_params(
-    m: *const cvm_bg_bb,
-    out: *mut f64,
-    n_out: usize,
+    m: *const cvm_bg_bb, out: *mut f64, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(m, "model") }?.0;
@@ -460,9 +419,7 @@ pub unsafe extern "C" fn cvm_bg_bb_params(
 /// `m` live; `out` has room for `n_out` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_bg_bb_standard_errors(
-    m: *const cvm_bg_bb,
-    out: *mut f64,
-    n_out: usize,
+    m: *const cvm_bg_bb, out: *mut f64, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(m, "model") }?.0;
@@ -476,8 +433,7 @@ pub unsafe extern "C" fn cvm_bg_bb_standard_errors(
 /// `m` live; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_bg_bb_diagnostics(
-    m: *const cvm_bg_bb,
-    out: *mut cvm_fit_diagnostics,
+    m: *const cvm_bg_bb, out: *mut cvm_fit_diagnostics,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -493,16 +449,9 @@ pub unsafe extern "C" fn cvm_bg_bb_diagnostics(
 /// `m` live; arrays hold their stated lengths.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_bg_bb_conditional_probability_alive(
-    model: *const cvm_bg_bb,
-    m: u64,
-    frequency: *const f64,
-    n_frequency: usize,
-    recency: *const f64,
-    n_recency: usize,
-    n_periods: *const f64,
-    n_n_periods: usize,
-    out: *mut f64,
-    n_out: usize,
+    model: *const cvm_bg_bb, m: u64, frequency: *const f64, n_frequency: usize,
+    recency: *const f64, n_recency: usize, n_periods: *const f64, n_n_periods: usize,
+    out: *mut f64, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let model = &unsafe { handle(model, "model") }?.0;
@@ -520,16 +469,9 @@ pub unsafe extern "C" fn cvm_bg_bb_conditional_probability_alive(
 /// `m` live; arrays hold their stated lengths.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_bg_bb_conditional_expected_transactions(
-    model: *const cvm_bg_bb,
-    m: u64,
-    frequency: *const f64,
-    n_frequency: usize,
-    recency: *const f64,
-    n_recency: usize,
-    n_periods: *const f64,
-    n_n_periods: usize,
-    out: *mut f64,
-    n_out: usize,
+    model: *const cvm_bg_bb, m: u64, frequency: *const f64, n_frequency: usize,
+    recency: *const f64, n_recency: usize, n_periods: *const f64, n_n_periods: usize,
+    out: *mut f64, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let model = &unsafe { handle(model, "model") }?.0;
@@ -547,10 +489,7 @@ pub unsafe extern "C" fn cvm_bg_bb_conditional_expected_transactions(
 /// `m` live; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_bg_bb_probability_of_n_transactions(
-    m: *const cvm_bg_bb,
-    x: u64,
-    n: u64,
-    out: *mut f64,
+    m: *const cvm_bg_bb, x: u64, n: u64, out: *mut f64,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -565,9 +504,7 @@ pub unsafe extern "C" fn cvm_bg_bb_probability_of_n_transactions(
 /// `m` live; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_bg_bb_expected_transactions_new_customer(
-    m: *const cvm_bg_bb,
-    n: u64,
-    out: *mut f64,
+    m: *const cvm_bg_bb, n: u64, out: *mut f64,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -582,8 +519,7 @@ pub unsafe extern "C" fn cvm_bg_bb_expected_transactions_new_customer(
 /// `m` live; `out_json` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_bg_bb_to_json(
-    m: *const cvm_bg_bb,
-    out_json: *mut *mut c_char,
+    m: *const cvm_bg_bb, out_json: *mut *mut c_char,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out_json, "out_json")?;
@@ -598,8 +534,7 @@ pub unsafe extern "C" fn cvm_bg_bb_to_json(
 /// `json` NUL-terminated; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_bg_bb_from_json(
-    json: *const c_char,
-    out: *mut *mut cvm_bg_bb,
+    json: *const c_char, out: *mut *mut cvm_bg_bb,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -626,9 +561,7 @@ pub unsafe extern "C" fn cvm_bg_bb_time_unit(m: *const cvm_bg_bb) -> u32 {
 /// `m` live; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_bg_bb_with_time_unit(
-    m: *const cvm_bg_bb,
-    unit: u32,
-    out: *mut *mut cvm_bg_bb,
+    m: *const cvm_bg_bb, unit: u32, out: *mut *mut cvm_bg_bb,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -658,10 +591,7 @@ pub unsafe extern "C" fn cvm_bg_bb_free(m: *mut cvm_bg_bb) {
 /// `alive` holds `n_alive` values; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_sbg_fit_cohort(
-    alive: *const f64,
-    n_alive: usize,
-    options: *const cvm_fit_options,
-    out: *mut *mut cvm_sbg,
+    alive: *const f64, n_alive: usize, options: *const cvm_fit_options, out: *mut *mut cvm_sbg,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -678,14 +608,8 @@ pub unsafe extern "C" fn cvm_sbg_fit_cohort(
 /// Arrays hold their stated lengths; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_sbg_fit(
-    duration: *const f64,
-    n_duration: usize,
-    still_active: *const f64,
-    n_still_active: usize,
-    weights: *const f64,
-    n_weights: usize,
-    options: *const cvm_fit_options,
-    out: *mut *mut cvm_sbg,
+    duration: *const f64, n_duration: usize, still_active: *const f64, n_still_active: usize,
+    weights: *const f64, n_weights: usize, options: *const cvm_fit_options, out: *mut *mut cvm_sbg,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -703,9 +627,7 @@ pub unsafe extern "C" fn cvm_sbg_fit(
 /// `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_sbg_from_params(
-    alpha: f64,
-    beta: f64,
-    out: *mut *mut cvm_sbg,
+    alpha: f64, beta: f64, out: *mut *mut cvm_sbg,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -720,9 +642,7 @@ pub unsafe extern "C" fn cvm_sbg_from_params(
 /// `m` live; `out` has room for `n_out` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_sbg_params(
-    m: *const cvm_sbg,
-    out: *mut f64,
-    n_out: usize,
+    m: *const cvm_sbg, out: *mut f64, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(m, "model") }?.0;
@@ -737,9 +657,7 @@ pub unsafe extern "C" fn cvm_sbg_params(
 /// `m` live; `out` has room for `n_out` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_sbg_standard_errors(
-    m: *const cvm_sbg,
-    out: *mut f64,
-    n_out: usize,
+    m: *const cvm_sbg, out: *mut f64, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(m, "model") }?.0;
@@ -753,8 +671,7 @@ pub unsafe extern "C" fn cvm_sbg_standard_errors(
 /// `m` live; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_sbg_diagnostics(
-    m: *const cvm_sbg,
-    out: *mut cvm_fit_diagnostics,
+    m: *const cvm_sbg, out: *mut cvm_fit_diagnostics,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -769,11 +686,7 @@ pub unsafe extern "C" fn cvm_sbg_diagnostics(
 /// `m` live; arrays hold their stated lengths.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_sbg_survival(
-    m: *const cvm_sbg,
-    t: *const f64,
-    n_t: usize,
-    out: *mut f64,
-    n_out: usize,
+    m: *const cvm_sbg, t: *const f64, n_t: usize, out: *mut f64, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(m, "model") }?.0;
@@ -788,11 +701,7 @@ pub unsafe extern "C" fn cvm_sbg_survival(
 /// `m` live; arrays hold their stated lengths.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_sbg_retention_rate(
-    m: *const cvm_sbg,
-    t: *const f64,
-    n_t: usize,
-    out: *mut f64,
-    n_out: usize,
+    m: *const cvm_sbg, t: *const f64, n_t: usize, out: *mut f64, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(m, "model") }?.0;
@@ -808,11 +717,7 @@ pub unsafe extern "C" fn cvm_sbg_retention_rate(
 /// `m` live; arrays hold their stated lengths.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_sbg_derl(
-    m: *const cvm_sbg,
-    discount_rate: f64,
-    renewals: *const f64,
-    n_renewals: usize,
-    out: *mut f64,
+    m: *const cvm_sbg, discount_rate: f64, renewals: *const f64, n_renewals: usize, out: *mut f64,
     n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
@@ -829,10 +734,7 @@ pub unsafe extern "C" fn cvm_sbg_derl(
 /// `m` live; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_sbg_expected_lifetime_value(
-    m: *const cvm_sbg,
-    margin: f64,
-    discount_rate: f64,
-    out: *mut f64,
+    m: *const cvm_sbg, margin: f64, discount_rate: f64, out: *mut f64,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -847,8 +749,7 @@ pub unsafe extern "C" fn cvm_sbg_expected_lifetime_value(
 /// `m` live; `out_json` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_sbg_to_json(
-    m: *const cvm_sbg,
-    out_json: *mut *mut c_char,
+    m: *const cvm_sbg, out_json: *mut *mut c_char,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out_json, "out_json")?;
@@ -863,8 +764,7 @@ pub unsafe extern "C" fn cvm_sbg_to_json(
 /// `json` NUL-terminated; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_sbg_from_json(
-    json: *const c_char,
-    out: *mut *mut cvm_sbg,
+    json: *const c_char, out: *mut *mut cvm_sbg,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -891,9 +791,7 @@ pub unsafe extern "C" fn cvm_sbg_time_unit(m: *const cvm_sbg) -> u32 {
 /// `m` live; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_sbg_with_time_unit(
-    m: *const cvm_sbg,
-    unit: u32,
-    out: *mut *mut cvm_sbg,
+    m: *const cvm_sbg, unit: u32, out: *mut *mut cvm_sbg,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -922,8 +820,7 @@ pub unsafe extern "C" fn cvm_sbg_free(m: *mut cvm_sbg) {
 /// # Safety
 /// `options` NULL or valid.
 unsafe fn clv_options(
-    options: *const cvm_clv_options,
-    model_unit: Option<TimeUnit>,
+    options: *const cvm_clv_options, model_unit: Option<TimeUnit>,
 ) -> FfiResult<ClvOptions> {
     let o = unsafe { options.as_ref() }.copied().unwrap_or_else(|| cvm_clv_options_default());
     let level = if o.interval_level == 0.0 { None } else { Some(o.interval_level) };
@@ -995,11 +892,8 @@ fn check_clv_out(o: &cvm_clv_outputs, options: &ClvOptions) -> FfiResult<()> {
 /// # Safety
 /// `customers`, `options` and `out` NULL or valid, their arrays as documented.
 unsafe fn clv_common(
-    model: &dyn TransactionModel,
-    spend: *const cvm_gamma_gamma,
-    customers: *const cvm_clv_customers,
-    t_field: &'static str,
-    options: *const cvm_clv_options,
+    model: &dyn TransactionModel, spend: *const cvm_gamma_gamma,
+    customers: *const cvm_clv_customers, t_field: &'static str, options: *const cvm_clv_options,
     out: *const cvm_clv_outputs,
 ) -> FfiResult<()> {
     let spend = &unsafe { handle(spend, "spend_model") }?.0;
@@ -1035,10 +929,8 @@ unsafe fn clv_common(
 /// stated lengths.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_clv(
-    transaction_model: *const cvm_model,
-    spend_model: *const cvm_gamma_gamma,
-    customers: *const cvm_clv_customers,
-    options: *const cvm_clv_options,
+    transaction_model: *const cvm_model, spend_model: *const cvm_gamma_gamma,
+    customers: *const cvm_clv_customers, options: *const cvm_clv_options,
     out: *const cvm_clv_outputs,
 ) -> cvm_status {
     ffi_guard!({
@@ -1056,10 +948,8 @@ pub unsafe extern "C" fn cvm_clv(
 /// As [`cvm_clv`].
 #[no_mangle]
 pub unsafe extern "C" fn cvm_clv_bg_bb(
-    transaction_model: *const cvm_bg_bb,
-    spend_model: *const cvm_gamma_gamma,
-    customers: *const cvm_clv_customers,
-    options: *const cvm_clv_options,
+    transaction_model: *const cvm_bg_bb, spend_model: *const cvm_gamma_gamma,
+    customers: *const cvm_clv_customers, options: *const cvm_clv_options,
     out: *const cvm_clv_outputs,
 ) -> cvm_status {
     ffi_guard!({

@@ -362,8 +362,7 @@ pub struct cvm_ladder_columns {
 /// valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_loyalty_stages(
-    columns: *const cvm_ladder_columns,
-    options: *const cvm_ladder_options,
+    columns: *const cvm_ladder_columns, options: *const cvm_ladder_options,
     out: *mut *mut cvm_ladder,
 ) -> cvm_status {
     ffi_guard!({
@@ -405,9 +404,7 @@ pub unsafe extern "C" fn cvm_ladder_len(l: *const cvm_ladder) -> usize {
 /// `l` live; `out` has room for `n_out` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_ladder_stages(
-    l: *const cvm_ladder,
-    out: *mut u8,
-    n_out: usize,
+    l: *const cvm_ladder, out: *mut u8, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let l = &unsafe { handle(l, "ladder") }?.0;
@@ -422,9 +419,7 @@ pub unsafe extern "C" fn cvm_ladder_stages(
 /// `l` live; `out` has room for `n_out` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_ladder_counts(
-    l: *const cvm_ladder,
-    out: *mut usize,
-    n_out: usize,
+    l: *const cvm_ladder, out: *mut usize, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let l = &unsafe { handle(l, "ladder") }?.0;
@@ -440,9 +435,7 @@ pub unsafe extern "C" fn cvm_ladder_counts(
 /// `l` live; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_ladder_reason(
-    l: *const cvm_ladder,
-    row: usize,
-    out: *mut *mut c_char,
+    l: *const cvm_ladder, row: usize, out: *mut *mut c_char,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -471,16 +464,10 @@ pub unsafe extern "C" fn cvm_ladder_free(l: *mut cvm_ladder) {
 /// Arrays hold their stated lengths; `options` NULL or valid; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_loyalty_levels(
-    belief_better: *const f64,
-    n_belief_better: usize,
-    satisfaction: *const f64,
-    n_satisfaction: usize,
-    repurchase_intent: *const f64,
-    n_repurchase_intent: usize,
-    repeat_despite_obstacles: *const f64,
-    n_repeat_despite_obstacles: usize,
-    options: *const cvm_level_options,
-    out: *mut *mut cvm_levels,
+    belief_better: *const f64, n_belief_better: usize, satisfaction: *const f64,
+    n_satisfaction: usize, repurchase_intent: *const f64, n_repurchase_intent: usize,
+    repeat_despite_obstacles: *const f64, n_repeat_despite_obstacles: usize,
+    options: *const cvm_level_options, out: *mut *mut cvm_levels,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -513,9 +500,7 @@ pub unsafe extern "C" fn cvm_levels_len(l: *const cvm_levels) -> usize {
 /// `l` live; `out` has room for `n_out` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_levels_levels(
-    l: *const cvm_levels,
-    out: *mut u8,
-    n_out: usize,
+    l: *const cvm_levels, out: *mut u8, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let l = &unsafe { handle(l, "levels") }?.0;
@@ -531,9 +516,7 @@ pub unsafe extern "C" fn cvm_levels_levels(
 /// `l` live; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_levels_reason(
-    l: *const cvm_levels,
-    row: usize,
-    out: *mut *mut c_char,
+    l: *const cvm_levels, row: usize, out: *mut *mut c_char,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -561,17 +544,9 @@ pub unsafe extern "C" fn cvm_levels_free(l: *mut cvm_levels) {
 /// Arrays hold their stated lengths; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_churn_types(
-    moved_or_died: *const u8,
-    n_moved_or_died: usize,
-    competitor: *const u8,
-    n_competitor: usize,
-    our_fault: *const u8,
-    n_our_fault: usize,
-    dissatisfied: *const u8,
-    n_dissatisfied: usize,
-    payment_lapse: *const u8,
-    n_payment_lapse: usize,
-    out: *mut *mut cvm_churn_labels,
+    moved_or_died: *const u8, n_moved_or_died: usize, competitor: *const u8, n_competitor: usize,
+    our_fault: *const u8, n_our_fault: usize, dissatisfied: *const u8, n_dissatisfied: usize,
+    payment_lapse: *const u8, n_payment_lapse: usize, out: *mut *mut cvm_churn_labels,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -607,9 +582,7 @@ pub unsafe extern "C" fn cvm_churn_labels_len(l: *const cvm_churn_labels) -> usi
 /// `l` live; `out` has room for `n_out` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_churn_labels_types(
-    l: *const cvm_churn_labels,
-    out: *mut u8,
-    n_out: usize,
+    l: *const cvm_churn_labels, out: *mut u8, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let l = &unsafe { handle(l, "labels") }?.0;
@@ -625,9 +598,7 @@ pub unsafe extern "C" fn cvm_churn_labels_types(
 /// `l` live; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_churn_labels_reason(
-    l: *const cvm_churn_labels,
-    row: usize,
-    out: *mut *mut c_char,
+    l: *const cvm_churn_labels, row: usize, out: *mut *mut c_char,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -657,16 +628,9 @@ pub unsafe extern "C" fn cvm_churn_labels_free(l: *mut cvm_churn_labels) {
 /// Arrays hold their stated lengths; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_stage_migration(
-    ids_before: *const i64,
-    n_ids_before: usize,
-    stages_before: *const u8,
-    n_stages_before: usize,
-    ids_after: *const i64,
-    n_ids_after: usize,
-    stages_after: *const u8,
-    n_stages_after: usize,
-    policy: u32,
-    out: *mut *mut cvm_migration,
+    ids_before: *const i64, n_ids_before: usize, stages_before: *const u8, n_stages_before: usize,
+    ids_after: *const i64, n_ids_after: usize, stages_after: *const u8, n_stages_after: usize,
+    policy: u32, out: *mut *mut cvm_migration,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -713,9 +677,7 @@ pub unsafe extern "C" fn cvm_migration_n_columns(m: *const cvm_migration) -> usi
 /// `m` live; `out` has room for `n_out` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_migration_row_states(
-    m: *const cvm_migration,
-    out: *mut u8,
-    n_out: usize,
+    m: *const cvm_migration, out: *mut u8, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(m, "migration") }?.0;
@@ -731,9 +693,7 @@ pub unsafe extern "C" fn cvm_migration_row_states(
 /// `m` live; `out` has room for `n_out` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_migration_column_states(
-    m: *const cvm_migration,
-    out: *mut u8,
-    n_out: usize,
+    m: *const cvm_migration, out: *mut u8, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(m, "migration") }?.0;
@@ -748,9 +708,7 @@ pub unsafe extern "C" fn cvm_migration_column_states(
 /// `m` live; `out` has room for `n_out` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_migration_counts(
-    m: *const cvm_migration,
-    out: *mut u64,
-    n_out: usize,
+    m: *const cvm_migration, out: *mut u64, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(m, "migration") }?.0;
@@ -765,9 +723,7 @@ pub unsafe extern "C" fn cvm_migration_counts(
 /// `m` live; `out` has room for `n_out` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_migration_rates(
-    m: *const cvm_migration,
-    out: *mut f64,
-    n_out: usize,
+    m: *const cvm_migration, out: *mut f64, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(m, "migration") }?.0;
@@ -792,11 +748,7 @@ pub unsafe extern "C" fn cvm_migration_n_moves(m: *const cvm_migration) -> usize
 /// `m` live; non-NULL outputs have room for `n_out` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_migration_moves(
-    m: *const cvm_migration,
-    ids: *mut i64,
-    from: *mut u8,
-    to: *mut u8,
-    n_out: usize,
+    m: *const cvm_migration, ids: *mut i64, from: *mut u8, to: *mut u8, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let moves = unsafe { handle(m, "migration") }?.0.moves();

@@ -105,12 +105,7 @@ pub(crate) struct Customers<'a> {
 /// # Safety
 /// Pointers must hold their stated lengths.
 pub(crate) unsafe fn customers<'a>(
-    f: *const f64,
-    nf: usize,
-    r: *const f64,
-    nr: usize,
-    t: *const f64,
-    nt: usize,
+    f: *const f64, nf: usize, r: *const f64, nr: usize, t: *const f64, nt: usize,
 ) -> FfiResult<Customers<'a>> {
     Ok(Customers {
         f: unsafe { slice(f, nf, "frequency") }?,
@@ -143,9 +138,7 @@ pub(crate) unsafe fn customers<'a>(
 /// `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_model_fit(
-    model: *const c_char,
-    columns: *const cvm_fit_columns,
-    options: *const cvm_fit_options,
+    model: *const c_char, columns: *const cvm_fit_columns, options: *const cvm_fit_options,
     out: *mut *mut cvm_model,
 ) -> cvm_status {
     ffi_guard!({
@@ -168,10 +161,7 @@ pub unsafe extern "C" fn cvm_model_fit(
 /// `model` NUL-terminated; `params` holds `n_params` values; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_model_from_params(
-    model: *const c_char,
-    params: *const f64,
-    n_params: usize,
-    out: *mut *mut cvm_model,
+    model: *const c_char, params: *const f64, n_params: usize, out: *mut *mut cvm_model,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -191,8 +181,7 @@ pub unsafe extern "C" fn cvm_model_from_params(
 /// `json` NUL-terminated; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_model_from_json(
-    json: *const c_char,
-    out: *mut *mut cvm_model,
+    json: *const c_char, out: *mut *mut cvm_model,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -209,8 +198,7 @@ pub unsafe extern "C" fn cvm_model_from_json(
 /// `m` live; `out_json` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_model_to_json(
-    m: *const cvm_model,
-    out_json: *mut *mut c_char,
+    m: *const cvm_model, out_json: *mut *mut c_char,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out_json, "out_json")?;
@@ -269,9 +257,7 @@ pub unsafe extern "C" fn cvm_model_time_unit(m: *const cvm_model) -> u32 {
 /// `m` live; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_model_with_time_unit(
-    m: *const cvm_model,
-    unit: u32,
-    out: *mut *mut cvm_model,
+    m: *const cvm_model, unit: u32, out: *mut *mut cvm_model,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -297,9 +283,7 @@ pub unsafe extern "C" fn cvm_model_param_count(m: *const cvm_model) -> usize {
 /// `m` live; `out` has room for `n_out` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_model_params(
-    m: *const cvm_model,
-    out: *mut f64,
-    n_out: usize,
+    m: *const cvm_model, out: *mut f64, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(m, "model") }?.0;
@@ -314,9 +298,7 @@ pub unsafe extern "C" fn cvm_model_params(
 /// `m` live; `out` has room for `n_out` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_model_standard_errors(
-    m: *const cvm_model,
-    out: *mut f64,
-    n_out: usize,
+    m: *const cvm_model, out: *mut f64, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(m, "model") }?.0;
@@ -332,8 +314,7 @@ pub unsafe extern "C" fn cvm_model_standard_errors(
 /// `m` live; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_model_diagnostics(
-    m: *const cvm_model,
-    out: *mut cvm_fit_diagnostics,
+    m: *const cvm_model, out: *mut cvm_fit_diagnostics,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -360,15 +341,8 @@ pub unsafe extern "C" fn cvm_model_diagnostics(
 /// `m` live; arrays hold their stated lengths.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_model_probability_alive(
-    m: *const cvm_model,
-    frequency: *const f64,
-    n_frequency: usize,
-    recency: *const f64,
-    n_recency: usize,
-    t: *const f64,
-    n_t: usize,
-    out: *mut f64,
-    n_out: usize,
+    m: *const cvm_model, frequency: *const f64, n_frequency: usize, recency: *const f64,
+    n_recency: usize, t: *const f64, n_t: usize, out: *mut f64, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(m, "model") }?.0;
@@ -384,16 +358,8 @@ pub unsafe extern "C" fn cvm_model_probability_alive(
 /// `m` live; arrays hold their stated lengths.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_model_conditional_expected_purchases(
-    m: *const cvm_model,
-    horizon: f64,
-    frequency: *const f64,
-    n_frequency: usize,
-    recency: *const f64,
-    n_recency: usize,
-    t: *const f64,
-    n_t: usize,
-    out: *mut f64,
-    n_out: usize,
+    m: *const cvm_model, horizon: f64, frequency: *const f64, n_frequency: usize,
+    recency: *const f64, n_recency: usize, t: *const f64, n_t: usize, out: *mut f64, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(m, "model") }?.0;
@@ -416,17 +382,9 @@ pub unsafe extern "C" fn cvm_model_conditional_expected_purchases(
 /// values each.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_model_predict(
-    m: *const cvm_model,
-    horizon: f64,
-    frequency: *const f64,
-    n_frequency: usize,
-    recency: *const f64,
-    n_recency: usize,
-    t: *const f64,
-    n_t: usize,
-    alive: *mut f64,
-    expected: *mut f64,
-    n_out: usize,
+    m: *const cvm_model, horizon: f64, frequency: *const f64, n_frequency: usize,
+    recency: *const f64, n_recency: usize, t: *const f64, n_t: usize, alive: *mut f64,
+    expected: *mut f64, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(m, "model") }?.0;
@@ -453,19 +411,9 @@ pub unsafe extern "C" fn cvm_model_predict(
 /// `m` live; arrays hold their stated lengths; `lower`/`upper` have room for `n_out` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_model_prediction_interval(
-    m: *const cvm_model,
-    quantity: u32,
-    horizon: f64,
-    frequency: *const f64,
-    n_frequency: usize,
-    recency: *const f64,
-    n_recency: usize,
-    t: *const f64,
-    n_t: usize,
-    level: f64,
-    lower: *mut f64,
-    upper: *mut f64,
-    n_out: usize,
+    m: *const cvm_model, quantity: u32, horizon: f64, frequency: *const f64, n_frequency: usize,
+    recency: *const f64, n_recency: usize, t: *const f64, n_t: usize, level: f64, lower: *mut f64,
+    upper: *mut f64, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(m, "model") }?.0;
@@ -497,11 +445,7 @@ pub unsafe extern "C" fn cvm_model_prediction_interval(
 /// `m` live; arrays hold their stated lengths.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_model_expected_purchases_new_customer(
-    m: *const cvm_model,
-    t: *const f64,
-    n_t: usize,
-    out: *mut f64,
-    n_out: usize,
+    m: *const cvm_model, t: *const f64, n_t: usize, out: *mut f64, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(m, "model") }?.0;
@@ -517,10 +461,7 @@ pub unsafe extern "C" fn cvm_model_expected_purchases_new_customer(
 /// `m` live; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_model_probability_of_n_purchases(
-    m: *const cvm_model,
-    n: u64,
-    t: f64,
-    out: *mut f64,
+    m: *const cvm_model, n: u64, t: f64, out: *mut f64,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -536,15 +477,8 @@ pub unsafe extern "C" fn cvm_model_probability_of_n_purchases(
 /// `m` live; arrays hold their stated lengths.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_model_log_likelihood_individual(
-    m: *const cvm_model,
-    frequency: *const f64,
-    n_frequency: usize,
-    recency: *const f64,
-    n_recency: usize,
-    t: *const f64,
-    n_t: usize,
-    out: *mut f64,
-    n_out: usize,
+    m: *const cvm_model, frequency: *const f64, n_frequency: usize, recency: *const f64,
+    n_recency: usize, t: *const f64, n_t: usize, out: *mut f64, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(m, "model") }?.0;
@@ -561,16 +495,8 @@ pub unsafe extern "C" fn cvm_model_log_likelihood_individual(
 /// `m` live; arrays hold their stated lengths.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_model_dert(
-    m: *const cvm_model,
-    frequency: *const f64,
-    n_frequency: usize,
-    recency: *const f64,
-    n_recency: usize,
-    t: *const f64,
-    n_t: usize,
-    delta: f64,
-    out: *mut f64,
-    n_out: usize,
+    m: *const cvm_model, frequency: *const f64, n_frequency: usize, recency: *const f64,
+    n_recency: usize, t: *const f64, n_t: usize, delta: f64, out: *mut f64, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(m, "model") }?.0;
@@ -597,16 +523,8 @@ pub unsafe extern "C" fn cvm_model_free(m: *mut cvm_model) {
 /// `m` live; arrays hold their stated lengths.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_model_conditional_probability_of_n_purchases(
-    m: *const cvm_model,
-    n: u64,
-    t: f64,
-    frequency: *const f64,
-    n_frequency: usize,
-    recency: *const f64,
-    n_recency: usize,
-    t_cal: *const f64,
-    n_t: usize,
-    out: *mut f64,
+    m: *const cvm_model, n: u64, t: f64, frequency: *const f64, n_frequency: usize,
+    recency: *const f64, n_recency: usize, t_cal: *const f64, n_t: usize, out: *mut f64,
     n_out: usize,
 ) -> cvm_status {
     ffi_guard!({

@@ -139,9 +139,7 @@ fn same_len(field: &str, expected: usize, got: usize) -> FfiResult<()> {
 /// # Safety
 /// `ptr` must hold `n` valid NUL-terminated strings (or be NULL with `n == 0`).
 pub(crate) unsafe fn strings<'a>(
-    ptr: *const *const c_char,
-    n: usize,
-    field: &'static str,
+    ptr: *const *const c_char, n: usize, field: &'static str,
 ) -> FfiResult<Vec<&'a str>> {
     let ptrs = unsafe { slice(ptr, n, field) }?;
     ptrs.iter()
@@ -163,9 +161,7 @@ pub(crate) unsafe fn strings<'a>(
 /// # Safety
 /// `t` NULL or a live table handle; `name` NUL-terminated.
 unsafe fn add_column(
-    t: *mut cvm_table,
-    name: *const c_char,
-    column: impl FnOnce() -> FfiResult<OwnedColumn>,
+    t: *mut cvm_table, name: *const c_char, column: impl FnOnce() -> FfiResult<OwnedColumn>,
 ) -> FfiResult<()> {
     // SAFETY: the caller guarantees a live handle.
     let t = unsafe { t.as_mut() }.ok_or(FfiError::Null("table"))?;
@@ -195,10 +191,7 @@ pub unsafe extern "C" fn cvm_table_new(out: *mut *mut cvm_table) -> cvm_status {
 /// `t` live; `name` NUL-terminated; `values` holds `n` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_table_add_numeric(
-    t: *mut cvm_table,
-    name: *const c_char,
-    values: *const f64,
-    n: usize,
+    t: *mut cvm_table, name: *const c_char, values: *const f64, n: usize,
 ) -> cvm_status {
     ffi_guard!({
         let v = unsafe { slice(values, n, "values") }?;
@@ -214,10 +207,7 @@ pub unsafe extern "C" fn cvm_table_add_numeric(
 /// `t` live; `name` NUL-terminated; `values` holds `n` bytes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_table_add_boolean(
-    t: *mut cvm_table,
-    name: *const c_char,
-    values: *const u8,
-    n: usize,
+    t: *mut cvm_table, name: *const c_char, values: *const u8, n: usize,
 ) -> cvm_status {
     ffi_guard!({
         let v = unsafe { slice(values, n, "values") }?;
@@ -237,12 +227,8 @@ pub unsafe extern "C" fn cvm_table_add_boolean(
 /// `n_categories` NUL-terminated strings.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_table_add_categorical(
-    t: *mut cvm_table,
-    name: *const c_char,
-    codes: *const i32,
-    n: usize,
-    categories: *const *const c_char,
-    n_categories: usize,
+    t: *mut cvm_table, name: *const c_char, codes: *const i32, n: usize,
+    categories: *const *const c_char, n_categories: usize,
 ) -> cvm_status {
     ffi_guard!({
         let c = unsafe { slice(codes, n, "codes") }?;
@@ -284,8 +270,7 @@ pub unsafe extern "C" fn cvm_table_free(t: *mut cvm_table) {
 /// `json` NUL-terminated; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_rules_from_json(
-    json: *const c_char,
-    out: *mut *mut cvm_rules,
+    json: *const c_char, out: *mut *mut cvm_rules,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -349,9 +334,7 @@ pub extern "C" fn cvm_preset_options_default() -> cvm_preset_options {
 /// `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_rules_preset(
-    name: *const c_char,
-    options: *const cvm_preset_options,
-    out: *mut *mut cvm_rules,
+    name: *const c_char, options: *const cvm_preset_options, out: *mut *mut cvm_rules,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -379,8 +362,7 @@ pub unsafe extern "C" fn cvm_rules_preset(
 /// `r` live; `out_json` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_rules_to_json(
-    r: *const cvm_rules,
-    out_json: *mut *mut c_char,
+    r: *const cvm_rules, out_json: *mut *mut c_char,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out_json, "out_json")?;
@@ -411,9 +393,7 @@ pub unsafe extern "C" fn cvm_rules_free(r: *mut cvm_rules) {
 /// `r` and `t` live; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_rules_evaluate(
-    r: *const cvm_rules,
-    t: *const cvm_table,
-    out: *mut *mut cvm_evaluation,
+    r: *const cvm_rules, t: *const cvm_table, out: *mut *mut cvm_evaluation,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -474,8 +454,7 @@ pub unsafe extern "C" fn cvm_evaluation_decision_count(e: *const cvm_evaluation)
 /// `e` NULL or live.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_evaluation_decision_name(
-    e: *const cvm_evaluation,
-    code: usize,
+    e: *const cvm_evaluation, code: usize,
 ) -> *const c_char {
     unsafe { e.as_ref() }.and_then(|e| e.names.get(code)).map_or(ptr::null(), |s| s.as_ptr())
 }
@@ -487,9 +466,7 @@ pub unsafe extern "C" fn cvm_evaluation_decision_name(
 /// `e` live; `out` has room for `n_out` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_evaluation_decision_codes(
-    e: *const cvm_evaluation,
-    out: *mut u16,
-    n_out: usize,
+    e: *const cvm_evaluation, out: *mut u16, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let e = unsafe { handle(e, "evaluation") }?;
@@ -504,9 +481,7 @@ pub unsafe extern "C" fn cvm_evaluation_decision_codes(
 /// `e` live; `out` has room for `n_out` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_evaluation_scores(
-    e: *const cvm_evaluation,
-    out: *mut f64,
-    n_out: usize,
+    e: *const cvm_evaluation, out: *mut f64, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let e = unsafe { handle(e, "evaluation") }?;
@@ -521,9 +496,7 @@ pub unsafe extern "C" fn cvm_evaluation_scores(
 /// `e` live; `out` has room for `n_out` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_evaluation_counts(
-    e: *const cvm_evaluation,
-    out: *mut usize,
-    n_out: usize,
+    e: *const cvm_evaluation, out: *mut usize, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let e = unsafe { handle(e, "evaluation") }?;
@@ -538,8 +511,7 @@ pub unsafe extern "C" fn cvm_evaluation_counts(
 /// `e` NULL or live.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_evaluation_fired_rule(
-    e: *const cvm_evaluation,
-    row: usize,
+    e: *const cvm_evaluation, row: usize,
 ) -> *const c_char {
     let Some(e) = (unsafe { e.as_ref() }) else { return ptr::null() };
     if row >= e.ev.len() {
@@ -564,9 +536,7 @@ pub unsafe extern "C" fn cvm_evaluation_fired_rule(
 /// `e` live; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_evaluation_reasons(
-    e: *const cvm_evaluation,
-    row: usize,
-    out: *mut *mut c_char,
+    e: *const cvm_evaluation, row: usize, out: *mut *mut c_char,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -643,10 +613,7 @@ pub extern "C" fn cvm_trend_options_default() -> cvm_trend_options {
 /// `profit` holds `n_profit` values; `options` NULL or valid; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_relationship_trend(
-    profit: *const f64,
-    n_profit: usize,
-    n_periods: usize,
-    options: *const cvm_trend_options,
+    profit: *const f64, n_profit: usize, n_periods: usize, options: *const cvm_trend_options,
     out: *mut *mut cvm_trend,
 ) -> cvm_status {
     ffi_guard!({
@@ -688,11 +655,7 @@ pub unsafe extern "C" fn cvm_trend_high_level(t: *const cvm_trend) -> f64 {
 /// `t` live; non-NULL arrays have room for `n_out` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_trend_values(
-    t: *const cvm_trend,
-    level: *mut f64,
-    slope: *mut f64,
-    threshold: *mut f64,
-    n_out: usize,
+    t: *const cvm_trend, level: *mut f64, slope: *mut f64, threshold: *mut f64, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let t = &unsafe { handle(t, "trend") }?.0;
@@ -713,9 +676,7 @@ pub unsafe extern "C" fn cvm_trend_values(
 /// `t` live; `out` has room for `n_out` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_trend_types(
-    t: *const cvm_trend,
-    out: *mut u32,
-    n_out: usize,
+    t: *const cvm_trend, out: *mut u32, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let t = &unsafe { handle(t, "trend") }?.0;
@@ -743,9 +704,7 @@ pub unsafe extern "C" fn cvm_trend_types(
 /// `t` live; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_trend_reason(
-    t: *const cvm_trend,
-    row: usize,
-    out: *mut *mut c_char,
+    t: *const cvm_trend, row: usize, out: *mut *mut c_char,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -780,13 +739,8 @@ pub unsafe extern "C" fn cvm_trend_free(t: *mut cvm_trend) {
 /// Tables live; `features` holds `n_features` NUL-terminated strings; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_lookalike_rank(
-    candidates: *const cvm_table,
-    loyal: *const cvm_table,
-    features: *const *const c_char,
-    n_features: usize,
-    k: usize,
-    standardization: u32,
-    out: *mut *mut cvm_lookalike,
+    candidates: *const cvm_table, loyal: *const cvm_table, features: *const *const c_char,
+    n_features: usize, k: usize, standardization: u32, out: *mut *mut cvm_lookalike,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -842,10 +796,7 @@ pub unsafe extern "C" fn cvm_lookalike_top_count(l: *const cvm_lookalike) -> usi
 /// `l` live; non-NULL arrays have room for `n_out` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_lookalike_scores(
-    l: *const cvm_lookalike,
-    distance: *mut f64,
-    similarity: *mut f64,
-    n_out: usize,
+    l: *const cvm_lookalike, distance: *mut f64, similarity: *mut f64, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let l = &unsafe { handle(l, "lookalike") }?.0;
@@ -865,9 +816,7 @@ pub unsafe extern "C" fn cvm_lookalike_scores(
 /// `l` live; `out` has room for `n_out` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_lookalike_top(
-    l: *const cvm_lookalike,
-    out: *mut usize,
-    n_out: usize,
+    l: *const cvm_lookalike, out: *mut usize, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let l = &unsafe { handle(l, "lookalike") }?.0;

@@ -20,8 +20,7 @@ use crate::{cvm_status, ffi_guard, handle, write_out};
 /// `e` NULL or live.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_evaluation_strategy(
-    e: *const cvm_evaluation,
-    row: usize,
+    e: *const cvm_evaluation, row: usize,
 ) -> *const c_char {
     let Some(e) = (unsafe { e.as_ref() }) else { return ptr::null() };
     if row >= e.ev.len() {
@@ -53,11 +52,7 @@ pub unsafe extern "C" fn cvm_evaluation_warning_count(e: *const cvm_evaluation) 
 /// `e` live; each output NULL or valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_evaluation_warning(
-    e: *const cvm_evaluation,
-    k: usize,
-    decision_code: *mut u16,
-    count: *mut usize,
-    share: *mut f64,
+    e: *const cvm_evaluation, k: usize, decision_code: *mut u16, count: *mut usize, share: *mut f64,
 ) -> cvm_status {
     ffi_guard!({
         let e = unsafe { handle(e, "evaluation") }?;
@@ -85,8 +80,7 @@ pub unsafe extern "C" fn cvm_evaluation_warning(
 /// `e` NULL or live.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_evaluation_warning_message(
-    e: *const cvm_evaluation,
-    k: usize,
+    e: *const cvm_evaluation, k: usize,
 ) -> *const c_char {
     let Some(e) = (unsafe { e.as_ref() }) else { return ptr::null() };
     e.warnings.get(k).map_or(ptr::null(), |(_, m)| m.as_ptr())

@@ -220,13 +220,8 @@ pub struct cvm_summary(CustomerSummary);
 /// Each array must hold its stated number of elements; `out` must be valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_summary_from_transactions(
-    customer_ids: *const i64,
-    n_customer_ids: usize,
-    timestamps: *const i64,
-    n_timestamps: usize,
-    amounts: *const f64,
-    n_amounts: usize,
-    options: *const cvm_summary_options,
+    customer_ids: *const i64, n_customer_ids: usize, timestamps: *const i64, n_timestamps: usize,
+    amounts: *const f64, n_amounts: usize, options: *const cvm_summary_options,
     out: *mut *mut cvm_summary,
 ) -> cvm_status {
     ffi_guard!({
@@ -393,13 +388,8 @@ pub struct cvm_compressed(Compressed);
 /// Each array must hold its stated number of elements; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_compress(
-    frequency: *const f64,
-    n_frequency: usize,
-    recency: *const f64,
-    n_recency: usize,
-    t: *const f64,
-    n_t: usize,
-    out: *mut *mut cvm_compressed,
+    frequency: *const f64, n_frequency: usize, recency: *const f64, n_recency: usize,
+    t: *const f64, n_t: usize, out: *mut *mut cvm_compressed,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -428,13 +418,8 @@ pub unsafe extern "C" fn cvm_compressed_len(c: *const cvm_compressed) -> usize {
 /// Non-NULL outputs must have room for their elements.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_compressed_copy(
-    c: *const cvm_compressed,
-    frequency: *mut f64,
-    recency: *mut f64,
-    t: *mut f64,
-    weight: *mut u64,
-    inverse: *mut u32,
-    n_original: usize,
+    c: *const cvm_compressed, frequency: *mut f64, recency: *mut f64, t: *mut f64,
+    weight: *mut u64, inverse: *mut u32, n_original: usize,
 ) -> cvm_status {
     ffi_guard!({
         let c = &unsafe { handle(c, "compressed") }?.0;
@@ -484,16 +469,9 @@ pub struct cvm_rfm {
 /// valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_rfm_segments(
-    frequency: *const f64,
-    n_frequency: usize,
-    recency: *const f64,
-    n_recency: usize,
-    t: *const f64,
-    n_t: usize,
-    monetary_value: *const f64,
-    n_monetary_value: usize,
-    table_json: *const c_char,
-    out: *mut *mut cvm_rfm,
+    frequency: *const f64, n_frequency: usize, recency: *const f64, n_recency: usize,
+    t: *const f64, n_t: usize, monetary_value: *const f64, n_monetary_value: usize,
+    table_json: *const c_char, out: *mut *mut cvm_rfm,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -521,12 +499,8 @@ pub unsafe extern "C" fn cvm_rfm_segments(
 /// `rfm` live; non-NULL outputs have room for `n` elements.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_rfm_copy(
-    rfm: *const cvm_rfm,
-    recency_score: *mut u8,
-    frequency_score: *mut u8,
-    monetary_score: *mut u8,
-    segment: *mut u16,
-    n: usize,
+    rfm: *const cvm_rfm, recency_score: *mut u8, frequency_score: *mut u8, monetary_score: *mut u8,
+    segment: *mut u16, n: usize,
 ) -> cvm_status {
     ffi_guard!({
         let r = &unsafe { handle(rfm, "rfm") }?.result;

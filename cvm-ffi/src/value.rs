@@ -113,9 +113,7 @@ pub extern "C" fn cvm_series_per_customer(values: *const f64, n_values: usize) -
 /// One schedule per customer: row-major customers × `n_periods`.
 #[no_mangle]
 pub extern "C" fn cvm_series_matrix(
-    values: *const f64,
-    n_values: usize,
-    n_periods: usize,
+    values: *const f64, n_values: usize, n_periods: usize,
 ) -> cvm_series {
     cvm_series { kind: CVM_SERIES_MATRIX, value: 0.0, values, n_values, n_periods }
 }
@@ -230,8 +228,7 @@ unsafe fn cashflow<'a>(c: *const cvm_cashflow, field: &'static str) -> FfiResult
 /// `config` valid (its arrays hold their stated lengths); `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_cashflow_n_customers(
-    config: *const cvm_cashflow,
-    out: *mut usize,
+    config: *const cvm_cashflow, out: *mut usize,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -253,9 +250,7 @@ pub unsafe extern "C" fn cvm_cashflow_n_customers(
 /// `config` valid (its arrays hold their stated lengths); `out` has room for `n_out` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_cashflow_clv(
-    config: *const cvm_cashflow,
-    out: *mut f64,
-    n_out: usize,
+    config: *const cvm_cashflow, out: *mut f64, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let v = unsafe { cashflow(config, "config") }?.compute()?;
@@ -302,10 +297,7 @@ pub struct cvm_breakdown(Breakdown);
 /// `config` valid; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_cashflow_breakdown(
-    config: *const cvm_cashflow,
-    customer: usize,
-    min_rows: usize,
-    out: *mut *mut cvm_breakdown,
+    config: *const cvm_cashflow, customer: usize, min_rows: usize, out: *mut *mut cvm_breakdown,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -329,9 +321,7 @@ pub unsafe extern "C" fn cvm_breakdown_len(b: *const cvm_breakdown) -> usize {
 /// `b` live; `out` has room for `n_out` rows.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_breakdown_rows(
-    b: *const cvm_breakdown,
-    out: *mut cvm_period_row,
-    n_out: usize,
+    b: *const cvm_breakdown, out: *mut cvm_period_row, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let b = &unsafe { handle(b, "breakdown") }?.0;
@@ -399,10 +389,7 @@ pub unsafe extern "C" fn cvm_breakdown_free(b: *mut cvm_breakdown) {
 /// `options` NULL or valid; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_closed_form_clv(
-    margin: f64,
-    retention: f64,
-    discount_rate: f64,
-    options: *const cvm_closed_form_options,
+    margin: f64, retention: f64, discount_rate: f64, options: *const cvm_closed_form_options,
     out: *mut f64,
 ) -> cvm_status {
     ffi_guard!({
@@ -424,11 +411,7 @@ pub unsafe extern "C" fn cvm_closed_form_clv(
 /// `survival` holds `n_survival` values; `out` has room for `n_out`.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_retention_from_survival(
-    survival: *const f64,
-    n_survival: usize,
-    n_points: usize,
-    out: *mut f64,
-    n_out: usize,
+    survival: *const f64, n_survival: usize, n_points: usize, out: *mut f64, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let s = unsafe { slice(survival, n_survival, "survival") }?;
@@ -466,8 +449,7 @@ pub struct cvm_satisfaction {
 /// Scores on the 1–5 scale, highly satisfied from 4, a missing score an error.
 #[no_mangle]
 pub extern "C" fn cvm_satisfaction_default(
-    scores: *const f64,
-    n_scores: usize,
+    scores: *const f64, n_scores: usize,
 ) -> cvm_satisfaction {
     cvm_satisfaction {
         scores,
@@ -637,8 +619,7 @@ unsafe fn decomposition<'a>(d: &'a cvm_decomposition_inputs) -> FfiResult<ValueD
 /// `inputs` valid; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_value_decomposition_n_customers(
-    inputs: *const cvm_decomposition_inputs,
-    out: *mut usize,
+    inputs: *const cvm_decomposition_inputs, out: *mut usize,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -656,12 +637,8 @@ pub unsafe extern "C" fn cvm_value_decomposition_n_customers(
 /// `inputs` valid; non-NULL outputs have room for `n_out` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_value_decomposition(
-    inputs: *const cvm_decomposition_inputs,
-    realised: *mut f64,
-    potential: *mut f64,
-    influence: *mut f64,
-    total: *mut f64,
-    n_out: usize,
+    inputs: *const cvm_decomposition_inputs, realised: *mut f64, potential: *mut f64,
+    influence: *mut f64, total: *mut f64, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let d = unsafe { handle(inputs, "inputs") }?;
@@ -736,10 +713,7 @@ pub struct cvm_value_matrix(pub(crate) ValueMatrixResult, Vec<CString>, Vec<CStr
 /// # Safety
 /// `ptr` NULL or holding `n` values.
 unsafe fn thresholds(
-    ptr: *const f64,
-    n: usize,
-    quantile: bool,
-    field: &'static str,
+    ptr: *const f64, n: usize, quantile: bool, field: &'static str,
 ) -> FfiResult<Thresholds> {
     if ptr.is_null() {
         return Ok(Thresholds::default());
@@ -751,9 +725,7 @@ unsafe fn thresholds(
 /// # Safety
 /// `ptr` NULL or holding `n` NUL-terminated strings.
 unsafe fn strings(
-    ptr: *const *const c_char,
-    n: usize,
-    field: &'static str,
+    ptr: *const *const c_char, n: usize, field: &'static str,
 ) -> FfiResult<Option<Vec<String>>> {
     if ptr.is_null() {
         return Ok(None);
@@ -826,12 +798,8 @@ pub(crate) unsafe fn matrix_config(
 /// Arrays hold their stated lengths; `options` NULL or valid; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_value_matrix_compute(
-    current: *const f64,
-    n_current: usize,
-    potential: *const f64,
-    n_potential: usize,
-    options: *const cvm_value_matrix_options,
-    out: *mut *mut cvm_value_matrix,
+    current: *const f64, n_current: usize, potential: *const f64, n_potential: usize,
+    options: *const cvm_value_matrix_options, out: *mut *mut cvm_value_matrix,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -879,12 +847,8 @@ pub unsafe extern "C" fn cvm_value_matrix_cols(m: *const cvm_value_matrix) -> us
 /// # Safety
 /// Non-NULL outputs have room for their stated lengths.
 unsafe fn write_axes<T: Copy>(
-    current_values: &[T],
-    current: *mut T,
-    n_current: usize,
-    potential_values: &[T],
-    potential: *mut T,
-    n_potential: usize,
+    current_values: &[T], current: *mut T, n_current: usize, potential_values: &[T],
+    potential: *mut T, n_potential: usize,
 ) -> FfiResult<()> {
     unsafe {
         if !current.is_null() {
@@ -904,10 +868,7 @@ unsafe fn write_axes<T: Copy>(
 /// `m` live; non-NULL outputs have room for their stated lengths.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_value_matrix_thresholds(
-    m: *const cvm_value_matrix,
-    current: *mut f64,
-    n_current: usize,
-    potential: *mut f64,
+    m: *const cvm_value_matrix, current: *mut f64, n_current: usize, potential: *mut f64,
     n_potential: usize,
 ) -> cvm_status {
     ffi_guard!({
@@ -924,11 +885,8 @@ pub unsafe extern "C" fn cvm_value_matrix_thresholds(
 /// `m` live; non-NULL outputs have room for `n` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_value_matrix_customers(
-    m: *const cvm_value_matrix,
-    current_level: *mut u16,
-    potential_level: *mut u16,
-    cell: *mut usize,
-    n: usize,
+    m: *const cvm_value_matrix, current_level: *mut u16, potential_level: *mut u16,
+    cell: *mut usize, n: usize,
 ) -> cvm_status {
     ffi_guard!({
         let m = &unsafe { handle(m, "value_matrix") }?.0;
@@ -954,10 +912,7 @@ pub unsafe extern "C" fn cvm_value_matrix_customers(
 /// `m` live; non-NULL outputs have room for `n_cells` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_value_matrix_cells(
-    m: *const cvm_value_matrix,
-    count: *mut usize,
-    current_sum: *mut f64,
-    potential_sum: *mut f64,
+    m: *const cvm_value_matrix, count: *mut usize, current_sum: *mut f64, potential_sum: *mut f64,
     n_cells: usize,
 ) -> cvm_status {
     ffi_guard!({
@@ -985,8 +940,7 @@ pub unsafe extern "C" fn cvm_value_matrix_cells(
 /// `m` NULL or live.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_value_matrix_label(
-    m: *const cvm_value_matrix,
-    cell: usize,
+    m: *const cvm_value_matrix, cell: usize,
 ) -> *const c_char {
     unsafe { m.as_ref() }.and_then(|m| m.1.get(cell)).map_or(ptr::null(), |s| s.as_ptr())
 }
@@ -998,8 +952,7 @@ pub unsafe extern "C" fn cvm_value_matrix_label(
 /// `m` NULL or live.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_value_matrix_strategy(
-    m: *const cvm_value_matrix,
-    cell: usize,
+    m: *const cvm_value_matrix, cell: usize,
 ) -> *const c_char {
     unsafe { m.as_ref() }.and_then(|m| m.2.get(cell)).map_or(ptr::null(), |s| s.as_ptr())
 }
@@ -1012,10 +965,7 @@ pub unsafe extern "C" fn cvm_value_matrix_strategy(
 /// `m` live; non-NULL outputs have room for their stated lengths.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_value_matrix_ties_low(
-    m: *const cvm_value_matrix,
-    current: *mut bool,
-    n_current: usize,
-    potential: *mut bool,
+    m: *const cvm_value_matrix, current: *mut bool, n_current: usize, potential: *mut bool,
     n_potential: usize,
 ) -> cvm_status {
     ffi_guard!({
@@ -1042,8 +992,7 @@ pub unsafe extern "C" fn cvm_value_matrix_warning_count(m: *const cvm_value_matr
 /// `m` NULL or live.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_value_matrix_warning_message(
-    m: *const cvm_value_matrix,
-    i: usize,
+    m: *const cvm_value_matrix, i: usize,
 ) -> *const c_char {
     unsafe { m.as_ref() }.and_then(|m| m.3.get(i)).map_or(ptr::null(), |s| s.as_ptr())
 }
@@ -1055,8 +1004,7 @@ pub unsafe extern "C" fn cvm_value_matrix_warning_message(
 /// `m` NULL or live.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_value_matrix_warning_kind(
-    m: *const cvm_value_matrix,
-    i: usize,
+    m: *const cvm_value_matrix, i: usize,
 ) -> u32 {
     unsafe { m.as_ref() }.and_then(|m| m.0.warnings().get(i)).map_or(CVM_MATRIX_WARNING_NONE, |w| {
         match w.kind {
@@ -1073,8 +1021,7 @@ pub unsafe extern "C" fn cvm_value_matrix_warning_kind(
 /// `m` NULL or live.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_value_matrix_warning_cell(
-    m: *const cvm_value_matrix,
-    i: usize,
+    m: *const cvm_value_matrix, i: usize,
 ) -> usize {
     unsafe { m.as_ref() }.and_then(|m| m.0.warnings().get(i)).map_or(usize::MAX, |w| w.cell)
 }
@@ -1168,11 +1115,7 @@ pub struct cvm_whale_summary {
 /// `profit` holds `n_profit` values; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_whale_curve_compute(
-    profit: *const f64,
-    n_profit: usize,
-    top: f64,
-    bottom: f64,
-    out: *mut *mut cvm_whale_curve,
+    profit: *const f64, n_profit: usize, top: f64, bottom: f64, out: *mut *mut cvm_whale_curve,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -1189,8 +1132,7 @@ pub unsafe extern "C" fn cvm_whale_curve_compute(
 /// `w` live; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_whale_curve_summary(
-    w: *const cvm_whale_curve,
-    out: *mut cvm_whale_summary,
+    w: *const cvm_whale_curve, out: *mut cvm_whale_summary,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -1238,12 +1180,8 @@ pub unsafe extern "C" fn cvm_whale_curve_summary(
 /// `w` live; non-NULL outputs have room for `n` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_whale_curve_customers(
-    w: *const cvm_whale_curve,
-    rank: *mut usize,
-    cumulative_profit: *mut f64,
-    cumulative_share: *mut f64,
-    customer_share: *mut f64,
-    n: usize,
+    w: *const cvm_whale_curve, rank: *mut usize, cumulative_profit: *mut f64,
+    cumulative_share: *mut f64, customer_share: *mut f64, n: usize,
 ) -> cvm_status {
     ffi_guard!({
         let w = &unsafe { handle(w, "whale_curve") }?.0;
@@ -1282,10 +1220,7 @@ pub unsafe extern "C" fn cvm_whale_curve_customers(
 /// `w` live; non-NULL outputs have room for `n` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_whale_curve_sorted(
-    w: *const cvm_whale_curve,
-    curve: *mut f64,
-    order: *mut usize,
-    n: usize,
+    w: *const cvm_whale_curve, curve: *mut f64, order: *mut usize, n: usize,
 ) -> cvm_status {
     ffi_guard!({
         let w = &unsafe { handle(w, "whale_curve") }?.0;
@@ -1308,9 +1243,7 @@ pub unsafe extern "C" fn cvm_whale_curve_sorted(
 /// `w` live; `out` valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_whale_curve_at(
-    w: *const cvm_whale_curve,
-    fraction: f64,
-    out: *mut f64,
+    w: *const cvm_whale_curve, fraction: f64, out: *mut f64,
 ) -> cvm_status {
     ffi_guard!({
         need_out(out, "out")?;
@@ -1339,9 +1272,7 @@ pub unsafe extern "C" fn cvm_whale_curve_interpretation(
 /// `w` live; `out` has room for `n_out` values.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_whale_curve_unprofitable(
-    w: *const cvm_whale_curve,
-    out: *mut usize,
-    n_out: usize,
+    w: *const cvm_whale_curve, out: *mut usize, n_out: usize,
 ) -> cvm_status {
     ffi_guard!({
         let w = &unsafe { handle(w, "whale_curve") }?.0;

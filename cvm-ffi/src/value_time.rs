@@ -24,18 +24,9 @@ use crate::{copy_to, cvm_status, ffi_guard, handle, slice, write_array};
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn cvm_value_matrix_migration(
-    ids_before: *const i64,
-    n_ids_before: usize,
-    before: *const cvm_value_matrix,
-    ids_after: *const i64,
-    n_ids_after: usize,
-    after: *const cvm_value_matrix,
-    policy: u32,
-    counts: *mut u64,
-    n_counts: usize,
-    from: *mut usize,
-    to: *mut usize,
-    n_moves: usize,
+    ids_before: *const i64, n_ids_before: usize, before: *const cvm_value_matrix,
+    ids_after: *const i64, n_ids_after: usize, after: *const cvm_value_matrix, policy: u32,
+    counts: *mut u64, n_counts: usize, from: *mut usize, to: *mut usize, n_moves: usize,
 ) -> cvm_status {
     ffi_guard!({
         let policy = migration_policy(policy)?;
@@ -82,14 +73,8 @@ pub unsafe extern "C" fn cvm_value_matrix_migration(
 /// Arrays hold their stated lengths; `options` NULL or valid; `cells` has room for `n_cells`.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_value_path(
-    current: *const f64,
-    n_current: usize,
-    potential: *const f64,
-    n_potential: usize,
-    n_periods: usize,
-    options: *const cvm_value_matrix_options,
-    cells: *mut usize,
-    n_cells: usize,
+    current: *const f64, n_current: usize, potential: *const f64, n_potential: usize,
+    n_periods: usize, options: *const cvm_value_matrix_options, cells: *mut usize, n_cells: usize,
 ) -> cvm_status {
     ffi_guard!({
         let c = unsafe { slice(current, n_current, "current") }?;

@@ -22,11 +22,8 @@ impl PyChurnCalibrator {
     #[staticmethod]
     #[pyo3(signature = (scores, churned, weights, method))]
     fn fit(
-        py: Python<'_>,
-        scores: PyReadonlyArray1<'_, f64>,
-        churned: PyReadonlyArray1<'_, bool>,
-        weights: Option<PyReadonlyArray1<'_, f64>>,
-        method: &str,
+        py: Python<'_>, scores: PyReadonlyArray1<'_, f64>, churned: PyReadonlyArray1<'_, bool>,
+        weights: Option<PyReadonlyArray1<'_, f64>>, method: &str,
     ) -> PyResult<Self> {
         call(|| {
             let m = name::<CalibrationMethod>(method, "method")?;
@@ -39,9 +36,7 @@ impl PyChurnCalibrator {
 
     /// Calibrated probabilities of `scores`.
     fn transform<'py>(
-        &self,
-        py: Python<'py>,
-        scores: PyReadonlyArray1<'py, f64>,
+        &self, py: Python<'py>, scores: PyReadonlyArray1<'py, f64>,
     ) -> PyResult<Bound<'py, numpy::PyArray1<f64>>> {
         call(|| {
             let s = slice(&scores, "scores")?;
@@ -107,11 +102,8 @@ fn gains_dict<'py>(py: Python<'py>, g: &[GainsBin]) -> PyResult<Bound<'py, PyDic
 #[pyfunction]
 #[pyo3(name = "churn_report", signature = (probability, churned, score, baseline, bins))]
 fn churn_report_native<'py>(
-    py: Python<'py>,
-    probability: PyReadonlyArray1<'py, f64>,
-    churned: PyReadonlyArray1<'py, bool>,
-    score: Option<PyReadonlyArray1<'py, f64>>,
-    baseline: Option<PyReadonlyArray1<'py, f64>>,
+    py: Python<'py>, probability: PyReadonlyArray1<'py, f64>, churned: PyReadonlyArray1<'py, bool>,
+    score: Option<PyReadonlyArray1<'py, f64>>, baseline: Option<PyReadonlyArray1<'py, f64>>,
     bins: usize,
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {

@@ -11,8 +11,7 @@ use crate::errors::IntoPyResult;
 
 /// Borrows a contiguous 1-D numpy array as a slice (no copy).
 pub fn slice<'a, T: numpy::Element>(
-    arr: &'a PyReadonlyArray1<'_, T>,
-    field: &str,
+    arr: &'a PyReadonlyArray1<'_, T>, field: &str,
 ) -> PyResult<&'a [T]> {
     arr.as_slice().map_err(|_| {
         crate::errors::to_py(cvm_core::Error::invalid(field, "array must be C-contiguous"))
@@ -21,8 +20,7 @@ pub fn slice<'a, T: numpy::Element>(
 
 /// Optional array → optional slice.
 pub fn opt_slice<'a, T: numpy::Element>(
-    arr: &'a Option<PyReadonlyArray1<'_, T>>,
-    field: &str,
+    arr: &'a Option<PyReadonlyArray1<'_, T>>, field: &str,
 ) -> PyResult<Option<&'a [T]>> {
     arr.as_ref().map(|a| slice(a, field)).transpose()
 }
@@ -57,11 +55,8 @@ pub fn time_unit_name(unit: Option<TimeUnit>) -> Option<&'static str> {
 /// Fit options from the Python arguments (`None`: the core's default); `time_unit` is the unit
 /// of the data, recorded by the fitted model.
 pub fn fit_options(
-    penalizer: f64,
-    max_iterations: Option<usize>,
-    tolerance: Option<f64>,
-    initial: Option<Vec<f64>>,
-    time_unit: Option<&str>,
+    penalizer: f64, max_iterations: Option<usize>, tolerance: Option<f64>,
+    initial: Option<Vec<f64>>, time_unit: Option<&str>,
 ) -> PyResult<FitOptions> {
     let d = FitOptions::default();
     let mut o = FitOptions::default()
@@ -99,9 +94,7 @@ pub struct ClvArgs<'a> {
 /// error on `data_time_unit` — also with the lifetimes method, whose step depends on it, as in
 /// C); then a spend model fitted on data in another unit is an error on `spend_model`.
 pub fn clv_options(
-    a: ClvArgs<'_>,
-    model_unit: Option<TimeUnit>,
-    spend_unit: Option<TimeUnit>,
+    a: ClvArgs<'_>, model_unit: Option<TimeUnit>, spend_unit: Option<TimeUnit>,
 ) -> PyResult<ClvOptions> {
     let given = optional_time_unit(a.data_time_unit, "data_time_unit")?;
     // The lifetimes convention picks its step from the data's unit: the one given, else the

@@ -48,8 +48,7 @@ fn flags(codes: &Option<Codes<'_>>, field: &str) -> PyResult<Option<Vec<Option<b
 
 /// Parses names, the error naming the column and row.
 fn parse_all<T: std::str::FromStr<Err = Error>>(
-    names: &[String],
-    field: &str,
+    names: &[String], field: &str,
 ) -> cvm_core::Result<Vec<T>> {
     names
         .iter()
@@ -118,24 +117,13 @@ impl PyReport {
 #[pyo3(signature = (ids, realised=None, potential=None, influence=None, clv=None, matrix_cell=None, strategy=None, loyalty_stage=None, loyalty_level=None, churn_probability=None, elastic=None, big_customer_risk=None, dormant=None, fee_due=None, decision=None, decision_reasons=None, playbook=None))]
 #[allow(clippy::too_many_arguments)]
 fn customer_value_report_native(
-    py: Python<'_>,
-    ids: Vec<String>,
-    realised: Option<Arr<'_>>,
-    potential: Option<Arr<'_>>,
-    influence: Option<Arr<'_>>,
-    clv: Option<Arr<'_>>,
-    matrix_cell: Option<Vec<String>>,
-    strategy: Option<Vec<String>>,
-    loyalty_stage: Option<Vec<String>>,
-    loyalty_level: Option<Vec<String>>,
-    churn_probability: Option<Arr<'_>>,
-    elastic: Option<Codes<'_>>,
-    big_customer_risk: Option<Vec<Option<String>>>,
-    dormant: Option<Codes<'_>>,
-    fee_due: Option<Codes<'_>>,
-    decision: Option<Vec<String>>,
-    decision_reasons: Option<Vec<String>>,
-    playbook: Option<&str>,
+    py: Python<'_>, ids: Vec<String>, realised: Option<Arr<'_>>, potential: Option<Arr<'_>>,
+    influence: Option<Arr<'_>>, clv: Option<Arr<'_>>, matrix_cell: Option<Vec<String>>,
+    strategy: Option<Vec<String>>, loyalty_stage: Option<Vec<String>>,
+    loyalty_level: Option<Vec<String>>, churn_probability: Option<Arr<'_>>,
+    elastic: Option<Codes<'_>>, big_customer_risk: Option<Vec<Option<String>>>,
+    dormant: Option<Codes<'_>>, fee_due: Option<Codes<'_>>, decision: Option<Vec<String>>,
+    decision_reasons: Option<Vec<String>>, playbook: Option<&str>,
 ) -> PyResult<PyReport> {
     call(|| {
         let book = match playbook {
@@ -190,13 +178,9 @@ fn customer_value_report_native(
 /// The campaign input from Python arguments: `cost` one value (constant), one per customer, or,
 /// with `segment`, one per segment.
 fn campaign_input<'a>(
-    clv: &'a Arr<'_>,
-    uplift: &'a Arr<'_>,
-    cost: &'a Arr<'_>,
-    segment: &'a Option<PyReadonlyArray1<'_, u64>>,
-    segment_codes: &'a mut Vec<usize>,
-    constant: bool,
-    budget: f64,
+    clv: &'a Arr<'_>, uplift: &'a Arr<'_>, cost: &'a Arr<'_>,
+    segment: &'a Option<PyReadonlyArray1<'_, u64>>, segment_codes: &'a mut Vec<usize>,
+    constant: bool, budget: f64,
 ) -> PyResult<CampaignInput<'a>> {
     let c = slice(cost, "cost")?;
     let cost = match segment {
@@ -231,15 +215,8 @@ fn campaign_dict<'py>(py: Python<'py>, c: &Campaign) -> PyResult<Bound<'py, PyDi
 #[pyo3(signature = (clv, uplift, cost, budget, method, constant_cost=false, segment=None, draws=None, seed=0))]
 #[allow(clippy::too_many_arguments)]
 fn select_campaign_native<'py>(
-    py: Python<'py>,
-    clv: Arr<'_>,
-    uplift: Arr<'_>,
-    cost: Arr<'_>,
-    budget: f64,
-    method: &str,
-    constant_cost: bool,
-    segment: Option<PyReadonlyArray1<'_, u64>>,
-    draws: Option<usize>,
+    py: Python<'py>, clv: Arr<'_>, uplift: Arr<'_>, cost: Arr<'_>, budget: f64, method: &str,
+    constant_cost: bool, segment: Option<PyReadonlyArray1<'_, u64>>, draws: Option<usize>,
     seed: u64,
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {

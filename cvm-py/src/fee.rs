@@ -38,22 +38,12 @@ fn fee_schedule_json(text: &str) -> PyResult<String> {
 ))]
 #[allow(clippy::too_many_arguments)]
 fn fee_schedule_native<'py>(
-    py: Python<'py>,
-    account_id: PyReadonlyArray1<'py, i64>,
-    customer_id: PyReadonlyArray1<'py, i64>,
-    timestamp: PyReadonlyArray1<'py, i64>,
-    value: PyReadonlyArray1<'py, f64>,
-    timestamp_unit: &str,
-    input: &str,
-    opening_account_id: PyReadonlyArray1<'py, i64>,
-    opening_balance: PyReadonlyArray1<'py, f64>,
-    first_month: Option<i64>,
-    last_month: Option<i64>,
-    average_over: &str,
-    schedule_json: &str,
-    tier_customer_id: PyReadonlyArray1<'py, i64>,
-    tiers: Vec<String>,
-    default_tier: Option<String>,
+    py: Python<'py>, account_id: PyReadonlyArray1<'py, i64>,
+    customer_id: PyReadonlyArray1<'py, i64>, timestamp: PyReadonlyArray1<'py, i64>,
+    value: PyReadonlyArray1<'py, f64>, timestamp_unit: &str, input: &str,
+    opening_account_id: PyReadonlyArray1<'py, i64>, opening_balance: PyReadonlyArray1<'py, f64>,
+    first_month: Option<i64>, last_month: Option<i64>, average_over: &str, schedule_json: &str,
+    tier_customer_id: PyReadonlyArray1<'py, i64>, tiers: Vec<String>, default_tier: Option<String>,
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {
         let o = BalanceOptions::new(
@@ -106,13 +96,9 @@ fn fee_schedule_native<'py>(
 #[pyfunction]
 #[pyo3(name = "dormant_transitions", signature = (rules, dormant_decision, before_id, before, after_id, after))]
 fn dormant_transitions_native<'py>(
-    py: Python<'py>,
-    rules: &PyRuleSet,
-    dormant_decision: &str,
-    before_id: PyReadonlyArray1<'py, i64>,
-    before: Columns<'py>,
-    after_id: PyReadonlyArray1<'py, i64>,
-    after: Columns<'py>,
+    py: Python<'py>, rules: &PyRuleSet, dormant_decision: &str,
+    before_id: PyReadonlyArray1<'py, i64>, before: Columns<'py>,
+    after_id: PyReadonlyArray1<'py, i64>, after: Columns<'py>,
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {
         let (bb, ba) = (before.borrow()?, after.borrow()?);

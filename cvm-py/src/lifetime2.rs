@@ -151,10 +151,7 @@ fitted_model_pymethods! {
 #[pyfunction]
 #[pyo3(signature = (frequency, monetary_value, weights=None))]
 pub fn frequency_monetary_correlation(
-    py: Python<'_>,
-    frequency: Arr<'_>,
-    monetary_value: Arr<'_>,
-    weights: Option<Arr<'_>>,
+    py: Python<'_>, frequency: Arr<'_>, monetary_value: Arr<'_>, weights: Option<Arr<'_>>,
 ) -> PyResult<f64> {
     call(|| {
         let (f, z) = (slice(&frequency, "frequency")?, slice(&monetary_value, "monetary_value")?);
@@ -180,9 +177,7 @@ impl PyBgBb {
 }
 
 fn histories<'a>(
-    f: &'a Arr<'_>,
-    r: &'a Arr<'_>,
-    n: &'a Arr<'_>,
+    f: &'a Arr<'_>, r: &'a Arr<'_>, n: &'a Arr<'_>,
 ) -> PyResult<(&'a [f64], &'a [f64], &'a [f64])> {
     Ok((slice(f, "frequency")?, slice(r, "recency")?, slice(n, "n_periods")?))
 }
@@ -438,19 +433,9 @@ fitted_model_pymethods! {
 #[pyo3(signature = (transaction_model, spend_model, frequency, recency, t, monetary_value, horizon=12.0, time_unit="M", data_time_unit=None, discount_rate=0.01, margin=1.0, method="continuous", level=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn customer_lifetime_value_native<'py>(
-    py: Python<'py>,
-    transaction_model: &Bound<'py, PyAny>,
-    spend_model: PyRef<'py, PyGammaGamma>,
-    frequency: Arr<'py>,
-    recency: Arr<'py>,
-    t: Arr<'py>,
-    monetary_value: Arr<'py>,
-    horizon: f64,
-    time_unit: &str,
-    data_time_unit: Option<&str>,
-    discount_rate: f64,
-    margin: f64,
-    method: &str,
+    py: Python<'py>, transaction_model: &Bound<'py, PyAny>, spend_model: PyRef<'py, PyGammaGamma>,
+    frequency: Arr<'py>, recency: Arr<'py>, t: Arr<'py>, monetary_value: Arr<'py>, horizon: f64,
+    time_unit: &str, data_time_unit: Option<&str>, discount_rate: f64, margin: f64, method: &str,
     level: Option<f64>,
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {

@@ -56,9 +56,7 @@ fn loyalty_names(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
 /// and the index.
 #[pyfunction]
 fn parse_stages<'py>(
-    py: Python<'py>,
-    names: Vec<String>,
-    field: &str,
+    py: Python<'py>, names: Vec<String>, field: &str,
 ) -> PyResult<Bound<'py, PyArray1<u8>>> {
     call(|| {
         let codes = names
@@ -87,22 +85,12 @@ fn parse_stages<'py>(
 #[pyo3(signature = (frequency, recency, t, purchased=None, interest=None, referrals=None, reviews=None, recommendations=None, p_alive=None, prospect_min_interest=None, repeat_min_frequency=None, advocate_min_referrals=None, advocate_min_reviews=None, advocate_min_recommendations=None, p_alive_threshold=None, lapse_window=None))]
 #[allow(clippy::too_many_arguments)]
 fn loyalty_stages_native<'py>(
-    py: Python<'py>,
-    frequency: Arr<'_>,
-    recency: Arr<'_>,
-    t: Arr<'_>,
-    purchased: Option<Flags<'_>>,
-    interest: Option<Arr<'_>>,
-    referrals: Option<Arr<'_>>,
-    reviews: Option<Arr<'_>>,
-    recommendations: Option<Arr<'_>>,
-    p_alive: Option<Arr<'_>>,
-    prospect_min_interest: Option<f64>,
-    repeat_min_frequency: Option<f64>,
-    advocate_min_referrals: Option<f64>,
-    advocate_min_reviews: Option<f64>,
-    advocate_min_recommendations: Option<f64>,
-    p_alive_threshold: Option<f64>,
+    py: Python<'py>, frequency: Arr<'_>, recency: Arr<'_>, t: Arr<'_>,
+    purchased: Option<Flags<'_>>, interest: Option<Arr<'_>>, referrals: Option<Arr<'_>>,
+    reviews: Option<Arr<'_>>, recommendations: Option<Arr<'_>>, p_alive: Option<Arr<'_>>,
+    prospect_min_interest: Option<f64>, repeat_min_frequency: Option<f64>,
+    advocate_min_referrals: Option<f64>, advocate_min_reviews: Option<f64>,
+    advocate_min_recommendations: Option<f64>, p_alive_threshold: Option<f64>,
     lapse_window: Option<f64>,
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {
@@ -148,17 +136,10 @@ fn loyalty_stages_native<'py>(
 #[pyo3(signature = (belief_better=None, satisfaction=None, repurchase_intent=None, repeat_despite_obstacles=None, belief_threshold=None, satisfaction_threshold=None, intent_threshold=None, obstacles_threshold=None, rule="cumulative", missing="error"))]
 #[allow(clippy::too_many_arguments)]
 fn loyalty_levels_native<'py>(
-    py: Python<'py>,
-    belief_better: Option<Arr<'_>>,
-    satisfaction: Option<Arr<'_>>,
-    repurchase_intent: Option<Arr<'_>>,
-    repeat_despite_obstacles: Option<Arr<'_>>,
-    belief_threshold: Option<f64>,
-    satisfaction_threshold: Option<f64>,
-    intent_threshold: Option<f64>,
-    obstacles_threshold: Option<f64>,
-    rule: &str,
-    missing: &str,
+    py: Python<'py>, belief_better: Option<Arr<'_>>, satisfaction: Option<Arr<'_>>,
+    repurchase_intent: Option<Arr<'_>>, repeat_despite_obstacles: Option<Arr<'_>>,
+    belief_threshold: Option<f64>, satisfaction_threshold: Option<f64>,
+    intent_threshold: Option<f64>, obstacles_threshold: Option<f64>, rule: &str, missing: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {
         let d = LevelOptions::default();
@@ -211,11 +192,7 @@ fn with_model<R>(model: &Bound<'_, PyAny>, f: impl FnOnce(&dyn NoPurchase) -> R)
 /// P(no purchase in (T, T + horizon]) of every customer.
 #[pyfunction]
 fn churn_probability_native<'py>(
-    py: Python<'py>,
-    model: &Bound<'py, PyAny>,
-    frequency: Arr<'_>,
-    recency: Arr<'_>,
-    t: Arr<'_>,
+    py: Python<'py>, model: &Bound<'py, PyAny>, frequency: Arr<'_>, recency: Arr<'_>, t: Arr<'_>,
     horizon: f64,
 ) -> PyResult<Bound<'py, PyArray1<f64>>> {
     call(|| {
@@ -232,15 +209,8 @@ fn churn_probability_native<'py>(
 #[pyo3(signature = (model, frequency, recency, t, horizon, clv=None, medium_threshold=None, high_threshold=None, at_risk_threshold=None))]
 #[allow(clippy::too_many_arguments)]
 fn churn_risk_native<'py>(
-    py: Python<'py>,
-    model: &Bound<'py, PyAny>,
-    frequency: Arr<'_>,
-    recency: Arr<'_>,
-    t: Arr<'_>,
-    horizon: f64,
-    clv: Option<Arr<'_>>,
-    medium_threshold: Option<f64>,
-    high_threshold: Option<f64>,
+    py: Python<'py>, model: &Bound<'py, PyAny>, frequency: Arr<'_>, recency: Arr<'_>, t: Arr<'_>,
+    horizon: f64, clv: Option<Arr<'_>>, medium_threshold: Option<f64>, high_threshold: Option<f64>,
     at_risk_threshold: Option<f64>,
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {
@@ -279,11 +249,8 @@ fn churn_risk_native<'py>(
 #[pyfunction]
 #[pyo3(signature = (moved_or_died=None, competitor=None, our_fault=None, dissatisfied=None, payment_lapse=None))]
 fn churn_types_native<'py>(
-    py: Python<'py>,
-    moved_or_died: Option<Flags<'_>>,
-    competitor: Option<Flags<'_>>,
-    our_fault: Option<Flags<'_>>,
-    dissatisfied: Option<Flags<'_>>,
+    py: Python<'py>, moved_or_died: Option<Flags<'_>>, competitor: Option<Flags<'_>>,
+    our_fault: Option<Flags<'_>>, dissatisfied: Option<Flags<'_>>,
     payment_lapse: Option<Flags<'_>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {
@@ -316,12 +283,9 @@ fn churn_types_native<'py>(
 #[pyfunction]
 #[pyo3(signature = (ids_before, stages_before, ids_after, stages_after, policy="strict"))]
 fn stage_migration_native<'py>(
-    py: Python<'py>,
-    ids_before: PyReadonlyArray1<'_, i64>,
-    stages_before: PyReadonlyArray1<'_, u8>,
-    ids_after: PyReadonlyArray1<'_, i64>,
-    stages_after: PyReadonlyArray1<'_, u8>,
-    policy: &str,
+    py: Python<'py>, ids_before: PyReadonlyArray1<'_, i64>,
+    stages_before: PyReadonlyArray1<'_, u8>, ids_after: PyReadonlyArray1<'_, i64>,
+    stages_after: PyReadonlyArray1<'_, u8>, policy: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {
         let policy = name::<MigrationPolicy>(policy, "policy")?;

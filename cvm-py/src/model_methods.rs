@@ -10,8 +10,7 @@ use crate::errors::IntoPyResult;
 
 /// Fit diagnostics as a dict, or None.
 pub(crate) fn diagnostics_dict<'py>(
-    py: Python<'py>,
-    d: Option<&FitDiagnostics>,
+    py: Python<'py>, d: Option<&FitDiagnostics>,
 ) -> PyResult<Option<Bound<'py, PyDict>>> {
     let Some(d) = d else { return Ok(None) };
     let out = PyDict::new(py);

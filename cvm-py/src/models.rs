@@ -333,15 +333,8 @@ model_pymethods! {
 #[pyo3(signature = (model, params, n_customers, calibration_end, birth_window=0.0, holdout_length=0.0, seed=42, transactions=false))]
 #[allow(clippy::too_many_arguments)]
 pub fn simulate_model<'py>(
-    py: Python<'py>,
-    model: &str,
-    params: Vec<f64>,
-    n_customers: usize,
-    calibration_end: f64,
-    birth_window: f64,
-    holdout_length: f64,
-    seed: u64,
-    transactions: bool,
+    py: Python<'py>, model: &str, params: Vec<f64>, n_customers: usize, calibration_end: f64,
+    birth_window: f64, holdout_length: f64, seed: u64, transactions: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {
         let options = SimulationOptions::default()

@@ -76,9 +76,7 @@ impl PyRuleSet {
     #[staticmethod]
     #[pyo3(signature = (name, numbers=Vec::new(), texts=Vec::new(), renames=Vec::new()))]
     fn preset(
-        name: &str,
-        numbers: Vec<(String, f64)>,
-        texts: Vec<(String, String)>,
+        name: &str, numbers: Vec<(String, f64)>, texts: Vec<(String, String)>,
         renames: Vec<(String, String)>,
     ) -> PyResult<Self> {
         call(|| {
@@ -143,11 +141,7 @@ impl PyRuleSet {
     /// total, share, message)`) and, when `reasons`, `reasons` (a list of reason-code lists, rendered without the GIL).
     #[pyo3(signature = (columns, n_rows, reasons=true))]
     fn evaluate<'py>(
-        &self,
-        py: Python<'py>,
-        columns: Columns<'py>,
-        n_rows: usize,
-        reasons: bool,
+        &self, py: Python<'py>, columns: Columns<'py>, n_rows: usize, reasons: bool,
     ) -> PyResult<Bound<'py, PyDict>> {
         call(|| {
             let borrowed = columns.borrow()?;
@@ -238,12 +232,8 @@ fn preset_names() -> PyResult<Vec<&'static str>> {
 #[pyfunction]
 #[pyo3(name = "relationship_trend", signature = (profit, n_periods, high_level=None, slope_tolerance=0.05, slope_scale="relative"))]
 fn relationship_trend_native<'py>(
-    py: Python<'py>,
-    profit: PyReadonlyArray1<'py, f64>,
-    n_periods: usize,
-    high_level: Option<f64>,
-    slope_tolerance: f64,
-    slope_scale: &str,
+    py: Python<'py>, profit: PyReadonlyArray1<'py, f64>, n_periods: usize, high_level: Option<f64>,
+    slope_tolerance: f64, slope_scale: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {
         let p = slice(&profit, "profit")?;
@@ -273,12 +263,8 @@ fn relationship_trend_native<'py>(
 #[pyfunction]
 #[pyo3(name = "lookalike", signature = (candidates, loyal, features, k, standardization="loyal"))]
 fn lookalike_native<'py>(
-    py: Python<'py>,
-    candidates: Columns<'py>,
-    loyal: Columns<'py>,
-    features: Vec<String>,
-    k: usize,
-    standardization: &str,
+    py: Python<'py>, candidates: Columns<'py>, loyal: Columns<'py>, features: Vec<String>,
+    k: usize, standardization: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {
         let options = LookalikeOptions::default()

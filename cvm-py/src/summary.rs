@@ -16,17 +16,10 @@ use crate::errors::{call, detach, IntoPyResult};
     include_first_purchase=false, negative_amounts="error"))]
 #[allow(clippy::too_many_arguments)]
 pub fn summarize<'py>(
-    py: Python<'py>,
-    customer_id: PyReadonlyArray1<'py, i64>,
-    timestamp: PyReadonlyArray1<'py, i64>,
-    amount: Option<PyReadonlyArray1<'py, f64>>,
-    timestamp_unit: &str,
-    freq: &str,
-    freq_multiplier: i64,
-    time_unit: Option<&str>,
-    observation_end: Option<i64>,
-    calibration_end: Option<i64>,
-    include_first_purchase: bool,
+    py: Python<'py>, customer_id: PyReadonlyArray1<'py, i64>,
+    timestamp: PyReadonlyArray1<'py, i64>, amount: Option<PyReadonlyArray1<'py, f64>>,
+    timestamp_unit: &str, freq: &str, freq_multiplier: i64, time_unit: Option<&str>,
+    observation_end: Option<i64>, calibration_end: Option<i64>, include_first_purchase: bool,
     negative_amounts: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {
@@ -81,9 +74,7 @@ pub fn summarize<'py>(
 #[pyfunction]
 #[allow(clippy::type_complexity)]
 pub fn compress<'py>(
-    py: Python<'py>,
-    frequency: PyReadonlyArray1<'py, f64>,
-    recency: PyReadonlyArray1<'py, f64>,
+    py: Python<'py>, frequency: PyReadonlyArray1<'py, f64>, recency: PyReadonlyArray1<'py, f64>,
     t: PyReadonlyArray1<'py, f64>,
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {
@@ -104,11 +95,8 @@ pub fn compress<'py>(
 #[pyfunction]
 #[pyo3(signature = (frequency, recency, t, monetary_value=None, table_json=None))]
 pub fn rfm_segments<'py>(
-    py: Python<'py>,
-    frequency: PyReadonlyArray1<'py, f64>,
-    recency: PyReadonlyArray1<'py, f64>,
-    t: PyReadonlyArray1<'py, f64>,
-    monetary_value: Option<PyReadonlyArray1<'py, f64>>,
+    py: Python<'py>, frequency: PyReadonlyArray1<'py, f64>, recency: PyReadonlyArray1<'py, f64>,
+    t: PyReadonlyArray1<'py, f64>, monetary_value: Option<PyReadonlyArray1<'py, f64>>,
     table_json: Option<&str>,
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {

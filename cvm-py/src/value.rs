@@ -66,15 +66,9 @@ fn horizon(periods: Option<usize>) -> Horizon {
 /// The core configuration from the Python arguments.
 #[allow(clippy::too_many_arguments)]
 fn config<'a>(
-    revenue: &'a SeriesArg<'_>,
-    cost: &'a SeriesArg<'_>,
-    margin: &'a SeriesArg<'_>,
-    retention: &'a SeriesArg<'_>,
-    acquisition_cost: &'a SeriesArg<'_>,
-    discount_rate: f64,
-    periods: Option<usize>,
-    timing: &str,
-    convention: &str,
+    revenue: &'a SeriesArg<'_>, cost: &'a SeriesArg<'_>, margin: &'a SeriesArg<'_>,
+    retention: &'a SeriesArg<'_>, acquisition_cost: &'a SeriesArg<'_>, discount_rate: f64,
+    periods: Option<usize>, timing: &str, convention: &str,
 ) -> PyResult<CashflowClv<'a>> {
     Ok(CashflowClv {
         cost: series(cost, "cost")?,
@@ -92,16 +86,9 @@ fn config<'a>(
 #[pyo3(signature = (revenue, cost, margin, retention, acquisition_cost, discount_rate, periods, timing, convention))]
 #[allow(clippy::too_many_arguments)]
 pub fn cashflow_clv<'py>(
-    py: Python<'py>,
-    revenue: SeriesArg<'py>,
-    cost: SeriesArg<'py>,
-    margin: SeriesArg<'py>,
-    retention: SeriesArg<'py>,
-    acquisition_cost: SeriesArg<'py>,
-    discount_rate: f64,
-    periods: Option<usize>,
-    timing: &str,
-    convention: &str,
+    py: Python<'py>, revenue: SeriesArg<'py>, cost: SeriesArg<'py>, margin: SeriesArg<'py>,
+    retention: SeriesArg<'py>, acquisition_cost: SeriesArg<'py>, discount_rate: f64,
+    periods: Option<usize>, timing: &str, convention: &str,
 ) -> PyResult<Bound<'py, PyArray1<f64>>> {
     call(|| {
         let c = config(
@@ -126,18 +113,9 @@ pub fn cashflow_clv<'py>(
 #[pyo3(signature = (revenue, cost, margin, retention, acquisition_cost, discount_rate, periods, timing, convention, customer, min_rows))]
 #[allow(clippy::too_many_arguments)]
 pub fn cashflow_breakdown<'py>(
-    py: Python<'py>,
-    revenue: SeriesArg<'py>,
-    cost: SeriesArg<'py>,
-    margin: SeriesArg<'py>,
-    retention: SeriesArg<'py>,
-    acquisition_cost: SeriesArg<'py>,
-    discount_rate: f64,
-    periods: Option<usize>,
-    timing: &str,
-    convention: &str,
-    customer: usize,
-    min_rows: usize,
+    py: Python<'py>, revenue: SeriesArg<'py>, cost: SeriesArg<'py>, margin: SeriesArg<'py>,
+    retention: SeriesArg<'py>, acquisition_cost: SeriesArg<'py>, discount_rate: f64,
+    periods: Option<usize>, timing: &str, convention: &str, customer: usize, min_rows: usize,
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {
         let c = config(
@@ -176,11 +154,7 @@ pub fn cashflow_breakdown<'py>(
 #[pyfunction]
 #[pyo3(signature = (margin, retention, discount_rate, periods, timing, convention))]
 pub fn closed_form_clv(
-    margin: f64,
-    retention: f64,
-    discount_rate: f64,
-    periods: Option<usize>,
-    timing: &str,
+    margin: f64, retention: f64, discount_rate: f64, periods: Option<usize>, timing: &str,
     convention: &str,
 ) -> PyResult<f64> {
     call(|| {
@@ -193,9 +167,7 @@ pub fn closed_form_clv(
 /// Retention rates `S(t) / S(t − 1)` of row-major survival curves of `n_points` points each.
 #[pyfunction]
 pub fn retention_from_survival<'py>(
-    py: Python<'py>,
-    survival: Arr<'py>,
-    n_points: usize,
+    py: Python<'py>, survival: Arr<'py>, n_points: usize,
 ) -> PyResult<Bound<'py, PyArray1<f64>>> {
     call(|| {
         let s = slice(&survival, "survival")?;
@@ -208,20 +180,11 @@ pub fn retention_from_survival<'py>(
 #[pyo3(signature = (realised, realised_periods, rate, potential, influence, referrals, conversion, referral_value, satisfaction=None, satisfaction_scale=(1.0, 5.0), satisfaction_threshold=4.0, satisfaction_missing="error", plain_referrals=false))]
 #[allow(clippy::too_many_arguments)]
 pub fn value_decomposition<'py>(
-    py: Python<'py>,
-    realised: Option<Arr<'py>>,
-    realised_periods: Option<usize>,
-    rate: f64,
-    potential: Option<Arr<'py>>,
-    influence: Option<Arr<'py>>,
-    referrals: Option<SeriesArg<'py>>,
-    conversion: Option<SeriesArg<'py>>,
-    referral_value: Option<SeriesArg<'py>>,
-    satisfaction: Option<Arr<'py>>,
-    satisfaction_scale: (f64, f64),
-    satisfaction_threshold: f64,
-    satisfaction_missing: &str,
-    plain_referrals: bool,
+    py: Python<'py>, realised: Option<Arr<'py>>, realised_periods: Option<usize>, rate: f64,
+    potential: Option<Arr<'py>>, influence: Option<Arr<'py>>, referrals: Option<SeriesArg<'py>>,
+    conversion: Option<SeriesArg<'py>>, referral_value: Option<SeriesArg<'py>>,
+    satisfaction: Option<Arr<'py>>, satisfaction_scale: (f64, f64), satisfaction_threshold: f64,
+    satisfaction_missing: &str, plain_referrals: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {
         let realised = match (opt_slice(&realised, "realised")?, realised_periods) {
@@ -322,16 +285,9 @@ fn thresholds(cuts: Option<Vec<f64>>, quantile: bool, grid: Option<usize>) -> Py
 #[pyo3(signature = (current, potential, current_thresholds, current_quantile, potential_thresholds, potential_quantile, grid, labels, strategies, strategy_set="source"))]
 #[allow(clippy::too_many_arguments)]
 pub fn value_matrix<'py>(
-    py: Python<'py>,
-    current: Arr<'py>,
-    potential: Arr<'py>,
-    current_thresholds: Option<Vec<f64>>,
-    current_quantile: bool,
-    potential_thresholds: Option<Vec<f64>>,
-    potential_quantile: bool,
-    grid: Option<usize>,
-    labels: Option<Vec<String>>,
-    strategies: Option<Vec<String>>,
+    py: Python<'py>, current: Arr<'py>, potential: Arr<'py>, current_thresholds: Option<Vec<f64>>,
+    current_quantile: bool, potential_thresholds: Option<Vec<f64>>, potential_quantile: bool,
+    grid: Option<usize>, labels: Option<Vec<String>>, strategies: Option<Vec<String>>,
     strategy_set: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {
@@ -388,13 +344,9 @@ pub fn value_matrix<'py>(
 /// `ids`, `from`, `to` (-1 for a missing snapshot).
 #[pyfunction]
 pub fn value_cell_migration<'py>(
-    py: Python<'py>,
-    ids_before: PyReadonlyArray1<'_, i64>,
-    cells_before: PyReadonlyArray1<'_, u64>,
-    ids_after: PyReadonlyArray1<'_, i64>,
-    cells_after: PyReadonlyArray1<'_, u64>,
-    n_cells: usize,
-    policy: &str,
+    py: Python<'py>, ids_before: PyReadonlyArray1<'_, i64>,
+    cells_before: PyReadonlyArray1<'_, u64>, ids_after: PyReadonlyArray1<'_, i64>,
+    cells_after: PyReadonlyArray1<'_, u64>, n_cells: usize, policy: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {
         let policy = name::<MigrationPolicy>(policy, "policy")?;
@@ -426,15 +378,9 @@ pub fn value_cell_migration<'py>(
 #[pyo3(signature = (current, potential, n_periods, current_thresholds, current_quantile, potential_thresholds, potential_quantile, grid))]
 #[allow(clippy::too_many_arguments)]
 pub fn value_path_native<'py>(
-    py: Python<'py>,
-    current: Arr<'py>,
-    potential: Arr<'py>,
-    n_periods: usize,
-    current_thresholds: Option<Vec<f64>>,
-    current_quantile: bool,
-    potential_thresholds: Option<Vec<f64>>,
-    potential_quantile: bool,
-    grid: Option<usize>,
+    py: Python<'py>, current: Arr<'py>, potential: Arr<'py>, n_periods: usize,
+    current_thresholds: Option<Vec<f64>>, current_quantile: bool,
+    potential_thresholds: Option<Vec<f64>>, potential_quantile: bool, grid: Option<usize>,
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {
         let (c, p) = (slice(&current, "current")?, slice(&potential, "potential")?);
@@ -459,11 +405,7 @@ pub fn value_path_native<'py>(
 #[pyfunction]
 #[pyo3(signature = (profit, top, bottom, at=None))]
 pub fn whale_curve<'py>(
-    py: Python<'py>,
-    profit: Arr<'py>,
-    top: f64,
-    bottom: f64,
-    at: Option<Vec<f64>>,
+    py: Python<'py>, profit: Arr<'py>, top: f64, bottom: f64, at: Option<Vec<f64>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     call(|| {
         let p = slice(&profit, "profit")?;

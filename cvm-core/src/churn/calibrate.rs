@@ -135,10 +135,7 @@ impl ChurnCalibrator {
     /// non-finite weight (`weights`, index), or weights that sum to 0; for Platt,
     /// [`Error::NotIdentified`] and [`Error::NotConverged`] as described on the type.
     pub fn fit(
-        scores: &[f64],
-        churned: &[bool],
-        weights: Option<&[f64]>,
-        method: CalibrationMethod,
+        scores: &[f64], churned: &[bool], weights: Option<&[f64]>, method: CalibrationMethod,
     ) -> Result<Self> {
         let rows = check_fit(scores, churned, weights)?;
         let fitted = match method {

@@ -208,11 +208,7 @@ pub(crate) fn check_horizon<M: NoPurchase + ?Sized>(model: &M, horizon: f64) -> 
 /// # Ok::<(), cvm_core::Error>(())
 /// ```
 pub fn churn_probability<M: NoPurchase + ?Sized>(
-    model: &M,
-    frequency: &[f64],
-    recency: &[f64],
-    t_cal: &[f64],
-    horizon: f64,
+    model: &M, frequency: &[f64], recency: &[f64], t_cal: &[f64], horizon: f64,
 ) -> Result<Vec<f64>> {
     model.check_histories(frequency, recency, t_cal)?;
     check_horizon(model, horizon)?;

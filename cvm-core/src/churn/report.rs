@@ -305,10 +305,7 @@ fn calibration_test(table: &[CalibrationBin]) -> Option<CalibrationTest> {
 /// # Ok::<(), cvm_core::Error>(())
 /// ```
 pub fn churn_report(
-    probability: &[f64],
-    churned: &[bool],
-    score: Option<&[f64]>,
-    baseline: Option<&[f64]>,
+    probability: &[f64], churned: &[bool], score: Option<&[f64]>, baseline: Option<&[f64]>,
     bins: usize,
 ) -> Result<ChurnReport> {
     let n = probability.len();

@@ -282,13 +282,8 @@ pub fn churn_risk(input: &ChurnInput<'_>, options: &ChurnRiskOptions) -> Result<
 /// # Ok::<(), cvm_core::Error>(())
 /// ```
 pub fn churn_risk_from_model<M: NoPurchase + ?Sized>(
-    model: &M,
-    frequency: &[f64],
-    recency: &[f64],
-    t_cal: &[f64],
-    horizon: f64,
-    clv: Option<&[f64]>,
-    options: &ChurnRiskOptions,
+    model: &M, frequency: &[f64], recency: &[f64], t_cal: &[f64], horizon: f64,
+    clv: Option<&[f64]>, options: &ChurnRiskOptions,
 ) -> Result<ChurnRisk> {
     options.validate()?;
     model.check_histories(frequency, recency, t_cal)?;

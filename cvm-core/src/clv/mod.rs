@@ -160,9 +160,7 @@ impl Plan<'_> {
 /// `data_unit`: the resolved unit of the model's data (`None` only for the lifetimes steps,
 /// which do not use it).
 fn plan<'a>(
-    model: &'a dyn TransactionModel,
-    o: &ClvOptions,
-    data_unit: Option<TimeUnit>,
+    model: &'a dyn TransactionModel, o: &ClvOptions, data_unit: Option<TimeUnit>,
 ) -> Result<Plan<'a>> {
     let discrete = model.discrete_time();
     // Length of one data time unit in time units.
@@ -233,10 +231,7 @@ pub const MAX_CLV_STEPS: usize = 100_000;
 /// # Ok::<(), cvm_core::Error>(())
 /// ```
 pub fn expected_discounted_purchases(
-    model: &dyn TransactionModel,
-    frequency: &[f64],
-    recency: &[f64],
-    t_cal: &[f64],
+    model: &dyn TransactionModel, frequency: &[f64], recency: &[f64], t_cal: &[f64],
     options: &ClvOptions,
 ) -> Result<Vec<f64>> {
     options.validate()?;
@@ -318,8 +313,7 @@ impl<'a> Histories<'a> {
     /// # Errors
     /// As [`crate::compress::compress`].
     fn new(
-        model: &dyn TransactionModel,
-        (frequency, recency, t): (&'a [f64], &'a [f64], &'a [f64]),
+        model: &dyn TransactionModel, (frequency, recency, t): (&'a [f64], &'a [f64], &'a [f64]),
     ) -> Result<Histories<'a>> {
         let factor = model.factors_through_alive();
         let reference: Vec<f64> = match factor {
@@ -341,12 +335,8 @@ impl<'a> Histories<'a> {
 
 /// `D` per customer (see [`discounted_values`]).
 fn discounted_all(
-    model: &dyn TransactionModel,
-    frequency: &[f64],
-    recency: &[f64],
-    t: &[f64],
-    options: &ClvOptions,
-    unit: Option<TimeUnit>,
+    model: &dyn TransactionModel, frequency: &[f64], recency: &[f64], t: &[f64],
+    options: &ClvOptions, unit: Option<TimeUnit>,
 ) -> Result<Vec<f64>> {
     let h = Histories::new(model, (frequency, recency, t))?;
     discounted_values(&plan(model, options, unit)?, &h)
@@ -436,13 +426,8 @@ fn discounted_values(pl: &Plan<'_>, h: &Histories<'_>) -> Result<Vec<f64>> {
 /// # Ok::<(), cvm_core::Error>(())
 /// ```
 pub fn customer_lifetime_value(
-    model: &dyn TransactionModel,
-    spend: &dyn SpendModel,
-    frequency: &[f64],
-    recency: &[f64],
-    t_cal: &[f64],
-    monetary_value: &[f64],
-    options: &ClvOptions,
+    model: &dyn TransactionModel, spend: &dyn SpendModel, frequency: &[f64], recency: &[f64],
+    t_cal: &[f64], monetary_value: &[f64], options: &ClvOptions,
 ) -> Result<ClvResult> {
     options.validate()?;
     let unit = options.resolve_data_time_unit(model.time_unit())?;
@@ -468,12 +453,8 @@ pub fn customer_lifetime_value(
 
 /// The delta-method bounds `CLV · exp(±z·se)` of every customer (see [`crate::clv`]).
 fn intervals(
-    pl: &Plan<'_>,
-    spend: &dyn SpendModel,
-    h: &Histories<'_>,
-    monetary_value: &[f64],
-    value: &[f64],
-    z: f64,
+    pl: &Plan<'_>, spend: &dyn SpendModel, h: &Histories<'_>, monetary_value: &[f64],
+    value: &[f64], z: f64,
 ) -> Result<(Vec<f64>, Vec<f64>)> {
     let model = pl.model;
     let no_cov = |which: &str| Error::no_covariance(Some(which));

@@ -173,10 +173,7 @@ impl ClvOptions {
     /// # Ok::<(), cvm_core::Error>(())
     /// ```
     pub fn with_units(
-        horizon: f64,
-        time_unit: &str,
-        data_time_unit: &str,
-        discount_rate: f64,
+        horizon: f64, time_unit: &str, data_time_unit: &str, discount_rate: f64,
     ) -> Result<Self> {
         let o = ClvOptions {
             horizon,
@@ -217,13 +214,8 @@ impl ClvOptions {
     /// # Ok::<(), cvm_core::Error>(())
     /// ```
     pub fn from_names(
-        horizon: f64,
-        time_unit: &str,
-        data_time_unit: &str,
-        discount_rate: f64,
-        margin: f64,
-        method: &str,
-        interval_level: Option<f64>,
+        horizon: f64, time_unit: &str, data_time_unit: &str, discount_rate: f64, margin: f64,
+        method: &str, interval_level: Option<f64>,
     ) -> Result<Self> {
         const METHODS: &[&str] = &["continuous", "lifetimes", "lifetimes_steps"];
         let time_unit = crate::names::parse_field::<TimeUnit>(time_unit, "time_unit")?;

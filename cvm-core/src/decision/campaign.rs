@@ -517,10 +517,7 @@ fn take_while_fits(order: &[usize], cost: &[f64], gain: &[f64], budget: f64) -> 
 /// # Ok::<(), cvm_core::Error>(())
 /// ```
 pub fn compare_campaigns(
-    input: &CampaignInput<'_>,
-    method: CampaignMethod,
-    draws: usize,
-    seed: u64,
+    input: &CampaignInput<'_>, method: CampaignMethod, draws: usize, seed: u64,
 ) -> Result<CampaignComparison> {
     if draws == 0 || draws > MAX_RANDOM_DRAWS {
         let reason = format!("must be between 1 and {MAX_RANDOM_DRAWS} (got {draws})");

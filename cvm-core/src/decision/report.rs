@@ -101,10 +101,7 @@ impl ReportBuilder {
     /// # Errors
     /// Length or non-finite value, naming the column.
     pub fn values(
-        mut self,
-        realised: &[f64],
-        potential: &[f64],
-        influence: &[f64],
+        mut self, realised: &[f64], potential: &[f64], influence: &[f64],
     ) -> Result<Self> {
         let n = self.len();
         self.realised = Some(finite("realised_value", n, realised)?);
@@ -245,9 +242,7 @@ impl ReportBuilder {
     /// # Errors
     /// Length (`decision`, `decision_reasons`).
     pub fn selection_columns(
-        mut self,
-        decision: Vec<String>,
-        reasons: Vec<String>,
+        mut self, decision: Vec<String>, reasons: Vec<String>,
     ) -> Result<Self> {
         check_len("decision", self.len(), decision.len())?;
         check_len("decision_reasons", self.len(), reasons.len())?;

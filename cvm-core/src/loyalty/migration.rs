@@ -98,10 +98,7 @@ impl fmt::Display for MigrationState {
 /// # Ok::<(), cvm_core::Error>(())
 /// ```
 pub fn stage_migration(
-    ids_before: &[i64],
-    stages_before: &[Stage],
-    ids_after: &[i64],
-    stages_after: &[Stage],
+    ids_before: &[i64], stages_before: &[Stage], ids_after: &[i64], stages_after: &[Stage],
     policy: MigrationPolicy,
 ) -> Result<Migration> {
     let index = |s: &[Stage]| s.iter().map(|st| st.index()).collect::<Vec<usize>>();

@@ -774,9 +774,7 @@ impl<'a> Classifier<'a> {
 /// The rules of [`loyalty_stages`] written as plain branches: the reference [`Classifier`] is
 /// tested against.
 fn classify(
-    input: &LadderInput<'_>,
-    o: &LadderOptions,
-    advocacy: &[(AdvocacySignal, &[f64], f64)],
+    input: &LadderInput<'_>, o: &LadderOptions, advocacy: &[(AdvocacySignal, &[f64], f64)],
     i: usize,
 ) -> (Rule, f64) {
     if input.purchased.is_some_and(|b| !b[i]) {

@@ -184,11 +184,7 @@ impl AnyModel {
     /// [`Error::InvalidValue`] (`model`) for BG/NBD and MBG/NBD, which have no closed form;
     /// invalid inputs as [`ParetoNbd::dert`].
     pub fn dert(
-        &self,
-        frequency: &[f64],
-        recency: &[f64],
-        t_cal: &[f64],
-        delta: f64,
+        &self, frequency: &[f64], recency: &[f64], t_cal: &[f64], delta: f64,
     ) -> Result<Vec<f64>> {
         match self {
             AnyModel::ParetoNbd(m) => m.dert(frequency, recency, t_cal, delta),

@@ -125,10 +125,7 @@ impl BgBb {
     /// # Ok::<(), cvm_core::Error>(())
     /// ```
     pub fn fit(
-        frequency: &[f64],
-        recency: &[f64],
-        n_periods: &[f64],
-        weights: Option<&[f64]>,
+        frequency: &[f64], recency: &[f64], n_periods: &[f64], weights: Option<&[f64]>,
         options: &FitOptions,
     ) -> Result<Self> {
         check_histories(frequency, recency, n_periods)?;
@@ -164,11 +161,7 @@ impl BgBb {
     /// # Ok::<(), cvm_core::Error>(())
     /// ```
     pub fn conditional_probability_alive(
-        &self,
-        m: u64,
-        frequency: &[f64],
-        recency: &[f64],
-        n_periods: &[f64],
+        &self, m: u64, frequency: &[f64], recency: &[f64], n_periods: &[f64],
     ) -> Result<Vec<f64>> {
         check_histories(frequency, recency, n_periods)?;
         let p = self.params;
@@ -197,11 +190,7 @@ impl BgBb {
     /// # Ok::<(), cvm_core::Error>(())
     /// ```
     pub fn conditional_expected_transactions(
-        &self,
-        m: u64,
-        frequency: &[f64],
-        recency: &[f64],
-        n_periods: &[f64],
+        &self, m: u64, frequency: &[f64], recency: &[f64], n_periods: &[f64],
     ) -> Result<Vec<f64>> {
         check_histories(frequency, recency, n_periods)?;
         let p = self.params;
@@ -253,11 +242,7 @@ impl BgBb {
     /// # Errors
     /// Invalid histories or weights.
     pub fn log_likelihood(
-        &self,
-        frequency: &[f64],
-        recency: &[f64],
-        n_periods: &[f64],
-        weights: Option<&[f64]>,
+        &self, frequency: &[f64], recency: &[f64], n_periods: &[f64], weights: Option<&[f64]>,
     ) -> Result<f64> {
         check_histories(frequency, recency, n_periods)?;
         let data = SummaryData::new(frequency, recency, n_periods, weights)?;
@@ -279,10 +264,7 @@ impl BgBb {
     /// # Ok::<(), cvm_core::Error>(())
     /// ```
     pub fn simulate(
-        &self,
-        n_customers: usize,
-        n_periods: u64,
-        seed: u64,
+        &self, n_customers: usize, n_periods: u64, seed: u64,
     ) -> Result<(Vec<f64>, Vec<f64>)> {
         if n_customers == 0 {
             return Err(Error::invalid("n_customers", "must be at least 1"));
@@ -356,12 +338,7 @@ impl TransactionModel for BgBb {
     }
 
     fn conditional_expected_purchases_with(
-        &self,
-        params: &[f64],
-        horizon: f64,
-        x: f64,
-        t_x: f64,
-        t_cal: f64,
+        &self, params: &[f64], horizon: f64, x: f64, t_x: f64, t_cal: f64,
     ) -> f64 {
         cond_expected(&BgBbParams::raw(params), horizon, x, t_x, t_cal)
     }
@@ -371,21 +348,14 @@ impl TransactionModel for BgBb {
     }
 
     fn conditional_expected_purchases(
-        &self,
-        horizon: f64,
-        frequency: &[f64],
-        recency: &[f64],
-        t_cal: &[f64],
+        &self, horizon: f64, frequency: &[f64], recency: &[f64], t_cal: &[f64],
     ) -> Result<Vec<f64>> {
         check_periods("t", horizon)?;
         self.conditional_expected_transactions(horizon as u64, frequency, recency, t_cal)
     }
 
     fn probability_alive(
-        &self,
-        frequency: &[f64],
-        recency: &[f64],
-        t_cal: &[f64],
+        &self, frequency: &[f64], recency: &[f64], t_cal: &[f64],
     ) -> Result<Vec<f64>> {
         self.conditional_probability_alive(0, frequency, recency, t_cal)
     }
@@ -399,10 +369,7 @@ impl TransactionModel for BgBb {
     }
 
     fn log_likelihood_individual(
-        &self,
-        frequency: &[f64],
-        recency: &[f64],
-        t_cal: &[f64],
+        &self, frequency: &[f64], recency: &[f64], t_cal: &[f64],
     ) -> Result<Vec<f64>> {
         check_histories(frequency, recency, t_cal)?;
         let p = self.params;

@@ -70,10 +70,7 @@ const SERIES_BELOW: f64 = 0.25;
 /// [`TransactionModel::ln_probability_alive_gradient_with`](super::TransactionModel::ln_probability_alive_gradient_with)
 /// does.
 pub(crate) fn ln_alive_gradient(
-    p: &[f64],
-    d: f64,
-    (x, t_x, t_cal): (f64, f64, f64),
-    out: &mut [f64],
+    p: &[f64], d: f64, (x, t_x, t_cal): (f64, f64, f64), out: &mut [f64],
 ) -> bool {
     let (r, alpha, a, b) = (p[0], p[1], p[2], p[3]);
     if d == 1.0 && x == 0.0 {

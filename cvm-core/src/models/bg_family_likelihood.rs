@@ -1,6 +1,7 @@
 //! The likelihood terms shared by the BG/NBD and the MBG/NBD: per-frequency tables of a
 //! two-term log-likelihood and their weighted sums with gradient and exact Hessian.
 
+use super::driver::unpack_gradient_hessian4;
 use super::{Likelihood, SummaryData};
 use crate::parallel::chunked_sum;
 use crate::special::{digamma, trigamma};
@@ -38,10 +39,7 @@ pub(crate) enum Order {
 
 /// Weighted sums of `ℓ`, `∇ℓ` and `∇²ℓ` over the rows (natural parameters).
 pub(crate) fn two_term_total(
-    data: &SummaryData,
-    alpha: f64,
-    table: &[XTerms],
-    order: Order,
+    data: &SummaryData, alpha: f64, table: &[XTerms], order: Order,
 ) -> (f64, [f64; 4], [[f64; 4]; 4]) {
     let (rec, t, w, xi) = (data.recency(), data.t(), data.weight(), data.x_index());
     let k = match order {
@@ -105,16 +103,7 @@ pub(crate) fn two_term_total(
         }
         s
     });
-    let mut g = [0.0; 4];
-    let mut h = [[0.0; 4]; 4];
-    if k >= 4 {
-        g.copy_from_slice(&acc[..4]);
-    }
-    if k == 20 {
-        for a in 0..4 {
-            h[a].copy_from_slice(&acc[4 + 4 * a..8 + 4 * a]);
-        }
-    }
+    let (g, h) = unpack_gradient_hessian4(&acc);
     (total, g, h)
 }
 

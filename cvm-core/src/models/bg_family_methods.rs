@@ -106,10 +106,24 @@ macro_rules! bg_family_methods {
 macro_rules! bg_family_kernels {
     (
         d: $d:literal,
+        params: $params:ident,
+        expectation_doc: { $(#[doc = $doc:literal])* },
         p_alive: $p_alive:path,
         alive_expectation: $alive_expectation:path,
         ln_p_n: $ln_p_n:path
     ) => {
+        $(#[doc = $doc])*
+        fn conditional_expected_purchases_with(
+            &self, params: &[f64], horizon: f64, x: f64, t_x: f64, t_cal: f64,
+        ) -> f64 {
+            let p = $params::raw(params);
+            let alive = $p_alive(&p, x, t_x, t_cal);
+            if alive == 0.0 {
+                return 0.0; // the expectation (finite, ≥ 0) need not be evaluated
+            }
+            $alive_expectation(&p, horizon, x, t_cal) * alive
+        }
+
         /// The conditional expectation is P(alive) times a function of `(t, x, T)`.
         fn factors_through_alive(&self) -> bool {
             true
@@ -121,10 +135,7 @@ macro_rules! bg_family_kernels {
         }
 
         fn ln_probability_alive_gradient_with(
-            &self,
-            params: &[f64],
-            history: (f64, f64, f64),
-            out: &mut [f64],
+            &self, params: &[f64], history: (f64, f64, f64), out: &mut [f64],
         ) -> bool {
             $crate::models::bg_family::ln_alive_gradient(params, $d, history, out)
         }

@@ -151,43 +151,30 @@ super::bg_family_methods::bg_family_methods! {
 impl TransactionModel for BgNbd {
     super::bg_family_methods::bg_family_kernels!(
         d: 1.0,
+        params: BgNbdParams,
+        expectation_doc: {
+            /// # Formula
+            /// FHL (2005) eq. 10: `(a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^{r+x}
+            /// ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))] · P(alive)`, evaluated as
+            /// `(a+b+x−1)/(a−1) · [1 − ₂F₁(r+x, a−1; a+b+x−1; −t/(α+T))] · P(alive)` for moderate
+            /// parameters (`r+x`, `a`, `b+x` in `[1e-2, 1e2]`, `t/(α+T) ≤ 1e3`). Elsewhere the factor of
+            /// P(alive) is computed from its representation as a beta average,
+            /// `E_p[(1 − (1 + p t/(α+T))^{−(r+x)})/p]`, `p ~ Beta(a, b+x)`: a series for short
+            /// horizons, otherwise adaptive Gauss–Kronrod quadrature in `ln(p/(1−p))` with analytic
+            /// tails (incomplete beta), relative error target 1e-11, at most 200 panels of 15 points
+            /// (see `models/bg_family.rs`). Relative error ≤ 1e-8 over the parameter domain
+            /// (tested against 50-digit mpmath references).
+            ///
+            /// # Errors
+            /// A value that cannot be computed to its tolerance within that cap, or is not
+            /// representable, is NaN here and an [`Error::Numerical`](crate::Error::Numerical) naming the
+            /// model, the parameters and the row from the vectorised
+            /// [`TransactionModel::conditional_expected_purchases`].
+        },
         p_alive: p_alive,
         alive_expectation: alive_expectation,
         ln_p_n: ln_p_n
     );
-
-    /// # Formula
-    /// FHL (2005) eq. 10: `(a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^{r+x}
-    /// ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))] · P(alive)`, evaluated as
-    /// `(a+b+x−1)/(a−1) · [1 − ₂F₁(r+x, a−1; a+b+x−1; −t/(α+T))] · P(alive)` for moderate
-    /// parameters (`r+x`, `a`, `b+x` in `[1e-2, 1e2]`, `t/(α+T) ≤ 1e3`). Elsewhere the factor of
-    /// P(alive) is computed from its representation as a beta average,
-    /// `E_p[(1 − (1 + p t/(α+T))^{−(r+x)})/p]`, `p ~ Beta(a, b+x)`: a series for short
-    /// horizons, otherwise adaptive Gauss–Kronrod quadrature in `ln(p/(1−p))` with analytic
-    /// tails (incomplete beta), relative error target 1e-11, at most 200 panels of 15 points
-    /// (see `models/bg_family.rs`). Relative error ≤ 1e-8 over the parameter domain
-    /// (tested against 50-digit mpmath references).
-    ///
-    /// # Errors
-    /// A value that cannot be computed to its tolerance within that cap, or is not
-    /// representable, is NaN here and an [`Error::Numerical`](crate::Error::Numerical) naming the
-    /// model, the parameters and the row from the vectorised
-    /// [`TransactionModel::conditional_expected_purchases`].
-    fn conditional_expected_purchases_with(
-        &self,
-        params: &[f64],
-        horizon: f64,
-        x: f64,
-        t_x: f64,
-        t_cal: f64,
-    ) -> f64 {
-        let p = BgNbdParams::raw(params);
-        let alive = p_alive(&p, x, t_x, t_cal);
-        if alive == 0.0 {
-            return 0.0; // the expectation (finite, ≥ 0) need not be evaluated
-        }
-        alive_expectation(&p, horizon, x, t_cal) * alive
-    }
 
     /// # Formula
     /// FHL (2005): `1 / (1 + 1{x>0} a/(b+x−1) ((α+T)/(α+t_x))^{r+x})`, as a logistic of the
@@ -202,11 +189,7 @@ impl TransactionModel for BgNbd {
 
     /// P(alive) once, times the expectation of a customer alive at T (FHL 2005 eq. 10).
     fn probability_alive_and_expected_purchases_at(
-        &self,
-        horizon: f64,
-        x: f64,
-        t_x: f64,
-        t_cal: f64,
+        &self, horizon: f64, x: f64, t_x: f64, t_cal: f64,
     ) -> (f64, f64) {
         let alive = p_alive(&self.params, x, t_x, t_cal);
         if alive == 0.0 {

@@ -87,10 +87,7 @@ impl AliveExpectation {
     /// ([`TransactionModel::expectation_given_alive_at`] is `None`), no age shift, or no
     /// frequency is frequent enough.
     pub(crate) fn plan<M: TransactionModel + ?Sized>(
-        model: &M,
-        horizon: f64,
-        frequency: &[f64],
-        t_cal: &[f64],
+        model: &M, horizon: f64, frequency: &[f64], t_cal: &[f64],
     ) -> Option<AliveExpectation> {
         if frequency.len() < INTERPOLATE_FROM
             || horizon == 0.0
@@ -257,9 +254,7 @@ mod tests {
     /// The largest relative difference of the vectorised predictions (interpolated where they
     /// can be) from the scalar kernels, and whether anything was interpolated.
     fn worst<M: TransactionModel>(
-        m: &M,
-        h: f64,
-        c: &(Vec<f64>, Vec<f64>, Vec<f64>),
+        m: &M, h: f64, c: &(Vec<f64>, Vec<f64>, Vec<f64>),
     ) -> (f64, bool) {
         let (f, r, t) = c;
         let used = AliveExpectation::plan(m, h, f, t).is_some();

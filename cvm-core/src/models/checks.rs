@@ -66,11 +66,7 @@ pub(crate) fn fmt_params(names: &[&str], values: &[f64]) -> String {
 /// `bg_family.rs`) or is not representable; the vectorised predictions turn that into this error
 /// instead of returning it.
 pub(crate) fn check_outputs(
-    model: &str,
-    names: &[&str],
-    params: &[f64],
-    what: &str,
-    values: &[f64],
+    model: &str, names: &[&str], params: &[f64], what: &str, values: &[f64],
 ) -> Result<()> {
     match values.iter().position(|v| !v.is_finite()) {
         None => Ok(()),
@@ -91,11 +87,7 @@ pub(crate) fn check_outputs(
 /// `α → ∞`), or every customer has the same history (one distinct history for four
 /// parameters). `what` names the count column in the message (`frequency`, `transactions`).
 pub(crate) fn check_identifiable(
-    model: &str,
-    what: &str,
-    frequency: &[f64],
-    recency: &[f64],
-    t: &[f64],
+    model: &str, what: &str, frequency: &[f64], recency: &[f64], t: &[f64],
 ) -> Result<()> {
     let not = |reason: String| Error::NotIdentified { model: model.to_string(), reason };
     if frequency.iter().all(|&x| x == 0.0) {

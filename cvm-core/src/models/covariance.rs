@@ -184,11 +184,7 @@ pub(crate) enum Link {
 /// `(f(params), lower, upper)`: the prediction and its delta-method interval on `link`'s scale,
 /// by central differences in `ln θ`.
 pub(crate) fn delta_interval(
-    params: &[f64],
-    cov: &Covariance,
-    z: f64,
-    link: Link,
-    f: &dyn Fn(&[f64]) -> f64,
+    params: &[f64], cov: &Covariance, z: f64, link: Link, f: &dyn Fn(&[f64]) -> f64,
 ) -> (f64, f64, f64) {
     let value = f(params);
     let (fwd, _) = link.maps();

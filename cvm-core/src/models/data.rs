@@ -223,10 +223,7 @@ impl SummaryData {
     /// # Ok::<(), cvm_core::Error>(())
     /// ```
     pub fn new(
-        frequency: &[f64],
-        recency: &[f64],
-        t_cal: &[f64],
-        weights: Option<&[f64]>,
+        frequency: &[f64], recency: &[f64], t_cal: &[f64], weights: Option<&[f64]>,
     ) -> Result<Self> {
         check_customers(frequency, recency, t_cal)?;
         let n = frequency.len();

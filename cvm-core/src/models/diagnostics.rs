@@ -43,13 +43,8 @@ pub struct CalibrationHoldoutTable {
 /// Invalid customer columns; `holdout_frequency` of the wrong length or not non-negative
 /// integers; `holdout_length` negative; `max_frequency` 0.
 pub fn calibration_holdout_table(
-    model: &dyn TransactionModel,
-    frequency: &[f64],
-    recency: &[f64],
-    t_cal: &[f64],
-    holdout_frequency: &[f64],
-    holdout_length: f64,
-    max_frequency: u64,
+    model: &dyn TransactionModel, frequency: &[f64], recency: &[f64], t_cal: &[f64],
+    holdout_frequency: &[f64], holdout_length: f64, max_frequency: u64,
 ) -> Result<CalibrationHoldoutTable> {
     check_customers(frequency, recency, t_cal)?;
     check::same_len("holdout_frequency", frequency.len(), holdout_frequency.len())?;
@@ -106,10 +101,7 @@ pub struct RepeatHistogram {
 /// # Errors
 /// Invalid `frequency` / `T` (field and index); `max_count` 0.
 pub fn repeat_histogram(
-    model: &dyn TransactionModel,
-    frequency: &[f64],
-    t_cal: &[f64],
-    max_count: u64,
+    model: &dyn TransactionModel, frequency: &[f64], t_cal: &[f64], max_count: u64,
 ) -> Result<RepeatHistogram> {
     check::non_empty("frequency", frequency.len())?;
     check::same_len("T", frequency.len(), t_cal.len())?;

@@ -178,6 +178,22 @@ pub struct JointPass {
     pub hessian: Vec<Vec<f64>>,
 }
 
+/// Unpacks the accumulator of a 4-parameter joint pass: empty (value only), the gradient (4
+/// sums), or the gradient followed by the Hessian row by row (20 sums); what is absent is zero.
+pub(crate) fn unpack_gradient_hessian4(acc: &[f64]) -> ([f64; 4], [[f64; 4]; 4]) {
+    let mut g = [0.0; 4];
+    let mut h = [[0.0; 4]; 4];
+    if acc.len() >= 4 {
+        g.copy_from_slice(&acc[..4]);
+    }
+    if acc.len() == 20 {
+        for (a, row) in h.iter_mut().enumerate() {
+            row.copy_from_slice(&acc[4 + 4 * a..8 + 4 * a]);
+        }
+    }
+    (g, h)
+}
+
 /// A likelihood stated one customer `(x, t_x, T)` at a time; [`PerRow`] sums it over the rows of
 /// a [`SummaryData`] (weighted, in fixed chunks, in parallel with the `parallel` feature) and
 /// so makes it a [`Likelihood`]. See the [module documentation](self) for an example.
@@ -277,11 +293,7 @@ struct NewtonFit {
 /// the model has no joint pass, a Hessian is not positive definite, or it does not converge
 /// within a few iterations (the caller then runs BFGS).
 fn newton_polish<L: Likelihood>(
-    model: &L,
-    data: &L::Data,
-    pen: f64,
-    theta0: &[f64],
-    tol: f64,
+    model: &L, data: &L::Data, pen: f64, theta0: &[f64], tol: f64,
 ) -> Option<NewtonFit> {
     let k = theta0.len();
     let w = data.n_obs();
@@ -371,11 +383,7 @@ fn warm_start_stride(n_rows: usize) -> Option<usize> {
 /// The optimiser's objective at `θ = ln p`: the mean negative log-likelihood per customer plus
 /// `pen · Σ θ_j²`, with its gradient in `θ` written into `g`.
 fn mean_objective<L: Likelihood>(
-    model: &L,
-    data: &L::Data,
-    pen: f64,
-    theta: &[f64],
-    g: &mut [f64],
+    model: &L, data: &L::Data, pen: f64, theta: &[f64], g: &mut [f64],
 ) -> f64 {
     let w = data.n_obs();
     let p: Vec<f64> = theta.iter().map(|v| v.exp()).collect();
@@ -416,10 +424,7 @@ pub fn fit_ml<L: Likelihood>(model: &L, data: &L::Data, options: &FitOptions) ->
 
 /// [`fit_ml`] from validated `starts` (the warm start reuses the full data's starts).
 fn fit_from<L: Likelihood>(
-    model: &L,
-    data: &L::Data,
-    options: &FitOptions,
-    auto_starts: Vec<Vec<f64>>,
+    model: &L, data: &L::Data, options: &FitOptions, auto_starts: Vec<Vec<f64>>,
 ) -> Result<MlFit> {
     let pen = options.penalizer;
     let mut objective = |theta: &[f64], g: &mut [f64]| mean_objective(model, data, pen, theta, g);
@@ -491,10 +496,7 @@ fn fit_from<L: Likelihood>(
 /// Diagnostics and covariance of a finished optimisation (`hessian_total`: the total Hessian of
 /// the penalised negative log-likelihood in ln-parameters, when already known).
 fn finish_fit<L: Likelihood>(
-    model: &L,
-    data: &L::Data,
-    options: &FitOptions,
-    res: crate::optim::OptimResult,
+    model: &L, data: &L::Data, options: &FitOptions, res: crate::optim::OptimResult,
     hessian_total: Option<Vec<Vec<f64>>>,
 ) -> Result<MlFit> {
     let names = model.param_names();

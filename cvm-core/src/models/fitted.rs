@@ -118,9 +118,7 @@ impl<P: ModelParams> Fitted<P> {
     /// An invalid parameter, or a covariance of the wrong size
     /// ([`Error::LengthMismatch`](crate::Error::LengthMismatch) `covariance`).
     pub fn from_parts(
-        params: P,
-        diagnostics: Option<FitDiagnostics>,
-        covariance: Option<Covariance>,
+        params: P, diagnostics: Option<FitDiagnostics>, covariance: Option<Covariance>,
     ) -> Result<Self> {
         let mut m = Self::from_params(params)?;
         if let Some(c) = &covariance {

@@ -136,10 +136,7 @@ impl GammaGamma {
     /// # Ok::<(), cvm_core::Error>(())
     /// ```
     pub fn fit(
-        frequency: &[f64],
-        monetary_value: &[f64],
-        weights: Option<&[f64]>,
-        options: &FitOptions,
+        frequency: &[f64], monetary_value: &[f64], weights: Option<&[f64]>, options: &FitOptions,
     ) -> Result<Self> {
         let data = SpendData::new(frequency, monetary_value, weights)?;
         check_spend_identifiable(frequency, monetary_value)?;
@@ -244,9 +241,7 @@ impl GammaGamma {
     /// # Ok::<(), cvm_core::Error>(())
     /// ```
     pub fn conditional_expected_average_spend(
-        &self,
-        frequency: &[f64],
-        monetary_value: &[f64],
+        &self, frequency: &[f64], monetary_value: &[f64],
     ) -> Result<Vec<f64>> {
         check_spend(frequency, monetary_value)?;
         let p = self.params;
@@ -269,10 +264,7 @@ impl GammaGamma {
     /// columns; an infinite expected spend as in
     /// [`GammaGamma::conditional_expected_average_spend`].
     pub fn conditional_expected_average_spend_interval(
-        &self,
-        frequency: &[f64],
-        monetary_value: &[f64],
-        level: f64,
+        &self, frequency: &[f64], monetary_value: &[f64], level: f64,
     ) -> Result<super::PredictionInterval> {
         SpendModel::conditional_expected_average_spend_interval(
             self,
@@ -288,9 +280,7 @@ impl GammaGamma {
     /// # Errors
     /// Invalid columns, as [`GammaGamma::fit`].
     pub fn log_likelihood_individual(
-        &self,
-        frequency: &[f64],
-        monetary_value: &[f64],
+        &self, frequency: &[f64], monetary_value: &[f64],
     ) -> Result<Vec<f64>> {
         check_spend(frequency, monetary_value)?;
         let GammaGammaParams { p, q, gamma } = self.params;
@@ -356,9 +346,7 @@ impl SpendModel for GammaGamma {
 
     /// [`GammaGamma::conditional_expected_average_spend`] (its error names the infinite mean).
     fn conditional_expected_average_spend(
-        &self,
-        frequency: &[f64],
-        monetary_value: &[f64],
+        &self, frequency: &[f64], monetary_value: &[f64],
     ) -> Result<Vec<f64>> {
         GammaGamma::conditional_expected_average_spend(self, frequency, monetary_value)
     }

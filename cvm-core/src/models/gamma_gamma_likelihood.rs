@@ -126,9 +126,7 @@ impl SpendData {
     /// Validates the columns and gathers the repeat buyers into cells in one pass over the
     /// rows (moments summed in input order, so the result is deterministic).
     pub(super) fn new(
-        frequency: &[f64],
-        monetary: &[f64],
-        weights: Option<&[f64]>,
+        frequency: &[f64], monetary: &[f64], weights: Option<&[f64]>,
     ) -> Result<Self> {
         check_spend(frequency, monetary)?;
         check::weights(frequency.len(), weights)?;

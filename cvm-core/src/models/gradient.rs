@@ -70,10 +70,7 @@ pub(crate) fn quadratic_form(g: &[f64], s: &[Vec<f64>]) -> f64 {
 /// # Errors
 /// As [`crate::compress::compress`] (the columns are validated by the callers first).
 pub(crate) fn log_gradients<M: TransactionModel + ?Sized>(
-    model: &M,
-    params: &[f64],
-    v: Prediction<'_>,
-    shift: Option<f64>,
+    model: &M, params: &[f64], v: Prediction<'_>, shift: Option<f64>,
     (frequency, recency, t): (&[f64], &[f64], &[f64]),
 ) -> Result<Vec<f64>> {
     let k = params.len();
@@ -109,9 +106,7 @@ pub(crate) fn log_gradients<M: TransactionModel + ?Sized>(
 /// The gradient rows of customers `rows` (a `rows.len() × k` table), differenced once per
 /// distinct `(x, t_ref, T)` among them.
 fn differenced(
-    params: &[f64],
-    v: Prediction<'_>,
-    rows: &[usize],
+    params: &[f64], v: Prediction<'_>, rows: &[usize],
     (frequency, reference, t): (&[f64], &(dyn Fn(usize) -> f64 + Sync), &[f64]),
 ) -> Result<Vec<f64>> {
     let k = params.len();
@@ -133,10 +128,7 @@ fn differenced(
 /// `∂ ln P(alive | x, t_x, T) / ∂ ln θ` at `params` into `out`: the model's closed form
 /// ([`TransactionModel::ln_probability_alive_gradient_with`]) or central differences.
 pub(crate) fn ln_alive_gradient<M: TransactionModel + ?Sized>(
-    model: &M,
-    params: &[f64],
-    (x, t_x, t_cal): (f64, f64, f64),
-    out: &mut [f64],
+    model: &M, params: &[f64], (x, t_x, t_cal): (f64, f64, f64), out: &mut [f64],
 ) {
     if !model.ln_probability_alive_gradient_with(params, (x, t_x, t_cal), out) {
         log_gradient(params, out, |q| model.probability_alive_with(q, x, t_x, t_cal));
@@ -176,10 +168,7 @@ const GRAD_NODES: usize = 16;
 /// a spread of ages, differenced once per distinct history elsewhere (and wherever an
 /// interpolant fails its check). Customers are grouped by frequency in one pass (no sort).
 fn by_frequency(
-    params: &[f64],
-    v: Prediction<'_>,
-    m: f64,
-    (frequency, t): (&[f64], &[f64]),
+    params: &[f64], v: Prediction<'_>, m: f64, (frequency, t): (&[f64], &[f64]),
 ) -> Result<Vec<f64>> {
     let k = params.len();
     let n = frequency.len();

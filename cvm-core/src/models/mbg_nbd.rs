@@ -198,37 +198,28 @@ super::bg_family_methods::bg_family_methods! {
 impl TransactionModel for MbgNbd {
     super::bg_family_methods::bg_family_kernels!(
         d: 0.0,
+        params: MbgNbdParams,
+        expectation_doc: {
+            /// # Formula
+            /// Batislam et al. (2007): `(a+b+x)/(a−1) · [1 − ((α+T)/(α+T+t))^{r+x}
+            /// ₂F₁(r+x, b+x+1; a+b+x; t/(α+T+t))] · P(alive)`, evaluated as
+            /// `(a+b+x)/(a−1) · [1 − ₂F₁(r+x, a−1; a+b+x; −t/(α+T))] · P(alive)` for moderate
+            /// parameters (`r+x`, `a`, `b+x+1` in `[1e-2, 1e2]`, `t/(α+T) ≤ 1e3`). Elsewhere the factor
+            /// of P(alive) is computed from its representation as a beta average (as FHL 2005 eq. 10
+            /// for the BG/NBD), `E_p[(1 − (1 + p t/(α+T))^{−(r+x)})/p]` with `p ~ Beta(a, b+x+1)` (the
+            /// customer also survived the coin at the first purchase): a series for short horizons,
+            /// otherwise adaptive Gauss–Kronrod quadrature with analytic tails, relative error target
+            /// 1e-11, at most 200 panels of 15 points (see `models/bg_family.rs`).
+            ///
+            /// # Errors
+            /// A value that cannot be computed to its tolerance within that cap, or is not
+            /// representable, is NaN here and an [`Error::Numerical`](crate::Error::Numerical) from the
+            /// vectorised [`TransactionModel::conditional_expected_purchases`].
+        },
         p_alive: p_alive,
         alive_expectation: alive_expectation,
         ln_p_n: ln_p_n
     );
-
-    /// # Formula
-    /// Batislam et al. (2007): `(a+b+x)/(a−1) · [1 − ((α+T)/(α+T+t))^{r+x}
-    /// ₂F₁(r+x, b+x+1; a+b+x; t/(α+T+t))] · P(alive)`, evaluated as
-    /// `(a+b+x)/(a−1) · [1 − ₂F₁(r+x, a−1; a+b+x; −t/(α+T))] · P(alive)` for moderate
-    /// parameters (`r+x`, `a`, `b+x+1` in `[1e-2, 1e2]`, `t/(α+T) ≤ 1e3`). Elsewhere the factor
-    /// of P(alive) is computed from its representation as a beta average (as FHL 2005 eq. 10
-    /// for the BG/NBD), `E_p[(1 − (1 + p t/(α+T))^{−(r+x)})/p]` with `p ~ Beta(a, b+x+1)` (the
-    /// customer also survived the coin at the first purchase): a series for short horizons,
-    /// otherwise adaptive Gauss–Kronrod quadrature with analytic tails, relative error target
-    /// 1e-11, at most 200 panels of 15 points (see `models/bg_family.rs`).
-    ///
-    /// # Errors
-    /// A value that cannot be computed to its tolerance within that cap, or is not
-    /// representable, is NaN here and an [`Error::Numerical`](crate::Error::Numerical) from the
-    /// vectorised [`TransactionModel::conditional_expected_purchases`].
-    fn conditional_expected_purchases_with(
-        &self,
-        params: &[f64],
-        horizon: f64,
-        x: f64,
-        t_x: f64,
-        t_cal: f64,
-    ) -> f64 {
-        let p = MbgNbdParams::raw(params);
-        alive_expectation(&p, horizon, x, t_cal) * p_alive(&p, x, t_x, t_cal)
-    }
 
     /// # Formula
     /// Batislam et al. (2007): `1 / (1 + a/(b+x) ((α+T)/(α+t_x))^{r+x})` (also for x = 0), as a
@@ -243,11 +234,7 @@ impl TransactionModel for MbgNbd {
 
     /// P(alive) once, times the expectation of a customer alive at T (Batislam et al. 2007).
     fn probability_alive_and_expected_purchases_at(
-        &self,
-        horizon: f64,
-        x: f64,
-        t_x: f64,
-        t_cal: f64,
+        &self, horizon: f64, x: f64, t_x: f64, t_cal: f64,
     ) -> (f64, f64) {
         let alive = p_alive(&self.params, x, t_x, t_cal);
         (alive, alive_expectation(&self.params, horizon, x, t_cal) * alive)

@@ -49,11 +49,7 @@ pub(super) fn ln_terms(p: &ParetoNbdParams, x: f64, t_x: f64, t_cal: f64) -> (f6
 
 /// [`ln_terms`] with `F(t_x)` supplied when known (for t_x = 0 it depends on x only).
 pub(super) fn ln_terms_cached(
-    p: &ParetoNbdParams,
-    x: f64,
-    t_x: f64,
-    t_cal: f64,
-    f_at_tx: Option<f64>,
+    p: &ParetoNbdParams, x: f64, t_x: f64, t_cal: f64, f_at_tx: Option<f64>,
 ) -> (f64, f64) {
     let ParetoNbdParams { r, alpha, s, beta } = *p;
     let a1 = -(r + x) * (alpha + t_cal).ln() - s * (beta + t_cal).ln();
@@ -252,11 +248,7 @@ impl TransactionModel for ParetoNbd {
 
     /// The finite-horizon DERT (see `pareto_nbd_dert.rs`).
     fn discounted_expected_purchases_closed_form(
-        &self,
-        params: &[f64],
-        history: (f64, f64, f64),
-        horizon: f64,
-        delta: f64,
+        &self, params: &[f64], history: (f64, f64, f64), horizon: f64, delta: f64,
     ) -> Option<f64> {
         super::pareto_nbd_dert::finite_horizon_dert(params, history, horizon, delta)
     }
@@ -265,12 +257,7 @@ impl TransactionModel for ParetoNbd {
     /// Schmittlein et al. (1987) eq. 22:
     /// `(r+x)(β+T)/((α+T)(s−1)) · [1 − ((β+T)/(β+T+t))^{s−1}] · P(alive)`, continuous at s = 1.
     fn conditional_expected_purchases_with(
-        &self,
-        params: &[f64],
-        horizon: f64,
-        x: f64,
-        t_x: f64,
-        t_cal: f64,
+        &self, params: &[f64], horizon: f64, x: f64, t_x: f64, t_cal: f64,
     ) -> f64 {
         let p = ParetoNbdParams::raw(params);
         alive_expectation(&p, horizon, x, t_cal) * ln_p_alive(&p, x, t_x, t_cal).exp()
@@ -295,11 +282,7 @@ impl TransactionModel for ParetoNbd {
     /// P(alive) once (one quadrature), times the expectation of a customer alive at T
     /// (Schmittlein et al. 1987, eq. 22).
     fn probability_alive_and_expected_purchases_at(
-        &self,
-        horizon: f64,
-        x: f64,
-        t_x: f64,
-        t_cal: f64,
+        &self, horizon: f64, x: f64, t_x: f64, t_cal: f64,
     ) -> (f64, f64) {
         let alive = ln_p_alive(&self.params, x, t_x, t_cal).exp();
         (alive, alive_expectation(&self.params, horizon, x, t_cal) * alive)

@@ -72,12 +72,7 @@ impl ParetoNbd {
     /// # Ok::<(), cvm_core::Error>(())
     /// ```
     pub fn conditional_probability_of_n_purchases(
-        &self,
-        horizon: f64,
-        n: u64,
-        frequency: &[f64],
-        recency: &[f64],
-        t_cal: &[f64],
+        &self, horizon: f64, n: u64, frequency: &[f64], recency: &[f64], t_cal: &[f64],
     ) -> Result<Vec<f64>> {
         check_t("t", horizon)?;
         check_customers(frequency, recency, t_cal)?;
@@ -103,12 +98,7 @@ impl ParetoNbd {
     /// Scalar form of [`ParetoNbd::conditional_probability_of_n_purchases`] for a validated
     /// history and `horizon ≥ 0`; NaN outside the domain or past the work bound.
     pub fn conditional_probability_of_n_purchases_at(
-        &self,
-        horizon: f64,
-        n: u64,
-        x: f64,
-        t_x: f64,
-        t_cal: f64,
+        &self, horizon: f64, n: u64, x: f64, t_x: f64, t_cal: f64,
     ) -> f64 {
         let p = self.params();
         let ln_alive = ln_p_alive(p, x, t_x, t_cal);
@@ -143,12 +133,7 @@ impl AnyModel {
     /// # Ok::<(), cvm_core::Error>(())
     /// ```
     pub fn conditional_probability_of_n_purchases(
-        &self,
-        horizon: f64,
-        n: u64,
-        frequency: &[f64],
-        recency: &[f64],
-        t_cal: &[f64],
+        &self, horizon: f64, n: u64, frequency: &[f64], recency: &[f64], t_cal: &[f64],
     ) -> Result<Vec<f64>> {
         match self {
             AnyModel::ParetoNbd(m) => {

@@ -31,11 +31,7 @@ impl ParetoNbd {
     /// # Ok::<(), cvm_core::Error>(())
     /// ```
     pub fn dert(
-        &self,
-        frequency: &[f64],
-        recency: &[f64],
-        t_cal: &[f64],
-        delta: f64,
+        &self, frequency: &[f64], recency: &[f64], t_cal: &[f64], delta: f64,
     ) -> Result<Vec<f64>> {
         check::scalar_positive("delta", delta)?;
         super::check_customers(frequency, recency, t_cal)?;
@@ -62,10 +58,7 @@ impl ParetoNbd {
 /// (`h → ∞` gives FHL 2005's DERT). `None` when `delta ≤ 0` or the difference of incomplete
 /// gammas would lose precision (the caller then integrates the expectation).
 pub(super) fn finite_horizon_dert(
-    p: &[f64],
-    (x, tx, tc): (f64, f64, f64),
-    h: f64,
-    delta: f64,
+    p: &[f64], (x, tx, tc): (f64, f64, f64), h: f64, delta: f64,
 ) -> Option<f64> {
     if !(delta > 0.0) {
         return None;

@@ -16,6 +16,7 @@
 
 use std::sync::OnceLock;
 
+use super::driver::unpack_gradient_hessian4;
 use super::pareto_nbd::{ln_head, ln_terms, ParetoNbdParams};
 use super::{ln_add, Likelihood, Order, SummaryData};
 use crate::special::{digamma, ln_1p_exp, trigamma};
@@ -58,11 +59,7 @@ pub(super) struct RowQuad {
 /// Computes [`RowQuad`] for a row with `t_x < T`; `None` if the integrand needs more than
 /// [`MAX_PANELS`] panels (the caller falls back to the ₂F₁ form).
 pub(super) fn row_quad(
-    pp: &ParetoNbdParams,
-    x: f64,
-    t_x: f64,
-    t_cal: f64,
-    order: Order,
+    pp: &ParetoNbdParams, x: f64, t_x: f64, t_cal: f64, order: Order,
 ) -> Option<RowQuad> {
     let ParetoNbdParams { r, alpha, s, beta } = *pp;
     let rx = r + x;
@@ -239,11 +236,7 @@ fn head_table(data: &SummaryData, pp: &ParetoNbdParams, order: Order) -> Vec<Hea
 /// `ln B = A₁ + ln B̂` of one row (the likelihood without its head) with its gradient and,
 /// for [`Order::Hessian`], its Hessian in the natural parameters.
 pub(super) fn row_terms(
-    pp: &ParetoNbdParams,
-    x: f64,
-    t_x: f64,
-    t_cal: f64,
-    order: Order,
+    pp: &ParetoNbdParams, x: f64, t_x: f64, t_cal: f64, order: Order,
 ) -> (f64, [f64; 4], [[f64; 4]; 4]) {
     let ParetoNbdParams { r, alpha, s, beta } = *pp;
     let rx = r + x;
@@ -298,11 +291,7 @@ pub(super) fn row_terms(
 /// [`row_terms`] from the ₂F₁ form with central differences, for the rare rows whose
 /// integrand needs more than [`MAX_PANELS`] panels.
 fn fallback_row(
-    pp: &ParetoNbdParams,
-    x: f64,
-    t_x: f64,
-    t_cal: f64,
-    order: Order,
+    pp: &ParetoNbdParams, x: f64, t_x: f64, t_cal: f64, order: Order,
 ) -> (f64, [f64; 4], [[f64; 4]; 4]) {
     let base = pp.to_vec();
     let f = |p: &[f64]| {
@@ -385,16 +374,7 @@ impl Lik {
             }
             sum
         });
-        let mut g = [0.0; 4];
-        let mut h = [[0.0; 4]; 4];
-        if k >= 4 {
-            g.copy_from_slice(&acc[..4]);
-        }
-        if k == 20 {
-            for a in 0..4 {
-                h[a].copy_from_slice(&acc[4 + 4 * a..8 + 4 * a]);
-            }
-        }
+        let (g, h) = unpack_gradient_hessian4(&acc);
         (total, g, h)
     }
 

@@ -181,9 +181,7 @@ fn json_err(path: impl Into<String>, reason: impl std::fmt::Display) -> Error {
 /// Writes a document of family `P` (the current [`VERSION`]).
 #[cfg(feature = "serde")]
 pub(crate) fn to_json<P: ModelParams>(
-    params: &[f64],
-    diagnostics: Option<&FitDiagnostics>,
-    covariance: Option<&Covariance>,
+    params: &[f64], diagnostics: Option<&FitDiagnostics>, covariance: Option<&Covariance>,
     time_unit: Option<crate::TimeUnit>,
 ) -> Result<String> {
     use serde_json::{json, Map, Value};

@@ -142,10 +142,7 @@ impl ShiftedBetaGeometric {
     /// # Ok::<(), cvm_core::Error>(())
     /// ```
     pub fn fit(
-        duration: &[f64],
-        still_active: &[f64],
-        weights: Option<&[f64]>,
-        options: &FitOptions,
+        duration: &[f64], still_active: &[f64], weights: Option<&[f64]>, options: &FitOptions,
     ) -> Result<Self> {
         let n = duration.len();
         check::non_empty("duration", n)?;

@@ -222,8 +222,7 @@ pub struct SimulatedCohort {
 
 /// Per-customer purchase ages after the first purchase, up to `horizon`.
 fn simulate_cohort(
-    options: &SimulationOptions,
-    mut draw: impl FnMut(&mut Rng, f64, &mut Vec<f64>),
+    options: &SimulationOptions, mut draw: impl FnMut(&mut Rng, f64, &mut Vec<f64>),
 ) -> Result<SimulatedCohort> {
     options.validate()?;
     let n = options.n_customers;
@@ -312,8 +311,7 @@ pub fn mbg_nbd(params: &MbgNbdParams, options: &SimulationOptions) -> Result<Sim
 /// # Errors
 /// Invalid options or parameters.
 pub fn pareto_nbd(
-    params: &ParetoNbdParams,
-    options: &SimulationOptions,
+    params: &ParetoNbdParams, options: &SimulationOptions,
 ) -> Result<SimulatedCohort> {
     let p = ParetoNbdParams::new(params.r, params.alpha, params.s, params.beta)?;
     simulate_cohort(options, |rng, horizon, ages| {

@@ -22,10 +22,7 @@ pub trait SpendModel: ModelInfo {
     /// `mean_spend`, at parameters `params` (in the order of [`ModelInfo::param_names`], not
     /// validated); `+∞` or NaN when it is not finite.
     fn conditional_expected_average_spend_with(
-        &self,
-        params: &[f64],
-        frequency: f64,
-        mean_spend: f64,
+        &self, params: &[f64], frequency: f64, mean_spend: f64,
     ) -> f64;
 
     /// Checks the spend columns: by default a whole `frequency` ≥ 0 and a finite
@@ -44,9 +41,7 @@ pub trait SpendModel: ModelInfo {
     /// Invalid columns as [`SpendModel::check_spend`]; [`Error::Numerical`] naming the model and
     /// the first customer whose expected spend is not finite.
     fn conditional_expected_average_spend(
-        &self,
-        frequency: &[f64],
-        monetary_value: &[f64],
+        &self, frequency: &[f64], monetary_value: &[f64],
     ) -> Result<Vec<f64>> {
         self.check_spend(frequency, monetary_value)?;
         let p = self.params();
@@ -80,10 +75,7 @@ pub trait SpendModel: ModelInfo {
     /// spend as [`SpendModel::conditional_expected_average_spend`]; [`Error::InvalidValue`]
     /// (`covariance`) when the model has no covariance.
     fn conditional_expected_average_spend_interval(
-        &self,
-        frequency: &[f64],
-        monetary_value: &[f64],
-        level: f64,
+        &self, frequency: &[f64], monetary_value: &[f64], level: f64,
     ) -> Result<PredictionInterval> {
         let z = z_for_level(level)?;
         let estimate = self.conditional_expected_average_spend(frequency, monetary_value)?;
@@ -155,9 +147,7 @@ pub(super) fn no_repeat_buyers() -> Error {
 /// # Ok::<(), cvm_core::Error>(())
 /// ```
 pub fn frequency_monetary_correlation(
-    frequency: &[f64],
-    monetary_value: &[f64],
-    weights: Option<&[f64]>,
+    frequency: &[f64], monetary_value: &[f64], weights: Option<&[f64]>,
 ) -> Result<f64> {
     check_spend(frequency, monetary_value)?;
     check::weights(frequency.len(), weights)?;

@@ -40,11 +40,7 @@ pub trait TransactionModel: ModelInfo {
     /// The default calls both. Every model's conditional expectation is P(alive) times the
     /// expectation of a customer alive at T, so models override this to compute P(alive) once.
     fn probability_alive_and_expected_purchases_at(
-        &self,
-        horizon: f64,
-        x: f64,
-        t_x: f64,
-        t_cal: f64,
+        &self, horizon: f64, x: f64, t_x: f64, t_cal: f64,
     ) -> (f64, f64) {
         (
             self.probability_alive_at(x, t_x, t_cal),
@@ -129,11 +125,7 @@ pub trait TransactionModel: ModelInfo {
     /// (the Pareto/NBD) and it is accurate at these arguments; `None` (the default) lets
     /// customer lifetime value integrate [`Self::conditional_expected_purchases_with`].
     fn discounted_expected_purchases_closed_form(
-        &self,
-        _params: &[f64],
-        _history: (f64, f64, f64),
-        _horizon: f64,
-        _delta: f64,
+        &self, _params: &[f64], _history: (f64, f64, f64), _horizon: f64, _delta: f64,
     ) -> Option<f64> {
         None
     }
@@ -142,12 +134,7 @@ pub trait TransactionModel: ModelInfo {
     /// (`params` in the order of [`ModelInfo::param_names`], not validated); used by the
     /// delta method.
     fn conditional_expected_purchases_with(
-        &self,
-        params: &[f64],
-        horizon: f64,
-        x: f64,
-        t_x: f64,
-        t_cal: f64,
+        &self, params: &[f64], horizon: f64, x: f64, t_x: f64, t_cal: f64,
     ) -> f64;
 
     /// [`TransactionModel::probability_alive_at`] at other parameter values (not validated).
@@ -159,10 +146,7 @@ pub trait TransactionModel: ModelInfo {
     /// [`Self::probability_alive_with`] instead (the BG/NBD and MBG/NBD implement it; it makes
     /// their intervals cost about what their values cost).
     fn ln_probability_alive_gradient_with(
-        &self,
-        _params: &[f64],
-        _history: (f64, f64, f64),
-        _out: &mut [f64],
+        &self, _params: &[f64], _history: (f64, f64, f64), _out: &mut [f64],
     ) -> bool {
         false
     }
@@ -175,11 +159,7 @@ pub trait TransactionModel: ModelInfo {
     /// [`Error::InvalidValue`] (`covariance`) when the model has no covariance; invalid `level`
     /// or customer columns.
     fn probability_alive_interval(
-        &self,
-        frequency: &[f64],
-        recency: &[f64],
-        t_cal: &[f64],
-        level: f64,
+        &self, frequency: &[f64], recency: &[f64], t_cal: &[f64], level: f64,
     ) -> Result<PredictionInterval> {
         let z = z_for_level(level)?;
         self.check_histories(frequency, recency, t_cal)?;
@@ -216,12 +196,7 @@ pub trait TransactionModel: ModelInfo {
     /// # Errors
     /// As [`TransactionModel::probability_alive_interval`], plus an invalid `horizon` (field `t`).
     fn conditional_expected_purchases_interval(
-        &self,
-        horizon: f64,
-        frequency: &[f64],
-        recency: &[f64],
-        t_cal: &[f64],
-        level: f64,
+        &self, horizon: f64, frequency: &[f64], recency: &[f64], t_cal: &[f64], level: f64,
     ) -> Result<PredictionInterval> {
         let z = z_for_level(level)?;
         self.check_horizon(horizon)?;
@@ -256,11 +231,7 @@ pub trait TransactionModel: ModelInfo {
     /// not be computed to its tolerance within the kernel's work bound (see the BG/NBD
     /// `conditional_expected_purchases_with`) or is not representable.
     fn conditional_expected_purchases(
-        &self,
-        horizon: f64,
-        frequency: &[f64],
-        recency: &[f64],
-        t_cal: &[f64],
+        &self, horizon: f64, frequency: &[f64], recency: &[f64], t_cal: &[f64],
     ) -> Result<Vec<f64>> {
         self.check_horizon(horizon)?;
         self.check_histories(frequency, recency, t_cal)?;
@@ -275,10 +246,7 @@ pub trait TransactionModel: ModelInfo {
     /// Invalid customer columns: [`Error::InvalidValue`] naming the field and index;
     /// [`Error::Numerical`] naming the model and the first row whose value is not finite.
     fn probability_alive(
-        &self,
-        frequency: &[f64],
-        recency: &[f64],
-        t_cal: &[f64],
+        &self, frequency: &[f64], recency: &[f64], t_cal: &[f64],
     ) -> Result<Vec<f64>> {
         self.check_histories(frequency, recency, t_cal)?;
         let out = by_distinct_rows((frequency, recency, t_cal), |x, t_x, t| {
@@ -322,11 +290,7 @@ pub trait TransactionModel: ModelInfo {
     /// # Ok::<(), cvm_core::Error>(())
     /// ```
     fn probability_alive_and_expected_purchases(
-        &self,
-        horizon: f64,
-        frequency: &[f64],
-        recency: &[f64],
-        t_cal: &[f64],
+        &self, horizon: f64, frequency: &[f64], recency: &[f64], t_cal: &[f64],
     ) -> Result<(Vec<f64>, Vec<f64>)> {
         self.check_horizon(horizon)?;
         self.check_histories(frequency, recency, t_cal)?;
@@ -380,10 +344,7 @@ pub trait TransactionModel: ModelInfo {
     /// # Errors
     /// Invalid customer columns: [`Error::InvalidValue`] naming the field and index.
     fn log_likelihood_individual(
-        &self,
-        frequency: &[f64],
-        recency: &[f64],
-        t_cal: &[f64],
+        &self, frequency: &[f64], recency: &[f64], t_cal: &[f64],
     ) -> Result<Vec<f64>> {
         self.check_histories(frequency, recency, t_cal)?;
         Ok(par_map(frequency.len(), |i| self.log_likelihood_at(frequency[i], recency[i], t_cal[i])))
@@ -445,9 +406,7 @@ pub trait TransactionModel: ModelInfo {
 /// interpolated expectation given alive where [`AliveExpectation`] has an interpolant for the
 /// customer's frequency, the model's kernel elsewhere.
 fn expected_purchases<M: TransactionModel + ?Sized>(
-    m: &M,
-    horizon: f64,
-    (frequency, recency, t_cal): (&[f64], &[f64], &[f64]),
+    m: &M, horizon: f64, (frequency, recency, t_cal): (&[f64], &[f64], &[f64]),
 ) -> Vec<f64> {
     let plan = AliveExpectation::plan(m, horizon, frequency, t_cal);
     if plan.is_none() {
@@ -520,9 +479,7 @@ impl DistinctAges {
 /// `interval` when its bounds are finite (the estimate was checked by the caller), else
 /// [`Error::Numerical`] naming `what` and the first bad row.
 fn checked_interval<M: TransactionModel + ?Sized>(
-    m: &M,
-    what: &str,
-    interval: PredictionInterval,
+    m: &M, what: &str, interval: PredictionInterval,
 ) -> Result<PredictionInterval> {
     check_model_outputs(m, what, &interval.lower)?;
     check_model_outputs(m, what, &interval.upper)?;
@@ -530,9 +487,7 @@ fn checked_interval<M: TransactionModel + ?Sized>(
 }
 
 fn check_model_outputs<M: TransactionModel + ?Sized>(
-    m: &M,
-    what: &str,
-    values: &[f64],
+    m: &M, what: &str, values: &[f64],
 ) -> Result<()> {
     check_outputs(m.model_name(), m.param_names(), &m.params(), what, values)
 }

@@ -233,9 +233,7 @@ fn two_sum(a: f64, b: f64) -> (f64, f64) {
 /// Row positions of `ids` sorted by id, or [`Error::InvalidValue`] on `field` at the second
 /// row of a repeated id, the message from `repeated(id, first_row)`.
 pub(super) fn sorted_ids(
-    ids: &[i64],
-    field: &str,
-    repeated: impl Fn(i64, usize) -> String,
+    ids: &[i64], field: &str, repeated: impl Fn(i64, usize) -> String,
 ) -> Result<Vec<usize>> {
     let mut order: Vec<usize> = (0..ids.len()).collect();
     order.sort_unstable_by_key(|&j| (ids[j], j));
@@ -296,9 +294,7 @@ fn spread(sums: &mut [f64], m0: i64, lo: i64, hi: i64, balance: f64) {
 /// # Ok::<(), cvm_core::Error>(())
 /// ```
 pub fn monthly_average_daily_balance(
-    log: &AccountLog<'_>,
-    openings: Option<&OpeningBalances<'_>>,
-    o: &BalanceOptions,
+    log: &AccountLog<'_>, openings: Option<&OpeningBalances<'_>>, o: &BalanceOptions,
 ) -> Result<MonthlyBalances> {
     let n = log.account_id.len();
     let vf = o.input.value_field();

@@ -213,10 +213,7 @@ fn checked_ids(ids: &[i64], n_rows: usize, field: &str) -> Result<Vec<usize>> {
 /// # Ok::<(), cvm_core::Error>(())
 /// ```
 pub fn dormant_transitions(
-    rules: &RuleSet,
-    dormant_decision: &str,
-    before: Snapshot<'_, '_>,
-    after: Snapshot<'_, '_>,
+    rules: &RuleSet, dormant_decision: &str, before: Snapshot<'_, '_>, after: Snapshot<'_, '_>,
 ) -> Result<DormantTransitions> {
     if !rules.decision_names().iter().any(|d| d == dormant_decision) {
         return Err(Error::invalid(

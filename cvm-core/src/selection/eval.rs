@@ -532,12 +532,7 @@ fn quantile_note(leaf: &Condition) -> String {
 
 /// Writes a numeric check (value present) with the crate's number formatting.
 fn write_numeric_check(
-    out: &mut String,
-    x: f64,
-    holds: bool,
-    op: Option<CompareOp>,
-    ts: &[f64],
-    leaf: &Condition,
+    out: &mut String, x: f64, holds: bool, op: Option<CompareOp>, ts: &[f64], leaf: &Condition,
 ) {
     let (value, shown) = text::against(x, ts);
     out.push_str(&value);
@@ -719,11 +714,7 @@ impl Plan<'_> {
     /// Evaluates rows `start..start + score.len()`. `states` is the chunk's block, rule-major:
     /// rule `r` of row `start + j` is at `states[r * len + j]`.
     fn run_chunk(
-        &self,
-        start: usize,
-        states: &mut [u8],
-        score: &mut [f64],
-        decision: &mut [u16],
+        &self, start: usize, states: &mut [u8], score: &mut [f64], decision: &mut [u16],
         fired: &mut [u16],
     ) -> Result<()> {
         let len = score.len();

@@ -343,9 +343,7 @@ impl FeeResult {
 /// # Ok::<(), cvm_core::Error>(())
 /// ```
 pub fn fee_schedule<S: AsRef<str>>(
-    balances: MonthlyBalances,
-    tiers: &CustomerTiers<'_, S>,
-    schedule: &FeeSchedule,
+    balances: MonthlyBalances, tiers: &CustomerTiers<'_, S>, schedule: &FeeSchedule,
     options: &FeeOptions,
 ) -> Result<FeeResult> {
     schedule.validate()?;

@@ -421,10 +421,7 @@ impl<'v> Obj<'v> {
 
     /// The array at `key`, of at most `limit` elements (`limit_name` names the constant).
     pub(crate) fn array_at_most(
-        &self,
-        key: &str,
-        limit: usize,
-        limit_name: &str,
+        &self, key: &str, limit: usize, limit_name: &str,
     ) -> Result<&'v Vec<Json>> {
         let a = self.array(key)?;
         if a.len() > limit {

@@ -125,10 +125,7 @@ fn mean(xs: impl Iterator<Item = f64> + Clone) -> (f64, usize) {
 /// # Ok::<(), cvm_core::Error>(())
 /// ```
 pub fn lookalike(
-    candidates: &Table<'_>,
-    loyal: &Table<'_>,
-    features: &[&str],
-    k: usize,
+    candidates: &Table<'_>, loyal: &Table<'_>, features: &[&str], k: usize,
     options: &LookalikeOptions,
 ) -> Result<Lookalike> {
     check::non_empty("features", features.len())?;

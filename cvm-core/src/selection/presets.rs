@@ -938,14 +938,10 @@ impl DormantOptions {
 /// # Ok::<(), cvm_core::Error>(())
 /// ```
 pub fn preset(
-    name: &str,
-    options: &[(&str, PresetOption<'_>)],
-    renames: &[(&str, &str)],
+    name: &str, options: &[(&str, PresetOption<'_>)], renames: &[(&str, &str)],
 ) -> Result<RuleSet> {
     fn apply<T>(
-        mut o: T,
-        fields: &[&str],
-        options: &[(&str, PresetOption<'_>)],
+        mut o: T, fields: &[&str], options: &[(&str, PresetOption<'_>)],
         set: impl Fn(&mut T, &str, PresetOption<'_>) -> Result<Option<()>>,
     ) -> Result<T> {
         for (key, v) in options {

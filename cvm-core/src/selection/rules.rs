@@ -670,9 +670,7 @@ impl RuleSet {
         // Name → path of its first use: one hash look-up per name, so validation is linear.
         let mut seen: HashMap<&str, String> = HashMap::new();
         fn check_name<'a>(
-            seen: &mut HashMap<&'a str, String>,
-            name: &'a str,
-            path: String,
+            seen: &mut HashMap<&'a str, String>, name: &'a str, path: String,
         ) -> Result<()> {
             if !valid_name(name) {
                 return Err(json_err(

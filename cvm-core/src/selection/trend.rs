@@ -192,9 +192,7 @@ fn median(xs: &[f64]) -> f64 {
 /// # Ok::<(), cvm_core::Error>(())
 /// ```
 pub fn relationship_trend(
-    profit: &[f64],
-    n_periods: usize,
-    options: &TrendOptions,
+    profit: &[f64], n_periods: usize, options: &TrendOptions,
 ) -> Result<TrendResult> {
     check::non_empty("profit", profit.len())?;
     if n_periods < 2 {

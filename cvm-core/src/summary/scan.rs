@@ -66,10 +66,8 @@ impl Part {
 /// (Sorting keys that carry the row number and reading the amounts through it afterwards would
 /// halve the sort's memory, but the random reads cost more time than the sort saves.)
 pub(super) fn by_customer(
-    log: &TransactionLog<'_>,
-    (p_lo, p_hi): (i64, i64),
-    period_of: impl Fn(i64) -> i64 + Sync + Send,
-    frame: &Frame,
+    log: &TransactionLog<'_>, (p_lo, p_hi): (i64, i64),
+    period_of: impl Fn(i64) -> i64 + Sync + Send, frame: &Frame,
 ) -> Vec<Part> {
     let (ids, ts) = (log.customer_id, log.timestamp);
     let n = ids.len();
@@ -119,9 +117,7 @@ pub(super) fn by_customer(
 
 /// Scans the sorted rows, customer by customer, in ranges that never cut a customer.
 fn scan_ranges(
-    n: usize,
-    row: impl Fn(usize) -> (i64, i64, f64) + Sync + Send,
-    frame: &Frame,
+    n: usize, row: impl Fn(usize) -> (i64, i64, f64) + Sync + Send, frame: &Frame,
 ) -> Vec<Part> {
     let ranges = sort::customer_ranges(n, |i| row(i).0 == row(i - 1).0);
     sort::map_parts(ranges, |range| {
@@ -175,9 +171,7 @@ struct Scan {
 
 /// Walks one customer's rows `range` (sorted by period), merging rows of the same period.
 fn scan_periods(
-    range: std::ops::Range<usize>,
-    row: impl Fn(usize) -> (i64, i64, f64),
-    end: i64,
+    range: std::ops::Range<usize>, row: impl Fn(usize) -> (i64, i64, f64), end: i64,
     include_first: bool,
 ) -> Scan {
     let mut s = Scan {

@@ -41,8 +41,7 @@ pub(super) fn build<T: Send, F: Fn(usize) -> T + Sync + Send>(n: usize, f: F) ->
 
 /// `f` applied to each item, in order; over the pool when there is more than one item.
 pub(super) fn map_parts<I: Send, T: Send, F: Fn(I) -> T + Sync + Send>(
-    items: Vec<I>,
-    f: F,
+    items: Vec<I>, f: F,
 ) -> Vec<T> {
     #[cfg(feature = "parallel")]
     if items.len() > 1 {
@@ -61,9 +60,7 @@ pub(super) fn map_parts<I: Send, T: Send, F: Fn(I) -> T + Sync + Send>(
 /// for small ones), over the pool. The rows and one bucket-sized buffer per thread are the only
 /// memory: half of what an LSD sort over the whole array needs.
 pub(super) fn sorted_rows<A: Payload>(
-    n: usize,
-    bits: u32,
-    row: impl Fn(usize) -> (u64, A) + Sync + Send,
+    n: usize, bits: u32, row: impl Fn(usize) -> (u64, A) + Sync + Send,
 ) -> Vec<(u64, A)> {
     let low = bits.saturating_sub(DIGIT);
     let digit = move |k: u64| ((k >> low) as usize) & (BUCKETS - 1);
@@ -181,8 +178,7 @@ fn lsd_pass<A: Payload>(src: &[(u64, A)], dst: &mut [(u64, A)], shift: u32) -> b
 /// Splits `0..n` rows sorted by customer into about [`parts`] ranges that never cut a
 /// customer: `same(i)` says whether row `i` has the customer of row `i - 1`.
 pub(super) fn customer_ranges(
-    n: usize,
-    same: impl Fn(usize) -> bool,
+    n: usize, same: impl Fn(usize) -> bool,
 ) -> Vec<std::ops::Range<usize>> {
     let p = parts(n);
     let mut starts = vec![0];

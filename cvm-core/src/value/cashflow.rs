@@ -452,10 +452,7 @@ impl<'a> CashflowClv<'a> {
     /// `(clv, tail_value)` of one customer; `row` sees every explicit period (its `cumulative`
     /// is left at 0).
     fn customer(
-        &self,
-        plan: &Plan,
-        c: usize,
-        mut row: impl FnMut(PeriodRow),
+        &self, plan: &Plan, c: usize, mut row: impl FnMut(PeriodRow),
     ) -> Result<(f64, f64)> {
         let (rev, cost, margin, ret) =
             (self.revenue.row(c), self.cost.row(c), self.margin.row(c), self.retention.row(c));
@@ -540,11 +537,7 @@ impl<'a> CashflowClv<'a> {
 /// # Ok::<(), cvm_core::Error>(())
 /// ```
 pub fn closed_form_clv(
-    margin: f64,
-    retention: f64,
-    discount_rate: f64,
-    horizon: Horizon,
-    timing: Timing,
+    margin: f64, retention: f64, discount_rate: f64, horizon: Horizon, timing: Timing,
     convention: RetentionConvention,
 ) -> Result<f64> {
     let (m, r, d) = (margin, retention, discount_rate);
@@ -619,11 +612,7 @@ mod tests {
     const SURVIVE: RetentionConvention = RetentionConvention::SurviveFirstPeriod;
 
     fn clv(
-        revenue: Series<'_>,
-        retention: Series<'_>,
-        d: f64,
-        horizon: Horizon,
-        timing: Timing,
+        revenue: Series<'_>, retention: Series<'_>, d: f64, horizon: Horizon, timing: Timing,
         convention: RetentionConvention,
     ) -> f64 {
         let c =

@@ -467,10 +467,7 @@ impl ValueDecomposition<'_> {
 }
 
 fn merge_referral_counts(
-    n: &mut Option<usize>,
-    referrals: Scalar<'_>,
-    conversion: Scalar<'_>,
-    value: Scalar<'_>,
+    n: &mut Option<usize>, referrals: Scalar<'_>, conversion: Scalar<'_>, value: Scalar<'_>,
 ) -> Result<()> {
     merge_count(n, "referrals", referrals.n_customers("referrals")?)?;
     merge_count(n, "conversion", conversion.n_customers("conversion")?)?;
@@ -479,10 +476,7 @@ fn merge_referral_counts(
 
 /// `referrals × conversion × value` per customer, 0 where `gate` is false.
 fn referral_values(
-    n: usize,
-    referrals: Scalar<'_>,
-    conversion: Scalar<'_>,
-    value: Scalar<'_>,
+    n: usize, referrals: Scalar<'_>, conversion: Scalar<'_>, value: Scalar<'_>,
     gate: Option<&[bool]>,
 ) -> Result<Vec<f64>> {
     referrals

@@ -380,9 +380,7 @@ impl ValueMatrixResult {
 /// # Ok::<(), cvm_core::Error>(())
 /// ```
 pub fn value_matrix(
-    current: &[f64],
-    potential: &[f64],
-    config: &ValueMatrix,
+    current: &[f64], potential: &[f64], config: &ValueMatrix,
 ) -> Result<ValueMatrixResult> {
     check::non_empty("current", current.len())?;
     check::same_len("potential", current.len(), potential.len())?;

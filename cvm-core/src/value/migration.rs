@@ -67,10 +67,7 @@ impl fmt::Display for CellState {
 /// # Ok::<(), cvm_core::Error>(())
 /// ```
 pub fn matrix_migration(
-    ids_before: &[i64],
-    before: &ValueMatrixResult,
-    ids_after: &[i64],
-    after: &ValueMatrixResult,
+    ids_before: &[i64], before: &ValueMatrixResult, ids_after: &[i64], after: &ValueMatrixResult,
     policy: MigrationPolicy,
 ) -> Result<Migration<CellState>> {
     if (before.n_rows(), before.n_cols()) != (after.n_rows(), after.n_cols()) {
@@ -95,11 +92,7 @@ pub fn matrix_migration(
 /// As [`matrix_migration`]; [`Error::InvalidValue`] (`before` / `after`, index) for a cell
 /// `≥ n_cells`.
 pub fn cell_migration(
-    ids_before: &[i64],
-    before: &[usize],
-    ids_after: &[i64],
-    after: &[usize],
-    n_cells: usize,
+    ids_before: &[i64], before: &[usize], ids_after: &[i64], after: &[usize], n_cells: usize,
     policy: MigrationPolicy,
 ) -> Result<Migration<CellState>> {
     for (field, cells) in [("before", before), ("after", after)] {
@@ -194,10 +187,7 @@ impl ValuePath {
 /// # Ok::<(), cvm_core::Error>(())
 /// ```
 pub fn value_path(
-    current: &[f64],
-    potential: &[f64],
-    n_periods: usize,
-    config: &ValueMatrix,
+    current: &[f64], potential: &[f64], n_periods: usize, config: &ValueMatrix,
 ) -> Result<ValuePath> {
     if n_periods == 0 {
         return Err(Error::invalid("n_periods", "must be >= 1"));

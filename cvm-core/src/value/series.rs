@@ -105,10 +105,7 @@ impl<'a> Series<'a> {
     /// Checks every value with `ok`; the index reported is the position in the slice (row-major
     /// for matrices; no index for a constant).
     pub(crate) fn check_values(
-        &self,
-        field: &str,
-        reason: &str,
-        ok: impl Fn(f64) -> bool,
+        &self, field: &str, reason: &str, ok: impl Fn(f64) -> bool,
     ) -> Result<()> {
         match *self {
             Series::Constant(x) => {
@@ -163,10 +160,7 @@ impl Scalar<'_> {
 
     /// Checks every value with `ok`.
     pub(crate) fn check_values(
-        &self,
-        field: &str,
-        reason: &str,
-        ok: impl Fn(f64) -> bool,
+        &self, field: &str, reason: &str, ok: impl Fn(f64) -> bool,
     ) -> Result<()> {
         match *self {
             Scalar::Constant(x) => Series::Constant(x).check_values(field, reason, ok),
@@ -189,9 +183,7 @@ fn check_slice(field: &str, v: &[f64], reason: &str, ok: impl Fn(f64) -> bool) -
 /// Starts from `current` (the count fixed by earlier inputs, if any); an input with `Some(n)`
 /// must agree with it.
 pub(crate) fn merge_count(
-    current: &mut Option<usize>,
-    field: &str,
-    count: Option<usize>,
+    current: &mut Option<usize>, field: &str, count: Option<usize>,
 ) -> Result<()> {
     if let Some(n) = count {
         match *current {

@@ -36,12 +36,7 @@ impl TransactionModel for Linear {
         self.discrete
     }
     fn conditional_expected_purchases_with(
-        &self,
-        p: &[f64],
-        t: f64,
-        x: f64,
-        _t_x: f64,
-        t_cal: f64,
+        &self, p: &[f64], t: f64, x: f64, _t_x: f64, t_cal: f64,
     ) -> f64 {
         t * (p[0] + x) / (p[1] + t_cal)
     }

@@ -14,11 +14,7 @@ fn builder() -> ReportBuilder {
 }
 
 fn campaign(
-    clv: &[f64],
-    uplift: &[f64],
-    cost: ContactCost<'_>,
-    budget: f64,
-    m: CampaignMethod,
+    clv: &[f64], uplift: &[f64], cost: ContactCost<'_>, budget: f64, m: CampaignMethod,
 ) -> Result<(), Error> {
     select_campaign(&CampaignInput { clv, uplift, cost, budget }, m).map(|_| ())
 }

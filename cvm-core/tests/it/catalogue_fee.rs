@@ -36,13 +36,8 @@ fn length(e: &Error) -> bool {
 
 /// Monthly balances of a log (days since 1970-01-01).
 fn balances(
-    input: BalanceInput,
-    account: &[i64],
-    customer: &[i64],
-    day: &[i64],
-    value: &[f64],
-    openings: Option<(&[i64], &[f64])>,
-    months: (Option<i64>, Option<i64>),
+    input: BalanceInput, account: &[i64], customer: &[i64], day: &[i64], value: &[f64],
+    openings: Option<(&[i64], &[f64])>, months: (Option<i64>, Option<i64>),
 ) -> Result<(), Error> {
     let log = AccountLog { account_id: account, customer_id: customer, timestamp: day, value };
     let op = openings.map(|(a, b)| OpeningBalances { account_id: a, balance: b });

@@ -36,12 +36,8 @@ fn variant(e: &Error) -> &'static str {
 }
 
 fn case(
-    class: &'static str,
-    call: impl Fn() -> Result<(), Error> + 'static,
-    variant: &'static str,
-    field: Option<&'static str>,
-    index: Option<usize>,
-    message: &'static str,
+    class: &'static str, call: impl Fn() -> Result<(), Error> + 'static, variant: &'static str,
+    field: Option<&'static str>, index: Option<usize>, message: &'static str,
 ) -> Case {
     Case { class, call: Box::new(call), variant, field, index, message }
 }

@@ -60,11 +60,7 @@ fn built(condition: Condition) -> RuleSet {
 }
 
 fn case(
-    class: &'static str,
-    input: Input,
-    variant: &'static str,
-    field: &'static str,
-    message: &str,
+    class: &'static str, input: Input, variant: &'static str, field: &'static str, message: &str,
 ) -> Case {
     Case { class, input, variant, field, index: None, message: message.to_string() }
 }

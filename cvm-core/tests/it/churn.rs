@@ -152,8 +152,7 @@ fn cdnow_churn() -> (cvm_core::CustomerSummary, Vec<bool>) {
 
 /// The churn-risk table of the summary's customers over the 39-week holdout, default options.
 fn risk_over_the_holdout<M: NoPurchase + ?Sized>(
-    m: &M,
-    s: &cvm_core::CustomerSummary,
+    m: &M, s: &cvm_core::CustomerSummary,
 ) -> ChurnRisk {
     let o = ChurnRiskOptions::default();
     churn_risk_from_model(m, &s.frequency, &s.recency, &s.t, 39.0, None, &o).unwrap()

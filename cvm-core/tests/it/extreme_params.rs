@@ -68,12 +68,8 @@ fn sweep(m: &dyn TransactionModel, failures: &mut Vec<String>) -> (usize, usize)
     let label = format!("{} {:?}", m.model_name(), m.params());
     let mut counts = (0, 0);
     fn outcome(
-        label: &str,
-        what: &str,
-        res: Result<Vec<f64>, Error>,
-        (spent, rows): (u64, usize),
-        failures: &mut Vec<String>,
-        counts: &mut (usize, usize),
+        label: &str, what: &str, res: Result<Vec<f64>, Error>, (spent, rows): (u64, usize),
+        failures: &mut Vec<String>, counts: &mut (usize, usize),
     ) -> Option<Vec<f64>> {
         if spent > WORK_PER_ROW * rows as u64 {
             failures.push(format!("{label} {what}: {spent} iterations for {rows} rows"));
@@ -438,9 +434,7 @@ fn scalar_kernels_are_bounded_at_any_scalar() {
 
 /// `Ok` values that are all finite and pass `ok`, or an error; anything else is a failure.
 fn check_values(
-    what: String,
-    got: cvm_core::Result<Vec<f64>>,
-    ok: impl Fn(f64) -> bool,
+    what: String, got: cvm_core::Result<Vec<f64>>, ok: impl Fn(f64) -> bool,
     failures: &mut Vec<String>,
 ) {
     match got {

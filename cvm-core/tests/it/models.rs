@@ -855,7 +855,7 @@ fn bg_nbd_recovers_simulated_parameters() {
     let truth = BgNbdParams::new(0.25, 4.0, 0.8, 2.5).unwrap();
     let sim = cvm_core::models::simulate::bg_nbd(&truth, &sim_options(100_000, 11)).unwrap();
     let data = SummaryData::new(&sim.frequency, &sim.recency, &sim.t, None).unwrap();
-    assert!(data.n_rows() > 50_000); // large enough for the subsample warm start
+    assert!(data.n_rows() > 50_000); // large enough for the subsample warm start (above 8,000 rows)
     let m = BgNbd::fit(&data, &FitOptions::default()).unwrap();
     let se = m.covariance().unwrap().standard_errors();
     assert_recovered("BG/NBD", &truth.to_vec(), &m.params().to_vec(), &se);

@@ -152,12 +152,8 @@ impl ProcessCovariates {
 /// # Ok::<(), cvm_core::Error>(())
 /// ```
 pub fn fit(
-    kind: ModelKind,
-    frequency: &[f64],
-    recency: &[f64],
-    t_cal: &[f64],
-    covariates: &ProcessCovariates,
-    options: &CovariateOptions,
+    kind: ModelKind, frequency: &[f64], recency: &[f64], t_cal: &[f64],
+    covariates: &ProcessCovariates, options: &CovariateOptions,
 ) -> Result<CovariateModel> {
     if !matches!(
         kind,
@@ -204,9 +200,7 @@ fn plain_log_likelihood(plain: &dyn TransactionModel, rows: &Rows) -> f64 {
 /// # Errors
 /// As [`GammaGamma::fit`] for the columns; as [`fit`] for the covariates and options.
 pub fn fit_spend(
-    frequency: &[f64],
-    monetary_value: &[f64],
-    covariates: &ProcessCovariates,
+    frequency: &[f64], monetary_value: &[f64], covariates: &ProcessCovariates,
     options: &CovariateOptions,
 ) -> Result<CovariateModel> {
     options.validate()?;
@@ -226,10 +220,7 @@ pub fn fit_spend(
 /// subsample and finishes with Newton iterations on the exact Hessian (Pareto/NBD, BG/NBD,
 /// MBG/NBD).
 fn fit_design(
-    rows: &Rows,
-    base: Vec<f64>,
-    plain_ll: f64,
-    plain_cov: Option<Vec<Vec<f64>>>,
+    rows: &Rows, base: Vec<f64>, plain_ll: f64, plain_cov: Option<Vec<Vec<f64>>>,
     options: &CovariateOptions,
 ) -> Result<CovariateModel> {
     let design = &rows.design;

@@ -59,11 +59,7 @@ impl CovLik {
     /// The unpenalised log-likelihood at base parameters `base` and coefficients `coef`, with
     /// its gradient in `(base, γ)` written into `grad` when given.
     pub(crate) fn log_likelihood(
-        &self,
-        data: &Rows,
-        base: &[f64],
-        coef: &[f64],
-        grad: Option<&mut [f64]>,
+        &self, data: &Rows, base: &[f64], coef: &[f64], grad: Option<&mut [f64]>,
     ) -> f64 {
         let nb = self.n_base;
         let k = if grad.is_some() { nb + coef.len() } else { 0 };

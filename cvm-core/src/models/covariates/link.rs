@@ -113,10 +113,7 @@ impl Design {
     /// [`Error::InvalidValue`] (`shared`) for a shared column missing from either matrix;
     /// [`Error::NotIdentified`] naming a constant or collinear column.
     pub(crate) fn new(
-        model: ModelKind,
-        n: usize,
-        processes: Vec<(Process, Covariates)>,
-        shared: &[String],
+        model: ModelKind, n: usize, processes: Vec<(Process, Covariates)>, shared: &[String],
     ) -> Result<Self> {
         let terms = links(model)?;
         let mut blocks = Vec::new();
@@ -195,11 +192,7 @@ impl Design {
     /// Customer `i`'s natural parameters: `base` with each link term applied, written into
     /// `out`; returns the linear predictors (see [`Design::eta`]).
     pub(crate) fn customer_params(
-        &self,
-        base: &[f64],
-        coef: &[f64],
-        i: usize,
-        out: &mut [f64],
+        &self, base: &[f64], coef: &[f64], i: usize, out: &mut [f64],
     ) -> [f64; 3] {
         out.copy_from_slice(base);
         let eta = self.eta(coef, i);
@@ -213,13 +206,7 @@ impl Design {
     /// of `ℓ_i` in the customer's natural parameters `p_i` (chain rule:
     /// `∂p_ij/∂p_j = p_ij/p_j`, `∂p_ij/∂γ_c = sign · p_ij · z_ic`).
     pub(crate) fn chain(
-        &self,
-        base: &[f64],
-        p_i: &[f64],
-        g: &[f64],
-        i: usize,
-        w: f64,
-        acc: &mut [f64],
+        &self, base: &[f64], p_i: &[f64], g: &[f64], i: usize, w: f64, acc: &mut [f64],
     ) {
         let nb = base.len();
         for (j, gj) in g.iter().enumerate() {

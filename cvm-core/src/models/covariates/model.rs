@@ -40,10 +40,7 @@ impl Layout {
 
     /// The design of `kind` on new covariates, their columns picked by name.
     pub(crate) fn design(
-        &self,
-        kind: ModelKind,
-        n: usize,
-        covariates: &ProcessCovariates,
+        &self, kind: ModelKind, n: usize, covariates: &ProcessCovariates,
     ) -> Result<Design> {
         let given = covariates.by_process();
         let mut blocks = Vec::new();
@@ -112,15 +109,9 @@ pub struct CovariateModel {
 impl CovariateModel {
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
-        kind: ModelKind,
-        names: Vec<String>,
-        params: Vec<f64>,
-        layout: Layout,
-        log_covariance: Option<Vec<Vec<f64>>>,
-        diagnostics: FitDiagnostics,
-        plain_log_likelihood: f64,
-        l2: f64,
-        time_unit: Option<crate::TimeUnit>,
+        kind: ModelKind, names: Vec<String>, params: Vec<f64>, layout: Layout,
+        log_covariance: Option<Vec<Vec<f64>>>, diagnostics: FitDiagnostics,
+        plain_log_likelihood: f64, l2: f64, time_unit: Option<crate::TimeUnit>,
     ) -> Self {
         CovariateModel {
             kind,
@@ -307,9 +298,7 @@ impl CovariateModel {
     /// missing, or a missing column; [`Error::LengthMismatch`] when the matrices' rows differ
     /// from `n`.
     pub fn customer_params(
-        &self,
-        n: usize,
-        covariates: &ProcessCovariates,
+        &self, n: usize, covariates: &ProcessCovariates,
     ) -> Result<Vec<Vec<f64>>> {
         let design = self.layout.design(self.kind, n, covariates)?;
         let (base, coef) = self.params.split_at(self.n_base());
@@ -328,11 +317,7 @@ impl CovariateModel {
     /// # Errors
     /// As [`CovariateModel::customer_params`]; invalid histories.
     pub fn log_likelihood_individual(
-        &self,
-        a: &[f64],
-        b: &[f64],
-        c: &[f64],
-        covariates: &ProcessCovariates,
+        &self, a: &[f64], b: &[f64], c: &[f64], covariates: &ProcessCovariates,
     ) -> Result<Vec<f64>> {
         crate::error::check::same_len("recency", a.len(), b.len())?;
         crate::error::check::same_len("T", a.len(), c.len())?;
@@ -354,12 +339,7 @@ impl CovariateModel {
     /// # Errors
     /// As [`CovariateModel::log_likelihood_individual`]; [`Error::LengthMismatch`] (`params`).
     pub fn log_likelihood_and_gradient(
-        &self,
-        params: &[f64],
-        a: &[f64],
-        b: &[f64],
-        c: &[f64],
-        covariates: &ProcessCovariates,
+        &self, params: &[f64], a: &[f64], b: &[f64], c: &[f64], covariates: &ProcessCovariates,
     ) -> Result<(f64, Vec<f64>)> {
         crate::error::check::same_len("params", self.params.len(), params.len())?;
         self.log_likelihood_individual(a, b, c, covariates)?;

@@ -29,11 +29,7 @@ impl CovariateModel {
 
     /// Checked histories and each customer's parameters.
     fn customers(
-        &self,
-        f: &[f64],
-        r: &[f64],
-        t: &[f64],
-        cov: &ProcessCovariates,
+        &self, f: &[f64], r: &[f64], t: &[f64], cov: &ProcessCovariates,
     ) -> Result<(Kernels, Vec<Vec<f64>>)> {
         let m = self.kernels()?;
         m.check_histories(f, r, t)?;
@@ -48,11 +44,7 @@ impl CovariateModel {
     /// [`CovariateModel::customer_params`]; [`Error::InvalidValue`] (`model`) for the
     /// Gamma-Gamma.
     pub fn probability_alive(
-        &self,
-        frequency: &[f64],
-        recency: &[f64],
-        t_cal: &[f64],
-        covariates: &ProcessCovariates,
+        &self, frequency: &[f64], recency: &[f64], t_cal: &[f64], covariates: &ProcessCovariates,
     ) -> Result<Vec<f64>> {
         let (m, p) = self.customers(frequency, recency, t_cal, covariates)?;
         let k = &*m;
@@ -67,11 +59,7 @@ impl CovariateModel {
     /// # Errors
     /// As [`CovariateModel::probability_alive`], and an invalid `horizon` (field `t`).
     pub fn conditional_expected_purchases(
-        &self,
-        horizon: f64,
-        frequency: &[f64],
-        recency: &[f64],
-        t_cal: &[f64],
+        &self, horizon: f64, frequency: &[f64], recency: &[f64], t_cal: &[f64],
         covariates: &ProcessCovariates,
     ) -> Result<Vec<f64>> {
         let (m, p) = self.customers(frequency, recency, t_cal, covariates)?;
@@ -97,11 +85,7 @@ impl CovariateModel {
     /// An invalid `horizon` (field `t`); the errors of [`CovariateModel::customer_params`]
     /// (`n_customers` rows); [`Error::InvalidValue`] (`model`) for the Gamma-Gamma.
     pub fn probability_of_n_purchases(
-        &self,
-        horizon: f64,
-        n: u64,
-        n_customers: usize,
-        covariates: &ProcessCovariates,
+        &self, horizon: f64, n: u64, n_customers: usize, covariates: &ProcessCovariates,
     ) -> Result<Vec<f64>> {
         let m = self.kernels()?;
         m.check_horizon(horizon)?;
@@ -126,12 +110,7 @@ impl CovariateModel {
     /// Delta-method intervals of `f(kernels, customer parameters, i)`: the gradient in
     /// `(ln base, γ)` by central differences, the full covariance, the interval on `link`'s scale.
     fn intervals(
-        &self,
-        n: usize,
-        covariates: &ProcessCovariates,
-        level: f64,
-        link: Link,
-        f: &Prediction<'_>,
+        &self, n: usize, covariates: &ProcessCovariates, level: f64, link: Link, f: &Prediction<'_>,
     ) -> Result<PredictionInterval> {
         let z = z_for_level(level)?;
         let log_cov = self.log_covariance().ok_or_else(|| Error::no_covariance(None))?;
@@ -162,11 +141,7 @@ impl CovariateModel {
     /// # Errors
     /// As [`CovariateModel::probability_alive`]; an invalid `level`; no covariance.
     pub fn probability_alive_interval(
-        &self,
-        frequency: &[f64],
-        recency: &[f64],
-        t_cal: &[f64],
-        covariates: &ProcessCovariates,
+        &self, frequency: &[f64], recency: &[f64], t_cal: &[f64], covariates: &ProcessCovariates,
         level: f64,
     ) -> Result<PredictionInterval> {
         self.kernels()?.check_histories(frequency, recency, t_cal)?;
@@ -183,13 +158,8 @@ impl CovariateModel {
     /// As [`CovariateModel::conditional_expected_purchases`]; an invalid `level`; no
     /// covariance.
     pub fn conditional_expected_purchases_interval(
-        &self,
-        horizon: f64,
-        frequency: &[f64],
-        recency: &[f64],
-        t_cal: &[f64],
-        covariates: &ProcessCovariates,
-        level: f64,
+        &self, horizon: f64, frequency: &[f64], recency: &[f64], t_cal: &[f64],
+        covariates: &ProcessCovariates, level: f64,
     ) -> Result<PredictionInterval> {
         let m = self.kernels()?;
         m.check_histories(frequency, recency, t_cal)?;

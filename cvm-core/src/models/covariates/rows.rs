@@ -13,12 +13,7 @@ use crate::special::{digamma, gamma_ln_ratio, ln_beta, ln_gamma, log_add_exp, tr
 /// transaction models and `(x, z̄, ·)` (repeat purchases, mean spend) for the Gamma-Gamma.
 /// The values are the expressions of each model's `log_likelihood_at`.
 pub(crate) fn row(
-    model: ModelKind,
-    p: &[f64],
-    a: f64,
-    b: f64,
-    c: f64,
-    grad: Option<&mut [f64]>,
+    model: ModelKind, p: &[f64], a: f64, b: f64, c: f64, grad: Option<&mut [f64]>,
 ) -> f64 {
     match model {
         ModelKind::ParetoNbd => pareto_nbd(p, a, b, c, grad, None),
@@ -38,13 +33,7 @@ pub(crate) fn has_hessian(model: ModelKind) -> bool {
 /// [`row`] with its gradient and its Hessian `∂²ℓ/∂p∂p` in the natural parameters (for the
 /// models of [`has_hessian`]; NaN otherwise).
 pub(crate) fn row_hessian(
-    model: ModelKind,
-    p: &[f64],
-    x: f64,
-    t_x: f64,
-    t_cal: f64,
-    grad: &mut [f64],
-    hess: &mut Hess,
+    model: ModelKind, p: &[f64], x: f64, t_x: f64, t_cal: f64, grad: &mut [f64], hess: &mut Hess,
 ) -> f64 {
     match model {
         ModelKind::ParetoNbd => pareto_nbd(p, x, t_x, t_cal, Some(grad), Some(hess)),
@@ -105,12 +94,7 @@ fn decay_hessian(rx: f64, alpha: f64, tau: f64) -> Hess {
 
 /// Pareto/NBD: the fit's head and quadrature row terms.
 fn pareto_nbd(
-    p: &[f64],
-    x: f64,
-    t_x: f64,
-    t_cal: f64,
-    grad: Option<&mut [f64]>,
-    hess: Option<&mut Hess>,
+    p: &[f64], x: f64, t_x: f64, t_cal: f64, grad: Option<&mut [f64]>, hess: Option<&mut Hess>,
 ) -> f64 {
     let pp = ParetoNbdParams::raw(p);
     let order = match (&grad, &hess) {
@@ -151,12 +135,7 @@ fn two_terms(a1: f64, a2: f64, head: [f64; 4], g1: [f64; 4], g2: [f64; 4], out: 
 
 /// BG/NBD (Fader, Hardie & Lee 2005, eq. 6).
 fn bg_nbd(
-    p: &[f64],
-    x: f64,
-    t_x: f64,
-    t_cal: f64,
-    grad: Option<&mut [f64]>,
-    hess: Option<&mut Hess>,
+    p: &[f64], x: f64, t_x: f64, t_cal: f64, grad: Option<&mut [f64]>, hess: Option<&mut Hess>,
 ) -> f64 {
     let (r, alpha, a, b) = (p[0], p[1], p[2], p[3]);
     let head = gamma_ln_ratio(r + x, r) + r * alpha.ln() + ln_beta(a, b + x) - ln_beta(a, b);
@@ -202,12 +181,7 @@ fn bg_nbd(
 
 /// MBG/NBD (Batislam, Denizel & Filiztekin 2007).
 fn mbg_nbd(
-    p: &[f64],
-    x: f64,
-    t_x: f64,
-    t_cal: f64,
-    grad: Option<&mut [f64]>,
-    hess: Option<&mut Hess>,
+    p: &[f64], x: f64, t_x: f64, t_cal: f64, grad: Option<&mut [f64]>, hess: Option<&mut Hess>,
 ) -> f64 {
     let (r, alpha, a, b) = (p[0], p[1], p[2], p[3]);
     let lb = ln_beta(a, b);
