@@ -1,7 +1,7 @@
 //! The likelihood terms shared by the BG/NBD and the MBG/NBD: per-frequency tables of a
 //! two-term log-likelihood and their weighted sums with gradient and exact Hessian.
 
-use super::driver::unpack_gradient_hessian4;
+use super::problem::unpack_gradient_hessian4;
 use super::{Likelihood, SummaryData};
 use crate::parallel::chunked_sum;
 use crate::special::{digamma, trigamma};

@@ -82,6 +82,7 @@ mod pareto_nbd_count;
 mod pareto_nbd_dert;
 mod pareto_nbd_likelihood;
 pub mod persist;
+mod problem;
 pub mod sbg;
 mod sbg_likelihood;
 pub mod simulate;

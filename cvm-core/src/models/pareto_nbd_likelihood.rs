@@ -16,8 +16,8 @@
 
 use std::sync::OnceLock;
 
-use super::driver::unpack_gradient_hessian4;
 use super::pareto_nbd::{ln_head, ln_terms, ParetoNbdParams};
+use super::problem::unpack_gradient_hessian4;
 use super::{ln_add, Likelihood, Order, SummaryData};
 use crate::special::{digamma, ln_1p_exp, trigamma};
 
