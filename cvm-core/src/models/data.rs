@@ -22,6 +22,21 @@ pub struct SummaryData {
     x_index: Vec<u32>,
 }
 
+/// The distinct values of `values` in ascending order ([`f64::total_cmp`]), each with how many
+/// times it occurs: the cohorts of a tracking curve, the ages of a histogram's expectation.
+pub(crate) fn distinct_counts(values: &[f64]) -> Vec<(f64, f64)> {
+    let mut sorted = values.to_vec();
+    sorted.sort_unstable_by(f64::total_cmp);
+    let mut groups: Vec<(f64, f64)> = Vec::new();
+    for v in sorted {
+        match groups.last_mut() {
+            Some(g) if g.0 == v => g.1 += 1.0,
+            _ => groups.push((v, 1.0)),
+        }
+    }
+    groups
+}
+
 /// Validates per-customer `(x, t_x, T)` columns (shared by fitting and prediction).
 ///
 /// The rules are tested in one fused pass over the rows — in parallel over fixed chunks with the

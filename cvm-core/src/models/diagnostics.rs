@@ -18,6 +18,7 @@
 
 use crate::error::{check, Error, Result};
 
+use super::data::distinct_counts;
 use super::{check_customers, TransactionModel};
 
 /// Calibration-vs-holdout comparison by calibration frequency.
@@ -118,15 +119,7 @@ pub fn repeat_histogram(
         actual[(x as u64).min(max_count) as usize] += 1.0;
     }
     // Group customers by T: the expectation only depends on it.
-    let mut ts = t_cal.to_vec();
-    ts.sort_by(f64::total_cmp);
-    let mut groups: Vec<(f64, f64)> = Vec::new();
-    for t in ts {
-        match groups.last_mut() {
-            Some(g) if g.0 == t => g.1 += 1.0,
-            _ => groups.push((t, 1.0)),
-        }
-    }
+    let groups = distinct_counts(t_cal);
     let n_total = frequency.len() as f64;
     let mut expected = vec![0.0; k];
     for (t, w) in &groups {

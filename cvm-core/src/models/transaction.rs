@@ -2,6 +2,7 @@
 //! validated methods and the delta-method intervals written once over the scalar kernels.
 
 use super::by_frequency::{AgeIndex, AliveExpectation, DistinctRows};
+use super::data::distinct_counts;
 use super::gradient::Scratch;
 use super::{
     check_customers, check_outputs, check_t, delta_interval, log_gradients, quadratic_form,
@@ -367,16 +368,8 @@ pub trait TransactionModel: ModelInfo {
         check::non_empty("times", times.len())?;
         check::finite("birth", birth)?;
         check::finite("times", times)?;
-        let mut sorted = birth.to_vec();
-        sorted.sort_unstable_by(f64::total_cmp);
         // Group identical births (cohorts usually share a few hundred distinct days).
-        let mut groups: Vec<(f64, f64)> = Vec::new();
-        for b in sorted {
-            match groups.last_mut() {
-                Some(g) if g.0 == b => g.1 += 1.0,
-                _ => groups.push((b, 1.0)),
-            }
-        }
+        let groups = distinct_counts(birth);
         let ages = DistinctAges::of(&groups, times);
         let at = ages.as_ref().map(|a| {
             let e = par_map(a.ages.len(), |j| self.expected_purchases_new_customer_at(a.ages[j]));
