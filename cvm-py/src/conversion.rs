@@ -18,6 +18,15 @@ pub fn slice<'a, T: numpy::Element>(
     })
 }
 
+/// The three customer columns of a transaction model's prediction, `(frequency, recency, T)`,
+/// borrowed as slices (no copy).
+pub fn histories<'a>(
+    frequency: &'a PyReadonlyArray1<'_, f64>, recency: &'a PyReadonlyArray1<'_, f64>,
+    t_cal: &'a PyReadonlyArray1<'_, f64>,
+) -> PyResult<(&'a [f64], &'a [f64], &'a [f64])> {
+    Ok((slice(frequency, "frequency")?, slice(recency, "recency")?, slice(t_cal, "T")?))
+}
+
 /// Optional array → optional slice.
 pub fn opt_slice<'a, T: numpy::Element>(
     arr: &'a Option<PyReadonlyArray1<'_, T>>, field: &str,

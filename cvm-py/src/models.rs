@@ -10,7 +10,8 @@ use cvm_core::models::{
 };
 
 use crate::conversion::{
-    array, fit_options, interval_arrays, opt_slice, optional_time_unit, slice, IntervalArrays,
+    array, fit_options, histories, interval_arrays, opt_slice, optional_time_unit, slice,
+    IntervalArrays,
 };
 use crate::errors::{call, detach, IntoPyResult};
 use crate::model_methods::model_pymethods;
@@ -110,8 +111,7 @@ model_pymethods! {
         t_cal: Arr<'py>,
     ) -> PyResult<Bound<'py, PyArray1<f64>>> {
         call(|| {
-            let (f, r, tt) =
-                (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
+            let (f, r, tt) = histories(&frequency, &recency, &t_cal)?;
             let m = self.inner.as_model();
             let v = detach(py, || m.conditional_expected_purchases(horizon, f, r, tt))?;
             Ok(array(py, v))
@@ -127,8 +127,7 @@ model_pymethods! {
         t_cal: Arr<'py>,
     ) -> PyResult<Bound<'py, PyArray1<f64>>> {
         call(|| {
-            let (f, r, tt) =
-                (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
+            let (f, r, tt) = histories(&frequency, &recency, &t_cal)?;
             let m = self.inner.as_model();
             let v = detach(py, || m.probability_alive(f, r, tt))?;
             Ok(array(py, v))
@@ -145,8 +144,7 @@ model_pymethods! {
         t_cal: Arr<'py>,
     ) -> PyResult<ArrayPair<'py>> {
         call(|| {
-            let (f, r, tt) =
-                (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
+            let (f, r, tt) = histories(&frequency, &recency, &t_cal)?;
             let m = self.inner.as_model();
             let (p, e) = detach(py, || m.probability_alive_and_expected_purchases(horizon, f, r, tt))?;
             Ok((array(py, p), array(py, e)))
@@ -163,8 +161,7 @@ model_pymethods! {
         level: f64,
     ) -> PyResult<IntervalArrays<'py>> {
         call(|| {
-            let (f, r, tt) =
-                (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
+            let (f, r, tt) = histories(&frequency, &recency, &t_cal)?;
             let m = self.inner.as_model();
             let band = detach(py, || m.probability_alive_interval(f, r, tt, level))?;
             Ok(interval_arrays(py, band))
@@ -183,8 +180,7 @@ model_pymethods! {
         level: f64,
     ) -> PyResult<IntervalArrays<'py>> {
         call(|| {
-            let (f, r, tt) =
-                (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
+            let (f, r, tt) = histories(&frequency, &recency, &t_cal)?;
             let m = self.inner.as_model();
             let band =
                 detach(py, || m.conditional_expected_purchases_interval(horizon, f, r, tt, level))?;
@@ -220,8 +216,7 @@ model_pymethods! {
         t_cal: Arr<'py>,
     ) -> PyResult<Bound<'py, PyArray1<f64>>> {
         call(|| {
-            let (f, r, tt) =
-                (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
+            let (f, r, tt) = histories(&frequency, &recency, &t_cal)?;
             let m = self.inner.as_model();
             Ok(array(py, detach(py, || m.log_likelihood_individual(f, r, tt))?))
         })
@@ -251,8 +246,7 @@ model_pymethods! {
         delta: f64,
     ) -> PyResult<Bound<'py, PyArray1<f64>>> {
         call(|| {
-            let (f, r, tt) =
-                (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
+            let (f, r, tt) = histories(&frequency, &recency, &t_cal)?;
             let m = &self.inner;
             Ok(array(py, detach(py, || m.dert(f, r, tt, delta))?))
         })
@@ -269,8 +263,7 @@ model_pymethods! {
         t_cal: Arr<'py>,
     ) -> PyResult<Bound<'py, PyArray1<f64>>> {
         call(|| {
-            let (f, r, tt) =
-                (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
+            let (f, r, tt) = histories(&frequency, &recency, &t_cal)?;
             let m = &self.inner;
             Ok(array(py, detach(py, || m.conditional_probability_of_n_purchases(t, n, f, r, tt))?))
         })
@@ -289,8 +282,7 @@ model_pymethods! {
         max_frequency: u64,
     ) -> PyResult<Bound<'py, PyDict>> {
         call(|| {
-            let (f, r, tt) =
-                (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t_cal, "T")?);
+            let (f, r, tt) = histories(&frequency, &recency, &t_cal)?;
             let h = slice(&frequency_holdout, "frequency_holdout")?;
             let m = self.inner.as_model();
             let table = detach(py, || {
