@@ -47,13 +47,18 @@ def _frame(z: Any, field: str) -> tuple[pd.DataFrame, bool]:
     return _convert.frame(z, field), False
 
 
+def _label(value: Any) -> Any:
+    """An index label as Python shows it (``17``, not ``np.int64(17)``)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _aligned(z: pd.DataFrame, index: pd.Index, field: str) -> pd.DataFrame:
     """The rows of ``z`` for the customers of ``index``, by label."""
     labels = z.index
     if labels.has_duplicates:
         pos = int(np.flatnonzero(np.asarray(labels.duplicated()))[0])
         raise InvalidValueError(
-            f"`{field}`[{pos}]: customer id {labels[pos]!r} appears more than once "
+            f"`{field}`[{pos}]: customer id {_label(labels[pos])!r} appears more than once "
             "(covariates are matched to the summary by its index, one row per customer)",
             field=field,
             index=pos,
@@ -64,7 +69,7 @@ def _aligned(z: pd.DataFrame, index: pd.Index, field: str) -> pd.DataFrame:
     missing = _convert.first_true(rows < 0)
     if missing is not None:
         raise InvalidValueError(
-            f"`{field}`: customer id {index[missing]!r} (row {missing} of the summary) has no row "
+            f"`{field}`: customer id {_label(index[missing])!r} (row {missing} of the summary) has no row "
             "(covariates are matched to the summary by its index)",
             field=field,
             index=missing,
