@@ -4,14 +4,16 @@
 //! core.
 //!
 //! The covariates of a process come from Python as a list of columns, in the order of the
-//! customers: `(name, values)` with float64 values for a numeric column.
+//! customers: `(name, values)` with float64 values for a numeric column, `(name, codes, levels,
+//! reference)` for a categorical one (int64 codes into `levels`, −1 for a missing value; the
+//! reference level, or `None` for the core's default).
 
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use cvm_core::models::covariates::{
-    fit, fit_spend, CovariateModel, CovariateOptions, Covariates, ProcessCovariates,
+    fit, fit_spend, Column, CovariateModel, CovariateOptions, Covariates, ProcessCovariates,
 };
 use cvm_core::models::ModelKind;
 
@@ -21,42 +23,47 @@ use crate::model_methods::diagnostics_dict;
 
 type Arr<'py> = PyReadonlyArray1<'py, f64>;
 
-/// One covariate column from Python: its name and its float64 values.
-type ColumnArg<'py> = (String, Arr<'py>);
+/// One covariate column from Python.
+#[derive(FromPyObject)]
+enum ColumnArg<'py> {
+    /// `(name, float64 values)`.
+    Numeric(String, Arr<'py>),
+    /// `(name, int64 codes, levels, reference level or None)`.
+    Categorical(String, PyReadonlyArray1<'py, i64>, Vec<String>, Option<String>),
+}
 
 /// The columns of one process, `None` when the process has none.
 type ProcessArg<'py> = Option<Vec<ColumnArg<'py>>>;
 
-/// The columns of one process as a core matrix (row-major, one row per customer); `field`
-/// names the process in errors (`trans_covariates`, …).
-fn matrix(columns: &[ColumnArg<'_>], field: &str) -> PyResult<Covariates> {
-    let names: Vec<&str> = columns.iter().map(|(n, _)| n.as_str()).collect();
-    let values: Vec<&[f64]> =
-        columns.iter().map(|(n, v)| slice(v, n)).collect::<PyResult<Vec<_>>>()?;
-    let n = values.first().map_or(0, |v| v.len());
-    for (name, v) in names.iter().zip(&values) {
-        if v.len() != n {
-            let e = cvm_core::Error::LengthMismatch {
-                field: format!("{field}.{name}"),
-                expected: n,
-                got: v.len(),
-            };
-            return Err(e).py();
-        }
-    }
-    let row_major: Vec<f64> = (0..n).flat_map(|i| values.iter().map(move |v| v[i])).collect();
-    Covariates::new(&names, &row_major).py()
+/// The columns of one process as core covariates (one row per customer).
+fn covariates(columns: &[ColumnArg<'_>]) -> PyResult<Covariates> {
+    let columns = columns
+        .iter()
+        .map(|c| {
+            Ok(match c {
+                ColumnArg::Numeric(name, v) => Column::numeric(name, slice(v, name)?),
+                ColumnArg::Categorical(name, codes, levels, reference) => {
+                    let col = Column::categorical_codes(name, slice(codes, name)?, levels);
+                    match reference {
+                        Some(r) => col.with_reference(r),
+                        None => col,
+                    }
+                }
+            })
+        })
+        .collect::<PyResult<Vec<Column>>>()?;
+    Covariates::from_columns(columns).py()
 }
 
 /// The covariates of each process given.
 fn processes(
     transaction: &ProcessArg<'_>, lifetime: &ProcessArg<'_>, spend: &ProcessArg<'_>,
 ) -> PyResult<ProcessCovariates> {
-    let one = |p: &ProcessArg<'_>, field: &str| p.as_ref().map(|c| matrix(c, field)).transpose();
+    let one = |p: &ProcessArg<'_>| p.as_ref().map(|c| covariates(c)).transpose();
     Ok(ProcessCovariates {
-        transaction: one(transaction, "trans_covariates")?,
-        lifetime: one(lifetime, "life_covariates")?,
-        spend: one(spend, "spend_covariates")?,
+        transaction: one(transaction)?,
+        lifetime: one(lifetime)?,
+        spend: one(spend)?,
     })
 }
 
@@ -182,6 +189,15 @@ impl PyCovariateModel {
     #[getter]
     fn columns(&self) -> PyResult<Vec<(&'static str, Vec<String>)>> {
         call(|| Ok(self.inner.columns().into_iter().map(|(p, c)| (p.prefix(), c)).collect()))
+    }
+
+    /// The categorical columns: `[(prefix, column, levels, reference), …]`.
+    #[getter]
+    fn levels(&self) -> PyResult<Vec<(&'static str, String, Vec<String>, String)>> {
+        call(|| {
+            let levels = self.inner.levels().into_iter();
+            Ok(levels.map(|(p, c, l, r)| (p.prefix(), c, l, r)).collect())
+        })
     }
 
     /// The covariance of `(ln base parameters, γ)`, or None.

@@ -224,3 +224,52 @@ def test_gamma_gamma_spend_covariates(z):
     plain = cvm.GammaGamma.from_params(**p.loc[i[0]].to_dict())
     assert np.max(np.abs(plain.log_likelihood_individual(f.loc[i], mv.loc[i]) - ll.loc[i])) <= 1e-12
     assert type(cvm.load_model(gg.to_json())) is cvm.GammaGamma
+
+
+@pytest.fixture(scope="module")
+def channels(summary):
+    rng = np.random.default_rng(1)
+    return pd.DataFrame({
+        "channel": pd.Categorical(rng.choice(["web", "store", "email"], len(summary)),
+                                  categories=["web", "store", "email", "phone"]),
+        "region": rng.choice(["south", "north"], len(summary)),
+    }, index=summary.index)
+
+
+def test_categorical_columns_and_reference_levels(summary, channels):
+    m = cvm.ParetoNBD().fit(summary, transaction_covariates=channels, lifetime_covariates=channels[["region"]])
+    # A `category` column: the first category present is the reference; an object column: the
+    # first level in sorted order. Unused categories (phone) have no indicator.
+    assert list(m.params_)[4:] == ["trans_channel[email]", "trans_channel[store]", "trans_region[south]",
+                                   "life_region[south]"]
+    assert m.covariate_levels_ == {
+        "transaction_covariates": {"channel": {"levels": ["email", "store", "web"], "reference": "web"},
+                                   "region": {"levels": ["north", "south"], "reference": "north"}},
+        "lifetime_covariates": {"region": {"levels": ["north", "south"], "reference": "north"}},
+    }
+    # The model encodes new data with its own levels: another order of categories, strings.
+    other = channels.assign(channel=channels["channel"].astype(str), region=channels["region"].astype("category"))
+    a = m.probability_alive(*columns(summary), transaction_covariates=other, lifetime_covariates=other)
+    b = m.probability_alive(*columns(summary), transaction_covariates=channels, lifetime_covariates=channels)
+    assert np.array_equal(a.to_numpy(), b.to_numpy())
+    back = cvm.load_model(m.to_json())
+    assert back.covariate_levels_ == m.covariate_levels_
+    unseen = other.copy()
+    unseen.iloc[3, 0] = "phone"
+    with pytest.raises(cvm.InvalidValueError) as e:
+        m.probability_alive(*columns(summary), transaction_covariates=unseen, lifetime_covariates=unseen)
+    assert (e.value.field, e.value.index) == ("channel", 3) and "level `phone`" in str(e.value)
+    missing = other.copy()
+    missing.iloc[5, 0] = None
+    with pytest.raises(cvm.InvalidValueError) as e:
+        cvm.ParetoNBD().fit(summary, transaction_covariates=missing)
+    assert (e.value.field, e.value.index) == ("channel", 5) and "missing value" in str(e.value)
+
+
+def test_polars_covariates_row_by_row(summary, z, pnbd):
+    pl = pytest.importorskip("polars")
+    zp = pl.DataFrame({"big_first": z["big_first"].to_numpy()})
+    m = cvm.ParetoNBD().fit(summary, transaction_covariates=zp, lifetime_covariates=zp)
+    assert m.params_ == pnbd.params_
+    with pytest.raises(cvm.LengthMismatchError):
+        cvm.ParetoNBD().fit(summary, transaction_covariates=zp.head(10))

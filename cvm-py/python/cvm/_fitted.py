@@ -312,6 +312,22 @@ class _Fitted:
 
         return process_columns(self._fitted) if self._covariate else {}
 
+    @property
+    def covariate_levels_(self) -> dict:
+        """The levels of each categorical covariate column and its reference level (the level
+        without an indicator), by argument and column:
+        ``{"transaction_covariates": {"channel": {"levels": [...], "reference": "email"}}}``;
+        ``{}`` for a plain model or without categorical columns."""
+        if not self._covariate:
+            return {}
+        from ._covariates import ARGUMENTS
+
+        by_prefix = {v.split("_")[0]: k for k, v in ARGUMENTS.items()}
+        out: dict = {}
+        for prefix, column, levels, reference in self._fitted.levels:
+            out.setdefault(by_prefix[prefix], {})[column] = {"levels": list(levels), "reference": reference}
+        return out
+
     def likelihood_ratio_test(self) -> Any:
         """The likelihood-ratio test of a model fitted with covariates against the plain model on
         the same customers: a :class:`cvm.LikelihoodRatioTest` ``(statistic, df, p_value)``.
