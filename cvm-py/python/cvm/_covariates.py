@@ -81,11 +81,12 @@ def _column(name: str, values: pd.Series, field: str) -> Column:
     """One column for the core."""
     dtype = values.dtype
     if isinstance(dtype, pd.CategoricalDtype):
-        present = pd.unique(values.cat.codes[values.cat.codes >= 0])
+        codes = np.ascontiguousarray(values.cat.codes, dtype=np.int64)
         levels = [str(c) for c in dtype.categories]
         # pandas' order of the categories: the first one present is the reference level.
-        reference = levels[int(np.min(present))] if len(present) else None
-        return (name, np.ascontiguousarray(values.cat.codes, dtype=np.int64), levels, reference)
+        present = codes[codes >= 0]
+        reference = levels[int(present.min())] if len(present) else None
+        return (name, codes, levels, reference)
     if dtype == object or isinstance(dtype, pd.StringDtype) or getattr(dtype, "kind", "") in ("O", "U", "S"):
         codes, uniques = pd.factorize(values, sort=True)
         return (name, np.ascontiguousarray(codes, dtype=np.int64), [str(u) for u in uniques], None)

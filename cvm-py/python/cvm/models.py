@@ -341,12 +341,12 @@ class _TransactionModel(_Fitted):
             return alive, expected, alive_lo, alive_hi, expected_lo, expected_hi
 
         with _covariates.errors_named(summary.index, _ROWS, args):
-            cols = work(f, r, tt) if args is not None else _scored(progress, f, r, tt, work, "predict")
+            values = work(f, r, tt) if args is not None else _scored(progress, f, r, tt, work, "predict")
         names = ["probability_alive", "expected_purchases"]
         if level is not None:
             names += ["probability_alive_lower", "probability_alive_upper", "expected_purchases_lower",
                       "expected_purchases_upper"]
-        return pd.DataFrame(dict(zip(names, cols)), index=summary.index)
+        return pd.DataFrame(dict(zip(names, values)), index=summary.index)
 
     @_output.tables
     def calibration_holdout_table(self, summary: pd.DataFrame, max_frequency: int = 7, *, output: str = "pandas") -> pd.DataFrame:
@@ -490,13 +490,15 @@ def load_model(text: str):
         raise InvalidTypeError(f"`text`: expected a JSON string, got {type(text).__name__}", field="text")
     if not isinstance(text, str):
         text = bytes(text).decode("utf-8", errors="replace")
-    if _covariates.is_document(text):
-        from .lifetime2 import BetaGeoBetaBinom, GammaGamma
+    if not _covariates.is_document(text):
+        plain = _cvm.Model.from_json(text)
+        self: Any = _CLASSES[plain.kind]()
+        self._model = plain
+        return self
+    from .lifetime2 import BetaGeoBetaBinom, GammaGamma
 
-        model = _cvm.CovariateModel.from_json(text)
-        classes = {**_CLASSES, "bg_bb": BetaGeoBetaBinom, "gamma_gamma": GammaGamma}
-    else:
-        model, classes = _cvm.Model.from_json(text), _CLASSES
+    model = _cvm.CovariateModel.from_json(text)
+    classes: dict[str, type] = {**_CLASSES, "bg_bb": BetaGeoBetaBinom, "gamma_gamma": GammaGamma}
     self = classes[model.kind]()
     self._model = model
     return self
