@@ -32,6 +32,9 @@ enum ColumnArg<'py> {
     Categorical(String, PyReadonlyArray1<'py, i64>, Vec<String>, Option<String>),
 }
 
+/// A categorical column of a fitted model: `(process prefix, column, levels, reference)`.
+type Levels = (&'static str, String, Vec<String>, String);
+
 /// The columns of one process, `None` when the process has none.
 type ProcessArg<'py> = Option<Vec<ColumnArg<'py>>>;
 
@@ -193,7 +196,7 @@ impl PyCovariateModel {
 
     /// The categorical columns: `[(prefix, column, levels, reference), …]`.
     #[getter]
-    fn levels(&self) -> PyResult<Vec<(&'static str, String, Vec<String>, String)>> {
+    fn levels(&self) -> PyResult<Vec<Levels>> {
         call(|| {
             let levels = self.inner.levels().into_iter();
             Ok(levels.map(|(p, c, l, r)| (p.prefix(), c, l, r)).collect())

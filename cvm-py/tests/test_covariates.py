@@ -273,3 +273,18 @@ def test_polars_covariates_row_by_row(summary, z, pnbd):
     assert m.params_ == pnbd.params_
     with pytest.raises(cvm.LengthMismatchError):
         cvm.ParetoNBD().fit(summary, transaction_covariates=zp.head(10))
+
+
+def test_docs_examples_run():
+    """The Python examples of docs/covariates.md, run as doctests (their printed numbers checked)."""
+    import doctest
+    import pathlib
+    import re
+
+    text = (pathlib.Path(__file__).resolve().parents[2] / "docs" / "covariates.md").read_text(encoding="utf-8")
+    source = "\n".join(b for b in re.findall(r"```python\n(.*?)```", text, re.S) if ">>>" in b)
+    test = doctest.DocTestParser().get_doctest(source, {}, "docs/covariates.md", "docs/covariates.md", 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    runner.run(test)
+    result = runner.summarize(verbose=False)
+    assert result.attempted >= 10 and result.failed == 0
