@@ -60,6 +60,13 @@ pub struct PyGammaGamma {
     inner: GammaGamma,
 }
 
+impl PyGammaGamma {
+    /// The wrapped core model.
+    pub(crate) fn inner(&self) -> &GammaGamma {
+        &self.inner
+    }
+}
+
 fitted_model_pymethods! {
     PyGammaGamma, GammaGamma, GammaGammaParams, "[p, q, gamma]";
     /// Fits on (frequency, monetary_value) by maximum likelihood (repeat buyers only).

@@ -61,6 +61,7 @@ def test_likelihood_ratio_test(summary, pnbd):
     with pytest.raises(cvm.InvalidValueError) as e:
         plain.likelihood_ratio_test()
     assert e.value.field == "model"
+    assert f"vs. no covariates LR {lr.statistic:.4g} on 2 df" in repr(pnbd)
 
 
 def test_each_customer_is_the_plain_model_at_its_parameters(summary, z, pnbd):
