@@ -289,3 +289,19 @@ def test_docs_examples_run():
     runner.run(test)
     result = runner.summarize(verbose=False)
     assert result.attempted >= 10 and result.failed == 0
+
+
+def test_progress_chunks_customers_and_covariates(summary, z, pnbd, monkeypatch):
+    pytest.importorskip("tqdm")
+    from cvm import _progress
+
+    monkeypatch.setattr(_progress, "MIN_ROWS", 100)
+    kw = {"transaction_covariates": z, "lifetime_covariates": z}
+    a = pnbd.predict(summary, t=39, level=0.9, progress=True, **kw)
+    b = pnbd.predict(summary, t=39, level=0.9, **kw)
+    assert a.equals(b)
+    nan = z.copy()
+    nan.iloc[1500, 0] = np.nan
+    with pytest.raises(cvm.InvalidValueError) as e:
+        pnbd.probability_alive(*columns(summary), progress=True, transaction_covariates=nan, lifetime_covariates=z)
+    assert (e.value.field, e.value.index) == ("big_first", 1500)

@@ -242,3 +242,28 @@ def customer_params(model: Any, **given: Any) -> pd.DataFrame:
     with errors_named(index, (), args):
         rows = model._fitted.customer_params(n, **args)
     return pd.DataFrame(rows, index=index, columns=list(model._param_names))
+
+
+_ROWS_KEY = "\x00rows"  # the rows of a chunk (no core field is named so)
+
+
+def chunked(progress: bool, columns: dict, args: dict, work: Any, desc: str) -> Any:
+    """``work(customer columns, covariate args)`` with a bar (``progress``) over row chunks of the
+    customers and of their covariates (see :func:`cvm._progress.run`: an error in a chunk names
+    its row in the whole input, for a covariate column too); the chunks' results joined."""
+    from . import _progress
+
+    n = len(next(iter(columns.values())))
+    extra = {c[0]: c[1] for cols in args.values() if cols for c in cols if c[0] not in columns}
+    flat = {**columns, **extra, _ROWS_KEY: np.arange(n)}
+
+    def one(c: dict) -> Any:
+        rows = c.pop(_ROWS_KEY)
+        if len(rows) in (0, n):
+            return work(c, args)
+        part = slice(int(rows[0]), int(rows[-1]) + 1)
+        sliced = {k: None if cols is None else [(col[0], col[1][part], *col[2:]) for col in cols]
+                  for k, cols in args.items()}
+        return work(c, sliced)
+
+    return _progress.concat(_progress.run(progress, flat, one, desc=desc))

@@ -181,14 +181,16 @@ class _TransactionModel(_Fitted):
 
     def _scored_with(self, method: str, progress: Any, f: np.ndarray, r: np.ndarray, tt: np.ndarray,
                      index: Optional[pd.Index], covariates: dict, *head: Any) -> Any:
-        """``method(*head, frequency, recency, T)`` of the native model for each customer: a plain
-        model's in chunks (``progress``), a covariate model's with the customers' covariates."""
+        """``method(*head, frequency, recency, T)`` of the native model for each customer, in
+        chunks (``progress``): a covariate model's with the customers' covariates."""
         m = self._fitted
         args = _covariates.for_model(self, index, len(f), **covariates)
         with _covariates.errors_named(index, _ROWS, args):
             if args is None:
                 return _scored(progress, f, r, tt, lambda *c: getattr(m, method)(*head, *c), method)
-            return getattr(m, method)(*head, f, r, tt, **args)
+            return _covariates.chunked(
+                _progress.flag(progress), {"frequency": f, "recency": r, "T": tt}, args,
+                lambda c, a: getattr(m, method)(*head, c["frequency"], c["recency"], c["T"], **a), method)
 
     def expected_purchases(self, t: float, frequency, recency, T, *, progress: bool = False,
                            transaction_covariates: Any = None, lifetime_covariates: Any = None):
@@ -328,20 +330,23 @@ class _TransactionModel(_Fitted):
         m = self._fitted
         args = _covariates.for_model(self, summary.index, len(f), transaction_covariates=transaction_covariates,
                                      lifetime_covariates=lifetime_covariates)
-        kw = args or {}
 
-        def work(*c: np.ndarray) -> tuple:
+        def work(*c: np.ndarray, kw: Optional[dict] = None) -> tuple:
             if level is None:
-                if args is not None:
+                if kw is not None:
                     return m.probability_alive(*c, **kw), m.conditional_expected_purchases(t, *c, **kw)
                 return m.probability_alive_and_expected_purchases(t, *c)
             # The intervals carry their estimates (the same values, bit for bit).
-            alive, alive_lo, alive_hi = m.probability_alive_interval(*c, level, **kw)
-            expected, expected_lo, expected_hi = m.conditional_expected_purchases_interval(t, *c, level, **kw)
+            alive, alive_lo, alive_hi = m.probability_alive_interval(*c, level, **(kw or {}))
+            expected, expected_lo, expected_hi = m.conditional_expected_purchases_interval(t, *c, level, **(kw or {}))
             return alive, expected, alive_lo, alive_hi, expected_lo, expected_hi
 
         with _covariates.errors_named(summary.index, _ROWS, args):
-            values = work(f, r, tt) if args is not None else _scored(progress, f, r, tt, work, "predict")
+            if args is None:
+                values = _scored(progress, f, r, tt, work, "predict")
+            else:
+                values = _covariates.chunked(_progress.flag(progress), {"frequency": f, "recency": r, "T": tt}, args,
+                                             lambda c, a: work(c["frequency"], c["recency"], c["T"], kw=a), "predict")
         names = ["probability_alive", "expected_purchases"]
         if level is not None:
             names += ["probability_alive_lower", "probability_alive_upper", "expected_purchases_lower",
