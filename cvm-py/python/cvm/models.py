@@ -179,18 +179,19 @@ class _TransactionModel(_Fitted):
         out = self._plain("expected_purchases_new_customer").expected_purchases_new_customer(_convert.floats(np.atleast_1d(t), "t"))
         return float(out[0]) if scalar else out
 
-    def _scored_with(self, method: str, progress: Any, f: np.ndarray, r: np.ndarray, tt: np.ndarray,
+    def _scored_with(self, desc: str, method: str, progress: Any, f: np.ndarray, r: np.ndarray, tt: np.ndarray,
                      index: Optional[pd.Index], covariates: dict, *head: Any) -> Any:
         """``method(*head, frequency, recency, T)`` of the native model for each customer, in
-        chunks (``progress``): a covariate model's with the customers' covariates."""
+        chunks (``progress``, a bar named ``desc``): a covariate model's with the customers'
+        covariates."""
         m = self._fitted
         args = _covariates.for_model(self, index, len(f), **covariates)
         with _covariates.errors_named(index, _ROWS, args):
             if args is None:
-                return _scored(progress, f, r, tt, lambda *c: getattr(m, method)(*head, *c), method)
+                return _scored(progress, f, r, tt, lambda *c: getattr(m, method)(*head, *c), desc)
             return _covariates.chunked(
                 _progress.flag(progress), {"frequency": f, "recency": r, "T": tt}, args,
-                lambda c, a: getattr(m, method)(*head, c["frequency"], c["recency"], c["T"], **a), method)
+                lambda c, a: getattr(m, method)(*head, c["frequency"], c["recency"], c["T"], **a), desc)
 
     def expected_purchases(self, t: float, frequency, recency, T, *, progress: bool = False,
                            transaction_covariates: Any = None, lifetime_covariates: Any = None):
@@ -202,7 +203,7 @@ class _TransactionModel(_Fitted):
         ``frequency`` as in :meth:`fit`) and predicts at each customer's parameters.
         """
         f, r, tt, index = _customers(frequency, recency, T)
-        out = self._scored_with("conditional_expected_purchases", progress, f, r, tt, index,
+        out = self._scored_with("expected_purchases", "conditional_expected_purchases", progress, f, r, tt, index,
                                 {"transaction_covariates": transaction_covariates,
                                  "lifetime_covariates": lifetime_covariates}, _convert.number(t, "t"))
         return _convert.shaped(out, index, frequency, recency, T)
@@ -212,7 +213,7 @@ class _TransactionModel(_Fitted):
         """Probability that each customer is still active at T (``progress`` and the covariates:
         as :meth:`expected_purchases`)."""
         f, r, tt, index = _customers(frequency, recency, T)
-        out = self._scored_with("probability_alive", progress, f, r, tt, index,
+        out = self._scored_with("probability_alive", "probability_alive", progress, f, r, tt, index,
                                 {"transaction_covariates": transaction_covariates,
                                  "lifetime_covariates": lifetime_covariates})
         return _convert.shaped(out, index, frequency, recency, T)
@@ -241,7 +242,7 @@ class _TransactionModel(_Fitted):
         """Each customer's log-likelihood (a model fitted with covariates: at the customer's
         parameters, from the covariates as in :meth:`expected_purchases`)."""
         f, r, tt, index = _customers(frequency, recency, T)
-        out = self._scored_with("log_likelihood_individual", False, f, r, tt, index,
+        out = self._scored_with("log_likelihood_individual", "log_likelihood_individual", False, f, r, tt, index,
                                 {"transaction_covariates": transaction_covariates,
                                  "lifetime_covariates": lifetime_covariates})
         return _convert.shaped(out, index, frequency, recency, T)
