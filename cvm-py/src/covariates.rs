@@ -12,14 +12,19 @@ use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use cvm_core::clv::covariates::{customer_lifetime_value, SpendSide, TransactionSide};
 use cvm_core::models::covariates::{
     fit, fit_spend, Column, CovariateModel, CovariateOptions, Covariates, ProcessCovariates,
 };
 use cvm_core::models::ModelKind;
 
-use crate::conversion::{array, fit_options, histories, interval_arrays, slice, IntervalArrays};
+use crate::conversion::{
+    array, clv_options, fit_options, histories, interval_arrays, slice, ClvArgs, IntervalArrays,
+};
 use crate::errors::{call, detach, IntoPyResult};
+use crate::lifetime2::{PyBgBb, PyGammaGamma};
 use crate::model_methods::diagnostics_dict;
+use crate::models::PyModel;
 
 type Arr<'py> = PyReadonlyArray1<'py, f64>;
 
@@ -335,7 +340,73 @@ impl PyCovariateModel {
     }
 }
 
-/// Registers the class.
+/// CLV per customer from a transaction model and a spend model, either or both fitted with
+/// covariates, at each customer's parameters: dict of arrays (`clv`,
+/// `expected_discounted_purchases`, `expected_spend`, and `lower`, `upper` with `level`).
+#[pyfunction]
+#[pyo3(signature = (transaction_model, spend_model, frequency, recency, t, monetary_value, transaction=None, lifetime=None, spend=None, horizon=12.0, time_unit="M", data_time_unit=None, discount_rate=0.01, margin=1.0, method="continuous", level=None))]
+#[allow(clippy::too_many_arguments)]
+fn customer_lifetime_value_covariates<'py>(
+    py: Python<'py>, transaction_model: &Bound<'py, PyAny>, spend_model: &Bound<'py, PyAny>,
+    frequency: Arr<'py>, recency: Arr<'py>, t: Arr<'py>, monetary_value: Arr<'py>,
+    transaction: ProcessArg<'py>, lifetime: ProcessArg<'py>, spend: ProcessArg<'py>, horizon: f64,
+    time_unit: &str, data_time_unit: Option<&str>, discount_rate: f64, margin: f64, method: &str,
+    level: Option<f64>,
+) -> PyResult<Bound<'py, PyDict>> {
+    call(|| {
+        let (tc, tp, tb) = (
+            transaction_model.cast::<PyCovariateModel>().ok(),
+            transaction_model.cast::<PyModel>().ok(),
+            transaction_model.cast::<PyBgBb>().ok(),
+        );
+        let (transaction_side, unit, discrete) = if let Some(m) = &tc {
+            let m = &m.get().inner;
+            (TransactionSide::Covariates(m), m.time_unit(), m.kind() == ModelKind::BgBb)
+        } else if let Some(m) = &tp {
+            let m = m.get().inner().as_model();
+            (TransactionSide::Plain(m), m.time_unit(), false)
+        } else if let Some(m) = &tb {
+            (TransactionSide::Plain(m.get().inner()), m.get().inner().time_unit(), true)
+        } else {
+            let reason =
+                "expected a fitted BetaGeo, ModifiedBetaGeo, ParetoNBD or BetaGeoBetaBinom model";
+            return Err(cvm_core::Error::invalid("transaction_model", reason)).py();
+        };
+        let (sc, sp) =
+            (spend_model.cast::<PyCovariateModel>().ok(), spend_model.cast::<PyGammaGamma>().ok());
+        let (spend_side, spend_unit) = if let Some(m) = &sc {
+            (SpendSide::Covariates(&m.get().inner), m.get().inner.time_unit())
+        } else if let Some(m) = &sp {
+            (SpendSide::Plain(m.get().inner()), m.get().inner().time_unit())
+        } else {
+            let reason = "expected a fitted GammaGamma model";
+            return Err(cvm_core::Error::invalid("spend_model", reason)).py();
+        };
+        let args =
+            ClvArgs { horizon, time_unit, data_time_unit, discount_rate, margin, method, level };
+        let o = clv_options(args, unit, spend_unit)?;
+        let t_field = if discrete { "n_periods" } else { "T" };
+        let (f, r, tt) =
+            (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t, t_field)?);
+        let z = slice(&monetary_value, "monetary_value")?;
+        let cov = processes(&transaction, &lifetime, &spend)?;
+        let result = detach(py, || {
+            customer_lifetime_value(transaction_side, spend_side, f, r, tt, z, &cov, &o)
+        })?;
+        let d = PyDict::new(py);
+        d.set_item("clv", array(py, result.value))?;
+        d.set_item("expected_discounted_purchases", array(py, result.discounted_purchases))?;
+        d.set_item("expected_spend", array(py, result.expected_spend))?;
+        if let (Some(lo), Some(hi)) = (result.lower, result.upper) {
+            d.set_item("lower", array(py, lo))?;
+            d.set_item("upper", array(py, hi))?;
+        }
+        Ok(d)
+    })
+}
+
+/// Registers the class and the CLV function.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<PyCovariateModel>()
+    m.add_class::<PyCovariateModel>()?;
+    m.add_function(wrap_pyfunction!(customer_lifetime_value_covariates, m)?)
 }

@@ -305,3 +305,45 @@ def test_progress_chunks_customers_and_covariates(summary, z, pnbd, monkeypatch)
     with pytest.raises(cvm.InvalidValueError) as e:
         pnbd.probability_alive(*columns(summary), progress=True, transaction_covariates=nan, lifetime_covariates=z)
     assert (e.value.field, e.value.index) == ("big_first", 1500)
+
+
+@pytest.fixture(scope="module")
+def spend_summary():
+    s = cvm.datasets.load_cdnow_summary_with_transactions()
+    return s.rename(columns={"x": "frequency", "t_x": "recency", "zbar": "monetary_value"})
+
+
+def test_clv_per_customer_is_the_plain_clv_at_its_parameters(spend_summary, z):
+    s = spend_summary
+    m = cvm.ParetoNBD().fit(s, transaction_covariates=z, lifetime_covariates=z)
+    gg = cvm.GammaGamma().fit(s, spend_covariates=z)
+    assert gg.params_["spend_big_first"] > 0  # a big first order, bigger later orders
+    kw = {"horizon": 12, "time_unit": "M", "discount_rate": 0.01}
+    v = cvm.customer_lifetime_value(m, gg, s, level=0.9, transaction_covariates=z, lifetime_covariates=z,
+                                    spend_covariates=z, **kw)
+    assert list(v.columns) == ["clv", "expected_discounted_purchases", "expected_spend", "lower", "upper"]
+    assert (v["lower"] <= v["clv"]).all() and (v["clv"] <= v["upper"]).all()
+    pt = m.customer_params(transaction_covariates=z, lifetime_covariates=z)
+    ps = gg.customer_params(spend_covariates=z)
+    for group in (0.0, 1.0):  # group 0 has the base parameters: the covariates are all zero
+        ids = z.index[z["big_first"] == group]
+        plain_t = cvm.ParetoNBD.from_params(**pt.loc[ids[0]].to_dict(), time_unit="W")
+        plain_s = cvm.GammaGamma.from_params(**ps.loc[ids[0]].to_dict())
+        want = cvm.customer_lifetime_value(plain_t, plain_s, s.loc[ids], **kw)
+        got = v.loc[ids]
+        assert np.max(np.abs(got["clv"] - want["clv"]) / want["clv"]) <= 1e-10
+        assert np.max(np.abs(got["expected_spend"] - want["expected_spend"])) <= 1e-10
+    # One side plain: the plain spend model for every customer.
+    plain_gg = cvm.GammaGamma().fit(s)
+    mixed = cvm.customer_lifetime_value(m, plain_gg, s, transaction_covariates=z, lifetime_covariates=z, **kw)
+    ids = z.index[z["big_first"] == 1.0]
+    plain_t = cvm.ParetoNBD.from_params(**pt.loc[ids[0]].to_dict(), time_unit="W")
+    want = cvm.customer_lifetime_value(plain_t, plain_gg, s.loc[ids], **kw)
+    assert np.max(np.abs(mixed.loc[ids, "clv"] - want["clv"]) / want["clv"]) <= 1e-10
+    # Errors name what is missing or misplaced.
+    with pytest.raises(cvm.InvalidValueError) as e:
+        cvm.customer_lifetime_value(m, gg, s, transaction_covariates=z, lifetime_covariates=z, **kw)
+    assert e.value.field == "spend_covariates"
+    with pytest.raises(cvm.InvalidValueError) as e:
+        cvm.customer_lifetime_value(cvm.ParetoNBD().fit(s), plain_gg, s, spend_covariates=z, **kw)
+    assert e.value.field == "spend_covariates"

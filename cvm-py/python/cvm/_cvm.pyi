@@ -19,7 +19,7 @@ __all__ = [
     "default_fee_schedule_json", "fee_schedule_json", "fee_schedule", "dormant_transitions",
     "CustomerValueReportNative", "playbook_default_json", "playbook_normalize",
     "customer_value_report_native", "select_campaign_native", "ChurnCalibrator", "churn_report",
-    "CovariateModel",
+    "CovariateModel", "customer_lifetime_value_covariates",
 ]
 
 __version__: str
@@ -560,3 +560,11 @@ class CovariateModel:
                                                 lifetime: _Process = None) -> tuple[_F64, _F64, _F64]: ...
     def probability_of_n_purchases(self, horizon: float, n: int, n_customers: int, transaction: _Process = None,
                                    lifetime: _Process = None) -> _F64: ...
+
+def customer_lifetime_value_covariates(
+    transaction_model: Union[Model, BgBbModel, CovariateModel], spend_model: Union[GammaGammaModel, CovariateModel],
+    frequency: _F64, recency: _F64, t: _F64, monetary_value: _F64, transaction: _Process = None,
+    lifetime: _Process = None, spend: _Process = None, horizon: float = 12.0, time_unit: str = "M",
+    data_time_unit: Optional[str] = None, discount_rate: float = 0.01, margin: float = 1.0,
+    method: str = "continuous", level: Optional[float] = None,
+) -> dict[str, Any]: ...

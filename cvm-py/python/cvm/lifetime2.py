@@ -526,6 +526,9 @@ def customer_lifetime_value(
     data_time_unit: Optional[str] = None,
     progress: bool = False,
     output: str = "pandas",
+    transaction_covariates: Any = None,
+    lifetime_covariates: Any = None,
+    spend_covariates: Any = None,
 ) -> pd.DataFrame:
     """Probabilistic customer lifetime value: ``margin · E(spend) · discounted expected purchases``.
 
@@ -561,6 +564,11 @@ def customer_lifetime_value(
     progress : bool
         Show a progress bar (tqdm, the ``progress`` extra) while the customers are scored in
         chunks; the values are the same. With ``level``, about 50 µs a customer.
+    transaction_covariates, lifetime_covariates, spend_covariates : pandas.DataFrame, optional
+        Each customer's covariates, for models fitted with them (either model or both; the
+        other may be plain), matched to ``summary`` by its index as in
+        :meth:`cvm.ParetoNBD.fit`: the CLV of each customer at that customer's parameters
+        (docs/covariates.md).
 
     Returns
     -------
@@ -628,13 +636,28 @@ def customer_lifetime_value(
     level = _convert.optional_number(level, "level")
     options = (_convert.number(horizon, "horizon"), str(time_unit), data_unit,
                _convert.number(discount_rate, "discount_rate"), _convert.number(margin, "margin"), str(method), level)
+    given = {"transaction_covariates": transaction_covariates, "lifetime_covariates": lifetime_covariates,
+             "spend_covariates": spend_covariates}
+    args = None
+    if transaction_model._covariate or spend_model._covariate:
+        args = _covariates.native_args(summary.index, len(f), **given)
+    else:
+        _covariates.for_model(transaction_model, None, 0, **given)
     try:
-        with _convert.rows_labelled(summary.index, names):
-            d = _progress.concat(_progress.run(
-                _progress.flag(progress), dict(zip(names, (f, r, t, z))),
-                lambda c: _cvm.customer_lifetime_value_native(
-                    native, spend, c["frequency"], c["recency"], c[t_col], c["monetary_value"], *options),
-                desc="customer_lifetime_value"))
+        with _covariates.errors_named(summary.index, names, args):
+            if args is not None:
+                d = _covariates.chunked(
+                    _progress.flag(progress), dict(zip(names, (f, r, t, z))), args,
+                    lambda c, a: _cvm.customer_lifetime_value_covariates(
+                        native, spend, c["frequency"], c["recency"], c[t_col], c["monetary_value"],
+                        a["transaction"], a["lifetime"], a["spend"], *options),
+                    "customer_lifetime_value")
+            else:
+                d = _progress.concat(_progress.run(
+                    _progress.flag(progress), dict(zip(names, (f, r, t, z))),
+                    lambda c: _cvm.customer_lifetime_value_native(
+                        native, spend, c["frequency"], c["recency"], c[t_col], c["monetary_value"], *options),
+                    desc="customer_lifetime_value"))
     except InvalidValueError as exc:
         if exc.field == "data_time_unit" and data_unit is None and native.time_unit is None:
             exc.args = (f'{exc}, or a summary that records its unit in attrs["time_unit"]',)
