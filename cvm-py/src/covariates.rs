@@ -19,7 +19,8 @@ use cvm_core::models::covariates::{
 use cvm_core::models::ModelKind;
 
 use crate::conversion::{
-    array, clv_options, fit_options, histories, interval_arrays, slice, ClvArgs, IntervalArrays,
+    array, clv_dict, clv_options, fit_options, histories, interval_arrays, slice, ClvArgs,
+    IntervalArrays,
 };
 use crate::errors::{call, detach, IntoPyResult};
 use crate::lifetime2::{PyBgBb, PyGammaGamma};
@@ -393,15 +394,7 @@ fn customer_lifetime_value_covariates<'py>(
         let result = detach(py, || {
             customer_lifetime_value(transaction_side, spend_side, f, r, tt, z, &cov, &o)
         })?;
-        let d = PyDict::new(py);
-        d.set_item("clv", array(py, result.value))?;
-        d.set_item("expected_discounted_purchases", array(py, result.discounted_purchases))?;
-        d.set_item("expected_spend", array(py, result.expected_spend))?;
-        if let (Some(lo), Some(hi)) = (result.lower, result.upper) {
-            d.set_item("lower", array(py, lo))?;
-            d.set_item("upper", array(py, hi))?;
-        }
-        Ok(d)
+        clv_dict(py, result)
     })
 }
 
