@@ -288,7 +288,8 @@ class _Fitted:
         return None if se is None else pd.Series(se, index=list(self._names))
 
     def confidence_intervals(self, level: float = 0.95) -> pd.DataFrame:
-        """Confidence intervals of the parameters, formed on the log scale."""
+        """Confidence intervals of the parameters, formed on the log scale (the coefficients of a
+        model fitted with covariates: ``γ ± z·se``)."""
         from . import _convert
 
         ci = self._fitted.confidence_intervals(_convert.number(level, "level"))
