@@ -333,6 +333,9 @@ def test_clv_per_customer_is_the_plain_clv_at_its_parameters(spend_summary, z):
         got = v.loc[ids]
         assert np.max(np.abs(got["clv"] - want["clv"]) / want["clv"]) <= 1e-10
         assert np.max(np.abs(got["expected_spend"] - want["expected_spend"])) <= 1e-10
+    same = gg.customer_lifetime_value(m, s, level=0.9, transaction_covariates=z, lifetime_covariates=z,
+                                      spend_covariates=z, **kw)
+    assert same.equals(v)
     # One side plain: the plain spend model for every customer.
     plain_gg = cvm.GammaGamma().fit(s)
     mixed = cvm.customer_lifetime_value(m, plain_gg, s, transaction_covariates=z, lifetime_covariates=z, **kw)

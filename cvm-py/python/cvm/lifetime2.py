@@ -203,6 +203,15 @@ class GammaGamma(_Fitted):
         with covariates (indexed like the covariates)."""
         return _covariates.customer_params(self, spend_covariates=spend_covariates)
 
+    def customer_lifetime_value(self, transaction_model: Any, summary: Any, horizon: float = 12.0,
+                                time_unit: str = "M", discount_rate: float = 0.01, margin: float = 1.0,
+                                **options: Any) -> pd.DataFrame:
+        """:func:`cvm.customer_lifetime_value` with this model as the spend model (the same
+        arguments, among them ``level``, ``method``, ``data_time_unit``, ``progress`` and the
+        covariates ``transaction_covariates``, ``lifetime_covariates``, ``spend_covariates``)."""
+        return customer_lifetime_value(transaction_model, self, summary, horizon, time_unit, discount_rate, margin,
+                                       **options)
+
 
 def frequency_monetary_correlation(frequency, monetary_value, weights=None) -> float:
     """Pearson correlation of frequency and mean spend over the repeat buyers.
