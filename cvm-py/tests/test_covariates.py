@@ -172,8 +172,10 @@ def test_persistence(summary, z, pnbd):
         b = pnbd.probability_alive(*columns(summary), transaction_covariates=z, lifetime_covariates=z)
         assert np.array_equal(a.to_numpy(), b.to_numpy())
     assert json.loads(pnbd.to_json())["covariates"]["trans"] == ["big_first"]
-    with pytest.raises(cvm.SerializationError):
-        cvm.BetaGeo.from_json(pnbd.to_json())
+    for cls in (cvm.BetaGeo, cvm.ShiftedBetaGeo):
+        with pytest.raises(cvm.SerializationError) as e:
+            cls.from_json(pnbd.to_json())
+        assert e.value.field == "$.model"
     with pytest.raises(cvm.InvalidValueError) as e:
         pnbd.simulate(10, 39.0)
     assert "simulate is not available for a model fitted with covariates" in str(e.value)

@@ -53,10 +53,12 @@ class _Fitted:
         if not _covariates.is_document(text):
             return cls._native_from_json(text)
         model = _cvm.CovariateModel.from_json(text)
-        if model.kind != getattr(cls, "_kind", model.kind):
+        expected = getattr(cls, "_kind", None)
+        if model.kind != expected:
             from .exceptions import SerializationError
 
-            raise SerializationError(f"`$.model`: expected {cls._kind!r}, got {model.kind!r}", field="$.model")
+            want = f"a {cls.__name__} document" if expected is None else repr(expected)
+            raise SerializationError(f"`$.model`: expected {want}, got {model.kind!r}", field="$.model")
         return model
 
     @property
