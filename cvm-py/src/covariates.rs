@@ -262,6 +262,39 @@ impl PyCovariateModel {
         })
     }
 
+    /// Expected spend per transaction of each customer at that customer's parameters (a
+    /// Gamma-Gamma with spend covariates).
+    #[pyo3(signature = (frequency, monetary_value, spend=None))]
+    fn conditional_expected_average_spend<'py>(
+        &self, py: Python<'py>, frequency: Arr<'py>, monetary_value: Arr<'py>,
+        spend: ProcessArg<'py>,
+    ) -> PyResult<Bound<'py, PyArray1<f64>>> {
+        call(|| {
+            let (f, z) =
+                (slice(&frequency, "frequency")?, slice(&monetary_value, "monetary_value")?);
+            let cov = processes(&None, &None, &spend)?;
+            let m = &self.inner;
+            Ok(array(py, detach(py, || m.conditional_expected_average_spend(f, z, &cov))?))
+        })
+    }
+
+    /// Expected spend with its delta-method interval: (estimate, lower, upper).
+    #[pyo3(signature = (frequency, monetary_value, level, spend=None))]
+    fn conditional_expected_average_spend_interval<'py>(
+        &self, py: Python<'py>, frequency: Arr<'py>, monetary_value: Arr<'py>, level: f64,
+        spend: ProcessArg<'py>,
+    ) -> PyResult<IntervalArrays<'py>> {
+        call(|| {
+            let (f, z) =
+                (slice(&frequency, "frequency")?, slice(&monetary_value, "monetary_value")?);
+            let cov = processes(&None, &None, &spend)?;
+            let m = &self.inner;
+            let band =
+                detach(py, || m.conditional_expected_average_spend_interval(f, z, &cov, level))?;
+            Ok(interval_arrays(py, band))
+        })
+    }
+
     /// P(alive) of each customer at that customer's parameters.
     #[pyo3(signature = (frequency, recency, t_cal, transaction=None, lifetime=None))]
     fn probability_alive<'py>(

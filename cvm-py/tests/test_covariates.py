@@ -226,6 +226,14 @@ def test_gamma_gamma_spend_covariates(z):
     i = z.index[z["big_first"] == 1.0][:40]
     plain = cvm.GammaGamma.from_params(**p.loc[i[0]].to_dict())
     assert np.max(np.abs(plain.log_likelihood_individual(f.loc[i], mv.loc[i]) - ll.loc[i])) <= 1e-12
+    # Expected spend per customer: the plain model's at the customer's parameters, with intervals.
+    e = gg.conditional_expected_average_spend(f, mv, spend_covariates=z)
+    assert np.max(np.abs(plain.conditional_expected_average_spend(f.loc[i], mv.loc[i]) - e.loc[i])) <= 1e-12
+    band = gg.conditional_expected_average_spend(f, mv, level=0.9, spend_covariates=z)
+    assert np.array_equal(band["expected_spend"].to_numpy(), e.to_numpy())
+    assert ((band["lower"] < e) & (e < band["upper"])).all()
+    with pytest.raises(cvm.InvalidValueError, match="spend_covariates"):
+        gg.conditional_expected_average_spend(f, mv)
     assert type(cvm.load_model(gg.to_json())) is cvm.GammaGamma
 
 

@@ -155,12 +155,15 @@ class GammaGamma(_Fitted):
         return self._plain("has_finite_mean_").has_finite_mean
 
     def conditional_expected_average_spend(self, frequency, monetary_value, level: Optional[float] = None, *,
-                                           progress: bool = False):
+                                           progress: bool = False, spend_covariates: Any = None):
         """Expected spend per transaction of each customer (the population mean for frequency 0).
 
         With ``level``, returns a DataFrame with ``expected_spend``, ``lower`` and ``upper``
         (delta-method intervals on the log scale). ``progress=True`` shows a bar (tqdm) while
-        the customers are scored in chunks; the values are the same.
+        the customers are scored in chunks; the values are the same. A model fitted with
+        ``spend_covariates`` needs each customer's (matched as in :meth:`fit`): each customer's
+        expected spend is then the plain model's at that customer's parameters, and the
+        intervals come from the full covariance of the base parameters and the coefficients.
 
         Examples
         --------
@@ -171,17 +174,18 @@ class GammaGamma(_Fitted):
         """
         (f, z), index = _floats({"frequency": frequency, "monetary_value": monetary_value})
         level = _convert.optional_number(level, "level")
-        m = self._plain("conditional_expected_average_spend")
+        args = _covariates.for_model(self, index, len(f), spend_covariates=spend_covariates)
+        m = self._fitted
 
-        def work(c: dict) -> tuple:
+        def work(c: dict, a: dict) -> tuple:
             if level is None:
-                return (m.conditional_expected_average_spend(c["frequency"], c["monetary_value"]),)
+                return (m.conditional_expected_average_spend(c["frequency"], c["monetary_value"], **a),)
             # (estimate, lower, upper): the interval carries the values.
-            return m.conditional_expected_average_spend_interval(c["frequency"], c["monetary_value"], level)
+            return m.conditional_expected_average_spend_interval(c["frequency"], c["monetary_value"], level, **a)
 
-        with _convert.rows_labelled(index, _ROWS):
-            cols = _progress.concat(_progress.run(_progress.flag(progress), {"frequency": f, "monetary_value": z}, work,
-                                                  desc="conditional_expected_average_spend"))
+        with _covariates.errors_named(index, _ROWS, args):
+            cols = _covariates.chunked(_progress.flag(progress), {"frequency": f, "monetary_value": z}, args or {},
+                                       work, "conditional_expected_average_spend")
         if level is None:
             return _convert.shaped(cols[0], index, frequency, monetary_value)
         return pd.DataFrame(dict(zip(("expected_spend", "lower", "upper"), cols)), index=index)
