@@ -448,3 +448,25 @@ fn intervals_and_counts_per_customer() {
     let e = m.probability_alive_interval(&c.x, &c.tx, &c.t, &cov, 1.5).unwrap_err();
     assert_eq!(e.field(), Some("level"));
 }
+
+#[test]
+fn bg_bb_probability_alive_after_m_opportunities() {
+    let c = cohort(ModelKind::BgBb, &BGBB, 0.4, -0.3, 4000, 12);
+    let cov = both(&c);
+    let m = fit(ModelKind::BgBb, &c.x, &c.tx, &c.t, &cov, &Default::default()).unwrap();
+    let now = m.probability_alive(&c.x, &c.tx, &c.t, &cov).unwrap();
+    assert_eq!(m.probability_alive_after(0, &c.x, &c.tx, &c.t, &cov).unwrap(), now);
+    let later = m.probability_alive_after(3, &c.x, &c.tx, &c.t, &cov).unwrap();
+    let p = m.customer_params(c.x.len(), &cov).unwrap();
+    for i in [0, 1, 2, 2001, 2002, 3999] {
+        let plain = BgBb::from_params(BgBbParams::new(p[i][0], p[i][1], p[i][2], p[i][3]).unwrap())
+            .unwrap();
+        let want = plain.conditional_probability_alive(3, &c.x[i..=i], &c.tx[i..=i], &c.t[i..=i]);
+        assert!((later[i] - want.unwrap()[0]).abs() <= 1e-14, "{i}");
+        assert!(later[i] <= now[i]);
+    }
+    let pn = cohort(ModelKind::ParetoNbd, &PNBD, 0.4, -0.3, 2000, 13);
+    let pm = fit(ModelKind::ParetoNbd, &pn.x, &pn.tx, &pn.t, &both(&pn), &Default::default());
+    let e = pm.unwrap().probability_alive_after(3, &pn.x, &pn.tx, &pn.t, &both(&pn)).unwrap_err();
+    assert_eq!(e.field(), Some("model"));
+}

@@ -295,6 +295,21 @@ impl PyCovariateModel {
         })
     }
 
+    /// BG/BB: P(alive at opportunity n + m) of each customer at that customer's parameters.
+    #[pyo3(signature = (m, frequency, recency, n_periods, transaction=None, lifetime=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn probability_alive_after<'py>(
+        &self, py: Python<'py>, m: u64, frequency: Arr<'py>, recency: Arr<'py>,
+        n_periods: Arr<'py>, transaction: ProcessArg<'py>, lifetime: ProcessArg<'py>,
+    ) -> PyResult<Bound<'py, PyArray1<f64>>> {
+        call(|| {
+            let (f, r, n) = histories(&frequency, &recency, &n_periods)?;
+            let cov = processes(&transaction, &lifetime, &None)?;
+            let model = &self.inner;
+            Ok(array(py, detach(py, || model.probability_alive_after(m, f, r, n, &cov))?))
+        })
+    }
+
     /// P(alive) of each customer at that customer's parameters.
     #[pyo3(signature = (frequency, recency, t_cal, transaction=None, lifetime=None))]
     fn probability_alive<'py>(

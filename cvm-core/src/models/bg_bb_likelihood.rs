@@ -137,7 +137,7 @@ pub(super) fn ln_lik(p: &BgBbParams, x: f64, tx: f64, n: f64) -> f64 {
 }
 
 /// `ln P(alive at opportunity n + m | x, t_x, n)`.
-pub(super) fn ln_p_alive(p: &BgBbParams, m: f64, x: f64, tx: f64, n: f64) -> f64 {
+pub(crate) fn ln_p_alive(p: &BgBbParams, m: f64, x: f64, tx: f64, n: f64) -> f64 {
     let BgBbParams { alpha: a, beta: b, gamma: g, delta: d } = *p;
     let head = ln_beta(a + x, b + n - x) - ln_beta(a, b) + ln_beta(g, d + n + m) - ln_beta(g, d);
     (head - ln_lik(p, x, tx, n)).min(0.0)

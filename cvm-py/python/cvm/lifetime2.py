@@ -336,13 +336,8 @@ class BetaGeoBetaBinom(_Fitted):
         with _covariates.errors_named(index, _ROWS, args):
             if args is None:
                 values = getattr(self._fitted, plain)(m, f, r, n)
-            elif covariate == "probability_alive":
-                if m != 0:
-                    raise InvalidValueError(
-                        f"`m`: a model fitted with covariates gives P(alive) at the last opportunity (m = 0), got {m}",
-                        field="m",
-                    )
-                values = self._fitted.probability_alive(f, r, n, **args)
+            elif covariate == "probability_alive_after":
+                values = self._fitted.probability_alive_after(m, f, r, n, **args)
             else:
                 values = getattr(self._fitted, covariate)(float(m), f, r, n, **args)
             return _convert.shaped(values, index, frequency, recency, n_periods)
@@ -351,10 +346,10 @@ class BetaGeoBetaBinom(_Fitted):
                                       transaction_covariates: Any = None, lifetime_covariates: Any = None):
         """Probability that each customer is still active at opportunity ``n + m``.
 
-        A model fitted with covariates needs each customer's (matched as in :meth:`fit`) and
-        gives P(alive) at ``n`` (``m = 0``).
+        A model fitted with covariates needs each customer's (matched as in :meth:`fit`): the
+        plain model's at that customer's parameters.
         """
-        return self._per_customer("conditional_probability_alive", "probability_alive", m, frequency, recency,
+        return self._per_customer("conditional_probability_alive", "probability_alive_after", m, frequency, recency,
                                   n_periods, {"transaction_covariates": transaction_covariates,
                                               "lifetime_covariates": lifetime_covariates})
 

@@ -53,6 +53,40 @@ impl CovariateModel {
             .collect())
     }
 
+    /// BG/BB: P(alive at opportunity `n + m`) of each customer at that customer's parameters
+    /// (FHS 2010, eq. 11, as [`BgBb::conditional_probability_alive`]; `m = 0` is
+    /// [`CovariateModel::probability_alive`]).
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] (`model`) for a model other than the BG/BB; invalid histories;
+    /// the errors of [`CovariateModel::customer_params`].
+    pub fn probability_alive_after(
+        &self, m: u64, frequency: &[f64], recency: &[f64], n_periods: &[f64],
+        covariates: &ProcessCovariates,
+    ) -> Result<Vec<f64>> {
+        if self.kind() != ModelKind::BgBb {
+            let reason = format!(
+                "P(alive) after m opportunities is the BG/BB's, got `{}`",
+                self.kind().as_str()
+            );
+            return Err(Error::invalid("model", reason));
+        }
+        let (_, p) = self.customers(frequency, recency, n_periods, covariates)?;
+        Ok((0..frequency.len())
+            .map(|i| {
+                let q = BgBbParams::raw(&p[i]);
+                crate::models::bg_bb_likelihood::ln_p_alive(
+                    &q,
+                    m as f64,
+                    frequency[i],
+                    recency[i],
+                    n_periods[i],
+                )
+                .exp()
+            })
+            .collect())
+    }
+
     /// Expected repeat purchases of each customer in `(T, T + horizon]` at that customer's
     /// parameters.
     ///
