@@ -101,6 +101,32 @@ impl Chebyshev {
         Some(ip)
     }
 
+    /// Interpolates `f` itself on [`CHEB_NODES`] nodes of `[lo, hi]`; `None` when the interval is
+    /// degenerate, `f` is not finite at a node, or the interpolant misses `f` by more than the
+    /// absolute tolerance `tol` at one of four points between the nodes (for `f` a logarithm,
+    /// `tol` bounds the relative error of `exp f`).
+    pub(crate) fn fit_direct(
+        lo: f64, hi: f64, tol: f64, f: &dyn Fn(f64) -> f64,
+    ) -> Option<Chebyshev> {
+        let nodes = Nodes::on(lo, hi)?;
+        let mut values = Vec::with_capacity(CHEB_NODES);
+        for &y in &nodes.y {
+            let v = f(y);
+            if !v.is_finite() {
+                return None;
+            }
+            values.push(v);
+        }
+        let ip = nodes.interpolant(&values);
+        for y in nodes.check_points() {
+            let want = f(y);
+            if !(want.is_finite() && (ip.series(y) - want).abs() <= tol) {
+                return None;
+            }
+        }
+        Some(ip)
+    }
+
     /// The series without its trailing coefficients whose absolute values sum to at most
     /// `eps · max(1, |c₀|)` (the series moves by at most that much anywhere on the interval).
     pub(crate) fn trimmed(mut self, eps: f64) -> Chebyshev {
