@@ -11,17 +11,19 @@
 //! (substituting `u = (M+t)/(M+τ)`, `M = max(α, β)`, then Euler's transformation)
 //! `s/(r+s+x) · ₂F₁(1, r+x; r+s+x+1; z)` for `α ≥ β` and
 //! `s/(r+s+x) · (1−z) ₂F₁(1, s+1; r+s+x+1; z)` for `α < β`, `z = |α−β|/(M+t)`.
-//! `H_x` depends on `t` only through `(β+t)/(α+t)`, an analytic function of `y = ln(t + m)`,
-//! `m = min(α, β)`, whose singularities lie at distance π from the real axis. For each whole
-//! frequency held by at least [`INTERPOLATE_FROM`] customers, `ln H_x` is interpolated by 32-node
-//! Chebyshev series in `y` over the frequency's range of ages (one series, or 2, 4 or 8 equal
-//! pieces of the range when one does not reach [`TOL`] at its four check points between the
-//! nodes), and the result is checked against the direct quadrature at up to four of the
-//! frequency's customers (relative error ≤ [`CHECK_TOL`]); a frequency that fails is evaluated
-//! directly. `H_x(0)` (every customer without repeat purchases) is evaluated directly once.
+//! `H_x` depends on `t` only through `(β+t)/(α+t)`: with `m = min(α, β)` it is analytic in
+//! `1/(t + m)` except on `(−∞, −1/|α−β|]`, and in `ln(t + m)` except at distance π from the real
+//! axis. For each whole frequency held by at least [`INTERPOLATE_FROM`] customers, `ln H_x` is
+//! interpolated by 32-node Chebyshev series in the first of these two variables that works over
+//! the frequency's range of ages (one series, or 2, 4 or 8 equal pieces of the range when one
+//! does not reach [`TOL`] at its four check points between the nodes); for `x = 0`, where
+//! `t_x = 0` and `P(alive)` depends on `T` only, `ln P(alive)` itself is interpolated the same
+//! way when it meets [`TOL`]. The result is checked against the direct quadrature at up to four
+//! of the frequency's customers (relative error ≤ [`CHECK_TOL`]); a frequency that fails is
+//! evaluated directly. `H_x(0)` is evaluated directly once.
 //!
-//! A customer then costs two short Clenshaw sums, a few logarithms and exponentials, instead of
-//! a quadrature of 20–40 nodes. With `δ` the error of `ln H`, the error of `w` is at most
+//! A customer then costs one or two short Clenshaw sums, two divisions, a few logarithms and
+//! exponentials, instead of a quadrature of 20–40 nodes. With `δ` the error of `ln H`, the error of `w` is at most
 //! `δ (w + 2 H_x(T))` and that of `P(alive)` at most `δ (w + 2)/(1 + w) ≤ 2δ` relative
 //! (`H ≤ 1`): no cancellation in `H_x(t_x) R − H_x(T)` can amplify it.
 
@@ -39,8 +41,8 @@ const TOL: f64 = 5e-14;
 const CHECK_TOL: f64 = 5e-13;
 /// Trailing coefficients dropped when their absolute values sum to at most this.
 const TRIM: f64 = 5e-15;
-/// Most equal pieces of a frequency's range of `y`.
-const MAX_PIECES: usize = 8;
+/// Most equal pieces of a frequency's range of the mapped age.
+const MAX_PIECES: usize = 16;
 /// Customers of a frequency checked against the direct quadrature.
 const CHECKS: usize = 4;
 
@@ -93,11 +95,27 @@ struct Table {
     /// Pieces per unit of the mapped age.
     scale: f64,
     pieces: Vec<Chebyshev>,
+    /// For `x = 0` (then `t_x = 0`, `P(alive)` depends on `T` only): `ln P(alive)` as one series
+    /// in the mapped `T`, when it meets [`TOL`].
+    alive0: Option<Chebyshev>,
+}
+
+/// `ln P(alive | x = 0, T)` as a series in the mapped `T` over `[lo, hi]` (see [`Table`]).
+fn alive0(p: &ParetoNbdParams, map: Map, m: f64, lo: f64, hi: f64) -> Option<Chebyshev> {
+    let h0 = ln_h(p, 0.0, 0.0);
+    let f = |v: f64| {
+        let t = map.age(v, m);
+        let ln_r = p.r * (t / p.alpha).ln_1p() + p.s * (t / p.beta).ln_1p();
+        // ln P = −ln(1 + w), w = H(0) R − H(T) ≥ 0.
+        let w = (h0 + ln_r).exp() - ln_h(p, 0.0, t).exp();
+        -w.max(0.0).ln_1p()
+    };
+    Chebyshev::fit_direct(lo, hi, TOL, &f).map(|c| c.trimmed(TRIM))
 }
 
 impl Table {
     /// The first of [`Map::Inverse`] and [`Map::Log`] whose series (1, 2, 4 or 8 pieces) meet
-    /// [`TOL`] on the ages `[t_lo, t_hi]`.
+    /// [`TOL`] on the ages `[t_lo, t_hi]`, with the series of `ln P(alive)` for `x = 0`.
     fn build(p: &ParetoNbdParams, x: f64, m: f64, t_lo: f64, t_hi: f64) -> Option<Table> {
         let ln_h0 = ln_h(p, x, 0.0);
         if !ln_h0.is_finite() {
@@ -121,7 +139,9 @@ impl Table {
                     })
                     .collect();
                 if let Some(pieces) = pieces {
-                    return Some(Table { ln_h0, map, lo, scale: k as f64 / (hi - lo), pieces });
+                    let alive0 = (x == 0.0 && k == 1).then(|| alive0(p, map, m, lo, hi)).flatten();
+                    let scale = k as f64 / (hi - lo);
+                    return Some(Table { ln_h0, map, lo, scale, pieces, alive0 });
                 }
                 k *= 2;
             }
@@ -159,6 +179,63 @@ struct Group {
     checks: Vec<(f64, f64)>,
 }
 
+/// The [`Group`] of each whole frequency below [`TABLE_FREQUENCIES`], on the thread pool for
+/// large calls (chunks merged in order: the same groups for any number of threads).
+fn groups(frequency: &[f64], recency: &[f64], t_cal: &[f64]) -> Vec<Group> {
+    let scan = |range: std::ops::Range<usize>| {
+        let mut groups: Vec<Group> = Vec::new();
+        for i in range {
+            let (x, t_x, t) = (frequency[i], recency[i], t_cal[i]);
+            if !(x >= 0.0 && x < TABLE_FREQUENCIES as f64) || x != x.trunc() {
+                continue;
+            }
+            let k = x as usize;
+            if k >= groups.len() {
+                groups.resize_with(k + 1, Group::empty);
+            }
+            let g = &mut groups[k];
+            g.n += 1;
+            g.lo = g.lo.min(if t_x > 0.0 { t_x } else { t });
+            g.hi = g.hi.max(t);
+            if t_x < t && g.checks.len() < CHECKS {
+                g.checks.push((t_x, t));
+            }
+        }
+        groups
+    };
+    let n = frequency.len();
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        const ROWS: usize = 1 << 16;
+        if n > ROWS {
+            return (0..n.div_ceil(ROWS))
+                .into_par_iter()
+                .map(|c| scan(c * ROWS..((c + 1) * ROWS).min(n)))
+                .reduce(Vec::new, |mut a, b| {
+                    if a.len() < b.len() {
+                        a.resize_with(b.len(), Group::empty);
+                    }
+                    for (ga, gb) in a.iter_mut().zip(b) {
+                        ga.n += gb.n;
+                        ga.lo = ga.lo.min(gb.lo);
+                        ga.hi = ga.hi.max(gb.hi);
+                        let room = CHECKS - ga.checks.len();
+                        ga.checks.extend(gb.checks.into_iter().take(room));
+                    }
+                    a
+                });
+        }
+    }
+    scan(0..n)
+}
+
+impl Group {
+    fn empty() -> Group {
+        Group { n: 0, lo: f64::INFINITY, hi: f64::NEG_INFINITY, checks: Vec::new() }
+    }
+}
+
 impl AliveByFrequency {
     /// The tables for the (validated) customers of one call; `None` when no frequency is
     /// frequent enough or none could be interpolated.
@@ -169,29 +246,7 @@ impl AliveByFrequency {
             return None;
         }
         let m = p.alpha.min(p.beta);
-        let mut groups: Vec<Group> = Vec::new();
-        for i in 0..frequency.len() {
-            let (x, t_x, t) = (frequency[i], recency[i], t_cal[i]);
-            if !(x >= 0.0 && x < TABLE_FREQUENCIES as f64) || x != x.trunc() {
-                continue;
-            }
-            let k = x as usize;
-            if k >= groups.len() {
-                groups.resize_with(k + 1, || Group {
-                    n: 0,
-                    lo: f64::INFINITY,
-                    hi: f64::NEG_INFINITY,
-                    checks: Vec::new(),
-                });
-            }
-            let g = &mut groups[k];
-            g.n += 1;
-            g.lo = g.lo.min(if t_x > 0.0 { t_x } else { t });
-            g.hi = g.hi.max(t);
-            if t_x < t && g.checks.len() < CHECKS {
-                g.checks.push((t_x, t));
-            }
-        }
+        let groups = groups(frequency, recency, t_cal);
         let by_x: Vec<Option<Table>> = groups
             .iter()
             .enumerate()
@@ -231,6 +286,11 @@ impl AliveByFrequency {
 fn alive(p: &ParetoNbdParams, m: f64, table: &Table, x: f64, t_x: f64, t: f64) -> Option<f64> {
     if t_x >= t {
         return Some(1.0);
+    }
+    if t_x == 0.0 {
+        if let Some(c) = &table.alive0 {
+            return Some(c.series(table.map.of(t, m)).exp());
+        }
     }
     let dt = t - t_x;
     let ln_r = (p.r + x) * (dt / (p.alpha + t_x)).ln_1p() + p.s * (dt / (p.beta + t_x)).ln_1p();
