@@ -314,18 +314,24 @@ mod tests {
     use crate::models::bg_family::Lcg;
     use crate::models::{ParetoNbd, TransactionModel};
 
+    /// Shapes `r, s` log-uniform on `[lo, hi]`, scales `α, β` on `[0.1, 100]`.
+    fn params(g: &mut Lcg, lo: f64, hi: f64) -> [f64; 4] {
+        std::array::from_fn(|j| {
+            if j % 2 == 0 {
+                g.log_uniform(lo, hi)
+            } else {
+                g.log_uniform(0.1, 100.0)
+            }
+        })
+    }
+
     #[test]
     fn tail_form_matches_the_quadrature() {
         // w = H(t_x) R − H(T) against the likelihood's quadrature of w directly.
         let mut g = Lcg(3);
         let mut worst = 0.0f64;
         for _ in 0..3000 {
-            let p = ParetoNbdParams::raw(&[
-                g.log_uniform(1e-2, 50.0),
-                g.log_uniform(1e-1, 100.0),
-                g.log_uniform(1e-2, 50.0),
-                g.log_uniform(1e-1, 100.0),
-            ]);
+            let p = ParetoNbdParams::raw(&params(&mut g, 1e-2, 50.0));
             let x = (g.log_uniform(1.0, 200.0) - 1.0).floor();
             let t = g.log_uniform(0.1, 200.0);
             let t_x = if x == 0.0 { 0.0 } else { t * g.unit() };
@@ -348,12 +354,7 @@ mod tests {
         let mut g = Lcg(29);
         let mut used = 0;
         for case in 0..40 {
-            let p = [
-                g.log_uniform(2e-2, 20.0),
-                g.log_uniform(1e-1, 100.0),
-                g.log_uniform(2e-2, 20.0),
-                g.log_uniform(1e-1, 100.0),
-            ];
+            let p = params(&mut g, 2e-2, 20.0);
             let m = ParetoNbd::from_params(ParetoNbdParams::raw(&p)).unwrap();
             let lo = g.log_uniform(1e-2, 20.0);
             let hi = lo * g.log_uniform(1.01, 200.0);
