@@ -181,9 +181,13 @@ pub trait TransactionModel: ModelInfo {
         self.check_histories(frequency, recency, t_cal)?;
         let cov = self.covariance().ok_or_else(|| Error::no_covariance(None))?;
         let p = self.params();
-        let estimate = par_map(frequency.len(), |i| {
-            self.probability_alive_at(frequency[i], recency[i], t_cal[i])
-        });
+        let estimate = by_rows(
+            self,
+            0.0,
+            (frequency, recency, t_cal),
+            |v| v.0,
+            |x, t_x, t| self.probability_alive_at(x, t_x, t),
+        );
         check_model_outputs(self, "probability_alive", &estimate)?;
         let (lower, upper) = par_map2(frequency.len(), |i| {
             let (x, t_x, t) = (frequency[i], recency[i], t_cal[i]);
