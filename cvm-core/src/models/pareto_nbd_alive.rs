@@ -277,7 +277,9 @@ impl AliveByFrequency {
             return None;
         }
         let a = alive(&self.p, self.m, table, x, t_x, t)?;
-        Some((a, alive_expectation(&self.p, horizon, x, t) * a))
+        // E[Y(0)] = 0 (P(alive) alone asks for horizon 0).
+        let e = if horizon == 0.0 { 0.0 } else { alive_expectation(&self.p, horizon, x, t) * a };
+        Some((a, e))
     }
 }
 
