@@ -5,7 +5,7 @@
 //! `*_separate_calls` is the same work by two calls, for comparison).
 //!
 //! Scoring runs on 1M customers with exact times (every history distinct: the BG/NBD expectation
-//! given alive is interpolated per frequency over ages) and on the daily summaries (histories
+//! given alive and the Pareto/NBD P(alive) are interpolated per frequency over ages) and on the daily summaries (histories
 //! repeat: each distinct one is evaluated once). `RAYON_NUM_THREADS=1` against `2` gives the
 //! speed-up from the second core.
 //!

@@ -78,6 +78,7 @@ mod gradient;
 pub mod mbg_nbd;
 mod options;
 pub mod pareto_nbd;
+mod pareto_nbd_alive;
 mod pareto_nbd_count;
 mod pareto_nbd_dert;
 mod pareto_nbd_likelihood;

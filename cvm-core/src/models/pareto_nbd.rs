@@ -108,7 +108,7 @@ fn in_domain(x: f64, t_x: f64, t_cal: f64) -> bool {
 /// `E[Y(t) | alive at T]`: `(r+x)/(α+T) · (β+T)/(s−1) · [1 − ((β+T)/(β+T+t))^{s−1}]`, written as
 /// `(r+x)/(α+T) · (β+T) u · (1 − e^{−(s−1)u})/((s−1)u)` with `u = ln(1 + t/(β+T))`: continuous
 /// through s = 1, where it is `(r+x)/(α+T) · (β+T) u`.
-fn alive_expectation(p: &ParetoNbdParams, t: f64, x: f64, t_cal: f64) -> f64 {
+pub(super) fn alive_expectation(p: &ParetoNbdParams, t: f64, x: f64, t_cal: f64) -> f64 {
     let b = p.beta + t_cal;
     let u = (t / b).ln_1p();
     (p.r + x) / (p.alpha + t_cal) * b * u * one_minus_exp_over((p.s - 1.0) * u)
@@ -244,6 +244,21 @@ impl TransactionModel for ParetoNbd {
     /// `min(α, β)`: at `t_x = T` the DERT depends on `T` through `α + T` and `β + T`.
     fn age_interpolation_shift(&self, params: &[f64]) -> Option<f64> {
         Some(params[1].min(params[3]))
+    }
+
+    /// P(alive) by per-frequency interpolation of the integral's tail over ages (see
+    /// `pareto_nbd_alive.rs`), checked against the quadrature; the expectation given alive in
+    /// closed form.
+    fn scoring_batch(
+        &self, horizon: f64, frequency: &[f64], recency: &[f64], t_cal: &[f64],
+    ) -> Option<Box<dyn Fn(f64, f64, f64) -> Option<(f64, f64)> + Send + Sync + '_>> {
+        let plan = super::pareto_nbd_alive::AliveByFrequency::plan(
+            &self.params,
+            frequency,
+            recency,
+            t_cal,
+        )?;
+        Some(Box::new(move |x, t_x, t| plan.at(horizon, x, t_x, t)))
     }
 
     /// The finite-horizon DERT (see `pareto_nbd_dert.rs`).

@@ -82,19 +82,40 @@ impl Chebyshev {
     /// `f` by more than the relative tolerance `tol` at one of four points between the nodes.
     /// Evaluate with `series(y).exp()`.
     pub(crate) fn fit_ln(lo: f64, hi: f64, tol: f64, f: &dyn Fn(f64) -> f64) -> Option<Chebyshev> {
-        let nodes = Nodes::on(lo, hi)?;
-        let mut values = Vec::with_capacity(CHEB_NODES);
-        for &y in &nodes.y {
+        let ln_f = |y: f64| {
             let v = f(y);
-            if !(v.is_finite() && v > 0.0) {
-                return None;
-            }
-            values.push(v.ln());
-        }
-        let ip = nodes.interpolant(&values);
+            (v.is_finite() && v > 0.0).then(|| v.ln())
+        };
+        let (nodes, ip) = Chebyshev::through(lo, hi, &ln_f)?;
         for y in nodes.check_points() {
             let want = f(y);
             if !(want.is_finite() && (ip.series(y).exp() / want - 1.0).abs() <= tol) {
+                return None;
+            }
+        }
+        Some(ip)
+    }
+
+    /// The nodes on `[lo, hi]` and the interpolant through `f` at them; `None` when the interval
+    /// is degenerate or `f` has no value at a node.
+    fn through(lo: f64, hi: f64, f: &dyn Fn(f64) -> Option<f64>) -> Option<(Nodes, Chebyshev)> {
+        let nodes = Nodes::on(lo, hi)?;
+        let values: Option<Vec<f64>> = nodes.y.iter().map(|&y| f(y)).collect();
+        let ip = nodes.interpolant(&values?);
+        Some((nodes, ip))
+    }
+
+    /// Interpolates `f` itself on [`CHEB_NODES`] nodes of `[lo, hi]`; `None` when the interval is
+    /// degenerate, `f` is not finite at a node, or the interpolant misses `f` by more than the
+    /// absolute tolerance `tol` at one of four points between the nodes (for `f` a logarithm,
+    /// `tol` bounds the relative error of `exp f`).
+    pub(crate) fn fit_direct(
+        lo: f64, hi: f64, tol: f64, f: &dyn Fn(f64) -> f64,
+    ) -> Option<Chebyshev> {
+        let (nodes, ip) = Chebyshev::through(lo, hi, &|y| Some(f(y)).filter(|v| v.is_finite()))?;
+        for y in nodes.check_points() {
+            let want = f(y);
+            if !(want.is_finite() && (ip.series(y) - want).abs() <= tol) {
                 return None;
             }
         }

@@ -24,7 +24,7 @@ pub(crate) use gamma::ln_beta_density_at_mode;
 pub use gamma::{digamma, gamma_ln_ratio, ln_beta, ln_gamma, trigamma};
 pub use hyp2f1::{hyp2f1, ln_hyp2f1, ln_hyp2f1_checked};
 pub use incomplete::{ln_beta_inc_reg, ln_tricomi_u_aa, ln_upper_incomplete_gamma};
-pub(crate) use logexp::one_minus_exp_over;
+pub(crate) use logexp::{ln_1m_exp, one_minus_exp_over};
 pub use logexp::{ln_1p_exp, log_add_exp, log_sub_exp, log_sum_exp};
 pub(crate) use quadrature::gauss_legendre;
 
