@@ -1,0 +1,455 @@
+//! Tests of the covariate entry points (`covariates.rs`, `covariates_predict.rs`): the C calls
+//! give the core's numbers, the plain model's at each customer's parameters, and the core's
+//! errors with their fields.
+
+use std::ffi::{c_char, CStr, CString};
+use std::ptr;
+
+use cvm_core::models::{simulate, ParetoNbdParams, SimulationOptions};
+
+use crate::columns::{cvm_doubles, cvm_fit_columns, cvm_strings};
+use crate::covariates::*;
+use crate::covariates_predict::*;
+use crate::models::{
+    cvm_fit_diagnostics, cvm_model, cvm_model_diagnostics, cvm_model_fit, cvm_model_free,
+    cvm_model_from_params, cvm_model_params, cvm_model_probability_alive,
+};
+use crate::{cvm_last_error_field, cvm_last_error_index, cvm_last_error_message, cvm_status};
+
+const OK: cvm_status = cvm_status::CVM_STATUS_OK;
+
+fn field() -> String {
+    unsafe { CStr::from_ptr(cvm_last_error_field()) }.to_str().unwrap().to_string()
+}
+
+fn message() -> String {
+    unsafe { CStr::from_ptr(cvm_last_error_message()) }.to_str().unwrap().to_string()
+}
+
+/// Two Pareto/NBD groups (`vip` 0 and 1; the VIPs buy e^0.7 times as often and leave at e^−0.5
+/// times the rate): frequency, recency, T, vip.
+fn cohort(n: usize) -> [Vec<f64>; 4] {
+    let (mut x, mut tx, mut t, mut z) = (vec![], vec![], vec![], vec![]);
+    for group in 0..2u64 {
+        let zi = group as f64;
+        let p = ParetoNbdParams::new(0.6, 10.0 * (-0.7 * zi).exp(), 0.8, 12.0 * (0.5 * zi).exp())
+            .unwrap();
+        let o = SimulationOptions::default().with_n_customers(n / 2).with_seed(7 + group);
+        let s = simulate::pareto_nbd(&p, &o).unwrap();
+        x.extend(s.frequency);
+        tx.extend(s.recency);
+        t.extend(s.t);
+        z.extend(std::iter::repeat_n(zi, n / 2));
+    }
+    [x, tx, t, z]
+}
+
+fn cols(c: &[Vec<f64>; 4]) -> cvm_fit_columns {
+    let d = |v: &Vec<f64>| cvm_doubles { data: v.as_ptr(), len: v.len() };
+    let none = cvm_doubles { data: ptr::null(), len: 0 };
+    cvm_fit_columns { frequency: d(&c[0]), recency: d(&c[1]), t: d(&c[2]), weights: none }
+}
+
+fn numeric(n: usize, name: &str, v: &[f64]) -> *mut cvm_covariates {
+    let mut h = ptr::null_mut();
+    assert_eq!(unsafe { cvm_covariates_new(n, &mut h) }, OK);
+    let name = CString::new(name).unwrap();
+    assert_eq!(unsafe { cvm_covariates_add_numeric(h, name.as_ptr(), v.as_ptr(), v.len()) }, OK);
+    h
+}
+
+fn fit(
+    kind: u32, c: &[Vec<f64>; 4], pc: *const cvm_process_covariates,
+) -> (cvm_status, *mut cvm_covariate_model) {
+    let mut m = ptr::null_mut();
+    let s = unsafe { cvm_covariate_model_fit(kind, &cols(c), pc, ptr::null(), &mut m) };
+    (s, m)
+}
+
+fn params(m: *const cvm_covariate_model) -> Vec<f64> {
+    let mut p = vec![0.0; unsafe { cvm_covariate_model_param_count(m) }];
+    assert_eq!(unsafe { cvm_covariate_model_params(m, p.as_mut_ptr(), p.len()) }, OK);
+    p
+}
+
+fn plain(p: &[f64]) -> *mut cvm_model {
+    let mut m = ptr::null_mut();
+    let s = unsafe { cvm_model_from_params(c"pareto_nbd".as_ptr(), p.as_ptr(), 4, &mut m) };
+    assert_eq!(s, OK);
+    m
+}
+
+#[test]
+fn without_columns_the_fit_is_the_plain_fit() {
+    let c = cohort(2000);
+    let (s, m) = fit(CVM_MODEL_PARETO_NBD, &c, ptr::null());
+    assert_eq!(s, OK, "{}", message());
+    let mut pm = ptr::null_mut();
+    assert_eq!(
+        unsafe { cvm_model_fit(c"pareto_nbd".as_ptr(), &cols(&c), ptr::null(), &mut pm) },
+        OK
+    );
+    let mut q = [0.0; 4];
+    assert_eq!(unsafe { cvm_model_params(pm, q.as_mut_ptr(), 4) }, OK);
+    let p = params(m);
+    assert_eq!(p.len(), 4);
+    for k in 0..4 {
+        assert!((p[k] - q[k]).abs() <= 1e-10 * q[k].abs(), "{k}: {} vs {}", p[k], q[k]);
+    }
+    let (mut d, mut e) = (zero_diagnostics(), zero_diagnostics());
+    assert_eq!(unsafe { cvm_covariate_model_diagnostics(m, &mut d) }, OK);
+    assert_eq!(unsafe { cvm_model_diagnostics(pm, &mut e) }, OK);
+    assert!((d.log_likelihood - e.log_likelihood).abs() <= 1e-10 * e.log_likelihood.abs());
+    unsafe {
+        cvm_covariate_model_free(m);
+        cvm_model_free(pm);
+    }
+}
+
+fn zero_diagnostics() -> cvm_fit_diagnostics {
+    cvm_fit_diagnostics {
+        log_likelihood: 0.0,
+        aic: 0.0,
+        bic: 0.0,
+        iterations: 0,
+        gradient_norm: 0.0,
+        converged: false,
+        n_obs: 0.0,
+    }
+}
+
+#[test]
+fn fit_predictions_json_and_test_equal_the_core_and_the_plain_model() {
+    let c = cohort(4000);
+    let n = c[0].len();
+    let z = numeric(n, "vip", &c[3]);
+    let pc = cvm_process_covariates { transaction: z, lifetime: z, spend: ptr::null() };
+    let (s, m) = fit(CVM_MODEL_PARETO_NBD, &c, &pc);
+    assert_eq!(s, OK, "{}", message());
+    // The core's fit on the same inputs, bit for bit.
+    let zc = cvm_core::models::covariates::Covariates::new(&["vip"], &c[3]).unwrap();
+    let core_cov = cvm_core::models::covariates::ProcessCovariates::default()
+        .with_transaction(zc.clone())
+        .with_lifetime(zc);
+    let core = cvm_core::models::covariates::fit(
+        cvm_core::models::ModelKind::ParetoNbd,
+        &c[0],
+        &c[1],
+        &c[2],
+        &core_cov,
+        &Default::default(),
+    )
+    .unwrap();
+    let p = params(m);
+    assert_eq!(p, core.params());
+    let names: Vec<String> = (0..p.len())
+        .map(|i| unsafe { CStr::from_ptr(cvm_covariate_model_param_name(m, i)) })
+        .map(|s| s.to_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["r", "alpha", "s", "beta", "trans_vip", "life_vip"]);
+    assert!(unsafe { cvm_covariate_model_param_name(m, 6) }.is_null());
+    assert_eq!(unsafe { cvm_covariate_model_base_count(m) }, 4);
+    let kind = unsafe { CStr::from_ptr(cvm_covariate_model_kind(m)) };
+    assert_eq!(kind, c"pareto_nbd");
+    // Standard errors and intervals; the effects within 4 standard errors of the truth.
+    let mut se = vec![0.0; 6];
+    assert_eq!(unsafe { cvm_covariate_model_standard_errors(m, se.as_mut_ptr(), 6) }, OK);
+    assert_eq!(se, core.standard_errors().unwrap());
+    assert!((p[4] - 0.7).abs() < 4.0 * se[4] && (p[5] + 0.5).abs() < 4.0 * se[5], "{p:?}");
+    let (mut lo, mut hi) = (vec![0.0; 6], vec![0.0; 6]);
+    let st = unsafe {
+        cvm_covariate_model_confidence_intervals(m, 0.95, lo.as_mut_ptr(), hi.as_mut_ptr(), 6)
+    };
+    assert_eq!(st, OK);
+    assert!((hi[4] - lo[4] - 2.0 * 1.959963984540054 * se[4]).abs() < 1e-9);
+    let mut cov = vec![0.0; 36];
+    assert_eq!(unsafe { cvm_covariate_model_log_covariance(m, cov.as_mut_ptr(), 36) }, OK);
+    assert!((cov[4 * 6 + 4].sqrt() - se[4]).abs() < 1e-15);
+    // The likelihood-ratio test rejects the plain model.
+    let mut t = cvm_likelihood_ratio_test {
+        statistic: 0.0,
+        df: 0,
+        p_value: 1.0,
+        plain_log_likelihood: 0.0,
+    };
+    assert_eq!(unsafe { cvm_covariate_model_likelihood_ratio_test(m, &mut t) }, OK);
+    let ct = core.likelihood_ratio_test();
+    assert_eq!((t.statistic, t.df, t.p_value), (ct.statistic, 2, ct.p_value));
+    assert!(t.p_value < 1e-6 && t.plain_log_likelihood == core.plain_log_likelihood());
+
+    // P(alive) of each customer equals the plain model's at that customer's parameters.
+    let k = 50;
+    let mut alive = vec![0.0; k];
+    let mut zk = c[3][..k].to_vec();
+    zk[1] = 0.0;
+    zk[2] = 1.0;
+    let zh = numeric(k, "vip", &zk);
+    let pk = cvm_process_covariates { transaction: zh, lifetime: zh, spend: ptr::null() };
+    let st = unsafe {
+        cvm_covariate_model_probability_alive(
+            m,
+            c[0].as_ptr(),
+            k,
+            c[1].as_ptr(),
+            k,
+            c[2].as_ptr(),
+            k,
+            &pk,
+            alive.as_mut_ptr(),
+            k,
+        )
+    };
+    assert_eq!(st, OK);
+    let mut cp = vec![0.0; 4 * k];
+    let st = unsafe { cvm_covariate_model_customer_params(m, k, &pk, cp.as_mut_ptr(), 4 * k) };
+    assert_eq!(st, OK);
+    for i in 0..k {
+        let pm = plain(&cp[4 * i..4 * i + 4]);
+        let mut a = [0.0];
+        let st = unsafe {
+            cvm_model_probability_alive(
+                pm,
+                &c[0][i],
+                1,
+                &c[1][i],
+                1,
+                &c[2][i],
+                1,
+                a.as_mut_ptr(),
+                1,
+            )
+        };
+        assert_eq!(st, OK);
+        assert!((alive[i] - a[0]).abs() <= 1e-12, "{i}: {} vs {}", alive[i], a[0]);
+        if zk[i] == 0.0 {
+            // all-zero covariates: the plain model at the base parameters
+            assert_eq!(&cp[4 * i..4 * i + 4], &p[..4]);
+        }
+        unsafe { cvm_model_free(pm) };
+    }
+
+    // The JSON document reads back to the same model.
+    let mut json: *mut c_char = ptr::null_mut();
+    assert_eq!(unsafe { cvm_covariate_model_to_json(m, &mut json) }, OK);
+    let mut back = ptr::null_mut();
+    assert_eq!(unsafe { cvm_covariate_model_from_json(json, &mut back) }, OK);
+    assert_eq!(unsafe { &(*back).model }, unsafe { &(*m).model });
+    unsafe {
+        crate::models::cvm_string_free(json);
+        cvm_covariate_model_free(back);
+        cvm_covariate_model_free(m);
+        cvm_covariates_free(z);
+        cvm_covariates_free(zh);
+    }
+}
+
+#[test]
+fn errors_name_their_argument() {
+    let c = cohort(400);
+    let n = c[0].len();
+    // A constant column is not identifiable, naming it.
+    let z = numeric(n, "flat", &vec![1.0; n]);
+    let pc = cvm_process_covariates { transaction: z, lifetime: ptr::null(), spend: ptr::null() };
+    let (s, m) = fit(CVM_MODEL_BG_NBD, &c, &pc);
+    assert_eq!(s, cvm_status::CVM_STATUS_NOT_IDENTIFIED);
+    assert!(m.is_null() && message().contains("`flat`"), "{}", message());
+    // A bad kind code lists the valid ones.
+    let (s, _) = fit(7, &c, &pc);
+    assert_eq!((s, field().as_str()), (cvm_status::CVM_STATUS_UNKNOWN_NAME, "kind"));
+    assert!(message().contains("CVM_MODEL_BG_BB (3)"), "{}", message());
+    // Rows that are not the customers.
+    let short = numeric(n - 1, "vip", &c[3][..n - 1]);
+    let pc =
+        cvm_process_covariates { transaction: ptr::null(), lifetime: short, spend: ptr::null() };
+    let (s, _) = fit(CVM_MODEL_PARETO_NBD, &c, &pc);
+    assert_eq!((s, field().as_str()), (cvm_status::CVM_STATUS_LENGTH_MISMATCH, "life_covariates"));
+    // NULLs.
+    let mut out = ptr::null_mut();
+    let s = unsafe {
+        cvm_covariate_model_fit(CVM_MODEL_BG_NBD, ptr::null(), ptr::null(), ptr::null(), &mut out)
+    };
+    assert_eq!((s, field().as_str()), (cvm_status::CVM_STATUS_NULL_POINTER, "columns"));
+    let s = unsafe { cvm_covariates_add_numeric(ptr::null_mut(), c"x".as_ptr(), ptr::null(), 0) };
+    assert_eq!((s, field().as_str()), (cvm_status::CVM_STATUS_NULL_POINTER, "covariates"));
+    let mut p = [0.0; 4];
+    let s = unsafe { cvm_covariate_model_params(ptr::null(), p.as_mut_ptr(), 4) };
+    assert_eq!((s, field().as_str()), (cvm_status::CVM_STATUS_NULL_POINTER, "model"));
+    // Adding columns: wrong length, non-finite value, repeated name; the handle is unchanged.
+    let v = [0.0, 1.0, f64::NAN];
+    let s = unsafe { cvm_covariates_add_numeric(z, c"age".as_ptr(), v.as_ptr(), 3) };
+    assert_eq!((s, field().as_str()), (cvm_status::CVM_STATUS_INVALID_VALUE, "age"));
+    assert_eq!(cvm_last_error_index(), 2);
+    let s = unsafe { cvm_covariates_add_numeric(z, c"age".as_ptr(), v.as_ptr(), 2) };
+    assert_eq!((s, field().as_str()), (cvm_status::CVM_STATUS_LENGTH_MISMATCH, "age"));
+    let s = unsafe { cvm_covariates_add_numeric(z, c"flat".as_ptr(), c[3].as_ptr(), n) };
+    assert_eq!((s, field().as_str()), (cvm_status::CVM_STATUS_INVALID_VALUE, "name"));
+    assert_eq!(unsafe { cvm_covariates_n_columns(z) }, 1);
+    // Weights are refused; a penalizer in the fit options is refused.
+    let w = vec![1.0; n];
+    let mut cw = cols(&c);
+    cw.weights = cvm_doubles { data: w.as_ptr(), len: n };
+    let s = unsafe {
+        cvm_covariate_model_fit(CVM_MODEL_BG_NBD, &cw, ptr::null(), ptr::null(), &mut out)
+    };
+    assert_eq!((s, field().as_str()), (cvm_status::CVM_STATUS_INVALID_VALUE, "weights"));
+    let mut o = cvm_covariate_options_default();
+    o.fit.penalizer = 0.1;
+    let s =
+        unsafe { cvm_covariate_model_fit(CVM_MODEL_BG_NBD, &cols(&c), ptr::null(), &o, &mut out) };
+    assert_eq!((s, field().as_str()), (cvm_status::CVM_STATUS_INVALID_VALUE, "penalizer"));
+    // A matrix with a NaN names its column and row.
+    let names = [c"a".as_ptr(), c"b".as_ptr()];
+    let vals = [1.0, 2.0, 3.0, f64::INFINITY];
+    let mut h = ptr::null_mut();
+    let s = unsafe { cvm_covariates_from_matrix(vals.as_ptr(), 4, names.as_ptr(), 2, &mut h) };
+    assert_eq!(
+        (s, field().as_str(), cvm_last_error_index()),
+        (cvm_status::CVM_STATUS_INVALID_VALUE, "b", 1)
+    );
+    unsafe {
+        cvm_covariates_free(z);
+        cvm_covariates_free(short);
+    }
+}
+
+#[test]
+fn prediction_needs_the_models_columns_and_shared_columns_work() {
+    let c = cohort(1000);
+    let n = c[0].len();
+    let names = [c"vip".as_ptr(), c"noise".as_ptr()];
+    let mut vals = Vec::with_capacity(2 * n);
+    for i in 0..n {
+        vals.extend([c[3][i], ((i * 7919) % 13) as f64 / 13.0]);
+    }
+    let mut z = ptr::null_mut();
+    assert_eq!(
+        unsafe { cvm_covariates_from_matrix(vals.as_ptr(), 2 * n, names.as_ptr(), 2, &mut z) },
+        OK
+    );
+    assert_eq!(unsafe { (cvm_covariates_n_rows(z), cvm_covariates_n_columns(z)) }, (n, 2));
+    let shared = [c"vip".as_ptr()];
+    let mut o = cvm_covariate_options_default();
+    o.shared = cvm_strings { data: shared.as_ptr(), len: 1 };
+    o.l2 = 0.001;
+    let pc = cvm_process_covariates { transaction: z, lifetime: z, spend: ptr::null() };
+    let mut m = ptr::null_mut();
+    let s = unsafe { cvm_covariate_model_fit(CVM_MODEL_BG_NBD, &cols(&c), &pc, &o, &mut m) };
+    assert_eq!(s, OK, "{}", message());
+    let name = |i| unsafe { CStr::from_ptr(cvm_covariate_model_param_name(m, i)) };
+    let all: Vec<&CStr> = (0..unsafe { cvm_covariate_model_param_count(m) }).map(name).collect();
+    assert!(all.contains(&c"shared_vip") && all.contains(&c"trans_noise"), "{all:?}");
+    assert_eq!(all.len(), 7); // trans_noise, life_noise, shared_vip
+    assert_eq!(unsafe { cvm_covariate_model_l2(m) }, 0.001);
+    // Predicting without the lifetime covariates names them.
+    let only = cvm_process_covariates { transaction: z, lifetime: ptr::null(), spend: ptr::null() };
+    let mut out = vec![0.0; n];
+    let st = unsafe {
+        cvm_covariate_model_conditional_expected_purchases(
+            m,
+            10.0,
+            c[0].as_ptr(),
+            n,
+            c[1].as_ptr(),
+            n,
+            c[2].as_ptr(),
+            n,
+            &only,
+            out.as_mut_ptr(),
+            n,
+        )
+    };
+    assert_eq!((st, field().as_str()), (cvm_status::CVM_STATUS_INVALID_VALUE, "life_covariates"));
+    // Intervals bracket the predictions; P(n) per row is in [0, 1].
+    let (mut lo, mut hi) = (vec![0.0; n], vec![0.0; n]);
+    let st = unsafe {
+        cvm_covariate_model_prediction_interval(
+            m,
+            1,
+            10.0,
+            c[0].as_ptr(),
+            n,
+            c[1].as_ptr(),
+            n,
+            c[2].as_ptr(),
+            n,
+            &pc,
+            0.9,
+            lo.as_mut_ptr(),
+            hi.as_mut_ptr(),
+            n,
+        )
+    };
+    assert_eq!(st, OK, "{}", message());
+    let st = unsafe {
+        cvm_covariate_model_conditional_expected_purchases(
+            m,
+            10.0,
+            c[0].as_ptr(),
+            n,
+            c[1].as_ptr(),
+            n,
+            c[2].as_ptr(),
+            n,
+            &pc,
+            out.as_mut_ptr(),
+            n,
+        )
+    };
+    assert_eq!(st, OK);
+    assert!((0..n).all(|i| lo[i] <= out[i] && out[i] <= hi[i]));
+    let st = unsafe {
+        cvm_covariate_model_probability_of_n_purchases(m, 2, 10.0, &pc, out.as_mut_ptr(), n)
+    };
+    assert_eq!(st, OK);
+    assert!(out.iter().all(|p| (0.0..=1.0).contains(p)));
+    unsafe {
+        cvm_covariate_model_free(m);
+        cvm_covariates_free(z);
+    }
+}
+
+#[test]
+fn spend_fit_and_its_errors() {
+    let n = 600;
+    let f: Vec<f64> = (0..n).map(|i| (i % 5) as f64).collect();
+    let z: Vec<f64> = (0..n).map(|i| (i % 2) as f64).collect();
+    let mv: Vec<f64> = (0..n).map(|i| 20.0 + 7.0 * ((i * 31) % 11) as f64 + 15.0 * z[i]).collect();
+    let h = numeric(n, "card", &z);
+    let mut m = ptr::null_mut();
+    let st = unsafe {
+        cvm_covariate_model_fit_spend(f.as_ptr(), n, mv.as_ptr(), n, h, ptr::null(), &mut m)
+    };
+    assert_eq!(st, OK, "{}", message());
+    assert_eq!(unsafe { CStr::from_ptr(cvm_covariate_model_kind(m)) }, c"gamma_gamma");
+    assert_eq!(unsafe { cvm_covariate_model_base_count(m) }, 3);
+    assert_eq!(unsafe { CStr::from_ptr(cvm_covariate_model_param_name(m, 3)) }, c"spend_card");
+    // The core's fit on the same inputs, bit for bit; the effect is clear.
+    let zc = cvm_core::models::covariates::Covariates::new(&["card"], &z).unwrap();
+    let cov = cvm_core::models::covariates::ProcessCovariates::default().with_spend(zc);
+    let core = cvm_core::models::covariates::fit_spend(&f, &mv, &cov, &Default::default()).unwrap();
+    assert_eq!(params(m), core.params());
+    let se = core.standard_errors().unwrap();
+    assert!(core.params()[3].abs() > 4.0 * se[3], "{:?} ± {se:?}", core.params());
+    // A spend model has no transaction predictions.
+    let pc = cvm_process_covariates { transaction: ptr::null(), lifetime: ptr::null(), spend: h };
+    let mut out = vec![0.0; n];
+    let st = unsafe {
+        cvm_covariate_model_probability_alive(
+            m,
+            f.as_ptr(),
+            n,
+            f.as_ptr(),
+            n,
+            f.as_ptr(),
+            n,
+            &pc,
+            out.as_mut_ptr(),
+            n,
+        )
+    };
+    assert_eq!((st, field().as_str()), (cvm_status::CVM_STATUS_INVALID_VALUE, "model"));
+    unsafe {
+        cvm_covariate_model_free(m);
+        cvm_covariates_free(h);
+    }
+}
