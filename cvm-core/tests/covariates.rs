@@ -2,7 +2,7 @@
 //! `cvm_core::models::covariates`).
 
 use cvm_core::models::covariates::{
-    fit, fit_spend, CovariateModel, CovariateOptions, Covariates, ProcessCovariates,
+    fit, fit_spend, Column, CovariateModel, CovariateOptions, Covariates, ProcessCovariates,
 };
 use cvm_core::models::TransactionModel;
 use cvm_core::models::{
@@ -399,9 +399,9 @@ fn json_round_trip_keeps_names_and_predictions() {
     assert_eq!(back.likelihood_ratio_test(), m.likelihood_ratio_test());
     // Columns are matched by name: reordering the transaction matrix changes nothing.
     let pa = m.probability_alive(&c.x, &c.tx, &c.t, &cov).unwrap();
-    let t = cov.transaction.take().unwrap();
-    let swapped: Vec<f64> = (0..t.n_rows()).flat_map(|i| [t.row(i)[1], t.row(i)[0]]).collect();
-    cov.transaction = Some(Covariates::new(&["noise", "vip"], &swapped).unwrap());
+    let noise: Vec<f64> = (0..c.z.len()).map(|i| ((i * 7919) % 13) as f64 / 13.0).collect();
+    let swapped = vec![Column::numeric("noise", &noise), Column::numeric("vip", &c.z)];
+    cov.transaction = Some(Covariates::from_columns(swapped).unwrap());
     assert_eq!(back.probability_alive(&c.x, &c.tx, &c.t, &cov).unwrap(), pa);
     // A document naming an unknown parameter, or without one, is an error naming it.
     let bad = text.replace("\"trans_noise\"", "\"trans_nois\"");

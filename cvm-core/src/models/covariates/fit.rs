@@ -108,16 +108,21 @@ impl ProcessCovariates {
         self
     }
 
-    /// The given matrices with their process.
-    pub(crate) fn by_process(&self) -> Vec<(Process, Covariates)> {
-        [
-            (Process::Transaction, &self.transaction),
-            (Process::Lifetime, &self.lifetime),
-            (Process::Spend, &self.spend),
-        ]
-        .into_iter()
-        .filter_map(|(p, z)| z.clone().map(|z| (p, z)))
-        .collect()
+    /// The covariates of `process`, if given.
+    pub(crate) fn of(&self, process: Process) -> Option<&Covariates> {
+        match process {
+            Process::Transaction => self.transaction.as_ref(),
+            Process::Lifetime => self.lifetime.as_ref(),
+            Process::Spend => self.spend.as_ref(),
+        }
+    }
+
+    /// The given covariates with their process.
+    pub(crate) fn by_process(&self) -> Vec<(Process, &Covariates)> {
+        [Process::Transaction, Process::Lifetime, Process::Spend]
+            .into_iter()
+            .filter_map(|p| self.of(p).map(|z| (p, z)))
+            .collect()
     }
 }
 
@@ -131,7 +136,7 @@ impl ProcessCovariates {
 ///
 /// # Errors
 /// Invalid customer columns (as [`SummaryData::new`]); invalid options
-/// ([`CovariateOptions`]); the errors of the design ([`Covariates::check_identifiable`]: a
+/// ([`CovariateOptions`]); the errors of the design (a
 /// constant or collinear column is [`Error::NotIdentified`] naming it; matrices whose rows are
 /// not the customers, [`Error::LengthMismatch`] `trans_covariates` / `life_covariates`); the
 /// errors of the plain fit and of [`fit_ml`].

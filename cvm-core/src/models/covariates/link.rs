@@ -2,6 +2,8 @@
 //! which sign) and the [`Design`] of a covariate fit: the covariate matrices, the coefficient of
 //! each column and the per-customer parameters they give.
 
+use super::columns::Encoding;
+use super::matrix::Matrix;
 use super::Covariates;
 use crate::error::{Error, Result};
 use crate::models::ModelKind;
@@ -82,12 +84,13 @@ pub fn links(model: ModelKind) -> Result<&'static [LinkTerm]> {
     }
 }
 
-/// One process's covariates in a [`Design`]: the matrix and, per column, the index of its
-/// coefficient.
+/// One process's covariates in a [`Design`]: the encoding of its columns, the design matrix
+/// and, per design column, the index of its coefficient.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Block {
     pub(crate) process: Process,
-    pub(crate) z: Covariates,
+    pub(crate) encodings: Vec<Encoding>,
+    pub(crate) z: Matrix,
     pub(crate) coef: Vec<usize>,
 }
 
@@ -113,12 +116,12 @@ impl Design {
     /// [`Error::InvalidValue`] (`shared`) for a shared column missing from either matrix;
     /// [`Error::NotIdentified`] naming a constant or collinear column.
     pub(crate) fn new(
-        model: ModelKind, n: usize, processes: Vec<(Process, Covariates)>, shared: &[String],
+        model: ModelKind, n: usize, processes: Vec<(Process, &Covariates)>, shared: &[String],
     ) -> Result<Self> {
         let terms = links(model)?;
         let mut blocks = Vec::new();
         let mut coef_names: Vec<String> = Vec::new();
-        for (process, z) in processes {
+        for (process, covariates) in processes {
             let field = format!("{}_covariates", process.prefix());
             if !terms.iter().any(|t| t.process == process) {
                 let reason = format!("`{}` has no {} link", model.as_str(), process.prefix());
@@ -127,36 +130,67 @@ impl Design {
             if blocks.iter().any(|b: &Block| b.process == process) {
                 return Err(Error::invalid(field, "given twice"));
             }
-            crate::error::check::same_len(&field, n, z.n_rows())?;
+            crate::error::check::same_len(&field, n, covariates.n_rows())?;
+            let encodings = covariates.encodings();
+            for e in &encodings {
+                if let Encoding::Categorical { name, levels, .. } = e {
+                    if levels.len() < 2 {
+                        return Err(Error::NotIdentified {
+                            model: model.as_str().to_string(),
+                            reason: format!(
+                                "covariate column `{name}` has the single level `{}`: it is \
+                                 constant",
+                                levels[0]
+                            ),
+                        });
+                    }
+                }
+            }
+            let z = covariates.design(&encodings, &field)?;
             z.check_identifiable(model.as_str())?;
-            let coef = z
-                .names()
-                .iter()
-                .map(|c| {
-                    let is_shared = shared.contains(c) && process != Process::Spend;
+            let mut coef = Vec::with_capacity(z.n_cols());
+            for e in &encodings {
+                let is_shared = shared.iter().any(|c| c == e.name()) && process != Process::Spend;
+                for c in e.design_names() {
                     let name = if is_shared {
                         format!("shared_{c}")
                     } else {
                         format!("{}_{c}", process.prefix())
                     };
-                    match coef_names.iter().position(|n| *n == name) {
+                    coef.push(match coef_names.iter().position(|n| *n == name) {
                         Some(j) => j,
                         None => {
                             coef_names.push(name);
                             coef_names.len() - 1
                         }
-                    }
-                })
-                .collect();
-            blocks.push(Block { process, z, coef });
+                    });
+                }
+            }
+            blocks.push(Block { process, encodings, z, coef });
         }
         for c in shared {
-            let has = |p: Process| blocks.iter().any(|b| b.process == p && b.z.names().contains(c));
-            if !(has(Process::Transaction) && has(Process::Lifetime)) {
-                let reason = format!(
-                    "column `{c}` must be in both the transaction and the lifetime covariates"
-                );
-                return Err(Error::invalid("shared", reason));
+            let encoding = |p: Process| {
+                blocks
+                    .iter()
+                    .filter(|b| b.process == p)
+                    .flat_map(|b| b.encodings.iter())
+                    .find(|e| e.name() == c)
+            };
+            match (encoding(Process::Transaction), encoding(Process::Lifetime)) {
+                (Some(t), Some(l)) if t == l => {}
+                (Some(_), Some(_)) => {
+                    let reason = format!(
+                        "column `{c}` must have the same levels and reference level in the \
+                         transaction and the lifetime covariates"
+                    );
+                    return Err(Error::invalid("shared", reason));
+                }
+                _ => {
+                    let reason = format!(
+                        "column `{c}` must be in both the transaction and the lifetime covariates"
+                    );
+                    return Err(Error::invalid("shared", reason));
+                }
             }
         }
         Ok(Design { model, terms, blocks, coef_names })
@@ -167,7 +201,12 @@ impl Design {
         let blocks = self
             .blocks
             .iter()
-            .map(|b| Block { process: b.process, z: b.z.every(stride), coef: b.coef.clone() })
+            .map(|b| Block {
+                process: b.process,
+                encodings: b.encodings.clone(),
+                z: b.z.every(stride),
+                coef: b.coef.clone(),
+            })
             .collect();
         Design { blocks, coef_names: self.coef_names.clone(), ..*self }
     }

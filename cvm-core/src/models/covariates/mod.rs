@@ -51,6 +51,7 @@
 //! # Ok::<(), cvm_core::Error>(())
 //! ```
 
+mod columns;
 mod fit;
 mod likelihood;
 mod link;
@@ -61,7 +62,7 @@ mod persist;
 mod predict;
 mod rows;
 
+pub use columns::{Column, Covariates};
 pub use fit::{fit, fit_spend, CovariateOptions, ProcessCovariates};
 pub use link::{links, LinkTerm, Process};
-pub use matrix::Covariates;
 pub use model::{CovariateModel, LikelihoodRatioTest};

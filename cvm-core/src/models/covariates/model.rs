@@ -2,18 +2,18 @@
 //! covariance, the likelihood-ratio test against the plain model, and each customer's
 //! parameters from that customer's covariates (the predictions are in `predict.rs`).
 
+use super::columns::Encoding;
 use super::fit::ProcessCovariates;
 use super::likelihood::{CovLik, Rows};
 use super::link::{links, Block, Design, Process};
-use super::Covariates;
 use crate::error::{Error, Result};
 use crate::models::{z_for_level, FitDiagnostics, ModelKind};
 use crate::special::{ln_gamma, ln_upper_incomplete_gamma};
 
-/// The covariate columns a model was fitted with: per process, the column names and the index
-/// of each column's coefficient.
+/// The covariate columns a model was fitted with: per process, the encoding of its columns
+/// and the index of each design column's coefficient.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Layout(Vec<(Process, Vec<String>, Vec<usize>)>);
+pub(crate) struct Layout(Vec<(Process, Vec<Encoding>, Vec<usize>)>);
 
 impl Layout {
     pub(crate) fn of(design: &Design) -> Self {
@@ -21,60 +21,50 @@ impl Layout {
             design
                 .blocks
                 .iter()
-                .map(|b| (b.process, b.z.names().to_vec(), b.coef.clone()))
+                .map(|b| (b.process, b.encodings.clone(), b.coef.clone()))
                 .collect(),
         )
     }
 
-    /// The layout of a stored model: per process, the columns and their coefficient indices.
+    /// The layout of a stored model: per process, the encodings and the coefficient indices.
     #[cfg_attr(not(feature = "serde"), allow(dead_code))]
-    pub(crate) fn from_columns(blocks: Vec<(Process, Vec<String>, Vec<usize>)>) -> Self {
+    pub(crate) fn from_blocks(blocks: Vec<(Process, Vec<Encoding>, Vec<usize>)>) -> Self {
         Layout(blocks)
     }
 
-    /// Per process, the column names.
-    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
-    pub(crate) fn columns(&self) -> impl Iterator<Item = (Process, &[String])> {
-        self.0.iter().map(|(p, c, _)| (*p, c.as_slice()))
+    /// Per process, the encodings of its columns.
+    pub(crate) fn encodings(&self) -> impl Iterator<Item = (Process, &[Encoding])> {
+        self.0.iter().map(|(p, e, _)| (*p, e.as_slice()))
     }
 
-    /// The design of `kind` on new covariates, their columns picked by name.
+    /// The design of `kind` on new covariates, encoded as at the fit (columns picked by name).
     pub(crate) fn design(
         &self, kind: ModelKind, n: usize, covariates: &ProcessCovariates,
     ) -> Result<Design> {
-        let given = covariates.by_process();
         let mut blocks = Vec::new();
-        for (process, cols, coef) in &self.0 {
+        for (process, encodings, coef) in &self.0 {
             let field = format!("{}_covariates", process.prefix());
-            let Some((_, z)) = given.iter().find(|(p, _)| p == process) else {
-                return Err(Error::invalid(
-                    field,
-                    format!("missing: the model uses columns {cols:?}"),
-                ));
+            let Some(z) = covariates.of(*process) else {
+                let cols: Vec<&str> = encodings.iter().map(Encoding::name).collect();
+                let reason = format!("missing: the model uses columns {cols:?}");
+                return Err(Error::invalid(field, reason));
             };
             crate::error::check::same_len(&field, n, z.n_rows())?;
-            let idx = cols
-                .iter()
-                .map(|c| {
-                    z.names().iter().position(|n| n == c).ok_or_else(|| {
-                        Error::invalid(field.clone(), format!("missing column `{c}`"))
-                    })
-                })
-                .collect::<Result<Vec<usize>>>()?;
-            let k = z.n_cols();
-            let values: Vec<f64> = (0..n)
-                .flat_map(|i| idx.iter().map(move |&j| (i, j)))
-                .map(|(i, j)| z.values()[i * k + j])
-                .collect();
-            let z = Covariates::new(cols, &values)?;
-            blocks.push(Block { process: *process, z, coef: coef.clone() });
+            let z = z.design(encodings, &field)?;
+            blocks.push(Block {
+                process: *process,
+                encodings: encodings.clone(),
+                z,
+                coef: coef.clone(),
+            });
         }
-        let coef_names =
-            vec![
-                String::new();
-                self.0.iter().flat_map(|b| b.2.iter()).map(|j| j + 1).max().unwrap_or(0)
-            ];
-        Ok(Design { model: kind, terms: links(kind)?, blocks, coef_names })
+        let n_coef = self.0.iter().flat_map(|b| b.2.iter()).map(|j| j + 1).max().unwrap_or(0);
+        Ok(Design {
+            model: kind,
+            terms: links(kind)?,
+            blocks,
+            coef_names: vec![String::new(); n_coef],
+        })
     }
 }
 
@@ -169,9 +159,29 @@ impl CovariateModel {
         self.plain_log_likelihood
     }
 
-    /// The covariate columns of each process, in the order of their coefficients.
+    /// The design columns of each process, in the order of their coefficients: numeric
+    /// columns by name, categorical ones as `name[level]` per non-reference level.
     pub fn columns(&self) -> Vec<(Process, Vec<String>)> {
-        self.layout.columns().map(|(p, c)| (p, c.to_vec())).collect()
+        self.layout
+            .encodings()
+            .map(|(p, e)| (p, e.iter().flat_map(Encoding::design_names).collect()))
+            .collect()
+    }
+
+    /// The categorical columns of each process with their levels (sorted) and reference level,
+    /// as learned at the fit: `(process, column, levels, reference)`.
+    pub fn levels(&self) -> Vec<(Process, String, Vec<String>, String)> {
+        self.layout
+            .encodings()
+            .flat_map(|(p, es)| {
+                es.iter().filter_map(move |e| match e {
+                    Encoding::Categorical { name, levels, reference } => {
+                        Some((p, name.clone(), levels.clone(), reference.clone()))
+                    }
+                    Encoding::Numeric(_) => None,
+                })
+            })
+            .collect()
     }
 
     #[cfg_attr(not(feature = "serde"), allow(dead_code))]

@@ -4,6 +4,7 @@
 //! L2 penalty and the plain model's log-likelihood (for the likelihood-ratio test). The
 //! covariance is stored on the fit's scale, `(ln base parameters, γ)`.
 
+use super::columns::Encoding;
 use super::link::{links, Process};
 use super::model::{CovariateModel, Layout};
 use crate::error::{Error, Result};
@@ -26,15 +27,31 @@ struct RawDoc {
     time_unit: Option<String>,
 }
 
+/// A column of a process: a numeric column's name, or a categorical column with its levels.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum RawColumn {
+    Numeric(String),
+    Categorical(RawCategorical),
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCategorical {
+    name: String,
+    levels: Vec<String>,
+    reference: String,
+}
+
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawCovariates {
     #[serde(default)]
-    trans: Option<Vec<String>>,
+    trans: Option<Vec<RawColumn>>,
     #[serde(default)]
-    life: Option<Vec<String>>,
+    life: Option<Vec<RawColumn>>,
     #[serde(default)]
-    spend: Option<Vec<String>>,
+    spend: Option<Vec<RawColumn>>,
     l2: f64,
     plain_log_likelihood: f64,
 }
@@ -50,8 +67,17 @@ pub(crate) fn to_json(m: &CovariateModel) -> Result<String> {
         params.insert(n.clone(), json!(v));
     }
     let mut cov = Map::new();
-    for (process, cols) in m.layout().columns() {
-        cov.insert(process.prefix().to_string(), json!(cols));
+    for (process, encodings) in m.layout().encodings() {
+        let cols: Vec<Value> = encodings
+            .iter()
+            .map(|e| match e {
+                Encoding::Numeric(name) => json!(name),
+                Encoding::Categorical { name, levels, reference } => {
+                    json!({ "name": name, "levels": levels, "reference": reference })
+                }
+            })
+            .collect();
+        cov.insert(process.prefix().to_string(), Value::Array(cols));
     }
     cov.insert("l2".into(), json!(m.l2()));
     cov.insert("plain_log_likelihood".into(), json!(m.plain_log_likelihood()));
@@ -103,8 +129,9 @@ pub(crate) fn from_json(text: &str) -> Result<CovariateModel> {
         if !terms.iter().any(|t| t.process == process) {
             return Err(err(path, format!("`{}` has no {} link", kind.as_str(), process.prefix())));
         }
+        let encodings = encodings(cols, &path)?;
         let mut coef = Vec::new();
-        for col in cols {
+        for col in encodings.iter().flat_map(Encoding::design_names) {
             let own = format!("{}_{col}", process.prefix());
             let shared = format!("shared_{col}");
             let name = if raw.params.contains_key(&shared) { shared } else { own };
@@ -117,7 +144,7 @@ pub(crate) fn from_json(text: &str) -> Result<CovariateModel> {
             };
             coef.push(j - nb);
         }
-        blocks.push((process, cols.clone(), coef));
+        blocks.push((process, encodings, coef));
     }
     for key in raw.params.keys() {
         if !names.contains(key) {
@@ -152,11 +179,38 @@ pub(crate) fn from_json(text: &str) -> Result<CovariateModel> {
         kind,
         names,
         params,
-        Layout::from_columns(blocks),
+        Layout::from_blocks(blocks),
         raw.log_covariance,
         raw.fit,
         c.plain_log_likelihood,
         c.l2,
         time_unit,
     ))
+}
+
+/// The encodings of one process's stored columns (at `path`), checked: unique names; a
+/// categorical column with at least two distinct levels, its reference among them.
+fn encodings(cols: &[RawColumn], path: &str) -> Result<Vec<Encoding>> {
+    let mut out: Vec<Encoding> = Vec::with_capacity(cols.len());
+    for (j, c) in cols.iter().enumerate() {
+        let at = format!("{path}[{j}]");
+        let e = match c {
+            RawColumn::Numeric(name) => Encoding::Numeric(name.clone()),
+            RawColumn::Categorical(RawCategorical { name, levels, reference }) => {
+                let distinct = levels.iter().enumerate().all(|(i, l)| !levels[..i].contains(l));
+                if levels.len() < 2 || !distinct || !levels.contains(reference) {
+                    let reason = "a categorical column needs two or more distinct levels, its \
+                                  reference among them";
+                    return Err(err(at, reason));
+                }
+                let (name, levels, reference) = (name.clone(), levels.clone(), reference.clone());
+                Encoding::Categorical { name, levels, reference }
+            }
+        };
+        if e.name().is_empty() || out.iter().any(|o| o.name() == e.name()) {
+            return Err(err(at, "column names must be non-empty and unique"));
+        }
+        out.push(e);
+    }
+    Ok(out)
 }
