@@ -403,10 +403,11 @@ typedef struct cvm_compressed cvm_compressed;
 typedef struct cvm_covariate_model cvm_covariate_model;
 
 // Per-customer covariates (opaque): one row per customer, in the order of the customer
-// columns they go with, and named columns. Built by [`cvm_covariates_new`] and the
-// `cvm_covariates_add_*` functions (the handle changes while columns are added: do not share
-// it between threads then), or at once by [`cvm_covariates_from_matrix`]. Free with
-// [`cvm_covariates_free`]. Reading a handle from several threads at once is safe.
+// columns they go with, and named numeric or categorical columns. Built by
+// [`cvm_covariates_new`] and the `cvm_covariates_add_*` functions (the handle changes while
+// columns are added: do not share it between threads then), or at once by
+// [`cvm_covariates_from_matrix`]. Free with [`cvm_covariates_free`]. Reading a handle from
+// several threads at once is safe.
 typedef struct cvm_covariates cvm_covariates;
 
 // The evaluation of a rule set over a table (opaque): decision, score and reasons of every
@@ -1450,73 +1451,6 @@ enum cvm_status cvm_churn_risk_reason(const struct cvm_model *model,
                                       const struct cvm_churn_risk_options *options,
                                       char **out);
 
-// A new covariates handle for `n_rows` customers, without columns yet, into `*out` (free it
-// with [`cvm_covariates_free`]). `CVM_STATUS_EMPTY_INPUT` (field `n_rows`) for 0 rows.
-//
-// # Safety
-// `out` valid for writes.
-enum cvm_status cvm_covariates_new(size_t n_rows, struct cvm_covariates **out);
-
-// Adds a numeric column `name` of `n_values` values, one per row (copied).
-//
-// Errors: `CVM_STATUS_NULL_POINTER` (`covariates`, `name`, `values` with `n_values` > 0);
-// `CVM_STATUS_INVALID_VALUE` (field `name`) for an empty or repeated name, (field: the column
-// name, index: the row) for a value that is not finite; `CVM_STATUS_LENGTH_MISMATCH` (field:
-// the column name) when `n_values` differs from the handle's rows. On error the handle is
-// unchanged.
-//
-// # Safety
-// `covariates` NULL or live, and used by no other thread; `name` NUL-terminated; `values`
-// holds `n_values` values.
-enum cvm_status cvm_covariates_add_numeric(struct cvm_covariates *covariates,
-                                           const char *name,
-                                           const double *values,
-                                           size_t n_values);
-
-// A covariates handle from a row-major matrix (the issue's "row-major arrays with column
-// names"): `n_names` columns named by `names`, `n_values` = rows × `n_names` values, row `i`
-// holding customer `i`'s covariates, into `*out` (free it with [`cvm_covariates_free`]).
-//
-// Errors: `CVM_STATUS_NULL_POINTER` (`values`, `names`, `out`); `CVM_STATUS_EMPTY_INPUT`
-// (`covariates`) without columns or rows; `CVM_STATUS_INVALID_VALUE` (field `names`, index)
-// for a NULL or non-UTF-8 name, (field `covariates`, index: the column) for an empty or
-// repeated name, (field: the column name, index: the row) for a value that is not finite;
-// `CVM_STATUS_LENGTH_MISMATCH` (`covariates`) when `n_values` is not a multiple of `n_names`.
-//
-// ```c
-// const char *names[2] = {"age", "card"};
-// const double z[6] = {31, 0,   45, 1,   27, 1};   /* three customers */
-// cvm_covariates *h = NULL;
-// cvm_status s = cvm_covariates_from_matrix(z, 6, names, 2, &h);
-// ```
-//
-// # Safety
-// `values` holds `n_values` values; `names` holds `n_names` NUL-terminated strings; `out`
-// valid for writes.
-enum cvm_status cvm_covariates_from_matrix(const double *values,
-                                           size_t n_values,
-                                           const char *const *names,
-                                           size_t n_names,
-                                           struct cvm_covariates **out);
-
-// Number of rows (customers) of the handle; 0 for NULL.
-//
-// # Safety
-// `covariates` NULL or live.
-size_t cvm_covariates_n_rows(const struct cvm_covariates *covariates);
-
-// Number of columns added so far (a categorical column counts once); 0 for NULL.
-//
-// # Safety
-// `covariates` NULL or live.
-size_t cvm_covariates_n_columns(const struct cvm_covariates *covariates);
-
-// Frees a covariates handle; NULL is a no-op. Models fitted with it do not need it.
-//
-// # Safety
-// `covariates` NULL or not yet freed.
-void cvm_covariates_free(struct cvm_covariates *covariates);
-
 // The default covariate options: the default fit options, no penalty, no shared column.
 struct cvm_covariate_options cvm_covariate_options_default(void);
 
@@ -1690,6 +1624,116 @@ enum cvm_status cvm_covariate_model_from_json(const char *json, struct cvm_covar
 // `m` NULL or not yet freed.
 void cvm_covariate_model_free(struct cvm_covariate_model *m);
 
+// A new covariates handle for `n_rows` customers, without columns yet, into `*out` (free it
+// with [`cvm_covariates_free`]). `CVM_STATUS_EMPTY_INPUT` (field `n_rows`) for 0 rows.
+//
+// # Safety
+// `out` valid for writes.
+enum cvm_status cvm_covariates_new(size_t n_rows, struct cvm_covariates **out);
+
+// Adds a numeric column `name` of `n_values` values, one per row (copied).
+//
+// Errors: `CVM_STATUS_NULL_POINTER` (`covariates`, `name`, `values` with `n_values` > 0);
+// `CVM_STATUS_INVALID_VALUE` (field `name`) for an empty or repeated name, (field: the column
+// name, index: the row) for a value that is not finite; `CVM_STATUS_LENGTH_MISMATCH` (field:
+// the column name) when `n_values` differs from the handle's rows. On error the handle is
+// unchanged.
+//
+// # Safety
+// `covariates` NULL or live, and used by no other thread; `name` NUL-terminated; `values`
+// holds `n_values` values.
+enum cvm_status cvm_covariates_add_numeric(struct cvm_covariates *covariates,
+                                           const char *name,
+                                           const double *values,
+                                           size_t n_values);
+
+// Adds a categorical column `name` from one label per row (`labels[i]`, a NUL-terminated UTF-8
+// string, copied): in a fit it enters as one indicator per level other than its reference
+// level, coefficients `<process>_<name>[<level>]`, each the effect of that level relative to
+// the reference. `reference` names the reference level; NULL: the first level in sorted
+// (byte) order among those present in the fitted data. At prediction the model encodes the
+// column with the levels it was fitted on: an unseen level is an error naming the column, the
+// row and the level.
+//
+// Errors as [`cvm_covariates_add_numeric`], plus `CVM_STATUS_INVALID_VALUE` (field: the column
+// name, index: the row) for a NULL (missing) or non-UTF-8 label, and (field: the column name)
+// for a `reference` that is not one of the labels.
+//
+// ```c
+// const char *channel[3] = {"email", "web", "store"};
+// cvm_covariates_add_categorical(z, "channel", channel, 3, "email");
+// ```
+//
+// # Safety
+// `covariates` NULL or live, and used by no other thread; `name` and `reference` (or NULL)
+// NUL-terminated; `labels` holds `n_labels` pointers.
+enum cvm_status cvm_covariates_add_categorical(struct cvm_covariates *covariates,
+                                               const char *name,
+                                               const char *const *labels,
+                                               size_t n_labels,
+                                               const char *reference);
+
+// Adds a categorical column `name` from integer codes (`codes[i]` indexes `levels`, as
+// pandas' categorical codes or an ERP's lookup table; copied); as
+// [`cvm_covariates_add_categorical`] otherwise. A negative code is a missing value:
+// `CVM_STATUS_INVALID_VALUE` naming the column and the row, as is a code beyond the levels;
+// a level listed twice names the column; a NULL or non-UTF-8 level is (field `levels`, index).
+//
+// # Safety
+// As [`cvm_covariates_add_categorical`]; `codes` holds `n_codes` values, `levels` `n_levels`
+// NUL-terminated strings.
+enum cvm_status cvm_covariates_add_categorical_codes(struct cvm_covariates *covariates,
+                                                     const char *name,
+                                                     const int64_t *codes,
+                                                     size_t n_codes,
+                                                     const char *const *levels,
+                                                     size_t n_levels,
+                                                     const char *reference);
+
+// A covariates handle from a row-major matrix (the issue's "row-major arrays with column
+// names"): `n_names` columns named by `names`, `n_values` = rows × `n_names` values, row `i`
+// holding customer `i`'s covariates, into `*out` (free it with [`cvm_covariates_free`]).
+//
+// Errors: `CVM_STATUS_NULL_POINTER` (`values`, `names`, `out`); `CVM_STATUS_EMPTY_INPUT`
+// (`covariates`) without columns or rows; `CVM_STATUS_INVALID_VALUE` (field `names`, index)
+// for a NULL or non-UTF-8 name, (field `covariates`, index: the column) for an empty or
+// repeated name, (field: the column name, index: the row) for a value that is not finite;
+// `CVM_STATUS_LENGTH_MISMATCH` (`covariates`) when `n_values` is not a multiple of `n_names`.
+//
+// ```c
+// const char *names[2] = {"age", "card"};
+// const double z[6] = {31, 0,   45, 1,   27, 1};   /* three customers */
+// cvm_covariates *h = NULL;
+// cvm_status s = cvm_covariates_from_matrix(z, 6, names, 2, &h);
+// ```
+//
+// # Safety
+// `values` holds `n_values` values; `names` holds `n_names` NUL-terminated strings; `out`
+// valid for writes.
+enum cvm_status cvm_covariates_from_matrix(const double *values,
+                                           size_t n_values,
+                                           const char *const *names,
+                                           size_t n_names,
+                                           struct cvm_covariates **out);
+
+// Number of rows (customers) of the handle; 0 for NULL.
+//
+// # Safety
+// `covariates` NULL or live.
+size_t cvm_covariates_n_rows(const struct cvm_covariates *covariates);
+
+// Number of columns added so far (a categorical column counts once); 0 for NULL.
+//
+// # Safety
+// `covariates` NULL or live.
+size_t cvm_covariates_n_columns(const struct cvm_covariates *covariates);
+
+// Frees a covariates handle; NULL is a no-op. Models fitted with it do not need it.
+//
+// # Safety
+// `covariates` NULL or not yet freed.
+void cvm_covariates_free(struct cvm_covariates *covariates);
+
 // P(alive at T) of each customer at that customer's parameters into `out` (`n_out` = number
 // of customers). Errors: invalid histories (field and index); the covariates' errors (see the
 // module); `CVM_STATUS_INVALID_VALUE` (field `model`) for a Gamma-Gamma model.
@@ -1767,7 +1811,7 @@ enum cvm_status cvm_covariate_model_probability_of_n_purchases(const struct cvm_
                                                                size_t n_out);
 
 // Each customer's natural parameters from their covariates, row-major into `out`
-// (`n_customers` rows of [`crate::covariates::cvm_covariate_model_base_count`] values: the
+// (`n_customers` rows of [`crate::covariate_model::cvm_covariate_model_base_count`] values: the
 // plain model's parameters for that customer, e.g. `r, α_i, s, β_i`). Errors: the covariates'
 // errors; `CVM_STATUS_LENGTH_MISMATCH` (`out`).
 //

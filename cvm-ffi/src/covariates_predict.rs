@@ -11,7 +11,8 @@
 
 use cvm_core::Error;
 
-use crate::covariates::{cvm_covariate_model, cvm_process_covariates, process_covariates};
+use crate::covariate_model::cvm_covariate_model;
+use crate::covariates::{cvm_process_covariates, process_covariates};
 use crate::models::customers;
 use crate::{cvm_status, ffi_guard, handle, need_out, write_array, FfiResult};
 
@@ -130,7 +131,7 @@ pub unsafe extern "C" fn cvm_covariate_model_probability_of_n_purchases(
 }
 
 /// Each customer's natural parameters from their covariates, row-major into `out`
-/// (`n_customers` rows of [`crate::covariates::cvm_covariate_model_base_count`] values: the
+/// (`n_customers` rows of [`crate::covariate_model::cvm_covariate_model_base_count`] values: the
 /// plain model's parameters for that customer, e.g. `r, α_i, s, β_i`). Errors: the covariates'
 /// errors; `CVM_STATUS_LENGTH_MISMATCH` (`out`).
 ///

@@ -8,6 +8,7 @@ use std::ptr;
 use cvm_core::models::{simulate, ParetoNbdParams, SimulationOptions};
 
 use crate::columns::{cvm_doubles, cvm_fit_columns, cvm_strings};
+use crate::covariate_model::*;
 use crate::covariates::*;
 use crate::covariates_predict::*;
 use crate::models::{
@@ -275,8 +276,9 @@ fn errors_name_their_argument() {
     let s = unsafe { cvm_covariate_model_params(ptr::null(), p.as_mut_ptr(), 4) };
     assert_eq!((s, field().as_str()), (cvm_status::CVM_STATUS_NULL_POINTER, "model"));
     // Adding columns: wrong length, non-finite value, repeated name; the handle is unchanged.
-    let v = [0.0, 1.0, f64::NAN];
-    let s = unsafe { cvm_covariates_add_numeric(z, c"age".as_ptr(), v.as_ptr(), 3) };
+    let mut v = vec![0.0; n];
+    v[2] = f64::NAN;
+    let s = unsafe { cvm_covariates_add_numeric(z, c"age".as_ptr(), v.as_ptr(), n) };
     assert_eq!((s, field().as_str()), (cvm_status::CVM_STATUS_INVALID_VALUE, "age"));
     assert_eq!(cvm_last_error_index(), 2);
     let s = unsafe { cvm_covariates_add_numeric(z, c"age".as_ptr(), v.as_ptr(), 2) };
@@ -451,5 +453,107 @@ fn spend_fit_and_its_errors() {
     unsafe {
         cvm_covariate_model_free(m);
         cvm_covariates_free(h);
+    }
+}
+
+#[test]
+fn categorical_columns_levels_and_unseen_levels() {
+    let c = cohort(1200);
+    let n = c[0].len();
+    let channels = [c"email".as_ptr(), c"store".as_ptr(), c"web".as_ptr()];
+    let labels: Vec<*const c_char> = (0..n).map(|i| channels[(i * 7) % 3]).collect();
+    let mut z = ptr::null_mut();
+    assert_eq!(unsafe { cvm_covariates_new(n, &mut z) }, OK);
+    let st = unsafe {
+        cvm_covariates_add_categorical(z, c"channel".as_ptr(), labels.as_ptr(), n, c"web".as_ptr())
+    };
+    assert_eq!(st, OK, "{}", message());
+    let pc = cvm_process_covariates { transaction: z, lifetime: ptr::null(), spend: ptr::null() };
+    let (s, m) = fit(CVM_MODEL_BG_NBD, &c, &pc);
+    assert_eq!(s, OK, "{}", message());
+    let name = |i| unsafe { CStr::from_ptr(cvm_covariate_model_param_name(m, i)) };
+    assert_eq!((name(4), name(5)), (c"trans_channel[email]", c"trans_channel[store]"));
+    // The same column from codes gives the same model.
+    let codes: Vec<i64> = (0..n).map(|i| ((i * 7) % 3) as i64).collect();
+    let mut zc = ptr::null_mut();
+    assert_eq!(unsafe { cvm_covariates_new(n, &mut zc) }, OK);
+    let st = unsafe {
+        cvm_covariates_add_categorical_codes(
+            zc,
+            c"channel".as_ptr(),
+            codes.as_ptr(),
+            n,
+            channels.as_ptr(),
+            3,
+            c"web".as_ptr(),
+        )
+    };
+    assert_eq!(st, OK, "{}", message());
+    let pcc = cvm_process_covariates { transaction: zc, lifetime: ptr::null(), spend: ptr::null() };
+    let (s, mc) = fit(CVM_MODEL_BG_NBD, &c, &pcc);
+    assert_eq!(s, OK);
+    assert_eq!(params(m), params(mc));
+    // An unseen level at prediction names the column, the row and the level.
+    let new = [c"web".as_ptr(), c"fax".as_ptr()];
+    let mut zn = ptr::null_mut();
+    assert_eq!(unsafe { cvm_covariates_new(2, &mut zn) }, OK);
+    let st = unsafe {
+        cvm_covariates_add_categorical(zn, c"channel".as_ptr(), new.as_ptr(), 2, ptr::null())
+    };
+    assert_eq!(st, OK);
+    let pn = cvm_process_covariates { transaction: zn, lifetime: ptr::null(), spend: ptr::null() };
+    let mut out = [0.0; 2];
+    let st = unsafe {
+        cvm_covariate_model_probability_alive(
+            m,
+            c[0].as_ptr(),
+            2,
+            c[1].as_ptr(),
+            2,
+            c[2].as_ptr(),
+            2,
+            &pn,
+            out.as_mut_ptr(),
+            2,
+        )
+    };
+    assert_eq!(st, cvm_status::CVM_STATUS_INVALID_VALUE);
+    assert_eq!(cvm_last_error_index(), 1, "{}", message());
+    assert!(message().contains("channel") && message().contains("fax"), "{}", message());
+    // A NULL label is a missing value (column and row); a reference that is not a label.
+    let bad = [c"web".as_ptr(), ptr::null()];
+    let st =
+        unsafe { cvm_covariates_add_categorical(zn, c"c2".as_ptr(), bad.as_ptr(), 2, ptr::null()) };
+    assert_eq!(
+        (st, field().as_str(), cvm_last_error_index()),
+        (cvm_status::CVM_STATUS_INVALID_VALUE, "c2", 1)
+    );
+    let st = unsafe {
+        cvm_covariates_add_categorical(zn, c"c3".as_ptr(), new.as_ptr(), 2, c"post".as_ptr())
+    };
+    assert_eq!((st, field().as_str()), (cvm_status::CVM_STATUS_INVALID_VALUE, "c3"));
+    let neg = [0i64, -1];
+    let st = unsafe {
+        cvm_covariates_add_categorical_codes(
+            zn,
+            c"c4".as_ptr(),
+            neg.as_ptr(),
+            2,
+            new.as_ptr(),
+            2,
+            ptr::null(),
+        )
+    };
+    assert_eq!(
+        (st, field().as_str(), cvm_last_error_index()),
+        (cvm_status::CVM_STATUS_INVALID_VALUE, "c4", 1)
+    );
+    assert_eq!(unsafe { cvm_covariates_n_columns(zn) }, 1);
+    unsafe {
+        cvm_covariate_model_free(m);
+        cvm_covariate_model_free(mc);
+        for h in [z, zc, zn] {
+            cvm_covariates_free(h);
+        }
     }
 }

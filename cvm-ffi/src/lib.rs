@@ -29,6 +29,7 @@ use std::sync::{Mutex, Once};
 pub mod churn;
 pub mod churn_risk;
 pub mod columns;
+pub mod covariate_model;
 pub mod covariates;
 pub mod covariates_predict;
 #[cfg(test)]
