@@ -347,7 +347,8 @@ fn gamma_gamma_spend_covariate() {
     let (mut x, mut m, mut z) = (vec![], vec![], vec![]);
     for group in 0..2u64 {
         let zi = group as f64;
-        let p = GammaGammaParams::new(truth.p, truth.q, truth.gamma * (-g * zi).exp()).unwrap();
+        // A positive coefficient raises spend: γ_i = γ e^{g z}, mean spend pγ_i/(q−1).
+        let p = GammaGammaParams::new(truth.p, truth.q, truth.gamma * (g * zi).exp()).unwrap();
         let gg = GammaGamma::from_params(p).unwrap();
         let f: Vec<f64> = (0..n / 2).map(|i| (1 + i % 5) as f64).collect();
         m.extend(gg.simulate(&f, 30 + group).unwrap());

@@ -71,6 +71,7 @@ use crate::parallel::{par_map, par_map2};
 use crate::special::gauss_legendre;
 use crate::TimeUnit;
 
+pub mod covariates;
 mod options;
 pub use options::{ClvMethod, ClvOptions, ClvResult};
 

@@ -151,6 +151,9 @@ def first_true(mask: np.ndarray) -> int | None:
 
 def ids_to_int64(ids: pd.Series, field: str) -> tuple[np.ndarray, Any]:
     """Customer ids → int64 codes (zero-copy for int64 columns) and the labels to map them back."""
+    if isinstance(ids.dtype, np.dtype) and ids.dtype.kind in "iu" and ids.dtype != np.uint64:
+        # A numpy integer column has no missing values: no scan for them.
+        return np.ascontiguousarray(ids.to_numpy(), dtype=np.int64), None
     bad = first_true(ids.isna().to_numpy())
     if bad is not None:
         raise InvalidValueError(f"`{field}`[{bad}]: missing customer id", field=field, index=bad)
@@ -235,7 +238,10 @@ def floats(values: Any, field: str) -> np.ndarray:
         )
     try:
         if isinstance(values, (pd.Series, pd.Index)):
-            values = values.to_numpy(dtype=np.float64, na_value=np.nan)
+            # A numpy-backed column converts as it is (its missing values are already NaN);
+            # extension arrays (nullable, Arrow) map their missing values to NaN.
+            plain = isinstance(values.dtype, np.dtype) and values.dtype.kind in "iuf"
+            values = values.to_numpy() if plain else values.to_numpy(dtype=np.float64, na_value=np.nan)
         arr = np.ascontiguousarray(values, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         bad = _first_non_number(values)

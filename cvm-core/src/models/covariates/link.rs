@@ -53,7 +53,10 @@ const fn term(param: usize, process: Process, sign: f64) -> LinkTerm {
 /// * BG/BB `(α, β, γ, δ)` (discrete time): `α_i = α e^{γ_trans·z}`, `γ_i = γ e^{γ_life·z}`
 ///   (the first shapes of the beta distributions of the purchase and the dropout probability:
 ///   a positive coefficient raises the mean `α/(α+β)`, resp. `γ/(γ+δ)`);
-/// * Gamma-Gamma `(p, q, γ)`: the scale of the rates `ν`, `γ_i = γ e^{−γ_spend·z}`.
+/// * Gamma-Gamma `(p, q, γ)`: `γ_i = γ e^{γ_spend·z}` — `γ` is the rate of the gamma
+///   distribution of the customers' spend rates `ν` (`E ν = q/γ`), so this scales every spend
+///   rate by `e^{−γ_spend·z}` (`ν_i = ν e^{−γ_spend·z}`) and the mean spend `pγ/(q−1)` by
+///   `e^{γ_spend·z}`: a positive coefficient raises spend.
 ///
 /// A positive `γ_trans` raises the purchase rate (`α` is a scale of the rates: the mean rate
 /// `r/α_i` is multiplied by `e^{γ_trans·z}`); a positive `γ_life` raises the dropout rate of
@@ -67,7 +70,7 @@ pub fn links(model: ModelKind) -> Result<&'static [LinkTerm]> {
     const PNBD: &[LinkTerm] = &[term(1, Transaction, -1.0), term(3, Lifetime, -1.0)];
     const BG: &[LinkTerm] =
         &[term(1, Transaction, -1.0), term(2, Lifetime, 1.0), term(3, Lifetime, 1.0)];
-    const GG: &[LinkTerm] = &[term(2, Spend, -1.0)];
+    const GG: &[LinkTerm] = &[term(2, Spend, 1.0)];
     const BGBB: &[LinkTerm] = &[term(0, Transaction, 1.0), term(2, Lifetime, 1.0)];
     match model {
         ModelKind::ParetoNbd => Ok(PNBD),

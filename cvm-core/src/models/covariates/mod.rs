@@ -64,5 +64,6 @@ mod rows;
 
 pub use columns::{Column, Covariates};
 pub use fit::{fit, fit_spend, CovariateOptions, ProcessCovariates};
+pub(crate) use link::Design;
 pub use link::{links, LinkTerm, Process};
 pub use model::{CovariateModel, LikelihoodRatioTest};
