@@ -654,6 +654,79 @@ typedef struct cvm_likelihood_ratio_test {
   double plain_log_likelihood;
 } cvm_likelihood_ratio_test;
 
+// The two models of [`cvm_covariate_clv`]: for each side, a model with covariates or a plain
+// model — exactly one of `transaction` and `plain_transaction`, and one of `spend` and
+// `plain_spend`. Write `{.transaction = m, .plain_spend = gg}` in C.
+typedef struct cvm_clv_sides {
+  // A transaction model with covariates (Pareto/NBD, BG/NBD, MBG/NBD, BG/BB), or NULL.
+  const struct cvm_covariate_model *transaction;
+  // A plain transaction model (`cvm_model`: BG/NBD, MBG/NBD, Pareto/NBD), or NULL.
+  const struct cvm_model *plain_transaction;
+  // A Gamma-Gamma with spend covariates ([`crate::covariate_model::cvm_covariate_model_fit_spend`]), or NULL.
+  const struct cvm_covariate_model *spend;
+  // A plain Gamma-Gamma, or NULL.
+  const struct cvm_gamma_gamma *plain_spend;
+} cvm_clv_sides;
+
+// The customer columns of [`cvm_clv`] (`frequency`, `recency`, `t` = T, `monetary_value`) and
+// of [`cvm_clv_bg_bb`] (`t` = the number of opportunities `n`), in the model's unit; every
+// column is required and they have one length.
+typedef struct cvm_clv_customers {
+  // Repeat purchases `x`.
+  struct cvm_doubles frequency;
+  // Age at the last purchase `t_x`.
+  struct cvm_doubles recency;
+  // Age at the end of observation `T` (BG/BB: opportunities `n`).
+  struct cvm_doubles t;
+  // Mean repeat-purchase value.
+  struct cvm_doubles monetary_value;
+} cvm_clv_customers;
+
+// Options of [`cvm_clv`] and [`cvm_clv_bg_bb`]. Start from [`cvm_clv_options_default`].
+// Units and the method are codes checked by the library (an unknown one is
+// `CVM_STATUS_UNKNOWN_NAME` naming the member and listing the valid codes).
+typedef struct cvm_clv_options {
+  // Horizon in `time_unit` (default 12); ≥ 0. With the lifetimes method, a whole number of
+  // months.
+  double horizon;
+  // Unit of the horizon and of the discount rate: `CVM_UNIT_DAY`, `_WEEK`, `_MONTH`
+  // (default), `_YEAR`.
+  uint32_t time_unit;
+  // Unit of the transaction model's data (`CVM_UNIT_DAY`, …, `_YEAR`); for the BG/BB, the
+  // length of one opportunity. `CVM_UNIT_PERIOD` (the default): the unit the model records
+  // (`cvm_model_time_unit`, set by a fit's `time_unit` or `cvm_*_with_time_unit`). A unit
+  // that contradicts the model's, or `CVM_UNIT_PERIOD` for a model that records none, is
+  // `CVM_STATUS_INVALID_VALUE` (field `data_time_unit`): there is no silent default.
+  uint32_t data_time_unit;
+  // Effective discount rate per `time_unit` (default 0.01); > −1.
+  double discount_rate;
+  // Profit margin applied to spend (default 1); ≥ 0.
+  double margin;
+  // `CVM_CLV_CONTINUOUS` (default) or `CVM_CLV_LIFETIMES` (lifetimes' monthly steps of
+  // 4.345 weeks).
+  uint32_t method;
+  // Confidence level of delta-method intervals in (0, 1), or 0 for none (default 0).
+  double interval_level;
+} cvm_clv_options;
+
+// Where [`cvm_clv`] writes: each non-NULL array has room for `n` = the number of customers.
+// `clv` is required; `discounted_purchases` and `expected_spend` may be NULL (not wanted);
+// `lower` and `upper` are required when `interval_level` > 0 and ignored otherwise.
+typedef struct cvm_clv_outputs {
+  // CLV of each customer.
+  double *clv;
+  // Discounted expected purchases over the horizon.
+  double *discounted_purchases;
+  // Expected spend per purchase (Gamma-Gamma conditional mean).
+  double *expected_spend;
+  // Lower end of the delta-method interval.
+  double *lower;
+  // Upper end of the delta-method interval.
+  double *upper;
+  // Room in each array.
+  size_t n;
+} cvm_clv_outputs;
+
 // Options of [`cvm_select_campaign`] and [`cvm_compare_campaigns`]; start from
 // [`cvm_campaign_options_default`].
 typedef struct cvm_campaign_options {
@@ -773,65 +846,6 @@ typedef struct cvm_fee_rows {
   // Tier of the other customers, or NULL.
   const char *default_tier;
 } cvm_fee_rows;
-
-// Options of [`cvm_clv`] and [`cvm_clv_bg_bb`]. Start from [`cvm_clv_options_default`].
-// Units and the method are codes checked by the library (an unknown one is
-// `CVM_STATUS_UNKNOWN_NAME` naming the member and listing the valid codes).
-typedef struct cvm_clv_options {
-  // Horizon in `time_unit` (default 12); ≥ 0. With the lifetimes method, a whole number of
-  // months.
-  double horizon;
-  // Unit of the horizon and of the discount rate: `CVM_UNIT_DAY`, `_WEEK`, `_MONTH`
-  // (default), `_YEAR`.
-  uint32_t time_unit;
-  // Unit of the transaction model's data (`CVM_UNIT_DAY`, …, `_YEAR`); for the BG/BB, the
-  // length of one opportunity. `CVM_UNIT_PERIOD` (the default): the unit the model records
-  // (`cvm_model_time_unit`, set by a fit's `time_unit` or `cvm_*_with_time_unit`). A unit
-  // that contradicts the model's, or `CVM_UNIT_PERIOD` for a model that records none, is
-  // `CVM_STATUS_INVALID_VALUE` (field `data_time_unit`): there is no silent default.
-  uint32_t data_time_unit;
-  // Effective discount rate per `time_unit` (default 0.01); > −1.
-  double discount_rate;
-  // Profit margin applied to spend (default 1); ≥ 0.
-  double margin;
-  // `CVM_CLV_CONTINUOUS` (default) or `CVM_CLV_LIFETIMES` (lifetimes' monthly steps of
-  // 4.345 weeks).
-  uint32_t method;
-  // Confidence level of delta-method intervals in (0, 1), or 0 for none (default 0).
-  double interval_level;
-} cvm_clv_options;
-
-// The customer columns of [`cvm_clv`] (`frequency`, `recency`, `t` = T, `monetary_value`) and
-// of [`cvm_clv_bg_bb`] (`t` = the number of opportunities `n`), in the model's unit; every
-// column is required and they have one length.
-typedef struct cvm_clv_customers {
-  // Repeat purchases `x`.
-  struct cvm_doubles frequency;
-  // Age at the last purchase `t_x`.
-  struct cvm_doubles recency;
-  // Age at the end of observation `T` (BG/BB: opportunities `n`).
-  struct cvm_doubles t;
-  // Mean repeat-purchase value.
-  struct cvm_doubles monetary_value;
-} cvm_clv_customers;
-
-// Where [`cvm_clv`] writes: each non-NULL array has room for `n` = the number of customers.
-// `clv` is required; `discounted_purchases` and `expected_spend` may be NULL (not wanted);
-// `lower` and `upper` are required when `interval_level` > 0 and ignored otherwise.
-typedef struct cvm_clv_outputs {
-  // CLV of each customer.
-  double *clv;
-  // Discounted expected purchases over the horizon.
-  double *discounted_purchases;
-  // Expected spend per purchase (Gamma-Gamma conditional mean).
-  double *expected_spend;
-  // Lower end of the delta-method interval.
-  double *lower;
-  // Upper end of the delta-method interval.
-  double *upper;
-  // Room in each array.
-  size_t n;
-} cvm_clv_outputs;
 
 // Thresholds of [`cvm_loyalty_stages`]; start from [`cvm_ladder_options_default`].
 typedef struct cvm_ladder_options {
@@ -1840,6 +1854,36 @@ enum cvm_status cvm_covariate_model_log_likelihood_individual(const struct cvm_c
                                                               const struct cvm_process_covariates *covariates,
                                                               double *out,
                                                               size_t n_out);
+
+// CLV per customer when either model has covariates: `margin · E(spend) · discounted expected
+// purchases over the horizon`, each at that customer's parameters (the plain model's kernels),
+// with delta-method intervals from the full covariance of each model when
+// `options->interval_level` > 0. As [`crate::lifetime2::cvm_clv`] otherwise: `customers` holds
+// the summary columns (for a BG/BB, `t` is the number of opportunities `n`), `options` may be
+// NULL (defaults; the unit of the customer columns is the transaction model's unless
+// `options->data_time_unit` names it), `out` says where to write. `covariates` holds each
+// process's covariates for the customers (NULL: none; a model's covariates are required).
+//
+// Errors: those of `cvm_clv`; `CVM_STATUS_INVALID_VALUE` (field `transaction` / `spend`) for a
+// side given twice or not at all, or a model of the wrong kind (a Gamma-Gamma as the
+// transaction model); the covariates' errors (see the module).
+//
+// ```c
+// cvm_clv_sides sides = {.transaction = m, .plain_spend = gg};
+// cvm_process_covariates pc = {.transaction = z, .lifetime = z};
+// cvm_clv_customers c = {.frequency = {f, n}, .recency = {r, n}, .t = {T, n}, .monetary_value = {mv, n}};
+// cvm_clv_outputs out = {.clv = clv, .n = n};
+// cvm_status s = cvm_covariate_clv(&sides, &c, &pc, NULL, &out);
+// ```
+//
+// # Safety
+// `sides`, `customers`, `out` valid, their handles NULL or live and their arrays holding their
+// stated lengths; `covariates` and `options` NULL or valid.
+enum cvm_status cvm_covariate_clv(const struct cvm_clv_sides *sides,
+                                  const struct cvm_clv_customers *customers,
+                                  const struct cvm_process_covariates *covariates,
+                                  const struct cvm_clv_options *options,
+                                  const struct cvm_clv_outputs *out);
 
 // The default playbook (see docs/decisions.md) into a new handle `*out`.
 //

@@ -9,11 +9,16 @@
 //! process's covariates (`trans_covariates`, `life_covariates`, `spend_covariates`), the column
 //! and the row.
 
+use cvm_core::clv::covariates::{customer_lifetime_value, SpendSide, TransactionSide};
 use cvm_core::Error;
 
 use crate::covariate_model::cvm_covariate_model;
 use crate::covariates::{cvm_process_covariates, process_covariates};
-use crate::models::customers;
+use crate::lifetime2::{
+    check_clv_out, clv_options, cvm_clv_customers, cvm_clv_options, cvm_clv_outputs,
+    cvm_gamma_gamma, write_clv,
+};
+use crate::models::{customers, cvm_model};
 use crate::{cvm_status, ffi_guard, handle, need_out, write_array, FfiResult};
 
 /// The model behind `m` (NULL: `CVM_STATUS_NULL_POINTER`, field `model`).
@@ -169,5 +174,109 @@ pub unsafe extern "C" fn cvm_covariate_model_log_likelihood_individual(
         let z = unsafe { process_covariates(covariates) }?;
         let v = m.log_likelihood_individual(c.f, c.r, c.t, &z)?;
         unsafe { write_array(&v, out, n_out, "out") }
+    })
+}
+
+/// The two models of [`cvm_covariate_clv`]: for each side, a model with covariates or a plain
+/// model — exactly one of `transaction` and `plain_transaction`, and one of `spend` and
+/// `plain_spend`. Write `{.transaction = m, .plain_spend = gg}` in C.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct cvm_clv_sides {
+    /// A transaction model with covariates (Pareto/NBD, BG/NBD, MBG/NBD, BG/BB), or NULL.
+    pub transaction: *const cvm_covariate_model,
+    /// A plain transaction model (`cvm_model`: BG/NBD, MBG/NBD, Pareto/NBD), or NULL.
+    pub plain_transaction: *const cvm_model,
+    /// A Gamma-Gamma with spend covariates ([`crate::covariate_model::cvm_covariate_model_fit_spend`]), or NULL.
+    pub spend: *const cvm_covariate_model,
+    /// A plain Gamma-Gamma, or NULL.
+    pub plain_spend: *const cvm_gamma_gamma,
+}
+
+/// Exactly one of `covariate` and `plain`, as the side `field` (`CVM_STATUS_INVALID_VALUE`
+/// naming it otherwise).
+fn one_of<'a, C, P>(
+    covariate: Option<&'a C>, plain: Option<&'a P>, field: &str,
+) -> FfiResult<Side<'a, C, P>> {
+    match (covariate, plain) {
+        (Some(c), None) => Ok(Side::Covariates(c)),
+        (None, Some(p)) => Ok(Side::Plain(p)),
+        (c, _) => {
+            let what = if c.is_some() { "both" } else { "neither" };
+            let reason = format!("give exactly one of `{field}` and `plain_{field}`, not {what}");
+            Err(Error::invalid(field, reason).into())
+        }
+    }
+}
+
+/// One side of a CLV: a covariate model or a plain one.
+enum Side<'a, C, P> {
+    Covariates(&'a C),
+    Plain(&'a P),
+}
+
+/// CLV per customer when either model has covariates: `margin · E(spend) · discounted expected
+/// purchases over the horizon`, each at that customer's parameters (the plain model's kernels),
+/// with delta-method intervals from the full covariance of each model when
+/// `options->interval_level` > 0. As [`crate::lifetime2::cvm_clv`] otherwise: `customers` holds
+/// the summary columns (for a BG/BB, `t` is the number of opportunities `n`), `options` may be
+/// NULL (defaults; the unit of the customer columns is the transaction model's unless
+/// `options->data_time_unit` names it), `out` says where to write. `covariates` holds each
+/// process's covariates for the customers (NULL: none; a model's covariates are required).
+///
+/// Errors: those of `cvm_clv`; `CVM_STATUS_INVALID_VALUE` (field `transaction` / `spend`) for a
+/// side given twice or not at all, or a model of the wrong kind (a Gamma-Gamma as the
+/// transaction model); the covariates' errors (see the module).
+///
+/// ```c
+/// cvm_clv_sides sides = {.transaction = m, .plain_spend = gg};
+/// cvm_process_covariates pc = {.transaction = z, .lifetime = z};
+/// cvm_clv_customers c = {.frequency = {f, n}, .recency = {r, n}, .t = {T, n}, .monetary_value = {mv, n}};
+/// cvm_clv_outputs out = {.clv = clv, .n = n};
+/// cvm_status s = cvm_covariate_clv(&sides, &c, &pc, NULL, &out);
+/// ```
+///
+/// # Safety
+/// `sides`, `customers`, `out` valid, their handles NULL or live and their arrays holding their
+/// stated lengths; `covariates` and `options` NULL or valid.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_covariate_clv(
+    sides: *const cvm_clv_sides, customers: *const cvm_clv_customers,
+    covariates: *const cvm_process_covariates, options: *const cvm_clv_options,
+    out: *const cvm_clv_outputs,
+) -> cvm_status {
+    ffi_guard!({
+        let s = unsafe { handle(sides, "sides") }?;
+        let t = match one_of(
+            unsafe { s.transaction.as_ref() },
+            unsafe { s.plain_transaction.as_ref() },
+            "transaction",
+        )? {
+            Side::Covariates(m) => TransactionSide::Covariates(&m.model),
+            Side::Plain(m) => TransactionSide::Plain(m.0.as_model()),
+        };
+        let g = match one_of(
+            unsafe { s.spend.as_ref() },
+            unsafe { s.plain_spend.as_ref() },
+            "spend",
+        )? {
+            Side::Covariates(m) => SpendSide::Covariates(&m.model),
+            Side::Plain(m) => SpendSide::Plain(&m.0),
+        };
+        let model_unit = match &t {
+            TransactionSide::Covariates(m) => m.time_unit(),
+            TransactionSide::Plain(m) => m.time_unit(),
+        };
+        let c = unsafe { handle(customers, "customers") }?;
+        let out = unsafe { handle(out, "out") }?;
+        let o = unsafe { clv_options(options, model_unit) }?;
+        check_clv_out(out, &o)?;
+        let f = unsafe { c.frequency.required("frequency") }?;
+        let r = unsafe { c.recency.required("recency") }?;
+        let tc = unsafe { c.t.required("T") }?;
+        let mv = unsafe { c.monetary_value.required("monetary_value") }?;
+        let z = unsafe { process_covariates(covariates) }?;
+        let v = customer_lifetime_value(t, g, f, r, tc, mv, &z, &o)?;
+        unsafe { write_clv(&v, out) }
     })
 }

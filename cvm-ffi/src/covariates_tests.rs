@@ -5,7 +5,9 @@
 use std::ffi::{c_char, CStr, CString};
 use std::ptr;
 
-use cvm_core::models::{simulate, ParetoNbdParams, SimulationOptions};
+use cvm_core::models::{
+    simulate, GammaGamma, GammaGammaParams, ParetoNbdParams, SimulationOptions,
+};
 
 use crate::columns::{cvm_doubles, cvm_fit_columns, cvm_strings};
 use crate::covariate_model::*;
@@ -431,7 +433,11 @@ fn spend_fit_and_its_errors() {
     let core = cvm_core::models::covariates::fit_spend(&f, &mv, &cov, &Default::default()).unwrap();
     assert_eq!(params(m), core.params());
     let se = core.standard_errors().unwrap();
-    assert!(core.params()[3].abs() > 4.0 * se[3], "{:?} ± {se:?}", core.params());
+    assert!(
+        core.params()[3] > 4.0 * se[3],
+        "card holders spend more: {:?} ± {se:?}",
+        core.params()
+    );
     // A spend model has no transaction predictions.
     let pc = cvm_process_covariates { transaction: ptr::null(), lifetime: ptr::null(), spend: h };
     let mut out = vec![0.0; n];
@@ -555,5 +561,122 @@ fn categorical_columns_levels_and_unseen_levels() {
         for h in [z, zc, zn] {
             cvm_covariates_free(h);
         }
+    }
+}
+
+#[test]
+fn clv_with_covariate_and_plain_sides_equals_the_cores() {
+    use crate::lifetime2::{
+        cvm_clv_customers, cvm_clv_options_default, cvm_clv_outputs, cvm_gamma_gamma,
+        cvm_gamma_gamma_fit, cvm_gamma_gamma_free,
+    };
+    use cvm_core::clv::covariates::{customer_lifetime_value, SpendSide, TransactionSide};
+    let c = cohort(1000);
+    let n = c[0].len();
+    let z = numeric(n, "vip", &c[3]);
+    let pc = cvm_process_covariates { transaction: z, lifetime: z, spend: z };
+    let fit_pc = cvm_process_covariates { transaction: z, lifetime: z, spend: ptr::null() };
+    let (s, m) = fit(CVM_MODEL_PARETO_NBD, &c, &fit_pc);
+    assert_eq!(s, OK);
+    // Spend simulated from the Gamma-Gamma, the VIPs' scale e^0.3 times the others'.
+    let mut mv = vec![0.0; n];
+    for (vip, seed) in [(0.0f64, 3), (1.0, 4)] {
+        let p = GammaGammaParams::new(6.0, 4.0, 15.0 * (0.3 * vip).exp()).unwrap();
+        let f: Vec<f64> = c[0].iter().map(|x| x.max(1.0)).collect();
+        let sim = GammaGamma::from_params(p).unwrap().simulate(&f, seed).unwrap();
+        for i in 0..n {
+            if c[3][i] == vip && c[0][i] > 0.0 {
+                mv[i] = sim[i];
+            }
+        }
+    }
+    let h = numeric(n, "vip", &c[3]);
+    let mut g = ptr::null_mut();
+    let st = unsafe {
+        cvm_covariate_model_fit_spend(c[0].as_ptr(), n, mv.as_ptr(), n, h, ptr::null(), &mut g)
+    };
+    assert_eq!(st, OK, "{}", message());
+    let mut gg: *mut cvm_gamma_gamma = ptr::null_mut();
+    let st = unsafe {
+        cvm_gamma_gamma_fit(c[0].as_ptr(), n, mv.as_ptr(), n, ptr::null(), 0, ptr::null(), &mut gg)
+    };
+    assert_eq!(st, OK);
+    let d = |v: &Vec<f64>| cvm_doubles { data: v.as_ptr(), len: v.len() };
+    let cust = cvm_clv_customers {
+        frequency: d(&c[0]),
+        recency: d(&c[1]),
+        t: d(&c[2]),
+        monetary_value: d(&mv),
+    };
+    let mut o = cvm_clv_options_default();
+    o.data_time_unit = crate::summary::CVM_UNIT_WEEK;
+    o.interval_level = 0.9;
+    let (mut v, mut lo, mut hi) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+    let out = cvm_clv_outputs {
+        clv: v.as_mut_ptr(),
+        discounted_purchases: ptr::null_mut(),
+        expected_spend: ptr::null_mut(),
+        lower: lo.as_mut_ptr(),
+        upper: hi.as_mut_ptr(),
+        n,
+    };
+    let zc = cvm_core::models::covariates::Covariates::new(&["vip"], &c[3]).unwrap();
+    let core_cov = cvm_core::models::covariates::ProcessCovariates::default()
+        .with_transaction(zc.clone())
+        .with_lifetime(zc.clone())
+        .with_spend(zc);
+    let co = cvm_core::clv::ClvOptions::default()
+        .with_data_time_unit(cvm_core::TimeUnit::Week)
+        .with_interval_level(0.9);
+    let tm = unsafe { &(*m).model };
+    // Covariates on both sides, then a plain spend side.
+    for plain_spend in [false, true] {
+        let sides = cvm_clv_sides {
+            transaction: m,
+            plain_transaction: ptr::null(),
+            spend: if plain_spend { ptr::null() } else { g },
+            plain_spend: if plain_spend { gg } else { ptr::null() },
+        };
+        let st = unsafe { cvm_covariate_clv(&sides, &cust, &pc, &o, &out) };
+        assert_eq!(st, OK, "{}", message());
+        let spend = if plain_spend {
+            SpendSide::Plain(unsafe { &(*gg).0 })
+        } else {
+            SpendSide::Covariates(unsafe { &(*g).model })
+        };
+        let r = customer_lifetime_value(
+            TransactionSide::Covariates(tm),
+            spend,
+            &c[0],
+            &c[1],
+            &c[2],
+            &mv,
+            &core_cov,
+            &co,
+        )
+        .unwrap();
+        assert_eq!(v, r.value);
+        assert_eq!(Some(&lo), r.lower.as_ref());
+        assert!((0..n).all(|i| lo[i] <= v[i] && v[i] <= hi[i]));
+    }
+    // A side given twice, or a spend model as the transaction side.
+    let both =
+        cvm_clv_sides { transaction: m, plain_transaction: ptr::null(), spend: g, plain_spend: gg };
+    let st = unsafe { cvm_covariate_clv(&both, &cust, &pc, &o, &out) };
+    assert_eq!((st, field().as_str()), (cvm_status::CVM_STATUS_INVALID_VALUE, "spend"));
+    let swapped = cvm_clv_sides {
+        transaction: g,
+        plain_transaction: ptr::null(),
+        spend: g,
+        plain_spend: ptr::null(),
+    };
+    let st = unsafe { cvm_covariate_clv(&swapped, &cust, &pc, &o, &out) };
+    assert_eq!((st, field().as_str()), (cvm_status::CVM_STATUS_INVALID_VALUE, "transaction"));
+    unsafe {
+        cvm_covariate_model_free(m);
+        cvm_covariate_model_free(g);
+        cvm_gamma_gamma_free(gg);
+        cvm_covariates_free(z);
+        cvm_covariates_free(h);
     }
 }

@@ -25,7 +25,7 @@ use crate::{
 /// A Gamma-Gamma spend model (opaque). Owned by the caller; free with [`cvm_gamma_gamma_free`].
 /// Immutable: predictions from several threads at once are safe.
 #[derive(Debug)]
-pub struct cvm_gamma_gamma(GammaGamma);
+pub struct cvm_gamma_gamma(pub(crate) GammaGamma);
 
 /// A BG/BB model (opaque). Owned by the caller; free with [`cvm_bg_bb_free`]. Immutable.
 #[derive(Debug)]
@@ -819,7 +819,7 @@ pub unsafe extern "C" fn cvm_sbg_free(m: *mut cvm_sbg) {
 ///
 /// # Safety
 /// `options` NULL or valid.
-unsafe fn clv_options(
+pub(crate) unsafe fn clv_options(
     options: *const cvm_clv_options, model_unit: Option<TimeUnit>,
 ) -> FfiResult<ClvOptions> {
     let o = unsafe { options.as_ref() }.copied().unwrap_or_else(|| cvm_clv_options_default());
@@ -856,7 +856,7 @@ unsafe fn clv_options(
 
 /// # Safety
 /// The outputs have room for `n` values each (or are NULL where allowed).
-unsafe fn write_clv(r: &ClvResult, o: &cvm_clv_outputs) -> FfiResult<()> {
+pub(crate) unsafe fn write_clv(r: &ClvResult, o: &cvm_clv_outputs) -> FfiResult<()> {
     unsafe {
         write_array(&r.value, o.clv, o.n, "out_clv")?;
         if !o.discounted_purchases.is_null() {
@@ -880,7 +880,7 @@ unsafe fn write_clv(r: &ClvResult, o: &cvm_clv_outputs) -> FfiResult<()> {
 
 /// Checks the outputs before any work: `out_clv` required; `out_lower`/`out_upper` required
 /// when intervals are asked for.
-fn check_clv_out(o: &cvm_clv_outputs, options: &ClvOptions) -> FfiResult<()> {
+pub(crate) fn check_clv_out(o: &cvm_clv_outputs, options: &ClvOptions) -> FfiResult<()> {
     need_out(o.clv, "out_clv")?;
     if options.interval_level.is_some() {
         need_out(o.lower, "out_lower")?;

@@ -232,6 +232,35 @@ private:
     }
 };
 
+/// The two models of covariate_clv(): each side a covariate model or a plain one (exactly one).
+struct ClvSides {
+    const CovariateModel *transaction = nullptr;
+    const Model *plain_transaction = nullptr;
+    const CovariateModel *spend = nullptr;
+    const GammaGamma *plain_spend = nullptr;
+};
+
+/// CLV per customer at each customer's parameters (either side with covariates); as clv().
+inline ClvResult covariate_clv(const ClvSides &sides, const ClvCustomers &c, const ProcessCovariates &covariates,
+                               const ClvOptions &options = {}) {
+    const std::size_t n = c.frequency.size();
+    ClvResult r{std::vector<double>(n), std::vector<double>(n), std::vector<double>(n), {}, {}};
+    if (options.interval_level != 0.0) {
+        r.lower.resize(n);
+        r.upper.resize(n);
+    }
+    auto raw = [](const auto *h) { return h ? h->capi() : nullptr; };
+    cvm_clv_sides s{raw(sides.transaction), raw(sides.plain_transaction), raw(sides.spend), raw(sides.plain_spend)};
+    cvm_clv_customers cc{detail::col(c.frequency), detail::col(c.recency), detail::col(c.T),
+                         detail::col(c.monetary_value)};
+    cvm_process_covariates z = covariates.to_c();
+    cvm_clv_options o = options.to_c();
+    cvm_clv_outputs out{r.clv.data(), r.discounted_purchases.data(), r.expected_spend.data(),
+                        r.lower.empty() ? nullptr : r.lower.data(), r.upper.empty() ? nullptr : r.upper.data(), n};
+    detail::check(cvm_covariate_clv(&s, &cc, &z, &o, &out));
+    return r;
+}
+
 }  // namespace cvm
 
 #endif

@@ -170,8 +170,28 @@ void test_spend_and_options(const Cohort &s) {
     o.l2 = 0.01;
     auto m = cvm::CovariateModel::fit(cvm::ModelKind::BgNbd, s.frequency, s.recency, s.T, &z, &z, o);
     CHECK(m.names().size() == 5 && m.names()[4] == "shared_big_first" && m.l2() == 0.01);
+    // CLV per customer with a covariate transaction side and a covariate or plain spend side.
+    std::vector<double> mv_all(s.monetary_value);
+    for (std::size_t i = 0; i < s.size(); i++)
+        if (s.frequency[i] == 0) mv_all[i] = 0;
+    auto gs = cvm::CovariateModel::fit_spend(s.frequency, mv_all, &z);
+    auto gg = cvm::GammaGamma::fit(s.frequency, mv_all);
+    cvm::ClvOptions co;
+    co.interval_level = 0.9;
+    co.data_time_unit = cvm::Unit::Week;
+    cvm::ClvCustomers cc{s.frequency, s.recency, s.T, mv_all};
+    cvm::ClvResult with = cvm::covariate_clv({&m, nullptr, &gs, nullptr}, cc, {&z, &z, &z}, co);
+    cvm::ClvResult plain_spend = cvm::covariate_clv({&m, nullptr, nullptr, &gg}, cc, {&z, &z}, co);
+    CHECK(with.clv.size() == s.size() && with.lower.size() == s.size());
+    for (std::size_t i = 0; i < s.size(); i += 101) {
+        CHECK(with.lower[i] <= with.clv[i] && with.clv[i] <= with.upper[i]);
+        CHECK_CLOSE(plain_spend.clv[i], plain_spend.expected_spend[i] * plain_spend.discounted_purchases[i],
+                    1e-9 * (1 + plain_spend.clv[i]));
+    }
+    cvm::Error err = expect_error([&] { cvm::covariate_clv({&m, nullptr, &gs, &gg}, cc, {&z, &z, &z}, co); });
+    CHECK(is(err, Status::InvalidValue, "spend", -1));
     o.fit.penalizer = 0.5;
-    cvm::Error err = expect_error(
+    err = expect_error(
         [&] { cvm::CovariateModel::fit(cvm::ModelKind::BgNbd, s.frequency, s.recency, s.T, &z, &z, o); });
     CHECK(is(err, Status::InvalidValue, "penalizer", -1));
 }
