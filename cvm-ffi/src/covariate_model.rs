@@ -321,16 +321,7 @@ pub unsafe extern "C" fn cvm_covariate_model_diagnostics(
     ffi_guard!({
         need_out(out, "out")?;
         let d = unsafe { handle(m, "model") }?.model.diagnostics();
-        let value = cvm_fit_diagnostics {
-            log_likelihood: d.log_likelihood,
-            aic: d.aic,
-            bic: d.bic,
-            iterations: d.iterations as u32,
-            gradient_norm: d.gradient_norm,
-            converged: d.converged,
-            n_obs: d.n_obs,
-        };
-        unsafe { write_out(out, value, "out") }
+        unsafe { write_out(out, crate::lifetime2::diagnostics(Some(d))?, "out") }
     })
 }
 

@@ -15,8 +15,7 @@ use cvm_core::Error;
 use crate::covariate_model::cvm_covariate_model;
 use crate::covariates::{cvm_process_covariates, process_covariates};
 use crate::lifetime2::{
-    check_clv_out, clv_options, cvm_clv_customers, cvm_clv_options, cvm_clv_outputs,
-    cvm_gamma_gamma, write_clv,
+    clv_call, cvm_clv_customers, cvm_clv_options, cvm_clv_outputs, cvm_gamma_gamma, write_clv,
 };
 use crate::models::{customers, cvm_model};
 use crate::{cvm_status, ffi_guard, handle, need_out, write_array, FfiResult};
@@ -267,16 +266,10 @@ pub unsafe extern "C" fn cvm_covariate_clv(
             TransactionSide::Covariates(m) => m.time_unit(),
             TransactionSide::Plain(m) => m.time_unit(),
         };
-        let c = unsafe { handle(customers, "customers") }?;
-        let out = unsafe { handle(out, "out") }?;
-        let o = unsafe { clv_options(options, model_unit) }?;
-        check_clv_out(out, &o)?;
-        let f = unsafe { c.frequency.required("frequency") }?;
-        let r = unsafe { c.recency.required("recency") }?;
-        let tc = unsafe { c.t.required("T") }?;
-        let mv = unsafe { c.monetary_value.required("monetary_value") }?;
+        let call = unsafe { clv_call(customers, "T", options, out, model_unit) }?;
+        let [f, r, tc, mv] = call.columns;
         let z = unsafe { process_covariates(covariates) }?;
-        let v = customer_lifetime_value(t, g, f, r, tc, mv, &z, &o)?;
-        unsafe { write_clv(&v, out) }
+        let v = customer_lifetime_value(t, g, f, r, tc, mv, &z, &call.options)?;
+        unsafe { write_clv(&v, call.out) }
     })
 }

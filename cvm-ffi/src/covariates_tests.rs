@@ -75,6 +75,22 @@ fn params(m: *const cvm_covariate_model) -> Vec<f64> {
     p
 }
 
+/// P(alive) (`horizon` None) or the expected purchases over `horizon` of the customers
+/// `[frequency, recency, T]` into `out`.
+fn predict(
+    m: *const cvm_covariate_model, horizon: Option<f64>, c: [&[f64]; 3],
+    pc: &cvm_process_covariates, out: &mut [f64],
+) -> cvm_status {
+    let k = c[0].len();
+    let (f, r, t, o) = (c[0].as_ptr(), c[1].as_ptr(), c[2].as_ptr(), out.as_mut_ptr());
+    match horizon {
+        None => unsafe { cvm_covariate_model_probability_alive(m, f, k, r, k, t, k, pc, o, k) },
+        Some(h) => unsafe {
+            cvm_covariate_model_conditional_expected_purchases(m, h, f, k, r, k, t, k, pc, o, k)
+        },
+    }
+}
+
 fn plain(p: &[f64]) -> *mut cvm_model {
     let mut m = ptr::null_mut();
     let s = unsafe { cvm_model_from_params(c"pareto_nbd".as_ptr(), p.as_ptr(), 4, &mut m) };
@@ -188,20 +204,7 @@ fn fit_predictions_json_and_test_equal_the_core_and_the_plain_model() {
     zk[2] = 1.0;
     let zh = numeric(k, "vip", &zk);
     let pk = cvm_process_covariates { transaction: zh, lifetime: zh, spend: ptr::null() };
-    let st = unsafe {
-        cvm_covariate_model_probability_alive(
-            m,
-            c[0].as_ptr(),
-            k,
-            c[1].as_ptr(),
-            k,
-            c[2].as_ptr(),
-            k,
-            &pk,
-            alive.as_mut_ptr(),
-            k,
-        )
-    };
+    let st = predict(m, None, [&c[0][..k], &c[1][..k], &c[2][..k]], &pk, &mut alive);
     assert_eq!(st, OK);
     let mut cp = vec![0.0; 4 * k];
     let st = unsafe { cvm_covariate_model_customer_params(m, k, &pk, cp.as_mut_ptr(), 4 * k) };
@@ -347,21 +350,7 @@ fn prediction_needs_the_models_columns_and_shared_columns_work() {
     // Predicting without the lifetime covariates names them.
     let only = cvm_process_covariates { transaction: z, lifetime: ptr::null(), spend: ptr::null() };
     let mut out = vec![0.0; n];
-    let st = unsafe {
-        cvm_covariate_model_conditional_expected_purchases(
-            m,
-            10.0,
-            c[0].as_ptr(),
-            n,
-            c[1].as_ptr(),
-            n,
-            c[2].as_ptr(),
-            n,
-            &only,
-            out.as_mut_ptr(),
-            n,
-        )
-    };
+    let st = predict(m, Some(10.0), [&c[0][..n], &c[1][..n], &c[2][..n]], &only, &mut out);
     assert_eq!((st, field().as_str()), (cvm_status::CVM_STATUS_INVALID_VALUE, "life_covariates"));
     // Intervals bracket the predictions; P(n) per row is in [0, 1].
     let (mut lo, mut hi) = (vec![0.0; n], vec![0.0; n]);
@@ -384,21 +373,7 @@ fn prediction_needs_the_models_columns_and_shared_columns_work() {
         )
     };
     assert_eq!(st, OK, "{}", message());
-    let st = unsafe {
-        cvm_covariate_model_conditional_expected_purchases(
-            m,
-            10.0,
-            c[0].as_ptr(),
-            n,
-            c[1].as_ptr(),
-            n,
-            c[2].as_ptr(),
-            n,
-            &pc,
-            out.as_mut_ptr(),
-            n,
-        )
-    };
+    let st = predict(m, Some(10.0), [&c[0][..n], &c[1][..n], &c[2][..n]], &pc, &mut out);
     assert_eq!(st, OK);
     assert!((0..n).all(|i| lo[i] <= out[i] && out[i] <= hi[i]));
     let st = unsafe {
@@ -441,20 +416,7 @@ fn spend_fit_and_its_errors() {
     // A spend model has no transaction predictions.
     let pc = cvm_process_covariates { transaction: ptr::null(), lifetime: ptr::null(), spend: h };
     let mut out = vec![0.0; n];
-    let st = unsafe {
-        cvm_covariate_model_probability_alive(
-            m,
-            f.as_ptr(),
-            n,
-            f.as_ptr(),
-            n,
-            f.as_ptr(),
-            n,
-            &pc,
-            out.as_mut_ptr(),
-            n,
-        )
-    };
+    let st = predict(m, None, [&f[..n], &f[..n], &f[..n]], &pc, &mut out);
     assert_eq!((st, field().as_str()), (cvm_status::CVM_STATUS_INVALID_VALUE, "model"));
     unsafe {
         cvm_covariate_model_free(m);
@@ -509,20 +471,7 @@ fn categorical_columns_levels_and_unseen_levels() {
     assert_eq!(st, OK);
     let pn = cvm_process_covariates { transaction: zn, lifetime: ptr::null(), spend: ptr::null() };
     let mut out = [0.0; 2];
-    let st = unsafe {
-        cvm_covariate_model_probability_alive(
-            m,
-            c[0].as_ptr(),
-            2,
-            c[1].as_ptr(),
-            2,
-            c[2].as_ptr(),
-            2,
-            &pn,
-            out.as_mut_ptr(),
-            2,
-        )
-    };
+    let st = predict(m, None, [&c[0][..2], &c[1][..2], &c[2][..2]], &pn, &mut out);
     assert_eq!(st, cvm_status::CVM_STATUS_INVALID_VALUE);
     assert_eq!(cvm_last_error_index(), 1, "{}", message());
     assert!(message().contains("channel") && message().contains("fax"), "{}", message());
