@@ -1855,6 +1855,30 @@ enum cvm_status cvm_covariate_model_log_likelihood_individual(const struct cvm_c
                                                               double *out,
                                                               size_t n_out);
 
+// Expected spend per transaction of each customer of a Gamma-Gamma fitted with spend
+// covariates (the conditional mean at that customer's parameters) into `out`; with `level` in
+// (0, 1), also its delta-method interval (log scale, from the full covariance) into `lower` /
+// `upper`, which are ignored when `level` is 0. `n_out` is the number of customers (the room
+// of each output). Errors: invalid spend columns (field and row); the covariates' errors;
+// `CVM_STATUS_INVALID_VALUE` (field `model`) for a transaction model, (`covariance`) for
+// intervals without a covariance; an invalid `level`; `CVM_STATUS_NULL_POINTER` (`lower`,
+// `upper`) for intervals without room.
+//
+// # Safety
+// `m` live; arrays hold their stated lengths; `covariates` NULL or valid; `out` (and `lower`,
+// `upper` with intervals) have room for `n_out` values.
+enum cvm_status cvm_covariate_model_expected_average_spend(const struct cvm_covariate_model *m,
+                                                           const double *frequency,
+                                                           size_t n_frequency,
+                                                           const double *monetary_value,
+                                                           size_t n_monetary_value,
+                                                           const struct cvm_process_covariates *covariates,
+                                                           double level,
+                                                           double *out,
+                                                           double *lower,
+                                                           double *upper,
+                                                           size_t n_out);
+
 // CLV per customer when either model has covariates: `margin · E(spend) · discounted expected
 // purchases over the horizon`, each at that customer's parameters (the plain model's kernels),
 // with delta-method intervals from the full covariance of each model when

@@ -53,6 +53,12 @@ REFERENCE = {
     "Gamma-Gamma gamma": (15.44, 0.01),
     # docs/churn.md: the isotonic calibrator fitted on the even ids, judged on the odd ones.
     "Hosmer–Lemeshow P": (0.463, 0.0005),
+    # docs/covariates.md: the CDNOW covariate big_first (first day above the median), this
+    # library's own fit (no published reference): a regression check of the printed digits.
+    "Pareto/NBD with big_first trans_big_first": (0.338, 0.0005),
+    "Pareto/NBD with big_first life_big_first": (-0.227, 0.0005),
+    "Pareto/NBD with big_first LR statistic": (25.78, 0.005),
+    "Gamma-Gamma with big_first spend_big_first": (0.362, 0.0005),
 }
 
 

@@ -110,6 +110,14 @@ fn each_customer_is_valued_at_their_own_parameters() {
         let (lo, hi) = (v.lower.as_ref().unwrap()[i], v.upper.as_ref().unwrap()[i]);
         assert!(lo < v.value[i] && v.value[i] < hi, "{lo} {} {hi}", v.value[i]);
     }
+    // The spend model's own per-customer expected spend is the CLV's, with an interval.
+    let e = sm.conditional_expected_average_spend(&x, &m, &cov).unwrap();
+    assert_eq!(e, v.expected_spend);
+    let band = sm.conditional_expected_average_spend_interval(&x, &m, &cov, 0.9).unwrap();
+    assert_eq!(band.estimate, e);
+    assert!((0..x.len()).all(|i| band.lower[i] < e[i] && e[i] < band.upper[i]));
+    let err = tm.conditional_expected_average_spend(&x, &m, &cov).unwrap_err();
+    assert_eq!(err.field(), Some("model"));
     // VIPs are worth more on average.
     let mean = |g: f64| {
         let s: Vec<f64> = (0..x.len()).filter(|&i| z[i] == g).map(|i| v.value[i]).collect();

@@ -176,6 +176,47 @@ pub unsafe extern "C" fn cvm_covariate_model_log_likelihood_individual(
     })
 }
 
+/// Expected spend per transaction of each customer of a Gamma-Gamma fitted with spend
+/// covariates (the conditional mean at that customer's parameters) into `out`; with `level` in
+/// (0, 1), also its delta-method interval (log scale, from the full covariance) into `lower` /
+/// `upper`, which are ignored when `level` is 0. `n_out` is the number of customers (the room
+/// of each output). Errors: invalid spend columns (field and row); the covariates' errors;
+/// `CVM_STATUS_INVALID_VALUE` (field `model`) for a transaction model, (`covariance`) for
+/// intervals without a covariance; an invalid `level`; `CVM_STATUS_NULL_POINTER` (`lower`,
+/// `upper`) for intervals without room.
+///
+/// # Safety
+/// `m` live; arrays hold their stated lengths; `covariates` NULL or valid; `out` (and `lower`,
+/// `upper` with intervals) have room for `n_out` values.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_covariate_model_expected_average_spend(
+    m: *const cvm_covariate_model, frequency: *const f64, n_frequency: usize,
+    monetary_value: *const f64, n_monetary_value: usize, covariates: *const cvm_process_covariates,
+    level: f64, out: *mut f64, lower: *mut f64, upper: *mut f64, n_out: usize,
+) -> cvm_status {
+    ffi_guard!({
+        let m = unsafe { model(m) }?;
+        let f = unsafe { crate::slice(frequency, n_frequency, "frequency") }?;
+        let v = unsafe { crate::slice(monetary_value, n_monetary_value, "monetary_value") }?;
+        let z = unsafe { process_covariates(covariates) }?;
+        if level == 0.0 {
+            let e = m.conditional_expected_average_spend(f, v, &z)?;
+            return unsafe { write_array(&e, out, n_out, "out") };
+        }
+        if n_out > 0 {
+            need_out(out, "out")?;
+            need_out(lower, "lower")?;
+            need_out(upper, "upper")?;
+        }
+        let band = m.conditional_expected_average_spend_interval(f, v, &z, level)?;
+        unsafe {
+            write_array(&band.estimate, out, n_out, "out")?;
+            write_array(&band.lower, lower, n_out, "lower")?;
+            write_array(&band.upper, upper, n_out, "upper")
+        }
+    })
+}
+
 /// The two models of [`cvm_covariate_clv`]: for each side, a model with covariates or a plain
 /// model — exactly one of `transaction` and `plain_transaction`, and one of `spend` and
 /// `plain_spend`. Write `{.transaction = m, .plain_spend = gg}` in C.

@@ -413,8 +413,28 @@ fn spend_fit_and_its_errors() {
         "card holders spend more: {:?} ± {se:?}",
         core.params()
     );
-    // A spend model has no transaction predictions.
+    // Expected spend per customer: the core's.
     let pc = cvm_process_covariates { transaction: ptr::null(), lifetime: ptr::null(), spend: h };
+    let mut es = vec![0.0; n];
+    let (no, e) = (ptr::null_mut(), es.as_mut_ptr());
+    let st = unsafe {
+        cvm_covariate_model_expected_average_spend(
+            m,
+            f.as_ptr(),
+            n,
+            mv.as_ptr(),
+            n,
+            &pc,
+            0.0,
+            e,
+            no,
+            no,
+            n,
+        )
+    };
+    assert_eq!(st, OK, "{}", message());
+    assert_eq!(es, core.conditional_expected_average_spend(&f, &mv, &cov).unwrap());
+    // A spend model has no transaction predictions.
     let mut out = vec![0.0; n];
     let st = predict(m, None, [&f[..n], &f[..n], &f[..n]], &pc, &mut out);
     assert_eq!((st, field().as_str()), (cvm_status::CVM_STATUS_INVALID_VALUE, "model"));

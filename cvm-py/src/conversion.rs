@@ -2,8 +2,9 @@
 
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1, PyUntypedArrayMethods};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
-use cvm_core::clv::ClvOptions;
+use cvm_core::clv::{ClvOptions, ClvResult};
 use cvm_core::models::{FitOptions, PredictionInterval};
 use cvm_core::TimeUnit;
 
@@ -139,6 +140,20 @@ pub fn clv_options(
     }
     o.data_time_unit = given;
     Ok(o)
+}
+
+/// A CLV result as a dict of arrays: `clv`, `expected_discounted_purchases`, `expected_spend`,
+/// and `lower`, `upper` with intervals.
+pub fn clv_dict(py: Python<'_>, result: ClvResult) -> PyResult<Bound<'_, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("clv", array(py, result.value))?;
+    d.set_item("expected_discounted_purchases", array(py, result.discounted_purchases))?;
+    d.set_item("expected_spend", array(py, result.expected_spend))?;
+    if let (Some(lo), Some(hi)) = (result.lower, result.upper) {
+        d.set_item("lower", array(py, lo))?;
+        d.set_item("upper", array(py, hi))?;
+    }
+    Ok(d)
 }
 
 /// `Vec` → numpy array (takes ownership, no copy).

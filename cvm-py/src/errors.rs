@@ -254,6 +254,7 @@ mod tests {
         let sources = [
             ("churn.rs", include_str!("churn.rs")),
             ("conversion.rs", include_str!("conversion.rs")),
+            ("covariates.rs", include_str!("covariates.rs")),
             ("decision.rs", include_str!("decision.rs")),
             ("fee.rs", include_str!("fee.rs")),
             ("lib.rs", include_str!("lib.rs")),

@@ -6,6 +6,7 @@ use pyo3::prelude::*;
 
 mod churn;
 mod conversion;
+mod covariates;
 mod decision;
 mod errors;
 mod fee;
@@ -44,5 +45,6 @@ fn _cvm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     fee::register(m)?;
     decision::register(m)?;
     churn::register(m)?;
+    covariates::register(m)?;
     Ok(())
 }

@@ -12,8 +12,8 @@ use cvm_core::models::{
 };
 
 use crate::conversion::{
-    array, clv_options, fit_options, interval_arrays, opt_slice, optional_time_unit, slice,
-    ClvArgs, IntervalArrays,
+    array, clv_dict, clv_options, fit_options, interval_arrays, opt_slice, optional_time_unit,
+    slice, ClvArgs, IntervalArrays,
 };
 use crate::errors::{call, detach, IntoPyResult};
 use crate::model_methods::model_pymethods;
@@ -58,6 +58,13 @@ macro_rules! fitted_model_pymethods {
 #[pyclass(module = "cvm._cvm", name = "GammaGammaModel", frozen)]
 pub struct PyGammaGamma {
     inner: GammaGamma,
+}
+
+impl PyGammaGamma {
+    /// The wrapped core model.
+    pub(crate) fn inner(&self) -> &GammaGamma {
+        &self.inner
+    }
 }
 
 fitted_model_pymethods! {
@@ -460,15 +467,7 @@ pub fn customer_lifetime_value_native<'py>(
             (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t, t_field)?);
         let z = slice(&monetary_value, "monetary_value")?;
         let result = detach(py, || customer_lifetime_value(model, spend, f, r, tt, z, &o))?;
-        let d = PyDict::new(py);
-        d.set_item("clv", array(py, result.value))?;
-        d.set_item("expected_discounted_purchases", array(py, result.discounted_purchases))?;
-        d.set_item("expected_spend", array(py, result.expected_spend))?;
-        if let (Some(lo), Some(hi)) = (result.lower, result.upper) {
-            d.set_item("lower", array(py, lo))?;
-            d.set_item("upper", array(py, hi))?;
-        }
-        Ok(d)
+        clv_dict(py, result)
     })
 }
 

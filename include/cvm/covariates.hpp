@@ -200,6 +200,28 @@ public:
             return cvm_covariate_model_probability_of_n_purchases(capi(), n, horizon, &z, o, k);
         });
     }
+    /// Expected spend per transaction of each customer (a Gamma-Gamma with spend covariates).
+    std::vector<double> expected_average_spend(Span<double> frequency, Span<double> monetary_value,
+                                               const ProcessCovariates &covariates) const {
+        cvm_process_covariates z = covariates.to_c();
+        return detail::fill<double>(frequency.size(), [&](double *o, std::size_t n) {
+            return cvm_covariate_model_expected_average_spend(capi(), frequency.data(), frequency.size(),
+                                                              monetary_value.data(), monetary_value.size(), &z,
+                                                              0.0, o, nullptr, nullptr, n);
+        });
+    }
+    /// Its delta-method interval at confidence `level`.
+    Interval expected_average_spend_interval(Span<double> frequency, Span<double> monetary_value,
+                                             const ProcessCovariates &covariates, double level) const {
+        cvm_process_covariates z = covariates.to_c();
+        const std::size_t n = frequency.size();
+        std::vector<double> estimate(n);
+        Interval r{std::vector<double>(n), std::vector<double>(n)};
+        detail::check(cvm_covariate_model_expected_average_spend(
+            capi(), frequency.data(), n, monetary_value.data(), monetary_value.size(), &z, level, estimate.data(),
+            r.lower.data(), r.upper.data(), n));
+        return r;
+    }
     /// Each customer's natural parameters, row-major (n_customers × base_count()).
     std::vector<double> customer_params(std::size_t n_customers, const ProcessCovariates &covariates) const {
         cvm_process_covariates z = covariates.to_c();

@@ -162,6 +162,18 @@ void test_spend_and_options(const Cohort &s) {
     auto g = cvm::CovariateModel::fit_spend(f, mv, &zs);
     CHECK(g.kind() == "gamma_gamma" && g.base_count() == 3 && g.names()[3] == "spend_big_first");
     CHECK(g.likelihood_ratio_test().p_value < 1e-3);
+    // Expected spend per customer: the C call's values, inside their interval.
+    std::vector<double> es = g.expected_average_spend(f, mv, {nullptr, nullptr, &zs});
+    std::vector<double> ce(f.size()), lo(f.size()), hi(f.size());
+    cvm_process_covariates pz{nullptr, nullptr, zs.capi()};
+    CHECK_STATUS(cvm_covariate_model_expected_average_spend(g.capi(), f.data(), f.size(), mv.data(), mv.size(), &pz,
+                                                            0.9, ce.data(), lo.data(), hi.data(), f.size()),
+                 CVM_STATUS_OK);
+    cvm::Interval eb = g.expected_average_spend_interval(f, mv, {nullptr, nullptr, &zs}, 0.9);
+    CHECK(es == ce && eb.lower == lo && eb.upper == hi);
+    std::size_t inside = 0;
+    for (std::size_t i = 0; i < f.size(); i++) inside += lo[i] <= es[i] && es[i] <= hi[i];
+    CHECK(inside == f.size());
     // Shared columns and an L2 penalty.
     cvm::Covariates z(s.size());
     z.numeric("big_first", all_big);

@@ -37,6 +37,7 @@ from . import lifetime2, loyalty, selection, value
 from .lifetime2 import *  # noqa: F401,F403
 from .loyalty import *  # noqa: F401,F403
 from .models import BetaGeo, ModifiedBetaGeo, ParetoNBD, load_model
+from ._covariates import LikelihoodRatioTest
 from .selection import *  # noqa: F401,F403
 from .summary import compress, default_segment_table, rfm_segments, summary_from_transactions
 from .value import *  # noqa: F401,F403
@@ -61,6 +62,7 @@ __all__ = [
     "ModifiedBetaGeo",
     "ParetoNBD",
     "load_model",
+    "LikelihoodRatioTest",
     "CvmError",
     "InvalidInputError",
     "EmptyInputError",

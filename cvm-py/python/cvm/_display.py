@@ -37,13 +37,17 @@ def fit_statistics(model: Any) -> list[tuple[str, str]]:
     if model.log_likelihood_ is None:
         return rows + [("fit", "none: built from parameters")]
     converged = "yes" if model.converged_ else "NO"
-    return rows + [
+    rows += [
         ("log-likelihood", f"{model.log_likelihood_:.4f}"),
         ("AIC", f"{model.aic_:.4f}"),
         ("BIC", f"{model.bic_:.4f}"),
         ("customers", f"{model.n_obs_:,.0f}"),
         ("converged", f"{converged} ({model.iterations_} iterations, gradient norm {model.gradient_norm_:.3g})"),
     ]
+    if getattr(model, "_covariate", False):
+        lr = model.likelihood_ratio_test()
+        rows.append(("vs. no covariates", f"LR {lr.statistic:.4g} on {lr.df} df, p = {lr.p_value:.3g}"))
+    return rows
 
 
 def _number(x: float) -> str:

@@ -25,6 +25,8 @@ class _Fitted:
 
     _native: ClassVar[Any]
     _param_names: ClassVar[tuple[str, ...]]
+    # The model family's name in documents (`bg_nbd`, `gamma_gamma`, …).
+    _kind: ClassVar[str]
 
     def __init__(self, penalizer: float = 0.0, max_iterations: Optional[int] = None, tolerance: Optional[float] = None):
         from . import _convert
@@ -41,6 +43,43 @@ class _Fitted:
     @classmethod
     def _native_from_json(cls, text: str):
         return cls._native.from_json(text)
+
+    @classmethod
+    def _load_native(cls, text: str):
+        """The native model of a document: a covariate model's (it has a ``covariates``
+        section) or the class's plain one."""
+        from . import _covariates, _cvm
+
+        if not _covariates.is_document(text):
+            return cls._native_from_json(text)
+        model = _cvm.CovariateModel.from_json(text)
+        expected = getattr(cls, "_kind", None)
+        if model.kind != expected:
+            from .exceptions import SerializationError
+
+            want = f"a {cls.__name__} document" if expected is None else repr(expected)
+            raise SerializationError(f"`$.model`: expected {want}, got {model.kind!r}", field="$.model")
+        return model
+
+    @property
+    def _covariate(self) -> bool:
+        """Whether the model was fitted with covariates."""
+        from . import _cvm
+
+        return isinstance(self._model, _cvm.CovariateModel)
+
+    @property
+    def _names(self) -> tuple[str, ...]:
+        """The parameter names: the papers' names, then the coefficients of a covariate model."""
+        return tuple(self._fitted.param_names) if self._covariate else self._param_names
+
+    def _plain(self, method: str) -> Any:
+        """The native plain model, for a method that a model fitted with covariates lacks."""
+        if self._covariate:
+            from ._covariates import not_fitted_with
+
+            raise not_fitted_with(method)
+        return self._fitted
 
     def _initial(self, initial: Optional[dict]):
         if initial is None:
@@ -114,7 +153,7 @@ class _Fitted:
         from . import _convert
 
         self = cls()
-        self._model = cls._native_from_json(_convert.text(text, "text"))
+        self._model = cls._load_native(_convert.text(text, "text"))
         return self
 
     def to_json(self) -> str:
@@ -129,7 +168,7 @@ class _Fitted:
         self.penalizer = state["penalizer"]
         self.max_iterations = state["max_iterations"]
         self.tolerance = state["tolerance"]
-        self._model = None if state["model"] is None else self._native_from_json(state["model"])
+        self._model = None if state["model"] is None else self._load_native(state["model"])
 
     @property
     def _fitted(self) -> Any:
@@ -182,15 +221,19 @@ class _Fitted:
         from . import _convert
 
         unit = _convert.time_unit(time_unit, "time_unit")
+        model = self._plain("with_time_unit")
         new = type(self).__new__(type(self))
         new.__dict__.update(self.__dict__)
-        new._model = self._fitted.with_time_unit(unit)
+        new._model = model.with_time_unit(unit)
         return new
 
     @property
     def params_(self) -> dict:
-        """Parameters by the papers' names."""
-        return dict(zip(self._param_names, self._fitted.params))
+        """Parameters by the papers' names; for a model fitted with covariates, then the
+        coefficients ``trans_<column>``, ``life_<column>``, ``spend_<column>`` (``shared_<column>``
+        for a coefficient shared by both processes; ``<column>[<level>]`` for the indicator of a
+        level of a categorical column)."""
+        return dict(zip(self._names, self._fitted.params))
 
     def _diag(self, key):
         d = self._fitted.diagnostics
@@ -233,7 +276,10 @@ class _Fitted:
 
     @property
     def covariance_(self) -> Optional[pd.DataFrame]:
-        """Covariance of the parameter estimates (natural scale)."""
+        """Covariance of the parameter estimates (natural scale); ``None`` for a model fitted with
+        covariates (see :attr:`log_covariance_`)."""
+        if self._covariate:
+            return None
         c = self._fitted.covariance
         return None if c is None else pd.DataFrame(c, index=self._param_names, columns=self._param_names)
 
@@ -241,14 +287,68 @@ class _Fitted:
     def standard_errors_(self) -> Optional[pd.Series]:
         """Standard errors of the parameter estimates."""
         se = self._fitted.standard_errors
-        return None if se is None else pd.Series(se, index=self._param_names)
+        return None if se is None else pd.Series(se, index=list(self._names))
 
     def confidence_intervals(self, level: float = 0.95) -> pd.DataFrame:
-        """Confidence intervals of the parameters, formed on the log scale."""
+        """Confidence intervals of the parameters, formed on the log scale (the coefficients of a
+        model fitted with covariates: ``γ ± z·se``)."""
         from . import _convert
 
         ci = self._fitted.confidence_intervals(_convert.number(level, "level"))
-        return pd.DataFrame(ci, index=list(self._param_names), columns=["lower", "upper"])
+        return pd.DataFrame(ci, index=list(self._names), columns=["lower", "upper"])
+
+    # -- covariates ------------------------------------------------------------------------
+    @property
+    def log_covariance_(self) -> Optional[pd.DataFrame]:
+        """For a model fitted with covariates, the full covariance of ``(ln base parameters, γ)``
+        (the inverse Hessian at the estimate, on the scale the model was fitted), labelled by
+        :attr:`params_`' names; ``None`` for a plain model or without a covariance."""
+        c = self._fitted.log_covariance if self._covariate else None
+        return None if c is None else pd.DataFrame(c, index=list(self._names), columns=list(self._names))
+
+    @property
+    def covariates_(self) -> dict:
+        """The covariate columns the model was fitted with, by argument
+        (``{"transaction_covariates": [...], "lifetime_covariates": [...]}``); ``{}`` for a plain
+        model."""
+        from ._covariates import process_columns
+
+        return process_columns(self._fitted) if self._covariate else {}
+
+    @property
+    def covariate_levels_(self) -> dict:
+        """The levels of each categorical covariate column and its reference level (the level
+        without an indicator), by argument and column:
+        ``{"transaction_covariates": {"channel": {"levels": [...], "reference": "email"}}}``;
+        ``{}`` for a plain model or without categorical columns."""
+        if not self._covariate:
+            return {}
+        from ._covariates import ARGUMENTS
+
+        by_prefix = {v.split("_")[0]: k for k, v in ARGUMENTS.items()}
+        out: dict = {}
+        for prefix, column, levels, reference in self._fitted.levels:
+            out.setdefault(by_prefix[prefix], {})[column] = {"levels": list(levels), "reference": reference}
+        return out
+
+    def likelihood_ratio_test(self) -> Any:
+        """The likelihood-ratio test of a model fitted with covariates against the plain model on
+        the same customers: a :class:`cvm.LikelihoodRatioTest` ``(statistic, df, p_value)``.
+
+        Raises
+        ------
+        InvalidValueError
+            The model was fitted without covariates (``field`` ``model``).
+        """
+        from ._covariates import LikelihoodRatioTest
+
+        if not self._covariate:
+            from .exceptions import InvalidValueError
+
+            raise InvalidValueError("`model`: the likelihood-ratio test needs a model fitted with covariates",
+                                    field="model")
+        statistic, df, p_value = self._fitted.likelihood_ratio_test()
+        return LikelihoodRatioTest(statistic, df, p_value)
 
     @property
     def summary(self) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from typing import Any, Optional
 import numpy as np
 import pandas as pd
 
-from . import _convert, _cvm, _output, _progress
+from . import _convert, _covariates, _cvm, _output, _progress
 from ._fitted import _F, _Fitted
 from .exceptions import InvalidValueError
 
@@ -73,11 +73,13 @@ class GammaGamma(_Fitted):
     """
 
     _native = _cvm.GammaGammaModel
+    _kind = "gamma_gamma"
     _param_names = ("p", "q", "gamma")
 
     def fit(self: _F, frequency: Any, monetary_value: Any = None, weights: Any = None,
-            initial: Optional[dict] = None, *, time_unit: Optional[str] = None) -> _F:
-        """Fit by maximum likelihood on the repeat buyers.
+            initial: Optional[dict] = None, *, time_unit: Optional[str] = None, spend_covariates: Any = None,
+            l2: float = 0.0) -> _F:
+        """Fit by maximum likelihood on the repeat buyers, with spend covariates if given.
 
         Parameters
         ----------
@@ -95,6 +97,12 @@ class GammaGamma(_Fitted):
             (:attr:`time_unit_`) and checked against the transaction model's by
             :func:`customer_lifetime_value`. By default the unit the data record in
             ``attrs["time_unit"]``, else ``None``.
+        spend_covariates : pandas.DataFrame or Series, optional
+            Covariates of spend (coefficients ``spend_<column>``: the expected spend per
+            transaction is multiplied by ``exp(γ_spend · z)``), one row per customer matched
+            to the summary by its index, as in :meth:`cvm.ParetoNBD.fit` (docs/covariates.md).
+        l2 : float, default 0
+            L2 penalty on the coefficients.
 
         Returns
         -------
@@ -118,8 +126,17 @@ class GammaGamma(_Fitted):
         else:
             unit = _convert.fit_time_unit(time_unit, frequency=frequency, monetary_value=monetary_value)
         (f, z, w), index = _floats({"frequency": frequency, "monetary_value": monetary_value, "weights": weights})
-        with _convert.rows_labelled(index, _ROWS):
-            self._model = _cvm.GammaGammaModel.fit(f, z, w, *self._fit_options(), self._initial(initial), unit)
+        init = self._initial(initial)
+        if spend_covariates is None:
+            _covariates.check_no_options(l2, None)
+            with _convert.rows_labelled(index, _ROWS):
+                self._model = _cvm.GammaGammaModel.fit(f, z, w, *self._fit_options(), init, unit)
+            return self
+        _covariates.check_fit(weights=w, initial=init)
+        args = _covariates.native_args(index, len(f), spend_covariates=spend_covariates)
+        with _covariates.errors_named(index, _ROWS, args):
+            self._model = _cvm.CovariateModel.fit_spend(f, z, args["spend"], _convert.number(l2, "l2"),
+                                                        *self._fit_options(), unit)
         return self
 
     def population_mean_spend(self) -> float:
@@ -130,20 +147,23 @@ class GammaGamma(_Fitted):
         NumericalError
             When ``q <= 1`` (the mean is infinite).
         """
-        return self._fitted.population_mean_spend()
+        return self._plain("population_mean_spend").population_mean_spend()
 
     @property
     def has_finite_mean_(self) -> bool:
         """True when ``q > 1``."""
-        return self._fitted.has_finite_mean
+        return self._plain("has_finite_mean_").has_finite_mean
 
     def conditional_expected_average_spend(self, frequency, monetary_value, level: Optional[float] = None, *,
-                                           progress: bool = False):
+                                           progress: bool = False, spend_covariates: Any = None):
         """Expected spend per transaction of each customer (the population mean for frequency 0).
 
         With ``level``, returns a DataFrame with ``expected_spend``, ``lower`` and ``upper``
         (delta-method intervals on the log scale). ``progress=True`` shows a bar (tqdm) while
-        the customers are scored in chunks; the values are the same.
+        the customers are scored in chunks; the values are the same. A model fitted with
+        ``spend_covariates`` needs each customer's (matched as in :meth:`fit`): each customer's
+        expected spend is then the plain model's at that customer's parameters, and the
+        intervals come from the full covariance of the base parameters and the coefficients.
 
         Examples
         --------
@@ -154,26 +174,47 @@ class GammaGamma(_Fitted):
         """
         (f, z), index = _floats({"frequency": frequency, "monetary_value": monetary_value})
         level = _convert.optional_number(level, "level")
+        args = _covariates.for_model(self, index, len(f), spend_covariates=spend_covariates)
         m = self._fitted
 
-        def work(c: dict) -> tuple:
+        def work(c: dict, a: dict) -> tuple:
             if level is None:
-                return (m.conditional_expected_average_spend(c["frequency"], c["monetary_value"]),)
+                return (m.conditional_expected_average_spend(c["frequency"], c["monetary_value"], **a),)
             # (estimate, lower, upper): the interval carries the values.
-            return m.conditional_expected_average_spend_interval(c["frequency"], c["monetary_value"], level)
+            return m.conditional_expected_average_spend_interval(c["frequency"], c["monetary_value"], level, **a)
 
-        with _convert.rows_labelled(index, _ROWS):
-            cols = _progress.concat(_progress.run(_progress.flag(progress), {"frequency": f, "monetary_value": z}, work,
-                                                  desc="conditional_expected_average_spend"))
+        with _covariates.errors_named(index, _ROWS, args):
+            cols = _covariates.chunked(_progress.flag(progress), {"frequency": f, "monetary_value": z}, args or {},
+                                       work, "conditional_expected_average_spend")
         if level is None:
             return _convert.shaped(cols[0], index, frequency, monetary_value)
         return pd.DataFrame(dict(zip(("expected_spend", "lower", "upper"), cols)), index=index)
 
-    def log_likelihood_individual(self, frequency, monetary_value):
-        """Per-customer log-likelihood of the mean spend (0 for frequency 0)."""
+    def log_likelihood_individual(self, frequency, monetary_value, *, spend_covariates: Any = None):
+        """Per-customer log-likelihood of the mean spend (0 for frequency 0); a model fitted with
+        covariates needs each customer's ``spend_covariates`` (matched as in :meth:`fit`)."""
         (f, z), index = _floats({"frequency": frequency, "monetary_value": monetary_value})
-        with _convert.rows_labelled(index, _ROWS):
-            return _convert.shaped(self._fitted.log_likelihood_individual(f, z), index, frequency, monetary_value)
+        args = _covariates.for_model(self, index, len(f), spend_covariates=spend_covariates)
+        with _covariates.errors_named(index, _ROWS, args):
+            if args is None:
+                values = self._fitted.log_likelihood_individual(f, z)
+            else:
+                values = self._fitted.log_likelihood_individual(f, z, np.zeros(len(f)), **args)
+            return _convert.shaped(values, index, frequency, monetary_value)
+
+    def customer_params(self, *, spend_covariates: Any = None) -> pd.DataFrame:
+        """Each customer's ``p, q, gamma`` from the customer's spend covariates, for a model fitted
+        with covariates (indexed like the covariates)."""
+        return _covariates.customer_params(self, spend_covariates=spend_covariates)
+
+    def customer_lifetime_value(self, transaction_model: Any, summary: Any, horizon: float = 12.0,
+                                time_unit: str = "M", discount_rate: float = 0.01, margin: float = 1.0,
+                                **options: Any) -> pd.DataFrame:
+        """:func:`cvm.customer_lifetime_value` with this model as the spend model (the same
+        arguments, among them ``level``, ``method``, ``data_time_unit``, ``progress`` and the
+        covariates ``transaction_covariates``, ``lifetime_covariates``, ``spend_covariates``)."""
+        return customer_lifetime_value(transaction_model, self, summary, horizon, time_unit, discount_rate, margin,
+                                       **options)
 
 
 def frequency_monetary_correlation(frequency, monetary_value, weights=None) -> float:
@@ -208,11 +249,14 @@ class BetaGeoBetaBinom(_Fitted):
     """
 
     _native = _cvm.BgBbModel
+    _kind = "bg_bb"
     _param_names = ("alpha", "beta", "gamma", "delta")
 
     def fit(self: _F, frequency: Any, recency: Any = None, n_periods: Any = None, weights: Any = None,
-            initial: Optional[dict] = None, *, time_unit: Optional[str] = None) -> _F:
-        """Fit by maximum likelihood.
+            initial: Optional[dict] = None, *, time_unit: Optional[str] = None,
+            transaction_covariates: Any = None, lifetime_covariates: Any = None, l2: float = 0.0,
+            shared: Any = ()) -> _F:
+        """Fit by maximum likelihood, with covariates if given.
 
         Parameters
         ----------
@@ -229,6 +273,11 @@ class BetaGeoBetaBinom(_Fitted):
             The length of one transaction opportunity (e.g. ``"Y"`` for
             yearly opportunities), recorded by the model (:attr:`time_unit_`). By
             default the unit the data record in ``attrs["time_unit"]``, else ``None``.
+        transaction_covariates, lifetime_covariates, l2, shared
+            Covariates of the purchase process (``alpha_i = alpha · exp(γ_trans · z_i)``) and of
+            the dropout process (``gamma_i = gamma · exp(γ_life · z_i)``), matched to the
+            customers by index, and their options, as in :meth:`cvm.ParetoNBD.fit`
+            (docs/covariates.md).
 
         Returns
         -------
@@ -259,34 +308,78 @@ class BetaGeoBetaBinom(_Fitted):
         (f, r, n, w), index = _floats(
             {"frequency": frequency, "recency": recency, "n_periods": n_periods, "weights": weights}
         )
-        with _convert.rows_labelled(index, _ROWS):
-            self._model = _cvm.BgBbModel.fit(f, r, n, w, *self._fit_options(), self._initial(initial), unit)
+        init = self._initial(initial)
+        if transaction_covariates is None and lifetime_covariates is None:
+            _covariates.check_no_options(l2, shared)
+            with _convert.rows_labelled(index, _ROWS):
+                self._model = _cvm.BgBbModel.fit(f, r, n, w, *self._fit_options(), init, unit)
+            return self
+        _covariates.check_fit(weights=w, initial=init)
+        args = _covariates.native_args(index, len(f), transaction_covariates=transaction_covariates,
+                                       lifetime_covariates=lifetime_covariates)
+        with _covariates.errors_named(index, _ROWS, args):
+            self._model = _cvm.CovariateModel.fit("bg_bb", f, r, n, args["transaction"], args["lifetime"],
+                                                  _convert.number(l2, "l2"), _covariates.names(shared, "shared"),
+                                                  *self._fit_options(), unit)
         return self
 
     def _cols(self, frequency, recency, n_periods, weights=None):
         return _floats({"frequency": frequency, "recency": recency, "n_periods": n_periods, "weights": weights})
 
-    def conditional_probability_alive(self, m: int, frequency, recency, n_periods):
-        """Probability that each customer is still active at opportunity ``n + m``."""
+    def _per_customer(self, plain: str, covariate: str, m: int, frequency, recency, n_periods,
+                      covariates: dict) -> Any:
+        """The native ``plain(m, …)`` of a plain model, or ``covariate(…)`` of a covariate model
+        at each customer's parameters."""
         (f, r, n, _), index = self._cols(frequency, recency, n_periods)
-        with _convert.rows_labelled(index, _ROWS):
-            values = self._fitted.conditional_probability_alive(_convert.whole(m, "m"), f, r, n)
+        m = _convert.whole(m, "m")
+        args = _covariates.for_model(self, index, len(f), **covariates)
+        with _covariates.errors_named(index, _ROWS, args):
+            if args is None:
+                values = getattr(self._fitted, plain)(m, f, r, n)
+            elif covariate == "probability_alive":
+                if m != 0:
+                    raise InvalidValueError(
+                        f"`m`: a model fitted with covariates gives P(alive) at the last opportunity (m = 0), got {m}",
+                        field="m",
+                    )
+                values = self._fitted.probability_alive(f, r, n, **args)
+            else:
+                values = getattr(self._fitted, covariate)(float(m), f, r, n, **args)
             return _convert.shaped(values, index, frequency, recency, n_periods)
 
-    def conditional_expected_number_of_transactions(self, m: int, frequency, recency, n_periods):
-        """Expected transactions of each customer in the next ``m`` opportunities."""
-        (f, r, n, _), index = self._cols(frequency, recency, n_periods)
-        with _convert.rows_labelled(index, _ROWS):
-            values = self._fitted.conditional_expected_transactions(_convert.whole(m, "m"), f, r, n)
-            return _convert.shaped(values, index, frequency, recency, n_periods)
+    def conditional_probability_alive(self, m: int, frequency, recency, n_periods, *,
+                                      transaction_covariates: Any = None, lifetime_covariates: Any = None):
+        """Probability that each customer is still active at opportunity ``n + m``.
+
+        A model fitted with covariates needs each customer's (matched as in :meth:`fit`) and
+        gives P(alive) at ``n`` (``m = 0``).
+        """
+        return self._per_customer("conditional_probability_alive", "probability_alive", m, frequency, recency,
+                                  n_periods, {"transaction_covariates": transaction_covariates,
+                                              "lifetime_covariates": lifetime_covariates})
+
+    def conditional_expected_number_of_transactions(self, m: int, frequency, recency, n_periods, *,
+                                                    transaction_covariates: Any = None,
+                                                    lifetime_covariates: Any = None):
+        """Expected transactions of each customer in the next ``m`` opportunities (a model fitted
+        with covariates: at each customer's parameters, from the customer's covariates)."""
+        return self._per_customer("conditional_expected_transactions", "conditional_expected_purchases", m,
+                                  frequency, recency, n_periods, {"transaction_covariates": transaction_covariates,
+                                                                  "lifetime_covariates": lifetime_covariates})
+
+    def customer_params(self, *, transaction_covariates: Any = None, lifetime_covariates: Any = None) -> pd.DataFrame:
+        """Each customer's ``alpha, beta, gamma, delta`` from the customer's covariates, for a
+        model fitted with covariates (indexed like the covariates)."""
+        return _covariates.customer_params(self, transaction_covariates=transaction_covariates,
+                                           lifetime_covariates=lifetime_covariates)
 
     def expected_number_of_transactions_new_customer(self, n: int) -> float:
         """Expected transactions of a new customer in the first ``n`` opportunities."""
-        return self._fitted.expected_transactions_new_customer(_convert.whole(n, "n"))
+        return self._plain("expected_number_of_transactions_new_customer").expected_transactions_new_customer(_convert.whole(n, "n"))
 
     def probability_of_n_transactions(self, x: int, n: int) -> float:
         """P(X(n) = x): probability that a new customer makes ``x`` transactions in ``n`` opportunities."""
-        return self._fitted.probability_of_n_transactions(_convert.whole(x, "x"), _convert.whole(n, "n"))
+        return self._plain("probability_of_n_transactions").probability_of_n_transactions(_convert.whole(x, "x"), _convert.whole(n, "n"))
 
     def simulate(self, n_customers: int, n_periods: int, seed: int = 42) -> pd.DataFrame:
         """A seeded synthetic cohort of ``n_customers`` histories over ``n_periods`` opportunities
@@ -303,14 +396,14 @@ class BetaGeoBetaBinom(_Fitted):
         ((1000, 3), True)
         """
         n = _convert.whole(n_periods, "n_periods")
-        x, tx = self._fitted.simulate(_convert.whole(n_customers, "n_customers"), n, _convert.whole(seed, "seed"))
+        x, tx = self._plain("simulate").simulate(_convert.whole(n_customers, "n_customers"), n, _convert.whole(seed, "seed"))
         return pd.DataFrame({"frequency": x, "recency": tx, "n_periods": np.full(len(x), float(n))})
 
     def log_likelihood(self, frequency, recency, n_periods, weights=None) -> float:
         """Log-likelihood of (weighted) histories at the model's parameters."""
         (f, r, n, w), index = self._cols(frequency, recency, n_periods, weights)
         with _convert.rows_labelled(index, _ROWS):
-            return self._fitted.log_likelihood(f, r, n, w)
+            return self._plain("log_likelihood").log_likelihood(f, r, n, w)
 
 
 class ShiftedBetaGeo(_Fitted):
@@ -446,6 +539,9 @@ def customer_lifetime_value(
     data_time_unit: Optional[str] = None,
     progress: bool = False,
     output: str = "pandas",
+    transaction_covariates: Any = None,
+    lifetime_covariates: Any = None,
+    spend_covariates: Any = None,
 ) -> pd.DataFrame:
     """Probabilistic customer lifetime value: ``margin · E(spend) · discounted expected purchases``.
 
@@ -481,6 +577,11 @@ def customer_lifetime_value(
     progress : bool
         Show a progress bar (tqdm, the ``progress`` extra) while the customers are scored in
         chunks; the values are the same. With ``level``, about 50 µs a customer.
+    transaction_covariates, lifetime_covariates, spend_covariates : pandas.DataFrame, optional
+        Each customer's covariates, for models fitted with them (either model or both; the
+        other may be plain), matched to ``summary`` by its index as in
+        :meth:`cvm.ParetoNBD.fit`: the CLV of each customer at that customer's parameters
+        (docs/covariates.md).
 
     Returns
     -------
@@ -548,13 +649,28 @@ def customer_lifetime_value(
     level = _convert.optional_number(level, "level")
     options = (_convert.number(horizon, "horizon"), str(time_unit), data_unit,
                _convert.number(discount_rate, "discount_rate"), _convert.number(margin, "margin"), str(method), level)
+    given = {"transaction_covariates": transaction_covariates, "lifetime_covariates": lifetime_covariates,
+             "spend_covariates": spend_covariates}
+    args = None
+    if transaction_model._covariate or spend_model._covariate:
+        args = _covariates.native_args(summary.index, len(f), **given)
+    else:
+        _covariates.for_model(transaction_model, None, 0, **given)
     try:
-        with _convert.rows_labelled(summary.index, names):
-            d = _progress.concat(_progress.run(
-                _progress.flag(progress), dict(zip(names, (f, r, t, z))),
-                lambda c: _cvm.customer_lifetime_value_native(
-                    native, spend, c["frequency"], c["recency"], c[t_col], c["monetary_value"], *options),
-                desc="customer_lifetime_value"))
+        with _covariates.errors_named(summary.index, names, args):
+            if args is not None:
+                d = _covariates.chunked(
+                    _progress.flag(progress), dict(zip(names, (f, r, t, z))), args,
+                    lambda c, a: _cvm.customer_lifetime_value_covariates(
+                        native, spend, c["frequency"], c["recency"], c[t_col], c["monetary_value"],
+                        a["transaction"], a["lifetime"], a["spend"], *options),
+                    "customer_lifetime_value")
+            else:
+                d = _progress.concat(_progress.run(
+                    _progress.flag(progress), dict(zip(names, (f, r, t, z))),
+                    lambda c: _cvm.customer_lifetime_value_native(
+                        native, spend, c["frequency"], c["recency"], c[t_col], c["monetary_value"], *options),
+                    desc="customer_lifetime_value"))
     except InvalidValueError as exc:
         if exc.field == "data_time_unit" and data_unit is None and native.time_unit is None:
             exc.args = (f'{exc}, or a summary that records its unit in attrs["time_unit"]',)

@@ -23,7 +23,7 @@ from typing import Any, ClassVar, Optional, TypeVar
 import numpy as np
 import pandas as pd
 
-from . import _convert, _cvm, _output, _progress
+from . import _convert, _covariates, _cvm, _output, _progress
 from ._fitted import _Fitted
 
 __all__ = ["BetaGeo", "ModifiedBetaGeo", "ParetoNBD", "load_model"]
@@ -70,8 +70,10 @@ class _TransactionModel(_Fitted):
 
     # -- fitting ---------------------------------------------------------------------------
     def fit(self: _T, frequency: Any, recency: Any = None, T: Any = None, weights: Any = None,
-            initial: Optional[dict] = None, *, time_unit: Optional[str] = None) -> _T:
-        """Fit by maximum likelihood.
+            initial: Optional[dict] = None, *, time_unit: Optional[str] = None,
+            transaction_covariates: Any = None, lifetime_covariates: Any = None, l2: float = 0.0,
+            shared: Any = ()) -> _T:
+        """Fit by maximum likelihood, with covariates if given (docs/covariates.md).
 
         Parameters
         ----------
@@ -88,6 +90,20 @@ class _TransactionModel(_Fitted):
             The unit of ``recency`` and ``T``, recorded by the model (:attr:`time_unit_`). By
             default the unit the data record in ``attrs["time_unit"]`` (as summaries from
             :func:`cvm.summary_from_transactions` and the CDNOW loaders do), else ``None``.
+        transaction_covariates, lifetime_covariates : pandas.DataFrame or Series, optional
+            Covariates of the purchase process (coefficients ``trans_<column>``: the purchase
+            rates are multiplied by ``exp(γ_trans · z)``) and of the dropout process
+            (``life_<column>``), one row per customer, matched to the summary by its index
+            (customer id; extra rows ignored). Numeric columns (int, float, bool) enter as they
+            are; ``category``, ``object`` and ``string`` columns are expanded to indicators
+            ``<column>[<level>]`` against a reference level (the first category present of a
+            ``category`` column, else the first level in sorted order). A polars or pyarrow
+            table is taken row by row. Covariates use every customer (no ``weights``).
+        l2 : float, default 0
+            L2 penalty ``l2 · Σ γ²`` on the coefficients only (not the base parameters).
+        shared : sequence of str, optional
+            Columns in both covariate tables whose coefficient is the same for both processes
+            (named ``shared_<column>``).
 
         Returns
         -------
@@ -97,12 +113,15 @@ class _TransactionModel(_Fitted):
         ------
         InvalidValueError
             ``time_unit`` contradicts the unit the data record (the message names both and how
-            to fix it; ``field`` is ``time_unit``).
+            to fix it; ``field`` is ``time_unit``). A customer of the summary without a row in
+            the covariates, a customer id repeated in them, a missing value (``field`` names the
+            column, ``index`` the row), ``weights`` or ``initial`` with covariates.
         UnknownNameError
             ``time_unit`` is not a unit (``valid`` lists ``D, W, M, Y``).
         NotIdentifiedError
             The data cannot identify the parameters (no repeat purchase at all, every customer
-            with the same history); ``model`` and ``reason`` say which and why.
+            with the same history); a covariate column that is constant or a linear combination
+            of others; ``model`` and ``reason`` say which and why.
         MissingColumnError
             A summary DataFrame without a ``frequency``, ``recency`` or ``T`` column (also a
             :class:`KeyError`; the message lists the columns present).
@@ -126,8 +145,18 @@ class _TransactionModel(_Fitted):
         f, r, t, _ = _customers(cols["frequency"], cols["recency"], cols["T"])
         w = None if weights is None else _convert.floats(cols["weights"], "weights")
         init = self._initial(initial)
-        with _convert.rows_labelled(index, _ROWS):
-            self._model = _cvm.Model.fit(self._kind, f, r, t, w, *self._fit_options(), init, unit)
+        if transaction_covariates is None and lifetime_covariates is None:
+            _covariates.check_no_options(l2, shared)
+            with _convert.rows_labelled(index, _ROWS):
+                self._model = _cvm.Model.fit(self._kind, f, r, t, w, *self._fit_options(), init, unit)
+            return self
+        _covariates.check_fit(weights=w, initial=init)
+        args = _covariates.native_args(index, len(f), transaction_covariates=transaction_covariates,
+                                       lifetime_covariates=lifetime_covariates)
+        with _covariates.errors_named(index, _ROWS, args):
+            self._model = _cvm.CovariateModel.fit(self._kind, f, r, t, args["transaction"], args["lifetime"],
+                                                  _convert.number(l2, "l2"), _covariates.names(shared, "shared"),
+                                                  *self._fit_options(), unit)
         return self
 
     @classmethod
@@ -147,38 +176,83 @@ class _TransactionModel(_Fitted):
     def expected_purchases_new_customer(self, t):
         """Expected repeat purchases of a new customer in (0, t]."""
         scalar = np.ndim(t) == 0
-        out = self._fitted.expected_purchases_new_customer(_convert.floats(np.atleast_1d(t), "t"))
+        out = self._plain("expected_purchases_new_customer").expected_purchases_new_customer(_convert.floats(np.atleast_1d(t), "t"))
         return float(out[0]) if scalar else out
 
-    def expected_purchases(self, t: float, frequency, recency, T, *, progress: bool = False):
+    def _scored_with(self, desc: str, method: str, progress: Any, f: np.ndarray, r: np.ndarray, tt: np.ndarray,
+                     index: Optional[pd.Index], covariates: dict, *head: Any) -> Any:
+        """``method(*head, frequency, recency, T)`` of the native model for each customer, in
+        chunks (``progress``, a bar named ``desc``): a covariate model's with the customers'
+        covariates."""
+        m = self._fitted
+        args = _covariates.for_model(self, index, len(f), **covariates)
+        with _covariates.errors_named(index, _ROWS, args):
+            if args is None:
+                return _scored(progress, f, r, tt, lambda *c: getattr(m, method)(*head, *c), desc)
+            return _covariates.chunked(
+                _progress.flag(progress), {"frequency": f, "recency": r, "T": tt}, args,
+                lambda c, a: getattr(m, method)(*head, c["frequency"], c["recency"], c["T"], **a), desc)
+
+    def expected_purchases(self, t: float, frequency, recency, T, *, progress: bool = False,
+                           transaction_covariates: Any = None, lifetime_covariates: Any = None):
         """Expected purchases in (T, T + t] of customers with history (frequency, recency, T).
 
         ``progress=True`` shows a bar (tqdm) while the customers are scored in chunks (about
-        1 µs a customer); the values are the same.
+        1 µs a customer); the values are the same. A model fitted with covariates needs each
+        customer's (``transaction_covariates``, ``lifetime_covariates``, matched by the index of
+        ``frequency`` as in :meth:`fit`) and predicts at each customer's parameters.
         """
         f, r, tt, index = _customers(frequency, recency, T)
-        t = _convert.number(t, "t")
-        m = self._fitted
-        with _convert.rows_labelled(index, _ROWS):
-            out = _scored(progress, f, r, tt, lambda *c: m.conditional_expected_purchases(t, *c), "expected_purchases")
-            return _convert.shaped(out, index, frequency, recency, T)
+        out = self._scored_with("expected_purchases", "conditional_expected_purchases", progress, f, r, tt, index,
+                                {"transaction_covariates": transaction_covariates,
+                                 "lifetime_covariates": lifetime_covariates}, _convert.number(t, "t"))
+        return _convert.shaped(out, index, frequency, recency, T)
 
-    def probability_alive(self, frequency, recency, T, *, progress: bool = False):
-        """Probability that each customer is still active at T (``progress``: as
-        :meth:`expected_purchases`)."""
+    def probability_alive(self, frequency, recency, T, *, progress: bool = False,
+                          transaction_covariates: Any = None, lifetime_covariates: Any = None):
+        """Probability that each customer is still active at T (``progress`` and the covariates:
+        as :meth:`expected_purchases`)."""
         f, r, tt, index = _customers(frequency, recency, T)
-        with _convert.rows_labelled(index, _ROWS):
-            out = _scored(progress, f, r, tt, self._fitted.probability_alive, "probability_alive")
-            return _convert.shaped(out, index, frequency, recency, T)
+        out = self._scored_with("probability_alive", "probability_alive", progress, f, r, tt, index,
+                                {"transaction_covariates": transaction_covariates,
+                                 "lifetime_covariates": lifetime_covariates})
+        return _convert.shaped(out, index, frequency, recency, T)
 
-    def probability_of_n_purchases(self, n: int, t: float) -> float:
-        """P(X(t) = n): probability that a new customer makes n repeat purchases in (0, t]."""
-        return self._fitted.probability_of_n_purchases(_convert.whole(n, "n"), _convert.number(t, "t"))
+    def probability_of_n_purchases(self, n: int, t: float, *, transaction_covariates: Any = None,
+                                   lifetime_covariates: Any = None):
+        """P(X(t) = n): probability that a new customer makes n repeat purchases in (0, t].
 
-    def log_likelihood_individual(self, frequency, recency, T):
+        A model fitted with covariates gives it for a new customer with each row's covariates
+        (a Series indexed like the covariates).
+        """
+        n, t = _convert.whole(n, "n"), _convert.number(t, "t")
+        if not self._covariate:
+            _covariates.for_model(self, None, 0, transaction_covariates=transaction_covariates,
+                                  lifetime_covariates=lifetime_covariates)
+            return self._fitted.probability_of_n_purchases(n, t)
+        index, rows = _covariates.rows_of(transaction_covariates, lifetime_covariates)
+        args = _covariates.native_args(index, rows, transaction_covariates=transaction_covariates,
+                                       lifetime_covariates=lifetime_covariates)
+        with _covariates.errors_named(index, (), args):
+            values = self._fitted.probability_of_n_purchases(t, n, rows, **args)
+        return pd.Series(values, index=index)
+
+    def log_likelihood_individual(self, frequency, recency, T, *, transaction_covariates: Any = None,
+                                  lifetime_covariates: Any = None):
+        """Each customer's log-likelihood (a model fitted with covariates: at the customer's
+        parameters, from the covariates as in :meth:`expected_purchases`)."""
         f, r, tt, index = _customers(frequency, recency, T)
-        with _convert.rows_labelled(index, _ROWS):
-            return _convert.shaped(self._fitted.log_likelihood_individual(f, r, tt), index, frequency, recency, T)
+        out = self._scored_with("log_likelihood_individual", "log_likelihood_individual", False, f, r, tt, index,
+                                {"transaction_covariates": transaction_covariates,
+                                 "lifetime_covariates": lifetime_covariates})
+        return _convert.shaped(out, index, frequency, recency, T)
+
+    def customer_params(self, *, transaction_covariates: Any = None, lifetime_covariates: Any = None) -> pd.DataFrame:
+        """Each customer's parameters (the papers' names) from the customer's covariates, for a
+        model fitted with covariates: the plain model at these parameters gives the customer's
+        predictions. Indexed like the covariates."""
+        return _covariates.customer_params(self, transaction_covariates=transaction_covariates,
+                                           lifetime_covariates=lifetime_covariates)
 
     def frequency_recency_matrix(self, t: float = 1, max_frequency: Optional[int] = None,
                                  max_recency: Optional[float] = None, summary=None, *,
@@ -213,7 +287,7 @@ class _TransactionModel(_Fitted):
         :func:`cvm.expected_cumulative_transactions`. The work is customers × times;
         ``progress=True`` shows a bar over the times, computed in chunks (the same values).
         """
-        b, m = _convert.floats(birth, "birth"), self._fitted
+        b, m = _convert.floats(birth, "birth"), self._plain("expected_cumulative_transactions")
         parts = _progress.run(_progress.flag(progress), {"times": _convert.floats(times, "times")},
                               lambda c: m.expected_cumulative_transactions(b, c["times"]),
                               desc="expected_cumulative_transactions", unit="time",
@@ -222,7 +296,8 @@ class _TransactionModel(_Fitted):
 
     @_output.tables
     def predict(self, summary: pd.DataFrame, t: float, level: Optional[float] = None, *,
-                progress: bool = False, output: str = "pandas") -> pd.DataFrame:
+                progress: bool = False, output: str = "pandas", transaction_covariates: Any = None,
+                lifetime_covariates: Any = None) -> pd.DataFrame:
         """Tidy predictions for a customer summary, indexed like it.
 
         Columns ``probability_alive`` and ``expected_purchases`` (in (T, T+t]), computed in one
@@ -233,7 +308,9 @@ class _TransactionModel(_Fitted):
         scored in chunks (about 1.3 µs a customer, 13 µs with ``level``); the values are the same.
         ``t`` is in the model's time unit; a summary that records a unit other than
         :attr:`time_unit_` in ``attrs["time_unit"]`` is an :class:`InvalidValueError`
-        (``field`` ``summary``).
+        (``field`` ``summary``). A model fitted with covariates needs each customer's
+        (``transaction_covariates``, ``lifetime_covariates``, matched to the summary by its
+        index as in :meth:`fit`) and predicts at each customer's parameters.
 
         Examples
         --------
@@ -252,22 +329,30 @@ class _TransactionModel(_Fitted):
         t = _convert.number(t, "t")
         level = _convert.optional_number(level, "level")
         m = self._fitted
+        args = _covariates.for_model(self, summary.index, len(f), transaction_covariates=transaction_covariates,
+                                     lifetime_covariates=lifetime_covariates)
 
-        def work(*c: np.ndarray) -> tuple:
+        def work(*c: np.ndarray, kw: Optional[dict] = None) -> tuple:
             if level is None:
+                if kw is not None:
+                    return m.probability_alive(*c, **kw), m.conditional_expected_purchases(t, *c, **kw)
                 return m.probability_alive_and_expected_purchases(t, *c)
             # The intervals carry their estimates (the same values, bit for bit).
-            alive, alive_lo, alive_hi = m.probability_alive_interval(*c, level)
-            expected, expected_lo, expected_hi = m.conditional_expected_purchases_interval(t, *c, level)
+            alive, alive_lo, alive_hi = m.probability_alive_interval(*c, level, **(kw or {}))
+            expected, expected_lo, expected_hi = m.conditional_expected_purchases_interval(t, *c, level, **(kw or {}))
             return alive, expected, alive_lo, alive_hi, expected_lo, expected_hi
 
-        with _convert.rows_labelled(summary.index, _ROWS):
-            cols = _scored(progress, f, r, tt, work, "predict")
+        with _covariates.errors_named(summary.index, _ROWS, args):
+            if args is None:
+                values = _scored(progress, f, r, tt, work, "predict")
+            else:
+                values = _covariates.chunked(_progress.flag(progress), {"frequency": f, "recency": r, "T": tt}, args,
+                                             lambda c, a: work(c["frequency"], c["recency"], c["T"], kw=a), "predict")
         names = ["probability_alive", "expected_purchases"]
         if level is not None:
             names += ["probability_alive_lower", "probability_alive_upper", "expected_purchases_lower",
                       "expected_purchases_upper"]
-        return pd.DataFrame(dict(zip(names, cols)), index=summary.index)
+        return pd.DataFrame(dict(zip(names, values)), index=summary.index)
 
     @_output.tables
     def calibration_holdout_table(self, summary: pd.DataFrame, max_frequency: int = 7, *, output: str = "pandas") -> pd.DataFrame:
@@ -290,7 +375,7 @@ class _TransactionModel(_Fitted):
             raise EmptyInputError("`summary`: no customers", field="summary")
         duration = _convert.number(dc.iloc[0], "duration_holdout")
         with _convert.rows_labelled(summary.index, _ROWS + ("frequency_holdout",)):
-            d = self._fitted.calibration_holdout_table(f, r, tt, h, duration, _convert.whole(max_frequency, "max_frequency"))
+            d = self._plain("calibration_holdout_table").calibration_holdout_table(f, r, tt, h, duration, _convert.whole(max_frequency, "max_frequency"))
         return pd.DataFrame(d).set_index("frequency")
 
     def repeat_histogram(self, summary: pd.DataFrame, max_count: int = 7) -> tuple[pd.DataFrame, float, int]:
@@ -304,7 +389,7 @@ class _TransactionModel(_Fitted):
         f = _convert.floats(fc, "frequency")
         tt = _convert.floats(tc, "T")
         with _convert.rows_labelled(summary.index, _ROWS):
-            d = self._fitted.repeat_histogram(f, tt, _convert.whole(max_count, "max_count"))
+            d = self._plain("repeat_histogram").repeat_histogram(f, tt, _convert.whole(max_count, "max_count"))
         table = pd.DataFrame({"actual": d["actual"], "expected": d["expected"]}, index=pd.Index(d["count"], name="count"))
         return table, d["chi_square"], d["degrees_of_freedom"]
 
@@ -314,7 +399,7 @@ class _TransactionModel(_Fitted):
         Times are in the model's unit, recorded in ``attrs["time_unit"]`` like a summary's.
         """
         d = _cvm.simulate_model(
-            self._kind, self._fitted.params, _convert.whole(n_customers, "n_customers"),
+            self._kind, self._plain("simulate").params, _convert.whole(n_customers, "n_customers"),
             _convert.number(calibration_end, "calibration_end"), _convert.number(birth_window, "birth_window"),
             _convert.number(holdout_length, "holdout_length"), _convert.whole(seed, "seed"),
         )
@@ -359,7 +444,7 @@ class ParetoNBD(_TransactionModel):
         f, r, tt, index = _customers(frequency, recency, T)
         rate = _convert.number(discount_rate, "discount_rate")
         with _convert.rows_labelled(index, _ROWS):
-            return _convert.shaped(self._fitted.dert(f, r, tt, rate), index, frequency, recency, T)
+            return _convert.shaped(self._plain("dert").dert(f, r, tt, rate), index, frequency, recency, T)
 
     def conditional_probability_of_n_purchases(self, n: int, t: float, frequency, recency, T):
         """P(X(T, T + t) = n | frequency, recency, T): the probability that each customer makes
@@ -386,7 +471,7 @@ class ParetoNBD(_TransactionModel):
         count = _convert.whole(n, "n")
         horizon = _convert.number(t, "t")
         with _convert.rows_labelled(index, _ROWS):
-            values = self._fitted.conditional_probability_of_n_purchases(count, horizon, f, r, tt)
+            values = self._plain("conditional_probability_of_n_purchases").conditional_probability_of_n_purchases(count, horizon, f, r, tt)
         return _convert.shaped(values, index, frequency, recency, T)
 
 
@@ -394,7 +479,8 @@ _CLASSES = {cls._kind: cls for cls in (BetaGeo, ModifiedBetaGeo, ParetoNBD)}
 
 
 def load_model(text: str):
-    """Read any model document (its ``model`` field selects the class).
+    """Read any model document (its ``model`` field selects the class); a document of a model
+    fitted with covariates gives that model (a BG/BB or Gamma-Gamma one too).
 
     Raises
     ------
@@ -410,7 +496,15 @@ def load_model(text: str):
         raise InvalidTypeError(f"`text`: expected a JSON string, got {type(text).__name__}", field="text")
     if not isinstance(text, str):
         text = bytes(text).decode("utf-8", errors="replace")
-    model = _cvm.Model.from_json(text)
-    self = _CLASSES[model.kind]()
+    if not _covariates.is_document(text):
+        plain = _cvm.Model.from_json(text)
+        self: Any = _CLASSES[plain.kind]()
+        self._model = plain
+        return self
+    from .lifetime2 import BetaGeoBetaBinom, GammaGamma
+
+    model = _cvm.CovariateModel.from_json(text)
+    classes: dict[str, type] = {**_CLASSES, "bg_bb": BetaGeoBetaBinom, "gamma_gamma": GammaGamma}
+    self = classes[model.kind]()
     self._model = model
     return self

@@ -61,6 +61,7 @@ mod model;
 mod persist;
 mod predict;
 mod rows;
+mod spend;
 
 pub use columns::{Column, Covariates};
 pub use fit::{fit, fit_spend, CovariateOptions, ProcessCovariates};

@@ -10,8 +10,8 @@ use crate::models::{
     PredictionInterval, TransactionModel,
 };
 
-/// A prediction of customer `i` from the plain model's kernels at the customer's parameters.
-type Prediction<'a> = dyn Fn(&dyn TransactionModel, &[f64], usize) -> f64 + Sync + 'a;
+/// A prediction of customer `i` at the customer's parameters.
+pub(crate) type Prediction<'a> = dyn Fn(&[f64], usize) -> f64 + Sync + 'a;
 
 /// The plain model whose kernels a covariate model evaluates at each customer's parameters.
 pub(crate) type Kernels = Box<dyn TransactionModel>;
@@ -107,14 +107,13 @@ impl CovariateModel {
         })
     }
 
-    /// Delta-method intervals of `f(kernels, customer parameters, i)`: the gradient in
-    /// `(ln base, γ)` by central differences, the full covariance, the interval on `link`'s scale.
-    fn intervals(
+    /// Delta-method intervals of `f(customer parameters, i)`: the gradient in `(ln base, γ)` by
+    /// central differences, the full covariance, the interval on `link`'s scale.
+    pub(crate) fn intervals(
         &self, n: usize, covariates: &ProcessCovariates, level: f64, link: Link, f: &Prediction<'_>,
     ) -> Result<PredictionInterval> {
         let z = z_for_level(level)?;
         let log_cov = self.log_covariance().ok_or_else(|| Error::no_covariance(None))?;
-        let m = self.kernels()?;
         let design = self.layout().design(self.kind(), n, covariates)?;
         let nb = self.n_base();
         // The driver's parameters (base, e^γ): their log-covariance is the fit's.
@@ -126,7 +125,7 @@ impl CovariateModel {
                 let coef: Vec<f64> = q[nb..].iter().map(|e| e.ln()).collect();
                 let mut pi = vec![0.0; nb];
                 design.customer_params(&q[..nb], &coef, i, &mut pi);
-                f(&*m, &pi, i)
+                f(&pi, i)
             };
             let (v, lo, hi) = delta_interval(&p, &cov, z, link, &g);
             row.copy_from_slice(&[v, lo, hi]);
@@ -144,10 +143,10 @@ impl CovariateModel {
         &self, frequency: &[f64], recency: &[f64], t_cal: &[f64], covariates: &ProcessCovariates,
         level: f64,
     ) -> Result<PredictionInterval> {
-        self.kernels()?.check_histories(frequency, recency, t_cal)?;
-        let f = |k: &dyn TransactionModel, p: &[f64], i: usize| {
-            k.probability_alive_with(p, frequency[i], recency[i], t_cal[i])
-        };
+        let k = self.kernels()?;
+        k.check_histories(frequency, recency, t_cal)?;
+        let f =
+            |p: &[f64], i: usize| k.probability_alive_with(p, frequency[i], recency[i], t_cal[i]);
         self.intervals(frequency.len(), covariates, level, Link::Logit, &f)
     }
 
@@ -164,8 +163,8 @@ impl CovariateModel {
         let m = self.kernels()?;
         m.check_histories(frequency, recency, t_cal)?;
         m.check_horizon(horizon)?;
-        let f = |k: &dyn TransactionModel, p: &[f64], i: usize| {
-            k.conditional_expected_purchases_with(p, horizon, frequency[i], recency[i], t_cal[i])
+        let f = |p: &[f64], i: usize| {
+            m.conditional_expected_purchases_with(p, horizon, frequency[i], recency[i], t_cal[i])
         };
         self.intervals(frequency.len(), covariates, level, Link::Log, &f)
     }
