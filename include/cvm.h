@@ -51,6 +51,18 @@
 // `side` of [`cvm_churn_report_gains`]: the baseline's table.
 #define CVM_CHURN_SIDE_BASELINE 1
 
+// Kind code of [`cvm_covariate_model_fit`]: the Pareto/NBD.
+#define CVM_MODEL_PARETO_NBD 0
+
+// Kind code: the BG/NBD.
+#define CVM_MODEL_BG_NBD 1
+
+// Kind code: the MBG/NBD.
+#define CVM_MODEL_MBG_NBD 2
+
+// Kind code: the BG/BB (discrete opportunities; the third customer column is `n`).
+#define CVM_MODEL_BG_BB 3
+
 // Flag column codes of [`cvm_report_builder_flag`]: dormant account.
 #define CVM_FLAG_DORMANT 0
 
@@ -385,6 +397,19 @@ typedef struct cvm_churn_report cvm_churn_report;
 // Immutable: safe to read from several threads.
 typedef struct cvm_compressed cvm_compressed;
 
+// A model fitted with covariates (opaque): base parameters and coefficients, their covariance,
+// the likelihood-ratio test against the plain model. Owned by the caller; free with
+// [`cvm_covariate_model_free`]. Immutable: predictions from several threads at once are safe.
+typedef struct cvm_covariate_model cvm_covariate_model;
+
+// Per-customer covariates (opaque): one row per customer, in the order of the customer
+// columns they go with, and named numeric or categorical columns. Built by
+// [`cvm_covariates_new`] and the `cvm_covariates_add_*` functions (the handle changes while
+// columns are added: do not share it between threads then), or at once by
+// [`cvm_covariates_from_matrix`]. Free with [`cvm_covariates_free`]. Reading a handle from
+// several threads at once is safe.
+typedef struct cvm_covariates cvm_covariates;
+
 // The evaluation of a rule set over a table (opaque): decision, score and reasons of every
 // customer. Owned by the caller; free with [`cvm_evaluation_free`]. It keeps its own reference
 // to the rules and the data (freeing them first is fine). Immutable: thread-safe to read.
@@ -530,6 +555,178 @@ typedef struct cvm_churn_risk_outputs {
   size_t n;
 } cvm_churn_risk_outputs;
 
+// Options of [`cvm_model_fit`]; start from [`cvm_fit_options_default`].
+typedef struct cvm_fit_options {
+  // L2 penalty on the log-parameters (0 = plain maximum likelihood).
+  double penalizer;
+  // Maximum number of quasi-Newton iterations.
+  uint32_t max_iterations;
+  // Convergence tolerance on the gradient norm of the mean log-likelihood.
+  double tolerance;
+  // Unit of time of the data (recency, T; for the BG/BB and sBG the length of one
+  // opportunity or period): a `CVM_UNIT_*` code, e.g. `cvm_summary_time_unit` of the
+  // summary the columns come from. `CVM_UNIT_PERIOD` (the default): unknown. The fitted model
+  // records it ([`cvm_model_time_unit`]), keeps it in its JSON document, and CLV uses it
+  // when `cvm_clv_options.data_time_unit` is NULL. Any other code is
+  // `CVM_STATUS_UNKNOWN_NAME` (field `time_unit`).
+  uint32_t time_unit;
+} cvm_fit_options;
+
+// A borrowed array of NUL-terminated UTF-8 strings: `data` holds `len` pointers; as
+// [`cvm_doubles`].
+typedef struct cvm_strings {
+  // First string pointer (borrowed for the call only).
+  const char *const *data;
+  // Number of strings.
+  size_t len;
+} cvm_strings;
+
+// Options of [`cvm_covariate_model_fit`] and [`cvm_covariate_model_fit_spend`]; start from
+// [`cvm_covariate_options_default`].
+typedef struct cvm_covariate_options {
+  // The driver's options (iterations, tolerance, time unit) and those of the plain fit the
+  // covariate fit starts from; its `penalizer` must be 0 (`CVM_STATUS_INVALID_VALUE`, field
+  // `penalizer`): the coefficients' penalty is `l2`.
+  struct cvm_fit_options fit;
+  // L2 penalty `l2 · Σ γ²` on the coefficients only (not the base parameters), added to the
+  // mean negative log-likelihood per customer; ≥ 0 (default 0).
+  double l2;
+  // Columns present in both the transaction and the lifetime covariates whose coefficient is
+  // shared by the two processes (named `shared_<column>`); `{NULL, 0}` for none.
+  struct cvm_strings shared;
+} cvm_covariate_options;
+
+// The data of a transaction-model fit (`cvm_model_fit`; for `cvm_bg_bb_fit` `t` is the number
+// of opportunities `n`): three required columns of one length and optional `weights` (`data`
+// NULL: every row is one customer). Write `{.frequency = {f, n}, .recency = {r, n}, .t = {T, n}}`
+// in C (weights left out).
+typedef struct cvm_fit_columns {
+  // Repeat purchases `x`.
+  struct cvm_doubles frequency;
+  // Age at the last purchase `t_x`.
+  struct cvm_doubles recency;
+  // Age at the end of observation `T` (BG/BB: opportunities `n`).
+  struct cvm_doubles t;
+  // Customers each row stands for, or NULL.
+  struct cvm_doubles weights;
+} cvm_fit_columns;
+
+// The covariates of each process, one row per customer: any member may be NULL (that process
+// has no covariates). The same handle may serve several processes (the purchase and the
+// dropout process sharing columns). Write `{.transaction = z, .lifetime = z}` in C.
+typedef struct cvm_process_covariates {
+  // Covariates of the purchase process (coefficients `trans_<column>`).
+  const struct cvm_covariates *transaction;
+  // Covariates of the dropout process (`life_<column>`).
+  const struct cvm_covariates *lifetime;
+  // Covariates of spend, for the Gamma-Gamma (`spend_<column>`).
+  const struct cvm_covariates *spend;
+} cvm_process_covariates;
+
+// Diagnostics of a fit.
+typedef struct cvm_fit_diagnostics {
+  // Log-likelihood at the estimate (in the data's time unit).
+  double log_likelihood;
+  // Akaike information criterion.
+  double aic;
+  // Bayesian information criterion.
+  double bic;
+  // Iterations performed.
+  uint32_t iterations;
+  // Gradient norm at the estimate.
+  double gradient_norm;
+  // Whether the optimiser converged (always true for a returned fit).
+  bool converged;
+  // Number of customers (sum of weights).
+  double n_obs;
+} cvm_fit_diagnostics;
+
+// The likelihood-ratio test of a covariate model against the plain model fitted on the same
+// customers ([`cvm_covariate_model_likelihood_ratio_test`]).
+typedef struct cvm_likelihood_ratio_test {
+  // `2 (LL − LL₀)`.
+  double statistic;
+  // Degrees of freedom: the number of coefficients.
+  size_t df;
+  // `P(χ²_df ≥ statistic)`.
+  double p_value;
+  // `LL₀`, the log-likelihood of the plain model (the null).
+  double plain_log_likelihood;
+} cvm_likelihood_ratio_test;
+
+// The two models of [`cvm_covariate_clv`]: for each side, a model with covariates or a plain
+// model — exactly one of `transaction` and `plain_transaction`, and one of `spend` and
+// `plain_spend`. Write `{.transaction = m, .plain_spend = gg}` in C.
+typedef struct cvm_clv_sides {
+  // A transaction model with covariates (Pareto/NBD, BG/NBD, MBG/NBD, BG/BB), or NULL.
+  const struct cvm_covariate_model *transaction;
+  // A plain transaction model (`cvm_model`: BG/NBD, MBG/NBD, Pareto/NBD), or NULL.
+  const struct cvm_model *plain_transaction;
+  // A Gamma-Gamma with spend covariates ([`crate::covariate_model::cvm_covariate_model_fit_spend`]), or NULL.
+  const struct cvm_covariate_model *spend;
+  // A plain Gamma-Gamma, or NULL.
+  const struct cvm_gamma_gamma *plain_spend;
+} cvm_clv_sides;
+
+// The customer columns of [`cvm_clv`] (`frequency`, `recency`, `t` = T, `monetary_value`) and
+// of [`cvm_clv_bg_bb`] (`t` = the number of opportunities `n`), in the model's unit; every
+// column is required and they have one length.
+typedef struct cvm_clv_customers {
+  // Repeat purchases `x`.
+  struct cvm_doubles frequency;
+  // Age at the last purchase `t_x`.
+  struct cvm_doubles recency;
+  // Age at the end of observation `T` (BG/BB: opportunities `n`).
+  struct cvm_doubles t;
+  // Mean repeat-purchase value.
+  struct cvm_doubles monetary_value;
+} cvm_clv_customers;
+
+// Options of [`cvm_clv`] and [`cvm_clv_bg_bb`]. Start from [`cvm_clv_options_default`].
+// Units and the method are codes checked by the library (an unknown one is
+// `CVM_STATUS_UNKNOWN_NAME` naming the member and listing the valid codes).
+typedef struct cvm_clv_options {
+  // Horizon in `time_unit` (default 12); ≥ 0. With the lifetimes method, a whole number of
+  // months.
+  double horizon;
+  // Unit of the horizon and of the discount rate: `CVM_UNIT_DAY`, `_WEEK`, `_MONTH`
+  // (default), `_YEAR`.
+  uint32_t time_unit;
+  // Unit of the transaction model's data (`CVM_UNIT_DAY`, …, `_YEAR`); for the BG/BB, the
+  // length of one opportunity. `CVM_UNIT_PERIOD` (the default): the unit the model records
+  // (`cvm_model_time_unit`, set by a fit's `time_unit` or `cvm_*_with_time_unit`). A unit
+  // that contradicts the model's, or `CVM_UNIT_PERIOD` for a model that records none, is
+  // `CVM_STATUS_INVALID_VALUE` (field `data_time_unit`): there is no silent default.
+  uint32_t data_time_unit;
+  // Effective discount rate per `time_unit` (default 0.01); > −1.
+  double discount_rate;
+  // Profit margin applied to spend (default 1); ≥ 0.
+  double margin;
+  // `CVM_CLV_CONTINUOUS` (default) or `CVM_CLV_LIFETIMES` (lifetimes' monthly steps of
+  // 4.345 weeks).
+  uint32_t method;
+  // Confidence level of delta-method intervals in (0, 1), or 0 for none (default 0).
+  double interval_level;
+} cvm_clv_options;
+
+// Where [`cvm_clv`] writes: each non-NULL array has room for `n` = the number of customers.
+// `clv` is required; `discounted_purchases` and `expected_spend` may be NULL (not wanted);
+// `lower` and `upper` are required when `interval_level` > 0 and ignored otherwise.
+typedef struct cvm_clv_outputs {
+  // CLV of each customer.
+  double *clv;
+  // Discounted expected purchases over the horizon.
+  double *discounted_purchases;
+  // Expected spend per purchase (Gamma-Gamma conditional mean).
+  double *expected_spend;
+  // Lower end of the delta-method interval.
+  double *lower;
+  // Upper end of the delta-method interval.
+  double *upper;
+  // Room in each array.
+  size_t n;
+} cvm_clv_outputs;
+
 // Options of [`cvm_select_campaign`] and [`cvm_compare_campaigns`]; start from
 // [`cvm_campaign_options_default`].
 typedef struct cvm_campaign_options {
@@ -624,15 +821,6 @@ typedef struct cvm_int64s {
   size_t len;
 } cvm_int64s;
 
-// A borrowed array of NUL-terminated UTF-8 strings: `data` holds `len` pointers; as
-// [`cvm_doubles`].
-typedef struct cvm_strings {
-  // First string pointer (borrowed for the call only).
-  const char *const *data;
-  // Number of strings.
-  size_t len;
-} cvm_strings;
-
 // The rows of [`cvm_fee_schedule_apply`]: transactions or balances (`account_ids`,
 // `customer_ids`, `timestamps`, `values`, equal lengths, any order); opening balances
 // (`opening_account_ids` / `opening_balances`, may be `{NULL, 0}`: 0); tiers by customer
@@ -658,115 +846,6 @@ typedef struct cvm_fee_rows {
   // Tier of the other customers, or NULL.
   const char *default_tier;
 } cvm_fee_rows;
-
-// Options of [`cvm_clv`] and [`cvm_clv_bg_bb`]. Start from [`cvm_clv_options_default`].
-// Units and the method are codes checked by the library (an unknown one is
-// `CVM_STATUS_UNKNOWN_NAME` naming the member and listing the valid codes).
-typedef struct cvm_clv_options {
-  // Horizon in `time_unit` (default 12); ≥ 0. With the lifetimes method, a whole number of
-  // months.
-  double horizon;
-  // Unit of the horizon and of the discount rate: `CVM_UNIT_DAY`, `_WEEK`, `_MONTH`
-  // (default), `_YEAR`.
-  uint32_t time_unit;
-  // Unit of the transaction model's data (`CVM_UNIT_DAY`, …, `_YEAR`); for the BG/BB, the
-  // length of one opportunity. `CVM_UNIT_PERIOD` (the default): the unit the model records
-  // (`cvm_model_time_unit`, set by a fit's `time_unit` or `cvm_*_with_time_unit`). A unit
-  // that contradicts the model's, or `CVM_UNIT_PERIOD` for a model that records none, is
-  // `CVM_STATUS_INVALID_VALUE` (field `data_time_unit`): there is no silent default.
-  uint32_t data_time_unit;
-  // Effective discount rate per `time_unit` (default 0.01); > −1.
-  double discount_rate;
-  // Profit margin applied to spend (default 1); ≥ 0.
-  double margin;
-  // `CVM_CLV_CONTINUOUS` (default) or `CVM_CLV_LIFETIMES` (lifetimes' monthly steps of
-  // 4.345 weeks).
-  uint32_t method;
-  // Confidence level of delta-method intervals in (0, 1), or 0 for none (default 0).
-  double interval_level;
-} cvm_clv_options;
-
-// Options of [`cvm_model_fit`]; start from [`cvm_fit_options_default`].
-typedef struct cvm_fit_options {
-  // L2 penalty on the log-parameters (0 = plain maximum likelihood).
-  double penalizer;
-  // Maximum number of quasi-Newton iterations.
-  uint32_t max_iterations;
-  // Convergence tolerance on the gradient norm of the mean log-likelihood.
-  double tolerance;
-  // Unit of time of the data (recency, T; for the BG/BB and sBG the length of one
-  // opportunity or period): a `CVM_UNIT_*` code, e.g. `cvm_summary_time_unit` of the
-  // summary the columns come from. `CVM_UNIT_PERIOD` (the default): unknown. The fitted model
-  // records it ([`cvm_model_time_unit`]), keeps it in its JSON document, and CLV uses it
-  // when `cvm_clv_options.data_time_unit` is NULL. Any other code is
-  // `CVM_STATUS_UNKNOWN_NAME` (field `time_unit`).
-  uint32_t time_unit;
-} cvm_fit_options;
-
-// Diagnostics of a fit.
-typedef struct cvm_fit_diagnostics {
-  // Log-likelihood at the estimate (in the data's time unit).
-  double log_likelihood;
-  // Akaike information criterion.
-  double aic;
-  // Bayesian information criterion.
-  double bic;
-  // Iterations performed.
-  uint32_t iterations;
-  // Gradient norm at the estimate.
-  double gradient_norm;
-  // Whether the optimiser converged (always true for a returned fit).
-  bool converged;
-  // Number of customers (sum of weights).
-  double n_obs;
-} cvm_fit_diagnostics;
-
-// The data of a transaction-model fit (`cvm_model_fit`; for `cvm_bg_bb_fit` `t` is the number
-// of opportunities `n`): three required columns of one length and optional `weights` (`data`
-// NULL: every row is one customer). Write `{.frequency = {f, n}, .recency = {r, n}, .t = {T, n}}`
-// in C (weights left out).
-typedef struct cvm_fit_columns {
-  // Repeat purchases `x`.
-  struct cvm_doubles frequency;
-  // Age at the last purchase `t_x`.
-  struct cvm_doubles recency;
-  // Age at the end of observation `T` (BG/BB: opportunities `n`).
-  struct cvm_doubles t;
-  // Customers each row stands for, or NULL.
-  struct cvm_doubles weights;
-} cvm_fit_columns;
-
-// The customer columns of [`cvm_clv`] (`frequency`, `recency`, `t` = T, `monetary_value`) and
-// of [`cvm_clv_bg_bb`] (`t` = the number of opportunities `n`), in the model's unit; every
-// column is required and they have one length.
-typedef struct cvm_clv_customers {
-  // Repeat purchases `x`.
-  struct cvm_doubles frequency;
-  // Age at the last purchase `t_x`.
-  struct cvm_doubles recency;
-  // Age at the end of observation `T` (BG/BB: opportunities `n`).
-  struct cvm_doubles t;
-  // Mean repeat-purchase value.
-  struct cvm_doubles monetary_value;
-} cvm_clv_customers;
-
-// Where [`cvm_clv`] writes: each non-NULL array has room for `n` = the number of customers.
-// `clv` is required; `discounted_purchases` and `expected_spend` may be NULL (not wanted);
-// `lower` and `upper` are required when `interval_level` > 0 and ignored otherwise.
-typedef struct cvm_clv_outputs {
-  // CLV of each customer.
-  double *clv;
-  // Discounted expected purchases over the horizon.
-  double *discounted_purchases;
-  // Expected spend per purchase (Gamma-Gamma conditional mean).
-  double *expected_spend;
-  // Lower end of the delta-method interval.
-  double *lower;
-  // Upper end of the delta-method interval.
-  double *upper;
-  // Room in each array.
-  size_t n;
-} cvm_clv_outputs;
 
 // Thresholds of [`cvm_loyalty_stages`]; start from [`cvm_ladder_options_default`].
 typedef struct cvm_ladder_options {
@@ -1385,6 +1464,450 @@ enum cvm_status cvm_churn_risk_reason(const struct cvm_model *model,
                                       double horizon,
                                       const struct cvm_churn_risk_options *options,
                                       char **out);
+
+// The default covariate options: the default fit options, no penalty, no shared column.
+struct cvm_covariate_options cvm_covariate_options_default(void);
+
+// Fits the transaction model `kind` (`CVM_MODEL_PARETO_NBD`, `_BG_NBD`, `_MBG_NBD`,
+// `_BG_BB`) with covariates by maximum likelihood: the plain model first, then, from its
+// estimate with every coefficient 0, the covariate likelihood (each customer's plain
+// log-likelihood at that customer's parameters; the links are in `docs/covariates.md`).
+//
+// `columns` holds one row per customer (frequency, recency, T; for the BG/BB `t` is the number
+// of opportunities `n`, reported as `n_periods`); its `weights` must be `{NULL, 0}`: covariates
+// defeat row compression. `covariates` may be NULL or have NULL members (no covariates for
+// that process: without any column the result is the plain fit); `options` may be NULL
+// (defaults). Errors: `CVM_STATUS_UNKNOWN_NAME` (`kind`, listing the codes; `time_unit`);
+// `CVM_STATUS_NULL_POINTER` (`columns`, `out`, …); `CVM_STATUS_NOT_IDENTIFIED` naming a
+// constant, duplicate or collinear covariate column, or data the plain model cannot identify;
+// `CVM_STATUS_LENGTH_MISMATCH` (`trans_covariates`, `life_covariates`) for covariates whose
+// rows are not the customers; `CVM_STATUS_INVALID_VALUE` (customer columns with field and
+// index, `weights`, `l2`, `penalizer`, `shared`, a spend matrix given to a transaction model);
+// `CVM_STATUS_NOT_CONVERGED`.
+//
+// ```c
+// cvm_fit_columns c = {.frequency = {f, n}, .recency = {r, n}, .t = {T, n}};
+// cvm_process_covariates pc = {.transaction = z, .lifetime = z};
+// cvm_covariate_model *m = NULL;
+// cvm_status s = cvm_covariate_model_fit(CVM_MODEL_PARETO_NBD, &c, &pc, NULL, &m);
+// ```
+//
+// # Safety
+// `columns` valid, its arrays holding their stated lengths; `covariates` and `options` NULL or
+// valid; `out` valid for writes.
+enum cvm_status cvm_covariate_model_fit(uint32_t kind,
+                                        const struct cvm_fit_columns *columns,
+                                        const struct cvm_process_covariates *covariates,
+                                        const struct cvm_covariate_options *options,
+                                        struct cvm_covariate_model **out);
+
+// Fits the Gamma-Gamma spend model with spend covariates `spend` (NULL: none): the scale of
+// each customer's spend rates is `γ_i = γ · e^{−γ_spend · z_i}`, so `e^{γ_spend}` multiplies
+// the expected spend per unit of the column. Customers with `frequency == 0` keep their row in
+// the covariates and add nothing to the likelihood. Errors as [`cvm_covariate_model_fit`]
+// (`spend_covariates` for the rows) and as `cvm_gamma_gamma_fit` for the columns.
+//
+// # Safety
+// Arrays hold their stated lengths; `spend` NULL or live; `options` NULL or valid; `out` valid
+// for writes.
+enum cvm_status cvm_covariate_model_fit_spend(const double *frequency,
+                                              size_t n_frequency,
+                                              const double *monetary_value,
+                                              size_t n_monetary_value,
+                                              const struct cvm_covariates *spend,
+                                              const struct cvm_covariate_options *options,
+                                              struct cvm_covariate_model **out);
+
+// The model's family (`"pareto_nbd"`, `"bg_nbd"`, `"mbg_nbd"`, `"bg_bb"`, `"gamma_gamma"`), a
+// static string; NULL for NULL.
+//
+// # Safety
+// `m` NULL or live.
+const char *cvm_covariate_model_kind(const struct cvm_covariate_model *m);
+
+// Number of parameters: the base parameters, then the coefficients (0 for NULL).
+//
+// # Safety
+// `m` NULL or live.
+size_t cvm_covariate_model_param_count(const struct cvm_covariate_model *m);
+
+// Number of base parameters (4 for the transaction models, 3 for the Gamma-Gamma; 0 for NULL).
+//
+// # Safety
+// `m` NULL or live.
+size_t cvm_covariate_model_base_count(const struct cvm_covariate_model *m);
+
+// The name of parameter `i`: the base parameters (`r`, `alpha`, …), then the coefficients
+// `trans_<column>`, `life_<column>`, `spend_<column>`, `shared_<column>` (a categorical
+// level: `trans_<column>[<level>]`). Owned by the handle; NULL for NULL or `i` out of range.
+//
+// # Safety
+// `m` NULL or live.
+const char *cvm_covariate_model_param_name(const struct cvm_covariate_model *m, size_t i);
+
+// The estimate into `out` (`n_out` = [`cvm_covariate_model_param_count`]): the base parameters
+// on the natural scale (those of a customer whose covariates are all 0), then the coefficients
+// `γ` (`e^{γ}` multiplies the linked rate per unit of the column).
+//
+// # Safety
+// `m` live; `out` has room for `n_out` values.
+enum cvm_status cvm_covariate_model_params(const struct cvm_covariate_model *m,
+                                           double *out,
+                                           size_t n_out);
+
+// Standard errors into `out` (`n_out` = parameter count): of the base parameters on the
+// natural scale (delta method), of the coefficients directly. `CVM_STATUS_INVALID_VALUE`
+// (field `covariance`) when the Hessian could not be inverted.
+//
+// # Safety
+// `m` live; `out` has room for `n_out` values.
+enum cvm_status cvm_covariate_model_standard_errors(const struct cvm_covariate_model *m,
+                                                    double *out,
+                                                    size_t n_out);
+
+// Confidence intervals at `level` into `lower` / `upper` (`n_out` = parameter count each): for
+// the base parameters `p · e^{±z sd(ln p)}`, for the coefficients `γ ± z sd(γ)`. Errors: an
+// invalid `level`; no covariance (as [`cvm_covariate_model_standard_errors`]).
+//
+// # Safety
+// `m` live; `lower` and `upper` have room for `n_out` values each.
+enum cvm_status cvm_covariate_model_confidence_intervals(const struct cvm_covariate_model *m,
+                                                         double level,
+                                                         double *lower,
+                                                         double *upper,
+                                                         size_t n_out);
+
+// The full covariance of `(ln base parameters, γ)` (the inverse Hessian at the estimate),
+// row-major into `out` (`n_out` = parameter count squared). `CVM_STATUS_INVALID_VALUE` (field
+// `covariance`) when there is none.
+//
+// # Safety
+// `m` live; `out` has room for `n_out` values.
+enum cvm_status cvm_covariate_model_log_covariance(const struct cvm_covariate_model *m,
+                                                   double *out,
+                                                   size_t n_out);
+
+// Diagnostics of the fit: the unpenalised log-likelihood at the estimate, AIC and BIC with the
+// coefficients counted as parameters, iterations, gradient norm, customers.
+//
+// # Safety
+// `m` live; `out` valid for writes.
+enum cvm_status cvm_covariate_model_diagnostics(const struct cvm_covariate_model *m,
+                                                struct cvm_fit_diagnostics *out);
+
+// The likelihood-ratio test against the plain model (every coefficient 0) into `*out`;
+// meaningful without penalty (`l2` = 0).
+//
+// # Safety
+// `m` live; `out` valid for writes.
+enum cvm_status cvm_covariate_model_likelihood_ratio_test(const struct cvm_covariate_model *m,
+                                                          struct cvm_likelihood_ratio_test *out);
+
+// The L2 penalty the coefficients were fitted with (0 for NULL).
+//
+// # Safety
+// `m` NULL or live.
+double cvm_covariate_model_l2(const struct cvm_covariate_model *m);
+
+// The unit of time of the data the model was fitted on (a `CVM_UNIT_*` code; `CVM_UNIT_PERIOD`
+// when it records none, or for NULL).
+//
+// # Safety
+// `m` NULL or live.
+uint32_t cvm_covariate_model_time_unit(const struct cvm_covariate_model *m);
+
+// The model's JSON document into `*out_json` (free it with `cvm_string_free`): the
+// `cvm-model` document with the coefficients among the parameters, a `covariates` section
+// (the columns of each process, the penalty, the plain log-likelihood) and the covariance.
+//
+// # Safety
+// `m` live; `out_json` valid for writes.
+enum cvm_status cvm_covariate_model_to_json(const struct cvm_covariate_model *m, char **out_json);
+
+// Reads a document written by [`cvm_covariate_model_to_json`] (or by the Rust and Python
+// libraries). `CVM_STATUS_JSON` with the JSON path as the field for a malformed, unknown or
+// inconsistent entry.
+//
+// # Safety
+// `json` NUL-terminated; `out` valid for writes.
+enum cvm_status cvm_covariate_model_from_json(const char *json, struct cvm_covariate_model **out);
+
+// Frees a covariate model; NULL is a no-op.
+//
+// # Safety
+// `m` NULL or not yet freed.
+void cvm_covariate_model_free(struct cvm_covariate_model *m);
+
+// A new covariates handle for `n_rows` customers, without columns yet, into `*out` (free it
+// with [`cvm_covariates_free`]). `CVM_STATUS_EMPTY_INPUT` (field `n_rows`) for 0 rows.
+//
+// # Safety
+// `out` valid for writes.
+enum cvm_status cvm_covariates_new(size_t n_rows, struct cvm_covariates **out);
+
+// Adds a numeric column `name` of `n_values` values, one per row (copied).
+//
+// Errors: `CVM_STATUS_NULL_POINTER` (`covariates`, `name`, `values` with `n_values` > 0);
+// `CVM_STATUS_INVALID_VALUE` (field `name`) for an empty or repeated name, (field: the column
+// name, index: the row) for a value that is not finite; `CVM_STATUS_LENGTH_MISMATCH` (field:
+// the column name) when `n_values` differs from the handle's rows. On error the handle is
+// unchanged.
+//
+// # Safety
+// `covariates` NULL or live, and used by no other thread; `name` NUL-terminated; `values`
+// holds `n_values` values.
+enum cvm_status cvm_covariates_add_numeric(struct cvm_covariates *covariates,
+                                           const char *name,
+                                           const double *values,
+                                           size_t n_values);
+
+// Adds a categorical column `name` from one label per row (`labels[i]`, a NUL-terminated UTF-8
+// string, copied): in a fit it enters as one indicator per level other than its reference
+// level, coefficients `<process>_<name>[<level>]`, each the effect of that level relative to
+// the reference. `reference` names the reference level; NULL: the first level in sorted
+// (byte) order among those present in the fitted data. At prediction the model encodes the
+// column with the levels it was fitted on: an unseen level is an error naming the column, the
+// row and the level.
+//
+// Errors as [`cvm_covariates_add_numeric`], plus `CVM_STATUS_INVALID_VALUE` (field: the column
+// name, index: the row) for a NULL (missing) or non-UTF-8 label, and (field: the column name)
+// for a `reference` that is not one of the labels.
+//
+// ```c
+// const char *channel[3] = {"email", "web", "store"};
+// cvm_covariates_add_categorical(z, "channel", channel, 3, "email");
+// ```
+//
+// # Safety
+// `covariates` NULL or live, and used by no other thread; `name` and `reference` (or NULL)
+// NUL-terminated; `labels` holds `n_labels` pointers.
+enum cvm_status cvm_covariates_add_categorical(struct cvm_covariates *covariates,
+                                               const char *name,
+                                               const char *const *labels,
+                                               size_t n_labels,
+                                               const char *reference);
+
+// Adds a categorical column `name` from integer codes (`codes[i]` indexes `levels`, as
+// pandas' categorical codes or an ERP's lookup table; copied); as
+// [`cvm_covariates_add_categorical`] otherwise. A negative code is a missing value:
+// `CVM_STATUS_INVALID_VALUE` naming the column and the row, as is a code beyond the levels;
+// a level listed twice names the column; a NULL or non-UTF-8 level is (field `levels`, index).
+//
+// # Safety
+// As [`cvm_covariates_add_categorical`]; `codes` holds `n_codes` values, `levels` `n_levels`
+// NUL-terminated strings.
+enum cvm_status cvm_covariates_add_categorical_codes(struct cvm_covariates *covariates,
+                                                     const char *name,
+                                                     const int64_t *codes,
+                                                     size_t n_codes,
+                                                     const char *const *levels,
+                                                     size_t n_levels,
+                                                     const char *reference);
+
+// A covariates handle from a row-major matrix (the issue's "row-major arrays with column
+// names"): `n_names` columns named by `names`, `n_values` = rows × `n_names` values, row `i`
+// holding customer `i`'s covariates, into `*out` (free it with [`cvm_covariates_free`]).
+//
+// Errors: `CVM_STATUS_NULL_POINTER` (`values`, `names`, `out`); `CVM_STATUS_EMPTY_INPUT`
+// (`covariates`) without columns or rows; `CVM_STATUS_INVALID_VALUE` (field `names`, index)
+// for a NULL or non-UTF-8 name, (field `covariates`, index: the column) for an empty or
+// repeated name, (field: the column name, index: the row) for a value that is not finite;
+// `CVM_STATUS_LENGTH_MISMATCH` (`covariates`) when `n_values` is not a multiple of `n_names`.
+//
+// ```c
+// const char *names[2] = {"age", "card"};
+// const double z[6] = {31, 0,   45, 1,   27, 1};   /* three customers */
+// cvm_covariates *h = NULL;
+// cvm_status s = cvm_covariates_from_matrix(z, 6, names, 2, &h);
+// ```
+//
+// # Safety
+// `values` holds `n_values` values; `names` holds `n_names` NUL-terminated strings; `out`
+// valid for writes.
+enum cvm_status cvm_covariates_from_matrix(const double *values,
+                                           size_t n_values,
+                                           const char *const *names,
+                                           size_t n_names,
+                                           struct cvm_covariates **out);
+
+// Number of rows (customers) of the handle; 0 for NULL.
+//
+// # Safety
+// `covariates` NULL or live.
+size_t cvm_covariates_n_rows(const struct cvm_covariates *covariates);
+
+// Number of columns added so far (a categorical column counts once); 0 for NULL.
+//
+// # Safety
+// `covariates` NULL or live.
+size_t cvm_covariates_n_columns(const struct cvm_covariates *covariates);
+
+// Frees a covariates handle; NULL is a no-op. Models fitted with it do not need it.
+//
+// # Safety
+// `covariates` NULL or not yet freed.
+void cvm_covariates_free(struct cvm_covariates *covariates);
+
+// P(alive at T) of each customer at that customer's parameters into `out` (`n_out` = number
+// of customers). Errors: invalid histories (field and index); the covariates' errors (see the
+// module); `CVM_STATUS_INVALID_VALUE` (field `model`) for a Gamma-Gamma model.
+//
+// # Safety
+// `m` live; arrays hold their stated lengths; `covariates` NULL or valid; `out` has room for
+// `n_out` values.
+enum cvm_status cvm_covariate_model_probability_alive(const struct cvm_covariate_model *m,
+                                                      const double *frequency,
+                                                      size_t n_frequency,
+                                                      const double *recency,
+                                                      size_t n_recency,
+                                                      const double *t,
+                                                      size_t n_t,
+                                                      const struct cvm_process_covariates *covariates,
+                                                      double *out,
+                                                      size_t n_out);
+
+// Expected repeat purchases of each customer in `(T, T + horizon]` at that customer's
+// parameters into `out`. Errors as [`cvm_covariate_model_probability_alive`], and an invalid
+// `horizon` (field `t`).
+//
+// # Safety
+// As [`cvm_covariate_model_probability_alive`].
+enum cvm_status cvm_covariate_model_conditional_expected_purchases(const struct cvm_covariate_model *m,
+                                                                   double horizon,
+                                                                   const double *frequency,
+                                                                   size_t n_frequency,
+                                                                   const double *recency,
+                                                                   size_t n_recency,
+                                                                   const double *t,
+                                                                   size_t n_t,
+                                                                   const struct cvm_process_covariates *covariates,
+                                                                   double *out,
+                                                                   size_t n_out);
+
+// Delta-method intervals at `level` from the full covariance of `(ln base, γ)` for P(alive)
+// (`quantity` 0, logit scale) or for the expected purchases in `(T, T + horizon]` (`quantity`
+// 1, log scale) of each customer into `lower` / `upper` (`n_out` each), as
+// `cvm_model_prediction_interval` does for a plain model. Errors as the predictions, an
+// invalid `level`, `CVM_STATUS_UNKNOWN_NAME` (`quantity`), `CVM_STATUS_INVALID_VALUE` (field
+// `covariance`) without a covariance.
+//
+// # Safety
+// As [`cvm_covariate_model_probability_alive`]; `lower` and `upper` have room for `n_out`
+// values each.
+enum cvm_status cvm_covariate_model_prediction_interval(const struct cvm_covariate_model *m,
+                                                        uint32_t quantity,
+                                                        double horizon,
+                                                        const double *frequency,
+                                                        size_t n_frequency,
+                                                        const double *recency,
+                                                        size_t n_recency,
+                                                        const double *t,
+                                                        size_t n_t,
+                                                        const struct cvm_process_covariates *covariates,
+                                                        double level,
+                                                        double *lower,
+                                                        double *upper,
+                                                        size_t n_out);
+
+// P(X(horizon) = n) for a new customer with each row's covariates (the probability of `n`
+// repeat purchases in `(0, horizon]` at that row's parameters) into `out`; `n_out` is the
+// number of rows, which the covariates must have. Errors: an invalid `horizon` (field `t`);
+// the covariates' errors (`CVM_STATUS_LENGTH_MISMATCH` naming a process's covariates whose
+// rows are not `n_out`).
+//
+// # Safety
+// `m` live; `covariates` NULL or valid; `out` has room for `n_out` values.
+enum cvm_status cvm_covariate_model_probability_of_n_purchases(const struct cvm_covariate_model *m,
+                                                               uint64_t n,
+                                                               double horizon,
+                                                               const struct cvm_process_covariates *covariates,
+                                                               double *out,
+                                                               size_t n_out);
+
+// Each customer's natural parameters from their covariates, row-major into `out`
+// (`n_customers` rows of [`crate::covariate_model::cvm_covariate_model_base_count`] values: the
+// plain model's parameters for that customer, e.g. `r, α_i, s, β_i`). Errors: the covariates'
+// errors; `CVM_STATUS_LENGTH_MISMATCH` (`out`).
+//
+// # Safety
+// `m` live; `covariates` NULL or valid; `out` has room for `n_out` values.
+enum cvm_status cvm_covariate_model_customer_params(const struct cvm_covariate_model *m,
+                                                    size_t n_customers,
+                                                    const struct cvm_process_covariates *covariates,
+                                                    double *out,
+                                                    size_t n_out);
+
+// Each customer's log-likelihood at that customer's parameters (the terms the fit sums) into
+// `out`. The columns are the fit's: `(frequency, recency, T)` (BG/BB: `n`); for the
+// Gamma-Gamma `(frequency, monetary_value, any column of the same length)`. Errors as
+// [`cvm_covariate_model_probability_alive`].
+//
+// # Safety
+// As [`cvm_covariate_model_probability_alive`].
+enum cvm_status cvm_covariate_model_log_likelihood_individual(const struct cvm_covariate_model *m,
+                                                              const double *frequency,
+                                                              size_t n_frequency,
+                                                              const double *recency,
+                                                              size_t n_recency,
+                                                              const double *t,
+                                                              size_t n_t,
+                                                              const struct cvm_process_covariates *covariates,
+                                                              double *out,
+                                                              size_t n_out);
+
+// Expected spend per transaction of each customer of a Gamma-Gamma fitted with spend
+// covariates (the conditional mean at that customer's parameters) into `out`; with `level` in
+// (0, 1), also its delta-method interval (log scale, from the full covariance) into `lower` /
+// `upper`, which are ignored when `level` is 0. `n_out` is the number of customers (the room
+// of each output). Errors: invalid spend columns (field and row); the covariates' errors;
+// `CVM_STATUS_INVALID_VALUE` (field `model`) for a transaction model, (`covariance`) for
+// intervals without a covariance; an invalid `level`; `CVM_STATUS_NULL_POINTER` (`lower`,
+// `upper`) for intervals without room.
+//
+// # Safety
+// `m` live; arrays hold their stated lengths; `covariates` NULL or valid; `out` (and `lower`,
+// `upper` with intervals) have room for `n_out` values.
+enum cvm_status cvm_covariate_model_expected_average_spend(const struct cvm_covariate_model *m,
+                                                           const double *frequency,
+                                                           size_t n_frequency,
+                                                           const double *monetary_value,
+                                                           size_t n_monetary_value,
+                                                           const struct cvm_process_covariates *covariates,
+                                                           double level,
+                                                           double *out,
+                                                           double *lower,
+                                                           double *upper,
+                                                           size_t n_out);
+
+// CLV per customer when either model has covariates: `margin · E(spend) · discounted expected
+// purchases over the horizon`, each at that customer's parameters (the plain model's kernels),
+// with delta-method intervals from the full covariance of each model when
+// `options->interval_level` > 0. As [`crate::lifetime2::cvm_clv`] otherwise: `customers` holds
+// the summary columns (for a BG/BB, `t` is the number of opportunities `n`), `options` may be
+// NULL (defaults; the unit of the customer columns is the transaction model's unless
+// `options->data_time_unit` names it), `out` says where to write. `covariates` holds each
+// process's covariates for the customers (NULL: none; a model's covariates are required).
+//
+// Errors: those of `cvm_clv`; `CVM_STATUS_INVALID_VALUE` (field `transaction` / `spend`) for a
+// side given twice or not at all, or a model of the wrong kind (a Gamma-Gamma as the
+// transaction model); the covariates' errors (see the module).
+//
+// ```c
+// cvm_clv_sides sides = {.transaction = m, .plain_spend = gg};
+// cvm_process_covariates pc = {.transaction = z, .lifetime = z};
+// cvm_clv_customers c = {.frequency = {f, n}, .recency = {r, n}, .t = {T, n}, .monetary_value = {mv, n}};
+// cvm_clv_outputs out = {.clv = clv, .n = n};
+// cvm_status s = cvm_covariate_clv(&sides, &c, &pc, NULL, &out);
+// ```
+//
+// # Safety
+// `sides`, `customers`, `out` valid, their handles NULL or live and their arrays holding their
+// stated lengths; `covariates` and `options` NULL or valid.
+enum cvm_status cvm_covariate_clv(const struct cvm_clv_sides *sides,
+                                  const struct cvm_clv_customers *customers,
+                                  const struct cvm_process_covariates *covariates,
+                                  const struct cvm_clv_options *options,
+                                  const struct cvm_clv_outputs *out);
 
 // The default playbook (see docs/decisions.md) into a new handle `*out`.
 //

@@ -17,13 +17,14 @@
 // (formula, units, errors) is its documentation. docs/cpp.md lists every class's methods.
 //
 // The parts (include them alone to compile less): cvm/core.hpp (errors, spans, handles, dates,
-// threads), cvm/models.hpp, cvm/lifetime.hpp, cvm/churn.hpp, cvm/loyalty.hpp, cvm/rules.hpp,
-// cvm/report.hpp, cvm/value.hpp, cvm/cashflow.hpp, cvm/fee.hpp.
+// threads), cvm/models.hpp, cvm/covariates.hpp, cvm/lifetime.hpp, cvm/churn.hpp,
+// cvm/loyalty.hpp, cvm/rules.hpp, cvm/report.hpp, cvm/value.hpp, cvm/cashflow.hpp, cvm/fee.hpp.
 #ifndef CVM_HPP
 #define CVM_HPP
 
 #include "cvm/core.hpp"
 #include "cvm/models.hpp"
+#include "cvm/covariates.hpp"
 #include "cvm/lifetime.hpp"
 #include "cvm/churn.hpp"
 #include "cvm/loyalty.hpp"

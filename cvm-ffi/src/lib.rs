@@ -29,6 +29,11 @@ use std::sync::{Mutex, Once};
 pub mod churn;
 pub mod churn_risk;
 pub mod columns;
+pub mod covariate_model;
+pub mod covariates;
+pub mod covariates_predict;
+#[cfg(test)]
+mod covariates_tests;
 pub mod decision;
 pub mod fee;
 pub mod lifetime2;

@@ -25,7 +25,7 @@ use crate::{
 /// A Gamma-Gamma spend model (opaque). Owned by the caller; free with [`cvm_gamma_gamma_free`].
 /// Immutable: predictions from several threads at once are safe.
 #[derive(Debug)]
-pub struct cvm_gamma_gamma(GammaGamma);
+pub struct cvm_gamma_gamma(pub(crate) GammaGamma);
 
 /// A BG/BB model (opaque). Owned by the caller; free with [`cvm_bg_bb_free`]. Immutable.
 #[derive(Debug)]
@@ -121,7 +121,7 @@ pub struct cvm_clv_outputs {
     pub n: usize,
 }
 
-fn diagnostics(d: Option<&FitDiagnostics>) -> FfiResult<cvm_fit_diagnostics> {
+pub(crate) fn diagnostics(d: Option<&FitDiagnostics>) -> FfiResult<cvm_fit_diagnostics> {
     let d = d.ok_or_else(|| Error::invalid("diagnostics", "the model was not fitted"))?;
     Ok(cvm_fit_diagnostics {
         log_likelihood: d.log_likelihood,
@@ -856,7 +856,7 @@ unsafe fn clv_options(
 
 /// # Safety
 /// The outputs have room for `n` values each (or are NULL where allowed).
-unsafe fn write_clv(r: &ClvResult, o: &cvm_clv_outputs) -> FfiResult<()> {
+pub(crate) unsafe fn write_clv(r: &ClvResult, o: &cvm_clv_outputs) -> FfiResult<()> {
     unsafe {
         write_array(&r.value, o.clv, o.n, "out_clv")?;
         if !o.discounted_purchases.is_null() {
@@ -889,6 +889,36 @@ fn check_clv_out(o: &cvm_clv_outputs, options: &ClvOptions) -> FfiResult<()> {
     Ok(())
 }
 
+/// The checked inputs of a CLV call: the core options, the customer columns
+/// `[frequency, recency, t, monetary_value]` and where to write.
+pub(crate) struct ClvCall<'a> {
+    pub(crate) options: ClvOptions,
+    pub(crate) columns: [&'a [f64]; 4],
+    pub(crate) out: &'a cvm_clv_outputs,
+}
+
+/// Checks a CLV call's customers, options (for a transaction model recording `model_unit`) and
+/// outputs, in that order; `t_field` names the third column.
+///
+/// # Safety
+/// `customers`, `options` and `out` NULL or valid, their arrays as documented.
+pub(crate) unsafe fn clv_call<'a>(
+    customers: *const cvm_clv_customers, t_field: &'static str, options: *const cvm_clv_options,
+    out: *const cvm_clv_outputs, model_unit: Option<TimeUnit>,
+) -> FfiResult<ClvCall<'a>> {
+    let c = unsafe { handle(customers, "customers") }?;
+    let out = unsafe { handle(out, "out") }?;
+    let o = unsafe { clv_options(options, model_unit) }?;
+    check_clv_out(out, &o)?;
+    let columns = [
+        unsafe { c.frequency.required("frequency") }?,
+        unsafe { c.recency.required("recency") }?,
+        unsafe { c.t.required(t_field) }?,
+        unsafe { c.monetary_value.required("monetary_value") }?,
+    ];
+    Ok(ClvCall { options: o, columns, out })
+}
+
 /// # Safety
 /// `customers`, `options` and `out` NULL or valid, their arrays as documented.
 unsafe fn clv_common(
@@ -897,16 +927,10 @@ unsafe fn clv_common(
     out: *const cvm_clv_outputs,
 ) -> FfiResult<()> {
     let spend = &unsafe { handle(spend, "spend_model") }?.0;
-    let c = unsafe { handle(customers, "customers") }?;
-    let out = unsafe { handle(out, "out") }?;
-    let o = unsafe { clv_options(options, model.time_unit()) }?;
-    check_clv_out(out, &o)?;
-    let f = unsafe { c.frequency.required("frequency") }?;
-    let r = unsafe { c.recency.required("recency") }?;
-    let t = unsafe { c.t.required(t_field) }?;
-    let z = unsafe { c.monetary_value.required("monetary_value") }?;
-    let r = customer_lifetime_value(model, spend, f, r, t, z, &o)?;
-    unsafe { write_clv(&r, out) }
+    let call = unsafe { clv_call(customers, t_field, options, out, model.time_unit()) }?;
+    let [f, r, t, z] = call.columns;
+    let v = customer_lifetime_value(model, spend, f, r, t, z, &call.options)?;
+    unsafe { write_clv(&v, call.out) }
 }
 
 /// Probabilistic customer lifetime value of each customer from a continuous-time transaction

@@ -6,6 +6,9 @@
 use arbitrary::{Arbitrary, Unstructured};
 use cvm_core::churn::{churn_risk_from_model, ChurnRiskOptions, NoPurchase};
 use cvm_core::clv::{customer_lifetime_value, ClvMethod, ClvOptions};
+use cvm_core::models::covariates::{
+    Column as CovColumn, CovariateModel, Covariates, Process, ProcessCovariates,
+};
 use cvm_core::models::{
     AnyModel, BgBb, BgBbParams, GammaGamma, GammaGammaParams, ModelKind, ShiftedBetaGeometric,
     TransactionModel,
@@ -19,8 +22,13 @@ use cvm_core::{
 pub type Target = fn(&[u8]);
 
 /// The fuzz targets by name, as the replay test finds them under `corpus/<name>/`.
-pub const TARGETS: &[(&str, Target)] =
-    &[("rules", rules), ("models", models), ("summary", summary), ("kernels", kernels)];
+pub const TARGETS: &[(&str, Target)] = &[
+    ("rules", rules),
+    ("models", models),
+    ("summary", summary),
+    ("kernels", kernels),
+    ("covariates", covariates),
+];
 
 /// Rule documents: the bytes as UTF-8 text; a document that reads is evaluated on a small
 /// fixed table (numeric `x`, `spend`, `age`; boolean `vip`; categorical `seg`), with reasons.
@@ -231,4 +239,53 @@ pub fn kernels(data: &[u8]) {
     options.data_time_unit = input.units.1.map(time_unit);
     options.interval_level = input.level;
     let _ = customer_lifetime_value(model, &gg, &x, &tx, &t, &m, &options);
+}
+
+/// Covariates matching a covariate model's columns, for four customers: numeric columns
+/// `[0, 1, −2.5, 3]`, categorical columns cycling through their levels.
+fn covariates_for(m: &CovariateModel) -> Option<ProcessCovariates> {
+    let levels = m.levels();
+    let mut out = ProcessCovariates::default();
+    for (process, names) in m.columns() {
+        let cats: Vec<_> = levels.iter().filter(|l| l.0 == process).collect();
+        let mut columns: Vec<CovColumn> = cats
+            .iter()
+            .map(|(_, name, levels, _)| {
+                let labels: Vec<&str> = (0..4).map(|i| levels[i % levels.len()].as_str()).collect();
+                CovColumn::categorical(name.as_str(), &labels)
+            })
+            .collect();
+        for name in names {
+            if !cats.iter().any(|c| name.starts_with(&format!("{}[", c.1))) {
+                columns.push(CovColumn::numeric(name, &[0.0, 1.0, -2.5, 3.0]));
+            }
+        }
+        let z = Covariates::from_columns(columns).ok()?;
+        match process {
+            Process::Transaction => out.transaction = Some(z),
+            Process::Lifetime => out.lifetime = Some(z),
+            Process::Spend => out.spend = Some(z),
+        }
+    }
+    Some(out)
+}
+
+/// Covariate model JSON: the bytes as text through the covariate model's loader; a model that
+/// loads is written back (and reads equal), and predicts for four customers with covariates
+/// matching its columns (values, intervals and per-customer parameters, or an error).
+pub fn covariates(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(m) = CovariateModel::from_json(text) else { return };
+    let back = CovariateModel::from_json(&m.to_json().expect("a loaded model writes"));
+    assert_eq!(back.as_ref().ok(), Some(&m));
+    let _ = m.standard_errors();
+    let _ = m.confidence_intervals(0.9);
+    let _ = m.likelihood_ratio_test();
+    let Some(cov) = covariates_for(&m) else { return };
+    let _ = m.customer_params(4, &cov);
+    let _ = m.probability_alive(&FREQ, &REC, &AGE, &cov);
+    let _ = m.conditional_expected_purchases(10.0, &FREQ, &REC, &AGE, &cov);
+    let _ = m.probability_alive_interval(&FREQ, &REC, &AGE, &cov, 0.9);
+    let _ = m.probability_of_n_purchases(10.0, 2, 4, &cov);
+    let _ = m.log_likelihood_individual(&FREQ, &REC, &AGE, &cov);
 }
