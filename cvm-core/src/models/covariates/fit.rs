@@ -216,9 +216,9 @@ pub fn fit_spend(
 
 /// The covariate fit of the customers `rows` (with their design) from the plain estimate
 /// `base` (log-likelihood `plain_ll`, log-scale covariance `plain_cov`). The driver starts from
-/// `base` with every coefficient 0 and, above 50,000 customers, warm-starts on a systematic
-/// subsample and finishes with Newton iterations on the exact Hessian (Pareto/NBD, BG/NBD,
-/// MBG/NBD).
+/// `base` with every coefficient 0 and, from 8,000 customers, warm-starts on a systematic
+/// subsample and finishes with Newton iterations on the exact Hessian (every model: the
+/// per-customer Hessians of `rows.rs` by the chain rule).
 fn fit_design(
     rows: &Rows, base: Vec<f64>, plain_ll: f64, plain_cov: Option<Vec<Vec<f64>>>,
     options: &CovariateOptions,
