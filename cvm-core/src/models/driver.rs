@@ -74,7 +74,7 @@
 
 pub use super::problem::{FitData, JointPass, Likelihood, PerRow, RowLikelihood};
 
-use super::{check_estimate, Covariance, FitOptions, PARAM_MAX, PARAM_MIN};
+use super::{Covariance, FitOptions, PARAM_MAX, PARAM_MIN};
 use crate::error::{Error, Result};
 
 /// Goodness of fit and optimiser diagnostics of a fitted model.
@@ -338,8 +338,7 @@ fn finish_fit<L: Likelihood>(
     };
     if !res.converged && !params.iter().all(|p| (PARAM_MIN..=PARAM_MAX).contains(p)) {
         // Lost towards a boundary of the parameter space: the data do not bound the estimate.
-        let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        check_estimate(L::MODEL, &names, &params).map_err(|e| match e {
+        model.check_estimate(&params).map_err(|e| match e {
             Error::NotIdentified { model, reason } => Error::NotIdentified {
                 model,
                 reason: format!("{reason} (the optimiser stopped: {})", res.reason.as_str()),

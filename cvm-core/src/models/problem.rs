@@ -88,6 +88,17 @@ pub trait Likelihood: Sync {
         vec![vec![1.0; self.param_names().len()]]
     }
 
+    /// Checks an estimate the optimiser left unconverged against the parameter domain
+    /// `[PARAM_MIN, PARAM_MAX]` ([`crate::models::PARAM_MIN`]):
+    /// [`crate::Error::NotIdentified`] naming the first parameter outside it, with its value. A
+    /// likelihood whose driver parameters are not the ones it reports (a covariate model
+    /// optimises `e^γ` and reports the coefficient `γ`) overrides it to name and show its own.
+    fn check_estimate(&self, p: &[f64]) -> crate::Result<()> {
+        let names = self.param_names();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        super::check_estimate(Self::MODEL, &names, p)
+    }
+
     /// The parameter names of this instance, in order: [`Likelihood::NAMES`] by default. A
     /// likelihood whose parameters depend on its data (a covariate model: one coefficient per
     /// covariate column, see [`crate::models::covariates`]) overrides it; the driver counts and

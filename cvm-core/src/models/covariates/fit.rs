@@ -8,8 +8,8 @@ use super::model::{CovariateModel, Layout};
 use super::Covariates;
 use crate::error::{check, Error, Result};
 use crate::models::{
-    check_customers, fit_ml, AnyModel, BgBb, FitDiagnostics, FitOptions, GammaGamma, MlFit,
-    ModelKind, SummaryData, TransactionModel,
+    check_customers, fit_ml, AnyModel, BgBb, FitDiagnostics, FitOptions, GammaGamma, Likelihood,
+    MlFit, ModelKind, SummaryData, TransactionModel,
 };
 
 /// Options of a covariate fit.
@@ -134,7 +134,10 @@ impl ProcessCovariates {
 /// ([`CovariateOptions`]); the errors of the design ([`Covariates::check_identifiable`]: a
 /// constant or collinear column is [`Error::NotIdentified`] naming it; matrices whose rows are
 /// not the customers, [`Error::LengthMismatch`] `trans_covariates` / `life_covariates`); the
-/// errors of the plain fit and of [`fit_ml`].
+/// errors of the plain fit and of [`fit_ml`], in the fit's own parameters (an iterate's
+/// coefficients as `γ`); [`Error::NotIdentified`] naming a coefficient whose estimate leaves
+/// `|γ| ≤ ln 10¹⁰ ≈ 23.03` (a column that separates the customers), or a base parameter outside
+/// the parameter domain.
 ///
 /// # Examples
 /// ```
@@ -257,7 +260,11 @@ fn fit_design(
     let mut start = base;
     start.extend(std::iter::repeat_n(1.0, design.n_coef()));
     let lik = CovLik { model: kind, n_base: nb, names: names.clone(), l2: options.l2, start };
-    let MlFit { params, mut diagnostics, covariance } = fit_ml(&lik, rows, &options.fit)?;
+    let MlFit { params, mut diagnostics, covariance } =
+        fit_ml(&lik, rows, &options.fit).map_err(|e| lik.report(e, w))?;
+    // A converged estimate may still lie outside the domain (a coefficient driven to ±∞ by a
+    // column that separates the customers, stopped where the gradient vanished).
+    lik.check_estimate(&params)?;
     let mut all = params[..nb].to_vec();
     all.extend(params[nb..].iter().map(|e| e.ln()));
     // The driver's log-likelihood includes the coefficients' penalty: report it without.
