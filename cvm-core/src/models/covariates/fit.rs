@@ -8,8 +8,8 @@ use super::model::{CovariateModel, Layout};
 use super::Covariates;
 use crate::error::{check, Error, Result};
 use crate::models::{
-    check_customers, fit_ml, AnyModel, BgBb, FitDiagnostics, FitOptions, GammaGamma, Likelihood,
-    MlFit, ModelKind, SummaryData, TransactionModel,
+    check_customers, fit_ml, AnyModel, BgBb, FitDiagnostics, FitOptions, GammaGamma, MlFit,
+    ModelKind, SummaryData, TransactionModel,
 };
 
 /// Options of a covariate fit.
@@ -262,9 +262,6 @@ fn fit_design(
     let lik = CovLik { model: kind, n_base: nb, names: names.clone(), l2: options.l2, start };
     let MlFit { params, mut diagnostics, covariance } =
         fit_ml(&lik, rows, &options.fit).map_err(|e| lik.report(e, w))?;
-    // A converged estimate may still lie outside the domain (a coefficient driven to ±∞ by a
-    // column that separates the customers, stopped where the gradient vanished).
-    lik.check_estimate(&params)?;
     let mut all = params[..nb].to_vec();
     all.extend(params[nb..].iter().map(|e| e.ln()));
     // The driver's log-likelihood includes the coefficients' penalty: report it without.

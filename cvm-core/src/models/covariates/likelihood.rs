@@ -248,10 +248,12 @@ impl Likelihood for CovLik {
         self.joint(data, p)
     }
 
-    /// The base parameters against `[PARAM_MIN, PARAM_MAX]`; each coefficient against
-    /// `|γ| ≤ ln PARAM_MAX ≈ 23.03` (its factor `e^γ` in the same domain), named and shown as
-    /// `γ`. The model is named by its kind.
-    fn check_estimate(&self, p: &[f64]) -> Result<()> {
+    /// Converged or not, the base parameters against `[PARAM_MIN, PARAM_MAX]`; each
+    /// coefficient against `|γ| ≤ ln PARAM_MAX ≈ 23.03` (its factor `e^γ` in the same domain),
+    /// named and shown as `γ` (a converged estimate may lie outside: a coefficient driven to
+    /// ±∞ by a column that separates the customers stops where the gradient vanishes). The
+    /// model is named by its kind.
+    fn check_estimate(&self, _data: &Rows, p: &[f64], _converged: bool) -> Result<()> {
         let nb = self.n_base;
         let names: Vec<&str> = self.names.iter().map(String::as_str).collect();
         let model = self.model.as_str();
@@ -320,15 +322,23 @@ mod tests {
     #[test]
     fn the_domain_check_shows_the_coefficient() {
         let at = |g: f64| vec![0.3, 5.0, 0.7, 2.5, g.exp(), 1.0];
-        assert!(lik(0.0).check_estimate(&at(23.0)).is_ok());
-        let e = lik(0.0).check_estimate(&at(-24.5)).unwrap_err();
+        let z = Covariates::new(&["vip"], &[0.0, 1.0]).unwrap();
+        let cov = ProcessCovariates::default().with_transaction(z.clone()).with_lifetime(z);
+        let design = Design::new(ModelKind::BgNbd, 2, cov.by_process(), &[]).unwrap();
+        let rows = Rows { a: vec![0.0, 1.0], b: vec![0.0, 2.0], c: vec![5.0, 5.0], design };
+        assert!(lik(0.0).check_estimate(&rows, &at(23.0), true).is_ok());
+        let e = lik(0.0).check_estimate(&rows, &at(-24.5), true).unwrap_err();
         let text = e.to_string();
         assert!(matches!(e, Error::NotIdentified { ref model, .. } if model == "bg_nbd"));
         assert!(text.contains("trans_vip (γ = -24.5)"), "{text}");
         assert!(!text.contains("e-11"), "{text}"); // e^−24.5 = 2.3e-11
         let mut p = at(0.0);
         p[1] = 1e11;
-        assert!(lik(0.0).check_estimate(&p).unwrap_err().to_string().contains("alpha"));
+        assert!(lik(0.0)
+            .check_estimate(&rows, &p, false)
+            .unwrap_err()
+            .to_string()
+            .contains("alpha"));
     }
 
     /// A column that separates the customers who never bought from the others drives its
