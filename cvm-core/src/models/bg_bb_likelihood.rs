@@ -3,8 +3,8 @@
 //! model and its sources).
 
 use super::bg_bb::{BgBbParams, MAX_OPPORTUNITIES};
-use super::{Likelihood, SummaryData};
-use crate::special::{digamma, gamma_ln_ratio, ln_beta, ln_gamma, log_add_exp};
+use super::{Likelihood, Order, SummaryData};
+use crate::special::{digamma, gamma_ln_ratio, ln_beta, ln_gamma, log_add_exp, trigamma};
 
 pub(super) struct Lik;
 
@@ -14,91 +14,17 @@ impl Likelihood for Lik {
     const NAMES: &'static [&'static str] = BgBbParams::NAMES;
 
     fn total(&self, data: &SummaryData, v: &[f64], grad: Option<&mut [f64]>) -> f64 {
-        let (a, b, g, d) = (v[0], v[1], v[2], v[3]);
-        let (lb_ab, lb_gd) = (ln_beta(a, b), ln_beta(g, d));
-        let (dg_a, dg_b, dg_ab) = (digamma(a), digamma(b), digamma(a + b));
-        let (dg_g, dg_d, dg_gd) = (digamma(g), digamma(d), digamma(g + d));
-        let dg_g1 = dg_g + 1.0 / g;
+        let order = if grad.is_some() { Order::Gradient } else { Order::Value };
+        let shared = Shared::new(v, order);
         let (f, rec, np, w) = (data.frequency(), data.recency(), data.t(), data.weight());
-        let want = grad.is_some();
-        let (total, gr) = crate::parallel::chunked_sum(f.len(), 4, |range, gr| {
+        let k = if grad.is_some() { 4 } else { 0 };
+        let (total, gr) = crate::parallel::chunked_sum(f.len(), k, |range, gr| {
             let mut s = 0.0;
             for i in range {
-                let (x, tx, n) = (f[i], rec[i], np[i]);
-                // First term: alive through n.
-                let mut ll = ln_beta(a + x, b + n - x) - lb_ab + ln_beta(g, d + n) - lb_gd;
-                let mut gsum = [0.0; 4];
-                let mut acc = |ll_term: f64, gt: [f64; 4], lse: &mut f64, first: bool| {
-                    if first {
-                        *lse = ll_term;
-                        gsum = gt;
-                        return;
-                    }
-                    let new = log_add_exp(*lse, ll_term);
-                    if want {
-                        let (wo, wn) = ((*lse - new).exp(), (ll_term - new).exp());
-                        for j in 0..4 {
-                            gsum[j] = wo * gsum[j] + wn * gt[j];
-                        }
-                    }
-                    *lse = new;
-                };
-                let gt0 = if want {
-                    let dabn = digamma(a + b + n);
-                    let dgdn = digamma(g + d + n);
-                    [
-                        digamma(a + x) - dabn - dg_a + dg_ab,
-                        digamma(b + n - x) - dabn - dg_b + dg_ab,
-                        dg_gd - dgdn,
-                        digamma(d + n) - dgdn - dg_d + dg_gd,
-                    ]
-                } else {
-                    [0.0; 4]
-                };
-                let first_ll = ll;
-                acc(first_ll, gt0, &mut ll, true);
-                // Terms i = 0..n−t_x−1: dead from opportunity t_x + i + 1.
-                let k = (n - tx) as usize;
-                if k > 0 {
-                    let mut lb1 = ln_beta(a + x, b + tx - x);
-                    let mut lb2 = ln_beta(g + 1.0, d + tx);
-                    // Arguments whose digammas move with i.
-                    let (mut yb, mut yab, mut yd, mut ygd) =
-                        (b + tx - x, a + b + tx, d + tx, g + d + 1.0 + tx);
-                    let (mut pb, mut pab, mut pd, mut pgd) = if want {
-                        (digamma(yb), digamma(yab), digamma(yd), digamma(ygd))
-                    } else {
-                        (0.0, 0.0, 0.0, 0.0)
-                    };
-                    let dax = if want { digamma(a + x) } else { 0.0 };
-                    for _ in 0..k {
-                        let term = lb1 - lb_ab + lb2 - lb_gd;
-                        let gt = [
-                            dax - pab - dg_a + dg_ab,
-                            pb - pab - dg_b + dg_ab,
-                            dg_g1 - pgd - dg_g + dg_gd,
-                            pd - pgd - dg_d + dg_gd,
-                        ];
-                        acc(term, gt, &mut ll, false);
-                        lb1 += (yb / yab).ln();
-                        lb2 += (yd / ygd).ln();
-                        if want {
-                            pb += 1.0 / yb;
-                            pab += 1.0 / yab;
-                            pd += 1.0 / yd;
-                            pgd += 1.0 / ygd;
-                        }
-                        yb += 1.0;
-                        yab += 1.0;
-                        yd += 1.0;
-                        ygd += 1.0;
-                    }
-                }
+                let (ll, g, _) = row(&shared, f[i], rec[i], np[i], order);
                 s += w[i] * ll;
-                if want {
-                    for j in 0..4 {
-                        gr[j] += w[i] * gsum[j];
-                    }
+                for j in 0..k {
+                    gr[j] += w[i] * g[j];
                 }
             }
             s
@@ -110,30 +36,131 @@ impl Likelihood for Lik {
     }
 }
 
-/// `ln L(α, β, γ, δ | x, t_x, n)` (FHS 2010, eq. 5), by log-sum-exp.
-pub(super) fn ln_lik(p: &BgBbParams, x: f64, tx: f64, n: f64) -> f64 {
-    let BgBbParams { alpha: a, beta: b, gamma: g, delta: d } = *p;
-    let (lb_ab, lb_gd) = (ln_beta(a, b), ln_beta(g, d));
-    let mut ll = ln_beta(a + x, b + n - x) - lb_ab + ln_beta(g, d + n) - lb_gd;
-    if !(n - tx <= MAX_OPPORTUNITIES) {
-        return f64::NAN; // unvalidated scalar input beyond the bound: no answer (documented)
+/// What every customer's likelihood terms share at parameters `(α, β, γ, δ)`: the log-beta
+/// normalisers and, as `order` asks, the digammas and trigammas of `α, β, α+β, γ, δ, γ+δ`.
+pub(crate) struct Shared {
+    v: [f64; 4],
+    lb_ab: f64,
+    lb_gd: f64,
+    dg: [f64; 6],
+    tg: [f64; 6],
+}
+
+impl Shared {
+    pub(crate) fn new(v: &[f64], order: Order) -> Self {
+        let (a, b, g, d) = (v[0], v[1], v[2], v[3]);
+        let args = [a, b, a + b, g, d, g + d];
+        let dg = if order == Order::Value { [0.0; 6] } else { args.map(digamma) };
+        let tg = if order == Order::Hessian { args.map(trigamma) } else { [0.0; 6] };
+        Shared { v: [a, b, g, d], lb_ab: ln_beta(a, b), lb_gd: ln_beta(g, d), dg, tg }
     }
+}
+
+/// `ln L(α, β, γ, δ | x, t_x, n)` of one customer (FHS 2010, eq. 5) as a log-sum-exp of its
+/// `n − t_x + 1` terms `T_k` (alive through `n`; dead from opportunity `t_x + i + 1`), with,
+/// as `order` asks, its gradient and Hessian in `(α, β, γ, δ)`. Each term is a sum of log-beta
+/// ratios, whose derivatives are digamma and trigamma differences (advanced along the terms by
+/// `ψ(y+1) = ψ(y) + 1/y`, `ψ′(y+1) = ψ′(y) − 1/y²`); with `π_k` the terms' softmax weights,
+/// `∇ℓ = Σ π_k ∇T_k` and `∇²ℓ = Σ π_k (∇²T_k + ∇T_k ∇T_kᵀ) − ∇ℓ ∇ℓᵀ`. What is not asked
+/// for is zero. The value is the one [`ln_lik`] returns.
+pub(crate) fn row(
+    s: &Shared, x: f64, tx: f64, n: f64, order: Order,
+) -> (f64, [f64; 4], [[f64; 4]; 4]) {
+    let [a, b, g, d] = s.v;
+    let (want_g, want_h) = (order != Order::Value, order == Order::Hessian);
+    let [dg_a, dg_b, dg_ab, dg_g, dg_d, dg_gd] = s.dg;
+    let [tg_a, tg_b, tg_ab, tg_g, tg_d, tg_gd] = s.tg;
+    let (dax, tax) =
+        (if want_g { digamma(a + x) } else { 0.0 }, if want_h { trigamma(a + x) } else { 0.0 });
+    // A term's gradient and Hessian from the polygammas (ψ, ψ′) of its arguments
+    // [β-side, α+β-side, γ-side, δ-side, γ+δ-side] (the α-side is always α + x).
+    let derivs = |p: [f64; 5], t: [f64; 5]| {
+        let gt = [
+            dax - p[1] - dg_a + dg_ab,
+            p[0] - p[1] - dg_b + dg_ab,
+            p[2] - p[4] - dg_g + dg_gd,
+            p[3] - p[4] - dg_d + dg_gd,
+        ];
+        let mut m = [[0.0; 4]; 4];
+        if want_h {
+            let (hab, hgd) = (tg_ab - t[1], tg_gd - t[4]);
+            m[0][0] = tax - t[1] - tg_a + tg_ab;
+            m[1][1] = t[0] - t[1] - tg_b + tg_ab;
+            m[2][2] = t[2] - t[4] - tg_g + tg_gd;
+            m[3][3] = t[3] - t[4] - tg_d + tg_gd;
+            (m[0][1], m[1][0], m[2][3], m[3][2]) = (hab, hab, hgd, hgd);
+            for i in 0..4 {
+                for j in 0..4 {
+                    m[i][j] += gt[i] * gt[j];
+                }
+            }
+        }
+        (gt, m)
+    };
+    // First term: alive through n.
+    let mut lse = ln_beta(a + x, b + n - x) - s.lb_ab + ln_beta(g, d + n) - s.lb_gd;
+    let (mut gm, mut hm) = ([0.0; 4], [[0.0; 4]; 4]);
+    if want_g {
+        let args = [b + n - x, a + b + n, g, d + n, g + d + n];
+        let t = if want_h { args.map(trigamma) } else { [0.0; 5] };
+        (gm, hm) = derivs(args.map(digamma), t);
+    }
+    // Terms i = 0..n−t_x−1: dead from opportunity t_x + i + 1.
     let k = (n - tx) as usize;
     if k > 0 {
         let mut lb1 = ln_beta(a + x, b + tx - x);
         let mut lb2 = ln_beta(g + 1.0, d + tx);
-        let (mut yb, mut yab, mut yd, mut ygd) = (b + tx - x, a + b + tx, d + tx, g + d + 1.0 + tx);
+        // The arguments [β, α+β, γ, δ, γ+δ sides]; the γ side is γ + 1 throughout.
+        let mut y = [b + tx - x, a + b + tx, g + 1.0, d + tx, g + d + 1.0 + tx];
+        let mut pg = if want_g { y.map(digamma) } else { [0.0; 5] };
+        let mut tg = if want_h { y.map(trigamma) } else { [0.0; 5] };
         for _ in 0..k {
-            ll = log_add_exp(ll, lb1 - lb_ab + lb2 - lb_gd);
-            lb1 += (yb / yab).ln();
-            lb2 += (yd / ygd).ln();
-            yb += 1.0;
-            yab += 1.0;
-            yd += 1.0;
-            ygd += 1.0;
+            let term = lb1 - s.lb_ab + lb2 - s.lb_gd;
+            let new = log_add_exp(lse, term);
+            if want_g {
+                let (wo, wn) = ((lse - new).exp(), (term - new).exp());
+                let (gt, ht) = derivs(pg, tg);
+                for i in 0..4 {
+                    gm[i] = wo * gm[i] + wn * gt[i];
+                    if want_h {
+                        for j in 0..4 {
+                            hm[i][j] = wo * hm[i][j] + wn * ht[i][j];
+                        }
+                    }
+                }
+            }
+            lse = new;
+            lb1 += (y[0] / y[1]).ln();
+            lb2 += (y[3] / y[4]).ln();
+            for j in [0, 1, 3, 4] {
+                if want_g {
+                    pg[j] += 1.0 / y[j];
+                }
+                if want_h {
+                    tg[j] -= 1.0 / (y[j] * y[j]);
+                }
+                y[j] += 1.0;
+            }
         }
     }
-    ll
+    if want_h {
+        for i in 0..4 {
+            for j in 0..4 {
+                hm[i][j] -= gm[i] * gm[j];
+            }
+        }
+    }
+    (lse, gm, hm)
+}
+
+/// `ln L(α, β, γ, δ | x, t_x, n)` (FHS 2010, eq. 5), by log-sum-exp ([`row`]); NaN beyond
+/// [`MAX_OPPORTUNITIES`] opportunities after `t_x`.
+pub(super) fn ln_lik(p: &BgBbParams, x: f64, tx: f64, n: f64) -> f64 {
+    if !(n - tx <= MAX_OPPORTUNITIES) {
+        return f64::NAN; // unvalidated scalar input beyond the bound: no answer (documented)
+    }
+    let v = [p.alpha, p.beta, p.gamma, p.delta];
+    row(&Shared::new(&v, Order::Value), x, tx, n, Order::Value).0
 }
 
 /// `ln P(alive at opportunity n + m | x, t_x, n)`.

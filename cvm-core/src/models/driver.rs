@@ -8,7 +8,7 @@
 //!
 //! # Method
 //! * **Parameters.** Every parameter is positive and lies in the domain
-//!   `[`[`PARAM_MIN`]`, `[`PARAM_MAX`]`]`; the optimiser works on `θ = ln p` (unconstrained).
+//!   `[`[`PARAM_MIN`](super::PARAM_MIN)`, `[`PARAM_MAX`](super::PARAM_MAX)`]`; the optimiser works on `θ = ln p` (unconstrained).
 //! * **Objective.** The *mean* penalised negative log-likelihood per customer,
 //!   `−LL(p)/W + penalizer · Σ_j θ_j²` with `W = Σ w` ([`FitData::n_obs`]), so the optimiser
 //!   behaves the same at 2,000 and 10,000,000 customers; its gradient in `θ` is
@@ -74,7 +74,7 @@
 
 pub use super::problem::{FitData, JointPass, Likelihood, PerRow, RowLikelihood};
 
-use super::{check_estimate, Covariance, FitOptions, PARAM_MAX, PARAM_MIN};
+use super::{Covariance, FitOptions};
 use crate::error::{Error, Result};
 
 /// Goodness of fit and optimiser diagnostics of a fitted model.
@@ -336,17 +336,15 @@ fn finish_fit<L: Likelihood>(
     } else {
         model.total(data, &params, None)
     };
-    if !res.converged && !params.iter().all(|p| (PARAM_MIN..=PARAM_MAX).contains(p)) {
-        // Lost towards a boundary of the parameter space: the data do not bound the estimate.
-        let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        check_estimate(L::MODEL, &names, &params).map_err(|e| match e {
-            Error::NotIdentified { model, reason } => Error::NotIdentified {
-                model,
-                reason: format!("{reason} (the optimiser stopped: {})", res.reason.as_str()),
-            },
-            other => other,
-        })?;
-    }
+    // Lost towards a boundary of the parameter space, or along a ridge the model recognises:
+    // the data do not bound the estimate.
+    model.check_estimate(data, &params, res.converged).map_err(|e| match e {
+        Error::NotIdentified { model, reason } if !res.converged => Error::NotIdentified {
+            model,
+            reason: format!("{reason} (the optimiser stopped: {})", res.reason.as_str()),
+        },
+        other => other,
+    })?;
     if !res.converged || !params.iter().all(|p| p.is_finite() && *p > 0.0) || !ll.is_finite() {
         return Err(Error::NotConverged {
             iterations: res.iterations,

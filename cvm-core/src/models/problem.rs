@@ -88,6 +88,22 @@ pub trait Likelihood: Sync {
         vec![vec![1.0; self.param_names().len()]]
     }
 
+    /// Checks the optimiser's estimate `p` (`converged`: whether it met the tolerance) before
+    /// it is reported. The default: an unconverged estimate outside the parameter domain
+    /// `[PARAM_MIN, PARAM_MAX]` ([`crate::models::PARAM_MIN`]) is
+    /// [`crate::Error::NotIdentified`] naming the first parameter outside it, with its value. A
+    /// likelihood overrides it to recognise its own ridges (the BG family's `a, b → ∞`), or to
+    /// name and show parameters the driver does not see (a covariate model optimises `e^γ` and
+    /// reports the coefficient `γ`).
+    fn check_estimate(&self, _data: &Self::Data, p: &[f64], converged: bool) -> crate::Result<()> {
+        if converged {
+            return Ok(());
+        }
+        let names = self.param_names();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        super::check_estimate(Self::MODEL, &names, p)
+    }
+
     /// The parameter names of this instance, in order: [`Likelihood::NAMES`] by default. A
     /// likelihood whose parameters depend on its data (a covariate model: one coefficient per
     /// covariate column, see [`crate::models::covariates`]) overrides it; the driver counts and

@@ -139,7 +139,10 @@ impl ProcessCovariates {
 /// ([`CovariateOptions`]); the errors of the design (a
 /// constant or collinear column is [`Error::NotIdentified`] naming it; matrices whose rows are
 /// not the customers, [`Error::LengthMismatch`] `trans_covariates` / `life_covariates`); the
-/// errors of the plain fit and of [`fit_ml`].
+/// errors of the plain fit and of [`fit_ml`], in the fit's own parameters (an iterate's
+/// coefficients as `γ`); [`Error::NotIdentified`] naming a coefficient whose estimate leaves
+/// `|γ| ≤ ln 10¹⁰ ≈ 23.03` (a column that separates the customers), or a base parameter outside
+/// the parameter domain.
 ///
 /// # Examples
 /// ```
@@ -221,9 +224,9 @@ pub fn fit_spend(
 
 /// The covariate fit of the customers `rows` (with their design) from the plain estimate
 /// `base` (log-likelihood `plain_ll`, log-scale covariance `plain_cov`). The driver starts from
-/// `base` with every coefficient 0 and, above 50,000 customers, warm-starts on a systematic
-/// subsample and finishes with Newton iterations on the exact Hessian (Pareto/NBD, BG/NBD,
-/// MBG/NBD).
+/// `base` with every coefficient 0 and, from 8,000 customers, warm-starts on a systematic
+/// subsample and finishes with Newton iterations on the exact Hessian (every model: the
+/// per-customer Hessians of `rows.rs` by the chain rule).
 fn fit_design(
     rows: &Rows, base: Vec<f64>, plain_ll: f64, plain_cov: Option<Vec<Vec<f64>>>,
     options: &CovariateOptions,
@@ -262,7 +265,8 @@ fn fit_design(
     let mut start = base;
     start.extend(std::iter::repeat_n(1.0, design.n_coef()));
     let lik = CovLik { model: kind, n_base: nb, names: names.clone(), l2: options.l2, start };
-    let MlFit { params, mut diagnostics, covariance } = fit_ml(&lik, rows, &options.fit)?;
+    let MlFit { params, mut diagnostics, covariance } =
+        fit_ml(&lik, rows, &options.fit).map_err(|e| lik.report(e, w))?;
     let mut all = params[..nb].to_vec();
     all.extend(params[nb..].iter().map(|e| e.ln()));
     // The driver's log-likelihood includes the coefficients' penalty: report it without.

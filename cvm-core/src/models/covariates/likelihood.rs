@@ -5,7 +5,8 @@
 
 use super::link::Design;
 use super::rows::{has_hessian, row, row_hessian};
-use crate::models::{FitData, JointPass, Likelihood, ModelKind};
+use crate::error::{fmt_num, Error, Result};
+use crate::models::{check_estimate, FitData, JointPass, Likelihood, ModelKind, PARAM_MAX};
 use crate::parallel::chunked_sum;
 
 /// The customers of a covariate fit, one row each (no compression: covariates make every
@@ -84,6 +85,29 @@ impl CovLik {
             out.copy_from_slice(&g);
         }
         total
+    }
+
+    /// An error of the driver as the covariate fit reports it, in the fit's own parameters: a
+    /// not-converged iterate's coefficients as `γ` (the driver's parameters are `e^γ`) and its
+    /// log-likelihood without the coefficients' penalty (as the fit's diagnostics report it);
+    /// `w` is the number of customers. Other errors are unchanged.
+    pub(crate) fn report(&self, e: Error, w: f64) -> Error {
+        match e {
+            Error::NotConverged {
+                iterations,
+                gradient_norm,
+                log_likelihood,
+                mut params,
+                reason,
+            } => {
+                let nb = self.n_base;
+                params[nb..].iter_mut().for_each(|e| *e = e.ln());
+                let penalty: f64 = w * self.l2 * params[nb..].iter().map(|g| g * g).sum::<f64>();
+                let log_likelihood = log_likelihood + penalty;
+                Error::NotConverged { iterations, gradient_norm, log_likelihood, params, reason }
+            }
+            other => other,
+        }
     }
 
     /// Value, gradient and Hessian of the penalised log-likelihood in `u = (ln base, γ)` (the
@@ -224,7 +248,114 @@ impl Likelihood for CovLik {
         self.joint(data, p)
     }
 
+    /// Converged or not, the base parameters against `[PARAM_MIN, PARAM_MAX]`; each
+    /// coefficient against `|γ| ≤ ln PARAM_MAX ≈ 23.03` (its factor `e^γ` in the same domain),
+    /// named and shown as `γ` (a converged estimate may lie outside: a coefficient driven to
+    /// ±∞ by a column that separates the customers stops where the gradient vanishes). The
+    /// model is named by its kind.
+    fn check_estimate(&self, _data: &Rows, p: &[f64], _converged: bool) -> Result<()> {
+        let nb = self.n_base;
+        let names: Vec<&str> = self.names.iter().map(String::as_str).collect();
+        let model = self.model.as_str();
+        check_estimate(model, &names[..nb], &p[..nb])?;
+        let bound = PARAM_MAX.ln();
+        for (name, e) in names[nb..].iter().zip(&p[nb..]) {
+            let g = e.ln();
+            if !(g.abs() <= bound) {
+                return Err(Error::NotIdentified {
+                    model: model.to_string(),
+                    reason: format!(
+                        "the estimate of the coefficient {name} (γ = {}) ran out of its domain \
+                         |γ| ≤ {bound:.2}: the data do not bound it (does the column separate \
+                         customers who never buy, or never leave, from the others?)",
+                        fmt_num(g)
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
     fn initial_guess(&self, _data: &Rows) -> Vec<Vec<f64>> {
         vec![self.start.clone()]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::covariates::{fit, Covariates, ProcessCovariates};
+    use crate::models::{simulate, BgNbdParams, SimulationOptions};
+
+    fn lik(l2: f64) -> CovLik {
+        let names = ["r", "alpha", "a", "b", "trans_vip", "life_vip"];
+        let names = names.map(String::from).to_vec();
+        CovLik { model: ModelKind::BgNbd, n_base: 4, names, l2, start: vec![] }
+    }
+
+    /// A not-converged iterate is reported with its coefficients as γ (not the driver's e^γ)
+    /// and its log-likelihood without the coefficients' penalty.
+    #[test]
+    fn errors_report_the_coefficients_not_their_exponentials() {
+        let e = Error::NotConverged {
+            iterations: 7,
+            gradient_norm: 0.1,
+            log_likelihood: -100.0,
+            params: vec![0.3, 5.0, 0.7, 2.5, (-0.5f64).exp(), 2.0f64.exp()],
+            reason: "max_iterations".into(),
+        };
+        let Error::NotConverged { params, log_likelihood, iterations, .. } =
+            lik(0.01).report(e, 10.0)
+        else {
+            panic!("not NotConverged");
+        };
+        assert_eq!(iterations, 7);
+        assert_eq!(params[..4], [0.3, 5.0, 0.7, 2.5]);
+        assert!((params[4] + 0.5).abs() < 1e-15 && (params[5] - 2.0).abs() < 1e-15, "{params:?}");
+        // −100 + 10 · 0.01 · (0.25 + 4)
+        assert!((log_likelihood + 99.575).abs() < 1e-12, "{log_likelihood}");
+        let other = Error::invalid("x", "y");
+        assert_eq!(lik(0.0).report(other.clone(), 1.0), other);
+    }
+
+    /// The domain check names the coefficient and shows γ; the base parameters keep theirs.
+    #[test]
+    fn the_domain_check_shows_the_coefficient() {
+        let at = |g: f64| vec![0.3, 5.0, 0.7, 2.5, g.exp(), 1.0];
+        let z = Covariates::new(&["vip"], &[0.0, 1.0]).unwrap();
+        let cov = ProcessCovariates::default().with_transaction(z.clone()).with_lifetime(z);
+        let design = Design::new(ModelKind::BgNbd, 2, cov.by_process(), &[]).unwrap();
+        let rows = Rows { a: vec![0.0, 1.0], b: vec![0.0, 2.0], c: vec![5.0, 5.0], design };
+        assert!(lik(0.0).check_estimate(&rows, &at(23.0), true).is_ok());
+        let e = lik(0.0).check_estimate(&rows, &at(-24.5), true).unwrap_err();
+        let text = e.to_string();
+        assert!(matches!(e, Error::NotIdentified { ref model, .. } if model == "bg_nbd"));
+        assert!(text.contains("trans_vip (γ = -24.5)"), "{text}");
+        assert!(!text.contains("e-11"), "{text}"); // e^−24.5 = 2.3e-11
+        let mut p = at(0.0);
+        p[1] = 1e11;
+        assert!(lik(0.0)
+            .check_estimate(&rows, &p, false)
+            .unwrap_err()
+            .to_string()
+            .contains("alpha"));
+    }
+
+    /// A column that separates the customers who never bought from the others drives its
+    /// coefficient to −∞: the fit is `NotIdentified` naming the coefficient with its γ, never a
+    /// converged fit with a coefficient outside the domain.
+    #[test]
+    fn a_separating_column_is_not_identified_naming_its_coefficient() {
+        let truth = BgNbdParams::new(0.25, 4.0, 0.8, 2.5).unwrap();
+        let o = SimulationOptions::default().with_n_customers(3000);
+        let s = simulate::bg_nbd(&truth, &o).unwrap();
+        let z: Vec<f64> = s.frequency.iter().map(|&x| f64::from(u8::from(x == 0.0))).collect();
+        let z = Covariates::new(&["never"], &z).unwrap();
+        let cov = ProcessCovariates::default().with_transaction(z);
+        let e = fit(ModelKind::BgNbd, &s.frequency, &s.recency, &s.t, &cov, &Default::default())
+            .unwrap_err();
+        let text = e.to_string();
+        assert!(matches!(e, Error::NotIdentified { .. }), "{text}");
+        assert!(text.contains("coefficient trans_never (γ = -2"), "{text}");
     }
 }

@@ -1,12 +1,11 @@
 //! The plain models' log-likelihood of one customer with its gradient in the natural
 //! parameters: what the covariate likelihood evaluates at each customer's parameters.
 
-use crate::models::bg_bb::BgBbParams;
-use crate::models::bg_bb_likelihood::ln_lik;
+use crate::models::bg_bb_likelihood;
 use crate::models::pareto_nbd::{ln_head, ParetoNbdParams};
 use crate::models::pareto_nbd_likelihood::row_terms;
 use crate::models::{ln_add, ModelKind, Order};
-use crate::special::{digamma, gamma_ln_ratio, ln_beta, ln_gamma, log_add_exp, trigamma};
+use crate::special::{digamma, gamma_ln_ratio, ln_beta, ln_gamma, trigamma};
 
 /// `ℓ(p; a, b, c)` of one customer of `model` at natural parameters `p`, with `∂ℓ/∂p` written
 /// into `grad` (of the model's parameter count) when given. The row is `(x, t_x, T)` for the
@@ -19,15 +18,22 @@ pub(crate) fn row(
         ModelKind::ParetoNbd => pareto_nbd(p, a, b, c, grad, None),
         ModelKind::BgNbd => bg_nbd(p, a, b, c, grad, None),
         ModelKind::MbgNbd => mbg_nbd(p, a, b, c, grad, None),
-        ModelKind::GammaGamma => gamma_gamma(p, a, b, grad),
-        ModelKind::BgBb => bg_bb(p, a, b, c, grad),
+        ModelKind::GammaGamma => gamma_gamma(p, a, b, grad, None),
+        ModelKind::BgBb => bg_bb(p, a, b, c, grad, None),
         _ => f64::NAN,
     }
 }
 
-/// Whether [`row_hessian`] supports `model` (the Pareto/NBD, BG/NBD and MBG/NBD).
+/// Whether [`row_hessian`] supports `model` (every model with covariate links).
 pub(crate) fn has_hessian(model: ModelKind) -> bool {
-    matches!(model, ModelKind::ParetoNbd | ModelKind::BgNbd | ModelKind::MbgNbd)
+    matches!(
+        model,
+        ModelKind::ParetoNbd
+            | ModelKind::BgNbd
+            | ModelKind::MbgNbd
+            | ModelKind::BgBb
+            | ModelKind::GammaGamma
+    )
 }
 
 /// [`row`] with its gradient and its Hessian `∂²ℓ/∂p∂p` in the natural parameters (for the
@@ -39,6 +45,8 @@ pub(crate) fn row_hessian(
         ModelKind::ParetoNbd => pareto_nbd(p, x, t_x, t_cal, Some(grad), Some(hess)),
         ModelKind::BgNbd => bg_nbd(p, x, t_x, t_cal, Some(grad), Some(hess)),
         ModelKind::MbgNbd => mbg_nbd(p, x, t_x, t_cal, Some(grad), Some(hess)),
+        ModelKind::BgBb => bg_bb(p, x, t_x, t_cal, Some(grad), Some(hess)),
+        ModelKind::GammaGamma => gamma_gamma(p, x, t_x, Some(grad), Some(hess)),
         _ => f64::NAN,
     }
 }
@@ -92,16 +100,22 @@ fn decay_hessian(rx: f64, alpha: f64, tau: f64) -> Hess {
     h
 }
 
+/// What a row computes: its value, with the gradient when `grad` is given, with the Hessian
+/// when `hess` is.
+fn order_of(grad: &Option<&mut [f64]>, hess: &Option<&mut Hess>) -> Order {
+    match (grad, hess) {
+        (_, Some(_)) => Order::Hessian,
+        (Some(_), None) => Order::Gradient,
+        _ => Order::Value,
+    }
+}
+
 /// Pareto/NBD: the fit's head and quadrature row terms.
 fn pareto_nbd(
     p: &[f64], x: f64, t_x: f64, t_cal: f64, grad: Option<&mut [f64]>, hess: Option<&mut Hess>,
 ) -> f64 {
     let pp = ParetoNbdParams::raw(p);
-    let order = match (&grad, &hess) {
-        (_, Some(_)) => Order::Hessian,
-        (Some(_), None) => Order::Gradient,
-        _ => Order::Value,
-    };
+    let order = order_of(&grad, &hess);
     let (v, g, h) = row_terms(&pp, x, t_x, t_cal, order);
     if let Some(out) = hess {
         let ParetoNbdParams { r, alpha, s, beta } = pp;
@@ -214,11 +228,19 @@ fn mbg_nbd(
 }
 
 /// Gamma-Gamma (Fader, Hardie & Lee 2005, *RFM and CLV*): the density of the mean spend `z̄`
-/// over `x` transactions; 0 for `x = 0`.
-fn gamma_gamma(p: &[f64], x: f64, z: f64, grad: Option<&mut [f64]>) -> f64 {
+/// over `x` transactions; 0 for `x = 0`. In `(p, q, γ)`, with `L = ln(γ + x z̄)`,
+/// `u = 1/(γ + x z̄)`: `∂²/∂p² = x²(ψ′(px+q) − ψ′(px))`, `∂²/∂p∂q = x ψ′(px+q)`,
+/// `∂²/∂p∂γ = −x u`, `∂²/∂q² = ψ′(px+q) − ψ′(q)`, `∂²/∂q∂γ = 1/γ − u`,
+/// `∂²/∂γ² = −q/γ² + (px+q) u²`.
+fn gamma_gamma(
+    p: &[f64], x: f64, z: f64, grad: Option<&mut [f64]>, hess: Option<&mut Hess>,
+) -> f64 {
     if x == 0.0 {
         if let Some(out) = grad {
             out.iter_mut().for_each(|v| *v = 0.0);
+        }
+        if let Some(out) = hess {
+            *out = [[0.0; 4]; 4];
         }
         return 0.0;
     }
@@ -231,54 +253,34 @@ fn gamma_gamma(p: &[f64], x: f64, z: f64, grad: Option<&mut [f64]>) -> f64 {
         out[1] = d - digamma(q) + gamma.ln() - lg;
         out[2] = q / gamma - (px + q) / (gamma + x * z);
     }
+    if let Some(h) = hess {
+        let (t, u) = (trigamma(px + q), 1.0 / (gamma + x * z));
+        *h = [[0.0; 4]; 4];
+        h[0][0] = x * x * (t - trigamma(px));
+        h[1][1] = t - trigamma(q);
+        h[2][2] = -q / (gamma * gamma) + (px + q) * u * u;
+        (h[0][1], h[0][2], h[1][2]) = (x * t, -x * u, 1.0 / gamma - u);
+        (h[1][0], h[2][0], h[2][1]) = (h[0][1], h[0][2], h[1][2]);
+    }
     gamma_ln_ratio(px + q, px) - ln_gamma(q) + q * gamma.ln() + px * x.ln() + (px - 1.0) * z.ln()
         - (px + q) * lg
 }
 
-/// BG/BB (Fader, Hardie & Shang 2010, eq. 5) at `(x, t_x, n)`: the value is the model's
-/// `ln_lik`; the gradient combines the terms' gradients with their softmax weights.
-fn bg_bb(p: &[f64], x: f64, tx: f64, n: f64, grad: Option<&mut [f64]>) -> f64 {
-    let value = ln_lik(&BgBbParams::raw(p), x, tx, n);
-    let Some(out) = grad else {
-        return value;
-    };
-    let (a, b, g, d) = (p[0], p[1], p[2], p[3]);
-    let (lb_ab, lb_gd) = (ln_beta(a, b), ln_beta(g, d));
-    let (dg_ab, dg_gd) = (digamma(a + b), digamma(g + d));
-    let (dg_a, dg_b, dg_g, dg_d) = (digamma(a), digamma(b), digamma(g), digamma(d));
-    // Alive through n.
-    let t0 = ln_beta(a + x, b + n - x) - lb_ab + ln_beta(g, d + n) - lb_gd;
-    let (dabn, dgdn) = (digamma(a + b + n), digamma(g + d + n));
-    let mut acc = [
-        digamma(a + x) - dabn - dg_a + dg_ab,
-        digamma(b + n - x) - dabn - dg_b + dg_ab,
-        dg_gd - dgdn,
-        digamma(d + n) - dgdn - dg_d + dg_gd,
-    ];
-    let mut lse = t0;
-    let dax = digamma(a + x);
-    // Dead from opportunity t_x + i + 1, i = 0..n − t_x − 1.
-    let k = if n - tx > 0.0 { (n - tx) as usize } else { 0 };
-    for i in 0..k {
-        let i = i as f64;
-        let (yb, yab, yd, ygd) = (b + tx - x + i, a + b + tx + i, d + tx + i, g + d + 1.0 + tx + i);
-        let term = ln_beta(a + x, yb) - lb_ab + ln_beta(g + 1.0, yd) - lb_gd;
-        let (pab, pgd) = (digamma(yab), digamma(ygd));
-        let gt = [
-            dax - pab - dg_a + dg_ab,
-            digamma(yb) - pab - dg_b + dg_ab,
-            digamma(g + 1.0) - pgd - dg_g + dg_gd,
-            digamma(yd) - pgd - dg_d + dg_gd,
-        ];
-        let new = log_add_exp(lse, term);
-        let (wo, wn) = ((lse - new).exp(), (term - new).exp());
-        for j in 0..4 {
-            acc[j] = wo * acc[j] + wn * gt[j];
-        }
-        lse = new;
+/// BG/BB (Fader, Hardie & Shang 2010, eq. 5) at `(x, t_x, n)`: the model's own row
+/// ([`bg_bb_likelihood::row`]).
+fn bg_bb(
+    p: &[f64], x: f64, tx: f64, n: f64, grad: Option<&mut [f64]>, hess: Option<&mut Hess>,
+) -> f64 {
+    let order = order_of(&grad, &hess);
+    let (v, g, h) =
+        bg_bb_likelihood::row(&bg_bb_likelihood::Shared::new(p, order), x, tx, n, order);
+    if let Some(out) = grad {
+        out[..4].copy_from_slice(&g);
     }
-    out[..4].copy_from_slice(&acc);
-    value
+    if let Some(out) = hess {
+        *out = h;
+    }
+    v
 }
 
 #[cfg(test)]
@@ -292,15 +294,28 @@ mod tests {
             (ModelKind::ParetoNbd, [0.6, 9.0, 0.8, 13.0]),
             (ModelKind::BgNbd, [0.3, 5.0, 0.7, 2.5]),
             (ModelKind::MbgNbd, [0.3, 5.0, 0.7, 2.5]),
+            (ModelKind::BgBb, [1.2, 0.75, 0.66, 2.8]),
+            (ModelKind::BgBb, [0.1, 5.0, 3.0, 0.2]),
+            (ModelKind::GammaGamma, [6.0, 4.0, 15.0, 0.0]),
         ];
         let rows = [(0.0, 0.0, 30.0), (1.0, 4.0, 30.0), (5.0, 20.0, 32.0), (2.0, 31.0, 31.0)];
+        // BG/BB: (x, t_x, n); Gamma-Gamma: (x, z̄, ·).
+        let bg_bb_rows =
+            [(0.0, 0.0, 8.0), (1.0, 1.0, 8.0), (3.0, 5.0, 8.0), (6.0, 6.0, 6.0), (2.0, 3.0, 40.0)];
+        let spend_rows = [(0.0, 0.0, 0.0), (1.0, 12.5, 0.0), (4.0, 35.0, 0.0), (20.0, 3.2, 0.0)];
         for (model, p) in cases {
-            for &(x, tx, t) in &rows {
+            let rows: &[(f64, f64, f64)] = match model {
+                ModelKind::BgBb => &bg_bb_rows,
+                ModelKind::GammaGamma => &spend_rows,
+                _ => &rows,
+            };
+            let k = if model == ModelKind::GammaGamma { 3 } else { 4 };
+            for &(x, tx, t) in rows {
                 let (mut g, mut h) = ([0.0; 4], [[0.0; 4]; 4]);
                 let v = row_hessian(model, &p, x, tx, t, &mut g, &mut h);
                 assert!((v - row(model, &p, x, tx, t, None)).abs() < 1e-13 * v.abs().max(1.0));
-                for j in 0..4 {
-                    let d = 1e-5 * p[j];
+                for j in 0..k {
+                    let d = 1e-4 * p[j];
                     let at = |s: f64| {
                         let mut q = p;
                         q[j] += s;
@@ -309,7 +324,7 @@ mod tests {
                         gq
                     };
                     let (up, dn) = (at(d), at(-d));
-                    for i in 0..4 {
+                    for i in 0..k {
                         let fd = (up[i] - dn[i]) / (2.0 * d);
                         let tol = 1e-6 * fd.abs().max(1e-3);
                         assert!(
