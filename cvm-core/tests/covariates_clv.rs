@@ -164,58 +164,22 @@ fn errors_name_the_side_and_the_covariates() {
     let tm = fit(ModelKind::ParetoNbd, &x, &tx, &t, &cov, &Default::default()).unwrap();
     let gg = GammaGamma::from_params(GammaGammaParams::new(6.0, 4.0, 15.0).unwrap()).unwrap();
     let o = options();
+    let tside = TransactionSide::Covariates(&tm);
+    let err = |s: SpendSide<'_>, spend: &[f64], cov: &ProcessCovariates, o: &ClvOptions| {
+        customer_lifetime_value(tside, s, &x, &tx, &t, spend, cov, o).unwrap_err()
+    };
     // A transaction covariate model as the spend side.
-    let e = customer_lifetime_value(
-        TransactionSide::Covariates(&tm),
-        SpendSide::Covariates(&tm),
-        &x,
-        &tx,
-        &t,
-        &m,
-        &cov,
-        &o,
-    )
-    .unwrap_err();
+    let e = err(SpendSide::Covariates(&tm), &m, &cov, &o);
     assert_eq!(e.field(), Some("spend"));
     // Covariates missing at prediction.
-    let e = customer_lifetime_value(
-        TransactionSide::Covariates(&tm),
-        SpendSide::Plain(&gg),
-        &x,
-        &tx,
-        &t,
-        &m,
-        &ProcessCovariates::default(),
-        &o,
-    )
-    .unwrap_err();
+    let e = err(SpendSide::Plain(&gg), &m, &ProcessCovariates::default(), &o);
     assert_eq!(e.field(), Some("trans_covariates"));
     // Intervals without a covariance (a model from parameters).
-    let e = customer_lifetime_value(
-        TransactionSide::Covariates(&tm),
-        SpendSide::Plain(&gg),
-        &x,
-        &tx,
-        &t,
-        &m,
-        &cov,
-        &o.clone().with_interval_level(0.9),
-    )
-    .unwrap_err();
+    let e = err(SpendSide::Plain(&gg), &m, &cov, &o.clone().with_interval_level(0.9));
     assert!(e.to_string().contains("spend"), "{e}");
     // A negative spend names its column and row.
     let mut bad = m.clone();
     bad[5] = -1.0;
-    let e = customer_lifetime_value(
-        TransactionSide::Covariates(&tm),
-        SpendSide::Plain(&gg),
-        &x,
-        &tx,
-        &t,
-        &bad,
-        &cov,
-        &o,
-    )
-    .unwrap_err();
+    let e = err(SpendSide::Plain(&gg), &bad, &cov, &o);
     assert_eq!((e.field(), e.index()), (Some("monetary_value"), Some(5)));
 }
