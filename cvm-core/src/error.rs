@@ -194,6 +194,24 @@ fn fmt_invalid(field: &str, index: Option<usize>, reason: &str) -> String {
 }
 
 impl Error {
+    /// A [`Error::NotConverged`] with its last iterate's parameters and log-likelihood rewritten
+    /// by `f` (a fit reporting them on its own scale); any other error unchanged.
+    pub(crate) fn map_iterate(self, f: impl FnOnce(&mut Vec<f64>, &mut f64)) -> Error {
+        match self {
+            Error::NotConverged {
+                iterations,
+                gradient_norm,
+                mut log_likelihood,
+                mut params,
+                reason,
+            } => {
+                f(&mut params, &mut log_likelihood);
+                Error::NotConverged { iterations, gradient_norm, log_likelihood, params, reason }
+            }
+            other => other,
+        }
+    }
+
     /// Builds [`Error::InvalidValue`] for element `index` of `field`.
     pub fn invalid_at(field: impl Into<String>, index: usize, reason: impl fmt::Display) -> Self {
         Error::InvalidValue { field: field.into(), index: Some(index), reason: reason.to_string() }

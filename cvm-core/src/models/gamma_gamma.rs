@@ -152,24 +152,11 @@ impl GammaGamma {
             }
             None => options.clone(),
         };
-        let fit = fit_ml(&Lik, &data, &options).map_err(|e| match e {
-            Error::NotConverged {
-                iterations,
-                gradient_norm,
-                log_likelihood,
-                mut params,
-                reason,
-            } => {
+        let fit = fit_ml(&Lik, &data, &options).map_err(|e| {
+            e.map_iterate(|params, log_likelihood| {
                 params[2] *= scale;
-                Error::NotConverged {
-                    iterations,
-                    gradient_norm,
-                    log_likelihood: log_likelihood - data.n_obs * scale.ln(),
-                    params,
-                    reason,
-                }
-            }
-            other => other,
+                *log_likelihood -= data.n_obs * scale.ln();
+            })
         })?;
         let mut params = fit.params.clone();
         params[2] *= scale;

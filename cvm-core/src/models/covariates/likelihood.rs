@@ -92,22 +92,11 @@ impl CovLik {
     /// log-likelihood without the coefficients' penalty (as the fit's diagnostics report it);
     /// `w` is the number of customers. Other errors are unchanged.
     pub(crate) fn report(&self, e: Error, w: f64) -> Error {
-        match e {
-            Error::NotConverged {
-                iterations,
-                gradient_norm,
-                log_likelihood,
-                mut params,
-                reason,
-            } => {
-                let nb = self.n_base;
-                params[nb..].iter_mut().for_each(|e| *e = e.ln());
-                let penalty: f64 = w * self.l2 * params[nb..].iter().map(|g| g * g).sum::<f64>();
-                let log_likelihood = log_likelihood + penalty;
-                Error::NotConverged { iterations, gradient_norm, log_likelihood, params, reason }
-            }
-            other => other,
-        }
+        let nb = self.n_base;
+        e.map_iterate(|params, log_likelihood| {
+            params[nb..].iter_mut().for_each(|e| *e = e.ln());
+            *log_likelihood += w * self.l2 * params[nb..].iter().map(|g| g * g).sum::<f64>();
+        })
     }
 
     /// Value, gradient and Hessian of the penalised log-likelihood in `u = (ln base, γ)` (the
