@@ -3,6 +3,7 @@
 
 use super::problem::unpack_gradient_hessian4;
 use super::{Likelihood, SummaryData};
+use crate::error::{fmt_num, Error, Result};
 use crate::parallel::chunked_sum;
 use crate::special::{digamma, trigamma};
 
@@ -127,6 +128,15 @@ pub(crate) trait BgTerms: Sync {
     fn table(data: &SummaryData, p: &[f64], with_hessian: bool) -> Vec<XTerms>;
 }
 
+/// The smaller of `a, b` from which [`BgLik`]'s ridge check looks along the ridge (typical
+/// estimates are `a, b` of order 0.1–10; data without dropout end at a small `a` and a large
+/// `b`, the limit `p → 0`, which is not this ridge).
+const RIDGE_START: f64 = 1e3;
+/// How far along the ridge the check looks: `(a, b)` times this.
+const RIDGE_STEP: f64 = 1e3;
+/// The log-likelihood loss along the ridge below which the data do not bound `a, b`.
+const RIDGE_TOLERANCE: f64 = 1e-3;
+
 /// A BG-family likelihood for the shared driver: the terms of `T` summed by
 /// [`two_term_total`], with gradient and exact Hessian.
 pub(crate) struct BgLik<T>(pub T);
@@ -150,6 +160,40 @@ impl<T: BgTerms> Likelihood for BgLik<T> {
             out.copy_from_slice(&g);
         }
         v
+    }
+
+    /// The domain check of every model, then the BG family's ridge: when the data show no
+    /// heterogeneity in the dropout probability, the likelihood keeps rising as `a` and `b`
+    /// grow together at a fixed `a/(a+b)` (the beta distribution of `p` shrinks to a point) and
+    /// the optimiser stops somewhere along it, converged or not. An estimate with `a` and `b`
+    /// both at least 1000 whose log-likelihood is not higher (by more than 10⁻³) than at
+    /// `1000·(a, b)` is [`Error::NotIdentified`] naming `a` and `b`.
+    fn check_estimate(&self, data: &SummaryData, p: &[f64], converged: bool) -> Result<()> {
+        if !converged {
+            super::check_estimate(T::MODEL, T::NAMES, p)?;
+        }
+        let (a, b) = (p[2], p[3]);
+        if a.min(b) < RIDGE_START {
+            return Ok(());
+        }
+        let far = [p[0], p[1], a * RIDGE_STEP, b * RIDGE_STEP];
+        let (here, there) = (self.total(data, p, None), self.total(data, &far, None));
+        if there > here - RIDGE_TOLERANCE {
+            let mean = a / (a + b);
+            let reason = format!(
+                "a and b grow together along a ridge of the likelihood (a = {}, b = {}, \
+                 a/(a+b) = {mean:.4}; the log-likelihood at 1000·(a, b) is {} against {}): \
+                 the data show no heterogeneity in the dropout probability, which is the same \
+                 {mean:.4} after every purchase for every customer (the limit a, b → ∞); a \
+                 penalizer (e.g. 0.001) keeps a and b finite",
+                fmt_num(a),
+                fmt_num(b),
+                fmt_num(there),
+                fmt_num(here),
+            );
+            return Err(Error::NotIdentified { model: T::MODEL.to_string(), reason });
+        }
+        Ok(())
     }
 
     fn hessian(&self, data: &SummaryData, p: &[f64]) -> Option<Vec<Vec<f64>>> {
@@ -272,4 +316,45 @@ pub(crate) mod testing {
         };
     }
     pub(crate) use bg_family_tests;
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::models::MbgNbd;
+    use crate::models::{simulate, BgNbd, BgNbdParams, FitOptions, SimulationOptions, SummaryData};
+    use crate::Error;
+
+    fn cohort(a: f64, b: f64, seed: u64) -> SummaryData {
+        let truth = BgNbdParams::new(0.5, 4.0, a, b).unwrap();
+        let o = SimulationOptions::default().with_n_customers(5000).with_seed(seed);
+        let s = simulate::bg_nbd(&truth, &o).unwrap();
+        SummaryData::new(&s.frequency, &s.recency, &s.t, None).unwrap()
+    }
+
+    /// Homogeneous dropout (simulated with `a = b/4`, both huge) whose likelihood rises along
+    /// the ridge is `NotIdentified` naming a and b and the common dropout probability, for the
+    /// BG/NBD and the MBG/NBD, where the fit used to converge (or stop) far out on the ridge;
+    /// a cohort with heterogeneous dropout still fits. (Whether a sample's estimate is on the
+    /// ridge is a property of the sample: about half of homogeneous samples show some
+    /// apparent heterogeneity and have an interior maximum; these seeds do not.)
+    #[test]
+    fn homogeneous_dropout_is_not_identified() {
+        for (a, b) in [(2e3, 8e3), (2e5, 8e5)] {
+            let data = cohort(a, b, 42);
+            let e = BgNbd::fit(&data, &FitOptions::default()).unwrap_err();
+            let text = e.to_string();
+            assert!(matches!(e, Error::NotIdentified { ref model, .. } if model == "bg_nbd"));
+            assert!(
+                text.contains("a and b grow together") && text.contains("a/(a+b) = 0."),
+                "{text}"
+            );
+            let e = MbgNbd::fit(&data, &FitOptions::default()).unwrap_err();
+            assert!(
+                matches!(e, Error::NotIdentified { ref model, .. } if model == "mbg_nbd"),
+                "{e}"
+            );
+        }
+        let m = BgNbd::fit(&cohort(0.8, 2.4, 3), &FitOptions::default()).unwrap();
+        assert!((m.params().a / 0.8).ln().abs() < 0.5, "{:?}", m.params());
+    }
 }

@@ -914,11 +914,12 @@ fn off_model_poisson(n: usize, seed: u64) -> SummaryData {
 #[test]
 fn bg_nbd_fit_off_model_reaches_its_optimum() {
     // Issue 11: this fit stopped with `line_search_failed` at a gradient norm of ~5e-6 although
-    // no step could improve the objective any further. The optimum to rounding is a success.
+    // no step could improve the objective any further. Poisson purchases without dropout have
+    // no heterogeneity in the dropout probability: the likelihood keeps rising as a and b grow
+    // together, so the fit's end (once a silent estimate near a = 7.7e6, b = 1.9e7) is
+    // `NotIdentified` naming a and b, never a line-search failure or a number far out.
     let data = off_model_poisson(20_000, 11);
-    let m = BgNbd::fit(&data, &FitOptions::default());
-    let m = m.unwrap_or_else(|e| panic!("{e:?}"));
-    let d = m.diagnostics().unwrap();
-    assert!(d.converged);
-    assert!(d.gradient_norm < 1e-4, "{}", d.gradient_norm);
+    let e = BgNbd::fit(&data, &FitOptions::default()).unwrap_err();
+    assert!(matches!(e, Error::NotIdentified { .. }), "{e:?}");
+    assert!(e.to_string().contains("a and b grow together"), "{e}");
 }
