@@ -55,13 +55,19 @@ impl std::fmt::Debug for SpendSide<'_> {
 struct Resolved<'a> {
     theta: Vec<f64>,
     log_cov: Option<&'a [Vec<f64>]>,
+    /// Each customer's parameters; empty for a plain side (every customer at `theta`).
     customers: Vec<Vec<f64>>,
     design: Option<(Design, usize)>,
 }
 
 impl Resolved<'_> {
-    fn plain<'a>(params: Vec<f64>, log_cov: Option<&'a [Vec<f64>]>, n: usize) -> Resolved<'a> {
-        Resolved { customers: vec![params.clone(); n], theta: params, log_cov, design: None }
+    fn plain(params: Vec<f64>, log_cov: Option<&[Vec<f64>]>) -> Resolved<'_> {
+        Resolved { customers: Vec::new(), theta: params, log_cov, design: None }
+    }
+
+    /// Customer `i`'s parameters at the estimate.
+    fn of(&self, i: usize) -> &[f64] {
+        self.customers.get(i).map_or(&self.theta, |p| p)
     }
 
     fn covariates<'a>(
@@ -143,7 +149,7 @@ pub fn customer_lifetime_value(
     {
         TransactionSide::Plain(m) => {
             let log_cov = m.covariance().map(|c| c.log_matrix());
-            (m, Resolved::plain(m.params(), log_cov, n), m.time_unit())
+            (m, Resolved::plain(m.params(), log_cov), m.time_unit())
         }
         TransactionSide::Covariates(m) => {
             if m.kind() == ModelKind::GammaGamma {
@@ -161,7 +167,7 @@ pub fn customer_lifetime_value(
     let (gg, s_side): (&dyn SpendModel, Resolved<'_>) = match spend {
         SpendSide::Plain(s) => {
             let log_cov = s.covariance().map(|c| c.log_matrix());
-            (s, Resolved::plain(s.params(), log_cov, n))
+            (s, Resolved::plain(s.params(), log_cov))
         }
         SpendSide::Covariates(m) => {
             if m.kind() != ModelKind::GammaGamma {
@@ -178,8 +184,8 @@ pub fn customer_lifetime_value(
     let e_at = |p: &[f64], i: usize| {
         gg.conditional_expected_average_spend_with(p, frequency[i], monetary_value[i])
     };
-    let discounted_purchases = par_map(n, |i| d_at(&t_side.customers[i], i));
-    let expected_spend = par_map(n, |i| e_at(&s_side.customers[i], i));
+    let discounted_purchases = par_map(n, |i| d_at(t_side.of(i), i));
+    let expected_spend = par_map(n, |i| e_at(s_side.of(i), i));
     let value: Vec<f64> =
         (0..n).map(|i| options.margin * expected_spend[i] * discounted_purchases[i]).collect();
     if let Some(i) = value.iter().position(|v| !v.is_finite()) {
@@ -217,7 +223,7 @@ fn log_variance(
 ) -> f64 {
     let k = side.theta.len();
     let mut g = Scratch::new(k);
-    let kp = side.customers[i].len();
+    let kp = side.of(i).len();
     log_gradient(&side.theta, g.get(), |q| {
         let mut p = Scratch::new(kp);
         side.at(q, i, p.get());

@@ -328,8 +328,7 @@ impl Covariates {
                         );
                         return Err(Error::invalid_at(c.name.clone(), i, reason));
                     }
-                    for (j, level) in known.iter().enumerate().filter(|(_, l)| *l != reference) {
-                        let _ = level;
+                    for (j, _) in known.iter().enumerate().filter(|(_, l)| *l != reference) {
                         cols.push(
                             codes.iter().map(|&k| f64::from(map[k as usize] == Some(j))).collect(),
                         );
