@@ -1,7 +1,11 @@
 //! The crate's data-parallel loops: ordered chunked sums (likelihoods) and element-wise maps
 //! (predictions, CLV), written once.
 //!
-//! Both give the same bits with and without the `parallel` feature and on any number of threads:
+//! Coarse tasks ([`par_tasks`], [`par_fill`]) serve the grouping steps that precede a map
+//! (per-chunk indexes merged in order, shards of distinct histories), so that no step of a
+//! scoring call that reads every row runs on one thread.
+//!
+//! All give the same bits with and without the `parallel` feature and on any number of threads:
 //! a map computes each element independently, and a chunked sum adds fixed-size chunks' partial
 //! sums in chunk order.
 
@@ -113,6 +117,86 @@ where
     out
 }
 
+/// The threads the maps may use: the pool's with the `parallel` feature, else 1. Only the
+/// split of work may depend on it, never a result.
+pub(crate) fn threads() -> usize {
+    #[cfg(feature = "parallel")]
+    {
+        rayon::current_num_threads().max(1)
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        1
+    }
+}
+
+/// `f(0), …, f(n − 1)` in order, each a task of its own on the thread pool (with the `parallel`
+/// feature and `n > 1`): for a few coarse tasks (chunks of rows, shards, frequencies).
+pub(crate) fn par_tasks<T, F>(n: usize, f: F) -> Vec<T>
+where
+    T: Send,
+    F: Fn(usize) -> T + Sync + Send,
+{
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        if n > 1 {
+            return (0..n).into_par_iter().map(f).collect();
+        }
+    }
+    (0..n).map(f).collect()
+}
+
+/// `f(i, items[i])` for every item, in order, each a task of its own as [`par_tasks`] (items
+/// moved into the tasks).
+pub(crate) fn par_tasks_owned<T, U, F>(items: Vec<T>, f: F) -> Vec<U>
+where
+    T: Send,
+    U: Send,
+    F: Fn(usize, T) -> U + Sync + Send,
+{
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        if items.len() > 1 {
+            return items.into_par_iter().enumerate().map(|(i, t)| f(i, t)).collect();
+        }
+    }
+    items.into_iter().enumerate().map(|(i, t)| f(i, t)).collect()
+}
+
+/// Fills `out` chunk by chunk: `f(c, part)` fills `out[c·chunk ..]` (`chunk > 0` elements, fewer
+/// in the last chunk), the chunks as tasks on the thread pool as [`par_tasks`].
+pub(crate) fn par_fill<T, F>(out: &mut [T], chunk: usize, f: F)
+where
+    T: Send,
+    F: Fn(usize, &mut [T]) + Sync + Send,
+{
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        if out.len() > chunk {
+            out.par_chunks_mut(chunk).enumerate().for_each(|(c, part)| f(c, part));
+            return;
+        }
+    }
+    out.chunks_mut(chunk).enumerate().for_each(|(c, part)| f(c, part));
+}
+
+/// Whether every value is finite, scanned in chunks of [`CHUNK`] on the thread pool from
+/// [`PAR_MIN_ELEMENTS`] · [`PAR_MIN_TASK`] values on (a branch-free pass per chunk).
+pub(crate) fn all_finite(values: &[f64]) -> bool {
+    let finite = |part: &[f64]| part.iter().fold(true, |ok, v| ok & v.is_finite());
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        if values.len() >= PAR_MIN_ELEMENTS * PAR_MIN_TASK {
+            return values.par_chunks(CHUNK).all(finite);
+        }
+    }
+    values.chunks(CHUNK).all(finite)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,6 +226,36 @@ mod tests {
             let (a, b) = par_map2(n, |i| (f(i), -f(i)));
             assert_eq!(a, want);
             assert!(b.iter().zip(&want).all(|(x, y)| *x == -*y));
+        }
+    }
+
+    #[test]
+    fn tasks_fills_and_finiteness_are_ordered_and_exact() {
+        for n in [0, 1, 2, 7] {
+            assert_eq!(par_tasks(n, |i| i * i), (0..n).map(|i| i * i).collect::<Vec<_>>());
+            let owned = par_tasks_owned((0..n).map(|i| vec![i]).collect(), |i, v| v[0] + i);
+            assert_eq!(owned, (0..n).map(|i| 2 * i).collect::<Vec<_>>());
+        }
+        for (len, chunk) in [(0, 3), (5, 3), (6, 3), (10_000, 1000)] {
+            let mut out = vec![0usize; len];
+            par_fill(&mut out, chunk, |c, part| {
+                for (k, o) in part.iter_mut().enumerate() {
+                    *o = c * chunk + k;
+                }
+            });
+            assert_eq!(out, (0..len).collect::<Vec<_>>());
+        }
+        assert!(threads() >= 1);
+        for n in [0, 10, PAR_MIN_ELEMENTS * PAR_MIN_TASK + 5] {
+            let mut v: Vec<f64> = (0..n).map(|i| i as f64).collect();
+            assert!(all_finite(&v));
+            for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+                if n > 0 {
+                    v[n - 1] = bad;
+                    assert!(!all_finite(&v));
+                    v[n - 1] = 0.0;
+                }
+            }
         }
     }
 }

@@ -26,8 +26,10 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::TransactionModel;
+use crate::parallel::{par_fill, par_tasks, par_tasks_owned, threads};
 use crate::special::Chebyshev;
 
 /// Customers of one frequency from which its `g` is tabulated or interpolated (building one
@@ -99,24 +101,21 @@ impl AliveExpectation {
         let shift = model.age_interpolation_shift(&model.params())?;
         model.expectation_given_alive_at(horizon, frequency[0], t_cal[0])?;
         let groups = age_groups(frequency, t_cal);
-        let by_x: Vec<Option<Table>> = groups
-            .into_iter()
-            .enumerate()
-            .map(|(x, grp)| {
-                if grp.n < INTERPOLATE_FROM {
-                    return None;
-                }
-                let xf = x as f64;
-                let g = |tc: f64| model.expectation_given_alive_at(horizon, xf, tc);
-                if let Some((index, ages)) = grp.distinct.filter(|(_, a)| 2 * a.len() <= grp.n) {
-                    let values = ages.iter().map(|&tc| g(tc).unwrap_or(f64::NAN)).collect();
-                    return Some(Table::Exact(index, values));
-                }
-                let at = |y: f64| g((y.exp() - shift).max(0.0)).unwrap_or(f64::NAN);
-                Chebyshev::fit_ln((grp.lo + shift).ln(), (grp.hi + shift).ln(), TOL, &at)
-                    .map(|c| Table::Series(c.trimmed(TRIM)))
-            })
-            .collect();
+        // One task per frequency: its table is its own (the same for any number of threads).
+        let by_x: Vec<Option<Table>> = par_tasks_owned(groups, |x, grp| {
+            if grp.n < INTERPOLATE_FROM {
+                return None;
+            }
+            let xf = x as f64;
+            let g = |tc: f64| model.expectation_given_alive_at(horizon, xf, tc);
+            if let Some((index, ages)) = grp.distinct.filter(|(_, a)| 2 * a.len() <= grp.n) {
+                let values = ages.iter().map(|&tc| g(tc).unwrap_or(f64::NAN)).collect();
+                return Some(Table::Exact(index, values));
+            }
+            let at = |y: f64| g((y.exp() - shift).max(0.0)).unwrap_or(f64::NAN);
+            Chebyshev::fit_ln((grp.lo + shift).ln(), (grp.hi + shift).ln(), TOL, &at)
+                .map(|c| Table::Series(c.trimmed(TRIM)))
+        });
         by_x.iter().any(Option::is_some).then_some(AliveExpectation { shift, by_x })
     }
 
@@ -136,7 +135,7 @@ impl AliveExpectation {
 
 /// The distinct histories `(x, t_x, T)` of a call whose rows repeat (summaries in whole days),
 /// so a costly kernel runs once per distinct row: `first[j]` is the first row of distinct
-/// history `j`, `of_row[i]` the distinct history of row `i`.
+/// history `j` (in order of first appearance), `of_row[i]` the distinct history of row `i`.
 pub(crate) struct DistinctRows {
     pub(crate) first: Vec<usize>,
     pub(crate) of_row: Vec<u32>,
@@ -144,32 +143,122 @@ pub(crate) struct DistinctRows {
 
 /// Rows whose repetition is measured before the whole call is indexed.
 const REPEAT_PROBE: usize = 8192;
+/// Shards of the distinct histories (by a hash of the row), each indexed by a task of its own.
+const SHARDS: usize = 64;
+/// Rows per task of the partition of a call's rows into shards, and of the final numbering.
+const SHARD_ROWS: usize = 1 << 15;
+
+/// A history by the bits of `(x, t_x, T)`.
+type Key = (u64, u64, u64);
+
+/// The shard of a history: the top bits of a multiplicative mix of all its bits, a function
+/// apart from the hasher of each shard's own table (whose buckets and tags would otherwise see
+/// the same few bits in every key of a shard).
+#[inline]
+fn shard_of(k: Key) -> usize {
+    let h = (k.0 ^ k.1.rotate_left(21) ^ k.2.rotate_left(42)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (h >> 58) as usize
+}
 
 impl DistinctRows {
     /// The distinct rows of `(frequency, recency, t_cal)` when they are at most half of the rows,
     /// both among the first [`REPEAT_PROBE`] rows and overall; `None` otherwise (continuous ages:
     /// then only the probe was indexed) or below `4 ×` [`INTERPOLATE_FROM`] rows.
+    ///
+    /// Every step that reads all rows runs on the thread pool, and the result is that of one
+    /// scan: the rows are split by chunks into [`SHARDS`] shards by a hash of the history, each
+    /// shard finds its distinct histories and marks their first rows, the marks give each
+    /// history its rank among the first rows, and each chunk then numbers its rows.
     pub(crate) fn of(frequency: &[f64], recency: &[f64], t_cal: &[f64]) -> Option<DistinctRows> {
         let n = frequency.len();
         if n < 4 * INTERPOLATE_FROM || n > u32::MAX as usize {
             return None;
         }
-        let mut index: HashMap<(u64, u64, u64), u32, BuildHasherDefault<BitsHasher>> =
-            HashMap::default();
-        let (mut first, mut of_row) = (Vec::new(), Vec::with_capacity(n));
-        for i in 0..n {
-            let key = (frequency[i].to_bits(), recency[i].to_bits(), t_cal[i].to_bits());
-            let next = first.len() as u32;
-            let j = *index.entry(key).or_insert(next);
-            if j == next {
-                first.push(i);
+        let key = |i: usize| (frequency[i].to_bits(), recency[i].to_bits(), t_cal[i].to_bits());
+        if n >= REPEAT_PROBE {
+            let mut seen: HashMap<Key, (), BuildHasherDefault<BitsHasher>> = HashMap::default();
+            for i in 0..REPEAT_PROBE {
+                seen.insert(key(i), ());
             }
-            of_row.push(j);
-            if i + 1 == REPEAT_PROBE && 2 * first.len() > REPEAT_PROBE {
+            if 2 * seen.len() > REPEAT_PROBE {
                 return None;
             }
         }
-        (2 * first.len() <= n).then_some(DistinctRows { first, of_row })
+        // Each chunk's rows by shard, in row order, with their histories (so that each shard
+        // then reads its own rows in sequence, not every cache line of the columns).
+        let chunks = n.div_ceil(SHARD_ROWS);
+        let parts: Vec<Vec<Vec<(Key, u32)>>> = par_tasks(chunks, |c| {
+            let mut rows = vec![Vec::new(); SHARDS];
+            for i in c * SHARD_ROWS..((c + 1) * SHARD_ROWS).min(n) {
+                let k = key(i);
+                rows[shard_of(k)].push((k, i as u32));
+            }
+            rows
+        });
+        // Each shard's distinct histories (their first rows, also marked by row) and the
+        // number of each of its rows.
+        let is_first: Vec<AtomicBool> = (0..n).map(|_| AtomicBool::new(false)).collect();
+        let shards: Vec<(Vec<usize>, Vec<u32>)> = par_tasks(SHARDS, |s| {
+            let rows = parts.iter().map(|p| p[s].len()).sum();
+            let mut index: HashMap<Key, u32, BuildHasherDefault<BitsHasher>> = HashMap::default();
+            let (mut first, mut number) = (Vec::new(), Vec::with_capacity(rows));
+            for &(k, i) in parts.iter().flat_map(|p| &p[s]) {
+                let next = first.len() as u32;
+                let j = *index.entry(k).or_insert(next);
+                if j == next {
+                    first.push(i as usize);
+                    is_first[i as usize].store(true, Ordering::Relaxed);
+                }
+                number.push(j);
+            }
+            (first, number)
+        });
+        let distinct: usize = shards.iter().map(|s| s.0.len()).sum();
+        if 2 * distinct > n {
+            return None;
+        }
+        // The histories are numbered in the order of their first rows (as one scan would: the
+        // frequent ones, met early, get small numbers and share the cache): the first rows of
+        // each chunk, and their ranks (written where the rows' numbers will go).
+        let firsts: Vec<Vec<usize>> = par_tasks(chunks, |c| {
+            let rows = c * SHARD_ROWS..((c + 1) * SHARD_ROWS).min(n);
+            rows.filter(|&i| is_first[i].load(Ordering::Relaxed)).collect()
+        });
+        let mut before = Vec::with_capacity(chunks);
+        let mut total = 0u32;
+        for f in &firsts {
+            before.push(total);
+            total += f.len() as u32;
+        }
+        let mut of_row = vec![0u32; n];
+        par_fill(&mut of_row, SHARD_ROWS, |c, out| {
+            for (rank, &i) in (before[c]..).zip(&firsts[c]) {
+                out[i - c * SHARD_ROWS] = rank;
+            }
+        });
+        // Shard numbers → ranks; chunk c's rows of shard s follow those of the earlier chunks
+        // in the shard's list, from start[c][s].
+        let rank: Vec<Vec<u32>> =
+            par_tasks(SHARDS, |s| shards[s].0.iter().map(|&i| of_row[i]).collect());
+        let mut start = Vec::with_capacity(chunks);
+        let mut at = vec![0usize; SHARDS];
+        for p in &parts {
+            start.push(at.clone());
+            for (a, rows) in at.iter_mut().zip(p) {
+                *a += rows.len();
+            }
+        }
+        drop(parts);
+        par_fill(&mut of_row, SHARD_ROWS, |c, out| {
+            let mut at = start[c].clone();
+            for (k, o) in out.iter_mut().enumerate() {
+                let s = shard_of(key(c * SHARD_ROWS + k));
+                *o = rank[s][shards[s].1[at[s]] as usize];
+                at[s] += 1;
+            }
+        });
+        let first = firsts.concat();
+        Some(DistinctRows { first, of_row })
     }
 }
 
@@ -183,8 +272,66 @@ struct AgeGroup {
     distinct: Option<(AgeIndex, Vec<f64>)>,
 }
 
-/// The [`AgeGroup`] of each whole frequency below [`TABLE_FREQUENCIES`].
+/// The [`AgeGroup`] of each whole frequency below [`TABLE_FREQUENCIES`]: one scan per thread
+/// over consecutive rows (from [`GROUP_ROWS`] rows a thread), merged in row order, so the groups
+/// (and the first-appearance order of their ages) are those of one scan for any number of
+/// threads. Each scan stops listing a frequency's ages past [`DISTINCT_CAP`], so continuous ages
+/// cost each thread at most that many insertions per frequency.
 fn age_groups(frequency: &[f64], t_cal: &[f64]) -> Vec<AgeGroup> {
+    let n = frequency.len();
+    let parts = threads().min(n / GROUP_ROWS).max(1);
+    let rows = n.div_ceil(parts);
+    merged(par_tasks(parts, |c| {
+        let range = c * rows..((c + 1) * rows).min(n);
+        age_groups_of(&frequency[range.clone()], &t_cal[range])
+    }))
+}
+
+/// The groups of consecutive scans merged in order: those of one scan over all their rows.
+fn merged(scans: Vec<Vec<AgeGroup>>) -> Vec<AgeGroup> {
+    let mut scans = scans.into_iter();
+    let mut out = scans.next().unwrap_or_default();
+    for scan in scans {
+        if out.len() < scan.len() {
+            out.resize_with(scan.len(), AgeGroup::empty);
+        }
+        for (e, s) in out.iter_mut().zip(scan) {
+            e.n += s.n;
+            e.lo = e.lo.min(s.lo);
+            e.hi = e.hi.max(s.hi);
+            e.distinct = match (e.distinct.take(), s.distinct) {
+                (Some((mut index, mut ages)), Some((_, more))) => {
+                    for t in more {
+                        let next = ages.len() as u32;
+                        if *index.entry(t.to_bits()).or_insert(next) == next {
+                            ages.push(t);
+                        }
+                    }
+                    (ages.len() <= DISTINCT_CAP).then_some((index, ages))
+                }
+                _ => None,
+            };
+        }
+    }
+    out
+}
+
+/// Rows from which [`age_groups`] gives a thread a scan of its own.
+const GROUP_ROWS: usize = 1 << 16;
+
+impl AgeGroup {
+    fn empty() -> AgeGroup {
+        AgeGroup {
+            n: 0,
+            lo: f64::INFINITY,
+            hi: f64::NEG_INFINITY,
+            distinct: Some(Default::default()),
+        }
+    }
+}
+
+/// The [`AgeGroup`]s of consecutive rows, in one scan.
+fn age_groups_of(frequency: &[f64], t_cal: &[f64]) -> Vec<AgeGroup> {
     let mut out: Vec<AgeGroup> = Vec::new();
     for (&x, &t) in frequency.iter().zip(t_cal) {
         if !(x >= 0.0 && x < TABLE_FREQUENCIES as f64) {
@@ -195,12 +342,7 @@ fn age_groups(frequency: &[f64], t_cal: &[f64]) -> Vec<AgeGroup> {
             continue;
         }
         if k >= out.len() {
-            out.resize_with(k + 1, || AgeGroup {
-                n: 0,
-                lo: f64::INFINITY,
-                hi: f64::NEG_INFINITY,
-                distinct: Some(Default::default()),
-            });
+            out.resize_with(k + 1, AgeGroup::empty);
         }
         let e = &mut out[k];
         e.n += 1;
@@ -344,6 +486,17 @@ mod tests {
         let (f, r, t) = daily(cohort(&mut g, 20_000, 38.5, 39.0));
         let d = DistinctRows::of(&f, &r, &t).expect("daily rows repeat");
         assert!(d.first.len() < f.len() / 2);
+        // The index of one scan, numbered in order of first appearance.
+        let (mut first, mut of_row, mut index) = (vec![], vec![], HashMap::new());
+        for i in 0..f.len() {
+            let next = first.len() as u32;
+            let j = *index.entry((f[i].to_bits(), r[i].to_bits(), t[i].to_bits())).or_insert(next);
+            if j == next {
+                first.push(i);
+            }
+            of_row.push(j);
+        }
+        assert_eq!((d.first, d.of_row), (first, of_row));
         let (alive, e) = pn.probability_alive_and_expected_purchases(39.0, &f, &r, &t).unwrap();
         let alone = pn.probability_alive(&f, &r, &t).unwrap();
         let e2 = pn.conditional_expected_purchases(39.0, &f, &r, &t).unwrap();
@@ -387,6 +540,37 @@ mod tests {
         let t: Vec<f64> = (0..=DISTINCT_CAP).map(|i| i as f64).collect();
         let r = age_groups(&vec![1.0; t.len()], &t);
         assert!(r[1].distinct.is_none());
+    }
+
+    #[test]
+    fn merged_scans_are_one_scan() {
+        // Frequencies 0..7, ages on a grid (some frequencies past DISTINCT_CAP distinct ages).
+        let n = 40_000;
+        let f: Vec<f64> = (0..n).map(|i| ((i * 7) % 11 % 8) as f64).collect();
+        let t: Vec<f64> =
+            (0..n).map(|i| ((i * 7919) % if f[i] < 3.0 { 500 } else { 9000 }) as f64).collect();
+        let whole = age_groups_of(&f, &t);
+        for parts in [1, 2, 3, 7] {
+            let rows = n.div_ceil(parts);
+            let scans = (0..parts)
+                .map(|c| {
+                    age_groups_of(
+                        &f[c * rows..((c + 1) * rows).min(n)],
+                        &t[c * rows..((c + 1) * rows).min(n)],
+                    )
+                })
+                .collect();
+            let got = merged(scans);
+            assert_eq!(got.len(), whole.len());
+            for (a, b) in got.iter().zip(&whole) {
+                assert_eq!((a.n, a.lo, a.hi), (b.n, b.lo, b.hi));
+                assert_eq!(a.distinct.as_ref().map(|d| &d.1), b.distinct.as_ref().map(|d| &d.1));
+            }
+        }
+        assert!(whole.iter().any(|g| g.distinct.is_none()));
+        assert!(whole.iter().any(|g| g.distinct.is_some()));
+        let all = age_groups(&f, &t);
+        assert!(all.iter().zip(&whole).all(|(a, b)| a.n == b.n));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use super::{
     z_for_level, Link, ModelInfo, PredictionInterval,
 };
 use crate::error::{check, Error, Result};
-use crate::parallel::{par_map, par_map2};
+use crate::parallel::{all_finite, par_map, par_map2};
 
 /// What every lifetime model can predict per customer; the vectorised methods validate their
 /// inputs and apply the scalar kernels.
@@ -330,8 +330,10 @@ pub trait TransactionModel: ModelInfo {
                         t_cal[i],
                     )
                 });
-                let expand = |v: &[f64]| d.of_row.iter().map(|&j| v[j as usize]).collect();
-                let (alive, expected): (Vec<f64>, Vec<f64>) = (expand(&alive), expand(&expected));
+                let (alive, expected) = par_map2(frequency.len(), |i| {
+                    let j = d.of_row[i] as usize;
+                    (alive[j], expected[j])
+                });
                 check_model_outputs(self, "probability_alive", &alive)?;
                 check_model_outputs(self, "conditional_expected_purchases", &expected)?;
                 return Ok((alive, expected));
@@ -469,7 +471,7 @@ where
             let i = d.first[j];
             kernel(frequency[i], recency[i], t_cal[i])
         });
-        return d.of_row.iter().map(|&j| v[j as usize]).collect();
+        return par_map(frequency.len(), |i| v[d.of_row[i] as usize]);
     }
     let batch = m.scoring_batch(horizon, frequency, recency, t_cal);
     par_map(frequency.len(), |i| {
@@ -512,7 +514,6 @@ impl DistinctAges {
     }
 }
 
-/// [`check_outputs`] for a model's predictions.
 /// `interval` when its bounds are finite (the estimate was checked by the caller), else
 /// [`Error::Numerical`] naming `what` and the first bad row.
 fn checked_interval<M: TransactionModel + ?Sized>(
@@ -523,8 +524,13 @@ fn checked_interval<M: TransactionModel + ?Sized>(
     Ok(interval)
 }
 
+/// [`check_outputs`] for a model's predictions (a parallel scan first: the rows are searched one
+/// by one only when some value is not finite).
 fn check_model_outputs<M: TransactionModel + ?Sized>(
     m: &M, what: &str, values: &[f64],
 ) -> Result<()> {
+    if all_finite(values) {
+        return Ok(());
+    }
     check_outputs(m.model_name(), m.param_names(), &m.params(), what, values)
 }
