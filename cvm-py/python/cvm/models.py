@@ -352,7 +352,8 @@ class _TransactionModel(_Fitted):
         if level is not None:
             names += ["probability_alive_lower", "probability_alive_upper", "expected_purchases_lower",
                       "expected_purchases_upper"]
-        return pd.DataFrame(dict(zip(names, values)), index=summary.index)
+        # The columns are fresh arrays of the native call: wrapped, not copied into one block.
+        return pd.DataFrame(dict(zip(names, values)), index=summary.index, copy=False)
 
     @_output.tables
     def calibration_holdout_table(self, summary: pd.DataFrame, max_frequency: int = 7, *, output: str = "pandas") -> pd.DataFrame:
