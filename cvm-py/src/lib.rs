@@ -33,6 +33,7 @@ fn _cvm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", cvm_core::VERSION)?;
     silence_panics();
     m.add_function(wrap_pyfunction!(summary::summarize, m)?)?;
+    m.add_function(wrap_pyfunction!(summary::text_codes, m)?)?;
     m.add_function(wrap_pyfunction!(summary::compress, m)?)?;
     m.add_function(wrap_pyfunction!(summary::rfm_segments, m)?)?;
     m.add_function(wrap_pyfunction!(summary::default_segment_table_json, m)?)?;

@@ -2,7 +2,7 @@
 
 use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyString};
 
 use crate::conversion::{array, name, opt_slice, slice, time_unit};
 use crate::errors::{call, detach, IntoPyResult};
@@ -68,6 +68,80 @@ pub fn summarize<'py>(
         d.set_item("excluded_customers", s.excluded_customers)?;
         Ok(d)
     })
+}
+
+/// Codes of text customer ids (a contiguous object array): `(codes, first_row, None)` as
+/// `cvm_core::summary::text_codes` gives them (int64 codes ascending with the ids; the first row
+/// of each distinct id, ascending), or `(None, None, row)` when the element at `row` is not
+/// exactly a `str` or has no UTF-8 form (a lone surrogate): the caller then reports a missing id
+/// or takes its general path. The strings are read under the GIL into one buffer; the hashing
+/// and the sort run without it.
+#[pyfunction]
+#[allow(clippy::type_complexity)]
+pub fn text_codes<'py>(
+    py: Python<'py>, ids: PyReadonlyArray1<'py, Py<PyAny>>,
+) -> PyResult<(Option<Bound<'py, PyAny>>, Option<Bound<'py, PyAny>>, Option<usize>)> {
+    call(|| {
+        let objects = ids.as_slice().map_err(|e| {
+            crate::errors::to_py(cvm_core::Error::invalid("customer_id", e.to_string()))
+        })?;
+        let mut offsets = Vec::with_capacity(objects.len() + 1);
+        let mut data = Vec::with_capacity(8 * objects.len());
+        offsets.push(0);
+        for (row, obj) in objects.iter().enumerate() {
+            let obj = obj.bind(py);
+            if !obj.is_exact_instance_of::<PyString>() || !push_utf8(obj, &mut data) {
+                return Ok((None, None, Some(row)));
+            }
+            offsets.push(data.len());
+        }
+        let c = detach(py, || cvm_core::summary::text_codes(&offsets, &data))?;
+        Ok((
+            Some(array(py, c.codes).into_any()),
+            Some(array(py, c.first_row.into_iter().map(|r| r as i64).collect()).into_any()),
+            None,
+        ))
+    })
+}
+
+/// Appends the UTF-8 bytes of a `str` to `data`; false (and no error left set) when it has no
+/// UTF-8 form.
+///
+/// `PyUnicode_AsUTF8AndSize` is exported by every CPython from 3.3 on (it entered the stable
+/// ABI only in 3.10, so pyo3 does not declare it for an `abi3-py39` build): for an ASCII string
+/// it returns the string's own bytes without copying. On Windows an abi3 module links against
+/// `python3.dll`, which exports the stable ABI only, so there the bytes come through
+/// `PyUnicode_AsUTF8String` (a bytes object per string).
+#[cfg(not(windows))]
+fn push_utf8(s: &Bound<'_, PyAny>, data: &mut Vec<u8>) -> bool {
+    extern "C" {
+        fn PyUnicode_AsUTF8AndSize(
+            unicode: *mut pyo3::ffi::PyObject, size: *mut pyo3::ffi::Py_ssize_t,
+        ) -> *const std::os::raw::c_char;
+    }
+    let mut len: pyo3::ffi::Py_ssize_t = 0;
+    // SAFETY: `s` is a live `str` and the GIL is held (`Bound`); on success the pointer is the
+    // string's UTF-8 buffer of `len` bytes, owned by the string, read before the string can go.
+    let ptr = unsafe { PyUnicode_AsUTF8AndSize(s.as_ptr(), &mut len) };
+    if ptr.is_null() {
+        drop(PyErr::take(s.py()));
+        return false;
+    }
+    let Ok(len) = usize::try_from(len) else { return false };
+    // SAFETY: see above: `ptr` is valid for `len` bytes.
+    data.extend_from_slice(unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) });
+    true
+}
+
+#[cfg(windows)]
+fn push_utf8(s: &Bound<'_, PyAny>, data: &mut Vec<u8>) -> bool {
+    match s.cast::<PyString>().map(|s| s.to_cow()) {
+        Ok(Ok(text)) => {
+            data.extend_from_slice(text.as_bytes());
+            true
+        }
+        _ => false,
+    }
 }
 
 /// Unique (frequency, recency, T) rows: returns (frequency, recency, T, weight, inverse).

@@ -88,31 +88,47 @@ pub(super) fn by_customer(
         |i: usize| (ids[i].wrapping_sub(id_lo) as u64) << p_bits | (period_of(ts[i]) - p_lo) as u64;
     let mask = if p_bits == 0 { 0 } else { u64::MAX >> (64 - p_bits) };
     let unpack = move |k: u64| (id_lo.wrapping_add((k >> p_bits) as i64), p_lo + (k & mask) as i64);
+    // The top radix digit is a function of the id alone when the id has at least DIGIT bits.
+    let whole = id_bits >= sort::DIGIT;
     match log.amount {
-        None => {
-            let sorted = sort::sorted_rows(n, key_bits, |i| (key(i), ()));
-            scan_ranges(
-                n,
-                |i| {
-                    let (id, p) = unpack(sorted[i].0);
-                    (id, p, 0.0)
-                },
-                frame,
-            )
-        }
-        Some(a) => {
-            let sorted = sort::sorted_rows(n, key_bits, |i| (key(i), a[i]));
-            scan_ranges(
-                n,
-                |i| {
-                    let (k, x) = sorted[i];
-                    let (id, p) = unpack(k);
-                    (id, p, x)
-                },
-                frame,
-            )
-        }
+        None => grouped(
+            n,
+            key_bits,
+            whole,
+            |i| (key(i), ()),
+            |(k, ())| {
+                let (id, p) = unpack(k);
+                (id, p, 0.0)
+            },
+            frame,
+        ),
+        Some(a) => grouped(
+            n,
+            key_bits,
+            whole,
+            |i| (key(i), a[i]),
+            |(k, x)| {
+                let (id, p) = unpack(k);
+                (id, p, x)
+            },
+            frame,
+        ),
     }
+}
+
+/// Sorts the rows by their packed keys in [`sort::groups`] of customers, one group after the
+/// other, and scans each group's customers (`read` unpacks a sorted row).
+fn grouped<A: sort::Payload>(
+    n: usize, key_bits: u32, whole_customers: bool, row: impl Fn(usize) -> (u64, A) + Sync + Send,
+    read: impl Fn((u64, A)) -> (i64, i64, f64) + Sync + Send, frame: &Frame,
+) -> Vec<Part> {
+    let counts = sort::digit_counts(n, key_bits, &row);
+    let mut parts = Vec::new();
+    for digits in sort::groups(&counts, n, whole_customers) {
+        let sorted = sort::sorted_group(n, key_bits, &counts, digits, &row);
+        parts.extend(scan_ranges(sorted.len(), |i| read(sorted[i]), frame));
+    }
+    parts
 }
 
 /// Scans the sorted rows, customer by customer, in ranges that never cut a customer.

@@ -5,7 +5,7 @@
 //! with equal keys keep their input order and a period's amounts are summed in input order).
 
 /// Bits per radix digit (2048 buckets: the counts of every chunk stay in the L1/L2 cache).
-const DIGIT: u32 = 11;
+pub(super) const DIGIT: u32 = 11;
 const BUCKETS: usize = 1 << DIGIT;
 
 /// The fewest rows the sort and the scan spread over threads (below it one thread is faster).
@@ -51,54 +51,110 @@ pub(super) fn map_parts<I: Send, T: Send, F: Fn(I) -> T + Sync + Send>(
     items.into_iter().map(f).collect()
 }
 
-/// `row(i)` for `i` in `0..n`, sorted stably by the low `bits` bits of their keys (the higher
-/// bits are zero).
-///
-/// One MSD pass on the top 11 bits scatters the rows, computed from the input, into 2048
-/// buckets (each part of the input into its own slices of each bucket, in order); each bucket is
-/// then sorted on its own (LSD passes in a bucket-sized buffer, in the cache; a comparison sort
-/// for small ones), over the pool. The rows and one bucket-sized buffer per thread are the only
-/// memory: half of what an LSD sort over the whole array needs.
-pub(super) fn sorted_rows<A: Payload>(
-    n: usize, bits: u32, row: impl Fn(usize) -> (u64, A) + Sync + Send,
-) -> Vec<(u64, A)> {
+/// The fewest rows sorted in two groups of customers (see [`groups`]).
+pub(super) const GROUP_MIN_ROWS: usize = 1 << 22;
+
+/// The radix digit that [`sorted_rows`] scatters on first: the top [`DIGIT`] of `bits` bits.
+fn top_digit(bits: u32) -> impl Fn(u64) -> usize + Copy + Send + Sync {
     let low = bits.saturating_sub(DIGIT);
-    let digit = move |k: u64| ((k >> low) as usize) & (BUCKETS - 1);
+    move |k: u64| ((k >> low) as usize) & (BUCKETS - 1)
+}
+
+/// The ranges of [`parts`] the rows `0..n` are read in.
+fn ranges(n: usize) -> Vec<std::ops::Range<usize>> {
     let chunk = n.div_ceil(parts(n)).max(1);
-    let ranges: Vec<std::ops::Range<usize>> =
-        (0..n).step_by(chunk).map(|s| s..(s + chunk).min(n)).collect();
-    let counts = map_parts(ranges.clone(), |r| {
+    (0..n).step_by(chunk).map(|s| s..(s + chunk).min(n)).collect()
+}
+
+/// For each of the [`ranges`] of `0..n`, the number of its rows of each top digit.
+pub(super) fn digit_counts<A: Payload>(
+    n: usize, bits: u32, row: impl Fn(usize) -> (u64, A) + Sync + Send,
+) -> Vec<Vec<usize>> {
+    let digit = top_digit(bits);
+    map_parts(ranges(n), |r| {
         let mut count = vec![0usize; BUCKETS];
         for i in r {
             count[digit(row(i).0)] += 1;
         }
         count
-    });
-    let mut out = vec![(0u64, A::default()); n];
+    })
+}
+
+/// Consecutive ranges of top digits sorted one after the other: two of about half the rows each
+/// from [`GROUP_MIN_ROWS`] rows on, so that the sorted rows of only one group are held at a time
+/// (half the memory, for one more pass over the input); one range below, or when the top digit
+/// does not depend on the customer alone (`whole_customers` false: a group must hold every row
+/// of its customers).
+pub(super) fn groups(
+    counts: &[Vec<usize>], n: usize, whole_customers: bool,
+) -> Vec<std::ops::Range<usize>> {
+    if n < GROUP_MIN_ROWS || !whole_customers {
+        return std::iter::once(0..BUCKETS).collect();
+    }
+    let mut seen = 0;
+    for d in 0..BUCKETS {
+        seen += counts.iter().map(|c| c[d]).sum::<usize>();
+        if 2 * seen >= n {
+            return vec![0..d + 1, d + 1..BUCKETS];
+        }
+    }
+    std::iter::once(0..BUCKETS).collect()
+}
+
+/// `row(i)` for `i` in `0..n`, sorted stably by the low `bits` bits of their keys (the higher
+/// bits are zero).
+#[cfg(test)]
+fn sorted_rows<A: Payload>(
+    n: usize, bits: u32, row: impl Fn(usize) -> (u64, A) + Sync + Send,
+) -> Vec<(u64, A)> {
+    let counts = digit_counts(n, bits, &row);
+    sorted_group(n, bits, &counts, 0..BUCKETS, row)
+}
+
+/// The rows `row(i)` whose top digit lies in `digits`, sorted stably by the low `bits` bits of
+/// their keys; `counts` are the [`digit_counts`].
+///
+/// One MSD pass on the top 11 bits scatters the rows, computed from the input, into their
+/// buckets (each part of the input into its own slices of each bucket, in order); each bucket is
+/// then sorted on its own (LSD passes in a bucket-sized buffer, in the cache; a comparison sort
+/// for small ones), over the pool. The rows and one bucket-sized buffer per thread are the only
+/// memory: half of what an LSD sort over the whole array needs.
+pub(super) fn sorted_group<A: Payload>(
+    n: usize, bits: u32, counts: &[Vec<usize>], digits: std::ops::Range<usize>,
+    row: impl Fn(usize) -> (u64, A) + Sync + Send,
+) -> Vec<(u64, A)> {
+    let low = bits.saturating_sub(DIGIT);
+    let digit = top_digit(bits);
+    let total = counts.iter().map(|c| c[digits.clone()].iter().sum::<usize>()).sum();
+    let mut out = vec![(0u64, A::default()); total];
     // Part c writes its rows of digit d after those of digit d of parts 0..c.
     let mut slices: Vec<Vec<&mut [(u64, A)]>> =
-        counts.iter().map(|_| Vec::with_capacity(BUCKETS)).collect();
+        counts.iter().map(|_| Vec::with_capacity(digits.len())).collect();
     let mut rest = &mut out[..];
-    for d in 0..BUCKETS {
-        for (own, count) in slices.iter_mut().zip(&counts) {
+    for d in digits.clone() {
+        for (own, count) in slices.iter_mut().zip(counts) {
             let (head, tail) = std::mem::take(&mut rest).split_at_mut(count[d]);
             own.push(head);
             rest = tail;
         }
     }
-    map_parts(ranges.into_iter().zip(slices).collect(), |(r, mut own)| {
-        let mut pos = vec![0usize; BUCKETS];
+    let all = digits.len() == BUCKETS;
+    map_parts(ranges(n).into_iter().zip(slices).collect(), |(r, mut own)| {
+        let mut pos = vec![0usize; digits.len()];
         for i in r {
             let x = row(i);
             let d = digit(x.0);
-            own[d][pos[d]] = x;
-            pos[d] += 1;
+            if all || digits.contains(&d) {
+                let d = d - digits.start;
+                own[d][pos[d]] = x;
+                pos[d] += 1;
+            }
         }
     });
     if low > 0 {
-        let mut buckets = Vec::with_capacity(BUCKETS);
+        let mut buckets = Vec::with_capacity(digits.len());
         let mut rest = &mut out[..];
-        for d in 0..BUCKETS {
+        for d in digits {
             let len = counts.iter().map(|c| c[d]).sum();
             let (head, tail) = std::mem::take(&mut rest).split_at_mut(len);
             if len > 1 {
@@ -209,6 +265,22 @@ mod tests {
         let mut expected = rows.clone();
         expected.sort_by_key(|r| r.0);
         assert_eq!(sorted_rows(rows.len(), 32, |i| rows[i]), expected);
+    }
+
+    #[test]
+    fn groups_sort_to_the_same_rows_in_two_halves() {
+        let n = GROUP_MIN_ROWS + 1000;
+        let row = |i: usize| (((i as u64 * 2_654_435_761) % 1_000_003) << 10 | (i as u64 % 7), i);
+        let counts = digit_counts(n, 30, row);
+        let halves = groups(&counts, n, true);
+        assert_eq!(halves.len(), 2);
+        let mut joined = Vec::new();
+        for g in halves {
+            joined.extend(sorted_group(n, 30, &counts, g, row));
+        }
+        assert_eq!(joined, sorted_rows(n, 30, row));
+        assert_eq!(groups(&digit_counts(1000, 30, row), 1000, true), [0..BUCKETS; 1].to_vec());
+        assert_eq!(groups(&counts, n, false), [0..BUCKETS; 1].to_vec());
     }
 
     #[test]

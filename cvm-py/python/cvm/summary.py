@@ -203,6 +203,15 @@ def _customer_codes(ids: pd.Series, field: str) -> tuple[np.ndarray, Any]:
         return codes.astype(np.int64), labels
     if ids.dtype.kind in "iu" and ids.dtype != np.uint64:
         return _convert.ids_to_int64(ids, field)
+    if ids.dtype == object or isinstance(ids.dtype, pd.StringDtype):
+        # Text ids: read, hashed and sorted in the core (the distinct ids only are sorted, in
+        # code point order as Python sorts str): the codes and labels of
+        # pandas.factorize(sort=True). A missing id or one that is not exactly a str (`row`)
+        # takes the general path below, which names a missing id's row.
+        values = ids.to_numpy()  # an object column's own array: no copy
+        codes, first, row = _cvm.text_codes(np.ascontiguousarray(values, dtype=object))
+        if row is None:
+            return codes, _FirstRows(ids.array, first)
     bad = _convert.first_true(ids.isna().to_numpy())
     if bad is not None:
         raise InvalidValueError(f"`{field}`[{bad}]: missing customer id", field=field, index=bad)
@@ -217,6 +226,17 @@ def _customer_codes(ids: pd.Series, field: str) -> tuple[np.ndarray, Any]:
     rank = np.empty(len(values), dtype=np.int64)
     rank[order] = np.arange(len(values))
     return rank[codes], uniques.take(order)
+
+
+class _FirstRows:
+    """Labels of text ids: code ``c`` is the id in row ``first[c]`` of ``values`` (taken once, for
+    the customers of the summary only)."""
+
+    def __init__(self, values: Any, first: np.ndarray):
+        self.values, self.first = values, first
+
+    def take(self, codes: np.ndarray) -> Any:
+        return self.values.take(self.first.take(codes))
 
 
 def _timestamps(
