@@ -2,7 +2,7 @@
 //! two-term log-likelihood and their weighted sums with gradient and exact Hessian.
 
 use super::problem::unpack_gradient_hessian4;
-use super::{Likelihood, SummaryData};
+use super::{JointPass, Likelihood, SummaryData};
 use crate::error::{fmt_num, Error, Result};
 use crate::parallel::chunked_sum;
 use crate::special::{digamma, trigamma};
@@ -200,6 +200,21 @@ impl<T: BgTerms> Likelihood for BgLik<T> {
         let table = T::table(data, p, true);
         let (_, _, h) = two_term_total(data, p[1], &table, Order::Hessian);
         Some(h.iter().map(|r| r.to_vec()).collect())
+    }
+
+    /// A warm-started fit finishes with Newton iterations: a joint pass costs little more than
+    /// a gradient pass (the per-row terms are shared; the Hessian adds a rank-one update), and
+    /// two or three of them replace a BFGS run and the covariance's own Hessian pass.
+    const JOINT_HESSIAN: bool = true;
+
+    fn total_with_hessian(&self, data: &SummaryData, p: &[f64]) -> Option<JointPass> {
+        let table = T::table(data, p, true);
+        let (value, g, h) = two_term_total(data, p[1], &table, Order::Hessian);
+        Some(JointPass {
+            value,
+            gradient: g.to_vec(),
+            hessian: h.iter().map(|r| r.to_vec()).collect(),
+        })
     }
 }
 
