@@ -149,13 +149,18 @@ fn frequency_levels(f: &[f64]) -> (Vec<f64>, Vec<u32>) {
     }
     let n_small = levels.len();
     levels.extend_from_slice(&large);
-    let index = f
-        .iter()
-        .map(|&x| match x < small as f64 {
-            true => slot[x as usize],
-            false => (n_small + large.binary_search_by(|l| l.total_cmp(&x)).unwrap_or(0)) as u32,
-        })
-        .collect();
+    let level = |&x: &f64| match x < small as f64 {
+        true => slot[x as usize],
+        false => (n_small + large.binary_search_by(|l| l.total_cmp(&x)).unwrap_or(0)) as u32,
+    };
+    // Per row and independent: on all cores with the `parallel` feature (same result).
+    #[cfg(feature = "parallel")]
+    let index = {
+        use rayon::prelude::*;
+        f.par_iter().with_min_len(CHUNK).map(level).collect()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let index = f.iter().map(level).collect();
     (levels, index)
 }
 
@@ -177,6 +182,12 @@ fn distinct_rows_exceed(f: &[f64], r: &[f64], t: &[f64], limit: usize) -> bool {
     };
     const BUCKETS: usize = 256;
     let bucket = |h: u64| (h >> 56) as usize;
+    #[cfg(feature = "parallel")]
+    let hashes: Vec<u64> = {
+        use rayon::prelude::*;
+        (0..n).into_par_iter().with_min_len(CHUNK).map(hash).collect()
+    };
+    #[cfg(not(feature = "parallel"))]
     let hashes: Vec<u64> = (0..n).map(hash).collect();
     let mut start = [0usize; BUCKETS + 1];
     for &h in &hashes {
