@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 use super::pareto_nbd::{ln_head, ln_terms, ParetoNbdParams};
 use super::problem::unpack_gradient_hessian4;
 use super::{ln_add, Likelihood, Order, SummaryData};
-use crate::special::{digamma, ln_1p_exp, trigamma};
+use crate::special::{digamma, trigamma};
 
 /// Gauss–Legendre order per panel.
 const PANEL_NODES: usize = 8;
@@ -33,13 +33,21 @@ const MAX_PANELS: usize = 400;
 /// below any panel a finite slope needs).
 const MAX_HALVINGS: usize = 60;
 
-/// Gauss–Legendre nodes and weights mapped to [0, 1] (weights sum to 1).
-fn unit_rule() -> &'static [(f64, f64)] {
-    static RULE: OnceLock<Vec<(f64, f64)>> = OnceLock::new();
+/// Gauss–Legendre nodes and weights mapped to [0, 1] (weights sum to 1), as mirror pairs
+/// `(u, w, u', w')` with `u' = 1 − u` (`u < ½`).
+fn unit_rule() -> &'static [(f64, f64, f64, f64)] {
+    static RULE: OnceLock<Vec<(f64, f64, f64, f64)>> = OnceLock::new();
     RULE.get_or_init(|| {
-        crate::special::gauss_legendre(PANEL_NODES)
+        let nodes: Vec<(f64, f64)> = crate::special::gauss_legendre(PANEL_NODES)
             .iter()
             .map(|&(x, w)| (0.5 * (x + 1.0), 0.5 * w))
+            .collect();
+        // gauss_legendre lists the nodes from +1 down: node k mirrors node n − 1 − k.
+        (0..PANEL_NODES / 2)
+            .map(|k| {
+                let ((u_m, w_m), (u, w)) = (nodes[k], nodes[PANEL_NODES - 1 - k]);
+                (u, w, u_m, w_m)
+            })
             .collect()
     })
 }
@@ -56,10 +64,44 @@ pub(super) struct RowQuad {
     h: [[f64; 4]; 4],
 }
 
+/// Running sums of the quadrature: `z = Σ w f` and the unnormalised moments of [`RowQuad`].
+struct Sums {
+    z: f64,
+    m1: [f64; 4],
+    m2: [[f64; 4]; 4],
+    h: [[f64; 4]; 4],
+}
+
 /// Computes [`RowQuad`] for a row with `t_x < T`; `None` if the integrand needs more than
 /// [`MAX_PANELS`] panels (the caller falls back to the ₂F₁ form).
 pub(super) fn row_quad(
     pp: &ParetoNbdParams, x: f64, t_x: f64, t_cal: f64, order: Order,
+) -> Option<RowQuad> {
+    let ln_t = RowLogs::new(pp, t_cal);
+    row_quad_with(pp, x, t_x, t_cal, &ln_t, order)
+}
+
+/// `ln(α+T)`, `ln(β+T)` of a row: the row's only logarithms besides the integral's limits.
+pub(super) struct RowLogs {
+    l_at: f64,
+    l_bt: f64,
+}
+
+impl RowLogs {
+    fn new(pp: &ParetoNbdParams, t_cal: f64) -> Self {
+        RowLogs { l_at: (pp.alpha + t_cal).ln(), l_bt: (pp.beta + t_cal).ln() }
+    }
+}
+
+/// [`row_quad`] given the row's [`RowLogs`].
+///
+/// `ln Ĵ` needs no logarithm of its own: with `V = ln((p+T)/(p+t_x))` and
+/// `V_q = ln((q+T)/(q+t_x))` (both by `ln_1p`, exact to rounding even for `t_x` near `T`),
+/// `ln Ĵ = ln(α+T) − ln(β+T) + (c_p − 1) V + c_q V_q + shift + ln z` when `α ≤ β` and
+/// `s V + (r+x) V_q + shift + ln z` otherwise (`z` the shifted quadrature sum) — the
+/// `(r+x) ln(α+T)` of `A₁` cancels exactly instead of to rounding.
+fn row_quad_with(
+    pp: &ParetoNbdParams, x: f64, t_x: f64, t_cal: f64, ln_t: &RowLogs, order: Order,
 ) -> Option<RowQuad> {
     let ParetoNbdParams { r, alpha, s, beta } = *pp;
     let rx = r + x;
@@ -76,8 +118,7 @@ pub(super) fn row_quad(
     if !in_domain {
         return None;
     }
-    let want_g = order != Order::Value;
-    let ln_ratio_v = if want_g { ((t_cal - t_x) / bq).ln_1p() } else { 0.0 };
+    let ln_ratio_v = ((t_cal - t_x) / bq).ln_1p();
     // ψ(v) = (1 − c_p) v − c_q ln((d + a e^v)/b_q): ln of the v-space integrand up to a constant.
     let sigma = |ev: f64| a * ev / (d + a * ev);
     let slope = |sig: f64| 1.0 - cp - cq * sig;
@@ -87,7 +128,7 @@ pub(super) fn row_quad(
     let shift = if s0 <= 0.0 {
         0.0
     } else if s_end >= 0.0 {
-        psi(big_v, (p + t_cal) / a)
+        (1.0 - cp) * big_v - cq * ln_ratio_v
     } else {
         // σ(v*) = (1 − c_p)/c_q
         let sig = (1.0 - cp) / cq;
@@ -96,10 +137,48 @@ pub(super) fn row_quad(
         psi(v, v.exp())
     };
     let rule = unit_rule();
+    let want_g = order != Order::Value;
     let want_h = order == Order::Hessian;
     let (inv_at, inv_bt) = (1.0 / (alpha + t_cal), 1.0 / (beta + t_cal));
-    let (mut z, mut m1, mut m2, mut h) = (0.0, [0.0; 4], [[0.0; 4]; 4], [[0.0; 4]; 4]);
+    let inv_bq = 1.0 / bq;
+    let mut acc = Sums { z: 0.0, m1: [0.0; 4], m2: [[0.0; 4]; 4], h: [[0.0; 4]; 4] };
+    // Adds the node at v (with e^v = ev) and weight w·width to the sums.
+    let node = |acc: &mut Sums, v: f64, ev: f64, ww: f64| {
+        let pt = a * ev; // p + τ
+        let qt = d + pt; // q + τ
+        let lq = (qt * inv_bq).ln();
+        let f = ww * ((1.0 - cp) * v - cq * lq - shift).exp();
+        acc.z += f;
+        if !want_g {
+            return;
+        }
+        // ũ = ln((·+τ)/(·+T)), and 1/(·+τ), for the α- and β-factors.
+        let (lp_t, lq_t) = (v - big_v, lq - ln_ratio_v);
+        let (u1, u2, i1, i2) = if swapped {
+            (lq_t, lp_t, 1.0 / qt, 1.0 / pt)
+        } else {
+            (lp_t, lq_t, 1.0 / pt, 1.0 / qt)
+        };
+        let (d1, d2) = (i1 - inv_at, i2 - inv_bt);
+        let l = [-u1, -rx * d1, -u2, -s * d2 - i2];
+        for i in 0..4 {
+            acc.m1[i] += f * l[i];
+        }
+        if want_h {
+            for i in 0..4 {
+                let fl = f * l[i];
+                for j in i..4 {
+                    acc.m2[i][j] += fl * l[j];
+                }
+            }
+            acc.h[0][1] -= f * d1;
+            acc.h[1][1] -= f * rx * (inv_at * inv_at - i1 * i1);
+            acc.h[2][3] -= f * d2;
+            acc.h[3][3] += f * (i2 * i2 - s * (inv_bt * inv_bt - i2 * i2));
+        }
+    };
     let mut va = 0.0;
+    let mut ev_a = 1.0;
     let mut sig_a = a / bq;
     let mut panels = 0;
     while va < big_v {
@@ -116,14 +195,15 @@ pub(super) fn row_quad(
         // be made short enough in MAX_HALVINGS steps, or that makes no progress (a non-finite
         // slope, from inputs outside the model's domain), declines the row.
         let mut halvings = 0;
-        let (sig_b, vb) = loop {
-            let (vb, sig_b) = if va + len >= big_v {
-                (big_v, (p + t_cal) / (q + t_cal))
+        let (sig_b, vb, ev_b) = loop {
+            let (vb, sig_b, ev_b) = if va + len >= big_v {
+                (big_v, (p + t_cal) / (q + t_cal), 0.0)
             } else {
-                (va + len, sigma((va + len).exp()))
+                let ev_b = (va + len).exp();
+                (va + len, sigma(ev_b), ev_b)
             };
             if slope(sig_b).abs() * (vb - va) <= PANEL_LOG_SPAN * 1.000_001 {
-                break (sig_b, vb);
+                break (sig_b, vb, ev_b);
             }
             halvings += 1;
             if halvings > MAX_HALVINGS {
@@ -136,56 +216,39 @@ pub(super) fn row_quad(
         if width.is_nan() || width <= 0.0 {
             return None;
         }
-        for &(u, w) in rule {
+        // The nodes come in mirror pairs u, 1 − u: e^{v} at the mirror node is
+        // e^{v_a} e^{v_b} / e^{v}, so a panel takes half as many exponentials (unless that
+        // product overflows, far out in v).
+        let ev_end = if vb >= big_v { (p + t_cal) / a } else { ev_b };
+        let ev_ab = ev_a * ev_end;
+        let mirror = ev_ab.is_finite();
+        for &(u, w, u_m, w_m) in rule {
             let v = va + width * u;
             let ev = v.exp();
-            let pt = a * ev; // p + τ
-            let qt = d + pt; // q + τ
-            let lq = (qt / bq).ln();
-            let f = w * width * ((1.0 - cp) * v - cq * lq - shift).exp();
-            z += f;
-            if !want_g {
-                continue;
-            }
-            // ũ = ln((·+τ)/(·+T)), and 1/(·+τ), for the α- and β-factors.
-            let (lp_t, lq_t) = (v - big_v, lq - ln_ratio_v);
-            let (u1, u2, i1, i2) = if swapped {
-                (lq_t, lp_t, 1.0 / qt, 1.0 / pt)
-            } else {
-                (lp_t, lq_t, 1.0 / pt, 1.0 / qt)
-            };
-            let (d1, d2) = (i1 - inv_at, i2 - inv_bt);
-            let l = [-u1, -rx * d1, -u2, -s * d2 - i2];
-            for i in 0..4 {
-                m1[i] += f * l[i];
-            }
-            if want_h {
-                for i in 0..4 {
-                    for j in i..4 {
-                        m2[i][j] += f * l[i] * l[j];
-                    }
-                }
-                h[0][1] -= f * d1;
-                h[1][1] -= f * rx * (inv_at * inv_at - i1 * i1);
-                h[2][3] -= f * d2;
-                h[3][3] += f * (i2 * i2 - s * (inv_bt * inv_bt - i2 * i2));
-            }
+            node(&mut acc, v, ev, w * width);
+            let v_m = va + width * u_m;
+            node(&mut acc, v_m, if mirror { ev_ab / ev } else { v_m.exp() }, w_m * width);
         }
+        ev_a = ev_end;
         va = vb;
         sig_a = sig_b;
         // Tail bound: ψ lies under its tangent, so ∫_{v_b}^∞ e^{ψ−shift} ≤ e^{ψ(v_b)−shift}/|ψ'(v_b)|.
         let sl_b = slope(sig_b);
         if sl_b < 0.0 && va < big_v {
-            let tail = (psi(va, va.exp()) - shift).exp() / -sl_b;
-            if tail <= 1e-18 * z {
+            let tail = (psi(va, ev_b) - shift).exp() / -sl_b;
+            if tail <= 1e-18 * acc.z {
                 break;
             }
         }
     }
+    let Sums { z, mut m1, mut m2, mut h } = acc;
     let ln_z = z.ln();
-    // ln Ĵ = −A₁ + (1 − c_p) ln a − c_q ln b_q + shift + ln z
-    let a1 = -rx * (alpha + t_cal).ln() - s * (beta + t_cal).ln();
-    let ln_j = -a1 + (1.0 - cp) * a.ln() - cq * bq.ln() + shift + ln_z;
+    let ln_j = if swapped {
+        s * big_v + rx * ln_ratio_v
+    } else {
+        ln_t.l_at - ln_t.l_bt + (rx - 1.0) * big_v + (s + 1.0) * ln_ratio_v
+    } + shift
+        + ln_z;
     let inv_z = 1.0 / z;
     for i in 0..4 {
         m1[i] *= inv_z;
@@ -238,9 +301,17 @@ fn head_table(data: &SummaryData, pp: &ParetoNbdParams, order: Order) -> Vec<Hea
 pub(super) fn row_terms(
     pp: &ParetoNbdParams, x: f64, t_x: f64, t_cal: f64, order: Order,
 ) -> (f64, [f64; 4], [[f64; 4]; 4]) {
+    row_terms_with(pp, pp.s.ln(), x, t_x, t_cal, order)
+}
+
+/// [`row_terms`] given `ln s` (a constant of the pass).
+fn row_terms_with(
+    pp: &ParetoNbdParams, ln_s: f64, x: f64, t_x: f64, t_cal: f64, order: Order,
+) -> (f64, [f64; 4], [[f64; 4]; 4]) {
     let ParetoNbdParams { r, alpha, s, beta } = *pp;
     let rx = r + x;
-    let (l_at, l_bt) = ((alpha + t_cal).ln(), (beta + t_cal).ln());
+    let logs = RowLogs::new(pp, t_cal);
+    let (l_at, l_bt) = (logs.l_at, logs.l_bt);
     let (i_at, i_bt) = (1.0 / (alpha + t_cal), 1.0 / (beta + t_cal));
     let a1 = -rx * l_at - s * l_bt;
     let mut g = [-l_at, -rx * i_at, -l_bt, -s * i_bt];
@@ -256,16 +327,23 @@ pub(super) fn row_terms(
     if t_x >= t_cal {
         return (a1, g, h);
     }
-    let Some(q) = row_quad(pp, x, t_x, t_cal, order) else {
+    let Some(q) = row_quad_with(pp, x, t_x, t_cal, &logs, order) else {
         return fallback_row(pp, x, t_x, t_cal, order);
     };
-    let lw = s.ln() + q.ln_j; // ln(s Ĵ)
-    let value = a1 + ln_1p_exp(lw);
+    // lw = ln(s Ĵ); ln B̂ = ln(1 + e^{lw}) and π₂ = sĴ / (1 + sĴ), the weight of the integral
+    // part of B̂, from one exponential.
+    let lw = ln_s + q.ln_j;
+    let (ln_b, pi2) = if lw > 0.0 {
+        let e = (-lw).exp();
+        (lw + e.ln_1p(), 1.0 / (1.0 + e))
+    } else {
+        let e = lw.exp();
+        (e.ln_1p(), e / (1.0 + e))
+    };
+    let value = a1 + ln_b;
     if order == Order::Value {
         return (value, g, h);
     }
-    // π₂ = sĴ / (1 + sĴ): the weight of the integral part of B̂.
-    let pi2 = 1.0 / (1.0 + (-lw).exp());
     let mut m = q.m1;
     m[2] += 1.0 / s;
     for i in 0..4 {
@@ -344,6 +422,7 @@ impl Lik {
     /// natural parameters.
     fn pass(data: &SummaryData, p: &[f64], order: Order) -> (f64, [f64; 4], [[f64; 4]; 4]) {
         let pp = ParetoNbdParams::raw(p);
+        let ln_s = pp.s.ln();
         let heads = head_table(data, &pp, order);
         let (f, rec, t, w, xi) =
             (data.frequency(), data.recency(), data.t(), data.weight(), data.x_index());
@@ -356,7 +435,7 @@ impl Lik {
             let mut sum = 0.0;
             for i in range {
                 let hd = &heads[xi[i] as usize];
-                let (v, g, h) = row_terms(&pp, f[i], rec[i], t[i], order);
+                let (v, g, h) = row_terms_with(&pp, ln_s, f[i], rec[i], t[i], order);
                 let wi = w[i];
                 sum += wi * (hd.v + v);
                 if k >= 4 {
@@ -421,146 +500,5 @@ impl Likelihood for Lik {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::super::pareto_nbd::ln_p_alive;
-    use super::*;
-
-    /// A small deterministic generator for the parameter grids of these tests.
-    struct Lcg(u64);
-    impl Lcg {
-        fn unit(&mut self) -> f64 {
-            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            ((self.0 >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-        }
-        fn log_uniform(&mut self, lo: f64, hi: f64) -> f64 {
-            (lo.ln() + (hi.ln() - lo.ln()) * self.unit()).exp()
-        }
-    }
-
-    #[test]
-    fn quadrature_matches_hypergeometric_form() {
-        let mut rng = Lcg(7);
-        let mut worst: f64 = 0.0;
-        let mut fallbacks = 0;
-        for k in 0..40_000 {
-            let p = [
-                rng.log_uniform(1e-3, 1e3),
-                rng.log_uniform(1e-3, 1e3),
-                rng.log_uniform(1e-3, 1e3),
-                rng.log_uniform(1e-3, 1e3),
-            ];
-            let pp = ParetoNbdParams::raw(&p);
-            let t_cal = rng.log_uniform(1e-2, 1e4);
-            let x = if k % 3 == 0 { 0.0 } else { rng.log_uniform(1.0, 1e4).floor() };
-            let t_x = if x == 0.0 { 0.0 } else { t_cal * rng.unit() };
-            if row_quad(&pp, x, t_x, t_cal, Order::Value).is_none() {
-                fallbacks += 1;
-                continue;
-            }
-            let (want_a1, want_a2) = ln_terms(&pp, x, t_x, t_cal);
-            let want = ln_add(want_a1, want_a2);
-            let (got, _, _) = row_terms(&pp, x, t_x, t_cal, Order::Value);
-            let err = (got - want).abs() / want.abs().max(1.0);
-            if err > worst {
-                worst = err;
-            }
-        }
-        // The ₂F₁ form loses up to ~1e-10 to the cancellation in F(t_x) − F(T) at extreme
-        // parameters (the quadrature agrees with 30-digit references there, see
-        // `quadrature_matches_reference_vectors`).
-        assert!(worst < 2e-10, "worst relative error {worst:e}");
-        assert!(fallbacks < 40, "{fallbacks} fallbacks");
-    }
-
-    #[test]
-    fn quadrature_matches_reference_vectors() {
-        // 30-digit values of ln B (the likelihood without its head) and its gradient, made by
-        // scripts/gen_pareto_lik_vectors.py (mpmath).
-        let text = include_str!("../../tests/data/special/pareto_nbd_lik.csv");
-        let mut n = 0;
-        for line in text.lines().skip(1) {
-            let v: Vec<f64> = line.split(',').map(|c| c.parse().unwrap()).collect();
-            let pp = ParetoNbdParams::raw(&v[..4]);
-            let (x, t_x, t_cal) = (v[4], v[5], v[6]);
-            let (got, g, _) = row_terms(&pp, x, t_x, t_cal, Order::Gradient);
-            let want = v[7];
-            assert!(
-                (got - want).abs() <= 1e-13 * want.abs().max(1.0),
-                "{line}: ln B {got} vs {want}"
-            );
-            for j in 0..4 {
-                let (gj, wj) = (g[j], v[8 + j]);
-                let scale = wj.abs().max(1e-3 / v[j]);
-                assert!((gj - wj).abs() <= 1e-9 * scale, "{line}: d{j} {gj} vs {wj}");
-            }
-            if t_x < t_cal {
-                let p_alive = ln_p_alive(&pp, x, t_x, t_cal).exp();
-                assert!((0.0..=1.0).contains(&p_alive));
-            }
-            n += 1;
-        }
-        assert!(n >= 40);
-    }
-
-    #[test]
-    fn quadrature_derivatives_match_differences() {
-        let mut rng = Lcg(11);
-        for k in 0..2_000 {
-            let p = [
-                rng.log_uniform(1e-2, 1e2),
-                rng.log_uniform(1e-2, 1e2),
-                rng.log_uniform(1e-2, 1e2),
-                rng.log_uniform(1e-2, 1e2),
-            ];
-            let pp = ParetoNbdParams::raw(&p);
-            let t_cal = rng.log_uniform(1e-1, 1e3);
-            let x = if k % 3 == 0 { 0.0 } else { rng.log_uniform(1.0, 300.0).floor() };
-            let t_x = if x == 0.0 { 0.0 } else { t_cal * rng.unit() };
-            let (_, g, h) = row_terms(&pp, x, t_x, t_cal, Order::Hessian);
-            // Gradient check: central differences of the quadrature value.
-            let mut g_num = [0.0; 4];
-            for j in 0..4 {
-                let step = 1e-6 * p[j];
-                let mut q = p;
-                q[j] = p[j] + step;
-                let (up, _, _) = row_terms(&ParetoNbdParams::raw(&q), x, t_x, t_cal, Order::Value);
-                q[j] = p[j] - step;
-                let (dn, _, _) = row_terms(&ParetoNbdParams::raw(&q), x, t_x, t_cal, Order::Value);
-                g_num[j] = (up - dn) / (2.0 * step);
-            }
-            // Hessian check: central differences of the analytic gradient.
-            let mut h_num = [[0.0; 4]; 4];
-            for j in 0..4 {
-                let step = 1e-5 * p[j];
-                let mut q = p;
-                q[j] = p[j] + step;
-                let (_, up, _) =
-                    row_terms(&ParetoNbdParams::raw(&q), x, t_x, t_cal, Order::Gradient);
-                q[j] = p[j] - step;
-                let (_, dn, _) =
-                    row_terms(&ParetoNbdParams::raw(&q), x, t_x, t_cal, Order::Gradient);
-                for i in 0..4 {
-                    h_num[i][j] = (up[i] - dn[i]) / (2.0 * step);
-                }
-            }
-            for i in 0..4 {
-                let scale = g_num[i].abs().max(1.0 / p[i]);
-                assert!(
-                    (g[i] - g_num[i]).abs() <= 1e-6 * scale,
-                    "grad {i} {p:?} {x} {t_x} {t_cal}: {} vs {}",
-                    g[i],
-                    g_num[i]
-                );
-                for j in 0..4 {
-                    let scale = h_num[i][j].abs().max(1.0 / (p[i] * p[j]));
-                    assert!(
-                        (h[i][j] - h_num[i][j]).abs() <= 1e-6 * scale,
-                        "hess {i}{j} {p:?} {x} {t_x} {t_cal}: {} vs {}",
-                        h[i][j],
-                        h_num[i][j]
-                    );
-                }
-            }
-        }
-    }
-}
+#[path = "pareto_nbd_likelihood_tests.rs"]
+mod tests;
