@@ -30,8 +30,10 @@ pub struct TextCodes {
 /// # Cost
 /// One hash per row in a table of the distinct ids (ids of up to 16 bytes are compared in the
 /// table), then a sort of the distinct ids only (on an 8-byte prefix first, the full bytes on
-/// ties), over the thread pool from 65,536 distinct ids with the `parallel` feature; besides the
-/// output, 100 to 200 bytes a distinct id (the table is a quarter to half full).
+/// ties). With the `parallel` feature, from 65,536 rows the rows are hashed on the thread pool
+/// and the table is cut into 16 shards by hash, one task each, and from 65,536 distinct ids the
+/// sort runs on the thread pool. Besides the output, 100 to 200 bytes a distinct id (the table
+/// is a quarter to half full), and 12 bytes a row for the shards.
 ///
 /// # Errors
 /// [`Error::InvalidValue`] on `offsets` when they decrease or point past the end of `data`
@@ -96,26 +98,84 @@ struct Slot {
     index: u32,
 }
 
-/// For each row the index of its id among the distinct ids in order of first appearance, and
-/// the first row of each distinct id.
-fn first_appearance<'a>(n: usize, text: impl Fn(usize) -> &'a [u8]) -> (Vec<i64>, Vec<usize>) {
-    let mut codes = Vec::with_capacity(n);
+/// Rows from which the distinct ids are found in shards on the thread pool.
+#[cfg(feature = "parallel")]
+const SHARDED_FROM: usize = super::sort::PAR_MIN_ROWS;
+/// The distinct-id table is cut into `2^SHARD_BITS` shards by the top bits of the hash.
+#[cfg(feature = "parallel")]
+const SHARD_BITS: u32 = 4;
+
+/// For each row the index of its id among the distinct ids, and the first row of each distinct
+/// id. From [`SHARDED_FROM`] rows with the `parallel` feature the rows are hashed on the thread
+/// pool and the ids are found in `2^SHARD_BITS` shards of the table (by the hash's top bits),
+/// one task each; the distinct indices then count shard by shard, which the caller's ranking
+/// does not see (the codes and first rows are the same as one scan gives).
+fn first_appearance<'a>(
+    n: usize, text: impl Fn(usize) -> &'a [u8] + Sync,
+) -> (Vec<i64>, Vec<usize>) {
+    #[cfg(feature = "parallel")]
+    if n >= SHARDED_FROM {
+        use rayon::prelude::*;
+        let hashes: Vec<u64> = (0..n)
+            .into_par_iter()
+            .with_min_len(crate::parallel::CHUNK)
+            .map(|i| hash(text(i)))
+            .collect();
+        let shard = |h: u64| (h >> (64 - SHARD_BITS)) as usize;
+        let parts: Vec<(Vec<u32>, Vec<usize>)> = (0..1usize << SHARD_BITS)
+            .into_par_iter()
+            .map(|s| {
+                let rows = (0..n).filter(|&i| shard(hashes[i]) == s);
+                distinct_in_order(rows, |i| hashes[i], &text)
+            })
+            .collect();
+        let mut base = Vec::with_capacity(parts.len());
+        let mut first = Vec::new();
+        for p in &parts {
+            base.push(first.len());
+            first.extend_from_slice(&p.1);
+        }
+        let mut cursor = vec![0usize; parts.len()];
+        let codes = hashes
+            .iter()
+            .map(|&h| {
+                let s = shard(h);
+                let c = parts[s].0[cursor[s]];
+                cursor[s] += 1;
+                (base[s] + c as usize) as i64
+            })
+            .collect();
+        return (codes, first);
+    }
+    let (codes, first) = distinct_in_order(0..n, |i| hash(text(i)), &text);
+    (codes.into_iter().map(i64::from).collect(), first)
+}
+
+/// One scan of `rows` (ascending) through a hash table of their distinct ids: for each row the
+/// index of its id among the distinct ids in order of first appearance, and the first row of
+/// each distinct id. The table's slot is taken from the hash's bits below the shard bits.
+fn distinct_in_order<'a>(
+    rows: impl Iterator<Item = usize>, hash_of: impl Fn(usize) -> u64,
+    text: &impl Fn(usize) -> &'a [u8],
+) -> (Vec<u32>, Vec<usize>) {
+    let mut codes = Vec::with_capacity(rows.size_hint().0);
     let mut first: Vec<usize> = Vec::new();
     // Open addressing, linear probing, at most half full.
     let mut bits = 10u32;
     let mut slots = vec![Slot::default(); 1 << bits];
-    for i in 0..n {
+    let slot_of = |h: u64, bits: u32| (h.rotate_left(8) >> (64 - bits)) as usize;
+    for i in rows {
         let t = text(i);
-        let h = hash(t);
+        let h = hash_of(i);
         let head = [word(t, 0), word(t, 8)];
         let len = u32::try_from(t.len()).unwrap_or(u32::MAX);
         let mask = slots.len() - 1;
-        let mut s = (h >> (64 - bits)) as usize;
+        let mut s = slot_of(h, bits);
         let code = loop {
             let e = slots[s];
             if e.index == 0 {
                 let d = first.len();
-                // d + 1 <= n < u32::MAX: checked by the caller.
+                // d + 1 <= rows < u32::MAX: checked by the caller.
                 slots[s] = Slot { hash: h, head, len, index: (d + 1) as u32 };
                 first.push(i);
                 break d;
@@ -129,13 +189,13 @@ fn first_appearance<'a>(n: usize, text: impl Fn(usize) -> &'a [u8]) -> (Vec<i64>
             }
             s = (s + 1) & mask;
         };
-        codes.push(code as i64);
+        codes.push(code as u32);
         if 2 * first.len() > slots.len() {
             bits += 1;
             let old = std::mem::replace(&mut slots, vec![Slot::default(); 1 << bits]);
             let mask = slots.len() - 1;
             for e in old.into_iter().filter(|e| e.index != 0) {
-                let mut s = (e.hash >> (64 - bits)) as usize;
+                let mut s = slot_of(e.hash, bits);
                 while slots[s].index != 0 {
                     s = (s + 1) & mask;
                 }
