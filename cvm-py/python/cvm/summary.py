@@ -208,10 +208,10 @@ def _customer_codes(ids: pd.Series, field: str) -> tuple[np.ndarray, Any]:
         # code point order as Python sorts str): the codes and labels of
         # pandas.factorize(sort=True). A missing id or one that is not exactly a str (`row`)
         # takes the general path below, which names a missing id's row.
-        values = ids.to_numpy()  # an object column's own array: no copy
-        codes, first, row = _cvm.text_codes(np.ascontiguousarray(values, dtype=object))
-        if row is None:
-            return codes, _FirstRows(ids.array, first)
+        raw = ids.to_numpy()  # an object column's own array: no copy
+        text, first, row = _cvm.text_codes(np.ascontiguousarray(raw, dtype=object))
+        if row is None and text is not None and first is not None:
+            return text, _FirstRows(ids.array, first)
     bad = _convert.first_true(ids.isna().to_numpy())
     if bad is not None:
         raise InvalidValueError(f"`{field}`[{bad}]: missing customer id", field=field, index=bad)
