@@ -203,8 +203,8 @@ def _customer_codes(ids: pd.Series, field: str) -> tuple[np.ndarray, Any]:
         return codes.astype(np.int64), labels
     if ids.dtype.kind in "iu" and ids.dtype != np.uint64:
         return _convert.ids_to_int64(ids, field)
-    if ids.dtype == object or isinstance(ids.dtype, pd.StringDtype):
-        # Text ids: read, hashed and sorted in the core (the distinct ids only are sorted, in
+    if ids.dtype == object:
+        # Text ids (object columns; pandas string columns take the general path): read, hashed and sorted in the core (the distinct ids only are sorted, in
         # code point order as Python sorts str): the codes and labels of
         # pandas.factorize(sort=True). A missing id or one that is not exactly a str (`row`)
         # takes the general path below, which names a missing id's row.
