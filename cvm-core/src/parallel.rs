@@ -57,9 +57,10 @@ where
 
 /// Maps `f` over `0..n` (in parallel with the `parallel` feature from [`PAR_MIN_ELEMENTS`]
 /// elements on; the result is identical).
-pub(crate) fn par_map<F>(n: usize, f: F) -> Vec<f64>
+pub(crate) fn par_map<T, F>(n: usize, f: F) -> Vec<T>
 where
-    F: Fn(usize) -> f64 + Sync + Send,
+    T: Send,
+    F: Fn(usize) -> T + Sync + Send,
 {
     #[cfg(feature = "parallel")]
     {

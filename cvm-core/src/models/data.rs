@@ -2,7 +2,7 @@
 //! one validation of per-customer columns shared by fitting and prediction.
 
 use crate::error::{check, Error, Result};
-use crate::parallel::CHUNK;
+use crate::parallel::{par_map, CHUNK};
 
 /// A validated customer summary `(frequency, recency, T)` with weights, ready for fitting.
 ///
@@ -154,13 +154,7 @@ fn frequency_levels(f: &[f64]) -> (Vec<f64>, Vec<u32>) {
         false => (n_small + large.binary_search_by(|l| l.total_cmp(&x)).unwrap_or(0)) as u32,
     };
     // Per row and independent: on all cores with the `parallel` feature (same result).
-    #[cfg(feature = "parallel")]
-    let index = {
-        use rayon::prelude::*;
-        f.par_iter().with_min_len(CHUNK).map(level).collect()
-    };
-    #[cfg(not(feature = "parallel"))]
-    let index = f.iter().map(level).collect();
+    let index = par_map(f.len(), |i| level(&f[i]));
     (levels, index)
 }
 
@@ -182,13 +176,7 @@ fn distinct_rows_exceed(f: &[f64], r: &[f64], t: &[f64], limit: usize) -> bool {
     };
     const BUCKETS: usize = 256;
     let bucket = |h: u64| (h >> 56) as usize;
-    #[cfg(feature = "parallel")]
-    let hashes: Vec<u64> = {
-        use rayon::prelude::*;
-        (0..n).into_par_iter().with_min_len(CHUNK).map(hash).collect()
-    };
-    #[cfg(not(feature = "parallel"))]
-    let hashes: Vec<u64> = (0..n).map(hash).collect();
+    let hashes: Vec<u64> = par_map(n, hash);
     let mut start = [0usize; BUCKETS + 1];
     for &h in &hashes {
         start[bucket(h) + 1] += 1;

@@ -13,6 +13,18 @@ impl Lcg {
     fn log_uniform(&mut self, lo: f64, hi: f64) -> f64 {
         (lo.ln() + (hi.ln() - lo.ln()) * self.unit()).exp()
     }
+    /// The `k`-th case of a grid: four parameters log-uniform on `(p_lo, p_hi)`, the age
+    /// log-uniform on `(t_lo, t_hi)`, and (two cases in three) a frequency log-uniform on
+    /// `[1, x_hi)` with its recency uniform in the age.
+    fn case(
+        &mut self, k: usize, (p_lo, p_hi): (f64, f64), (t_lo, t_hi): (f64, f64), x_hi: f64,
+    ) -> ([f64; 4], f64, f64, f64) {
+        let p = [(); 4].map(|()| self.log_uniform(p_lo, p_hi));
+        let t_cal = self.log_uniform(t_lo, t_hi);
+        let x = if k.is_multiple_of(3) { 0.0 } else { self.log_uniform(1.0, x_hi).floor() };
+        let t_x = if x == 0.0 { 0.0 } else { t_cal * self.unit() };
+        (p, x, t_x, t_cal)
+    }
 }
 
 #[test]
@@ -21,16 +33,8 @@ fn quadrature_matches_hypergeometric_form() {
     let mut worst: f64 = 0.0;
     let mut fallbacks = 0;
     for k in 0..40_000 {
-        let p = [
-            rng.log_uniform(1e-3, 1e3),
-            rng.log_uniform(1e-3, 1e3),
-            rng.log_uniform(1e-3, 1e3),
-            rng.log_uniform(1e-3, 1e3),
-        ];
+        let (p, x, t_x, t_cal) = rng.case(k, (1e-3, 1e3), (1e-2, 1e4), 1e4);
         let pp = ParetoNbdParams::raw(&p);
-        let t_cal = rng.log_uniform(1e-2, 1e4);
-        let x = if k % 3 == 0 { 0.0 } else { rng.log_uniform(1.0, 1e4).floor() };
-        let t_x = if x == 0.0 { 0.0 } else { t_cal * rng.unit() };
         if row_quad(&pp, x, t_x, t_cal, Order::Value).is_none() {
             fallbacks += 1;
             continue;
@@ -81,16 +85,8 @@ fn quadrature_matches_reference_vectors() {
 fn quadrature_derivatives_match_differences() {
     let mut rng = Lcg(11);
     for k in 0..2_000 {
-        let p = [
-            rng.log_uniform(1e-2, 1e2),
-            rng.log_uniform(1e-2, 1e2),
-            rng.log_uniform(1e-2, 1e2),
-            rng.log_uniform(1e-2, 1e2),
-        ];
+        let (p, x, t_x, t_cal) = rng.case(k, (1e-2, 1e2), (1e-1, 1e3), 300.0);
         let pp = ParetoNbdParams::raw(&p);
-        let t_cal = rng.log_uniform(1e-1, 1e3);
-        let x = if k % 3 == 0 { 0.0 } else { rng.log_uniform(1.0, 300.0).floor() };
-        let t_x = if x == 0.0 { 0.0 } else { t_cal * rng.unit() };
         let (_, g, h) = row_terms(&pp, x, t_x, t_cal, Order::Hessian);
         // Gradient check: central differences of the quadrature value.
         let mut g_num = [0.0; 4];

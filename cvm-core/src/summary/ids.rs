@@ -8,6 +8,8 @@
 //! Rust compares `str`.
 
 use crate::error::{Error, Result};
+#[cfg(feature = "parallel")]
+use crate::parallel::{par_map, par_tasks};
 
 /// Integer codes of text ids: see [`text_codes`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,20 +117,12 @@ fn first_appearance<'a>(
 ) -> (Vec<i64>, Vec<usize>) {
     #[cfg(feature = "parallel")]
     if n >= SHARDED_FROM {
-        use rayon::prelude::*;
-        let hashes: Vec<u64> = (0..n)
-            .into_par_iter()
-            .with_min_len(crate::parallel::CHUNK)
-            .map(|i| hash(text(i)))
-            .collect();
+        let hashes: Vec<u64> = par_map(n, |i| hash(text(i)));
         let shard = |h: u64| (h >> (64 - SHARD_BITS)) as usize;
-        let parts: Vec<(Vec<u32>, Vec<usize>)> = (0..1usize << SHARD_BITS)
-            .into_par_iter()
-            .map(|s| {
-                let rows = (0..n).filter(|&i| shard(hashes[i]) == s);
-                distinct_in_order(rows, |i| hashes[i], &text)
-            })
-            .collect();
+        let parts = par_tasks(1 << SHARD_BITS, |s| {
+            let rows = (0..n).filter(|&i| shard(hashes[i]) == s);
+            distinct_in_order(rows, |i| hashes[i], &text)
+        });
         let mut base = Vec::with_capacity(parts.len());
         let mut first = Vec::new();
         for p in &parts {
