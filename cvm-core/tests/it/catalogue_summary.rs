@@ -178,3 +178,22 @@ fn every_catalogue_case_fails_as_listed() {
     let o = SummaryOptions::new(TimestampUnit::Day).with_negative_amounts(NegativeAmounts::Net);
     assert_eq!(summarize(&log, &o).unwrap().monetary_value, Some(vec![-4.0]));
 }
+
+/// Text ids (`text_codes`, the input of bindings that hold ids as text): offsets that do not
+/// describe the buffer are an error naming `offsets` and the first bad row.
+#[test]
+fn text_id_catalogue_cases_fail_as_listed() {
+    /// (name, offsets, text, the row named, a substring of the message)
+    type TextCase = (&'static str, &'static [usize], &'static [u8], usize, &'static str);
+    let cases: [TextCase; 3] = [
+        ("offsets that decrease", &[0, 2, 1, 3], b"abc", 1, "decrease"),
+        ("offsets past the text", &[0, 1, 4], b"abc", 1, "past the 3 bytes"),
+        ("a first offset past the text", &[5, 6], b"abc", 0, "past the 3 bytes"),
+    ];
+    for (name, offsets, data, row, message) in cases {
+        let e = cvm_core::summary::text_codes(offsets, data).expect_err(name);
+        assert!(matches!(e, Error::InvalidValue { .. }), "{name}: {e:?}");
+        assert_eq!((e.field(), e.index()), (Some("offsets"), Some(row)), "{name}: {e}");
+        assert!(e.to_string().contains(message), "{name}: {e}");
+    }
+}
