@@ -204,8 +204,9 @@ def _customer_codes(ids: pd.Series, field: str) -> tuple[np.ndarray, Any]:
     if ids.dtype.kind in "iu" and ids.dtype != np.uint64:
         return _convert.ids_to_int64(ids, field)
     if ids.dtype == object:
-        # Text ids (object columns; pandas string columns take the general path): read, hashed and sorted in the core (the distinct ids only are sorted, in
-        # code point order as Python sorts str): the codes and labels of
+        # Text ids in an object column (a pandas string column takes the general path, which
+        # keeps its dtype in the index): read, hashed and sorted in the core (only the distinct
+        # ids are sorted, in code point order as Python sorts str): the codes and labels of
         # pandas.factorize(sort=True). A missing id or one that is not exactly a str (`row`)
         # takes the general path below, which names a missing id's row.
         raw = ids.to_numpy()  # an object column's own array: no copy
@@ -230,13 +231,14 @@ def _customer_codes(ids: pd.Series, field: str) -> tuple[np.ndarray, Any]:
 
 class _FirstRows:
     """Labels of text ids: code ``c`` is the id in row ``first[c]`` of ``values`` (taken once, for
-    the customers of the summary only)."""
+    the customers of the summary only), as an object index like the column's (pandas 3 would
+    otherwise infer its ``str`` dtype from the strings)."""
 
     def __init__(self, values: Any, first: np.ndarray):
         self.values, self.first = values, first
 
-    def take(self, codes: np.ndarray) -> Any:
-        return self.values.take(self.first.take(codes))
+    def take(self, codes: np.ndarray) -> pd.Index:
+        return pd.Index(self.values.take(self.first.take(codes)), dtype=object, copy=False)
 
 
 def _timestamps(
