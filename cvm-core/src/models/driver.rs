@@ -26,6 +26,10 @@
 //!   [`FitOptions::tolerance`]. A model with a joint value–gradient–Hessian pass
 //!   ([`Likelihood::JOINT_HESSIAN`]) finishes a warm-started fit with Newton iterations instead
 //!   (one pass each; step halving when the objective does not decrease; BFGS when Newton fails).
+//!   A model whose joint pass has a cheaper rough version accurate to about 1e-6 a row
+//!   ([`Likelihood::ROUGH_JOINT`]: the Pareto/NBD's quadrature at half its nodes) takes the
+//!   warm start's subsample fits and the first Newton steps on the full data by it, while the
+//!   step exceeds 0.05 in ln-parameters; the fit then ends on full passes.
 //!   Newton stops at a pass that meets the tolerance, or takes a last full step without a pass
 //!   at its end when the convergence of the step before predicts a gradient there ten times
 //!   below the tolerance; the reported gradient norm is then that prediction, and the Hessian
@@ -127,6 +131,28 @@ struct NewtonFit {
 /// found was 0.6–1.2 times the prediction).
 const NEWTON_PREDICTION_MARGIN: f64 = 0.1;
 
+/// Which passes of [`newton_polish`] are rough ([`Likelihood::rough_total_with_hessian`], for
+/// a model with [`Likelihood::ROUGH_JOINT`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RoughPasses {
+    /// Every pass: a warm start's subsample fit, whose tolerance ([`WARM_START_TOLERANCE`]) is
+    /// far above the rough pass's error.
+    All,
+    /// The first pass, and the next ones while the Newton step before them was longer than
+    /// [`ROUGH_STEP`]; every later pass is full, so the estimate, its gradient and its Hessian
+    /// are the full likelihood's.
+    Start,
+}
+
+/// The Newton step (ln-parameters) below which [`RoughPasses::Start`] switches to full passes:
+/// Newton's next step is then of order 10⁻³, where the rough pass's error (an optimum displaced
+/// by up to ~10⁻³ along a flat ridge of the Pareto/NBD likelihood) would matter.
+const ROUGH_STEP: f64 = 0.05;
+
+/// The relative slack of the step acceptance test at the first full pass after rough ones: ten
+/// times the rough pass's largest error, so that its value is not compared as if exact.
+const ROUGH_SLACK: f64 = 1e-5;
+
 /// Newton's method on the mean penalised negative log-likelihood in `θ = ln p`, from a warm
 /// start close to the optimum, with step halving when the objective does not decrease. Each
 /// iteration is one joint pass; the Hessian of the last pass gives the covariance. `None` when
@@ -143,16 +169,21 @@ const NEWTON_PREDICTION_MARGIN: f64 = 0.1;
 /// pass, a step `s` from the estimate (10⁻⁶–10⁻³ in ln-parameters on the fits above; the
 /// Hessian changes over it by a relative amount of that order).
 fn newton_polish<L: Likelihood>(
-    model: &L, data: &L::Data, pen: f64, theta0: &[f64], tol: f64,
+    model: &L, data: &L::Data, pen: f64, theta0: &[f64], tol: f64, rough: RoughPasses,
 ) -> Option<NewtonFit> {
     let k = theta0.len();
     let w = data.n_obs();
     let mut passes = 0;
+    // Whether the pass at the current point was rough (the first one is, when the model has one).
+    let mut rough_here = L::ROUGH_JOINT;
     // Objective, gradient and Hessian (mean scale) at θ.
-    let mut eval = |theta: &[f64]| -> Option<(f64, Vec<f64>, Vec<Vec<f64>>)> {
+    let mut eval = |theta: &[f64], rough: bool| -> Option<(f64, Vec<f64>, Vec<Vec<f64>>)> {
         let p: Vec<f64> = theta.iter().map(|v| v.exp()).collect();
         passes += 1;
-        let jp = model.total_with_hessian(data, &p)?;
+        let jp = match rough {
+            true => model.rough_total_with_hessian(data, &p)?,
+            false => model.total_with_hessian(data, &p)?,
+        };
         let mut val = -jp.value / w;
         let mut g = vec![0.0; k];
         let mut h = vec![vec![0.0; k]; k];
@@ -170,12 +201,14 @@ fn newton_polish<L: Likelihood>(
     let norm = |v: &[f64]| v.iter().map(|x| x * x).sum::<f64>().sqrt();
     let max_abs = |v: &[f64]| v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
     let mut theta = theta0.to_vec();
-    let (mut val, mut g, mut h) = eval(&theta)?;
+    let (mut val, mut g, mut h) = eval(&theta, rough_here)?;
     // The length of the previous step when it was a full Newton step.
     let mut full_step: Option<f64> = None;
     for iteration in 0..8 {
         let total = |h: &[Vec<f64>]| h.iter().map(|r| r.iter().map(|v| v * w).collect()).collect();
-        if g.iter().all(|v| v.abs() <= tol) {
+        // Only a full pass ends a fit on the full data.
+        let may_end = rough == RoughPasses::All || !rough_here;
+        if may_end && g.iter().all(|v| v.abs() <= tol) {
             return Some(NewtonFit {
                 theta,
                 value: val,
@@ -189,7 +222,7 @@ fn newton_polish<L: Likelihood>(
         let step: Vec<f64> =
             (0..k).map(|i| -(0..k).map(|j| inv[i][j] * g[j]).sum::<f64>()).collect();
         let len = norm(&step);
-        if let Some(prev) = full_step.filter(|&prev| len <= 0.1 * prev) {
+        if let Some(prev) = full_step.filter(|&prev| may_end && len <= 0.1 * prev) {
             let shrink = (len / prev).powi(2);
             if max_abs(&g) * shrink <= NEWTON_PREDICTION_MARGIN * tol {
                 let gs: f64 = (0..k).map(|i| g[i] * step[i]).sum();
@@ -205,17 +238,21 @@ fn newton_polish<L: Likelihood>(
                 });
             }
         }
+        let next_rough = rough_here && (rough == RoughPasses::All || len > ROUGH_STEP);
+        // A full value compared with a rough one may differ by the rough pass's error.
+        let slack = if rough_here && !next_rough { ROUGH_SLACK } else { 1e-12 };
         let mut t = 1.0;
         let next = loop {
             let cand: Vec<f64> = (0..k).map(|i| theta[i] + t * step[i]).collect();
-            match eval(&cand) {
-                Some(e) if e.0 <= val + 1e-12 * val.abs() => break Some((cand, e)),
+            match eval(&cand, next_rough) {
+                Some(e) if e.0 <= val + slack * val.abs() => break Some((cand, e)),
                 _ if t > 1.0 / 64.0 => t *= 0.5,
                 _ => break None,
             }
         };
         let (cand, e) = next?;
         full_step = (t == 1.0).then_some(len);
+        rough_here = next_rough;
         theta = cand;
         (val, g, h) = e;
     }
@@ -339,7 +376,8 @@ fn fit_from<L: Likelihood>(
     }
     if L::JOINT_HESSIAN && warm {
         let theta0: Vec<f64> = starts[0].iter().map(|v| v.ln()).collect();
-        if let Some(nf) = newton_polish(model, data, pen, &theta0, options.tolerance) {
+        let rough = if top { RoughPasses::Start } else { RoughPasses::All };
+        if let Some(nf) = newton_polish(model, data, pen, &theta0, options.tolerance, rough) {
             let res = crate::optim::OptimResult {
                 gradient_norm: nf.gradient.iter().fold(0.0, |m: f64, v| m.max(v.abs())),
                 x: nf.theta,

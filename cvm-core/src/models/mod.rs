@@ -82,6 +82,7 @@ mod pareto_nbd_alive;
 mod pareto_nbd_count;
 mod pareto_nbd_dert;
 mod pareto_nbd_likelihood;
+mod pareto_nbd_likelihood_x0;
 pub mod persist;
 mod problem;
 pub mod sbg;

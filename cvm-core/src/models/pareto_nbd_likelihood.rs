@@ -13,16 +13,23 @@
 //! most [`PANEL_LOG_SPAN`] and whose length is at most [`PANEL_MAX_LEN`] (the integrand's complex
 //! singularities lie at distance π from the real axis); the far tail is dropped once a tangent
 //! bound shows it is below 1e-18 of the integral. Checked against the ₂F₁ form to 1e-12.
+//!
+//! A pass evaluates the rows without repeat purchases from Chebyshev series in their age when it
+//! can (see [`super::pareto_nbd_likelihood_x0`]), and a rough pass ([`Rule::Rough`]) integrates
+//! the other rows with half the nodes.
 
 use std::sync::OnceLock;
 
 use super::pareto_nbd::{ln_head, ln_terms, ParetoNbdParams};
+use super::pareto_nbd_likelihood_x0::{is_zero_row, ZeroTerms};
 use super::problem::unpack_gradient_hessian4;
 use super::{ln_add, Likelihood, Order, SummaryData};
 use crate::special::{digamma, trigamma};
 
-/// Gauss–Legendre order per panel.
+/// Gauss–Legendre order per panel of a [`Rule::Full`] pass.
 const PANEL_NODES: usize = 8;
+/// Gauss–Legendre order per panel of a [`Rule::Rough`] pass.
+const ROUGH_PANEL_NODES: usize = 4;
 /// Largest change of the log-integrand over one panel (slope × length).
 const PANEL_LOG_SPAN: f64 = 2.0;
 /// Longest panel in `v`.
@@ -33,23 +40,45 @@ const MAX_PANELS: usize = 400;
 /// below any panel a finite slope needs).
 const MAX_HALVINGS: usize = 60;
 
-/// Gauss–Legendre nodes and weights mapped to [0, 1] (weights sum to 1), as mirror pairs
-/// `(u, w, u', w')` with `u' = 1 − u` (`u < ½`).
-fn unit_rule() -> &'static [(f64, f64, f64, f64)] {
-    static RULE: OnceLock<Vec<(f64, f64, f64, f64)>> = OnceLock::new();
-    RULE.get_or_init(|| {
-        let nodes: Vec<(f64, f64)> = crate::special::gauss_legendre(PANEL_NODES)
-            .iter()
-            .map(|&(x, w)| (0.5 * (x + 1.0), 0.5 * w))
-            .collect();
-        // gauss_legendre lists the nodes from +1 down: node k mirrors node n − 1 − k.
-        (0..PANEL_NODES / 2)
-            .map(|k| {
-                let ((u_m, w_m), (u, w)) = (nodes[k], nodes[PANEL_NODES - 1 - k]);
-                (u, w, u_m, w_m)
-            })
-            .collect()
-    })
+/// The quadrature rule of a pass: both integrate the same panels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Rule {
+    /// [`PANEL_NODES`] nodes a panel: the integral to rounding (checked against ₂F₁ to 1e-12).
+    Full,
+    /// [`ROUGH_PANEL_NODES`] nodes a panel, about 60 % of the cost of a joint pass: a panel's
+    /// log-integrand changes by at most [`PANEL_LOG_SPAN`], so `ln B` is within 1e-7 of the full
+    /// rule's on almost every row and within 1e-6 on all (its gradient within 1e-5 of each
+    /// parameter's scale; parameters 1e-3–1e3). For the first Newton steps of a fit, whose
+    /// accuracy the full passes after them restore.
+    Rough,
+}
+
+impl Rule {
+    /// Nodes and weights mapped to [0, 1] (weights sum to 1), as mirror pairs `(u, w, u', w')`
+    /// with `u' = 1 − u` (`u < ½`).
+    fn nodes(self) -> &'static [(f64, f64, f64, f64)] {
+        static FULL: OnceLock<Vec<(f64, f64, f64, f64)>> = OnceLock::new();
+        static ROUGH: OnceLock<Vec<(f64, f64, f64, f64)>> = OnceLock::new();
+        match self {
+            Rule::Full => FULL.get_or_init(|| mirror_pairs(PANEL_NODES)),
+            Rule::Rough => ROUGH.get_or_init(|| mirror_pairs(ROUGH_PANEL_NODES)),
+        }
+    }
+}
+
+/// The `n`-point Gauss–Legendre rule on [0, 1] as mirror pairs (`n` even).
+fn mirror_pairs(n: usize) -> Vec<(f64, f64, f64, f64)> {
+    let nodes: Vec<(f64, f64)> = crate::special::gauss_legendre(n)
+        .iter()
+        .map(|&(x, w)| (0.5 * (x + 1.0), 0.5 * w))
+        .collect();
+    // gauss_legendre lists the nodes from +1 down: node k mirrors node n − 1 − k.
+    (0..n / 2)
+        .map(|k| {
+            let ((u_m, w_m), (u, w)) = (nodes[k], nodes[n - 1 - k]);
+            (u, w, u_m, w_m)
+        })
+        .collect()
 }
 
 /// Per-row quadrature result: `ln Ĵ` and the normalised moments of `ℓ = ∇ ln ĝ` (first
@@ -78,7 +107,7 @@ pub(super) fn row_quad(
     pp: &ParetoNbdParams, x: f64, t_x: f64, t_cal: f64, order: Order,
 ) -> Option<RowQuad> {
     let ln_t = RowLogs::new(pp, t_cal);
-    row_quad_with(pp, x, t_x, t_cal, &ln_t, order)
+    row_quad_with(pp, x, t_x, t_cal, &ln_t, order, Rule::Full)
 }
 
 /// `ln(α+T)`, `ln(β+T)` of a row: the row's only logarithms besides the integral's limits.
@@ -101,7 +130,7 @@ impl RowLogs {
 /// `s V + (r+x) V_q + shift + ln z` otherwise (`z` the shifted quadrature sum) — the
 /// `(r+x) ln(α+T)` of `A₁` cancels exactly instead of to rounding.
 fn row_quad_with(
-    pp: &ParetoNbdParams, x: f64, t_x: f64, t_cal: f64, ln_t: &RowLogs, order: Order,
+    pp: &ParetoNbdParams, x: f64, t_x: f64, t_cal: f64, ln_t: &RowLogs, order: Order, rule: Rule,
 ) -> Option<RowQuad> {
     let ParetoNbdParams { r, alpha, s, beta } = *pp;
     let rx = r + x;
@@ -136,7 +165,7 @@ fn row_quad_with(
         let v = ev.ln().clamp(0.0, big_v);
         psi(v, v.exp())
     };
-    let rule = unit_rule();
+    let rule = rule.nodes();
     let want_g = order != Order::Value;
     let want_h = order == Order::Hessian;
     let (inv_at, inv_bt) = (1.0 / (alpha + t_cal), 1.0 / (beta + t_cal));
@@ -211,7 +240,7 @@ fn row_quad_with(
             }
             len *= 0.5;
         };
-        crate::special::work::add((PANEL_NODES + halvings) as u64);
+        crate::special::work::add((rule.len() * 2 + halvings) as u64);
         let width = vb - va;
         if width.is_nan() || width <= 0.0 {
             return None;
@@ -301,12 +330,12 @@ fn head_table(data: &SummaryData, pp: &ParetoNbdParams, order: Order) -> Vec<Hea
 pub(super) fn row_terms(
     pp: &ParetoNbdParams, x: f64, t_x: f64, t_cal: f64, order: Order,
 ) -> (f64, [f64; 4], [[f64; 4]; 4]) {
-    row_terms_with(pp, pp.s.ln(), x, t_x, t_cal, order)
+    row_terms_with(pp, pp.s.ln(), x, t_x, t_cal, order, Rule::Full)
 }
 
 /// [`row_terms`] given `ln s` (a constant of the pass).
-fn row_terms_with(
-    pp: &ParetoNbdParams, ln_s: f64, x: f64, t_x: f64, t_cal: f64, order: Order,
+pub(super) fn row_terms_with(
+    pp: &ParetoNbdParams, ln_s: f64, x: f64, t_x: f64, t_cal: f64, order: Order, rule: Rule,
 ) -> (f64, [f64; 4], [[f64; 4]; 4]) {
     let ParetoNbdParams { r, alpha, s, beta } = *pp;
     let rx = r + x;
@@ -327,7 +356,7 @@ fn row_terms_with(
     if t_x >= t_cal {
         return (a1, g, h);
     }
-    let Some(q) = row_quad_with(pp, x, t_x, t_cal, &logs, order) else {
+    let Some(q) = row_quad_with(pp, x, t_x, t_cal, &logs, order, rule) else {
         return fallback_row(pp, x, t_x, t_cal, order);
     };
     // lw = ln(s Ĵ); ln B̂ = ln(1 + e^{lw}) and π₂ = sĴ / (1 + sĴ), the weight of the integral
@@ -419,8 +448,20 @@ pub(super) struct Lik;
 
 impl Lik {
     /// Weighted total of the log-likelihood and, by `order`, its gradient and Hessian in the
-    /// natural parameters.
-    fn pass(data: &SummaryData, p: &[f64], order: Order) -> (f64, [f64; 4], [[f64; 4]; 4]) {
+    /// natural parameters (the rows with `x = t_x = 0` interpolated when they can be, see
+    /// [`super::pareto_nbd_likelihood_x0`]).
+    fn pass(
+        data: &SummaryData, p: &[f64], order: Order, rule: Rule,
+    ) -> (f64, [f64; 4], [[f64; 4]; 4]) {
+        let zero = ZeroTerms::plan(data, &ParetoNbdParams::raw(p), order);
+        Self::pass_with(data, p, order, rule, zero.as_ref())
+    }
+
+    /// [`Lik::pass`] with the given interpolants of the `x = 0` rows (`None`: every row by its
+    /// quadrature).
+    fn pass_with(
+        data: &SummaryData, p: &[f64], order: Order, rule: Rule, zero: Option<&ZeroTerms>,
+    ) -> (f64, [f64; 4], [[f64; 4]; 4]) {
         let pp = ParetoNbdParams::raw(p);
         let ln_s = pp.s.ln();
         let heads = head_table(data, &pp, order);
@@ -435,7 +476,10 @@ impl Lik {
             let mut sum = 0.0;
             for i in range {
                 let hd = &heads[xi[i] as usize];
-                let (v, g, h) = row_terms_with(&pp, ln_s, f[i], rec[i], t[i], order);
+                let (v, g, h) = match zero {
+                    Some(z) if is_zero_row(xi[i], rec[i], t[i]) => z.at(t[i]),
+                    _ => row_terms_with(&pp, ln_s, f[i], rec[i], t[i], order, rule),
+                };
                 let wi = w[i];
                 sum += wi * (hd.v + v);
                 if k >= 4 {
@@ -458,7 +502,7 @@ impl Lik {
     }
 
     pub(super) fn value(data: &SummaryData, p: &[f64]) -> f64 {
-        Self::pass(data, p, Order::Value).0
+        Self::pass(data, p, Order::Value, Rule::Full).0
     }
 }
 
@@ -475,7 +519,7 @@ impl Likelihood for Lik {
 
     fn total(&self, data: &SummaryData, p: &[f64], grad: Option<&mut [f64]>) -> f64 {
         let order = if grad.is_some() { Order::Gradient } else { Order::Value };
-        let (v, g, _) = Self::pass(data, p, order);
+        let (v, g, _) = Self::pass(data, p, order, Rule::Full);
         if let Some(out) = grad {
             out.copy_from_slice(&g);
         }
@@ -483,14 +527,27 @@ impl Likelihood for Lik {
     }
 
     fn hessian(&self, data: &SummaryData, p: &[f64]) -> Option<Vec<Vec<f64>>> {
-        let (_, _, h) = Self::pass(data, p, Order::Hessian);
+        let (_, _, h) = Self::pass(data, p, Order::Hessian, Rule::Full);
         Some(h.iter().map(|r| r.to_vec()).collect())
     }
 
     const JOINT_HESSIAN: bool = true;
 
     fn total_with_hessian(&self, data: &SummaryData, p: &[f64]) -> Option<super::JointPass> {
-        let (value, g, h) = Self::pass(data, p, Order::Hessian);
+        Self::joint(data, p, Rule::Full)
+    }
+
+    const ROUGH_JOINT: bool = true;
+
+    /// The joint pass by the [`Rule::Rough`] quadrature: half the nodes.
+    fn rough_total_with_hessian(&self, data: &SummaryData, p: &[f64]) -> Option<super::JointPass> {
+        Self::joint(data, p, Rule::Rough)
+    }
+}
+
+impl Lik {
+    fn joint(data: &SummaryData, p: &[f64], rule: Rule) -> Option<super::JointPass> {
+        let (value, g, h) = Self::pass(data, p, Order::Hessian, rule);
         Some(super::JointPass {
             value,
             gradient: g.to_vec(),

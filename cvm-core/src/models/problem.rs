@@ -82,6 +82,19 @@ pub trait Likelihood: Sync {
         None
     }
 
+    /// Whether [`Likelihood::rough_total_with_hessian`] is a cheaper pass than
+    /// [`Likelihood::total_with_hessian`].
+    const ROUGH_JOINT: bool = false;
+
+    /// [`Likelihood::total_with_hessian`] computed more cheaply to about 1e-6 of each row's
+    /// log-likelihood (a coarser quadrature, say): the driver takes the first Newton steps from
+    /// a warm start and the warm start's own subsample fits by it, and ends every fit on full
+    /// passes, so the estimate, its gradient and its covariance are the full pass's. The
+    /// default is the full pass.
+    fn rough_total_with_hessian(&self, data: &Self::Data, p: &[f64]) -> Option<JointPass> {
+        self.total_with_hessian(data, p)
+    }
+
     /// Starting values (natural scale) tried in turn when
     /// [`FitOptions::initial`](super::FitOptions::initial) is not given; the default is all ones.
     fn initial_guess(&self, _data: &Self::Data) -> Vec<Vec<f64>> {

@@ -137,6 +137,11 @@ impl Chebyshev {
         self
     }
 
+    /// The coefficients `c_k` of `Σ c_k T_k(u)`, `u = (y − mid)/half`.
+    pub(crate) fn coefficients(&self) -> &[f64] {
+        &self.coef
+    }
+
     /// The series at `y` (clamped to the interval), by Clenshaw's recurrence.
     pub(crate) fn series(&self, y: f64) -> f64 {
         let u = ((y - self.mid) / self.half).clamp(-1.0, 1.0);
