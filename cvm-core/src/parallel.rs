@@ -21,16 +21,26 @@ pub(crate) const PAR_MIN_ELEMENTS: usize = 256;
 /// The fewest elements a task of an element-wise map takes (see [`PAR_MIN_ELEMENTS`]).
 pub(crate) const PAR_MIN_TASK: usize = 64;
 
-/// Sum over row chunks, in a fixed order. `f(range, grad)` returns a chunk's weighted log-likelihood
-/// and adds its weighted gradient into `grad` (length `k`).
+/// Sum over row chunks of [`CHUNK`] rows, in a fixed order. `f(range, grad)` returns a chunk's
+/// weighted log-likelihood and adds its weighted gradient into `grad` (length `k`).
 pub(crate) fn chunked_sum<F>(n: usize, k: usize, f: F) -> (f64, Vec<f64>)
 where
     F: Fn(std::ops::Range<usize>, &mut [f64]) -> f64 + Sync + Send,
 {
-    let starts: Vec<usize> = (0..n).step_by(CHUNK).collect();
+    chunked_sum_by(n, CHUNK, k, f)
+}
+
+/// [`chunked_sum`] over chunks of `chunk` rows (a constant of the caller, so that the order of
+/// the sum never changes): smaller chunks for rows that cost microseconds each, so that small
+/// data still spread over the threads.
+pub(crate) fn chunked_sum_by<F>(n: usize, chunk: usize, k: usize, f: F) -> (f64, Vec<f64>)
+where
+    F: Fn(std::ops::Range<usize>, &mut [f64]) -> f64 + Sync + Send,
+{
+    let starts: Vec<usize> = (0..n).step_by(chunk).collect();
     let work = |&s: &usize| {
         let mut g = vec![0.0; k];
-        let v = f(s..(s + CHUNK).min(n), &mut g);
+        let v = f(s..(s + chunk).min(n), &mut g);
         (v, g)
     };
     #[cfg(feature = "parallel")]
