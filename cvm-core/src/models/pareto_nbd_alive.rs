@@ -28,7 +28,7 @@
 //! (`H ≤ 1`): no cancellation in `H_x(t_x) R − H_x(T)` can amplify it.
 
 use super::pareto_nbd::{alive_expectation, ln_p_alive, ParetoNbdParams};
-use crate::special::{ln_1m_exp, ln_1p_exp, ln_hyp2f1, Chebyshev};
+use crate::special::{equal_pieces, ln_1m_exp, ln_1p_exp, ln_hyp2f1, Chebyshev};
 
 /// Customers of one frequency from which its `H_x` is interpolated.
 const INTERPOLATE_FROM: usize = 256;
@@ -128,24 +128,12 @@ impl Table {
                 return None;
             }
             let f = |v: f64| ln_h(p, x, map.age(v, m));
-            let mut k = 1;
-            while k <= MAX_PIECES {
-                let width = (hi - lo) / k as f64;
-                let pieces: Option<Vec<Chebyshev>> = (0..k)
-                    .map(|j| {
-                        let a = lo + width * j as f64;
-                        let b = if j + 1 == k { hi } else { a + width };
-                        Chebyshev::fit_direct(a, b, TOL, &f).map(|c| c.trimmed(TRIM))
-                    })
-                    .collect();
-                if let Some(pieces) = pieces {
-                    let alive0 = (x == 0.0 && k == 1).then(|| alive0(p, map, m, lo, hi)).flatten();
-                    let scale = k as f64 / (hi - lo);
-                    return Some(Table { ln_h0, map, lo, scale, pieces, alive0 });
-                }
-                k *= 2;
-            }
-            None
+            let pieces = equal_pieces(lo, hi, MAX_PIECES, |a, b| {
+                Chebyshev::fit_direct(a, b, TOL, &f).map(|c| c.trimmed(TRIM))
+            })?;
+            let k = pieces.len();
+            let alive0 = (x == 0.0 && k == 1).then(|| alive0(p, map, m, lo, hi)).flatten();
+            Some(Table { ln_h0, map, lo, scale: k as f64 / (hi - lo), pieces, alive0 })
         })
     }
 

@@ -21,7 +21,7 @@
 use super::pareto_nbd::ParetoNbdParams;
 use super::pareto_nbd_likelihood::{row_terms_with, Rule};
 use super::{Order, SummaryData};
-use crate::special::{Nodes, CHEB_NODES};
+use crate::special::{equal_pieces, Nodes, CHEB_NODES};
 
 /// Rows with `x = t_x = 0` and `T > 0` from which a pass interpolates them.
 pub(super) const FROM_ROWS: usize = 1_024;
@@ -150,22 +150,8 @@ impl<const K: usize> Pieces<K> {
             }
             Some((mid, half, coef))
         };
-        let mut k = 1;
-        while k <= MAX_PIECES {
-            let width = (hi - lo) / k as f64;
-            let pieces: Option<Vec<_>> = (0..k)
-                .map(|j| {
-                    let a = lo + width * j as f64;
-                    let b = if j + 1 == k { hi } else { a + width };
-                    piece(a, b)
-                })
-                .collect();
-            if let Some(pieces) = pieces {
-                return Some(Pieces { m, lo, scale: k as f64 / (hi - lo), pieces });
-            }
-            k *= 2;
-        }
-        None
+        let pieces = equal_pieces(lo, hi, MAX_PIECES, piece)?;
+        Some(Pieces { m, lo, scale: pieces.len() as f64 / (hi - lo), pieces })
     }
 
     /// The terms at age `t` (within the range the pieces were built on).

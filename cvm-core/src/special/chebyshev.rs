@@ -69,6 +69,31 @@ impl Nodes {
     }
 }
 
+/// The fewest of 1, 2, 4, … up to `max_pieces` equal pieces of `[lo, hi]` on each of which
+/// `piece(a, b)` succeeds, with what it made of each (`None` when no division up to
+/// `max_pieces` does): the piecewise interpolants' search for a division that meets their
+/// tolerance.
+pub(crate) fn equal_pieces<T>(
+    lo: f64, hi: f64, max_pieces: usize, piece: impl Fn(f64, f64) -> Option<T>,
+) -> Option<Vec<T>> {
+    let mut k = 1;
+    while k <= max_pieces {
+        let width = (hi - lo) / k as f64;
+        let pieces: Option<Vec<T>> = (0..k)
+            .map(|j| {
+                let a = lo + width * j as f64;
+                let b = if j + 1 == k { hi } else { a + width };
+                piece(a, b)
+            })
+            .collect();
+        if pieces.is_some() {
+            return pieces;
+        }
+        k *= 2;
+    }
+    None
+}
+
 /// A Chebyshev series on `[mid − half, mid + half]`.
 pub(crate) struct Chebyshev {
     mid: f64,

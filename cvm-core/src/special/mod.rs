@@ -19,7 +19,7 @@ mod incomplete;
 mod logexp;
 mod quadrature;
 
-pub(crate) use chebyshev::{Chebyshev, Nodes, CHEB_NODES};
+pub(crate) use chebyshev::{equal_pieces, Chebyshev, Nodes, CHEB_NODES};
 pub(crate) use gamma::ln_beta_density_at_mode;
 pub use gamma::{digamma, gamma_ln_ratio, ln_beta, ln_gamma, trigamma};
 pub use hyp2f1::{hyp2f1, ln_hyp2f1, ln_hyp2f1_checked};
