@@ -504,6 +504,16 @@ impl Lik {
         (total, g, h)
     }
 
+    /// The joint pass (value, gradient, Hessian) by `rule`.
+    fn joint(data: &SummaryData, p: &[f64], rule: Rule) -> Option<super::JointPass> {
+        let (value, g, h) = Self::pass(data, p, Order::Hessian, rule);
+        Some(super::JointPass {
+            value,
+            gradient: g.to_vec(),
+            hessian: h.iter().map(|r| r.to_vec()).collect(),
+        })
+    }
+
     pub(super) fn value(data: &SummaryData, p: &[f64]) -> f64 {
         Self::pass(data, p, Order::Value, Rule::Full).0
     }
@@ -545,17 +555,6 @@ impl Likelihood for Lik {
     /// The joint pass by the [`Rule::Rough`] quadrature: half the nodes.
     fn rough_total_with_hessian(&self, data: &SummaryData, p: &[f64]) -> Option<super::JointPass> {
         Self::joint(data, p, Rule::Rough)
-    }
-}
-
-impl Lik {
-    fn joint(data: &SummaryData, p: &[f64], rule: Rule) -> Option<super::JointPass> {
-        let (value, g, h) = Self::pass(data, p, Order::Hessian, rule);
-        Some(super::JointPass {
-            value,
-            gradient: g.to_vec(),
-            hessian: h.iter().map(|r| r.to_vec()).collect(),
-        })
     }
 }
 
