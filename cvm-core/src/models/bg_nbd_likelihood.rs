@@ -5,7 +5,7 @@
 use super::bg_family_likelihood::{head_polygammas, BgLik, BgTerms};
 use super::bg_nbd::BgNbdParams;
 use super::{SummaryData, XTerms};
-use crate::special::{digamma, gamma_ln_ratio, ln_beta, trigamma};
+use crate::special::{digamma, gamma_ln_ratio, trigamma};
 
 /// The BG/NBD's per-frequency terms.
 pub(super) struct Terms;
@@ -21,13 +21,16 @@ impl BgTerms for Terms {
     fn table(data: &SummaryData, p: &[f64], with_hessian: bool) -> Vec<XTerms> {
         let (r, alpha, a, b) = (p[0], p[1], p[2], p[3]);
         let ln_alpha = alpha.ln();
-        let lb = ln_beta(a, b);
         let ([dg_r, dg_b, dg_ab], [tg_r, tg_b, tg_ab]) = head_polygammas(r, a, b, with_hessian);
         data.x_levels()
             .iter()
             .map(|&x| {
                 let mut t = XTerms {
-                    head: gamma_ln_ratio(r + x, r) + r * ln_alpha + ln_beta(a, b + x) - lb,
+                    // ln B(a, b+x) − ln B(a, b) as two log-gamma ratios: no cancellation of
+                    // terms of size (a+b) ln(a+b) when a and b are large (the ridge check
+                    // evaluates the likelihood at a, b of 1e10 and more).
+                    head: gamma_ln_ratio(r + x, r) + r * ln_alpha + gamma_ln_ratio(b + x, b)
+                        - gamma_ln_ratio(a + b + x, a + b),
                     rx: r + x,
                     two: x > 0.0,
                     ..Default::default()
@@ -62,5 +65,31 @@ impl BgTerms for Terms {
                 t
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn head_is_exact_for_large_a_and_b() {
+        // For a whole x, ln B(a, b+x) − ln B(a, b) = Σ_{k<x} ln((b+k)/(a+b+k)) exactly.
+        let data = SummaryData::new(&[0.0, 1.0, 2.0, 5.0], &[0.0, 1.0, 2.0, 3.0], &[4.0; 4], None)
+            .unwrap();
+        for (a, b) in [(0.8, 2.5), (3.0, 5.0), (7.7e6, 1.9e7), (3.81e10, 9.23e10)] {
+            let p = [0.25, 4.0, a, b];
+            let table = Terms::table(&data, &p, false);
+            for (t, &x) in table.iter().zip(data.x_levels()) {
+                let beta: f64 =
+                    (0..x as usize).map(|k| ((b + k as f64) / (a + b + k as f64)).ln()).sum();
+                let want = gamma_ln_ratio(0.25 + x, 0.25) + 0.25 * 4f64.ln() + beta;
+                assert!(
+                    (t.head - want).abs() <= 1e-13 * want.abs().max(1.0),
+                    "a {a} x {x}: {} vs {want}",
+                    t.head
+                );
+            }
+        }
     }
 }
