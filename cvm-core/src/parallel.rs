@@ -194,6 +194,62 @@ where
     out.chunks_mut(chunk).enumerate().for_each(|(c, part)| f(c, part));
 }
 
+/// The fewest elements a task of [`par_copy`] and [`par_repeat`] writes (256 KiB of `f64`).
+const COPY_TASK: usize = 1 << 15;
+
+/// A copy of `v`, written on the thread pool in tasks of [`COPY_TASK`] elements from twice that
+/// on: a large copy's fresh pages are then faulted in on every core (`v.to_vec()`'s values).
+pub(crate) fn par_copy(v: &[f64]) -> Vec<f64> {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        if v.len() >= 2 * COPY_TASK {
+            let mut out = Vec::with_capacity(v.len());
+            v.par_iter().with_min_len(COPY_TASK).copied().collect_into_vec(&mut out);
+            return out;
+        }
+    }
+    v.to_vec()
+}
+
+/// `n` copies of `x`, written as [`par_copy`] writes.
+pub(crate) fn par_repeat(x: f64, n: usize) -> Vec<f64> {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        if n >= 2 * COPY_TASK {
+            let mut out = Vec::with_capacity(n);
+            rayon::iter::repeat_n(x, n).with_min_len(COPY_TASK).collect_into_vec(&mut out);
+            return out;
+        }
+    }
+    vec![x; n]
+}
+
+/// [`par_fill`] with one more output per chunk: `f(c, part, &mut per_chunk[c])`, where
+/// `per_chunk` has one element for each chunk of `out`.
+pub(crate) fn par_fill_with<T, U, F>(out: &mut [T], chunk: usize, per_chunk: &mut [U], f: F)
+where
+    T: Send,
+    U: Send,
+    F: Fn(usize, &mut [T], &mut U) + Sync + Send,
+{
+    debug_assert_eq!(per_chunk.len(), out.len().div_ceil(chunk));
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        if out.len() > chunk {
+            out.par_chunks_mut(chunk)
+                .zip(per_chunk.par_iter_mut())
+                .enumerate()
+                .for_each(|(c, (part, u))| f(c, part, u));
+            return;
+        }
+    }
+    let parts = out.chunks_mut(chunk).zip(per_chunk.iter_mut());
+    parts.enumerate().for_each(|(c, (part, u))| f(c, part, u));
+}
+
 /// Whether every value is finite, scanned in chunks of [`CHUNK`] on the thread pool from
 /// [`PAR_MIN_ELEMENTS`] · [`PAR_MIN_TASK`] values on (a branch-free pass per chunk).
 pub(crate) fn all_finite(values: &[f64]) -> bool {
@@ -255,6 +311,16 @@ mod tests {
                 }
             });
             assert_eq!(out, (0..len).collect::<Vec<_>>());
+            // The same with one more output per chunk: its index and its length.
+            let mut per = vec![(0, 0); len.div_ceil(chunk)];
+            par_fill_with(&mut out, chunk, &mut per, |c, part, u| *u = (c, part.len()));
+            let want: Vec<_> = (0..per.len()).map(|c| (c, chunk.min(len - c * chunk))).collect();
+            assert_eq!(per, want);
+        }
+        for n in [0, 5, 2 * COPY_TASK - 1, 2 * COPY_TASK, 5 * COPY_TASK + 3] {
+            let v: Vec<f64> = (0..n).map(|i| i as f64 - 0.5).collect();
+            assert_eq!(par_copy(&v), v);
+            assert_eq!(par_repeat(-2.5, n), vec![-2.5; n]);
         }
         assert!(threads() >= 1);
         for n in [0, 10, PAR_MIN_ELEMENTS * PAR_MIN_TASK + 5] {

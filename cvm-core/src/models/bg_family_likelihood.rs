@@ -1,7 +1,6 @@
 //! The likelihood terms shared by the BG/NBD and the MBG/NBD: per-frequency tables of a
 //! two-term log-likelihood and their weighted sums with gradient and exact Hessian.
 
-use super::problem::unpack_gradient_hessian4;
 use super::{JointPass, Likelihood, SummaryData};
 use crate::error::{fmt_num, Error, Result};
 use crate::parallel::chunked_sum;
@@ -38,7 +37,18 @@ pub(crate) enum Order {
     Hessian,
 }
 
+/// The entries `(a, b)`, `a ≤ b`, of a symmetric 4 × 4 matrix, in the order [`two_term_total`]
+/// accumulates them.
+const UPPER: [(usize, usize); 10] =
+    [(0, 0), (0, 1), (0, 2), (0, 3), (1, 1), (1, 2), (1, 3), (2, 2), (2, 3), (3, 3)];
+
 /// Weighted sums of `ℓ`, `∇ℓ` and `∇²ℓ` over the rows (natural parameters).
+///
+/// What depends on the frequency alone — the head `h(x)` and, for a level without the second
+/// term, `c₁` with its derivatives in `(a, b)` — is summed once per level, times the level's
+/// total weight ([`SummaryData::x_weights`]); a row adds the rest: for a one-term row
+/// `−(r+x) ln(α+T)` and its derivatives in `(r, α)` (one logarithm, four products), for a
+/// two-term row the log-sum-exp, its gradient and the upper triangle of its Hessian.
 pub(crate) fn two_term_total(
     data: &SummaryData, alpha: f64, table: &[XTerms], order: Order,
 ) -> (f64, [f64; 4], [[f64; 4]; 4]) {
@@ -46,27 +56,38 @@ pub(crate) fn two_term_total(
     let k = match order {
         Order::Value => 0,
         Order::Gradient => 4,
-        Order::Hessian => 20,
+        Order::Hessian => 4 + UPPER.len(),
     };
-    let (total, acc) = chunked_sum(rec.len(), k, |range, acc| {
+    // Offsets of the Hessian's entries (0, 1) and (1, 1) in a chunk's accumulator.
+    const H01: usize = 5;
+    const H11: usize = 8;
+    let (rows, acc) = chunked_sum(rec.len(), k, |range, acc| {
         let mut s = 0.0;
         for i in range {
             let tb = &table[xi[i] as usize];
             let wi = w[i];
             let l1 = (alpha + t[i]).ln();
+            if !tb.two {
+                s -= wi * tb.rx * l1;
+                if order != Order::Value {
+                    let u1 = 1.0 / (alpha + t[i]);
+                    acc[0] -= wi * l1;
+                    acc[1] -= wi * tb.rx * u1;
+                    if order == Order::Hessian {
+                        acc[H01] -= wi * u1;
+                        acc[H11] += wi * tb.rx * u1 * u1;
+                    }
+                }
+                continue;
+            }
             let a1 = tb.c[0] - tb.rx * l1;
-            let (d, p2, l2) = if tb.two {
-                let l2 = (alpha + rec[i]).ln();
-                let a2 = tb.c[1] - tb.rx * l2;
-                let (hi, lo) = if a1 >= a2 { (a1, a2) } else { (a2, a1) };
-                let e = (lo - hi).exp();
-                let p_lo = e / (1.0 + e);
-                let p2 = if a1 >= a2 { p_lo } else { 1.0 - p_lo };
-                (hi + e.ln_1p(), p2, l2)
-            } else {
-                (a1, 0.0, 0.0)
-            };
-            s += wi * (tb.head + d);
+            let l2 = (alpha + rec[i]).ln();
+            let a2 = tb.c[1] - tb.rx * l2;
+            let (hi, lo) = if a1 >= a2 { (a1, a2) } else { (a2, a1) };
+            let e = (lo - hi).exp();
+            let p_lo = e / (1.0 + e);
+            let p2 = if a1 >= a2 { p_lo } else { 1.0 - p_lo };
+            s += wi * (hi + e.ln_1p());
             if order == Order::Value {
                 continue;
             }
@@ -75,36 +96,58 @@ pub(crate) fn two_term_total(
             let g1 = [-l1, -tb.rx * u1, tb.c_grad[0][0], tb.c_grad[0][1]];
             let g2 = [-l2, -tb.rx * u2, tb.c_grad[1][0], tb.c_grad[1][1]];
             for j in 0..4 {
-                acc[j] += wi * (tb.head_grad[j] + p1 * g1[j] + p2 * g2[j]);
+                acc[j] += wi * (p1 * g1[j] + p2 * g2[j]);
             }
             if order == Order::Hessian {
-                let mut h = tb.head_hess;
-                // π₁∇²A₁ + π₂∇²A₂
-                h[0][1] -= p1 * u1 + p2 * u2;
-                h[1][0] = h[0][1];
-                h[1][1] += tb.rx * (p1 * u1 * u1 + p2 * u2 * u2);
-                h[2][2] += p1 * tb.c_hess[0][0] + p2 * tb.c_hess[1][0];
-                h[3][3] += p1 * tb.c_hess[0][1] + p2 * tb.c_hess[1][1];
-                // + π₁π₂ (∇A₁ − ∇A₂)(∇A₁ − ∇A₂)ᵀ
-                if tb.two {
-                    let q = p1 * p2;
-                    let dv = [g1[0] - g2[0], g1[1] - g2[1], g1[2] - g2[2], g1[3] - g2[3]];
-                    for a in 0..4 {
-                        for b in 0..4 {
-                            h[a][b] += q * dv[a] * dv[b];
-                        }
-                    }
-                }
-                for a in 0..4 {
-                    for b in 0..4 {
-                        acc[4 + 4 * a + b] += wi * h[a][b];
-                    }
+                // π₁∇²A₁ + π₂∇²A₂ + π₁π₂ (∇A₁ − ∇A₂)(∇A₁ − ∇A₂)ᵀ
+                let mut h = [[0.0; 4]; 4];
+                h[0][1] = -(p1 * u1 + p2 * u2);
+                h[1][1] = tb.rx * (p1 * u1 * u1 + p2 * u2 * u2);
+                h[2][2] = p1 * tb.c_hess[0][0] + p2 * tb.c_hess[1][0];
+                h[3][3] = p1 * tb.c_hess[0][1] + p2 * tb.c_hess[1][1];
+                let q = p1 * p2;
+                let dv = [g1[0] - g2[0], g1[1] - g2[1], g1[2] - g2[2], g1[3] - g2[3]];
+                for (m, &(a, b)) in UPPER.iter().enumerate() {
+                    acc[4 + m] += wi * (h[a][b] + q * dv[a] * dv[b]);
                 }
             }
         }
         s
     });
-    let (g, h) = unpack_gradient_hessian4(&acc);
+    // The terms of each level's frequency, times the level's weight.
+    let (mut total, mut g, mut h) = (rows, [0.0; 4], [[0.0; 4]; 4]);
+    for (tb, &wx) in table.iter().zip(data.x_weights()) {
+        let one = !tb.two;
+        total += wx * (tb.head + if one { tb.c[0] } else { 0.0 });
+        if order == Order::Value {
+            continue;
+        }
+        for j in 0..4 {
+            g[j] += wx * tb.head_grad[j];
+            for b in 0..4 {
+                h[j][b] += wx * tb.head_hess[j][b];
+            }
+        }
+        if one {
+            for j in 0..2 {
+                g[2 + j] += wx * tb.c_grad[0][j];
+                h[2 + j][2 + j] += wx * tb.c_hess[0][j];
+            }
+        }
+    }
+    if order != Order::Value {
+        for j in 0..4 {
+            g[j] += acc[j];
+        }
+    }
+    if order == Order::Hessian {
+        for (m, &(a, b)) in UPPER.iter().enumerate() {
+            h[a][b] += acc[4 + m];
+            if a != b {
+                h[b][a] += acc[4 + m];
+            }
+        }
+    }
     (total, g, h)
 }
 

@@ -2,7 +2,7 @@
 //! one validation of per-customer columns shared by fitting and prediction.
 
 use crate::error::{check, Error, Result};
-use crate::parallel::{par_map, CHUNK};
+use crate::parallel::{par_copy, par_fill_with, par_map, par_repeat, par_tasks, CHUNK};
 
 /// A validated customer summary `(frequency, recency, T)` with weights, ready for fitting.
 ///
@@ -20,6 +20,7 @@ pub struct SummaryData {
     n_customers: usize,
     x_levels: Vec<f64>,
     x_index: Vec<u32>,
+    x_weight: Vec<f64>,
 }
 
 /// The distinct values of `values` in ascending order ([`f64::total_cmp`]), each with how many
@@ -158,11 +159,26 @@ fn frequency_levels(f: &[f64]) -> (Vec<f64>, Vec<u32>) {
     (levels, index)
 }
 
+/// The sum of the weights `w` of the rows at each of `n_levels` frequency levels (`index`: each
+/// row's level), in row order.
+fn level_weights(n_levels: usize, index: &[u32], w: &[f64]) -> Vec<f64> {
+    let mut out = vec![0.0; n_levels];
+    for (&l, &wi) in index.iter().zip(w) {
+        out[l as usize] += wi;
+    }
+    out
+}
+
 /// Whether the rows `(f, r, t)` (finite) take more than `limit` distinct values, with −0.0 and
-/// +0.0 alike as in [`crate::compress()`], judged by 64-bit hashes of the rows: equal rows hash
+/// +0.0 alike as in [`crate::compress()`], judged by 40 bits of a hash of each row: equal rows hash
 /// alike, so the distinct hashes are at most the distinct rows and `true` is exact; `false` is
-/// confirmed by the compression itself (the caller compares its length). The hashes are
-/// partitioned by their top bits into buckets small enough for a cache-resident table each.
+/// confirmed by the compression itself (the caller compares its length).
+///
+/// The top 8 bits of a row's hash pick one of 256 buckets, small enough for a cache-resident
+/// table each. Each chunk of [`DISTINCT_CHUNK`] rows groups its hashes' low 32 bits by bucket in
+/// its own part of one array (a counting sort, one task a chunk); then each bucket's table reads
+/// its runs from every chunk (one task a bucket). Work O(n), memory 4 bytes a row, both steps on
+/// the thread pool.
 fn distinct_rows_exceed(f: &[f64], r: &[f64], t: &[f64], limit: usize) -> bool {
     let n = f.len();
     if n <= limit {
@@ -172,53 +188,59 @@ fn distinct_rows_exceed(f: &[f64], r: &[f64], t: &[f64], limit: usize) -> bool {
     let hash = |i: usize| -> u64 {
         let h = key(f[i]).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ key(r[i]).rotate_left(21);
         let h = (h ^ key(t[i]).rotate_left(42)).wrapping_mul(0xD6E8_FEB8_6659_FD93);
-        (h ^ (h >> 31)).wrapping_mul(0x94D0_49BB_1331_11EB) | 1 // never 0, the empty slot
+        (h ^ (h >> 31)).wrapping_mul(0x94D0_49BB_1331_11EB)
     };
     const BUCKETS: usize = 256;
     let bucket = |h: u64| (h >> 56) as usize;
-    let hashes: Vec<u64> = par_map(n, hash);
-    let mut start = [0usize; BUCKETS + 1];
-    for &h in &hashes {
-        start[bucket(h) + 1] += 1;
-    }
-    for b in 0..BUCKETS {
-        start[b + 1] += start[b];
-    }
-    let mut next = start;
-    let mut grouped = vec![0u64; n];
-    for &h in &hashes {
-        let b = bucket(h);
-        grouped[next[b]] = h;
-        next[b] += 1;
-    }
-    drop(hashes);
+    let low = |h: u64| (h >> 24) as u32 | 1; // bits 25..56; never 0, the empty slot
+                                             // Chunk c's rows, grouped by bucket, at grouped[c·DISTINCT_CHUNK ..]; its bucket b at
+                                             // offsets starts[c][b] .. starts[c][b + 1] of that part.
+    let mut grouped = vec![0u32; n];
+    let mut starts = vec![[0u32; BUCKETS + 1]; n.div_ceil(DISTINCT_CHUNK)];
+    let group_chunk = |c: usize, part: &mut [u32], start: &mut [u32; BUCKETS + 1]| {
+        let rows = c * DISTINCT_CHUNK..c * DISTINCT_CHUNK + part.len();
+        for i in rows.clone() {
+            start[bucket(hash(i)) + 1] += 1;
+        }
+        for b in 0..BUCKETS {
+            start[b + 1] += start[b];
+        }
+        let mut next = *start;
+        for i in rows {
+            let h = hash(i);
+            let b = bucket(h);
+            part[next[b] as usize] = low(h);
+            next[b] += 1;
+        }
+    };
+    par_fill_with(&mut grouped, DISTINCT_CHUNK, &mut starts, group_chunk);
+    let (grouped, starts) = (&grouped, &starts);
     let distinct_in = |b: usize| -> usize {
-        let hs = &grouped[start[b]..start[b + 1]];
-        let bits = (2 * hs.len() + 2).next_power_of_two().trailing_zeros();
+        let len: usize = starts.iter().map(|s| (s[b + 1] - s[b]) as usize).sum();
+        let bits = (2 * len + 2).next_power_of_two().trailing_zeros();
         let mask = (1usize << bits) - 1;
-        let mut table = vec![0u64; mask + 1];
+        let mut table = vec![0u32; 1 << bits];
         let mut count = 0;
-        for &h in hs {
-            let mut pos = (h >> 8) as usize & mask;
-            while table[pos] != 0 && table[pos] != h {
-                pos = (pos + 1) & mask;
-            }
-            if table[pos] == 0 {
-                table[pos] = h;
-                count += 1;
+        for (c, s) in starts.iter().enumerate() {
+            let part = &grouped[c * DISTINCT_CHUNK..];
+            for &h in &part[s[b] as usize..s[b + 1] as usize] {
+                let mut pos = (h >> 1) as usize & mask;
+                while table[pos] != 0 && table[pos] != h {
+                    pos = (pos + 1) & mask;
+                }
+                if table[pos] == 0 {
+                    table[pos] = h;
+                    count += 1;
+                }
             }
         }
         count
     };
-    #[cfg(feature = "parallel")]
-    let distinct: usize = {
-        use rayon::prelude::*;
-        (0..BUCKETS).into_par_iter().map(distinct_in).sum()
-    };
-    #[cfg(not(feature = "parallel"))]
-    let distinct: usize = (0..BUCKETS).map(distinct_in).sum();
-    distinct > limit
+    par_tasks(BUCKETS, distinct_in).into_iter().sum::<usize>() > limit
 }
+
+/// Rows a task of [`distinct_rows_exceed`] groups (its counts fit a `u32`).
+const DISTINCT_CHUNK: usize = 1 << 16;
 
 impl SummaryData {
     /// Validates and stores a summary; `weights` (e.g. counts of identical customers) default to 1.
@@ -244,7 +266,7 @@ impl SummaryData {
         let (f, r, tt, w) = match weights {
             Some(w) => {
                 check::weights(n, Some(w))?;
-                (frequency.to_vec(), recency.to_vec(), t_cal.to_vec(), w.to_vec())
+                (par_copy(frequency), par_copy(recency), par_copy(t_cal), par_copy(w))
             }
             // Compressed when that removes at least a fifth of the rows: counting the distinct
             // rows' hashes first spares the sort of data that would not compress.
@@ -258,10 +280,11 @@ impl SummaryData {
                 (c.frequency, c.recency, c.t, w)
             })
             .unwrap_or_else(|| {
-                (frequency.to_vec(), recency.to_vec(), t_cal.to_vec(), vec![1.0; n])
+                (par_copy(frequency), par_copy(recency), par_copy(t_cal), par_repeat(1.0, n))
             }),
         };
         let (levels, x_index) = frequency_levels(&f);
+        let x_weight = level_weights(levels.len(), &x_index, &w);
         let n_obs = w.iter().sum();
         Ok(SummaryData {
             frequency: f,
@@ -272,6 +295,7 @@ impl SummaryData {
             n_customers: n,
             x_levels: levels,
             x_index,
+            x_weight,
         })
     }
 
@@ -318,12 +342,19 @@ impl SummaryData {
         &self.x_index
     }
 
+    /// The total weight of the rows at each of [`Self::x_levels`] (for the terms of a
+    /// likelihood that depend on the frequency alone).
+    pub(crate) fn x_weights(&self) -> &[f64] {
+        &self.x_weight
+    }
+
     /// Every `stride`-th row (a deterministic subsample, for warm starts).
     pub(crate) fn subsample(&self, stride: usize) -> SummaryData {
         let pick = |v: &[f64]| -> Vec<f64> { v.iter().step_by(stride).copied().collect() };
         let weight = pick(&self.weight);
         let x_index: Vec<u32> = self.x_index.iter().step_by(stride).copied().collect();
         SummaryData {
+            x_weight: level_weights(self.x_levels.len(), &x_index, &weight),
             frequency: pick(&self.frequency),
             recency: pick(&self.recency),
             t: pick(&self.t),
@@ -407,6 +438,21 @@ mod tests {
         assert_eq!((d.n_rows(), d.n_obs()), (n / 2, n as f64));
         assert!(!distinct_rows_exceed(&vec![0.0; n], &vec![0.0; n], &t, n / 2));
         assert!(distinct_rows_exceed(&vec![0.0; n], &vec![0.0; n], &t, n / 2 - 1));
+    }
+
+    /// Each level's weight is the sum of its rows' weights: with weights given, after the
+    /// compression of unweighted rows, and in a subsample.
+    #[test]
+    fn level_weights_sum_each_frequency() {
+        let f = [3.0, 0.0, 3.0, 1.0, 0.0, 3.0];
+        let r = [2.0, 0.0, 2.0, 1.0, 0.0, 4.0];
+        let t = [5.0, 5.0, 5.0, 6.0, 5.0, 7.0];
+        let d = SummaryData::new(&f, &r, &t, Some(&[1.0, 2.0, 0.5, 4.0, 8.0, 16.0])).unwrap();
+        assert_eq!((d.x_levels(), d.x_weights()), (&[0.0, 1.0, 3.0][..], &[10.0, 4.0, 17.5][..]));
+        let c = SummaryData::new(&f, &r, &t, None).unwrap();
+        assert_eq!((c.n_rows(), c.x_weights()), (4, &[2.0, 1.0, 3.0][..]));
+        let s = d.subsample(2); // rows 0, 2, 4
+        assert_eq!((s.x_levels(), s.x_weights()), (&[0.0, 1.0, 3.0][..], &[8.0, 0.0, 1.5][..]));
     }
 
     /// The levels are the sorted distinct frequencies and each row's index among them, for
