@@ -9,7 +9,7 @@
 
 use crate::error::{Error, Result};
 #[cfg(feature = "parallel")]
-use crate::parallel::{par_map, par_tasks};
+use crate::parallel::{par_fill, par_fill_with, par_tasks};
 
 /// Integer codes of text ids: see [`text_codes`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,9 +33,9 @@ pub struct TextCodes {
 /// One hash per row in a table of the distinct ids (ids of up to 16 bytes are compared in the
 /// table), then a sort of the distinct ids only (on an 8-byte prefix first, the full bytes on
 /// ties). With the `parallel` feature, from 65,536 rows the rows are hashed on the thread pool
-/// and the table is cut into 16 shards by hash, one task each, and from 65,536 distinct ids the
-/// sort runs on the thread pool. Besides the output, 100 to 200 bytes a distinct id (the table
-/// is a quarter to half full), and 12 bytes a row for the shards.
+/// and grouped into 16 shards by hash, each shard's table one task, and from 65,536 distinct ids
+/// the sort runs on the thread pool. Besides the output, 100 to 200 bytes a distinct id (the
+/// table is a quarter to half full), and 16 bytes a row for the shards.
 ///
 /// # Errors
 /// [`Error::InvalidValue`] on `offsets` when they decrease or point past the end of `data`
@@ -107,60 +107,100 @@ const SHARDED_FROM: usize = super::sort::PAR_MIN_ROWS;
 #[cfg(feature = "parallel")]
 const SHARD_BITS: u32 = 4;
 
+/// Rows a task of [`first_appearance`] hashes and groups by shard.
+#[cfg(feature = "parallel")]
+const GROUP_CHUNK: usize = 1 << 14;
+
 /// For each row the index of its id among the distinct ids, and the first row of each distinct
-/// id. From [`SHARDED_FROM`] rows with the `parallel` feature the rows are hashed on the thread
-/// pool and the ids are found in `2^SHARD_BITS` shards of the table (by the hash's top bits),
-/// one task each; the distinct indices then count shard by shard, which the caller's ranking
-/// does not see (the codes and first rows are the same as one scan gives).
+/// id.
+///
+/// From [`SHARDED_FROM`] rows with the `parallel` feature, all on the thread pool: each chunk of
+/// [`GROUP_CHUNK`] rows hashes its ids and groups its `(row, hash)` pairs by the hash's top bits
+/// into `2^SHARD_BITS` shards (a counting sort: rows ascending in each); each shard then scans
+/// its pairs, chunk after chunk, through a table of its own (one task a shard, reading its pairs
+/// in sequence); each chunk finally writes its rows' codes. The distinct indices count shard by
+/// shard, which the caller's ranking does not see (the codes and first rows are the same as one
+/// scan gives).
 fn first_appearance<'a>(
     n: usize, text: impl Fn(usize) -> &'a [u8] + Sync,
 ) -> (Vec<i64>, Vec<usize>) {
     #[cfg(feature = "parallel")]
     if n >= SHARDED_FROM {
-        let hashes: Vec<u64> = par_map(n, |i| hash(text(i)));
+        const SHARDS: usize = 1 << SHARD_BITS;
         let shard = |h: u64| (h >> (64 - SHARD_BITS)) as usize;
-        let parts = par_tasks(1 << SHARD_BITS, |s| {
-            let rows = (0..n).filter(|&i| shard(hashes[i]) == s);
-            distinct_in_order(rows, |i| hashes[i], &text)
-        });
-        let mut base = Vec::with_capacity(parts.len());
-        let mut first = Vec::new();
-        for p in &parts {
-            base.push(first.len());
-            first.extend_from_slice(&p.1);
-        }
-        let mut cursor = vec![0usize; parts.len()];
-        let codes = hashes
-            .iter()
-            .map(|&h| {
+        // Chunk c's pairs at grouped[c·GROUP_CHUNK ..], its shard s at offsets
+        // start[c][s] .. start[c][s + 1] of that part.
+        let mut grouped = vec![(0u32, 0u64); n];
+        let mut starts = vec![[0u32; SHARDS + 1]; n.div_ceil(GROUP_CHUNK)];
+        par_fill_with(&mut grouped, GROUP_CHUNK, &mut starts, |c, part, start| {
+            let rows = c * GROUP_CHUNK..c * GROUP_CHUNK + part.len();
+            let hashes: Vec<u64> = rows.clone().map(|i| hash(text(i))).collect();
+            for &h in &hashes {
+                start[shard(h) + 1] += 1;
+            }
+            for s in 0..SHARDS {
+                start[s + 1] += start[s];
+            }
+            let mut next = *start;
+            for (i, &h) in rows.zip(&hashes) {
                 let s = shard(h);
-                let c = parts[s].0[cursor[s]];
-                cursor[s] += 1;
-                (base[s] + c as usize) as i64
-            })
-            .collect();
+                part[next[s] as usize] = (i as u32, h); // n < u32::MAX: checked by the caller
+                next[s] += 1;
+            }
+        });
+        let (grouped, starts) = (&grouped, &starts);
+        let run = |c: usize, s: usize| {
+            let part = &grouped[c * GROUP_CHUNK..];
+            &part[starts[c][s] as usize..starts[c][s + 1] as usize]
+        };
+        let parts = par_tasks(SHARDS, |s| {
+            let own = (0..starts.len()).flat_map(|c| run(c, s));
+            let len = (0..starts.len()).map(|c| run(c, s).len()).sum();
+            distinct_in_order(own.map(|&(i, h)| (i as usize, h)), len, &text)
+        });
+        // Where each chunk's run of each shard begins among the shard's codes, and where each
+        // shard's distinct ids begin among all.
+        let mut at = vec![[0usize; SHARDS]; starts.len()];
+        for s in 0..SHARDS {
+            let mut seen = 0;
+            for (c, a) in at.iter_mut().enumerate() {
+                a[s] = seen;
+                seen += run(c, s).len();
+            }
+        }
+        let base: Vec<usize> =
+            parts.iter().scan(0, |b, p| Some(std::mem::replace(b, *b + p.1.len()))).collect();
+        let mut codes = vec![0i64; n];
+        par_fill(&mut codes, GROUP_CHUNK, |c, out| {
+            for s in 0..SHARDS {
+                let from = &parts[s].0[at[c][s]..];
+                for (&(i, _), &code) in run(c, s).iter().zip(from) {
+                    out[i as usize - c * GROUP_CHUNK] = (base[s] + code as usize) as i64;
+                }
+            }
+        });
+        let first = parts.into_iter().flat_map(|p| p.1).collect();
         return (codes, first);
     }
-    let (codes, first) = distinct_in_order(0..n, |i| hash(text(i)), &text);
+    let (codes, first) = distinct_in_order((0..n).map(|i| (i, hash(text(i)))), n, &text);
     (codes.into_iter().map(i64::from).collect(), first)
 }
 
-/// One scan of `rows` (ascending) through a hash table of their distinct ids: for each row the
-/// index of its id among the distinct ids in order of first appearance, and the first row of
-/// each distinct id. The table's slot is taken from the hash's bits below the shard bits.
+/// One scan of `rows` (`len` pairs of a row and the hash of its id, rows ascending) through a
+/// hash table of their distinct ids: for each row the index of its id among the distinct ids in
+/// order of first appearance, and the first row of each distinct id. The table's slot is taken
+/// from the hash's bits below the shard bits.
 fn distinct_in_order<'a>(
-    rows: impl Iterator<Item = usize>, hash_of: impl Fn(usize) -> u64,
-    text: &impl Fn(usize) -> &'a [u8],
+    rows: impl Iterator<Item = (usize, u64)>, len: usize, text: &impl Fn(usize) -> &'a [u8],
 ) -> (Vec<u32>, Vec<usize>) {
-    let mut codes = Vec::with_capacity(rows.size_hint().0);
+    let mut codes = Vec::with_capacity(len);
     let mut first: Vec<usize> = Vec::new();
     // Open addressing, linear probing, at most half full.
     let mut bits = 10u32;
     let mut slots = vec![Slot::default(); 1 << bits];
     let slot_of = |h: u64, bits: u32| (h.rotate_left(8) >> (64 - bits)) as usize;
-    for i in rows {
+    for (i, h) in rows {
         let t = text(i);
-        let h = hash_of(i);
         let head = [word(t, 0), word(t, 8)];
         let len = u32::try_from(t.len()).unwrap_or(u32::MAX);
         let mask = slots.len() - 1;
@@ -211,22 +251,30 @@ fn word(t: &[u8], at: usize) -> u64 {
 }
 
 /// The distinct ids (given by their first rows) in ascending byte order, as distinct indices.
+///
+/// Sorted as `(8-byte big-endian prefix, distinct index)` pairs, which order most ids without
+/// reading their text; then each run of equal prefixes (shared beginnings, or a shorter id
+/// padded with zeros) is sorted by the full bytes.
 fn sorted_distinct<'a>(first: &[usize], text: impl Fn(usize) -> &'a [u8] + Sync) -> Vec<usize> {
-    // (8-byte big-endian prefix, distinct index): the prefix orders most pairs without reading
-    // the text; equal prefixes (shared beginnings, or a shorter id padded with zeros) compare
-    // their full bytes.
     let mut keyed: Vec<(u64, usize)> =
         first.iter().enumerate().map(|(d, &row)| (prefix(text(row)), d)).collect();
-    let cmp = |a: &(u64, usize), b: &(u64, usize)| {
-        a.0.cmp(&b.0).then_with(|| text(first[a.1]).cmp(text(first[b.1])))
-    };
     #[cfg(feature = "parallel")]
     if keyed.len() >= super::sort::PAR_MIN_ROWS {
         use rayon::prelude::*;
-        keyed.par_sort_unstable_by(cmp);
-        return keyed.into_iter().map(|k| k.1).collect();
+        keyed.par_sort_unstable();
+    } else {
+        keyed.sort_unstable();
     }
-    keyed.sort_unstable_by(cmp);
+    #[cfg(not(feature = "parallel"))]
+    keyed.sort_unstable();
+    let mut at = 0;
+    while at < keyed.len() {
+        let run = keyed[at..].iter().take_while(|k| k.0 == keyed[at].0).count();
+        if run > 1 {
+            keyed[at..at + run].sort_unstable_by(|a, b| text(first[a.1]).cmp(text(first[b.1])));
+        }
+        at += run;
+    }
     keyed.into_iter().map(|k| k.1).collect()
 }
 
