@@ -17,6 +17,7 @@
 //! # Ok::<(), cvm_core::Error>(())
 //! ```
 
+use crate::distinct::{first_appearance, slot_of, Scan};
 use crate::error::{check, Result};
 
 /// Unique `(frequency, recency, T)` rows, their counts, and the map back to the original rows.
@@ -69,7 +70,77 @@ fn key(x: f64) -> u64 {
     }
 }
 
+/// The [`key`]s of a row `(f, r, t)`.
+type Keys = (u64, u64, u64);
+
+/// A 64-bit hash of a row's [`Keys`].
+fn keys_hash(&(f, r, t): &Keys) -> u64 {
+    let h = f.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ r.rotate_left(21);
+    let h = (h ^ t.rotate_left(42)).wrapping_mul(0xD6E8_FEB8_6659_FD93);
+    (h ^ (h >> 31)).wrapping_mul(0x94D0_49BB_1331_11EB)
+}
+
+/// A 64-bit hash of a row `(f, r, t)` (finite), with −0.0 and +0.0 alike: equal rows hash alike.
+pub(crate) fn row_hash(f: f64, r: f64, t: f64) -> u64 {
+    keys_hash(&(key(f), key(r), key(t)))
+}
+
+/// The hash table of unique rows of a [`Scan`] of their [`Keys`], compared in the slot (32
+/// bytes: the keys and 1 + the unique index; 0 is an empty slot).
+struct Table;
+
+impl Scan<Keys> for Table {
+    fn scan(
+        &self, rows: impl Iterator<Item = (usize, Keys)>, len: usize,
+    ) -> (Vec<u32>, Vec<usize>) {
+        let mut index = Vec::with_capacity(len);
+        let mut first: Vec<usize> = Vec::new();
+        // Open addressing, linear probing, at most half full.
+        let mut bits = 10;
+        let mut slots = vec![((0, 0, 0), 0u32); 1 << bits];
+        for (i, k) in rows {
+            let mask = slots.len() - 1;
+            let mut s = slot_of(keys_hash(&k), bits);
+            let u = loop {
+                let (sk, su) = slots[s];
+                if su == 0 {
+                    let u = first.len() as u32; // < rows < 2^32 − 1: the callers' bound
+                    slots[s] = (k, u + 1);
+                    first.push(i);
+                    break u;
+                }
+                if sk == k {
+                    break su - 1;
+                }
+                s = (s + 1) & mask;
+            };
+            index.push(u);
+            if 2 * first.len() > slots.len() {
+                bits += 1;
+                let old = std::mem::replace(&mut slots, vec![((0, 0, 0), 0); 1 << bits]);
+                let mask = slots.len() - 1;
+                for (sk, su) in old.into_iter().filter(|e| e.1 != 0) {
+                    let mut s = slot_of(keys_hash(&sk), bits);
+                    while slots[s].1 != 0 {
+                        s = (s + 1) & mask;
+                    }
+                    slots[s] = (sk, su);
+                }
+            }
+        }
+        (index, first)
+    }
+}
+
 /// Collapses identical `(frequency, recency, T)` rows.
+///
+/// Each unique row keeps the values of its first row (−0.0 and +0.0 are the same value).
+///
+/// # Cost
+/// The rows are hashed and found in a hash table of the unique rows (in 16 shards on the thread
+/// pool from 65,536 rows with the `parallel` feature), then only the unique rows are sorted:
+/// O(n + u log u) for `n` rows of which `u` are unique; besides the output, about 100 bytes a
+/// unique row and 44 bytes a row.
 ///
 /// # Errors
 /// [`crate::Error::Empty`] for empty input, [`crate::Error::LengthMismatch`] when the columns differ
@@ -82,32 +153,72 @@ pub fn compress(frequency: &[f64], recency: &[f64], t: &[f64]) -> Result<Compres
     check::finite("frequency", frequency)?;
     check::finite("recency", recency)?;
     check::finite("T", t)?;
-
-    // Sort (key, row) tuples; equal keys are adjacent and in row order.
-    let mut rows: Vec<(u64, u64, u64, u32)> =
-        (0..n).map(|i| (key(frequency[i]), key(recency[i]), key(t[i]), i as u32)).collect();
-    rows.sort_unstable();
-    let mut out = Compressed {
-        frequency: Vec::new(),
-        recency: Vec::new(),
-        t: Vec::new(),
-        weight: Vec::new(),
-        inverse: vec![0; n],
-    };
-    let mut i = 0;
-    while i < n {
-        let (kf, kr, kt, first) = rows[i];
-        let j0 = i;
-        let u = out.weight.len() as u32;
-        while i < n && (rows[i].0, rows[i].1, rows[i].2) == (kf, kr, kt) {
-            out.inverse[rows[i].3 as usize] = u;
-            i += 1;
-        }
-        let first = first as usize;
-        out.frequency.push(frequency[first]);
-        out.recency.push(recency[first]);
-        out.t.push(t[first]);
-        out.weight.push((i - j0) as u64);
+    let keys = |i: usize| (key(frequency[i]), key(recency[i]), key(t[i]));
+    // Each row's unique row and each unique row's first row.
+    let (local, first) = first_appearance(n, keys, keys_hash, &Table);
+    let mut count = vec![0u64; first.len()];
+    for &u in &local {
+        count[u as usize] += 1;
     }
-    Ok(out)
+    // The unique rows in ascending order of their keys.
+    let mut order: Vec<((u64, u64, u64), u32)> =
+        (0..first.len()).map(|u| (keys(first[u]), u as u32)).collect();
+    crate::parallel::par_sort_unstable(&mut order);
+    let mut rank = vec![0u32; first.len()];
+    for (r, &(_, u)) in order.iter().enumerate() {
+        rank[u as usize] = r as u32;
+    }
+    let pick = |col: &[f64]| order.iter().map(|&(_, u)| col[first[u as usize]]).collect();
+    Ok(Compressed {
+        frequency: pick(frequency),
+        recency: pick(recency),
+        t: pick(t),
+        weight: order.iter().map(|&(_, u)| count[u as usize]).collect(),
+        inverse: local.iter().map(|&u| rank[u as usize]).collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The unique rows sorted by (frequency, recency, T), each with its first row's values, its
+    /// count and the map back, as sorting all rows gives them: on rows with many repeats, −0.0
+    /// and +0.0, negative values, and enough unique rows to grow the table.
+    #[test]
+    fn unique_rows_are_those_of_a_full_sort() {
+        let mut state = 11u64;
+        let mut next = |m: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % m
+        };
+        let n = 30_000;
+        let mut f: Vec<f64> = (0..n).map(|_| next(6) as f64).collect();
+        let r: Vec<f64> = (0..n).map(|_| next(100) as f64 * 0.5 - 3.0).collect();
+        let t: Vec<f64> = (0..n).map(|_| [0.0, -0.0, 2.5, 7.0][next(4) as usize]).collect();
+        f[7] = -0.0;
+        let c = compress(&f, &r, &t).unwrap();
+        let mut rows: Vec<_> = (0..n).map(|i| (key(f[i]), key(r[i]), key(t[i]), i)).collect();
+        rows.sort_unstable();
+        let (mut u, mut inverse) = (0, vec![0u32; n]);
+        for (k, row) in rows.iter().enumerate() {
+            if k > 0 && (row.0, row.1, row.2) != (rows[k - 1].0, rows[k - 1].1, rows[k - 1].2) {
+                u += 1;
+            }
+            if k == 0 || u != inverse[rows[k - 1].3] as usize {
+                let i = row.3; // the first row of its unique row
+                let got = (c.frequency[u].to_bits(), c.recency[u].to_bits(), c.t[u].to_bits());
+                assert_eq!(got, (f[i].to_bits(), r[i].to_bits(), t[i].to_bits()));
+            }
+            inverse[row.3] = u as u32;
+        }
+        assert!(u + 1 > 1024 && u + 1 < n / 4, "{u}");
+        assert_eq!(c.len(), u + 1);
+        assert_eq!(c.inverse, inverse);
+        for (k, &w) in c.weight.iter().enumerate() {
+            assert_eq!(w, inverse.iter().filter(|&&v| v as usize == k).count() as u64);
+        }
+    }
 }

@@ -38,6 +38,7 @@ pub mod churn;
 pub mod clv;
 pub mod compress;
 pub mod decision;
+mod distinct;
 pub mod error;
 pub mod loyalty;
 pub mod models;

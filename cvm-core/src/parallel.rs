@@ -250,6 +250,21 @@ where
     parts.enumerate().for_each(|(c, (part, u))| f(c, part, u));
 }
 
+/// Sorts `v` (unstable) on the thread pool from [`PAR_SORT_FROM`] elements with the `parallel`
+/// feature (the same result: equal elements are indistinguishable).
+pub(crate) fn par_sort_unstable<T: Ord + Send>(v: &mut [T]) {
+    #[cfg(feature = "parallel")]
+    if v.len() >= PAR_SORT_FROM {
+        use rayon::prelude::*;
+        v.par_sort_unstable();
+        return;
+    }
+    v.sort_unstable();
+}
+
+/// The fewest elements [`par_sort_unstable`] sorts on the thread pool.
+pub(crate) const PAR_SORT_FROM: usize = 1 << 16;
+
 /// Whether every value is finite, scanned in chunks of [`CHUNK`] on the thread pool from
 /// [`PAR_MIN_ELEMENTS`] · [`PAR_MIN_TASK`] values on (a branch-free pass per chunk).
 pub(crate) fn all_finite(values: &[f64]) -> bool {

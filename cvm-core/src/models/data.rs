@@ -184,12 +184,7 @@ fn distinct_rows_exceed(f: &[f64], r: &[f64], t: &[f64], limit: usize) -> bool {
     if n <= limit {
         return false;
     }
-    let key = |x: f64| if x == 0.0 { 0u64 } else { x.to_bits() };
-    let hash = |i: usize| -> u64 {
-        let h = key(f[i]).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ key(r[i]).rotate_left(21);
-        let h = (h ^ key(t[i]).rotate_left(42)).wrapping_mul(0xD6E8_FEB8_6659_FD93);
-        (h ^ (h >> 31)).wrapping_mul(0x94D0_49BB_1331_11EB)
-    };
+    let hash = |i: usize| crate::compress::row_hash(f[i], r[i], t[i]);
     const BUCKETS: usize = 256;
     let bucket = |h: u64| (h >> 56) as usize;
     let low = |h: u64| (h >> 24) as u32 | 1; // bits 25..56; never 0, the empty slot

@@ -7,9 +7,8 @@
 //! is how Python compares `str` (so the codes are those of `pandas.factorize(sort=True)`) and how
 //! Rust compares `str`.
 
+use crate::distinct::{first_appearance, slot_of, Scan};
 use crate::error::{Error, Result};
-#[cfg(feature = "parallel")]
-use crate::parallel::{par_fill, par_fill_with, par_tasks};
 
 /// Integer codes of text ids: see [`text_codes`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,15 +75,13 @@ pub fn text_codes(offsets: &[usize], data: &[u8]) -> Result<TextCodes> {
         ));
     }
     let text = |i: usize| &data[offsets[i]..offsets[i + 1]];
-    let (mut codes, first) = first_appearance(n, text);
+    let (index, first) = first_appearance(n, |i| hash(text(i)), |&h| h, &Table(text));
     let order = sorted_distinct(&first, text);
     let mut rank = vec![0i64; first.len()];
     for (r, &d) in order.iter().enumerate() {
         rank[d] = r as i64;
     }
-    for c in codes.iter_mut() {
-        *c = rank[*c as usize];
-    }
+    let codes = index.iter().map(|&d| rank[d as usize]).collect();
     let first_row = order.iter().map(|&d| first[d]).collect();
     Ok(TextCodes { codes, first_row })
 }
@@ -100,96 +97,16 @@ struct Slot {
     index: u32,
 }
 
-/// Rows from which the distinct ids are found in shards on the thread pool.
-#[cfg(feature = "parallel")]
-const SHARDED_FROM: usize = super::sort::PAR_MIN_ROWS;
-/// The distinct-id table is cut into `2^SHARD_BITS` shards by the top bits of the hash.
-#[cfg(feature = "parallel")]
-const SHARD_BITS: u32 = 4;
+/// The hash table of distinct text ids of a [`Scan`] (`text(i)`: the id of row `i`).
+struct Table<F>(F);
 
-/// Rows a task of [`first_appearance`] hashes and groups by shard.
-#[cfg(feature = "parallel")]
-const GROUP_CHUNK: usize = 1 << 14;
-
-/// For each row the index of its id among the distinct ids, and the first row of each distinct
-/// id.
-///
-/// From [`SHARDED_FROM`] rows with the `parallel` feature, all on the thread pool: each chunk of
-/// [`GROUP_CHUNK`] rows hashes its ids and groups its `(row, hash)` pairs by the hash's top bits
-/// into `2^SHARD_BITS` shards (a counting sort: rows ascending in each); each shard then scans
-/// its pairs, chunk after chunk, through a table of its own (one task a shard, reading its pairs
-/// in sequence); each chunk finally writes its rows' codes. The distinct indices count shard by
-/// shard, which the caller's ranking does not see (the codes and first rows are the same as one
-/// scan gives).
-fn first_appearance<'a>(
-    n: usize, text: impl Fn(usize) -> &'a [u8] + Sync,
-) -> (Vec<i64>, Vec<usize>) {
-    #[cfg(feature = "parallel")]
-    if n >= SHARDED_FROM {
-        const SHARDS: usize = 1 << SHARD_BITS;
-        let shard = |h: u64| (h >> (64 - SHARD_BITS)) as usize;
-        // Chunk c's pairs at grouped[c·GROUP_CHUNK ..], its shard s at offsets
-        // start[c][s] .. start[c][s + 1] of that part.
-        let mut grouped = vec![(0u32, 0u64); n];
-        let mut starts = vec![[0u32; SHARDS + 1]; n.div_ceil(GROUP_CHUNK)];
-        par_fill_with(&mut grouped, GROUP_CHUNK, &mut starts, |c, part, start| {
-            let rows = c * GROUP_CHUNK..c * GROUP_CHUNK + part.len();
-            let hashes: Vec<u64> = rows.clone().map(|i| hash(text(i))).collect();
-            for &h in &hashes {
-                start[shard(h) + 1] += 1;
-            }
-            for s in 0..SHARDS {
-                start[s + 1] += start[s];
-            }
-            let mut next = *start;
-            for (i, &h) in rows.zip(&hashes) {
-                let s = shard(h);
-                part[next[s] as usize] = (i as u32, h); // n < u32::MAX: checked by the caller
-                next[s] += 1;
-            }
-        });
-        let (grouped, starts) = (&grouped, &starts);
-        let run = |c: usize, s: usize| {
-            let part = &grouped[c * GROUP_CHUNK..];
-            &part[starts[c][s] as usize..starts[c][s + 1] as usize]
-        };
-        let parts = par_tasks(SHARDS, |s| {
-            let own = (0..starts.len()).flat_map(|c| run(c, s));
-            let len = (0..starts.len()).map(|c| run(c, s).len()).sum();
-            distinct_in_order(own.map(|&(i, h)| (i as usize, h)), len, &text)
-        });
-        // Where each chunk's run of each shard begins among the shard's codes, and where each
-        // shard's distinct ids begin among all.
-        let mut at = vec![[0usize; SHARDS]; starts.len()];
-        for s in 0..SHARDS {
-            let mut seen = 0;
-            for (c, a) in at.iter_mut().enumerate() {
-                a[s] = seen;
-                seen += run(c, s).len();
-            }
-        }
-        let base: Vec<usize> =
-            parts.iter().scan(0, |b, p| Some(std::mem::replace(b, *b + p.1.len()))).collect();
-        let mut codes = vec![0i64; n];
-        par_fill(&mut codes, GROUP_CHUNK, |c, out| {
-            for s in 0..SHARDS {
-                let from = &parts[s].0[at[c][s]..];
-                for (&(i, _), &code) in run(c, s).iter().zip(from) {
-                    out[i as usize - c * GROUP_CHUNK] = (base[s] + code as usize) as i64;
-                }
-            }
-        });
-        let first = parts.into_iter().flat_map(|p| p.1).collect();
-        return (codes, first);
+impl<'a, F: Fn(usize) -> &'a [u8] + Sync> Scan<u64> for Table<F> {
+    fn scan(&self, rows: impl Iterator<Item = (usize, u64)>, len: usize) -> (Vec<u32>, Vec<usize>) {
+        distinct_in_order(rows, len, &self.0)
     }
-    let (codes, first) = distinct_in_order((0..n).map(|i| (i, hash(text(i)))), n, &text);
-    (codes.into_iter().map(i64::from).collect(), first)
 }
 
-/// One scan of `rows` (`len` pairs of a row and the hash of its id, rows ascending) through a
-/// hash table of their distinct ids: for each row the index of its id among the distinct ids in
-/// order of first appearance, and the first row of each distinct id. The table's slot is taken
-/// from the hash's bits below the shard bits.
+/// [`Table`]'s scan: open addressing in [`Slot`]s, ids of up to 16 bytes compared in the slot.
 fn distinct_in_order<'a>(
     rows: impl Iterator<Item = (usize, u64)>, len: usize, text: &impl Fn(usize) -> &'a [u8],
 ) -> (Vec<u32>, Vec<usize>) {
@@ -198,7 +115,6 @@ fn distinct_in_order<'a>(
     // Open addressing, linear probing, at most half full.
     let mut bits = 10u32;
     let mut slots = vec![Slot::default(); 1 << bits];
-    let slot_of = |h: u64, bits: u32| (h.rotate_left(8) >> (64 - bits)) as usize;
     for (i, h) in rows {
         let t = text(i);
         let head = [word(t, 0), word(t, 8)];

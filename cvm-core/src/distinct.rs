@@ -1,0 +1,169 @@
+//! Distinct values of many rows by hashing, on the thread pool: the one grouping behind text
+//! customer ids ([`crate::summary::text_codes`]) and the compression of customer summaries
+//! ([`crate::compress()`]).
+//!
+//! The caller gives each row an item (what its table compares, or a hash of it) and a hash of
+//! the item (equal values hash alike), and scans items through a hash table of its own making
+//! ([`Scan`]); [`first_appearance`] runs it over all rows at once or, from `SHARDED_FROM` rows
+//! with the `parallel` feature, in shards by the hash's top bits, and returns the same for
+//! either: each row's distinct index and each distinct value's first row.
+
+#[cfg(feature = "parallel")]
+use crate::parallel::{par_fill, par_fill_with, par_tasks};
+
+/// Rows from which the rows are hashed and scanned in shards on the thread pool.
+#[cfg(feature = "parallel")]
+const SHARDED_FROM: usize = 1 << 16;
+/// The rows are cut into `2^SHARD_BITS` shards by the top bits of their hashes.
+#[cfg(feature = "parallel")]
+const SHARD_BITS: u32 = 4;
+/// Rows a task hashes and groups by shard.
+#[cfg(feature = "parallel")]
+const GROUP_CHUNK: usize = 1 << 14;
+
+/// A scan of rows (pairs of a row and its item `T`, rows ascending, with their number) through
+/// a hash table of their distinct values: for each row the index of its value among the distinct
+/// values in order of first appearance, and the first row of each distinct value. A table slot
+/// must be taken from the hash's bits below its top `SHARD_BITS` (equal within a shard): see
+/// [`slot_of`].
+pub(crate) trait Scan<T>: Sync {
+    /// Scans `rows`.
+    fn scan(&self, rows: impl Iterator<Item = (usize, T)>, len: usize) -> (Vec<u32>, Vec<usize>);
+}
+
+/// For each of the `n` rows (fewer than 2³² − 1) the index of its value among the distinct
+/// values, and the first row of each distinct value, by `scan` of the rows' items `item(i)`
+/// hashed by `hash`.
+///
+/// From [`SHARDED_FROM`] rows with the `parallel` feature, all on the thread pool: each chunk of
+/// [`GROUP_CHUNK`] rows hashes its items and groups its `(row, item)` pairs by the hash's top bits
+/// into `2^SHARD_BITS` shards (a counting sort: rows ascending in each); each shard then scans
+/// its pairs, chunk after chunk, one task a shard (reading its pairs in sequence, into a table a
+/// sixteenth the size); each chunk finally writes its rows' indices. The distinct indices then
+/// count shard by shard rather than in order of first appearance, which callers that rank the
+/// distinct values do not see. Work O(n) besides the scans; memory 8 bytes a row and the pairs
+/// (4 bytes a row and the item, aligned).
+pub(crate) fn first_appearance<T: Copy + Default + Send + Sync>(
+    n: usize, item: impl Fn(usize) -> T + Sync, hash: impl Fn(&T) -> u64 + Sync,
+    scan: &impl Scan<T>,
+) -> (Vec<u32>, Vec<usize>) {
+    #[cfg(feature = "parallel")]
+    if n >= SHARDED_FROM {
+        const SHARDS: usize = 1 << SHARD_BITS;
+        let shard = |h: u64| (h >> (64 - SHARD_BITS)) as usize;
+        // Chunk c's pairs at grouped[c·GROUP_CHUNK ..], its shard s at offsets
+        // start[c][s] .. start[c][s + 1] of that part.
+        let mut grouped = vec![(0u32, T::default()); n];
+        let mut starts = vec![[0u32; SHARDS + 1]; n.div_ceil(GROUP_CHUNK)];
+        par_fill_with(&mut grouped, GROUP_CHUNK, &mut starts, |c, part, start| {
+            let rows = c * GROUP_CHUNK..c * GROUP_CHUNK + part.len();
+            let items: Vec<(T, usize)> =
+                rows.clone().map(&item).map(|t| (t, shard(hash(&t)))).collect();
+            for &(_, s) in &items {
+                start[s + 1] += 1;
+            }
+            for s in 0..SHARDS {
+                start[s + 1] += start[s];
+            }
+            let mut next = *start;
+            for (i, &(t, s)) in rows.zip(&items) {
+                part[next[s] as usize] = (i as u32, t); // n < u32::MAX: the caller's bound
+                next[s] += 1;
+            }
+        });
+        let (grouped, starts) = (&grouped, &starts);
+        let run = |c: usize, s: usize| {
+            let part = &grouped[c * GROUP_CHUNK..];
+            &part[starts[c][s] as usize..starts[c][s + 1] as usize]
+        };
+        let parts = par_tasks(SHARDS, |s| {
+            let own = (0..starts.len()).flat_map(|c| run(c, s));
+            let len = (0..starts.len()).map(|c| run(c, s).len()).sum();
+            scan.scan(own.map(|&(i, t)| (i as usize, t)), len)
+        });
+        // Where each chunk's run of each shard begins among the shard's indices, and where each
+        // shard's distinct values begin among all.
+        let mut at = vec![[0usize; SHARDS]; starts.len()];
+        for s in 0..SHARDS {
+            let mut seen = 0;
+            for (c, a) in at.iter_mut().enumerate() {
+                a[s] = seen;
+                seen += run(c, s).len();
+            }
+        }
+        let base: Vec<usize> =
+            parts.iter().scan(0, |b, p| Some(std::mem::replace(b, *b + p.1.len()))).collect();
+        let mut index = vec![0u32; n];
+        par_fill(&mut index, GROUP_CHUNK, |c, out| {
+            for s in 0..SHARDS {
+                let from = &parts[s].0[at[c][s]..];
+                for (&(i, _), &d) in run(c, s).iter().zip(from) {
+                    out[i as usize - c * GROUP_CHUNK] = (base[s] + d as usize) as u32;
+                }
+            }
+        });
+        let first = parts.into_iter().flat_map(|p| p.1).collect();
+        return (index, first);
+    }
+    #[cfg(not(feature = "parallel"))]
+    let _ = hash; // the shards need it
+    scan.scan((0..n).map(|i| (i, item(i))), n)
+}
+
+/// The slot of a hash in a table of `2^bits` slots: bits of the hash below its top
+/// [`SHARD_BITS`] (so that the slots spread within a shard).
+pub(crate) fn slot_of(h: u64, bits: u32) -> usize {
+    (h.rotate_left(8) >> (64 - bits)) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A table of `u64` values, compared in the slot.
+    struct Values<'a>(&'a [u64]);
+
+    impl Scan<u64> for Values<'_> {
+        fn scan(
+            &self, rows: impl Iterator<Item = (usize, u64)>, len: usize,
+        ) -> (Vec<u32>, Vec<usize>) {
+            let mut seen = std::collections::HashMap::new();
+            let (mut index, mut first) = (Vec::with_capacity(len), Vec::new());
+            let mut last = None;
+            for (i, v) in rows {
+                assert!(last < Some(i) && v == self.0[i], "rows ascending, with their items");
+                last = Some(i);
+                let d = *seen.entry(self.0[i]).or_insert_with(|| {
+                    first.push(i);
+                    first.len() - 1
+                });
+                index.push(d as u32);
+            }
+            (index, first)
+        }
+    }
+
+    /// Below and above the sharded size, every row's index names a distinct value whose first
+    /// row holds the row's value and comes first among its rows; every value is counted once.
+    #[test]
+    fn indices_and_first_rows_agree_with_the_values() {
+        for n in [0, 1, 1000, 200_003] {
+            let values: Vec<u64> = (0..n as u64).map(|i| (i * 7919) % 50_021).collect();
+            let hash = |v: &u64| v.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            let (index, first) = first_appearance(n, |i| values[i], hash, &Values(&values));
+            assert_eq!(index.len(), n);
+            let mut distinct = values.clone();
+            distinct.sort_unstable();
+            distinct.dedup();
+            assert_eq!(first.len(), distinct.len());
+            for (i, &d) in index.iter().enumerate() {
+                let f = first[d as usize];
+                assert!(values[f] == values[i] && f <= i);
+            }
+            let mut firsts = first.clone();
+            firsts.sort_unstable();
+            firsts.dedup();
+            assert_eq!(firsts.len(), first.len());
+        }
+    }
+}
