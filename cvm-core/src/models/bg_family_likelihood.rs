@@ -114,9 +114,10 @@ pub(crate) fn two_term_total(
         }
         s
     });
-    // The terms of each level's frequency, times the level's weight.
+    // The terms of each level's frequency, times the level's weight (none for a level without
+    // rows, as in a subsample: its terms are not needed, and may not be finite).
     let (mut total, mut g, mut h) = (rows, [0.0; 4], [[0.0; 4]; 4]);
-    for (tb, &wx) in table.iter().zip(data.x_weights()) {
+    for (tb, &wx) in table.iter().zip(data.x_weights()).filter(|(_, &wx)| wx != 0.0) {
         let one = !tb.two;
         total += wx * (tb.head + if one { tb.c[0] } else { 0.0 });
         if order == Order::Value {

@@ -170,15 +170,15 @@ fn level_weights(n_levels: usize, index: &[u32], w: &[f64]) -> Vec<f64> {
 }
 
 /// Whether the rows `(f, r, t)` (finite) take more than `limit` distinct values, with −0.0 and
-/// +0.0 alike as in [`crate::compress()`], judged by 40 bits of a hash of each row: equal rows hash
-/// alike, so the distinct hashes are at most the distinct rows and `true` is exact; `false` is
-/// confirmed by the compression itself (the caller compares its length).
+/// +0.0 alike as in [`crate::compress()`], judged by 39 bits of a hash of each row: equal rows
+/// hash alike, so the distinct hashes are at most the distinct rows and `true` is exact; `false`
+/// is confirmed by the compression itself (the caller compares its length).
 ///
 /// The top 8 bits of a row's hash pick one of 256 buckets, small enough for a cache-resident
-/// table each. Each chunk of [`DISTINCT_CHUNK`] rows groups its hashes' low 32 bits by bucket in
-/// its own part of one array (a counting sort, one task a chunk); then each bucket's table reads
-/// its runs from every chunk (one task a bucket). Work O(n), memory 4 bytes a row, both steps on
-/// the thread pool.
+/// table each. Each chunk of [`DISTINCT_CHUNK`] rows groups 31 more bits of its hashes by
+/// bucket in its own part of one array (a counting sort, one task a chunk); then each bucket's
+/// table reads its runs from every chunk (one task a bucket). Work O(n), memory 4 bytes a row,
+/// both steps on the thread pool.
 fn distinct_rows_exceed(f: &[f64], r: &[f64], t: &[f64], limit: usize) -> bool {
     let n = f.len();
     if n <= limit {
@@ -187,9 +187,10 @@ fn distinct_rows_exceed(f: &[f64], r: &[f64], t: &[f64], limit: usize) -> bool {
     let hash = |i: usize| crate::compress::row_hash(f[i], r[i], t[i]);
     const BUCKETS: usize = 256;
     let bucket = |h: u64| (h >> 56) as usize;
-    let low = |h: u64| (h >> 24) as u32 | 1; // bits 25..56; never 0, the empty slot
-                                             // Chunk c's rows, grouped by bucket, at grouped[c·DISTINCT_CHUNK ..]; its bucket b at
-                                             // offsets starts[c][b] .. starts[c][b + 1] of that part.
+    // Bits 25..56 of the hash (bit 24 set: never 0, the empty slot).
+    let low = |h: u64| (h >> 24) as u32 | 1;
+    // Chunk c's rows, grouped by bucket, at grouped[c·DISTINCT_CHUNK ..]; its bucket b at
+    // offsets starts[c][b] .. starts[c][b + 1] of that part.
     let mut grouped = vec![0u32; n];
     let mut starts = vec![[0u32; BUCKETS + 1]; n.div_ceil(DISTINCT_CHUNK)];
     let group_chunk = |c: usize, part: &mut [u32], start: &mut [u32; BUCKETS + 1]| {
