@@ -18,7 +18,7 @@
 //! ```
 
 use crate::distinct::{first_appearance, slot_of, Scan};
-use crate::error::{check, Result};
+use crate::error::{check, Error, Result};
 
 /// Unique `(frequency, recency, T)` rows, their counts, and the map back to the original rows.
 #[derive(Debug, Clone, PartialEq)]
@@ -144,7 +144,8 @@ impl Scan<Keys> for Table {
 ///
 /// # Errors
 /// [`crate::Error::Empty`] for empty input, [`crate::Error::LengthMismatch`] when the columns differ
-/// in length, [`crate::Error::InvalidValue`] (first index) for NaN or infinite values.
+/// in length, [`crate::Error::InvalidValue`] (first index) for NaN or infinite values, or for
+/// 2³² − 1 rows or more (the map back is of 32-bit indices).
 pub fn compress(frequency: &[f64], recency: &[f64], t: &[f64]) -> Result<Compressed> {
     let n = frequency.len();
     check::non_empty("frequency", n)?;
@@ -153,6 +154,10 @@ pub fn compress(frequency: &[f64], recency: &[f64], t: &[f64]) -> Result<Compres
     check::finite("frequency", frequency)?;
     check::finite("recency", recency)?;
     check::finite("T", t)?;
+    if n >= u32::MAX as usize {
+        let most = u32::MAX - 1;
+        return Err(Error::invalid("frequency", format!("{n} rows: at most {most} are supported")));
+    }
     let keys = |i: usize| (key(frequency[i]), key(recency[i]), key(t[i]));
     // Each row's unique row and each unique row's first row.
     let (local, first) = first_appearance(n, keys, keys_hash, &Table);
