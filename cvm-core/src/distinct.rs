@@ -8,8 +8,65 @@
 //! with the `parallel` feature, in shards by the hash's top bits, and returns the same for
 //! either: each row's distinct index and each distinct value's first row.
 
+use crate::parallel::par_fill_with;
 #[cfg(feature = "parallel")]
-use crate::parallel::{par_fill, par_fill_with, par_tasks};
+use crate::parallel::{par_fill, par_tasks};
+
+/// Items of `n` rows grouped by bucket chunk by chunk: chunk `c` (rows `c·chunk ..`, at most
+/// 2³² rows) holds its items in one part of one array, sorted stably by bucket (a counting sort,
+/// one task a chunk on the thread pool), so that a bucket's items are a run in each chunk, in
+/// row order. Work O(n); memory one item a row.
+pub(crate) struct Grouped<T> {
+    items: Vec<T>,
+    /// Chunk c's bucket b at `starts[c·(buckets+1) + b] .. starts[c·(buckets+1) + b + 1]` of
+    /// the chunk's part.
+    starts: Vec<u32>,
+    chunk: usize,
+    buckets: usize,
+}
+
+impl<T: Copy + Default + Send + Sync> Grouped<T> {
+    /// Groups the items `f(i) = (item, bucket)` of rows `0..n` (`bucket < buckets`).
+    pub(crate) fn new(
+        n: usize, chunk: usize, buckets: usize, f: impl Fn(usize) -> (T, usize) + Sync,
+    ) -> Self {
+        let mut items = vec![T::default(); n];
+        let mut starts = vec![0u32; n.div_ceil(chunk) * (buckets + 1)];
+        let mut per_chunk: Vec<&mut [u32]> = starts.chunks_mut(buckets + 1).collect();
+        par_fill_with(&mut items, chunk, &mut per_chunk, |c, part, start| {
+            let keyed: Vec<(T, usize)> = (c * chunk..c * chunk + part.len()).map(&f).collect();
+            for &(_, b) in &keyed {
+                start[b + 1] += 1;
+            }
+            for b in 0..buckets {
+                start[b + 1] += start[b];
+            }
+            let mut next = start[..buckets].to_vec();
+            for (t, b) in keyed {
+                part[next[b] as usize] = t;
+                next[b] += 1;
+            }
+        });
+        Grouped { items, starts, chunk, buckets }
+    }
+
+    /// The number of chunks.
+    pub(crate) fn chunks(&self) -> usize {
+        self.items.len().div_ceil(self.chunk)
+    }
+
+    /// The items of chunk `c` in bucket `b`, in row order.
+    pub(crate) fn run(&self, c: usize, b: usize) -> &[T] {
+        let s = &self.starts[c * (self.buckets + 1)..];
+        &self.items[c * self.chunk..][s[b] as usize..s[b + 1] as usize]
+    }
+
+    /// The items of bucket `b`, chunk after chunk (so in row order), and their number.
+    pub(crate) fn bucket(&self, b: usize) -> (impl Iterator<Item = &T>, usize) {
+        let len = (0..self.chunks()).map(|c| self.run(c, b).len()).sum();
+        ((0..self.chunks()).flat_map(move |c| self.run(c, b)), len)
+    }
+}
 
 /// Rows from which the rows are hashed and scanned in shards on the thread pool.
 #[cfg(feature = "parallel")]
@@ -51,39 +108,18 @@ pub(crate) fn first_appearance<T: Copy + Default + Send + Sync>(
     if n >= SHARDED_FROM {
         const SHARDS: usize = 1 << SHARD_BITS;
         let shard = |h: u64| (h >> (64 - SHARD_BITS)) as usize;
-        // Chunk c's pairs at grouped[c·GROUP_CHUNK ..], its shard s at offsets
-        // start[c][s] .. start[c][s + 1] of that part.
-        let mut grouped = vec![(0u32, T::default()); n];
-        let mut starts = vec![[0u32; SHARDS + 1]; n.div_ceil(GROUP_CHUNK)];
-        par_fill_with(&mut grouped, GROUP_CHUNK, &mut starts, |c, part, start| {
-            let rows = c * GROUP_CHUNK..c * GROUP_CHUNK + part.len();
-            let items: Vec<(T, usize)> =
-                rows.clone().map(&item).map(|t| (t, shard(hash(&t)))).collect();
-            for &(_, s) in &items {
-                start[s + 1] += 1;
-            }
-            for s in 0..SHARDS {
-                start[s + 1] += start[s];
-            }
-            let mut next = *start;
-            for (i, &(t, s)) in rows.zip(&items) {
-                part[next[s] as usize] = (i as u32, t); // n < u32::MAX: the caller's bound
-                next[s] += 1;
-            }
+        let grouped = Grouped::new(n, GROUP_CHUNK, SHARDS, |i| {
+            let t = item(i);
+            ((i as u32, t), shard(hash(&t))) // n < u32::MAX: the caller's bound
         });
-        let (grouped, starts) = (&grouped, &starts);
-        let run = |c: usize, s: usize| {
-            let part = &grouped[c * GROUP_CHUNK..];
-            &part[starts[c][s] as usize..starts[c][s + 1] as usize]
-        };
+        let (grouped, run) = (&grouped, |c: usize, s: usize| grouped.run(c, s));
         let parts = par_tasks(SHARDS, |s| {
-            let own = (0..starts.len()).flat_map(|c| run(c, s));
-            let len = (0..starts.len()).map(|c| run(c, s).len()).sum();
+            let (own, len) = grouped.bucket(s);
             scan.scan(own.map(|&(i, t)| (i as usize, t)), len)
         });
         // Where each chunk's run of each shard begins among the shard's indices, and where each
         // shard's distinct values begin among all.
-        let mut at = vec![[0usize; SHARDS]; starts.len()];
+        let mut at = vec![[0usize; SHARDS]; grouped.chunks()];
         for s in 0..SHARDS {
             let mut seen = 0;
             for (c, a) in at.iter_mut().enumerate() {

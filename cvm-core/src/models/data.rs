@@ -1,8 +1,9 @@
 //! [`SummaryData`]: a validated customer summary `(frequency, recency, T)` with weights, and the
 //! one validation of per-customer columns shared by fitting and prediction.
 
+use crate::distinct::Grouped;
 use crate::error::{check, Error, Result};
-use crate::parallel::{par_copy, par_fill_with, par_map, par_repeat, par_tasks, CHUNK};
+use crate::parallel::{par_copy, par_map, par_repeat, par_tasks, CHUNK};
 
 /// A validated customer summary `(frequency, recency, T)` with weights, ready for fitting.
 ///
@@ -175,10 +176,9 @@ fn level_weights(n_levels: usize, index: &[u32], w: &[f64]) -> Vec<f64> {
 /// is confirmed by the compression itself (the caller compares its length).
 ///
 /// The top 8 bits of a row's hash pick one of 256 buckets, small enough for a cache-resident
-/// table each. Each chunk of [`DISTINCT_CHUNK`] rows groups 31 more bits of its hashes by
-/// bucket in its own part of one array (a counting sort, one task a chunk); then each bucket's
-/// table reads its runs from every chunk (one task a bucket). Work O(n), memory 4 bytes a row,
-/// both steps on the thread pool.
+/// table each. Chunks of [`DISTINCT_CHUNK`] rows group 31 more bits of their hashes by bucket
+/// ([`Grouped`]); then each bucket's table reads its runs from every chunk (one task a bucket).
+/// Work O(n), memory 4 bytes a row, both steps on the thread pool.
 fn distinct_rows_exceed(f: &[f64], r: &[f64], t: &[f64], limit: usize) -> bool {
     let n = f.len();
     if n <= limit {
@@ -189,45 +189,24 @@ fn distinct_rows_exceed(f: &[f64], r: &[f64], t: &[f64], limit: usize) -> bool {
     let bucket = |h: u64| (h >> 56) as usize;
     // Bits 25..56 of the hash (bit 24 set: never 0, the empty slot).
     let low = |h: u64| (h >> 24) as u32 | 1;
-    // Chunk c's rows, grouped by bucket, at grouped[c·DISTINCT_CHUNK ..]; its bucket b at
-    // offsets starts[c][b] .. starts[c][b + 1] of that part.
-    let mut grouped = vec![0u32; n];
-    let mut starts = vec![[0u32; BUCKETS + 1]; n.div_ceil(DISTINCT_CHUNK)];
-    let group_chunk = |c: usize, part: &mut [u32], start: &mut [u32; BUCKETS + 1]| {
-        let rows = c * DISTINCT_CHUNK..c * DISTINCT_CHUNK + part.len();
-        for i in rows.clone() {
-            start[bucket(hash(i)) + 1] += 1;
-        }
-        for b in 0..BUCKETS {
-            start[b + 1] += start[b];
-        }
-        let mut next = *start;
-        for i in rows {
-            let h = hash(i);
-            let b = bucket(h);
-            part[next[b] as usize] = low(h);
-            next[b] += 1;
-        }
-    };
-    par_fill_with(&mut grouped, DISTINCT_CHUNK, &mut starts, group_chunk);
-    let (grouped, starts) = (&grouped, &starts);
+    let grouped = Grouped::new(n, DISTINCT_CHUNK, BUCKETS, |i| {
+        let h = hash(i);
+        (low(h), bucket(h))
+    });
     let distinct_in = |b: usize| -> usize {
-        let len: usize = starts.iter().map(|s| (s[b + 1] - s[b]) as usize).sum();
+        let (hashes, len) = grouped.bucket(b);
         let bits = (2 * len + 2).next_power_of_two().trailing_zeros();
         let mask = (1usize << bits) - 1;
         let mut table = vec![0u32; 1 << bits];
         let mut count = 0;
-        for (c, s) in starts.iter().enumerate() {
-            let part = &grouped[c * DISTINCT_CHUNK..];
-            for &h in &part[s[b] as usize..s[b + 1] as usize] {
-                let mut pos = (h >> 1) as usize & mask;
-                while table[pos] != 0 && table[pos] != h {
-                    pos = (pos + 1) & mask;
-                }
-                if table[pos] == 0 {
-                    table[pos] = h;
-                    count += 1;
-                }
+        for &h in hashes {
+            let mut pos = (h >> 1) as usize & mask;
+            while table[pos] != 0 && table[pos] != h {
+                pos = (pos + 1) & mask;
+            }
+            if table[pos] == 0 {
+                table[pos] = h;
+                count += 1;
             }
         }
         count
