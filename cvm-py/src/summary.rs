@@ -70,11 +70,11 @@ pub fn summarize<'py>(
     })
 }
 
-/// Codes of text customer ids (a contiguous object array): `(codes, first_row, None)` as
-/// `cvm_core::summary::text_codes` gives them (int64 codes ascending with the ids; the first row
-/// of each distinct id, ascending), or `(None, None, row)` when the element at `row` is not
-/// exactly a `str` or has no UTF-8 form (a lone surrogate): the caller then reports a missing id
-/// or takes its general path. The strings are read under the GIL into one buffer; the hashing
+/// Codes of text customer ids (a contiguous object array): `(codes, labels, None)`, the int64
+/// codes of `cvm_core::summary::text_codes` (ascending with the ids) and the distinct ids in the
+/// order of their codes (each the object of its first row), or `(None, None, row)` when the
+/// element at `row` is not exactly a `str` or has no UTF-8 form (a lone surrogate): the caller
+/// then reports a missing id or takes its general path. The strings are read under the GIL into one buffer; the hashing
 /// and the sort run without it.
 #[pyfunction]
 #[allow(clippy::type_complexity)]
@@ -96,12 +96,37 @@ pub fn text_codes<'py>(
             offsets.push(data.len());
         }
         let c = detach(py, || cvm_core::summary::text_codes(&offsets, &data))?;
+        // The labels: each distinct id's object, from its first row. The rows lie anywhere in
+        // the column and their objects anywhere in memory: each is asked for a few ahead.
+        let mut labels = Vec::with_capacity(c.first_row.len());
+        for (code, &row) in c.first_row.iter().enumerate() {
+            if let Some(&ahead) = c.first_row.get(code + PREFETCH_AHEAD) {
+                prefetch(objects[ahead].as_ptr());
+            }
+            labels.push(objects[row].clone_ref(py));
+        }
         Ok((
             Some(array(py, c.codes).into_any()),
-            Some(array(py, c.first_row.into_iter().map(|r| r as i64).collect()).into_any()),
+            Some(numpy::PyArray1::from_vec(py, labels).into_any()),
             None,
         ))
     })
+}
+
+/// How many labels ahead [`text_codes`] asks for the object of the next one (a hint to the
+/// processor): the objects are read in the order of the ids, not of the rows.
+const PREFETCH_AHEAD: usize = 16;
+
+/// Asks the processor to bring the memory at `p` into the cache (a hint: no read, no fault).
+#[inline]
+fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch never faults, whatever the address; it reads nothing.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
 }
 
 /// Appends the UTF-8 bytes of a `str` to `data`; false (and no error left set) when it has no

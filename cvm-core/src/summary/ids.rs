@@ -74,9 +74,9 @@ pub fn text_codes(offsets: &[usize], data: &[u8]) -> Result<TextCodes> {
             format!("{n} text ids: at most {} are supported", u32::MAX - 1),
         ));
     }
-    let text = |i: usize| &data[offsets[i]..offsets[i + 1]];
-    let (index, first) = first_appearance(n, |i| hash(text(i)), |&h| h, &Table(text));
-    let order = sorted_distinct(&first, text);
+    let ids = Ids { data, offsets };
+    let (index, first) = first_appearance(n, |i| ids.hash(i), |&h| h, &ids);
+    let order = sorted_distinct(&first, ids);
     let mut rank = vec![0i64; first.len()];
     for (r, &d) in order.iter().enumerate() {
         rank[d] = r as i64;
@@ -97,18 +97,73 @@ struct Slot {
     index: u32,
 }
 
-/// The hash table of distinct text ids of a [`Scan`] (`text(i)`: the id of row `i`).
-struct Table<F>(F);
+/// The text ids, as [`text_codes`] takes them (offsets checked).
+#[derive(Clone, Copy)]
+struct Ids<'a> {
+    data: &'a [u8],
+    offsets: &'a [usize],
+}
 
-impl<'a, F: Fn(usize) -> &'a [u8] + Sync> Scan<u64> for Table<F> {
-    fn scan(&self, rows: impl Iterator<Item = (usize, u64)>, len: usize) -> (Vec<u32>, Vec<usize>) {
-        distinct_in_order(rows, len, &self.0)
+impl<'a> Ids<'a> {
+    /// The id of row `i`.
+    fn text(self, i: usize) -> &'a [u8] {
+        &self.data[self.offsets[i]..self.offsets[i + 1]]
+    }
+
+    /// The bytes of row `i`'s id from its byte `at` (up to 8 of them) as a little-endian word,
+    /// zero-padded.
+    #[inline]
+    fn word(self, i: usize, at: usize) -> u64 {
+        let (from, end) = (self.offsets[i] + at, self.offsets[i + 1]);
+        load(self.data, from, end)
+    }
+
+    /// A fast 64-bit hash of row `i`'s id (folded 128-bit multiplications of its 8-byte words).
+    #[inline]
+    fn hash(self, i: usize) -> u64 {
+        const K: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mix = |a: u64, b: u64| {
+            let r = (a as u128).wrapping_mul(b as u128);
+            (r as u64) ^ ((r >> 64) as u64)
+        };
+        let (mut at, end) = (self.offsets[i], self.offsets[i + 1]);
+        let mut h = mix((end - at) as u64 ^ 0x2D35_8DCC_AA6C_78A5, K);
+        while at < end {
+            h = mix(h ^ load(self.data, at, end), K);
+            at += 8;
+        }
+        mix(h, 0x8EBC_6AF0_9C88_C6E3)
     }
 }
 
-/// [`Table`]'s scan: open addressing in [`Slot`]s, ids of up to 16 bytes compared in the slot.
-fn distinct_in_order<'a>(
-    rows: impl Iterator<Item = (usize, u64)>, len: usize, text: &impl Fn(usize) -> &'a [u8],
+/// `data[from..end]` (its first 8 bytes at most) as a little-endian word, zero-padded: one
+/// unaligned load of 8 bytes when the buffer has them from `from` (a copy of a variable number of
+/// bytes would call `memcpy`).
+#[inline]
+fn load(data: &[u8], from: usize, end: usize) -> u64 {
+    let keep = end.saturating_sub(from).min(8);
+    if keep == 0 {
+        return 0;
+    }
+    if let Some(&w) = data.get(from..).and_then(|rest| rest.first_chunk::<8>()) {
+        let w = u64::from_le_bytes(w);
+        return if keep == 8 { w } else { w & ((1 << (8 * keep)) - 1) };
+    }
+    let mut buf = [0u8; 8];
+    buf[..keep].copy_from_slice(&data[from..from + keep]);
+    u64::from_le_bytes(buf)
+}
+
+impl Scan<u64> for Ids<'_> {
+    fn scan(&self, rows: impl Iterator<Item = (usize, u64)>, len: usize) -> (Vec<u32>, Vec<usize>) {
+        distinct_in_order(rows, len, *self)
+    }
+}
+
+/// The scan of the ids' hash table: open addressing in [`Slot`]s, ids of up to 16 bytes
+/// compared in the slot.
+fn distinct_in_order(
+    rows: impl Iterator<Item = (usize, u64)>, len: usize, ids: Ids<'_>,
 ) -> (Vec<u32>, Vec<usize>) {
     let mut codes = Vec::with_capacity(len);
     let mut first: Vec<usize> = Vec::new();
@@ -116,9 +171,9 @@ fn distinct_in_order<'a>(
     let mut bits = 10u32;
     let mut slots = vec![Slot::default(); 1 << bits];
     for (i, h) in rows {
-        let t = text(i);
-        let head = [word(t, 0), word(t, 8)];
-        let len = u32::try_from(t.len()).unwrap_or(u32::MAX);
+        let size = ids.offsets[i + 1] - ids.offsets[i];
+        let head = [ids.word(i, 0), ids.word(i, 8)];
+        let len = u32::try_from(size).unwrap_or(u32::MAX);
         let mask = slots.len() - 1;
         let mut s = slot_of(h, bits);
         let code = loop {
@@ -133,7 +188,7 @@ fn distinct_in_order<'a>(
             if e.hash == h
                 && e.head == head
                 && e.len == len
-                && (t.len() <= 16 || text(first[e.index as usize - 1]) == t)
+                && (size <= 16 || ids.text(first[e.index as usize - 1]) == ids.text(i))
             {
                 break e.index as usize - 1;
             }
@@ -156,24 +211,15 @@ fn distinct_in_order<'a>(
     (codes, first)
 }
 
-/// The 8 bytes of `t` from `at`, little-endian, zero-padded past its end.
-fn word(t: &[u8], at: usize) -> u64 {
-    let mut buf = [0u8; 8];
-    if at < t.len() {
-        let k = (t.len() - at).min(8);
-        buf[..k].copy_from_slice(&t[at..at + k]);
-    }
-    u64::from_le_bytes(buf)
-}
-
 /// The distinct ids (given by their first rows) in ascending byte order, as distinct indices.
 ///
 /// Sorted as `(8-byte big-endian prefix, distinct index)` pairs, which order most ids without
 /// reading their text; then each run of equal prefixes (shared beginnings, or a shorter id
 /// padded with zeros) is sorted by the full bytes.
-fn sorted_distinct<'a>(first: &[usize], text: impl Fn(usize) -> &'a [u8] + Sync) -> Vec<usize> {
+fn sorted_distinct(first: &[usize], ids: Ids<'_>) -> Vec<usize> {
+    // The first 8 bytes, big-endian (zero-padded): ascending with the bytes, up to ties.
     let mut keyed: Vec<(u64, usize)> =
-        first.iter().enumerate().map(|(d, &row)| (prefix(text(row)), d)).collect();
+        first.iter().enumerate().map(|(d, &row)| (ids.word(row, 0).swap_bytes(), d)).collect();
     #[cfg(feature = "parallel")]
     if keyed.len() >= super::sort::PAR_MIN_ROWS {
         use rayon::prelude::*;
@@ -187,42 +233,12 @@ fn sorted_distinct<'a>(first: &[usize], text: impl Fn(usize) -> &'a [u8] + Sync)
     while at < keyed.len() {
         let run = keyed[at..].iter().take_while(|k| k.0 == keyed[at].0).count();
         if run > 1 {
-            keyed[at..at + run].sort_unstable_by(|a, b| text(first[a.1]).cmp(text(first[b.1])));
+            keyed[at..at + run]
+                .sort_unstable_by(|a, b| ids.text(first[a.1]).cmp(ids.text(first[b.1])));
         }
         at += run;
     }
     keyed.into_iter().map(|k| k.1).collect()
-}
-
-/// The first 8 bytes, big-endian (zero-padded): ascending with the bytes, up to ties.
-fn prefix(t: &[u8]) -> u64 {
-    let mut buf = [0u8; 8];
-    let k = t.len().min(8);
-    buf[..k].copy_from_slice(&t[..k]);
-    u64::from_be_bytes(buf)
-}
-
-/// A fast 64-bit hash of a byte string (folded 128-bit multiplications of 8-byte words).
-fn hash(t: &[u8]) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mix = |a: u64, b: u64| {
-        let r = (a as u128).wrapping_mul(b as u128);
-        (r as u64) ^ ((r >> 64) as u64)
-    };
-    let mut h = mix(t.len() as u64 ^ 0x2D35_8DCC_AA6C_78A5, K);
-    let mut words = t.chunks_exact(8);
-    for w in &mut words {
-        let mut buf = [0u8; 8];
-        buf.copy_from_slice(w);
-        h = mix(h ^ u64::from_le_bytes(buf), K);
-    }
-    let rest = words.remainder();
-    if !rest.is_empty() {
-        let mut buf = [0u8; 8];
-        buf[..rest.len()].copy_from_slice(rest);
-        h = mix(h ^ u64::from_le_bytes(buf), K);
-    }
-    mix(h, 0x8EBC_6AF0_9C88_C6E3)
 }
 
 #[cfg(test)]

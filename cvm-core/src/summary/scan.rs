@@ -1,7 +1,7 @@
 //! The per-customer scan of [`summarize`](super::summarize): the rows sorted by (customer,
 //! period), then each customer's periods walked once, in parallel over ranges of customers.
 
-use super::{min_max, sort, CustomerSummary, Ruler, TransactionLog};
+use super::{dense, min_max, sort, CustomerSummary, Ruler, TransactionLog};
 
 /// What the per-customer scan needs to know besides the rows.
 pub(super) struct Frame {
@@ -76,6 +76,10 @@ pub(super) fn by_customer(
     let id_bits = bits((id_hi as i128 - id_lo as i128) as u128);
     let p_bits = bits((p_hi as i128 - p_lo as i128) as u128);
     let key_bits = id_bits + p_bits;
+    let span = (id_hi as i128 - id_lo as i128 + 1) as u128;
+    if n < dense::DENSE_BELOW && span <= n as u128 {
+        return dense::by_dense_customer(log, id_lo, span as usize, period_of, frame);
+    }
     if key_bits > 64 {
         let amount = |i: usize| log.amount.map_or(0.0, |a| a[i]);
         let mut rows: Vec<(i64, i64, f64)> =
@@ -88,13 +92,16 @@ pub(super) fn by_customer(
         |i: usize| (ids[i].wrapping_sub(id_lo) as u64) << p_bits | (period_of(ts[i]) - p_lo) as u64;
     let mask = if p_bits == 0 { 0 } else { u64::MAX >> (64 - p_bits) };
     let unpack = move |k: u64| (id_lo.wrapping_add((k >> p_bits) as i64), p_lo + (k & mask) as i64);
-    // The top radix digit is a function of the id alone when the id has at least DIGIT bits.
+    // The top radix digit is a function of the id alone when the id has at least DIGIT bits:
+    // the digits are then counted from the ids (no timestamp read, no period computed).
     let whole = id_bits >= sort::DIGIT;
+    let id_shift = id_bits.saturating_sub(sort::DIGIT);
+    let id_digit = |i: usize| (ids[i].wrapping_sub(id_lo) as u64 >> id_shift) as usize;
     match log.amount {
         None => grouped(
             n,
             key_bits,
-            whole,
+            (whole, id_digit),
             |i| (key(i), ()),
             |(k, ())| {
                 let (id, p) = unpack(k);
@@ -105,7 +112,7 @@ pub(super) fn by_customer(
         Some(a) => grouped(
             n,
             key_bits,
-            whole,
+            (whole, id_digit),
             |i| (key(i), a[i]),
             |(k, x)| {
                 let (id, p) = unpack(k);
@@ -117,12 +124,19 @@ pub(super) fn by_customer(
 }
 
 /// Sorts the rows by their packed keys in [`sort::groups`] of customers, one group after the
-/// other, and scans each group's customers (`read` unpacks a sorted row).
+/// other, and scans each group's customers (`read` unpacks a sorted row). When the top digit is
+/// a function of the customer alone (`whole_customers`), `id_digit(i)` is row `i`'s.
 fn grouped<A: sort::Payload>(
-    n: usize, key_bits: u32, whole_customers: bool, row: impl Fn(usize) -> (u64, A) + Sync + Send,
+    n: usize, key_bits: u32,
+    (whole_customers, id_digit): (bool, impl Fn(usize) -> usize + Sync + Send),
+    row: impl Fn(usize) -> (u64, A) + Sync + Send,
     read: impl Fn((u64, A)) -> (i64, i64, f64) + Sync + Send, frame: &Frame,
 ) -> Vec<Part> {
-    let counts = sort::digit_counts(n, key_bits, &row);
+    let counts = if whole_customers {
+        sort::digit_counts(n, id_digit)
+    } else {
+        sort::digit_counts(n, sort::key_digit(key_bits, &row))
+    };
     let mut parts = Vec::new();
     for digits in sort::groups(&counts, n, whole_customers) {
         let sorted = sort::sorted_group(n, key_bits, &counts, digits, &row);
@@ -145,34 +159,47 @@ fn scan_ranges(
             while j < range.end && row(j).0 == id {
                 j += 1;
             }
-            let (from, to) = (i, j);
-            i = j;
-            let first = row(from).1;
-            if first > frame.end {
-                part.excluded += 1;
-                continue;
-            }
-            let acc = scan_periods(from..to, &row, frame.end, frame.include_first);
-            if frame.with_amount && !acc.finite {
-                part.overflow = Some(id);
+            if !part.add(id, i..j, &row, frame) {
                 break;
             }
-            part.customer_id.push(id);
-            part.frequency.push(acc.cal_periods as f64 - 1.0);
-            part.recency.push(frame.ruler.age(first, acc.last));
-            part.t.push(frame.ruler.age(first, frame.end));
-            if frame.with_amount {
-                part.monetary_value.push(acc.cal_mean);
-            }
-            if frame.holdout {
-                part.hold_frequency.push(acc.hold_periods as f64);
-                if frame.with_amount {
-                    part.hold_monetary_value.push(acc.hold_mean);
-                }
-            }
+            i = j;
         }
         part
     })
+}
+
+impl Part {
+    /// Adds customer `id`, whose rows `range` of `row` are sorted by period: excluded when its
+    /// first period is after the window; false (and `overflow` set) when its amounts overflow.
+    pub(super) fn add(
+        &mut self, id: i64, range: std::ops::Range<usize>, row: impl Fn(usize) -> (i64, i64, f64),
+        frame: &Frame,
+    ) -> bool {
+        let first = row(range.start).1;
+        if first > frame.end {
+            self.excluded += 1;
+            return true;
+        }
+        let acc = scan_periods(range, &row, frame.end, frame.include_first);
+        if frame.with_amount && !acc.finite {
+            self.overflow = Some(id);
+            return false;
+        }
+        self.customer_id.push(id);
+        self.frequency.push(acc.cal_periods as f64 - 1.0);
+        self.recency.push(frame.ruler.age(first, acc.last));
+        self.t.push(frame.ruler.age(first, frame.end));
+        if frame.with_amount {
+            self.monetary_value.push(acc.cal_mean);
+        }
+        if frame.holdout {
+            self.hold_frequency.push(acc.hold_periods as f64);
+            if frame.with_amount {
+                self.hold_monetary_value.push(acc.hold_mean);
+            }
+        }
+        true
+    }
 }
 
 struct Scan {

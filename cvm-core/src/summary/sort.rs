@@ -61,23 +61,32 @@ fn top_digit(bits: u32) -> impl Fn(u64) -> usize + Copy + Send + Sync {
 }
 
 /// The ranges of [`parts`] the rows `0..n` are read in.
-fn ranges(n: usize) -> Vec<std::ops::Range<usize>> {
+pub(super) fn ranges(n: usize) -> Vec<std::ops::Range<usize>> {
     let chunk = n.div_ceil(parts(n)).max(1);
     (0..n).step_by(chunk).map(|s| s..(s + chunk).min(n)).collect()
 }
 
-/// For each of the [`ranges`] of `0..n`, the number of its rows of each top digit.
-pub(super) fn digit_counts<A: Payload>(
-    n: usize, bits: u32, row: impl Fn(usize) -> (u64, A) + Sync + Send,
+/// For each of the [`ranges`] of `0..n`, the number of its rows of each top digit of their
+/// keys of `bits` bits: `digit(i)` is row `i`'s (the top [`DIGIT`] bits, which the caller may
+/// compute from less than the whole key).
+pub(super) fn digit_counts(
+    n: usize, digit: impl Fn(usize) -> usize + Sync + Send,
 ) -> Vec<Vec<usize>> {
-    let digit = top_digit(bits);
     map_parts(ranges(n), |r| {
         let mut count = vec![0usize; BUCKETS];
         for i in r {
-            count[digit(row(i).0)] += 1;
+            count[digit(i)] += 1;
         }
         count
     })
+}
+
+/// The top digit of the key of `row(i)`, of `bits` bits (see [`digit_counts`]).
+pub(super) fn key_digit<A: Payload>(
+    bits: u32, row: impl Fn(usize) -> (u64, A) + Sync + Send,
+) -> impl Fn(usize) -> usize + Sync + Send {
+    let digit = top_digit(bits);
+    move |i| digit(row(i).0)
 }
 
 /// Consecutive ranges of top digits sorted one after the other: two of about half the rows each
@@ -107,7 +116,7 @@ pub(super) fn groups(
 fn sorted_rows<A: Payload>(
     n: usize, bits: u32, row: impl Fn(usize) -> (u64, A) + Sync + Send,
 ) -> Vec<(u64, A)> {
-    let counts = digit_counts(n, bits, &row);
+    let counts = digit_counts(n, key_digit(bits, &row));
     sorted_group(n, bits, &counts, 0..BUCKETS, row)
 }
 
@@ -180,8 +189,21 @@ pub(super) fn sorted_group<A: Payload>(
     out
 }
 
-/// Sorts one bucket stably on the low `bits` bits of its keys, `buf` as scratch.
+/// Sorts one bucket stably on the low `bits` bits of its keys, `buf` as scratch: an insertion
+/// sort for a few rows, a comparison sort up to 255, LSD passes in `buf` from 256.
 fn sort_bucket<A: Payload>(data: &mut [(u64, A)], bits: u32, buf: &mut Vec<(u64, A)>) {
+    if data.len() <= 16 {
+        for i in 1..data.len() {
+            let x = data[i];
+            let mut j = i;
+            while j > 0 && data[j - 1].0 > x.0 {
+                data[j] = data[j - 1];
+                j -= 1;
+            }
+            data[j] = x;
+        }
+        return;
+    }
     if data.len() < 256 {
         data.sort_by_key(|r| r.0);
         return;
@@ -271,7 +293,7 @@ mod tests {
     fn groups_sort_to_the_same_rows_in_two_halves() {
         let n = GROUP_MIN_ROWS + 1000;
         let row = |i: usize| (((i as u64 * 2_654_435_761) % 1_000_003) << 10 | (i as u64 % 7), i);
-        let counts = digit_counts(n, 30, row);
+        let counts = digit_counts(n, key_digit(30, row));
         let halves = groups(&counts, n, true);
         assert_eq!(halves.len(), 2);
         let mut joined = Vec::new();
@@ -279,7 +301,10 @@ mod tests {
             joined.extend(sorted_group(n, 30, &counts, g, row));
         }
         assert_eq!(joined, sorted_rows(n, 30, row));
-        assert_eq!(groups(&digit_counts(1000, 30, row), 1000, true), [0..BUCKETS; 1].to_vec());
+        assert_eq!(
+            groups(&digit_counts(1000, key_digit(30, row)), 1000, true),
+            [0..BUCKETS; 1].to_vec()
+        );
         assert_eq!(groups(&counts, n, false), [0..BUCKETS; 1].to_vec());
     }
 

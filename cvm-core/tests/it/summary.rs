@@ -294,6 +294,61 @@ fn rfm_table_gaps_are_errors() {
     assert_eq!(e.field(), Some("rules"));
 }
 
+/// A log whose ids span no more values than it has rows is summarised by a counting sort by
+/// customer, a sparser one by a sort on (customer, period): the same summary, bit for bit
+/// (amounts of a period summed in input order), holdout, exclusions and time units included.
+#[test]
+fn dense_and_sparse_ids_give_the_same_summary_bit_for_bit() {
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = move |m: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % m
+    };
+    for (rows, customers) in [(300usize, 40u64), (200_000, 30_000)] {
+        let dense: Vec<i64> = (0..rows).map(|_| next(customers) as i64 - 5).collect();
+        let sparse: Vec<i64> = dense.iter().map(|&c| c * 1_000 + 7).collect();
+        // seconds over two years: several rows a day for some customers
+        let ts: Vec<i64> = (0..rows).map(|_| 1_600_000_000 + next(730 * 86_400) as i64).collect();
+        let amount: Vec<f64> = (0..rows).map(|_| next(100_000) as f64 / 7.0 - 1_000.0).collect();
+        for cal in [None, Some(1_610_000_000)] {
+            let opts = SummaryOptions::new(TimestampUnit::Second)
+                .with_time_unit(Some(TimeUnit::Week))
+                .with_negative_amounts(NegativeAmounts::Net)
+                .with_observation_end(Some(1_665_000_000))
+                .with_calibration_end(cal);
+            let of = |ids: &[i64]| {
+                let log =
+                    TransactionLog { customer_id: ids, timestamp: &ts, amount: Some(&amount) };
+                summarize(&log, &opts).unwrap()
+            };
+            let (a, b) = (of(&dense), of(&sparse));
+            assert!(a.len() > customers as usize / 4);
+            let back: Vec<i64> = b.customer_id.iter().map(|&c| (c - 7) / 1_000).collect();
+            assert_eq!(a.customer_id, back);
+            assert_eq!(a.excluded_customers, b.excluded_customers);
+            let bits = |x: &[f64]| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            for (x, y) in [(&a.frequency, &b.frequency), (&a.recency, &b.recency), (&a.t, &b.t)] {
+                assert_eq!(bits(x), bits(y));
+            }
+            assert_eq!(
+                bits(a.monetary_value.as_ref().unwrap()),
+                bits(b.monetary_value.as_ref().unwrap())
+            );
+            assert_eq!(a.holdout.is_some(), cal.is_some());
+            if let (Some(h), Some(k)) = (&a.holdout, &b.holdout) {
+                assert_eq!(bits(&h.frequency), bits(&k.frequency));
+                assert_eq!(
+                    bits(h.monetary_value.as_ref().unwrap()),
+                    bits(k.monetary_value.as_ref().unwrap())
+                );
+                assert!(a.excluded_customers > 0);
+            }
+        }
+    }
+}
+
 mod props {
     use cvm_core::{
         compress, summarize, NegativeAmounts, SummaryOptions, TimestampUnit, TransactionLog,

@@ -210,9 +210,9 @@ def _customer_codes(ids: pd.Series, field: str) -> tuple[np.ndarray, Any]:
         # pandas.factorize(sort=True). A missing id or one that is not exactly a str (`row`)
         # takes the general path below, which names a missing id's row.
         raw = ids.to_numpy()  # an object column's own array: no copy
-        text, first, row = _cvm.text_codes(np.ascontiguousarray(raw, dtype=object))
-        if row is None and text is not None and first is not None:
-            return text, _FirstRows(ids.array, first)
+        text, distinct, row = _cvm.text_codes(np.ascontiguousarray(raw, dtype=object))
+        if row is None and text is not None and distinct is not None:
+            return text, _Labels(distinct)
     bad = _convert.first_true(ids.isna().to_numpy())
     if bad is not None:
         raise InvalidValueError(f"`{field}`[{bad}]: missing customer id", field=field, index=bad)
@@ -229,16 +229,17 @@ def _customer_codes(ids: pd.Series, field: str) -> tuple[np.ndarray, Any]:
     return rank[codes], uniques.take(order)
 
 
-class _FirstRows:
-    """Labels of text ids: code ``c`` is the id in row ``first[c]`` of ``values`` (taken once, for
-    the customers of the summary only), as an object index like the column's (pandas 3 would
-    otherwise infer its ``str`` dtype from the strings)."""
+class _Labels:
+    """Labels of text ids: code ``c`` is ``distinct[c]``, as an object index like the column's
+    (pandas 3 would otherwise infer its ``str`` dtype from the strings)."""
 
-    def __init__(self, values: Any, first: np.ndarray):
-        self.values, self.first = values, first
+    def __init__(self, distinct: np.ndarray):
+        self.distinct = distinct
 
     def take(self, codes: np.ndarray) -> pd.Index:
-        return pd.Index(self.values.take(self.first.take(codes)), dtype=object, copy=False)
+        # Every code in the summary (codes ascend with the customers): the labels as they are.
+        every = len(codes) == len(self.distinct)
+        return pd.Index(self.distinct if every else self.distinct.take(codes), dtype=object, copy=False)
 
 
 def _timestamps(
