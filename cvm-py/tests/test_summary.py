@@ -47,6 +47,25 @@ def test_string_ids_datetime_strings_and_polars(cdnow_log):
     pd.testing.assert_frame_equal(s3, ref, check_exact=True)
 
 
+def test_text_ids_left_out_by_the_calibration_end_take_their_labels_with_them():
+    # "c" buys first after the calibration end: the summary has a, b, d and their own labels
+    log = pd.DataFrame(
+        {
+            "id": pd.Series(["b", "a", "c", "b", "d"], dtype=object),
+            "t": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-02-10", "2024-01-20", "2024-01-05"]),
+            "a": [1.0, 2.0, 3.0, 4.0, 5.0],
+        }
+    )
+    s = cvm.summary_from_transactions(
+        log, "id", "t", "a", calibration_period_end="2024-01-10", observation_period_end="2024-03-01"
+    )
+    assert s.index.tolist() == ["a", "b", "d"] and s.index.dtype == object
+    assert s.attrs["excluded_customers"] == 1
+    assert s["frequency_holdout"].tolist() == [0.0, 1.0, 0.0]
+    full = cvm.summary_from_transactions(log, "id", "t", "a", observation_period_end="2024-03-01")
+    assert full.index.tolist() == ["a", "b", "c", "d"]
+
+
 def _factorized_reference(log, ids):
     """The summary of ``log`` with ``ids`` as customer ids, computed on pandas.factorize(sort=True)
     codes and relabelled: what every kind of id column must give."""

@@ -83,7 +83,7 @@ pub(super) fn by_dense_customer(
             if own.is_empty() {
                 continue;
             }
-            by_period(&mut own);
+            sort::sort_few_by_first(&mut own);
             let id = id_lo + c as i64;
             if !part.add(id, 0..own.len(), |i| (id, own[i].0, own[i].1), frame) {
                 break;
@@ -91,21 +91,4 @@ pub(super) fn by_dense_customer(
         }
         part
     })
-}
-
-/// Sorts one customer's (period, amount) pairs stably by period.
-fn by_period(own: &mut [(i64, f64)]) {
-    if own.len() > 16 {
-        own.sort_by_key(|r| r.0);
-        return;
-    }
-    for i in 1..own.len() {
-        let x = own[i];
-        let mut j = i;
-        while j > 0 && own[j - 1].0 > x.0 {
-            own[j] = own[j - 1];
-            j -= 1;
-        }
-        own[j] = x;
-    }
 }

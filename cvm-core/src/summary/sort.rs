@@ -189,23 +189,11 @@ pub(super) fn sorted_group<A: Payload>(
     out
 }
 
-/// Sorts one bucket stably on the low `bits` bits of its keys, `buf` as scratch: an insertion
-/// sort for a few rows, a comparison sort up to 255, LSD passes in `buf` from 256.
+/// Sorts one bucket stably on the low `bits` bits of its keys, `buf` as scratch: by
+/// [`sort_few_by_first`] up to 255 rows, LSD passes in `buf` from 256.
 fn sort_bucket<A: Payload>(data: &mut [(u64, A)], bits: u32, buf: &mut Vec<(u64, A)>) {
-    if data.len() <= 16 {
-        for i in 1..data.len() {
-            let x = data[i];
-            let mut j = i;
-            while j > 0 && data[j - 1].0 > x.0 {
-                data[j] = data[j - 1];
-                j -= 1;
-            }
-            data[j] = x;
-        }
-        return;
-    }
     if data.len() < 256 {
-        data.sort_by_key(|r| r.0);
+        sort_few_by_first(data);
         return;
     }
     buf.clear();
@@ -225,6 +213,24 @@ fn sort_bucket<A: Payload>(data: &mut [(u64, A)], bits: u32, buf: &mut Vec<(u64,
     }
     if !in_data {
         data.copy_from_slice(buf);
+    }
+}
+
+/// Sorts pairs stably by their first element: by insertion up to 16 (a customer's rows, a
+/// bucket of a few customers), a comparison sort above.
+pub(super) fn sort_few_by_first<K: Copy + Ord, V: Copy>(data: &mut [(K, V)]) {
+    if data.len() > 16 {
+        data.sort_by_key(|r| r.0);
+        return;
+    }
+    for i in 1..data.len() {
+        let x = data[i];
+        let mut j = i;
+        while j > 0 && data[j - 1].0 > x.0 {
+            data[j] = data[j - 1];
+            j -= 1;
+        }
+        data[j] = x;
     }
 }
 
