@@ -17,7 +17,7 @@
 //! # Ok::<(), cvm_core::Error>(())
 //! ```
 
-use crate::distinct::{first_appearance, slot_of, Scan};
+use crate::distinct::{first_appearance, scan_table, Entry, Scan};
 use crate::error::{check, Error, Result};
 
 /// Unique `(frequency, recency, T)` rows, their counts, and the map back to the original rows.
@@ -89,46 +89,27 @@ pub(crate) fn row_hash(f: f64, r: f64, t: f64) -> u64 {
 /// bytes: the keys and 1 + the unique index; 0 is an empty slot).
 struct Table;
 
+/// A slot of [`Table`]: a unique row's keys and tag.
+#[derive(Clone, Copy, Default)]
+struct Slot(Keys, u32);
+
+impl Entry for Slot {
+    fn hash(&self) -> u64 {
+        keys_hash(&self.0)
+    }
+    fn tag(&self) -> u32 {
+        self.1
+    }
+    fn tagged(self, tag: u32) -> Self {
+        Slot(self.0, tag)
+    }
+}
+
 impl Scan<Keys> for Table {
     fn scan(
         &self, rows: impl Iterator<Item = (usize, Keys)>, len: usize,
     ) -> (Vec<u32>, Vec<usize>) {
-        let mut index = Vec::with_capacity(len);
-        let mut first: Vec<usize> = Vec::new();
-        // Open addressing, linear probing, at most half full.
-        let mut bits = 10;
-        let mut slots = vec![((0, 0, 0), 0u32); 1 << bits];
-        for (i, k) in rows {
-            let mask = slots.len() - 1;
-            let mut s = slot_of(keys_hash(&k), bits);
-            let u = loop {
-                let (sk, su) = slots[s];
-                if su == 0 {
-                    let u = first.len() as u32; // < rows < 2^32 − 1: the callers' bound
-                    slots[s] = (k, u + 1);
-                    first.push(i);
-                    break u;
-                }
-                if sk == k {
-                    break su - 1;
-                }
-                s = (s + 1) & mask;
-            };
-            index.push(u);
-            if 2 * first.len() > slots.len() {
-                bits += 1;
-                let old = std::mem::replace(&mut slots, vec![((0, 0, 0), 0); 1 << bits]);
-                let mask = slots.len() - 1;
-                for (sk, su) in old.into_iter().filter(|e| e.1 != 0) {
-                    let mut s = slot_of(keys_hash(&sk), bits);
-                    while slots[s].1 != 0 {
-                        s = (s + 1) & mask;
-                    }
-                    slots[s] = (sk, su);
-                }
-            }
-        }
-        (index, first)
+        scan_table(rows, len, |_, k| Slot(k, 0), |stored, new, _, _| stored.0 == new.0)
     }
 }
 

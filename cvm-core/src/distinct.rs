@@ -3,8 +3,8 @@
 //! ([`crate::compress()`]).
 //!
 //! The caller gives each row an item (what its table compares, or a hash of it) and a hash of
-//! the item (equal values hash alike), and scans items through a hash table of its own making
-//! ([`Scan`]); [`first_appearance`] runs it over all rows at once or, from `SHARDED_FROM` rows
+//! the item (equal values hash alike), and scans items through a hash table of their distinct
+//! values ([`Scan`], by [`scan_table`] with entries of its own); [`first_appearance`] runs it over all rows at once or, from `SHARDED_FROM` rows
 //! with the `parallel` feature, in shards by the hash's top bits, and returns the same for
 //! either: each row's distinct index and each distinct value's first row.
 
@@ -80,9 +80,9 @@ const GROUP_CHUNK: usize = 1 << 14;
 
 /// A scan of rows (pairs of a row and its item `T`, rows ascending, with their number) through
 /// a hash table of their distinct values: for each row the index of its value among the distinct
-/// values in order of first appearance, and the first row of each distinct value. A table slot
-/// must be taken from the hash's bits below its top `SHARD_BITS` (equal within a shard): see
-/// [`slot_of`].
+/// values in order of first appearance, and the first row of each distinct value. The table's
+/// slots must be taken from the hash's bits below its top `SHARD_BITS` (equal within a shard),
+/// as [`scan_table`] takes them.
 pub(crate) trait Scan<T>: Sync {
     /// Scans `rows`.
     fn scan(&self, rows: impl Iterator<Item = (usize, T)>, len: usize) -> (Vec<u32>, Vec<usize>);
@@ -148,8 +148,66 @@ pub(crate) fn first_appearance<T: Copy + Default + Send + Sync>(
 
 /// The slot of a hash in a table of `2^bits` slots: bits of the hash below its top
 /// [`SHARD_BITS`] (so that the slots spread within a shard).
-pub(crate) fn slot_of(h: u64, bits: u32) -> usize {
+fn slot_of(h: u64, bits: u32) -> usize {
     (h.rotate_left(8) >> (64 - bits)) as usize
+}
+
+/// What a slot of [`scan_table`] holds: an entry of a distinct value, or nothing.
+pub(crate) trait Entry: Copy + Default {
+    /// The hash the entry's slot is chosen by.
+    fn hash(&self) -> u64;
+    /// 1 + the distinct index of the entry's value; 0 for an empty slot.
+    fn tag(&self) -> u32;
+    /// The entry with its tag set.
+    fn tagged(self, tag: u32) -> Self;
+}
+
+/// The scan of [`Scan`]s: each row `(i, item)` is made an entry, `entry(i, item)`, and looked
+/// up in a hash table of the distinct values' entries (open addressing, linear probing, at most
+/// half full, slots by [`slot_of`]); `same(stored, new, stored_row, row)` says whether a stored
+/// entry (its value first seen at `stored_row`) is the new one's. The rows' distinct indices
+/// (in order of first appearance) and each distinct value's first row, for fewer than
+/// 2³² − 1 rows (the callers' bound).
+pub(crate) fn scan_table<T, E: Entry>(
+    rows: impl Iterator<Item = (usize, T)>, len: usize, entry: impl Fn(usize, T) -> E,
+    same: impl Fn(&E, &E, usize, usize) -> bool,
+) -> (Vec<u32>, Vec<usize>) {
+    let mut index = Vec::with_capacity(len);
+    let mut first: Vec<usize> = Vec::new();
+    let mut bits = 10;
+    let mut slots = vec![E::default(); 1 << bits];
+    for (i, item) in rows {
+        let e = entry(i, item);
+        let mask = slots.len() - 1;
+        let mut s = slot_of(e.hash(), bits);
+        let d = loop {
+            let stored = slots[s];
+            if stored.tag() == 0 {
+                let d = first.len() as u32;
+                slots[s] = e.tagged(d + 1);
+                first.push(i);
+                break d;
+            }
+            if same(&stored, &e, first[stored.tag() as usize - 1], i) {
+                break stored.tag() - 1;
+            }
+            s = (s + 1) & mask;
+        };
+        index.push(d);
+        if 2 * first.len() > slots.len() {
+            bits += 1;
+            let old = std::mem::replace(&mut slots, vec![E::default(); 1 << bits]);
+            let mask = slots.len() - 1;
+            for stored in old.into_iter().filter(|e| e.tag() != 0) {
+                let mut s = slot_of(stored.hash(), bits);
+                while slots[s].tag() != 0 {
+                    s = (s + 1) & mask;
+                }
+                slots[s] = stored;
+            }
+        }
+    }
+    (index, first)
 }
 
 #[cfg(test)]

@@ -439,9 +439,9 @@ impl Ruler {
 /// 16 bytes a row (8 without amounts) when the id range and the period range pack into 64 bits
 /// (the usual case; 24 otherwise); from 4,194,304 rows on, when the ids span at least 2,048
 /// values, the rows are sorted and scanned in two groups of customers one after the other (one
-/// more pass over the input), which halves that to 8 bytes a row (4 without amounts). With the `parallel` feature, from 65,536 rows on, the
-/// sort and the scan are spread over the rayon pool; the summary is the same, bit for bit, on
-/// any number of threads.
+/// more pass over the input), which halves that to 8 bytes a row (4 without amounts). With the
+/// `parallel` feature, from 65,536 rows on, the sort and the scan are spread over the rayon
+/// pool; the summary is the same, bit for bit, on any number of threads.
 ///
 /// # Errors
 /// * [`Error::Empty`] for an empty log (`customer_id`);

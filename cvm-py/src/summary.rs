@@ -74,8 +74,8 @@ pub fn summarize<'py>(
 /// codes of `cvm_core::summary::text_codes` (ascending with the ids) and the distinct ids in the
 /// order of their codes (each the object of its first row), or `(None, None, row)` when the
 /// element at `row` is not exactly a `str` or has no UTF-8 form (a lone surrogate): the caller
-/// then reports a missing id or takes its general path. The strings are read under the GIL into one buffer; the hashing
-/// and the sort run without it.
+/// then reports a missing id or takes its general path. The strings are read under the GIL into
+/// one buffer; the hashing and the sort run without it.
 #[pyfunction]
 #[allow(clippy::type_complexity)]
 pub fn text_codes<'py>(

@@ -7,7 +7,7 @@
 //! is how Python compares `str` (so the codes are those of `pandas.factorize(sort=True)`) and how
 //! Rust compares `str`.
 
-use crate::distinct::{first_appearance, slot_of, Scan};
+use crate::distinct::{first_appearance, scan_table, Entry, Scan};
 use crate::error::{Error, Result};
 
 /// Integer codes of text ids: see [`text_codes`].
@@ -156,59 +156,31 @@ fn load(data: &[u8], from: usize, end: usize) -> u64 {
 
 impl Scan<u64> for Ids<'_> {
     fn scan(&self, rows: impl Iterator<Item = (usize, u64)>, len: usize) -> (Vec<u32>, Vec<usize>) {
-        distinct_in_order(rows, len, *self)
+        let ids = *self;
+        let entry = |i: usize, hash: u64| {
+            let size = ids.offsets[i + 1] - ids.offsets[i];
+            let len = u32::try_from(size).unwrap_or(u32::MAX);
+            Slot { hash, head: [ids.word(i, 0), ids.word(i, 8)], len, index: 0 }
+        };
+        // Ids of up to 16 bytes are equal when their slots are; longer ones are read.
+        let same = |stored: &Slot, new: &Slot, stored_row: usize, row: usize| {
+            (stored.hash, stored.head, stored.len) == (new.hash, new.head, new.len)
+                && (new.len <= 16 || ids.text(stored_row) == ids.text(row))
+        };
+        scan_table(rows, len, entry, same)
     }
 }
 
-/// The scan of the ids' hash table: open addressing in [`Slot`]s, ids of up to 16 bytes
-/// compared in the slot.
-fn distinct_in_order(
-    rows: impl Iterator<Item = (usize, u64)>, len: usize, ids: Ids<'_>,
-) -> (Vec<u32>, Vec<usize>) {
-    let mut codes = Vec::with_capacity(len);
-    let mut first: Vec<usize> = Vec::new();
-    // Open addressing, linear probing, at most half full.
-    let mut bits = 10u32;
-    let mut slots = vec![Slot::default(); 1 << bits];
-    for (i, h) in rows {
-        let size = ids.offsets[i + 1] - ids.offsets[i];
-        let head = [ids.word(i, 0), ids.word(i, 8)];
-        let len = u32::try_from(size).unwrap_or(u32::MAX);
-        let mask = slots.len() - 1;
-        let mut s = slot_of(h, bits);
-        let code = loop {
-            let e = slots[s];
-            if e.index == 0 {
-                let d = first.len();
-                // d + 1 <= rows < u32::MAX: checked by the caller.
-                slots[s] = Slot { hash: h, head, len, index: (d + 1) as u32 };
-                first.push(i);
-                break d;
-            }
-            if e.hash == h
-                && e.head == head
-                && e.len == len
-                && (size <= 16 || ids.text(first[e.index as usize - 1]) == ids.text(i))
-            {
-                break e.index as usize - 1;
-            }
-            s = (s + 1) & mask;
-        };
-        codes.push(code as u32);
-        if 2 * first.len() > slots.len() {
-            bits += 1;
-            let old = std::mem::replace(&mut slots, vec![Slot::default(); 1 << bits]);
-            let mask = slots.len() - 1;
-            for e in old.into_iter().filter(|e| e.index != 0) {
-                let mut s = slot_of(e.hash, bits);
-                while slots[s].index != 0 {
-                    s = (s + 1) & mask;
-                }
-                slots[s] = e;
-            }
-        }
+impl Entry for Slot {
+    fn hash(&self) -> u64 {
+        self.hash
     }
-    (codes, first)
+    fn tag(&self) -> u32 {
+        self.index
+    }
+    fn tagged(self, index: u32) -> Self {
+        Slot { index, ..self }
+    }
 }
 
 /// The distinct ids (given by their first rows) in ascending byte order, as distinct indices.
@@ -220,15 +192,7 @@ fn sorted_distinct(first: &[usize], ids: Ids<'_>) -> Vec<usize> {
     // The first 8 bytes, big-endian (zero-padded): ascending with the bytes, up to ties.
     let mut keyed: Vec<(u64, usize)> =
         first.iter().enumerate().map(|(d, &row)| (ids.word(row, 0).swap_bytes(), d)).collect();
-    #[cfg(feature = "parallel")]
-    if keyed.len() >= super::sort::PAR_MIN_ROWS {
-        use rayon::prelude::*;
-        keyed.par_sort_unstable();
-    } else {
-        keyed.sort_unstable();
-    }
-    #[cfg(not(feature = "parallel"))]
-    keyed.sort_unstable();
+    crate::parallel::par_sort_unstable(&mut keyed);
     let mut at = 0;
     while at < keyed.len() {
         let run = keyed[at..].iter().take_while(|k| k.0 == keyed[at].0).count();
