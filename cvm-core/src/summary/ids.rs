@@ -7,6 +7,7 @@
 //! is how Python compares `str` (so the codes are those of `pandas.factorize(sort=True)`) and how
 //! Rust compares `str`.
 
+use super::sort::{build, sort_by_key_bytes};
 use crate::distinct::{first_appearance, scan_table, Entry, Scan};
 use crate::error::{Error, Result};
 
@@ -30,11 +31,12 @@ pub struct TextCodes {
 ///
 /// # Cost
 /// One hash per row in a table of the distinct ids (ids of up to 16 bytes are compared in the
-/// table), then a sort of the distinct ids only (on an 8-byte prefix first, the full bytes on
-/// ties). With the `parallel` feature, from 65,536 rows the rows are hashed on the thread pool
-/// and grouped into 16 shards by hash, each shard's table one task, and from 65,536 distinct ids
-/// the sort runs on the thread pool. Besides the output, 100 to 200 bytes a distinct id (the
-/// table is a quarter to half full), and 16 bytes a row for the shards.
+/// table), then a sort of the distinct ids only (a radix sort on an 8-byte prefix, a pass for
+/// each byte in which the prefixes differ; a comparison of the full bytes on ties). With the
+/// `parallel` feature, from 65,536 rows the rows are hashed on the thread pool and grouped into
+/// 16 shards by hash, each shard's table one task, and the codes are written on the pool.
+/// Besides the output, 100 to 200 bytes a distinct id (the table is a quarter to half full),
+/// and 16 bytes a row for the shards.
 ///
 /// # Errors
 /// [`Error::InvalidValue`] on `offsets` when they decrease or point past the end of `data`
@@ -81,7 +83,7 @@ pub fn text_codes(offsets: &[usize], data: &[u8]) -> Result<TextCodes> {
     for (r, &d) in order.iter().enumerate() {
         rank[d] = r as i64;
     }
-    let codes = index.iter().map(|&d| rank[d as usize]).collect();
+    let codes = build(n, |i| rank[index[i] as usize]);
     let first_row = order.iter().map(|&d| first[d]).collect();
     Ok(TextCodes { codes, first_row })
 }
@@ -185,24 +187,24 @@ impl Entry for Slot {
 
 /// The distinct ids (given by their first rows) in ascending byte order, as distinct indices.
 ///
-/// Sorted as `(8-byte big-endian prefix, distinct index)` pairs, which order most ids without
+/// Sorted by their first 8 bytes read big-endian (ascending with the bytes, up to ties) in
+/// radix passes over the bytes in which these prefixes differ, which order most ids without
 /// reading their text; then each run of equal prefixes (shared beginnings, or a shorter id
 /// padded with zeros) is sorted by the full bytes.
 fn sorted_distinct(first: &[usize], ids: Ids<'_>) -> Vec<usize> {
-    // The first 8 bytes, big-endian (zero-padded): ascending with the bytes, up to ties.
-    let mut keyed: Vec<(u64, usize)> =
-        first.iter().enumerate().map(|(d, &row)| (ids.word(row, 0).swap_bytes(), d)).collect();
-    crate::parallel::par_sort_unstable(&mut keyed);
+    let mut keyed = build(first.len(), |d| (ids.word(first[d], 0).swap_bytes(), d as u32));
+    sort_by_key_bytes(&mut keyed);
     let mut at = 0;
     while at < keyed.len() {
         let run = keyed[at..].iter().take_while(|k| k.0 == keyed[at].0).count();
         if run > 1 {
-            keyed[at..at + run]
-                .sort_unstable_by(|a, b| ids.text(first[a.1]).cmp(ids.text(first[b.1])));
+            keyed[at..at + run].sort_unstable_by(|a, b| {
+                ids.text(first[a.1 as usize]).cmp(ids.text(first[b.1 as usize]))
+            });
         }
         at += run;
     }
-    keyed.into_iter().map(|k| k.1).collect()
+    keyed.into_iter().map(|k| k.1 as usize).collect()
 }
 
 #[cfg(test)]

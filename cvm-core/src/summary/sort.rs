@@ -234,6 +234,43 @@ pub(super) fn sort_few_by_first<K: Copy + Ord, V: Copy>(data: &mut [(K, V)]) {
     }
 }
 
+/// Sorts pairs stably by their 64-bit keys: LSD counting passes a byte at a time, skipping the
+/// bytes that are the same in every key (the counts of all eight bytes are taken in one pass
+/// first). Work O(n · bytes that differ); memory one copy of the pairs.
+pub(super) fn sort_by_key_bytes<A: Payload>(data: &mut [(u64, A)]) {
+    if data.len() <= 16 {
+        sort_few_by_first(data);
+        return;
+    }
+    let mut counts = [[0usize; 256]; 8];
+    for &(k, _) in data.iter() {
+        for (b, c) in counts.iter_mut().enumerate() {
+            c[(k >> (8 * b)) as usize & 255] += 1;
+        }
+    }
+    let mut buf = vec![(0u64, A::default()); data.len()];
+    let mut in_data = true;
+    for (b, count) in counts.iter_mut().enumerate() {
+        if count.contains(&data.len()) {
+            continue; // every key has this byte
+        }
+        let mut at = 0;
+        for c in count.iter_mut() {
+            at += std::mem::replace(c, at);
+        }
+        let (src, dst) = if in_data { (&*data, &mut buf[..]) } else { (&buf[..], &mut *data) };
+        for &(k, a) in src {
+            let d = (k >> (8 * b)) as usize & 255;
+            dst[count[d]] = (k, a);
+            count[d] += 1;
+        }
+        in_data = !in_data;
+    }
+    if !in_data {
+        data.copy_from_slice(&buf);
+    }
+}
+
 /// One stable counting pass on the digit at `shift`; false (nothing written) when every row
 /// has the same digit.
 fn lsd_pass<A: Payload>(src: &[(u64, A)], dst: &mut [(u64, A)], shift: u32) -> bool {
@@ -293,6 +330,24 @@ mod tests {
         let mut expected = rows.clone();
         expected.sort_by_key(|r| r.0);
         assert_eq!(sorted_rows(rows.len(), 32, |i| rows[i]), expected);
+    }
+
+    #[test]
+    fn sorts_by_key_bytes_stably_skipping_the_bytes_every_key_shares() {
+        // duplicates, bytes shared by every key (the top three, the lowest), full 64-bit keys,
+        // and the small sizes sorted by insertion; the payload records the input position
+        let mixed = |i: u64| (0xAB_CD_EF << 40) | (((i * 7919) % 5003) << 8) | 0x42;
+        let full = |i: u64| i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (i % 3);
+        for (n, key) in [(50_000, &mixed as &dyn Fn(u64) -> u64), (50_000, &full), (13, &full)] {
+            let mut rows: Vec<(u64, u32)> = (0..n).map(|i| (key(i as u64), i)).collect();
+            let mut expected = rows.clone();
+            expected.sort_by_key(|r| r.0);
+            sort_by_key_bytes(&mut rows);
+            assert_eq!(rows, expected);
+        }
+        let mut same = vec![(7u64, 1u8), (7, 0), (7, 2)];
+        sort_by_key_bytes(&mut same);
+        assert_eq!(same, [(7, 1), (7, 0), (7, 2)]);
     }
 
     #[test]
