@@ -118,7 +118,7 @@ impl Scan<Keys> for Table {
 /// Each unique row keeps the values of its first row (−0.0 and +0.0 are the same value).
 ///
 /// # Cost
-/// The rows are hashed and found in a hash table of the unique rows (in 16 shards on the thread
+/// The rows are hashed and found in a hash table of the unique rows (in 8 shards on the thread
 /// pool from 65,536 rows with the `parallel` feature), then only the unique rows are sorted:
 /// O(n + u log u) for `n` rows of which `u` are unique; besides the output, about 100 bytes a
 /// unique row and 44 bytes a row.

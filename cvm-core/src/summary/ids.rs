@@ -34,7 +34,7 @@ pub struct TextCodes {
 /// table), then a sort of the distinct ids only (a radix sort on an 8-byte prefix, a pass for
 /// each byte in which the prefixes differ; a comparison of the full bytes on ties). With the
 /// `parallel` feature, from 65,536 rows the rows are hashed on the thread pool and grouped into
-/// 16 shards by hash, each shard's table one task, and the codes are written on the pool.
+/// 8 shards by hash, each shard's table one task, and the codes are written on the pool.
 /// Besides the output, 100 to 200 bytes a distinct id (the table is a quarter to half full),
 /// and 16 bytes a row for the shards.
 ///
