@@ -95,7 +95,7 @@ where
     F: Send + FnOnce() -> cvm_core::Result<T>,
     T: Send,
 {
-    match py.detach(|| catch(work)) {
+    match py.detach(|| crate::pool::run(|| catch(work))) {
         Ok(result) => result.py(),
         Err(message) => Err(panic_to_py(&message)),
     }

@@ -14,6 +14,7 @@ mod lifetime2;
 mod loyalty;
 mod model_methods;
 mod models;
+mod pool;
 mod selection;
 mod summary;
 mod value;
@@ -31,6 +32,7 @@ fn silence_panics() {
 #[pymodule]
 fn _cvm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", cvm_core::VERSION)?;
+    pool::record_main_thread(m.py())?;
     silence_panics();
     m.add_function(wrap_pyfunction!(summary::summarize, m)?)?;
     m.add_function(wrap_pyfunction!(summary::text_codes, m)?)?;

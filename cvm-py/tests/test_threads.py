@@ -10,9 +10,12 @@ below), and moves by thousands during one that releases it.
 
 from __future__ import annotations
 
+import glob
+import os
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -94,3 +97,40 @@ def test_native_work_releases_the_gil(cohort, name):
                                             timestamp_unit="s"),
     }
     assert steps_during_repeated(calls[name]) >= 100
+
+
+def _parallel_work(f, r, t):
+    """A scoring and a summary large enough to run on several threads, as arrays."""
+    p, e = BG._fitted.probability_alive_and_expected_purchases(39.0, f, r, t)
+    s = _cvm.summarize(np.repeat(np.arange(N, dtype=np.int64), 5),
+                       np.tile(np.arange(5, dtype=np.int64) * 86_400, N) + 10**9, timestamp_unit="s")
+    return [np.asarray(p), np.asarray(e), s["customer_id"], s["frequency"], s["recency"], s["T"]]
+
+
+def test_calls_from_other_threads_agree_with_calls_from_the_main_thread(cohort):
+    # The main thread works in its own pool (it is one of the pool's threads); other threads use
+    # the global pool, four of them at once here. Every result is the same, bit for bit.
+    assert threading.current_thread() is threading.main_thread()
+    f, r, t, _, _ = cohort
+    main = _parallel_work(f, r, t)
+    with ThreadPoolExecutor(4) as pool:
+        others = list(pool.map(lambda _: _parallel_work(f, r, t), range(4)))
+    for other in others:
+        for a, b in zip(main, other):
+            np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="thread names are read from /proc")
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2 or os.environ.get("RAYON_NUM_THREADS", "") not in ("", "0"),
+                    reason="one thread: the main thread's pool has no other worker")
+def test_the_main_thread_is_one_of_its_pools_threads(cohort):
+    # From the main thread the parallel work runs in a pool of which the caller is worker 0 and
+    # the others are threads named cvm-1, cvm-2, ... (started by the first such call).
+    f, r, t, _, _ = cohort
+    _parallel_work(f, r, t)
+    names = set()
+    for comm in glob.glob("/proc/self/task/*/comm"):
+        with open(comm) as fh:
+            names.add(fh.read().strip())
+    assert "cvm-1" in names, names
+    assert "cvm-0" not in names  # worker 0 is the main thread itself
