@@ -15,7 +15,8 @@ pub fn slice<'a, T: numpy::Element>(
     arr: &'a PyReadonlyArray1<'_, T>, field: &str,
 ) -> PyResult<&'a [T]> {
     arr.as_slice().map_err(|_| {
-        crate::errors::to_py(cvm_core::Error::invalid(field, "array must be C-contiguous"))
+        let what = if arr.is_contiguous() { "aligned" } else { "C-contiguous" };
+        crate::errors::to_py(cvm_core::Error::invalid(field, format!("array must be {what}")))
     })
 }
 

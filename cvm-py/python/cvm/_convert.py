@@ -144,6 +144,15 @@ def shaped(values: np.ndarray, index: Optional[pd.Index], *inputs: Any) -> Any:
     return pd.Series(values, index=index) if index is not None else values
 
 
+def carray(values: Any, dtype: Any = None) -> np.ndarray:
+    """``values`` as a C-contiguous, aligned array of ``dtype`` (what the native module reads in
+    place), without a copy when it already is one. ``np.ascontiguousarray`` alone keeps an
+    unaligned buffer as it is (a column deserialised from a Dask shuffle or an Arrow buffer at an
+    odd offset), which the native module cannot read in place."""
+    arr = np.ascontiguousarray(values, dtype=dtype)
+    return arr if arr.flags.aligned else arr.copy()
+
+
 def first_true(mask: np.ndarray) -> int | None:
     idx = np.flatnonzero(mask)
     return int(idx[0]) if idx.size else None
@@ -153,13 +162,13 @@ def ids_to_int64(ids: pd.Series, field: str) -> tuple[np.ndarray, Any]:
     """Customer ids → int64 codes (zero-copy for int64 columns) and the labels to map them back."""
     if isinstance(ids.dtype, np.dtype) and ids.dtype.kind in "iu" and ids.dtype != np.uint64:
         # A numpy integer column has no missing values: no scan for them.
-        return np.ascontiguousarray(ids.to_numpy(), dtype=np.int64), None
+        return carray(ids.to_numpy(), dtype=np.int64), None
     bad = first_true(ids.isna().to_numpy())
     if bad is not None:
         raise InvalidValueError(f"`{field}`[{bad}]: missing customer id", field=field, index=bad)
     values = ids.to_numpy()
     if values.dtype.kind in "iu" and values.dtype != np.uint64:
-        return np.ascontiguousarray(values, dtype=np.int64), None
+        return carray(values, dtype=np.int64), None
     codes, uniques = pd.factorize(ids, sort=True)
     return codes.astype(np.int64, copy=False), uniques
 
@@ -178,7 +187,7 @@ def timestamps_ns(values: pd.Series, field: str) -> np.ndarray:
                 index=bad,
             )
         values = parsed
-    return np.ascontiguousarray(values.to_numpy().astype("datetime64[ns]").view(np.int64))
+    return carray(values.to_numpy().astype("datetime64[ns]").view(np.int64))
 
 
 def timestamp_ns(value: Any, field: str) -> int | None:
@@ -242,7 +251,7 @@ def floats(values: Any, field: str) -> np.ndarray:
             # extension arrays (nullable, Arrow) map their missing values to NaN.
             plain = isinstance(values.dtype, np.dtype) and values.dtype.kind in "iuf"
             values = values.to_numpy() if plain else values.to_numpy(dtype=np.float64, na_value=np.nan)
-        arr = np.ascontiguousarray(values, dtype=np.float64)
+        arr = carray(values, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         bad = _first_non_number(values)
         if bad is None:

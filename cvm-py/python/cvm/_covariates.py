@@ -81,7 +81,7 @@ def _column(name: str, values: pd.Series, field: str) -> Column:
     """One column for the core."""
     dtype = values.dtype
     if isinstance(dtype, pd.CategoricalDtype):
-        codes = np.ascontiguousarray(values.cat.codes, dtype=np.int64)
+        codes = _convert.carray(values.cat.codes, dtype=np.int64)
         levels = [str(c) for c in dtype.categories]
         # pandas' order of the categories: the first one present is the reference level.
         present = codes[codes >= 0]
@@ -89,7 +89,7 @@ def _column(name: str, values: pd.Series, field: str) -> Column:
         return (name, codes, levels, reference)
     if dtype == object or isinstance(dtype, pd.StringDtype) or getattr(dtype, "kind", "") in ("O", "U", "S"):
         codes, uniques = pd.factorize(values, sort=True)
-        return (name, np.ascontiguousarray(codes, dtype=np.int64), [str(u) for u in uniques], None)
+        return (name, _convert.carray(codes, dtype=np.int64), [str(u) for u in uniques], None)
     return (name, _convert.floats(values, f"{field}.{name}"))
 
 

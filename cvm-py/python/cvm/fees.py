@@ -67,13 +67,13 @@ def _codes(*parts: pd.Series, field: str) -> tuple[list[np.ndarray], Any]:
         if bad is not None:
             raise InvalidValueError(f"`{field}`[{bad}]: missing id", field=field, index=bad)
     if all(p.dtype.kind in "iu" and p.dtype != np.uint64 for p in parts):
-        return [np.ascontiguousarray(p.to_numpy(), dtype=np.int64) for p in parts], None
+        return [_convert.carray(p.to_numpy(), dtype=np.int64) for p in parts], None
     joined = pd.concat([p.astype(object) for p in parts], ignore_index=True)
     codes, labels = pd.factorize(joined, sort=True)
     codes = codes.astype(np.int64)
     out, start = [], 0
     for p in parts:
-        out.append(np.ascontiguousarray(codes[start : start + len(p)]))
+        out.append(_convert.carray(codes[start : start + len(p)]))
         start += len(p)
     return out, labels
 

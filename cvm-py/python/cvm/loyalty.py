@@ -89,7 +89,7 @@ def _aligned(signals: Any, index: pd.Index, field: str = "signals") -> pd.DataFr
 def _flags(values: pd.Series, field: str) -> np.ndarray:
     """A boolean column (bool, or numbers 0/1) → contiguous bool; anything else names the index."""
     if values.dtype == bool:
-        return np.ascontiguousarray(values.to_numpy(dtype=bool))
+        return _convert.carray(values.to_numpy(dtype=bool))
     raw = values.to_numpy(dtype=object)
     for i, v in enumerate(raw):
         ok = isinstance(v, (bool, np.bool_)) or (
@@ -97,7 +97,7 @@ def _flags(values: pd.Series, field: str) -> np.ndarray:
         )
         if not ok:
             raise InvalidValueError(f"`{field}`[{i}]: must be a boolean (True/False or 0/1), got {v!r}", field=field, index=i)
-    return np.ascontiguousarray(raw.astype(bool))
+    return _convert.carray(raw.astype(bool))
 
 
 def _numbers(values: pd.Series, field: str) -> np.ndarray:
@@ -559,7 +559,7 @@ def _stage_codes(stages: pd.Series, field: str) -> np.ndarray:
         bad = _convert.first_true(codes < 0)
         if bad is not None:
             raise InvalidValueError(f"`{field}`[{bad}]: missing stage", field=field, index=bad)
-        return np.ascontiguousarray(codes, dtype=np.uint8)
+        return _convert.carray(codes, dtype=np.uint8)
     return _cvm.parse_stages([str(s) for s in stages.to_numpy(dtype=object)], field)
 
 
@@ -567,15 +567,15 @@ def _snapshot_ids(ib: pd.Index, ia: pd.Index):
     """The customer ids of two snapshots as int64 arrays for the core, and the labels the codes
     stand for (``None`` when the ids are integers already)."""
     if ib.dtype.kind in "iu" and ia.dtype.kind in "iu" and ib.dtype != np.uint64 and ia.dtype != np.uint64:
-        return (np.ascontiguousarray(ib.to_numpy(), dtype=np.int64),
-                np.ascontiguousarray(ia.to_numpy(), dtype=np.int64), None)
+        return (_convert.carray(ib.to_numpy(), dtype=np.int64),
+                _convert.carray(ia.to_numpy(), dtype=np.int64), None)
     for idx, field in ((ib, "ids_before"), (ia, "ids_after")):
         bad = _convert.first_true(np.asarray(idx.isna()))
         if bad is not None:
             raise InvalidValueError(f"`{field}`[{bad}]: missing customer id", field=field, index=bad)
     codes, labels = pd.factorize(ib.append(ia))
-    return (np.ascontiguousarray(codes[: len(ib)], dtype=np.int64),
-            np.ascontiguousarray(codes[len(ib):], dtype=np.int64), labels)
+    return (_convert.carray(codes[: len(ib)], dtype=np.int64),
+            _convert.carray(codes[len(ib):], dtype=np.int64), labels)
 
 
 def stage_migration(before: Any, after: Any, policy: str = "strict") -> StageMigration:

@@ -36,7 +36,7 @@ def _categorical(s: pd.Series) -> tuple[np.ndarray, list[str]]:
         codes, cats = s.cat.codes.to_numpy(), s.cat.categories
     else:
         codes, cats = pd.factorize(s, use_na_sentinel=True)
-    return np.ascontiguousarray(codes, dtype=np.int32), [str(c) for c in cats]
+    return _convert.carray(codes, dtype=np.int32), [str(c) for c in cats]
 
 
 def _columns(df: Any, names: Sequence[str]) -> tuple[list, list, list]:
@@ -377,7 +377,7 @@ def relationship_trend(
             f"`profit`: expected a 2-D table (customers × periods), got {values.ndim} dimensions",
             field="profit",
         )
-    flat = np.ascontiguousarray(values).reshape(-1)
+    flat = _convert.carray(values).reshape(-1)
     out = _cvm.relationship_trend(flat, values.shape[1], _convert.optional_number(high_level, "high_level"),
                                   _convert.number(slope_tolerance, "slope_tolerance"), str(slope_scale))
     result = pd.DataFrame(

@@ -210,7 +210,7 @@ def _customer_codes(ids: pd.Series, field: str) -> tuple[np.ndarray, Any]:
         # pandas.factorize(sort=True). A missing id or one that is not exactly a str (`row`)
         # takes the general path below, which names a missing id's row.
         raw = ids.to_numpy()  # an object column's own array: no copy
-        text, distinct, row = _cvm.text_codes(np.ascontiguousarray(raw, dtype=object))
+        text, distinct, row = _cvm.text_codes(_convert.carray(raw, dtype=object))
         if row is None and text is not None and distinct is not None:
             return text, _Labels(distinct)
     bad = _convert.first_true(ids.isna().to_numpy())
@@ -261,7 +261,7 @@ def _timestamps(
         if unit not in _TIMESTAMP_UNITS or count != 1:
             target = "ns" if unit in ("ps", "fs", "as") else "s"
             arr, unit = arr.astype(f"datetime64[{target}]"), target
-        return np.ascontiguousarray(arr.view(np.int64)), unit
+        return _convert.carray(arr.view(np.int64)), unit
     if kind in "iuf":
         if timestamp_unit is not None:
             return _integers(values, field), timestamp_unit
@@ -342,7 +342,7 @@ def _integers(values: pd.Series, field: str) -> np.ndarray:
             raise InvalidValueError(
                 f"`{field}`[{bad}]: expected a whole-number timestamp, got {f[bad]!r}", field=field, index=bad
             )
-        return np.ascontiguousarray(np.where(np.isnan(f), _MISSING, f).astype(np.int64))
+        return _convert.carray(np.where(np.isnan(f), _MISSING, f).astype(np.int64))
     if values.dtype.kind == "u":
         raw = values.to_numpy(dtype=np.uint64, na_value=0)
         bad = _convert.first_true(raw > np.uint64(np.iinfo(np.int64).max))
@@ -350,7 +350,7 @@ def _integers(values: pd.Series, field: str) -> np.ndarray:
             raise InvalidValueError(
                 f"`{field}`[{bad}]: timestamp {int(raw[bad])} does not fit in int64", field=field, index=bad
             )
-    return np.ascontiguousarray(values.to_numpy(dtype=np.int64, na_value=_MISSING))
+    return _convert.carray(values.to_numpy(dtype=np.int64, na_value=_MISSING))
 
 
 def _end(

@@ -44,16 +44,16 @@ def _series(x: Any, field: str) -> tuple[tuple[str, np.ndarray, int], Optional[p
     """
     if isinstance(x, pd.DataFrame):
         values = _convert.matrix(x, field)
-        return ("matrix", np.ascontiguousarray(values.ravel()), values.shape[1]), x.index
+        return ("matrix", _convert.carray(values.ravel()), values.shape[1]), x.index
     if isinstance(x, pd.Series):
         return ("per_customer", _convert.floats(x, field), 0), x.index
     if _is_scalar(x):
         return ("constant", np.array([_convert.number(x, field)], dtype=np.float64), 0), None
     arr = _convert.matrix(x, field)
     if arr.ndim == 1:
-        return ("schedule", np.ascontiguousarray(arr), 0), None
+        return ("schedule", _convert.carray(arr), 0), None
     if arr.ndim == 2:
-        return ("matrix", np.ascontiguousarray(arr.ravel()), arr.shape[1]), None
+        return ("matrix", _convert.carray(arr.ravel()), arr.shape[1]), None
     raise InvalidValueError(f"`{field}`: expected at most 2 dimensions, got {arr.ndim}", field=field)
 
 
@@ -296,15 +296,15 @@ def retention_from_survival(survival: Any) -> Any:
     """
     if isinstance(survival, pd.DataFrame):
         values = _convert.matrix(survival, "survival")
-        rates = _cvm.retention_from_survival(np.ascontiguousarray(values.ravel()), values.shape[1])
+        rates = _cvm.retention_from_survival(_convert.carray(values.ravel()), values.shape[1])
         return pd.DataFrame(rates.reshape(values.shape[0], -1), index=survival.index,
                             columns=pd.RangeIndex(1, values.shape[1], name="period"))
     arr = _convert.floats(survival, "survival") if isinstance(survival, pd.Series) \
         else _convert.matrix(survival, "survival")
     if arr.ndim == 2:
-        rates = _cvm.retention_from_survival(np.ascontiguousarray(arr.ravel()), arr.shape[1])
+        rates = _cvm.retention_from_survival(_convert.carray(arr.ravel()), arr.shape[1])
         return rates.reshape(arr.shape[0], -1)
-    arr = np.ascontiguousarray(arr.ravel())
+    arr = _convert.carray(arr.ravel())
     rates = _cvm.retention_from_survival(arr, len(arr))
     if isinstance(survival, pd.Series):
         return pd.Series(rates, index=pd.RangeIndex(1, len(arr), name="period"), name="retention")
@@ -397,7 +397,7 @@ def value_decomposition(
     if realised is not None:
         if isinstance(realised, pd.DataFrame) or np.ndim(realised) == 2:
             values = _convert.matrix(realised, "realised")
-            hist, periods = np.ascontiguousarray(values.ravel()), values.shape[1]
+            hist, periods = _convert.carray(values.ravel()), values.shape[1]
         else:
             hist = _convert.floats(realised, "realised")
     opt = lambda x, f: None if x is None else _convert.floats(x, f)  # noqa: E731
@@ -803,7 +803,7 @@ def matrix_migration(before: ValueMatrixResult, after: ValueMatrixResult,
         raise InvalidValueError(f"`after`: the grids differ: {before.shape} before, {after.shape} after",
                                 field="after")
     ids_b, ids_a, labels = _snapshot_ids(before.customers.index, after.customers.index)
-    cells = lambda m: np.ascontiguousarray(m.customers["cell"].to_numpy(), dtype=np.uint64)  # noqa: E731
+    cells = lambda m: _convert.carray(m.customers["cell"].to_numpy(), dtype=np.uint64)  # noqa: E731
     d = _cvm.value_cell_migration(ids_b, cells(before), ids_a, cells(after), len(before.cells),
                                   _convert.text(policy, "policy"))
     names = list(before.cells["label"])
@@ -863,7 +863,7 @@ def value_path(
         raise InvalidValueError(f"`potential`: shape {p.shape} differs from current's {c.shape}",
                                 field="potential")
     cut = lambda x, f: None if x is None else _convert.floats(np.atleast_1d(x), f).tolist()  # noqa: E731
-    out = _cvm.value_path_native(np.ascontiguousarray(c.ravel()), np.ascontiguousarray(p.ravel()), c.shape[1],
+    out = _cvm.value_path_native(_convert.carray(c.ravel()), _convert.carray(p.ravel()), c.shape[1],
                                  cut(current_thresholds, "current_thresholds"), quantiles,
                                  cut(potential_thresholds, "potential_thresholds"), quantiles,
                                  None if grid is None else _convert.whole(grid, "grid"))
