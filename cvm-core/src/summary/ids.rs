@@ -7,7 +7,7 @@
 //! is how Python compares `str` (so the codes are those of `pandas.factorize(sort=True)`) and how
 //! Rust compares `str`.
 
-use super::sort::{build, sort_by_key_bytes};
+use super::sort::{build, sort_bucket};
 use crate::distinct::{first_appearance, scan_table, Entry, Scan};
 use crate::error::{Error, Result};
 
@@ -32,7 +32,7 @@ pub struct TextCodes {
 /// # Cost
 /// One hash per row in a table of the distinct ids (ids of up to 16 bytes are compared in the
 /// table), then a sort of the distinct ids only (a radix sort on an 8-byte prefix, a pass for
-/// each byte in which the prefixes differ; a comparison of the full bytes on ties). With the
+/// each 11-bit digit in which the prefixes differ; a comparison of the full bytes on ties). With the
 /// `parallel` feature, from 65,536 rows the rows are hashed on the thread pool and grouped into
 /// 8 shards by hash, each shard's table one task, and the codes are written on the pool.
 /// Besides the output, 100 to 200 bytes a distinct id (the table is a quarter to half full),
@@ -187,13 +187,13 @@ impl Entry for Slot {
 
 /// The distinct ids (given by their first rows) in ascending byte order, as distinct indices.
 ///
-/// Sorted by their first 8 bytes read big-endian (ascending with the bytes, up to ties) in
-/// radix passes over the bytes in which these prefixes differ, which order most ids without
-/// reading their text; then each run of equal prefixes (shared beginnings, or a shorter id
-/// padded with zeros) is sorted by the full bytes.
+/// Sorted by their first 8 bytes read big-endian (ascending with the bytes, up to ties) in the
+/// summaries' LSD radix passes (a pass for each digit in which the prefixes differ), which order
+/// most ids without reading their text; then each run of equal prefixes (shared beginnings, or
+/// a shorter id padded with zeros) is sorted by the full bytes.
 fn sorted_distinct(first: &[usize], ids: Ids<'_>) -> Vec<usize> {
     let mut keyed = build(first.len(), |d| (ids.word(first[d], 0).swap_bytes(), d as u32));
-    sort_by_key_bytes(&mut keyed);
+    sort_bucket(&mut keyed, 64, &mut Vec::new());
     let mut at = 0;
     while at < keyed.len() {
         let run = keyed[at..].iter().take_while(|k| k.0 == keyed[at].0).count();

@@ -191,7 +191,7 @@ pub(super) fn sorted_group<A: Payload>(
 
 /// Sorts one bucket stably on the low `bits` bits of its keys, `buf` as scratch: by
 /// [`sort_few_by_first`] up to 255 rows, LSD passes in `buf` from 256.
-fn sort_bucket<A: Payload>(data: &mut [(u64, A)], bits: u32, buf: &mut Vec<(u64, A)>) {
+pub(super) fn sort_bucket<A: Payload>(data: &mut [(u64, A)], bits: u32, buf: &mut Vec<(u64, A)>) {
     if data.len() < 256 {
         sort_few_by_first(data);
         return;
@@ -231,43 +231,6 @@ pub(super) fn sort_few_by_first<K: Copy + Ord, V: Copy>(data: &mut [(K, V)]) {
             j -= 1;
         }
         data[j] = x;
-    }
-}
-
-/// Sorts pairs stably by their 64-bit keys: LSD counting passes a byte at a time, skipping the
-/// bytes that are the same in every key (the counts of all eight bytes are taken in one pass
-/// first). Work O(n · bytes that differ); memory one copy of the pairs.
-pub(super) fn sort_by_key_bytes<A: Payload>(data: &mut [(u64, A)]) {
-    if data.len() <= 16 {
-        sort_few_by_first(data);
-        return;
-    }
-    let mut counts = [[0usize; 256]; 8];
-    for &(k, _) in data.iter() {
-        for (b, c) in counts.iter_mut().enumerate() {
-            c[(k >> (8 * b)) as usize & 255] += 1;
-        }
-    }
-    let mut buf = vec![(0u64, A::default()); data.len()];
-    let mut in_data = true;
-    for (b, count) in counts.iter_mut().enumerate() {
-        if count.contains(&data.len()) {
-            continue; // every key has this byte
-        }
-        let mut at = 0;
-        for c in count.iter_mut() {
-            at += std::mem::replace(c, at);
-        }
-        let (src, dst) = if in_data { (&*data, &mut buf[..]) } else { (&buf[..], &mut *data) };
-        for &(k, a) in src {
-            let d = (k >> (8 * b)) as usize & 255;
-            dst[count[d]] = (k, a);
-            count[d] += 1;
-        }
-        in_data = !in_data;
-    }
-    if !in_data {
-        data.copy_from_slice(&buf);
     }
 }
 
@@ -333,7 +296,7 @@ mod tests {
     }
 
     #[test]
-    fn sorts_by_key_bytes_stably_skipping_the_bytes_every_key_shares() {
+    fn sorts_a_bucket_of_full_keys_stably_skipping_the_digits_every_key_shares() {
         // duplicates, bytes shared by every key (the top three, the lowest), full 64-bit keys,
         // and the small sizes sorted by insertion; the payload records the input position
         let mixed = |i: u64| (0xAB_CD_EF << 40) | (((i * 7919) % 5003) << 8) | 0x42;
@@ -342,11 +305,11 @@ mod tests {
             let mut rows: Vec<(u64, u32)> = (0..n).map(|i| (key(i as u64), i)).collect();
             let mut expected = rows.clone();
             expected.sort_by_key(|r| r.0);
-            sort_by_key_bytes(&mut rows);
+            sort_bucket(&mut rows, 64, &mut Vec::new());
             assert_eq!(rows, expected);
         }
         let mut same = vec![(7u64, 1u8), (7, 0), (7, 2)];
-        sort_by_key_bytes(&mut same);
+        sort_bucket(&mut same, 64, &mut Vec::new());
         assert_eq!(same, [(7, 1), (7, 0), (7, 2)]);
     }
 
