@@ -17,7 +17,7 @@
 //! # Ok::<(), cvm_core::Error>(())
 //! ```
 
-use crate::distinct::{first_appearance, scan_table, Entry, Scan};
+use crate::distinct::{first_appearance, scan_table, Entry, Firsts, Scan};
 use crate::error::{check, Error, Result};
 
 /// Unique `(frequency, recency, T)` rows, their counts, and the map back to the original rows.
@@ -106,9 +106,8 @@ impl Entry for Slot {
 }
 
 impl Scan<Keys> for Table {
-    fn scan(
-        &self, rows: impl Iterator<Item = (usize, Keys)>, len: usize,
-    ) -> (Vec<u32>, Vec<usize>) {
+    type Out = Firsts;
+    fn scan(&self, rows: impl Iterator<Item = (usize, Keys)>, len: usize) -> Firsts {
         scan_table(rows, len, |_, k| Slot(k, 0), |stored, new, _, _| stored.0 == new.0)
     }
 }

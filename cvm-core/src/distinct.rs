@@ -82,13 +82,54 @@ const SHARD_BITS: u32 = 3;
 const GROUP_CHUNK: usize = 1 << 14;
 
 /// A scan of rows (pairs of a row and its item `T`, rows ascending, with their number) through
-/// a hash table of their distinct values: for each row the index of its value among the distinct
-/// values in order of first appearance, and the first row of each distinct value. The table's
-/// slots must be taken from the hash's bits below its top `SHARD_BITS` (equal within a shard),
-/// as [`scan_table`] takes them.
+/// a hash table of their distinct values. For [`first_appearance`] its output is, for each row,
+/// the index of its value among the distinct values in order of first appearance, and the first
+/// row of each distinct value; [`by_shard`] takes any output. The table's slots must be taken
+/// from the hash's bits below its top `SHARD_BITS` (equal within a shard), as [`scan_table`]
+/// takes them.
 pub(crate) trait Scan<T>: Sync {
+    /// What a scan gives.
+    type Out: Send;
     /// Scans `rows`.
-    fn scan(&self, rows: impl Iterator<Item = (usize, T)>, len: usize) -> (Vec<u32>, Vec<usize>);
+    fn scan(&self, rows: impl Iterator<Item = (usize, T)>, len: usize) -> Self::Out;
+}
+
+/// The distinct indices of the rows and the first row of each distinct value.
+pub(crate) type Firsts = (Vec<u32>, Vec<usize>);
+
+/// Each shard's scan of the rows' items `item(i)` hashed by `hash`: every row in one shard below
+/// [`SHARDED_FROM`] rows (or without the `parallel` feature), else `2^SHARD_BITS` shards by the
+/// hash's top bits, grouped and scanned on the thread pool as [`first_appearance`] does, one
+/// task a shard. A value's rows all fall in one shard. Work O(n) besides the scans; memory as
+/// [`first_appearance`]'s pairs.
+pub(crate) fn by_shard<T: Copy + Default + Send + Sync, S: Scan<T>>(
+    n: usize, item: impl Fn(usize) -> T + Sync, hash: impl Fn(&T) -> u64 + Sync, scan: &S,
+) -> Vec<S::Out> {
+    #[cfg(feature = "parallel")]
+    if n >= SHARDED_FROM {
+        return scan_shards(n, item, hash, scan).1;
+    }
+    #[cfg(not(feature = "parallel"))]
+    let _ = hash; // the shards need it
+    vec![scan.scan((0..n).map(|i| (i, item(i))), n)]
+}
+
+/// The rows grouped by shard ([`Grouped`], chunks of [`GROUP_CHUNK`] rows, pairs of the row and
+/// its item) and each shard's scan, one task a shard.
+#[cfg(feature = "parallel")]
+fn scan_shards<T: Copy + Default + Send + Sync, S: Scan<T>>(
+    n: usize, item: impl Fn(usize) -> T + Sync, hash: impl Fn(&T) -> u64 + Sync, scan: &S,
+) -> (Grouped<(u32, T)>, Vec<S::Out>) {
+    let shard = |h: u64| (h >> (64 - SHARD_BITS)) as usize;
+    let grouped = Grouped::new(n, GROUP_CHUNK, 1 << SHARD_BITS, |i| {
+        let t = item(i);
+        ((i as u32, t), shard(hash(&t))) // n < u32::MAX: the callers' bound
+    });
+    let outs = par_tasks(1 << SHARD_BITS, |s| {
+        let (own, len) = grouped.bucket(s);
+        scan.scan(own.map(|&(i, t)| (i as usize, t)), len)
+    });
+    (grouped, outs)
 }
 
 /// For each of the `n` rows (fewer than 2³² − 1) the index of its value among the distinct
@@ -105,21 +146,13 @@ pub(crate) trait Scan<T>: Sync {
 /// (4 bytes a row and the item, aligned).
 pub(crate) fn first_appearance<T: Copy + Default + Send + Sync>(
     n: usize, item: impl Fn(usize) -> T + Sync, hash: impl Fn(&T) -> u64 + Sync,
-    scan: &impl Scan<T>,
-) -> (Vec<u32>, Vec<usize>) {
+    scan: &impl Scan<T, Out = Firsts>,
+) -> Firsts {
     #[cfg(feature = "parallel")]
     if n >= SHARDED_FROM {
         const SHARDS: usize = 1 << SHARD_BITS;
-        let shard = |h: u64| (h >> (64 - SHARD_BITS)) as usize;
-        let grouped = Grouped::new(n, GROUP_CHUNK, SHARDS, |i| {
-            let t = item(i);
-            ((i as u32, t), shard(hash(&t))) // n < u32::MAX: the caller's bound
-        });
+        let (grouped, parts) = scan_shards(n, item, hash, scan);
         let (grouped, run) = (&grouped, |c: usize, s: usize| grouped.run(c, s));
-        let parts = par_tasks(SHARDS, |s| {
-            let (own, len) = grouped.bucket(s);
-            scan.scan(own.map(|&(i, t)| (i as usize, t)), len)
-        });
         // Where each chunk's run of each shard begins among the shard's indices, and where each
         // shard's distinct values begin among all.
         let mut at = vec![[0usize; SHARDS]; grouped.chunks()];
@@ -144,9 +177,8 @@ pub(crate) fn first_appearance<T: Copy + Default + Send + Sync>(
         let first = parts.into_iter().flat_map(|p| p.1).collect();
         return (index, first);
     }
-    #[cfg(not(feature = "parallel"))]
-    let _ = hash; // the shards need it
-    scan.scan((0..n).map(|i| (i, item(i))), n)
+    let mut whole = by_shard(n, item, hash, scan);
+    whole.pop().unwrap_or_default()
 }
 
 /// The slot of a hash in a table of `2^bits` slots: bits of the hash below its top
@@ -171,10 +203,11 @@ pub(crate) trait Entry: Copy + Default {
 /// entry (its value first seen at `stored_row`) is the new one's. The rows' distinct indices
 /// (in order of first appearance) and each distinct value's first row, for fewer than
 /// 2³² − 1 rows (the callers' bound).
+#[inline]
 pub(crate) fn scan_table<T, E: Entry>(
     rows: impl Iterator<Item = (usize, T)>, len: usize, entry: impl Fn(usize, T) -> E,
     same: impl Fn(&E, &E, usize, usize) -> bool,
-) -> (Vec<u32>, Vec<usize>) {
+) -> Firsts {
     let mut index = Vec::with_capacity(len);
     let mut first: Vec<usize> = Vec::new();
     let mut bits = 10;
@@ -221,9 +254,8 @@ mod tests {
     struct Values<'a>(&'a [u64]);
 
     impl Scan<u64> for Values<'_> {
-        fn scan(
-            &self, rows: impl Iterator<Item = (usize, u64)>, len: usize,
-        ) -> (Vec<u32>, Vec<usize>) {
+        type Out = Firsts;
+        fn scan(&self, rows: impl Iterator<Item = (usize, u64)>, len: usize) -> Firsts {
             let mut seen = std::collections::HashMap::new();
             let (mut index, mut first) = (Vec::with_capacity(len), Vec::new());
             let mut last = None;

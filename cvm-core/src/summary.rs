@@ -72,9 +72,11 @@ mod dense;
 mod ids;
 mod scan;
 mod sort;
+mod text;
 
 pub use ids::{text_codes, TextCodes};
-use scan::{by_customer, Frame};
+use scan::{by_customer, Frame, Part};
+pub use text::{summarize_text, TextSummary, TextTransactionLog};
 
 /// A timestamp that is missing (numpy's `NaT` has the same bit pattern).
 pub const MISSING_TIMESTAMP: i64 = i64::MIN;
@@ -457,139 +459,191 @@ impl Ruler {
 pub fn summarize(log: &TransactionLog<'_>, opts: &SummaryOptions) -> Result<CustomerSummary> {
     let n = log.customer_id.len();
     check::non_empty("customer_id", n)?;
-    check::same_len("datetime", n, log.timestamp.len())?;
-    if let Some(a) = log.amount {
-        check::same_len("monetary_value", n, a.len())?;
-        check::finite("monetary_value", a)?;
-        if opts.negative_amounts == NegativeAmounts::Error {
-            if let Some(i) = a.iter().position(|&x| x < 0.0) {
-                return Err(Error::invalid_at(
-                    "monetary_value",
-                    i,
-                    format!(
-                        "negative amount {} (a return or refund?): negative amounts are an error \
-                         by default; pass negative_amounts = \"net\" to net them within their period",
-                        a[i]
-                    ),
-                ));
+    let plan = Plan::new(n, log.timestamp, log.amount, opts)?;
+    let parts = by_customer(log, (plan.p_lo, plan.p_hi), plan.period_of(), &plan.frame);
+    plan.assemble(parts, |id| {
+        let row = log.customer_id.iter().position(|&c| c == id).unwrap_or(0);
+        (row, id.to_string())
+    })
+}
+
+/// What a summary has checked of its timestamps, amounts and options, and derived from them,
+/// before the rows are grouped by customer.
+struct Plan {
+    tu: TimestampUnit,
+    periods: Periods,
+    /// The first and last periods of the transactions.
+    p_lo: i64,
+    p_hi: i64,
+    frame: Frame,
+    time_unit: Option<TimeUnit>,
+    /// The holdout's duration (with a calibration split).
+    holdout_duration: Option<f64>,
+}
+
+impl Plan {
+    /// Checks `n` rows' `timestamp` and `amount` (the caller has checked that `n > 0`) and the
+    /// options: the errors of [`summarize`] but for the ids.
+    fn new(
+        n: usize, timestamp: &[i64], amount: Option<&[f64]>, opts: &SummaryOptions,
+    ) -> Result<Plan> {
+        check::same_len("datetime", n, timestamp.len())?;
+        if let Some(a) = amount {
+            check::same_len("monetary_value", n, a.len())?;
+            check::finite("monetary_value", a)?;
+            if opts.negative_amounts == NegativeAmounts::Error {
+                if let Some(i) = a.iter().position(|&x| x < 0.0) {
+                    return Err(Error::invalid_at(
+                        "monetary_value",
+                        i,
+                        format!(
+                            "negative amount {} (a return or refund?): negative amounts are an error \
+                             by default; pass negative_amounts = \"net\" to net them within their period",
+                            a[i]
+                        ),
+                    ));
+                }
             }
         }
-    }
-    if opts.freq_multiplier == 0 {
-        return Err(Error::invalid("freq_multiplier", "must be >= 1 (got 0)"));
-    }
-    let tu = opts.timestamp_unit;
-    // Day numbers and periods grow with the timestamp, and the missing marker is the smallest
-    // i64: when the earliest and the latest timestamps are valid, every one is.
-    let (ts_lo, ts_hi) = min_max(log.timestamp);
-    let (day_lo, day_hi) = match (tu.checked_day(ts_lo), tu.checked_day(ts_hi)) {
-        (Ok(lo), Ok(hi)) => (lo, hi),
-        _ => {
-            let (i, reason) = log
-                .timestamp
-                .iter()
-                .enumerate()
-                .find_map(|(i, &t)| tu.checked_day(t).err().map(|r| (i, r)))
-                .expect("an invalid timestamp");
-            return Err(Error::invalid_at("datetime", i, reason));
+        if opts.freq_multiplier == 0 {
+            return Err(Error::invalid("freq_multiplier", "must be >= 1 (got 0)"));
         }
-    };
-    let end_day = |value: Option<i64>, field: &str| -> Result<Option<i64>> {
-        value.map(|v| tu.checked_day(v).map_err(|reason| Error::invalid(field, reason))).transpose()
-    };
-    let obs_end_day = end_day(opts.observation_end, "observation_period_end")?;
-    let cal_end_day = end_day(opts.calibration_end, "calibration_period_end")?;
-
-    // With every day in MIN_DAY..=MAX_DAY, period indices and their start days stay far from
-    // the i64 limits (|day| < 2^22, k < 2^32), so the period arithmetic cannot overflow.
-    let periods = Periods { unit: opts.freq, k: opts.freq_multiplier as i64 };
-    let ruler = Ruler { periods, unit_days: opts.time_unit.map(TimeUnit::days) };
-    let (p_lo, p_hi) = (periods.of_day(day_lo), periods.of_day(day_hi));
-    let period_of = |t: i64| periods.of_day(tu.to_day(t));
-
-    let obs_end = match obs_end_day {
-        Some(e) => periods.of_day(e),
-        None => p_hi,
-    };
-    if p_hi > obs_end {
-        let i = log.timestamp.iter().position(|&t| period_of(t) > obs_end).unwrap_or(0);
-        return Err(Error::invalid_at(
-            "datetime",
-            i,
-            format!(
-                "transaction (timestamp {}) after observation_period_end ({})",
-                log.timestamp[i],
-                opts.observation_end.unwrap_or_default()
-            ),
-        ));
-    }
-    let cal_end = match cal_end_day {
-        None => None,
-        Some(c) => {
-            let pc = periods.of_day(c);
-            if pc > obs_end {
-                return Err(Error::invalid(
-                    "calibration_period_end",
-                    "is after observation_period_end",
-                ));
+        let tu = opts.timestamp_unit;
+        // Day numbers and periods grow with the timestamp, and the missing marker is the smallest
+        // i64: when the earliest and the latest timestamps are valid, every one is.
+        let (ts_lo, ts_hi) = min_max(timestamp);
+        let (day_lo, day_hi) = match (tu.checked_day(ts_lo), tu.checked_day(ts_hi)) {
+            (Ok(lo), Ok(hi)) => (lo, hi),
+            _ => {
+                let (i, reason) = timestamp
+                    .iter()
+                    .enumerate()
+                    .find_map(|(i, &t)| tu.checked_day(t).err().map(|r| (i, r)))
+                    .expect("an invalid timestamp");
+                return Err(Error::invalid_at("datetime", i, reason));
             }
-            if p_lo > pc {
-                return Err(Error::invalid(
-                    "calibration_period_end",
-                    "is before every transaction: no customer has a calibration history",
-                ));
-            }
-            Some(pc)
-        }
-    };
-    let end = cal_end.unwrap_or(obs_end);
-    if p_lo >= end {
-        check_not_all_zero_ages(log.timestamp, period_of, end, opts)?;
-    }
+        };
+        let end_day = |value: Option<i64>, field: &str| -> Result<Option<i64>> {
+            value
+                .map(|v| tu.checked_day(v).map_err(|reason| Error::invalid(field, reason)))
+                .transpose()
+        };
+        let obs_end_day = end_day(opts.observation_end, "observation_period_end")?;
+        let cal_end_day = end_day(opts.calibration_end, "calibration_period_end")?;
 
-    let time_unit = match (opts.time_unit, opts.freq_multiplier) {
-        (Some(u), _) => Some(u),
-        (None, 1) => Some(opts.freq),
-        (None, _) => None,
-    };
-    let frame = Frame {
-        ruler,
-        end,
-        include_first: opts.include_first_purchase,
-        with_amount: log.amount.is_some(),
-        holdout: cal_end.is_some(),
-    };
-    let parts = by_customer(log, (p_lo, p_hi), period_of, &frame);
-    let mut out = CustomerSummary {
-        customer_id: Vec::new(),
-        frequency: Vec::new(),
-        recency: Vec::new(),
-        t: Vec::new(),
-        time_unit,
-        monetary_value: frame.with_amount.then(Vec::new),
-        holdout: cal_end.map(|pc| Holdout {
-            frequency: Vec::new(),
-            monetary_value: frame.with_amount.then(Vec::new),
-            duration: ruler.age(pc, obs_end),
-        }),
-        excluded_customers: 0,
-    };
-    for part in parts {
-        if let Some(id) = part.overflow {
-            let row = log.customer_id.iter().position(|&c| c == id).unwrap_or(0);
+        // With every day in MIN_DAY..=MAX_DAY, period indices and their start days stay far from
+        // the i64 limits (|day| < 2^22, k < 2^32), so the period arithmetic cannot overflow.
+        let periods = Periods { unit: opts.freq, k: opts.freq_multiplier as i64 };
+        let ruler = Ruler { periods, unit_days: opts.time_unit.map(TimeUnit::days) };
+        let (p_lo, p_hi) = (periods.of_day(day_lo), periods.of_day(day_hi));
+        let period_of = |t: i64| periods.of_day(tu.to_day(t));
+
+        let obs_end = match obs_end_day {
+            Some(e) => periods.of_day(e),
+            None => p_hi,
+        };
+        if p_hi > obs_end {
+            let i = timestamp.iter().position(|&t| period_of(t) > obs_end).unwrap_or(0);
             return Err(Error::invalid_at(
-                "monetary_value",
-                row,
+                "datetime",
+                i,
                 format!(
-                    "the amounts of customer {id} (first row {row}) sum beyond the range of a \
-                     64-bit float (|sum| > {:e}); rescale the amounts (e.g. to thousands)",
-                    f64::MAX
+                    "transaction (timestamp {}) after observation_period_end ({})",
+                    timestamp[i],
+                    opts.observation_end.unwrap_or_default()
                 ),
             ));
         }
-        part.append_to(&mut out);
+        let cal_end = match cal_end_day {
+            None => None,
+            Some(c) => {
+                let pc = periods.of_day(c);
+                if pc > obs_end {
+                    return Err(Error::invalid(
+                        "calibration_period_end",
+                        "is after observation_period_end",
+                    ));
+                }
+                if p_lo > pc {
+                    return Err(Error::invalid(
+                        "calibration_period_end",
+                        "is before every transaction: no customer has a calibration history",
+                    ));
+                }
+                Some(pc)
+            }
+        };
+        let end = cal_end.unwrap_or(obs_end);
+        if p_lo >= end {
+            check_not_all_zero_ages(timestamp, period_of, end, opts)?;
+        }
+
+        let time_unit = match (opts.time_unit, opts.freq_multiplier) {
+            (Some(u), _) => Some(u),
+            (None, 1) => Some(opts.freq),
+            (None, _) => None,
+        };
+        let frame = Frame {
+            ruler,
+            end,
+            include_first: opts.include_first_purchase,
+            with_amount: amount.is_some(),
+            holdout: cal_end.is_some(),
+        };
+        Ok(Plan {
+            tu,
+            periods,
+            p_lo,
+            p_hi,
+            frame,
+            time_unit,
+            holdout_duration: cal_end.map(|pc| ruler.age(pc, obs_end)),
+        })
     }
-    Ok(out)
+
+    /// The period of a timestamp.
+    fn period_of(&self) -> impl Fn(i64) -> i64 + Copy + Send + Sync {
+        let (periods, tu) = (self.periods, self.tu);
+        move |t| periods.of_day(tu.to_day(t))
+    }
+
+    /// The summary of the customers' [`Part`]s, in order; when a customer's amounts overflow,
+    /// an error naming its first row and id, `first_row_and_id(id)`.
+    fn assemble(
+        &self, parts: Vec<Part>, first_row_and_id: impl Fn(i64) -> (usize, String),
+    ) -> Result<CustomerSummary> {
+        let with_amount = self.frame.with_amount;
+        let mut out = CustomerSummary {
+            customer_id: Vec::new(),
+            frequency: Vec::new(),
+            recency: Vec::new(),
+            t: Vec::new(),
+            time_unit: self.time_unit,
+            monetary_value: with_amount.then(Vec::new),
+            holdout: self.holdout_duration.map(|duration| Holdout {
+                frequency: Vec::new(),
+                monetary_value: with_amount.then(Vec::new),
+                duration,
+            }),
+            excluded_customers: 0,
+        };
+        for part in parts {
+            if let Some(id) = part.overflow {
+                let (row, id) = first_row_and_id(id);
+                return Err(Error::invalid_at(
+                    "monetary_value",
+                    row,
+                    format!(
+                        "the amounts of customer {id} (first row {row}) sum beyond the range of a \
+                         64-bit float (|sum| > {:e}); rescale the amounts (e.g. to thousands)",
+                        f64::MAX
+                    ),
+                ));
+            }
+            part.append_to(&mut out);
+        }
+        Ok(out)
+    }
 }
 
 /// Every customer has `T = 0` exactly when every transaction up to `end` falls in the period

@@ -26,94 +26,154 @@ pub fn summarize<'py>(
         let ids = slice(&customer_id, "customer_id")?;
         let ts = slice(&timestamp, "datetime")?;
         let amount = opt_slice(&amount, "monetary_value")?;
-        let multiplier =
-            u32::try_from(freq_multiplier).ok().filter(|&m| m >= 1).ok_or_else(|| {
-                crate::errors::to_py(cvm_core::Error::invalid(
-                    "freq_multiplier",
-                    format!("must be an integer >= 1 (got {freq_multiplier})"),
-                ))
-            })?;
-        let opts = cvm_core::SummaryOptions::new(name::<cvm_core::TimestampUnit>(
+        let opts = options(
             timestamp_unit,
-            "timestamp_unit",
-        )?)
-        .with_freq(self::time_unit(freq, "freq")?)
-        .with_freq_multiplier(multiplier)
-        .with_time_unit(time_unit.map(|u| self::time_unit(u, "time_unit")).transpose()?)
-        .with_observation_end(observation_end)
-        .with_calibration_end(calibration_end)
-        .with_include_first_purchase(include_first_purchase)
-        .with_negative_amounts(name::<cvm_core::NegativeAmounts>(
+            freq,
+            freq_multiplier,
+            time_unit,
+            (observation_end, calibration_end),
+            include_first_purchase,
             negative_amounts,
-            "negative_amounts",
-        )?);
+        )?;
         let log = cvm_core::TransactionLog { customer_id: ids, timestamp: ts, amount };
         let s = detach(py, || cvm_core::summarize(&log, &opts))?;
-        let d = PyDict::new(py);
-        d.set_item("customer_id", array(py, s.customer_id))?;
-        d.set_item("frequency", array(py, s.frequency))?;
-        d.set_item("recency", array(py, s.recency))?;
-        d.set_item("T", array(py, s.t))?;
-        d.set_item("time_unit", s.time_unit.map(cvm_core::TimeUnit::as_str))?;
-        if let Some(m) = s.monetary_value {
-            d.set_item("monetary_value", array(py, m))?;
-        }
-        if let Some(h) = s.holdout {
-            d.set_item("frequency_holdout", array(py, h.frequency))?;
-            if let Some(m) = h.monetary_value {
-                d.set_item("monetary_value_holdout", array(py, m))?;
-            }
-            d.set_item("duration_holdout", h.duration)?;
-        }
-        d.set_item("excluded_customers", s.excluded_customers)?;
-        Ok(d)
+        summary_dict(py, s)
     })
 }
 
-/// Codes of text customer ids (a contiguous object array): `(codes, labels, None)`, the int64
-/// codes of `cvm_core::summary::text_codes` (ascending with the ids) and the distinct ids in the
-/// order of their codes (each the object of its first row), or `(None, None, row)` when the
-/// element at `row` is not exactly a `str` or has no UTF-8 form (a lone surrogate): the caller
-/// then reports a missing id or takes its general path. The strings are read under the GIL into
-/// one buffer; the hashing and the sort run without it.
+/// Customer summary of a transaction log whose ids are text (a contiguous object array): the
+/// arguments of `summarize` but for the ids, which are read as `str` and coded in the core
+/// (`cvm_core::summary::summarize_text`). Returns `(summary, labels, None)`: the dict of
+/// `summarize`, whose `customer_id` are the codes of the ids (ascending with them), and the
+/// distinct ids in the order of their codes (each the object of its first row); or
+/// `(None, None, row)` when the element at `row` is not exactly a `str` or has no UTF-8 form (a
+/// lone surrogate): the caller then reports a missing id or takes its general path. The strings
+/// are read under the GIL into one buffer; the summary runs without it.
 #[pyfunction]
-#[allow(clippy::type_complexity)]
-pub fn text_codes<'py>(
-    py: Python<'py>, ids: PyReadonlyArray1<'py, Py<PyAny>>,
-) -> PyResult<(Option<Bound<'py, PyAny>>, Option<Bound<'py, PyAny>>, Option<usize>)> {
+#[pyo3(signature = (customer_id, timestamp, amount=None, *, timestamp_unit, freq="D",
+    freq_multiplier=1, time_unit=None, observation_end=None, calibration_end=None,
+    include_first_purchase=false, negative_amounts="error"))]
+#[allow(clippy::too_many_arguments, clippy::type_complexity)]
+pub fn summarize_text<'py>(
+    py: Python<'py>, customer_id: PyReadonlyArray1<'py, Py<PyAny>>,
+    timestamp: PyReadonlyArray1<'py, i64>, amount: Option<PyReadonlyArray1<'py, f64>>,
+    timestamp_unit: &str, freq: &str, freq_multiplier: i64, time_unit: Option<&str>,
+    observation_end: Option<i64>, calibration_end: Option<i64>, include_first_purchase: bool,
+    negative_amounts: &str,
+) -> PyResult<(Option<Bound<'py, PyDict>>, Option<Bound<'py, PyAny>>, Option<usize>)> {
     call(|| {
-        let objects = ids.as_slice().map_err(|e| {
+        let objects = customer_id.as_slice().map_err(|e| {
             crate::errors::to_py(cvm_core::Error::invalid("customer_id", e.to_string()))
         })?;
-        let mut offsets = Vec::with_capacity(objects.len() + 1);
-        let mut data = Vec::with_capacity(8 * objects.len());
-        offsets.push(0);
-        for (row, obj) in objects.iter().enumerate() {
-            let obj = obj.bind(py);
-            if !obj.is_exact_instance_of::<PyString>() || !push_utf8(obj, &mut data) {
-                return Ok((None, None, Some(row)));
-            }
-            offsets.push(data.len());
-        }
-        let c = detach(py, || cvm_core::summary::text_codes(&offsets, &data))?;
-        // The labels: each distinct id's object, from its first row. The rows lie anywhere in
-        // the column and their objects anywhere in memory: each is asked for a few ahead.
-        let mut labels = Vec::with_capacity(c.first_row.len());
-        for (code, &row) in c.first_row.iter().enumerate() {
-            if let Some(&ahead) = c.first_row.get(code + PREFETCH_AHEAD) {
-                prefetch(objects[ahead].as_ptr());
-            }
-            labels.push(objects[row].clone_ref(py));
-        }
-        Ok((
-            Some(array(py, c.codes).into_any()),
-            Some(numpy::PyArray1::from_vec(py, labels).into_any()),
-            None,
-        ))
+        let ts = slice(&timestamp, "datetime")?;
+        let amount = opt_slice(&amount, "monetary_value")?;
+        let opts = options(
+            timestamp_unit,
+            freq,
+            freq_multiplier,
+            time_unit,
+            (observation_end, calibration_end),
+            include_first_purchase,
+            negative_amounts,
+        )?;
+        let (offsets, data) = match read_text(py, objects) {
+            Ok(text) => text,
+            Err(row) => return Ok((None, None, Some(row))),
+        };
+        let log = cvm_core::summary::TextTransactionLog {
+            offsets: &offsets,
+            data: &data,
+            timestamp: ts,
+            amount,
+        };
+        let s = detach(py, || cvm_core::summary::summarize_text(&log, &opts))?;
+        let labels = labels(py, objects, &s.first_row);
+        Ok((Some(summary_dict(py, s.summary)?), Some(labels), None))
     })
 }
 
-/// How many labels ahead [`text_codes`] asks for the object of the next one (a hint to the
+/// The options of a summary from the arguments of [`summarize`] (both ends as a pair).
+fn options(
+    timestamp_unit: &str, freq: &str, freq_multiplier: i64, time_unit: Option<&str>,
+    (observation_end, calibration_end): (Option<i64>, Option<i64>), include_first_purchase: bool,
+    negative_amounts: &str,
+) -> PyResult<cvm_core::SummaryOptions> {
+    let multiplier = u32::try_from(freq_multiplier).ok().filter(|&m| m >= 1).ok_or_else(|| {
+        crate::errors::to_py(cvm_core::Error::invalid(
+            "freq_multiplier",
+            format!("must be an integer >= 1 (got {freq_multiplier})"),
+        ))
+    })?;
+    Ok(cvm_core::SummaryOptions::new(name::<cvm_core::TimestampUnit>(
+        timestamp_unit,
+        "timestamp_unit",
+    )?)
+    .with_freq(self::time_unit(freq, "freq")?)
+    .with_freq_multiplier(multiplier)
+    .with_time_unit(time_unit.map(|u| self::time_unit(u, "time_unit")).transpose()?)
+    .with_observation_end(observation_end)
+    .with_calibration_end(calibration_end)
+    .with_include_first_purchase(include_first_purchase)
+    .with_negative_amounts(name::<cvm_core::NegativeAmounts>(
+        negative_amounts,
+        "negative_amounts",
+    )?))
+}
+
+/// The dict of a summary's columns (numpy arrays, moved, not copied) and scalars.
+fn summary_dict(py: Python<'_>, s: cvm_core::CustomerSummary) -> PyResult<Bound<'_, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("customer_id", array(py, s.customer_id))?;
+    d.set_item("frequency", array(py, s.frequency))?;
+    d.set_item("recency", array(py, s.recency))?;
+    d.set_item("T", array(py, s.t))?;
+    d.set_item("time_unit", s.time_unit.map(cvm_core::TimeUnit::as_str))?;
+    if let Some(m) = s.monetary_value {
+        d.set_item("monetary_value", array(py, m))?;
+    }
+    if let Some(h) = s.holdout {
+        d.set_item("frequency_holdout", array(py, h.frequency))?;
+        if let Some(m) = h.monetary_value {
+            d.set_item("monetary_value_holdout", array(py, m))?;
+        }
+        d.set_item("duration_holdout", h.duration)?;
+    }
+    d.set_item("excluded_customers", s.excluded_customers)?;
+    Ok(d)
+}
+
+/// The text of every object (each exactly a `str`) as one buffer and its offsets (see
+/// `cvm_core::summary::TextTransactionLog`), or the first row whose object is not a `str` or
+/// has no UTF-8 form.
+fn read_text(py: Python<'_>, objects: &[Py<PyAny>]) -> Result<(Vec<usize>, Vec<u8>), usize> {
+    let mut offsets = Vec::with_capacity(objects.len() + 1);
+    let mut data = Vec::with_capacity(8 * objects.len());
+    offsets.push(0);
+    for (row, obj) in objects.iter().enumerate() {
+        let obj = obj.bind(py);
+        if !obj.is_exact_instance_of::<PyString>() || !push_utf8(obj, &mut data) {
+            return Err(row);
+        }
+        offsets.push(data.len());
+    }
+    Ok((offsets, data))
+}
+
+/// The labels of the codes: each distinct id's object, from its first row (`first_row`, one a
+/// code), as a numpy object array. The rows lie anywhere in the column and their objects
+/// anywhere in memory: each is asked for a few ahead.
+fn labels<'py>(py: Python<'py>, objects: &[Py<PyAny>], first_row: &[usize]) -> Bound<'py, PyAny> {
+    let mut labels = Vec::with_capacity(first_row.len());
+    for (code, &row) in first_row.iter().enumerate() {
+        if let Some(&ahead) = first_row.get(code + PREFETCH_AHEAD) {
+            prefetch(objects[ahead].as_ptr());
+        }
+        labels.push(objects[row].clone_ref(py));
+    }
+    numpy::PyArray1::from_vec(py, labels).into_any()
+}
+
+/// How many labels ahead [`labels`] asks for the object of the next one (a hint to the
 /// processor): the objects are read in the order of the ids, not of the rows.
 const PREFETCH_AHEAD: usize = 16;
 

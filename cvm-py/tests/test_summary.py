@@ -106,6 +106,33 @@ def test_id_kinds_match_factorized_ids(kind):
                                   check_exact=True, check_index_type=True)
 
 
+def test_text_ids_on_the_sharded_path_match_factorized_ids():
+    # 100,000 rows: the core hashes the ids in shards and summarises each shard's customers
+    rng = np.random.default_rng(11)
+    n = 100_000
+    raw = rng.integers(0, 20_000, n)
+    log = pd.DataFrame(
+        {"t": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 60, n), unit="D"), "a": rng.random(n) + 0.5}
+    )
+    ids = pd.Series([f"customer-{v}" for v in raw], dtype=object)
+    log["id"] = ids
+    s = cvm.summary_from_transactions(log, "id", "t", "a", observation_period_end="2024-03-01")
+    pd.testing.assert_frame_equal(s, _factorized_reference(log, ids), check_exact=True, check_index_type=True)
+
+
+def test_text_ids_whose_amounts_overflow_are_named_by_id():
+    log = pd.DataFrame(
+        {
+            "id": pd.Series(["small", "big", "big", "big"], dtype=object),
+            "t": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04"]),
+            "a": [1.0, 1.0, 1.7e308, 1.7e308],
+        }
+    )
+    with pytest.raises(cvm.InvalidValueError, match='customer "big" \\(first row 1\\)') as e:
+        cvm.summary_from_transactions(log, "id", "t", "a")
+    assert (e.value.field, e.value.index) == ("a", 1)
+
+
 def test_freq_and_time_units():
     log = pd.DataFrame(
         {"id": [1, 1, 1, 2], "t": pd.to_datetime(["2023-01-03", "2023-01-30", "2023-03-09", "2023-02-01"]), "a": [1.0, 2.0, 4.0, 8.0]}

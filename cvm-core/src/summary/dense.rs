@@ -57,19 +57,7 @@ pub(super) fn by_dense_customer(
         });
     let regions: Vec<&[(i64, f64)]> = inputs.iter().map(|r| &rows[r.clone()]).collect();
     let rows_of = |c: usize| starts.iter().map(|s| (s[c + 1] - s[c]) as usize).sum::<usize>();
-    // Consecutive ranges of customers of about equal rows, one a part.
-    let parts = inputs.len();
-    let mut cuts = vec![0];
-    let mut seen = 0;
-    for c in 0..span {
-        seen += rows_of(c);
-        if cuts.len() < parts && seen * parts >= n * cuts.len() {
-            cuts.push(c + 1);
-        }
-    }
-    cuts.push(span);
-    let customers: Vec<_> = cuts.windows(2).map(|w| w[0]..w[1]).collect();
-    sort::map_parts(customers, |customers| {
+    sort::map_parts(sort::cuts(span, n, rows_of), |customers| {
         let mut part = Part::default();
         let mut own: Vec<(i64, f64)> = Vec::new();
         for c in customers {
@@ -80,12 +68,7 @@ pub(super) fn by_dense_customer(
                     own.push(x);
                 }
             }
-            if own.is_empty() {
-                continue;
-            }
-            sort::sort_few_by_first(&mut own);
-            let id = id_lo + c as i64;
-            if !part.add(id, 0..own.len(), |i| (id, own[i].0, own[i].1), frame) {
+            if !own.is_empty() && !part.add_pairs(id_lo + c as i64, &mut own, frame) {
                 break;
             }
         }

@@ -8,7 +8,7 @@
 //! Rust compares `str`.
 
 use super::sort::{build, sort_bucket};
-use crate::distinct::{first_appearance, scan_table, Entry, Scan};
+use crate::distinct::{first_appearance, scan_table, Entry, Firsts, Scan};
 use crate::error::{Error, Result};
 
 /// Integer codes of text ids: see [`text_codes`].
@@ -57,33 +57,14 @@ pub struct TextCodes {
 /// # Ok::<(), cvm_core::Error>(())
 /// ```
 pub fn text_codes(offsets: &[usize], data: &[u8]) -> Result<TextCodes> {
-    let n = offsets.len().saturating_sub(1);
-    if let Some(i) = (0..n).find(|&i| offsets[i] > offsets[i + 1] || offsets[i + 1] > data.len()) {
-        return Err(Error::invalid_at(
-            "offsets",
-            i,
-            format!(
-                "the offsets of row {i} ({}..{}) decrease or point past the {} bytes of text",
-                offsets[i],
-                offsets[i + 1],
-                data.len()
-            ),
-        ));
-    }
-    if n >= u32::MAX as usize {
-        return Err(Error::invalid(
-            "offsets",
-            format!("{n} text ids: at most {} are supported", u32::MAX - 1),
-        ));
-    }
-    let ids = Ids { data, offsets };
-    let (index, first) = first_appearance(n, |i| ids.hash(i), |&h| h, &ids);
+    let ids = Ids::new(offsets, data)?;
+    let (index, first) = first_appearance(ids.len(), |i| ids.hash(i), |&h| h, &ids);
     let order = sorted_distinct(&first, ids);
     let mut rank = vec![0i64; first.len()];
     for (r, &d) in order.iter().enumerate() {
         rank[d] = r as i64;
     }
-    let codes = build(n, |i| rank[index[i] as usize]);
+    let codes = build(ids.len(), |i| rank[index[i] as usize]);
     let first_row = order.iter().map(|&d| first[d]).collect();
     Ok(TextCodes { codes, first_row })
 }
@@ -101,14 +82,49 @@ struct Slot {
 
 /// The text ids, as [`text_codes`] takes them (offsets checked).
 #[derive(Clone, Copy)]
-struct Ids<'a> {
+pub(super) struct Ids<'a> {
     data: &'a [u8],
     offsets: &'a [usize],
 }
 
 impl<'a> Ids<'a> {
+    /// The ids of `offsets` into `data` (see [`text_codes`]).
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] on `offsets` when they decrease or point past the end of `data`
+    /// (naming the first such row), or for 2³² − 1 rows or more.
+    pub(super) fn new(offsets: &'a [usize], data: &'a [u8]) -> Result<Self> {
+        let n = offsets.len().saturating_sub(1);
+        if let Some(i) =
+            (0..n).find(|&i| offsets[i] > offsets[i + 1] || offsets[i + 1] > data.len())
+        {
+            return Err(Error::invalid_at(
+                "offsets",
+                i,
+                format!(
+                    "the offsets of row {i} ({}..{}) decrease or point past the {} bytes of text",
+                    offsets[i],
+                    offsets[i + 1],
+                    data.len()
+                ),
+            ));
+        }
+        if n >= u32::MAX as usize {
+            return Err(Error::invalid(
+                "offsets",
+                format!("{n} text ids: at most {} are supported", u32::MAX - 1),
+            ));
+        }
+        Ok(Ids { data, offsets })
+    }
+
+    /// The number of ids.
+    pub(super) fn len(self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
     /// The id of row `i`.
-    fn text(self, i: usize) -> &'a [u8] {
+    pub(super) fn text(self, i: usize) -> &'a [u8] {
         &self.data[self.offsets[i]..self.offsets[i + 1]]
     }
 
@@ -121,8 +137,8 @@ impl<'a> Ids<'a> {
     }
 
     /// A fast 64-bit hash of row `i`'s id (folded 128-bit multiplications of its 8-byte words).
-    #[inline]
-    fn hash(self, i: usize) -> u64 {
+    #[inline(always)]
+    pub(super) fn hash(self, i: usize) -> u64 {
         const K: u64 = 0x9E37_79B9_7F4A_7C15;
         let mix = |a: u64, b: u64| {
             let r = (a as u128).wrapping_mul(b as u128);
@@ -157,7 +173,9 @@ fn load(data: &[u8], from: usize, end: usize) -> u64 {
 }
 
 impl Scan<u64> for Ids<'_> {
-    fn scan(&self, rows: impl Iterator<Item = (usize, u64)>, len: usize) -> (Vec<u32>, Vec<usize>) {
+    type Out = Firsts;
+    #[inline]
+    fn scan(&self, rows: impl Iterator<Item = (usize, u64)>, len: usize) -> Firsts {
         let ids = *self;
         let entry = |i: usize, hash: u64| {
             let size = ids.offsets[i + 1] - ids.offsets[i];
@@ -191,7 +209,7 @@ impl Entry for Slot {
 /// summaries' LSD radix passes (a pass for each digit in which the prefixes differ), which order
 /// most ids without reading their text; then each run of equal prefixes (shared beginnings, or
 /// a shorter id padded with zeros) is sorted by the full bytes.
-fn sorted_distinct(first: &[usize], ids: Ids<'_>) -> Vec<usize> {
+pub(super) fn sorted_distinct(first: &[usize], ids: Ids<'_>) -> Vec<usize> {
     let mut keyed = build(first.len(), |d| (ids.word(first[d], 0).swap_bytes(), d as u32));
     sort_bucket(&mut keyed, 64, &mut Vec::new());
     let mut at = 0;

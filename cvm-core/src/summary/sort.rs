@@ -51,6 +51,24 @@ pub(super) fn map_parts<I: Send, T: Send, F: Fn(I) -> T + Sync + Send>(
     items.into_iter().map(f).collect()
 }
 
+/// The customers `0..span` (of `n` rows in all, `rows_of(c)` of them customer `c`'s) cut into
+/// consecutive ranges of about equal rows, one for each of the [`parts`] of `n` rows.
+pub(super) fn cuts(
+    span: usize, n: usize, rows_of: impl Fn(usize) -> usize,
+) -> Vec<std::ops::Range<usize>> {
+    let parts = parts(n);
+    let mut cuts = vec![0];
+    let mut seen = 0;
+    for c in 0..span {
+        seen += rows_of(c);
+        if cuts.len() < parts && seen * parts >= n * cuts.len() {
+            cuts.push(c + 1);
+        }
+    }
+    cuts.push(span);
+    cuts.windows(2).map(|w| w[0]..w[1]).collect()
+}
+
 /// The fewest rows sorted in two groups of customers (see [`groups`]).
 pub(super) const GROUP_MIN_ROWS: usize = 1 << 22;
 

@@ -179,8 +179,8 @@ fn every_catalogue_case_fails_as_listed() {
     assert_eq!(summarize(&log, &o).unwrap().monetary_value, Some(vec![-4.0]));
 }
 
-/// Text ids (`text_codes`, the input of bindings that hold ids as text): offsets that do not
-/// describe the buffer are an error naming `offsets` and the first bad row.
+/// Text ids (`text_codes` and `summarize_text`, the input of bindings that hold ids as text):
+/// offsets that do not describe the buffer are an error naming `offsets` and the first bad row.
 #[test]
 fn text_id_catalogue_cases_fail_as_listed() {
     /// (name, offsets, text, the row named, a substring of the message)
@@ -191,9 +191,21 @@ fn text_id_catalogue_cases_fail_as_listed() {
         ("a first offset past the text", &[5, 6], b"abc", 0, "past the 3 bytes"),
     ];
     for (name, offsets, data, row, message) in cases {
-        let e = cvm_core::summary::text_codes(offsets, data).expect_err(name);
-        assert!(matches!(e, Error::InvalidValue { .. }), "{name}: {e:?}");
-        assert_eq!((e.field(), e.index()), (Some("offsets"), Some(row)), "{name}: {e}");
-        assert!(e.to_string().contains(message), "{name}: {e}");
+        let timestamp = vec![0; offsets.len() - 1];
+        let log = cvm_core::summary::TextTransactionLog {
+            offsets,
+            data,
+            timestamp: &timestamp,
+            amount: None,
+        };
+        let opts = SummaryOptions::new(TimestampUnit::Day);
+        for e in [
+            cvm_core::summary::text_codes(offsets, data).expect_err(name),
+            cvm_core::summary::summarize_text(&log, &opts).expect_err(name),
+        ] {
+            assert!(matches!(e, Error::InvalidValue { .. }), "{name}: {e:?}");
+            assert_eq!((e.field(), e.index()), (Some("offsets"), Some(row)), "{name}: {e}");
+            assert!(e.to_string().contains(message), "{name}: {e}");
+        }
     }
 }

@@ -25,4 +25,5 @@ mod persist_fixtures;
 mod selection;
 mod special;
 mod summary;
+mod summary_text;
 mod value;

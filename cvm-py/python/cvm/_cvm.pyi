@@ -8,7 +8,7 @@ import numpy.typing as npt
 
 # The names the module exports, in the order it registers them (cvm-py/src/lib.rs).
 __all__ = [
-    "__version__", "summarize", "text_codes", "compress", "rfm_segments", "default_segment_table_json", "Model",
+    "__version__", "summarize", "summarize_text", "compress", "rfm_segments", "default_segment_table_json", "Model",
     "simulate_model", "cashflow_clv", "cashflow_breakdown", "closed_form_clv",
     "retention_from_survival", "value_decomposition", "value_matrix", "whale_curve",
     "value_cell_migration", "value_path_native", "GammaGammaModel", "BgBbModel", "SbgModel",
@@ -38,9 +38,20 @@ def summarize(
     include_first_purchase: bool = False,
     negative_amounts: str = "error",
 ) -> dict[str, Any]: ...
-def text_codes(
-    ids: npt.NDArray[np.object_],
-) -> tuple[Optional[npt.NDArray[np.int64]], Optional[npt.NDArray[np.object_]], Optional[int]]: ...
+def summarize_text(
+    customer_id: npt.NDArray[np.object_],
+    timestamp: npt.NDArray[np.int64],
+    amount: Optional[npt.NDArray[np.float64]] = None,
+    *,
+    timestamp_unit: str,
+    freq: str = "D",
+    freq_multiplier: int = 1,
+    time_unit: Optional[str] = None,
+    observation_end: Optional[int] = None,
+    calibration_end: Optional[int] = None,
+    include_first_purchase: bool = False,
+    negative_amounts: str = "error",
+) -> tuple[Optional[dict[str, Any]], Optional[npt.NDArray[np.object_]], Optional[int]]: ...
 def compress(
     frequency: npt.NDArray[np.float64],
     recency: npt.NDArray[np.float64],

@@ -134,7 +134,11 @@ def summary_from_transactions(
     if _convert.is_table(df) and not isinstance(df, pd.DataFrame) and not hasattr(df, "get_column"):
         df = _convert.frame(df, "df")  # a polars LazyFrame (collected) or a pyarrow Table
     ids = _column(df, customer_id_col, "customer_id_col")
-    codes, labels = _customer_codes(ids, customer_id_col)
+    # Text ids in an object column are read and coded in the core with the summary (only the
+    # distinct ids are sorted, in code point order as Python sorts str: the codes and labels of
+    # pandas.factorize(sort=True)); other ids are coded first (a missing one is an error here).
+    text = ids.dtype == object
+    codes, labels = (None, None) if text else _customer_codes(ids, customer_id_col)
     ts, unit = _timestamps(_column(df, datetime_col, "datetime_col"), datetime_col, datetime_format, timestamp_unit)
     amount = None
     if monetary_value_col is not None:
@@ -146,21 +150,31 @@ def summary_from_transactions(
             ("calibration_period_end", calibration_period_end),
         )
     }
+    options: dict[str, Any] = dict(
+        timestamp_unit=unit,
+        freq=freq,
+        freq_multiplier=freq_multiplier,
+        time_unit=time_unit,
+        observation_end=ends["observation_period_end"],
+        calibration_end=ends["calibration_period_end"],
+        include_first_purchase=include_first_purchase,
+        negative_amounts=negative_amounts,
+    )
     columns = {"customer_id": customer_id_col, "datetime": datetime_col, "monetary_value": monetary_value_col}
-    with _convert.fields_renamed(columns):
-        out = _cvm.summarize(
-            codes,
-            ts,
-            amount,
-            timestamp_unit=unit,
-            freq=freq,
-            freq_multiplier=freq_multiplier,
-            time_unit=time_unit,
-            observation_end=ends["observation_period_end"],
-            calibration_end=ends["calibration_period_end"],
-            include_first_purchase=include_first_purchase,
-            negative_amounts=negative_amounts,
-        )
+    out = None
+    if text:
+        raw = _convert.carray(ids.to_numpy(), dtype=object)  # an object column's own array: no copy
+        with _convert.fields_renamed(columns):
+            out, distinct, _row = _cvm.summarize_text(raw, ts, amount, **options)
+        if out is not None and distinct is not None:
+            labels = _Labels(distinct)
+    if out is None:
+        if codes is None:
+            # An element that is not exactly a str (a missing id, a number, a str subclass): the
+            # general path, which names a missing id's row.
+            codes, labels = _customer_codes(ids, customer_id_col)
+        with _convert.fields_renamed(columns):
+            out = _cvm.summarize(codes, ts, amount, **options)
     customer = out.pop("customer_id")
     index = pd.Index(customer if labels is None else labels.take(customer), name=customer_id_col, copy=False)
     excluded = out.pop("excluded_customers")
@@ -203,16 +217,6 @@ def _customer_codes(ids: pd.Series, field: str) -> tuple[np.ndarray, Any]:
         return codes.astype(np.int64), labels
     if ids.dtype.kind in "iu" and ids.dtype != np.uint64:
         return _convert.ids_to_int64(ids, field)
-    if ids.dtype == object:
-        # Text ids in an object column (a pandas string column takes the general path, which
-        # keeps its dtype in the index): read, hashed and sorted in the core (only the distinct
-        # ids are sorted, in code point order as Python sorts str): the codes and labels of
-        # pandas.factorize(sort=True). A missing id or one that is not exactly a str (`row`)
-        # takes the general path below, which names a missing id's row.
-        raw = ids.to_numpy()  # an object column's own array: no copy
-        text, distinct, row = _cvm.text_codes(_convert.carray(raw, dtype=object))
-        if row is None and text is not None and distinct is not None:
-            return text, _Labels(distinct)
     bad = _convert.first_true(ids.isna().to_numpy())
     if bad is not None:
         raise InvalidValueError(f"`{field}`[{bad}]: missing customer id", field=field, index=bad)
