@@ -1,13 +1,14 @@
 //! Distinct values of many rows by hashing, on the thread pool: the one grouping behind text
-//! customer ids ([`crate::summary::text_codes`]) and the compression of customer summaries
-//! ([`crate::compress()`]).
+//! customer ids ([`crate::summary::text_codes`], [`crate::summary::summarize_text`]) and the
+//! compression of customer summaries ([`crate::compress()`]).
 //!
 //! The caller gives each row an item (what its table compares, or a hash of it) and a hash of
 //! the item (equal values hash alike), and scans items through a hash table of their distinct
-//! values ([`Scan`], by [`scan_table`] with entries of its own); [`first_appearance`] runs it
-//! over all rows at once or, from `SHARDED_FROM` rows with the `parallel` feature, in shards by
-//! the hash's top bits, and returns the same for either: each row's distinct index and each
-//! distinct value's first row.
+//! values ([`Scan`], by [`scan_table`] with entries of its own). [`by_shard`] runs the scan over
+//! all rows at once or, from `SHARDED_FROM` rows with the `parallel` feature, in shards by the
+//! hash's top bits (a value's rows all in one shard), and returns each shard's output;
+//! [`first_appearance`] returns the same for either: each row's distinct index and each distinct
+//! value's first row.
 
 use crate::parallel::par_fill_with;
 #[cfg(feature = "parallel")]

@@ -35,7 +35,6 @@ fn _cvm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     pool::record_main_thread(m.py())?;
     silence_panics();
     m.add_function(wrap_pyfunction!(summary::summarize, m)?)?;
-    m.add_function(wrap_pyfunction!(summary::summarize_text, m)?)?;
     m.add_function(wrap_pyfunction!(summary::compress, m)?)?;
     m.add_function(wrap_pyfunction!(summary::rfm_segments, m)?)?;
     m.add_function(wrap_pyfunction!(summary::default_segment_table_json, m)?)?;

@@ -7,64 +7,37 @@ use pyo3::types::{PyDict, PyString};
 use crate::conversion::{array, name, opt_slice, slice, time_unit};
 use crate::errors::{call, detach, IntoPyResult};
 
-/// Customer summary of a transaction log (ids as int64; timestamps and both ends as int64 in
-/// `timestamp_unit`: "s", "ms", "us", "ns" or "D"). Returns a dict of numpy arrays and scalars.
-/// See `cvm.summary_from_transactions`.
-#[pyfunction]
-#[pyo3(signature = (customer_id, timestamp, amount=None, *, timestamp_unit, freq="D",
-    freq_multiplier=1, time_unit=None, observation_end=None, calibration_end=None,
-    include_first_purchase=false, negative_amounts="error"))]
-#[allow(clippy::too_many_arguments)]
-pub fn summarize<'py>(
-    py: Python<'py>, customer_id: PyReadonlyArray1<'py, i64>,
-    timestamp: PyReadonlyArray1<'py, i64>, amount: Option<PyReadonlyArray1<'py, f64>>,
-    timestamp_unit: &str, freq: &str, freq_multiplier: i64, time_unit: Option<&str>,
-    observation_end: Option<i64>, calibration_end: Option<i64>, include_first_purchase: bool,
-    negative_amounts: &str,
-) -> PyResult<Bound<'py, PyDict>> {
-    call(|| {
-        let ids = slice(&customer_id, "customer_id")?;
-        let ts = slice(&timestamp, "datetime")?;
-        let amount = opt_slice(&amount, "monetary_value")?;
-        let opts = options(
-            timestamp_unit,
-            freq,
-            freq_multiplier,
-            time_unit,
-            (observation_end, calibration_end),
-            include_first_purchase,
-            negative_amounts,
-        )?;
-        let log = cvm_core::TransactionLog { customer_id: ids, timestamp: ts, amount };
-        let s = detach(py, || cvm_core::summarize(&log, &opts))?;
-        summary_dict(py, s)
-    })
+/// Customer ids as the native `summarize` takes them: int64, or text (a contiguous object array
+/// of `str`).
+#[derive(FromPyObject)]
+pub enum CustomerIds<'py> {
+    /// Integer ids.
+    Int(PyReadonlyArray1<'py, i64>),
+    /// Text ids, each exactly a `str` (another object ends the read: see [`summarize`]).
+    Text(PyReadonlyArray1<'py, Py<PyAny>>),
 }
 
-/// Customer summary of a transaction log whose ids are text (a contiguous object array): the
-/// arguments of `summarize` but for the ids, which are read as `str` and coded in the core
-/// (`cvm_core::summary::summarize_text`). Returns `(summary, labels, None)`: the dict of
-/// `summarize`, whose `customer_id` are the codes of the ids (ascending with them), and the
-/// distinct ids in the order of their codes (each the object of its first row); or
-/// `(None, None, row)` when the element at `row` is not exactly a `str` or has no UTF-8 form (a
-/// lone surrogate): the caller then reports a missing id or takes its general path. The strings
-/// are read under the GIL into one buffer; the summary runs without it.
+/// Customer summary of a transaction log (timestamps and both ends as int64 in `timestamp_unit`:
+/// "s", "ms", "us", "ns" or "D"). See `cvm.summary_from_transactions`. Returns `(summary,
+/// labels, None)`: `summary` a dict of numpy arrays and scalars, and `labels` `None` for int64
+/// ids; for text ids (`cvm_core::summary::summarize_text`) the summary's `customer_id` are the
+/// codes of the ids (ascending with them) and `labels` the distinct ids in the order of their
+/// codes (each the object of its first row). `(None, None, row)` when the text id at `row` is
+/// not exactly a `str` or has no UTF-8 form (a lone surrogate): the caller then reports a
+/// missing id or takes its general path. Text is read under the GIL into one buffer; the
+/// summary runs without it.
 #[pyfunction]
 #[pyo3(signature = (customer_id, timestamp, amount=None, *, timestamp_unit, freq="D",
     freq_multiplier=1, time_unit=None, observation_end=None, calibration_end=None,
     include_first_purchase=false, negative_amounts="error"))]
 #[allow(clippy::too_many_arguments, clippy::type_complexity)]
-pub fn summarize_text<'py>(
-    py: Python<'py>, customer_id: PyReadonlyArray1<'py, Py<PyAny>>,
-    timestamp: PyReadonlyArray1<'py, i64>, amount: Option<PyReadonlyArray1<'py, f64>>,
-    timestamp_unit: &str, freq: &str, freq_multiplier: i64, time_unit: Option<&str>,
-    observation_end: Option<i64>, calibration_end: Option<i64>, include_first_purchase: bool,
-    negative_amounts: &str,
+pub fn summarize<'py>(
+    py: Python<'py>, customer_id: CustomerIds<'py>, timestamp: PyReadonlyArray1<'py, i64>,
+    amount: Option<PyReadonlyArray1<'py, f64>>, timestamp_unit: &str, freq: &str,
+    freq_multiplier: i64, time_unit: Option<&str>, observation_end: Option<i64>,
+    calibration_end: Option<i64>, include_first_purchase: bool, negative_amounts: &str,
 ) -> PyResult<(Option<Bound<'py, PyDict>>, Option<Bound<'py, PyAny>>, Option<usize>)> {
     call(|| {
-        let objects = customer_id.as_slice().map_err(|e| {
-            crate::errors::to_py(cvm_core::Error::invalid("customer_id", e.to_string()))
-        })?;
         let ts = slice(&timestamp, "datetime")?;
         let amount = opt_slice(&amount, "monetary_value")?;
         let opts = options(
@@ -76,6 +49,15 @@ pub fn summarize_text<'py>(
             include_first_purchase,
             negative_amounts,
         )?;
+        let objects = match &customer_id {
+            CustomerIds::Int(ids) => {
+                let ids = slice(ids, "customer_id")?;
+                let log = cvm_core::TransactionLog { customer_id: ids, timestamp: ts, amount };
+                let s = detach(py, || cvm_core::summarize(&log, &opts))?;
+                return Ok((Some(summary_dict(py, s)?), None, None));
+            }
+            CustomerIds::Text(objects) => slice(objects, "customer_id")?,
+        };
         let (offsets, data) = match read_text(py, objects) {
             Ok(text) => text,
             Err(row) => return Ok((None, None, Some(row))),

@@ -102,8 +102,8 @@ def test_native_work_releases_the_gil(cohort, name):
 def _parallel_work(f, r, t):
     """A scoring and a summary large enough to run on several threads, as arrays."""
     p, e = BG._fitted.probability_alive_and_expected_purchases(39.0, f, r, t)
-    s = _cvm.summarize(np.repeat(np.arange(N, dtype=np.int64), 5),
-                       np.tile(np.arange(5, dtype=np.int64) * 86_400, N) + 10**9, timestamp_unit="s")
+    s, _, _ = _cvm.summarize(np.repeat(np.arange(N, dtype=np.int64), 5),
+                             np.tile(np.arange(5, dtype=np.int64) * 86_400, N) + 10**9, timestamp_unit="s")
     return [np.asarray(p), np.asarray(e), s["customer_id"], s["frequency"], s["recency"], s["T"]]
 
 

@@ -73,3 +73,14 @@ pub fn donations() -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) {
     }
     (f, r, n, w)
 }
+
+/// A seeded xorshift generator of integers below `m` (test data of fixed seed, no crate).
+pub fn xorshift(seed: u64) -> impl FnMut(u64) -> u64 {
+    let mut state = seed;
+    move |m: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % m
+    }
+}

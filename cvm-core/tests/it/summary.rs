@@ -299,13 +299,7 @@ fn rfm_table_gaps_are_errors() {
 /// (amounts of a period summed in input order), holdout, exclusions and time units included.
 #[test]
 fn dense_and_sparse_ids_give_the_same_summary_bit_for_bit() {
-    let mut state = 0x2545_F491_4F6C_DD1Du64;
-    let mut next = move |m: u64| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state % m
-    };
+    let mut next = xorshift(0x2545_F491_4F6C_DD1Du64);
     for (rows, customers) in [(300usize, 40u64), (200_000, 30_000)] {
         let dense: Vec<i64> = (0..rows).map(|_| next(customers) as i64 - 5).collect();
         let sparse: Vec<i64> = dense.iter().map(|&c| c * 1_000 + 7).collect();

@@ -1,6 +1,7 @@
 //! The summary of text customer ids (`summary::summarize_text`) against the summary of their
 //! codes (`summary::text_codes`, then `summarize`): the same, bit for bit, on each of its paths.
 
+use crate::common::xorshift;
 use cvm_core::summary::{summarize_text, text_codes, TextTransactionLog};
 use cvm_core::{
     summarize, CustomerSummary, Error, NegativeAmounts, SummaryOptions, TimeUnit, TimestampUnit,
@@ -41,13 +42,7 @@ fn bits(s: &CustomerSummary) -> Vec<u64> {
 /// included, weeks of two: the summary of the codes, bit for bit, and the codes' first rows.
 #[test]
 fn text_ids_give_the_summary_of_their_codes_bit_for_bit() {
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
-    let mut next = move |m: u64| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state % m
-    };
+    let mut next = xorshift(0x9E37_79B9_7F4A_7C15u64);
     for (rows, customers) in [(300usize, 40u64), (200_000, 30_000), (1_100_000, 150_000)] {
         // Shared prefixes of 8 and more than 16 bytes, non-ASCII ids, the empty id.
         let ids: Vec<String> = (0..rows)
@@ -106,25 +101,20 @@ fn text_summary_errors_name_the_argument_and_row() {
     // Amounts that overflow: the customer named by its id and first row.
     let big = String::from("big \"one\"");
     let (offsets, data) = text(&["small".into(), big.clone(), big.clone(), big]);
-    let amount = [1.0, 1.0, f64::MAX, f64::MAX];
     let ts = [0, 1, 2, 3];
-    let log = TextTransactionLog {
-        offsets: &offsets,
-        data: &data,
-        timestamp: &ts,
-        amount: Some(&amount),
+    let with = |amount: &[f64; 4]| {
+        let log = TextTransactionLog {
+            offsets: &offsets,
+            data: &data,
+            timestamp: &ts,
+            amount: Some(amount),
+        };
+        summarize_text(&log, &opts).unwrap_err()
     };
-    let e = summarize_text(&log, &opts).unwrap_err();
+    let e = with(&[1.0, 1.0, f64::MAX, f64::MAX]);
     assert_eq!((e.field(), e.index()), (Some("monetary_value"), Some(1)), "{e}");
     assert!(e.to_string().contains(r#"customer "big \"one\"" (first row 1)"#), "{e}");
     // A negative amount (an error by default).
-    let amount = [1.0, -2.0, 3.0, 4.0];
-    let log = TextTransactionLog {
-        offsets: &offsets,
-        data: &data,
-        timestamp: &ts,
-        amount: Some(&amount),
-    };
-    let e = summarize_text(&log, &opts).unwrap_err();
+    let e = with(&[1.0, -2.0, 3.0, 4.0]);
     assert_eq!((e.field(), e.index()), (Some("monetary_value"), Some(1)), "{e}");
 }

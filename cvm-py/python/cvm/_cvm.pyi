@@ -8,7 +8,7 @@ import numpy.typing as npt
 
 # The names the module exports, in the order it registers them (cvm-py/src/lib.rs).
 __all__ = [
-    "__version__", "summarize", "summarize_text", "compress", "rfm_segments", "default_segment_table_json", "Model",
+    "__version__", "summarize", "compress", "rfm_segments", "default_segment_table_json", "Model",
     "simulate_model", "cashflow_clv", "cashflow_breakdown", "closed_form_clv",
     "retention_from_survival", "value_decomposition", "value_matrix", "whale_curve",
     "value_cell_migration", "value_path_native", "GammaGammaModel", "BgBbModel", "SbgModel",
@@ -25,21 +25,7 @@ __all__ = [
 __version__: str
 
 def summarize(
-    customer_id: npt.NDArray[np.int64],
-    timestamp: npt.NDArray[np.int64],
-    amount: Optional[npt.NDArray[np.float64]] = None,
-    *,
-    timestamp_unit: str,
-    freq: str = "D",
-    freq_multiplier: int = 1,
-    time_unit: Optional[str] = None,
-    observation_end: Optional[int] = None,
-    calibration_end: Optional[int] = None,
-    include_first_purchase: bool = False,
-    negative_amounts: str = "error",
-) -> dict[str, Any]: ...
-def summarize_text(
-    customer_id: npt.NDArray[np.object_],
+    customer_id: Union[npt.NDArray[np.int64], npt.NDArray[np.object_]],
     timestamp: npt.NDArray[np.int64],
     amount: Optional[npt.NDArray[np.float64]] = None,
     *,

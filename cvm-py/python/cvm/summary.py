@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Optional
+from typing import Any, Optional, cast
 
 import numpy as np
 import pandas as pd
@@ -165,7 +165,7 @@ def summary_from_transactions(
     if text:
         raw = _convert.carray(ids.to_numpy(), dtype=object)  # an object column's own array: no copy
         with _convert.fields_renamed(columns):
-            out, distinct, _row = _cvm.summarize_text(raw, ts, amount, **options)
+            out, distinct, _row = _cvm.summarize(raw, ts, amount, **options)
         if out is not None and distinct is not None:
             labels = _Labels(distinct)
     if out is None:
@@ -173,8 +173,8 @@ def summary_from_transactions(
             # An element that is not exactly a str (a missing id, a number, a str subclass): the
             # general path, which names a missing id's row.
             codes, labels = _customer_codes(ids, customer_id_col)
-        with _convert.fields_renamed(columns):
-            out = _cvm.summarize(codes, ts, amount, **options)
+        with _convert.fields_renamed(columns):  # integer codes: always a summary
+            out = cast("dict[str, Any]", _cvm.summarize(codes, ts, amount, **options)[0])
     customer = out.pop("customer_id")
     index = pd.Index(customer if labels is None else labels.take(customer), name=customer_id_col, copy=False)
     excluded = out.pop("excluded_customers")
