@@ -68,7 +68,12 @@ pub(super) fn by_dense_customer(
                     own.push(x);
                 }
             }
-            if !own.is_empty() && !part.add_pairs(id_lo + c as i64, &mut own, frame) {
+            if own.is_empty() {
+                continue;
+            }
+            sort::sort_few_by_first(&mut own);
+            let id = id_lo + c as i64;
+            if !part.add(id, 0..own.len(), |i| (id, own[i].0, own[i].1), frame) {
                 break;
             }
         }

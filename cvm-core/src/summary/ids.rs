@@ -57,7 +57,11 @@ pub struct TextCodes {
 /// # Ok::<(), cvm_core::Error>(())
 /// ```
 pub fn text_codes(offsets: &[usize], data: &[u8]) -> Result<TextCodes> {
-    let ids = Ids::new(offsets, data)?;
+    Ok(codes_of(Ids::new(offsets, data)?))
+}
+
+/// The codes of ids already checked ([`text_codes`]).
+pub(super) fn codes_of(ids: Ids<'_>) -> TextCodes {
     let (index, first) = first_appearance(ids.len(), |i| ids.hash(i), |&h| h, &ids);
     let order = sorted_distinct(&first, ids);
     let mut rank = vec![0i64; first.len()];
@@ -66,7 +70,7 @@ pub fn text_codes(offsets: &[usize], data: &[u8]) -> Result<TextCodes> {
     }
     let codes = build(ids.len(), |i| rank[index[i] as usize]);
     let first_row = order.iter().map(|&d| first[d]).collect();
-    Ok(TextCodes { codes, first_row })
+    TextCodes { codes, first_row }
 }
 
 /// A slot of the hash table of distinct ids: the hash, the first 16 bytes (zero-padded) and the

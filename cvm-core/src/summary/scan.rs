@@ -202,15 +202,6 @@ impl Part {
     }
 }
 
-impl Part {
-    /// Adds customer `id` of the (period, amount) pairs `own` (in input order), which it sorts
-    /// by period (stably: a period's amounts are summed in input order), as [`Part::add`].
-    pub(super) fn add_pairs(&mut self, id: i64, own: &mut [(i64, f64)], frame: &Frame) -> bool {
-        sort::sort_few_by_first(own);
-        self.add(id, 0..own.len(), |i| (id, own[i].0, own[i].1), frame)
-    }
-}
-
 struct Scan {
     /// Every period amount and every sum is finite (false: an overflow).
     finite: bool,

@@ -1,16 +1,16 @@
 //! The customer summary of a log whose customer ids are text ([`summarize_text`]): the ids'
 //! codes and the summary in one grouping of the rows.
 //!
-//! The rows are hashed once and grouped into shards by hash (as [`text_codes`] groups them); each
+//! The rows are hashed once and grouped into shards by hash (as [`text_codes`](super::text_codes) groups them); each
 //! shard's task finds its distinct ids and, while its rows are at hand, sorts their (period,
 //! amount) pairs by customer (a counting sort over the shard's customers only, which stays in
 //! the cache). Only the distinct ids are then sorted, and the customers are scanned in the order
 //! of their ids straight from their shards: no code is written for each row, and no second sort
 //! of all the rows by customer is needed.
 
-use super::ids::{sorted_distinct, Ids};
+use super::ids::{codes_of, sorted_distinct, Ids};
 use super::scan::{by_customer, Part};
-use super::{dense, sort, text_codes, CustomerSummary, Plan, SummaryOptions, TransactionLog};
+use super::{dense, sort, CustomerSummary, Plan, SummaryOptions, TransactionLog};
 use crate::distinct::{by_shard, Scan};
 use crate::error::{check, Result};
 
@@ -34,7 +34,7 @@ pub struct TextTransactionLog<'a> {
 #[must_use]
 pub struct TextSummary {
     /// The summary, whose `customer_id` are the codes of the ids: each id's rank among the
-    /// distinct ids in byte order (0 for the smallest), as [`text_codes`] gives them.
+    /// distinct ids in byte order (0 for the smallest), as [`text_codes`](super::text_codes) gives them.
     pub summary: CustomerSummary,
     /// For each code, in ascending order, the first row holding its id: the id of code `c` is
     /// the text of row `first_row[c]`. Every distinct id has a code, including customers left
@@ -43,7 +43,7 @@ pub struct TextSummary {
 }
 
 /// Customer summary of a log whose ids are text: the summary of the ids' codes, the same as
-/// [`summarize`](super::summarize) of the codes of [`text_codes`], bit for bit, and each code's
+/// [`summarize`](super::summarize) of the codes of [`text_codes`](super::text_codes), bit for bit, and each code's
 /// first row (to name its id).
 ///
 /// For UTF-8 ids the codes ascend with the ids in code point order (Python's and Rust's string
@@ -52,14 +52,14 @@ pub struct TextSummary {
 /// # Cost
 /// Below 1,048,576 rows: one hash per row into a table of the distinct ids, in 8 shards by hash
 /// from 65,536 rows with the `parallel` feature (a task a shard, which also sorts its rows'
-/// periods and amounts by customer); a sort of the distinct ids (as [`text_codes`]); a scan of
+/// periods and amounts by customer); a sort of the distinct ids (as [`text_codes`](super::text_codes)); a scan of
 /// each customer's rows, in ranges of customers on the thread pool. Besides the output, 16 bytes
 /// a row for the shards, 16 for the sorted periods and amounts, and 100 to 200 bytes a distinct
-/// id. From 1,048,576 rows, [`text_codes`] and then [`summarize`](super::summarize) of the codes
+/// id. From 1,048,576 rows, [`text_codes`](super::text_codes) and then [`summarize`](super::summarize) of the codes
 /// (their costs added).
 ///
 /// # Errors
-/// Those of [`text_codes`] (on `offsets`) and of [`summarize`](super::summarize) (on
+/// Those of [`text_codes`](super::text_codes) (on `offsets`) and of [`summarize`](super::summarize) (on
 /// `customer_id`, `datetime`, `monetary_value` and the options); the error of amounts that
 /// overflow names the customer by its id.
 ///
@@ -84,27 +84,38 @@ pub fn summarize_text(log: &TextTransactionLog<'_>, opts: &SummaryOptions) -> Re
     let n = ids.len();
     check::non_empty("customer_id", n)?;
     let plan = Plan::new(n, log.timestamp, log.amount, opts)?;
-    let name = |row: usize| format!("{:?}", String::from_utf8_lossy(ids.text(row)));
-    if n >= dense::DENSE_BELOW {
+    let (parts, first_row) = if n >= dense::DENSE_BELOW {
         // The rows' codes and the radix sort of summarize, which are faster than shards of
         // customers from here on.
-        let codes = text_codes(log.offsets, log.data)?;
+        let codes = codes_of(ids);
         let coded = TransactionLog {
             customer_id: &codes.codes,
             timestamp: log.timestamp,
             amount: log.amount,
         };
-        let parts = by_customer(&coded, (plan.p_lo, plan.p_hi), plan.period_of(), &plan.frame);
-        let first_row = codes.first_row;
-        let summary = plan.assemble(parts, |code| {
-            let row = first_row[code as usize];
-            (row, name(row))
-        })?;
-        return Ok(TextSummary { summary, first_row });
-    }
+        (
+            by_customer(&coded, (plan.p_lo, plan.p_hi), plan.period_of(), &plan.frame),
+            codes.first_row,
+        )
+    } else {
+        by_shard_of_customers(ids, log, &plan)
+    };
+    let summary = plan.assemble(parts, |code| {
+        let row = first_row[code as usize];
+        (row, format!("{:?}", String::from_utf8_lossy(ids.text(row))))
+    })?;
+    Ok(TextSummary { summary, first_row })
+}
+
+/// The customers' parts of the summary of `log` (below [`dense::DENSE_BELOW`] rows) and each
+/// code's first row: the rows grouped by customer in shards by hash, the customers scanned in
+/// the order of their ids.
+fn by_shard_of_customers(
+    ids: Ids<'_>, log: &TextTransactionLog<'_>, plan: &Plan,
+) -> (Vec<Part>, Vec<usize>) {
     let period_of = plan.period_of();
     let shards = by_shard(
-        n,
+        ids.len(),
         |i| ids.hash(i),
         |&h| h,
         &Customers {
@@ -124,7 +135,7 @@ pub fn summarize_text(log: &TextTransactionLog<'_>, opts: &SummaryOptions) -> Re
             shards[s].rows(d - base[s])
         })
         .collect();
-    let cuts = sort::cuts(order.len(), n, |c| rows_of_code[c].len());
+    let cuts = sort::cuts(order.len(), ids.len(), |c| rows_of_code[c].len());
     let parts = sort::map_parts(cuts, |codes| {
         let mut part = Part::default();
         for c in codes {
@@ -135,12 +146,7 @@ pub fn summarize_text(log: &TextTransactionLog<'_>, opts: &SummaryOptions) -> Re
         }
         part
     });
-    let first_row: Vec<usize> = order.iter().map(|&d| first[d]).collect();
-    let summary = plan.assemble(parts, |code| {
-        let row = first_row[code as usize];
-        (row, name(row))
-    })?;
-    Ok(TextSummary { summary, first_row })
+    (parts, order.iter().map(|&d| first[d]).collect())
 }
 
 /// The scan of a shard of [`summarize_text`]: its distinct ids, and the (period, amount) pair of
