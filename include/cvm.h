@@ -3625,6 +3625,52 @@ enum cvm_status cvm_summary_from_transactions(const int64_t *customer_ids,
                                               const struct cvm_summary_options *options,
                                               struct cvm_summary **out);
 
+// Builds the customer summary of a transaction log whose customer ids are text (an ERP's
+// customer numbers such as `"C-000123"`), as [`cvm_summary_from_transactions`] does for integer
+// ids.
+//
+// The ids are given as one buffer `text` of `n_text` bytes and `n_offsets` offsets into it
+// (the layout of Arrow string columns): row `i`'s id is the bytes `text[offsets[i]] ..
+// text[offsets[i + 1]]`, so there are `n_offsets - 1` rows and `timestamps` (and `amounts`, when
+// not NULL) must have as many elements. Ids are compared as bytes (UTF-8 text sorts in code
+// point order); they need no NUL terminator and may contain any byte. Customers come out
+// sorted by id: [`cvm_summary_text_id`] gives customer `i`'s id, and
+// [`cvm_summary_customer_ids`] its code (the rank of its id among the log's distinct ids, from
+// 0). The numbers are those of [`cvm_summary_from_transactions`] on the codes.
+//
+// Errors: those of [`cvm_summary_from_transactions`], and `CVM_STATUS_INVALID_VALUE` on
+// `offsets` when they decrease or point past the `n_text` bytes (row index set), or for
+// 2³² − 1 rows or more; `CVM_STATUS_EMPTY_INPUT` when there is no row (`n_offsets` < 2);
+// `CVM_STATUS_NULL_POINTER` when `offsets`, `text` (with `n_text` > 0) or `timestamps` is
+// NULL.
+//
+// Cost: one hash of each id and a sort of the distinct ids only, then the summary (see "Customer
+// ids: numbers or text" in the user guide); besides the output, 32 bytes a row and 100 to 200
+// bytes a distinct id, and the summary keeps a copy of its customers' ids.
+//
+// # Safety
+// Each array must hold its stated number of elements; `out` must be valid for writes.
+enum cvm_status cvm_summary_from_text_transactions(const size_t *offsets,
+                                                   size_t n_offsets,
+                                                   const char *text,
+                                                   size_t n_text,
+                                                   const int64_t *timestamps,
+                                                   size_t n_timestamps,
+                                                   const double *amounts,
+                                                   size_t n_amounts,
+                                                   const struct cvm_summary_options *options,
+                                                   struct cvm_summary **out);
+
+// Customer `i`'s text id, for a summary of text ids ([`cvm_summary_from_text_transactions`]):
+// a pointer to its bytes, their number written to `len` (when not NULL). Each id is followed
+// by a NUL byte, so an id without NUL bytes is also a C string. The bytes live as long as
+// the summary. NULL (and `*len = 0`) when `s` is NULL, its ids are integers, or
+// `i >= cvm_summary_len(s)`.
+//
+// # Safety
+// `s` must be NULL or a live summary; `len` NULL or valid for writes.
+const char *cvm_summary_text_id(const struct cvm_summary *s, size_t i, size_t *len);
+
 // Unit of recency, T and the holdout duration: a `CVM_UNIT_*` code, or `CVM_UNIT_PERIOD` when
 // the ages count periods of `freq × freq_multiplier` with `freq_multiplier > 1` (and for NULL).
 //
@@ -3638,7 +3684,8 @@ uint32_t cvm_summary_time_unit(const struct cvm_summary *s);
 // `s` must be NULL or a live summary.
 size_t cvm_summary_len(const struct cvm_summary *s);
 
-// Customer ids, ascending.
+// Customer ids, ascending; for a summary of text ids, their codes (see
+// [`cvm_summary_from_text_transactions`]; [`cvm_summary_text_id`] gives the ids).
 //
 // The array has [`cvm_summary_len`] elements and lives as long as the summary; NULL when `s` is
 // NULL or the column is absent.

@@ -3,6 +3,7 @@
 use std::ffi::c_char;
 use std::ptr;
 
+use cvm_core::summary::{summarize_text, TextTransactionLog};
 use cvm_core::{
     compress, rfm_segments, summarize, Compressed, CustomerSummary, Error, NegativeAmounts,
     RfmResult, SegmentTable, SummaryOptions, TimeUnit, TimestampUnit, TransactionLog,
@@ -201,7 +202,33 @@ fn options(o: &cvm_summary_options) -> FfiResult<SummaryOptions> {
 /// A customer summary (opaque). Owned by the caller; free with [`cvm_summary_free`].
 /// Immutable: safe to read from several threads.
 #[derive(Debug)]
-pub struct cvm_summary(CustomerSummary);
+pub struct cvm_summary {
+    summary: CustomerSummary,
+    /// The customers' text ids, for a summary of text ids.
+    text_ids: Option<TextIds>,
+}
+
+/// Each customer's text id, in the order of the summary: customer `i`'s bytes at
+/// `text[starts[i]..starts[i + 1] - 1]`, each followed by a NUL byte.
+#[derive(Debug)]
+struct TextIds {
+    text: Vec<u8>,
+    starts: Vec<usize>,
+}
+
+impl TextIds {
+    /// The ids of the summary's customers: the text of the first row of each customer's code.
+    fn new(summary: &CustomerSummary, first_row: &[usize], offsets: &[usize], text: &[u8]) -> Self {
+        let mut ids = TextIds { text: Vec::new(), starts: vec![0] };
+        for &code in &summary.customer_id {
+            let row = first_row[code as usize]; // the codes of summarize_text: 0..first_row.len()
+            ids.text.extend_from_slice(&text[offsets[row]..offsets[row + 1]]);
+            ids.text.push(0);
+            ids.starts.push(ids.text.len());
+        }
+        ids
+    }
+}
 
 /// Builds the customer summary of a transaction log.
 ///
@@ -229,13 +256,91 @@ pub unsafe extern "C" fn cvm_summary_from_transactions(
         let ids = unsafe { slice(customer_ids, n_customer_ids, "customer_id") }?;
         let ts = unsafe { slice(timestamps, n_timestamps, "datetime") }?;
         let amount = unsafe { opt_slice(amounts, n_amounts) };
-        let opts = match unsafe { options.as_ref() } {
-            Some(o) => self::options(o)?,
-            None => self::options(&cvm_summary_options_default())?,
-        };
-        let s = summarize(&TransactionLog { customer_id: ids, timestamp: ts, amount }, &opts)?;
-        unsafe { write_out(out, into_handle(cvm_summary(s)), "out") }
+        let opts = unsafe { options_or_default(options) }?;
+        let summary =
+            summarize(&TransactionLog { customer_id: ids, timestamp: ts, amount }, &opts)?;
+        unsafe { write_out(out, into_handle(cvm_summary { summary, text_ids: None }), "out") }
     })
+}
+
+/// The options of a summary call: the defaults for NULL.
+///
+/// # Safety
+/// `options` must be NULL or valid for reads.
+unsafe fn options_or_default(options: *const cvm_summary_options) -> FfiResult<SummaryOptions> {
+    match unsafe { options.as_ref() } {
+        Some(o) => self::options(o),
+        None => self::options(&cvm_summary_options_default()),
+    }
+}
+
+/// Builds the customer summary of a transaction log whose customer ids are text (an ERP's
+/// customer numbers such as `"C-000123"`), as [`cvm_summary_from_transactions`] does for integer
+/// ids.
+///
+/// The ids are given as one buffer `text` of `n_text` bytes and `n_offsets` offsets into it
+/// (the layout of Arrow string columns): row `i`'s id is the bytes `text[offsets[i]] ..
+/// text[offsets[i + 1]]`, so there are `n_offsets - 1` rows and `timestamps` (and `amounts`, when
+/// not NULL) must have as many elements. Ids are compared as bytes (UTF-8 text sorts in code
+/// point order); they need no NUL terminator and may contain any byte. Customers come out
+/// sorted by id: [`cvm_summary_text_id`] gives customer `i`'s id, and
+/// [`cvm_summary_customer_ids`] its code (the rank of its id among the log's distinct ids, from
+/// 0). The numbers are those of [`cvm_summary_from_transactions`] on the codes.
+///
+/// Errors: those of [`cvm_summary_from_transactions`], and `CVM_STATUS_INVALID_VALUE` on
+/// `offsets` when they decrease or point past the `n_text` bytes (row index set), or for
+/// 2³² − 1 rows or more; `CVM_STATUS_EMPTY_INPUT` when there is no row (`n_offsets` < 2);
+/// `CVM_STATUS_NULL_POINTER` when `offsets`, `text` (with `n_text` > 0) or `timestamps` is
+/// NULL.
+///
+/// Cost: one hash of each id and a sort of the distinct ids only, then the summary (see "Customer
+/// ids: numbers or text" in the user guide); besides the output, 32 bytes a row and 100 to 200
+/// bytes a distinct id, and the summary keeps a copy of its customers' ids.
+///
+/// # Safety
+/// Each array must hold its stated number of elements; `out` must be valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_summary_from_text_transactions(
+    offsets: *const usize, n_offsets: usize, text: *const c_char, n_text: usize,
+    timestamps: *const i64, n_timestamps: usize, amounts: *const f64, n_amounts: usize,
+    options: *const cvm_summary_options, out: *mut *mut cvm_summary,
+) -> cvm_status {
+    ffi_guard!({
+        need_out(out, "out")?;
+        let offsets = unsafe { slice(offsets, n_offsets, "offsets") }?;
+        let text = unsafe { slice(text.cast::<u8>(), n_text, "text") }?;
+        let timestamp = unsafe { slice(timestamps, n_timestamps, "datetime") }?;
+        let amount = unsafe { opt_slice(amounts, n_amounts) };
+        let opts = unsafe { options_or_default(options) }?;
+        let log = TextTransactionLog { offsets, data: text, timestamp, amount };
+        let s = summarize_text(&log, &opts)?;
+        let text_ids = Some(TextIds::new(&s.summary, &s.first_row, offsets, text));
+        let summary = cvm_summary { summary: s.summary, text_ids };
+        unsafe { write_out(out, into_handle(summary), "out") }
+    })
+}
+
+/// Customer `i`'s text id, for a summary of text ids ([`cvm_summary_from_text_transactions`]):
+/// a pointer to its bytes, their number written to `len` (when not NULL). Each id is followed
+/// by a NUL byte, so an id without NUL bytes is also a C string. The bytes live as long as
+/// the summary. NULL (and `*len = 0`) when `s` is NULL, its ids are integers, or
+/// `i >= cvm_summary_len(s)`.
+///
+/// # Safety
+/// `s` must be NULL or a live summary; `len` NULL or valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn cvm_summary_text_id(
+    s: *const cvm_summary, i: usize, len: *mut usize,
+) -> *const c_char {
+    let id = unsafe { s.as_ref() }.and_then(|s| s.text_ids.as_ref()).and_then(|ids| {
+        let (&start, &end) = (ids.starts.get(i)?, ids.starts.get(i + 1)?);
+        Some((ids.text[start..].as_ptr(), end - start - 1))
+    });
+    let (ptr, n) = id.unwrap_or((ptr::null(), 0));
+    if let Some(len) = unsafe { len.as_mut() } {
+        *len = n;
+    }
+    ptr.cast()
 }
 
 /// Unit of recency, T and the holdout duration: a `CVM_UNIT_*` code, or `CVM_UNIT_PERIOD` when
@@ -245,7 +350,7 @@ pub unsafe extern "C" fn cvm_summary_from_transactions(
 /// `s` must be NULL or a live summary.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_summary_time_unit(s: *const cvm_summary) -> u32 {
-    unit_code(unsafe { s.as_ref() }.and_then(|s| s.0.time_unit))
+    unit_code(unsafe { s.as_ref() }.and_then(|s| s.summary.time_unit))
 }
 
 /// Number of customers (0 for NULL).
@@ -254,10 +359,11 @@ pub unsafe extern "C" fn cvm_summary_time_unit(s: *const cvm_summary) -> u32 {
 /// `s` must be NULL or a live summary.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_summary_len(s: *const cvm_summary) -> usize {
-    unsafe { s.as_ref() }.map_or(0, |s| s.0.len())
+    unsafe { s.as_ref() }.map_or(0, |s| s.summary.len())
 }
 
-/// Customer ids, ascending.
+/// Customer ids, ascending; for a summary of text ids, their codes (see
+/// [`cvm_summary_from_text_transactions`]; [`cvm_summary_text_id`] gives the ids).
 ///
 /// The array has [`cvm_summary_len`] elements and lives as long as the summary; NULL when `s` is
 /// NULL or the column is absent.
@@ -266,7 +372,8 @@ pub unsafe extern "C" fn cvm_summary_len(s: *const cvm_summary) -> usize {
 /// `s` must be NULL or a live summary.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_summary_customer_ids(s: *const cvm_summary) -> *const i64 {
-    unsafe { s.as_ref() }.map_or(ptr::null(), |cvm_summary(s)| s.customer_id.as_ptr())
+    unsafe { s.as_ref() }
+        .map_or(ptr::null(), |cvm_summary { summary: s, .. }| s.customer_id.as_ptr())
 }
 
 /// Repeat purchase periods (calibration period when split).
@@ -278,7 +385,7 @@ pub unsafe extern "C" fn cvm_summary_customer_ids(s: *const cvm_summary) -> *con
 /// `s` must be NULL or a live summary.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_summary_frequency(s: *const cvm_summary) -> *const f64 {
-    unsafe { s.as_ref() }.map_or(ptr::null(), |cvm_summary(s)| s.frequency.as_ptr())
+    unsafe { s.as_ref() }.map_or(ptr::null(), |cvm_summary { summary: s, .. }| s.frequency.as_ptr())
 }
 
 /// Age at the last purchase period.
@@ -290,7 +397,7 @@ pub unsafe extern "C" fn cvm_summary_frequency(s: *const cvm_summary) -> *const 
 /// `s` must be NULL or a live summary.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_summary_recency(s: *const cvm_summary) -> *const f64 {
-    unsafe { s.as_ref() }.map_or(ptr::null(), |cvm_summary(s)| s.recency.as_ptr())
+    unsafe { s.as_ref() }.map_or(ptr::null(), |cvm_summary { summary: s, .. }| s.recency.as_ptr())
 }
 
 /// Age at the end of observation (calibration).
@@ -302,7 +409,7 @@ pub unsafe extern "C" fn cvm_summary_recency(s: *const cvm_summary) -> *const f6
 /// `s` must be NULL or a live summary.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_summary_T(s: *const cvm_summary) -> *const f64 {
-    unsafe { s.as_ref() }.map_or(ptr::null(), |cvm_summary(s)| s.t.as_ptr())
+    unsafe { s.as_ref() }.map_or(ptr::null(), |cvm_summary { summary: s, .. }| s.t.as_ptr())
 }
 
 /// Mean amount of the repeat purchase periods (needs amounts).
@@ -314,7 +421,7 @@ pub unsafe extern "C" fn cvm_summary_T(s: *const cvm_summary) -> *const f64 {
 /// `s` must be NULL or a live summary.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_summary_monetary_value(s: *const cvm_summary) -> *const f64 {
-    unsafe { s.as_ref() }.map_or(ptr::null(), |cvm_summary(s)| {
+    unsafe { s.as_ref() }.map_or(ptr::null(), |cvm_summary { summary: s, .. }| {
         s.monetary_value.as_ref().map_or(ptr::null(), |v| v.as_ptr())
     })
 }
@@ -328,7 +435,7 @@ pub unsafe extern "C" fn cvm_summary_monetary_value(s: *const cvm_summary) -> *c
 /// `s` must be NULL or a live summary.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_summary_frequency_holdout(s: *const cvm_summary) -> *const f64 {
-    unsafe { s.as_ref() }.map_or(ptr::null(), |cvm_summary(s)| {
+    unsafe { s.as_ref() }.map_or(ptr::null(), |cvm_summary { summary: s, .. }| {
         s.holdout.as_ref().map_or(ptr::null(), |h| h.frequency.as_ptr())
     })
 }
@@ -342,7 +449,7 @@ pub unsafe extern "C" fn cvm_summary_frequency_holdout(s: *const cvm_summary) ->
 /// `s` must be NULL or a live summary.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_summary_monetary_value_holdout(s: *const cvm_summary) -> *const f64 {
-    unsafe { s.as_ref() }.map_or(ptr::null(), |cvm_summary(s)| {
+    unsafe { s.as_ref() }.map_or(ptr::null(), |cvm_summary { summary: s, .. }| {
         s.holdout
             .as_ref()
             .and_then(|h| h.monetary_value.as_ref())
@@ -356,7 +463,7 @@ pub unsafe extern "C" fn cvm_summary_monetary_value_holdout(s: *const cvm_summar
 /// `s` must be NULL or a live summary.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_summary_duration_holdout(s: *const cvm_summary) -> f64 {
-    unsafe { s.as_ref() }.and_then(|s| s.0.holdout.as_ref()).map_or(f64::NAN, |h| h.duration)
+    unsafe { s.as_ref() }.and_then(|s| s.summary.holdout.as_ref()).map_or(f64::NAN, |h| h.duration)
 }
 
 /// Customers left out because their first purchase is after the calibration end.
@@ -365,7 +472,7 @@ pub unsafe extern "C" fn cvm_summary_duration_holdout(s: *const cvm_summary) -> 
 /// `s` must be NULL or a live summary.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_summary_excluded_customers(s: *const cvm_summary) -> usize {
-    unsafe { s.as_ref() }.map_or(0, |s| s.0.excluded_customers)
+    unsafe { s.as_ref() }.map_or(0, |s| s.summary.excluded_customers)
 }
 
 /// Frees a summary; NULL is a no-op.

@@ -14,6 +14,7 @@ use cvm_core::models::{
     TransactionModel,
 };
 use cvm_core::selection::{Column, RuleSet, Table};
+use cvm_core::summary::{summarize_text, text_codes, TextTransactionLog};
 use cvm_core::{
     summarize, NegativeAmounts, SummaryOptions, TimeUnit, TimestampUnit, TransactionLog,
 };
@@ -26,6 +27,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("rules", rules),
     ("models", models),
     ("summary", summary),
+    ("text_summary", text_summary),
     ("kernels", kernels),
     ("covariates", covariates),
 ];
@@ -120,6 +122,12 @@ struct SummaryInput {
     ids: Vec<i64>,
     timestamps: Vec<i64>,
     amounts: Option<Vec<f64>>,
+    options: OptionsInput,
+}
+
+/// Arbitrary summary options: the fields of [`SummaryOptions`], units as codes.
+#[derive(Debug, Arbitrary)]
+struct OptionsInput {
     unit: u8,
     freq: u8,
     multiplier: u32,
@@ -130,6 +138,29 @@ struct SummaryInput {
     net_negative_amounts: bool,
 }
 
+impl OptionsInput {
+    fn options(&self) -> SummaryOptions {
+        let unit = [
+            TimestampUnit::Second,
+            TimestampUnit::Millisecond,
+            TimestampUnit::Microsecond,
+            TimestampUnit::Nanosecond,
+            TimestampUnit::Day,
+        ][usize::from(self.unit % 5)];
+        let mut opts = summary_options(unit);
+        opts.freq = time_unit(self.freq);
+        opts.freq_multiplier = self.multiplier;
+        opts.time_unit = self.time_unit.map(time_unit);
+        opts.observation_end = self.observation_end;
+        opts.calibration_end = self.calibration_end;
+        opts.include_first_purchase = self.include_first_purchase;
+        if self.net_negative_amounts {
+            opts.negative_amounts = NegativeAmounts::Net;
+        }
+        opts
+    }
+}
+
 fn time_unit(k: u8) -> TimeUnit {
     [TimeUnit::Day, TimeUnit::Week, TimeUnit::Month, TimeUnit::Year][usize::from(k % 4)]
 }
@@ -137,29 +168,68 @@ fn time_unit(k: u8) -> TimeUnit {
 /// Summaries from arbitrary ids, timestamps, amounts and options.
 pub fn summary(data: &[u8]) {
     let Ok(input) = SummaryInput::arbitrary_take_rest(Unstructured::new(data)) else { return };
-    let unit = [
-        TimestampUnit::Second,
-        TimestampUnit::Millisecond,
-        TimestampUnit::Microsecond,
-        TimestampUnit::Nanosecond,
-        TimestampUnit::Day,
-    ][usize::from(input.unit % 5)];
-    let mut opts = summary_options(unit);
-    opts.freq = time_unit(input.freq);
-    opts.freq_multiplier = input.multiplier;
-    opts.time_unit = input.time_unit.map(time_unit);
-    opts.observation_end = input.observation_end;
-    opts.calibration_end = input.calibration_end;
-    opts.include_first_purchase = input.include_first_purchase;
-    if input.net_negative_amounts {
-        opts.negative_amounts = NegativeAmounts::Net;
-    }
     let log = TransactionLog {
         customer_id: &input.ids,
         timestamp: &input.timestamps,
         amount: input.amounts.as_deref(),
     };
-    let _ = summarize(&log, &opts);
+    let _ = summarize(&log, &input.options.options());
+}
+
+#[derive(Debug, Arbitrary)]
+struct TextSummaryInput {
+    /// The ids the rows pick from: any bytes, any length (equal 8- and 16-byte beginnings, NUL
+    /// bytes, text that is not UTF-8).
+    names: Vec<Vec<u8>>,
+    /// Each row: its id (an index into `names`, modulo their number) and its timestamp.
+    rows: Vec<(u8, i64)>,
+    amounts: Option<Vec<f64>>,
+    /// Sets one offset (its index modulo the number of offsets) to a value: offsets that
+    /// decrease or point past the text.
+    bad_offset: Option<(u16, usize)>,
+    options: OptionsInput,
+}
+
+/// Summaries of text ids (`summarize_text`) from arbitrary ids, offsets, timestamps, amounts
+/// and options, checked against the summary of the ids' codes (`text_codes`, then
+/// `summarize`): the same summary or an error from both, the same first rows, and each code's
+/// first row holding that code.
+pub fn text_summary(data: &[u8]) {
+    let Ok(input) = TextSummaryInput::arbitrary_take_rest(Unstructured::new(data)) else {
+        return;
+    };
+    let (mut offsets, mut text) = (vec![0], Vec::new());
+    for &(pick, _) in &input.rows {
+        if let Some(name) = input.names.get(usize::from(pick) % input.names.len().max(1)) {
+            text.extend_from_slice(name);
+        }
+        offsets.push(text.len());
+    }
+    if let Some((at, value)) = input.bad_offset {
+        let i = usize::from(at) % offsets.len();
+        offsets[i] = value;
+    }
+    let timestamps: Vec<i64> = input.rows.iter().map(|r| r.1).collect();
+    let amount = input.amounts.as_deref();
+    let log = TextTransactionLog { offsets: &offsets, data: &text, timestamp: &timestamps, amount };
+    let opts = input.options.options();
+    let fused = summarize_text(&log, &opts);
+    let Ok(codes) = text_codes(&offsets, &text) else {
+        assert!(fused.is_err(), "summarize_text accepted offsets that text_codes refused");
+        return;
+    };
+    let coded = TransactionLog { customer_id: &codes.codes, timestamp: &timestamps, amount };
+    match (fused, summarize(&coded, &opts)) {
+        (Ok(f), Ok(s)) => {
+            assert_eq!(f.summary, s, "summarize_text differs from summarize of the codes");
+            assert_eq!(f.first_row, codes.first_row);
+            for (c, &row) in f.first_row.iter().enumerate() {
+                assert_eq!(codes.codes[row], c as i64, "first row of code {c}");
+            }
+        }
+        (Err(_), Err(_)) => {}
+        (f, s) => panic!("one summary failed: text ids {:?}, codes {:?}", f.err(), s.err()),
+    }
 }
 
 #[derive(Debug, Arbitrary)]

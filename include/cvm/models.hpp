@@ -46,8 +46,39 @@ public:
                                                     timestamps.size(), amounts.data(), amounts.size(), &o, &out));
         return Summary(out);
     }
+    /// A summary of text customer ids (an ERP's customer numbers): see text_id().
+    static Summary from_transactions(const std::vector<std::string> &customer_ids, Span<std::int64_t> timestamps,
+                                     Span<double> amounts, const SummaryOptions &options = {}) {
+        std::vector<std::size_t> offsets{0};
+        offsets.reserve(customer_ids.size() + 1);
+        std::string text;
+        for (const std::string &id : customer_ids) {
+            text += id;
+            offsets.push_back(text.size());
+        }
+        return from_text_transactions(offsets, text, timestamps, amounts, options);
+    }
+    /// A summary of text customer ids given as one buffer and the offsets of each id in it (an
+    /// Arrow string column): row i's id is text[offsets[i], offsets[i + 1]).
+    static Summary from_text_transactions(Span<std::size_t> offsets, std::string_view text,
+                                          Span<std::int64_t> timestamps, Span<double> amounts,
+                                          const SummaryOptions &options = {}) {
+        cvm_summary *out = nullptr;
+        cvm_summary_options o = options.to_c();
+        detail::check(cvm_summary_from_text_transactions(offsets.data(), offsets.size(), text.data(), text.size(),
+                                                         timestamps.data(), timestamps.size(), amounts.data(),
+                                                         amounts.size(), &o, &out));
+        return Summary(out);
+    }
     std::size_t size() const { return cvm_summary_len(capi()); }
+    /// Customer i's id, for a summary of text ids; empty for integer ids (or i >= size()).
+    std::optional<std::string_view> text_id(std::size_t i) const {
+        std::size_t len = 0;
+        const char *p = cvm_summary_text_id(capi(), i, &len);
+        return p ? std::optional<std::string_view>(std::string_view(p, len)) : std::nullopt;
+    }
     Unit time_unit() const { return static_cast<Unit>(cvm_summary_time_unit(capi())); }
+    /// Customer ids, ascending (for text ids, their codes: see text_id()).
     Span<std::int64_t> customer_ids() const { return {cvm_summary_customer_ids(capi()), size()}; }
     Span<double> frequency() const { return {cvm_summary_frequency(capi()), size()}; }
     Span<double> recency() const { return {cvm_summary_recency(capi()), size()}; }

@@ -72,18 +72,113 @@ static void run_cases(void) {
         opt.has_calibration_end = c->has_calibration_end;
         opt.calibration_end = c->calibration_end;
         opt.negative_amounts = c->negative_amounts;
-        cvm_summary *s = NULL;
-        cvm_status st = cvm_summary_from_transactions(c->ids, c->n, c->ts, c->n, c->has_amount ? c->amount : NULL,
-                                                      c->has_amount ? c->n : 0, &opt, &s);
-        CHECK(st == c->status);
-        CHECK(s == NULL);
-        if (st != c->status) fprintf(stderr, "  case '%s': %s\n", c->name, cvm_last_error_message());
-        CHECK_ERROR_AT(c->field, c->index);
-        CHECK(strstr(cvm_last_error_message(), c->message) != NULL);
-        if (strstr(cvm_last_error_message(), c->message) == NULL)
-            fprintf(stderr, "  case '%s': message '%s'\n", c->name, cvm_last_error_message());
-        cvm_summary_free(s);
+        /* The same case with the ids as text ("id-<n>"): the same error. */
+        char text[MAXN * 24];
+        size_t offsets[MAXN + 1] = {0};
+        for (size_t i = 0; i < c->n; i++)
+            offsets[i + 1] = offsets[i] + (size_t)sprintf(text + offsets[i], "id-%lld", (long long)c->ids[i]);
+        for (int as_text = 0; as_text < 2; as_text++) {
+            cvm_summary *s = NULL;
+            const double *amount = c->has_amount ? c->amount : NULL;
+            size_t n_amount = c->has_amount ? c->n : 0;
+            cvm_status st = as_text ? cvm_summary_from_text_transactions(offsets, c->n + 1, text, offsets[c->n],
+                                                                         c->ts, c->n, amount, n_amount, &opt, &s)
+                                    : cvm_summary_from_transactions(c->ids, c->n, c->ts, c->n, amount, n_amount,
+                                                                    &opt, &s);
+            CHECK(st == c->status);
+            CHECK(s == NULL);
+            if (st != c->status)
+                fprintf(stderr, "  case '%s' (text ids: %d): %s\n", c->name, as_text, cvm_last_error_message());
+            CHECK_ERROR_AT(c->field, c->index);
+            CHECK(strstr(cvm_last_error_message(), c->message) != NULL);
+            if (strstr(cvm_last_error_message(), c->message) == NULL)
+                fprintf(stderr, "  case '%s' (text ids: %d): message '%s'\n", c->name, as_text,
+                        cvm_last_error_message());
+            cvm_summary_free(s);
+        }
     }
+}
+
+/* Text ids: the summary of their codes, the customers in the order of their ids (bytes), each
+ * id readable from the summary after the caller's buffers are gone; the errors of the text. */
+static void text_ids(void) {
+    /* Rows: "b", "a\0z" (a NUL inside), "ab", "b", "é" (two bytes), "a\0z". */
+    const char source[] = "ba\0zabb" "\xc3\xa9" "a\0z";
+    const size_t offsets[] = {0, 1, 4, 6, 7, 9, 12};
+    const int64_t days[] = {0, 1, 2, 7, 3, 8};
+    const double amount[] = {1.0, 2.0, 3.0, 4.0, 5.0, 6.0};
+    /* The codes of the ids in byte order: "a\0z" 0, "ab" 1, "b" 2, "é" 3. */
+    const int64_t codes[] = {2, 0, 1, 2, 3, 0};
+    char *text = malloc(sizeof source);
+    memcpy(text, source, sizeof source);
+    cvm_summary_options opt = cvm_summary_options_default();
+    opt.has_observation_end = true;
+    opt.observation_end = 10;
+    cvm_summary *s = NULL, *coded = NULL;
+    CHECK_STATUS(cvm_summary_from_text_transactions(offsets, 7, text, 12, days, 6, amount, 6, &opt, &s), CVM_STATUS_OK);
+    CHECK_STATUS(cvm_summary_from_transactions(codes, 6, days, 6, amount, 6, &opt, &coded), CVM_STATUS_OK);
+    memset(text, 'x', sizeof source); /* the summary keeps its own copy of the ids */
+    free(text);
+    CHECK(cvm_summary_len(s) == 4 && cvm_summary_len(coded) == 4);
+    const char *want[] = {"a\0z", "ab", "b", "\xc3\xa9"};
+    const size_t want_len[] = {3, 2, 1, 2};
+    for (size_t i = 0; i < 4; i++) {
+        size_t len = 99;
+        const char *id = cvm_summary_text_id(s, i, &len);
+        CHECK(id != NULL && len == want_len[i] && memcmp(id, want[i], len) == 0 && id[len] == '\0');
+        CHECK(cvm_summary_customer_ids(s)[i] == (int64_t)i);
+        CHECK(cvm_summary_frequency(s)[i] == cvm_summary_frequency(coded)[i]);
+        CHECK(cvm_summary_recency(s)[i] == cvm_summary_recency(coded)[i]);
+        CHECK(cvm_summary_T(s)[i] == cvm_summary_T(coded)[i]);
+        CHECK(cvm_summary_monetary_value(s)[i] == cvm_summary_monetary_value(coded)[i]);
+    }
+    CHECK_CLOSE(cvm_summary_frequency(s)[0], 1.0, 0.0); /* "a\0z" on days 1 and 8 */
+    CHECK_CLOSE(cvm_summary_monetary_value(s)[0], 6.0, 0.0);
+    size_t len = 99;
+    CHECK(cvm_summary_text_id(s, 4, &len) == NULL && len == 0); /* past the end */
+    len = 99;
+    CHECK(cvm_summary_text_id(coded, 0, &len) == NULL && len == 0); /* integer ids */
+    CHECK(cvm_summary_text_id(NULL, 0, NULL) == NULL);
+    CHECK(cvm_summary_text_id(s, 0, NULL) != NULL);
+    cvm_summary_free(coded);
+    cvm_summary_free(s);
+
+    /* A calibration end leaves out the customers who start after it: ids of the rest. */
+    opt.has_calibration_end = true;
+    opt.calibration_end = 1;
+    CHECK_STATUS(cvm_summary_from_text_transactions(offsets, 7, source, 12, days, 6, amount, 6, &opt, &s), CVM_STATUS_OK);
+    CHECK(cvm_summary_len(s) == 2 && cvm_summary_excluded_customers(s) == 2);
+    CHECK(cvm_summary_text_id(s, 0, &len) != NULL && len == 3 && memcmp(cvm_summary_text_id(s, 0, NULL), "a\0z", 3) == 0);
+    CHECK(strcmp(cvm_summary_text_id(s, 1, NULL), "b") == 0);
+    CHECK(cvm_summary_customer_ids(s)[1] == 2); /* "b" keeps its code among all the ids */
+    cvm_summary_free(s);
+    opt.has_calibration_end = false;
+
+    /* Offsets that decrease or point past the text: an error naming the row. */
+    s = NULL;
+    const size_t decreasing[] = {0, 2, 1, 3};
+    CHECK_STATUS(cvm_summary_from_text_transactions(decreasing, 4, "abc", 3, days, 3, NULL, 0, &opt, &s),
+                 CVM_STATUS_INVALID_VALUE);
+    CHECK_ERROR_AT("offsets", 1);
+    const size_t past[] = {0, 1, 9};
+    CHECK_STATUS(cvm_summary_from_text_transactions(past, 3, "abc", 3, days, 2, NULL, 0, &opt, &s),
+                 CVM_STATUS_INVALID_VALUE);
+    CHECK_ERROR_AT("offsets", 1);
+    CHECK(s == NULL);
+    /* No row; NULL text of some bytes; timestamps of another length. */
+    CHECK_STATUS(cvm_summary_from_text_transactions(offsets, 1, "", 0, days, 0, NULL, 0, &opt, &s),
+                 CVM_STATUS_EMPTY_INPUT);
+    CHECK_STATUS(cvm_summary_from_text_transactions(offsets, 7, NULL, 12, days, 6, NULL, 0, &opt, &s),
+                 CVM_STATUS_NULL_POINTER);
+    CHECK(strcmp(cvm_last_error_field(), "text") == 0);
+    CHECK_STATUS(cvm_summary_from_text_transactions(offsets, 7, source, 12, days, 5, NULL, 0, &opt, &s),
+                 CVM_STATUS_LENGTH_MISMATCH);
+    /* Empty ids are ids: no text at all (NULL with 0 bytes). */
+    const size_t empty[] = {0, 0, 0};
+    CHECK_STATUS(cvm_summary_from_text_transactions(empty, 3, NULL, 0, days, 2, NULL, 0, &opt, &s), CVM_STATUS_OK);
+    CHECK(cvm_summary_len(s) == 1);
+    CHECK(cvm_summary_text_id(s, 0, &len) != NULL && len == 0);
+    cvm_summary_free(s);
 }
 
 static void units_and_netting(void) {
@@ -114,5 +209,6 @@ static void units_and_netting(void) {
 int main(void) {
     run_cases();
     units_and_netting();
+    text_ids();
     return cvm_test_finish("test_summary_edges_c");
 }

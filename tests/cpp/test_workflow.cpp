@@ -1,4 +1,5 @@
 // The workflow of tests/c/test_cvm.cpp over cvm.hpp: no manual free, no status check.
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -35,6 +36,32 @@ int main() {
         CHECK(false);
     } catch (const cvm::Error &e) {
         CHECK(e.status() == cvm::Status::LengthMismatch && e.field() == "monetary_value" && e.index() == -1);
+    }
+    // An ERP's text customer numbers ("C-00001"): the same summary, customers in id order.
+    std::vector<std::string> keys;
+    for (std::int64_t i : ids) {
+        char key[16];
+        std::snprintf(key, sizeof key, "C-%05lld", static_cast<long long>(i));
+        keys.emplace_back(key);
+    }
+    auto t = cvm::Summary::from_transactions(keys, days, amounts, opt);
+    CHECK(t.size() == s.size());
+    bool same = true;
+    for (std::size_t i = 0; i < s.size(); i++) {
+        char key[16];
+        std::snprintf(key, sizeof key, "C-%05lld", static_cast<long long>(s.customer_ids()[i]));
+        same = same && t.text_id(i) == std::string_view(key) && t.customer_ids()[i] == static_cast<std::int64_t>(i) &&
+               t.frequency()[i] == s.frequency()[i] && t.recency()[i] == s.recency()[i] && t.T()[i] == s.T()[i] &&
+               t.monetary_value()[i] == s.monetary_value()[i];
+    }
+    CHECK(same);
+    CHECK(!t.text_id(t.size()).has_value() && !s.text_id(0).has_value());
+    try {
+        std::vector<std::size_t> offsets{0, 2, 1};
+        cvm::Summary::from_text_transactions(offsets, "ab", std::vector<std::int64_t>{1, 2}, {});
+        CHECK(false);
+    } catch (const cvm::Error &e) {
+        CHECK(e.status() == cvm::Status::InvalidValue && e.field() == "offsets" && e.index() == 1);
     }
     CHECK(cvm::version().size() >= 5);
     return cvm_test_finish("test_workflow");
