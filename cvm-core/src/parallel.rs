@@ -9,8 +9,13 @@
 //! a map computes each element independently, and a chunked sum adds fixed-size chunks' partial
 //! sums in chunk order.
 
-/// Rows per chunk of the likelihood sums (fixed, so the summation order never changes).
+/// Rows per chunk of the likelihood sums from 65,536 rows (fixed, so the summation order never
+/// changes); fewer below ([`chunk_of`]).
 pub(crate) const CHUNK: usize = 2048;
+/// The fewest rows a chunk of a likelihood sum takes.
+const MIN_CHUNK: usize = 256;
+/// The chunks a likelihood sum of fewer than `32 · CHUNK` rows is cut into, at least.
+const MIN_CHUNKS: usize = 32;
 
 /// The fewest elements an element-wise map spreads over threads, and the fewest each task takes.
 ///
@@ -21,13 +26,22 @@ pub(crate) const PAR_MIN_ELEMENTS: usize = 256;
 /// The fewest elements a task of an element-wise map takes (see [`PAR_MIN_ELEMENTS`]).
 pub(crate) const PAR_MIN_TASK: usize = 64;
 
-/// Sum over row chunks of [`CHUNK`] rows, in a fixed order. `f(range, grad)` returns a chunk's
-/// weighted log-likelihood and adds its weighted gradient into `grad` (length `k`).
+/// Sum over row chunks of [`chunk_of`]`(n)` rows, in a fixed order. `f(range, grad)` returns a
+/// chunk's weighted log-likelihood and adds its weighted gradient into `grad` (length `k`).
 pub(crate) fn chunked_sum<F>(n: usize, k: usize, f: F) -> (f64, Vec<f64>)
 where
     F: Fn(std::ops::Range<usize>, &mut [f64]) -> f64 + Sync + Send,
 {
-    chunked_sum_by(n, CHUNK, k, f)
+    chunked_sum_by(n, chunk_of(n), k, f)
+}
+
+/// Rows per chunk of a likelihood sum over `n` rows: [`CHUNK`] from `32 · CHUNK` rows, else the
+/// power of two that cuts them into 16 to 32 chunks, at least [`MIN_CHUNK`] rows (so that the
+/// few passes of a small fit — a warm start's subsample of 1,250 rows, a fit of 10,000 — are
+/// still spread over the threads). A function of `n` alone: the summation order, and so every
+/// bit of the result, never depends on the number of threads.
+pub(crate) fn chunk_of(n: usize) -> usize {
+    (n / MIN_CHUNKS).next_power_of_two().clamp(MIN_CHUNK, CHUNK)
 }
 
 /// [`chunked_sum`] over chunks of `chunk` rows (a constant of the caller, so that the order of
@@ -285,18 +299,22 @@ mod tests {
 
     #[test]
     fn chunked_sum_is_ordered() {
-        let n = 10_000;
-        let (v, g) = chunked_sum(n, 1, |r, g| {
-            let s: f64 = r.clone().map(|i| 1.0 / (1.0 + i as f64)).sum();
-            g[0] += r.len() as f64;
-            s
-        });
-        let mut want = 0.0;
-        for s in (0..n).step_by(CHUNK) {
-            want += (s..(s + CHUNK).min(n)).map(|i| 1.0 / (1.0 + i as f64)).sum::<f64>();
+        for (n, chunk) in
+            [(10_000, 512), (1_250, 256), (100, 256), (65_536, CHUNK), (70_000, CHUNK)]
+        {
+            assert_eq!(chunk_of(n), chunk);
+            let (v, g) = chunked_sum(n, 1, |r, g| {
+                let s: f64 = r.clone().map(|i| 1.0 / (1.0 + i as f64)).sum();
+                g[0] += r.len() as f64;
+                s
+            });
+            let mut want = 0.0;
+            for s in (0..n).step_by(chunk) {
+                want += (s..(s + chunk).min(n)).map(|i| 1.0 / (1.0 + i as f64)).sum::<f64>();
+            }
+            assert_eq!(v.to_bits(), want.to_bits());
+            assert_eq!(g[0], n as f64);
         }
-        assert_eq!(v.to_bits(), want.to_bits());
-        assert_eq!(g[0], n as f64);
     }
 
     #[test]

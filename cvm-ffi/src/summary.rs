@@ -372,8 +372,7 @@ pub unsafe extern "C" fn cvm_summary_len(s: *const cvm_summary) -> usize {
 /// `s` must be NULL or a live summary.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_summary_customer_ids(s: *const cvm_summary) -> *const i64 {
-    unsafe { s.as_ref() }
-        .map_or(ptr::null(), |cvm_summary { summary: s, .. }| s.customer_id.as_ptr())
+    unsafe { s.as_ref() }.map_or(ptr::null(), |s| s.summary.customer_id.as_ptr())
 }
 
 /// Repeat purchase periods (calibration period when split).
@@ -385,7 +384,7 @@ pub unsafe extern "C" fn cvm_summary_customer_ids(s: *const cvm_summary) -> *con
 /// `s` must be NULL or a live summary.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_summary_frequency(s: *const cvm_summary) -> *const f64 {
-    unsafe { s.as_ref() }.map_or(ptr::null(), |cvm_summary { summary: s, .. }| s.frequency.as_ptr())
+    unsafe { s.as_ref() }.map_or(ptr::null(), |s| s.summary.frequency.as_ptr())
 }
 
 /// Age at the last purchase period.
@@ -397,7 +396,7 @@ pub unsafe extern "C" fn cvm_summary_frequency(s: *const cvm_summary) -> *const 
 /// `s` must be NULL or a live summary.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_summary_recency(s: *const cvm_summary) -> *const f64 {
-    unsafe { s.as_ref() }.map_or(ptr::null(), |cvm_summary { summary: s, .. }| s.recency.as_ptr())
+    unsafe { s.as_ref() }.map_or(ptr::null(), |s| s.summary.recency.as_ptr())
 }
 
 /// Age at the end of observation (calibration).
@@ -409,7 +408,7 @@ pub unsafe extern "C" fn cvm_summary_recency(s: *const cvm_summary) -> *const f6
 /// `s` must be NULL or a live summary.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_summary_T(s: *const cvm_summary) -> *const f64 {
-    unsafe { s.as_ref() }.map_or(ptr::null(), |cvm_summary { summary: s, .. }| s.t.as_ptr())
+    unsafe { s.as_ref() }.map_or(ptr::null(), |s| s.summary.t.as_ptr())
 }
 
 /// Mean amount of the repeat purchase periods (needs amounts).
@@ -421,8 +420,8 @@ pub unsafe extern "C" fn cvm_summary_T(s: *const cvm_summary) -> *const f64 {
 /// `s` must be NULL or a live summary.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_summary_monetary_value(s: *const cvm_summary) -> *const f64 {
-    unsafe { s.as_ref() }.map_or(ptr::null(), |cvm_summary { summary: s, .. }| {
-        s.monetary_value.as_ref().map_or(ptr::null(), |v| v.as_ptr())
+    unsafe { s.as_ref() }.map_or(ptr::null(), |s| {
+        s.summary.monetary_value.as_ref().map_or(ptr::null(), |v| v.as_ptr())
     })
 }
 
@@ -435,8 +434,8 @@ pub unsafe extern "C" fn cvm_summary_monetary_value(s: *const cvm_summary) -> *c
 /// `s` must be NULL or a live summary.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_summary_frequency_holdout(s: *const cvm_summary) -> *const f64 {
-    unsafe { s.as_ref() }.map_or(ptr::null(), |cvm_summary { summary: s, .. }| {
-        s.holdout.as_ref().map_or(ptr::null(), |h| h.frequency.as_ptr())
+    unsafe { s.as_ref() }.map_or(ptr::null(), |s| {
+        s.summary.holdout.as_ref().map_or(ptr::null(), |h| h.frequency.as_ptr())
     })
 }
 
@@ -449,8 +448,9 @@ pub unsafe extern "C" fn cvm_summary_frequency_holdout(s: *const cvm_summary) ->
 /// `s` must be NULL or a live summary.
 #[no_mangle]
 pub unsafe extern "C" fn cvm_summary_monetary_value_holdout(s: *const cvm_summary) -> *const f64 {
-    unsafe { s.as_ref() }.map_or(ptr::null(), |cvm_summary { summary: s, .. }| {
-        s.holdout
+    unsafe { s.as_ref() }.map_or(ptr::null(), |s| {
+        s.summary
+            .holdout
             .as_ref()
             .and_then(|h| h.monetary_value.as_ref())
             .map_or(ptr::null(), |v| v.as_ptr())
