@@ -40,11 +40,11 @@ class Summary : public SummaryHandle {
 public:
     static Summary from_transactions(Span<std::int64_t> customer_ids, Span<std::int64_t> timestamps,
                                      Span<double> amounts, const SummaryOptions &options = {}) {
-        cvm_summary *out = nullptr;
         cvm_summary_options o = options.to_c();
-        detail::check(cvm_summary_from_transactions(customer_ids.data(), customer_ids.size(), timestamps.data(),
-                                                    timestamps.size(), amounts.data(), amounts.size(), &o, &out));
-        return Summary(out);
+        return detail::make<Summary>([&](cvm_summary **out) {
+            return cvm_summary_from_transactions(customer_ids.data(), customer_ids.size(), timestamps.data(),
+                                                 timestamps.size(), amounts.data(), amounts.size(), &o, out);
+        });
     }
     /// A summary of text customer ids (an ERP's customer numbers): see text_id().
     static Summary from_transactions(const std::vector<std::string> &customer_ids, Span<std::int64_t> timestamps,
@@ -63,12 +63,12 @@ public:
     static Summary from_text_transactions(Span<std::size_t> offsets, std::string_view text,
                                           Span<std::int64_t> timestamps, Span<double> amounts,
                                           const SummaryOptions &options = {}) {
-        cvm_summary *out = nullptr;
         cvm_summary_options o = options.to_c();
-        detail::check(cvm_summary_from_text_transactions(offsets.data(), offsets.size(), text.data(), text.size(),
-                                                         timestamps.data(), timestamps.size(), amounts.data(),
-                                                         amounts.size(), &o, &out));
-        return Summary(out);
+        return detail::make<Summary>([&](cvm_summary **out) {
+            return cvm_summary_from_text_transactions(offsets.data(), offsets.size(), text.data(), text.size(),
+                                                      timestamps.data(), timestamps.size(), amounts.data(),
+                                                      amounts.size(), &o, out);
+        });
     }
     std::size_t size() const { return cvm_summary_len(capi()); }
     /// Customer i's id, for a summary of text ids; empty for integer ids (or i >= size()).
