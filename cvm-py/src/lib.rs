@@ -4,6 +4,7 @@
 
 use pyo3::prelude::*;
 
+mod alloc;
 mod churn;
 mod conversion;
 mod covariates;
