@@ -192,7 +192,8 @@ struct TextSummaryInput {
 
 /// Summaries of text ids (`summarize_text`) from arbitrary ids, offsets, timestamps, amounts
 /// and options, checked against the summary of the ids' codes (`text_codes`, then
-/// `summarize`): the same summary and first rows, or an error from both.
+/// `summarize`): the same summary and first rows, or an error from both; the codes rank the
+/// distinct ids in byte order.
 pub fn text_summary(data: &[u8]) {
     let Ok(input) = TextSummaryInput::arbitrary_take_rest(Unstructured::new(data)) else {
         return;
@@ -217,6 +218,10 @@ pub fn text_summary(data: &[u8]) {
         assert!(fused.is_err(), "summarize_text accepted offsets that text_codes refused");
         return;
     };
+    let id = |row: usize| &text[offsets[row]..offsets[row + 1]];
+    for (c, pair) in codes.first_row.windows(2).enumerate() {
+        assert!(id(pair[0]) < id(pair[1]), "codes {c} and {} are not in byte order", c + 1);
+    }
     let coded = TransactionLog { customer_id: &codes.codes, timestamp: &timestamps, amount };
     match (fused, summarize(&coded, &opts)) {
         (Ok(f), Ok(s)) => {

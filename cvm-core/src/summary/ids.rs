@@ -7,7 +7,7 @@
 //! is how Python compares `str` (so the codes are those of `pandas.factorize(sort=True)`) and how
 //! Rust compares `str`.
 
-use super::sort::{build, sort_bucket};
+use super::sort::{self, build, sort_bucket, PAR_MIN_ROWS};
 use crate::distinct::{first_appearance, scan_table, Entry, Firsts, Scan};
 use crate::error::{Error, Result};
 
@@ -31,9 +31,10 @@ pub struct TextCodes {
 ///
 /// # Cost
 /// One hash per row in a table of the distinct ids (ids of up to 16 bytes are compared in the
-/// table), then a sort of the distinct ids only (a radix sort on an 8-byte prefix, a pass for
-/// each 11-bit digit in which the prefixes differ; a comparison of the full bytes on ties). With the
-/// `parallel` feature, from 65,536 rows the rows are hashed on the thread pool and grouped into
+/// table), then a sort of the distinct ids only: a radix sort on their first 8 bytes (over the
+/// thread pool from 65,536 distinct ids), then of each run of ids sharing those bytes on the next
+/// 8, and so on (ids with a long shared beginning, such as `"CUSTOMER-000123"`, cost a pass a
+/// shared word, never a comparison sort). With the `parallel` feature, from 65,536 rows the rows are hashed on the thread pool and grouped into
 /// 8 shards by hash, each shard's table one task, and the codes are written on the pool.
 /// Besides the output, 100 to 200 bytes a distinct id (the table is a quarter to half full),
 /// and 16 bytes a row for the shards.
@@ -209,24 +210,65 @@ impl Entry for Slot {
 
 /// The distinct ids (given by their first rows) in ascending byte order, as distinct indices.
 ///
-/// Sorted by their first 8 bytes read big-endian (ascending with the bytes, up to ties) in the
-/// summaries' LSD radix passes (a pass for each digit in which the prefixes differ), which order
-/// most ids without reading their text; then each run of equal prefixes (shared beginnings, or
-/// a shorter id padded with zeros) is sorted by the full bytes.
+/// A most-significant-word-first radix sort: the ids are sorted by their first 8 bytes read
+/// big-endian (ascending with the bytes) in the summaries' radix passes (over the pool from
+/// [`PAR_MIN_ROWS`] ids, else a pass for each 11-bit digit in which the words differ); each run
+/// of ids with equal words (a shared beginning, such as `"CUSTOMER-"`) is then sorted by its
+/// next 8 bytes the same way, and so on. In a run, the ids that end within the word compared
+/// (zero-padded, so each is a prefix of the longer ones) come first, shortest first. Work
+/// O(m + b) for `m` ids whose shared beginnings total `b` bytes; the text is read a word at a
+/// time, never compared byte by byte.
 pub(super) fn sorted_distinct(first: &[usize], ids: Ids<'_>) -> Vec<usize> {
-    let mut keyed = build(first.len(), |d| (ids.word(first[d], 0).swap_bytes(), d as u32));
-    sort_bucket(&mut keyed, 64, &mut Vec::new());
-    let mut at = 0;
-    while at < keyed.len() {
-        let run = keyed[at..].iter().take_while(|k| k.0 == keyed[at].0).count();
-        if run > 1 {
-            keyed[at..at + run].sort_unstable_by(|a, b| {
-                ids.text(first[a.1 as usize]).cmp(ids.text(first[b.1 as usize]))
-            });
+    let word = |d: u32, at: usize| ids.word(first[d as usize], at).swap_bytes();
+    let len = |d: u32| ids.text(first[d as usize]).len();
+    let (mut ended, mut going, mut buf) = (Vec::new(), Vec::new(), Vec::new());
+    let mut keyed = build(first.len(), |d| (word(d as u32, 0), d as u32));
+    sort_keys(&mut keyed, &mut buf);
+    // Runs of equal words still to order, as (start, end, offset of the word they share).
+    let mut runs = Vec::new();
+    push_runs(&keyed, 0, 0, &mut runs);
+    while let Some((start, end, at)) = runs.pop() {
+        let run = &mut keyed[start..end];
+        ended.clear();
+        going.clear();
+        for &(_, d) in run.iter() {
+            match len(d) {
+                l if l <= at + 8 => ended.push((l as u64, d)),
+                _ => going.push((word(d, at + 8), d)),
+            }
         }
-        at += run;
+        sort::sort_few_by_first(&mut ended);
+        let (head, tail) = run.split_at_mut(ended.len());
+        head.copy_from_slice(&ended);
+        sort_keys(&mut going, &mut buf);
+        tail.copy_from_slice(&going);
+        push_runs(tail, start + ended.len(), at + 8, &mut runs);
     }
     keyed.into_iter().map(|k| k.1 as usize).collect()
+}
+
+/// Sorts `keys` by their first element, `buf` as scratch: over the pool from [`PAR_MIN_ROWS`]
+/// keys ([`sort::sorted_rows`]), else in place ([`sort_bucket`]).
+fn sort_keys(keys: &mut [(u64, u32)], buf: &mut Vec<(u64, u32)>) {
+    if keys.len() >= PAR_MIN_ROWS {
+        let sorted = sort::sorted_rows(keys.len(), 64, |i| keys[i]);
+        keys.copy_from_slice(&sorted);
+    } else {
+        sort_bucket(keys, 64, buf);
+    }
+}
+
+/// The runs of two or more equal keys in `keys` (which begin at `offset` of the whole), pushed
+/// as (start, end, `at`).
+fn push_runs(keys: &[(u64, u32)], offset: usize, at: usize, runs: &mut Vec<(usize, usize, usize)>) {
+    let mut from = 0;
+    while from < keys.len() {
+        let run = keys[from..].iter().take_while(|k| k.0 == keys[from].0).count();
+        if run > 1 {
+            runs.push((offset + from, offset + from + run, at));
+        }
+        from += run;
+    }
 }
 
 #[cfg(test)]
@@ -268,6 +310,38 @@ mod tests {
         for (i, s) in refs.iter().enumerate() {
             assert_eq!(distinct[c.codes[i] as usize], *s);
         }
+    }
+
+    #[test]
+    fn ids_sharing_long_beginnings_are_ranked_word_after_word() {
+        // ids of 0 to 40 bytes over {NUL, 'a', 'b'} after shared beginnings of 0, 8, 9 and 24
+        // bytes: runs of equal words at every depth, ids ending inside a word (a prefix of
+        // others), NUL padding against a shorter id; small runs and one of more than 65,536 ids
+        let mut state = 7u64;
+        let mut next = |m: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % m
+        };
+        let mut ids: Vec<String> = Vec::new();
+        for (prefix, count) in
+            [("", 3000), ("CUSTOMER", 3000), ("CUSTOMER-", 90_000), ("a".repeat(24).as_str(), 3000)]
+        {
+            for _ in 0..count {
+                let len = next(17) as usize;
+                let tail: String = (0..len).map(|_| ['\0', 'a', 'b'][next(3) as usize]).collect();
+                ids.push(format!("{prefix}{tail}"));
+            }
+        }
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let c = codes_of(&refs);
+        let mut distinct = refs.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let named: Vec<&str> = c.first_row.iter().map(|&row| refs[row]).collect();
+        assert_eq!(named, distinct);
+        assert!(refs.iter().zip(&c.codes).all(|(s, &code)| distinct[code as usize] == *s));
     }
 
     #[test]
