@@ -6,8 +6,9 @@
 //! 75,000 faults a call, each zeroing its page in the kernel. Linux gives a region 2 MiB pages
 //! (one fault per 512 small ones) when asked with `madvise(MADV_HUGEPAGE)`, which numpy does for
 //! its own arrays and the system allocator does not (unless the process sets
-//! `GLIBC_TUNABLES=glibc.malloc.hugetlb=1`). Measured on 2 cores, best of 5, from Python:
-//! 5,000,000 rows of integer ids 171 → 115 ms, of text ids 425 → 344 ms.
+//! `GLIBC_TUNABLES=glibc.malloc.hugetlb=1`). Measured on 2 cores from Python, best of 5, three
+//! interleaved runs with and without this allocator: a summary of 5,000,000 rows of text ids
+//! 458–484 → 405–407 ms, of integer ids 139–182 → 118–146 ms (`docs/benchmarks.md`, ninth round).
 //!
 //! So buffers from [`HUGE_FROM`] bytes are mapped here, 2 MiB-aligned, and advised huge; smaller
 //! ones (reused by the system allocator between calls) and every other platform go to

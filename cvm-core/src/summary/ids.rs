@@ -34,8 +34,9 @@ pub struct TextCodes {
 /// table), then a sort of the distinct ids only: a radix sort on their first 8 bytes (over the
 /// thread pool from 65,536 distinct ids), then of each run of ids sharing those bytes on the next
 /// 8, and so on (ids with a long shared beginning, such as `"CUSTOMER-000123"`, cost a pass a
-/// shared word, never a comparison sort). With the `parallel` feature, from 65,536 rows the rows are hashed on the thread pool and grouped into
-/// 8 shards by hash, each shard's table one task, and the codes are written on the pool.
+/// shared word, never a comparison sort). With the `parallel` feature, from 65,536 rows the
+/// rows are hashed on the thread pool and grouped into 8 shards by hash, each shard's table one
+/// task, and the codes are written on the pool.
 /// Besides the output, 100 to 200 bytes a distinct id (the table is a quarter to half full),
 /// and 16 bytes a row for the shards.
 ///
