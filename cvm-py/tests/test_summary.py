@@ -106,15 +106,20 @@ def test_id_kinds_match_factorized_ids(kind):
                                   check_exact=True, check_index_type=True)
 
 
-def test_text_ids_on_the_sharded_path_match_factorized_ids():
-    # 100,000 rows: the core hashes the ids in shards and summarises each shard's customers
+@pytest.mark.parametrize(
+    "n, customers, name",
+    [(100_000, 20_000, "customer-{}"), (200_000, 100_000, "CUSTOMER-ACCOUNT-{}"), (200_000, 100_000, "CUSTOMER-{}é")],
+)
+def test_text_ids_on_the_sharded_path_match_factorized_ids(n, customers, name):
+    # 100,000 rows and more: the core hashes the ids in shards and summarises each shard's
+    # customers; ids sharing their first 8 or 16 bytes are sorted a word at a time (from 65,536
+    # distinct ids on the thread pool)
     rng = np.random.default_rng(11)
-    n = 100_000
-    raw = rng.integers(0, 20_000, n)
+    raw = rng.integers(0, customers, n)
     log = pd.DataFrame(
         {"t": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 60, n), unit="D"), "a": rng.random(n) + 0.5}
     )
-    ids = pd.Series([f"customer-{v}" for v in raw], dtype=object)
+    ids = pd.Series([name.format(v) for v in raw], dtype=object)
     log["id"] = ids
     s = cvm.summary_from_transactions(log, "id", "t", "a", observation_period_end="2024-03-01")
     pd.testing.assert_frame_equal(s, _factorized_reference(log, ids), check_exact=True, check_index_type=True)
