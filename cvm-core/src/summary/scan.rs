@@ -29,33 +29,57 @@ pub(super) struct Part {
 }
 
 impl Part {
-    pub(super) fn append_to(self, out: &mut CustomerSummary) {
-        fn extend(to: &mut Vec<f64>, from: Vec<f64>) {
-            if to.is_empty() {
-                *to = from;
-            } else {
-                to.extend_from_slice(&from);
+    /// The parts' customers, part after part, in `out` (whose columns are empty): a part's own
+    /// columns when there is one, else each column written at once from every part, the parts
+    /// copied over the pool (each into its own range of the column, which it also faults in).
+    pub(super) fn concat_into(mut parts: Vec<Part>, out: &mut CustomerSummary) {
+        out.excluded_customers = parts.iter().map(|p| p.excluded).sum();
+        if parts.len() == 1 {
+            let p = parts.swap_remove(0);
+            out.customer_id = p.customer_id;
+            (out.frequency, out.recency, out.t) = (p.frequency, p.recency, p.t);
+            if let Some(m) = out.monetary_value.as_mut() {
+                *m = p.monetary_value;
             }
+            if let Some(h) = out.holdout.as_mut() {
+                h.frequency = p.hold_frequency;
+                if let Some(m) = h.monetary_value.as_mut() {
+                    *m = p.hold_monetary_value;
+                }
+            }
+            return;
         }
-        if out.customer_id.is_empty() {
-            out.customer_id = self.customer_id;
-        } else {
-            out.customer_id.extend_from_slice(&self.customer_id);
-        }
-        extend(&mut out.frequency, self.frequency);
-        extend(&mut out.recency, self.recency);
-        extend(&mut out.t, self.t);
+        out.customer_id = concat(&parts, |p| &p.customer_id, 0);
+        out.frequency = concat(&parts, |p| &p.frequency, 0.0);
+        out.recency = concat(&parts, |p| &p.recency, 0.0);
+        out.t = concat(&parts, |p| &p.t, 0.0);
         if let Some(m) = out.monetary_value.as_mut() {
-            extend(m, self.monetary_value);
+            *m = concat(&parts, |p| &p.monetary_value, 0.0);
         }
         if let Some(h) = out.holdout.as_mut() {
-            extend(&mut h.frequency, self.hold_frequency);
+            h.frequency = concat(&parts, |p| &p.hold_frequency, 0.0);
             if let Some(m) = h.monetary_value.as_mut() {
-                extend(m, self.hold_monetary_value);
+                *m = concat(&parts, |p| &p.hold_monetary_value, 0.0);
             }
         }
-        out.excluded_customers += self.excluded;
     }
+}
+
+/// One column of every part, part after part: a zeroed column (fresh pages, not yet touched)
+/// cut into each part's range, each range copied by its own task.
+fn concat<T: Copy + Send + Sync>(
+    parts: &[Part], column: impl Fn(&Part) -> &Vec<T>, zero: T,
+) -> Vec<T> {
+    let mut out = vec![zero; parts.iter().map(|p| column(p).len()).sum()];
+    let mut rest = &mut out[..];
+    let mut pairs = Vec::with_capacity(parts.len());
+    for p in parts {
+        let (head, tail) = std::mem::take(&mut rest).split_at_mut(column(p).len());
+        pairs.push((head, &column(p)[..]));
+        rest = tail;
+    }
+    sort::map_parts(pairs, |(to, from)| to.copy_from_slice(from));
+    out
 }
 
 /// Sorts the rows by (customer id, period) and scans each customer's rows, in [`sort::parts`]
