@@ -442,9 +442,9 @@ impl Ruler {
 /// (the usual case; 24 otherwise); from 4,194,304 rows on, when the ids span at least 2,048
 /// values, the rows are sorted and scanned in two groups of customers one after the other (one
 /// more pass over the input), which halves that to 8 bytes a row (4 without amounts). With the
-/// `parallel` feature, from 65,536 rows on, the sort, the scan and the copy of the scan's parts
-/// into the output columns are spread over the rayon pool; the summary is the same, bit for
-/// bit, on any number of threads.
+/// `parallel` feature, from 65,536 rows on, the sort and the scan are spread over the rayon
+/// pool, and from 65,536 customers so is the copy of the scan's parts into the output columns;
+/// the summary is the same, bit for bit, on any number of threads.
 ///
 /// # Errors
 /// * [`Error::Empty`] for an empty log (`customer_id`);

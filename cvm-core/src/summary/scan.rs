@@ -29,53 +29,57 @@ pub(super) struct Part {
 }
 
 impl Part {
-    /// The parts' customers, part after part, in `out` (whose columns are empty): a part's own
-    /// columns when there is one, else each column written at once from every part, the parts
-    /// copied over the pool (each into its own range of the column, which it also faults in).
+    /// The parts' customers, part after part, in `out` (whose columns are empty). On the pool
+    /// (from 65,536 customers, more than one thread) each column is allocated once, zeroed
+    /// lazily, and every part copies its range in its own task (faulting in its own pages);
+    /// otherwise the first part's columns grow to the total once and the others are appended.
     pub(super) fn concat_into(mut parts: Vec<Part>, out: &mut CustomerSummary) {
         out.excluded_customers = parts.iter().map(|p| p.excluded).sum();
-        if parts.len() == 1 {
-            let p = parts.swap_remove(0);
-            out.customer_id = p.customer_id;
-            (out.frequency, out.recency, out.t) = (p.frequency, p.recency, p.t);
-            if let Some(m) = out.monetary_value.as_mut() {
-                *m = p.monetary_value;
-            }
-            if let Some(h) = out.holdout.as_mut() {
-                h.frequency = p.hold_frequency;
-                if let Some(m) = h.monetary_value.as_mut() {
-                    *m = p.hold_monetary_value;
-                }
-            }
-            return;
-        }
-        out.customer_id = concat(&parts, |p| &p.customer_id, 0);
-        out.frequency = concat(&parts, |p| &p.frequency, 0.0);
-        out.recency = concat(&parts, |p| &p.recency, 0.0);
-        out.t = concat(&parts, |p| &p.t, 0.0);
+        let customers = parts.iter().map(|p| p.customer_id.len()).sum();
+        let pooled = sort::parts(customers) > 1;
+        let parts = &mut parts[..];
+        out.customer_id = column(parts, |p| &mut p.customer_id, 0, pooled);
+        out.frequency = column(parts, |p| &mut p.frequency, 0.0, pooled);
+        out.recency = column(parts, |p| &mut p.recency, 0.0, pooled);
+        out.t = column(parts, |p| &mut p.t, 0.0, pooled);
         if let Some(m) = out.monetary_value.as_mut() {
-            *m = concat(&parts, |p| &p.monetary_value, 0.0);
+            *m = column(parts, |p| &mut p.monetary_value, 0.0, pooled);
         }
         if let Some(h) = out.holdout.as_mut() {
-            h.frequency = concat(&parts, |p| &p.hold_frequency, 0.0);
+            h.frequency = column(parts, |p| &mut p.hold_frequency, 0.0, pooled);
             if let Some(m) = h.monetary_value.as_mut() {
-                *m = concat(&parts, |p| &p.hold_monetary_value, 0.0);
+                *m = column(parts, |p| &mut p.hold_monetary_value, 0.0, pooled);
             }
         }
     }
 }
 
-/// One column of every part, part after part: a zeroed column (fresh pages, not yet touched)
-/// cut into each part's range, each range copied by its own task.
-fn concat<T: Copy + Send + Sync>(
-    parts: &[Part], column: impl Fn(&Part) -> &Vec<T>, zero: T,
+/// One column of every part, part after part (see [`Part::concat_into`]); the parts' columns are
+/// taken or copied.
+fn column<T: Copy + Send + Sync>(
+    parts: &mut [Part], pick: impl Fn(&mut Part) -> &mut Vec<T>, zero: T, pooled: bool,
 ) -> Vec<T> {
-    let mut out = vec![zero; parts.iter().map(|p| column(p).len()).sum()];
+    let total = parts.iter_mut().map(|p| pick(p).len()).sum();
+    if !pooled {
+        let mut out: Vec<T> = Vec::new();
+        for p in parts.iter_mut() {
+            let own = std::mem::take(pick(p));
+            if out.is_empty() {
+                out = own;
+                out.reserve_exact(total - out.len());
+            } else {
+                out.extend_from_slice(&own);
+            }
+        }
+        return out;
+    }
+    let mut out = vec![zero; total];
     let mut rest = &mut out[..];
     let mut pairs = Vec::with_capacity(parts.len());
-    for p in parts {
-        let (head, tail) = std::mem::take(&mut rest).split_at_mut(column(p).len());
-        pairs.push((head, &column(p)[..]));
+    for p in parts.iter_mut() {
+        let own = &pick(p)[..];
+        let (head, tail) = std::mem::take(&mut rest).split_at_mut(own.len());
+        pairs.push((head, own));
         rest = tail;
     }
     sort::map_parts(pairs, |(to, from)| to.copy_from_slice(from));
