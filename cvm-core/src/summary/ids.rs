@@ -249,11 +249,10 @@ pub(super) fn sorted_distinct(first: &[usize], ids: Ids<'_>) -> Vec<usize> {
 }
 
 /// Sorts `keys` by their first element, `buf` as scratch: over the pool from [`PAR_MIN_ROWS`]
-/// keys ([`sort::sorted_rows`]), else in place ([`sort_bucket`]).
-fn sort_keys(keys: &mut [(u64, u32)], buf: &mut Vec<(u64, u32)>) {
+/// keys (into a new array, [`sort::sorted_rows`]), else in place ([`sort_bucket`]).
+fn sort_keys(keys: &mut Vec<(u64, u32)>, buf: &mut Vec<(u64, u32)>) {
     if keys.len() >= PAR_MIN_ROWS {
-        let sorted = sort::sorted_rows(keys.len(), 64, |i| keys[i]);
-        keys.copy_from_slice(&sorted);
+        *keys = sort::sorted_rows(keys.len(), 64, |i| keys[i]);
     } else {
         sort_bucket(keys, 64, buf);
     }
