@@ -13,7 +13,7 @@
 /// changes); fewer below ([`chunk_of`]).
 pub(crate) const CHUNK: usize = 2048;
 /// The fewest rows a chunk of a likelihood sum takes.
-const MIN_CHUNK: usize = 256;
+const MIN_CHUNK: usize = 128;
 /// The chunks a likelihood sum of fewer than `32 · CHUNK` rows is cut into, at least.
 const MIN_CHUNKS: usize = 32;
 
@@ -26,6 +26,10 @@ pub(crate) const PAR_MIN_ELEMENTS: usize = 256;
 /// The fewest elements a task of an element-wise map takes (see [`PAR_MIN_ELEMENTS`]).
 pub(crate) const PAR_MIN_TASK: usize = 64;
 
+/// The most partial sums of a chunk of [`chunked_sum_by`] kept on the stack (the BG family's
+/// value, gradient and Hessian take 14).
+const LOCAL_SUMS: usize = 32;
+
 /// Sum over row chunks of [`chunk_of`]`(n)` rows, in a fixed order. `f(range, grad)` returns a
 /// chunk's weighted log-likelihood and adds its weighted gradient into `grad` (length `k`).
 pub(crate) fn chunked_sum<F>(n: usize, k: usize, f: F) -> (f64, Vec<f64>)
@@ -37,9 +41,10 @@ where
 
 /// Rows per chunk of a likelihood sum over `n` rows: [`CHUNK`] from `32 · CHUNK` rows, else the
 /// power of two that cuts them into 16 to 32 chunks, at least [`MIN_CHUNK`] rows (so that the
-/// few passes of a small fit — a warm start's subsample of 1,250 rows, a fit of 10,000 — are
-/// still spread over the threads). A function of `n` alone: the summation order, and so every
-/// bit of the result, never depends on the number of threads.
+/// few passes of a small fit — a warm start's subsample of 1,250 rows, ten chunks; a fit of
+/// 10,000, twenty — are spread evenly over the threads: with chunks of 256 rows the subsample's
+/// five left one thread waiting a chunk at every pass). A function of `n` alone: the summation
+/// order, and so every bit of the result, never depends on the number of threads.
 pub(crate) fn chunk_of(n: usize) -> usize {
     (n / MIN_CHUNKS).next_power_of_two().clamp(MIN_CHUNK, CHUNK)
 }
@@ -51,29 +56,31 @@ pub(crate) fn chunked_sum_by<F>(n: usize, chunk: usize, k: usize, f: F) -> (f64,
 where
     F: Fn(std::ops::Range<usize>, &mut [f64]) -> f64 + Sync + Send,
 {
-    let starts: Vec<usize> = (0..n).step_by(chunk).collect();
-    let work = |&s: &usize| {
-        let mut g = vec![0.0; k];
-        let v = f(s..(s + chunk).min(n), &mut g);
-        (v, g)
+    // Chunk c's log-likelihood and gradient at `parts[c·(k+1)..]`: one allocation for all.
+    // A chunk accumulates on its own stack (a vector when `k` is large) and writes its part
+    // once: parts of neighbouring chunks share cache lines.
+    let width = k + 1;
+    let mut parts = vec![0.0; n.div_ceil(chunk) * width];
+    let work = |c: usize, part: &mut [f64]| {
+        let rows = c * chunk..((c + 1) * chunk).min(n);
+        let (mut stack, mut heap) = ([0.0; LOCAL_SUMS], Vec::new());
+        let local = match k <= LOCAL_SUMS {
+            true => &mut stack[..k],
+            false => {
+                heap.resize(k, 0.0);
+                &mut heap[..]
+            }
+        };
+        part[0] = f(rows, local);
+        part[1..].copy_from_slice(local);
     };
-    #[cfg(feature = "parallel")]
-    let parts: Vec<(f64, Vec<f64>)> = {
-        use rayon::prelude::*;
-        if starts.len() > 1 {
-            starts.par_iter().map(work).collect()
-        } else {
-            starts.iter().map(work).collect()
-        }
-    };
-    #[cfg(not(feature = "parallel"))]
-    let parts: Vec<(f64, Vec<f64>)> = starts.iter().map(work).collect();
+    par_fill(&mut parts, width, work);
     let mut total = 0.0;
     let mut grad = vec![0.0; k];
-    for (v, g) in parts {
-        total += v;
+    for part in parts.chunks_exact(width) {
+        total += part[0];
         for j in 0..k {
-            grad[j] += g[j];
+            grad[j] += part[1 + j];
         }
     }
     (total, grad)
@@ -297,12 +304,21 @@ pub(crate) fn all_finite(values: &[f64]) -> bool {
 mod tests {
     use super::*;
 
+    /// Chunks of `chunk_of(n)` rows added in order, with a gradient of 1 entry, of more than
+    /// [`LOCAL_SUMS`] (kept on the heap) and of none.
     #[test]
     fn chunked_sum_is_ordered() {
         for (n, chunk) in
-            [(10_000, 512), (1_250, 256), (100, 256), (65_536, CHUNK), (70_000, CHUNK)]
+            [(10_000, 512), (1_250, 128), (100, 128), (0, 128), (65_536, CHUNK), (70_000, CHUNK)]
         {
             assert_eq!(chunk_of(n), chunk);
+            for k in [0, 1, LOCAL_SUMS + 3] {
+                let (_, g) = chunked_sum(n, k, |r, g| {
+                    g.iter_mut().enumerate().for_each(|(j, v)| *v += (j * r.len()) as f64);
+                    0.0
+                });
+                assert_eq!(g, (0..k).map(|j| (j * n) as f64).collect::<Vec<_>>());
+            }
             let (v, g) = chunked_sum(n, 1, |r, g| {
                 let s: f64 = r.clone().map(|i| 1.0 / (1.0 + i as f64)).sum();
                 g[0] += r.len() as f64;

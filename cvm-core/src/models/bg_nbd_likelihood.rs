@@ -2,10 +2,9 @@
 //! terms with their gradient and exact Hessian, summed over the customers by the BG-family
 //! helper [`two_term_total`].
 
-use super::bg_family_likelihood::{head_polygammas, BgLik, BgTerms};
+use super::bg_family_likelihood::{head_sums, BgLik, BgTerms};
 use super::bg_nbd::BgNbdParams;
 use super::{SummaryData, XTerms};
-use crate::special::{digamma, gamma_ln_ratio, trigamma};
 
 /// The BG/NBD's per-frequency terms.
 pub(super) struct Terms;
@@ -17,48 +16,41 @@ impl BgTerms for Terms {
     const MODEL: &'static str = "bg_nbd";
     const NAMES: &'static [&'static str] = BgNbdParams::NAMES;
 
-    /// Per-frequency terms (FHL 2005 eq. 6 as `h(x) + ln(e^{A₁} + e^{A₂})`).
+    /// Per-frequency terms (FHL 2005 eq. 6 as `h(x) + ln(e^{A₁} + e^{A₂})`), the head from
+    /// the running sums of [`head_sums`].
     fn table(data: &SummaryData, p: &[f64], with_hessian: bool) -> Vec<XTerms> {
         let (r, alpha, a, b) = (p[0], p[1], p[2], p[3]);
-        let ln_alpha = alpha.ln();
-        let ([dg_r, dg_b, dg_ab], [tg_r, tg_b, tg_ab]) = head_polygammas(r, a, b, with_hessian);
+        let (ln_alpha, ln_a) = (alpha.ln(), a.ln());
+        let sums = head_sums(data.x_levels(), r, a, b, with_hessian);
         data.x_levels()
             .iter()
-            .map(|&x| {
+            .zip(&sums)
+            .map(|(&x, s)| {
                 let mut t = XTerms {
-                    // ln B(a, b+x) − ln B(a, b) as two log-gamma ratios: no cancellation of
-                    // terms of size (a+b) ln(a+b) when a and b are large (the ridge check
-                    // evaluates the likelihood at a, b of 1e10 and more).
-                    head: gamma_ln_ratio(r + x, r) + r * ln_alpha + gamma_ln_ratio(b + x, b)
-                        - gamma_ln_ratio(a + b + x, a + b),
+                    // ln Γ(r+x)/Γ(r) + r ln α + ln B(a, b+x)/B(a, b), the beta ratio as one sum
+                    // of logarithms: no cancellation of terms of size (a+b) ln(a+b) when a and
+                    // b are large (the ridge check evaluates the likelihood at a, b of 1e10 and
+                    // more).
+                    head: s.ln_r + r * ln_alpha + s.ln_beta,
                     rx: r + x,
                     two: x > 0.0,
                     ..Default::default()
                 };
-                let (dr, da) = if x > 0.0 {
-                    (digamma(r + x) - dg_r, dg_ab - digamma(a + b + x))
-                } else {
-                    (0.0, 0.0)
-                };
-                let db = if x > 0.0 { da + digamma(b + x) - dg_b } else { 0.0 };
-                t.head_grad = [dr + ln_alpha, r / alpha, da, db];
+                // ψ(r+x) − ψ(r), ψ(a+b) − ψ(a+b+x), and the b-derivative adds ψ(b+x) − ψ(b).
+                let da = -s.inv[2];
+                t.head_grad = [s.inv[0] + ln_alpha, r / alpha, da, da + s.inv[1]];
                 if with_hessian {
-                    let (hr, ha) = if x > 0.0 {
-                        (trigamma(r + x) - tg_r, tg_ab - trigamma(a + b + x))
-                    } else {
-                        (0.0, 0.0)
-                    };
-                    let hb = if x > 0.0 { ha + trigamma(b + x) - tg_b } else { 0.0 };
+                    let ha = s.inv2[2];
                     t.head_hess = [
-                        [hr, 1.0 / alpha, 0.0, 0.0],
+                        [-s.inv2[0], 1.0 / alpha, 0.0, 0.0],
                         [1.0 / alpha, -r / (alpha * alpha), 0.0, 0.0],
                         [0.0, 0.0, ha, ha],
-                        [0.0, 0.0, ha, hb],
+                        [0.0, 0.0, ha, ha - s.inv2[1]],
                     ];
                 }
                 if x > 0.0 {
                     let bx = b + x - 1.0;
-                    t.c[1] = a.ln() - bx.ln();
+                    t.c[1] = ln_a - bx.ln();
                     t.c_grad[1] = [1.0 / a, -1.0 / bx];
                     t.c_hess[1] = [-1.0 / (a * a), 1.0 / (bx * bx)];
                 }
@@ -71,6 +63,7 @@ impl BgTerms for Terms {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::special::gamma_ln_ratio;
 
     #[test]
     fn head_is_exact_for_large_a_and_b() {

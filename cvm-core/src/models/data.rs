@@ -3,7 +3,7 @@
 
 use crate::distinct::Grouped;
 use crate::error::{check, Error, Result};
-use crate::parallel::{par_copy, par_map, par_repeat, par_tasks, CHUNK};
+use crate::parallel::{par_copy, par_fill, par_repeat, par_tasks, CHUNK};
 
 /// A validated customer summary `(frequency, recency, T)` with weights, ready for fitting.
 ///
@@ -119,18 +119,27 @@ fn is_count(x: f64) -> bool {
 #[inline]
 fn customer_row_ok(x: f64, t_x: f64, t_cal: f64) -> bool {
     let finite = x.is_finite() & t_x.is_finite() & t_cal.is_finite();
-    let count = (0.0..=MAX_FREQUENCY).contains(&x) & ((x as u64) as f64 == x);
+    // Whole: rounding to a whole number by adding and subtracting 2⁵² leaves `x` as it is (a
+    // vector instruction each; the conversion to an integer is a branchy sequence without
+    // AVX-512). From 2⁵² it rejects the odd counts, which the column checks then accept.
+    let count = (0.0..=MAX_FREQUENCY).contains(&x) & ((x + TWO_52) - TWO_52 == x);
     finite & count & (t_x >= 0.0) & (t_x <= t_cal) & ((x == 0.0) | (t_x > 0.0))
 }
+
+/// 2⁵²: the doubles from 0 to it, plus it, are rounded to whole numbers.
+const TWO_52: f64 = 4_503_599_627_370_496.0;
 
 /// Frequencies below this index a direct table in [`frequency_levels`].
 const SMALL_FREQUENCY: usize = 1 << 16;
 
 /// The sorted distinct frequencies (validated whole numbers) and each row's index among them,
-/// for the per-x tables of the likelihoods: small counts through a table indexed by the count,
-/// the rest (rare) sorted.
+/// for the per-x tables of the likelihoods: counts up to the largest (below
+/// [`SMALL_FREQUENCY`] and four times the rows) through a table indexed by the count, the rest
+/// (rare) sorted.
 fn frequency_levels(f: &[f64]) -> (Vec<f64>, Vec<u32>) {
-    let mut slot = vec![u32::MAX; SMALL_FREQUENCY.min(f.len().max(1) * 4)];
+    let max = f.iter().fold(0.0, |m: f64, &x| if x > m { x } else { m });
+    let cap = SMALL_FREQUENCY.min(f.len().max(1) * 4);
+    let mut slot = vec![u32::MAX; if max < cap as f64 { max as usize + 1 } else { cap }];
     let small = slot.len();
     let mut large: Vec<f64> = Vec::new();
     for &x in f {
@@ -155,14 +164,40 @@ fn frequency_levels(f: &[f64]) -> (Vec<f64>, Vec<u32>) {
         true => slot[x as usize],
         false => (n_small + large.binary_search_by(|l| l.total_cmp(&x)).unwrap_or(0)) as u32,
     };
-    // Per row and independent: on all cores with the `parallel` feature (same result).
-    let index = par_map(f.len(), |i| level(&f[i]));
+    // Per row and independent: in tasks of `LEVEL_TASK` rows on all cores with the `parallel`
+    // feature (same result; one task up to that many: a nanosecond a row is not worth a
+    // hand-over to the pool).
+    let mut index = vec![0u32; f.len()];
+    par_fill(&mut index, LEVEL_TASK, |c, part| {
+        let rows = &f[c * LEVEL_TASK..];
+        for (out, x) in part.iter_mut().zip(rows) {
+            *out = level(x);
+        }
+    });
     (levels, index)
 }
 
+/// The rows a task of [`frequency_levels`] indexes.
+const LEVEL_TASK: usize = 1 << 14;
+
 /// The sum of the weights `w` of the rows at each of `n_levels` frequency levels (`index`: each
-/// row's level), in row order.
-fn level_weights(n_levels: usize, index: &[u32], w: &[f64]) -> Vec<f64> {
+/// row's level), in row order; `None` for weights all 1: the rows at each level counted (four
+/// interleaved tallies, so that a run of rows at one level does not wait on its own adds; the
+/// counts are exact, as the sums of ones in row order were).
+fn level_weights(n_levels: usize, index: &[u32], w: Option<&[f64]>) -> Vec<f64> {
+    let Some(w) = w else {
+        let mut tally = vec![[0u64; 4]; n_levels];
+        let mut quads = index.chunks_exact(4);
+        for q in &mut quads {
+            for (j, &l) in q.iter().enumerate() {
+                tally[l as usize][j] += 1;
+            }
+        }
+        for &l in quads.remainder() {
+            tally[l as usize][0] += 1;
+        }
+        return tally.iter().map(|t| t.iter().sum::<u64>() as f64).collect();
+    };
     let mut out = vec![0.0; n_levels];
     for (&l, &wi) in index.iter().zip(w) {
         out[l as usize] += wi;
@@ -171,51 +206,71 @@ fn level_weights(n_levels: usize, index: &[u32], w: &[f64]) -> Vec<f64> {
 }
 
 /// Whether the rows `(f, r, t)` (finite) take more than `limit` distinct values, with −0.0 and
-/// +0.0 alike as in [`crate::compress()`], judged by 39 bits of a hash of each row: equal rows
-/// hash alike, so the distinct hashes are at most the distinct rows and `true` is exact; `false`
-/// is confirmed by the compression itself (the caller compares its length).
+/// +0.0 alike as in [`crate::compress()`], judged by 31 bits of a hash of each row (39 from
+/// [`DISTINCT_SERIAL_BELOW`] rows): equal rows hash alike, so the distinct hashes are at most
+/// the distinct rows and `true` is exact; `false` is confirmed by the compression itself (the
+/// caller compares its length).
 ///
-/// The top 8 bits of a row's hash pick one of 256 buckets, small enough for a cache-resident
-/// table each. Chunks of [`DISTINCT_CHUNK`] rows group 31 more bits of their hashes by bucket
-/// ([`Grouped`]); then each bucket's table reads its runs from every chunk (one task a bucket).
-/// Work O(n), memory 4 bytes a row, both steps on the thread pool.
+/// Below [`DISTINCT_SERIAL_BELOW`] rows, one table on the calling thread that stops as soon as
+/// it holds more than `limit` hashes (at most 128 KiB: handing so little work to the thread
+/// pool cost more than it saved). From there the top 8 bits of a row's hash pick one of 256
+/// buckets, small enough for a cache-resident table each. Chunks of rows (an eighth of them,
+/// 8,192 to 65,536 a chunk) group 31 more bits of their hashes by bucket ([`Grouped`]); then
+/// each bucket's table reads its runs from every chunk (one task a bucket). Work O(n), memory
+/// 4 bytes a row, both steps on the thread pool.
 fn distinct_rows_exceed(f: &[f64], r: &[f64], t: &[f64], limit: usize) -> bool {
     let n = f.len();
     if n <= limit {
         return false;
     }
     let hash = |i: usize| crate::compress::row_hash(f[i], r[i], t[i]);
-    const BUCKETS: usize = 256;
-    let bucket = |h: u64| (h >> 56) as usize;
     // Bits 25..56 of the hash (bit 24 set: never 0, the empty slot).
     let low = |h: u64| (h >> 24) as u32 | 1;
-    let grouped = Grouped::new(n, DISTINCT_CHUNK, BUCKETS, |i| {
+    if n < DISTINCT_SERIAL_BELOW {
+        return distinct_hashes((0..n).map(|i| low(hash(i))), n, limit) > limit;
+    }
+    const BUCKETS: usize = 256;
+    let bucket = |h: u64| (h >> 56) as usize;
+    let chunk = (n / 8).next_power_of_two().clamp(DISTINCT_SERIAL_BELOW / 2, DISTINCT_CHUNK);
+    let grouped = Grouped::new(n, chunk, BUCKETS, |i| {
         let h = hash(i);
         (low(h), bucket(h))
     });
     let distinct_in = |b: usize| -> usize {
         let (hashes, len) = grouped.bucket(b);
-        let bits = (2 * len + 2).next_power_of_two().trailing_zeros();
-        let mask = (1usize << bits) - 1;
-        let mut table = vec![0u32; 1 << bits];
-        let mut count = 0;
-        for &h in hashes {
-            let mut pos = (h >> 1) as usize & mask;
-            while table[pos] != 0 && table[pos] != h {
-                pos = (pos + 1) & mask;
-            }
-            if table[pos] == 0 {
-                table[pos] = h;
-                count += 1;
-            }
-        }
-        count
+        distinct_hashes(hashes.copied(), len, usize::MAX)
     };
     par_tasks(BUCKETS, distinct_in).into_iter().sum::<usize>() > limit
 }
 
-/// Rows a task of [`distinct_rows_exceed`] groups (its counts fit a `u32`).
+/// The number of distinct `hashes` (`len` of them, none 0), counted by linear probing in a
+/// table of at least twice their number (positions from their bits above the lowest), up to
+/// `stop`: the count stops at the first distinct hash past it.
+fn distinct_hashes(hashes: impl Iterator<Item = u32>, len: usize, stop: usize) -> usize {
+    let bits = (len.min(stop) + len.min(stop) / 2 + 2).next_power_of_two().trailing_zeros();
+    let mask = (1usize << bits) - 1;
+    let mut table = vec![0u32; 1 << bits];
+    let mut count = 0;
+    for h in hashes {
+        let mut pos = (h >> 1) as usize & mask;
+        while table[pos] != 0 && table[pos] != h {
+            pos = (pos + 1) & mask;
+        }
+        if table[pos] == 0 {
+            table[pos] = h;
+            count += 1;
+            if count > stop {
+                break;
+            }
+        }
+    }
+    count
+}
+
+/// The most rows a task of [`distinct_rows_exceed`] groups (its counts fit a `u32`).
 const DISTINCT_CHUNK: usize = 1 << 16;
+/// The rows from which [`distinct_rows_exceed`] works on the thread pool.
+const DISTINCT_SERIAL_BELOW: usize = 1 << 14;
 
 impl SummaryData {
     /// Validates and stores a summary; `weights` (e.g. counts of identical customers) default to 1.
@@ -238,10 +293,11 @@ impl SummaryData {
     ) -> Result<Self> {
         check_customers(frequency, recency, t_cal)?;
         let n = frequency.len();
-        let (f, r, tt, w) = match weights {
+        // The columns, their weights and whether every weight is 1.
+        let (f, r, tt, w, unit) = match weights {
             Some(w) => {
                 check::weights(n, Some(w))?;
-                (par_copy(frequency), par_copy(recency), par_copy(t_cal), par_copy(w))
+                (par_copy(frequency), par_copy(recency), par_copy(t_cal), par_copy(w), false)
             }
             // Compressed when that removes at least a fifth of the rows: counting the distinct
             // rows' hashes first (4 bytes a row) spares data that would not compress the
@@ -253,15 +309,17 @@ impl SummaryData {
             .filter(|c| c.len() * 5 <= n * 4)
             .map(|c| {
                 let w = c.weights_f64();
-                (c.frequency, c.recency, c.t, w)
+                (c.frequency, c.recency, c.t, w, false)
             })
             .unwrap_or_else(|| {
-                (par_copy(frequency), par_copy(recency), par_copy(t_cal), par_repeat(1.0, n))
+                let ones = par_repeat(1.0, n);
+                (par_copy(frequency), par_copy(recency), par_copy(t_cal), ones, true)
             }),
         };
         let (levels, x_index) = frequency_levels(&f);
-        let x_weight = level_weights(levels.len(), &x_index, &w);
-        let n_obs = w.iter().sum();
+        let x_weight = level_weights(levels.len(), &x_index, (!unit).then_some(&w[..]));
+        // n ones add up to n exactly.
+        let n_obs = if unit { n as f64 } else { w.iter().sum() };
         Ok(SummaryData {
             frequency: f,
             recency: r,
@@ -330,7 +388,7 @@ impl SummaryData {
         let weight = pick(&self.weight);
         let x_index: Vec<u32> = self.x_index.iter().step_by(stride).copied().collect();
         SummaryData {
-            x_weight: level_weights(self.x_levels.len(), &x_index, &weight),
+            x_weight: level_weights(self.x_levels.len(), &x_index, Some(&weight)),
             frequency: pick(&self.frequency),
             recency: pick(&self.recency),
             t: pick(&self.t),
@@ -414,6 +472,32 @@ mod tests {
         assert_eq!((d.n_rows(), d.n_obs()), (n / 2, n as f64));
         assert!(!distinct_rows_exceed(&vec![0.0; n], &vec![0.0; n], &t, n / 2));
         assert!(distinct_rows_exceed(&vec![0.0; n], &vec![0.0; n], &t, n / 2 - 1));
+        // Below DISTINCT_SERIAL_BELOW rows: one table, which stops once past the limit.
+        for n in [10_000, DISTINCT_SERIAL_BELOW - 1] {
+            let t: Vec<f64> = (0..n).map(|i| (i / 2) as f64 * 0.001 + 1.0).collect();
+            let zeros = vec![0.0; n];
+            let half = n.div_ceil(2);
+            assert!(!distinct_rows_exceed(&zeros, &zeros, &t, half), "{n}");
+            assert!(distinct_rows_exceed(&zeros, &zeros, &t, half - 1), "{n}");
+            assert!(distinct_rows_exceed(&zeros, &zeros, &t, 10), "{n}");
+            let d = SummaryData::new(&zeros, &zeros, &t, None).unwrap();
+            assert_eq!((d.n_rows(), d.n_obs()), (half, n as f64));
+        }
+    }
+
+    /// The fused check of a row accepts whole frequencies up to 2⁵³ (the odd ones from 2⁵² by
+    /// the column checks) and rejects fractions, however small, and anything beyond.
+    #[test]
+    fn whole_frequencies_up_to_the_largest() {
+        let two52 = 4_503_599_627_370_496.0;
+        for x in [0.0, 1.0, two52 - 1.0, two52, two52 + 1.0, MAX_FREQUENCY - 2.0, MAX_FREQUENCY] {
+            let d = SummaryData::new(&[0.0, x], &[0.0, 1.0], &[2.0, 2.0], None);
+            assert_eq!(d.unwrap().x_levels().last(), Some(&x), "{x}");
+        }
+        for x in [0.5, 1e-300, two52 - 0.5, 2.0 * MAX_FREQUENCY, f64::INFINITY, -0.5] {
+            let e = SummaryData::new(&[0.0, x], &[0.0, 1.0], &[2.0, 2.0], None).unwrap_err();
+            assert_eq!((e.field(), e.index()), (Some("frequency"), Some(1)), "{x}");
+        }
     }
 
     /// Each level's weight is the sum of its rows' weights: with weights given, after the
@@ -429,6 +513,20 @@ mod tests {
         assert_eq!((c.n_rows(), c.x_weights()), (4, &[2.0, 1.0, 3.0][..]));
         let s = d.subsample(2); // rows 0, 2, 4
         assert_eq!((s.x_levels(), s.x_weights()), (&[0.0, 1.0, 3.0][..], &[8.0, 0.0, 1.5][..]));
+        // Unweighted rows that do not compress: counted (four tallies and a remainder) as the
+        // sums of ones.
+        let n = 4 * 1_000 + 3;
+        let f: Vec<f64> = (0..n).map(|i| ((i * 7919) % 13 / 3) as f64).collect();
+        let r: Vec<f64> = f.iter().map(|&x| if x > 0.0 { 1.0 } else { 0.0 }).collect();
+        let t: Vec<f64> = (0..n).map(|i| 2.0 + i as f64).collect();
+        let u = SummaryData::new(&f, &r, &t, None).unwrap();
+        let ones = SummaryData::new(&f, &r, &t, Some(&vec![1.0; n])).unwrap();
+        assert_eq!(u.n_rows(), n);
+        assert_eq!(
+            (u.x_levels(), u.x_weights(), u.n_obs()),
+            (ones.x_levels(), ones.x_weights(), n as f64)
+        );
+        assert_eq!(u.x_weights().iter().sum::<f64>(), n as f64);
     }
 
     /// The levels are the sorted distinct frequencies and each row's index among them, for

@@ -14,10 +14,10 @@
 //! # Ok::<(), cvm_core::Error>(())
 //! ```
 
-use super::bg_family_likelihood::{head_polygammas, BgLik, BgTerms};
+use super::bg_family_likelihood::{head_sums, BgLik, BgTerms};
 use super::Fitted;
 use super::{bg_family, ln_add, SummaryData, TransactionModel, XTerms};
-use crate::special::{digamma, gamma_ln_ratio, ln_beta, ln_gamma, trigamma};
+use crate::special::{gamma_ln_ratio, ln_beta, ln_gamma};
 
 super::fitted::params_struct! {
     /// Parameters of the MBG/NBD model.
@@ -46,39 +46,39 @@ impl BgTerms for Terms {
     const MODEL: &'static str = "mbg_nbd";
     const NAMES: &'static [&'static str] = MbgNbdParams::NAMES;
 
-    /// Per-frequency terms (Batislam et al. 2007 as `h(x) + ln(e^{A₁} + e^{A₂})`).
+    /// Per-frequency terms (Batislam et al. 2007 as `h(x) + ln(e^{A₁} + e^{A₂})`), the head
+    /// from the running sums of [`head_sums`].
     fn table(data: &SummaryData, p: &[f64], with_hessian: bool) -> Vec<XTerms> {
         let (r, alpha, a, b) = (p[0], p[1], p[2], p[3]);
-        let ln_alpha = alpha.ln();
-        let ([dg_r, dg_b, dg_ab], [tg_r, tg_b, tg_ab]) = head_polygammas(r, a, b, with_hessian);
+        let (ln_alpha, ln_a) = (alpha.ln(), a.ln());
+        let sums = head_sums(data.x_levels(), r, a, b, with_hessian);
         data.x_levels()
             .iter()
-            .map(|&x| {
-                // C = ln Γ(b+x) − ln Γ(b) + ln Γ(a+b) − ln Γ(a+b+x+1)
-                let c = gamma_ln_ratio(b + x, b) - gamma_ln_ratio(a + b + x + 1.0, a + b);
+            .zip(&sums)
+            .map(|(&x, s)| {
+                // C = ln Γ(b+x) − ln Γ(b) + ln Γ(a+b) − ln Γ(a+b+x+1): the BG/NBD's beta ratio
+                // less ln(a+b+x), the last factor of Γ(a+b+x+1).
+                let abx = a + b + x;
                 let mut t = XTerms {
-                    head: gamma_ln_ratio(r + x, r) + r * ln_alpha + c,
+                    head: s.ln_r + r * ln_alpha + s.ln_beta - abx.ln(),
                     rx: r + x,
                     two: true,
                     ..Default::default()
                 };
-                let dr = if x > 0.0 { digamma(r + x) - dg_r } else { 0.0 };
-                let da = dg_ab - digamma(a + b + x + 1.0);
-                let db = da + if x > 0.0 { digamma(b + x) - dg_b } else { 0.0 };
-                t.head_grad = [dr + ln_alpha, r / alpha, da, db];
+                // ψ(a+b) − ψ(a+b+x+1) = −Σ_{k≤x} 1/(a+b+k).
+                let da = -(s.inv[2] + 1.0 / abx);
+                t.head_grad = [s.inv[0] + ln_alpha, r / alpha, da, da + s.inv[1]];
                 if with_hessian {
-                    let hr = if x > 0.0 { trigamma(r + x) - tg_r } else { 0.0 };
-                    let ha = tg_ab - trigamma(a + b + x + 1.0);
-                    let hb = ha + if x > 0.0 { trigamma(b + x) - tg_b } else { 0.0 };
+                    let ha = s.inv2[2] + 1.0 / (abx * abx);
                     t.head_hess = [
-                        [hr, 1.0 / alpha, 0.0, 0.0],
+                        [-s.inv2[0], 1.0 / alpha, 0.0, 0.0],
                         [1.0 / alpha, -r / (alpha * alpha), 0.0, 0.0],
                         [0.0, 0.0, ha, ha],
-                        [0.0, 0.0, ha, hb],
+                        [0.0, 0.0, ha, ha - s.inv2[1]],
                     ];
                 }
                 let bx = b + x;
-                t.c = [bx.ln(), a.ln()];
+                t.c = [bx.ln(), ln_a];
                 t.c_grad = [[0.0, 1.0 / bx], [1.0 / a, 0.0]];
                 t.c_hess = [[0.0, -1.0 / (bx * bx)], [-1.0 / (a * a), 0.0]];
                 t
