@@ -369,7 +369,7 @@ lifetimes-reference: .venv-bench/.stamp
 FUZZ_SECONDS ?= 600
 FUZZ_TIMEOUT ?= 5
 FUZZ_RSS_MB  ?= 2048
-FUZZ_TARGETS := rules models summary text_summary kernels covariates
+FUZZ_TARGETS := rules models summary text_summary kernels covariates fits
 CARGO_FUZZ   := .tools/bin/cargo-fuzz
 
 $(CARGO_FUZZ):

@@ -10,8 +10,8 @@ use cvm_core::models::covariates::{
     Column as CovColumn, CovariateModel, Covariates, Process, ProcessCovariates,
 };
 use cvm_core::models::{
-    AnyModel, BgBb, BgBbParams, GammaGamma, GammaGammaParams, ModelKind, ShiftedBetaGeometric,
-    TransactionModel,
+    AnyModel, BgBb, BgBbParams, FitOptions, GammaGamma, GammaGammaParams, ModelKind,
+    ShiftedBetaGeometric, SummaryData, TransactionModel, MAX_FREQUENCY,
 };
 use cvm_core::selection::{Column, RuleSet, Table};
 use cvm_core::summary::{summarize_text, text_codes, TextTransactionLog};
@@ -30,6 +30,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("text_summary", text_summary),
     ("kernels", kernels),
     ("covariates", covariates),
+    ("fits", fits),
 ];
 
 /// Rule documents: the bytes as UTF-8 text; a document that reads is evaluated on a small
@@ -359,4 +360,105 @@ pub fn covariates(data: &[u8]) {
     let _ = m.probability_alive_interval(&FREQ, &REC, &AGE, &cov, 0.9);
     let _ = m.probability_of_n_purchases(10.0, 2, 4, &cov);
     let _ = m.log_likelihood_individual(&FREQ, &REC, &AGE, &cov);
+}
+
+/// A customer summary for [`fits`]: rows of raw doubles (mostly invalid) or of whole
+/// frequencies with recency and T on a grid of sixteenths (mostly valid, with repeats).
+#[derive(Debug, Arbitrary)]
+struct FitInput {
+    kind: u8,
+    raw: bool,
+    rows: Vec<(f64, f64, f64)>,
+    grid: Vec<(u16, u16, u16)>,
+    weights: Option<Vec<f64>>,
+    penalizer: u8,
+}
+
+/// The first row and column of a summary that breaks the documented rules, in the documented
+/// order (frequency, recency, T column by column, then recency against T and the frequency),
+/// or `None`.
+fn first_invalid(f: &[f64], r: &[f64], t: &[f64]) -> Option<(&'static str, usize)> {
+    let whole = |x: f64| (0.0..=MAX_FREQUENCY).contains(&x) && x.fract() == 0.0;
+    let non_negative = |x: f64| x.is_finite() && x >= 0.0;
+    (f.iter().position(|&x| !whole(x)).map(|i| ("frequency", i)))
+        .or_else(|| r.iter().position(|&x| !non_negative(x)).map(|i| ("recency", i)))
+        .or_else(|| t.iter().position(|&x| !non_negative(x)).map(|i| ("T", i)))
+        .or_else(|| {
+            (0..f.len())
+                .position(|i| r[i] > t[i] || (f[i] > 0.0 && r[i] == 0.0))
+                .map(|i| ("recency", i))
+        })
+}
+
+/// Summaries (`SummaryData::new`) and fits of the BG/NBD, MBG/NBD and Pareto/NBD on small
+/// arbitrary summaries: the summary is an error exactly when a row breaks the rules (naming the
+/// first as the column-by-column checks do), keeps every customer's weight, and a fit that
+/// succeeds has positive finite parameters and a log-likelihood equal to the sum of the
+/// customers' own log-likelihoods (the per-frequency tables against the direct formulas).
+pub fn fits(data: &[u8]) {
+    let Ok(input) = FitInput::arbitrary_take_rest(Unstructured::new(data)) else { return };
+    let (f, r, t): (Vec<f64>, Vec<f64>, Vec<f64>) = if input.raw {
+        let rows = &input.rows[..input.rows.len().min(64)];
+        (
+            rows.iter().map(|c| c.0).collect(),
+            rows.iter().map(|c| c.1).collect(),
+            rows.iter().map(|c| c.2).collect(),
+        )
+    } else {
+        let rows = &input.grid[..input.grid.len().min(64)];
+        let t: Vec<f64> = rows.iter().map(|c| f64::from(c.2) / 16.0).collect();
+        let f: Vec<f64> = rows.iter().map(|c| f64::from(c.0 % 64)).collect();
+        let r = rows
+            .iter()
+            .zip(&t)
+            .map(|(c, &tt)| if c.0 % 64 == 0 { 0.0 } else { tt * f64::from(c.1) / 65_535.0 })
+            .collect();
+        (f, r, t)
+    };
+    let weights = input
+        .weights
+        .as_ref()
+        .map(|w| (0..f.len()).map(|i| w.get(i).copied().unwrap_or(1.0)).collect::<Vec<f64>>());
+    let summary = SummaryData::new(&f, &r, &t, weights.as_deref());
+    let Some(want) = (!f.is_empty()).then(|| first_invalid(&f, &r, &t)) else {
+        assert!(summary.is_err());
+        return;
+    };
+    let data = match (summary, want) {
+        (Err(e), Some((field, row))) => {
+            assert_eq!((e.field(), e.index()), (Some(field), Some(row)), "{e}");
+            return;
+        }
+        (Ok(_), Some(bad)) => panic!("accepted a summary breaking the rules at {bad:?}"),
+        (Err(e), None) => {
+            assert_eq!(e.field(), Some("weights"), "{e}");
+            return;
+        }
+        (Ok(d), None) => d,
+    };
+    let w: Vec<f64> = weights.unwrap_or_else(|| vec![1.0; f.len()]);
+    let total: f64 = w.iter().sum();
+    assert!((data.n_obs() - total).abs() <= 1e-12 * total, "{} vs {total}", data.n_obs());
+    assert_eq!(data.n_customers(), f.len());
+    let kind =
+        [ModelKind::BgNbd, ModelKind::MbgNbd, ModelKind::ParetoNbd][usize::from(input.kind % 3)];
+    let options = FitOptions::default().with_penalizer(f64::from(input.penalizer % 4) * 0.01);
+    let Ok(model) = AnyModel::fit(kind, &data, &options) else { return };
+    let fitted = model.diagnostics().expect("a fitted model has diagnostics");
+    let params = match &model {
+        AnyModel::BgNbd(m) => m.params().to_vec(),
+        AnyModel::MbgNbd(m) => m.params().to_vec(),
+        AnyModel::ParetoNbd(m) => m.params().to_vec(),
+        other => panic!("fitted {kind:?}, got {:?}", other.kind()),
+    };
+    assert!(params.iter().all(|p| p.is_finite() && *p > 0.0), "{params:?}");
+    assert!(fitted.log_likelihood.is_finite());
+    let m = model.as_model();
+    let direct: f64 = (0..f.len()).map(|i| w[i] * m.log_likelihood_at(f[i], r[i], t[i])).sum();
+    let scale = direct.abs().max(total);
+    assert!(
+        (fitted.log_likelihood - direct).abs() <= 1e-7 * scale,
+        "{kind:?}: log-likelihood {} against the customers' {direct}",
+        fitted.log_likelihood
+    );
 }
