@@ -289,16 +289,43 @@ pub(crate) const PAR_SORT_FROM: usize = 1 << 16;
 /// Whether every value is finite, scanned in chunks of [`CHUNK`] on the thread pool from
 /// [`PAR_MIN_ELEMENTS`] · [`PAR_MIN_TASK`] values on (a branch-free pass per chunk).
 pub(crate) fn all_finite(values: &[f64]) -> bool {
-    let finite = |part: &[f64]| part.iter().fold(true, |ok, v| ok & v.is_finite());
+    all_values(values, f64::is_finite)
+}
+
+/// Whether `ok` holds for every value, scanned as [`all_finite`] (`ok` without branches keeps
+/// the pass branch-free).
+pub(crate) fn all_values(values: &[f64], ok: impl Fn(f64) -> bool + Sync) -> bool {
+    let chunk_ok = |part: &[f64]| part.iter().fold(true, |all, &v| all & ok(v));
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
         if values.len() >= PAR_MIN_ELEMENTS * PAR_MIN_TASK {
-            return values.par_chunks(CHUNK).all(finite);
+            return values.par_chunks(CHUNK).all(chunk_ok);
         }
     }
-    values.chunks(CHUNK).all(finite)
+    values.chunks(CHUNK).all(chunk_ok)
 }
+
+/// The smallest and largest of `xs` (`(i64::MAX, i64::MIN)` when empty), in tasks of
+/// [`SCAN_TASK`] values on the thread pool from twice that (the same result: a minimum and a
+/// maximum do not depend on the order).
+pub(crate) fn min_max(xs: &[i64]) -> (i64, i64) {
+    let fold = |part: &[i64]| {
+        part.iter().fold((i64::MAX, i64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)))
+    };
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        if xs.len() >= 2 * SCAN_TASK {
+            let both = |a: (i64, i64), b: (i64, i64)| (a.0.min(b.0), a.1.max(b.1));
+            return xs.par_chunks(SCAN_TASK).map(fold).reduce(|| fold(&[]), both);
+        }
+    }
+    fold(xs)
+}
+
+/// The values a task of [`min_max`] reads (512 KiB).
+const SCAN_TASK: usize = 1 << 16;
 
 #[cfg(test)]
 mod tests {
@@ -381,6 +408,30 @@ mod tests {
                     assert!(!all_finite(&v));
                     v[n - 1] = 0.0;
                 }
+            }
+            if n > 0 {
+                v[n / 2] = -1.0;
+                assert!(all_values(&v, |x| x > -2.0) && !all_values(&v, |x| x >= 0.0));
+            }
+        }
+    }
+
+    /// The smallest and largest value below and above the parallel threshold, wherever they
+    /// sit (first, last, inside a middle task), and of nothing.
+    #[test]
+    fn min_max_finds_both_ends() {
+        assert_eq!(min_max(&[]), (i64::MAX, i64::MIN));
+        for n in [1, 7, 2 * SCAN_TASK - 1, 2 * SCAN_TASK, 5 * SCAN_TASK + 3] {
+            let mut v: Vec<i64> = (0..n as i64).map(|i| (i * 7919) % 1000 - 500).collect();
+            let want = |v: &[i64]| (*v.iter().min().unwrap(), *v.iter().max().unwrap());
+            assert_eq!(min_max(&v), want(&v));
+            for at in [0, n - 1, n / 2] {
+                let keep = v[at];
+                v[at] = i64::MIN;
+                assert_eq!(min_max(&v).0, i64::MIN);
+                v[at] = i64::MAX;
+                assert_eq!(min_max(&v), (want(&v).0, i64::MAX));
+                v[at] = keep;
             }
         }
     }

@@ -67,6 +67,7 @@ use crate::builder::with_setters;
 use crate::calendar::{civil_from_days, days_from_civil_unchecked};
 use crate::error::{check, Error, Result};
 use crate::names::{normalize, text_form};
+use crate::parallel::{all_values, min_max};
 
 mod dense;
 mod ids;
@@ -491,8 +492,13 @@ impl Plan {
         check::same_len("datetime", n, timestamp.len())?;
         if let Some(a) = amount {
             check::same_len("monetary_value", n, a.len())?;
-            check::finite("monetary_value", a)?;
-            if opts.negative_amounts == NegativeAmounts::Error {
+            // One pass on the thread pool; the column checks below name the first bad value.
+            let negative_ok = opts.negative_amounts != NegativeAmounts::Error;
+            let fine = all_values(a, |x| x.is_finite() & (negative_ok | (x >= 0.0)));
+            if !fine {
+                check::finite("monetary_value", a)?;
+            }
+            if !fine && !negative_ok {
                 if let Some(i) = a.iter().position(|&x| x < 0.0) {
                     return Err(Error::invalid_at(
                         "monetary_value",
@@ -681,8 +687,4 @@ fn check_not_all_zero_ages(
             opts.freq_multiplier
         ),
     ))
-}
-
-fn min_max(xs: &[i64]) -> (i64, i64) {
-    xs.iter().fold((i64::MAX, i64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)))
 }

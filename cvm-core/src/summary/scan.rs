@@ -1,7 +1,8 @@
 //! The per-customer scan of [`summarize`](super::summarize): the rows sorted by (customer,
 //! period), then each customer's periods walked once, in parallel over ranges of customers.
 
-use super::{dense, min_max, sort, CustomerSummary, Ruler, TransactionLog};
+use super::{dense, sort, CustomerSummary, Ruler, TransactionLog};
+use crate::parallel::min_max;
 
 /// What the per-customer scan needs to know besides the rows.
 pub(super) struct Frame {
