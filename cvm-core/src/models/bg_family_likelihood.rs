@@ -185,7 +185,8 @@ const HEAD_MAX_RUN: f64 = 128.0;
 /// closed form would pass [`HEAD_MAX_RUN`] terms; then the closed forms
 /// ([`gamma_ln_ratio`], [`digamma`], [`trigamma`]) give the level directly. Work is
 /// `O(levels · HEAD_MAX_GAP)`, a few microseconds for the 40–60 levels of a typical summary,
-/// where the closed forms at every level took ten times as long.
+/// where the closed forms at every level took five times as long (a profile of 10,000-customer
+/// fits: the tables fell from 17 % to 4 % of the calling thread).
 ///
 /// A term `ln((b+k)/(a+b+k))` is `ln_1p(−a/(a+b+k))` when `a < b+k` (no rounding of a ratio
 /// close to 1 when `a` is small), else the logarithm of the ratio (at most ½); neither forms
