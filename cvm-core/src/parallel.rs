@@ -295,16 +295,57 @@ pub(crate) fn all_finite(values: &[f64]) -> bool {
 /// Whether `ok` holds for every value, scanned as [`all_finite`] (`ok` without branches keeps
 /// the pass branch-free).
 pub(crate) fn all_values(values: &[f64], ok: impl Fn(f64) -> bool + Sync) -> bool {
-    let chunk_ok = |part: &[f64]| part.iter().fold(true, |all, &v| all & ok(v));
+    all_rows(values.len(), |rows| values[rows].iter().fold(true, |all, &v| all & ok(v)))
+}
+
+/// Whether `ok(range)` holds for every range of [`CHUNK`] rows of `0..n` (fewer in the last),
+/// the ranges scanned on the thread pool from [`PAR_MIN_ELEMENTS`] · [`PAR_MIN_TASK`] rows on:
+/// the one-pass check of several columns at once (a failing pass hands over to the checks that
+/// name the first offending row). Work O(n) and `ok`'s.
+pub(crate) fn all_rows(n: usize, ok: impl Fn(std::ops::Range<usize>) -> bool + Sync) -> bool {
+    let range = |c: usize| c * CHUNK..n.min((c + 1) * CHUNK);
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
-        if values.len() >= PAR_MIN_ELEMENTS * PAR_MIN_TASK {
-            return values.par_chunks(CHUNK).all(chunk_ok);
+        if n >= PAR_MIN_ELEMENTS * PAR_MIN_TASK {
+            return (0..n.div_ceil(CHUNK)).into_par_iter().all(|c| ok(range(c)));
         }
     }
-    values.chunks(CHUNK).all(chunk_ok)
+    (0..n.div_ceil(CHUNK)).all(|c| ok(range(c)))
 }
+
+/// `f(0), …, f(n − 1)`, or the error of the smallest `i` whose `f(i)` fails (as a loop would
+/// report it; chunks past a failing one may still run), in chunks of [`PAR_TRY_CHUNK`] rows on
+/// the thread pool (from two chunks on; the per-row results need a default to be written
+/// over). The result never depends on the threads.
+pub(crate) fn par_try_map<T, E, F>(n: usize, f: F) -> Result<Vec<T>, E>
+where
+    T: Default + Clone + Send,
+    E: Send,
+    F: Fn(usize) -> Result<T, E> + Sync + Send,
+{
+    let mut out = vec![T::default(); n];
+    let mut failed: Vec<Option<E>> = (0..n.div_ceil(PAR_TRY_CHUNK)).map(|_| None).collect();
+    let fill = |c: usize, part: &mut [T], fail: &mut Option<E>| {
+        for (k, slot) in part.iter_mut().enumerate() {
+            match f(c * PAR_TRY_CHUNK + k) {
+                Ok(v) => *slot = v,
+                Err(e) => {
+                    *fail = Some(e);
+                    return;
+                }
+            }
+        }
+    };
+    par_fill_with(&mut out, PAR_TRY_CHUNK, &mut failed, fill);
+    match failed.into_iter().flatten().next() {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
+}
+
+/// Rows a task of [`par_try_map`] maps.
+const PAR_TRY_CHUNK: usize = 1024;
 
 /// The smallest and largest of `xs` (`(i64::MAX, i64::MIN)` when empty), in tasks of
 /// [`SCAN_TASK`] values on the thread pool from twice that (the same result: a minimum and a
@@ -326,6 +367,14 @@ pub(crate) fn min_max(xs: &[i64]) -> (i64, i64) {
 
 /// The values a task of [`min_max`] reads (512 KiB).
 const SCAN_TASK: usize = 1 << 16;
+
+/// `f()` on a pool of one thread and on a pool of four (for tests that a result is the same
+/// whatever the threads: four split the work even on a machine of fewer cores).
+#[cfg(all(test, feature = "parallel"))]
+pub(crate) fn on_one_and_four_threads<T: Send>(f: impl Fn() -> T + Send + Sync) -> (T, T) {
+    let pool = |k: usize| rayon::ThreadPoolBuilder::new().num_threads(k).build().expect("a pool");
+    (pool(1).install(&f), pool(4).install(&f))
+}
 
 #[cfg(test)]
 mod tests {
@@ -433,6 +482,31 @@ mod tests {
                 assert_eq!(min_max(&v), (want(&v).0, i64::MAX));
                 v[at] = keep;
             }
+        }
+    }
+
+    /// The rows' check and the fallible map: the smallest failing row's error whatever the
+    /// threads, and every value otherwise.
+    #[test]
+    fn row_checks_and_fallible_maps_report_the_first_failure() {
+        for n in [0, 1, 300, 1024, 1025, 70_000] {
+            let ok = |bad: Option<usize>| {
+                move |i: usize| if Some(i) == bad { Err(i) } else { Ok(2 * i) }
+            };
+            assert_eq!(par_try_map(n, ok(None)), Ok((0..n).map(|i| 2 * i).collect::<Vec<_>>()));
+            assert!(all_rows(n, |r| r.len() <= CHUNK));
+            for bad in [0, n / 3, n.saturating_sub(1)].into_iter().filter(|&b| b < n) {
+                assert_eq!(par_try_map(n, ok(Some(bad))), Err(bad));
+                // Two failing rows: the first is reported.
+                let two = |i: usize| if i == bad || i + 1 == n { Err(i) } else { Ok(i) };
+                assert_eq!(par_try_map(n, two), Err(bad));
+                assert!(!all_rows(n, |r| !r.contains(&bad)));
+            }
+        }
+        #[cfg(feature = "parallel")]
+        {
+            let (one, four) = on_one_and_four_threads(|| par_try_map(100_000, |i| Ok::<_, ()>(i)));
+            assert_eq!(one, four);
         }
     }
 }
