@@ -505,7 +505,7 @@ mod tests {
         }
         #[cfg(feature = "parallel")]
         {
-            let (one, four) = on_one_and_four_threads(|| par_try_map(100_000, |i| Ok::<_, ()>(i)));
+            let (one, four) = on_one_and_four_threads(|| par_try_map(100_000, Ok::<_, ()>));
             assert_eq!(one, four);
         }
     }

@@ -28,6 +28,7 @@ use super::spend::check_spend;
 use super::Fitted;
 use super::{fit_ml, Covariance, FitOptions, SpendModel};
 use crate::error::{check, Error, Result};
+use crate::parallel::{par_map, par_try_map};
 use crate::special::{gamma_ln_ratio, ln_gamma};
 
 super::fitted::params_struct! {
@@ -49,29 +50,18 @@ pub type GammaGamma = Fitted<GammaGammaParams>;
 /// and `γ`: fewer than two repeat buyers, or every repeat buyer with the same average spend (no
 /// spread between customers, so the likelihood keeps rising as `p, q → ∞`). Called after
 /// [`check_spend`] and with at least one repeat buyer.
-fn check_spend_identifiable(frequency: &[f64], monetary_value: &[f64]) -> Result<()> {
+fn check_spend_identifiable(data: &SpendData) -> Result<()> {
     let not = |reason: String| Error::NotIdentified { model: "gamma_gamma".into(), reason };
-    let mut buyers =
-        frequency.iter().zip(monetary_value).filter(|(&x, _)| x > 0.0).map(|(_, &z)| z);
-    let first = match buyers.next() {
-        Some(z) => z,
-        None => return Ok(()),
-    };
-    let mut count = 1usize;
-    let mut spread = false;
-    for z in buyers {
-        count += 1;
-        spread |= z != first;
-    }
-    if count < 2 {
+    if data.buyers < 2 {
         return Err(not("only one customer made a repeat purchase: the spread of spends \
                         between customers, which identifies the parameters, is unknown"
             .into()));
     }
-    if !spread {
+    if !data.spread {
         return Err(not(format!(
-            "every repeat buyer has the same average spend ({first}): with no spread between \
-             customers the likelihood keeps rising as p and q grow"
+            "every repeat buyer has the same average spend ({}): with no spread between \
+             customers the likelihood keeps rising as p and q grow",
+            data.first_spend
         )));
     }
     Ok(())
@@ -104,9 +94,10 @@ impl GammaGamma {
     /// in any currency unit. Starting values (unless `options.initial`): `p = 2, q = 3, γ` = the
     /// mean of `z̄` (which matches the population mean), then `p = q = γ = 1`.
     ///
-    /// The rows are read twice: once to validate them, then once to build a summary in which
-    /// customers with the same frequency and mean spends within 1/65 of each other share one set
-    /// of moments. Each evaluation of the likelihood then costs work proportional to the number
+    /// The rows are read twice, both times on the thread pool: once to validate them (in
+    /// chunks of 2,048 rows from 16,384), then once to build a summary in which customers with
+    /// the same frequency and mean spends within 1/65 of each other share one set of moments
+    /// (in up to 16 chunks of at least 16,384 rows, merged in order). Each evaluation of the likelihood then costs work proportional to the number
     /// of such groups (at most 32 per octave of spend and distinct frequency), whatever the number
     /// of customers, with the accuracy of the per-customer sum. The result does not depend on the
     /// number of threads.
@@ -139,7 +130,7 @@ impl GammaGamma {
         frequency: &[f64], monetary_value: &[f64], weights: Option<&[f64]>, options: &FitOptions,
     ) -> Result<Self> {
         let data = SpendData::new(frequency, monetary_value, weights)?;
-        check_spend_identifiable(frequency, monetary_value)?;
+        check_spend_identifiable(&data)?;
         let scale = data.mean_spend;
         let data = SpendLikelihood::new(data, scale);
         let options = match &options.initial {
@@ -205,7 +196,8 @@ impl GammaGamma {
     }
 
     /// Expected spend per transaction of each customer given `x` repeat transactions of mean
-    /// value `z̄`; customers with `x = 0` get the population mean.
+    /// value `z̄`; customers with `x = 0` get the population mean. Checks and customers on the
+    /// thread pool (from 16,384 and 1,024 customers).
     ///
     /// # Formula
     /// Fader, Hardie & Lee (2005, JMR):
@@ -232,14 +224,11 @@ impl GammaGamma {
     ) -> Result<Vec<f64>> {
         check_spend(frequency, monetary_value)?;
         let p = self.params;
-        frequency
-            .iter()
-            .zip(monetary_value)
-            .enumerate()
-            .map(|(i, (&x, &z))| {
-                conditional_spend(&p, x, z).ok_or_else(|| infinite_mean(&p, Some((i, x))))
-            })
-            .collect()
+        par_try_map(frequency.len(), |i| {
+            let x = frequency[i];
+            conditional_spend(&p, x, monetary_value[i])
+                .ok_or_else(|| infinite_mean(&p, Some((i, x))))
+        })
     }
 
     /// The conditional expected spend with its delta-method intervals at `level`, formed on the log
@@ -262,7 +251,7 @@ impl GammaGamma {
     }
 
     /// Per-customer log-likelihood of `z̄` given `x` (0 for customers with `x = 0`, who carry no
-    /// spend information).
+    /// spend information), on the thread pool from 256 customers.
     ///
     /// # Errors
     /// Invalid columns, as [`GammaGamma::fit`].
@@ -271,26 +260,22 @@ impl GammaGamma {
     ) -> Result<Vec<f64>> {
         check_spend(frequency, monetary_value)?;
         let GammaGammaParams { p, q, gamma } = self.params;
-        Ok(frequency
-            .iter()
-            .zip(monetary_value)
-            .map(|(&x, &z)| {
-                if x == 0.0 {
-                    return 0.0;
-                }
-                let px = p * x;
-                gamma_ln_ratio(px + q, px) - ln_gamma(q)
-                    + q * gamma.ln()
-                    + px * x.ln()
-                    + (px - 1.0) * z.ln()
-                    - (px + q) * (gamma + x * z).ln()
-            })
-            .collect())
+        let (ln_gamma_q, q_ln_gamma) = (ln_gamma(q), q * gamma.ln());
+        Ok(par_map(frequency.len(), |i| {
+            let (x, z) = (frequency[i], monetary_value[i]);
+            if x == 0.0 {
+                return 0.0;
+            }
+            let px = p * x;
+            gamma_ln_ratio(px + q, px) - ln_gamma_q + q_ln_gamma + px * x.ln() + (px - 1.0) * z.ln()
+                - (px + q) * (gamma + x * z).ln()
+        }))
     }
 
     /// Simulates each customer's mean spend `z̄` over `frequency[i]` transactions (0 when the
     /// frequency is 0), deterministically from `seed`: `ν ~ Gamma(q, γ)`, then
-    /// `x z̄ ~ Gamma(px, ν)`.
+    /// `x z̄ ~ Gamma(px, ν)`, each customer from a stream of its own (on the thread pool from 256
+    /// customers, the same values).
     ///
     /// # Errors
     /// Invalid frequencies ([`Error::InvalidValue`] `frequency`).
@@ -308,18 +293,15 @@ impl GammaGamma {
         check::non_empty("frequency", frequency.len())?;
         check::counts("frequency", frequency)?;
         let GammaGammaParams { p, q, gamma } = self.params;
-        Ok(frequency
-            .iter()
-            .enumerate()
-            .map(|(i, &x)| {
-                if x == 0.0 {
-                    return 0.0;
-                }
-                let mut rng = super::Rng::stream(seed, i as u64);
-                let nu = rng.gamma(q, gamma);
-                rng.gamma(p * x, nu) / x
-            })
-            .collect())
+        Ok(par_map(frequency.len(), |i| {
+            let x = frequency[i];
+            if x == 0.0 {
+                return 0.0;
+            }
+            let mut rng = super::Rng::stream(seed, i as u64);
+            let nu = rng.gamma(q, gamma);
+            rng.gamma(p * x, nu) / x
+        }))
     }
 }
 
@@ -360,6 +342,49 @@ impl std::fmt::Display for GammaGamma {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// 100,000 customers on one thread and on four: the same fit, predictions, likelihoods and
+    /// draws, and the same first failing customer.
+    #[cfg(feature = "parallel")]
+    #[test]
+    fn per_customer_work_does_not_depend_on_the_threads() {
+        let truth =
+            GammaGamma::from_params(GammaGammaParams::new(6.0, 4.0, 15.0).unwrap()).unwrap();
+        let x: Vec<f64> = (0..100_000).map(|i| (i % 7) as f64).collect();
+        let (one, four) = crate::parallel::on_one_and_four_threads(|| {
+            let z = truth.simulate(&x, 5).unwrap();
+            let m = GammaGamma::fit(&x, &z, None, &FitOptions::default()).unwrap();
+            let spend = m.conditional_expected_average_spend(&x, &z).unwrap();
+            let ll = m.log_likelihood_individual(&x, &z).unwrap();
+            (z, m.params().to_vec(), spend, ll)
+        });
+        assert_eq!(one, four);
+        // px + q <= 1 for x = 0 and 1: the customers at 70,001 and 99,999.
+        let heavy =
+            GammaGamma::from_params(GammaGammaParams::new(0.2, 0.5, 10.0).unwrap()).unwrap();
+        let z = vec![4.0; 100_000];
+        let mut xs = vec![3.0; 100_000];
+        xs[70_001] = 1.0;
+        xs[99_999] = 0.0;
+        let (a, b) = crate::parallel::on_one_and_four_threads(|| {
+            heavy.conditional_expected_average_spend(&xs, &z).unwrap_err().to_string()
+        });
+        assert_eq!(a, b);
+        assert!(a.contains("customer 70001 (frequency 1)"), "{a}");
+        // Two invalid rows: the first is named.
+        let mut bad: Vec<f64> = x.iter().map(|&x| if x > 0.0 { 4.0 + x } else { 0.0 }).collect();
+        bad[80_000] = -1.0;
+        bad[90_000] = f64::NAN;
+        let e = crate::parallel::on_one_and_four_threads(|| {
+            GammaGamma::fit(&x, &bad, None, &FitOptions::default()).unwrap_err()
+        });
+        assert!(
+            matches!(&e.0, Error::InvalidValue { field, index: Some(80_000), .. } if field == "monetary_value"),
+            "{}",
+            e.0
+        );
+        assert_eq!(e.0.to_string(), e.1.to_string());
+    }
 
     #[test]
     fn likelihood_is_a_density_in_zbar() {
