@@ -339,9 +339,13 @@ pub(crate) mod check {
         }
     }
 
-    /// Index of the first element failing `ok`. Scans in blocks without early exit inside a
-    /// block, so the common all-valid case vectorises.
-    pub fn first_bad(xs: &[f64], ok: impl Fn(f64) -> bool) -> Option<usize> {
+    /// Index of the first element failing `ok`. The common all-valid case is one pass in
+    /// chunks of 2,048 values on the thread pool from 16,384 values, each without early exit (so
+    /// it vectorises); a failing pass is followed by a scan in blocks for the first failure.
+    pub fn first_bad(xs: &[f64], ok: impl Fn(f64) -> bool + Sync) -> Option<usize> {
+        if crate::parallel::all_values(xs, &ok) {
+            return None;
+        }
         const BLOCK: usize = 256;
         for (b, block) in xs.chunks(BLOCK).enumerate() {
             if !block.iter().fold(true, |acc, &x| acc & ok(x)) {
@@ -378,7 +382,9 @@ pub(crate) mod check {
     }
 
     /// First index whose value fails `ok`, as an [`Error::InvalidValue`] with `reason`.
-    pub fn all(field: &str, xs: &[f64], reason: &str, ok: impl Fn(f64) -> bool) -> Result<()> {
+    pub fn all(
+        field: &str, xs: &[f64], reason: &str, ok: impl Fn(f64) -> bool + Sync,
+    ) -> Result<()> {
         match first_bad(xs, &ok) {
             Some(i) => {
                 Err(Error::invalid_at(field, i, format!("{reason} (got {})", fmt_num(xs[i]))))

@@ -512,7 +512,7 @@ pub fn loyalty_levels(input: &LevelInput<'_>, options: &LevelOptions) -> Result<
 
 /// Every value of a signal column passes `ok` (fast scan; the error names the first offender).
 fn check_signal(
-    field: &str, c: &[f64], reason: &str, ok: impl Fn(f64) -> bool + Copy,
+    field: &str, c: &[f64], reason: &str, ok: impl Fn(f64) -> bool + Copy + Sync,
 ) -> Result<()> {
     if first_bad(c, ok).is_some() {
         check::all(field, c, reason, ok)?;

@@ -4,6 +4,7 @@
 //! The generator is xoshiro256** (Blackman & Vigna 2018) seeded through SplitMix64; every
 //! customer draws from its own stream (derived from the seed and the customer's index), so results
 //! do not depend on threading and the first `n` customers of a larger simulation are the same.
+//! Customers are simulated on the thread pool in chunks of 4,096.
 //!
 //! # Examples
 //! ```
@@ -19,6 +20,7 @@
 
 use crate::builder::with_setters;
 use crate::error::{check, Error, Result};
+use crate::parallel::par_tasks;
 
 use super::{AnyModel, BgNbdParams, MbgNbdParams, ParetoNbdParams};
 
@@ -220,44 +222,80 @@ pub struct SimulatedCohort {
     pub transaction_time: Option<Vec<f64>>,
 }
 
-/// Per-customer purchase ages after the first purchase, up to `horizon`.
+/// The customers a task of [`simulate_cohort`] simulates.
+const SIMULATE_CHUNK: usize = 4096;
+
+/// A cohort of customers each simulated from a stream of its own (`draw` gives the purchase
+/// ages after the first purchase, up to `horizon`), in chunks of [`SIMULATE_CHUNK`] customers
+/// on the thread pool, joined in order: the same cohort whatever the threads.
 fn simulate_cohort(
-    options: &SimulationOptions, mut draw: impl FnMut(&mut Rng, f64, &mut Vec<f64>),
+    options: &SimulationOptions, draw: impl Fn(&mut Rng, f64, &mut Vec<f64>) + Sync,
 ) -> Result<SimulatedCohort> {
     options.validate()?;
     let n = options.n_customers;
-    let mut out = SimulatedCohort {
-        frequency: Vec::with_capacity(n),
-        recency: Vec::with_capacity(n),
-        t: Vec::with_capacity(n),
-        birth: Vec::with_capacity(n),
-        holdout_frequency: Vec::with_capacity(n),
-        transaction_customer: options.transactions.then(Vec::new),
-        transaction_time: options.transactions.then(Vec::new),
-    };
-    let mut ages = Vec::new();
-    for i in 0..n {
-        let mut rng = Rng::stream(options.seed, i as u64);
-        let birth = options.birth_window * rng.uniform();
-        let t_cal = (options.calibration_end - birth).max(0.0);
-        ages.clear();
-        draw(&mut rng, t_cal + options.holdout_length, &mut ages);
-        let cal = ages.iter().take_while(|&&a| a <= t_cal).count();
-        out.frequency.push(cal as f64);
-        out.recency.push(if cal > 0 { ages[cal - 1] } else { 0.0 });
-        out.t.push(t_cal);
-        out.birth.push(birth);
-        out.holdout_frequency.push((ages.len() - cal) as f64);
-        if let (Some(c), Some(tt)) = (&mut out.transaction_customer, &mut out.transaction_time) {
-            c.push(i as u64);
-            tt.push(birth);
-            for &a in ages.iter() {
+    let parts = par_tasks(n.div_ceil(SIMULATE_CHUNK), |c| {
+        let customers = c * SIMULATE_CHUNK..n.min((c + 1) * SIMULATE_CHUNK);
+        let mut out = SimulatedCohort::with_capacity(customers.len(), options.transactions);
+        let mut ages = Vec::new();
+        for i in customers {
+            let mut rng = Rng::stream(options.seed, i as u64);
+            let birth = options.birth_window * rng.uniform();
+            let t_cal = (options.calibration_end - birth).max(0.0);
+            ages.clear();
+            draw(&mut rng, t_cal + options.holdout_length, &mut ages);
+            let cal = ages.iter().take_while(|&&a| a <= t_cal).count();
+            out.frequency.push(cal as f64);
+            out.recency.push(if cal > 0 { ages[cal - 1] } else { 0.0 });
+            out.t.push(t_cal);
+            out.birth.push(birth);
+            out.holdout_frequency.push((ages.len() - cal) as f64);
+            if let (Some(c), Some(tt)) = (&mut out.transaction_customer, &mut out.transaction_time)
+            {
                 c.push(i as u64);
-                tt.push(birth + a);
+                tt.push(birth);
+                for &a in ages.iter() {
+                    c.push(i as u64);
+                    tt.push(birth + a);
+                }
             }
         }
+        out
+    });
+    let mut out = SimulatedCohort::with_capacity(n, options.transactions);
+    for part in parts {
+        out.append(part);
     }
     Ok(out)
+}
+
+impl SimulatedCohort {
+    /// An empty cohort with room for `n` customers (and the log's columns when `transactions`).
+    fn with_capacity(n: usize, transactions: bool) -> Self {
+        SimulatedCohort {
+            frequency: Vec::with_capacity(n),
+            recency: Vec::with_capacity(n),
+            t: Vec::with_capacity(n),
+            birth: Vec::with_capacity(n),
+            holdout_frequency: Vec::with_capacity(n),
+            transaction_customer: transactions.then(Vec::new),
+            transaction_time: transactions.then(Vec::new),
+        }
+    }
+
+    /// Appends the customers (and transactions) of `next`.
+    fn append(&mut self, next: SimulatedCohort) {
+        self.frequency.extend(next.frequency);
+        self.recency.extend(next.recency);
+        self.t.extend(next.t);
+        self.birth.extend(next.birth);
+        self.holdout_frequency.extend(next.holdout_frequency);
+        if let (Some(c), Some(more)) = (&mut self.transaction_customer, next.transaction_customer) {
+            c.extend(more);
+        }
+        if let (Some(t), Some(more)) = (&mut self.transaction_time, next.transaction_time) {
+            t.extend(more);
+        }
+    }
 }
 
 /// Purchases at Poisson rate λ after age 0, each followed by a drop-out coin with probability p.
@@ -358,6 +396,40 @@ impl AnyModel {
 mod tests {
     use super::*;
     use crate::models::ModelKind;
+
+    /// Three chunks and a part: the same cohort (log included) on one thread and on four, and
+    /// the first customers of a larger cohort are those of a smaller one.
+    #[test]
+    fn cohorts_do_not_depend_on_the_threads_or_their_size() {
+        let opts = |n: usize| {
+            SimulationOptions::default().with_n_customers(n).with_holdout_length(26.0).with_seed(3)
+        };
+        let models = [
+            AnyModel::from_params(ModelKind::BgNbd, &[0.243, 4.414, 0.793, 2.426]).unwrap(),
+            AnyModel::from_params(ModelKind::MbgNbd, &[0.5, 6.0, 1.2, 3.0]).unwrap(),
+            AnyModel::from_params(ModelKind::ParetoNbd, &[0.55, 10.6, 0.61, 11.7]).unwrap(),
+        ];
+        for m in &models {
+            let n = 3 * SIMULATE_CHUNK + 100;
+            let mut big = m.simulate(&opts(n).with_transactions(true)).unwrap();
+            #[cfg(feature = "parallel")]
+            {
+                let (one, four) = crate::parallel::on_one_and_four_threads(|| {
+                    m.simulate(&opts(n).with_transactions(true)).unwrap()
+                });
+                assert_eq!(one, four);
+                assert_eq!(one, big);
+            }
+            // The log: each customer's first purchase, then every later one, in order.
+            let purchases: f64 = big.frequency.iter().chain(&big.holdout_frequency).sum();
+            let log = big.transaction_customer.as_ref().unwrap();
+            assert_eq!(log.len(), n + purchases as usize);
+            assert!(log.windows(2).all(|w| w[0] <= w[1]) && log[log.len() - 1] == n as u64 - 1);
+            let small = m.simulate(&opts(SIMULATE_CHUNK + 7)).unwrap();
+            big.frequency.truncate(SIMULATE_CHUNK + 7);
+            assert_eq!(small.frequency, big.frequency);
+        }
+    }
 
     #[test]
     fn any_model_simulates_with_its_own_simulator() {

@@ -105,7 +105,7 @@ impl<'a> Series<'a> {
     /// Checks every value with `ok`; the index reported is the position in the slice (row-major
     /// for matrices; no index for a constant).
     pub(crate) fn check_values(
-        &self, field: &str, reason: &str, ok: impl Fn(f64) -> bool,
+        &self, field: &str, reason: &str, ok: impl Fn(f64) -> bool + Sync,
     ) -> Result<()> {
         match *self {
             Series::Constant(x) => {
@@ -160,7 +160,7 @@ impl Scalar<'_> {
 
     /// Checks every value with `ok`.
     pub(crate) fn check_values(
-        &self, field: &str, reason: &str, ok: impl Fn(f64) -> bool,
+        &self, field: &str, reason: &str, ok: impl Fn(f64) -> bool + Sync,
     ) -> Result<()> {
         match *self {
             Scalar::Constant(x) => Series::Constant(x).check_values(field, reason, ok),
@@ -170,7 +170,9 @@ impl Scalar<'_> {
 }
 
 /// [`check::all`] with a branch-free first pass (fast on large valid inputs).
-fn check_slice(field: &str, v: &[f64], reason: &str, ok: impl Fn(f64) -> bool) -> Result<()> {
+fn check_slice(
+    field: &str, v: &[f64], reason: &str, ok: impl Fn(f64) -> bool + Sync,
+) -> Result<()> {
     if v.iter().fold(true, |all, &x| all & ok(x)) {
         Ok(())
     } else {
