@@ -235,8 +235,10 @@ fn two_sum(a: f64, b: f64) -> (f64, f64) {
 pub(super) fn sorted_ids(
     ids: &[i64], field: &str, repeated: impl Fn(i64, usize) -> String,
 ) -> Result<Vec<usize>> {
-    let mut order: Vec<usize> = (0..ids.len()).collect();
-    order.sort_unstable_by_key(|&j| (ids[j], j));
+    // Distinct keys (ties by row): the one order, sorted on the thread pool from 65,536 rows.
+    let mut keyed: Vec<(i64, usize)> = ids.iter().copied().zip(0..).collect();
+    crate::parallel::par_sort_unstable(&mut keyed);
+    let order: Vec<usize> = keyed.into_iter().map(|(_, j)| j).collect();
     match order.windows(2).find(|w| ids[w[0]] == ids[w[1]]) {
         Some(w) => Err(Error::invalid_at(field, w[1], repeated(ids[w[1]], w[0]))),
         None => Ok(order),

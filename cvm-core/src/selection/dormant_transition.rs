@@ -16,6 +16,7 @@ use super::eval::{Evaluation, Outcome};
 use super::rules::RuleSet;
 use super::table::Table;
 use crate::error::{check, Error, Result};
+use crate::parallel::par_map;
 
 /// An account's status on one snapshot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -174,7 +175,9 @@ fn checked_ids(ids: &[i64], n_rows: usize, field: &str) -> Result<Vec<usize>> {
 ///
 /// `rules` decide dormancy on each snapshot (the
 /// [`dormant_account`](super::presets::dormant_account) preset, or any rule set with a
-/// decision named `dormant_decision`); see the [module docs](self) for the statuses.
+/// decision named `dormant_decision`); see the [module docs](self) for the statuses. The two
+/// snapshots' ids are joined on one thread; each account's statuses and reason are formed on the
+/// thread pool from 256 accounts.
 ///
 /// # Errors
 /// [`Error::InvalidValue`] (`dormant_decision`) when the rules have no such decision;
@@ -228,14 +231,9 @@ pub fn dormant_transitions(
     let oa = checked_ids(after.account_id, after.table.n_rows(), "after_account_id")?;
     let (eb, ea) = (rules.evaluate(before.table)?, rules.evaluate(after.table)?);
     let (ib, ia) = (before.account_id, after.account_id);
-    let mut out = DormantTransitions {
-        account_id: Vec::new(),
-        before: Vec::new(),
-        after: Vec::new(),
-        transition: Vec::new(),
-        reason: Vec::new(),
-    };
-    let absent = (AccountStatus::Absent, String::new());
+    // The merge join of the two id orders (on one thread), then each account's statuses and
+    // reason (on the thread pool from 256 accounts).
+    let mut pairs: Vec<(i64, Option<usize>, Option<usize>)> = Vec::new();
     let (mut x, mut y) = (0, 0);
     while x < ob.len() || y < oa.len() {
         let kb = ob.get(x).map(|&j| ib[j]);
@@ -243,20 +241,24 @@ pub fn dormant_transitions(
         let id = match (kb, ka) {
             (Some(b), Some(a)) => b.min(a),
             (Some(b), None) => b,
-            (None, a) => a.expect("one side left"),
+            (None, Some(a)) => a,
+            (None, None) => break, // not reached: the loop runs while one side is left
         };
-        let (sb, cb) = if kb == Some(id) {
+        let row_b = (kb == Some(id)).then(|| {
             x += 1;
-            status(&eb, ob[x - 1], dormant_decision)
-        } else {
-            absent.clone()
-        };
-        let (sa, ca) = if ka == Some(id) {
+            ob[x - 1]
+        });
+        let row_a = (ka == Some(id)).then(|| {
             y += 1;
-            status(&ea, oa[y - 1], dormant_decision)
-        } else {
-            absent.clone()
-        };
+            oa[y - 1]
+        });
+        pairs.push((id, row_b, row_a));
+    }
+    let rows = par_map(pairs.len(), |k| {
+        let (id, row_b, row_a) = pairs[k];
+        let absent = || (AccountStatus::Absent, String::new());
+        let (sb, cb) = row_b.map_or_else(absent, |j| status(&eb, j, dormant_decision));
+        let (sa, ca) = row_a.map_or_else(absent, |j| status(&ea, j, dormant_decision));
         let t = DormantTransition::of(sb, sa);
         let with = |text: String, checks: &str| {
             if checks.is_empty() {
@@ -273,7 +275,17 @@ pub fn dormant_transitions(
             AccountStatus::Absent => "not in the second".to_string(),
             _ => with(format!("{} on the second", sa.as_str()), &ca),
         };
-        let reason = format!("{}: {first}, {second}", t.as_str());
+        (id, sb, sa, t, format!("{}: {first}, {second}", t.as_str()))
+    });
+    let n = rows.len();
+    let mut out = DormantTransitions {
+        account_id: Vec::with_capacity(n),
+        before: Vec::with_capacity(n),
+        after: Vec::with_capacity(n),
+        transition: Vec::with_capacity(n),
+        reason: Vec::with_capacity(n),
+    };
+    for (id, sb, sa, t, reason) in rows {
         out.account_id.push(id);
         out.before.push(sb);
         out.after.push(sa);
@@ -281,4 +293,49 @@ pub fn dormant_transitions(
         out.reason.push(reason);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::selection::presets::{dormant_account, DormantOptions};
+    use crate::selection::Column;
+
+    /// 100,000 accounts in two snapshots (ids in other orders, some in one snapshot only): the
+    /// same transitions and reasons on one thread and on four, and the same repeated id named.
+    #[cfg(feature = "parallel")]
+    #[test]
+    fn transitions_do_not_depend_on_the_threads() {
+        let n = 100_000;
+        let ids_b: Vec<i64> = (0..n as i64).map(|i| (i * 7_919) % n as i64).collect();
+        let ids_a: Vec<i64> =
+            (0..n as i64).map(|i| n as i64 / 2 + (i * 104_729) % n as i64).collect();
+        let col = |k: u64| -> Vec<f64> { (0..n as u64).map(|i| ((i * k) % 11) as f64).collect() };
+        let (h, c, y) = (col(3), col(5).iter().map(|v| 20.0 * v).collect::<Vec<_>>(), col(7));
+        let rules = dormant_account(&DormantOptions::default()).unwrap();
+        let run = |ids_a: &[i64]| {
+            let t = Table::new()
+                .with("holdings_balance", Column::Numeric(&h))
+                .and_then(|t| t.with("cash_balance", Column::Numeric(&c)))
+                .and_then(|t| t.with("years_since_last_trade", Column::Numeric(&y)))
+                .unwrap();
+            dormant_transitions(
+                &rules,
+                "dormant",
+                Snapshot { account_id: &ids_b, table: &t },
+                Snapshot { account_id: ids_a, table: &t },
+            )
+        };
+        let (one, four) = crate::parallel::on_one_and_four_threads(|| {
+            let r = run(&ids_a).unwrap();
+            (r.account_id, r.before, r.after, r.transition, r.reason)
+        });
+        assert_eq!(one, four);
+        assert_eq!(one.0.len(), n + n / 2);
+        let mut twice = ids_a.clone();
+        twice[77_777] = twice[12];
+        let (a, b) = crate::parallel::on_one_and_four_threads(|| run(&twice).unwrap_err());
+        assert_eq!((a.field(), a.index()), (Some("after_account_id"), Some(77_777)));
+        assert_eq!(a.to_string(), b.to_string());
+    }
 }

@@ -15,6 +15,7 @@
 use super::daily_balance::MonthlyBalances;
 use crate::builder::with_setters;
 use crate::error::{Error, Result};
+use crate::parallel::{par_map, par_try_map};
 
 /// The version of the fee-schedule document this library writes and reads.
 pub const FEE_SCHEDULE_VERSION: u32 = 1;
@@ -300,7 +301,9 @@ impl FeeResult {
 /// The monthly fee of every customer-month: the tier's fee when the month's average daily
 /// balance is below the tier's threshold (strictly), else 0.
 ///
-/// Customers of the tier mapping without a month in `balances` are ignored.
+/// Customers of the tier mapping without a month in `balances` are ignored. Work O((n + m) log m)
+/// for `n` customer-months and `m` customers mapped: the mapping's ids sorted, then each tier name
+/// and each customer-month looked up on the thread pool (from 1,025 names or months).
 ///
 /// # Errors
 /// * [`Error::LengthMismatch`] (`tier`) when the mapping's columns differ in length;
@@ -342,7 +345,7 @@ impl FeeResult {
 /// );
 /// # Ok::<(), cvm_core::Error>(())
 /// ```
-pub fn fee_schedule<S: AsRef<str>>(
+pub fn fee_schedule<S: AsRef<str> + Sync>(
     balances: MonthlyBalances, tiers: &CustomerTiers<'_, S>, schedule: &FeeSchedule,
     options: &FeeOptions,
 ) -> Result<FeeResult> {
@@ -361,29 +364,24 @@ pub fn fee_schedule<S: AsRef<str>>(
     let order = super::daily_balance::sorted_ids(ids, "tier_customer_id", |id, first| {
         format!("customer {id} is given a second tier (the first is row {first})")
     })?;
-    let index = names
-        .iter()
-        .enumerate()
-        .map(|(j, n)| {
-            let n = n.as_ref();
-            schedule.tier_index(n).ok_or_else(|| {
-                Error::invalid_at(
-                    "tier",
-                    j,
-                    format!(
-                        "unknown tier {n:?}; expected one of the schedule's tiers: {}",
-                        schedule.tier_list()
-                    ),
-                )
-            })
+    let index = par_try_map(names.len(), |j| {
+        let n = names[j].as_ref();
+        schedule.tier_index(n).ok_or_else(|| {
+            Error::invalid_at(
+                "tier",
+                j,
+                format!(
+                    "unknown tier {n:?}; expected one of the schedule's tiers: {}",
+                    schedule.tier_list()
+                ),
+            )
         })
-        .collect::<Result<Vec<usize>>>()?;
+    })?;
     let n = balances.len();
-    let (mut tier, mut threshold, mut fee) =
-        (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
-    for (i, &c) in balances.customer_id.iter().enumerate() {
-        let t = match order.binary_search_by_key(&c, |&j| ids[j]) {
-            Ok(k) => index[order[k]],
+    let tier = par_try_map(n, |i| {
+        let c = balances.customer_id[i];
+        match order.binary_search_by_key(&c, |&j| ids[j]) {
+            Ok(k) => Ok(index[order[k]]),
             Err(_) => default.ok_or_else(|| {
                 Error::invalid_at(
                     "customer_id",
@@ -394,13 +392,18 @@ pub fn fee_schedule<S: AsRef<str>>(
                         schedule.tier_list()
                     ),
                 )
-            })?,
-        };
-        let FeeTier { threshold: limit, fee: charge, .. } = schedule.tiers[t];
-        tier.push(t);
-        threshold.push(limit);
-        fee.push(if balances.average_daily_balance[i] < limit { charge } else { 0.0 });
-    }
+            }),
+        }
+    })?;
+    let threshold = par_map(n, |i| schedule.tiers[tier[i]].threshold);
+    let fee = par_map(n, |i| {
+        let FeeTier { threshold: limit, fee: charge, .. } = schedule.tiers[tier[i]];
+        if balances.average_daily_balance[i] < limit {
+            charge
+        } else {
+            0.0
+        }
+    });
     Ok(FeeResult { balances, tier, threshold, fee, schedule: schedule.clone() })
 }
 
