@@ -6,8 +6,11 @@ use crate::names::{normalize, text_form};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use crate::distinct::{first_appearance, scan_table, Entry, Firsts, Scan};
 use crate::error::{check, Error, Result};
-use crate::loyalty::MigrationState;
+use crate::loyalty::{count_by, count_true, first_row, rows_where, task_rows, MigrationState};
+use crate::parallel::{all_rows, par_fill, par_map};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What a migration ([`crate::loyalty::stage_migration`], [`crate::value::matrix_migration`]) does
 /// with customers present in only one snapshot.
@@ -188,10 +191,16 @@ type IdMap<V> = HashMap<i64, V, BuildHasherDefault<IdHasher>>;
 /// (then `new` under the outer join), columns `states` (then `gone`). `fields` names the four
 /// inputs in errors: ids before, states before, ids after, states after.
 ///
+/// Every step that reads all customers runs on the thread pool above a size: the order check
+/// of the ids, the checks of the strict policy and the counts from 16,384 customers, the merge
+/// join and the moves from 256, the hash join from [`SHARDED_JOIN_FROM`] customers of both
+/// snapshots together (below, one hash map on the calling thread). The result and the error are
+/// the same on any number of threads.
+///
 /// # Errors
 /// As [`crate::loyalty::stage_migration`], naming `fields`.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn tabulate<S: Copy + PartialEq>(
+pub(crate) fn tabulate<S: Copy + PartialEq + Send + Sync>(
     ids_before: &[i64], before: &[usize], ids_after: &[i64], after: &[usize], states: &[S], new: S,
     gone: S, policy: MigrationPolicy, fields: [&str; 4],
 ) -> Result<Migration<S>> {
@@ -210,49 +219,29 @@ pub(crate) fn tabulate<S: Copy + PartialEq>(
     let (partner, matched) = if is_ascending(ids_before) && is_ascending(ids_after) {
         merge_join(ids_before, ids_after)
     } else {
-        hash_join(ids_before, ids_after, f_ids_before, f_ids_after)?
+        match sharded_join(ids_before, ids_after) {
+            Some(joined) => joined,
+            // Small snapshots, or a duplicate id: the hash map names the first.
+            None => hash_join(ids_before, ids_after, f_ids_before, f_ids_after)?,
+        }
     };
 
     let outer = policy == MigrationPolicy::OuterJoin;
-    let mut rows: Vec<S> = states.to_vec();
-    let mut columns = rows.clone();
-    if outer {
-        rows.push(new);
-        columns.push(gone);
-    }
-    let k = columns.len();
-    let (new_row, gone_col) = (states.len(), states.len());
-
-    let mut counts = vec![0u64; rows.len() * k];
-    let mut moves = Vec::with_capacity(ids_before.len().max(ids_after.len()));
-    for (i, (&id, &from)) in ids_before.iter().zip(before).enumerate() {
-        match partner[i] {
-            NONE if outer => {
-                counts[from * k + gone_col] += 1;
-                moves.push(Move { id, from: states[from], to: gone });
-            }
-            NONE => {
-                return Err(Error::invalid_at(
-                    f_ids_before,
-                    i,
-                    format!(
-                        "customer id {id} is not in {f_ids_after} (strict policy; use outer_join \
-                         to count it as gone)"
-                    ),
-                ))
-            }
-            j => {
-                let to = after[j as usize];
-                counts[from * k + to] += 1;
-                moves.push(Move { id, from: states[from], to: states[to] });
-            }
+    let (nb, na) = (ids_before.len(), ids_after.len());
+    if !outer {
+        if let Some(i) = first_row(nb, |i| partner[i] == NONE) {
+            let id = ids_before[i];
+            return Err(Error::invalid_at(
+                f_ids_before,
+                i,
+                format!(
+                    "customer id {id} is not in {f_ids_after} (strict policy; use outer_join to \
+                     count it as gone)"
+                ),
+            ));
         }
-    }
-    for (j, (&id, &to)) in ids_after.iter().zip(after).enumerate() {
-        if matched[j] {
-            continue;
-        }
-        if !outer {
+        if let Some(j) = first_row(na, |j| !matched[j]) {
+            let id = ids_after[j];
             return Err(Error::invalid_at(
                 f_ids_after,
                 j,
@@ -262,35 +251,155 @@ pub(crate) fn tabulate<S: Copy + PartialEq>(
                 ),
             ));
         }
-        counts[new_row * k + to] += 1;
-        moves.push(Move { id, from: new, to: states[to] });
     }
+    let mut rows: Vec<S> = states.to_vec();
+    let mut columns = rows.clone();
+    if outer {
+        rows.push(new);
+        columns.push(gone);
+    }
+    let k = columns.len();
+    let (new_row, gone_col) = (states.len(), states.len());
+
+    // The customers only in `after` (none under the strict policy), in order.
+    let newcomers = if outer { rows_where(na, |j| !matched[j]) } else { Vec::new() };
+    // Move r: customer r of `before`, then the newcomers. Its cell of the matrix and its move.
+    let cell = |r: usize| match r.checked_sub(nb) {
+        None => match partner[r] {
+            NONE => (before[r], gone_col),
+            j => (before[r], after[j as usize]),
+        },
+        Some(m) => (new_row, after[newcomers[m]]),
+    };
+    let m = nb + newcomers.len();
+    let counts = count_by(m, rows.len() * k, |r| {
+        let (from, to) = cell(r);
+        from * k + to
+    });
+    let counts = counts.into_iter().map(|c| c as u64).collect();
+    let moves = par_map(m, |r| {
+        let (from, to) = cell(r);
+        let id = match r.checked_sub(nb) {
+            None => ids_before[r],
+            Some(m) => ids_after[newcomers[m]],
+        };
+        // `new` and `gone` are the last row and column (outer join only).
+        Move { id, from: rows[from], to: columns[to] }
+    });
     Ok(Migration { rows, columns, counts, moves })
 }
 
 /// No partner.
 const NONE: u32 = u32::MAX;
 
+/// Whether the ids are strictly ascending (a branch-free pass in chunks, on the thread pool from
+/// 16,384 ids).
 fn is_ascending(ids: &[i64]) -> bool {
-    ids.windows(2).all(|w| w[0] < w[1])
+    all_rows(ids.len(), |r| {
+        ids[r.start.saturating_sub(1)..r.end].windows(2).fold(true, |ok, w| ok & (w[0] < w[1]))
+    })
 }
 
-/// Join of two strictly ascending id lists (no duplicates possible): one linear merge.
+/// Join of two strictly ascending id lists (no duplicates possible): a linear merge, in tasks of
+/// customers of one list (on the thread pool from 256 customers), each starting where its first
+/// id falls in the other list.
 fn merge_join(before: &[i64], after: &[i64]) -> (Vec<u32>, Vec<bool>) {
-    let mut partner = vec![NONE; before.len()];
-    let mut matched = vec![false; after.len()];
-    let mut j = 0;
-    for (i, &id) in before.iter().enumerate() {
-        while j < after.len() && after[j] < id {
-            j += 1;
-        }
-        if j < after.len() && after[j] == id {
-            partner[i] = j as u32;
-            matched[j] = true;
-            j += 1;
-        }
+    // Each element of `out` (one per id of `ids`): the index of the same id in `other`, if any.
+    fn merge<T: Copy + Send>(ids: &[i64], other: &[i64], none: T, at: fn(usize) -> T) -> Vec<T> {
+        let mut out = vec![none; ids.len()];
+        let chunk = task_rows(ids.len());
+        par_fill(&mut out, chunk, |c, part| {
+            let ids = &ids[c * chunk..c * chunk + part.len()];
+            let mut j = other.partition_point(|&x| x < ids[0]);
+            for (slot, &id) in part.iter_mut().zip(ids) {
+                while j < other.len() && other[j] < id {
+                    j += 1;
+                }
+                if j < other.len() && other[j] == id {
+                    *slot = at(j);
+                    j += 1;
+                }
+            }
+        });
+        out
     }
-    (partner, matched)
+    (merge(before, after, NONE, |j| j as u32), merge(after, before, false, |_| true))
+}
+
+/// Customers of both snapshots together from which unsorted ids are joined on the thread pool.
+const SHARDED_JOIN_FROM: usize = 1 << 16;
+
+/// The join of unsorted ids from [`SHARDED_JOIN_FROM`] customers: the ids of `after`, then of
+/// `before`, grouped by value with [`first_appearance`] (hashed and scanned in shards on the
+/// thread pool), so that a customer of `before` is matched to the first row of its id, when that
+/// row is in `after`. `None` below that size and for a duplicate id in either list (counted: an
+/// id's first row is in `after` for exactly `after.len()` ids when `after` has no duplicate,
+/// and `before` has none when its distinct ids, matched or not, number `before.len()`).
+fn sharded_join(before: &[i64], after: &[i64]) -> Option<(Vec<u32>, Vec<bool>)> {
+    let (nb, na) = (before.len(), after.len());
+    let n = nb + na;
+    if n < SHARDED_JOIN_FROM || n >= NONE as usize {
+        return None;
+    }
+    let item = |r: usize| if r < na { after[r] } else { before[r - na] };
+    let (index, first) = first_appearance(n, item, |&id| IdEntry::mix(id), &IdScan);
+    let in_after = count_by(first.len(), 2, |d| usize::from(first[d] < na))[1];
+    if in_after != na {
+        return None;
+    }
+    let hit: Vec<AtomicBool> = par_map(na, |_| AtomicBool::new(false));
+    let partner = par_map(nb, |i| {
+        let f = first[index[na + i] as usize];
+        if f < na {
+            hit[f].store(true, Ordering::Relaxed);
+            f as u32
+        } else {
+            NONE
+        }
+    });
+    let matched = par_map(na, |j| hit[j].load(Ordering::Relaxed));
+    let only_before = first.len() - in_after;
+    (only_before + count_true(&matched) == nb).then_some((partner, matched))
+}
+
+/// An id in the table of [`IdScan`].
+#[derive(Clone, Copy, Default)]
+struct IdEntry {
+    id: i64,
+    tag: u32,
+}
+
+impl IdEntry {
+    /// A bijective mix of the id's bits (splitmix64's finaliser): every bit of the id moves the
+    /// top bits that pick the shard and the slot.
+    fn mix(id: i64) -> u64 {
+        let mut z = id as u64;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+impl Entry for IdEntry {
+    fn hash(&self) -> u64 {
+        IdEntry::mix(self.id)
+    }
+    fn tag(&self) -> u32 {
+        self.tag
+    }
+    fn tagged(self, tag: u32) -> Self {
+        IdEntry { tag, ..self }
+    }
+}
+
+/// The scan of ids through a table of their distinct values.
+struct IdScan;
+
+impl Scan<i64> for IdScan {
+    type Out = Firsts;
+    fn scan(&self, rows: impl Iterator<Item = (usize, i64)>, len: usize) -> Firsts {
+        scan_table(rows, len, |_, id| IdEntry { id, tag: 0 }, |a, b, _, _| a.id == b.id)
+    }
 }
 
 /// Join through a hash map of `after`'s ids; duplicate ids in either list are an error.
@@ -329,4 +438,52 @@ fn hash_join(
 
 fn duplicate(field: &str, index: usize, id: i64, first: usize) -> Error {
     Error::invalid_at(field, index, format!("duplicate customer id {id} (first at index {first})"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The joins agree on 100,000 customers of each snapshot, a tenth gone and a tenth new: ids
+    /// ascending (merge, sharded and hash map), shuffled (sharded and hash map), the same on one
+    /// thread and on four; a duplicate id, in `after`, among the matched or among the gone ids of
+    /// `before`, hands the sharded join over to the hash map.
+    #[test]
+    fn joins_agree() {
+        let n = 100_000usize;
+        let before: Vec<i64> = (0..n as i64).map(|i| 2 * i).collect();
+        let after: Vec<i64> =
+            (0..n as i64).map(|i| if i % 10 == 0 { 2 * i + 1 } else { 2 * i }).collect();
+        let hash = hash_join(&before, &after, "b", "a").unwrap();
+        assert_eq!(merge_join(&before, &after), hash);
+        assert_eq!(sharded_join(&before, &after), Some(hash.clone()));
+        assert_eq!(hash.1.iter().filter(|&&m| m).count(), n - n / 10);
+        let shuffle = |v: &[i64], k: usize| -> Vec<i64> { (0..n).map(|i| v[i * k % n]).collect() };
+        let (b, a) = (shuffle(&before, 7919), shuffle(&after, 7927));
+        let hash = hash_join(&b, &a, "b", "a").unwrap();
+        assert_eq!(sharded_join(&b, &a), Some(hash.clone()));
+        #[cfg(feature = "parallel")]
+        {
+            let (one, four) = crate::parallel::on_one_and_four_threads(|| sharded_join(&b, &a));
+            assert_eq!(one, four);
+        }
+        let mut dup = a.clone();
+        dup[n - 1] = dup[0];
+        assert_eq!(sharded_join(&b, &dup), None);
+        assert!(hash_join(&b, &dup, "b", "a").is_err());
+        let mut dup = b.clone();
+        dup[5] = dup[6];
+        assert_eq!(sharded_join(&dup, &a), None);
+        // Two customers of `before` under one id that `after` lacks.
+        let gone: Vec<usize> = (0..n).filter(|&i| hash.0[i] == NONE).take(2).collect();
+        let mut dup = b.clone();
+        dup[gone[1]] = dup[gone[0]];
+        assert_eq!(sharded_join(&dup, &a), None);
+        assert!(sharded_join(&b[..1000], &a[..1000]).is_none(), "small: the hash map");
+
+        assert!(is_ascending(&before) && !is_ascending(&b) && is_ascending(&[]));
+        let mut tie = before.clone();
+        tie[crate::parallel::CHUNK] = tie[crate::parallel::CHUNK - 1];
+        assert!(!is_ascending(&tie));
+    }
 }

@@ -7,7 +7,12 @@
 //! `exp(-E)` for expected purchases `E`).
 
 use crate::error::{Error, Result};
+use crate::loyalty::{first_row, rows_where};
 use crate::names::{normalize, text_form};
+use crate::parallel::{
+    all_finite, all_values, chunked_sum_by, par_map, par_sort_unstable, par_tasks, par_try_map,
+    CHUNK,
+};
 
 /// How [`ChurnCalibrator::fit`] maps scores to probabilities.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -134,6 +139,13 @@ impl ChurnCalibrator {
     /// [`Error::InvalidValue`] for a non-finite score (`scores`, index) or a negative or
     /// non-finite weight (`weights`, index), or weights that sum to 0; for Platt,
     /// [`Error::NotIdentified`] and [`Error::NotConverged`] as described on the type.
+    ///
+    /// The per-customer work runs on the thread pool: the checks of the scores and weights from
+    /// 16,384 customers, the sort by score from 65,536 and the rows read back from 256; Platt's
+    /// sums (weights, means, log-likelihood, gradient and Hessian) in chunks of 2,048 customers
+    /// added in order (from 2,049 customers; below, the sums of one loop). The isotonic fit's
+    /// pooling of adjacent violators is one pass in score order, on the calling thread. The
+    /// result is the same on any number of threads.
     pub fn fit(
         scores: &[f64], churned: &[bool], weights: Option<&[f64]>, method: CalibrationMethod,
     ) -> Result<Self> {
@@ -175,11 +187,16 @@ impl ChurnCalibrator {
     /// The calibrated churn probability of each score (see the type for the formula); every
     /// value is in \[0, 1\].
     ///
+    /// The scores are checked and mapped in one pass, in tasks of 1,024 scores on the thread pool
+    /// from 1,025 scores; the result and the error are the same on any number of threads.
+    ///
     /// # Errors
-    /// [`Error::InvalidValue`] (`scores`, index) for a NaN or infinite score.
+    /// [`Error::InvalidValue`] (`scores`, index) for a NaN or infinite score (the first).
     pub fn transform(&self, scores: &[f64]) -> Result<Vec<f64>> {
-        check_finite(scores, "scores")?;
-        Ok(scores.iter().map(|&s| self.probability(s)).collect())
+        par_try_map(scores.len(), |i| match scores[i] {
+            s if s.is_finite() => Ok(self.probability(s)),
+            s => Err(not_finite("scores", i, s)),
+        })
     }
 
     fn probability(&self, s: f64) -> f64 {
@@ -198,11 +215,26 @@ struct Row {
     w: f64,
 }
 
+/// Every value finite; the error names the first that is not (a branch-free pass on the thread
+/// pool from 16,384 values, then the search).
 pub(crate) fn check_finite(values: &[f64], field: &str) -> Result<()> {
-    match values.iter().position(|v| !v.is_finite()) {
-        Some(i) => Err(Error::invalid_at(field, i, format!("must be finite, got {}", values[i]))),
+    if all_finite(values) {
+        return Ok(());
+    }
+    match first_row(values.len(), |i| !values[i].is_finite()) {
+        Some(i) => Err(not_finite(field, i, values[i])),
         None => Ok(()),
     }
+}
+
+fn not_finite(field: &str, i: usize, value: f64) -> Error {
+    Error::invalid_at(field, i, format!("must be finite, got {value}"))
+}
+
+/// A key of `x` whose unsigned order is `f64::total_cmp`'s.
+pub(crate) fn order_key(x: f64) -> u64 {
+    let b = x.to_bits();
+    b ^ ((((b as i64) >> 63) as u64) | 1 << 63)
 }
 
 pub(crate) fn check_len(field: &str, got: usize, expected: usize) -> Result<()> {
@@ -222,7 +254,8 @@ fn check_fit(scores: &[f64], churned: &[bool], weights: Option<&[f64]>) -> Resul
     check_finite(scores, "scores")?;
     if let Some(w) = weights {
         check_len("weights", w.len(), scores.len())?;
-        if let Some(i) = w.iter().position(|v| !(v.is_finite() && *v >= 0.0)) {
+        let ok = |v: f64| v.is_finite() && v >= 0.0;
+        if let Some(i) = first_row(w.len(), |i| !ok(w[i])) {
             return Err(Error::invalid_at(
                 "weights",
                 i,
@@ -231,15 +264,23 @@ fn check_fit(scores: &[f64], churned: &[bool], weights: Option<&[f64]>) -> Resul
         }
     }
     let weight = |i: usize| weights.map_or(1.0, |w| w[i]);
-    let mut rows: Vec<Row> = (0..scores.len())
-        .filter(|&i| weight(i) > 0.0)
-        .map(|i| Row { s: scores[i], y: f64::from(u8::from(churned[i])), w: weight(i) })
-        .collect();
-    if rows.is_empty() {
+    // The rows of positive weight (every row when no weight is 0), sorted by score: as pairs of
+    // the score's total-order key and the row, which sort as a stable sort by score would.
+    let kept = match weights {
+        Some(w) if !all_values(w, |v| v > 0.0) => Some(rows_where(w.len(), |i| w[i] > 0.0)),
+        _ => None,
+    };
+    let m = kept.as_ref().map_or(scores.len(), Vec::len);
+    if m == 0 {
         return Err(Error::invalid("weights", "the weights sum to 0: no customer to fit on"));
     }
-    rows.sort_by(|a, b| a.s.total_cmp(&b.s));
-    Ok(rows)
+    let row = |k: usize| kept.as_ref().map_or(k, |rows| rows[k]);
+    let mut keys: Vec<(u64, usize)> = par_map(m, |k| (order_key(scores[row(k)]), row(k)));
+    par_sort_unstable(&mut keys);
+    Ok(par_map(m, |k| {
+        let i = keys[k].1;
+        Row { s: scores[i], y: f64::from(u8::from(churned[i])), w: weight(i) }
+    }))
 }
 
 /// Pool-adjacent-violators on rows sorted by score, equal scores pooled first.
@@ -327,10 +368,17 @@ fn not_identified(reason: impl Into<String>) -> Error {
     Error::NotIdentified { model: "platt".into(), reason: reason.into() }
 }
 
-/// Platt's `(intercept, slope)` by Newton on the standardised score.
+/// Platt's `(intercept, slope)` by Newton on the standardised score. Every sum over the rows
+/// adds chunks of [`CHUNK`] rows in order ([`chunked_sum_by`], on the thread pool): one chunk,
+/// the sums of one loop, below 2,049 rows.
 fn platt(rows: &[Row]) -> Result<(f64, f64)> {
-    let total: f64 = rows.iter().map(|r| r.w).sum();
-    let churners: f64 = rows.iter().map(|r| r.w * r.y).sum();
+    let n = rows.len();
+    let (total, churners) = chunked_sum_by(n, CHUNK, 1, |r, g| {
+        let rows = &rows[r];
+        g[0] += rows.iter().map(|r| r.w * r.y).sum::<f64>();
+        rows.iter().map(|r| r.w).sum::<f64>()
+    });
+    let churners = churners[0];
     if churners == 0.0 || churners == total {
         let which = if churners == 0.0 { "no customer churned" } else { "every customer churned" };
         return Err(not_identified(format!("{which}: the slope is not identified")));
@@ -339,16 +387,18 @@ fn platt(rows: &[Row]) -> Result<(f64, f64)> {
     if lo == hi {
         return Err(not_identified(format!("the scores are all equal ({lo}): no slope to fit")));
     }
-    let extreme = |y: f64, max: bool| {
-        let it = rows.iter().filter(|r| r.y == y).map(|r| r.s);
-        if max {
-            it.fold(f64::NEG_INFINITY, f64::max)
-        } else {
-            it.fold(f64::INFINITY, f64::min)
-        }
+    // The smallest and largest score of each class, in chunks on the thread pool.
+    let extremes = |rows: &[Row]| {
+        let start = (f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY);
+        rows.iter().fold(start, |(max0, min0, max1, min1), r| match r.y == 1.0 {
+            false => (max0.max(r.s), min0.min(r.s), max1, min1),
+            true => (max0, min0, max1.max(r.s), min1.min(r.s)),
+        })
     };
     let (max0, min0, max1, min1) =
-        (extreme(0.0, true), extreme(0.0, false), extreme(1.0, true), extreme(1.0, false));
+        par_tasks(n.div_ceil(CHUNK), |c| extremes(&rows[c * CHUNK..n.min((c + 1) * CHUNK)]))
+            .into_iter()
+            .fold(extremes(&[]), |a, b| (a.0.max(b.0), a.1.min(b.1), a.2.max(b.2), a.3.min(b.3)));
     if max0 <= min1 || max1 <= min0 {
         return Err(not_identified(format!(
             "the scores separate the classes (churners' scores in [{min1}, {max1}], \
@@ -356,27 +406,38 @@ fn platt(rows: &[Row]) -> Result<(f64, f64)> {
              use the isotonic method"
         )));
     }
-    let mean = rows.iter().map(|r| r.w * r.s).sum::<f64>() / total;
-    let sd = (rows.iter().map(|r| r.w * (r.s - mean).powi(2)).sum::<f64>() / total).sqrt();
-    let z: Vec<f64> = rows.iter().map(|r| (r.s - mean) / sd).collect();
+    let sum = |f: &(dyn Fn(&Row) -> f64 + Sync)| {
+        chunked_sum_by(n, CHUNK, 0, |r, _| rows[r].iter().map(f).sum::<f64>()).0
+    };
+    let mean = sum(&|r| r.w * r.s) / total;
+    let sd = (sum(&|r| r.w * (r.s - mean).powi(2)) / total).sqrt();
+    let z: Vec<f64> = par_map(n, |i| (rows[i].s - mean) / sd);
     let loglik = |a: f64, b: f64| -> f64 {
-        rows.iter().zip(&z).map(|(r, &z)| r.w * (r.y * (a + b * z) - softplus(a + b * z))).sum()
+        let (ll, _) = chunked_sum_by(n, CHUNK, 0, |r, _| {
+            let (rows, z) = (&rows[r.clone()], &z[r]);
+            rows.iter().zip(z).map(|(r, &z)| r.w * (r.y * (a + b * z) - softplus(a + b * z))).sum()
+        });
+        ll
     };
     let rate = churners / total;
     let (mut a, mut b) = ((rate / (1.0 - rate)).ln(), 0.0);
     let mut ll = loglik(a, b);
     let mut gradient_norm = 0.0;
     for iter in 0..PLATT_MAX_ITER {
-        let (mut g0, mut g1, mut h00, mut h01, mut h11) = (0.0, 0.0, 0.0, 0.0, 0.0);
-        for (r, &z) in rows.iter().zip(&z) {
-            let p = sigmoid(a + b * z);
-            let v = r.w * p * (1.0 - p);
-            g0 += r.w * (r.y - p);
-            g1 += r.w * (r.y - p) * z;
-            h00 += v;
-            h01 += v * z;
-            h11 += v * z * z;
-        }
+        let (_, sums) = chunked_sum_by(n, CHUNK, 5, |r, g| {
+            // g0, g1, h00, h01, h11, each in the order of the chunk's rows.
+            for (r, &z) in rows[r.clone()].iter().zip(&z[r]) {
+                let p = sigmoid(a + b * z);
+                let v = r.w * p * (1.0 - p);
+                g[0] += r.w * (r.y - p);
+                g[1] += r.w * (r.y - p) * z;
+                g[2] += v;
+                g[3] += v * z;
+                g[4] += v * z * z;
+            }
+            0.0
+        });
+        let (g0, g1, h00, h01, h11) = (sums[0], sums[1], sums[2], sums[3], sums[4]);
         gradient_norm = g0.hypot(g1);
         let det = h00 * h11 - h01 * h01;
         if !(det > 0.0 && det.is_finite()) {
@@ -422,95 +483,5 @@ fn platt(rows: &[Row]) -> Result<(f64, f64)> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pav_pools_violators_and_ties() {
-        // Sorted: 0.1→1, 0.2→0, 0.3→1, 0.3→0, 0.5→1 ; ties at 0.3 pooled to 0.5, then
-        // [1, 0] pooled to 0.5, then 0.5 vs 0.5 kept apart.
-        let s = [0.3, 0.1, 0.5, 0.2, 0.3];
-        let y = [true, true, true, false, false];
-        let c = ChurnCalibrator::fit(&s, &y, None, CalibrationMethod::Isotonic).unwrap();
-        let b = c.blocks().unwrap();
-        let got: Vec<(f64, f64, f64, f64)> =
-            b.iter().map(|b| (b.score_min, b.score_max, b.probability, b.weight)).collect();
-        assert_eq!(got, vec![(0.1, 0.2, 0.5, 2.0), (0.3, 0.3, 0.5, 2.0), (0.5, 0.5, 1.0, 1.0)]);
-        let means: Vec<f64> = b.iter().map(|b| b.score_mean).collect();
-        assert!((means[0] - 0.15).abs() < 1e-15 && means[1] == 0.3 && means[2] == 0.5);
-        // Between the means 0.3 (rate 0.5) and 0.5 (rate 1): 0.4 → 0.75.
-        assert!((c.transform(&[0.4]).unwrap()[0] - 0.75).abs() < 1e-15);
-    }
-
-    #[test]
-    fn weights_act_as_repeated_rows() {
-        let (s, y, w) = ([1.0, 2.0, 3.0, 4.0], [false, true, false, true], [2.0, 1.0, 1.0, 3.0]);
-        let s2 = [1.0, 1.0, 2.0, 3.0, 4.0, 4.0, 4.0];
-        let y2 = [false, false, true, false, true, true, true];
-        for m in CalibrationMethod::ALL {
-            let a = ChurnCalibrator::fit(&s, &y, Some(&w), m).unwrap();
-            let b = ChurnCalibrator::fit(&s2, &y2, None, m).unwrap();
-            let (pa, pb) = (a.transform(&s).unwrap(), b.transform(&s).unwrap());
-            for (x, z) in pa.iter().zip(&pb) {
-                assert!((x - z).abs() < 1e-9, "{m:?}: {pa:?} {pb:?}");
-            }
-        }
-        // A zero weight drops the row.
-        let z = ChurnCalibrator::fit(
-            &[1.0, 5.0],
-            &[true, false],
-            Some(&[1.0, 0.0]),
-            CalibrationMethod::Isotonic,
-        )
-        .unwrap();
-        assert_eq!(z.blocks().unwrap().len(), 1);
-    }
-
-    #[test]
-    fn platt_matches_a_hand_checked_optimum() {
-        // At the optimum the score equations hold: Σ(y − p) = 0 and Σ(y − p)s = 0.
-        let s = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0];
-        let y = [false, true, false, true, false, true];
-        let c = ChurnCalibrator::fit(&s, &y, None, CalibrationMethod::Platt).unwrap();
-        let p = c.transform(&s).unwrap();
-        let g0: f64 = y.iter().zip(&p).map(|(&y, p)| f64::from(u8::from(y)) - p).sum();
-        let g1: f64 =
-            y.iter().zip(&p).zip(&s).map(|((&y, p), s)| (f64::from(u8::from(y)) - p) * s).sum();
-        assert!(g0.abs() < 1e-9 && g1.abs() < 1e-9, "{g0} {g1}");
-        let (_, slope) = c.platt_params().unwrap();
-        assert!(slope > 0.0);
-    }
-
-    #[test]
-    fn platt_refuses_what_it_cannot_identify() {
-        let m = CalibrationMethod::Platt;
-        for (s, y) in [
-            (vec![1.0, 2.0, 3.0], vec![false, true, true]),
-            (vec![1.0, 2.0, 2.0], vec![false, false, true]),
-            (vec![3.0, 2.0, 1.0], vec![false, true, true]),
-            (vec![1.0, 1.0, 1.0], vec![false, true, true]),
-            (vec![1.0, 2.0, 3.0], vec![true, true, true]),
-        ] {
-            let e = ChurnCalibrator::fit(&s, &y, None, m).unwrap_err();
-            assert!(matches!(e, Error::NotIdentified { .. }), "{s:?} {y:?}: {e}");
-        }
-    }
-
-    #[test]
-    fn bad_inputs_name_argument_and_row() {
-        let m = CalibrationMethod::Isotonic;
-        let e = ChurnCalibrator::fit(&[1.0, f64::NAN], &[true, false], None, m).unwrap_err();
-        assert_eq!((e.field(), e.index()), (Some("scores"), Some(1)));
-        let e = ChurnCalibrator::fit(&[1.0], &[true, false], None, m).unwrap_err();
-        assert_eq!(e.field(), Some("churned"));
-        let e =
-            ChurnCalibrator::fit(&[1.0, 2.0], &[true, false], Some(&[1.0, -1.0]), m).unwrap_err();
-        assert_eq!((e.field(), e.index()), (Some("weights"), Some(1)));
-        let e = ChurnCalibrator::fit(&[1.0], &[true], Some(&[0.0]), m).unwrap_err();
-        assert_eq!(e.field(), Some("weights"));
-        let c = ChurnCalibrator::fit(&[1.0], &[true], None, m).unwrap();
-        let e = c.transform(&[0.0, f64::INFINITY]).unwrap_err();
-        assert_eq!((e.field(), e.index()), (Some("scores"), Some(1)));
-        assert_eq!(c.transform(&[-1e300, 1e300]).unwrap(), vec![1.0, 1.0]);
-    }
-}
+#[path = "calibrate_tests.rs"]
+mod tests;

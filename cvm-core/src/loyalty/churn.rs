@@ -5,6 +5,7 @@ use crate::names::{normalize, text_form};
 
 use super::check_len;
 use crate::error::{check, Error, Result};
+use crate::parallel::par_map;
 
 /// Risk band of a churn-risk score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -249,6 +250,9 @@ impl ChurnLabels {
 /// 5. `payment_lapse` → `passive_non_malicious`;
 /// 6. none set → `unknown`.
 ///
+/// The labels are assigned on the thread pool from 256 customers; the result is the same on any
+/// number of threads.
+///
 /// # Errors
 /// [`Error::InvalidValue`] (`reasons`) when no column is given; [`Error::Empty`] for empty
 /// columns; [`Error::LengthMismatch`] naming the column whose length differs from the first
@@ -286,9 +290,8 @@ pub fn churn_types(reasons: &ChurnReasons<'_>) -> Result<ChurnLabels> {
         check_len(c.as_str(), n, Some(col))?;
     }
     let causes: Vec<Option<ChurnCause>> =
-        (0..n).map(|i| columns.iter().find(|(_, col)| col[i]).map(|&(c, _)| c)).collect();
-    let types =
-        causes.iter().map(|c| c.map_or(ChurnType::Unknown, ChurnCause::churn_type)).collect();
+        par_map(n, |i| columns.iter().find(|(_, col)| col[i]).map(|&(c, _)| c));
+    let types = par_map(n, |i| causes[i].map_or(ChurnType::Unknown, ChurnCause::churn_type));
     Ok(ChurnLabels { types, causes })
 }
 
@@ -355,6 +358,36 @@ mod tests {
         assert!(ChurnType::ActiveFault.is_active() && !ChurnType::ActiveFault.is_passive());
         assert!(ChurnType::PassiveRetaliatory.is_passive());
         assert!(!ChurnType::Unknown.is_active() && !ChurnType::Unknown.is_passive());
+    }
+
+    /// 100,000 customers, four of the five reason columns: the same labels on one thread and
+    /// on four, each the first cause set.
+    #[cfg(feature = "parallel")]
+    #[test]
+    fn large_inputs_are_labelled_alike_on_any_threads() {
+        let n = 100_000;
+        let mut rng = crate::models::Rng::new(11);
+        let mut col = |p: f64| -> Vec<bool> { (0..n).map(|_| rng.uniform() < p).collect() };
+        let (m, c, d, p) = (col(0.02), col(0.1), col(0.2), col(0.3));
+        let reasons = ChurnReasons {
+            moved_or_died: Some(&m),
+            competitor: Some(&c),
+            dissatisfied: Some(&d),
+            payment_lapse: Some(&p),
+            ..Default::default()
+        };
+        let (one, four) =
+            crate::parallel::on_one_and_four_threads(|| churn_types(&reasons).unwrap());
+        assert_eq!(one, four);
+        for i in 0..n {
+            let want = [(m[i], ChurnCause::MovedOrDied), (c[i], ChurnCause::Competitor)]
+                .into_iter()
+                .chain([(d[i], ChurnCause::Dissatisfied), (p[i], ChurnCause::PaymentLapse)])
+                .find(|x| x.0)
+                .map(|x| x.1);
+            assert_eq!(one.causes()[i], want, "{i}");
+            assert_eq!(one.types()[i], want.map_or(ChurnType::Unknown, ChurnCause::churn_type));
+        }
     }
 
     #[test]

@@ -4,8 +4,9 @@ use crate::builder::with_setters;
 use crate::names::{normalize, text_form};
 use std::fmt;
 
-use super::{check_finite_scalar, check_len, first_bad};
+use super::{check_finite_scalar, check_len, count_by, task_rows};
 use crate::error::{check, Error, Result};
+use crate::parallel::{all_values, par_fill_with};
 
 /// A loyalty level (Oliver 1999): attitudinal phases first, behaviour last. Ordered from `None`
 /// to `Action`.
@@ -382,11 +383,12 @@ impl Levels {
     }
 
     /// Number of customers at each level, in the order of [`LoyaltyLevel::ALL`].
+    ///
+    /// One pass over the customers, in chunks on the thread pool from 16,384 customers.
     pub fn counts(&self) -> Vec<(LoyaltyLevel, usize)> {
-        LoyaltyLevel::ALL
-            .into_iter()
-            .map(|l| (l, self.levels.iter().filter(|&&x| x == l).count()))
-            .collect()
+        // A level's discriminant is its place in `ALL`.
+        let counts = count_by(self.len(), LoyaltyLevel::ALL.len(), |i| self.levels[i] as usize);
+        LoyaltyLevel::ALL.into_iter().zip(counts).collect()
     }
 }
 
@@ -404,6 +406,9 @@ impl Levels {
 ///
 /// No holding condition gives [`LoyaltyLevel::None`]. The [`LevelReason`] names the condition of
 /// the level reached and the first failing condition above it.
+///
+/// The checks of the columns run on the thread pool from 16,384 customers, the classification
+/// from 256 customers; the result is the same on any number of threads.
 ///
 /// # Errors
 /// * [`Error::InvalidValue`] (`signals`) when no column is given; naming the column and the first
@@ -460,14 +465,8 @@ pub fn loyalty_levels(input: &LevelInput<'_>, options: &LevelOptions) -> Result<
     }
 
     let thresholds: Vec<f64> = columns.iter().map(|&(s, _)| options.threshold(s)).collect();
-    let mut out = Levels {
-        levels: Vec::with_capacity(n),
-        reached: Vec::with_capacity(n),
-        stopped_signal: Vec::with_capacity(n),
-        stopped: Vec::with_capacity(n),
-        options: options.clone(),
-    };
-    for i in 0..n {
+    // Customer i's level, the value of its signal and the condition that stopped the climb.
+    let classify = |i: usize| {
         let mut level = LoyaltyLevel::None;
         let mut reached = 0.0;
         let mut stopped = None;
@@ -502,202 +501,42 @@ pub fn loyalty_levels(input: &LevelInput<'_>, options: &LevelOptions) -> Result<
                     .map(|(&(s, c), _)| (s, c[i]));
             }
         }
-        out.levels.push(level);
-        out.reached.push(reached);
-        out.stopped_signal.push(stopped.map(|x| x.0));
-        out.stopped.push(stopped.map_or(0.0, |x| x.1));
-    }
-    Ok(out)
+        (level, reached, stopped)
+    };
+    let mut levels = vec![LoyaltyLevel::None; n];
+    let mut reached = vec![0.0; n];
+    let mut stopped_signal = vec![None; n];
+    let mut stopped = vec![0.0; n];
+    // Tasks of `chunk` customers, each writing its part of the four columns.
+    let chunk = task_rows(n);
+    let mut parts: Vec<_> = reached
+        .chunks_mut(chunk)
+        .zip(stopped_signal.chunks_mut(chunk))
+        .zip(stopped.chunks_mut(chunk))
+        .collect();
+    par_fill_with(&mut levels, chunk, &mut parts, |c, part, ((reached, signal), value)| {
+        for (k, level) in part.iter_mut().enumerate() {
+            let (l, r, s) = classify(c * chunk + k);
+            *level = l;
+            reached[k] = r;
+            signal[k] = s.map(|x| x.0);
+            value[k] = s.map_or(0.0, |x| x.1);
+        }
+    });
+    Ok(Levels { levels, reached, stopped_signal, stopped, options: options.clone() })
 }
 
-/// Every value of a signal column passes `ok` (fast scan; the error names the first offender).
+/// Every value of a signal column passes `ok` (a branch-free scan, on the thread pool from
+/// 16,384 values; the error names the first offender).
 fn check_signal(
     field: &str, c: &[f64], reason: &str, ok: impl Fn(f64) -> bool + Copy + Sync,
 ) -> Result<()> {
-    if first_bad(c, ok).is_some() {
+    if !all_values(c, ok) {
         check::all(field, c, reason, ok)?;
     }
     Ok(())
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use LoyaltyLevel as L;
-
-    fn run(rows: &[[f64; 4]], o: &LevelOptions) -> Levels {
-        let col = |k: usize| -> Vec<f64> { rows.iter().map(|r| r[k]).collect() };
-        let (b, s, i, a) = (col(0), col(1), col(2), col(3));
-        loyalty_levels(
-            &LevelInput {
-                belief_better: Some(&b),
-                satisfaction: Some(&s),
-                repurchase_intent: Some(&i),
-                repeat_despite_obstacles: Some(&a),
-            },
-            o,
-        )
-        .unwrap()
-    }
-
-    #[test]
-    fn cumulative_table() {
-        let cases: [([f64; 4], L, &str); 7] = [
-            ([0.0, 5.0, 5.0, 3.0], L::None, "none: belief_better=0<0.5"),
-            (
-                [1.0, 3.0, 5.0, 3.0],
-                L::Cognitive,
-                "cognitive: belief_better=1>=0.5; satisfaction=3<4",
-            ),
-            (
-                [1.0, 4.0, 2.0, 3.0],
-                L::Affective,
-                "affective: satisfaction=4>=4; repurchase_intent=2<4",
-            ),
-            (
-                [1.0, 5.0, 4.0, 0.0],
-                L::Conative,
-                "conative: repurchase_intent=4>=4; repeat_despite_obstacles=0<1",
-            ),
-            ([1.0, 5.0, 5.0, 1.0], L::Action, "action: repeat_despite_obstacles=1>=1"),
-            ([0.6, 4.5, 4.0, 2.0], L::Action, "action: repeat_despite_obstacles=2>=1"),
-            ([0.4, 1.0, 1.0, 0.0], L::None, "none: belief_better=0.4<0.5"),
-        ];
-        let rows: Vec<[f64; 4]> = cases.iter().map(|c| c.0).collect();
-        let out = run(&rows, &LevelOptions::default());
-        for (i, (_, level, text)) in cases.iter().enumerate() {
-            assert_eq!(out.levels()[i], *level, "row {i}");
-            assert_eq!(out.reason_text(i), *text, "row {i}");
-        }
-        let counts: Vec<usize> = out.counts().iter().map(|c| c.1).collect();
-        assert_eq!(counts, vec![2, 1, 1, 1, 2]);
-    }
-
-    #[test]
-    fn highest_table() {
-        let o = LevelOptions { rule: LevelRule::Highest, ..Default::default() };
-        let cases: [([f64; 4], L, &str); 4] = [
-            ([0.0, 5.0, 5.0, 3.0], L::Action, "action: repeat_despite_obstacles=3>=1"),
-            (
-                [0.0, 5.0, 1.0, 0.0],
-                L::Affective,
-                "affective: satisfaction=5>=4; repurchase_intent=1<4",
-            ),
-            ([0.0, 1.0, 1.0, 0.0], L::None, "none: belief_better=0<0.5"),
-            (
-                [1.0, 1.0, 5.0, 0.0],
-                L::Conative,
-                "conative: repurchase_intent=5>=4; repeat_despite_obstacles=0<1",
-            ),
-        ];
-        let rows: Vec<[f64; 4]> = cases.iter().map(|c| c.0).collect();
-        let out = run(&rows, &o);
-        for (i, (_, level, text)) in cases.iter().enumerate() {
-            assert_eq!(out.levels()[i], *level, "row {i}");
-            assert_eq!(out.reason_text(i), *text, "row {i}");
-        }
-    }
-
-    #[test]
-    fn custom_thresholds_on_a_0_to_10_scale() {
-        let o = LevelOptions {
-            satisfaction_threshold: 7.0,
-            intent_threshold: 9.0,
-            obstacles_threshold: 2.0,
-            ..Default::default()
-        };
-        let out = run(&[[1.0, 7.0, 8.0, 5.0], [1.0, 10.0, 9.0, 1.0]], &o);
-        assert_eq!(out.levels(), &[L::Affective, L::Conative]);
-        assert_eq!(out.reason_text(0), "affective: satisfaction=7>=7; repurchase_intent=8<9");
-        assert_eq!(
-            out.reason_text(1),
-            "conative: repurchase_intent=9>=9; repeat_despite_obstacles=1<2"
-        );
-    }
-
-    #[test]
-    fn unobserved_signals_are_skipped() {
-        // Only behaviour and intent known.
-        let input = LevelInput {
-            repurchase_intent: Some(&[5.0, 5.0, 1.0]),
-            repeat_despite_obstacles: Some(&[1.0, 0.0, 4.0]),
-            ..Default::default()
-        };
-        let out = loyalty_levels(&input, &LevelOptions::default()).unwrap();
-        assert_eq!(out.levels(), &[L::Action, L::Conative, L::None]);
-        assert_eq!(out.reason_text(2), "none: repurchase_intent=1<4");
-
-        let o = LevelOptions { missing: MissingSignal::Unobserved, ..Default::default() };
-        let input = LevelInput {
-            belief_better: Some(&[f64::NAN, f64::NAN, 1.0]),
-            satisfaction: Some(&[5.0, f64::NAN, f64::NAN]),
-            ..Default::default()
-        };
-        let out = loyalty_levels(&input, &o).unwrap();
-        assert_eq!(out.levels(), &[L::Affective, L::None, L::Cognitive]);
-        assert_eq!(out.reason_text(1), "none: no signal observed");
-        assert_eq!(out.reason_text(2), "cognitive: belief_better=1>=0.5");
-    }
-
-    #[test]
-    fn bad_input_is_typed() {
-        let o = LevelOptions::default();
-        let e = loyalty_levels(&LevelInput::default(), &o).unwrap_err();
-        assert_eq!(e.field(), Some("signals"));
-        let e = loyalty_levels(
-            &LevelInput { satisfaction: Some(&[1.0, f64::NAN]), ..Default::default() },
-            &o,
-        )
-        .unwrap_err();
-        assert_eq!((e.field(), e.index()), (Some("satisfaction"), Some(1)));
-        let e = loyalty_levels(
-            &LevelInput {
-                satisfaction: Some(&[1.0, 2.0]),
-                repeat_despite_obstacles: Some(&[1.0]),
-                ..Default::default()
-            },
-            &o,
-        )
-        .unwrap_err();
-        assert!(matches!(e, Error::LengthMismatch { ref field, expected: 2, got: 1 }
-            if field == "repeat_despite_obstacles"));
-        let e = loyalty_levels(
-            &LevelInput { repeat_despite_obstacles: Some(&[1.0, -2.0]), ..Default::default() },
-            &LevelOptions { missing: MissingSignal::Unobserved, ..Default::default() },
-        )
-        .unwrap_err();
-        assert_eq!((e.field(), e.index()), (Some("repeat_despite_obstacles"), Some(1)));
-        let e = loyalty_levels(&LevelInput { belief_better: Some(&[]), ..Default::default() }, &o)
-            .unwrap_err();
-        assert!(matches!(e, Error::Empty { .. }));
-        let e = loyalty_levels(
-            &LevelInput { belief_better: Some(&[1.0]), ..Default::default() },
-            &LevelOptions { obstacles_threshold: 0.0, ..Default::default() },
-        )
-        .unwrap_err();
-        assert_eq!((e.field(), e.index()), (Some("obstacles_threshold"), None));
-        let e = loyalty_levels(
-            &LevelInput { belief_better: Some(&[1.0]), ..Default::default() },
-            &LevelOptions { satisfaction_threshold: f64::NAN, ..Default::default() },
-        )
-        .unwrap_err();
-        assert_eq!(e.field(), Some("satisfaction_threshold"));
-    }
-
-    #[test]
-    fn names_round_trip() {
-        for (l, name) in LoyaltyLevel::ALL.into_iter().zip(LoyaltyLevel::NAMES) {
-            assert_eq!(l.as_str(), *name);
-            assert_eq!(name.to_uppercase().parse::<LoyaltyLevel>().unwrap(), l);
-            if let Some(s) = l.signal() {
-                assert_eq!(s.level(), l);
-            }
-        }
-        assert!("devoted".parse::<LoyaltyLevel>().is_err());
-        assert_eq!("Highest".parse::<LevelRule>().unwrap(), LevelRule::Highest);
-        assert_eq!("cumulative".parse::<LevelRule>().unwrap().as_str(), "cumulative");
-        assert!(matches!("max".parse::<LevelRule>(), Err(Error::UnknownName { .. })));
-        assert_eq!("unobserved".parse::<MissingSignal>().unwrap().as_str(), "unobserved");
-        assert!("skip".parse::<MissingSignal>().is_err());
-    }
-}
+#[path = "level_tests.rs"]
+mod tests;

@@ -6,6 +6,7 @@ use std::str::FromStr;
 use super::Stage;
 use crate::error::{Error, Result};
 use crate::names::normalize;
+use crate::parallel::par_map;
 use crate::transition::tabulate;
 pub use crate::transition::{Migration, MigrationPolicy, Move};
 
@@ -83,6 +84,12 @@ impl fmt::Display for MigrationState {
 /// Snapshots whose ids are strictly ascending (as [`crate::summarize`] returns them) are joined
 /// by a linear merge; others through a hash map.
 ///
+/// The per-customer work runs on the thread pool: the order check of the ids, the checks of the
+/// strict policy and the counts from 16,384 customers; the stages' indices, the merge join and
+/// the moves from 256 customers; the join of unsorted ids, hashed and grouped in shards, from
+/// 65,536 customers of both snapshots together (below, one hash map on the calling thread). The
+/// matrix, the moves and the errors are the same on any number of threads.
+///
 /// # Examples
 /// ```
 /// use cvm_core::loyalty::{stage_migration, MigrationPolicy, MigrationState as M, Stage};
@@ -101,7 +108,7 @@ pub fn stage_migration(
     ids_before: &[i64], stages_before: &[Stage], ids_after: &[i64], stages_after: &[Stage],
     policy: MigrationPolicy,
 ) -> Result<Migration> {
-    let index = |s: &[Stage]| s.iter().map(|st| st.index()).collect::<Vec<usize>>();
+    let index = |s: &[Stage]| par_map(s.len(), |i| s[i].index());
     let states: Vec<MigrationState> = Stage::ALL.into_iter().map(MigrationState::Stage).collect();
     tabulate(
         ids_before,
@@ -235,6 +242,110 @@ mod tests {
         assert!(matches!(e, Error::LengthMismatch { ref field, .. } if field == "stages_before"));
         let e = stage_migration(&[], &[], &[1], &[Repeat], p).unwrap_err();
         assert!(matches!(e, Error::Empty { ref field } if field == "ids_before"));
+    }
+
+    /// The counts and moves of a plain loop over a std map of `after`'s ids: the reference.
+    fn reference(
+        ids_b: &[i64], st_b: &[Stage], ids_a: &[i64], st_a: &[Stage], outer: bool,
+    ) -> (Vec<u64>, Vec<Move>) {
+        let k = Stage::ALL.len() + usize::from(outer);
+        let index: std::collections::HashMap<i64, usize> =
+            ids_a.iter().enumerate().map(|(j, &id)| (id, j)).collect();
+        let mut seen = vec![false; ids_a.len()];
+        let (mut counts, mut moves) = (vec![0u64; k * k], Vec::new());
+        for (&id, &from) in ids_b.iter().zip(st_b) {
+            let to = match index.get(&id) {
+                Some(&j) => {
+                    seen[j] = true;
+                    st_a[j].into()
+                }
+                None => M::Gone,
+            };
+            let col = if to == M::Gone { k - 1 } else { st_a[index[&id]].index() };
+            counts[from.index() * k + col] += 1;
+            moves.push(Move { id, from: from.into(), to });
+        }
+        for (_, (&id, &to)) in ids_a.iter().zip(st_a).enumerate().filter(|(j, _)| !seen[*j]) {
+            counts[(k - 1) * k + to.index()] += 1;
+            moves.push(Move { id, from: M::New, to: to.into() });
+        }
+        (counts, moves)
+    }
+
+    /// 100,000 customers, ids sorted (the merge join) and shuffled (the sharded hash join),
+    /// strict and outer: the same migration on one thread and on four, that of the reference.
+    /// Duplicates and missing ids, two of each: the first is named, on any threads.
+    #[cfg(feature = "parallel")]
+    #[test]
+    fn large_snapshots_migrate_alike_on_any_threads() {
+        use crate::parallel::on_one_and_four_threads;
+        let n = 100_000;
+        let mut rng = crate::models::Rng::new(3);
+        let mut below = |m: usize| (rng.next_u64() % m as u64) as usize;
+        let stages = |below: &mut dyn FnMut(usize) -> usize| -> Vec<Stage> {
+            (0..n).map(|_| Stage::ALL[below(Stage::ALL.len())]).collect()
+        };
+        let (st_b, st_a) = (stages(&mut below), stages(&mut below));
+        let ids: Vec<i64> = (0..n as i64).map(|i| 3 * i - 150_000).collect();
+        // Outer join: a tenth of `before` gone, a tenth of `after` new.
+        let ids_outer: Vec<i64> =
+            ids.iter().map(|&i| if i % 10 == 0 { i + 1 } else { i }).collect();
+        let mut shuffle = |v: &[i64], s: &[Stage]| {
+            let (mut v, mut s) = (v.to_vec(), s.to_vec());
+            for i in (1..v.len()).rev() {
+                let j = below(i + 1);
+                v.swap(i, j);
+                s.swap(i, j);
+            }
+            (v, s)
+        };
+        let (mut sh_b, sh_sb) = shuffle(&ids, &st_b);
+        sh_b[17] = i64::MIN;
+        sh_b[18] = i64::MAX;
+        let (mut sh_a, sh_sa) = shuffle(&sh_b, &st_a);
+        let (sh_o, sh_so) = shuffle(&ids_outer, &st_a);
+        let cases = [
+            (&ids, &st_b, &ids, &st_a, MigrationPolicy::Strict),
+            (&ids, &st_b, &ids_outer, &st_a, MigrationPolicy::OuterJoin),
+            (&sh_b, &sh_sb, &sh_a, &sh_sa, MigrationPolicy::Strict),
+            (&sh_b, &sh_sb, &sh_o, &sh_so, MigrationPolicy::OuterJoin),
+        ];
+        for (c, (ib, sb, ia, sa, policy)) in cases.into_iter().enumerate() {
+            let (one, four) =
+                on_one_and_four_threads(|| stage_migration(ib, sb, ia, sa, policy).unwrap());
+            assert_eq!(one, four, "case {c}");
+            let (counts, moves) = reference(ib, sb, ia, sa, policy == MigrationPolicy::OuterJoin);
+            assert_eq!((one.counts(), one.moves()), (&counts[..], &moves[..]), "case {c}");
+        }
+        let fails = |ib: &[i64], ia: &[i64], field: &str, index: usize, text: &str| {
+            let p = MigrationPolicy::Strict;
+            let (one, four) = on_one_and_four_threads(|| {
+                stage_migration(ib, &st_b[..ib.len()], ia, &st_a[..ia.len()], p).unwrap_err()
+            });
+            assert_eq!(one, four);
+            assert_eq!((one.field(), one.index()), (Some(field), Some(index)), "{one}");
+            assert!(one.to_string().contains(text), "{one}");
+        };
+        // Two duplicates in `before` (shuffled): the first, with its first index.
+        let mut dup_b = sh_b.clone();
+        dup_b[60_000] = dup_b[10];
+        dup_b[80_000] = dup_b[20];
+        fails(&dup_b, &sh_a, "ids_before", 60_000, "(first at index 10)");
+        // Two in `after` too: `after`'s first, checked first.
+        sh_a[50_000] = sh_a[5];
+        sh_a[90_000] = sh_a[7];
+        fails(&dup_b, &sh_a, "ids_after", 50_000, "(first at index 5)");
+        // Two ids of `before` missing from `after`, sorted and shuffled.
+        let mut gap_a = ids.clone();
+        gap_a[30_000] += 1;
+        gap_a[40_000] += 1;
+        fails(&ids, &gap_a, "ids_before", 30_000, "is not in ids_after");
+        let mut gap_b = sh_b.clone();
+        gap_b[30_000] = 1;
+        gap_b[40_000] = 2;
+        fails(&gap_b, &sh_b, "ids_before", 30_000, "customer id 1 is not in ids_after");
+        // Missing from `before` only: the first of `after`.
+        fails(&sh_b[..n - 2], &sh_b, "ids_after", n - 2, "is not in ids_before");
     }
 
     #[test]
