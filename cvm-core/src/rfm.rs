@@ -43,6 +43,7 @@
 //! ```
 
 use crate::error::{check, Error, Result};
+use crate::parallel;
 
 /// One row of a segment table: a name and inclusive score ranges.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,33 +179,65 @@ impl RfmResult {
 
 /// Quintile scores (1–5) of `values` by mid-rank percentile; see the module docs.
 ///
+/// The finiteness check, the sort of the values and the scoring of each customer run on the
+/// thread pool (the check from 16,384 customers, the sort from 65,536, the scores from 256); the
+/// scores are the same whatever the number of threads.
+///
 /// # Errors
 /// [`Error::Empty`] for empty input; [`Error::InvalidValue`] for NaN or infinite values.
 pub fn quintile_scores(field: &str, values: &[f64]) -> Result<Vec<u8>> {
     check::non_empty(field, values.len())?;
-    check::finite(field, values)?;
-    let n = values.len();
-    let mut order: Vec<u32> = (0..n as u32).collect();
-    order.sort_unstable_by(|&a, &b| values[a as usize].total_cmp(&values[b as usize]));
-    let mut scores = vec![0u8; n];
-    let mut i = 0;
-    while i < n {
-        let v = values[order[i] as usize];
-        let mut j = i;
-        while j < n && values[order[j] as usize] == v {
-            j += 1;
-        }
-        let p = (i as f64 + 0.5 * (j - i) as f64) / n as f64;
-        let s = ((5.0 * p).floor() as u8 + 1).min(5);
-        for &k in &order[i..j] {
-            scores[k as usize] = s;
-        }
-        i = j;
+    if !parallel::all_finite(values) {
+        check::finite(field, values)?;
     }
-    Ok(scores)
+    let n = values.len();
+    let sorted = sorted_values(values);
+    // The score is non-decreasing in the value: `lowest[s]` is the smallest value scored
+    // `s + 2` or more (none when no value is), found by bisection over the sorted values.
+    let score_at = |pos: usize| {
+        let v = sorted[pos];
+        let i = sorted.partition_point(|&x| x < v);
+        let j = sorted.partition_point(|&x| x <= v);
+        let p = (i as f64 + 0.5 * (j - i) as f64) / n as f64;
+        ((5.0 * p).floor() as u8 + 1).min(5)
+    };
+    let mut lowest = [None; 4];
+    for (k, slot) in lowest.iter_mut().enumerate() {
+        let (mut lo, mut hi) = (0, n);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if score_at(mid) >= k as u8 + 2 {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        *slot = (lo < n).then(|| sorted[lo]);
+    }
+    let score = |v: f64| 1 + lowest.iter().filter(|c| c.is_some_and(|c| v >= c)).count() as u8;
+    Ok(parallel::par_map(n, |i| score(values[i])))
+}
+
+/// A sorted copy of finite `values` (on the thread pool from 65,536 values with the `parallel`
+/// feature; equal values are indistinguishable, so the result is the same).
+pub(crate) fn sorted_values(values: &[f64]) -> Vec<f64> {
+    let mut sorted = parallel::par_copy(values);
+    #[cfg(feature = "parallel")]
+    if sorted.len() >= parallel::PAR_SORT_FROM {
+        use rayon::prelude::*;
+        sorted.par_sort_unstable_by(f64::total_cmp);
+        return sorted;
+    }
+    sorted.sort_unstable_by(f64::total_cmp);
+    sorted
 }
 
 /// RFM scores and segments.
+///
+/// The checks of the columns (one pass, from 16,384 customers), the time since the last
+/// purchase, the scores (see [`quintile_scores`]), the combined score and the segment of each
+/// customer run on the thread pool (the maps from 256 customers); the result is the same whatever
+/// the number of threads.
 ///
 /// # Errors
 /// Length mismatches and non-finite values (field and index), `recency > T`
@@ -216,30 +249,38 @@ pub fn rfm_segments(
     check::non_empty("frequency", n)?;
     check::same_len("recency", n, recency.len())?;
     check::same_len("T", n, t.len())?;
-    check::non_negative("frequency", frequency)?;
-    check::non_negative("recency", recency)?;
-    check::non_negative("T", t)?;
-    if let Some(i) = (0..n).find(|&i| recency[i] > t[i]) {
-        return Err(Error::invalid_at(
-            "recency",
-            i,
-            format!("{} exceeds T = {}", recency[i], t[i]),
-        ));
+    let valid = |x: f64| x.is_finite() & (x >= 0.0);
+    let rows_ok = parallel::all_rows(n, |rows| {
+        rows.fold(true, |all, i| {
+            all & valid(frequency[i]) & valid(recency[i]) & valid(t[i]) & (recency[i] <= t[i])
+        })
+    });
+    if !rows_ok {
+        check::non_negative("frequency", frequency)?;
+        check::non_negative("recency", recency)?;
+        check::non_negative("T", t)?;
+        if let Some(i) = (0..n).find(|&i| recency[i] > t[i]) {
+            return Err(Error::invalid_at(
+                "recency",
+                i,
+                format!("{} exceeds T = {}", recency[i], t[i]),
+            ));
+        }
     }
     if let Some(m) = monetary {
         check::same_len("monetary_value", n, m.len())?;
     }
     let lookup = table.compile()?;
-    let since_last: Vec<f64> = (0..n).map(|i| -(t[i] - recency[i])).collect();
+    let since_last: Vec<f64> = parallel::par_map(n, |i| -(t[i] - recency[i]));
     let recency_score = quintile_scores("recency", &since_last)?;
     let frequency_score = quintile_scores("frequency", frequency)?;
     let monetary_score = monetary.map(|m| quintile_scores("monetary_value", m)).transpose()?;
     let fm: Vec<u8> = match &monetary_score {
         None => frequency_score.clone(),
-        Some(ms) => frequency_score.iter().zip(ms).map(|(&f, &m)| (f + m).div_ceil(2)).collect(),
+        Some(ms) => parallel::par_map(n, |i| (frequency_score[i] + ms[i]).div_ceil(2)),
     };
     let segment =
-        (0..n).map(|i| lookup[recency_score[i] as usize - 1][fm[i] as usize - 1]).collect();
+        parallel::par_map(n, |i| lookup[recency_score[i] as usize - 1][fm[i] as usize - 1]);
     Ok(RfmResult {
         recency_score,
         frequency_score,
@@ -248,4 +289,111 @@ pub fn rfm_segments(
         segment,
         names: table.names(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Seeded values in `0..m`, whole (many ties) or with a fraction.
+    fn values(n: usize, m: u64, seed: u64) -> Vec<f64> {
+        let mut state = seed | 1;
+        (0..n)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                let x = (state % m) as f64;
+                if state.is_multiple_of(5) {
+                    x + 0.25
+                } else {
+                    x
+                }
+            })
+            .collect()
+    }
+
+    /// The scores of a walk over the sorted values, block of equal values by block (the
+    /// definition).
+    fn reference_scores(values: &[f64]) -> Vec<u8> {
+        let n = values.len();
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+        let mut scores = vec![0u8; n];
+        let mut i = 0;
+        while i < n {
+            let v = values[order[i]];
+            let j = i + order[i..].iter().take_while(|&&k| values[k] == v).count();
+            let p = (i as f64 + 0.5 * (j - i) as f64) / n as f64;
+            for &k in &order[i..j] {
+                scores[k] = ((5.0 * p).floor() as u8 + 1).min(5);
+            }
+            i = j;
+        }
+        scores
+    }
+
+    #[test]
+    fn scores_follow_the_definition() {
+        let mut cases: Vec<Vec<f64>> =
+            vec![vec![0.0], vec![-0.0, 0.0, 1.0, -0.0], vec![3.0; 7], vec![-1.0, 2.0]];
+        for (n, m) in [(10, 3), (37, 5), (100, 100), (1000, 7), (5000, 2), (100_000, 40)] {
+            cases.push(values(n, m, n as u64));
+        }
+        let mut signed = values(20_000, 9, 4);
+        signed.iter_mut().step_by(3).for_each(|x| *x = -*x);
+        cases.push(signed);
+        for v in cases {
+            assert_eq!(quintile_scores("x", &v).unwrap(), reference_scores(&v), "{}", v.len());
+        }
+    }
+
+    /// 150,000 customers: the scores and segments are identical on one thread and on four.
+    #[cfg(feature = "parallel")]
+    #[test]
+    fn large_segments_are_identical_on_one_and_four_threads() {
+        let n = 150_000;
+        let t = vec![400.0; n];
+        let recency: Vec<f64> = values(n, 400, 1).iter().map(|x| x.min(399.0)).collect();
+        let frequency = values(n, 30, 2);
+        let monetary = values(n, 10_000, 3);
+        let (one, four) = crate::parallel::on_one_and_four_threads(|| {
+            let r =
+                rfm_segments(&frequency, &recency, &t, Some(&monetary), &SegmentTable::default())
+                    .unwrap();
+            (quintile_scores("monetary_value", &monetary).unwrap(), r)
+        });
+        assert_eq!(one, four);
+        assert_eq!(one.0, reference_scores(&monetary));
+        assert_eq!(one.1.frequency_score, reference_scores(&frequency));
+        assert_eq!(one.1.counts().iter().sum::<usize>(), n);
+    }
+
+    /// Two bad rows among 150,000: the error names the first, on one thread and on four.
+    #[cfg(feature = "parallel")]
+    #[test]
+    fn large_bad_rows_name_the_first() {
+        let n = 150_000;
+        let t = vec![400.0; n];
+        let recency = vec![10.0; n];
+        let frequency = values(n, 30, 2);
+        let table = SegmentTable::default();
+        let mut late = recency.clone();
+        (late[90_000], late[30_001]) = (401.0, 500.0);
+        let mut bad_f = frequency.clone();
+        (bad_f[120_000], bad_f[60_002]) = (f64::NAN, -1.0);
+        let cases: [(&[f64], &[f64], &str, usize); 2] =
+            [(&frequency, &late, "recency", 30_001), (&bad_f, &recency, "frequency", 60_002)];
+        for (f, r, field, at) in cases {
+            let (one, four) = crate::parallel::on_one_and_four_threads(|| {
+                rfm_segments(f, r, &t, None, &table).unwrap_err()
+            });
+            assert_eq!(one, four);
+            assert_eq!((one.field(), one.index()), (Some(field), Some(at)));
+        }
+        let (one, four) =
+            crate::parallel::on_one_and_four_threads(|| quintile_scores("x", &bad_f).unwrap_err());
+        assert_eq!(one, four);
+        assert_eq!((one.field(), one.index()), (Some("x"), Some(120_000)));
+    }
 }

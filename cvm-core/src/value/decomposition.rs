@@ -2,6 +2,7 @@
 
 use crate::error::{check, Error, Result};
 use crate::names::{normalize, text_form};
+use crate::parallel;
 
 use super::cashflow::CashflowClv;
 use super::series::{merge_count, Scalar};
@@ -146,7 +147,10 @@ impl<'a> Satisfaction<'a> {
     /// # Errors
     /// [`Error::InvalidValue`]: `satisfaction_scale` when `min < max` does not hold or either is
     /// not finite; `satisfaction_threshold` outside `[min, max]`; `satisfaction` (index) for a
-    /// score outside the scale or infinite, or missing (NaN) under [`MissingSatisfaction::Error`].
+    /// score outside the scale or infinite, or missing (NaN) under [`MissingSatisfaction::Error`];
+    /// the first offending customer is named.
+    ///
+    /// The customers are read on the thread pool from 1,025 customers (tasks of 1,024).
     pub fn highly_satisfied(&self) -> Result<Vec<bool>> {
         let (min, max, t) = (self.min, self.max, self.threshold);
         if !(min.is_finite() && max.is_finite() && min < max) {
@@ -161,32 +165,28 @@ impl<'a> Satisfaction<'a> {
                 format!("must lie on the scale {min} to {max} (got {t})"),
             ));
         }
-        self.scores
-            .iter()
-            .enumerate()
-            .map(|(i, &s)| {
-                if s.is_nan() {
-                    match self.missing {
-                        MissingSatisfaction::NoInfluence => Ok(false),
-                        MissingSatisfaction::Error => Err(Error::invalid_at(
-                            "satisfaction",
-                            i,
-                            "is missing; an unknown satisfaction is not read as highly \
-                             satisfied (pass missing = no_influence to give such customers no \
-                             influence value)",
-                        )),
-                    }
-                } else if (min..=max).contains(&s) {
-                    Ok(s >= t)
-                } else {
-                    Err(Error::invalid_at(
+        parallel::par_try_map(self.scores.len(), |i| {
+            let s = self.scores[i];
+            if s.is_nan() {
+                match self.missing {
+                    MissingSatisfaction::NoInfluence => Ok(false),
+                    MissingSatisfaction::Error => Err(Error::invalid_at(
                         "satisfaction",
                         i,
-                        format!("must lie on the scale {min} to {max} (got {s})"),
-                    ))
+                        "is missing; an unknown satisfaction is not read as highly satisfied \
+                         (pass missing = no_influence to give such customers no influence value)",
+                    )),
                 }
-            })
-            .collect()
+            } else if (min..=max).contains(&s) {
+                Ok(s >= t)
+            } else {
+                Err(Error::invalid_at(
+                    "satisfaction",
+                    i,
+                    format!("must lie on the scale {min} to {max} (got {s})"),
+                ))
+            }
+        })
     }
 }
 
@@ -306,24 +306,28 @@ impl Decomposition {
         &self.total
     }
 
-    /// Sum of realised value over customers.
+    /// Sum of realised value over customers (in chunks of 16,384 customers on the thread pool,
+    /// added in chunk order: the same whatever the number of threads).
     pub fn sum_realised(&self) -> f64 {
-        self.realised.iter().sum()
+        ordered_sum(&self.realised)
     }
 
-    /// Sum of potential value over customers.
+    /// Sum of potential value over customers (in chunks of 16,384 customers on the thread pool,
+    /// added in chunk order: the same whatever the number of threads).
     pub fn sum_potential(&self) -> f64 {
-        self.potential.iter().sum()
+        ordered_sum(&self.potential)
     }
 
-    /// Sum of influence value over customers.
+    /// Sum of influence value over customers (in chunks of 16,384 customers on the thread pool,
+    /// added in chunk order: the same whatever the number of threads).
     pub fn sum_influence(&self) -> f64 {
-        self.influence.iter().sum()
+        ordered_sum(&self.influence)
     }
 
-    /// Sum of total value over customers.
+    /// Sum of total value over customers (in chunks of 16,384 customers on the thread pool,
+    /// added in chunk order: the same whatever the number of threads).
     pub fn sum_total(&self) -> f64 {
-        self.total.iter().sum()
+        ordered_sum(&self.total)
     }
 }
 
@@ -392,16 +396,19 @@ impl ValueDecomposition<'_> {
 
     /// The per-customer components and totals.
     ///
+    /// The per-customer work runs on the thread pool: the checks of the inputs (from 16,384
+    /// customers), the copies of given values (from 65,536), the compounded history, the
+    /// referral values and the totals (from 256; satisfaction as
+    /// [`Satisfaction::highly_satisfied`], a cash-flow potential as [`CashflowClv::compute`]).
+    /// Every value is the same whatever the number of threads.
+    ///
     /// # Errors
     /// As [`ValueDecomposition`].
     pub fn compute(&self) -> Result<Decomposition> {
         let n = self.n_customers()?;
         let realised = match self.realised {
             Realised::Zero => vec![0.0; n],
-            Realised::Total(v) => {
-                check::finite("realised", v)?;
-                v.to_vec()
-            }
+            Realised::Total(v) => finite_copy("realised", v)?,
             Realised::History { profit, n_periods, rate } => {
                 if !(rate.is_finite() && rate > -1.0) {
                     return Err(Error::invalid(
@@ -409,37 +416,33 @@ impl ValueDecomposition<'_> {
                         format!("must be finite and > -1 (got {rate})"),
                     ));
                 }
-                check::finite("realised", profit)?;
+                if !parallel::all_finite(profit) {
+                    check::finite("realised", profit)?;
+                }
                 let growth = rate.ln_1p();
                 let factor: Vec<f64> =
                     (0..n_periods).map(|j| ((n_periods - 1 - j) as f64 * growth).exp()).collect();
-                profit
-                    .chunks_exact(n_periods)
-                    .map(|row| row.iter().zip(&factor).map(|(p, f)| p * f).sum())
-                    .collect()
+                parallel::par_map(n, |i| {
+                    let row = &profit[i * n_periods..(i + 1) * n_periods];
+                    row.iter().zip(&factor).map(|(p, f)| p * f).sum()
+                })
             }
         };
         let potential = match self.potential {
             Potential::Zero => vec![0.0; n],
-            Potential::Given(v) => {
-                check::finite("potential", v)?;
-                v.to_vec()
-            }
+            Potential::Given(v) => finite_copy("potential", v)?,
             Potential::Cashflow(clv) => {
                 let v = clv.compute()?;
                 if v.len() == n {
                     v
                 } else {
-                    vec![v[0]; n]
+                    parallel::par_repeat(v[0], n)
                 }
             }
         };
         let influence = match self.influence {
             Influence::Zero => vec![0.0; n],
-            Influence::Given(v) => {
-                check::finite("influence", v)?;
-                v.to_vec()
-            }
+            Influence::Given(v) => finite_copy("influence", v)?,
             Influence::Referrals { referrals, conversion, value } => {
                 referral_values(n, referrals, conversion, value, None)?
             }
@@ -448,13 +451,16 @@ impl ValueDecomposition<'_> {
                 referral_values(n, referrals, conversion, value, Some(&gate))?
             }
         };
-        let total: Vec<f64> = (0..n).map(|i| realised[i] + potential[i] + influence[i]).collect();
+        let total = parallel::par_map(n, |i| realised[i] + potential[i] + influence[i]);
         for (field, v) in [
             ("realised", &realised),
             ("potential", &potential),
             ("influence", &influence),
             ("total", &total),
         ] {
+            if parallel::all_finite(v) {
+                continue;
+            }
             if let Some(i) = v.iter().position(|x| !x.is_finite()) {
                 return Err(Error::Numerical {
                     context: "customer value decomposition".into(),
@@ -485,15 +491,33 @@ fn referral_values(
         (0.0..=1.0).contains(&x)
     })?;
     value.check_values("value", "must be finite", f64::is_finite)?;
-    Ok((0..n)
-        .map(|i| {
-            if gate.is_some_and(|g| !g[i]) {
-                0.0
-            } else {
-                referrals.get(i) * conversion.get(i) * value.get(i)
-            }
-        })
-        .collect())
+    Ok(parallel::par_map(n, |i| {
+        if gate.is_some_and(|g| !g[i]) {
+            0.0
+        } else {
+            referrals.get(i) * conversion.get(i) * value.get(i)
+        }
+    }))
+}
+
+/// A copy of `v` after checking that every value is finite (the check and the copy on the
+/// thread pool from 16,384 and 65,536 values).
+fn finite_copy(field: &str, v: &[f64]) -> Result<Vec<f64>> {
+    if !parallel::all_finite(v) {
+        check::finite(field, v)?;
+    }
+    Ok(parallel::par_copy(v))
+}
+
+/// Customers per chunk of [`ordered_sum`].
+const SUM_CHUNK: usize = 1 << 14;
+
+/// The sum of `v` in chunks of [`SUM_CHUNK`] values (each chunk a task on the thread pool),
+/// added in chunk order: the same whatever the threads, and the plain sum up to one chunk.
+fn ordered_sum(v: &[f64]) -> f64 {
+    let chunks = v.len().div_ceil(SUM_CHUNK);
+    let part = |c: usize| v[c * SUM_CHUNK..v.len().min((c + 1) * SUM_CHUNK)].iter().sum::<f64>();
+    parallel::par_tasks(chunks, part).into_iter().sum()
 }
 
 /// `true` when no input of the cash-flow model is per customer.
@@ -508,270 +532,5 @@ fn clv_is_shared(clv: &CashflowClv<'_>) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::value::{Horizon, Series};
-    use approx::assert_relative_eq;
-
-    #[test]
-    fn shared_cashflow_potential_is_broadcast() {
-        let clv = CashflowClv::new(Series::Constant(100.0), 0.1, Horizon::Infinite);
-        let clv = CashflowClv { retention: Series::Constant(0.8), ..clv };
-        let d = ValueDecomposition {
-            realised: Realised::Total(&[1.0, 2.0, 3.0]),
-            potential: Potential::Cashflow(clv),
-            ..Default::default()
-        }
-        .compute()
-        .unwrap();
-        for i in 0..3 {
-            assert_relative_eq!(d.potential()[i], 100.0 / 0.3, max_relative = 1e-13);
-            assert_relative_eq!(d.total()[i], 100.0 / 0.3 + (i + 1) as f64, max_relative = 1e-13);
-        }
-        assert_eq!(d.influence(), &[0.0; 3]);
-    }
-
-    #[test]
-    fn per_customer_cashflow_potential_must_match() {
-        let rev = [10.0, 20.0];
-        let clv = CashflowClv::new(Series::PerCustomer(&rev), 0.0, Horizon::Periods(2));
-        let ok = ValueDecomposition { potential: Potential::Cashflow(clv), ..Default::default() }
-            .compute()
-            .unwrap();
-        assert_eq!(ok.potential(), &[20.0, 40.0]);
-        assert_eq!(ok.realised(), &[0.0, 0.0]);
-        let e = ValueDecomposition {
-            realised: Realised::Total(&[1.0, 2.0, 3.0]),
-            potential: Potential::Cashflow(clv),
-            ..Default::default()
-        }
-        .compute()
-        .unwrap_err();
-        assert_eq!(e, Error::LengthMismatch { field: "potential".into(), expected: 3, got: 2 });
-    }
-
-    #[test]
-    fn influence_counts_only_for_highly_satisfied_customers() {
-        // 100 customers: satisfaction cycles 1..=5; each refers 3 people, 40 % convert, 250 each.
-        let sat: Vec<f64> = (0..100).map(|i| f64::from(i % 5 + 1)).collect();
-        let gated = |s: Satisfaction<'_>| {
-            ValueDecomposition {
-                influence: Influence::SatisfiedReferrals {
-                    referrals: Scalar::Constant(3.0),
-                    conversion: Scalar::Constant(0.4),
-                    value: Scalar::Constant(250.0),
-                    satisfaction: s,
-                },
-                ..Default::default()
-            }
-            .compute()
-        };
-        let d = gated(Satisfaction::new(&sat)).unwrap();
-        for (i, &x) in d.influence().iter().enumerate() {
-            let want = if sat[i] >= 4.0 { 3.0 * 0.4 * 250.0 } else { 0.0 };
-            assert_eq!(x, want, "customer {i} satisfaction {}", sat[i]);
-        }
-        // Low satisfaction (<= 2): 40 customers, none with influence.
-        let low = (0..100).filter(|&i| sat[i] <= 2.0).map(|i| d.influence()[i]).sum::<f64>();
-        assert_eq!(low, 0.0);
-        assert_relative_eq!(d.sum_influence(), 40.0 * 300.0, max_relative = 1e-15);
-        // The plain form counts everyone.
-        let plain = ValueDecomposition {
-            influence: Influence::Referrals {
-                referrals: Scalar::Constant(3.0),
-                conversion: Scalar::Constant(0.4),
-                value: Scalar::PerCustomer(&[250.0; 100]),
-            },
-            ..Default::default()
-        }
-        .compute()
-        .unwrap();
-        assert_relative_eq!(plain.sum_influence(), 100.0 * 300.0, max_relative = 1e-15);
-        // Threshold 5 on the 1-5 scale, and a 0-10 scale with threshold 9.
-        let top = gated(Satisfaction { threshold: 5.0, ..Satisfaction::new(&sat) }).unwrap();
-        assert_relative_eq!(top.sum_influence(), 20.0 * 300.0, max_relative = 1e-15);
-        let nps = [10.0, 9.0, 8.5, 0.0];
-        let s = Satisfaction { min: 0.0, max: 10.0, threshold: 9.0, ..Satisfaction::new(&nps) };
-        let v = 3.0 * 0.4 * 250.0;
-        assert_eq!(gated(s).unwrap().influence(), &[v, v, 0.0, 0.0]);
-    }
-
-    #[test]
-    fn missing_satisfaction_is_never_satisfied() {
-        let sat = [5.0, f64::NAN, 4.0];
-        let run = |missing| {
-            ValueDecomposition {
-                influence: Influence::SatisfiedReferrals {
-                    referrals: Scalar::Constant(1.0),
-                    conversion: Scalar::Constant(1.0),
-                    value: Scalar::Constant(10.0),
-                    satisfaction: Satisfaction { missing, ..Satisfaction::new(&sat) },
-                },
-                ..Default::default()
-            }
-            .compute()
-        };
-        let e = run(MissingSatisfaction::Error).unwrap_err();
-        assert_eq!((e.field(), e.index()), (Some("satisfaction"), Some(1)));
-        assert!(e.to_string().contains("no_influence"), "{e}");
-        let d = run(MissingSatisfaction::NoInfluence).unwrap();
-        assert_eq!(d.influence(), &[10.0, 0.0, 10.0]);
-        assert_eq!("No-Influence".parse::<MissingSatisfaction>().unwrap().as_str(), "no_influence");
-        assert!("satisfied".parse::<MissingSatisfaction>().is_err());
-    }
-
-    #[test]
-    fn bad_satisfaction_is_a_typed_error() {
-        let sat = [4.0, 6.0];
-        let cases: [(Satisfaction<'_>, &str, Option<usize>); 5] = [
-            (Satisfaction::new(&sat), "satisfaction", Some(1)),
-            (
-                Satisfaction { threshold: 5.5, ..Satisfaction::new(&[4.0]) },
-                "satisfaction_threshold",
-                None,
-            ),
-            (Satisfaction { min: 5.0, ..Satisfaction::new(&[4.0]) }, "satisfaction_scale", None),
-            (
-                Satisfaction { max: f64::NAN, ..Satisfaction::new(&[4.0]) },
-                "satisfaction_scale",
-                None,
-            ),
-            (Satisfaction::new(&[f64::INFINITY]), "satisfaction", Some(0)),
-        ];
-        for (s, field, index) in cases {
-            let e = ValueDecomposition {
-                influence: Influence::SatisfiedReferrals {
-                    referrals: Scalar::Constant(1.0),
-                    conversion: Scalar::Constant(1.0),
-                    value: Scalar::Constant(1.0),
-                    satisfaction: s,
-                },
-                ..Default::default()
-            }
-            .compute()
-            .unwrap_err();
-            assert_eq!((e.field(), e.index()), (Some(field), index), "{s:?}");
-        }
-        let e = ValueDecomposition {
-            realised: Realised::Total(&[1.0, 2.0, 3.0]),
-            influence: Influence::SatisfiedReferrals {
-                referrals: Scalar::Constant(1.0),
-                conversion: Scalar::Constant(1.0),
-                value: Scalar::Constant(1.0),
-                satisfaction: Satisfaction::new(&sat),
-            },
-            ..Default::default()
-        }
-        .compute()
-        .unwrap_err();
-        assert_eq!(e, Error::LengthMismatch { field: "satisfaction".into(), expected: 3, got: 2 });
-    }
-
-    #[test]
-    fn history_without_compounding_is_a_row_sum() {
-        let d = ValueDecomposition {
-            realised: Realised::History { profit: &[1.0, 2.0, 3.0, 4.0], n_periods: 2, rate: 0.0 },
-            ..Default::default()
-        }
-        .compute()
-        .unwrap();
-        assert_eq!(d.realised(), &[3.0, 7.0]);
-        assert_eq!(d.sum_realised(), 10.0);
-    }
-
-    #[test]
-    fn bad_input_is_a_typed_error() {
-        let x = [1.0, 2.0];
-        let cases: Vec<(ValueDecomposition, &str, Option<usize>)> = vec![
-            (
-                ValueDecomposition {
-                    realised: Realised::Total(&[1.0, f64::NAN]),
-                    ..Default::default()
-                },
-                "realised",
-                Some(1),
-            ),
-            (
-                ValueDecomposition {
-                    potential: Potential::Given(&[f64::NAN]),
-                    ..Default::default()
-                },
-                "potential",
-                Some(0),
-            ),
-            (
-                ValueDecomposition {
-                    influence: Influence::Given(&[1.0, f64::INFINITY]),
-                    ..Default::default()
-                },
-                "influence",
-                Some(1),
-            ),
-            (
-                ValueDecomposition {
-                    realised: Realised::History { profit: &x, n_periods: 1, rate: -1.0 },
-                    ..Default::default()
-                },
-                "rate",
-                None,
-            ),
-            (
-                ValueDecomposition {
-                    realised: Realised::History {
-                        profit: &[1.0, 2.0, 3.0],
-                        n_periods: 2,
-                        rate: 0.0,
-                    },
-                    ..Default::default()
-                },
-                "realised",
-                None,
-            ),
-            (
-                ValueDecomposition {
-                    influence: Influence::Referrals {
-                        referrals: Scalar::PerCustomer(&[1.0, -1.0]),
-                        conversion: Scalar::Constant(0.5),
-                        value: Scalar::Constant(1.0),
-                    },
-                    ..Default::default()
-                },
-                "referrals",
-                Some(1),
-            ),
-            (
-                ValueDecomposition {
-                    influence: Influence::Referrals {
-                        referrals: Scalar::Constant(1.0),
-                        conversion: Scalar::PerCustomer(&[0.5, 1.5]),
-                        value: Scalar::Constant(1.0),
-                    },
-                    ..Default::default()
-                },
-                "conversion",
-                Some(1),
-            ),
-            (
-                ValueDecomposition {
-                    realised: Realised::Total(&x),
-                    influence: Influence::Referrals {
-                        referrals: Scalar::Constant(1.0),
-                        conversion: Scalar::Constant(0.5),
-                        value: Scalar::PerCustomer(&[1.0]),
-                    },
-                    ..Default::default()
-                },
-                "value",
-                None,
-            ),
-        ];
-        for (d, field, index) in cases {
-            let e = d.compute().unwrap_err();
-            assert_eq!((e.field(), e.index()), (Some(field), index), "{d:?}");
-        }
-        let e = ValueDecomposition { realised: Realised::Total(&[]), ..Default::default() }
-            .compute()
-            .unwrap_err();
-        assert!(matches!(e, Error::Empty { .. }));
-    }
-}
+#[path = "decomposition_tests.rs"]
+mod tests;

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use crate::error::{check, Error, Result};
+use crate::parallel;
 use crate::transition::{tabulate, Migration, MigrationPolicy};
 
 use super::matrix::{value_matrix, ValueMatrix, ValueMatrixResult};
@@ -41,6 +42,9 @@ impl fmt::Display for CellState {
 /// join), columns the cells of `after` (then `gone`). Both matrices must have the same grid. Cut
 /// points are resolved per snapshot: for cells that mean the same in both periods, cut the second
 /// snapshot at the first one's values (`Thresholds::Absolute(before.current_thresholds())`).
+///
+/// Each customer's cell in either snapshot is read on the thread pool from 256 customers, and
+/// the cells are checked as in [`cell_migration`].
 ///
 /// # Errors
 /// [`Error::LengthMismatch`] when `ids_before` (`ids_after`) and the matrix differ in length
@@ -88,6 +92,9 @@ pub fn matrix_migration(
 /// [`matrix_migration`] from each customer's cell index (`< n_cells`) in the two snapshots, as
 /// the bindings pass them.
 ///
+/// The check of the cells runs on the thread pool from 16,384 customers (a failing check hands
+/// over to a loop that names the first offending customer).
+///
 /// # Errors
 /// As [`matrix_migration`]; [`Error::InvalidValue`] (`before` / `after`, index) for a cell
 /// `≥ n_cells`.
@@ -96,6 +103,12 @@ pub fn cell_migration(
     policy: MigrationPolicy,
 ) -> Result<Migration<CellState>> {
     for (field, cells) in [("before", before), ("after", after)] {
+        let fits = |rows: std::ops::Range<usize>| {
+            cells[rows].iter().fold(true, |all, &c| all & (c < n_cells))
+        };
+        if parallel::all_rows(cells.len(), fits) {
+            continue;
+        }
         if let Some(i) = cells.iter().position(|&c| c >= n_cells) {
             return Err(Error::invalid_at(
                 field,
@@ -145,10 +158,20 @@ impl ValuePath {
         self.periods.iter().map(|m| m.cell_of(i)).collect()
     }
 
-    /// Every customer's cells, row-major customers × periods.
+    /// Every customer's cells, row-major customers × periods (on the thread pool from 256
+    /// customers).
     pub fn cells(&self) -> Vec<usize> {
-        let n = self.n_customers();
-        (0..n).flat_map(|i| self.periods.iter().map(move |m| m.cell_of(i))).collect()
+        let (n, k) = (self.n_customers(), self.n_periods());
+        let mut out = vec![0; n * k];
+        parallel::par_fill(&mut out, k * parallel::PAR_MIN_ELEMENTS, |c, part| {
+            let first = c * parallel::PAR_MIN_ELEMENTS;
+            for (j, row) in part.chunks_exact_mut(k).enumerate() {
+                for (slot, m) in row.iter_mut().zip(&self.periods) {
+                    *slot = m.cell_of(first + j);
+                }
+            }
+        });
+        out
     }
 
     /// How many times customer `i` changed cell between consecutive periods.
@@ -162,6 +185,11 @@ impl ValuePath {
 /// `current` and `potential` are row-major customers × `n_periods` (oldest period first, as
 /// [`super::Realised::History`]); each period is cut by `config` on its own data (quantile cuts
 /// follow the period's distribution; give absolute cut points to hold the cells fixed).
+///
+/// From 256 values the periods are cut as tasks of their own on the thread pool, each gathering
+/// its columns (on the pool from 256 customers) and running [`value_matrix`] (whose
+/// per-customer work runs on the pool too); the result is the same whatever the number of
+/// threads.
 ///
 /// # Errors
 /// [`Error::InvalidValue`] (`n_periods`) for 0; [`Error::Empty`]; [`Error::LengthMismatch`]
@@ -201,16 +229,101 @@ pub fn value_path(
         ));
     }
     let n = current.len() / n_periods;
-    let periods = (0..n_periods)
-        .map(|t| {
-            let column = |x: &[f64]| (0..n).map(|i| x[i * n_periods + t]).collect::<Vec<f64>>();
-            value_matrix(&column(current), &column(potential), config).map_err(|e| match e {
-                Error::InvalidValue { field, index: Some(i), reason } => {
-                    Error::InvalidValue { field, index: Some(i * n_periods + t), reason }
-                }
-                other => other,
-            })
+    let period = |t: usize| {
+        let column = |x: &[f64]| parallel::par_map(n, |i| x[i * n_periods + t]);
+        value_matrix(&column(current), &column(potential), config).map_err(|e| match e {
+            Error::InvalidValue { field, index: Some(i), reason } => {
+                Error::InvalidValue { field, index: Some(i * n_periods + t), reason }
+            }
+            other => other,
         })
-        .collect::<Result<Vec<_>>>()?;
+    };
+    // From PAR_MIN_ELEMENTS values the periods are tasks of their own; the first failing
+    // period's error is reported, as a loop over the periods would.
+    let periods = match current.len() >= parallel::PAR_MIN_ELEMENTS {
+        true => parallel::par_tasks(n_periods, period).into_iter().collect::<Result<Vec<_>>>()?,
+        false => (0..n_periods).map(period).collect::<Result<Vec<_>>>()?,
+    };
     Ok(ValuePath { periods })
+}
+
+#[cfg(all(test, feature = "parallel"))]
+mod tests {
+    use super::*;
+    use crate::value::Thresholds;
+
+    /// Seeded values in `0..m`.
+    fn seeded(n: usize, m: u64, seed: u64) -> Vec<f64> {
+        let mut state = seed | 1;
+        (0..n)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state % m) as f64
+            })
+            .collect()
+    }
+
+    /// 100,000 customers × 2 periods and a migration of 120,000 customers:
+    /// identical on one thread and on four, and each period as its own matrix.
+    #[test]
+    fn large_paths_and_migrations_are_identical_on_one_and_four_threads() {
+        let (n, k) = (100_000, 2);
+        let current = seeded(n * k, 500, 1);
+        let potential = seeded(n * k, 500, 2);
+        let config = ValueMatrix::grid(3).unwrap();
+        let (one, four) = crate::parallel::on_one_and_four_threads(|| {
+            let p = value_path(&current, &potential, k, &config).unwrap();
+            (p.cells(), p)
+        });
+        assert_eq!(one, four);
+        let column = |x: &[f64], t: usize| (0..n).map(|i| x[i * k + t]).collect::<Vec<_>>();
+        for t in 0..k {
+            let m = value_matrix(&column(&current, t), &column(&potential, t), &config).unwrap();
+            assert_eq!(one.1.period(t), &m);
+            assert!((0..n).all(|i| one.0[i * k + t] == m.cell_of(i)));
+        }
+
+        let m = 120_000;
+        let cut = ValueMatrix {
+            current: Thresholds::Absolute(vec![250.0]),
+            potential: Thresholds::Absolute(vec![250.0]),
+            ..Default::default()
+        };
+        let before = value_matrix(&seeded(m, 500, 3), &seeded(m, 500, 4), &cut).unwrap();
+        let after = value_matrix(&seeded(m, 500, 5), &seeded(m, 500, 6), &cut).unwrap();
+        let ids: Vec<i64> = (0..m as i64).map(|i| (i * 7919) % m as i64).collect();
+        let (one, four) = crate::parallel::on_one_and_four_threads(|| {
+            matrix_migration(&ids, &before, &ids, &after, MigrationPolicy::Strict).unwrap()
+        });
+        assert_eq!(one, four);
+        let moved = (0..m).filter(|&i| before.cell_of(i) != after.cell_of(i)).count();
+        assert_eq!(one.moves().iter().filter(|mv| mv.changed()).count(), moved);
+    }
+
+    /// Two cells outside the grid among 150,000, and two non-finite values in a period: the
+    /// first is named, on one thread and on four.
+    #[test]
+    fn large_bad_rows_name_the_first() {
+        let n = 150_000;
+        let ids: Vec<i64> = (0..n as i64).collect();
+        let cells: Vec<usize> = (0..n).map(|i| i % 4).collect();
+        let mut bad = cells.clone();
+        (bad[130_000], bad[65_005]) = (9, 4);
+        let (one, four) = crate::parallel::on_one_and_four_threads(|| {
+            cell_migration(&ids, &cells, &ids, &bad, 4, MigrationPolicy::Strict).unwrap_err()
+        });
+        assert_eq!(one, four);
+        assert_eq!((one.field(), one.index()), (Some("after"), Some(65_005)));
+
+        let mut current = seeded(2 * n, 500, 1);
+        let potential = seeded(2 * n, 500, 2);
+        (current[2 * 140_000 + 1], current[2 * 70_000 + 1]) = (f64::NAN, f64::INFINITY);
+        let (one, four) = crate::parallel::on_one_and_four_threads(|| {
+            value_path(&current, &potential, 2, &ValueMatrix::default()).unwrap_err()
+        });
+        assert_eq!(one, four);
+        assert_eq!((one.field(), one.index()), (Some("current"), Some(2 * 70_000 + 1)));
+    }
 }
