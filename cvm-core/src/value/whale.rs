@@ -3,7 +3,7 @@
 
 use crate::builder::with_setters;
 use crate::error::{check, Error, Result};
-use crate::parallel;
+use crate::parallel::par_map;
 
 /// Options of [`whale_curve`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -233,25 +233,22 @@ impl WhaleCurve {
         &self.sorted_cumulative
     }
 
-    /// Cumulative profit `C(rank)` at each customer, in the input order (on the thread pool from
-    /// 256 customers).
+    /// Cumulative profit `C(rank)` at each customer, in the input order.
     pub fn cumulative_profit(&self) -> Vec<f64> {
-        parallel::par_map(self.len(), |i| self.sorted_cumulative[self.rank[i] - 1])
+        par_map(self.len(), |i| self.sorted_cumulative[self.rank[i] - 1])
     }
 
     /// Cumulative share of total profit `C(rank) / total` at each customer, in the input order,
-    /// when `total > 0` (on the thread pool from 256 customers).
+    /// when `total > 0`.
     pub fn cumulative_share(&self) -> Option<Vec<f64>> {
-        (self.total > 0.0).then(|| {
-            parallel::par_map(self.len(), |i| self.sorted_cumulative[self.rank[i] - 1] / self.total)
-        })
+        (self.total > 0.0)
+            .then(|| par_map(self.len(), |i| self.sorted_cumulative[self.rank[i] - 1] / self.total))
     }
 
-    /// Share of customers up to and including each customer, `rank / n`, in the input order (on
-    /// the thread pool from 256 customers).
+    /// Share of customers up to and including each customer, `rank / n`, in the input order.
     pub fn customer_share(&self) -> Vec<f64> {
         let n = self.len() as f64;
-        parallel::par_map(self.len(), |i| self.rank[i] as f64 / n)
+        par_map(self.len(), |i| self.rank[i] as f64 / n)
     }
 
     /// The curve at a fraction `x ∈ [0, 1]` of the customers: `C(x · n)`, linear between ranks.
@@ -300,7 +297,7 @@ fn interpolate(cum: &[f64], h: f64) -> f64 {
 }
 
 /// Neumaier-compensated running sum.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Default)]
 struct Compensated {
     sum: f64,
     comp: f64,
@@ -319,13 +316,6 @@ impl Compensated {
 
     fn value(&self) -> f64 {
         self.sum + self.comp
-    }
-
-    /// Adds another compensated sum (its rounded part, then its compensation): from the empty
-    /// sum, the other sum itself.
-    fn add_sum(&mut self, other: Compensated) {
-        self.add(other.sum);
-        self.comp += other.comp;
     }
 }
 
@@ -364,40 +354,19 @@ fn rank_order_comparison(profit: &[f64]) -> (Vec<f64>, Vec<usize>) {
 /// A least-significant-digit radix sort (8-bit digits, stable) orders the upper 32 bits of the
 /// keys; runs that share them are then finished by a comparison sort on `(key, index)` (runs are
 /// short for all but heavily clustered data). Equal keys keep the input order.
-///
-/// From [`RADIX_PAR_FROM`] customers each step runs on the thread pool in [`radix_parts`]
-/// parts: the keys, the counts of each part, the scatter of each part into its own slices of
-/// each bucket (in part order, so the sort stays stable), the runs (parts cut between runs) and
-/// the results. The order is that of `(key, index)` whatever the parts.
 fn rank_order_radix(profit: &[f64]) -> (Vec<f64>, Vec<usize>) {
     const BITS: usize = 8;
     const BUCKETS: usize = 1 << BITS;
     const LOW: usize = 32; // bits left to the run sort
     const PASSES: usize = (64 - LOW) / BITS;
     let n = profit.len();
-    let parts = radix_parts(n);
-    let part_of = |q: usize| q * n / parts..(q + 1) * n / parts;
-    let mut keys: Vec<u64> = parallel::par_map(n, |i| descending_key(profit[i]));
-    let mut idx: Vec<u32> = parallel::par_map(n, |i| i as u32);
+    let mut keys: Vec<u64> = profit.iter().map(|&x| descending_key(x)).collect();
+    let mut idx: Vec<u32> = (0..n as u32).collect();
     let digit = |k: u64, p: usize| ((k >> (LOW + p * BITS)) as usize) & (BUCKETS - 1);
-    let count_all = |keys: &[u64]| {
-        let mut hist = vec![[0usize; BUCKETS]; PASSES];
-        for &k in keys {
-            for (p, h) in hist.iter_mut().enumerate() {
-                h[digit(k, p)] += 1;
-            }
-        }
-        hist
-    };
-    let count = |keys: &[u64], p: usize| {
-        let mut h = [0usize; BUCKETS];
-        keys.iter().for_each(|&k| h[digit(k, p)] += 1);
-        h
-    };
     let mut hist = vec![[0usize; BUCKETS]; PASSES];
-    for part in parallel::par_tasks(parts, |q| count_all(&keys[part_of(q)])) {
-        for (h, c) in hist.iter_mut().zip(&part) {
-            h.iter_mut().zip(c).for_each(|(a, b)| *a += b);
+    for &k in &keys {
+        for (p, h) in hist.iter_mut().enumerate() {
+            h[digit(k, p)] += 1;
         }
     }
     let mut keys_out = vec![0u64; n];
@@ -406,78 +375,31 @@ fn rank_order_radix(profit: &[f64]) -> (Vec<f64>, Vec<usize>) {
         if h.contains(&n) {
             continue; // every key has the same digit: the pass would not move anything
         }
-        // Part q's keys of digit d go after those of digit d of parts 0..q.
-        let counts: Vec<[usize; BUCKETS]> = match parts {
-            1 => vec![*h],
-            _ => parallel::par_tasks(parts, |q| count(&keys[part_of(q)], p)),
-        };
-        let mut slices: Vec<BucketSlices<'_>> = (0..parts)
-            .map(|_| (Vec::with_capacity(BUCKETS), Vec::with_capacity(BUCKETS)))
-            .collect();
-        let (mut rest_k, mut rest_i) = (&mut keys_out[..], &mut idx_out[..]);
-        for d in 0..BUCKETS {
-            for (own, c) in slices.iter_mut().zip(&counts) {
-                let (head_k, tail_k) = std::mem::take(&mut rest_k).split_at_mut(c[d]);
-                let (head_i, tail_i) = std::mem::take(&mut rest_i).split_at_mut(c[d]);
-                own.0.push(head_k);
-                own.1.push(head_i);
-                (rest_k, rest_i) = (tail_k, tail_i);
-            }
+        let mut offset = [0usize; BUCKETS];
+        let mut sum = 0;
+        for (o, &c) in offset.iter_mut().zip(h.iter()) {
+            *o = sum;
+            sum += c;
         }
-        let (keys_in, idx_in) = (&keys, &idx);
-        parallel::par_tasks_owned(slices, |q, (mut own_k, mut own_i)| {
-            let mut pos = [0usize; BUCKETS];
-            let r = part_of(q);
-            for (&k, &i) in keys_in[r.clone()].iter().zip(&idx_in[r]) {
-                let d = digit(k, p);
-                own_k[d][pos[d]] = k;
-                own_i[d][pos[d]] = i;
-                pos[d] += 1;
-            }
-        });
+        for (&k, &i) in keys.iter().zip(&idx) {
+            let d = digit(k, p);
+            let o = offset[d];
+            keys_out[o] = k;
+            idx_out[o] = i;
+            offset[d] = o + 1;
+        }
         std::mem::swap(&mut keys, &mut keys_out);
         std::mem::swap(&mut idx, &mut idx_out);
     }
     drop((keys_out, idx_out));
     // Finish runs with equal upper bits. Within a run the input order is kept so far, so a run
-    // whose keys are already non-decreasing is in its final order. The parts are cut between
-    // runs.
-    let mut cuts = vec![0];
-    for q in 1..parts {
-        let mut at = (q * n / parts).max(*cuts.last().unwrap_or(&0));
-        while at > 0 && at < n && keys[at] >> LOW == keys[at - 1] >> LOW {
-            at += 1;
-        }
-        cuts.push(at.min(n));
-    }
-    cuts.push(n);
-    let mut pieces = Vec::with_capacity(parts);
-    let (mut rest_k, mut rest_i) = (&mut keys[..], &mut idx[..]);
-    for w in cuts.windows(2) {
-        let (head_k, tail_k) = std::mem::take(&mut rest_k).split_at_mut(w[1] - w[0]);
-        let (head_i, tail_i) = std::mem::take(&mut rest_i).split_at_mut(w[1] - w[0]);
-        pieces.push((head_k, head_i));
-        (rest_k, rest_i) = (tail_k, tail_i);
-    }
-    parallel::par_tasks_owned(pieces, |_, (keys, idx)| finish_runs(keys, idx, LOW));
-    let sorted = parallel::par_map(n, |k| profit_of_key(keys[k]));
-    let order = parallel::par_map(n, |k| idx[k] as usize);
-    (sorted, order)
-}
-
-/// A part's slices of the buckets of a radix pass: keys and customer indices.
-type BucketSlices<'a> = (Vec<&'a mut [u64]>, Vec<&'a mut [u32]>);
-
-/// Sorts each run of keys with equal bits above the low `low` bits by `(key, index)` (see
-/// [`rank_order_radix`]).
-fn finish_runs(keys: &mut [u64], idx: &mut [u32], low: usize) {
-    let n = keys.len();
+    // whose keys are already non-decreasing is in its final order.
     let mut run: Vec<(u64, u32)> = Vec::new();
     let mut start = 0;
     while start < n {
-        let high = keys[start] >> low;
+        let high = keys[start] >> LOW;
         let mut end = start + 1;
-        while end < n && keys[end] >> low == high {
+        while end < n && keys[end] >> LOW == high {
             end += 1;
         }
         if end - start > 1 && keys[start..end].windows(2).any(|w| w[0] > w[1]) {
@@ -491,141 +413,7 @@ fn finish_runs(keys: &mut [u64], idx: &mut [u32], low: usize) {
         }
         start = end;
     }
-}
-
-/// The fewest customers [`rank_order_radix`] sorts on the thread pool.
-const RADIX_PAR_FROM: usize = 1 << 16;
-
-/// The parts the radix sort of `n` keys is cut into: one per thread of the pool from
-/// [`RADIX_PAR_FROM`] keys on, else 1 (only the split of the work depends on it).
-fn radix_parts(n: usize) -> usize {
-    match n >= RADIX_PAR_FROM {
-        true => parallel::threads().min(n / 1024).max(1),
-        false => 1,
-    }
-}
-
-/// Ranks per chunk of the running sums of [`whale_curve`] (fixed: the order of the sums depends
-/// on the number of customers alone).
-const RUN_CHUNK: usize = 1 << 13;
-
-/// What a chunk of ranks of [`whale_curve`] finds besides its running sums.
-#[derive(Debug, Default, Clone)]
-struct ChunkStats {
-    /// The chunk's highest cumulative profit above 0 and its first rank (0 and 0 when none is).
-    peak: f64,
-    peak_rank: usize,
-    /// The chunk's customers with negative profit.
-    unprofitable: Vec<usize>,
-    /// How many of them are among the `⌊bottom · n⌋` least profitable.
-    bottom_unprofitable: usize,
-}
-
-/// The summaries [`running_sums`] finds along the curve.
-#[derive(Debug)]
-struct RunningSums {
-    peak: f64,
-    peak_rank: usize,
-    bottom_unprofitable_count: usize,
-    /// The customers with negative profit, in rank order.
-    unprofitable: Vec<usize>,
-    /// `Σ (n − 1 − 2·k0) x_[k0+1]` (compensated).
-    gini: f64,
-}
-
-/// Overwrites the sorted profits `curve` (customers `order`) by the cumulative profit and finds
-/// the summaries, in chunks of `chunk` ranks: each chunk's own compensated sums, then each
-/// chunk's running sum from the sum of the chunks before it (in chunk order), both on the thread
-/// pool. With one chunk, the sums of a single running sum; with a chunk size set by the number
-/// of customers alone, the same sums whatever the threads.
-fn running_sums(
-    curve: &mut [f64], order: &[usize], bottom_count: usize, chunk: usize,
-) -> RunningSums {
-    let n = curve.len();
-    let weight0 = n as f64 - 1.0;
-    let chunks = n.div_ceil(chunk);
-    let own_sums = parallel::par_tasks(chunks, |c| {
-        let (mut sum, mut gini) = (Compensated::default(), Compensated::default());
-        for k0 in c * chunk..n.min((c + 1) * chunk) {
-            let x = curve[k0];
-            sum.add(x);
-            // Ascending position i' = n − k0, weight 2i' − n − 1 = n − 1 − 2·k0.
-            gini.add((weight0 - 2.0 * k0 as f64) * x);
-        }
-        (sum, gini)
-    });
-    let (mut before, mut gini) = (Compensated::default(), Compensated::default());
-    let mut start = Vec::with_capacity(chunks);
-    for &(sum, own_gini) in &own_sums {
-        start.push(before);
-        before.add_sum(sum);
-        gini.add_sum(own_gini);
-    }
-    let mut stats = vec![ChunkStats::default(); chunks];
-    parallel::par_fill_with(curve, chunk, &mut stats, |c, part, stats| {
-        let mut running = start[c];
-        for (k, slot) in part.iter_mut().enumerate() {
-            let (k0, x) = (c * chunk + k, *slot);
-            running.add(x);
-            let value = running.value();
-            *slot = value;
-            if value > stats.peak {
-                stats.peak = value;
-                stats.peak_rank = k0 + 1;
-            }
-            if x < 0.0 {
-                stats.unprofitable.push(order[k0]);
-                stats.bottom_unprofitable += usize::from(k0 >= n - bottom_count);
-            }
-        }
-    });
-    let (mut peak, mut peak_rank) = (0.0f64, 0usize);
-    let mut bottom_unprofitable_count = 0;
-    for s in &stats {
-        if s.peak > peak {
-            (peak, peak_rank) = (s.peak, s.peak_rank);
-        }
-        bottom_unprofitable_count += s.bottom_unprofitable;
-    }
-    let unprofitable = stats.into_iter().flat_map(|s| s.unprofitable).collect();
-    RunningSums { peak, peak_rank, bottom_unprofitable_count, unprofitable, gini: gini.value() }
-}
-
-/// Customers an index range of [`ranks_of`] holds (the ranks of a range are written in the
-/// cache).
-const RANK_RANGE: usize = 1 << 16;
-
-/// The rank (from 1) of each customer in the input order, the inverse of `order`. From two
-/// ranges of [`RANK_RANGE`] customers on, two steps on the thread pool: each chunk of `order`
-/// sorts its customers by range, then each range writes its customers' ranks from every chunk.
-fn ranks_of(order: &[usize]) -> Vec<usize> {
-    let n = order.len();
-    let mut rank = vec![0usize; n];
-    if n <= RANK_RANGE {
-        for (k0, &i) in order.iter().enumerate() {
-            rank[i] = k0 + 1;
-        }
-        return rank;
-    }
-    // Chunk c's customers of range r as (index − range start, rank − chunk start), both
-    // below RANK_RANGE.
-    let ranges = n.div_ceil(RANK_RANGE);
-    let by_range = parallel::par_tasks(ranges, |c| {
-        let mut out: Vec<Vec<(u16, u16)>> = vec![Vec::new(); ranges];
-        let lo = c * RANK_RANGE;
-        for (k, &i) in order[lo..n.min(lo + RANK_RANGE)].iter().enumerate() {
-            out[i / RANK_RANGE].push(((i % RANK_RANGE) as u16, k as u16));
-        }
-        out
-    });
-    parallel::par_fill(&mut rank, RANK_RANGE, |r, part| {
-        for (c, chunk) in by_range.iter().enumerate() {
-            for &(i, k) in &chunk[r] {
-                part[i as usize] = c * RANK_RANGE + k as usize + 1;
-            }
-        }
-    });
-    rank
+    (keys.into_iter().map(profit_of_key).collect(), idx.into_iter().map(|i| i as usize).collect())
 }
 
 /// Customers ranked by profit and the whale curve of cumulative profit.
@@ -658,12 +446,11 @@ fn ranks_of(order: &[usize]) -> Vec<usize> {
 ///   it **can exceed 1** (the losses add to the dispersion). Shares and the Gini coefficient are
 ///   `None` when their denominator is not positive.
 ///
-/// The per-customer work runs on the thread pool: the check of the profits (from 16,384
-/// customers), the ranking (a radix sort, from 65,536), the running sums and the summaries (in
-/// chunks of 8,192 ranks, each chunk's sums then each chunk's curve from the sum of the chunks
-/// before it, in chunk order) and the ranks of the customers (from 65,537). The result is the
-/// same whatever the number of threads; up to 8,192 customers the sums are those of a single
-/// running sum.
+/// Work O(n): a radix sort of the profits and one compensated running sum, on one thread (a
+/// pass over memory that a second core did not speed up: 33 ms at 1M customers on one thread,
+/// a parallel radix sort 47 ms on one and 40 ms on two, `docs/benchmarks.md`); the profit
+/// check and the per-customer columns ([`WhaleCurve::cumulative_profit`], …) run on the thread
+/// pool.
 ///
 /// # Errors
 /// [`Error::Empty`] for no customers; [`Error::InvalidValue`] `profit` (index) for NaN or
@@ -697,31 +484,42 @@ fn ranks_of(order: &[usize]) -> Vec<usize> {
 /// ```
 pub fn whale_curve(profit: &[f64], options: &WhaleOptions) -> Result<WhaleCurve> {
     check::non_empty("profit", profit.len())?;
-    if !parallel::all_finite(profit) {
-        check::finite("profit", profit)?;
-    }
+    check::finite("profit", profit)?;
     check_fraction("top", options.top)?;
     check_fraction("bottom", options.bottom)?;
     let n = profit.len();
 
     // `curve` holds the sorted profits, overwritten in place by the cumulative profit.
     let (mut curve, order) = rank_order(profit);
+    let mut rank = vec![0usize; n];
+    let mut running = Compensated::default();
+    let mut gini_sum = Compensated::default();
+    let (mut peak, mut peak_rank) = (0.0f64, 0usize);
+    let mut unprofitable = Vec::new();
     let nf = n as f64;
     let bottom_count = ((options.bottom * nf).floor() as usize).min(n);
-    let mut sums = running_sums(&mut curve, &order, bottom_count, RUN_CHUNK);
-    if n > RUN_CHUNK
-        && !(curve[n - 1].is_finite() && sums.peak.is_finite() && sums.gini.is_finite())
-    {
-        // A chunk's own sum may overflow where the running sum does not: the single running
-        // sum decides, as without chunks.
-        curve = parallel::par_map(n, |k| profit[order[k]]);
-        sums = running_sums(&mut curve, &order, bottom_count, n);
+    let mut bottom_unprofitable_count = 0;
+    let weight0 = n as f64 - 1.0;
+    for (k0, (&i, slot)) in order.iter().zip(curve.iter_mut()).enumerate() {
+        let x = *slot;
+        rank[i] = k0 + 1;
+        running.add(x);
+        let c = running.value();
+        *slot = c;
+        if c > peak {
+            peak = c;
+            peak_rank = k0 + 1;
+        }
+        if x < 0.0 {
+            unprofitable.push(i);
+            bottom_unprofitable_count += usize::from(k0 >= n - bottom_count);
+        }
+        // Ascending position i' = n − k0, weight 2i' − n − 1 = n − 1 − 2·k0.
+        gini_sum.add((weight0 - 2.0 * k0 as f64) * x);
     }
-    let RunningSums { peak, peak_rank, bottom_unprofitable_count, mut unprofitable, gini } = sums;
-    let rank = ranks_of(&order);
     let sorted_cumulative = curve;
     let total = sorted_cumulative[n - 1];
-    if !total.is_finite() || !peak.is_finite() || !gini.is_finite() {
+    if !total.is_finite() || !peak.is_finite() || !gini_sum.value().is_finite() {
         return Err(Error::Numerical {
             context: "whale curve".into(),
             reason: "the cumulative profit overflows".into(),
@@ -731,8 +529,8 @@ pub fn whale_curve(profit: &[f64], options: &WhaleOptions) -> Result<WhaleCurve>
     let potential_profit = interpolate(&sorted_cumulative, nf - options.bottom * nf);
     let bottom_consumed = potential_profit - total;
     let unprofitable_count = unprofitable.len();
-    parallel::par_sort_unstable(&mut unprofitable);
-    let gini = (total > 0.0).then(|| gini / (nf * total));
+    unprofitable.sort_unstable();
+    let gini = (total > 0.0).then(|| gini_sum.value() / (nf * total));
     Ok(WhaleCurve {
         total,
         peak,
@@ -754,5 +552,126 @@ pub fn whale_curve(profit: &[f64], options: &WhaleOptions) -> Result<WhaleCurve>
 }
 
 #[cfg(test)]
-#[path = "whale_tests.rs"]
-mod tests;
+mod tests {
+    use super::*;
+    use approx::assert_relative_eq;
+
+    #[test]
+    fn ranking_is_descending_then_by_index() {
+        let xs = [-1.5, 0.0, -0.0, 3.0, f64::MAX, f64::MIN, 1e-300, -1e-300, 3.0];
+        let want = vec![4, 3, 8, 6, 1, 2, 7, 0, 5];
+        assert_eq!(rank_order_comparison(&xs).1, want);
+        let (sorted, order) = rank_order_radix(&xs);
+        assert_eq!(order, want);
+        let want_sorted: Vec<f64> = want.iter().map(|&i| xs[i]).collect();
+        assert_eq!(sorted, want_sorted);
+        assert_eq!(rank_order_radix(&[2.0; 5]).1, vec![0, 1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn radix_and_comparison_orders_agree() {
+        // Deterministic pseudo-random profits with many ties and both signs.
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let xs: Vec<f64> = (0..5000)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                ((state % 2001) as f64 - 1000.0) * if state.is_multiple_of(7) { 1e-3 } else { 1.0 }
+            })
+            .collect();
+        assert_eq!(rank_order_radix(&xs), rank_order_comparison(&xs));
+        // Values that differ only in the low bits (long runs finished by the comparison sort).
+        let clustered: Vec<f64> =
+            (0..3000u64).map(|i| f64::from_bits(1.0f64.to_bits() + (i * 7919) % 1013)).collect();
+        assert_eq!(rank_order_radix(&clustered), rank_order_comparison(&clustered));
+    }
+
+    #[test]
+    fn interpolation_between_ranks() {
+        let cum = [10.0, 15.0, 12.0];
+        let cases = [(0.0, 0.0), (0.5, 5.0), (1.0, 10.0), (1.5, 12.5), (2.5, 13.5), (3.0, 12.0)];
+        for (h, want) in cases {
+            assert_relative_eq!(interpolate(&cum, h), want, max_relative = 1e-15);
+        }
+    }
+
+    #[test]
+    fn gini_reference_cases() {
+        // (profits, gini): equal → 0; one customer has everything → (n − 1)/n;
+        // 1, 2, 3, 4: mean |x_i − x_j| over all n² pairs = 20/16, mean 2.5 → 0.25.
+        let cases: [(&[f64], f64); 3] =
+            [(&[5.0, 5.0, 5.0], 0.0), (&[0.0, 0.0, 0.0, 8.0], 0.75), (&[3.0, 1.0, 4.0, 2.0], 0.25)];
+        for (p, want) in cases {
+            let g = whale_curve(p, &WhaleOptions::default()).unwrap().gini().unwrap();
+            assert_relative_eq!(g, want, epsilon = 1e-15);
+        }
+        let w = whale_curve(&[-1.0, 1.0], &WhaleOptions::default()).unwrap();
+        assert_eq!(w.gini(), None);
+        assert_eq!(w.top_share(), None);
+        assert_eq!(w.cumulative_share(), None);
+    }
+
+    #[test]
+    fn all_negative_profits_peak_at_zero() {
+        let w = whale_curve(&[-3.0, -1.0], &WhaleOptions::default()).unwrap();
+        assert_eq!((w.peak(), w.peak_rank(), w.total()), (0.0, 0, -4.0));
+        assert_eq!(w.tail_consumed(), 4.0);
+        assert_eq!(w.bottom_consumed_share(), None);
+        assert_eq!(w.unprofitable_count(), 2);
+    }
+
+    #[test]
+    fn net_profitable_bottom_is_said_in_words() {
+        // Ten customers, one loses 1: the bottom 30 % (1, 0.5, −1) add 0.5.
+        let p = [50.0, 40.0, 30.0, 20.0, 10.0, 5.0, 2.0, 1.0, 0.5, -1.0];
+        let w = whale_curve(&p, &WhaleOptions::default()).unwrap();
+        assert_relative_eq!(w.bottom_consumed(), -0.5, epsilon = 1e-12);
+        assert_relative_eq!(w.bottom_profit(), 0.5, epsilon = 1e-12);
+        assert!(w.bottom_net_profitable());
+        assert_eq!((w.bottom_count(), w.bottom_unprofitable_count()), (3, 1));
+        assert_relative_eq!(w.bottom_share_of_top().unwrap(), -0.5 / 90.0, epsilon = 1e-15);
+        assert_eq!(w.unprofitable(), &[9]);
+        assert_eq!(
+            w.interpretation(),
+            "the bottom 30 % (3 customers) are net profitable: they add 0.50 to profit and \
+             consume none of it (the 80/20/30 pattern does not hold); 1 of them loses money"
+        );
+        let w =
+            whale_curve(&[3.0, 0.0, 0.0, 0.0], &WhaleOptions { top: 0.25, bottom: 0.5 }).unwrap();
+        assert!(w.interpretation().contains("(2 customers) break even"), "{}", w.interpretation());
+        assert_eq!(w.bottom_share_of_potential(), Some(0.0));
+        let w = whale_curve(&[-3.0, -1.0], &WhaleOptions::default()).unwrap();
+        assert_eq!(w.bottom_share_of_top(), None);
+        assert!(w.interpretation().contains("an undefined share"), "{}", w.interpretation());
+    }
+
+    #[test]
+    fn fractional_top_and_bottom_interpolate() {
+        // 3 customers, top 0.5 → C(1.5) = 9 + 0.5 · 6; bottom 0.5 → C(1.5) − total.
+        let w = whale_curve(&[6.0, 9.0, -3.0], &WhaleOptions { top: 0.5, bottom: 0.5 }).unwrap();
+        assert_relative_eq!(w.top_profit(), 12.0, epsilon = 1e-12);
+        assert_relative_eq!(w.bottom_consumed(), 0.0, epsilon = 1e-12);
+        assert_eq!(w.curve_at(1.0).unwrap(), 12.0);
+        assert_eq!(w.curve_at(0.0).unwrap(), 0.0);
+    }
+
+    #[test]
+    fn bad_input_is_a_typed_error() {
+        let o = WhaleOptions::default();
+        let cases: [(&[f64], WhaleOptions, &str, Option<usize>); 5] = [
+            (&[1.0, f64::NAN], o, "profit", Some(1)),
+            (&[f64::INFINITY], o, "profit", Some(0)),
+            (&[1.0], WhaleOptions { top: 1.5, ..o }, "top", None),
+            (&[1.0], WhaleOptions { bottom: -0.1, ..o }, "bottom", None),
+            (&[1.0], WhaleOptions { top: f64::NAN, ..o }, "top", None),
+        ];
+        for (p, opts, field, index) in cases {
+            let e = whale_curve(p, &opts).unwrap_err();
+            assert_eq!((e.field(), e.index()), (Some(field), index), "{p:?} {opts:?}");
+        }
+        assert!(matches!(whale_curve(&[], &o), Err(Error::Empty { .. })));
+        let w = whale_curve(&[1.0], &o).unwrap();
+        assert_eq!(w.curve_at(2.0).unwrap_err().field(), Some("fraction"));
+    }
+}
