@@ -8,8 +8,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::distinct::{first_appearance, scan_table, Entry, Firsts, Scan};
 use crate::error::{check, Error, Result};
-use crate::loyalty::{count_by, count_true, first_row, rows_where, task_rows, MigrationState};
-use crate::parallel::{all_rows, par_fill, par_map};
+use crate::loyalty::{count_by, count_true, MigrationState};
+use crate::parallel::{all_rows, par_map};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What a migration ([`crate::loyalty::stage_migration`], [`crate::value::matrix_migration`]) does
@@ -191,11 +191,12 @@ type IdMap<V> = HashMap<i64, V, BuildHasherDefault<IdHasher>>;
 /// (then `new` under the outer join), columns `states` (then `gone`). `fields` names the four
 /// inputs in errors: ids before, states before, ids after, states after.
 ///
-/// Every step that reads all customers runs on the thread pool above a size: the order check
-/// of the ids, the checks of the strict policy and the counts from 16,384 customers, the merge
-/// join and the moves from 256, the hash join from [`SHARDED_JOIN_FROM`] customers of both
-/// snapshots together (below, one hash map on the calling thread). The result and the error are
-/// the same on any number of threads.
+/// The order check of the ids runs on the thread pool from 16,384 customers, and the join of
+/// unsorted ids, hashed and grouped in shards, from [`SHARDED_JOIN_FROM`] customers of both
+/// snapshots together (below, one hash map on the calling thread). The merge join of sorted ids
+/// and the pass that counts and lists the moves stay on the calling thread: bound by memory,
+/// they were no faster split over two cores (`docs/benchmarks.md`). The result and the error
+/// are the same on any number of threads.
 ///
 /// # Errors
 /// As [`crate::loyalty::stage_migration`], naming `fields`.
@@ -227,31 +228,6 @@ pub(crate) fn tabulate<S: Copy + PartialEq + Send + Sync>(
     };
 
     let outer = policy == MigrationPolicy::OuterJoin;
-    let (nb, na) = (ids_before.len(), ids_after.len());
-    if !outer {
-        if let Some(i) = first_row(nb, |i| partner[i] == NONE) {
-            let id = ids_before[i];
-            return Err(Error::invalid_at(
-                f_ids_before,
-                i,
-                format!(
-                    "customer id {id} is not in {f_ids_after} (strict policy; use outer_join to \
-                     count it as gone)"
-                ),
-            ));
-        }
-        if let Some(j) = first_row(na, |j| !matched[j]) {
-            let id = ids_after[j];
-            return Err(Error::invalid_at(
-                f_ids_after,
-                j,
-                format!(
-                    "customer id {id} is not in {f_ids_before} (strict policy; use outer_join to \
-                     count it as new)"
-                ),
-            ));
-        }
-    }
     let mut rows: Vec<S> = states.to_vec();
     let mut columns = rows.clone();
     if outer {
@@ -261,31 +237,51 @@ pub(crate) fn tabulate<S: Copy + PartialEq + Send + Sync>(
     let k = columns.len();
     let (new_row, gone_col) = (states.len(), states.len());
 
-    // The customers only in `after` (none under the strict policy), in order.
-    let newcomers = if outer { rows_where(na, |j| !matched[j]) } else { Vec::new() };
-    // Move r: customer r of `before`, then the newcomers. Its cell of the matrix and its move.
-    let cell = |r: usize| match r.checked_sub(nb) {
-        None => match partner[r] {
-            NONE => (before[r], gone_col),
-            j => (before[r], after[j as usize]),
-        },
-        Some(m) => (new_row, after[newcomers[m]]),
-    };
-    let m = nb + newcomers.len();
-    let counts = count_by(m, rows.len() * k, |r| {
-        let (from, to) = cell(r);
-        from * k + to
-    });
-    let counts = counts.into_iter().map(|c| c as u64).collect();
-    let moves = par_map(m, |r| {
-        let (from, to) = cell(r);
-        let id = match r.checked_sub(nb) {
-            None => ids_before[r],
-            Some(m) => ids_after[newcomers[m]],
-        };
-        // `new` and `gone` are the last row and column (outer join only).
-        Move { id, from: rows[from], to: columns[to] }
-    });
+    // One pass over the pairs, on the calling thread: a write per customer into the moves and
+    // one of a few dozen counts, bound by memory (split over the pool, 31 ms on one thread and
+    // 19 ms on two at 1M customers, against 19–21 ms for this loop on either).
+    let mut counts = vec![0u64; rows.len() * k];
+    let mut moves = Vec::with_capacity(ids_before.len().max(ids_after.len()));
+    for (i, (&id, &from)) in ids_before.iter().zip(before).enumerate() {
+        match partner[i] {
+            NONE if outer => {
+                counts[from * k + gone_col] += 1;
+                moves.push(Move { id, from: states[from], to: gone });
+            }
+            NONE => {
+                return Err(Error::invalid_at(
+                    f_ids_before,
+                    i,
+                    format!(
+                        "customer id {id} is not in {f_ids_after} (strict policy; use outer_join \
+                         to count it as gone)"
+                    ),
+                ))
+            }
+            j => {
+                let to = after[j as usize];
+                counts[from * k + to] += 1;
+                moves.push(Move { id, from: states[from], to: states[to] });
+            }
+        }
+    }
+    for (j, (&id, &to)) in ids_after.iter().zip(after).enumerate() {
+        if matched[j] {
+            continue;
+        }
+        if !outer {
+            return Err(Error::invalid_at(
+                f_ids_after,
+                j,
+                format!(
+                    "customer id {id} is not in {f_ids_before} (strict policy; use outer_join to \
+                     count it as new)"
+                ),
+            ));
+        }
+        counts[new_row * k + to] += 1;
+        moves.push(Move { id, from: new, to: states[to] });
+    }
     Ok(Migration { rows, columns, counts, moves })
 }
 
@@ -300,30 +296,23 @@ fn is_ascending(ids: &[i64]) -> bool {
     })
 }
 
-/// Join of two strictly ascending id lists (no duplicates possible): a linear merge, in tasks of
-/// customers of one list (on the thread pool from 256 customers), each starting where its first
-/// id falls in the other list.
+/// Join of two strictly ascending id lists (no duplicates possible): one linear merge, on the
+/// calling thread (bound by memory: a merge in tasks on the pool was no faster on two cores).
 fn merge_join(before: &[i64], after: &[i64]) -> (Vec<u32>, Vec<bool>) {
-    // Each element of `out` (one per id of `ids`): the index of the same id in `other`, if any.
-    fn merge<T: Copy + Send>(ids: &[i64], other: &[i64], none: T, at: fn(usize) -> T) -> Vec<T> {
-        let mut out = vec![none; ids.len()];
-        let chunk = task_rows(ids.len());
-        par_fill(&mut out, chunk, |c, part| {
-            let ids = &ids[c * chunk..c * chunk + part.len()];
-            let mut j = other.partition_point(|&x| x < ids[0]);
-            for (slot, &id) in part.iter_mut().zip(ids) {
-                while j < other.len() && other[j] < id {
-                    j += 1;
-                }
-                if j < other.len() && other[j] == id {
-                    *slot = at(j);
-                    j += 1;
-                }
-            }
-        });
-        out
+    let mut partner = vec![NONE; before.len()];
+    let mut matched = vec![false; after.len()];
+    let mut j = 0;
+    for (i, &id) in before.iter().enumerate() {
+        while j < after.len() && after[j] < id {
+            j += 1;
+        }
+        if j < after.len() && after[j] == id {
+            partner[i] = j as u32;
+            matched[j] = true;
+            j += 1;
+        }
     }
-    (merge(before, after, NONE, |j| j as u32), merge(after, before, false, |_| true))
+    (partner, matched)
 }
 
 /// Customers of both snapshots together from which unsorted ids are joined on the thread pool.
