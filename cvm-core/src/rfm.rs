@@ -223,7 +223,7 @@ pub fn quintile_scores(field: &str, values: &[f64]) -> Result<Vec<u8>> {
 pub(crate) fn sorted_values(values: &[f64]) -> Vec<f64> {
     let mut sorted = parallel::par_copy(values);
     #[cfg(feature = "parallel")]
-    if sorted.len() >= parallel::PAR_SORT_FROM {
+    if parallel::sorts_on_pool(sorted.len()) {
         use rayon::prelude::*;
         sorted.par_sort_unstable_by(f64::total_cmp);
         return sorted;

@@ -5,7 +5,7 @@ use crate::builder::with_setters;
 use crate::error::{check, Error, Result};
 use crate::names::text_form;
 #[cfg(feature = "parallel")]
-use crate::parallel::PAR_SORT_FROM;
+use crate::parallel::sorts_on_pool;
 use crate::parallel::{all_finite, par_map};
 
 /// Which customers define the scale of each feature.
@@ -218,7 +218,7 @@ fn nearest(distance: &[f64], k: usize) -> Vec<usize> {
     }
     // Keys are distinct (ties broken by index): an unstable sort gives the one order.
     #[cfg(feature = "parallel")]
-    if order.len() >= PAR_SORT_FROM {
+    if sorts_on_pool(order.len()) {
         use rayon::prelude::*;
         order.par_sort_unstable_by(key);
         return order;
