@@ -51,6 +51,8 @@ pub mod rfm;
 pub mod selection;
 pub mod special;
 pub mod summary;
+#[cfg(test)]
+mod testing;
 mod text;
 pub mod transition;
 pub mod value;

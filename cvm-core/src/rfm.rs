@@ -297,12 +297,9 @@ mod tests {
 
     /// Seeded values in `0..m`, whole (many ties) or with a fraction.
     fn values(n: usize, m: u64, seed: u64) -> Vec<f64> {
-        let mut state = seed | 1;
-        (0..n)
-            .map(|_| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
+        crate::testing::xorshift(seed)
+            .take(n)
+            .map(|state| {
                 let x = (state % m) as f64;
                 if state.is_multiple_of(5) {
                     x + 0.25

@@ -257,14 +257,9 @@ fn bad_input_is_a_typed_error() {
 
 /// Seeded values in `0..m` with fractions.
 fn seeded(n: usize, m: u64, seed: u64) -> Vec<f64> {
-    let mut state = seed | 1;
-    (0..n)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % m) as f64 + 0.001 * (state % 1000) as f64
-        })
+    crate::testing::xorshift(seed)
+        .take(n)
+        .map(|state| (state % m) as f64 + 0.001 * (state % 1000) as f64)
         .collect()
 }
 

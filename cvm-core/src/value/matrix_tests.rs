@@ -165,12 +165,9 @@ fn bad_input_is_a_typed_error() {
 
 /// Seeded values in `0..m` with many ties (whole) and some fractions.
 fn seeded(n: usize, m: u64, seed: u64) -> Vec<f64> {
-    let mut state = seed | 1;
-    (0..n)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
+    crate::testing::xorshift(seed)
+        .take(n)
+        .map(|state| {
             let x = (state % m) as f64;
             if state.is_multiple_of(4) {
                 x + 0.125 * (state % 7) as f64

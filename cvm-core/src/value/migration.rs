@@ -254,15 +254,7 @@ mod tests {
 
     /// Seeded values in `0..m`.
     fn seeded(n: usize, m: u64, seed: u64) -> Vec<f64> {
-        let mut state = seed | 1;
-        (0..n)
-            .map(|_| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                (state % m) as f64
-            })
-            .collect()
+        crate::testing::xorshift(seed).take(n).map(|state| (state % m) as f64).collect()
     }
 
     /// 100,000 customers × 2 periods and a migration of 120,000 customers:
