@@ -95,9 +95,10 @@ impl GammaGamma {
     /// mean of `z̄` (which matches the population mean), then `p = q = γ = 1`.
     ///
     /// The rows are read twice: once to validate them (on the thread pool, in chunks of 2,048
-    /// rows from 16,384), then once, on the calling thread, to build a summary in which
-    /// customers with the same frequency and mean spends within 1/65 of each other share one
-    /// set of moments (a hash lookup a row: about 12 ns). Each evaluation of the likelihood then costs work proportional to the number
+    /// rows from 16,384), then once to build a summary in which customers with the same
+    /// frequency and mean spends within 1/65 of each other share one set of moments (from 65,536
+    /// rows on a pool of more than one thread, in shards of these groups, each on its own task;
+    /// the same summary as one pass). Each evaluation of the likelihood then costs work proportional to the number
     /// of such groups (at most 32 per octave of spend and distinct frequency), whatever the number
     /// of customers, with the accuracy of the per-customer sum. The result does not depend on the
     /// number of threads.

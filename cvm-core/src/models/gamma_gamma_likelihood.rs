@@ -4,12 +4,13 @@
 //! [`super::GammaGamma::fit`] for the method).
 
 use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
-use std::ops::Range;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::spend::{check_spend, no_repeat_buyers};
 use super::{FitData, GammaGammaParams, Likelihood};
+use crate::distinct::Grouped;
 use crate::error::{check, Result};
+use crate::parallel::{par_tasks, threads};
 use crate::special::{digamma, ln_beta};
 
 /// Mantissa bits that pick a spend cell: cells are `2^-CELL_BITS` of an octave wide, so every
@@ -128,70 +129,158 @@ pub(super) struct SpendData {
     pub(super) spread: bool,
 }
 
-/// The cells of a range of rows, in order of first appearance, with their sums.
+/// The rows whose sums (`Σ w`, `Σ w z̄`) are added up apart, then in order: a constant, so the
+/// sums are the same on any path and any number of threads.
+const SUM_CHUNK: usize = 1 << 14;
+
+/// The rows from which [`SpendData::new`] gathers the cells in shards on the thread pool (with
+/// more than one thread).
+const SHARDED_FROM: usize = 1 << 16;
+
+/// The shards of the cells (by a hash of their key).
+const SHARDS: usize = 8;
+
+/// The sums over the repeat buyers of some rows: `Σ w`, `Σ w z̄`, their number, the first one's
+/// `z̄` and whether another's differs from it.
 #[derive(Default)]
-struct Gathered {
-    index: HashMap<(u64, u64), u32, BuildHasherDefault<CellHasher>>,
-    cells: Vec<Cell>,
+struct Sums {
     n_obs: f64,
     spend: f64,
     buyers: usize,
-    /// The `z̄` of the first repeat buyer, and whether another differs from it.
     first: Option<f64>,
     spread: bool,
 }
 
-impl Gathered {
-    /// The cells of `rows` (moments summed in row order).
-    fn rows(
-        frequency: &[f64], monetary: &[f64], weights: Option<&[f64]>, rows: Range<usize>,
-    ) -> Self {
-        let mut g = Gathered::default();
-        let shift = 52 - CELL_BITS;
-        for i in rows {
-            let (x, z) = (frequency[i], monetary[i]);
-            if x <= 0.0 {
-                continue;
-            }
-            let w = weights.map(|w| w[i]);
-            let wi = w.unwrap_or(1.0);
-            g.n_obs += wi;
-            g.spend += z * wi;
-            g.buyers += 1;
-            g.spread |= *g.first.get_or_insert(z) != z;
-            if z < f64::MIN_POSITIVE {
-                // Subnormal: a cell of its own (ε = 0).
-                let mut cell = Cell::new(x, z);
-                cell.moments[0] = wi;
-                g.cells.push(cell);
-                continue;
-            }
-            let key = z.to_bits() >> shift;
-            let at = *g.index.entry((x.to_bits(), key)).or_insert_with(|| {
-                let centre = f64::from_bits((key << shift) | (1 << (shift - 1)));
-                g.cells.push(Cell::new(x, centre));
-                (g.cells.len() - 1) as u32
-            });
-            g.cells[at as usize].add(z, w);
-        }
-        g
+impl Sums {
+    /// Adds a repeat buyer.
+    fn add(&mut self, z: f64, w: f64) {
+        self.n_obs += w;
+        self.spend += z * w;
+        self.buyers += 1;
+        self.spread |= *self.first.get_or_insert(z) != z;
     }
+
+    /// Adds the sums of the rows after these.
+    fn append(&mut self, next: Sums) {
+        self.n_obs += next.n_obs;
+        self.spend += next.spend;
+        self.buyers += next.buyers;
+        self.spread |= next.spread;
+        if let (Some(a), Some(b)) = (self.first, next.first) {
+            self.spread |= a != b;
+        }
+        self.first = self.first.or(next.first);
+    }
+}
+
+/// Cells in order of first appearance, each one's moments summed in the order its customers
+/// are added.
+#[derive(Default)]
+struct Cells {
+    index: HashMap<(u64, u64), u32, BuildHasherDefault<CellHasher>>,
+    cells: Vec<Cell>,
+}
+
+impl Cells {
+    /// Adds a repeat buyer (`x > 0`) with mean spend `z` and weight `w` (`None`: 1).
+    fn add(&mut self, x: f64, z: f64, w: Option<f64>) {
+        let Some(key) = cell_key(x, z) else {
+            // Subnormal: a cell of its own (ε = 0).
+            let mut cell = Cell::new(x, z);
+            cell.moments[0] = w.unwrap_or(1.0);
+            self.cells.push(cell);
+            return;
+        };
+        let cells = &mut self.cells;
+        let at = *self.index.entry(key).or_insert_with(|| {
+            let shift = 52 - CELL_BITS;
+            cells.push(Cell::new(x, f64::from_bits((key.1 << shift) | (1 << (shift - 1)))));
+            (cells.len() - 1) as u32
+        });
+        cells[at as usize].add(z, w);
+    }
+}
+
+/// The key of a repeat buyer's cell: the bits of `x` and the mantissa bits of `z̄` that pick its
+/// centre; `None` for a subnormal `z̄` (a cell of its own).
+fn cell_key(x: f64, z: f64) -> Option<(u64, u64)> {
+    (z >= f64::MIN_POSITIVE).then(|| (x.to_bits(), z.to_bits() >> (52 - CELL_BITS)))
+}
+
+/// The shard of row `i`'s cell: by a hash of its key; subnormal spends in shard 0, rows without
+/// a repeat purchase in [`SHARDS`] (none).
+fn shard_of(x: f64, z: f64) -> usize {
+    if x <= 0.0 {
+        return SHARDS;
+    }
+    cell_key(x, z).map_or(0, |(a, b)| {
+        let mut h = CellHasher::default();
+        h.write_u64(a);
+        h.write_u64(b);
+        (h.finish() >> 61) as usize % SHARDS
+    })
 }
 
 impl SpendData {
     /// Validates the columns (in one pass on the thread pool) and gathers the repeat buyers into
-    /// cells in one pass over the rows, on the calling thread: a hash lookup and eleven moments a
-    /// row, about 12 ns (11 ms for 865,000 rows; shards of the cells on the pool, each reading
-    /// every row, took 24 ms on one thread and 17 ms on two, `docs/benchmarks.md`). The moments
-    /// are summed in row order.
+    /// cells, each cell's moments summed in row order, and the sums over them in chunks of
+    /// 16,384 rows added in order. From 65,536 rows on a pool of more than one thread, the rows
+    /// are grouped by the shard of their cell (a hash of its key; a counting sort in chunks on
+    /// the pool), then each shard gathers its cells in its own task, and the sums are a pass of
+    /// their own on the pool; below, one pass on the calling thread. The cells and the sums are
+    /// the same on either path.
     pub(super) fn new(
         frequency: &[f64], monetary: &[f64], weights: Option<&[f64]>,
     ) -> Result<Self> {
         check_spend(frequency, monetary)?;
         check::weights(frequency.len(), weights)?;
-        let all = Gathered::rows(frequency, monetary, weights, 0..frequency.len());
-        let Gathered { mut cells, n_obs, spend, buyers, first, spread, .. } = all;
+        let n = frequency.len();
+        let weight = |i: usize| weights.map(|w| w[i]);
+        let sums_of = |c: usize, cells: Option<&mut Cells>| {
+            let mut s = Sums::default();
+            let rows = c * SUM_CHUNK..n.min((c + 1) * SUM_CHUNK);
+            match cells {
+                None => rows.filter(|&i| frequency[i] > 0.0).for_each(|i| {
+                    s.add(monetary[i], weight(i).unwrap_or(1.0));
+                }),
+                Some(cells) => rows.filter(|&i| frequency[i] > 0.0).for_each(|i| {
+                    s.add(monetary[i], weight(i).unwrap_or(1.0));
+                    cells.add(frequency[i], monetary[i], weight(i));
+                }),
+            }
+            s
+        };
+        let mut all = Sums::default();
+        let mut cells = if cfg!(feature = "parallel")
+            && (SHARDED_FROM..u32::MAX as usize).contains(&n)
+            && threads() > 1
+        {
+            par_tasks(n.div_ceil(SUM_CHUNK), |c| sums_of(c, None))
+                .into_iter()
+                .for_each(|s| all.append(s));
+            let grouped = Grouped::new(n, SUM_CHUNK, SHARDS + 1, |i| {
+                (i as u32, shard_of(frequency[i], monetary[i]))
+            });
+            let shard = |s: usize| {
+                let mut cells = Cells::default();
+                for &i in grouped.bucket(s).0 {
+                    let i = i as usize;
+                    cells.add(frequency[i], monetary[i], weight(i));
+                }
+                cells.cells
+            };
+            par_tasks(SHARDS, shard).concat()
+        } else {
+            let mut cells = Cells::default();
+            for c in 0..n.div_ceil(SUM_CHUNK) {
+                all.append(sums_of(c, Some(&mut cells)));
+            }
+            cells.cells
+        };
+        let Sums { n_obs, spend, buyers, first, spread } = all;
         let Some(first_spend) = first else { return Err(no_repeat_buyers()) };
+        // Keys are distinct but for subnormal spends (in row order on either path): a stable
+        // sort gives one order.
         cells.sort_by(|a, b| a.x.total_cmp(&b.x).then(a.centre.total_cmp(&b.centre)));
         let mut levels = vec![];
         let mut cell_start = vec![];
@@ -376,12 +465,35 @@ mod tests {
         }
     }
 
-    /// The counts of repeat buyers and the spread of their spends, from the pass that gathers
-    /// the cells.
+    /// The cells and sums of the shards (on four threads) are those of the one pass (on one),
+    /// bit for bit, subnormal spends and weights included; the counts of repeat buyers and the
+    /// spread of their spends.
     #[test]
-    fn one_pass_counts_the_buyers_and_their_spread() {
+    fn shards_gather_the_cells_of_one_pass() {
+        let mut rng = super::super::Rng::stream(7, 0);
         let n = 100_003;
         let x: Vec<f64> = (0..n).map(|i| (i % 5) as f64).collect();
+        let mut z: Vec<f64> = (0..n)
+            .map(|i| if i % 5 == 0 { 0.0 } else { 10f64.powf(4.0 * rng.uniform()) })
+            .collect();
+        z[n - 4] = 1e-310; // subnormal: cells of their own, two of them equal
+        z[n - 9] = 1e-310;
+        z[n - 14] = 2e-310;
+        let w: Vec<f64> = (0..n).map(|_| 0.5 + rng.uniform()).collect();
+        #[cfg(feature = "parallel")]
+        for weights in [None, Some(&w[..])] {
+            let (one, four) = crate::parallel::on_one_and_four_threads(|| {
+                let d = SpendData::new(&x, &z, weights).unwrap();
+                let bits = |c: &Cell| -> Vec<u64> {
+                    [c.x, c.centre].iter().chain(&c.moments).map(|v| v.to_bits()).collect()
+                };
+                let cells: Vec<Vec<u64>> = d.cells.iter().map(bits).collect();
+                (cells, d.cell_start, d.n_obs.to_bits(), d.mean_spend.to_bits(), d.buyers)
+            });
+            assert_eq!(one, four);
+            assert!(one.0.len() > 1000 && one.4 == n - n.div_ceil(5));
+        }
+        let _ = &w;
         // The same spend everywhere, then one other in the last row: identified by the last.
         let mut same = vec![3.5; n];
         let d = SpendData::new(&x, &same, None).unwrap();
