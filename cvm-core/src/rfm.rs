@@ -187,9 +187,7 @@ impl RfmResult {
 /// [`Error::Empty`] for empty input; [`Error::InvalidValue`] for NaN or infinite values.
 pub fn quintile_scores(field: &str, values: &[f64]) -> Result<Vec<u8>> {
     check::non_empty(field, values.len())?;
-    if !parallel::all_finite(values) {
-        check::finite(field, values)?;
-    }
+    check::finite(field, values)?;
     let n = values.len();
     let sorted = sorted_values(values);
     // The score is non-decreasing in the value: `lowest[s]` is the smallest value scored

@@ -6,7 +6,7 @@ use std::fmt;
 
 use super::{check_finite_scalar, check_len, count_by, task_rows};
 use crate::error::{check, Error, Result};
-use crate::parallel::{all_values, par_fill_with};
+use crate::parallel::par_fill_with;
 
 /// A loyalty level (Oliver 1999): attitudinal phases first, behaviour last. Ordered from `None`
 /// to `Action`.
@@ -531,10 +531,7 @@ pub fn loyalty_levels(input: &LevelInput<'_>, options: &LevelOptions) -> Result<
 fn check_signal(
     field: &str, c: &[f64], reason: &str, ok: impl Fn(f64) -> bool + Copy + Sync,
 ) -> Result<()> {
-    if !all_values(c, ok) {
-        check::all(field, c, reason, ok)?;
-    }
-    Ok(())
+    check::all(field, c, reason, ok)
 }
 
 #[cfg(test)]

@@ -416,9 +416,7 @@ impl ValueDecomposition<'_> {
                         format!("must be finite and > -1 (got {rate})"),
                     ));
                 }
-                if !parallel::all_finite(profit) {
-                    check::finite("realised", profit)?;
-                }
+                check::finite("realised", profit)?;
                 let growth = rate.ln_1p();
                 let factor: Vec<f64> =
                     (0..n_periods).map(|j| ((n_periods - 1 - j) as f64 * growth).exp()).collect();
@@ -503,9 +501,7 @@ fn referral_values(
 /// A copy of `v` after checking that every value is finite (the check and the copy on the
 /// thread pool from 16,384 and 65,536 values).
 fn finite_copy(field: &str, v: &[f64]) -> Result<Vec<f64>> {
-    if !parallel::all_finite(v) {
-        check::finite(field, v)?;
-    }
+    check::finite(field, v)?;
     Ok(parallel::par_copy(v))
 }
 
