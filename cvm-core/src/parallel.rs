@@ -9,6 +9,9 @@
 //! a map computes each element independently, and a chunked sum adds fixed-size chunks' partial
 //! sums in chunk order.
 
+mod sort;
+pub(crate) use sort::par_sort_keys;
+
 /// Rows per chunk of the likelihood sums from 65,536 rows (fixed, so the summation order never
 /// changes); fewer below ([`chunk_of`]).
 pub(crate) const CHUNK: usize = 2048;

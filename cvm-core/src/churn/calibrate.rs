@@ -237,6 +237,11 @@ pub(crate) fn order_key(x: f64) -> u64 {
     b ^ ((((b as i64) >> 63) as u64) | 1 << 63)
 }
 
+/// The value whose [`order_key`] is `k`.
+pub(crate) fn from_order_key(k: u64) -> f64 {
+    f64::from_bits(if k >> 63 == 1 { k ^ 1 << 63 } else { !k })
+}
+
 pub(crate) fn check_len(field: &str, got: usize, expected: usize) -> Result<()> {
     if got == expected {
         Ok(())

@@ -188,7 +188,7 @@ pub fn customer_lifetime_value(
     let expected_spend = par_map(n, |i| e_at(s_side.of(i), i));
     let value: Vec<f64> =
         (0..n).map(|i| options.margin * expected_spend[i] * discounted_purchases[i]).collect();
-    if let Some(i) = value.iter().position(|v| !v.is_finite()) {
+    if let Some(i) = check::first_bad(&value, f64::is_finite) {
         return Err(Error::Numerical {
             context: "customer_lifetime_value with covariates".into(),
             reason: format!(

@@ -67,7 +67,7 @@ use crate::error::{check, Error, Result};
 use crate::models::{
     log_gradient, log_gradients, quadratic_form, Scratch, SpendModel, TransactionModel,
 };
-use crate::parallel::{par_map, par_map2};
+use crate::parallel::{par_copy, par_map, par_map2};
 use crate::special::gauss_legendre;
 use crate::TimeUnit;
 
@@ -318,10 +318,8 @@ impl<'a> Histories<'a> {
     ) -> Result<Histories<'a>> {
         let factor = model.factors_through_alive();
         let reference: Vec<f64> = match factor {
-            true => {
-                (0..frequency.len()).map(|i| if frequency[i] > 0.0 { t[i] } else { 0.0 }).collect()
-            }
-            false => recency.to_vec(),
+            true => par_map(frequency.len(), |i| if frequency[i] > 0.0 { t[i] } else { 0.0 }),
+            false => par_copy(recency),
         };
         let distinct = compress(frequency, &reference, t)?;
         Ok(Histories { frequency, recency, t, factor, reference, distinct })
@@ -377,7 +375,7 @@ fn discounted_values(pl: &Plan<'_>, h: &Histories<'_>) -> Result<Vec<f64>> {
     } else {
         c.inverse.iter().map(|&k| d_ref[k as usize]).collect()
     };
-    if let Some(i) = d.iter().position(|v| !v.is_finite()) {
+    if let Some(i) = check::first_bad(&d, f64::is_finite) {
         return Err(Error::Numerical {
             context: format!(
                 "expected_discounted_purchases of {} ({})",
@@ -438,9 +436,8 @@ pub fn customer_lifetime_value(
     let h = Histories::new(model, (frequency, recency, t_cal))?;
     let pl = plan(model, options, unit)?;
     let discounted_purchases = discounted_values(&pl, &h)?;
-    let value: Vec<f64> = (0..frequency.len())
-        .map(|i| options.margin * expected_spend[i] * discounted_purchases[i])
-        .collect();
+    let value =
+        par_map(frequency.len(), |i| options.margin * expected_spend[i] * discounted_purchases[i]);
     let (lower, upper) = match options.interval_level {
         None => (None, None),
         Some(level) => {

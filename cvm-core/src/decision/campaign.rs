@@ -1,6 +1,6 @@
 //! Campaign selection under a budget: whom to contact to maximise the expected CLV gained.
 
-use crate::error::{Error, Result};
+use crate::error::{check, Error, Result};
 use crate::models::Rng;
 use crate::names::{normalize, text_form};
 
@@ -154,13 +154,6 @@ impl Campaign {
     }
 }
 
-fn check_finite(field: &str, x: &[f64]) -> Result<()> {
-    match x.iter().position(|v| !v.is_finite()) {
-        Some(i) => Err(Error::invalid_at(field, i, format!("must be finite (got {})", x[i]))),
-        None => Ok(()),
-    }
-}
-
 fn check_cost(field: &str, i: Option<usize>, c: f64) -> Result<()> {
     if c.is_finite() && c >= 0.0 {
         return Ok(());
@@ -185,7 +178,7 @@ fn prepare(input: &CampaignInput<'_>) -> Result<(Vec<f64>, Vec<f64>)> {
             got: input.uplift.len(),
         });
     }
-    check_finite("clv", input.clv)?;
+    check::finite("clv", input.clv)?;
     if let Some(i) = input.uplift.iter().position(|u| !(0.0..=1.0).contains(u)) {
         let reason = format!("an uplift is a probability in [0, 1] (got {})", input.uplift[i]);
         return Err(Error::invalid_at("uplift", i, reason));
@@ -232,7 +225,7 @@ fn prepare(input: &CampaignInput<'_>) -> Result<(Vec<f64>, Vec<f64>)> {
         }
     };
     let gain: Vec<f64> = (0..n).map(|i| input.uplift[i] * input.clv[i] - cost[i]).collect();
-    check_finite("gain", &gain)?;
+    check::finite("gain", &gain)?;
     Ok((cost, gain))
 }
 

@@ -2,7 +2,7 @@
 //! modules, with the next best action from a [`Playbook`].
 
 use super::playbook::{NextAction, Playbook, SegmentType, Segments};
-use crate::error::{Error, Result};
+use crate::error::{check, Error, Result};
 use crate::loyalty::{LoyaltyLevel, Stage};
 use crate::selection::Evaluation;
 use crate::value::{Decomposition, ValueMatrixResult};
@@ -67,9 +67,7 @@ fn check_len(field: &str, expected: usize, got: usize) -> Result<()> {
 
 fn finite(field: &str, n: usize, x: &[f64]) -> Result<Vec<f64>> {
     check_len(field, n, x.len())?;
-    if let Some(i) = x.iter().position(|v| !v.is_finite()) {
-        return Err(Error::invalid_at(field, i, format!("must be finite (got {})", x[i])));
-    }
+    check::finite(field, x)?;
     Ok(x.to_vec())
 }
 

@@ -68,7 +68,7 @@ pub(crate) fn fmt_params(names: &[&str], values: &[f64]) -> String {
 pub(crate) fn check_outputs(
     model: &str, names: &[&str], params: &[f64], what: &str, values: &[f64],
 ) -> Result<()> {
-    match values.iter().position(|v| !v.is_finite()) {
+    match crate::error::check::first_bad(values, f64::is_finite) {
         None => Ok(()),
         Some(i) => Err(Error::Numerical {
             context: format!("{model} {what} ({})", fmt_params(names, params)),

@@ -49,7 +49,7 @@ pub trait SpendModel: ModelInfo {
         let out = par_map(frequency.len(), |i| {
             self.conditional_expected_average_spend_with(&p, frequency[i], monetary_value[i])
         });
-        if let Some(i) = out.iter().position(|v| !v.is_finite()) {
+        if let Some(i) = check::first_bad(&out, f64::is_finite) {
             return Err(Error::Numerical {
                 context: format!(
                     "{} expected spend ({})",

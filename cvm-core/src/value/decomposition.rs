@@ -456,10 +456,7 @@ impl ValueDecomposition<'_> {
             ("influence", &influence),
             ("total", &total),
         ] {
-            if parallel::all_finite(v) {
-                continue;
-            }
-            if let Some(i) = v.iter().position(|x| !x.is_finite()) {
+            if let Some(i) = check::first_bad(v, f64::is_finite) {
                 return Err(Error::Numerical {
                     context: "customer value decomposition".into(),
                     reason: format!("the {field} value of customer {i} overflows"),

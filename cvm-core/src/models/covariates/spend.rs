@@ -4,7 +4,7 @@
 
 use super::fit::ProcessCovariates;
 use super::model::CovariateModel;
-use crate::error::{Error, Result};
+use crate::error::{check, Error, Result};
 use crate::models::{
     GammaGamma, GammaGammaParams, Link, ModelKind, PredictionInterval, SpendModel,
 };
@@ -54,7 +54,7 @@ impl CovariateModel {
                 gg.conditional_expected_average_spend_with(&p[i], frequency[i], monetary_value[i])
             })
             .collect();
-        if let Some(i) = out.iter().position(|v| !v.is_finite()) {
+        if let Some(i) = check::first_bad(&out, f64::is_finite) {
             return Err(Error::Numerical {
                 context: "gamma_gamma expected spend with covariates".into(),
                 reason: format!("customer {i}: expected spend is not finite ({})", out[i]),
@@ -78,7 +78,7 @@ impl CovariateModel {
             gg.conditional_expected_average_spend_with(p, frequency[i], monetary_value[i])
         };
         let band = self.intervals(frequency.len(), covariates, level, Link::Log, &f)?;
-        if let Some(i) = band.estimate.iter().position(|v| !v.is_finite()) {
+        if let Some(i) = check::first_bad(&band.estimate, f64::is_finite) {
             return Err(Error::Numerical {
                 context: "gamma_gamma expected spend with covariates".into(),
                 reason: format!(
