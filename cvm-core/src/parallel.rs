@@ -9,7 +9,9 @@
 //! a map computes each element independently, and a chunked sum adds fixed-size chunks' partial
 //! sums in chunk order.
 
+mod rows;
 mod sort;
+pub(crate) use rows::{count_by, count_true, first_row, rows_where, task_rows};
 pub(crate) use sort::par_sort_keys;
 
 /// Rows per chunk of the likelihood sums from 65,536 rows (fixed, so the summation order never

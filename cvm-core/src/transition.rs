@@ -8,8 +8,9 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::distinct::{first_appearance, scan_table, Entry, Firsts, Scan};
 use crate::error::{check, Error, Result};
-use crate::loyalty::{count_by, count_true, MigrationState};
+use crate::loyalty::MigrationState;
 use crate::parallel::{all_rows, par_map};
+use crate::parallel::{count_by, count_true};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What a migration ([`crate::loyalty::stage_migration`], [`crate::value::matrix_migration`]) does

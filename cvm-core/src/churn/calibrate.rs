@@ -7,12 +7,12 @@
 //! `exp(-E)` for expected purchases `E`).
 
 use crate::error::{Error, Result};
-use crate::loyalty::{first_row, rows_where};
 use crate::names::{normalize, text_form};
 use crate::parallel::{
     all_finite, all_values, chunked_sum_by, par_map, par_sort_unstable, par_tasks, par_try_map,
     CHUNK,
 };
+use crate::parallel::{first_row, rows_where};
 
 /// How [`ChurnCalibrator::fit`] maps scores to probabilities.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

@@ -3,8 +3,8 @@
 
 use super::calibrate::{check_finite, check_len, order_key};
 use crate::error::{Error, Result};
-use crate::loyalty::{count_true, first_row, task_rows};
 use crate::parallel::{chunked_sum_by, par_map, par_sort_unstable, par_tasks, CHUNK};
+use crate::parallel::{count_true, first_row, task_rows};
 use crate::special::{ln_gamma, ln_upper_incomplete_gamma};
 
 /// One equal-count bin of the calibration table (rows sorted by predicted probability,

@@ -4,9 +4,10 @@ use crate::builder::with_setters;
 use crate::names::{normalize, text_form};
 use std::fmt;
 
-use super::{check_finite_scalar, check_len, count_by, task_rows};
+use super::{check_finite_scalar, check_len};
 use crate::error::{check, Error, Result};
 use crate::parallel::par_fill_with;
+use crate::parallel::{count_by, task_rows};
 
 /// A loyalty level (Oliver 1999): attitudinal phases first, behaviour last. Ordered from `None`
 /// to `Action`.
