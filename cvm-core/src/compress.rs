@@ -19,6 +19,7 @@
 
 use crate::distinct::{first_appearance, scan_table, Entry, Firsts, Scan};
 use crate::error::{check, Error, Result};
+use crate::parallel::par_map;
 
 /// Unique `(frequency, recency, T)` rows, their counts, and the map back to the original rows.
 #[derive(Debug, Clone, PartialEq)]
@@ -141,25 +142,27 @@ pub fn compress(frequency: &[f64], recency: &[f64], t: &[f64]) -> Result<Compres
     let keys = |i: usize| (key(frequency[i]), key(recency[i]), key(t[i]));
     // Each row's unique row and each unique row's first row.
     let (local, first) = first_appearance(n, keys, keys_hash, &Table);
-    let mut count = vec![0u64; first.len()];
+    let m = first.len();
+    let mut count = vec![0u64; m];
     for &u in &local {
         count[u as usize] += 1;
     }
     // The unique rows in ascending order of their keys.
-    let mut order: Vec<((u64, u64, u64), u32)> =
-        (0..first.len()).map(|u| (keys(first[u]), u as u32)).collect();
+    let mut order: Vec<((u64, u64, u64), u32)> = par_map(m, |u| (keys(first[u]), u as u32));
     crate::parallel::par_sort_unstable(&mut order);
-    let mut rank = vec![0u32; first.len()];
+    let mut rank = vec![0u32; m];
     for (r, &(_, u)) in order.iter().enumerate() {
         rank[u as usize] = r as u32;
     }
-    let pick = |col: &[f64]| order.iter().map(|&(_, u)| col[first[u as usize]]).collect();
+    // The gathers read at random places: maps on the pool (from 256 rows).
+    let first_of = |r: usize| first[order[r].1 as usize];
+    let pick = |col: &[f64]| par_map(m, |r| col[first_of(r)]);
     Ok(Compressed {
         frequency: pick(frequency),
         recency: pick(recency),
         t: pick(t),
-        weight: order.iter().map(|&(_, u)| count[u as usize]).collect(),
-        inverse: local.iter().map(|&u| rank[u as usize]).collect(),
+        weight: par_map(m, |r| count[order[r].1 as usize]),
+        inverse: par_map(n, |i| rank[local[i] as usize]),
     })
 }
 

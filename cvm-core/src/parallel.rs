@@ -92,7 +92,9 @@ where
 }
 
 /// Maps `f` over `0..n` (in parallel with the `parallel` feature from [`PAR_MIN_ELEMENTS`]
-/// elements on; the result is identical).
+/// elements on, on a pool of more than one thread; the result is identical). On a pool of one
+/// thread the map runs on the calling thread: handed to the pool's one thread, the gathers of
+/// `compress` made a CLV of 1M customers 297–303 ms against 272–280 ms.
 pub(crate) fn par_map<T, F>(n: usize, f: F) -> Vec<T>
 where
     T: Send,
@@ -101,7 +103,7 @@ where
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
-        if n >= PAR_MIN_ELEMENTS {
+        if n >= PAR_MIN_ELEMENTS && threads() > 1 {
             return (0..n).into_par_iter().with_min_len(PAR_MIN_TASK).map(f).collect();
         }
     }
