@@ -42,9 +42,8 @@
 //! # Ok::<(), cvm_core::Error>(())
 //! ```
 
-use crate::churn::calibrate::{from_order_key, order_key};
 use crate::error::{check, Error, Result};
-use crate::parallel;
+use crate::parallel::{self, from_order_key, order_key};
 
 /// One row of a segment table: a name and inclusive score ranges.
 #[derive(Debug, Clone, PartialEq, Eq)]

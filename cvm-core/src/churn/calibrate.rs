@@ -9,10 +9,9 @@
 use crate::error::{Error, Result};
 use crate::names::{normalize, text_form};
 use crate::parallel::{
-    all_finite, all_values, chunked_sum_by, par_map, par_sort_unstable, par_tasks, par_try_map,
-    CHUNK,
+    all_finite, all_values, chunked_sum_by, first_row, order_key, par_map, par_sort_unstable,
+    par_tasks, par_try_map, rows_where, CHUNK,
 };
-use crate::parallel::{first_row, rows_where};
 
 /// How [`ChurnCalibrator::fit`] maps scores to probabilities.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -229,17 +228,6 @@ pub(crate) fn check_finite(values: &[f64], field: &str) -> Result<()> {
 
 fn not_finite(field: &str, i: usize, value: f64) -> Error {
     Error::invalid_at(field, i, format!("must be finite, got {value}"))
-}
-
-/// A key of `x` whose unsigned order is `f64::total_cmp`'s.
-pub(crate) fn order_key(x: f64) -> u64 {
-    let b = x.to_bits();
-    b ^ ((((b as i64) >> 63) as u64) | 1 << 63)
-}
-
-/// The value whose [`order_key`] is `k`.
-pub(crate) fn from_order_key(k: u64) -> f64 {
-    f64::from_bits(if k >> 63 == 1 { k ^ 1 << 63 } else { !k })
 }
 
 pub(crate) fn check_len(field: &str, got: usize, expected: usize) -> Result<()> {

@@ -1,8 +1,9 @@
 //! [`churn_report`]: how well a churn probability ranks and how well it is calibrated, measured
 //! against the churned flags of a holdout period, with a baseline score side by side.
 
-use super::calibrate::{check_finite, check_len, order_key};
+use super::calibrate::{check_finite, check_len};
 use crate::error::{Error, Result};
+use crate::parallel::order_key;
 use crate::parallel::{chunked_sum_by, par_map, par_sort_unstable, par_tasks, CHUNK};
 use crate::parallel::{count_true, first_row, task_rows};
 use crate::special::{ln_gamma, ln_upper_incomplete_gamma};

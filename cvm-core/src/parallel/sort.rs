@@ -21,6 +21,18 @@ pub(crate) fn par_sort_keys(keys: &mut [u64]) {
     keys.sort_unstable();
 }
 
+/// A key of `x` whose unsigned order is `f64::total_cmp`'s (−0.0 before +0.0, negative values
+/// before positive ones, NaN by its sign bit at either end).
+pub(crate) fn order_key(x: f64) -> u64 {
+    let b = x.to_bits();
+    b ^ ((((b as i64) >> 63) as u64) | 1 << 63)
+}
+
+/// The value whose [`order_key`] is `k` (bit for bit).
+pub(crate) fn from_order_key(k: u64) -> f64 {
+    f64::from_bits(if k >> 63 == 1 { k ^ 1 << 63 } else { !k })
+}
+
 /// The runs sorted a task each, then `log2(runs)` rounds of pairwise merges between `v` and a
 /// second array, starting where the last round ends in `v`.
 fn sort_and_merge<T: Ord + Copy + Send + Sync>(v: &mut [T]) {
@@ -161,6 +173,31 @@ mod tests {
                 let pool = rayon::ThreadPoolBuilder::new().num_threads(t).build().unwrap();
                 assert_eq!(pool.install(sorted), want, "{t} threads");
             }
+        }
+    }
+
+    /// Order keys sort as `f64::total_cmp` and give back the value bit for bit.
+    #[test]
+    fn order_keys_sort_as_total_cmp_and_round_trip() {
+        let values = [
+            f64::NEG_INFINITY,
+            -1e300,
+            -2.5,
+            -f64::MIN_POSITIVE,
+            -5e-324,
+            -0.0,
+            0.0,
+            5e-324,
+            f64::MIN_POSITIVE,
+            1.0,
+            1e300,
+            f64::INFINITY,
+        ];
+        for w in values.windows(2) {
+            assert!(order_key(w[0]) < order_key(w[1]), "{} {}", w[0], w[1]);
+        }
+        for v in values {
+            assert_eq!(from_order_key(order_key(v)).to_bits(), v.to_bits());
         }
     }
 
