@@ -227,7 +227,7 @@ const COPY_TASK: usize = 1 << 15;
 
 /// A copy of `v`, written on the thread pool in tasks of [`COPY_TASK`] elements from twice that
 /// on: a large copy's fresh pages are then faulted in on every core (`v.to_vec()`'s values).
-pub(crate) fn par_copy(v: &[f64]) -> Vec<f64> {
+pub(crate) fn par_copy<T: Copy + Send + Sync>(v: &[T]) -> Vec<T> {
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;

@@ -6,8 +6,7 @@ use std::fmt;
 
 use super::{check_finite_scalar, check_len};
 use crate::error::{check, Error, Result};
-use crate::parallel::par_fill_with;
-use crate::parallel::{count_by, task_rows};
+use crate::parallel::{count_by, par_fill_with, task_rows};
 
 /// A loyalty level (Oliver 1999): attitudinal phases first, behaviour last. Ordered from `None`
 /// to `Action`.
@@ -457,11 +456,11 @@ pub fn loyalty_levels(input: &LevelInput<'_>, options: &LevelOptions) -> Result<
         let field = s.as_str();
         let nan_ok = options.missing == MissingSignal::Unobserved;
         if s == LevelSignal::RepeatDespiteObstacles {
-            check_signal(field, c, "must be finite and >= 0", |x| {
+            check::all(field, c, "must be finite and >= 0", |x| {
                 (nan_ok && x.is_nan()) || (x.is_finite() && x >= 0.0)
             })?;
         } else {
-            check_signal(field, c, "must be finite", |x| (nan_ok && x.is_nan()) || x.is_finite())?;
+            check::all(field, c, "must be finite", |x| (nan_ok && x.is_nan()) || x.is_finite())?;
         }
     }
 
@@ -525,14 +524,6 @@ pub fn loyalty_levels(input: &LevelInput<'_>, options: &LevelOptions) -> Result<
         }
     });
     Ok(Levels { levels, reached, stopped_signal, stopped, options: options.clone() })
-}
-
-/// Every value of a signal column passes `ok` (a branch-free scan, on the thread pool from
-/// 16,384 values; the error names the first offender).
-fn check_signal(
-    field: &str, c: &[f64], reason: &str, ok: impl Fn(f64) -> bool + Copy + Sync,
-) -> Result<()> {
-    check::all(field, c, reason, ok)
 }
 
 #[cfg(test)]

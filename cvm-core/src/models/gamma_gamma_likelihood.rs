@@ -236,17 +236,13 @@ impl SpendData {
         check::weights(frequency.len(), weights)?;
         let n = frequency.len();
         let weight = |i: usize| weights.map(|w| w[i]);
-        let sums_of = |c: usize, cells: Option<&mut Cells>| {
+        let sums_of = |c: usize, mut cells: Option<&mut Cells>| {
             let mut s = Sums::default();
-            let rows = c * SUM_CHUNK..n.min((c + 1) * SUM_CHUNK);
-            match cells {
-                None => rows.filter(|&i| frequency[i] > 0.0).for_each(|i| {
-                    s.add(monetary[i], weight(i).unwrap_or(1.0));
-                }),
-                Some(cells) => rows.filter(|&i| frequency[i] > 0.0).for_each(|i| {
-                    s.add(monetary[i], weight(i).unwrap_or(1.0));
+            for i in (c * SUM_CHUNK..n.min((c + 1) * SUM_CHUNK)).filter(|&i| frequency[i] > 0.0) {
+                s.add(monetary[i], weight(i).unwrap_or(1.0));
+                if let Some(cells) = cells.as_deref_mut() {
                     cells.add(frequency[i], monetary[i], weight(i));
-                }),
+                }
             }
             s
         };

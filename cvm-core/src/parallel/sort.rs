@@ -8,7 +8,7 @@
 //! elements (tuples of several keys and a row) rayon's stayed faster (27 against 33 ms for 1M
 //! 32-byte tuples), so [`super::par_sort_unstable`] keeps it.
 
-use super::{par_tasks_owned, sorts_on_pool, threads};
+use super::{par_copy, par_tasks_owned, sorts_on_pool, threads};
 
 /// Sorts `keys` on the thread pool from [`super::PAR_SORT_FROM`] keys on a pool of more than
 /// one thread ([`sorts_on_pool`]), else on the calling thread; the same result either way.
@@ -40,7 +40,7 @@ fn sort_and_merge<T: Ord + Copy + Send + Sync>(v: &mut [T]) {
     let runs = threads().next_power_of_two().max(2);
     let rounds = runs.trailing_zeros();
     let bounds: Vec<usize> = (0..=runs).map(|r| r * n / runs).collect();
-    let mut other = copy_of(v);
+    let mut other = par_copy(v);
     // An odd number of rounds ends in `other`'s partner: sort the runs in `other`.
     let (mut from, mut to): (&mut [T], &mut [T]) = match rounds % 2 {
         1 => (&mut other, v),
@@ -53,19 +53,6 @@ fn sort_and_merge<T: Ord + Copy + Send + Sync>(v: &mut [T]) {
         merge_round(from, to, &edges);
         std::mem::swap(&mut from, &mut to);
     }
-}
-
-/// A copy of `v`, written on the pool (fresh pages faulted in on every core).
-fn copy_of<T: Copy + Send + Sync>(v: &[T]) -> Vec<T> {
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        let mut out = Vec::with_capacity(v.len());
-        v.par_iter().with_min_len(1 << 14).copied().collect_into_vec(&mut out);
-        out
-    }
-    #[cfg(not(feature = "parallel"))]
-    v.to_vec()
 }
 
 /// `v` cut at `bounds` (ascending, from 0 to `v.len()`).
