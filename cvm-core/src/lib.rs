@@ -64,6 +64,7 @@ pub use summary::{
     summarize, CustomerSummary, Holdout, NegativeAmounts, SummaryOptions, TimeUnit, TimestampUnit,
     TransactionLog, MISSING_TIMESTAMP,
 };
+pub use text::TextColumn;
 
 /// The version of this crate (and of the C library and Python package built from it).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

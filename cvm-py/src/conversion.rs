@@ -6,7 +6,7 @@ use pyo3::types::PyDict;
 
 use cvm_core::clv::{ClvOptions, ClvResult};
 use cvm_core::models::{FitOptions, PredictionInterval};
-use cvm_core::TimeUnit;
+use cvm_core::{TextColumn, TimeUnit};
 
 use crate::errors::IntoPyResult;
 
@@ -155,6 +155,16 @@ pub fn clv_dict(py: Python<'_>, result: ClvResult) -> PyResult<Bound<'_, PyDict>
         d.set_item("upper", array(py, hi))?;
     }
     Ok(d)
+}
+
+/// A core [`TextColumn`] as `(codes, texts)`: a numpy array of codes (`uintp`) and the list of
+/// texts they index, each distinct text a Python `str` once (Python builds the column by
+/// indexing, `_convert.coded_text`).
+pub fn text_codes<'py>(
+    py: Python<'py>, column: TextColumn,
+) -> (Bound<'py, PyArray1<usize>>, Vec<String>) {
+    let (codes, texts) = column.into_parts();
+    (array(py, codes), texts)
 }
 
 /// `Vec` → numpy array (takes ownership, no copy).

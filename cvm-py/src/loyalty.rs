@@ -13,7 +13,7 @@ use cvm_core::loyalty::{
     MigrationPolicy, MigrationState, MissingSignal, RiskBand, Stage,
 };
 
-use crate::conversion::{array, name, opt_slice, slice};
+use crate::conversion::{array, name, opt_slice, slice, text_codes};
 use crate::errors::{call, detach, IntoPyResult};
 use crate::lifetime2::PyBgBb;
 use crate::models::PyModel;
@@ -80,7 +80,7 @@ fn parse_stages<'py>(
     })
 }
 
-/// The loyalty ladder: `{"stage": uint8 codes, "reasons": [str]}`.
+/// The loyalty ladder: `{"stage": uint8 codes, "reasons": (codes, texts)}` (`text_codes`).
 #[pyfunction]
 #[pyo3(signature = (frequency, recency, t, purchased=None, interest=None, referrals=None, reviews=None, recommendations=None, p_alive=None, prospect_min_interest=None, repeat_min_frequency=None, advocate_min_referrals=None, advocate_min_reviews=None, advocate_min_recommendations=None, p_alive_threshold=None, lapse_window=None))]
 #[allow(clippy::too_many_arguments)]
@@ -121,17 +121,16 @@ fn loyalty_stages_native<'py>(
         let (codes, reasons) = detach(py, || {
             let ladder = loyalty_stages(&input, &options)?;
             let codes: Vec<u8> = ladder.stages().iter().map(|s| s.index() as u8).collect();
-            let reasons: Vec<String> = ladder.reasons().map(|r| r.to_string()).collect();
-            Ok::<_, cvm_core::Error>((codes, reasons))
+            Ok::<_, cvm_core::Error>((codes, ladder.reason_texts()))
         })?;
         let out = PyDict::new(py);
         out.set_item("stage", array(py, codes))?;
-        out.set_item("reasons", reasons)?;
+        out.set_item("reasons", text_codes(py, reasons))?;
         Ok(out)
     })
 }
 
-/// Oliver's loyalty levels: `{"level": uint8 codes, "reasons": [str]}`.
+/// Oliver's loyalty levels: `{"level": uint8 codes, "reasons": (codes, texts)}`.
 #[pyfunction]
 #[pyo3(signature = (belief_better=None, satisfaction=None, repurchase_intent=None, repeat_despite_obstacles=None, belief_threshold=None, satisfaction_threshold=None, intent_threshold=None, obstacles_threshold=None, rule="cumulative", missing="error"))]
 #[allow(clippy::too_many_arguments)]
@@ -163,12 +162,11 @@ fn loyalty_levels_native<'py>(
             let levels = loyalty_levels(&input, &options)?;
             let codes: Vec<u8> =
                 levels.levels().iter().map(|l| code_of(&LoyaltyLevel::ALL, l)).collect();
-            let reasons: Vec<String> = levels.reasons().map(|r| r.to_string()).collect();
-            Ok((codes, reasons))
+            Ok((codes, levels.reason_texts()))
         })?;
         let out = PyDict::new(py);
         out.set_item("level", array(py, codes))?;
-        out.set_item("reasons", reasons)?;
+        out.set_item("reasons", text_codes(py, reasons))?;
         Ok(out)
     })
 }
@@ -204,7 +202,8 @@ fn churn_probability_native<'py>(
 }
 
 /// Churn risk: `{"probability", "score", "band" (uint8 codes), "at_risk" (bool), "p_alive",
-/// "expected_purchases", "since_last_purchase", "value_at_risk" (with a CLV), "reason"}`.
+/// "expected_purchases", "since_last_purchase", "value_at_risk" (with a CLV), "reason" (codes,
+/// texts)}`.
 #[pyfunction]
 #[pyo3(signature = (model, frequency, recency, t, horizon, clv=None, medium_threshold=None, high_threshold=None, at_risk_threshold=None))]
 #[allow(clippy::too_many_arguments)]
@@ -223,8 +222,12 @@ fn churn_risk_native<'py>(
         let (f, r, tt) =
             (slice(&frequency, "frequency")?, slice(&recency, "recency")?, slice(&t, "T")?);
         let clv = opt_slice(&clv, "clv")?;
-        let risk = with_model(model, |m| {
-            detach(py, || churn_risk_from_model(m, f, r, tt, horizon, clv, &options))
+        let (risk, reasons) = with_model(model, |m| {
+            detach(py, || {
+                let risk = churn_risk_from_model(m, f, r, tt, horizon, clv, &options)?;
+                let reasons = risk.reason_texts();
+                Ok::<_, cvm_core::Error>((risk, reasons))
+            })
         })??;
         let bands: Vec<u8> = risk.band().iter().map(|b| code_of(&RiskBand::ALL, b)).collect();
         let out = PyDict::new(py);
@@ -238,14 +241,13 @@ fn churn_risk_native<'py>(
         if let Some(v) = risk.value_at_risk() {
             out.set_item("value_at_risk", array(py, v.to_vec()))?;
         }
-        let reasons: Vec<String> = (0..risk.len()).map(|i| risk.reason(i)).collect();
-        out.set_item("reason", reasons)?;
+        out.set_item("reason", text_codes(py, reasons))?;
         Ok(out)
     })
 }
 
 /// Churn types from reason flags: `{"churn_type": uint8 codes, "cause": [str | None],
-/// "reasons": [str]}`.
+/// "reasons": (codes, texts)}`.
 #[pyfunction]
 #[pyo3(signature = (moved_or_died=None, competitor=None, our_fault=None, dissatisfied=None, payment_lapse=None))]
 fn churn_types_native<'py>(
@@ -267,13 +269,12 @@ fn churn_types_native<'py>(
                 labels.types().iter().map(|x| code_of(&ChurnType::ALL, x)).collect();
             let causes: Vec<Option<&str>> =
                 labels.causes().iter().map(|c| c.map(|c| c.as_str())).collect();
-            let texts: Vec<String> = (0..labels.len()).map(|i| labels.reason_text(i)).collect();
-            Ok((codes, causes, texts))
+            Ok((codes, causes, labels.reason_texts()))
         })?;
         let out = PyDict::new(py);
         out.set_item("churn_type", array(py, codes))?;
         out.set_item("cause", causes)?;
-        out.set_item("reasons", texts)?;
+        out.set_item("reasons", text_codes(py, texts))?;
         Ok(out)
     })
 }

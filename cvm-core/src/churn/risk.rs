@@ -6,7 +6,7 @@ use crate::error::{check, Error, Result};
 use crate::loyalty::{
     check_counts, check_probabilities, check_summary, check_unit_interval, RiskBand,
 };
-use crate::text::number;
+use crate::text::{push_number, render_column, TextColumn};
 
 /// The columns [`churn_risk`] reads, one element per customer: the summary (`frequency`,
 /// `recency`, `T` in one time unit) and the model's outputs over one horizon.
@@ -167,15 +167,29 @@ impl ChurnRisk {
     /// # Panics
     /// When `i` is out of range.
     pub fn reason(&self, i: usize) -> String {
-        format!(
-            "P(no purchase in {}) = {}: P(alive) {}, expected purchases {}, {} since the last \
-             purchase",
-            number(self.horizon),
-            number(self.probability[i]),
-            number(self.p_alive[i]),
-            number(self.expected_purchases[i]),
-            number(self.since_last[i])
-        )
+        let mut s = String::with_capacity(112);
+        s.push_str("P(no purchase in ");
+        push_number(&mut s, self.horizon);
+        s.push_str(") = ");
+        push_number(&mut s, self.probability[i]);
+        s.push_str(": P(alive) ");
+        push_number(&mut s, self.p_alive[i]);
+        s.push_str(", expected purchases ");
+        push_number(&mut s, self.expected_purchases[i]);
+        s.push_str(", ");
+        push_number(&mut s, self.since_last[i]);
+        s.push_str(" since the last purchase");
+        s
+    }
+
+    /// Every customer's [`reason`](Self::reason), each distinct one written once a stretch of
+    /// rows, on the thread pool ([`TextColumn`]).
+    pub fn reason_texts(&self) -> TextColumn {
+        let key = |i: usize| {
+            [self.probability[i], self.p_alive[i], self.expected_purchases[i], self.since_last[i]]
+                .map(f64::to_bits)
+        };
+        render_column(self.len(), key, |i| self.reason(i))
     }
 
     /// Number of customers in each band, in the order of [`RiskBand::ALL`].

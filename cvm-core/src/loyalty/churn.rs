@@ -6,6 +6,7 @@ use crate::names::{normalize, text_form};
 use super::check_len;
 use crate::error::{check, Error, Result};
 use crate::parallel::par_map;
+use crate::text::{render_column, TextColumn};
 
 /// Risk band of a churn-risk score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -234,6 +235,12 @@ impl ChurnLabels {
             Some(c) => format!("{}: {}", self.types[i], c.as_str()),
             None => format!("{}: no reason field set", self.types[i]),
         }
+    }
+
+    /// Every customer's reason as text ([`reason_text`](Self::reason_text)), each distinct
+    /// reason written once a stretch of rows, on the thread pool ([`TextColumn`]).
+    pub fn reason_texts(&self) -> TextColumn {
+        render_column(self.len(), |i| (self.types[i], self.causes[i]), |i| self.reason_text(i))
     }
 }
 

@@ -7,6 +7,7 @@ use std::fmt;
 use super::{check_finite_scalar, check_len};
 use crate::error::{check, Error, Result};
 use crate::parallel::{count_by, par_fill_with, task_rows};
+use crate::text::{render_column, TextColumn};
 
 /// A loyalty level (Oliver 1999): attitudinal phases first, behaviour last. Ordered from `None`
 /// to `Action`.
@@ -380,6 +381,18 @@ impl Levels {
     /// When `i` is out of range.
     pub fn reason_text(&self, i: usize) -> String {
         self.reason(i).to_string()
+    }
+
+    /// Every customer's reason as text ([`reason_text`](Self::reason_text)), each distinct
+    /// reason written once a stretch of rows, on the thread pool ([`TextColumn`]).
+    pub fn reason_texts(&self) -> TextColumn {
+        // The level, the value reached and the first failing signal with its value fix the text.
+        let key = |i: usize| {
+            let stopped = self.stopped_signal[i];
+            let stopped_value = stopped.map_or(0, |_| self.stopped[i].to_bits());
+            (self.levels[i], self.reached[i].to_bits(), stopped, stopped_value)
+        };
+        render_column(self.len(), key, |i| self.reason_text(i))
     }
 
     /// Number of customers at each level, in the order of [`LoyaltyLevel::ALL`].

@@ -9,6 +9,7 @@ use super::{
 };
 use crate::error::{check, Error, Result};
 use crate::prec::EXACT_REL;
+use crate::text::{render_column, TextColumn};
 
 /// A rung of the loyalty ladder (Christopher, Payne & Ballantyne 1991; Griffin 2002), plus
 /// `lapsed`.
@@ -366,7 +367,7 @@ impl LadderOptions {
 
 /// The rule that fired, compactly: [`Ladder`] stores one per customer with the compared value
 /// and rebuilds the [`StageReason`] on demand from its options.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Rule {
     NoInterestColumn,
     NoInterest,
@@ -457,11 +458,7 @@ impl Ladder {
                 StageReason::RepeatPurchases { frequency: value, threshold: o.repeat_min_frequency }
             }
             Rule::Advocacy(signal) => StageReason::Advocacy {
-                frequency: self
-                    .advocates
-                    .binary_search_by_key(&i, |a| a.0)
-                    .map(|k| self.advocates[k].1)
-                    .expect("every advocate is listed"),
+                frequency: self.advocate_frequency(i),
                 frequency_threshold: o.repeat_min_frequency,
                 signal,
                 value,
@@ -481,6 +478,28 @@ impl Ladder {
     /// When `i` is out of range.
     pub fn reason_text(&self, i: usize) -> String {
         self.reason(i).to_string()
+    }
+
+    /// Every customer's reason as text ([`reason_text`](Self::reason_text)), each distinct
+    /// reason written once a stretch of rows, on the thread pool ([`TextColumn`]): a million
+    /// customers on integer frequencies render a few dozen texts, not a million.
+    pub fn reason_texts(&self) -> TextColumn {
+        // The rule, the compared value and (advocates only) the frequency fix the text.
+        let frequency = |i: usize| match self.rules[i] {
+            Rule::Advocacy(_) => self.advocate_frequency(i).to_bits(),
+            _ => 0,
+        };
+        render_column(
+            self.len(),
+            |i| (self.rules[i], self.values[i].to_bits(), frequency(i)),
+            |i| self.reason_text(i),
+        )
+    }
+
+    /// The frequency of customer `i`, an advocate.
+    fn advocate_frequency(&self, i: usize) -> f64 {
+        let k = self.advocates.binary_search_by_key(&i, |a| a.0);
+        self.advocates[k.expect("every advocate is listed")].1
     }
 
     /// Number of customers on each stage, in the order of [`Stage::ALL`].

@@ -236,6 +236,12 @@ fn ladder_levels_and_churn_for_one_small_book() {
     .unwrap();
     assert_eq!(labels.types(), &[ChurnType::PassiveNonMalicious, ChurnType::ActiveCompetitive]);
     assert_eq!(labels.causes(), &[Some(ChurnCause::PaymentLapse), Some(ChurnCause::Competitor)]);
+    let texts = labels.reason_texts();
+    assert_eq!(
+        texts.iter().collect::<Vec<_>>(),
+        ["passive_non_malicious: payment_lapse", "active_competitive: competitor"]
+    );
+    assert_eq!(texts.get(1), labels.reason_text(1));
 }
 
 #[test]
@@ -394,6 +400,11 @@ proptest! {
         for (i, reason) in ladder.reasons().enumerate() {
             prop_assert_eq!(reason, ladder.reason(i));
         }
+        let texts = ladder.reason_texts();
+        prop_assert_eq!(texts.len(), rows.len());
+        for i in 0..rows.len() {
+            prop_assert_eq!(texts.get(i), ladder.reason_text(i));
+        }
         for i in 0..rows.len() {
             let s = ladder.stages()[i];
             prop_assert_eq!(ladder.reason(i).stage(), s);
@@ -482,7 +493,10 @@ proptest! {
             &opts,
         )
         .unwrap();
+        let texts = risk.reason_texts();
+        prop_assert_eq!(texts.len(), n);
         for i in 0..n {
+            prop_assert_eq!(texts.get(i), risk.reason(i));
             let s = risk.score()[i];
             prop_assert!(s > 0.0 && s <= 1.0);
             prop_assert_eq!(risk.band()[i], opts.band(prob[i]));
@@ -514,7 +528,10 @@ proptest! {
         let cum = loyalty_levels(&input, &LevelOptions::default()).unwrap();
         let hi = loyalty_levels(&input, &LevelOptions::default().with_rule(LevelRule::Highest))
             .unwrap();
+        let texts = cum.reason_texts();
+        prop_assert_eq!(texts.len(), rows.len());
         for k in 0..rows.len() {
+            prop_assert_eq!(texts.get(k), cum.reason_text(k));
             prop_assert!(cum.levels()[k] <= hi.levels()[k]);
             // Cumulative: every level up to the one reached holds.
             let holds = [b[k] >= 0.5, s[k] >= 4.0, i[k] >= 4.0, a[k] >= 1.0];

@@ -111,9 +111,23 @@ def text_column(values: Any, index: Any = None) -> pd.Series:
     cvm keeps text columns ``object`` with None so they look the same on pandas 1.5, 2.x and 3.x
     (docs/python-stacks.md).
     """
-    arr = np.empty(len(values), dtype=object)
-    arr[:] = list(values)
+    if isinstance(values, np.ndarray) and values.dtype == object and values.ndim == 1:
+        arr = values.copy()  # a pointer copy: the caller's array stays its own
+    else:
+        arr = np.empty(len(values), dtype=object)
+        arr[:] = values if isinstance(values, list) else list(values)
     return pd.Series(arr, index=index, dtype=object)
+
+
+def coded_text(coded: Any, index: Any = None) -> pd.Series:
+    """A text column out of the core as ``(codes, texts)`` (row ``i`` reads ``texts[codes[i]]``,
+    each distinct text one ``str``) → an ``object`` Series as :func:`text_column`'s."""
+    codes, texts = coded
+    table = np.empty(len(texts), dtype=object)
+    table[:] = texts
+    # The texts come in the order of the rows that first use them: as many as rows, row i's is i.
+    column = table if len(texts) == len(codes) else table[codes]
+    return pd.Series(column, index=index, dtype=object, copy=False)
 
 
 def fitted_model(obj: Any, kinds: Iterable[type], field: str = "model") -> Any:

@@ -237,7 +237,7 @@ def loyalty_stages(
         prospect_min_interest, repeat_min_frequency, advocate_min_referrals, advocate_min_reviews,
         advocate_min_recommendations, p_alive_threshold, lapse_window,
     )  # fmt: skip
-    reasons = _convert.text_column(d["reasons"], summary.index)
+    reasons = _convert.coded_text(d["reasons"], summary.index)
     return pd.DataFrame({"stage": _categorical(d["stage"], _STAGES), "reasons": reasons}, index=summary.index)
 
 
@@ -306,7 +306,7 @@ def loyalty_levels(
         belief, satisfaction, intent, obstacles,
         belief_threshold, satisfaction_threshold, intent_threshold, obstacles_threshold, str(rule), str(missing),
     )  # fmt: skip
-    reasons = _convert.text_column(d["reasons"], signals.index)
+    reasons = _convert.coded_text(d["reasons"], signals.index)
     return pd.DataFrame({"level": _categorical(d["level"], _LEVELS), "reasons": reasons}, index=signals.index)
 
 
@@ -448,7 +448,7 @@ def churn_risk(
     }
     if "value_at_risk" in d:
         cols["value_at_risk"] = d["value_at_risk"]
-    cols["reason"] = d["reason"]
+    cols["reason"] = _convert.coded_text(d["reason"], summary.index)
     out = pd.DataFrame(cols, index=summary.index)
     out.attrs["horizon"] = float(horizon)
     return out
@@ -491,7 +491,7 @@ def churn_types(reasons: pd.DataFrame, *, output: str = "pandas") -> pd.DataFram
         {
             "churn_type": _categorical(d["churn_type"], _CHURN_TYPES, ordered=False),
             "cause": _convert.text_column(d["cause"], reasons.index),
-            "reasons": _convert.text_column(d["reasons"], reasons.index),
+            "reasons": _convert.coded_text(d["reasons"], reasons.index),
         },
         index=reasons.index,
     )
