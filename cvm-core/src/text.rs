@@ -80,8 +80,12 @@ fn push_fixed(out: &mut String, x: f64, decimals: usize) -> bool {
 /// A value and its threshold for a comparison in a reason text: both by [`number`], unless they
 /// differ and would print alike, then both in shortest round-trip form.
 pub(crate) fn pair(x: f64, t: f64) -> (String, String) {
-    let (a, mut b) = against(x, &[t]);
-    (a, b.pop().unwrap_or_default())
+    let (a, b) = (number(x), number(t));
+    if a == b && t != x {
+        (format!("{x}"), format!("{t}"))
+    } else {
+        (a, b)
+    }
 }
 
 /// A value and the thresholds it is tested against (`between` bounds, `in` lists): as [`pair`],

@@ -8,9 +8,9 @@ use pyo3::types::PyDict;
 
 use cvm_core::churn::{churn_probability, churn_risk_from_model, NoPurchase};
 use cvm_core::loyalty::{
-    churn_types, loyalty_levels, loyalty_stages, stage_migration, ChurnReasons, ChurnRiskOptions,
-    ChurnType, LadderInput, LadderOptions, LevelInput, LevelOptions, LevelRule, LoyaltyLevel,
-    MigrationPolicy, MigrationState, MissingSignal, RiskBand, Stage,
+    churn_types, loyalty_levels, loyalty_stages, stage_migration, ChurnCause, ChurnReasons,
+    ChurnRiskOptions, ChurnType, LadderInput, LadderOptions, LevelInput, LevelOptions, LevelRule,
+    LoyaltyLevel, MigrationPolicy, MigrationState, MissingSignal, RiskBand, Stage,
 };
 
 use crate::conversion::{array, name, opt_slice, slice, text_codes};
@@ -246,7 +246,8 @@ fn churn_risk_native<'py>(
     })
 }
 
-/// Churn types from reason flags: `{"churn_type": uint8 codes, "cause": [str | None],
+/// Churn types from reason flags: `{"churn_type": uint8 codes, "cause": uint8 codes (0 for
+/// none, else 1 + the place in `cause_names`), "cause_names": [str],
 /// "reasons": (codes, texts)}`.
 #[pyfunction]
 #[pyo3(signature = (moved_or_died=None, competitor=None, our_fault=None, dissatisfied=None, payment_lapse=None))]
@@ -267,13 +268,18 @@ fn churn_types_native<'py>(
             let labels = churn_types(&reasons)?;
             let codes: Vec<u8> =
                 labels.types().iter().map(|x| code_of(&ChurnType::ALL, x)).collect();
-            let causes: Vec<Option<&str>> =
-                labels.causes().iter().map(|c| c.map(|c| c.as_str())).collect();
+            // 0 for no cause, else 1 + the cause's place in `ChurnCause::ALL`.
+            let causes: Vec<u8> = labels
+                .causes()
+                .iter()
+                .map(|c| c.map_or(0, |c| 1 + code_of(&ChurnCause::ALL, &c)))
+                .collect();
             Ok((codes, causes, labels.reason_texts()))
         })?;
         let out = PyDict::new(py);
         out.set_item("churn_type", array(py, codes))?;
-        out.set_item("cause", causes)?;
+        out.set_item("cause", array(py, causes))?;
+        out.set_item("cause_names", ChurnCause::ALL.map(|c| c.as_str()).to_vec())?;
         out.set_item("reasons", text_codes(py, texts))?;
         Ok(out)
     })

@@ -1,0 +1,66 @@
+"""Per-customer results from Python: the time of each call on N seeded customers, text columns
+included (the reasons, labels and causes a notebook reads).
+
+Compares with nothing else: the figure to read is the call against the core's criterion
+benchmark of the same function (docs/benchmarks.md, thirteenth round). Run it once a thread
+count:
+
+    RAYON_NUM_THREADS=1 .venv/bin/python benches/python_results.py --customers 1000000
+    RAYON_NUM_THREADS=2 .venv/bin/python benches/python_results.py --customers 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+
+import cvm
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--customers", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=7, help="best of R runs (churn risk: R/2)")
+    args = ap.parse_args()
+    n = args.customers
+    rng = np.random.default_rng(7)
+    t = rng.uniform(10, 40, n)
+    freq = rng.poisson(2, n).astype(float)
+    rec = np.where(freq > 0, t * rng.uniform(0, 1, n), 0.0)
+    summary = pd.DataFrame({"frequency": freq, "recency": rec, "T": t})
+    current, potential = rng.gamma(2, 50, n), rng.gamma(2, 80, n)
+    # Poisson counts with uniform recencies show no dropout heterogeneity: a small penalty
+    # keeps the BG/NBD's a and b finite.
+    bg = cvm.BetaGeo(penalizer=0.001).fit(summary)
+    signals = pd.DataFrame({
+        "belief_better": rng.uniform(0, 1, n),
+        "satisfaction": rng.integers(1, 6, n).astype(float),
+        "repurchase_intent": rng.integers(1, 6, n).astype(float),
+        "repeat_despite_obstacles": rng.integers(0, 3, n).astype(float),
+    })
+    flags = pd.DataFrame({"competitor": rng.uniform(size=n) < 0.3,
+                          "payment_lapse": rng.uniform(size=n) < 0.3})
+    calls = {
+        "value_matrix": lambda: cvm.value_matrix(current, potential),
+        "loyalty_stages": lambda: cvm.loyalty_stages(summary),
+        "loyalty_levels": lambda: cvm.loyalty_levels(signals),
+        "churn_types": lambda: cvm.churn_types(flags),
+        "churn_risk": lambda: cvm.churn_risk(bg, summary, 12.0),
+    }
+    warnings.simplefilter("ignore", cvm.CvmWarning)
+    for name, call in calls.items():
+        call()
+        best = float("inf")
+        for _ in range(max(1, args.repeat // 2) if name == "churn_risk" else args.repeat):
+            start = time.perf_counter()
+            call()
+            best = min(best, time.perf_counter() - start)
+        print(f"{name:16s} {best * 1e3:9.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
