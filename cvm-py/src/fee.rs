@@ -12,7 +12,7 @@ use cvm_core::selection::{
 };
 use cvm_core::TimestampUnit;
 
-use crate::conversion::{array, name, slice};
+use crate::conversion::{array, name, slice, text_codes};
 use crate::errors::{call, detach, IntoPyResult};
 use crate::selection::{Columns, PyRuleSet};
 
@@ -29,7 +29,8 @@ fn fee_schedule_json(text: &str) -> PyResult<String> {
 }
 
 /// Fees of every customer-month; returns a dict of columns (customer codes, month starts as
-/// days since 1970-01-01, days, averages, tier names, thresholds, fees, reasons).
+/// days since 1970-01-01, days, averages, tier indices into `tier_names`, thresholds, fees,
+/// reasons as `(codes, texts)`).
 #[pyfunction]
 #[pyo3(name = "fee_schedule", signature = (
     account_id, customer_id, timestamp, value, timestamp_unit, input, opening_account_id,
@@ -72,13 +73,14 @@ fn fee_schedule_native<'py>(
         let (r, reasons) = detach(py, || {
             let m = monthly_average_daily_balance(&log, Some(&openings), &o)?;
             let r = fee_schedule(m, &mapping, &schedule, &options)?;
-            let reasons: Vec<String> = (0..r.len()).map(|i| r.reason(i)).collect();
+            let reasons = r.reason_texts();
             Ok((r, reasons))
         })?;
-        let tier: Vec<&str> = (0..r.len()).map(|i| r.tier_name(i)).collect();
+        let tier_names: Vec<&str> = r.schedule.tiers.iter().map(|t| t.tier.as_str()).collect();
         let d = PyDict::new(py);
-        d.set_item("tier", tier)?;
-        d.set_item("reason", reasons)?;
+        d.set_item("tier", array(py, r.tier.clone()))?;
+        d.set_item("tier_names", tier_names)?;
+        d.set_item("reason", text_codes(py, reasons))?;
         let b = r.balances;
         d.set_item("customer_id", array(py, b.customer_id))?;
         d.set_item("month_start", array(py, b.month_start))?;

@@ -136,8 +136,9 @@ impl PyRuleSet {
     }
 
     /// Evaluates the rules over the columns; returns a dict with `decision_codes` (uint16),
-    /// `decision_names`, `scores`, `counts`, `fired_rule` (list, None when the score decided),
-    /// `strategy` (list, None when no strategy applies), `warnings` (list of `(decision, count,
+    /// `decision_names`, `scores`, `counts`, `fired_rule` (uint32 codes: 0 when the score
+    /// decided, else 1 + the place in `hard_rule_names`), `strategy` (uint32 codes: 0 when no
+    /// strategy applies, else 1 + the place in `strategy_names`), `warnings` (list of `(decision, count,
     /// total, share, message)`) and, when `reasons`, `reasons` (a list of reason-code lists, rendered without the GIL).
     #[pyo3(signature = (columns, n_rows, reasons=true))]
     fn evaluate<'py>(
@@ -153,8 +154,8 @@ impl PyRuleSet {
                 Vec<String>,
                 Vec<f64>,
                 Vec<usize>,
-                Vec<Option<String>>,
-                Vec<Option<String>>,
+                Vec<u32>,
+                Vec<u32>,
                 Vec<(String, usize, usize, f64, String)>,
             );
             let (done, codes) =
@@ -164,10 +165,10 @@ impl PyRuleSet {
                         table.push("(rows)", Column::Numeric(&rows))?;
                     }
                     let ev = rules.evaluate(&table)?;
-                    let fired =
-                        (0..ev.len()).map(|i| ev.fired_rule(i).map(str::to_string)).collect();
-                    let strategy =
-                        ev.strategies().into_iter().map(|s| s.map(String::from)).collect();
+                    // 0 for none, else 1 + the place in `hard_rule_names` / `strategy_names`.
+                    let code = |k: Option<usize>| k.map_or(0, |k| 1 + k as u32);
+                    let fired = (0..ev.len()).map(|i| code(ev.fired_rule_index(i))).collect();
+                    let strategy = (0..ev.len()).map(|i| code(ev.strategy_index(i))).collect();
                     let warnings = ev
                         .warnings()
                         .into_iter()
@@ -191,8 +192,13 @@ impl PyRuleSet {
             d.set_item("decision_names", names)?;
             d.set_item("scores", array(py, scores))?;
             d.set_item("counts", counts)?;
-            d.set_item("fired_rule", fired)?;
-            d.set_item("strategy", strategy)?;
+            d.set_item("fired_rule", array(py, fired))?;
+            d.set_item("strategy", array(py, strategy))?;
+            let hard: Vec<&str> = rules.hard.iter().map(|h| h.name.as_str()).collect();
+            let strategies: Vec<&str> =
+                rules.strategies.iter().map(|s| s.strategy.as_str()).collect();
+            d.set_item("hard_rule_names", hard)?;
+            d.set_item("strategy_names", strategies)?;
             d.set_item("warnings", warnings)?;
             if let Some(codes) = codes {
                 let rows = PyList::empty(py);

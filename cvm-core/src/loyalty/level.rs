@@ -7,7 +7,7 @@ use std::fmt;
 use super::{check_finite_scalar, check_len};
 use crate::error::{check, Error, Result};
 use crate::parallel::{count_by, par_fill_with, task_rows};
-use crate::text::{render_column, TextColumn};
+use crate::text::{self, render_column, TextColumn};
 
 /// A loyalty level (Oliver 1999): attitudinal phases first, behaviour last. Ordered from `None`
 /// to `Action`.
@@ -380,7 +380,7 @@ impl Levels {
     /// # Panics
     /// When `i` is out of range.
     pub fn reason_text(&self, i: usize) -> String {
-        self.reason(i).to_string()
+        text::reason_text(&self.reason(i))
     }
 
     /// Every customer's reason as text ([`reason_text`](Self::reason_text)), each distinct

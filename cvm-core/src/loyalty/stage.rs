@@ -9,7 +9,7 @@ use super::{
 };
 use crate::error::{check, Error, Result};
 use crate::prec::EXACT_REL;
-use crate::text::{render_column, TextColumn};
+use crate::text::{self, render_column, TextColumn};
 
 /// A rung of the loyalty ladder (Christopher, Payne & Ballantyne 1991; Griffin 2002), plus
 /// `lapsed`.
@@ -477,7 +477,7 @@ impl Ladder {
     /// # Panics
     /// When `i` is out of range.
     pub fn reason_text(&self, i: usize) -> String {
-        self.reason(i).to_string()
+        text::reason_text(&self.reason(i))
     }
 
     /// Every customer's reason as text ([`reason_text`](Self::reason_text)), each distinct

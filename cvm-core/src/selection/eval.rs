@@ -1025,16 +1025,20 @@ impl<'r, 't> Evaluation<'r, 't> {
     /// # Ok::<(), cvm_core::Error>(())
     /// ```
     pub fn strategy(&self, i: usize) -> Option<&'r str> {
-        let d = self.decision(i);
         let rules: &'r RuleSet = self.rules;
-        rules
-            .strategies
-            .iter()
-            .zip(&self.strategy_nodes)
-            .find(|(e, node)| {
-                e.decision == d && node.as_ref().is_none_or(|n| n.at(self.table, i) == T)
-            })
-            .map(|(e, _)| e.strategy.as_str())
+        self.strategy_index(i).map(|k| rules.strategies[k].strategy.as_str())
+    }
+
+    /// The place in the rule set's `strategies` of customer `i`'s strategy
+    /// ([`strategy`](Self::strategy)), or `None`.
+    ///
+    /// # Panics
+    /// When `i` is out of range.
+    pub fn strategy_index(&self, i: usize) -> Option<usize> {
+        let d = self.decision(i);
+        self.rules.strategies.iter().zip(&self.strategy_nodes).position(|(e, node)| {
+            e.decision == d && node.as_ref().is_none_or(|n| n.at(self.table, i) == T)
+        })
     }
 
     /// [`Evaluation::strategy`] of every customer.
@@ -1106,8 +1110,18 @@ impl<'r, 't> Evaluation<'r, 't> {
     /// # Panics
     /// When `i >= len()`.
     pub fn fired_rule(&self, i: usize) -> Option<&'r str> {
+        let rules: &'r RuleSet = self.rules;
+        self.fired_rule_index(i).map(|h| rules.hard[h].name.as_str())
+    }
+
+    /// The place in the rule set's `hard` rules of the rule that decided for customer `i`
+    /// ([`fired_rule`](Self::fired_rule)), if one did.
+    ///
+    /// # Panics
+    /// When `i >= len()`.
+    pub fn fired_rule_index(&self, i: usize) -> Option<usize> {
         let h = self.fired[i];
-        (h != NO_RULE).then(|| self.rules.hard[h as usize].name.as_str())
+        (h != NO_RULE).then_some(h as usize)
     }
 
     /// Outcome of rule `r` (criteria first, then hard rules, in document order) for customer `i`.

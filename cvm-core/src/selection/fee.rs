@@ -16,6 +16,7 @@ use super::daily_balance::MonthlyBalances;
 use crate::builder::with_setters;
 use crate::error::{Error, Result};
 use crate::parallel::{par_map, par_try_map};
+use crate::text::{render_rows, TextColumn};
 
 /// The version of the fee-schedule document this library writes and reads.
 pub const FEE_SCHEDULE_VERSION: u32 = 1;
@@ -295,6 +296,12 @@ impl FeeResult {
             });
         }
         text
+    }
+
+    /// Every customer-month's [`reason`](Self::reason) (each names its month and balance, so
+    /// each is its own text), written on the thread pool.
+    pub fn reason_texts(&self) -> TextColumn {
+        render_rows(self.len(), |i| self.reason(i))
     }
 }
 

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 
-use crate::parallel::par_tasks;
+use crate::parallel::{par_map, par_tasks};
 
 /// Rows a task of [`render_column`] renders (a constant, so the codes do not depend on the
 /// threads).
@@ -125,6 +125,15 @@ where
     column
 }
 
+/// The texts of rows `0..n` when nearly every row's differs: `render(i)` for each row, on the
+/// thread pool, every row its own text (no keys to compare).
+pub(crate) fn render_rows<RenderFn>(n: usize, render: RenderFn) -> TextColumn
+where
+    RenderFn: Fn(usize) -> String + Sync + Send,
+{
+    TextColumn { codes: (0..n).collect(), texts: par_map(n, render) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +156,13 @@ mod tests {
         assert_eq!(one.texts().len(), 20 + (n - TEXT_TASK));
         assert_eq!(one.codes()[20], one.codes()[0]);
         assert_eq!(one.codes()[TEXT_TASK + 5], 20 + 5);
+    }
+
+    #[test]
+    fn rows_of_their_own() {
+        let c = render_rows(5, |i| format!("row {i}"));
+        assert_eq!(c.codes(), &[0, 1, 2, 3, 4]);
+        assert_eq!(c.get(3), "row 3");
     }
 
     #[test]

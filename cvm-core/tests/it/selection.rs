@@ -334,6 +334,10 @@ fn scores_bands_hard_rules_and_missing_policies() {
     }
     assert_eq!(ev.fired_rule(2), Some("bronze_veto"));
     assert_eq!(ev.fired_rule(0), None);
+    // The index accessors name the same rules (the bindings send the indices).
+    for i in 0..4 {
+        assert_eq!(ev.fired_rule_index(i).map(|h| rules.hard[h].name.as_str()), ev.fired_rule(i));
+    }
     assert_eq!(
         ev.reason_codes(3),
         [
@@ -768,6 +772,10 @@ fn elastic_customer_preset() {
         ev.strategies(),
         [Some(ELASTIC_MAINTAIN), None, None, None, None, Some(ELASTIC_PARTNER)]
     );
+    for i in 0..6 {
+        let by_index = ev.strategy_index(i).map(|k| rules.strategies[k].strategy.as_str());
+        assert_eq!(by_index, ev.strategy(i));
+    }
     assert_eq!(ev.reason_codes(5)[0], "growing_industry:missing(industry_growing=NA)");
     assert_eq!(
         ev.reason_codes(0),

@@ -8,6 +8,7 @@ what was given.
 from __future__ import annotations
 
 import contextlib
+import gc
 from typing import Any, Iterable, Iterator, Mapping, Optional
 
 import numpy as np
@@ -128,6 +129,28 @@ def coded_text(coded: Any, index: Any = None) -> pd.Series:
     # The texts come in the order of the rows that first use them: as many as rows, row i's is i.
     column = table if len(texts) == len(codes) else table[codes]
     return pd.Series(column, index=index, dtype=object, copy=False)
+
+
+def named_codes(codes: Any, names: Any, index: Any = None) -> pd.Series:
+    """Codes out of the core (0 for none, else 1 + the place in ``names``) → an ``object`` Series
+    of the names with None, as :func:`text_column`'s (one ``str`` a name, shared by its rows)."""
+    table = np.empty(1 + len(names), dtype=object)
+    table[1:] = names
+    return text_column(table[codes], index)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """The interpreter's cyclic collector off while a result of many lists is built (lists of
+    texts hold no cycles; a million of them set off collections that cost as much as building
+    them), back on after (when it was on)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def fitted_model(obj: Any, kinds: Iterable[type], field: str = "model") -> Any:

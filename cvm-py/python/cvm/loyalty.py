@@ -486,12 +486,10 @@ def churn_types(reasons: pd.DataFrame, *, output: str = "pandas") -> pd.DataFram
     _check_columns(reasons, _CHURN_REASONS, "reasons")
     cols = {name: _flags(reasons[name], name) for name in reasons.columns}
     d = _cvm.churn_types_native(*(cols.get(name) for name in _CHURN_REASONS))
-    causes = np.empty(1 + len(d["cause_names"]), dtype=object)  # code 0: no cause
-    causes[1:] = d["cause_names"]
     return pd.DataFrame(
         {
             "churn_type": _categorical(d["churn_type"], _CHURN_TYPES, ordered=False),
-            "cause": _convert.text_column(causes[d["cause"]], reasons.index),
+            "cause": _convert.named_codes(d["cause"], d["cause_names"], reasons.index),
             "reasons": _convert.coded_text(d["reasons"], reasons.index),
         },
         index=reasons.index,

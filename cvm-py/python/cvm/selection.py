@@ -250,20 +250,22 @@ class SelectionRules:
         df = _convert.frame(df, "df")
         cols = _columns(df, self._inner.attributes)
         with _unknown_attribute(df.columns), _convert.rows_labelled(df.index, self._inner.attributes):
-            out = self._inner.evaluate(cols, len(df), reasons)
+            with _convert.gc_paused():  # a list of reason codes a row
+                out = self._inner.evaluate(cols, len(df), reasons)
+                reason_column = pd.Series(out["reasons"], index=df.index, dtype=object) if reasons else None
         names = out["decision_names"]
         codes = out["decision_codes"].astype(np.int64)
         result = pd.DataFrame(
             {
                 "decision": pd.Categorical.from_codes(codes, categories=names),
                 "score": out["scores"],
-                "fired_rule": _convert.text_column(out["fired_rule"], df.index),
-                "strategy": _convert.text_column(out["strategy"], df.index),
+                "fired_rule": _convert.named_codes(out["fired_rule"], out["hard_rule_names"], df.index),
+                "strategy": _convert.named_codes(out["strategy"], out["strategy_names"], df.index),
             },
             index=df.index,
         )
-        if reasons:
-            result["reasons"] = pd.Series(out["reasons"], index=df.index, dtype=object)
+        if reason_column is not None:
+            result["reasons"] = reason_column
         result.attrs["counts"] = dict(zip(names, out["counts"]))
         result.attrs["warnings"] = [
             {"decision": d, "count": c, "total": t, "share": s, "message": m}
