@@ -167,6 +167,11 @@ pub fn text_codes<'py>(
     (array(py, codes), texts)
 }
 
+/// Position of `x` in `all` (a core enum's `ALL`) as a `u8` code.
+pub fn code_of<T: PartialEq>(all: &[T], x: &T) -> u8 {
+    all.iter().position(|a| a == x).expect("every value is listed") as u8
+}
+
 /// `Vec` → numpy array (takes ownership, no copy).
 pub fn array<'py, T: numpy::Element>(py: Python<'py>, v: Vec<T>) -> Bound<'py, PyArray1<T>> {
     v.into_pyarray(py)

@@ -6,13 +6,13 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use cvm_core::selection::{
-    dormant_transitions, fee_schedule, monthly_average_daily_balance, AccountLog, AverageOver,
-    BalanceInput, BalanceOptions, CustomerTiers, FeeOptions, FeeSchedule, OpeningBalances,
-    Snapshot,
+    dormant_transitions, fee_schedule, monthly_average_daily_balance, AccountLog, AccountStatus,
+    AverageOver, BalanceInput, BalanceOptions, CustomerTiers, DormantTransition, FeeOptions,
+    FeeSchedule, OpeningBalances, Snapshot,
 };
 use cvm_core::TimestampUnit;
 
-use crate::conversion::{array, name, slice, text_codes};
+use crate::conversion::{array, code_of, name, slice, text_codes};
 use crate::errors::{call, detach, IntoPyResult};
 use crate::selection::{Columns, PyRuleSet};
 
@@ -94,7 +94,8 @@ fn fee_schedule_native<'py>(
 }
 
 /// Dormant transitions between two snapshots; returns a dict of columns (account codes,
-/// statuses, transitions, reasons).
+/// statuses and transitions as codes 1 + their place in `status_names` / `transition_names`,
+/// reasons).
 #[pyfunction]
 #[pyo3(name = "dormant_transitions", signature = (rules, dormant_decision, before_id, before, after_id, after))]
 fn dormant_transitions_native<'py>(
@@ -117,13 +118,16 @@ fn dormant_transitions_native<'py>(
             )
         })?;
         let d = PyDict::new(py);
-        let names = |v: &[cvm_core::selection::AccountStatus]| -> Vec<&'static str> {
-            v.iter().map(|s| s.as_str()).collect()
+        // Codes 1 + the place in the names (0, for none, does not occur).
+        let codes = |v: &[AccountStatus]| -> Vec<u8> {
+            v.iter().map(|s| 1 + code_of(&AccountStatus::ALL, s)).collect()
         };
-        d.set_item("before", names(&r.before))?;
-        d.set_item("after", names(&r.after))?;
-        let t: Vec<&str> = r.transition.iter().map(|t| t.as_str()).collect();
-        d.set_item("transition", t)?;
+        d.set_item("before", array(py, codes(&r.before)))?;
+        d.set_item("after", array(py, codes(&r.after)))?;
+        d.set_item("status_names", AccountStatus::ALL.map(AccountStatus::as_str).to_vec())?;
+        let t: Vec<u8> = r.transition.iter().map(|&t| 1 + t as u8).collect();
+        d.set_item("transition", array(py, t))?;
+        d.set_item("transition_names", DormantTransition::NAMES.to_vec())?;
         d.set_item("reason", r.reason)?;
         d.set_item("account_id", array(py, r.account_id))?;
         Ok(d)

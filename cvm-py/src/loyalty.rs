@@ -13,18 +13,13 @@ use cvm_core::loyalty::{
     LoyaltyLevel, MigrationPolicy, MigrationState, MissingSignal, RiskBand, Stage,
 };
 
-use crate::conversion::{array, name, opt_slice, slice, text_codes};
+use crate::conversion::{array, code_of, name, opt_slice, slice, text_codes};
 use crate::errors::{call, detach, IntoPyResult};
 use crate::lifetime2::PyBgBb;
 use crate::models::PyModel;
 
 type Arr<'py> = PyReadonlyArray1<'py, f64>;
 type Flags<'py> = PyReadonlyArray1<'py, bool>;
-
-/// Position of `x` in `all` as a `u8` code.
-fn code_of<T: PartialEq>(all: &[T], x: &T) -> u8 {
-    all.iter().position(|a| a == x).expect("every value is listed") as u8
-}
 
 /// Code of a migration state: the stage's, then `new` = 6, `gone` = 7.
 fn state_code(s: MigrationState) -> u8 {

@@ -8,10 +8,10 @@ use pyo3::types::{PyDict, PyList};
 use cvm_core::selection::presets::{preset, PresetOption, PRESET_NAMES};
 use cvm_core::selection::{
     lookalike, relationship_trend, Column, LookalikeOptions, RuleSet, SlopeScale, Standardization,
-    Table, TrendOptions,
+    Table, Trend, TrendOptions,
 };
 
-use crate::conversion::{array, name, slice};
+use crate::conversion::{array, code_of, name, slice, text_codes};
 use crate::errors::{call, detach, IntoPyResult};
 
 /// Columns of a table as converted by the Python layer: `(numeric, boolean, categorical)`, each
@@ -234,7 +234,8 @@ fn preset_names() -> PyResult<Vec<&'static str>> {
     call(|| Ok(PRESET_NAMES.to_vec()))
 }
 
-/// Relationship trend of each customer from row-major per-period profit.
+/// Relationship trend of each customer from row-major per-period profit: `{"trend": uint8
+/// codes (1 + the place in `trend_names`), "reason": (codes, texts), "level", "slope", …}`.
 #[pyfunction]
 #[pyo3(name = "relationship_trend", signature = (profit, n_periods, high_level=None, slope_tolerance=0.05, slope_scale="relative"))]
 fn relationship_trend_native<'py>(
@@ -249,14 +250,16 @@ fn relationship_trend_native<'py>(
             .with_slope_scale(name::<SlopeScale>(slope_scale, "slope_scale")?);
         let (r, reasons) = detach(py, || {
             relationship_trend(p, n_periods, &options).map(|r| {
-                let reasons: Vec<String> = (0..r.level.len()).map(|i| r.reason(i)).collect();
+                let reasons = r.reason_texts();
                 (r, reasons)
             })
         })?;
         let d = PyDict::new(py);
-        let trend: Vec<&str> = r.trend.iter().map(|t| t.as_str()).collect();
-        d.set_item("trend", trend)?;
-        d.set_item("reason", reasons)?;
+        // 1 + the place in `trend_names`.
+        let trend: Vec<u8> = r.trend.iter().map(|t| 1 + code_of(&Trend::ALL, t)).collect();
+        d.set_item("trend", array(py, trend))?;
+        d.set_item("trend_names", Trend::ALL.map(Trend::as_str).to_vec())?;
+        d.set_item("reason", text_codes(py, reasons))?;
         d.set_item("high_level", r.high_level)?;
         d.set_item("level", array(py, r.level))?;
         d.set_item("slope", array(py, r.slope))?;

@@ -33,6 +33,14 @@ pub enum AccountStatus {
 }
 
 impl AccountStatus {
+    /// Every status, in declaration order.
+    pub const ALL: [AccountStatus; 4] = [
+        AccountStatus::Dormant,
+        AccountStatus::Active,
+        AccountStatus::Unknown,
+        AccountStatus::Absent,
+    ];
+
     /// `"dormant"`, `"active"`, `"unknown"` or `"absent"`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -142,26 +150,22 @@ impl DormantTransitions {
 
 /// Status of row `i` and the checks that explain it.
 fn status(ev: &Evaluation<'_, '_>, i: usize, dormant: &str) -> (AccountStatus, String) {
-    let reasons = ev.reasons(i);
-    let pick = |want: Outcome| -> Vec<String> {
-        reasons
-            .iter()
-            .filter(|r| r.outcome == want)
-            .flat_map(|r| r.checks.iter().map(|c| c.code()))
-            .collect()
-    };
-    let (s, checks) = if ev.decision(i) == dormant {
-        (AccountStatus::Dormant, pick(Outcome::Pass))
-    } else if reasons.iter().any(|r| r.outcome == Outcome::Missing) {
-        (AccountStatus::Unknown, pick(Outcome::Missing))
-    } else {
-        let mut c = pick(Outcome::Fail);
-        if let Some(h) = ev.fired_rule(i) {
-            c.push(format!("rule {h} decided {}", ev.decision(i)));
+    let mut checks = String::new();
+    if ev.decision(i) == dormant {
+        ev.write_checks_with(i, Outcome::Pass, &mut checks);
+        return (AccountStatus::Dormant, checks);
+    }
+    if ev.write_checks_with(i, Outcome::Missing, &mut checks) {
+        return (AccountStatus::Unknown, checks);
+    }
+    ev.write_checks_with(i, Outcome::Fail, &mut checks);
+    if let Some(h) = ev.fired_rule(i) {
+        if !checks.is_empty() {
+            checks.push_str("; ");
         }
-        (AccountStatus::Active, c)
-    };
-    (s, checks.join("; "))
+        checks.push_str(&format!("rule {h} decided {}", ev.decision(i)));
+    }
+    (AccountStatus::Active, checks)
 }
 
 fn checked_ids(ids: &[i64], n_rows: usize, field: &str) -> Result<Vec<usize>> {
@@ -300,6 +304,48 @@ mod tests {
     use super::*;
     use crate::selection::presets::{dormant_account, DormantOptions};
     use crate::selection::Column;
+
+    /// Every status's checks as the accounts' reasons give them: the checks of the rules with
+    /// the outcome that decided, joined by "; " (the rule that fired, for an active account).
+    #[test]
+    fn status_checks_are_the_reasons_checks() {
+        let nan = f64::NAN;
+        let h = [0.0, 5.0, 0.0, nan, 0.0, 0.0, 2.0];
+        let c = [80.0, 80.0, 150.0, 10.0, nan, 100.0, 99.5];
+        let y = [4.0, 4.0, 1.0, 5.0, 3.0, nan, 0.25];
+        let table = Table::new()
+            .with("holdings_balance", Column::Numeric(&h))
+            .and_then(|t| t.with("cash_balance", Column::Numeric(&c)))
+            .and_then(|t| t.with("years_since_last_trade", Column::Numeric(&y)))
+            .unwrap();
+        let rules = dormant_account(&DormantOptions::default()).unwrap();
+        let ev = rules.evaluate(&table).unwrap();
+        let mut statuses = Vec::new();
+        for i in 0..h.len() {
+            let reasons = ev.reasons(i);
+            let pick = |want: Outcome| -> Vec<String> {
+                let of = reasons.iter().filter(|r| r.outcome == want);
+                of.flat_map(|r| r.checks.iter().map(|c| c.code())).collect()
+            };
+            let (want_status, checks) = if ev.decision(i) == "dormant" {
+                (AccountStatus::Dormant, pick(Outcome::Pass))
+            } else if reasons.iter().any(|r| r.outcome == Outcome::Missing) {
+                (AccountStatus::Unknown, pick(Outcome::Missing))
+            } else {
+                let mut c = pick(Outcome::Fail);
+                if let Some(rule) = ev.fired_rule(i) {
+                    c.push(format!("rule {rule} decided {}", ev.decision(i)));
+                }
+                (AccountStatus::Active, c)
+            };
+            assert_eq!(status(&ev, i, "dormant"), (want_status, checks.join("; ")), "row {i}");
+            statuses.push(want_status);
+        }
+        // Every status is among the cases.
+        for s in [AccountStatus::Dormant, AccountStatus::Unknown, AccountStatus::Active] {
+            assert!(statuses.contains(&s), "{s:?}");
+        }
+    }
 
     /// 100,000 accounts in two snapshots (ids in other orders, some in one snapshot only): the
     /// same transitions and reasons on one thread and on four, and the same repeated id named.

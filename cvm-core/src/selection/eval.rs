@@ -1189,6 +1189,36 @@ impl<'r, 't> Evaluation<'r, 't> {
             .collect()
     }
 
+    /// Appends to `out` the checks of the rules whose outcome for customer `i` is `want`, as
+    /// their [`Check::code`]s joined by `"; "` in rule order (the reasons' checks, written
+    /// without building [`Reason`] values); true when a rule had that outcome.
+    pub(crate) fn write_checks_with(&self, i: usize, want: Outcome, out: &mut String) -> bool {
+        let conds = self
+            .rules
+            .criteria
+            .iter()
+            .map(|c| &c.condition)
+            .chain(self.rules.hard.iter().map(|h| &h.condition));
+        let mut checks = String::new();
+        let mut any = false;
+        for (r, cond) in conds.enumerate() {
+            if self.outcome(i, r) != want {
+                continue;
+            }
+            any = true;
+            checks.clear();
+            checks.push('('); // write_checks separates from what it follows unless a '('
+            write_checks(cond, &self.nodes[r], self.table, i, &mut checks);
+            if checks.len() > 1 {
+                if !out.is_empty() {
+                    out.push_str("; ");
+                }
+                out.push_str(&checks[1..]);
+            }
+        }
+        any
+    }
+
     /// Reason codes of every customer ([`Evaluation::reason_codes`]), one vector per customer;
     /// rendered in parallel with the `parallel` feature (identical results without it).
     pub fn all_reason_codes(&self) -> Vec<Vec<String>> {

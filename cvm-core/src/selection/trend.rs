@@ -148,6 +148,12 @@ impl TrendResult {
         };
         format!("{}({level}; {slope})", self.trend[i].as_str())
     }
+
+    /// Every customer's [`reason`](Self::reason) (each names its level and slope, so each is
+    /// its own text), written on the thread pool.
+    pub fn reason_texts(&self) -> text::TextColumn {
+        text::render_rows(self.level.len(), |i| self.reason(i))
+    }
 }
 
 /// The median of `xs` (not empty): the middle value in `f64::total_cmp` order, or the mean of

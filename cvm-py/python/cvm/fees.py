@@ -329,9 +329,8 @@ def dormant_transitions(
         )
     accounts = out["account_id"] if labels is None else labels.take(out["account_id"])
     index = pd.Index(accounts, name=account_id_col)
-    result = pd.DataFrame(
-        {k: _convert.text_column(out[k], index) for k in ("before", "after", "transition", "reason")},
-        index=index,
-    )
+    named = {"before": "status_names", "after": "status_names", "transition": "transition_names"}
+    columns = {k: _convert.named_codes(out[k], out[names], index) for k, names in named.items()}
+    result = pd.DataFrame({**columns, "reason": _convert.text_column(out["reason"], index)}, index=index)
     result.attrs["counts"] = result["transition"].value_counts().to_dict()
     return result

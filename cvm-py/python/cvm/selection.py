@@ -386,8 +386,8 @@ def relationship_trend(
         {
             "level": out["level"],
             "slope": out["slope"],
-            "trend": _convert.text_column(out["trend"], index),
-            "reason": _convert.text_column(out["reason"], index),
+            "trend": _convert.named_codes(out["trend"], out["trend_names"], index),
+            "reason": _convert.coded_text(out["reason"], index),
         },
         index=index,
     )
