@@ -129,11 +129,19 @@ impl SignalCheck {
     }
 }
 
+impl SignalCheck {
+    /// Appends the check as its [`Display`](fmt::Display) writes it.
+    fn push_to(&self, out: &mut String) {
+        let op = if self.holds() { ">=" } else { "<" };
+        text::push_comparison(out, self.signal.as_str(), self.value, op, self.threshold);
+    }
+}
+
 impl fmt::Display for SignalCheck {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let op = if self.holds() { ">=" } else { "<" };
-        let (value, threshold) = crate::text::pair(self.value, self.threshold);
-        write!(f, "{}={value}{op}{threshold}", self.signal.as_str())
+        let mut s = String::new();
+        self.push_to(&mut s);
+        f.write_str(&s)
     }
 }
 
@@ -155,15 +163,28 @@ pub struct LevelReason {
     pub stopped: Option<SignalCheck>,
 }
 
+impl LevelReason {
+    /// Appends the reason as its [`Display`](fmt::Display) writes it.
+    fn push_to(&self, out: &mut String) {
+        out.push_str(self.level.as_str());
+        out.push_str(": ");
+        match (self.reached, self.stopped) {
+            (Some(r), Some(s)) => {
+                r.push_to(out);
+                out.push_str("; ");
+                s.push_to(out);
+            }
+            (Some(c), None) | (None, Some(c)) => c.push_to(out),
+            (None, None) => out.push_str("no signal observed"),
+        }
+    }
+}
+
 impl fmt::Display for LevelReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: ", self.level)?;
-        match (self.reached, self.stopped) {
-            (Some(r), Some(s)) => write!(f, "{r}; {s}"),
-            (Some(r), None) => write!(f, "{r}"),
-            (None, Some(s)) => write!(f, "{s}"),
-            (None, None) => f.write_str("no signal observed"),
-        }
+        let mut s = String::with_capacity(text::REASON_CAPACITY);
+        self.push_to(&mut s);
+        f.write_str(&s)
     }
 }
 
@@ -380,7 +401,9 @@ impl Levels {
     /// # Panics
     /// When `i` is out of range.
     pub fn reason_text(&self, i: usize) -> String {
-        text::reason_text(&self.reason(i))
+        let mut s = String::with_capacity(text::REASON_CAPACITY);
+        self.reason(i).push_to(&mut s);
+        s
     }
 
     /// Every customer's reason as text ([`reason_text`](Self::reason_text)), each distinct

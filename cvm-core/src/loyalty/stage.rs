@@ -192,47 +192,55 @@ impl StageReason {
     }
 }
 
-impl fmt::Display for StageReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // `name=value<op>threshold`, both numbers by the crate's one formatting rule.
-        let cmp = |name: &str, x: f64, op: &str, t: f64| {
-            let (a, b) = crate::text::pair(x, t);
-            format!("{name}={a}{op}{b}")
-        };
-        write!(f, "{}: ", self.stage())?;
+impl StageReason {
+    /// Appends the reason as its [`Display`](fmt::Display) writes it: `name=value<op>threshold`,
+    /// both numbers by the crate's one formatting rule.
+    fn push_to(&self, out: &mut String) {
+        use text::push_comparison as cmp;
+        out.push_str(self.stage().as_str());
+        out.push_str(": ");
         match *self {
             StageReason::NoInterest { interest: None, .. } => {
-                f.write_str("no purchase, no interest signal")
+                out.push_str("no purchase, no interest signal")
             }
             StageReason::NoInterest { interest: Some(x), threshold } => {
-                write!(f, "no purchase, {}", cmp("interest", x, "<", threshold))
+                out.push_str("no purchase, ");
+                cmp(out, "interest", x, "<", threshold);
             }
             StageReason::Interest { interest, threshold } => {
-                write!(f, "no purchase, {}", cmp("interest", interest, ">=", threshold))
+                out.push_str("no purchase, ");
+                cmp(out, "interest", interest, ">=", threshold);
             }
             StageReason::PAliveBelow { p_alive, threshold } => {
-                f.write_str(&cmp("p_alive", p_alive, "<", threshold))
+                cmp(out, "p_alive", p_alive, "<", threshold)
             }
             // Within EXACT_REL of the window is the window (rounding in T − recency): no pair.
             StageReason::Inactive { since_last, window } => {
-                let (a, b) = (crate::text::number(since_last), crate::text::number(window));
-                write!(f, "T-recency={a}>={b}")
+                out.push_str("T-recency=");
+                text::push_number(out, since_last);
+                out.push_str(">=");
+                text::push_number(out, window);
             }
             StageReason::SinglePurchase { frequency, threshold } => {
-                f.write_str(&cmp("frequency", frequency, "<", threshold))
+                cmp(out, "frequency", frequency, "<", threshold)
             }
             StageReason::RepeatPurchases { frequency, threshold } => {
-                f.write_str(&cmp("frequency", frequency, ">=", threshold))
+                cmp(out, "frequency", frequency, ">=", threshold)
             }
             StageReason::Advocacy { frequency, frequency_threshold, signal, value, threshold } => {
-                write!(
-                    f,
-                    "{}, {}",
-                    cmp("frequency", frequency, ">=", frequency_threshold),
-                    cmp(signal.as_str(), value, ">=", threshold)
-                )
+                cmp(out, "frequency", frequency, ">=", frequency_threshold);
+                out.push_str(", ");
+                cmp(out, signal.as_str(), value, ">=", threshold);
             }
         }
+    }
+}
+
+impl fmt::Display for StageReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = String::with_capacity(text::REASON_CAPACITY);
+        self.push_to(&mut s);
+        f.write_str(&s)
     }
 }
 
@@ -477,7 +485,9 @@ impl Ladder {
     /// # Panics
     /// When `i` is out of range.
     pub fn reason_text(&self, i: usize) -> String {
-        text::reason_text(&self.reason(i))
+        let mut s = String::with_capacity(text::REASON_CAPACITY);
+        self.reason(i).push_to(&mut s);
+        s
     }
 
     /// Every customer's reason as text ([`reason_text`](Self::reason_text)), each distinct

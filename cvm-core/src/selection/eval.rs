@@ -534,29 +534,58 @@ fn quantile_note(leaf: &Condition) -> String {
 fn write_numeric_check(
     out: &mut String, x: f64, holds: bool, op: Option<CompareOp>, ts: &[f64], leaf: &Condition,
 ) {
-    let (value, shown) = text::against(x, ts);
-    out.push_str(&value);
+    // The crate's rule for numbers, unless the value prints like a threshold it differs from
+    // (`text::against`): then every number in shortest round-trip form.
+    let start = out.len();
+    if !write_numbers_check(out, x, holds, op, ts, leaf, text::push_number) {
+        out.truncate(start);
+        let shortest = |o: &mut String, v: f64| o.push_str(&format!("{v}"));
+        write_numbers_check(out, x, holds, op, ts, leaf, shortest);
+    }
+}
+
+/// [`write_numeric_check`] with each number written by `number`; false when the value's text
+/// equals a threshold's that differs from it.
+fn write_numbers_check(
+    out: &mut String, x: f64, holds: bool, op: Option<CompareOp>, ts: &[f64], leaf: &Condition,
+    number: impl Fn(&mut String, f64),
+) -> bool {
+    let start = out.len();
+    number(out, x);
+    let value = start..out.len();
+    let mut distinct = true;
+    let mut threshold = |out: &mut String, t: f64| {
+        let from = out.len();
+        number(out, t);
+        distinct &= t == x || out[from..] != out[value.clone()];
+    };
     match (leaf, op) {
         (Condition::Compare { .. }, Some(op)) => {
             out.push_str(if holds { op.as_str() } else { op.negate().as_str() });
-            out.push_str(&shown[0]);
+            threshold(out, ts[0]);
             out.push_str(&quantile_note(leaf));
         }
         (Condition::Between { inclusive, .. }, _) => {
             out.push_str(if holds { " in " } else { " not in " });
             let (a, b) = if *inclusive { ('[', ']') } else { ('(', ')') };
             out.push(a);
-            out.push_str(&shown[0]);
+            threshold(out, ts[0]);
             out.push(',');
-            out.push_str(&shown[1]);
+            threshold(out, ts[1]);
             out.push(b);
         }
         _ => {
             out.push_str(if holds { " in {" } else { " not in {" });
-            out.push_str(&shown.join(","));
+            for (k, &t) in ts.iter().enumerate() {
+                if k > 0 {
+                    out.push(',');
+                }
+                threshold(out, t);
+            }
             out.push('}');
         }
     }
+    distinct
 }
 
 /// Writes the checks of a condition for row `i` as [`Check::code`] would, without building
@@ -1308,6 +1337,40 @@ mod tests {
         }
         // All three truth values occur, so the comparison is not vacuous.
         assert!(counts.iter().all(|&c| c > 100), "{counts:?}");
+    }
+
+    /// A value that prints like a threshold it differs from (999.999 and 1000 both read `1000`
+    /// at two decimals) is written, with every threshold, in shortest round-trip form, by the
+    /// fast path of the reason codes as by the reasons' checks.
+    #[test]
+    fn values_that_print_like_their_threshold_read_in_full() {
+        let x = [999.999, 1000.0, 2.5];
+        let table = Table::new().with("x", Column::Numeric(&x)).unwrap();
+        let mut rules = RuleSet::new(vec![Band::new("all", None, None)]);
+        for (name, c) in [
+            ("lt", Condition::compare("x", CompareOp::Lt, 1000.0)),
+            ("between", Condition::between("x", 0.5, 1000.0, true)),
+            ("among", Condition::is_in("x", [5.0, 1000.0])),
+        ] {
+            rules.criteria.push(Criterion::new(name, 1.0, c));
+        }
+        let ev = rules.evaluate(&table).unwrap();
+        assert_eq!(
+            ev.reason_codes(0),
+            [
+                "lt:pass(x=999.999<1000)",
+                "between:pass(x=999.999 in [0.5,1000])",
+                "among:fail(x=999.999 not in {5,1000})"
+            ]
+        );
+        assert_eq!(ev.reason_codes(2)[1], "between:pass(x=2.5 in [0.5,1000])");
+        for i in 0..x.len() {
+            let checks: Vec<String> =
+                ev.reasons(i).iter().map(|r| r.checks.iter().map(|c| c.code()).collect()).collect();
+            for (code, check) in ev.reason_codes(i).iter().zip(&checks) {
+                assert!(code.contains(check.as_str()), "{code} / {check}");
+            }
+        }
     }
 
     #[test]
