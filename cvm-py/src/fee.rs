@@ -29,7 +29,7 @@ fn fee_schedule_json(text: &str) -> PyResult<String> {
 }
 
 /// Fees of every customer-month; returns a dict of columns (customer codes, month starts as
-/// days since 1970-01-01, days, averages, tier indices into `tier_names`, thresholds, fees,
+/// days since 1970-01-01, days, averages, tiers as 1 + their place in `tier_names`, thresholds, fees,
 /// reasons as `(codes, texts)`).
 #[pyfunction]
 #[pyo3(name = "fee_schedule", signature = (
@@ -78,7 +78,9 @@ fn fee_schedule_native<'py>(
         })?;
         let tier_names: Vec<&str> = r.schedule.tiers.iter().map(|t| t.tier.as_str()).collect();
         let d = PyDict::new(py);
-        d.set_item("tier", array(py, r.tier.clone()))?;
+        // 1 + the place in `tier_names` (0, for none, does not occur).
+        let tier: Vec<u32> = r.tier.iter().map(|&t| 1 + t as u32).collect();
+        d.set_item("tier", array(py, tier))?;
         d.set_item("tier_names", tier_names)?;
         d.set_item("reason", text_codes(py, reasons))?;
         let b = r.balances;

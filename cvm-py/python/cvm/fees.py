@@ -235,14 +235,12 @@ def fee_schedule(
     index = pd.MultiIndex.from_arrays(
         [pd.Index(customers, name=customer_id_col), _months(out["month_start"])]
     )
-    tier_table = np.empty(len(out["tier_names"]), dtype=object)
-    tier_table[:] = out["tier_names"]
     result = pd.DataFrame(
         {
             "days_in_month": out["days_in_month"].astype(np.int64),
             "days_open": out["days_open"].astype(np.int64),
             "average_daily_balance": out["average_daily_balance"],
-            "tier": _convert.text_column(tier_table[out["tier"]], index),
+            "tier": _convert.named_codes(out["tier"], out["tier_names"], index),
             "threshold": out["threshold"],
             "fee": out["fee"],
             "reason": _convert.coded_text(out["reason"], index),
