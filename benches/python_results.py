@@ -25,6 +25,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--customers", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=7, help="best of R runs (the slowest: R/2)")
+    ap.add_argument("--only", nargs="+", metavar="CALL", help="time these calls only (in a fresh "
+                    "process each, the heap is the call's own)")
     args = ap.parse_args()
     n = args.customers
     rng = np.random.default_rng(7)
@@ -65,6 +67,8 @@ def main() -> None:
     }
     warnings.simplefilter("ignore", cvm.CvmWarning)
     for name, call in calls.items():
+        if args.only and name not in args.only:
+            continue
         call()
         best = float("inf")
         slow = name in ("churn_risk", "rules.evaluate+reasons", "dormant_transitions")
