@@ -10,7 +10,7 @@
 //! * `NaN`, `inf`, `-inf` as such; `-0` as `0`.
 //!
 //! When a value and the threshold it is compared with differ but would print the same after
-//! rounding (`999.999 < 1000` would read `1000<1000`), [`pair`] writes both in shortest
+//! rounding (`999.999 < 1000` would read `1000<1000`), [`push_check`] writes both in shortest
 //! round-trip form instead, so every check still reads as a true statement.
 
 mod column;
@@ -30,21 +30,65 @@ pub(crate) fn number(x: f64) -> String {
 /// reallocations).
 pub(crate) const REASON_CAPACITY: usize = 96;
 
-/// Appends `name=x<op>t`, the value and threshold by [`pair`]'s rule (shortest round-trip
+/// Appends `name=x<op>t`, the value and threshold by [`push_check`]'s rule (shortest round-trip
 /// forms when they differ but would print alike), without allocating.
 pub(crate) fn push_comparison(out: &mut String, name: &str, x: f64, op: &str, t: f64) {
-    use std::fmt::Write;
     out.push_str(name);
     out.push('=');
+    push_check(out, x, |out, n| {
+        n.value(out);
+        out.push_str(op);
+        n.threshold(out, t);
+    });
+}
+
+/// Writes the numbers of one check (a value and the thresholds it is tested against) for
+/// [`push_check`]: each by [`number`], or each in shortest round-trip form on the second pass.
+pub(crate) struct CheckNumbers {
+    x: f64,
+    shortest: bool,
+    value: std::ops::Range<usize>,
+    distinct: bool,
+}
+
+impl CheckNumbers {
+    fn push(&self, out: &mut String, v: f64) {
+        if self.shortest {
+            use std::fmt::Write;
+            let _ = write!(out, "{v}"); // a String cannot fail
+        } else {
+            push_number(out, v);
+        }
+    }
+
+    /// Appends the checked value.
+    pub(crate) fn value(&mut self, out: &mut String) {
+        let start = out.len();
+        self.push(out, self.x);
+        self.value = start..out.len();
+    }
+
+    /// Appends a threshold, noting whether it prints like the value it differs from (the value
+    /// written first).
+    pub(crate) fn threshold(&mut self, out: &mut String, t: f64) {
+        let start = out.len();
+        self.push(out, t);
+        self.distinct &= t == self.x || out[start..] != out[self.value.clone()];
+    }
+}
+
+/// Appends a check of `x` written by `write` (value and thresholds through its
+/// [`CheckNumbers`]): numbers by [`number`], unless the value prints like a threshold it
+/// differs from (`999.999 < 1000` would read `1000<1000`); then the check is written again
+/// with every number in shortest round-trip form, so it still reads as a true statement.
+pub(crate) fn push_check(out: &mut String, x: f64, write: impl Fn(&mut String, &mut CheckNumbers)) {
     let start = out.len();
-    push_number(out, x);
-    let value_end = out.len();
-    out.push_str(op);
-    let threshold_start = out.len();
-    push_number(out, t);
-    if out[start..value_end] == out[threshold_start..] && x != t {
+    let mut numbers = CheckNumbers { x, shortest: false, value: 0..0, distinct: true };
+    write(out, &mut numbers);
+    if !numbers.distinct {
         out.truncate(start);
-        let _ = write!(out, "{x}{op}{t}");
+        numbers = CheckNumbers { x, shortest: true, value: 0..0, distinct: true };
+        write(out, &mut numbers);
     }
 }
 
@@ -118,19 +162,9 @@ fn push_digits(out: &mut String, mut v: u64, width: usize) {
     out.extend(buf[start..].iter().map(|&b| b as char));
 }
 
-/// A value and its threshold for a comparison in a reason text: both by [`number`], unless they
-/// differ and would print alike, then both in shortest round-trip form.
-pub(crate) fn pair(x: f64, t: f64) -> (String, String) {
-    let (a, b) = (number(x), number(t));
-    if a == b && t != x {
-        (format!("{x}"), format!("{t}"))
-    } else {
-        (a, b)
-    }
-}
-
-/// A value and the thresholds it is tested against (`between` bounds, `in` lists): as [`pair`],
-/// all in shortest round-trip form when the value prints like a threshold it differs from.
+/// A value and the thresholds it is tested against (`between` bounds, `in` lists) as separate
+/// texts, by [`push_check`]'s rule: all in shortest round-trip form when the value prints like a
+/// threshold it differs from.
 pub(crate) fn against(x: f64, ts: &[f64]) -> (String, Vec<String>) {
     let a = number(x);
     let bs: Vec<String> = ts.iter().map(|&t| number(t)).collect();
@@ -178,6 +212,10 @@ mod tests {
         assert_eq!(number(0.125), "0.125");
         assert_eq!(number(-0.0004), "-0.0004");
         assert_eq!(number(-0.9999996), "-1");
+        let pair = |x: f64, t: f64| {
+            let (a, b) = against(x, &[t]);
+            (a, b[0].clone())
+        };
         assert_eq!(pair(999.999, 1000.0), ("999.999".into(), "1000".into()));
         assert_eq!(pair(0.7, 0.7), ("0.7".into(), "0.7".into()));
         assert_eq!(pair(5.0249999999999995, 5.0), ("5.02".into(), "5".into()));
@@ -188,6 +226,21 @@ mod tests {
             push_comparison(&mut s, "v", x, "<", t);
             assert_eq!(s, format!("[v={a}<{b}"));
         }
+        // Two thresholds: the second printing like the value sends all three to shortest forms.
+        for (x, ts) in [(2.0, [-3.0, 3.0]), (2.999, [-3.0, 3.0]), (-3.001, [-3.0, 3.0])] {
+            let (a, b) = against(x, &ts);
+            let mut s = String::new();
+            push_check(&mut s, x, |out, n| {
+                n.value(out);
+                out.push_str(" in [");
+                n.threshold(out, ts[0]);
+                out.push(',');
+                n.threshold(out, ts[1]);
+                out.push(']');
+            });
+            assert_eq!(s, format!("{a} in [{},{}]", b[0], b[1]));
+        }
+        assert_eq!(against(2.999, &[-3.0, 3.0]).0, "2.999");
     }
 
     /// The formatter's own rounding, as the module docs describe it.

@@ -530,62 +530,39 @@ fn quantile_note(leaf: &Condition) -> String {
     }
 }
 
-/// Writes a numeric check (value present) with the crate's number formatting.
+/// Writes a numeric check (value present) by the crate's rule for numbers ([`text::push_check`]).
 fn write_numeric_check(
     out: &mut String, x: f64, holds: bool, op: Option<CompareOp>, ts: &[f64], leaf: &Condition,
 ) {
-    // The crate's rule for numbers, unless the value prints like a threshold it differs from
-    // (`text::against`): then every number in shortest round-trip form.
-    let start = out.len();
-    if !write_numbers_check(out, x, holds, op, ts, leaf, text::push_number) {
-        out.truncate(start);
-        let shortest = |o: &mut String, v: f64| o.push_str(&format!("{v}"));
-        write_numbers_check(out, x, holds, op, ts, leaf, shortest);
-    }
-}
-
-/// [`write_numeric_check`] with each number written by `number`; false when the value's text
-/// equals a threshold's that differs from it.
-fn write_numbers_check(
-    out: &mut String, x: f64, holds: bool, op: Option<CompareOp>, ts: &[f64], leaf: &Condition,
-    number: impl Fn(&mut String, f64),
-) -> bool {
-    let start = out.len();
-    number(out, x);
-    let value = start..out.len();
-    let mut distinct = true;
-    let mut threshold = |out: &mut String, t: f64| {
-        let from = out.len();
-        number(out, t);
-        distinct &= t == x || out[from..] != out[value.clone()];
-    };
-    match (leaf, op) {
-        (Condition::Compare { .. }, Some(op)) => {
-            out.push_str(if holds { op.as_str() } else { op.negate().as_str() });
-            threshold(out, ts[0]);
-            out.push_str(&quantile_note(leaf));
-        }
-        (Condition::Between { inclusive, .. }, _) => {
-            out.push_str(if holds { " in " } else { " not in " });
-            let (a, b) = if *inclusive { ('[', ']') } else { ('(', ')') };
-            out.push(a);
-            threshold(out, ts[0]);
-            out.push(',');
-            threshold(out, ts[1]);
-            out.push(b);
-        }
-        _ => {
-            out.push_str(if holds { " in {" } else { " not in {" });
-            for (k, &t) in ts.iter().enumerate() {
-                if k > 0 {
-                    out.push(',');
-                }
-                threshold(out, t);
+    text::push_check(out, x, |out, numbers| {
+        numbers.value(out);
+        match (leaf, op) {
+            (Condition::Compare { .. }, Some(op)) => {
+                out.push_str(if holds { op.as_str() } else { op.negate().as_str() });
+                numbers.threshold(out, ts[0]);
+                out.push_str(&quantile_note(leaf));
             }
-            out.push('}');
+            (Condition::Between { inclusive, .. }, _) => {
+                out.push_str(if holds { " in " } else { " not in " });
+                let (a, b) = if *inclusive { ('[', ']') } else { ('(', ')') };
+                out.push(a);
+                numbers.threshold(out, ts[0]);
+                out.push(',');
+                numbers.threshold(out, ts[1]);
+                out.push(b);
+            }
+            _ => {
+                out.push_str(if holds { " in {" } else { " not in {" });
+                for (k, &t) in ts.iter().enumerate() {
+                    if k > 0 {
+                        out.push(',');
+                    }
+                    numbers.threshold(out, t);
+                }
+                out.push('}');
+            }
         }
-    }
-    distinct
+    });
 }
 
 /// Writes the checks of a condition for row `i` as [`Check::code`] would, without building

@@ -103,7 +103,7 @@ impl<'a> Column<'a> {
             return;
         }
         match self {
-            Column::Numeric(x) => out.push_str(&crate::text::number(x[i])),
+            Column::Numeric(x) => crate::text::push_number(out, x[i]),
             Column::Boolean(x) => out.push_str(if x[i] == 1 { "true" } else { "false" }),
             Column::Categorical { codes, categories } => {
                 out.push_str(&categories[codes[i] as usize])

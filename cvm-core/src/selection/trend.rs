@@ -136,17 +136,29 @@ impl TrendResult {
     /// When `i` is out of range.
     pub fn reason(&self, i: usize) -> String {
         let (l, s, t, h) = (self.level[i], self.slope[i], self.threshold[i], self.high_level);
-        let (lv, hv) = text::pair(l, h);
-        let level = if l >= h { format!("level={lv}>={hv}") } else { format!("level={lv}<{hv}") };
-        let (sv, b) = text::against(s, &[-t, t]);
-        let slope = if s > t {
-            format!("slope={sv}>{}", b[1])
-        } else if s < -t {
-            format!("slope={sv}<{}", b[0])
-        } else {
-            format!("slope={sv} in [{},{}]", b[0], b[1])
-        };
-        format!("{}({level}; {slope})", self.trend[i].as_str())
+        let mut out = String::with_capacity(text::REASON_CAPACITY);
+        out.push_str(self.trend[i].as_str());
+        out.push('(');
+        text::push_comparison(&mut out, "level", l, if l >= h { ">=" } else { "<" }, h);
+        out.push_str("; slope=");
+        text::push_check(&mut out, s, |out, n| {
+            n.value(out);
+            if s > t {
+                out.push('>');
+                n.threshold(out, t);
+            } else if s < -t {
+                out.push('<');
+                n.threshold(out, -t);
+            } else {
+                out.push_str(" in [");
+                n.threshold(out, -t);
+                out.push(',');
+                n.threshold(out, t);
+                out.push(']');
+            }
+        });
+        out.push(')');
+        out
     }
 
     /// Every customer's [`reason`](Self::reason) (each names its level and slope, so each is
@@ -349,5 +361,24 @@ mod tests {
         );
         assert_eq!(r.reason(3), "high_stable(level=40>=25; slope=0.5 in [-2,2])");
         assert_eq!(r.reason(1), "low_rising(level=20<25; slope=2>1)");
+    }
+
+    #[test]
+    fn values_that_print_like_their_threshold_read_in_full() {
+        // Each comparison on its own: a value printing like the threshold it differs from
+        // writes that comparison's numbers in shortest form; the other keeps the usual rule.
+        let r = TrendResult {
+            level: vec![999.999, 1200.0, 300.0, 300.0],
+            slope: vec![1.999, 2.001, -2.004, 5.0],
+            threshold: vec![2.0, 2.0, 2.0, 2.0],
+            trend: vec![Trend::LowStable, Trend::HighRising, Trend::LowDeclining, Trend::LowRising],
+            high_level: 1000.0,
+        };
+        assert_eq!(r.reason(0), "low_stable(level=999.999<1000; slope=1.999 in [-2,2])");
+        assert_eq!(r.reason(1), "high_rising(level=1200>=1000; slope=2.001>2)");
+        assert_eq!(r.reason(2), "low_declining(level=300<1000; slope=-2.004<-2)");
+        assert_eq!(r.reason(3), "low_rising(level=300<1000; slope=5>2)");
+        let column = r.reason_texts();
+        assert!(column.iter().eq((0..4).map(|i| r.reason(i))));
     }
 }

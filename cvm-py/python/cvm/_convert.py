@@ -115,28 +115,42 @@ def text_column(values: Any, index: Any = None) -> pd.Series:
     if isinstance(values, np.ndarray) and values.dtype == object and values.ndim == 1:
         arr = values.copy()  # a pointer copy: the caller's array stays its own
     else:
-        arr = np.empty(len(values), dtype=object)
-        arr[:] = values if isinstance(values, list) else list(values)
-    return pd.Series(arr, index=index, dtype=object)
+        arr = _object_table(values if isinstance(values, list) else list(values))
+    return _object_series(arr, index)
 
 
 def coded_text(coded: Any, index: Any = None) -> pd.Series:
     """A text column out of the core as ``(codes, texts)`` (row ``i`` reads ``texts[codes[i]]``,
     each distinct text one ``str``) → an ``object`` Series as :func:`text_column`'s."""
     codes, texts = coded
-    table = np.empty(len(texts), dtype=object)
-    table[:] = texts
+    table = _object_table(texts)
     # The texts come in the order of the rows that first use them: as many as rows, row i's is i.
-    column = table if len(texts) == len(codes) else table[codes]
-    return pd.Series(column, index=index, dtype=object, copy=False)
+    return _object_series(table if len(texts) == len(codes) else table[codes], index)
+
+
+def indexed_text(codes: Any, texts: Any, index: Any = None) -> pd.Series:
+    """Row ``i`` reads ``texts[codes[i]]`` → an ``object`` Series as :func:`text_column`'s (one
+    ``str`` a text, shared by its rows)."""
+    return _object_series(_object_table(texts)[codes], index)
 
 
 def named_codes(codes: Any, names: Any, index: Any = None) -> pd.Series:
     """Codes out of the core (0 for none, else 1 + the place in ``names``) → an ``object`` Series
     of the names with None, as :func:`text_column`'s (one ``str`` a name, shared by its rows)."""
-    table = np.empty(1 + len(names), dtype=object)
-    table[1:] = names
-    return text_column(table[codes], index)
+    return _object_series(_object_table(names, lead=1)[codes], index)
+
+
+def _object_table(texts: Any, lead: int = 0) -> np.ndarray:
+    """An ``object`` array of ``lead`` Nones then ``texts`` (numpy keeps each ``str`` as given)."""
+    table = np.empty(lead + len(texts), dtype=object)
+    table[lead:] = texts
+    return table
+
+
+def _object_series(arr: np.ndarray, index: Any) -> pd.Series:
+    """A Series over ``arr``, an ``object`` array of its own (not copied; pandas 3 does not infer
+    ``str`` from an explicit ``object`` dtype)."""
+    return pd.Series(arr, index=index, dtype=object, copy=False)
 
 
 @contextlib.contextmanager

@@ -554,8 +554,8 @@ def value_matrix(
             "current_level": out["current_level"].astype(np.int64),
             "potential_level": out["potential_level"].astype(np.int64),
             "cell": cell,
-            "label": _convert.text_column(np.asarray(labels_, dtype=object)[cell], index),
-            "strategy": _convert.text_column(np.asarray(strategies_, dtype=object)[cell], index),
+            "label": _convert.indexed_text(cell, labels_, index),
+            "strategy": _convert.indexed_text(cell, strategies_, index),
         },
         index=index,
     )
