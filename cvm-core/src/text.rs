@@ -226,7 +226,7 @@ mod tests {
             push_comparison(&mut s, "v", x, "<", t);
             assert_eq!(s, format!("[v={a}<{b}"));
         }
-        // Two thresholds: the second printing like the value sends all three to shortest forms.
+        // Two thresholds: a value printing like either sends all three numbers to shortest forms.
         for (x, ts) in [(2.0, [-3.0, 3.0]), (2.999, [-3.0, 3.0]), (-3.001, [-3.0, 3.0])] {
             let (a, b) = against(x, &ts);
             let mut s = String::new();

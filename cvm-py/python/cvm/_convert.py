@@ -153,6 +153,16 @@ def _object_series(arr: np.ndarray, index: Any) -> pd.Series:
     return pd.Series(arr, index=index, dtype=object, copy=False)
 
 
+def categorical(codes: np.ndarray, names: Any, ordered: bool = False) -> pd.Categorical:
+    """Codes out of the core (each below ``len(names)``) → a Categorical of ``names``, the codes
+    cast once to the integer type pandas keeps for that many categories (``int8`` below 127): no
+    wider copy for pandas to check and narrow again."""
+    dtype = pd.CategoricalDtype(names, ordered=ordered)
+    k = len(dtype.categories)
+    width = np.int8 if k < 127 else np.int16 if k < 32767 else np.int32 if k < 2**31 - 1 else np.int64
+    return pd.Categorical.from_codes(codes.astype(width, copy=False), dtype=dtype)
+
+
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
     """The interpreter's cyclic collector off while a result of many lists is built (lists of

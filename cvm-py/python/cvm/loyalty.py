@@ -49,8 +49,7 @@ _CHURN_REASONS = ("moved_or_died", "competitor", "our_fault", "dissatisfied", "p
 
 # -- conversions -------------------------------------------------------------------------------
 def _categorical(codes: np.ndarray, names: list[str], ordered: bool = True) -> pd.Categorical:
-    dtype = pd.CategoricalDtype(names, ordered=ordered)
-    return pd.Categorical.from_codes(codes.astype(np.int8), dtype=dtype)
+    return _convert.categorical(codes, names, ordered)
 
 
 def _check_columns(df: pd.DataFrame, valid: tuple[str, ...], field: str) -> None:

@@ -254,10 +254,9 @@ class SelectionRules:
                 out = self._inner.evaluate(cols, len(df), reasons)
                 reason_column = pd.Series(out["reasons"], index=df.index, dtype=object) if reasons else None
         names = out["decision_names"]
-        codes = out["decision_codes"].astype(np.int64)
         result = pd.DataFrame(
             {
-                "decision": pd.Categorical.from_codes(codes, categories=names),
+                "decision": _convert.categorical(out["decision_codes"], names),
                 "score": out["scores"],
                 "fired_rule": _convert.named_codes(out["fired_rule"], out["hard_rule_names"], df.index),
                 "strategy": _convert.named_codes(out["strategy"], out["strategy_names"], df.index),

@@ -507,7 +507,7 @@ def rfm_segments(summary: pd.DataFrame, table: Optional[list[dict]] = None, *, o
     table_json = None if table is None else json.dumps({"rules": table})
     out = _cvm.rfm_segments(f, r, t, m, table_json)
     names = out.pop("names")
-    segment = pd.Categorical.from_codes(out.pop("segment").astype(np.int64), categories=names)
+    segment = _convert.categorical(out.pop("segment"), names)
     frame = pd.DataFrame(out, index=index)
     frame["segment"] = segment
     return frame
