@@ -49,9 +49,14 @@ python: $(VENV)/.stamp
 
 ## Unit and integration tests in release (the grids and simulations are heavy); doc tests
 ## (one small program each) in the faster-to-compile debug profile.
-## Lints as tests: clippy and rustdoc with every warning an error.
+## Lints as tests: clippy and rustdoc with every warning an error; the core also without its
+## default features (`serde`, `parallel`: an embedder may turn either off), its unit and doc
+## tests too.
 lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy -p cvm-core --no-default-features --all-targets -- -D warnings
+	$(CARGO) clippy -p cvm-core --no-default-features --features serde --all-targets -- -D warnings
+	$(CARGO) clippy -p cvm-core --no-default-features --features parallel --all-targets -- -D warnings
 	RUSTDOCFLAGS=-Dwarnings $(CARGO) doc --no-deps --workspace
 
 test-rust:
@@ -59,6 +64,8 @@ test-rust:
 	$(CARGO) test --release -p cvm-core -p cvm-ffi --lib --tests
 	$(CARGO) run --release -p cvm-core --example custom_model
 	$(CARGO) test -p cvm-core --doc
+	$(CARGO) test --release -p cvm-core --no-default-features --lib
+	$(CARGO) test -p cvm-core --no-default-features --doc
 	$(CARGO) test -p cvm-py --lib
 	$(CARGO) test --release --manifest-path fuzz/Cargo.toml
 

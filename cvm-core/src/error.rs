@@ -152,11 +152,13 @@ impl std::error::Error for Error {
 ///
 /// # Examples
 /// ```
+/// # #[cfg(feature = "serde")] {
 /// use std::error::Error as _;
 /// let bad = serde_json::from_str::<serde_json::Value>("{").unwrap_err();
 /// let e = cvm_core::Error::json_source("$", bad);
 /// let inner = e.source().expect("kept");
 /// assert!(inner.downcast_ref::<serde_json::Error>().is_some());
+/// # }
 /// ```
 #[derive(Clone)]
 pub struct Source(Arc<dyn std::error::Error + Send + Sync + 'static>);
@@ -253,12 +255,14 @@ impl Error {
     ///
     /// # Examples
     /// ```
+    /// # #[cfg(feature = "serde")] {
     /// use std::error::Error as _;
     /// let bad = serde_json::from_str::<serde_json::Value>("[1,").unwrap_err();
     /// let e = cvm_core::Error::json_source("$", bad);
     /// assert!(e.to_string().starts_with("invalid JSON document at `$`: EOF while parsing"));
     /// assert!(e.source().unwrap().downcast_ref::<serde_json::Error>().is_some());
     /// assert!(cvm_core::Error::json("$", "no").source().is_none());
+    /// # }
     /// ```
     pub fn json_source(
         path: impl Into<String>, source: impl std::error::Error + Send + Sync + 'static,

@@ -223,6 +223,7 @@ where
 }
 
 /// The fewest elements a task of [`par_copy`] and [`par_repeat`] writes (256 KiB of `f64`).
+#[cfg_attr(not(feature = "parallel"), allow(dead_code))]
 const COPY_TASK: usize = 1 << 15;
 
 /// A copy of `v`, written on the thread pool in tasks of [`COPY_TASK`] elements from twice that
@@ -380,6 +381,7 @@ pub(crate) fn min_max(xs: &[i64]) -> (i64, i64) {
 }
 
 /// The values a task of [`min_max`] reads (512 KiB).
+#[cfg_attr(not(feature = "parallel"), allow(dead_code))]
 const SCAN_TASK: usize = 1 << 16;
 
 /// `f()` on a pool of one thread and on a pool of four (for tests that a result is the same

@@ -467,6 +467,7 @@ mod tests {
     }
 
     /// The sort of the rows as it was: a stable sort by `total_cmp`.
+    #[cfg(feature = "parallel")]
     fn stable_rows(values: &[f64], descending: bool) -> Vec<usize> {
         let mut order: Vec<usize> = (0..values.len()).collect();
         match descending {
@@ -477,6 +478,7 @@ mod tests {
     }
 
     /// The AUC as it was computed: rank sums added in a float, run after run.
+    #[cfg(feature = "parallel")]
     fn loop_auc(score: &[f64], churned: &[bool]) -> f64 {
         let order = stable_rows(score, false);
         let n1 = churned.iter().filter(|&&c| c).count() as f64;

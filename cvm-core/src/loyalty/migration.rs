@@ -246,6 +246,7 @@ mod tests {
     }
 
     /// The counts and moves of a plain loop over a std map of `after`'s ids: the reference.
+    #[cfg(feature = "parallel")]
     fn reference(
         ids_b: &[i64], st_b: &[Stage], ids_a: &[i64], st_a: &[Stage], outer: bool,
     ) -> (Vec<u64>, Vec<Move>) {

@@ -3,7 +3,7 @@
 
 use crate::distinct::Grouped;
 use crate::error::{check, Error, Result};
-use crate::parallel::{par_copy, par_fill, par_repeat, par_tasks, CHUNK};
+use crate::parallel::{par_copy, par_fill, par_repeat, par_tasks};
 
 /// A validated customer summary `(frequency, recency, T)` with weights, ready for fitting.
 ///
@@ -62,7 +62,7 @@ pub(crate) fn check_customers(frequency: &[f64], recency: &[f64], t: &[f64]) -> 
     #[cfg(feature = "parallel")]
     let all_ok = {
         use rayon::prelude::*;
-        const ROWS: usize = 16 * CHUNK;
+        const ROWS: usize = 16 * crate::parallel::CHUNK;
         if n > ROWS {
             (0..n.div_ceil(ROWS))
                 .into_par_iter()

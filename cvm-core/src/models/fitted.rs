@@ -12,8 +12,10 @@
 //! use cvm_core::models::{BgNbd, BgNbdParams, Fitted};
 //! let m: BgNbd = Fitted::from_params(BgNbdParams::new(0.243, 4.414, 0.793, 2.426)?)?;
 //! assert!(m.diagnostics().is_none() && m.covariance().is_none());
+//! # #[cfg(feature = "serde")] {
 //! let back = BgNbd::from_json(&m.to_json()?)?;
 //! assert_eq!(back, m);
+//! # }
 //! # Ok::<(), cvm_core::Error>(())
 //! ```
 

@@ -116,9 +116,10 @@ pub use transaction::TransactionModel;
 
 pub(crate) use crate::special::{log_add_exp as ln_add, one_minus_exp_over};
 pub(crate) use bg_family_likelihood::{Order, XTerms};
+#[cfg(feature = "serde")]
+pub(crate) use checks::check_param;
 pub(crate) use checks::{
-    check_estimate, check_identifiable, check_outputs, check_param, check_params, check_t,
-    fmt_params,
+    check_estimate, check_identifiable, check_outputs, check_params, check_t, fmt_params,
 };
 pub(crate) use covariance::{delta_interval, z_for_level, Link};
 pub(crate) use data::check_customers;

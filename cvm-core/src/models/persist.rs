@@ -18,6 +18,7 @@
 
 use crate::error::{Error, Result};
 
+#[cfg(feature = "serde")]
 use super::ModelParams;
 #[cfg(feature = "serde")]
 use super::{Covariance, FitDiagnostics};
