@@ -150,6 +150,7 @@ impl DormantTransitions {
 
 /// Status of row `i` and the checks that explain it.
 fn status(ev: &Evaluation<'_, '_>, i: usize, dormant: &str) -> (AccountStatus, String) {
+    use std::fmt::Write;
     let mut checks = String::new();
     if ev.decision(i) == dormant {
         ev.write_checks_with(i, Outcome::Pass, &mut checks);
@@ -163,7 +164,7 @@ fn status(ev: &Evaluation<'_, '_>, i: usize, dormant: &str) -> (AccountStatus, S
         if !checks.is_empty() {
             checks.push_str("; ");
         }
-        checks.push_str(&format!("rule {h} decided {}", ev.decision(i)));
+        let _ = write!(checks, "rule {h} decided {}", ev.decision(i)); // a String cannot fail
     }
     (AccountStatus::Active, checks)
 }

@@ -566,16 +566,19 @@ fn write_numeric_check(
 }
 
 /// Writes the checks of a condition for row `i` as [`Check::code`] would, without building
-/// [`Check`] values (the fast path of [`Evaluation::reason_codes`]).
-fn write_checks(c: &Condition, n: &Node, table: &Table<'_>, i: usize, out: &mut String) {
+/// [`Check`] values (the fast path of [`Evaluation::reason_codes`]): each after a `"; "` unless
+/// it is the first since position `from` of `out`.
+fn write_checks(
+    c: &Condition, n: &Node, table: &Table<'_>, i: usize, out: &mut String, from: usize,
+) {
     use std::fmt::Write;
     match (c, n) {
         (Condition::All(cs), Node::All(ns)) | (Condition::Any(cs), Node::Any(ns)) => {
-            cs.iter().zip(ns).for_each(|(c, n)| write_checks(c, n, table, i, out))
+            cs.iter().zip(ns).for_each(|(c, n)| write_checks(c, n, table, i, out, from))
         }
-        (Condition::Not(c), Node::Not(n)) => write_checks(c, n, table, i, out),
+        (Condition::Not(c), Node::Not(n)) => write_checks(c, n, table, i, out, from),
         (leaf, Node::Leaf(l)) => {
-            if !out.ends_with('(') {
+            if out.len() > from {
                 out.push_str("; ");
             }
             let state = l.at(table, i);
@@ -1188,7 +1191,8 @@ impl<'r, 't> Evaluation<'r, 't> {
                 out.push(':');
                 out.push_str(self.outcome(i, r).as_str(kind));
                 out.push('(');
-                write_checks(cond, &self.nodes[r], self.table, i, &mut out);
+                let from = out.len();
+                write_checks(cond, &self.nodes[r], self.table, i, &mut out, from);
                 out.push(')');
                 out
             })
@@ -1196,8 +1200,9 @@ impl<'r, 't> Evaluation<'r, 't> {
     }
 
     /// Appends to `out` the checks of the rules whose outcome for customer `i` is `want`, as
-    /// their [`Check::code`]s joined by `"; "` in rule order (the reasons' checks, written
-    /// without building [`Reason`] values); true when a rule had that outcome.
+    /// their [`Check::code`]s joined by `"; "` in rule order, the first right after what `out`
+    /// holds (the reasons' checks, written without building [`Reason`] values); true when a rule
+    /// had that outcome.
     pub(crate) fn write_checks_with(&self, i: usize, want: Outcome, out: &mut String) -> bool {
         let conds = self
             .rules
@@ -1205,21 +1210,12 @@ impl<'r, 't> Evaluation<'r, 't> {
             .iter()
             .map(|c| &c.condition)
             .chain(self.rules.hard.iter().map(|h| &h.condition));
-        let mut checks = String::new();
+        let from = out.len();
         let mut any = false;
         for (r, cond) in conds.enumerate() {
-            if self.outcome(i, r) != want {
-                continue;
-            }
-            any = true;
-            checks.clear();
-            checks.push('('); // write_checks separates from what it follows unless a '('
-            write_checks(cond, &self.nodes[r], self.table, i, &mut checks);
-            if checks.len() > 1 {
-                if !out.is_empty() {
-                    out.push_str("; ");
-                }
-                out.push_str(&checks[1..]);
+            if self.outcome(i, r) == want {
+                any = true;
+                write_checks(cond, &self.nodes[r], self.table, i, out, from);
             }
         }
         any
