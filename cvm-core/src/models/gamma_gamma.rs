@@ -96,12 +96,13 @@ impl GammaGamma {
     ///
     /// The rows are read twice: once to validate them (on the thread pool, in chunks of 2,048
     /// rows from 16,384), then once to build a summary in which customers with the same
-    /// frequency and mean spends within 1/65 of each other share one set of moments (from 65,536
-    /// rows on a pool of more than one thread, in shards of these groups, each on its own task;
-    /// the same summary as one pass). Each evaluation of the likelihood then costs work proportional to the number
-    /// of such groups (at most 32 per octave of spend and distinct frequency), whatever the number
-    /// of customers, with the accuracy of the per-customer sum. The result does not depend on the
-    /// number of threads.
+    /// frequency and mean spends within 1/65 of each other share one set of moments (from
+    /// 131,072 rows in two to four parts of the rows on the thread pool, whose moments are then
+    /// added up part by part: the same summary on any number of threads). Each evaluation of the
+    /// likelihood (the groups' terms on the thread pool from 4,096 groups, added up in order)
+    /// then costs work proportional to the number of such groups (at most 32 per octave of spend
+    /// and distinct frequency), whatever the number of customers, with the accuracy of the
+    /// per-customer sum. The result does not depend on the number of threads.
     ///
     /// # Formula
     /// Fader, Hardie & Lee (2005, JMR), with `z̄` the mean of `x` transactions:
