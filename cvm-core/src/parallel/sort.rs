@@ -21,6 +21,19 @@ pub(crate) fn par_sort_keys(keys: &mut [u64]) {
     keys.sort_unstable();
 }
 
+/// `keys` cut into runs, each sorted on a task of its own and never merged: one run for every
+/// thread from [`super::PAR_SORT_FROM`] keys on a pool of more than one thread ([`sorts_on_pool`]),
+/// else one run sorted on the calling thread. Returns the runs' bounds (from 0 to `keys.len()`).
+/// For callers that only count or select in the sorted order (by bisection in each run), this is
+/// the sort without its merge rounds and their second array. Work O(n log n).
+pub(crate) fn sorted_runs(keys: &mut [u64]) -> Vec<usize> {
+    let n = keys.len();
+    let runs = if sorts_on_pool(n) { threads() } else { 1 };
+    let bounds: Vec<usize> = (0..=runs).map(|r| r * n / runs).collect();
+    par_tasks_owned(cut(keys, &bounds), |_, run| run.sort_unstable());
+    bounds
+}
+
 /// A key of `x` whose unsigned order is `f64::total_cmp`'s (−0.0 before +0.0, negative values
 /// before positive ones, NaN by its sign bit at either end).
 pub(crate) fn order_key(x: f64) -> u64 {
@@ -160,6 +173,25 @@ mod tests {
                 let pool = rayon::ThreadPoolBuilder::new().num_threads(t).build().unwrap();
                 assert_eq!(pool.install(sorted), want, "{t} threads");
             }
+        }
+    }
+
+    /// One sorted run a thread from `PAR_SORT_FROM` keys on a pool of more than one thread,
+    /// one below or on one thread; the runs together hold the keys.
+    #[test]
+    #[cfg(feature = "parallel")]
+    fn sorted_runs_are_sorted_and_hold_the_keys() {
+        let keys: Vec<u64> = crate::testing::xorshift(9).take(200_003).map(|s| s % 1000).collect();
+        for (t, n, runs) in [(1, 200_003, 1), (2, 200_003, 2), (3, 200_003, 3), (4, 1000, 1)] {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(t).build().unwrap();
+            let mut v = keys[..n].to_vec();
+            let bounds = pool.install(|| sorted_runs(&mut v));
+            assert_eq!((bounds.len(), bounds[0], bounds[runs]), (runs + 1, 0, n), "{t} threads");
+            assert!(bounds.windows(2).all(|w| v[w[0]..w[1]].is_sorted()));
+            v.sort_unstable();
+            let mut part = keys[..n].to_vec();
+            part.sort_unstable();
+            assert_eq!(v, part);
         }
     }
 
