@@ -212,13 +212,19 @@ impl Cells {
             self.cells.push(cell);
             return;
         };
+        let shift = 52 - CELL_BITS;
+        let centre = f64::from_bits((key.1 << shift) | (1 << (shift - 1)));
+        self.cell(key, || Cell::new(x, centre)).add(z, w);
+    }
+
+    /// The cell of `key`, made by `new` if there is none yet.
+    fn cell(&mut self, key: (u64, u64), new: impl FnOnce() -> Cell) -> &mut Cell {
         let cells = &mut self.cells;
         let at = *self.index.entry(key).or_insert_with(|| {
-            let shift = 52 - CELL_BITS;
-            cells.push(Cell::new(x, f64::from_bits((key.1 << shift) | (1 << (shift - 1)))));
+            cells.push(new());
             (cells.len() - 1) as u32
         });
-        cells[at as usize].add(z, w);
+        &mut cells[at as usize]
     }
 
     /// Adds the moments of `cells` (a part's cells of one shard), after the parts before it: a
@@ -230,12 +236,7 @@ impl Cells {
                 self.cells.push(*cell);
                 continue;
             };
-            let cells = &mut self.cells;
-            let at = *self.index.entry(key).or_insert_with(|| {
-                cells.push(Cell { moments: [0.0; MOMENTS + 1], ..*cell });
-                (cells.len() - 1) as u32
-            });
-            let moments = &mut cells[at as usize].moments;
+            let moments = &mut self.cell(key, || Cell::new(cell.x, cell.centre)).moments;
             moments.iter_mut().zip(&cell.moments).for_each(|(m, &p)| *m += p);
         }
     }

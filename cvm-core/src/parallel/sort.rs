@@ -28,9 +28,15 @@ pub(crate) fn par_sort_keys(keys: &mut [u64]) {
 /// the sort without its merge rounds and their second array. Work O(n log n).
 pub(crate) fn sorted_runs(keys: &mut [u64]) -> Vec<usize> {
     let n = keys.len();
-    let runs = if sorts_on_pool(n) { threads() } else { 1 };
+    sort_runs(keys, if sorts_on_pool(n) { threads() } else { 1 })
+}
+
+/// `v` cut into `runs` runs of nearly equal length, each sorted on a task of its own; returns
+/// their bounds (from 0 to `v.len()`).
+fn sort_runs<T: Ord + Send>(v: &mut [T], runs: usize) -> Vec<usize> {
+    let n = v.len();
     let bounds: Vec<usize> = (0..=runs).map(|r| r * n / runs).collect();
-    par_tasks_owned(cut(keys, &bounds), |_, run| run.sort_unstable());
+    par_tasks_owned(cut(v, &bounds), |_, run| run.sort_unstable());
     bounds
 }
 
@@ -49,17 +55,15 @@ pub(crate) fn from_order_key(k: u64) -> f64 {
 /// The runs sorted a task each, then `log2(runs)` rounds of pairwise merges between `v` and a
 /// second array, starting where the last round ends in `v`.
 fn sort_and_merge<T: Ord + Copy + Send + Sync>(v: &mut [T]) {
-    let n = v.len();
     let runs = threads().next_power_of_two().max(2);
     let rounds = runs.trailing_zeros();
-    let bounds: Vec<usize> = (0..=runs).map(|r| r * n / runs).collect();
     let mut other = par_copy(v);
     // An odd number of rounds ends in `other`'s partner: sort the runs in `other`.
     let (mut from, mut to): (&mut [T], &mut [T]) = match rounds % 2 {
         1 => (&mut other, v),
         _ => (v, &mut other),
     };
-    par_tasks_owned(cut(from, &bounds), |_, run| run.sort_unstable());
+    let bounds = sort_runs(from, runs);
     for round in 0..rounds {
         let step = 1 << round;
         let edges: Vec<usize> = bounds.iter().copied().step_by(step).collect();
