@@ -19,7 +19,7 @@
 
 use crate::distinct::{first_appearance, scan_table, Entry, Firsts, Scan};
 use crate::error::{check, Error, Result};
-use crate::parallel::par_map;
+use crate::parallel::{count_by, par_map};
 
 /// Unique `(frequency, recency, T)` rows, their counts, and the map back to the original rows.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,7 +62,7 @@ impl Compressed {
 }
 
 /// Order-preserving map of a finite `f64` to `u64` (−0.0 and +0.0 map alike).
-fn key(x: f64) -> u64 {
+pub(crate) fn key(x: f64) -> u64 {
     let b = if x == 0.0 { 0 } else { x.to_bits() };
     if b >> 63 == 1 {
         !b
@@ -73,6 +73,11 @@ fn key(x: f64) -> u64 {
 
 /// The [`key`]s of a row `(f, r, t)`.
 type Keys = (u64, u64, u64);
+
+/// The [`Keys`] of each row of the columns.
+fn row_keys<'a>(f: &'a [f64], r: &'a [f64], t: &'a [f64]) -> impl Fn(usize) -> Keys + Sync + 'a {
+    move |i| (key(f[i]), key(r[i]), key(t[i]))
+}
 
 /// A 64-bit hash of a row's [`Keys`].
 fn keys_hash(&(f, r, t): &Keys) -> u64 {
@@ -113,6 +118,37 @@ impl Scan<Keys> for Table {
     }
 }
 
+/// The distinct rows of `n` rows `(frequency, recency, T)` (−0.0 and +0.0 alike), unsorted.
+pub(crate) struct Distinct {
+    /// The first row of each distinct row, in the order [`first_appearance`] gives them (of
+    /// first appearance, shard after shard from 65,536 rows on the thread pool).
+    pub(crate) first: Vec<usize>,
+    /// For each row, the index of its distinct row.
+    pub(crate) inverse: Vec<u32>,
+}
+
+impl Distinct {
+    /// The number of distinct rows.
+    pub(crate) fn len(&self) -> usize {
+        self.first.len()
+    }
+}
+
+/// The distinct rows of columns of equal length and finite values (the caller's checks): what
+/// [`compress`] sorts, for callers that need no order (a hash a row, as [`compress`]).
+///
+/// # Errors
+/// [`crate::Error::InvalidValue`] for 2³² − 1 rows or more (the map back is of 32-bit indices).
+pub(crate) fn distinct_rows(frequency: &[f64], recency: &[f64], t: &[f64]) -> Result<Distinct> {
+    let n = frequency.len();
+    if n >= u32::MAX as usize {
+        let most = u32::MAX - 1;
+        return Err(Error::invalid("frequency", format!("{n} rows: at most {most} are supported")));
+    }
+    let (inverse, first) = first_appearance(n, row_keys(frequency, recency, t), keys_hash, &Table);
+    Ok(Distinct { first, inverse })
+}
+
 /// Collapses identical `(frequency, recency, T)` rows.
 ///
 /// Each unique row keeps the values of its first row (−0.0 and +0.0 are the same value).
@@ -135,18 +171,10 @@ pub fn compress(frequency: &[f64], recency: &[f64], t: &[f64]) -> Result<Compres
     check::finite("frequency", frequency)?;
     check::finite("recency", recency)?;
     check::finite("T", t)?;
-    if n >= u32::MAX as usize {
-        let most = u32::MAX - 1;
-        return Err(Error::invalid("frequency", format!("{n} rows: at most {most} are supported")));
-    }
-    let keys = |i: usize| (key(frequency[i]), key(recency[i]), key(t[i]));
-    // Each row's unique row and each unique row's first row.
-    let (local, first) = first_appearance(n, keys, keys_hash, &Table);
+    let Distinct { first, inverse: local } = distinct_rows(frequency, recency, t)?;
+    let keys = row_keys(frequency, recency, t);
     let m = first.len();
-    let mut count = vec![0u64; m];
-    for &u in &local {
-        count[u as usize] += 1;
-    }
+    let count = count_by(n, m, |i| local[i] as usize);
     // The unique rows in ascending order of their keys.
     let mut order: Vec<((u64, u64, u64), u32)> = par_map(m, |u| (keys(first[u]), u as u32));
     crate::parallel::par_sort_unstable(&mut order);
@@ -161,7 +189,7 @@ pub fn compress(frequency: &[f64], recency: &[f64], t: &[f64]) -> Result<Compres
         frequency: pick(frequency),
         recency: pick(recency),
         t: pick(t),
-        weight: par_map(m, |r| count[order[r].1 as usize]),
+        weight: par_map(m, |r| count[order[r].1 as usize] as u64),
         inverse: par_map(n, |i| rank[local[i] as usize]),
     })
 }
@@ -172,7 +200,8 @@ mod tests {
 
     /// The unique rows sorted by (frequency, recency, T), each with its first row's values, its
     /// count and the map back, as sorting all rows gives them: on rows with many repeats, −0.0
-    /// and +0.0, negative values, and enough unique rows to grow the table.
+    /// and +0.0, negative values, and enough unique rows to grow the table; unsorted, those of
+    /// [`distinct_rows`].
     #[test]
     fn unique_rows_are_those_of_a_full_sort() {
         let mut state = 11u64;
@@ -207,6 +236,14 @@ mod tests {
         assert_eq!(c.inverse, inverse);
         for (k, &w) in c.weight.iter().enumerate() {
             assert_eq!(w, inverse.iter().filter(|&&v| v as usize == k).count() as u64);
+        }
+        // The same distinct rows unsorted: each row's first row holds its keys, and comes first.
+        let d = distinct_rows(&f, &r, &t).unwrap();
+        assert_eq!(d.len(), c.len());
+        let keys = row_keys(&f, &r, &t);
+        for (i, &u) in d.inverse.iter().enumerate() {
+            let j = d.first[u as usize];
+            assert!(j <= i && keys(j) == keys(i) && d.inverse[j] == u, "{i}");
         }
     }
 }

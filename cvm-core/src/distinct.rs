@@ -1,6 +1,8 @@
 //! Distinct values of many rows by hashing, on the thread pool: the one grouping behind text
-//! customer ids ([`crate::summary::text_codes`], [`crate::summary::summarize_text`]) and the
-//! compression of customer summaries ([`crate::compress()`]).
+//! customer ids ([`crate::summary::text_codes`], [`crate::summary::summarize_text`]), the
+//! compression of customer summaries ([`crate::compress()`]) and the distinct histories of CLV,
+//! and, of 64-bit words ([`distinct_words`]), the join of unsorted ids in migrations and CLV's
+//! frequencies.
 //!
 //! The caller gives each row an item (what its table compares, or a hash of it) and a hash of
 //! the item (equal values hash alike), and scans items through a hash table of their distinct
@@ -247,6 +249,52 @@ pub(crate) fn scan_table<T, E: Entry>(
     (index, first)
 }
 
+/// [`first_appearance`] of 64-bit words `word(i)` (ids, or keys equal exactly when their values
+/// are), compared in the table's slots.
+pub(crate) fn distinct_words(n: usize, word: impl Fn(usize) -> u64 + Sync) -> Firsts {
+    first_appearance(n, word, |&w| Word::mix(w), &WordScan)
+}
+
+/// A word in the table of [`WordScan`].
+#[derive(Clone, Copy, Default)]
+struct Word {
+    word: u64,
+    tag: u32,
+}
+
+impl Word {
+    /// A bijective mix of the word's bits (splitmix64's finaliser): every bit of the word moves
+    /// the top bits that pick the shard and the slot.
+    fn mix(word: u64) -> u64 {
+        let mut z = word;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+impl Entry for Word {
+    fn hash(&self) -> u64 {
+        Word::mix(self.word)
+    }
+    fn tag(&self) -> u32 {
+        self.tag
+    }
+    fn tagged(self, tag: u32) -> Self {
+        Word { tag, ..self }
+    }
+}
+
+/// The scan of words through a table of their distinct values.
+struct WordScan;
+
+impl Scan<u64> for WordScan {
+    type Out = Firsts;
+    fn scan(&self, rows: impl Iterator<Item = (usize, u64)>, len: usize) -> Firsts {
+        scan_table(rows, len, |_, word| Word { word, tag: 0 }, |a, b, _, _| a.word == b.word)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,26 +322,29 @@ mod tests {
     }
 
     /// Below and above the sharded size, every row's index names a distinct value whose first
-    /// row holds the row's value and comes first among its rows; every value is counted once.
+    /// row holds the row's value and comes first among its rows; every value is counted once
+    /// (by a test table and by [`distinct_words`]).
     #[test]
     fn indices_and_first_rows_agree_with_the_values() {
         for n in [0, 1, 1000, 200_003] {
             let values: Vec<u64> = (0..n as u64).map(|i| (i * 7919) % 50_021).collect();
             let hash = |v: &u64| v.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-            let (index, first) = first_appearance(n, |i| values[i], hash, &Values(&values));
-            assert_eq!(index.len(), n);
             let mut distinct = values.clone();
             distinct.sort_unstable();
             distinct.dedup();
-            assert_eq!(first.len(), distinct.len());
-            for (i, &d) in index.iter().enumerate() {
-                let f = first[d as usize];
-                assert!(values[f] == values[i] && f <= i);
+            let by_table = first_appearance(n, |i| values[i], hash, &Values(&values));
+            for (index, first) in [by_table, distinct_words(n, |i| values[i])] {
+                assert_eq!(index.len(), n);
+                assert_eq!(first.len(), distinct.len());
+                for (i, &d) in index.iter().enumerate() {
+                    let f = first[d as usize];
+                    assert!(values[f] == values[i] && f <= i);
+                }
+                let mut firsts = first.clone();
+                firsts.sort_unstable();
+                firsts.dedup();
+                assert_eq!(firsts.len(), first.len());
             }
-            let mut firsts = first.clone();
-            firsts.sort_unstable();
-            firsts.dedup();
-            assert_eq!(firsts.len(), first.len());
         }
     }
 }

@@ -6,7 +6,7 @@ use crate::names::{normalize, text_form};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::distinct::{first_appearance, scan_table, Entry, Firsts, Scan};
+use crate::distinct::distinct_words;
 use crate::error::{check, Error, Result};
 use crate::loyalty::MigrationState;
 use crate::parallel::{all_rows, par_map};
@@ -320,7 +320,7 @@ fn merge_join(before: &[i64], after: &[i64]) -> (Vec<u32>, Vec<bool>) {
 const SHARDED_JOIN_FROM: usize = 1 << 16;
 
 /// The join of unsorted ids from [`SHARDED_JOIN_FROM`] customers: the ids of `after`, then of
-/// `before`, grouped by value with [`first_appearance`] (hashed and scanned in shards on the
+/// `before`, grouped by value with [`distinct_words`] (hashed and scanned in shards on the
 /// thread pool), so that a customer of `before` is matched to the first row of its id, when that
 /// row is in `after`. `None` below that size and for a duplicate id in either list (counted: an
 /// id's first row is in `after` for exactly `after.len()` ids when `after` has no duplicate,
@@ -332,7 +332,7 @@ fn sharded_join(before: &[i64], after: &[i64]) -> Option<(Vec<u32>, Vec<bool>)> 
         return None;
     }
     let item = |r: usize| if r < na { after[r] } else { before[r - na] };
-    let (index, first) = first_appearance(n, item, |&id| IdEntry::mix(id), &IdScan);
+    let (index, first) = distinct_words(n, |r| item(r) as u64);
     let in_after = count_by(first.len(), 2, |d| usize::from(first[d] < na))[1];
     if in_after != na {
         return None;
@@ -350,46 +350,6 @@ fn sharded_join(before: &[i64], after: &[i64]) -> Option<(Vec<u32>, Vec<bool>)> 
     let matched = par_map(na, |j| hit[j].load(Ordering::Relaxed));
     let only_before = first.len() - in_after;
     (only_before + count_true(&matched) == nb).then_some((partner, matched))
-}
-
-/// An id in the table of [`IdScan`].
-#[derive(Clone, Copy, Default)]
-struct IdEntry {
-    id: i64,
-    tag: u32,
-}
-
-impl IdEntry {
-    /// A bijective mix of the id's bits (splitmix64's finaliser): every bit of the id moves the
-    /// top bits that pick the shard and the slot.
-    fn mix(id: i64) -> u64 {
-        let mut z = id as u64;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
-
-impl Entry for IdEntry {
-    fn hash(&self) -> u64 {
-        IdEntry::mix(self.id)
-    }
-    fn tag(&self) -> u32 {
-        self.tag
-    }
-    fn tagged(self, tag: u32) -> Self {
-        IdEntry { tag, ..self }
-    }
-}
-
-/// The scan of ids through a table of their distinct values.
-struct IdScan;
-
-impl Scan<i64> for IdScan {
-    type Out = Firsts;
-    fn scan(&self, rows: impl Iterator<Item = (usize, i64)>, len: usize) -> Firsts {
-        scan_table(rows, len, |_, id| IdEntry { id, tag: 0 }, |a, b, _, _| a.id == b.id)
-    }
 }
 
 /// Join through a hash map of `after`'s ids; duplicate ids in either list are an error.

@@ -62,12 +62,13 @@
 //! # Ok::<(), cvm_core::Error>(())
 //! ```
 
-use crate::compress::{compress, Compressed};
+use crate::compress::{distinct_rows, key, Distinct};
+use crate::distinct::distinct_words;
 use crate::error::{check, Error, Result};
 use crate::models::{
     log_gradient, log_gradients, quadratic_form, Scratch, SpendModel, TransactionModel,
 };
-use crate::parallel::{par_copy, par_map, par_map2};
+use crate::parallel::{par_copy, par_map, par_map2, par_tasks, ranges_by};
 use crate::special::gauss_legendre;
 use crate::TimeUnit;
 
@@ -256,39 +257,34 @@ const CHEB_TOL: f64 = 1e-12;
 /// checked against direct evaluation at four points between the nodes (relative error ≤ 1e-12,
 /// else that frequency is evaluated directly). With continuous ages, where every customer is
 /// distinct, this replaces a million evaluations by a few thousand.
-fn discounted_by_frequency(pl: &Plan<'_>, params: &[f64], m: f64, c: &Compressed) -> Vec<f64> {
-    let direct = |i: usize| pl.discounted(params, c.frequency[i], c.recency[i], c.t[i]);
-    let n = c.len();
-    // Contiguous runs of equal frequency (the compressed rows are sorted by frequency).
-    let mut group = vec![0u32; n];
-    let mut interpolants: Vec<Option<crate::special::Chebyshev>> = Vec::new();
-    let mut start = 0;
-    while start < n {
-        let x = c.frequency[start];
-        let mut end = start;
-        while end < n && c.frequency[end] == x {
-            group[end] = interpolants.len() as u32;
-            end += 1;
-        }
-        let interp = if end - start >= INTERPOLATE_FROM {
-            let (lo, hi) = c.t[start..end]
-                .iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
-            let at = |y: f64| {
-                let tc = (y.exp() - m).max(0.0);
-                let tx = if x > 0.0 { tc } else { 0.0 };
-                pl.discounted(params, x, tx, tc)
-            };
-            crate::special::Chebyshev::fit_ln((lo + m).ln(), (hi + m).ln(), CHEB_TOL, &at)
-        } else {
-            None
+///
+/// The distinct histories are grouped by frequency by hashing (no sort), each frequency's count
+/// and range of `T` folded on the thread pool, and the frequencies' interpolants fitted a task
+/// each.
+fn discounted_by_frequency(pl: &Plan<'_>, params: &[f64], m: f64, h: &Histories<'_>) -> Vec<f64> {
+    let d = &h.distinct;
+    let (x, tc) = (|u: usize| h.frequency[d.first[u]], |u: usize| h.t[d.first[u]]);
+    // Each distinct history's frequency, and each frequency's first distinct history.
+    let (group, firsts) = distinct_words(d.len(), |u| key(x(u)));
+    // Each frequency's number of distinct histories and range of T.
+    let ranges = ranges_by(d.len(), firsts.len(), |u| group[u] as usize, tc);
+    let interpolants = par_tasks(firsts.len(), |g| {
+        let (count, lo, hi) = ranges[g];
+        let x = x(firsts[g]);
+        let at = |y: f64| {
+            let tc = (y.exp() - m).max(0.0);
+            let tx = if x > 0.0 { tc } else { 0.0 };
+            pl.discounted(params, x, tx, tc)
         };
-        interpolants.push(interp);
-        start = end;
-    }
-    par_map(n, |i| match &interpolants[group[i] as usize] {
-        Some(ip) => ip.series((c.t[i] + m).ln()).exp(),
-        None => direct(i),
+        let fit = || crate::special::Chebyshev::fit_ln((lo + m).ln(), (hi + m).ln(), CHEB_TOL, &at);
+        (count >= INTERPOLATE_FROM).then(fit).flatten()
+    });
+    par_map(d.len(), |u| match &interpolants[group[u] as usize] {
+        Some(ip) => ip.series((tc(u) + m).ln()).exp(),
+        None => {
+            let (x, tx, tc) = h.history(u);
+            pl.discounted(params, x, tx, tc)
+        }
     })
 }
 
@@ -304,15 +300,15 @@ struct Histories<'a> {
     factor: bool,
     /// The reference recency of each customer.
     reference: Vec<f64>,
-    /// The distinct `(x, t_ref, T)`, sorted by frequency.
-    distinct: Compressed,
+    /// The distinct `(x, t_ref, T)`.
+    distinct: Distinct,
 }
 
 impl<'a> Histories<'a> {
     /// The histories of `model`'s customers (validated by the caller).
     ///
     /// # Errors
-    /// As [`crate::compress::compress`].
+    /// As [`crate::compress::distinct_rows`].
     fn new(
         model: &dyn TransactionModel, (frequency, recency, t): (&'a [f64], &'a [f64], &'a [f64]),
     ) -> Result<Histories<'a>> {
@@ -321,8 +317,14 @@ impl<'a> Histories<'a> {
             true => par_map(frequency.len(), |i| if frequency[i] > 0.0 { t[i] } else { 0.0 }),
             false => par_copy(recency),
         };
-        let distinct = compress(frequency, &reference, t)?;
+        let distinct = distinct_rows(frequency, &reference, t)?;
         Ok(Histories { frequency, recency, t, factor, reference, distinct })
+    }
+
+    /// The frequency, reference recency and `T` of distinct history `u` (its first customer's).
+    fn history(&self, u: usize) -> (f64, f64, f64) {
+        let i = self.distinct.first[u];
+        (self.frequency[i], self.reference[i], self.t[i])
     }
 
     /// Whether customer `i`'s recency differs from its reference (its prediction is then the
@@ -355,12 +357,16 @@ fn discounted_values(pl: &Plan<'_>, h: &Histories<'_>) -> Result<Vec<f64>> {
     let params = model.params();
     let shift = model.age_interpolation_shift(&params).filter(|_| h.factor && !pl.is_discrete());
     let d_ref = match shift {
-        Some(m) => discounted_by_frequency(pl, &params, m, c),
-        None => par_map(c.len(), |i| pl.discounted(&params, c.frequency[i], c.recency[i], c.t[i])),
+        Some(m) => discounted_by_frequency(pl, &params, m, h),
+        None => par_map(c.len(), |u| {
+            let (x, tx, tc) = h.history(u);
+            pl.discounted(&params, x, tx, tc)
+        }),
     };
     let d: Vec<f64> = if h.factor {
-        let alive_ref = par_map(c.len(), |i| {
-            model.probability_alive_with(&params, c.frequency[i], c.recency[i], c.t[i])
+        let alive_ref = par_map(c.len(), |u| {
+            let (x, tx, tc) = h.history(u);
+            model.probability_alive_with(&params, x, tx, tc)
         });
         par_map(h.frequency.len(), |i| {
             let k = c.inverse[i] as usize;
@@ -373,7 +379,7 @@ fn discounted_values(pl: &Plan<'_>, h: &Histories<'_>) -> Result<Vec<f64>> {
             }
         })
     } else {
-        c.inverse.iter().map(|&k| d_ref[k as usize]).collect()
+        par_map(h.frequency.len(), |i| d_ref[c.inverse[i] as usize])
     };
     if let Some(i) = check::first_bad(&d, f64::is_finite) {
         return Err(Error::Numerical {
@@ -528,6 +534,58 @@ mod tests {
                     let y = lo + (hi - lo) * (k as f64 + 0.37) / 50.0;
                     assert!((ip.series(y).exp() / f(y) - 1.0).abs() < 1e-12, "{x} {y}");
                 }
+            }
+        }
+    }
+
+    /// Customers with continuous ages (every history distinct but a few repeated ones), more
+    /// than the hashing's sharded size: the distinct histories grouped by frequency by hashing
+    /// and interpolated give every customer its direct evaluation (one customer a call: no
+    /// interpolation) to 1e-11, repeated histories share their value, a frequency with fewer
+    /// distinct histories than the interpolation's threshold and customers off the reference
+    /// recency included; with the pool, one and four threads give the same bits.
+    #[test]
+    fn frequencies_grouped_by_hashing_agree_with_direct_evaluation() {
+        use crate::models::{BgNbd, BgNbdParams, ParetoNbd, ParetoNbdParams};
+        let n = 70_000;
+        let mut rng = crate::models::Rng::new(5);
+        let mut f: Vec<f64> = (0..n).map(|i| [0.0, 1.0, 2.0, 5.0, 9.0][i % 5]).collect();
+        let mut t: Vec<f64> = (0..n).map(|_| 0.5 + 60.0 * rng.uniform()).collect();
+        let mut r: Vec<f64> = (0..n)
+            .map(|i| match i % 3 {
+                0 => t[i],
+                _ if f[i] > 0.0 => t[i] * rng.uniform(),
+                _ => 0.0,
+            })
+            .collect();
+        for i in (0..n).filter(|i| i % 5 == 4) {
+            t[i] = 20.0 + (i % 100) as f64; // frequency 9: 100 distinct histories
+            r[i] = t[i];
+        }
+        for i in 0..500 {
+            let j = n - 1 - i; // repeats of the first 500 customers, −0.0 for 0.0
+            (f[j], r[j], t[j]) = (f[i], if r[i] == 0.0 { -0.0 } else { r[i] }, t[i]);
+        }
+        let bg = BgNbd::from_params(BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap()).unwrap();
+        let pn =
+            ParetoNbd::from_params(ParetoNbdParams::new(0.553, 10.578, 0.606, 11.669).unwrap())
+                .unwrap();
+        let o = ClvOptions::default().with_data_time_unit(TimeUnit::Week);
+        let models: [&dyn TransactionModel; 2] = [&bg, &pn];
+        for model in models {
+            let d = expected_discounted_purchases(model, &f, &r, &t, &o).unwrap();
+            for i in (0..n).step_by(7).chain(n - 500..n) {
+                let one = expected_discounted_purchases(model, &[f[i]], &[r[i]], &[t[i]], &o);
+                let want = one.unwrap()[0];
+                assert!((d[i] / want - 1.0).abs() < 1e-11, "{i}: {} {want}", d[i]);
+            }
+            assert!((0..500).all(|i| d[i].to_bits() == d[n - 1 - i].to_bits()));
+            #[cfg(feature = "parallel")]
+            {
+                let run = || expected_discounted_purchases(model, &f, &r, &t, &o).unwrap();
+                let (one, four) = crate::parallel::on_one_and_four_threads(run);
+                assert!(one.iter().zip(&four).all(|(a, b)| a.to_bits() == b.to_bits()));
+                assert!(one.iter().zip(&d).all(|(a, b)| a.to_bits() == b.to_bits()));
             }
         }
     }

@@ -15,9 +15,10 @@
 //!   lifetime value are, checked against direct differences at four points between its nodes.
 
 use super::TransactionModel;
-use crate::compress::compress;
+use crate::compress::distinct_rows;
+use crate::distinct::distinct_words;
 use crate::error::Result;
-use crate::parallel::par_map_rows;
+use crate::parallel::{par_map_rows, ranges_by, rows_where};
 use crate::special::{Chebyshev, Nodes};
 
 /// Step in `ln θ` of the central differences.
@@ -68,7 +69,7 @@ pub(crate) fn quadratic_form(g: &[f64], s: &[Vec<f64>]) -> f64 {
 /// history.
 ///
 /// # Errors
-/// As [`crate::compress::compress`] (the columns are validated by the callers first).
+/// As [`crate::compress::distinct_rows`] (the columns are validated by the callers first).
 pub(crate) fn log_gradients<M: TransactionModel + ?Sized>(
     model: &M, params: &[f64], v: Prediction<'_>, shift: Option<f64>,
     (frequency, recency, t): (&[f64], &[f64], &[f64]),
@@ -115,9 +116,10 @@ fn differenced(
     }
     let pick = |col: &dyn Fn(usize) -> f64| -> Vec<f64> { rows.iter().map(|&i| col(i)).collect() };
     let (f, r, tc) = (pick(&|i| frequency[i]), pick(reference), pick(&|i| t[i]));
-    let c = compress(&f, &r, &tc)?;
-    let unique = par_map_rows(c.len(), k, |i, row| {
-        log_gradient(params, row, |q| v(q, c.frequency[i], c.recency[i], c.t[i]));
+    let c = distinct_rows(&f, &r, &tc)?;
+    let unique = par_map_rows(c.len(), k, |u, row| {
+        let i = c.first[u];
+        log_gradient(params, row, |q| v(q, f[i], r[i], tc[i]));
     });
     Ok(par_map_rows(rows.len(), k, |i, row| {
         let u = c.inverse[i] as usize;
@@ -166,27 +168,21 @@ const GRAD_NODES: usize = 16;
 /// The gradient rows at the reference recency (`t_x = T`, or 0 when `x = 0`) of every customer:
 /// interpolated in `ln(T + m)` for frequencies with at least [`INTERPOLATE_FROM`] customers and
 /// a spread of ages, differenced once per distinct history elsewhere (and wherever an
-/// interpolant fails its check). Customers are grouped by frequency in one pass (no sort).
+/// interpolant fails its check). Customers are grouped by frequency by hashing (no sort), each
+/// frequency's count and range of ages folded on the thread pool.
 fn by_frequency(
     params: &[f64], v: Prediction<'_>, m: f64, (frequency, t): (&[f64], &[f64]),
 ) -> Result<Vec<f64>> {
     let k = params.len();
     let n = frequency.len();
-    // Frequencies with their customer count and range of ages.
-    let mut slot_of: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
-    let mut groups: Vec<(f64, usize, f64, f64)> = Vec::new();
-    let slot: Vec<u32> = (0..n)
-        .map(|i| {
-            let s = *slot_of.entry(frequency[i].to_bits()).or_insert_with(|| {
-                groups.push((frequency[i], 0, f64::INFINITY, f64::NEG_INFINITY));
-                groups.len() - 1
-            });
-            let g = &mut groups[s];
-            g.1 += 1;
-            g.2 = g.2.min(t[i]);
-            g.3 = g.3.max(t[i]);
-            s as u32
-        })
+    // Each customer's frequency (by its bits) and each frequency's first customer, customer
+    // count and range of ages.
+    let (slot, firsts) = distinct_words(n, |i| frequency[i].to_bits());
+    let ranges = ranges_by(n, firsts.len(), |i| slot[i] as usize, |i| t[i]);
+    let groups: Vec<(f64, usize, f64, f64)> = firsts
+        .iter()
+        .zip(&ranges)
+        .map(|(&i, &(count, lo, hi))| (frequency[i], count, lo, hi))
         .collect();
     let runs: Vec<(usize, Nodes)> = groups
         .iter()
@@ -229,7 +225,7 @@ fn by_frequency(
         series_of[*s] = ok.then_some(series);
     }
     // The rest, differenced per distinct history.
-    let rest: Vec<usize> = (0..n).filter(|&i| series_of[slot[i] as usize].is_none()).collect();
+    let rest = rows_where(n, |i| series_of[slot[i] as usize].is_none());
     let reference = |i: usize| if frequency[i] > 0.0 { t[i] } else { 0.0 };
     let direct = differenced(params, v, &rest, (frequency, &reference, t))?;
     let mut rest_row = vec![u32::MAX; n];

@@ -1,6 +1,7 @@
 //! Scans of rows by index on the thread pool: the first row failing a test, the rows passing
-//! it, counts by key, and the task size of per-row fills. Each gives a loop's answer whatever
-//! the threads (the loyalty, churn and migration modules check and count with them).
+//! it, counts and folds by key, and the task size of per-row fills. Each gives a loop's answer
+//! whatever the threads (the loyalty, churn, migration and CLV modules check, count and fold
+//! with them).
 
 use super::{all_rows, chunk_of, par_tasks, PAR_MIN_ELEMENTS, PAR_MIN_TASK};
 
@@ -48,23 +49,56 @@ pub(crate) fn rows_where(n: usize, keep: impl Fn(usize) -> bool + Sync + Send) -
     par_tasks(tasks, |c| range(c).filter(|&i| keep(i)).collect::<Vec<usize>>()).concat()
 }
 
-/// How many of `0..n` have each key `key(i) < keys` (counted in chunks on the thread pool from
-/// [`SCAN_FROM`] customers; integer counts, the same whatever the threads).
+/// How many of `0..n` have each key `key(i) < keys` (as [`fold_by`]: integer counts, the same
+/// whatever the threads).
 pub(crate) fn count_by(
     n: usize, keys: usize, key: impl Fn(usize) -> usize + Sync + Send,
 ) -> Vec<usize> {
-    let (tasks, range) = scan_tasks(n);
-    let parts = par_tasks(tasks, |c| {
-        let mut counts = vec![0usize; keys];
-        for i in range(c) {
-            counts[key(i)] += 1;
+    fold_by(n, keys, key, 0usize, |c, _| *c += 1, |c, part| *c += part)
+}
+
+/// For each key `k < keys`, how many of `0..n` have `key(i) = k` and the least and greatest of
+/// their `value(i)` (as [`fold_by`]; `(0, +∞, −∞)` for a key without rows; values not NaN).
+pub(crate) fn ranges_by(
+    n: usize, keys: usize, key: impl Fn(usize) -> usize + Sync + Send,
+    value: impl Fn(usize) -> f64 + Sync + Send,
+) -> Vec<(usize, f64, f64)> {
+    let add = |g: &mut (usize, f64, f64), i: usize| {
+        let v = value(i);
+        *g = (g.0 + 1, g.1.min(v), g.2.max(v));
+    };
+    let join = |g: &mut (usize, f64, f64), p: &(usize, f64, f64)| {
+        *g = (g.0 + p.0, g.1.min(p.1), g.2.max(p.2));
+    };
+    fold_by(n, keys, key, (0, f64::INFINITY, f64::NEG_INFINITY), add, join)
+}
+
+/// For each key `k < keys`, the fold of the rows `i` of `0..n` with `key(i) = k`: each starts at
+/// `init`, `add(&mut acc, i)` takes a row. From [`SCAN_FROM`] rows the rows are cut into tasks
+/// on the thread pool, each folding its rows into `keys` accumulators of its own, joined in task
+/// order by `join(&mut acc, &part)`; `join` must make the result independent of the cut
+/// (counts, minima, maxima). A task reads at least [`SCAN_TASK`] rows and sixteen a key, so
+/// the tasks' accumulators number at most `n / 16 + keys` (one task when `keys` is near `n`).
+pub(crate) fn fold_by<S: Clone + Send + Sync>(
+    n: usize, keys: usize, key: impl Fn(usize) -> usize + Sync + Send, init: S,
+    add: impl Fn(&mut S, usize) + Sync + Send, join: impl Fn(&mut S, &S),
+) -> Vec<S> {
+    let task = match n < SCAN_FROM {
+        true => n.max(1),
+        false => SCAN_TASK.max(16 * keys),
+    };
+    let parts = par_tasks(n.div_ceil(task), |c| {
+        let mut acc = vec![init.clone(); keys];
+        for i in c * task..n.min((c + 1) * task) {
+            add(&mut acc[key(i)], i);
         }
-        counts
+        acc
     });
-    let mut total = vec![0usize; keys];
+    let mut parts = parts.into_iter();
+    let mut total = parts.next().unwrap_or_else(|| vec![init; keys]);
     for part in parts {
-        for (t, c) in total.iter_mut().zip(part) {
-            *t += c;
+        for (t, p) in total.iter_mut().zip(&part) {
+            join(t, p);
         }
     }
     total
@@ -79,8 +113,9 @@ pub(crate) fn count_true(flags: &[bool]) -> usize {
 mod tests {
     use super::*;
 
-    /// The first failing row, the rows kept and the counts are those of loops, below and above
-    /// the pool's size, and the same on one thread and on four (two failing rows: the first).
+    /// The first failing row, the rows kept, the counts and the ranges by key are those of loops,
+    /// below and above the pool's size, and the same on one thread and on four (two failing
+    /// rows: the first).
     #[test]
     fn row_helpers_are_those_of_loops() {
         for n in [0, 1, 300, SCAN_FROM - 1, SCAN_FROM, 3 * SCAN_FROM + 17] {
@@ -90,6 +125,18 @@ mod tests {
             assert_eq!(rows_where(n, bad), (0..n).filter(|&i| bad(i)).collect::<Vec<_>>());
             let want: Vec<usize> = (0..3).map(|k| (0..n).filter(|i| i % 3 == k).count()).collect();
             assert_eq!(count_by(n, 3, |i| i % 3), want);
+            let ranges = ranges_by(n, 3, |i| i % 3, |i| i as f64);
+            let want: Vec<(usize, f64, f64)> = (0..3)
+                .map(|k| {
+                    let rows = || (0..n).filter(move |i| i % 3 == k).map(|i| i as f64);
+                    (
+                        rows().count(),
+                        rows().fold(f64::INFINITY, f64::min),
+                        rows().fold(f64::NEG_INFINITY, f64::max),
+                    )
+                })
+                .collect();
+            assert_eq!(ranges, want, "{n}");
             assert!(task_rows(n) >= 1 && (n < PAR_MIN_ELEMENTS || task_rows(n) < n));
         }
         #[cfg(feature = "parallel")]
@@ -98,11 +145,13 @@ mod tests {
                 let n = 100_000;
                 let flags: Vec<bool> = (0..n).map(|i| i % 7 == 3).collect();
                 let two = |i: usize| i == 70_000 || i == 90_000;
-                (first_row(n, two), rows_where(n, |i| flags[i]), count_true(&flags))
+                let ranges = ranges_by(n, 7, |i| i % 7, |i| i as f64);
+                (first_row(n, two), rows_where(n, |i| flags[i]), count_true(&flags), ranges)
             };
             let (one, four) = crate::parallel::on_one_and_four_threads(run);
             assert_eq!(one, four);
             assert_eq!((one.0, one.2), (Some(70_000), 14_286));
+            assert_eq!(one.3[3], (14_286, 3.0, 99_998.0));
         }
     }
 }
