@@ -2,11 +2,11 @@
 
 Run with `make bench-python` (creates .venv-bench with the pinned alternatives). Generates a
 seeded log of N transactions of N/5 customers over two years for each size given, with int64 or
-text customer ids, checks that every implementation returns the same customers (in the same
+text customer ids (an object column, pandas string[pyarrow], or a polars frame for cvm), checks that every implementation returns the same customers (in the same
 order) and frequency / recency / T / monetary value, and prints the best of R runs and the
 ratios. Results are also written to benches/results/summary.json.
 
-    python benches/compare_summary.py --rows 100000 1000000 5000000 20000000 --ids int str
+    python benches/compare_summary.py --rows 100000 1000000 5000000 20000000 --ids int str arrow polars
 """
 
 from __future__ import annotations
@@ -107,11 +107,13 @@ def best_of(fn, arg, repeats: int):
     return min(times), result
 
 
-def compare(log: pd.DataFrame, repeats: int, lifetimes_rows: int, skip: list[str]) -> tuple[dict, dict]:
-    """Times every implementation on ``log`` and checks they agree with cvm; (seconds, notes)."""
+def compare(log: pd.DataFrame, repeats: int, lifetimes_rows: int, skip: list[str],
+            cvm_log=None) -> tuple[dict, dict]:
+    """Times every implementation on ``log`` (cvm on ``cvm_log`` when given: the same log as a
+    polars frame) and checks they agree with cvm; (seconds, notes)."""
     n_rows = len(log)
     results, notes = {}, {}
-    t, ref = best_of(run_cvm, log, repeats)
+    t, ref = best_of(run_cvm, log if cvm_log is None else cvm_log, repeats)
     results["cvm"] = t
     cols = ["frequency", "recency", "T", "monetary_value"]
     if "pandas" not in skip:
@@ -142,8 +144,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, nargs="+", default=[5_000_000],
                     help="log sizes to run (e.g. 100000 1000000 5000000 20000000)")
-    ap.add_argument("--ids", choices=["int", "str"], nargs="+", default=["int"],
-                    help="customer ids as int64 and/or as strings (object column)")
+    ap.add_argument("--ids", choices=["int", "str", "arrow", "polars"], nargs="+", default=["int"],
+                    help="customer ids as int64, as strings (object column), as pandas string[pyarrow], "
+                         "or as strings with cvm given the log as a polars DataFrame")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--lifetimes-rows", type=int, default=1_000_000, help="lifetimes is run on at most this many rows (it is slow); its time is scaled linearly to the size and reported as such")
     ap.add_argument("--skip", nargs="*", default=[], choices=["pandas", "polars", "lifetimes"])
@@ -157,9 +160,10 @@ def main() -> None:
     for n_rows in args.rows:
         for ids in args.ids:
             log = make_log(n_rows)
-            if ids == "str":
-                log["id"] = log["id"].astype(str).astype(object)
-            results, notes = compare(log, args.repeats, args.lifetimes_rows, args.skip)
+            if ids != "int":
+                log["id"] = log["id"].astype(str).astype("string[pyarrow]" if ids == "arrow" else object)
+            cvm_log = pl.from_pandas(log) if ids == "polars" else None
+            results, notes = compare(log, args.repeats, args.lifetimes_rows, args.skip, cvm_log)
             print(f"customer summary of {n_rows:,} transactions ({log['id'].nunique():,} customers, "
                   f"{ids} ids), best of {args.repeats}, {args.clock} clock")
             print(f"{'implementation':24s} {'seconds':>9s} {'vs cvm':>8s}")

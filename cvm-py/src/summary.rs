@@ -8,13 +8,16 @@ use crate::conversion::{array, name, opt_slice, slice, time_unit};
 use crate::errors::{call, detach, IntoPyResult};
 
 /// Customer ids as the native `summarize` takes them: int64, or text (a contiguous object array
-/// of `str`).
+/// of `str`, or the offsets and bytes of an Arrow string column).
 #[derive(FromPyObject)]
 pub enum CustomerIds<'py> {
     /// Integer ids.
     Int(PyReadonlyArray1<'py, i64>),
     /// Text ids, each exactly a `str` (another object ends the read: see [`summarize`]).
     Text(PyReadonlyArray1<'py, Py<PyAny>>),
+    /// Text ids laid out as an Arrow string column: `(offsets, data)`, row `i`'s id the UTF-8
+    /// bytes `data[offsets[i]..offsets[i + 1]]` (int64 offsets, one more than the rows).
+    Utf8(PyReadonlyArray1<'py, i64>, PyReadonlyArray1<'py, u8>),
 }
 
 /// Customer summary of a transaction log (timestamps and both ends as int64 in `timestamp_unit`:
@@ -25,7 +28,9 @@ pub enum CustomerIds<'py> {
 /// codes (each the object of its first row). `(None, None, row)` when the text id at `row` is
 /// not exactly a `str` or has no UTF-8 form (a lone surrogate): the caller then reports a
 /// missing id or takes its general path. Text is read under the GIL into one buffer; the
-/// summary runs without it.
+/// summary runs without it. For ids as Arrow offsets and bytes the second item is each code's
+/// first row (int64; the caller takes the labels from its column), and the summary reads the
+/// bytes where they are, without the GIL.
 #[pyfunction]
 #[pyo3(signature = (customer_id, timestamp, amount=None, *, timestamp_unit, freq="D",
     freq_multiplier=1, time_unit=None, observation_end=None, calibration_end=None,
@@ -57,6 +62,22 @@ pub fn summarize<'py>(
                 return Ok((Some(summary_dict(py, s)?), None, None));
             }
             CustomerIds::Text(objects) => slice(objects, "customer_id")?,
+            CustomerIds::Utf8(offsets, data) => {
+                let (offsets, data) = (slice(offsets, "customer_id")?, slice(data, "customer_id")?);
+                let s = detach(py, || {
+                    let offsets = byte_offsets(offsets)?;
+                    let log = cvm_core::summary::TextTransactionLog {
+                        offsets: &offsets,
+                        data,
+                        timestamp: ts,
+                        amount,
+                    };
+                    cvm_core::summary::summarize_text(&log, &opts)
+                })?;
+                let first_row = s.first_row.iter().map(|&row| row as i64).collect();
+                let first_row = array::<i64>(py, first_row).into_any();
+                return Ok((Some(summary_dict(py, s.summary)?), Some(first_row), None));
+            }
         };
         let (offsets, data) = match read_text(py, objects) {
             Ok(text) => text,
@@ -139,6 +160,20 @@ fn read_text(py: Python<'_>, objects: &[Py<PyAny>]) -> Result<(Vec<usize>, Vec<u
         offsets.push(data.len());
     }
     Ok((offsets, data))
+}
+
+/// Arrow's int64 offsets as the core's (each ≥ 0; the core checks that they ascend within the
+/// bytes).
+fn byte_offsets(offsets: &[i64]) -> cvm_core::Result<Vec<usize>> {
+    offsets
+        .iter()
+        .enumerate()
+        .map(|(i, &o)| {
+            usize::try_from(o).map_err(|_| {
+                cvm_core::Error::invalid_at("customer_id", i, format!("negative offset {o}"))
+            })
+        })
+        .collect()
 }
 
 /// The labels of the codes: each distinct id's object, from its first row (`first_row`, one a

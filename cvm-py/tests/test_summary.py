@@ -1,5 +1,7 @@
 """Customer summary, compression and RFM from Python: CDNOW golden checks and bad input."""
 
+import importlib
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -123,6 +125,82 @@ def test_text_ids_on_the_sharded_path_match_factorized_ids(n, customers, name):
     log["id"] = ids
     s = cvm.summary_from_transactions(log, "id", "t", "a", observation_period_end="2024-03-01")
     pd.testing.assert_frame_equal(s, _factorized_reference(log, ids), check_exact=True, check_index_type=True)
+
+
+def _string_column(kind, values):
+    """``values`` (str) as a column of string dtype ``kind``; skips when this pandas or pyarrow
+    has no such dtype."""
+    if kind == "string[python]":
+        return pd.Series(values, dtype="string[python]")
+    pa = pytest.importorskip("pyarrow")
+    if kind == "string[pyarrow]":
+        return pd.Series(values, dtype="string[pyarrow]")
+    if not hasattr(pd, "ArrowDtype"):
+        pytest.skip("no pd.ArrowDtype")
+    if kind == "arrow string, sliced":
+        # one chunk whose buffers start three ids before its first row
+        whole = pa.chunked_array([["x", "yy", "zzz"] + values], type=pa.large_string()).slice(3)
+        return pd.Series(pd.arrays.ArrowExtensionArray(whole))
+    if kind == "arrow string, chunked":
+        return pd.Series(pd.arrays.ArrowExtensionArray(pa.chunked_array([values[:100], values[100:]], type=pa.string())))
+    return pd.Series(values, dtype=pd.ArrowDtype(pa.large_string() if kind == "arrow large_string" else pa.string()))
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["string[python]", "string[pyarrow]", "arrow string", "arrow large_string", "arrow string, sliced", "arrow string, chunked"],
+)
+@pytest.mark.parametrize("n", [400, 120_000])
+def test_string_dtype_ids_match_factorized_ids(kind, n):
+    # pandas string columns: stored as objects (read as an object column) or in Arrow (the core
+    # reads the column's offsets and bytes); the labels keep the column's dtype, as factorize does
+    rng = np.random.default_rng(5)
+    raw = rng.integers(0, n // 4, n)
+    log = pd.DataFrame(
+        {"t": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 60, n), unit="D"), "a": rng.random(n) + 0.5}
+    )
+    ids = _string_column(kind, [["é", "z", "Z", "ab", "日本"][v % 5] + str(v) for v in raw])
+    log["id"] = ids
+    s = cvm.summary_from_transactions(log, "id", "t", "a", observation_period_end="2024-03-01")
+    assert s.index.dtype == ids.dtype
+    pd.testing.assert_frame_equal(s, _factorized_reference(log, ids), check_exact=True, check_index_type=True)
+    missing = ids.copy()
+    missing[n // 2] = None
+    with pytest.raises(cvm.InvalidValueError, match="missing customer id") as e:
+        cvm.summary_from_transactions(log.assign(id=missing), "id", "t", "a")
+    assert (e.value.field, e.value.index) == ("id", n // 2)
+
+
+@pytest.mark.parametrize("lazy", [False, True])
+@pytest.mark.parametrize("with_pyarrow", [True, False])
+def test_polars_string_ids_are_read_from_their_arrow_buffers(lazy, with_pyarrow, monkeypatch):
+    # without pyarrow (polars hands its columns over through it) the ids take the general path
+    pl = pytest.importorskip("polars")
+    if with_pyarrow:
+        pytest.importorskip("pyarrow")
+    else:
+        monkeypatch.setattr(importlib.import_module("cvm.summary"), "_pyarrow", lambda: None)
+    rng = np.random.default_rng(6)
+    n = 100_000
+    raw = rng.integers(0, 30_000, n)
+    log = pd.DataFrame(
+        {
+            "id": pd.Series([f"c{v}é" for v in raw], dtype=object),
+            "t": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 60, n), unit="D"),
+            "a": rng.random(n) + 0.5,
+        }
+    )
+    ref = cvm.summary_from_transactions(log, "id", "t", "a", observation_period_end="2024-03-01")
+    frame = pl.from_pandas(log)
+    s = cvm.summary_from_transactions(frame.lazy() if lazy else frame, "id", "t", "a", observation_period_end="2024-03-01")
+    # the labels as polars' own conversion gives them (object, or str on pandas 3)
+    assert s.index.dtype == pd.Index(frame.get_column("id").head(3).to_numpy()).dtype
+    pd.testing.assert_frame_equal(s, ref, check_exact=True, check_index_type=False)
+    assert s.index.tolist() == ref.index.tolist()
+    with pytest.raises(cvm.InvalidValueError, match="missing customer id") as e:
+        missing = frame.with_columns(pl.when(pl.int_range(pl.len()) == 7).then(None).otherwise(pl.col("id")).alias("id"))
+        cvm.summary_from_transactions(missing, "id", "t", "a")
+    assert e.value.index == 7
 
 
 def test_text_ids_whose_amounts_overflow_are_named_by_id():
@@ -350,3 +428,16 @@ def test_version_matches_cargo():
 
     cargo = (pathlib.Path(__file__).resolve().parents[2] / "Cargo.toml").read_text()
     assert cvm.__version__ == re.search(r'\nversion = "([^"]+)"', cargo).group(1)
+
+
+def test_native_text_offsets_are_checked():
+    # ids as Arrow lays them out, given directly to the native function: offsets that are
+    # negative, decrease or point past the bytes are errors naming the row
+    data = np.frombuffer(b"abcab", dtype=np.uint8)
+    ts = np.array([0, 86_400], dtype=np.int64)
+    for offsets, field, row in (([-1, 2, 5], "customer_id", 0), ([0, 3, 2], "offsets", 1), ([0, 3, 9], "offsets", 1)):
+        with pytest.raises(cvm.InvalidValueError) as e:
+            cvm._cvm.summarize((np.array(offsets, dtype=np.int64), data), ts, timestamp_unit="s")
+        assert (e.value.field, e.value.index) == (field, row)
+    out, first_row, _ = cvm._cvm.summarize((np.array([0, 3, 5], dtype=np.int64), data), ts, timestamp_unit="s")
+    assert first_row.tolist() == [1, 0] and out["customer_id"].tolist() == [0, 1]  # "ab" (row 1) < "abc" (row 0)

@@ -101,9 +101,8 @@ impl<'a> Ids<'a> {
     /// (naming the first such row), or for 2³² − 1 rows or more.
     pub(super) fn new(offsets: &'a [usize], data: &'a [u8]) -> Result<Self> {
         let n = offsets.len().saturating_sub(1);
-        if let Some(i) =
-            (0..n).find(|&i| offsets[i] > offsets[i + 1] || offsets[i + 1] > data.len())
-        {
+        let bad = |i: usize| offsets[i] > offsets[i + 1] || offsets[i + 1] > data.len();
+        if let Some(i) = crate::parallel::first_row(n, bad) {
             return Err(Error::invalid_at(
                 "offsets",
                 i,

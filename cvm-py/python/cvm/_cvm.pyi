@@ -25,7 +25,9 @@ __all__ = [
 __version__: str
 
 def summarize(
-    customer_id: Union[npt.NDArray[np.int64], npt.NDArray[np.object_]],
+    customer_id: Union[
+        npt.NDArray[np.int64], npt.NDArray[np.object_], tuple[npt.NDArray[np.int64], npt.NDArray[np.uint8]]
+    ],
     timestamp: npt.NDArray[np.int64],
     amount: Optional[npt.NDArray[np.float64]] = None,
     *,
@@ -37,7 +39,9 @@ def summarize(
     calibration_end: Optional[int] = None,
     include_first_purchase: bool = False,
     negative_amounts: str = "error",
-) -> tuple[Optional[dict[str, Any]], Optional[npt.NDArray[np.object_]], Optional[int]]: ...
+) -> tuple[
+    Optional[dict[str, Any]], Optional[Union[npt.NDArray[np.object_], npt.NDArray[np.int64]]], Optional[int]
+]: ...
 def compress(
     frequency: npt.NDArray[np.float64],
     recency: npt.NDArray[np.float64],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Optional, cast
+from typing import Any, Callable, Optional, cast
 
 import numpy as np
 import pandas as pd
@@ -131,14 +131,17 @@ def summary_from_transactions(
             + ", ".join(_TIMESTAMP_UNITS),
             field="timestamp_unit",
         )
-    if _convert.is_table(df) and not isinstance(df, pd.DataFrame) and not hasattr(df, "get_column"):
-        df = _convert.frame(df, "df")  # a polars LazyFrame (collected) or a pyarrow Table
-    ids = _column(df, customer_id_col, "customer_id_col")
-    # Text ids in an object column are read and coded in the core with the summary (only the
-    # distinct ids are sorted, in code point order as Python sorts str: the codes and labels of
+    if _convert.is_polars(df) and not hasattr(df, "get_column"):
+        df = df.collect()  # a LazyFrame
+    elif _convert.is_table(df) and not isinstance(df, pd.DataFrame) and not _convert.is_polars(df):
+        df = _convert.frame(df, "df")  # a pyarrow Table
+    # Text ids are read and coded in the core with the summary (only the distinct ids are
+    # sorted, in code point order as Python sorts str: the codes and labels of
     # pandas.factorize(sort=True)); other ids are coded first (a missing one is an error here).
-    text = ids.dtype == object
-    codes, labels = (None, None) if text else _customer_codes(ids, customer_id_col)
+    text = _text_ids(df, customer_id_col)
+    codes, labels = (None, None)
+    if text is None:
+        codes, labels = _customer_codes(_column(df, customer_id_col, "customer_id_col"), customer_id_col)
     ts, unit = _timestamps(_column(df, datetime_col, "datetime_col"), datetime_col, datetime_format, timestamp_unit)
     amount = None
     if monetary_value_col is not None:
@@ -162,17 +165,17 @@ def summary_from_transactions(
     )
     columns = {"customer_id": customer_id_col, "datetime": datetime_col, "monetary_value": monetary_value_col}
     out = None
-    if text:
-        raw = _convert.carray(ids.to_numpy(), dtype=object)  # an object column's own array: no copy
+    if text is not None:
+        native, index_of = text
         with _convert.fields_renamed(columns):
-            out, distinct, _row = _cvm.summarize(raw, ts, amount, **options)
+            out, distinct, _row = _cvm.summarize(native, ts, amount, **options)
         if out is not None and distinct is not None:
-            labels = _Labels(distinct)
+            labels = _Labels(distinct, index_of)
     if out is None:
         if codes is None:
-            # An element that is not exactly a str (a missing id, a number, a str subclass): the
-            # general path, which names a missing id's row.
-            codes, labels = _customer_codes(ids, customer_id_col)
+            # An element that is not exactly a str, or a missing id: the general path, which
+            # names a missing id's row.
+            codes, labels = _customer_codes(_column(df, customer_id_col, "customer_id_col"), customer_id_col)
         with _convert.fields_renamed(columns):  # integer codes: always a summary
             out = cast("dict[str, Any]", _cvm.summarize(codes, ts, amount, **options)[0])
     customer = out.pop("customer_id")
@@ -234,16 +237,88 @@ def _customer_codes(ids: pd.Series, field: str) -> tuple[np.ndarray, Any]:
 
 
 class _Labels:
-    """Labels of text ids: code ``c`` is ``distinct[c]``, as an object index like the column's
-    (pandas 3 would otherwise infer its ``str`` dtype from the strings)."""
+    """Labels of text ids: code ``c``'s label from ``distinct[c]`` (its label, or its first row) by
+    ``index_of``, which makes the index of a run of codes' ``distinct`` entries."""
 
-    def __init__(self, distinct: np.ndarray):
+    def __init__(self, distinct: np.ndarray, index_of: Callable[[np.ndarray], pd.Index]):
         self.distinct = distinct
+        self.index_of = index_of
 
     def take(self, codes: np.ndarray) -> pd.Index:
-        # Every code in the summary (codes ascend with the customers): the labels as they are.
+        # Every code in the summary (codes ascend with the customers): the entries as they are.
         every = len(codes) == len(self.distinct)
-        return pd.Index(self.distinct if every else self.distinct.take(codes), dtype=object, copy=False)
+        return self.index_of(self.distinct if every else self.distinct.take(codes))
+
+
+def _text_ids(df: Any, name: str) -> Optional[tuple[Any, Callable[[np.ndarray], pd.Index]]]:
+    """Text ids in the form the core reads them, and how the summary's index is made of the
+    distinct ids; ``None`` for other ids (and a missing column, reported by the general path).
+
+    * an ``object`` column: its own array, each ``str`` read under the GIL; the labels are the
+      distinct ids' objects, an ``object`` index as the column;
+    * a pandas string column stored as Python objects: its objects as above, the index of the
+      column's dtype (as ``pandas.factorize`` keeps it);
+    * a string column stored in Arrow (pandas ``string[pyarrow]``, ``pd.ArrowDtype`` strings,
+      pandas 3's ``str`` with pyarrow; polars ``String``): its offsets and bytes, read by the
+      core where they lie (no ``str`` made per row); the labels are taken from the column at
+      each distinct id's first row, of the column's dtype (polars: as its ``to_numpy`` gives).
+      A column with a missing id takes the general path, which names its row."""
+    if name not in df.columns:
+        return None
+    if _convert.is_polars(df) and str(df.schema[name]) in ("String", "Utf8") and _pyarrow() is not None:
+        # polars hands its columns over in Arrow through pyarrow (else: as pandas gets them)
+        arrow = df.get_column(name).to_arrow()
+        return _arrow_text(arrow, lambda rows: pd.Index(arrow.take(rows).to_numpy(zero_copy_only=False)))
+    ids = _column(df, name, "customer_id_col")
+    if ids.dtype == object:
+        raw = _convert.carray(ids.to_numpy(), dtype=object)  # an object column's own array: no copy
+        return raw, lambda labels: pd.Index(labels, dtype=object, copy=False)
+    if not isinstance(ids.dtype, pd.StringDtype) and not _is_arrow_text(ids.dtype):
+        return None
+    values = ids.array
+    if getattr(ids.dtype, "storage", None) == "python":
+        raw = _convert.carray(ids.to_numpy(dtype=object), dtype=object)
+        return raw, lambda labels: pd.Index(labels, dtype=ids.dtype)
+    return _arrow_text(values.__arrow_array__(), lambda rows: pd.Index(values.take(rows), copy=False))
+
+
+def _is_arrow_text(dtype: Any) -> bool:
+    """Whether ``dtype`` is a ``pd.ArrowDtype`` of strings (32- or 64-bit offsets)."""
+    arrow_dtype = getattr(pd, "ArrowDtype", None)
+    if arrow_dtype is None or not isinstance(dtype, arrow_dtype):
+        return False
+    import pyarrow as pa  # type: ignore[import-untyped]  # (an ArrowDtype needs it)
+
+    kind = dtype.pyarrow_dtype  # string views: pandas cannot take (index) them
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
+
+
+def _pyarrow() -> Any:
+    """The pyarrow module, or ``None`` when it is not installed (it is optional)."""
+    try:
+        import pyarrow  # type: ignore[import-untyped]
+    except ImportError:
+        return None
+    return pyarrow
+
+
+def _arrow_text(values: Any, index_of: Callable[[np.ndarray], pd.Index]) -> Optional[tuple[Any, Any]]:
+    """An Arrow string array or chunked array → ``((offsets, bytes), index_of)`` for the core:
+    int64 offsets (one more than the rows) into one buffer of UTF-8 bytes; ``None`` when an id
+    is missing (the general path names its row) or there are none (it reports the empty log)."""
+    import pyarrow as pa  # type: ignore[import-untyped]  # (Arrow-stored columns need it)
+
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)
+    if values.null_count or len(values) == 0:
+        return None
+    if not pa.types.is_large_string(values.type):
+        values = values.cast(pa.large_string())  # 32-bit offsets or views: one buffer, 64-bit offsets
+    _validity, offsets, data = values.buffers()
+    start = values.offset
+    offsets = np.frombuffer(offsets, dtype=np.int64)[start : start + len(values) + 1]
+    data = np.frombuffer(data, dtype=np.uint8) if data is not None else np.empty(0, dtype=np.uint8)
+    return (_convert.carray(offsets), _convert.carray(data)), index_of
 
 
 def _timestamps(
