@@ -27,7 +27,7 @@ from . import _convert
 from .exceptions import ConcentrationWarning, EmptyInputError, InvalidInputError, InvalidTypeError, InvalidValueError
 from .lifetime2 import GammaGamma
 from .models import BetaGeo, ModifiedBetaGeo, ParetoNBD
-from .summary import _end, _timestamps, summary_from_transactions
+from .summary import _end, _is_arrow_text, _timestamps, summary_from_transactions
 
 TRANSACTION_MODELS = (BetaGeo, ModifiedBetaGeo, ParetoNBD)
 TRANSACTION_ROWS = ("frequency", "recency", "T")
@@ -145,7 +145,10 @@ def summarize_part(part: pd.DataFrame, plan: SummaryPlan) -> pd.DataFrame:
         return plan.meta.copy()
     cid, dt, amount = plan.customer_id_col, plan.datetime_col, plan.monetary_value_col
     ts, unit = _timestamps(part[dt].reset_index(drop=True), dt, plan.datetime_format, plan.timestamp_unit)
-    log = pd.DataFrame({cid: part[cid].to_numpy(), dt: ts.view(f"datetime64[{unit}]")})
+    col = part[cid]
+    # a string column keeps its storage (an Arrow one is read by the core as it lies)
+    ids: Any = col.array if isinstance(col.dtype, pd.StringDtype) or _is_arrow_text(col.dtype) else col.to_numpy()
+    log = pd.DataFrame({cid: ids, dt: ts.view(f"datetime64[{unit}]")})
     if amount is not None:
         log[amount] = part[amount].to_numpy()
 
