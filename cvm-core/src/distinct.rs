@@ -255,6 +255,22 @@ pub(crate) fn distinct_words(n: usize, word: impl Fn(usize) -> u64 + Sync) -> Fi
     first_appearance(n, word, |&w| Word::mix(w), &WordScan)
 }
 
+/// Each row's group, each group's first row, and each group's rows, least and greatest value
+/// (see [`groups_with_ranges`]).
+pub(crate) type Groups = (Vec<u32>, Vec<usize>, Vec<(usize, f64, f64)>);
+
+/// Rows `0..n` grouped by a value `key(i)` (−0.0 and +0.0 alike, by [`distinct_words`]): each
+/// row's group, each group's first row, and each group's number of rows and least and greatest
+/// `value(i)` ([`crate::parallel::ranges_by`], on the pool). CLV's frequencies (their ranges of
+/// ages) and those of its gradients.
+pub(crate) fn groups_with_ranges(
+    n: usize, key: impl Fn(usize) -> f64 + Sync, value: impl Fn(usize) -> f64 + Sync + Send,
+) -> Groups {
+    let (group, firsts) = distinct_words(n, |i| crate::compress::key(key(i)));
+    let ranges = crate::parallel::ranges_by(n, firsts.len(), |i| group[i] as usize, value);
+    (group, firsts, ranges)
+}
+
 /// A word in the table of [`WordScan`].
 #[derive(Clone, Copy, Default)]
 struct Word {

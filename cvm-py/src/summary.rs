@@ -65,14 +65,7 @@ pub fn summarize<'py>(
             CustomerIds::Utf8(offsets, data) => {
                 let (offsets, data) = (slice(offsets, "customer_id")?, slice(data, "customer_id")?);
                 let s = detach(py, || {
-                    let offsets = byte_offsets(offsets)?;
-                    let log = cvm_core::summary::TextTransactionLog {
-                        offsets: &offsets,
-                        data,
-                        timestamp: ts,
-                        amount,
-                    };
-                    cvm_core::summary::summarize_text(&log, &opts)
+                    summarize_text(&byte_offsets(offsets)?, data, ts, amount, &opts)
                 })?;
                 let first_row = s.first_row.iter().map(|&row| row as i64).collect();
                 let first_row = array::<i64>(py, first_row).into_any();
@@ -83,16 +76,19 @@ pub fn summarize<'py>(
             Ok(text) => text,
             Err(row) => return Ok((None, None, Some(row))),
         };
-        let log = cvm_core::summary::TextTransactionLog {
-            offsets: &offsets,
-            data: &data,
-            timestamp: ts,
-            amount,
-        };
-        let s = detach(py, || cvm_core::summary::summarize_text(&log, &opts))?;
+        let s = detach(py, || summarize_text(&offsets, &data, ts, amount, &opts))?;
         let labels = labels(py, objects, &s.first_row);
         Ok((Some(summary_dict(py, s.summary)?), Some(labels), None))
     })
+}
+
+/// The summary of text ids as offsets into their bytes (`cvm_core::summary::summarize_text`).
+fn summarize_text(
+    offsets: &[usize], data: &[u8], timestamp: &[i64], amount: Option<&[f64]>,
+    opts: &cvm_core::summary::SummaryOptions,
+) -> cvm_core::Result<cvm_core::summary::TextSummary> {
+    let log = cvm_core::summary::TextTransactionLog { offsets, data, timestamp, amount };
+    cvm_core::summary::summarize_text(&log, opts)
 }
 
 /// The options of a summary from the arguments of [`summarize`] (both ends as a pair).

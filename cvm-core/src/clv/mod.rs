@@ -62,13 +62,13 @@
 //! # Ok::<(), cvm_core::Error>(())
 //! ```
 
-use crate::compress::{distinct_rows, key, Distinct};
-use crate::distinct::distinct_words;
+use crate::compress::{distinct_rows, Distinct};
+use crate::distinct::groups_with_ranges;
 use crate::error::{check, Error, Result};
 use crate::models::{
     log_gradient, log_gradients, quadratic_form, Scratch, SpendModel, TransactionModel,
 };
-use crate::parallel::{par_copy, par_map, par_map2, par_tasks, ranges_by};
+use crate::parallel::{par_copy, par_map, par_map2, par_tasks};
 use crate::special::gauss_legendre;
 use crate::TimeUnit;
 
@@ -264,10 +264,9 @@ const CHEB_TOL: f64 = 1e-12;
 fn discounted_by_frequency(pl: &Plan<'_>, params: &[f64], m: f64, h: &Histories<'_>) -> Vec<f64> {
     let d = &h.distinct;
     let (x, tc) = (|u: usize| h.frequency[d.first[u]], |u: usize| h.t[d.first[u]]);
-    // Each distinct history's frequency, and each frequency's first distinct history.
-    let (group, firsts) = distinct_words(d.len(), |u| key(x(u)));
-    // Each frequency's number of distinct histories and range of T.
-    let ranges = ranges_by(d.len(), firsts.len(), |u| group[u] as usize, tc);
+    // Each distinct history's frequency; each frequency's first distinct history, number of
+    // distinct histories and range of T.
+    let (group, firsts, ranges) = groups_with_ranges(d.len(), x, tc);
     let interpolants = par_tasks(firsts.len(), |g| {
         let (count, lo, hi) = ranges[g];
         let x = x(firsts[g]);

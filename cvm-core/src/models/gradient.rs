@@ -16,9 +16,9 @@
 
 use super::TransactionModel;
 use crate::compress::distinct_rows;
-use crate::distinct::distinct_words;
+use crate::distinct::groups_with_ranges;
 use crate::error::Result;
-use crate::parallel::{par_map_rows, ranges_by, rows_where};
+use crate::parallel::{par_map_rows, rows_where};
 use crate::special::{Chebyshev, Nodes};
 
 /// Step in `ln θ` of the central differences.
@@ -175,10 +175,9 @@ fn by_frequency(
 ) -> Result<Vec<f64>> {
     let k = params.len();
     let n = frequency.len();
-    // Each customer's frequency (by its bits) and each frequency's first customer, customer
-    // count and range of ages.
-    let (slot, firsts) = distinct_words(n, |i| frequency[i].to_bits());
-    let ranges = ranges_by(n, firsts.len(), |i| slot[i] as usize, |i| t[i]);
+    // Each customer's frequency; each frequency's first customer, customer count and range of
+    // ages.
+    let (slot, firsts, ranges) = groups_with_ranges(n, |i| frequency[i], |i| t[i]);
     let groups: Vec<(f64, usize, f64, f64)> = firsts
         .iter()
         .zip(&ranges)

@@ -138,10 +138,12 @@ def summary_from_transactions(
     # Text ids are read and coded in the core with the summary (only the distinct ids are
     # sorted, in code point order as Python sorts str: the codes and labels of
     # pandas.factorize(sort=True)); other ids are coded first (a missing one is an error here).
-    text = _text_ids(df, customer_id_col)
-    codes, labels = (None, None)
+    text, ids, codes, labels = _polars_text_ids(df, customer_id_col), None, None, None
     if text is None:
-        codes, labels = _customer_codes(_column(df, customer_id_col, "customer_id_col"), customer_id_col)
+        ids = _column(df, customer_id_col, "customer_id_col")
+        text = _text_ids(ids)
+        if text is None:
+            codes, labels = _customer_codes(ids, customer_id_col)
     ts, unit = _timestamps(_column(df, datetime_col, "datetime_col"), datetime_col, datetime_format, timestamp_unit)
     amount = None
     if monetary_value_col is not None:
@@ -175,7 +177,8 @@ def summary_from_transactions(
         if codes is None:
             # An element that is not exactly a str, or a missing id: the general path, which
             # names a missing id's row.
-            codes, labels = _customer_codes(_column(df, customer_id_col, "customer_id_col"), customer_id_col)
+            ids = _column(df, customer_id_col, "customer_id_col") if ids is None else ids
+            codes, labels = _customer_codes(ids, customer_id_col)
         with _convert.fields_renamed(columns):  # integer codes: always a summary
             out = cast("dict[str, Any]", _cvm.summarize(codes, ts, amount, **options)[0])
     customer = out.pop("customer_id")
@@ -250,26 +253,32 @@ class _Labels:
         return self.index_of(self.distinct if every else self.distinct.take(codes))
 
 
-def _text_ids(df: Any, name: str) -> Optional[tuple[Any, Callable[[np.ndarray], pd.Index]]]:
+def _polars_text_ids(df: Any, name: str) -> Optional[tuple[Any, Callable[[np.ndarray], pd.Index]]]:
+    """A polars ``String`` column's ids as :func:`_text_ids` gives an Arrow-stored column's, its
+    labels as polars' own conversion gives them (``object``, or ``str`` on pandas 3); ``None``
+    for other frames and columns, and without pyarrow (polars hands its columns over in Arrow
+    through it): those are read as pandas gets them."""
+    if not _convert.is_polars(df) or name not in df.columns or _pyarrow() is None:
+        return None
+    if str(df.schema[name]) not in ("String", "Utf8"):
+        return None
+    arrow = df.get_column(name).to_arrow()
+    return _arrow_text(arrow, lambda rows: pd.Index(arrow.take(rows).to_numpy(zero_copy_only=False)))
+
+
+def _text_ids(ids: pd.Series) -> Optional[tuple[Any, Callable[[np.ndarray], pd.Index]]]:
     """Text ids in the form the core reads them, and how the summary's index is made of the
-    distinct ids; ``None`` for other ids (and a missing column, reported by the general path).
+    distinct ids; ``None`` for other ids.
 
     * an ``object`` column: its own array, each ``str`` read under the GIL; the labels are the
       distinct ids' objects, an ``object`` index as the column;
     * a pandas string column stored as Python objects: its objects as above, the index of the
       column's dtype (as ``pandas.factorize`` keeps it);
     * a string column stored in Arrow (pandas ``string[pyarrow]``, ``pd.ArrowDtype`` strings,
-      pandas 3's ``str`` with pyarrow; polars ``String``): its offsets and bytes, read by the
-      core where they lie (no ``str`` made per row); the labels are taken from the column at
-      each distinct id's first row, of the column's dtype (polars: as its ``to_numpy`` gives).
+      pandas 3's ``str`` with pyarrow; polars ``String``, :func:`_polars_text_ids`): its offsets
+      and bytes, read by the core where they lie (no ``str`` made per row); the labels are taken
+      from the column at each distinct id's first row, of the column's dtype.
       A column with a missing id takes the general path, which names its row."""
-    if name not in df.columns:
-        return None
-    if _convert.is_polars(df) and str(df.schema[name]) in ("String", "Utf8") and _pyarrow() is not None:
-        # polars hands its columns over in Arrow through pyarrow (else: as pandas gets them)
-        arrow = df.get_column(name).to_arrow()
-        return _arrow_text(arrow, lambda rows: pd.Index(arrow.take(rows).to_numpy(zero_copy_only=False)))
-    ids = _column(df, name, "customer_id_col")
     if ids.dtype == object:
         raw = _convert.carray(ids.to_numpy(), dtype=object)  # an object column's own array: no copy
         return raw, lambda labels: pd.Index(labels, dtype=object, copy=False)
