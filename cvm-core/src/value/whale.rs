@@ -3,7 +3,8 @@
 
 use crate::builder::with_setters;
 use crate::error::{check, Error, Result};
-use crate::parallel::par_map;
+use crate::parallel::{par_map, rows_where};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Options of [`whale_curve`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -416,6 +417,15 @@ fn rank_order_radix(profit: &[f64]) -> (Vec<f64>, Vec<usize>) {
     (keys.into_iter().map(profit_of_key).collect(), idx.into_iter().map(|i| i as usize).collect())
 }
 
+/// `rank[order[k]] = k + 1`: each customer's 1-based rank, from the ranking `order` (a
+/// permutation of `0..n`). Written on the thread pool as [`par_map`] writes (relaxed atomic
+/// stores, each slot written once).
+fn inverse_permutation(order: &[usize]) -> Vec<usize> {
+    let rank: Vec<AtomicUsize> = par_map(order.len(), |_| AtomicUsize::new(0));
+    par_map(order.len(), |k| rank[order[k]].store(k + 1, Ordering::Relaxed));
+    rank.into_iter().map(AtomicUsize::into_inner).collect()
+}
+
 /// Customers ranked by profit and the whale curve of cumulative profit.
 ///
 /// # Formula
@@ -446,11 +456,10 @@ fn rank_order_radix(profit: &[f64]) -> (Vec<f64>, Vec<usize>) {
 ///   it **can exceed 1** (the losses add to the dispersion). Shares and the Gini coefficient are
 ///   `None` when their denominator is not positive.
 ///
-/// Work O(n): a radix sort of the profits and one compensated running sum, on one thread (a
-/// pass over memory that a second core did not speed up: 33 ms at 1M customers on one thread,
-/// a parallel radix sort 47 ms on one and 40 ms on two, `docs/benchmarks.md`); the profit
-/// check and the per-customer columns ([`WhaleCurve::cumulative_profit`], …) run on the thread
-/// pool.
+/// Work O(n): a radix sort of the profits and one compensated running sum on one thread (the
+/// sort moves memory, which a second core does not speed up here: `docs/benchmarks.md`); the
+/// profit check, the ranks, the list of losses (a scan of the input, no sort) and the
+/// per-customer columns ([`WhaleCurve::cumulative_profit`], …) run on the thread pool.
 ///
 /// # Errors
 /// [`Error::Empty`] for no customers; [`Error::InvalidValue`] `profit` (index) for NaN or
@@ -491,28 +500,26 @@ pub fn whale_curve(profit: &[f64], options: &WhaleOptions) -> Result<WhaleCurve>
 
     // `curve` holds the sorted profits, overwritten in place by the cumulative profit.
     let (mut curve, order) = rank_order(profit);
-    let mut rank = vec![0usize; n];
+    let rank = inverse_permutation(&order);
+    // The losses in ascending index order, by a scan of the input (no sort). Ranked from the
+    // most profitable, they take the last ranks, so the `bottom_count` last ranks hold
+    // `min(losses, bottom_count)` of them.
+    let unprofitable = rows_where(n, |i| profit[i] < 0.0);
+    let nf = n as f64;
+    let bottom_count = ((options.bottom * nf).floor() as usize).min(n);
+    let bottom_unprofitable_count = unprofitable.len().min(bottom_count);
     let mut running = Compensated::default();
     let mut gini_sum = Compensated::default();
     let (mut peak, mut peak_rank) = (0.0f64, 0usize);
-    let mut unprofitable = Vec::new();
-    let nf = n as f64;
-    let bottom_count = ((options.bottom * nf).floor() as usize).min(n);
-    let mut bottom_unprofitable_count = 0;
     let weight0 = n as f64 - 1.0;
-    for (k0, (&i, slot)) in order.iter().zip(curve.iter_mut()).enumerate() {
+    for (k0, slot) in curve.iter_mut().enumerate() {
         let x = *slot;
-        rank[i] = k0 + 1;
         running.add(x);
         let c = running.value();
         *slot = c;
         if c > peak {
             peak = c;
             peak_rank = k0 + 1;
-        }
-        if x < 0.0 {
-            unprofitable.push(i);
-            bottom_unprofitable_count += usize::from(k0 >= n - bottom_count);
         }
         // Ascending position i' = n − k0, weight 2i' − n − 1 = n − 1 − 2·k0.
         gini_sum.add((weight0 - 2.0 * k0 as f64) * x);
@@ -529,7 +536,6 @@ pub fn whale_curve(profit: &[f64], options: &WhaleOptions) -> Result<WhaleCurve>
     let potential_profit = interpolate(&sorted_cumulative, nf - options.bottom * nf);
     let bottom_consumed = potential_profit - total;
     let unprofitable_count = unprofitable.len();
-    unprofitable.sort_unstable();
     let gini = (total > 0.0).then(|| gini_sum.value() / (nf * total));
     Ok(WhaleCurve {
         total,
@@ -654,6 +660,46 @@ mod tests {
         assert_relative_eq!(w.bottom_consumed(), 0.0, epsilon = 1e-12);
         assert_eq!(w.curve_at(1.0).unwrap(), 12.0);
         assert_eq!(w.curve_at(0.0).unwrap(), 0.0);
+    }
+
+    /// 100,000 customers (past the pool's scan size) with ties, zeros of both signs and
+    /// losses: ranks, losses and the bottom's losses as a direct reading of the ranking gives
+    /// them, the same on one thread and on four.
+    #[cfg(feature = "parallel")]
+    #[test]
+    fn large_curves_rank_and_list_losses_alike_on_any_threads() {
+        use crate::parallel::on_one_and_four_threads;
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let profit: Vec<f64> = (0..100_000)
+            .map(|i| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                match i % 11 {
+                    0 => -0.0,
+                    1 => 0.0,
+                    _ => (state % 601) as f64 - 250.0,
+                }
+            })
+            .collect();
+        let options = WhaleOptions { bottom: 0.25, ..WhaleOptions::default() };
+        let (one, four) = on_one_and_four_threads(|| whale_curve(&profit, &options).unwrap());
+        assert_eq!(one.rank(), four.rank());
+        assert_eq!(one.unprofitable(), four.unprofitable());
+        assert_eq!(one.bottom_unprofitable_count(), four.bottom_unprofitable_count());
+        let order = rank_order_comparison(&profit).1;
+        assert_eq!(one.order(), order);
+        for (k, &i) in order.iter().enumerate() {
+            assert_eq!(one.rank()[i], k + 1);
+        }
+        let losses: Vec<usize> = (0..profit.len()).filter(|&i| profit[i] < 0.0).collect();
+        assert_eq!(one.unprofitable(), losses);
+        let bottom = one.bottom_count();
+        let in_bottom = order[order.len() - bottom..].iter().filter(|&&i| profit[i] < 0.0).count();
+        assert_eq!((bottom, one.bottom_unprofitable_count()), (25_000, in_bottom));
+        // Fewer losses than the bottom holds: all of them are in it.
+        let w = whale_curve(&profit, &WhaleOptions { bottom: 0.9, ..options }).unwrap();
+        assert_eq!(w.bottom_unprofitable_count(), losses.len());
     }
 
     #[test]
