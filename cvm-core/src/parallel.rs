@@ -11,7 +11,7 @@
 
 mod rows;
 mod sort;
-pub(crate) use rows::{count_by, count_true, first_row, ranges_by, rows_where, task_rows};
+pub(crate) use rows::{count_by, count_true, first_row, fold_by, ranges_by, rows_where, task_rows};
 pub(crate) use sort::{from_order_key, order_key, par_sort_keys, sorted_runs};
 
 /// Rows per chunk of the likelihood sums from 65,536 rows (fixed, so the summation order never

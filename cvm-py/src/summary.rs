@@ -158,18 +158,15 @@ fn read_text(py: Python<'_>, objects: &[Py<PyAny>]) -> Result<(Vec<usize>, Vec<u
     Ok((offsets, data))
 }
 
-/// Arrow's int64 offsets as the core's (each ≥ 0; the core checks that they ascend within the
-/// bytes).
+/// Arrow's int64 offsets as the core's (each ≥ 0, the first negative one named; the core checks
+/// that they ascend within the bytes), converted on the thread pool.
 fn byte_offsets(offsets: &[i64]) -> cvm_core::Result<Vec<usize>> {
-    offsets
-        .iter()
-        .enumerate()
-        .map(|(i, &o)| {
-            usize::try_from(o).map_err(|_| {
-                cvm_core::Error::invalid_at("customer_id", i, format!("negative offset {o}"))
-            })
-        })
-        .collect()
+    use rayon::prelude::*;
+    if let Some(i) = offsets.par_iter().with_min_len(1 << 15).position_first(|&o| o < 0) {
+        let o = offsets[i];
+        return Err(cvm_core::Error::invalid_at("customer_id", i, format!("negative offset {o}")));
+    }
+    Ok(offsets.par_iter().with_min_len(1 << 15).map(|&o| o as usize).collect())
 }
 
 /// The labels of the codes: each distinct id's object, from its first row (`first_row`, one a

@@ -10,6 +10,7 @@
 use super::sort::{self, build, sort_bucket, PAR_MIN_ROWS};
 use crate::distinct::{first_appearance, scan_table, Entry, Firsts, Scan};
 use crate::error::{Error, Result};
+use crate::parallel::fold_by;
 
 /// Integer codes of text ids: see [`text_codes`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -249,9 +250,21 @@ pub(super) fn sorted_distinct(first: &[usize], ids: Ids<'_>) -> Vec<usize> {
 
 /// Sorts `keys` by their first element, `buf` as scratch: over the pool from [`PAR_MIN_ROWS`]
 /// keys (into a new array, [`sort::sorted_rows`]), else in place ([`sort_bucket`]).
+///
+/// On the pool, the radix sort reads only the bits below those every key shares (ids that begin
+/// alike, as `"C0"` in `"C0012345"`), so that its first digit is read where the keys differ and
+/// the buckets it makes are sorted a task each (read from the top bit, every such key fell into
+/// one bucket, sorted on one thread).
 fn sort_keys(keys: &mut Vec<(u64, u32)>, buf: &mut Vec<(u64, u32)>) {
     if keys.len() >= PAR_MIN_ROWS {
-        *keys = sort::sorted_rows(keys.len(), 64, |i| keys[i]);
+        let first = keys[0].0;
+        let join = |a: &mut u64, b: &u64| *a |= *b;
+        let differ = fold_by(keys.len(), 1, |_| 0, 0u64, |a, i| *a |= keys[i].0 ^ first, join)[0];
+        if differ == 0 {
+            return; // every key equal: in order
+        }
+        // The bits above are equal in every key, so the sort may leave them out.
+        *keys = sort::sorted_rows(keys.len(), 64 - differ.leading_zeros(), |i| keys[i]);
     } else {
         sort_bucket(keys, 64, buf);
     }
@@ -292,6 +305,11 @@ mod tests {
         ids.extend(
             ["", "a", "a\0", "ab", "é", "z", "ß", "customer", "customer-1\0"].map(String::from),
         );
+        assert_ranked_as_str(&ids);
+    }
+
+    /// The codes of `ids` rank them as `str` does, each code's first row the first of its id.
+    fn assert_ranked_as_str(ids: &[String]) {
         let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
         let c = codes_of(&refs);
         let mut distinct = refs.clone();
@@ -309,6 +327,19 @@ mod tests {
         for (i, s) in refs.iter().enumerate() {
             assert_eq!(distinct[c.codes[i] as usize], *s);
         }
+    }
+
+    #[test]
+    fn ids_beginning_alike_are_sorted_where_they_differ() {
+        // More than 65,536 distinct ids (the sort on the pool): their first words share their
+        // top 20 bits ("C0", then a digit), and, apart, an 8-byte beginning shared by all
+        // (the first words all equal, the order read from the next word).
+        let ids: Vec<String> =
+            (0..120_000u64).map(|i| format!("C{:07}", (i * 7919) % 100_003)).collect();
+        assert_ranked_as_str(&ids);
+        let ids: Vec<String> =
+            (0..90_000u64).map(|i| format!("ACCOUNT#{}", (i * 104_729) % 80_021)).collect();
+        assert_ranked_as_str(&ids);
     }
 
     #[test]

@@ -143,7 +143,8 @@ pub(super) fn groups(
 }
 
 /// `row(i)` for `i` in `0..n`, sorted stably by the low `bits` bits of their keys (the higher
-/// bits are zero): [`sorted_group`] of every top digit, over the pool from [`PAR_MIN_ROWS`] rows.
+/// bits equal in every key: zero, or a beginning all share): [`sorted_group`] of every top
+/// digit, over the pool from [`PAR_MIN_ROWS`] rows.
 pub(super) fn sorted_rows<A: Payload>(
     n: usize, bits: u32, row: impl Fn(usize) -> (u64, A) + Sync + Send,
 ) -> Vec<(u64, A)> {
