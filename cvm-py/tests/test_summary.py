@@ -442,8 +442,8 @@ def test_native_text_offsets_are_checked():
     # many offsets (read on the thread pool), two negative: the first is named
     many = np.arange(100_001, dtype=np.int64)
     many[[70_000, 90_000]] = -5
+    days = np.zeros(100_000, dtype=np.int64)
     with pytest.raises(cvm.InvalidValueError) as e:
-        days = np.zeros(100_000, dtype=np.int64)
         cvm._cvm.summarize((many, np.zeros(100_000, dtype=np.uint8)), days, timestamp_unit="s")
     assert (e.value.field, e.value.index) == ("customer_id", 70_000) and "negative offset -5" in str(e.value)
     out, first_row, _ = cvm._cvm.summarize((np.array([0, 3, 5], dtype=np.int64), data), ts, timestamp_unit="s")

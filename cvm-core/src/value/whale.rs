@@ -562,6 +562,14 @@ mod tests {
     use super::*;
     use approx::assert_relative_eq;
 
+    /// The next value of a xorshift generator: reproducible test profits.
+    fn xorshift(state: &mut u64) -> u64 {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        *state
+    }
+
     #[test]
     fn ranking_is_descending_then_by_index() {
         let xs = [-1.5, 0.0, -0.0, 3.0, f64::MAX, f64::MIN, 1e-300, -1e-300, 3.0];
@@ -580,10 +588,8 @@ mod tests {
         let mut state = 0x2545_F491_4F6C_DD1Du64;
         let xs: Vec<f64> = (0..5000)
             .map(|_| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                ((state % 2001) as f64 - 1000.0) * if state.is_multiple_of(7) { 1e-3 } else { 1.0 }
+                let u = xorshift(&mut state);
+                ((u % 2001) as f64 - 1000.0) * if u.is_multiple_of(7) { 1e-3 } else { 1.0 }
             })
             .collect();
         assert_eq!(rank_order_radix(&xs), rank_order_comparison(&xs));
@@ -671,15 +677,10 @@ mod tests {
         use crate::parallel::on_one_and_four_threads;
         let mut state = 0x9E37_79B9_7F4A_7C15u64;
         let profit: Vec<f64> = (0..100_000)
-            .map(|i| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                match i % 11 {
-                    0 => -0.0,
-                    1 => 0.0,
-                    _ => (state % 601) as f64 - 250.0,
-                }
+            .map(|i| match i % 11 {
+                0 => -0.0,
+                1 => 0.0,
+                _ => (xorshift(&mut state) % 601) as f64 - 250.0,
             })
             .collect();
         let options = WhaleOptions { bottom: 0.25, ..WhaleOptions::default() };
