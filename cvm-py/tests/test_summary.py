@@ -171,6 +171,47 @@ def test_string_dtype_ids_match_factorized_ids(kind, n):
     assert (e.value.field, e.value.index) == ("id", n // 2)
 
 
+@pytest.mark.parametrize("large", [False, True])
+def test_pyarrow_table_string_ids_are_read_from_their_buffers(large, monkeypatch):
+    # the id column is read where it lies (never converted to pandas), in several chunks; the
+    # summary and its index as from the same log in pandas
+    pa = pytest.importorskip("pyarrow")
+    rng = np.random.default_rng(8)
+    n = 90_000
+    raw = rng.integers(0, 20_000, n)
+    log = pd.DataFrame(
+        {
+            "id": pd.Series([f"k{v}ß" for v in raw], dtype=object),
+            "t": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 90, n), unit="D"),
+            "a": rng.random(n) + 0.5,
+        }
+    )
+    kind = pa.large_string() if large else pa.string()
+    ids = pa.chunked_array([pa.array(log["id"][:40_000].tolist(), kind), pa.array(log["id"][40_000:].tolist(), kind)])
+    table = pa.table({"id": ids, "t": pa.array(log["t"]), "a": pa.array(log["a"])})
+    end = "2024-04-01"
+    convert = importlib.import_module("cvm._convert")
+    frame, converted = convert.frame, []
+    via_pandas = cvm.summary_from_transactions(frame(table, "df"), "id", "t", "a", observation_period_end=end)
+
+    def spy(df, field):
+        converted.append(df.column_names)
+        return frame(df, field)
+
+    monkeypatch.setattr(convert, "frame", spy)
+    s = cvm.summary_from_transactions(table, "id", "t", "a", observation_period_end=end)
+    assert converted == [["t", "a"]]
+    assert s.index.dtype == via_pandas.index.dtype
+    pd.testing.assert_frame_equal(s, via_pandas, check_exact=True)
+    ref = cvm.summary_from_transactions(log, "id", "t", "a", observation_period_end=end)
+    pd.testing.assert_frame_equal(s, ref, check_exact=True, check_index_type=False)
+    # a missing id: the general path, which names its row
+    holes = pa.chunked_array([ids.chunk(0), pa.array([None] + log["id"][40_001:].tolist(), kind)])
+    with pytest.raises(cvm.InvalidValueError, match="missing customer id") as e:
+        cvm.summary_from_transactions(table.set_column(0, "id", holes), "id", "t", "a", observation_period_end=end)
+    assert (e.value.field, e.value.index) == ("id", 40_000)
+
+
 @pytest.mark.parametrize("lazy", [False, True])
 @pytest.mark.parametrize("with_pyarrow", [True, False])
 def test_polars_string_ids_are_read_from_their_arrow_buffers(lazy, with_pyarrow, monkeypatch):

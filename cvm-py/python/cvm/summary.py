@@ -133,12 +133,16 @@ def summary_from_transactions(
         )
     if _convert.is_polars(df) and not hasattr(df, "get_column"):
         df = df.collect()  # a LazyFrame
-    elif _convert.is_table(df) and not isinstance(df, pd.DataFrame) and not _convert.is_polars(df):
-        df = _convert.frame(df, "df")  # a pyarrow Table
     # Text ids are read and coded in the core with the summary (only the distinct ids are
     # sorted, in code point order as Python sorts str: the codes and labels of
     # pandas.factorize(sort=True)); other ids are coded first (a missing one is an error here).
     text, ids, codes, labels = _polars_text_ids(df, customer_id_col), None, None, None
+    if _convert.is_table(df) and not isinstance(df, pd.DataFrame) and not _convert.is_polars(df):
+        # A pyarrow Table: string ids read where they lie, the other columns converted.
+        text = _arrow_table_text_ids(df, customer_id_col)
+        others = [c for c in df.column_names if c != customer_id_col]
+        whole = text is None or customer_id_col in (datetime_col, monetary_value_col)
+        df = _convert.frame(df if whole else df.select(others), "df")
     if text is None:
         ids = _column(df, customer_id_col, "customer_id_col")
         text = _text_ids(ids)
@@ -264,6 +268,21 @@ def _polars_text_ids(df: Any, name: str) -> Optional[tuple[Any, Callable[[np.nda
         return None
     arrow = df.get_column(name).to_arrow()
     return _arrow_text(arrow, lambda rows: pd.Index(arrow.take(rows).to_numpy(zero_copy_only=False)))
+
+
+def _arrow_table_text_ids(table: Any, name: str) -> Optional[tuple[Any, Callable[[np.ndarray], pd.Index]]]:
+    """A pyarrow Table's string id column as :func:`_text_ids` gives an Arrow-stored column's
+    (no ``str`` made per row), its labels as the Table's conversion to pandas gives them
+    (``object``, or ``str`` on pandas 3); ``None`` for a column of another type, a missing
+    column, or a missing id (the general path names those)."""
+    import pyarrow as pa  # type: ignore[import-untyped]  # (a pyarrow Table needs it)
+
+    if name not in table.column_names:
+        return None
+    column = table.column(name)
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        return None
+    return _arrow_text(column, lambda rows: pd.Index(column.take(rows).to_numpy(zero_copy_only=False)))
 
 
 def _text_ids(ids: pd.Series) -> Optional[tuple[Any, Callable[[np.ndarray], pd.Index]]]:
