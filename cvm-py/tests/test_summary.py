@@ -171,21 +171,26 @@ def test_string_dtype_ids_match_factorized_ids(kind, n):
     assert (e.value.field, e.value.index) == ("id", n // 2)
 
 
+def _text_id_log(seed: int, n: int, customers: int, days: int, form: str) -> pd.DataFrame:
+    """A log of ``n`` rows of text ids ``form.format(k)`` (``object``) for up to ``customers``
+    customers over ``days`` days from 2024-01-01, with positive amounts."""
+    rng = np.random.default_rng(seed)
+    raw = rng.integers(0, customers, n)
+    return pd.DataFrame(
+        {
+            "id": pd.Series([form.format(v) for v in raw], dtype=object),
+            "t": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, days, n), unit="D"),
+            "a": rng.random(n) + 0.5,
+        }
+    )
+
+
 @pytest.mark.parametrize("large", [False, True])
 def test_pyarrow_table_string_ids_are_read_from_their_buffers(large, monkeypatch):
     # the id column is read where it lies (never converted to pandas), in several chunks; the
     # summary and its index as from the same log in pandas
     pa = pytest.importorskip("pyarrow")
-    rng = np.random.default_rng(8)
-    n = 90_000
-    raw = rng.integers(0, 20_000, n)
-    log = pd.DataFrame(
-        {
-            "id": pd.Series([f"k{v}ß" for v in raw], dtype=object),
-            "t": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 90, n), unit="D"),
-            "a": rng.random(n) + 0.5,
-        }
-    )
+    log = _text_id_log(8, 90_000, 20_000, 90, "k{}ß")
     kind = pa.large_string() if large else pa.string()
     ids = pa.chunked_array([pa.array(log["id"][:40_000].tolist(), kind), pa.array(log["id"][40_000:].tolist(), kind)])
     table = pa.table({"id": ids, "t": pa.array(log["t"]), "a": pa.array(log["a"])})
@@ -221,16 +226,7 @@ def test_polars_string_ids_are_read_from_their_arrow_buffers(lazy, with_pyarrow,
         pytest.importorskip("pyarrow")
     else:
         monkeypatch.setattr(importlib.import_module("cvm.summary"), "_pyarrow", lambda: None)
-    rng = np.random.default_rng(6)
-    n = 100_000
-    raw = rng.integers(0, 30_000, n)
-    log = pd.DataFrame(
-        {
-            "id": pd.Series([f"c{v}é" for v in raw], dtype=object),
-            "t": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 60, n), unit="D"),
-            "a": rng.random(n) + 0.5,
-        }
-    )
+    log = _text_id_log(6, 100_000, 30_000, 60, "c{}é")
     ref = cvm.summary_from_transactions(log, "id", "t", "a", observation_period_end="2024-03-01")
     frame = pl.from_pandas(log)
     s = cvm.summary_from_transactions(frame.lazy() if lazy else frame, "id", "t", "a", observation_period_end="2024-03-01")

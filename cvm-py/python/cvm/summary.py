@@ -266,8 +266,7 @@ def _polars_text_ids(df: Any, name: str) -> Optional[tuple[Any, Callable[[np.nda
         return None
     if str(df.schema[name]) not in ("String", "Utf8"):
         return None
-    arrow = df.get_column(name).to_arrow()
-    return _arrow_text(arrow, lambda rows: pd.Index(arrow.take(rows).to_numpy(zero_copy_only=False)))
+    return _converted_labels(df.get_column(name).to_arrow())
 
 
 def _arrow_table_text_ids(table: Any, name: str) -> Optional[tuple[Any, Callable[[np.ndarray], pd.Index]]]:
@@ -282,7 +281,13 @@ def _arrow_table_text_ids(table: Any, name: str) -> Optional[tuple[Any, Callable
     column = table.column(name)
     if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
         return None
-    return _arrow_text(column, lambda rows: pd.Index(column.take(rows).to_numpy(zero_copy_only=False)))
+    return _converted_labels(column)
+
+
+def _converted_labels(arrow: Any) -> Optional[tuple[Any, Callable[[np.ndarray], pd.Index]]]:
+    """:func:`_arrow_text` of an Arrow string column whose labels are made as its conversion to
+    numpy (``to_numpy``) makes them, the dtype the index then infers."""
+    return _arrow_text(arrow, lambda rows: pd.Index(arrow.take(rows).to_numpy(zero_copy_only=False)))
 
 
 def _text_ids(ids: pd.Series) -> Optional[tuple[Any, Callable[[np.ndarray], pd.Index]]]:
