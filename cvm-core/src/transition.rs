@@ -202,8 +202,8 @@ type IdMap<V> = HashMap<i64, V, BuildHasherDefault<IdHasher>>;
 /// # Errors
 /// As [`crate::loyalty::stage_migration`], naming `fields`.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn tabulate<S: Copy + PartialEq + Send + Sync>(
-    ids_before: &[i64], before: &[usize], ids_after: &[i64], after: &[usize], states: &[S], new: S,
+pub(crate) fn tabulate<S: Copy + PartialEq + Send + Sync, I: Copy + Into<usize>>(
+    ids_before: &[i64], before: &[I], ids_after: &[i64], after: &[I], states: &[S], new: S,
     gone: S, policy: MigrationPolicy, fields: [&str; 4],
 ) -> Result<Migration<S>> {
     let [f_ids_before, f_before, f_ids_after, f_after] = fields;
@@ -239,11 +239,12 @@ pub(crate) fn tabulate<S: Copy + PartialEq + Send + Sync>(
     let (new_row, gone_col) = (states.len(), states.len());
 
     // One pass over the pairs, on the calling thread: a write per customer into the moves and
-    // one of a few dozen counts, bound by memory (split over the pool, 31 ms on one thread and
-    // 19 ms on two at 1M customers, against 19–21 ms for this loop on either).
+    // one of a few dozen counts, bound by memory (split over the pool, no faster on two cores;
+    // a stage migration of 1M sorted customers takes 4 ms in all, `docs/benchmarks.md`).
     let mut counts = vec![0u64; rows.len() * k];
     let mut moves = Vec::with_capacity(ids_before.len().max(ids_after.len()));
     for (i, (&id, &from)) in ids_before.iter().zip(before).enumerate() {
+        let from: usize = from.into();
         match partner[i] {
             NONE if outer => {
                 counts[from * k + gone_col] += 1;
@@ -260,13 +261,14 @@ pub(crate) fn tabulate<S: Copy + PartialEq + Send + Sync>(
                 ))
             }
             j => {
-                let to = after[j as usize];
+                let to: usize = after[j as usize].into();
                 counts[from * k + to] += 1;
                 moves.push(Move { id, from: states[from], to: states[to] });
             }
         }
     }
     for (j, (&id, &to)) in ids_after.iter().zip(after).enumerate() {
+        let to: usize = to.into();
         if matched[j] {
             continue;
         }
