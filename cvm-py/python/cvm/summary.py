@@ -136,10 +136,9 @@ def summary_from_transactions(
     # Text ids are read and coded in the core with the summary (only the distinct ids are
     # sorted, in code point order as Python sorts str: the codes and labels of
     # pandas.factorize(sort=True)); other ids are coded first (a missing one is an error here).
-    text, ids, codes, labels = _polars_text_ids(df, customer_id_col), None, None, None
+    text, ids, codes, labels = _table_text_ids(df, customer_id_col), None, None, None
     if _convert.is_table(df) and not isinstance(df, pd.DataFrame) and not _convert.is_polars(df):
-        # A pyarrow Table: string ids read where they lie, the other columns converted.
-        text = _arrow_table_text_ids(df, customer_id_col)
+        # A pyarrow Table: its string ids read where they lie, the other columns converted.
         others = [c for c in df.column_names if c != customer_id_col]
         whole = text is None or customer_id_col in (datetime_col, monetary_value_col)
         df = _convert.frame(df if whole else df.select(others), "df")
@@ -257,28 +256,22 @@ class _Labels:
         return self.index_of(self.distinct if every else self.distinct.take(codes))
 
 
-def _polars_text_ids(df: Any, name: str) -> Optional[tuple[Any, Callable[[np.ndarray], pd.Index]]]:
-    """A polars ``String`` column's ids as :func:`_text_ids` gives an Arrow-stored column's, its
-    labels as polars' own conversion gives them (``object``, or ``str`` on pandas 3); ``None``
-    for other frames and columns, and without pyarrow (polars hands its columns over in Arrow
-    through it): those are read as pandas gets them."""
-    if not _convert.is_polars(df) or name not in df.columns or _pyarrow() is None:
+def _table_text_ids(df: Any, name: str) -> Optional[tuple[Any, Callable[[np.ndarray], pd.Index]]]:
+    """A polars ``String`` or pyarrow Table ``string`` / ``large_string`` id column as
+    :func:`_text_ids` gives an Arrow-stored column's (no ``str`` made per row), its labels as
+    the table's own conversion gives them (``object``, or ``str`` on pandas 3); ``None`` for
+    pandas frames, other or missing columns, and polars without pyarrow (polars hands its
+    columns over in Arrow through it): those are read as pandas gets them. A missing id also
+    gives ``None`` (the general path names its row)."""
+    if _convert.is_polars(df):
+        if name not in df.columns or _pyarrow() is None or str(df.schema[name]) not in ("String", "Utf8"):
+            return None
+        return _converted_labels(df.get_column(name).to_arrow())
+    if isinstance(df, pd.DataFrame) or not _convert.is_table(df) or name not in df.column_names:
         return None
-    if str(df.schema[name]) not in ("String", "Utf8"):
-        return None
-    return _converted_labels(df.get_column(name).to_arrow())
-
-
-def _arrow_table_text_ids(table: Any, name: str) -> Optional[tuple[Any, Callable[[np.ndarray], pd.Index]]]:
-    """A pyarrow Table's string id column as :func:`_text_ids` gives an Arrow-stored column's
-    (no ``str`` made per row), its labels as the Table's conversion to pandas gives them
-    (``object``, or ``str`` on pandas 3); ``None`` for a column of another type, a missing
-    column, or a missing id (the general path names those)."""
     import pyarrow as pa  # type: ignore[import-untyped]  # (a pyarrow Table needs it)
 
-    if name not in table.column_names:
-        return None
-    column = table.column(name)
+    column = df.column(name)
     if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
         return None
     return _converted_labels(column)
@@ -299,9 +292,10 @@ def _text_ids(ids: pd.Series) -> Optional[tuple[Any, Callable[[np.ndarray], pd.I
     * a pandas string column stored as Python objects: its objects as above, the index of the
       column's dtype (as ``pandas.factorize`` keeps it);
     * a string column stored in Arrow (pandas ``string[pyarrow]``, ``pd.ArrowDtype`` strings,
-      pandas 3's ``str`` with pyarrow; polars ``String``, :func:`_polars_text_ids`): its offsets
-      and bytes, read by the core where they lie (no ``str`` made per row); the labels are taken
-      from the column at each distinct id's first row, of the column's dtype.
+      pandas 3's ``str`` with pyarrow; polars ``String`` and pyarrow Tables' string columns,
+      :func:`_table_text_ids`): its offsets and bytes, read by the core where they lie (no
+      ``str`` made per row); the labels are taken from the column at each distinct id's first
+      row, of the column's dtype.
       A column with a missing id takes the general path, which names its row."""
     if ids.dtype == object:
         raw = _convert.carray(ids.to_numpy(), dtype=object)  # an object column's own array: no copy
