@@ -220,7 +220,7 @@ pub fn churn_probability<M: NoPurchase + ?Sized>(
 }
 
 pub(crate) fn check_probabilities(p: &[f64]) -> Result<()> {
-    match p.iter().position(|v| !(0.0..=1.0).contains(v)) {
+    match check::first_bad(p, |v| (0.0..=1.0).contains(&v)) {
         None => Ok(()),
         Some(i) => Err(Error::Numerical {
             context: "churn_probability".into(),

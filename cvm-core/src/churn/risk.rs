@@ -6,6 +6,7 @@ use crate::error::{check, Error, Result};
 use crate::loyalty::{
     check_counts, check_probabilities, check_summary, check_unit_interval, RiskBand,
 };
+use crate::parallel::{par_copy, par_map};
 use crate::text::{push_number, render_column, TextColumn};
 
 /// The columns [`churn_risk`] reads, one element per customer: the summary (`frequency`,
@@ -255,24 +256,41 @@ pub fn churn_risk(input: &ChurnInput<'_>, options: &ChurnRiskOptions) -> Result<
     let n = check_summary(f, r, t)?;
     check::scalar_positive("horizon", input.horizon)?;
     check_probabilities("probability", n, Some(input.probability))?;
+    check_model_outputs(input, n)?;
+    let owned = [input.probability, input.p_alive, input.expected_purchases].map(par_copy);
+    Ok(table((r, t, input.clv, input.horizon), options, owned))
+}
+
+/// The checks of the model's P(alive), expected purchases and CLV columns.
+fn check_model_outputs(input: &ChurnInput<'_>, n: usize) -> Result<()> {
     check_probabilities("p_alive", n, Some(input.p_alive))?;
     check_counts("expected_purchases", n, Some(input.expected_purchases))?;
     if let Some(v) = input.clv {
         check::same_len("clv", n, v.len())?;
         check::finite("clv", v)?;
     }
-    let p = input.probability;
-    Ok(ChurnRisk {
-        probability: p.to_vec(),
-        score: input.expected_purchases.iter().map(|e| (-e).exp()).collect(),
-        band: p.iter().map(|&x| options.band(x)).collect(),
-        at_risk: p.iter().map(|&x| x >= options.at_risk_threshold).collect(),
-        value_at_risk: input.clv.map(|v| v.iter().zip(p).map(|(v, p)| v * p).collect()),
-        p_alive: input.p_alive.to_vec(),
-        expected_purchases: input.expected_purchases.to_vec(),
-        since_last: t.iter().zip(r).map(|(t, r)| t - r).collect(),
-        horizon: input.horizon,
-    })
+    Ok(())
+}
+
+/// The table of checked columns: `owned` (`probability`, `p_alive`, `expected_purchases`) moved
+/// in, the derived ones written on the thread pool from them and `(recency, T, CLV, horizon)`.
+fn table(
+    (r, t, clv, horizon): (&[f64], &[f64], Option<&[f64]>, f64), options: &ChurnRiskOptions,
+    owned: [Vec<f64>; 3],
+) -> ChurnRisk {
+    let [probability, p_alive, expected_purchases] = owned;
+    let (n, p, e) = (probability.len(), &probability, &expected_purchases);
+    ChurnRisk {
+        score: par_map(n, |i| (-e[i]).exp()),
+        band: par_map(n, |i| options.band(p[i])),
+        at_risk: par_map(n, |i| p[i] >= options.at_risk_threshold),
+        value_at_risk: clv.map(|v| par_map(n, |i| v[i] * p[i])),
+        since_last: par_map(n, |i| t[i] - r[i]),
+        probability,
+        p_alive,
+        expected_purchases,
+        horizon,
+    }
 }
 
 /// [`churn_risk`] with the model's outputs computed from `model`: the churn probability
@@ -302,7 +320,7 @@ pub fn churn_risk_from_model<M: NoPurchase + ?Sized>(
     options.validate()?;
     model.check_histories(frequency, recency, t_cal)?;
     check_horizon(model, horizon)?;
-    let probability = crate::parallel::par_map(frequency.len(), |i| {
+    let probability = par_map(frequency.len(), |i| {
         model.probability_no_purchase_at(horizon, frequency[i], recency[i], t_cal[i])
     });
     let (p_alive, expected) = crate::parallel::par_map2(frequency.len(), |i| {
@@ -314,6 +332,7 @@ pub fn churn_risk_from_model<M: NoPurchase + ?Sized>(
         )
     });
     check_outputs(&probability)?;
+    // The histories, the horizon and the probabilities are checked above.
     let input = ChurnInput {
         frequency,
         recency,
@@ -324,7 +343,9 @@ pub fn churn_risk_from_model<M: NoPurchase + ?Sized>(
         expected_purchases: &expected,
         clv,
     };
-    churn_risk(&input, options)
+    check_model_outputs(&input, frequency.len())?;
+    let summary = (recency, t_cal, clv, horizon);
+    Ok(table(summary, options, [probability, p_alive, expected]))
 }
 
 #[cfg(test)]

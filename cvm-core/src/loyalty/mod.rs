@@ -115,11 +115,13 @@ pub(crate) fn check_summary(frequency: &[f64], recency: &[f64], t: &[f64]) -> Re
     check_non_negative("frequency", frequency)?;
     check_non_negative("recency", recency)?;
     check_non_negative("T", t)?;
-    let late = recency
-        .chunks(256)
-        .zip(t.chunks(256))
-        .position(|(r, t)| r.iter().zip(t).fold(false, |acc, (r, t)| acc | (r > t)));
-    if let Some(i) = late.and_then(|b| (b * 256..n).find(|&i| recency[i] > t[i])) {
+    let in_order = |rows: std::ops::Range<usize>| {
+        recency[rows.clone()].iter().zip(&t[rows]).fold(true, |all, (r, t)| all & (r <= t))
+    };
+    if crate::parallel::all_rows(n, in_order) {
+        return Ok(n);
+    }
+    if let Some(i) = (0..n).find(|&i| recency[i] > t[i]) {
         return Err(Error::invalid_at(
             "recency",
             i,
