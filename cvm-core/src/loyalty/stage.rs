@@ -8,6 +8,7 @@ use super::{
     check_counts, check_len, check_probabilities, check_summary, check_unit_interval, first_bad,
 };
 use crate::error::{check, Error, Result};
+use crate::parallel::{par_map, rows_where};
 use crate::prec::EXACT_REL;
 use crate::text::{self, render_column, TextColumn};
 
@@ -652,12 +653,8 @@ pub fn loyalty_stages(input: &LadderInput<'_>, options: &LadderOptions) -> Resul
     let advocates = if !has_advocacy {
         Vec::new()
     } else {
-        rules
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| matches!(r, Rule::Advocacy(_)))
-            .map(|(i, _)| (i, input.frequency[i]))
-            .collect()
+        let rows = rows_where(n, |i| matches!(rules[i], Rule::Advocacy(_)));
+        par_map(rows.len(), |k| (rows[k], input.frequency[rows[k]]))
     };
     Ok(Ladder { stages, rules, values, advocates, options: options.clone() })
 }
