@@ -9,7 +9,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use super::spend::{check_spend, no_repeat_buyers};
 use super::{FitData, GammaGammaParams, Likelihood};
 use crate::error::{check, Result};
-use crate::parallel::{par_map, par_tasks, par_tasks_owned};
+use crate::parallel::{par_tasks, par_tasks_owned};
 use crate::special::{digamma, ln_beta};
 
 /// Mantissa bits that pick a spend cell: cells are `2^-CELL_BITS` of an octave wide, so every
@@ -143,8 +143,10 @@ const PART: usize = 1 << 16;
 /// a third thread idle).
 const PARTS: usize = 4;
 
-/// The cells from which an evaluation of the likelihood computes their terms on the thread pool.
-const PAR_CELLS: usize = 4096;
+/// Cells per task of an evaluation of the likelihood (fixed, so that the order of its sums, and
+/// every bit of them, never depends on the number of threads): above this many cells the terms
+/// are summed on the thread pool.
+const CELL_CHUNK: usize = 4096;
 
 /// The tasks that add up the parts' cells, each the cells of one shard (by a hash of their key).
 const SHARDS: usize = 8;
@@ -368,6 +370,36 @@ impl SpendLikelihood {
         SpendLikelihood { levels, cell_start, cells, level_w, level_ln_m, level_ln_z, n_obs, scale }
     }
 
+    /// `(Σ u, Σ r)` over each level's cells ([`Cell::sums`] at `g`): each run of [`CELL_CHUNK`]
+    /// cells summed in order on a task of the thread pool, a level's partial sums from the runs
+    /// then added in run order (one run below `CELL_CHUNK` cells: the plain sums in cell order).
+    /// No buffer of per-cell terms: work O(cells), memory O(levels + cells / CELL_CHUNK).
+    fn level_sums(&self, g: f64) -> Vec<(f64, f64)> {
+        let n = self.cells.len();
+        let partials = par_tasks(n.div_ceil(CELL_CHUNK), |run| {
+            let (mut c, hi) = (run * CELL_CHUNK, n.min((run + 1) * CELL_CHUNK));
+            // The level of cell `c`: the last whose cells start at or before it.
+            let mut k = self.cell_start.partition_point(|&start| start <= c) - 1;
+            let mut out = Vec::new();
+            while c < hi {
+                let end = self.cell_start[k + 1].min(hi);
+                let add = |(su, sr): (f64, f64), cell: &Cell| {
+                    let (u, r) = cell.sums(g);
+                    (su + u, sr + r)
+                };
+                out.push((k, self.cells[c..end].iter().fold((0.0, 0.0), add)));
+                (c, k) = (end, k + 1);
+            }
+            out
+        });
+        let mut sums = vec![(0.0, 0.0); self.levels.len()];
+        for (k, (u, r)) in partials.into_iter().flatten() {
+            sums[k].0 += u;
+            sums[k].1 += r;
+        }
+        sums
+    }
+
     /// Weighted log-likelihood at natural parameters, with the gradient when asked for.
     fn total(&self, v: &[f64], grad: Option<&mut [f64]>) -> f64 {
         let (p, q, g) = (v[0], v[1], v[2]);
@@ -375,16 +407,8 @@ impl SpendLikelihood {
         let want = grad.is_some();
         let dg_q = if want { digamma(q) } else { 0.0 };
         let (mut total, mut gp, mut gq, mut gg) = (0.0, 0.0, 0.0, self.n_obs * q / g);
-        // The cells' terms, on the thread pool from `PAR_CELLS` cells, added up in order below.
-        let terms = (self.cells.len() >= PAR_CELLS)
-            .then(|| par_map(self.cells.len(), |c| self.cells[c].sums(g)));
-        for (k, &x) in self.levels.iter().enumerate() {
-            let (mut su, mut sr) = (0.0, 0.0);
-            for c in self.cell_start[k]..self.cell_start[k + 1] {
-                let (u, r) = terms.as_ref().map_or_else(|| self.cells[c].sums(g), |t| t[c]);
-                su += u;
-                sr += r;
-            }
+        let sums = self.level_sums(g);
+        for (k, (&x, &(su, sr))) in self.levels.iter().zip(&sums).enumerate() {
             let (wk, px) = (self.level_w[k], p * x);
             // ln Γ(px+q) − ln Γ(px) − ln Γ(q) = −ln B(px, q), without rounding px + q.
             total += wk * (q * ln_g - ln_beta(px, q))
@@ -496,6 +520,48 @@ mod tests {
         }
     }
 
+    /// The levels' sums by runs of cells: each level's sum of its cells' terms, whether its
+    /// cells lie in one run or in several (up to rounding: the runs' partial sums are added),
+    /// and with fewer cells than a run the plain sum in cell order, bit for bit.
+    #[test]
+    fn level_sums_by_runs_are_the_levels_sums() {
+        let mut rng = super::super::Rng::stream(3, 0);
+        let n = 40_000;
+        // Level 1 (spends over 200 decades, a cell nearly each) spans several runs; levels 2–40
+        // are short, most within one run, some across a run's end.
+        let x: Vec<f64> =
+            (0..n).map(|i| if i < 20_000 { 1.0 } else { (2 + i % 39) as f64 }).collect();
+        let decades = |i: usize| if i < 20_000 { 200.0 } else { 6.0 };
+        let z: Vec<f64> = (0..n).map(|i| 10f64.powf(decades(i) * (rng.uniform() - 0.5))).collect();
+        for rows in [0..n, n - 3_000..n] {
+            let d = SpendData::new(&x[rows.clone()], &z[rows], None).unwrap();
+            let d = SpendLikelihood::new(d, 1.0);
+            let cells = d.cells.len();
+            for g in [1e-3, 0.7, 250.0] {
+                let got = d.level_sums(g);
+                for (k, &(u, r)) in got.iter().enumerate() {
+                    let level = &d.cells[d.cell_start[k]..d.cell_start[k + 1]];
+                    let (mut su, mut sr, mut size) = (0.0, 0.0, 0.0);
+                    for (cu, cr) in level.iter().map(|c| c.sums(g)) {
+                        (su, sr, size) = (su + cu, sr + cr, size + cu.abs() + cr.abs());
+                    }
+                    if cells <= CELL_CHUNK {
+                        assert_eq!((u.to_bits(), r.to_bits()), (su.to_bits(), sr.to_bits()));
+                    }
+                    assert!((u - su).abs() <= 1e-13 * size && (r - sr).abs() <= 1e-13 * size);
+                }
+            }
+            let crossing = (1..d.levels.len()).filter(|&k| {
+                d.cell_start[k] / CELL_CHUNK != (d.cell_start[k + 1] - 1) / CELL_CHUNK
+            });
+            if d.levels.len() == 40 {
+                assert!(d.cell_start[1] > 3 * CELL_CHUNK && crossing.count() > 1, "{cells} cells");
+            } else {
+                assert!(cells <= CELL_CHUNK && d.levels.len() == 39, "{cells} cells");
+            }
+        }
+    }
+
     /// The cells and sums of the parts are the same on one thread and on four, bit for bit,
     /// subnormal spends and weights included, and those of one pass over the rows up to
     /// rounding (the counts exactly); the counts of repeat buyers and the spread of their spends.
@@ -527,7 +593,7 @@ mod tests {
                 (cells, sums, buyers, [total, grad[0], grad[1], grad[2]].map(f64::to_bits))
             });
             assert_eq!(one, four);
-            assert!(one.0.len() >= PAR_CELLS && one.2 == n - n.div_ceil(5));
+            assert!(one.0.len() > CELL_CHUNK && one.2 == n - n.div_ceil(5));
             let mut pass = Cells::default();
             for i in (0..n).filter(|&i| x[i] > 0.0) {
                 pass.add(x[i], z[i], weights.map(|w| w[i]));
