@@ -372,7 +372,7 @@ impl SpendLikelihood {
 
     /// `(Σ u, Σ r)` over each level's cells ([`Cell::sums`] at `g`): each run of [`CELL_CHUNK`]
     /// cells summed in order on a task of the thread pool, a level's partial sums from the runs
-    /// then added in run order (one run below `CELL_CHUNK` cells: the plain sums in cell order).
+    /// then added in run order (up to `CELL_CHUNK` cells, one run: the plain sums in cell order).
     /// No buffer of per-cell terms: work O(cells), memory O(levels + cells / CELL_CHUNK).
     fn level_sums(&self, g: f64) -> Vec<(f64, f64)> {
         let n = self.cells.len();
@@ -522,7 +522,7 @@ mod tests {
 
     /// The levels' sums by runs of cells: each level's sum of its cells' terms, whether its
     /// cells lie in one run or in several (up to rounding: the runs' partial sums are added),
-    /// and with fewer cells than a run the plain sum in cell order, bit for bit.
+    /// and with at most a run's cells the plain sum in cell order, bit for bit.
     #[test]
     fn level_sums_by_runs_are_the_levels_sums() {
         let mut rng = super::super::Rng::stream(3, 0);
