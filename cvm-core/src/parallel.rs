@@ -243,16 +243,23 @@ pub(crate) fn par_copy<T: Copy + Send + Sync>(v: &[T]) -> Vec<T> {
 
 /// `n` copies of `x`, written as [`par_copy`] writes.
 pub(crate) fn par_repeat(x: f64, n: usize) -> Vec<f64> {
+    let mut out = Vec::with_capacity(n);
+    par_extend_repeat(&mut out, x, n);
+    out
+}
+
+/// `n` copies of `x` appended to `v`, written as [`par_copy`] writes (into `v`'s capacity when
+/// it holds them, as a fallible `try_reserve` leaves it: no second allocation).
+pub(crate) fn par_extend_repeat<T: Copy + Send + Sync>(v: &mut Vec<T>, x: T, n: usize) {
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
         if n >= 2 * COPY_TASK {
-            let mut out = Vec::with_capacity(n);
-            rayon::iter::repeat_n(x, n).with_min_len(COPY_TASK).collect_into_vec(&mut out);
-            return out;
+            v.par_extend(rayon::iter::repeat_n(x, n).with_min_len(COPY_TASK));
+            return;
         }
     }
-    vec![x; n]
+    v.resize(v.len() + n, x);
 }
 
 /// [`par_fill`] with one more output per chunk: `f(c, part, &mut per_chunk[c])`, where

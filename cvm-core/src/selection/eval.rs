@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 use super::rules::{CompareOp, Condition, MissingPolicy, RuleSet, Value};
 use super::table::{Column, ColumnType, Table};
 use crate::error::{Error, Result};
+use crate::parallel::par_extend_repeat;
 use crate::text;
 
 const F: u8 = 0;
@@ -20,19 +21,6 @@ const CHUNK: usize = 4096;
 
 /// Sentinel for "no hard rule fired".
 const NO_RULE: u16 = u16::MAX;
-
-/// `len` zeros appended to `v`, whose capacity holds them: written on the thread pool with the
-/// `parallel` feature (the states of 1M customers × 20 rules are 20 MB, written and faulted in
-/// on the calling thread before), else by `resize`.
-fn zero_fill(v: &mut Vec<u8>, len: usize) {
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        v.par_extend(rayon::iter::repeat_n(0u8, len).with_min_len(1 << 16));
-    }
-    #[cfg(not(feature = "parallel"))]
-    v.resize(v.len() + len, 0);
-}
 
 #[derive(Debug, Clone)]
 enum Leaf {
@@ -972,7 +960,7 @@ impl RuleSet {
         let mut states: Vec<u8> = Vec::new();
         n.checked_mul(k)
             .and_then(|cells| states.try_reserve_exact(cells).ok().map(|()| cells))
-            .map(|cells| zero_fill(&mut states, cells))
+            .map(|cells| par_extend_repeat(&mut states, 0, cells))
             .ok_or_else(|| {
                 Error::invalid(
                     "rules",
