@@ -40,6 +40,11 @@ def is_table(obj: Any) -> bool:
     return is_arrow(obj) and hasattr(obj, "column_names")
 
 
+def is_arrow_table(obj: Any) -> bool:
+    """A pyarrow Table (not a pandas or polars frame, not a column)."""
+    return is_arrow(obj) and is_table(obj)
+
+
 def type_name(obj: Any) -> str:
     """``pandas.DataFrame``, ``polars.DataFrame``, ``list``…: the type as a user would name it."""
     cls = type(obj)

@@ -137,7 +137,7 @@ def summary_from_transactions(
     # sorted, in code point order as Python sorts str: the codes and labels of
     # pandas.factorize(sort=True)); other ids are coded first (a missing one is an error here).
     text, ids, codes, labels = _table_text_ids(df, customer_id_col), None, None, None
-    if _convert.is_table(df) and not isinstance(df, pd.DataFrame) and not _convert.is_polars(df):
+    if _convert.is_arrow_table(df):
         # A pyarrow Table: its string ids read where they lie, the other columns converted.
         others = [c for c in df.column_names if c != customer_id_col]
         whole = text is None or customer_id_col in (datetime_col, monetary_value_col)
@@ -267,7 +267,7 @@ def _table_text_ids(df: Any, name: str) -> Optional[tuple[Any, Callable[[np.ndar
         if name not in df.columns or _pyarrow() is None or str(df.schema[name]) not in ("String", "Utf8"):
             return None
         return _converted_labels(df.get_column(name).to_arrow())
-    if isinstance(df, pd.DataFrame) or not _convert.is_table(df) or name not in df.column_names:
+    if not _convert.is_arrow_table(df) or name not in df.column_names:
         return None
     import pyarrow as pa  # type: ignore[import-untyped]  # (a pyarrow Table needs it)
 
