@@ -318,6 +318,11 @@ fn mean_objective<L: Likelihood>(
 /// Maximum likelihood on log-parameters: the one driver every model is fitted by (see the
 /// [module documentation](self) for the method, the errors and an example).
 ///
+/// The optimisation runs on a thread of the thread pool (with the `parallel` feature; in place
+/// when called on one): each of its likelihood passes then hands work to the other threads
+/// without first waking the pool from outside, tens of microseconds a pass that small fits
+/// felt (BG/NBD, 10k customers: 2.5–2.6 → 1.5–1.7 ms on one thread). Results never change.
+///
 /// # Errors
 /// [`Error::InvalidValue`] for invalid `options` (`penalizer`, `tolerance`, `max_iterations`,
 /// `initial`) or starting values of [`Likelihood::initial_guess`] of the wrong length
@@ -337,7 +342,7 @@ pub fn fit_ml<L: Likelihood>(model: &L, data: &L::Data, options: &FitOptions) ->
     for s in &starts {
         crate::error::check::same_len("initial_guess", names.len(), s.len())?;
     }
-    fit_from(model, data, options, starts, true)
+    crate::parallel::on_pool(|| fit_from(model, data, options, starts, true))
 }
 
 /// [`fit_ml`] from validated `starts` (the warm start reuses the full data's starts; `top`:

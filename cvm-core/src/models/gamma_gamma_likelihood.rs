@@ -146,7 +146,7 @@ const PARTS: usize = 4;
 /// Cells per task of an evaluation of the likelihood (fixed, so that the order of its sums, and
 /// every bit of them, never depends on the number of threads): above this many cells the terms
 /// are summed on the thread pool.
-const CELL_CHUNK: usize = 4096;
+const CELL_CHUNK: usize = 1024;
 
 /// The tasks that add up the parts' cells, each the cells of one shard (by a hash of their key).
 const SHARDS: usize = 8;
@@ -533,7 +533,7 @@ mod tests {
             (0..n).map(|i| if i < 20_000 { 1.0 } else { (2 + i % 39) as f64 }).collect();
         let decades = |i: usize| if i < 20_000 { 200.0 } else { 6.0 };
         let z: Vec<f64> = (0..n).map(|i| 10f64.powf(decades(i) * (rng.uniform() - 0.5))).collect();
-        for rows in [0..n, n - 3_000..n] {
+        for rows in [0..n, n - 1_000..n] {
             let d = SpendData::new(&x[rows.clone()], &z[rows], None).unwrap();
             let d = SpendLikelihood::new(d, 1.0);
             let cells = d.cells.len();
