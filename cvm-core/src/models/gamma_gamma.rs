@@ -99,10 +99,10 @@ impl GammaGamma {
     /// frequency and mean spends within 1/65 of each other share one set of moments (from
     /// 131,072 rows in two to four parts of the rows on the thread pool, whose moments are then
     /// added up part by part: the same summary on any number of threads). Each evaluation of the
-    /// likelihood (the groups' terms on the thread pool in runs of 1,024 groups, added up in
-    /// order) then costs work proportional to the number of such groups (at most 32 per octave of
-    /// spend and distinct frequency), whatever the number of customers, with the accuracy of the
-    /// per-customer sum. The result does not depend on the number of threads; the optimisation
+    /// likelihood (the groups' terms on the thread pool, a frequency a task up to 4,096 groups,
+    /// in runs of 4,096 groups above, added up in order) then costs work proportional to the
+    /// number of such groups (at most 32 per octave of spend and distinct frequency), whatever
+    /// the number of customers, with the accuracy of the per-customer sum. The result does not depend on the number of threads; the optimisation
     /// runs on a thread of the pool (see [`super::fit_ml`]).
     ///
     /// # Formula

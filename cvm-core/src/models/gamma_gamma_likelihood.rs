@@ -146,7 +146,11 @@ const PARTS: usize = 4;
 /// Cells per task of an evaluation of the likelihood (fixed, so that the order of its sums, and
 /// every bit of them, never depends on the number of threads): above this many cells the terms
 /// are summed on the thread pool.
-const CELL_CHUNK: usize = 1024;
+const CELL_CHUNK: usize = 4096;
+
+/// The fewest cells (of at most [`CELL_CHUNK`]) from which an evaluation sums its levels as
+/// tasks of the thread pool, each level's cells in order: the bits of one pass.
+const LEVEL_TASKS_FROM: usize = 512;
 
 /// The tasks that add up the parts' cells, each the cells of one shard (by a hash of their key).
 const SHARDS: usize = 8;
@@ -372,10 +376,30 @@ impl SpendLikelihood {
 
     /// `(Σ u, Σ r)` over each level's cells ([`Cell::sums`] at `g`): each run of [`CELL_CHUNK`]
     /// cells summed in order on a task of the thread pool, a level's partial sums from the runs
-    /// then added in run order (up to `CELL_CHUNK` cells, one run: the plain sums in cell order).
-    /// No buffer of per-cell terms: work O(cells), memory O(levels + cells / CELL_CHUNK).
+    /// then added in run order (up to `CELL_CHUNK` cells, one run: the plain sums in cell order,
+    /// a level a task from [`LEVEL_TASKS_FROM`] cells). No buffer of per-cell terms: work
+    /// O(cells), memory O(levels + cells / CELL_CHUNK).
     fn level_sums(&self, g: f64) -> Vec<(f64, f64)> {
         let n = self.cells.len();
+        let add = |(su, sr): (f64, f64), cell: &Cell| {
+            let (u, r) = cell.sums(g);
+            (su + u, sr + r)
+        };
+        if n <= CELL_CHUNK {
+            // One run: each level's plain sum in cell order, the levels as tasks on the pool
+            // from LEVEL_TASKS_FROM cells (the same bits as one pass).
+            let level = |k: usize| {
+                let (u, r) = self.cells[self.cell_start[k]..self.cell_start[k + 1]]
+                    .iter()
+                    .fold((0.0, 0.0), add);
+                (0.0 + u, 0.0 + r)
+            };
+            let levels = self.levels.len();
+            return match n >= LEVEL_TASKS_FROM {
+                true => par_tasks(levels, level),
+                false => (0..levels).map(level).collect(),
+            };
+        }
         let partials = par_tasks(n.div_ceil(CELL_CHUNK), |run| {
             let (mut c, hi) = (run * CELL_CHUNK, n.min((run + 1) * CELL_CHUNK));
             // The level of cell `c`: the last whose cells start at or before it.
@@ -383,10 +407,6 @@ impl SpendLikelihood {
             let mut out = Vec::new();
             while c < hi {
                 let end = self.cell_start[k + 1].min(hi);
-                let add = |(su, sr): (f64, f64), cell: &Cell| {
-                    let (u, r) = cell.sums(g);
-                    (su + u, sr + r)
-                };
                 out.push((k, self.cells[c..end].iter().fold((0.0, 0.0), add)));
                 (c, k) = (end, k + 1);
             }
@@ -533,7 +553,7 @@ mod tests {
             (0..n).map(|i| if i < 20_000 { 1.0 } else { (2 + i % 39) as f64 }).collect();
         let decades = |i: usize| if i < 20_000 { 200.0 } else { 6.0 };
         let z: Vec<f64> = (0..n).map(|i| 10f64.powf(decades(i) * (rng.uniform() - 0.5))).collect();
-        for rows in [0..n, n - 1_000..n] {
+        for rows in [0..n, n - 3_000..n] {
             let d = SpendData::new(&x[rows.clone()], &z[rows], None).unwrap();
             let d = SpendLikelihood::new(d, 1.0);
             let cells = d.cells.len();
