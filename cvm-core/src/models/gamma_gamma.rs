@@ -102,8 +102,9 @@ impl GammaGamma {
     /// likelihood (the groups' terms on the thread pool, a frequency a task up to 4,096 groups,
     /// in runs of 4,096 groups above, added up in order) then costs work proportional to the
     /// number of such groups (at most 32 per octave of spend and distinct frequency), whatever
-    /// the number of customers, with the accuracy of the per-customer sum. The result does not depend on the number of threads; the optimisation
-    /// runs on a thread of the pool (see [`super::fit_ml`]).
+    /// the number of customers, with the accuracy of the per-customer sum. The result does not
+    /// depend on the number of threads; the optimisation runs on a thread of the pool (see
+    /// [`super::fit_ml`]).
     ///
     /// # Formula
     /// Fader, Hardie & Lee (2005, JMR), with `z̄` the mean of `x` transactions:

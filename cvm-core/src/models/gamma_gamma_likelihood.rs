@@ -395,9 +395,10 @@ impl SpendLikelihood {
                 (0.0 + u, 0.0 + r)
             };
             let levels = self.levels.len();
-            return match n >= LEVEL_TASKS_FROM {
-                true => par_tasks(levels, level),
-                false => (0..levels).map(level).collect(),
+            return if n >= LEVEL_TASKS_FROM {
+                par_tasks(levels, level)
+            } else {
+                (0..levels).map(level).collect()
             };
         }
         let partials = par_tasks(n.div_ceil(CELL_CHUNK), |run| {
